@@ -1,0 +1,153 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vendorwatch/vendorwatch/config"
+	"github.com/vendorwatch/vendorwatch/providers"
+)
+
+// options are the flags common to every mode (DESIGN §5).
+type options struct {
+	configPath string
+	only       []string
+	timeout    time.Duration
+	stateDir   string
+	remote     string
+	noColor    bool
+
+	once     bool
+	json     bool
+	tmux     bool
+	demo     bool
+	maxWidth int
+}
+
+func newRootCmd() *cobra.Command {
+	o := &options{}
+	root := &cobra.Command{
+		Use:   "vendorwatch",
+		Short: "Is it us or them? Watch every vendor's status page, our own API keys and the links between them.",
+		Long: `vendorwatch watches the vendors a team depends on three ways at once: the vendor's
+own status page, a live free probe of the team's own API keys, and the links between
+vendors (VAPI holds our OpenAI key), and turns them into findings with advice.
+
+Run with no flags for the interactive dashboard, --once for one check (exit code =
+level: 0 ok, 1 warning, 2 critical, 3 unknown or bad config), or --tmux for a status line.`,
+		Example: `  vendorwatch --once                 # one check, a table
+  vendorwatch --once --json | jq .overall
+  vendorwatch --once --only openai,vapi
+  vendorwatch catalog voice
+  vendorwatch check-config`,
+		Args:          cobra.NoArgs,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       versionString(),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			switch {
+			case o.once:
+				return runOnce(cmd, o)
+			case o.json:
+				return &exitError{code: 3, err: errors.New("--json goes with --once")}
+			}
+			return runDashboard(cmd, o)
+		},
+	}
+	pf := root.PersistentFlags()
+	pf.StringVar(&o.configPath, "config", "", "config file (default $VENDORWATCH_CONFIG, else $XDG_CONFIG_HOME/vendorwatch/config.yaml)")
+	pf.StringSliceVar(&o.only, "only", nil, "check only these vendor ids (comma-separated)")
+	pf.DurationVar(&o.timeout, "timeout", 0, "per-request timeout (default from the config, 10s)")
+	pf.StringVar(&o.stateDir, "state-dir", "", "history, snapshot cache and HTTP validators (default $XDG_STATE_HOME/vendorwatch)")
+	pf.BoolVar(&o.noColor, "no-color", false, "no colour in any output (NO_COLOR is honoured too)")
+
+	f := root.Flags()
+	f.BoolVar(&o.once, "once", false, "check everything once, print a table (or --json) and exit with the level")
+	f.BoolVar(&o.json, "json", false, "with --once: print schema-1 JSON")
+
+	root.SetVersionTemplate("vendorwatch {{.Version}}\n")
+	root.AddCommand(newCatalogCmd(), newCheckConfigCmd(o))
+	_ = root.RegisterFlagCompletionFunc("only", completeVendorIDs(o))
+	return root
+}
+
+// loaded is a config with the vendors it resolves to.
+type loaded struct {
+	cfg     *config.Config
+	vendors []providers.Vendor
+	// source says where the config came from, for humans.
+	source string
+}
+
+// load finds and validates the config, merges it with the catalog and
+// applies --only. Every failure is exit code 3.
+func load(o *options) (*loaded, error) {
+	cat := providers.BuiltinCatalog()
+	path, err := config.Locate(o.configPath)
+	if err != nil {
+		return nil, &exitError{code: 3, err: err}
+	}
+	l := &loaded{}
+	if path == "" {
+		l.cfg = providers.DefaultConfig(cat)
+		def, _ := config.DefaultPath()
+		l.source = "built-in default vendors (no config file at " + tildify(def) + ")"
+	} else {
+		l.cfg, err = config.Load(path, cat)
+		if err != nil {
+			return nil, &exitError{code: 3, err: err}
+		}
+		l.source = tildify(path)
+	}
+	if o.timeout > 0 {
+		if o.timeout < config.MinTimeout || o.timeout > config.MaxTimeout {
+			return nil, &exitError{code: 3, err: fmt.Errorf("--timeout %s is outside %s..%s", o.timeout, config.MinTimeout, config.MaxTimeout)}
+		}
+		l.cfg.Timeout = config.Duration(o.timeout)
+	}
+	l.vendors, err = providers.Resolve(l.cfg, cat, o.only)
+	if err != nil {
+		return nil, &exitError{code: 3, err: err}
+	}
+	return l, nil
+}
+
+func (l *loaded) fetcher() *providers.Fetcher {
+	return providers.NewFetcher(providers.FetcherOptions{
+		Timeout:     l.cfg.Timeout.D(),
+		Concurrency: l.cfg.Concurrency,
+	})
+}
+
+// tildify shortens a path under the home directory to ~/...
+func tildify(path string) string {
+	home, err := os.UserHomeDir()
+	if err != nil || home == "" {
+		return path
+	}
+	if rel, err := filepath.Rel(home, path); err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.Join("~", rel)
+	}
+	return path
+}
+
+// completeVendorIDs completes --only from the config's vendors.
+func completeVendorIDs(o *options) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		l, err := load(&options{configPath: o.configPath})
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		ids := make([]string, 0, len(l.vendors))
+		for _, v := range l.vendors {
+			ids = append(ids, v.ID+"\t"+v.Name)
+		}
+		return ids, cobra.ShellCompDirectiveNoFileComp
+	}
+}

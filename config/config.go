@@ -1,0 +1,117 @@
+// Package config loads vendorwatch's YAML configuration: the lookup order,
+// defaults, validation that reports every problem at once with file:line,
+// and secret references.
+package config
+
+import (
+	"time"
+
+	"github.com/vendorwatch/vendorwatch/statuspage"
+)
+
+// Defaults and limits of DESIGN §4.
+const (
+	DefaultInterval      = 60 * time.Second
+	DefaultProbeInterval = 60 * time.Second
+	DefaultTimeout       = 10 * time.Second
+	DefaultConcurrency   = 64
+
+	MinInterval      = 10 * time.Second
+	MinProbeInterval = 15 * time.Second
+	MinTimeout       = 500 * time.Millisecond
+	MaxTimeout       = 5 * time.Minute
+)
+
+// Config is the whole configuration file.
+type Config struct {
+	// Interval is how often status pages are read.
+	Interval Duration `yaml:"interval"`
+	// ProbeInterval is how often each key is probed.
+	ProbeInterval Duration `yaml:"probe_interval"`
+	// Timeout caps each request, connection to last byte.
+	Timeout Duration `yaml:"timeout"`
+	// Concurrency caps requests in flight across all vendors.
+	Concurrency int `yaml:"concurrency"`
+	// Vendors are the vendors to watch, in display order.
+	Vendors []Vendor `yaml:"vendors"`
+
+	// Path is the file the config came from; empty for the built-in default.
+	Path string `yaml:"-"`
+}
+
+// Vendor is one watched vendor. An ID from the catalog fills in the rest;
+// anything set here overrides the catalog.
+type Vendor struct {
+	ID            string   `yaml:"id"`
+	Name          string   `yaml:"name"`
+	PageURL       string   `yaml:"page_url"`
+	Components    []string `yaml:"components"`
+	DependsOn     []string `yaml:"depends_on"`
+	Status        []Source `yaml:"status"`
+	API           *API     `yaml:"api"`
+	Keys          []Key    `yaml:"keys"`
+	Admin         *Admin   `yaml:"admin"`
+	Interval      Duration `yaml:"interval"`
+	ProbeInterval Duration `yaml:"probe_interval"`
+
+	// Line is where the vendor starts in the file, for later messages.
+	Line int `yaml:"-"`
+}
+
+// Source is one status source of a vendor.
+type Source struct {
+	URL    string `yaml:"url"`
+	Format Format `yaml:"format"`
+	// Selector is the CSS selector of the status text for format html.
+	Selector string `yaml:"selector"`
+	// Healthy is a regular expression the selected text matches when all is
+	// well (format html); without it any text counts as operational.
+	Healthy string `yaml:"healthy"`
+}
+
+// API overrides where a vendor's API is reached.
+type API struct {
+	// BaseURL is scheme + host (+ optional path prefix); probe paths are
+	// appended to it.
+	BaseURL string `yaml:"base_url"`
+}
+
+// Key is one API key of ours to probe.
+type Key struct {
+	Name   string    `yaml:"name"`
+	Secret SecretRef `yaml:"secret"`
+	// Canary marks a key that exists only to be watched, never used: if the
+	// key in use dies while canaries live, the key in use leaked.
+	Canary bool `yaml:"canary"`
+}
+
+// Admin enables a vendor's admin-API checks (key inventory, audit log).
+type Admin struct {
+	Secret SecretRef `yaml:"secret"`
+}
+
+// Default returns the settings used when no file exists, without vendors;
+// the caller adds the default vendor set from the catalog.
+func Default() *Config {
+	c := &Config{}
+	c.applyDefaults()
+	return c
+}
+
+func (c *Config) applyDefaults() {
+	if c.Interval == 0 {
+		c.Interval = Duration(DefaultInterval)
+	}
+	if c.ProbeInterval == 0 {
+		c.ProbeInterval = Duration(DefaultProbeInterval)
+	}
+	if c.Timeout == 0 {
+		c.Timeout = Duration(DefaultTimeout)
+	}
+	if c.Concurrency == 0 {
+		c.Concurrency = DefaultConcurrency
+	}
+}
+
+// Format is a status source format as written in the config.
+type Format = statuspage.Format

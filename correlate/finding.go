@@ -1,0 +1,88 @@
+package correlate
+
+import (
+	"time"
+
+	"github.com/vendorwatch/vendorwatch/providers"
+)
+
+// Kind names what a finding is about, in the vocabulary of DESIGN §3.
+type Kind string
+
+// Finding kinds.
+const (
+	KindNetworkLocal              Kind = "network_local"
+	KindKeyRevoked                Kind = "key_revoked"
+	KindKeyLeakSuspected          Kind = "key_leak_suspected"
+	KindAccountKeysRevoked        Kind = "account_keys_revoked"
+	KindAccountDisabled           Kind = "account_disabled"
+	KindQuotaExceeded             Kind = "quota_exceeded"
+	KindKeyNoPermission           Kind = "key_no_permission"
+	KindKeyMisconfigured          Kind = "key_misconfigured"
+	KindRateLimited               Kind = "rate_limited"
+	KindSecretMissing             Kind = "secret_missing"
+	KindVendorOutage              Kind = "vendor_outage"
+	KindVendorOutageUnreported    Kind = "vendor_outage_unreported"
+	KindVendorIncident            Kind = "vendor_incident"
+	KindStatusSourceDown          Kind = "status_source_down"
+	KindUpstreamImpact            Kind = "upstream_impact"
+	KindKeyRejectedDuringIncident Kind = "key_rejected_during_incident"
+	KindKeyDeleted                Kind = "key_deleted"
+	KindKeyVanished               Kind = "key_vanished"
+)
+
+// Finding is one conclusion with its evidence and what to do about it.
+type Finding struct {
+	Kind     Kind      `json:"kind"`
+	Severity Severity  `json:"severity"`
+	Vendors  []string  `json:"vendors"`
+	Keys     []string  `json:"keys"`
+	Title    string    `json:"title"`
+	Detail   string    `json:"detail"`
+	Advice   []string  `json:"advice"`
+	Since    time.Time `json:"since,omitzero"`
+}
+
+// Report is the result of a check: what was seen, what it means and how bad
+// it is. Its JSON is schema version 1 of DESIGN §6, the output of
+// --once --json, the state dir's snapshot and serve's /api/v1/snapshot.
+type Report struct {
+	SchemaVersion int            `json:"schema_version"`
+	GeneratedAt   time.Time      `json:"generated_at"`
+	Overall       Level          `json:"overall"`
+	Vendors       []VendorReport `json:"vendors"`
+	Findings      []Finding      `json:"findings"`
+}
+
+// SchemaVersion is the version of the Report JSON.
+const SchemaVersion = 1
+
+// VendorReport is a vendor's observations plus its level.
+type VendorReport struct {
+	providers.VendorResult
+	Level Level `json:"level"`
+}
+
+// Vendor returns the report of a vendor id.
+func (r *Report) Vendor(id string) (VendorReport, bool) {
+	for _, v := range r.Vendors {
+		if v.ID == id {
+			return v, true
+		}
+	}
+	return VendorReport{}, false
+}
+
+// FindingsFor returns the findings that concern a vendor, in report order.
+func (r *Report) FindingsFor(id string) []Finding {
+	var out []Finding
+	for _, f := range r.Findings {
+		for _, v := range f.Vendors {
+			if v == id {
+				out = append(out, f)
+				break
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,83 @@
+// Package correlate turns observations into findings: what the status
+// pages, keyless reachability and our key probes mean together, and how
+// bad it is. It is pure: a snapshot in, findings and levels out.
+package correlate
+
+// Level is the overall verdict of a vendor or of everything, and the exit
+// code of --once.
+type Level string
+
+// The levels of DESIGN §3.
+const (
+	LevelOK       Level = "ok"
+	LevelWarning  Level = "warning"
+	LevelCritical Level = "critical"
+	LevelUnknown  Level = "unknown"
+)
+
+// ExitCode is the --once exit code for the level.
+func (l Level) ExitCode() int {
+	switch l {
+	case LevelOK:
+		return 0
+	case LevelWarning:
+		return 1
+	case LevelCritical:
+		return 2
+	}
+	return 3
+}
+
+// rank orders ok < warning < critical; unknown is not ranked.
+func (l Level) rank() int {
+	switch l {
+	case LevelOK:
+		return 0
+	case LevelWarning:
+		return 1
+	case LevelCritical:
+		return 2
+	}
+	return -1
+}
+
+// Worse returns the more severe of two levels; unknown loses to any known
+// level.
+func Worse(a, b Level) Level {
+	if b.rank() > a.rank() {
+		return b
+	}
+	return a
+}
+
+// Severity grades a finding.
+type Severity string
+
+// Finding severities.
+const (
+	SeverityInfo     Severity = "info"
+	SeverityWarning  Severity = "warning"
+	SeverityCritical Severity = "critical"
+)
+
+// Level is the level a finding of this severity raises its vendor to.
+func (s Severity) Level() Level {
+	switch s {
+	case SeverityCritical:
+		return LevelCritical
+	case SeverityWarning:
+		return LevelWarning
+	}
+	return LevelOK
+}
+
+// Rank orders info < warning < critical.
+func (s Severity) Rank() int {
+	switch s {
+	case SeverityCritical:
+		return 2
+	case SeverityWarning:
+		return 1
+	}
+	return 0
+}

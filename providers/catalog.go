@@ -1,0 +1,195 @@
+// Package providers knows the vendors: the built-in catalog, HTTP fetching
+// under size and time caps, which status endpoints to read, key probes and
+// the poller that turns all of it into a Snapshot.
+package providers
+
+import (
+	_ "embed"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/vendorwatch/vendorwatch/statuspage"
+)
+
+//go:embed catalog.yaml
+var catalogYAML []byte
+
+// Entry is one vendor of the built-in catalog.
+type Entry struct {
+	ID         string       `yaml:"id" json:"id"`
+	Name       string       `yaml:"name" json:"name"`
+	Aliases    []string     `yaml:"aliases" json:"aliases,omitempty"`
+	Page       string       `yaml:"page" json:"page"`
+	Status     []SourceSpec `yaml:"status" json:"status"`
+	Components []string     `yaml:"components" json:"components,omitempty"`
+	API        APISpec      `yaml:"api" json:"api"`
+	Probe      *ProbeSpec   `yaml:"probe" json:"probe,omitempty"`
+	KeyEnv     []string     `yaml:"key_env" json:"key_env,omitempty"`
+	Links      Links        `yaml:"links" json:"links"`
+	Default    bool         `yaml:"default" json:"default,omitempty"`
+}
+
+// SourceSpec is a status source: a URL and its format (empty: detect).
+type SourceSpec struct {
+	URL      string            `yaml:"url" json:"url"`
+	Format   statuspage.Format `yaml:"format" json:"format,omitempty"`
+	Selector string            `yaml:"selector" json:"selector,omitempty"`
+	Healthy  string            `yaml:"healthy" json:"healthy,omitempty"`
+}
+
+// APISpec says where a vendor's API lives and how to reach it without a key.
+type APISpec struct {
+	BaseURL string `yaml:"base_url" json:"base_url,omitempty"`
+	// Reach is the path of a keyless request the vendor answers in its own
+	// JSON (usually a 401), which tells "vendor down" from "key dead".
+	Reach string `yaml:"reach" json:"reach,omitempty"`
+}
+
+// ProbeSpec is the free, read-only request that tests one key.
+type ProbeSpec struct {
+	Method string `yaml:"method" json:"method"`
+	Path   string `yaml:"path" json:"path"`
+	// Auth is how the key is sent: bearer, x-api-key, xi-api-key, token,
+	// basic, x-goog-api-key.
+	Auth string `yaml:"auth" json:"auth"`
+	// Family names the classifier that reads the vendor's error bodies.
+	Family  string            `yaml:"family" json:"family"`
+	Headers map[string]string `yaml:"headers" json:"headers,omitempty"`
+}
+
+// Links are vendor pages that advice cites.
+type Links struct {
+	Keys     string `yaml:"keys" json:"keys,omitempty"`
+	AuditLog string `yaml:"audit_log" json:"audit_log,omitempty"`
+	Billing  string `yaml:"billing" json:"billing,omitempty"`
+}
+
+// Catalog is the set of built-in vendors.
+type Catalog struct {
+	entries []Entry
+	byName  map[string]int // ids and aliases
+}
+
+// BuiltinCatalog returns the embedded catalog, parsed once on first use.
+var BuiltinCatalog = sync.OnceValue(func() *Catalog {
+	c, err := ParseCatalog(catalogYAML)
+	if err != nil {
+		panic(fmt.Sprintf("providers: embedded catalog.yaml is broken: %v", err))
+	}
+	return c
+})
+
+// ParseCatalog reads catalog YAML.
+func ParseCatalog(data []byte) (*Catalog, error) {
+	var doc struct {
+		Vendors []Entry `yaml:"vendors"`
+	}
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("catalog: %w", err)
+	}
+	c := &Catalog{entries: doc.Vendors, byName: map[string]int{}}
+	for i, e := range doc.Vendors {
+		for _, name := range append([]string{e.ID}, e.Aliases...) {
+			if _, dup := c.byName[name]; dup {
+				return nil, fmt.Errorf("catalog: %q is listed twice", name)
+			}
+			c.byName[name] = i
+		}
+	}
+	return c, nil
+}
+
+// Get returns the entry for an id or alias.
+func (c *Catalog) Get(id string) (Entry, bool) {
+	i, ok := c.byName[strings.ToLower(id)]
+	if !ok {
+		return Entry{}, false
+	}
+	return c.entries[i], true
+}
+
+// Has reports whether id names a catalog vendor; it satisfies config.Catalog.
+func (c *Catalog) Has(id string) bool {
+	_, ok := c.Get(id)
+	return ok
+}
+
+// All returns every entry in catalog order.
+func (c *Catalog) All() []Entry { return slices.Clone(c.entries) }
+
+// Search returns the entries whose id, alias, name or page contains query
+// (case-insensitive), best matches first: exact id, then prefix, then
+// anywhere.
+func (c *Catalog) Search(query string) []Entry {
+	q := strings.ToLower(strings.TrimSpace(query))
+	if q == "" {
+		return c.All()
+	}
+	type hit struct {
+		e    Entry
+		rank int
+	}
+	var hits []hit
+	for _, e := range c.entries {
+		rank := -1
+		for _, name := range append([]string{e.ID, strings.ToLower(e.Name)}, e.Aliases...) {
+			switch {
+			case name == q:
+				rank = max(rank, 3)
+			case strings.HasPrefix(name, q):
+				rank = max(rank, 2)
+			case strings.Contains(name, q):
+				rank = max(rank, 1)
+			}
+		}
+		if rank < 0 && strings.Contains(strings.ToLower(e.Page), q) {
+			rank = 0
+		}
+		if rank >= 0 {
+			hits = append(hits, hit{e, rank})
+		}
+	}
+	slices.SortStableFunc(hits, func(a, b hit) int { return b.rank - a.rank })
+	out := make([]Entry, len(hits))
+	for i, h := range hits {
+		out[i] = h.e
+	}
+	return out
+}
+
+// Suggest returns the catalog id closest to a misspelt one, or "" when
+// nothing is close; it satisfies config.Catalog.
+func (c *Catalog) Suggest(id string) string {
+	best, bestDist := "", len(id)/2+1
+	for name, i := range c.byName {
+		if d := distance(strings.ToLower(id), name); d < bestDist || (d == bestDist && c.entries[i].ID < best) {
+			best, bestDist = c.entries[i].ID, d
+		}
+	}
+	return best
+}
+
+// distance is the Levenshtein edit distance between a and b.
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,120 @@
+package providers
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/vendorwatch/vendorwatch/config"
+	"github.com/vendorwatch/vendorwatch/statuspage"
+)
+
+func TestCatalogIsComplete(t *testing.T) {
+	cat := BuiltinCatalog()
+	required := []string{"openai", "vapi", "anthropic", "elevenlabs", "deepgram", "twilio", "gemini", "google-cloud",
+		"firebase", "groq", "mistral", "cohere", "langsmith", "github", "cloudflare", "stripe", "vercel", "supabase",
+		"pinecone", "slack", "aws"}
+	for _, id := range required {
+		if !cat.Has(id) {
+			t.Errorf("catalog lacks %s", id)
+		}
+	}
+	for _, e := range cat.All() {
+		if e.Name == "" || !strings.HasPrefix(e.Page, "https://") || len(e.Status) == 0 {
+			t.Errorf("%s: needs a name, an https page and a status source: %+v", e.ID, e)
+		}
+		for _, s := range e.Status {
+			if _, err := statuspage.ParseFormat(string(s.Format)); err != nil || !strings.HasPrefix(s.URL, "https://") {
+				t.Errorf("%s: bad source %+v (%v)", e.ID, s, err)
+			}
+		}
+		if e.API.BaseURL != "" && !strings.HasPrefix(e.API.BaseURL, "https://") {
+			t.Errorf("%s: API must be https: %s", e.ID, e.API.BaseURL)
+		}
+		if e.Probe != nil && (e.API.BaseURL == "" || e.Probe.Auth == "" || e.Probe.Family == "") {
+			t.Errorf("%s: a probe needs an API base URL, an auth style and a family", e.ID)
+		}
+	}
+}
+
+func TestCatalogSearchAndSuggest(t *testing.T) {
+	cat := BuiltinCatalog()
+	hits := cat.Search("claude")
+	if len(hits) == 0 || hits[0].ID != "anthropic" {
+		t.Errorf("search claude = %v", ids(hits))
+	}
+	if hits := cat.Search("OpenAI"); hits[0].ID != "openai" {
+		t.Errorf("search OpenAI = %v", ids(hits))
+	}
+	if len(cat.Search("")) != len(cat.All()) {
+		t.Error("empty query does not list everything")
+	}
+	if s := cat.Suggest("opena"); s != "openai" {
+		t.Errorf("suggest opena = %q", s)
+	}
+	if s := cat.Suggest("zzzzzzzzzz"); s != "" {
+		t.Errorf("suggest nonsense = %q", s)
+	}
+	if e, ok := cat.Get("claude"); !ok || e.ID != "anthropic" {
+		t.Error("alias claude does not resolve")
+	}
+}
+
+func ids(es []Entry) []string {
+	var out []string
+	for _, e := range es {
+		out = append(out, e.ID)
+	}
+	return out
+}
+
+func TestResolve(t *testing.T) {
+	cat := BuiltinCatalog()
+	cfg := config.Default()
+	cfg.Vendors = []config.Vendor{
+		{ID: "openai", Components: []string{"API"}, API: &config.API{BaseURL: "http://127.0.0.1:9/"}},
+		{ID: "vapi", DependsOn: []string{"openai"}, Status: []config.Source{{URL: "http://127.0.0.1:9/index.json", Format: "betterstack"}}},
+		{ID: "acme", Name: "Acme Voice", Status: []config.Source{{URL: "https://status.acme.dev/x"}}},
+	}
+	vs, err := Resolve(cfg, cat, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if vs[0].Name != "OpenAI" || vs[0].API.BaseURL != "http://127.0.0.1:9" || vs[0].API.Reach != "/v1/models" ||
+		!slices.Equal(vs[0].Components, []string{"API"}) || vs[0].Interval != config.DefaultInterval {
+		t.Errorf("openai = %+v", vs[0])
+	}
+	if len(vs[1].Sources) != 1 || vs[1].Sources[0].URL != "http://127.0.0.1:9/index.json" || vs[1].PageURL != "https://status.vapi.ai" {
+		t.Errorf("vapi = %+v", vs[1])
+	}
+	if vs[2].Name != "Acme Voice" || vs[2].PageURL != "https://status.acme.dev" {
+		t.Errorf("acme = %+v", vs[2])
+	}
+	only, err := Resolve(cfg, cat, []string{"vapi"})
+	if err != nil || len(only) != 1 || only[0].ID != "vapi" {
+		t.Errorf("--only vapi = %v, %v", only, err)
+	}
+	if _, err := Resolve(cfg, cat, []string{"nope"}); err == nil {
+		t.Error("--only with an unknown id is not an error")
+	}
+}
+
+func TestDefaultConfigPicksUpEnvKeys(t *testing.T) {
+	t.Setenv("OPENAI_API_KEY", "sk-test")
+	cat := BuiltinCatalog()
+	cfg := DefaultConfig(cat)
+	var openai *config.Vendor
+	for i, v := range cfg.Vendors {
+		if v.ID == "openai" {
+			openai = &cfg.Vendors[i]
+		}
+	}
+	if openai == nil || len(openai.Keys) != 1 || openai.Keys[0].Secret.Kind != config.SecretEnv || openai.Keys[0].Secret.Value != "OPENAI_API_KEY" {
+		t.Fatalf("openai = %+v", openai)
+	}
+	for _, must := range []string{"vapi", "anthropic", "github", "cloudflare"} {
+		if !slices.ContainsFunc(cfg.Vendors, func(v config.Vendor) bool { return v.ID == must }) {
+			t.Errorf("default set lacks %s", must)
+		}
+	}
+}

@@ -1,0 +1,234 @@
+package providers
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Poller checks vendors: once for --once, or continuously on each vendor's
+// intervals for the dashboard, the tmux cache and serve. Vendors are
+// checked independently, so one slow or dead vendor never delays another;
+// the Fetcher bounds requests in flight overall.
+type Poller struct {
+	vendors []Vendor
+	status  statusReader
+	now     func() time.Time
+
+	mu       sync.Mutex
+	results  map[string]VendorResult
+	inFlight atomic.Int32
+	wake     []chan struct{}
+}
+
+// NewPoller returns a poller over vendors using f for every request.
+func NewPoller(vendors []Vendor, f *Fetcher) *Poller {
+	p := &Poller{
+		vendors: vendors,
+		status:  statusReader{fetch: f},
+		now:     time.Now,
+		results: map[string]VendorResult{},
+	}
+	for range vendors {
+		p.wake = append(p.wake, make(chan struct{}, 1))
+	}
+	for _, v := range vendors {
+		p.results[v.ID] = pendingResult(v)
+	}
+	return p
+}
+
+// pendingResult is a vendor's result before its first check.
+func pendingResult(v Vendor) VendorResult {
+	r := VendorResult{ID: v.ID, Name: v.Name, DependsOn: v.DependsOn, Keys: []KeyResult{}}
+	r.Status.State = "unknown"
+	r.Status.PageURL = v.PageURL
+	r.Status.Normalize()
+	return r
+}
+
+// Vendors returns the vendors being watched.
+func (p *Poller) Vendors() []Vendor { return p.vendors }
+
+// Part selects what a check covers.
+type Part int
+
+// The parts of a check: the status page, and our keys with keyless
+// reachability. They run on separate intervals.
+const (
+	PartStatus Part = 1 << iota
+	PartProbes
+	PartAll = PartStatus | PartProbes
+)
+
+// Check checks every vendor once, all at the same time, and returns the
+// snapshot when the last one is done.
+func (p *Poller) Check(ctx context.Context) Snapshot {
+	var wg sync.WaitGroup
+	for _, v := range p.vendors {
+		wg.Go(func() { p.checkVendor(ctx, v, PartAll) })
+	}
+	wg.Wait()
+	return p.Snapshot()
+}
+
+// Snapshot returns the latest results of every vendor, in config order.
+func (p *Poller) Snapshot() Snapshot {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s := Snapshot{GeneratedAt: p.now().UTC(), Vendors: make([]VendorResult, 0, len(p.vendors))}
+	for _, v := range p.vendors {
+		s.Vendors = append(s.Vendors, p.results[v.ID])
+	}
+	return s
+}
+
+// InFlight is the number of vendor checks running now.
+func (p *Poller) InFlight() int { return int(p.inFlight.Load()) }
+
+// Seed sets results from an earlier snapshot (the state dir's cache), so a
+// restarted dashboard shows the last known state before its first check.
+func (p *Poller) Seed(s Snapshot) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, r := range s.Vendors {
+		if _, ok := p.results[r.ID]; ok {
+			p.results[r.ID] = r
+		}
+	}
+}
+
+// checkVendor runs the selected parts of one vendor's check and stores the
+// result.
+func (p *Poller) checkVendor(ctx context.Context, v Vendor, part Part) VendorResult {
+	p.inFlight.Add(1)
+	defer p.inFlight.Add(-1)
+
+	p.mu.Lock()
+	prev := p.results[v.ID]
+	p.mu.Unlock()
+
+	res := prev
+	if part&PartStatus != 0 {
+		res.Status = p.status.read(ctx, v)
+		res.Status.CheckedAt = p.now().UTC()
+	}
+	if part&PartProbes != 0 {
+		res.Reachability, res.Keys = p.probe(ctx, v, prev)
+	}
+	if ctx.Err() != nil {
+		return prev // cancelled mid-check: keep the last complete result
+	}
+	p.mu.Lock()
+	p.results[v.ID] = res
+	p.mu.Unlock()
+	return res
+}
+
+// probe checks keyless reachability and every key of v. prev carries the
+// streaks (consecutive, since) forward.
+func (p *Poller) probe(ctx context.Context, v Vendor, prev VendorResult) (*Reachability, []KeyResult) {
+	return prev.Reachability, prev.Keys
+}
+
+// Event tells a Run caller that a vendor check started or finished.
+type Event struct {
+	// Vendor is the id of the vendor concerned.
+	Vendor string
+	// Done is false when the check starts and true when it has finished.
+	Done bool
+	// InFlight counts vendor checks still running after this event.
+	InFlight int
+	// Snapshot is the latest snapshot of all vendors (set when Done).
+	Snapshot Snapshot
+}
+
+// Run checks every vendor now and then on its own intervals (status pages
+// on Interval, keys on ProbeInterval) until ctx ends. notify is called from
+// the poller's goroutines, one call at a time per vendor; it must not block
+// for long.
+func (p *Poller) Run(ctx context.Context, notify func(Event)) {
+	var wg sync.WaitGroup
+	var notifyMu sync.Mutex
+	send := func(e Event) {
+		notifyMu.Lock()
+		defer notifyMu.Unlock()
+		notify(e)
+	}
+	for i, v := range p.vendors {
+		wg.Go(func() { p.loop(ctx, v, p.wake[i], send) })
+	}
+	wg.Wait()
+}
+
+// CheckNow asks every vendor loop started by Run to check all parts at
+// once. A vendor already checking runs again when it finishes.
+func (p *Poller) CheckNow() {
+	for _, w := range p.wake {
+		select {
+		case w <- struct{}{}:
+		default:
+		}
+	}
+}
+
+func (p *Poller) loop(ctx context.Context, v Vendor, wake <-chan struct{}, send func(Event)) {
+	statusEvery, probeEvery := v.Interval, v.ProbeInterval
+	if statusEvery <= 0 {
+		statusEvery = time.Minute
+	}
+	if probeEvery <= 0 {
+		probeEvery = time.Minute
+	}
+	run := func(part Part) {
+		send(Event{Vendor: v.ID, InFlight: p.InFlight() + 1})
+		p.checkVendor(ctx, v, part)
+		if ctx.Err() == nil {
+			send(Event{Vendor: v.ID, Done: true, InFlight: p.InFlight(), Snapshot: p.Snapshot()})
+		}
+	}
+	run(PartAll)
+	statusT := time.NewTimer(statusEvery)
+	probeT := time.NewTimer(probeEvery)
+	defer statusT.Stop()
+	defer probeT.Stop()
+	for {
+		// Parts that fall due together run as one check, so equal intervals
+		// give one event per vendor per round.
+		var part Part
+		select {
+		case <-ctx.Done():
+			return
+		case <-wake:
+			part = PartAll
+		case <-statusT.C:
+			part = PartStatus
+		case <-probeT.C:
+			part = PartProbes
+		}
+		if part&PartStatus == 0 && drain(statusT) {
+			part |= PartStatus
+		}
+		if part&PartProbes == 0 && drain(probeT) {
+			part |= PartProbes
+		}
+		run(part)
+		if part&PartStatus != 0 {
+			statusT.Reset(statusEvery)
+		}
+		if part&PartProbes != 0 {
+			probeT.Reset(probeEvery)
+		}
+	}
+}
+
+// drain reports whether t had already fired, consuming the tick.
+func drain(t *time.Timer) bool {
+	select {
+	case <-t.C:
+		return true
+	default:
+		return false
+	}
+}

@@ -1,0 +1,217 @@
+package providers
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/vendorwatch/vendorwatch/statuspage"
+)
+
+// fakePage serves fixture files by path and counts requests.
+type fakePage struct {
+	files map[string]string // path -> testdata file, or literal body when it starts with "<" or "{"
+	hits  sync.Map          // path -> *atomic.Int32
+}
+
+func (f *fakePage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	n, _ := f.hits.LoadOrStore(r.URL.Path, new(atomic.Int32))
+	n.(*atomic.Int32).Add(1)
+	name, ok := f.files[r.URL.Path]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	body := []byte(name)
+	if !strings.HasPrefix(name, "<") && !strings.HasPrefix(name, "{") {
+		var err error
+		body, err = os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			http.Error(w, err.Error(), 500)
+			return
+		}
+	}
+	w.Write(body)
+}
+
+func (f *fakePage) count(path string) int32 {
+	n, ok := f.hits.Load(path)
+	if !ok {
+		return 0
+	}
+	return n.(*atomic.Int32).Load()
+}
+
+func testFetcher() *Fetcher { return NewFetcher(FetcherOptions{Timeout: 2 * time.Second}) }
+
+func TestPollerCheckReadsEveryVendor(t *testing.T) {
+	t.Parallel()
+	openai := &fakePage{files: map[string]string{"/api/v2/summary.json": "openai__incidentio_v2_summary_operational_2026-09-24.json"}}
+	anthropic := &fakePage{files: map[string]string{"/api/v2/summary.json": "anthropic__statuspage_summary_incident_investigating.json"}}
+	moved := &fakePage{files: map[string]string{"/api/v2/summary.json": "<!DOCTYPE html><html><body>We moved!</body></html>"}}
+	var srvs []*httptest.Server
+	for _, h := range []http.Handler{openai, anthropic, moved} {
+		s := httptest.NewServer(h)
+		defer s.Close()
+		srvs = append(srvs, s)
+	}
+	vendors := []Vendor{
+		{ID: "openai", Name: "OpenAI", Sources: []SourceSpec{{URL: srvs[0].URL + "/api/v2/summary.json", Format: statuspage.Statuspage}}},
+		{ID: "anthropic", Name: "Anthropic", Sources: []SourceSpec{{URL: srvs[1].URL + "/api/v2/summary.json", Format: statuspage.Statuspage}}},
+		{ID: "jetbrains", Name: "JetBrains", Sources: []SourceSpec{{URL: srvs[2].URL + "/api/v2/summary.json", Format: statuspage.Statuspage}}},
+	}
+	p := NewPoller(vendors, testFetcher())
+	snap := p.Check(context.Background())
+
+	o, _ := snap.Vendor("openai")
+	if o.Status.State != statuspage.Operational || len(o.Status.Components) != 25 || !o.Status.Sources[0].OK {
+		t.Errorf("openai = %s, %d components, sources %+v", o.Status.State, len(o.Status.Components), o.Status.Sources)
+	}
+	// incident.io's summary has no incidents key: the unresolved document is
+	// asked for; its 404 (and the maintenances' 404) is remembered.
+	if openai.count("/api/v2/incidents/unresolved.json") != 1 || openai.count("/api/v2/scheduled-maintenances/upcoming.json") != 1 {
+		t.Errorf("supplements not requested once each")
+	}
+	a, _ := snap.Vendor("anthropic")
+	if a.Status.State != statuspage.PartialOutage || len(a.Status.Open()) != 1 || a.Status.Open()[0].Title != "Elevated errors for multiple models" {
+		t.Errorf("anthropic = %s %+v", a.Status.State, a.Status.Incidents)
+	}
+	if anthropic.count("/api/v2/incidents/unresolved.json") != 0 {
+		t.Error("a full summary needs no supplement")
+	}
+	j, _ := snap.Vendor("jetbrains")
+	if j.Status.State != statuspage.Unknown || j.Status.Sources[0].OK ||
+		!strings.Contains(j.Status.Sources[0].Error, "want Statuspage API JSON, got an HTML page") {
+		t.Errorf("jetbrains = %s %+v", j.Status.State, j.Status.Sources)
+	}
+	if o.Status.CheckedAt.IsZero() || o.Status.Incidents == nil {
+		t.Error("checked_at unset or incidents nil")
+	}
+
+	p.Check(context.Background())
+	if n := openai.count("/api/v2/incidents/unresolved.json"); n != 1 {
+		t.Errorf("unresolved.json asked %d times; a 404 should be remembered", n)
+	}
+}
+
+func TestPollerDetectsFormatFromBaseURL(t *testing.T) {
+	t.Parallel()
+	page := &fakePage{files: map[string]string{"/api/v2/summary.json": "anthropic__statuspage_summary_incident_investigating.json"}}
+	srv := httptest.NewServer(page)
+	defer srv.Close()
+	p := NewPoller([]Vendor{{ID: "acme", Name: "Acme", Sources: []SourceSpec{{URL: srv.URL}}}}, testFetcher())
+	v, _ := p.Check(context.Background()).Vendor("acme")
+	src := v.Status.Sources[0]
+	if !src.OK || !src.Detected || src.Format != statuspage.Statuspage || src.URL != srv.URL+"/api/v2/summary.json" {
+		t.Errorf("source = %+v", src)
+	}
+	if v.Status.State != statuspage.PartialOutage {
+		t.Errorf("state = %s", v.Status.State)
+	}
+}
+
+// One vendor that never answers must not hold back the others: their
+// results arrive while it is still hanging.
+func TestPollerRunSlowVendorDoesNotDelayOthers(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer slow.Close()
+	defer close(release)
+	fast := httptest.NewServer(&fakePage{files: map[string]string{"/s.json": "github__statuspage_status_none.json"}})
+	defer fast.Close()
+
+	vendors := []Vendor{
+		{ID: "slow", Name: "Slow", Sources: []SourceSpec{{URL: slow.URL + "/s.json", Format: statuspage.Statuspage}}},
+		{ID: "fast1", Name: "Fast 1", Sources: []SourceSpec{{URL: fast.URL + "/s.json", Format: statuspage.Statuspage}}},
+		{ID: "fast2", Name: "Fast 2", Sources: []SourceSpec{{URL: fast.URL + "/s.json", Format: statuspage.Statuspage}}},
+	}
+	p := NewPoller(vendors, NewFetcher(FetcherOptions{Timeout: time.Minute}))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan string, 10)
+	go p.Run(ctx, func(e Event) {
+		if e.Done {
+			done <- e.Vendor
+		}
+	})
+	got := map[string]bool{}
+	for len(got) < 2 {
+		select {
+		case id := <-done:
+			if id == "slow" {
+				t.Fatal("the slow vendor finished first; the test server should still be holding it")
+			}
+			got[id] = true
+		case <-time.After(10 * time.Second):
+			t.Fatalf("fast vendors did not report while the slow one hung; got %v", got)
+		}
+	}
+	snap := p.Snapshot()
+	if v, _ := snap.Vendor("fast1"); v.Status.State != statuspage.Operational {
+		t.Errorf("fast1 = %s", v.Status.State)
+	}
+	if p.InFlight() != 1 {
+		t.Errorf("in flight = %d, want the slow vendor only", p.InFlight())
+	}
+}
+
+func TestPollerCheckNow(t *testing.T) {
+	t.Parallel()
+	page := &fakePage{files: map[string]string{"/s.json": "github__statuspage_status_none.json"}}
+	srv := httptest.NewServer(page)
+	defer srv.Close()
+	v := Vendor{ID: "gh", Name: "GitHub", Interval: time.Hour, ProbeInterval: time.Hour,
+		Sources: []SourceSpec{{URL: srv.URL + "/s.json", Format: statuspage.Statuspage}}}
+	p := NewPoller([]Vendor{v}, testFetcher())
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan struct{}, 10)
+	go p.Run(ctx, func(e Event) {
+		if e.Done {
+			done <- struct{}{}
+		}
+	})
+	<-done
+	p.CheckNow()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("CheckNow did not trigger a check")
+	}
+	if n := page.count("/s.json"); n < 2 {
+		t.Errorf("status fetched %d times, want 2", n)
+	}
+}
+
+// BenchmarkCheck200Vendors measures --once over 200 vendors whose pages
+// each take 200 ms: the check should take about one page's time, not 40 s.
+func BenchmarkCheck200Vendors(b *testing.B) {
+	body, _ := os.ReadFile("testdata/github__statuspage_status_none.json")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(200 * time.Millisecond)
+		w.Write(body)
+	}))
+	defer srv.Close()
+	var vendors []Vendor
+	for i := range 200 {
+		vendors = append(vendors, Vendor{ID: "v" + strings.Repeat("x", i%5), Name: "V",
+			Sources: []SourceSpec{{URL: srv.URL + "/s.json?v=" + string(rune('a'+i%26)), Format: statuspage.Statuspage}}})
+	}
+	f := NewFetcher(FetcherOptions{Timeout: 10 * time.Second, Concurrency: 256})
+	for b.Loop() {
+		NewPoller(vendors, f).Check(context.Background())
+	}
+}

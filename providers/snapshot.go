@@ -1,0 +1,91 @@
+package providers
+
+import (
+	"time"
+
+	"github.com/vendorwatch/vendorwatch/statuspage"
+)
+
+// Snapshot is what every vendor looked like at the last check: the status
+// page, keyless reachability and our keys. It holds observations only;
+// what they mean is the correlate package's job.
+type Snapshot struct {
+	GeneratedAt time.Time      `json:"generated_at"`
+	Vendors     []VendorResult `json:"vendors"`
+}
+
+// Vendor returns the result for a vendor id.
+func (s Snapshot) Vendor(id string) (VendorResult, bool) {
+	for _, v := range s.Vendors {
+		if v.ID == id {
+			return v, true
+		}
+	}
+	return VendorResult{}, false
+}
+
+// VendorResult is one vendor's latest observations. Field names follow
+// DESIGN §6.
+type VendorResult struct {
+	ID           string            `json:"id"`
+	Name         string            `json:"name"`
+	DependsOn    []string          `json:"depends_on,omitempty"`
+	Status       statuspage.Status `json:"status"`
+	Reachability *Reachability     `json:"reachability,omitempty"`
+	Keys         []KeyResult       `json:"keys"`
+}
+
+// Result is the outcome of a key probe or keyless request, in the
+// vocabulary of DESIGN §3.
+type Result string
+
+// Key probe results.
+const (
+	ResultOK              Result = "ok"
+	ResultInvalidKey      Result = "invalid_key"
+	ResultAccountDisabled Result = "account_disabled"
+	ResultNoPermission    Result = "no_permission"
+	ResultMisconfigured   Result = "misconfigured"
+	ResultQuotaExceeded   Result = "quota_exceeded"
+	ResultRateLimited     Result = "rate_limited"
+	ResultVendorError     Result = "vendor_error"
+	ResultTimeout         Result = "timeout"
+	ResultNetworkError    Result = "network_error"
+	ResultNoSecret        Result = "no_secret"
+	ResultUnexpected      Result = "unexpected"
+	// ResultReachable is the keyless request's success: the vendor answered
+	// in its own JSON.
+	ResultReachable Result = "reachable"
+)
+
+// Failed reports whether the result means the vendor could not serve us:
+// its own error, a timeout or no answer at all.
+func (r Result) Failed() bool {
+	return r == ResultVendorError || r == ResultTimeout || r == ResultNetworkError
+}
+
+// Reachability is the keyless request's outcome.
+type Reachability struct {
+	Result     Result    `json:"result"`
+	HTTPStatus int       `json:"http_status"`
+	LatencyMS  int64     `json:"latency_ms"`
+	Error      string    `json:"error,omitempty"`
+	CheckedAt  time.Time `json:"checked_at,omitzero"`
+}
+
+// KeyResult is one key's latest probe. It never holds the key, only its
+// fingerprint.
+type KeyResult struct {
+	Name        string    `json:"name"`
+	Fingerprint string    `json:"fingerprint"`
+	Canary      bool      `json:"canary"`
+	Result      Result    `json:"result"`
+	HTTPStatus  int       `json:"http_status"`
+	Code        string    `json:"code"`
+	Message     string    `json:"message"`
+	Hint        string    `json:"hint,omitempty"`
+	LatencyMS   int64     `json:"latency_ms"`
+	CheckedAt   time.Time `json:"checked_at,omitzero"`
+	Since       time.Time `json:"since,omitzero"`
+	Consecutive int       `json:"consecutive"`
+}

@@ -1,0 +1,127 @@
+package providers
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/vendorwatch/vendorwatch/config"
+)
+
+// Vendor is a watched vendor with the catalog and the config merged: what
+// the poller needs and nothing else.
+type Vendor struct {
+	ID         string
+	Name       string
+	PageURL    string
+	Sources    []SourceSpec
+	Components []string
+	DependsOn  []string
+	API        APISpec
+	Probe      *ProbeSpec
+	Keys       []config.Key
+	Admin      *config.Admin
+	Links      Links
+
+	// Interval is how often the status sources are read; ProbeInterval how
+	// often keys and reachability are checked.
+	Interval      time.Duration
+	ProbeInterval time.Duration
+}
+
+// Resolve merges each configured vendor with its catalog entry. Values in
+// the config override the catalog; a vendor not in the catalog keeps what
+// the config says. only, when not empty, keeps just those ids.
+func Resolve(cfg *config.Config, cat *Catalog, only []string) ([]Vendor, error) {
+	var out []Vendor
+	for _, cv := range cfg.Vendors {
+		if len(only) > 0 && !slices.Contains(only, cv.ID) {
+			continue
+		}
+		e, inCatalog := cat.Get(cv.ID)
+		v := Vendor{
+			ID: cv.ID, Name: e.Name, PageURL: e.Page, Sources: e.Status, Components: e.Components,
+			API: e.API, Probe: e.Probe, Links: e.Links,
+			DependsOn: cv.DependsOn, Keys: cv.Keys, Admin: cv.Admin,
+			Interval: cfg.Interval.D(), ProbeInterval: cfg.ProbeInterval.D(),
+		}
+		if !inCatalog {
+			v.Name = cv.ID
+		}
+		if cv.Name != "" {
+			v.Name = cv.Name
+		}
+		if cv.PageURL != "" {
+			v.PageURL = cv.PageURL
+		}
+		if len(cv.Components) > 0 {
+			v.Components = cv.Components
+		}
+		if len(cv.Status) > 0 {
+			v.Sources = nil
+			for _, s := range cv.Status {
+				v.Sources = append(v.Sources, SourceSpec{URL: s.URL, Format: s.Format, Selector: s.Selector, Healthy: s.Healthy})
+			}
+		}
+		if cv.API != nil && cv.API.BaseURL != "" {
+			v.API.BaseURL = strings.TrimRight(cv.API.BaseURL, "/")
+		}
+		if cv.Interval != 0 {
+			v.Interval = cv.Interval.D()
+		}
+		if cv.ProbeInterval != 0 {
+			v.ProbeInterval = cv.ProbeInterval.D()
+		}
+		if v.PageURL == "" && len(v.Sources) > 0 {
+			v.PageURL = pageOf(v.Sources[0].URL)
+		}
+		if len(v.Sources) == 0 && v.API.BaseURL == "" {
+			return nil, fmt.Errorf("vendor %q has neither status sources nor an API to check", cv.ID)
+		}
+		out = append(out, v)
+	}
+	if len(only) > 0 {
+		for _, id := range only {
+			if !slices.ContainsFunc(out, func(v Vendor) bool { return v.ID == id }) {
+				return nil, fmt.Errorf("--only %s: no such vendor in the config", id)
+			}
+		}
+	}
+	return out, nil
+}
+
+// DefaultConfig is the configuration used when there is no config file: the
+// catalog's default vendors, each with a key for every conventional
+// environment variable that is set (OPENAI_API_KEY, VAPI_API_KEY, ...).
+func DefaultConfig(cat *Catalog) *config.Config {
+	cfg := config.Default()
+	for _, e := range cat.All() {
+		if !e.Default {
+			continue
+		}
+		v := config.Vendor{ID: e.ID}
+		for _, env := range e.KeyEnv {
+			if os.Getenv(env) != "" {
+				v.Keys = append(v.Keys, config.Key{
+					Name:   strings.ToLower(env),
+					Secret: config.SecretRef{Kind: config.SecretEnv, Value: env},
+				})
+			}
+		}
+		cfg.Vendors = append(cfg.Vendors, v)
+	}
+	return cfg
+}
+
+// pageOf returns the scheme and host of a URL, the best guess at a human
+// status page for a source URL.
+func pageOf(raw string) string {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return raw
+	}
+	host, _, _ := strings.Cut(rest, "/")
+	return scheme + "://" + host
+}

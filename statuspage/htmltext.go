@@ -1,0 +1,46 @@
+package statuspage
+
+import (
+	"strings"
+
+	"golang.org/x/net/html"
+)
+
+// HTMLText turns an HTML fragment (an incident update body, a feed entry)
+// into safe plain text: tags go, block elements and <br> become line
+// breaks, entities are decoded and control characters stripped. Text that
+// holds no markup passes through CleanText unchanged.
+func HTMLText(s string) string {
+	if !strings.ContainsAny(s, "<&") {
+		return CleanText(s)
+	}
+	var b strings.Builder
+	z := html.NewTokenizer(strings.NewReader(s))
+	skip := 0 // depth inside <script> or <style>
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			return CleanText(b.String())
+		case html.TextToken:
+			if skip == 0 {
+				b.Write(z.Text())
+			}
+		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
+			name, _ := z.TagName()
+			switch string(name) {
+			case "script", "style":
+				if tt == html.StartTagToken {
+					skip++
+				} else if tt == html.EndTagToken && skip > 0 {
+					skip--
+				}
+			case "br", "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "tr":
+				b.WriteByte('\n')
+				if string(name) == "li" && tt == html.StartTagToken {
+					b.WriteString("- ")
+				}
+			}
+		}
+	}
+}

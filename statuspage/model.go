@@ -1,0 +1,150 @@
+package statuspage
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// Status is the normalized view of a vendor's status page. A parser fills
+// State, Description, PageURL, Components, Incidents and Maintenances from
+// one source; the poller merges sources and adds CheckedAt and Sources.
+//
+// The JSON names are those of DESIGN §6 and must not change within schema
+// version 1.
+type Status struct {
+	State        State         `json:"state"`
+	Description  string        `json:"description"`
+	PageURL      string        `json:"page_url"`
+	CheckedAt    time.Time     `json:"checked_at,omitzero"`
+	Sources      []Source      `json:"sources"`
+	Components   []Component   `json:"components"`
+	Incidents    []Incident    `json:"incidents"`
+	Maintenances []Maintenance `json:"maintenances"`
+
+	// Claims reports whether the source states the vendor's overall state.
+	// A generic feed lists incidents but cannot say "operational" on its own,
+	// so its Claims is false and its State is only a hint.
+	Claims bool `json:"-"`
+}
+
+// Source describes one fetched status source and how it went.
+type Source struct {
+	URL       string `json:"url"`
+	Format    Format `json:"format"`
+	OK        bool   `json:"ok"`
+	LatencyMS int64  `json:"latency_ms"`
+	Error     string `json:"error"`
+	// Detected is true when the format was found by autodetection rather
+	// than given in the config.
+	Detected bool `json:"detected,omitempty"`
+	// NotModified is true when the server answered 304 and the previous
+	// result was reused.
+	NotModified bool `json:"not_modified,omitempty"`
+}
+
+// Component is one part of a vendor's service (API, ChatGPT, Dashboard).
+type Component struct {
+	Name  string `json:"name"`
+	Group string `json:"group,omitempty"`
+	State State  `json:"state"`
+}
+
+// Incident is an open or recently resolved incident on a status page.
+type Incident struct {
+	ID           string    `json:"id"`
+	Title        string    `json:"title"`
+	Status       string    `json:"status"`
+	Impact       string    `json:"impact"`
+	StartedAt    time.Time `json:"started_at,omitzero"`
+	UpdatedAt    time.Time `json:"updated_at,omitzero"`
+	ResolvedAt   time.Time `json:"resolved_at,omitzero"`
+	URL          string    `json:"url"`
+	Components   []string  `json:"components"`
+	LatestUpdate string    `json:"latest_update"`
+	Updates      []Update  `json:"updates,omitempty"`
+}
+
+// Update is one posted update of an incident, newest first in Incident.Updates.
+type Update struct {
+	Status string    `json:"status"`
+	Body   string    `json:"body"`
+	At     time.Time `json:"at,omitzero"`
+}
+
+// Maintenance is a scheduled or in-progress maintenance window.
+type Maintenance struct {
+	ID         string    `json:"id"`
+	Title      string    `json:"title"`
+	Status     string    `json:"status"`
+	StartsAt   time.Time `json:"starts_at,omitzero"`
+	EndsAt     time.Time `json:"ends_at,omitzero"`
+	URL        string    `json:"url"`
+	Components []string  `json:"components,omitempty"`
+}
+
+// Resolved reports whether the incident is over.
+func (i Incident) Resolved() bool {
+	switch i.Status {
+	case "resolved", "postmortem", "completed":
+		return true
+	}
+	return !i.ResolvedAt.IsZero()
+}
+
+// Open returns the incidents that are not resolved.
+func (s *Status) Open() []Incident {
+	var open []Incident
+	for _, in := range s.Incidents {
+		if !in.Resolved() {
+			open = append(open, in)
+		}
+	}
+	return open
+}
+
+// Active reports whether the maintenance is in progress at t.
+func (m Maintenance) Active(t time.Time) bool {
+	if m.Status == "in_progress" || m.Status == "verifying" {
+		return true
+	}
+	return m.Status == "scheduled" && !m.StartsAt.IsZero() && !t.Before(m.StartsAt) &&
+		(m.EndsAt.IsZero() || t.Before(m.EndsAt))
+}
+
+// Filter keeps only the named components (matched case-insensitively, on the
+// component name or its group) and the incidents that touch them or name no
+// component at all, then recomputes the state from what is left. It is how a
+// team says "only OpenAI's API matters to us". An empty list keeps all.
+func (s *Status) Filter(names []string) {
+	if len(names) == 0 || s == nil {
+		return
+	}
+	match := func(name string) bool {
+		return slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, name) })
+	}
+	var comps []Component
+	for _, c := range s.Components {
+		if match(c.Name) || (c.Group != "" && match(c.Group)) {
+			comps = append(comps, c)
+		}
+	}
+	var incs []Incident
+	for _, in := range s.Incidents {
+		if len(in.Components) == 0 || slices.ContainsFunc(in.Components, match) {
+			incs = append(incs, in)
+		}
+	}
+	s.Components, s.Incidents = comps, incs
+	if len(comps) == 0 {
+		return
+	}
+	states := make([]State, 0, len(comps))
+	for _, c := range comps {
+		states = append(states, c.State)
+	}
+	for _, in := range s.Open() {
+		states = append(states, ImpactState(in.Impact))
+	}
+	s.State = Worst(states...)
+}
