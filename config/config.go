@@ -83,6 +83,13 @@ type Key struct {
 	// Canary marks a key that exists only to be watched, never used: if the
 	// key in use dies while canaries live, the key in use leaked.
 	Canary bool `yaml:"canary"`
+	// Account is the account identifier some vendors need besides the key:
+	// Twilio's Account SID (AC...), used in the probe path and as the
+	// Basic-auth user. It is not a secret.
+	Account string `yaml:"account"`
+	// Headers are extra, non-secret headers sent with this key's probe, such
+	// as OpenAI-Organization or OpenAI-Project. Credentials never go here.
+	Headers map[string]string `yaml:"headers"`
 }
 
 // Admin enables a vendor's admin-API checks (key inventory, audit log).

@@ -29,6 +29,9 @@ type Entry struct {
 	API        APISpec      `yaml:"api" json:"api"`
 	Probe      *ProbeSpec   `yaml:"probe" json:"probe,omitempty"`
 	KeyEnv     []string     `yaml:"key_env" json:"key_env,omitempty"`
+	// AccountEnv names the variable holding the account id a key needs
+	// (Twilio: TWILIO_ACCOUNT_SID), for keys found in KeyEnv.
+	AccountEnv string `yaml:"account_env" json:"account_env,omitempty"`
 	Links      Links        `yaml:"links" json:"links"`
 	Default    bool         `yaml:"default" json:"default,omitempty"`
 }
@@ -59,6 +62,9 @@ type ProbeSpec struct {
 	// Family names the classifier that reads the vendor's error bodies.
 	Family  string            `yaml:"family" json:"family"`
 	Headers map[string]string `yaml:"headers" json:"headers,omitempty"`
+	// Expect lists the HTTP statuses that mean the key works; empty means
+	// any 2xx. Anything else is read by the family's classifier.
+	Expect []int `yaml:"expect" json:"expect,omitempty"`
 }
 
 // Links are vendor pages that advice cites.

@@ -14,6 +14,7 @@ import (
 type Poller struct {
 	vendors []Vendor
 	status  statusReader
+	probes  *prober
 	now     func() time.Time
 
 	mu       sync.Mutex
@@ -30,6 +31,7 @@ func NewPoller(vendors []Vendor, f *Fetcher) *Poller {
 		now:     time.Now,
 		results: map[string]VendorResult{},
 	}
+	p.probes = newProber(f, func() time.Time { return p.now() })
 	for range vendors {
 		p.wake = append(p.wake, make(chan struct{}, 1))
 	}
@@ -126,10 +128,41 @@ func (p *Poller) checkVendor(ctx context.Context, v Vendor, part Part) VendorRes
 	return res
 }
 
-// probe checks keyless reachability and every key of v. prev carries the
-// streaks (consecutive, since) forward.
+// probe checks keyless reachability and every key of v, all at once. prev
+// carries the streaks (consecutive, since) forward; secrets are resolved
+// afresh for this check and forgotten when it ends.
 func (p *Poller) probe(ctx context.Context, v Vendor, prev VendorResult) (*Reachability, []KeyResult) {
-	return prev.Reachability, prev.Keys
+	var reach *Reachability
+	keys := make([]KeyResult, len(v.Keys))
+	var wg sync.WaitGroup
+	wg.Go(func() { reach = p.probes.reach(ctx, v) })
+	for i, k := range v.Keys {
+		wg.Go(func() { keys[i] = p.probes.probeKey(ctx, v, k) })
+	}
+	wg.Wait()
+	for i := range keys {
+		carryStreak(&keys[i], prev.Keys)
+	}
+	return reach, keys
+}
+
+// carryStreak sets cur's consecutive and since from the previous results:
+// the same key (same name and fingerprint) with the same result continues
+// its streak; anything else starts a new one now.
+func carryStreak(cur *KeyResult, prev []KeyResult) {
+	cur.Consecutive, cur.Since = 1, cur.CheckedAt
+	for _, old := range prev {
+		if old.Name != cur.Name {
+			continue
+		}
+		if old.Result == cur.Result && old.Fingerprint == cur.Fingerprint && old.Consecutive > 0 {
+			cur.Consecutive = old.Consecutive + 1
+			if !old.Since.IsZero() {
+				cur.Since = old.Since
+			}
+		}
+		return
+	}
 }
 
 // Event tells a Run caller that a vendor check started or finished.
