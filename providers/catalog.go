@@ -32,8 +32,8 @@ type Entry struct {
 	// AccountEnv names the variable holding the account id a key needs
 	// (Twilio: TWILIO_ACCOUNT_SID), for keys found in KeyEnv.
 	AccountEnv string `yaml:"account_env" json:"account_env,omitempty"`
-	Links      Links        `yaml:"links" json:"links"`
-	Default    bool         `yaml:"default" json:"default,omitempty"`
+	Links      Links  `yaml:"links" json:"links"`
+	Default    bool   `yaml:"default" json:"default,omitempty"`
 }
 
 // SourceSpec is a status source: a URL and its format (empty: detect).
