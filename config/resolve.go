@@ -235,7 +235,7 @@ func summarize(stderr string, known ...string) string {
 			trimmed = append(trimmed, k)
 		}
 	}
-	s := statuspage.CleanLine(Redact(lines[0], append(known, trimmed...)...))
+	s := statuspage.CleanLine(redactWords(Redact(lines[0], append(known, trimmed...)...)))
 	if r := []rune(s); len(r) > 160 {
 		s = string(r[:159]) + "…"
 	}
@@ -264,3 +264,16 @@ func (w *capWriter) Write(p []byte) (int, error) {
 }
 
 func (w *capWriter) String() string { return w.buf.String() }
+
+// redactWords blanks every word of 20 or more characters that mixes
+// letters and digits: a command that fails may print a secret of a shape
+// no pattern knows, and a summary can do without such words.
+func redactWords(s string) string {
+	words := strings.Fields(s)
+	for i, w := range words {
+		if len(w) >= 20 && strings.ContainsAny(w, "0123456789") && strings.IndexFunc(w, isLetter) >= 0 {
+			words[i] = "[redacted]"
+		}
+	}
+	return strings.Join(words, " ")
+}

@@ -29,11 +29,12 @@ type Entry struct {
 	API        APISpec      `yaml:"api" json:"api"`
 	Probe      *ProbeSpec   `yaml:"probe" json:"probe,omitempty"`
 	KeyEnv     []string     `yaml:"key_env" json:"key_env,omitempty"`
+	Links      Links        `yaml:"links" json:"links"`
+	Default    bool         `yaml:"default" json:"default,omitempty"`
+
 	// AccountEnv names the variable holding the account id a key needs
 	// (Twilio: TWILIO_ACCOUNT_SID), for keys found in KeyEnv.
 	AccountEnv string `yaml:"account_env" json:"account_env,omitempty"`
-	Links      Links  `yaml:"links" json:"links"`
-	Default    bool   `yaml:"default" json:"default,omitempty"`
 }
 
 // SourceSpec is a status source: a URL and its format (empty: detect).

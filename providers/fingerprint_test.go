@@ -101,3 +101,13 @@ func FuzzClassify(f *testing.F) {
 		}
 	})
 }
+
+// Scrubbing is idempotent: a fingerprint survives being scrubbed again.
+func TestScrubKeepsFingerprints(t *testing.T) {
+	for _, key := range []string{openaiKey, anthropicKey, "sk-svcacct-Hk2Lp9Wq4Zr7Tn1Vb6Xm3Cd8Fg5Jh0Ks2Lq7Wp4Zr9Tn1VbCnRy", stripeKey, geminiKey, vapiKey} {
+		once := scrub("key "+key+" rejected", key, 300)
+		if twice := scrub(once, "", 300); once != "key "+Fingerprint(key)+" rejected" || twice != once {
+			t.Errorf("%s: once %q, twice %q", Fingerprint(key), once, twice)
+		}
+	}
+}

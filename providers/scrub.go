@@ -24,13 +24,28 @@ var secretFields = regexp.MustCompile(`(?i)("[a-z0-9_\-]*(?:token|secret|passwor
 // anything key-like become fingerprints, credential-named JSON members are
 // blanked, control characters go and the text is cut to max characters.
 func scrub(s, secret string, max int) string {
+	// The key becomes a placeholder first, so the fingerprint put in its
+	// place is not itself taken for a key by the patterns below.
+	const placeholder = "\x00key\x00"
 	if secret != "" {
-		s = strings.ReplaceAll(s, secret, Fingerprint(secret))
+		s = strings.ReplaceAll(s, secret, placeholder)
 	}
 	s = secretFields.ReplaceAllString(s, `$1"[redacted]"`)
-	s = config.ReplaceKeyLike(s, Fingerprint)
+	s = config.ReplaceKeyLike(s, fingerprintToken)
+	if secret != "" {
+		s = strings.ReplaceAll(s, placeholder, Fingerprint(secret))
+	}
 	s = statuspage.CleanLine(s)
 	return truncateRunes(s, max)
+}
+
+// fingerprintToken replaces a key-like token with its fingerprint, leaving
+// a bare vendor prefix (the start of an existing fingerprint) alone.
+func fingerprintToken(tok string) string {
+	if fp := Fingerprint(tok); fp != tok+"…" {
+		return fp
+	}
+	return tok
 }
 
 // excerpt is the first bytes of a body that vendorwatch could not place,
