@@ -138,6 +138,7 @@ func TestRedact(t *testing.T) {
 		{"rk_test_51PJ7J3APDiabcdefgh and lsv2_pt_0123456789abcdef_x1", "[redacted] and [redacted]"},
 		{"all plain words and the number 12345678901234567890123456789012345", "all plain words and the number 12345678901234567890123456789012345"},
 		{"already a fingerprint sk-proj-…MxYA", "already a fingerprint sk-proj-…MxYA"},
+		{"VAPI key 5f0c9a1e-3b7d-4e2a-8c6f-9d1b2a3c4e5f rejected", "VAPI key [redacted] rejected"},
 	}
 	for _, tt := range tests {
 		if got := Redact(tt.in); got != tt.want {
@@ -175,5 +176,14 @@ func TestValidateKeyFields(t *testing.T) {
 	cfg, err := Parse([]byte("vendors:\n  - id: openai\n    keys:\n      - name: a\n        secret: env:X\n        account: AC123\n        headers: {OpenAI-Organization: org-1}\n"), "t.yaml", false, cat)
 	if err != nil || cfg.Vendors[0].Keys[0].Account != "AC123" || cfg.Vendors[0].Keys[0].Headers["OpenAI-Organization"] != "org-1" {
 		t.Errorf("account/headers: %v %+v", err, cfg)
+	}
+}
+
+// A failing command's summary also drops words shaped like no known key
+// but like a secret: long, mixing letters and digits.
+func TestSummarizeDropsSecretShapedWords(t *testing.T) {
+	got := summarize("token Zb1Cd5Ef0Gh2Jk4Mn6Pq8 is expired (code 403)\nmore")
+	if got != "token [redacted] is expired (code 403) (+1 more lines)" {
+		t.Errorf("summary = %q", got)
 	}
 }

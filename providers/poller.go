@@ -90,7 +90,8 @@ func (p *Poller) Snapshot() Snapshot {
 func (p *Poller) InFlight() int { return int(p.inFlight.Load()) }
 
 // Seed sets results from an earlier snapshot (the state dir's cache), so a
-// restarted dashboard shows the last known state before its first check.
+// restarted dashboard shows the last known state before its first check,
+// and key streaks (consecutive, since) continue from where it left off.
 func (p *Poller) Seed(s Snapshot) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
