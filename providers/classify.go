@@ -78,10 +78,11 @@ func (a *answer) works() bool {
 }
 
 // classify turns an answer into a verdict: never on the status alone when
-// the body says more. Non-JSON answers (an HTML page from the vendor's
-// edge) are the vendor's failure.
+// the body says more. A body that is not JSON (an HTML page from the
+// vendor's edge) is the vendor's failure; an empty body leaves only the
+// status to go by.
 func classify(family string, a *answer) verdict {
-	if !a.isJSON() && !(a.works() && len(bytes.TrimSpace(a.Body)) == 0) {
+	if !a.isJSON() && (len(bytes.TrimSpace(a.Body)) > 0 || (a.Status >= 300 && a.Status < 400)) {
 		return edgeVerdict(a)
 	}
 	v := genericVerdict(a)
