@@ -185,7 +185,7 @@ func TestProbeRetryPolicy(t *testing.T) {
 			api, srv := newFakeAPI(t, openaiKey, tt.replies...)
 			v := catalogVendor(t, "openai", srv.URL, config.Key{})
 			v.API.Reach = ""
-			p, waits := testPoller([]Vendor{v}, map[string]string{"VW_KEY": openaiKey})
+			p, waits := testPoller([]Vendor{v}, map[string]string{"VW_KEY": openaiKey}, tt.replies[0].hang)
 			p.probes.retryWait = time.Millisecond
 			vr, _ := p.Check(context.Background()).Vendor("openai")
 			k := vr.Keys[0]

@@ -128,11 +128,20 @@ func catalogVendor(t *testing.T, id, base string, key config.Key) Vendor {
 	return Vendor{ID: e.ID, Name: e.Name, API: APISpec{BaseURL: base, Reach: e.API.Reach}, Probe: e.Probe, Keys: []config.Key{key}}
 }
 
-// testPoller polls vendors with a short timeout and no real waiting
-// between retries; the waits asked for are recorded. env holds the
-// variables secret references see.
-func testPoller(vendors []Vendor, env map[string]string) (*Poller, *[]time.Duration) {
-	p := NewPoller(vendors, NewFetcher(FetcherOptions{Timeout: 300 * time.Millisecond}))
+// hangTimeout is the request timeout of tests whose fake vendor never
+// answers; the others get a generous one, so a loaded machine (-race)
+// does not turn an answer into a timeout.
+const hangTimeout = 300 * time.Millisecond
+
+// testPoller polls vendors with no real waiting between retries; the waits
+// asked for are recorded. env holds the variables secret references see.
+// A request times out after hangTimeout when hang is set, else after 5s.
+func testPoller(vendors []Vendor, env map[string]string, hang ...bool) (*Poller, *[]time.Duration) {
+	timeout := 5 * time.Second
+	if len(hang) > 0 && hang[0] {
+		timeout = hangTimeout
+	}
+	p := NewPoller(vendors, NewFetcher(FetcherOptions{Timeout: timeout}))
 	var mu sync.Mutex
 	waits := &[]time.Duration{}
 	p.probes.sleep = func(ctx context.Context, d time.Duration) error {
@@ -219,7 +228,7 @@ func TestProbeClassifiesRealAnswers(t *testing.T) {
 				key.Account, api.account = twilioAccount, twilioAccount
 			}
 			v := catalogVendor(t, tt.vendor, srv.URL, key)
-			p, _ := testPoller([]Vendor{v}, map[string]string{"VW_KEY": tt.key})
+			p, _ := testPoller([]Vendor{v}, map[string]string{"VW_KEY": tt.key}, tt.reply.hang)
 			vr, _ := p.Check(context.Background()).Vendor(tt.vendor)
 			if len(vr.Keys) != 1 {
 				t.Fatalf("keys = %+v", vr.Keys)

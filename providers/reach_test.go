@@ -36,7 +36,7 @@ func TestReachability(t *testing.T) {
 			api, srv := newFakeAPI(t, "", reply{status: 200})
 			api.reach = tt.reach
 			v := Vendor{ID: "openai", Name: "OpenAI", API: APISpec{BaseURL: srv.URL, Reach: "/v1/models"}}
-			p, waits := testPoller([]Vendor{v}, nil)
+			p, waits := testPoller([]Vendor{v}, nil, tt.reach.hang)
 			vr, _ := p.Check(context.Background()).Vendor("openai")
 			r := vr.Reachability
 			if r == nil || r.Result != tt.want || r.HTTPStatus != tt.status || !strings.Contains(r.Error, tt.inError) || r.CheckedAt.IsZero() {
