@@ -216,7 +216,7 @@ func TestProbeClassifiesRealAnswers(t *testing.T) {
 		{"cohere valid", "cohere", cohereKey, reply{status: 200, file: "cohere__200_valid.json"}, ResultOK, "", false, "", ""},
 		{"cohere not valid on a 200", "cohere", cohereKey, reply{status: 200, file: "cohere__200_not_valid.json"}, ResultInvalidKey, "valid_false", true, "not valid", ""},
 		{"stripe invalid", "stripe", stripeKey, reply{status: 401, file: "stripe__401_invalid_api_key.json"}, ResultInvalidKey, "invalid_request_error", true, "Invalid API Key provided: sk_test_…", ""},
-		{"stripe restricted key still valid", "stripe", stripeKey, reply{status: 403, file: "stripe__403_restricted_key.json"}, ResultOK, "restricted_key", false, "rak_balance_read", "restricted key"},
+		{"stripe restricted key still valid", "stripe", stripeKey, reply{status: 403, file: "stripe__403_restricted_key.json"}, ResultNoPermission, "restricted_key", false, "rak_balance_read", "restricted key"},
 		{"langsmith invalid", "langsmith", langsmithKey, reply{status: 401, file: "langsmith__401_invalid_token.json"}, ResultInvalidKey, "invalid_token", true, "Invalid token", ""},
 	}
 	for _, tt := range tests {
