@@ -20,7 +20,8 @@ import (
 
 // runDashboard starts the interactive dashboard over the live poller.
 func runDashboard(cmd *cobra.Command, o *options) error {
-	if !term.IsTerminal(os.Stdin.Fd()) || !term.IsTerminal(os.Stdout.Fd()) {
+	out, ok := cmd.OutOrStdout().(*os.File)
+	if !ok || !term.IsTerminal(out.Fd()) {
 		return &exitError{code: 3, err: errors.New("the dashboard needs a terminal; use --once (or --once --json) in scripts")}
 	}
 	l, err := load(o)
@@ -28,7 +29,7 @@ func runDashboard(cmd *cobra.Command, o *options) error {
 		return err
 	}
 	b := newPollerBackend(providers.NewPoller(l.vendors, l.fetcher()))
-	if err := ui.Run(cmd.Context(), b, ui.RunOptions{NoColor: o.noColor}); err != nil {
+	if err := ui.Run(cmd.Context(), b, ui.RunOptions{NoColor: o.noColor, Output: out}); err != nil {
 		return &exitError{code: 3, err: fmt.Errorf("dashboard: %w", err)}
 	}
 	return nil
