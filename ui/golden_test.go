@@ -2,10 +2,13 @@ package ui
 
 import (
 	"fmt"
+	"image/color"
 	"regexp"
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 )
@@ -158,6 +161,33 @@ func TestNarrowTerminalsDropColumns(t *testing.T) {
 			}
 			if w < 70 && strings.Contains(out, "LATENCY") {
 				t.Errorf("width %d kept LATENCY:\n%s", w, out)
+			}
+		})
+	}
+}
+
+// TestThemeFollowsTheTerminal checks the palette for each colour profile
+// and background: hand-picked 256 colours (automatic downsampling turns
+// the selected row's grey into teal), the terminal's own 16 colours, and
+// reverse video where there is no colour.
+func TestThemeFollowsTheTerminal(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		msgs     []tea.Msg
+		selected string // how the selected row is marked
+	}{
+		{"truecolor dark", []tea.Msg{tea.ColorProfileMsg{Profile: colorprofile.TrueColor}, tea.BackgroundColorMsg{Color: color.Black}}, "48;2;45;51;59"},
+		{"truecolor light", []tea.Msg{tea.ColorProfileMsg{Profile: colorprofile.TrueColor}, tea.BackgroundColorMsg{Color: color.White}}, "48;2;231;236;240"},
+		{"256 dark", []tea.Msg{tea.ColorProfileMsg{Profile: colorprofile.ANSI256}, tea.BackgroundColorMsg{Color: color.Black}}, "48;5;237"},
+		{"256 light", []tea.Msg{tea.ColorProfileMsg{Profile: colorprofile.ANSI256}, tea.BackgroundColorMsg{Color: color.White}}, "48;5;254"},
+		{"16 colours", []tea.Msg{tea.ColorProfileMsg{Profile: colorprofile.ANSI}}, "\x1b[1;7;31m✗"},
+		{"no colour", []tea.Msg{tea.ColorProfileMsg{Profile: colorprofile.Ascii}}, "\x1b[7m"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m := newTestModel(t, &fakeBackend{}, 80, 24, tt.msgs...)
+			row := strings.Split(screen(m), "\n")[2] // VAPI, selected
+			if !strings.Contains(row, tt.selected) {
+				t.Errorf("selected row %q lacks %q", row, tt.selected)
 			}
 		})
 	}

@@ -78,6 +78,9 @@ type Model struct {
 
 	detail viewport.Model
 
+	// tl shows the timeline of every vendor (tlAll) or of the selected
+	// one; tlSeq numbers the requests so a late answer to an old one is
+	// dropped.
 	tl        viewport.Model
 	tlAll     bool
 	tlVendor  string

@@ -101,6 +101,10 @@ func TestKeys(t *testing.T) {
 		if m.selected != "vapi" || m.detail.YOffset() != 1 {
 			t.Errorf("j in detail: selected %q, offset %d", m.selected, m.detail.YOffset())
 		}
+		send(m, press("j"), Update{Report: incidentReport()}) // a check finishes while reading
+		if m.view != viewDetail || m.detail.YOffset() != 2 {
+			t.Errorf("a new report moved the reader: view %d, offset %d", m.view, m.detail.YOffset())
+		}
 		send(m, press("esc"))
 		if m.view != viewMain {
 			t.Errorf("esc: view %d", m.view)
@@ -329,6 +333,25 @@ func TestBell(t *testing.T) {
 		rep.Findings = s.findings
 		if got := rings(send(m, Update{Report: rep})); got != s.want {
 			t.Errorf("%s: bell rang %d times, want %d", s.name, got, s.want)
+		}
+	}
+}
+
+func TestWebURL(t *testing.T) {
+	for _, tt := range []struct {
+		url string
+		ok  bool
+	}{
+		{"https://status.vapi.ai/incident/901977", true},
+		{"http://127.0.0.1:8080/status", true},
+		{"javascript:alert(1)", false},
+		{"file:///etc/passwd", false},
+		{"--help", false},
+		{"https://", false},
+		{"", false},
+	} {
+		if got := webURL(tt.url); got != tt.ok {
+			t.Errorf("webURL(%q) = %v, want %v", tt.url, got, tt.ok)
 		}
 	}
 }

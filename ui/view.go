@@ -90,8 +90,10 @@ func fit(lines []string, w, h int) []string {
 func (m *Model) header() string {
 	th := m.th
 	left := th.heading.Render("vendorwatch")
-	if !m.seen {
-		left += "  " + th.muted.Render("waiting for the first check…")
+	if !m.seen || lastCheck(m.report).IsZero() {
+		// Before any result the level would read "unknown": say what is
+		// going on instead.
+		left += "  " + th.muted.Render("first check of every vendor…")
 	} else {
 		st, glyph := th.level(m.report.Overall)
 		left += "  " + st.Bold(true).Render(glyph+" "+strings.ToUpper(string(m.report.Overall)))
