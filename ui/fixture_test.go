@@ -186,7 +186,9 @@ func newTestModel(t *testing.T, b *fakeBackend, w, h int, msgs ...tea.Msg) *Mode
 	t.Helper()
 	m := New(b, Options{Now: func() time.Time { return now }, Location: time.UTC,
 		OpenURL: func(context.Context, string) error { return nil }})
+	// No timers: the clock and the flash's expiry are sent by hand.
 	m.every = func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }
+	m.after = m.every
 	send(m, msgs...)
 	send(m, tea.WindowSizeMsg{Width: w, Height: h}, Update{Report: incidentReport()})
 	return m

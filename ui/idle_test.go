@@ -24,7 +24,7 @@ func TestIdleSchedulesNoTicks(t *testing.T) {
 	// once (a tea.Tick that is waiting).
 	noTimers := func(step string, cmd tea.Cmd) {
 		t.Helper()
-		msgs, pending := collect(cmd, 200*time.Millisecond)
+		msgs, pending := collect(cmd, time.Second)
 		if pending > 0 {
 			t.Errorf("%s: %d command(s) still waiting: a timer", step, pending)
 		}
@@ -36,7 +36,7 @@ func TestIdleSchedulesNoTicks(t *testing.T) {
 		}
 	}
 
-	msgs, pending := collect(m.Init(), 200*time.Millisecond)
+	msgs, pending := collect(m.Init(), time.Second)
 	if pending > 0 || len(clocks) != 1 || clocks[0] != time.Minute {
 		t.Fatalf("Init: clocks %v, pending %d", clocks, pending)
 	}

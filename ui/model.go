@@ -46,8 +46,9 @@ type Model struct {
 	th      theme
 	dark    bool
 	profile colorprofile.Profile
-	// every schedules the clock; tea.Every outside tests.
-	every func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
+	// every schedules the clock and after the flash's expiry: tea.Every
+	// and tea.Tick outside tests.
+	every, after func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
 
 	width, height int
 
@@ -118,6 +119,7 @@ func New(b Backend, o Options) *Model {
 		dark:     true,
 		profile:  colorprofile.TrueColor,
 		every:    tea.Every,
+		after:    tea.Tick,
 		checking: map[string]bool{},
 		critical: map[string]bool{},
 		spin:     spinner.New(spinner.WithSpinner(spinner.MiniDot)),

@@ -280,5 +280,5 @@ func (m *Model) setFlash(kind flashKind, text string) tea.Cmd {
 	m.flashID++
 	m.flash, m.flashStyle = text, kind
 	id := m.flashID
-	return tea.Tick(flashFor, func(time.Time) tea.Msg { return flashDoneMsg(id) })
+	return m.after(flashFor, func(time.Time) tea.Msg { return flashDoneMsg(id) })
 }

@@ -57,7 +57,7 @@ func collect(cmd tea.Cmd, wait time.Duration) (msgs []tea.Msg, pending int) {
 // would; timers are left alone.
 func runCmd(t *testing.T, m *Model, cmd tea.Cmd) {
 	t.Helper()
-	msgs, _ := collect(cmd, 300*time.Millisecond)
+	msgs, _ := collect(cmd, 3*time.Second)
 	for _, msg := range msgs {
 		if _, tick := msg.(spinner.TickMsg); msg != nil && !tick {
 			m.Update(msg)
