@@ -37,9 +37,3 @@ func runOnce(cmd *cobra.Command, o *options) error {
 	}
 	return &exitError{code: rep.Overall.ExitCode()}
 }
-
-// runDashboard starts the interactive dashboard.
-func runDashboard(cmd *cobra.Command, o *options) error {
-	fmt.Fprintln(cmd.ErrOrStderr(), "vendorwatch: the interactive dashboard is not built yet; showing one check (--once) instead")
-	return runOnce(cmd, o)
-}
