@@ -35,7 +35,9 @@ func TestNetworkLocal(t *testing.T) {
 			return vendorAt(id, id).pageDown("DNS: no such host status."+id+".test").reach(providers.ResultNetworkError, 0, tm).key("prod", false, providers.ResultNetworkError, 0, "", tm)
 		}
 	}
-	fine := func(id string) mk { return func(tm time.Time) *vb { return vendorAt(id, id).reach(providers.ResultReachable, 401, tm) } }
+	fine := func(id string) mk {
+		return func(tm time.Time) *vb { return vendorAt(id, id).reach(providers.ResultReachable, 401, tm) }
+	}
 	failing503 := func(id string) mk {
 		return func(tm time.Time) *vb {
 			return vendorAt(id, id).pageDown("HTTP 503 Service Unavailable").reach(providers.ResultVendorError, 503, tm)

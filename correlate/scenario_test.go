@@ -76,7 +76,9 @@ func TestScenario20260521(t *testing.T) {
 		b.v.Status.Sources[0].LatencyMS = 6400 // slow to load
 		return b
 	}
-	anthropic := func(tm string) *vb { return vendorAt("anthropic", "Anthropic").reach(providers.ResultReachable, 401, at(tm)) }
+	anthropic := func(tm string) *vb {
+		return vendorAt("anthropic", "Anthropic").reach(providers.ResultReachable, 401, at(tm))
+	}
 
 	reps, _ := runScenario(t, []step{
 		{"10:50", []*vb{openai("10:50", providers.ResultOK, oldKey), vapi("10:50", true), anthropic("10:50")}, nil, LevelOK},
