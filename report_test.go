@@ -12,9 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/history"
 	"github.com/vendorwatch/vendorwatch/output"
+	"github.com/vendorwatch/vendorwatch/providers"
 )
 
 // switchsite serves one recorded payload per path; tests change them
@@ -211,5 +213,32 @@ func TestStateDir(t *testing.T) {
 	t.Setenv("HOME", "/home/oncall")
 	if got := stateDir(&options{}); got != "/home/oncall/.local/state/vendorwatch" {
 		t.Errorf("stateDir = %q", got)
+	}
+}
+
+func FuzzParseWhen(f *testing.F) {
+	for _, s := range []string{"2026-05-21T10:00:00Z", "2026-05-21 10:00", "2026-05-21", "2h", "3d", "90m", "1.5d", "", "d", "-1h"} {
+		f.Add(s)
+	}
+	now := time.Date(2026, 5, 21, 14, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := parseWhen(s, now)
+		if err == nil && got.IsZero() {
+			t.Errorf("parseWhen(%q) accepted a zero time", s)
+		}
+	})
+}
+
+func TestExampleConfigHistory(t *testing.T) {
+	cfg, err := config.Load("config.example.yaml", providers.BuiltinCatalog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.History.Retention.D() != 90*24*time.Hour {
+		t.Errorf("history.retention = %s", cfg.History.Retention)
+	}
+	bad := writeConfig(t, "history: {retention: 2h}\nvendors: [{id: openai}]\n")
+	if _, stderr, code := runCLI(t, "check-config", "--config", bad); code != 3 || !strings.Contains(stderr, ":1: history retention 2h0m0s is below the minimum") {
+		t.Errorf("exit %d: %s", code, stderr)
 	}
 }

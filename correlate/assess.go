@@ -144,11 +144,17 @@ func (a *assessment) keyStreak(vendor string, k providers.KeyResult) (int, time.
 	return n, since
 }
 
+// uncoveredFor is how long a finding about vendors no check covers (a run
+// with --only) stays open; after that the vendor is taken to be gone from
+// the config and the finding closes.
+const uncoveredFor = 24 * time.Hour
+
 // lifecycle opens, continues and closes findings against the memory: a
 // finding that was open keeps its ID, its opening time and its earliest
 // since. Findings about vendors this snapshot does not cover (a run with
-// --only) stay open untouched, and so do key findings whose keys got no
-// verdict this time (a timeout says nothing about a revoked key).
+// --only) stay open untouched for a day, and key findings whose keys got
+// no verdict this time (a timeout says nothing about a revoked key) stay
+// as they were.
 func (a *assessment) lifecycle(fs []Finding) []Finding {
 	next := make(map[string]OpenFinding, len(fs))
 	for i := range fs {
@@ -157,13 +163,13 @@ func (a *assessment) lifecycle(fs []Finding) []Finding {
 			if !p.Since.IsZero() && (f.Since.IsZero() || p.Since.Before(f.Since)) {
 				f.Since = p.Since
 			}
-			next[f.ID] = OpenFinding{Finding: *f, Opened: p.Opened}
+			next[f.ID] = OpenFinding{Finding: *f, Opened: p.Opened, Seen: a.now}
 			continue
 		}
 		if f.Since.IsZero() {
 			f.Since = a.now
 		}
-		next[f.ID] = OpenFinding{Finding: *f, Opened: a.now}
+		next[f.ID] = OpenFinding{Finding: *f, Opened: a.now, Seen: a.now}
 	}
 	for _, id := range sortedIDs(a.prev.Open) {
 		p := a.prev.Open[id]
@@ -172,8 +178,15 @@ func (a *assessment) lifecycle(fs []Finding) []Finding {
 		}
 		switch {
 		case !a.covers(p.Finding):
-			next[id] = p
+			seen := p.Seen
+			if seen.IsZero() {
+				seen = p.Opened
+			}
+			if a.now.Sub(seen) < uncoveredFor {
+				next[id] = p
+			}
 		case a.undecided(p.Finding):
+			p.Seen = a.now
 			next[id] = p
 			fs = append(fs, p.Finding)
 		}

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/vendorwatch/vendorwatch/providers"
 	"github.com/vendorwatch/vendorwatch/statuspage"
@@ -86,6 +87,11 @@ func TestOnlyRunsKeepOtherVendorsFindings(t *testing.T) {
 	r3, mem3 := Assess(snapAt(at("12:47"), vapiDown("12:47"), fine("12:47")), mem2)
 	if !has(r3, KindVendorOutage) || len(Changes(mem2, mem3)) != 0 || mem3.Open["vendor_outage:vapi:"].Opened != at("12:45") {
 		t.Errorf("full run: %v changes %+v", kinds(r3.Findings), Changes(mem2, mem3))
+	}
+	// A vendor no run has covered for a day left the config: its findings close.
+	_, mem4 := Assess(snapAt(at("12:47").Add(25*time.Hour), fine("12:48")), mem3)
+	if ch := Changes(mem3, mem4); len(ch) != 1 || ch[0].Kind != ChangeClosed {
+		t.Errorf("stale findings: %+v", ch)
 	}
 }
 

@@ -74,6 +74,8 @@ type OpenFinding struct {
 	Finding
 	// Opened is the check time at which the finding first appeared.
 	Opened time.Time `json:"opened"`
+	// Seen is the last check that assessed the finding's vendors.
+	Seen time.Time `json:"seen,omitzero"`
 }
 
 // clone returns a deep copy, so an assessment never writes into the

@@ -86,7 +86,7 @@ func (a *assessment) outage(v providers.VendorResult, vm VendorMemory) Finding {
 		}
 	case st.State.Outage():
 		f.Title = fmt.Sprintf("%s outage: its status page says %s", name, stateWords(st.State))
-		says = fmt.Sprintf("%s's status page says %q", name, orDefault(st.Description, string(st.State)))
+		says = fmt.Sprintf("%s's status page says %q", name, description(st))
 	default:
 		f.Title = fmt.Sprintf("%s failing during maintenance", name)
 		says = fmt.Sprintf("%s announces maintenance", name)
@@ -111,7 +111,7 @@ func (a *assessment) outage(v providers.VendorResult, vm VendorMemory) Finding {
 func (a *assessment) unreported(v providers.VendorResult, vm VendorMemory) Finding {
 	st := &v.Status
 	name := a.name(v.ID)
-	page := fmt.Sprintf("while %s's status page says %q", name, orDefault(st.Description, string(st.State)))
+	page := fmt.Sprintf("while %s's status page says %q", name, description(st))
 	title := fmt.Sprintf("%s failing, but its status page says operational", name)
 	if !st.State.Known() {
 		page = fmt.Sprintf("while %s's status page cannot be read", name)
@@ -157,7 +157,7 @@ func (a *assessment) incident(v providers.VendorResult, ps probeState) Finding {
 		}
 	} else {
 		f.Title = fmt.Sprintf("%s reports %s", name, stateWords(st.State))
-		f.Detail = fmt.Sprintf("%s's status page says %q", name, orDefault(st.Description, string(st.State)))
+		f.Detail = fmt.Sprintf("%s's status page says %q", name, description(st))
 	}
 	bad := st.State.Severity() >= statuspage.PartialOutage.Severity()
 	switch ps {

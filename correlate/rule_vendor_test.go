@@ -223,3 +223,23 @@ func TestStatusSourceDown(t *testing.T) {
 		})
 	}
 }
+
+// Remote text reaches findings only as one clean line.
+func TestFindingsQuoteRemoteTextSafely(t *testing.T) {
+	t1 := at("12:45")
+	in := incident("x", "API down\x1b[2J\x1b]0;pwned\x07\nnext line", "critical", t1)
+	in.LatestUpdate = "ok\u202etxt.exe"
+	b := vendorAt("vapi", "VAPI").page(statuspage.MajorOutage, "Major\x1b[31m outage").reach(providers.ResultVendorError, 502, t1)
+	b.v.Status.Incidents = []statuspage.Incident{in}
+	r, _ := Assess(snapAt(t1, b, vendorAt("openai", "OpenAI").reach(providers.ResultReachable, 401, t1)), Memory{})
+	for _, f := range r.Findings {
+		for _, s := range append([]string{f.Title, f.Detail}, f.Advice...) {
+			if strings.ContainsAny(s, "\x1b\x07\n\u202e") {
+				t.Errorf("%s carries control characters: %q", f.Kind, s)
+			}
+		}
+	}
+	if f := find(t, r, KindVendorOutage); f.Title != "VAPI outage: API down next line (investigating)" {
+		t.Errorf("title = %q", f.Title)
+	}
+}

@@ -169,13 +169,24 @@ func sourceHost(raw string) string {
 	return u.Host
 }
 
-// openIncident returns the vendor's first open incident, if any.
+// openIncident returns the vendor's first open incident, if any, with its
+// text made safe for one line of a terminal once more: findings quote it.
 func openIncident(st *statuspage.Status) (statuspage.Incident, bool) {
 	open := st.Open()
 	if len(open) == 0 {
 		return statuspage.Incident{}, false
 	}
-	return open[0], true
+	in := open[0]
+	for _, s := range []*string{&in.Title, &in.Status, &in.Impact, &in.URL, &in.LatestUpdate} {
+		*s = statuspage.CleanLine(*s)
+	}
+	return in, true
+}
+
+// description is what the status page says about the vendor's state, as
+// one safe line.
+func description(st *statuspage.Status) string {
+	return orDefault(statuspage.CleanLine(st.Description), string(st.State))
 }
 
 // postedAt is when the vendor first posted an incident: its oldest update,

@@ -5,6 +5,7 @@ package monitor
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"sync/atomic"
 
@@ -143,8 +144,8 @@ func (m *Monitor) Last() (correlate.Report, bool) {
 // (InFlight changes) and after each round of finished checks has been
 // assessed and recorded. Finished checks that arrive while a recording is
 // under way are recorded together. fn is called from one goroutine at a
-// time and should return quickly. Run returns when ctx ends and the checker
-// has stopped.
+// time and should return quickly. Run returns nil when ctx ends and the
+// checker has stopped.
 func (m *Monitor) Run(ctx context.Context, fn func(Update)) error {
 	if rep, err := m.Resume(ctx); rep != nil || err != nil {
 		u := Update{InFlight: m.checker.InFlight(), Err: err}
@@ -174,7 +175,10 @@ func (m *Monitor) Run(ctx context.Context, fn func(Update)) error {
 			<-stopped
 			return nil
 		case <-stopped:
-			return ctx.Err()
+			if ctx.Err() != nil {
+				return nil
+			}
+			return errors.New("monitor: the checker stopped on its own")
 		case <-wake:
 			u := Update{InFlight: m.checker.InFlight()}
 			if finished.Swap(false) {
