@@ -5,20 +5,23 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
-	"github.com/vendorwatch/vendorwatch/correlate"
-	"github.com/vendorwatch/vendorwatch/providers"
-	"github.com/vendorwatch/vendorwatch/statuspage"
+	"github.com/vendorwatch/vendorwatch/history"
+	"github.com/vendorwatch/vendorwatch/monitor"
+	"github.com/vendorwatch/vendorwatch/output"
 	"github.com/vendorwatch/vendorwatch/ui"
 )
 
-// runDashboard starts the interactive dashboard over the live poller.
+// runDashboard starts the interactive dashboard over the live monitor:
+// the poller on its intervals, correlation with the stored memory, and the
+// history in the state dir, which also keeps snapshot.json fresh for the
+// tmux widget and --once.
 func runDashboard(cmd *cobra.Command, o *options) error {
 	out, ok := cmd.OutOrStdout().(*os.File)
 	if !ok || !term.IsTerminal(out.Fd()) {
@@ -28,126 +31,71 @@ func runDashboard(cmd *cobra.Command, o *options) error {
 	if err != nil {
 		return err
 	}
-	b := newPollerBackend(providers.NewPoller(l.vendors, l.fetcher()))
-	if err := ui.Run(cmd.Context(), b, ui.RunOptions{NoColor: o.noColor, Output: out}); err != nil {
+	ctx := cmd.Context()
+	store := openHistory(ctx, o, l, cmd.ErrOrStderr())
+	if store != nil {
+		defer store.Close()
+	}
+	b := &monitorBackend{mon: monitor.New(newChecker(l), store), store: store}
+	if err := ui.Run(ctx, b, ui.RunOptions{NoColor: o.noColor, Output: out}); err != nil {
 		return &exitError{code: 3, err: fmt.Errorf("dashboard: %w", err)}
 	}
 	return nil
 }
 
-// pollerBackend adapts the live poller to ui.Backend.
-//
-// TODO(lead): replace with the history/monitor backend when it lands:
-// Timeline from the history store, IncidentReport from the report
-// renderer, and correlation with streaks/memory.
-type pollerBackend struct {
-	poller *providers.Poller
-
-	mu   sync.Mutex
-	last correlate.Report
+// monitorBackend adapts a monitor and its history store to ui.Backend.
+// The demo uses it too, over simulated vendors.
+type monitorBackend struct {
+	mon   *monitor.Monitor
+	store *history.Store // nil: no timeline, a report of the current state only
 }
 
-var _ ui.Backend = (*pollerBackend)(nil)
+var _ ui.Backend = (*monitorBackend)(nil)
 
-func newPollerBackend(p *providers.Poller) *pollerBackend {
-	b := &pollerBackend{poller: p}
-	b.last = b.assess(p.Snapshot())
-	return b
-}
-
-// assess is the one place the dashboard turns observations into a
-// report; a change to correlate.Assess's signature changes only this.
-func (b *pollerBackend) assess(s providers.Snapshot) correlate.Report {
-	return correlate.Assess(s)
-}
-
-// Run sends the pending vendors at once, then every check as it starts
-// and finishes.
-func (b *pollerBackend) Run(ctx context.Context, send func(ui.Update)) {
-	send(ui.Update{Report: b.latest()})
-	b.poller.Run(ctx, func(e providers.Event) {
-		u := ui.Update{InFlight: e.InFlight}
-		if e.Done {
-			rep := b.assess(e.Snapshot)
-			b.mu.Lock()
-			b.last = rep
-			b.mu.Unlock()
-			u.Report, u.Finished = rep, e.Vendor
-		} else {
-			u.Report, u.Started = b.latest(), e.Vendor
-		}
-		send(u)
+// Run runs the monitor until ctx ends, passing every update on.
+func (b *monitorBackend) Run(ctx context.Context, send func(ui.Update)) {
+	_ = b.mon.Run(ctx, func(u monitor.Update) {
+		send(ui.Update{Report: u.Report, InFlight: u.InFlight, Checking: u.Checking, Recorded: len(u.Events) > 0})
 	})
 }
 
-func (b *pollerBackend) latest() correlate.Report {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.last
-}
-
 // CheckNow wakes every vendor's loop; it does not wait.
-func (b *pollerBackend) CheckNow() { b.poller.CheckNow() }
+func (b *monitorBackend) CheckNow() { b.mon.CheckNow() }
 
-// Timeline is empty until the history store is wired in.
-func (b *pollerBackend) Timeline(context.Context, string, int) ([]ui.TimelineEntry, error) {
-	return nil, nil
+// Timeline returns the newest history events about one vendor, or all.
+func (b *monitorBackend) Timeline(ctx context.Context, vendor string, limit int) ([]ui.TimelineEntry, error) {
+	if b.store == nil {
+		return nil, errors.New("no history: the state dir could not be opened")
+	}
+	q := history.Query{Limit: limit}
+	if vendor != "" {
+		q.Vendors = []string{vendor}
+	}
+	evs, err := b.store.Timeline(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ui.TimelineEntry, 0, len(evs))
+	for _, e := range slices.Backward(evs) { // the store gives oldest first
+		out = append(out, ui.TimelineEntry{At: e.At, Vendor: e.Vendor, Severity: e.Severity, Text: e.Text, URL: e.URL})
+	}
+	return out, nil
 }
 
-// IncidentReport is a short Markdown summary of the current report, until
-// the history store's full report is wired in.
-func (b *pollerBackend) IncidentReport(context.Context) (string, error) {
-	return summaryMarkdown(b.latest()), nil
-}
-
-// summaryMarkdown renders the current report as Markdown: the overall
-// level, the findings with their evidence and advice, and one table row
-// per vendor. Remote text is cleaned and table cells escape "|".
-func summaryMarkdown(r correlate.Report) string {
-	var b strings.Builder
-	cell := func(s string) string { return strings.ReplaceAll(statuspage.CleanLine(s), "|", `\|`) }
-	fmt.Fprintf(&b, "# vendorwatch: %s\n\n", strings.ToUpper(string(r.Overall)))
-	fmt.Fprintf(&b, "Checked %s.\n\n", r.GeneratedAt.UTC().Format(time.RFC3339))
-	b.WriteString("## Findings\n\n")
-	if len(r.Findings) == 0 {
-		b.WriteString("None: every vendor looks healthy.\n")
+// IncidentReport renders the last day of history as the Markdown incident
+// report, the same as `vendorwatch report`.
+func (b *monitorBackend) IncidentReport(ctx context.Context) (string, error) {
+	if b.store == nil {
+		return "", errors.New("no history: the state dir could not be opened")
 	}
-	for _, f := range r.Findings {
-		fmt.Fprintf(&b, "- **%s** %s", f.Severity, statuspage.CleanLine(f.Title))
-		if !f.Since.IsZero() {
-			fmt.Fprintf(&b, " (since %s)", f.Since.UTC().Format(time.RFC3339))
-		}
-		b.WriteString("\n")
-		if d := statuspage.CleanLine(f.Detail); d != "" {
-			fmt.Fprintf(&b, "  - %s\n", d)
-		}
-		for _, a := range f.Advice {
-			fmt.Fprintf(&b, "  - → %s\n", statuspage.CleanLine(a))
-		}
+	now := time.Now()
+	rep, err := incidentReport(ctx, b.store, now.Add(-24*time.Hour), now.Add(time.Second), nil)
+	if err != nil {
+		return "", err
 	}
-	b.WriteString("\n## Vendors\n\n| Vendor | Level | Status | Open incidents | Keys |\n|---|---|---|---|---|\n")
-	for _, v := range r.Vendors {
-		var incs []string
-		for _, in := range v.Status.Open() {
-			t := cell(in.Title)
-			if in.URL != "" {
-				t = "[" + t + "](" + cell(in.URL) + ")"
-			}
-			incs = append(incs, t)
-		}
-		var keys []string
-		for _, k := range v.Keys {
-			keys = append(keys, fmt.Sprintf("%s (%s): %s", cell(k.Name), cell(k.Fingerprint), k.Result))
-		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", cell(v.Name), v.Level,
-			strings.ReplaceAll(string(v.Status.State), "_", " "), orDash(strings.Join(incs, "; ")), orDash(strings.Join(keys, "; ")))
+	var sb strings.Builder
+	if err := output.WriteMarkdown(&sb, rep); err != nil {
+		return "", err
 	}
-	return b.String()
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
+	return sb.String(), nil
 }

@@ -8,28 +8,35 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
-	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/history"
+	"github.com/vendorwatch/vendorwatch/monitor"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 	"github.com/vendorwatch/vendorwatch/ui"
 )
 
-// TestPollerBackendStreamsChecks runs the dashboard's backend against
-// recorded status pages and checks what the dashboard is sent: the
-// vendors at once, then each check as it starts and finishes, ending with
-// nothing in flight and the assessed report.
-func TestPollerBackendStreamsChecks(t *testing.T) {
+// TestMonitorBackendStreamsChecks runs the dashboard's backend against
+// recorded status pages with a real history store and checks what the
+// dashboard is sent: every vendor at once, the vendors being checked while
+// checks run, then the assessed report with nothing in flight; and that the
+// timeline and the incident report come from the history.
+func TestMonitorBackendStreamsChecks(t *testing.T) {
 	cfg := threeVendors(t, "anthropic__statuspage_summary_incident_investigating.json")
-	l, err := load(&options{configPath: cfg})
+	o := &options{configPath: cfg, stateDir: t.TempDir()}
+	l, err := load(o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := newPollerBackend(providers.NewPoller(l.vendors, l.fetcher()))
+	store, err := history.Open(context.Background(), o.stateDir, history.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	b := &monitorBackend{mon: monitor.New(newChecker(l), store), store: store}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	var mu sync.Mutex
 	var got []ui.Update
-	finished := map[string]bool{}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -37,35 +44,31 @@ func TestPollerBackendStreamsChecks(t *testing.T) {
 			mu.Lock()
 			defer mu.Unlock()
 			got = append(got, u)
-			if u.Finished != "" {
-				finished[u.Finished] = true
-				if len(finished) == 3 {
-					cancel()
-				}
+			if u.Recorded && u.InFlight == 0 {
+				cancel()
 			}
 		})
 	}()
 	<-done
 	mu.Lock()
 	defer mu.Unlock()
-	if len(finished) != 3 {
-		t.Fatalf("finished checks: %v", finished)
+	if len(got) < 2 {
+		t.Fatalf("updates: %+v", got)
 	}
-	first := got[0]
-	if first.Started != "" || first.Finished != "" || len(first.Report.Vendors) != 3 {
-		t.Errorf("first update = %+v, want the three pending vendors", first)
+	if first := got[0]; len(first.Report.Vendors) != 3 {
+		t.Errorf("first update has %d vendors, want the three pending ones", len(first.Report.Vendors))
 	}
-	started := map[string]bool{}
-	for _, u := range got[1:] {
-		if u.Started != "" {
-			started[u.Started] = true
-			if u.InFlight < 1 {
-				t.Errorf("%s started with %d in flight", u.Started, u.InFlight)
+	sawChecking := false
+	for _, u := range got {
+		if len(u.Checking) > 0 {
+			sawChecking = true
+			if u.InFlight < len(u.Checking) {
+				t.Errorf("%v checking with %d in flight", u.Checking, u.InFlight)
 			}
 		}
-		if u.Finished != "" && !started[u.Finished] {
-			t.Errorf("%s finished before it started", u.Finished)
-		}
+	}
+	if !sawChecking {
+		t.Error("no update named the vendors being checked")
 	}
 	last := got[len(got)-1]
 	if last.InFlight != 0 || last.Report.Overall != correlate.LevelCritical {
@@ -74,37 +77,23 @@ func TestPollerBackendStreamsChecks(t *testing.T) {
 	if v, _ := last.Report.Vendor("anthropic"); v.Status.State != statuspage.PartialOutage || len(v.Status.Open()) != 1 {
 		t.Errorf("anthropic = %s, %d open incidents", v.Status.State, len(v.Status.Open()))
 	}
-	md, err := b.IncidentReport(context.Background())
-	if err != nil || !strings.Contains(md, "# vendorwatch: CRITICAL") || !strings.Contains(md, "Elevated errors for multiple models") {
-		t.Errorf("report (%v):\n%s", err, md)
+	tl, err := b.Timeline(context.Background(), "anthropic", 10)
+	if err != nil || len(tl) == 0 {
+		t.Fatalf("timeline = %v, %v", tl, err)
 	}
-	if tl, err := b.Timeline(context.Background(), "", 10); err != nil || len(tl) != 0 {
-		t.Errorf("timeline = %v, %v", tl, err)
-	}
-}
-
-func TestSummaryMarkdown(t *testing.T) {
-	r := correlate.Report{
-		Overall: correlate.LevelCritical, GeneratedAt: time.Date(2026, 5, 21, 12, 57, 0, 0, time.UTC),
-		Vendors: []correlate.VendorReport{{Level: correlate.LevelCritical, VendorResult: providers.VendorResult{
-			ID: "openai", Name: "Open|AI\x1b[2J", Status: statuspage.Status{State: statuspage.Operational},
-			Keys: []providers.KeyResult{{Name: "prod", Fingerprint: "sk-proj-…MxYA", Result: providers.ResultInvalidKey}},
-		}}},
-		Findings: []correlate.Finding{{Severity: correlate.SeverityCritical, Title: "OpenAI key prod revoked", Detail: "401 since 10:57",
-			Advice: []string{"Rotate prod."}, Since: time.Date(2026, 5, 21, 10, 57, 0, 0, time.UTC)}},
-	}
-	md := summaryMarkdown(r)
-	for _, want := range []string{
-		"# vendorwatch: CRITICAL", "Checked 2026-05-21T12:57:00Z.",
-		"- **critical** OpenAI key prod revoked (since 2026-05-21T10:57:00Z)", "  - 401 since 10:57", "  - → Rotate prod.",
-		`| Open\|AI | critical | operational | - | prod (sk-proj-…MxYA): invalid_key |`,
-	} {
-		if !strings.Contains(md, want) {
-			t.Errorf("report lacks %q:\n%s", want, md)
+	for i := 1; i < len(tl); i++ {
+		if tl[i].At.After(tl[i-1].At) {
+			t.Errorf("timeline not newest first: %v then %v", tl[i-1].At, tl[i].At)
 		}
 	}
-	if strings.Contains(md, "\x1b") {
-		t.Errorf("an escape sequence reached the report: %q", md)
+	for _, e := range tl {
+		if e.Vendor != "anthropic" {
+			t.Errorf("timeline for anthropic holds %+v", e)
+		}
+	}
+	md, err := b.IncidentReport(context.Background())
+	if err != nil || !strings.Contains(md, "Elevated errors for multiple models") {
+		t.Errorf("report (%v):\n%s", err, md)
 	}
 }
 

@@ -198,9 +198,11 @@ vendors:
 		t.Errorf("vapi hint = %q", v.Keys[0].Hint)
 	}
 
+	// The second run shares the state dir: streaks continue from the
+	// first (×2), which proves they are persisted.
 	stdout, stderr, _ = isolatedRun(t, dirs, "--config", cfg, "--once", "--no-color")
 	outputs = append(outputs, stdout, stderr)
-	for _, fp := range []string{"sk-proj-…MxYA", "sk-svcacct-…CnRy", "sk-ant-api03-…igAA", "invalid_api_key", "×1 since"} {
+	for _, fp := range []string{"sk-proj-…MxYA", "sk-svcacct-…CnRy", "sk-ant-api03-…igAA", "invalid_api_key", "×2 since"} {
 		if !strings.Contains(stdout, fp) {
 			t.Errorf("the table lacks %q:\n%s", fp, stdout)
 		}

@@ -84,6 +84,7 @@ func validate(cfg *Config, x index, private bool, cat Catalog, p *problems) {
 	checkMin(cfg.Interval, Duration(MinInterval), x.line("interval"), "interval")
 	checkMin(cfg.ProbeInterval, Duration(MinProbeInterval), x.line("probe_interval"), "probe_interval")
 	checkMin(cfg.Timeout, Duration(MinTimeout), x.line("timeout"), "timeout")
+	checkMin(cfg.History.Retention, Duration(MinRetention), x.line("history", "retention"), "history retention")
 	if cfg.Timeout > Duration(MaxTimeout) {
 		p.add(x.line("timeout"), "timeout %s is above the maximum of %s", cfg.Timeout, Duration(MaxTimeout))
 	}

@@ -19,6 +19,7 @@ type Poller struct {
 
 	mu       sync.Mutex
 	results  map[string]VendorResult
+	checking map[string]int // vendor id -> checks running
 	inFlight atomic.Int32
 	wake     []chan struct{}
 }
@@ -29,7 +30,8 @@ func NewPoller(vendors []Vendor, f *Fetcher) *Poller {
 		vendors: vendors,
 		status:  statusReader{fetch: f},
 		now:     time.Now,
-		results: map[string]VendorResult{},
+		results:  map[string]VendorResult{},
+		checking: map[string]int{},
 	}
 	p.probes = newProber(f, func() time.Time { return p.now() })
 	for range vendors {
@@ -89,6 +91,20 @@ func (p *Poller) Snapshot() Snapshot {
 // InFlight is the number of vendor checks running now.
 func (p *Poller) InFlight() int { return int(p.inFlight.Load()) }
 
+// Checking returns the ids of the vendors being checked now, in config
+// order.
+func (p *Poller) Checking() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var ids []string
+	for _, v := range p.vendors {
+		if p.checking[v.ID] > 0 {
+			ids = append(ids, v.ID)
+		}
+	}
+	return ids
+}
+
 // Seed sets results from an earlier snapshot (the state dir's cache), so a
 // restarted dashboard shows the last known state before its first check,
 // and key streaks (consecutive, since) continue from where it left off.
@@ -106,11 +122,18 @@ func (p *Poller) Seed(s Snapshot) {
 // result.
 func (p *Poller) checkVendor(ctx context.Context, v Vendor, part Part) VendorResult {
 	p.inFlight.Add(1)
-	defer p.inFlight.Add(-1)
-
 	p.mu.Lock()
+	p.checking[v.ID]++
 	prev := p.results[v.ID]
 	p.mu.Unlock()
+	defer func() {
+		p.mu.Lock()
+		if p.checking[v.ID]--; p.checking[v.ID] <= 0 {
+			delete(p.checking, v.ID)
+		}
+		p.mu.Unlock()
+		p.inFlight.Add(-1)
+	}()
 
 	res := prev
 	if part&PartStatus != 0 {

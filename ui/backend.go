@@ -33,7 +33,7 @@ type Backend interface {
 	IncidentReport(ctx context.Context) (string, error)
 }
 
-// Update is what a backend sends when a vendor check starts or finishes.
+// Update is what a backend sends when checks start or finish.
 type Update struct {
 	// Report is the latest complete report: every vendor, every finding.
 	// The dashboard replaces its copy with it and never modifies it.
@@ -41,10 +41,12 @@ type Update struct {
 	// InFlight is the number of vendor checks still running after this
 	// update. The spinner runs while it is above zero.
 	InFlight int
-	// Started is the id of the vendor whose check just started, or "".
-	Started string
-	// Finished is the id of the vendor whose check just finished, or "".
-	Finished string
+	// Checking lists the ids of the vendors being checked now; their rows
+	// show "checking…".
+	Checking []string
+	// Recorded is true when the update follows finished checks, so the
+	// timeline may have new entries.
+	Recorded bool
 }
 
 // TimelineEntry is one event of the timeline: a state change, an incident

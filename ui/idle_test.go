@@ -54,7 +54,7 @@ func TestIdleSchedulesNoTicks(t *testing.T) {
 	}
 
 	// A check starts: the spinner ticks, and keeps ticking while it runs.
-	msgs, _ = collect(send(m, Update{Report: incidentReport(), InFlight: 1, Started: "vapi"}), time.Second)
+	msgs, _ = collect(send(m, Update{Report: incidentReport(), InFlight: 1, Checking: []string{"vapi"}}), time.Second)
 	tick := findTick(msgs)
 	if tick == nil {
 		t.Fatalf("a check in flight started no spinner: %#v", msgs)
@@ -63,7 +63,7 @@ func TestIdleSchedulesNoTicks(t *testing.T) {
 		t.Errorf("no 'checking' in the header:\n%s", plain(m))
 	}
 	// A second check starting does not start a second spinner.
-	msgs, _ = collect(send(m, Update{Report: incidentReport(), InFlight: 2, Started: "openai"}), time.Second)
+	msgs, _ = collect(send(m, Update{Report: incidentReport(), InFlight: 2, Checking: []string{"vapi", "openai"}}), time.Second)
 	if findTick(msgs) != nil {
 		t.Error("a second spinner was started")
 	}
@@ -73,7 +73,7 @@ func TestIdleSchedulesNoTicks(t *testing.T) {
 	}
 
 	// Everything is done: the next tick is dropped and nothing follows.
-	noTimers("checks done", send(m, Update{Report: incidentReport(), InFlight: 0, Finished: "vapi"}))
+	noTimers("checks done", send(m, Update{Report: incidentReport(), InFlight: 0, Recorded: true}))
 	noTimers("late spinner tick", send(m, *tick))
 	if m.spinning || strings.Contains(plain(m), "checking") {
 		t.Errorf("still spinning after the checks: %v\n%s", m.spinning, plain(m))

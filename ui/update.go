@@ -20,11 +20,9 @@ const bell = "\a"
 func (m *Model) onUpdate(u Update) tea.Cmd {
 	var cmds []tea.Cmd
 	m.report, m.seen, m.inFlight = u.Report, true, u.InFlight
-	if u.Started != "" {
-		m.checking[u.Started] = true
-	}
-	if u.Finished != "" {
-		delete(m.checking, u.Finished)
+	clear(m.checking)
+	for _, id := range u.Checking {
+		m.checking[id] = true
 	}
 	if m.inFlight <= 0 {
 		m.inFlight = 0
@@ -38,7 +36,7 @@ func (m *Model) onUpdate(u Update) tea.Cmd {
 		cmds = append(cmds, tea.Raw(bell))
 	}
 	m.rebuild()
-	if m.view == viewTimeline && u.Finished != "" && !m.tlLoading {
+	if m.view == viewTimeline && u.Recorded && !m.tlLoading {
 		cmds = append(cmds, m.loadTimeline())
 	}
 	return tea.Batch(cmds...)
