@@ -27,9 +27,9 @@ type Poller struct {
 // NewPoller returns a poller over vendors using f for every request.
 func NewPoller(vendors []Vendor, f *Fetcher) *Poller {
 	p := &Poller{
-		vendors: vendors,
-		status:  statusReader{fetch: f},
-		now:     time.Now,
+		vendors:  vendors,
+		status:   statusReader{fetch: f},
+		now:      time.Now,
 		results:  map[string]VendorResult{},
 		checking: map[string]int{},
 	}
