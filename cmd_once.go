@@ -18,6 +18,7 @@ func runOnce(cmd *cobra.Command, o *options) error {
 		return err
 	}
 	poller := providers.NewPoller(l.vendors, l.fetcher())
+	poller.SetStateDir(stateDir(o))
 	snap := poller.Check(cmd.Context())
 	if err := cmd.Context().Err(); err != nil {
 		return &exitError{code: 3, err: fmt.Errorf("interrupted")}

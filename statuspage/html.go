@@ -194,3 +194,28 @@ func phraseState(text string) State {
 	}
 	return Unknown
 }
+
+// AlternateFeeds lists the feeds a page's HTML advertises with
+// <link rel="alternate" type="application/rss+xml"> (or Atom), as written
+// in the page; autodetection tries them when the page itself is not a
+// format it can read.
+func AlternateFeeds(data []byte) []string {
+	if !looksHTML(bytes.TrimSpace(data)) {
+		return nil
+	}
+	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(data))
+	if err != nil {
+		return nil
+	}
+	var out []string
+	doc.Find(`link[rel~="alternate"]`).Each(func(_ int, l *goquery.Selection) {
+		typ := strings.ToLower(l.AttrOr("type", ""))
+		if !strings.Contains(typ, "rss") && !strings.Contains(typ, "atom") {
+			return
+		}
+		if href := CleanLine(l.AttrOr("href", "")); href != "" {
+			out = appendUnique(out, href)
+		}
+	})
+	return out
+}
