@@ -61,7 +61,12 @@ func candidates(raw string) []string {
 		return []string{raw}
 	}
 	if strings.Trim(u.Path, "/") != "" || u.RawQuery != "" {
-		return []string{raw} // a specific URL: read it, then look inside
+		// A specific URL: read it, then look inside. Google's dashboards
+		// keep their JSON below the page (…/appsstatus/dashboard/incidents.json).
+		if strings.HasSuffix(strings.ToLower(u.Hostname()), "google.com") && u.RawQuery == "" && !strings.HasSuffix(u.Path, ".json") {
+			return []string{strings.TrimRight(raw, "/") + "/incidents.json", raw}
+		}
+		return []string{raw}
 	}
 	base := u.Scheme + "://" + u.Host
 	var out []string
