@@ -51,7 +51,7 @@ func TestDirectoryIsUsable(t *testing.T) {
 func TestCatalogSeesDirectory(t *testing.T) {
 	cat := BuiltinCatalog()
 	e, ok := cat.Get("circleci")
-	if !ok || e.Name != "Circle CI" || e.Page != "https://status.circleci.com" || e.Origin != OriginStatusphere {
+	if !ok || e.Name != "Circle CI" || e.Page != "https://status.circleci.com" || !strings.Contains(e.Origin, OriginStatusphere) {
 		t.Fatalf("circleci = %+v, %v", e, ok)
 	}
 	if !cat.Has("circle-ci") {

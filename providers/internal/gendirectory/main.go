@@ -127,12 +127,24 @@ func run(spPath, opmlPath, catalogPath, outPath string) error {
 	byName := map[string]*record{}
 	for _, r := range recs {
 		slug := providers.Slug(r.name)
-		if curatedHosts[host(r.page)] || slug == "" || curatedNames[slug] {
+		if curatedHosts[host(r.page)] || slug == "" || curatedNames[slug] || curatedNames[compact(slug)] {
 			continue // a curated vendor under another host (twilio.statuspage.io)
 		}
-		if first := byName[slug]; first != nil {
-			// The same vendor from the other list (Discord twice, Google
-			// Workspace's page and its feed): keep one, with the feed.
+		// The same vendor twice (Discord from both lists, CircleCI's own
+		// domain and its statuspage.io one, Google Workspace's page and its
+		// feed) is kept once, with the feed: same compact name or same
+		// host label.
+		keys := []string{"name:" + compact(slug)}
+		if h := providers.HostID(r.page); h != "" {
+			keys = append(keys, "host:"+h)
+		}
+		var first *record
+		for _, k := range keys {
+			if first = byName[k]; first != nil {
+				break
+			}
+		}
+		if first != nil {
 			if first.feed == "" {
 				first.feed = r.feed
 			}
@@ -141,7 +153,9 @@ func run(spPath, opmlPath, catalogPath, outPath string) error {
 			}
 			continue
 		}
-		byName[slug] = r
+		for _, k := range keys {
+			byName[k] = r
+		}
 		r.id = pickID(r, taken)
 		taken[r.id] = true
 		keep = append(keep, r)
@@ -288,6 +302,10 @@ func host(raw string) string {
 	}
 	return strings.ToLower(u.Hostname())
 }
+
+// compact is a slug without its dashes: "circle-ci" and "circleci" are
+// one vendor.
+func compact(slug string) string { return strings.ReplaceAll(slug, "-", "") }
 
 func clean(s string) string {
 	return strings.Join(strings.Fields(s), " ")
