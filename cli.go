@@ -73,6 +73,7 @@ level: 0 ok, 1 warning, 2 critical, 3 unknown or bad config), or --tmux for a st
 
 	root.SetVersionTemplate("vendorwatch {{.Version}}\n")
 	root.AddCommand(newCatalogCmd(), newCheckConfigCmd(o))
+	root.AddCommand(newImportOPMLCmd(o))
 	_ = root.RegisterFlagCompletionFunc("only", completeVendorIDs(o))
 	return root
 }

@@ -87,3 +87,44 @@ func (d *directory) get(id string) (Entry, bool) {
 	}
 	return d.entries[i], true
 }
+
+// ByHost returns the catalog vendor whose status page or status source is
+// on host (curated first, then the directory), so a feed someone follows
+// can be matched to the vendor vendorwatch already knows.
+func (c *Catalog) ByHost(host string) (Entry, bool) {
+	host = strings.ToLower(strings.TrimPrefix(host, "www."))
+	match := func(e Entry) bool {
+		if hostOf(e.Page) == host {
+			return true
+		}
+		for _, s := range e.Status {
+			if hostOf(s.URL) == host {
+				return true
+			}
+		}
+		return false
+	}
+	for _, e := range c.entries {
+		if match(e) {
+			return e, true
+		}
+	}
+	if c.dir != nil {
+		for _, e := range c.dir().entries {
+			if _, curated := c.byName[e.ID]; !curated && match(e) {
+				return e, true
+			}
+		}
+	}
+	return Entry{}, false
+}
+
+func hostOf(raw string) string {
+	_, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return ""
+	}
+	h, _, _ := strings.Cut(rest, "/")
+	h, _, _ = strings.Cut(h, ":")
+	return strings.ToLower(strings.TrimPrefix(h, "www."))
+}

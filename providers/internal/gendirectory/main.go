@@ -112,9 +112,7 @@ func run(spPath, opmlPath, catalogPath, outPath string) error {
 			if r.feed == "" {
 				r.feed = feed
 			}
-			if !strings.Contains(r.origin, providers.OriginMultiStatus) {
-				r.origin += "+" + providers.OriginMultiStatus
-			}
+			r.origin = mergeOrigins(r.origin, providers.OriginMultiStatus)
 			continue
 		}
 		r := &record{name: clean(fd.Title), page: page, feed: feed, origin: providers.OriginMultiStatus}
@@ -130,32 +128,18 @@ func run(spPath, opmlPath, catalogPath, outPath string) error {
 		if curatedHosts[host(r.page)] || slug == "" || curatedNames[slug] || curatedNames[compact(slug)] {
 			continue // a curated vendor under another host (twilio.statuspage.io)
 		}
-		// The same vendor twice (Discord from both lists, CircleCI's own
-		// domain and its statuspage.io one, Google Workspace's page and its
-		// feed) is kept once, with the feed: same compact name or same
-		// host label.
-		keys := []string{"name:" + compact(slug)}
-		if h := providers.HostID(r.page); h != "" {
-			keys = append(keys, "host:"+h)
-		}
-		var first *record
-		for _, k := range keys {
-			if first = byName[k]; first != nil {
-				break
-			}
-		}
-		if first != nil {
+		// The same vendor twice (Discord from both lists, "Circle CI" and
+		// "circleci", Google Workspace's page and its feed) is kept once,
+		// with the feed.
+		key := compact(slug)
+		if first := byName[key]; first != nil {
 			if first.feed == "" {
 				first.feed = r.feed
 			}
-			if !strings.Contains(first.origin, r.origin) {
-				first.origin += "+" + r.origin
-			}
+			first.origin = mergeOrigins(first.origin, r.origin)
 			continue
 		}
-		for _, k := range keys {
-			byName[k] = r
-		}
+		byName[key] = r
 		r.id = pickID(r, taken)
 		taken[r.id] = true
 		keep = append(keep, r)
@@ -196,8 +180,10 @@ func pickID(r *record, taken map[string]bool) string {
 		cands = append(cands, providers.HostID(r.page))
 	}
 	cands = append(cands, providers.Slug(r.name))
-	if h := providers.HostID(r.page); h != "" {
-		cands = append(cands, providers.Slug(r.name)+"-"+h)
+	if u != nil {
+		// elastic.co after elastic.io took "elastic": elastic-co.
+		h := strings.TrimPrefix(strings.TrimPrefix(strings.ToLower(u.Hostname()), "www."), "status.")
+		cands = append(cands, providers.Slug(h))
 	}
 	for _, c := range cands {
 		if c != "" && !taken[c] {
@@ -301,6 +287,18 @@ func host(raw string) string {
 		return ""
 	}
 	return strings.ToLower(u.Hostname())
+}
+
+// mergeOrigins joins origin lists ("statusphere+multi-status") without
+// repeats.
+func mergeOrigins(a, b string) string {
+	out := strings.Split(a, "+")
+	for _, o := range strings.Split(b, "+") {
+		if !slices.Contains(out, o) {
+			out = append(out, o)
+		}
+	}
+	return strings.Join(out, "+")
 }
 
 // compact is a slug without its dashes: "circle-ci" and "circleci" are
