@@ -190,10 +190,15 @@ func (r *statusReader) lookInside(at string, resp *Response) []string {
 		base, _ = url.Parse(at)
 	}
 	for _, href := range statuspage.AlternateFeeds(resp.Body) {
-		if ref, err := url.Parse(href); err == nil && base != nil {
-			if abs := base.ResolveReference(ref); abs.Scheme == "http" || abs.Scheme == "https" {
-				out = append(out, abs.String())
-			}
+		ref, err := url.Parse(href)
+		if err != nil || base == nil {
+			continue
+		}
+		// Only feeds on the page's own host: a page must not be able to
+		// send vendorwatch to an address of its choosing (an internal one).
+		abs := base.ResolveReference(ref)
+		if (abs.Scheme == "http" || abs.Scheme == "https") && strings.EqualFold(abs.Host, base.Host) {
+			out = append(out, abs.String())
 		}
 	}
 	return out

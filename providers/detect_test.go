@@ -236,3 +236,19 @@ func TestDetectNothingFound(t *testing.T) {
 		t.Errorf("source = %+v", src)
 	}
 }
+
+// A page may advertise feeds only on its own host: it cannot send
+// vendorwatch to an address of its choosing.
+func TestDetectIgnoresForeignFeedLinks(t *testing.T) {
+	t.Parallel()
+	other := &site{routes: map[string]string{"/secret.atom": "github__statuspage_history.atom"}}
+	otherURL := serve(t, other)
+	base := serve(t, &site{routes: map[string]string{
+		"/": `<!DOCTYPE html><html><head><link rel="alternate" type="application/atom+xml" href="` + otherURL + `/secret.atom"></head><body>hi</body></html>`,
+	}})
+	p := NewPoller([]Vendor{{ID: "v", Name: "V", Sources: []SourceSpec{{URL: base}}}}, testFetcher())
+	v, _ := p.Check(context.Background()).Vendor("v")
+	if v.Status.Sources[0].OK || len(other.requests()) != 0 {
+		t.Errorf("followed a feed on another host: %+v, requests %v", v.Status.Sources[0], other.requests())
+	}
+}

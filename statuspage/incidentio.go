@@ -291,15 +291,8 @@ func ioIncidentModel(in ioIncident, names map[string]string, pageURL string) Inc
 }
 
 func ioMaintModel(m ioMaint, defaultStatus, pageURL string) Maintenance {
-	status := lowerStatus(m.Status)
-	switch status {
-	case "maintenance_in_progress":
-		status = "in_progress"
-	case "maintenance_scheduled":
-		status = "scheduled"
-	case "maintenance_complete", "maintenance_completed":
-		status = "completed"
-	case "":
+	status := maintStatus(lowerStatus(m.Status))
+	if status == "" {
 		status = defaultStatus
 	}
 	out := Maintenance{ID: CleanLine(m.ID), Title: CleanLine(m.Name), Status: status, URL: CleanLine(m.URL)}
