@@ -96,6 +96,10 @@ func (r *statusReader) detect(ctx context.Context, spec SourceSpec) (*statuspage
 		r.memo.forget(spec.URL)
 	}
 
+	if v, ok := r.notFound.Load(spec.URL); ok && time.Now().Before(v.(notFound).until) {
+		return nil, spec.URL, statuspage.Auto, v.(notFound).err
+	}
+
 	// The search gets a budget of its own so a slow host that answers
 	// every guess late cannot hold the vendor for minutes.
 	budget := 3 * r.fetch.Timeout()
@@ -156,7 +160,20 @@ func (r *statusReader) detect(ctx context.Context, spec SourceSpec) (*statuspage
 	if firstErr != nil {
 		msg += "; " + firstErr.Error()
 	}
-	return nil, spec.URL, statuspage.Auto, errors.New(msg)
+	err := errors.New(msg)
+	// A page with nothing to read stays that way for a while: do not
+	// search again on every poll.
+	r.notFound.Store(spec.URL, notFound{err: err, until: time.Now().Add(searchAgainAfter)})
+	return nil, spec.URL, statuspage.Auto, err
+}
+
+// searchAgainAfter is how long a failed search is not repeated.
+const searchAgainAfter = 15 * time.Minute
+
+// notFound is a failed search, remembered until a time.
+type notFound struct {
+	err   error
+	until time.Time
 }
 
 // tryProxy reads incident.io's /proxy/<host> next to a compatible summary.

@@ -228,12 +228,19 @@ func TestDetectUnreachableHost(t *testing.T) {
 // A page no reader recognises says what to do.
 func TestDetectNothingFound(t *testing.T) {
 	t.Parallel()
-	base := serve(t, &site{fallback: spaShell})
+	page := &site{fallback: spaShell}
+	base := serve(t, page)
 	p := NewPoller([]Vendor{{ID: "v", Name: "V", Sources: []SourceSpec{{URL: base}}}}, testFetcher())
 	v, _ := p.Check(context.Background()).Vendor("v")
 	src := v.Status.Sources[0]
 	if src.OK || !strings.Contains(src.Error, "no status format found") || !strings.Contains(src.Error, "set format:") {
 		t.Errorf("source = %+v", src)
+	}
+	// The next poll does not search again.
+	before := len(page.requests())
+	v, _ = p.Check(context.Background()).Vendor("v")
+	if n := len(page.requests()); n != before || v.Status.Sources[0].OK {
+		t.Errorf("second poll made %d more requests", n-before)
 	}
 }
 
@@ -250,5 +257,25 @@ func TestDetectIgnoresForeignFeedLinks(t *testing.T) {
 	v, _ := p.Check(context.Background()).Vendor("v")
 	if v.Status.Sources[0].OK || len(other.requests()) != 0 {
 		t.Errorf("followed a feed on another host: %+v, requests %v", v.Status.Sources[0], other.requests())
+	}
+}
+
+func TestCandidates(t *testing.T) {
+	tests := map[string][]string{
+		"https://status.vapi.ai/": {"https://status.vapi.ai/api/v2/summary.json", "https://status.vapi.ai/index.json", "https://status.vapi.ai/summary.json",
+			"https://status.vapi.ai/proxy/status.vapi.ai", "https://status.vapi.ai/api/v1/summary", "https://status.vapi.ai/history.atom",
+			"https://status.vapi.ai/feed.rss", "https://status.vapi.ai/feed", "https://status.vapi.ai/history.rss", "https://status.vapi.ai/feed.atom", "https://status.vapi.ai/"},
+		"https://status.aws.amazon.com/rss/all.rss":    {"https://status.aws.amazon.com/rss/all.rss"},
+		"https://www.google.com/appsstatus/dashboard/": {"https://www.google.com/appsstatus/dashboard/incidents.json", "https://www.google.com/appsstatus/dashboard/"},
+	}
+	for in, want := range tests {
+		if got := candidates(in); strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("candidates(%s) =\n%v\nwant\n%v", in, got, want)
+		}
+	}
+	for host, first := range map[string]string{"https://slack-status.com": "/api/v2.0.0/current", "https://status.cloud.google.com": "/incidents.json"} {
+		if got := candidates(host); got[0] != host+first {
+			t.Errorf("candidates(%s)[0] = %s", host, got[0])
+		}
 	}
 }

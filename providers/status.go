@@ -29,6 +29,8 @@ type statusReader struct {
 	now  func() time.Time
 	// statusIOAPI overrides where status.io page ids are looked up (tests).
 	statusIOAPI string
+	// notFound remembers searches that found nothing (detect.go).
+	notFound sync.Map
 }
 
 // read fetches every source of v concurrently and merges them in config
