@@ -13,9 +13,12 @@ import (
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
-// staleFeedItem is how long a feed item whose status the feed does not
-// state counts as a current incident.
-const staleFeedItem = 24 * time.Hour
+// How long a feed's open incident counts as current without an update:
+// a day when the feed does not state its status, a week when it does.
+const (
+	staleUnstated = 24 * time.Hour
+	staleStated   = 7 * 24 * time.Hour
+)
 
 // statusReader reads a vendor's status sources.
 type statusReader struct {
@@ -124,7 +127,7 @@ func (r *statusReader) parseResp(ctx context.Context, spec SourceSpec, resp *Res
 		if r.now != nil {
 			now = r.now
 		}
-		st.DropStale(now(), staleFeedItem)
+		st.DropStale(now(), staleUnstated, staleStated)
 	}
 	return st, nil
 }

@@ -236,11 +236,12 @@ func trimResolved(in []Incident) []Incident {
 	return out
 }
 
-// DropStale removes the incidents whose status a feed did not state (a
-// generic feed item with no status words) once they are older than
-// maxAge at now: a feed is history, and an item nobody updated for that
-// long is not an ongoing incident. Incidents with a status are kept.
-func (s *Status) DropStale(now time.Time, maxAge time.Duration) {
+// DropStale removes the incidents a feed still shows as open but nobody
+// has updated for a while: a feed is history, and its platform may never
+// post a "resolved" item vendorwatch recognises. An item whose status the
+// feed does not state at all goes after unstated; one with a status
+// (investigating, monitoring, …) after stated. Resolved incidents stay.
+func (s *Status) DropStale(now time.Time, unstated, stated time.Duration) {
 	if s == nil {
 		return
 	}
@@ -250,7 +251,11 @@ func (s *Status) DropStale(now time.Time, maxAge time.Duration) {
 		if last.IsZero() {
 			last = in.StartedAt
 		}
-		if in.Status == "" && (last.IsZero() || now.Sub(last) > maxAge) {
+		maxAge := stated
+		if in.Status == "" {
+			maxAge = unstated
+		}
+		if !in.Resolved() && (last.IsZero() || now.Sub(last) > maxAge) {
 			continue
 		}
 		out = append(out, in)

@@ -130,13 +130,15 @@ func TestDropStale(t *testing.T) {
 		{ID: "old", UpdatedAt: now.Add(-72 * time.Hour)},
 		{ID: "timeless"},
 		{ID: "old but stated", Status: "investigating", UpdatedAt: now.Add(-72 * time.Hour)},
+		{ID: "forgotten", Status: "monitoring", UpdatedAt: now.Add(-30 * 24 * time.Hour)},
+		{ID: "resolved long ago", Status: "resolved", UpdatedAt: now.Add(-30 * 24 * time.Hour)},
 	}}
-	st.DropStale(now, 24*time.Hour)
+	st.DropStale(now, 24*time.Hour, 7*24*time.Hour)
 	var ids []string
 	for _, in := range st.Incidents {
 		ids = append(ids, in.ID)
 	}
-	if strings.Join(ids, ",") != "fresh,old but stated" {
+	if strings.Join(ids, ",") != "fresh,old but stated,resolved long ago" {
 		t.Errorf("kept %v", ids)
 	}
 }
