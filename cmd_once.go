@@ -16,7 +16,9 @@ import (
 // newChecker builds what checks the vendors. Tests replace it to script
 // key-probe results until the probes themselves exist.
 var newChecker = func(l *loaded) monitor.Checker {
-	return providers.NewPoller(l.vendors, l.fetcher())
+	p := providers.NewPoller(l.vendors, l.fetcher())
+	p.SetStateDir(l.stateDir)
+	return p
 }
 
 // runOnce checks every vendor once, assesses the results with the memory
@@ -61,7 +63,7 @@ func runOnce(cmd *cobra.Command, o *options) error {
 // returns nil: the check still runs, without memory of earlier runs. The
 // database is never reset.
 func openHistory(ctx context.Context, o *options, l *loaded, stderr io.Writer) *history.Store {
-	dir := stateDir(o)
+	dir := l.stateDir
 	if dir == "" {
 		fmt.Fprintln(stderr, "vendorwatch: no state dir (no home directory and no --state-dir): nothing is remembered between runs")
 		return nil

@@ -201,21 +201,6 @@ func TestParseWhen(t *testing.T) {
 	}
 }
 
-func TestStateDir(t *testing.T) {
-	t.Setenv("XDG_STATE_HOME", "/x/state")
-	if got := stateDir(&options{}); got != "/x/state/vendorwatch" {
-		t.Errorf("stateDir = %q", got)
-	}
-	if got := stateDir(&options{stateDir: "/elsewhere"}); got != "/elsewhere" {
-		t.Errorf("--state-dir ignored: %q", got)
-	}
-	t.Setenv("XDG_STATE_HOME", "relative/is/ignored")
-	t.Setenv("HOME", "/home/oncall")
-	if got := stateDir(&options{}); got != "/home/oncall/.local/state/vendorwatch" {
-		t.Errorf("stateDir = %q", got)
-	}
-}
-
 func FuzzParseWhen(f *testing.F) {
 	for _, s := range []string{"2026-05-21T10:00:00Z", "2026-05-21 10:00", "2026-05-21", "2h", "3d", "90m", "1.5d", "", "d", "-1h"} {
 		f.Add(s)

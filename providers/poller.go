@@ -2,6 +2,7 @@ package providers
 
 import (
 	"context"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -28,11 +29,12 @@ type Poller struct {
 func NewPoller(vendors []Vendor, f *Fetcher) *Poller {
 	p := &Poller{
 		vendors:  vendors,
-		status:   statusReader{fetch: f},
+		status:   statusReader{fetch: f, memo: newDetectMemo("")},
 		now:      time.Now,
 		results:  map[string]VendorResult{},
 		checking: map[string]int{},
 	}
+	p.status.now = func() time.Time { return p.now() }
 	p.probes = newProber(f, func() time.Time { return p.now() })
 	for range vendors {
 		p.wake = append(p.wake, make(chan struct{}, 1))
@@ -41,6 +43,18 @@ func NewPoller(vendors []Vendor, f *Fetcher) *Poller {
 		p.results[v.ID] = pendingResult(v)
 	}
 	return p
+}
+
+// SetStateDir makes the poller remember autodetected status formats in
+// dir (the --state-dir), so the next process reads each page at the URL
+// that worked instead of searching again. Call it before Check or Run; an
+// empty dir keeps the memo in memory.
+func (p *Poller) SetStateDir(dir string) {
+	path := ""
+	if dir != "" {
+		path = filepath.Join(dir, detectedFile)
+	}
+	p.status.memo = newDetectMemo(path)
 }
 
 // pendingResult is a vendor's result before its first check.
