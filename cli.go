@@ -73,6 +73,8 @@ level: 0 ok, 1 warning, 2 critical, 3 unknown or bad config), or --tmux for a st
 
 	root.SetVersionTemplate("vendorwatch {{.Version}}\n")
 	root.AddCommand(newCatalogCmd(), newCheckConfigCmd(o))
+	root.AddCommand(newReportCmd(o))
+	root.AddCommand(newImportOPMLCmd(o))
 	_ = root.RegisterFlagCompletionFunc("only", completeVendorIDs(o))
 	return root
 }
@@ -83,6 +85,8 @@ type loaded struct {
 	vendors []providers.Vendor
 	// source says where the config came from, for humans.
 	source string
+	// stateDir is the --state-dir (or its default), "" when there is none.
+	stateDir string
 }
 
 // load finds and validates the config, merges it with the catalog and
@@ -93,7 +97,7 @@ func load(o *options) (*loaded, error) {
 	if err != nil {
 		return nil, &exitError{code: 3, err: err}
 	}
-	l := &loaded{}
+	l := &loaded{stateDir: stateDir(o)}
 	if path == "" {
 		l.cfg = providers.DefaultConfig(cat)
 		def, _ := config.DefaultPath()

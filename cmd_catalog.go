@@ -10,25 +10,38 @@ import (
 	"github.com/vendorwatch/vendorwatch/providers"
 )
 
+// maxCatalogHits caps how many matches a search prints.
+const maxCatalogHits = 60
+
 func newCatalogCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "catalog [QUERY]",
-		Short: "List or search the built-in vendors",
-		Example: `  vendorwatch catalog          # every built-in vendor
-  vendorwatch catalog claude   # search ids, aliases, names and pages`,
+		Short: "List or search the built-in vendors and the directory of status pages",
+		Long: `List the curated vendors (status page, API and key probe known), or search them and the
+directory of about 1,200 more status pages by id, alias, name or page. Any id shown can be
+used in the config as "- id: ID"; a directory vendor's format is detected on first use.`,
+		Example: `  vendorwatch catalog          # the curated vendors
+  vendorwatch catalog claude   # search ids, aliases, names and pages
+  vendorwatch catalog circle   # also finds directory vendors such as circleci`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			q := ""
 			if len(args) > 0 {
 				q = args[0]
 			}
-			hits := providers.BuiltinCatalog().Search(q)
+			cat := providers.BuiltinCatalog()
+			hits := cat.Search(q)
 			if len(hits) == 0 {
 				return &exitError{code: 1, err: fmt.Errorf("no vendor in the catalog matches %q; any status page can still be watched with status: [{url: ...}] in the config", q)}
 			}
-			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+			out := cmd.OutOrStdout()
+			w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(w, "ID\tNAME\tFORMAT\tSTATUS PAGE\tKEY PROBE")
-			for _, e := range hits {
+			fromDirectory := 0
+			for i, e := range hits {
+				if i == maxCatalogHits {
+					break
+				}
 				format := "auto"
 				if len(e.Status) > 0 && e.Status[0].Format != "" {
 					format = string(e.Status[0].Format)
@@ -37,9 +50,24 @@ func newCatalogCmd() *cobra.Command {
 				if e.Probe != nil {
 					probe = e.Probe.Method + " " + e.Probe.Path
 				}
+				if e.Origin != "" {
+					fromDirectory++
+				}
 				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", e.ID, e.Name, format, strings.TrimPrefix(e.Page, "https://"), probe)
 			}
-			return w.Flush()
+			if err := w.Flush(); err != nil {
+				return err
+			}
+			if len(hits) > maxCatalogHits {
+				fmt.Fprintf(out, "… and %d more; make the query longer to narrow it\n", len(hits)-maxCatalogHits)
+			}
+			if q == "" {
+				fmt.Fprintf(out, "\n%d more status pages are in the directory: vendorwatch catalog QUERY searches them.\n", cat.DirectorySize())
+			}
+			if fromDirectory > 0 {
+				fmt.Fprintf(out, "\n%d from the directory (format detected on first use); its data comes from\nstatusphere (MIT, Copyright (c) 2024 Metoro Inc.) and multi-status (MIT, Copyright (c) 2026 Lars Windolf).\n", fromDirectory)
+			}
+			return nil
 		},
 	}
 }

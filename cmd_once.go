@@ -1,28 +1,48 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 
-	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/history"
+	"github.com/vendorwatch/vendorwatch/monitor"
 	"github.com/vendorwatch/vendorwatch/output"
 	"github.com/vendorwatch/vendorwatch/providers"
 )
 
-// runOnce checks every vendor once, prints a table or JSON and exits with
-// the overall level.
+// newChecker builds what checks the vendors. Tests replace it to script
+// key-probe results until the probes themselves exist.
+var newChecker = func(l *loaded) monitor.Checker {
+	p := providers.NewPoller(l.vendors, l.fetcher())
+	p.SetStateDir(l.stateDir)
+	return p
+}
+
+// runOnce checks every vendor once, assesses the results with the memory
+// kept in the state dir, records them, prints a table or JSON and exits
+// with the overall level.
 func runOnce(cmd *cobra.Command, o *options) error {
 	l, err := load(o)
 	if err != nil {
 		return err
 	}
-	poller := providers.NewPoller(l.vendors, l.fetcher())
-	snap := poller.Check(cmd.Context())
-	if err := cmd.Context().Err(); err != nil {
+	ctx := cmd.Context()
+	store := openHistory(ctx, o, l, cmd.ErrOrStderr())
+	if store != nil {
+		defer store.Close()
+	}
+	rep, err := monitor.New(newChecker(l), store).Once(ctx)
+	if ctx.Err() != nil {
 		return &exitError{code: 3, err: fmt.Errorf("interrupted")}
 	}
-	rep := correlate.Assess(snap)
+	if err != nil {
+		// The check itself worked; only remembering it failed. Say so, and
+		// still answer.
+		fmt.Fprintf(cmd.ErrOrStderr(), "vendorwatch: history: %v\n", err)
+	}
 	out := cmd.OutOrStdout()
 	if o.json {
 		fmt.Fprintf(cmd.ErrOrStderr(), "vendorwatch: config: %s\n", l.source)
@@ -38,8 +58,20 @@ func runOnce(cmd *cobra.Command, o *options) error {
 	return &exitError{code: rep.Overall.ExitCode()}
 }
 
-// runDashboard starts the interactive dashboard.
-func runDashboard(cmd *cobra.Command, o *options) error {
-	fmt.Fprintln(cmd.ErrOrStderr(), "vendorwatch: the interactive dashboard is not built yet; showing one check (--once) instead")
-	return runOnce(cmd, o)
+// openHistory opens the history in the state dir. When it cannot (no home
+// directory, a damaged or newer database), it says why on stderr and
+// returns nil: the check still runs, without memory of earlier runs. The
+// database is never reset.
+func openHistory(ctx context.Context, o *options, l *loaded, stderr io.Writer) *history.Store {
+	dir := l.stateDir
+	if dir == "" {
+		fmt.Fprintln(stderr, "vendorwatch: no state dir (no home directory and no --state-dir): nothing is remembered between runs")
+		return nil
+	}
+	s, err := history.Open(ctx, dir, history.Options{Retention: l.cfg.History.Retention.D()})
+	if err != nil {
+		fmt.Fprintf(stderr, "vendorwatch: history disabled for this run: %v\n", err)
+		return nil
+	}
+	return s
 }

@@ -18,13 +18,14 @@ import (
 )
 
 // vendorsite serves recorded payloads under fixed paths, like a vendor's
-// status host would.
+// status host would. Any other path is a JSON 404, so the same server can
+// stand in for the vendor's API: a keyless request finds it reachable.
 func vendorsite(t *testing.T, files map[string]string) *httptest.Server {
 	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name, ok := files[r.URL.Path]
 		if !ok {
-			http.NotFound(w, r)
+			jsonNotFound(w)
 			return
 		}
 		b, err := os.ReadFile(filepath.Join("testdata", name))
@@ -36,6 +37,23 @@ func vendorsite(t *testing.T, files map[string]string) *httptest.Server {
 	}))
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// jsonNotFound answers 404 in JSON, the way vendor APIs do.
+func jsonNotFound(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusNotFound)
+	w.Write([]byte(`{"error":{"message":"not found","type":"invalid_request_error"}}`))
+}
+
+// deadURL is the address of a server that is gone: connections are
+// refused.
+func deadURL(t *testing.T) string {
+	t.Helper()
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close()
+	return url
 }
 
 // runCLI runs vendorwatch in-process with an isolated environment.
@@ -132,8 +150,8 @@ func TestOnceExitCodes(t *testing.T) {
 		}
 	})
 	t.Run("nothing reachable", func(t *testing.T) {
-		site := vendorsite(t, nil) // 404 everywhere
-		cfg := writeConfig(t, "vendors:\n  - id: github\n    status: [{url: "+site.URL+"/api/v2/summary.json, format: statuspage}]\n    api: {base_url: "+site.URL+"}\n")
+		dead := deadURL(t)
+		cfg := writeConfig(t, "vendors:\n  - id: github\n    status: [{url: "+dead+"/api/v2/summary.json, format: statuspage}]\n    api: {base_url: "+dead+"}\n")
 		if _, _, code := runCLI(t, "--config", cfg, "--once"); code != 3 {
 			t.Errorf("exit = %d, want 3", code)
 		}

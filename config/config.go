@@ -15,8 +15,10 @@ const (
 	DefaultProbeInterval = 60 * time.Second
 	DefaultTimeout       = 10 * time.Second
 	DefaultConcurrency   = 64
+	DefaultRetention     = 90 * 24 * time.Hour
 
 	MinInterval      = 10 * time.Second
+	MinRetention     = 24 * time.Hour
 	MinProbeInterval = 15 * time.Second
 	MinTimeout       = 500 * time.Millisecond
 	MaxTimeout       = 5 * time.Minute
@@ -34,6 +36,8 @@ type Config struct {
 	Concurrency int `yaml:"concurrency"`
 	// Vendors are the vendors to watch, in display order.
 	Vendors []Vendor `yaml:"vendors"`
+	// History tunes the history database in the state dir.
+	History History `yaml:"history"`
 
 	// Path is the file the config came from; empty for the built-in default.
 	Path string `yaml:"-"`
@@ -83,6 +87,19 @@ type Key struct {
 	// Canary marks a key that exists only to be watched, never used: if the
 	// key in use dies while canaries live, the key in use leaked.
 	Canary bool `yaml:"canary"`
+	// Account is the account identifier some vendors need besides the key:
+	// Twilio's Account SID (AC...), used in the probe path and as the
+	// Basic-auth user. It is not a secret.
+	Account string `yaml:"account"`
+	// Headers are extra, non-secret headers sent with this key's probe, such
+	// as OpenAI-Organization or OpenAI-Project. Credentials never go here.
+	Headers map[string]string `yaml:"headers"`
+}
+
+// History tunes the history database.
+type History struct {
+	// Retention is how long events and closed findings are kept.
+	Retention Duration `yaml:"retention"`
 }
 
 // Admin enables a vendor's admin-API checks (key inventory, audit log).
@@ -110,6 +127,9 @@ func (c *Config) applyDefaults() {
 	}
 	if c.Concurrency == 0 {
 		c.Concurrency = DefaultConcurrency
+	}
+	if c.History.Retention == 0 {
+		c.History.Retention = Duration(DefaultRetention)
 	}
 }
 

@@ -84,6 +84,7 @@ func validate(cfg *Config, x index, private bool, cat Catalog, p *problems) {
 	checkMin(cfg.Interval, Duration(MinInterval), x.line("interval"), "interval")
 	checkMin(cfg.ProbeInterval, Duration(MinProbeInterval), x.line("probe_interval"), "probe_interval")
 	checkMin(cfg.Timeout, Duration(MinTimeout), x.line("timeout"), "timeout")
+	checkMin(cfg.History.Retention, Duration(MinRetention), x.line("history", "retention"), "history retention")
 	if cfg.Timeout > Duration(MaxTimeout) {
 		p.add(x.line("timeout"), "timeout %s is above the maximum of %s", cfg.Timeout, Duration(MaxTimeout))
 	}
@@ -157,6 +158,7 @@ func validate(cfg *Config, x index, private bool, cat Catalog, p *problems) {
 			}
 			keys[k.Name] = true
 			checkSecret(k.Secret, x.vendor(i, "keys", j, "secret"), kl, private, p)
+			checkKeyHeaders(k.Headers, x.vendor(i, "keys", j, "headers"), p)
 		}
 		if v.Admin != nil {
 			checkSecret(v.Admin.Secret, x.vendor(i, "admin", "secret"), x.vendor(i, "admin"), private, p)
@@ -208,6 +210,10 @@ func checkSecret(ref SecretRef, line, parent int, private bool, p *problems) {
 	switch ref.Kind {
 	case "":
 		p.add(line, "missing secret: write env:NAME, file:PATH or cmd:COMMAND")
+	case SecretCmd:
+		if _, err := SplitCommand(ref.Value); err != nil {
+			p.add(line, "cmd: %v", err)
+		}
 	case SecretLiteral:
 		if !private {
 			p.add(line, "a literal secret is refused in a config that group or others can read: use env:NAME, file:PATH or cmd:COMMAND, or chmod 600 the file")
@@ -261,4 +267,26 @@ func findCycle(vendors []Vendor) []string {
 		}
 	}
 	return nil
+}
+
+// credentialHeaders carry keys; they are set from secret: only, so a key
+// never sits in the config as a plain header value.
+var credentialHeaders = []string{"authorization", "proxy-authorization", "cookie", "x-api-key", "xi-api-key", "x-goog-api-key", "api-key"}
+
+func checkKeyHeaders(h map[string]string, line int, p *problems) {
+	names := make([]string, 0, len(h))
+	for name := range h {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		switch {
+		case name == "" || strings.ContainsAny(name, " :\r\n\t"):
+			p.add(line, "headers: %q is not a header name", name)
+		case slices.Contains(credentialHeaders, strings.ToLower(name)):
+			p.add(line, "headers: %s carries a credential; the key goes in secret:, never in headers:", name)
+		case strings.ContainsAny(h[name], "\r\n"):
+			p.add(line, "headers: the value of %s spans lines", name)
+		}
+	}
 }

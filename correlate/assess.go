@@ -1,43 +1,243 @@
 package correlate
 
 import (
-	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/vendorwatch/vendorwatch/providers"
-	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
 // Assess turns a snapshot into a Report: findings ranked by severity, a
-// level per vendor and the overall level.
-func Assess(s providers.Snapshot) Report {
-	r := Report{SchemaVersion: SchemaVersion, GeneratedAt: s.GeneratedAt, Findings: []Finding{}}
-	for _, v := range s.Vendors {
-		r.Findings = append(r.Findings, statusFindings(v)...)
+// level per vendor and the overall level. mem is what the previous
+// assessment left (the zero Memory at first); the returned Memory carries
+// the streaks and open findings on to the next one. Assess is pure: it
+// neither reads a clock nor does I/O, and it never changes mem. "Now" is
+// the snapshot's GeneratedAt.
+//
+// The rules, one file each, are described in README's findings table.
+func Assess(snap providers.Snapshot, mem Memory) (Report, Memory) {
+	a := &assessment{snap: snap, now: snap.GeneratedAt.UTC(), prev: mem, mem: mem.clone()}
+	a.mem.At = a.now
+	a.index()
+
+	var fs []Finding
+	if f, ok := a.networkLocal(); ok {
+		a.network = true
+		fs = append(fs, f)
 	}
-	sortFindings(r.Findings)
-	r.Overall = LevelUnknown
-	for _, v := range s.Vendors {
-		lvl := vendorLevel(v, r.FindingsFor(v.ID))
-		r.Vendors = append(r.Vendors, VendorReport{VendorResult: v, Level: lvl})
-		if lvl == LevelUnknown {
-			lvl = LevelWarning // one vendor we cannot read is worth a look, not a page
+	for _, v := range snap.Vendors {
+		a.track(v)
+	}
+	for _, v := range snap.Vendors {
+		fs = append(fs, a.sourceFindings(v)...)
+		fs = append(fs, a.vendorFindings(v)...)
+		fs = append(fs, a.keyFindings(v)...)
+	}
+	fs = append(fs, a.upstreamFindings(fs)...)
+	a.upstreamNotes(fs)
+	fs = a.lifecycle(fs)
+	sortFindings(fs)
+
+	r := Report{SchemaVersion: SchemaVersion, GeneratedAt: snap.GeneratedAt, Findings: fs}
+	if r.Findings == nil {
+		r.Findings = []Finding{}
+	}
+	for _, v := range snap.Vendors {
+		r.Vendors = append(r.Vendors, VendorReport{VendorResult: v, Level: vendorLevel(v, r.FindingsFor(v.ID))})
+	}
+	r.Overall = overallLevel(r.Vendors, r.Findings)
+	return r, a.mem
+}
+
+// assessment is the working state of one Assess call.
+type assessment struct {
+	snap providers.Snapshot
+	now  time.Time
+	prev Memory
+	mem  Memory
+	// network is true when network_local holds: our own network is broken,
+	// so no vendor is blamed for failing requests.
+	network bool
+	// dependents maps a vendor id to the names of the vendors that depend
+	// on it.
+	dependents map[string][]string
+	names      map[string]string
+}
+
+func (a *assessment) index() {
+	a.dependents = map[string][]string{}
+	a.names = map[string]string{}
+	for _, v := range a.snap.Vendors {
+		a.names[v.ID] = orDefault(v.Name, v.ID)
+	}
+	for _, v := range a.snap.Vendors {
+		for _, up := range v.DependsOn {
+			a.dependents[up] = append(a.dependents[up], a.names[v.ID])
 		}
-		if r.Overall == LevelUnknown {
-			r.Overall = LevelOK
+	}
+}
+
+func (a *assessment) name(id string) string { return orDefault(a.names[id], id) }
+
+// track updates a vendor's streaks from its latest probe results. A probe
+// check is counted once, however many times the snapshot is assessed: a
+// result counts again only when its CheckedAt moved on.
+func (a *assessment) track(v providers.VendorResult) {
+	if a.mem.Vendors == nil {
+		a.mem.Vendors = map[string]VendorMemory{}
+	}
+	vm := a.mem.Vendors[v.ID]
+	keys := make(map[string]KeyMemory, len(v.Keys))
+	for _, k := range v.Keys {
+		km, seen := vm.Keys[k.Name]
+		checked := k.CheckedAt.UTC()
+		if checked.IsZero() {
+			checked = a.now
 		}
-		r.Overall = Worse(r.Overall, lvl)
+		if !seen || checked.After(km.CheckedAt) {
+			if seen && km.Result == k.Result && km.Fingerprint == k.Fingerprint && km.Streak > 0 {
+				km.Streak++
+			} else {
+				km = KeyMemory{Result: k.Result, Fingerprint: k.Fingerprint, Streak: 1, Since: checked}
+			}
+			km.CheckedAt = checked
+		}
+		keys[k.Name] = km
 	}
-	if allUnknown(r.Vendors) {
-		// Nothing could be checked: say so rather than "warning".
-		r.Overall = LevelUnknown
-		return r
+	vm.Keys = keys
+
+	if pt := probeTime(v, a.now).UTC(); !pt.IsZero() && pt.After(vm.ProbeAt) {
+		if !vm.ProbeAt.IsZero() {
+			vm.ProbeGap = pt.Sub(vm.ProbeAt)
+		}
+		vm.ProbeAt = pt
+		if probeStateOf(v) == probesFailing && !a.network {
+			if vm.FailStreak == 0 {
+				vm.FirstFailure = pt
+			}
+			vm.FailStreak++
+		} else {
+			vm.FailStreak, vm.FirstFailure = 0, time.Time{}
+		}
 	}
-	for _, f := range r.Findings {
-		r.Overall = Worse(r.Overall, f.Severity.Level())
+	a.mem.Vendors[v.ID] = vm
+}
+
+// keyStreak is a key's run of identical results: the longer of the
+// poller's count and ours, and the earlier start.
+func (a *assessment) keyStreak(vendor string, k providers.KeyResult) (int, time.Time) {
+	km := a.mem.Vendors[vendor].Keys[k.Name]
+	n, since := km.Streak, km.Since
+	if km.Result != k.Result {
+		n, since = 0, time.Time{}
 	}
-	return r
+	if k.Consecutive > n {
+		n = k.Consecutive
+	}
+	if !k.Since.IsZero() && (since.IsZero() || k.Since.Before(since)) {
+		since = k.Since.UTC()
+	}
+	if n == 0 {
+		n = 1
+	}
+	return n, since
+}
+
+// uncoveredFor is how long a finding about vendors no check covers (a run
+// with --only) stays open; after that the vendor is taken to be gone from
+// the config and the finding closes.
+const uncoveredFor = 24 * time.Hour
+
+// lifecycle opens, continues and closes findings against the memory: a
+// finding that was open keeps its ID, its opening time and its earliest
+// since. Findings about vendors this snapshot does not cover (a run with
+// --only) stay open untouched for a day, and key findings whose keys got
+// no verdict this time (a timeout says nothing about a revoked key) stay
+// as they were.
+func (a *assessment) lifecycle(fs []Finding) []Finding {
+	next := make(map[string]OpenFinding, len(fs))
+	for i := range fs {
+		f := &fs[i]
+		if p, ok := a.prev.Open[f.ID]; ok {
+			if !p.Since.IsZero() && (f.Since.IsZero() || p.Since.Before(f.Since)) {
+				f.Since = p.Since
+			}
+			next[f.ID] = OpenFinding{Finding: *f, Opened: p.Opened, Seen: a.now}
+			continue
+		}
+		if f.Since.IsZero() {
+			f.Since = a.now
+		}
+		next[f.ID] = OpenFinding{Finding: *f, Opened: a.now, Seen: a.now}
+	}
+	for _, id := range sortedIDs(a.prev.Open) {
+		p := a.prev.Open[id]
+		if _, ok := next[id]; ok {
+			continue
+		}
+		switch {
+		case !a.covers(p.Finding):
+			seen := p.Seen
+			if seen.IsZero() {
+				seen = p.Opened
+			}
+			if a.now.Sub(seen) < uncoveredFor {
+				next[id] = p
+			}
+		case a.undecided(p.Finding):
+			p.Seen = a.now
+			next[id] = p
+			fs = append(fs, p.Finding)
+		}
+	}
+	a.mem.Open = next
+	return fs
+}
+
+// covers reports whether the snapshot includes any vendor of f; a finding
+// about no vendor (network_local) is always covered.
+func (a *assessment) covers(f Finding) bool {
+	if len(f.Vendors) == 0 {
+		return true
+	}
+	for _, id := range f.Vendors {
+		if _, ok := a.snap.Vendor(id); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// undecided reports whether f is about keys that got no verdict in this
+// check: every key it names failed to reach the vendor.
+func (a *assessment) undecided(f Finding) bool {
+	if !keyKinds[f.Kind] || len(f.Vendors) == 0 || len(f.Keys) == 0 {
+		return false
+	}
+	v, ok := a.snap.Vendor(f.Vendors[0])
+	if !ok {
+		return false
+	}
+	for _, name := range f.Keys {
+		i := slices.IndexFunc(v.Keys, func(k providers.KeyResult) bool { return k.Name == name })
+		if i >= 0 && !v.Keys[i].Result.Failed() {
+			return false
+		}
+	}
+	return true
+}
+
+// keyKinds are the findings about keys.
+var keyKinds = map[Kind]bool{
+	KindKeyRevoked: true, KindKeyLeakSuspected: true, KindAccountKeysRevoked: true, KindAccountDisabled: true,
+	KindQuotaExceeded: true, KindKeyNoPermission: true, KindKeyMisconfigured: true, KindRateLimited: true,
+	KindKeyRejectedDuringIncident: true,
+}
+
+// findingID names a finding: kind, vendors and keys.
+func findingID(kind Kind, vendors, keys []string) string {
+	return string(kind) + ":" + strings.Join(vendors, ",") + ":" + strings.Join(keys, ",")
 }
 
 // vendorLevel is the worst severity of the vendor's findings. A vendor with
@@ -54,107 +254,57 @@ func vendorLevel(v providers.VendorResult, fs []Finding) Level {
 	return lvl
 }
 
+// probed reports whether any probe of v got an answer from the vendor.
 func probed(v providers.VendorResult) bool {
-	if v.Reachability != nil && !v.Reachability.Result.Failed() {
-		return true
+	for _, r := range probes(v) {
+		if !r.Failed() {
+			return true
+		}
 	}
-	return slices.ContainsFunc(v.Keys, func(k providers.KeyResult) bool { return !k.Result.Failed() && k.Result != providers.ResultNoSecret })
+	return false
 }
 
-func allUnknown(vs []VendorReport) bool {
-	if len(vs) == 0 {
-		return true
-	}
-	for _, v := range vs {
-		if v.Level != LevelUnknown {
-			return false
+// overallLevel is the worst vendor level, where a vendor we cannot read
+// counts as a warning (worth a look, not a page). It is unknown only when
+// nothing could be checked and there is no finding about ourselves.
+func overallLevel(vs []VendorReport, fs []Finding) Level {
+	known := slices.ContainsFunc(vs, func(v VendorReport) bool { return v.Level != LevelUnknown })
+	lvl := LevelUnknown
+	if known {
+		lvl = LevelOK
+		for _, v := range vs {
+			if v.Level == LevelUnknown {
+				lvl = Worse(lvl, LevelWarning)
+				continue
+			}
+			lvl = Worse(lvl, v.Level)
 		}
 	}
-	return true
-}
-
-// statusFindings reads what the vendor's status page says.
-func statusFindings(v providers.VendorResult) []Finding {
-	var out []Finding
-	st := v.Status
-	var failed []statuspage.Source
-	for _, src := range st.Sources {
-		if !src.OK {
-			failed = append(failed, src)
+	for _, f := range fs {
+		if !known && len(f.Vendors) > 0 {
+			continue
 		}
-	}
-	if len(failed) > 0 {
-		f := Finding{
-			Kind: KindStatusSourceDown, Severity: SeverityWarning, Vendors: []string{v.ID}, Keys: []string{},
-			Title:  fmt.Sprintf("%s status page unreadable", v.Name),
-			Detail: fmt.Sprintf("%s: %s", failed[0].URL, failed[0].Error),
-			Advice: []string{
-				"The vendor's own account of its health is missing; this is not evidence of an outage.",
-				"Open " + orDefault(st.PageURL, "the status page") + " in a browser; if the page moved, update status: in the config.",
-			},
+		if lvl == LevelUnknown {
+			lvl = LevelOK
 		}
-		if len(failed) < len(st.Sources) {
-			f.Severity = SeverityInfo
-			f.Title = fmt.Sprintf("%s: %d of %d status sources unreadable", v.Name, len(failed), len(st.Sources))
-		}
-		out = append(out, f)
+		lvl = Worse(lvl, f.Severity.Level())
 	}
-	open := st.Open()
-	if !st.State.Outage() && len(open) == 0 {
-		return out
-	}
-	f := Finding{
-		Kind: KindVendorIncident, Vendors: []string{v.ID}, Keys: []string{},
-		Severity: SeverityWarning,
-		Title:    fmt.Sprintf("%s reports %s", v.Name, strings.ReplaceAll(string(st.State), "_", " ")),
-		Advice: []string{
-			"Follow the vendor's updates on " + orDefault(st.PageURL, "its status page") + ".",
-			"Check whether the affected components are ones you use before blaming the vendor.",
-		},
-	}
-	if st.State == statuspage.PartialOutage || st.State == statuspage.MajorOutage {
-		f.Kind, f.Severity = KindVendorOutage, SeverityCritical
-	}
-	if len(open) > 0 {
-		in := open[0]
-		f.Title = fmt.Sprintf("%s: %s (%s)", v.Name, in.Title, in.Status)
-		f.Detail = fmt.Sprintf("%s reports %s", v.Name, describeIncident(in))
-		f.Since = in.StartedAt
-		if len(open) > 1 {
-			f.Detail += fmt.Sprintf("; %d more open incidents", len(open)-1)
-		}
-		if !st.State.Outage() {
-			f.Severity = SeverityInfo
-		}
-	} else {
-		f.Detail = fmt.Sprintf("%s's status page says %q", v.Name, st.Description)
-	}
-	return append(out, f)
-}
-
-func describeIncident(in statuspage.Incident) string {
-	s := fmt.Sprintf("%q, %s", in.Title, in.Status)
-	if in.Impact != "" {
-		s += ", impact " + in.Impact
-	}
-	if !in.StartedAt.IsZero() {
-		s += ", since " + in.StartedAt.Format("2006-01-02 15:04 MST")
-	}
-	if in.URL != "" {
-		s += " (" + in.URL + ")"
-	}
-	return s
-}
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
+	return lvl
 }
 
 // sortFindings ranks findings by severity, worst first, keeping order
 // otherwise.
 func sortFindings(fs []Finding) {
 	slices.SortStableFunc(fs, func(a, b Finding) int { return b.Severity.Rank() - a.Severity.Rank() })
+}
+
+// SnapshotOf returns the observations inside a report, so a poller can be
+// seeded from the last report in the state dir and key streaks continue
+// across separate runs.
+func SnapshotOf(r Report) providers.Snapshot {
+	s := providers.Snapshot{GeneratedAt: r.GeneratedAt, Vendors: make([]providers.VendorResult, 0, len(r.Vendors))}
+	for _, v := range r.Vendors {
+		s.Vendors = append(s.Vendors, v.VendorResult)
+	}
+	return s
 }

@@ -40,7 +40,7 @@ func TestAssessLevels(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := Assess(providers.Snapshot{GeneratedAt: t0, Vendors: tt.vendors})
+			r, _ := Assess(providers.Snapshot{GeneratedAt: t0, Vendors: tt.vendors}, Memory{})
 			if r.Overall != tt.overall || r.Overall.ExitCode() != tt.exit {
 				t.Errorf("overall = %s (exit %d), want %s (exit %d)", r.Overall, r.Overall.ExitCode(), tt.overall, tt.exit)
 			}
@@ -59,12 +59,12 @@ func TestAssessLevels(t *testing.T) {
 func TestAssessQuotesTheIncident(t *testing.T) {
 	t0 := time.Date(2026, 5, 21, 12, 45, 0, 0, time.UTC)
 	inc := statuspage.Incident{ID: "901977", Title: "API and dashboard down", Status: "investigating", Impact: "major", StartedAt: t0, URL: "https://status.vapi.ai/incident/901977"}
-	r := Assess(providers.Snapshot{Vendors: []providers.VendorResult{vendor("vapi", statuspage.MajorOutage, true, inc)}})
+	r, _ := Assess(providers.Snapshot{GeneratedAt: t0, Vendors: []providers.VendorResult{vendor("vapi", statuspage.MajorOutage, true, inc)}}, Memory{})
 	f := r.Findings[0]
 	if f.Title != "vapi: API and dashboard down (investigating)" || !f.Since.Equal(t0) {
 		t.Errorf("finding = %+v", f)
 	}
-	if want := `vapi reports "API and dashboard down", investigating, impact major, since 2026-05-21 12:45 UTC (https://status.vapi.ai/incident/901977)`; f.Detail != want {
+	if want := `vapi reports "API and dashboard down", investigating, impact major, since 2026-05-21 12:45 UTC (https://status.vapi.ai/incident/901977).`; f.Detail != want {
 		t.Errorf("detail = %q\nwant     %q", f.Detail, want)
 	}
 	if v, _ := r.Vendor("vapi"); v.Level != LevelCritical {

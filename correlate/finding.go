@@ -33,6 +33,10 @@ const (
 
 // Finding is one conclusion with its evidence and what to do about it.
 type Finding struct {
+	// ID names the finding across checks: the same problem keeps its ID
+	// while it lasts, so it can open, update and close. It is built from the
+	// kind, the vendors and the keys ("key_revoked:openai:prod").
+	ID       string    `json:"id,omitempty"`
 	Kind     Kind      `json:"kind"`
 	Severity Severity  `json:"severity"`
 	Vendors  []string  `json:"vendors"`
@@ -41,6 +45,9 @@ type Finding struct {
 	Detail   string    `json:"detail"`
 	Advice   []string  `json:"advice"`
 	Since    time.Time `json:"since,omitzero"`
+	// LeadMinutes is, on a vendor_outage we saw before the vendor posted
+	// it, how many minutes ahead of the vendor's status page we were.
+	LeadMinutes int `json:"lead_minutes,omitempty"`
 }
 
 // Report is the result of a check: what was seen, what it means and how bad

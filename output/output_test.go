@@ -150,3 +150,43 @@ func TestMain(m *testing.M) {
 	time.Local = time.UTC // golden files show local times
 	os.Exit(m.Run())
 }
+
+// The keys section lists every key by fingerprint with its result, code
+// and streak; a canary is marked, and remote text is cleaned again.
+func TestTableKeysSection(t *testing.T) {
+	rep := sampleReport()
+	t0 := rep.GeneratedAt
+	rep.Vendors[1].Keys = []providers.KeyResult{
+		{Name: "prod", Fingerprint: "…4e5f", Result: providers.ResultOK, HTTPStatus: 200, CheckedAt: t0, Since: t0.Add(-48 * time.Hour), Consecutive: 2880},
+		{Name: "canary-1", Canary: true, Result: providers.ResultNoSecret, Code: "env_unset", Message: "env:VAPI_CANARY: the variable is not set\x1b[2J", CheckedAt: t0, Since: t0, Consecutive: 1},
+	}
+	var buf bytes.Buffer
+	if err := WriteTable(&buf, rep, TableOptions{NoColor: true}); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	var rows []string
+	for l := range strings.SplitSeq(out, "\n") {
+		if strings.HasPrefix(l, "VAPI ") && strings.Contains(l, "since") {
+			rows = append(rows, strings.Join(strings.Fields(l), " "))
+		}
+	}
+	want := []string{
+		"VAPI prod …4e5f ok 200 - ×2880 since 2026-05-19 12:45 -",
+		"VAPI canary-1 (canary) - no_secret - env_unset ×1 since 12:45 env:VAPI_CANARY: the variable is not set",
+	}
+	if !slices.Equal(rows, want) {
+		t.Errorf("key rows = %q\nwant %q\n%s", rows, want, out)
+	}
+	if strings.Contains(out, "\x1b") {
+		t.Errorf("escape sequence reached the table: %q", out)
+	}
+	for i := range rep.Vendors {
+		rep.Vendors[i].Keys = nil
+	}
+	buf.Reset()
+	WriteTable(&buf, rep, TableOptions{NoColor: true})
+	if strings.Contains(buf.String(), "FINGERPRINT") {
+		t.Errorf("a keys section without keys:\n%s", buf.String())
+	}
+}

@@ -95,6 +95,7 @@ func renderTable(r correlate.Report) string {
 		})
 	b.WriteString(t.Render())
 	b.WriteString("\n")
+	b.WriteString(renderKeys(r))
 	fmt.Fprintf(&b, "\n%s %s", styleHeader.Render("Overall:"), levelStyle(r.Overall).Render(strings.ToUpper(string(r.Overall))))
 	fmt.Fprintf(&b, "  %s\n", styleMuted.Render("checked "+r.GeneratedAt.Local().Format("2006-01-02 15:04:05 MST")))
 	if len(r.Findings) == 0 {

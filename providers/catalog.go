@@ -31,6 +31,13 @@ type Entry struct {
 	KeyEnv     []string     `yaml:"key_env" json:"key_env,omitempty"`
 	Links      Links        `yaml:"links" json:"links"`
 	Default    bool         `yaml:"default" json:"default,omitempty"`
+
+	// AccountEnv names the variable holding the account id a key needs
+	// (Twilio: TWILIO_ACCOUNT_SID), for keys found in KeyEnv.
+	AccountEnv string `yaml:"account_env" json:"account_env,omitempty"`
+	// Origin names the public list a directory entry comes from
+	// (statusphere, multi-status); empty for curated entries.
+	Origin string `yaml:"-" json:"origin,omitempty"`
 }
 
 // SourceSpec is a status source: a URL and its format (empty: detect).
@@ -59,6 +66,9 @@ type ProbeSpec struct {
 	// Family names the classifier that reads the vendor's error bodies.
 	Family  string            `yaml:"family" json:"family"`
 	Headers map[string]string `yaml:"headers" json:"headers,omitempty"`
+	// Expect lists the HTTP statuses that mean the key works; empty means
+	// any 2xx. Anything else is read by the family's classifier.
+	Expect []int `yaml:"expect" json:"expect,omitempty"`
 }
 
 // Links are vendor pages that advice cites.
@@ -68,10 +78,14 @@ type Links struct {
 	Billing  string `yaml:"billing" json:"billing,omitempty"`
 }
 
-// Catalog is the set of built-in vendors.
+// Catalog is the set of built-in vendors: the curated entries and, behind
+// them, the directory of status pages (directory.go), loaded only when a
+// lookup needs it. A curated entry wins over a directory entry of the same
+// id.
 type Catalog struct {
 	entries []Entry
 	byName  map[string]int // ids and aliases
+	dir     func() *directory
 }
 
 // BuiltinCatalog returns the embedded catalog, parsed once on first use.
@@ -80,6 +94,7 @@ var BuiltinCatalog = sync.OnceValue(func() *Catalog {
 	if err != nil {
 		panic(fmt.Sprintf("providers: embedded catalog.yaml is broken: %v", err))
 	}
+	c.dir = builtinDirectory
 	return c
 })
 
@@ -103,10 +118,14 @@ func ParseCatalog(data []byte) (*Catalog, error) {
 	return c, nil
 }
 
-// Get returns the entry for an id or alias.
+// Get returns the entry for an id or alias, curated first, then from the
+// directory.
 func (c *Catalog) Get(id string) (Entry, bool) {
 	i, ok := c.byName[strings.ToLower(id)]
 	if !ok {
+		if c.dir != nil {
+			return c.dir().get(id)
+		}
 		return Entry{}, false
 	}
 	return c.entries[i], true
@@ -118,12 +137,13 @@ func (c *Catalog) Has(id string) bool {
 	return ok
 }
 
-// All returns every entry in catalog order.
+// All returns every curated entry in catalog order.
 func (c *Catalog) All() []Entry { return slices.Clone(c.entries) }
 
 // Search returns the entries whose id, alias, name or page contains query
 // (case-insensitive), best matches first: exact id, then prefix, then
-// anywhere.
+// anywhere; curated entries before directory ones of the same rank. An
+// empty query lists the curated entries.
 func (c *Catalog) Search(query string) []Entry {
 	q := strings.ToLower(strings.TrimSpace(query))
 	if q == "" {
@@ -134,7 +154,15 @@ func (c *Catalog) Search(query string) []Entry {
 		rank int
 	}
 	var hits []hit
-	for _, e := range c.entries {
+	pool := c.entries
+	if c.dir != nil {
+		for _, e := range c.dir().entries {
+			if _, curated := c.byName[e.ID]; !curated {
+				pool = append(pool[:len(pool):len(pool)], e)
+			}
+		}
+	}
+	for _, e := range pool {
 		rank := -1
 		for _, name := range append([]string{e.ID, strings.ToLower(e.Name)}, e.Aliases...) {
 			switch {
@@ -162,15 +190,36 @@ func (c *Catalog) Search(query string) []Entry {
 }
 
 // Suggest returns the catalog id closest to a misspelt one, or "" when
-// nothing is close; it satisfies config.Catalog.
+// nothing is close; it satisfies config.Catalog. A curated id wins over a
+// directory id as close.
 func (c *Catalog) Suggest(id string) string {
-	best, bestDist := "", len(id)/2+1
-	for name, i := range c.byName {
-		if d := distance(strings.ToLower(id), name); d < bestDist || (d == bestDist && c.entries[i].ID < best) {
-			best, bestDist = c.entries[i].ID, d
+	id = strings.ToLower(id)
+	closest := func(byName map[string]int, idOf func(int) string) (string, int) {
+		best, bestDist := "", len(id)/2+1
+		for name, i := range byName {
+			if d := distance(id, name); d < bestDist || (d == bestDist && idOf(i) < best) {
+				best, bestDist = idOf(i), d
+			}
+		}
+		return best, bestDist
+	}
+	best, dist := closest(c.byName, func(i int) string { return c.entries[i].ID })
+	if c.dir != nil {
+		d := c.dir()
+		if other, otherDist := closest(d.byName, func(i int) string { return d.entries[i].ID }); other != "" && otherDist < dist {
+			best = other
 		}
 	}
 	return best
+}
+
+// DirectorySize is the number of directory vendors behind the curated
+// catalog.
+func (c *Catalog) DirectorySize() int {
+	if c.dir == nil {
+		return 0
+	}
+	return len(c.dir().entries)
 }
 
 // distance is the Levenshtein edit distance between a and b.

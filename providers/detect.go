@@ -2,40 +2,221 @@ package providers
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
-// detect finds the format of a source given without one. A bare page URL
-// (no path) is tried as a Statuspage-compatible page first; any other URL
-// is fetched and its bytes sniffed.
-func (r *statusReader) detect(ctx context.Context, spec SourceSpec) (*statuspage.Status, string, statuspage.Format, error) {
-	var candidates []string
-	if u, err := url.Parse(spec.URL); err == nil && strings.Trim(u.Path, "/") == "" {
-		candidates = append(candidates, strings.TrimRight(spec.URL, "/")+"/api/v2/summary.json")
+// statusIOAPI is where status.io pages publish their JSON; a page's HTML
+// names its page id.
+const statusIOAPI = "https://api.status.io/1.0/status/"
+
+// knownHosts maps status hosts whose machine-readable endpoint is not one
+// of the generic ones to that endpoint's path.
+var knownHosts = map[string]string{
+	"slack-status.com":           "/api/v2.0.0/current",
+	"status.slack.com":           "/api/v2.0.0/current",
+	"status.cloud.google.com":    "/incidents.json",
+	"status.firebase.google.com": "/incidents.json",
+	"status.aws.amazon.com":      "/rss/all.rss",
+	"azure.status.microsoft":     "/en-us/status/feed/",
+}
+
+// genericPaths are tried, in this order, below a bare page URL: the
+// Statuspage API (also served by incident.io), Better Stack, Instatus,
+// incident.io's own JSON and widget API, then the usual feeds. The page
+// itself comes last.
+func genericPaths(host string) []string {
+	return []string{
+		"/api/v2/summary.json",
+		"/index.json",
+		"/summary.json",
+		"/proxy/" + host,
+		"/api/v1/summary",
+		"/history.atom",
+		"/feed.rss",
+		"/feed",
+		"/history.rss",
+		"/feed.atom",
 	}
-	candidates = append(candidates, spec.URL)
+}
+
+// errHTTPStatus is a non-2xx answer: the page exists but this URL does not
+// (404), or the server failed (5xx).
+type errHTTPStatus struct{ code int }
+
+func (e errHTTPStatus) Error() string {
+	return fmt.Sprintf("HTTP %d %s", e.code, http.StatusText(e.code))
+}
+
+// candidates lists the URLs to try for a source given without a format.
+func candidates(raw string) []string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return []string{raw}
+	}
+	if strings.Trim(u.Path, "/") != "" || u.RawQuery != "" {
+		// A specific URL: read it, then look inside. Google's dashboards
+		// keep their JSON below the page (…/appsstatus/dashboard/incidents.json).
+		if strings.HasSuffix(strings.ToLower(u.Hostname()), "google.com") && u.RawQuery == "" && !strings.HasSuffix(u.Path, ".json") {
+			return []string{strings.TrimRight(raw, "/") + "/incidents.json", raw}
+		}
+		return []string{raw}
+	}
+	base := u.Scheme + "://" + u.Host
+	var out []string
+	if p, ok := knownHosts[strings.ToLower(u.Hostname())]; ok {
+		out = append(out, base+p)
+	}
+	for _, p := range genericPaths(u.Host) {
+		out = append(out, base+p)
+	}
+	return append(out, base+"/")
+}
+
+// detect finds the format of a source given without one and reads it. A
+// remembered detection is used first; when it stops working because the
+// page moved (404) or changed platform (another format), the search runs
+// again. A bare page URL tries the known endpoints in order; any other URL
+// is fetched and sniffed. An HTML page is searched for a status.io page id
+// and for the feeds it advertises.
+func (r *statusReader) detect(ctx context.Context, spec SourceSpec) (*statuspage.Status, string, statuspage.Format, error) {
+	if d, ok := r.memo.get(spec.URL); ok {
+		st, err := r.fetchParse(ctx, SourceSpec{URL: d.URL, Format: d.Format})
+		var hs errHTTPStatus
+		moved := errors.Is(err, statuspage.ErrWrongFormat) || (errors.As(err, &hs) && hs.code/100 == 4)
+		if !moved {
+			return st, d.URL, d.Format, err
+		}
+		r.memo.forget(spec.URL)
+	}
+
+	if v, ok := r.notFound.Load(spec.URL); ok && time.Now().Before(v.(notFound).until) {
+		return nil, spec.URL, statuspage.Auto, v.(notFound).err
+	}
+
+	// The search gets a budget of its own so a slow host that answers
+	// every guess late cannot hold the vendor for minutes.
+	budget := 3 * r.fetch.Timeout()
+	if dl, ok := ctx.Deadline(); !ok || time.Until(dl) > budget {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, budget)
+		defer cancel()
+	}
+
+	queue := candidates(spec.URL)
+	tried := map[string]bool{}
 	var firstErr error
-	for _, c := range candidates {
+	for len(queue) > 0 {
+		c := queue[0]
+		queue = queue[1:]
+		if tried[c] {
+			continue
+		}
+		tried[c] = true
 		resp, err := r.get(ctx, c)
 		if err != nil {
-			if firstErr == nil {
+			var hs errHTTPStatus
+			if !errors.As(err, &hs) {
+				return nil, spec.URL, statuspage.Auto, err // the host is unreachable: no point guessing on
+			}
+			if firstErr == nil && c == spec.URL {
 				firstErr = err
 			}
 			continue
 		}
 		f := statuspage.Sniff(resp.Body)
 		if f == statuspage.Auto {
+			queue = append(r.lookInside(c, resp), queue...)
+			continue
+		}
+		if f == statuspage.Statuspage && statuspage.LooksIncidentIO(resp.Body) {
+			// incident.io's Statuspage-compatible summary says less than
+			// its own JSON (component groups, incident updates).
+			if st, proxy, ok := r.tryProxy(ctx, c); ok {
+				r.memo.put(spec.URL, detection{URL: proxy, Format: statuspage.IncidentIO, At: time.Now().UTC()})
+				return st, proxy, statuspage.IncidentIO, nil
+			}
+		}
+		st, err := r.parseResp(ctx, SourceSpec{URL: c, Format: f}, resp)
+		if err != nil {
 			if firstErr == nil {
-				firstErr = fmt.Errorf("%s: format not recognised; set format: in the config", c)
+				firstErr = fmt.Errorf("%s: %w", c, err)
 			}
 			continue
 		}
-		st, err := r.parse(ctx, SourceSpec{URL: c, Format: f}, resp)
-		return st, c, f, err
+		r.memo.put(spec.URL, detection{URL: c, Format: f, At: time.Now().UTC()})
+		return st, c, f, nil
 	}
-	return nil, spec.URL, statuspage.Auto, firstErr
+	if ctx.Err() != nil {
+		return nil, spec.URL, statuspage.Auto, fmt.Errorf("timed out looking for a status format at %s", spec.URL)
+	}
+	msg := fmt.Sprintf("no status format found at %s (tried %d URLs); set format: (and selector: for an HTML page) in the config", spec.URL, len(tried))
+	if firstErr != nil {
+		msg += "; " + firstErr.Error()
+	}
+	err := errors.New(msg)
+	// A page with nothing to read stays that way for a while: do not
+	// search again on every poll.
+	r.notFound.Store(spec.URL, notFound{err: err, until: time.Now().Add(searchAgainAfter)})
+	return nil, spec.URL, statuspage.Auto, err
+}
+
+// searchAgainAfter is how long a failed search is not repeated.
+const searchAgainAfter = 15 * time.Minute
+
+// notFound is a failed search, remembered until a time.
+type notFound struct {
+	err   error
+	until time.Time
+}
+
+// tryProxy reads incident.io's /proxy/<host> next to a compatible summary.
+func (r *statusReader) tryProxy(ctx context.Context, summary string) (*statuspage.Status, string, bool) {
+	u, err := url.Parse(summary)
+	if err != nil {
+		return nil, "", false
+	}
+	proxy := u.Scheme + "://" + u.Host + "/proxy/" + u.Host
+	resp, err := r.get(ctx, proxy)
+	if err != nil || statuspage.Sniff(resp.Body) != statuspage.IncidentIO {
+		return nil, "", false
+	}
+	st, err := r.parseResp(ctx, SourceSpec{URL: proxy, Format: statuspage.IncidentIO}, resp)
+	return st, proxy, err == nil
+}
+
+// lookInside finds more candidates in a body no reader recognised: a
+// status.io page's API, and the feeds an HTML page advertises.
+func (r *statusReader) lookInside(at string, resp *Response) []string {
+	var out []string
+	if id := statuspage.StatusIOPageID(resp.Body); id != "" {
+		api := r.statusIOAPI
+		if api == "" {
+			api = statusIOAPI
+		}
+		out = append(out, api+id)
+	}
+	base, err := url.Parse(resp.URL)
+	if err != nil {
+		base, _ = url.Parse(at)
+	}
+	for _, href := range statuspage.AlternateFeeds(resp.Body) {
+		ref, err := url.Parse(href)
+		if err != nil || base == nil {
+			continue
+		}
+		// Only feeds on the page's own host: a page must not be able to
+		// send vendorwatch to an address of its choosing (an internal one).
+		abs := base.ResolveReference(ref)
+		if (abs.Scheme == "http" || abs.Scheme == "https") && strings.EqualFold(abs.Host, base.Host) {
+			out = append(out, abs.String())
+		}
+	}
+	return out
 }

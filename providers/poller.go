@@ -2,6 +2,7 @@ package providers
 
 import (
 	"context"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -14,10 +15,12 @@ import (
 type Poller struct {
 	vendors []Vendor
 	status  statusReader
+	probes  *prober
 	now     func() time.Time
 
 	mu       sync.Mutex
 	results  map[string]VendorResult
+	checking map[string]int // vendor id -> checks running
 	inFlight atomic.Int32
 	wake     []chan struct{}
 }
@@ -25,11 +28,14 @@ type Poller struct {
 // NewPoller returns a poller over vendors using f for every request.
 func NewPoller(vendors []Vendor, f *Fetcher) *Poller {
 	p := &Poller{
-		vendors: vendors,
-		status:  statusReader{fetch: f},
-		now:     time.Now,
-		results: map[string]VendorResult{},
+		vendors:  vendors,
+		status:   statusReader{fetch: f, memo: newDetectMemo("")},
+		now:      time.Now,
+		results:  map[string]VendorResult{},
+		checking: map[string]int{},
 	}
+	p.status.now = func() time.Time { return p.now() }
+	p.probes = newProber(f, func() time.Time { return p.now() })
 	for range vendors {
 		p.wake = append(p.wake, make(chan struct{}, 1))
 	}
@@ -37,6 +43,18 @@ func NewPoller(vendors []Vendor, f *Fetcher) *Poller {
 		p.results[v.ID] = pendingResult(v)
 	}
 	return p
+}
+
+// SetStateDir makes the poller remember autodetected status formats in
+// dir (the --state-dir), so the next process reads each page at the URL
+// that worked instead of searching again. Call it before Check or Run; an
+// empty dir keeps the memo in memory.
+func (p *Poller) SetStateDir(dir string) {
+	path := ""
+	if dir != "" {
+		path = filepath.Join(dir, detectedFile)
+	}
+	p.status.memo = newDetectMemo(path)
 }
 
 // pendingResult is a vendor's result before its first check.
@@ -87,8 +105,23 @@ func (p *Poller) Snapshot() Snapshot {
 // InFlight is the number of vendor checks running now.
 func (p *Poller) InFlight() int { return int(p.inFlight.Load()) }
 
+// Checking returns the ids of the vendors being checked now, in config
+// order.
+func (p *Poller) Checking() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var ids []string
+	for _, v := range p.vendors {
+		if p.checking[v.ID] > 0 {
+			ids = append(ids, v.ID)
+		}
+	}
+	return ids
+}
+
 // Seed sets results from an earlier snapshot (the state dir's cache), so a
-// restarted dashboard shows the last known state before its first check.
+// restarted dashboard shows the last known state before its first check,
+// and key streaks (consecutive, since) continue from where it left off.
 func (p *Poller) Seed(s Snapshot) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -103,11 +136,18 @@ func (p *Poller) Seed(s Snapshot) {
 // result.
 func (p *Poller) checkVendor(ctx context.Context, v Vendor, part Part) VendorResult {
 	p.inFlight.Add(1)
-	defer p.inFlight.Add(-1)
-
 	p.mu.Lock()
+	p.checking[v.ID]++
 	prev := p.results[v.ID]
 	p.mu.Unlock()
+	defer func() {
+		p.mu.Lock()
+		if p.checking[v.ID]--; p.checking[v.ID] <= 0 {
+			delete(p.checking, v.ID)
+		}
+		p.mu.Unlock()
+		p.inFlight.Add(-1)
+	}()
 
 	res := prev
 	if part&PartStatus != 0 {
@@ -126,10 +166,41 @@ func (p *Poller) checkVendor(ctx context.Context, v Vendor, part Part) VendorRes
 	return res
 }
 
-// probe checks keyless reachability and every key of v. prev carries the
-// streaks (consecutive, since) forward.
+// probe checks keyless reachability and every key of v, all at once. prev
+// carries the streaks (consecutive, since) forward; secrets are resolved
+// afresh for this check and forgotten when it ends.
 func (p *Poller) probe(ctx context.Context, v Vendor, prev VendorResult) (*Reachability, []KeyResult) {
-	return prev.Reachability, prev.Keys
+	var reach *Reachability
+	keys := make([]KeyResult, len(v.Keys))
+	var wg sync.WaitGroup
+	wg.Go(func() { reach = p.probes.reach(ctx, v) })
+	for i, k := range v.Keys {
+		wg.Go(func() { keys[i] = p.probes.probeKey(ctx, v, k) })
+	}
+	wg.Wait()
+	for i := range keys {
+		carryStreak(&keys[i], prev.Keys)
+	}
+	return reach, keys
+}
+
+// carryStreak sets cur's consecutive and since from the previous results:
+// the same key (same name and fingerprint) with the same result continues
+// its streak; anything else starts a new one now.
+func carryStreak(cur *KeyResult, prev []KeyResult) {
+	cur.Consecutive, cur.Since = 1, cur.CheckedAt
+	for _, old := range prev {
+		if old.Name != cur.Name {
+			continue
+		}
+		if old.Result == cur.Result && old.Fingerprint == cur.Fingerprint && old.Consecutive > 0 {
+			cur.Consecutive = old.Consecutive + 1
+			if !old.Since.IsZero() {
+				cur.Since = old.Since
+			}
+		}
+		return
+	}
 }
 
 // Event tells a Run caller that a vendor check started or finished.

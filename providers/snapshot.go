@@ -88,4 +88,14 @@ type KeyResult struct {
 	CheckedAt   time.Time `json:"checked_at,omitzero"`
 	Since       time.Time `json:"since,omitzero"`
 	Consecutive int       `json:"consecutive"`
+	// RevocationMarker is true when an invalid_key verdict rests on the
+	// vendor's own revocation marker (OpenAI invalid_api_key, Anthropic
+	// authentication_error, Twilio 20003, Gemini API_KEY_INVALID, ...), and
+	// false for a bare 401 whose body names no reason. Correlation should
+	// demand the marker before calling a key revoked.
+	RevocationMarker bool `json:"revocation_marker,omitempty"`
+	// LeakReported is true when the vendor's message says the key leaked
+	// (Gemini: "Your API key was reported as leaked"); Message keeps the
+	// scrubbed text.
+	LeakReported bool `json:"leak_reported,omitempty"`
 }

@@ -3,12 +3,21 @@ package providers
 import (
 	"context"
 	"fmt"
+	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/statuspage"
+)
+
+// How long a feed's open incident counts as current without an update:
+// a day when the feed does not state its status, a week when it does.
+const (
+	staleUnstated = 24 * time.Hour
+	staleStated   = 7 * 24 * time.Hour
 )
 
 // statusReader reads a vendor's status sources.
@@ -18,6 +27,13 @@ type statusReader struct {
 	// (incident.io has no scheduled-maintenances.json), so they are asked
 	// for once per process, not on every poll.
 	absent sync.Map
+	// memo remembers autodetected formats (in the state dir when set).
+	memo *detectMemo
+	now  func() time.Time
+	// statusIOAPI overrides where status.io page ids are looked up (tests).
+	statusIOAPI string
+	// notFound remembers searches that found nothing (detect.go).
+	notFound sync.Map
 }
 
 // read fetches every source of v concurrently and merges them in config
@@ -67,21 +83,57 @@ func (r *statusReader) load(ctx context.Context, spec SourceSpec) (*statuspage.S
 	if spec.Format == statuspage.Auto {
 		return r.detect(ctx, spec)
 	}
-	resp, err := r.get(ctx, spec.URL)
-	if err != nil {
-		return nil, spec.URL, spec.Format, err
-	}
-	st, err := r.parse(ctx, spec, resp)
+	st, err := r.fetchParse(ctx, spec)
 	return st, spec.URL, spec.Format, err
 }
 
-// parse reads a body in the source's format. A Statuspage summary that
-// lacks incidents or maintenances (incident.io's variant) is completed from
-// the sibling documents; their absence is not an error.
-func (r *statusReader) parse(ctx context.Context, spec SourceSpec, resp *Response) (*statuspage.Status, error) {
-	if spec.Format != statuspage.Statuspage {
-		return statuspage.Parse(spec.Format, resp.Body)
+// fetchParse fetches a source and reads it in its format.
+func (r *statusReader) fetchParse(ctx context.Context, spec SourceSpec) (*statuspage.Status, error) {
+	resp, err := r.get(ctx, spec.URL)
+	if err != nil {
+		return nil, err
 	}
+	return r.parseResp(ctx, spec, resp)
+}
+
+// parseResp reads a body in the source's format. A Statuspage summary that
+// lacks incidents or maintenances (incident.io's variant) is completed from
+// the sibling documents; their absence is not an error. Relative incident
+// links are resolved against the URL that answered, and a feed's items
+// that state no status are dropped once they are stale.
+func (r *statusReader) parseResp(ctx context.Context, spec SourceSpec, resp *Response) (*statuspage.Status, error) {
+	if err := checkContentType(resp, spec.Format); err != nil {
+		return nil, err
+	}
+	var st *statuspage.Status
+	var err error
+	switch spec.Format {
+	case statuspage.Statuspage:
+		st, err = r.parseStatuspage(ctx, spec, resp)
+	case statuspage.HTML:
+		st, err = statuspage.ReadHTML(resp.Body, spec.Selector, spec.Healthy)
+		if err != nil {
+			err = fmt.Errorf("html: %w", err)
+		}
+	default:
+		st, err = statuspage.Parse(spec.Format, resp.Body)
+	}
+	if err != nil {
+		return nil, err
+	}
+	resolveLinks(st, resp.URL, spec.URL)
+	if spec.Format == statuspage.Feed {
+		now := time.Now
+		if r.now != nil {
+			now = r.now
+		}
+		st.DropStale(now(), staleUnstated, staleStated)
+	}
+	return st, nil
+}
+
+// parseStatuspage reads a Statuspage API document and its siblings.
+func (r *statusReader) parseStatuspage(ctx context.Context, spec SourceSpec, resp *Response) (*statuspage.Status, error) {
 	st, parts, err := statuspage.ReadStatuspage(resp.Body)
 	if err != nil {
 		return nil, fmt.Errorf("statuspage: %w", err)
@@ -100,6 +152,54 @@ func (r *statusReader) parse(ctx context.Context, spec SourceSpec, resp *Respons
 	merged := statuspage.Merge(extra...)
 	merged.Components = st.Components
 	return merged, nil
+}
+
+// resolveLinks makes relative incident and maintenance links (Google's
+// "incidents/…", a Statuspage page's "/incidents/…") absolute.
+func resolveLinks(st *statuspage.Status, final, configured string) {
+	base, err := url.Parse(final)
+	if err != nil || base.Host == "" {
+		if base, err = url.Parse(configured); err != nil {
+			return
+		}
+	}
+	fix := func(s string) string {
+		if s == "" || strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://") {
+			return s
+		}
+		ref, err := url.Parse(s)
+		if err != nil {
+			return ""
+		}
+		abs := base.ResolveReference(ref)
+		if abs.Scheme != "http" && abs.Scheme != "https" {
+			return ""
+		}
+		return abs.String()
+	}
+	for i := range st.Incidents {
+		st.Incidents[i].URL = fix(st.Incidents[i].URL)
+	}
+	for i := range st.Maintenances {
+		st.Maintenances[i].URL = fix(st.Maintenances[i].URL)
+	}
+}
+
+// checkContentType refuses a body whose declared type cannot be any status
+// format (an image, audio, an archive), so the error names the real
+// problem; mislabelled text is still read by its bytes.
+func checkContentType(resp *Response, f statuspage.Format) error {
+	ct := resp.Header.Get("Content-Type")
+	mt, _, err := mime.ParseMediaType(ct)
+	if ct == "" || err != nil {
+		return nil
+	}
+	for _, bad := range []string{"image/", "audio/", "video/", "font/", "application/pdf", "application/zip", "application/gzip", "application/x-gzip", "application/wasm"} {
+		if strings.HasPrefix(mt, bad) {
+			return fmt.Errorf("%s: %w: want %s, got content type %s", f, statuspage.ErrWrongFormat, f, mt)
+		}
+	}
+	return nil
 }
 
 // supplement fetches a sibling Statuspage document, or returns nil when it
@@ -134,7 +234,7 @@ func (r *statusReader) get(ctx context.Context, url string) (*Response, error) {
 		return nil, fmt.Errorf("%s", describeErr(err))
 	}
 	if resp.StatusCode/100 != 2 {
-		return nil, fmt.Errorf("HTTP %d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
+		return nil, errHTTPStatus{resp.StatusCode}
 	}
 	return resp, nil
 }

@@ -94,23 +94,30 @@ func Resolve(cfg *config.Config, cat *Catalog, only []string) ([]Vendor, error) 
 
 // DefaultConfig is the configuration used when there is no config file: the
 // catalog's default vendors, each with a key for every conventional
-// environment variable that is set (OPENAI_API_KEY, VAPI_API_KEY, ...).
+// environment variable that is set (OPENAI_API_KEY, VAPI_API_KEY, ...),
+// plus any other catalog vendor whose key variable is set (GROQ_API_KEY
+// adds Groq). A key that needs an account id takes it from the entry's
+// account variable (TWILIO_ACCOUNT_SID).
 func DefaultConfig(cat *Catalog) *config.Config {
 	cfg := config.Default()
 	for _, e := range cat.All() {
-		if !e.Default {
-			continue
-		}
 		v := config.Vendor{ID: e.ID}
 		for _, env := range e.KeyEnv {
-			if os.Getenv(env) != "" {
-				v.Keys = append(v.Keys, config.Key{
-					Name:   strings.ToLower(env),
-					Secret: config.SecretRef{Kind: config.SecretEnv, Value: env},
-				})
+			if os.Getenv(env) == "" || e.Probe == nil {
+				continue
 			}
+			k := config.Key{
+				Name:   strings.ToLower(env),
+				Secret: config.SecretRef{Kind: config.SecretEnv, Value: env},
+			}
+			if e.AccountEnv != "" {
+				k.Account = os.Getenv(e.AccountEnv)
+			}
+			v.Keys = append(v.Keys, k)
 		}
-		cfg.Vendors = append(cfg.Vendors, v)
+		if e.Default || len(v.Keys) > 0 {
+			cfg.Vendors = append(cfg.Vendors, v)
+		}
 	}
 	return cfg
 }

@@ -135,8 +135,19 @@ func (s *Status) Filter(names []string) {
 			incs = append(incs, in)
 		}
 	}
+	listed := len(s.Components) > 0
 	s.Components, s.Incidents = comps, incs
 	if len(comps) == 0 {
+		if !listed && s.Claims {
+			// A source with no component list (Google, Slack, incident.io's
+			// widget API) names components only in its incidents: what is
+			// left of them decides.
+			state := Operational
+			for _, in := range s.Open() {
+				state = Worst(state, ImpactState(in.Impact))
+			}
+			s.State = state
+		}
 		return
 	}
 	states := make([]State, 0, len(comps))

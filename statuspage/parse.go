@@ -1,15 +1,21 @@
 package statuspage
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 )
 
 // parsers maps each format to its reader. Every reader is pure and must
 // never panic, whatever the bytes.
 var parsers = map[Format]func([]byte) (*Status, error){
-	Statuspage: parseStatuspage,
+	Statuspage:  parseStatuspage,
+	IncidentIO:  parseIncidentIO,
+	BetterStack: parseBetterStack,
+	Instatus:    parseInstatus,
+	StatusIO:    parseStatusIO,
+	Google:      parseGoogle,
+	Slack:       parseSlack,
+	Feed:        parseFeed,
+	HTML:        parseHTML,
 }
 
 // Parse reads data in the given format. It never panics; a body that is not
@@ -24,25 +30,4 @@ func Parse(f Format, data []byte) (*Status, error) {
 		return nil, fmt.Errorf("%s: %w", f, err)
 	}
 	return st, nil
-}
-
-// Sniff guesses the format of a body from its bytes, or returns Auto when it
-// cannot tell. It looks at structure only, never at the URL.
-func Sniff(data []byte) Format {
-	b := bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))
-	if len(b) == 0 {
-		return Auto
-	}
-	if b[0] == '{' {
-		var keys map[string]json.RawMessage
-		if json.Unmarshal(b, &keys) != nil {
-			return Auto
-		}
-		has := func(k string) bool { _, ok := keys[k]; return ok }
-		switch {
-		case has("page") && (has("status") || has("components") || has("incidents")):
-			return Statuspage
-		}
-	}
-	return Auto
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -20,6 +21,9 @@ var stampLayouts = []string{
 	"2006-01-02 15:04:05",
 	time.RFC1123Z,
 	time.RFC1123,
+	"Mon, 2 Jan 2006 15:04:05 -0700",
+	"Mon, 2 Jan 2006 15:04:05 MST",
+	"Mon Jan 02 2006 15:04:05 GMT-0700", // JavaScript's Date.toString (Instatus)
 	"2006-01-02",
 }
 
@@ -37,6 +41,9 @@ func (s stamp) Time() time.Time { return time.Time(s) }
 func parseTime(v string) time.Time {
 	if v == "" || v == "null" {
 		return time.Time{}
+	}
+	if i := strings.Index(v, " ("); i > 0 {
+		v = v[:i] // "… GMT+0000 (Coordinated Universal Time)"
 	}
 	for _, layout := range stampLayouts {
 		if t, err := time.Parse(layout, v); err == nil {

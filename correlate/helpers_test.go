@@ -1,0 +1,118 @@
+package correlate
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/statuspage"
+)
+
+// day is 2026-05-21, the day of the incident log in DESIGN §1.
+func at(hhmm string) time.Time {
+	t, err := time.Parse("2006-01-02 15:04", "2026-05-21 "+hhmm)
+	if err != nil {
+		panic(err)
+	}
+	return t.UTC()
+}
+
+// vb builds a vendor result: an operational status page read from one
+// source, no probes until added.
+type vb struct{ v providers.VendorResult }
+
+func vendorAt(id, name string) *vb {
+	b := &vb{v: providers.VendorResult{ID: id, Name: name, Keys: []providers.KeyResult{}}}
+	b.v.Status = statuspage.Status{State: statuspage.Operational, Description: "All Systems Operational", PageURL: "https://status." + id + ".test",
+		Sources: []statuspage.Source{{URL: "https://status." + id + ".test/api/v2/summary.json", Format: statuspage.Statuspage, OK: true, LatencyMS: 120}}}
+	return b
+}
+
+func (b *vb) dependsOn(ids ...string) *vb { b.v.DependsOn = ids; return b }
+
+func (b *vb) page(st statuspage.State, desc string, incidents ...statuspage.Incident) *vb {
+	b.v.Status.State, b.v.Status.Description, b.v.Status.Incidents = st, desc, incidents
+	return b
+}
+
+// pageDown makes the status source fail with errText.
+func (b *vb) pageDown(errText string) *vb {
+	b.v.Status.State, b.v.Status.Description = statuspage.Unknown, ""
+	b.v.Status.Sources[0].OK, b.v.Status.Sources[0].Error = false, errText
+	return b
+}
+
+func (b *vb) reach(r providers.Result, status int, t time.Time) *vb {
+	b.v.Reachability = &providers.Reachability{Result: r, HTTPStatus: status, CheckedAt: t}
+	return b
+}
+
+func (b *vb) key(name string, canary bool, r providers.Result, status int, code string, t time.Time) *vb {
+	b.v.Keys = append(b.v.Keys, providers.KeyResult{Name: name, Fingerprint: "sk-proj-…" + strings.ToUpper(name[:1]) + "xYA", Canary: canary,
+		Result: r, HTTPStatus: status, Code: code, CheckedAt: t})
+	return b
+}
+
+func (b *vb) build() providers.VendorResult { return b.v }
+
+func snapAt(t time.Time, vs ...*vb) providers.Snapshot {
+	s := providers.Snapshot{GeneratedAt: t}
+	for _, b := range vs {
+		s.Vendors = append(s.Vendors, b.build())
+	}
+	return s
+}
+
+// incident is an open incident posted at t.
+func incident(id, title, impact string, t time.Time) statuspage.Incident {
+	return statuspage.Incident{ID: id, Title: title, Status: "investigating", Impact: impact, StartedAt: t, UpdatedAt: t,
+		URL: "https://status.example.test/incident/" + id, LatestUpdate: "We are investigating.",
+		Updates: []statuspage.Update{{Status: "investigating", Body: "We are investigating.", At: t}}}
+}
+
+// steps runs snapshots through Assess in order, carrying the memory, and
+// returns every report.
+func steps(snaps ...providers.Snapshot) ([]Report, Memory) {
+	var mem Memory
+	var out []Report
+	for _, s := range snaps {
+		var r Report
+		r, mem = Assess(s, mem)
+		out = append(out, r)
+	}
+	return out, mem
+}
+
+func kinds(fs []Finding) []Kind {
+	var ks []Kind
+	for _, f := range fs {
+		ks = append(ks, f.Kind)
+	}
+	return ks
+}
+
+func find(t *testing.T, r Report, kind Kind) Finding {
+	t.Helper()
+	i := slices.IndexFunc(r.Findings, func(f Finding) bool { return f.Kind == kind })
+	if i < 0 {
+		t.Fatalf("no %s finding; have %v", kind, kinds(r.Findings))
+	}
+	return r.Findings[i]
+}
+
+func has(r Report, kind Kind) bool {
+	return slices.ContainsFunc(r.Findings, func(f Finding) bool { return f.Kind == kind })
+}
+
+func uniqueIDs(t *testing.T, r Report) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, f := range r.Findings {
+		if f.ID == "" || seen[f.ID] {
+			t.Errorf("finding ID %q empty or repeated in %v", f.ID, kinds(r.Findings))
+		}
+		seen[f.ID] = true
+	}
+}

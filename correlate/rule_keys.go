@@ -1,0 +1,329 @@
+package correlate
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/statuspage"
+)
+
+// confirmChecks is how many rejections in a row confirm a revoked key that
+// carried no revocation marker.
+const confirmChecks = 2
+
+// keyView is a key's result with its streak.
+type keyView struct {
+	providers.KeyResult
+	streak int
+	since  time.Time
+}
+
+// keyFindings reads our keys' results:
+//
+//   - a key rejected (invalid_key) twice in a row, or once with a
+//     revocation marker, while the vendor answers and reports no incident
+//     is key_revoked; if canaries of the vendor still work at the same
+//     time, the key in use leaked: key_leak_suspected; if every key (at
+//     least two) died within one interval, it is account_keys_revoked;
+//   - a key rejected while the vendor reports an incident is
+//     key_rejected_during_incident, not key_revoked;
+//   - account_disabled, quota_exceeded, no_permission, misconfigured,
+//     rate_limited and no_secret each give one finding per vendor that says
+//     plainly it is not an outage.
+func (a *assessment) keyFindings(v providers.VendorResult) []Finding {
+	st := &v.Status
+	incident := pageTrouble(st)
+	failing := probeStateOf(v) == probesFailing
+	var tried, revoked, duringIncident, canaryOK []keyView
+	classes := map[providers.Result][]keyView{}
+	for _, k := range v.Keys {
+		n, since := a.keyStreak(v.ID, k)
+		kv := keyView{KeyResult: k, streak: n, since: since}
+		if k.Result != providers.ResultNoSecret && k.Result != "" {
+			tried = append(tried, kv)
+		}
+		switch k.Result {
+		case providers.ResultInvalidKey:
+			switch {
+			case incident:
+				duringIncident = append(duringIncident, kv)
+			case failing:
+				// The vendor cannot serve us at all; its rejections prove
+				// nothing about the key. The outage rules speak.
+			case n >= confirmChecks || RevocationMarker(k):
+				revoked = append(revoked, kv)
+			}
+		case providers.ResultOK:
+			if k.Canary {
+				canaryOK = append(canaryOK, kv)
+			}
+		case providers.ResultAccountDisabled, providers.ResultQuotaExceeded, providers.ResultNoPermission,
+			providers.ResultMisconfigured, providers.ResultRateLimited, providers.ResultNoSecret:
+			classes[k.Result] = append(classes[k.Result], kv)
+		}
+	}
+
+	var out []Finding
+	var used, canaries []keyView
+	for _, k := range revoked {
+		if k.Canary {
+			canaries = append(canaries, k)
+		} else {
+			used = append(used, k)
+		}
+	}
+	switch {
+	case len(tried) >= 2 && len(revoked) == len(tried) && a.together(v.ID, revoked):
+		out = append(out, a.accountKeysRevoked(v, revoked))
+	case len(used) > 0 && len(canaryOK) > 0:
+		out = append(out, a.leakSuspected(v, used, canaryOK))
+		for _, k := range canaries {
+			out = append(out, a.keyRevoked(v, k))
+		}
+	default:
+		for _, k := range revoked {
+			out = append(out, a.keyRevoked(v, k))
+		}
+	}
+	if len(duringIncident) > 0 {
+		out = append(out, a.rejectedDuringIncident(v, duringIncident))
+	}
+	for _, r := range []providers.Result{providers.ResultAccountDisabled, providers.ResultQuotaExceeded, providers.ResultNoPermission,
+		providers.ResultMisconfigured, providers.ResultRateLimited, providers.ResultNoSecret} {
+		if ks := classes[r]; len(ks) > 0 {
+			out = append(out, a.keyClass(v, r, ks))
+		}
+	}
+	return out
+}
+
+// together reports whether the keys' rejections began within one probe
+// interval of each other.
+func (a *assessment) together(vendor string, ks []keyView) bool {
+	window := a.mem.Vendors[vendor].ProbeGap
+	if window <= 0 {
+		window = time.Minute
+	}
+	window += window / 2 // jitter of the schedule
+	first, last := ks[0].since, ks[0].since
+	for _, k := range ks[1:] {
+		if k.since.Before(first) {
+			first = k.since
+		}
+		if k.since.After(last) {
+			last = k.since
+		}
+	}
+	return last.Sub(first) <= window
+}
+
+// rejection describes a key's evidence: `invalid_key (HTTP 401
+// invalid_api_key) "Incorrect API key provided…", 3 times in a row since
+// 10:57 UTC`, or "at 10:57 UTC" for a first sighting.
+func (a *assessment) rejection(k keyView) string {
+	s := resultWords(k.Result, k.HTTPStatus, k.Code)
+	if msg := excerpt(k.Message); msg != "" {
+		s += fmt.Sprintf(" %q", msg)
+	}
+	if k.streak < 2 {
+		if k.since.IsZero() {
+			return s
+		}
+		return s + " at " + clock(k.since, a.now)
+	}
+	return s + fmt.Sprintf(", %s in a row%s", times(k.streak), sinceClause(k.since, a.now))
+}
+
+// excerpt is a probe's message made safe and short for a detail sentence.
+func excerpt(msg string) string {
+	msg = statuspage.CleanLine(msg)
+	if r := []rune(msg); len(r) > 120 {
+		msg = string(r[:119]) + "…"
+	}
+	return msg
+}
+
+func keyLabel(k keyView) string {
+	if k.Fingerprint == "" {
+		return k.Name
+	}
+	return k.Name + " (" + k.Fingerprint + ")"
+}
+
+func names(ks []keyView) []string {
+	out := make([]string, 0, len(ks))
+	for _, k := range ks {
+		out = append(out, k.Name)
+	}
+	return out
+}
+
+func earliest(ks []keyView) time.Time {
+	var t time.Time
+	for _, k := range ks {
+		if !k.since.IsZero() && (t.IsZero() || k.since.Before(t)) {
+			t = k.since
+		}
+	}
+	return t
+}
+
+// dependentsAdvice names the vendors that hold a key of vendor id.
+func (a *assessment) dependentsAdvice(id string) string {
+	if deps := a.dependents[id]; len(deps) > 0 {
+		return "Put the new key into every dependent that holds this one: " + strings.Join(deps, ", ") + " (depends_on), then redeploy every app that uses it."
+	}
+	return "Put the new key into every service that holds a copy (voice platforms, proxies, CI), then redeploy every app that uses it."
+}
+
+func (a *assessment) keyRevoked(v providers.VendorResult, k keyView) Finding {
+	name := a.name(v.ID)
+	f := Finding{
+		ID: findingID(KindKeyRevoked, []string{v.ID}, []string{k.Name}), Kind: KindKeyRevoked, Severity: SeverityCritical,
+		Vendors: []string{v.ID}, Keys: []string{k.Name}, Since: k.since,
+		Title: fmt.Sprintf("%s key %s revoked", name, k.Name),
+		Detail: fmt.Sprintf("%s rejects key %s: %s, while %s answers and reports no incident.",
+			name, keyLabel(k), a.rejection(k), name),
+		Advice: []string{
+			"Look in your mail for " + name + "'s notice that the key leaked and was disabled.",
+			"Check " + name + "'s audit log for api_key.deleted around " + clock(k.since, a.now) + ", and who did it.",
+			"Rotate: create a new key and store it in your secret manager.",
+			a.dependentsAdvice(v.ID),
+		},
+	}
+	if k.Canary {
+		f.Title = fmt.Sprintf("%s canary key %s revoked", name, k.Name)
+		f.Advice = []string{
+			"A canary is never used, so it cannot have leaked through use: someone or something with access to the account revoked it.",
+			"Check " + name + "'s audit log for api_key.deleted and service_account.deleted, and review who holds admin access.",
+			"Watch the keys you use: if they die next, it is account-wide.",
+		}
+	}
+	return f
+}
+
+func (a *assessment) leakSuspected(v providers.VendorResult, used, canaries []keyView) Finding {
+	name := a.name(v.ID)
+	var dead []string
+	for _, k := range used {
+		dead = append(dead, fmt.Sprintf("%s: %s", keyLabel(k), a.rejection(k)))
+	}
+	return Finding{
+		ID: findingID(KindKeyLeakSuspected, []string{v.ID}, names(used)), Kind: KindKeyLeakSuspected, Severity: SeverityCritical,
+		Vendors: []string{v.ID}, Keys: names(used), Since: earliest(used),
+		Title: fmt.Sprintf("%s key %s revoked while canaries live: it leaked", name, strings.Join(names(used), ", ")),
+		Detail: fmt.Sprintf("The %s you use %s revoked (%s), while the %s you never use (%s) still %s. Only a key in use died, so it leaked through use, not through an account-wide action.",
+			plural(len(used), "key", "keys"), plural(len(used), "was", "were"), strings.Join(dead, "; "),
+			plural(len(canaries), "canary", "canaries"), strings.Join(names(canaries), ", "), plural(len(canaries), "works", "work")),
+		Advice: []string{
+			"Find where it leaked: a repository, CI logs, a client app, or a vendor that holds it; look in your mail for " + name + "'s leak notice.",
+			"Rotate: create a new key, keep it out of code and logs, and store it only in your secret manager.",
+			a.dependentsAdvice(v.ID),
+		},
+	}
+}
+
+func (a *assessment) accountKeysRevoked(v providers.VendorResult, ks []keyView) Finding {
+	name := a.name(v.ID)
+	return Finding{
+		ID: findingID(KindAccountKeysRevoked, []string{v.ID}, nil), Kind: KindAccountKeysRevoked, Severity: SeverityCritical,
+		Vendors: []string{v.ID}, Keys: names(ks), Since: earliest(ks),
+		Title: fmt.Sprintf("%s: all %d keys revoked at once", name, len(ks)),
+		Detail: fmt.Sprintf("Every key of %s (%s) was rejected as invalid within one check interval, from %s, canaries included. That is an account-wide action, not a single leak.",
+			name, strings.Join(names(ks), ", "), clock(earliest(ks), a.now)),
+		Advice: []string{
+			"Check " + name + "'s audit log for api_key.deleted and service_account.deleted, and who holds admin access; an audit log can miss events (OpenAI's dropped api_key.* events from Nov 2025 to Feb 2026).",
+			"Contact " + name + "'s support with the times above before creating new keys: new keys may die the same way.",
+			a.dependentsAdvice(v.ID),
+		},
+	}
+}
+
+func (a *assessment) rejectedDuringIncident(v providers.VendorResult, ks []keyView) Finding {
+	name := a.name(v.ID)
+	var parts []string
+	for _, k := range ks {
+		parts = append(parts, keyLabel(k)+": "+a.rejection(k))
+	}
+	says := fmt.Sprintf("%s's status page says %s", name, stateWords(v.Status.State))
+	if in, ok := openIncident(&v.Status); ok {
+		says = fmt.Sprintf("%s reports %s", name, describeIncident(in))
+	}
+	return Finding{
+		ID: findingID(KindKeyRejectedDuringIncident, []string{v.ID}, names(ks)), Kind: KindKeyRejectedDuringIncident, Severity: SeverityWarning,
+		Vendors: []string{v.ID}, Keys: names(ks), Since: earliest(ks),
+		Title:  fmt.Sprintf("%s rejects key %s during its incident", name, strings.Join(names(ks), ", ")),
+		Detail: fmt.Sprintf("%s; meanwhile %s.", strings.Join(parts, "; "), says),
+		Advice: []string{
+			"Do not rotate yet: during an incident a vendor may reject valid keys (VAPI's outage of 2026-05-21 could not authorize requests).",
+			"If the key is still rejected after " + name + " resolves the incident, treat it as revoked.",
+		},
+	}
+}
+
+// classText is, per result, the finding kind, severity, title words and
+// advice that says what it is (and that it is not an outage).
+var classText = map[providers.Result]struct {
+	kind   Kind
+	sev    Severity
+	title  string
+	advice []string
+}{
+	providers.ResultAccountDisabled: {KindAccountDisabled, SeverityCritical, "account disabled", []string{
+		"Not an outage and not a leaked key: %[1]s disabled the account or organization behind the key.",
+		"Read your mail from %[1]s and contact its support; new keys will not help.",
+	}},
+	providers.ResultQuotaExceeded: {KindQuotaExceeded, SeverityCritical, "out of quota", []string{
+		"Not an outage: %[1]s works, but the account is out of credit or its billing is inactive.",
+		"Top up or fix billing in %[1]s's dashboard; retrying will not help.",
+	}},
+	providers.ResultNoPermission: {KindKeyNoPermission, SeverityWarning, "lacks permission", []string{
+		"Not an outage and not a dead key: the key is valid but may not call the probe's endpoint (a restricted key).",
+		"If your apps work, give the key read access to that endpoint so it can be watched; if they fail too, add the missing scope.",
+	}},
+	providers.ResultMisconfigured: {KindKeyMisconfigured, SeverityWarning, "misconfigured", []string{
+		"Not an outage: the request is wrong, not the vendor — an organization or project that does not match the key, or the wrong kind of key (VAPI's public vs private key).",
+		"Fix the key's settings in the config or in the vendor's dashboard; the vendor's hint is in the detail.",
+	}},
+	providers.ResultRateLimited: {KindRateLimited, SeverityWarning, "rate limited", []string{
+		"Not an outage: %[1]s is throttling this key; requests succeed again after backing off.",
+		"If it lasts, compare your traffic with the key's rate limits, or spread load over keys.",
+	}},
+	providers.ResultNoSecret: {KindSecretMissing, SeverityWarning, "not checked: secret missing", []string{
+		"Not an outage and not a dead key: the secret reference did not resolve, so the key was not tried.",
+		"Run `vendorwatch check-config` to see which reference fails (an unset variable, a missing file, a failing command).",
+	}},
+}
+
+// keyClass is one finding for all keys of a vendor with the same result.
+func (a *assessment) keyClass(v providers.VendorResult, r providers.Result, ks []keyView) Finding {
+	c := classText[r]
+	name := a.name(v.ID)
+	var parts []string
+	for _, k := range ks {
+		p := keyLabel(k) + ": " + a.rejection(k)
+		if r == providers.ResultNoSecret {
+			p = k.Name + ": " + orDefault(excerpt(k.Message), "secret reference did not resolve")
+		}
+		if k.Hint != "" {
+			p += " — hint: " + excerpt(k.Hint)
+		}
+		parts = append(parts, p)
+	}
+	advice := make([]string, 0, len(c.advice))
+	for _, s := range c.advice {
+		if strings.Contains(s, "%[1]s") {
+			s = fmt.Sprintf(s, name)
+		}
+		advice = append(advice, s)
+	}
+	return Finding{
+		ID: findingID(c.kind, []string{v.ID}, names(ks)), Kind: c.kind, Severity: c.sev,
+		Vendors: []string{v.ID}, Keys: names(ks), Since: earliest(ks),
+		Title:  fmt.Sprintf("%s key %s %s", name, strings.Join(names(ks), ", "), c.title),
+		Detail: strings.Join(parts, "; ") + ".",
+		Advice: advice,
+	}
+}

@@ -1,0 +1,108 @@
+package correlate
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/vendorwatch/vendorwatch/statuspage"
+)
+
+// upstreamCauses are the findings on a vendor that hurt the vendors that
+// depend on it: its outage, or a key of ours for it that does not work
+// (VAPI holds our OpenAI key).
+var upstreamCauses = map[Kind]bool{
+	KindVendorOutage: true, KindVendorOutageUnreported: true,
+	KindKeyRevoked: true, KindKeyLeakSuspected: true, KindAccountKeysRevoked: true,
+	KindAccountDisabled: true, KindQuotaExceeded: true, KindKeyRejectedDuringIncident: true,
+}
+
+// upstreamFindings is upstream_impact: for a vendor with depends_on, each
+// upstream with an outage or a key failure gives one finding on the
+// dependent that names the upstream cause.
+func (a *assessment) upstreamFindings(fs []Finding) []Finding {
+	var out []Finding
+	for _, v := range a.snap.Vendors {
+		for _, up := range v.DependsOn {
+			var causes []Finding
+			for _, f := range fs {
+				if upstreamCauses[f.Kind] && f.Severity.Rank() >= SeverityWarning.Rank() && slices.Contains(f.Vendors, up) {
+					causes = append(causes, f)
+				}
+			}
+			if len(causes) > 0 {
+				out = append(out, a.upstreamImpact(v.ID, up, causes))
+			}
+		}
+	}
+	return out
+}
+
+func (a *assessment) upstreamImpact(id, up string, causes []Finding) Finding {
+	name, upName := a.name(id), a.name(up)
+	var titles []string
+	var since time.Time
+	keyTrouble, outage := false, false
+	for _, c := range causes {
+		titles = append(titles, c.Title+sinceClause(c.Since, a.now))
+		if !c.Since.IsZero() && (since.IsZero() || c.Since.Before(since)) {
+			since = c.Since
+		}
+		if c.Kind == KindVendorOutage || c.Kind == KindVendorOutageUnreported {
+			outage = true
+		} else {
+			keyTrouble = true
+		}
+	}
+	f := Finding{
+		ID: findingID(KindUpstreamImpact, []string{id, up}, nil), Kind: KindUpstreamImpact, Severity: SeverityWarning,
+		Vendors: []string{id}, Keys: []string{}, Since: since,
+		Title:  fmt.Sprintf("%s may be hit by %s: %s", name, upName, causes[0].Title),
+		Detail: fmt.Sprintf("%s depends on %s (depends_on), and %s has trouble: %s.", name, upName, upName, strings.Join(titles, "; ")),
+	}
+	if keyTrouble {
+		f.Advice = append(f.Advice,
+			fmt.Sprintf("If %s holds your %s key, put the new key into %s as well once you rotate; until then %s's requests that use %s fail.", name, upName, name, name, upName))
+	}
+	if outage {
+		f.Advice = append(f.Advice,
+			fmt.Sprintf("%s's trouble may be %s's outage: follow %s's status page, and fail over to another provider inside %s if you can.", name, upName, upName, name))
+	}
+	return f
+}
+
+// upstreamNotes adds to each outage of a vendor with depends_on whether its
+// upstreams look healthy, so nobody has to guess whether the two are linked.
+func (a *assessment) upstreamNotes(fs []Finding) {
+	for i := range fs {
+		f := &fs[i]
+		if f.Kind != KindVendorOutage && f.Kind != KindVendorOutageUnreported {
+			continue
+		}
+		v, ok := a.snap.Vendor(f.Vendors[0])
+		if !ok || len(v.DependsOn) == 0 {
+			continue
+		}
+		var healthy, troubled []string
+		for _, up := range v.DependsOn {
+			if slices.ContainsFunc(fs, func(g Finding) bool {
+				return upstreamCauses[g.Kind] && g.Severity.Rank() >= SeverityWarning.Rank() && slices.Contains(g.Vendors, up)
+			}) {
+				troubled = append(troubled, a.name(up))
+			} else if u, ok := a.snap.Vendor(up); ok && u.Status.State == statuspage.Operational && len(u.Status.Open()) == 0 {
+				switch probeStateOf(u) {
+				case probesWorking:
+					healthy = append(healthy, a.name(up)+" (status page operational, our keys work)")
+				case probesNone, probesReachable:
+					healthy = append(healthy, a.name(up)+" (status page operational)")
+				}
+			}
+		}
+		if len(troubled) > 0 {
+			f.Detail += fmt.Sprintf(" Its upstream %s has trouble too: see the upstream_impact finding.", strings.Join(troubled, ", "))
+		} else if len(healthy) > 0 {
+			f.Detail += fmt.Sprintf(" Its upstream %s looks healthy, so this is %s's own trouble.", strings.Join(healthy, " and "), a.name(v.ID))
+		}
+	}
+}

@@ -1,0 +1,262 @@
+package correlate
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/statuspage"
+)
+
+// unreportedMinChecks is how many consecutive failed probe checks make an
+// outage the vendor has not posted.
+const unreportedMinChecks = 2
+
+// vendorFindings weighs the vendor's status page against our probes of its
+// API:
+//
+//   - probes fail and the page admits trouble: vendor_outage (critical,
+//     warning when the page says only degraded or maintenance);
+//   - probes fail for two checks while the page is silent and other vendors
+//     answer: vendor_outage_unreported, an early warning; when the vendor
+//     then posts, vendor_outage shows how many minutes ahead we were;
+//   - the page admits trouble but our probes work: vendor_incident (info,
+//     warning for a partial or major outage): your keys work; watch;
+//   - no probes at all: the page alone decides, as vendor_outage for a
+//     partial or major outage and vendor_incident otherwise.
+func (a *assessment) vendorFindings(v providers.VendorResult) []Finding {
+	st := &v.Status
+	ps := probeStateOf(v)
+	vm := a.mem.Vendors[v.ID]
+	defer func() { a.mem.Vendors[v.ID] = vm }()
+	trouble := pageTrouble(st)
+	maint := inMaintenance(st, a.now)
+
+	if ps != probesFailing {
+		vm.Unreported = nil // the vendor serves us again: nothing left to lead
+	}
+	switch {
+	case ps == probesFailing && a.network:
+		return nil // our network is broken: do not blame the vendor
+	case ps == probesFailing && (trouble || maint):
+		if u := vm.Unreported; u != nil && u.Posted.IsZero() {
+			u.Posted = a.now
+			if in, ok := openIncident(st); ok {
+				if p := postedAt(in).UTC(); !p.IsZero() && p.Before(a.now) {
+					u.Posted = p
+				}
+			}
+		}
+		return []Finding{a.outage(v, vm)}
+	case ps == probesFailing:
+		if vm.FailStreak < unreportedMinChecks || !a.othersAnswer(v.ID) {
+			return nil
+		}
+		if vm.Unreported == nil {
+			vm.Unreported = &Unreported{FirstFailure: vm.FirstFailure, Flagged: a.now}
+		}
+		return []Finding{a.unreported(v, vm)}
+	case trouble:
+		return []Finding{a.incident(v, ps)}
+	}
+	return nil
+}
+
+// outage is vendor_outage with our failing probes as evidence.
+func (a *assessment) outage(v providers.VendorResult, vm VendorMemory) Finding {
+	st := &v.Status
+	name := a.name(v.ID)
+	f := Finding{
+		ID: findingID(KindVendorOutage, []string{v.ID}, nil), Kind: KindVendorOutage, Severity: SeverityWarning,
+		Vendors: []string{v.ID}, Keys: []string{}, Since: vm.FirstFailure,
+	}
+	in, hasIn := openIncident(st)
+	if st.State.Severity() >= statuspage.PartialOutage.Severity() ||
+		(hasIn && (in.Impact == "major" || in.Impact == "critical")) {
+		f.Severity = SeverityCritical
+	}
+	var says string
+	switch {
+	case hasIn:
+		f.Title = fmt.Sprintf("%s outage: %s (%s)", name, in.Title, in.Status)
+		says = fmt.Sprintf("%s reports %s", name, describeIncident(in))
+		if in.LatestUpdate != "" {
+			says += fmt.Sprintf("; latest update: %q", in.LatestUpdate)
+		}
+	case st.State.Outage():
+		f.Title = fmt.Sprintf("%s outage: its status page says %s", name, stateWords(st.State))
+		says = fmt.Sprintf("%s's status page says %q", name, description(st))
+	default:
+		f.Title = fmt.Sprintf("%s failing during maintenance", name)
+		says = fmt.Sprintf("%s announces maintenance", name)
+	}
+	f.Detail = fmt.Sprintf("Our requests to %s's API have failed %s in a row%s (%s); %s.",
+		name, times(max(vm.FailStreak, 1)), sinceClause(vm.FirstFailure, a.now), a.evidence(v), says)
+	if lead := vm.Unreported.LeadMinutes(); lead > 0 {
+		f.LeadMinutes = lead
+		f.Detail += fmt.Sprintf(" vendorwatch saw it %d minutes before %s posted it (first failure %s, posted %s).",
+			lead, name, clock(vm.Unreported.FirstFailure, a.now), clock(vm.Unreported.Posted, a.now))
+	}
+	link := orDefault(in.URL, orDefault(st.PageURL, "its status page"))
+	f.Advice = []string{
+		"It is them: follow " + name + "'s updates on " + link + ".",
+		"Pause or fail over what depends on " + name + "; retrying harder will not help.",
+		"Do not rotate keys because of this: during an outage a vendor may reject valid keys.",
+	}
+	return f
+}
+
+// unreported is vendor_outage_unreported: failing for us, silent on the page.
+func (a *assessment) unreported(v providers.VendorResult, vm VendorMemory) Finding {
+	st := &v.Status
+	name := a.name(v.ID)
+	page := fmt.Sprintf("while %s's status page says %q", name, description(st))
+	title := fmt.Sprintf("%s failing, but its status page says operational", name)
+	if !st.State.Known() {
+		page = fmt.Sprintf("while %s's status page cannot be read", name)
+		title = fmt.Sprintf("%s failing, and its status page is unreadable", name)
+	}
+	return Finding{
+		ID: findingID(KindVendorOutageUnreported, []string{v.ID}, nil), Kind: KindVendorOutageUnreported, Severity: SeverityWarning,
+		Vendors: []string{v.ID}, Keys: []string{}, Since: vm.FirstFailure,
+		Title: title,
+		Detail: fmt.Sprintf("Our requests to %s's API have failed %s in a row%s (%s) %s, and other vendors answer normally.",
+			name, times(vm.FailStreak), sinceClause(vm.FirstFailure, a.now), a.evidence(v), page),
+		Advice: []string{
+			"Likely them, not yet acknowledged: check " + orDefault(st.PageURL, "the vendor's status page") + " and the vendor's support channels, and open a ticket with the times above.",
+			"Other vendors answer, so this is not your network.",
+			"vendorwatch records when " + name + " posts, and how many minutes ahead you were.",
+		},
+	}
+}
+
+// incident is vendor_incident: the vendor reports trouble; our probes, if
+// any, say whether it touches us.
+func (a *assessment) incident(v providers.VendorResult, ps probeState) Finding {
+	st := &v.Status
+	name := a.name(v.ID)
+	f := Finding{
+		ID: findingID(KindVendorIncident, []string{v.ID}, nil), Kind: KindVendorIncident, Severity: SeverityInfo,
+		Vendors: []string{v.ID}, Keys: []string{},
+		Advice: []string{
+			"Follow the vendor's updates on " + orDefault(st.PageURL, "its status page") + ".",
+			"Check whether the affected components are ones you use before blaming the vendor.",
+		},
+	}
+	in, hasIn := openIncident(st)
+	if hasIn {
+		f.Title = fmt.Sprintf("%s: %s (%s)", name, in.Title, in.Status)
+		f.Detail = fmt.Sprintf("%s reports %s", name, describeIncident(in))
+		f.Since = in.StartedAt
+		if n := len(st.Open()); n > 1 {
+			f.Detail += fmt.Sprintf("; %d more open incidents", n-1)
+		}
+		if in.URL != "" {
+			f.Advice[0] = "Follow the vendor's updates on " + in.URL + "."
+		}
+	} else {
+		f.Title = fmt.Sprintf("%s reports %s", name, stateWords(st.State))
+		f.Detail = fmt.Sprintf("%s's status page says %q", name, description(st))
+	}
+	bad := st.State.Severity() >= statuspage.PartialOutage.Severity()
+	switch ps {
+	case probesNone, probesReachable:
+		// The page alone: an outage it declares is one. A keyless answer
+		// shows only that the API's front door is up, which a vendor in
+		// outage often still manages.
+		if bad {
+			f.Kind, f.Severity = KindVendorOutage, SeverityCritical
+			f.ID = findingID(KindVendorOutage, []string{v.ID}, nil)
+		} else if st.State.Outage() {
+			f.Severity = SeverityWarning
+		}
+		if ps == probesReachable {
+			f.Detail += fmt.Sprintf(". Its API still answers a request without a key (%s); configure a key to learn whether your requests work", a.evidence(v))
+		}
+		f.Detail += "."
+	case probesWorking:
+		if bad {
+			f.Severity = SeverityWarning
+		}
+		f.Title += "; your keys work"
+		f.Detail += fmt.Sprintf(". Our own requests still succeed (%s).", a.evidence(v))
+		f.Advice = append([]string{"Your keys work; watch. Nothing to do unless your own traffic fails."}, f.Advice...)
+	case probesAnswering:
+		f.Severity = SeverityWarning
+		f.Detail += fmt.Sprintf(". %s answers our requests but accepts none of our keys (%s).", name, a.evidence(v))
+	}
+	return f
+}
+
+// othersAnswer reports whether another vendor got through in this check
+// (a probe answered or a status page was read): then a failing vendor is
+// not our network's fault.
+func (a *assessment) othersAnswer(id string) bool {
+	for _, v := range a.snap.Vendors {
+		if v.ID == id {
+			continue
+		}
+		if ps := probeStateOf(v); ps == probesWorking || ps == probesReachable || ps == probesAnswering || sourceReadable(&v.Status) {
+			return true
+		}
+	}
+	return false
+}
+
+// evidence lists a vendor's probe results: "keyless vendor_error (HTTP
+// 502), key prod timeout".
+func (a *assessment) evidence(v providers.VendorResult) string {
+	var parts []string
+	if r := v.Reachability; r != nil && r.Result != "" {
+		parts = append(parts, "keyless "+resultWords(r.Result, r.HTTPStatus, ""))
+	}
+	ok, total := 0, 0
+	for _, k := range v.Keys {
+		if k.Result == "" || k.Result == providers.ResultNoSecret {
+			continue
+		}
+		total++
+		if k.Result == providers.ResultOK {
+			ok++
+			continue
+		}
+		parts = append(parts, "key "+k.Name+" "+resultWords(k.Result, k.HTTPStatus, k.Code))
+	}
+	if ok > 0 {
+		parts = append(parts, fmt.Sprintf("%d of %d %s ok", ok, total, plural(total, "key", "keys")))
+	}
+	if len(parts) == 0 {
+		return "no probes"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// resultWords is a probe result with its HTTP status and code.
+func resultWords(r providers.Result, status int, code string) string {
+	s := string(r)
+	var extra []string
+	if status > 0 {
+		extra = append(extra, fmt.Sprintf("HTTP %d", status))
+	}
+	if code != "" {
+		extra = append(extra, statuspage.CleanLine(code))
+	}
+	if len(extra) > 0 {
+		s += " (" + strings.Join(extra, " ") + ")"
+	}
+	return s
+}
+
+// sinceClause is " since 12:35 UTC", or "" for a zero time.
+func sinceClause(t, now time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return " since " + clock(t, now)
+}
+
+// stateWords spells a state for a title: "partial outage".
+func stateWords(s statuspage.State) string {
+	return strings.ReplaceAll(string(s), "_", " ")
+}

@@ -1,0 +1,172 @@
+package correlate
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/statuspage"
+)
+
+// step is one check of a scenario: the snapshot at a time, and the finding
+// transitions it must cause ("opened key_revoked openai").
+type step struct {
+	at      string
+	vendors []*vb
+	changes []string
+	overall Level
+}
+
+func runScenario(t *testing.T, ss []step) ([]Report, Memory) {
+	t.Helper()
+	var mem Memory
+	var reps []Report
+	for _, s := range ss {
+		r, next := Assess(snapAt(at(s.at), s.vendors...), mem)
+		var got []string
+		for _, c := range Changes(mem, next) {
+			got = append(got, fmt.Sprintf("%s %s %s", c.Kind, c.Finding.Kind, strings.Join(c.Finding.Vendors, ",")))
+		}
+		slices.Sort(got)
+		want := slices.Clone(s.changes)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: changes %q, want %q", s.at, got, want)
+		}
+		if r.Overall != s.overall {
+			t.Errorf("%s: overall %s, want %s (findings %v)", s.at, r.Overall, s.overall, kinds(r.Findings))
+		}
+		uniqueIDs(t, r)
+		reps = append(reps, r)
+		mem = next
+	}
+	return reps, mem
+}
+
+// The incident log of 2026-05-21 (DESIGN §1): 10:57 OpenAI disables our
+// leaked key while OpenAI itself is fine; 12:20 a new key works; 12:35
+// VAPI's API fails while its status page is silent; 12:45 VAPI's slow
+// status page confirms. The team had to guess whether the two were linked.
+func TestScenario20260521(t *testing.T) {
+	openai := func(tm string, key providers.Result, fp string) *vb {
+		b := vendorAt("openai", "OpenAI").reach(providers.ResultReachable, 401, at(tm))
+		code := ""
+		if key == providers.ResultInvalidKey {
+			code = "invalid_api_key"
+		}
+		b.key("prod", false, key, 0, code, at(tm))
+		b.v.Keys[0].Fingerprint = fp
+		return b
+	}
+	oldKey, newKey := "sk-proj-…MxYA", "sk-proj-…Q2rT"
+	vapi := func(tm string, up bool) *vb {
+		b := vendorAt("vapi", "VAPI").dependsOn("openai")
+		if up {
+			return b.reach(providers.ResultReachable, 401, at(tm)).key("prod", false, providers.ResultOK, 200, "", at(tm))
+		}
+		return b.reach(providers.ResultVendorError, 502, at(tm)).key("prod", false, providers.ResultVendorError, 500, "", at(tm))
+	}
+	confirmed := func(tm string) *vb {
+		b := vapi(tm, false).page(statuspage.MajorOutage, "Major System Outage",
+			statuspage.Incident{ID: "901977", Title: "Vapi API and dashboard down", Status: "investigating", Impact: "critical",
+				StartedAt: at("12:45"), URL: "https://status.vapi.ai/incident/901977", LatestUpdate: "We are investigating issues with the API and dashboard.",
+				Updates: []statuspage.Update{{Status: "investigating", Body: "We are investigating issues with the API and dashboard.", At: at("12:45")}}})
+		b.v.Status.Sources[0].LatencyMS = 6400 // slow to load
+		return b
+	}
+	anthropic := func(tm string) *vb {
+		return vendorAt("anthropic", "Anthropic").reach(providers.ResultReachable, 401, at(tm))
+	}
+
+	reps, _ := runScenario(t, []step{
+		{"10:50", []*vb{openai("10:50", providers.ResultOK, oldKey), vapi("10:50", true), anthropic("10:50")}, nil, LevelOK},
+		{"10:57", []*vb{openai("10:57", providers.ResultInvalidKey, oldKey), vapi("10:57", true), anthropic("10:57")},
+			[]string{"opened key_revoked openai", "opened upstream_impact vapi"}, LevelCritical},
+		{"11:30", []*vb{openai("11:30", providers.ResultInvalidKey, oldKey), vapi("11:30", true), anthropic("11:30")}, nil, LevelCritical},
+		{"12:20", []*vb{openai("12:20", providers.ResultOK, newKey), vapi("12:20", true), anthropic("12:20")},
+			[]string{"closed key_revoked openai", "closed upstream_impact vapi"}, LevelOK},
+		{"12:35", []*vb{openai("12:35", providers.ResultOK, newKey), vapi("12:35", false), anthropic("12:35")}, nil, LevelOK},
+		{"12:36", []*vb{openai("12:36", providers.ResultOK, newKey), vapi("12:36", false), anthropic("12:36")},
+			[]string{"opened vendor_outage_unreported vapi"}, LevelWarning},
+		{"12:40", []*vb{openai("12:40", providers.ResultOK, newKey), vapi("12:40", false), anthropic("12:40")}, nil, LevelWarning},
+		{"12:46", []*vb{openai("12:46", providers.ResultOK, newKey), confirmed("12:46"), anthropic("12:46")},
+			[]string{"closed vendor_outage_unreported vapi", "opened vendor_outage vapi", "opened status_source_down vapi"}, LevelCritical},
+		{"13:30", []*vb{openai("13:30", providers.ResultOK, newKey), vapi("13:30", true), anthropic("13:30")},
+			[]string{"closed vendor_outage vapi", "closed status_source_down vapi"}, LevelOK},
+	})
+
+	revoked := find(t, reps[1], KindKeyRevoked)
+	if revoked.Severity != SeverityCritical || !strings.Contains(revoked.Detail, "while OpenAI answers and reports no incident") ||
+		!strings.Contains(strings.Join(revoked.Advice, " "), "VAPI") {
+		t.Errorf("10:57 key_revoked = %+v", revoked)
+	}
+	up := find(t, reps[1], KindUpstreamImpact)
+	if up.Title != "VAPI may be hit by OpenAI: OpenAI key prod revoked" {
+		t.Errorf("10:57 upstream_impact title %q", up.Title)
+	}
+	unrep := find(t, reps[5], KindVendorOutageUnreported)
+	if !unrep.Since.Equal(at("12:35")) || !strings.Contains(unrep.Detail, "Its upstream OpenAI (status page operational, our keys work) looks healthy, so this is VAPI's own trouble.") {
+		t.Errorf("12:36 unreported = %+v", unrep)
+	}
+	if has(reps[5], KindUpstreamImpact) {
+		t.Error("12:36: VAPI's outage blamed on OpenAI after the key was rotated")
+	}
+	out := find(t, reps[7], KindVendorOutage)
+	if out.Severity != SeverityCritical || out.LeadMinutes != 10 || !out.Since.Equal(at("12:35")) ||
+		!strings.Contains(out.Detail, "https://status.vapi.ai/incident/901977") {
+		t.Errorf("12:46 outage = %+v", out)
+	}
+}
+
+// The disappearing-keys thread (DESIGN §1): service-account keys vanish
+// with nothing in the audit log. With the forum's canary test, a dead used
+// key beside live canaries is a leak; all keys dying at once is
+// account-wide.
+func TestScenarioDisappearingKeys(t *testing.T) {
+	keys := func(tm string, prod, c1, c2 providers.Result) *vb {
+		b := vendorAt("openai", "OpenAI").reach(providers.ResultReachable, 401, at(tm))
+		for _, k := range []struct {
+			n string
+			c bool
+			r providers.Result
+		}{{"svc-prod", false, prod}, {"canary-1", true, c1}, {"canary-2", true, c2}} {
+			code := ""
+			if k.r == providers.ResultInvalidKey {
+				code = "invalid_api_key"
+			}
+			b.key(k.n, k.c, k.r, 401, code, at(tm))
+		}
+		return b
+	}
+	ok, bad := providers.ResultOK, providers.ResultInvalidKey
+
+	t.Run("only the used key dies: it leaked", func(t *testing.T) {
+		reps, _ := runScenario(t, []step{
+			{"09:00", []*vb{keys("09:00", ok, ok, ok)}, nil, LevelOK},
+			{"09:01", []*vb{keys("09:01", bad, ok, ok)}, []string{"opened key_leak_suspected openai"}, LevelCritical},
+			{"09:02", []*vb{keys("09:02", bad, ok, ok)}, nil, LevelCritical},
+		})
+		f := find(t, reps[2], KindKeyLeakSuspected)
+		if !slices.Equal(f.Keys, []string{"svc-prod"}) || !f.Since.Equal(at("09:01")) || has(reps[2], KindKeyRevoked) {
+			t.Errorf("finding %+v, all %v", f, kinds(reps[2].Findings))
+		}
+	})
+	t.Run("every key dies at once: account-wide", func(t *testing.T) {
+		reps, _ := runScenario(t, []step{
+			{"09:00", []*vb{keys("09:00", ok, ok, ok)}, nil, LevelOK},
+			{"09:01", []*vb{keys("09:01", bad, bad, bad)}, []string{"opened account_keys_revoked openai"}, LevelCritical},
+		})
+		f := find(t, reps[1], KindAccountKeysRevoked)
+		if len(f.Keys) != 3 || !strings.Contains(f.Detail, "account-wide") || !strings.Contains(strings.Join(f.Advice, " "), "audit log") {
+			t.Errorf("finding %+v", f)
+		}
+	})
+	t.Run("a leak, then the canaries die the next check: account-wide after all", func(t *testing.T) {
+		runScenario(t, []step{
+			{"09:00", []*vb{keys("09:00", bad, ok, ok)}, []string{"opened key_leak_suspected openai"}, LevelCritical},
+			{"09:01", []*vb{keys("09:01", bad, bad, bad)}, []string{"closed key_leak_suspected openai", "opened account_keys_revoked openai"}, LevelCritical},
+		})
+	})
+}

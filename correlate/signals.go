@@ -1,0 +1,256 @@
+package correlate
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/statuspage"
+)
+
+// RevocationMarker reports whether a rejected key's answer carries the
+// vendor's own statement that the key is revoked, deleted or leaked:
+// OpenAI's invalid_api_key, Anthropic's authentication_error, Gemini's
+// API_KEY_INVALID, Twilio's 20003, or a message about a leak. One such
+// answer is enough for key_revoked; without it the rejection must repeat.
+//
+// The key probes may later report the marker themselves; this is the one
+// place to adapt.
+func RevocationMarker(k providers.KeyResult) bool {
+	if k.Result != providers.ResultInvalidKey {
+		return false
+	}
+	switch strings.ToLower(strings.TrimSpace(k.Code)) {
+	case "invalid_api_key", "authentication_error", "api_key_invalid", "20003":
+		return true
+	}
+	return strings.Contains(strings.ToLower(k.Message), "leak")
+}
+
+// probeState sums up what our own requests to a vendor's API say.
+type probeState int
+
+const (
+	// probesNone: no keyless probe and no key that could be tried.
+	probesNone probeState = iota
+	// probesWorking: at least one of our keys got through.
+	probesWorking
+	// probesReachable: no key was tried, but the keyless request got an
+	// answer in the vendor's own JSON. The API's front door answers; that
+	// says nothing about whether requests with a key would work.
+	probesReachable
+	// probesAnswering: the vendor answers in its own words, but no key
+	// works (rejected, quota, rate limited, ...).
+	probesAnswering
+	// probesFailing: nothing got an answer from the vendor: vendor_error,
+	// timeout or network_error on every probe.
+	probesFailing
+)
+
+// probes returns the vendor's probe results that carry evidence: the
+// keyless request and every key whose secret resolved.
+func probes(v providers.VendorResult) []providers.Result {
+	var rs []providers.Result
+	if v.Reachability != nil && v.Reachability.Result != "" {
+		rs = append(rs, v.Reachability.Result)
+	}
+	for _, k := range v.Keys {
+		if k.Result != "" && k.Result != providers.ResultNoSecret {
+			rs = append(rs, k.Result)
+		}
+	}
+	return rs
+}
+
+func probeStateOf(v providers.VendorResult) probeState {
+	var tried, failed int
+	for _, k := range v.Keys {
+		switch {
+		case k.Result == providers.ResultOK:
+			return probesWorking
+		case k.Result == "" || k.Result == providers.ResultNoSecret:
+			continue
+		case k.Result.Failed():
+			failed++
+		}
+		tried++
+	}
+	reach := v.Reachability
+	if reach != nil && reach.Result == "" {
+		reach = nil
+	}
+	switch {
+	case reach == nil && tried == 0:
+		return probesNone
+	case reach != nil && reach.Result.Failed():
+		// The keyless request failed and no key got through.
+		return probesFailing
+	case tried > 0 && failed == tried:
+		// The edge may still answer without a key, but every keyed request
+		// fails: the service behind it is down.
+		return probesFailing
+	case tried > 0:
+		return probesAnswering
+	}
+	return probesReachable
+}
+
+// probeTime is when the vendor's probes last ran: the latest CheckedAt of
+// its keyless request and keys, or fallback when they carry no time.
+func probeTime(v providers.VendorResult, fallback time.Time) time.Time {
+	var t time.Time
+	if v.Reachability != nil && v.Reachability.CheckedAt.After(t) {
+		t = v.Reachability.CheckedAt
+	}
+	for _, k := range v.Keys {
+		if k.Result != providers.ResultNoSecret && k.CheckedAt.After(t) {
+			t = k.CheckedAt
+		}
+	}
+	if t.IsZero() && len(probes(v)) > 0 {
+		return fallback
+	}
+	return t
+}
+
+// pageTrouble reports whether the vendor's status page admits a problem:
+// a state worse than maintenance or an open incident.
+func pageTrouble(st *statuspage.Status) bool {
+	return st.State.Outage() || len(st.Open()) > 0
+}
+
+// inMaintenance reports whether the vendor says it is in maintenance at t.
+func inMaintenance(st *statuspage.Status, t time.Time) bool {
+	if st.State == statuspage.UnderMaintenance {
+		return true
+	}
+	for _, m := range st.Maintenances {
+		if m.Active(t) {
+			return true
+		}
+	}
+	return false
+}
+
+// sourceReadable reports whether at least one status source was read.
+func sourceReadable(st *statuspage.Status) bool {
+	for _, s := range st.Sources {
+		if s.OK {
+			return true
+		}
+	}
+	return false
+}
+
+// networkFailure reports whether a status source's error is a failure at
+// the network layer (no HTTP answer): DNS, refused or reset connections,
+// TLS, or a timeout. The texts are the providers package's own
+// descriptions of transport errors, never remote text; an HTTP status or a
+// parse error is an answer, not a network failure.
+func networkFailure(errText string) bool {
+	e := strings.ToLower(strings.TrimSpace(errText))
+	if e == "" || strings.HasPrefix(e, "http ") {
+		return false
+	}
+	for _, p := range []string{"timed out", "dns:", "dial:", "read:", "write:", "tls:", "x509:", "remote error: tls",
+		"proxyconnect", "eof", "waiting for a free connection slot", "connection refused", "connection reset", "no route to host",
+		"network is unreachable", "i/o timeout", "context deadline exceeded"} {
+		if strings.HasPrefix(e, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// sourceHost is the host (with port) of a status source URL.
+func sourceHost(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return raw
+	}
+	return u.Host
+}
+
+// openIncident returns the vendor's first open incident, if any, with its
+// text made safe for one line of a terminal once more: findings quote it.
+func openIncident(st *statuspage.Status) (statuspage.Incident, bool) {
+	open := st.Open()
+	if len(open) == 0 {
+		return statuspage.Incident{}, false
+	}
+	in := open[0]
+	for _, s := range []*string{&in.Title, &in.Status, &in.Impact, &in.URL, &in.LatestUpdate} {
+		*s = statuspage.CleanLine(*s)
+	}
+	return in, true
+}
+
+// description is what the status page says about the vendor's state, as
+// one safe line.
+func description(st *statuspage.Status) string {
+	return orDefault(statuspage.CleanLine(st.Description), string(st.State))
+}
+
+// postedAt is when the vendor first posted an incident: its oldest update,
+// else its start. Zero when the incident carries no time.
+func postedAt(in statuspage.Incident) time.Time {
+	t := in.StartedAt
+	for _, u := range in.Updates {
+		if !u.At.IsZero() && (t.IsZero() || u.At.Before(t)) {
+			t = u.At
+		}
+	}
+	return t
+}
+
+// describeIncident quotes an incident: title, status, impact, start, link.
+func describeIncident(in statuspage.Incident) string {
+	s := fmt.Sprintf("%q, %s", in.Title, in.Status)
+	if in.Impact != "" {
+		s += ", impact " + in.Impact
+	}
+	if !in.StartedAt.IsZero() {
+		s += ", since " + in.StartedAt.UTC().Format("2006-01-02 15:04 MST")
+	}
+	if in.URL != "" {
+		s += " (" + in.URL + ")"
+	}
+	return s
+}
+
+// clock formats t for a detail sentence: the time of day when t falls on
+// the same UTC day as now, else the date too.
+func clock(t, now time.Time) string {
+	t, now = t.UTC(), now.UTC()
+	if t.Year() == now.Year() && t.YearDay() == now.YearDay() {
+		return t.Format("15:04 UTC")
+	}
+	return t.Format("2006-01-02 15:04 UTC")
+}
+
+// times spells a count of checks: "once", "twice", "3 times".
+func times(n int) string {
+	switch n {
+	case 1:
+		return "once"
+	case 2:
+		return "twice"
+	}
+	return fmt.Sprintf("%d times", n)
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -1,0 +1,264 @@
+package history
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/vendorwatch/vendorwatch/correlate"
+)
+
+// State is what the last commit left: correlate's memory and the latest
+// report (nil before the first commit).
+type State struct {
+	Memory correlate.Memory
+	Report *correlate.Report
+}
+
+// The rows of the state table.
+const (
+	stateMemory   = "memory"
+	stateReport   = "report"
+	stateBaseline = "baseline"
+)
+
+// Load returns the latest state. It only reads, so it never waits for a
+// writer.
+func (s *Store) Load(ctx context.Context) (State, error) {
+	st, _, err := s.load(ctx, s.db)
+	return st, err
+}
+
+type rowsQuerier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// load reads memory, report and baseline in one statement, so they are
+// consistent with each other.
+func (s *Store) load(ctx context.Context, q rowsQuerier) (State, baseline, error) {
+	var st State
+	var b baseline
+	rows, err := q.QueryContext(ctx, `SELECT name, value FROM state WHERE name IN (?, ?, ?)`, stateMemory, stateReport, stateBaseline)
+	if err != nil {
+		return st, b, s.wrap("reading the state", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name string
+		var value []byte
+		if err := rows.Scan(&name, &value); err != nil {
+			return st, b, s.wrap("reading the state", err)
+		}
+		var target any
+		switch name {
+		case stateMemory:
+			target = &st.Memory
+		case stateReport:
+			st.Report = &correlate.Report{}
+			target = st.Report
+		case stateBaseline:
+			target = &b
+		}
+		if err := json.Unmarshal(value, target); err != nil {
+			return st, b, fmt.Errorf("%w: %s: the stored %s is not valid JSON (%v); the file was left as it is", ErrCorrupt, s.path, name, err)
+		}
+	}
+	return st, b, s.wrap("reading the state", rows.Err())
+}
+
+// CommitFunc computes the next report and memory from the stored state. It
+// runs inside the write transaction, so it must be quick and pure:
+// correlate.Assess is.
+type CommitFunc func(prev State) (correlate.Report, correlate.Memory, error)
+
+// Commit records one check in a single transaction: it reads the stored
+// state, calls fn with it, then stores the new memory and report, records
+// the transitions (vendor states, incidents, keys, reachability, findings)
+// and replaces the snapshot file. Two processes committing at once are
+// serialized, so neither loses the other's streaks. It returns the events
+// recorded, oldest first.
+func (s *Store) Commit(ctx context.Context, fn CommitFunc) ([]Event, error) {
+	tx, err := s.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: takes the write lock now
+	if err != nil {
+		return nil, s.wrap("starting a write", err)
+	}
+	defer tx.Rollback()
+	prev, base, err := s.load(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	rep, mem, err := fn(prev)
+	if err != nil {
+		return nil, err
+	}
+	evs, nextBase := observe(base, rep)
+	opened := map[string]time.Time{}
+	for id, f := range prev.Memory.Open {
+		opened[id] = f.Opened
+	}
+	evs = append(evs, findingEvents(rep, correlate.Changes(prev.Memory, mem), opened)...)
+	sortEvents(evs)
+
+	if err := s.recordFindings(ctx, tx, rep, prev.Memory, mem); err != nil {
+		return nil, err
+	}
+	for i := range evs {
+		e := &evs[i]
+		res, err := tx.ExecContext(ctx, `INSERT INTO events (at, vendor, vendor_name, kind, subject, severity, text, detail, url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			e.At.UnixMilli(), e.Vendor, e.VendorName, string(e.Kind), e.Subject, string(e.Severity), e.Text, e.Detail, e.URL)
+		if err != nil {
+			return nil, s.wrap("recording events", err)
+		}
+		e.ID, _ = res.LastInsertId()
+	}
+	now := rep.GeneratedAt.UTC()
+	repJSON, err := reportJSON(rep)
+	if err != nil {
+		return nil, err
+	}
+	for name, v := range map[string]any{stateMemory: mem, stateBaseline: nextBase} {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return nil, fmt.Errorf("history: encoding %s: %w", name, err)
+		}
+		if err := s.putState(ctx, tx, name, b, now); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.putState(ctx, tx, stateReport, repJSON, now); err != nil {
+		return nil, err
+	}
+	if err := s.prune(ctx, tx, now); err != nil {
+		return nil, err
+	}
+	// The snapshot file is replaced while the write lock is held, so
+	// snapshots from concurrent writers land in commit order.
+	if err := writeFileAtomic(s.SnapshotPath(), repJSON); err != nil {
+		return nil, fmt.Errorf("history: writing the snapshot: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, s.wrap("committing", err)
+	}
+	return evs, nil
+}
+
+func (s *Store) putState(ctx context.Context, tx *sql.Tx, name string, value []byte, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO state (name, value, updated_at) VALUES (?, ?, ?)
+		ON CONFLICT(name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, name, string(value), now.UnixMilli())
+	return s.wrap("storing the "+name, err)
+}
+
+// reportJSON encodes a report the way output.WriteJSON does (indented, no
+// HTML escaping, trailing newline), so the snapshot file reads back with
+// output.ReadJSON.
+func reportJSON(r correlate.Report) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(r); err != nil {
+		return nil, fmt.Errorf("history: encoding the report: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// recordFindings keeps the findings table in step with the memory: a row
+// per finding occurrence, opened, updated to its latest text and worst
+// severity, and closed.
+func (s *Store) recordFindings(ctx context.Context, tx *sql.Tx, rep correlate.Report, prev, next correlate.Memory) error {
+	now := rep.GeneratedAt.UTC().UnixMilli()
+	for _, id := range sortedKeys(prev.Open) {
+		if _, open := next.Open[id]; open {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE findings SET closed_at = ? WHERE id = ? AND closed_at IS NULL`, now, id); err != nil {
+			return s.wrap("closing a finding", err)
+		}
+	}
+	for _, id := range sortedKeys(next.Open) {
+		f := next.Open[id]
+		vendors, _ := json.Marshal(nonNil(f.Vendors))
+		keys, _ := json.Marshal(nonNil(f.Keys))
+		advice, _ := json.Marshal(nonNil(f.Advice))
+		res, err := tx.ExecContext(ctx, `UPDATE findings SET kind = ?, severity = ?,
+				worst = CASE WHEN ? > (CASE worst WHEN 'critical' THEN 2 WHEN 'warning' THEN 1 ELSE 0 END) THEN ? ELSE worst END,
+				vendors = ?, keys = ?, title = ?, detail = ?, advice = ?, since = ?, lead_minutes = max(lead_minutes, ?)
+			WHERE id = ? AND closed_at IS NULL`,
+			string(f.Kind), string(f.Severity), f.Severity.Rank(), string(f.Severity), string(vendors), string(keys),
+			f.Title, f.Detail, string(advice), f.Since.UnixMilli(), f.LeadMinutes, id)
+		if err != nil {
+			return s.wrap("updating a finding", err)
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			continue
+		}
+		opened := f.Opened
+		if opened.IsZero() {
+			opened = rep.GeneratedAt
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO findings (id, kind, severity, worst, vendors, keys, title, detail, advice, since, lead_minutes, opened_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			id, string(f.Kind), string(f.Severity), string(f.Severity), string(vendors), string(keys), f.Title, f.Detail, string(advice),
+			f.Since.UnixMilli(), f.LeadMinutes, opened.UTC().UnixMilli())
+		if err != nil {
+			return s.wrap("recording a finding", err)
+		}
+	}
+	return nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// prune deletes events and closed findings older than the retention, at
+// most once an hour per Store.
+func (s *Store) prune(ctx context.Context, tx *sql.Tx, now time.Time) error {
+	s.mu.Lock()
+	due := s.lastPrune.IsZero() || now.Sub(s.lastPrune) >= time.Hour || now.Before(s.lastPrune)
+	if due {
+		s.lastPrune = now
+	}
+	s.mu.Unlock()
+	if !due {
+		return nil
+	}
+	cut := now.Add(-s.opts.Retention).UnixMilli()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM events WHERE at < ?`, cut); err != nil {
+		return s.wrap("pruning old events", err)
+	}
+	_, err := tx.ExecContext(ctx, `DELETE FROM findings WHERE closed_at IS NOT NULL AND closed_at < ?`, cut)
+	return s.wrap("pruning old findings", err)
+}
+
+// writeFileAtomic replaces path with data: a temporary file in the same
+// directory, synced, then renamed over the old one. A reader sees the old
+// file or the new one, never a torn one.
+func writeFileAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	err = errors.Join(err, f.Sync(), f.Close())
+	if err == nil {
+		err = os.Chmod(tmp, 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
+}

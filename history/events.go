@@ -1,0 +1,375 @@
+package history
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/statuspage"
+)
+
+// EventKind names a transition in the timeline.
+type EventKind string
+
+// The transitions the store records.
+const (
+	// EventVendorState: the vendor's status page changed state.
+	EventVendorState EventKind = "vendor_state"
+	// EventIncidentOpened, EventIncidentUpdated, EventIncidentResolved: the
+	// vendor's own incident log, with its text and link.
+	EventIncidentOpened   EventKind = "incident_opened"
+	EventIncidentUpdated  EventKind = "incident_updated"
+	EventIncidentResolved EventKind = "incident_resolved"
+	// EventKeyChanged: one of our keys changed result or was replaced.
+	EventKeyChanged EventKind = "key_changed"
+	// EventReachabilityChanged: the keyless request changed result.
+	EventReachabilityChanged EventKind = "reachability_changed"
+	// EventFindingOpened, EventFindingEscalated, EventFindingEased,
+	// EventFindingClosed: vendorwatch's own conclusions.
+	EventFindingOpened    EventKind = "finding_opened"
+	EventFindingEscalated EventKind = "finding_escalated"
+	EventFindingEased     EventKind = "finding_eased"
+	EventFindingClosed    EventKind = "finding_closed"
+)
+
+// Event is one line of the timeline. Its text is one sanitized line, fit
+// for a terminal and a Markdown table; it never holds a key, only key names
+// and fingerprints.
+type Event struct {
+	// ID orders events recorded at the same time.
+	ID int64 `json:"id"`
+	// At is when it happened: the vendor's own time for its incident
+	// updates, the check time otherwise.
+	At time.Time `json:"at"`
+	// Vendor is the vendor id; empty for findings about no vendor
+	// (network_local).
+	Vendor string `json:"vendor"`
+	// VendorName is the vendor's display name at the time.
+	VendorName string    `json:"vendor_name"`
+	Kind       EventKind `json:"kind"`
+	// Subject is what changed: a key name, an incident id or a finding id.
+	Subject string `json:"subject"`
+	// Severity is the finding's severity (finding events only).
+	Severity correlate.Severity `json:"severity,omitempty"`
+	// Text is the one-line description.
+	Text string `json:"text"`
+	// Detail is longer supporting text: a finding's evidence, the full
+	// body of an incident update.
+	Detail string `json:"detail,omitempty"`
+	// URL links the vendor's incident, when there is one.
+	URL string `json:"url,omitempty"`
+}
+
+// maxText caps the text of an event taken from a vendor.
+const maxText = 600
+
+// baseline is what the timeline has seen so far: the last known state of
+// every vendor, so each check records only what changed. Inconclusive
+// observations (a status page that could not be read, a probe that timed
+// out) leave it unchanged, so a flaky page does not fill the timeline.
+type baseline struct {
+	Vendors map[string]vendorBase `json:"vendors"`
+}
+
+type vendorBase struct {
+	State     statuspage.State        `json:"state,omitempty"`
+	Incidents map[string]incidentBase `json:"incidents,omitempty"`
+	Keys      map[string]probeBase    `json:"keys,omitempty"`
+	Reach     *probeBase              `json:"reach,omitempty"`
+}
+
+type incidentBase struct {
+	Title      string    `json:"title"`
+	Status     string    `json:"status"`
+	URL        string    `json:"url,omitempty"`
+	LastUpdate time.Time `json:"last_update,omitzero"`
+	Latest     string    `json:"latest,omitempty"`
+}
+
+type probeBase struct {
+	Result      providers.Result `json:"result"`
+	Fingerprint string           `json:"fingerprint,omitempty"`
+}
+
+// observe compares a report with the baseline and returns the events and
+// the new baseline. It is pure.
+func observe(b baseline, r correlate.Report) ([]Event, baseline) {
+	now := r.GeneratedAt.UTC()
+	next := baseline{Vendors: make(map[string]vendorBase, len(b.Vendors))}
+	for id, vb := range b.Vendors {
+		next.Vendors[id] = vb // vendors not in this report keep their baseline
+	}
+	var evs []Event
+	for _, v := range r.Vendors {
+		prev, seen := b.Vendors[v.ID]
+		var vevs []Event
+		nb := prev
+		nb.State, vevs = stateEvents(prev, seen, v, now)
+		evs = append(evs, vevs...)
+		nb.Incidents, vevs = incidentEvents(prev, v, now)
+		evs = append(evs, vevs...)
+		nb.Keys, vevs = keyEvents(prev, v, now)
+		evs = append(evs, vevs...)
+		nb.Reach, vevs = reachEvents(prev, v, now)
+		evs = append(evs, vevs...)
+		next.Vendors[v.ID] = nb
+	}
+	for i := range evs {
+		if evs[i].VendorName == "" {
+			evs[i].VendorName = vendorName(r, evs[i].Vendor)
+		}
+	}
+	return evs, next
+}
+
+func vendorName(r correlate.Report, id string) string {
+	if v, ok := r.Vendor(id); ok && v.Name != "" {
+		return v.Name
+	}
+	return id
+}
+
+func stateEvents(prev vendorBase, seen bool, v correlate.VendorReport, now time.Time) (statuspage.State, []Event) {
+	st := v.Status.State
+	if !st.Known() {
+		return prev.State, nil // unreadable page: no news
+	}
+	if st == prev.State || (!seen || prev.State == "") && st == statuspage.Operational {
+		return st, nil
+	}
+	text := "Status page: " + words(st)
+	if prev.State != "" {
+		text = "Status page: " + words(prev.State) + " → " + words(st)
+	}
+	if d := statuspage.CleanLine(v.Status.Description); d != "" {
+		text += " (" + clip(d, 120) + ")"
+	}
+	return st, []Event{{At: now, Vendor: v.ID, Kind: EventVendorState, Subject: string(st), Text: text, URL: v.Status.PageURL}}
+}
+
+func incidentEvents(prev vendorBase, v correlate.VendorReport, now time.Time) (map[string]incidentBase, []Event) {
+	st := v.Status
+	if !st.State.Known() && !slices.ContainsFunc(st.Sources, func(s statuspage.Source) bool { return s.OK }) {
+		return prev.Incidents, nil // the page could not be read: incidents unknown
+	}
+	next := map[string]incidentBase{}
+	var evs []Event
+	for _, in := range st.Incidents {
+		if in.Resolved() {
+			continue
+		}
+		title := clip(statuspage.CleanLine(in.Title), 200)
+		ib, known := prev.Incidents[in.ID]
+		if !known {
+			at := postedAt(in, now)
+			text := fmt.Sprintf("Incident opened: %s (%s", title, in.Status)
+			if in.Impact != "" && in.Impact != "none" {
+				text += ", impact " + in.Impact
+			}
+			evs = append(evs, Event{At: at, Vendor: v.ID, Kind: EventIncidentOpened, Subject: in.ID, Text: text + ")", URL: in.URL})
+			ib = incidentBase{Title: title, Status: in.Status, URL: in.URL}
+		}
+		// Updates newer than the last one recorded, oldest first.
+		ups := slices.Clone(in.Updates)
+		slices.SortStableFunc(ups, func(a, b statuspage.Update) int { return a.At.Compare(b.At) })
+		for _, u := range ups {
+			if u.At.IsZero() || !u.At.After(ib.LastUpdate) {
+				continue
+			}
+			body := statuspage.CleanLine(u.Body)
+			evs = append(evs, Event{At: u.At.UTC(), Vendor: v.ID, Kind: EventIncidentUpdated, Subject: in.ID,
+				Text: fmt.Sprintf("%s — %s: %s", title, orDefault(u.Status, "update"), clip(body, maxText)), URL: in.URL})
+			ib.LastUpdate, ib.Latest = u.At.UTC(), body
+		}
+		if latest := statuspage.CleanLine(in.LatestUpdate); len(in.Updates) == 0 && latest != "" && latest != ib.Latest {
+			evs = append(evs, Event{At: now, Vendor: v.ID, Kind: EventIncidentUpdated, Subject: in.ID,
+				Text: fmt.Sprintf("%s — %s: %s", title, orDefault(in.Status, "update"), clip(latest, maxText)), URL: in.URL})
+			ib.Latest = latest
+		}
+		ib.Status, ib.Title = in.Status, title
+		next[in.ID] = ib
+	}
+	for _, id := range sortedKeys(prev.Incidents) {
+		if _, open := next[id]; open {
+			continue
+		}
+		ib := prev.Incidents[id]
+		at := now
+		if i := slices.IndexFunc(st.Incidents, func(in statuspage.Incident) bool { return in.ID == id }); i >= 0 && !st.Incidents[i].ResolvedAt.IsZero() {
+			at = st.Incidents[i].ResolvedAt.UTC()
+		}
+		evs = append(evs, Event{At: at, Vendor: v.ID, Kind: EventIncidentResolved, Subject: id, Text: "Incident resolved: " + ib.Title, URL: ib.URL})
+	}
+	return next, evs
+}
+
+// postedAt is when the vendor first posted an incident (its oldest update,
+// else its start), never later than now.
+func postedAt(in statuspage.Incident, now time.Time) time.Time {
+	t := in.StartedAt
+	for _, u := range in.Updates {
+		if !u.At.IsZero() && (t.IsZero() || u.At.Before(t)) {
+			t = u.At
+		}
+	}
+	if t.IsZero() || t.After(now) {
+		return now
+	}
+	return t.UTC()
+}
+
+// inconclusive results say nothing about a key or the vendor's API: the
+// request got no answer at all.
+func inconclusive(r providers.Result) bool {
+	return r == "" || r == providers.ResultTimeout || r == providers.ResultNetworkError
+}
+
+func keyEvents(prev vendorBase, v correlate.VendorReport, now time.Time) (map[string]probeBase, []Event) {
+	next := map[string]probeBase{}
+	var evs []Event
+	for _, k := range v.Keys {
+		pb, known := prev.Keys[k.Name]
+		if inconclusive(k.Result) {
+			if known {
+				next[k.Name] = pb
+			}
+			continue
+		}
+		nb := probeBase{Result: k.Result, Fingerprint: k.Fingerprint}
+		next[k.Name] = nb
+		if known && nb == pb || !known && k.Result == providers.ResultOK {
+			continue
+		}
+		at := now
+		if !k.CheckedAt.IsZero() {
+			at = k.CheckedAt.UTC()
+		}
+		label := "Key " + k.Name
+		if k.Canary {
+			label = "Canary key " + k.Name
+		}
+		var text string
+		switch {
+		case !known:
+			text = fmt.Sprintf("%s (%s): %s", label, k.Fingerprint, probeWords(k.Result, k.HTTPStatus, k.Code))
+		case pb.Fingerprint != k.Fingerprint && pb.Fingerprint != "":
+			text = fmt.Sprintf("%s replaced (%s → %s): %s → %s", label, pb.Fingerprint, k.Fingerprint, pb.Result, probeWords(k.Result, k.HTTPStatus, k.Code))
+		default:
+			text = fmt.Sprintf("%s (%s): %s → %s", label, k.Fingerprint, pb.Result, probeWords(k.Result, k.HTTPStatus, k.Code))
+		}
+		evs = append(evs, Event{At: at, Vendor: v.ID, Kind: EventKeyChanged, Subject: k.Name, Text: text})
+	}
+	return next, evs
+}
+
+func reachEvents(prev vendorBase, v correlate.VendorReport, now time.Time) (*probeBase, []Event) {
+	r := v.Reachability
+	if r == nil || inconclusive(r.Result) {
+		return prev.Reach, nil
+	}
+	nb := &probeBase{Result: r.Result}
+	if prev.Reach != nil && prev.Reach.Result == r.Result || prev.Reach == nil && r.Result == providers.ResultReachable {
+		return nb, nil
+	}
+	at := now
+	if !r.CheckedAt.IsZero() {
+		at = r.CheckedAt.UTC()
+	}
+	text := "API without a key: " + probeWords(r.Result, r.HTTPStatus, "")
+	if prev.Reach != nil {
+		text = "API without a key: " + string(prev.Reach.Result) + " → " + probeWords(r.Result, r.HTTPStatus, "")
+	}
+	return nb, []Event{{At: at, Vendor: v.ID, Kind: EventReachabilityChanged, Subject: "reachability", Text: text}}
+}
+
+// findingEvents turns finding transitions into events at the check time.
+// A finding about several vendors is recorded under its first.
+func findingEvents(r correlate.Report, changes []correlate.Change, opened map[string]time.Time) []Event {
+	now := r.GeneratedAt.UTC()
+	var evs []Event
+	for _, c := range changes {
+		f := c.Finding
+		e := Event{At: now, Kind: findingKinds[c.Kind], Subject: f.ID, Severity: f.Severity, Detail: f.Detail}
+		if len(f.Vendors) > 0 {
+			e.Vendor = f.Vendors[0]
+		}
+		e.VendorName = vendorName(r, e.Vendor)
+		switch c.Kind {
+		case correlate.ChangeOpened:
+			e.Text = fmt.Sprintf("%s opened: %s", strings.ToUpper(string(f.Severity[:1]))+string(f.Severity[1:]), f.Title)
+			if f.LeadMinutes > 0 {
+				e.Text += fmt.Sprintf(" — seen %d minutes before the vendor posted it", f.LeadMinutes)
+			}
+		case correlate.ChangeEscalated, correlate.ChangeEased:
+			e.Text = fmt.Sprintf("%s → %s: %s", c.From, f.Severity, f.Title)
+		case correlate.ChangeClosed:
+			e.Text = "Closed: " + f.Title
+			if t, ok := opened[f.ID]; ok && !t.IsZero() && now.After(t) {
+				e.Text += " (open " + span(now.Sub(t)) + ")"
+			}
+		}
+		evs = append(evs, e)
+	}
+	return evs
+}
+
+var findingKinds = map[correlate.ChangeKind]EventKind{
+	correlate.ChangeOpened: EventFindingOpened, correlate.ChangeEscalated: EventFindingEscalated,
+	correlate.ChangeEased: EventFindingEased, correlate.ChangeClosed: EventFindingClosed,
+}
+
+// span formats a duration for people: "45m", "1h23m", "2d3h".
+func span(d time.Duration) string {
+	d = d.Round(time.Minute)
+	switch {
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+	}
+	return fmt.Sprintf("%dd%dh", int(d.Hours())/24, int(d.Hours())%24)
+}
+
+func probeWords(r providers.Result, status int, code string) string {
+	s := string(r)
+	var extra []string
+	if status > 0 {
+		extra = append(extra, fmt.Sprintf("HTTP %d", status))
+	}
+	if code = statuspage.CleanLine(code); code != "" {
+		extra = append(extra, clip(code, 60))
+	}
+	if len(extra) > 0 {
+		s += " (" + strings.Join(extra, " ") + ")"
+	}
+	return s
+}
+
+func words(s statuspage.State) string { return strings.ReplaceAll(string(s), "_", " ") }
+
+// clip shortens s to n runes, marking the cut.
+func clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
+}

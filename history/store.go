@@ -1,0 +1,240 @@
+// Package history is vendorwatch's memory: an embedded SQLite database in
+// the state dir that records every transition (vendor state, the vendors'
+// incidents and updates, our keys, keyless reachability, findings) with its
+// time, keeps correlate's Memory so separate runs continue each other, and
+// answers timeline queries for the incident report. The latest report is
+// also written atomically to a plain JSON file beside the database, which
+// the tmux widget reads without opening SQLite.
+//
+// Several processes may use one state dir at once (the dashboard, --once,
+// the tmux widget's refresh): every write is one transaction, serialized by
+// SQLite's write lock. A locked or damaged database is reported as such and
+// never reset.
+package history
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// File names inside the state dir.
+const (
+	// DatabaseFile is the SQLite database.
+	DatabaseFile = "history.db"
+	// SnapshotFile is the latest report as schema-1 JSON, replaced
+	// atomically after every check.
+	SnapshotFile = "snapshot.json"
+)
+
+// DefaultRetention is how long events and closed findings are kept.
+const DefaultRetention = 90 * 24 * time.Hour
+
+// DefaultBusyTimeout is how long a write waits for another process's
+// transaction before giving up with ErrLocked.
+const DefaultBusyTimeout = 5 * time.Second
+
+// Errors a caller can tell apart with errors.Is.
+var (
+	// ErrLocked: another process holds the database's write lock for longer
+	// than the busy timeout.
+	ErrLocked = errors.New("history database is locked")
+	// ErrCorrupt: the file is not a SQLite database, or is damaged.
+	ErrCorrupt = errors.New("history database is damaged")
+	// ErrNewer: the database was written by a newer vendorwatch.
+	ErrNewer = errors.New("history database is from a newer vendorwatch")
+)
+
+// Options tune a Store. Zero values take the defaults.
+type Options struct {
+	// Retention is how long events and closed findings are kept (90 days).
+	Retention time.Duration
+	// BusyTimeout is how long a write waits for another writer (5 s).
+	BusyTimeout time.Duration
+}
+
+// Store is the history database of one state dir. It is safe for
+// concurrent use, and several Stores (in one or several processes) may
+// share a state dir.
+type Store struct {
+	db   *sql.DB
+	dir  string
+	path string
+	opts Options
+
+	mu        sync.Mutex
+	lastPrune time.Time
+}
+
+// Open opens (creating when needed) the history in dir and brings its
+// schema up to date. A file that is not a usable database is reported with
+// ErrCorrupt and left untouched.
+func Open(ctx context.Context, dir string, o Options) (*Store, error) {
+	if o.Retention <= 0 {
+		o.Retention = DefaultRetention
+	}
+	if o.BusyTimeout <= 0 {
+		o.BusyTimeout = DefaultBusyTimeout
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("state dir: %w", err)
+	}
+	path := filepath.Join(dir, DatabaseFile)
+	if strings.ContainsAny(path, "?#") {
+		return nil, fmt.Errorf("state dir %s: the path may not contain ? or #", dir)
+	}
+	dsn := path + fmt.Sprintf("?_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate",
+		o.BusyTimeout.Milliseconds())
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("history database %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(4)
+	s := &Store{db: db, dir: dir, path: path, opts: o}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+// Dir is the state dir.
+func (s *Store) Dir() string { return s.dir }
+
+// SnapshotPath is the plain JSON file holding the latest report.
+func (s *Store) SnapshotPath() string { return filepath.Join(s.dir, SnapshotFile) }
+
+// wrap turns a database error into one that says what is wrong with which
+// file and what to do, marked with ErrLocked or ErrCorrupt where it applies.
+func (s *Store) wrap(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			return fmt.Errorf("%w: %s: %s: another process held it for more than %s (%v); nothing was changed, try again, or look for a stuck vendorwatch",
+				ErrLocked, s.path, what, s.opts.BusyTimeout, err)
+		case sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT:
+			return fmt.Errorf("%w: %s: %s: %v; the file was left as it is: move it aside (mv %s %s.bad) to start a new history",
+				ErrCorrupt, s.path, what, err, s.path, s.path)
+		}
+	}
+	return fmt.Errorf("history database %s: %s: %w", s.path, what, err)
+}
+
+// migrations bring the schema from version i to i+1.
+var migrations = []string{
+	`CREATE TABLE state (
+		name       TEXT PRIMARY KEY,
+		value      TEXT NOT NULL,
+		updated_at INTEGER NOT NULL
+	);
+	CREATE TABLE events (
+		id          INTEGER PRIMARY KEY,
+		at          INTEGER NOT NULL,
+		vendor      TEXT NOT NULL,
+		vendor_name TEXT NOT NULL,
+		kind        TEXT NOT NULL,
+		subject     TEXT NOT NULL,
+		severity    TEXT NOT NULL,
+		text        TEXT NOT NULL,
+		detail      TEXT NOT NULL,
+		url         TEXT NOT NULL
+	);
+	CREATE INDEX events_at ON events(at);
+	CREATE INDEX events_vendor_at ON events(vendor, at);
+	CREATE TABLE findings (
+		seq          INTEGER PRIMARY KEY,
+		id           TEXT NOT NULL,
+		kind         TEXT NOT NULL,
+		severity     TEXT NOT NULL,
+		worst        TEXT NOT NULL,
+		vendors      TEXT NOT NULL,
+		keys         TEXT NOT NULL,
+		title        TEXT NOT NULL,
+		detail       TEXT NOT NULL,
+		advice       TEXT NOT NULL,
+		since        INTEGER NOT NULL,
+		lead_minutes INTEGER NOT NULL,
+		opened_at    INTEGER NOT NULL,
+		closed_at    INTEGER
+	);
+	CREATE INDEX findings_open ON findings(id) WHERE closed_at IS NULL;
+	CREATE INDEX findings_opened ON findings(opened_at);`,
+}
+
+// SchemaVersion is the schema this vendorwatch writes.
+var SchemaVersion = len(migrations)
+
+// migrate applies the missing migrations in one transaction.
+func (s *Store) migrate(ctx context.Context) error {
+	v, err := s.version(ctx, s.db)
+	if err != nil {
+		return err
+	}
+	if v > SchemaVersion {
+		return fmt.Errorf("%w: %s has schema %d, this vendorwatch knows %d; upgrade vendorwatch", ErrNewer, s.path, v, SchemaVersion)
+	}
+	if v == SchemaVersion {
+		return nil
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return s.wrap("migrating", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
+		return s.wrap("migrating", err)
+	}
+	if v, err = s.version(ctx, tx); err != nil { // another process may have migrated meanwhile
+		return err
+	}
+	for i := v; i < SchemaVersion; i++ {
+		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
+			return s.wrap(fmt.Sprintf("migrating to schema %d", i+1), err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM schema_version`); err != nil {
+		return s.wrap("migrating", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_version (version) VALUES (?)`, SchemaVersion); err != nil {
+		return s.wrap("migrating", err)
+	}
+	return s.wrap("migrating", tx.Commit())
+}
+
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// version reads the schema version; 0 for a new database.
+func (s *Store) version(ctx context.Context, q querier) (int, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'`).Scan(&n)
+	if err != nil {
+		return 0, s.wrap("reading the schema version", err)
+	}
+	if n == 0 {
+		return 0, nil
+	}
+	var v int
+	err = q.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_version`).Scan(&v)
+	return v, s.wrap("reading the schema version", err)
+}

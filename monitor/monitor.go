@@ -1,0 +1,212 @@
+// Package monitor is vendorwatch's loop: check the vendors, assess what
+// the results mean, record it. --once runs it once; the dashboard, serve
+// and the demo run it continuously and get an Update after each round.
+package monitor
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+
+	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/history"
+	"github.com/vendorwatch/vendorwatch/providers"
+)
+
+// Checker checks vendors. *providers.Poller is the real one; tests and the
+// demo may script their own.
+type Checker interface {
+	// Check checks every vendor once and returns the snapshot.
+	Check(ctx context.Context) providers.Snapshot
+	// Snapshot returns the latest results without checking.
+	Snapshot() providers.Snapshot
+	// Seed sets results from an earlier snapshot.
+	Seed(providers.Snapshot)
+	// Run checks continuously until ctx ends, calling notify as vendor
+	// checks start and finish.
+	Run(ctx context.Context, notify func(providers.Event))
+	// CheckNow asks Run to check every vendor at once.
+	CheckNow()
+	// InFlight is the number of vendor checks running.
+	InFlight() int
+	// Checking returns the ids of the vendors being checked now.
+	Checking() []string
+}
+
+var _ Checker = (*providers.Poller)(nil)
+
+// Monitor joins a Checker, correlate and an optional history store.
+type Monitor struct {
+	checker Checker
+	store   *history.Store
+
+	mu   sync.Mutex
+	mem  correlate.Memory
+	last correlate.Report
+	have bool
+}
+
+// New returns a monitor. store may be nil: then the memory lives only in
+// the process and nothing is recorded.
+func New(c Checker, store *history.Store) *Monitor {
+	return &Monitor{checker: c, store: store}
+}
+
+// Update tells a Run caller what changed.
+type Update struct {
+	// Report is the latest assessment (the stored one before the first
+	// check finishes; the zero Report when there is none yet).
+	Report correlate.Report
+	// InFlight counts vendor checks still running.
+	InFlight int
+	// Checking lists the vendors being checked now.
+	Checking []string
+	// Events are the history events this update recorded, oldest first.
+	Events []history.Event
+	// Err is a recording error (a locked database, say). Report is still
+	// the assessment of the latest check, made with the memory in the
+	// process.
+	Err error
+}
+
+// Resume seeds the checker with the last stored report, so key streaks
+// continue across runs and a restarted dashboard shows the last known state
+// at once. It returns that report, or nil when there is none.
+func (m *Monitor) Resume(ctx context.Context) (*correlate.Report, error) {
+	if m.store == nil {
+		return nil, nil
+	}
+	st, err := m.store.Load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	m.mem = st.Memory
+	if st.Report != nil {
+		m.last, m.have = *st.Report, true
+	}
+	m.mu.Unlock()
+	if st.Report == nil {
+		return nil, nil
+	}
+	m.checker.Seed(correlate.SnapshotOf(*st.Report))
+	return st.Report, nil
+}
+
+// Once is one check for --once: resume from the store, check every vendor,
+// assess with the stored memory and record. A history error is returned
+// together with the report, which is valid all the same.
+func (m *Monitor) Once(ctx context.Context) (correlate.Report, error) {
+	_, rerr := m.Resume(ctx)
+	snap := m.checker.Check(ctx)
+	if err := ctx.Err(); err != nil {
+		return correlate.Report{}, err
+	}
+	rep, _, err := m.Record(ctx, snap)
+	if err == nil {
+		err = rerr
+	}
+	return rep, err
+}
+
+// Record assesses a snapshot against the memory and records the result.
+// With a store, the stored memory is used inside the write transaction, so
+// processes sharing the state dir continue each other's streaks. If the
+// store fails, the snapshot is still assessed with the memory in the
+// process and the error is returned beside the report.
+func (m *Monitor) Record(ctx context.Context, snap providers.Snapshot) (correlate.Report, []history.Event, error) {
+	var rep correlate.Report
+	var mem correlate.Memory
+	var evs []history.Event
+	var err error
+	if m.store != nil {
+		evs, err = m.store.Commit(ctx, func(prev history.State) (correlate.Report, correlate.Memory, error) {
+			rep, mem = correlate.Assess(snap, prev.Memory)
+			return rep, mem, nil
+		})
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.store == nil || err != nil {
+		rep, mem = correlate.Assess(snap, m.mem)
+		evs = nil
+	}
+	m.mem, m.last, m.have = mem, rep, true
+	return rep, evs, err
+}
+
+// Last returns the latest report and whether there is one.
+func (m *Monitor) Last() (correlate.Report, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.last, m.have
+}
+
+// Run resumes from the store, then checks continuously until ctx ends. fn
+// gets an Update at once (the stored report, if any), whenever checks start
+// (InFlight changes) and after each round of finished checks has been
+// assessed and recorded. Finished checks that arrive while a recording is
+// under way are recorded together. fn is called from one goroutine at a
+// time and should return quickly. Run returns nil when ctx ends and the
+// checker has stopped.
+func (m *Monitor) Run(ctx context.Context, fn func(Update)) error {
+	_, err := m.Resume(ctx)
+	fn(Update{Report: m.current(), InFlight: m.checker.InFlight(), Checking: m.checker.Checking(), Err: err})
+	wake := make(chan struct{}, 1)
+	var finished atomic.Bool
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		m.checker.Run(ctx, func(e providers.Event) {
+			if e.Done {
+				finished.Store(true)
+			}
+			select {
+			case wake <- struct{}{}:
+			default:
+			}
+		})
+	}()
+	for {
+		select {
+		case <-ctx.Done():
+			<-stopped
+			return nil
+		case <-stopped:
+			if ctx.Err() != nil {
+				return nil
+			}
+			return errors.New("monitor: the checker stopped on its own")
+		case <-wake:
+			u := Update{InFlight: m.checker.InFlight(), Checking: m.checker.Checking()}
+			if finished.Swap(false) {
+				rep, evs, err := m.Record(ctx, m.checker.Snapshot())
+				if ctx.Err() != nil {
+					continue
+				}
+				u.Report, u.Events, u.Err = rep, evs, err
+			} else {
+				u.Report = m.current()
+			}
+			fn(u)
+		}
+	}
+}
+
+// current is the latest report, or, before any check has been recorded,
+// an assessment of what the checker holds (every vendor pending), so a
+// caller always has every vendor to show.
+func (m *Monitor) current() correlate.Report {
+	if rep, ok := m.Last(); ok {
+		return rep
+	}
+	m.mu.Lock()
+	mem := m.mem
+	m.mu.Unlock()
+	rep, _ := correlate.Assess(m.checker.Snapshot(), mem)
+	return rep
+}
+
+// CheckNow asks a running Run to check every vendor at once.
+func (m *Monitor) CheckNow() { m.checker.CheckNow() }

@@ -1,0 +1,265 @@
+package monitor
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/history"
+	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/statuspage"
+)
+
+func at(hhmm string) time.Time {
+	t, err := time.Parse("2006-01-02 15:04", "2026-05-21 "+hhmm)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// script is a Checker that plays snapshots in order: Check returns the
+// next one; Run plays one per CheckNow after the first.
+type script struct {
+	mu     sync.Mutex
+	steps  []providers.Snapshot
+	next   int
+	cur    providers.Snapshot
+	seeded []providers.Snapshot
+	wake   chan struct{}
+}
+
+func newScript(steps ...providers.Snapshot) *script {
+	return &script{steps: steps, wake: make(chan struct{}, 1)}
+}
+
+func (s *script) Check(context.Context) providers.Snapshot {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cur = s.steps[s.next]
+	s.next++
+	return s.cur
+}
+
+func (s *script) Snapshot() providers.Snapshot {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cur
+}
+
+func (s *script) Seed(snap providers.Snapshot) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seeded = append(s.seeded, snap)
+}
+
+func (s *script) Run(ctx context.Context, notify func(providers.Event)) {
+	for {
+		s.mu.Lock()
+		done := s.next >= len(s.steps)
+		s.mu.Unlock()
+		if !done {
+			notify(providers.Event{Vendor: "vapi", InFlight: 1})
+			snap := s.Check(ctx)
+			notify(providers.Event{Vendor: "vapi", Done: true, Snapshot: snap})
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.wake:
+		}
+	}
+}
+
+func (s *script) CheckNow() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (s *script) InFlight() int { return 0 }
+
+func (s *script) Checking() []string { return nil }
+
+// The VAPI part of 2026-05-21: failing from 12:35 with a silent page,
+// posted at 12:45.
+func vapiAt(hhmm string, posted bool) providers.VendorResult {
+	v := providers.VendorResult{ID: "vapi", Name: "VAPI", Keys: []providers.KeyResult{
+		{Name: "prod", Fingerprint: "5f2c…91ab", Result: providers.ResultVendorError, HTTPStatus: 500, CheckedAt: at(hhmm)}}}
+	v.Reachability = &providers.Reachability{Result: providers.ResultVendorError, HTTPStatus: 502, CheckedAt: at(hhmm)}
+	v.Status = statuspage.Status{State: statuspage.Operational, Description: "All Systems Operational", PageURL: "https://status.vapi.ai",
+		Sources: []statuspage.Source{{URL: "https://status.vapi.ai/index.json", OK: true}}}
+	if posted {
+		v.Status.State = statuspage.MajorOutage
+		v.Status.Incidents = []statuspage.Incident{{ID: "901977", Title: "Vapi API and dashboard down", Status: "investigating", Impact: "critical",
+			StartedAt: at("12:45"), URL: "https://status.vapi.ai/incident/901977",
+			Updates: []statuspage.Update{{Status: "investigating", Body: "We are investigating.", At: at("12:45")}}}}
+	}
+	return v
+}
+
+func openaiAt(hhmm string) providers.VendorResult {
+	v := providers.VendorResult{ID: "openai", Name: "OpenAI", Keys: []providers.KeyResult{}}
+	v.Reachability = &providers.Reachability{Result: providers.ResultReachable, HTTPStatus: 401, CheckedAt: at(hhmm)}
+	v.Status = statuspage.Status{State: statuspage.Operational, Sources: []statuspage.Source{{URL: "https://status.openai.com/api/v2/summary.json", OK: true}}}
+	return v
+}
+
+func snap(hhmm string, vs ...providers.VendorResult) providers.Snapshot {
+	return providers.Snapshot{GeneratedAt: at(hhmm), Vendors: vs}
+}
+
+func openStore(t *testing.T, dir string, o history.Options) *history.Store {
+	t.Helper()
+	s, err := history.Open(context.Background(), dir, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// Separate --once runs share only the state dir: each opens its own store,
+// and the streaks and open findings carry over.
+func TestOnceRunsContinueEachOther(t *testing.T) {
+	dir := t.TempDir()
+	runs := []struct {
+		snap    providers.Snapshot
+		overall correlate.Level
+		kinds   []correlate.Kind
+	}{
+		{snap("12:35", vapiAt("12:35", false), openaiAt("12:35")), correlate.LevelOK, nil},
+		{snap("12:36", vapiAt("12:36", false), openaiAt("12:36")), correlate.LevelWarning, []correlate.Kind{correlate.KindVendorOutageUnreported}},
+		{snap("12:46", vapiAt("12:46", true), openaiAt("12:46")), correlate.LevelCritical, []correlate.Kind{correlate.KindVendorOutage}},
+	}
+	var prev *correlate.Report
+	for i, run := range runs {
+		store := openStore(t, dir, history.Options{})
+		chk := newScript(run.snap)
+		rep, err := New(chk, store).Once(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []correlate.Kind
+		for _, f := range rep.Findings {
+			got = append(got, f.Kind)
+		}
+		if rep.Overall != run.overall || !slices.Equal(got, run.kinds) {
+			t.Errorf("run %d: %s %v, want %s %v", i+1, rep.Overall, got, run.overall, run.kinds)
+		}
+		if prev != nil && (len(chk.seeded) != 1 || !chk.seeded[0].GeneratedAt.Equal(prev.GeneratedAt)) {
+			t.Errorf("run %d was not seeded with the previous report: %v", i+1, chk.seeded)
+		}
+		prev = &rep
+		store.Close()
+	}
+	if prev.Findings[0].LeadMinutes != 10 || prev.Overall.ExitCode() != 2 {
+		t.Errorf("last run: %+v", prev.Findings[0])
+	}
+}
+
+func TestRunRecordsAndNotifies(t *testing.T) {
+	store := openStore(t, t.TempDir(), history.Options{})
+	// A report from an earlier run is shown at once.
+	if _, err := New(newScript(snap("12:30", vapiAt("12:30", false), openaiAt("12:30"))), store).Once(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	chk := newScript(
+		snap("12:35", vapiAt("12:35", false), openaiAt("12:35")),
+		snap("12:36", vapiAt("12:36", false), openaiAt("12:36")),
+		snap("12:46", vapiAt("12:46", true), openaiAt("12:46")),
+	)
+	m := New(chk, store)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	updates := make(chan Update, 16)
+	done := make(chan error)
+	go func() { done <- m.Run(ctx, func(u Update) { updates <- u }) }()
+
+	first := <-updates
+	if !first.Report.GeneratedAt.Equal(at("12:30")) || len(first.Events) != 0 {
+		t.Errorf("first update = %s, %d events; want the stored report", first.Report.GeneratedAt, len(first.Events))
+	}
+	var events []history.Event
+	var last Update
+	for last.Report.GeneratedAt != at("12:46") {
+		select {
+		case u := <-updates:
+			if u.Err != nil {
+				t.Fatal(u.Err)
+			}
+			events = append(events, u.Events...)
+			last = u
+			m.CheckNow()
+		case <-time.After(10 * time.Second):
+			t.Fatalf("no update; last %s", last.Report.GeneratedAt)
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run returned %v", err)
+	}
+	if last.Report.Overall != correlate.LevelCritical {
+		t.Errorf("last report overall = %s", last.Report.Overall)
+	}
+	var kinds []history.EventKind
+	for _, e := range events {
+		kinds = append(kinds, e.Kind)
+	}
+	for _, want := range []history.EventKind{history.EventFindingOpened, history.EventIncidentOpened, history.EventVendorState, history.EventFindingClosed} {
+		if !slices.Contains(kinds, want) {
+			t.Errorf("updates carried no %s event: %v", want, kinds)
+		}
+	}
+	tl, _ := store.Timeline(context.Background(), history.Query{Since: at("12:31")})
+	if len(tl) != len(events) {
+		t.Errorf("timeline holds %d events, updates carried %d", len(tl), len(events))
+	}
+}
+
+// A locked database does not stop the check: the report comes back with
+// ErrLocked, assessed with the memory in the process.
+func TestRecordWhileLocked(t *testing.T) {
+	dir := t.TempDir()
+	store := openStore(t, dir, history.Options{BusyTimeout: 100 * time.Millisecond})
+	m := New(newScript(), store)
+	if _, _, err := m.Record(context.Background(), snap("12:35", vapiAt("12:35", false), openaiAt("12:35"))); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", store.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	conn, _ := db.Conn(context.Background())
+	defer conn.Close()
+	if _, err := conn.ExecContext(context.Background(), `BEGIN EXCLUSIVE`); err != nil {
+		t.Fatal(err)
+	}
+	rep, evs, err := m.Record(context.Background(), snap("12:36", vapiAt("12:36", false), openaiAt("12:36")))
+	if !errors.Is(err, history.ErrLocked) {
+		t.Fatalf("err = %v", err)
+	}
+	if len(evs) != 0 || rep.Overall != correlate.LevelWarning || rep.Findings[0].Kind != correlate.KindVendorOutageUnreported {
+		t.Errorf("report while locked: %s %v", rep.Overall, rep.Findings)
+	}
+	conn.ExecContext(context.Background(), `ROLLBACK`)
+}
+
+func TestWithoutStore(t *testing.T) {
+	m := New(newScript(), nil)
+	m.Record(context.Background(), snap("12:35", vapiAt("12:35", false), openaiAt("12:35")))
+	rep, evs, err := m.Record(context.Background(), snap("12:36", vapiAt("12:36", false), openaiAt("12:36")))
+	if err != nil || evs != nil || rep.Overall != correlate.LevelWarning {
+		t.Errorf("%s %v %v", rep.Overall, evs, err)
+	}
+	if last, ok := m.Last(); !ok || !last.GeneratedAt.Equal(at("12:36")) {
+		t.Errorf("Last = %v %v", last.GeneratedAt, ok)
+	}
+}

@@ -1,0 +1,265 @@
+package output
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/history"
+)
+
+// IncidentReport is a stretch of history: what `vendorwatch report`
+// renders as Markdown or JSON.
+type IncidentReport struct {
+	// Since and Until bound the window (Until exclusive).
+	Since time.Time `json:"since"`
+	Until time.Time `json:"until"`
+	// Vendors is the --vendor filter; empty means all vendors.
+	Vendors []string `json:"vendors"`
+	// Findings are those open at any time in the window.
+	Findings []history.FindingRecord `json:"findings"`
+	// Timeline is every recorded event in the window, oldest first.
+	Timeline []history.Event `json:"timeline"`
+}
+
+// WriteIncidentJSON writes the report as indented JSON.
+func WriteIncidentJSON(w io.Writer, r IncidentReport) error {
+	if r.Findings == nil {
+		r.Findings = []history.FindingRecord{}
+	}
+	if r.Timeline == nil {
+		r.Timeline = []history.Event{}
+	}
+	if r.Vendors == nil {
+		r.Vendors = []string{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(r)
+}
+
+// WriteMarkdown writes the incident report for a postmortem: a summary,
+// the findings with evidence and advice, and a timeline table (Time |
+// Vendor | Event) with the vendors' incident links. Times are UTC. All
+// text from vendors was sanitized when it was recorded; here it is also
+// escaped so it cannot break the table or inject links or HTML.
+func WriteMarkdown(w io.Writer, r IncidentReport) error {
+	var b strings.Builder
+	day := sameDay(r)
+	fmt.Fprintf(&b, "# Incident report: %s\n\n", windowText(r.Since, r.Until))
+	scope := "all vendors"
+	if len(r.Vendors) > 0 {
+		scope = "vendors " + strings.Join(r.Vendors, ", ")
+	}
+	fmt.Fprintf(&b, "From vendorwatch's history (%s). Times are UTC.\n\n", scope)
+
+	b.WriteString("## Summary\n\n")
+	writeSummary(&b, r)
+
+	b.WriteString("\n## Findings\n\n")
+	if len(r.Findings) == 0 {
+		b.WriteString("No findings in this window.\n\n")
+	}
+	for _, f := range r.Findings {
+		writeFinding(&b, f)
+	}
+
+	b.WriteString("## Timeline\n\n")
+	if len(r.Timeline) == 0 {
+		b.WriteString("Nothing was recorded in this window.\n")
+	} else {
+		head := "Time"
+		if day != "" {
+			head = "Time (" + day + ")"
+		}
+		fmt.Fprintf(&b, "| %s | Vendor | Event |\n|---|---|---|\n", head)
+		for _, e := range r.Timeline {
+			when := e.At.UTC().Format("2006-01-02 15:04")
+			if day != "" {
+				when = e.At.UTC().Format("15:04")
+			}
+			text := mdCell(e.Text)
+			if u := mdURL(e.URL); u != "" && (e.Kind == history.EventIncidentOpened || e.Kind == history.EventIncidentResolved) {
+				text = "[" + text + "](" + u + ")"
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s |\n", when, mdCell(mdOrDash(e.VendorName)), text)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeSummary is one line per finding, worst first, then the detection
+// leads and what is still open.
+func writeSummary(b *strings.Builder, r IncidentReport) {
+	if len(r.Findings) == 0 {
+		b.WriteString("Nothing went wrong that vendorwatch noticed.\n")
+		return
+	}
+	worst := correlate.SeverityInfo
+	open := 0
+	for _, f := range r.Findings {
+		if f.Worst.Rank() > worst.Rank() {
+			worst = f.Worst
+		}
+		if f.Closed.IsZero() {
+			open++
+		}
+	}
+	fmt.Fprintf(b, "Worst severity: **%s**. %d %s, %d still open at the end of the window.\n\n", worst, len(r.Findings), mdPlural(len(r.Findings), "finding", "findings"), open)
+	fs := slices.Clone(r.Findings)
+	slices.SortStableFunc(fs, func(a, b history.FindingRecord) int { return b.Worst.Rank() - a.Worst.Rank() })
+	for _, f := range fs {
+		fmt.Fprintf(b, "- **%s** %s (%s)\n", f.Worst, mdCell(f.Title), openText(f))
+	}
+	names := map[string]string{}
+	for _, e := range r.Timeline {
+		names[e.Vendor] = e.VendorName
+	}
+	for _, f := range r.Findings {
+		if f.LeadMinutes > 0 {
+			fmt.Fprintf(b, "\nvendorwatch saw %s's outage %d minutes before %s's status page posted it.\n",
+				mdCell(vendorList(f.Vendors, names)), f.LeadMinutes, mdCell(vendorList(f.Vendors, names)))
+		}
+	}
+}
+
+func writeFinding(b *strings.Builder, f history.FindingRecord) {
+	fmt.Fprintf(b, "### %s: %s\n\n", f.Worst, mdCell(f.Title))
+	fmt.Fprintf(b, "- Kind: `%s`", f.Kind)
+	if len(f.Vendors) > 0 {
+		fmt.Fprintf(b, "; vendors: %s", mdCell(strings.Join(f.Vendors, ", ")))
+	}
+	if len(f.Keys) > 0 {
+		fmt.Fprintf(b, "; keys: %s", mdCell(strings.Join(f.Keys, ", ")))
+	}
+	b.WriteString("\n")
+	fmt.Fprintf(b, "- Open: %s", openText(f))
+	if !f.Since.IsZero() && f.Since.Before(f.Opened) {
+		fmt.Fprintf(b, "; evidence since %s", f.Since.UTC().Format("2006-01-02 15:04"))
+	}
+	b.WriteString("\n")
+	if f.Detail != "" {
+		fmt.Fprintf(b, "- Evidence: %s\n", mdCell(f.Detail))
+	}
+	if len(f.Advice) > 0 {
+		b.WriteString("- Advice:\n")
+		for _, a := range f.Advice {
+			fmt.Fprintf(b, "  - %s\n", mdCell(a))
+		}
+	}
+	b.WriteString("\n")
+}
+
+// openText is "2026-05-21 10:57 to 12:20, 1h23m" or "2026-05-21 12:46, still
+// open".
+func openText(f history.FindingRecord) string {
+	from := f.Opened.UTC().Format("2006-01-02 15:04")
+	if f.Closed.IsZero() {
+		return fmt.Sprintf("%s, still open", from)
+	}
+	to := f.Closed.UTC().Format("15:04")
+	if f.Closed.UTC().YearDay() != f.Opened.UTC().YearDay() || f.Closed.Year() != f.Opened.Year() {
+		to = f.Closed.UTC().Format("2006-01-02 15:04")
+	}
+	return fmt.Sprintf("%s to %s, %s", from, to, mdDuration(f.Closed.Sub(f.Opened)))
+}
+
+// windowText names the report's window.
+func windowText(since, until time.Time) string {
+	switch {
+	case since.IsZero() && until.IsZero():
+		return "all recorded history"
+	case since.IsZero():
+		return "until " + until.UTC().Format("2006-01-02 15:04 UTC")
+	case until.IsZero():
+		return "since " + since.UTC().Format("2006-01-02 15:04 UTC")
+	}
+	s, u := since.UTC(), until.UTC()
+	if s.Format("2006-01-02") == u.Format("2006-01-02") {
+		return s.Format("2006-01-02 15:04") + " to " + u.Format("15:04 UTC")
+	}
+	return s.Format("2006-01-02 15:04") + " to " + u.Format("2006-01-02 15:04 UTC")
+}
+
+// sameDay returns the UTC date every event falls on, or "" when they span
+// several days.
+func sameDay(r IncidentReport) string {
+	day := ""
+	for _, e := range r.Timeline {
+		d := e.At.UTC().Format("2006-01-02")
+		if day != "" && d != day {
+			return ""
+		}
+		day = d
+	}
+	return day
+}
+
+// vendorList names vendors by their display names where known.
+func vendorList(ids []string, names map[string]string) string {
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, orDefault(names[id], id))
+	}
+	return strings.Join(out, ", ")
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// mdDuration is "44m", "1h23m" or "2d3h".
+func mdDuration(d time.Duration) string {
+	d = d.Round(time.Minute)
+	switch {
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+	}
+	return fmt.Sprintf("%dd%dh", int(d.Hours())/24, int(d.Hours())%24)
+}
+
+// mdEscaper makes text safe inside a Markdown table cell or list item: one
+// line, and no character that could close the cell, start a link, a code
+// span or HTML.
+var mdEscaper = strings.NewReplacer(
+	"\r", " ", "\n", " ", "\\", "\\\\", "|", "\\|", "<", "&lt;", ">", "&gt;",
+	"[", "\\[", "]", "\\]", "`", "\\`", "*", "\\*",
+)
+
+func mdCell(s string) string { return mdEscaper.Replace(strings.TrimSpace(s)) }
+
+// mdURL returns raw if it is an http(s) URL, with characters that would end
+// a Markdown link escaped, else "".
+func mdURL(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return ""
+	}
+	return strings.NewReplacer("(", "%28", ")", "%29", " ", "%20", "<", "%3C", ">", "%3E").Replace(u.String())
+}
+
+func mdOrDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func mdPlural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

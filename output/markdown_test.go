@@ -1,0 +1,119 @@
+package output
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/history"
+)
+
+func hm(s string) time.Time {
+	t, err := time.Parse("2006-01-02 15:04", "2026-05-21 "+s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func sampleIncident() IncidentReport {
+	ev := func(at, vendor, name string, kind history.EventKind, text, url string) history.Event {
+		return history.Event{At: hm(at), Vendor: vendor, VendorName: name, Kind: kind, Text: text, URL: url}
+	}
+	return IncidentReport{
+		Since: hm("10:00"), Until: hm("14:00"),
+		Findings: []history.FindingRecord{
+			{Finding: correlate.Finding{ID: "key_revoked:openai:prod", Kind: correlate.KindKeyRevoked, Severity: correlate.SeverityCritical,
+				Vendors: []string{"openai"}, Keys: []string{"prod"}, Title: "OpenAI key prod revoked",
+				Detail: "OpenAI rejects key prod (sk-proj-…MxYA): invalid_key (HTTP 401 invalid_api_key) at 10:57 UTC, while OpenAI answers and reports no incident.",
+				Advice: []string{"Look in your mail for OpenAI's notice that the key leaked and was disabled.", "Rotate: create a new key and store it in your secret manager."},
+				Since:  hm("10:57")}, Worst: correlate.SeverityCritical, Opened: hm("10:57"), Closed: hm("12:20")},
+			{Finding: correlate.Finding{ID: "vendor_outage:vapi:", Kind: correlate.KindVendorOutage, Severity: correlate.SeverityCritical,
+				Vendors: []string{"vapi"}, Keys: []string{}, Title: "VAPI outage: Vapi API | dashboard <b>down</b> (investigating)",
+				Detail: "Our requests to VAPI's API have failed 4 times in a row since 12:35 UTC.", Advice: []string{"It is them."},
+				Since: hm("12:35"), LeadMinutes: 10}, Worst: correlate.SeverityCritical, Opened: hm("12:46")},
+		},
+		Timeline: []history.Event{
+			ev("10:57", "openai", "OpenAI", history.EventKeyChanged, "Key prod (sk-proj-…MxYA): ok → invalid_key (HTTP 401 invalid_api_key)", ""),
+			ev("10:57", "openai", "OpenAI", history.EventFindingOpened, "Critical opened: OpenAI key prod revoked", ""),
+			ev("12:45", "vapi", "VAPI", history.EventIncidentOpened, "Incident opened: Vapi API | dashboard <b>down</b> [click](javascript:alert(1))", "https://status.vapi.ai/incident/901977"),
+			ev("12:45", "vapi", "VAPI", history.EventIncidentUpdated, "Update: *we* are `investigating`", "https://status.vapi.ai/incident/901977"),
+			ev("13:00", "vapi", "VAPI", history.EventIncidentResolved, "Incident resolved: evil link", "javascript:alert(1)"),
+		},
+	}
+}
+
+func TestMarkdownReport(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteMarkdown(&buf, sampleIncident()); err != nil {
+		t.Fatal(err)
+	}
+	md := buf.String()
+	golden(t, "incident.golden.md", buf.Bytes())
+	for _, want := range []string{
+		"# Incident report: 2026-05-21 10:00 to 14:00 UTC",
+		"| Time (2026-05-21) | Vendor | Event |",
+		"| 10:57 | OpenAI | Key prod (sk-proj-…MxYA): ok → invalid_key (HTTP 401 invalid_api_key) |",
+		"](https://status.vapi.ai/incident/901977) |",
+		"vendorwatch saw VAPI's outage 10 minutes before VAPI's status page posted it.",
+		"2026-05-21 10:57 to 12:20, 1h23m",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"<b>", "[click](javascript", "(javascript:alert(1)) |", "Vapi API | dashboard", "`investigating`"} {
+		if strings.Contains(md, bad) {
+			t.Errorf("remote text not escaped: %q in the report", bad)
+		}
+	}
+	// Every table row has exactly three cells.
+	for _, line := range strings.Split(md, "\n") {
+		if strings.HasPrefix(line, "| ") {
+			if n := strings.Count(strings.ReplaceAll(line, `\|`, ""), "|"); n != 4 {
+				t.Errorf("row with %d separators: %s", n, line)
+			}
+		}
+	}
+}
+
+func TestMarkdownEmpty(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteMarkdown(&buf, IncidentReport{Since: hm("10:00"), Until: hm("11:00"), Vendors: []string{"vapi"}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"vendors vapi", "Nothing went wrong that vendorwatch noticed.", "No findings in this window.", "Nothing was recorded in this window."} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("empty report lacks %q:\n%s", want, buf.String())
+		}
+	}
+}
+
+func TestIncidentJSON(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteIncidentJSON(&buf, sampleIncident()); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Since    time.Time `json:"since"`
+		Findings []struct {
+			ID     string `json:"id"`
+			Worst  string `json:"worst"`
+			Closed string `json:"closed"`
+		} `json:"findings"`
+		Timeline []struct {
+			Kind string `json:"kind"`
+			URL  string `json:"url"`
+		} `json:"timeline"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if !doc.Since.Equal(hm("10:00")) || len(doc.Findings) != 2 || doc.Findings[0].Closed != "2026-05-21T12:20:00Z" || doc.Findings[1].Closed != "" ||
+		len(doc.Timeline) != 5 || doc.Timeline[2].Kind != "incident_opened" {
+		t.Errorf("json = %s", buf.String())
+	}
+}

@@ -1,0 +1,15 @@
+package providers
+
+// refineLangSmith reads {"detail": "..."} (FastAPI) and {"error": "..."}.
+func refineLangSmith(a *answer, v *verdict) {
+	if v.Result == ResultOK {
+		return
+	}
+	switch msg := v.Message; {
+	case has(msg, "Invalid token") || has(msg, "Invalid auth") || has(msg, "Invalid API key"):
+		v.Result, v.Marker, v.Code = ResultInvalidKey, true, "invalid_token"
+	case has(msg, "legacy API key"):
+		v.Result, v.Marker, v.Code = ResultInvalidKey, true, "legacy_api_key"
+		v.Hint = "LangSmith no longer accepts this legacy key: create a new one"
+	}
+}

@@ -1,0 +1,281 @@
+package providers
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vendorwatch/vendorwatch/statuspage"
+)
+
+// site is a local vendor status host: routes map a path (or a prefix
+// ending in "*") to a testdata file or a literal body; everything else is
+// its fallback (404, or the 200 HTML shell a single-page app serves for
+// every path). It logs every request.
+type site struct {
+	routes   map[string]string
+	fallback string // "" for 404
+	mu       sync.Mutex
+	log      []string
+}
+
+func (s *site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.log = append(s.log, r.URL.Path)
+	s.mu.Unlock()
+	body, ok := s.routes[r.URL.Path]
+	if !ok {
+		for k, v := range s.routes {
+			if p, wild := strings.CutSuffix(k, "*"); wild && strings.HasPrefix(r.URL.Path, p) {
+				body, ok = v, true
+			}
+		}
+	}
+	if !ok {
+		if s.fallback == "" {
+			http.NotFound(w, r)
+			return
+		}
+		body = s.fallback
+	}
+	data := []byte(body)
+	if !strings.HasPrefix(body, "<") && !strings.HasPrefix(body, "{") && !strings.HasPrefix(body, "[") {
+		var err error
+		if data, err = os.ReadFile(filepath.Join("testdata", body)); err != nil {
+			http.Error(w, err.Error(), 500)
+			return
+		}
+	}
+	w.Write(data)
+}
+
+func (s *site) requests() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.log...)
+}
+
+func serve(t *testing.T, s *site) string {
+	t.Helper()
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+const spaShell = `<!DOCTYPE html><html><head><title>Status</title></head><body><div id="app"></div><script src="/app.js"></script></body></html>`
+
+// An unseen page of each platform, given only as its base URL, is found
+// and reads right.
+func TestDetectFromBaseURL(t *testing.T) {
+	statusIO := &site{routes: map[string]string{"/1.0/status/5b36dc6502d06804c08349f7": "gitlab__statusio_status_operational_2023-06-29.json"}}
+	statusIOAPI := serve(t, statusIO) + "/1.0/status/"
+
+	tests := []struct {
+		name   string
+		site   *site
+		format statuspage.Format
+		path   string
+		state  statuspage.State
+		open   int
+	}{
+		{"better stack behind a 200 shell", &site{fallback: spaShell, routes: map[string]string{"/index.json": "vapi__betterstack_index_outage_2026-05-21_reconstructed.json"}},
+			statuspage.BetterStack, "/index.json", statuspage.MajorOutage, 1},
+		{"better stack operational", &site{routes: map[string]string{"/index.json": "latitude__betterstack_index_operational_trimmed.json"}},
+			statuspage.BetterStack, "/index.json", statuspage.Operational, 0},
+		{"instatus", &site{routes: map[string]string{"/summary.json": "instatus__summary_hasissues_docs_example.json"}},
+			statuspage.Instatus, "/summary.json", statuspage.MajorOutage, 1},
+		{"incident.io prefers its own JSON", &site{routes: map[string]string{
+			"/api/v2/summary.json": "openai__incidentio_v2_summary_operational_2026-09-24.json",
+			"/proxy/*":             "openai__incidentio_proxy_summary_ongoing_incident.json"}},
+			statuspage.IncidentIO, "/proxy/", statuspage.PartialOutage, 1},
+		{"incident.io without the proxy", &site{routes: map[string]string{"/api/v2/summary.json": "openai__incidentio_v2_summary_operational_2026-09-24.json"}},
+			statuspage.Statuspage, "/api/v2/summary.json", statuspage.Operational, 0},
+		{"status.io page", &site{routes: map[string]string{"/": `<!DOCTYPE html><html><head><link rel="alternate" type="application/rss+xml" href="/pages/5b36dc6502d06804c08349f7/rss"></head><body>Powered by status.io</body></html>`}},
+			statuspage.StatusIO, "/1.0/status/", statuspage.Operational, 0},
+		{"only a history feed", &site{routes: map[string]string{"/history.atom": "github__statuspage_history.atom"}},
+			statuspage.Feed, "/history.atom", statuspage.Unknown, 0},
+		{"better stack feed only", &site{routes: map[string]string{"/feed.rss": "vapi__betterstack_feed_outage_synthetic.rss"}},
+			statuspage.Feed, "/feed.rss", statuspage.Degraded, 1}, // a feed states no impact
+		{"statuspage html only", &site{routes: map[string]string{"/": "textexpander__statuspage_page_operational.html"}},
+			statuspage.HTML, "/", statuspage.Operational, 0},
+		{"a page that advertises its feed", &site{routes: map[string]string{
+			"/":                   `<!DOCTYPE html><html><head><link rel="alternate" type="application/atom+xml" href="/news/incidents.xml"></head><body>Our status</body></html>`,
+			"/news/incidents.xml": "github__statuspage_history.atom"}},
+			statuspage.Feed, "/news/incidents.xml", statuspage.Unknown, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			base := serve(t, tt.site)
+			p := NewPoller([]Vendor{{ID: "v", Name: "V", Sources: []SourceSpec{{URL: base}}}}, testFetcher())
+			p.status.statusIOAPI = statusIOAPI
+			p.now = func() time.Time { return time.Date(2026, 5, 21, 15, 0, 0, 0, time.UTC) }
+			v, _ := p.Check(context.Background()).Vendor("v")
+			src := v.Status.Sources[0]
+			if !src.OK || !src.Detected || src.Format != tt.format || !strings.Contains(src.URL, tt.path) {
+				t.Fatalf("source = %+v; requests %v", src, tt.site.requests())
+			}
+			if v.Status.State != tt.state || len(v.Status.Open()) != tt.open {
+				t.Errorf("state = %s with %d open incidents, want %s with %d", v.Status.State, len(v.Status.Open()), tt.state, tt.open)
+			}
+		})
+	}
+}
+
+// A URL with a path is read and sniffed as it is: Google's incidents.json
+// and Slack's current status need no format.
+func TestDetectSpecificURL(t *testing.T) {
+	t.Parallel()
+	base := serve(t, &site{routes: map[string]string{
+		"/incidents.json":     "google-cloud__incidents.json",
+		"/api/v2.0.0/current": "slack__current_active_docs_example.json",
+	}})
+	p := NewPoller([]Vendor{
+		{ID: "gcp", Name: "GCP", Sources: []SourceSpec{{URL: base + "/incidents.json"}}},
+		{ID: "slack", Name: "Slack", Sources: []SourceSpec{{URL: base + "/api/v2.0.0/current"}}},
+	}, testFetcher())
+	snap := p.Check(context.Background())
+	gcp, _ := snap.Vendor("gcp")
+	if gcp.Status.Sources[0].Format != statuspage.Google || gcp.Status.State != statuspage.Operational {
+		t.Errorf("gcp = %s %+v", gcp.Status.State, gcp.Status.Sources)
+	}
+	if u := gcp.Status.Incidents[0].URL; !strings.HasPrefix(u, base+"/incidents/") {
+		t.Errorf("relative incident link not resolved: %q", u)
+	}
+	slack, _ := snap.Vendor("slack")
+	if slack.Status.Sources[0].Format != statuspage.Slack || slack.Status.State != statuspage.Degraded {
+		t.Errorf("slack = %s %+v", slack.Status.State, slack.Status.Sources)
+	}
+}
+
+// A detected format is remembered in the state dir: the next process goes
+// straight to the URL that worked. When that URL stops answering (the
+// vendor moved platforms), the search runs again.
+func TestDetectMemoInStateDir(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	page := &site{routes: map[string]string{"/index.json": "latitude__betterstack_index_operational_trimmed.json"}}
+	base := serve(t, page)
+	check := func() Source {
+		t.Helper()
+		p := NewPoller([]Vendor{{ID: "v", Name: "V", Sources: []SourceSpec{{URL: base}}}}, testFetcher())
+		p.SetStateDir(dir)
+		v, _ := p.Check(context.Background()).Vendor("v")
+		return Source(v.Status.Sources[0])
+	}
+	if src := check(); !src.OK || src.Format != statuspage.BetterStack {
+		t.Fatalf("first run: %+v", src)
+	}
+	if n := len(page.requests()); n < 2 {
+		t.Fatalf("first run made %d requests; the search should have tried summary.json first", n)
+	}
+	if _, err := os.Stat(filepath.Join(dir, detectedFile)); err != nil {
+		t.Fatalf("no memo written: %v", err)
+	}
+
+	page.mu.Lock()
+	page.log = nil
+	page.mu.Unlock()
+	if src := check(); !src.OK || !src.Detected || src.Format != statuspage.BetterStack {
+		t.Fatalf("second run: %+v", src)
+	}
+	if got := page.requests(); len(got) != 1 || got[0] != "/index.json" {
+		t.Errorf("second run requested %v, want only /index.json", got)
+	}
+
+	// The vendor moves to Instatus: index.json is gone.
+	page.mu.Lock()
+	page.routes = map[string]string{"/summary.json": "instatus__summary_hasissues_docs_example.json"}
+	page.log = nil
+	page.mu.Unlock()
+	if src := check(); !src.OK || src.Format != statuspage.Instatus {
+		t.Fatalf("after the move: %+v", src)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, detectedFile))
+	if !strings.Contains(string(b), `"instatus"`) {
+		t.Errorf("memo not updated after the move:\n%s", b)
+	}
+}
+
+// Source is statuspage.Source, named here for brevity.
+type Source = statuspage.Source
+
+// A host that does not answer ends the search at once with the transport
+// error, not after ten guesses.
+func TestDetectUnreachableHost(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.NotFoundHandler())
+	base := srv.URL
+	srv.Close()
+	p := NewPoller([]Vendor{{ID: "v", Name: "V", Sources: []SourceSpec{{URL: base}}}}, testFetcher())
+	start := time.Now()
+	v, _ := p.Check(context.Background()).Vendor("v")
+	src := v.Status.Sources[0]
+	if src.OK || !strings.Contains(src.Error, "refused") || v.Status.State != statuspage.Unknown {
+		t.Errorf("source = %+v, state %s", src, v.Status.State)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %s", d)
+	}
+}
+
+// A page no reader recognises says what to do.
+func TestDetectNothingFound(t *testing.T) {
+	t.Parallel()
+	page := &site{fallback: spaShell}
+	base := serve(t, page)
+	p := NewPoller([]Vendor{{ID: "v", Name: "V", Sources: []SourceSpec{{URL: base}}}}, testFetcher())
+	v, _ := p.Check(context.Background()).Vendor("v")
+	src := v.Status.Sources[0]
+	if src.OK || !strings.Contains(src.Error, "no status format found") || !strings.Contains(src.Error, "set format:") {
+		t.Errorf("source = %+v", src)
+	}
+	// The next poll does not search again.
+	before := len(page.requests())
+	v, _ = p.Check(context.Background()).Vendor("v")
+	if n := len(page.requests()); n != before || v.Status.Sources[0].OK {
+		t.Errorf("second poll made %d more requests", n-before)
+	}
+}
+
+// A page may advertise feeds only on its own host: it cannot send
+// vendorwatch to an address of its choosing.
+func TestDetectIgnoresForeignFeedLinks(t *testing.T) {
+	t.Parallel()
+	other := &site{routes: map[string]string{"/secret.atom": "github__statuspage_history.atom"}}
+	otherURL := serve(t, other)
+	base := serve(t, &site{routes: map[string]string{
+		"/": `<!DOCTYPE html><html><head><link rel="alternate" type="application/atom+xml" href="` + otherURL + `/secret.atom"></head><body>hi</body></html>`,
+	}})
+	p := NewPoller([]Vendor{{ID: "v", Name: "V", Sources: []SourceSpec{{URL: base}}}}, testFetcher())
+	v, _ := p.Check(context.Background()).Vendor("v")
+	if v.Status.Sources[0].OK || len(other.requests()) != 0 {
+		t.Errorf("followed a feed on another host: %+v, requests %v", v.Status.Sources[0], other.requests())
+	}
+}
+
+func TestCandidates(t *testing.T) {
+	tests := map[string][]string{
+		"https://status.vapi.ai/": {"https://status.vapi.ai/api/v2/summary.json", "https://status.vapi.ai/index.json", "https://status.vapi.ai/summary.json",
+			"https://status.vapi.ai/proxy/status.vapi.ai", "https://status.vapi.ai/api/v1/summary", "https://status.vapi.ai/history.atom",
+			"https://status.vapi.ai/feed.rss", "https://status.vapi.ai/feed", "https://status.vapi.ai/history.rss", "https://status.vapi.ai/feed.atom", "https://status.vapi.ai/"},
+		"https://status.aws.amazon.com/rss/all.rss":    {"https://status.aws.amazon.com/rss/all.rss"},
+		"https://www.google.com/appsstatus/dashboard/": {"https://www.google.com/appsstatus/dashboard/incidents.json", "https://www.google.com/appsstatus/dashboard/"},
+	}
+	for in, want := range tests {
+		if got := candidates(in); strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("candidates(%s) =\n%v\nwant\n%v", in, got, want)
+		}
+	}
+	for host, first := range map[string]string{"https://slack-status.com": "/api/v2.0.0/current", "https://status.cloud.google.com": "/incidents.json"} {
+		if got := candidates(host); got[0] != host+first {
+			t.Errorf("candidates(%s)[0] = %s", host, got[0])
+		}
+	}
+}

@@ -1,0 +1,160 @@
+package providers
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/vendorwatch/vendorwatch/config"
+	"github.com/vendorwatch/vendorwatch/statuspage"
+)
+
+// The directory behind the curated catalog: about 1,200 distinct status
+// pages, each usable by id, each with an https page to detect.
+func TestDirectoryIsUsable(t *testing.T) {
+	d := builtinDirectory()
+	if n := len(d.entries); n < 1100 {
+		t.Fatalf("directory has %d vendors, want the ~1,200 distinct pages of statusphere and multi-status", n)
+	}
+	if !strings.Contains(string(directoryTSV[:1000]), "Copyright (c) 2024 Metoro Inc.") || !strings.Contains(string(directoryTSV[:1000]), "Lars Windolf") {
+		t.Error("directory.tsv lost its attribution header")
+	}
+	id := regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
+	curated := BuiltinCatalog()
+	seen := map[string]bool{}
+	origins := map[string]int{}
+	for _, e := range d.entries {
+		if !id.MatchString(e.ID) || seen[e.ID] {
+			t.Errorf("bad or duplicate id %q", e.ID)
+		}
+		seen[e.ID] = true
+		if _, clash := curated.byName[e.ID]; clash {
+			t.Errorf("directory id %q shadows a curated vendor", e.ID)
+		}
+		if e.Name == "" || !strings.HasPrefix(e.Page, "https://") || len(e.Status) == 0 || e.Status[0].Format != statuspage.Auto {
+			t.Errorf("%s: %+v", e.ID, e)
+		}
+		for _, s := range e.Status[1:] {
+			if s.Format != statuspage.Feed || !strings.HasPrefix(s.URL, "https://") {
+				t.Errorf("%s: feed source %+v", e.ID, s)
+			}
+		}
+		for _, o := range strings.Split(e.Origin, "+") {
+			origins[o]++
+		}
+	}
+	if origins[OriginStatusphere] < 1000 || origins[OriginMultiStatus] < 100 {
+		t.Errorf("origins = %v", origins)
+	}
+}
+
+func TestCatalogSeesDirectory(t *testing.T) {
+	cat := BuiltinCatalog()
+	e, ok := cat.Get("circleci")
+	if !ok || e.Name != "Circle CI" || e.Page != "https://status.circleci.com" || !strings.Contains(e.Origin, OriginStatusphere) {
+		t.Fatalf("circleci = %+v, %v", e, ok)
+	}
+	if !cat.Has("circle-ci") {
+		t.Error("the name's slug is not an alias")
+	}
+	if hits := cat.Search("circle"); len(hits) == 0 || !containsID(hits, "circleci") {
+		t.Errorf("search circle = %v", ids(hits))
+	}
+	if hits := cat.Search("claude"); hits[0].ID != "anthropic" {
+		t.Errorf("curated entries no longer rank first: %v", ids(hits))
+	}
+	if s := cat.Suggest("circlci"); s != "circleci" {
+		t.Errorf("suggest circlci = %q", s)
+	}
+	if s := cat.Suggest("opena"); s != "openai" {
+		t.Errorf("suggest opena = %q", s)
+	}
+	if gl, _ := cat.Get("gitlab"); len(gl.Status) != 2 || gl.Status[1].Format != statuspage.Feed {
+		t.Errorf("gitlab keeps its status.io feed from multi-status: %+v", gl.Status)
+	}
+}
+
+func containsID(es []Entry, id string) bool {
+	for _, e := range es {
+		if e.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// A curated entry wins over a directory entry of the same id, and the
+// directory is loaded only when a lookup misses the curated catalog.
+func TestDirectoryIsLazyAndCuratedWins(t *testing.T) {
+	cat, err := ParseCatalog([]byte("vendors:\n  - {id: openai, name: OpenAI, page: https://status.openai.com, status: [{url: https://status.openai.com/api/v2/summary.json, format: statuspage}]}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	loads := 0
+	dir := parseDirectory([]byte("# comment\nopenai\tOpenAI (directory)\thttps://status.openai.com\t\tstatusphere\t\nacme\tAcme\thttps://status.acme.test\t\tstatusphere\tacme-inc\nbroken line\n"))
+	cat.dir = func() *directory { loads++; return dir }
+
+	if e, _ := cat.Get("openai"); e.Name != "OpenAI" || e.Origin != "" {
+		t.Errorf("openai = %+v; the curated entry must win", e)
+	}
+	if loads != 0 {
+		t.Errorf("a curated lookup loaded the directory %d times", loads)
+	}
+	if e, ok := cat.Get("acme-inc"); !ok || e.ID != "acme" {
+		t.Errorf("acme-inc = %+v %v", e, ok)
+	}
+	if loads == 0 {
+		t.Error("a miss did not consult the directory")
+	}
+	if hits := cat.Search("openai"); len(hits) != 1 || hits[0].Origin != "" {
+		t.Errorf("search lists the shadowed directory entry: %+v", hits)
+	}
+}
+
+// Config validation accepts a directory id, and Resolve gives it its page
+// to detect.
+func TestDirectoryVendorResolves(t *testing.T) {
+	cat := BuiltinCatalog()
+	cfg, err := config.Parse([]byte("vendors:\n  - id: circleci\n  - id: circlci\n"), "c.yaml", true, cat)
+	if err == nil || !strings.Contains(err.Error(), `"circlci"`) || !strings.Contains(err.Error(), `did you mean "circleci"`) || strings.Contains(err.Error(), `"circleci":`) {
+		t.Fatalf("err = %v", err)
+	}
+	cfg, err = config.Parse([]byte("vendors:\n  - id: circleci\n"), "c.yaml", true, cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs, err := Resolve(cfg, cat, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if vs[0].Name != "Circle CI" || len(vs[0].Sources) != 1 || vs[0].Sources[0].URL != "https://status.circleci.com" || vs[0].Sources[0].Format != statuspage.Auto {
+		t.Errorf("circleci = %+v", vs[0])
+	}
+}
+
+func TestHostID(t *testing.T) {
+	tests := map[string]string{
+		"https://status.circleci.com":         "circleci",
+		"https://www.githubstatus.com":        "github",
+		"https://codeship.statuspage.io":      "codeship",
+		"https://currents.instatus.com":       "currents",
+		"https://status.play.google.com":      "",
+		"https://status.catalystcloud.nz":     "catalystcloud",
+		"https://status.example.co.uk":        "example",
+		"https://discordstatus.com":           "discord",
+		"https://edgedns.status.akamai.com":   "",
+		"https://status.aws.amazon.com/x.rss": "",
+	}
+	for in, want := range tests {
+		if got := HostID(in); got != want {
+			t.Errorf("HostID(%s) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// BenchmarkDirectoryParse is the one-off cost a catalog miss pays.
+func BenchmarkDirectoryParse(b *testing.B) {
+	for b.Loop() {
+		parseDirectory(directoryTSV)
+	}
+}

@@ -1,0 +1,280 @@
+package providers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vendorwatch/vendorwatch/config"
+)
+
+// Politeness defaults for probes.
+const (
+	// DefaultRetryWait is the pause before the one retry a check allows
+	// after a timeout, a 5xx or a 429 that names no Retry-After.
+	DefaultRetryWait = time.Second
+	// DefaultMaxRetryAfter is the longest Retry-After honoured within a
+	// check; a vendor asking for longer is left alone until the next one.
+	DefaultMaxRetryAfter = 5 * time.Second
+)
+
+// prober sends key probes and keyless reachability requests. A key is
+// resolved once per probe, kept in this goroutine's memory only, and sent
+// only in the auth header of a request to the vendor's configured API
+// host, over HTTPS (plain HTTP only to loopback).
+type prober struct {
+	fetch *Fetcher
+	// keyClient carries keys; its redirect policy never lets a key leave
+	// the host it was meant for.
+	keyClient *http.Client
+	resolver  *config.Resolver
+	// retryWait and maxRetryAfter tune the one retry (tests shrink them).
+	retryWait     time.Duration
+	maxRetryAfter time.Duration
+	// sleep waits d or until ctx ends.
+	sleep func(ctx context.Context, d time.Duration) error
+	now   func() time.Time
+}
+
+func newProber(f *Fetcher, now func() time.Time) *prober {
+	return &prober{
+		fetch:         f,
+		keyClient:     &http.Client{Transport: f.client.Transport, CheckRedirect: sameHostOnly},
+		resolver:      &config.Resolver{},
+		retryWait:     DefaultRetryWait,
+		maxRetryAfter: DefaultMaxRetryAfter,
+		sleep:         sleepCtx,
+		now:           now,
+	}
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// sameHostOnly is the redirect policy of requests that carry a key: a
+// redirect within the same host and scheme is followed (the key goes
+// along), one to any other host or down to plain HTTP is not, and the
+// redirect itself becomes the answer.
+func sameHostOnly(req *http.Request, via []*http.Request) error {
+	first := via[0].URL
+	if !strings.EqualFold(req.URL.Host, first.Host) || req.URL.Scheme != first.Scheme {
+		return http.ErrUseLastResponse
+	}
+	if len(via) >= 3 {
+		return http.ErrUseLastResponse
+	}
+	return nil
+}
+
+// probeKey probes one key of v and classifies the answer. It never
+// returns an error: every failure is a result (no_secret, timeout, ...).
+// Streaks are left for the caller.
+func (p *prober) probeKey(ctx context.Context, v Vendor, k config.Key) KeyResult {
+	res := KeyResult{Name: k.Name, Canary: k.Canary, CheckedAt: p.now().UTC()}
+	if v.Probe == nil || v.API.BaseURL == "" {
+		res.Result, res.Code = ResultMisconfigured, "no_probe"
+		res.Message = fmt.Sprintf("vendorwatch knows no key probe for %s; remove keys: from this vendor, or give it api: and use a catalog vendor", v.Name)
+		return res
+	}
+	target, err := probeURL(v.API.BaseURL, v.Probe.Path, k.Account)
+	if err != nil {
+		res.Result, res.Code, res.Message = ResultMisconfigured, "bad_probe_url", err.Error()
+		return res
+	}
+	if !keySafe(target) {
+		res.Result, res.Code = ResultMisconfigured, "insecure_url"
+		res.Message = fmt.Sprintf("refusing to send a key to %s://%s: keys go over HTTPS only (plain HTTP only to loopback)", target.Scheme, target.Host)
+		return res
+	}
+	secret, err := p.resolver.Resolve(ctx, k.Secret)
+	if err != nil {
+		res.Result, res.Message = ResultNoSecret, scrub(err.Error(), "", maxMessage)
+		var se *config.SecretError
+		if errors.As(err, &se) {
+			res.Code = se.Code
+		}
+		return res
+	}
+	res.Fingerprint = Fingerprint(secret)
+	start := time.Now()
+	var (
+		resp *Response
+		vd   verdict
+	)
+	for attempt := 0; ; attempt++ {
+		var req *http.Request
+		req, err = newProbeRequest(ctx, v, k, target, secret)
+		if err != nil {
+			res.Result, res.Code, res.Message = ResultMisconfigured, "bad_probe", scrub(err.Error(), secret, maxMessage)
+			return res
+		}
+		resp, err = p.fetch.Do(req, p.keyClient)
+		if err != nil {
+			vd = transportVerdict(err, p.fetch.Timeout())
+		} else {
+			vd = classify(v.Probe.Family, newAnswer(resp.StatusCode, resp.Header, resp.Body, v.Probe.Expect))
+		}
+		if attempt > 0 || !retryable(vd.Result) || ctx.Err() != nil {
+			break
+		}
+		wait, ok := p.retryDelay(resp)
+		if !ok {
+			if vd.Hint == "" {
+				vd.Hint = "the vendor asks to retry after " + wait.String()
+			}
+			break
+		}
+		if p.sleep(ctx, wait) != nil {
+			break
+		}
+	}
+	res.LatencyMS = time.Since(start).Milliseconds()
+	if resp != nil {
+		res.HTTPStatus = resp.StatusCode
+		res.LatencyMS = resp.Latency.Milliseconds()
+	}
+	res.Result, res.RevocationMarker = vd.Result, vd.Marker && vd.Result == ResultInvalidKey
+	limit := maxMessage
+	if vd.Result == ResultUnexpected {
+		limit = maxExcerpt
+	}
+	res.Code = scrub(vd.Code, secret, 80)
+	res.Message = scrub(vd.Message, secret, limit)
+	res.Hint = scrub(vd.Hint, secret, maxMessage)
+	res.LeakReported = mentionsLeak(res.Message)
+	return res
+}
+
+// retryable results are worth one more try within the check.
+func retryable(r Result) bool {
+	return r == ResultRateLimited || r == ResultVendorError || r == ResultTimeout || r == ResultNetworkError
+}
+
+// retryDelay is how long to wait before the retry: the vendor's
+// Retry-After when it gives one, else the short default. ok is false when
+// the vendor asks for longer than a check may wait.
+func (p *prober) retryDelay(resp *Response) (time.Duration, bool) {
+	if resp == nil {
+		return p.retryWait, true
+	}
+	d, given := parseRetryAfter(resp.Header.Get("Retry-After"), p.now())
+	if !given {
+		return p.retryWait, true
+	}
+	return d, d <= p.maxRetryAfter
+}
+
+// parseRetryAfter reads a Retry-After header: delay-seconds or an HTTP
+// date.
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if n, err := strconv.ParseFloat(v, 64); err == nil && n >= 0 {
+		return time.Duration(n * float64(time.Second)), true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0), true
+	}
+	return 0, false
+}
+
+// transportVerdict classifies a request that got no HTTP answer.
+func transportVerdict(err error, timeout time.Duration) verdict {
+	var ne net.Error
+	switch {
+	case errors.Is(err, ErrTooLarge):
+		return verdict{Result: ResultUnexpected, Code: "too_large", Message: describeErr(err)}
+	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
+		return verdict{Result: ResultTimeout, Message: fmt.Sprintf("no answer within %s", timeout)}
+	}
+	return verdict{Result: ResultNetworkError, Message: describeErr(err)}
+}
+
+// probeURL joins the API base URL and the probe path, filling {account}.
+// The key never goes into a URL.
+func probeURL(base, path, account string) (*url.URL, error) {
+	if strings.Contains(path, "{account}") {
+		if account == "" {
+			return nil, errors.New("this probe needs account: on the key (Twilio: the Account SID, AC...)")
+		}
+		path = strings.ReplaceAll(path, "{account}", url.PathEscape(account))
+	}
+	u, err := url.Parse(strings.TrimRight(base, "/") + path)
+	if err != nil || u.Host == "" {
+		return nil, fmt.Errorf("cannot build the probe URL from api.base_url %q", base)
+	}
+	return u, nil
+}
+
+// keySafe reports whether a key may be sent to u: over HTTPS, or over
+// plain HTTP to this machine only (tests, the demo).
+func keySafe(u *url.URL) bool {
+	switch u.Scheme {
+	case "https":
+		return true
+	case "http":
+		h := u.Hostname()
+		if strings.EqualFold(h, "localhost") {
+			return true
+		}
+		ip := net.ParseIP(h)
+		return ip != nil && ip.IsLoopback()
+	}
+	return false
+}
+
+// newProbeRequest builds the probe request for one key: the catalog's
+// method, path and headers, the key's own non-secret headers, and the key
+// in the vendor's auth style.
+func newProbeRequest(ctx context.Context, v Vendor, k config.Key, target *url.URL, secret string) (*http.Request, error) {
+	if !keySafe(target) {
+		return nil, fmt.Errorf("refusing to send a key to %s://%s: keys go over HTTPS only (plain HTTP only to loopback)", target.Scheme, target.Host)
+	}
+	method := v.Probe.Method
+	if method == "" {
+		method = http.MethodGet
+	}
+	req, err := http.NewRequestWithContext(ctx, method, target.String(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("building the probe request: %w", err)
+	}
+	req.Header.Set("Accept", "application/json")
+	for name, val := range v.Probe.Headers {
+		req.Header.Set(name, val)
+	}
+	for name, val := range k.Headers {
+		req.Header.Set(name, val)
+	}
+	switch strings.ToLower(v.Probe.Auth) {
+	case "bearer", "":
+		req.Header.Set("Authorization", "Bearer "+secret)
+	case "token":
+		req.Header.Set("Authorization", "Token "+secret)
+	case "basic":
+		if k.Account == "" {
+			return nil, errors.New("basic auth needs account: on the key (the user, e.g. Twilio's Account SID)")
+		}
+		req.SetBasicAuth(k.Account, secret)
+	case "x-api-key", "xi-api-key", "x-goog-api-key":
+		req.Header.Set(v.Probe.Auth, secret)
+	default:
+		return nil, fmt.Errorf("unknown probe auth style %q", v.Probe.Auth)
+	}
+	return req, nil
+}

@@ -1,0 +1,219 @@
+package providers
+
+import (
+	"context"
+	"encoding/base64"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/vendorwatch/vendorwatch/config"
+)
+
+// Each vendor gets the key in its own header, never in the URL, plus the
+// headers its API requires.
+func TestProbeSendsKeyTheVendorsWay(t *testing.T) {
+	t.Parallel()
+	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte(twilioAccount+":"+twilioToken))
+	tests := []struct {
+		vendor, key, method, path string
+		header                    map[string]string
+	}{
+		{"openai", openaiKey, "GET", "/v1/models", map[string]string{"Authorization": "Bearer " + openaiKey, "OpenAI-Organization": "org-abc"}},
+		{"vapi", vapiKey, "GET", "/assistant", map[string]string{"Authorization": "Bearer " + vapiKey}},
+		{"anthropic", anthropicKey, "GET", "/v1/models", map[string]string{"X-Api-Key": anthropicKey, "Anthropic-Version": "2023-06-01"}},
+		{"elevenlabs", elevenKey, "GET", "/v1/user", map[string]string{"Xi-Api-Key": elevenKey}},
+		{"deepgram", deepgramKey, "GET", "/v1/projects", map[string]string{"Authorization": "Token " + deepgramKey}},
+		{"twilio", twilioToken, "GET", "/2010-04-01/Accounts/" + twilioAccount + ".json", map[string]string{"Authorization": basic}},
+		{"gemini", geminiKey, "GET", "/v1beta/models", map[string]string{"X-Goog-Api-Key": geminiKey}},
+		{"groq", groqKey, "GET", "/openai/v1/models", map[string]string{"Authorization": "Bearer " + groqKey}},
+		{"mistral", mistralKey, "GET", "/v1/models", map[string]string{"Authorization": "Bearer " + mistralKey}},
+		{"cohere", cohereKey, "POST", "/v1/check-api-key", map[string]string{"Authorization": "Bearer " + cohereKey}},
+		{"stripe", stripeKey, "GET", "/v1/balance", map[string]string{"Authorization": "Bearer " + stripeKey}},
+		{"langsmith", langsmithKey, "GET", "/api/v1/api-key", map[string]string{"X-Api-Key": langsmithKey}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.vendor, func(t *testing.T) {
+			t.Parallel()
+			api, srv := newFakeAPI(t, tt.key, reply{status: 200, file: "cohere__200_valid.json"})
+			k := config.Key{}
+			if tt.vendor == "twilio" {
+				k.Account = twilioAccount
+			}
+			if tt.vendor == "openai" {
+				k.Headers = map[string]string{"OpenAI-Organization": "org-abc"}
+			}
+			v := catalogVendor(t, tt.vendor, srv.URL, k)
+			p, _ := testPoller([]Vendor{v}, map[string]string{"VW_KEY": tt.key})
+			p.Check(context.Background())
+			if api.probeCount() != 1 {
+				t.Fatalf("%d probes sent", api.probeCount())
+			}
+			r := api.probes[0]
+			if r.Method != tt.method || r.URL.Path != tt.path {
+				t.Errorf("request = %s %s, want %s %s", r.Method, r.URL.Path, tt.method, tt.path)
+			}
+			if strings.Contains(r.URL.String(), tt.key) || strings.Contains(r.URL.RawQuery, "key=") {
+				t.Errorf("the key is in the URL: %s", r.URL)
+			}
+			for h, want := range tt.header {
+				if got := r.Header.Get(h); got != want {
+					t.Errorf("%s = %q, want %q", h, got, want)
+				}
+			}
+			carriers := 0
+			for _, h := range []string{"Authorization", "X-Api-Key", "Xi-Api-Key", "X-Goog-Api-Key"} {
+				if r.Header.Get(h) != "" {
+					carriers++
+				}
+			}
+			if carriers != 1 {
+				t.Errorf("the key went in %d headers, want 1: %v", carriers, r.Header)
+			}
+		})
+	}
+}
+
+// A redirect to another host never carries the key there: it is not
+// followed at all, and the result says why.
+func TestProbeRedirectToOtherHostKeepsKey(t *testing.T) {
+	t.Parallel()
+	var elsewhere atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		elsewhere.Add(1)
+		if carriesCredential(r) {
+			t.Errorf("the key reached another host: %v", r.Header)
+		}
+	}))
+	defer other.Close()
+	home := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+"/v1/models", http.StatusTemporaryRedirect)
+	}))
+	defer home.Close()
+	v := catalogVendor(t, "anthropic", home.URL, config.Key{})
+	v.API.Reach = "" // only the key-carrying request matters here
+	p, _ := testPoller([]Vendor{v}, map[string]string{"VW_KEY": anthropicKey})
+	vr, _ := p.Check(context.Background()).Vendor("anthropic")
+	k := vr.Keys[0]
+	if elsewhere.Load() != 0 {
+		t.Errorf("the redirect was followed (%d requests to the other host)", elsewhere.Load())
+	}
+	if k.Result != ResultUnexpected || k.Code != "redirect" || k.HTTPStatus != 307 || !strings.Contains(k.Message, "not followed") {
+		t.Errorf("key = %+v", k)
+	}
+}
+
+// A redirect within the vendor's own host is followed, key and all.
+func TestProbeRedirectSameHostFollowed(t *testing.T) {
+	t.Parallel()
+	var sawKey atomic.Bool
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/models" {
+			http.Redirect(w, r, srv.URL+"/v2/models", http.StatusMovedPermanently)
+			return
+		}
+		if r.Header.Get("Authorization") == "Bearer "+openaiKey {
+			sawKey.Store(true)
+		}
+		w.Write([]byte(`{"object":"list","data":[]}`))
+	}))
+	defer srv.Close()
+	v := catalogVendor(t, "openai", srv.URL, config.Key{})
+	v.API.Reach = ""
+	p, _ := testPoller([]Vendor{v}, map[string]string{"VW_KEY": openaiKey})
+	vr, _ := p.Check(context.Background()).Vendor("openai")
+	if vr.Keys[0].Result != ResultOK || !sawKey.Load() {
+		t.Errorf("key = %+v, key seen after redirect: %v", vr.Keys[0], sawKey.Load())
+	}
+}
+
+// failTransport fails the test if anything is sent.
+type failTransport struct{ t *testing.T }
+
+func (f failTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	f.t.Errorf("a request went out to %s", r.URL)
+	return nil, http.ErrNotSupported
+}
+
+// Keys go over HTTPS only; plain HTTP only to loopback.
+func TestProbeRefusesPlainHTTPToRemoteHost(t *testing.T) {
+	t.Parallel()
+	for _, base := range []string{"http://api.openai.example", "http://10.0.0.8:8080", "ftp://api.openai.com"} {
+		v := catalogVendor(t, "openai", base, config.Key{})
+		pr := newProber(NewFetcher(FetcherOptions{Transport: failTransport{t}}), time.Now)
+		pr.resolver = &config.Resolver{LookupEnv: func(string) (string, bool) { return openaiKey, true }}
+		k := pr.probeKey(context.Background(), v, v.Keys[0])
+		if k.Result != ResultMisconfigured || k.Code != "insecure_url" || !strings.Contains(k.Message, "HTTPS only") {
+			t.Errorf("%s: key = %+v", base, k)
+		}
+	}
+	for _, u := range []string{"https://api.openai.com/v1", "http://127.0.0.1:9/x", "http://[::1]:9/x", "http://localhost:9/x"} {
+		target, err := probeURL(u, "/m", "")
+		if err != nil || !keySafe(target) {
+			t.Errorf("%s refused: %v", u, err)
+		}
+	}
+}
+
+// Timeouts, 5xx and 429 get one retry within the check, after the
+// vendor's Retry-After when it gives one; other answers are final.
+func TestProbeRetryPolicy(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		replies []reply
+		want    Result
+		probes  int
+		waits   []time.Duration
+		inHint  string
+	}{
+		{"503 then ok", []reply{{status: 503, file: "openai__503_server_is_overloaded.json"}, {status: 200, file: "openai__200_models.json"}}, ResultOK, 2, []time.Duration{time.Millisecond}, ""},
+		{"503 twice", []reply{{status: 503, file: "openai__503_server_is_overloaded.json"}}, ResultVendorError, 2, []time.Duration{time.Millisecond}, ""},
+		{"429 with Retry-After 2", []reply{{status: 429, file: "openai__429_rate_limit_exceeded.json", header: map[string]string{"Retry-After": "2"}}, {status: 200, file: "openai__200_models.json"}}, ResultOK, 2, []time.Duration{2 * time.Second}, ""},
+		{"429 asking for two minutes", []reply{{status: 429, file: "openai__429_rate_limit_exceeded.json", header: map[string]string{"Retry-After": "120"}}}, ResultRateLimited, 1, nil, "retry after 2m0s"},
+		{"timeout then ok", []reply{{hang: true}, {status: 200, file: "openai__200_models.json"}}, ResultOK, 2, []time.Duration{time.Millisecond}, ""},
+		{"quota is not retried", []reply{{status: 429, file: "openai__429_insufficient_quota.json"}}, ResultQuotaExceeded, 1, nil, ""},
+		{"revoked is not retried", []reply{{status: 401, file: "openai__401_invalid_api_key.json"}}, ResultInvalidKey, 1, nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			api, srv := newFakeAPI(t, openaiKey, tt.replies...)
+			v := catalogVendor(t, "openai", srv.URL, config.Key{})
+			v.API.Reach = ""
+			p, waits := testPoller([]Vendor{v}, map[string]string{"VW_KEY": openaiKey}, tt.replies[0].hang)
+			p.probes.retryWait = time.Millisecond
+			vr, _ := p.Check(context.Background()).Vendor("openai")
+			k := vr.Keys[0]
+			if k.Result != tt.want || api.probeCount() != tt.probes {
+				t.Errorf("got %s after %d probes, want %s after %d", k.Result, api.probeCount(), tt.want, tt.probes)
+			}
+			if len(*waits) != len(tt.waits) || (len(tt.waits) > 0 && (*waits)[0] != tt.waits[0]) {
+				t.Errorf("waits = %v, want %v", *waits, tt.waits)
+			}
+			if !strings.Contains(k.Hint, tt.inHint) {
+				t.Errorf("hint = %q", k.Hint)
+			}
+		})
+	}
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2026, 5, 21, 12, 0, 0, 0, time.UTC)
+	for in, want := range map[string]time.Duration{
+		"3": 3 * time.Second, "0.5": 500 * time.Millisecond, "Thu, 21 May 2026 12:00:30 GMT": 30 * time.Second,
+	} {
+		if got, ok := parseRetryAfter(in, now); !ok || got != want {
+			t.Errorf("%q = %v %v, want %v", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"", "soon", "-3"} {
+		if _, ok := parseRetryAfter(in, now); ok {
+			t.Errorf("%q accepted", in)
+		}
+	}
+}

@@ -1,0 +1,293 @@
+package providers
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vendorwatch/vendorwatch/config"
+)
+
+// Keys shaped like each vendor's real ones. None is real.
+const (
+	openaiKey     = "sk-proj-Qm4xZ8vR2nL6tY0wK3pJ9sD1fH5gB7cE2aU4iO6eT8rW0qS3MxYA"
+	anthropicKey  = "sk-ant-api03-R2Dx7Kq9Vm3Lp5Tn8Wr1Yz4Bc6Df0Gh2Jk4Mn6Pq8St0Uv2Wx4Yz6-AbCdEfigAA"
+	vapiKey       = "5f0c9a1e-3b7d-4e2a-8c6f-9d1b2a3c4e5f"
+	geminiKey     = "AIzaSyD3xq7Vn2Lm9Kp4Rt6Wy8Zb1Cd5Ef0Gh2J"
+	elevenKey     = "sk_3f9a1c0b7e2d4f6a8b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e"
+	deepgramKey   = "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567"
+	twilioToken   = "9f8e7d6c5b4a39281706f5e4d3c2b1a0"
+	twilioAccount = "AC0123456789abcdef0123456789abcdef"
+	groqKey       = "gsk_Vq2Lm9Kp4Rt6Wy8Zb1Cd5Ef0Gh2Jk4Mn6Pq8St0Uv2Wx4Yz6AbCdEf"
+	mistralKey    = "Zb1Cd5Ef0Gh2Jk4Mn6Pq8St0Uv2Wx4Yz"
+	cohereKey     = "Kp4Rt6Wy8Zb1Cd5Ef0Gh2Jk4Mn6Pq8St0Uv2Wx4"
+	stripeKey     = "rk_live_51PJ7J3APDiRt6Wy8Zb1Cd5Ef0Gh2Jk4Mn6Pq8St0Uv2Wx4Yz6Ab1234"
+	langsmithKey  = "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"
+)
+
+// reply is one canned answer of a fake vendor API.
+type reply struct {
+	status int
+	file   string // under testdata/probes; {{KEY}} and {{ACCOUNT}} are filled in
+	header map[string]string
+	hang   bool // never answer (until the client gives up)
+}
+
+// fakeAPI is a vendor API on loopback. Requests that carry a credential
+// are probes and get the replies in order (the last one repeats); keyless
+// ones are reachability checks and get reach.
+type fakeAPI struct {
+	t       *testing.T
+	key     string
+	account string
+	reach   reply
+
+	mu      sync.Mutex
+	replies []reply
+	probes  []*http.Request
+}
+
+func newFakeAPI(t *testing.T, key string, replies ...reply) (*fakeAPI, *httptest.Server) {
+	t.Helper()
+	f := &fakeAPI{t: t, key: key, replies: replies,
+		reach: reply{status: 401, file: "openai__401_invalid_api_key.json"}}
+	srv := httptest.NewServer(f)
+	t.Cleanup(srv.Close)
+	return f, srv
+}
+
+func carriesCredential(r *http.Request) bool {
+	for _, h := range []string{"Authorization", "X-Api-Key", "Xi-Api-Key", "X-Goog-Api-Key"} {
+		if r.Header.Get(h) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	rep := f.reach
+	if carriesCredential(r) {
+		f.probes = append(f.probes, r.Clone(context.Background()))
+		rep = f.replies[0]
+		if len(f.replies) > 1 {
+			f.replies = f.replies[1:]
+		}
+	}
+	f.mu.Unlock()
+	if rep.hang {
+		<-r.Context().Done()
+		return
+	}
+	for k, v := range rep.header {
+		w.Header().Set(k, v)
+	}
+	body := []byte("{}")
+	if rep.file != "" {
+		b, err := os.ReadFile(filepath.Join("testdata", "probes", rep.file))
+		if err != nil {
+			f.t.Errorf("fixture: %v", err)
+		}
+		body = []byte(strings.NewReplacer("{{KEY}}", f.key, "{{ACCOUNT}}", f.account).Replace(string(b)))
+	}
+	if w.Header().Get("Content-Type") == "" && !strings.HasSuffix(rep.file, ".html") {
+		w.Header().Set("Content-Type", "application/json")
+	}
+	w.WriteHeader(rep.status)
+	w.Write(body)
+}
+
+func (f *fakeAPI) probeCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.probes)
+}
+
+// catalogVendor is a catalog vendor pointed at base, with one key read
+// from the variable VW_KEY.
+func catalogVendor(t *testing.T, id, base string, key config.Key) Vendor {
+	t.Helper()
+	e, ok := BuiltinCatalog().Get(id)
+	if !ok {
+		t.Fatalf("no catalog entry %q", id)
+	}
+	if key.Name == "" {
+		key.Name = "prod"
+	}
+	if key.Secret.IsZero() {
+		key.Secret = config.SecretRef{Kind: config.SecretEnv, Value: "VW_KEY"}
+	}
+	return Vendor{ID: e.ID, Name: e.Name, API: APISpec{BaseURL: base, Reach: e.API.Reach}, Probe: e.Probe, Keys: []config.Key{key}}
+}
+
+// hangTimeout is the request timeout of tests whose fake vendor never
+// answers; the others get a generous one, so a loaded machine (-race)
+// does not turn an answer into a timeout.
+const hangTimeout = 300 * time.Millisecond
+
+// testPoller polls vendors with no real waiting between retries; the waits
+// asked for are recorded. env holds the variables secret references see.
+// A request times out after hangTimeout when hang is set, else after 5s.
+func testPoller(vendors []Vendor, env map[string]string, hang ...bool) (*Poller, *[]time.Duration) {
+	timeout := 5 * time.Second
+	if len(hang) > 0 && hang[0] {
+		timeout = hangTimeout
+	}
+	p := NewPoller(vendors, NewFetcher(FetcherOptions{Timeout: timeout}))
+	var mu sync.Mutex
+	waits := &[]time.Duration{}
+	p.probes.sleep = func(ctx context.Context, d time.Duration) error {
+		mu.Lock()
+		*waits = append(*waits, d)
+		mu.Unlock()
+		return ctx.Err()
+	}
+	p.probes.resolver = &config.Resolver{LookupEnv: func(name string) (string, bool) {
+		v, ok := env[name]
+		return v, ok
+	}}
+	return p, waits
+}
+
+// assertNoKey fails if blob holds the key or any 8 characters of the part
+// a fingerprint hides.
+func assertNoKey(t *testing.T, where, blob, key string) {
+	t.Helper()
+	if strings.Contains(blob, key) {
+		t.Fatalf("%s contains the key %s:\n%s", where, Fingerprint(key), blob)
+	}
+	hidden := key[len(Fingerprint(key))-len("…")-4 : len(key)-4]
+	for i := 0; i+8 <= len(hidden); i++ {
+		if strings.Contains(blob, hidden[i:i+8]) {
+			t.Fatalf("%s contains part of the key (%q):\n%s", where, hidden[i:i+8], blob)
+		}
+	}
+}
+
+// Every key lands in its class, from the vendors' real answers.
+func TestProbeClassifiesRealAnswers(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, vendor, key string
+		reply             reply
+		want              Result
+		code              string
+		marker            bool
+		inMsg, inHint     string
+	}{
+		{"openai ok", "openai", openaiKey, reply{status: 200, file: "openai__200_models.json"}, ResultOK, "", false, "", ""},
+		{"openai revoked", "openai", openaiKey, reply{status: 401, file: "openai__401_invalid_api_key.json"}, ResultInvalidKey, "invalid_api_key", true, "Incorrect API key provided: sk-…wjh3.", ""},
+		{"openai account deactivated", "openai", openaiKey, reply{status: 401, file: "openai__401_account_deactivated.json"}, ResultAccountDisabled, "account_deactivated", false, "deactivated account", ""},
+		{"openai missing scopes", "openai", openaiKey, reply{status: 401, file: "openai__401_missing_scopes.json"}, ResultNoPermission, "invalid_request_error", false, "Missing scopes: model.request", "restricted key"},
+		{"openai wrong org header", "openai", openaiKey, reply{status: 401, file: "openai__401_mismatched_organization.json"}, ResultMisconfigured, "mismatched_organization", false, "should match", "OpenAI-Organization"},
+		{"openai insufficient quota", "openai", openaiKey, reply{status: 429, file: "openai__429_insufficient_quota.json"}, ResultQuotaExceeded, "insufficient_quota", false, "exceeded your current quota", ""},
+		{"openai billing not active", "openai", openaiKey, reply{status: 429, file: "openai__429_billing_not_active.json"}, ResultQuotaExceeded, "billing_not_active", false, "not active", ""},
+		{"openai rate limited", "openai", openaiKey, reply{status: 429, file: "openai__429_rate_limit_exceeded.json"}, ResultRateLimited, "rate_limit_exceeded", false, "Rate limit reached", ""},
+		{"openai overloaded 503 JSON", "openai", openaiKey, reply{status: 503, file: "openai__503_server_is_overloaded.json"}, ResultVendorError, "server_is_overloaded", false, "overloaded", ""},
+		{"openai cloudflare 502 HTML", "openai", openaiKey, reply{status: 502, file: "openai__502_cloudflare.html", header: map[string]string{"Server": "cloudflare", "Cf-Ray": "8c1f2a3b4c5d6e7f-AMS", "Content-Type": "text/html"}}, ResultVendorError, "", false, "an HTML page (HTTP 502) where the vendor's JSON was expected; served by cloudflare", ""},
+		{"openai timeout", "openai", openaiKey, reply{hang: true}, ResultTimeout, "", false, "no answer within 300ms", ""},
+		{"vapi ok", "vapi", vapiKey, reply{status: 200, file: "vapi__200_assistants.json"}, ResultOK, "", false, "", ""},
+		{"vapi invalid key with the hint", "vapi", vapiKey, reply{status: 401, file: "vapi__401_invalid_key.json"}, ResultInvalidKey, "invalid_key", true, "Invalid Key.", "Hot tip, you may be using the private key instead of the public key, or vice versa."},
+		{"anthropic ok", "anthropic", anthropicKey, reply{status: 200, file: "anthropic__200_models.json"}, ResultOK, "", false, "", ""},
+		{"anthropic invalid key", "anthropic", anthropicKey, reply{status: 401, file: "anthropic__401_authentication_error.json"}, ResultInvalidKey, "authentication_error", true, "invalid x-api-key", ""},
+		{"anthropic overloaded 529", "anthropic", anthropicKey, reply{status: 529, file: "anthropic__529_overloaded_error.json", header: map[string]string{"X-Should-Retry": "true"}}, ResultVendorError, "overloaded_error", false, "Overloaded", ""},
+		{"anthropic credit too low", "anthropic", anthropicKey, reply{status: 400, file: "anthropic__400_credit_balance_too_low.json"}, ResultQuotaExceeded, "invalid_request_error", false, "credit balance is too low", ""},
+		{"gemini invalid key", "gemini", geminiKey, reply{status: 400, file: "gemini__400_api_key_invalid.json"}, ResultInvalidKey, "API_KEY_INVALID", true, "API key not valid", ""},
+		{"gemini leaked", "gemini", geminiKey, reply{status: 403, file: "gemini__403_reported_as_leaked.json"}, ResultInvalidKey, "API_KEY_LEAKED", true, "reported as leaked", ""},
+		{"gemini project denied", "gemini", geminiKey, reply{status: 403, file: "gemini__403_project_denied.json"}, ResultAccountDisabled, "PERMISSION_DENIED", false, "denied access", ""},
+		{"elevenlabs invalid key", "elevenlabs", elevenKey, reply{status: 401, file: "elevenlabs__401_invalid_api_key.json"}, ResultInvalidKey, "invalid_api_key", true, "Invalid API key", ""},
+		{"elevenlabs quota on a 401", "elevenlabs", elevenKey, reply{status: 401, file: "elevenlabs__401_quota_exceeded.json"}, ResultQuotaExceeded, "quota_exceeded", false, "0 credits remaining", ""},
+		{"elevenlabs scoped key on a 401", "elevenlabs", elevenKey, reply{status: 401, file: "elevenlabs__401_missing_permissions.json"}, ResultNoPermission, "missing_permissions", false, "user_read", "user_read"},
+		{"deepgram invalid", "deepgram", deepgramKey, reply{status: 401, file: "deepgram__401_invalid_auth.json"}, ResultInvalidKey, "INVALID_AUTH", true, "Invalid credentials.", ""},
+		{"twilio ok", "twilio", twilioToken, reply{status: 200, file: "twilio__200_account_active.json"}, ResultOK, "", false, "", ""},
+		{"twilio suspended account", "twilio", twilioToken, reply{status: 200, file: "twilio__200_account_suspended.json"}, ResultAccountDisabled, "suspended", false, "the Twilio account is suspended", ""},
+		{"twilio 20003", "twilio", twilioToken, reply{status: 401, file: "twilio__401_20003.json"}, ResultInvalidKey, "20003", true, "Authenticate", ""},
+		{"groq invalid", "groq", groqKey, reply{status: 401, file: "groq__401_invalid_api_key.json"}, ResultInvalidKey, "invalid_api_key", true, "Invalid API Key", ""},
+		{"groq org restricted", "groq", groqKey, reply{status: 400, file: "groq__400_organization_restricted.json"}, ResultAccountDisabled, "organization_restricted", false, "restricted", ""},
+		{"mistral bare 401", "mistral", mistralKey, reply{status: 401, file: "mistral__401_unauthorized.json"}, ResultInvalidKey, "", false, "Unauthorized", ""},
+		{"cohere valid", "cohere", cohereKey, reply{status: 200, file: "cohere__200_valid.json"}, ResultOK, "", false, "", ""},
+		{"cohere not valid on a 200", "cohere", cohereKey, reply{status: 200, file: "cohere__200_not_valid.json"}, ResultInvalidKey, "valid_false", true, "not valid", ""},
+		{"stripe invalid", "stripe", stripeKey, reply{status: 401, file: "stripe__401_invalid_api_key.json"}, ResultInvalidKey, "invalid_request_error", true, "Invalid API Key provided: sk_test_…", ""},
+		{"stripe restricted key still valid", "stripe", stripeKey, reply{status: 403, file: "stripe__403_restricted_key.json"}, ResultNoPermission, "restricted_key", false, "rak_balance_read", "restricted key"},
+		{"langsmith invalid", "langsmith", langsmithKey, reply{status: 401, file: "langsmith__401_invalid_token.json"}, ResultInvalidKey, "invalid_token", true, "Invalid token", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			api, srv := newFakeAPI(t, tt.key, tt.reply)
+			key := config.Key{}
+			if tt.vendor == "twilio" {
+				key.Account, api.account = twilioAccount, twilioAccount
+			}
+			v := catalogVendor(t, tt.vendor, srv.URL, key)
+			p, _ := testPoller([]Vendor{v}, map[string]string{"VW_KEY": tt.key}, tt.reply.hang)
+			vr, _ := p.Check(context.Background()).Vendor(tt.vendor)
+			if len(vr.Keys) != 1 {
+				t.Fatalf("keys = %+v", vr.Keys)
+			}
+			k := vr.Keys[0]
+			if k.Result != tt.want || k.Code != tt.code || k.RevocationMarker != tt.marker {
+				t.Errorf("got %s code %q marker %v, want %s code %q marker %v (message %q)", k.Result, k.Code, k.RevocationMarker, tt.want, tt.code, tt.marker, k.Message)
+			}
+			if !strings.Contains(k.Message, tt.inMsg) || !strings.Contains(k.Hint, tt.inHint) {
+				t.Errorf("message %q / hint %q, want them to hold %q / %q", k.Message, k.Hint, tt.inMsg, tt.inHint)
+			}
+			if tt.want == ResultOK && tt.code == "" && (k.Message != "" || k.Code != "") {
+				t.Errorf("ok keeps body text: %q %q", k.Code, k.Message)
+			}
+			if k.Fingerprint != Fingerprint(tt.key) || !strings.Contains(k.Fingerprint, "…") {
+				t.Errorf("fingerprint = %q", k.Fingerprint)
+			}
+			if k.Consecutive != 1 || k.Since.IsZero() || k.CheckedAt.IsZero() {
+				t.Errorf("streak = %d since %v", k.Consecutive, k.Since)
+			}
+			if tt.reply.status != 0 && k.HTTPStatus != tt.reply.status {
+				t.Errorf("http_status = %d", k.HTTPStatus)
+			}
+			if k.LeakReported != strings.Contains(tt.name, "leaked") {
+				t.Errorf("leak_reported = %v", k.LeakReported)
+			}
+			b, _ := json.Marshal(vr)
+			assertNoKey(t, "the vendor result", string(b), tt.key)
+		})
+	}
+}
+
+// An unset variable is our problem, not the vendor's: no_secret, the
+// reference named, nothing sent.
+func TestProbeNoSecret(t *testing.T) {
+	t.Parallel()
+	api, srv := newFakeAPI(t, openaiKey, reply{status: 200, file: "openai__200_models.json"})
+	v := catalogVendor(t, "openai", srv.URL, config.Key{Secret: config.SecretRef{Kind: config.SecretEnv, Value: "OPENAI_API_KEY"}})
+	p, _ := testPoller([]Vendor{v}, nil)
+	vr, _ := p.Check(context.Background()).Vendor("openai")
+	k := vr.Keys[0]
+	if k.Result != ResultNoSecret || k.Code != config.SecretEnvUnset || k.Message != "env:OPENAI_API_KEY: the variable is not set" || k.Fingerprint != "" {
+		t.Errorf("key = %+v", k)
+	}
+	if api.probeCount() != 0 {
+		t.Error("a probe was sent without a key")
+	}
+	if vr.Reachability == nil || vr.Reachability.Result != ResultReachable {
+		t.Errorf("reachability = %+v; the keyless check does not need the secret", vr.Reachability)
+	}
+}
+
+// A key for a vendor vendorwatch cannot probe is reported, not guessed at.
+func TestProbeVendorWithoutProbe(t *testing.T) {
+	t.Parallel()
+	v := Vendor{ID: "github", Name: "GitHub", API: APISpec{BaseURL: "https://api.github.com"},
+		Keys: []config.Key{{Name: "ci", Secret: config.SecretRef{Kind: config.SecretEnv, Value: "GH_TOKEN"}}}}
+	k := newProber(testFetcher(), time.Now).probeKey(context.Background(), v, v.Keys[0])
+	if k.Result != ResultMisconfigured || k.Code != "no_probe" {
+		t.Errorf("key = %+v", k)
+	}
+}

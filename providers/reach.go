@@ -1,0 +1,62 @@
+package providers
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// reach sends v's keyless request (api.base_url + api.reach) and says
+// whether the vendor answered in its own JSON. Any status counts as
+// reachable — usually it is a 401, since no key is sent — except a 5xx,
+// which is the vendor failing, as is an HTML page from its edge. No answer
+// is a timeout or a network error. Like a probe, a failure is retried once
+// within the check. It returns nil for a vendor with no keyless request.
+func (p *prober) reach(ctx context.Context, v Vendor) *Reachability {
+	if v.API.BaseURL == "" || v.API.Reach == "" {
+		return nil
+	}
+	target := strings.TrimRight(v.API.BaseURL, "/") + v.API.Reach
+	var r Reachability
+	for attempt := 0; ; attempt++ {
+		r = p.reachOnce(ctx, target)
+		if attempt > 0 || !r.Result.Failed() || ctx.Err() != nil {
+			break
+		}
+		if p.sleep(ctx, p.retryWait) != nil {
+			break
+		}
+	}
+	return &r
+}
+
+func (p *prober) reachOnce(ctx context.Context, target string) Reachability {
+	r := Reachability{CheckedAt: p.now().UTC()}
+	start := time.Now()
+	resp, err := p.fetch.Get(ctx, target, http.Header{"Accept": {"application/json"}})
+	if err != nil {
+		vd := transportVerdict(err, p.fetch.Timeout())
+		r.Result, r.Error, r.LatencyMS = vd.Result, scrub(vd.Message, "", maxMessage), time.Since(start).Milliseconds()
+		if r.Result == ResultUnexpected {
+			r.Result = ResultVendorError
+		}
+		return r
+	}
+	r.HTTPStatus, r.LatencyMS = resp.StatusCode, resp.Latency.Milliseconds()
+	a := newAnswer(resp.StatusCode, resp.Header, resp.Body, nil)
+	switch {
+	case !a.isJSON():
+		r.Result, r.Error = ResultVendorError, scrub(edgeVerdict(a).Message, "", maxMessage)
+	case resp.StatusCode >= 500:
+		msg := genericVerdict(a).Message
+		if msg == "" {
+			msg = http.StatusText(resp.StatusCode)
+		}
+		r.Result, r.Error = ResultVendorError, scrub(fmt.Sprintf("HTTP %d: %s", resp.StatusCode, msg), "", maxMessage)
+	default:
+		r.Result = ResultReachable
+	}
+	return r
+}

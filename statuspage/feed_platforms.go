@@ -1,0 +1,355 @@
+package statuspage
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/mmcdole/gofeed"
+)
+
+// How each platform's feed items become incidents. feed.go recognises the
+// platform; these read its items.
+
+// statuspageItem reads an Atlassian Statuspage history entry: every update
+// of the incident inside, newest first, as
+// <p><small>Sep 3, 17:11 UTC</small><br><strong>Resolved</strong> - text</p>.
+func statuspageItem(it *gofeed.Item) feedEvent {
+	published, updated := itemTimes(it)
+	in := Incident{
+		ID:        itemID(it, spIncidentLink),
+		Title:     CleanLine(HTMLText(it.Title)),
+		URL:       cleanURL(it.Link),
+		StartedAt: published,
+		UpdatedAt: updated,
+	}
+	ref := updated
+	for _, u := range statuspageUpdates(itemBody(it), ref) {
+		in.Updates = append(in.Updates, u)
+	}
+	sortUpdates(in.Updates)
+	for _, u := range in.Updates {
+		if u.Status != "" && u.Status != "update" {
+			in.Status = u.Status
+			break
+		}
+	}
+	if len(in.Updates) > 0 {
+		in.LatestUpdate = CleanLine(in.Updates[0].Body)
+		if at := in.Updates[len(in.Updates)-1].At; !at.IsZero() {
+			in.StartedAt = at
+		}
+		if at := in.Updates[0].At; !at.IsZero() {
+			in.UpdatedAt = at
+		}
+	}
+	if in.Status == "" {
+		in.Status = inferStatus(in.Title, in.LatestUpdate)
+	}
+	if isMaintenanceStatus(in.Status) {
+		return feedEvent{maintenance: &Maintenance{ID: in.ID, Title: in.Title, Status: maintStatus(in.Status), URL: in.URL}}
+	}
+	if in.Resolved() && len(in.Updates) > 0 {
+		in.ResolvedAt = in.Updates[0].At
+	}
+	return feedEvent{incident: in}
+}
+
+// statuspageUpdates splits a Statuspage history body into its updates.
+// The dates have no year; it is taken from ref, the entry's time.
+func statuspageUpdates(body string, ref time.Time) []Update {
+	if !strings.Contains(body, "<") {
+		return nil
+	}
+	var out []Update
+	for _, part := range strings.Split(body, "</p>") {
+		small, rest, ok := cutTag(part, "small")
+		if !ok {
+			continue
+		}
+		label, text, ok := cutTag(rest, "strong")
+		if !ok {
+			continue
+		}
+		text = strings.TrimSpace(HTMLText(text))
+		text = strings.TrimSpace(strings.TrimPrefix(text, "-"))
+		out = append(out, Update{
+			Status: lowerStatus(HTMLText(label)),
+			Body:   text,
+			At:     statuspageDate(HTMLText(small), ref),
+		})
+	}
+	return out
+}
+
+// cutTag returns the inner HTML of the first <tag>…</tag> in s and what
+// follows it.
+func cutTag(s, tag string) (inner, after string, ok bool) {
+	i := strings.Index(s, "<"+tag)
+	if i < 0 {
+		return "", "", false
+	}
+	j := strings.Index(s[i:], ">")
+	if j < 0 {
+		return "", "", false
+	}
+	start := i + j + 1
+	k := strings.Index(s[start:], "</"+tag+">")
+	if k < 0 {
+		return "", "", false
+	}
+	return s[start : start+k], s[start+k+len(tag)+3:], true
+}
+
+// statuspageDate reads "Sep 3, 17:11 UTC" in the year of ref (the year
+// before when that would put it after ref).
+func statuspageDate(s string, ref time.Time) time.Time {
+	m := spDateText.FindStringSubmatch(strings.Join(strings.Fields(s), " "))
+	if m == nil || ref.IsZero() {
+		return time.Time{}
+	}
+	t, err := time.Parse("Jan 2 15:04 MST 2006", fmt.Sprintf("%s %s %s %s %d", m[1], m[2], m[3], m[4], ref.Year()))
+	if err != nil {
+		return time.Time{}
+	}
+	t = t.UTC()
+	if t.After(ref.Add(48 * time.Hour)) {
+		t = t.AddDate(-1, 0, 0)
+	}
+	return t
+}
+
+// incidentioItem reads an incident.io feed entry: the incident's current
+// state only, "<b>Status: Resolved</b>", the latest text and a list of
+// affected components with their states.
+func incidentioItem(it *gofeed.Item) feedEvent {
+	published, updated := itemTimes(it)
+	body := itemBody(it)
+	in := Incident{
+		ID:        itemID(it, spIncidentLink),
+		Title:     CleanLine(HTMLText(it.Title)),
+		URL:       cleanURL(it.Link),
+		StartedAt: published,
+		UpdatedAt: updated,
+	}
+	if m := ioStatusLine.FindStringSubmatch(body); m != nil {
+		in.Status = lowerStatus(HTMLText(m[1]))
+	}
+	text := ioStatusLine.ReplaceAllString(body, "")
+	var comps string
+	if i := strings.Index(strings.ToLower(text), "<b>affected components</b>"); i >= 0 {
+		text, comps = text[:i], text[i:]
+	}
+	worst := Unknown
+	for _, line := range strings.Split(HTMLText(comps), "\n") {
+		line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "- "))
+		m := ioComponent.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		in.Components = appendUnique(in.Components, CleanLine(m[1]))
+		if s := stateWord(m[2]); s != Operational {
+			worst = Worst(worst, s)
+		}
+	}
+	in.Impact = impactOf(worst)
+	latest := strings.TrimSpace(HTMLText(text))
+	if latest != "" {
+		in.Updates = []Update{{Status: in.Status, Body: latest, At: updated}}
+		in.LatestUpdate = CleanLine(latest)
+	}
+	if in.Status == "" {
+		in.Status = inferStatus(in.Title, latest)
+	}
+	if isMaintenanceStatus(in.Status) {
+		return feedEvent{maintenance: &Maintenance{ID: in.ID, Title: in.Title, Status: maintStatus(in.Status), URL: in.URL, Components: in.Components}}
+	}
+	if in.Resolved() {
+		in.ResolvedAt = updated
+	}
+	return feedEvent{incident: in}
+}
+
+// betterstackItems groups a Better Stack feed, which has one item per
+// update, into incidents by their /incident/<id> link.
+func betterstackItems(items []*gofeed.Item) []Incident {
+	var order []string
+	byID := map[string]*Incident{}
+	for _, it := range items {
+		id := itemID(it, bsIncidentLink)
+		published, _ := itemTimes(it)
+		in, ok := byID[id]
+		if !ok {
+			link := cleanURL(it.Link)
+			if link == "" {
+				link, _, _ = strings.Cut(cleanURL(it.GUID), "#")
+			}
+			in = &Incident{ID: id, URL: link}
+			byID[id] = in
+			order = append(order, id)
+		}
+		title := CleanLine(HTMLText(it.Title))
+		body := MarkdownText(itemBody(it))
+		in.Updates = append(in.Updates, Update{Status: inferStatus(title, body), Body: body, At: published})
+		if in.Title == "" || !published.Before(in.UpdatedAt) {
+			if title != "" {
+				in.Title = title
+			}
+			in.UpdatedAt = published
+		}
+		if in.StartedAt.IsZero() || published.Before(in.StartedAt) {
+			in.StartedAt = published
+		}
+	}
+	out := make([]Incident, 0, len(order))
+	for _, id := range order {
+		in := byID[id]
+		sortUpdates(in.Updates)
+		in.LatestUpdate = CleanLine(in.Updates[0].Body)
+		for _, u := range in.Updates {
+			if u.Status != "" {
+				in.Status = u.Status
+				break
+			}
+		}
+		if in.Resolved() {
+			in.ResolvedAt = in.UpdatedAt
+		}
+		out = append(out, *in)
+	}
+	return out
+}
+
+// awsItems reads AWS's Service Health Dashboard feed. Each item is an
+// update about one service in one region ("#ec2-us-east-1_1640371277");
+// its title's prefix is the state: "Service is operating normally",
+// "Informational message", "Performance issues", "Service disruption".
+func awsItems(items []*gofeed.Item) []Incident {
+	var order []string
+	byKey := map[string]*Incident{}
+	for _, it := range items {
+		key := it.GUID
+		if i := strings.LastIndex(key, "#"); i >= 0 {
+			key = key[i+1:]
+		}
+		service := key
+		if i := strings.LastIndex(key, "_"); i > 0 {
+			service = key[:i]
+		}
+		published, _ := itemTimes(it)
+		prefix, title, found := strings.Cut(CleanLine(it.Title), ": ")
+		if !found {
+			prefix, title = "", prefix
+		}
+		in, ok := byKey[service]
+		if !ok {
+			in = &Incident{ID: CleanLine(key), URL: cleanURL(it.Link), Components: appendUnique(nil, CleanLine(service))}
+			byKey[service] = in
+			order = append(order, service)
+		}
+		status, impact := awsState(prefix, title)
+		in.Updates = append(in.Updates, Update{Status: status, Body: HTMLText(itemBody(it)), At: published})
+		if in.Title == "" || !published.Before(in.UpdatedAt) {
+			in.Title = strings.TrimSpace(strings.TrimPrefix(title, "[RESOLVED]"))
+			in.UpdatedAt, in.Status, in.Impact = published, status, impact
+		}
+		if in.StartedAt.IsZero() || published.Before(in.StartedAt) {
+			in.StartedAt = published
+		}
+	}
+	out := make([]Incident, 0, len(order))
+	for _, k := range order {
+		in := byKey[k]
+		sortUpdates(in.Updates)
+		in.LatestUpdate = CleanLine(in.Updates[0].Body)
+		if in.Resolved() {
+			in.ResolvedAt = in.UpdatedAt
+		}
+		out = append(out, *in)
+	}
+	return out
+}
+
+func awsState(prefix, title string) (status, impact string) {
+	p := strings.ToLower(prefix)
+	if strings.Contains(strings.ToUpper(title), "[RESOLVED]") || strings.Contains(p, "operating normally") {
+		return "resolved", "none"
+	}
+	switch {
+	case strings.Contains(p, "informational"):
+		return "investigating", "none"
+	case strings.Contains(p, "performance"):
+		return "investigating", impactOf(Degraded)
+	case strings.Contains(p, "disruption"):
+		return "investigating", impactOf(PartialOutage)
+	case strings.Contains(p, "outage"):
+		return "investigating", impactOf(MajorOutage)
+	}
+	return "investigating", impactOf(Degraded)
+}
+
+// microsoftItem reads an Azure or Microsoft 365 status item: an issue that
+// is current, with a <status> word on Microsoft 365.
+func microsoftItem(it *gofeed.Item, kind feedKind) Incident {
+	published, updated := itemTimes(it)
+	body := HTMLText(itemBody(it))
+	in := Incident{
+		ID:        CleanLine(it.GUID),
+		Title:     CleanLine(HTMLText(it.Title)),
+		URL:       cleanURL(it.Link),
+		StartedAt: published,
+		UpdatedAt: updated,
+	}
+	if in.ID == "" {
+		in.ID = in.URL
+	}
+	if body != "" {
+		in.Updates = []Update{{Body: body, At: updated}}
+		in.LatestUpdate = CleanLine(body)
+	}
+	state := Degraded // Azure gives no severity: an item is a problem
+	if kind == m365Feed {
+		state = stateWord(it.Custom["status"])
+		if !state.Known() {
+			state = Degraded
+		}
+		in.Updates[0].Status = lowerStatus(it.Custom["status"])
+	}
+	in.Status = "investigating"
+	if state == Operational || inferStatus(in.Title) == "resolved" {
+		in.Status, in.ResolvedAt = "resolved", updated
+	}
+	in.Impact = impactOf(state)
+	return in
+}
+
+// genericItem reads an item of any other feed: one incident per item,
+// with a status only when its words say so.
+func genericItem(it *gofeed.Item) Incident {
+	published, updated := itemTimes(it)
+	body := MarkdownText(itemBody(it))
+	in := Incident{
+		ID:        CleanLine(it.GUID),
+		Title:     CleanLine(HTMLText(it.Title)),
+		URL:       cleanURL(it.Link),
+		StartedAt: published,
+		UpdatedAt: updated,
+	}
+	if in.ID == "" {
+		in.ID = in.URL
+	}
+	in.Status = inferStatus(in.Title, firstLine(body))
+	if body != "" {
+		in.Updates = []Update{{Status: in.Status, Body: body, At: updated}}
+		in.LatestUpdate = CleanLine(body)
+	}
+	if in.Resolved() {
+		in.ResolvedAt = updated
+	}
+	return in
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}

@@ -1,0 +1,132 @@
+package statuspage
+
+import (
+	"strings"
+)
+
+// Google Cloud, Firebase and Workspace dashboards publish incidents.json:
+// every recent incident, open while it has no "end". Schema:
+// https://status.cloud.google.com/incidents.schema.json.
+
+type gIncident struct {
+	ID               string    `json:"id"`
+	Begin            stamp     `json:"begin"`
+	End              stamp     `json:"end"`
+	Modified         stamp     `json:"modified"`
+	ExternalDesc     string    `json:"external_desc"`
+	StatusImpact     string    `json:"status_impact"`
+	ServiceName      string    `json:"service_name"`
+	MostRecentUpdate *gUpdate  `json:"most_recent_update"`
+	Updates          []gUpdate `json:"updates"`
+	URI              string    `json:"uri"`
+	AffectedProducts []struct {
+		Title string `json:"title"`
+	} `json:"affected_products"`
+}
+
+type gUpdate struct {
+	Created stamp  `json:"created"`
+	When    stamp  `json:"when"`
+	Status  string `json:"status"`
+	Text    string `json:"text"`
+}
+
+// keepResolved is how many resolved incidents a history document keeps in
+// the model: the latest few are context, the rest is history.
+const keepResolved = 5
+
+// googleImpact maps status_impact (or an update's status) to an impact.
+// SERVICE_INFORMATION is a notice: shown, but not an outage.
+func googleImpact(s string) string {
+	switch strings.ToUpper(strings.TrimSpace(s)) {
+	case "SERVICE_OUTAGE":
+		return impactOf(MajorOutage)
+	case "SERVICE_DISRUPTION":
+		return impactOf(PartialOutage)
+	case "SERVICE_INFORMATION", "AVAILABLE":
+		return "none"
+	}
+	return ""
+}
+
+// parseGoogle reads a Google incidents.json.
+func parseGoogle(data []byte) (*Status, error) {
+	const want = "Google incidents.json"
+	var doc []gIncident
+	if err := decodeJSON(data, &doc, want); err != nil {
+		return nil, err
+	}
+	for _, g := range doc {
+		if g.ID == "" && g.ExternalDesc == "" && g.Begin.Time().IsZero() {
+			return nil, wrongFormat(want, data)
+		}
+	}
+	st := &Status{State: Operational, Claims: true}
+	resolved := 0
+	for _, g := range doc {
+		in := googleIncident(g)
+		if in.Resolved() {
+			if resolved >= keepResolved {
+				continue
+			}
+			resolved++
+		}
+		st.Incidents = append(st.Incidents, in)
+	}
+	sortIncidents(st.Incidents)
+	for _, in := range st.Open() {
+		st.State = Worst(st.State, ImpactState(in.Impact))
+	}
+	st.Description = describeState(st.State)
+	return st, nil
+}
+
+// googleTitle is the first line of the description that says something:
+// Workspace descriptions start with a "**Title:**" label line.
+func googleTitle(desc string) string {
+	for _, line := range strings.Split(MarkdownText(desc), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || (strings.HasSuffix(line, ":") && len(line) <= 24) {
+			continue
+		}
+		return CleanLine(line)
+	}
+	return ""
+}
+
+func googleIncident(g gIncident) Incident {
+	in := Incident{
+		ID:        CleanLine(g.ID),
+		Title:     googleTitle(g.ExternalDesc),
+		Status:    "active",
+		Impact:    googleImpact(g.StatusImpact),
+		StartedAt: g.Begin.Time(),
+		UpdatedAt: g.Modified.Time(),
+		URL:       CleanLine(g.URI), // relative; the reader resolves it against the page
+	}
+	if end := g.End.Time(); !end.IsZero() {
+		in.Status, in.ResolvedAt = "resolved", end
+	}
+	for _, p := range g.AffectedProducts {
+		in.Components = appendUnique(in.Components, CleanLine(p.Title))
+	}
+	if len(in.Components) == 0 {
+		in.Components = appendUnique(in.Components, CleanLine(g.ServiceName))
+	}
+	updates := g.Updates
+	if len(updates) == 0 && g.MostRecentUpdate != nil {
+		updates = []gUpdate{*g.MostRecentUpdate}
+	}
+	for _, u := range updates {
+		at := u.When.Time()
+		if at.IsZero() {
+			at = u.Created.Time()
+		}
+		in.Updates = append(in.Updates, Update{Status: lowerStatus(u.Status), Body: MarkdownText(u.Text), At: at})
+	}
+	sortUpdates(in.Updates)
+	if len(in.Updates) > 0 {
+		in.LatestUpdate = CleanLine(in.Updates[0].Body)
+	}
+	return in
+}

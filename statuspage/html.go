@@ -1,0 +1,221 @@
+package statuspage
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/andybalholm/cascadia"
+)
+
+// HTML pages are the last resort. Atlassian Statuspage pages have a known
+// layout: <body class="status-…">, components with data-component-status,
+// and unresolved incidents with their updates. Any other page is read
+// through a CSS selector from the config: the selected text is the state,
+// checked against an optional "healthy" pattern.
+
+// parseHTML reads an Atlassian Statuspage HTML page.
+func parseHTML(data []byte) (*Status, error) { return ReadHTML(data, "", "") }
+
+// ReadHTML reads a status page's HTML. With an empty selector the page
+// must be an Atlassian Statuspage page. With a selector, the text of the
+// first matching element is the state: when healthy (a regular
+// expression) is given, text it matches is operational and anything else
+// is degraded or worse by its words; without it, the words decide and
+// text they do not recognise counts as operational.
+func ReadHTML(data []byte, selector, healthy string) (*Status, error) {
+	const want = "an HTML status page"
+	if !looksHTML(bytes.TrimSpace(data)) {
+		return nil, wrongFormat(want, data)
+	}
+	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("%w: want %s, got unreadable HTML: %v", ErrWrongFormat, want, err)
+	}
+	if selector != "" {
+		return readSelected(doc, data, selector, healthy)
+	}
+	if !isStatuspageHTML(doc) {
+		return nil, fmt.Errorf("%w: want an Atlassian Statuspage page (or set selector: for any other page), got %s", ErrWrongFormat, "an HTML page of another layout")
+	}
+	return readStatuspageHTML(doc), nil
+}
+
+func isStatuspageHTML(doc *goquery.Document) bool {
+	body := doc.Find("body")
+	return doc.Find("[data-component-status]").Length() > 0 ||
+		(body.HasClass("status") && bodyIndicator(body) != "") ||
+		doc.Find(".page-status").Length() > 0
+}
+
+func bodyIndicator(body *goquery.Selection) string {
+	for _, ind := range []string{"none", "minor", "major", "critical", "maintenance"} {
+		if body.HasClass("status-" + ind) {
+			return ind
+		}
+	}
+	return ""
+}
+
+var spYearDate = regexp.MustCompile(`([A-Z][a-z]{2})\s+(\d{1,2}),\s+(\d{4})`)
+
+// readStatuspageHTML reads an Atlassian Statuspage home page.
+func readStatuspageHTML(doc *goquery.Document) *Status {
+	st := &Status{State: IndicatorState(bodyIndicator(doc.Find("body")))}
+	st.Description = CleanLine(doc.Find(".page-status .status").First().Text())
+	doc.Find(".component-inner-container[data-component-status]").Each(func(_ int, c *goquery.Selection) {
+		if c.Is("[data-js-hook=component-group-opener]") {
+			return // a group takes its children's state; list the children
+		}
+		comp := Component{Name: htmlName(c), State: ComponentState(c.AttrOr("data-component-status", ""))}
+		if g := c.Closest(".component-container.is-group"); g.Length() > 0 {
+			comp.Group = htmlName(g.Find("[data-js-hook=component-group-opener]").First())
+		}
+		st.Components = append(st.Components, comp)
+	})
+
+	// The page's own "today" (the first day of the history list) gives the
+	// year that update dates leave out.
+	var ref time.Time
+	if m := spYearDate.FindStringSubmatch(strings.Join(strings.Fields(doc.Find(".status-day .date").First().Text()), " ")); m != nil {
+		if t, err := time.Parse("Jan 2 2006", m[1]+" "+m[2]+" "+m[3]); err == nil {
+			ref = t.Add(24*time.Hour - time.Second)
+		}
+	}
+	doc.Find(".unresolved-incident").Each(func(_ int, s *goquery.Selection) {
+		in := Incident{}
+		for _, imp := range []string{"none", "minor", "major", "critical", "maintenance"} {
+			if s.HasClass("impact-" + imp) {
+				in.Impact = imp
+			}
+		}
+		title := s.Find(".actual-title, .incident-title a").First()
+		in.Title = CleanLine(title.Text())
+		if href, ok := title.Attr("href"); ok {
+			in.URL = CleanLine(href)
+			if m := spIncidentLink.FindStringSubmatch(in.URL); m != nil {
+				in.ID = m[1]
+			}
+		}
+		s.Find(".update").Each(func(_ int, u *goquery.Selection) {
+			label := CleanLine(u.Find("strong").First().Text())
+			when := statuspageDate(u.Find("small").First().Text(), ref)
+			body := u.Clone()
+			body.Find("strong, small").Remove()
+			text := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(CleanText(body.Text())), "-"))
+			in.Updates = append(in.Updates, Update{Status: lowerStatus(label), Body: CleanText(text), At: when})
+		})
+		sortUpdates(in.Updates)
+		for _, u := range in.Updates {
+			if u.Status != "" && u.Status != "update" {
+				in.Status = u.Status
+				break
+			}
+		}
+		if in.Status == "" {
+			in.Status = "investigating"
+		}
+		if n := len(in.Updates); n > 0 {
+			in.LatestUpdate = CleanLine(in.Updates[0].Body)
+			in.UpdatedAt, in.StartedAt = in.Updates[0].At, in.Updates[n-1].At
+		}
+		st.Incidents = append(st.Incidents, in)
+	})
+	states := []State{st.State}
+	if len(st.Components) > 0 {
+		states = append(states, worstComponent(st.Components))
+	}
+	st.State = Worst(states...)
+	st.Claims = st.State.Known()
+	if st.Description == "" {
+		st.Description = describeState(st.State)
+	}
+	return st
+}
+
+// htmlName is the text of an element's .name child, or its own text.
+func htmlName(s *goquery.Selection) string {
+	if n := s.Find(".name").First(); n.Length() > 0 {
+		return CleanLine(n.Text())
+	}
+	return CleanLine(s.Text())
+}
+
+// readSelected reads a page through a user-supplied selector.
+func readSelected(doc *goquery.Document, data []byte, selector, healthy string) (*Status, error) {
+	sel, err := cascadia.Compile(selector)
+	if err != nil {
+		return nil, fmt.Errorf("bad selector %q: %v", selector, err)
+	}
+	var re *regexp.Regexp
+	if healthy != "" {
+		if re, err = regexp.Compile(healthy); err != nil {
+			return nil, fmt.Errorf("bad healthy pattern %q: %v", healthy, err)
+		}
+	}
+	found := doc.FindMatcher(sel).First()
+	if found.Length() == 0 {
+		return nil, fmt.Errorf("%w: selector %q matched nothing on %s", ErrWrongFormat, selector, describe(data))
+	}
+	text := CleanLine(found.Text())
+	if text == "" {
+		return nil, fmt.Errorf("%w: selector %q matched an empty element", ErrWrongFormat, selector)
+	}
+	state := phraseState(text)
+	switch {
+	case re != nil && re.MatchString(text):
+		state = Operational
+	case re != nil && (state == Operational || !state.Known()):
+		state = Degraded // it does not say what the healthy page says
+	case !state.Known():
+		state = Operational
+	}
+	return &Status{State: state, Claims: true, Description: text}, nil
+}
+
+// phraseState reads the sentences status pages print ("All Systems
+// Operational", "Partial System Outage", "Major Service Outage").
+func phraseState(text string) State {
+	t := strings.ToLower(text)
+	switch {
+	case strings.Contains(t, "major") && strings.Contains(t, "outage"), strings.Contains(t, "down"):
+		return MajorOutage
+	case strings.Contains(t, "partial") || strings.Contains(t, "outage") || strings.Contains(t, "disruption"):
+		return PartialOutage
+	case strings.Contains(t, "degraded") || strings.Contains(t, "minor") || strings.Contains(t, "issue") || strings.Contains(t, "problem"):
+		return Degraded
+	case strings.Contains(t, "maintenance"):
+		return UnderMaintenance
+	case strings.Contains(t, "operational") || strings.Contains(t, "all systems go") || strings.Contains(t, "no issues") || strings.Contains(t, "normal"):
+		return Operational
+	}
+	return Unknown
+}
+
+// AlternateFeeds lists the feeds a page's HTML advertises with
+// <link rel="alternate" type="application/rss+xml"> (or Atom), as written
+// in the page; autodetection tries them when the page itself is not a
+// format it can read.
+func AlternateFeeds(data []byte) []string {
+	if !looksHTML(bytes.TrimSpace(data)) {
+		return nil
+	}
+	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(data))
+	if err != nil {
+		return nil
+	}
+	var out []string
+	doc.Find(`link[rel~="alternate"]`).Each(func(_ int, l *goquery.Selection) {
+		typ := strings.ToLower(l.AttrOr("type", ""))
+		if !strings.Contains(typ, "rss") && !strings.Contains(typ, "atom") {
+			return
+		}
+		if href := CleanLine(l.AttrOr("href", "")); href != "" {
+			out = appendUnique(out, href)
+		}
+	})
+	return out
+}

@@ -1,0 +1,95 @@
+package statuspage
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// impactOf is the Statuspage incident impact word (none, minor, major,
+// critical, maintenance) for a state, the one vocabulary Incident.Impact
+// uses whatever the platform, so ImpactState reads it back.
+func impactOf(s State) string {
+	switch s {
+	case Operational:
+		return "none"
+	case UnderMaintenance:
+		return "maintenance"
+	case Degraded:
+		return "minor"
+	case PartialOutage:
+		return "major"
+	case MajorOutage:
+		return "critical"
+	}
+	return ""
+}
+
+// lowerStatus normalizes a remote status word for Incident.Status:
+// cleaned, lower case, spaces as underscores ("In progress" becomes
+// "in_progress").
+func lowerStatus(s string) string {
+	return strings.ReplaceAll(strings.ToLower(CleanLine(s)), " ", "_")
+}
+
+// statusWords finds an incident status in free text, newest wording
+// first: the words feeds and status pages use for each stage.
+var statusWords = []struct {
+	re     *regexp.Regexp
+	status string
+}{
+	{regexp.MustCompile(`(?i)\bpost-?mortem\b`), "postmortem"},
+	{regexp.MustCompile(`(?i)\[?\bresolved\b\]?|\bhas been (fixed|mitigated|restored)\b|\boperating normally\b|\bback to normal\b|\bfully recovered\b`), "resolved"},
+	{regexp.MustCompile(`(?i)\bmonitoring\b`), "monitoring"},
+	{regexp.MustCompile(`(?i)\bidentified\b`), "identified"},
+	{regexp.MustCompile(`(?i)\binvestigating\b`), "investigating"},
+}
+
+// inferStatus guesses an incident status from its title and latest text,
+// or returns "" when the text does not say.
+func inferStatus(texts ...string) string {
+	for _, w := range statusWords {
+		for _, t := range texts {
+			if w.re.MatchString(t) {
+				return w.status
+			}
+		}
+	}
+	return ""
+}
+
+// sortIncidents orders incidents newest first by their last update, then
+// start; equal times keep their order.
+func sortIncidents(in []Incident) {
+	key := func(i Incident) time.Time {
+		if !i.UpdatedAt.IsZero() {
+			return i.UpdatedAt
+		}
+		return i.StartedAt
+	}
+	slices.SortStableFunc(in, func(a, b Incident) int { return key(b).Compare(key(a)) })
+}
+
+// stateWord maps the state words pages print ("Degraded performance",
+// "Full outage", "Operational") to a State.
+func stateWord(s string) State {
+	w := strings.ToLower(strings.TrimSpace(s))
+	w = strings.NewReplacer(" ", "_", "-", "_").Replace(w)
+	if st := ComponentState(w); st != Unknown {
+		return st
+	}
+	switch {
+	case strings.Contains(w, "major") || strings.Contains(w, "full") || strings.Contains(w, "interruption"):
+		return MajorOutage
+	case strings.Contains(w, "partial") || strings.Contains(w, "disruption") || strings.Contains(w, "outage"):
+		return PartialOutage
+	case strings.Contains(w, "degrad") || strings.Contains(w, "minor") || strings.Contains(w, "performance") || strings.Contains(w, "delay"):
+		return Degraded
+	case strings.Contains(w, "maintenance"):
+		return UnderMaintenance
+	case strings.Contains(w, "operational") || strings.Contains(w, "available") || strings.Contains(w, "restored") || strings.Contains(w, "normal"):
+		return Operational
+	}
+	return Unknown
+}

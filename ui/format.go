@@ -1,0 +1,169 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/statuspage"
+)
+
+// clean makes text that came from a vendor, a config or an error safe for
+// one terminal line. Everything remote goes through it (or cleanText)
+// before it is styled, even though statuspage already cleans what it
+// parses: the dashboard does not trust its inputs to have been cleaned.
+func clean(s string) string { return statuspage.CleanLine(s) }
+
+// cleanText is clean for multi-line text, such as an incident update.
+func cleanText(s string) string { return statuspage.CleanText(s) }
+
+// truncate shortens s to at most w cells, ending in "…" when cut.
+func truncate(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	return ansi.Truncate(s, w, "…")
+}
+
+// pad truncates s to w cells and fills it up to w with spaces.
+func pad(s string, w int) string {
+	s = truncate(s, w)
+	if n := w - ansi.StringWidth(s); n > 0 {
+		s += strings.Repeat(" ", n)
+	}
+	return s
+}
+
+// padLeft truncates s to w cells and right-aligns it.
+func padLeft(s string, w int) string {
+	s = truncate(s, w)
+	if n := w - ansi.StringWidth(s); n > 0 {
+		s = strings.Repeat(" ", n) + s
+	}
+	return s
+}
+
+// wrap breaks plain text into lines of at most w cells.
+func wrap(s string, w int) []string {
+	if w < 10 {
+		w = 10
+	}
+	var out []string
+	for para := range strings.SplitSeq(s, "\n") {
+		out = append(out, strings.Split(ansi.Wrap(para, w, "-"), "\n")...)
+	}
+	return out
+}
+
+// indent wraps s to w cells and prefixes each line with n spaces.
+func indent(s string, n, w int) []string {
+	lines := wrap(s, w-n)
+	p := strings.Repeat(" ", n)
+	for i, l := range lines {
+		lines[i] = p + l
+	}
+	return lines
+}
+
+// words replaces underscores: "major_outage" reads "major outage".
+func words[T ~string](s T) string { return strings.ReplaceAll(string(s), "_", " ") }
+
+// ago is a short relative time: "just now", "12m ago", "2h05m ago",
+// "3d ago", or "in 5m" for the future.
+func ago(now, t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	d := now.Sub(t)
+	if d < 0 {
+		return "in " + span(-d)
+	}
+	if d < time.Minute {
+		return "just now"
+	}
+	return span(d) + " ago"
+}
+
+// span is a compact duration with minute precision: "45s", "12m",
+// "2h05m", "3d".
+func span(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+	}
+	return fmt.Sprintf("%dd", int(d.Hours()/24))
+}
+
+// clockAt formats t in loc: "12:45" today, "Tue 12:45" this week,
+// "2026-05-14 12:45" before.
+func clockAt(t, now time.Time, loc *time.Location) string {
+	if t.IsZero() {
+		return "-"
+	}
+	t, now = t.In(loc), now.In(loc)
+	y1, m1, d1 := t.Date()
+	y2, m2, d2 := now.Date()
+	switch {
+	case y1 == y2 && m1 == m2 && d1 == d2:
+		return t.Format("15:04")
+	case now.Sub(t) < 6*24*time.Hour && now.Sub(t) > 0:
+		return t.Format("Mon 15:04")
+	}
+	return t.Format("2006-01-02 15:04")
+}
+
+// when is a local time with its relative age: "12:45 (12m ago)".
+func when(t, now time.Time, loc *time.Location) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return clockAt(t, now, loc) + " (" + ago(now, t) + ")"
+}
+
+// latency formats milliseconds: "90ms", "2.4s".
+func latency(ms int64) string {
+	if ms < 1000 {
+		return fmt.Sprintf("%dms", ms)
+	}
+	return fmt.Sprintf("%.1fs", float64(ms)/1000)
+}
+
+// reachShort is the table's REACH cell.
+func reachShort(r *providers.Reachability) string {
+	if r == nil {
+		return "-"
+	}
+	switch r.Result {
+	case providers.ResultReachable:
+		return "ok"
+	case providers.ResultVendorError:
+		return "error"
+	case providers.ResultNetworkError:
+		return "no route"
+	}
+	return words(r.Result)
+}
+
+// keysShort is the table's KEYS cell: "2 ok", "1/2 fail", "-".
+func keysShort(keys []providers.KeyResult) (string, bool) {
+	if len(keys) == 0 {
+		return "-", false
+	}
+	failing := 0
+	for _, k := range keys {
+		if k.Result != providers.ResultOK {
+			failing++
+		}
+	}
+	if failing == 0 {
+		return fmt.Sprintf("%d ok", len(keys)), false
+	}
+	return fmt.Sprintf("%d/%d fail", failing, len(keys)), true
+}

@@ -1,0 +1,66 @@
+package ui
+
+import "charm.land/bubbles/v2/key"
+
+// keyMap is every binding of the dashboard. Binding strings are Bubble Tea
+// v2 key strings ("space", "pgdown").
+type keyMap struct {
+	Up, Down, Top, Bottom, PageUp, PageDown key.Binding
+	Enter, Back                             key.Binding
+	Filter, Timeline, TimelineVendor, Sort  key.Binding
+	Refresh, Open, Copy                     key.Binding
+	Help, Quit                              key.Binding
+}
+
+func newKeyMap() keyMap {
+	return keyMap{
+		Up:             key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("↑/k", "up")),
+		Down:           key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("↓/j", "down")),
+		Top:            key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "top")),
+		Bottom:         key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "bottom")),
+		PageUp:         key.NewBinding(key.WithKeys("pgup", "b", "ctrl+u"), key.WithHelp("pgup", "page up")),
+		PageDown:       key.NewBinding(key.WithKeys("pgdown", "space", "ctrl+d"), key.WithHelp("pgdn", "page down")),
+		Enter:          key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "details")),
+		Back:           key.NewBinding(key.WithKeys("esc", "backspace"), key.WithHelp("esc", "back")),
+		Filter:         key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		Timeline:       key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "timeline")),
+		TimelineVendor: key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "this vendor/all")),
+		Sort:           key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
+		Refresh:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "check now")),
+		Open:           key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open page")),
+		Copy:           key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy report")),
+		Help:           key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:           key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+	}
+}
+
+// hint is one entry of the key-hint bar.
+type hint struct{ key, desc string }
+
+// hints are the key-hint bar of a view, most useful first: a narrow bar
+// drops from the end, but always keeps help and quit.
+func hints(v view) []hint {
+	switch v {
+	case viewDetail:
+		return []hint{{"esc", "back"}, {"j/k", "scroll"}, {"o", "open page"}, {"t", "timeline"}, {"c", "copy report"}, {"r", "check now"}}
+	case viewTimeline:
+		return []hint{{"esc", "back"}, {"v", "vendor/all"}, {"j/k", "scroll"}, {"c", "copy report"}, {"r", "check now"}}
+	case viewHelp:
+		return []hint{{"esc", "back"}}
+	}
+	return []hint{{"j/k", "move"}, {"enter", "details"}, {"t", "timeline"}, {"/", "filter"}, {"r", "check"}, {"o", "open"}, {"c", "copy"}, {"s", "sort"}}
+}
+
+// ShortHelp implements help.KeyMap.
+func (k keyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Down, k.Enter, k.Timeline, k.Filter, k.Refresh, k.Help, k.Quit}
+}
+
+// FullHelp implements help.KeyMap: the groups of the help screen.
+func (k keyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown},
+		{k.Enter, k.Back, k.Timeline, k.TimelineVendor, k.Filter, k.Sort},
+		{k.Refresh, k.Open, k.Copy, k.Help, k.Quit},
+	}
+}

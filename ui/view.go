@@ -1,0 +1,183 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/vendorwatch/vendorwatch/correlate"
+)
+
+// wideAt is the width from which the main view shows the selected
+// vendor's detail beside the table.
+const wideAt = 120
+
+// View renders the current screen. It is pure: everything it shows was
+// computed in Update.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "vendorwatch"
+	if m.seen {
+		v.WindowTitle = "vendorwatch: " + string(m.report.Overall)
+	}
+	return v
+}
+
+// render is the screen's text, exactly width x height cells.
+func (m *Model) render() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	var body []string
+	switch m.view {
+	case viewDetail:
+		body = append([]string{m.detailBar()}, strings.Split(m.detail.View(), "\n")...)
+	case viewTimeline:
+		body = append([]string{m.timelineBar()}, strings.Split(m.tl.View(), "\n")...)
+	case viewHelp:
+		body = m.helpLines(m.width)
+	default:
+		body = m.mainLines()
+	}
+	lines := append([]string{m.header()}, fit(body, m.width, m.height-2)...)
+	lines = append(lines, m.footer())
+	return strings.Join(lines, "\n")
+}
+
+// layout sizes the scrollable views for the window and refreshes their
+// contents.
+func (m *Model) layout() {
+	if m.width <= 0 || m.height <= 0 {
+		return
+	}
+	h := max(m.height-3, 1) // header, view bar, footer
+	m.detail.SetWidth(m.width)
+	m.detail.SetHeight(h)
+	m.tl.SetWidth(m.width)
+	m.tl.SetHeight(h)
+	m.filter.SetWidth(min(max(m.width-30, 10), 32))
+	switch m.view {
+	case viewDetail:
+		if v, ok := m.current(); ok {
+			m.detail.SetContentLines(m.detailLines(v, m.width-1, false))
+		}
+	case viewTimeline:
+		m.tl.SetContentLines(m.timelineLines(m.width - 1))
+	}
+}
+
+// fit makes lines exactly h lines of at most w cells.
+func fit(lines []string, w, h int) []string {
+	if h < 0 {
+		h = 0
+	}
+	out := make([]string, h)
+	for i := range out {
+		if i < len(lines) {
+			out[i] = ansi.Truncate(lines[i], w, "…")
+		}
+	}
+	return out
+}
+
+// header is the top line: the overall level, the vendors per level, what
+// is being checked, the last check and the clock.
+func (m *Model) header() string {
+	th := m.th
+	left := th.heading.Render("vendorwatch")
+	if !m.seen || lastCheck(m.report).IsZero() {
+		// Before any result the level would read "unknown": say what is
+		// going on instead.
+		left += "  " + th.muted.Render("first check of every vendor…")
+	} else {
+		st, glyph := th.level(m.report.Overall)
+		left += "  " + st.Bold(true).Render(glyph+" "+strings.ToUpper(string(m.report.Overall)))
+		counts := map[correlate.Level]int{}
+		for _, v := range m.report.Vendors {
+			counts[v.Level]++
+		}
+		var parts []string
+		for _, l := range []correlate.Level{correlate.LevelCritical, correlate.LevelWarning, correlate.LevelUnknown, correlate.LevelOK} {
+			if counts[l] > 0 {
+				st, _ := th.level(l)
+				parts = append(parts, st.Render(fmt.Sprintf("%d %s", counts[l], l)))
+			}
+		}
+		if len(parts) > 0 {
+			left += "  " + strings.Join(parts, th.subtle.Render(" · "))
+		}
+	}
+	now := m.opts.Now()
+	var right []string
+	if m.inFlight > 0 {
+		right = append(right, m.spin.View()+" "+th.accent.Render(fmt.Sprintf("checking %d", m.inFlight)))
+	}
+	if t := lastCheck(m.report); !t.IsZero() {
+		right = append(right, th.muted.Render("checked "+ago(now, t)))
+	}
+	right = append(right, th.bold.Render(now.In(m.opts.Location).Format("15:04")))
+	for len(right) > 1 && ansi.StringWidth(left)+2+ansi.StringWidth(strings.Join(right, "  ")) > m.width {
+		right = right[1:] // the clock stays; "checking"/"checked" give way
+	}
+	r := strings.Join(right, "  ")
+	gap := m.width - ansi.StringWidth(left) - ansi.StringWidth(r)
+	if gap < 2 {
+		return truncate(left, m.width)
+	}
+	return left + strings.Repeat(" ", gap) + r
+}
+
+// footer is the bottom line: the filter being typed, a flash message, or
+// the keys of the view.
+func (m *Model) footer() string {
+	th := m.th
+	if m.filtering {
+		return m.filter.View() + "  " + th.muted.Render("enter keep · esc clear")
+	}
+	if m.flash != "" {
+		st := th.info
+		if m.flashStyle == flashError {
+			st = th.warning
+		}
+		return truncate(st.Render(m.flash), m.width)
+	}
+	prefix := ""
+	if q := m.filter.Value(); q != "" && m.view == viewMain {
+		prefix = th.accent.Render("/"+clean(q)) + th.muted.Render(" (esc clears)") + "  "
+	}
+	return prefix + m.hintBar(m.width-ansi.StringWidth(prefix))
+}
+
+// hintBar renders the view's key hints in w cells: as many as fit, then
+// help and quit, which always show.
+func (m *Model) hintBar(w int) string {
+	th := m.th
+	render := func(h hint) string { return th.key.Render(h.key) + " " + th.muted.Render(h.desc) }
+	tail := render(hint{"?", "help"}) + "  " + render(hint{"q", "quit"})
+	room := w - ansi.StringWidth(tail)
+	var parts []string
+	for _, h := range hints(m.view) {
+		r := render(h)
+		if ansi.StringWidth(r)+2 > room {
+			break
+		}
+		parts = append(parts, r)
+		room -= ansi.StringWidth(r) + 2
+	}
+	return strings.Join(append(parts, tail), "  ")
+}
+
+// filterStyles styles the filter input from the theme. The cursor does not
+// blink: a blinking cursor is a timer, and it is not needed.
+func filterStyles(th theme) textinput.Styles {
+	var s textinput.Styles
+	s.Focused = textinput.StyleState{Text: th.text, Placeholder: th.muted, Suggestion: th.muted, Prompt: th.accent}
+	s.Blurred = s.Focused
+	s.Cursor = textinput.CursorStyle{Color: th.accent.GetForeground(), Shape: tea.CursorBlock}
+	return s
+}

@@ -1,0 +1,378 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/statuspage"
+)
+
+// detailBar is the line above the detail view: which vendor, how bad, and
+// how far down the page is scrolled.
+func (m *Model) detailBar() string {
+	v, ok := m.current()
+	if !ok {
+		return ""
+	}
+	st, glyph := m.th.level(v.Level)
+	left := st.Render(glyph) + " " + m.th.bold.Render(clean(v.Name)) + m.th.muted.Render(" · "+string(v.Level)+" · "+words(v.Status.State))
+	right := ""
+	switch {
+	case m.detail.TotalLineCount() <= m.detail.Height():
+	case m.detail.AtTop():
+		right = m.th.muted.Render("more below ↓")
+	default:
+		right = m.th.muted.Render(fmt.Sprintf("%3.0f%%", m.detail.ScrollPercent()*100))
+	}
+	return spread(left, right, m.width)
+}
+
+// spread puts left and right on one line of w cells.
+func spread(left, right string, w int) string {
+	gap := w - ansi.StringWidth(left) - ansi.StringWidth(right)
+	if gap < 1 {
+		return truncate(left, w)
+	}
+	return left + strings.Repeat(" ", gap) + right
+}
+
+// detailLines is everything known about one vendor, most useful first:
+// what it means (findings), what the vendor says (incidents), what our
+// keys see, then the supporting evidence. Lines are at most w cells. The
+// title line is left out when the view shows it in its own bar.
+func (m *Model) detailLines(v correlate.VendorReport, w int, title bool) []string {
+	th := m.th
+	var out []string
+	section := func(title string) {
+		if len(out) > 0 {
+			out = append(out, "")
+		}
+		out = append(out, th.heading.Render(title))
+	}
+	if title {
+		st, glyph := th.level(v.Level)
+		out = append(out, st.Render(glyph+" "+clean(v.Name))+th.muted.Render(" · "+words(v.Status.State)))
+	}
+	if d := clean(v.Status.Description); d != "" {
+		out = append(out, indent(d, 2, w)...)
+	}
+	if u := clean(v.Status.PageURL); u != "" {
+		out = append(out, "  "+th.link.Render(truncate(u, w-2)))
+	}
+
+	section("FINDINGS")
+	out = append(out, m.findingDetail(v, w)...)
+	section("INCIDENTS")
+	out = append(out, m.incidentLines(v, w)...)
+	section("KEYS")
+	out = append(out, m.keyLines(v, w)...)
+	section("REACHABILITY")
+	out = append(out, m.reachLines(v, w)...)
+	if len(v.Status.Maintenances) > 0 {
+		section("MAINTENANCE")
+		out = append(out, m.maintenanceLines(v, w)...)
+	}
+	section(fmt.Sprintf("COMPONENTS (%d)", len(v.Status.Components)))
+	out = append(out, m.componentLines(v, w)...)
+	section("SOURCES")
+	out = append(out, m.sourceLines(v, w)...)
+	for i, l := range out {
+		out[i] = ansi.Truncate(l, w, "…")
+	}
+	return out
+}
+
+func (m *Model) findingDetail(v correlate.VendorReport, w int) []string {
+	th := m.th
+	fs := m.report.FindingsFor(v.ID)
+	if len(fs) == 0 {
+		return []string{th.ok.Render("● Nothing wrong seen.")}
+	}
+	now := m.opts.Now()
+	var out []string
+	for i, f := range fs {
+		if i > 0 {
+			out = append(out, "")
+		}
+		st, glyph := th.severity(f.Severity)
+		for j, l := range wrap(clean(f.Title), w-2) {
+			if j == 0 {
+				out = append(out, st.Render(glyph)+" "+th.bold.Render(l))
+			} else {
+				out = append(out, "  "+th.bold.Render(l))
+			}
+		}
+		if !f.Since.IsZero() {
+			out = append(out, th.muted.Render("  since "+when(f.Since, now, m.opts.Location)))
+		}
+		for _, l := range indent(clean(f.Detail), 2, w) {
+			out = append(out, th.text.Render(l))
+		}
+		for _, a := range f.Advice {
+			for j, l := range wrap(clean(a), w-4) {
+				p := "    "
+				if j == 0 {
+					p = "  → "
+				}
+				out = append(out, th.accent.UnsetBold().Render(p)+l)
+			}
+		}
+	}
+	return out
+}
+
+func (m *Model) incidentLines(v correlate.VendorReport, w int) []string {
+	th := m.th
+	if len(v.Status.Incidents) == 0 {
+		return []string{th.muted.Render("None reported on the status page.")}
+	}
+	now, loc := m.opts.Now(), m.opts.Location
+	incs := slices.Clone(v.Status.Incidents)
+	slices.SortStableFunc(incs, func(a, b statuspage.Incident) int {
+		if a.Resolved() != b.Resolved() {
+			if a.Resolved() {
+				return 1
+			}
+			return -1
+		}
+		return b.StartedAt.Compare(a.StartedAt)
+	})
+	var out []string
+	for i, in := range incs {
+		if i > 0 {
+			out = append(out, "")
+		}
+		st, glyph := th.state(statuspage.ImpactState(in.Impact))
+		if in.Resolved() {
+			st, glyph = th.ok, "✓"
+		}
+		head := clean(in.Title)
+		meta := words(clean(in.Status))
+		if in.Impact != "" && in.Impact != "none" {
+			meta += " · impact " + clean(in.Impact)
+		}
+		for j, l := range wrap(head, w-2) {
+			if j == 0 {
+				out = append(out, st.Render(glyph)+" "+th.bold.Render(l))
+			} else {
+				out = append(out, "  "+th.bold.Render(l))
+			}
+		}
+		out = append(out, "  "+st.UnsetBold().Render(meta))
+		times := "started " + when(in.StartedAt, now, loc)
+		if !in.UpdatedAt.IsZero() {
+			times += " · updated " + when(in.UpdatedAt, now, loc)
+		}
+		if !in.ResolvedAt.IsZero() {
+			times += " · resolved " + when(in.ResolvedAt, now, loc)
+		}
+		for _, l := range indent(times, 2, w) {
+			out = append(out, th.muted.Render(l))
+		}
+		if len(in.Components) > 0 {
+			var cs []string
+			for _, c := range in.Components {
+				cs = append(cs, clean(c))
+			}
+			out = append(out, indent("affects "+strings.Join(cs, ", "), 2, w)...)
+		}
+		if u := clean(in.URL); u != "" {
+			out = append(out, "  "+th.link.Render(truncate(u, w-2)))
+		}
+		updates := in.Updates
+		if len(updates) == 0 && in.LatestUpdate != "" {
+			updates = []statuspage.Update{{Status: in.Status, Body: in.LatestUpdate, At: in.UpdatedAt}}
+		}
+		for _, u := range updates {
+			out = append(out, "  "+th.text.Bold(true).Render(when(u.At, now, loc))+"  "+th.accent.UnsetBold().Render(words(clean(u.Status))))
+			for _, l := range indent(cleanText(u.Body), 4, w) {
+				out = append(out, th.text.Render(l))
+			}
+		}
+	}
+	return out
+}
+
+func (m *Model) keyLines(v correlate.VendorReport, w int) []string {
+	th := m.th
+	if len(v.Keys) == 0 {
+		return []string{th.muted.Render("No keys are probed for this vendor: add keys: to it in the config.")}
+	}
+	now, loc := m.opts.Now(), m.opts.Location
+	var out []string
+	for _, k := range v.Keys {
+		st, glyph := th.result(k.Result)
+		name := clean(k.Name)
+		if k.Canary {
+			name += " (canary)"
+		}
+		line := st.Render(glyph) + " " + th.bold.Render(name) + "  " + th.muted.Render(clean(k.Fingerprint)) + "  " + st.Render(words(k.Result))
+		var ev []string
+		if k.HTTPStatus != 0 {
+			ev = append(ev, fmt.Sprintf("HTTP %d", k.HTTPStatus))
+		}
+		if k.Code != "" {
+			ev = append(ev, clean(k.Code))
+		}
+		if k.LatencyMS > 0 {
+			ev = append(ev, latency(k.LatencyMS))
+		}
+		if len(ev) > 0 {
+			line += "  " + th.muted.Render(strings.Join(ev, " · "))
+		}
+		out = append(out, line)
+		var streak []string
+		if !k.Since.IsZero() {
+			streak = append(streak, "since "+when(k.Since, now, loc))
+		}
+		if k.Consecutive > 1 {
+			streak = append(streak, fmt.Sprintf("%d checks in a row", k.Consecutive))
+		}
+		if !k.CheckedAt.IsZero() {
+			streak = append(streak, "checked "+clockAt(k.CheckedAt, now, loc))
+		}
+		for _, l := range indent(strings.Join(streak, " · "), 2, w) {
+			out = append(out, th.muted.Render(l))
+		}
+		if msg := clean(k.Message); msg != "" {
+			out = append(out, indent("“"+msg+"”", 2, w)...)
+		}
+		if hint := clean(k.Hint); hint != "" {
+			for _, l := range indent("→ "+hint, 2, w) {
+				out = append(out, th.accent.UnsetBold().Render(l))
+			}
+		}
+	}
+	return out
+}
+
+func (m *Model) reachLines(v correlate.VendorReport, w int) []string {
+	th := m.th
+	r := v.Reachability
+	if r == nil {
+		return []string{th.muted.Render("Not checked: no keyless API request is defined for this vendor.")}
+	}
+	st, glyph := th.result(r.Result)
+	parts := []string{words(r.Result)}
+	if r.HTTPStatus != 0 {
+		parts = append(parts, fmt.Sprintf("HTTP %d", r.HTTPStatus))
+	}
+	if r.LatencyMS > 0 {
+		parts = append(parts, latency(r.LatencyMS))
+	}
+	if !r.CheckedAt.IsZero() {
+		parts = append(parts, "checked "+clockAt(r.CheckedAt, m.opts.Now(), m.opts.Location))
+	}
+	out := []string{st.Render(glyph) + " " + strings.Join(parts, " · ")}
+	if e := clean(r.Error); e != "" {
+		for _, l := range indent(e, 2, w) {
+			out = append(out, th.warning.Render(l))
+		}
+	}
+	return out
+}
+
+func (m *Model) maintenanceLines(v correlate.VendorReport, w int) []string {
+	th := m.th
+	now, loc := m.opts.Now(), m.opts.Location
+	var out []string
+	for _, mt := range v.Status.Maintenances {
+		out = append(out, th.info.Render("◆")+" "+clean(mt.Title)+th.muted.Render(" · "+words(clean(mt.Status))))
+		span := clockAt(mt.StartsAt, now, loc)
+		if !mt.EndsAt.IsZero() {
+			span += " – " + clockAt(mt.EndsAt, now, loc)
+		}
+		out = append(out, th.muted.Render("  "+span))
+		if u := clean(mt.URL); u != "" {
+			out = append(out, "  "+th.link.Render(truncate(u, w-2)))
+		}
+	}
+	return out
+}
+
+// componentLines lists the components worst first. A long list of
+// operational components is folded into one line: on a page with 25
+// components the one that is down must not scroll away.
+func (m *Model) componentLines(v correlate.VendorReport, w int) []string {
+	th := m.th
+	if len(v.Status.Components) == 0 {
+		return []string{th.muted.Render("None listed.")}
+	}
+	cs := slices.Clone(v.Status.Components)
+	slices.SortStableFunc(cs, func(a, b statuspage.Component) int { return b.State.Severity() - a.State.Severity() })
+	nameW := 0
+	for _, c := range cs {
+		n := ansi.StringWidth(clean(c.Name))
+		if c.Group != "" {
+			n += ansi.StringWidth(clean(c.Group)) + 3 // "Group › Name"
+		}
+		nameW = max(nameW, n+1)
+	}
+	nameW = min(nameW, max(w/2, 12), 40)
+	var out, calm []string
+	for _, c := range cs {
+		name := clean(c.Name)
+		if c.Group != "" {
+			name = clean(c.Group) + " › " + name
+		}
+		if c.State == statuspage.Operational && len(cs) > foldComponents {
+			calm = append(calm, name)
+			continue
+		}
+		st, glyph := th.state(c.State)
+		out = append(out, st.Render(glyph)+" "+pad(name, nameW)+" "+st.Render(words(c.State)))
+	}
+	if len(calm) > 0 {
+		label := fmt.Sprintf("%d operational: ", len(calm))
+		if len(calm) == len(cs) {
+			label = fmt.Sprintf("all %d operational: ", len(calm))
+		}
+		lines := wrap(label+strings.Join(calm, ", "), w-2)
+		out = append(out, th.ok.Render("●")+" "+th.muted.Render(lines[0]))
+		for _, l := range lines[1:] {
+			out = append(out, th.muted.Render("  "+l))
+		}
+	}
+	return out
+}
+
+// foldComponents is how many components are listed one per line before
+// the operational ones are folded.
+const foldComponents = 8
+
+func (m *Model) sourceLines(v correlate.VendorReport, w int) []string {
+	th := m.th
+	if len(v.Status.Sources) == 0 {
+		return []string{th.muted.Render("No status source was read.")}
+	}
+	var out []string
+	for _, s := range v.Status.Sources {
+		st, glyph := th.ok, "●"
+		if !s.OK {
+			st, glyph = th.warning, "▲"
+		}
+		meta := []string{string(s.Format)}
+		if s.Format == "" {
+			meta[0] = "auto"
+		}
+		if s.Detected {
+			meta[0] += " (detected)"
+		}
+		meta = append(meta, latency(s.LatencyMS))
+		if s.NotModified {
+			meta = append(meta, "not modified")
+		}
+		out = append(out, st.Render(glyph)+" "+th.text.Render(strings.Join(meta, " · ")))
+		out = append(out, "  "+th.link.Render(truncate(clean(s.URL), w-2)))
+		if e := clean(s.Error); e != "" {
+			for _, l := range indent(e, 2, w) {
+				out = append(out, th.warning.Render(l))
+			}
+		}
+	}
+	return out
+}

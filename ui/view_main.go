@@ -1,0 +1,274 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+
+	"github.com/vendorwatch/vendorwatch/correlate"
+)
+
+// column is one column of the vendor table. Columns with a lower keep
+// value are dropped first when the terminal is too narrow.
+type column struct {
+	title string
+	width int
+	right bool
+	keep  int
+}
+
+var columns = []column{
+	{title: "VENDOR", keep: 9},
+	{title: "STATUS", width: 14, keep: 8},
+	{title: "INC", width: 3, right: true, keep: 5},
+	{title: "REACH", width: 8, keep: 6},
+	{title: "KEYS", width: 8, keep: 7},
+	{title: "LATENCY", width: 7, right: true, keep: 3},
+	{title: "SINCE", width: 6, right: true, keep: 4},
+}
+
+const (
+	colGap   = "  "
+	nameMin  = 8
+	nameMax  = 22
+	rowFront = 3 // selection mark, level glyph, space
+)
+
+// mainLines is the main view below the header: the vendor table and the
+// findings, with the selected vendor's detail beside them when the
+// terminal is wide.
+func (m *Model) mainLines() []string {
+	h := m.height - 2
+	if m.width < wideAt {
+		return m.mainColumn(m.width, h)
+	}
+	leftW := min(max(m.width*3/5, 74), 100)
+	rightW := m.width - leftW - 3
+	left := fit(m.mainColumn(leftW, h), leftW, h)
+	var right []string
+	if v, ok := m.current(); ok {
+		right = m.detailLines(v, rightW, true)
+		if len(right) > h {
+			right = append(right[:h-1], m.th.muted.Render("… enter shows all"))
+		}
+	}
+	sep := m.th.subtle.Render(" │ ")
+	out := make([]string, h)
+	for i := range out {
+		r := ""
+		if i < len(right) {
+			r = right[i]
+		}
+		out[i] = pad(left[i], leftW) + sep + r
+	}
+	return out
+}
+
+// mainColumn is the table above the findings, in w x h cells.
+func (m *Model) mainColumn(w, h int) []string {
+	if !m.seen {
+		return []string{"", m.th.muted.Render("  Checking every vendor: status pages, reachability and keys…")}
+	}
+	table := m.tableLines(w)
+	findings := m.findingLines(w)
+	// The findings keep at least their title and three findings; the table
+	// gets the rest, scrolled to keep the selection in sight.
+	room := h - min(len(findings), 8)
+	if len(table) > room {
+		table = m.scrollTable(table, max(room, 3))
+	}
+	out := append(table, findings...)
+	if len(out) > h && h > 0 {
+		more := len(out) - h + 1
+		out = append(out[:h-1], m.th.muted.Render(fmt.Sprintf("  … %d more lines: enter a vendor for its findings", more)))
+	}
+	return out
+}
+
+// scrollTable keeps the header and a window of rows around the selection.
+func (m *Model) scrollTable(table []string, h int) []string {
+	rows := table[1:]
+	n := h - 1
+	first := min(max(m.cursor()-n/2, 0), max(len(rows)-n, 0))
+	return append([]string{table[0]}, rows[first:min(first+n, len(rows))]...)
+}
+
+// widths fits the columns into w cells: the name column takes what is
+// left, and the least important columns go when there is no room.
+func widths(w int) []column {
+	cols := append([]column(nil), columns...)
+	for {
+		used := rowFront
+		for _, c := range cols[1:] {
+			used += len(colGap) + c.width
+		}
+		name := w - used
+		if name >= nameMin || len(cols) <= 2 {
+			cols[0].width = min(max(name, nameMin), nameMax)
+			return cols
+		}
+		drop := 1
+		for i, c := range cols[1:] {
+			if c.keep < cols[drop].keep {
+				drop = i + 1
+			}
+		}
+		cols = append(cols[:drop], cols[drop+1:]...)
+	}
+}
+
+// tableLines is the vendor table: a header and one row per vendor.
+func (m *Model) tableLines(w int) []string {
+	th := m.th
+	cols := widths(w)
+	head := make([]string, len(cols))
+	for i, c := range cols {
+		head[i] = cell(c, c.title)
+	}
+	out := []string{th.muted.Bold(true).Render(strings.Repeat(" ", rowFront) + strings.Join(head, colGap))}
+	if len(m.rows) == 0 {
+		msg := "  No vendors are configured."
+		if m.filter.Value() != "" {
+			msg = "  No vendor matches /" + clean(m.filter.Value()) + " (esc clears the filter)."
+		}
+		return append(out, th.muted.Render(msg))
+	}
+	for _, i := range m.rows {
+		out = append(out, m.tableRow(m.report.Vendors[i], cols))
+	}
+	return out
+}
+
+// tableRow renders one vendor: each cell coloured by its own meaning, the
+// glyph by the vendor's level, the selected row highlighted.
+func (m *Model) tableRow(v correlate.VendorReport, cols []column) string {
+	th := m.th
+	selected := v.ID == m.selected
+	paint := func(s lipgloss.Style, text string) string {
+		if selected {
+			if th.sel != nil {
+				s = s.Background(th.sel)
+			} else {
+				s = s.Reverse(true)
+			}
+		}
+		return s.Render(text)
+	}
+	lst, glyph := th.level(v.Level)
+	mark := " "
+	if selected {
+		mark = "▸"
+	}
+	parts := []string{paint(th.accent, mark) + paint(lst, glyph) + paint(th.text, " ")}
+	gap := paint(th.text, colGap)
+	for i, c := range cols {
+		st, text := m.cellText(v, c.title)
+		if i > 0 {
+			parts = append(parts, gap)
+		}
+		parts = append(parts, paint(st, cell(c, text)))
+	}
+	return strings.Join(parts, "")
+}
+
+// cellText is a cell's text and style.
+func (m *Model) cellText(v correlate.VendorReport, col string) (lipgloss.Style, string) {
+	th := m.th
+	switch col {
+	case "VENDOR":
+		if v.ID == m.selected {
+			return th.text.Bold(true), clean(v.Name)
+		}
+		return th.text, clean(v.Name)
+	case "STATUS":
+		if m.checking[v.ID] && v.Status.CheckedAt.IsZero() {
+			return th.muted, "checking…"
+		}
+		st, _ := th.state(v.Status.State)
+		return st, words(v.Status.State)
+	case "INC":
+		if n := len(v.Status.Open()); n > 0 {
+			return th.warning, strconv.Itoa(n)
+		}
+		return th.muted, "-"
+	case "REACH":
+		if v.Reachability == nil {
+			return th.muted, "-"
+		}
+		st, _ := th.result(v.Reachability.Result)
+		return st, reachShort(v.Reachability)
+	case "KEYS":
+		text, failing := keysShort(v.Keys)
+		switch {
+		case failing:
+			return th.critical, text
+		case len(v.Keys) == 0:
+			return th.muted, text
+		}
+		return th.ok, text
+	case "LATENCY":
+		if r := v.Reachability; r != nil && r.LatencyMS > 0 {
+			return th.text, latency(r.LatencyMS)
+		}
+		for _, s := range v.Status.Sources {
+			if s.OK {
+				return th.text, latency(s.LatencyMS)
+			}
+		}
+		return th.muted, "-"
+	case "SINCE":
+		if t := vendorSince(&m.report, v); !t.IsZero() {
+			return th.muted, span(m.opts.Now().Sub(t))
+		}
+		return th.muted, "-"
+	}
+	return th.text, ""
+}
+
+func cell(c column, text string) string {
+	if c.right {
+		return padLeft(text, c.width)
+	}
+	return pad(text, c.width)
+}
+
+// findingLines is the findings panel: every finding, worst first, with
+// its first piece of advice.
+func (m *Model) findingLines(w int) []string {
+	th := m.th
+	fs := m.report.Findings
+	title := th.heading.Render("FINDINGS")
+	var counts []string
+	for _, s := range []correlate.Severity{correlate.SeverityCritical, correlate.SeverityWarning, correlate.SeverityInfo} {
+		n := 0
+		for _, f := range fs {
+			if f.Severity == s {
+				n++
+			}
+		}
+		if n > 0 {
+			st, _ := th.severity(s)
+			counts = append(counts, st.Render(fmt.Sprintf("%d %s", n, s)))
+		}
+	}
+	if len(counts) > 0 {
+		title += "  " + strings.Join(counts, th.subtle.Render(" · "))
+	}
+	out := []string{"", title}
+	if len(fs) == 0 {
+		if m.inFlight > 0 && lastCheck(m.report).IsZero() {
+			return append(out, th.muted.Render("  None yet: the first checks are still running."))
+		}
+		return append(out, th.ok.Render("  ● No findings: every vendor looks healthy."))
+	}
+	for _, f := range fs {
+		st, glyph := th.severity(f.Severity)
+		out = append(out, st.Render(glyph)+" "+th.text.Render(truncate(clean(f.Title), w-2)))
+		if len(f.Advice) > 0 {
+			out = append(out, th.muted.Render("  → "+truncate(clean(f.Advice[0]), w-4)))
+		}
+	}
+	return out
+}

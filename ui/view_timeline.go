@@ -1,0 +1,80 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// timelineBar is the line above the timeline: whose events, how many, and
+// how to switch.
+func (m *Model) timelineBar() string {
+	th := m.th
+	whose := "all vendors"
+	if m.tlVendor != "" {
+		whose = clean(m.vendorName(m.tlVendor))
+	}
+	left := th.heading.Render("TIMELINE") + th.muted.Render(" · ") + th.bold.Render(whose)
+	switch {
+	case m.tlLoading:
+		left += th.muted.Render(" · loading…")
+	default:
+		left += th.muted.Render(fmt.Sprintf(" · %d events, newest first", len(m.tlEntries)))
+	}
+	right := ""
+	if m.selected != "" {
+		if m.tlVendor == "" {
+			right = th.key.Render("v") + th.muted.Render(" only "+clean(m.vendorName(m.selected)))
+		} else {
+			right = th.key.Render("v") + th.muted.Render(" all vendors")
+		}
+	}
+	return spread(left, right, m.width)
+}
+
+// timelineLines is the timeline: one entry per event, newest first, its
+// text wrapped under the time and vendor.
+func (m *Model) timelineLines(w int) []string {
+	th := m.th
+	switch {
+	case m.tlErr != "":
+		return []string{th.warning.Render("▲ The timeline could not be read: " + m.tlErr)}
+	case m.tlLoading && len(m.tlEntries) == 0:
+		return []string{th.muted.Render("Loading…")}
+	case len(m.tlEntries) == 0:
+		return []string{
+			th.muted.Render("No events yet."),
+			th.muted.Render("State changes, incident updates, key results and findings appear here as they happen."),
+		}
+	}
+	now, loc := m.opts.Now(), m.opts.Location
+	timeW, agoW, nameW := 5, 9, 10
+	for _, e := range m.tlEntries {
+		timeW = max(timeW, ansi.StringWidth(clockAt(e.At, now, loc)))
+		nameW = max(nameW, min(ansi.StringWidth(clean(m.vendorName(e.Vendor))), 16))
+	}
+	lead := timeW + 1 + agoW + 1 + 2 + nameW + 1
+	var out []string
+	for _, e := range m.tlEntries {
+		st, glyph := th.severity(e.Severity)
+		if e.Severity == "" {
+			st, glyph = th.muted, "·"
+		}
+		head := th.bold.Render(pad(clockAt(e.At, now, loc), timeW)) + " " +
+			th.muted.Render(pad(ago(now, e.At), agoW)) + " " +
+			st.Render(glyph) + " " + th.text.Render(pad(clean(m.vendorName(e.Vendor)), nameW)) + " "
+		text := wrap(clean(e.Text), max(w-lead, 20))
+		for i, l := range text {
+			if i == 0 {
+				out = append(out, head+l)
+			} else {
+				out = append(out, strings.Repeat(" ", lead)+l)
+			}
+		}
+		if u := clean(e.URL); u != "" {
+			out = append(out, strings.Repeat(" ", lead)+th.link.Render(truncate(u, w-lead)))
+		}
+	}
+	return out
+}
