@@ -23,11 +23,17 @@ type options struct {
 	remote     string
 	noColor    bool
 
-	once     bool
-	json     bool
-	tmux     bool
-	demo     bool
-	maxWidth int
+	once bool
+	json bool
+	demo bool
+
+	// The tmux widget.
+	tmux        bool
+	tmuxRefresh bool
+	maxWidth    int
+	ascii       bool
+	lineFormat  string
+	maxAge      time.Duration
 }
 
 func newRootCmd() *cobra.Command {
@@ -51,7 +57,16 @@ level: 0 ok, 1 warning, 2 critical, 3 unknown or bad config), or --tmux for a st
 		SilenceErrors: true,
 		Version:       versionString(),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			tmuxOnly := cmd.Flags().Changed("format") || cmd.Flags().Changed("max-width") || cmd.Flags().Changed("ascii") || cmd.Flags().Changed("max-age")
 			switch {
+			case tmuxOnly && !o.tmux:
+				return &exitError{code: 3, err: errors.New("--format, --max-width, --ascii and --max-age go with --tmux")}
+			case o.tmuxRefresh:
+				return runTmuxRefresh(cmd, o)
+			case o.tmux && o.once:
+				return &exitError{code: 3, err: errors.New("--tmux and --once do not go together")}
+			case o.tmux:
+				return runTmux(cmd, o)
 			case o.once:
 				return runOnce(cmd, o)
 			case o.json:
@@ -70,6 +85,14 @@ level: 0 ok, 1 warning, 2 critical, 3 unknown or bad config), or --tmux for a st
 	f := root.Flags()
 	f.BoolVar(&o.once, "once", false, "check everything once, print a table (or --json) and exit with the level")
 	f.BoolVar(&o.json, "json", false, "with --once: print schema-1 JSON")
+	f.BoolVar(&o.tmux, "tmux", false, "print one status line for tmux from the cached snapshot; never waits for a vendor")
+	f.StringVar(&o.lineFormat, "format", "tmux", "with --tmux: tmux (#[fg=…] styles), plain (shell prompts) or waybar (JSON)")
+	f.IntVar(&o.maxWidth, "max-width", 0, "with --tmux: cap the line at this many cells (0: no cap)")
+	f.BoolVar(&o.ascii, "ascii", false, "with --tmux: ASCII markers (X ! o ?) instead of ✖ ▲ ● ?")
+	f.DurationVar(&o.maxAge, "max-age", 60*time.Second, "with --tmux: refresh the snapshot in the background when it is older than this")
+	f.BoolVar(&o.tmuxRefresh, "tmux-refresh", false, "the --tmux widget's background refresh")
+	_ = f.MarkHidden("tmux-refresh")
+	_ = root.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"tmux", "plain", "waybar"}, cobra.ShellCompDirectiveNoFileComp))
 
 	root.SetVersionTemplate("vendorwatch {{.Version}}\n")
 	root.AddCommand(newCatalogCmd(), newCheckConfigCmd(o))

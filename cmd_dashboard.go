@@ -35,6 +35,11 @@ func runDashboard(cmd *cobra.Command, o *options) error {
 	store := openHistory(ctx, o, l, cmd.ErrOrStderr())
 	if store != nil {
 		defer store.Close()
+		// While the dashboard runs it rewrites snapshot.json after every
+		// check; the tmux widget sees this lock and starts no refresh.
+		if lock := holdLiveLock(l.stateDir); lock != nil {
+			defer lock.Unlock()
+		}
 	}
 	b := &monitorBackend{mon: monitor.New(newChecker(l), store), store: store}
 	if err := ui.Run(ctx, b, ui.RunOptions{NoColor: o.noColor, Output: out}); err != nil {

@@ -131,6 +131,16 @@ func (c *Catalog) Get(id string) (Entry, bool) {
 	return c.entries[i], true
 }
 
+// Curated returns the entry for an id or alias from the curated catalog
+// only, never loading the directory: for callers that must stay fast.
+func (c *Catalog) Curated(id string) (Entry, bool) {
+	i, ok := c.byName[strings.ToLower(id)]
+	if !ok {
+		return Entry{}, false
+	}
+	return c.entries[i], true
+}
+
 // Has reports whether id names a catalog vendor; it satisfies config.Catalog.
 func (c *Catalog) Has(id string) bool {
 	_, ok := c.Get(id)

@@ -1,0 +1,213 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/vendorwatch/vendorwatch/history"
+)
+
+// runBin runs the built binary with an isolated environment and returns
+// its stdout, failing the test if it does not exit within limit. limit is
+// not a speed goal: it only turns "blocked on a vendor" into a failure
+// instead of a hung test.
+func runBin(t *testing.T, bin string, limit time.Duration, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), "XDG_CONFIG_HOME="+t.TempDir(), "VENDORWATCH_CONFIG=")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, errb.String())
+		}
+	case <-time.After(limit):
+		cmd.Process.Kill()
+		t.Fatalf("%v did not return within %s: it waited for something", args, limit)
+	}
+	return strings.TrimSpace(out.String())
+}
+
+// waitForFile polls until path exists.
+func waitForFile(t *testing.T, path string, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		if _, err := os.Stat(path); err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s never appeared", path)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// The acceptance case of issue 7: no cache and a vendor that never
+// answers. --tmux returns at once with a neutral marker, starts one
+// background refresh, and a few seconds later shows the vendors; an
+// incident title holding #(…) never reaches the line.
+func TestTmuxNeverBlocksAndRefreshesInTheBackground(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+	release := make(chan struct{})
+	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer hang.Close()
+	defer close(release)
+	var hits atomic.Int32
+	hostile := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/api/v2/summary.json" {
+			jsonNotFound(w)
+			return
+		}
+		hits.Add(1)
+		fmt.Fprint(w, `{"page":{"url":"https://status.acme.test"},"status":{"indicator":"major","description":"Partial outage"},
+			"components":[{"id":"c","name":"#(touch /tmp/pwned)","status":"partial_outage"}],
+			"incidents":[{"id":"i1","name":"#(touch /tmp/pwned) #[fg=blue]API down","status":"investigating","impact":"major"}]}`)
+	}))
+	defer hostile.Close()
+	cfg := writeConfig(t, fmt.Sprintf(`timeout: 2s
+vendors:
+  - id: slowco
+    name: Slow Co
+    status: [{url: %[1]s/api/v2/summary.json, format: statuspage}]
+  - id: acme
+    name: Acme Voice
+    status: [{url: %[2]s/api/v2/summary.json, format: statuspage}]
+    api: {base_url: %[2]s}
+`, hang.URL, hostile.URL))
+	state := t.TempDir()
+
+	// Many tmux clients at once with no cache: each returns at once with
+	// the neutral marker, and only one background refresh starts.
+	var wg sync.WaitGroup
+	lines := make([]string, 8)
+	for i := range lines {
+		wg.Go(func() { lines[i] = runBin(t, bin, time.Second, "--tmux", "--config", cfg, "--state-dir", state) })
+	}
+	wg.Wait()
+	for _, l := range lines {
+		if l != "#[fg=colour244]? vendorwatch#[default]" {
+			t.Errorf("first line = %q, want the neutral marker", l)
+		}
+	}
+
+	waitForFile(t, filepath.Join(state, history.SnapshotFile), 15*time.Second)
+	if n := hits.Load(); n != 1 {
+		t.Errorf("the status page was read %d times; many clients must start one refresh", n)
+	}
+	line := runBin(t, bin, time.Second, "--tmux", "--config", cfg, "--state-dir", state)
+	if !strings.Contains(line, "#[fg=red]✖ Acme Voice#[default]") {
+		t.Errorf("line = %q, want Acme Voice critical", line)
+	}
+	plain := strings.NewReplacer("#[fg=red]", "", "#[fg=yellow]", "", "#[fg=green]", "", "#[fg=colour244]", "", "#[default]", "").Replace(line)
+	if strings.Contains(plain, "#") || strings.Contains(line, "pwned") {
+		t.Errorf("remote text reached the line: %q", line)
+	}
+	plainLine := runBin(t, bin, time.Second, "--tmux", "--format", "plain", "--ascii", "--state-dir", state)
+	if !strings.HasPrefix(plainLine, "X Acme Voice") || strings.Contains(plainLine, "#") {
+		t.Errorf("plain line = %q", plainLine)
+	}
+}
+
+// While a dashboard or serve holds the live lock, they keep the snapshot
+// fresh: the widget shows what is there and starts no refresh of its own.
+func TestTmuxLeavesRefreshToARunningDashboard(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+	var hits atomic.Int32
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		jsonNotFound(w)
+	}))
+	defer site.Close()
+	cfg := writeConfig(t, "vendors:\n  - id: acme\n    name: Acme\n    status: [{url: "+site.URL+"/s.json, format: statuspage}]\n")
+	state := t.TempDir()
+	lock := holdLiveLock(state)
+	if lock == nil {
+		t.Skip("advisory locks are not available here")
+	}
+	defer lock.Unlock()
+	if line := runBin(t, bin, time.Second, "--tmux", "--config", cfg, "--state-dir", state); line != "#[fg=colour244]? vendorwatch#[default]" {
+		t.Errorf("line = %q", line)
+	}
+	time.Sleep(500 * time.Millisecond) // a refresh, had one started, would have asked by now
+	if n := hits.Load(); n != 0 {
+		t.Errorf("the widget started a refresh while the dashboard held the live lock (%d requests)", n)
+	}
+	if _, err := os.Stat(filepath.Join(state, refreshLogFile)); err == nil {
+		t.Error("a refresh was started")
+	}
+}
+
+func TestTmuxFlags(t *testing.T) {
+	if _, stderr, code := runCLI(t, "--tmux", "--format", "xml"); code != 3 || !strings.Contains(stderr, `--format "xml"`) {
+		t.Errorf("bad format: exit %d, %s", code, stderr)
+	}
+	if _, stderr, code := runCLI(t, "--once", "--max-width", "20"); code != 3 || !strings.Contains(stderr, "go with --tmux") {
+		t.Errorf("--max-width without --tmux: exit %d, %s", code, stderr)
+	}
+	if testing.Short() {
+		return
+	}
+	// The real binary: with no cache, --tmux starts a refresh of itself.
+	site := httptest.NewServer(http.NotFoundHandler())
+	defer site.Close()
+	cfg := writeConfig(t, "vendors:\n  - id: acme\n    status: [{url: "+site.URL+"/s.json, format: statuspage}]\n")
+	line := runBin(t, buildBinary(t), time.Second, "--tmux", "--format", "waybar", "--config", cfg, "--state-dir", t.TempDir())
+	if !strings.Contains(line, `"class":"unknown"`) || !strings.Contains(line, `"text":"? vendorwatch"`) {
+		t.Errorf("waybar with no cache: %q", line)
+	}
+}
+
+// An old snapshot is shown with a stale marker (and, were no dashboard
+// running, a refresh would start).
+func TestTmuxMarksStaleData(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+	state := t.TempDir()
+	lock := holdLiveLock(state) // no refresh: this test is about the marker
+	if lock == nil {
+		t.Skip("advisory locks are not available here")
+	}
+	defer lock.Unlock()
+	snap := fmt.Sprintf(`{"schema_version":1,"generated_at":%q,"overall":"ok","vendors":[{"id":"a","name":"A","level":"ok","status":{"state":"operational"},"keys":[]},{"id":"b","name":"B","level":"ok","status":{"state":"operational"},"keys":[]}],"findings":[]}`,
+		time.Now().Add(-2*time.Hour).UTC().Format(time.RFC3339))
+	if err := os.WriteFile(filepath.Join(state, history.SnapshotFile), []byte(snap), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	line := runBin(t, bin, time.Second, "--tmux", "--format", "plain", "--state-dir", state)
+	if line != "● 2 ok ⌛ 2h" {
+		t.Errorf("line = %q, want the stale marker", line)
+	}
+	if fresh := runBin(t, bin, time.Second, "--tmux", "--format", "plain", "--max-age", "24h", "--state-dir", state); fresh != "● 2 ok" {
+		t.Errorf("with --max-age 24h: %q", fresh)
+	}
+}

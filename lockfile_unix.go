@@ -1,0 +1,51 @@
+//go:build unix
+
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"syscall"
+)
+
+// lockFile is an advisory lock on a file in the state dir. The kernel drops
+// it when the process exits, however it exits, so a crash never leaves a
+// stale lock behind.
+type lockFile struct{ f *os.File }
+
+// errLockHeld says another process holds the lock.
+var errLockHeld = errors.New("lock held by another process")
+
+// tryLock takes the lock at path without waiting: exclusive, or shared
+// when shared is true. It returns errLockHeld when another process holds a
+// conflicting lock.
+func tryLock(path string, shared bool) (*lockFile, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	how := syscall.LOCK_EX
+	if shared {
+		how = syscall.LOCK_SH
+	}
+	if err := syscall.Flock(int(f.Fd()), how|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, errLockHeld
+		}
+		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	return &lockFile{f: f}, nil
+}
+
+// Unlock releases the lock.
+func (l *lockFile) Unlock() {
+	if l != nil && l.f != nil {
+		l.f.Close()
+	}
+}
+
+// detached makes a child process its own session leader, so it outlives
+// the tmux client that started it and is never tied to its terminal.
+func detached() *syscall.SysProcAttr { return &syscall.SysProcAttr{Setsid: true} }
