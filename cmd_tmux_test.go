@@ -204,7 +204,7 @@ func TestTmuxMarksStaleData(t *testing.T) {
 		t.Fatal(err)
 	}
 	line := runBin(t, bin, time.Second, "--tmux", "--format", "plain", "--state-dir", state)
-	if line != "● 2 ok ⌛ 2h" {
+	if line != "● 2 ok ⌛ 2h00m" {
 		t.Errorf("line = %q, want the stale marker", line)
 	}
 	if fresh := runBin(t, bin, time.Second, "--tmux", "--format", "plain", "--max-age", "24h", "--state-dir", state); fresh != "● 2 ok" {

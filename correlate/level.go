@@ -3,6 +3,11 @@
 // bad it is. It is pure: a snapshot in, findings and levels out.
 package correlate
 
+import (
+	"fmt"
+	"time"
+)
+
 // Level is the overall verdict of a vendor or of everything, and the exit
 // code of --once.
 type Level string
@@ -80,4 +85,20 @@ func (s Severity) Rank() int {
 		return 1
 	}
 	return 0
+}
+
+// Span formats a duration for people, compactly and to the minute:
+// "45s", "12m", "2h05m", "2d3h". Every output of vendorwatch writes
+// durations this way.
+func Span(d time.Duration) string {
+	d = d.Round(time.Second)
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+	}
+	return fmt.Sprintf("%dd%dh", int(d.Hours())/24, int(d.Hours())%24)
 }

@@ -308,7 +308,7 @@ func findingEvents(r correlate.Report, changes []correlate.Change, opened map[st
 		case correlate.ChangeClosed:
 			e.Text = "Closed: " + f.Title
 			if t, ok := opened[f.ID]; ok && !t.IsZero() && now.After(t) {
-				e.Text += " (open " + span(now.Sub(t)) + ")"
+				e.Text += " (open " + correlate.Span(now.Sub(t)) + ")"
 			}
 		}
 		evs = append(evs, e)
@@ -319,18 +319,6 @@ func findingEvents(r correlate.Report, changes []correlate.Change, opened map[st
 var findingKinds = map[correlate.ChangeKind]EventKind{
 	correlate.ChangeOpened: EventFindingOpened, correlate.ChangeEscalated: EventFindingEscalated,
 	correlate.ChangeEased: EventFindingEased, correlate.ChangeClosed: EventFindingClosed,
-}
-
-// span formats a duration for people: "45m", "1h23m", "2d3h".
-func span(d time.Duration) string {
-	d = d.Round(time.Minute)
-	switch {
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
-	}
-	return fmt.Sprintf("%dd%dh", int(d.Hours())/24, int(d.Hours())%24)
 }
 
 func probeWords(r providers.Result, status int, code string) string {

@@ -168,7 +168,7 @@ func openText(f history.FindingRecord) string {
 	if f.Closed.UTC().YearDay() != f.Opened.UTC().YearDay() || f.Closed.Year() != f.Opened.Year() {
 		to = f.Closed.UTC().Format("2006-01-02 15:04")
 	}
-	return fmt.Sprintf("%s to %s, %s", from, to, mdDuration(f.Closed.Sub(f.Opened)))
+	return fmt.Sprintf("%s to %s, %s", from, to, correlate.Span(f.Closed.Sub(f.Opened)))
 }
 
 // windowText names the report's window.
@@ -216,18 +216,6 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
-}
-
-// mdDuration is "44m", "1h23m" or "2d3h".
-func mdDuration(d time.Duration) string {
-	d = d.Round(time.Minute)
-	switch {
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
-	}
-	return fmt.Sprintf("%dd%dh", int(d.Hours())/24, int(d.Hours())%24)
 }
 
 // mdEscaper makes text safe inside a Markdown table cell or list item: one

@@ -178,27 +178,11 @@ func safeName(s string) string {
 }
 
 func staleMark(o LineOptions) string {
-	age := o.Age.Round(time.Minute)
-	if age < time.Minute {
-		age = o.Age.Round(time.Second)
-	}
 	mark := "⌛"
 	if o.ASCII {
 		mark = "stale"
 	}
-	return mark + " " + shortDuration(age)
-}
-
-func shortDuration(d time.Duration) string {
-	switch {
-	case d >= 24*time.Hour:
-		return fmt.Sprintf("%dd", int(d.Hours()/24))
-	case d >= time.Hour:
-		return fmt.Sprintf("%dh", int(d.Hours()))
-	case d >= time.Minute:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
-	}
-	return fmt.Sprintf("%ds", int(d.Seconds()))
+	return mark + " " + correlate.Span(o.Age)
 }
 
 // fitWidth drops items from the end until the line, with a "+N" marker for

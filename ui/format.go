@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/providers"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
@@ -79,26 +80,12 @@ func ago(now, t time.Time) string {
 	}
 	d := now.Sub(t)
 	if d < 0 {
-		return "in " + span(-d)
+		return "in " + correlate.Span(-d)
 	}
 	if d < time.Minute {
 		return "just now"
 	}
-	return span(d) + " ago"
-}
-
-// span is a compact duration with minute precision: "45s", "12m",
-// "2h05m", "3d".
-func span(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d.Seconds()))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
-	}
-	return fmt.Sprintf("%dd", int(d.Hours()/24))
+	return correlate.Span(d) + " ago"
 }
 
 // clockAt formats t in loc: "12:45" today, "Tue 12:45" this week,

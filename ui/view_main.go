@@ -220,7 +220,7 @@ func (m *Model) cellText(v correlate.VendorReport, col string) (lipgloss.Style, 
 		return th.muted, "-"
 	case "SINCE":
 		if t := vendorSince(&m.report, v); !t.IsZero() {
-			return th.muted, span(m.opts.Now().Sub(t))
+			return th.muted, correlate.Span(m.opts.Now().Sub(t))
 		}
 		return th.muted, "-"
 	}
