@@ -71,13 +71,13 @@ type Inventory struct {
 
 // Key kinds in an inventory.
 const (
-	InventoryProjectKey = "project"   // an OpenAI project key (user or service account)
-	InventoryAdminKey   = "admin"     // an OpenAI admin key
-	InventoryAPIKey     = "api_key"   // an Anthropic API key
-	StatusActive        = "active"    // Anthropic status, or the OpenAI project's
-	StatusArchived      = "archived"  // Anthropic key, or OpenAI project archived
-	StatusInactive      = "inactive"  // Anthropic key deactivated
-	StatusExpired       = "expired"   // Anthropic key past expires_at
+	InventoryProjectKey = "project"  // an OpenAI project key (user or service account)
+	InventoryAdminKey   = "admin"    // an OpenAI admin key
+	InventoryAPIKey     = "api_key"  // an Anthropic API key
+	StatusActive        = "active"   // Anthropic status, or the OpenAI project's
+	StatusArchived      = "archived" // Anthropic key, or OpenAI project archived
+	StatusInactive      = "inactive" // Anthropic key deactivated
+	StatusExpired       = "expired"  // Anthropic key past expires_at
 	OwnerServiceAccount = "service_account"
 )
 

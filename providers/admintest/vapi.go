@@ -89,7 +89,7 @@ func (v *VAPI) list(r *http.Request) []map[string]any {
 			"createdAt": c.Created.UTC().Format("2006-01-02T15:04:05.000Z"), "updatedAt": c.Created.UTC().Format("2006-01-02T15:04:05.000Z"),
 			"customer": map[string]any{"number": c.Customer}, "phoneNumberId": "pn-fake",
 			"messages": []any{map[string]any{"role": "user", "message": "Hi, this is " + c.Customer + " calling about my order", "time": c.Created.UnixMilli()}},
-			"cost": 0.12}
+			"cost":     0.12}
 		if c.EndedReason != "" {
 			m["status"], m["endedReason"] = "ended", c.EndedReason
 			m["endedAt"] = c.Ended.UTC().Format("2006-01-02T15:04:05.000Z")
