@@ -204,7 +204,7 @@ func (a *assessment) goneFinding(v providers.VendorResult, g providers.GoneKey, 
 	if canary {
 		what = "canary key"
 	}
-	left := fmt.Sprintf("%s %s (%s) left %s's key list between %s and %s.", capital(what), label, rowWhere(g.InventoryKey), name,
+	left := fmt.Sprintf("%s %s, %s, left %s's key list between %s and %s.", capital(what), label, rowWhere(g.InventoryKey), name,
 		clock(g.LastSeen, a.now), clock(g.NoticedAt, a.now))
 	if g.OwnerGone {
 		left += " Its service account left the list too."
@@ -261,6 +261,7 @@ func (a *assessment) deletedFinding(v providers.VendorResult, g providers.GoneKe
 	name := a.name(v.ID)
 	e := g.Audit
 	who := clean(e.Actor())
+	person := clean(orDefault(e.ActorEmail, orDefault(e.ActorID, "the API key "+e.ActorKey)))
 	var how string
 	switch e.Matched {
 	case "service_account":
@@ -288,18 +289,18 @@ func (a *assessment) deletedFinding(v providers.VendorResult, g providers.GoneKe
 	case ours && canary:
 		f.Severity = SeverityWarning
 		f.Advice = []string{
-			"A canary is never used, so nobody needed to delete it: if " + who + " did not mean to, review who holds admin access.",
+			"A canary is never used, so nobody needed to delete it: if " + person + " did not mean to, review who holds admin access.",
 			"Watch the keys you use: if they go next, it is an account-wide action.",
 		}
 	case ours:
 		f.Severity = SeverityCritical
 		f.Advice = []string{
-			"Ask " + who + " why, if this was not planned; review who holds admin access.",
+			"Ask " + person + " why, if this was not planned; review who holds admin access.",
 			"Rotate: create a new key and store it in your secret manager.",
 			a.dependentsAdvice(v.ID),
 		}
 	default:
-		f.Advice = []string{"None of your configured keys: if the deletion was planned, nothing to do; if not, ask " + who + "."}
+		f.Advice = []string{"None of your configured keys: if the deletion was planned, nothing to do; if not, ask " + person + "."}
 	}
 	if e.Matched == "window" {
 		f.Advice = append(f.Advice, "Confirm in "+name+"'s audit log that event "+clean(e.ID)+" is this key's.")
@@ -327,7 +328,7 @@ func (a *assessment) retiredFinding(v providers.VendorResult, row providers.Inve
 		ID: findingID(KindKeyRevoked, []string{v.ID}, []string{row.Key}), Kind: KindKeyRevoked, Severity: SeverityCritical,
 		Vendors: []string{v.ID}, Keys: []string{row.Key}, Since: since,
 		Title: fmt.Sprintf("%s key %s is %s", name, row.Key, state),
-		Detail: fmt.Sprintf("%s's admin API lists key %s (%s) as %s.%s", name, rowLabel(row, k.Fingerprint), rowWhere(row), state,
+		Detail: fmt.Sprintf("%s's admin API lists key %s, %s, as %s.%s", name, rowLabel(row, k.Fingerprint), rowWhere(row), state,
 			a.probeEvidence(row.Key, keys)),
 		Advice: []string{
 			"Someone with admin access disabled it, or it reached its expiry: check " + name + "'s console.",
