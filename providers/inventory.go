@@ -156,6 +156,15 @@ type GoneKey struct {
 	OwnerGone bool `json:"owner_gone,omitempty"`
 }
 
+// clone copies the rows, so they can be matched again without touching a
+// snapshot already handed out.
+func (inv *Inventory) clone() *Inventory {
+	c := *inv
+	c.Keys = slices.Clone(inv.Keys)
+	c.Gone = slices.Clone(inv.Gone)
+	return &c
+}
+
 // waiting reports whether the audit log should be asked about g again.
 func (g GoneKey) waiting(now time.Time) bool {
 	return !g.NoAuditLog && g.Audit == nil && now.Sub(g.NoticedAt) < AuditRecheck
@@ -332,7 +341,9 @@ func diffInventory(prev, cur *Inventory, now time.Time) []GoneKey {
 			seen[g.ID] = true
 		}
 	}
-	if !prev.Complete || !cur.Complete || prev.ListedAt.IsZero() {
+	// Another admin key may see another organization: its list is not
+	// compared with the old one.
+	if !prev.Complete || !cur.Complete || prev.ListedAt.IsZero() || prev.AdminFingerprint != cur.AdminFingerprint {
 		return gone
 	}
 	for _, k := range prev.Keys {

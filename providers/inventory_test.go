@@ -465,12 +465,53 @@ func TestAdminChecksRunOnTheirOwnInterval(t *testing.T) {
 	first := checkAt(p, t0).Inventory
 	before := len(org.Requests())
 	res := p.checkVendor(context.Background(), p.vendors[0], PartProbes)
-	if res.Inventory != first {
+	if !res.Inventory.CheckedAt.Equal(first.CheckedAt) || len(res.Inventory.Keys) != len(first.Keys) {
 		t.Error("a probe round replaced the inventory")
 	}
 	for _, r := range org.Requests()[before:] {
 		if strings.HasPrefix(r.Path, "/v1/organization/") {
 			t.Errorf("a probe round read the admin API: %s", r.Path)
 		}
+	}
+}
+
+// A snapshot handed out is never written to by a later check (run with
+// -race).
+func TestInventorySnapshotsAreNotShared(t *testing.T) {
+	t.Parallel()
+	org := openAIOrg()
+	srv := httptest.NewServer(org)
+	t.Cleanup(srv.Close)
+	p, _ := testPoller([]Vendor{adminVendor(t, "openai", srv.URL)}, adminEnv)
+	snap := p.Check(context.Background())
+	inv := snap.Vendors[0].Inventory
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 50 {
+			for _, k := range inv.Keys {
+				_ = k.Key
+			}
+		}
+	}()
+	p.checkVendor(context.Background(), p.vendors[0], PartProbes)
+	<-done
+	if next := p.Snapshot().Vendors[0].Inventory; next == inv {
+		t.Error("the next result shares the inventory of the snapshot handed out")
+	}
+}
+
+func TestAnotherAdminKeyIsNotCompared(t *testing.T) {
+	t.Parallel()
+	prev := &Inventory{Source: SourceOpenAIAdmin, Complete: true, ListedAt: t0, AdminFingerprint: "sk-admin-…AAAA",
+		Keys: []InventoryKey{{ID: "key_a"}, {ID: "key_b"}}}
+	cur := &Inventory{Source: SourceOpenAIAdmin, Complete: true, ListedAt: t0.Add(time.Minute), AdminFingerprint: "sk-admin-…BBBB",
+		Keys: []InventoryKey{{ID: "key_c"}}}
+	if g := diffInventory(prev, cur, t0.Add(time.Minute)); len(g) != 0 {
+		t.Errorf("lists read with different admin keys compared: %+v", g)
+	}
+	cur.AdminFingerprint = prev.AdminFingerprint
+	if g := diffInventory(prev, cur, t0.Add(time.Minute)); len(g) != 2 {
+		t.Errorf("gone = %+v", g)
 	}
 }

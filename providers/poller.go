@@ -164,7 +164,11 @@ func (p *Poller) checkVendor(ctx context.Context, v Vendor, part Part) VendorRes
 		res.Reachability, res.Keys = p.probe(ctx, v, prev)
 	}
 	admin.Wait()
-	MatchInventory(res.Inventory, res.Keys)
+	if res.Inventory != nil {
+		// Earlier snapshots share the old inventory: match on a copy.
+		res.Inventory = res.Inventory.clone()
+		MatchInventory(res.Inventory, res.Keys)
+	}
 	if ctx.Err() != nil {
 		return prev // cancelled mid-check: keep the last complete result
 	}
