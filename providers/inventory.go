@@ -28,6 +28,9 @@ const (
 	// AuditRecheck is how long a vanished key without an audit event is
 	// asked about again on every inventory check: audit logs lag.
 	AuditRecheck = time.Hour
+	// MaxAdminRead bounds one admin read as a whole, however many of its
+	// requests answer in time.
+	MaxAdminRead = 2 * time.Minute
 )
 
 // Inventory sources.
@@ -251,6 +254,8 @@ func (p *prober) admin(ctx context.Context, v Vendor, prev VendorResult) (*Inven
 	if !adminChecks(v) {
 		return nil, nil
 	}
+	ctx, cancel := context.WithTimeout(ctx, MaxAdminRead)
+	defer cancel()
 	switch v.ID {
 	case "openai", "anthropic":
 		return p.inventory(ctx, v, prev.Inventory), prev.Calls

@@ -515,3 +515,51 @@ func TestAnotherAdminKeyIsNotCompared(t *testing.T) {
 		t.Errorf("gone = %+v", g)
 	}
 }
+
+// In a long run the first round shows status and probes without waiting
+// for the admin API, which follows at once and then on its own interval.
+func TestRunReadsTheAdminAPIOnItsInterval(t *testing.T) {
+	t.Parallel()
+	org := openAIOrg()
+	srv := httptest.NewServer(org)
+	t.Cleanup(srv.Close)
+	v := adminVendor(t, "openai", srv.URL)
+	v.Interval, v.ProbeInterval = time.Hour, time.Hour
+	v.Admin.Interval = config.Duration(100 * time.Millisecond)
+	p, _ := testPoller([]Vendor{v}, adminEnv)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	events := make(chan Snapshot, 100)
+	go p.Run(ctx, func(e Event) {
+		if e.Done {
+			events <- e.Snapshot
+		}
+	})
+	var snaps []Snapshot
+	for len(snaps) < 4 {
+		select {
+		case s := <-events:
+			snaps = append(snaps, s)
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%d rounds in 10s", len(snaps))
+		}
+	}
+	if snaps[0].Vendors[0].Inventory != nil || len(snaps[0].Vendors[0].Keys) != 3 {
+		t.Errorf("first round: inventory %v, %d keys; want the probes without the inventory", snaps[0].Vendors[0].Inventory, len(snaps[0].Vendors[0].Keys))
+	}
+	if inv := snaps[1].Vendors[0].Inventory; inv == nil || inv.Result != ResultOK {
+		t.Fatalf("second round: inventory %+v", inv)
+	}
+	if !snaps[3].Vendors[0].Inventory.CheckedAt.After(snaps[1].Vendors[0].Inventory.CheckedAt) {
+		t.Error("the admin API was not read again on its interval")
+	}
+	probes := 0
+	for _, r := range org.Requests() {
+		if r.Path == "/v1/models" && r.Auth == false {
+			probes++
+		}
+	}
+	if probes > 8 { // three keys and one keyless request, once
+		t.Errorf("%d probe requests: the admin interval also ran the probes", probes)
+	}
+}

@@ -272,13 +272,19 @@ func (p *Poller) loop(ctx context.Context, v Vendor, wake <-chan struct{}, send 
 			send(Event{Vendor: v.ID, Done: true, InFlight: p.InFlight(), Snapshot: p.Snapshot()})
 		}
 	}
-	run(PartAll)
+	// The first round shows the status page and the probes at once; the
+	// admin APIs (many requests for a large organization) follow on their
+	// own.
+	adminEvery := v.AdminInterval()
+	run(PartStatus | PartProbes)
+	if adminEvery > 0 && ctx.Err() == nil {
+		run(PartAdmin)
+	}
 	statusT := time.NewTimer(statusEvery)
 	probeT := time.NewTimer(probeEvery)
 	defer statusT.Stop()
 	defer probeT.Stop()
 	// The admin APIs have a timer only when the vendor has them.
-	adminEvery := v.AdminInterval()
 	var adminT *time.Timer
 	var adminC <-chan time.Time
 	if adminEvery > 0 {
