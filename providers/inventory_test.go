@@ -563,3 +563,18 @@ func TestRunReadsTheAdminAPIOnItsInterval(t *testing.T) {
 		t.Errorf("%d probe requests: the admin interval also ran the probes", probes)
 	}
 }
+
+// An inventory seeded from an earlier run is dropped once admin: is gone
+// from the config.
+func TestInventoryDroppedWithoutAdmin(t *testing.T) {
+	t.Parallel()
+	org := openAIOrg()
+	srv := httptest.NewServer(org)
+	t.Cleanup(srv.Close)
+	v := catalogVendor(t, "openai", srv.URL, config.Key{Name: "prod", Secret: config.SecretRef{Kind: config.SecretEnv, Value: "VW_PROD"}})
+	p, _ := testPoller([]Vendor{v}, adminEnv)
+	p.Seed(Snapshot{Vendors: []VendorResult{{ID: "openai", Inventory: &Inventory{Source: SourceOpenAIAdmin}, Calls: &CallSummary{}}}})
+	if r := p.checkVendor(context.Background(), v, PartProbes); r.Inventory != nil || r.Calls != nil {
+		t.Errorf("inventory %+v, calls %+v kept without admin:", r.Inventory, r.Calls)
+	}
+}

@@ -153,7 +153,9 @@ func (p *Poller) checkVendor(ctx context.Context, v Vendor, part Part) VendorRes
 
 	res := prev
 	var admin sync.WaitGroup
-	if part&PartAdmin != 0 {
+	if !adminChecks(v) {
+		res.Inventory, res.Calls = nil, nil // admin: gone from the config
+	} else if part&PartAdmin != 0 {
 		admin.Go(func() { res.Inventory, res.Calls = p.probes.admin(ctx, v, prev) })
 	}
 	if part&PartStatus != 0 {
