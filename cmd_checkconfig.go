@@ -97,6 +97,19 @@ func writeKeys(ctx context.Context, out io.Writer, vendors []providers.Vendor) (
 				}
 			})
 		}
+		if v.Admin != nil && !v.Admin.Secret.IsZero() {
+			// The admin key is resolved like every key: fingerprint only.
+			c := &keyCheck{vendor: v.ID, name: "(admin)", ref: truncateRef(v.Admin.Secret.String())}
+			checks = append(checks, c)
+			wg.Go(func() {
+				secret, err := resolver.Resolve(ctx, v.Admin.Secret)
+				if err != nil {
+					c.status = "no: " + secretReason(err)
+					return
+				}
+				c.ok, c.fingerprint, c.status = true, providers.Fingerprint(secret), "yes"
+			})
+		}
 	}
 	wg.Wait()
 	if len(checks) == 0 {

@@ -102,10 +102,33 @@ type History struct {
 	Retention Duration `yaml:"retention"`
 }
 
-// Admin enables a vendor's admin-API checks (key inventory, audit log).
+// Admin enables a vendor's admin-API checks: OpenAI's and Anthropic's key
+// inventory (and OpenAI's audit log), VAPI's call records (`admin: {}` on
+// vapi reads them with its first non-canary key).
 type Admin struct {
+	// Secret is the admin key (OpenAI sk-admin-…, Anthropic
+	// sk-ant-admin01-…). For VAPI, which has one kind of private key, it may
+	// be left out: the vendor's first non-canary key is used.
 	Secret SecretRef `yaml:"secret"`
+	// Interval is how often the admin API is read (default
+	// DefaultAdminInterval): slower than the probes, since one inventory
+	// costs a request per project.
+	Interval Duration `yaml:"interval"`
+	// ExpiryWarning is how long before a key's expires_at a warning is
+	// raised (default DefaultExpiryWarning).
+	ExpiryWarning Duration `yaml:"expiry_warning"`
 }
+
+// Defaults and limits of the admin-API checks.
+const (
+	DefaultAdminInterval = 5 * time.Minute
+	MinAdminInterval     = time.Minute
+	DefaultExpiryWarning = 14 * 24 * time.Hour
+	MinExpiryWarning     = time.Hour
+)
+
+// AdminVendors are the vendors whose admin APIs vendorwatch reads.
+var AdminVendors = []string{"openai", "anthropic", "vapi"}
 
 // Default returns the settings used when no file exists, without vendors;
 // the caller adds the default vendor set from the catalog.

@@ -161,7 +161,7 @@ func validate(cfg *Config, x index, private bool, cat Catalog, p *problems) {
 			checkKeyHeaders(k.Headers, x.vendor(i, "keys", j, "headers"), p)
 		}
 		if v.Admin != nil {
-			checkSecret(v.Admin.Secret, x.vendor(i, "admin", "secret"), x.vendor(i, "admin"), private, p)
+			checkAdmin(v, x, i, private, p)
 		}
 	}
 
@@ -288,5 +288,34 @@ func checkKeyHeaders(h map[string]string, line int, p *problems) {
 		case strings.ContainsAny(h[name], "\r\n"):
 			p.add(line, "headers: the value of %s spans lines", name)
 		}
+	}
+}
+
+// checkAdmin validates a vendor's admin: block. VAPI may leave the secret
+// out (its first non-canary key reads the call records); OpenAI and
+// Anthropic need their admin key.
+func checkAdmin(v Vendor, x index, i int, private bool, p *problems) {
+	a := v.Admin
+	line := x.vendor(i, "admin")
+	switch {
+	case !slices.Contains(AdminVendors, v.ID):
+		p.add(line, "admin: works for %s only; vendor %q has no admin API vendorwatch reads", strings.Join(AdminVendors, ", "), v.ID)
+	case v.ID == "vapi" && a.Secret.IsZero():
+		// The first non-canary key reads the call records.
+		if !slices.ContainsFunc(v.Keys, func(k Key) bool { return !k.Canary }) {
+			p.add(line, "admin: on vapi reads the call records with secret:, or else with the first key that is not a canary; there is neither")
+		}
+	default:
+		if a.Secret.IsZero() {
+			p.add(line, "admin: needs secret: (the %s admin key), e.g. secret: env:%s_ADMIN_KEY", v.ID, strings.ToUpper(v.ID))
+			break
+		}
+		checkSecret(a.Secret, x.vendor(i, "admin", "secret"), line, private, p)
+	}
+	if a.Interval != 0 && a.Interval < Duration(MinAdminInterval) {
+		p.add(x.vendor(i, "admin", "interval"), "admin interval %s is below the minimum of %s", a.Interval, Duration(MinAdminInterval))
+	}
+	if a.ExpiryWarning != 0 && a.ExpiryWarning < Duration(MinExpiryWarning) {
+		p.add(x.vendor(i, "admin", "expiry_warning"), "admin expiry_warning %s is below the minimum of %s", a.ExpiryWarning, Duration(MinExpiryWarning))
 	}
 }

@@ -32,9 +32,10 @@ func Assess(snap providers.Snapshot, mem Memory) (Report, Memory) {
 	for _, v := range snap.Vendors {
 		fs = append(fs, a.sourceFindings(v)...)
 		fs = append(fs, a.vendorFindings(v)...)
-		fs = append(fs, a.keyFindings(v)...)
+		fs = append(fs, a.inventoryFindings(v, a.keyFindings(v))...)
 	}
 	fs = append(fs, a.upstreamFindings(fs)...)
+	fs = a.adminFindings(fs)
 	a.upstreamNotes(fs)
 	fs = a.lifecycle(fs)
 	sortFindings(fs)

@@ -29,6 +29,9 @@ const (
 	KindKeyRejectedDuringIncident Kind = "key_rejected_during_incident"
 	KindKeyDeleted                Kind = "key_deleted"
 	KindKeyVanished               Kind = "key_vanished"
+	// KindKeyExpiring: an admin key, or a configured key, reaches its
+	// expires_at soon (the admin API's inventory says when).
+	KindKeyExpiring Kind = "key_expiring"
 )
 
 // Finding is one conclusion with its evidence and what to do about it.

@@ -19,6 +19,9 @@ type Memory struct {
 	Vendors map[string]VendorMemory `json:"vendors,omitempty"`
 	// Open holds the open findings by ID.
 	Open map[string]OpenFinding `json:"open,omitempty"`
+	// Inventory holds, by vendor id, the keys that left the vendor's key
+	// list and are still reported (rule_inventory.go).
+	Inventory map[string]InventoryMemory `json:"inventory,omitempty"`
 }
 
 // VendorMemory is a vendor's streaks.
@@ -97,6 +100,7 @@ func (m Memory) clone() Memory {
 	for id, f := range m.Open {
 		out.Open[id] = f
 	}
+	out.Inventory = m.cloneInventory()
 	return out
 }
 

@@ -16,6 +16,7 @@ var upstreamCauses = map[Kind]bool{
 	KindVendorOutage: true, KindVendorOutageUnreported: true,
 	KindKeyRevoked: true, KindKeyLeakSuspected: true, KindAccountKeysRevoked: true,
 	KindAccountDisabled: true, KindQuotaExceeded: true, KindKeyRejectedDuringIncident: true,
+	KindKeyDeleted: true, KindKeyVanished: true,
 }
 
 // upstreamFindings is upstream_impact: for a vendor with depends_on, each

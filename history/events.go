@@ -79,6 +79,7 @@ type vendorBase struct {
 	Incidents map[string]incidentBase `json:"incidents,omitempty"`
 	Keys      map[string]probeBase    `json:"keys,omitempty"`
 	Reach     *probeBase              `json:"reach,omitempty"`
+	Inventory *inventoryBase          `json:"inventory,omitempty"`
 }
 
 type incidentBase struct {
@@ -114,6 +115,8 @@ func observe(b baseline, r correlate.Report) ([]Event, baseline) {
 		nb.Keys, vevs = keyEvents(prev, v, now)
 		evs = append(evs, vevs...)
 		nb.Reach, vevs = reachEvents(prev, v, now)
+		evs = append(evs, vevs...)
+		nb.Inventory, vevs = inventoryEvents(prev, v)
 		evs = append(evs, vevs...)
 		next.Vendors[v.ID] = nb
 	}

@@ -137,6 +137,7 @@ func (s *Store) Findings(ctx context.Context, q Query) ([]FindingRecord, error) 
 var eventOrder = map[EventKind]int{
 	EventVendorState: 0, EventIncidentOpened: 1, EventIncidentUpdated: 2, EventIncidentResolved: 3,
 	EventReachabilityChanged: 4, EventKeyChanged: 5,
+	EventInventoryListed: 5, EventInventoryKeyAdded: 5, EventInventoryKeyStatus: 5, EventInventoryKeyUsed: 5,
 	EventFindingClosed: 6, EventFindingEased: 7, EventFindingEscalated: 8, EventFindingOpened: 9,
 }
 

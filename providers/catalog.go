@@ -35,6 +35,10 @@ type Entry struct {
 	// AccountEnv names the variable holding the account id a key needs
 	// (Twilio: TWILIO_ACCOUNT_SID), for keys found in KeyEnv.
 	AccountEnv string `yaml:"account_env" json:"account_env,omitempty"`
+	// AdminEnv names the variable that conventionally holds the vendor's
+	// admin key (OPENAI_ADMIN_KEY); with no config file, setting it turns
+	// on the key inventory watch.
+	AdminEnv string `yaml:"admin_env" json:"admin_env,omitempty"`
 	// Origin names the public list a directory entry comes from
 	// (statusphere, multi-status); empty for curated entries.
 	Origin string `yaml:"-" json:"origin,omitempty"`

@@ -72,12 +72,14 @@ func (p *Poller) Vendors() []Vendor { return p.vendors }
 // Part selects what a check covers.
 type Part int
 
-// The parts of a check: the status page, and our keys with keyless
-// reachability. They run on separate intervals.
+// The parts of a check: the status page, our keys with keyless
+// reachability, and the admin APIs (key inventory, VAPI's call records).
+// They run on separate intervals.
 const (
 	PartStatus Part = 1 << iota
 	PartProbes
-	PartAll = PartStatus | PartProbes
+	PartAdmin
+	PartAll = PartStatus | PartProbes | PartAdmin
 )
 
 // Check checks every vendor once, all at the same time, and returns the
@@ -150,12 +152,24 @@ func (p *Poller) checkVendor(ctx context.Context, v Vendor, part Part) VendorRes
 	}()
 
 	res := prev
+	var admin sync.WaitGroup
+	if !adminChecks(v) {
+		res.Inventory, res.Calls = nil, nil // admin: gone from the config
+	} else if part&PartAdmin != 0 {
+		admin.Go(func() { res.Inventory, res.Calls = p.probes.admin(ctx, v, prev) })
+	}
 	if part&PartStatus != 0 {
 		res.Status = p.status.read(ctx, v)
 		res.Status.CheckedAt = p.now().UTC()
 	}
 	if part&PartProbes != 0 {
 		res.Reachability, res.Keys = p.probe(ctx, v, prev)
+	}
+	admin.Wait()
+	if res.Inventory != nil {
+		// Earlier snapshots share the old inventory: match on a copy.
+		res.Inventory = res.Inventory.clone()
+		MatchInventory(res.Inventory, res.Keys)
 	}
 	if ctx.Err() != nil {
 		return prev // cancelled mid-check: keep the last complete result
@@ -216,7 +230,8 @@ type Event struct {
 }
 
 // Run checks every vendor now and then on its own intervals (status pages
-// on Interval, keys on ProbeInterval) until ctx ends. notify is called from
+// on Interval, keys on ProbeInterval, admin APIs on AdminInterval) until
+// ctx ends. notify is called from
 // the poller's goroutines, one call at a time per vendor; it must not block
 // for long.
 func (p *Poller) Run(ctx context.Context, notify func(Event)) {
@@ -259,11 +274,26 @@ func (p *Poller) loop(ctx context.Context, v Vendor, wake <-chan struct{}, send 
 			send(Event{Vendor: v.ID, Done: true, InFlight: p.InFlight(), Snapshot: p.Snapshot()})
 		}
 	}
-	run(PartAll)
+	// The first round shows the status page and the probes at once; the
+	// admin APIs (many requests for a large organization) follow on their
+	// own.
+	adminEvery := v.AdminInterval()
+	run(PartStatus | PartProbes)
+	if adminEvery > 0 && ctx.Err() == nil {
+		run(PartAdmin)
+	}
 	statusT := time.NewTimer(statusEvery)
 	probeT := time.NewTimer(probeEvery)
 	defer statusT.Stop()
 	defer probeT.Stop()
+	// The admin APIs have a timer only when the vendor has them.
+	var adminT *time.Timer
+	var adminC <-chan time.Time
+	if adminEvery > 0 {
+		adminT = time.NewTimer(adminEvery)
+		defer adminT.Stop()
+		adminC = adminT.C
+	}
 	for {
 		// Parts that fall due together run as one check, so equal intervals
 		// give one event per vendor per round.
@@ -277,6 +307,8 @@ func (p *Poller) loop(ctx context.Context, v Vendor, wake <-chan struct{}, send 
 			part = PartStatus
 		case <-probeT.C:
 			part = PartProbes
+		case <-adminC:
+			part = PartAdmin
 		}
 		if part&PartStatus == 0 && drain(statusT) {
 			part |= PartStatus
@@ -284,12 +316,18 @@ func (p *Poller) loop(ctx context.Context, v Vendor, wake <-chan struct{}, send 
 		if part&PartProbes == 0 && drain(probeT) {
 			part |= PartProbes
 		}
+		if part&PartAdmin == 0 && adminT != nil && drain(adminT) {
+			part |= PartAdmin
+		}
 		run(part)
 		if part&PartStatus != 0 {
 			statusT.Reset(statusEvery)
 		}
 		if part&PartProbes != 0 {
 			probeT.Reset(probeEvery)
+		}
+		if part&PartAdmin != 0 && adminT != nil {
+			adminT.Reset(adminEvery)
 		}
 	}
 }

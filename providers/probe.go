@@ -40,6 +40,9 @@ type prober struct {
 	// sleep waits d or until ctx ends.
 	sleep func(ctx context.Context, d time.Duration) error
 	now   func() time.Time
+	// callLimit is the page size of VAPI's call records (default
+	// CallPageLimit; tests shrink it).
+	callLimit int
 }
 
 func newProber(f *Fetcher, now func() time.Time) *prober {

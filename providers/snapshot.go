@@ -33,6 +33,12 @@ type VendorResult struct {
 	Status       statuspage.Status `json:"status"`
 	Reachability *Reachability     `json:"reachability,omitempty"`
 	Keys         []KeyResult       `json:"keys"`
+	// Inventory is the vendor's key list from its admin API (OpenAI,
+	// Anthropic with admin:), read every admin interval; nil without one.
+	Inventory *Inventory `json:"inventory,omitempty"`
+	// Calls sums up VAPI's recent call records by endedReason; nil for
+	// other vendors.
+	Calls *CallSummary `json:"calls,omitempty"`
 }
 
 // Result is the outcome of a key probe or keyless request, in the

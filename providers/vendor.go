@@ -97,7 +97,9 @@ func Resolve(cfg *config.Config, cat *Catalog, only []string) ([]Vendor, error) 
 // environment variable that is set (OPENAI_API_KEY, VAPI_API_KEY, ...),
 // plus any other catalog vendor whose key variable is set (GROQ_API_KEY
 // adds Groq). A key that needs an account id takes it from the entry's
-// account variable (TWILIO_ACCOUNT_SID).
+// account variable (TWILIO_ACCOUNT_SID). An admin key in the entry's admin
+// variable (OPENAI_ADMIN_KEY, ANTHROPIC_ADMIN_KEY) turns on its key
+// inventory watch.
 func DefaultConfig(cat *Catalog) *config.Config {
 	cfg := config.Default()
 	for _, e := range cat.All() {
@@ -115,7 +117,10 @@ func DefaultConfig(cat *Catalog) *config.Config {
 			}
 			v.Keys = append(v.Keys, k)
 		}
-		if e.Default || len(v.Keys) > 0 {
+		if e.AdminEnv != "" && os.Getenv(e.AdminEnv) != "" {
+			v.Admin = &config.Admin{Secret: config.SecretRef{Kind: config.SecretEnv, Value: e.AdminEnv}}
+		}
+		if e.Default || len(v.Keys) > 0 || v.Admin != nil {
 			cfg.Vendors = append(cfg.Vendors, v)
 		}
 	}

@@ -52,3 +52,27 @@ func TestDefaultConfigProbesConventionalKeys(t *testing.T) {
 		}
 	}
 }
+
+// With no config, an admin key in OPENAI_ADMIN_KEY (ANTHROPIC_ADMIN_KEY)
+// turns on the key inventory watch, like admin: {secret: env:…} would.
+func TestDefaultConfigWatchesTheInventory(t *testing.T) {
+	t.Setenv("OPENAI_ADMIN_KEY", adminKey)
+	t.Setenv("ANTHROPIC_ADMIN_KEY", "")
+	cfg := DefaultConfig(BuiltinCatalog())
+	vendors, err := Resolve(cfg, BuiltinCatalog(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range vendors {
+		switch v.ID {
+		case "openai":
+			if v.Admin == nil || v.Admin.Secret.String() != "env:OPENAI_ADMIN_KEY" || v.AdminInterval() == 0 {
+				t.Errorf("openai admin = %+v", v.Admin)
+			}
+		default:
+			if v.Admin != nil {
+				t.Errorf("%s has admin %+v", v.ID, v.Admin)
+			}
+		}
+	}
+}

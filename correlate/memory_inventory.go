@@ -1,0 +1,67 @@
+package correlate
+
+import (
+	"time"
+
+	"github.com/vendorwatch/vendorwatch/providers"
+)
+
+// InventoryMemory is what the key-inventory rules keep of a vendor between
+// assessments: the keys that left its key list and are still reported.
+//
+// The inventory itself is not kept here. It travels in the snapshot
+// (VendorResult.Inventory), so the stored report carries it to the next
+// run, where the poller is seeded with it and compares the new list with
+// it (the comparison needs the network: the audit log is asked about every
+// key that left). The memory keeps only the few vanished keys, because a
+// key that left the list is missing from every later diff: without memory
+// its finding would close one check after it opened.
+type InventoryMemory struct {
+	// Gone holds the vanished keys by key id.
+	Gone map[string]providers.GoneKey `json:"gone,omitempty"`
+}
+
+// goneHold is how long a vanished key that is none of ours (no configured
+// key matches it) stays reported. One of ours stays until the key is
+// rotated (its fingerprint changes) or leaves the config.
+const goneHold = 24 * time.Hour
+
+func (m Memory) cloneInventory() map[string]InventoryMemory {
+	if m.Inventory == nil {
+		return nil
+	}
+	out := make(map[string]InventoryMemory, len(m.Inventory))
+	for id, im := range m.Inventory {
+		gone := make(map[string]providers.GoneKey, len(im.Gone))
+		for k, g := range im.Gone {
+			if g.Audit != nil {
+				e := *g.Audit
+				g.Audit = &e
+			}
+			gone[k] = g
+		}
+		out[id] = InventoryMemory{Gone: gone}
+	}
+	return out
+}
+
+// mergeGone folds a check's report on a vanished key into what was known:
+// the first sighting stays, an audit event once found stays, the latest
+// lookup's state and the configured key's identity are taken when given.
+func mergeGone(old, cur providers.GoneKey) providers.GoneKey {
+	if !old.NoticedAt.IsZero() && old.NoticedAt.Before(cur.NoticedAt) {
+		cur.NoticedAt = old.NoticedAt
+	}
+	if !old.LastSeen.IsZero() && (cur.LastSeen.IsZero() || old.LastSeen.Before(cur.LastSeen)) {
+		cur.LastSeen = old.LastSeen
+	}
+	if cur.Audit == nil && old.Audit != nil {
+		cur.Audit = old.Audit
+	}
+	cur.AuditChecked = cur.AuditChecked || old.AuditChecked
+	cur.Lookups = max(cur.Lookups, old.Lookups)
+	if cur.Key == "" {
+		cur.Key, cur.Fingerprint, cur.Canary = old.Key, old.Fingerprint, old.Canary
+	}
+	return cur
+}

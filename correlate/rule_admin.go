@@ -1,0 +1,140 @@
+package correlate
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/vendorwatch/vendorwatch/providers"
+)
+
+// adminKey is how findings name the admin key a vendor's inventory is read
+// with; the parentheses keep it apart from any configured key's name.
+const adminKey = "(admin)"
+
+// adminFindings runs after upstream_impact is built, so what it adds never
+// counts as an upstream cause (a dependent does not hold our admin key):
+//
+//   - VAPI's call records: calls ending in an upstream provider's failure
+//     (pipeline-error-openai-401-incorrect-api-key) are evidence for
+//     upstream_impact on VAPI naming that provider and its failure; calls
+//     ending in VAPI's own failures (vapifault-*, subscription) are
+//     evidence about VAPI (rule_calls.go);
+//   - the admin key itself rejected, lacking permission or unresolved;
+//   - key_expiring: an admin key, or a configured key, expiring soon.
+func (a *assessment) adminFindings(fs []Finding) []Finding {
+	for _, v := range a.snap.Vendors {
+		if v.Calls != nil {
+			fs = a.callFindings(v, fs)
+		}
+		if v.Inventory == nil {
+			continue
+		}
+		if f, ok := a.adminKeyFinding(v); ok {
+			fs = append(fs, f)
+		}
+		if f, ok := a.expiringFinding(v); ok {
+			fs = append(fs, f)
+		}
+	}
+	return fs
+}
+
+// adminKeyFinding reports an admin key that does not work. A failure that
+// may pass (rate limited, the vendor failing, no answer) waits for the
+// next check; the inventory keeps its last list meanwhile.
+func (a *assessment) adminKeyFinding(v providers.VendorResult) (Finding, bool) {
+	inv := v.Inventory
+	name := a.name(v.ID)
+	kv := keyView{KeyResult: providers.KeyResult{Name: adminKey, Fingerprint: inv.AdminFingerprint, Result: inv.Result,
+		HTTPStatus: inv.HTTPStatus, Code: inv.Code, Message: inv.Error, CheckedAt: inv.CheckedAt}, streak: 1, since: inv.CheckedAt}
+	label := "admin key"
+	if inv.AdminFingerprint != "" {
+		label += " (" + inv.AdminFingerprint + ")"
+	}
+	var f Finding
+	switch inv.Result {
+	case providers.ResultInvalidKey:
+		f = Finding{Kind: KindKeyRevoked, Severity: SeverityCritical,
+			Title: fmt.Sprintf("%s admin key rejected: the key inventory is not watched", name),
+			Advice: []string{
+				"An admin key that dies is itself news: check who holds " + name + " admin access and whether the key expired.",
+				"Create a new admin key (Organization owners only) and point admin.secret at it.",
+			}}
+	case providers.ResultNoPermission, providers.ResultMisconfigured, providers.ResultAccountDisabled:
+		c := classText[inv.Result]
+		f = Finding{Kind: c.kind, Severity: SeverityWarning,
+			Title:  fmt.Sprintf("%s admin key %s: the key inventory is not watched", name, c.title),
+			Advice: []string{"The admin API needs an admin key of the organization (OpenAI sk-admin-…, Anthropic sk-ant-admin01-…); a project or API key cannot list keys."}}
+	case providers.ResultNoSecret:
+		f = Finding{Kind: KindSecretMissing, Severity: SeverityWarning,
+			Title:  fmt.Sprintf("%s admin key not read: secret missing", name),
+			Advice: []string{"Run `vendorwatch check-config` to see why admin.secret does not resolve."}}
+	default:
+		return Finding{}, false
+	}
+	f.ID = findingID(f.Kind, []string{v.ID}, []string{adminKey})
+	f.Vendors, f.Keys, f.Since = []string{v.ID}, []string{adminKey}, inv.CheckedAt
+	f.Detail = fmt.Sprintf("%s's admin API refuses the %s: %s.", name, label, a.rejection(kv))
+	if inv.Result == providers.ResultNoSecret {
+		f.Detail = fmt.Sprintf("admin.secret of %s did not resolve: %s.", name, orDefault(excerpt(inv.Error), "no secret"))
+	}
+	if !inv.ListedAt.IsZero() {
+		f.Detail += " The last key list is from " + clock(inv.ListedAt, a.now) + "."
+	}
+	return f, true
+}
+
+// expiringFinding is key_expiring: admin keys, and keys of ours, whose
+// expires_at is near (the admin block's expiry_warning, 14 days by
+// default). A configured key already expired is key_revoked instead.
+func (a *assessment) expiringFinding(v providers.VendorResult) (Finding, bool) {
+	name := a.name(v.ID)
+	var parts, keys []string
+	var first providers.InventoryKey
+	for _, row := range v.Inventory.Keys {
+		if !row.Expiring || row.ExpiresAt.IsZero() || retired(row) || row.Kind != providers.InventoryAdminKey && row.Key == "" {
+			continue
+		}
+		if first.ExpiresAt.IsZero() || row.ExpiresAt.Before(first.ExpiresAt) {
+			first = row
+		}
+		label := rowLabel(row, "")
+		switch {
+		case row.Self:
+			label = "the admin key vendorwatch uses, " + label
+			keys = append(keys, adminKey)
+		case row.Kind == providers.InventoryAdminKey:
+			label = "admin key " + label
+		default:
+			keys = append(keys, row.Key)
+		}
+		when := "expires " + clock(row.ExpiresAt, a.now)
+		if !row.ExpiresAt.After(a.now) {
+			when = "expired " + clock(row.ExpiresAt, a.now)
+		} else if d := row.ExpiresAt.Sub(a.now); d >= 48*time.Hour {
+			when += fmt.Sprintf(" (in %d days)", int(d.Hours()/24))
+		}
+		parts = append(parts, label+" "+when)
+	}
+	if len(parts) == 0 {
+		return Finding{}, false
+	}
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	title := fmt.Sprintf("%s %s expires %s", name, rowLabel(first, ""), clock(first.ExpiresAt, a.now))
+	if len(parts) > 1 {
+		title = fmt.Sprintf("%s: %d keys expire soon, the first %s", name, len(parts), clock(first.ExpiresAt, a.now))
+	}
+	return Finding{
+		ID: findingID(KindKeyExpiring, []string{v.ID}, nil), Kind: KindKeyExpiring, Severity: SeverityWarning,
+		Vendors: []string{v.ID}, Keys: keys, Since: a.now,
+		Title:  title,
+		Detail: fmt.Sprintf("%s's admin API lists: %s.", name, strings.Join(parts, "; ")),
+		Advice: []string{
+			"Create the replacement before the expiry and move every user of the old key to it (for the admin key: admin.secret).",
+			"An expired key fails like a revoked one; this warning exists so that it never surprises you.",
+		},
+	}, true
+}

@@ -1,0 +1,118 @@
+package correlate
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/statuspage"
+)
+
+// reason is count calls ended with the VAPI endedReason, the first at
+// first, the last a minute later.
+func reason(r string, count int, first time.Time) providers.ReasonCount {
+	return providers.ReasonCount{Reason: r, Count: count, EndedReason: providers.ParseEndedReason(r), First: first, Last: first.Add(time.Minute)}
+}
+
+// vapiCalls is VAPI, our key working, with call records since 12:35.
+func vapiCalls(t time.Time, ended int, reasons ...providers.ReasonCount) *vb {
+	b := vendorAt("vapi", "VAPI").reach(providers.ResultReachable, 401, t).key("prod", false, providers.ResultOK, 200, "", t)
+	b.v.Calls = &providers.CallSummary{CheckedAt: t, Since: at("12:35"), Result: providers.ResultOK, Calls: ended + 2, Ended: ended, Reasons: reasons}
+	return b
+}
+
+// The 2026-05-21 log: VAPI's calls end because the OpenAI key VAPI holds
+// is dead. VAPI's call records say so without anyone seeing the key.
+func TestCallsNameTheUpstreamKeyVAPIHolds(t *testing.T) {
+	openai := vendorAt("openai", "OpenAI").reach(providers.ResultReachable, 401, at("12:52")).key("prod", false, providers.ResultOK, 200, "", at("12:52"))
+	vapi := vapiCalls(at("12:52"), 40,
+		reason("customer-ended-call", 28, at("12:36")),
+		reason("pipeline-error-openai-401-incorrect-api-key", 12, at("12:40"))).dependsOn("openai")
+	r, _ := Assess(snapAt(at("12:52"), openai, vapi), Memory{})
+	uniqueIDs(t, r)
+	f := find(t, r, KindUpstreamImpact)
+	if f.ID != "upstream_impact:vapi,openai:" || !slices.Equal(f.Vendors, []string{"vapi"}) || f.Severity != SeverityCritical || !f.Since.Equal(at("12:40")) {
+		t.Errorf("upstream_impact = %+v", f)
+	}
+	if f.Title != "VAPI calls fail on OpenAI: 401 incorrect-api-key (12 of 40 calls)" {
+		t.Errorf("title = %q", f.Title)
+	}
+	for _, want := range []string{"12 of 40 VAPI calls created since 12:35 UTC ended in OpenAI failures",
+		"12 ended pipeline-error-openai-401-incorrect-api-key (last 12:41 UTC)", "the OpenAI key stored in VAPI is dead"} {
+		if !strings.Contains(f.Detail, want) {
+			t.Errorf("detail lacks %q:\n%s", want, f.Detail)
+		}
+	}
+	if !strings.Contains(strings.Join(f.Advice, " "), "Fix the OpenAI key VAPI holds") {
+		t.Errorf("advice = %v", f.Advice)
+	}
+	if vr, _ := r.Vendor("vapi"); vr.Level != LevelCritical {
+		t.Errorf("VAPI level = %s", vr.Level)
+	}
+
+	// Without OpenAI in the config (no depends_on either) the calls still
+	// name it.
+	alone := vapiCalls(at("12:52"), 40, reason("pipeline-error-openai-429-exceeded-quota", 5, at("12:40")))
+	r, _ = Assess(snapAt(at("12:52"), alone), Memory{})
+	if f := find(t, r, KindUpstreamImpact); f.ID != "upstream_impact:vapi,openai:" || !strings.Contains(f.Detail, "the OpenAI account behind the OpenAI key stored in VAPI is out of quota or credit") {
+		t.Errorf("alone = %+v", f)
+	}
+}
+
+// When depends_on already links VAPI's trouble to an OpenAI key failure,
+// the call records join that finding rather than adding a second one.
+func TestCallsJoinTheDependsOnFinding(t *testing.T) {
+	openai := vendorAt("openai", "OpenAI").reach(providers.ResultReachable, 401, at("12:52")).
+		key("prod", false, providers.ResultInvalidKey, 401, "invalid_api_key", at("12:52"))
+	vapi := vapiCalls(at("12:52"), 40, reason("pipeline-error-openai-401-incorrect-api-key", 12, at("12:40")),
+		reason("call.in-progress.error-providerfault-openai-503-server-overloaded-error", 2, at("12:45"))).dependsOn("openai")
+	r, _ := Assess(snapAt(at("12:52"), openai, vapi), Memory{})
+	uniqueIDs(t, r)
+	n := 0
+	for _, f := range r.Findings {
+		if f.Kind == KindUpstreamImpact {
+			n++
+		}
+	}
+	f := find(t, r, KindUpstreamImpact)
+	if n != 1 || f.Severity != SeverityCritical || !strings.Contains(f.Title, "14 of 40 calls") ||
+		!strings.Contains(f.Detail, "depends on OpenAI (depends_on)") || !strings.Contains(f.Detail, "2 ended call.in-progress.error-providerfault-openai-503") {
+		t.Errorf("%d upstream findings; %+v", n, f)
+	}
+}
+
+func TestCallsAboutVAPIItself(t *testing.T) {
+	worker := reason("call.in-progress.error-vapifault-worker-died", 9, at("12:36"))
+	credits := reason("call.start.error-subscription-insufficient-credits", 4, at("12:38"))
+	r, _ := Assess(snapAt(at("12:52"), vapiCalls(at("12:52"), 40, reason("customer-ended-call", 27, at("12:36")), worker, credits)), Memory{})
+	uniqueIDs(t, r)
+	own := find(t, r, KindVendorOutageUnreported)
+	if own.Severity != SeverityWarning || !strings.Contains(own.Title, "VAPI calls failing on VAPI's side: worker-died (9 of 40 calls)") ||
+		!strings.Contains(own.Detail, `while VAPI's status page says "All Systems Operational"`) {
+		t.Errorf("own failures = %+v", own)
+	}
+	q := find(t, r, KindQuotaExceeded)
+	if q.ID != "quota_exceeded:vapi:" || q.Severity != SeverityCritical || !strings.Contains(q.Detail, "4 ended call.start.error-subscription-insufficient-credits") {
+		t.Errorf("billing = %+v", q)
+	}
+	if has(r, KindUpstreamImpact) {
+		t.Error("VAPI's own failures taken for an upstream's")
+	}
+
+	// With an incident on VAPI's page the records join it.
+	inc := vapiCalls(at("12:52"), 40, worker).page(statuspage.PartialOutage, "Partial outage",
+		incident("901977", "Dashboard and API down", "major", at("12:45")))
+	r, _ = Assess(snapAt(at("12:52"), inc), Memory{})
+	f := find(t, r, KindVendorIncident)
+	if has(r, KindVendorOutageUnreported) || f.Severity.Rank() < SeverityWarning.Rank() || !strings.Contains(f.Detail, "Its call records agree: 9 of 40") {
+		t.Errorf("with an incident: %v %+v", kinds(r.Findings), f)
+	}
+
+	// One dead worker among many calls is noise.
+	r, _ = Assess(snapAt(at("12:52"), vapiCalls(at("12:52"), 40, reason("call.in-progress.error-vapifault-worker-died", 1, at("12:40")))), Memory{})
+	if len(r.Findings) != 0 {
+		t.Errorf("one failed call: %v", kinds(r.Findings))
+	}
+}

@@ -1,0 +1,361 @@
+package correlate
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/statuspage"
+)
+
+// foldable are the probe findings an inventory finding about the same keys
+// replaces: the key's row vanishing (or being archived) and its probe being
+// rejected tell one story, told once.
+var foldable = map[Kind]bool{KindKeyRevoked: true, KindKeyLeakSuspected: true, KindAccountKeysRevoked: true}
+
+// inventoryFindings reads the vendor's key inventory (the admin API's key
+// list, vendor.inventory) together with keyFs, the findings of its key
+// probes, and returns both as one:
+//
+//   - a key that left the list and whose removal the audit log records is
+//     key_deleted, naming who did it, when and from where (critical for a
+//     configured key in use, warning for a canary, info for a key that is
+//     none of ours);
+//   - a key that left the list with no audit entry is key_vanished,
+//     critical: a leak auto-disable, the vendor's audit gap, or lost
+//     project access (warning while the audit log has not answered yet);
+//   - a configured key whose row says inactive, archived or expired
+//     (Anthropic), or whose project is archived (OpenAI), is key_revoked
+//     with the row as evidence.
+//
+// A configured key is matched to its row by fingerprint; its probe result
+// joins the inventory finding, and the probe's key_revoked (or
+// key_leak_suspected, account_keys_revoked) about the same keys is folded
+// into it. Vanished keys stay in memory and reported until the key comes
+// back, is rotated or leaves the config (ours), or for a day (others).
+func (a *assessment) inventoryFindings(v providers.VendorResult, keyFs []Finding) []Finding {
+	if a.mem.Inventory == nil {
+		a.mem.Inventory = map[string]InventoryMemory{}
+	}
+	inv := v.Inventory
+	if inv == nil {
+		delete(a.mem.Inventory, v.ID)
+		return keyFs
+	}
+	keys := map[string]keyView{}
+	for _, k := range v.Keys {
+		n, since := a.keyStreak(v.ID, k)
+		keys[k.Name] = keyView{KeyResult: k, streak: n, since: since}
+	}
+	gone := a.trackGone(v, keys)
+
+	covered := map[string]bool{}
+	var out []Finding
+	for _, id := range sortedGone(gone) {
+		g := gone[id]
+		out = append(out, a.goneFinding(v, g, keys))
+		if g.Key != "" {
+			covered[g.Key] = true
+		}
+	}
+	for _, row := range inv.Keys {
+		if row.Key == "" || covered[row.Key] || !retired(row) {
+			continue
+		}
+		out = append(out, a.retiredFinding(v, row, keys))
+		covered[row.Key] = true
+	}
+	kept := make([]Finding, 0, len(keyFs))
+	for _, f := range keyFs {
+		if foldable[f.Kind] && len(f.Keys) > 0 && !slices.ContainsFunc(f.Keys, func(k string) bool { return !covered[k] }) {
+			if f.Kind != KindKeyRevoked {
+				a.noteFolded(out, f)
+			}
+			continue
+		}
+		kept = append(kept, f)
+	}
+	return append(kept, out...)
+}
+
+// trackGone merges the check's vanished keys into memory and drops those
+// no longer worth reporting.
+func (a *assessment) trackGone(v providers.VendorResult, keys map[string]keyView) map[string]providers.GoneKey {
+	gone := map[string]providers.GoneKey{}
+	for id, g := range a.mem.Inventory[v.ID].Gone {
+		gone[id] = g
+	}
+	for _, g := range v.Inventory.Gone {
+		if old, ok := gone[g.ID]; ok {
+			g = mergeGone(old, g)
+		}
+		gone[g.ID] = g
+	}
+	listed := map[string]bool{}
+	for _, k := range v.Inventory.Keys {
+		listed[k.ID] = true
+	}
+	for id, g := range gone {
+		k, ours := keys[g.Key]
+		switch {
+		case listed[id]:
+			delete(gone, id) // back in the list
+		case g.Key != "" && (!ours || k.Fingerprint != "" && g.Fingerprint != "" && k.Fingerprint != g.Fingerprint):
+			delete(gone, id) // rotated, or no longer configured
+		case g.Key == "" && a.now.Sub(g.NoticedAt) > goneHold:
+			delete(gone, id)
+		}
+	}
+	if len(gone) == 0 {
+		delete(a.mem.Inventory, v.ID)
+	} else {
+		a.mem.Inventory[v.ID] = InventoryMemory{Gone: gone}
+	}
+	return gone
+}
+
+func sortedGone(m map[string]providers.GoneKey) []string {
+	ids := make([]string, 0, len(m))
+	for id := range m {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// retired reports whether a row says the key no longer works.
+func retired(row providers.InventoryKey) bool {
+	switch row.Status {
+	case providers.StatusInactive, providers.StatusArchived, providers.StatusExpired:
+		return true
+	}
+	return false
+}
+
+// rowLabel names a row: the configured key with its fingerprint, or the
+// vendor's name for it with the vendor's mask.
+func rowLabel(row providers.InventoryKey, fingerprint string) string {
+	if row.Key != "" {
+		return row.Key + " (" + orDefault(fingerprint, row.Redacted) + ")"
+	}
+	return fmt.Sprintf("%q (%s)", clean(row.Name), orDefault(row.Redacted, row.ID))
+}
+
+// rowWhere says where a row lived and what it was: its name in the
+// vendor's list, its project or workspace, its owner and its id.
+func rowWhere(row providers.InventoryKey) string {
+	var parts []string
+	if row.Key != "" && row.Name != "" {
+		parts = append(parts, fmt.Sprintf("named %q", clean(row.Name)))
+	}
+	switch {
+	case row.Kind == providers.InventoryAdminKey:
+		parts = append(parts, "an admin key")
+	case row.ProjectName != "":
+		parts = append(parts, fmt.Sprintf("in project %q", clean(row.ProjectName)))
+	case row.Project != "":
+		parts = append(parts, "in "+clean(row.Project))
+	}
+	if row.Owner != "" {
+		owner := clean(row.Owner)
+		if row.OwnerType == providers.OwnerServiceAccount {
+			owner = "service account " + owner
+		}
+		parts = append(parts, "owned by "+owner)
+	}
+	if row.ID != "" {
+		parts = append(parts, "id "+clean(row.ID))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// clean makes remote text one safe line.
+func clean(s string) string { return statuspage.CleanLine(s) }
+
+// probeEvidence is what the key's own probe adds to an inventory finding.
+func (a *assessment) probeEvidence(key string, keys map[string]keyView) string {
+	k, ok := keys[key]
+	if !ok {
+		return ""
+	}
+	switch {
+	case k.Result == providers.ResultInvalidKey:
+		return " Its probe agrees: " + a.rejection(k) + "."
+	case k.Result == providers.ResultOK:
+		return fmt.Sprintf(" Yet its probe still gets through (ok at %s): the key works while the list no longer shows it.", clock(k.CheckedAt, a.now))
+	case k.Result != "" && k.Result != providers.ResultNoSecret && !k.Result.Failed():
+		return " Its probe says " + resultWords(k.Result, k.HTTPStatus, k.Code) + "."
+	}
+	return ""
+}
+
+// goneFinding is key_deleted or key_vanished for a key that left the list.
+func (a *assessment) goneFinding(v providers.VendorResult, g providers.GoneKey, keys map[string]keyView) Finding {
+	name := a.name(v.ID)
+	_, ours := keys[g.Key]
+	canary := g.Canary || ours && keys[g.Key].Canary
+	idPart, keyNames := g.ID, []string{}
+	if g.Key != "" {
+		idPart, keyNames = g.Key, []string{g.Key}
+	}
+	label := rowLabel(g.InventoryKey, g.Fingerprint)
+	what := "key"
+	if canary {
+		what = "canary key"
+	}
+	left := fmt.Sprintf("%s %s, %s, left %s's key list between %s and %s.", capital(what), label, rowWhere(g.InventoryKey), name,
+		clock(g.LastSeen, a.now), clock(g.NoticedAt, a.now))
+	if g.OwnerGone {
+		left += " Its service account left the list too."
+	}
+	probe := a.probeEvidence(g.Key, keys)
+	if g.Audit != nil {
+		return a.deletedFinding(v, g, idPart, keyNames, label, what, left+probe, ours, canary)
+	}
+	f := Finding{
+		ID: findingID(KindKeyVanished, []string{v.ID}, []string{idPart}), Kind: KindKeyVanished, Severity: SeverityCritical,
+		Vendors: []string{v.ID}, Keys: keyNames, Since: g.NoticedAt,
+		Title: fmt.Sprintf("%s %s %s vanished from the key list with no audit entry", name, what, orDefault(g.Key, fmt.Sprintf("%q", clean(g.Name)))),
+	}
+	var audit string
+	switch {
+	case g.NoAuditLog:
+		audit = fmt.Sprintf(" %s's admin API has no audit log to ask who removed it.", name)
+	case g.AuditChecked:
+		audit = fmt.Sprintf(" The audit log has no api_key.deleted, service_account.deleted or project.archived event for it since %s.",
+			clock(g.LastSeen.Add(-providers.AuditWindowSlack), a.now))
+		if g.Unexplained > 0 {
+			audit += fmt.Sprintf(" %d %s in that window could not be tied to it.", g.Unexplained, plural(g.Unexplained, "deletion", "deletions"))
+		}
+	case a.now.Sub(g.NoticedAt) < providers.AuditRecheck:
+		f.Severity = SeverityWarning
+		f.Title = fmt.Sprintf("%s %s %s left the key list; the audit log has not answered yet", name, what, orDefault(g.Key, fmt.Sprintf("%q", clean(g.Name))))
+		audit = " The audit log could not be asked yet"
+		if g.AuditError != "" {
+			audit += " (" + excerpt(g.AuditError) + ")"
+		}
+		audit += "; vendorwatch asks again at each inventory check for an hour."
+	default:
+		audit = " The audit log could not be read"
+		if g.AuditError != "" {
+			audit += " (" + excerpt(g.AuditError) + ")"
+		}
+		audit += ", so nothing explains it."
+	}
+	f.Detail = left + audit + " Gone with no audit entry: a leak auto-disable (check your mail for the vendor's notice), the vendor's audit gap " +
+		"(OpenAI dropped api_key.* events from Nov 2025 to Feb 2026), or lost project access." + probe
+	f.Advice = []string{
+		"Look in your mail for " + name + "'s notice that the key leaked and was disabled.",
+		"Ask " + name + "'s support about key id " + clean(g.ID) + " and the times above: audit logs have had gaps (OpenAI's dropped api_key.* events for months and was backfilled only in part).",
+		"Check who has admin access and project access; a key whose owner lost access to the project can drop out of view.",
+	}
+	if ours && !canary {
+		f.Advice = append(f.Advice, "Rotate: create a new key and store it in your secret manager.", a.dependentsAdvice(v.ID))
+	}
+	return f
+}
+
+// deletedFinding is key_deleted: the audit log names who removed the key.
+func (a *assessment) deletedFinding(v providers.VendorResult, g providers.GoneKey, idPart string, keyNames []string, label, what, evidence string, ours, canary bool) Finding {
+	name := a.name(v.ID)
+	e := g.Audit
+	who := clean(e.Actor())
+	person := clean(orDefault(e.ActorEmail, orDefault(e.ActorID, "the API key "+e.ActorKey)))
+	var how string
+	switch e.Matched {
+	case "service_account":
+		how = fmt.Sprintf("its service account %s was deleted", clean(e.Object))
+	case "project":
+		how = fmt.Sprintf("its project %s was archived", clean(e.Object))
+	default:
+		how = "it was deleted"
+	}
+	record := fmt.Sprintf(" The audit log records %s by %s at %s (%s, event %s).", how, who, clock(e.At, a.now), clean(e.Type), clean(e.ID))
+	if e.Matched == "window" {
+		record = fmt.Sprintf(" The audit log has no event for its id; the only unexplained api_key.deleted of that window, by %s at %s (key %s, event %s), is probably it.",
+			who, clock(e.At, a.now), clean(e.Object), clean(e.ID))
+	}
+	f := Finding{
+		ID: findingID(KindKeyDeleted, []string{v.ID}, []string{idPart}), Kind: KindKeyDeleted, Severity: SeverityInfo,
+		Vendors: []string{v.ID}, Keys: keyNames, Since: e.At,
+		Title:  fmt.Sprintf("%s %s %s deleted by %s", name, what, orDefault(g.Key, fmt.Sprintf("%q", clean(g.Name))), who),
+		Detail: evidence + record,
+	}
+	if e.Matched != "" && e.Matched != "id" && e.Matched != "window" {
+		f.Title = fmt.Sprintf("%s %s %s removed: %s by %s", name, what, orDefault(g.Key, fmt.Sprintf("%q", clean(g.Name))), how, who)
+	}
+	switch {
+	case ours && canary:
+		f.Severity = SeverityWarning
+		f.Advice = []string{
+			"A canary is never used, so nobody needed to delete it: if " + person + " did not mean to, review who holds admin access.",
+			"Watch the keys you use: if they go next, it is an account-wide action.",
+		}
+	case ours:
+		f.Severity = SeverityCritical
+		f.Advice = []string{
+			"Ask " + person + " why, if this was not planned; review who holds admin access.",
+			"Rotate: create a new key and store it in your secret manager.",
+			a.dependentsAdvice(v.ID),
+		}
+	default:
+		f.Advice = []string{"None of your configured keys: if the deletion was planned, nothing to do; if not, ask " + person + "."}
+	}
+	if e.Matched == "window" {
+		f.Advice = append(f.Advice, "Confirm in "+name+"'s audit log that event "+clean(e.ID)+" is this key's.")
+	}
+	return f
+}
+
+// retiredFinding is key_revoked for a configured key whose row says it no
+// longer works: inactive, archived or expired, or in an archived project.
+func (a *assessment) retiredFinding(v providers.VendorResult, row providers.InventoryKey, keys map[string]keyView) Finding {
+	name := a.name(v.ID)
+	k := keys[row.Key]
+	state := clean(row.Status)
+	switch {
+	case row.Kind == providers.InventoryProjectKey && row.Status == providers.StatusArchived:
+		state = "in an archived project"
+	case row.Status == providers.StatusExpired && !row.ExpiresAt.IsZero():
+		state = "expired since " + clock(row.ExpiresAt, a.now)
+	}
+	since := k.since
+	if since.IsZero() {
+		since = a.now
+	}
+	f := Finding{
+		ID: findingID(KindKeyRevoked, []string{v.ID}, []string{row.Key}), Kind: KindKeyRevoked, Severity: SeverityCritical,
+		Vendors: []string{v.ID}, Keys: []string{row.Key}, Since: since,
+		Title: fmt.Sprintf("%s key %s is %s", name, row.Key, state),
+		Detail: fmt.Sprintf("%s's admin API lists key %s, %s, as %s.%s", name, rowLabel(row, k.Fingerprint), rowWhere(row), state,
+			a.probeEvidence(row.Key, keys)),
+		Advice: []string{
+			"Someone with admin access disabled it, or it reached its expiry: check " + name + "'s console.",
+			"Rotate: create a new key and store it in your secret manager.",
+			a.dependentsAdvice(v.ID),
+		},
+	}
+	if k.Canary {
+		f.Title = fmt.Sprintf("%s canary key %s is %s", name, row.Key, state)
+	}
+	return f
+}
+
+// noteFolded adds to the inventory finding about one of f's keys that f's
+// conclusion was folded into it.
+func (a *assessment) noteFolded(out []Finding, f Finding) {
+	for i := range out {
+		if slices.ContainsFunc(out[i].Keys, func(k string) bool { return slices.Contains(f.Keys, k) }) {
+			out[i].Detail += fmt.Sprintf(" The probes alone concluded: %s.", f.Title)
+			return
+		}
+	}
+}
+
+func capital(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

@@ -1,0 +1,125 @@
+package history
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/statuspage"
+)
+
+// Timeline events of the key inventory (a vendor's admin API). Keys that
+// leave the list are findings (key_deleted, key_vanished), recorded as
+// such.
+const (
+	// EventInventoryListed: the first key list of a vendor, as a count.
+	EventInventoryListed EventKind = "inventory_listed"
+	// EventInventoryKeyAdded: a key appeared in the list.
+	EventInventoryKeyAdded EventKind = "inventory_key_added"
+	// EventInventoryKeyUsed: a key's last_used_at moved, proof that a
+	// consumer (VAPI, an app) still uses it; at most once an hour per key.
+	EventInventoryKeyUsed EventKind = "inventory_key_used"
+	// EventInventoryKeyStatus: a key's status (or its project's) changed.
+	EventInventoryKeyStatus EventKind = "inventory_key_status"
+)
+
+// usedEvery is the least time between two "used" events of one key: a
+// key in use moves its last_used_at all the time.
+const usedEvery = time.Hour
+
+// inventoryBase is what the timeline has seen of a vendor's key list.
+type inventoryBase struct {
+	ListedAt time.Time                `json:"listed_at"`
+	Keys     map[string]inventoryItem `json:"keys"`
+}
+
+type inventoryItem struct {
+	Status   string    `json:"status,omitempty"`
+	LastUsed time.Time `json:"last_used,omitzero"`
+	// Noted is the time of the last "used" event recorded.
+	Noted time.Time `json:"noted,omitzero"`
+}
+
+// inventoryEvents records what changed in a vendor's key list since the
+// last list the timeline saw: new keys, status changes and keys in use.
+// A list that was not read again (the admin API failed, or its interval
+// has not come round) adds nothing.
+func inventoryEvents(prev vendorBase, v correlate.VendorReport) (*inventoryBase, []Event) {
+	inv := v.Inventory
+	if inv == nil || inv.ListedAt.IsZero() {
+		return prev.Inventory, nil
+	}
+	if prev.Inventory != nil && !inv.ListedAt.After(prev.Inventory.ListedAt) {
+		return prev.Inventory, nil
+	}
+	at := inv.ListedAt.UTC()
+	next := &inventoryBase{ListedAt: at, Keys: make(map[string]inventoryItem, len(inv.Keys))}
+	var evs []Event
+	if prev.Inventory == nil {
+		for _, k := range inv.Keys {
+			next.Keys[k.ID] = inventoryItem{Status: k.Status, LastUsed: k.LastUsedAt}
+		}
+		text := fmt.Sprintf("Key inventory: %d %s", len(inv.Keys), plural(len(inv.Keys), "key", "keys"))
+		if inv.Projects > 0 {
+			text += fmt.Sprintf(" in %d %s", inv.Projects, plural(inv.Projects, "project", "projects"))
+		}
+		return next, []Event{{At: at, Vendor: v.ID, Kind: EventInventoryListed, Subject: "inventory", Text: text}}
+	}
+	for _, k := range inv.Keys {
+		item := inventoryItem{Status: k.Status, LastUsed: k.LastUsedAt}
+		old, known := prev.Inventory.Keys[k.ID]
+		label := inventoryLabel(k)
+		switch {
+		case !known:
+			text := "Key added: " + label
+			if k.Owner != "" {
+				text += ", owner " + clip(statuspage.CleanLine(k.Owner), 80)
+			}
+			evs = append(evs, Event{At: orTime(k.CreatedAt, at), Vendor: v.ID, Kind: EventInventoryKeyAdded, Subject: k.ID, Text: text})
+		case old.Status != k.Status && k.Status != "":
+			evs = append(evs, Event{At: at, Vendor: v.ID, Kind: EventInventoryKeyStatus, Subject: k.ID,
+				Text: fmt.Sprintf("Key %s: %s → %s", label, orDefault(old.Status, "?"), statuspage.CleanLine(k.Status))})
+		}
+		item.Noted = old.Noted
+		if known && k.LastUsedAt.After(old.LastUsed) && (old.Noted.IsZero() || k.LastUsedAt.Sub(old.Noted) >= usedEvery) {
+			text := "Key in use: " + label + " last used " + k.LastUsedAt.UTC().Format("15:04 UTC")
+			if !old.LastUsed.IsZero() {
+				text += " (before: " + old.LastUsed.UTC().Format("2006-01-02 15:04 UTC") + ")"
+			}
+			evs = append(evs, Event{At: k.LastUsedAt.UTC(), Vendor: v.ID, Kind: EventInventoryKeyUsed, Subject: k.ID, Text: text})
+			item.Noted = k.LastUsedAt
+		}
+		next.Keys[k.ID] = item
+	}
+	return next, evs
+}
+
+// inventoryLabel names a key in a timeline line: the configured key it is,
+// the vendor's name for it, its mask and its project.
+func inventoryLabel(k providers.InventoryKey) string {
+	s := fmt.Sprintf("%q (%s)", clip(statuspage.CleanLine(k.Name), 60), statuspage.CleanLine(k.Redacted))
+	if k.Key != "" {
+		s = k.Key + " = " + s
+	}
+	if k.Kind == providers.InventoryAdminKey {
+		s = "admin key " + s
+	} else if k.ProjectName != "" {
+		s += " in " + clip(statuspage.CleanLine(k.ProjectName), 60)
+	}
+	return s
+}
+
+func orTime(t, def time.Time) time.Time {
+	if t.IsZero() || t.After(def) {
+		return def
+	}
+	return t.UTC()
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

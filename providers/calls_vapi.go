@@ -1,0 +1,226 @@
+package providers
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/vendorwatch/vendorwatch/config"
+)
+
+// Bounds of the VAPI call-record read.
+const (
+	// MinCallWindow is the shortest stretch of calls summed up: calls take
+	// minutes, and a call only has its endedReason once it ended.
+	MinCallWindow = 15 * time.Minute
+	// MaxCallWindow is the longest.
+	MaxCallWindow = time.Hour
+	// CallPageLimit is VAPI's default page size; maxCallPages bounds a read.
+	CallPageLimit = 100
+	maxCallPages  = 5
+	vapiCalls     = "/call"
+)
+
+// CallSummary is what VAPI's call records say about the calls created in
+// the window before a check, grouped by endedReason. Only the reasons and
+// counts are kept: no call ids, numbers, transcripts or costs.
+type CallSummary struct {
+	CheckedAt time.Time `json:"checked_at"`
+	// Since is the start of the window (createdAtGt).
+	Since time.Time `json:"since"`
+	// Result is ok when VAPI answered; else why the records could not be
+	// read (and Reasons are the previous read's, while still in window).
+	Result     Result `json:"result"`
+	HTTPStatus int    `json:"http_status,omitempty"`
+	Code       string `json:"code,omitempty"`
+	Error      string `json:"error,omitempty"`
+	// Fingerprint is the key the records were read with.
+	Fingerprint string `json:"fingerprint,omitempty"`
+	// Calls counts the calls created in the window; Ended those that ended.
+	Calls int `json:"calls"`
+	Ended int `json:"ended"`
+	// Truncated is true when there were more calls than one read takes.
+	Truncated bool `json:"truncated,omitempty"`
+	// Reasons are the ended calls grouped by endedReason, most first.
+	Reasons []ReasonCount `json:"reasons"`
+}
+
+// ReasonCount is one endedReason, how many calls ended with it, and what it
+// means.
+type ReasonCount struct {
+	Reason string `json:"reason"`
+	Count  int    `json:"count"`
+	EndedReason
+	// First and Last are when the first and last of these calls ended.
+	First time.Time `json:"first,omitzero"`
+	Last  time.Time `json:"last,omitzero"`
+}
+
+// vapiCall is the part of VAPI's Call object that is read; everything else
+// in the record (customer, transcript, recording, costs) is discarded
+// unread.
+type vapiCall struct {
+	ID          string     `json:"id"`
+	EndedReason string     `json:"endedReason"`
+	CreatedAt   time.Time  `json:"createdAt"`
+	EndedAt     *time.Time `json:"endedAt"`
+}
+
+// vapiCallKey is the secret VAPI's call records are read with, when they
+// are read at all (admin: on vapi): admin.secret when given, else the
+// vendor's first key that is not a canary.
+func vapiCallKey(v Vendor) (config.SecretRef, bool) {
+	if v.Admin == nil {
+		return config.SecretRef{}, false
+	}
+	if !v.Admin.Secret.IsZero() {
+		return v.Admin.Secret, true
+	}
+	for _, k := range v.Keys {
+		if !k.Canary {
+			return k.Secret, true
+		}
+	}
+	return config.SecretRef{}, false
+}
+
+// callWindow is how far back the calls are read: at least MinCallWindow,
+// one and a half admin intervals when that is longer, at most
+// MaxCallWindow.
+func callWindow(v Vendor) time.Duration {
+	w := v.AdminInterval() * 3 / 2
+	return min(max(w, MinCallWindow), MaxCallWindow)
+}
+
+// calls reads VAPI's call records of the window and groups the ended ones
+// by endedReason.
+func (p *prober) calls(ctx context.Context, v Vendor, prev *CallSummary) *CallSummary {
+	now := p.now().UTC()
+	cs := &CallSummary{CheckedAt: now, Since: now.Add(-callWindow(v)), Reasons: []ReasonCount{}}
+	ref, _ := vapiCallKey(v)
+	keep := func(f *adminFailure) *CallSummary {
+		f.apply(&cs.Result, &cs.HTTPStatus, &cs.Code, &cs.Error)
+		if prev != nil && !prev.CheckedAt.Before(cs.Since) {
+			cs.Calls, cs.Ended, cs.Truncated, cs.Reasons, cs.Since = prev.Calls, prev.Ended, prev.Truncated, prev.Reasons, prev.Since
+		}
+		return cs
+	}
+	r, fail := p.newAdminRun(ctx, v, ref, nil)
+	if fail != nil {
+		return keep(fail)
+	}
+	defer r.forget()
+	cs.Fingerprint = Fingerprint(r.secret)
+	calls, truncated, err := r.readCalls(ctx, cs.Since, p.callLimit)
+	if err != nil {
+		return keep(r.failure(err))
+	}
+	cs.Result, cs.Calls, cs.Truncated = ResultOK, len(calls), truncated
+	cs.Reasons = groupReasons(calls)
+	for _, rc := range cs.Reasons {
+		cs.Ended += rc.Count
+	}
+	return cs
+}
+
+// readCalls pages through the calls created after since, newest or oldest
+// first (VAPI does not document the order), each call once.
+func (r *adminRun) readCalls(ctx context.Context, since time.Time, limit int) ([]vapiCall, bool, error) {
+	if limit <= 0 {
+		limit = CallPageLimit
+	}
+	q := url.Values{"limit": {strconv.Itoa(limit)}, "createdAtGt": {vapiTime(since)}}
+	seen := map[string]bool{}
+	var out []vapiCall
+	for range maxCallPages {
+		resp, err := r.get(ctx, vapiCalls, q)
+		if err != nil {
+			return nil, false, err
+		}
+		var page []vapiCall
+		if err := json.Unmarshal(resp.Body, &page); err != nil {
+			return nil, false, &adminFailure{result: ResultUnexpected, code: "not_a_list", message: "GET " + vapiCalls + ": the answer is not a list of calls"}
+		}
+		fresh := 0
+		var oldest, newest time.Time
+		for _, c := range page {
+			if c.CreatedAt.IsZero() || !c.CreatedAt.After(since) {
+				continue
+			}
+			if oldest.IsZero() || c.CreatedAt.Before(oldest) {
+				oldest = c.CreatedAt
+			}
+			if c.CreatedAt.After(newest) {
+				newest = c.CreatedAt
+			}
+			if c.ID != "" && seen[c.ID] {
+				continue
+			}
+			seen[c.ID] = true
+			out = append(out, c)
+			fresh++
+		}
+		if len(page) < limit || fresh == 0 {
+			return out, false, nil
+		}
+		// The bound is inclusive, so calls sharing the boundary's time are
+		// not lost; those already counted are skipped by id.
+		if page[0].CreatedAt.Before(page[len(page)-1].CreatedAt) {
+			q.Del("createdAtGt")
+			q.Set("createdAtGe", vapiTime(newest)) // oldest first: move the floor up
+		} else {
+			q.Set("createdAtLe", vapiTime(oldest)) // newest first: move the ceiling down
+		}
+	}
+	return out, true, nil
+}
+
+func vapiTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+// groupReasons counts the ended calls by endedReason, most frequent first.
+// A reason that does not look like one is counted as "unreadable".
+func groupReasons(calls []vapiCall) []ReasonCount {
+	by := map[string]*ReasonCount{}
+	for _, c := range calls {
+		if c.EndedReason == "" {
+			continue // still in progress
+		}
+		reason := c.EndedReason
+		if !ValidEndedReason(reason) {
+			reason = "unreadable"
+		}
+		rc := by[reason]
+		if rc == nil {
+			rc = &ReasonCount{Reason: reason, EndedReason: ParseEndedReason(reason)}
+			by[reason] = rc
+		}
+		rc.Count++
+		end := c.CreatedAt.UTC()
+		if c.EndedAt != nil {
+			end = c.EndedAt.UTC()
+		}
+		if rc.First.IsZero() || end.Before(rc.First) {
+			rc.First = end
+		}
+		if end.After(rc.Last) {
+			rc.Last = end
+		}
+	}
+	out := make([]ReasonCount, 0, len(by))
+	for _, rc := range by {
+		out = append(out, *rc)
+	}
+	slices.SortFunc(out, func(a, b ReasonCount) int {
+		if a.Count != b.Count {
+			return b.Count - a.Count
+		}
+		if a.Reason < b.Reason {
+			return -1
+		}
+		return 1
+	})
+	return out
+}

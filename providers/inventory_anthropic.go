@@ -1,0 +1,61 @@
+package providers
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// Anthropic Admin API (platform.claude.com/docs/en/api/admin/api_keys/list).
+const (
+	anthropicKeys      = "/v1/organizations/api_keys"
+	anthropicPageLimit = 500 // the API allows 1 to 1000
+)
+
+type anthropicAPIKey struct {
+	ID             string     `json:"id"`
+	Name           string     `json:"name"`
+	PartialKeyHint *string    `json:"partial_key_hint"`
+	Status         string     `json:"status"`
+	CreatedAt      time.Time  `json:"created_at"`
+	ExpiresAt      *time.Time `json:"expires_at"`
+	WorkspaceID    *string    `json:"workspace_id"`
+	CreatedBy      *struct {
+		ID   string `json:"id"`
+		Type string `json:"type"`
+	} `json:"created_by"`
+}
+
+// anthropicInventory lists every API key of the organization, whatever its
+// status (active, inactive, archived, expired): unlike OpenAI's list, a
+// disabled key stays listed with its status.
+func (r *adminRun) anthropicInventory(ctx context.Context, inv *Inventory) error {
+	workspaces := map[string]bool{}
+	complete, err := r.list(ctx, anthropicKeys, nil, "after_id", anthropicPageLimit, func(raw json.RawMessage) error {
+		var k anthropicAPIKey
+		if err := decodeItem(anthropicKeys, raw, &k); err != nil {
+			return err
+		}
+		row := InventoryKey{ID: k.ID, Name: k.Name, Kind: InventoryAPIKey, Status: k.Status, CreatedAt: k.CreatedAt.UTC()}
+		if k.PartialKeyHint != nil {
+			row.Redacted = *k.PartialKeyHint
+		}
+		if k.ExpiresAt != nil {
+			row.ExpiresAt = k.ExpiresAt.UTC()
+		}
+		if k.WorkspaceID != nil {
+			row.Project = *k.WorkspaceID
+		}
+		workspaces[row.Project] = true
+		if k.CreatedBy != nil {
+			row.OwnerID, row.OwnerType, row.Owner = k.CreatedBy.ID, k.CreatedBy.Type, k.CreatedBy.ID
+		}
+		inv.Keys = append(inv.Keys, row)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	inv.Projects, inv.Complete = len(workspaces), complete
+	return nil
+}

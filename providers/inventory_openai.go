@@ -1,0 +1,391 @@
+package providers
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// OpenAI Admin API paths (openai/openai-openapi openapi.yaml).
+const (
+	openAIProjects   = "/v1/organization/projects"
+	openAIAdminKeys  = "/v1/organization/admin_api_keys"
+	openAIAuditLogs  = "/v1/organization/audit_logs"
+	openAIPageLimit  = 100
+	maxAuditPages    = 5
+	maxAuditResource = 50
+)
+
+// auditEventTypes are the events that remove a key from the list: the key
+// deleted, its service account deleted, its project archived.
+var auditEventTypes = []string{"api_key.deleted", "service_account.deleted", "project.archived"}
+
+type openAIProject struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Status string `json:"status"`
+}
+
+type openAIUser struct {
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	Email string `json:"email"`
+}
+
+type openAIKey struct {
+	ID                 string `json:"id"`
+	Name               string `json:"name"`
+	RedactedValue      string `json:"redacted_value"`
+	CreatedAt          int64  `json:"created_at"`
+	LastUsedAt         *int64 `json:"last_used_at"`
+	ExpiresAt          *int64 `json:"expires_at"`
+	OwnerProjectAccess string `json:"owner_project_access"`
+	Owner              struct {
+		Type           string      `json:"type"`
+		User           *openAIUser `json:"user"`
+		ServiceAccount *openAIUser `json:"service_account"`
+		// Admin keys name their owner directly.
+		ID   string `json:"id"`
+		Name string `json:"name"`
+	} `json:"owner"`
+}
+
+func unixTime(s int64) time.Time {
+	if s <= 0 {
+		return time.Time{}
+	}
+	return time.Unix(s, 0).UTC()
+}
+
+func unixPtr(p *int64) time.Time {
+	if p == nil {
+		return time.Time{}
+	}
+	return unixTime(*p)
+}
+
+// row turns an OpenAI key object into an inventory row.
+func (k openAIKey) row(kind string) InventoryKey {
+	r := InventoryKey{ID: k.ID, Name: k.Name, Kind: kind, Redacted: k.RedactedValue, OwnerAccess: k.OwnerProjectAccess,
+		OwnerType: k.Owner.Type, CreatedAt: unixTime(k.CreatedAt), LastUsedAt: unixPtr(k.LastUsedAt), ExpiresAt: unixPtr(k.ExpiresAt)}
+	switch {
+	case k.Owner.User != nil:
+		r.OwnerID, r.Owner = k.Owner.User.ID, orDefaultStr(k.Owner.User.Email, k.Owner.User.Name)
+	case k.Owner.ServiceAccount != nil:
+		r.OwnerID, r.Owner = k.Owner.ServiceAccount.ID, orDefaultStr(k.Owner.ServiceAccount.Name, k.Owner.ServiceAccount.ID)
+	default:
+		r.OwnerID, r.Owner = k.Owner.ID, orDefaultStr(k.Owner.Name, k.Owner.ID)
+	}
+	return r
+}
+
+func orDefaultStr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// openAIInventory lists every project (archived ones included), each
+// project's keys with owner_project_access=any (without it the list hides
+// keys whose owner lost access), the service accounts of active projects
+// and the admin keys.
+func (r *adminRun) openAIInventory(ctx context.Context, inv *Inventory) error {
+	var projects []openAIProject
+	complete, err := r.list(ctx, openAIProjects, url.Values{"include_archived": {"true"}}, "after", openAIPageLimit, func(raw json.RawMessage) error {
+		var p openAIProject
+		if err := decodeItem(openAIProjects, raw, &p); err != nil {
+			return err
+		}
+		if p.ID != "" {
+			projects = append(projects, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	inv.Projects = len(projects)
+	projectKeys := map[string]bool{}
+	for _, p := range projects {
+		path := openAIProjects + "/" + url.PathEscape(p.ID) + "/api_keys"
+		ok, err := r.list(ctx, path, url.Values{"owner_project_access": {"any"}}, "after", openAIPageLimit, func(raw json.RawMessage) error {
+			var k openAIKey
+			if err := decodeItem(path, raw, &k); err != nil {
+				return err
+			}
+			row := k.row(InventoryProjectKey)
+			row.Project, row.ProjectName, row.Status = p.ID, p.Name, p.Status
+			projectKeys[k.ID] = true
+			inv.Keys = append(inv.Keys, row)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		complete = complete && ok
+		if p.Status == StatusArchived {
+			continue // an archived project's service accounts answer 400
+		}
+		saPath := openAIProjects + "/" + url.PathEscape(p.ID) + "/service_accounts"
+		// Service accounts only explain vanished keys; failing to list them
+		// does not fail the inventory.
+		_, _ = r.list(ctx, saPath, nil, "after", openAIPageLimit, func(raw json.RawMessage) error {
+			var a struct {
+				ID, Name, Role string
+			}
+			if decodeItem(saPath, raw, &a) == nil && a.ID != "" {
+				inv.Accounts = append(inv.Accounts, InventoryAccount{ID: a.ID, Name: a.Name, Project: p.ID, Role: a.Role})
+			}
+			return nil
+		})
+	}
+	ok, err := r.list(ctx, openAIAdminKeys, url.Values{"order": {"asc"}}, "after", openAIPageLimit, func(raw json.RawMessage) error {
+		var k openAIKey
+		if err := decodeItem(openAIAdminKeys, raw, &k); err != nil {
+			return err
+		}
+		// The endpoint has been seen to return project keys as well,
+		// mislabelled as admin keys; they are listed under their projects.
+		if !projectKeys[k.ID] {
+			inv.Keys = append(inv.Keys, k.row(InventoryAdminKey))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	inv.Complete = complete && ok
+	return nil
+}
+
+// openAIAudit is an audit-log entry; the object it is about sits in a
+// member named after its type ("api_key.deleted": {"id": "key_…"}).
+type openAIAudit struct {
+	ID          string `json:"id"`
+	Type        string `json:"type"`
+	EffectiveAt int64  `json:"effective_at"`
+	Actor       *struct {
+		Type    string `json:"type"`
+		Session *struct {
+			User      *openAIUser `json:"user"`
+			IPAddress string      `json:"ip_address"`
+			Details   *struct {
+				Country string `json:"country"`
+			} `json:"ip_address_details"`
+		} `json:"session"`
+		APIKey *struct {
+			ID             string      `json:"id"`
+			Type           string      `json:"type"`
+			User           *openAIUser `json:"user"`
+			ServiceAccount *openAIUser `json:"service_account"`
+		} `json:"api_key"`
+	} `json:"actor"`
+	object string
+}
+
+// event turns an entry into an AuditEvent.
+func (a openAIAudit) event(matched string) *AuditEvent {
+	e := &AuditEvent{ID: a.ID, Type: a.Type, At: unixTime(a.EffectiveAt), Object: a.object, Matched: matched}
+	if a.Actor != nil {
+		e.ActorType = a.Actor.Type
+		if s := a.Actor.Session; s != nil {
+			if s.User != nil {
+				e.ActorEmail, e.ActorID = s.User.Email, s.User.ID
+			}
+			e.IP = s.IPAddress
+			if s.Details != nil {
+				e.Country = s.Details.Country
+			}
+		}
+		if k := a.Actor.APIKey; k != nil {
+			e.ActorKey = k.ID
+			switch {
+			case k.User != nil:
+				e.ActorEmail, e.ActorID = k.User.Email, k.User.ID
+			case k.ServiceAccount != nil:
+				e.ActorID = k.ServiceAccount.ID
+			}
+		}
+	}
+	for _, s := range []*string{&e.ID, &e.Type, &e.Object, &e.ActorType, &e.ActorEmail, &e.ActorID, &e.ActorKey, &e.IP, &e.Country} {
+		*s = scrub(*s, "", maxOwnerText)
+	}
+	return e
+}
+
+// auditQuery reads the audit log's removal events since since, for the
+// given resource ids (none: all of them).
+func (r *adminRun) auditQuery(ctx context.Context, since time.Time, ids []string) ([]openAIAudit, error) {
+	q := url.Values{"event_types[]": auditEventTypes, "effective_at[gte]": {strconv.FormatInt(since.Unix(), 10)}, "limit": {"100"}}
+	if len(ids) > 0 {
+		q["resource_ids[]"] = ids
+	}
+	var out []openAIAudit
+	after := ""
+	for range maxAuditPages {
+		if after != "" {
+			q.Set("after", after)
+		}
+		resp, err := r.get(ctx, openAIAuditLogs, q)
+		if err != nil {
+			return nil, err
+		}
+		var env listEnvelope
+		if err := json.Unmarshal(resp.Body, &env); err != nil || env.Data == nil {
+			return nil, &adminFailure{result: ResultUnexpected, code: "not_a_list", message: "GET " + openAIAuditLogs + ": the answer is not the audit log's list JSON"}
+		}
+		for _, raw := range env.Data {
+			var a openAIAudit
+			var members map[string]json.RawMessage
+			if json.Unmarshal(raw, &a) != nil || json.Unmarshal(raw, &members) != nil {
+				continue
+			}
+			var obj struct {
+				ID string `json:"id"`
+			}
+			_ = json.Unmarshal(members[a.Type], &obj)
+			a.object = obj.ID
+			out = append(out, a)
+		}
+		if !env.HasMore || env.LastID == "" || env.LastID == after {
+			break
+		}
+		after = env.LastID
+	}
+	return out, nil
+}
+
+// auditLookup asks OpenAI's audit log about every vanished key still
+// waiting for an answer: first for the keys' own ids (and their service
+// accounts and projects), then, for keys still unexplained, for every
+// removal in the window, in case the ids differ. A key is tied to an
+// event about its id, its service account or its project; failing that,
+// a lone unexplained key takes a lone unexplained api_key.deleted.
+func (r *adminRun) auditLookup(ctx context.Context, inv *Inventory, now time.Time) {
+	var wait []int
+	since := now
+	var ids []string
+	for i, g := range inv.Gone {
+		if !g.waiting(now) {
+			continue
+		}
+		wait = append(wait, i)
+		if s := g.LastSeen.Add(-AuditWindowSlack); s.Before(since) {
+			since = s
+		}
+		for _, id := range []string{g.ID, g.Project} {
+			if id != "" && !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
+		if g.OwnerType == OwnerServiceAccount && g.OwnerID != "" && !slices.Contains(ids, g.OwnerID) {
+			ids = append(ids, g.OwnerID)
+		}
+	}
+	if len(wait) == 0 {
+		return
+	}
+	fail := func(err error) {
+		msg := r.failure(err).message
+		for _, i := range wait {
+			inv.Gone[i].Lookups++
+			inv.Gone[i].AuditError = msg
+		}
+	}
+	events, err := r.auditQuery(ctx, since, ids[:min(len(ids), maxAuditResource)])
+	if err != nil {
+		fail(err)
+		return
+	}
+	// Events already tied to a key (in this check or an earlier one) are
+	// not tied to another.
+	used := map[string]bool{}
+	for _, g := range inv.Gone {
+		if g.Audit != nil {
+			used[g.Audit.ID] = true
+		}
+	}
+	tie := func(events []openAIAudit) {
+		for _, i := range wait {
+			g := &inv.Gone[i]
+			if g.Audit != nil {
+				continue
+			}
+			if e, how, ok := matchAudit(*g, events, used); ok {
+				g.Audit = e.event(how)
+				used[e.ID] = true
+			}
+		}
+	}
+	tie(events)
+	if slices.ContainsFunc(wait, func(i int) bool { return inv.Gone[i].Audit == nil }) {
+		all, err := r.auditQuery(ctx, since, nil)
+		if err != nil {
+			fail(err)
+			return
+		}
+		tie(all)
+		r.tieByWindow(inv, wait, all, used)
+	}
+	for _, i := range wait {
+		inv.Gone[i].Lookups++
+		inv.Gone[i].AuditChecked, inv.Gone[i].AuditError = true, ""
+	}
+}
+
+// matchAudit finds the event that explains g: its own deletion first, then
+// its service account's deletion, then its project's archiving, each no
+// earlier than the window before it was last seen.
+func matchAudit(g GoneKey, events []openAIAudit, used map[string]bool) (openAIAudit, string, bool) {
+	from := g.LastSeen.Add(-AuditWindowSlack).Unix()
+	for _, want := range []struct{ typ, id, how string }{
+		{"api_key.deleted", g.ID, "id"},
+		{"service_account.deleted", g.OwnerID, "service_account"},
+		{"project.archived", g.Project, "project"},
+	} {
+		if want.id == "" || want.typ == "service_account.deleted" && g.OwnerType != OwnerServiceAccount {
+			continue
+		}
+		for _, e := range events {
+			if e.Type == want.typ && e.object == want.id && e.EffectiveAt >= from && !used[e.ID] {
+				return e, want.how, true
+			}
+		}
+	}
+	return openAIAudit{}, "", false
+}
+
+// tieByWindow gives a lone unexplained key the lone api_key.deleted event
+// of its window that names no key still listed: the audit log's ids do not
+// always match the key list's. With several on either side nothing is
+// guessed; each key records how many deletions stayed unexplained.
+func (r *adminRun) tieByWindow(inv *Inventory, wait []int, events []openAIAudit, used map[string]bool) {
+	listed := map[string]bool{}
+	for _, k := range inv.Keys {
+		listed[k.ID] = true
+	}
+	var loose []openAIAudit
+	for _, e := range events {
+		if e.Type == "api_key.deleted" && !used[e.ID] && !listed[e.object] {
+			loose = append(loose, e)
+		}
+	}
+	var open []int
+	for _, i := range wait {
+		if inv.Gone[i].Audit == nil {
+			open = append(open, i)
+		}
+	}
+	if len(open) == 1 && len(loose) == 1 {
+		inv.Gone[open[0]].Audit = loose[0].event("window")
+		used[loose[0].ID] = true
+		return
+	}
+	for _, i := range open {
+		inv.Gone[i].Unexplained = len(loose)
+	}
+}
