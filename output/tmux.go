@@ -122,7 +122,7 @@ func kindLabel(k correlate.Kind) string {
 	case correlate.KindNetworkLocal:
 		return "our network"
 	case correlate.KindKeyRevoked, correlate.KindKeyLeakSuspected, correlate.KindAccountKeysRevoked,
-		correlate.KindKeyDeleted, correlate.KindKeyVanished, correlate.KindKeyRejectedDuringIncident:
+		correlate.KindKeyDeleted, correlate.KindKeyVanished, correlate.KindKeyRejectedDuringIncident, correlate.KindKeyExpiring:
 		return "key"
 	case correlate.KindAccountDisabled:
 		return "account"
