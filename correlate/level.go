@@ -81,3 +81,8 @@ func (s Severity) Rank() int {
 	}
 	return 0
 }
+
+// OverallLevel is the overall level of a report with these vendors and
+// findings, as Assess computes it; for clients that narrow a report down
+// (--only over --remote).
+func OverallLevel(vs []VendorReport, fs []Finding) Level { return overallLevel(vs, fs) }
