@@ -76,8 +76,16 @@ func runServe(cmd *cobra.Command, o *options, listen string) error {
 		return &exitError{code: 3, err: err}
 	}
 	ns, problems := buildNotifiers(ctx, l.cfg.Notify)
-	if len(problems) > 0 {
-		return &exitError{code: 3, err: errors.Join(problems...)}
+	var fatal []error
+	for _, p := range problems {
+		if errors.Is(p, errNotifierUnavailable) {
+			fmt.Fprintf(stderr, "vendorwatch: warning: %v; skipped\n", p)
+			continue
+		}
+		fatal = append(fatal, p)
+	}
+	if len(fatal) > 0 {
+		return &exitError{code: 3, err: errors.Join(fatal...)}
 	}
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sync"
@@ -12,10 +13,17 @@ import (
 	"github.com/vendorwatch/vendorwatch/providers"
 )
 
+// errNotifierUnavailable marks a notifier this machine cannot run (no
+// notify-send on a server): a config shared by laptops and the server
+// still starts serve, with a warning.
+var errNotifierUnavailable = errors.New("not available here")
+
 // buildNotifiers turns the config's notify: list into notifiers. Webhook
 // URLs given as secret references are resolved here, once; a notifier
 // that cannot be set up (an unset variable, no notify-send) is skipped
 // and its problem returned, so the caller decides whether that is fatal.
+// Problems wrapping errNotifierUnavailable are about this machine, not
+// the config.
 func buildNotifiers(ctx context.Context, ns []config.Notifier) ([]notify.Notifier, []error) {
 	var out []notify.Notifier
 	var problems []error
@@ -44,7 +52,7 @@ func buildNotifiers(ctx context.Context, ns []config.Notifier) ([]notify.Notifie
 		case config.NotifyDesktop:
 			d, err := notify.FindDesktop()
 			if err != nil {
-				problems = append(problems, fmt.Errorf("notifier %s: %w", n.Name, err))
+				problems = append(problems, fmt.Errorf("notifier %s: %w (%w)", n.Name, err, errNotifierUnavailable))
 				continue
 			}
 			d.Timeout = n.Timeout.D()

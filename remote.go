@@ -62,8 +62,11 @@ type remoteClient struct {
 // sent over HTTPS, or plain HTTP to loopback, like a key.
 func newRemoteClient(base, token string, timeout time.Duration) (*remoteClient, error) {
 	u, err := url.Parse(strings.TrimSpace(base))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
-		return nil, fmt.Errorf("--remote %q: want the server's address, such as https://vendorwatch.internal:9321", statuspage.CleanLine(base))
+	if err == nil && u.User != nil {
+		return nil, fmt.Errorf("--remote %s: credentials in the URL are not used; give the token in $%s", u.Redacted(), EnvToken)
+	}
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("--remote %q: want the server's address, such as https://vendorwatch.internal:9321", clipText(statuspage.CleanLine(base), 80))
 	}
 	if token != "" && u.Scheme == "http" && !isLoopback(u.Hostname()) {
 		return nil, fmt.Errorf("--remote %s: refusing to send $%s over plain HTTP to another host; use https://", u.Redacted(), EnvToken)

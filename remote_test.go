@@ -36,7 +36,7 @@ func TestNewRemoteClient(t *testing.T) {
 		{"http://vendorwatch.internal:9321", "t", "refusing to send $VENDORWATCH_TOKEN over plain HTTP"},
 		{"vendorwatch.internal:9321", "", "want the server's address"},
 		{"ftp://vendorwatch.internal", "", "want the server's address"},
-		{"https://user:pw@vendorwatch.internal", "", "want the server's address"},
+		{"https://user:s3cr3t@vendorwatch.internal", "", "credentials in the URL are not used"},
 		{"", "", "want the server's address"},
 	}
 	for _, tt := range tests {
@@ -44,6 +44,9 @@ func TestNewRemoteClient(t *testing.T) {
 			_, err := newRemoteClient(tt.url, tt.token, 0)
 			if (err == nil) != (tt.err == "") || (err != nil && !strings.Contains(err.Error(), tt.err)) {
 				t.Errorf("err = %v, want %q", err, tt.err)
+			}
+			if err != nil && strings.Contains(err.Error(), "s3cr3t") {
+				t.Errorf("the error shows the password: %v", err)
 			}
 		})
 	}

@@ -282,7 +282,7 @@ func TestServeToken(t *testing.T) {
 	}
 }
 
-func TestServeTokenUnresolved(t *testing.T) {
+func TestServeSetupErrors(t *testing.T) {
 	cfg := writeConfig(t, "vendors:\n  - id: github\n    status: [{url: "+deadURL(t)+"/s.json, format: statuspage}]\nserve:\n  token: env:VW_NOT_SET_TOKEN\n")
 	os.Unsetenv("VW_NOT_SET_TOKEN")
 	_, stderr, code := runCLI(t, "serve", "--config", cfg, "--listen", "127.0.0.1:0")
@@ -295,6 +295,21 @@ func TestServeTokenUnresolved(t *testing.T) {
 	}
 	if _, stderr, code := runCLI(t, "serve", "--remote", "http://127.0.0.1:1"); code != 3 || !strings.Contains(stderr, "--remote does not apply") {
 		t.Errorf("serve --remote: exit %d: %s", code, stderr)
+	}
+
+	// A webhook whose URL does not resolve stops serve; a desktop notifier
+	// on a machine without notify-send is skipped with a warning.
+	os.Unsetenv("VW_NO_HOOK")
+	hookCfg := writeConfig(t, "vendors:\n  - id: github\n    status: [{url: "+deadURL(t)+"/s.json, format: statuspage}]\nnotify:\n  - type: slack\n    url: env:VW_NO_HOOK\n")
+	if _, stderr, code := runCLI(t, "serve", "--config", hookCfg, "--listen", "127.0.0.1:0"); code != 3 || !strings.Contains(stderr, "notifier slack-1: url env:VW_NO_HOOK: the variable is not set") {
+		t.Errorf("unresolved webhook: exit %d: %s", code, stderr)
+	}
+	site := vendorsite(t, map[string]string{"/api/v2/summary.json": "github__statuspage_status_none.json"})
+	deskCfg := writeConfig(t, "vendors:\n  - id: github\n    status: [{url: "+site.URL+"/api/v2/summary.json, format: statuspage}]\n    api: {base_url: "+site.URL+"}\nnotify:\n  - type: desktop\n")
+	t.Setenv("PATH", t.TempDir())
+	srv := startServe(t, "", "--config", deskCfg, "--state-dir", t.TempDir())
+	if code, _ := srv.stop(); code != 0 || !strings.Contains(srv.stderr.String(), "warning: notifier desktop-1: desktop notifications need") {
+		t.Errorf("desktop without a tool: exit %d\n%s", code, srv.stderr)
 	}
 }
 

@@ -55,6 +55,7 @@ type Dispatcher struct {
 	mu     sync.Mutex
 	prev   map[string]correlate.Finding
 	primed bool
+	closed bool
 	subs   []*sub
 
 	ctx    context.Context
@@ -133,6 +134,9 @@ func (d *Dispatcher) Observe(rep correlate.Report) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if d.closed {
+		return
+	}
 	if !d.primed {
 		d.prev, d.primed = next, true
 		return
@@ -286,11 +290,14 @@ func (d *Dispatcher) deliver(s *sub) {
 // Close stops accepting events and waits for the queued ones to be
 // delivered until ctx ends; then in-flight deliveries are cancelled.
 // Closes still waiting out their quiet period are not announced. Observe
-// must not be called after Close.
+// after Close does nothing; a second Close only waits.
 func (d *Dispatcher) Close(ctx context.Context) error {
 	d.mu.Lock()
-	for _, s := range d.subs {
-		close(s.queue)
+	if !d.closed {
+		d.closed = true
+		for _, s := range d.subs {
+			close(s.queue)
+		}
 	}
 	d.mu.Unlock()
 	done := make(chan struct{})

@@ -241,3 +241,21 @@ func TestStuckReceiverNeverBlocks(t *testing.T) {
 		t.Errorf("log = %q", logged)
 	}
 }
+
+// A dashboard's backend may outlive the dispatcher by a moment: Observe
+// after Close is ignored, and Close twice is harmless.
+func TestObserveAfterClose(t *testing.T) {
+	rec := &recorder{}
+	d := New([]Notifier{{Name: "rec", Sender: rec}}, Options{})
+	d.Observe(report("10:00"))
+	if err := d.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	d.Observe(report("10:01", revoked))
+	if err := d.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.got) != 0 {
+		t.Errorf("sent after Close: %v", rec.got)
+	}
+}
