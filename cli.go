@@ -81,6 +81,7 @@ level: 0 ok, 1 warning, 2 critical, 3 unknown or bad config), or --tmux for a st
 	pf.DurationVar(&o.timeout, "timeout", 0, "per-request timeout (default from the config, 10s)")
 	pf.StringVar(&o.stateDir, "state-dir", "", "history, snapshot cache and HTTP validators (default $XDG_STATE_HOME/vendorwatch)")
 	pf.BoolVar(&o.noColor, "no-color", false, "no colour in any output (NO_COLOR is honoured too)")
+	pf.StringVar(&o.remote, "remote", "", "read the vendorwatch serve at `URL` instead of polling vendors; no key is used here (token from $"+EnvToken+")")
 
 	f := root.Flags()
 	f.BoolVar(&o.once, "once", false, "check everything once, print a table (or --json) and exit with the level")
@@ -98,6 +99,7 @@ level: 0 ok, 1 warning, 2 critical, 3 unknown or bad config), or --tmux for a st
 	root.AddCommand(newCatalogCmd(), newCheckConfigCmd(o))
 	root.AddCommand(newReportCmd(o))
 	root.AddCommand(newImportOPMLCmd(o))
+	root.AddCommand(newServeCmd(o))
 	_ = root.RegisterFlagCompletionFunc("only", completeVendorIDs(o))
 	return root
 }

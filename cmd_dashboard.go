@@ -14,6 +14,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/history"
 	"github.com/vendorwatch/vendorwatch/monitor"
+	"github.com/vendorwatch/vendorwatch/notify"
 	"github.com/vendorwatch/vendorwatch/output"
 	"github.com/vendorwatch/vendorwatch/ui"
 )
@@ -26,6 +27,16 @@ func runDashboard(cmd *cobra.Command, o *options) error {
 	out, ok := cmd.OutOrStdout().(*os.File)
 	if !ok || !term.IsTerminal(out.Fd()) {
 		return &exitError{code: 3, err: errors.New("the dashboard needs a terminal; use --once (or --once --json) in scripts")}
+	}
+	if o.remote != "" {
+		c, err := newRemoteClient(o.remote, remoteToken(), o.timeout)
+		if err != nil {
+			return &exitError{code: 3, err: err}
+		}
+		if err := ui.Run(cmd.Context(), newRemoteBackend(c, o.only), ui.RunOptions{NoColor: o.noColor, Output: out}); err != nil {
+			return &exitError{code: 3, err: fmt.Errorf("dashboard: %w", err)}
+		}
+		return nil
 	}
 	l, err := load(o)
 	if err != nil {
@@ -41,8 +52,21 @@ func runDashboard(cmd *cobra.Command, o *options) error {
 			defer lock.Unlock()
 		}
 	}
-	b := &monitorBackend{mon: monitor.New(newChecker(l), store), store: store}
-	if err := ui.Run(ctx, b, ui.RunOptions{NoColor: o.noColor, Output: out}); err != nil {
+	ns, problems := buildNotifiers(ctx, l.cfg.Notify)
+	notes := &noteLog{}
+	for _, p := range problems {
+		notes.add(p.Error())
+	}
+	disp := notify.New(ns, notify.Options{Log: notes.add})
+	b := &monitorBackend{mon: monitor.New(newChecker(l), store), store: store, observe: func(u monitor.Update) { disp.Observe(u.Report) }}
+	err = ui.Run(ctx, b, ui.RunOptions{NoColor: o.noColor, Output: out})
+	dctx, cancel := context.WithTimeout(context.Background(), notifyDrainTimeout)
+	defer cancel()
+	if cerr := disp.Close(dctx); cerr != nil {
+		notes.add(cerr.Error())
+	}
+	notes.print(cmd.ErrOrStderr())
+	if err != nil {
 		return &exitError{code: 3, err: fmt.Errorf("dashboard: %w", err)}
 	}
 	return nil
@@ -53,6 +77,8 @@ func runDashboard(cmd *cobra.Command, o *options) error {
 type monitorBackend struct {
 	mon   *monitor.Monitor
 	store *history.Store // nil: no timeline, a report of the current state only
+	// observe, when set, sees every monitor update (notifications).
+	observe func(monitor.Update)
 }
 
 var _ ui.Backend = (*monitorBackend)(nil)
@@ -60,6 +86,9 @@ var _ ui.Backend = (*monitorBackend)(nil)
 // Run runs the monitor until ctx ends, passing every update on.
 func (b *monitorBackend) Run(ctx context.Context, send func(ui.Update)) {
 	_ = b.mon.Run(ctx, func(u monitor.Update) {
+		if b.observe != nil {
+			b.observe(u)
+		}
 		send(ui.Update{Report: u.Report, InFlight: u.InFlight, Checking: u.Checking, Recorded: len(u.Events) > 0})
 	})
 }

@@ -25,6 +25,9 @@ var newChecker = func(l *loaded) monitor.Checker {
 // kept in the state dir, records them, prints a table or JSON and exits
 // with the overall level.
 func runOnce(cmd *cobra.Command, o *options) error {
+	if o.remote != "" {
+		return runOnceRemote(cmd, o)
+	}
 	l, err := load(o)
 	if err != nil {
 		return err

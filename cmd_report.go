@@ -52,6 +52,12 @@ postmortem: a summary, every finding with its evidence and advice, and a timelin
 			if format != "markdown" && format != "json" {
 				return &exitError{code: 3, err: fmt.Errorf("--format %q: use markdown or json", format)}
 			}
+			if o.remote != "" {
+				if until == "" {
+					to = time.Time{} // the server's now
+				}
+				return runReportRemote(cmd, o, from, to, vendors, format)
+			}
 			dir := stateDir(o)
 			if dir == "" {
 				return &exitError{code: 3, err: errors.New("no state dir: give --state-dir")}

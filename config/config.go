@@ -38,6 +38,11 @@ type Config struct {
 	Vendors []Vendor `yaml:"vendors"`
 	// History tunes the history database in the state dir.
 	History History `yaml:"history"`
+	// Serve configures `vendorwatch serve`.
+	Serve Serve `yaml:"serve"`
+	// Notify lists where findings are announced as they open, escalate
+	// and close.
+	Notify []Notifier `yaml:"notify"`
 
 	// Path is the file the config came from; empty for the built-in default.
 	Path string `yaml:"-"`
@@ -153,6 +158,10 @@ func (c *Config) applyDefaults() {
 	}
 	if c.History.Retention == 0 {
 		c.History.Retention = Duration(DefaultRetention)
+	}
+	c.Serve.applyDefaults()
+	for i := range c.Notify {
+		c.Notify[i].applyDefaults(i)
 	}
 }
 

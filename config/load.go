@@ -109,6 +109,9 @@ func Parse(data []byte, file string, private bool, cat Catalog) (*Config, error)
 	for i := range cfg.Vendors {
 		cfg.Vendors[i].Line = idx.vendor(i, "")
 	}
+	for i := range cfg.Notify {
+		cfg.Notify[i].Line = idx.line("notify", i)
+	}
 	validate(cfg, idx, private, cat, &probs)
 	if len(probs) > 0 {
 		return nil, probs.err(file)
@@ -194,6 +197,10 @@ func where(typ string) string {
 		return "a key"
 	case "Admin":
 		return "admin"
+	case "Serve":
+		return "serve"
+	case "Notifier":
+		return "a notifier"
 	}
 	return strings.ToLower(typ)
 }

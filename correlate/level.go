@@ -102,3 +102,8 @@ func Span(d time.Duration) string {
 	}
 	return fmt.Sprintf("%dd%dh", int(d.Hours())/24, int(d.Hours())%24)
 }
+
+// OverallLevel is the overall level of a report with these vendors and
+// findings, as Assess computes it; for clients that narrow a report down
+// (--only over --remote).
+func OverallLevel(vs []VendorReport, fs []Finding) Level { return overallLevel(vs, fs) }

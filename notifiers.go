@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/vendorwatch/vendorwatch/config"
+	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/notify"
+	"github.com/vendorwatch/vendorwatch/providers"
+)
+
+// errNotifierUnavailable marks a notifier this machine cannot run (no
+// notify-send on a server): a config shared by laptops and the server
+// still starts serve, with a warning.
+var errNotifierUnavailable = errors.New("not available here")
+
+// buildNotifiers turns the config's notify: list into notifiers. Webhook
+// URLs given as secret references are resolved here, once; a notifier
+// that cannot be set up (an unset variable, no notify-send) is skipped
+// and its problem returned, so the caller decides whether that is fatal.
+// Problems wrapping errNotifierUnavailable are about this machine, not
+// the config.
+func buildNotifiers(ctx context.Context, ns []config.Notifier) ([]notify.Notifier, []error) {
+	var out []notify.Notifier
+	var problems []error
+	resolver := &config.Resolver{}
+	for _, n := range ns {
+		var s notify.Sender
+		switch n.Type {
+		case config.NotifyWebhook, config.NotifySlack:
+			u, err := resolver.Resolve(ctx, n.URL)
+			if err != nil {
+				problems = append(problems, fmt.Errorf("notifier %s: url %w", n.Name, err))
+				continue
+			}
+			w := &notify.Webhook{URL: u, Timeout: n.Timeout.D(), UserAgent: "vendorwatch/" + providers.Version}
+			if n.Type == config.NotifySlack {
+				w.Format = notify.FormatSlack
+			}
+			s = w
+		case config.NotifyCommand:
+			argv, err := config.SplitCommand(n.Command)
+			if err != nil {
+				problems = append(problems, fmt.Errorf("notifier %s: %w", n.Name, err))
+				continue
+			}
+			s = &notify.Command{Argv: argv, Env: n.Env, Timeout: n.Timeout.D()}
+		case config.NotifyDesktop:
+			d, err := notify.FindDesktop()
+			if err != nil {
+				problems = append(problems, fmt.Errorf("notifier %s: %w (%w)", n.Name, err, errNotifierUnavailable))
+				continue
+			}
+			d.Timeout = n.Timeout.D()
+			s = d
+		default:
+			continue
+		}
+		events := make([]notify.Kind, len(n.Events))
+		for i, e := range n.Events {
+			events[i] = notify.Kind(e)
+		}
+		out = append(out, notify.Notifier{Name: n.Name, Sender: s, MinSeverity: correlate.Severity(n.MinSeverity), Quiet: n.Quiet.D(), Events: events})
+	}
+	return out, problems
+}
+
+// noteLog keeps the notification problems of a dashboard session, which
+// cannot print while the dashboard owns the terminal; they are printed
+// when it exits.
+type noteLog struct {
+	mu    sync.Mutex
+	lines []string
+	more  int
+}
+
+// maxNotes caps the lines kept.
+const maxNotes = 20
+
+func (n *noteLog) add(s string) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if len(n.lines) >= maxNotes {
+		n.more++
+		return
+	}
+	n.lines = append(n.lines, s)
+}
+
+func (n *noteLog) print(w io.Writer) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for _, l := range n.lines {
+		fmt.Fprintln(w, "vendorwatch: notify:", l)
+	}
+	if n.more > 0 {
+		fmt.Fprintf(w, "vendorwatch: notify: %d more\n", n.more)
+	}
+}

@@ -1,0 +1,124 @@
+package notify
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/vendorwatch/vendorwatch/statuspage"
+)
+
+// baseEnv are the variables every notification command gets. Nothing
+// else of vendorwatch's environment is passed on, so a command never sees
+// the keys kept in it (OPENAI_API_KEY, ...).
+var baseEnv = []string{"PATH", "HOME", "LANG", "LC_ALL", "TZ", "USER", "LOGNAME", "TMPDIR"}
+
+// Command runs a program for each event with the Payload as JSON on its
+// stdin, without a shell, under a timeout.
+type Command struct {
+	// Argv is the program and its arguments.
+	Argv []string
+	// Env names extra environment variables passed through.
+	Env []string
+	// Timeout bounds one run (default 10 s); the program is killed then.
+	Timeout time.Duration
+}
+
+var _ Sender = (*Command)(nil)
+
+// Send runs the command once. Besides the JSON on stdin it gets
+// VENDORWATCH_EVENT (finding_opened, ...), VENDORWATCH_SEVERITY and
+// VENDORWATCH_FINDING (the finding id) in its environment. Its stdout is
+// discarded; a failure is reported with the first line of its stderr.
+func (c *Command) Send(ctx context.Context, e Event) error {
+	if len(c.Argv) == 0 {
+		return errors.New("no command")
+	}
+	p := PayloadOf(e)
+	body, err := encode(p)
+	if err != nil {
+		return fmt.Errorf("encoding: %w", err)
+	}
+	timeout := c.Timeout
+	if timeout <= 0 {
+		timeout = 10 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, c.Argv[0], c.Argv[1:]...)
+	cmd.Stdin = bytes.NewReader(body)
+	var stderr capBuffer
+	stderr.max = 4 << 10
+	cmd.Stderr = &stderr
+	cmd.Stdout = &capBuffer{max: 0}
+	cmd.Env = c.environ(p)
+	cmd.WaitDelay = time.Second
+	err = cmd.Run()
+	name := statuspage.CleanLine(filepath.Base(c.Argv[0]))
+	switch {
+	case err == nil:
+		return nil
+	case ctx.Err() != nil:
+		return fmt.Errorf("%s did not finish within %s", name, timeout)
+	case errors.Is(err, exec.ErrNotFound):
+		return fmt.Errorf("command %q not found", name)
+	}
+	msg := fmt.Sprintf("%s failed", name)
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		msg = fmt.Sprintf("%s exited with status %d", name, ee.ExitCode())
+	}
+	if line := firstLine(stderr.String()); line != "" {
+		msg += ": " + clip(line, 160)
+	}
+	return errors.New(msg)
+}
+
+func (c *Command) environ(p Payload) []string {
+	env := passEnv(append(append([]string{}, baseEnv...), c.Env...))
+	return append(env,
+		"VENDORWATCH_EVENT="+p.Event,
+		"VENDORWATCH_SEVERITY="+string(p.Finding.Severity),
+		"VENDORWATCH_FINDING="+p.Finding.ID)
+}
+
+// passEnv returns NAME=value for each named variable that is set.
+func passEnv(names []string) []string {
+	env := []string{}
+	for _, name := range names {
+		if v, ok := os.LookupEnv(name); ok {
+			env = append(env, name+"="+v)
+		}
+	}
+	return env
+}
+
+func firstLine(s string) string {
+	for l := range strings.SplitSeq(s, "\n") {
+		if l = statuspage.CleanLine(l); l != "" {
+			return l
+		}
+	}
+	return ""
+}
+
+// capBuffer keeps the first max bytes written and discards the rest.
+type capBuffer struct {
+	buf bytes.Buffer
+	max int
+}
+
+func (b *capBuffer) Write(p []byte) (int, error) {
+	if room := b.max - b.buf.Len(); room > 0 {
+		b.buf.Write(p[:min(room, len(p))])
+	}
+	return len(p), nil
+}
+
+func (b *capBuffer) String() string { return b.buf.String() }

@@ -1,0 +1,161 @@
+package notify
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/statuspage"
+)
+
+// Format is a webhook's body.
+type Format int
+
+// Webhook formats.
+const (
+	// FormatJSON posts the Payload.
+	FormatJSON Format = iota
+	// FormatSlack posts {"text": ...} in Slack's mrkdwn, which Slack,
+	// Mattermost, Rocket.Chat and Discord's /slack endpoint accept.
+	FormatSlack
+)
+
+// Webhook POSTs events to a URL. The URL may be a credential (Slack's
+// is): it never appears in an error.
+type Webhook struct {
+	URL    string
+	Format Format
+	// Timeout bounds one delivery (default 10 s).
+	Timeout time.Duration
+	// Client sends the request; nil uses a client that follows no
+	// redirects.
+	Client *http.Client
+	// UserAgent is sent as User-Agent.
+	UserAgent string
+}
+
+var _ Sender = (*Webhook)(nil)
+
+var noRedirects = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+// Send posts one event. A non-2xx answer is an error naming the status.
+func (w *Webhook) Send(ctx context.Context, e Event) error {
+	var body []byte
+	var err error
+	if w.Format == FormatSlack {
+		body, err = encode(map[string]string{"text": SlackText(e)})
+	} else {
+		body, err = encode(PayloadOf(e))
+	}
+	if err != nil {
+		return fmt.Errorf("encoding: %w", err)
+	}
+	timeout := w.Timeout
+	if timeout <= 0 {
+		timeout = 10 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.URL, bytes.NewReader(body))
+	if err != nil {
+		return errors.New("the webhook URL is not valid")
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if w.UserAgent != "" {
+		req.Header.Set("User-Agent", w.UserAgent)
+	}
+	c := w.Client
+	if c == nil {
+		c = noRedirects
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return hideURL(err)
+	}
+	defer resp.Body.Close()
+	excerpt, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		msg := fmt.Sprintf("the webhook answered HTTP %d", resp.StatusCode)
+		if s := w.redact(statuspage.CleanLine(string(excerpt))); s != "" {
+			msg += ": " + clip(s, 120)
+		}
+		return errors.New(msg)
+	}
+	return nil
+}
+
+// redact removes the webhook's URL, path and query from a receiver's
+// answer, which may echo them.
+func (w *Webhook) redact(s string) string {
+	parts := []string{w.URL}
+	if u, err := url.Parse(w.URL); err == nil {
+		parts = append(parts, u.RequestURI(), u.EscapedPath(), u.Path, u.RawQuery)
+	}
+	for _, p := range parts {
+		if len(p) > 1 {
+			s = strings.ReplaceAll(s, p, "[webhook url]")
+		}
+	}
+	return s
+}
+
+// hideURL drops the request URL from a client error: net/http puts it
+// in *url.Error, and a webhook URL can be a credential.
+func hideURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if ue.Timeout() {
+			return errors.New("the webhook did not answer in time")
+		}
+		return fmt.Errorf("posting to the webhook: %w", ue.Err)
+	}
+	return err
+}
+
+func clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
+
+// SlackText is the event as a Slack message: an icon, the event line in
+// bold, the evidence, the advice and the vendor's link. Slack's control
+// characters (&, <, >) are escaped.
+func SlackText(e Event) string {
+	icon := ":large_yellow_circle:"
+	switch {
+	case e.Kind == Closed:
+		icon = ":white_check_mark:"
+	case e.Finding.Severity == correlate.SeverityCritical:
+		icon = ":red_circle:"
+	case e.Finding.Severity == correlate.SeverityInfo:
+		icon = ":large_blue_circle:"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s *%s*", icon, slackEscape(e.Text()))
+	if e.Kind != Closed {
+		if d := statuspage.CleanLine(e.Finding.Detail); d != "" {
+			b.WriteString("\n" + slackEscape(d))
+		}
+		for _, a := range e.Finding.Advice {
+			if a = statuspage.CleanLine(a); a != "" {
+				b.WriteString("\n→ " + slackEscape(a))
+			}
+		}
+	}
+	fmt.Fprintf(&b, "\n_vendorwatch · overall %s · %s_", e.Overall, e.At.UTC().Format("2006-01-02 15:04 UTC"))
+	return b.String()
+}
+
+var slackEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+func slackEscape(s string) string { return slackEscaper.Replace(s) }

@@ -1,0 +1,295 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/history"
+	"github.com/vendorwatch/vendorwatch/output"
+	"github.com/vendorwatch/vendorwatch/statuspage"
+)
+
+// EnvToken names the environment variable holding the bearer token that
+// --remote sends to a `vendorwatch serve` protected with serve.token.
+const EnvToken = "VENDORWATCH_TOKEN"
+
+// remoteTimeout bounds one request to the server when --timeout is not
+// given.
+const remoteTimeout = 10 * time.Second
+
+// maxRemoteBody caps what the server may send: a snapshot of the whole
+// directory of vendors with their incidents stays far below it.
+const maxRemoteBody = 32 << 20
+
+// fetchRemoteReport reads the latest report of the vendorwatch serve at
+// base (http(s)://host:port, optionally with a path prefix) with an
+// optional bearer token. It is the whole client of --remote --once and the
+// building block of other remote modes: nothing is polled and no key is
+// resolved locally.
+func fetchRemoteReport(ctx context.Context, base, token string) (correlate.Report, error) {
+	c, err := newRemoteClient(base, token, remoteTimeout)
+	if err != nil {
+		return correlate.Report{}, err
+	}
+	return c.Report(ctx)
+}
+
+// remoteClient reads a vendorwatch serve instance's API.
+type remoteClient struct {
+	base    *url.URL
+	token   string
+	timeout time.Duration
+	http    *http.Client
+}
+
+// newRemoteClient checks the server address. The token is only ever
+// sent over HTTPS, or plain HTTP to loopback, like a key.
+func newRemoteClient(base, token string, timeout time.Duration) (*remoteClient, error) {
+	u, err := url.Parse(strings.TrimSpace(base))
+	if err == nil && u.User != nil {
+		return nil, fmt.Errorf("--remote %s: credentials in the URL are not used; give the token in $%s", u.Redacted(), EnvToken)
+	}
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("--remote %q: want the server's address, such as https://vendorwatch.internal:9321", clipText(statuspage.CleanLine(base), 80))
+	}
+	if token != "" && u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return nil, fmt.Errorf("--remote %s: refusing to send $%s over plain HTTP to another host; use https://", u.Redacted(), EnvToken)
+	}
+	if timeout <= 0 {
+		timeout = remoteTimeout
+	}
+	u.RawQuery, u.Fragment = "", ""
+	u.Path = strings.TrimSuffix(u.Path, "/")
+	return &remoteClient{base: u, token: token, timeout: timeout, http: &http.Client{
+		// A redirect could carry the token elsewhere: none is followed.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}, nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// get fetches one endpoint and returns its body.
+func (c *remoteClient) get(ctx context.Context, path string, q url.Values) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	u := *c.base
+	u.Path += path
+	u.RawQuery = q.Encode()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("remote %s: %w", c.base.Redacted(), err)
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	req.Header.Set("Accept", "application/json, text/markdown")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) && ue.Timeout() {
+			return nil, fmt.Errorf("remote %s did not answer within %s", c.base.Redacted(), c.timeout)
+		}
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, fmt.Errorf("remote %s: %w", c.base.Redacted(), err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxRemoteBody+1))
+	if err != nil {
+		return nil, fmt.Errorf("remote %s: reading %s: %w", c.base.Redacted(), path, err)
+	}
+	if len(body) > maxRemoteBody {
+		return nil, fmt.Errorf("remote %s: %s is larger than %d MiB", c.base.Redacted(), path, maxRemoteBody>>20)
+	}
+	switch {
+	case resp.StatusCode == http.StatusUnauthorized && c.token == "":
+		return nil, fmt.Errorf("remote %s wants a token: set %s", c.base.Redacted(), EnvToken)
+	case resp.StatusCode == http.StatusUnauthorized:
+		return nil, fmt.Errorf("remote %s rejected the token in %s", c.base.Redacted(), EnvToken)
+	case resp.StatusCode != http.StatusOK:
+		msg := "HTTP " + strconv.Itoa(resp.StatusCode)
+		var e struct {
+			Error string `json:"error"`
+		}
+		if json.Unmarshal(body, &e) == nil && e.Error != "" {
+			msg += ": " + clipText(statuspage.CleanLine(e.Error), 200)
+		}
+		return nil, fmt.Errorf("remote %s%s: %s", c.base.Redacted(), path, msg)
+	}
+	return body, nil
+}
+
+// Report is the server's latest report, with every text cleaned for the
+// terminal.
+func (c *remoteClient) Report(ctx context.Context) (correlate.Report, error) {
+	body, err := c.get(ctx, "/api/v1/snapshot", nil)
+	if err != nil {
+		return correlate.Report{}, err
+	}
+	rep, err := output.ReadJSON(strings.NewReader(string(body)))
+	if err != nil {
+		return correlate.Report{}, fmt.Errorf("remote %s: %w", c.base.Redacted(), err)
+	}
+	cleanStrings(&rep)
+	return rep, nil
+}
+
+// IncidentReport is the server's incident report over [from, to) in
+// markdown or json; a zero to is the server's now. Times go as RFC 3339,
+// so the server's time zone does not matter. Markdown comes back with control characters removed; JSON
+// is re-encoded from what was read.
+func (c *remoteClient) IncidentReport(ctx context.Context, from, to time.Time, vendors []string, format string) ([]byte, error) {
+	q := url.Values{"since": {from.UTC().Format(time.RFC3339Nano)}, "format": {format}}
+	if !to.IsZero() {
+		q.Set("until", to.UTC().Format(time.RFC3339Nano))
+	}
+	if len(vendors) > 0 {
+		q.Set("vendor", strings.Join(vendors, ","))
+	}
+	body, err := c.get(ctx, "/api/v1/report", q)
+	if err != nil {
+		return nil, err
+	}
+	if format != "json" {
+		return []byte(stripControls(string(body))), nil
+	}
+	var rep output.IncidentReport
+	if err := json.Unmarshal(body, &rep); err != nil {
+		return nil, fmt.Errorf("remote %s: the report is not JSON: %w", c.base.Redacted(), err)
+	}
+	cleanStrings(&rep)
+	var sb strings.Builder
+	if err := output.WriteIncidentJSON(&sb, rep); err != nil {
+		return nil, err
+	}
+	return []byte(sb.String()), nil
+}
+
+// Timeline is the server's newest events about vendor ("" for all),
+// oldest first.
+func (c *remoteClient) Timeline(ctx context.Context, vendor string, limit int) ([]history.Event, error) {
+	q := url.Values{"limit": {strconv.Itoa(limit)}}
+	if vendor != "" {
+		q.Set("vendor", vendor)
+	}
+	body, err := c.get(ctx, "/api/v1/timeline", q)
+	if err != nil {
+		return nil, err
+	}
+	var tl struct {
+		Events []history.Event `json:"events"`
+	}
+	if err := json.Unmarshal(body, &tl); err != nil {
+		return nil, fmt.Errorf("remote %s: the timeline is not JSON: %w", c.base.Redacted(), err)
+	}
+	cleanStrings(&tl)
+	return tl.Events, nil
+}
+
+// remoteToken is the token --remote sends, from $VENDORWATCH_TOKEN.
+func remoteToken() string { return strings.TrimSpace(os.Getenv(EnvToken)) }
+
+// cleanStrings strips escape sequences and control characters (but not
+// newlines) from every exported string in v, a pointer: the server is
+// another machine, and what it says reaches a terminal.
+func cleanStrings(v any) {
+	cleanValue(reflect.ValueOf(v))
+}
+
+func cleanValue(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			cleanValue(v.Elem())
+		}
+	case reflect.String:
+		if v.CanSet() {
+			v.SetString(stripControls(v.String()))
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				cleanValue(v.Field(i))
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			cleanValue(v.Index(i))
+		}
+	}
+}
+
+// stripControls removes escape sequences and control and format
+// characters (bidi overrides) from remote text, keeping its newlines and
+// spacing, which Markdown tables need; tabs become spaces.
+func stripControls(s string) string {
+	s = ansi.Strip(strings.ReplaceAll(s, "\r\n", "\n"))
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n':
+			return r
+		case r == '\t':
+			return ' '
+		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == unicode.ReplacementChar:
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func clipText(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
+
+// narrow keeps only the vendors in only (and findings about them or
+// about no vendor) and recomputes the overall level: --only over
+// --remote.
+func narrow(rep correlate.Report, only []string) correlate.Report {
+	if len(only) == 0 {
+		return rep
+	}
+	out := rep
+	out.Vendors = nil
+	for _, v := range rep.Vendors {
+		if slices.Contains(only, v.ID) {
+			out.Vendors = append(out.Vendors, v)
+		}
+	}
+	out.Findings = []correlate.Finding{}
+	for _, f := range rep.Findings {
+		if len(f.Vendors) == 0 || slices.ContainsFunc(f.Vendors, func(id string) bool { return slices.Contains(only, id) }) {
+			out.Findings = append(out.Findings, f)
+		}
+	}
+	if out.Vendors == nil {
+		out.Vendors = []correlate.VendorReport{}
+	}
+	out.Overall = correlate.OverallLevel(out.Vendors, out.Findings)
+	return out
+}

@@ -1,0 +1,146 @@
+package serve
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/statuspage"
+)
+
+func at(hhmm string) time.Time {
+	t, err := time.Parse("2006-01-02 15:04", "2026-05-21 "+hhmm)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// fakeKey is shaped like an OpenAI key; nothing the server says may hold it.
+const fakeKey = "sk-proj-Qm4xZ8vR2nL6tY0wK3pJ9sD1fH5gB7cE2aU4iO6eT8rW0qS3MxYA"
+
+// story is 2026-05-21 at 12:46: OpenAI's key prod revoked, VAPI down
+// before its page said so, our network fine.
+func story(hhmm string) providers.Snapshot {
+	openai := providers.VendorResult{ID: "openai", Name: "OpenAI",
+		Status: statuspage.Status{State: statuspage.Operational, PageURL: "https://status.openai.com", CheckedAt: at(hhmm),
+			Sources: []statuspage.Source{{URL: "https://status.openai.com/api/v2/summary.json", Format: "statuspage", OK: true, LatencyMS: 182}},
+			Components: []statuspage.Component{
+				{Name: "API", State: statuspage.Operational},
+				{Name: "ChatGPT", State: statuspage.Degraded},
+				{Name: "API", State: statuspage.Operational}, // listed twice by the page
+				{Name: "Fine-tuning", Group: "API", State: statuspage.Operational},
+			}},
+		Reachability: &providers.Reachability{Result: providers.ResultReachable, HTTPStatus: 401, LatencyMS: 90, CheckedAt: at(hhmm)},
+		Keys: []providers.KeyResult{
+			{Name: "prod", Fingerprint: "sk-proj-…MxYA", Result: providers.ResultInvalidKey, HTTPStatus: 401, Code: "invalid_api_key",
+				Message: "Incorrect API key provided: sk-proj-…MxYA.", LatencyMS: 230, CheckedAt: at(hhmm), RevocationMarker: true},
+			{Name: "canary-1", Fingerprint: "sk-svcacct-…CnRy", Canary: true, Result: providers.ResultOK, HTTPStatus: 200, LatencyMS: 210, CheckedAt: at(hhmm)},
+		}}
+	vapi := providers.VendorResult{ID: "vapi", Name: "VAPI", DependsOn: []string{"openai"},
+		Status: statuspage.Status{State: statuspage.Operational, PageURL: "https://status.vapi.ai", CheckedAt: at(hhmm),
+			Sources: []statuspage.Source{{URL: "https://status.vapi.ai/index.json", Format: "betterstack", OK: true, LatencyMS: 2400}}},
+		Reachability: &providers.Reachability{Result: providers.ResultVendorError, HTTPStatus: 502, LatencyMS: 300, CheckedAt: at(hhmm)},
+		Keys: []providers.KeyResult{
+			{Name: "prod", Fingerprint: "5f0c…4e5f", Result: providers.ResultVendorError, HTTPStatus: 500, LatencyMS: 310, CheckedAt: at(hhmm)},
+		}}
+	return providers.Snapshot{GeneratedAt: at(hhmm), Vendors: []providers.VendorResult{openai, vapi}}
+}
+
+func storyComponent(name string) statuspage.Component {
+	return statuspage.Component{Name: name, State: statuspage.Operational}
+}
+
+// storyPending is the story before any check: nothing known yet.
+func storyPending() providers.Snapshot {
+	snap := story("12:40")
+	for i := range snap.Vendors {
+		v := &snap.Vendors[i]
+		v.Status = statuspage.Status{State: statuspage.Unknown}
+		v.Reachability, v.Keys = nil, []providers.KeyResult{}
+	}
+	return snap
+}
+
+// storyReport assesses the story twice, so streak-based findings open.
+func storyReport(t *testing.T) correlate.Report {
+	t.Helper()
+	_, mem := correlate.Assess(story("12:45"), correlate.Memory{})
+	rep, _ := correlate.Assess(story("12:46"), mem)
+	if len(rep.Findings) == 0 {
+		t.Fatal("the story has no findings")
+	}
+	return rep
+}
+
+// script is a Checker that returns its snapshots in turn, one per check;
+// Run checks once at start and then once per CheckNow.
+type script struct {
+	mu    sync.Mutex
+	steps []providers.Snapshot
+	next  int
+	cur   providers.Snapshot
+	wake  chan struct{}
+}
+
+func newScript(steps ...providers.Snapshot) *script {
+	return &script{steps: steps, wake: make(chan struct{}, 1)}
+}
+
+func (s *script) Check(context.Context) providers.Snapshot {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cur = s.steps[min(s.next, len(s.steps)-1)]
+	s.next++
+	return s.cur
+}
+
+func (s *script) Snapshot() providers.Snapshot {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cur
+}
+
+func (s *script) Seed(providers.Snapshot) {}
+
+func (s *script) Run(ctx context.Context, notify func(providers.Event)) {
+	for {
+		snap := s.Check(ctx)
+		notify(providers.Event{Vendor: "openai", Done: true, Snapshot: snap})
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.wake:
+		}
+	}
+}
+
+func (s *script) CheckNow() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (s *script) InFlight() int      { return 0 }
+func (s *script) Checking() []string { return nil }
+
+// get fetches path from h with an optional bearer token.
+func get(t *testing.T, h http.Handler, path, token string) (*http.Response, string) {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	resp := rec.Result()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}

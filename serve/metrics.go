@@ -1,0 +1,191 @@
+package serve
+
+import (
+	"runtime"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/statuspage"
+)
+
+// maxComponents caps the components exported per vendor, so a status page
+// listing hundreds of products cannot flood Prometheus.
+const maxComponents = 100
+
+// keyResults are the key probe results of DESIGN §3, the states of
+// vendorwatch_key_result.
+var keyResults = []providers.Result{
+	providers.ResultOK, providers.ResultInvalidKey, providers.ResultAccountDisabled, providers.ResultNoPermission,
+	providers.ResultMisconfigured, providers.ResultQuotaExceeded, providers.ResultRateLimited, providers.ResultVendorError,
+	providers.ResultTimeout, providers.ResultNetworkError, providers.ResultNoSecret, providers.ResultUnexpected,
+}
+
+func desc(name, help string, labels ...string) *prometheus.Desc {
+	return prometheus.NewDesc("vendorwatch_"+name, help, labels, nil)
+}
+
+// The metric families. Every value is read from the latest report when
+// Prometheus scrapes; nothing is kept between scrapes.
+var (
+	descBuildInfo     = desc("build_info", "Always 1; the labels say which vendorwatch is running.", "version", "goversion")
+	descChecks        = desc("checks_total", "Checks recorded since this server started.")
+	descHistoryErrors = desc("history_errors_total", "Checks whose recording in the history database failed (locked, damaged).")
+	descInFlight      = desc("checks_in_flight", "Vendor checks running now.")
+	descLastCheck     = desc("last_check_timestamp_seconds", "When the latest report was generated, in seconds since the epoch.")
+	descNotifications = desc("notifications_total", "Finding notifications by notifier and result (sent, failed, suppressed, dropped).", "notifier", "result")
+
+	descOverall       = desc("overall_level", "Overall level: 0 ok, 1 warning, 2 critical, 3 unknown (the --once exit code).")
+	descVendorInfo    = desc("vendor_info", "Always 1; maps a vendor id to its display name.", "vendor", "name")
+	descVendorLevel   = desc("vendor_level", "Vendor level: 0 ok, 1 warning, 2 critical, 3 unknown.", "vendor")
+	descVendorState   = desc("vendor_state", "The vendor's status page state as a state set: 1 for the current state, 0 for the others.", "vendor", "state")
+	descComponent     = desc("component_state", "A status page component's state as a state set: 1 for the current state, 0 for the others.", "vendor", "group", "component", "state")
+	descIncidents     = desc("incidents_open", "Incidents open on the vendor's status page.", "vendor")
+	descSourceUp      = desc("status_source_up", "1 when the status source was read, 0 when it failed.", "vendor", "url")
+	descSourceSeconds = desc("status_source_duration_seconds", "How long the latest read of the status source took.", "vendor", "url")
+	descReachable     = desc("vendor_reachable", "1 when the vendor's API answered the keyless request in its own JSON, else 0; absent when not probed.", "vendor")
+	descKeyOK         = desc("key_ok", "1 when the key authenticates, else 0. Keys are named, never shown.", "vendor", "key")
+	descKeyResult     = desc("key_result", "The key probe's result as a state set: 1 for the current result, 0 for the others.", "vendor", "key", "result")
+	descProbeSeconds  = desc("probe_duration_seconds", "How long the latest probe took: probe=\"key\" for a key (named by key), probe=\"reach\" for the keyless request.", "vendor", "probe", "key")
+	descFinding       = desc("finding", "Open findings by kind, vendor (the first it is about; empty for network_local) and severity.", "kind", "vendor", "severity")
+)
+
+// collector exports the server's latest report. It reads the report
+// under the server's lock and builds constant metrics from it, so there is
+// no metric state to keep in step with the report.
+type collector struct{ s *Server }
+
+var _ prometheus.Collector = collector{}
+
+// Describe sends every family's descriptor.
+func (c collector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{descBuildInfo, descChecks, descHistoryErrors, descInFlight, descLastCheck, descNotifications,
+		descOverall, descVendorInfo, descVendorLevel, descVendorState, descComponent, descIncidents, descSourceUp, descSourceSeconds,
+		descReachable, descKeyOK, descKeyResult, descProbeSeconds, descFinding} {
+		ch <- d
+	}
+}
+
+// Collect sends the metrics of the latest report.
+func (c collector) Collect(ch chan<- prometheus.Metric) {
+	st := c.s.state()
+	gauge := func(d *prometheus.Desc, v float64, labels ...string) {
+		for i := range labels {
+			labels[i] = label(labels[i])
+		}
+		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, labels...)
+	}
+	counter := func(d *prometheus.Desc, v float64, labels ...string) {
+		ch <- prometheus.MustNewConstMetric(d, prometheus.CounterValue, v, labels...)
+	}
+	gauge(descBuildInfo, 1, c.s.opts.Version, runtime.Version())
+	counter(descChecks, float64(st.checks))
+	counter(descHistoryErrors, float64(st.historyErrors))
+	gauge(descInFlight, float64(st.inFlight))
+	if c.s.opts.NotifyStats != nil {
+		for _, n := range c.s.opts.NotifyStats() {
+			name := label(n.Name)
+			counter(descNotifications, float64(n.Sent), name, "sent")
+			counter(descNotifications, float64(n.Failed), name, "failed")
+			counter(descNotifications, float64(n.Suppressed), name, "suppressed")
+			counter(descNotifications, float64(n.Dropped), name, "dropped")
+		}
+	}
+	rep := st.report
+	if !rep.GeneratedAt.IsZero() {
+		gauge(descLastCheck, float64(rep.GeneratedAt.UnixMilli())/1000)
+	}
+	gauge(descOverall, float64(rep.Overall.ExitCode()))
+	seen := map[string]bool{}
+	for _, v := range rep.Vendors {
+		if seen[v.ID] {
+			continue
+		}
+		seen[v.ID] = true
+		collectVendor(v, gauge)
+	}
+	type fkey struct{ kind, vendor, sev string }
+	counts := map[fkey]int{}
+	var order []fkey
+	for _, f := range rep.Findings {
+		k := fkey{kind: string(f.Kind), sev: string(f.Severity)}
+		if len(f.Vendors) > 0 {
+			k.vendor = f.Vendors[0]
+		}
+		if counts[k] == 0 {
+			order = append(order, k)
+		}
+		counts[k]++
+	}
+	for _, k := range order {
+		gauge(descFinding, float64(counts[k]), k.kind, k.vendor, k.sev)
+	}
+}
+
+// collectVendor sends one vendor's metrics.
+func collectVendor(v correlate.VendorReport, gauge func(*prometheus.Desc, float64, ...string)) {
+	gauge(descVendorInfo, 1, v.ID, v.Name)
+	gauge(descVendorLevel, float64(v.Level.ExitCode()), v.ID)
+	for _, s := range statuspage.States {
+		gauge(descVendorState, boolf(v.Status.State == s), v.ID, string(s))
+	}
+	comps := map[[2]string]bool{}
+	for _, comp := range v.Status.Components {
+		k := [2]string{label(comp.Group), label(comp.Name)}
+		if comps[k] || len(comps) >= maxComponents {
+			continue
+		}
+		comps[k] = true
+		for _, s := range statuspage.States {
+			gauge(descComponent, boolf(comp.State == s), v.ID, k[0], k[1], string(s))
+		}
+	}
+	gauge(descIncidents, float64(len(v.Status.Incidents)), v.ID)
+	srcs := map[string]bool{}
+	for _, src := range v.Status.Sources {
+		u := label(src.URL)
+		if srcs[u] {
+			continue
+		}
+		srcs[u] = true
+		gauge(descSourceUp, boolf(src.OK), v.ID, u)
+		gauge(descSourceSeconds, float64(src.LatencyMS)/1000, v.ID, u)
+	}
+	if r := v.Reachability; r != nil {
+		gauge(descReachable, boolf(r.Result == providers.ResultReachable), v.ID)
+		gauge(descProbeSeconds, float64(r.LatencyMS)/1000, v.ID, "reach", "")
+	}
+	keys := map[string]bool{}
+	for _, k := range v.Keys {
+		name := label(k.Name)
+		if keys[name] || k.Result == "" {
+			continue
+		}
+		keys[name] = true
+		gauge(descKeyOK, boolf(k.Result == providers.ResultOK), v.ID, name)
+		for _, r := range keyResults {
+			gauge(descKeyResult, boolf(k.Result == r), v.ID, name, string(r))
+		}
+		gauge(descProbeSeconds, float64(k.LatencyMS)/1000, v.ID, "key", name)
+	}
+}
+
+func boolf(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// label makes remote text fit for a label value: one clean line of valid
+// UTF-8, at most 200 characters.
+func label(s string) string {
+	s = statuspage.CleanLine(strings.ToValidUTF8(s, ""))
+	if utf8.RuneCountInString(s) > 200 {
+		s = string([]rune(s)[:199]) + "…"
+	}
+	return s
+}
