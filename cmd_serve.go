@@ -94,6 +94,11 @@ func runServe(cmd *cobra.Command, o *options, listen string) error {
 	store := openHistory(ctx, o, l, stderr)
 	if store != nil {
 		defer store.Close()
+		// serve rewrites snapshot.json after every check; local tmux
+		// widgets see this lock and start no refresh of their own.
+		if lock := holdLiveLock(l.stateDir); lock != nil {
+			defer lock.Unlock()
+		}
 	}
 	disp := notify.New(ns, notify.Options{Log: func(s string) { fmt.Fprintln(stderr, "vendorwatch:", s) }})
 	opts := serve.Options{

@@ -11,10 +11,12 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/history"
 	"github.com/vendorwatch/vendorwatch/monitor"
 	"github.com/vendorwatch/vendorwatch/output"
+	"github.com/vendorwatch/vendorwatch/providers"
 )
 
 // Files in the state dir that coordinate the tmux widget with the
@@ -44,7 +46,7 @@ func runTmux(cmd *cobra.Command, o *options) error {
 	}
 	dir := stateDir(o)
 	now := time.Now()
-	rep := readSnapshot(dir)
+	rep := readSnapshot(dir, snapshotFile(o))
 	var age time.Duration
 	if rep != nil {
 		age = max(now.Sub(rep.GeneratedAt), 0)
@@ -52,21 +54,37 @@ func runTmux(cmd *cobra.Command, o *options) error {
 	if dir != "" && (rep == nil || age > o.maxAge) {
 		startRefresh(o, dir)
 	}
+	var names map[string]string
+	if o.remote != "" && rep != nil {
+		names = localNames(o, rep)
+	}
 	line := output.Line(rep, output.LineOptions{
-		Format: format, ASCII: o.ascii, MaxWidth: o.maxWidth,
+		Format: format, ASCII: o.ascii, MaxWidth: o.maxWidth, Names: names,
 		Age: age, Stale: rep != nil && age > 3*o.maxAge,
 	})
 	_, err := fmt.Fprintln(cmd.OutOrStdout(), line)
 	return err
 }
 
+// remoteSnapshotFile caches a --remote server's snapshot for the widget.
+const remoteSnapshotFile = "remote-snapshot.json"
+
+// snapshotFile is the file the widget reads: the local history's snapshot,
+// or the cached copy of the --remote server's.
+func snapshotFile(o *options) string {
+	if o.remote != "" {
+		return remoteSnapshotFile
+	}
+	return history.SnapshotFile
+}
+
 // readSnapshot reads the latest report, or nil when there is none or it
 // cannot be read (a refresh will replace it).
-func readSnapshot(dir string) *correlate.Report {
+func readSnapshot(dir, name string) *correlate.Report {
 	if dir == "" {
 		return nil
 	}
-	f, err := os.Open(filepath.Join(dir, history.SnapshotFile))
+	f, err := os.Open(filepath.Join(dir, name))
 	if err != nil {
 		return nil
 	}
@@ -78,6 +96,38 @@ func readSnapshot(dir string) *correlate.Report {
 	return &rep
 }
 
+// localNames names the vendors of a --remote server's report from this
+// machine's config and the curated catalog, so the server's own vendor
+// names — remote text — never reach the line; a vendor known to neither
+// shows its id. A snapshot the local history wrote needs none of this: its
+// names already come from the local config.
+func localNames(o *options, rep *correlate.Report) map[string]string {
+	names := map[string]string{}
+	cat := providers.BuiltinCatalog()
+	for _, v := range rep.Vendors {
+		if e, ok := cat.Curated(v.ID); ok {
+			names[v.ID] = e.Name
+		}
+	}
+	if path, err := config.Locate(o.configPath); err == nil && path != "" {
+		if cfg, err := config.Load(path, anyVendor{}); err == nil {
+			for _, v := range cfg.Vendors {
+				if v.Name != "" {
+					names[v.ID] = v.Name
+				}
+			}
+		}
+	}
+	return names
+}
+
+// anyVendor accepts every vendor id: localNames only wants names, and
+// checking ids against the directory would load it.
+type anyVendor struct{}
+
+func (anyVendor) Has(string) bool       { return true }
+func (anyVendor) Suggest(string) string { return "" }
+
 // startRefresh starts one detached `vendorwatch --tmux-refresh` unless a
 // dashboard or serve keeps the snapshot fresh, or a refresh already runs.
 // Its stdio is not the widget's, so tmux is never held open.
@@ -85,7 +135,11 @@ func startRefresh(o *options, dir string) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return
 	}
-	for _, name := range []string{liveLockFile, refreshLockFile} {
+	locks := []string{liveLockFile, refreshLockFile}
+	if o.remote != "" {
+		locks = locks[1:] // a local dashboard does not keep the server's copy fresh
+	}
+	for _, name := range locks {
 		l, err := tryLock(filepath.Join(dir, name), false)
 		if err != nil {
 			return // held: someone is already refreshing, or cannot tell
@@ -123,6 +177,9 @@ func refreshArgs(o *options, dir string) []string {
 	if o.timeout > 0 {
 		args = append(args, "--timeout", o.timeout.String())
 	}
+	if o.remote != "" {
+		args = append(args, "--remote", o.remote)
+	}
 	return args
 }
 
@@ -144,6 +201,9 @@ func runTmuxRefresh(cmd *cobra.Command, o *options) error {
 		return &exitError{code: 3, err: err}
 	}
 	defer lock.Unlock()
+	if o.remote != "" {
+		return refreshRemote(cmd, o, dir)
+	}
 	l, err := load(o)
 	if err != nil {
 		return err
@@ -154,6 +214,32 @@ func runTmuxRefresh(cmd *cobra.Command, o *options) error {
 	}
 	defer store.Close()
 	if _, err := monitor.New(newChecker(l), store).Once(cmd.Context()); err != nil {
+		return &exitError{code: 3, err: err}
+	}
+	return nil
+}
+
+// refreshRemote copies the --remote server's snapshot into the state dir
+// for the widget. The token comes from the environment, as for every
+// --remote mode; nothing is polled and no key is resolved here.
+func refreshRemote(cmd *cobra.Command, o *options, dir string) error {
+	rep, err := fetchRemoteReport(cmd.Context(), o.remote, os.Getenv(EnvToken))
+	if err != nil {
+		return &exitError{code: 3, err: err}
+	}
+	tmp, err := os.CreateTemp(dir, remoteSnapshotFile+".*")
+	if err != nil {
+		return &exitError{code: 3, err: err}
+	}
+	defer os.Remove(tmp.Name())
+	if err := output.WriteJSON(tmp, rep); err != nil {
+		tmp.Close()
+		return &exitError{code: 3, err: err}
+	}
+	if err := tmp.Close(); err != nil {
+		return &exitError{code: 3, err: err}
+	}
+	if err := os.Rename(tmp.Name(), filepath.Join(dir, remoteSnapshotFile)); err != nil {
 		return &exitError{code: 3, err: err}
 	}
 	return nil

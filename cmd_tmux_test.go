@@ -211,3 +211,40 @@ func TestTmuxMarksStaleData(t *testing.T) {
 		t.Errorf("with --max-age 24h: %q", fresh)
 	}
 }
+
+// With --remote the widget caches the server's snapshot in the state dir
+// through the same background refresh; the server's vendor names are
+// remote text and reach the line only with '#' removed.
+func TestTmuxRemote(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+	var auth atomic.Value
+	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/api/v1/snapshot" {
+			http.NotFound(w, r)
+			return
+		}
+		auth.Store(r.Header.Get("Authorization"))
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"schema_version":1,"generated_at":%q,"overall":"critical","vendors":[
+			{"id":"vapi","name":"VAPI #(touch /tmp/pwned)","level":"critical","status":{"state":"major_outage"},"keys":[]}],
+			"findings":[{"kind":"vendor_outage","severity":"critical","vendors":["vapi"],"keys":[],"title":"#(reboot)","detail":"","advice":[]}]}`,
+			time.Now().UTC().Format(time.RFC3339))
+	}))
+	defer server.Close()
+	state := t.TempDir()
+	t.Setenv(EnvToken, "team-token-123")
+	if line := runBin(t, bin, time.Second, "--tmux", "--format", "plain", "--remote", server.URL, "--state-dir", state); line != "? vendorwatch" {
+		t.Errorf("first line = %q", line)
+	}
+	waitForFile(t, filepath.Join(state, remoteSnapshotFile), 15*time.Second)
+	line := runBin(t, bin, time.Second, "--tmux", "--format", "plain", "--remote", server.URL, "--state-dir", state)
+	if line != "✖ VAPI" {
+		t.Errorf("line = %q", line)
+	}
+	if got := auth.Load(); got != "Bearer team-token-123" {
+		t.Errorf("Authorization = %v", got)
+	}
+}
