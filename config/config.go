@@ -14,7 +14,7 @@ const (
 	DefaultInterval      = 60 * time.Second
 	DefaultProbeInterval = 60 * time.Second
 	DefaultTimeout       = 10 * time.Second
-	DefaultConcurrency   = 64
+	DefaultConcurrency   = 256
 	DefaultRetention     = 90 * 24 * time.Hour
 
 	MinInterval      = 10 * time.Second

@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -153,9 +152,9 @@ func (p *problems) add(line int, format string, args ...any) {
 }
 
 var (
-	yamlLine     = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
-	yamlNotFound = regexp.MustCompile(`^field (\S+) not found in type config\.(\w+)$`)
-	yamlCannot   = regexp.MustCompile("^cannot unmarshal !!(\\w+) `(.*)` into (.*)$")
+	yamlLine     = lazyRegexp(`^(?:yaml: )?line (\d+): (.*)$`)
+	yamlNotFound = lazyRegexp(`^field (\S+) not found in type config\.(\w+)$`)
+	yamlCannot   = lazyRegexp("^cannot unmarshal !!(\\w+) `(.*)` into (.*)$")
 )
 
 // addYAML turns the YAML library's errors into problems with lines and
@@ -170,13 +169,13 @@ func (p *problems) addYAML(err error) {
 	}
 	for _, m := range msgs {
 		line := 0
-		if sub := yamlLine.FindStringSubmatch(m); sub != nil {
+		if sub := yamlLine().FindStringSubmatch(m); sub != nil {
 			line, _ = strconv.Atoi(sub[1])
 			m = sub[2]
 		}
-		if sub := yamlNotFound.FindStringSubmatch(m); sub != nil {
+		if sub := yamlNotFound().FindStringSubmatch(m); sub != nil {
 			m = fmt.Sprintf("unknown option %q in %s", sub[1], where(sub[2]))
-		} else if sub := yamlCannot.FindStringSubmatch(m); sub != nil {
+		} else if sub := yamlCannot().FindStringSubmatch(m); sub != nil {
 			m = fmt.Sprintf("%q is a %s, want %s", sub[2], yamlKind(sub[1]), goKind(sub[3]))
 		}
 		p.add(line, "%s", m)

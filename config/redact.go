@@ -1,7 +1,6 @@
 package config
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -11,7 +10,7 @@ import (
 // Authorization-style "Bearer|Token|Basic <credential>", UUIDs (VAPI's
 // keys are UUIDs), and long runs of letters and digits such as Twilio auth
 // tokens and Deepgram keys.
-var keyLike = regexp.MustCompile(`(?:\b(?:sk|rk|pk)[-_][A-Za-z0-9_\-*.]{8,}` +
+var keyLike = lazyRegexp(`(?:\b(?:sk|rk|pk)[-_][A-Za-z0-9_\-*.]{8,}` +
 	`|\bAIza[0-9A-Za-z_\-*.]{8,}` +
 	`|\bgsk_[A-Za-z0-9*.]{8,}` +
 	`|\blsv2_[A-Za-z0-9_*.]{8,}` +
@@ -21,19 +20,19 @@ var keyLike = regexp.MustCompile(`(?:\b(?:sk|rk|pk)[-_][A-Za-z0-9_\-*.]{8,}` +
 	`|\b[A-Za-z0-9]{32,}\b)`)
 
 // credentialWord splits "Bearer abc" into the scheme word and the rest.
-var credentialWord = regexp.MustCompile(`(?i)^(bearer|token|basic)(\s+)`)
+var credentialWord = lazyRegexp(`(?i)^(bearer|token|basic)(\s+)`)
 
 // ReplaceKeyLike replaces every key-like token in s with repl(token). A
 // "Bearer <token>" keeps its scheme word; only the credential is passed to
 // repl. Long runs of letters and digits count only when they mix both, so
 // ordinary words and numbers survive.
 func ReplaceKeyLike(s string, repl func(token string) string) string {
-	return keyLike.ReplaceAllStringFunc(s, func(tok string) string {
+	return keyLike().ReplaceAllStringFunc(s, func(tok string) string {
 		// A full stop ending a sentence is not part of the key.
 		trimmed := strings.TrimRight(tok, ".")
 		tail := tok[len(trimmed):]
 		tok = trimmed
-		if m := credentialWord.FindStringSubmatch(tok); m != nil {
+		if m := credentialWord().FindStringSubmatch(tok); m != nil {
 			return m[1] + m[2] + repl(tok[len(m[0]):]) + tail
 		}
 		if isAlnumRun(tok) && !(strings.ContainsAny(tok, "0123456789") && strings.IndexFunc(tok, isLetter) >= 0) {

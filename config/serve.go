@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -135,7 +134,7 @@ func checkListen(addr string) error {
 	return nil
 }
 
-var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var envName = lazyRegexp(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 func validateNotify(ns []Notifier, x index, private bool, p *problems) {
 	names := map[string]int{}
@@ -186,7 +185,7 @@ func validateNotify(ns []Notifier, x index, private bool, p *problems) {
 			p.add(at("env"), "env: only applies to command notifiers")
 		}
 		for j, e := range n.Env {
-			if !envName.MatchString(e) {
+			if !envName().MatchString(e) {
 				p.add(x.line("notify", i, "env", j), "env: %q is not a variable name", e)
 			}
 		}

@@ -71,7 +71,7 @@ func (x index) vendor(i int, key string, rest ...any) int {
 	return x.line(path...)
 }
 
-var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
+var idPattern = lazyRegexp(`^[a-z0-9][a-z0-9._-]*$`)
 
 // validate checks everything the YAML decoder cannot: value ranges, ids,
 // references between vendors and secret references.
@@ -98,7 +98,7 @@ func validate(cfg *Config, x index, private bool, cat Catalog, p *problems) {
 		switch {
 		case v.ID == "":
 			p.add(x.vendor(i, ""), "vendor #%d has no id", i+1)
-		case !idPattern.MatchString(v.ID):
+		case !idPattern().MatchString(v.ID):
 			p.add(line, "vendor id %q: use lower-case letters, digits, '.', '_' and '-'", v.ID)
 		case seen[v.ID] > 0:
 			p.add(line, "duplicate vendor id %q (first at line %d)", v.ID, seen[v.ID])

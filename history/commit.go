@@ -31,7 +31,7 @@ const (
 // Load returns the latest state. It only reads, so it never waits for a
 // writer.
 func (s *Store) Load(ctx context.Context) (State, error) {
-	st, _, err := s.load(ctx, s.db)
+	st, _, err := s.load(ctx, s.db, true)
 	return st, err
 }
 
@@ -39,12 +39,18 @@ type rowsQuerier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-// load reads memory, report and baseline in one statement, so they are
-// consistent with each other.
-func (s *Store) load(ctx context.Context, q rowsQuerier) (State, baseline, error) {
+// load reads memory, baseline and (withReport) the report in one
+// statement, so they are consistent with each other. The report is by far
+// the largest row (every vendor's status page), so a commit, which needs
+// only the memory and the baseline, leaves it out.
+func (s *Store) load(ctx context.Context, q rowsQuerier, withReport bool) (State, baseline, error) {
 	var st State
 	var b baseline
-	rows, err := q.QueryContext(ctx, `SELECT name, value FROM state WHERE name IN (?, ?, ?)`, stateMemory, stateReport, stateBaseline)
+	query, args := `SELECT name, value FROM state WHERE name IN (?, ?)`, []any{stateMemory, stateBaseline}
+	if withReport {
+		query, args = `SELECT name, value FROM state WHERE name IN (?, ?, ?)`, append(args, stateReport)
+	}
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return st, b, s.wrap("reading the state", err)
 	}
@@ -72,8 +78,9 @@ func (s *Store) load(ctx context.Context, q rowsQuerier) (State, baseline, error
 	return st, b, s.wrap("reading the state", rows.Err())
 }
 
-// CommitFunc computes the next report and memory from the stored state. It
-// runs inside the write transaction, so it must be quick and pure:
+// CommitFunc computes the next report and memory from the stored state (its
+// memory; prev.Report is not read and is nil, see Load for it). It runs
+// inside the write transaction, so it must be quick and pure:
 // correlate.Assess is.
 type CommitFunc func(prev State) (correlate.Report, correlate.Memory, error)
 
@@ -89,7 +96,7 @@ func (s *Store) Commit(ctx context.Context, fn CommitFunc) ([]Event, error) {
 		return nil, s.wrap("starting a write", err)
 	}
 	defer tx.Rollback()
-	prev, base, err := s.load(ctx, tx)
+	prev, base, err := s.load(ctx, tx, false)
 	if err != nil {
 		return nil, err
 	}

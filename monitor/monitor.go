@@ -74,6 +74,12 @@ type Update struct {
 // continue across runs and a restarted dashboard shows the last known state
 // at once. It returns that report, or nil when there is none.
 func (m *Monitor) Resume(ctx context.Context) (*correlate.Report, error) {
+	return m.resume(ctx, true)
+}
+
+// resume is Resume; keep says whether the stored report is kept as the
+// latest until the first check ends (a dashboard shows it meanwhile).
+func (m *Monitor) resume(ctx context.Context, keep bool) (*correlate.Report, error) {
 	if m.store == nil {
 		return nil, nil
 	}
@@ -83,7 +89,7 @@ func (m *Monitor) Resume(ctx context.Context) (*correlate.Report, error) {
 	}
 	m.mu.Lock()
 	m.mem = st.Memory
-	if st.Report != nil {
+	if st.Report != nil && keep {
 		m.last, m.have = *st.Report, true
 	}
 	m.mu.Unlock()
@@ -98,7 +104,9 @@ func (m *Monitor) Resume(ctx context.Context) (*correlate.Report, error) {
 // assess with the stored memory and record. A history error is returned
 // together with the report, which is valid all the same.
 func (m *Monitor) Once(ctx context.Context) (correlate.Report, error) {
-	_, rerr := m.Resume(ctx)
+	// Nothing shows the stored report before the check ends: keeping it
+	// would only hold a second copy of every vendor's status in memory.
+	_, rerr := m.resume(ctx, false)
 	snap := m.checker.Check(ctx)
 	if err := ctx.Err(); err != nil {
 		return correlate.Report{}, err

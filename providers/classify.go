@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -206,10 +205,10 @@ func firstString(doc any, paths ...[]string) string {
 }
 
 // leakWords finds a vendor saying a key leaked or was exposed.
-var leakWords = regexp.MustCompile(`(?i)\b(leak(ed|s|ing)?|exposed|compromised)\b`)
+var leakWords = lazyRegexp(`(?i)\b(leak(ed|s|ing)?|exposed|compromised)\b`)
 
 // mentionsLeak reports whether a vendor message says the key leaked.
-func mentionsLeak(msg string) bool { return leakWords.MatchString(msg) }
+func mentionsLeak(msg string) bool { return leakWords().MatchString(msg) }
 
 // has reports whether s contains sub, ignoring case.
 func has(s, sub string) bool { return strings.Contains(strings.ToLower(s), strings.ToLower(sub)) }

@@ -85,15 +85,16 @@ func candidates(raw string) []string {
 // again. A bare page URL tries the known endpoints in order; any other URL
 // is fetched and sniffed. An HTML page is searched for a status.io page id
 // and for the feeds it advertises.
-func (r *statusReader) detect(ctx context.Context, spec SourceSpec) (*statuspage.Status, string, statuspage.Format, error) {
+func (r *statusReader) detect(ctx context.Context, spec SourceSpec, notModified *bool) (*statuspage.Status, string, statuspage.Format, error) {
 	if d, ok := r.memo.get(spec.URL); ok {
-		st, err := r.fetchParse(ctx, SourceSpec{URL: d.URL, Format: d.Format})
+		st, err := r.fetchParse(ctx, SourceSpec{URL: d.URL, Format: d.Format}, notModified)
 		var hs errHTTPStatus
 		moved := errors.Is(err, statuspage.ErrWrongFormat) || (errors.As(err, &hs) && hs.code/100 == 4)
 		if !moved {
 			return st, d.URL, d.Format, err
 		}
 		r.memo.forget(spec.URL)
+		*notModified = false
 	}
 
 	if v, ok := r.notFound.Load(spec.URL); ok && time.Now().Before(v.(notFound).until) {

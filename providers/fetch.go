@@ -1,13 +1,17 @@
 package providers
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
+	"strings"
+	"sync"
 	"time"
 )
 
@@ -20,21 +24,43 @@ var ErrTooLarge = errors.New("response too large")
 // Version is stamped into the User-Agent; main sets it at start-up.
 var Version = "dev"
 
-// Fetcher performs every HTTP request vendorwatch makes: one shared client,
-// a whole-request timeout, a body cap, a User-Agent and a bound on
-// requests in flight.
+// DefaultPerHost is how many requests a Fetcher has in flight at one host
+// at most: as polite as a browser's six to eight connections, and enough
+// for the few documents and probes a vendor needs at once.
+const DefaultPerHost = 8
+
+// Fetcher performs every HTTP request vendorwatch makes: one shared client
+// (and so one pool of connections, kept alive and reused, HTTP/2 where the
+// server offers it), a whole-request timeout, a body cap, a User-Agent, a
+// bound on requests in flight overall and another per host.
 type Fetcher struct {
 	client  *http.Client
 	timeout time.Duration
 	maxBody int64
 	slots   chan struct{}
+	perHost int
+
+	hostsMu sync.Mutex
+	hosts   map[string]*hostSlots
+	// dialled holds, per host, a channel closed once the first request to
+	// it has a connection (see firstConn).
+	dialled map[string]chan struct{}
+}
+
+// hostSlots bounds the requests in flight at one host. users counts the
+// requests holding or waiting for a slot, so an idle host's entry is
+// dropped and the map does not grow with every host ever contacted.
+type hostSlots struct {
+	ch    chan struct{}
+	users int
 }
 
 // FetcherOptions tunes a Fetcher. Zero values take the defaults.
 type FetcherOptions struct {
 	Timeout     time.Duration // per request, first byte to last (default 10s)
 	MaxBody     int64         // bytes (default 10 MiB)
-	Concurrency int           // requests in flight (default 64)
+	Concurrency int           // requests in flight (default 64; the config's default is 256)
+	PerHost     int           // requests in flight at one host (default DefaultPerHost)
 	Transport   http.RoundTripper
 }
 
@@ -49,8 +75,12 @@ func NewFetcher(o FetcherOptions) *Fetcher {
 	if o.Concurrency <= 0 {
 		o.Concurrency = 64
 	}
+	if o.PerHost <= 0 {
+		o.PerHost = DefaultPerHost
+	}
+	o.PerHost = min(o.PerHost, o.Concurrency)
 	if o.Transport == nil {
-		o.Transport = newTransport(o.Concurrency)
+		o.Transport = newTransport(o.Concurrency, o.PerHost)
 	}
 	return &Fetcher{
 		client: &http.Client{
@@ -67,17 +97,25 @@ func NewFetcher(o FetcherOptions) *Fetcher {
 		timeout: o.Timeout,
 		maxBody: o.MaxBody,
 		slots:   make(chan struct{}, o.Concurrency),
+		perHost: o.PerHost,
+		hosts:   map[string]*hostSlots{},
+		dialled: map[string]chan struct{}{},
 	}
 }
 
-func newTransport(conc int) *http.Transport {
+// newTransport is the shared transport. Every connection a host may use at
+// once (perHost) stays in the idle pool between checks, so the next poll
+// reuses them instead of dialling (and shaking hands) again; over HTTP/2 a
+// host needs one connection for all its requests.
+func newTransport(conc, perHost int) *http.Transport {
 	d := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
 	return &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
 		DialContext:           d.DialContext,
 		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          conc * 2,
-		MaxIdleConnsPerHost:   8,
+		MaxIdleConns:          max(conc, 100),
+		MaxIdleConnsPerHost:   perHost,
+		MaxConnsPerHost:       perHost,
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   5 * time.Second,
 		ExpectContinueTimeout: time.Second,
@@ -96,18 +134,33 @@ type Response struct {
 	Latency    time.Duration
 	// URL is the final URL after redirects.
 	URL string
+	// NotModified is true when the server answered 304 to a conditional
+	// request and Body is the stored copy it confirmed (status pages only).
+	NotModified bool
 }
 
 // Do sends req with the fetcher's timeout, User-Agent and limits, and reads
 // the body through the cap. The timeout covers the whole exchange, so a
 // server that trickles bytes is cut off as surely as one that never
-// answers. client may be nil for the fetcher's own.
+// answers. A request first waits for a slot at its host, then for one
+// overall, so requests queued for a busy host never hold slots other hosts
+// could use. client may be nil for the fetcher's own.
 func (f *Fetcher) Do(req *http.Request, client *http.Client) (*Response, error) {
 	if client == nil {
 		client = f.client
 	}
 	ctx, cancel := context.WithTimeout(req.Context(), f.timeout)
 	defer cancel()
+	host := strings.ToLower(req.URL.Host)
+	release, err := f.hostSlot(ctx, host)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	ctx, err = f.firstConn(ctx, host)
+	if err != nil {
+		return nil, err
+	}
 	select {
 	case f.slots <- struct{}{}:
 		defer func() { <-f.slots }()
@@ -124,15 +177,97 @@ func (f *Fetcher) Do(req *http.Request, client *http.Client) (*Response, error) 
 		return nil, err
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, f.maxBody+1))
-	latency := time.Since(start)
-	if err != nil {
-		return nil, fmt.Errorf("reading body: %w", err)
-	}
-	if int64(len(body)) > f.maxBody {
+	if resp.ContentLength > f.maxBody {
 		return nil, fmt.Errorf("%w (over %s)", ErrTooLarge, byteSize(f.maxBody))
 	}
+	body, err := readCapped(resp.Body, resp.ContentLength, f.maxBody)
+	latency := time.Since(start)
+	if err != nil {
+		return nil, err
+	}
 	return &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body, Latency: latency, URL: resp.Request.URL.String()}, nil
+}
+
+// readCapped reads a body of at most max bytes into one buffer sized from
+// the Content-Length when the server sent one (length < 0 when not), so a
+// body is not copied from buffer to doubled buffer as it arrives.
+func readCapped(r io.Reader, length, max int64) ([]byte, error) {
+	var buf bytes.Buffer
+	if length >= 0 && length <= max {
+		// bytes.Buffer reads in steps of at least MinRead bytes: leave room
+		// for the read that sees EOF, so the buffer never grows.
+		buf.Grow(int(length) + bytes.MinRead)
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(r, max+1)); err != nil {
+		return nil, fmt.Errorf("reading body: %w", err)
+	}
+	if int64(buf.Len()) > max {
+		return nil, fmt.Errorf("%w (over %s)", ErrTooLarge, byteSize(max))
+	}
+	return buf.Bytes(), nil
+}
+
+// maxDialled bounds the hosts a Fetcher remembers having dialled.
+const maxDialled = 4096
+
+// firstConn makes the requests to a host that arrive together before it
+// was ever dialled wait until the first of them has a connection. Until
+// the TLS handshake says whether the host speaks HTTP/2, the transport
+// dials one connection per waiting request; after it, requests to an
+// HTTP/2 host share the one connection, and those to an HTTP/1.1 host dial
+// their own as before. The first request's context gets a trace that
+// opens the gate when it has its connection (or fails).
+func (f *Fetcher) firstConn(ctx context.Context, host string) (context.Context, error) {
+	f.hostsMu.Lock()
+	gate, known := f.dialled[host]
+	if !known {
+		if len(f.dialled) >= maxDialled {
+			clear(f.dialled) // bounded: forgetting costs a few extra dials at most
+		}
+		gate = make(chan struct{})
+		f.dialled[host] = gate
+	}
+	f.hostsMu.Unlock()
+	if known {
+		select {
+		case <-gate:
+			return ctx, nil
+		case <-ctx.Done():
+			return ctx, fmt.Errorf("waiting for a connection to %s: %w", host, ctx.Err())
+		}
+	}
+	var once sync.Once
+	open := func() { once.Do(func() { close(gate) }) }
+	context.AfterFunc(ctx, open) // the request ended, however it went
+	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GotConn: func(httptrace.GotConnInfo) { open() },
+	}), nil
+}
+
+// hostSlot waits for a free slot at host and returns its release.
+func (f *Fetcher) hostSlot(ctx context.Context, host string) (func(), error) {
+	f.hostsMu.Lock()
+	hs := f.hosts[host]
+	if hs == nil {
+		hs = &hostSlots{ch: make(chan struct{}, f.perHost)}
+		f.hosts[host] = hs
+	}
+	hs.users++
+	f.hostsMu.Unlock()
+	leave := func() {
+		f.hostsMu.Lock()
+		if hs.users--; hs.users == 0 {
+			delete(f.hosts, host)
+		}
+		f.hostsMu.Unlock()
+	}
+	select {
+	case hs.ch <- struct{}{}:
+		return func() { <-hs.ch; leave() }, nil
+	case <-ctx.Done():
+		leave()
+		return nil, fmt.Errorf("waiting for a free connection to %s: %w", host, ctx.Err())
+	}
 }
 
 // Get fetches url with optional extra headers.

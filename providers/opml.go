@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/vendorwatch/vendorwatch/statuspage"
@@ -102,8 +101,8 @@ func FeedVendor(feedURL string, withFeed bool) (page string, sources []SourceSpe
 }
 
 var (
-	nonSlug      = regexp.MustCompile(`[^a-z0-9]+`)
-	statusPrefix = regexp.MustCompile(`^(status|www|health|uptime|stats?)$`)
+	nonSlug      = lazyRegexp(`[^a-z0-9]+`)
+	statusPrefix = lazyRegexp(`^(status|www|health|uptime|stats?)$`)
 	// hostedSuffixes are status platforms that give each customer a
 	// subdomain: the subdomain names the vendor.
 	hostedSuffixes = []string{".statuspage.io", ".instatus.com", ".betteruptime.com", ".status.io", ".hostedstatus.com",
@@ -114,7 +113,7 @@ var (
 // Slug turns a name into a catalog id: lower case letters and digits
 // joined by "-".
 func Slug(name string) string {
-	return strings.Trim(nonSlug.ReplaceAllString(strings.ToLower(name), "-"), "-")
+	return strings.Trim(nonSlug().ReplaceAllString(strings.ToLower(name), "-"), "-")
 }
 
 // HostID derives a short id from a status page URL: the vendor's own
@@ -133,7 +132,7 @@ func HostID(page string) string {
 		}
 	}
 	labels := strings.Split(host, ".")
-	for len(labels) > 2 && statusPrefix.MatchString(labels[0]) {
+	for len(labels) > 2 && statusPrefix().MatchString(labels[0]) {
 		labels = labels[1:]
 	}
 	tld := 1
@@ -144,7 +143,7 @@ func HostID(page string) string {
 		return "" // play.google.com, edgedns.status.akamai.com: the name says more
 	}
 	label := labels[0]
-	if statusPrefix.MatchString(label) {
+	if statusPrefix().MatchString(label) {
 		return ""
 	}
 	for _, affix := range []string{"status", "-status", "status-"} {

@@ -29,7 +29,7 @@ type Poller struct {
 func NewPoller(vendors []Vendor, f *Fetcher) *Poller {
 	p := &Poller{
 		vendors:  vendors,
-		status:   statusReader{fetch: f, memo: newDetectMemo("")},
+		status:   statusReader{fetch: f, memo: newDetectMemo(""), cache: newHTTPCache("")},
 		now:      time.Now,
 		results:  map[string]VendorResult{},
 		checking: map[string]int{},
@@ -45,16 +45,20 @@ func NewPoller(vendors []Vendor, f *Fetcher) *Poller {
 	return p
 }
 
-// SetStateDir makes the poller remember autodetected status formats in
-// dir (the --state-dir), so the next process reads each page at the URL
-// that worked instead of searching again. Call it before Check or Run; an
-// empty dir keeps the memo in memory.
+// SetStateDir makes the poller remember, in dir (the --state-dir), what
+// the next process should not have to learn again: the autodetected status
+// formats, so it reads each page at the URL that worked instead of
+// searching; and each status document's validators (ETag, Last-Modified)
+// with the document, so it sends conditional requests and reuses the
+// document on a 304. Call it before Check or Run; an empty dir keeps both
+// in memory.
 func (p *Poller) SetStateDir(dir string) {
-	path := ""
+	path, cache := "", ""
 	if dir != "" {
-		path = filepath.Join(dir, detectedFile)
+		path, cache = filepath.Join(dir, detectedFile), filepath.Join(dir, httpCacheDir)
 	}
 	p.status.memo = newDetectMemo(path)
+	p.status.cache = newHTTPCache(cache)
 }
 
 // pendingResult is a vendor's result before its first check.
@@ -158,13 +162,17 @@ func (p *Poller) checkVendor(ctx context.Context, v Vendor, part Part) VendorRes
 	} else if part&PartAdmin != 0 {
 		admin.Go(func() { res.Inventory, res.Calls = p.probes.admin(ctx, v, prev) })
 	}
+	// The status page and the probes go to different hosts: read them at
+	// once, so a vendor takes its slowest request, not the sum.
+	var wg sync.WaitGroup
+	if part&PartProbes != 0 {
+		wg.Go(func() { res.Reachability, res.Keys = p.probe(ctx, v, prev) })
+	}
 	if part&PartStatus != 0 {
 		res.Status = p.status.read(ctx, v)
 		res.Status.CheckedAt = p.now().UTC()
 	}
-	if part&PartProbes != 0 {
-		res.Reachability, res.Keys = p.probe(ctx, v, prev)
-	}
+	wg.Wait()
 	admin.Wait()
 	if res.Inventory != nil {
 		// Earlier snapshots share the old inventory: match on a copy.
@@ -187,10 +195,10 @@ func (p *Poller) probe(ctx context.Context, v Vendor, prev VendorResult) (*Reach
 	var reach *Reachability
 	keys := make([]KeyResult, len(v.Keys))
 	var wg sync.WaitGroup
-	wg.Go(func() { reach = p.probes.reach(ctx, v) })
 	for i, k := range v.Keys {
 		wg.Go(func() { keys[i] = p.probes.probeKey(ctx, v, k) })
 	}
+	reach = p.probes.reach(ctx, v) // in this goroutine, beside the keys
 	wg.Wait()
 	for i := range keys {
 		carryStreak(&keys[i], prev.Keys)

@@ -1,7 +1,6 @@
 package providers
 
 import (
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -18,7 +17,7 @@ const (
 // secretFields matches JSON members whose names say they hold a credential
 // (Twilio's Account resource returns "auth_token"), so that an excerpt of
 // a body can never carry one.
-var secretFields = regexp.MustCompile(`(?i)("[a-z0-9_\-]*(?:token|secret|password|api_?key|credential)[a-z0-9_\-]*"\s*:\s*)"(?:[^"\\]|\\.)*"`)
+var secretFields = lazyRegexp(`(?i)("[a-z0-9_\-]*(?:token|secret|password|api_?key|credential)[a-z0-9_\-]*"\s*:\s*)"(?:[^"\\]|\\.)*"`)
 
 // scrub makes a vendor's text safe to keep and show: the key itself and
 // anything key-like become fingerprints, credential-named JSON members are
@@ -30,7 +29,7 @@ func scrub(s, secret string, max int) string {
 	if secret != "" {
 		s = strings.ReplaceAll(s, secret, placeholder)
 	}
-	s = secretFields.ReplaceAllString(s, `$1"[redacted]"`)
+	s = secretFields().ReplaceAllString(s, `$1"[redacted]"`)
 	s = config.ReplaceKeyLike(s, fingerprintToken)
 	if secret != "" {
 		s = strings.ReplaceAll(s, placeholder, Fingerprint(secret))

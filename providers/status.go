@@ -6,6 +6,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -20,13 +21,28 @@ const (
 	staleStated   = 7 * 24 * time.Hour
 )
 
+// parseSlots bounds how many documents are parsed at once to the CPUs
+// there are. When 200 pages answer in the same instant, parsing them all
+// at once would not finish sooner, but every parser's working memory would
+// be alive together: this keeps a check's peak memory low.
+var parseSlots = make(chan struct{}, runtime.GOMAXPROCS(0))
+
+// parsing runs parse in a parse slot.
+func parsing(parse func()) {
+	parseSlots <- struct{}{}
+	defer func() { <-parseSlots }()
+	parse()
+}
+
 // statusReader reads a vendor's status sources.
 type statusReader struct {
 	fetch *Fetcher
-	// absent remembers supplementary Statuspage documents that answered 404
-	// (incident.io has no scheduled-maintenances.json), so they are asked
-	// for once per process, not on every poll.
-	absent sync.Map
+	// cache keeps each document's validators and body (in the state dir
+	// when set), so a check sends conditional requests and reads a 304 as
+	// the stored document. It also remembers, for an hour, supplementary
+	// Statuspage documents that answered 404 (incident.io has no
+	// unresolved.json), so they are not asked for on every poll.
+	cache *httpCache
 	// memo remembers autodetected formats (in the state dir when set).
 	memo *detectMemo
 	now  func() time.Time
@@ -44,6 +60,10 @@ func (r *statusReader) read(ctx context.Context, v Vendor) statuspage.Status {
 	meta := make([]statuspage.Source, len(v.Sources))
 	var wg sync.WaitGroup
 	for i, spec := range v.Sources {
+		if i == len(v.Sources)-1 {
+			parts[i], meta[i] = r.readSource(ctx, spec) // the last in this goroutine
+			break
+		}
 		wg.Go(func() { parts[i], meta[i] = r.readSource(ctx, spec) })
 	}
 	wg.Wait()
@@ -64,13 +84,14 @@ func (r *statusReader) read(ctx context.Context, v Vendor) statuspage.Status {
 func (r *statusReader) readSource(ctx context.Context, spec SourceSpec) (*statuspage.Status, statuspage.Source) {
 	src := statuspage.Source{URL: spec.URL, Format: spec.Format}
 	start := time.Now()
-	st, url, format, err := r.load(ctx, spec)
+	st, url, format, err := r.load(ctx, spec, &src.NotModified)
 	src.LatencyMS = time.Since(start).Milliseconds()
 	if format != spec.Format {
 		src.Format, src.Detected, src.URL = format, true, url
 	}
 	if err != nil {
 		src.Error = statuspage.CleanLine(err.Error())
+		src.NotModified = false
 		return nil, src
 	}
 	src.OK = true
@@ -78,21 +99,25 @@ func (r *statusReader) readSource(ctx context.Context, spec SourceSpec) (*status
 }
 
 // load returns the parsed status of a source, detecting its format first
-// when the config gives none, plus the URL and format that were used.
-func (r *statusReader) load(ctx context.Context, spec SourceSpec) (*statuspage.Status, string, statuspage.Format, error) {
+// when the config gives none, plus the URL and format that were used. It
+// sets *notModified when the document answered 304 and the stored copy was
+// read.
+func (r *statusReader) load(ctx context.Context, spec SourceSpec, notModified *bool) (*statuspage.Status, string, statuspage.Format, error) {
 	if spec.Format == statuspage.Auto {
-		return r.detect(ctx, spec)
+		return r.detect(ctx, spec, notModified)
 	}
-	st, err := r.fetchParse(ctx, spec)
+	st, err := r.fetchParse(ctx, spec, notModified)
 	return st, spec.URL, spec.Format, err
 }
 
-// fetchParse fetches a source and reads it in its format.
-func (r *statusReader) fetchParse(ctx context.Context, spec SourceSpec) (*statuspage.Status, error) {
+// fetchParse fetches a source and reads it in its format, setting
+// *notModified when the answer was a 304.
+func (r *statusReader) fetchParse(ctx context.Context, spec SourceSpec, notModified *bool) (*statuspage.Status, error) {
 	resp, err := r.get(ctx, spec.URL)
 	if err != nil {
 		return nil, err
 	}
+	*notModified = resp.NotModified
 	return r.parseResp(ctx, spec, resp)
 }
 
@@ -111,12 +136,12 @@ func (r *statusReader) parseResp(ctx context.Context, spec SourceSpec, resp *Res
 	case statuspage.Statuspage:
 		st, err = r.parseStatuspage(ctx, spec, resp)
 	case statuspage.HTML:
-		st, err = statuspage.ReadHTML(resp.Body, spec.Selector, spec.Healthy)
+		parsing(func() { st, err = statuspage.ReadHTML(resp.Body, spec.Selector, spec.Healthy) })
 		if err != nil {
 			err = fmt.Errorf("html: %w", err)
 		}
 	default:
-		st, err = statuspage.Parse(spec.Format, resp.Body)
+		parsing(func() { st, err = statuspage.Parse(spec.Format, resp.Body) })
 	}
 	if err != nil {
 		return nil, err
@@ -134,7 +159,10 @@ func (r *statusReader) parseResp(ctx context.Context, spec SourceSpec, resp *Res
 
 // parseStatuspage reads a Statuspage API document and its siblings.
 func (r *statusReader) parseStatuspage(ctx context.Context, spec SourceSpec, resp *Response) (*statuspage.Status, error) {
-	st, parts, err := statuspage.ReadStatuspage(resp.Body)
+	var st *statuspage.Status
+	var parts statuspage.Parts
+	var err error
+	parsing(func() { st, parts, err = statuspage.ReadStatuspage(resp.Body) })
 	if err != nil {
 		return nil, fmt.Errorf("statuspage: %w", err)
 	}
@@ -142,14 +170,18 @@ func (r *statusReader) parseStatuspage(ctx context.Context, spec SourceSpec, res
 	if !ok {
 		return st, nil
 	}
-	extra := []*statuspage.Status{st}
+	// Both siblings at once: a vendor that needs them costs two round
+	// trips, not three.
+	var incidents, maintenances *statuspage.Status
+	var wg sync.WaitGroup
 	if !parts.Incidents {
-		extra = append(extra, r.supplement(ctx, base+"/incidents/unresolved.json"))
+		wg.Go(func() { incidents = r.supplement(ctx, base+"/incidents/unresolved.json") })
 	}
 	if !parts.Maintenances {
-		extra = append(extra, r.supplement(ctx, base+"/scheduled-maintenances/upcoming.json"))
+		wg.Go(func() { maintenances = r.supplement(ctx, base+"/scheduled-maintenances/upcoming.json") })
 	}
-	merged := statuspage.Merge(extra...)
+	wg.Wait()
+	merged := statuspage.Merge(st, incidents, maintenances)
 	merged.Components = st.Components
 	return merged, nil
 }
@@ -205,21 +237,22 @@ func checkContentType(resp *Response, f statuspage.Format) error {
 // supplement fetches a sibling Statuspage document, or returns nil when it
 // does not exist or fails; the summary already gave the state.
 func (r *statusReader) supplement(ctx context.Context, url string) *statuspage.Status {
-	if _, gone := r.absent.Load(url); gone {
+	if r.cache.absent(url) {
 		return nil
 	}
-	resp, err := r.fetch.Get(ctx, url, nil)
+	resp, err := r.fetchDoc(ctx, url, nil)
 	if err != nil {
 		return nil
 	}
 	if resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone {
-		r.absent.Store(url, true)
+		r.cache.markAbsent(url)
 		return nil
 	}
 	if resp.StatusCode/100 != 2 {
 		return nil
 	}
-	st, _, err := statuspage.ReadStatuspage(resp.Body)
+	var st *statuspage.Status
+	parsing(func() { st, _, err = statuspage.ReadStatuspage(resp.Body) })
 	if err != nil {
 		return nil
 	}
@@ -229,12 +262,56 @@ func (r *statusReader) supplement(ctx context.Context, url string) *statuspage.S
 // get fetches a status URL and turns transport failures and non-2xx
 // answers into errors that name what happened.
 func (r *statusReader) get(ctx context.Context, url string) (*Response, error) {
-	resp, err := r.fetch.Get(ctx, url, http.Header{"Accept": {"application/json, application/xml;q=0.9, text/html;q=0.8, */*;q=0.5"}})
+	resp, err := r.fetchDoc(ctx, url, http.Header{"Accept": {"application/json, application/xml;q=0.9, text/html;q=0.8, */*;q=0.5"}})
 	if err != nil {
 		return nil, fmt.Errorf("%s", describeErr(err))
 	}
 	if resp.StatusCode/100 != 2 {
 		return nil, errHTTPStatus{resp.StatusCode}
+	}
+	return resp, nil
+}
+
+// fetchDoc fetches a status document. When the store holds it, the request
+// is conditional (If-None-Match, If-Modified-Since) and a 304 that confirms
+// the stored validators is answered with the stored body, marked
+// NotModified. A 304 naming other validators is not trusted: the document
+// is fetched again in full. A new 200 replaces the stored copy.
+func (r *statusReader) fetchDoc(ctx context.Context, url string, header http.Header) (*Response, error) {
+	e := r.cache.get(url)
+	if e != nil && e.Absent {
+		e = nil
+	}
+	req := header.Clone()
+	if req == nil {
+		req = http.Header{}
+	}
+	if e != nil {
+		e.conditional(req)
+	}
+	resp, err := r.fetch.Get(ctx, url, req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode == http.StatusNotModified && e != nil {
+		if body := r.cache.body(e); body != nil && e.confirms(resp.Header) {
+			r.cache.touch(url)
+			h := resp.Header.Clone()
+			if e.ContentType != "" {
+				h.Set("Content-Type", e.ContentType)
+			}
+			return &Response{StatusCode: http.StatusOK, Header: h, Body: body, Latency: resp.Latency, URL: resp.URL, NotModified: true}, nil
+		}
+		r.cache.forget(url)
+		if resp, err = r.fetch.Get(ctx, url, header); err != nil {
+			return nil, err
+		}
+	}
+	switch {
+	case resp.StatusCode == http.StatusOK:
+		r.cache.put(url, header, resp)
+	case resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone:
+		r.cache.forget(url)
 	}
 	return resp, nil
 }

@@ -1,7 +1,6 @@
 package providers
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -108,18 +107,18 @@ var vapiProviders = []vapiProvider{
 
 // reasonPattern is what an endedReason looks like; anything else is not
 // parsed (and never shown raw).
-var reasonPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9.\-]{0,159}$`)
+var reasonPattern = lazyRegexp(`^[a-z0-9][a-z0-9.\-]{0,159}$`)
 
 // statusPart is "401-incorrect-api-key" or "returning-401-invalid-credentials".
-var statusPart = regexp.MustCompile(`^(?:returning-)?([1-5][0-9][0-9])(?:-(.*))?$`)
+var statusPart = lazyRegexp(`^(?:returning-)?([1-5][0-9][0-9])(?:-(.*))?$`)
 
 // unknownProvider reads "<provider>-<status>-<problem>" for a provider not
 // in the table.
-var unknownProvider = regexp.MustCompile(`^([a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)*?)-(?:returning-)?([1-5][0-9][0-9])(?:-(.*))?$`)
+var unknownProvider = lazyRegexp(`^([a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)*?)-(?:returning-)?([1-5][0-9][0-9])(?:-(.*))?$`)
 
 // ValidEndedReason reports whether s looks like a VAPI endedReason: lower
 // case letters, digits, dots and dashes.
-func ValidEndedReason(s string) bool { return reasonPattern.MatchString(s) }
+func ValidEndedReason(s string) bool { return reasonPattern().MatchString(s) }
 
 // ParseEndedReason reads a VAPI endedReason generically: the fault prefix
 // (pipeline-error-, call.in-progress.error-vapifault-, …-providerfault-,
@@ -164,7 +163,7 @@ func ParseEndedReason(reason string) EndedReason {
 		}
 	}
 	if r.Provider == "" {
-		if m := unknownProvider.FindStringSubmatch(rest); m != nil {
+		if m := unknownProvider().FindStringSubmatch(rest); m != nil {
 			r.Provider, r.VendorName = m[1], m[1]
 			r.Problem = strings.TrimPrefix(rest, m[1]+"-")
 		}
@@ -172,7 +171,7 @@ func ParseEndedReason(reason string) EndedReason {
 	if strings.HasSuffix(r.Provider, "-returning") {
 		r.Provider = strings.TrimSuffix(r.Provider, "-returning")
 	}
-	if m := statusPart.FindStringSubmatch(r.Problem); m != nil {
+	if m := statusPart().FindStringSubmatch(r.Problem); m != nil {
 		r.HTTPStatus, _ = strconv.Atoi(m[1])
 		r.Problem = m[2]
 	}

@@ -33,11 +33,11 @@ const (
 )
 
 var (
-	spIncidentLink = regexp.MustCompile(`/incidents/([A-Za-z0-9]+)/?$`)
-	bsIncidentLink = regexp.MustCompile(`/incident/([0-9A-Za-z]+)/?$`)
-	ioStatusLine   = regexp.MustCompile(`(?i)<b>\s*Status:\s*([^<]+)</b>`)
-	ioComponent    = regexp.MustCompile(`^(.*\S)\s*\(([^()]+)\)$`)
-	spDateText     = regexp.MustCompile(`([A-Z][a-z]{2})\s+(\d{1,2}),\s+(\d{1,2}:\d{2})\s*([A-Z]{2,5})`)
+	spIncidentLink = lazyRegexp(`/incidents/([A-Za-z0-9]+)/?$`)
+	bsIncidentLink = lazyRegexp(`/incident/([0-9A-Za-z]+)/?$`)
+	ioStatusLine   = lazyRegexp(`(?i)<b>\s*Status:\s*([^<]+)</b>`)
+	ioComponent    = lazyRegexp(`^(.*\S)\s*\(([^()]+)\)$`)
+	spDateText     = lazyRegexp(`([A-Z][a-z]{2})\s+(\d{1,2}),\s+(\d{1,2}:\d{2})\s*([A-Z]{2,5})`)
 )
 
 // parseFeed reads an RSS, Atom or JSON feed.
@@ -129,11 +129,11 @@ func feedFlavour(f *gofeed.Feed) feedKind {
 		switch {
 		case it.Custom["status"] != "":
 			return m365Feed
-		case ioStatusLine.MatchString(body):
+		case ioStatusLine().MatchString(body):
 			return incidentioFeed
 		case strings.Contains(body, "data-var='date'") || strings.Contains(body, `data-var="date"`):
 			return statuspageFeed
-		case bsIncidentLink.MatchString(it.Link) && strings.Contains(it.GUID, "#"):
+		case bsIncidentLink().MatchString(it.Link) && strings.Contains(it.GUID, "#"):
 			return betterstackFeed
 		}
 	}

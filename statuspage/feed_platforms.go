@@ -17,7 +17,7 @@ import (
 func statuspageItem(it *gofeed.Item) feedEvent {
 	published, updated := itemTimes(it)
 	in := Incident{
-		ID:        itemID(it, spIncidentLink),
+		ID:        itemID(it, spIncidentLink()),
 		Title:     CleanLine(HTMLText(it.Title)),
 		URL:       cleanURL(it.Link),
 		StartedAt: published,
@@ -104,7 +104,7 @@ func cutTag(s, tag string) (inner, after string, ok bool) {
 // statuspageDate reads "Sep 3, 17:11 UTC" in the year of ref (the year
 // before when that would put it after ref).
 func statuspageDate(s string, ref time.Time) time.Time {
-	m := spDateText.FindStringSubmatch(strings.Join(strings.Fields(s), " "))
+	m := spDateText().FindStringSubmatch(strings.Join(strings.Fields(s), " "))
 	if m == nil || ref.IsZero() {
 		return time.Time{}
 	}
@@ -126,16 +126,16 @@ func incidentioItem(it *gofeed.Item) feedEvent {
 	published, updated := itemTimes(it)
 	body := itemBody(it)
 	in := Incident{
-		ID:        itemID(it, spIncidentLink),
+		ID:        itemID(it, spIncidentLink()),
 		Title:     CleanLine(HTMLText(it.Title)),
 		URL:       cleanURL(it.Link),
 		StartedAt: published,
 		UpdatedAt: updated,
 	}
-	if m := ioStatusLine.FindStringSubmatch(body); m != nil {
+	if m := ioStatusLine().FindStringSubmatch(body); m != nil {
 		in.Status = lowerStatus(HTMLText(m[1]))
 	}
-	text := ioStatusLine.ReplaceAllString(body, "")
+	text := ioStatusLine().ReplaceAllString(body, "")
 	var comps string
 	if i := strings.Index(strings.ToLower(text), "<b>affected components</b>"); i >= 0 {
 		text, comps = text[:i], text[i:]
@@ -143,7 +143,7 @@ func incidentioItem(it *gofeed.Item) feedEvent {
 	worst := Unknown
 	for _, line := range strings.Split(HTMLText(comps), "\n") {
 		line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "- "))
-		m := ioComponent.FindStringSubmatch(line)
+		m := ioComponent().FindStringSubmatch(line)
 		if m == nil {
 			continue
 		}
@@ -176,7 +176,7 @@ func betterstackItems(items []*gofeed.Item) []Incident {
 	var order []string
 	byID := map[string]*Incident{}
 	for _, it := range items {
-		id := itemID(it, bsIncidentLink)
+		id := itemID(it, bsIncidentLink())
 		published, _ := itemTimes(it)
 		in, ok := byID[id]
 		if !ok {

@@ -60,7 +60,7 @@ func bodyIndicator(body *goquery.Selection) string {
 	return ""
 }
 
-var spYearDate = regexp.MustCompile(`([A-Z][a-z]{2})\s+(\d{1,2}),\s+(\d{4})`)
+var spYearDate = lazyRegexp(`([A-Z][a-z]{2})\s+(\d{1,2}),\s+(\d{4})`)
 
 // readStatuspageHTML reads an Atlassian Statuspage home page.
 func readStatuspageHTML(doc *goquery.Document) *Status {
@@ -80,7 +80,7 @@ func readStatuspageHTML(doc *goquery.Document) *Status {
 	// The page's own "today" (the first day of the history list) gives the
 	// year that update dates leave out.
 	var ref time.Time
-	if m := spYearDate.FindStringSubmatch(strings.Join(strings.Fields(doc.Find(".status-day .date").First().Text()), " ")); m != nil {
+	if m := spYearDate().FindStringSubmatch(strings.Join(strings.Fields(doc.Find(".status-day .date").First().Text()), " ")); m != nil {
 		if t, err := time.Parse("Jan 2 2006", m[1]+" "+m[2]+" "+m[3]); err == nil {
 			ref = t.Add(24*time.Hour - time.Second)
 		}
@@ -96,7 +96,7 @@ func readStatuspageHTML(doc *goquery.Document) *Status {
 		in.Title = CleanLine(title.Text())
 		if href, ok := title.Attr("href"); ok {
 			in.URL = CleanLine(href)
-			if m := spIncidentLink.FindStringSubmatch(in.URL); m != nil {
+			if m := spIncidentLink().FindStringSubmatch(in.URL); m != nil {
 				in.ID = m[1]
 			}
 		}

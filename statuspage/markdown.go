@@ -1,24 +1,23 @@
 package statuspage
 
 import (
-	"regexp"
 	"strings"
 )
 
 var (
-	mdImage      = regexp.MustCompile(`!\[([^\]]*)\]\([^)]*\)`)
-	mdLink       = regexp.MustCompile(`\[([^\]]+)\]\(([^)\s]+)[^)]*\)`)
-	mdHeading    = regexp.MustCompile(`^\s{0,3}#{1,6}\s+`)
-	mdQuote      = regexp.MustCompile(`^\s{0,3}>\s?`)
-	mdBullet     = regexp.MustCompile(`^(\s*)[*+-]\s+`)
-	mdTableRule  = regexp.MustCompile(`^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$`)
-	mdStrong     = regexp.MustCompile(`(\*\*|__)(\S(?:.*?\S)?)(\*\*|__)`)
-	mdEmphasis   = regexp.MustCompile(`(^|[\s(])\*(\S(?:[^*]*?\S)?)\*`)
-	mdStrike     = regexp.MustCompile(`~~(\S(?:.*?\S)?)~~`)
-	mdEscape     = regexp.MustCompile(`\\([\\` + "`" + `*_{}\[\]()#+\-.!|>~])`)
-	mdRule       = regexp.MustCompile(`^\s*([-*_])(\s*([-*_])){2,}\s*$`)
-	mdCodeFence  = regexp.MustCompile("^\\s*(```|~~~)")
-	mdInlineCode = regexp.MustCompile("`([^`]*)`")
+	mdImage      = lazyRegexp(`!\[([^\]]*)\]\([^)]*\)`)
+	mdLink       = lazyRegexp(`\[([^\]]+)\]\(([^)\s]+)[^)]*\)`)
+	mdHeading    = lazyRegexp(`^\s{0,3}#{1,6}\s+`)
+	mdQuote      = lazyRegexp(`^\s{0,3}>\s?`)
+	mdBullet     = lazyRegexp(`^(\s*)[*+-]\s+`)
+	mdTableRule  = lazyRegexp(`^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$`)
+	mdStrong     = lazyRegexp(`(\*\*|__)(\S(?:.*?\S)?)(\*\*|__)`)
+	mdEmphasis   = lazyRegexp(`(^|[\s(])\*(\S(?:[^*]*?\S)?)\*`)
+	mdStrike     = lazyRegexp(`~~(\S(?:.*?\S)?)~~`)
+	mdEscape     = lazyRegexp(`\\([\\` + "`" + `*_{}\[\]()#+\-.!|>~])`)
+	mdRule       = lazyRegexp(`^\s*([-*_])(\s*([-*_])){2,}\s*$`)
+	mdCodeFence  = lazyRegexp("^\\s*(```|~~~)")
+	mdInlineCode = lazyRegexp("`([^`]*)`")
 )
 
 // MarkdownText turns a Markdown body (incident.io, Better Stack and Google
@@ -34,12 +33,23 @@ func MarkdownText(s string) string {
 	lines := strings.Split(s, "\n")
 	out := lines[:0]
 	for _, l := range lines {
-		if mdCodeFence.MatchString(l) || mdTableRule.MatchString(l) || mdRule.MatchString(l) {
+		// Each pattern runs only on a line holding the characters it needs
+		// to match: most lines of an update are prose, and regexps are the
+		// bulk of reading Google's and incident.io's documents.
+		if (strings.Contains(l, "```") || strings.Contains(l, "~~~")) && mdCodeFence().MatchString(l) ||
+			strings.Contains(l, "--") && mdTableRule().MatchString(l) ||
+			strings.ContainsAny(l, "-*_") && mdRule().MatchString(l) {
 			continue
 		}
-		l = mdHeading.ReplaceAllString(l, "")
-		l = mdQuote.ReplaceAllString(l, "")
-		l = mdBullet.ReplaceAllString(l, "$1- ")
+		if strings.IndexByte(l, '#') >= 0 {
+			l = mdHeading().ReplaceAllString(l, "")
+		}
+		if strings.IndexByte(l, '>') >= 0 {
+			l = mdQuote().ReplaceAllString(l, "")
+		}
+		if strings.ContainsAny(l, "*+-") {
+			l = mdBullet().ReplaceAllString(l, "$1- ")
+		}
 		if t := strings.TrimSpace(l); strings.HasPrefix(t, "|") && strings.HasSuffix(t, "|") && len(t) > 1 {
 			cells := strings.Split(strings.Trim(t, "|"), "|")
 			for i := range cells {
@@ -47,19 +57,31 @@ func MarkdownText(s string) string {
 			}
 			l = strings.Join(cells, " | ")
 		}
-		l = mdImage.ReplaceAllString(l, "$1")
-		l = mdLink.ReplaceAllStringFunc(l, func(m string) string {
-			sub := mdLink.FindStringSubmatch(m)
-			if sub[1] == sub[2] {
-				return sub[1]
-			}
-			return sub[1] + " (" + sub[2] + ")"
-		})
-		l = mdInlineCode.ReplaceAllString(l, "$1")
-		l = mdStrong.ReplaceAllString(l, "$2")
-		l = mdStrike.ReplaceAllString(l, "$1")
-		l = mdEmphasis.ReplaceAllString(l, "$1$2")
-		l = mdEscape.ReplaceAllString(l, "$1")
+		if strings.Contains(l, "](") {
+			l = mdImage().ReplaceAllString(l, "$1")
+			l = mdLink().ReplaceAllStringFunc(l, func(m string) string {
+				sub := mdLink().FindStringSubmatch(m)
+				if sub[1] == sub[2] {
+					return sub[1]
+				}
+				return sub[1] + " (" + sub[2] + ")"
+			})
+		}
+		if strings.IndexByte(l, '`') >= 0 {
+			l = mdInlineCode().ReplaceAllString(l, "$1")
+		}
+		if strings.Contains(l, "**") || strings.Contains(l, "__") {
+			l = mdStrong().ReplaceAllString(l, "$2")
+		}
+		if strings.Contains(l, "~~") {
+			l = mdStrike().ReplaceAllString(l, "$1")
+		}
+		if strings.IndexByte(l, '*') >= 0 {
+			l = mdEmphasis().ReplaceAllString(l, "$1$2")
+		}
+		if strings.IndexByte(l, '\\') >= 0 {
+			l = mdEscape().ReplaceAllString(l, "$1")
+		}
 		out = append(out, l)
 	}
 	return CleanText(strings.Join(out, "\n"))

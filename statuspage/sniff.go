@@ -3,7 +3,6 @@ package statuspage
 import (
 	"bytes"
 	"encoding/json"
-	"regexp"
 	"strings"
 )
 
@@ -130,7 +129,7 @@ func looksStatuspageHTML(b []byte) bool {
 		bytes.Contains(b, []byte("unresolved-incident"))
 }
 
-var ulid = regexp.MustCompile(`^[0-9A-HJKMNP-TV-Z]{26}$`)
+var ulid = lazyRegexp(`^[0-9A-HJKMNP-TV-Z]{26}$`)
 
 // LooksIncidentIO reports whether a Statuspage-compatible document was
 // served by incident.io (its page id is a ULID, not Statuspage's 12
@@ -141,10 +140,10 @@ func LooksIncidentIO(data []byte) bool {
 			ID string `json:"id"`
 		} `json:"page"`
 	}
-	return json.Unmarshal(data, &doc) == nil && ulid.MatchString(doc.Page.ID)
+	return json.Unmarshal(data, &doc) == nil && ulid().MatchString(doc.Page.ID)
 }
 
-var statusIOID = regexp.MustCompile(`(?:/pages/(?:history/|incident/)?|statuspageId\s*[=:]\s*['"]|api\.status\.io/1\.0/status/)([0-9a-f]{24})\b`)
+var statusIOID = lazyRegexp(`(?:/pages/(?:history/|incident/)?|statuspageId\s*[=:]\s*['"]|api\.status\.io/1\.0/status/)([0-9a-f]{24})\b`)
 
 // StatusIOPageID finds a status.io page id in a page's HTML (its RSS link
 // /pages/<id>/rss, its history link or its script), or returns "".
@@ -152,7 +151,7 @@ func StatusIOPageID(data []byte) string {
 	if !bytes.Contains(bytes.ToLower(data), []byte("status.io")) && !bytes.Contains(data, []byte("statuspageId")) {
 		return ""
 	}
-	if m := statusIOID.FindSubmatch(data); m != nil {
+	if m := statusIOID().FindSubmatch(data); m != nil {
 		return string(m[1])
 	}
 	return ""

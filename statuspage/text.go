@@ -44,6 +44,9 @@ func CleanText(s string) string {
 // format character except newline. Unicode bidi overrides are format
 // characters and go too, so remote text cannot reorder what is shown.
 func stripControls(s string) string {
+	if printableASCII(s) {
+		return s // nothing to strip: most text, and far cheaper to tell
+	}
 	s = ansi.Strip(s)
 	return strings.Map(func(r rune) rune {
 		if r == '\n' {
@@ -54,4 +57,15 @@ func stripControls(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// printableASCII reports whether s holds only printable ASCII and
+// newlines: no escape, no control and no non-ASCII (bidi) character.
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < 0x20 && c != '\n') || c > 0x7e {
+			return false
+		}
+	}
+	return true
 }

@@ -36,14 +36,14 @@ func lowerStatus(s string) string {
 // statusWords finds an incident status in free text, newest wording
 // first: the words feeds and status pages use for each stage.
 var statusWords = []struct {
-	re     *regexp.Regexp
+	re     func() *regexp.Regexp
 	status string
 }{
-	{regexp.MustCompile(`(?i)\bpost-?mortem\b`), "postmortem"},
-	{regexp.MustCompile(`(?i)\[?\bresolved\b\]?|\bhas been (fixed|mitigated|restored)\b|\boperating normally\b|\bback to normal\b|\bfully recovered\b`), "resolved"},
-	{regexp.MustCompile(`(?i)\bmonitoring\b`), "monitoring"},
-	{regexp.MustCompile(`(?i)\bidentified\b`), "identified"},
-	{regexp.MustCompile(`(?i)\binvestigating\b`), "investigating"},
+	{lazyRegexp(`(?i)\bpost-?mortem\b`), "postmortem"},
+	{lazyRegexp(`(?i)\[?\bresolved\b\]?|\bhas been (fixed|mitigated|restored)\b|\boperating normally\b|\bback to normal\b|\bfully recovered\b`), "resolved"},
+	{lazyRegexp(`(?i)\bmonitoring\b`), "monitoring"},
+	{lazyRegexp(`(?i)\bidentified\b`), "identified"},
+	{lazyRegexp(`(?i)\binvestigating\b`), "investigating"},
 }
 
 // inferStatus guesses an incident status from its title and latest text,
@@ -51,7 +51,7 @@ var statusWords = []struct {
 func inferStatus(texts ...string) string {
 	for _, w := range statusWords {
 		for _, t := range texts {
-			if w.re.MatchString(t) {
+			if w.re().MatchString(t) {
 				return w.status
 			}
 		}

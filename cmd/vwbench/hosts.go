@@ -1,0 +1,206 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// doc is one document a fake host serves.
+type doc struct {
+	body         []byte
+	contentType  string
+	status       int
+	etag         string
+	lastModified string
+}
+
+// newDoc makes a document with an ETag and a Last-Modified, as status
+// pages send them.
+func newDoc(body []byte, contentType string, modified time.Time) *doc {
+	sum := sha256.Sum256(body)
+	return &doc{
+		body:         body,
+		contentType:  contentType,
+		status:       http.StatusOK,
+		etag:         `"` + hex.EncodeToString(sum[:8]) + `"`,
+		lastModified: modified.UTC().Format(http.TimeFormat),
+	}
+}
+
+// counters are what the fake hosts saw during one run.
+type counters struct {
+	Requests    int64 // every request
+	Conditional int64 // with If-None-Match or If-Modified-Since
+	NotModified int64 // answered 304
+	NotFound    int64 // answered 404
+	Conns       int64 // TCP connections accepted
+	MaxPerHost  int64 // most requests in flight at one host at once
+}
+
+// host is one fake vendor host: a listener on 127.0.0.1, a latency added
+// to every answer, and documents by path.
+type host struct {
+	addr    string // host:port
+	latency time.Duration
+	srv     *http.Server
+
+	mu   sync.RWMutex
+	docs map[string]*doc
+
+	requests, conditional, notModified, notFound, conns atomic.Int64
+	inFlight, maxInFlight                               atomic.Int64
+}
+
+// startHost listens on a free loopback port.
+func startHost(latency time.Duration) (*host, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	h := &host{addr: ln.Addr().String(), latency: latency, docs: map[string]*doc{}}
+	h.srv = &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ConnState: func(_ net.Conn, s http.ConnState) {
+			if s == http.StateNew {
+				h.conns.Add(1)
+			}
+		},
+	}
+	go h.srv.Serve(ln)
+	return h, nil
+}
+
+// URL is the base URL of the host.
+func (h *host) URL() string { return "http://" + h.addr }
+
+// serve registers a document at path.
+func (h *host) serve(path string, d *doc) {
+	h.mu.Lock()
+	h.docs[path] = d
+	h.mu.Unlock()
+}
+
+// ServeHTTP answers after the host's latency, honouring validators the way
+// a CDN in front of a status page does.
+func (h *host) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	n := h.inFlight.Add(1)
+	defer h.inFlight.Add(-1)
+	for {
+		m := h.maxInFlight.Load()
+		if n <= m || h.maxInFlight.CompareAndSwap(m, n) {
+			break
+		}
+	}
+	h.requests.Add(1)
+	inm, ims := r.Header.Get("If-None-Match"), r.Header.Get("If-Modified-Since")
+	if inm != "" || ims != "" {
+		h.conditional.Add(1)
+	}
+	t := time.NewTimer(h.latency)
+	select {
+	case <-t.C:
+	case <-r.Context().Done():
+		t.Stop()
+		return
+	}
+	h.mu.RLock()
+	d, ok := h.docs[r.URL.Path]
+	h.mu.RUnlock()
+	if !ok {
+		h.notFound.Add(1)
+		http.NotFound(w, r)
+		return
+	}
+	if d.status == http.StatusOK {
+		w.Header().Set("ETag", d.etag)
+		w.Header().Set("Last-Modified", d.lastModified)
+		w.Header().Set("Cache-Control", "max-age=0, must-revalidate")
+		if notModified(d, inm, ims) {
+			h.notModified.Add(1)
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+	}
+	w.Header().Set("Content-Type", d.contentType)
+	w.Header().Set("Content-Length", fmt.Sprint(len(d.body)))
+	w.WriteHeader(d.status)
+	w.Write(d.body)
+}
+
+// notModified applies RFC 9110 §13.2.2: If-None-Match wins over
+// If-Modified-Since.
+func notModified(d *doc, inm, ims string) bool {
+	if inm != "" {
+		for _, tag := range strings.Split(inm, ",") {
+			tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
+			if tag == "*" || tag == strings.TrimPrefix(d.etag, "W/") {
+				return true
+			}
+		}
+		return false
+	}
+	if ims != "" {
+		since, err := http.ParseTime(ims)
+		mod, _ := http.ParseTime(d.lastModified)
+		return err == nil && !mod.After(since)
+	}
+	return false
+}
+
+// take returns and resets the host's counters.
+func (h *host) take() counters {
+	return counters{
+		Requests:    h.requests.Swap(0),
+		Conditional: h.conditional.Swap(0),
+		NotModified: h.notModified.Swap(0),
+		NotFound:    h.notFound.Swap(0),
+		Conns:       h.conns.Swap(0),
+		MaxPerHost:  h.maxInFlight.Swap(0),
+	}
+}
+
+// fleet is every fake host.
+type fleet []*host
+
+func startFleet(n int, latency time.Duration) (fleet, error) {
+	var f fleet
+	for range n {
+		h, err := startHost(latency)
+		if err != nil {
+			f.close()
+			return nil, err
+		}
+		f = append(f, h)
+	}
+	return f, nil
+}
+
+// take sums the counters of every host (the maximum for MaxPerHost) and
+// resets them.
+func (f fleet) take() counters {
+	var c counters
+	for _, h := range f {
+		x := h.take()
+		c.Requests += x.Requests
+		c.Conditional += x.Conditional
+		c.NotModified += x.NotModified
+		c.NotFound += x.NotFound
+		c.Conns += x.Conns
+		c.MaxPerHost = max(c.MaxPerHost, x.MaxPerHost)
+	}
+	return c
+}
+
+func (f fleet) close() {
+	for _, h := range f {
+		h.srv.Close()
+	}
+}

@@ -1,0 +1,238 @@
+// Command vwbench measures vendorwatch as a whole process, the way a user
+// meets it: `--once --json` over many vendors served by local fake hosts
+// with injected latency (wall time, CPU, peak RSS, and the requests the
+// hosts saw: total, conditional, 304), a cold run and a warm one sharing
+// the state dir; the sequential baseline (one request at a time, as a curl
+// loop); the --tmux widget against a hello-world Go program; and the idle
+// dashboard's CPU in tmux. It prints Markdown tables for BENCHMARKS.md.
+//
+//	go build -o /tmp/vendorwatch . && go run ./cmd/vwbench -bin /tmp/vendorwatch
+//
+// Nothing here runs under `go test`: it is a program, run on purpose.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	var (
+		bin      = flag.String("bin", "", "the vendorwatch binary to measure (default: go build . into a temporary directory)")
+		vendors  = flag.Int("vendors", 200, "vendors in the config")
+		nhosts   = flag.Int("hosts", 50, "fake vendor hosts (127.0.0.1 listeners) the vendors are spread over")
+		latency  = flag.Duration("latency", 200*time.Millisecond, "time every fake host takes to answer")
+		runs     = flag.Int("runs", 5, "cold+warm --once pairs; medians are reported")
+		seq      = flag.Bool("sequential", true, "measure the sequential baseline (takes about requests x latency)")
+		tmuxN    = flag.Int("tmux", 50, "--tmux calls to time (0: skip)")
+		idleFor  = flag.Duration("idle", 30*time.Second, "how long to measure the idle dashboard in tmux (0: skip)")
+		echoes   = flag.Int("echo", 10, "key echoes to time in the idle dashboard")
+		keepTemp = flag.Bool("keep", false, "keep the temporary directory (configs, state dirs)")
+		hold     = flag.Bool("hold", false, "after measuring, keep the fake hosts up until interrupted (to profile by hand)")
+	)
+	flag.Parse()
+	if err := run(*bin, *vendors, *nhosts, *latency, *runs, *seq, *tmuxN, *idleFor, *echoes, *keepTemp || *hold, *hold); err != nil {
+		fmt.Fprintln(os.Stderr, "vwbench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(bin string, vendors, nhosts int, latency time.Duration, runs int, seq bool, tmuxN int, idleFor time.Duration, echoes int, keep, hold bool) error {
+	tmp, err := os.MkdirTemp("", "vwbench-")
+	if err != nil {
+		return err
+	}
+	if keep {
+		fmt.Fprintln(os.Stderr, "vwbench: keeping", tmp)
+	} else {
+		defer os.RemoveAll(tmp)
+	}
+	if bin == "" {
+		bin = filepath.Join(tmp, "vendorwatch")
+		cmd := exec.Command("go", "build", "-o", bin, ".")
+		cmd.Stderr = os.Stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("go build: %w", err)
+		}
+	} else if bin, err = filepath.Abs(bin); err != nil {
+		return err
+	}
+	home := filepath.Join(tmp, "home")
+	if err := os.MkdirAll(home, 0o700); err != nil {
+		return err
+	}
+
+	hosts, err := startFleet(nhosts, latency)
+	if err != nil {
+		return err
+	}
+	defer hosts.close()
+	sc, err := buildScenario(tmp, vendors, hosts)
+	if err != nil {
+		return err
+	}
+
+	fmt.Printf("## vwbench\n\n")
+	fmt.Printf("- binary: %s (%s)\n", bin, fileSize(bin))
+	fmt.Printf("- machine: %s/%s, %d CPUs, %s; load average before: %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), cpuModel(), loadAvg())
+	fmt.Printf("- scenario: %d vendors on %d hosts, every answer after %s; a cold run makes %d requests, %d round trips deep\n\n",
+		vendors, nhosts, latency, len(sc.requests), sc.stages())
+
+	var cold, warm []result
+	var last string
+	for i := range runs {
+		state := filepath.Join(tmp, fmt.Sprintf("state-%d", i))
+		c, err := once(bin, home, sc.config, state, hosts)
+		if err != nil {
+			return fmt.Errorf("cold run %d: %w", i+1, err)
+		}
+		w, err := once(bin, home, sc.config, state, hosts)
+		if err != nil {
+			return fmt.Errorf("warm run %d: %w", i+1, err)
+		}
+		cold, warm = append(cold, c), append(warm, w)
+		last = state
+		fmt.Fprintf(os.Stderr, "vwbench: run %d: cold %s, warm %s\n", i+1, c.Wall.Round(time.Millisecond), w.Wall.Round(time.Millisecond))
+	}
+	fmt.Printf("### --once --json (median of %d runs, min-max)\n\n", runs)
+	fmt.Println("| run | wall | CPU (user+sys) | peak RSS | requests | conditional | 304 | 404 | new connections | max in flight at one host | sources ok / failed / reused |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|")
+	for _, row := range []struct {
+		name string
+		rs   []result
+	}{{"cold (empty state dir)", cold}, {"warm (same state dir)", warm}} {
+		r := row.rs[len(row.rs)-1]
+		lo, hi := spread(row.rs, func(r result) time.Duration { return r.Wall })
+		fmt.Printf("| %s | %s (%s-%s) | %s | %s | %d | %d | %d | %d | %d | %d | %d / %d / %d |\n", row.name,
+			secs(medianOf(row.rs, func(r result) time.Duration { return r.Wall })), secs(lo), secs(hi),
+			secs(medianOf(row.rs, func(r result) time.Duration { return r.CPU })),
+			mib(medianRSS(row.rs)),
+			r.Seen.Requests, r.Seen.Conditional, r.Seen.NotModified, r.Seen.NotFound, r.Seen.Conns, r.Seen.MaxPerHost,
+			r.OK, r.Failed, r.Reused)
+	}
+	floorWarm, floorCold := latency, time.Duration(sc.stages())*latency
+	fmt.Printf("| floor | %s warm, %s cold (the deepest vendor's round trips) | | | | | | | | | |\n", secs(floorWarm), secs(floorCold))
+	if seq {
+		d, n, err := sequential(sc)
+		if err != nil {
+			return fmt.Errorf("sequential baseline: %w", err)
+		}
+		fmt.Printf("| sequential baseline (one request at a time, a new connection each, like a curl loop) | %s | | | %d | | | | %d | 1 | |\n", secs(d), n, n)
+	}
+	fmt.Println()
+
+	if tmuxN > 0 {
+		hello, err := helloWorld(tmp)
+		if err != nil {
+			return fmt.Errorf("building hello world: %w", err)
+		}
+		// A warm cache: the last run's snapshot, never older than --max-age.
+		tm, err := timeCalls(tmuxN, home, bin, "--tmux", "--state-dir", last, "--config", sc.config, "--max-age", "8760h")
+		if err != nil {
+			return err
+		}
+		hw, err := timeCalls(tmuxN, home, hello)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("### --tmux from a warm cache (%d-vendor snapshot; median of %d calls, process start included)\n\n", vendors, tmuxN)
+		fmt.Println("| command | median | min | max |")
+		fmt.Println("|---|---|---|---|")
+		for _, row := range []struct {
+			name string
+			ds   []time.Duration
+		}{{"vendorwatch --tmux", tm}, {"hello world (a Go program that prints a line: the floor)", hw}} {
+			fmt.Printf("| %s | %s | %s | %s |\n", row.name, ms(median(row.ds)), ms(minD(row.ds)), ms(maxD(row.ds)))
+		}
+		fmt.Println()
+	}
+
+	if idleFor > 0 {
+		r, err := idle(bin, home, sc.config, last, 5*time.Second, idleFor, echoes)
+		if err != nil {
+			fmt.Printf("### idle dashboard\n\nnot measured: %v\n\n", err)
+		} else {
+			fmt.Printf("### idle dashboard (tmux pane 120x40, %d vendors, measured for %s after the first check)\n\n", vendors, r.Window.Round(time.Second))
+			fmt.Println("| CPU (user+sys) | key echo, median | key echo, max |")
+			fmt.Println("|---|---|---|")
+			fmt.Printf("| %.2f %% | %s | %s |\n\n", r.CPUPercent, ms(r.Echo), ms(r.EchoMax))
+		}
+	}
+	fmt.Printf("load average after: %s\n", loadAvg())
+	if hold {
+		fmt.Fprintf(os.Stderr, "vwbench: the fake hosts are up; try\n  %s --config %s --state-dir %s --once --json\nCtrl-C ends.\n", bin, sc.config, last)
+		sig := make(chan os.Signal, 1)
+		signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+		<-sig
+	}
+	return nil
+}
+
+func medianRSS(rs []result) int64 {
+	var ds []time.Duration
+	for _, r := range rs {
+		ds = append(ds, time.Duration(r.MaxRSS))
+	}
+	return int64(median(ds))
+}
+
+func minD(ds []time.Duration) time.Duration {
+	m := ds[0]
+	for _, d := range ds {
+		m = min(m, d)
+	}
+	return m
+}
+
+func maxD(ds []time.Duration) time.Duration {
+	m := ds[0]
+	for _, d := range ds {
+		m = max(m, d)
+	}
+	return m
+}
+
+func secs(d time.Duration) string { return fmt.Sprintf("%.3f s", d.Seconds()) }
+func ms(d time.Duration) string   { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
+func mib(n int64) string          { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
+
+func fileSize(path string) string {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return "?"
+	}
+	return mib(fi.Size())
+}
+
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
+}
+
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return "cpu unknown"
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if name, ok := strings.CutPrefix(line, "model name"); ok {
+			return strings.TrimSpace(strings.TrimLeft(name, " \t:"))
+		}
+	}
+	return "cpu unknown"
+}

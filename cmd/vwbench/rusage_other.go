@@ -1,0 +1,8 @@
+//go:build !linux && !darwin
+
+package main
+
+import "os"
+
+// maxRSS is unknown on this system.
+func maxRSS(*os.ProcessState) int64 { return 0 }

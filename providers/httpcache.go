@@ -1,0 +1,383 @@
+package providers
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// httpCacheDir is the validator store's directory in the state dir.
+const httpCacheDir = "http"
+
+// Limits of the validator store. A status document larger than
+// maxCachedBody is always fetched in full; the store is pruned to
+// cacheBudget bytes and cacheMaxEntries files, oldest first, and entries
+// unused for cacheMaxAge are dropped.
+const (
+	maxCachedBody   = 2 << 20
+	cacheBudget     = 32 << 20
+	cacheMaxEntries = 2048
+	cacheMaxAge     = 30 * 24 * time.Hour
+	// absentFor is how long a sibling document that answered 404 is not
+	// asked for again (incident.io serves no unresolved.json).
+	absentFor = time.Hour
+)
+
+// cacheEntry is what the store keeps for one status URL: the validators
+// the server sent with the document, and the document itself, so a 304
+// answer can be read as if the body had come again. An entry with Absent
+// set records a 404 instead, until Until.
+type cacheEntry struct {
+	V            int       `json:"v"`
+	URL          string    `json:"url"`
+	ETag         string    `json:"etag,omitempty"`
+	LastModified string    `json:"last_modified,omitempty"`
+	ContentType  string    `json:"content_type,omitempty"`
+	FinalURL     string    `json:"final_url,omitempty"`
+	Stored       time.Time `json:"stored"`
+	Len          int       `json:"len"`
+	CRC          uint32    `json:"crc32"`
+	Absent       bool      `json:"absent,omitempty"`
+	Until        time.Time `json:"until,omitzero"`
+
+	body []byte
+}
+
+// httpCache is the validator store: one small file per URL in the state
+// dir, so a separate process (the next --once, the tmux refresh) sends
+// If-None-Match and If-Modified-Since and reuses the stored document on a
+// 304. Without a directory it lives in memory, for the process's life.
+//
+// Each file is a JSON header line followed by the body. Files are written
+// atomically (a temporary file renamed over the old one); one that cannot
+// be read, names another URL or fails its checksum is ignored and removed,
+// so a damaged store costs one full download, never a wrong answer or an
+// error. Only status documents are stored: requests that carry a key never
+// come here.
+type httpCache struct {
+	dir string
+	now func() time.Time
+	// budget and maxEntries bound the store (cacheBudget, cacheMaxEntries;
+	// tests shrink them).
+	budget     int64
+	maxEntries int
+
+	mu       sync.Mutex
+	mem      map[string]*cacheEntry // when dir is ""
+	prunedAt time.Time
+}
+
+func newHTTPCache(dir string) *httpCache {
+	return &httpCache{dir: dir, now: time.Now, budget: cacheBudget, maxEntries: cacheMaxEntries, mem: map[string]*cacheEntry{}}
+}
+
+// fileName is where url's entry lives.
+func (c *httpCache) fileName(url string) string {
+	sum := sha256.Sum256([]byte(url))
+	return filepath.Join(c.dir, hex.EncodeToString(sum[:16]))
+}
+
+// get returns the stored entry of url without its body, or nil. The body
+// is read only when a 304 asks for it (body), so a check does not hold
+// every stored document in memory while its requests are in flight.
+func (c *httpCache) get(url string) *cacheEntry {
+	if c == nil {
+		return nil
+	}
+	if c.dir == "" {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		return c.mem[url]
+	}
+	name := c.fileName(url)
+	f, err := os.Open(name)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	head, err := bufio.NewReaderSize(f, 1024).ReadSlice('\n')
+	if err != nil {
+		os.Remove(name) // damaged (or a header over 1 KiB): the next full answer rewrites it
+		return nil
+	}
+	var e cacheEntry
+	if err := json.Unmarshal(head, &e); err != nil || e.check(url) != nil {
+		os.Remove(name)
+		return nil
+	}
+	return &e
+}
+
+// check tells whether a decoded header is a whole entry of url.
+func (e *cacheEntry) check(url string) error {
+	switch {
+	case e.V != 1:
+		return fmt.Errorf("version %d", e.V)
+	case e.URL != url:
+		return errors.New("another URL")
+	case !e.Absent && e.ETag == "" && e.LastModified == "":
+		return errors.New("no validators")
+	case e.Len < 0 || e.Len > maxCachedBody:
+		return errors.New("bad length")
+	}
+	return nil
+}
+
+// body returns the stored document of e, or nil when the file no longer
+// holds it: damaged, or replaced by another process since get. The caller
+// then fetches the document in full.
+func (c *httpCache) body(e *cacheEntry) []byte {
+	if c.dir == "" {
+		return e.body
+	}
+	name := c.fileName(e.URL)
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return nil
+	}
+	got, err := decodeEntry(b, e.URL)
+	if err != nil {
+		os.Remove(name)
+		return nil
+	}
+	if got.ETag != e.ETag || got.LastModified != e.LastModified {
+		return nil
+	}
+	return got.body
+}
+
+// decodeEntry reads a whole stored file and checks it belongs to url and
+// its body is intact.
+func decodeEntry(b []byte, url string) (*cacheEntry, error) {
+	head, body, ok := bytes.Cut(b, []byte{'\n'})
+	if !ok {
+		return nil, errors.New("no header")
+	}
+	var e cacheEntry
+	if err := json.Unmarshal(head, &e); err != nil {
+		return nil, err
+	}
+	if err := e.check(url); err != nil {
+		return nil, err
+	}
+	if e.Len != len(body) || crc32.ChecksumIEEE(body) != e.CRC {
+		return nil, errors.New("body damaged")
+	}
+	e.body = body
+	return &e, nil
+}
+
+// conditional adds the entry's validators to a request's headers.
+func (e *cacheEntry) conditional(h http.Header) {
+	if e.ETag != "" {
+		h.Set("If-None-Match", e.ETag)
+	}
+	if e.LastModified != "" {
+		h.Set("If-Modified-Since", e.LastModified)
+	}
+}
+
+// confirms reports whether a 304 answer is about the stored document: a
+// validator the 304 names must equal the stored one. A server that answers
+// 304 with another ETag or a later Last-Modified has a document we do not
+// hold; the caller then fetches it in full.
+func (e *cacheEntry) confirms(h http.Header) bool {
+	if e.ETag == "" && e.LastModified == "" {
+		return false
+	}
+	if tag := h.Get("ETag"); tag != "" && e.ETag != "" && weak(tag) != weak(e.ETag) {
+		return false
+	}
+	if lm := h.Get("Last-Modified"); lm != "" && e.LastModified != "" && lm != e.LastModified {
+		a, err1 := http.ParseTime(lm)
+		b, err2 := http.ParseTime(e.LastModified)
+		if err1 != nil || err2 != nil || !a.Equal(b) {
+			return false
+		}
+	}
+	return true
+}
+
+// weak drops the W/ prefix: If-None-Match compares weakly (RFC 9110 §13.1.2).
+func weak(tag string) string { return strings.TrimPrefix(strings.TrimSpace(tag), "W/") }
+
+// storable reports whether a full answer may be kept and revalidated: a
+// 200 with a validator, a body within the limit, no Authorization in the
+// request, and nothing forbidding a store (no-store, Vary: *).
+func storable(req http.Header, resp *Response) bool {
+	if resp.StatusCode != http.StatusOK || len(resp.Body) > maxCachedBody || req.Get("Authorization") != "" {
+		return false
+	}
+	if resp.Header.Get("ETag") == "" && resp.Header.Get("Last-Modified") == "" {
+		return false
+	}
+	for _, cc := range resp.Header.Values("Cache-Control") {
+		if strings.Contains(strings.ToLower(cc), "no-store") {
+			return false
+		}
+	}
+	for _, v := range resp.Header.Values("Vary") {
+		if strings.TrimSpace(v) == "*" {
+			return false
+		}
+	}
+	return true
+}
+
+// put stores a full answer, or forgets url when the answer cannot be
+// stored. A failure to write is not an error for the check: the document
+// was read; the next check downloads it again.
+func (c *httpCache) put(url string, req http.Header, resp *Response) {
+	if c == nil {
+		return
+	}
+	if !storable(req, resp) {
+		c.forget(url)
+		return
+	}
+	c.write(&cacheEntry{
+		V: 1, URL: url,
+		ETag:         resp.Header.Get("ETag"),
+		LastModified: resp.Header.Get("Last-Modified"),
+		ContentType:  resp.Header.Get("Content-Type"),
+		FinalURL:     resp.URL,
+		Stored:       c.now().UTC(),
+		body:         resp.Body,
+	})
+}
+
+// markAbsent records that url answered 404 or 410.
+func (c *httpCache) markAbsent(url string) {
+	if c == nil {
+		return
+	}
+	now := c.now().UTC()
+	c.write(&cacheEntry{V: 1, URL: url, Absent: true, Stored: now, Until: now.Add(absentFor)})
+}
+
+// absent reports whether url answered 404 recently.
+func (c *httpCache) absent(url string) bool {
+	e := c.get(url)
+	return e != nil && e.Absent && c.now().Before(e.Until)
+}
+
+// forget drops url's entry.
+func (c *httpCache) forget(url string) {
+	if c == nil {
+		return
+	}
+	if c.dir == "" {
+		c.mu.Lock()
+		delete(c.mem, url)
+		c.mu.Unlock()
+		return
+	}
+	os.Remove(c.fileName(url))
+}
+
+func (c *httpCache) write(e *cacheEntry) {
+	e.Len, e.CRC = len(e.body), crc32.ChecksumIEEE(e.body)
+	if c.dir == "" {
+		c.mu.Lock()
+		c.mem[e.URL] = e
+		c.mu.Unlock()
+		return
+	}
+	head, err := json.Marshal(e)
+	if err != nil {
+		return
+	}
+	c.prune()
+	if err := os.MkdirAll(c.dir, 0o700); err != nil {
+		return
+	}
+	tmp, err := os.CreateTemp(c.dir, ".tmp-*")
+	if err != nil {
+		return
+	}
+	_, err1 := tmp.Write(append(head, '\n'))
+	_, err2 := tmp.Write(e.body)
+	err3 := tmp.Close()
+	if errors.Join(err1, err2, err3) != nil || os.Rename(tmp.Name(), c.fileName(e.URL)) != nil {
+		os.Remove(tmp.Name())
+	}
+}
+
+// prune keeps the store within its limits, before the first write of a
+// process and then at most hourly: entries unused for cacheMaxAge go, then
+// the oldest until the store is within its budget; temporary files left by
+// a crash go too.
+func (c *httpCache) prune() {
+	now := c.now()
+	c.mu.Lock()
+	due := now.Sub(c.prunedAt) >= time.Hour
+	if due {
+		c.prunedAt = now
+	}
+	c.mu.Unlock()
+	if !due {
+		return
+	}
+	ents, err := os.ReadDir(c.dir)
+	if err != nil {
+		return
+	}
+	type file struct {
+		name string
+		size int64
+		mod  time.Time
+	}
+	var files []file
+	var total int64
+	for _, de := range ents {
+		info, err := de.Info()
+		if err != nil || !info.Mode().IsRegular() {
+			continue
+		}
+		name := filepath.Join(c.dir, de.Name())
+		age := now.Sub(info.ModTime())
+		if age > cacheMaxAge || (strings.HasPrefix(de.Name(), ".tmp-") && age > time.Hour) {
+			os.Remove(name)
+			continue
+		}
+		files = append(files, file{name, info.Size(), info.ModTime()})
+		total += info.Size()
+	}
+	if total <= c.budget && len(files) <= c.maxEntries {
+		return
+	}
+	slices.SortFunc(files, func(a, b file) int { return a.mod.Compare(b.mod) })
+	n := len(files)
+	for _, f := range files {
+		if total <= c.budget*3/4 && n <= c.maxEntries*3/4 {
+			break
+		}
+		if err := os.Remove(f.name); err == nil || errors.Is(err, fs.ErrNotExist) {
+			total -= f.size
+			n--
+		}
+	}
+}
+
+// touch marks url's entry as used, so pruning by age spares a document
+// that is revalidated every minute but has not changed for a month.
+func (c *httpCache) touch(url string) {
+	if c == nil || c.dir == "" {
+		return
+	}
+	now := c.now()
+	os.Chtimes(c.fileName(url), now, now)
+}

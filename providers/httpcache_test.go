@@ -1,0 +1,385 @@
+package providers
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vendorwatch/vendorwatch/config"
+	"github.com/vendorwatch/vendorwatch/statuspage"
+)
+
+// validatingPage is a vendor's status page behind a CDN that honours
+// validators: it answers 304 when If-None-Match (or, without it,
+// If-Modified-Since) matches the current document. It records the
+// conditional headers of every request.
+type validatingPage struct {
+	mu       sync.Mutex
+	body     []byte
+	etag     string // "" sends none
+	modified time.Time
+	// badETag, when set, is sent on every 304 instead of the real one: a
+	// confused server.
+	badETag string
+	// noStore marks answers Cache-Control: no-store.
+	noStore bool
+	seen    []http.Header
+}
+
+func (p *validatingPage) set(file, etag string, modified time.Time) {
+	body, err := os.ReadFile(filepath.Join("testdata", file))
+	if err != nil {
+		panic(err)
+	}
+	p.mu.Lock()
+	p.body, p.etag, p.modified = body, etag, modified
+	p.mu.Unlock()
+}
+
+func (p *validatingPage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.seen = append(p.seen, r.Header.Clone())
+	if p.etag != "" {
+		w.Header().Set("ETag", p.etag)
+	}
+	if !p.modified.IsZero() {
+		w.Header().Set("Last-Modified", p.modified.UTC().Format(http.TimeFormat))
+	}
+	if p.noStore {
+		w.Header().Set("Cache-Control", "no-store")
+	}
+	fresh := false
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		fresh = p.etag != "" && inm == p.etag
+	} else if ims := r.Header.Get("If-Modified-Since"); ims != "" {
+		t, err := http.ParseTime(ims)
+		fresh = err == nil && !p.modified.IsZero() && !p.modified.After(t)
+	}
+	if fresh {
+		if p.badETag != "" {
+			w.Header().Set("ETag", p.badETag)
+		}
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(p.body)
+}
+
+// last returns the headers of the latest request.
+func (p *validatingPage) last() http.Header {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.seen[len(p.seen)-1]
+}
+
+// checkOnce is one --once process: a new poller on the state dir.
+func checkOnce(t *testing.T, state string, v Vendor) VendorResult {
+	t.Helper()
+	p := NewPoller([]Vendor{v}, testFetcher())
+	p.SetStateDir(state)
+	r, ok := p.Check(context.Background()).Vendor(v.ID)
+	if !ok {
+		t.Fatal("vendor missing from the snapshot")
+	}
+	return r
+}
+
+// sameStatus compares what a page said, leaving out how it was fetched.
+func sameStatus(t *testing.T, got, want statuspage.Status) {
+	t.Helper()
+	strip := func(s statuspage.Status) statuspage.Status {
+		s.CheckedAt = time.Time{}
+		s.Sources = nil
+		return s
+	}
+	g, w := strip(got), strip(want)
+	if g.State != w.State || g.Description != w.Description || len(g.Components) != len(w.Components) ||
+		len(g.Incidents) != len(w.Incidents) || len(g.Maintenances) != len(w.Maintenances) {
+		t.Fatalf("status differs:\n got %+v\nwant %+v", g, w)
+	}
+	for i := range g.Incidents {
+		if g.Incidents[i].ID != w.Incidents[i].ID || g.Incidents[i].LatestUpdate != w.Incidents[i].LatestUpdate {
+			t.Errorf("incident %d differs: %+v vs %+v", i, g.Incidents[i], w.Incidents[i])
+		}
+	}
+}
+
+var may21 = time.Date(2026, 5, 21, 12, 0, 0, 0, time.UTC)
+
+// Separate processes on one state dir revalidate: the second sends the
+// first's validators, the page answers 304, and the result is the same
+// status, marked not_modified. When the page changes, the next check reads
+// the new document, never the stored one.
+func TestConditionalAcrossProcesses(t *testing.T) {
+	t.Parallel()
+	page := &validatingPage{}
+	page.set("anthropic__statuspage_summary_incident_investigating.json", `"v1"`, may21)
+	srv := httptest.NewServer(page)
+	defer srv.Close()
+	state := t.TempDir()
+	v := Vendor{ID: "anthropic", Name: "Anthropic", Sources: []SourceSpec{{URL: srv.URL + "/api/v2/summary.json", Format: statuspage.Statuspage}}}
+
+	first := checkOnce(t, state, v)
+	if h := page.last(); h.Get("If-None-Match") != "" || h.Get("If-Modified-Since") != "" {
+		t.Fatalf("first request was conditional: %v", h)
+	}
+	if first.Status.State != statuspage.PartialOutage || first.Status.Sources[0].NotModified {
+		t.Fatalf("first = %s %+v", first.Status.State, first.Status.Sources)
+	}
+
+	second := checkOnce(t, state, v)
+	h := page.last()
+	if h.Get("If-None-Match") != `"v1"` || h.Get("If-Modified-Since") != may21.Format(http.TimeFormat) {
+		t.Fatalf("second request sent If-None-Match %q, If-Modified-Since %q", h.Get("If-None-Match"), h.Get("If-Modified-Since"))
+	}
+	if !second.Status.Sources[0].OK || !second.Status.Sources[0].NotModified {
+		t.Fatalf("second source = %+v, want ok and not_modified", second.Status.Sources[0])
+	}
+	sameStatus(t, second.Status, first.Status)
+
+	// The incident is resolved: a new document with a new ETag.
+	page.set("anthropic__statuspage_summary_none.json", `"v2"`, may21.Add(time.Hour))
+	third := checkOnce(t, state, v)
+	if page.last().Get("If-None-Match") != `"v1"` {
+		t.Fatalf("third request sent %q", page.last().Get("If-None-Match"))
+	}
+	if third.Status.State != statuspage.Operational || third.Status.Sources[0].NotModified {
+		t.Fatalf("third = %s %+v: the changed page was not read", third.Status.State, third.Status.Sources)
+	}
+	fourth := checkOnce(t, state, v)
+	if page.last().Get("If-None-Match") != `"v2"` || !fourth.Status.Sources[0].NotModified {
+		t.Fatalf("fourth: sent %q, source %+v", page.last().Get("If-None-Match"), fourth.Status.Sources[0])
+	}
+	sameStatus(t, fourth.Status, third.Status)
+}
+
+// A page that sends only Last-Modified is revalidated with
+// If-Modified-Since alone.
+func TestConditionalLastModifiedOnly(t *testing.T) {
+	t.Parallel()
+	page := &validatingPage{}
+	page.set("github__statuspage_status_none.json", "", may21)
+	srv := httptest.NewServer(page)
+	defer srv.Close()
+	state := t.TempDir()
+	v := Vendor{ID: "gh", Name: "GitHub", Sources: []SourceSpec{{URL: srv.URL + "/api/v2/status.json", Format: statuspage.Statuspage}}}
+	first := checkOnce(t, state, v)
+	second := checkOnce(t, state, v)
+	h := page.last()
+	if h.Get("If-None-Match") != "" || h.Get("If-Modified-Since") != may21.Format(http.TimeFormat) {
+		t.Fatalf("sent If-None-Match %q, If-Modified-Since %q", h.Get("If-None-Match"), h.Get("If-Modified-Since"))
+	}
+	if !second.Status.Sources[0].NotModified {
+		t.Fatalf("source = %+v", second.Status.Sources[0])
+	}
+	sameStatus(t, second.Status, first.Status)
+}
+
+// When in doubt, fetch in full: a 304 that names another ETag than the
+// stored one is not trusted, and a page without validators or marked
+// no-store is never stored.
+func TestConditionalDoubtFetchesInFull(t *testing.T) {
+	t.Parallel()
+	t.Run("304 with another etag", func(t *testing.T) {
+		t.Parallel()
+		page := &validatingPage{badETag: `"other"`}
+		page.set("anthropic__statuspage_summary_none.json", `"v1"`, time.Time{})
+		srv := httptest.NewServer(page)
+		defer srv.Close()
+		state := t.TempDir()
+		v := Vendor{ID: "a", Name: "A", Sources: []SourceSpec{{URL: srv.URL + "/s.json", Format: statuspage.Statuspage}}}
+		checkOnce(t, state, v)
+		r := checkOnce(t, state, v)
+		if n := len(page.seen); n != 3 {
+			t.Fatalf("%d requests, want 3: the first, the conditional one, and a full one after the doubtful 304", n)
+		}
+		if h := page.last(); h.Get("If-None-Match") != "" {
+			t.Errorf("the refetch was conditional: %v", h)
+		}
+		if !r.Status.Sources[0].OK || r.Status.Sources[0].NotModified || r.Status.State != statuspage.Operational {
+			t.Errorf("result = %s %+v", r.Status.State, r.Status.Sources[0])
+		}
+	})
+	for name, page := range map[string]*validatingPage{
+		"no validators": {},
+		"no-store":      {etag: `"v1"`, noStore: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			page.set("github__statuspage_status_none.json", page.etag, time.Time{})
+			srv := httptest.NewServer(page)
+			defer srv.Close()
+			state := t.TempDir()
+			v := Vendor{ID: "a", Name: "A", Sources: []SourceSpec{{URL: srv.URL + "/s.json", Format: statuspage.Statuspage}}}
+			checkOnce(t, state, v)
+			checkOnce(t, state, v)
+			if h := page.last(); h.Get("If-None-Match") != "" || h.Get("If-Modified-Since") != "" {
+				t.Errorf("conditional request for a page that may not be stored: %v", h)
+			}
+			if ents, _ := os.ReadDir(filepath.Join(state, httpCacheDir)); len(ents) != 0 {
+				t.Errorf("stored %d entries", len(ents))
+			}
+		})
+	}
+}
+
+// A damaged store is ignored and rewritten, never an error: a truncated
+// entry, one whose body fails its checksum, one for another URL, garbage.
+func TestConditionalCorruptStore(t *testing.T) {
+	t.Parallel()
+	for name, damage := range map[string]func([]byte) []byte{
+		"truncated": func(b []byte) []byte { return b[:len(b)/2] },
+		"bit flip": func(b []byte) []byte {
+			b[len(b)-3] ^= 0x20
+			return b
+		},
+		"garbage":     func([]byte) []byte { return []byte("\x00\x01not json\nat all") },
+		"empty":       func([]byte) []byte { return nil },
+		"another url": func(b []byte) []byte { return []byte(strings.Replace(string(b), "/s.json", "/t.json", 1)) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			page := &validatingPage{}
+			page.set("anthropic__statuspage_summary_incident_investigating.json", `"v1"`, may21)
+			srv := httptest.NewServer(page)
+			defer srv.Close()
+			state := t.TempDir()
+			v := Vendor{ID: "a", Name: "A", Sources: []SourceSpec{{URL: srv.URL + "/s.json", Format: statuspage.Statuspage}}}
+			first := checkOnce(t, state, v)
+			sum := sha256.Sum256([]byte(srv.URL + "/s.json"))
+			file := filepath.Join(state, httpCacheDir, hex.EncodeToString(sum[:16]))
+			b, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatalf("no stored entry: %v", err)
+			}
+			if err := os.WriteFile(file, damage(b), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			second := checkOnce(t, state, v)
+			if !second.Status.Sources[0].OK || second.Status.Sources[0].NotModified {
+				t.Fatalf("after damage: %+v", second.Status.Sources[0])
+			}
+			if h := page.last(); h.Get("If-None-Match") != "" {
+				t.Errorf("validators sent from a damaged entry: %v", h)
+			}
+			sameStatus(t, second.Status, first.Status)
+			third := checkOnce(t, state, v) // the entry was rewritten
+			if !third.Status.Sources[0].NotModified {
+				t.Errorf("the damaged entry was not rewritten: %+v", third.Status.Sources[0])
+			}
+		})
+	}
+}
+
+// incident.io's summary lacks incidents; the sibling documents answer 404.
+// The 404 is remembered in the state dir for an hour, so the next process
+// does not ask again, and after the hour it does.
+func TestSupplementAbsenceRemembered(t *testing.T) {
+	t.Parallel()
+	page := &fakePage{files: map[string]string{"/api/v2/summary.json": "openai__incidentio_v2_summary_operational_2026-09-24.json"}}
+	srv := httptest.NewServer(page)
+	defer srv.Close()
+	state := t.TempDir()
+	v := Vendor{ID: "openai", Name: "OpenAI", Sources: []SourceSpec{{URL: srv.URL + "/api/v2/summary.json", Format: statuspage.Statuspage}}}
+	now := time.Now()
+	check := func() {
+		p := NewPoller([]Vendor{v}, testFetcher())
+		p.SetStateDir(state)
+		p.status.cache.now = func() time.Time { return now }
+		if r, _ := p.Check(context.Background()).Vendor("openai"); !r.Status.Sources[0].OK {
+			t.Fatalf("source = %+v", r.Status.Sources[0])
+		}
+	}
+	check()
+	check()
+	if n := page.count("/api/v2/incidents/unresolved.json"); n != 1 {
+		t.Errorf("unresolved.json asked %d times within the hour, want 1", n)
+	}
+	now = now.Add(absentFor + time.Minute)
+	check()
+	if n := page.count("/api/v2/incidents/unresolved.json"); n != 2 {
+		t.Errorf("unresolved.json asked %d times after the hour, want 2", n)
+	}
+}
+
+// The store keeps within its budget, dropping the oldest entries first.
+func TestCachePrune(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	c := newHTTPCache(dir)
+	c.budget, c.maxEntries = 1<<20, 8
+	now := time.Now()
+	c.prunedAt = now // no pruning while the store fills
+	for i := range 12 {
+		url := "https://status.example/" + string(rune('a'+i))
+		c.put(url, http.Header{}, &Response{StatusCode: 200, Header: http.Header{"Etag": {`"x"`}}, Body: []byte("{}"), URL: url})
+		at := now.Add(time.Duration(i-12) * time.Minute)
+		os.Chtimes(c.fileName(url), at, at)
+	}
+	c.prunedAt = time.Time{}
+	c.prune()
+	ents, _ := os.ReadDir(dir)
+	if len(ents) > 6 {
+		t.Errorf("%d entries after pruning, want at most 6 (3/4 of 8)", len(ents))
+	}
+	if c.get("https://status.example/l") == nil {
+		t.Error("the newest entry was pruned")
+	}
+	if c.get("https://status.example/a") != nil {
+		t.Error("the oldest entry survived")
+	}
+}
+
+// Only status documents are stored: never an answer to a request that
+// carried credentials, and nothing a key probe fetched.
+func TestCacheNeverStoresCredentials(t *testing.T) {
+	resp := &Response{StatusCode: 200, Header: http.Header{"Etag": {`"x"`}}, Body: []byte("{}")}
+	if storable(http.Header{"Authorization": {"Bearer sk-test"}}, resp) {
+		t.Error("an answer to a request with Authorization is storable")
+	}
+
+	const key = "sk-proj-cachetestKEY0123456789abcdefMxYA"
+	t.Setenv("VW_CACHE_TEST_KEY", key)
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("ETag", `"models"`)
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"object":"list","data":[]}`))
+	}))
+	defer api.Close()
+	page := &validatingPage{}
+	page.set("github__statuspage_status_none.json", `"v1"`, may21)
+	status := httptest.NewServer(page)
+	defer status.Close()
+
+	cat := BuiltinCatalog()
+	e, _ := cat.Get("openai")
+	state := t.TempDir()
+	v := Vendor{ID: "openai", Name: "OpenAI", Probe: e.Probe, API: APISpec{BaseURL: api.URL, Reach: "/v1/models"},
+		Sources: []SourceSpec{{URL: status.URL + "/s.json", Format: statuspage.Statuspage}}}
+	v.Keys = append(v.Keys, config.Key{Name: "prod", Secret: config.SecretRef{Kind: config.SecretEnv, Value: "VW_CACHE_TEST_KEY"}})
+	checkOnce(t, state, v)
+	ents, err := os.ReadDir(filepath.Join(state, httpCacheDir))
+	if err != nil || len(ents) != 1 {
+		t.Fatalf("store holds %d entries (%v), want the status document only", len(ents), err)
+	}
+	filepath.WalkDir(state, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, _ := os.ReadFile(path)
+		if strings.Contains(string(b), key) || strings.Contains(string(b), "/v1/models") {
+			t.Errorf("%s holds the key or the probe's answer", path)
+		}
+		return nil
+	})
+}

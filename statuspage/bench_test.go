@@ -1,0 +1,76 @@
+package statuspage
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// statuspageCorpus lists the Atlassian Statuspage API documents in
+// testdata (the other formats are in corpus, formats_test.go).
+var statuspageCorpus = []string{
+	"anthropic__statuspage_summary_none.json",
+	"anthropic__statuspage_summary_incident_investigating.json",
+	"anthropic__statuspage_scheduled_maintenances.json",
+	"openai__incidentio_v2_summary_operational_2026-09-24.json",
+	"cloudflare__statuspage_incidents_unresolved_minor.json",
+	"github__statuspage_status_none.json",
+}
+
+// BenchmarkParse reads every payload of the corpus in its format, one
+// sub-benchmark per format and file, with its size (MB/s) and allocations:
+//
+//	go test ./statuspage -run '^$' -bench Parse -benchmem
+//
+// These costs are paid again on every 304, since the poller re-reads the
+// stored body rather than keeping parsed results.
+func BenchmarkParse(b *testing.B) {
+	type payload struct {
+		format Format
+		file   string
+	}
+	var all []payload
+	for _, f := range statuspageCorpus {
+		all = append(all, payload{Statuspage, f})
+	}
+	for _, c := range corpus {
+		all = append(all, payload{c.format, c.file})
+	}
+	slices.SortStableFunc(all, func(a, b payload) int { return strings.Compare(string(a.format), string(b.format)) })
+	for _, p := range all {
+		data, err := os.ReadFile(filepath.Join("testdata", p.file))
+		if err != nil {
+			b.Fatal(err)
+		}
+		name := strings.TrimSuffix(p.file, ".json")
+		b.Run(string(p.format)+"/"+name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if _, err := Parse(p.format, data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkSniff recognises a format from the bytes, as autodetection
+// does for every candidate URL.
+func BenchmarkSniff(b *testing.B) {
+	for _, file := range []string{"anthropic__statuspage_summary_none.json", "google-cloud__incidents.json", "github__statuspage_history.rss", "textexpander__statuspage_page_operational.html"} {
+		data, err := os.ReadFile(filepath.Join("testdata", file))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(strings.TrimSuffix(file, filepath.Ext(file)), func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				Sniff(data)
+			}
+		})
+	}
+}
