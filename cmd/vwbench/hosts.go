@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/sha256"
+	"crypto/tls"
 	"encoding/hex"
 	"fmt"
 	"net"
@@ -37,6 +38,7 @@ func newDoc(body []byte, contentType string, modified time.Time) *doc {
 // counters are what the fake hosts saw during one run.
 type counters struct {
 	Requests    int64 // every request
+	HTTP2       int64 // of them over HTTP/2
 	Conditional int64 // with If-None-Match or If-Modified-Since
 	NotModified int64 // answered 304
 	NotFound    int64 // answered 404
@@ -45,26 +47,28 @@ type counters struct {
 }
 
 // host is one fake vendor host: a listener on 127.0.0.1, a latency added
-// to every answer, and documents by path.
+// to every answer, and documents by path. With TLS it offers HTTP/2, as
+// the CDNs in front of most status pages do.
 type host struct {
 	addr    string // host:port
+	scheme  string
 	latency time.Duration
 	srv     *http.Server
 
 	mu   sync.RWMutex
 	docs map[string]*doc
 
-	requests, conditional, notModified, notFound, conns atomic.Int64
-	inFlight, maxInFlight                               atomic.Int64
+	requests, h2, conditional, notModified, notFound, conns atomic.Int64
+	inFlight, maxInFlight                                   atomic.Int64
 }
 
-// startHost listens on a free loopback port.
-func startHost(latency time.Duration) (*host, error) {
+// startHost listens on a free loopback port, over TLS when cert is set.
+func startHost(latency time.Duration, cert *tls.Certificate) (*host, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
-	h := &host{addr: ln.Addr().String(), latency: latency, docs: map[string]*doc{}}
+	h := &host{addr: ln.Addr().String(), scheme: "http", latency: latency, docs: map[string]*doc{}}
 	h.srv = &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -74,12 +78,18 @@ func startHost(latency time.Duration) (*host, error) {
 			}
 		},
 	}
-	go h.srv.Serve(ln)
+	if cert != nil {
+		h.scheme = "https"
+		h.srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{*cert}, NextProtos: []string{"h2", "http/1.1"}}
+		go h.srv.ServeTLS(ln, "", "")
+	} else {
+		go h.srv.Serve(ln)
+	}
 	return h, nil
 }
 
 // URL is the base URL of the host.
-func (h *host) URL() string { return "http://" + h.addr }
+func (h *host) URL() string { return h.scheme + "://" + h.addr }
 
 // serve registers a document at path.
 func (h *host) serve(path string, d *doc) {
@@ -100,6 +110,9 @@ func (h *host) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	h.requests.Add(1)
+	if r.ProtoMajor == 2 {
+		h.h2.Add(1)
+	}
 	inm, ims := r.Header.Get("If-None-Match"), r.Header.Get("If-Modified-Since")
 	if inm != "" || ims != "" {
 		h.conditional.Add(1)
@@ -159,6 +172,7 @@ func notModified(d *doc, inm, ims string) bool {
 func (h *host) take() counters {
 	return counters{
 		Requests:    h.requests.Swap(0),
+		HTTP2:       h.h2.Swap(0),
 		Conditional: h.conditional.Swap(0),
 		NotModified: h.notModified.Swap(0),
 		NotFound:    h.notFound.Swap(0),
@@ -170,10 +184,10 @@ func (h *host) take() counters {
 // fleet is every fake host.
 type fleet []*host
 
-func startFleet(n int, latency time.Duration) (fleet, error) {
+func startFleet(n int, latency time.Duration, cert *tls.Certificate) (fleet, error) {
 	var f fleet
 	for range n {
-		h, err := startHost(latency)
+		h, err := startHost(latency, cert)
 		if err != nil {
 			f.close()
 			return nil, err
@@ -190,6 +204,7 @@ func (f fleet) take() counters {
 	for _, h := range f {
 		x := h.take()
 		c.Requests += x.Requests
+		c.HTTP2 += x.HTTP2
 		c.Conditional += x.Conditional
 		c.NotModified += x.NotModified
 		c.NotFound += x.NotFound

@@ -12,6 +12,8 @@
 package main
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"flag"
 	"fmt"
 	"os"
@@ -30,6 +32,7 @@ func main() {
 		vendors  = flag.Int("vendors", 200, "vendors in the config")
 		nhosts   = flag.Int("hosts", 50, "fake vendor hosts (127.0.0.1 listeners) the vendors are spread over")
 		latency  = flag.Duration("latency", 200*time.Millisecond, "time every fake host takes to answer")
+		useTLS   = flag.Bool("tls", false, "serve HTTPS with HTTP/2 (a self-signed certificate the child trusts through SSL_CERT_FILE)")
 		runs     = flag.Int("runs", 5, "cold+warm --once pairs; medians are reported")
 		seq      = flag.Bool("sequential", true, "measure the sequential baseline (takes about requests x latency)")
 		tmuxN    = flag.Int("tmux", 50, "--tmux calls to time (0: skip)")
@@ -39,13 +42,13 @@ func main() {
 		hold     = flag.Bool("hold", false, "after measuring, keep the fake hosts up until interrupted (to profile by hand)")
 	)
 	flag.Parse()
-	if err := run(*bin, *vendors, *nhosts, *latency, *runs, *seq, *tmuxN, *idleFor, *echoes, *keepTemp || *hold, *hold); err != nil {
+	if err := run(*bin, *vendors, *nhosts, *latency, *useTLS, *runs, *seq, *tmuxN, *idleFor, *echoes, *keepTemp || *hold, *hold); err != nil {
 		fmt.Fprintln(os.Stderr, "vwbench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(bin string, vendors, nhosts int, latency time.Duration, runs int, seq bool, tmuxN int, idleFor time.Duration, echoes int, keep, hold bool) error {
+func run(bin string, vendors, nhosts int, latency time.Duration, useTLS bool, runs int, seq bool, tmuxN int, idleFor time.Duration, echoes int, keep, hold bool) error {
 	tmp, err := os.MkdirTemp("", "vwbench-")
 	if err != nil {
 		return err
@@ -70,7 +73,22 @@ func run(bin string, vendors, nhosts int, latency time.Duration, runs int, seq b
 		return err
 	}
 
-	hosts, err := startFleet(nhosts, latency)
+	var cert *tls.Certificate
+	var roots *x509.CertPool
+	proto := "HTTP/1.1 without TLS"
+	if useTLS {
+		if cert, caFile, err = selfSigned(tmp); err != nil {
+			return err
+		}
+		leaf, err := x509.ParseCertificate(cert.Certificate[0])
+		if err != nil {
+			return err
+		}
+		roots = x509.NewCertPool()
+		roots.AddCert(leaf)
+		proto = "HTTPS offering HTTP/2"
+	}
+	hosts, err := startFleet(nhosts, latency, cert)
 	if err != nil {
 		return err
 	}
@@ -83,8 +101,8 @@ func run(bin string, vendors, nhosts int, latency time.Duration, runs int, seq b
 	fmt.Printf("## vwbench\n\n")
 	fmt.Printf("- binary: %s (%s)\n", bin, fileSize(bin))
 	fmt.Printf("- machine: %s/%s, %d CPUs, %s; load average before: %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), cpuModel(), loadAvg())
-	fmt.Printf("- scenario: %d vendors on %d hosts, every answer after %s; a cold run makes %d requests, %d round trips deep\n\n",
-		vendors, nhosts, latency, len(sc.requests), sc.stages())
+	fmt.Printf("- scenario: %d vendors on %d hosts (%s), every answer after %s; a cold run makes %d requests, %d round trips deep\n\n",
+		vendors, nhosts, proto, latency, len(sc.requests), sc.stages())
 
 	var cold, warm []result
 	var last string
@@ -103,29 +121,29 @@ func run(bin string, vendors, nhosts int, latency time.Duration, runs int, seq b
 		fmt.Fprintf(os.Stderr, "vwbench: run %d: cold %s, warm %s\n", i+1, c.Wall.Round(time.Millisecond), w.Wall.Round(time.Millisecond))
 	}
 	fmt.Printf("### --once --json (median of %d runs, min-max)\n\n", runs)
-	fmt.Println("| run | wall | CPU (user+sys) | peak RSS | requests | conditional | 304 | 404 | new connections | max in flight at one host | sources ok / failed / reused |")
-	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Println("| run | wall | CPU (user+sys) | peak RSS | requests | HTTP/2 | conditional | 304 | 404 | new connections | max in flight at one host | sources ok / failed / reused |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, row := range []struct {
 		name string
 		rs   []result
 	}{{"cold (empty state dir)", cold}, {"warm (same state dir)", warm}} {
 		r := row.rs[len(row.rs)-1]
 		lo, hi := spread(row.rs, func(r result) time.Duration { return r.Wall })
-		fmt.Printf("| %s | %s (%s-%s) | %s | %s | %d | %d | %d | %d | %d | %d | %d / %d / %d |\n", row.name,
+		fmt.Printf("| %s | %s (%s-%s) | %s | %s | %d | %d | %d | %d | %d | %d | %d | %d / %d / %d |\n", row.name,
 			secs(medianOf(row.rs, func(r result) time.Duration { return r.Wall })), secs(lo), secs(hi),
 			secs(medianOf(row.rs, func(r result) time.Duration { return r.CPU })),
 			mib(medianRSS(row.rs)),
-			r.Seen.Requests, r.Seen.Conditional, r.Seen.NotModified, r.Seen.NotFound, r.Seen.Conns, r.Seen.MaxPerHost,
+			r.Seen.Requests, r.Seen.HTTP2, r.Seen.Conditional, r.Seen.NotModified, r.Seen.NotFound, r.Seen.Conns, r.Seen.MaxPerHost,
 			r.OK, r.Failed, r.Reused)
 	}
 	floorWarm, floorCold := latency, time.Duration(sc.stages())*latency
-	fmt.Printf("| floor | %s warm, %s cold (the deepest vendor's round trips) | | | | | | | | | |\n", secs(floorWarm), secs(floorCold))
+	fmt.Printf("| floor | %s warm, %s cold (the deepest vendor's round trips) | | | | | | | | | | |\n", secs(floorWarm), secs(floorCold))
 	if seq {
-		d, n, err := sequential(sc)
+		d, n, err := sequential(sc, roots)
 		if err != nil {
 			return fmt.Errorf("sequential baseline: %w", err)
 		}
-		fmt.Printf("| sequential baseline (one request at a time, a new connection each, like a curl loop) | %s | | | %d | | | | %d | 1 | |\n", secs(d), n, n)
+		fmt.Printf("| sequential baseline (one request at a time, a new connection each, like a curl loop) | %s | | | %d | | | | | %d | 1 | |\n", secs(d), n, n)
 	}
 	fmt.Println()
 

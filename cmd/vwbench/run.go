@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -27,15 +29,23 @@ type result struct {
 	Exit    int
 }
 
-// env is the child's environment: nothing of the user's config or state.
+// caFile is the fake hosts' certificate (PEM) with -tls, else "".
+var caFile string
+
+// env is the child's environment: nothing of the user's config or state;
+// with -tls, the fake hosts' certificate as the only trusted root.
 func env(home string) []string {
-	return []string{
+	e := []string{
 		"PATH=" + os.Getenv("PATH"),
 		"HOME=" + home,
 		"XDG_CONFIG_HOME=" + filepath.Join(home, "config"),
 		"XDG_STATE_HOME=" + filepath.Join(home, "state"),
 		"TERM=xterm-256color",
 	}
+	if caFile != "" {
+		e = append(e, "SSL_CERT_FILE="+caFile)
+	}
+	return e
 }
 
 // once runs `vendorwatch --once --json` and checks what it printed.
@@ -95,8 +105,9 @@ func once(bin, home, config, state string, hosts fleet) (result, error) {
 
 // sequential is the baseline: every request of a cold run, one after the
 // other, each on a new connection, as a loop of curl commands would.
-func sequential(s *scenario) (time.Duration, int, error) {
-	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 30 * time.Second}
+func sequential(s *scenario, roots *x509.CertPool) (time.Duration, int, error) {
+	tr := &http.Transport{DisableKeepAlives: true, TLSClientConfig: &tls.Config{RootCAs: roots}}
+	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
 	start := time.Now()
 	for _, r := range s.requests {
 		resp, err := client.Get(r.url)
