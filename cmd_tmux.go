@@ -78,18 +78,19 @@ func snapshotFile(o *options) string {
 	return history.SnapshotFile
 }
 
-// readSnapshot reads the latest report, or nil when there is none or it
-// cannot be read (a refresh will replace it).
+// readSnapshot reads what the line needs of the latest report, or nil when
+// there is none or it cannot be read (a refresh will replace it). Only the
+// few fields the line shows are decoded: the status pages, most of the
+// file, are skipped.
 func readSnapshot(dir, name string) *correlate.Report {
 	if dir == "" {
 		return nil
 	}
-	f, err := os.Open(filepath.Join(dir, name))
+	data, err := os.ReadFile(filepath.Join(dir, name))
 	if err != nil {
 		return nil
 	}
-	defer f.Close()
-	rep, err := output.ReadJSON(f)
+	rep, err := output.ReadLineReport(data)
 	if err != nil {
 		return nil
 	}

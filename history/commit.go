@@ -31,23 +31,59 @@ const (
 // Load returns the latest state. It only reads, so it never waits for a
 // writer.
 func (s *Store) Load(ctx context.Context) (State, error) {
-	st, _, err := s.load(ctx, s.db, true)
+	st, _, err := s.load(ctx, s.db, reportFull)
 	return st, err
 }
+
+// LoadSeed is Load for a process that checks every vendor before it shows
+// anything (--once, the tmux refresh): the report's vendors come without
+// their status pages, which the check replaces anyway. Those are most of
+// the stored report, so they are neither decoded nor held in memory; the
+// rest (keys and their streaks, reachability, inventories) is whole.
+func (s *Store) LoadSeed(ctx context.Context) (State, error) {
+	st, _, err := s.load(ctx, s.db, reportSeed)
+	return st, err
+}
+
+// How much of the stored report load decodes.
+const (
+	reportNone = iota // a commit needs only the memory and the baseline
+	reportSeed        // all but the vendors' status pages
+	reportFull
+)
+
+// seedReport decodes a stored report but for the vendors' status pages:
+// the shallower Status field of seedVendor takes the "status" member, and
+// skipJSON drops it unread.
+type seedReport struct {
+	correlate.Report
+	Vendors []seedVendor `json:"vendors"`
+}
+
+type seedVendor struct {
+	correlate.VendorReport
+	Status skipJSON `json:"status"`
+}
+
+type skipJSON struct{}
+
+func (*skipJSON) UnmarshalJSON([]byte) error { return nil }
 
 type rowsQuerier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-// load reads memory, baseline and (withReport) the report in one
-// statement, so they are consistent with each other. The report is by far
-// the largest row (every vendor's status page), so a commit, which needs
-// only the memory and the baseline, leaves it out.
-func (s *Store) load(ctx context.Context, q rowsQuerier, withReport bool) (State, baseline, error) {
+// load reads memory, baseline and the report (as much of it as report
+// says) in one statement, so they are consistent with each other. The
+// report is by far the largest row (every vendor's status page), so a
+// commit, which needs only the memory and the baseline, leaves it out.
+func (s *Store) load(ctx context.Context, q rowsQuerier, report int) (State, baseline, error) {
 	var st State
 	var b baseline
+	var seed seedReport
+	seeded := false
 	query, args := `SELECT name, value FROM state WHERE name IN (?, ?)`, []any{stateMemory, stateBaseline}
-	if withReport {
+	if report != reportNone {
 		query, args = `SELECT name, value FROM state WHERE name IN (?, ?, ?)`, append(args, stateReport)
 	}
 	rows, err := q.QueryContext(ctx, query, args...)
@@ -66,6 +102,10 @@ func (s *Store) load(ctx context.Context, q rowsQuerier, withReport bool) (State
 		case stateMemory:
 			target = &st.Memory
 		case stateReport:
+			if report == reportSeed {
+				target, seeded = &seed, true
+				break
+			}
 			st.Report = &correlate.Report{}
 			target = st.Report
 		case stateBaseline:
@@ -73,6 +113,13 @@ func (s *Store) load(ctx context.Context, q rowsQuerier, withReport bool) (State
 		}
 		if err := json.Unmarshal(value, target); err != nil {
 			return st, b, fmt.Errorf("%w: %s: the stored %s is not valid JSON (%v); the file was left as it is", ErrCorrupt, s.path, name, err)
+		}
+		if seeded {
+			st.Report = &seed.Report
+			st.Report.Vendors = make([]correlate.VendorReport, len(seed.Vendors))
+			for i, v := range seed.Vendors {
+				st.Report.Vendors[i] = v.VendorReport
+			}
 		}
 	}
 	return st, b, s.wrap("reading the state", rows.Err())
@@ -96,7 +143,7 @@ func (s *Store) Commit(ctx context.Context, fn CommitFunc) ([]Event, error) {
 		return nil, s.wrap("starting a write", err)
 	}
 	defer tx.Rollback()
-	prev, base, err := s.load(ctx, tx, false)
+	prev, base, err := s.load(ctx, tx, reportNone)
 	if err != nil {
 		return nil, err
 	}
@@ -161,13 +208,14 @@ func (s *Store) putState(ctx context.Context, tx *sql.Tx, name string, value []b
 	return s.wrap("storing the "+name, err)
 }
 
-// reportJSON encodes a report the way output.WriteJSON does (indented, no
-// HTML escaping, trailing newline), so the snapshot file reads back with
-// output.ReadJSON.
+// reportJSON encodes a report as schema-1 JSON like output.WriteJSON (no
+// HTML escaping, trailing newline) but compact: the snapshot file and the
+// stored row are read by programs (the tmux widget, jq), and indenting a
+// report with encoding/json costs several times what encoding it does.
+// The snapshot file reads back with output.ReadJSON.
 func reportJSON(r correlate.Report) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(r); err != nil {
 		return nil, fmt.Errorf("history: encoding the report: %w", err)

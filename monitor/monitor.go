@@ -83,7 +83,11 @@ func (m *Monitor) resume(ctx context.Context, keep bool) (*correlate.Report, err
 	if m.store == nil {
 		return nil, nil
 	}
-	st, err := m.store.Load(ctx)
+	load := m.store.Load
+	if !keep {
+		load = m.store.LoadSeed // the check replaces every status page
+	}
+	st, err := load(ctx)
 	if err != nil {
 		return nil, err
 	}

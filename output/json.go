@@ -3,6 +3,7 @@
 package output
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,10 +14,16 @@ import (
 // WriteJSON writes the report as schema-1 JSON, indented, with a trailing
 // newline.
 func WriteJSON(w io.Writer, r correlate.Report) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	return enc.Encode(r)
+	if err := enc.Encode(r); err != nil {
+		return err
+	}
+	compact := bytes.TrimSuffix(buf.Bytes(), []byte{'\n'})
+	out := indentJSON(make([]byte, 0, len(compact)*3/2), compact)
+	_, err := w.Write(append(out, '\n'))
+	return err
 }
 
 // ReadJSON reads a schema-1 report, as written by WriteJSON, the state
