@@ -8,6 +8,7 @@ import (
 	"errors"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/history"
@@ -158,8 +159,9 @@ func (m *Monitor) Last() (correlate.Report, bool) {
 // Run resumes from the store, then checks continuously until ctx ends. fn
 // gets an Update at once (the stored report, if any), whenever checks start
 // (InFlight changes) and after each round of finished checks has been
-// assessed and recorded. Finished checks that arrive while a recording is
-// under way are recorded together. fn is called from one goroutine at a
+// assessed and recorded. Checks that finish while others still run are
+// recorded together: when none is left running, or RecordSettle after the
+// first of them finished. fn is called from one goroutine at a
 // time and should return quickly. Run returns nil when ctx ends and the
 // checker has stopped.
 func (m *Monitor) Run(ctx context.Context, fn func(Update)) error {
@@ -180,7 +182,11 @@ func (m *Monitor) Run(ctx context.Context, fn func(Update)) error {
 			}
 		})
 	}()
+	// settle, while set, is when the finished checks are recorded even
+	// though others are still running.
+	var settle <-chan time.Time
 	for {
+		record := false
 		select {
 		case <-ctx.Done():
 			<-stopped
@@ -190,21 +196,38 @@ func (m *Monitor) Run(ctx context.Context, fn func(Update)) error {
 				return nil
 			}
 			return errors.New("monitor: the checker stopped on its own")
+		case <-settle:
+			settle, record = nil, true
 		case <-wake:
-			u := Update{InFlight: m.checker.InFlight(), Checking: m.checker.Checking()}
-			if finished.Swap(false) {
-				rep, evs, err := m.Record(ctx, m.checker.Snapshot())
-				if ctx.Err() != nil {
-					continue
+			if finished.Load() {
+				if m.checker.InFlight() == 0 {
+					record = true
+				} else if settle == nil {
+					settle = time.After(RecordSettle)
 				}
-				u.Report, u.Events, u.Err = rep, evs, err
-			} else {
-				u.Report = m.current()
 			}
-			fn(u)
 		}
+		u := Update{InFlight: m.checker.InFlight(), Checking: m.checker.Checking()}
+		if record && finished.Swap(false) {
+			settle = nil
+			rep, evs, err := m.Record(ctx, m.checker.Snapshot())
+			if ctx.Err() != nil {
+				continue
+			}
+			u.Report, u.Events, u.Err = rep, evs, err
+		} else {
+			u.Report = m.current()
+		}
+		fn(u)
 	}
 }
+
+// RecordSettle is how long Run lets finished checks gather while others
+// are still running before it records them. Vendors checked together
+// finish within a fraction of a second of each other; recording them as
+// one round, not one by one, spares an assessment, a database write and a
+// redraw per vendor. A slow vendor holds back no one for longer than this.
+const RecordSettle = 250 * time.Millisecond
 
 // current is the latest report, or, before any check has been recorded,
 // an assessment of what the checker holds (every vendor pending), so a

@@ -71,14 +71,11 @@ func (m *Model) mainColumn(w, h int) []string {
 	if !m.seen {
 		return []string{"", m.th.muted.Render("  Checking every vendor: status pages, reachability and keys…")}
 	}
-	table := m.tableLines(w)
 	findings := m.findingLines(w)
 	// The findings keep at least their title and three findings; the table
 	// gets the rest, scrolled to keep the selection in sight.
 	room := h - min(len(findings), 8)
-	if len(table) > room {
-		table = m.scrollTable(table, max(room, 3))
-	}
+	table := m.tableLines(w, room)
 	out := append(table, findings...)
 	if len(out) > h && h > 0 {
 		more := len(out) - h + 1
@@ -87,12 +84,15 @@ func (m *Model) mainColumn(w, h int) []string {
 	return out
 }
 
-// scrollTable keeps the header and a window of rows around the selection.
-func (m *Model) scrollTable(table []string, h int) []string {
-	rows := table[1:]
-	n := h - 1
-	first := min(max(m.cursor()-n/2, 0), max(len(rows)-n, 0))
-	return append([]string{table[0]}, rows[first:min(first+n, len(rows))]...)
+// tableWindow is the rows of the table that fit in room lines with its
+// header: all of them, or a window around the selection.
+func (m *Model) tableWindow(room int) []int {
+	if len(m.rows)+1 <= room {
+		return m.rows
+	}
+	n := max(room, 3) - 1
+	first := min(max(m.cursor()-n/2, 0), max(len(m.rows)-n, 0))
+	return m.rows[first:min(first+n, len(m.rows))]
 }
 
 // widths fits the columns into w cells: the name column takes what is
@@ -119,8 +119,10 @@ func widths(w int) []column {
 	}
 }
 
-// tableLines is the vendor table: a header and one row per vendor.
-func (m *Model) tableLines(w int) []string {
+// tableLines is the vendor table in room lines: a header and a row per
+// vendor, scrolled to keep the selection in sight. Only the rows shown are
+// rendered, so a key press costs the same with 20 vendors or 500.
+func (m *Model) tableLines(w, room int) []string {
 	th := m.th
 	cols := widths(w)
 	head := make([]string, len(cols))
@@ -135,7 +137,7 @@ func (m *Model) tableLines(w int) []string {
 		}
 		return append(out, th.muted.Render(msg))
 	}
-	for _, i := range m.rows {
+	for _, i := range m.tableWindow(room) {
 		out = append(out, m.tableRow(m.report.Vendors[i], cols))
 	}
 	return out

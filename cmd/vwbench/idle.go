@@ -16,10 +16,14 @@ const clockTicks = 100
 
 // idleReport is the dashboard's cost at rest.
 type idleReport struct {
-	CPUPercent float64       // user + system over the window
+	CPUPercent float64       // user + system over the window between checks
 	Window     time.Duration // how long it was measured
 	Echo       time.Duration // median time from a key press to the changed screen
 	EchoMax    time.Duration
+	// AvgPercent is the CPU over AvgWindow, which spans the dashboard's
+	// own checks (every 60 s by default): what it costs to leave running.
+	AvgPercent float64
+	AvgWindow  time.Duration
 }
 
 // tmuxSession runs the dashboard in a detached tmux server of its own.
@@ -36,9 +40,11 @@ func (t tmuxSession) run(args ...string) (string, error) {
 }
 
 // idle starts the dashboard in a 120x40 tmux pane, lets its first check
-// finish, then reads its CPU time from /proc over window and times key
-// echoes (a help screen toggled open and shut).
-func idle(bin, home, config, state string, settle, window time.Duration, echoes int) (idleReport, error) {
+// finish, then reads its CPU time from /proc over window (which must end
+// before the next check, 60 s after the first), times key echoes (a help
+// screen toggled open and shut) and, when avg > 0, reads the CPU over avg
+// more, checks included.
+func idle(bin, home, config, state string, settle, window, avg time.Duration, echoes int) (idleReport, error) {
 	if _, err := exec.LookPath("tmux"); err != nil {
 		return idleReport{}, errors.New("tmux is not installed")
 	}
@@ -88,6 +94,20 @@ func idle(bin, home, config, state string, settle, window time.Duration, echoes 
 	r.Echo = median(ds)
 	for _, d := range ds {
 		r.EchoMax = max(r.EchoMax, d)
+	}
+	if avg > 0 {
+		before, err := cpuTicks(pid)
+		if err != nil {
+			return r, err
+		}
+		start := time.Now()
+		time.Sleep(avg)
+		after, err := cpuTicks(pid)
+		if err != nil {
+			return r, fmt.Errorf("the dashboard exited: %w", err)
+		}
+		r.AvgWindow = time.Since(start)
+		r.AvgPercent = float64(after-before) / clockTicks / r.AvgWindow.Seconds() * 100
 	}
 	return r, nil
 }

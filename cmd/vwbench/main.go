@@ -36,19 +36,20 @@ func main() {
 		runs     = flag.Int("runs", 5, "cold+warm --once pairs; medians are reported")
 		seq      = flag.Bool("sequential", true, "measure the sequential baseline (takes about requests x latency)")
 		tmuxN    = flag.Int("tmux", 50, "--tmux calls to time (0: skip)")
-		idleFor  = flag.Duration("idle", 30*time.Second, "how long to measure the idle dashboard in tmux (0: skip)")
+		idleFor  = flag.Duration("idle", 30*time.Second, "how long to measure the idle dashboard in tmux between its checks, under 55s (0: skip)")
+		idleAvg  = flag.Duration("idle-avg", 0, "then measure the dashboard this long more, its checks every 60s included (0: skip)")
 		echoes   = flag.Int("echo", 10, "key echoes to time in the idle dashboard")
 		keepTemp = flag.Bool("keep", false, "keep the temporary directory (configs, state dirs)")
 		hold     = flag.Bool("hold", false, "after measuring, keep the fake hosts up until interrupted (to profile by hand)")
 	)
 	flag.Parse()
-	if err := run(*bin, *vendors, *nhosts, *latency, *useTLS, *runs, *seq, *tmuxN, *idleFor, *echoes, *keepTemp || *hold, *hold); err != nil {
+	if err := run(*bin, *vendors, *nhosts, *latency, *useTLS, *runs, *seq, *tmuxN, *idleFor, *idleAvg, *echoes, *keepTemp || *hold, *hold); err != nil {
 		fmt.Fprintln(os.Stderr, "vwbench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(bin string, vendors, nhosts int, latency time.Duration, useTLS bool, runs int, seq bool, tmuxN int, idleFor time.Duration, echoes int, keep, hold bool) error {
+func run(bin string, vendors, nhosts int, latency time.Duration, useTLS bool, runs int, seq bool, tmuxN int, idleFor, idleAvg time.Duration, echoes int, keep, hold bool) error {
 	tmp, err := os.MkdirTemp("", "vwbench-")
 	if err != nil {
 		return err
@@ -174,14 +175,19 @@ func run(bin string, vendors, nhosts int, latency time.Duration, useTLS bool, ru
 	}
 
 	if idleFor > 0 {
-		r, err := idle(bin, home, sc.config, last, 5*time.Second, idleFor, echoes)
+		r, err := idle(bin, home, sc.config, last, 5*time.Second, idleFor, idleAvg, echoes)
 		if err != nil {
 			fmt.Printf("### idle dashboard\n\nnot measured: %v\n\n", err)
 		} else {
-			fmt.Printf("### idle dashboard (tmux pane 120x40, %d vendors, measured for %s after the first check)\n\n", vendors, r.Window.Round(time.Second))
-			fmt.Println("| CPU (user+sys) | key echo, median | key echo, max |")
-			fmt.Println("|---|---|---|")
-			fmt.Printf("| %.2f %% | %s | %s |\n\n", r.CPUPercent, ms(r.Echo), ms(r.EchoMax))
+			fmt.Printf("### the dashboard at rest (tmux pane 120x40, %d vendors)\n\n", vendors)
+			fmt.Println("| measure | value |")
+			fmt.Println("|---|---|")
+			fmt.Printf("| CPU between checks (%s, from 5 s after start) | %.2f %% |\n", r.Window.Round(time.Second), r.CPUPercent)
+			if r.AvgWindow > 0 {
+				fmt.Printf("| CPU over %s, its checks every 60 s included | %.2f %% |\n", r.AvgWindow.Round(time.Second), r.AvgPercent)
+			}
+			fmt.Printf("| key echo (press to changed screen, through tmux), median of %d | %s |\n", 2*echoes, ms(r.Echo))
+			fmt.Printf("| key echo, max | %s |\n\n", ms(r.EchoMax))
 		}
 	}
 	fmt.Printf("load average after: %s\n", loadAvg())
