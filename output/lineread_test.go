@@ -93,4 +93,3 @@ func BenchmarkReadReport(b *testing.B) {
 		}
 	})
 }
-
