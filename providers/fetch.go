@@ -210,13 +210,19 @@ func readCapped(r io.Reader, length, max int64) ([]byte, error) {
 // maxDialled bounds the hosts a Fetcher remembers having dialled.
 const maxDialled = 4096
 
+// firstConnWait bounds how long a request waits for the first connection
+// to its host: a host that drops packets must not make every request to it
+// wait out the first one's dial timeout before trying its own.
+const firstConnWait = time.Second
+
 // firstConn makes the requests to a host that arrive together before it
 // was ever dialled wait until the first of them has a connection. Until
 // the TLS handshake says whether the host speaks HTTP/2, the transport
 // dials one connection per waiting request; after it, requests to an
 // HTTP/2 host share the one connection, and those to an HTTP/1.1 host dial
 // their own as before. The first request's context gets a trace that
-// opens the gate when it has its connection (or fails).
+// opens the gate when it has its connection, or when it ends; the others
+// wait for the gate at most firstConnWait.
 func (f *Fetcher) firstConn(ctx context.Context, host string) (context.Context, error) {
 	f.hostsMu.Lock()
 	gate, known := f.dialled[host]
@@ -229,12 +235,15 @@ func (f *Fetcher) firstConn(ctx context.Context, host string) (context.Context, 
 	}
 	f.hostsMu.Unlock()
 	if known {
+		wait := time.NewTimer(firstConnWait)
+		defer wait.Stop()
 		select {
 		case <-gate:
-			return ctx, nil
+		case <-wait.C: // a host that does not answer: dial on our own, as before
 		case <-ctx.Done():
 			return ctx, fmt.Errorf("waiting for a connection to %s: %w", host, ctx.Err())
 		}
+		return ctx, nil
 	}
 	var once sync.Once
 	open := func() { once.Do(func() { close(gate) }) }

@@ -133,3 +133,38 @@ func TestFetchHTTP2OneConnection(t *testing.T) {
 		t.Errorf("peak streams in flight %d, want at most %d", p, DefaultPerHost)
 	}
 }
+
+// A host that accepts connections and never answers the TLS handshake
+// holds the first request; the others to it do not wait for that request
+// to fail: they dial on their own after firstConnWait, as they would have
+// without the gate.
+func TestFetchFirstConnectionStuck(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var accepted atomic.Int32
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			accepted.Add(1)
+			defer c.Close() // held open, silent, until the listener closes
+		}
+	}()
+	f := NewFetcher(FetcherOptions{Timeout: 4 * time.Second})
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Go(func() { f.Get(context.Background(), "https://"+ln.Addr().String()+"/", nil) })
+	}
+	time.Sleep(firstConnWait + 1500*time.Millisecond)
+	if n := accepted.Load(); n != 3 {
+		t.Errorf("%d connections while the first handshake hangs, want 3", n)
+	}
+	ln.Close()
+	wg.Wait()
+}
