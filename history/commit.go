@@ -193,8 +193,14 @@ func (s *Store) Commit(ctx context.Context, fn CommitFunc) ([]Event, error) {
 	}
 	// The snapshot file is replaced while the write lock is held, so
 	// snapshots from concurrent writers land in commit order.
-	if err := writeFileAtomic(s.SnapshotPath(), repJSON); err != nil {
+	if err := writeFileAtomic(s.SnapshotPath(), repJSON, true); err != nil {
 		return nil, fmt.Errorf("history: writing the snapshot: %w", err)
+	}
+	// The line digest follows the snapshot, so it is never the newer of
+	// the two unless it is whole. It is not synced: a digest lost in a
+	// crash only sends the widget to the snapshot.
+	if line, err := LineJSON(rep); err == nil {
+		writeFileAtomic(filepath.Join(s.dir, LineFile), line, false)
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, s.wrap("committing", err)
@@ -296,16 +302,20 @@ func (s *Store) prune(ctx context.Context, tx *sql.Tx, now time.Time) error {
 }
 
 // writeFileAtomic replaces path with data: a temporary file in the same
-// directory, synced, then renamed over the old one. A reader sees the old
-// file or the new one, never a torn one.
-func writeFileAtomic(path string, data []byte) error {
+// directory, synced when sync is set, then renamed over the old one. A
+// reader sees the old file or the new one, never a torn one (unsynced,
+// after a crash, possibly an empty one).
+func writeFileAtomic(path string, data []byte, sync bool) error {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return err
 	}
 	tmp := f.Name()
 	_, err = f.Write(data)
-	err = errors.Join(err, f.Sync(), f.Close())
+	if sync {
+		err = errors.Join(err, f.Sync())
+	}
+	err = errors.Join(err, f.Close())
 	if err == nil {
 		err = os.Chmod(tmp, 0o644)
 	}

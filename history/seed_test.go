@@ -2,8 +2,13 @@ package history
 
 import (
 	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/vendorwatch/vendorwatch/providers"
 	"github.com/vendorwatch/vendorwatch/statuspage"
@@ -47,5 +52,46 @@ func TestLoadSeed(t *testing.T) {
 	}
 	if len(full.Report.Findings) == 0 {
 		t.Error("the scenario should have findings to compare")
+	}
+}
+
+// Every commit writes the line digest beside the snapshot: the report's
+// level, vendors and findings, none of the status pages.
+func TestCommitWritesLineDigest(t *testing.T) {
+	dir := t.TempDir()
+	s := open(t, dir, Options{})
+	v := vendorResult("vapi", "VAPI", statuspage.MajorOutage)
+	v.Status.Incidents = []statuspage.Incident{{ID: "inc1", Title: "API down", Status: "investigating"}}
+	assess(t, s, snapshot(at("12:46"), v, vendorResult("github", "GitHub", statuspage.Operational)))
+	b, err := os.ReadFile(filepath.Join(dir, LineFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		SchemaVersion int       `json:"schema_version"`
+		GeneratedAt   time.Time `json:"generated_at"`
+		Overall       string    `json:"overall"`
+		Vendors       []struct{ ID, Name, Level string }
+		Findings      []struct {
+			Kind, Severity string
+			Vendors        []string
+		}
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := s.Load(context.Background())
+	if doc.SchemaVersion != 1 || !doc.GeneratedAt.Equal(st.Report.GeneratedAt) || doc.Overall != string(st.Report.Overall) ||
+		len(doc.Vendors) != 2 || doc.Vendors[0].Name != "VAPI" || doc.Vendors[0].Level != string(st.Report.Vendors[0].Level) ||
+		len(doc.Findings) != len(st.Report.Findings) || len(doc.Findings) == 0 || doc.Findings[0].Vendors[0] != "vapi" {
+		t.Errorf("digest = %s\nreport = %+v", b, st.Report)
+	}
+	if strings.Contains(string(b), "API down") || strings.Contains(string(b), `"status":`) {
+		t.Errorf("the digest carries status pages: %s", b)
+	}
+	snap, _ := os.Stat(filepath.Join(dir, SnapshotFile))
+	line, _ := os.Stat(filepath.Join(dir, LineFile))
+	if line.ModTime().Before(snap.ModTime()) {
+		t.Error("the digest is older than the snapshot it was written after")
 	}
 }
