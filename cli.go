@@ -41,7 +41,8 @@ vendors (VAPI holds our OpenAI key), and turns them into findings with advice.
 
 Run with no flags for the interactive dashboard, --once for one check (exit code =
 level: 0 ok, 1 warning, 2 critical, 3 unknown or bad config), or --tmux for a status line.`,
-		Example: `  vendorwatch --once                 # one check, a table
+		Example: `  vendorwatch --demo                 # try it: simulated vendors replay a real incident
+  vendorwatch --once                 # one check, a table
   vendorwatch --once --json | jq .overall
   vendorwatch --once --only openai,vapi
   vendorwatch catalog voice
@@ -52,6 +53,8 @@ level: 0 ok, 1 warning, 2 critical, 3 unknown or bad config), or --tmux for a st
 		Version:       versionString(),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			switch {
+			case o.demo:
+				return runDemo(cmd, o)
 			case o.once:
 				return runOnce(cmd, o)
 			case o.json:
@@ -70,6 +73,7 @@ level: 0 ok, 1 warning, 2 critical, 3 unknown or bad config), or --tmux for a st
 	f := root.Flags()
 	f.BoolVar(&o.once, "once", false, "check everything once, print a table (or --json) and exit with the level")
 	f.BoolVar(&o.json, "json", false, "with --once: print schema-1 JSON")
+	f.BoolVar(&o.demo, "demo", false, "the dashboard against simulated vendors replaying a real incident (no network, no config, no keys); with --once, one table")
 
 	root.SetVersionTemplate("vendorwatch {{.Version}}\n")
 	root.AddCommand(newCatalogCmd(), newCheckConfigCmd(o))

@@ -48,6 +48,9 @@ func runDashboard(cmd *cobra.Command, o *options) error {
 type monitorBackend struct {
 	mon   *monitor.Monitor
 	store *history.Store // nil: no timeline, a report of the current state only
+	// now is the clock of the report's window (time.Now when nil; the
+	// demo's scenario clock in the demo).
+	now func() time.Time
 }
 
 var _ ui.Backend = (*monitorBackend)(nil)
@@ -89,6 +92,9 @@ func (b *monitorBackend) IncidentReport(ctx context.Context) (string, error) {
 		return "", errors.New("no history: the state dir could not be opened")
 	}
 	now := time.Now()
+	if b.now != nil {
+		now = b.now()
+	}
 	rep, err := incidentReport(ctx, b.store, now.Add(-24*time.Hour), now.Add(time.Second), nil)
 	if err != nil {
 		return "", err
