@@ -46,7 +46,7 @@ type Sim struct {
 	now      time.Time // the manual clock
 	deployed string    // the key in the key file
 
-	pages   pageCache
+	pages pageCache
 
 	servers []*http.Server
 	wg      sync.WaitGroup
