@@ -40,7 +40,9 @@ own status page, a live free probe of the team's own API keys, and the links bet
 vendors (VAPI holds our OpenAI key), and turns them into findings with advice.
 
 Run with no flags for the interactive dashboard, --once for one check (exit code =
-level: 0 ok, 1 warning, 2 critical, 3 unknown or bad config), or --tmux for a status line.`,
+level: 0 ok, 1 warning, 2 critical, 3 unknown or bad config), or --tmux for a status line.
+--demo shows the dashboard against simulated vendors replaying a real incident: no
+network, no config and no keys needed.`,
 		Example: `  vendorwatch --demo                 # try it: simulated vendors replay a real incident
   vendorwatch --once                 # one check, a table
   vendorwatch --once --json | jq .overall

@@ -65,7 +65,7 @@ func newDemo(ctx context.Context, o demoOptions) (*demoSetup, error) {
 	if o.speed <= 0 {
 		o.speed = 1
 	}
-	dir, err := os.MkdirTemp("", "vendorwatch-demo-")
+	dir, err := demoTempDir()
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
@@ -91,6 +91,19 @@ func newDemo(ctx context.Context, o demoOptions) (*demoSetup, error) {
 	d.poller.SetRetryWait(retry)
 	d.mon = monitor.New(d.poller, d.store)
 	return d, nil
+}
+
+// demoTempDir makes the demo's throwaway directory: under $TMPDIR when it
+// is set, else in memory (/dev/shm) when the system has it — the history
+// syncs its snapshot to disk after every check, which would cost a disk
+// for nothing — else in the system's temporary directory.
+func demoTempDir() (string, error) {
+	if os.Getenv("TMPDIR") == "" {
+		if dir, err := os.MkdirTemp("/dev/shm", "vendorwatch-demo-"); err == nil {
+			return dir, nil
+		}
+	}
+	return os.MkdirTemp("", "vendorwatch-demo-")
 }
 
 func (d *demoSetup) close() {

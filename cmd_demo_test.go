@@ -242,3 +242,29 @@ func TestDemoMoments(t *testing.T) {
 		t.Errorf("moments %s, want %s", strings.Join(got, " "), want)
 	}
 }
+
+// coalesce merges a burst of updates into the latest one, keeping
+// Recorded when any of them had it, and passes later ones on separately.
+func TestCoalesce(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	in := make(chan ui.Update, 8)
+	out := make(chan ui.Update, 8)
+	go coalesce(ctx, in, 50*time.Millisecond, func(u ui.Update) { out <- u })
+	in <- ui.Update{InFlight: 3, Checking: []string{"openai"}}
+	in <- ui.Update{InFlight: 0, Recorded: true}
+	in <- ui.Update{InFlight: 1, Banner: "latest"}
+	got := <-out
+	if got.InFlight != 1 || got.Banner != "latest" || !got.Recorded {
+		t.Errorf("merged %+v, want the latest with Recorded", got)
+	}
+	select {
+	case extra := <-out:
+		t.Errorf("a burst gave a second update %+v", extra)
+	case <-time.After(150 * time.Millisecond):
+	}
+	in <- ui.Update{InFlight: 2}
+	if got := <-out; got.InFlight != 2 || got.Recorded {
+		t.Errorf("next update %+v", got)
+	}
+}

@@ -163,7 +163,7 @@ func (s *Sim) Run(ctx context.Context, onStep func(Moment)) error {
 			return nil
 		}
 		m := s.Moment()
-		if onStep != nil && last >= 0 && (m.Index != last) {
+		if onStep != nil && last >= 0 && m.Index != last {
 			onStep(m)
 		}
 		last = m.Index
