@@ -80,7 +80,7 @@ func newDemo(ctx context.Context, o demoOptions) (*demoSetup, error) {
 		d.close()
 		return nil, fmt.Errorf("demo history: %w", err)
 	}
-	scale := func(d time.Duration) time.Duration { return time.Duration(float64(d) / o.speed) }
+	scale := func(x time.Duration) time.Duration { return time.Duration(float64(x) / o.speed) }
 	f := providers.NewFetcher(providers.FetcherOptions{Timeout: max(scale(demoTimeout), 200*time.Millisecond)})
 	d.poller = providers.NewPoller(demoVendors(d.sim, scale(demoInterval), o.canary), f)
 	d.poller.SetClock(d.sim.Now)
@@ -106,6 +106,8 @@ func demoTempDir() (string, error) {
 	return os.MkdirTemp("", "vendorwatch-demo-")
 }
 
+// close stops the demo and removes its directory: the key file and the
+// history with it.
 func (d *demoSetup) close() {
 	if d.store != nil {
 		d.store.Close()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -69,6 +70,15 @@ func TestDemoShowsFindingsWithin20s(t *testing.T) {
 	}
 	cancel()
 	<-done
+	// The history (database, snapshot) holds fingerprints, never a key.
+	files, _ := filepath.Glob(filepath.Join(d.dir, "state", "*"))
+	if len(files) == 0 {
+		t.Error("the demo recorded no history")
+	}
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		noKeys(t, f, string(b))
+	}
 
 	mu.Lock()
 	defer mu.Unlock()
