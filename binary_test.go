@@ -16,6 +16,15 @@ var (
 	buildOut  []byte
 )
 
+// TestMain removes the binary buildBinary made, once every test is done.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if builtBin != "" {
+		os.RemoveAll(filepath.Dir(builtBin))
+	}
+	os.Exit(code)
+}
+
 // buildBinary builds vendorwatch once per test run for the tests that must
 // run the real executable: in a terminal, or spawning itself.
 func buildBinary(t *testing.T) string {

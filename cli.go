@@ -46,8 +46,11 @@ own status page, a live free probe of the team's own API keys, and the links bet
 vendors (VAPI holds our OpenAI key), and turns them into findings with advice.
 
 Run with no flags for the interactive dashboard, --once for one check (exit code =
-level: 0 ok, 1 warning, 2 critical, 3 unknown or bad config), or --tmux for a status line.`,
-		Example: `  vendorwatch --once                 # one check, a table
+level: 0 ok, 1 warning, 2 critical, 3 unknown or bad config), or --tmux for a status line.
+--demo shows the dashboard against simulated vendors replaying a real incident: no
+network, no config and no keys needed.`,
+		Example: `  vendorwatch --demo                 # try it: simulated vendors replay a real incident
+  vendorwatch --once                 # one check, a table
   vendorwatch --once --json | jq .overall
   vendorwatch --once --only openai,vapi
   vendorwatch catalog voice
@@ -67,6 +70,8 @@ level: 0 ok, 1 warning, 2 critical, 3 unknown or bad config), or --tmux for a st
 				return &exitError{code: 3, err: errors.New("--tmux and --once do not go together")}
 			case o.tmux:
 				return runTmux(cmd, o)
+			case o.demo:
+				return runDemo(cmd, o)
 			case o.once:
 				return runOnce(cmd, o)
 			case o.json:
@@ -94,6 +99,7 @@ level: 0 ok, 1 warning, 2 critical, 3 unknown or bad config), or --tmux for a st
 	f.BoolVar(&o.tmuxRefresh, "tmux-refresh", false, "the --tmux widget's background refresh")
 	_ = f.MarkHidden("tmux-refresh")
 	_ = root.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"tmux", "plain", "waybar"}, cobra.ShellCompDirectiveNoFileComp))
+	f.BoolVar(&o.demo, "demo", false, "the dashboard against simulated vendors replaying a real incident (no network, no config, no keys); with --once, one table")
 
 	root.SetVersionTemplate("vendorwatch {{.Version}}\n")
 	root.AddCommand(newCatalogCmd(), newCheckConfigCmd(o))

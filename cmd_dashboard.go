@@ -79,6 +79,9 @@ type monitorBackend struct {
 	store *history.Store // nil: no timeline, a report of the current state only
 	// observe, when set, sees every monitor update (notifications).
 	observe func(monitor.Update)
+	// now is the clock of the report's window (time.Now when nil; the
+	// demo's scenario clock in the demo).
+	now func() time.Time
 }
 
 var _ ui.Backend = (*monitorBackend)(nil)
@@ -123,6 +126,9 @@ func (b *monitorBackend) IncidentReport(ctx context.Context) (string, error) {
 		return "", errors.New("no history: the state dir could not be opened")
 	}
 	now := time.Now()
+	if b.now != nil {
+		now = b.now()
+	}
 	rep, err := incidentReport(ctx, b.store, now.Add(-24*time.Hour), now.Add(time.Second), nil)
 	if err != nil {
 		return "", err

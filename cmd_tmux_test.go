@@ -44,6 +44,26 @@ func runBin(t *testing.T, bin string, limit time.Duration, args ...string) strin
 	return strings.TrimSpace(out.String())
 }
 
+// refreshStateDir is a state dir for a test whose --tmux call starts a
+// background refresh: before the directory is removed, the test waits for
+// that detached process to let go of the refresh lock, so it leaves
+// nothing behind.
+func refreshStateDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	t.Cleanup(func() {
+		deadline := time.Now().Add(20 * time.Second)
+		for time.Now().Before(deadline) {
+			time.Sleep(100 * time.Millisecond)
+			if l, err := tryLock(filepath.Join(dir, refreshLockFile), false); err == nil {
+				l.Unlock()
+				return
+			}
+		}
+	})
+	return dir
+}
+
 // waitForFile polls until path exists.
 func waitForFile(t *testing.T, path string, within time.Duration) {
 	t.Helper()
@@ -99,7 +119,7 @@ vendors:
     status: [{url: %[2]s/api/v2/summary.json, format: statuspage}]
     api: {base_url: %[2]s}
 `, hang.URL, hostile.URL))
-	state := t.TempDir()
+	state := refreshStateDir(t)
 
 	// Many tmux clients at once with no cache: each returns at once with
 	// the neutral marker, and only one background refresh starts.
@@ -179,7 +199,7 @@ func TestTmuxFlags(t *testing.T) {
 	site := httptest.NewServer(http.NotFoundHandler())
 	defer site.Close()
 	cfg := writeConfig(t, "vendors:\n  - id: acme\n    status: [{url: "+site.URL+"/s.json, format: statuspage}]\n")
-	line := runBin(t, buildBinary(t), time.Second, "--tmux", "--format", "waybar", "--config", cfg, "--state-dir", t.TempDir())
+	line := runBin(t, buildBinary(t), time.Second, "--tmux", "--format", "waybar", "--config", cfg, "--state-dir", refreshStateDir(t))
 	if !strings.Contains(line, `"class":"unknown"`) || !strings.Contains(line, `"text":"? vendorwatch"`) {
 		t.Errorf("waybar with no cache: %q", line)
 	}
@@ -234,7 +254,7 @@ func TestTmuxRemote(t *testing.T) {
 			time.Now().UTC().Format(time.RFC3339))
 	}))
 	defer server.Close()
-	state := t.TempDir()
+	state := refreshStateDir(t)
 	t.Setenv(EnvToken, "team-token-123")
 	if line := runBin(t, bin, time.Second, "--tmux", "--format", "plain", "--remote", server.URL, "--state-dir", state); line != "? vendorwatch" {
 		t.Errorf("first line = %q", line)

@@ -61,6 +61,27 @@ func (p *Poller) SetStateDir(dir string) {
 	p.status.cache = newHTTPCache(cache)
 }
 
+// SetClock makes the poller take the time from now instead of time.Now:
+// the check times results carry (checked_at, since, the snapshot's
+// generated_at), which correlation and history then use. The demo runs its
+// scenario's clock through it. Intervals, timeouts and latencies stay in
+// real time. Call it before Check or Run.
+func (p *Poller) SetClock(now func() time.Time) {
+	if now != nil {
+		p.now = now
+	}
+}
+
+// SetRetryWait sets the pause before the one retry a failed probe or
+// keyless request gets within a check (DefaultRetryWait). The demo, which
+// runs its story faster than real time, shortens it. Call it before Check
+// or Run.
+func (p *Poller) SetRetryWait(d time.Duration) {
+	if d > 0 {
+		p.probes.retryWait = d
+	}
+}
+
 // pendingResult is a vendor's result before its first check.
 func pendingResult(v Vendor) VendorResult {
 	r := VendorResult{ID: v.ID, Name: v.Name, DependsOn: v.DependsOn, Keys: []KeyResult{}}

@@ -242,3 +242,38 @@ func BenchmarkCheck200Vendors(b *testing.B) {
 		})
 	}
 }
+
+func TestPollerSetClock(t *testing.T) {
+	t.Parallel()
+	page := &fakePage{files: map[string]string{"/api/v2/summary.json": "anthropic__statuspage_summary_incident_investigating.json"}}
+	srv := httptest.NewServer(page)
+	defer srv.Close()
+	v := Vendor{ID: "anthropic", Name: "Anthropic",
+		Sources: []SourceSpec{{URL: srv.URL + "/api/v2/summary.json", Format: statuspage.Statuspage}},
+		API:     APISpec{BaseURL: srv.URL, Reach: "/v1/models"}}
+	p := NewPoller([]Vendor{v}, testFetcher())
+	scenario := time.Date(2026, 5, 21, 12, 35, 0, 0, time.UTC)
+	p.SetClock(func() time.Time { return scenario })
+	snap := p.Check(context.Background())
+	r, _ := snap.Vendor("anthropic")
+	if !snap.GeneratedAt.Equal(scenario) || !r.Status.CheckedAt.Equal(scenario) ||
+		r.Reachability == nil || !r.Reachability.CheckedAt.Equal(scenario) {
+		t.Errorf("times do not follow the clock: generated %s, status %s, reach %+v", snap.GeneratedAt, r.Status.CheckedAt, r.Reachability)
+	}
+}
+
+func TestPollerSetRetryWait(t *testing.T) {
+	t.Parallel()
+	p := NewPoller(nil, testFetcher())
+	if p.probes.retryWait != DefaultRetryWait {
+		t.Fatalf("default retry wait %s", p.probes.retryWait)
+	}
+	p.SetRetryWait(0)
+	if p.probes.retryWait != DefaultRetryWait {
+		t.Error("a zero wait replaced the default")
+	}
+	p.SetRetryWait(250 * time.Millisecond)
+	if p.probes.retryWait != 250*time.Millisecond {
+		t.Errorf("retry wait %s", p.probes.retryWait)
+	}
+}

@@ -47,6 +47,10 @@ type Update struct {
 	// Recorded is true when the update follows finished checks, so the
 	// timeline may have new entries.
 	Recorded bool
+	// Banner, when not empty, is a line shown under the header in every
+	// view until an update brings another: the demo's scenario clock and
+	// what is happening in its story. It is sanitized before it is drawn.
+	Banner string
 }
 
 // TimelineEntry is one event of the timeline: a state change, an incident

@@ -95,6 +95,9 @@ type Model struct {
 	flash      string
 	flashStyle flashKind
 	flashID    int
+
+	// banner is the backend's line under the header ("" for none).
+	banner string
 }
 
 // New returns a dashboard over b. It shows nothing useful until its first

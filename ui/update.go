@@ -20,6 +20,7 @@ const bell = "\a"
 func (m *Model) onUpdate(u Update) tea.Cmd {
 	var cmds []tea.Cmd
 	m.report, m.seen, m.inFlight = u.Report, true, u.InFlight
+	m.banner = clean(u.Banner)
 	clear(m.checking)
 	for _, id := range u.Checking {
 		m.checking[id] = true

@@ -44,9 +44,23 @@ func (m *Model) render() string {
 	default:
 		body = m.mainLines()
 	}
-	lines := append([]string{m.header()}, fit(body, m.width, m.height-2)...)
+	top := []string{m.header()}
+	if m.banner != "" {
+		top = append(top, truncate(m.th.accent.Render(m.banner), m.width))
+	}
+	lines := append(top, fit(body, m.width, m.bodyHeight())...)
 	lines = append(lines, m.footer())
 	return strings.Join(lines, "\n")
+}
+
+// bodyHeight is the height of the view between the header (and the
+// banner, when there is one) and the footer.
+func (m *Model) bodyHeight() int {
+	h := m.height - 2
+	if m.banner != "" {
+		h--
+	}
+	return h
 }
 
 // layout sizes the scrollable views for the window and refreshes their
@@ -55,7 +69,7 @@ func (m *Model) layout() {
 	if m.width <= 0 || m.height <= 0 {
 		return
 	}
-	h := max(m.height-3, 1) // header, view bar, footer
+	h := max(m.bodyHeight()-1, 1) // header, banner, view bar, footer
 	m.detail.SetWidth(m.width)
 	m.detail.SetHeight(h)
 	m.tl.SetWidth(m.width)

@@ -40,7 +40,7 @@ const (
 // findings, with the selected vendor's detail beside them when the
 // terminal is wide.
 func (m *Model) mainLines() []string {
-	h := m.height - 2
+	h := m.bodyHeight()
 	if m.width < wideAt {
 		return m.mainColumn(m.width, h)
 	}

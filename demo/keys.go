@@ -1,0 +1,62 @@
+package demo
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// The demo's keys. They are made up, work only against the simulated
+// vendors, and are shaped like the vendors' real keys so that fingerprints
+// and scrubbing treat them as keys. They must never appear on screen or in
+// the demo's history all the same: the demo is where a new user checks that
+// vendorwatch shows fingerprints only.
+const (
+	// OldKey is the team's OpenAI key that leaked; OpenAI disables it at
+	// 10:57 (sk-proj-…MxYA).
+	OldKey = "sk-proj-DEMOonlyNotAKeyLeakedOn20260521xx0123456789abcdefMxYA"
+	// NewKey is the OpenAI key the team rolls out by 12:20
+	// (sk-proj-…Q2rT).
+	NewKey = "sk-proj-DEMOonlyNotAKeyRotatedOn20260521x0123456789abcdefQ2rT"
+	// CanaryKey is an OpenAI key that is never used, so never leaks
+	// (sk-proj-…C4nY): configured as a canary it turns the revoked key
+	// into key_leak_suspected.
+	CanaryKey = "sk-proj-DEMOonlyNotAKeyCanaryNeverUsedxx0123456789abcdefC4nY"
+	// VAPIKey is the team's VAPI private key.
+	VAPIKey = "5f2c3d4e-1a2b-4c5d-8e9f-0a1bdemo91ab"
+	// AnthropicKey is the team's Anthropic key (sk-ant-api03-…dmAA).
+	AnthropicKey = "sk-ant-api03-DEMOonlyNotAKeyForTheSimulatedAnthropic0123456789dmAA"
+)
+
+// Keys lists every demo key, for tests that prove none of them leaks.
+func Keys() []string { return []string{OldKey, NewKey, CanaryKey, VAPIKey, AnthropicKey} }
+
+// keyFile is the name of the file in Options.Dir that holds the team's
+// current OpenAI key: the demo's secret manager. The key named prod reads
+// it (file:), so rotating the key is rewriting the file, as a team rotates
+// a key in its secret manager.
+const keyFile = "openai-prod.key"
+
+// writeKey replaces the key file atomically, readable by its owner only.
+func writeKey(dir, key string) error {
+	tmp, err := os.CreateTemp(dir, ".openai-prod-*")
+	if err != nil {
+		return fmt.Errorf("demo key file: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return fmt.Errorf("demo key file: %w", err)
+	}
+	if _, err := tmp.WriteString(key + "\n"); err != nil {
+		tmp.Close()
+		return fmt.Errorf("demo key file: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("demo key file: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), filepath.Join(dir, keyFile)); err != nil {
+		return fmt.Errorf("demo key file: %w", err)
+	}
+	return nil
+}
