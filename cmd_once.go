@@ -71,7 +71,7 @@ func openHistory(ctx context.Context, o *options, l *loaded, stderr io.Writer) *
 		fmt.Fprintln(stderr, "vendorwatch: no state dir (no home directory and no --state-dir): nothing is remembered between runs")
 		return nil
 	}
-	s, err := history.Open(ctx, dir, history.Options{Retention: l.cfg.History.Retention.D()})
+	s, err := history.Open(ctx, dir, history.Options{Retention: l.cfg.History.Retention.D(), Digest: output.LineDigest})
 	if err != nil {
 		fmt.Fprintf(stderr, "vendorwatch: history disabled for this run: %v\n", err)
 		return nil

@@ -79,24 +79,14 @@ func snapshotFile(o *options) string {
 }
 
 // readSnapshot reads what the line needs of the latest report, or nil when
-// there is none or it cannot be read (a refresh will replace it). It reads
-// the line digest beside the snapshot (a few kilobytes) unless the
-// snapshot is newer (a digest lost in a crash, or a snapshot written by an
-// older vendorwatch); in the snapshot itself only the few fields the line
-// shows are decoded.
+// there is none or it cannot be read (a refresh will replace it). Only the
+// few fields the line shows are decoded. (A fresh local snapshot never gets
+// here: statusline's fast path answers from its digest first.)
 func readSnapshot(dir, name string) *correlate.Report {
 	if dir == "" {
 		return nil
 	}
-	snap, line := filepath.Join(dir, name), filepath.Join(dir, history.LineName(name))
-	if rep := readLine(line); rep != nil {
-		ls, err1 := os.Stat(line)
-		ss, err2 := os.Stat(snap)
-		if err1 == nil && (err2 != nil || !ls.ModTime().Before(ss.ModTime())) {
-			return rep
-		}
-	}
-	return readLine(snap)
+	return readLine(filepath.Join(dir, name))
 }
 
 // readLine decodes the line's fields of a report file, or returns nil.
@@ -257,15 +247,6 @@ func refreshRemote(cmd *cobra.Command, o *options, dir string) error {
 	}
 	if err := os.Rename(tmp.Name(), filepath.Join(dir, remoteSnapshotFile)); err != nil {
 		return &exitError{code: 3, err: err}
-	}
-	// The widget's digest, after the snapshot (see readSnapshot).
-	if line, err := history.LineJSON(rep); err == nil {
-		if tmp, err := os.CreateTemp(dir, history.LineName(remoteSnapshotFile)+".*"); err == nil {
-			_, werr := tmp.Write(line)
-			if errors.Join(werr, tmp.Close()) != nil || os.Rename(tmp.Name(), filepath.Join(dir, history.LineName(remoteSnapshotFile))) != nil {
-				os.Remove(tmp.Name())
-			}
-		}
 	}
 	return nil
 }

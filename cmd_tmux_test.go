@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/history"
+	"github.com/vendorwatch/vendorwatch/statusline"
 )
 
 // runBin runs the built binary with an isolated environment and returns
@@ -266,5 +267,65 @@ func TestTmuxRemote(t *testing.T) {
 	}
 	if got := auth.Load(); got != "Bearer team-token-123" {
 		t.Errorf("Authorization = %v", got)
+	}
+}
+
+// After a check, --tmux answers from the digest the check wrote, before the
+// heavy packages (SQLite, Prometheus, the dashboard) are even initialized,
+// and prints what the whole program prints from the snapshot.
+func TestTmuxFastPathSkipsTheHeavyPackages(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/api/v2/summary.json" {
+			jsonNotFound(w)
+			return
+		}
+		fmt.Fprint(w, `{"page":{"url":"https://status.acme.test"},"status":{"indicator":"major","description":"Partial outage"},
+			"components":[],"incidents":[{"id":"i1","name":"API down","status":"investigating","impact":"major"}]}`)
+	}))
+	defer site.Close()
+	cfg := writeConfig(t, "vendors:\n  - id: acme\n    name: Acme Voice\n    status: [{url: "+site.URL+"/api/v2/summary.json, format: statuspage}]\n")
+	state := t.TempDir()
+	cmd := exec.Command(bin, "--once", "--config", cfg, "--state-dir", state)
+	cmd.Env = append(os.Environ(), "XDG_CONFIG_HOME="+t.TempDir(), "VENDORWATCH_CONFIG=")
+	cmd.Run() // exit code 2: critical
+	if _, err := os.Stat(filepath.Join(state, statusline.DigestFile)); err != nil {
+		t.Fatalf("--once wrote no digest: %v", err)
+	}
+
+	tmux := func(traced bool, args ...string) (string, string) {
+		cmd := exec.Command(bin, append([]string{"--tmux", "--state-dir", state}, args...)...)
+		cmd.Env = append(os.Environ(), "XDG_CONFIG_HOME="+t.TempDir(), "VENDORWATCH_CONFIG=")
+		if traced {
+			cmd.Env = append(cmd.Env, "GODEBUG=inittrace=1")
+		}
+		var out, errb bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("--tmux %v: %v\n%s", args, err, errb.String())
+		}
+		return strings.TrimSpace(out.String()), errb.String()
+	}
+	fast, trace := tmux(true, "--format", "plain")
+	if fast != "✖ Acme Voice" {
+		t.Errorf("fast path line = %q", fast)
+	}
+	for _, heavy := range []string{"modernc.org/libc", "github.com/prometheus/client_golang/prometheus", "github.com/vendorwatch/vendorwatch/history"} {
+		if strings.Contains(trace, "init "+heavy+" ") {
+			t.Errorf("the fast path initialized %s", heavy)
+		}
+	}
+	if !strings.Contains(trace, "init ") {
+		t.Fatalf("no init trace (GODEBUG=inittrace=1): %q", trace)
+	}
+	// The same call the whole program answers (the digest removed) prints
+	// the same line, and does initialize the heavy packages.
+	os.Remove(filepath.Join(state, statusline.DigestFile))
+	slow, trace := tmux(true, "--format", "plain", "--max-age", "1h")
+	if slow != fast || !strings.Contains(trace, "init modernc.org/libc ") {
+		t.Errorf("whole program: %q (want %q); heavy packages initialized: %v", slow, fast, strings.Contains(trace, "init modernc.org/libc "))
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/statusline"
 )
 
 // State is what the last commit left: correlate's memory and the latest
@@ -198,9 +199,11 @@ func (s *Store) Commit(ctx context.Context, fn CommitFunc) ([]Event, error) {
 	}
 	// The line digest follows the snapshot, so it is never the newer of
 	// the two unless it is whole. It is not synced: a digest lost in a
-	// crash only sends the widget to the snapshot.
-	if line, err := LineJSON(rep); err == nil {
-		writeFileAtomic(filepath.Join(s.dir, LineFile), line, false)
+	// crash only sends the widget the slow way, to the snapshot.
+	if s.opts.Digest != nil {
+		if line, err := s.opts.Digest(rep); err == nil {
+			_ = writeFileAtomic(filepath.Join(s.dir, statusline.DigestFile), line, false)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, s.wrap("committing", err)

@@ -25,6 +25,9 @@ import (
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/statusline"
 )
 
 // File names inside the state dir.
@@ -32,8 +35,9 @@ const (
 	// DatabaseFile is the SQLite database.
 	DatabaseFile = "history.db"
 	// SnapshotFile is the latest report as schema-1 JSON, replaced
-	// atomically after every check.
-	SnapshotFile = "snapshot.json"
+	// atomically after every check. The status line digest
+	// (statusline.DigestFile) follows it when Options.Digest is set.
+	SnapshotFile = statusline.SnapshotFile
 )
 
 // DefaultRetention is how long events and closed findings are kept.
@@ -60,6 +64,10 @@ type Options struct {
 	Retention time.Duration
 	// BusyTimeout is how long a write waits for another writer (5 s).
 	BusyTimeout time.Duration
+	// Digest, when set, renders the status line digest of a report; every
+	// commit then writes it beside the snapshot, after it, for the tmux
+	// widget's fast path (output.LineDigest).
+	Digest func(correlate.Report) ([]byte, error)
 }
 
 // Store is the history database of one state dir. It is safe for

@@ -3,11 +3,16 @@ package output
 import (
 	"bytes"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/statusline"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
@@ -92,4 +97,75 @@ func BenchmarkReadReport(b *testing.B) {
 			}
 		}
 	})
+}
+
+// The fast path (statusline.Answer over the digest LineDigest writes)
+// prints exactly the line the whole program prints from the snapshot, for
+// every line format it takes, marker set and width; and it answers every
+// such call except when not even one item fits.
+func TestLineDigestSameLineAsTheSnapshot(t *testing.T) {
+	wide := sampleReport()
+	wide.Vendors[0].Name = "株式会社ベンダー" // double-width cells
+	infoOnly := sampleReport()
+	for i := range infoOnly.Findings {
+		infoOnly.Findings[i].Severity = correlate.SeverityInfo
+	}
+	reports := []correlate.Report{sampleReport(), bigReport(50), wide, infoOnly,
+		{SchemaVersion: 1, Overall: correlate.LevelUnknown, Vendors: []correlate.VendorReport{}}}
+	for ri, rep := range reports {
+		rep.GeneratedAt = time.Now().Add(-10 * time.Second)
+		dir := t.TempDir()
+		var buf bytes.Buffer
+		if err := WriteJSON(&buf, rep); err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, statusline.SnapshotFile), buf.Bytes(), 0o600)
+		digest, err := LineDigest(rep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, statusline.DigestFile), digest, 0o600)
+		snap, err := ReadLineReport(buf.Bytes())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, format := range []LineFormat{LineTmux, LinePlain} {
+			for _, ascii := range []bool{false, true} {
+				for _, width := range []int{0, 8, 15, 20, 30, 60} {
+					args := []string{"--tmux", "--state-dir", dir, "--format", string(format), "--max-width", fmt.Sprint(width)}
+					if ascii {
+						args = append(args, "--ascii")
+					}
+					var out bytes.Buffer
+					ok, err := statusline.Answer(args, &out, time.Now())
+					if err != nil {
+						t.Fatal(err)
+					}
+					want := Line(&snap, LineOptions{Format: format, ASCII: ascii, MaxWidth: width})
+					if !ok {
+						// Declining is right only when the whole program
+						// cuts the first item short.
+						if first := lineEntries(&snap, nil)[0].Label; width == 0 || strings.Contains(want, first) {
+							t.Errorf("report %d %v: the fast path did not answer; the line is %q", ri, args[3:], want)
+						}
+						continue
+					}
+					if got := strings.TrimSuffix(out.String(), "\n"); got != want {
+						t.Errorf("report %d %v: fast path %q, whole program %q", ri, args[3:], got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
+// statusline assumes every icon is one cell wide.
+func TestIconsAreOneCell(t *testing.T) {
+	for _, l := range []statusline.Level{statusline.OK, statusline.Warning, statusline.Critical, statusline.Unknown} {
+		for _, ascii := range []bool{false, true} {
+			if w := ansi.StringWidth(statusline.Icon(l, ascii)); w != 1 {
+				t.Errorf("icon %q is %d cells", statusline.Icon(l, ascii), w)
+			}
+		}
+	}
 }

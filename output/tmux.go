@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/statusline"
 )
 
 // LineFormat is the flavour of the one-line status.
@@ -41,39 +42,58 @@ type LineOptions struct {
 	Stale bool
 }
 
-// lineItem is one entry of the status line.
-type lineItem struct {
-	level correlate.Level
-	text  string
-}
-
 // Line renders the report as one status line. r may be nil when there is
 // no cached report yet: the line then shows a neutral marker.
 func Line(r *correlate.Report, o LineOptions) string {
-	items, total := lineItems(r, o)
-	if o.Stale && r != nil {
-		items = append(items, lineItem{level: correlate.LevelUnknown, text: staleMark(o)})
+	entries := lineEntries(r, o.Names)
+	items := make([]statusline.Item, len(entries))
+	for i, e := range entries {
+		items[i] = statusline.Labelled(e.Level, e.Label, e.Width, o.ASCII)
 	}
-	items = fitWidth(items, o)
+	if o.Stale && r != nil {
+		mark := staleMark(o)
+		items = append(items, statusline.Item{Level: statusline.Unknown, Text: mark, Width: ansi.StringWidth(mark)})
+	}
+	fitted, ok := statusline.Fit(items, o.MaxWidth)
+	if !ok {
+		// Not even one item fits: cut the first one.
+		first := items[0]
+		first.Text = ansi.Truncate(first.Text, o.MaxWidth, "")
+		fitted = []statusline.Item{first}
+	}
 	switch o.Format {
 	case LineWaybar:
-		return waybar(r, items, total)
+		total := 0
+		if r != nil {
+			total = len(r.Vendors)
+		}
+		return waybar(r, fitted, total)
 	case LinePlain:
-		return joinItems(items, false)
+		return statusline.Join(fitted, false)
 	}
-	return joinItems(items, true)
+	return statusline.Join(fitted, true)
 }
 
-// lineItems lists the worst problems first, one per vendor and label, or a
-// single "N ok" item when all is well.
-func lineItems(r *correlate.Report, o LineOptions) ([]lineItem, int) {
-	icon := icons(o.ASCII)
+// LineDigest is what `vendorwatch --tmux` prints of r, ready for its fast
+// path (statusline.Answer): the items of the line without their icons,
+// with the names r carries, which for the local history's snapshot come
+// from the local config.
+func LineDigest(r correlate.Report) ([]byte, error) {
+	return statusline.Digest{GeneratedAt: r.GeneratedAt, Overall: statusline.Level(r.Overall), Entries: lineEntries(&r, nil)}.Encode()
+}
+
+// lineEntries lists the worst problems first, one per vendor and label, or
+// a single "N ok" entry when all is well.
+func lineEntries(r *correlate.Report, names map[string]string) []statusline.Entry {
+	entry := func(l correlate.Level, label string) statusline.Entry {
+		return statusline.Entry{Level: statusline.Level(l), Label: label, Width: ansi.StringWidth(label)}
+	}
 	if r == nil {
-		return []lineItem{{correlate.LevelUnknown, icon[correlate.LevelUnknown] + " vendorwatch"}}, 0
+		return []statusline.Entry{entry(correlate.LevelUnknown, "vendorwatch")}
 	}
 	type key struct{ vendor, label string }
-	seen := map[key]int{}
-	var items []lineItem
+	seen := map[key]bool{}
+	var entries []statusline.Entry
 	findings := slices.Clone(r.Findings)
 	slices.SortStableFunc(findings, func(a, b correlate.Finding) int { return b.Severity.Rank() - a.Severity.Rank() })
 	for _, f := range findings {
@@ -87,32 +107,24 @@ func lineItems(r *correlate.Report, o LineOptions) ([]lineItem, int) {
 		}
 		for _, id := range vendors {
 			k := key{id, label}
-			if _, dup := seen[k]; dup {
+			if seen[k] {
 				continue
 			}
-			seen[k] = len(items)
-			text := strings.TrimSpace(safeName(vendorName(r, o.Names, id)) + " " + label)
+			seen[k] = true
+			text := strings.TrimSpace(safeName(vendorName(r, names, id)) + " " + label)
 			if text == "" {
 				text = "problem"
 			}
-			lvl := f.Severity.Level()
-			items = append(items, lineItem{lvl, icon[lvl] + " " + text})
+			entries = append(entries, entry(f.Severity.Level(), text))
 		}
 	}
-	if len(items) > 0 {
-		return items, len(r.Vendors)
+	if len(entries) > 0 {
+		return entries
 	}
 	if r.Overall == correlate.LevelUnknown {
-		return []lineItem{{correlate.LevelUnknown, icon[correlate.LevelUnknown] + " no data"}}, len(r.Vendors)
+		return []statusline.Entry{entry(correlate.LevelUnknown, "no data")}
 	}
-	return []lineItem{{correlate.LevelOK, fmt.Sprintf("%s %d ok", icon[correlate.LevelOK], len(r.Vendors))}}, len(r.Vendors)
-}
-
-func icons(ascii bool) map[correlate.Level]string {
-	if ascii {
-		return map[correlate.Level]string{correlate.LevelCritical: "X", correlate.LevelWarning: "!", correlate.LevelOK: "o", correlate.LevelUnknown: "?"}
-	}
-	return map[correlate.Level]string{correlate.LevelCritical: "✖", correlate.LevelWarning: "▲", correlate.LevelOK: "●", correlate.LevelUnknown: "?"}
+	return []statusline.Entry{entry(correlate.LevelOK, fmt.Sprintf("%d ok", len(r.Vendors)))}
 }
 
 // kindLabel is the fixed word shown after a vendor name for a finding
@@ -185,61 +197,9 @@ func staleMark(o LineOptions) string {
 	return mark + " " + correlate.Span(o.Age)
 }
 
-// fitWidth drops items from the end until the line, with a "+N" marker for
-// what was dropped, fits MaxWidth cells.
-func fitWidth(items []lineItem, o LineOptions) []lineItem {
-	if o.MaxWidth <= 0 {
-		return items
-	}
-	width := func(its []lineItem, dropped int) int {
-		w := 0
-		for i, it := range its {
-			if i > 0 {
-				w++
-			}
-			w += ansi.StringWidth(it.text)
-		}
-		if dropped > 0 {
-			w += 1 + len(fmt.Sprintf("+%d", dropped))
-		}
-		return w
-	}
-	for n := len(items); n > 0; n-- {
-		if width(items[:n], len(items)-n) <= o.MaxWidth {
-			if n == len(items) {
-				return items
-			}
-			return append(slices.Clone(items[:n]), lineItem{correlate.LevelUnknown, fmt.Sprintf("+%d", len(items)-n)})
-		}
-	}
-	// Not even one item fits: cut the first one.
-	first := items[0]
-	first.text = ansi.Truncate(first.text, o.MaxWidth, "")
-	return []lineItem{first}
-}
-
-var tmuxColour = map[correlate.Level]string{
-	correlate.LevelOK:       "green",
-	correlate.LevelWarning:  "yellow",
-	correlate.LevelCritical: "red",
-	correlate.LevelUnknown:  "colour244",
-}
-
-func joinItems(items []lineItem, styled bool) string {
-	parts := make([]string, len(items))
-	for i, it := range items {
-		if styled {
-			parts[i] = "#[fg=" + tmuxColour[it.level] + "]" + it.text + "#[default]"
-		} else {
-			parts[i] = it.text
-		}
-	}
-	return strings.Join(parts, " ")
-}
-
 // waybar renders the JSON that waybar's and i3blocks' custom modules read:
 // text, a tooltip, and a class for CSS.
-func waybar(r *correlate.Report, items []lineItem, total int) string {
+func waybar(r *correlate.Report, items []statusline.Item, total int) string {
 	class := "unknown"
 	tooltip := "vendorwatch: no data yet"
 	if r != nil {
@@ -248,13 +208,13 @@ func waybar(r *correlate.Report, items []lineItem, total int) string {
 	}
 	lines := []string{tooltip}
 	for _, it := range items {
-		lines = append(lines, it.text)
+		lines = append(lines, it.Text)
 	}
 	b, _ := json.Marshal(struct {
 		Text    string `json:"text"`
 		Tooltip string `json:"tooltip"`
 		Class   string `json:"class"`
 		Alt     string `json:"alt"`
-	}{joinItems(items, false), strings.Join(lines, "\n"), class, class})
+	}{statusline.Join(items, false), strings.Join(lines, "\n"), class, class})
 	return string(b)
 }
