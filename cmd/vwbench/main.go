@@ -41,15 +41,16 @@ func main() {
 		echoes   = flag.Int("echo", 10, "key echoes to time in the idle dashboard")
 		keepTemp = flag.Bool("keep", false, "keep the temporary directory (configs, state dirs)")
 		hold     = flag.Bool("hold", false, "after measuring, keep the fake hosts up until interrupted (to profile by hand)")
+		uniform  = flag.Bool("uniform", false, "every vendor an Atlassian summary.json (one round trip each) instead of the mix of every format")
 	)
 	flag.Parse()
-	if err := run(*bin, *vendors, *nhosts, *latency, *useTLS, *runs, *seq, *tmuxN, *idleFor, *idleAvg, *echoes, *keepTemp || *hold, *hold); err != nil {
+	if err := run(*bin, *vendors, *nhosts, *latency, *useTLS, *runs, *seq, *tmuxN, *idleFor, *idleAvg, *echoes, *keepTemp || *hold, *hold, *uniform); err != nil {
 		fmt.Fprintln(os.Stderr, "vwbench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(bin string, vendors, nhosts int, latency time.Duration, useTLS bool, runs int, seq bool, tmuxN int, idleFor, idleAvg time.Duration, echoes int, keep, hold bool) error {
+func run(bin string, vendors, nhosts int, latency time.Duration, useTLS bool, runs int, seq bool, tmuxN int, idleFor, idleAvg time.Duration, echoes int, keep, hold, uniform bool) error {
 	tmp, err := os.MkdirTemp("", "vwbench-")
 	if err != nil {
 		return err
@@ -94,7 +95,7 @@ func run(bin string, vendors, nhosts int, latency time.Duration, useTLS bool, ru
 		return err
 	}
 	defer hosts.close()
-	sc, err := buildScenario(tmp, vendors, hosts)
+	sc, err := buildScenario(tmp, vendors, hosts, uniform)
 	if err != nil {
 		return err
 	}

@@ -87,7 +87,7 @@ type scenario struct {
 
 // buildScenario spreads n vendors over the hosts, registers their
 // documents and writes a config into dir.
-func buildScenario(dir string, n int, hosts fleet) (*scenario, error) {
+func buildScenario(dir string, n int, hosts fleet, uniform bool) (*scenario, error) {
 	modified := time.Date(2026, 5, 21, 12, 0, 0, 0, time.UTC)
 	docs := map[string]*doc{}
 	load := func(k kind) (*doc, error) {
@@ -114,7 +114,10 @@ func buildScenario(dir string, n int, hosts fleet) (*scenario, error) {
 	for i := range n {
 		h := hosts[i%len(hosts)]
 		k := mix[i%len(mix)]
-		if i%100 == 99 {
+		switch {
+		case uniform:
+			k = mix[0] // one Atlassian summary.json per vendor: one round trip
+		case i%100 == 99:
 			k = google
 		}
 		d, err := load(k)
