@@ -281,12 +281,14 @@ func TestConditionalCorruptStore(t *testing.T) {
 	}
 }
 
-// incident.io's summary lacks incidents; the sibling documents answer 404.
-// The 404 is remembered in the state dir for an hour, so the next process
-// does not ask again, and after the hour it does.
+// A Statuspage-compatible summary (not incident.io's) lacks incidents; the
+// sibling documents answer 404. The 404 is remembered in the state dir for
+// an hour, so the next process does not ask again, and after the hour it
+// does.
 func TestSupplementAbsenceRemembered(t *testing.T) {
 	t.Parallel()
-	page := &fakePage{files: map[string]string{"/api/v2/summary.json": "openai__incidentio_v2_summary_operational_2026-09-24.json"}}
+	page := &fakePage{files: map[string]string{"/api/v2/summary.json": `{"page":{"id":"kctbh9vrtdwd","name":"Acme","url":"https://status.acme.test","time_zone":"Etc/UTC"},
+		"status":{"indicator":"none","description":"All Systems Operational"},"components":[]}`}}
 	srv := httptest.NewServer(page)
 	defer srv.Close()
 	state := t.TempDir()

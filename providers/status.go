@@ -167,7 +167,7 @@ func (r *statusReader) parseStatuspage(ctx context.Context, spec SourceSpec, res
 		return nil, fmt.Errorf("statuspage: %w", err)
 	}
 	base, ok := strings.CutSuffix(spec.URL, "/summary.json")
-	if !ok {
+	if !ok || parts.IncidentIO {
 		return st, nil
 	}
 	// Both siblings at once: a vendor that needs them costs two round

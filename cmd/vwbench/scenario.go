@@ -21,10 +21,6 @@ type kind struct {
 	path     string // where the document lives below the vendor's prefix
 	ctype    string
 	selector string
-	// supplements are the sibling documents vendorwatch asks for after
-	// reading the document (incident.io's summary lacks incidents); the fake
-	// hosts answer them 404, as incident.io does.
-	supplements []string
 }
 
 // mix is the rotation of formats over the vendors: mostly Statuspage
@@ -33,8 +29,7 @@ var mix = []kind{
 	{file: "anthropic__statuspage_summary_none.json", format: "statuspage", path: "/api/v2/summary.json", ctype: "application/json"},
 	{file: "anthropic__statuspage_summary_incident_investigating.json", format: "statuspage", path: "/api/v2/summary.json", ctype: "application/json"},
 	{file: "anthropic__statuspage_summary_none.json", format: "statuspage", path: "/api/v2/summary.json", ctype: "application/json"},
-	{file: "openai__incidentio_v2_summary_operational_2026-09-24.json", format: "statuspage", path: "/api/v2/summary.json", ctype: "application/json",
-		supplements: []string{"/api/v2/incidents/unresolved.json", "/api/v2/scheduled-maintenances/upcoming.json"}},
+	{file: "openai__incidentio_v2_summary_operational_2026-09-24.json", format: "statuspage", path: "/api/v2/summary.json", ctype: "application/json"},
 	{file: "anthropic__statuspage_summary_none.json", format: "statuspage", path: "/api/v2/summary.json", ctype: "application/json"},
 	{file: "latitude__betterstack_index_operational_trimmed.json", format: "betterstack", path: "/index.json", ctype: "application/json"},
 	{file: "anthropic__statuspage_summary_none.json", format: "statuspage", path: "/api/v2/summary.json", ctype: "application/json"},
@@ -50,8 +45,7 @@ var mix = []kind{
 	{file: "anthropic__statuspage_summary_none.json", format: "statuspage", path: "/api/v2/summary.json", ctype: "application/json"},
 	{file: "slack__current_ok_docs_example.json", format: "slack", path: "/api/v2.0.0/current", ctype: "application/json"},
 	{file: "textexpander__statuspage_page_operational.html", format: "html", path: "/", ctype: "text/html; charset=utf-8", selector: ".page-status .status"},
-	{file: "openai__incidentio_v2_summary_operational_2026-09-24.json", format: "statuspage", path: "/api/v2/summary.json", ctype: "application/json",
-		supplements: []string{"/api/v2/incidents/unresolved.json", "/api/v2/scheduled-maintenances/upcoming.json"}},
+	{file: "openai__incidentio_v2_summary_operational_2026-09-24.json", format: "statuspage", path: "/api/v2/summary.json", ctype: "application/json"},
 }
 
 // google is served by one vendor in a hundred: Google Cloud's
@@ -73,8 +67,7 @@ var reachVendors = []struct{ id, reach string }{
 
 // request is one request of a cold run, for the sequential baseline.
 type request struct {
-	url   string
-	stage int // 1: the first document; 2: a request that waits for it
+	url string
 }
 
 // scenario is the vendors of a benchmark: the config file and every
@@ -131,18 +124,13 @@ func buildScenario(dir string, n int, hosts fleet, uniform bool) (*scenario, err
 			status += "/"
 			h.serve(prefix+"/", d)
 		}
-		sc.requests = append(sc.requests, request{url: status, stage: 1})
-		for _, s := range k.supplements {
-			base := strings.TrimSuffix(k.path, "/summary.json")
-			rel := strings.TrimPrefix(s, "/api/v2")
-			sc.requests = append(sc.requests, request{url: h.URL() + prefix + base + rel, stage: 2})
-		}
+		sc.requests = append(sc.requests, request{url: status})
 
 		if i < len(reachVendors) {
 			rv := reachVendors[i]
 			api := fmt.Sprintf("%s/api%03d", h.URL(), i)
 			h.serve(fmt.Sprintf("/api%03d%s", i, rv.reach), unauthorized)
-			sc.requests = append(sc.requests, request{url: api + rv.reach, stage: 1})
+			sc.requests = append(sc.requests, request{url: api + rv.reach})
 			fmt.Fprintf(&b, "  - id: %s\n    api: {base_url: %q}\n", rv.id, api)
 		} else {
 			fmt.Fprintf(&b, "  - id: bench-%03d\n    name: Bench %03d\n", i, i)
@@ -154,13 +142,4 @@ func buildScenario(dir string, n int, hosts fleet, uniform bool) (*scenario, err
 	}
 	sc.config = filepath.Join(dir, "config.yaml")
 	return sc, os.WriteFile(sc.config, []byte(b.String()), 0o600)
-}
-
-// stages is how many round trips the slowest vendor of a cold run needs.
-func (s *scenario) stages() int {
-	n := 1
-	for _, r := range s.requests {
-		n = max(n, r.stage)
-	}
-	return n
 }
