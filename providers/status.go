@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/statuspage"
@@ -50,6 +51,10 @@ type statusReader struct {
 	statusIOAPI string
 	// notFound remembers searches that found nothing (detect.go).
 	notFound sync.Map
+	// parsed keeps what each source's last document read to (parsememo.go);
+	// parses counts the documents actually parsed.
+	parsed parseMemo
+	parses atomic.Int64
 }
 
 // read fetches every source of v concurrently and merges them in config
@@ -130,23 +135,35 @@ func (r *statusReader) parseResp(ctx context.Context, spec SourceSpec, resp *Res
 	if err := checkContentType(resp, spec.Format); err != nil {
 		return nil, err
 	}
-	var st *statuspage.Status
-	var err error
-	switch spec.Format {
-	case statuspage.Statuspage:
-		st, err = r.parseStatuspage(ctx, spec, resp)
-	case statuspage.HTML:
-		parsing(func() { st, err = statuspage.ReadHTML(resp.Body, spec.Selector, spec.Healthy) })
-		if err != nil {
-			err = fmt.Errorf("html: %w", err)
+	// A Statuspage summary is cheap to read and may need its siblings,
+	// which change on their own: it is always read.
+	var key string
+	if spec.Format != statuspage.Statuspage {
+		key = memoKey(spec, resp)
+	}
+	st := r.parsed.get(spec.URL, key)
+	if st == nil {
+		var err error
+		switch spec.Format {
+		case statuspage.Statuspage:
+			st, err = r.parseStatuspage(ctx, spec, resp)
+		case statuspage.HTML:
+			parsing(func() { st, err = statuspage.ReadHTML(resp.Body, spec.Selector, spec.Healthy) })
+			if err != nil {
+				err = fmt.Errorf("html: %w", err)
+			}
+		default:
+			parsing(func() { st, err = statuspage.Parse(spec.Format, resp.Body) })
 		}
-	default:
-		parsing(func() { st, err = statuspage.Parse(spec.Format, resp.Body) })
+		if err != nil {
+			return nil, err
+		}
+		r.parses.Add(1)
+		resolveLinks(st, resp.URL, spec.URL)
+		if key != "" {
+			r.parsed.put(spec.URL, key, st)
+		}
 	}
-	if err != nil {
-		return nil, err
-	}
-	resolveLinks(st, resp.URL, spec.URL)
 	if spec.Format == statuspage.Feed {
 		now := time.Now
 		if r.now != nil {

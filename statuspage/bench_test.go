@@ -24,8 +24,10 @@ var statuspageCorpus = []string{
 //
 //	go test ./statuspage -run '^$' -bench Parse -benchmem
 //
-// These costs are paid again on every 304, since the poller re-reads the
-// stored body rather than keeping parsed results.
+// A long-running process (the dashboard, serve) pays them once per changed
+// document: on a 304 it reuses the parsed model (providers' parse memo). A
+// new --once process pays them once per source, reading the stored
+// document on a 304.
 func BenchmarkParse(b *testing.B) {
 	type payload struct {
 		format Format

@@ -1,0 +1,77 @@
+package providers
+
+import (
+	"fmt"
+	"hash/crc32"
+	"slices"
+	"sync"
+
+	"github.com/vendorwatch/vendorwatch/statuspage"
+)
+
+// parseMemo keeps, for each status source, what its last document read to,
+// so a long-running process (the dashboard, serve) that gets the same
+// document again — a 304 answered from the validator store, or the same
+// bytes from a server that sends no validators — reuses the parsed model
+// instead of parsing a year of Google incidents or an HTML page every
+// minute. The key is the source's settings, the URL that answered and the
+// document's checksum, so a changed document is always read afresh. The
+// model is copied in and out: callers change what they get (feeds drop
+// stale items, filters keep some components).
+type parseMemo struct {
+	mu sync.Mutex
+	m  map[string]memoEntry // by source URL
+}
+
+type memoEntry struct {
+	key string
+	st  *statuspage.Status
+}
+
+// memoKey identifies a document as read with spec's settings.
+func memoKey(spec SourceSpec, resp *Response) string {
+	return fmt.Sprintf("%s\x00%s\x00%s\x00%s\x00%08x\x00%d", spec.Format, spec.Selector, spec.Healthy, resp.URL,
+		crc32.ChecksumIEEE(resp.Body), len(resp.Body))
+}
+
+// get returns a copy of the model read from the same document, or nil.
+func (m *parseMemo) get(url, key string) *statuspage.Status {
+	if key == "" {
+		return nil
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if e, ok := m.m[url]; ok && e.key == key {
+		return cloneStatus(e.st)
+	}
+	return nil
+}
+
+// put remembers a copy of st as what the document identified by key reads
+// to.
+func (m *parseMemo) put(url, key string, st *statuspage.Status) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.m == nil {
+		m.m = map[string]memoEntry{}
+	}
+	m.m[url] = memoEntry{key: key, st: cloneStatus(st)}
+}
+
+// cloneStatus copies st deeply enough that changing the copy's slices or
+// their elements leaves st as it was.
+func cloneStatus(st *statuspage.Status) *statuspage.Status {
+	c := *st
+	c.Sources = slices.Clone(st.Sources)
+	c.Components = slices.Clone(st.Components)
+	c.Incidents = slices.Clone(st.Incidents)
+	for i := range c.Incidents {
+		c.Incidents[i].Components = slices.Clone(c.Incidents[i].Components)
+		c.Incidents[i].Updates = slices.Clone(c.Incidents[i].Updates)
+	}
+	c.Maintenances = slices.Clone(st.Maintenances)
+	for i := range c.Maintenances {
+		c.Maintenances[i].Components = slices.Clone(c.Maintenances[i].Components)
+	}
+	return &c
+}
