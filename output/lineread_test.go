@@ -100,9 +100,9 @@ func BenchmarkReadReport(b *testing.B) {
 }
 
 // The fast path (statusline.Answer over the digest LineDigest writes)
-// prints exactly the line the whole program prints from the snapshot, for
-// every line format it takes, marker set and width; and it answers every
-// such call except when not even one item fits.
+// prints exactly the line the whole program prints from the snapshot, in
+// every format, marker set and width; and it answers every such call
+// except when not even one item fits.
 func TestLineDigestSameLineAsTheSnapshot(t *testing.T) {
 	wide := sampleReport()
 	wide.Vendors[0].Name = "株式会社ベンダー" // double-width cells
@@ -129,7 +129,7 @@ func TestLineDigestSameLineAsTheSnapshot(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, format := range []LineFormat{LineTmux, LinePlain} {
+		for _, format := range []LineFormat{LineTmux, LinePlain, LineWaybar} {
 			for _, ascii := range []bool{false, true} {
 				for _, width := range []int{0, 8, 15, 20, 30, 60} {
 					args := []string{"--tmux", "--state-dir", dir, "--format", string(format), "--max-width", fmt.Sprint(width)}

@@ -1,7 +1,6 @@
 package output
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -63,11 +62,10 @@ func Line(r *correlate.Report, o LineOptions) string {
 	}
 	switch o.Format {
 	case LineWaybar:
-		total := 0
-		if r != nil {
-			total = len(r.Vendors)
+		if r == nil {
+			return statusline.Waybar(fitted, "", 0)
 		}
-		return waybar(r, fitted, total)
+		return statusline.Waybar(fitted, statusline.Level(r.Overall), len(r.Vendors))
 	case LinePlain:
 		return statusline.Join(fitted, false)
 	}
@@ -79,7 +77,8 @@ func Line(r *correlate.Report, o LineOptions) string {
 // with the names r carries, which for the local history's snapshot come
 // from the local config.
 func LineDigest(r correlate.Report) ([]byte, error) {
-	return statusline.Digest{GeneratedAt: r.GeneratedAt, Overall: statusline.Level(r.Overall), Entries: lineEntries(&r, nil)}.Encode()
+	return statusline.Digest{GeneratedAt: r.GeneratedAt, Overall: statusline.Level(r.Overall), Vendors: len(r.Vendors),
+		Entries: lineEntries(&r, nil)}.Encode()
 }
 
 // lineEntries lists the worst problems first, one per vendor and label, or
@@ -195,26 +194,4 @@ func staleMark(o LineOptions) string {
 		mark = "stale"
 	}
 	return mark + " " + correlate.Span(o.Age)
-}
-
-// waybar renders the JSON that waybar's and i3blocks' custom modules read:
-// text, a tooltip, and a class for CSS.
-func waybar(r *correlate.Report, items []statusline.Item, total int) string {
-	class := "unknown"
-	tooltip := "vendorwatch: no data yet"
-	if r != nil {
-		class = string(r.Overall)
-		tooltip = fmt.Sprintf("vendorwatch: %s, %d vendors", r.Overall, total)
-	}
-	lines := []string{tooltip}
-	for _, it := range items {
-		lines = append(lines, it.Text)
-	}
-	b, _ := json.Marshal(struct {
-		Text    string `json:"text"`
-		Tooltip string `json:"tooltip"`
-		Class   string `json:"class"`
-		Alt     string `json:"alt"`
-	}{statusline.Join(items, false), strings.Join(lines, "\n"), class, class})
-	return string(b)
 }

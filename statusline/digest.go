@@ -28,17 +28,18 @@ type Entry struct {
 type Digest struct {
 	GeneratedAt time.Time
 	Overall     Level
+	Vendors     int // how many vendors the report covers
 	Entries     []Entry
 }
 
-// Encode writes the digest as text: a header line, the report's time and
-// overall level, then one tab-separated line per entry. Labels must hold
+// Encode writes the digest as text: a header line, the report's time,
+// overall level and vendor count, then one tab-separated line per entry. Labels must hold
 // no tab or newline (output's labels are vendor names stripped to
 // letters, digits and a little punctuation).
 func (d Digest) Encode() ([]byte, error) {
 	var b strings.Builder
 	b.WriteString(digestMagic + "\n")
-	b.WriteString(d.GeneratedAt.UTC().Format(time.RFC3339Nano) + "\t" + string(d.Overall) + "\n")
+	b.WriteString(d.GeneratedAt.UTC().Format(time.RFC3339Nano) + "\t" + string(d.Overall) + "\t" + strconv.Itoa(d.Vendors) + "\n")
 	for _, e := range d.Entries {
 		if strings.ContainsAny(e.Label, "\t\n\r") || strings.ContainsAny(string(e.Level), "\t\n\r") {
 			return nil, fmt.Errorf("status line digest: label %q holds a tab or newline", e.Label)
@@ -57,14 +58,18 @@ func DecodeDigest(data []byte) (Digest, error) {
 		return Digest{}, errDigest
 	}
 	head := strings.Split(lines[1], "\t")
-	if len(head) != 2 {
+	if len(head) != 3 {
 		return Digest{}, errDigest
 	}
 	at, err := time.Parse(time.RFC3339Nano, head[0])
 	if err != nil {
 		return Digest{}, fmt.Errorf("status line digest: %w", err)
 	}
-	d := Digest{GeneratedAt: at, Overall: Level(head[1])}
+	vendors, err := strconv.Atoi(head[2])
+	if err != nil || vendors < 0 || head[1] == "" {
+		return Digest{}, errDigest
+	}
+	d := Digest{GeneratedAt: at, Overall: Level(head[1]), Vendors: vendors}
 	for _, line := range lines[2 : len(lines)-1] {
 		f := strings.SplitN(line, "\t", 3)
 		if len(f) != 3 {

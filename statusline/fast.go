@@ -33,8 +33,8 @@ func init() {
 	os.Exit(0)
 }
 
-// Answer prints the status line for args when they ask for the tmux or
-// plain line and the state dir's digest is fresh: no older than the
+// Answer prints the status line for args when they ask for it (--tmux in
+// any --format) and the state dir's digest is fresh: no older than the
 // snapshot and than --max-age. It reports whether it answered; when it did
 // not, it wrote nothing.
 func Answer(args []string, w io.Writer, now time.Time) (bool, error) {
@@ -61,7 +61,7 @@ func Answer(args []string, w io.Writer, now time.Time) (bool, error) {
 	fs.String("only", "", "")
 	fs.Duration("timeout", 0, "")
 	fs.Bool("no-color", false, "")
-	if fs.Parse(args) != nil || fs.NArg() > 0 || !*tmux || (*format != "tmux" && *format != "plain") {
+	if fs.Parse(args) != nil || fs.NArg() > 0 || !*tmux || (*format != "tmux" && *format != "plain" && *format != "waybar") {
 		return false, nil
 	}
 	dir := StateDir(*stateDir)
@@ -76,7 +76,16 @@ func Answer(args []string, w io.Writer, now time.Time) (bool, error) {
 	if !ok || len(items) == 0 {
 		return false, nil
 	}
-	_, err := io.WriteString(w, Join(items, *format == "tmux")+"\n")
+	var line string
+	switch *format {
+	case "waybar":
+		line = Waybar(items, d.Overall, d.Vendors)
+	case "plain":
+		line = Join(items, false)
+	default:
+		line = Join(items, true)
+	}
+	_, err := io.WriteString(w, line+"\n")
 	return true, err
 }
 

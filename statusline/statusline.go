@@ -9,6 +9,7 @@
 package statusline
 
 import (
+	"encoding/json"
 	"os"
 	"strconv"
 	"strings"
@@ -113,6 +114,27 @@ func Join(items []Item, styled bool) string {
 		}
 	}
 	return b.String()
+}
+
+// Waybar renders the JSON that waybar's and i3blocks' custom modules read:
+// the items as text, a tooltip with one item a line, and the overall level
+// as the class for CSS ("" when there is no report yet).
+func Waybar(items []Item, overall Level, vendors int) string {
+	class, head := "unknown", "vendorwatch: no data yet"
+	if overall != "" {
+		class, head = string(overall), "vendorwatch: "+string(overall)+", "+strconv.Itoa(vendors)+" vendors"
+	}
+	lines := []string{head}
+	for _, it := range items {
+		lines = append(lines, it.Text)
+	}
+	b, _ := json.Marshal(struct {
+		Text    string `json:"text"`
+		Tooltip string `json:"tooltip"`
+		Class   string `json:"class"`
+		Alt     string `json:"alt"`
+	}{Join(items, false), strings.Join(lines, "\n"), class, class})
+	return string(b)
 }
 
 // StateDir is the directory for vendorwatch's state (DESIGN §5): flagValue

@@ -12,7 +12,7 @@ import (
 var t0 = time.Date(2026, 5, 21, 12, 45, 0, 0, time.UTC)
 
 func sampleDigest() Digest {
-	return Digest{GeneratedAt: t0, Overall: Critical, Entries: []Entry{
+	return Digest{GeneratedAt: t0, Overall: Critical, Vendors: 12, Entries: []Entry{
 		{Critical, "OpenAI key", 10}, {Warning, "VAPI", 4}, {Warning, "Twilio status page", 18},
 	}}
 }
@@ -58,7 +58,7 @@ func TestDigestRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !d.GeneratedAt.Equal(t0) || d.Overall != Critical || len(d.Entries) != 3 || d.Entries[2] != (Entry{Warning, "Twilio status page", 18}) {
+	if !d.GeneratedAt.Equal(t0) || d.Overall != Critical || d.Vendors != 12 || len(d.Entries) != 3 || d.Entries[2] != (Entry{Warning, "Twilio status page", 18}) {
 		t.Errorf("round trip = %+v", d)
 	}
 	bad := sampleDigest()
@@ -67,7 +67,8 @@ func TestDigestRoundTrip(t *testing.T) {
 		t.Error("a label with a tab was encoded")
 	}
 	for _, damaged := range []string{"", string(b[:len(b)-1]), strings.Replace(string(b), "statusline 1", "statusline 2", 1),
-		strings.Replace(string(b), "\t10\t", "\tten\t", 1), strings.Replace(string(b), "2026-05-21", "yesterday", 1)} {
+		strings.Replace(string(b), "\t10\t", "\tten\t", 1), strings.Replace(string(b), "2026-05-21", "yesterday", 1),
+		strings.Replace(string(b), "\t12\n", "\n", 1), strings.Replace(string(b), "\t12\n", "\t-1\n", 1)} {
 		if _, err := DecodeDigest([]byte(damaged)); err == nil {
 			t.Errorf("damaged digest %q decoded", damaged)
 		}
@@ -115,7 +116,8 @@ func TestAnswer(t *testing.T) {
 		{"no flags", nil, now, fresh, ""},
 		{"remote", []string{"--tmux", "--remote", "http://x"}, now, fresh, ""},
 		{"refresh", []string{"--tmux-refresh"}, now, fresh, ""},
-		{"waybar", []string{"--tmux", "--format", "waybar"}, now, fresh, ""},
+		{"waybar", []string{"--tmux", "--format", "waybar", "--ascii"}, now, fresh,
+			`{"text":"X OpenAI key ! VAPI ! Twilio status page","tooltip":"vendorwatch: critical, 12 vendors\nX OpenAI key\n! VAPI\n! Twilio status page","class":"critical","alt":"critical"}`},
 		{"bad format", []string{"--tmux", "--format", "xml"}, now, fresh, ""},
 		{"shorthand", []string{"--tmux", "-h"}, now, fresh, ""},
 		{"single-dash long flag", []string{"-tmux"}, now, fresh, ""},
