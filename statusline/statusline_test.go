@@ -161,3 +161,28 @@ func TestStateDir(t *testing.T) {
 		t.Errorf("StateDir with a relative XDG_STATE_HOME = %q", got)
 	}
 }
+
+// BenchmarkAnswer is the fast path's own work, process start aside:
+// reading a 200-vendor report's digest and printing its line.
+func BenchmarkAnswer(b *testing.B) {
+	d := sampleDigest()
+	for i := range 20 {
+		d.Entries = append(d.Entries, Entry{Warning, "Vendor " + strings.Repeat("x", i%7), 8 + i%7})
+	}
+	data, err := d.Encode()
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	os.WriteFile(joinPath(dir, SnapshotFile), []byte("{}"), 0o600)
+	os.WriteFile(joinPath(dir, DigestFile), data, 0o600)
+	args := []string{"--tmux", "--state-dir", dir, "--max-width", "60"}
+	var out bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		out.Reset()
+		if ok, err := Answer(args, &out, t0); !ok || err != nil {
+			b.Fatal("not answered")
+		}
+	}
+}
