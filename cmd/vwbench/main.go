@@ -41,9 +41,11 @@ func main() {
 		echoes   = flag.Int("echo", 10, "key echoes to time in the idle dashboard")
 		keepTemp = flag.Bool("keep", false, "keep the temporary directory (configs, state dirs)")
 		hold     = flag.Bool("hold", false, "after measuring, keep the fake hosts up until interrupted (to profile by hand)")
+		payloads = flag.String("payloads", payloadDir, "the directory of real status payloads the fake hosts serve")
 		uniform  = flag.Bool("uniform", false, "every vendor an Atlassian summary.json (one round trip each) instead of the mix of every format")
 	)
 	flag.Parse()
+	payloadDir = *payloads
 	if err := run(*bin, *vendors, *nhosts, *latency, *useTLS, *runs, *seq, *tmuxN, *idleFor, *idleAvg, *echoes, *keepTemp || *hold, *hold, *uniform); err != nil {
 		fmt.Fprintln(os.Stderr, "vwbench:", err)
 		os.Exit(1)

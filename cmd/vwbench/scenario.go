@@ -1,7 +1,6 @@
 package main
 
 import (
-	"embed"
 	"fmt"
 	"net/http"
 	"os"
@@ -11,12 +10,14 @@ import (
 	"time"
 )
 
-//go:embed payloads/*.json payloads/*.rss payloads/*.atom payloads/*.html
-var payloads embed.FS
+// payloadDir holds the real payloads the fake hosts serve: the statuspage
+// package's test data, whose SOURCES.md records where each came from.
+// vwbench runs from the repository's root (-payloads says otherwise).
+var payloadDir = filepath.Join("statuspage", "testdata")
 
 // kind is one way a vendor publishes its status.
 type kind struct {
-	file     string // in payloads/
+	file     string // in payloadDir
 	format   string // the config's format:
 	path     string // where the document lives below the vendor's prefix
 	ctype    string
@@ -87,9 +88,9 @@ func buildScenario(dir string, n int, hosts fleet, uniform bool) (*scenario, err
 		if d, ok := docs[k.file]; ok {
 			return d, nil
 		}
-		b, err := payloads.ReadFile("payloads/" + k.file)
+		b, err := os.ReadFile(filepath.Join(payloadDir, k.file))
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%w (run vwbench from the repository's root, or give -payloads)", err)
 		}
 		d := newDoc(b, k.ctype, modified)
 		docs[k.file] = d
