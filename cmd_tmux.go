@@ -219,7 +219,7 @@ func runTmuxRefresh(cmd *cobra.Command, o *options) error {
 		return &exitError{code: 3, err: errors.New("cannot refresh the snapshot without the history store")}
 	}
 	defer store.Close()
-	if _, err := monitor.New(newChecker(l), store).Once(cmd.Context()); err != nil {
+	if _, err := monitor.New(oneShot{newChecker(l)}, store).Once(cmd.Context()); err != nil {
 		return &exitError{code: 3, err: err}
 	}
 	return nil

@@ -64,14 +64,15 @@ func parseGoogle(data []byte) (*Status, error) {
 	st := &Status{State: Operational, Claims: true}
 	resolved := 0
 	for _, g := range doc {
-		in := googleIncident(g)
-		if in.Resolved() {
+		// Only the latest few resolved incidents are kept, so the rest
+		// are not converted (their updates are most of the document).
+		if !g.End.Time().IsZero() {
 			if resolved >= keepResolved {
 				continue
 			}
 			resolved++
 		}
-		st.Incidents = append(st.Incidents, in)
+		st.Incidents = append(st.Incidents, googleIncident(g))
 	}
 	sortIncidents(st.Incidents)
 	for _, in := range st.Open() {
