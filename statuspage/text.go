@@ -3,6 +3,7 @@ package statuspage
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 )
@@ -26,7 +27,7 @@ func CleanText(s string) string {
 	out := lines[:0]
 	blank := false
 	for _, l := range lines {
-		l = strings.Join(strings.Fields(l), " ")
+		l = collapseSpace(l)
 		if l == "" {
 			if blank || len(out) == 0 {
 				continue
@@ -38,6 +39,28 @@ func CleanText(s string) string {
 		out = append(out, l)
 	}
 	return strings.TrimSpace(strings.Join(out, "\n"))
+}
+
+// collapseSpace trims l and joins its words with single spaces, as
+// strings.Join(strings.Fields(l), " ") does, without copying a line that
+// is already so: most lines of prose are.
+func collapseSpace(l string) string {
+	space := true // a leading space is not clean
+	for i := 0; i < len(l); i++ {
+		c := l[i]
+		if c >= utf8.RuneSelf {
+			return strings.Join(strings.Fields(l), " ") // Unicode spaces: the careful way
+		}
+		isSpace := c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+		if isSpace && (space || c != ' ') {
+			return strings.Join(strings.Fields(l), " ")
+		}
+		space = isSpace
+	}
+	if space && l != "" {
+		return strings.Join(strings.Fields(l), " ") // a trailing space
+	}
+	return l
 }
 
 // stripControls removes ANSI escape sequences and every control or
