@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
 )
 
 // EnvConfig names the environment variable that points at a config file.
@@ -152,9 +154,9 @@ func (p *problems) add(line int, format string, args ...any) {
 }
 
 var (
-	yamlLine     = lazyRegexp(`^(?:yaml: )?line (\d+): (.*)$`)
-	yamlNotFound = lazyRegexp(`^field (\S+) not found in type config\.(\w+)$`)
-	yamlCannot   = lazyRegexp("^cannot unmarshal !!(\\w+) `(.*)` into (.*)$")
+	yamlLine     = lazyregexp.New(`^(?:yaml: )?line (\d+): (.*)$`)
+	yamlNotFound = lazyregexp.New(`^field (\S+) not found in type config\.(\w+)$`)
+	yamlCannot   = lazyregexp.New("^cannot unmarshal !!(\\w+) `(.*)` into (.*)$")
 )
 
 // addYAML turns the YAML library's errors into problems with lines and

@@ -2,6 +2,8 @@ package config
 
 import (
 	"strings"
+
+	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
 )
 
 // keyLike matches text that looks like an API key, whole or masked: the
@@ -10,7 +12,7 @@ import (
 // Authorization-style "Bearer|Token|Basic <credential>", UUIDs (VAPI's
 // keys are UUIDs), and long runs of letters and digits such as Twilio auth
 // tokens and Deepgram keys.
-var keyLike = lazyRegexp(`(?:\b(?:sk|rk|pk)[-_][A-Za-z0-9_\-*.]{8,}` +
+var keyLike = lazyregexp.New(`(?:\b(?:sk|rk|pk)[-_][A-Za-z0-9_\-*.]{8,}` +
 	`|\bAIza[0-9A-Za-z_\-*.]{8,}` +
 	`|\bgsk_[A-Za-z0-9*.]{8,}` +
 	`|\blsv2_[A-Za-z0-9_*.]{8,}` +
@@ -20,7 +22,7 @@ var keyLike = lazyRegexp(`(?:\b(?:sk|rk|pk)[-_][A-Za-z0-9_\-*.]{8,}` +
 	`|\b[A-Za-z0-9]{32,}\b)`)
 
 // credentialWord splits "Bearer abc" into the scheme word and the rest.
-var credentialWord = lazyRegexp(`(?i)^(bearer|token|basic)(\s+)`)
+var credentialWord = lazyregexp.New(`(?i)^(bearer|token|basic)(\s+)`)
 
 // ReplaceKeyLike replaces every key-like token in s with repl(token). A
 // "Bearer <token>" keeps its scheme word; only the credential is passed to

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
 )
 
 // Defaults of `vendorwatch serve` and of notifiers.
@@ -134,7 +136,7 @@ func checkListen(addr string) error {
 	return nil
 }
 
-var envName = lazyRegexp(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var envName = lazyregexp.New(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 func validateNotify(ns []Notifier, x index, private bool, p *problems) {
 	names := map[string]int{}

@@ -8,6 +8,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
@@ -71,7 +72,7 @@ func (x index) vendor(i int, key string, rest ...any) int {
 	return x.line(path...)
 }
 
-var idPattern = lazyRegexp(`^[a-z0-9][a-z0-9._-]*$`)
+var idPattern = lazyregexp.New(`^[a-z0-9][a-z0-9._-]*$`)
 
 // validate checks everything the YAML decoder cannot: value ranges, ids,
 // references between vendors and secret references.

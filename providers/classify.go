@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
 )
 
 // answer is a vendor's HTTP answer to a probe, as the classifiers see it.
@@ -205,7 +207,7 @@ func firstString(doc any, paths ...[]string) string {
 }
 
 // leakWords finds a vendor saying a key leaked or was exposed.
-var leakWords = lazyRegexp(`(?i)\b(leak(ed|s|ing)?|exposed|compromised)\b`)
+var leakWords = lazyregexp.New(`(?i)\b(leak(ed|s|ing)?|exposed|compromised)\b`)
 
 // mentionsLeak reports whether a vendor message says the key leaked.
 func mentionsLeak(msg string) bool { return leakWords().MatchString(msg) }

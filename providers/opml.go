@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
@@ -101,8 +102,8 @@ func FeedVendor(feedURL string, withFeed bool) (page string, sources []SourceSpe
 }
 
 var (
-	nonSlug      = lazyRegexp(`[^a-z0-9]+`)
-	statusPrefix = lazyRegexp(`^(status|www|health|uptime|stats?)$`)
+	nonSlug      = lazyregexp.New(`[^a-z0-9]+`)
+	statusPrefix = lazyregexp.New(`^(status|www|health|uptime|stats?)$`)
 	// hostedSuffixes are status platforms that give each customer a
 	// subdomain: the subdomain names the vendor.
 	hostedSuffixes = []string{".statuspage.io", ".instatus.com", ".betteruptime.com", ".status.io", ".hostedstatus.com",

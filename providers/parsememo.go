@@ -3,7 +3,6 @@ package providers
 import (
 	"fmt"
 	"hash/crc32"
-	"slices"
 	"sync"
 
 	"github.com/vendorwatch/vendorwatch/statuspage"
@@ -42,7 +41,7 @@ func (m *parseMemo) get(url, key string) *statuspage.Status {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if e, ok := m.m[url]; ok && e.key == key {
-		return cloneStatus(e.st)
+		return e.st.Clone()
 	}
 	return nil
 }
@@ -55,23 +54,5 @@ func (m *parseMemo) put(url, key string, st *statuspage.Status) {
 	if m.m == nil {
 		m.m = map[string]memoEntry{}
 	}
-	m.m[url] = memoEntry{key: key, st: cloneStatus(st)}
-}
-
-// cloneStatus copies st deeply enough that changing the copy's slices or
-// their elements leaves st as it was.
-func cloneStatus(st *statuspage.Status) *statuspage.Status {
-	c := *st
-	c.Sources = slices.Clone(st.Sources)
-	c.Components = slices.Clone(st.Components)
-	c.Incidents = slices.Clone(st.Incidents)
-	for i := range c.Incidents {
-		c.Incidents[i].Components = slices.Clone(c.Incidents[i].Components)
-		c.Incidents[i].Updates = slices.Clone(c.Incidents[i].Updates)
-	}
-	c.Maintenances = slices.Clone(st.Maintenances)
-	for i := range c.Maintenances {
-		c.Maintenances[i].Components = slices.Clone(c.Maintenances[i].Components)
-	}
-	return &c
+	m.m[url] = memoEntry{key: key, st: st.Clone()}
 }

@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/vendorwatch/vendorwatch/config"
+	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
@@ -17,7 +18,7 @@ const (
 // secretFields matches JSON members whose names say they hold a credential
 // (Twilio's Account resource returns "auth_token"), so that an excerpt of
 // a body can never carry one.
-var secretFields = lazyRegexp(`(?i)("[a-z0-9_\-]*(?:token|secret|password|api_?key|credential)[a-z0-9_\-]*"\s*:\s*)"(?:[^"\\]|\\.)*"`)
+var secretFields = lazyregexp.New(`(?i)("[a-z0-9_\-]*(?:token|secret|password|api_?key|credential)[a-z0-9_\-]*"\s*:\s*)"(?:[^"\\]|\\.)*"`)
 
 // scrub makes a vendor's text safe to keep and show: the key itself and
 // anything key-like become fingerprints, credential-named JSON members are

@@ -3,6 +3,8 @@ package providers
 import (
 	"strconv"
 	"strings"
+
+	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
 )
 
 // Who is at fault for a VAPI call's end, from its endedReason's prefix
@@ -107,14 +109,14 @@ var vapiProviders = []vapiProvider{
 
 // reasonPattern is what an endedReason looks like; anything else is not
 // parsed (and never shown raw).
-var reasonPattern = lazyRegexp(`^[a-z0-9][a-z0-9.\-]{0,159}$`)
+var reasonPattern = lazyregexp.New(`^[a-z0-9][a-z0-9.\-]{0,159}$`)
 
 // statusPart is "401-incorrect-api-key" or "returning-401-invalid-credentials".
-var statusPart = lazyRegexp(`^(?:returning-)?([1-5][0-9][0-9])(?:-(.*))?$`)
+var statusPart = lazyregexp.New(`^(?:returning-)?([1-5][0-9][0-9])(?:-(.*))?$`)
 
 // unknownProvider reads "<provider>-<status>-<problem>" for a provider not
 // in the table.
-var unknownProvider = lazyRegexp(`^([a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)*?)-(?:returning-)?([1-5][0-9][0-9])(?:-(.*))?$`)
+var unknownProvider = lazyregexp.New(`^([a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)*?)-(?:returning-)?([1-5][0-9][0-9])(?:-(.*))?$`)
 
 // ValidEndedReason reports whether s looks like a VAPI endedReason: lower
 // case letters, digits, dots and dashes.

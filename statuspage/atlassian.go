@@ -12,26 +12,11 @@ import (
 // request.
 type Parts struct {
 	Page, Status, Components, Incidents, Maintenances bool
-	// IncidentIO marks incident.io's variant (a ULID page id and no
-	// time_zone). Its summary is whole: a missing "incidents" key means
-	// there are none, and it serves no scheduled maintenances, so the
-	// sibling documents are not worth a second round trip.
+	// IncidentIO marks incident.io's variant (a ULID page id, as
+	// LooksIncidentIO tells). Its summary is whole: a missing "incidents"
+	// key means there are none, and it serves no scheduled maintenances,
+	// so the sibling documents are not worth a second round trip.
 	IncidentIO bool
-}
-
-// isULID reports whether id looks like a ULID, the ids incident.io gives
-// pages, components and incidents (Atlassian's are 12 lowercase
-// characters).
-func isULID(id string) bool {
-	if len(id) != 26 {
-		return false
-	}
-	for _, c := range id {
-		if !strings.ContainsRune("0123456789ABCDEFGHJKMNPQRSTVWXYZ", c) {
-			return false
-		}
-	}
-	return true
 }
 
 // spDoc is any Atlassian Statuspage API v2 document: summary.json,
@@ -39,10 +24,9 @@ func isULID(id string) bool {
 // scheduled-maintenances.json. Pointers tell a missing key from an empty one.
 type spDoc struct {
 	Page *struct {
-		ID       string  `json:"id"`
-		Name     string  `json:"name"`
-		URL      string  `json:"url"`
-		TimeZone *string `json:"time_zone"`
+		ID   string `json:"id"`
+		Name string `json:"name"`
+		URL  string `json:"url"`
 	} `json:"page"`
 	Status *struct {
 		Indicator   string `json:"indicator"`
@@ -102,7 +86,7 @@ func ReadStatuspage(data []byte) (*Status, Parts, error) {
 		Components:   doc.Components != nil,
 		Incidents:    doc.Incidents != nil,
 		Maintenances: doc.Maintenances != nil,
-		IncidentIO:   doc.Page != nil && doc.Page.TimeZone == nil && isULID(doc.Page.ID),
+		IncidentIO:   doc.Page != nil && ulid().MatchString(doc.Page.ID),
 	}
 	if !parts.Status && !parts.Components && !parts.Incidents && !parts.Maintenances {
 		return nil, parts, wrongFormat(want, data)

@@ -10,6 +10,8 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/mmcdole/gofeed"
+
+	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
 )
 
 // Feeds (RSS, Atom, JSON Feed) are read through gofeed. Most are incident
@@ -33,11 +35,11 @@ const (
 )
 
 var (
-	spIncidentLink = lazyRegexp(`/incidents/([A-Za-z0-9]+)/?$`)
-	bsIncidentLink = lazyRegexp(`/incident/([0-9A-Za-z]+)/?$`)
-	ioStatusLine   = lazyRegexp(`(?i)<b>\s*Status:\s*([^<]+)</b>`)
-	ioComponent    = lazyRegexp(`^(.*\S)\s*\(([^()]+)\)$`)
-	spDateText     = lazyRegexp(`([A-Z][a-z]{2})\s+(\d{1,2}),\s+(\d{1,2}:\d{2})\s*([A-Z]{2,5})`)
+	spIncidentLink = lazyregexp.New(`/incidents/([A-Za-z0-9]+)/?$`)
+	bsIncidentLink = lazyregexp.New(`/incident/([0-9A-Za-z]+)/?$`)
+	ioStatusLine   = lazyregexp.New(`(?i)<b>\s*Status:\s*([^<]+)</b>`)
+	ioComponent    = lazyregexp.New(`^(.*\S)\s*\(([^()]+)\)$`)
+	spDateText     = lazyregexp.New(`([A-Z][a-z]{2})\s+(\d{1,2}),\s+(\d{1,2}:\d{2})\s*([A-Z]{2,5})`)
 )
 
 // parseFeed reads an RSS, Atom or JSON feed.

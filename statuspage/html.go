@@ -9,6 +9,8 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/andybalholm/cascadia"
+
+	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
 )
 
 // HTML pages are the last resort. Atlassian Statuspage pages have a known
@@ -60,7 +62,7 @@ func bodyIndicator(body *goquery.Selection) string {
 	return ""
 }
 
-var spYearDate = lazyRegexp(`([A-Z][a-z]{2})\s+(\d{1,2}),\s+(\d{4})`)
+var spYearDate = lazyregexp.New(`([A-Z][a-z]{2})\s+(\d{1,2}),\s+(\d{4})`)
 
 // readStatuspageHTML reads an Atlassian Statuspage home page.
 func readStatuspageHTML(doc *goquery.Document) *Status {

@@ -2,22 +2,24 @@ package statuspage
 
 import (
 	"strings"
+
+	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
 )
 
 var (
-	mdImage      = lazyRegexp(`!\[([^\]]*)\]\([^)]*\)`)
-	mdLink       = lazyRegexp(`\[([^\]]+)\]\(([^)\s]+)[^)]*\)`)
-	mdHeading    = lazyRegexp(`^\s{0,3}#{1,6}\s+`)
-	mdQuote      = lazyRegexp(`^\s{0,3}>\s?`)
-	mdBullet     = lazyRegexp(`^(\s*)[*+-]\s+`)
-	mdTableRule  = lazyRegexp(`^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$`)
-	mdStrong     = lazyRegexp(`(\*\*|__)(\S(?:.*?\S)?)(\*\*|__)`)
-	mdEmphasis   = lazyRegexp(`(^|[\s(])\*(\S(?:[^*]*?\S)?)\*`)
-	mdStrike     = lazyRegexp(`~~(\S(?:.*?\S)?)~~`)
-	mdEscape     = lazyRegexp(`\\([\\` + "`" + `*_{}\[\]()#+\-.!|>~])`)
-	mdRule       = lazyRegexp(`^\s*([-*_])(\s*([-*_])){2,}\s*$`)
-	mdCodeFence  = lazyRegexp("^\\s*(```|~~~)")
-	mdInlineCode = lazyRegexp("`([^`]*)`")
+	mdImage      = lazyregexp.New(`!\[([^\]]*)\]\([^)]*\)`)
+	mdLink       = lazyregexp.New(`\[([^\]]+)\]\(([^)\s]+)[^)]*\)`)
+	mdHeading    = lazyregexp.New(`^\s{0,3}#{1,6}\s+`)
+	mdQuote      = lazyregexp.New(`^\s{0,3}>\s?`)
+	mdBullet     = lazyregexp.New(`^(\s*)[*+-]\s+`)
+	mdTableRule  = lazyregexp.New(`^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$`)
+	mdStrong     = lazyregexp.New(`(\*\*|__)(\S(?:.*?\S)?)(\*\*|__)`)
+	mdEmphasis   = lazyregexp.New(`(^|[\s(])\*(\S(?:[^*]*?\S)?)\*`)
+	mdStrike     = lazyregexp.New(`~~(\S(?:.*?\S)?)~~`)
+	mdEscape     = lazyregexp.New(`\\([\\` + "`" + `*_{}\[\]()#+\-.!|>~])`)
+	mdRule       = lazyregexp.New(`^\s*([-*_])(\s*([-*_])){2,}\s*$`)
+	mdCodeFence  = lazyregexp.New("^\\s*(```|~~~)")
+	mdInlineCode = lazyregexp.New("`([^`]*)`")
 )
 
 // MarkdownText turns a Markdown body (incident.io, Better Stack and Google

@@ -92,6 +92,24 @@ func (i Incident) Resolved() bool {
 	return !i.ResolvedAt.IsZero()
 }
 
+// Clone copies s deeply enough that changing the copy's slices or their
+// elements leaves s as it was.
+func (s *Status) Clone() *Status {
+	c := *s
+	c.Sources = slices.Clone(s.Sources)
+	c.Components = slices.Clone(s.Components)
+	c.Incidents = slices.Clone(s.Incidents)
+	for i := range c.Incidents {
+		c.Incidents[i].Components = slices.Clone(c.Incidents[i].Components)
+		c.Incidents[i].Updates = slices.Clone(c.Incidents[i].Updates)
+	}
+	c.Maintenances = slices.Clone(s.Maintenances)
+	for i := range c.Maintenances {
+		c.Maintenances[i].Components = slices.Clone(c.Maintenances[i].Components)
+	}
+	return &c
+}
+
 // Open returns the incidents that are not resolved.
 func (s *Status) Open() []Incident {
 	var open []Incident

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"strings"
+
+	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
 )
 
 // Sniff guesses the format of a body from its bytes, or returns Auto when it
@@ -129,7 +131,7 @@ func looksStatuspageHTML(b []byte) bool {
 		bytes.Contains(b, []byte("unresolved-incident"))
 }
 
-var ulid = lazyRegexp(`^[0-9A-HJKMNP-TV-Z]{26}$`)
+var ulid = lazyregexp.New(`^[0-9A-HJKMNP-TV-Z]{26}$`)
 
 // LooksIncidentIO reports whether a Statuspage-compatible document was
 // served by incident.io (its page id is a ULID, not Statuspage's 12
@@ -143,7 +145,7 @@ func LooksIncidentIO(data []byte) bool {
 	return json.Unmarshal(data, &doc) == nil && ulid().MatchString(doc.Page.ID)
 }
 
-var statusIOID = lazyRegexp(`(?:/pages/(?:history/|incident/)?|statuspageId\s*[=:]\s*['"]|api\.status\.io/1\.0/status/)([0-9a-f]{24})\b`)
+var statusIOID = lazyregexp.New(`(?:/pages/(?:history/|incident/)?|statuspageId\s*[=:]\s*['"]|api\.status\.io/1\.0/status/)([0-9a-f]{24})\b`)
 
 // StatusIOPageID finds a status.io page id in a page's HTML (its RSS link
 // /pages/<id>/rss, its history link or its script), or returns "".

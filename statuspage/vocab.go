@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
 )
 
 // impactOf is the Statuspage incident impact word (none, minor, major,
@@ -39,11 +41,11 @@ var statusWords = []struct {
 	re     func() *regexp.Regexp
 	status string
 }{
-	{lazyRegexp(`(?i)\bpost-?mortem\b`), "postmortem"},
-	{lazyRegexp(`(?i)\[?\bresolved\b\]?|\bhas been (fixed|mitigated|restored)\b|\boperating normally\b|\bback to normal\b|\bfully recovered\b`), "resolved"},
-	{lazyRegexp(`(?i)\bmonitoring\b`), "monitoring"},
-	{lazyRegexp(`(?i)\bidentified\b`), "identified"},
-	{lazyRegexp(`(?i)\binvestigating\b`), "investigating"},
+	{lazyregexp.New(`(?i)\bpost-?mortem\b`), "postmortem"},
+	{lazyregexp.New(`(?i)\[?\bresolved\b\]?|\bhas been (fixed|mitigated|restored)\b|\boperating normally\b|\bback to normal\b|\bfully recovered\b`), "resolved"},
+	{lazyregexp.New(`(?i)\bmonitoring\b`), "monitoring"},
+	{lazyregexp.New(`(?i)\bidentified\b`), "identified"},
+	{lazyregexp.New(`(?i)\binvestigating\b`), "investigating"},
 }
 
 // inferStatus guesses an incident status from its title and latest text,
