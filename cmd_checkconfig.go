@@ -11,8 +11,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vendorwatch/vendorwatch/config"
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 	"github.com/vendorwatch/vendorwatch/providers"
-	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
 func newCheckConfigCmd(o *options) *cobra.Command {
@@ -136,16 +136,12 @@ func writeKeys(ctx context.Context, out io.Writer, vendors []providers.Vendor) (
 func secretReason(err error) string {
 	var se *config.SecretError
 	if errors.As(err, &se) {
-		return statuspage.CleanLine(se.Reason)
+		return termtext.Line(se.Reason)
 	}
-	return statuspage.CleanLine(config.Redact(err.Error()))
+	return termtext.Line(config.Redact(err.Error()))
 }
 
 // truncateRef shortens a long cmd: reference for the table.
 func truncateRef(s string) string {
-	r := []rune(statuspage.CleanLine(s))
-	if len(r) <= 56 {
-		return string(r)
-	}
-	return string(r[:55]) + "…"
+	return termtext.Clip(termtext.Line(s), 56)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -103,7 +104,7 @@ func writeImported(w io.Writer, file string, feeds []providers.OPMLFeed, cat *pr
 		if fd.Category != "" {
 			comment = " # " + fd.Category
 		}
-		fmt.Fprintf(&b, "  - id: %s%s\n    name: %s\n    status:\n", id, comment, quote(orString(fd.Title, u.Host)))
+		fmt.Fprintf(&b, "  - id: %s%s\n    name: %s\n    status:\n", id, comment, quote(cmp.Or(fd.Title, u.Host)))
 		for _, s := range sources {
 			if s.Format == "" {
 				fmt.Fprintf(&b, "      - url: %s # format detected\n", quote(s.URL))
@@ -154,11 +155,4 @@ func importID(title, page string, cat *providers.Catalog, used, existing map[str
 func quote(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
-}
-
-func orString(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }

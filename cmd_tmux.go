@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/history"
+	"github.com/vendorwatch/vendorwatch/internal/atomicfile"
 	"github.com/vendorwatch/vendorwatch/monitor"
 	"github.com/vendorwatch/vendorwatch/output"
 	"github.com/vendorwatch/vendorwatch/providers"
@@ -233,19 +235,11 @@ func refreshRemote(cmd *cobra.Command, o *options, dir string) error {
 	if err != nil {
 		return &exitError{code: 3, err: err}
 	}
-	tmp, err := os.CreateTemp(dir, remoteSnapshotFile+".*")
-	if err != nil {
+	var buf bytes.Buffer
+	if err := output.WriteJSON(&buf, rep); err != nil {
 		return &exitError{code: 3, err: err}
 	}
-	defer os.Remove(tmp.Name())
-	if err := output.WriteJSON(tmp, rep); err != nil {
-		tmp.Close()
-		return &exitError{code: 3, err: err}
-	}
-	if err := tmp.Close(); err != nil {
-		return &exitError{code: 3, err: err}
-	}
-	if err := os.Rename(tmp.Name(), filepath.Join(dir, remoteSnapshotFile)); err != nil {
+	if err := atomicfile.Write(filepath.Join(dir, remoteSnapshotFile), atomicfile.Options{Perm: 0o644}, buf.Bytes()); err != nil {
 		return &exitError{code: 3, err: err}
 	}
 	return nil

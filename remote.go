@@ -15,14 +15,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/history"
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 	"github.com/vendorwatch/vendorwatch/output"
-	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
 // EnvToken names the environment variable holding the bearer token that
@@ -66,7 +63,7 @@ func newRemoteClient(base, token string, timeout time.Duration) (*remoteClient, 
 		return nil, fmt.Errorf("--remote %s: credentials in the URL are not used; give the token in $%s", u.Redacted(), EnvToken)
 	}
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("--remote %q: want the server's address, such as https://vendorwatch.internal:9321", clipText(statuspage.CleanLine(base), 80))
+		return nil, fmt.Errorf("--remote %q: want the server's address, such as https://vendorwatch.internal:9321", termtext.Clip(termtext.Line(base), 80))
 	}
 	if token != "" && u.Scheme == "http" && !isLoopback(u.Hostname()) {
 		return nil, fmt.Errorf("--remote %s: refusing to send $%s over plain HTTP to another host; use https://", u.Redacted(), EnvToken)
@@ -135,7 +132,7 @@ func (c *remoteClient) get(ctx context.Context, path string, q url.Values) ([]by
 			Error string `json:"error"`
 		}
 		if json.Unmarshal(body, &e) == nil && e.Error != "" {
-			msg += ": " + clipText(statuspage.CleanLine(e.Error), 200)
+			msg += ": " + termtext.Clip(termtext.Line(e.Error), 200)
 		}
 		return nil, fmt.Errorf("remote %s%s: %s", c.base.Redacted(), path, msg)
 	}
@@ -174,7 +171,7 @@ func (c *remoteClient) IncidentReport(ctx context.Context, from, to time.Time, v
 		return nil, err
 	}
 	if format != "json" {
-		return []byte(stripControls(string(body))), nil
+		return []byte(termtext.Strip(string(body))), nil
 	}
 	var rep output.IncidentReport
 	if err := json.Unmarshal(body, &rep); err != nil {
@@ -227,7 +224,7 @@ func cleanValue(v reflect.Value) {
 		}
 	case reflect.String:
 		if v.CanSet() {
-			v.SetString(stripControls(v.String()))
+			v.SetString(termtext.Strip(v.String()))
 		}
 	case reflect.Struct:
 		for i := range v.NumField() {
@@ -240,31 +237,6 @@ func cleanValue(v reflect.Value) {
 			cleanValue(v.Index(i))
 		}
 	}
-}
-
-// stripControls removes escape sequences and control and format
-// characters (bidi overrides) from remote text, keeping its newlines and
-// spacing, which Markdown tables need; tabs become spaces.
-func stripControls(s string) string {
-	s = ansi.Strip(strings.ReplaceAll(s, "\r\n", "\n"))
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n':
-			return r
-		case r == '\t':
-			return ' '
-		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == unicode.ReplacementChar:
-			return -1
-		}
-		return r
-	}, s)
-}
-
-func clipText(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n-1]) + "…"
-	}
-	return s
 }
 
 // narrow keeps only the vendors in only (and findings about them or

@@ -15,7 +15,7 @@ import (
 
 	"github.com/google/shlex"
 
-	"github.com/vendorwatch/vendorwatch/statuspage"
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
 // DefaultCmdTimeout bounds a cmd: secret reference. Secret-manager CLIs
@@ -199,7 +199,7 @@ func (r *Resolver) run(ctx context.Context, ref SecretRef) (string, *SecretError
 	case ctx.Err() != nil:
 		return fail(SecretCmdTimeout, fmt.Sprintf("did not finish within %s", timeout))
 	case errors.Is(err, exec.ErrNotFound):
-		return fail(SecretCmdFailed, fmt.Sprintf("command %q not found in PATH", statuspage.CleanLine(filepath.Base(argv[0]))))
+		return fail(SecretCmdFailed, fmt.Sprintf("command %q not found in PATH", termtext.Line(filepath.Base(argv[0]))))
 	case err != nil:
 		var ee *exec.ExitError
 		reason := "could not run"
@@ -235,10 +235,8 @@ func summarize(stderr string, known ...string) string {
 			trimmed = append(trimmed, k)
 		}
 	}
-	s := statuspage.CleanLine(redactWords(Redact(lines[0], append(known, trimmed...)...)))
-	if r := []rune(s); len(r) > 160 {
-		s = string(r[:159]) + "…"
-	}
+	s := termtext.Line(redactWords(Redact(lines[0], append(known, trimmed...)...)))
+	s = termtext.Clip(s, 160)
 	if len(lines) > 1 {
 		s += fmt.Sprintf(" (+%d more lines)", len(lines)-1)
 	}

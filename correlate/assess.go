@@ -1,6 +1,7 @@
 package correlate
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 	"time"
@@ -70,7 +71,7 @@ func (a *assessment) index() {
 	a.dependents = map[string][]string{}
 	a.names = map[string]string{}
 	for _, v := range a.snap.Vendors {
-		a.names[v.ID] = orDefault(v.Name, v.ID)
+		a.names[v.ID] = cmp.Or(v.Name, v.ID)
 	}
 	for _, v := range a.snap.Vendors {
 		for _, up := range v.DependsOn {
@@ -79,7 +80,7 @@ func (a *assessment) index() {
 	}
 }
 
-func (a *assessment) name(id string) string { return orDefault(a.names[id], id) }
+func (a *assessment) name(id string) string { return cmp.Or(a.names[id], id) }
 
 // track updates a vendor's streaks from its latest probe results. A probe
 // check is counted once, however many times the snapshot is assessed: a

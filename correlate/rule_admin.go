@@ -1,6 +1,7 @@
 package correlate
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -78,7 +79,7 @@ func (a *assessment) adminKeyFinding(v providers.VendorResult) (Finding, bool) {
 	f.Vendors, f.Keys, f.Since = []string{v.ID}, []string{adminKey}, inv.CheckedAt
 	f.Detail = fmt.Sprintf("%s's admin API refuses the %s: %s.", name, label, a.rejection(kv))
 	if inv.Result == providers.ResultNoSecret {
-		f.Detail = fmt.Sprintf("admin.secret of %s did not resolve: %s.", name, orDefault(excerpt(inv.Error), "no secret"))
+		f.Detail = fmt.Sprintf("admin.secret of %s did not resolve: %s.", name, cmp.Or(excerpt(inv.Error), "no secret"))
 	}
 	if !inv.ListedAt.IsZero() {
 		f.Detail += " The last key list is from " + clock(inv.ListedAt, a.now) + "."

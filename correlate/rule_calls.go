@@ -1,6 +1,7 @@
 package correlate
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -63,7 +64,7 @@ func (a *assessment) callFindings(v providers.VendorResult, fs []Finding) []Find
 			own = append(own, rc)
 			ownCount += rc.Count
 		case (rc.Fault == providers.FaultBYOK || rc.Fault == providers.FaultProvider) && rc.Provider != "" && rc.Class != providers.ResultOK:
-			key := orDefault(rc.Vendor, rc.Provider)
+			key := cmp.Or(rc.Vendor, rc.Provider)
 			g := groups[key]
 			if g == nil {
 				g = &callGroup{key: key, name: a.upstreamName(rc)}
@@ -99,7 +100,7 @@ func (a *assessment) upstreamName(rc providers.ReasonCount) string {
 			return n
 		}
 	}
-	return orDefault(rc.VendorName, rc.Provider)
+	return cmp.Or(rc.VendorName, rc.Provider)
 }
 
 // reasonShort is "401 incorrect-api-key" for a title.
@@ -108,7 +109,7 @@ func reasonShort(rc providers.ReasonCount) string {
 	if rc.HTTPStatus > 0 {
 		s = strings.TrimSpace(fmt.Sprintf("%d %s", rc.HTTPStatus, s))
 	}
-	return orDefault(s, rc.Reason)
+	return cmp.Or(s, rc.Reason)
 }
 
 // reasonList is "12 ended pipeline-error-openai-401-incorrect-api-key (last

@@ -1,12 +1,13 @@
 package correlate
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 	"github.com/vendorwatch/vendorwatch/providers"
-	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
 // foldable are the probe findings an inventory finding about the same keys
@@ -137,9 +138,9 @@ func retired(row providers.InventoryKey) bool {
 // vendor's name for it with the vendor's mask.
 func rowLabel(row providers.InventoryKey, fingerprint string) string {
 	if row.Key != "" {
-		return row.Key + " (" + orDefault(fingerprint, row.Redacted) + ")"
+		return row.Key + " (" + cmp.Or(fingerprint, row.Redacted) + ")"
 	}
-	return fmt.Sprintf("%q (%s)", clean(row.Name), orDefault(row.Redacted, row.ID))
+	return fmt.Sprintf("%q (%s)", termtext.Line(row.Name), cmp.Or(row.Redacted, row.ID))
 }
 
 // rowWhere says where a row lived and what it was: its name in the
@@ -147,31 +148,28 @@ func rowLabel(row providers.InventoryKey, fingerprint string) string {
 func rowWhere(row providers.InventoryKey) string {
 	var parts []string
 	if row.Key != "" && row.Name != "" {
-		parts = append(parts, fmt.Sprintf("named %q", clean(row.Name)))
+		parts = append(parts, fmt.Sprintf("named %q", termtext.Line(row.Name)))
 	}
 	switch {
 	case row.Kind == providers.InventoryAdminKey:
 		parts = append(parts, "an admin key")
 	case row.ProjectName != "":
-		parts = append(parts, fmt.Sprintf("in project %q", clean(row.ProjectName)))
+		parts = append(parts, fmt.Sprintf("in project %q", termtext.Line(row.ProjectName)))
 	case row.Project != "":
-		parts = append(parts, "in "+clean(row.Project))
+		parts = append(parts, "in "+termtext.Line(row.Project))
 	}
 	if row.Owner != "" {
-		owner := clean(row.Owner)
+		owner := termtext.Line(row.Owner)
 		if row.OwnerType == providers.OwnerServiceAccount {
 			owner = "service account " + owner
 		}
 		parts = append(parts, "owned by "+owner)
 	}
 	if row.ID != "" {
-		parts = append(parts, "id "+clean(row.ID))
+		parts = append(parts, "id "+termtext.Line(row.ID))
 	}
 	return strings.Join(parts, ", ")
 }
-
-// clean makes remote text one safe line.
-func clean(s string) string { return statuspage.CleanLine(s) }
 
 // probeEvidence is what the key's own probe adds to an inventory finding.
 func (a *assessment) probeEvidence(key string, keys map[string]keyView) string {
@@ -216,7 +214,7 @@ func (a *assessment) goneFinding(v providers.VendorResult, g providers.GoneKey, 
 	f := Finding{
 		ID: findingID(KindKeyVanished, []string{v.ID}, []string{idPart}), Kind: KindKeyVanished, Severity: SeverityCritical,
 		Vendors: []string{v.ID}, Keys: keyNames, Since: g.NoticedAt,
-		Title: fmt.Sprintf("%s %s %s vanished from the key list with no audit entry", name, what, orDefault(g.Key, fmt.Sprintf("%q", clean(g.Name)))),
+		Title: fmt.Sprintf("%s %s %s vanished from the key list with no audit entry", name, what, cmp.Or(g.Key, fmt.Sprintf("%q", termtext.Line(g.Name)))),
 	}
 	var audit string
 	switch {
@@ -230,7 +228,7 @@ func (a *assessment) goneFinding(v providers.VendorResult, g providers.GoneKey, 
 		}
 	case a.now.Sub(g.NoticedAt) < providers.AuditRecheck:
 		f.Severity = SeverityWarning
-		f.Title = fmt.Sprintf("%s %s %s left the key list; the audit log has not answered yet", name, what, orDefault(g.Key, fmt.Sprintf("%q", clean(g.Name))))
+		f.Title = fmt.Sprintf("%s %s %s left the key list; the audit log has not answered yet", name, what, cmp.Or(g.Key, fmt.Sprintf("%q", termtext.Line(g.Name))))
 		audit = " The audit log could not be asked yet"
 		if g.AuditError != "" {
 			audit += " (" + excerpt(g.AuditError) + ")"
@@ -247,7 +245,7 @@ func (a *assessment) goneFinding(v providers.VendorResult, g providers.GoneKey, 
 		"(OpenAI dropped api_key.* events from Nov 2025 to Feb 2026), or lost project access." + probe
 	f.Advice = []string{
 		"Look in your mail for " + name + "'s notice that the key leaked and was disabled.",
-		"Ask " + name + "'s support about key id " + clean(g.ID) + " and the times above: audit logs have had gaps (OpenAI's dropped api_key.* events for months and was backfilled only in part).",
+		"Ask " + name + "'s support about key id " + termtext.Line(g.ID) + " and the times above: audit logs have had gaps (OpenAI's dropped api_key.* events for months and was backfilled only in part).",
 		"Check who has admin access and project access; a key whose owner lost access to the project can drop out of view.",
 	}
 	if ours && !canary {
@@ -260,30 +258,30 @@ func (a *assessment) goneFinding(v providers.VendorResult, g providers.GoneKey, 
 func (a *assessment) deletedFinding(v providers.VendorResult, g providers.GoneKey, idPart string, keyNames []string, label, what, evidence string, ours, canary bool) Finding {
 	name := a.name(v.ID)
 	e := g.Audit
-	who := clean(e.Actor())
-	person := clean(orDefault(e.ActorEmail, orDefault(e.ActorID, "the API key "+e.ActorKey)))
+	who := termtext.Line(e.Actor())
+	person := termtext.Line(cmp.Or(e.ActorEmail, cmp.Or(e.ActorID, "the API key "+e.ActorKey)))
 	var how string
 	switch e.Matched {
 	case "service_account":
-		how = fmt.Sprintf("its service account %s was deleted", clean(e.Object))
+		how = fmt.Sprintf("its service account %s was deleted", termtext.Line(e.Object))
 	case "project":
-		how = fmt.Sprintf("its project %s was archived", clean(e.Object))
+		how = fmt.Sprintf("its project %s was archived", termtext.Line(e.Object))
 	default:
 		how = "it was deleted"
 	}
-	record := fmt.Sprintf(" The audit log records %s by %s at %s (%s, event %s).", how, who, clock(e.At, a.now), clean(e.Type), clean(e.ID))
+	record := fmt.Sprintf(" The audit log records %s by %s at %s (%s, event %s).", how, who, clock(e.At, a.now), termtext.Line(e.Type), termtext.Line(e.ID))
 	if e.Matched == "window" {
 		record = fmt.Sprintf(" The audit log has no event for its id; the only unexplained api_key.deleted of that window, by %s at %s (key %s, event %s), is probably it.",
-			who, clock(e.At, a.now), clean(e.Object), clean(e.ID))
+			who, clock(e.At, a.now), termtext.Line(e.Object), termtext.Line(e.ID))
 	}
 	f := Finding{
 		ID: findingID(KindKeyDeleted, []string{v.ID}, []string{idPart}), Kind: KindKeyDeleted, Severity: SeverityInfo,
 		Vendors: []string{v.ID}, Keys: keyNames, Since: e.At,
-		Title:  fmt.Sprintf("%s %s %s deleted by %s", name, what, orDefault(g.Key, fmt.Sprintf("%q", clean(g.Name))), who),
+		Title:  fmt.Sprintf("%s %s %s deleted by %s", name, what, cmp.Or(g.Key, fmt.Sprintf("%q", termtext.Line(g.Name))), who),
 		Detail: evidence + record,
 	}
 	if e.Matched != "" && e.Matched != "id" && e.Matched != "window" {
-		f.Title = fmt.Sprintf("%s %s %s removed: %s by %s", name, what, orDefault(g.Key, fmt.Sprintf("%q", clean(g.Name))), how, who)
+		f.Title = fmt.Sprintf("%s %s %s removed: %s by %s", name, what, cmp.Or(g.Key, fmt.Sprintf("%q", termtext.Line(g.Name))), how, who)
 	}
 	switch {
 	case ours && canary:
@@ -303,7 +301,7 @@ func (a *assessment) deletedFinding(v providers.VendorResult, g providers.GoneKe
 		f.Advice = []string{"None of your configured keys: if the deletion was planned, nothing to do; if not, ask " + person + "."}
 	}
 	if e.Matched == "window" {
-		f.Advice = append(f.Advice, "Confirm in "+name+"'s audit log that event "+clean(e.ID)+" is this key's.")
+		f.Advice = append(f.Advice, "Confirm in "+name+"'s audit log that event "+termtext.Line(e.ID)+" is this key's.")
 	}
 	return f
 }
@@ -313,7 +311,7 @@ func (a *assessment) deletedFinding(v providers.VendorResult, g providers.GoneKe
 func (a *assessment) retiredFinding(v providers.VendorResult, row providers.InventoryKey, keys map[string]keyView) Finding {
 	name := a.name(v.ID)
 	k := keys[row.Key]
-	state := clean(row.Status)
+	state := termtext.Line(row.Status)
 	switch {
 	case row.Kind == providers.InventoryProjectKey && row.Status == providers.StatusArchived:
 		state = "in an archived project"

@@ -1,12 +1,13 @@
 package correlate
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 	"github.com/vendorwatch/vendorwatch/providers"
-	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
 // confirmChecks is how many rejections in a row confirm a revoked key that
@@ -138,11 +139,7 @@ func (a *assessment) rejection(k keyView) string {
 
 // excerpt is a probe's message made safe and short for a detail sentence.
 func excerpt(msg string) string {
-	msg = statuspage.CleanLine(msg)
-	if r := []rune(msg); len(r) > 120 {
-		msg = string(r[:119]) + "…"
-	}
-	return msg
+	return termtext.Clip(termtext.Line(msg), 120)
 }
 
 func keyLabel(k keyView) string {
@@ -305,7 +302,7 @@ func (a *assessment) keyClass(v providers.VendorResult, r providers.Result, ks [
 	for _, k := range ks {
 		p := keyLabel(k) + ": " + a.rejection(k)
 		if r == providers.ResultNoSecret {
-			p = k.Name + ": " + orDefault(excerpt(k.Message), "secret reference did not resolve")
+			p = k.Name + ": " + cmp.Or(excerpt(k.Message), "secret reference did not resolve")
 		}
 		if k.Hint != "" {
 			p += " — hint: " + excerpt(k.Hint)

@@ -1,6 +1,7 @@
 package correlate
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -36,7 +37,7 @@ func (a *assessment) sourceFindings(v providers.VendorResult) []Finding {
 		Vendors: []string{v.ID}, Keys: []string{},
 		Advice: []string{
 			"The vendor's own account of its health is missing; this alone is not evidence of an outage.",
-			"Open " + orDefault(st.PageURL, "the status page") + " in a browser; if the page moved or changed, update status: in the config.",
+			"Open " + cmp.Or(st.PageURL, "the status page") + " in a browser; if the page moved or changed, update status: in the config.",
 		},
 	}
 	switch {
@@ -49,7 +50,7 @@ func (a *assessment) sourceFindings(v providers.VendorResult) []Finding {
 		}
 		var parts []string
 		for _, src := range failed {
-			parts = append(parts, fmt.Sprintf("%s: %s (%s)", src.URL, orDefault(src.Error, "failed"), sourceFailure(src.Error)))
+			parts = append(parts, fmt.Sprintf("%s: %s (%s)", src.URL, cmp.Or(src.Error, "failed"), sourceFailure(src.Error)))
 		}
 		f.Detail = fmt.Sprintf("At %s %s.", clock(a.now, a.now), strings.Join(parts, "; "))
 	case slow != nil:

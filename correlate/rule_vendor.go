@@ -1,10 +1,12 @@
 package correlate
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 	"github.com/vendorwatch/vendorwatch/providers"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
@@ -98,7 +100,7 @@ func (a *assessment) outage(v providers.VendorResult, vm VendorMemory) Finding {
 		f.Detail += fmt.Sprintf(" vendorwatch saw it %d minutes before %s posted it (first failure %s, posted %s).",
 			lead, name, clock(vm.Unreported.FirstFailure, a.now), clock(vm.Unreported.Posted, a.now))
 	}
-	link := orDefault(in.URL, orDefault(st.PageURL, "its status page"))
+	link := cmp.Or(in.URL, cmp.Or(st.PageURL, "its status page"))
 	f.Advice = []string{
 		"It is them: follow " + name + "'s updates on " + link + ".",
 		"Pause or fail over what depends on " + name + "; retrying harder will not help.",
@@ -124,7 +126,7 @@ func (a *assessment) unreported(v providers.VendorResult, vm VendorMemory) Findi
 		Detail: fmt.Sprintf("Our requests to %s's API have failed %s in a row%s (%s) %s, and other vendors answer normally.",
 			name, times(vm.FailStreak), sinceClause(vm.FirstFailure, a.now), a.evidence(v), page),
 		Advice: []string{
-			"Likely them, not yet acknowledged: check " + orDefault(st.PageURL, "the vendor's status page") + " and the vendor's support channels, and open a ticket with the times above.",
+			"Likely them, not yet acknowledged: check " + cmp.Or(st.PageURL, "the vendor's status page") + " and the vendor's support channels, and open a ticket with the times above.",
 			"Other vendors answer, so this is not your network.",
 			"vendorwatch records when " + name + " posts, and how many minutes ahead you were.",
 		},
@@ -140,7 +142,7 @@ func (a *assessment) incident(v providers.VendorResult, ps probeState) Finding {
 		ID: findingID(KindVendorIncident, []string{v.ID}, nil), Kind: KindVendorIncident, Severity: SeverityInfo,
 		Vendors: []string{v.ID}, Keys: []string{},
 		Advice: []string{
-			"Follow the vendor's updates on " + orDefault(st.PageURL, "its status page") + ".",
+			"Follow the vendor's updates on " + cmp.Or(st.PageURL, "its status page") + ".",
 			"Check whether the affected components are ones you use before blaming the vendor.",
 		},
 	}
@@ -240,7 +242,7 @@ func resultWords(r providers.Result, status int, code string) string {
 		extra = append(extra, fmt.Sprintf("HTTP %d", status))
 	}
 	if code != "" {
-		extra = append(extra, statuspage.CleanLine(code))
+		extra = append(extra, termtext.Line(code))
 	}
 	if len(extra) > 0 {
 		s += " (" + strings.Join(extra, " ") + ")"

@@ -1,11 +1,13 @@
 package correlate
 
 import (
+	"cmp"
 	"fmt"
 	"net/url"
 	"strings"
 	"time"
 
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 	"github.com/vendorwatch/vendorwatch/providers"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
@@ -182,7 +184,7 @@ func openIncident(st *statuspage.Status) (statuspage.Incident, bool) {
 	}
 	in := open[0]
 	for _, s := range []*string{&in.Title, &in.Status, &in.Impact, &in.URL, &in.LatestUpdate} {
-		*s = statuspage.CleanLine(*s)
+		*s = termtext.Line(*s)
 	}
 	return in, true
 }
@@ -190,7 +192,7 @@ func openIncident(st *statuspage.Status) (statuspage.Incident, bool) {
 // description is what the status page says about the vendor's state, as
 // one safe line.
 func description(st *statuspage.Status) string {
-	return orDefault(statuspage.CleanLine(st.Description), string(st.State))
+	return cmp.Or(termtext.Line(st.Description), string(st.State))
 }
 
 // postedAt is when the vendor first posted an incident: its oldest update,
@@ -239,13 +241,6 @@ func times(n int) string {
 		return "twice"
 	}
 	return fmt.Sprintf("%d times", n)
-}
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 func plural(n int, one, many string) string {

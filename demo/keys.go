@@ -2,8 +2,9 @@ package demo
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
+
+	"github.com/vendorwatch/vendorwatch/internal/atomicfile"
 )
 
 // The demo's keys. They are made up, work only against the simulated
@@ -39,23 +40,7 @@ const keyFile = "openai-prod.key"
 
 // writeKey replaces the key file atomically, readable by its owner only.
 func writeKey(dir, key string) error {
-	tmp, err := os.CreateTemp(dir, ".openai-prod-*")
-	if err != nil {
-		return fmt.Errorf("demo key file: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return fmt.Errorf("demo key file: %w", err)
-	}
-	if _, err := tmp.WriteString(key + "\n"); err != nil {
-		tmp.Close()
-		return fmt.Errorf("demo key file: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("demo key file: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), filepath.Join(dir, keyFile)); err != nil {
+	if err := atomicfile.Write(filepath.Join(dir, keyFile), atomicfile.Options{}, []byte(key+"\n")); err != nil {
 		return fmt.Errorf("demo key file: %w", err)
 	}
 	return nil

@@ -5,13 +5,12 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/internal/atomicfile"
 	"github.com/vendorwatch/vendorwatch/statusline"
 )
 
@@ -194,7 +193,7 @@ func (s *Store) Commit(ctx context.Context, fn CommitFunc) ([]Event, error) {
 	}
 	// The snapshot file is replaced while the write lock is held, so
 	// snapshots from concurrent writers land in commit order.
-	if err := writeFileAtomic(s.SnapshotPath(), repJSON, true); err != nil {
+	if err := atomicfile.Write(s.SnapshotPath(), atomicfile.Options{Perm: 0o644, Sync: true}, repJSON); err != nil {
 		return nil, fmt.Errorf("history: writing the snapshot: %w", err)
 	}
 	// The line digest follows the snapshot, so it is never the newer of
@@ -202,7 +201,7 @@ func (s *Store) Commit(ctx context.Context, fn CommitFunc) ([]Event, error) {
 	// crash only sends the widget the slow way, to the snapshot.
 	if s.opts.Digest != nil {
 		if line, err := s.opts.Digest(rep); err == nil {
-			_ = writeFileAtomic(filepath.Join(s.dir, statusline.DigestFile), line, false)
+			_ = atomicfile.Write(filepath.Join(s.dir, statusline.DigestFile), atomicfile.Options{Perm: 0o644}, line)
 		}
 	}
 	if err := tx.Commit(); err != nil {
@@ -302,31 +301,4 @@ func (s *Store) prune(ctx context.Context, tx *sql.Tx, now time.Time) error {
 	}
 	_, err := tx.ExecContext(ctx, `DELETE FROM findings WHERE closed_at IS NOT NULL AND closed_at < ?`, cut)
 	return s.wrap("pruning old findings", err)
-}
-
-// writeFileAtomic replaces path with data: a temporary file in the same
-// directory, synced when sync is set, then renamed over the old one. A
-// reader sees the old file or the new one, never a torn one (unsynced,
-// after a crash, possibly an empty one).
-func writeFileAtomic(path string, data []byte, sync bool) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if sync {
-		err = errors.Join(err, f.Sync())
-	}
-	err = errors.Join(err, f.Close())
-	if err == nil {
-		err = os.Chmod(tmp, 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-	}
-	return err
 }

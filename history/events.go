@@ -1,12 +1,14 @@
 package history
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 	"github.com/vendorwatch/vendorwatch/providers"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
@@ -147,8 +149,8 @@ func stateEvents(prev vendorBase, seen bool, v correlate.VendorReport, now time.
 	if prev.State != "" {
 		text = "Status page: " + words(prev.State) + " → " + words(st)
 	}
-	if d := statuspage.CleanLine(v.Status.Description); d != "" {
-		text += " (" + clip(d, 120) + ")"
+	if d := termtext.Line(v.Status.Description); d != "" {
+		text += " (" + termtext.Clip(d, 120) + ")"
 	}
 	return st, []Event{{At: now, Vendor: v.ID, Kind: EventVendorState, Subject: string(st), Text: text, URL: v.Status.PageURL}}
 }
@@ -164,7 +166,7 @@ func incidentEvents(prev vendorBase, v correlate.VendorReport, now time.Time) (m
 		if in.Resolved() {
 			continue
 		}
-		title := clip(statuspage.CleanLine(in.Title), 200)
+		title := termtext.Clip(termtext.Line(in.Title), 200)
 		ib, known := prev.Incidents[in.ID]
 		if !known {
 			at := postedAt(in, now)
@@ -182,14 +184,14 @@ func incidentEvents(prev vendorBase, v correlate.VendorReport, now time.Time) (m
 			if u.At.IsZero() || !u.At.After(ib.LastUpdate) {
 				continue
 			}
-			body := statuspage.CleanLine(u.Body)
+			body := termtext.Line(u.Body)
 			evs = append(evs, Event{At: u.At.UTC(), Vendor: v.ID, Kind: EventIncidentUpdated, Subject: in.ID,
-				Text: fmt.Sprintf("%s — %s: %s", title, orDefault(u.Status, "update"), clip(body, maxText)), URL: in.URL})
+				Text: fmt.Sprintf("%s — %s: %s", title, cmp.Or(u.Status, "update"), termtext.Clip(body, maxText)), URL: in.URL})
 			ib.LastUpdate, ib.Latest = u.At.UTC(), body
 		}
-		if latest := statuspage.CleanLine(in.LatestUpdate); len(in.Updates) == 0 && latest != "" && latest != ib.Latest {
+		if latest := termtext.Line(in.LatestUpdate); len(in.Updates) == 0 && latest != "" && latest != ib.Latest {
 			evs = append(evs, Event{At: now, Vendor: v.ID, Kind: EventIncidentUpdated, Subject: in.ID,
-				Text: fmt.Sprintf("%s — %s: %s", title, orDefault(in.Status, "update"), clip(latest, maxText)), URL: in.URL})
+				Text: fmt.Sprintf("%s — %s: %s", title, cmp.Or(in.Status, "update"), termtext.Clip(latest, maxText)), URL: in.URL})
 			ib.Latest = latest
 		}
 		ib.Status, ib.Title = in.Status, title
@@ -330,8 +332,8 @@ func probeWords(r providers.Result, status int, code string) string {
 	if status > 0 {
 		extra = append(extra, fmt.Sprintf("HTTP %d", status))
 	}
-	if code = statuspage.CleanLine(code); code != "" {
-		extra = append(extra, clip(code, 60))
+	if code = termtext.Line(code); code != "" {
+		extra = append(extra, termtext.Clip(code, 60))
 	}
 	if len(extra) > 0 {
 		s += " (" + strings.Join(extra, " ") + ")"
@@ -340,21 +342,6 @@ func probeWords(r providers.Result, status int, code string) string {
 }
 
 func words(s statuspage.State) string { return strings.ReplaceAll(string(s), "_", " ") }
-
-// clip shortens s to n runes, marking the cut.
-func clip(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n-1]) + "…"
-	}
-	return s
-}
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
-}
 
 func sortedKeys[V any](m map[string]V) []string {
 	ks := make([]string, 0, len(m))

@@ -1,12 +1,13 @@
 package history
 
 import (
+	"cmp"
 	"fmt"
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 	"github.com/vendorwatch/vendorwatch/providers"
-	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
 // Timeline events of the key inventory (a vendor's admin API). Keys that
@@ -74,12 +75,12 @@ func inventoryEvents(prev vendorBase, v correlate.VendorReport) (*inventoryBase,
 		case !known:
 			text := "Key added: " + label
 			if k.Owner != "" {
-				text += ", owner " + clip(statuspage.CleanLine(k.Owner), 80)
+				text += ", owner " + termtext.Clip(termtext.Line(k.Owner), 80)
 			}
 			evs = append(evs, Event{At: orTime(k.CreatedAt, at), Vendor: v.ID, Kind: EventInventoryKeyAdded, Subject: k.ID, Text: text})
 		case old.Status != k.Status && k.Status != "":
 			evs = append(evs, Event{At: at, Vendor: v.ID, Kind: EventInventoryKeyStatus, Subject: k.ID,
-				Text: fmt.Sprintf("Key %s: %s → %s", label, orDefault(old.Status, "?"), statuspage.CleanLine(k.Status))})
+				Text: fmt.Sprintf("Key %s: %s → %s", label, cmp.Or(old.Status, "?"), termtext.Line(k.Status))})
 		}
 		item.Noted = old.Noted
 		if known && k.LastUsedAt.After(old.LastUsed) && (old.Noted.IsZero() || k.LastUsedAt.Sub(old.Noted) >= usedEvery) {
@@ -98,14 +99,14 @@ func inventoryEvents(prev vendorBase, v correlate.VendorReport) (*inventoryBase,
 // inventoryLabel names a key in a timeline line: the configured key it is,
 // the vendor's name for it, its mask and its project.
 func inventoryLabel(k providers.InventoryKey) string {
-	s := fmt.Sprintf("%q (%s)", clip(statuspage.CleanLine(k.Name), 60), statuspage.CleanLine(k.Redacted))
+	s := fmt.Sprintf("%q (%s)", termtext.Clip(termtext.Line(k.Name), 60), termtext.Line(k.Redacted))
 	if k.Key != "" {
 		s = k.Key + " = " + s
 	}
 	if k.Kind == providers.InventoryAdminKey {
 		s = "admin key " + s
 	} else if k.ProjectName != "" {
-		s += " in " + clip(statuspage.CleanLine(k.ProjectName), 60)
+		s += " in " + termtext.Clip(termtext.Line(k.ProjectName), 60)
 	}
 	return s
 }

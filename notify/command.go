@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vendorwatch/vendorwatch/statuspage"
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
 // baseEnv are the variables every notification command gets. Nothing
@@ -60,7 +60,7 @@ func (c *Command) Send(ctx context.Context, e Event) error {
 	cmd.Env = c.environ(p)
 	cmd.WaitDelay = time.Second
 	err = cmd.Run()
-	name := statuspage.CleanLine(filepath.Base(c.Argv[0]))
+	name := termtext.Line(filepath.Base(c.Argv[0]))
 	switch {
 	case err == nil:
 		return nil
@@ -75,7 +75,7 @@ func (c *Command) Send(ctx context.Context, e Event) error {
 		msg = fmt.Sprintf("%s exited with status %d", name, ee.ExitCode())
 	}
 	if line := firstLine(stderr.String()); line != "" {
-		msg += ": " + clip(line, 160)
+		msg += ": " + termtext.Clip(line, 160)
 	}
 	return errors.New(msg)
 }
@@ -101,7 +101,7 @@ func passEnv(names []string) []string {
 
 func firstLine(s string) string {
 	for l := range strings.SplitSeq(s, "\n") {
-		if l = statuspage.CleanLine(l); l != "" {
+		if l = termtext.Line(l); l != "" {
 			return l
 		}
 	}

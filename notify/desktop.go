@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
-	"github.com/vendorwatch/vendorwatch/statuspage"
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
 // Desktop shows events as desktop notifications through notify-send
@@ -51,10 +51,10 @@ func (d *Desktop) Send(ctx context.Context, e Event) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	title := "vendorwatch: " + clip(e.Text(), 120)
-	body := clip(statuspage.CleanLine(e.Finding.Detail), 300)
+	title := "vendorwatch: " + termtext.Clip(e.Text(), 120)
+	body := termtext.Clip(termtext.Line(e.Finding.Detail), 300)
 	if e.Kind != Closed && len(e.Finding.Advice) > 0 {
-		body += "\n→ " + clip(statuspage.CleanLine(e.Finding.Advice[0]), 200)
+		body += "\n→ " + termtext.Clip(termtext.Line(e.Finding.Advice[0]), 200)
 	}
 	var cmd *exec.Cmd
 	if strings.HasSuffix(d.Tool, "osascript") {
@@ -75,7 +75,7 @@ func (d *Desktop) Send(ctx context.Context, e Event) error {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		msg := "desktop notification failed"
 		if l := firstLine(string(out)); l != "" {
-			msg += ": " + clip(l, 160)
+			msg += ": " + termtext.Clip(l, 160)
 		}
 		return errors.New(msg)
 	}

@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
-	"github.com/vendorwatch/vendorwatch/statuspage"
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
 // Kind is a finding transition.
@@ -49,7 +49,7 @@ type Event struct {
 // Text is the event in one line, as the timeline words it: "Critical
 // opened: OpenAI key prod revoked".
 func (e Event) Text() string {
-	title := statuspage.CleanLine(e.Finding.Title)
+	title := termtext.Line(e.Finding.Title)
 	switch e.Kind {
 	case Opened:
 		return capital(string(e.Finding.Severity)) + " opened: " + title

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
-	"github.com/vendorwatch/vendorwatch/statuspage"
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
 // Format is a webhook's body.
@@ -84,8 +84,8 @@ func (w *Webhook) Send(ctx context.Context, e Event) error {
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		msg := fmt.Sprintf("the webhook answered HTTP %d", resp.StatusCode)
-		if s := w.redact(statuspage.CleanLine(string(excerpt))); s != "" {
-			msg += ": " + clip(s, 120)
+		if s := w.redact(termtext.Line(string(excerpt))); s != "" {
+			msg += ": " + termtext.Clip(s, 120)
 		}
 		return errors.New(msg)
 	}
@@ -120,13 +120,6 @@ func hideURL(err error) error {
 	return err
 }
 
-func clip(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n-1]) + "…"
-	}
-	return s
-}
-
 // SlackText is the event as a Slack message: an icon, the event line in
 // bold, the evidence, the advice and the vendor's link. Slack's control
 // characters (&, <, >) are escaped.
@@ -143,11 +136,11 @@ func SlackText(e Event) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s *%s*", icon, slackEscape(e.Text()))
 	if e.Kind != Closed {
-		if d := statuspage.CleanLine(e.Finding.Detail); d != "" {
+		if d := termtext.Line(e.Finding.Detail); d != "" {
 			b.WriteString("\n" + slackEscape(d))
 		}
 		for _, a := range e.Finding.Advice {
-			if a = statuspage.CleanLine(a); a != "" {
+			if a = termtext.Line(a); a != "" {
 				b.WriteString("\n→ " + slackEscape(a))
 			}
 		}

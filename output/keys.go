@@ -9,8 +9,8 @@ import (
 	"charm.land/lipgloss/v2/table"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 	"github.com/vendorwatch/vendorwatch/providers"
-	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
 // keyRow is one probed key with the vendor it belongs to.
@@ -40,7 +40,7 @@ func renderKeys(r correlate.Report) string {
 			name += " (canary)"
 		}
 		rows = append(rows, []string{kr.vendor, name, orDash(k.Fingerprint), string(k.Result), statusText(k.HTTPStatus),
-			orDash(truncate(k.Code, 24)), streakText(k, r), orDash(truncate(keyNote(k), 60))})
+			orDash(termtext.Clip(k.Code, 24)), streakText(k, r), orDash(termtext.Clip(keyNote(k), 60))})
 	}
 	t := table.New().
 		Border(lipgloss.HiddenBorder()).BorderTop(false).BorderBottom(false).BorderLeft(false).
@@ -102,7 +102,7 @@ func keyNote(k providers.KeyResult) string {
 	if note == "" {
 		note = k.Hint
 	}
-	return statuspage.CleanLine(note)
+	return termtext.Line(note)
 }
 
 func orDash(s string) string {

@@ -1,6 +1,7 @@
 package output
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -206,16 +207,9 @@ func sameDay(r IncidentReport) string {
 func vendorList(ids []string, names map[string]string) string {
 	out := make([]string, 0, len(ids))
 	for _, id := range ids {
-		out = append(out, orDefault(names[id], id))
+		out = append(out, cmp.Or(names[id], id))
 	}
 	return strings.Join(out, ", ")
-}
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // mdEscaper makes text safe inside a Markdown table cell or list item: one

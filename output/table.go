@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 	"github.com/vendorwatch/vendorwatch/providers"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
@@ -125,9 +126,9 @@ func incidentsText(s statuspage.Status) string {
 	case 0:
 		return "-"
 	case 1:
-		return truncate(open[0].Title, 40)
+		return termtext.Clip(open[0].Title, 40)
 	}
-	return fmt.Sprintf("%d open: %s", len(open), truncate(open[0].Title, 30))
+	return fmt.Sprintf("%d open: %s", len(open), termtext.Clip(open[0].Title, 30))
 }
 
 func reachText(r *providers.Reachability) string {
@@ -177,22 +178,13 @@ func sourceText(s statuspage.Status) string {
 		}
 	}
 	if !src.OK {
-		return "error: " + truncate(src.Error, 40)
+		return "error: " + termtext.Clip(src.Error, 40)
 	}
 	txt := fmt.Sprintf("%s %s", src.Format, (time.Duration(src.LatencyMS) * time.Millisecond).String())
 	if src.Detected {
 		txt += " (detected)"
 	}
 	return txt
-}
-
-// truncate shortens s to n cells with an ellipsis.
-func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }
 
 // noColorEnv reports whether NO_COLOR is set to anything (no-color.org).

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 	"github.com/vendorwatch/vendorwatch/statusline"
 )
 
@@ -181,11 +182,7 @@ func safeName(s string) string {
 		}
 		return -1
 	}, s)
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > 24 {
-		s = string(r[:23]) + "…"
-	}
-	return s
+	return termtext.Clip(strings.Join(strings.Fields(s), " "), 24)
 }
 
 func staleMark(o LineOptions) string {

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
 // answer is a vendor's HTTP answer to a probe, as the classifiers see it.
@@ -122,7 +123,7 @@ func edgeName(h http.Header) string {
 	case h.Get("Cf-Ray") != "" || strings.EqualFold(h.Get("Server"), "cloudflare"):
 		return "cloudflare"
 	case h.Get("Via") != "":
-		return "a proxy (" + truncateRunes(h.Get("Via"), 40) + ")"
+		return "a proxy (" + termtext.Clip(h.Get("Via"), 40) + ")"
 	}
 	return ""
 }

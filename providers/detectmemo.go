@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/vendorwatch/vendorwatch/internal/atomicfile"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
@@ -125,18 +126,7 @@ func (d *detectMemo) save() error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("state dir: %w", err)
 	}
-	tmp, err := os.CreateTemp(dir, ".detected-*.json")
-	if err != nil {
-		return fmt.Errorf("state dir: %w", err)
-	}
-	_, werr := tmp.Write(append(b, '\n'))
-	cerr := tmp.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("state dir: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), d.path); err != nil {
-		os.Remove(tmp.Name())
+	if err := atomicfile.Write(d.path, atomicfile.Options{}, b, []byte{'\n'}); err != nil {
 		if errors.Is(err, fs.ErrPermission) {
 			return fmt.Errorf("state dir %s is not writable: %w", dir, err)
 		}

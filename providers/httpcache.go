@@ -17,6 +17,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/vendorwatch/vendorwatch/internal/atomicfile"
 )
 
 // httpCacheDir is the validator store's directory in the state dir.
@@ -304,16 +306,7 @@ func (c *httpCache) write(e *cacheEntry) {
 	if err := os.MkdirAll(c.dir, 0o700); err != nil {
 		return
 	}
-	tmp, err := os.CreateTemp(c.dir, ".tmp-*")
-	if err != nil {
-		return
-	}
-	_, err1 := tmp.Write(append(head, '\n'))
-	_, err2 := tmp.Write(e.body)
-	err3 := tmp.Close()
-	if errors.Join(err1, err2, err3) != nil || os.Rename(tmp.Name(), c.fileName(e.URL)) != nil {
-		os.Remove(tmp.Name())
-	}
+	_ = atomicfile.Write(c.fileName(e.URL), atomicfile.Options{}, append(head, '\n'), e.body)
 }
 
 // prune keeps the store within its limits, before the first write of a
@@ -349,7 +342,7 @@ func (c *httpCache) prune() {
 		}
 		name := filepath.Join(c.dir, de.Name())
 		age := now.Sub(info.ModTime())
-		if age > cacheMaxAge || (strings.HasPrefix(de.Name(), ".tmp-") && age > time.Hour) {
+		if age > cacheMaxAge || (atomicfile.IsTemp(de.Name()) && age > time.Hour) {
 			os.Remove(name)
 			continue
 		}

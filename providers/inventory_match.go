@@ -3,7 +3,7 @@ package providers
 import (
 	"strings"
 
-	"github.com/vendorwatch/vendorwatch/statuspage"
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
 // MatchInventory ties inventory rows (and vanished ones) to the configured
@@ -50,7 +50,7 @@ const maxOwnerText = 120
 func (k *InventoryKey) sanitize() {
 	k.Redacted = NormalizeRedacted(k.Redacted)
 	for _, s := range []*string{&k.ID, &k.Name, &k.Project, &k.ProjectName, &k.Status, &k.OwnerAccess, &k.Owner, &k.OwnerID, &k.OwnerType} {
-		*s = scrub(statuspage.CleanLine(*s), "", maxOwnerText)
+		*s = scrub(termtext.Line(*s), "", maxOwnerText)
 	}
 }
 

@@ -1,6 +1,7 @@
 package providers
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"net/url"
@@ -73,20 +74,13 @@ func (k openAIKey) row(kind string) InventoryKey {
 		OwnerType: k.Owner.Type, CreatedAt: unixTime(k.CreatedAt), LastUsedAt: unixPtr(k.LastUsedAt), ExpiresAt: unixPtr(k.ExpiresAt)}
 	switch {
 	case k.Owner.User != nil:
-		r.OwnerID, r.Owner = k.Owner.User.ID, orDefaultStr(k.Owner.User.Email, k.Owner.User.Name)
+		r.OwnerID, r.Owner = k.Owner.User.ID, cmp.Or(k.Owner.User.Email, k.Owner.User.Name)
 	case k.Owner.ServiceAccount != nil:
-		r.OwnerID, r.Owner = k.Owner.ServiceAccount.ID, orDefaultStr(k.Owner.ServiceAccount.Name, k.Owner.ServiceAccount.ID)
+		r.OwnerID, r.Owner = k.Owner.ServiceAccount.ID, cmp.Or(k.Owner.ServiceAccount.Name, k.Owner.ServiceAccount.ID)
 	default:
-		r.OwnerID, r.Owner = k.Owner.ID, orDefaultStr(k.Owner.Name, k.Owner.ID)
+		r.OwnerID, r.Owner = k.Owner.ID, cmp.Or(k.Owner.Name, k.Owner.ID)
 	}
 	return r
-}
-
-func orDefaultStr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // openAIInventory lists every project (archived ones included), each

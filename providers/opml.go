@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
@@ -53,7 +54,7 @@ func ParseOPML(r io.Reader) ([]OPMLFeed, error) {
 		return nil, fmt.Errorf("opml: not an OPML document: %v", err)
 	}
 	if !strings.EqualFold(doc.XMLName.Local, "opml") {
-		return nil, fmt.Errorf("opml: not an OPML document: the root element is <%s>", statuspage.CleanLine(doc.XMLName.Local))
+		return nil, fmt.Errorf("opml: not an OPML document: the root element is <%s>", termtext.Line(doc.XMLName.Local))
 	}
 	var out []OPMLFeed
 	var walk func(os []outline, category string, depth int)
@@ -62,12 +63,12 @@ func ParseOPML(r io.Reader) ([]OPMLFeed, error) {
 			return
 		}
 		for _, o := range os {
-			title := statuspage.CleanLine(o.Text)
+			title := termtext.Line(o.Text)
 			if title == "" {
-				title = statuspage.CleanLine(o.Title)
+				title = termtext.Line(o.Title)
 			}
 			if u := strings.TrimSpace(o.XMLURL); u != "" {
-				out = append(out, OPMLFeed{Title: title, URL: statuspage.CleanLine(u), Category: category})
+				out = append(out, OPMLFeed{Title: title, URL: termtext.Line(u), Category: category})
 			}
 			walk(o.Outlines, title, depth+1)
 		}
@@ -89,7 +90,7 @@ var standardFeedPaths = map[string]bool{
 func FeedVendor(feedURL string, withFeed bool) (page string, sources []SourceSpec, err error) {
 	u, err := url.Parse(strings.TrimSpace(feedURL))
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return "", nil, fmt.Errorf("%q is not an http(s) feed URL", statuspage.CleanLine(feedURL))
+		return "", nil, fmt.Errorf("%q is not an http(s) feed URL", termtext.Line(feedURL))
 	}
 	u.Scheme = "https"
 	u.Fragment = ""

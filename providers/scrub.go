@@ -6,7 +6,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
-	"github.com/vendorwatch/vendorwatch/statuspage"
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
 // Lengths of text kept from a vendor's answer.
@@ -35,8 +35,8 @@ func scrub(s, secret string, max int) string {
 	if secret != "" {
 		s = strings.ReplaceAll(s, placeholder, Fingerprint(secret))
 	}
-	s = statuspage.CleanLine(s)
-	return truncateRunes(s, max)
+	s = termtext.Line(s)
+	return termtext.Clip(s, max)
 }
 
 // fingerprintToken replaces a key-like token with its fingerprint, leaving
@@ -57,12 +57,4 @@ func excerpt(body []byte, secret string) string {
 	// Scrub the whole body before cutting, so a key straddling the cut is
 	// still recognised.
 	return scrub(string(body), secret, maxExcerpt)
-}
-
-func truncateRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
 }

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
@@ -95,7 +96,7 @@ func (r *statusReader) readSource(ctx context.Context, spec SourceSpec) (*status
 		src.Format, src.Detected, src.URL = format, true, url
 	}
 	if err != nil {
-		src.Error = statuspage.CleanLine(err.Error())
+		src.Error = termtext.Line(err.Error())
 		src.NotModified = false
 		return nil, src
 	}

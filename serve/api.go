@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/history"
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 	"github.com/vendorwatch/vendorwatch/output"
 )
 
@@ -199,7 +200,7 @@ func when(v string, now time.Time) (time.Time, error) {
 	}
 	d, err := parseAgo(v)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%q: use RFC 3339 (2026-05-21T10:00:00Z) or a time ago like 90m, 2h, 3d", clip(v, 40))
+		return time.Time{}, fmt.Errorf("%q: use RFC 3339 (2026-05-21T10:00:00Z) or a time ago like 90m, 2h, 3d", termtext.Clip(v, 40))
 	}
 	return now.Add(-d), nil
 }
@@ -247,11 +248,4 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 // parse errors, never a token or a path on disk.
 func httpError(w http.ResponseWriter, code int, msg string) {
 	writeJSON(w, code, map[string]string{"error": msg})
-}
-
-func clip(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n-1]) + "…"
-	}
-	return s
 }

@@ -3,11 +3,11 @@ package serve
 import (
 	"runtime"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 	"github.com/vendorwatch/vendorwatch/providers"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
@@ -183,9 +183,5 @@ func boolf(b bool) float64 {
 // label makes remote text fit for a label value: one clean line of valid
 // UTF-8, at most 200 characters.
 func label(s string) string {
-	s = statuspage.CleanLine(strings.ToValidUTF8(s, ""))
-	if utf8.RuneCountInString(s) > 200 {
-		s = string([]rune(s)[:199]) + "…"
-	}
-	return s
+	return termtext.Clip(termtext.Line(strings.ToValidUTF8(s, "")), 200)
 }

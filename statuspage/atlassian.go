@@ -3,6 +3,8 @@ package statuspage
 import (
 	"slices"
 	"strings"
+
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
 // Parts says which sections a Statuspage API document carried. incident.io's
@@ -93,11 +95,11 @@ func ReadStatuspage(data []byte) (*Status, Parts, error) {
 	}
 	st := &Status{State: Unknown}
 	if doc.Page != nil {
-		st.PageURL = CleanLine(doc.Page.URL)
+		st.PageURL = termtext.Line(doc.Page.URL)
 	}
 	if doc.Status != nil {
 		st.State = IndicatorState(doc.Status.Indicator)
-		st.Description = CleanLine(doc.Status.Description)
+		st.Description = termtext.Line(doc.Status.Description)
 		st.Claims = st.State.Known()
 	}
 	if doc.Components != nil {
@@ -137,7 +139,7 @@ func spComponents(in []spComponent) []Component {
 	groups := map[string]string{}
 	for _, c := range in {
 		if c.Group {
-			groups[c.ID] = CleanLine(c.Name)
+			groups[c.ID] = termtext.Line(c.Name)
 		}
 	}
 	out := make([]Component, 0, len(in))
@@ -145,7 +147,7 @@ func spComponents(in []spComponent) []Component {
 		if c.Group {
 			continue // a group's state is its children's; list the children
 		}
-		comp := Component{Name: CleanLine(c.Name), State: ComponentState(c.Status)}
+		comp := Component{Name: termtext.Line(c.Name), State: ComponentState(c.Status)}
 		if c.GroupID != nil {
 			comp.Group = groups[*c.GroupID]
 		}
@@ -156,14 +158,14 @@ func spComponents(in []spComponent) []Component {
 
 func spIncidentModel(in spIncident, pageURL, kind string) Incident {
 	out := Incident{
-		ID:         CleanLine(in.ID),
-		Title:      CleanLine(in.Name),
-		Status:     strings.ToLower(CleanLine(in.Status)),
-		Impact:     strings.ToLower(CleanLine(in.Impact)),
+		ID:         termtext.Line(in.ID),
+		Title:      termtext.Line(in.Name),
+		Status:     strings.ToLower(termtext.Line(in.Status)),
+		Impact:     strings.ToLower(termtext.Line(in.Impact)),
 		StartedAt:  in.StartedAt.Time(),
 		UpdatedAt:  in.UpdatedAt.Time(),
 		ResolvedAt: in.ResolvedAt.Time(),
-		URL:        CleanLine(in.Shortlink),
+		URL:        termtext.Line(in.Shortlink),
 	}
 	if out.StartedAt.IsZero() {
 		out.StartedAt = in.CreatedAt.Time()
@@ -172,7 +174,7 @@ func spIncidentModel(in spIncident, pageURL, kind string) Incident {
 		out.URL = strings.TrimRight(pageURL, "/") + "/" + kind + "/" + out.ID
 	}
 	for _, c := range in.Components {
-		out.Components = appendUnique(out.Components, CleanLine(c.Name))
+		out.Components = appendUnique(out.Components, termtext.Line(c.Name))
 	}
 	for _, u := range in.Updates {
 		at := u.DisplayAt.Time()
@@ -180,15 +182,15 @@ func spIncidentModel(in spIncident, pageURL, kind string) Incident {
 			at = u.CreatedAt.Time()
 		}
 		out.Updates = append(out.Updates, Update{
-			Status: strings.ToLower(CleanLine(u.Status)), Body: HTMLText(u.Body), At: at,
+			Status: strings.ToLower(termtext.Line(u.Status)), Body: HTMLText(u.Body), At: at,
 		})
 		for _, c := range u.Affected {
-			out.Components = appendUnique(out.Components, CleanLine(c.Name))
+			out.Components = appendUnique(out.Components, termtext.Line(c.Name))
 		}
 	}
 	sortUpdates(out.Updates)
 	if len(out.Updates) > 0 {
-		out.LatestUpdate = CleanLine(out.Updates[0].Body)
+		out.LatestUpdate = termtext.Line(out.Updates[0].Body)
 	}
 	return out
 }

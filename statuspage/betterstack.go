@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"strings"
+
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
 // Better Stack (betteruptime) pages, VAPI's among them, publish their whole
@@ -139,9 +141,9 @@ func parseBetterStack(data []byte) (*Status, error) {
 	for _, o := range doc.Included {
 		switch o.Type {
 		case "status_page_section":
-			sections[o.ID] = CleanLine(o.Attributes.Name)
+			sections[o.ID] = termtext.Line(o.Attributes.Name)
 		case "status_page_resource":
-			resources[o.ID] = CleanLine(o.Attributes.PublicName)
+			resources[o.ID] = termtext.Line(o.Attributes.PublicName)
 		case "status_update":
 			updates = append(updates, o)
 		}
@@ -196,14 +198,14 @@ func parseBetterStack(data []byte) (*Status, error) {
 	st.State = Worst(page, comps)
 	st.Claims = st.State.Known()
 	st.Description = describeState(st.State)
-	if a := CleanLine(attrs.Announcement); a != "" {
+	if a := termtext.Line(attrs.Announcement); a != "" {
 		st.Description = a
 	}
 	return st, nil
 }
 
 func bsPageURL(custom, sub string) string {
-	custom, sub = CleanLine(custom), CleanLine(sub)
+	custom, sub = termtext.Line(custom), termtext.Line(sub)
 	switch {
 	case custom != "" && !strings.ContainsAny(custom, "/ "):
 		return "https://" + custom
@@ -216,10 +218,10 @@ func bsPageURL(custom, sub string) string {
 // bsIncident turns a status report and its updates into an incident.
 func bsIncident(o bsObject, updates []bsObject, resources map[flexID]string, pageURL string) Incident {
 	a := o.Attributes
-	state := strings.ToLower(CleanLine(a.AggregateState))
+	state := strings.ToLower(termtext.Line(a.AggregateState))
 	in := Incident{
-		ID:        CleanLine(string(o.ID)),
-		Title:     CleanLine(a.Title),
+		ID:        termtext.Line(string(o.ID)),
+		Title:     termtext.Line(a.Title),
 		Status:    state,
 		StartedAt: a.StartsAt.Time(),
 	}
@@ -252,7 +254,7 @@ func bsIncident(o bsObject, updates []bsObject, resources map[flexID]string, pag
 	}
 	sortUpdates(in.Updates)
 	if len(in.Updates) > 0 {
-		in.LatestUpdate = CleanLine(in.Updates[0].Body)
+		in.LatestUpdate = termtext.Line(in.Updates[0].Body)
 		in.UpdatedAt = in.Updates[0].At
 		if in.Updates[0].Status != "" && !worst.Known() {
 			worst = ComponentState(in.Updates[0].Status)

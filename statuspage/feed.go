@@ -12,6 +12,7 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
 // Feeds (RSS, Atom, JSON Feed) are read through gofeed. Most are incident
@@ -61,9 +62,9 @@ func parseFeed(data []byte) (*Status, error) {
 	}
 	f, err := gofeed.NewParser().Parse(bytes.NewReader(b))
 	if err != nil {
-		return nil, fmt.Errorf("%w: want %s, got a malformed feed: %s", ErrWrongFormat, want, CleanLine(err.Error()))
+		return nil, fmt.Errorf("%w: want %s, got a malformed feed: %s", ErrWrongFormat, want, termtext.Line(err.Error()))
 	}
-	st := &Status{State: Unknown, PageURL: strings.TrimRight(CleanLine(f.Link), "/")}
+	st := &Status{State: Unknown, PageURL: strings.TrimRight(termtext.Line(f.Link), "/")}
 	kind := feedFlavour(f)
 	switch kind {
 	case statuspageFeed:
@@ -189,14 +190,14 @@ func itemID(it *gofeed.Item, link *regexp.Regexp) string {
 		}
 	}
 	if it.GUID != "" {
-		return CleanLine(it.GUID)
+		return termtext.Line(it.GUID)
 	}
-	return CleanLine(it.Link)
+	return termtext.Line(it.Link)
 }
 
 // cleanURL tidies a remote link; incident.io writes "//incidents".
 func cleanURL(s string) string {
-	s = CleanLine(s)
+	s = termtext.Line(s)
 	if i := strings.Index(s, "://"); i >= 0 {
 		s = s[:i+3] + strings.ReplaceAll(s[i+3:], "//", "/")
 	}

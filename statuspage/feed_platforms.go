@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/mmcdole/gofeed"
+
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
 // How each platform's feed items become incidents. feed.go recognises the
@@ -18,7 +20,7 @@ func statuspageItem(it *gofeed.Item) feedEvent {
 	published, updated := itemTimes(it)
 	in := Incident{
 		ID:        itemID(it, spIncidentLink()),
-		Title:     CleanLine(HTMLText(it.Title)),
+		Title:     termtext.Line(HTMLText(it.Title)),
 		URL:       cleanURL(it.Link),
 		StartedAt: published,
 		UpdatedAt: updated,
@@ -35,7 +37,7 @@ func statuspageItem(it *gofeed.Item) feedEvent {
 		}
 	}
 	if len(in.Updates) > 0 {
-		in.LatestUpdate = CleanLine(in.Updates[0].Body)
+		in.LatestUpdate = termtext.Line(in.Updates[0].Body)
 		if at := in.Updates[len(in.Updates)-1].At; !at.IsZero() {
 			in.StartedAt = at
 		}
@@ -127,7 +129,7 @@ func incidentioItem(it *gofeed.Item) feedEvent {
 	body := itemBody(it)
 	in := Incident{
 		ID:        itemID(it, spIncidentLink()),
-		Title:     CleanLine(HTMLText(it.Title)),
+		Title:     termtext.Line(HTMLText(it.Title)),
 		URL:       cleanURL(it.Link),
 		StartedAt: published,
 		UpdatedAt: updated,
@@ -147,7 +149,7 @@ func incidentioItem(it *gofeed.Item) feedEvent {
 		if m == nil {
 			continue
 		}
-		in.Components = appendUnique(in.Components, CleanLine(m[1]))
+		in.Components = appendUnique(in.Components, termtext.Line(m[1]))
 		if s := stateWord(m[2]); s != Operational {
 			worst = Worst(worst, s)
 		}
@@ -156,7 +158,7 @@ func incidentioItem(it *gofeed.Item) feedEvent {
 	latest := strings.TrimSpace(HTMLText(text))
 	if latest != "" {
 		in.Updates = []Update{{Status: in.Status, Body: latest, At: updated}}
-		in.LatestUpdate = CleanLine(latest)
+		in.LatestUpdate = termtext.Line(latest)
 	}
 	if in.Status == "" {
 		in.Status = inferStatus(in.Title, latest)
@@ -188,7 +190,7 @@ func betterstackItems(items []*gofeed.Item) []Incident {
 			byID[id] = in
 			order = append(order, id)
 		}
-		title := CleanLine(HTMLText(it.Title))
+		title := termtext.Line(HTMLText(it.Title))
 		body := MarkdownText(itemBody(it))
 		in.Updates = append(in.Updates, Update{Status: inferStatus(title, body), Body: body, At: published})
 		if in.Title == "" || !published.Before(in.UpdatedAt) {
@@ -205,7 +207,7 @@ func betterstackItems(items []*gofeed.Item) []Incident {
 	for _, id := range order {
 		in := byID[id]
 		sortUpdates(in.Updates)
-		in.LatestUpdate = CleanLine(in.Updates[0].Body)
+		in.LatestUpdate = termtext.Line(in.Updates[0].Body)
 		for _, u := range in.Updates {
 			if u.Status != "" {
 				in.Status = u.Status
@@ -237,13 +239,13 @@ func awsItems(items []*gofeed.Item) []Incident {
 			service = key[:i]
 		}
 		published, _ := itemTimes(it)
-		prefix, title, found := strings.Cut(CleanLine(it.Title), ": ")
+		prefix, title, found := strings.Cut(termtext.Line(it.Title), ": ")
 		if !found {
 			prefix, title = "", prefix
 		}
 		in, ok := byKey[service]
 		if !ok {
-			in = &Incident{ID: CleanLine(key), URL: cleanURL(it.Link), Components: appendUnique(nil, CleanLine(service))}
+			in = &Incident{ID: termtext.Line(key), URL: cleanURL(it.Link), Components: appendUnique(nil, termtext.Line(service))}
 			byKey[service] = in
 			order = append(order, service)
 		}
@@ -261,7 +263,7 @@ func awsItems(items []*gofeed.Item) []Incident {
 	for _, k := range order {
 		in := byKey[k]
 		sortUpdates(in.Updates)
-		in.LatestUpdate = CleanLine(in.Updates[0].Body)
+		in.LatestUpdate = termtext.Line(in.Updates[0].Body)
 		if in.Resolved() {
 			in.ResolvedAt = in.UpdatedAt
 		}
@@ -294,8 +296,8 @@ func microsoftItem(it *gofeed.Item, kind feedKind) Incident {
 	published, updated := itemTimes(it)
 	body := HTMLText(itemBody(it))
 	in := Incident{
-		ID:        CleanLine(it.GUID),
-		Title:     CleanLine(HTMLText(it.Title)),
+		ID:        termtext.Line(it.GUID),
+		Title:     termtext.Line(HTMLText(it.Title)),
 		URL:       cleanURL(it.Link),
 		StartedAt: published,
 		UpdatedAt: updated,
@@ -305,7 +307,7 @@ func microsoftItem(it *gofeed.Item, kind feedKind) Incident {
 	}
 	if body != "" {
 		in.Updates = []Update{{Body: body, At: updated}}
-		in.LatestUpdate = CleanLine(body)
+		in.LatestUpdate = termtext.Line(body)
 	}
 	state := Degraded // Azure gives no severity: an item is a problem
 	if kind == m365Feed {
@@ -329,8 +331,8 @@ func genericItem(it *gofeed.Item) Incident {
 	published, updated := itemTimes(it)
 	body := MarkdownText(itemBody(it))
 	in := Incident{
-		ID:        CleanLine(it.GUID),
-		Title:     CleanLine(HTMLText(it.Title)),
+		ID:        termtext.Line(it.GUID),
+		Title:     termtext.Line(HTMLText(it.Title)),
 		URL:       cleanURL(it.Link),
 		StartedAt: published,
 		UpdatedAt: updated,
@@ -341,7 +343,7 @@ func genericItem(it *gofeed.Item) Incident {
 	in.Status = inferStatus(in.Title, firstLine(body))
 	if body != "" {
 		in.Updates = []Update{{Status: in.Status, Body: body, At: updated}}
-		in.LatestUpdate = CleanLine(body)
+		in.LatestUpdate = termtext.Line(body)
 	}
 	if in.Resolved() {
 		in.ResolvedAt = updated

@@ -2,6 +2,8 @@ package statuspage
 
 import (
 	"strings"
+
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
 // Google Cloud, Firebase and Workspace dashboards publish incidents.json:
@@ -90,29 +92,29 @@ func googleTitle(desc string) string {
 		if line == "" || (strings.HasSuffix(line, ":") && len(line) <= 24) {
 			continue
 		}
-		return CleanLine(line)
+		return termtext.Line(line)
 	}
 	return ""
 }
 
 func googleIncident(g gIncident) Incident {
 	in := Incident{
-		ID:        CleanLine(g.ID),
+		ID:        termtext.Line(g.ID),
 		Title:     googleTitle(g.ExternalDesc),
 		Status:    "active",
 		Impact:    googleImpact(g.StatusImpact),
 		StartedAt: g.Begin.Time(),
 		UpdatedAt: g.Modified.Time(),
-		URL:       CleanLine(g.URI), // relative; the reader resolves it against the page
+		URL:       termtext.Line(g.URI), // relative; the reader resolves it against the page
 	}
 	if end := g.End.Time(); !end.IsZero() {
 		in.Status, in.ResolvedAt = "resolved", end
 	}
 	for _, p := range g.AffectedProducts {
-		in.Components = appendUnique(in.Components, CleanLine(p.Title))
+		in.Components = appendUnique(in.Components, termtext.Line(p.Title))
 	}
 	if len(in.Components) == 0 {
-		in.Components = appendUnique(in.Components, CleanLine(g.ServiceName))
+		in.Components = appendUnique(in.Components, termtext.Line(g.ServiceName))
 	}
 	updates := g.Updates
 	if len(updates) == 0 && g.MostRecentUpdate != nil {
@@ -127,7 +129,7 @@ func googleIncident(g gIncident) Incident {
 	}
 	sortUpdates(in.Updates)
 	if len(in.Updates) > 0 {
-		in.LatestUpdate = CleanLine(in.Updates[0].Body)
+		in.LatestUpdate = termtext.Line(in.Updates[0].Body)
 	}
 	return in
 }

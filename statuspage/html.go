@@ -11,6 +11,7 @@ import (
 	"github.com/andybalholm/cascadia"
 
 	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
 // HTML pages are the last resort. Atlassian Statuspage pages have a known
@@ -67,7 +68,7 @@ var spYearDate = lazyregexp.New(`([A-Z][a-z]{2})\s+(\d{1,2}),\s+(\d{4})`)
 // readStatuspageHTML reads an Atlassian Statuspage home page.
 func readStatuspageHTML(doc *goquery.Document) *Status {
 	st := &Status{State: IndicatorState(bodyIndicator(doc.Find("body")))}
-	st.Description = CleanLine(doc.Find(".page-status .status").First().Text())
+	st.Description = termtext.Line(doc.Find(".page-status .status").First().Text())
 	doc.Find(".component-inner-container[data-component-status]").Each(func(_ int, c *goquery.Selection) {
 		if c.Is("[data-js-hook=component-group-opener]") {
 			return // a group takes its children's state; list the children
@@ -95,20 +96,20 @@ func readStatuspageHTML(doc *goquery.Document) *Status {
 			}
 		}
 		title := s.Find(".actual-title, .incident-title a").First()
-		in.Title = CleanLine(title.Text())
+		in.Title = termtext.Line(title.Text())
 		if href, ok := title.Attr("href"); ok {
-			in.URL = CleanLine(href)
+			in.URL = termtext.Line(href)
 			if m := spIncidentLink().FindStringSubmatch(in.URL); m != nil {
 				in.ID = m[1]
 			}
 		}
 		s.Find(".update").Each(func(_ int, u *goquery.Selection) {
-			label := CleanLine(u.Find("strong").First().Text())
+			label := termtext.Line(u.Find("strong").First().Text())
 			when := statuspageDate(u.Find("small").First().Text(), ref)
 			body := u.Clone()
 			body.Find("strong, small").Remove()
-			text := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(CleanText(body.Text())), "-"))
-			in.Updates = append(in.Updates, Update{Status: lowerStatus(label), Body: CleanText(text), At: when})
+			text := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(termtext.Text(body.Text())), "-"))
+			in.Updates = append(in.Updates, Update{Status: lowerStatus(label), Body: termtext.Text(text), At: when})
 		})
 		sortUpdates(in.Updates)
 		for _, u := range in.Updates {
@@ -121,7 +122,7 @@ func readStatuspageHTML(doc *goquery.Document) *Status {
 			in.Status = "investigating"
 		}
 		if n := len(in.Updates); n > 0 {
-			in.LatestUpdate = CleanLine(in.Updates[0].Body)
+			in.LatestUpdate = termtext.Line(in.Updates[0].Body)
 			in.UpdatedAt, in.StartedAt = in.Updates[0].At, in.Updates[n-1].At
 		}
 		st.Incidents = append(st.Incidents, in)
@@ -141,9 +142,9 @@ func readStatuspageHTML(doc *goquery.Document) *Status {
 // htmlName is the text of an element's .name child, or its own text.
 func htmlName(s *goquery.Selection) string {
 	if n := s.Find(".name").First(); n.Length() > 0 {
-		return CleanLine(n.Text())
+		return termtext.Line(n.Text())
 	}
-	return CleanLine(s.Text())
+	return termtext.Line(s.Text())
 }
 
 // readSelected reads a page through a user-supplied selector.
@@ -162,7 +163,7 @@ func readSelected(doc *goquery.Document, data []byte, selector, healthy string) 
 	if found.Length() == 0 {
 		return nil, fmt.Errorf("%w: selector %q matched nothing on %s", ErrWrongFormat, selector, describe(data))
 	}
-	text := CleanLine(found.Text())
+	text := termtext.Line(found.Text())
 	if text == "" {
 		return nil, fmt.Errorf("%w: selector %q matched an empty element", ErrWrongFormat, selector)
 	}
@@ -215,7 +216,7 @@ func AlternateFeeds(data []byte) []string {
 		if !strings.Contains(typ, "rss") && !strings.Contains(typ, "atom") {
 			return
 		}
-		if href := CleanLine(l.AttrOr("href", "")); href != "" {
+		if href := termtext.Line(l.AttrOr("href", "")); href != "" {
 			out = appendUnique(out, href)
 		}
 	})

@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"golang.org/x/net/html"
+
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
 // HTMLText turns an HTML fragment (an incident update body, a feed entry)
@@ -12,7 +14,7 @@ import (
 // holds no markup passes through CleanText unchanged.
 func HTMLText(s string) string {
 	if !strings.ContainsAny(s, "<&") {
-		return CleanText(s)
+		return termtext.Text(s)
 	}
 	var b strings.Builder
 	z := html.NewTokenizer(strings.NewReader(s))
@@ -21,7 +23,7 @@ func HTMLText(s string) string {
 		tt := z.Next()
 		switch tt {
 		case html.ErrorToken:
-			return CleanText(b.String())
+			return termtext.Text(b.String())
 		case html.TextToken:
 			if skip == 0 {
 				b.Write(z.Text())

@@ -2,6 +2,8 @@ package statuspage
 
 import (
 	"strings"
+
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
 // incident.io pages (status.openai.com and others) serve three JSON shapes
@@ -135,10 +137,10 @@ func parseIncidentIO(data []byte) (*Status, error) {
 // group, the components an incident affects, ongoing incidents and
 // maintenances.
 func ioFromProxy(s *ioSummary) *Status {
-	st := &Status{State: Operational, Claims: true, PageURL: strings.TrimRight(CleanLine(s.PublicURL), "/")}
+	st := &Status{State: Operational, Claims: true, PageURL: strings.TrimRight(termtext.Line(s.PublicURL), "/")}
 	names := map[string]string{}
 	for _, c := range s.Components {
-		names[c.ID] = CleanLine(c.Name)
+		names[c.ID] = termtext.Line(c.Name)
 	}
 	var order []string
 	groups := map[string]string{}
@@ -152,14 +154,14 @@ func ioFromProxy(s *ioSummary) *Status {
 		groups[c.ComponentID] = group
 		order = append(order, c.ComponentID)
 		if c.Name != "" {
-			names[c.ComponentID] = CleanLine(c.Name)
+			names[c.ComponentID] = termtext.Line(c.Name)
 		}
 	}
 	for _, it := range s.Structure.Items {
 		switch {
 		case it.Group != nil && !it.Group.Hidden:
 			for _, c := range it.Group.Components {
-				add(c, CleanLine(it.Group.Name))
+				add(c, termtext.Line(it.Group.Name))
 			}
 		case it.Component != nil:
 			add(*it.Component, "")
@@ -204,7 +206,7 @@ func ioFromProxy(s *ioSummary) *Status {
 // ioFromWidget reads the widget API, which has no component list: the
 // ongoing incidents and maintenances are the state.
 func ioFromWidget(doc *ioDoc) *Status {
-	st := &Status{State: Operational, Claims: true, PageURL: strings.TrimRight(CleanLine(doc.PageURL), "/")}
+	st := &Status{State: Operational, Claims: true, PageURL: strings.TrimRight(termtext.Line(doc.PageURL), "/")}
 	if doc.Ongoing != nil {
 		for _, in := range *doc.Ongoing {
 			st.Incidents = append(st.Incidents, ioIncidentModel(in, nil, st.PageURL))
@@ -238,12 +240,12 @@ func ioState(st *Status) State {
 
 func ioIncidentModel(in ioIncident, names map[string]string, pageURL string) Incident {
 	out := Incident{
-		ID:        CleanLine(in.ID),
-		Title:     CleanLine(in.Name),
+		ID:        termtext.Line(in.ID),
+		Title:     termtext.Line(in.Name),
 		Status:    lowerStatus(in.Status),
 		StartedAt: in.PublishedAt.Time(),
 		UpdatedAt: in.LastUpdateAt.Time(),
-		URL:       CleanLine(in.URL),
+		URL:       termtext.Line(in.URL),
 	}
 	if out.URL == "" && pageURL != "" && out.ID != "" {
 		out.URL = pageURL + "/incidents/" + out.ID
@@ -251,7 +253,7 @@ func ioIncidentModel(in ioIncident, names map[string]string, pageURL string) Inc
 	worst := ComponentState(in.CurrentWorstImpact)
 	for _, a := range in.Affected {
 		worst = Worst(worst, a.state())
-		name := CleanLine(a.Name)
+		name := termtext.Line(a.Name)
 		if name == "" {
 			name = names[a.id()]
 		}
@@ -274,7 +276,7 @@ func ioIncidentModel(in ioIncident, names map[string]string, pageURL string) Inc
 	}
 	sortUpdates(out.Updates)
 	if len(out.Updates) > 0 {
-		out.LatestUpdate = CleanLine(out.Updates[0].Body)
+		out.LatestUpdate = termtext.Line(out.Updates[0].Body)
 		if out.UpdatedAt.IsZero() {
 			out.UpdatedAt = out.Updates[0].At
 		}
@@ -282,7 +284,7 @@ func ioIncidentModel(in ioIncident, names map[string]string, pageURL string) Inc
 			out.StartedAt = out.Updates[len(out.Updates)-1].At
 		}
 	} else if in.LastUpdateMessage != "" {
-		out.LatestUpdate = CleanLine(MarkdownText(in.LastUpdateMessage))
+		out.LatestUpdate = termtext.Line(MarkdownText(in.LastUpdateMessage))
 	}
 	if out.Resolved() && out.ResolvedAt.IsZero() {
 		out.ResolvedAt = out.UpdatedAt
@@ -295,7 +297,7 @@ func ioMaintModel(m ioMaint, defaultStatus, pageURL string) Maintenance {
 	if status == "" {
 		status = defaultStatus
 	}
-	out := Maintenance{ID: CleanLine(m.ID), Title: CleanLine(m.Name), Status: status, URL: CleanLine(m.URL)}
+	out := Maintenance{ID: termtext.Line(m.ID), Title: termtext.Line(m.Name), Status: status, URL: termtext.Line(m.URL)}
 	for _, t := range []stamp{m.StartsAt, m.StartedAt, m.ScheduledAt} {
 		if out.StartsAt.IsZero() {
 			out.StartsAt = t.Time()
@@ -310,7 +312,7 @@ func ioMaintModel(m ioMaint, defaultStatus, pageURL string) Maintenance {
 		out.URL = pageURL + "/incidents/" + out.ID
 	}
 	for _, a := range m.Affected {
-		out.Components = appendUnique(out.Components, CleanLine(a.Name))
+		out.Components = appendUnique(out.Components, termtext.Line(a.Name))
 	}
 	return out
 }

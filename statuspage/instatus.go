@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
 // Instatus pages publish <page>/summary.json (also /v3/summary.json):
@@ -101,10 +103,10 @@ func parseInstatus(data []byte) (*Status, error) {
 	}
 	st := &Status{State: page}
 	if doc.Page != nil {
-		st.PageURL = strings.TrimRight(CleanLine(doc.Page.URL), "/")
+		st.PageURL = strings.TrimRight(termtext.Line(doc.Page.URL), "/")
 	}
 	for _, c := range doc.Components {
-		st.Components = append(st.Components, Component{Name: CleanLine(c.Name), Group: instGroup(c.Group), State: instImpact(c.Status)})
+		st.Components = append(st.Components, Component{Name: termtext.Line(c.Name), Group: instGroup(c.Group), State: instImpact(c.Status)})
 	}
 	for _, it := range doc.ActiveIncidents {
 		st.Incidents = append(st.Incidents, instIncident(it))
@@ -137,13 +139,13 @@ func parseInstatus(data []byte) (*Status, error) {
 func instGroup(raw json.RawMessage) string {
 	var name string
 	if json.Unmarshal(raw, &name) == nil {
-		return CleanLine(name)
+		return termtext.Line(name)
 	}
 	var obj struct {
 		Name string `json:"name"`
 	}
 	if json.Unmarshal(raw, &obj) == nil {
-		return CleanLine(obj.Name)
+		return termtext.Line(obj.Name)
 	}
 	return ""
 }
@@ -151,9 +153,9 @@ func instGroup(raw json.RawMessage) string {
 func instIncident(it instItem) Incident {
 	in := Incident{
 		ID:     instID(it),
-		Title:  CleanLine(it.Name),
+		Title:  termtext.Line(it.Name),
 		Status: lowerStatus(it.Status),
-		URL:    CleanLine(it.URL),
+		URL:    termtext.Line(it.URL),
 	}
 	for _, t := range []stamp{it.Started, it.StartedAt, it.Start} {
 		if in.StartedAt.IsZero() {
@@ -167,14 +169,14 @@ func instIncident(it instItem) Incident {
 	}
 	in.Impact = impactOf(instImpact(impact))
 	for _, s := range it.AffectedServices {
-		in.Components = appendUnique(in.Components, CleanLine(s.Name))
+		in.Components = appendUnique(in.Components, termtext.Line(s.Name))
 	}
 	for _, u := range it.Updates {
 		in.Updates = append(in.Updates, Update{Body: MarkdownText(u.Message), At: u.Started.Time()})
 	}
 	sortUpdates(in.Updates)
 	if len(in.Updates) > 0 {
-		in.LatestUpdate = CleanLine(in.Updates[0].Body)
+		in.LatestUpdate = termtext.Line(in.Updates[0].Body)
 		if in.UpdatedAt.IsZero() {
 			in.UpdatedAt = in.Updates[0].At
 		}
@@ -183,7 +185,7 @@ func instIncident(it instItem) Incident {
 }
 
 func instMaintenance(it instItem) Maintenance {
-	m := Maintenance{ID: instID(it), Title: CleanLine(it.Name), URL: CleanLine(it.URL)}
+	m := Maintenance{ID: instID(it), Title: termtext.Line(it.Name), URL: termtext.Line(it.URL)}
 	switch strings.ReplaceAll(strings.ToUpper(it.Status), "_", "") {
 	case "NOTSTARTEDYET", "SCHEDULED":
 		m.Status = "scheduled"
@@ -209,10 +211,10 @@ func instMaintenance(it instItem) Maintenance {
 // (…/incident/cl4a8n3070721qtmzvts760c4), so a feed and the JSON agree.
 func instID(it instItem) string {
 	if it.ID != "" {
-		return CleanLine(it.ID)
+		return termtext.Line(it.ID)
 	}
 	if it.URL == "" {
 		return ""
 	}
-	return CleanLine(path.Base(strings.TrimRight(it.URL, "/")))
+	return termtext.Line(path.Base(strings.TrimRight(it.URL, "/")))
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
 var (
@@ -86,5 +87,5 @@ func MarkdownText(s string) string {
 		}
 		out = append(out, l)
 	}
-	return CleanText(strings.Join(out, "\n"))
+	return termtext.Text(strings.Join(out, "\n"))
 }

@@ -2,6 +2,8 @@ package statuspage
 
 import (
 	"strings"
+
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
 // Slack publishes https://slack-status.com/api/v2.0.0/current: "ok" with
@@ -44,7 +46,7 @@ func parseSlack(data []byte) (*Status, error) {
 		for _, it := range *doc.ActiveIncidents {
 			status := lowerStatus(it.Status)
 			if status == "scheduled" || status == "completed" || status == "cancelled" || strings.EqualFold(it.Type, "maintenance") {
-				m := Maintenance{ID: CleanLine(string(it.ID)), Title: CleanLine(it.Title), URL: CleanLine(it.URL),
+				m := Maintenance{ID: termtext.Line(string(it.ID)), Title: termtext.Line(it.Title), URL: termtext.Line(it.URL),
 					StartsAt: it.DateCreated.Time(), Components: cleanList(it.Services)}
 				switch status {
 				case "active":
@@ -91,13 +93,13 @@ func slackImpact(kind string) string {
 
 func slackIncident(it slackItem) Incident {
 	in := Incident{
-		ID:         CleanLine(string(it.ID)),
-		Title:      CleanLine(it.Title),
+		ID:         termtext.Line(string(it.ID)),
+		Title:      termtext.Line(it.Title),
 		Status:     lowerStatus(it.Status),
 		Impact:     slackImpact(it.Type),
 		StartedAt:  it.DateCreated.Time(),
 		UpdatedAt:  it.DateUpdated.Time(),
-		URL:        CleanLine(it.URL),
+		URL:        termtext.Line(it.URL),
 		Components: cleanList(it.Services),
 	}
 	for _, n := range it.Notes {
@@ -105,7 +107,7 @@ func slackIncident(it slackItem) Incident {
 	}
 	sortUpdates(in.Updates)
 	if len(in.Updates) > 0 {
-		in.LatestUpdate = CleanLine(in.Updates[0].Body)
+		in.LatestUpdate = termtext.Line(in.Updates[0].Body)
 	}
 	if in.Resolved() && in.ResolvedAt.IsZero() {
 		in.ResolvedAt = in.UpdatedAt
@@ -116,7 +118,7 @@ func slackIncident(it slackItem) Incident {
 func cleanList(in []string) []string {
 	var out []string
 	for _, s := range in {
-		out = appendUnique(out, CleanLine(s))
+		out = appendUnique(out, termtext.Line(s))
 	}
 	return out
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"time"
+
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
 // status.io pages (GitLab, Let's Encrypt, Docker) are read through the
@@ -99,7 +101,7 @@ func parseStatusIO(data []byte) (*Status, error) {
 	}
 	r := doc.Result
 	overall := sioState(r.StatusOverall.StatusCode)
-	st := &Status{Description: CleanLine(r.StatusOverall.Status)}
+	st := &Status{Description: termtext.Line(r.StatusOverall.Status)}
 	for _, c := range r.Status {
 		s := sioState(c.StatusCode)
 		if !s.Known() {
@@ -107,7 +109,7 @@ func parseStatusIO(data []byte) (*Status, error) {
 				s = Worst(s, sioState(ct.StatusCode))
 			}
 		}
-		st.Components = append(st.Components, Component{Name: CleanLine(c.Name), State: s})
+		st.Components = append(st.Components, Component{Name: termtext.Line(c.Name), State: s})
 	}
 	for _, ev := range r.Incidents {
 		st.Incidents = append(st.Incidents, sioIncident(ev))
@@ -139,9 +141,9 @@ func parseStatusIO(data []byte) (*Status, error) {
 }
 
 func sioIncident(ev sioEvent) Incident {
-	in := Incident{ID: CleanLine(ev.ID), Title: CleanLine(ev.Name), StartedAt: ev.DatetimeOpen.Time()}
+	in := Incident{ID: termtext.Line(ev.ID), Title: termtext.Line(ev.Name), StartedAt: ev.DatetimeOpen.Time()}
 	for _, c := range ev.ComponentsAffected {
-		in.Components = appendUnique(in.Components, CleanLine(c.Name))
+		in.Components = appendUnique(in.Components, termtext.Line(c.Name))
 	}
 	current := Unknown // the newest message's status code is the incident's impact now
 	var newest time.Time
@@ -156,7 +158,7 @@ func sioIncident(ev sioEvent) Incident {
 	if len(in.Updates) > 0 {
 		in.Status = in.Updates[0].Status
 		in.UpdatedAt = in.Updates[0].At
-		in.LatestUpdate = CleanLine(in.Updates[0].Body)
+		in.LatestUpdate = termtext.Line(in.Updates[0].Body)
 	}
 	if in.Status == "" {
 		in.Status = "investigating"
@@ -166,10 +168,10 @@ func sioIncident(ev sioEvent) Incident {
 }
 
 func sioMaintenance(ev sioEvent, status string) Maintenance {
-	m := Maintenance{ID: CleanLine(ev.ID), Title: CleanLine(ev.Name), Status: status,
+	m := Maintenance{ID: termtext.Line(ev.ID), Title: termtext.Line(ev.Name), Status: status,
 		StartsAt: ev.DatetimePlannedStart.Time(), EndsAt: ev.DatetimePlannedEnd.Time()}
 	for _, c := range ev.ComponentsAffected {
-		m.Components = appendUnique(m.Components, CleanLine(c.Name))
+		m.Components = appendUnique(m.Components, termtext.Line(c.Name))
 	}
 	return m
 }

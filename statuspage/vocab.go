@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
 // impactOf is the Statuspage incident impact word (none, minor, major,
@@ -32,7 +33,7 @@ func impactOf(s State) string {
 // cleaned, lower case, spaces as underscores ("In progress" becomes
 // "in_progress").
 func lowerStatus(s string) string {
-	return strings.ReplaceAll(strings.ToLower(CleanLine(s)), " ", "_")
+	return strings.ReplaceAll(strings.ToLower(termtext.Line(s)), " ", "_")
 }
 
 // statusWords finds an incident status in free text, newest wording

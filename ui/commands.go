@@ -11,6 +11,8 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
 // Every command below runs in its own goroutine, may wait, and never
@@ -90,10 +92,10 @@ func (m *Model) openCurrent() tea.Cmd {
 		link = open[0].URL
 	}
 	if !webURL(link) {
-		return m.setFlash(flashError, "no web page to open for "+clean(v.Name))
+		return m.setFlash(flashError, "no web page to open for "+termtext.Line(v.Name))
 	}
 	opener := m.opts.OpenURL
-	return tea.Batch(m.setFlash(flashInfo, "opening "+clean(link)+" …"), func() tea.Msg {
+	return tea.Batch(m.setFlash(flashInfo, "opening "+termtext.Line(link)+" …"), func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), backendTimeout)
 		defer cancel()
 		return openedMsg{url: link, err: opener(ctx, link)}

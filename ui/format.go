@@ -8,30 +8,13 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 	"github.com/vendorwatch/vendorwatch/providers"
-	"github.com/vendorwatch/vendorwatch/statuspage"
 )
-
-// clean makes text that came from a vendor, a config or an error safe for
-// one terminal line. Everything remote goes through it (or cleanText)
-// before it is styled, even though statuspage already cleans what it
-// parses: the dashboard does not trust its inputs to have been cleaned.
-func clean(s string) string { return statuspage.CleanLine(s) }
-
-// cleanText is clean for multi-line text, such as an incident update.
-func cleanText(s string) string { return statuspage.CleanText(s) }
-
-// truncate shortens s to at most w cells, ending in "…" when cut.
-func truncate(s string, w int) string {
-	if w <= 0 {
-		return ""
-	}
-	return ansi.Truncate(s, w, "…")
-}
 
 // pad truncates s to w cells and fills it up to w with spaces.
 func pad(s string, w int) string {
-	s = truncate(s, w)
+	s = termtext.Truncate(s, w)
 	if n := w - ansi.StringWidth(s); n > 0 {
 		s += strings.Repeat(" ", n)
 	}
@@ -40,7 +23,7 @@ func pad(s string, w int) string {
 
 // padLeft truncates s to w cells and right-aligns it.
 func padLeft(s string, w int) string {
-	s = truncate(s, w)
+	s = termtext.Truncate(s, w)
 	if n := w - ansi.StringWidth(s); n > 0 {
 		s = strings.Repeat(" ", n) + s
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
 // Options tune the dashboard. The zero value is ready to use.
@@ -206,9 +207,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onReport(msg)
 	case openedMsg:
 		if msg.err != nil {
-			return m, m.setFlash(flashError, "could not open "+clean(msg.url)+": "+clean(msg.err.Error()))
+			return m, m.setFlash(flashError, "could not open "+termtext.Line(msg.url)+": "+termtext.Line(msg.err.Error()))
 		}
-		return m, m.setFlash(flashInfo, "opened "+clean(msg.url))
+		return m, m.setFlash(flashInfo, "opened "+termtext.Line(msg.url))
 	case tea.KeyPressMsg:
 		return m, m.onKey(msg)
 	case tea.MouseWheelMsg:

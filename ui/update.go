@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
 // bell is the terminal bell, written raw: Println-style commands print
@@ -20,7 +21,7 @@ const bell = "\a"
 func (m *Model) onUpdate(u Update) tea.Cmd {
 	var cmds []tea.Cmd
 	m.report, m.seen, m.inFlight = u.Report, true, u.InFlight
-	m.banner = clean(u.Banner)
+	m.banner = termtext.Line(u.Banner)
 	clear(m.checking)
 	for _, id := range u.Checking {
 		m.checking[id] = true
@@ -243,7 +244,7 @@ func (m *Model) onTimeline(msg timelineMsg) tea.Cmd {
 	m.tlLoading = false
 	m.tlEntries, m.tlErr = msg.entries, ""
 	if msg.err != nil {
-		m.tlErr = clean(msg.err.Error())
+		m.tlErr = termtext.Line(msg.err.Error())
 	}
 	m.layout()
 	return nil
@@ -251,7 +252,7 @@ func (m *Model) onTimeline(msg timelineMsg) tea.Cmd {
 
 func (m *Model) onReport(msg reportMsg) tea.Cmd {
 	if msg.err != nil {
-		return m.setFlash(flashError, "no incident report: "+clean(msg.err.Error()))
+		return m.setFlash(flashError, "no incident report: "+termtext.Line(msg.err.Error()))
 	}
 	lines := strings.Count(msg.text, "\n") + 1
 	return tea.Batch(

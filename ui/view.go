@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
 // wideAt is the width from which the main view shows the selected
@@ -46,7 +47,7 @@ func (m *Model) render() string {
 	}
 	top := []string{m.header()}
 	if m.banner != "" {
-		top = append(top, truncate(m.th.accent.Render(m.banner), m.width))
+		top = append(top, termtext.Truncate(m.th.accent.Render(m.banner), m.width))
 	}
 	lines := append(top, fit(body, m.width, m.bodyHeight())...)
 	lines = append(lines, m.footer())
@@ -141,7 +142,7 @@ func (m *Model) header() string {
 	r := strings.Join(right, "  ")
 	gap := m.width - ansi.StringWidth(left) - ansi.StringWidth(r)
 	if gap < 2 {
-		return truncate(left, m.width)
+		return termtext.Truncate(left, m.width)
 	}
 	return left + strings.Repeat(" ", gap) + r
 }
@@ -158,11 +159,11 @@ func (m *Model) footer() string {
 		if m.flashStyle == flashError {
 			st = th.warning
 		}
-		return truncate(st.Render(m.flash), m.width)
+		return termtext.Truncate(st.Render(m.flash), m.width)
 	}
 	prefix := ""
 	if q := m.filter.Value(); q != "" && m.view == viewMain {
-		prefix = th.accent.Render("/"+clean(q)) + th.muted.Render(" (esc clears)") + "  "
+		prefix = th.accent.Render("/"+termtext.Line(q)) + th.muted.Render(" (esc clears)") + "  "
 	}
 	return prefix + m.hintBar(m.width-ansi.StringWidth(prefix))
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
@@ -19,7 +20,7 @@ func (m *Model) detailBar() string {
 		return ""
 	}
 	st, glyph := m.th.level(v.Level)
-	left := st.Render(glyph) + " " + m.th.bold.Render(clean(v.Name)) + m.th.muted.Render(" · "+string(v.Level)+" · "+words(v.Status.State))
+	left := st.Render(glyph) + " " + m.th.bold.Render(termtext.Line(v.Name)) + m.th.muted.Render(" · "+string(v.Level)+" · "+words(v.Status.State))
 	right := ""
 	switch {
 	case m.detail.TotalLineCount() <= m.detail.Height():
@@ -35,7 +36,7 @@ func (m *Model) detailBar() string {
 func spread(left, right string, w int) string {
 	gap := w - ansi.StringWidth(left) - ansi.StringWidth(right)
 	if gap < 1 {
-		return truncate(left, w)
+		return termtext.Truncate(left, w)
 	}
 	return left + strings.Repeat(" ", gap) + right
 }
@@ -55,13 +56,13 @@ func (m *Model) detailLines(v correlate.VendorReport, w int, title bool) []strin
 	}
 	if title {
 		st, glyph := th.level(v.Level)
-		out = append(out, st.Render(glyph+" "+clean(v.Name))+th.muted.Render(" · "+words(v.Status.State)))
+		out = append(out, st.Render(glyph+" "+termtext.Line(v.Name))+th.muted.Render(" · "+words(v.Status.State)))
 	}
-	if d := clean(v.Status.Description); d != "" {
+	if d := termtext.Line(v.Status.Description); d != "" {
 		out = append(out, indent(d, 2, w)...)
 	}
-	if u := clean(v.Status.PageURL); u != "" {
-		out = append(out, "  "+th.link.Render(truncate(u, w-2)))
+	if u := termtext.Line(v.Status.PageURL); u != "" {
+		out = append(out, "  "+th.link.Render(termtext.Truncate(u, w-2)))
 	}
 
 	section("FINDINGS")
@@ -99,7 +100,7 @@ func (m *Model) findingDetail(v correlate.VendorReport, w int) []string {
 			out = append(out, "")
 		}
 		st, glyph := th.severity(f.Severity)
-		for j, l := range wrap(clean(f.Title), w-2) {
+		for j, l := range wrap(termtext.Line(f.Title), w-2) {
 			if j == 0 {
 				out = append(out, st.Render(glyph)+" "+th.bold.Render(l))
 			} else {
@@ -109,11 +110,11 @@ func (m *Model) findingDetail(v correlate.VendorReport, w int) []string {
 		if !f.Since.IsZero() {
 			out = append(out, th.muted.Render("  since "+when(f.Since, now, m.opts.Location)))
 		}
-		for _, l := range indent(clean(f.Detail), 2, w) {
+		for _, l := range indent(termtext.Line(f.Detail), 2, w) {
 			out = append(out, th.text.Render(l))
 		}
 		for _, a := range f.Advice {
-			for j, l := range wrap(clean(a), w-4) {
+			for j, l := range wrap(termtext.Line(a), w-4) {
 				p := "    "
 				if j == 0 {
 					p = "  → "
@@ -150,10 +151,10 @@ func (m *Model) incidentLines(v correlate.VendorReport, w int) []string {
 		if in.Resolved() {
 			st, glyph = th.ok, "✓"
 		}
-		head := clean(in.Title)
-		meta := words(clean(in.Status))
+		head := termtext.Line(in.Title)
+		meta := words(termtext.Line(in.Status))
 		if in.Impact != "" && in.Impact != "none" {
-			meta += " · impact " + clean(in.Impact)
+			meta += " · impact " + termtext.Line(in.Impact)
 		}
 		for j, l := range wrap(head, w-2) {
 			if j == 0 {
@@ -176,20 +177,20 @@ func (m *Model) incidentLines(v correlate.VendorReport, w int) []string {
 		if len(in.Components) > 0 {
 			var cs []string
 			for _, c := range in.Components {
-				cs = append(cs, clean(c))
+				cs = append(cs, termtext.Line(c))
 			}
 			out = append(out, indent("affects "+strings.Join(cs, ", "), 2, w)...)
 		}
-		if u := clean(in.URL); u != "" {
-			out = append(out, "  "+th.link.Render(truncate(u, w-2)))
+		if u := termtext.Line(in.URL); u != "" {
+			out = append(out, "  "+th.link.Render(termtext.Truncate(u, w-2)))
 		}
 		updates := in.Updates
 		if len(updates) == 0 && in.LatestUpdate != "" {
 			updates = []statuspage.Update{{Status: in.Status, Body: in.LatestUpdate, At: in.UpdatedAt}}
 		}
 		for _, u := range updates {
-			out = append(out, "  "+th.text.Bold(true).Render(when(u.At, now, loc))+"  "+th.accent.UnsetBold().Render(words(clean(u.Status))))
-			for _, l := range indent(cleanText(u.Body), 4, w) {
+			out = append(out, "  "+th.text.Bold(true).Render(when(u.At, now, loc))+"  "+th.accent.UnsetBold().Render(words(termtext.Line(u.Status))))
+			for _, l := range indent(termtext.Text(u.Body), 4, w) {
 				out = append(out, th.text.Render(l))
 			}
 		}
@@ -206,17 +207,17 @@ func (m *Model) keyLines(v correlate.VendorReport, w int) []string {
 	var out []string
 	for _, k := range v.Keys {
 		st, glyph := th.result(k.Result)
-		name := clean(k.Name)
+		name := termtext.Line(k.Name)
 		if k.Canary {
 			name += " (canary)"
 		}
-		line := st.Render(glyph) + " " + th.bold.Render(name) + "  " + th.muted.Render(clean(k.Fingerprint)) + "  " + st.Render(words(k.Result))
+		line := st.Render(glyph) + " " + th.bold.Render(name) + "  " + th.muted.Render(termtext.Line(k.Fingerprint)) + "  " + st.Render(words(k.Result))
 		var ev []string
 		if k.HTTPStatus != 0 {
 			ev = append(ev, fmt.Sprintf("HTTP %d", k.HTTPStatus))
 		}
 		if k.Code != "" {
-			ev = append(ev, clean(k.Code))
+			ev = append(ev, termtext.Line(k.Code))
 		}
 		if k.LatencyMS > 0 {
 			ev = append(ev, latency(k.LatencyMS))
@@ -238,10 +239,10 @@ func (m *Model) keyLines(v correlate.VendorReport, w int) []string {
 		for _, l := range indent(strings.Join(streak, " · "), 2, w) {
 			out = append(out, th.muted.Render(l))
 		}
-		if msg := clean(k.Message); msg != "" {
+		if msg := termtext.Line(k.Message); msg != "" {
 			out = append(out, indent("“"+msg+"”", 2, w)...)
 		}
-		if hint := clean(k.Hint); hint != "" {
+		if hint := termtext.Line(k.Hint); hint != "" {
 			for _, l := range indent("→ "+hint, 2, w) {
 				out = append(out, th.accent.UnsetBold().Render(l))
 			}
@@ -268,7 +269,7 @@ func (m *Model) reachLines(v correlate.VendorReport, w int) []string {
 		parts = append(parts, "checked "+clockAt(r.CheckedAt, m.opts.Now(), m.opts.Location))
 	}
 	out := []string{st.Render(glyph) + " " + strings.Join(parts, " · ")}
-	if e := clean(r.Error); e != "" {
+	if e := termtext.Line(r.Error); e != "" {
 		for _, l := range indent(e, 2, w) {
 			out = append(out, th.warning.Render(l))
 		}
@@ -281,14 +282,14 @@ func (m *Model) maintenanceLines(v correlate.VendorReport, w int) []string {
 	now, loc := m.opts.Now(), m.opts.Location
 	var out []string
 	for _, mt := range v.Status.Maintenances {
-		out = append(out, th.info.Render("◆")+" "+clean(mt.Title)+th.muted.Render(" · "+words(clean(mt.Status))))
+		out = append(out, th.info.Render("◆")+" "+termtext.Line(mt.Title)+th.muted.Render(" · "+words(termtext.Line(mt.Status))))
 		span := clockAt(mt.StartsAt, now, loc)
 		if !mt.EndsAt.IsZero() {
 			span += " – " + clockAt(mt.EndsAt, now, loc)
 		}
 		out = append(out, th.muted.Render("  "+span))
-		if u := clean(mt.URL); u != "" {
-			out = append(out, "  "+th.link.Render(truncate(u, w-2)))
+		if u := termtext.Line(mt.URL); u != "" {
+			out = append(out, "  "+th.link.Render(termtext.Truncate(u, w-2)))
 		}
 	}
 	return out
@@ -306,18 +307,18 @@ func (m *Model) componentLines(v correlate.VendorReport, w int) []string {
 	slices.SortStableFunc(cs, func(a, b statuspage.Component) int { return b.State.Severity() - a.State.Severity() })
 	nameW := 0
 	for _, c := range cs {
-		n := ansi.StringWidth(clean(c.Name))
+		n := ansi.StringWidth(termtext.Line(c.Name))
 		if c.Group != "" {
-			n += ansi.StringWidth(clean(c.Group)) + 3 // "Group › Name"
+			n += ansi.StringWidth(termtext.Line(c.Group)) + 3 // "Group › Name"
 		}
 		nameW = max(nameW, n+1)
 	}
 	nameW = min(nameW, max(w/2, 12), 40)
 	var out, calm []string
 	for _, c := range cs {
-		name := clean(c.Name)
+		name := termtext.Line(c.Name)
 		if c.Group != "" {
-			name = clean(c.Group) + " › " + name
+			name = termtext.Line(c.Group) + " › " + name
 		}
 		if c.State == statuspage.Operational && len(cs) > foldComponents {
 			calm = append(calm, name)
@@ -367,8 +368,8 @@ func (m *Model) sourceLines(v correlate.VendorReport, w int) []string {
 			meta = append(meta, "not modified")
 		}
 		out = append(out, st.Render(glyph)+" "+th.text.Render(strings.Join(meta, " · ")))
-		out = append(out, "  "+th.link.Render(truncate(clean(s.URL), w-2)))
-		if e := clean(s.Error); e != "" {
+		out = append(out, "  "+th.link.Render(termtext.Truncate(termtext.Line(s.URL), w-2)))
+		if e := termtext.Line(s.Error); e != "" {
 			for _, l := range indent(e, 2, w) {
 				out = append(out, th.warning.Render(l))
 			}

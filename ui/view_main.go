@@ -8,6 +8,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
 // column is one column of the vendor table. Columns with a lower keep
@@ -133,7 +134,7 @@ func (m *Model) tableLines(w, room int) []string {
 	if len(m.rows) == 0 {
 		msg := "  No vendors are configured."
 		if m.filter.Value() != "" {
-			msg = "  No vendor matches /" + clean(m.filter.Value()) + " (esc clears the filter)."
+			msg = "  No vendor matches /" + termtext.Line(m.filter.Value()) + " (esc clears the filter)."
 		}
 		return append(out, th.muted.Render(msg))
 	}
@@ -181,9 +182,9 @@ func (m *Model) cellText(v correlate.VendorReport, col string) (lipgloss.Style, 
 	switch col {
 	case "VENDOR":
 		if v.ID == m.selected {
-			return th.text.Bold(true), clean(v.Name)
+			return th.text.Bold(true), termtext.Line(v.Name)
 		}
-		return th.text, clean(v.Name)
+		return th.text, termtext.Line(v.Name)
 	case "STATUS":
 		if m.checking[v.ID] && v.Status.CheckedAt.IsZero() {
 			return th.muted, "checking…"
@@ -267,9 +268,9 @@ func (m *Model) findingLines(w int) []string {
 	}
 	for _, f := range fs {
 		st, glyph := th.severity(f.Severity)
-		out = append(out, st.Render(glyph)+" "+th.text.Render(truncate(clean(f.Title), w-2)))
+		out = append(out, st.Render(glyph)+" "+th.text.Render(termtext.Truncate(termtext.Line(f.Title), w-2)))
 		if len(f.Advice) > 0 {
-			out = append(out, th.muted.Render("  → "+truncate(clean(f.Advice[0]), w-4)))
+			out = append(out, th.muted.Render("  → "+termtext.Truncate(termtext.Line(f.Advice[0]), w-4)))
 		}
 	}
 	return out

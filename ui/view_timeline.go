@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
 // timelineBar is the line above the timeline: whose events, how many, and
@@ -13,7 +15,7 @@ func (m *Model) timelineBar() string {
 	th := m.th
 	whose := "all vendors"
 	if m.tlVendor != "" {
-		whose = clean(m.vendorName(m.tlVendor))
+		whose = termtext.Line(m.vendorName(m.tlVendor))
 	}
 	left := th.heading.Render("TIMELINE") + th.muted.Render(" · ") + th.bold.Render(whose)
 	switch {
@@ -25,7 +27,7 @@ func (m *Model) timelineBar() string {
 	right := ""
 	if m.selected != "" {
 		if m.tlVendor == "" {
-			right = th.key.Render("v") + th.muted.Render(" only "+clean(m.vendorName(m.selected)))
+			right = th.key.Render("v") + th.muted.Render(" only "+termtext.Line(m.vendorName(m.selected)))
 		} else {
 			right = th.key.Render("v") + th.muted.Render(" all vendors")
 		}
@@ -52,7 +54,7 @@ func (m *Model) timelineLines(w int) []string {
 	timeW, agoW, nameW := 5, 9, 10
 	for _, e := range m.tlEntries {
 		timeW = max(timeW, ansi.StringWidth(clockAt(e.At, now, loc)))
-		nameW = max(nameW, min(ansi.StringWidth(clean(m.vendorName(e.Vendor))), 16))
+		nameW = max(nameW, min(ansi.StringWidth(termtext.Line(m.vendorName(e.Vendor))), 16))
 	}
 	lead := timeW + 1 + agoW + 1 + 2 + nameW + 1
 	var out []string
@@ -63,8 +65,8 @@ func (m *Model) timelineLines(w int) []string {
 		}
 		head := th.bold.Render(pad(clockAt(e.At, now, loc), timeW)) + " " +
 			th.muted.Render(pad(ago(now, e.At), agoW)) + " " +
-			st.Render(glyph) + " " + th.text.Render(pad(clean(m.vendorName(e.Vendor)), nameW)) + " "
-		text := wrap(clean(e.Text), max(w-lead, 20))
+			st.Render(glyph) + " " + th.text.Render(pad(termtext.Line(m.vendorName(e.Vendor)), nameW)) + " "
+		text := wrap(termtext.Line(e.Text), max(w-lead, 20))
 		for i, l := range text {
 			if i == 0 {
 				out = append(out, head+l)
@@ -72,8 +74,8 @@ func (m *Model) timelineLines(w int) []string {
 				out = append(out, strings.Repeat(" ", lead)+l)
 			}
 		}
-		if u := clean(e.URL); u != "" {
-			out = append(out, strings.Repeat(" ", lead)+th.link.Render(truncate(u, w-lead)))
+		if u := termtext.Line(e.URL); u != "" {
+			out = append(out, strings.Repeat(" ", lead)+th.link.Render(termtext.Truncate(u, w-lead)))
 		}
 	}
 	return out

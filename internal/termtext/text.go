@@ -1,4 +1,9 @@
-package statuspage
+// Package termtext makes text safe and short for a terminal, a status
+// line or a Markdown table: it strips escape sequences and control and
+// format characters (bidi overrides included), collapses white space and
+// cuts text to a length with an ellipsis. Every piece of remote text goes
+// through it before it is shown; it is the only place that knows how.
+package termtext
 
 import (
 	"strings"
@@ -8,18 +13,18 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// CleanLine makes remote text safe for one line of a terminal: escape
+// Line makes remote text safe for one line of a terminal: escape
 // sequences and control characters are removed and runs of white space,
 // including newlines, become one space.
-func CleanLine(s string) string {
+func Line(s string) string {
 	s = stripControls(s)
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// CleanText makes remote multi-line text safe for a terminal: escape
+// Text makes remote multi-line text safe for a terminal: escape
 // sequences and control characters other than newline are removed, lines are
 // trimmed and runs of blank lines collapse to one.
-func CleanText(s string) string {
+func Text(s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.ReplaceAll(s, "\t", " ")
 	s = stripControls(s)
@@ -91,4 +96,35 @@ func printableASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// Strip removes escape sequences and control and format characters from
+// s, keeping its newlines and spacing (tabs become spaces), which
+// Markdown tables and multi-line messages need.
+func Strip(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\t", " ")
+	return stripControls(s)
+}
+
+// Clip shortens s to at most n characters (runes), the last of them an
+// ellipsis when it cuts. n below 1 gives "".
+func Clip(s string, n int) string {
+	if n < 1 {
+		return ""
+	}
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+// Truncate shortens s to at most w terminal cells, ending in an ellipsis
+// when it cuts; escape sequences in s cost no cells.
+func Truncate(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	return ansi.Truncate(s, w, "…")
 }

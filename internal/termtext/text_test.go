@@ -1,0 +1,72 @@
+package termtext
+
+import (
+	"strings"
+	"testing"
+)
+
+// collapseSpace is strings.Join(strings.Fields(l), " "), faster on lines
+// that are already clean.
+func TestCollapseSpace(t *testing.T) {
+	for _, l := range []string{"", " ", "a", "a b", " a", "a ", "a  b", "a\tb", "a\u00a0b", "a\u2003 b", "ünïcode text",
+		"trailing\r", "\v", "x\fy", "The API is  back.", "  The API is back.  ", "a b c d e f"} {
+		if got, want := collapseSpace(l), strings.Join(strings.Fields(l), " "); got != want {
+			t.Errorf("collapseSpace(%q) = %q, want %q", l, got, want)
+		}
+	}
+}
+
+func FuzzCollapseSpace(f *testing.F) {
+	f.Add("a  b ")
+	f.Fuzz(func(t *testing.T, l string) {
+		if got, want := collapseSpace(l), strings.Join(strings.Fields(l), " "); got != want {
+			t.Errorf("collapseSpace(%q) = %q, want %q", l, got, want)
+		}
+	})
+}
+
+func TestStrip(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain":                     "plain",
+		"a\r\nb":                    "a\nb",
+		"col1\tcol2":                "col1 col2",
+		"\x1b[31mred\x1b[0m":        "red",
+		"bidi \u202eevil\u202c end": "bidi evil end",
+		"nul\x00byte":               "nulbyte",
+		"keep  two  spaces\n\nand":  "keep  two  spaces\n\nand",
+	} {
+		if got := Strip(in); got != want {
+			t.Errorf("Strip(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestClip(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"exactly", 7, "exactly"},
+		{"too long", 5, "too …"},
+		{"ünïcödé", 4, "ünï…"},
+		{"x", 0, ""},
+	} {
+		if got := Clip(c.in, c.n); got != c.want {
+			t.Errorf("Clip(%q, %d) = %q, want %q", c.in, c.n, got, c.want)
+		}
+	}
+}
+
+func TestTruncate(t *testing.T) {
+	if got := Truncate("日本語テキスト", 5); got != "日本…" {
+		t.Errorf("Truncate of wide text = %q, want %q", got, "日本…")
+	}
+	if got := Truncate("fits", 4); got != "fits" {
+		t.Errorf("Truncate(fits, 4) = %q", got)
+	}
+	if got := Truncate("any", 0); got != "" {
+		t.Errorf("Truncate(any, 0) = %q, want empty", got)
+	}
+}
