@@ -26,7 +26,7 @@ type vb struct{ v providers.VendorResult }
 func vendorAt(id, name string) *vb {
 	b := &vb{v: providers.VendorResult{ID: id, Name: name, Keys: []providers.KeyResult{}}}
 	b.v.Status = statuspage.Status{State: statuspage.Operational, Description: "All Systems Operational", PageURL: "https://status." + id + ".test",
-		Sources: []statuspage.Source{{URL: "https://status." + id + ".test/api/v2/summary.json", Format: statuspage.Statuspage, OK: true, LatencyMS: 120}}}
+		Sources: []statuspage.Source{{URL: "https://status." + id + ".test/api/v2/summary.json", Format: "statuspage", OK: true, LatencyMS: 120}}}
 	return b
 }
 

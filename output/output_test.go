@@ -42,11 +42,11 @@ func sampleReport() correlate.Report {
 		Code: "invalid_api_key", Message: "Incorrect API key provided", LatencyMS: 230, CheckedAt: t0, Since: t0.Add(-108 * time.Minute), Consecutive: 3,
 	}}, Reachability: &providers.Reachability{Result: providers.ResultReachable, HTTPStatus: 401, LatencyMS: 90}}
 	openai.Status = statuspage.Status{State: statuspage.Operational, Description: "All Systems Operational", PageURL: "https://status.openai.com", CheckedAt: t0,
-		Sources:    []statuspage.Source{{URL: "https://status.openai.com/api/v2/summary.json", Format: statuspage.Statuspage, OK: true, LatencyMS: 182}},
+		Sources:    []statuspage.Source{{URL: "https://status.openai.com/api/v2/summary.json", Format: "statuspage", OK: true, LatencyMS: 182}},
 		Components: []statuspage.Component{{Name: "API", State: statuspage.Operational}}}
 	vapi := providers.VendorResult{ID: "vapi", Name: "VAPI", DependsOn: []string{"openai"}, Keys: []providers.KeyResult{}}
 	vapi.Status = statuspage.Status{State: statuspage.MajorOutage, Description: "Downtime", PageURL: "https://status.vapi.ai", CheckedAt: t0,
-		Sources:    []statuspage.Source{{URL: "https://status.vapi.ai/index.json", Format: statuspage.BetterStack, OK: true, LatencyMS: 2400}},
+		Sources:    []statuspage.Source{{URL: "https://status.vapi.ai/index.json", Format: "betterstack", OK: true, LatencyMS: 2400}},
 		Components: []statuspage.Component{{Name: "Vapi API", State: statuspage.MajorOutage}},
 		Incidents: []statuspage.Incident{{ID: "901977", Title: "Vapi API and dashboard down", Status: "investigating", Impact: "critical",
 			StartedAt: t0, UpdatedAt: t0, URL: "https://status.vapi.ai/incident/901977", Components: []string{"Vapi API"}, LatestUpdate: "We are investigating."}},

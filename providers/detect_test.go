@@ -118,7 +118,7 @@ func TestDetectFromBaseURL(t *testing.T) {
 			p.now = func() time.Time { return time.Date(2026, 5, 21, 15, 0, 0, 0, time.UTC) }
 			v, _ := p.Check(context.Background()).Vendor("v")
 			src := v.Status.Sources[0]
-			if !src.OK || !src.Detected || src.Format != tt.format || !strings.Contains(src.URL, tt.path) {
+			if !src.OK || !src.Detected || src.Format != string(tt.format) || !strings.Contains(src.URL, tt.path) {
 				t.Fatalf("source = %+v; requests %v", src, tt.site.requests())
 			}
 			if v.Status.State != tt.state || len(v.Status.Open()) != tt.open {
@@ -142,14 +142,14 @@ func TestDetectSpecificURL(t *testing.T) {
 	}, testFetcher())
 	snap := p.Check(context.Background())
 	gcp, _ := snap.Vendor("gcp")
-	if gcp.Status.Sources[0].Format != statuspage.Google || gcp.Status.State != statuspage.Operational {
+	if gcp.Status.Sources[0].Format != string(statuspage.Google) || gcp.Status.State != statuspage.Operational {
 		t.Errorf("gcp = %s %+v", gcp.Status.State, gcp.Status.Sources)
 	}
 	if u := gcp.Status.Incidents[0].URL; !strings.HasPrefix(u, base+"/incidents/") {
 		t.Errorf("relative incident link not resolved: %q", u)
 	}
 	slack, _ := snap.Vendor("slack")
-	if slack.Status.Sources[0].Format != statuspage.Slack || slack.Status.State != statuspage.Degraded {
+	if slack.Status.Sources[0].Format != string(statuspage.Slack) || slack.Status.State != statuspage.Degraded {
 		t.Errorf("slack = %s %+v", slack.Status.State, slack.Status.Sources)
 	}
 }
@@ -169,7 +169,7 @@ func TestDetectMemoInStateDir(t *testing.T) {
 		v, _ := p.Check(context.Background()).Vendor("v")
 		return Source(v.Status.Sources[0])
 	}
-	if src := check(); !src.OK || src.Format != statuspage.BetterStack {
+	if src := check(); !src.OK || src.Format != string(statuspage.BetterStack) {
 		t.Fatalf("first run: %+v", src)
 	}
 	if n := len(page.requests()); n < 2 {
@@ -182,7 +182,7 @@ func TestDetectMemoInStateDir(t *testing.T) {
 	page.mu.Lock()
 	page.log = nil
 	page.mu.Unlock()
-	if src := check(); !src.OK || !src.Detected || src.Format != statuspage.BetterStack {
+	if src := check(); !src.OK || !src.Detected || src.Format != string(statuspage.BetterStack) {
 		t.Fatalf("second run: %+v", src)
 	}
 	if got := page.requests(); len(got) != 1 || got[0] != "/index.json" {
@@ -194,7 +194,7 @@ func TestDetectMemoInStateDir(t *testing.T) {
 	page.routes = map[string]string{"/summary.json": "instatus__summary_hasissues_docs_example.json"}
 	page.log = nil
 	page.mu.Unlock()
-	if src := check(); !src.OK || src.Format != statuspage.Instatus {
+	if src := check(); !src.OK || src.Format != string(statuspage.Instatus) {
 		t.Fatalf("after the move: %+v", src)
 	}
 	b, _ := os.ReadFile(filepath.Join(dir, detectedFile))

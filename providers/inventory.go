@@ -20,15 +20,20 @@ const (
 	MaxInventoryKeys = 5000
 	// MaxGoneKeys caps the vanished keys looked up in one check.
 	MaxGoneKeys = 100
+	// MaxAdminRead bounds one admin read as a whole, however many of its
+	// requests answer in time.
+	MaxAdminRead = 2 * time.Minute
+)
+
+// How long the audit log is watched for a key that left the list: an
+// admin reader keeps asking, and correlation keeps waiting, this long.
+const (
 	// AuditWindowSlack widens the audit-log query before the time a key
 	// was last seen, for clock skew and the vendor's own delays.
 	AuditWindowSlack = 5 * time.Minute
 	// AuditRecheck is how long a vanished key without an audit event is
 	// asked about again on every inventory check: audit logs lag.
 	AuditRecheck = time.Hour
-	// MaxAdminRead bounds one admin read as a whole, however many of its
-	// requests answer in time.
-	MaxAdminRead = 2 * time.Minute
 )
 
 // Inventory sources.
@@ -157,17 +162,17 @@ type GoneKey struct {
 	OwnerGone bool `json:"owner_gone,omitempty"`
 }
 
-// clone copies the rows, so they can be matched again without touching a
-// snapshot already handed out.
-func (inv *Inventory) clone() *Inventory {
+// cloneInventory copies the rows, so they can be matched again without
+// touching a snapshot already handed out.
+func cloneInventory(inv *Inventory) *Inventory {
 	c := *inv
 	c.Keys = slices.Clone(inv.Keys)
 	c.Gone = slices.Clone(inv.Gone)
 	return &c
 }
 
-// waiting reports whether the audit log should be asked about g again.
-func (g GoneKey) waiting(now time.Time) bool {
+// auditPending reports whether the audit log should be asked about g again.
+func auditPending(g GoneKey, now time.Time) bool {
 	return !g.NoAuditLog && g.Audit == nil && now.Sub(g.NoticedAt) < AuditRecheck
 }
 
@@ -303,7 +308,7 @@ func (p *prober) inventory(ctx context.Context, v Vendor, prev *Inventory) *Inve
 		warn = v.Admin.ExpiryWarning.D()
 	}
 	for i := range inv.Keys {
-		inv.Keys[i].sanitize()
+		sanitizeKey(&inv.Keys[i])
 		if e := inv.Keys[i].ExpiresAt; !e.IsZero() && e.Sub(now) <= warn {
 			inv.Keys[i].Expiring = true
 		}
@@ -312,7 +317,7 @@ func (p *prober) inventory(ctx context.Context, v Vendor, prev *Inventory) *Inve
 		}
 	}
 	inv.Gone = diffInventory(prev, inv, now)
-	if v.ID == "openai" && slices.ContainsFunc(inv.Gone, func(g GoneKey) bool { return g.waiting(now) }) {
+	if v.ID == "openai" && slices.ContainsFunc(inv.Gone, func(g GoneKey) bool { return auditPending(g, now) }) {
 		r.auditLookup(ctx, inv, now)
 	}
 	return inv

@@ -45,9 +45,9 @@ func MatchInventory(inv *Inventory, keys []KeyResult) {
 // maxOwnerText caps remote names kept in an inventory.
 const maxOwnerText = 120
 
-// sanitize makes a row's remote text safe to keep and show, and cuts the
+// sanitizeKey makes a row's remote text safe to keep and show, and cuts the
 // mask down to a fingerprint's worth.
-func (k *InventoryKey) sanitize() {
+func sanitizeKey(k *InventoryKey) {
 	k.Redacted = NormalizeRedacted(k.Redacted)
 	for _, s := range []*string{&k.ID, &k.Name, &k.Project, &k.ProjectName, &k.Status, &k.OwnerAccess, &k.Owner, &k.OwnerID, &k.OwnerType} {
 		*s = scrub(termtext.Line(*s), "", maxOwnerText)

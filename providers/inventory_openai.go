@@ -264,7 +264,7 @@ func (r *adminRun) auditLookup(ctx context.Context, inv *Inventory, now time.Tim
 	since := now
 	var ids []string
 	for i, g := range inv.Gone {
-		if !g.waiting(now) {
+		if !auditPending(g, now) {
 			continue
 		}
 		wait = append(wait, i)

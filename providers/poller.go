@@ -197,7 +197,7 @@ func (p *Poller) checkVendor(ctx context.Context, v Vendor, part Part) VendorRes
 	admin.Wait()
 	if res.Inventory != nil {
 		// Earlier snapshots share the old inventory: match on a copy.
-		res.Inventory = res.Inventory.clone()
+		res.Inventory = cloneInventory(res.Inventory)
 		MatchInventory(res.Inventory, res.Keys)
 	}
 	if ctx.Err() != nil {

@@ -106,7 +106,7 @@ func TestPollerDetectsFormatFromBaseURL(t *testing.T) {
 	p := NewPoller([]Vendor{{ID: "acme", Name: "Acme", Sources: []SourceSpec{{URL: srv.URL}}}}, testFetcher())
 	v, _ := p.Check(context.Background()).Vendor("acme")
 	src := v.Status.Sources[0]
-	if !src.OK || !src.Detected || src.Format != statuspage.Statuspage || src.URL != srv.URL+"/api/v2/summary.json" {
+	if !src.OK || !src.Detected || src.Format != string(statuspage.Statuspage) || src.URL != srv.URL+"/api/v2/summary.json" {
 		t.Errorf("source = %+v", src)
 	}
 	if v.Status.State != statuspage.PartialOutage {

@@ -78,7 +78,7 @@ func (r *statusReader) read(ctx context.Context, v Vendor) statuspage.Status {
 	if st.PageURL == "" || v.PageURL != "" {
 		st.PageURL = v.PageURL
 	}
-	st.Filter(v.Components)
+	statuspage.Filter(st, v.Components)
 	if len(v.Sources) == 0 {
 		st.Description = "no status page configured"
 	}
@@ -88,12 +88,12 @@ func (r *statusReader) read(ctx context.Context, v Vendor) statuspage.Status {
 
 // readSource fetches and parses one source.
 func (r *statusReader) readSource(ctx context.Context, spec SourceSpec) (*statuspage.Status, statuspage.Source) {
-	src := statuspage.Source{URL: spec.URL, Format: spec.Format}
+	src := statuspage.Source{URL: spec.URL, Format: string(spec.Format)}
 	start := time.Now()
 	st, url, format, err := r.load(ctx, spec, &src.NotModified)
 	src.LatencyMS = time.Since(start).Milliseconds()
 	if format != spec.Format {
-		src.Format, src.Detected, src.URL = format, true, url
+		src.Format, src.Detected, src.URL = string(format), true, url
 	}
 	if err != nil {
 		src.Error = termtext.Line(err.Error())
@@ -170,7 +170,7 @@ func (r *statusReader) parseResp(ctx context.Context, spec SourceSpec, resp *Res
 		if r.now != nil {
 			now = r.now
 		}
-		st.DropStale(now(), staleUnstated, staleStated)
+		statuspage.DropStale(st, now(), staleUnstated, staleStated)
 	}
 	return st, nil
 }

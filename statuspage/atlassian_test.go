@@ -197,7 +197,7 @@ func TestFilterComponents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st.Filter([]string{"claude console (platform.claude.com)"})
+	Filter(st, []string{"claude console (platform.claude.com)"})
 	if len(st.Components) != 1 || st.Components[0].State != Operational {
 		t.Fatalf("components = %+v", st.Components)
 	}

@@ -244,7 +244,7 @@ func trimResolved(in []Incident) []Incident {
 // post a "resolved" item vendorwatch recognises. An item whose status the
 // feed does not state at all goes after unstated; one with a status
 // (investigating, monitoring, …) after stated. Resolved incidents stay.
-func (s *Status) DropStale(now time.Time, unstated, stated time.Duration) {
+func DropStale(s *Status, now time.Time, unstated, stated time.Duration) {
 	if s == nil {
 		return
 	}

@@ -133,7 +133,7 @@ func TestDropStale(t *testing.T) {
 		{ID: "forgotten", Status: "monitoring", UpdatedAt: now.Add(-30 * 24 * time.Hour)},
 		{ID: "resolved long ago", Status: "resolved", UpdatedAt: now.Add(-30 * 24 * time.Hour)},
 	}}
-	st.DropStale(now, 24*time.Hour, 7*24*time.Hour)
+	DropStale(st, now, 24*time.Hour, 7*24*time.Hour)
 	var ids []string
 	for _, in := range st.Incidents {
 		ids = append(ids, in.ID)
@@ -156,12 +156,12 @@ func TestFilterWithoutComponentList(t *testing.T) {
 		t.Fatalf("unfiltered state = %s", st.State)
 	}
 	gemini := *st
-	gemini.Filter([]string{"Gemini API"})
+	Filter(&gemini, []string{"Gemini API"})
 	if gemini.State != PartialOutage || len(gemini.Incidents) != 1 {
 		t.Errorf("gemini = %s, %d incidents; want partial_outage from its own incident", gemini.State, len(gemini.Incidents))
 	}
 	vertex := *st
-	vertex.Filter([]string{"Vertex AI"})
+	Filter(&vertex, []string{"Vertex AI"})
 	if vertex.State != Operational || len(vertex.Incidents) != 0 {
 		t.Errorf("vertex = %s, %d incidents; want operational", vertex.State, len(vertex.Incidents))
 	}

@@ -31,7 +31,7 @@ type Status struct {
 // Source describes one fetched status source and how it went.
 type Source struct {
 	URL       string `json:"url"`
-	Format    Format `json:"format"`
+	Format    string `json:"format"`
 	OK        bool   `json:"ok"`
 	LatencyMS int64  `json:"latency_ms"`
 	Error     string `json:"error"`
@@ -130,11 +130,12 @@ func (m Maintenance) Active(t time.Time) bool {
 		(m.EndsAt.IsZero() || t.Before(m.EndsAt))
 }
 
-// Filter keeps only the named components (matched case-insensitively, on the
-// component name or its group) and the incidents that touch them or name no
-// component at all, then recomputes the state from what is left. It is how a
-// team says "only OpenAI's API matters to us". An empty list keeps all.
-func (s *Status) Filter(names []string) {
+// Filter keeps only the named components of s (matched case-insensitively,
+// on the component name or its group) and the incidents that touch them or
+// name no component at all, then recomputes the state from what is left. It
+// is how a team says "only OpenAI's API matters to us". An empty list keeps
+// all.
+func Filter(s *Status, names []string) {
 	if len(names) == 0 || s == nil {
 		return
 	}

@@ -14,7 +14,7 @@ func TestStatusClone(t *testing.T) {
 	c.Sources[0].URL, c.Components[0].Name = "x", "x"
 	c.Incidents[0].Components[0], c.Incidents[0].Updates[0].Body = "x", "x"
 	c.Maintenances[0].Components[0] = "x"
-	c.DropStale(time.Now(), 0, 0)
+	DropStale(c, time.Now(), 0, 0)
 	if orig.Sources[0].URL != "u" || orig.Components[0].Name != "API" || len(orig.Incidents) != 1 ||
 		orig.Incidents[0].Components[0] != "API" || orig.Incidents[0].Updates[0].Body != "b" || orig.Maintenances[0].Components[0] != "DB" {
 		t.Errorf("the original changed: %+v", orig)

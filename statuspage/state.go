@@ -81,9 +81,14 @@ func ComponentState(status string) State {
 }
 
 // IndicatorState maps a Statuspage page indicator (none, minor, major,
-// critical, maintenance) to a State.
-func IndicatorState(indicator string) State {
-	switch strings.ToLower(strings.TrimSpace(indicator)) {
+// critical, maintenance) to a State: the same words as an incident's
+// impact.
+func IndicatorState(indicator string) State { return ImpactState(indicator) }
+
+// ImpactState maps an incident impact (none, minor, major, critical,
+// maintenance) to the state it implies for the vendor.
+func ImpactState(impact string) State {
+	switch strings.ToLower(strings.TrimSpace(impact)) {
 	case "none":
 		return Operational
 	case "maintenance":
@@ -96,10 +101,4 @@ func IndicatorState(indicator string) State {
 		return MajorOutage
 	}
 	return Unknown
-}
-
-// ImpactState maps an incident impact (none, minor, major, critical,
-// maintenance) to the state it implies for the vendor.
-func ImpactState(impact string) State {
-	return IndicatorState(impact)
 }

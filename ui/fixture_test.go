@@ -43,7 +43,7 @@ func incidentReport() correlate.Report {
 	}}
 	openai.Status = statuspage.Status{
 		State: statuspage.Operational, Description: "All Systems Operational", PageURL: "https://status.openai.com", CheckedAt: checked,
-		Sources: []statuspage.Source{{URL: "https://status.openai.com/api/v2/summary.json", Format: statuspage.Statuspage, OK: true, LatencyMS: 182}},
+		Sources: []statuspage.Source{{URL: "https://status.openai.com/api/v2/summary.json", Format: "statuspage", OK: true, LatencyMS: 182}},
 		Components: []statuspage.Component{
 			{Name: "API", State: statuspage.Operational}, {Name: "ChatGPT", State: statuspage.Operational},
 			{Name: "Sora", State: statuspage.Operational}, {Name: "Playground", State: statuspage.Operational},
@@ -79,7 +79,7 @@ func incidentReport() correlate.Report {
 	}}
 	anthropic.Status = statuspage.Status{
 		State: statuspage.Operational, Description: "All Systems Operational", PageURL: "https://status.claude.com", CheckedAt: checked,
-		Sources:    []statuspage.Source{{URL: "https://status.claude.com/api/v2/summary.json", Format: statuspage.Statuspage, OK: true, LatencyMS: 141}},
+		Sources:    []statuspage.Source{{URL: "https://status.claude.com/api/v2/summary.json", Format: "statuspage", OK: true, LatencyMS: 141}},
 		Components: []statuspage.Component{{Name: "Claude API (api.anthropic.com)", State: statuspage.Operational}, {Name: "claude.ai", State: statuspage.Operational}},
 	}
 	anthropic.Reachability = &providers.Reachability{Result: providers.ResultReachable, HTTPStatus: 401, LatencyMS: 120, CheckedAt: checked}
@@ -87,7 +87,7 @@ func incidentReport() correlate.Report {
 	github := providers.VendorResult{ID: "github", Name: "GitHub", Keys: []providers.KeyResult{}}
 	github.Status = statuspage.Status{
 		State: statuspage.Operational, Description: "All Systems Operational", PageURL: "https://www.githubstatus.com", CheckedAt: checked,
-		Sources:    []statuspage.Source{{URL: "https://www.githubstatus.com/api/v2/summary.json", Format: statuspage.Statuspage, OK: true, LatencyMS: 95}},
+		Sources:    []statuspage.Source{{URL: "https://www.githubstatus.com/api/v2/summary.json", Format: "statuspage", OK: true, LatencyMS: 95}},
 		Components: []statuspage.Component{{Name: "Git Operations", State: statuspage.Operational}, {Name: "API Requests", State: statuspage.Operational}, {Name: "Actions", State: statuspage.Operational}},
 	}
 
