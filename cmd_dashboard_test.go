@@ -10,7 +10,7 @@ import (
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/history"
 	"github.com/vendorwatch/vendorwatch/monitor"
-	"github.com/vendorwatch/vendorwatch/statuspage"
+	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/ui"
 )
 
@@ -74,7 +74,7 @@ func TestMonitorBackendStreamsChecks(t *testing.T) {
 	if last.InFlight != 0 || last.Report.Overall != correlate.LevelCritical {
 		t.Errorf("last update: %d in flight, overall %s", last.InFlight, last.Report.Overall)
 	}
-	if v, _ := last.Report.Vendor("anthropic"); v.Status.State != statuspage.PartialOutage || len(v.Status.Open()) != 1 {
+	if v, _ := last.Report.Vendor("anthropic"); v.Status.State != observe.PartialOutage || len(v.Status.Open()) != 1 {
 		t.Errorf("anthropic = %s, %d open incidents", v.Status.State, len(v.Status.Open()))
 	}
 	tl, err := b.Timeline(context.Background(), "anthropic", 10)

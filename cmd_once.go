@@ -10,6 +10,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/history"
 	"github.com/vendorwatch/vendorwatch/monitor"
+	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/output"
 	"github.com/vendorwatch/vendorwatch/providers"
 )
@@ -29,7 +30,7 @@ var newChecker = func(l *loaded) monitor.Checker {
 // (RSS) about 5 MB lower, for a few milliseconds.
 type oneShot struct{ monitor.Checker }
 
-func (o oneShot) Check(ctx context.Context) providers.Snapshot {
+func (o oneShot) Check(ctx context.Context) observe.Snapshot {
 	snap := o.Checker.Check(ctx)
 	debug.FreeOSMemory()
 	return snap

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/providers"
 	"github.com/vendorwatch/vendorwatch/providers/admintest"
 )
@@ -98,7 +99,7 @@ vendors:
 		t.Fatalf("first check: %s %v", first.Overall, first.Findings)
 	}
 	o, _ := first.Vendor("openai")
-	if inv := o.Inventory; inv == nil || inv.Result != providers.ResultOK || len(inv.Keys) != 4 || inv.AdminFingerprint != "sk-admin-…AdMn" {
+	if inv := o.Inventory; inv == nil || inv.Result != observe.ResultOK || len(inv.Keys) != 4 || inv.AdminFingerprint != "sk-admin-…AdMn" {
 		t.Fatalf("first inventory = %+v", o.Inventory)
 	}
 	for _, row := range o.Inventory.Keys {

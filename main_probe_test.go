@@ -15,6 +15,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/providers"
 )
 
@@ -160,20 +161,20 @@ vendors:
 		t.Fatalf("exit %d, stdout is not JSON: %v\n%s\n%s", code, err, stdout, stderr)
 	}
 	want := map[string]struct {
-		result providers.Result
+		result observe.Result
 		fp     string
 	}{
-		"openai/prod":     {providers.ResultOK, "sk-proj-…MxYA"},
-		"openai/canary-1": {providers.ResultInvalidKey, "sk-svcacct-…CnRy"},
-		"openai/broken":   {providers.ResultNoSecret, ""},
-		"openai/unset":    {providers.ResultNoSecret, ""},
-		"vapi/prod":       {providers.ResultInvalidKey, "…4e5f"},
-		"anthropic/prod":  {providers.ResultOK, "sk-ant-api03-…igAA"},
-		"twilio/main":     {providers.ResultOK, "…b1a0"},
+		"openai/prod":     {observe.ResultOK, "sk-proj-…MxYA"},
+		"openai/canary-1": {observe.ResultInvalidKey, "sk-svcacct-…CnRy"},
+		"openai/broken":   {observe.ResultNoSecret, ""},
+		"openai/unset":    {observe.ResultNoSecret, ""},
+		"vapi/prod":       {observe.ResultInvalidKey, "…4e5f"},
+		"anthropic/prod":  {observe.ResultOK, "sk-ant-api03-…igAA"},
+		"twilio/main":     {observe.ResultOK, "…b1a0"},
 	}
 	seen := 0
 	for _, v := range rep.Vendors {
-		if v.Reachability == nil || v.Reachability.Result != providers.ResultReachable {
+		if v.Reachability == nil || v.Reachability.Result != observe.ResultReachable {
 			t.Errorf("%s reachability = %+v", v.ID, v.Reachability)
 		}
 		for _, k := range v.Keys {

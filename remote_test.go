@@ -18,9 +18,8 @@ import (
 	"github.com/vendorwatch/vendorwatch/history"
 	"github.com/vendorwatch/vendorwatch/monitor"
 	"github.com/vendorwatch/vendorwatch/notify"
+	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/output"
-	"github.com/vendorwatch/vendorwatch/providers"
-	"github.com/vendorwatch/vendorwatch/statuspage"
 	"github.com/vendorwatch/vendorwatch/ui"
 )
 
@@ -63,10 +62,10 @@ func reportJSON(t *testing.T, rep correlate.Report) []byte {
 }
 
 func sampleReport(title string) correlate.Report {
-	v := correlate.VendorReport{VendorResult: providers.VendorResult{ID: "vapi", Name: "VAPI", Keys: []providers.KeyResult{},
-		Status: statuspage.Status{State: statuspage.MajorOutage, Incidents: []statuspage.Incident{{ID: "901977", Title: title}}}}, Level: correlate.LevelCritical}
-	gh := correlate.VendorReport{VendorResult: providers.VendorResult{ID: "github", Name: "GitHub", Keys: []providers.KeyResult{},
-		Status: statuspage.Status{State: statuspage.Operational}}, Level: correlate.LevelOK}
+	v := correlate.VendorReport{VendorResult: observe.VendorResult{ID: "vapi", Name: "VAPI", Keys: []observe.KeyResult{},
+		Status: observe.Status{State: observe.MajorOutage, Incidents: []observe.Incident{{ID: "901977", Title: title}}}}, Level: correlate.LevelCritical}
+	gh := correlate.VendorReport{VendorResult: observe.VendorResult{ID: "github", Name: "GitHub", Keys: []observe.KeyResult{},
+		Status: observe.Status{State: observe.Operational}}, Level: correlate.LevelOK}
 	return correlate.Report{SchemaVersion: 1, GeneratedAt: time.Date(2026, 5, 21, 12, 46, 0, 0, time.UTC), Overall: correlate.LevelCritical,
 		Vendors: []correlate.VendorReport{v, gh},
 		Findings: []correlate.Finding{{ID: "vendor_outage:vapi:", Kind: correlate.KindVendorOutage, Severity: correlate.SeverityCritical,

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // Assess turns a snapshot into a Report: findings ranked by severity, a
@@ -17,7 +17,7 @@ import (
 // the snapshot's GeneratedAt.
 //
 // The rules, one file each, are described in README's findings table.
-func Assess(snap providers.Snapshot, mem Memory) (Report, Memory) {
+func Assess(snap observe.Snapshot, mem Memory) (Report, Memory) {
 	a := &assessment{snap: snap, now: snap.GeneratedAt.UTC(), prev: mem, mem: mem.clone()}
 	a.mem.At = a.now
 	a.index()
@@ -54,7 +54,7 @@ func Assess(snap providers.Snapshot, mem Memory) (Report, Memory) {
 
 // assessment is the working state of one Assess call.
 type assessment struct {
-	snap providers.Snapshot
+	snap observe.Snapshot
 	now  time.Time
 	prev Memory
 	mem  Memory
@@ -85,7 +85,7 @@ func (a *assessment) name(id string) string { return cmp.Or(a.names[id], id) }
 // track updates a vendor's streaks from its latest probe results. A probe
 // check is counted once, however many times the snapshot is assessed: a
 // result counts again only when its CheckedAt moved on.
-func (a *assessment) track(v providers.VendorResult) {
+func (a *assessment) track(v observe.VendorResult) {
 	if a.mem.Vendors == nil {
 		a.mem.Vendors = map[string]VendorMemory{}
 	}
@@ -128,7 +128,7 @@ func (a *assessment) track(v providers.VendorResult) {
 
 // keyStreak is a key's run of identical results: the longer of the
 // poller's count and ours, and the earlier start.
-func (a *assessment) keyStreak(vendor string, k providers.KeyResult) (int, time.Time) {
+func (a *assessment) keyStreak(vendor string, k observe.KeyResult) (int, time.Time) {
 	km := a.mem.Vendors[vendor].Keys[k.Name]
 	n, since := km.Streak, km.Since
 	if km.Result != k.Result {
@@ -222,7 +222,7 @@ func (a *assessment) undecided(f Finding) bool {
 		return false
 	}
 	for _, name := range f.Keys {
-		i := slices.IndexFunc(v.Keys, func(k providers.KeyResult) bool { return k.Name == name })
+		i := slices.IndexFunc(v.Keys, func(k observe.KeyResult) bool { return k.Name == name })
 		if i >= 0 && !v.Keys[i].Result.Failed() {
 			return false
 		}
@@ -245,7 +245,7 @@ func findingID(kind Kind, vendors, keys []string) string {
 // vendorLevel is the worst severity of the vendor's findings. A vendor with
 // no usable data at all is unknown, whatever the findings about its
 // unreadable sources say: nothing about the vendor itself is known.
-func vendorLevel(v providers.VendorResult, fs []Finding) Level {
+func vendorLevel(v observe.VendorResult, fs []Finding) Level {
 	if !v.Status.State.Known() && !probed(v) {
 		return LevelUnknown
 	}
@@ -257,7 +257,7 @@ func vendorLevel(v providers.VendorResult, fs []Finding) Level {
 }
 
 // probed reports whether any probe of v got an answer from the vendor.
-func probed(v providers.VendorResult) bool {
+func probed(v observe.VendorResult) bool {
 	for _, r := range probes(v) {
 		if !r.Failed() {
 			return true
@@ -303,8 +303,8 @@ func sortFindings(fs []Finding) {
 // SnapshotOf returns the observations inside a report, so a poller can be
 // seeded from the last report in the state dir and key streaks continue
 // across separate runs.
-func SnapshotOf(r Report) providers.Snapshot {
-	s := providers.Snapshot{GeneratedAt: r.GeneratedAt, Vendors: make([]providers.VendorResult, 0, len(r.Vendors))}
+func SnapshotOf(r Report) observe.Snapshot {
+	s := observe.Snapshot{GeneratedAt: r.GeneratedAt, Vendors: make([]observe.VendorResult, 0, len(r.Vendors))}
 	for _, v := range r.Vendors {
 		s.Vendors = append(s.Vendors, v.VendorResult)
 	}

@@ -4,43 +4,42 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vendorwatch/vendorwatch/providers"
-	"github.com/vendorwatch/vendorwatch/statuspage"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
-func vendor(id string, st statuspage.State, sourceOK bool, incidents ...statuspage.Incident) providers.VendorResult {
-	v := providers.VendorResult{ID: id, Name: id}
+func vendor(id string, st observe.State, sourceOK bool, incidents ...observe.Incident) observe.VendorResult {
+	v := observe.VendorResult{ID: id, Name: id}
 	v.Status.State = st
 	v.Status.Incidents = incidents
-	src := statuspage.Source{URL: "https://status." + id + ".test", OK: sourceOK}
+	src := observe.Source{URL: "https://status." + id + ".test", OK: sourceOK}
 	if !sourceOK {
 		src.Error = "HTTP 503 Service Unavailable"
 	}
-	v.Status.Sources = []statuspage.Source{src}
+	v.Status.Sources = []observe.Source{src}
 	return v
 }
 
 func TestAssessLevels(t *testing.T) {
 	t0 := time.Date(2026, 5, 21, 12, 45, 0, 0, time.UTC)
-	inc := statuspage.Incident{ID: "901977", Title: "API and dashboard down", Status: "investigating", Impact: "major", StartedAt: t0, URL: "https://status.vapi.ai/incident/901977"}
+	inc := observe.Incident{ID: "901977", Title: "API and dashboard down", Status: "investigating", Impact: "major", StartedAt: t0, URL: "https://status.vapi.ai/incident/901977"}
 	tests := []struct {
 		name    string
-		vendors []providers.VendorResult
+		vendors []observe.VendorResult
 		overall Level
 		exit    int
 		kinds   []Kind
 	}{
-		{"all operational", []providers.VendorResult{vendor("openai", statuspage.Operational, true), vendor("github", statuspage.Operational, true)}, LevelOK, 0, nil},
-		{"maintenance is fine", []providers.VendorResult{vendor("github", statuspage.UnderMaintenance, true)}, LevelOK, 0, nil},
-		{"degraded warns", []providers.VendorResult{vendor("openai", statuspage.Degraded, true), vendor("github", statuspage.Operational, true)}, LevelWarning, 1, []Kind{KindVendorIncident}},
-		{"partial outage is critical", []providers.VendorResult{vendor("vapi", statuspage.PartialOutage, true, inc)}, LevelCritical, 2, []Kind{KindVendorOutage}},
-		{"one unreadable page warns", []providers.VendorResult{vendor("openai", statuspage.Unknown, false), vendor("github", statuspage.Operational, true)}, LevelWarning, 1, []Kind{KindStatusSourceDown}},
-		{"nothing readable is unknown", []providers.VendorResult{vendor("openai", statuspage.Unknown, false), vendor("github", statuspage.Unknown, false)}, LevelUnknown, 3, []Kind{KindStatusSourceDown, KindStatusSourceDown}},
+		{"all operational", []observe.VendorResult{vendor("openai", observe.Operational, true), vendor("github", observe.Operational, true)}, LevelOK, 0, nil},
+		{"maintenance is fine", []observe.VendorResult{vendor("github", observe.UnderMaintenance, true)}, LevelOK, 0, nil},
+		{"degraded warns", []observe.VendorResult{vendor("openai", observe.Degraded, true), vendor("github", observe.Operational, true)}, LevelWarning, 1, []Kind{KindVendorIncident}},
+		{"partial outage is critical", []observe.VendorResult{vendor("vapi", observe.PartialOutage, true, inc)}, LevelCritical, 2, []Kind{KindVendorOutage}},
+		{"one unreadable page warns", []observe.VendorResult{vendor("openai", observe.Unknown, false), vendor("github", observe.Operational, true)}, LevelWarning, 1, []Kind{KindStatusSourceDown}},
+		{"nothing readable is unknown", []observe.VendorResult{vendor("openai", observe.Unknown, false), vendor("github", observe.Unknown, false)}, LevelUnknown, 3, []Kind{KindStatusSourceDown, KindStatusSourceDown}},
 		{"no vendors is unknown", nil, LevelUnknown, 3, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r, _ := Assess(providers.Snapshot{GeneratedAt: t0, Vendors: tt.vendors}, Memory{})
+			r, _ := Assess(observe.Snapshot{GeneratedAt: t0, Vendors: tt.vendors}, Memory{})
 			if r.Overall != tt.overall || r.Overall.ExitCode() != tt.exit {
 				t.Errorf("overall = %s (exit %d), want %s (exit %d)", r.Overall, r.Overall.ExitCode(), tt.overall, tt.exit)
 			}
@@ -58,8 +57,8 @@ func TestAssessLevels(t *testing.T) {
 
 func TestAssessQuotesTheIncident(t *testing.T) {
 	t0 := time.Date(2026, 5, 21, 12, 45, 0, 0, time.UTC)
-	inc := statuspage.Incident{ID: "901977", Title: "API and dashboard down", Status: "investigating", Impact: "major", StartedAt: t0, URL: "https://status.vapi.ai/incident/901977"}
-	r, _ := Assess(providers.Snapshot{GeneratedAt: t0, Vendors: []providers.VendorResult{vendor("vapi", statuspage.MajorOutage, true, inc)}}, Memory{})
+	inc := observe.Incident{ID: "901977", Title: "API and dashboard down", Status: "investigating", Impact: "major", StartedAt: t0, URL: "https://status.vapi.ai/incident/901977"}
+	r, _ := Assess(observe.Snapshot{GeneratedAt: t0, Vendors: []observe.VendorResult{vendor("vapi", observe.MajorOutage, true, inc)}}, Memory{})
 	f := r.Findings[0]
 	if f.Title != "vapi: API and dashboard down (investigating)" || !f.Since.Equal(t0) {
 		t.Errorf("finding = %+v", f)

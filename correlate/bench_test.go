@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // BenchmarkAssess200 assesses 200 vendors with two keys each, one in three
@@ -13,12 +13,12 @@ func BenchmarkAssess200(b *testing.B) {
 	t1 := at("12:00")
 	var vs []*vb
 	for i := range 200 {
-		v := vendorAt(fmt.Sprintf("v%03d", i), fmt.Sprintf("Vendor %d", i)).reach(providers.ResultReachable, 401, t1)
-		r := providers.ResultOK
+		v := vendorAt(fmt.Sprintf("v%03d", i), fmt.Sprintf("Vendor %d", i)).reach(observe.ResultReachable, 401, t1)
+		r := observe.ResultOK
 		if i%3 == 0 {
-			r = providers.ResultInvalidKey
+			r = observe.ResultInvalidKey
 		}
-		v.key("prod", false, r, 401, "invalid_api_key", t1).key("canary", true, providers.ResultOK, 200, "", t1)
+		v.key("prod", false, r, 401, "invalid_api_key", t1).key("canary", true, observe.ResultOK, 200, "", t1)
 		if i > 0 {
 			v.dependsOn(fmt.Sprintf("v%03d", i-1))
 		}

@@ -3,7 +3,7 @@ package correlate
 import (
 	"time"
 
-	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // Kind names what a finding is about, in the vocabulary of DESIGN §3.
@@ -69,7 +69,7 @@ const SchemaVersion = 1
 
 // VendorReport is a vendor's observations plus its level.
 type VendorReport struct {
-	providers.VendorResult
+	observe.VendorResult
 	Level Level `json:"level"`
 }
 

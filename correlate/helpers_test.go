@@ -6,8 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vendorwatch/vendorwatch/providers"
-	"github.com/vendorwatch/vendorwatch/statuspage"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // day is 2026-05-21, the day of the incident log in DESIGN §1.
@@ -21,44 +20,44 @@ func at(hhmm string) time.Time {
 
 // vb builds a vendor result: an operational status page read from one
 // source, no probes until added.
-type vb struct{ v providers.VendorResult }
+type vb struct{ v observe.VendorResult }
 
 func vendorAt(id, name string) *vb {
-	b := &vb{v: providers.VendorResult{ID: id, Name: name, Keys: []providers.KeyResult{}}}
-	b.v.Status = statuspage.Status{State: statuspage.Operational, Description: "All Systems Operational", PageURL: "https://status." + id + ".test",
-		Sources: []statuspage.Source{{URL: "https://status." + id + ".test/api/v2/summary.json", Format: "statuspage", OK: true, LatencyMS: 120}}}
+	b := &vb{v: observe.VendorResult{ID: id, Name: name, Keys: []observe.KeyResult{}}}
+	b.v.Status = observe.Status{State: observe.Operational, Description: "All Systems Operational", PageURL: "https://status." + id + ".test",
+		Sources: []observe.Source{{URL: "https://status." + id + ".test/api/v2/summary.json", Format: "statuspage", OK: true, LatencyMS: 120}}}
 	return b
 }
 
 func (b *vb) dependsOn(ids ...string) *vb { b.v.DependsOn = ids; return b }
 
-func (b *vb) page(st statuspage.State, desc string, incidents ...statuspage.Incident) *vb {
+func (b *vb) page(st observe.State, desc string, incidents ...observe.Incident) *vb {
 	b.v.Status.State, b.v.Status.Description, b.v.Status.Incidents = st, desc, incidents
 	return b
 }
 
 // pageDown makes the status source fail with errText.
 func (b *vb) pageDown(errText string) *vb {
-	b.v.Status.State, b.v.Status.Description = statuspage.Unknown, ""
+	b.v.Status.State, b.v.Status.Description = observe.Unknown, ""
 	b.v.Status.Sources[0].OK, b.v.Status.Sources[0].Error = false, errText
 	return b
 }
 
-func (b *vb) reach(r providers.Result, status int, t time.Time) *vb {
-	b.v.Reachability = &providers.Reachability{Result: r, HTTPStatus: status, CheckedAt: t}
+func (b *vb) reach(r observe.Result, status int, t time.Time) *vb {
+	b.v.Reachability = &observe.Reachability{Result: r, HTTPStatus: status, CheckedAt: t}
 	return b
 }
 
-func (b *vb) key(name string, canary bool, r providers.Result, status int, code string, t time.Time) *vb {
-	b.v.Keys = append(b.v.Keys, providers.KeyResult{Name: name, Fingerprint: "sk-proj-…" + strings.ToUpper(name[:1]) + "xYA", Canary: canary,
+func (b *vb) key(name string, canary bool, r observe.Result, status int, code string, t time.Time) *vb {
+	b.v.Keys = append(b.v.Keys, observe.KeyResult{Name: name, Fingerprint: "sk-proj-…" + strings.ToUpper(name[:1]) + "xYA", Canary: canary,
 		Result: r, HTTPStatus: status, Code: code, CheckedAt: t})
 	return b
 }
 
-func (b *vb) build() providers.VendorResult { return b.v }
+func (b *vb) build() observe.VendorResult { return b.v }
 
-func snapAt(t time.Time, vs ...*vb) providers.Snapshot {
-	s := providers.Snapshot{GeneratedAt: t}
+func snapAt(t time.Time, vs ...*vb) observe.Snapshot {
+	s := observe.Snapshot{GeneratedAt: t}
 	for _, b := range vs {
 		s.Vendors = append(s.Vendors, b.build())
 	}
@@ -66,15 +65,15 @@ func snapAt(t time.Time, vs ...*vb) providers.Snapshot {
 }
 
 // incident is an open incident posted at t.
-func incident(id, title, impact string, t time.Time) statuspage.Incident {
-	return statuspage.Incident{ID: id, Title: title, Status: "investigating", Impact: impact, StartedAt: t, UpdatedAt: t,
+func incident(id, title, impact string, t time.Time) observe.Incident {
+	return observe.Incident{ID: id, Title: title, Status: "investigating", Impact: impact, StartedAt: t, UpdatedAt: t,
 		URL: "https://status.example.test/incident/" + id, LatestUpdate: "We are investigating.",
-		Updates: []statuspage.Update{{Status: "investigating", Body: "We are investigating.", At: t}}}
+		Updates: []observe.Update{{Status: "investigating", Body: "We are investigating.", At: t}}}
 }
 
 // steps runs snapshots through Assess in order, carrying the memory, and
 // returns every report.
-func steps(snaps ...providers.Snapshot) ([]Report, Memory) {
+func steps(snaps ...observe.Snapshot) ([]Report, Memory) {
 	var mem Memory
 	var out []Report
 	for _, s := range snaps {

@@ -6,12 +6,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vendorwatch/vendorwatch/providers"
-	"github.com/vendorwatch/vendorwatch/statuspage"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 func revokedOpenAI(tm string) *vb {
-	return vendorAt("openai", "OpenAI").reach(providers.ResultReachable, 401, at(tm)).key("prod", false, providers.ResultInvalidKey, 401, "invalid_api_key", at(tm))
+	return vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, at(tm)).key("prod", false, observe.ResultInvalidKey, 401, "invalid_api_key", at(tm))
 }
 
 func TestFindingsOpenUpdateClose(t *testing.T) {
@@ -33,7 +32,7 @@ func TestFindingsOpenUpdateClose(t *testing.T) {
 		t.Errorf("changes from nothing = %+v", ch)
 	}
 
-	r, closed := Assess(snapAt(at("12:20"), vendorAt("openai", "OpenAI").reach(providers.ResultReachable, 401, at("12:20")).key("prod", false, providers.ResultOK, 200, "", at("12:20"))), mem)
+	r, closed := Assess(snapAt(at("12:20"), vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, at("12:20")).key("prod", false, observe.ResultOK, 200, "", at("12:20"))), mem)
 	if len(r.Findings) != 0 || r.Overall != LevelOK {
 		t.Errorf("after rotation: %v %s", kinds(r.Findings), r.Overall)
 	}
@@ -63,7 +62,7 @@ func TestChangesEscalate(t *testing.T) {
 func TestAssessLeavesMemoryAlone(t *testing.T) {
 	_, mem := steps(snapAt(at("10:57"), revokedOpenAI("10:57")))
 	before := mem.clone()
-	Assess(snapAt(at("12:20"), vendorAt("openai", "OpenAI").key("prod", false, providers.ResultOK, 200, "", at("12:20"))), mem)
+	Assess(snapAt(at("12:20"), vendorAt("openai", "OpenAI").key("prod", false, observe.ResultOK, 200, "", at("12:20"))), mem)
 	if !reflect.DeepEqual(before, mem) {
 		t.Error("Assess changed the memory it was given")
 	}
@@ -73,9 +72,9 @@ func TestAssessLeavesMemoryAlone(t *testing.T) {
 // open, and reappear in the next full run without reopening.
 func TestOnlyRunsKeepOtherVendorsFindings(t *testing.T) {
 	vapiDown := func(tm string) *vb {
-		return vendorAt("vapi", "VAPI").page(statuspage.MajorOutage, "Major", incident("v", "API down", "critical", at("12:40"))).reach(providers.ResultVendorError, 502, at(tm))
+		return vendorAt("vapi", "VAPI").page(observe.MajorOutage, "Major", incident("v", "API down", "critical", at("12:40"))).reach(observe.ResultVendorError, 502, at(tm))
 	}
-	fine := func(tm string) *vb { return vendorAt("openai", "OpenAI").reach(providers.ResultReachable, 401, at(tm)) }
+	fine := func(tm string) *vb { return vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, at(tm)) }
 	_, mem := steps(snapAt(at("12:45"), vapiDown("12:45"), fine("12:45")))
 	r, mem2 := Assess(snapAt(at("12:46"), fine("12:46")), mem)
 	if len(r.Findings) != 0 {
@@ -99,7 +98,7 @@ func TestOnlyRunsKeepOtherVendorsFindings(t *testing.T) {
 // instead of closing and reopening.
 func TestKeyFindingHeldWhileUndecided(t *testing.T) {
 	_, mem := steps(snapAt(at("10:57"), revokedOpenAI("10:57")), snapAt(at("10:58"), revokedOpenAI("10:58")))
-	blip := vendorAt("openai", "OpenAI").reach(providers.ResultReachable, 401, at("10:59")).key("prod", false, providers.ResultTimeout, 0, "", at("10:59"))
+	blip := vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, at("10:59")).key("prod", false, observe.ResultTimeout, 0, "", at("10:59"))
 	r, mem2 := Assess(snapAt(at("10:59"), blip), mem)
 	if !has(r, KindKeyRevoked) || len(Changes(mem, mem2)) != 0 {
 		t.Errorf("findings %v changes %+v", kinds(r.Findings), Changes(mem, mem2))
@@ -109,9 +108,9 @@ func TestKeyFindingHeldWhileUndecided(t *testing.T) {
 func TestVendorLevels(t *testing.T) {
 	t1 := at("12:00")
 	r, _ := Assess(snapAt(t1,
-		vendorAt("openai", "OpenAI").reach(providers.ResultReachable, 401, t1),
+		vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, t1),
 		vendorAt("nothing", "Nothing").pageDown("HTTP 500 Internal Server Error"),
-		vendorAt("keysonly", "KeysOnly").pageDown("HTTP 500 Internal Server Error").key("prod", false, providers.ResultOK, 200, "", t1),
+		vendorAt("keysonly", "KeysOnly").pageDown("HTTP 500 Internal Server Error").key("prod", false, observe.ResultOK, 200, "", t1),
 	), Memory{})
 	want := map[string]Level{"openai": LevelOK, "nothing": LevelUnknown, "keysonly": LevelWarning}
 	for _, v := range r.Vendors {

@@ -4,7 +4,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // Memory is what one assessment leaves for the next: streaks that span
@@ -44,11 +44,11 @@ type VendorMemory struct {
 
 // KeyMemory is one key's current result and how long it has lasted.
 type KeyMemory struct {
-	Result      providers.Result `json:"result"`
-	Fingerprint string           `json:"fingerprint,omitempty"`
-	Streak      int              `json:"streak"`
-	Since       time.Time        `json:"since,omitzero"`
-	CheckedAt   time.Time        `json:"checked_at,omitzero"`
+	Result      observe.Result `json:"result"`
+	Fingerprint string         `json:"fingerprint,omitempty"`
+	Streak      int            `json:"streak"`
+	Since       time.Time      `json:"since,omitzero"`
+	CheckedAt   time.Time      `json:"checked_at,omitzero"`
 }
 
 // Unreported records an outage our probes saw while the vendor's status

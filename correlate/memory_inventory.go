@@ -3,7 +3,7 @@ package correlate
 import (
 	"time"
 
-	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // InventoryMemory is what the key-inventory rules keep of a vendor between
@@ -18,7 +18,7 @@ import (
 // its finding would close one check after it opened.
 type InventoryMemory struct {
 	// Gone holds the vanished keys by key id.
-	Gone map[string]providers.GoneKey `json:"gone,omitempty"`
+	Gone map[string]observe.GoneKey `json:"gone,omitempty"`
 }
 
 // goneHold is how long a vanished key that is none of ours (no configured
@@ -32,7 +32,7 @@ func (m Memory) cloneInventory() map[string]InventoryMemory {
 	}
 	out := make(map[string]InventoryMemory, len(m.Inventory))
 	for id, im := range m.Inventory {
-		gone := make(map[string]providers.GoneKey, len(im.Gone))
+		gone := make(map[string]observe.GoneKey, len(im.Gone))
 		for k, g := range im.Gone {
 			if g.Audit != nil {
 				e := *g.Audit
@@ -48,7 +48,7 @@ func (m Memory) cloneInventory() map[string]InventoryMemory {
 // mergeGone folds a check's report on a vanished key into what was known:
 // the first sighting stays, an audit event once found stays, the latest
 // lookup's state and the configured key's identity are taken when given.
-func mergeGone(old, cur providers.GoneKey) providers.GoneKey {
+func mergeGone(old, cur observe.GoneKey) observe.GoneKey {
 	if !old.NoticedAt.IsZero() && old.NoticedAt.Before(cur.NoticedAt) {
 		cur.NoticedAt = old.NoticedAt
 	}

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // adminKey is how findings name the admin key a vendor's inventory is read
@@ -45,10 +45,10 @@ func (a *assessment) adminFindings(fs []Finding) []Finding {
 // adminKeyFinding reports an admin key that does not work. A failure that
 // may pass (rate limited, the vendor failing, no answer) waits for the
 // next check; the inventory keeps its last list meanwhile.
-func (a *assessment) adminKeyFinding(v providers.VendorResult) (Finding, bool) {
+func (a *assessment) adminKeyFinding(v observe.VendorResult) (Finding, bool) {
 	inv := v.Inventory
 	name := a.name(v.ID)
-	kv := keyView{KeyResult: providers.KeyResult{Name: adminKey, Fingerprint: inv.AdminFingerprint, Result: inv.Result,
+	kv := keyView{KeyResult: observe.KeyResult{Name: adminKey, Fingerprint: inv.AdminFingerprint, Result: inv.Result,
 		HTTPStatus: inv.HTTPStatus, Code: inv.Code, Message: inv.Error, CheckedAt: inv.CheckedAt}, streak: 1, since: inv.CheckedAt}
 	label := "admin key"
 	if inv.AdminFingerprint != "" {
@@ -56,19 +56,19 @@ func (a *assessment) adminKeyFinding(v providers.VendorResult) (Finding, bool) {
 	}
 	var f Finding
 	switch inv.Result {
-	case providers.ResultInvalidKey:
+	case observe.ResultInvalidKey:
 		f = Finding{Kind: KindKeyRevoked, Severity: SeverityCritical,
 			Title: fmt.Sprintf("%s admin key rejected: the key inventory is not watched", name),
 			Advice: []string{
 				"An admin key that dies is itself news: check who holds " + name + " admin access and whether the key expired.",
 				"Create a new admin key (Organization owners only) and point admin.secret at it.",
 			}}
-	case providers.ResultNoPermission, providers.ResultMisconfigured, providers.ResultAccountDisabled:
+	case observe.ResultNoPermission, observe.ResultMisconfigured, observe.ResultAccountDisabled:
 		c := classText[inv.Result]
 		f = Finding{Kind: c.kind, Severity: SeverityWarning,
 			Title:  fmt.Sprintf("%s admin key %s: the key inventory is not watched", name, c.title),
 			Advice: []string{"The admin API needs an admin key of the organization (OpenAI sk-admin-…, Anthropic sk-ant-admin01-…); a project or API key cannot list keys."}}
-	case providers.ResultNoSecret:
+	case observe.ResultNoSecret:
 		f = Finding{Kind: KindSecretMissing, Severity: SeverityWarning,
 			Title:  fmt.Sprintf("%s admin key not read: secret missing", name),
 			Advice: []string{"Run `vendorwatch check-config` to see why admin.secret does not resolve."}}
@@ -78,7 +78,7 @@ func (a *assessment) adminKeyFinding(v providers.VendorResult) (Finding, bool) {
 	f.ID = findingID(f.Kind, []string{v.ID}, []string{adminKey})
 	f.Vendors, f.Keys, f.Since = []string{v.ID}, []string{adminKey}, inv.CheckedAt
 	f.Detail = fmt.Sprintf("%s's admin API refuses the %s: %s.", name, label, a.rejection(kv))
-	if inv.Result == providers.ResultNoSecret {
+	if inv.Result == observe.ResultNoSecret {
 		f.Detail = fmt.Sprintf("admin.secret of %s did not resolve: %s.", name, cmp.Or(excerpt(inv.Error), "no secret"))
 	}
 	if !inv.ListedAt.IsZero() {
@@ -90,12 +90,12 @@ func (a *assessment) adminKeyFinding(v providers.VendorResult) (Finding, bool) {
 // expiringFinding is key_expiring: admin keys, and keys of ours, whose
 // expires_at is near (the admin block's expiry_warning, 14 days by
 // default). A configured key already expired is key_revoked instead.
-func (a *assessment) expiringFinding(v providers.VendorResult) (Finding, bool) {
+func (a *assessment) expiringFinding(v observe.VendorResult) (Finding, bool) {
 	name := a.name(v.ID)
 	var parts, keys []string
-	var first providers.InventoryKey
+	var first observe.InventoryKey
 	for _, row := range v.Inventory.Keys {
-		if !row.Expiring || row.ExpiresAt.IsZero() || retired(row) || row.Kind != providers.InventoryAdminKey && row.Key == "" {
+		if !row.Expiring || row.ExpiresAt.IsZero() || retired(row) || row.Kind != observe.InventoryAdminKey && row.Key == "" {
 			continue
 		}
 		if first.ExpiresAt.IsZero() || row.ExpiresAt.Before(first.ExpiresAt) {
@@ -106,7 +106,7 @@ func (a *assessment) expiringFinding(v providers.VendorResult) (Finding, bool) {
 		case row.Self:
 			label = "the admin key vendorwatch uses, " + label
 			keys = append(keys, adminKey)
-		case row.Kind == providers.InventoryAdminKey:
+		case row.Kind == observe.InventoryAdminKey:
 			label = "admin key " + label
 		default:
 			keys = append(keys, row.Key)

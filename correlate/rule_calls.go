@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // VAPI's own failures count as evidence about VAPI once at least
@@ -22,20 +22,20 @@ const (
 type callGroup struct {
 	key, name string
 	byok      bool
-	reasons   []providers.ReasonCount
+	reasons   []observe.ReasonCount
 	count     int
-	worst     providers.Result
+	worst     observe.Result
 	first     time.Time
 }
 
 // classRank orders failures: the ones that do not heal by themselves first.
-func classRank(r providers.Result) int {
+func classRank(r observe.Result) int {
 	switch r {
-	case providers.ResultInvalidKey, providers.ResultAccountDisabled, providers.ResultQuotaExceeded:
+	case observe.ResultInvalidKey, observe.ResultAccountDisabled, observe.ResultQuotaExceeded:
 		return 3
-	case providers.ResultNoPermission, providers.ResultMisconfigured:
+	case observe.ResultNoPermission, observe.ResultMisconfigured:
 		return 2
-	case providers.ResultRateLimited, providers.ResultVendorError:
+	case observe.ResultRateLimited, observe.ResultVendorError:
 		return 1
 	}
 	return 0
@@ -47,23 +47,23 @@ func classRank(r providers.Result) int {
 // ended in the vendor's own failures join its outage or incident finding,
 // or raise one, and billing failures raise quota_exceeded (or
 // rate_limited, account_disabled) on it.
-func (a *assessment) callFindings(v providers.VendorResult, fs []Finding) []Finding {
+func (a *assessment) callFindings(v observe.VendorResult, fs []Finding) []Finding {
 	cs := v.Calls
 	if cs.Ended == 0 {
 		return fs
 	}
 	groups := map[string]*callGroup{}
 	var order []string
-	var own, billing []providers.ReasonCount
+	var own, billing []observe.ReasonCount
 	ownCount := 0
 	for _, rc := range cs.Reasons {
 		switch {
-		case rc.Fault == providers.FaultBilling:
+		case rc.Fault == observe.FaultBilling:
 			billing = append(billing, rc)
-		case rc.Fault == providers.FaultVAPI:
+		case rc.Fault == observe.FaultVAPI:
 			own = append(own, rc)
 			ownCount += rc.Count
-		case (rc.Fault == providers.FaultBYOK || rc.Fault == providers.FaultProvider) && rc.Provider != "" && rc.Class != providers.ResultOK:
+		case (rc.Fault == observe.FaultBYOK || rc.Fault == observe.FaultProvider) && rc.Provider != "" && rc.Class != observe.ResultOK:
 			key := cmp.Or(rc.Vendor, rc.Provider)
 			g := groups[key]
 			if g == nil {
@@ -73,7 +73,7 @@ func (a *assessment) callFindings(v providers.VendorResult, fs []Finding) []Find
 			}
 			g.reasons = append(g.reasons, rc)
 			g.count += rc.Count
-			g.byok = g.byok || rc.Fault == providers.FaultBYOK
+			g.byok = g.byok || rc.Fault == observe.FaultBYOK
 			if g.worst == "" || classRank(rc.Class) > classRank(g.worst) {
 				g.worst = rc.Class
 			}
@@ -94,7 +94,7 @@ func (a *assessment) callFindings(v providers.VendorResult, fs []Finding) []Find
 
 // upstreamName is how a provider is called: the snapshot's name for a
 // vendor we watch, else the name VAPI's reason table gives it.
-func (a *assessment) upstreamName(rc providers.ReasonCount) string {
+func (a *assessment) upstreamName(rc observe.ReasonCount) string {
 	if rc.Vendor != "" {
 		if n, ok := a.names[rc.Vendor]; ok {
 			return n
@@ -104,7 +104,7 @@ func (a *assessment) upstreamName(rc providers.ReasonCount) string {
 }
 
 // reasonShort is "401 incorrect-api-key" for a title.
-func reasonShort(rc providers.ReasonCount) string {
+func reasonShort(rc observe.ReasonCount) string {
 	s := rc.Problem
 	if rc.HTTPStatus > 0 {
 		s = strings.TrimSpace(fmt.Sprintf("%d %s", rc.HTTPStatus, s))
@@ -114,7 +114,7 @@ func reasonShort(rc providers.ReasonCount) string {
 
 // reasonList is "12 ended pipeline-error-openai-401-incorrect-api-key (last
 // 12:52 UTC), 3 ended …".
-func (a *assessment) reasonList(rcs []providers.ReasonCount) string {
+func (a *assessment) reasonList(rcs []observe.ReasonCount) string {
 	var parts []string
 	for _, rc := range rcs {
 		p := fmt.Sprintf("%d ended %s", rc.Count, rc.Reason)
@@ -127,25 +127,25 @@ func (a *assessment) reasonList(rcs []providers.ReasonCount) string {
 }
 
 // meaning says what a provider failure seen by VAPI means for us.
-func meaning(class providers.Result, byok bool, vendor, up string) string {
+func meaning(class observe.Result, byok bool, vendor, up string) string {
 	held := fmt.Sprintf("the %s key stored in %s", up, vendor)
 	if !byok {
 		return fmt.Sprintf("%s returned server errors to %s", up, vendor)
 	}
 	switch class {
-	case providers.ResultInvalidKey:
+	case observe.ResultInvalidKey:
 		return held + " is dead (revoked, deleted or wrong)"
-	case providers.ResultQuotaExceeded:
+	case observe.ResultQuotaExceeded:
 		return fmt.Sprintf("the %s account behind %s is out of quota or credit", up, held)
-	case providers.ResultAccountDisabled:
+	case observe.ResultAccountDisabled:
 		return fmt.Sprintf("the %s account behind %s is blocked", up, held)
-	case providers.ResultNoPermission:
+	case observe.ResultNoPermission:
 		return held + " may not use what " + vendor + " asks of it (a model or a feature)"
-	case providers.ResultMisconfigured:
+	case observe.ResultMisconfigured:
 		return fmt.Sprintf("%s's %s settings are wrong (model, organization or request)", vendor, up)
-	case providers.ResultRateLimited:
+	case observe.ResultRateLimited:
 		return up + " is rate-limiting " + held
-	case providers.ResultVendorError:
+	case observe.ResultVendorError:
 		return up + " is failing " + vendor + "'s requests"
 	}
 	return fmt.Sprintf("%s's %s step is failing", vendor, up)
@@ -153,7 +153,7 @@ func meaning(class providers.Result, byok bool, vendor, up string) string {
 
 // callUpstream is upstream_impact on v from its calls that ended in one
 // provider's failures.
-func (a *assessment) callUpstream(v providers.VendorResult, g *callGroup) Finding {
+func (a *assessment) callUpstream(v observe.VendorResult, g *callGroup) Finding {
 	name, cs := a.name(v.ID), v.Calls
 	top := g.reasons[0]
 	f := Finding{
@@ -172,7 +172,7 @@ func (a *assessment) callUpstream(v providers.VendorResult, g *callGroup) Findin
 			fmt.Sprintf("Fix the %s key %s holds (its provider keys / integrations); vendorwatch cannot see that key, only the calls it breaks.", g.name, name),
 			fmt.Sprintf("If you rotated your %s keys recently, %s may still hold an old one.", g.name, name),
 		}
-	case g.byok && g.worst == providers.ResultRateLimited:
+	case g.byok && g.worst == observe.ResultRateLimited:
 		f.Advice = []string{fmt.Sprintf("Raise the %s rate limits of the key %s holds, or spread calls over keys.", g.name, name)}
 	default:
 		f.Advice = []string{fmt.Sprintf("Follow %s's status page, and configure a fallback provider in %s.", g.name, name)}
@@ -211,10 +211,10 @@ func (a *assessment) joinUpstream(fs []Finding, f Finding) []Finding {
 // billingFindings turns calls refused by VAPI's billing into findings on
 // VAPI, one per class: the account is out of credit, frozen, at its
 // concurrency limit or blocked.
-func (a *assessment) billingFindings(v providers.VendorResult, rcs []providers.ReasonCount) []Finding {
+func (a *assessment) billingFindings(v observe.VendorResult, rcs []observe.ReasonCount) []Finding {
 	name, cs := a.name(v.ID), v.Calls
-	by := map[providers.Result][]providers.ReasonCount{}
-	var classes []providers.Result
+	by := map[observe.Result][]observe.ReasonCount{}
+	var classes []observe.Result
 	for _, rc := range rcs {
 		if _, ok := by[rc.Class]; !ok {
 			classes = append(classes, rc.Class)
@@ -253,7 +253,7 @@ func (a *assessment) billingFindings(v providers.VendorResult, rcs []providers.R
 // ownCallFailures joins the calls that ended in VAPI's own failures with
 // VAPI's outage or incident finding, or raises vendor_outage_unreported
 // when its status page is silent.
-func (a *assessment) ownCallFailures(v providers.VendorResult, own []providers.ReasonCount, n int, fs []Finding) []Finding {
+func (a *assessment) ownCallFailures(v observe.VendorResult, own []observe.ReasonCount, n int, fs []Finding) []Finding {
 	name, cs := a.name(v.ID), v.Calls
 	evidence := fmt.Sprintf("%d of %d %s calls created since %s ended in %s's own failures: %s.", n, cs.Ended, name,
 		clock(cs.Since, a.now), name, a.reasonList(own))

@@ -6,27 +6,27 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/providers"
-	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
 // reason is count calls ended with the VAPI endedReason, the first at
 // first, the last a minute later.
-func reason(r string, count int, first time.Time) providers.ReasonCount {
-	return providers.ReasonCount{Reason: r, Count: count, EndedReason: providers.ParseEndedReason(r), First: first, Last: first.Add(time.Minute)}
+func reason(r string, count int, first time.Time) observe.ReasonCount {
+	return observe.ReasonCount{Reason: r, Count: count, EndedReason: providers.ParseEndedReason(r), First: first, Last: first.Add(time.Minute)}
 }
 
 // vapiCalls is VAPI, our key working, with call records since 12:35.
-func vapiCalls(t time.Time, ended int, reasons ...providers.ReasonCount) *vb {
-	b := vendorAt("vapi", "VAPI").reach(providers.ResultReachable, 401, t).key("prod", false, providers.ResultOK, 200, "", t)
-	b.v.Calls = &providers.CallSummary{CheckedAt: t, Since: at("12:35"), Result: providers.ResultOK, Calls: ended + 2, Ended: ended, Reasons: reasons}
+func vapiCalls(t time.Time, ended int, reasons ...observe.ReasonCount) *vb {
+	b := vendorAt("vapi", "VAPI").reach(observe.ResultReachable, 401, t).key("prod", false, observe.ResultOK, 200, "", t)
+	b.v.Calls = &observe.CallSummary{CheckedAt: t, Since: at("12:35"), Result: observe.ResultOK, Calls: ended + 2, Ended: ended, Reasons: reasons}
 	return b
 }
 
 // The 2026-05-21 log: VAPI's calls end because the OpenAI key VAPI holds
 // is dead. VAPI's call records say so without anyone seeing the key.
 func TestCallsNameTheUpstreamKeyVAPIHolds(t *testing.T) {
-	openai := vendorAt("openai", "OpenAI").reach(providers.ResultReachable, 401, at("12:52")).key("prod", false, providers.ResultOK, 200, "", at("12:52"))
+	openai := vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, at("12:52")).key("prod", false, observe.ResultOK, 200, "", at("12:52"))
 	vapi := vapiCalls(at("12:52"), 40,
 		reason("customer-ended-call", 28, at("12:36")),
 		reason("pipeline-error-openai-401-incorrect-api-key", 12, at("12:40"))).dependsOn("openai")
@@ -64,8 +64,8 @@ func TestCallsNameTheUpstreamKeyVAPIHolds(t *testing.T) {
 // When depends_on already links VAPI's trouble to an OpenAI key failure,
 // the call records join that finding rather than adding a second one.
 func TestCallsJoinTheDependsOnFinding(t *testing.T) {
-	openai := vendorAt("openai", "OpenAI").reach(providers.ResultReachable, 401, at("12:52")).
-		key("prod", false, providers.ResultInvalidKey, 401, "invalid_api_key", at("12:52"))
+	openai := vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, at("12:52")).
+		key("prod", false, observe.ResultInvalidKey, 401, "invalid_api_key", at("12:52"))
 	vapi := vapiCalls(at("12:52"), 40, reason("pipeline-error-openai-401-incorrect-api-key", 12, at("12:40")),
 		reason("call.in-progress.error-providerfault-openai-503-server-overloaded-error", 2, at("12:45"))).dependsOn("openai")
 	r, _ := Assess(snapAt(at("12:52"), openai, vapi), Memory{})
@@ -102,7 +102,7 @@ func TestCallsAboutVAPIItself(t *testing.T) {
 	}
 
 	// With an incident on VAPI's page the records join it.
-	inc := vapiCalls(at("12:52"), 40, worker).page(statuspage.PartialOutage, "Partial outage",
+	inc := vapiCalls(at("12:52"), 40, worker).page(observe.PartialOutage, "Partial outage",
 		incident("901977", "Dashboard and API down", "major", at("12:45")))
 	r, _ = Assess(snapAt(at("12:52"), inc), Memory{})
 	f := find(t, r, KindVendorIncident)

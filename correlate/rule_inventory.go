@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
-	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // foldable are the probe findings an inventory finding about the same keys
@@ -35,7 +35,7 @@ var foldable = map[Kind]bool{KindKeyRevoked: true, KindKeyLeakSuspected: true, K
 // key_leak_suspected, account_keys_revoked) about the same keys is folded
 // into it. Vanished keys stay in memory and reported until the key comes
 // back, is rotated or leaves the config (ours), or for a day (others).
-func (a *assessment) inventoryFindings(v providers.VendorResult, keyFs []Finding) []Finding {
+func (a *assessment) inventoryFindings(v observe.VendorResult, keyFs []Finding) []Finding {
 	if a.mem.Inventory == nil {
 		a.mem.Inventory = map[string]InventoryMemory{}
 	}
@@ -82,8 +82,8 @@ func (a *assessment) inventoryFindings(v providers.VendorResult, keyFs []Finding
 
 // trackGone merges the check's vanished keys into memory and drops those
 // no longer worth reporting.
-func (a *assessment) trackGone(v providers.VendorResult, keys map[string]keyView) map[string]providers.GoneKey {
-	gone := map[string]providers.GoneKey{}
+func (a *assessment) trackGone(v observe.VendorResult, keys map[string]keyView) map[string]observe.GoneKey {
+	gone := map[string]observe.GoneKey{}
 	for id, g := range a.mem.Inventory[v.ID].Gone {
 		gone[id] = g
 	}
@@ -116,7 +116,7 @@ func (a *assessment) trackGone(v providers.VendorResult, keys map[string]keyView
 	return gone
 }
 
-func sortedGone(m map[string]providers.GoneKey) []string {
+func sortedGone(m map[string]observe.GoneKey) []string {
 	ids := make([]string, 0, len(m))
 	for id := range m {
 		ids = append(ids, id)
@@ -126,9 +126,9 @@ func sortedGone(m map[string]providers.GoneKey) []string {
 }
 
 // retired reports whether a row says the key no longer works.
-func retired(row providers.InventoryKey) bool {
+func retired(row observe.InventoryKey) bool {
 	switch row.Status {
-	case providers.StatusInactive, providers.StatusArchived, providers.StatusExpired:
+	case observe.StatusInactive, observe.StatusArchived, observe.StatusExpired:
 		return true
 	}
 	return false
@@ -136,7 +136,7 @@ func retired(row providers.InventoryKey) bool {
 
 // rowLabel names a row: the configured key with its fingerprint, or the
 // vendor's name for it with the vendor's mask.
-func rowLabel(row providers.InventoryKey, fingerprint string) string {
+func rowLabel(row observe.InventoryKey, fingerprint string) string {
 	if row.Key != "" {
 		return row.Key + " (" + cmp.Or(fingerprint, row.Redacted) + ")"
 	}
@@ -145,13 +145,13 @@ func rowLabel(row providers.InventoryKey, fingerprint string) string {
 
 // rowWhere says where a row lived and what it was: its name in the
 // vendor's list, its project or workspace, its owner and its id.
-func rowWhere(row providers.InventoryKey) string {
+func rowWhere(row observe.InventoryKey) string {
 	var parts []string
 	if row.Key != "" && row.Name != "" {
 		parts = append(parts, fmt.Sprintf("named %q", termtext.Line(row.Name)))
 	}
 	switch {
-	case row.Kind == providers.InventoryAdminKey:
+	case row.Kind == observe.InventoryAdminKey:
 		parts = append(parts, "an admin key")
 	case row.ProjectName != "":
 		parts = append(parts, fmt.Sprintf("in project %q", termtext.Line(row.ProjectName)))
@@ -160,7 +160,7 @@ func rowWhere(row providers.InventoryKey) string {
 	}
 	if row.Owner != "" {
 		owner := termtext.Line(row.Owner)
-		if row.OwnerType == providers.OwnerServiceAccount {
+		if row.OwnerType == observe.OwnerServiceAccount {
 			owner = "service account " + owner
 		}
 		parts = append(parts, "owned by "+owner)
@@ -178,18 +178,18 @@ func (a *assessment) probeEvidence(key string, keys map[string]keyView) string {
 		return ""
 	}
 	switch {
-	case k.Result == providers.ResultInvalidKey:
+	case k.Result == observe.ResultInvalidKey:
 		return " Its probe agrees: " + a.rejection(k) + "."
-	case k.Result == providers.ResultOK:
+	case k.Result == observe.ResultOK:
 		return fmt.Sprintf(" Yet its probe still gets through (ok at %s): the key works while the list no longer shows it.", clock(k.CheckedAt, a.now))
-	case k.Result != "" && k.Result != providers.ResultNoSecret && !k.Result.Failed():
+	case k.Result != "" && k.Result != observe.ResultNoSecret && !k.Result.Failed():
 		return " Its probe says " + resultWords(k.Result, k.HTTPStatus, k.Code) + "."
 	}
 	return ""
 }
 
 // goneFinding is key_deleted or key_vanished for a key that left the list.
-func (a *assessment) goneFinding(v providers.VendorResult, g providers.GoneKey, keys map[string]keyView) Finding {
+func (a *assessment) goneFinding(v observe.VendorResult, g observe.GoneKey, keys map[string]keyView) Finding {
 	name := a.name(v.ID)
 	_, ours := keys[g.Key]
 	canary := g.Canary || ours && keys[g.Key].Canary
@@ -222,11 +222,11 @@ func (a *assessment) goneFinding(v providers.VendorResult, g providers.GoneKey, 
 		audit = fmt.Sprintf(" %s's admin API has no audit log to ask who removed it.", name)
 	case g.AuditChecked:
 		audit = fmt.Sprintf(" The audit log has no api_key.deleted, service_account.deleted or project.archived event for it since %s.",
-			clock(g.LastSeen.Add(-providers.AuditWindowSlack), a.now))
+			clock(g.LastSeen.Add(-observe.AuditWindowSlack), a.now))
 		if g.Unexplained > 0 {
 			audit += fmt.Sprintf(" %d %s in that window could not be tied to it.", g.Unexplained, plural(g.Unexplained, "deletion", "deletions"))
 		}
-	case a.now.Sub(g.NoticedAt) < providers.AuditRecheck:
+	case a.now.Sub(g.NoticedAt) < observe.AuditRecheck:
 		f.Severity = SeverityWarning
 		f.Title = fmt.Sprintf("%s %s %s left the key list; the audit log has not answered yet", name, what, cmp.Or(g.Key, fmt.Sprintf("%q", termtext.Line(g.Name))))
 		audit = " The audit log could not be asked yet"
@@ -255,7 +255,7 @@ func (a *assessment) goneFinding(v providers.VendorResult, g providers.GoneKey, 
 }
 
 // deletedFinding is key_deleted: the audit log names who removed the key.
-func (a *assessment) deletedFinding(v providers.VendorResult, g providers.GoneKey, idPart string, keyNames []string, label, what, evidence string, ours, canary bool) Finding {
+func (a *assessment) deletedFinding(v observe.VendorResult, g observe.GoneKey, idPart string, keyNames []string, label, what, evidence string, ours, canary bool) Finding {
 	name := a.name(v.ID)
 	e := g.Audit
 	who := termtext.Line(e.Actor())
@@ -308,14 +308,14 @@ func (a *assessment) deletedFinding(v providers.VendorResult, g providers.GoneKe
 
 // retiredFinding is key_revoked for a configured key whose row says it no
 // longer works: inactive, archived or expired, or in an archived project.
-func (a *assessment) retiredFinding(v providers.VendorResult, row providers.InventoryKey, keys map[string]keyView) Finding {
+func (a *assessment) retiredFinding(v observe.VendorResult, row observe.InventoryKey, keys map[string]keyView) Finding {
 	name := a.name(v.ID)
 	k := keys[row.Key]
 	state := termtext.Line(row.Status)
 	switch {
-	case row.Kind == providers.InventoryProjectKey && row.Status == providers.StatusArchived:
+	case row.Kind == observe.InventoryProjectKey && row.Status == observe.StatusArchived:
 		state = "in an archived project"
-	case row.Status == providers.StatusExpired && !row.ExpiresAt.IsZero():
+	case row.Status == observe.StatusExpired && !row.ExpiresAt.IsZero():
 		state = "expired since " + clock(row.ExpiresAt, a.now)
 	}
 	since := k.since

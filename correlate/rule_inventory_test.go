@@ -7,26 +7,26 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // row is an inventory row of the Voice project.
-func row(id, name, redacted, key string) providers.InventoryKey {
-	return providers.InventoryKey{ID: id, Name: name, Kind: providers.InventoryProjectKey, Redacted: redacted, Project: "proj_voice",
-		ProjectName: "Voice", Status: providers.StatusActive, Owner: "ops@example.com", Key: key}
+func row(id, name, redacted, key string) observe.InventoryKey {
+	return observe.InventoryKey{ID: id, Name: name, Kind: observe.InventoryProjectKey, Redacted: redacted, Project: "proj_voice",
+		ProjectName: "Voice", Status: observe.StatusActive, Owner: "ops@example.com", Key: key}
 }
 
 // openaiKeys is OpenAI with the keys prod, canary-1 (a canary) and batch,
 // each with result r.
-func openaiKeys(t time.Time, prod, canary, batch providers.Result) *vb {
-	b := vendorAt("openai", "OpenAI").reach(providers.ResultReachable, 401, t)
+func openaiKeys(t time.Time, prod, canary, batch observe.Result) *vb {
+	b := vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, t)
 	for _, k := range []struct {
 		name   string
 		canary bool
-		r      providers.Result
+		r      observe.Result
 	}{{"prod", false, prod}, {"canary-1", true, canary}, {"batch", false, batch}} {
 		status, code := 200, ""
-		if k.r == providers.ResultInvalidKey {
+		if k.r == observe.ResultInvalidKey {
 			status, code = 401, "invalid_api_key"
 		}
 		b.key(k.name, k.canary, k.r, status, code, t)
@@ -36,8 +36,8 @@ func openaiKeys(t time.Time, prod, canary, batch providers.Result) *vb {
 
 // withInventory gives the vendor an inventory listed at t with rows and
 // the vanished keys gone.
-func (b *vb) withInventory(t time.Time, rows []providers.InventoryKey, gone ...providers.GoneKey) *vb {
-	b.v.Inventory = &providers.Inventory{Source: providers.SourceOpenAIAdmin, CheckedAt: t, ListedAt: t, Result: providers.ResultOK,
+func (b *vb) withInventory(t time.Time, rows []observe.InventoryKey, gone ...observe.GoneKey) *vb {
+	b.v.Inventory = &observe.Inventory{Source: observe.SourceOpenAIAdmin, CheckedAt: t, ListedAt: t, Result: observe.ResultOK,
 		AdminFingerprint: "sk-admin-…AdMn", Complete: true, Projects: 1, Keys: rows, Gone: gone}
 	return b
 }
@@ -51,12 +51,12 @@ var (
 
 // goneRow is a row that left the list at t (seen last at t-5m), tied to
 // the configured key with fingerprint fp.
-func goneRow(r providers.InventoryKey, t time.Time, fp string, audit *providers.AuditEvent) providers.GoneKey {
-	return providers.GoneKey{InventoryKey: r, LastSeen: t.Add(-5 * time.Minute), NoticedAt: t, Fingerprint: fp, Canary: r.Key == "canary-1",
+func goneRow(r observe.InventoryKey, t time.Time, fp string, audit *observe.AuditEvent) observe.GoneKey {
+	return observe.GoneKey{InventoryKey: r, LastSeen: t.Add(-5 * time.Minute), NoticedAt: t, Fingerprint: fp, Canary: r.Key == "canary-1",
 		Audit: audit, AuditChecked: true, Lookups: 1}
 }
 
-var opsDeletion = &providers.AuditEvent{ID: "audit_log-canary_20260521", Type: "api_key.deleted", At: at("10:53"), Object: "key_canary",
+var opsDeletion = &observe.AuditEvent{ID: "audit_log-canary_20260521", Type: "api_key.deleted", At: at("10:53"), Object: "key_canary",
 	Matched: "id", ActorType: "session", ActorEmail: "ops@example.com", ActorID: "user-ops", IP: "203.0.113.7", Country: "US"}
 
 func findID(r Report, id string) (Finding, bool) {
@@ -71,9 +71,9 @@ func findID(r Report, id string) (Finding, bool) {
 // audit log names ops@example.com for the canary and nothing for batch.
 // Each key's row vanishing and its probe failing are one finding.
 func TestVanishedKeysBecomeDeletedOrVanished(t *testing.T) {
-	before := openaiKeys(at("10:50"), providers.ResultOK, providers.ResultOK, providers.ResultOK).withInventory(at("10:50"), []providers.InventoryKey{prodRow, canaryRow, batchRow, otherRow})
-	after := openaiKeys(at("10:55"), providers.ResultOK, providers.ResultInvalidKey, providers.ResultInvalidKey).withInventory(at("10:55"),
-		[]providers.InventoryKey{prodRow, otherRow},
+	before := openaiKeys(at("10:50"), observe.ResultOK, observe.ResultOK, observe.ResultOK).withInventory(at("10:50"), []observe.InventoryKey{prodRow, canaryRow, batchRow, otherRow})
+	after := openaiKeys(at("10:55"), observe.ResultOK, observe.ResultInvalidKey, observe.ResultInvalidKey).withInventory(at("10:55"),
+		[]observe.InventoryKey{prodRow, otherRow},
 		goneRow(canaryRow, at("10:55"), "sk-proj-…CxYA", opsDeletion), goneRow(batchRow, at("10:55"), "sk-proj-…BxYA", nil))
 	reps, mem := steps(snapAt(at("10:50"), before), snapAt(at("10:55"), after))
 	if len(reps[0].Findings) != 0 {
@@ -114,7 +114,7 @@ func TestVanishedKeysBecomeDeletedOrVanished(t *testing.T) {
 
 	// The next inventory no longer lists them as gone: memory keeps the
 	// findings open, with the same ids.
-	later := openaiKeys(at("11:00"), providers.ResultOK, providers.ResultInvalidKey, providers.ResultInvalidKey).withInventory(at("11:00"), []providers.InventoryKey{prodRow, otherRow})
+	later := openaiKeys(at("11:00"), observe.ResultOK, observe.ResultInvalidKey, observe.ResultInvalidKey).withInventory(at("11:00"), []observe.InventoryKey{prodRow, otherRow})
 	r2, mem2 := Assess(snapAt(at("11:00"), later), mem)
 	if !has(r2, KindKeyDeleted) || !has(r2, KindKeyVanished) || has(r2, KindKeyRevoked) || len(Changes(mem, mem2)) != 0 {
 		t.Errorf("a check later: %v, changes %v", kinds(r2.Findings), Changes(mem, mem2))
@@ -122,10 +122,10 @@ func TestVanishedKeysBecomeDeletedOrVanished(t *testing.T) {
 
 	// batch is rotated (a new fingerprint): its finding closes; the canary
 	// is removed from the config: its finding closes too.
-	rotated := vendorAt("openai", "OpenAI").reach(providers.ResultReachable, 401, at("11:05")).
-		key("prod", false, providers.ResultOK, 200, "", at("11:05")).key("batch", false, providers.ResultOK, 200, "", at("11:05"))
+	rotated := vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, at("11:05")).
+		key("prod", false, observe.ResultOK, 200, "", at("11:05")).key("batch", false, observe.ResultOK, 200, "", at("11:05"))
 	rotated.v.Keys[1].Fingerprint = "sk-proj-…NEW1"
-	rotated.withInventory(at("11:05"), []providers.InventoryKey{prodRow, otherRow, row("key_batch2", "batch", "sk-proj-…NEW1", "batch")})
+	rotated.withInventory(at("11:05"), []observe.InventoryKey{prodRow, otherRow, row("key_batch2", "batch", "sk-proj-…NEW1", "batch")})
 	r3, mem3 := Assess(snapAt(at("11:05"), rotated), mem2)
 	if len(r3.Findings) != 0 || len(mem3.Inventory) != 0 {
 		t.Errorf("after rotation: %v, memory %+v", kinds(r3.Findings), mem3.Inventory)
@@ -133,8 +133,8 @@ func TestVanishedKeysBecomeDeletedOrVanished(t *testing.T) {
 }
 
 func TestVanishedKeyThatIsNotOurs(t *testing.T) {
-	v := func(tm time.Time, gone ...providers.GoneKey) *vb {
-		return openaiKeys(tm, providers.ResultOK, providers.ResultOK, providers.ResultOK).withInventory(tm, []providers.InventoryKey{prodRow, canaryRow, batchRow}, gone...)
+	v := func(tm time.Time, gone ...observe.GoneKey) *vb {
+		return openaiKeys(tm, observe.ResultOK, observe.ResultOK, observe.ResultOK).withInventory(tm, []observe.InventoryKey{prodRow, canaryRow, batchRow}, gone...)
 	}
 	r, mem := Assess(snapAt(at("10:55"), v(at("10:55"), goneRow(otherRow, at("10:55"), "", nil))), Memory{})
 	f := find(t, r, KindKeyVanished)
@@ -167,8 +167,8 @@ func TestVanishedKeyThatIsNotOurs(t *testing.T) {
 func TestVanishedKeyWaitsForTheAuditLog(t *testing.T) {
 	g := goneRow(batchRow, at("10:55"), "sk-proj-…BxYA", nil)
 	g.AuditChecked, g.AuditError = false, "GET /v1/organization/audit_logs: Rate limit reached (trying again at the next check)"
-	snap := func(tm time.Time, gone ...providers.GoneKey) providers.Snapshot {
-		return snapAt(tm, openaiKeys(tm, providers.ResultOK, providers.ResultOK, providers.ResultInvalidKey).withInventory(tm, []providers.InventoryKey{prodRow, canaryRow}, gone...))
+	snap := func(tm time.Time, gone ...observe.GoneKey) observe.Snapshot {
+		return snapAt(tm, openaiKeys(tm, observe.ResultOK, observe.ResultOK, observe.ResultInvalidKey).withInventory(tm, []observe.InventoryKey{prodRow, canaryRow}, gone...))
 	}
 	r, mem := Assess(snap(at("10:55"), g), Memory{})
 	f := find(t, r, KindKeyVanished)
@@ -197,7 +197,7 @@ func TestVanishedKeyWaitsForTheAuditLog(t *testing.T) {
 
 // The memory that history stores survives a JSON round trip.
 func TestInventoryMemoryRoundTrip(t *testing.T) {
-	s := openaiKeys(at("10:55"), providers.ResultOK, providers.ResultOK, providers.ResultOK).withInventory(at("10:55"), []providers.InventoryKey{prodRow},
+	s := openaiKeys(at("10:55"), observe.ResultOK, observe.ResultOK, observe.ResultOK).withInventory(at("10:55"), []observe.InventoryKey{prodRow},
 		goneRow(canaryRow, at("10:55"), "sk-proj-…CxYA", opsDeletion))
 	_, mem := Assess(snapAt(at("10:55"), s), Memory{})
 	b, err := json.Marshal(mem)
@@ -220,12 +220,12 @@ func TestInventoryMemoryRoundTrip(t *testing.T) {
 }
 
 func TestRetiredRowFoldsTheProbe(t *testing.T) {
-	archived := providers.InventoryKey{ID: "apikey_01Rj2N8SVvo6BePZj99NhmiT", Name: "Developer Key", Kind: providers.InventoryAPIKey,
-		Redacted: "sk-ant-api03-R2D…PxYA", Project: "wrkspc_01", Status: providers.StatusArchived, Owner: "user_01", Key: "prod"}
-	b := vendorAt("anthropic", "Anthropic").reach(providers.ResultReachable, 401, at("10:55")).
-		key("prod", false, providers.ResultInvalidKey, 401, "authentication_error", at("10:55"))
-	b.v.Inventory = &providers.Inventory{Source: providers.SourceAnthropicAdmin, Result: providers.ResultOK, CheckedAt: at("10:55"), ListedAt: at("10:55"),
-		Complete: true, Keys: []providers.InventoryKey{archived}}
+	archived := observe.InventoryKey{ID: "apikey_01Rj2N8SVvo6BePZj99NhmiT", Name: "Developer Key", Kind: observe.InventoryAPIKey,
+		Redacted: "sk-ant-api03-R2D…PxYA", Project: "wrkspc_01", Status: observe.StatusArchived, Owner: "user_01", Key: "prod"}
+	b := vendorAt("anthropic", "Anthropic").reach(observe.ResultReachable, 401, at("10:55")).
+		key("prod", false, observe.ResultInvalidKey, 401, "authentication_error", at("10:55"))
+	b.v.Inventory = &observe.Inventory{Source: observe.SourceAnthropicAdmin, Result: observe.ResultOK, CheckedAt: at("10:55"), ListedAt: at("10:55"),
+		Complete: true, Keys: []observe.InventoryKey{archived}}
 	r, _ := Assess(snapAt(at("10:55"), b), Memory{})
 	uniqueIDs(t, r)
 	if len(r.Findings) != 1 {
@@ -240,8 +240,8 @@ func TestRetiredRowFoldsTheProbe(t *testing.T) {
 }
 
 func TestAdminKeyFindings(t *testing.T) {
-	b := openaiKeys(at("10:55"), providers.ResultOK, providers.ResultOK, providers.ResultOK).withInventory(at("10:50"), []providers.InventoryKey{prodRow})
-	b.v.Inventory.Result, b.v.Inventory.HTTPStatus, b.v.Inventory.Code = providers.ResultInvalidKey, 401, "invalid_api_key"
+	b := openaiKeys(at("10:55"), observe.ResultOK, observe.ResultOK, observe.ResultOK).withInventory(at("10:50"), []observe.InventoryKey{prodRow})
+	b.v.Inventory.Result, b.v.Inventory.HTTPStatus, b.v.Inventory.Code = observe.ResultInvalidKey, 401, "invalid_api_key"
 	b.v.Inventory.Error = "GET /v1/organization/projects: Incorrect API key provided."
 	vapi := vendorAt("vapi", "VAPI").dependsOn("openai")
 	r, _ := Assess(snapAt(at("10:55"), b, vapi), Memory{})
@@ -254,18 +254,18 @@ func TestAdminKeyFindings(t *testing.T) {
 		t.Error("a dead admin key is taken for trouble of VAPI, which never holds it")
 	}
 	// A rate-limited admin read waits for the next check.
-	b.v.Inventory.Result = providers.ResultRateLimited
+	b.v.Inventory.Result = observe.ResultRateLimited
 	if r, _ := Assess(snapAt(at("10:55"), b), Memory{}); len(r.Findings) != 0 {
 		t.Errorf("rate limited: %v", kinds(r.Findings))
 	}
 }
 
 func TestKeyExpiring(t *testing.T) {
-	self := providers.InventoryKey{ID: "key_admin_vw", Name: "vendorwatch", Kind: providers.InventoryAdminKey, Redacted: "sk-admin…AdMn",
+	self := observe.InventoryKey{ID: "key_admin_vw", Name: "vendorwatch", Kind: observe.InventoryAdminKey, Redacted: "sk-admin…AdMn",
 		ExpiresAt: at("10:00").Add(10 * 24 * time.Hour), Expiring: true, Self: true}
-	later := providers.InventoryKey{ID: "key_admin_ci", Name: "terraform", Kind: providers.InventoryAdminKey, Redacted: "sk-admin…TfrM",
+	later := observe.InventoryKey{ID: "key_admin_ci", Name: "terraform", Kind: observe.InventoryAdminKey, Redacted: "sk-admin…TfrM",
 		ExpiresAt: at("10:00").Add(90 * 24 * time.Hour)}
-	b := openaiKeys(at("10:55"), providers.ResultOK, providers.ResultOK, providers.ResultOK).withInventory(at("10:55"), []providers.InventoryKey{prodRow, self, later})
+	b := openaiKeys(at("10:55"), observe.ResultOK, observe.ResultOK, observe.ResultOK).withInventory(at("10:55"), []observe.InventoryKey{prodRow, self, later})
 	r, _ := Assess(snapAt(at("10:55"), b), Memory{})
 	f := find(t, r, KindKeyExpiring)
 	if f.Severity != SeverityWarning || !slices.Equal(f.Keys, []string{"(admin)"}) || !strings.Contains(f.Detail, "the admin key vendorwatch uses") ||

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
-	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // confirmChecks is how many rejections in a row confirm a revoked key that
@@ -16,7 +16,7 @@ const confirmChecks = 2
 
 // keyView is a key's result with its streak.
 type keyView struct {
-	providers.KeyResult
+	observe.KeyResult
 	streak int
 	since  time.Time
 }
@@ -33,20 +33,20 @@ type keyView struct {
 //   - account_disabled, quota_exceeded, no_permission, misconfigured,
 //     rate_limited and no_secret each give one finding per vendor that says
 //     plainly it is not an outage.
-func (a *assessment) keyFindings(v providers.VendorResult) []Finding {
+func (a *assessment) keyFindings(v observe.VendorResult) []Finding {
 	st := &v.Status
 	incident := pageTrouble(st)
 	failing := probeStateOf(v) == probesFailing
 	var tried, revoked, duringIncident, canaryOK []keyView
-	classes := map[providers.Result][]keyView{}
+	classes := map[observe.Result][]keyView{}
 	for _, k := range v.Keys {
 		n, since := a.keyStreak(v.ID, k)
 		kv := keyView{KeyResult: k, streak: n, since: since}
-		if k.Result != providers.ResultNoSecret && k.Result != "" {
+		if k.Result != observe.ResultNoSecret && k.Result != "" {
 			tried = append(tried, kv)
 		}
 		switch k.Result {
-		case providers.ResultInvalidKey:
+		case observe.ResultInvalidKey:
 			switch {
 			case incident:
 				duringIncident = append(duringIncident, kv)
@@ -56,12 +56,12 @@ func (a *assessment) keyFindings(v providers.VendorResult) []Finding {
 			case n >= confirmChecks || RevocationMarker(k):
 				revoked = append(revoked, kv)
 			}
-		case providers.ResultOK:
+		case observe.ResultOK:
 			if k.Canary {
 				canaryOK = append(canaryOK, kv)
 			}
-		case providers.ResultAccountDisabled, providers.ResultQuotaExceeded, providers.ResultNoPermission,
-			providers.ResultMisconfigured, providers.ResultRateLimited, providers.ResultNoSecret:
+		case observe.ResultAccountDisabled, observe.ResultQuotaExceeded, observe.ResultNoPermission,
+			observe.ResultMisconfigured, observe.ResultRateLimited, observe.ResultNoSecret:
 			classes[k.Result] = append(classes[k.Result], kv)
 		}
 	}
@@ -91,8 +91,8 @@ func (a *assessment) keyFindings(v providers.VendorResult) []Finding {
 	if len(duringIncident) > 0 {
 		out = append(out, a.rejectedDuringIncident(v, duringIncident))
 	}
-	for _, r := range []providers.Result{providers.ResultAccountDisabled, providers.ResultQuotaExceeded, providers.ResultNoPermission,
-		providers.ResultMisconfigured, providers.ResultRateLimited, providers.ResultNoSecret} {
+	for _, r := range []observe.Result{observe.ResultAccountDisabled, observe.ResultQuotaExceeded, observe.ResultNoPermission,
+		observe.ResultMisconfigured, observe.ResultRateLimited, observe.ResultNoSecret} {
 		if ks := classes[r]; len(ks) > 0 {
 			out = append(out, a.keyClass(v, r, ks))
 		}
@@ -175,7 +175,7 @@ func (a *assessment) dependentsAdvice(id string) string {
 	return "Put the new key into every service that holds a copy (voice platforms, proxies, CI), then redeploy every app that uses it."
 }
 
-func (a *assessment) keyRevoked(v providers.VendorResult, k keyView) Finding {
+func (a *assessment) keyRevoked(v observe.VendorResult, k keyView) Finding {
 	name := a.name(v.ID)
 	f := Finding{
 		ID: findingID(KindKeyRevoked, []string{v.ID}, []string{k.Name}), Kind: KindKeyRevoked, Severity: SeverityCritical,
@@ -201,7 +201,7 @@ func (a *assessment) keyRevoked(v providers.VendorResult, k keyView) Finding {
 	return f
 }
 
-func (a *assessment) leakSuspected(v providers.VendorResult, used, canaries []keyView) Finding {
+func (a *assessment) leakSuspected(v observe.VendorResult, used, canaries []keyView) Finding {
 	name := a.name(v.ID)
 	var dead []string
 	for _, k := range used {
@@ -222,7 +222,7 @@ func (a *assessment) leakSuspected(v providers.VendorResult, used, canaries []ke
 	}
 }
 
-func (a *assessment) accountKeysRevoked(v providers.VendorResult, ks []keyView) Finding {
+func (a *assessment) accountKeysRevoked(v observe.VendorResult, ks []keyView) Finding {
 	name := a.name(v.ID)
 	return Finding{
 		ID: findingID(KindAccountKeysRevoked, []string{v.ID}, nil), Kind: KindAccountKeysRevoked, Severity: SeverityCritical,
@@ -238,7 +238,7 @@ func (a *assessment) accountKeysRevoked(v providers.VendorResult, ks []keyView) 
 	}
 }
 
-func (a *assessment) rejectedDuringIncident(v providers.VendorResult, ks []keyView) Finding {
+func (a *assessment) rejectedDuringIncident(v observe.VendorResult, ks []keyView) Finding {
 	name := a.name(v.ID)
 	var parts []string
 	for _, k := range ks {
@@ -262,46 +262,46 @@ func (a *assessment) rejectedDuringIncident(v providers.VendorResult, ks []keyVi
 
 // classText is, per result, the finding kind, severity, title words and
 // advice that says what it is (and that it is not an outage).
-var classText = map[providers.Result]struct {
+var classText = map[observe.Result]struct {
 	kind   Kind
 	sev    Severity
 	title  string
 	advice []string
 }{
-	providers.ResultAccountDisabled: {KindAccountDisabled, SeverityCritical, "account disabled", []string{
+	observe.ResultAccountDisabled: {KindAccountDisabled, SeverityCritical, "account disabled", []string{
 		"Not an outage and not a leaked key: %[1]s disabled the account or organization behind the key.",
 		"Read your mail from %[1]s and contact its support; new keys will not help.",
 	}},
-	providers.ResultQuotaExceeded: {KindQuotaExceeded, SeverityCritical, "out of quota", []string{
+	observe.ResultQuotaExceeded: {KindQuotaExceeded, SeverityCritical, "out of quota", []string{
 		"Not an outage: %[1]s works, but the account is out of credit or its billing is inactive.",
 		"Top up or fix billing in %[1]s's dashboard; retrying will not help.",
 	}},
-	providers.ResultNoPermission: {KindKeyNoPermission, SeverityWarning, "lacks permission", []string{
+	observe.ResultNoPermission: {KindKeyNoPermission, SeverityWarning, "lacks permission", []string{
 		"Not an outage and not a dead key: the key is valid but may not call the probe's endpoint (a restricted key).",
 		"If your apps work, give the key read access to that endpoint so it can be watched; if they fail too, add the missing scope.",
 	}},
-	providers.ResultMisconfigured: {KindKeyMisconfigured, SeverityWarning, "misconfigured", []string{
+	observe.ResultMisconfigured: {KindKeyMisconfigured, SeverityWarning, "misconfigured", []string{
 		"Not an outage: the request is wrong, not the vendor — an organization or project that does not match the key, or the wrong kind of key (VAPI's public vs private key).",
 		"Fix the key's settings in the config or in the vendor's dashboard; the vendor's hint is in the detail.",
 	}},
-	providers.ResultRateLimited: {KindRateLimited, SeverityWarning, "rate limited", []string{
+	observe.ResultRateLimited: {KindRateLimited, SeverityWarning, "rate limited", []string{
 		"Not an outage: %[1]s is throttling this key; requests succeed again after backing off.",
 		"If it lasts, compare your traffic with the key's rate limits, or spread load over keys.",
 	}},
-	providers.ResultNoSecret: {KindSecretMissing, SeverityWarning, "not checked: secret missing", []string{
+	observe.ResultNoSecret: {KindSecretMissing, SeverityWarning, "not checked: secret missing", []string{
 		"Not an outage and not a dead key: the secret reference did not resolve, so the key was not tried.",
 		"Run `vendorwatch check-config` to see which reference fails (an unset variable, a missing file, a failing command).",
 	}},
 }
 
 // keyClass is one finding for all keys of a vendor with the same result.
-func (a *assessment) keyClass(v providers.VendorResult, r providers.Result, ks []keyView) Finding {
+func (a *assessment) keyClass(v observe.VendorResult, r observe.Result, ks []keyView) Finding {
 	c := classText[r]
 	name := a.name(v.ID)
 	var parts []string
 	for _, k := range ks {
 		p := keyLabel(k) + ": " + a.rejection(k)
-		if r == providers.ResultNoSecret {
+		if r == observe.ResultNoSecret {
 			p = k.Name + ": " + cmp.Or(excerpt(k.Message), "secret reference did not resolve")
 		}
 		if k.Hint != "" {

@@ -6,30 +6,29 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vendorwatch/vendorwatch/providers"
-	"github.com/vendorwatch/vendorwatch/statuspage"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 func TestRevocationMarker(t *testing.T) {
 	tests := []struct {
-		result providers.Result
+		result observe.Result
 		code   string
 		msg    string
 		want   bool
 	}{
-		{providers.ResultInvalidKey, "invalid_api_key", "Incorrect API key provided: sk-proj-****MxYA.", true},
-		{providers.ResultInvalidKey, "authentication_error", "invalid x-api-key", true},
-		{providers.ResultInvalidKey, "API_KEY_INVALID", "API key not valid. Please pass a valid API key.", true},
-		{providers.ResultInvalidKey, "20003", "Authenticate", true},
-		{providers.ResultInvalidKey, "", "API key was reported as leaked. Please use another API key.", true},
-		{providers.ResultInvalidKey, "", "Unauthorized", false},
-		{providers.ResultInvalidKey, "invalid_request_error", "Invalid Key. Hot tip, you may be using the private key", false},
-		{providers.ResultAccountDisabled, "invalid_api_key", "", false},
-		{providers.ResultOK, "", "", false},
+		{observe.ResultInvalidKey, "invalid_api_key", "Incorrect API key provided: sk-proj-****MxYA.", true},
+		{observe.ResultInvalidKey, "authentication_error", "invalid x-api-key", true},
+		{observe.ResultInvalidKey, "API_KEY_INVALID", "API key not valid. Please pass a valid API key.", true},
+		{observe.ResultInvalidKey, "20003", "Authenticate", true},
+		{observe.ResultInvalidKey, "", "API key was reported as leaked. Please use another API key.", true},
+		{observe.ResultInvalidKey, "", "Unauthorized", false},
+		{observe.ResultInvalidKey, "invalid_request_error", "Invalid Key. Hot tip, you may be using the private key", false},
+		{observe.ResultAccountDisabled, "invalid_api_key", "", false},
+		{observe.ResultOK, "", "", false},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.result)+"/"+tt.code+"/"+tt.msg, func(t *testing.T) {
-			k := providers.KeyResult{Result: tt.result, Code: tt.code, Message: tt.msg}
+			k := observe.KeyResult{Result: tt.result, Code: tt.code, Message: tt.msg}
 			if got := RevocationMarker(k); got != tt.want {
 				t.Errorf("RevocationMarker = %v, want %v", got, tt.want)
 			}
@@ -39,36 +38,36 @@ func TestRevocationMarker(t *testing.T) {
 
 func TestKeyRevoked(t *testing.T) {
 	t1, t2 := at("10:57"), at("10:58")
-	openaiOK := vendorAt("openai", "OpenAI").reach(providers.ResultReachable, 401, t1)
+	openaiOK := vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, t1)
 	tests := []struct {
 		name  string
-		snaps []providers.Snapshot
+		snaps []observe.Snapshot
 		want  []Kind // findings of the last step, in order
 	}{
-		{"marker once is enough", []providers.Snapshot{
-			snapAt(t1, vendorAt("openai", "OpenAI").reach(providers.ResultReachable, 401, t1).key("prod", false, providers.ResultInvalidKey, 401, "invalid_api_key", t1)),
+		{"marker once is enough", []observe.Snapshot{
+			snapAt(t1, vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, t1).key("prod", false, observe.ResultInvalidKey, 401, "invalid_api_key", t1)),
 		}, []Kind{KindKeyRevoked}},
-		{"no marker once waits", []providers.Snapshot{
-			snapAt(t1, vendorAt("openai", "OpenAI").reach(providers.ResultReachable, 401, t1).key("prod", false, providers.ResultInvalidKey, 401, "", t1)),
+		{"no marker once waits", []observe.Snapshot{
+			snapAt(t1, vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, t1).key("prod", false, observe.ResultInvalidKey, 401, "", t1)),
 		}, nil},
-		{"no marker twice in a row", []providers.Snapshot{
-			snapAt(t1, vendorAt("openai", "OpenAI").reach(providers.ResultReachable, 401, t1).key("prod", false, providers.ResultInvalidKey, 401, "", t1)),
-			snapAt(t2, vendorAt("openai", "OpenAI").reach(providers.ResultReachable, 401, t2).key("prod", false, providers.ResultInvalidKey, 401, "", t2)),
+		{"no marker twice in a row", []observe.Snapshot{
+			snapAt(t1, vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, t1).key("prod", false, observe.ResultInvalidKey, 401, "", t1)),
+			snapAt(t2, vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, t2).key("prod", false, observe.ResultInvalidKey, 401, "", t2)),
 		}, []Kind{KindKeyRevoked}},
-		{"the same check assessed twice is not twice in a row", []providers.Snapshot{
-			snapAt(t1, vendorAt("openai", "OpenAI").reach(providers.ResultReachable, 401, t1).key("prod", false, providers.ResultInvalidKey, 401, "", t1)),
-			snapAt(t2, vendorAt("openai", "OpenAI").reach(providers.ResultReachable, 401, t1).key("prod", false, providers.ResultInvalidKey, 401, "", t1)),
+		{"the same check assessed twice is not twice in a row", []observe.Snapshot{
+			snapAt(t1, vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, t1).key("prod", false, observe.ResultInvalidKey, 401, "", t1)),
+			snapAt(t2, vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, t1).key("prod", false, observe.ResultInvalidKey, 401, "", t1)),
 		}, nil},
-		{"vendor has an incident: rejected during incident", []providers.Snapshot{
-			snapAt(t1, vendorAt("vapi", "VAPI").page(statuspage.PartialOutage, "Partial outage", incident("901977", "API and dashboard down", "major", t1)).
-				reach(providers.ResultReachable, 401, t1).key("prod", false, providers.ResultInvalidKey, 401, "invalid_api_key", t1)),
+		{"vendor has an incident: rejected during incident", []observe.Snapshot{
+			snapAt(t1, vendorAt("vapi", "VAPI").page(observe.PartialOutage, "Partial outage", incident("901977", "API and dashboard down", "major", t1)).
+				reach(observe.ResultReachable, 401, t1).key("prod", false, observe.ResultInvalidKey, 401, "invalid_api_key", t1)),
 		}, []Kind{KindVendorIncident, KindKeyRejectedDuringIncident}},
-		{"vendor down: no verdict on the key", []providers.Snapshot{
-			snapAt(t1, vendorAt("openai", "OpenAI").reach(providers.ResultVendorError, 502, t1).key("prod", false, providers.ResultInvalidKey, 401, "invalid_api_key", t1), openaiOK),
+		{"vendor down: no verdict on the key", []observe.Snapshot{
+			snapAt(t1, vendorAt("openai", "OpenAI").reach(observe.ResultVendorError, 502, t1).key("prod", false, observe.ResultInvalidKey, 401, "invalid_api_key", t1), openaiOK),
 		}, nil},
-		{"the key works again", []providers.Snapshot{
-			snapAt(t1, vendorAt("openai", "OpenAI").reach(providers.ResultReachable, 401, t1).key("prod", false, providers.ResultInvalidKey, 401, "invalid_api_key", t1)),
-			snapAt(t2, vendorAt("openai", "OpenAI").reach(providers.ResultReachable, 401, t2).key("prod", false, providers.ResultOK, 200, "", t2)),
+		{"the key works again", []observe.Snapshot{
+			snapAt(t1, vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, t1).key("prod", false, observe.ResultInvalidKey, 401, "invalid_api_key", t1)),
+			snapAt(t2, vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, t2).key("prod", false, observe.ResultOK, 200, "", t2)),
 		}, nil},
 	}
 	for _, tt := range tests {
@@ -86,7 +85,7 @@ func TestKeyRevoked(t *testing.T) {
 func TestKeyRevokedFromPollerStreak(t *testing.T) {
 	// The poller carries streaks across runs: its count of 2 confirms a
 	// rejection without a marker even in a fresh memory.
-	b := vendorAt("openai", "OpenAI").reach(providers.ResultReachable, 401, at("11:00")).key("prod", false, providers.ResultInvalidKey, 401, "", at("11:00"))
+	b := vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, at("11:00")).key("prod", false, observe.ResultInvalidKey, 401, "", at("11:00"))
 	b.v.Keys[0].Consecutive, b.v.Keys[0].Since = 2, at("10:57")
 	r, _ := Assess(snapAt(at("11:00"), b), Memory{})
 	f := find(t, r, KindKeyRevoked)
@@ -97,7 +96,7 @@ func TestKeyRevokedFromPollerStreak(t *testing.T) {
 
 func TestKeyRevokedSaysWhatToDo(t *testing.T) {
 	t1 := at("10:57")
-	openai := vendorAt("openai", "OpenAI").reach(providers.ResultReachable, 401, t1).key("prod", false, providers.ResultInvalidKey, 401, "invalid_api_key", t1)
+	openai := vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, t1).key("prod", false, observe.ResultInvalidKey, 401, "invalid_api_key", t1)
 	openai.v.Keys[0].Message = "Incorrect API key provided: sk-proj-****MxYA. You can find your API key at https://platform.openai.com/account/api-keys."
 	vapi := vendorAt("vapi", "VAPI").dependsOn("openai")
 	r, _ := Assess(snapAt(t1, openai, vapi), Memory{})
@@ -124,33 +123,33 @@ func TestKeyRevokedSaysWhatToDo(t *testing.T) {
 // The forum's canary test: make three keys, use only one.
 func TestLeakSuspectedAndAccountKeysRevoked(t *testing.T) {
 	t1, t2 := at("09:00"), at("09:01")
-	three := func(tm time.Time, prod, c1, c2 providers.Result) *vb {
-		b := vendorAt("openai", "OpenAI").reach(providers.ResultReachable, 401, tm)
+	three := func(tm time.Time, prod, c1, c2 observe.Result) *vb {
+		b := vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, tm)
 		for _, k := range []struct {
 			name   string
 			canary bool
-			r      providers.Result
+			r      observe.Result
 		}{{"prod", false, prod}, {"canary-1", true, c1}, {"canary-2", true, c2}} {
 			code := ""
-			if k.r == providers.ResultInvalidKey {
+			if k.r == observe.ResultInvalidKey {
 				code = "invalid_api_key"
 			}
 			b.key(k.name, k.canary, k.r, 401, code, tm)
 		}
 		return b
 	}
-	ok, bad := providers.ResultOK, providers.ResultInvalidKey
+	ok, bad := observe.ResultOK, observe.ResultInvalidKey
 	tests := []struct {
 		name  string
-		snaps []providers.Snapshot
+		snaps []observe.Snapshot
 		want  []Kind
 		keys  []string
 	}{
-		{"only the used key dies", []providers.Snapshot{snapAt(t1, three(t1, bad, ok, ok))}, []Kind{KindKeyLeakSuspected}, []string{"prod"}},
-		{"all die in one check", []providers.Snapshot{snapAt(t1, three(t1, bad, bad, bad))}, []Kind{KindAccountKeysRevoked}, []string{"prod", "canary-1", "canary-2"}},
-		{"all die one interval apart", []providers.Snapshot{snapAt(t1, three(t1, bad, ok, ok)), snapAt(t2, three(t2, bad, bad, bad))}, []Kind{KindAccountKeysRevoked}, []string{"prod", "canary-1", "canary-2"}},
-		{"a canary dies alone", []providers.Snapshot{snapAt(t1, three(t1, ok, bad, ok))}, []Kind{KindKeyRevoked}, []string{"canary-1"}},
-		{"keys die an hour apart", []providers.Snapshot{
+		{"only the used key dies", []observe.Snapshot{snapAt(t1, three(t1, bad, ok, ok))}, []Kind{KindKeyLeakSuspected}, []string{"prod"}},
+		{"all die in one check", []observe.Snapshot{snapAt(t1, three(t1, bad, bad, bad))}, []Kind{KindAccountKeysRevoked}, []string{"prod", "canary-1", "canary-2"}},
+		{"all die one interval apart", []observe.Snapshot{snapAt(t1, three(t1, bad, ok, ok)), snapAt(t2, three(t2, bad, bad, bad))}, []Kind{KindAccountKeysRevoked}, []string{"prod", "canary-1", "canary-2"}},
+		{"a canary dies alone", []observe.Snapshot{snapAt(t1, three(t1, ok, bad, ok))}, []Kind{KindKeyRevoked}, []string{"canary-1"}},
+		{"keys die an hour apart", []observe.Snapshot{
 			snapAt(t1, three(t1, bad, ok, ok)), snapAt(t2, three(t2, bad, ok, ok)),
 			snapAt(at("09:59"), three(at("09:59"), bad, ok, ok)), snapAt(at("10:00"), three(at("10:00"), bad, bad, bad)),
 		}, []Kind{KindKeyRevoked, KindKeyRevoked, KindKeyRevoked}, []string{"prod"}},
@@ -180,21 +179,21 @@ func TestLeakSuspectedAndAccountKeysRevoked(t *testing.T) {
 func TestKeyClasses(t *testing.T) {
 	t1 := at("11:00")
 	tests := []struct {
-		result providers.Result
+		result observe.Result
 		code   string
 		kind   Kind
 		sev    Severity
 	}{
-		{providers.ResultAccountDisabled, "account_deactivated", KindAccountDisabled, SeverityCritical},
-		{providers.ResultQuotaExceeded, "insufficient_quota", KindQuotaExceeded, SeverityCritical},
-		{providers.ResultNoPermission, "missing_permissions", KindKeyNoPermission, SeverityWarning},
-		{providers.ResultMisconfigured, "mismatched_organization", KindKeyMisconfigured, SeverityWarning},
-		{providers.ResultRateLimited, "rate_limit_exceeded", KindRateLimited, SeverityWarning},
-		{providers.ResultNoSecret, "", KindSecretMissing, SeverityWarning},
+		{observe.ResultAccountDisabled, "account_deactivated", KindAccountDisabled, SeverityCritical},
+		{observe.ResultQuotaExceeded, "insufficient_quota", KindQuotaExceeded, SeverityCritical},
+		{observe.ResultNoPermission, "missing_permissions", KindKeyNoPermission, SeverityWarning},
+		{observe.ResultMisconfigured, "mismatched_organization", KindKeyMisconfigured, SeverityWarning},
+		{observe.ResultRateLimited, "rate_limit_exceeded", KindRateLimited, SeverityWarning},
+		{observe.ResultNoSecret, "", KindSecretMissing, SeverityWarning},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.result), func(t *testing.T) {
-			b := vendorAt("openai", "OpenAI").reach(providers.ResultReachable, 401, t1).
+			b := vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, t1).
 				key("prod", false, tt.result, 401, tt.code, t1).key("batch", false, tt.result, 401, tt.code, t1)
 			r, _ := Assess(snapAt(t1, b), Memory{})
 			if got := kinds(r.Findings); !slices.Equal(got, []Kind{tt.kind}) {

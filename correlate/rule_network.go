@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // networkMinHosts is how many distinct hosts must fail at the network layer
@@ -32,7 +32,7 @@ func (a *assessment) endpoints() []endpoint {
 			eps = append(eps, endpoint{host: api, failed: netResult(r.Result), why: string(r.Result)})
 		}
 		for _, k := range v.Keys {
-			if k.Result != "" && k.Result != providers.ResultNoSecret {
+			if k.Result != "" && k.Result != observe.ResultNoSecret {
 				eps = append(eps, endpoint{host: api, failed: netResult(k.Result), why: string(k.Result)})
 			}
 		}
@@ -41,8 +41,8 @@ func (a *assessment) endpoints() []endpoint {
 }
 
 // netResult reports whether a probe result means no HTTP answer.
-func netResult(r providers.Result) bool {
-	return r == providers.ResultNetworkError || r == providers.ResultTimeout
+func netResult(r observe.Result) bool {
+	return r == observe.ResultNetworkError || r == observe.ResultTimeout
 }
 
 // networkLocal finds the network_local case: most requests of this check,

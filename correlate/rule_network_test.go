@@ -6,8 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vendorwatch/vendorwatch/providers"
-	"github.com/vendorwatch/vendorwatch/statuspage"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 func TestNetworkFailure(t *testing.T) {
@@ -32,15 +31,15 @@ func TestNetworkLocal(t *testing.T) {
 	type mk func(t time.Time) *vb
 	unreachable := func(id string) mk {
 		return func(tm time.Time) *vb {
-			return vendorAt(id, id).pageDown("DNS: no such host status."+id+".test").reach(providers.ResultNetworkError, 0, tm).key("prod", false, providers.ResultNetworkError, 0, "", tm)
+			return vendorAt(id, id).pageDown("DNS: no such host status."+id+".test").reach(observe.ResultNetworkError, 0, tm).key("prod", false, observe.ResultNetworkError, 0, "", tm)
 		}
 	}
 	fine := func(id string) mk {
-		return func(tm time.Time) *vb { return vendorAt(id, id).reach(providers.ResultReachable, 401, tm) }
+		return func(tm time.Time) *vb { return vendorAt(id, id).reach(observe.ResultReachable, 401, tm) }
 	}
 	failing503 := func(id string) mk {
 		return func(tm time.Time) *vb {
-			return vendorAt(id, id).pageDown("HTTP 503 Service Unavailable").reach(providers.ResultVendorError, 503, tm)
+			return vendorAt(id, id).pageDown("HTTP 503 Service Unavailable").reach(observe.ResultVendorError, 503, tm)
 		}
 	}
 	tests := []struct {
@@ -94,10 +93,10 @@ func TestNetworkLocal(t *testing.T) {
 func TestUpstreamImpact(t *testing.T) {
 	t1 := at("10:57")
 	vapi := func() *vb {
-		return vendorAt("vapi", "VAPI").dependsOn("openai").reach(providers.ResultReachable, 401, t1).key("prod", false, providers.ResultOK, 200, "", t1)
+		return vendorAt("vapi", "VAPI").dependsOn("openai").reach(observe.ResultReachable, 401, t1).key("prod", false, observe.ResultOK, 200, "", t1)
 	}
 	t.Run("our OpenAI key is revoked", func(t *testing.T) {
-		openai := vendorAt("openai", "OpenAI").reach(providers.ResultReachable, 401, t1).key("prod", false, providers.ResultInvalidKey, 401, "invalid_api_key", t1)
+		openai := vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, t1).key("prod", false, observe.ResultInvalidKey, 401, "invalid_api_key", t1)
 		r, _ := Assess(snapAt(t1, openai, vapi()), Memory{})
 		f := find(t, r, KindUpstreamImpact)
 		if !slices.Equal(f.Vendors, []string{"vapi"}) || f.Title != "VAPI may be hit by OpenAI: OpenAI key prod revoked" || !f.Since.Equal(t1) {
@@ -111,7 +110,7 @@ func TestUpstreamImpact(t *testing.T) {
 		}
 	})
 	t.Run("OpenAI is down", func(t *testing.T) {
-		openai := vendorAt("openai", "OpenAI").page(statuspage.MajorOutage, "Major", incident("o1", "API unavailable", "critical", t1)).reach(providers.ResultVendorError, 503, t1)
+		openai := vendorAt("openai", "OpenAI").page(observe.MajorOutage, "Major", incident("o1", "API unavailable", "critical", t1)).reach(observe.ResultVendorError, 503, t1)
 		r, _ := Assess(snapAt(t1, openai, vapi()), Memory{})
 		f := find(t, r, KindUpstreamImpact)
 		if !strings.Contains(f.Advice[0], "may be OpenAI's outage") || !strings.Contains(f.Detail, "OpenAI outage: API unavailable") {
@@ -119,8 +118,8 @@ func TestUpstreamImpact(t *testing.T) {
 		}
 	})
 	t.Run("a healthy upstream is said to be healthy", func(t *testing.T) {
-		openai := vendorAt("openai", "OpenAI").reach(providers.ResultReachable, 401, t1).key("prod", false, providers.ResultOK, 200, "", t1)
-		down := vendorAt("vapi", "VAPI").dependsOn("openai").page(statuspage.MajorOutage, "Major", incident("v", "API down", "critical", t1)).reach(providers.ResultVendorError, 502, t1)
+		openai := vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, t1).key("prod", false, observe.ResultOK, 200, "", t1)
+		down := vendorAt("vapi", "VAPI").dependsOn("openai").page(observe.MajorOutage, "Major", incident("v", "API down", "critical", t1)).reach(observe.ResultVendorError, 502, t1)
 		r, _ := Assess(snapAt(t1, openai, down), Memory{})
 		if has(r, KindUpstreamImpact) {
 			t.Errorf("upstream_impact without an upstream cause: %v", kinds(r.Findings))
@@ -131,7 +130,7 @@ func TestUpstreamImpact(t *testing.T) {
 		}
 	})
 	t.Run("an upstream incident that does not hit our keys is not an impact", func(t *testing.T) {
-		openai := vendorAt("openai", "OpenAI").page(statuspage.Degraded, "Minor", incident("o2", "Slow fine-tuning", "minor", t1)).key("prod", false, providers.ResultOK, 200, "", t1)
+		openai := vendorAt("openai", "OpenAI").page(observe.Degraded, "Minor", incident("o2", "Slow fine-tuning", "minor", t1)).key("prod", false, observe.ResultOK, 200, "", t1)
 		r, _ := Assess(snapAt(t1, openai, vapi()), Memory{})
 		if has(r, KindUpstreamImpact) {
 			t.Errorf("findings = %v", kinds(r.Findings))

@@ -5,8 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/vendorwatch/vendorwatch/providers"
-	"github.com/vendorwatch/vendorwatch/statuspage"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // slowSourceMS is the latency from which a status page that answered is
@@ -18,11 +17,11 @@ const slowSourceMS = 5000
 // is about the page, not the vendor: never evidence of an outage. Sources
 // that failed at the network layer while network_local holds are ours to
 // fix and not reported here.
-func (a *assessment) sourceFindings(v providers.VendorResult) []Finding {
+func (a *assessment) sourceFindings(v observe.VendorResult) []Finding {
 	st := v.Status
 	name := a.name(v.ID)
-	var failed []statuspage.Source
-	var slow *statuspage.Source
+	var failed []observe.Source
+	var slow *observe.Source
 	for i, src := range st.Sources {
 		switch {
 		case !src.OK && a.network && networkFailure(src.Error):

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vendorwatch/vendorwatch/statuspage"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // upstreamCauses are the findings on a vendor that hurt the vendors that
@@ -91,7 +91,7 @@ func (a *assessment) upstreamNotes(fs []Finding) {
 				return upstreamCauses[g.Kind] && g.Severity.Rank() >= SeverityWarning.Rank() && slices.Contains(g.Vendors, up)
 			}) {
 				troubled = append(troubled, a.name(up))
-			} else if u, ok := a.snap.Vendor(up); ok && u.Status.State == statuspage.Operational && len(u.Status.Open()) == 0 {
+			} else if u, ok := a.snap.Vendor(up); ok && u.Status.State == observe.Operational && len(u.Status.Open()) == 0 {
 				switch probeStateOf(u) {
 				case probesWorking:
 					healthy = append(healthy, a.name(up)+" (status page operational, our keys work)")

@@ -7,8 +7,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
-	"github.com/vendorwatch/vendorwatch/providers"
-	"github.com/vendorwatch/vendorwatch/statuspage"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // unreportedMinChecks is how many consecutive failed probe checks make an
@@ -27,7 +26,7 @@ const unreportedMinChecks = 2
 //     warning for a partial or major outage): your keys work; watch;
 //   - no probes at all: the page alone decides, as vendor_outage for a
 //     partial or major outage and vendor_incident otherwise.
-func (a *assessment) vendorFindings(v providers.VendorResult) []Finding {
+func (a *assessment) vendorFindings(v observe.VendorResult) []Finding {
 	st := &v.Status
 	ps := probeStateOf(v)
 	vm := a.mem.Vendors[v.ID]
@@ -66,7 +65,7 @@ func (a *assessment) vendorFindings(v providers.VendorResult) []Finding {
 }
 
 // outage is vendor_outage with our failing probes as evidence.
-func (a *assessment) outage(v providers.VendorResult, vm VendorMemory) Finding {
+func (a *assessment) outage(v observe.VendorResult, vm VendorMemory) Finding {
 	st := &v.Status
 	name := a.name(v.ID)
 	f := Finding{
@@ -74,7 +73,7 @@ func (a *assessment) outage(v providers.VendorResult, vm VendorMemory) Finding {
 		Vendors: []string{v.ID}, Keys: []string{}, Since: vm.FirstFailure,
 	}
 	in, hasIn := openIncident(st)
-	if st.State.Severity() >= statuspage.PartialOutage.Severity() ||
+	if st.State.Severity() >= observe.PartialOutage.Severity() ||
 		(hasIn && (in.Impact == "major" || in.Impact == "critical")) {
 		f.Severity = SeverityCritical
 	}
@@ -110,7 +109,7 @@ func (a *assessment) outage(v providers.VendorResult, vm VendorMemory) Finding {
 }
 
 // unreported is vendor_outage_unreported: failing for us, silent on the page.
-func (a *assessment) unreported(v providers.VendorResult, vm VendorMemory) Finding {
+func (a *assessment) unreported(v observe.VendorResult, vm VendorMemory) Finding {
 	st := &v.Status
 	name := a.name(v.ID)
 	page := fmt.Sprintf("while %s's status page says %q", name, description(st))
@@ -135,7 +134,7 @@ func (a *assessment) unreported(v providers.VendorResult, vm VendorMemory) Findi
 
 // incident is vendor_incident: the vendor reports trouble; our probes, if
 // any, say whether it touches us.
-func (a *assessment) incident(v providers.VendorResult, ps probeState) Finding {
+func (a *assessment) incident(v observe.VendorResult, ps probeState) Finding {
 	st := &v.Status
 	name := a.name(v.ID)
 	f := Finding{
@@ -161,7 +160,7 @@ func (a *assessment) incident(v providers.VendorResult, ps probeState) Finding {
 		f.Title = fmt.Sprintf("%s reports %s", name, stateWords(st.State))
 		f.Detail = fmt.Sprintf("%s's status page says %q", name, description(st))
 	}
-	bad := st.State.Severity() >= statuspage.PartialOutage.Severity()
+	bad := st.State.Severity() >= observe.PartialOutage.Severity()
 	switch ps {
 	case probesNone, probesReachable:
 		// The page alone: an outage it declares is one. A keyless answer
@@ -208,18 +207,18 @@ func (a *assessment) othersAnswer(id string) bool {
 
 // evidence lists a vendor's probe results: "keyless vendor_error (HTTP
 // 502), key prod timeout".
-func (a *assessment) evidence(v providers.VendorResult) string {
+func (a *assessment) evidence(v observe.VendorResult) string {
 	var parts []string
 	if r := v.Reachability; r != nil && r.Result != "" {
 		parts = append(parts, "keyless "+resultWords(r.Result, r.HTTPStatus, ""))
 	}
 	ok, total := 0, 0
 	for _, k := range v.Keys {
-		if k.Result == "" || k.Result == providers.ResultNoSecret {
+		if k.Result == "" || k.Result == observe.ResultNoSecret {
 			continue
 		}
 		total++
-		if k.Result == providers.ResultOK {
+		if k.Result == observe.ResultOK {
 			ok++
 			continue
 		}
@@ -235,7 +234,7 @@ func (a *assessment) evidence(v providers.VendorResult) string {
 }
 
 // resultWords is a probe result with its HTTP status and code.
-func resultWords(r providers.Result, status int, code string) string {
+func resultWords(r observe.Result, status int, code string) string {
 	s := string(r)
 	var extra []string
 	if status > 0 {
@@ -259,6 +258,6 @@ func sinceClause(t, now time.Time) string {
 }
 
 // stateWords spells a state for a title: "partial outage".
-func stateWords(s statuspage.State) string {
+func stateWords(s observe.State) string {
 	return strings.ReplaceAll(string(s), "_", " ")
 }

@@ -5,8 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vendorwatch/vendorwatch/providers"
-	"github.com/vendorwatch/vendorwatch/statuspage"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 func TestProbeState(t *testing.T) {
@@ -17,14 +16,14 @@ func TestProbeState(t *testing.T) {
 		want probeState
 	}{
 		{"nothing probed", vendorAt("x", "X"), probesNone},
-		{"secret missing only", vendorAt("x", "X").key("prod", false, providers.ResultNoSecret, 0, "", t1), probesNone},
-		{"keyless reachable", vendorAt("x", "X").reach(providers.ResultReachable, 401, t1), probesReachable},
-		{"a key works", vendorAt("x", "X").reach(providers.ResultReachable, 401, t1).key("a", false, providers.ResultInvalidKey, 401, "", t1).key("b", false, providers.ResultOK, 200, "", t1), probesWorking},
-		{"keys rejected", vendorAt("x", "X").reach(providers.ResultReachable, 401, t1).key("a", false, providers.ResultInvalidKey, 401, "", t1), probesAnswering},
-		{"keyless fails", vendorAt("x", "X").reach(providers.ResultVendorError, 502, t1), probesFailing},
-		{"keyless fails, key rejected", vendorAt("x", "X").reach(providers.ResultTimeout, 0, t1).key("a", false, providers.ResultInvalidKey, 401, "", t1), probesFailing},
-		{"keyless fails, key works", vendorAt("x", "X").reach(providers.ResultTimeout, 0, t1).key("a", false, providers.ResultOK, 200, "", t1), probesWorking},
-		{"edge answers, every keyed request fails", vendorAt("x", "X").reach(providers.ResultReachable, 401, t1).key("a", false, providers.ResultVendorError, 500, "", t1), probesFailing},
+		{"secret missing only", vendorAt("x", "X").key("prod", false, observe.ResultNoSecret, 0, "", t1), probesNone},
+		{"keyless reachable", vendorAt("x", "X").reach(observe.ResultReachable, 401, t1), probesReachable},
+		{"a key works", vendorAt("x", "X").reach(observe.ResultReachable, 401, t1).key("a", false, observe.ResultInvalidKey, 401, "", t1).key("b", false, observe.ResultOK, 200, "", t1), probesWorking},
+		{"keys rejected", vendorAt("x", "X").reach(observe.ResultReachable, 401, t1).key("a", false, observe.ResultInvalidKey, 401, "", t1), probesAnswering},
+		{"keyless fails", vendorAt("x", "X").reach(observe.ResultVendorError, 502, t1), probesFailing},
+		{"keyless fails, key rejected", vendorAt("x", "X").reach(observe.ResultTimeout, 0, t1).key("a", false, observe.ResultInvalidKey, 401, "", t1), probesFailing},
+		{"keyless fails, key works", vendorAt("x", "X").reach(observe.ResultTimeout, 0, t1).key("a", false, observe.ResultOK, 200, "", t1), probesWorking},
+		{"edge answers, every keyed request fails", vendorAt("x", "X").reach(observe.ResultReachable, 401, t1).key("a", false, observe.ResultVendorError, 500, "", t1), probesFailing},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -37,20 +36,20 @@ func TestProbeState(t *testing.T) {
 
 func TestVendorOutage(t *testing.T) {
 	t1 := at("12:45")
-	down := func(st statuspage.State, desc string, in ...statuspage.Incident) *vb {
-		return vendorAt("vapi", "VAPI").page(st, desc, in...).reach(providers.ResultVendorError, 502, t1).key("prod", false, providers.ResultTimeout, 0, "", t1)
+	down := func(st observe.State, desc string, in ...observe.Incident) *vb {
+		return vendorAt("vapi", "VAPI").page(st, desc, in...).reach(observe.ResultVendorError, 502, t1).key("prod", false, observe.ResultTimeout, 0, "", t1)
 	}
-	other := vendorAt("openai", "OpenAI").reach(providers.ResultReachable, 401, t1)
+	other := vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, t1)
 	tests := []struct {
 		name string
 		b    *vb
 		sev  Severity
 	}{
-		{"major incident", down(statuspage.MajorOutage, "Major outage", incident("901977", "Vapi API and dashboard down", "critical", t1)), SeverityCritical},
-		{"partial outage without incident", down(statuspage.PartialOutage, "Partial System Outage"), SeverityCritical},
-		{"only degraded", down(statuspage.Degraded, "Minor Service Outage"), SeverityWarning},
-		{"minor incident while operational", down(statuspage.Operational, "All Systems Operational", incident("1", "Elevated latency", "minor", t1)), SeverityWarning},
-		{"maintenance", down(statuspage.UnderMaintenance, "Under maintenance"), SeverityWarning},
+		{"major incident", down(observe.MajorOutage, "Major outage", incident("901977", "Vapi API and dashboard down", "critical", t1)), SeverityCritical},
+		{"partial outage without incident", down(observe.PartialOutage, "Partial System Outage"), SeverityCritical},
+		{"only degraded", down(observe.Degraded, "Minor Service Outage"), SeverityWarning},
+		{"minor incident while operational", down(observe.Operational, "All Systems Operational", incident("1", "Elevated latency", "minor", t1)), SeverityWarning},
+		{"maintenance", down(observe.UnderMaintenance, "Under maintenance"), SeverityWarning},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -89,11 +88,11 @@ func TestVendorOutage(t *testing.T) {
 
 func TestVendorOutageUnreported(t *testing.T) {
 	failing := func(tm string) *vb {
-		return vendorAt("vapi", "VAPI").reach(providers.ResultVendorError, 502, at(tm)).key("prod", false, providers.ResultVendorError, 500, "", at(tm))
+		return vendorAt("vapi", "VAPI").reach(observe.ResultVendorError, 502, at(tm)).key("prod", false, observe.ResultVendorError, 500, "", at(tm))
 	}
-	fine := func(tm string) *vb { return vendorAt("openai", "OpenAI").reach(providers.ResultReachable, 401, at(tm)) }
+	fine := func(tm string) *vb { return vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, at(tm)) }
 	netDown := func(tm string) *vb {
-		return vendorAt("openai", "OpenAI").pageDown("timed out").reach(providers.ResultTimeout, 0, at(tm))
+		return vendorAt("openai", "OpenAI").pageDown("timed out").reach(observe.ResultTimeout, 0, at(tm))
 	}
 
 	t.Run("one failed check is not yet an outage", func(t *testing.T) {
@@ -124,7 +123,7 @@ func TestVendorOutageUnreported(t *testing.T) {
 		}
 	})
 	t.Run("the vendor posts: outage with the detection lead", func(t *testing.T) {
-		posted := failing("12:45").page(statuspage.MajorOutage, "Major outage", incident("901977", "Vapi API and dashboard down", "critical", at("12:45")))
+		posted := failing("12:45").page(observe.MajorOutage, "Major outage", incident("901977", "Vapi API and dashboard down", "critical", at("12:45")))
 		reps, mem := steps(
 			snapAt(at("12:35"), failing("12:35"), fine("12:35")),
 			snapAt(at("12:36"), failing("12:36"), fine("12:36")),
@@ -151,7 +150,7 @@ func TestVendorOutageUnreported(t *testing.T) {
 		_, mem := steps(
 			snapAt(at("12:35"), failing("12:35"), fine("12:35")),
 			snapAt(at("12:36"), failing("12:36"), fine("12:36")),
-			snapAt(at("12:37"), vendorAt("vapi", "VAPI").reach(providers.ResultReachable, 401, at("12:37")), fine("12:37")),
+			snapAt(at("12:37"), vendorAt("vapi", "VAPI").reach(observe.ResultReachable, 401, at("12:37")), fine("12:37")),
 		)
 		if vm := mem.Vendors["vapi"]; vm.Unreported != nil || vm.FailStreak != 0 || len(mem.Open) != 0 {
 			t.Errorf("memory = %+v open %v", vm, mem.Open)
@@ -169,15 +168,15 @@ func TestVendorIncident(t *testing.T) {
 		sev   Severity
 		title string
 	}{
-		{"keys work, minor trouble", vendorAt("anthropic", "Anthropic").page(statuspage.Degraded, "Minor", in).key("prod", false, providers.ResultOK, 200, "", t1),
+		{"keys work, minor trouble", vendorAt("anthropic", "Anthropic").page(observe.Degraded, "Minor", in).key("prod", false, observe.ResultOK, 200, "", t1),
 			KindVendorIncident, SeverityInfo, "Anthropic: Elevated errors for multiple models (investigating); your keys work"},
-		{"keys work, partial outage", vendorAt("anthropic", "Anthropic").page(statuspage.PartialOutage, "Partial", in).key("prod", false, providers.ResultOK, 200, "", t1),
+		{"keys work, partial outage", vendorAt("anthropic", "Anthropic").page(observe.PartialOutage, "Partial", in).key("prod", false, observe.ResultOK, 200, "", t1),
 			KindVendorIncident, SeverityWarning, "Anthropic: Elevated errors for multiple models (investigating); your keys work"},
-		{"status only, partial outage", vendorAt("anthropic", "Anthropic").page(statuspage.PartialOutage, "Partial", in),
+		{"status only, partial outage", vendorAt("anthropic", "Anthropic").page(observe.PartialOutage, "Partial", in),
 			KindVendorOutage, SeverityCritical, "Anthropic: Elevated errors for multiple models (investigating)"},
-		{"status only, degraded", vendorAt("cloudflare", "Cloudflare").page(statuspage.Degraded, "Minor Service Outage"),
+		{"status only, degraded", vendorAt("cloudflare", "Cloudflare").page(observe.Degraded, "Minor Service Outage"),
 			KindVendorIncident, SeverityWarning, "Cloudflare reports degraded"},
-		{"status only, incident while operational", vendorAt("github", "GitHub").page(statuspage.Operational, "All Systems Operational", incident("g", "Elevated errors on Fable 5", "minor", t1)),
+		{"status only, incident while operational", vendorAt("github", "GitHub").page(observe.Operational, "All Systems Operational", incident("g", "Elevated errors on Fable 5", "minor", t1)),
 			KindVendorIncident, SeverityInfo, "GitHub: Elevated errors on Fable 5 (investigating)"},
 	}
 	for _, tt := range tests {
@@ -201,11 +200,11 @@ func TestStatusSourceDown(t *testing.T) {
 		sev    Severity
 		detail string
 	}{
-		{"unreachable", vendorAt("vapi", "VAPI").pageDown("dial: connect: connection refused").reach(providers.ResultReachable, 401, t1), SeverityWarning, "(unreachable)"},
-		{"failing page", vendorAt("vapi", "VAPI").pageDown("HTTP 503 Service Unavailable").reach(providers.ResultReachable, 401, t1), SeverityWarning, "(the status page itself is failing)"},
-		{"changed format", vendorAt("vapi", "VAPI").pageDown("statuspage: not a Statuspage document").reach(providers.ResultReachable, 401, t1), SeverityWarning, "(the answer is not in the expected format)"},
+		{"unreachable", vendorAt("vapi", "VAPI").pageDown("dial: connect: connection refused").reach(observe.ResultReachable, 401, t1), SeverityWarning, "(unreachable)"},
+		{"failing page", vendorAt("vapi", "VAPI").pageDown("HTTP 503 Service Unavailable").reach(observe.ResultReachable, 401, t1), SeverityWarning, "(the status page itself is failing)"},
+		{"changed format", vendorAt("vapi", "VAPI").pageDown("statuspage: not a Statuspage document").reach(observe.ResultReachable, 401, t1), SeverityWarning, "(the answer is not in the expected format)"},
 		{"slow", func() *vb {
-			b := vendorAt("vapi", "VAPI").reach(providers.ResultReachable, 401, t1)
+			b := vendorAt("vapi", "VAPI").reach(observe.ResultReachable, 401, t1)
 			b.v.Status.Sources[0].LatencyMS = 7200
 			return b
 		}(), SeverityInfo, "took 7200 ms"},
@@ -229,9 +228,9 @@ func TestFindingsQuoteRemoteTextSafely(t *testing.T) {
 	t1 := at("12:45")
 	in := incident("x", "API down\x1b[2J\x1b]0;pwned\x07\nnext line", "critical", t1)
 	in.LatestUpdate = "ok\u202etxt.exe"
-	b := vendorAt("vapi", "VAPI").page(statuspage.MajorOutage, "Major\x1b[31m outage").reach(providers.ResultVendorError, 502, t1)
-	b.v.Status.Incidents = []statuspage.Incident{in}
-	r, _ := Assess(snapAt(t1, b, vendorAt("openai", "OpenAI").reach(providers.ResultReachable, 401, t1)), Memory{})
+	b := vendorAt("vapi", "VAPI").page(observe.MajorOutage, "Major\x1b[31m outage").reach(observe.ResultVendorError, 502, t1)
+	b.v.Status.Incidents = []observe.Incident{in}
+	r, _ := Assess(snapAt(t1, b, vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, t1)), Memory{})
 	for _, f := range r.Findings {
 		for _, s := range append([]string{f.Title, f.Detail}, f.Advice...) {
 			if strings.ContainsAny(s, "\x1b\x07\n\u202e") {

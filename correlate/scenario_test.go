@@ -6,8 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vendorwatch/vendorwatch/providers"
-	"github.com/vendorwatch/vendorwatch/statuspage"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // step is one check of a scenario: the snapshot at a time, and the finding
@@ -50,10 +49,10 @@ func runScenario(t *testing.T, ss []step) ([]Report, Memory) {
 // VAPI's API fails while its status page is silent; 12:45 VAPI's slow
 // status page confirms. The team had to guess whether the two were linked.
 func TestScenario20260521(t *testing.T) {
-	openai := func(tm string, key providers.Result, fp string) *vb {
-		b := vendorAt("openai", "OpenAI").reach(providers.ResultReachable, 401, at(tm))
+	openai := func(tm string, key observe.Result, fp string) *vb {
+		b := vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, at(tm))
 		code := ""
-		if key == providers.ResultInvalidKey {
+		if key == observe.ResultInvalidKey {
 			code = "invalid_api_key"
 		}
 		b.key("prod", false, key, 0, code, at(tm))
@@ -64,36 +63,36 @@ func TestScenario20260521(t *testing.T) {
 	vapi := func(tm string, up bool) *vb {
 		b := vendorAt("vapi", "VAPI").dependsOn("openai")
 		if up {
-			return b.reach(providers.ResultReachable, 401, at(tm)).key("prod", false, providers.ResultOK, 200, "", at(tm))
+			return b.reach(observe.ResultReachable, 401, at(tm)).key("prod", false, observe.ResultOK, 200, "", at(tm))
 		}
-		return b.reach(providers.ResultVendorError, 502, at(tm)).key("prod", false, providers.ResultVendorError, 500, "", at(tm))
+		return b.reach(observe.ResultVendorError, 502, at(tm)).key("prod", false, observe.ResultVendorError, 500, "", at(tm))
 	}
 	confirmed := func(tm string) *vb {
-		b := vapi(tm, false).page(statuspage.MajorOutage, "Major System Outage",
-			statuspage.Incident{ID: "901977", Title: "Vapi API and dashboard down", Status: "investigating", Impact: "critical",
+		b := vapi(tm, false).page(observe.MajorOutage, "Major System Outage",
+			observe.Incident{ID: "901977", Title: "Vapi API and dashboard down", Status: "investigating", Impact: "critical",
 				StartedAt: at("12:45"), URL: "https://status.vapi.ai/incident/901977", LatestUpdate: "We are investigating issues with the API and dashboard.",
-				Updates: []statuspage.Update{{Status: "investigating", Body: "We are investigating issues with the API and dashboard.", At: at("12:45")}}})
+				Updates: []observe.Update{{Status: "investigating", Body: "We are investigating issues with the API and dashboard.", At: at("12:45")}}})
 		b.v.Status.Sources[0].LatencyMS = 6400 // slow to load
 		return b
 	}
 	anthropic := func(tm string) *vb {
-		return vendorAt("anthropic", "Anthropic").reach(providers.ResultReachable, 401, at(tm))
+		return vendorAt("anthropic", "Anthropic").reach(observe.ResultReachable, 401, at(tm))
 	}
 
 	reps, _ := runScenario(t, []step{
-		{"10:50", []*vb{openai("10:50", providers.ResultOK, oldKey), vapi("10:50", true), anthropic("10:50")}, nil, LevelOK},
-		{"10:57", []*vb{openai("10:57", providers.ResultInvalidKey, oldKey), vapi("10:57", true), anthropic("10:57")},
+		{"10:50", []*vb{openai("10:50", observe.ResultOK, oldKey), vapi("10:50", true), anthropic("10:50")}, nil, LevelOK},
+		{"10:57", []*vb{openai("10:57", observe.ResultInvalidKey, oldKey), vapi("10:57", true), anthropic("10:57")},
 			[]string{"opened key_revoked openai", "opened upstream_impact vapi"}, LevelCritical},
-		{"11:30", []*vb{openai("11:30", providers.ResultInvalidKey, oldKey), vapi("11:30", true), anthropic("11:30")}, nil, LevelCritical},
-		{"12:20", []*vb{openai("12:20", providers.ResultOK, newKey), vapi("12:20", true), anthropic("12:20")},
+		{"11:30", []*vb{openai("11:30", observe.ResultInvalidKey, oldKey), vapi("11:30", true), anthropic("11:30")}, nil, LevelCritical},
+		{"12:20", []*vb{openai("12:20", observe.ResultOK, newKey), vapi("12:20", true), anthropic("12:20")},
 			[]string{"closed key_revoked openai", "closed upstream_impact vapi"}, LevelOK},
-		{"12:35", []*vb{openai("12:35", providers.ResultOK, newKey), vapi("12:35", false), anthropic("12:35")}, nil, LevelOK},
-		{"12:36", []*vb{openai("12:36", providers.ResultOK, newKey), vapi("12:36", false), anthropic("12:36")},
+		{"12:35", []*vb{openai("12:35", observe.ResultOK, newKey), vapi("12:35", false), anthropic("12:35")}, nil, LevelOK},
+		{"12:36", []*vb{openai("12:36", observe.ResultOK, newKey), vapi("12:36", false), anthropic("12:36")},
 			[]string{"opened vendor_outage_unreported vapi"}, LevelWarning},
-		{"12:40", []*vb{openai("12:40", providers.ResultOK, newKey), vapi("12:40", false), anthropic("12:40")}, nil, LevelWarning},
-		{"12:46", []*vb{openai("12:46", providers.ResultOK, newKey), confirmed("12:46"), anthropic("12:46")},
+		{"12:40", []*vb{openai("12:40", observe.ResultOK, newKey), vapi("12:40", false), anthropic("12:40")}, nil, LevelWarning},
+		{"12:46", []*vb{openai("12:46", observe.ResultOK, newKey), confirmed("12:46"), anthropic("12:46")},
 			[]string{"closed vendor_outage_unreported vapi", "opened vendor_outage vapi", "opened status_source_down vapi"}, LevelCritical},
-		{"13:30", []*vb{openai("13:30", providers.ResultOK, newKey), vapi("13:30", true), anthropic("13:30")},
+		{"13:30", []*vb{openai("13:30", observe.ResultOK, newKey), vapi("13:30", true), anthropic("13:30")},
 			[]string{"closed vendor_outage vapi", "closed status_source_down vapi"}, LevelOK},
 	})
 
@@ -125,22 +124,22 @@ func TestScenario20260521(t *testing.T) {
 // key beside live canaries is a leak; all keys dying at once is
 // account-wide.
 func TestScenarioDisappearingKeys(t *testing.T) {
-	keys := func(tm string, prod, c1, c2 providers.Result) *vb {
-		b := vendorAt("openai", "OpenAI").reach(providers.ResultReachable, 401, at(tm))
+	keys := func(tm string, prod, c1, c2 observe.Result) *vb {
+		b := vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, at(tm))
 		for _, k := range []struct {
 			n string
 			c bool
-			r providers.Result
+			r observe.Result
 		}{{"svc-prod", false, prod}, {"canary-1", true, c1}, {"canary-2", true, c2}} {
 			code := ""
-			if k.r == providers.ResultInvalidKey {
+			if k.r == observe.ResultInvalidKey {
 				code = "invalid_api_key"
 			}
 			b.key(k.n, k.c, k.r, 401, code, at(tm))
 		}
 		return b
 	}
-	ok, bad := providers.ResultOK, providers.ResultInvalidKey
+	ok, bad := observe.ResultOK, observe.ResultInvalidKey
 
 	t.Run("only the used key dies: it leaked", func(t *testing.T) {
 		reps, _ := runScenario(t, []step{

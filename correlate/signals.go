@@ -8,8 +8,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
-	"github.com/vendorwatch/vendorwatch/providers"
-	"github.com/vendorwatch/vendorwatch/statuspage"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // RevocationMarker reports whether a rejected key's answer carries the
@@ -20,8 +19,8 @@ import (
 //
 // The key probes may later report the marker themselves; this is the one
 // place to adapt.
-func RevocationMarker(k providers.KeyResult) bool {
-	if k.Result != providers.ResultInvalidKey {
+func RevocationMarker(k observe.KeyResult) bool {
+	if k.Result != observe.ResultInvalidKey {
 		return false
 	}
 	switch strings.ToLower(strings.TrimSpace(k.Code)) {
@@ -53,26 +52,26 @@ const (
 
 // probes returns the vendor's probe results that carry evidence: the
 // keyless request and every key whose secret resolved.
-func probes(v providers.VendorResult) []providers.Result {
-	var rs []providers.Result
+func probes(v observe.VendorResult) []observe.Result {
+	var rs []observe.Result
 	if v.Reachability != nil && v.Reachability.Result != "" {
 		rs = append(rs, v.Reachability.Result)
 	}
 	for _, k := range v.Keys {
-		if k.Result != "" && k.Result != providers.ResultNoSecret {
+		if k.Result != "" && k.Result != observe.ResultNoSecret {
 			rs = append(rs, k.Result)
 		}
 	}
 	return rs
 }
 
-func probeStateOf(v providers.VendorResult) probeState {
+func probeStateOf(v observe.VendorResult) probeState {
 	var tried, failed int
 	for _, k := range v.Keys {
 		switch {
-		case k.Result == providers.ResultOK:
+		case k.Result == observe.ResultOK:
 			return probesWorking
-		case k.Result == "" || k.Result == providers.ResultNoSecret:
+		case k.Result == "" || k.Result == observe.ResultNoSecret:
 			continue
 		case k.Result.Failed():
 			failed++
@@ -101,13 +100,13 @@ func probeStateOf(v providers.VendorResult) probeState {
 
 // probeTime is when the vendor's probes last ran: the latest CheckedAt of
 // its keyless request and keys, or fallback when they carry no time.
-func probeTime(v providers.VendorResult, fallback time.Time) time.Time {
+func probeTime(v observe.VendorResult, fallback time.Time) time.Time {
 	var t time.Time
 	if v.Reachability != nil && v.Reachability.CheckedAt.After(t) {
 		t = v.Reachability.CheckedAt
 	}
 	for _, k := range v.Keys {
-		if k.Result != providers.ResultNoSecret && k.CheckedAt.After(t) {
+		if k.Result != observe.ResultNoSecret && k.CheckedAt.After(t) {
 			t = k.CheckedAt
 		}
 	}
@@ -119,13 +118,13 @@ func probeTime(v providers.VendorResult, fallback time.Time) time.Time {
 
 // pageTrouble reports whether the vendor's status page admits a problem:
 // a state worse than maintenance or an open incident.
-func pageTrouble(st *statuspage.Status) bool {
+func pageTrouble(st *observe.Status) bool {
 	return st.State.Outage() || len(st.Open()) > 0
 }
 
 // inMaintenance reports whether the vendor says it is in maintenance at t.
-func inMaintenance(st *statuspage.Status, t time.Time) bool {
-	if st.State == statuspage.UnderMaintenance {
+func inMaintenance(st *observe.Status, t time.Time) bool {
+	if st.State == observe.UnderMaintenance {
 		return true
 	}
 	for _, m := range st.Maintenances {
@@ -137,7 +136,7 @@ func inMaintenance(st *statuspage.Status, t time.Time) bool {
 }
 
 // sourceReadable reports whether at least one status source was read.
-func sourceReadable(st *statuspage.Status) bool {
+func sourceReadable(st *observe.Status) bool {
 	for _, s := range st.Sources {
 		if s.OK {
 			return true
@@ -177,10 +176,10 @@ func sourceHost(raw string) string {
 
 // openIncident returns the vendor's first open incident, if any, with its
 // text made safe for one line of a terminal once more: findings quote it.
-func openIncident(st *statuspage.Status) (statuspage.Incident, bool) {
+func openIncident(st *observe.Status) (observe.Incident, bool) {
 	open := st.Open()
 	if len(open) == 0 {
-		return statuspage.Incident{}, false
+		return observe.Incident{}, false
 	}
 	in := open[0]
 	for _, s := range []*string{&in.Title, &in.Status, &in.Impact, &in.URL, &in.LatestUpdate} {
@@ -191,13 +190,13 @@ func openIncident(st *statuspage.Status) (statuspage.Incident, bool) {
 
 // description is what the status page says about the vendor's state, as
 // one safe line.
-func description(st *statuspage.Status) string {
+func description(st *observe.Status) string {
 	return cmp.Or(termtext.Line(st.Description), string(st.State))
 }
 
 // postedAt is when the vendor first posted an incident: its oldest update,
 // else its start. Zero when the incident carries no time.
-func postedAt(in statuspage.Incident) time.Time {
+func postedAt(in observe.Incident) time.Time {
 	t := in.StartedAt
 	for _, u := range in.Updates {
 		if !u.At.IsZero() && (t.IsZero() || u.At.Before(t)) {
@@ -208,7 +207,7 @@ func postedAt(in statuspage.Incident) time.Time {
 }
 
 // describeIncident quotes an incident: title, status, impact, start, link.
-func describeIncident(in statuspage.Incident) string {
+func describeIncident(in observe.Incident) string {
 	s := fmt.Sprintf("%q, %s", in.Title, in.Status)
 	if in.Impact != "" {
 		s += ", impact " + in.Impact

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
@@ -81,7 +82,7 @@ func TestOpenAIKeys(t *testing.T) {
 			}
 			code, body := get(t, s.OpenAI+"/api/v2/summary.json", nil)
 			st, err := statuspage.Parse(statuspage.Statuspage, body)
-			if code != 200 || err != nil || st.State != statuspage.Operational {
+			if code != 200 || err != nil || st.State != observe.Operational {
 				t.Errorf("status page: HTTP %d, %v, %+v", code, err, st)
 			}
 		})
@@ -100,17 +101,17 @@ func TestVAPI(t *testing.T) {
 	s := startManual(t)
 	for _, tc := range []struct {
 		at      string
-		state   statuspage.State
+		state   observe.State
 		open    int // open incidents (index.json and the merged page)
 		updates int
 		api     int // HTTP status of GET /assistant with the key; 0: no answer
 	}{
-		{"10:55", statuspage.Operational, 0, 0, 200},
-		{"12:35", statuspage.Operational, 0, 0, 502},
-		{"12:45", statuspage.MajorOutage, 1, 1, 502},
-		{"12:50", statuspage.MajorOutage, 1, 2, 502},
-		{"12:55", statuspage.MajorOutage, 1, 2, 0},
-		{"13:30", statuspage.Operational, 0, 3, 200},
+		{"10:55", observe.Operational, 0, 0, 200},
+		{"12:35", observe.Operational, 0, 0, 502},
+		{"12:45", observe.MajorOutage, 1, 1, 502},
+		{"12:50", observe.MajorOutage, 1, 2, 502},
+		{"12:55", observe.MajorOutage, 1, 2, 0},
+		{"13:30", observe.Operational, 0, 3, 200},
 	} {
 		t.Run(tc.at, func(t *testing.T) {
 			if err := s.Seek(Time(tc.at)); err != nil {
@@ -130,7 +131,7 @@ func TestVAPI(t *testing.T) {
 			if page.State != tc.state || merged.State != tc.state || len(page.Open()) != tc.open || len(merged.Open()) != tc.open {
 				t.Errorf("page %s (%d open), merged %s (%d open); want %s, %d open", page.State, len(page.Open()), merged.State, len(merged.Open()), tc.state, tc.open)
 			}
-			var in *statuspage.Incident
+			var in *observe.Incident
 			for i := range merged.Incidents {
 				if merged.Incidents[i].ID == "901977" {
 					in = &merged.Incidents[i]
@@ -148,7 +149,7 @@ func TestVAPI(t *testing.T) {
 				if !in.StartedAt.Equal(Time("12:45")) || !in.Updates[len(in.Updates)-1].At.Equal(Time("12:45")) {
 					t.Errorf("posted %s (first update %s), want 12:45", in.StartedAt, in.Updates[len(in.Updates)-1].At)
 				}
-				if tc.state == statuspage.MajorOutage && in.Impact != "critical" {
+				if tc.state == observe.MajorOutage && in.Impact != "critical" {
 					t.Errorf("impact %q", in.Impact)
 				}
 				if tc.updates == 3 && (!in.Resolved() || !strings.Contains(in.LatestUpdate, "resolved")) {
@@ -181,7 +182,7 @@ func TestVAPI(t *testing.T) {
 func TestCalmVendors(t *testing.T) {
 	s := startManual(t)
 	code, body := get(t, s.Anthropic+"/api/v2/summary.json", nil)
-	if st, err := statuspage.Parse(statuspage.Statuspage, body); code != 200 || err != nil || st.State != statuspage.Operational {
+	if st, err := statuspage.Parse(statuspage.Statuspage, body); code != 200 || err != nil || st.State != observe.Operational {
 		t.Errorf("Anthropic: HTTP %d %v %+v", code, err, st)
 	}
 	if code, _ := get(t, s.Anthropic+"/v1/models", http.Header{"X-Api-Key": {AnthropicKey}}); code != 200 {
@@ -191,7 +192,7 @@ func TestCalmVendors(t *testing.T) {
 		t.Errorf("Anthropic keyless: HTTP %d %s", code, body)
 	}
 	code, body = get(t, s.GitHub+"/api/v2/status.json", nil)
-	if st, err := statuspage.Parse(statuspage.Statuspage, body); code != 200 || err != nil || st.State != statuspage.Operational {
+	if st, err := statuspage.Parse(statuspage.Statuspage, body); code != 200 || err != nil || st.State != observe.Operational {
 		t.Errorf("GitHub: HTTP %d %v %+v", code, err, st)
 	}
 	if code, _ := get(t, s.GitHub+"/nope", nil); code != 404 {

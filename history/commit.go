@@ -151,7 +151,7 @@ func (s *Store) Commit(ctx context.Context, fn CommitFunc) ([]Event, error) {
 	if err != nil {
 		return nil, err
 	}
-	evs, nextBase := observe(base, rep)
+	evs, nextBase := changes(base, rep)
 	opened := map[string]time.Time{}
 	for id, f := range prev.Memory.Open {
 		opened[id] = f.Opened

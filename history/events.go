@@ -9,8 +9,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
-	"github.com/vendorwatch/vendorwatch/providers"
-	"github.com/vendorwatch/vendorwatch/statuspage"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // EventKind names a transition in the timeline.
@@ -77,7 +76,7 @@ type baseline struct {
 }
 
 type vendorBase struct {
-	State     statuspage.State        `json:"state,omitempty"`
+	State     observe.State           `json:"state,omitempty"`
 	Incidents map[string]incidentBase `json:"incidents,omitempty"`
 	Keys      map[string]probeBase    `json:"keys,omitempty"`
 	Reach     *probeBase              `json:"reach,omitempty"`
@@ -93,13 +92,13 @@ type incidentBase struct {
 }
 
 type probeBase struct {
-	Result      providers.Result `json:"result"`
-	Fingerprint string           `json:"fingerprint,omitempty"`
+	Result      observe.Result `json:"result"`
+	Fingerprint string         `json:"fingerprint,omitempty"`
 }
 
-// observe compares a report with the baseline and returns the events and
+// changes compares a report with the baseline and returns the events and
 // the new baseline. It is pure.
-func observe(b baseline, r correlate.Report) ([]Event, baseline) {
+func changes(b baseline, r correlate.Report) ([]Event, baseline) {
 	now := r.GeneratedAt.UTC()
 	next := baseline{Vendors: make(map[string]vendorBase, len(b.Vendors))}
 	for id, vb := range b.Vendors {
@@ -137,12 +136,12 @@ func vendorName(r correlate.Report, id string) string {
 	return id
 }
 
-func stateEvents(prev vendorBase, seen bool, v correlate.VendorReport, now time.Time) (statuspage.State, []Event) {
+func stateEvents(prev vendorBase, seen bool, v correlate.VendorReport, now time.Time) (observe.State, []Event) {
 	st := v.Status.State
 	if !st.Known() {
 		return prev.State, nil // unreadable page: no news
 	}
-	if st == prev.State || (!seen || prev.State == "") && st == statuspage.Operational {
+	if st == prev.State || (!seen || prev.State == "") && st == observe.Operational {
 		return st, nil
 	}
 	text := "Status page: " + words(st)
@@ -157,7 +156,7 @@ func stateEvents(prev vendorBase, seen bool, v correlate.VendorReport, now time.
 
 func incidentEvents(prev vendorBase, v correlate.VendorReport, now time.Time) (map[string]incidentBase, []Event) {
 	st := v.Status
-	if !st.State.Known() && !slices.ContainsFunc(st.Sources, func(s statuspage.Source) bool { return s.OK }) {
+	if !st.State.Known() && !slices.ContainsFunc(st.Sources, func(s observe.Source) bool { return s.OK }) {
 		return prev.Incidents, nil // the page could not be read: incidents unknown
 	}
 	next := map[string]incidentBase{}
@@ -179,7 +178,7 @@ func incidentEvents(prev vendorBase, v correlate.VendorReport, now time.Time) (m
 		}
 		// Updates newer than the last one recorded, oldest first.
 		ups := slices.Clone(in.Updates)
-		slices.SortStableFunc(ups, func(a, b statuspage.Update) int { return a.At.Compare(b.At) })
+		slices.SortStableFunc(ups, func(a, b observe.Update) int { return a.At.Compare(b.At) })
 		for _, u := range ups {
 			if u.At.IsZero() || !u.At.After(ib.LastUpdate) {
 				continue
@@ -203,7 +202,7 @@ func incidentEvents(prev vendorBase, v correlate.VendorReport, now time.Time) (m
 		}
 		ib := prev.Incidents[id]
 		at := now
-		if i := slices.IndexFunc(st.Incidents, func(in statuspage.Incident) bool { return in.ID == id }); i >= 0 && !st.Incidents[i].ResolvedAt.IsZero() {
+		if i := slices.IndexFunc(st.Incidents, func(in observe.Incident) bool { return in.ID == id }); i >= 0 && !st.Incidents[i].ResolvedAt.IsZero() {
 			at = st.Incidents[i].ResolvedAt.UTC()
 		}
 		evs = append(evs, Event{At: at, Vendor: v.ID, Kind: EventIncidentResolved, Subject: id, Text: "Incident resolved: " + ib.Title, URL: ib.URL})
@@ -213,7 +212,7 @@ func incidentEvents(prev vendorBase, v correlate.VendorReport, now time.Time) (m
 
 // postedAt is when the vendor first posted an incident (its oldest update,
 // else its start), never later than now.
-func postedAt(in statuspage.Incident, now time.Time) time.Time {
+func postedAt(in observe.Incident, now time.Time) time.Time {
 	t := in.StartedAt
 	for _, u := range in.Updates {
 		if !u.At.IsZero() && (t.IsZero() || u.At.Before(t)) {
@@ -228,8 +227,8 @@ func postedAt(in statuspage.Incident, now time.Time) time.Time {
 
 // inconclusive results say nothing about a key or the vendor's API: the
 // request got no answer at all.
-func inconclusive(r providers.Result) bool {
-	return r == "" || r == providers.ResultTimeout || r == providers.ResultNetworkError
+func inconclusive(r observe.Result) bool {
+	return r == "" || r == observe.ResultTimeout || r == observe.ResultNetworkError
 }
 
 func keyEvents(prev vendorBase, v correlate.VendorReport, now time.Time) (map[string]probeBase, []Event) {
@@ -245,7 +244,7 @@ func keyEvents(prev vendorBase, v correlate.VendorReport, now time.Time) (map[st
 		}
 		nb := probeBase{Result: k.Result, Fingerprint: k.Fingerprint}
 		next[k.Name] = nb
-		if known && nb == pb || !known && k.Result == providers.ResultOK {
+		if known && nb == pb || !known && k.Result == observe.ResultOK {
 			continue
 		}
 		at := now
@@ -276,7 +275,7 @@ func reachEvents(prev vendorBase, v correlate.VendorReport, now time.Time) (*pro
 		return prev.Reach, nil
 	}
 	nb := &probeBase{Result: r.Result}
-	if prev.Reach != nil && prev.Reach.Result == r.Result || prev.Reach == nil && r.Result == providers.ResultReachable {
+	if prev.Reach != nil && prev.Reach.Result == r.Result || prev.Reach == nil && r.Result == observe.ResultReachable {
 		return nb, nil
 	}
 	at := now
@@ -326,7 +325,7 @@ var findingKinds = map[correlate.ChangeKind]EventKind{
 	correlate.ChangeEased: EventFindingEased, correlate.ChangeClosed: EventFindingClosed,
 }
 
-func probeWords(r providers.Result, status int, code string) string {
+func probeWords(r observe.Result, status int, code string) string {
 	s := string(r)
 	var extra []string
 	if status > 0 {
@@ -341,7 +340,7 @@ func probeWords(r providers.Result, status int, code string) string {
 	return s
 }
 
-func words(s statuspage.State) string { return strings.ReplaceAll(string(s), "_", " ") }
+func words(s observe.State) string { return strings.ReplaceAll(string(s), "_", " ") }
 
 func sortedKeys[V any](m map[string]V) []string {
 	ks := make([]string, 0, len(m))

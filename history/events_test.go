@@ -9,8 +9,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
-	"github.com/vendorwatch/vendorwatch/providers"
-	"github.com/vendorwatch/vendorwatch/statuspage"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 func at(hhmm string) time.Time {
@@ -21,18 +20,18 @@ func at(hhmm string) time.Time {
 	return t
 }
 
-func vendorResult(id, name string, st statuspage.State) providers.VendorResult {
-	v := providers.VendorResult{ID: id, Name: name, Keys: []providers.KeyResult{}}
-	v.Status = statuspage.Status{State: st, Description: strings.ReplaceAll(string(st), "_", " "), PageURL: "https://status." + id + ".test",
-		Sources: []statuspage.Source{{URL: "https://status." + id + ".test/api/v2/summary.json", OK: st != statuspage.Unknown}}}
-	if st == statuspage.Unknown {
+func vendorResult(id, name string, st observe.State) observe.VendorResult {
+	v := observe.VendorResult{ID: id, Name: name, Keys: []observe.KeyResult{}}
+	v.Status = observe.Status{State: st, Description: strings.ReplaceAll(string(st), "_", " "), PageURL: "https://status." + id + ".test",
+		Sources: []observe.Source{{URL: "https://status." + id + ".test/api/v2/summary.json", OK: st != observe.Unknown}}}
+	if st == observe.Unknown {
 		v.Status.Sources[0].Error = "HTTP 502 Bad Gateway"
 	}
 	return v
 }
 
-func snapshot(t time.Time, vs ...providers.VendorResult) providers.Snapshot {
-	return providers.Snapshot{GeneratedAt: t, Vendors: vs}
+func snapshot(t time.Time, vs ...observe.VendorResult) observe.Snapshot {
+	return observe.Snapshot{GeneratedAt: t, Vendors: vs}
 }
 
 func lines(evs []Event) []string {
@@ -45,37 +44,37 @@ func lines(evs []Event) []string {
 
 func TestCommitRecordsTransitions(t *testing.T) {
 	s := open(t, t.TempDir(), Options{})
-	vapi := func(st statuspage.State, ins ...statuspage.Incident) providers.VendorResult {
+	vapi := func(st observe.State, ins ...observe.Incident) observe.VendorResult {
 		v := vendorResult("vapi", "VAPI", st)
 		v.Status.Incidents = ins
 		return v
 	}
-	openai := func(tm time.Time, r providers.Result, fp string, reach providers.Result) providers.VendorResult {
-		v := vendorResult("openai", "OpenAI", statuspage.Operational)
-		v.Reachability = &providers.Reachability{Result: reach, HTTPStatus: 401, CheckedAt: tm}
-		v.Keys = []providers.KeyResult{{Name: "prod", Fingerprint: fp, Result: r, HTTPStatus: 401, Code: "invalid_api_key", CheckedAt: tm}}
-		if r == providers.ResultOK {
+	openai := func(tm time.Time, r observe.Result, fp string, reach observe.Result) observe.VendorResult {
+		v := vendorResult("openai", "OpenAI", observe.Operational)
+		v.Reachability = &observe.Reachability{Result: reach, HTTPStatus: 401, CheckedAt: tm}
+		v.Keys = []observe.KeyResult{{Name: "prod", Fingerprint: fp, Result: r, HTTPStatus: 401, Code: "invalid_api_key", CheckedAt: tm}}
+		if r == observe.ResultOK {
 			v.Keys[0].HTTPStatus, v.Keys[0].Code = 200, ""
 		}
 		return v
 	}
-	in := statuspage.Incident{ID: "901977", Title: "Vapi API and dashboard down", Status: "investigating", Impact: "critical", StartedAt: at("12:45"),
-		URL: "https://status.vapi.ai/incident/901977", Updates: []statuspage.Update{{Status: "investigating", Body: "We are investigating issues with the API.", At: at("12:45")}}}
+	in := observe.Incident{ID: "901977", Title: "Vapi API and dashboard down", Status: "investigating", Impact: "critical", StartedAt: at("12:45"),
+		URL: "https://status.vapi.ai/incident/901977", Updates: []observe.Update{{Status: "investigating", Body: "We are investigating issues with the API.", At: at("12:45")}}}
 	identified := in
 	identified.Status = "identified"
-	identified.Updates = append([]statuspage.Update{{Status: "identified", Body: "A database failover \x1b[31mis\x1b[0m in progress.", At: at("13:02")}}, in.Updates...)
+	identified.Updates = append([]observe.Update{{Status: "identified", Body: "A database failover \x1b[31mis\x1b[0m in progress.", At: at("13:02")}}, in.Updates...)
 
 	var got []string
-	commit := func(tm string, vs ...providers.VendorResult) {
+	commit := func(tm string, vs ...observe.VendorResult) {
 		got = append(got, lines(assess(t, s, snapshot(at(tm), vs...)))...)
 	}
-	commit("10:50", openai(at("10:50"), providers.ResultOK, "sk-proj-…MxYA", providers.ResultReachable), vapi(statuspage.Operational))
-	commit("10:57", openai(at("10:57"), providers.ResultInvalidKey, "sk-proj-…MxYA", providers.ResultReachable), vapi(statuspage.Operational))
-	commit("11:30", openai(at("11:30"), providers.ResultTimeout, "sk-proj-…MxYA", providers.ResultTimeout), vapi(statuspage.Unknown))
-	commit("12:20", openai(at("12:20"), providers.ResultOK, "sk-proj-…Q2rT", providers.ResultReachable), vapi(statuspage.Operational))
-	commit("12:46", openai(at("12:46"), providers.ResultOK, "sk-proj-…Q2rT", providers.ResultReachable), vapi(statuspage.MajorOutage, in))
-	commit("13:05", openai(at("13:05"), providers.ResultOK, "sk-proj-…Q2rT", providers.ResultReachable), vapi(statuspage.PartialOutage, identified))
-	commit("13:40", openai(at("13:40"), providers.ResultOK, "sk-proj-…Q2rT", providers.ResultReachable), vapi(statuspage.Operational))
+	commit("10:50", openai(at("10:50"), observe.ResultOK, "sk-proj-…MxYA", observe.ResultReachable), vapi(observe.Operational))
+	commit("10:57", openai(at("10:57"), observe.ResultInvalidKey, "sk-proj-…MxYA", observe.ResultReachable), vapi(observe.Operational))
+	commit("11:30", openai(at("11:30"), observe.ResultTimeout, "sk-proj-…MxYA", observe.ResultTimeout), vapi(observe.Unknown))
+	commit("12:20", openai(at("12:20"), observe.ResultOK, "sk-proj-…Q2rT", observe.ResultReachable), vapi(observe.Operational))
+	commit("12:46", openai(at("12:46"), observe.ResultOK, "sk-proj-…Q2rT", observe.ResultReachable), vapi(observe.MajorOutage, in))
+	commit("13:05", openai(at("13:05"), observe.ResultOK, "sk-proj-…Q2rT", observe.ResultReachable), vapi(observe.PartialOutage, identified))
+	commit("13:40", openai(at("13:40"), observe.ResultOK, "sk-proj-…Q2rT", observe.ResultReachable), vapi(observe.Operational))
 
 	want := []string{
 		"10:57 openai key_changed: Key prod (sk-proj-…MxYA): ok → invalid_key (HTTP 401 invalid_api_key)",
@@ -113,18 +112,18 @@ func TestCommitRecordsTransitions(t *testing.T) {
 }
 
 func TestObserveFirstSightIsQuiet(t *testing.T) {
-	healthy := vendorResult("github", "GitHub", statuspage.Operational)
-	healthy.Keys = []providers.KeyResult{{Name: "ci", Result: providers.ResultOK}}
-	healthy.Reachability = &providers.Reachability{Result: providers.ResultReachable}
-	evs, b := observe(baseline{}, correlate.Report{GeneratedAt: at("09:00"), Vendors: []correlate.VendorReport{{VendorResult: healthy}}})
+	healthy := vendorResult("github", "GitHub", observe.Operational)
+	healthy.Keys = []observe.KeyResult{{Name: "ci", Result: observe.ResultOK}}
+	healthy.Reachability = &observe.Reachability{Result: observe.ResultReachable}
+	evs, b := changes(baseline{}, correlate.Report{GeneratedAt: at("09:00"), Vendors: []correlate.VendorReport{{VendorResult: healthy}}})
 	if len(evs) != 0 {
 		t.Errorf("a healthy first sight made events: %v", lines(evs))
 	}
-	if b.Vendors["github"].State != statuspage.Operational || b.Vendors["github"].Keys["ci"].Result != providers.ResultOK {
+	if b.Vendors["github"].State != observe.Operational || b.Vendors["github"].Keys["ci"].Result != observe.ResultOK {
 		t.Errorf("baseline = %+v", b)
 	}
-	down := vendorResult("github", "GitHub", statuspage.MajorOutage)
-	evs, _ = observe(baseline{}, correlate.Report{GeneratedAt: at("09:00"), Vendors: []correlate.VendorReport{{VendorResult: down}}})
+	down := vendorResult("github", "GitHub", observe.MajorOutage)
+	evs, _ = changes(baseline{}, correlate.Report{GeneratedAt: at("09:00"), Vendors: []correlate.VendorReport{{VendorResult: down}}})
 	if len(evs) != 1 || evs[0].Text != "Status page: major outage (major outage)" {
 		t.Errorf("first sight of an outage: %v", lines(evs))
 	}
@@ -132,7 +131,7 @@ func TestObserveFirstSightIsQuiet(t *testing.T) {
 
 func TestTimelineQuery(t *testing.T) {
 	s := open(t, t.TempDir(), Options{})
-	for i, st := range []statuspage.State{statuspage.Degraded, statuspage.Operational, statuspage.MajorOutage, statuspage.Operational} {
+	for i, st := range []observe.State{observe.Degraded, observe.Operational, observe.MajorOutage, observe.Operational} {
 		tm := at("10:00").Add(time.Duration(i) * time.Hour)
 		assess(t, s, snapshot(tm, vendorResult("github", "GitHub", st), vendorResult("vapi", "VAPI", st)))
 	}

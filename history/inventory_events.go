@@ -7,7 +7,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
-	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // Timeline events of the key inventory (a vendor's admin API). Keys that
@@ -98,12 +98,12 @@ func inventoryEvents(prev vendorBase, v correlate.VendorReport) (*inventoryBase,
 
 // inventoryLabel names a key in a timeline line: the configured key it is,
 // the vendor's name for it, its mask and its project.
-func inventoryLabel(k providers.InventoryKey) string {
+func inventoryLabel(k observe.InventoryKey) string {
 	s := fmt.Sprintf("%q (%s)", termtext.Clip(termtext.Line(k.Name), 60), termtext.Line(k.Redacted))
 	if k.Key != "" {
 		s = k.Key + " = " + s
 	}
-	if k.Kind == providers.InventoryAdminKey {
+	if k.Kind == observe.InventoryAdminKey {
 		s = "admin key " + s
 	} else if k.ProjectName != "" {
 		s += " in " + termtext.Clip(termtext.Line(k.ProjectName), 60)

@@ -8,21 +8,20 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
-	"github.com/vendorwatch/vendorwatch/providers"
-	"github.com/vendorwatch/vendorwatch/statuspage"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // openaiInventory is OpenAI with a key list read at listed.
-func openaiInventory(listed time.Time, keys ...providers.InventoryKey) providers.VendorResult {
-	v := vendorResult("openai", "OpenAI", statuspage.Operational)
-	v.Inventory = &providers.Inventory{Source: providers.SourceOpenAIAdmin, Result: providers.ResultOK, CheckedAt: listed, ListedAt: listed,
+func openaiInventory(listed time.Time, keys ...observe.InventoryKey) observe.VendorResult {
+	v := vendorResult("openai", "OpenAI", observe.Operational)
+	v.Inventory = &observe.Inventory{Source: observe.SourceOpenAIAdmin, Result: observe.ResultOK, CheckedAt: listed, ListedAt: listed,
 		Complete: true, Projects: 1, Keys: keys}
 	return v
 }
 
-func invKey(id, name, key string, lastUsed time.Time) providers.InventoryKey {
-	return providers.InventoryKey{ID: id, Name: name, Kind: providers.InventoryProjectKey, Redacted: "sk-proj-…" + strings.ToUpper(id[4:8]),
-		Project: "proj_voice", ProjectName: "Voice", Status: providers.StatusActive, Owner: "ops@example.com", Key: key, LastUsedAt: lastUsed,
+func invKey(id, name, key string, lastUsed time.Time) observe.InventoryKey {
+	return observe.InventoryKey{ID: id, Name: name, Kind: observe.InventoryProjectKey, Redacted: "sk-proj-…" + strings.ToUpper(id[4:8]),
+		Project: "proj_voice", ProjectName: "Voice", Status: observe.StatusActive, Owner: "ops@example.com", Key: key, LastUsedAt: lastUsed,
 		CreatedAt: at("09:00")}
 }
 
@@ -31,10 +30,10 @@ func invKey(id, name, key string, lastUsed time.Time) providers.InventoryKey {
 // per key; a list not read again adds nothing.
 func TestInventoryTimeline(t *testing.T) {
 	s := open(t, t.TempDir(), Options{})
-	vapiKey := func(used time.Time) providers.InventoryKey { return invKey("key_vapi", "vapi-prod", "prod", used) }
+	vapiKey := func(used time.Time) observe.InventoryKey { return invKey("key_vapi", "vapi-prod", "prod", used) }
 	steps := []struct {
 		at   time.Time
-		v    providers.VendorResult
+		v    observe.VendorResult
 		want []string
 	}{
 		{at("10:00"), openaiInventory(at("10:00"), vapiKey(at("09:55")), invKey("key_ci00", "ci", "", time.Time{})),
@@ -63,7 +62,7 @@ func TestInventoryTimeline(t *testing.T) {
 	}
 	// An archived project shows as a status change.
 	archived := invKey("key_ci00", "ci", "", time.Time{})
-	archived.Status = providers.StatusArchived
+	archived.Status = observe.StatusArchived
 	evs := assess(t, s, snapshot(at("11:15"), openaiInventory(at("11:15"), vapiKey(at("11:09")), archived)))
 	if got := lines(evs); len(got) != 1 || got[0] != `11:15 openai inventory_key_status: Key "ci" (sk-proj-…CI00) in Voice: active → archived` {
 		t.Errorf("status change: %q", got)
@@ -80,7 +79,7 @@ func TestVanishedKeyInTheTimeline(t *testing.T) {
 	ci := invKey("key_ci00", "ci", "", time.Time{})
 	assess(t, s, snapshot(at("10:00"), openaiInventory(at("10:00"), ci)))
 	v := openaiInventory(at("10:05"))
-	v.Inventory.Gone = []providers.GoneKey{{InventoryKey: ci, LastSeen: at("10:00"), NoticedAt: at("10:05"), AuditChecked: true, Lookups: 1}}
+	v.Inventory.Gone = []observe.GoneKey{{InventoryKey: ci, LastSeen: at("10:00"), NoticedAt: at("10:05"), AuditChecked: true, Lookups: 1}}
 	evs := assess(t, s, snapshot(at("10:05"), v))
 	if got := lines(evs); len(got) != 1 || !strings.HasPrefix(got[0], `10:05 openai finding_opened: Critical opened: OpenAI key "ci" vanished from the key list with no audit entry`) {
 		t.Errorf("events = %q", got)

@@ -11,9 +11,8 @@ import (
 	"testing"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
-	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/statusline"
-	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
 // LoadSeed returns the stored report without the vendors' status pages
@@ -21,10 +20,10 @@ import (
 // reachability, levels, findings, the memory.
 func TestLoadSeed(t *testing.T) {
 	s := open(t, t.TempDir(), Options{})
-	v := vendorResult("openai", "OpenAI", statuspage.MajorOutage)
-	v.Status.Incidents = []statuspage.Incident{{ID: "inc1", Title: "Elevated errors", Status: "investigating"}}
-	v.Reachability = &providers.Reachability{Result: providers.ResultReachable, HTTPStatus: 401, CheckedAt: at("10:00")}
-	v.Keys = []providers.KeyResult{{Name: "prod", Fingerprint: "sk-proj-…MxYA", Result: providers.ResultInvalidKey, HTTPStatus: 401,
+	v := vendorResult("openai", "OpenAI", observe.MajorOutage)
+	v.Status.Incidents = []observe.Incident{{ID: "inc1", Title: "Elevated errors", Status: "investigating"}}
+	v.Reachability = &observe.Reachability{Result: observe.ResultReachable, HTTPStatus: 401, CheckedAt: at("10:00")}
+	v.Keys = []observe.KeyResult{{Name: "prod", Fingerprint: "sk-proj-…MxYA", Result: observe.ResultInvalidKey, HTTPStatus: 401,
 		CheckedAt: at("10:00"), Since: at("09:58"), Consecutive: 3}}
 	assess(t, s, snapshot(at("10:00"), v))
 
@@ -40,11 +39,11 @@ func TestLoadSeed(t *testing.T) {
 		t.Fatalf("seed has %d vendors", len(seed.Report.Vendors))
 	}
 	got := seed.Report.Vendors[0]
-	if !reflect.DeepEqual(got.Status, statuspage.Status{}) {
+	if !reflect.DeepEqual(got.Status, observe.Status{}) {
 		t.Errorf("seed kept the status page: %+v", got.Status)
 	}
 	want := full.Report.Vendors[0]
-	want.Status = statuspage.Status{}
+	want.Status = observe.Status{}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("seed vendor = %+v\nwant %+v", got, want)
 	}
@@ -69,9 +68,9 @@ func TestCommitWritesLineDigest(t *testing.T) {
 			}
 		}
 		s := open(t, dir, o)
-		v := vendorResult("vapi", "VAPI", statuspage.MajorOutage)
-		v.Status.Incidents = []statuspage.Incident{{ID: "inc1", Title: "API down", Status: "investigating"}}
-		assess(t, s, snapshot(at("12:46"), v, vendorResult("github", "GitHub", statuspage.Operational)))
+		v := vendorResult("vapi", "VAPI", observe.MajorOutage)
+		v.Status.Incidents = []observe.Incident{{ID: "inc1", Title: "API down", Status: "investigating"}}
+		assess(t, s, snapshot(at("12:46"), v, vendorResult("github", "GitHub", observe.Operational)))
 		b, err := os.ReadFile(filepath.Join(dir, statusline.DigestFile))
 		if !withDigest {
 			if !errors.Is(err, fs.ErrNotExist) {

@@ -14,8 +14,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
-	"github.com/vendorwatch/vendorwatch/providers"
-	"github.com/vendorwatch/vendorwatch/statuspage"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 func open(t *testing.T, dir string, o Options) *Store {
@@ -29,7 +28,7 @@ func open(t *testing.T, dir string, o Options) *Store {
 }
 
 // assess commits a snapshot the way the monitor does.
-func assess(t *testing.T, s *Store, snap providers.Snapshot) []Event {
+func assess(t *testing.T, s *Store, snap observe.Snapshot) []Event {
 	t.Helper()
 	evs, err := s.Commit(context.Background(), func(prev State) (correlate.Report, correlate.Memory, error) {
 		r, m := correlate.Assess(snap, prev.Memory)
@@ -110,7 +109,7 @@ func TestCorruptDatabaseIsReportedAndKept(t *testing.T) {
 func TestLockedDatabaseIsReported(t *testing.T) {
 	dir := t.TempDir()
 	s := open(t, dir, Options{BusyTimeout: 200 * time.Millisecond})
-	snap := snapshot(at("10:00"), vendorResult("openai", "OpenAI", statuspage.Operational))
+	snap := snapshot(at("10:00"), vendorResult("openai", "OpenAI", observe.Operational))
 	assess(t, s, snap)
 
 	holder, err := sql.Open("sqlite", s.Path())
@@ -131,7 +130,7 @@ func TestLockedDatabaseIsReported(t *testing.T) {
 
 	start := time.Now()
 	_, err = s.Commit(context.Background(), func(prev State) (correlate.Report, correlate.Memory, error) {
-		r, m := correlate.Assess(snapshot(at("10:01"), vendorResult("openai", "OpenAI", statuspage.MajorOutage)), prev.Memory)
+		r, m := correlate.Assess(snapshot(at("10:01"), vendorResult("openai", "OpenAI", observe.MajorOutage)), prev.Memory)
 		return r, m, nil
 	})
 	if !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), s.Path()) || !strings.Contains(err.Error(), "nothing was changed") {
@@ -148,7 +147,7 @@ func TestLockedDatabaseIsReported(t *testing.T) {
 		t.Fatal(err)
 	}
 	conn.Close()
-	assess(t, s, snapshot(at("10:02"), vendorResult("openai", "OpenAI", statuspage.MajorOutage)))
+	assess(t, s, snapshot(at("10:02"), vendorResult("openai", "OpenAI", observe.MajorOutage)))
 	st, _ := s.Load(context.Background())
 	if !st.Report.GeneratedAt.Equal(at("10:02")) || len(st.Memory.Open) != 1 {
 		t.Errorf("after the lock: %s, %d open", st.Report.GeneratedAt, len(st.Memory.Open))
@@ -227,9 +226,9 @@ func TestConcurrentWriters(t *testing.T) {
 func TestRetention(t *testing.T) {
 	s := open(t, t.TempDir(), Options{Retention: 30 * 24 * time.Hour})
 	old := at("10:00").Add(-60 * 24 * time.Hour)
-	assess(t, s, snapshot(old, vendorResult("github", "GitHub", statuspage.MajorOutage)))
-	assess(t, s, snapshot(old.Add(time.Hour), vendorResult("github", "GitHub", statuspage.Operational)))
-	assess(t, s, snapshot(at("10:00"), vendorResult("github", "GitHub", statuspage.Degraded)))
+	assess(t, s, snapshot(old, vendorResult("github", "GitHub", observe.MajorOutage)))
+	assess(t, s, snapshot(old.Add(time.Hour), vendorResult("github", "GitHub", observe.Operational)))
+	assess(t, s, snapshot(at("10:00"), vendorResult("github", "GitHub", observe.Degraded)))
 	evs, _ := s.Timeline(context.Background(), Query{})
 	for _, e := range evs {
 		if e.At.Before(at("10:00").Add(-30 * 24 * time.Hour)) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/history"
+	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/providers"
 )
 
@@ -19,14 +20,14 @@ import (
 // demo may script their own.
 type Checker interface {
 	// Check checks every vendor once and returns the snapshot.
-	Check(ctx context.Context) providers.Snapshot
+	Check(ctx context.Context) observe.Snapshot
 	// Snapshot returns the latest results without checking.
-	Snapshot() providers.Snapshot
+	Snapshot() observe.Snapshot
 	// Seed sets results from an earlier snapshot.
-	Seed(providers.Snapshot)
+	Seed(observe.Snapshot)
 	// Run checks continuously until ctx ends, calling notify as vendor
 	// checks start and finish.
-	Run(ctx context.Context, notify func(providers.Event))
+	Run(ctx context.Context, notify func(observe.Event))
 	// CheckNow asks Run to check every vendor at once.
 	CheckNow()
 	// InFlight is the number of vendor checks running.
@@ -128,7 +129,7 @@ func (m *Monitor) Once(ctx context.Context) (correlate.Report, error) {
 // processes sharing the state dir continue each other's streaks. If the
 // store fails, the snapshot is still assessed with the memory in the
 // process and the error is returned beside the report.
-func (m *Monitor) Record(ctx context.Context, snap providers.Snapshot) (correlate.Report, []history.Event, error) {
+func (m *Monitor) Record(ctx context.Context, snap observe.Snapshot) (correlate.Report, []history.Event, error) {
 	var rep correlate.Report
 	var mem correlate.Memory
 	var evs []history.Event
@@ -172,7 +173,7 @@ func (m *Monitor) Run(ctx context.Context, fn func(Update)) error {
 	stopped := make(chan struct{})
 	go func() {
 		defer close(stopped)
-		m.checker.Run(ctx, func(e providers.Event) {
+		m.checker.Run(ctx, func(e observe.Event) {
 			if e.Done {
 				finished.Store(true)
 			}

@@ -11,8 +11,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/history"
-	"github.com/vendorwatch/vendorwatch/providers"
-	"github.com/vendorwatch/vendorwatch/statuspage"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 func at(hhmm string) time.Time {
@@ -27,18 +26,18 @@ func at(hhmm string) time.Time {
 // next one; Run plays one per CheckNow after the first.
 type script struct {
 	mu     sync.Mutex
-	steps  []providers.Snapshot
+	steps  []observe.Snapshot
 	next   int
-	cur    providers.Snapshot
-	seeded []providers.Snapshot
+	cur    observe.Snapshot
+	seeded []observe.Snapshot
 	wake   chan struct{}
 }
 
-func newScript(steps ...providers.Snapshot) *script {
+func newScript(steps ...observe.Snapshot) *script {
 	return &script{steps: steps, wake: make(chan struct{}, 1)}
 }
 
-func (s *script) Check(context.Context) providers.Snapshot {
+func (s *script) Check(context.Context) observe.Snapshot {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.cur = s.steps[s.next]
@@ -46,27 +45,27 @@ func (s *script) Check(context.Context) providers.Snapshot {
 	return s.cur
 }
 
-func (s *script) Snapshot() providers.Snapshot {
+func (s *script) Snapshot() observe.Snapshot {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.cur
 }
 
-func (s *script) Seed(snap providers.Snapshot) {
+func (s *script) Seed(snap observe.Snapshot) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.seeded = append(s.seeded, snap)
 }
 
-func (s *script) Run(ctx context.Context, notify func(providers.Event)) {
+func (s *script) Run(ctx context.Context, notify func(observe.Event)) {
 	for {
 		s.mu.Lock()
 		done := s.next >= len(s.steps)
 		s.mu.Unlock()
 		if !done {
-			notify(providers.Event{Vendor: "vapi", InFlight: 1})
+			notify(observe.Event{Vendor: "vapi", InFlight: 1})
 			snap := s.Check(ctx)
-			notify(providers.Event{Vendor: "vapi", Done: true, Snapshot: snap})
+			notify(observe.Event{Vendor: "vapi", Done: true, Snapshot: snap})
 		}
 		select {
 		case <-ctx.Done():
@@ -89,30 +88,30 @@ func (s *script) Checking() []string { return nil }
 
 // The VAPI part of 2026-05-21: failing from 12:35 with a silent page,
 // posted at 12:45.
-func vapiAt(hhmm string, posted bool) providers.VendorResult {
-	v := providers.VendorResult{ID: "vapi", Name: "VAPI", Keys: []providers.KeyResult{
-		{Name: "prod", Fingerprint: "5f2c…91ab", Result: providers.ResultVendorError, HTTPStatus: 500, CheckedAt: at(hhmm)}}}
-	v.Reachability = &providers.Reachability{Result: providers.ResultVendorError, HTTPStatus: 502, CheckedAt: at(hhmm)}
-	v.Status = statuspage.Status{State: statuspage.Operational, Description: "All Systems Operational", PageURL: "https://status.vapi.ai",
-		Sources: []statuspage.Source{{URL: "https://status.vapi.ai/index.json", OK: true}}}
+func vapiAt(hhmm string, posted bool) observe.VendorResult {
+	v := observe.VendorResult{ID: "vapi", Name: "VAPI", Keys: []observe.KeyResult{
+		{Name: "prod", Fingerprint: "5f2c…91ab", Result: observe.ResultVendorError, HTTPStatus: 500, CheckedAt: at(hhmm)}}}
+	v.Reachability = &observe.Reachability{Result: observe.ResultVendorError, HTTPStatus: 502, CheckedAt: at(hhmm)}
+	v.Status = observe.Status{State: observe.Operational, Description: "All Systems Operational", PageURL: "https://status.vapi.ai",
+		Sources: []observe.Source{{URL: "https://status.vapi.ai/index.json", OK: true}}}
 	if posted {
-		v.Status.State = statuspage.MajorOutage
-		v.Status.Incidents = []statuspage.Incident{{ID: "901977", Title: "Vapi API and dashboard down", Status: "investigating", Impact: "critical",
+		v.Status.State = observe.MajorOutage
+		v.Status.Incidents = []observe.Incident{{ID: "901977", Title: "Vapi API and dashboard down", Status: "investigating", Impact: "critical",
 			StartedAt: at("12:45"), URL: "https://status.vapi.ai/incident/901977",
-			Updates: []statuspage.Update{{Status: "investigating", Body: "We are investigating.", At: at("12:45")}}}}
+			Updates: []observe.Update{{Status: "investigating", Body: "We are investigating.", At: at("12:45")}}}}
 	}
 	return v
 }
 
-func openaiAt(hhmm string) providers.VendorResult {
-	v := providers.VendorResult{ID: "openai", Name: "OpenAI", Keys: []providers.KeyResult{}}
-	v.Reachability = &providers.Reachability{Result: providers.ResultReachable, HTTPStatus: 401, CheckedAt: at(hhmm)}
-	v.Status = statuspage.Status{State: statuspage.Operational, Sources: []statuspage.Source{{URL: "https://status.openai.com/api/v2/summary.json", OK: true}}}
+func openaiAt(hhmm string) observe.VendorResult {
+	v := observe.VendorResult{ID: "openai", Name: "OpenAI", Keys: []observe.KeyResult{}}
+	v.Reachability = &observe.Reachability{Result: observe.ResultReachable, HTTPStatus: 401, CheckedAt: at(hhmm)}
+	v.Status = observe.Status{State: observe.Operational, Sources: []observe.Source{{URL: "https://status.openai.com/api/v2/summary.json", OK: true}}}
 	return v
 }
 
-func snap(hhmm string, vs ...providers.VendorResult) providers.Snapshot {
-	return providers.Snapshot{GeneratedAt: at(hhmm), Vendors: vs}
+func snap(hhmm string, vs ...observe.VendorResult) observe.Snapshot {
+	return observe.Snapshot{GeneratedAt: at(hhmm), Vendors: vs}
 }
 
 func openStore(t *testing.T, dir string, o history.Options) *history.Store {
@@ -130,7 +129,7 @@ func openStore(t *testing.T, dir string, o history.Options) *history.Store {
 func TestOnceRunsContinueEachOther(t *testing.T) {
 	dir := t.TempDir()
 	runs := []struct {
-		snap    providers.Snapshot
+		snap    observe.Snapshot
 		overall correlate.Level
 		kinds   []correlate.Kind
 	}{

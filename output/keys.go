@@ -10,13 +10,13 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
-	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // keyRow is one probed key with the vendor it belongs to.
 type keyRow struct {
 	vendor string
-	key    providers.KeyResult
+	key    observe.KeyResult
 }
 
 // renderKeys is the table's keys section: one row per probed key with its
@@ -61,11 +61,11 @@ func renderKeys(r correlate.Report) string {
 
 // resultStyle colours a key result: green when the key works, red when the
 // key or account is dead, yellow for everything that needs a look.
-func resultStyle(res providers.Result) lipgloss.Style {
+func resultStyle(res observe.Result) lipgloss.Style {
 	switch res {
-	case providers.ResultOK:
+	case observe.ResultOK:
 		return styleOK
-	case providers.ResultInvalidKey, providers.ResultAccountDisabled, providers.ResultQuotaExceeded:
+	case observe.ResultInvalidKey, observe.ResultAccountDisabled, observe.ResultQuotaExceeded:
 		return styleCritical
 	}
 	return styleWarning
@@ -79,7 +79,7 @@ func statusText(code int) string {
 }
 
 // streakText says how long the key has had its result: "×3 since 10:57".
-func streakText(k providers.KeyResult, r correlate.Report) string {
+func streakText(k observe.KeyResult, r correlate.Report) string {
 	if k.Consecutive == 0 {
 		return "-"
 	}
@@ -97,7 +97,7 @@ func streakText(k providers.KeyResult, r correlate.Report) string {
 // keyNote is the vendor's message, or our hint when there is no message.
 // Both were scrubbed when the probe ran; they are cleaned again here
 // because a report may come from elsewhere (--remote, a saved snapshot).
-func keyNote(k providers.KeyResult) string {
+func keyNote(k observe.KeyResult) string {
 	note := k.Message
 	if note == "" {
 		note = k.Hint

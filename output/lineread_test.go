@@ -12,8 +12,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/statusline"
-	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
 // bigReport is n vendors with status pages, keys and findings, as a large
@@ -25,7 +25,7 @@ func bigReport(n int) correlate.Report {
 		v.ID, v.Name = fmt.Sprintf("v%03d", i), fmt.Sprintf("Vendor %d", i)
 		v.Status.Components = nil
 		for j := range 20 {
-			v.Status.Components = append(v.Status.Components, statuspage.Component{Name: fmt.Sprintf("Component %d", j), State: statuspage.Operational})
+			v.Status.Components = append(v.Status.Components, observe.Component{Name: fmt.Sprintf("Component %d", j), State: observe.Operational})
 		}
 		rep.Vendors = append(rep.Vendors, v)
 		if i%40 == 0 {

@@ -12,8 +12,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
-	"github.com/vendorwatch/vendorwatch/providers"
-	"github.com/vendorwatch/vendorwatch/statuspage"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -37,20 +36,20 @@ func golden(t *testing.T, name string, got []byte) {
 // our key rejected, VAPI down and saying so.
 func sampleReport() correlate.Report {
 	t0 := time.Date(2026, 5, 21, 12, 45, 0, 0, time.UTC)
-	openai := providers.VendorResult{ID: "openai", Name: "OpenAI", Keys: []providers.KeyResult{{
-		Name: "prod", Fingerprint: "sk-proj-…MxYA", Result: providers.ResultInvalidKey, HTTPStatus: 401,
+	openai := observe.VendorResult{ID: "openai", Name: "OpenAI", Keys: []observe.KeyResult{{
+		Name: "prod", Fingerprint: "sk-proj-…MxYA", Result: observe.ResultInvalidKey, HTTPStatus: 401,
 		Code: "invalid_api_key", Message: "Incorrect API key provided", LatencyMS: 230, CheckedAt: t0, Since: t0.Add(-108 * time.Minute), Consecutive: 3,
-	}}, Reachability: &providers.Reachability{Result: providers.ResultReachable, HTTPStatus: 401, LatencyMS: 90}}
-	openai.Status = statuspage.Status{State: statuspage.Operational, Description: "All Systems Operational", PageURL: "https://status.openai.com", CheckedAt: t0,
-		Sources:    []statuspage.Source{{URL: "https://status.openai.com/api/v2/summary.json", Format: "statuspage", OK: true, LatencyMS: 182}},
-		Components: []statuspage.Component{{Name: "API", State: statuspage.Operational}}}
-	vapi := providers.VendorResult{ID: "vapi", Name: "VAPI", DependsOn: []string{"openai"}, Keys: []providers.KeyResult{}}
-	vapi.Status = statuspage.Status{State: statuspage.MajorOutage, Description: "Downtime", PageURL: "https://status.vapi.ai", CheckedAt: t0,
-		Sources:    []statuspage.Source{{URL: "https://status.vapi.ai/index.json", Format: "betterstack", OK: true, LatencyMS: 2400}},
-		Components: []statuspage.Component{{Name: "Vapi API", State: statuspage.MajorOutage}},
-		Incidents: []statuspage.Incident{{ID: "901977", Title: "Vapi API and dashboard down", Status: "investigating", Impact: "critical",
+	}}, Reachability: &observe.Reachability{Result: observe.ResultReachable, HTTPStatus: 401, LatencyMS: 90}}
+	openai.Status = observe.Status{State: observe.Operational, Description: "All Systems Operational", PageURL: "https://status.openai.com", CheckedAt: t0,
+		Sources:    []observe.Source{{URL: "https://status.openai.com/api/v2/summary.json", Format: "statuspage", OK: true, LatencyMS: 182}},
+		Components: []observe.Component{{Name: "API", State: observe.Operational}}}
+	vapi := observe.VendorResult{ID: "vapi", Name: "VAPI", DependsOn: []string{"openai"}, Keys: []observe.KeyResult{}}
+	vapi.Status = observe.Status{State: observe.MajorOutage, Description: "Downtime", PageURL: "https://status.vapi.ai", CheckedAt: t0,
+		Sources:    []observe.Source{{URL: "https://status.vapi.ai/index.json", Format: "betterstack", OK: true, LatencyMS: 2400}},
+		Components: []observe.Component{{Name: "Vapi API", State: observe.MajorOutage}},
+		Incidents: []observe.Incident{{ID: "901977", Title: "Vapi API and dashboard down", Status: "investigating", Impact: "critical",
 			StartedAt: t0, UpdatedAt: t0, URL: "https://status.vapi.ai/incident/901977", Components: []string{"Vapi API"}, LatestUpdate: "We are investigating."}},
-		Maintenances: []statuspage.Maintenance{{ID: "m1", Title: "Database upgrade", Status: "scheduled", StartsAt: t0.Add(24 * time.Hour), EndsAt: t0.Add(26 * time.Hour), URL: "https://status.vapi.ai/m1"}},
+		Maintenances: []observe.Maintenance{{ID: "m1", Title: "Database upgrade", Status: "scheduled", StartsAt: t0.Add(24 * time.Hour), EndsAt: t0.Add(26 * time.Hour), URL: "https://status.vapi.ai/m1"}},
 	}
 	return correlate.Report{SchemaVersion: 1, GeneratedAt: t0, Overall: correlate.LevelCritical,
 		Vendors: []correlate.VendorReport{{VendorResult: openai, Level: correlate.LevelCritical}, {VendorResult: vapi, Level: correlate.LevelCritical}},
@@ -156,9 +155,9 @@ func TestMain(m *testing.M) {
 func TestTableKeysSection(t *testing.T) {
 	rep := sampleReport()
 	t0 := rep.GeneratedAt
-	rep.Vendors[1].Keys = []providers.KeyResult{
-		{Name: "prod", Fingerprint: "…4e5f", Result: providers.ResultOK, HTTPStatus: 200, CheckedAt: t0, Since: t0.Add(-48 * time.Hour), Consecutive: 2880},
-		{Name: "canary-1", Canary: true, Result: providers.ResultNoSecret, Code: "env_unset", Message: "env:VAPI_CANARY: the variable is not set\x1b[2J", CheckedAt: t0, Since: t0, Consecutive: 1},
+	rep.Vendors[1].Keys = []observe.KeyResult{
+		{Name: "prod", Fingerprint: "…4e5f", Result: observe.ResultOK, HTTPStatus: 200, CheckedAt: t0, Since: t0.Add(-48 * time.Hour), Consecutive: 2880},
+		{Name: "canary-1", Canary: true, Result: observe.ResultNoSecret, Code: "env_unset", Message: "env:VAPI_CANARY: the variable is not set\x1b[2J", CheckedAt: t0, Since: t0, Consecutive: 1},
 	}
 	var buf bytes.Buffer
 	if err := WriteTable(&buf, rep, TableOptions{NoColor: true}); err != nil {

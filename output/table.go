@@ -13,8 +13,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
-	"github.com/vendorwatch/vendorwatch/providers"
-	"github.com/vendorwatch/vendorwatch/statuspage"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // TableOptions tunes the text table.
@@ -116,11 +115,11 @@ func renderTable(r correlate.Report) string {
 	return b.String()
 }
 
-func stateText(s statuspage.State) string {
+func stateText(s observe.State) string {
 	return strings.ReplaceAll(string(s), "_", " ")
 }
 
-func incidentsText(s statuspage.Status) string {
+func incidentsText(s observe.Status) string {
 	open := s.Open()
 	switch len(open) {
 	case 0:
@@ -131,23 +130,23 @@ func incidentsText(s statuspage.Status) string {
 	return fmt.Sprintf("%d open: %s", len(open), termtext.Clip(open[0].Title, 30))
 }
 
-func reachText(r *providers.Reachability) string {
+func reachText(r *observe.Reachability) string {
 	if r == nil {
 		return "-"
 	}
-	if r.Result == providers.ResultReachable {
+	if r.Result == observe.ResultReachable {
 		return fmt.Sprintf("ok %dms", r.LatencyMS)
 	}
 	return string(r.Result)
 }
 
-func keysText(keys []providers.KeyResult) string {
+func keysText(keys []observe.KeyResult) string {
 	if len(keys) == 0 {
 		return "-"
 	}
 	ok := 0
 	for _, k := range keys {
-		if k.Result == providers.ResultOK {
+		if k.Result == observe.ResultOK {
 			ok++
 		}
 	}
@@ -157,7 +156,7 @@ func keysText(keys []providers.KeyResult) string {
 	return fmt.Sprintf("%d/%d failing", len(keys)-ok, len(keys))
 }
 
-func sourcesOK(s statuspage.Status) bool {
+func sourcesOK(s observe.Status) bool {
 	for _, src := range s.Sources {
 		if !src.OK {
 			return false
@@ -166,7 +165,7 @@ func sourcesOK(s statuspage.Status) bool {
 	return true
 }
 
-func sourceText(s statuspage.Status) string {
+func sourceText(s observe.Status) string {
 	if len(s.Sources) == 0 {
 		return "-"
 	}

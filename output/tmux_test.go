@@ -9,13 +9,13 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
-	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 func calmReport(n int) *correlate.Report {
 	r := &correlate.Report{SchemaVersion: 1, Overall: correlate.LevelOK}
 	for i := range n {
-		r.Vendors = append(r.Vendors, correlate.VendorReport{VendorResult: providers.VendorResult{ID: string(rune('a' + i)), Name: "V"}, Level: correlate.LevelOK})
+		r.Vendors = append(r.Vendors, correlate.VendorReport{VendorResult: observe.VendorResult{ID: string(rune('a' + i)), Name: "V"}, Level: correlate.LevelOK})
 	}
 	return r
 }

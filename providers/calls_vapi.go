@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/config"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // Bounds of the VAPI call-record read.
@@ -23,41 +24,6 @@ const (
 	maxCallPages  = 5
 	vapiCalls     = "/call"
 )
-
-// CallSummary is what VAPI's call records say about the calls created in
-// the window before a check, grouped by endedReason. Only the reasons and
-// counts are kept: no call ids, numbers, transcripts or costs.
-type CallSummary struct {
-	CheckedAt time.Time `json:"checked_at"`
-	// Since is the start of the window (createdAtGt).
-	Since time.Time `json:"since"`
-	// Result is ok when VAPI answered; else why the records could not be
-	// read (and Reasons are the previous read's, while still in window).
-	Result     Result `json:"result"`
-	HTTPStatus int    `json:"http_status,omitempty"`
-	Code       string `json:"code,omitempty"`
-	Error      string `json:"error,omitempty"`
-	// Fingerprint is the key the records were read with.
-	Fingerprint string `json:"fingerprint,omitempty"`
-	// Calls counts the calls created in the window; Ended those that ended.
-	Calls int `json:"calls"`
-	Ended int `json:"ended"`
-	// Truncated is true when there were more calls than one read takes.
-	Truncated bool `json:"truncated,omitempty"`
-	// Reasons are the ended calls grouped by endedReason, most first.
-	Reasons []ReasonCount `json:"reasons"`
-}
-
-// ReasonCount is one endedReason, how many calls ended with it, and what it
-// means.
-type ReasonCount struct {
-	Reason string `json:"reason"`
-	Count  int    `json:"count"`
-	EndedReason
-	// First and Last are when the first and last of these calls ended.
-	First time.Time `json:"first,omitzero"`
-	Last  time.Time `json:"last,omitzero"`
-}
 
 // vapiCall is the part of VAPI's Call object that is read; everything else
 // in the record (customer, transcript, recording, costs) is discarded
@@ -97,11 +63,11 @@ func callWindow(v Vendor) time.Duration {
 
 // calls reads VAPI's call records of the window and groups the ended ones
 // by endedReason.
-func (p *prober) calls(ctx context.Context, v Vendor, prev *CallSummary) *CallSummary {
+func (p *prober) calls(ctx context.Context, v Vendor, prev *observe.CallSummary) *observe.CallSummary {
 	now := p.now().UTC()
-	cs := &CallSummary{CheckedAt: now, Since: now.Add(-callWindow(v)), Reasons: []ReasonCount{}}
+	cs := &observe.CallSummary{CheckedAt: now, Since: now.Add(-callWindow(v)), Reasons: []observe.ReasonCount{}}
 	ref, _ := vapiCallKey(v)
-	keep := func(f *adminFailure) *CallSummary {
+	keep := func(f *adminFailure) *observe.CallSummary {
 		f.apply(&cs.Result, &cs.HTTPStatus, &cs.Code, &cs.Error)
 		if prev != nil && !prev.CheckedAt.Before(cs.Since) {
 			cs.Calls, cs.Ended, cs.Truncated, cs.Reasons, cs.Since = prev.Calls, prev.Ended, prev.Truncated, prev.Reasons, prev.Since
@@ -118,7 +84,7 @@ func (p *prober) calls(ctx context.Context, v Vendor, prev *CallSummary) *CallSu
 	if err != nil {
 		return keep(r.failure(err))
 	}
-	cs.Result, cs.Calls, cs.Truncated = ResultOK, len(calls), truncated
+	cs.Result, cs.Calls, cs.Truncated = observe.ResultOK, len(calls), truncated
 	cs.Reasons = groupReasons(calls)
 	for _, rc := range cs.Reasons {
 		cs.Ended += rc.Count
@@ -142,7 +108,7 @@ func (r *adminRun) readCalls(ctx context.Context, since time.Time, limit int) ([
 		}
 		var page []vapiCall
 		if err := json.Unmarshal(resp.Body, &page); err != nil {
-			return nil, false, &adminFailure{result: ResultUnexpected, code: "not_a_list", message: "GET " + vapiCalls + ": the answer is not a list of calls"}
+			return nil, false, &adminFailure{result: observe.ResultUnexpected, code: "not_a_list", message: "GET " + vapiCalls + ": the answer is not a list of calls"}
 		}
 		fresh := 0
 		var oldest, newest time.Time
@@ -182,8 +148,8 @@ func vapiTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.0
 
 // groupReasons counts the ended calls by endedReason, most frequent first.
 // A reason that does not look like one is counted as "unreadable".
-func groupReasons(calls []vapiCall) []ReasonCount {
-	by := map[string]*ReasonCount{}
+func groupReasons(calls []vapiCall) []observe.ReasonCount {
+	by := map[string]*observe.ReasonCount{}
 	for _, c := range calls {
 		if c.EndedReason == "" {
 			continue // still in progress
@@ -194,7 +160,7 @@ func groupReasons(calls []vapiCall) []ReasonCount {
 		}
 		rc := by[reason]
 		if rc == nil {
-			rc = &ReasonCount{Reason: reason, EndedReason: ParseEndedReason(reason)}
+			rc = &observe.ReasonCount{Reason: reason, EndedReason: ParseEndedReason(reason)}
 			by[reason] = rc
 		}
 		rc.Count++
@@ -209,11 +175,11 @@ func groupReasons(calls []vapiCall) []ReasonCount {
 			rc.Last = end
 		}
 	}
-	out := make([]ReasonCount, 0, len(by))
+	out := make([]observe.ReasonCount, 0, len(by))
 	for _, rc := range by {
 		out = append(out, *rc)
 	}
-	slices.SortFunc(out, func(a, b ReasonCount) int {
+	slices.SortFunc(out, func(a, b observe.ReasonCount) int {
 		if a.Count != b.Count {
 			return b.Count - a.Count
 		}

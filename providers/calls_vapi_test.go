@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/config"
+	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/providers/admintest"
 )
 
@@ -48,7 +49,7 @@ func TestCallsGroupedByEndedReason(t *testing.T) {
 	p, _ := testPoller([]Vendor{vapiVendor(t, srv.URL, &config.Admin{})}, map[string]string{"VW_KEY": vapiKey, "VW_VAPI_CANARY": "canary-key-0000000000000000000"})
 	p.probes.callLimit = 10 // five pages
 	cs := checkAt(p, t0).Calls
-	if cs == nil || cs.Result != ResultOK || cs.Calls != 42 || cs.Ended != 40 || cs.Truncated || !cs.Since.Equal(t0.Add(-MinCallWindow)) {
+	if cs == nil || cs.Result != observe.ResultOK || cs.Calls != 42 || cs.Ended != 40 || cs.Truncated || !cs.Since.Equal(t0.Add(-MinCallWindow)) {
 		t.Fatalf("calls = %+v", cs)
 	}
 	if cs.Fingerprint != Fingerprint(vapiKey) {
@@ -58,11 +59,11 @@ func TestCallsGroupedByEndedReason(t *testing.T) {
 		reason string
 		count  int
 		fault  string
-		class  Result
+		class  observe.Result
 	}{
-		{"customer-ended-call", 25, "", ResultUnexpected},
-		{"pipeline-error-openai-401-incorrect-api-key", 12, FaultBYOK, ResultInvalidKey},
-		{"call.in-progress.error-vapifault-worker-died", 3, FaultVAPI, ResultVendorError},
+		{"customer-ended-call", 25, "", observe.ResultUnexpected},
+		{"pipeline-error-openai-401-incorrect-api-key", 12, observe.FaultBYOK, observe.ResultInvalidKey},
+		{"call.in-progress.error-vapifault-worker-died", 3, observe.FaultVAPI, observe.ResultVendorError},
 	}
 	if len(cs.Reasons) != len(want) {
 		t.Fatalf("reasons = %+v", cs.Reasons)
@@ -114,7 +115,7 @@ func TestCallsReadWithTheAdminSecret(t *testing.T) {
 	admin := &config.Admin{Secret: config.SecretRef{Kind: config.SecretEnv, Value: "VW_VAPI_ADMIN"}, Interval: config.Duration(time.Hour)}
 	p, _ := testPoller([]Vendor{vapiVendor(t, srv.URL, admin)}, map[string]string{"VW_KEY": vapiKey, "VW_VAPI_ADMIN": other})
 	cs := checkAt(p, t0).Calls
-	if cs.Result != ResultOK || cs.Fingerprint != Fingerprint(other) || !cs.Since.Equal(t0.Add(-MaxCallWindow)) {
+	if cs.Result != observe.ResultOK || cs.Fingerprint != Fingerprint(other) || !cs.Since.Equal(t0.Add(-MaxCallWindow)) {
 		t.Errorf("calls = %+v", cs)
 	}
 }
@@ -128,11 +129,11 @@ func TestCallsFailureKeepsRecentReasons(t *testing.T) {
 	first := checkAt(p, t0).Calls
 	fake.Throttle, fake.RetryAfter = 2, "60"
 	second := checkAt(p, t0.Add(5*time.Minute)).Calls
-	if second.Result != ResultRateLimited || second.Ended != first.Ended || len(second.Reasons) != len(first.Reasons) {
+	if second.Result != observe.ResultRateLimited || second.Ended != first.Ended || len(second.Reasons) != len(first.Reasons) {
 		t.Errorf("throttled: %+v", second)
 	}
 	fake.Throttle = 5
-	if late := checkAt(p, t0.Add(time.Hour)).Calls; late.Result != ResultRateLimited || len(late.Reasons) != 0 {
+	if late := checkAt(p, t0.Add(time.Hour)).Calls; late.Result != observe.ResultRateLimited || len(late.Reasons) != 0 {
 		t.Errorf("an hour later the old reasons are still shown: %+v", late)
 	}
 }

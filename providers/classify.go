@@ -11,6 +11,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // answer is a vendor's HTTP answer to a probe, as the classifiers see it.
@@ -26,7 +27,7 @@ type answer struct {
 
 // verdict is what a classifier concludes from an answer.
 type verdict struct {
-	Result  Result
+	Result  observe.Result
 	Code    string
 	Message string
 	Hint    string
@@ -108,13 +109,13 @@ func edgeVerdict(a *answer) verdict {
 	switch {
 	case a.Status >= 300 && a.Status < 400:
 		loc := a.Header.Get("Location")
-		return verdict{Result: ResultUnexpected, Code: "redirect", Message: fmt.Sprintf("redirected (HTTP %d) to %s; not followed: a key is never sent to another host", a.Status, redirectTarget(loc))}
+		return verdict{Result: observe.ResultUnexpected, Code: "redirect", Message: fmt.Sprintf("redirected (HTTP %d) to %s; not followed: a key is never sent to another host", a.Status, redirectTarget(loc))}
 	case a.Status == http.StatusTooManyRequests:
-		return verdict{Result: ResultRateLimited, Message: msg}
+		return verdict{Result: observe.ResultRateLimited, Message: msg}
 	case a.Status == http.StatusForbidden || a.Status == http.StatusProxyAuthRequired:
-		return verdict{Result: ResultVendorError, Message: msg, Hint: "a proxy or firewall between us and the vendor may be blocking the request"}
+		return verdict{Result: observe.ResultVendorError, Message: msg, Hint: "a proxy or firewall between us and the vendor may be blocking the request"}
 	}
-	return verdict{Result: ResultVendorError, Message: msg}
+	return verdict{Result: observe.ResultVendorError, Message: msg}
 }
 
 // edgeName names the CDN or proxy that served an answer, from its headers.
@@ -145,21 +146,21 @@ func genericVerdict(a *answer) verdict {
 		Code: firstString(a.Doc, path("error", "code"), path("error", "type"), path("code"), path("err_code"), path("detail", "status"), path("error"))}
 	switch s := a.Status; {
 	case a.works():
-		v.Result, v.Code, v.Message = ResultOK, "", ""
+		v.Result, v.Code, v.Message = observe.ResultOK, "", ""
 	case s == http.StatusUnauthorized:
-		v.Result = ResultInvalidKey // a bare 401: no marker
+		v.Result = observe.ResultInvalidKey // a bare 401: no marker
 	case s == http.StatusPaymentRequired:
-		v.Result = ResultQuotaExceeded
+		v.Result = observe.ResultQuotaExceeded
 	case s == http.StatusForbidden:
-		v.Result = ResultNoPermission
+		v.Result = observe.ResultNoPermission
 	case s == http.StatusTooManyRequests:
-		v.Result = ResultRateLimited
+		v.Result = observe.ResultRateLimited
 	case s >= 500:
-		v.Result = ResultVendorError
+		v.Result = observe.ResultVendorError
 	default:
-		v.Result = ResultUnexpected
+		v.Result = observe.ResultUnexpected
 	}
-	if v.Result == ResultUnexpected && v.Message == "" {
+	if v.Result == observe.ResultUnexpected && v.Message == "" {
 		v.Message = "HTTP " + strconv.Itoa(a.Status) + ": " + string(a.Body)
 	}
 	return v

@@ -1,22 +1,26 @@
 package providers
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/vendorwatch/vendorwatch/observe"
+)
 
 // refineDeepgram reads {"err_code","err_msg","request_id"}.
 func refineDeepgram(a *answer, v *verdict) {
-	if v.Result == ResultOK {
+	if v.Result == observe.ResultOK {
 		return
 	}
 	code := str(a.Doc, "err_code")
 	switch {
 	case code == "INVALID_AUTH" || (a.Status == http.StatusUnauthorized && has(v.Message, "Invalid credentials")):
-		v.Result, v.Marker = ResultInvalidKey, true
+		v.Result, v.Marker = observe.ResultInvalidKey, true
 	case code == "INSUFFICIENT_PERMISSIONS" || code == "FORBIDDEN":
-		v.Result = ResultNoPermission
+		v.Result = observe.ResultNoPermission
 		v.Hint = "the key is valid but its scopes do not allow listing projects"
 	case code == "ASR_PAYMENT_REQUIRED" || code == "PAYMENT_REQUIRED":
-		v.Result = ResultQuotaExceeded
+		v.Result = observe.ResultQuotaExceeded
 	case code == "TOO_MANY_REQUESTS":
-		v.Result = ResultRateLimited
+		v.Result = observe.ResultRateLimited
 	}
 }

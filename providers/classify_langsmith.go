@@ -1,15 +1,17 @@
 package providers
 
+import "github.com/vendorwatch/vendorwatch/observe"
+
 // refineLangSmith reads {"detail": "..."} (FastAPI) and {"error": "..."}.
 func refineLangSmith(a *answer, v *verdict) {
-	if v.Result == ResultOK {
+	if v.Result == observe.ResultOK {
 		return
 	}
 	switch msg := v.Message; {
 	case has(msg, "Invalid token") || has(msg, "Invalid auth") || has(msg, "Invalid API key"):
-		v.Result, v.Marker, v.Code = ResultInvalidKey, true, "invalid_token"
+		v.Result, v.Marker, v.Code = observe.ResultInvalidKey, true, "invalid_token"
 	case has(msg, "legacy API key"):
-		v.Result, v.Marker, v.Code = ResultInvalidKey, true, "legacy_api_key"
+		v.Result, v.Marker, v.Code = observe.ResultInvalidKey, true, "legacy_api_key"
 		v.Hint = "LangSmith no longer accepts this legacy key: create a new one"
 	}
 }

@@ -1,6 +1,10 @@
 package providers
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/vendorwatch/vendorwatch/observe"
+)
 
 // refineStripe reads {"error":{"message","type","code"}}.
 //
@@ -10,7 +14,7 @@ import "net/http"
 // restricted key as information, not a problem. Only a 401 means the key
 // is dead.
 func refineStripe(a *answer, v *verdict) {
-	if v.Result == ResultOK {
+	if v.Result == observe.ResultOK {
 		return
 	}
 	code := str(a.Doc, "error", "code")
@@ -19,11 +23,11 @@ func refineStripe(a *answer, v *verdict) {
 	}
 	switch {
 	case code == "api_key_expired" || has(v.Message, "Invalid API Key provided") || has(v.Message, "Expired API Key provided"):
-		v.Result, v.Marker = ResultInvalidKey, true
+		v.Result, v.Marker = observe.ResultInvalidKey, true
 	case a.Status == http.StatusForbidden && (has(v.Message, "does not have the required permissions") || has(v.Message, "restricted")):
-		v.Result, v.Code = ResultNoPermission, "restricted_key"
+		v.Result, v.Code = observe.ResultNoPermission, "restricted_key"
 		v.Hint = "a restricted key: it authenticates, but may not read the balance; the probe cannot see more than that"
 	case code == "rate_limit" || code == "lock_timeout":
-		v.Result = ResultRateLimited
+		v.Result = observe.ResultRateLimited
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // Answers that are not the vendor's JSON: the edge's HTML is the vendor
@@ -16,19 +18,19 @@ func TestClassifyWithoutVendorJSON(t *testing.T) {
 		status int
 		header http.Header
 		body   string
-		want   Result
+		want   observe.Result
 		inMsg  string
 		inHint string
 	}{
-		{"200 HTML", 200, html, "<html><body>Sign in to the proxy</body></html>", ResultVendorError, "an HTML page (HTTP 200)", ""},
-		{"403 HTML", 403, html, "<html>Access denied</html>", ResultVendorError, "HTML page (HTTP 403)", "proxy or firewall"},
-		{"429 HTML", 429, html, "<html>Too many</html>", ResultRateLimited, "HTML page (HTTP 429)", ""},
-		{"521 text", 521, http.Header{"Cf-Ray": {"x"}}, "error code: 521", ResultVendorError, "a non-JSON answer (HTTP 521) where the vendor's JSON was expected; served by cloudflare", ""},
-		{"empty 401", 401, nil, "", ResultInvalidKey, "", ""},
-		{"empty 503", 503, nil, "", ResultVendorError, "", ""},
-		{"empty 200", 200, nil, "", ResultOK, "", ""},
-		{"teapot JSON", 418, nil, `{"what":"a teapot"}`, ResultUnexpected, `HTTP 418: {"what":"a teapot"}`, ""},
-		{"302", 302, http.Header{"Location": {"https://login.example.com/sso?next=/v1/models"}}, "", ResultUnexpected, "redirected (HTTP 302) to https://login.example.com; not followed", ""},
+		{"200 HTML", 200, html, "<html><body>Sign in to the proxy</body></html>", observe.ResultVendorError, "an HTML page (HTTP 200)", ""},
+		{"403 HTML", 403, html, "<html>Access denied</html>", observe.ResultVendorError, "HTML page (HTTP 403)", "proxy or firewall"},
+		{"429 HTML", 429, html, "<html>Too many</html>", observe.ResultRateLimited, "HTML page (HTTP 429)", ""},
+		{"521 text", 521, http.Header{"Cf-Ray": {"x"}}, "error code: 521", observe.ResultVendorError, "a non-JSON answer (HTTP 521) where the vendor's JSON was expected; served by cloudflare", ""},
+		{"empty 401", 401, nil, "", observe.ResultInvalidKey, "", ""},
+		{"empty 503", 503, nil, "", observe.ResultVendorError, "", ""},
+		{"empty 200", 200, nil, "", observe.ResultOK, "", ""},
+		{"teapot JSON", 418, nil, `{"what":"a teapot"}`, observe.ResultUnexpected, `HTTP 418: {"what":"a teapot"}`, ""},
+		{"302", 302, http.Header{"Location": {"https://login.example.com/sso?next=/v1/models"}}, "", observe.ResultUnexpected, "redirected (HTTP 302) to https://login.example.com; not followed", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

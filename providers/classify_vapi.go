@@ -1,6 +1,10 @@
 package providers
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/vendorwatch/vendorwatch/observe"
+)
 
 // vapiKeyTip is how VAPI's 401 ends: it cannot tell a revoked key from the
 // wrong kind of key.
@@ -11,7 +15,7 @@ const vapiKeyTip = "Hot tip,"
 // of the public key, or vice versa." is invalid_key carrying the tip as a
 // hint: the REST API takes the private key.
 func refineVAPI(a *answer, v *verdict) {
-	if v.Result == ResultOK {
+	if v.Result == observe.ResultOK {
 		return
 	}
 	msg := v.Message
@@ -20,11 +24,11 @@ func refineVAPI(a *answer, v *verdict) {
 	}
 	switch {
 	case has(msg, "Invalid Key"):
-		v.Result, v.Marker, v.Code = ResultInvalidKey, true, "invalid_key"
+		v.Result, v.Marker, v.Code = observe.ResultInvalidKey, true, "invalid_key"
 		if i := strings.Index(msg, vapiKeyTip); i >= 0 {
 			v.Hint = strings.TrimSpace(msg[i:]) + " (VAPI's REST API takes the private key.)"
 		}
 	case has(msg, "Missing Authorization Header"):
-		v.Result, v.Code = ResultMisconfigured, "missing_authorization"
+		v.Result, v.Code = observe.ResultMisconfigured, "missing_authorization"
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
@@ -85,7 +86,7 @@ func candidates(raw string) []string {
 // again. A bare page URL tries the known endpoints in order; any other URL
 // is fetched and sniffed. An HTML page is searched for a status.io page id
 // and for the feeds it advertises.
-func (r *statusReader) detect(ctx context.Context, spec SourceSpec, notModified *bool) (*statuspage.Status, string, statuspage.Format, error) {
+func (r *statusReader) detect(ctx context.Context, spec SourceSpec, notModified *bool) (*observe.Status, string, statuspage.Format, error) {
 	if d, ok := r.memo.get(spec.URL); ok {
 		st, err := r.fetchParse(ctx, SourceSpec{URL: d.URL, Format: d.Format}, notModified)
 		var hs errHTTPStatus
@@ -178,7 +179,7 @@ type notFound struct {
 }
 
 // tryProxy reads incident.io's /proxy/<host> next to a compatible summary.
-func (r *statusReader) tryProxy(ctx context.Context, summary string) (*statuspage.Status, string, bool) {
+func (r *statusReader) tryProxy(ctx context.Context, summary string) (*observe.Status, string, bool) {
 	u, err := url.Parse(summary)
 	if err != nil {
 		return nil, "", false

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
@@ -81,33 +82,33 @@ func TestDetectFromBaseURL(t *testing.T) {
 		site   *site
 		format statuspage.Format
 		path   string
-		state  statuspage.State
+		state  observe.State
 		open   int
 	}{
 		{"better stack behind a 200 shell", &site{fallback: spaShell, routes: map[string]string{"/index.json": "vapi__betterstack_index_outage_2026-05-21_reconstructed.json"}},
-			statuspage.BetterStack, "/index.json", statuspage.MajorOutage, 1},
+			statuspage.BetterStack, "/index.json", observe.MajorOutage, 1},
 		{"better stack operational", &site{routes: map[string]string{"/index.json": "latitude__betterstack_index_operational_trimmed.json"}},
-			statuspage.BetterStack, "/index.json", statuspage.Operational, 0},
+			statuspage.BetterStack, "/index.json", observe.Operational, 0},
 		{"instatus", &site{routes: map[string]string{"/summary.json": "instatus__summary_hasissues_docs_example.json"}},
-			statuspage.Instatus, "/summary.json", statuspage.MajorOutage, 1},
+			statuspage.Instatus, "/summary.json", observe.MajorOutage, 1},
 		{"incident.io prefers its own JSON", &site{routes: map[string]string{
 			"/api/v2/summary.json": "openai__incidentio_v2_summary_operational_2026-09-24.json",
 			"/proxy/*":             "openai__incidentio_proxy_summary_ongoing_incident.json"}},
-			statuspage.IncidentIO, "/proxy/", statuspage.PartialOutage, 1},
+			statuspage.IncidentIO, "/proxy/", observe.PartialOutage, 1},
 		{"incident.io without the proxy", &site{routes: map[string]string{"/api/v2/summary.json": "openai__incidentio_v2_summary_operational_2026-09-24.json"}},
-			statuspage.Statuspage, "/api/v2/summary.json", statuspage.Operational, 0},
+			statuspage.Statuspage, "/api/v2/summary.json", observe.Operational, 0},
 		{"status.io page", &site{routes: map[string]string{"/": `<!DOCTYPE html><html><head><link rel="alternate" type="application/rss+xml" href="/pages/5b36dc6502d06804c08349f7/rss"></head><body>Powered by status.io</body></html>`}},
-			statuspage.StatusIO, "/1.0/status/", statuspage.Operational, 0},
+			statuspage.StatusIO, "/1.0/status/", observe.Operational, 0},
 		{"only a history feed", &site{routes: map[string]string{"/history.atom": "github__statuspage_history.atom"}},
-			statuspage.Feed, "/history.atom", statuspage.Unknown, 0},
+			statuspage.Feed, "/history.atom", observe.Unknown, 0},
 		{"better stack feed only", &site{routes: map[string]string{"/feed.rss": "vapi__betterstack_feed_outage_synthetic.rss"}},
-			statuspage.Feed, "/feed.rss", statuspage.Degraded, 1}, // a feed states no impact
+			statuspage.Feed, "/feed.rss", observe.Degraded, 1}, // a feed states no impact
 		{"statuspage html only", &site{routes: map[string]string{"/": "textexpander__statuspage_page_operational.html"}},
-			statuspage.HTML, "/", statuspage.Operational, 0},
+			statuspage.HTML, "/", observe.Operational, 0},
 		{"a page that advertises its feed", &site{routes: map[string]string{
 			"/":                   `<!DOCTYPE html><html><head><link rel="alternate" type="application/atom+xml" href="/news/incidents.xml"></head><body>Our status</body></html>`,
 			"/news/incidents.xml": "github__statuspage_history.atom"}},
-			statuspage.Feed, "/news/incidents.xml", statuspage.Unknown, 0},
+			statuspage.Feed, "/news/incidents.xml", observe.Unknown, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -142,14 +143,14 @@ func TestDetectSpecificURL(t *testing.T) {
 	}, testFetcher())
 	snap := p.Check(context.Background())
 	gcp, _ := snap.Vendor("gcp")
-	if gcp.Status.Sources[0].Format != string(statuspage.Google) || gcp.Status.State != statuspage.Operational {
+	if gcp.Status.Sources[0].Format != string(statuspage.Google) || gcp.Status.State != observe.Operational {
 		t.Errorf("gcp = %s %+v", gcp.Status.State, gcp.Status.Sources)
 	}
 	if u := gcp.Status.Incidents[0].URL; !strings.HasPrefix(u, base+"/incidents/") {
 		t.Errorf("relative incident link not resolved: %q", u)
 	}
 	slack, _ := snap.Vendor("slack")
-	if slack.Status.Sources[0].Format != string(statuspage.Slack) || slack.Status.State != statuspage.Degraded {
+	if slack.Status.Sources[0].Format != string(statuspage.Slack) || slack.Status.State != observe.Degraded {
 		t.Errorf("slack = %s %+v", slack.Status.State, slack.Status.Sources)
 	}
 }
@@ -204,7 +205,7 @@ func TestDetectMemoInStateDir(t *testing.T) {
 }
 
 // Source is statuspage.Source, named here for brevity.
-type Source = statuspage.Source
+type Source = observe.Source
 
 // A host that does not answer ends the search at once with the transport
 // error, not after ten guesses.
@@ -217,7 +218,7 @@ func TestDetectUnreachableHost(t *testing.T) {
 	start := time.Now()
 	v, _ := p.Check(context.Background()).Vendor("v")
 	src := v.Status.Sources[0]
-	if src.OK || !strings.Contains(src.Error, "refused") || v.Status.State != statuspage.Unknown {
+	if src.OK || !strings.Contains(src.Error, "refused") || v.Status.State != observe.Unknown {
 		t.Errorf("source = %+v, state %s", src, v.Status.State)
 	}
 	if d := time.Since(start); d > 5*time.Second {

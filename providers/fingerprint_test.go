@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 func TestFingerprint(t *testing.T) {
@@ -86,8 +88,8 @@ func FuzzClassify(f *testing.F) {
 	}
 	f.Add(200, []byte(`[]`))
 	f.Add(200, []byte(`{"error":[1,2,{"code":{}}],"detail":[null]}`))
-	valid := []Result{ResultOK, ResultInvalidKey, ResultAccountDisabled, ResultNoPermission, ResultMisconfigured,
-		ResultQuotaExceeded, ResultRateLimited, ResultVendorError, ResultUnexpected}
+	valid := []observe.Result{observe.ResultOK, observe.ResultInvalidKey, observe.ResultAccountDisabled, observe.ResultNoPermission, observe.ResultMisconfigured,
+		observe.ResultQuotaExceeded, observe.ResultRateLimited, observe.ResultVendorError, observe.ResultUnexpected}
 	fams := []string{"generic"}
 	for name := range families {
 		fams = append(fams, name)

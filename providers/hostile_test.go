@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
@@ -87,7 +88,7 @@ func TestPollerIsolatesHostileSources(t *testing.T) {
 		t.Errorf("check took %s; the slowest source should cost about one timeout", d)
 	}
 
-	if v, _ := snap.Vendor("good"); v.Status.State != statuspage.Operational || !v.Status.Sources[0].OK {
+	if v, _ := snap.Vendor("good"); v.Status.State != observe.Operational || !v.Status.Sources[0].OK {
 		t.Errorf("good vendor = %s %+v", v.Status.State, v.Status.Sources)
 	}
 	wantErr := map[string]string{
@@ -102,7 +103,7 @@ func TestPollerIsolatesHostileSources(t *testing.T) {
 	for id, want := range wantErr {
 		v, _ := snap.Vendor(id)
 		src := v.Status.Sources[0]
-		if v.Status.State != statuspage.Unknown || src.OK || !strings.Contains(src.Error, want) {
+		if v.Status.State != observe.Unknown || src.OK || !strings.Contains(src.Error, want) {
 			t.Errorf("%s: state %s, source %+v; want unknown with %q", id, v.Status.State, src, want)
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/config"
+	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
@@ -83,7 +84,7 @@ func (p *validatingPage) last() http.Header {
 }
 
 // checkOnce is one --once process: a new poller on the state dir.
-func checkOnce(t *testing.T, state string, v Vendor) VendorResult {
+func checkOnce(t *testing.T, state string, v Vendor) observe.VendorResult {
 	t.Helper()
 	p := NewPoller([]Vendor{v}, testFetcher())
 	p.SetStateDir(state)
@@ -95,9 +96,9 @@ func checkOnce(t *testing.T, state string, v Vendor) VendorResult {
 }
 
 // sameStatus compares what a page said, leaving out how it was fetched.
-func sameStatus(t *testing.T, got, want statuspage.Status) {
+func sameStatus(t *testing.T, got, want observe.Status) {
 	t.Helper()
-	strip := func(s statuspage.Status) statuspage.Status {
+	strip := func(s observe.Status) observe.Status {
 		s.CheckedAt = time.Time{}
 		s.Sources = nil
 		return s
@@ -133,7 +134,7 @@ func TestConditionalAcrossProcesses(t *testing.T) {
 	if h := page.last(); h.Get("If-None-Match") != "" || h.Get("If-Modified-Since") != "" {
 		t.Fatalf("first request was conditional: %v", h)
 	}
-	if first.Status.State != statuspage.PartialOutage || first.Status.Sources[0].NotModified {
+	if first.Status.State != observe.PartialOutage || first.Status.Sources[0].NotModified {
 		t.Fatalf("first = %s %+v", first.Status.State, first.Status.Sources)
 	}
 
@@ -153,7 +154,7 @@ func TestConditionalAcrossProcesses(t *testing.T) {
 	if page.last().Get("If-None-Match") != `"v1"` {
 		t.Fatalf("third request sent %q", page.last().Get("If-None-Match"))
 	}
-	if third.Status.State != statuspage.Operational || third.Status.Sources[0].NotModified {
+	if third.Status.State != observe.Operational || third.Status.Sources[0].NotModified {
 		t.Fatalf("third = %s %+v: the changed page was not read", third.Status.State, third.Status.Sources)
 	}
 	fourth := checkOnce(t, state, v)
@@ -206,7 +207,7 @@ func TestConditionalDoubtFetchesInFull(t *testing.T) {
 		if h := page.last(); h.Get("If-None-Match") != "" {
 			t.Errorf("the refetch was conditional: %v", h)
 		}
-		if !r.Status.Sources[0].OK || r.Status.Sources[0].NotModified || r.Status.State != statuspage.Operational {
+		if !r.Status.Sources[0].OK || r.Status.Sources[0].NotModified || r.Status.State != observe.Operational {
 			t.Errorf("result = %s %+v", r.Status.State, r.Status.Sources[0])
 		}
 	})

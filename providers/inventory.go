@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/config"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // Bounds of one admin-API read. Every list is paginated; a read that hits
@@ -25,146 +26,9 @@ const (
 	MaxAdminRead = 2 * time.Minute
 )
 
-// How long the audit log is watched for a key that left the list: an
-// admin reader keeps asking, and correlation keeps waiting, this long.
-const (
-	// AuditWindowSlack widens the audit-log query before the time a key
-	// was last seen, for clock skew and the vendor's own delays.
-	AuditWindowSlack = 5 * time.Minute
-	// AuditRecheck is how long a vanished key without an audit event is
-	// asked about again on every inventory check: audit logs lag.
-	AuditRecheck = time.Hour
-)
-
-// Inventory sources.
-const (
-	SourceOpenAIAdmin    = "openai_admin_api"
-	SourceAnthropicAdmin = "anthropic_admin_api"
-)
-
-// Inventory is a vendor's key list as its admin API reports it, with the
-// keys that left it since the previous inventory and what the audit log
-// says about them. It holds masks and fingerprints only, never a key.
-type Inventory struct {
-	// Source names the admin API read (openai_admin_api, anthropic_admin_api).
-	Source string `json:"source"`
-	// CheckedAt is when the admin API was last asked; ListedAt when Keys
-	// were listed (earlier when the latest read failed and the previous
-	// list was kept).
-	CheckedAt time.Time `json:"checked_at"`
-	ListedAt  time.Time `json:"listed_at,omitzero"`
-	// Result is ok when the admin API answered; otherwise the latest
-	// read's failure in the key-probe vocabulary (invalid_key: the admin
-	// key was rejected; rate_limited: the read waits for the next check).
-	Result     Result `json:"result"`
-	HTTPStatus int    `json:"http_status,omitempty"`
-	Code       string `json:"code,omitempty"`
-	Error      string `json:"error,omitempty"`
-	// AdminFingerprint is the admin key's fingerprint (sk-admin-…abcd).
-	AdminFingerprint string `json:"admin_fingerprint,omitempty"`
-	// Complete is true when every list was read to its end; only two
-	// complete inventories are compared.
-	Complete bool `json:"complete"`
-	// Projects counts the projects (OpenAI) or workspaces (Anthropic) seen.
-	Projects int `json:"projects,omitempty"`
-	// Keys are the keys listed, in the vendor's order.
-	Keys []InventoryKey `json:"keys"`
-	// Accounts are OpenAI's service accounts of active projects.
-	Accounts []InventoryAccount `json:"accounts,omitempty"`
-	// Gone are the keys that left the list, with the audit log's answer.
-	Gone []GoneKey `json:"gone,omitempty"`
-}
-
-// Key kinds in an inventory.
-const (
-	InventoryProjectKey = "project"  // an OpenAI project key (user or service account)
-	InventoryAdminKey   = "admin"    // an OpenAI admin key
-	InventoryAPIKey     = "api_key"  // an Anthropic API key
-	StatusActive        = "active"   // Anthropic status, or the OpenAI project's
-	StatusArchived      = "archived" // Anthropic key, or OpenAI project archived
-	StatusInactive      = "inactive" // Anthropic key deactivated
-	StatusExpired       = "expired"  // Anthropic key past expires_at
-	OwnerServiceAccount = "service_account"
-)
-
-// InventoryKey is one row of a vendor's key list.
-type InventoryKey struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
-	// Kind is project or admin (OpenAI), api_key (Anthropic).
-	Kind string `json:"kind"`
-	// Redacted is the vendor's own mask of the key, cut to its known
-	// prefix plus at most four characters on each side (sk-abc…def).
-	Redacted string `json:"redacted"`
-	// Project is the OpenAI project or Anthropic workspace id.
-	Project     string `json:"project,omitempty"`
-	ProjectName string `json:"project_name,omitempty"`
-	// Status is active, inactive, archived or expired (Anthropic); for an
-	// OpenAI key, the status of its project.
-	Status string `json:"status,omitempty"`
-	// OwnerAccess is OpenAI's owner_project_access: whether the key's
-	// owner still has access to the project (active, inactive).
-	OwnerAccess string `json:"owner_access,omitempty"`
-	// Owner names the owner (OpenAI) or creator (Anthropic): an e-mail, a
-	// service account's name, or an id.
-	Owner     string `json:"owner,omitempty"`
-	OwnerID   string `json:"owner_id,omitempty"`
-	OwnerType string `json:"owner_type,omitempty"`
-
-	CreatedAt  time.Time `json:"created_at,omitzero"`
-	LastUsedAt time.Time `json:"last_used_at,omitzero"`
-	ExpiresAt  time.Time `json:"expires_at,omitzero"`
-
-	// Expiring is true when ExpiresAt falls within the admin block's
-	// expiry_warning (default 14 days) of the listing, or has passed.
-	Expiring bool `json:"expiring,omitempty"`
-
-	// Key is the configured key this row is, matched by fingerprint.
-	Key string `json:"key,omitempty"`
-	// Self marks the admin key vendorwatch reads the inventory with.
-	Self bool `json:"self,omitempty"`
-}
-
-// InventoryAccount is an OpenAI service account.
-type InventoryAccount struct {
-	ID      string `json:"id"`
-	Name    string `json:"name"`
-	Project string `json:"project"`
-	Role    string `json:"role,omitempty"`
-}
-
-// GoneKey is a key that left the list, as last listed, with what the audit
-// log said about it.
-type GoneKey struct {
-	InventoryKey
-	// LastSeen is the last list that held it; NoticedAt the first that did
-	// not.
-	LastSeen  time.Time `json:"last_seen"`
-	NoticedAt time.Time `json:"noticed_at"`
-	// Fingerprint is the configured key's fingerprint when the row is one
-	// of ours (Key set); Canary whether that key is a canary.
-	Fingerprint string `json:"fingerprint,omitempty"`
-	Canary      bool   `json:"canary,omitempty"`
-	// Audit is the audit log's event that explains it, when found.
-	Audit *AuditEvent `json:"audit,omitempty"`
-	// AuditChecked is true once the audit log answered a lookup (with or
-	// without an event); AuditError says why the latest lookup failed.
-	AuditChecked bool   `json:"audit_checked"`
-	AuditError   string `json:"audit_error,omitempty"`
-	// NoAuditLog is true for a vendor whose admin API has no audit log.
-	NoAuditLog bool `json:"no_audit_log,omitempty"`
-	// Lookups counts the audit-log lookups made for it.
-	Lookups int `json:"lookups,omitempty"`
-	// Unexplained counts deletion events in its window that could be tied
-	// to no key.
-	Unexplained int `json:"unexplained,omitempty"`
-	// OwnerGone is true when its service account left the list as well.
-	OwnerGone bool `json:"owner_gone,omitempty"`
-}
-
 // cloneInventory copies the rows, so they can be matched again without
 // touching a snapshot already handed out.
-func cloneInventory(inv *Inventory) *Inventory {
+func cloneInventory(inv *observe.Inventory) *observe.Inventory {
 	c := *inv
 	c.Keys = slices.Clone(inv.Keys)
 	c.Gone = slices.Clone(inv.Gone)
@@ -172,57 +36,8 @@ func cloneInventory(inv *Inventory) *Inventory {
 }
 
 // auditPending reports whether the audit log should be asked about g again.
-func auditPending(g GoneKey, now time.Time) bool {
-	return !g.NoAuditLog && g.Audit == nil && now.Sub(g.NoticedAt) < AuditRecheck
-}
-
-// AuditEvent is an audit-log entry about a vanished key: what happened,
-// when, and who did it.
-type AuditEvent struct {
-	ID   string    `json:"id"`
-	Type string    `json:"type"`
-	At   time.Time `json:"at"`
-	// Object is the id the event is about (key, service account, project).
-	Object string `json:"object"`
-	// Matched says how the event was tied to the key: id (the key's own),
-	// service_account (its owner was deleted), project (its project was
-	// archived), window (the only unexplained deletion in the window).
-	Matched string `json:"matched"`
-	// ActorType is session (a person in the console) or api_key.
-	ActorType  string `json:"actor_type,omitempty"`
-	ActorEmail string `json:"actor_email,omitempty"`
-	ActorID    string `json:"actor_id,omitempty"`
-	// ActorKey is the tracking id of the API key that acted.
-	ActorKey string `json:"actor_key,omitempty"`
-	IP       string `json:"ip,omitempty"`
-	Country  string `json:"country,omitempty"`
-}
-
-// Actor names who did it: an e-mail, else a user, service account or key
-// id, with the IP address when known.
-func (e *AuditEvent) Actor() string {
-	who := e.ActorEmail
-	if who == "" {
-		who = e.ActorID
-	}
-	if e.ActorKey != "" {
-		if who == "" {
-			who = "API key " + e.ActorKey
-		} else {
-			who += " with API key " + e.ActorKey
-		}
-	}
-	if who == "" {
-		who = "an unnamed actor"
-	}
-	if e.IP != "" {
-		where := e.IP
-		if e.Country != "" {
-			where += ", " + e.Country
-		}
-		who += " (" + where + ")"
-	}
-	return who
+func auditPending(g observe.GoneKey, now time.Time) bool {
+	return !g.NoAuditLog && g.Audit == nil && now.Sub(g.NoticedAt) < observe.AuditRecheck
 }
 
 // adminChecks reports whether vendorwatch reads v's admin APIs: the key
@@ -253,7 +68,7 @@ func (v Vendor) AdminInterval() time.Duration {
 // admin reads v's admin APIs for one check: the key inventory (diffed
 // against prev's, with the audit log asked about keys that left it) and
 // VAPI's call records. What it does not read is carried over from prev.
-func (p *prober) admin(ctx context.Context, v Vendor, prev VendorResult) (*Inventory, *CallSummary) {
+func (p *prober) admin(ctx context.Context, v Vendor, prev observe.VendorResult) (*observe.Inventory, *observe.CallSummary) {
 	if !adminChecks(v) {
 		return nil, nil
 	}
@@ -269,13 +84,13 @@ func (p *prober) admin(ctx context.Context, v Vendor, prev VendorResult) (*Inven
 }
 
 // inventory lists v's keys and compares the list with prev.
-func (p *prober) inventory(ctx context.Context, v Vendor, prev *Inventory) *Inventory {
+func (p *prober) inventory(ctx context.Context, v Vendor, prev *observe.Inventory) *observe.Inventory {
 	now := p.now().UTC()
-	inv := &Inventory{Source: SourceOpenAIAdmin, CheckedAt: now, Keys: []InventoryKey{}}
+	inv := &observe.Inventory{Source: observe.SourceOpenAIAdmin, CheckedAt: now, Keys: []observe.InventoryKey{}}
 	if v.ID == "anthropic" {
-		inv.Source = SourceAnthropicAdmin
+		inv.Source = observe.SourceAnthropicAdmin
 	}
-	keep := func() *Inventory {
+	keep := func() *observe.Inventory {
 		if prev != nil && prev.Source == inv.Source {
 			inv.Keys, inv.ListedAt, inv.Complete, inv.Projects = prev.Keys, prev.ListedAt, prev.Complete, prev.Projects
 			inv.Accounts, inv.Gone = prev.Accounts, prev.Gone
@@ -299,10 +114,10 @@ func (p *prober) inventory(ctx context.Context, v Vendor, prev *Inventory) *Inve
 	}
 	if err != nil {
 		r.failure(err).apply(&inv.Result, &inv.HTTPStatus, &inv.Code, &inv.Error)
-		inv.Keys, inv.Accounts, inv.Projects = []InventoryKey{}, nil, 0
+		inv.Keys, inv.Accounts, inv.Projects = []observe.InventoryKey{}, nil, 0
 		return keep()
 	}
-	inv.Result, inv.ListedAt = ResultOK, now
+	inv.Result, inv.ListedAt = observe.ResultOK, now
 	warn := config.DefaultExpiryWarning
 	if v.Admin.ExpiryWarning > 0 {
 		warn = v.Admin.ExpiryWarning.D()
@@ -312,12 +127,12 @@ func (p *prober) inventory(ctx context.Context, v Vendor, prev *Inventory) *Inve
 		if e := inv.Keys[i].ExpiresAt; !e.IsZero() && e.Sub(now) <= warn {
 			inv.Keys[i].Expiring = true
 		}
-		if inv.Keys[i].Kind == InventoryAdminKey && RedactedMatches(inv.Keys[i].Redacted, inv.AdminFingerprint) {
+		if inv.Keys[i].Kind == observe.InventoryAdminKey && RedactedMatches(inv.Keys[i].Redacted, inv.AdminFingerprint) {
 			inv.Keys[i].Self = true
 		}
 	}
 	inv.Gone = diffInventory(prev, inv, now)
-	if v.ID == "openai" && slices.ContainsFunc(inv.Gone, func(g GoneKey) bool { return auditPending(g, now) }) {
+	if v.ID == "openai" && slices.ContainsFunc(inv.Gone, func(g observe.GoneKey) bool { return auditPending(g, now) }) {
 		r.auditLookup(ctx, inv, now)
 	}
 	return inv
@@ -326,7 +141,7 @@ func (p *prober) inventory(ctx context.Context, v Vendor, prev *Inventory) *Inve
 // diffInventory returns the keys of prev missing from cur, plus the ones
 // prev noticed within the last AuditRecheck. Only two complete lists from
 // the same source are compared.
-func diffInventory(prev, cur *Inventory, now time.Time) []GoneKey {
+func diffInventory(prev, cur *observe.Inventory, now time.Time) []observe.GoneKey {
 	listed := make(map[string]bool, len(cur.Keys))
 	for _, k := range cur.Keys {
 		listed[k.ID] = true
@@ -335,7 +150,7 @@ func diffInventory(prev, cur *Inventory, now time.Time) []GoneKey {
 	for _, a := range cur.Accounts {
 		accounts[a.ID] = true
 	}
-	var gone []GoneKey
+	var gone []observe.GoneKey
 	seen := map[string]bool{}
 	if prev == nil || prev.Source != cur.Source {
 		return nil
@@ -344,7 +159,7 @@ func diffInventory(prev, cur *Inventory, now time.Time) []GoneKey {
 		// Kept for the hour the audit log is watched: those still waiting
 		// are asked about again, the explained ones keep their events from
 		// being tied to another key.
-		if !listed[g.ID] && !seen[g.ID] && now.Sub(g.NoticedAt) < AuditRecheck {
+		if !listed[g.ID] && !seen[g.ID] && now.Sub(g.NoticedAt) < observe.AuditRecheck {
 			gone = append(gone, g)
 			seen[g.ID] = true
 		}
@@ -358,9 +173,9 @@ func diffInventory(prev, cur *Inventory, now time.Time) []GoneKey {
 		if listed[k.ID] || seen[k.ID] || k.ID == "" || len(gone) >= MaxGoneKeys {
 			continue
 		}
-		g := GoneKey{InventoryKey: k, LastSeen: prev.ListedAt, NoticedAt: now, NoAuditLog: cur.Source != SourceOpenAIAdmin}
-		if k.OwnerType == OwnerServiceAccount && k.OwnerID != "" && len(cur.Accounts) > 0 && !accounts[k.OwnerID] &&
-			slices.ContainsFunc(prev.Accounts, func(a InventoryAccount) bool { return a.ID == k.OwnerID }) {
+		g := observe.GoneKey{InventoryKey: k, LastSeen: prev.ListedAt, NoticedAt: now, NoAuditLog: cur.Source != observe.SourceOpenAIAdmin}
+		if k.OwnerType == observe.OwnerServiceAccount && k.OwnerID != "" && len(cur.Accounts) > 0 && !accounts[k.OwnerID] &&
+			slices.ContainsFunc(prev.Accounts, func(a observe.InventoryAccount) bool { return a.ID == k.OwnerID }) {
 			g.OwnerGone = true
 		}
 		gone = append(gone, g)

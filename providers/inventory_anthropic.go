@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"time"
+
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // Anthropic Admin API (platform.claude.com/docs/en/api/admin/api_keys/list).
@@ -29,14 +31,14 @@ type anthropicAPIKey struct {
 // anthropicInventory lists every API key of the organization, whatever its
 // status (active, inactive, archived, expired): unlike OpenAI's list, a
 // disabled key stays listed with its status.
-func (r *adminRun) anthropicInventory(ctx context.Context, inv *Inventory) error {
+func (r *adminRun) anthropicInventory(ctx context.Context, inv *observe.Inventory) error {
 	workspaces := map[string]bool{}
 	complete, err := r.list(ctx, anthropicKeys, nil, "after_id", anthropicPageLimit, func(raw json.RawMessage) error {
 		var k anthropicAPIKey
 		if err := decodeItem(anthropicKeys, raw, &k); err != nil {
 			return err
 		}
-		row := InventoryKey{ID: k.ID, Name: k.Name, Kind: InventoryAPIKey, Status: k.Status, CreatedAt: k.CreatedAt.UTC()}
+		row := observe.InventoryKey{ID: k.ID, Name: k.Name, Kind: observe.InventoryAPIKey, Status: k.Status, CreatedAt: k.CreatedAt.UTC()}
 		if k.PartialKeyHint != nil {
 			row.Redacted = *k.PartialKeyHint
 		}

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/vendorwatch/vendorwatch/config"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // adminRun is one read of a vendor's admin API: the resolved secret, where
@@ -34,7 +35,7 @@ type adminRun struct {
 // adminFailure is a failed admin read in the key-probe vocabulary, its
 // message scrubbed.
 type adminFailure struct {
-	result  Result
+	result  observe.Result
 	status  int
 	code    string
 	message string
@@ -43,7 +44,7 @@ type adminFailure struct {
 func (f *adminFailure) Error() string { return f.message }
 
 // apply copies the failure into a result's fields.
-func (f *adminFailure) apply(r *Result, status *int, code, msg *string) {
+func (f *adminFailure) apply(r *observe.Result, status *int, code, msg *string) {
 	*r, *status, *code, *msg = f.result, f.status, f.code, f.message
 }
 
@@ -52,15 +53,15 @@ func (f *adminFailure) apply(r *Result, status *int, code, msg *string) {
 func (p *prober) newAdminRun(ctx context.Context, v Vendor, ref config.SecretRef, extra map[string]string) (*adminRun, *adminFailure) {
 	base, err := url.Parse(v.API.BaseURL)
 	if err != nil || base.Host == "" {
-		return nil, &adminFailure{result: ResultMisconfigured, code: "bad_api_url", message: fmt.Sprintf("cannot use api.base_url %q", v.API.BaseURL)}
+		return nil, &adminFailure{result: observe.ResultMisconfigured, code: "bad_api_url", message: fmt.Sprintf("cannot use api.base_url %q", v.API.BaseURL)}
 	}
 	if !keySafe(base) {
-		return nil, &adminFailure{result: ResultMisconfigured, code: "insecure_url",
+		return nil, &adminFailure{result: observe.ResultMisconfigured, code: "insecure_url",
 			message: fmt.Sprintf("refusing to send the admin key to %s://%s: keys go over HTTPS only (plain HTTP only to loopback)", base.Scheme, base.Host)}
 	}
 	secret, err := p.resolver.Resolve(ctx, ref)
 	if err != nil {
-		f := &adminFailure{result: ResultNoSecret, message: scrub(err.Error(), "", maxMessage)}
+		f := &adminFailure{result: observe.ResultNoSecret, message: scrub(err.Error(), "", maxMessage)}
 		var se *config.SecretError
 		if errors.As(err, &se) {
 			f.code = se.Code
@@ -96,13 +97,13 @@ var errBudget = errors.New("request budget of one admin read used up")
 func (r *adminRun) get(ctx context.Context, path string, q url.Values) (*Response, error) {
 	target, err := url.Parse(r.base + path)
 	if err != nil {
-		return nil, &adminFailure{result: ResultMisconfigured, code: "bad_url", message: "cannot build the admin URL for " + path}
+		return nil, &adminFailure{result: observe.ResultMisconfigured, code: "bad_url", message: "cannot build the admin URL for " + path}
 	}
 	if len(q) > 0 {
 		target.RawQuery = q.Encode()
 	}
 	if !keySafe(target) {
-		return nil, &adminFailure{result: ResultMisconfigured, code: "insecure_url", message: "refusing to send the admin key over plain HTTP to a remote host"}
+		return nil, &adminFailure{result: observe.ResultMisconfigured, code: "insecure_url", message: "refusing to send the admin key over plain HTTP to a remote host"}
 	}
 	for attempt := 0; ; attempt++ {
 		if r.budget <= 0 {
@@ -111,7 +112,7 @@ func (r *adminRun) get(ctx context.Context, path string, q url.Values) (*Respons
 		r.budget--
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, target.String(), nil)
 		if err != nil {
-			return nil, &adminFailure{result: ResultMisconfigured, code: "bad_request", message: "cannot build the admin request for " + path}
+			return nil, &adminFailure{result: observe.ResultMisconfigured, code: "bad_request", message: "cannot build the admin request for " + path}
 		}
 		req.Header.Set("Accept", "application/json")
 		for k, v := range r.header {
@@ -128,7 +129,7 @@ func (r *adminRun) get(ctx context.Context, path string, q url.Values) (*Respons
 			vd = transportVerdict(err, r.p.fetch.Timeout())
 		} else {
 			vd = classify(r.family, newAnswer(resp.StatusCode, resp.Header, resp.Body, nil))
-			if vd.Result == ResultOK {
+			if vd.Result == observe.ResultOK {
 				return resp, nil
 			}
 		}
@@ -167,7 +168,7 @@ func (r *adminRun) failure(err error) *adminFailure {
 	if errors.As(err, &f) {
 		return f
 	}
-	return &adminFailure{result: ResultUnexpected, code: "admin_read", message: scrub(err.Error(), r.secret, maxMessage)}
+	return &adminFailure{result: observe.ResultUnexpected, code: "admin_read", message: scrub(err.Error(), r.secret, maxMessage)}
 }
 
 // listEnvelope is the cursor-paginated list both OpenAI and Anthropic
@@ -201,7 +202,7 @@ func (r *adminRun) list(ctx context.Context, path string, q url.Values, cursor s
 		}
 		var env listEnvelope
 		if err := json.Unmarshal(resp.Body, &env); err != nil || env.Data == nil {
-			return false, &adminFailure{result: ResultUnexpected, code: "not_a_list", message: "GET " + path + ": the answer is not the admin API's list JSON"}
+			return false, &adminFailure{result: observe.ResultUnexpected, code: "not_a_list", message: "GET " + path + ": the answer is not the admin API's list JSON"}
 		}
 		for _, d := range env.Data {
 			if r.items >= MaxInventoryKeys {
@@ -224,7 +225,7 @@ func (r *adminRun) list(ctx context.Context, path string, q url.Values, cursor s
 			next = last.ID
 		}
 		if next == "" || next == after {
-			return false, &adminFailure{result: ResultUnexpected, code: "pagination", message: "GET " + path + ": the list's pagination did not advance"}
+			return false, &adminFailure{result: observe.ResultUnexpected, code: "pagination", message: "GET " + path + ": the list's pagination did not advance"}
 		}
 		after = next
 	}
@@ -234,7 +235,7 @@ func (r *adminRun) list(ctx context.Context, path string, q url.Values, cursor s
 // decodeItem decodes one list item, failing the read on a malformed one.
 func decodeItem(path string, raw json.RawMessage, v any) error {
 	if err := json.Unmarshal(raw, v); err != nil {
-		return &adminFailure{result: ResultUnexpected, code: "bad_item", message: "GET " + path + ": an item of the list is not the expected JSON"}
+		return &adminFailure{result: observe.ResultUnexpected, code: "bad_item", message: "GET " + path + ": an item of the list is not the expected JSON"}
 	}
 	return nil
 }

@@ -4,12 +4,13 @@ import (
 	"strings"
 
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // MatchInventory ties inventory rows (and vanished ones) to the configured
 // keys by fingerprint: prefix and last four against the vendor's mask. A
 // key matching more than one row is tied to none.
-func MatchInventory(inv *Inventory, keys []KeyResult) {
+func MatchInventory(inv *observe.Inventory, keys []observe.KeyResult) {
 	if inv == nil {
 		return
 	}
@@ -22,7 +23,7 @@ func MatchInventory(inv *Inventory, keys []KeyResult) {
 		}
 		hit := -1
 		for i, row := range inv.Keys {
-			if row.Kind != InventoryAdminKey && RedactedMatches(row.Redacted, k.Fingerprint) {
+			if row.Kind != observe.InventoryAdminKey && RedactedMatches(row.Redacted, k.Fingerprint) {
 				if hit >= 0 {
 					hit = -2
 					break
@@ -35,7 +36,7 @@ func MatchInventory(inv *Inventory, keys []KeyResult) {
 		}
 		for i := range inv.Gone {
 			g := &inv.Gone[i]
-			if g.Kind != InventoryAdminKey && RedactedMatches(g.Redacted, k.Fingerprint) {
+			if g.Kind != observe.InventoryAdminKey && RedactedMatches(g.Redacted, k.Fingerprint) {
 				g.Key, g.Fingerprint, g.Canary = k.Name, k.Fingerprint, k.Canary
 			}
 		}
@@ -47,7 +48,7 @@ const maxOwnerText = 120
 
 // sanitizeKey makes a row's remote text safe to keep and show, and cuts the
 // mask down to a fingerprint's worth.
-func sanitizeKey(k *InventoryKey) {
+func sanitizeKey(k *observe.InventoryKey) {
 	k.Redacted = NormalizeRedacted(k.Redacted)
 	for _, s := range []*string{&k.ID, &k.Name, &k.Project, &k.ProjectName, &k.Status, &k.OwnerAccess, &k.Owner, &k.OwnerID, &k.OwnerType} {
 		*s = scrub(termtext.Line(*s), "", maxOwnerText)

@@ -1,6 +1,10 @@
 package providers
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/vendorwatch/vendorwatch/observe"
+)
 
 func TestNormalizeRedacted(t *testing.T) {
 	t.Parallel()
@@ -52,13 +56,13 @@ func TestRedactedMatches(t *testing.T) {
 
 func TestMatchInventory(t *testing.T) {
 	t.Parallel()
-	inv := &Inventory{Keys: []InventoryKey{
-		{ID: "key_prod", Kind: InventoryProjectKey, Redacted: "sk-proj-Qm4x…MxYA"},
-		{ID: "key_twin1", Kind: InventoryProjectKey, Redacted: "sk-proj-…Tw1n"},
-		{ID: "key_twin2", Kind: InventoryProjectKey, Redacted: "sk-proj-…Tw1n"},
-		{ID: "key_admin", Kind: InventoryAdminKey, Redacted: "sk-admin…MxYA"},
-	}, Gone: []GoneKey{{InventoryKey: InventoryKey{ID: "key_canary", Kind: InventoryProjectKey, Redacted: "sk-svca…CnRy"}}}}
-	MatchInventory(inv, []KeyResult{
+	inv := &observe.Inventory{Keys: []observe.InventoryKey{
+		{ID: "key_prod", Kind: observe.InventoryProjectKey, Redacted: "sk-proj-Qm4x…MxYA"},
+		{ID: "key_twin1", Kind: observe.InventoryProjectKey, Redacted: "sk-proj-…Tw1n"},
+		{ID: "key_twin2", Kind: observe.InventoryProjectKey, Redacted: "sk-proj-…Tw1n"},
+		{ID: "key_admin", Kind: observe.InventoryAdminKey, Redacted: "sk-admin…MxYA"},
+	}, Gone: []observe.GoneKey{{InventoryKey: observe.InventoryKey{ID: "key_canary", Kind: observe.InventoryProjectKey, Redacted: "sk-svca…CnRy"}}}}
+	MatchInventory(inv, []observe.KeyResult{
 		{Name: "prod", Fingerprint: "sk-proj-…MxYA"},
 		{Name: "twin", Fingerprint: "sk-proj-…Tw1n"},
 		{Name: "canary-1", Fingerprint: "sk-svcacct-…CnRy", Canary: true},

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // OpenAI Admin API paths (openai/openai-openapi openapi.yaml).
@@ -69,8 +71,8 @@ func unixPtr(p *int64) time.Time {
 }
 
 // row turns an OpenAI key object into an inventory row.
-func (k openAIKey) row(kind string) InventoryKey {
-	r := InventoryKey{ID: k.ID, Name: k.Name, Kind: kind, Redacted: k.RedactedValue, OwnerAccess: k.OwnerProjectAccess,
+func (k openAIKey) row(kind string) observe.InventoryKey {
+	r := observe.InventoryKey{ID: k.ID, Name: k.Name, Kind: kind, Redacted: k.RedactedValue, OwnerAccess: k.OwnerProjectAccess,
 		OwnerType: k.Owner.Type, CreatedAt: unixTime(k.CreatedAt), LastUsedAt: unixPtr(k.LastUsedAt), ExpiresAt: unixPtr(k.ExpiresAt)}
 	switch {
 	case k.Owner.User != nil:
@@ -87,7 +89,7 @@ func (k openAIKey) row(kind string) InventoryKey {
 // project's keys with owner_project_access=any (without it the list hides
 // keys whose owner lost access), the service accounts of active projects
 // and the admin keys.
-func (r *adminRun) openAIInventory(ctx context.Context, inv *Inventory) error {
+func (r *adminRun) openAIInventory(ctx context.Context, inv *observe.Inventory) error {
 	var projects []openAIProject
 	complete, err := r.list(ctx, openAIProjects, url.Values{"include_archived": {"true"}}, "after", openAIPageLimit, func(raw json.RawMessage) error {
 		var p openAIProject
@@ -111,7 +113,7 @@ func (r *adminRun) openAIInventory(ctx context.Context, inv *Inventory) error {
 			if err := decodeItem(path, raw, &k); err != nil {
 				return err
 			}
-			row := k.row(InventoryProjectKey)
+			row := k.row(observe.InventoryProjectKey)
 			row.Project, row.ProjectName, row.Status = p.ID, p.Name, p.Status
 			projectKeys[k.ID] = true
 			inv.Keys = append(inv.Keys, row)
@@ -121,7 +123,7 @@ func (r *adminRun) openAIInventory(ctx context.Context, inv *Inventory) error {
 			return err
 		}
 		complete = complete && ok
-		if p.Status == StatusArchived {
+		if p.Status == observe.StatusArchived {
 			continue // an archived project's service accounts answer 400
 		}
 		saPath := openAIProjects + "/" + url.PathEscape(p.ID) + "/service_accounts"
@@ -132,7 +134,7 @@ func (r *adminRun) openAIInventory(ctx context.Context, inv *Inventory) error {
 				ID, Name, Role string
 			}
 			if decodeItem(saPath, raw, &a) == nil && a.ID != "" {
-				inv.Accounts = append(inv.Accounts, InventoryAccount{ID: a.ID, Name: a.Name, Project: p.ID, Role: a.Role})
+				inv.Accounts = append(inv.Accounts, observe.InventoryAccount{ID: a.ID, Name: a.Name, Project: p.ID, Role: a.Role})
 			}
 			return nil
 		})
@@ -145,7 +147,7 @@ func (r *adminRun) openAIInventory(ctx context.Context, inv *Inventory) error {
 		// The endpoint has been seen to return project keys as well,
 		// mislabelled as admin keys; they are listed under their projects.
 		if !projectKeys[k.ID] {
-			inv.Keys = append(inv.Keys, k.row(InventoryAdminKey))
+			inv.Keys = append(inv.Keys, k.row(observe.InventoryAdminKey))
 		}
 		return nil
 	})
@@ -182,8 +184,8 @@ type openAIAudit struct {
 }
 
 // event turns an entry into an AuditEvent.
-func (a openAIAudit) event(matched string) *AuditEvent {
-	e := &AuditEvent{ID: a.ID, Type: a.Type, At: unixTime(a.EffectiveAt), Object: a.object, Matched: matched}
+func (a openAIAudit) event(matched string) *observe.AuditEvent {
+	e := &observe.AuditEvent{ID: a.ID, Type: a.Type, At: unixTime(a.EffectiveAt), Object: a.object, Matched: matched}
 	if a.Actor != nil {
 		e.ActorType = a.Actor.Type
 		if s := a.Actor.Session; s != nil {
@@ -230,7 +232,7 @@ func (r *adminRun) auditQuery(ctx context.Context, since time.Time, ids []string
 		}
 		var env listEnvelope
 		if err := json.Unmarshal(resp.Body, &env); err != nil || env.Data == nil {
-			return nil, &adminFailure{result: ResultUnexpected, code: "not_a_list", message: "GET " + openAIAuditLogs + ": the answer is not the audit log's list JSON"}
+			return nil, &adminFailure{result: observe.ResultUnexpected, code: "not_a_list", message: "GET " + openAIAuditLogs + ": the answer is not the audit log's list JSON"}
 		}
 		for _, raw := range env.Data {
 			var a openAIAudit
@@ -259,7 +261,7 @@ func (r *adminRun) auditQuery(ctx context.Context, since time.Time, ids []string
 // removal in the window, in case the ids differ. A key is tied to an
 // event about its id, its service account or its project; failing that,
 // a lone unexplained key takes a lone unexplained api_key.deleted.
-func (r *adminRun) auditLookup(ctx context.Context, inv *Inventory, now time.Time) {
+func (r *adminRun) auditLookup(ctx context.Context, inv *observe.Inventory, now time.Time) {
 	var wait []int
 	since := now
 	var ids []string
@@ -268,7 +270,7 @@ func (r *adminRun) auditLookup(ctx context.Context, inv *Inventory, now time.Tim
 			continue
 		}
 		wait = append(wait, i)
-		if s := g.LastSeen.Add(-AuditWindowSlack); s.Before(since) {
+		if s := g.LastSeen.Add(-observe.AuditWindowSlack); s.Before(since) {
 			since = s
 		}
 		for _, id := range []string{g.ID, g.Project} {
@@ -276,7 +278,7 @@ func (r *adminRun) auditLookup(ctx context.Context, inv *Inventory, now time.Tim
 				ids = append(ids, id)
 			}
 		}
-		if g.OwnerType == OwnerServiceAccount && g.OwnerID != "" && !slices.Contains(ids, g.OwnerID) {
+		if g.OwnerType == observe.OwnerServiceAccount && g.OwnerID != "" && !slices.Contains(ids, g.OwnerID) {
 			ids = append(ids, g.OwnerID)
 		}
 	}
@@ -334,14 +336,14 @@ func (r *adminRun) auditLookup(ctx context.Context, inv *Inventory, now time.Tim
 // matchAudit finds the event that explains g: its own deletion first, then
 // its service account's deletion, then its project's archiving, each no
 // earlier than the window before it was last seen.
-func matchAudit(g GoneKey, events []openAIAudit, used map[string]bool) (openAIAudit, string, bool) {
-	from := g.LastSeen.Add(-AuditWindowSlack).Unix()
+func matchAudit(g observe.GoneKey, events []openAIAudit, used map[string]bool) (openAIAudit, string, bool) {
+	from := g.LastSeen.Add(-observe.AuditWindowSlack).Unix()
 	for _, want := range []struct{ typ, id, how string }{
 		{"api_key.deleted", g.ID, "id"},
 		{"service_account.deleted", g.OwnerID, "service_account"},
 		{"project.archived", g.Project, "project"},
 	} {
-		if want.id == "" || want.typ == "service_account.deleted" && g.OwnerType != OwnerServiceAccount {
+		if want.id == "" || want.typ == "service_account.deleted" && g.OwnerType != observe.OwnerServiceAccount {
 			continue
 		}
 		for _, e := range events {
@@ -357,7 +359,7 @@ func matchAudit(g GoneKey, events []openAIAudit, used map[string]bool) (openAIAu
 // of its window that names no key still listed: the audit log's ids do not
 // always match the key list's. With several on either side nothing is
 // guessed; each key records how many deletions stayed unexplained.
-func (r *adminRun) tieByWindow(inv *Inventory, wait []int, events []openAIAudit, used map[string]bool) {
+func (r *adminRun) tieByWindow(inv *observe.Inventory, wait []int, events []openAIAudit, used map[string]bool) {
 	listed := map[string]bool{}
 	for _, k := range inv.Keys {
 		listed[k.ID] = true

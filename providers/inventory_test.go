@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/config"
+	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/providers/admintest"
 )
 
@@ -66,15 +67,15 @@ func adminVendor(t *testing.T, id, base string) Vendor {
 var adminEnv = map[string]string{"VW_ADMIN": adminKey, "VW_PROD": openaiKey, "VW_CANARY": canaryKey, "VW_BATCH": batchKey}
 
 // checkAt runs one check with the poller's clock at now.
-func checkAt(p *Poller, now time.Time) VendorResult {
+func checkAt(p *Poller, now time.Time) observe.VendorResult {
 	p.now = func() time.Time { return now }
 	return p.Check(context.Background()).Vendors[0]
 }
 
-func rowByID(inv *Inventory, id string) (InventoryKey, bool) {
-	i := slices.IndexFunc(inv.Keys, func(k InventoryKey) bool { return k.ID == id })
+func rowByID(inv *observe.Inventory, id string) (observe.InventoryKey, bool) {
+	i := slices.IndexFunc(inv.Keys, func(k observe.InventoryKey) bool { return k.ID == id })
 	if i < 0 {
-		return InventoryKey{}, false
+		return observe.InventoryKey{}, false
 	}
 	return inv.Keys[i], true
 }
@@ -88,7 +89,7 @@ func TestOpenAIInventoryFollowsEveryPage(t *testing.T) {
 	t.Cleanup(srv.Close)
 	p, _ := testPoller([]Vendor{adminVendor(t, "openai", srv.URL)}, adminEnv)
 	inv := checkAt(p, t0).Inventory
-	if inv == nil || inv.Result != ResultOK || !inv.Complete {
+	if inv == nil || inv.Result != observe.ResultOK || !inv.Complete {
 		t.Fatalf("inventory = %+v", inv)
 	}
 	if inv.Projects != 2 || len(inv.Keys) != 7 {
@@ -100,20 +101,20 @@ func TestOpenAIInventoryFollowsEveryPage(t *testing.T) {
 	}
 	prod, _ := rowByID(inv, "key_prod")
 	if prod.Key != "prod" || prod.Redacted != "sk-proj-…MxYA" || prod.ProjectName != "Voice" || prod.Owner != "ops@example.com" ||
-		!prod.LastUsedAt.Equal(fiveAgo) || prod.Status != StatusActive {
+		!prod.LastUsedAt.Equal(fiveAgo) || prod.Status != observe.StatusActive {
 		t.Errorf("prod row = %+v", prod)
 	}
 	if c, _ := rowByID(inv, "key_canary"); c.Key != "canary-1" {
 		t.Errorf("canary row not matched: %+v", c)
 	}
-	if b, _ := rowByID(inv, "key_batch"); b.Key != "batch" || b.OwnerType != OwnerServiceAccount || b.OwnerID != "svc_acct_batch" {
+	if b, _ := rowByID(inv, "key_batch"); b.Key != "batch" || b.OwnerType != observe.OwnerServiceAccount || b.OwnerID != "svc_acct_batch" {
 		t.Errorf("batch row = %+v", b)
 	}
-	if proto, _ := rowByID(inv, "key_proto"); proto.Status != StatusArchived {
+	if proto, _ := rowByID(inv, "key_proto"); proto.Status != observe.StatusArchived {
 		t.Errorf("a key of an archived project has status %q", proto.Status)
 	}
 	vw, _ := rowByID(inv, "key_admin_vw")
-	if vw.Kind != InventoryAdminKey || !vw.Self || !vw.Expiring || vw.Redacted != "sk-admin…AdMn" {
+	if vw.Kind != observe.InventoryAdminKey || !vw.Self || !vw.Expiring || vw.Redacted != "sk-admin…AdMn" {
 		t.Errorf("our admin key = %+v", vw)
 	}
 	if ci, _ := rowByID(inv, "key_admin_ci"); ci.Self || ci.Expiring {
@@ -165,7 +166,7 @@ func TestInventoryPagesAreBounded(t *testing.T) {
 	t.Cleanup(srv.Close)
 	p, _ := testPoller([]Vendor{adminVendor(t, "openai", srv.URL)}, adminEnv)
 	first := checkAt(p, t0).Inventory
-	if first.Complete || first.Result != ResultOK || len(first.Keys) != MaxListPages {
+	if first.Complete || first.Result != observe.ResultOK || len(first.Keys) != MaxListPages {
 		t.Fatalf("complete=%v result=%s keys=%d; want an incomplete list of %d keys", first.Complete, first.Result, len(first.Keys), MaxListPages)
 	}
 	o.RemoveKey("key_000")
@@ -218,7 +219,7 @@ func TestVanishedKeysAskTheAuditLog(t *testing.T) {
 	if len(gone) != 2 {
 		t.Fatalf("gone = %+v", gone)
 	}
-	byID := map[string]GoneKey{}
+	byID := map[string]observe.GoneKey{}
 	for _, g := range gone {
 		byID[g.ID] = g
 	}
@@ -244,7 +245,7 @@ func TestVanishedKeysAskTheAuditLog(t *testing.T) {
 		if !slices.Equal(q["event_types[]"], []string{"api_key.deleted", "service_account.deleted", "project.archived"}) {
 			t.Errorf("event types = %v", q["event_types[]"])
 		}
-		if got := q["effective_at[gte]"]; len(got) != 1 || got[0] != strconv.FormatInt(t0.Add(-AuditWindowSlack).Unix(), 10) {
+		if got := q["effective_at[gte]"]; len(got) != 1 || got[0] != strconv.FormatInt(t0.Add(-observe.AuditWindowSlack).Unix(), 10) {
 			t.Errorf("effective_at[gte] = %v, want the last sighting minus 5 minutes", got)
 		}
 	}
@@ -266,7 +267,7 @@ func TestVanishedKeysAskTheAuditLog(t *testing.T) {
 	if len(third.Inventory.Gone) != 2 {
 		t.Fatalf("third check: gone %+v", third.Inventory.Gone)
 	}
-	late := third.Inventory.Gone[slices.IndexFunc(third.Inventory.Gone, func(g GoneKey) bool { return g.ID == "key_batch" })]
+	late := third.Inventory.Gone[slices.IndexFunc(third.Inventory.Gone, func(g observe.GoneKey) bool { return g.ID == "key_batch" })]
 	if late.Audit == nil || late.Audit.Matched != "window" || late.Audit.ActorKey != "key_admin_ci" || late.Lookups != 2 {
 		t.Fatalf("batch on the third check = %+v, audit %+v", late, late.Audit)
 	}
@@ -340,7 +341,7 @@ func TestAdminRateLimitWaitsForTheNextCheck(t *testing.T) {
 	before := len(org.Requests())
 	org.RemoveKey("key_batch")
 	second := checkAt(p, t0.Add(5*time.Minute)).Inventory
-	if second.Result != ResultRateLimited || second.HTTPStatus != 429 || !strings.Contains(second.Error, "trying again at the next check") {
+	if second.Result != observe.ResultRateLimited || second.HTTPStatus != 429 || !strings.Contains(second.Error, "trying again at the next check") {
 		t.Errorf("rate limited inventory = %+v", second)
 	}
 	if !second.ListedAt.Equal(first.ListedAt) || len(second.Keys) != len(first.Keys) || len(second.Gone) != 0 {
@@ -358,7 +359,7 @@ func TestAdminRateLimitWaitsForTheNextCheck(t *testing.T) {
 	// A short Retry-After is honoured within the check.
 	org.Throttle, org.RetryAfter = 1, "1"
 	third := checkAt(p, t0.Add(10*time.Minute)).Inventory
-	if third.Result != ResultOK || !slices.Contains(*waits, time.Second) || len(third.Gone) != 1 {
+	if third.Result != observe.ResultOK || !slices.Contains(*waits, time.Second) || len(third.Gone) != 1 {
 		t.Errorf("after a 1s Retry-After: %s, waits %v, gone %v", third.Result, *waits, third.Gone)
 	}
 }
@@ -371,7 +372,7 @@ func TestAdminKeyRejected(t *testing.T) {
 	t.Cleanup(srv.Close)
 	p, _ := testPoller([]Vendor{adminVendor(t, "openai", srv.URL)}, adminEnv)
 	inv := checkAt(p, t0).Inventory
-	if inv.Result != ResultInvalidKey || inv.Code != "invalid_api_key" || inv.AdminFingerprint != "sk-admin-…AdMn" || inv.Keys == nil {
+	if inv.Result != observe.ResultInvalidKey || inv.Code != "invalid_api_key" || inv.AdminFingerprint != "sk-admin-…AdMn" || inv.Keys == nil {
 		t.Errorf("inventory = %+v", inv)
 	}
 	blob, _ := json.Marshal(inv)
@@ -383,7 +384,7 @@ func TestAdminKeyNeedsHTTPS(t *testing.T) {
 	v := adminVendor(t, "openai", "http://admin.example.com")
 	p, _ := testPoller([]Vendor{v}, adminEnv)
 	inv := checkAt(p, t0).Inventory
-	if inv.Result != ResultMisconfigured || inv.Code != "insecure_url" {
+	if inv.Result != observe.ResultMisconfigured || inv.Code != "insecure_url" {
 		t.Errorf("inventory = %+v", inv)
 	}
 }
@@ -400,11 +401,11 @@ func TestAnthropicInventory(t *testing.T) {
 	p, _ := testPoller([]Vendor{v}, map[string]string{"VW_ADMIN": anthAdminKey, "VW_PROD": anthropicKey})
 	r := checkAt(p, t0)
 	inv := r.Inventory
-	if inv.Source != SourceAnthropicAdmin || inv.Result != ResultOK || !inv.Complete || len(inv.Keys) != 2 || inv.Projects != 1 {
+	if inv.Source != observe.SourceAnthropicAdmin || inv.Result != observe.ResultOK || !inv.Complete || len(inv.Keys) != 2 || inv.Projects != 1 {
 		t.Fatalf("inventory = %+v", inv)
 	}
 	dev, _ := rowByID(inv, "apikey_01Rj2N8SVvo6BePZj99NhmiT")
-	if dev.Key != "prod" || dev.Status != StatusActive || dev.Redacted != "sk-ant-api03-R2D…igAA" || dev.Expiring {
+	if dev.Key != "prod" || dev.Status != observe.StatusActive || dev.Redacted != "sk-ant-api03-R2D…igAA" || dev.Expiring {
 		t.Errorf("developer key = %+v", dev)
 	}
 	if ci, _ := rowByID(inv, "apikey_02"); !ci.Expiring || ci.Key != "" {
@@ -428,10 +429,10 @@ func TestAnthropicInventory(t *testing.T) {
 	// A key archived in the console stays listed with its status.
 	a.SetStatus("apikey_01Rj2N8SVvo6BePZj99NhmiT", "archived")
 	r = checkAt(p, t0.Add(5*time.Minute))
-	if dev, _ := rowByID(r.Inventory, "apikey_01Rj2N8SVvo6BePZj99NhmiT"); dev.Status != StatusArchived || dev.Key != "prod" || len(r.Inventory.Gone) != 0 {
+	if dev, _ := rowByID(r.Inventory, "apikey_01Rj2N8SVvo6BePZj99NhmiT"); dev.Status != observe.StatusArchived || dev.Key != "prod" || len(r.Inventory.Gone) != 0 {
 		t.Errorf("after archiving: %+v, gone %+v", dev, r.Inventory.Gone)
 	}
-	if r.Keys[0].Result != ResultInvalidKey {
+	if r.Keys[0].Result != observe.ResultInvalidKey {
 		t.Errorf("the archived key's probe = %s", r.Keys[0].Result)
 	}
 }
@@ -503,10 +504,10 @@ func TestInventorySnapshotsAreNotShared(t *testing.T) {
 
 func TestAnotherAdminKeyIsNotCompared(t *testing.T) {
 	t.Parallel()
-	prev := &Inventory{Source: SourceOpenAIAdmin, Complete: true, ListedAt: t0, AdminFingerprint: "sk-admin-…AAAA",
-		Keys: []InventoryKey{{ID: "key_a"}, {ID: "key_b"}}}
-	cur := &Inventory{Source: SourceOpenAIAdmin, Complete: true, ListedAt: t0.Add(time.Minute), AdminFingerprint: "sk-admin-…BBBB",
-		Keys: []InventoryKey{{ID: "key_c"}}}
+	prev := &observe.Inventory{Source: observe.SourceOpenAIAdmin, Complete: true, ListedAt: t0, AdminFingerprint: "sk-admin-…AAAA",
+		Keys: []observe.InventoryKey{{ID: "key_a"}, {ID: "key_b"}}}
+	cur := &observe.Inventory{Source: observe.SourceOpenAIAdmin, Complete: true, ListedAt: t0.Add(time.Minute), AdminFingerprint: "sk-admin-…BBBB",
+		Keys: []observe.InventoryKey{{ID: "key_c"}}}
 	if g := diffInventory(prev, cur, t0.Add(time.Minute)); len(g) != 0 {
 		t.Errorf("lists read with different admin keys compared: %+v", g)
 	}
@@ -529,13 +530,13 @@ func TestRunReadsTheAdminAPIOnItsInterval(t *testing.T) {
 	p, _ := testPoller([]Vendor{v}, adminEnv)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	events := make(chan Snapshot, 100)
-	go p.Run(ctx, func(e Event) {
+	events := make(chan observe.Snapshot, 100)
+	go p.Run(ctx, func(e observe.Event) {
 		if e.Done {
 			events <- e.Snapshot
 		}
 	})
-	var snaps []Snapshot
+	var snaps []observe.Snapshot
 	for len(snaps) < 4 {
 		select {
 		case s := <-events:
@@ -547,7 +548,7 @@ func TestRunReadsTheAdminAPIOnItsInterval(t *testing.T) {
 	if snaps[0].Vendors[0].Inventory != nil || len(snaps[0].Vendors[0].Keys) != 3 {
 		t.Errorf("first round: inventory %v, %d keys; want the probes without the inventory", snaps[0].Vendors[0].Inventory, len(snaps[0].Vendors[0].Keys))
 	}
-	if inv := snaps[1].Vendors[0].Inventory; inv == nil || inv.Result != ResultOK {
+	if inv := snaps[1].Vendors[0].Inventory; inv == nil || inv.Result != observe.ResultOK {
 		t.Fatalf("second round: inventory %+v", inv)
 	}
 	if !snaps[3].Vendors[0].Inventory.CheckedAt.After(snaps[1].Vendors[0].Inventory.CheckedAt) {
@@ -573,7 +574,7 @@ func TestInventoryDroppedWithoutAdmin(t *testing.T) {
 	t.Cleanup(srv.Close)
 	v := catalogVendor(t, "openai", srv.URL, config.Key{Name: "prod", Secret: config.SecretRef{Kind: config.SecretEnv, Value: "VW_PROD"}})
 	p, _ := testPoller([]Vendor{v}, adminEnv)
-	p.Seed(Snapshot{Vendors: []VendorResult{{ID: "openai", Inventory: &Inventory{Source: SourceOpenAIAdmin}, Calls: &CallSummary{}}}})
+	p.Seed(observe.Snapshot{Vendors: []observe.VendorResult{{ID: "openai", Inventory: &observe.Inventory{Source: observe.SourceOpenAIAdmin}, Calls: &observe.CallSummary{}}}})
 	if r := p.checkVendor(context.Background(), v, PartProbes); r.Inventory != nil || r.Calls != nil {
 		t.Errorf("inventory %+v, calls %+v kept without admin:", r.Inventory, r.Calls)
 	}

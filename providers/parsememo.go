@@ -5,7 +5,7 @@ import (
 	"hash/crc32"
 	"sync"
 
-	"github.com/vendorwatch/vendorwatch/statuspage"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // parseMemo keeps, for each status source, what its last document read to,
@@ -24,7 +24,7 @@ type parseMemo struct {
 
 type memoEntry struct {
 	key string
-	st  *statuspage.Status
+	st  *observe.Status
 }
 
 // memoKey identifies a document as read with spec's settings.
@@ -34,7 +34,7 @@ func memoKey(spec SourceSpec, resp *Response) string {
 }
 
 // get returns a copy of the model read from the same document, or nil.
-func (m *parseMemo) get(url, key string) *statuspage.Status {
+func (m *parseMemo) get(url, key string) *observe.Status {
 	if key == "" {
 		return nil
 	}
@@ -48,7 +48,7 @@ func (m *parseMemo) get(url, key string) *statuspage.Status {
 
 // put remembers a copy of st as what the document identified by key reads
 // to.
-func (m *parseMemo) put(url, key string, st *statuspage.Status) {
+func (m *parseMemo) put(url, key string, st *observe.Status) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.m == nil {

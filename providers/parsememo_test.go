@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
@@ -33,7 +34,7 @@ func TestParseMemo(t *testing.T) {
 			defer srv.Close()
 			v := Vendor{ID: "acme", Name: "Acme", Sources: []SourceSpec{{URL: srv.URL + "/status", Format: tt.format, Selector: tt.sel}}}
 			p := NewPoller([]Vendor{v}, testFetcher())
-			check := func() statuspage.Status {
+			check := func() observe.Status {
 				t.Helper()
 				r, _ := p.Check(context.Background()).Vendor("acme")
 				if !r.Status.Sources[0].OK {

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // Poller checks vendors: once for --once, or continuously on each vendor's
@@ -19,7 +21,7 @@ type Poller struct {
 	now     func() time.Time
 
 	mu       sync.Mutex
-	results  map[string]VendorResult
+	results  map[string]observe.VendorResult
 	checking map[string]int // vendor id -> checks running
 	inFlight atomic.Int32
 	wake     []chan struct{}
@@ -31,7 +33,7 @@ func NewPoller(vendors []Vendor, f *Fetcher) *Poller {
 		vendors:  vendors,
 		status:   statusReader{fetch: f, memo: newDetectMemo(""), cache: newHTTPCache("")},
 		now:      time.Now,
-		results:  map[string]VendorResult{},
+		results:  map[string]observe.VendorResult{},
 		checking: map[string]int{},
 	}
 	p.status.now = func() time.Time { return p.now() }
@@ -83,8 +85,8 @@ func (p *Poller) SetRetryWait(d time.Duration) {
 }
 
 // pendingResult is a vendor's result before its first check.
-func pendingResult(v Vendor) VendorResult {
-	r := VendorResult{ID: v.ID, Name: v.Name, DependsOn: v.DependsOn, Keys: []KeyResult{}}
+func pendingResult(v Vendor) observe.VendorResult {
+	r := observe.VendorResult{ID: v.ID, Name: v.Name, DependsOn: v.DependsOn, Keys: []observe.KeyResult{}}
 	r.Status.State = "unknown"
 	r.Status.PageURL = v.PageURL
 	r.Status.Normalize()
@@ -109,7 +111,7 @@ const (
 
 // Check checks every vendor once, all at the same time, and returns the
 // snapshot when the last one is done.
-func (p *Poller) Check(ctx context.Context) Snapshot {
+func (p *Poller) Check(ctx context.Context) observe.Snapshot {
 	var wg sync.WaitGroup
 	for _, v := range p.vendors {
 		wg.Go(func() { p.checkVendor(ctx, v, PartAll) })
@@ -119,10 +121,10 @@ func (p *Poller) Check(ctx context.Context) Snapshot {
 }
 
 // Snapshot returns the latest results of every vendor, in config order.
-func (p *Poller) Snapshot() Snapshot {
+func (p *Poller) Snapshot() observe.Snapshot {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	s := Snapshot{GeneratedAt: p.now().UTC(), Vendors: make([]VendorResult, 0, len(p.vendors))}
+	s := observe.Snapshot{GeneratedAt: p.now().UTC(), Vendors: make([]observe.VendorResult, 0, len(p.vendors))}
 	for _, v := range p.vendors {
 		s.Vendors = append(s.Vendors, p.results[v.ID])
 	}
@@ -149,7 +151,7 @@ func (p *Poller) Checking() []string {
 // Seed sets results from an earlier snapshot (the state dir's cache), so a
 // restarted dashboard shows the last known state before its first check,
 // and key streaks (consecutive, since) continue from where it left off.
-func (p *Poller) Seed(s Snapshot) {
+func (p *Poller) Seed(s observe.Snapshot) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, r := range s.Vendors {
@@ -161,7 +163,7 @@ func (p *Poller) Seed(s Snapshot) {
 
 // checkVendor runs the selected parts of one vendor's check and stores the
 // result.
-func (p *Poller) checkVendor(ctx context.Context, v Vendor, part Part) VendorResult {
+func (p *Poller) checkVendor(ctx context.Context, v Vendor, part Part) observe.VendorResult {
 	p.inFlight.Add(1)
 	p.mu.Lock()
 	p.checking[v.ID]++
@@ -212,9 +214,9 @@ func (p *Poller) checkVendor(ctx context.Context, v Vendor, part Part) VendorRes
 // probe checks keyless reachability and every key of v, all at once. prev
 // carries the streaks (consecutive, since) forward; secrets are resolved
 // afresh for this check and forgotten when it ends.
-func (p *Poller) probe(ctx context.Context, v Vendor, prev VendorResult) (*Reachability, []KeyResult) {
-	var reach *Reachability
-	keys := make([]KeyResult, len(v.Keys))
+func (p *Poller) probe(ctx context.Context, v Vendor, prev observe.VendorResult) (*observe.Reachability, []observe.KeyResult) {
+	var reach *observe.Reachability
+	keys := make([]observe.KeyResult, len(v.Keys))
 	var wg sync.WaitGroup
 	for i, k := range v.Keys {
 		wg.Go(func() { keys[i] = p.probes.probeKey(ctx, v, k) })
@@ -230,7 +232,7 @@ func (p *Poller) probe(ctx context.Context, v Vendor, prev VendorResult) (*Reach
 // carryStreak sets cur's consecutive and since from the previous results:
 // the same key (same name and fingerprint) with the same result continues
 // its streak; anything else starts a new one now.
-func carryStreak(cur *KeyResult, prev []KeyResult) {
+func carryStreak(cur *observe.KeyResult, prev []observe.KeyResult) {
 	cur.Consecutive, cur.Since = 1, cur.CheckedAt
 	for _, old := range prev {
 		if old.Name != cur.Name {
@@ -246,27 +248,15 @@ func carryStreak(cur *KeyResult, prev []KeyResult) {
 	}
 }
 
-// Event tells a Run caller that a vendor check started or finished.
-type Event struct {
-	// Vendor is the id of the vendor concerned.
-	Vendor string
-	// Done is false when the check starts and true when it has finished.
-	Done bool
-	// InFlight counts vendor checks still running after this event.
-	InFlight int
-	// Snapshot is the latest snapshot of all vendors (set when Done).
-	Snapshot Snapshot
-}
-
 // Run checks every vendor now and then on its own intervals (status pages
 // on Interval, keys on ProbeInterval, admin APIs on AdminInterval) until
 // ctx ends. notify is called from
 // the poller's goroutines, one call at a time per vendor; it must not block
 // for long.
-func (p *Poller) Run(ctx context.Context, notify func(Event)) {
+func (p *Poller) Run(ctx context.Context, notify func(observe.Event)) {
 	var wg sync.WaitGroup
 	var notifyMu sync.Mutex
-	send := func(e Event) {
+	send := func(e observe.Event) {
 		notifyMu.Lock()
 		defer notifyMu.Unlock()
 		notify(e)
@@ -288,7 +278,7 @@ func (p *Poller) CheckNow() {
 	}
 }
 
-func (p *Poller) loop(ctx context.Context, v Vendor, wake <-chan struct{}, send func(Event)) {
+func (p *Poller) loop(ctx context.Context, v Vendor, wake <-chan struct{}, send func(observe.Event)) {
 	statusEvery, probeEvery := v.Interval, v.ProbeInterval
 	if statusEvery <= 0 {
 		statusEvery = time.Minute
@@ -297,10 +287,10 @@ func (p *Poller) loop(ctx context.Context, v Vendor, wake <-chan struct{}, send 
 		probeEvery = time.Minute
 	}
 	run := func(part Part) {
-		send(Event{Vendor: v.ID, InFlight: p.InFlight() + 1})
+		send(observe.Event{Vendor: v.ID, InFlight: p.InFlight() + 1})
 		p.checkVendor(ctx, v, part)
 		if ctx.Err() == nil {
-			send(Event{Vendor: v.ID, Done: true, InFlight: p.InFlight(), Snapshot: p.Snapshot()})
+			send(observe.Event{Vendor: v.ID, Done: true, InFlight: p.InFlight(), Snapshot: p.Snapshot()})
 		}
 	}
 	// The first round shows the status page and the probes at once; the

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
@@ -72,7 +73,7 @@ func TestPollerCheckReadsEveryVendor(t *testing.T) {
 	snap := p.Check(context.Background())
 
 	o, _ := snap.Vendor("openai")
-	if o.Status.State != statuspage.Operational || len(o.Status.Components) != 25 || !o.Status.Sources[0].OK {
+	if o.Status.State != observe.Operational || len(o.Status.Components) != 25 || !o.Status.Sources[0].OK {
 		t.Errorf("openai = %s, %d components, sources %+v", o.Status.State, len(o.Status.Components), o.Status.Sources)
 	}
 	// incident.io's summary has no incidents key when there are none, and
@@ -81,14 +82,14 @@ func TestPollerCheckReadsEveryVendor(t *testing.T) {
 		t.Errorf("siblings of incident.io's whole summary requested")
 	}
 	a, _ := snap.Vendor("anthropic")
-	if a.Status.State != statuspage.PartialOutage || len(a.Status.Open()) != 1 || a.Status.Open()[0].Title != "Elevated errors for multiple models" {
+	if a.Status.State != observe.PartialOutage || len(a.Status.Open()) != 1 || a.Status.Open()[0].Title != "Elevated errors for multiple models" {
 		t.Errorf("anthropic = %s %+v", a.Status.State, a.Status.Incidents)
 	}
 	if anthropic.count("/api/v2/incidents/unresolved.json") != 0 {
 		t.Error("a full summary needs no supplement")
 	}
 	j, _ := snap.Vendor("jetbrains")
-	if j.Status.State != statuspage.Unknown || j.Status.Sources[0].OK ||
+	if j.Status.State != observe.Unknown || j.Status.Sources[0].OK ||
 		!strings.Contains(j.Status.Sources[0].Error, "want Statuspage API JSON, got an HTML page") {
 		t.Errorf("jetbrains = %s %+v", j.Status.State, j.Status.Sources)
 	}
@@ -109,7 +110,7 @@ func TestPollerDetectsFormatFromBaseURL(t *testing.T) {
 	if !src.OK || !src.Detected || src.Format != string(statuspage.Statuspage) || src.URL != srv.URL+"/api/v2/summary.json" {
 		t.Errorf("source = %+v", src)
 	}
-	if v.Status.State != statuspage.PartialOutage {
+	if v.Status.State != observe.PartialOutage {
 		t.Errorf("state = %s", v.Status.State)
 	}
 }
@@ -139,7 +140,7 @@ func TestPollerRunSlowVendorDoesNotDelayOthers(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan string, 10)
-	go p.Run(ctx, func(e Event) {
+	go p.Run(ctx, func(e observe.Event) {
 		if e.Done {
 			done <- e.Vendor
 		}
@@ -157,7 +158,7 @@ func TestPollerRunSlowVendorDoesNotDelayOthers(t *testing.T) {
 		}
 	}
 	snap := p.Snapshot()
-	if v, _ := snap.Vendor("fast1"); v.Status.State != statuspage.Operational {
+	if v, _ := snap.Vendor("fast1"); v.Status.State != observe.Operational {
 		t.Errorf("fast1 = %s", v.Status.State)
 	}
 	if p.InFlight() != 1 {
@@ -176,7 +177,7 @@ func TestPollerCheckNow(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan struct{}, 10)
-	go p.Run(ctx, func(e Event) {
+	go p.Run(ctx, func(e observe.Event) {
 		if e.Done {
 			done <- struct{}{}
 		}
@@ -223,7 +224,7 @@ func BenchmarkCheck200Vendors(b *testing.B) {
 		}
 		b.Run(name, func(b *testing.B) {
 			f := NewFetcher(FetcherOptions{Timeout: 10 * time.Second, Concurrency: 256})
-			check := func() Snapshot {
+			check := func() observe.Snapshot {
 				p := NewPoller(vendors, f)
 				p.SetStateDir(state)
 				return p.Check(context.Background())

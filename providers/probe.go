@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/config"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // Politeness defaults for probes.
@@ -86,26 +87,26 @@ func sameHostOnly(req *http.Request, via []*http.Request) error {
 // probeKey probes one key of v and classifies the answer. It never
 // returns an error: every failure is a result (no_secret, timeout, ...).
 // Streaks are left for the caller.
-func (p *prober) probeKey(ctx context.Context, v Vendor, k config.Key) KeyResult {
-	res := KeyResult{Name: k.Name, Canary: k.Canary, CheckedAt: p.now().UTC()}
+func (p *prober) probeKey(ctx context.Context, v Vendor, k config.Key) observe.KeyResult {
+	res := observe.KeyResult{Name: k.Name, Canary: k.Canary, CheckedAt: p.now().UTC()}
 	if v.Probe == nil || v.API.BaseURL == "" {
-		res.Result, res.Code = ResultMisconfigured, "no_probe"
+		res.Result, res.Code = observe.ResultMisconfigured, "no_probe"
 		res.Message = fmt.Sprintf("vendorwatch knows no key probe for %s; remove keys: from this vendor, or give it api: and use a catalog vendor", v.Name)
 		return res
 	}
 	target, err := probeURL(v.API.BaseURL, v.Probe.Path, k.Account)
 	if err != nil {
-		res.Result, res.Code, res.Message = ResultMisconfigured, "bad_probe_url", err.Error()
+		res.Result, res.Code, res.Message = observe.ResultMisconfigured, "bad_probe_url", err.Error()
 		return res
 	}
 	if !keySafe(target) {
-		res.Result, res.Code = ResultMisconfigured, "insecure_url"
+		res.Result, res.Code = observe.ResultMisconfigured, "insecure_url"
 		res.Message = fmt.Sprintf("refusing to send a key to %s://%s: keys go over HTTPS only (plain HTTP only to loopback)", target.Scheme, target.Host)
 		return res
 	}
 	secret, err := p.resolver.Resolve(ctx, k.Secret)
 	if err != nil {
-		res.Result, res.Message = ResultNoSecret, scrub(err.Error(), "", maxMessage)
+		res.Result, res.Message = observe.ResultNoSecret, scrub(err.Error(), "", maxMessage)
 		var se *config.SecretError
 		if errors.As(err, &se) {
 			res.Code = se.Code
@@ -122,7 +123,7 @@ func (p *prober) probeKey(ctx context.Context, v Vendor, k config.Key) KeyResult
 		var req *http.Request
 		req, err = newProbeRequest(ctx, v, k, target, secret)
 		if err != nil {
-			res.Result, res.Code, res.Message = ResultMisconfigured, "bad_probe", scrub(err.Error(), secret, maxMessage)
+			res.Result, res.Code, res.Message = observe.ResultMisconfigured, "bad_probe", scrub(err.Error(), secret, maxMessage)
 			return res
 		}
 		resp, err = p.fetch.Do(req, p.keyClient)
@@ -150,9 +151,9 @@ func (p *prober) probeKey(ctx context.Context, v Vendor, k config.Key) KeyResult
 		res.HTTPStatus = resp.StatusCode
 		res.LatencyMS = resp.Latency.Milliseconds()
 	}
-	res.Result, res.RevocationMarker = vd.Result, vd.Marker && vd.Result == ResultInvalidKey
+	res.Result, res.RevocationMarker = vd.Result, vd.Marker && vd.Result == observe.ResultInvalidKey
 	limit := maxMessage
-	if vd.Result == ResultUnexpected {
+	if vd.Result == observe.ResultUnexpected {
 		limit = maxExcerpt
 	}
 	res.Code = scrub(vd.Code, secret, 80)
@@ -163,8 +164,8 @@ func (p *prober) probeKey(ctx context.Context, v Vendor, k config.Key) KeyResult
 }
 
 // retryable results are worth one more try within the check.
-func retryable(r Result) bool {
-	return r == ResultRateLimited || r == ResultVendorError || r == ResultTimeout || r == ResultNetworkError
+func retryable(r observe.Result) bool {
+	return r == observe.ResultRateLimited || r == observe.ResultVendorError || r == observe.ResultTimeout || r == observe.ResultNetworkError
 }
 
 // retryDelay is how long to wait before the retry: the vendor's
@@ -202,11 +203,11 @@ func transportVerdict(err error, timeout time.Duration) verdict {
 	var ne net.Error
 	switch {
 	case errors.Is(err, ErrTooLarge):
-		return verdict{Result: ResultUnexpected, Code: "too_large", Message: describeErr(err)}
+		return verdict{Result: observe.ResultUnexpected, Code: "too_large", Message: describeErr(err)}
 	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
-		return verdict{Result: ResultTimeout, Message: fmt.Sprintf("no answer within %s", timeout)}
+		return verdict{Result: observe.ResultTimeout, Message: fmt.Sprintf("no answer within %s", timeout)}
 	}
-	return verdict{Result: ResultNetworkError, Message: describeErr(err)}
+	return verdict{Result: observe.ResultNetworkError, Message: describeErr(err)}
 }
 
 // probeURL joins the API base URL and the probe path, filling {account}.

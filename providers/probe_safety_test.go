@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/config"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // Each vendor gets the key in its own header, never in the URL, plus the
@@ -101,7 +102,7 @@ func TestProbeRedirectToOtherHostKeepsKey(t *testing.T) {
 	if elsewhere.Load() != 0 {
 		t.Errorf("the redirect was followed (%d requests to the other host)", elsewhere.Load())
 	}
-	if k.Result != ResultUnexpected || k.Code != "redirect" || k.HTTPStatus != 307 || !strings.Contains(k.Message, "not followed") {
+	if k.Result != observe.ResultUnexpected || k.Code != "redirect" || k.HTTPStatus != 307 || !strings.Contains(k.Message, "not followed") {
 		t.Errorf("key = %+v", k)
 	}
 }
@@ -126,7 +127,7 @@ func TestProbeRedirectSameHostFollowed(t *testing.T) {
 	v.API.Reach = ""
 	p, _ := testPoller([]Vendor{v}, map[string]string{"VW_KEY": openaiKey})
 	vr, _ := p.Check(context.Background()).Vendor("openai")
-	if vr.Keys[0].Result != ResultOK || !sawKey.Load() {
+	if vr.Keys[0].Result != observe.ResultOK || !sawKey.Load() {
 		t.Errorf("key = %+v, key seen after redirect: %v", vr.Keys[0], sawKey.Load())
 	}
 }
@@ -147,7 +148,7 @@ func TestProbeRefusesPlainHTTPToRemoteHost(t *testing.T) {
 		pr := newProber(NewFetcher(FetcherOptions{Transport: failTransport{t}}), time.Now)
 		pr.resolver = &config.Resolver{LookupEnv: func(string) (string, bool) { return openaiKey, true }}
 		k := pr.probeKey(context.Background(), v, v.Keys[0])
-		if k.Result != ResultMisconfigured || k.Code != "insecure_url" || !strings.Contains(k.Message, "HTTPS only") {
+		if k.Result != observe.ResultMisconfigured || k.Code != "insecure_url" || !strings.Contains(k.Message, "HTTPS only") {
 			t.Errorf("%s: key = %+v", base, k)
 		}
 	}
@@ -166,18 +167,18 @@ func TestProbeRetryPolicy(t *testing.T) {
 	tests := []struct {
 		name    string
 		replies []reply
-		want    Result
+		want    observe.Result
 		probes  int
 		waits   []time.Duration
 		inHint  string
 	}{
-		{"503 then ok", []reply{{status: 503, file: "openai__503_server_is_overloaded.json"}, {status: 200, file: "openai__200_models.json"}}, ResultOK, 2, []time.Duration{time.Millisecond}, ""},
-		{"503 twice", []reply{{status: 503, file: "openai__503_server_is_overloaded.json"}}, ResultVendorError, 2, []time.Duration{time.Millisecond}, ""},
-		{"429 with Retry-After 2", []reply{{status: 429, file: "openai__429_rate_limit_exceeded.json", header: map[string]string{"Retry-After": "2"}}, {status: 200, file: "openai__200_models.json"}}, ResultOK, 2, []time.Duration{2 * time.Second}, ""},
-		{"429 asking for two minutes", []reply{{status: 429, file: "openai__429_rate_limit_exceeded.json", header: map[string]string{"Retry-After": "120"}}}, ResultRateLimited, 1, nil, "retry after 2m0s"},
-		{"timeout then ok", []reply{{hang: true}, {status: 200, file: "openai__200_models.json"}}, ResultOK, 2, []time.Duration{time.Millisecond}, ""},
-		{"quota is not retried", []reply{{status: 429, file: "openai__429_insufficient_quota.json"}}, ResultQuotaExceeded, 1, nil, ""},
-		{"revoked is not retried", []reply{{status: 401, file: "openai__401_invalid_api_key.json"}}, ResultInvalidKey, 1, nil, ""},
+		{"503 then ok", []reply{{status: 503, file: "openai__503_server_is_overloaded.json"}, {status: 200, file: "openai__200_models.json"}}, observe.ResultOK, 2, []time.Duration{time.Millisecond}, ""},
+		{"503 twice", []reply{{status: 503, file: "openai__503_server_is_overloaded.json"}}, observe.ResultVendorError, 2, []time.Duration{time.Millisecond}, ""},
+		{"429 with Retry-After 2", []reply{{status: 429, file: "openai__429_rate_limit_exceeded.json", header: map[string]string{"Retry-After": "2"}}, {status: 200, file: "openai__200_models.json"}}, observe.ResultOK, 2, []time.Duration{2 * time.Second}, ""},
+		{"429 asking for two minutes", []reply{{status: 429, file: "openai__429_rate_limit_exceeded.json", header: map[string]string{"Retry-After": "120"}}}, observe.ResultRateLimited, 1, nil, "retry after 2m0s"},
+		{"timeout then ok", []reply{{hang: true}, {status: 200, file: "openai__200_models.json"}}, observe.ResultOK, 2, []time.Duration{time.Millisecond}, ""},
+		{"quota is not retried", []reply{{status: 429, file: "openai__429_insufficient_quota.json"}}, observe.ResultQuotaExceeded, 1, nil, ""},
+		{"revoked is not retried", []reply{{status: 401, file: "openai__401_invalid_api_key.json"}}, observe.ResultInvalidKey, 1, nil, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

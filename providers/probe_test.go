@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/config"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // Keys shaped like each vendor's real ones. None is real.
@@ -178,46 +179,46 @@ func TestProbeClassifiesRealAnswers(t *testing.T) {
 	tests := []struct {
 		name, vendor, key string
 		reply             reply
-		want              Result
+		want              observe.Result
 		code              string
 		marker            bool
 		inMsg, inHint     string
 	}{
-		{"openai ok", "openai", openaiKey, reply{status: 200, file: "openai__200_models.json"}, ResultOK, "", false, "", ""},
-		{"openai revoked", "openai", openaiKey, reply{status: 401, file: "openai__401_invalid_api_key.json"}, ResultInvalidKey, "invalid_api_key", true, "Incorrect API key provided: sk-…wjh3.", ""},
-		{"openai account deactivated", "openai", openaiKey, reply{status: 401, file: "openai__401_account_deactivated.json"}, ResultAccountDisabled, "account_deactivated", false, "deactivated account", ""},
-		{"openai missing scopes", "openai", openaiKey, reply{status: 401, file: "openai__401_missing_scopes.json"}, ResultNoPermission, "invalid_request_error", false, "Missing scopes: model.request", "restricted key"},
-		{"openai wrong org header", "openai", openaiKey, reply{status: 401, file: "openai__401_mismatched_organization.json"}, ResultMisconfigured, "mismatched_organization", false, "should match", "OpenAI-Organization"},
-		{"openai insufficient quota", "openai", openaiKey, reply{status: 429, file: "openai__429_insufficient_quota.json"}, ResultQuotaExceeded, "insufficient_quota", false, "exceeded your current quota", ""},
-		{"openai billing not active", "openai", openaiKey, reply{status: 429, file: "openai__429_billing_not_active.json"}, ResultQuotaExceeded, "billing_not_active", false, "not active", ""},
-		{"openai rate limited", "openai", openaiKey, reply{status: 429, file: "openai__429_rate_limit_exceeded.json"}, ResultRateLimited, "rate_limit_exceeded", false, "Rate limit reached", ""},
-		{"openai overloaded 503 JSON", "openai", openaiKey, reply{status: 503, file: "openai__503_server_is_overloaded.json"}, ResultVendorError, "server_is_overloaded", false, "overloaded", ""},
-		{"openai cloudflare 502 HTML", "openai", openaiKey, reply{status: 502, file: "openai__502_cloudflare.html", header: map[string]string{"Server": "cloudflare", "Cf-Ray": "8c1f2a3b4c5d6e7f-AMS", "Content-Type": "text/html"}}, ResultVendorError, "", false, "an HTML page (HTTP 502) where the vendor's JSON was expected; served by cloudflare", ""},
-		{"openai timeout", "openai", openaiKey, reply{hang: true}, ResultTimeout, "", false, "no answer within 300ms", ""},
-		{"vapi ok", "vapi", vapiKey, reply{status: 200, file: "vapi__200_assistants.json"}, ResultOK, "", false, "", ""},
-		{"vapi invalid key with the hint", "vapi", vapiKey, reply{status: 401, file: "vapi__401_invalid_key.json"}, ResultInvalidKey, "invalid_key", true, "Invalid Key.", "Hot tip, you may be using the private key instead of the public key, or vice versa."},
-		{"anthropic ok", "anthropic", anthropicKey, reply{status: 200, file: "anthropic__200_models.json"}, ResultOK, "", false, "", ""},
-		{"anthropic invalid key", "anthropic", anthropicKey, reply{status: 401, file: "anthropic__401_authentication_error.json"}, ResultInvalidKey, "authentication_error", true, "invalid x-api-key", ""},
-		{"anthropic overloaded 529", "anthropic", anthropicKey, reply{status: 529, file: "anthropic__529_overloaded_error.json", header: map[string]string{"X-Should-Retry": "true"}}, ResultVendorError, "overloaded_error", false, "Overloaded", ""},
-		{"anthropic credit too low", "anthropic", anthropicKey, reply{status: 400, file: "anthropic__400_credit_balance_too_low.json"}, ResultQuotaExceeded, "invalid_request_error", false, "credit balance is too low", ""},
-		{"gemini invalid key", "gemini", geminiKey, reply{status: 400, file: "gemini__400_api_key_invalid.json"}, ResultInvalidKey, "API_KEY_INVALID", true, "API key not valid", ""},
-		{"gemini leaked", "gemini", geminiKey, reply{status: 403, file: "gemini__403_reported_as_leaked.json"}, ResultInvalidKey, "API_KEY_LEAKED", true, "reported as leaked", ""},
-		{"gemini project denied", "gemini", geminiKey, reply{status: 403, file: "gemini__403_project_denied.json"}, ResultAccountDisabled, "PERMISSION_DENIED", false, "denied access", ""},
-		{"elevenlabs invalid key", "elevenlabs", elevenKey, reply{status: 401, file: "elevenlabs__401_invalid_api_key.json"}, ResultInvalidKey, "invalid_api_key", true, "Invalid API key", ""},
-		{"elevenlabs quota on a 401", "elevenlabs", elevenKey, reply{status: 401, file: "elevenlabs__401_quota_exceeded.json"}, ResultQuotaExceeded, "quota_exceeded", false, "0 credits remaining", ""},
-		{"elevenlabs scoped key on a 401", "elevenlabs", elevenKey, reply{status: 401, file: "elevenlabs__401_missing_permissions.json"}, ResultNoPermission, "missing_permissions", false, "user_read", "user_read"},
-		{"deepgram invalid", "deepgram", deepgramKey, reply{status: 401, file: "deepgram__401_invalid_auth.json"}, ResultInvalidKey, "INVALID_AUTH", true, "Invalid credentials.", ""},
-		{"twilio ok", "twilio", twilioToken, reply{status: 200, file: "twilio__200_account_active.json"}, ResultOK, "", false, "", ""},
-		{"twilio suspended account", "twilio", twilioToken, reply{status: 200, file: "twilio__200_account_suspended.json"}, ResultAccountDisabled, "suspended", false, "the Twilio account is suspended", ""},
-		{"twilio 20003", "twilio", twilioToken, reply{status: 401, file: "twilio__401_20003.json"}, ResultInvalidKey, "20003", true, "Authenticate", ""},
-		{"groq invalid", "groq", groqKey, reply{status: 401, file: "groq__401_invalid_api_key.json"}, ResultInvalidKey, "invalid_api_key", true, "Invalid API Key", ""},
-		{"groq org restricted", "groq", groqKey, reply{status: 400, file: "groq__400_organization_restricted.json"}, ResultAccountDisabled, "organization_restricted", false, "restricted", ""},
-		{"mistral bare 401", "mistral", mistralKey, reply{status: 401, file: "mistral__401_unauthorized.json"}, ResultInvalidKey, "", false, "Unauthorized", ""},
-		{"cohere valid", "cohere", cohereKey, reply{status: 200, file: "cohere__200_valid.json"}, ResultOK, "", false, "", ""},
-		{"cohere not valid on a 200", "cohere", cohereKey, reply{status: 200, file: "cohere__200_not_valid.json"}, ResultInvalidKey, "valid_false", true, "not valid", ""},
-		{"stripe invalid", "stripe", stripeKey, reply{status: 401, file: "stripe__401_invalid_api_key.json"}, ResultInvalidKey, "invalid_request_error", true, "Invalid API Key provided: sk_test_…", ""},
-		{"stripe restricted key still valid", "stripe", stripeKey, reply{status: 403, file: "stripe__403_restricted_key.json"}, ResultNoPermission, "restricted_key", false, "rak_balance_read", "restricted key"},
-		{"langsmith invalid", "langsmith", langsmithKey, reply{status: 401, file: "langsmith__401_invalid_token.json"}, ResultInvalidKey, "invalid_token", true, "Invalid token", ""},
+		{"openai ok", "openai", openaiKey, reply{status: 200, file: "openai__200_models.json"}, observe.ResultOK, "", false, "", ""},
+		{"openai revoked", "openai", openaiKey, reply{status: 401, file: "openai__401_invalid_api_key.json"}, observe.ResultInvalidKey, "invalid_api_key", true, "Incorrect API key provided: sk-…wjh3.", ""},
+		{"openai account deactivated", "openai", openaiKey, reply{status: 401, file: "openai__401_account_deactivated.json"}, observe.ResultAccountDisabled, "account_deactivated", false, "deactivated account", ""},
+		{"openai missing scopes", "openai", openaiKey, reply{status: 401, file: "openai__401_missing_scopes.json"}, observe.ResultNoPermission, "invalid_request_error", false, "Missing scopes: model.request", "restricted key"},
+		{"openai wrong org header", "openai", openaiKey, reply{status: 401, file: "openai__401_mismatched_organization.json"}, observe.ResultMisconfigured, "mismatched_organization", false, "should match", "OpenAI-Organization"},
+		{"openai insufficient quota", "openai", openaiKey, reply{status: 429, file: "openai__429_insufficient_quota.json"}, observe.ResultQuotaExceeded, "insufficient_quota", false, "exceeded your current quota", ""},
+		{"openai billing not active", "openai", openaiKey, reply{status: 429, file: "openai__429_billing_not_active.json"}, observe.ResultQuotaExceeded, "billing_not_active", false, "not active", ""},
+		{"openai rate limited", "openai", openaiKey, reply{status: 429, file: "openai__429_rate_limit_exceeded.json"}, observe.ResultRateLimited, "rate_limit_exceeded", false, "Rate limit reached", ""},
+		{"openai overloaded 503 JSON", "openai", openaiKey, reply{status: 503, file: "openai__503_server_is_overloaded.json"}, observe.ResultVendorError, "server_is_overloaded", false, "overloaded", ""},
+		{"openai cloudflare 502 HTML", "openai", openaiKey, reply{status: 502, file: "openai__502_cloudflare.html", header: map[string]string{"Server": "cloudflare", "Cf-Ray": "8c1f2a3b4c5d6e7f-AMS", "Content-Type": "text/html"}}, observe.ResultVendorError, "", false, "an HTML page (HTTP 502) where the vendor's JSON was expected; served by cloudflare", ""},
+		{"openai timeout", "openai", openaiKey, reply{hang: true}, observe.ResultTimeout, "", false, "no answer within 300ms", ""},
+		{"vapi ok", "vapi", vapiKey, reply{status: 200, file: "vapi__200_assistants.json"}, observe.ResultOK, "", false, "", ""},
+		{"vapi invalid key with the hint", "vapi", vapiKey, reply{status: 401, file: "vapi__401_invalid_key.json"}, observe.ResultInvalidKey, "invalid_key", true, "Invalid Key.", "Hot tip, you may be using the private key instead of the public key, or vice versa."},
+		{"anthropic ok", "anthropic", anthropicKey, reply{status: 200, file: "anthropic__200_models.json"}, observe.ResultOK, "", false, "", ""},
+		{"anthropic invalid key", "anthropic", anthropicKey, reply{status: 401, file: "anthropic__401_authentication_error.json"}, observe.ResultInvalidKey, "authentication_error", true, "invalid x-api-key", ""},
+		{"anthropic overloaded 529", "anthropic", anthropicKey, reply{status: 529, file: "anthropic__529_overloaded_error.json", header: map[string]string{"X-Should-Retry": "true"}}, observe.ResultVendorError, "overloaded_error", false, "Overloaded", ""},
+		{"anthropic credit too low", "anthropic", anthropicKey, reply{status: 400, file: "anthropic__400_credit_balance_too_low.json"}, observe.ResultQuotaExceeded, "invalid_request_error", false, "credit balance is too low", ""},
+		{"gemini invalid key", "gemini", geminiKey, reply{status: 400, file: "gemini__400_api_key_invalid.json"}, observe.ResultInvalidKey, "API_KEY_INVALID", true, "API key not valid", ""},
+		{"gemini leaked", "gemini", geminiKey, reply{status: 403, file: "gemini__403_reported_as_leaked.json"}, observe.ResultInvalidKey, "API_KEY_LEAKED", true, "reported as leaked", ""},
+		{"gemini project denied", "gemini", geminiKey, reply{status: 403, file: "gemini__403_project_denied.json"}, observe.ResultAccountDisabled, "PERMISSION_DENIED", false, "denied access", ""},
+		{"elevenlabs invalid key", "elevenlabs", elevenKey, reply{status: 401, file: "elevenlabs__401_invalid_api_key.json"}, observe.ResultInvalidKey, "invalid_api_key", true, "Invalid API key", ""},
+		{"elevenlabs quota on a 401", "elevenlabs", elevenKey, reply{status: 401, file: "elevenlabs__401_quota_exceeded.json"}, observe.ResultQuotaExceeded, "quota_exceeded", false, "0 credits remaining", ""},
+		{"elevenlabs scoped key on a 401", "elevenlabs", elevenKey, reply{status: 401, file: "elevenlabs__401_missing_permissions.json"}, observe.ResultNoPermission, "missing_permissions", false, "user_read", "user_read"},
+		{"deepgram invalid", "deepgram", deepgramKey, reply{status: 401, file: "deepgram__401_invalid_auth.json"}, observe.ResultInvalidKey, "INVALID_AUTH", true, "Invalid credentials.", ""},
+		{"twilio ok", "twilio", twilioToken, reply{status: 200, file: "twilio__200_account_active.json"}, observe.ResultOK, "", false, "", ""},
+		{"twilio suspended account", "twilio", twilioToken, reply{status: 200, file: "twilio__200_account_suspended.json"}, observe.ResultAccountDisabled, "suspended", false, "the Twilio account is suspended", ""},
+		{"twilio 20003", "twilio", twilioToken, reply{status: 401, file: "twilio__401_20003.json"}, observe.ResultInvalidKey, "20003", true, "Authenticate", ""},
+		{"groq invalid", "groq", groqKey, reply{status: 401, file: "groq__401_invalid_api_key.json"}, observe.ResultInvalidKey, "invalid_api_key", true, "Invalid API Key", ""},
+		{"groq org restricted", "groq", groqKey, reply{status: 400, file: "groq__400_organization_restricted.json"}, observe.ResultAccountDisabled, "organization_restricted", false, "restricted", ""},
+		{"mistral bare 401", "mistral", mistralKey, reply{status: 401, file: "mistral__401_unauthorized.json"}, observe.ResultInvalidKey, "", false, "Unauthorized", ""},
+		{"cohere valid", "cohere", cohereKey, reply{status: 200, file: "cohere__200_valid.json"}, observe.ResultOK, "", false, "", ""},
+		{"cohere not valid on a 200", "cohere", cohereKey, reply{status: 200, file: "cohere__200_not_valid.json"}, observe.ResultInvalidKey, "valid_false", true, "not valid", ""},
+		{"stripe invalid", "stripe", stripeKey, reply{status: 401, file: "stripe__401_invalid_api_key.json"}, observe.ResultInvalidKey, "invalid_request_error", true, "Invalid API Key provided: sk_test_…", ""},
+		{"stripe restricted key still valid", "stripe", stripeKey, reply{status: 403, file: "stripe__403_restricted_key.json"}, observe.ResultNoPermission, "restricted_key", false, "rak_balance_read", "restricted key"},
+		{"langsmith invalid", "langsmith", langsmithKey, reply{status: 401, file: "langsmith__401_invalid_token.json"}, observe.ResultInvalidKey, "invalid_token", true, "Invalid token", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -240,7 +241,7 @@ func TestProbeClassifiesRealAnswers(t *testing.T) {
 			if !strings.Contains(k.Message, tt.inMsg) || !strings.Contains(k.Hint, tt.inHint) {
 				t.Errorf("message %q / hint %q, want them to hold %q / %q", k.Message, k.Hint, tt.inMsg, tt.inHint)
 			}
-			if tt.want == ResultOK && tt.code == "" && (k.Message != "" || k.Code != "") {
+			if tt.want == observe.ResultOK && tt.code == "" && (k.Message != "" || k.Code != "") {
 				t.Errorf("ok keeps body text: %q %q", k.Code, k.Message)
 			}
 			if k.Fingerprint != Fingerprint(tt.key) || !strings.Contains(k.Fingerprint, "…") {
@@ -270,13 +271,13 @@ func TestProbeNoSecret(t *testing.T) {
 	p, _ := testPoller([]Vendor{v}, nil)
 	vr, _ := p.Check(context.Background()).Vendor("openai")
 	k := vr.Keys[0]
-	if k.Result != ResultNoSecret || k.Code != config.SecretEnvUnset || k.Message != "env:OPENAI_API_KEY: the variable is not set" || k.Fingerprint != "" {
+	if k.Result != observe.ResultNoSecret || k.Code != config.SecretEnvUnset || k.Message != "env:OPENAI_API_KEY: the variable is not set" || k.Fingerprint != "" {
 		t.Errorf("key = %+v", k)
 	}
 	if api.probeCount() != 0 {
 		t.Error("a probe was sent without a key")
 	}
-	if vr.Reachability == nil || vr.Reachability.Result != ResultReachable {
+	if vr.Reachability == nil || vr.Reachability.Result != observe.ResultReachable {
 		t.Errorf("reachability = %+v; the keyless check does not need the secret", vr.Reachability)
 	}
 }
@@ -287,7 +288,7 @@ func TestProbeVendorWithoutProbe(t *testing.T) {
 	v := Vendor{ID: "github", Name: "GitHub", API: APISpec{BaseURL: "https://api.github.com"},
 		Keys: []config.Key{{Name: "ci", Secret: config.SecretRef{Kind: config.SecretEnv, Value: "GH_TOKEN"}}}}
 	k := newProber(testFetcher(), time.Now).probeKey(context.Background(), v, v.Keys[0])
-	if k.Result != ResultMisconfigured || k.Code != "no_probe" {
+	if k.Result != observe.ResultMisconfigured || k.Code != "no_probe" {
 		t.Errorf("key = %+v", k)
 	}
 }

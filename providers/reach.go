@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // reach sends v's keyless request (api.base_url + api.reach) and says
@@ -14,12 +16,12 @@ import (
 // which is the vendor failing, as is an HTML page from its edge. No answer
 // is a timeout or a network error. Like a probe, a failure is retried once
 // within the check. It returns nil for a vendor with no keyless request.
-func (p *prober) reach(ctx context.Context, v Vendor) *Reachability {
+func (p *prober) reach(ctx context.Context, v Vendor) *observe.Reachability {
 	if v.API.BaseURL == "" || v.API.Reach == "" {
 		return nil
 	}
 	target := strings.TrimRight(v.API.BaseURL, "/") + v.API.Reach
-	var r Reachability
+	var r observe.Reachability
 	for attempt := 0; ; attempt++ {
 		r = p.reachOnce(ctx, target)
 		if attempt > 0 || !r.Result.Failed() || ctx.Err() != nil {
@@ -32,15 +34,15 @@ func (p *prober) reach(ctx context.Context, v Vendor) *Reachability {
 	return &r
 }
 
-func (p *prober) reachOnce(ctx context.Context, target string) Reachability {
-	r := Reachability{CheckedAt: p.now().UTC()}
+func (p *prober) reachOnce(ctx context.Context, target string) observe.Reachability {
+	r := observe.Reachability{CheckedAt: p.now().UTC()}
 	start := time.Now()
 	resp, err := p.fetch.Get(ctx, target, http.Header{"Accept": {"application/json"}})
 	if err != nil {
 		vd := transportVerdict(err, p.fetch.Timeout())
 		r.Result, r.Error, r.LatencyMS = vd.Result, scrub(vd.Message, "", maxMessage), time.Since(start).Milliseconds()
-		if r.Result == ResultUnexpected {
-			r.Result = ResultVendorError
+		if r.Result == observe.ResultUnexpected {
+			r.Result = observe.ResultVendorError
 		}
 		return r
 	}
@@ -48,15 +50,15 @@ func (p *prober) reachOnce(ctx context.Context, target string) Reachability {
 	a := newAnswer(resp.StatusCode, resp.Header, resp.Body, nil)
 	switch {
 	case !a.isJSON():
-		r.Result, r.Error = ResultVendorError, scrub(edgeVerdict(a).Message, "", maxMessage)
+		r.Result, r.Error = observe.ResultVendorError, scrub(edgeVerdict(a).Message, "", maxMessage)
 	case resp.StatusCode >= 500:
 		msg := genericVerdict(a).Message
 		if msg == "" {
 			msg = http.StatusText(resp.StatusCode)
 		}
-		r.Result, r.Error = ResultVendorError, scrub(fmt.Sprintf("HTTP %d: %s", resp.StatusCode, msg), "", maxMessage)
+		r.Result, r.Error = observe.ResultVendorError, scrub(fmt.Sprintf("HTTP %d: %s", resp.StatusCode, msg), "", maxMessage)
 	default:
-		r.Result = ResultReachable
+		r.Result = observe.ResultReachable
 	}
 	return r
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/config"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // Reachability needs no key: the vendor answering in its own JSON (any
@@ -19,16 +20,16 @@ func TestReachability(t *testing.T) {
 	tests := []struct {
 		name    string
 		reach   reply
-		want    Result
+		want    observe.Result
 		status  int
 		inError string
 	}{
-		{"vendor JSON 401", reply{status: 401, file: "openai__401_invalid_api_key.json"}, ResultReachable, 401, ""},
-		{"VAPI's NestJS 401", reply{status: 401, file: "vapi__401_invalid_key.json"}, ResultReachable, 401, ""},
-		{"cloudflare 502", reply{status: 502, file: "openai__502_cloudflare.html", header: map[string]string{"Server": "cloudflare", "Content-Type": "text/html"}}, ResultVendorError, 502, "served by cloudflare"},
-		{"JSON 503", reply{status: 503, file: "openai__503_server_is_overloaded.json"}, ResultVendorError, 503, "HTTP 503: Our servers are currently overloaded"},
-		{"529", reply{status: 529, file: "anthropic__529_overloaded_error.json"}, ResultVendorError, 529, "Overloaded"},
-		{"hangs", reply{hang: true}, ResultTimeout, 0, "no answer within"},
+		{"vendor JSON 401", reply{status: 401, file: "openai__401_invalid_api_key.json"}, observe.ResultReachable, 401, ""},
+		{"VAPI's NestJS 401", reply{status: 401, file: "vapi__401_invalid_key.json"}, observe.ResultReachable, 401, ""},
+		{"cloudflare 502", reply{status: 502, file: "openai__502_cloudflare.html", header: map[string]string{"Server": "cloudflare", "Content-Type": "text/html"}}, observe.ResultVendorError, 502, "served by cloudflare"},
+		{"JSON 503", reply{status: 503, file: "openai__503_server_is_overloaded.json"}, observe.ResultVendorError, 503, "HTTP 503: Our servers are currently overloaded"},
+		{"529", reply{status: 529, file: "anthropic__529_overloaded_error.json"}, observe.ResultVendorError, 529, "Overloaded"},
+		{"hangs", reply{hang: true}, observe.ResultTimeout, 0, "no answer within"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -42,7 +43,7 @@ func TestReachability(t *testing.T) {
 			if r == nil || r.Result != tt.want || r.HTTPStatus != tt.status || !strings.Contains(r.Error, tt.inError) || r.CheckedAt.IsZero() {
 				t.Fatalf("reachability = %+v", r)
 			}
-			if wantRetry := tt.want != ResultReachable; (len(*waits) == 1) != wantRetry {
+			if wantRetry := tt.want != observe.ResultReachable; (len(*waits) == 1) != wantRetry {
 				t.Errorf("waits = %v; a failure is retried once, success never", *waits)
 			}
 			if api.probeCount() != 0 {
@@ -61,10 +62,10 @@ func TestReachabilityNetworkError(t *testing.T) {
 		Keys: []config.Key{{Name: "prod", Secret: config.SecretRef{Kind: config.SecretEnv, Value: "VW_KEY"}}}}
 	p, _ := testPoller([]Vendor{v}, map[string]string{"VW_KEY": vapiKey})
 	vr, _ := p.Check(context.Background()).Vendor("vapi")
-	if vr.Reachability.Result != ResultNetworkError || !strings.Contains(vr.Reachability.Error, "refused") {
+	if vr.Reachability.Result != observe.ResultNetworkError || !strings.Contains(vr.Reachability.Error, "refused") {
 		t.Errorf("reachability = %+v", vr.Reachability)
 	}
-	if k := vr.Keys[0]; k.Result != ResultNetworkError || k.HTTPStatus != 0 || k.Fingerprint != Fingerprint(vapiKey) {
+	if k := vr.Keys[0]; k.Result != observe.ResultNetworkError || k.HTTPStatus != 0 || k.Fingerprint != Fingerprint(vapiKey) {
 		t.Errorf("key = %+v", k)
 	}
 }
@@ -99,7 +100,7 @@ func TestProbeStreaksCarryForward(t *testing.T) {
 		p.now = func() time.Time { return clock }
 		clock = clock.Add(time.Minute)
 	}
-	key := func(s Snapshot) KeyResult {
+	key := func(s observe.Snapshot) observe.KeyResult {
 		vr, _ := s.Vendor("openai")
 		return vr.Keys[0]
 	}
@@ -117,7 +118,7 @@ func TestProbeStreaksCarryForward(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var snap Snapshot
+	var snap observe.Snapshot
 	if err := json.Unmarshal(saved, &snap); err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +136,7 @@ func TestProbeStreaksCarryForward(t *testing.T) {
 	api.mu.Unlock()
 	tick(second)
 	k4 := key(second.Check(context.Background()))
-	if k4.Result != ResultOK || k4.Consecutive != 1 || !k4.Since.Equal(k4.CheckedAt) {
+	if k4.Result != observe.ResultOK || k4.Consecutive != 1 || !k4.Since.Equal(k4.CheckedAt) {
 		t.Errorf("recovered: %s %d since %v", k4.Result, k4.Consecutive, k4.Since)
 	}
 

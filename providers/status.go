@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
+	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
@@ -61,9 +62,9 @@ type statusReader struct {
 // read fetches every source of v concurrently and merges them in config
 // order. Each source's outcome is recorded in Status.Sources; a source that
 // fails is an error on that source only.
-func (r *statusReader) read(ctx context.Context, v Vendor) statuspage.Status {
-	parts := make([]*statuspage.Status, len(v.Sources))
-	meta := make([]statuspage.Source, len(v.Sources))
+func (r *statusReader) read(ctx context.Context, v Vendor) observe.Status {
+	parts := make([]*observe.Status, len(v.Sources))
+	meta := make([]observe.Source, len(v.Sources))
 	var wg sync.WaitGroup
 	for i, spec := range v.Sources {
 		if i == len(v.Sources)-1 {
@@ -87,8 +88,8 @@ func (r *statusReader) read(ctx context.Context, v Vendor) statuspage.Status {
 }
 
 // readSource fetches and parses one source.
-func (r *statusReader) readSource(ctx context.Context, spec SourceSpec) (*statuspage.Status, statuspage.Source) {
-	src := statuspage.Source{URL: spec.URL, Format: string(spec.Format)}
+func (r *statusReader) readSource(ctx context.Context, spec SourceSpec) (*observe.Status, observe.Source) {
+	src := observe.Source{URL: spec.URL, Format: string(spec.Format)}
 	start := time.Now()
 	st, url, format, err := r.load(ctx, spec, &src.NotModified)
 	src.LatencyMS = time.Since(start).Milliseconds()
@@ -108,7 +109,7 @@ func (r *statusReader) readSource(ctx context.Context, spec SourceSpec) (*status
 // when the config gives none, plus the URL and format that were used. It
 // sets *notModified when the document answered 304 and the stored copy was
 // read.
-func (r *statusReader) load(ctx context.Context, spec SourceSpec, notModified *bool) (*statuspage.Status, string, statuspage.Format, error) {
+func (r *statusReader) load(ctx context.Context, spec SourceSpec, notModified *bool) (*observe.Status, string, statuspage.Format, error) {
 	if spec.Format == statuspage.Auto {
 		return r.detect(ctx, spec, notModified)
 	}
@@ -118,7 +119,7 @@ func (r *statusReader) load(ctx context.Context, spec SourceSpec, notModified *b
 
 // fetchParse fetches a source and reads it in its format, setting
 // *notModified when the answer was a 304.
-func (r *statusReader) fetchParse(ctx context.Context, spec SourceSpec, notModified *bool) (*statuspage.Status, error) {
+func (r *statusReader) fetchParse(ctx context.Context, spec SourceSpec, notModified *bool) (*observe.Status, error) {
 	resp, err := r.get(ctx, spec.URL)
 	if err != nil {
 		return nil, err
@@ -132,7 +133,7 @@ func (r *statusReader) fetchParse(ctx context.Context, spec SourceSpec, notModif
 // the sibling documents; their absence is not an error. Relative incident
 // links are resolved against the URL that answered, and a feed's items
 // that state no status are dropped once they are stale.
-func (r *statusReader) parseResp(ctx context.Context, spec SourceSpec, resp *Response) (*statuspage.Status, error) {
+func (r *statusReader) parseResp(ctx context.Context, spec SourceSpec, resp *Response) (*observe.Status, error) {
 	if err := checkContentType(resp, spec.Format); err != nil {
 		return nil, err
 	}
@@ -176,8 +177,8 @@ func (r *statusReader) parseResp(ctx context.Context, spec SourceSpec, resp *Res
 }
 
 // parseStatuspage reads a Statuspage API document and its siblings.
-func (r *statusReader) parseStatuspage(ctx context.Context, spec SourceSpec, resp *Response) (*statuspage.Status, error) {
-	var st *statuspage.Status
+func (r *statusReader) parseStatuspage(ctx context.Context, spec SourceSpec, resp *Response) (*observe.Status, error) {
+	var st *observe.Status
 	var parts statuspage.Parts
 	var err error
 	parsing(func() { st, parts, err = statuspage.ReadStatuspage(resp.Body) })
@@ -190,7 +191,7 @@ func (r *statusReader) parseStatuspage(ctx context.Context, spec SourceSpec, res
 	}
 	// Both siblings at once: a vendor that needs them costs two round
 	// trips, not three.
-	var incidents, maintenances *statuspage.Status
+	var incidents, maintenances *observe.Status
 	var wg sync.WaitGroup
 	if !parts.Incidents {
 		wg.Go(func() { incidents = r.supplement(ctx, base+"/incidents/unresolved.json") })
@@ -206,7 +207,7 @@ func (r *statusReader) parseStatuspage(ctx context.Context, spec SourceSpec, res
 
 // resolveLinks makes relative incident and maintenance links (Google's
 // "incidents/…", a Statuspage page's "/incidents/…") absolute.
-func resolveLinks(st *statuspage.Status, final, configured string) {
+func resolveLinks(st *observe.Status, final, configured string) {
 	base, err := url.Parse(final)
 	if err != nil || base.Host == "" {
 		if base, err = url.Parse(configured); err != nil {
@@ -254,7 +255,7 @@ func checkContentType(resp *Response, f statuspage.Format) error {
 
 // supplement fetches a sibling Statuspage document, or returns nil when it
 // does not exist or fails; the summary already gave the state.
-func (r *statusReader) supplement(ctx context.Context, url string) *statuspage.Status {
+func (r *statusReader) supplement(ctx context.Context, url string) *observe.Status {
 	if r.cache.absent(url) {
 		return nil
 	}
@@ -269,7 +270,7 @@ func (r *statusReader) supplement(ctx context.Context, url string) *statuspage.S
 	if resp.StatusCode/100 != 2 {
 		return nil
 	}
-	var st *statuspage.Status
+	var st *observe.Status
 	parsing(func() { st, _, err = statuspage.ReadStatuspage(resp.Body) })
 	if err != nil {
 		return nil

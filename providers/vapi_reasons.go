@@ -5,48 +5,8 @@ import (
 	"strings"
 
 	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
-
-// Who is at fault for a VAPI call's end, from its endedReason's prefix
-// (VAPI's fern/calls/call-ended-reason.mdx).
-const (
-	// FaultBYOK: pipeline-error-*, the legacy form; with our own provider
-	// keys (BYOK) a credential or quota problem on our account with that
-	// provider, such as the OpenAI key stored in VAPI.
-	FaultBYOK = "byok"
-	// FaultProvider: call.in-progress.error-providerfault-*, the provider
-	// returned a server error.
-	FaultProvider = "provider"
-	// FaultVAPI: call.in-progress.error-vapifault-* and
-	// call.start.error-vapifault-*, VAPI's infrastructure or its platform
-	// credentials; also pipeline errors of VAPI's own models.
-	FaultVAPI = "vapi"
-	// FaultBilling: call.start.error-subscription-* and the fraud check,
-	// our VAPI account's billing.
-	FaultBilling = "billing"
-)
-
-// EndedReason is a VAPI call's endedReason read for evidence: who failed,
-// which provider, with which HTTP status and what kind of failure. The zero
-// Fault means the reason is no evidence of a failure (the customer hung up,
-// the assistant ended the call, ...).
-type EndedReason struct {
-	Fault string `json:"fault,omitempty"`
-	// Provider is the provider as VAPI spells it (openai, eleven-labs).
-	Provider string `json:"provider,omitempty"`
-	// Vendor is the provider's catalog id (openai, elevenlabs); empty for a
-	// provider vendorwatch does not know.
-	Vendor string `json:"vendor,omitempty"`
-	// VendorName is how the provider is called in findings.
-	VendorName string `json:"vendor_name,omitempty"`
-	// HTTPStatus is the provider's status named in the reason (401), if any.
-	HTTPStatus int `json:"http_status,omitempty"`
-	// Problem is the rest of the reason (incorrect-api-key).
-	Problem string `json:"problem,omitempty"`
-	// Class is the failure in the key-probe vocabulary: invalid_key,
-	// quota_exceeded, rate_limited, vendor_error, ...
-	Class Result `json:"class,omitempty"`
-}
 
 // vapiProvider is one provider as VAPI's reasons name it.
 type vapiProvider struct {
@@ -127,35 +87,35 @@ func ValidEndedReason(s string) bool { return reasonPattern().MatchString(s) }
 // call.start.error-subscription-…), then the provider, an optional HTTP
 // status and the problem, and classifies the failure. New providers and
 // new problems of the same families need no code.
-func ParseEndedReason(reason string) EndedReason {
+func ParseEndedReason(reason string) observe.EndedReason {
 	if !ValidEndedReason(reason) {
-		return EndedReason{}
+		return observe.EndedReason{}
 	}
-	var r EndedReason
+	var r observe.EndedReason
 	var rest string
 	switch {
 	case strings.HasPrefix(reason, "pipeline-error-"):
-		r.Fault, rest = FaultBYOK, strings.TrimPrefix(reason, "pipeline-error-")
+		r.Fault, rest = observe.FaultBYOK, strings.TrimPrefix(reason, "pipeline-error-")
 	case strings.HasPrefix(reason, "call.in-progress.error-providerfault-"):
-		r.Fault, rest = FaultProvider, strings.TrimPrefix(reason, "call.in-progress.error-providerfault-")
+		r.Fault, rest = observe.FaultProvider, strings.TrimPrefix(reason, "call.in-progress.error-providerfault-")
 	case strings.HasPrefix(reason, "call.in-progress.error-vapifault-"):
-		r.Fault, rest = FaultVAPI, strings.TrimPrefix(reason, "call.in-progress.error-vapifault-")
+		r.Fault, rest = observe.FaultVAPI, strings.TrimPrefix(reason, "call.in-progress.error-vapifault-")
 	case strings.HasPrefix(reason, "call.start.error-vapifault-"):
-		r.Fault, rest = FaultVAPI, strings.TrimPrefix(reason, "call.start.error-vapifault-")
+		r.Fault, rest = observe.FaultVAPI, strings.TrimPrefix(reason, "call.start.error-vapifault-")
 	case strings.HasPrefix(reason, "call.start.error-subscription-"):
-		r.Fault, r.Problem = FaultBilling, strings.TrimPrefix(reason, "call.start.error-subscription-")
-		r.Class = ResultQuotaExceeded
+		r.Fault, r.Problem = observe.FaultBilling, strings.TrimPrefix(reason, "call.start.error-subscription-")
+		r.Class = observe.ResultQuotaExceeded
 		if strings.Contains(r.Problem, "concurrency") {
-			r.Class = ResultRateLimited
+			r.Class = observe.ResultRateLimited
 		}
 		r.Vendor, r.VendorName, r.Provider = "vapi", "VAPI", "vapi"
 		return r
 	case reason == "call.start.error-fraud-check-failed":
-		r.Fault, r.Problem, r.Class = FaultBilling, "fraud-check-failed", ResultAccountDisabled
+		r.Fault, r.Problem, r.Class = observe.FaultBilling, "fraud-check-failed", observe.ResultAccountDisabled
 		r.Vendor, r.VendorName, r.Provider = "vapi", "VAPI", "vapi"
 		return r
 	default:
-		return EndedReason{}
+		return observe.EndedReason{}
 	}
 	r.Problem = rest
 	for _, p := range vapiProviders {
@@ -179,14 +139,14 @@ func ParseEndedReason(reason string) EndedReason {
 	}
 	if r.Provider == "vapi" {
 		// VAPI's own models failing is VAPI's trouble, whatever the prefix.
-		r.Fault = FaultVAPI
+		r.Fault = observe.FaultVAPI
 	}
 	r.Class = reasonClass(r.HTTPStatus, r.Problem)
 	return r
 }
 
 // reasonClass classifies a failure from its status and problem words.
-func reasonClass(status int, problem string) Result {
+func reasonClass(status int, problem string) observe.Result {
 	p := "-" + problem + "-"
 	// hasAny matches whole dash-separated words ("rate-limit" is found in
 	// "429-rate-limit-reached", "limit" alone would not be); the more
@@ -202,34 +162,34 @@ func reasonClass(status int, problem string) Result {
 	}
 	switch {
 	case hasAny("insufficent-funds", "insufficient-funds", "exceeded-quota", "quota-exceeded", "requested-payment", "insufficient-credits"):
-		return ResultQuotaExceeded
+		return observe.ResultQuotaExceeded
 	case hasAny("rate-limit-reached", "rate-limited", "rate-limit", "blocked-concurrent-requests"):
-		return ResultRateLimited
+		return observe.ResultRateLimited
 	case hasAny("account-not-in-organization", "api-key-missing", "invalid-config", "bad-request-validation-failed"):
-		return ResultMisconfigured
+		return observe.ResultMisconfigured
 	case hasAny("model-access-denied", "unauthorized-to-access-model", "paid-only-feature", "not-allowed-for-free-users"):
-		return ResultNoPermission
+		return observe.ResultNoPermission
 	case hasAny("blocked-account-in-probation"):
-		return ResultAccountDisabled
+		return observe.ResultAccountDisabled
 	case hasAny("incorrect-api-key", "invalid-api-key", "invalid-credentials", "unauthorized", "unauthorized-access", "auth-failed"):
-		return ResultInvalidKey
+		return observe.ResultInvalidKey
 	case hasAny("server-error", "overloaded", "bad-gateway", "network-error", "econnreset", "socket-hang-up", "invalid-json", "system-busy",
 		"worker-died", "worker-not-available", "transport-never-connected", "database-error", "get-org", "get-subscription"):
-		return ResultVendorError
+		return observe.ResultVendorError
 	}
 	switch {
 	case status == 401:
-		return ResultInvalidKey
+		return observe.ResultInvalidKey
 	case status == 402:
-		return ResultQuotaExceeded
+		return observe.ResultQuotaExceeded
 	case status == 403:
-		return ResultNoPermission
+		return observe.ResultNoPermission
 	case status == 429:
-		return ResultRateLimited
+		return observe.ResultRateLimited
 	case status >= 500:
-		return ResultVendorError
+		return observe.ResultVendorError
 	case status >= 400:
-		return ResultMisconfigured
+		return observe.ResultMisconfigured
 	}
-	return ResultUnexpected
+	return observe.ResultUnexpected
 }

@@ -6,51 +6,53 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 func TestParseEndedReason(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		reason string
-		want   EndedReason
+		want   observe.EndedReason
 	}{
-		{"pipeline-error-openai-401-incorrect-api-key", EndedReason{Fault: FaultBYOK, Provider: "openai", Vendor: "openai", VendorName: "OpenAI", HTTPStatus: 401, Problem: "incorrect-api-key", Class: ResultInvalidKey}},
-		{"pipeline-error-openai-401-unauthorized", EndedReason{Fault: FaultBYOK, Provider: "openai", Vendor: "openai", VendorName: "OpenAI", HTTPStatus: 401, Problem: "unauthorized", Class: ResultInvalidKey}},
-		{"pipeline-error-openai-401-account-not-in-organization", EndedReason{Fault: FaultBYOK, Provider: "openai", Vendor: "openai", VendorName: "OpenAI", HTTPStatus: 401, Problem: "account-not-in-organization", Class: ResultMisconfigured}},
-		{"pipeline-error-openai-403-model-access-denied", EndedReason{Fault: FaultBYOK, Provider: "openai", Vendor: "openai", VendorName: "OpenAI", HTTPStatus: 403, Problem: "model-access-denied", Class: ResultNoPermission}},
-		{"pipeline-error-openai-429-exceeded-quota", EndedReason{Fault: FaultBYOK, Provider: "openai", Vendor: "openai", VendorName: "OpenAI", HTTPStatus: 429, Problem: "exceeded-quota", Class: ResultQuotaExceeded}},
-		{"pipeline-error-openai-429-rate-limit-reached", EndedReason{Fault: FaultBYOK, Provider: "openai", Vendor: "openai", VendorName: "OpenAI", HTTPStatus: 429, Problem: "rate-limit-reached", Class: ResultRateLimited}},
-		{"pipeline-error-openai-503-server-overloaded-error", EndedReason{Fault: FaultBYOK, Provider: "openai", Vendor: "openai", VendorName: "OpenAI", HTTPStatus: 503, Problem: "server-overloaded-error", Class: ResultVendorError}},
-		{"pipeline-error-azure-openai-401-unauthorized", EndedReason{Fault: FaultBYOK, Provider: "azure-openai", Vendor: "azure", VendorName: "Azure OpenAI", HTTPStatus: 401, Problem: "unauthorized", Class: ResultInvalidKey}},
-		{"pipeline-error-anthropic-429-exceeded-quota", EndedReason{Fault: FaultBYOK, Provider: "anthropic", Vendor: "anthropic", VendorName: "Anthropic", HTTPStatus: 429, Problem: "exceeded-quota", Class: ResultQuotaExceeded}},
-		{"pipeline-error-anthropic-bedrock-401-unauthorized", EndedReason{Fault: FaultBYOK, Provider: "anthropic-bedrock", Vendor: "aws", VendorName: "Anthropic on AWS Bedrock", HTTPStatus: 401, Problem: "unauthorized", Class: ResultInvalidKey}},
-		{"pipeline-error-deepgram-returning-401-invalid-credentials", EndedReason{Fault: FaultBYOK, Provider: "deepgram", Vendor: "deepgram", VendorName: "Deepgram", HTTPStatus: 401, Problem: "invalid-credentials", Class: ResultInvalidKey}},
-		{"pipeline-error-deepgram-returning-econnreset", EndedReason{Fault: FaultBYOK, Provider: "deepgram", Vendor: "deepgram", VendorName: "Deepgram", Problem: "econnreset", Class: ResultVendorError}},
-		{"pipeline-error-deepgram-transcriber-api-key-missing", EndedReason{Fault: FaultBYOK, Provider: "deepgram", Vendor: "deepgram", VendorName: "Deepgram", Problem: "transcriber-api-key-missing", Class: ResultMisconfigured}},
-		{"pipeline-error-eleven-labs-invalid-api-key", EndedReason{Fault: FaultBYOK, Provider: "eleven-labs", Vendor: "elevenlabs", VendorName: "ElevenLabs", Problem: "invalid-api-key", Class: ResultInvalidKey}},
-		{"pipeline-error-eleven-labs-quota-exceeded", EndedReason{Fault: FaultBYOK, Provider: "eleven-labs", Vendor: "elevenlabs", VendorName: "ElevenLabs", Problem: "quota-exceeded", Class: ResultQuotaExceeded}},
-		{"pipeline-error-eleven-labs-unauthorized-to-access-model", EndedReason{Fault: FaultBYOK, Provider: "eleven-labs", Vendor: "elevenlabs", VendorName: "ElevenLabs", Problem: "unauthorized-to-access-model", Class: ResultNoPermission}},
-		{"pipeline-error-eleven-labs-blocked-account-in-probation", EndedReason{Fault: FaultBYOK, Provider: "eleven-labs", Vendor: "elevenlabs", VendorName: "ElevenLabs", Problem: "blocked-account-in-probation", Class: ResultAccountDisabled}},
-		{"pipeline-error-11labs-invalid-api-key", EndedReason{Fault: FaultBYOK, Provider: "11labs", Vendor: "elevenlabs", VendorName: "ElevenLabs", Problem: "invalid-api-key", Class: ResultInvalidKey}},
-		{"pipeline-error-assembly-ai-returning-400-insufficent-funds", EndedReason{Fault: FaultBYOK, Provider: "assembly-ai", Vendor: "assemblyai", VendorName: "AssemblyAI", HTTPStatus: 400, Problem: "insufficent-funds", Class: ResultQuotaExceeded}},
-		{"pipeline-error-openai-llm-failed", EndedReason{Fault: FaultBYOK, Provider: "openai", Vendor: "openai", VendorName: "OpenAI", Problem: "llm-failed", Class: ResultUnexpected}},
-		{"call.in-progress.error-providerfault-openai-503-server-overloaded-error", EndedReason{Fault: FaultProvider, Provider: "openai", Vendor: "openai", VendorName: "OpenAI", HTTPStatus: 503, Problem: "server-overloaded-error", Class: ResultVendorError}},
-		{"call.in-progress.error-vapifault-openai-401-incorrect-api-key", EndedReason{Fault: FaultVAPI, Provider: "openai", Vendor: "openai", VendorName: "OpenAI", HTTPStatus: 401, Problem: "incorrect-api-key", Class: ResultInvalidKey}},
-		{"call.in-progress.error-vapifault-worker-died", EndedReason{Fault: FaultVAPI, Problem: "worker-died", Class: ResultVendorError}},
-		{"call.start.error-vapifault-database-error", EndedReason{Fault: FaultVAPI, Problem: "database-error", Class: ResultVendorError}},
-		{"pipeline-error-vapi-500-server-error", EndedReason{Fault: FaultVAPI, Provider: "vapi", Vendor: "vapi", VendorName: "VAPI", HTTPStatus: 500, Problem: "server-error", Class: ResultVendorError}},
-		{"call.start.error-subscription-insufficient-credits", EndedReason{Fault: FaultBilling, Provider: "vapi", Vendor: "vapi", VendorName: "VAPI", Problem: "insufficient-credits", Class: ResultQuotaExceeded}},
-		{"call.start.error-subscription-frozen", EndedReason{Fault: FaultBilling, Provider: "vapi", Vendor: "vapi", VendorName: "VAPI", Problem: "frozen", Class: ResultQuotaExceeded}},
-		{"call.start.error-subscription-concurrency-limit-reached", EndedReason{Fault: FaultBilling, Provider: "vapi", Vendor: "vapi", VendorName: "VAPI", Problem: "concurrency-limit-reached", Class: ResultRateLimited}},
-		{"call.start.error-fraud-check-failed", EndedReason{Fault: FaultBilling, Provider: "vapi", Vendor: "vapi", VendorName: "VAPI", Problem: "fraud-check-failed", Class: ResultAccountDisabled}},
+		{"pipeline-error-openai-401-incorrect-api-key", observe.EndedReason{Fault: observe.FaultBYOK, Provider: "openai", Vendor: "openai", VendorName: "OpenAI", HTTPStatus: 401, Problem: "incorrect-api-key", Class: observe.ResultInvalidKey}},
+		{"pipeline-error-openai-401-unauthorized", observe.EndedReason{Fault: observe.FaultBYOK, Provider: "openai", Vendor: "openai", VendorName: "OpenAI", HTTPStatus: 401, Problem: "unauthorized", Class: observe.ResultInvalidKey}},
+		{"pipeline-error-openai-401-account-not-in-organization", observe.EndedReason{Fault: observe.FaultBYOK, Provider: "openai", Vendor: "openai", VendorName: "OpenAI", HTTPStatus: 401, Problem: "account-not-in-organization", Class: observe.ResultMisconfigured}},
+		{"pipeline-error-openai-403-model-access-denied", observe.EndedReason{Fault: observe.FaultBYOK, Provider: "openai", Vendor: "openai", VendorName: "OpenAI", HTTPStatus: 403, Problem: "model-access-denied", Class: observe.ResultNoPermission}},
+		{"pipeline-error-openai-429-exceeded-quota", observe.EndedReason{Fault: observe.FaultBYOK, Provider: "openai", Vendor: "openai", VendorName: "OpenAI", HTTPStatus: 429, Problem: "exceeded-quota", Class: observe.ResultQuotaExceeded}},
+		{"pipeline-error-openai-429-rate-limit-reached", observe.EndedReason{Fault: observe.FaultBYOK, Provider: "openai", Vendor: "openai", VendorName: "OpenAI", HTTPStatus: 429, Problem: "rate-limit-reached", Class: observe.ResultRateLimited}},
+		{"pipeline-error-openai-503-server-overloaded-error", observe.EndedReason{Fault: observe.FaultBYOK, Provider: "openai", Vendor: "openai", VendorName: "OpenAI", HTTPStatus: 503, Problem: "server-overloaded-error", Class: observe.ResultVendorError}},
+		{"pipeline-error-azure-openai-401-unauthorized", observe.EndedReason{Fault: observe.FaultBYOK, Provider: "azure-openai", Vendor: "azure", VendorName: "Azure OpenAI", HTTPStatus: 401, Problem: "unauthorized", Class: observe.ResultInvalidKey}},
+		{"pipeline-error-anthropic-429-exceeded-quota", observe.EndedReason{Fault: observe.FaultBYOK, Provider: "anthropic", Vendor: "anthropic", VendorName: "Anthropic", HTTPStatus: 429, Problem: "exceeded-quota", Class: observe.ResultQuotaExceeded}},
+		{"pipeline-error-anthropic-bedrock-401-unauthorized", observe.EndedReason{Fault: observe.FaultBYOK, Provider: "anthropic-bedrock", Vendor: "aws", VendorName: "Anthropic on AWS Bedrock", HTTPStatus: 401, Problem: "unauthorized", Class: observe.ResultInvalidKey}},
+		{"pipeline-error-deepgram-returning-401-invalid-credentials", observe.EndedReason{Fault: observe.FaultBYOK, Provider: "deepgram", Vendor: "deepgram", VendorName: "Deepgram", HTTPStatus: 401, Problem: "invalid-credentials", Class: observe.ResultInvalidKey}},
+		{"pipeline-error-deepgram-returning-econnreset", observe.EndedReason{Fault: observe.FaultBYOK, Provider: "deepgram", Vendor: "deepgram", VendorName: "Deepgram", Problem: "econnreset", Class: observe.ResultVendorError}},
+		{"pipeline-error-deepgram-transcriber-api-key-missing", observe.EndedReason{Fault: observe.FaultBYOK, Provider: "deepgram", Vendor: "deepgram", VendorName: "Deepgram", Problem: "transcriber-api-key-missing", Class: observe.ResultMisconfigured}},
+		{"pipeline-error-eleven-labs-invalid-api-key", observe.EndedReason{Fault: observe.FaultBYOK, Provider: "eleven-labs", Vendor: "elevenlabs", VendorName: "ElevenLabs", Problem: "invalid-api-key", Class: observe.ResultInvalidKey}},
+		{"pipeline-error-eleven-labs-quota-exceeded", observe.EndedReason{Fault: observe.FaultBYOK, Provider: "eleven-labs", Vendor: "elevenlabs", VendorName: "ElevenLabs", Problem: "quota-exceeded", Class: observe.ResultQuotaExceeded}},
+		{"pipeline-error-eleven-labs-unauthorized-to-access-model", observe.EndedReason{Fault: observe.FaultBYOK, Provider: "eleven-labs", Vendor: "elevenlabs", VendorName: "ElevenLabs", Problem: "unauthorized-to-access-model", Class: observe.ResultNoPermission}},
+		{"pipeline-error-eleven-labs-blocked-account-in-probation", observe.EndedReason{Fault: observe.FaultBYOK, Provider: "eleven-labs", Vendor: "elevenlabs", VendorName: "ElevenLabs", Problem: "blocked-account-in-probation", Class: observe.ResultAccountDisabled}},
+		{"pipeline-error-11labs-invalid-api-key", observe.EndedReason{Fault: observe.FaultBYOK, Provider: "11labs", Vendor: "elevenlabs", VendorName: "ElevenLabs", Problem: "invalid-api-key", Class: observe.ResultInvalidKey}},
+		{"pipeline-error-assembly-ai-returning-400-insufficent-funds", observe.EndedReason{Fault: observe.FaultBYOK, Provider: "assembly-ai", Vendor: "assemblyai", VendorName: "AssemblyAI", HTTPStatus: 400, Problem: "insufficent-funds", Class: observe.ResultQuotaExceeded}},
+		{"pipeline-error-openai-llm-failed", observe.EndedReason{Fault: observe.FaultBYOK, Provider: "openai", Vendor: "openai", VendorName: "OpenAI", Problem: "llm-failed", Class: observe.ResultUnexpected}},
+		{"call.in-progress.error-providerfault-openai-503-server-overloaded-error", observe.EndedReason{Fault: observe.FaultProvider, Provider: "openai", Vendor: "openai", VendorName: "OpenAI", HTTPStatus: 503, Problem: "server-overloaded-error", Class: observe.ResultVendorError}},
+		{"call.in-progress.error-vapifault-openai-401-incorrect-api-key", observe.EndedReason{Fault: observe.FaultVAPI, Provider: "openai", Vendor: "openai", VendorName: "OpenAI", HTTPStatus: 401, Problem: "incorrect-api-key", Class: observe.ResultInvalidKey}},
+		{"call.in-progress.error-vapifault-worker-died", observe.EndedReason{Fault: observe.FaultVAPI, Problem: "worker-died", Class: observe.ResultVendorError}},
+		{"call.start.error-vapifault-database-error", observe.EndedReason{Fault: observe.FaultVAPI, Problem: "database-error", Class: observe.ResultVendorError}},
+		{"pipeline-error-vapi-500-server-error", observe.EndedReason{Fault: observe.FaultVAPI, Provider: "vapi", Vendor: "vapi", VendorName: "VAPI", HTTPStatus: 500, Problem: "server-error", Class: observe.ResultVendorError}},
+		{"call.start.error-subscription-insufficient-credits", observe.EndedReason{Fault: observe.FaultBilling, Provider: "vapi", Vendor: "vapi", VendorName: "VAPI", Problem: "insufficient-credits", Class: observe.ResultQuotaExceeded}},
+		{"call.start.error-subscription-frozen", observe.EndedReason{Fault: observe.FaultBilling, Provider: "vapi", Vendor: "vapi", VendorName: "VAPI", Problem: "frozen", Class: observe.ResultQuotaExceeded}},
+		{"call.start.error-subscription-concurrency-limit-reached", observe.EndedReason{Fault: observe.FaultBilling, Provider: "vapi", Vendor: "vapi", VendorName: "VAPI", Problem: "concurrency-limit-reached", Class: observe.ResultRateLimited}},
+		{"call.start.error-fraud-check-failed", observe.EndedReason{Fault: observe.FaultBilling, Provider: "vapi", Vendor: "vapi", VendorName: "VAPI", Problem: "fraud-check-failed", Class: observe.ResultAccountDisabled}},
 		// A provider VAPI adds later is read all the same.
-		{"pipeline-error-newvoice-ai-401-invalid-api-key", EndedReason{Fault: FaultBYOK, Provider: "newvoice-ai", VendorName: "newvoice-ai", HTTPStatus: 401, Problem: "invalid-api-key", Class: ResultInvalidKey}},
+		{"pipeline-error-newvoice-ai-401-invalid-api-key", observe.EndedReason{Fault: observe.FaultBYOK, Provider: "newvoice-ai", VendorName: "newvoice-ai", HTTPStatus: 401, Problem: "invalid-api-key", Class: observe.ResultInvalidKey}},
 		// Not failures, or not reasons at all.
-		{"customer-ended-call", EndedReason{}},
-		{"assistant-said-end-call-phrase", EndedReason{}},
-		{"silence-timed-out", EndedReason{}},
-		{"Pipeline-Error-OpenAI-401\x1b[31m", EndedReason{}},
-		{"", EndedReason{}},
+		{"customer-ended-call", observe.EndedReason{}},
+		{"assistant-said-end-call-phrase", observe.EndedReason{}},
+		{"silence-timed-out", observe.EndedReason{}},
+		{"Pipeline-Error-OpenAI-401\x1b[31m", observe.EndedReason{}},
+		{"", observe.EndedReason{}},
 	} {
 		t.Run(tc.reason, func(t *testing.T) {
 			if got := ParseEndedReason(tc.reason); got != tc.want {
@@ -77,7 +79,7 @@ func TestParseEveryPublishedReason(t *testing.T) {
 		if !ValidEndedReason(reason) {
 			t.Errorf("%s is not taken for a reason", reason)
 		}
-		if family.MatchString(reason) && (r.Provider == "" || r.HTTPStatus == 0 || r.Class == "" || r.Class == ResultUnexpected) {
+		if family.MatchString(reason) && (r.Provider == "" || r.HTTPStatus == 0 || r.Class == "" || r.Class == observe.ResultUnexpected) {
 			t.Errorf("%s = %+v", reason, r)
 		}
 		if strings.HasPrefix(reason, "pipeline-error-") && r.Fault == "" {

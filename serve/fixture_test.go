@@ -10,8 +10,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
-	"github.com/vendorwatch/vendorwatch/providers"
-	"github.com/vendorwatch/vendorwatch/statuspage"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 func at(hhmm string) time.Time {
@@ -27,43 +26,43 @@ const fakeKey = "sk-proj-Qm4xZ8vR2nL6tY0wK3pJ9sD1fH5gB7cE2aU4iO6eT8rW0qS3MxYA"
 
 // story is 2026-05-21 at 12:46: OpenAI's key prod revoked, VAPI down
 // before its page said so, our network fine.
-func story(hhmm string) providers.Snapshot {
-	openai := providers.VendorResult{ID: "openai", Name: "OpenAI",
-		Status: statuspage.Status{State: statuspage.Operational, PageURL: "https://status.openai.com", CheckedAt: at(hhmm),
-			Sources: []statuspage.Source{{URL: "https://status.openai.com/api/v2/summary.json", Format: "statuspage", OK: true, LatencyMS: 182}},
-			Components: []statuspage.Component{
-				{Name: "API", State: statuspage.Operational},
-				{Name: "ChatGPT", State: statuspage.Degraded},
-				{Name: "API", State: statuspage.Operational}, // listed twice by the page
-				{Name: "Fine-tuning", Group: "API", State: statuspage.Operational},
+func story(hhmm string) observe.Snapshot {
+	openai := observe.VendorResult{ID: "openai", Name: "OpenAI",
+		Status: observe.Status{State: observe.Operational, PageURL: "https://status.openai.com", CheckedAt: at(hhmm),
+			Sources: []observe.Source{{URL: "https://status.openai.com/api/v2/summary.json", Format: "statuspage", OK: true, LatencyMS: 182}},
+			Components: []observe.Component{
+				{Name: "API", State: observe.Operational},
+				{Name: "ChatGPT", State: observe.Degraded},
+				{Name: "API", State: observe.Operational}, // listed twice by the page
+				{Name: "Fine-tuning", Group: "API", State: observe.Operational},
 			}},
-		Reachability: &providers.Reachability{Result: providers.ResultReachable, HTTPStatus: 401, LatencyMS: 90, CheckedAt: at(hhmm)},
-		Keys: []providers.KeyResult{
-			{Name: "prod", Fingerprint: "sk-proj-…MxYA", Result: providers.ResultInvalidKey, HTTPStatus: 401, Code: "invalid_api_key",
+		Reachability: &observe.Reachability{Result: observe.ResultReachable, HTTPStatus: 401, LatencyMS: 90, CheckedAt: at(hhmm)},
+		Keys: []observe.KeyResult{
+			{Name: "prod", Fingerprint: "sk-proj-…MxYA", Result: observe.ResultInvalidKey, HTTPStatus: 401, Code: "invalid_api_key",
 				Message: "Incorrect API key provided: sk-proj-…MxYA.", LatencyMS: 230, CheckedAt: at(hhmm), RevocationMarker: true},
-			{Name: "canary-1", Fingerprint: "sk-svcacct-…CnRy", Canary: true, Result: providers.ResultOK, HTTPStatus: 200, LatencyMS: 210, CheckedAt: at(hhmm)},
+			{Name: "canary-1", Fingerprint: "sk-svcacct-…CnRy", Canary: true, Result: observe.ResultOK, HTTPStatus: 200, LatencyMS: 210, CheckedAt: at(hhmm)},
 		}}
-	vapi := providers.VendorResult{ID: "vapi", Name: "VAPI", DependsOn: []string{"openai"},
-		Status: statuspage.Status{State: statuspage.Operational, PageURL: "https://status.vapi.ai", CheckedAt: at(hhmm),
-			Sources: []statuspage.Source{{URL: "https://status.vapi.ai/index.json", Format: "betterstack", OK: true, LatencyMS: 2400}}},
-		Reachability: &providers.Reachability{Result: providers.ResultVendorError, HTTPStatus: 502, LatencyMS: 300, CheckedAt: at(hhmm)},
-		Keys: []providers.KeyResult{
-			{Name: "prod", Fingerprint: "5f0c…4e5f", Result: providers.ResultVendorError, HTTPStatus: 500, LatencyMS: 310, CheckedAt: at(hhmm)},
+	vapi := observe.VendorResult{ID: "vapi", Name: "VAPI", DependsOn: []string{"openai"},
+		Status: observe.Status{State: observe.Operational, PageURL: "https://status.vapi.ai", CheckedAt: at(hhmm),
+			Sources: []observe.Source{{URL: "https://status.vapi.ai/index.json", Format: "betterstack", OK: true, LatencyMS: 2400}}},
+		Reachability: &observe.Reachability{Result: observe.ResultVendorError, HTTPStatus: 502, LatencyMS: 300, CheckedAt: at(hhmm)},
+		Keys: []observe.KeyResult{
+			{Name: "prod", Fingerprint: "5f0c…4e5f", Result: observe.ResultVendorError, HTTPStatus: 500, LatencyMS: 310, CheckedAt: at(hhmm)},
 		}}
-	return providers.Snapshot{GeneratedAt: at(hhmm), Vendors: []providers.VendorResult{openai, vapi}}
+	return observe.Snapshot{GeneratedAt: at(hhmm), Vendors: []observe.VendorResult{openai, vapi}}
 }
 
-func storyComponent(name string) statuspage.Component {
-	return statuspage.Component{Name: name, State: statuspage.Operational}
+func storyComponent(name string) observe.Component {
+	return observe.Component{Name: name, State: observe.Operational}
 }
 
 // storyPending is the story before any check: nothing known yet.
-func storyPending() providers.Snapshot {
+func storyPending() observe.Snapshot {
 	snap := story("12:40")
 	for i := range snap.Vendors {
 		v := &snap.Vendors[i]
-		v.Status = statuspage.Status{State: statuspage.Unknown}
-		v.Reachability, v.Keys = nil, []providers.KeyResult{}
+		v.Status = observe.Status{State: observe.Unknown}
+		v.Reachability, v.Keys = nil, []observe.KeyResult{}
 	}
 	return snap
 }
@@ -83,17 +82,17 @@ func storyReport(t *testing.T) correlate.Report {
 // Run checks once at start and then once per CheckNow.
 type script struct {
 	mu    sync.Mutex
-	steps []providers.Snapshot
+	steps []observe.Snapshot
 	next  int
-	cur   providers.Snapshot
+	cur   observe.Snapshot
 	wake  chan struct{}
 }
 
-func newScript(steps ...providers.Snapshot) *script {
+func newScript(steps ...observe.Snapshot) *script {
 	return &script{steps: steps, wake: make(chan struct{}, 1)}
 }
 
-func (s *script) Check(context.Context) providers.Snapshot {
+func (s *script) Check(context.Context) observe.Snapshot {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.cur = s.steps[min(s.next, len(s.steps)-1)]
@@ -101,18 +100,18 @@ func (s *script) Check(context.Context) providers.Snapshot {
 	return s.cur
 }
 
-func (s *script) Snapshot() providers.Snapshot {
+func (s *script) Snapshot() observe.Snapshot {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.cur
 }
 
-func (s *script) Seed(providers.Snapshot) {}
+func (s *script) Seed(observe.Snapshot) {}
 
-func (s *script) Run(ctx context.Context, notify func(providers.Event)) {
+func (s *script) Run(ctx context.Context, notify func(observe.Event)) {
 	for {
 		snap := s.Check(ctx)
-		notify(providers.Event{Vendor: "openai", Done: true, Snapshot: snap})
+		notify(observe.Event{Vendor: "openai", Done: true, Snapshot: snap})
 		select {
 		case <-ctx.Done():
 			return

@@ -8,8 +8,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
-	"github.com/vendorwatch/vendorwatch/providers"
-	"github.com/vendorwatch/vendorwatch/statuspage"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // maxComponents caps the components exported per vendor, so a status page
@@ -18,10 +17,10 @@ const maxComponents = 100
 
 // keyResults are the key probe results of DESIGN §3, the states of
 // vendorwatch_key_result.
-var keyResults = []providers.Result{
-	providers.ResultOK, providers.ResultInvalidKey, providers.ResultAccountDisabled, providers.ResultNoPermission,
-	providers.ResultMisconfigured, providers.ResultQuotaExceeded, providers.ResultRateLimited, providers.ResultVendorError,
-	providers.ResultTimeout, providers.ResultNetworkError, providers.ResultNoSecret, providers.ResultUnexpected,
+var keyResults = []observe.Result{
+	observe.ResultOK, observe.ResultInvalidKey, observe.ResultAccountDisabled, observe.ResultNoPermission,
+	observe.ResultMisconfigured, observe.ResultQuotaExceeded, observe.ResultRateLimited, observe.ResultVendorError,
+	observe.ResultTimeout, observe.ResultNetworkError, observe.ResultNoSecret, observe.ResultUnexpected,
 }
 
 func desc(name, help string, labels ...string) *prometheus.Desc {
@@ -129,7 +128,7 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 func collectVendor(v correlate.VendorReport, gauge func(*prometheus.Desc, float64, ...string)) {
 	gauge(descVendorInfo, 1, v.ID, v.Name)
 	gauge(descVendorLevel, float64(v.Level.ExitCode()), v.ID)
-	for _, s := range statuspage.States {
+	for _, s := range observe.States {
 		gauge(descVendorState, boolf(v.Status.State == s), v.ID, string(s))
 	}
 	comps := map[[2]string]bool{}
@@ -139,7 +138,7 @@ func collectVendor(v correlate.VendorReport, gauge func(*prometheus.Desc, float6
 			continue
 		}
 		comps[k] = true
-		for _, s := range statuspage.States {
+		for _, s := range observe.States {
 			gauge(descComponent, boolf(comp.State == s), v.ID, k[0], k[1], string(s))
 		}
 	}
@@ -155,7 +154,7 @@ func collectVendor(v correlate.VendorReport, gauge func(*prometheus.Desc, float6
 		gauge(descSourceSeconds, float64(src.LatencyMS)/1000, v.ID, u)
 	}
 	if r := v.Reachability; r != nil {
-		gauge(descReachable, boolf(r.Result == providers.ResultReachable), v.ID)
+		gauge(descReachable, boolf(r.Result == observe.ResultReachable), v.ID)
 		gauge(descProbeSeconds, float64(r.LatencyMS)/1000, v.ID, "reach", "")
 	}
 	keys := map[string]bool{}
@@ -165,7 +164,7 @@ func collectVendor(v correlate.VendorReport, gauge func(*prometheus.Desc, float6
 			continue
 		}
 		keys[name] = true
-		gauge(descKeyOK, boolf(k.Result == providers.ResultOK), v.ID, name)
+		gauge(descKeyOK, boolf(k.Result == observe.ResultOK), v.ID, name)
 		for _, r := range keyResults {
 			gauge(descKeyResult, boolf(k.Result == r), v.ID, name, string(r))
 		}

@@ -16,16 +16,16 @@ import (
 	"github.com/vendorwatch/vendorwatch/history"
 	"github.com/vendorwatch/vendorwatch/monitor"
 	"github.com/vendorwatch/vendorwatch/notify"
-	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // healthy is the story's vendors with everything working.
-func healthy(hhmm string) providers.Snapshot {
+func healthy(hhmm string) observe.Snapshot {
 	snap := story(hhmm)
-	snap.Vendors[0].Keys[0].Result, snap.Vendors[0].Keys[0].HTTPStatus, snap.Vendors[0].Keys[0].Code = providers.ResultOK, 200, ""
+	snap.Vendors[0].Keys[0].Result, snap.Vendors[0].Keys[0].HTTPStatus, snap.Vendors[0].Keys[0].Code = observe.ResultOK, 200, ""
 	snap.Vendors[0].Keys[0].RevocationMarker, snap.Vendors[0].Keys[0].Message = false, ""
-	snap.Vendors[1].Reachability.Result, snap.Vendors[1].Reachability.HTTPStatus = providers.ResultReachable, 401
-	snap.Vendors[1].Keys[0].Result, snap.Vendors[1].Keys[0].HTTPStatus = providers.ResultOK, 200
+	snap.Vendors[1].Reachability.Result, snap.Vendors[1].Reachability.HTTPStatus = observe.ResultReachable, 401
+	snap.Vendors[1].Keys[0].Result, snap.Vendors[1].Keys[0].HTTPStatus = observe.ResultOK, 200
 	return snap
 }
 

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // Parts says which sections a Statuspage API document carried. incident.io's
@@ -76,7 +77,7 @@ type spIncident struct {
 // ReadStatuspage reads any Atlassian Statuspage API v2 document, including
 // incident.io's Statuspage-compatible variant, and reports which parts it
 // held. A document with none of the known keys is ErrWrongFormat.
-func ReadStatuspage(data []byte) (*Status, Parts, error) {
+func ReadStatuspage(data []byte) (*observe.Status, Parts, error) {
 	const want = "Statuspage API JSON"
 	var doc spDoc
 	if err := decodeJSON(data, &doc, want); err != nil {
@@ -93,7 +94,7 @@ func ReadStatuspage(data []byte) (*Status, Parts, error) {
 	if !parts.Status && !parts.Components && !parts.Incidents && !parts.Maintenances {
 		return nil, parts, wrongFormat(want, data)
 	}
-	st := &Status{State: Unknown}
+	st := &observe.Status{State: observe.Unknown}
 	if doc.Page != nil {
 		st.PageURL = termtext.Line(doc.Page.URL)
 	}
@@ -113,7 +114,7 @@ func ReadStatuspage(data []byte) (*Status, Parts, error) {
 	if doc.Maintenances != nil {
 		for _, m := range *doc.Maintenances {
 			im := spIncidentModel(m, st.PageURL, "incidents")
-			st.Maintenances = append(st.Maintenances, Maintenance{
+			st.Maintenances = append(st.Maintenances, observe.Maintenance{
 				ID: im.ID, Title: im.Title, Status: im.Status, URL: im.URL, Components: im.Components,
 				StartsAt: m.ScheduledFor.Time(), EndsAt: m.ScheduledUntil.Time(),
 			})
@@ -123,31 +124,31 @@ func ReadStatuspage(data []byte) (*Status, Parts, error) {
 		// The indicator follows incident impact and can lag the components
 		// (Anthropic has shown "minor" with four components in
 		// partial_outage), so the page is as bad as its worst component.
-		st.State = Worst(st.State, worstComponent(st.Components))
+		st.State = observe.Worst(st.State, worstComponent(st.Components))
 		st.Claims = true
 	}
 	return st, parts, nil
 }
 
 // parseStatuspage is ReadStatuspage for the generic Parse dispatcher.
-func parseStatuspage(data []byte) (*Status, error) {
+func parseStatuspage(data []byte) (*observe.Status, error) {
 	st, _, err := ReadStatuspage(data)
 	return st, err
 }
 
-func spComponents(in []spComponent) []Component {
+func spComponents(in []spComponent) []observe.Component {
 	groups := map[string]string{}
 	for _, c := range in {
 		if c.Group {
 			groups[c.ID] = termtext.Line(c.Name)
 		}
 	}
-	out := make([]Component, 0, len(in))
+	out := make([]observe.Component, 0, len(in))
 	for _, c := range in {
 		if c.Group {
 			continue // a group's state is its children's; list the children
 		}
-		comp := Component{Name: termtext.Line(c.Name), State: ComponentState(c.Status)}
+		comp := observe.Component{Name: termtext.Line(c.Name), State: ComponentState(c.Status)}
 		if c.GroupID != nil {
 			comp.Group = groups[*c.GroupID]
 		}
@@ -156,8 +157,8 @@ func spComponents(in []spComponent) []Component {
 	return out
 }
 
-func spIncidentModel(in spIncident, pageURL, kind string) Incident {
-	out := Incident{
+func spIncidentModel(in spIncident, pageURL, kind string) observe.Incident {
+	out := observe.Incident{
 		ID:         termtext.Line(in.ID),
 		Title:      termtext.Line(in.Name),
 		Status:     strings.ToLower(termtext.Line(in.Status)),
@@ -181,7 +182,7 @@ func spIncidentModel(in spIncident, pageURL, kind string) Incident {
 		if at.IsZero() {
 			at = u.CreatedAt.Time()
 		}
-		out.Updates = append(out.Updates, Update{
+		out.Updates = append(out.Updates, observe.Update{
 			Status: strings.ToLower(termtext.Line(u.Status)), Body: HTMLText(u.Body), At: at,
 		})
 		for _, c := range u.Affected {
@@ -196,8 +197,8 @@ func spIncidentModel(in spIncident, pageURL, kind string) Incident {
 }
 
 // sortUpdates orders updates newest first; equal times keep their order.
-func sortUpdates(u []Update) {
-	slices.SortStableFunc(u, func(a, b Update) int { return b.At.Compare(a.At) })
+func sortUpdates(u []observe.Update) {
+	slices.SortStableFunc(u, func(a, b observe.Update) int { return b.At.Compare(a.At) })
 }
 
 func appendUnique(list []string, s string) []string {
@@ -207,8 +208,8 @@ func appendUnique(list []string, s string) []string {
 	return append(list, s)
 }
 
-func worstComponent(cs []Component) State {
-	state := Operational
+func worstComponent(cs []observe.Component) observe.State {
+	state := observe.Operational
 	for _, c := range cs {
 		if c.State.Severity() > state.Severity() {
 			state = c.State

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -50,27 +52,27 @@ func readFixture(t testing.TB, name string) []byte {
 func TestReadStatuspageCorpus(t *testing.T) {
 	tests := []struct {
 		file          string
-		state         State
+		state         observe.State
 		openIncidents int
 		maintenances  int
 		parts         Parts
 	}{
-		{"anthropic__statuspage_summary_none.json", Operational, 0, 0, Parts{Page: true, Status: true, Components: true, Incidents: true, Maintenances: true}},
-		{"anthropic__statuspage_summary_incident_investigating.json", PartialOutage, 1, 0, Parts{Page: true, Status: true, Components: true, Incidents: true, Maintenances: true}},
-		{"anthropic__statuspage_scheduled_maintenances.json", Unknown, 0, 2, Parts{Page: true, Maintenances: true}},
-		{"openai__incidentio_v2_summary_operational_2026-09-24.json", Operational, 0, 0, Parts{Page: true, Status: true, Components: true, IncidentIO: true}},
-		{"openai__incidentio_v2_summary_incident_derived.json", Degraded, 1, 0, Parts{Page: true, Status: true, Components: true, Incidents: true, IncidentIO: true}},
-		{"github__statuspage_incidents_unresolved_critical.json", Unknown, 1, 0, Parts{Page: true, Incidents: true}},
-		{"github__statuspage_incidents_unresolved_major.json", Unknown, 1, 0, Parts{Page: true, Incidents: true}},
-		{"github__statuspage_incidents_unresolved_empty.json", Unknown, 0, 0, Parts{Page: true, Incidents: true}},
-		{"github__statuspage_status_none.json", Operational, 0, 0, Parts{Page: true, Status: true}},
-		{"github__statuspage_status_major.json", PartialOutage, 0, 0, Parts{Page: true, Status: true}},
-		{"github__statuspage_status_critical.json", MajorOutage, 0, 0, Parts{Page: true, Status: true}},
-		{"github__statuspage_status_maintenance.json", UnderMaintenance, 0, 0, Parts{Page: true, Status: true}},
-		{"github__statuspage_scheduled_maintenances_active.json", Unknown, 0, 1, Parts{Page: true, Maintenances: true}},
-		{"github__statuspage_scheduled_maintenances_active_empty.json", Unknown, 0, 0, Parts{Page: true, Maintenances: true}},
-		{"cloudflare__statuspage_incidents_unresolved_minor.json", Unknown, 1, 0, Parts{Page: true, Incidents: true}},
-		{"cloudflare__statuspage_status_minor.json", Degraded, 0, 0, Parts{Page: true, Status: true}},
+		{"anthropic__statuspage_summary_none.json", observe.Operational, 0, 0, Parts{Page: true, Status: true, Components: true, Incidents: true, Maintenances: true}},
+		{"anthropic__statuspage_summary_incident_investigating.json", observe.PartialOutage, 1, 0, Parts{Page: true, Status: true, Components: true, Incidents: true, Maintenances: true}},
+		{"anthropic__statuspage_scheduled_maintenances.json", observe.Unknown, 0, 2, Parts{Page: true, Maintenances: true}},
+		{"openai__incidentio_v2_summary_operational_2026-09-24.json", observe.Operational, 0, 0, Parts{Page: true, Status: true, Components: true, IncidentIO: true}},
+		{"openai__incidentio_v2_summary_incident_derived.json", observe.Degraded, 1, 0, Parts{Page: true, Status: true, Components: true, Incidents: true, IncidentIO: true}},
+		{"github__statuspage_incidents_unresolved_critical.json", observe.Unknown, 1, 0, Parts{Page: true, Incidents: true}},
+		{"github__statuspage_incidents_unresolved_major.json", observe.Unknown, 1, 0, Parts{Page: true, Incidents: true}},
+		{"github__statuspage_incidents_unresolved_empty.json", observe.Unknown, 0, 0, Parts{Page: true, Incidents: true}},
+		{"github__statuspage_status_none.json", observe.Operational, 0, 0, Parts{Page: true, Status: true}},
+		{"github__statuspage_status_major.json", observe.PartialOutage, 0, 0, Parts{Page: true, Status: true}},
+		{"github__statuspage_status_critical.json", observe.MajorOutage, 0, 0, Parts{Page: true, Status: true}},
+		{"github__statuspage_status_maintenance.json", observe.UnderMaintenance, 0, 0, Parts{Page: true, Status: true}},
+		{"github__statuspage_scheduled_maintenances_active.json", observe.Unknown, 0, 1, Parts{Page: true, Maintenances: true}},
+		{"github__statuspage_scheduled_maintenances_active_empty.json", observe.Unknown, 0, 0, Parts{Page: true, Maintenances: true}},
+		{"cloudflare__statuspage_incidents_unresolved_minor.json", observe.Unknown, 1, 0, Parts{Page: true, Incidents: true}},
+		{"cloudflare__statuspage_status_minor.json", observe.Degraded, 0, 0, Parts{Page: true, Status: true}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -198,10 +200,10 @@ func TestFilterComponents(t *testing.T) {
 		t.Fatal(err)
 	}
 	Filter(st, []string{"claude console (platform.claude.com)"})
-	if len(st.Components) != 1 || st.Components[0].State != Operational {
+	if len(st.Components) != 1 || st.Components[0].State != observe.Operational {
 		t.Fatalf("components = %+v", st.Components)
 	}
-	if len(st.Incidents) != 0 || st.State != Operational {
+	if len(st.Incidents) != 0 || st.State != observe.Operational {
 		t.Errorf("state = %s with %d incidents, want operational with none", st.State, len(st.Incidents))
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // Better Stack (betteruptime) pages, VAPI's among them, publish their whole
@@ -108,22 +109,22 @@ func (f *flexID) UnmarshalJSON(b []byte) error {
 
 // bsState maps a Better Stack page, resource or report state. "resolved"
 // reports and "not_monitored" resources are handled by the callers.
-func bsState(s string) State {
+func bsState(s string) observe.State {
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "operational", "resolved":
-		return Operational
+		return observe.Operational
 	case "degraded":
-		return Degraded
+		return observe.Degraded
 	case "downtime", "down":
-		return MajorOutage
+		return observe.MajorOutage
 	case "maintenance":
-		return UnderMaintenance
+		return observe.UnderMaintenance
 	}
-	return Unknown
+	return observe.Unknown
 }
 
 // parseBetterStack reads a Better Stack index.json.
-func parseBetterStack(data []byte) (*Status, error) {
+func parseBetterStack(data []byte) (*observe.Status, error) {
 	const want = "Better Stack index.json"
 	var doc bsDoc
 	if err := decodeJSON(data, &doc, want); err != nil {
@@ -133,7 +134,7 @@ func parseBetterStack(data []byte) (*Status, error) {
 		return nil, wrongFormat(want, data)
 	}
 	attrs := doc.Data.Attributes
-	st := &Status{State: Unknown, PageURL: bsPageURL(attrs.CustomDomain, attrs.Subdomain)}
+	st := &observe.Status{State: observe.Unknown, PageURL: bsPageURL(attrs.CustomDomain, attrs.Subdomain)}
 
 	sections := map[flexID]string{}
 	resources := map[flexID]string{}
@@ -155,10 +156,10 @@ func parseBetterStack(data []byte) (*Status, error) {
 		}
 		s := bsState(o.Attributes.Status)
 		monitored++
-		if s == MajorOutage {
+		if s == observe.MajorOutage {
 			down++
 		}
-		st.Components = append(st.Components, Component{Name: resources[o.ID], Group: sections[o.Attributes.SectionID], State: s})
+		st.Components = append(st.Components, observe.Component{Name: resources[o.ID], Group: sections[o.Attributes.SectionID], State: s})
 	}
 	for _, o := range doc.Included {
 		if o.Type != "status_report" {
@@ -166,7 +167,7 @@ func parseBetterStack(data []byte) (*Status, error) {
 		}
 		in := bsIncident(o, updates, resources, st.PageURL)
 		if strings.EqualFold(o.Attributes.ReportType, "maintenance") {
-			m := Maintenance{ID: in.ID, Title: in.Title, URL: in.URL, Components: in.Components,
+			m := observe.Maintenance{ID: in.ID, Title: in.Title, URL: in.URL, Components: in.Components,
 				StartsAt: o.Attributes.StartsAt.Time(), EndsAt: o.Attributes.EndsAt.Time(), Status: "scheduled"}
 			switch strings.ToLower(o.Attributes.AggregateState) {
 			case "resolved", "operational":
@@ -185,17 +186,17 @@ func parseBetterStack(data []byte) (*Status, error) {
 	// "downtime" is a major outage unless only a few resources are down:
 	// fewer than half of the monitored ones make it a partial outage.
 	partial := monitored > 0 && down*2 < monitored
-	if page == MajorOutage && partial {
-		page = PartialOutage
+	if page == observe.MajorOutage && partial {
+		page = observe.PartialOutage
 	}
-	comps := Unknown
+	comps := observe.Unknown
 	if len(st.Components) > 0 {
 		comps = worstComponent(st.Components)
-		if comps == MajorOutage && partial {
-			comps = PartialOutage
+		if comps == observe.MajorOutage && partial {
+			comps = observe.PartialOutage
 		}
 	}
-	st.State = Worst(page, comps)
+	st.State = observe.Worst(page, comps)
 	st.Claims = st.State.Known()
 	st.Description = describeState(st.State)
 	if a := termtext.Line(attrs.Announcement); a != "" {
@@ -216,10 +217,10 @@ func bsPageURL(custom, sub string) string {
 }
 
 // bsIncident turns a status report and its updates into an incident.
-func bsIncident(o bsObject, updates []bsObject, resources map[flexID]string, pageURL string) Incident {
+func bsIncident(o bsObject, updates []bsObject, resources map[flexID]string, pageURL string) observe.Incident {
 	a := o.Attributes
 	state := strings.ToLower(termtext.Line(a.AggregateState))
-	in := Incident{
+	in := observe.Incident{
 		ID:        termtext.Line(string(o.ID)),
 		Title:     termtext.Line(a.Title),
 		Status:    state,
@@ -228,10 +229,10 @@ func bsIncident(o bsObject, updates []bsObject, resources map[flexID]string, pag
 	if in.ID != "" && pageURL != "" {
 		in.URL = pageURL + "/incident/" + in.ID
 	}
-	worst := Unknown
+	worst := observe.Unknown
 	for _, r := range a.Affected {
 		in.Components = appendUnique(in.Components, resources[r.ResourceID])
-		worst = Worst(worst, bsState(r.Status))
+		worst = observe.Worst(worst, bsState(r.Status))
 	}
 	ids := map[flexID]bool{}
 	for _, d := range o.Relationships.StatusUpdates.Data {
@@ -241,16 +242,16 @@ func bsIncident(o bsObject, updates []bsObject, resources map[flexID]string, pag
 		if !ids[u.ID] && (u.Attributes.ReportID == "" || u.Attributes.ReportID != o.ID) {
 			continue
 		}
-		us := Unknown
+		us := observe.Unknown
 		for _, r := range u.Attributes.Affected {
-			us = Worst(us, bsState(r.Status))
+			us = observe.Worst(us, bsState(r.Status))
 			in.Components = appendUnique(in.Components, resources[r.ResourceID])
 		}
 		word := ""
 		if us.Known() {
 			word = string(us)
 		}
-		in.Updates = append(in.Updates, Update{Status: word, Body: MarkdownText(u.Attributes.Message), At: u.Attributes.PublishedAt.Time()})
+		in.Updates = append(in.Updates, observe.Update{Status: word, Body: MarkdownText(u.Attributes.Message), At: u.Attributes.PublishedAt.Time()})
 	}
 	sortUpdates(in.Updates)
 	if len(in.Updates) > 0 {
@@ -260,8 +261,8 @@ func bsIncident(o bsObject, updates []bsObject, resources map[flexID]string, pag
 			worst = ComponentState(in.Updates[0].Status)
 		}
 	}
-	if s := bsState(state); s.Known() && s != Operational {
-		worst = Worst(worst, s)
+	if s := bsState(state); s.Known() && s != observe.Operational {
+		worst = observe.Worst(worst, s)
 	}
 	if state == "resolved" || state == "operational" {
 		in.Status = "resolved"

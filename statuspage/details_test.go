@@ -4,9 +4,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
-func mustParse(t *testing.T, f Format, file string) *Status {
+func mustParse(t *testing.T, f Format, file string) *observe.Status {
 	t.Helper()
 	st, err := Parse(f, readFixture(t, file))
 	if err != nil {
@@ -62,13 +64,13 @@ func TestBetterStackPartialDowntime(t *testing.T) {
 	}
 	tests := []struct {
 		states []string
-		want   State
+		want   observe.State
 	}{
-		{[]string{"downtime"}, MajorOutage},
-		{[]string{"downtime", "operational"}, MajorOutage},
-		{[]string{"downtime", "operational", "operational"}, PartialOutage},
-		{[]string{"downtime", "operational", "not_monitored", "operational"}, PartialOutage},
-		{[]string{"downtime", "downtime", "operational"}, MajorOutage},
+		{[]string{"downtime"}, observe.MajorOutage},
+		{[]string{"downtime", "operational"}, observe.MajorOutage},
+		{[]string{"downtime", "operational", "operational"}, observe.PartialOutage},
+		{[]string{"downtime", "operational", "not_monitored", "operational"}, observe.PartialOutage},
+		{[]string{"downtime", "downtime", "operational"}, observe.MajorOutage},
 	}
 	for _, tt := range tests {
 		st, err := Parse(BetterStack, []byte(doc(tt.states...)))
@@ -101,7 +103,7 @@ func TestBetterStackFeedGroupsUpdates(t *testing.T) {
 	}
 	index := mustParse(t, BetterStack, "vapi__betterstack_index_outage_2026-05-21_reconstructed.json")
 	merged := Merge(index, st)
-	if len(merged.Incidents) != 2 || merged.State != MajorOutage {
+	if len(merged.Incidents) != 2 || merged.State != observe.MajorOutage {
 		t.Errorf("merged = %s with %d incidents, want major_outage with 2", merged.State, len(merged.Incidents))
 	}
 }
@@ -114,7 +116,7 @@ func TestIncidentIOProxyComponents(t *testing.T) {
 	hurt := 0
 	for _, c := range st.Components {
 		groups[c.Group] = true
-		if c.State != Operational {
+		if c.State != observe.Operational {
 			hurt++
 		}
 	}
@@ -157,15 +159,15 @@ func TestReadHTMLSelector(t *testing.T) {
 	page := []byte(`<!DOCTYPE html><html><body><div class="state">All good here</div><p class="x">Partial outage in EU</p></body></html>`)
 	tests := []struct {
 		selector, healthy string
-		want              State
+		want              observe.State
 		err               string
 	}{
-		{".state", "", Operational, ""},
-		{".state", "^All good", Operational, ""},
-		{".state", "^Operational$", Degraded, ""},
-		{"p.x", "", PartialOutage, ""},
-		{".missing", "", Unknown, "matched nothing"},
-		{"[[[", "", Unknown, "bad selector"},
+		{".state", "", observe.Operational, ""},
+		{".state", "^All good", observe.Operational, ""},
+		{".state", "^Operational$", observe.Degraded, ""},
+		{"p.x", "", observe.PartialOutage, ""},
+		{".missing", "", observe.Unknown, "matched nothing"},
+		{"[[[", "", observe.Unknown, "bad selector"},
 	}
 	for _, tt := range tests {
 		st, err := ReadHTML(page, tt.selector, tt.healthy)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // Feeds (RSS, Atom, JSON Feed) are read through gofeed. Most are incident
@@ -44,7 +45,7 @@ var (
 )
 
 // parseFeed reads an RSS, Atom or JSON feed.
-func parseFeed(data []byte) (*Status, error) {
+func parseFeed(data []byte) (*observe.Status, error) {
 	const want = "an RSS or Atom feed"
 	b := bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))
 	if len(b) == 0 || (looksHTML(b) && !looksXML(b)) {
@@ -64,7 +65,7 @@ func parseFeed(data []byte) (*Status, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: want %s, got a malformed feed: %s", ErrWrongFormat, want, termtext.Line(err.Error()))
 	}
-	st := &Status{State: Unknown, PageURL: strings.TrimRight(termtext.Line(f.Link), "/")}
+	st := &observe.Status{State: observe.Unknown, PageURL: strings.TrimRight(termtext.Line(f.Link), "/")}
 	kind := feedFlavour(f)
 	switch kind {
 	case statuspageFeed:
@@ -93,13 +94,13 @@ func parseFeed(data []byte) (*Status, error) {
 	sortIncidents(st.Incidents)
 	st.Incidents = trimResolved(st.Incidents)
 	if kind == awsFeed || kind == azureFeed || kind == m365Feed {
-		st.State, st.Claims = Operational, true
+		st.State, st.Claims = observe.Operational, true
 		for _, in := range st.Open() {
-			s := ImpactState(in.Impact)
+			s := observe.ImpactState(in.Impact)
 			if !s.Known() {
-				s = Degraded
+				s = observe.Degraded
 			}
-			st.State = Worst(st.State, s)
+			st.State = observe.Worst(st.State, s)
 		}
 		st.Description = describeState(st.State)
 	}
@@ -145,11 +146,11 @@ func feedFlavour(f *gofeed.Feed) feedKind {
 
 // feedEvent is one feed item read as an incident or a maintenance.
 type feedEvent struct {
-	incident    Incident
-	maintenance *Maintenance
+	incident    observe.Incident
+	maintenance *observe.Maintenance
 }
 
-func addFeedEvent(st *Status, ev feedEvent) {
+func addFeedEvent(st *observe.Status, ev feedEvent) {
 	if ev.maintenance != nil {
 		st.Maintenances = append(st.Maintenances, *ev.maintenance)
 		return
@@ -224,7 +225,7 @@ func maintStatus(s string) string {
 
 // trimResolved keeps every incident that is not resolved and the latest
 // few that are (incidents are newest first).
-func trimResolved(in []Incident) []Incident {
+func trimResolved(in []observe.Incident) []observe.Incident {
 	out := in[:0]
 	resolved := 0
 	for _, i := range in {
@@ -244,7 +245,7 @@ func trimResolved(in []Incident) []Incident {
 // post a "resolved" item vendorwatch recognises. An item whose status the
 // feed does not state at all goes after unstated; one with a status
 // (investigating, monitoring, …) after stated. Resolved incidents stay.
-func DropStale(s *Status, now time.Time, unstated, stated time.Duration) {
+func DropStale(s *observe.Status, now time.Time, unstated, stated time.Duration) {
 	if s == nil {
 		return
 	}

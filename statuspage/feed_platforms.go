@@ -8,6 +8,7 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // How each platform's feed items become incidents. feed.go recognises the
@@ -18,7 +19,7 @@ import (
 // <p><small>Sep 3, 17:11 UTC</small><br><strong>Resolved</strong> - text</p>.
 func statuspageItem(it *gofeed.Item) feedEvent {
 	published, updated := itemTimes(it)
-	in := Incident{
+	in := observe.Incident{
 		ID:        itemID(it, spIncidentLink()),
 		Title:     termtext.Line(HTMLText(it.Title)),
 		URL:       cleanURL(it.Link),
@@ -49,7 +50,7 @@ func statuspageItem(it *gofeed.Item) feedEvent {
 		in.Status = inferStatus(in.Title, in.LatestUpdate)
 	}
 	if isMaintenanceStatus(in.Status) {
-		return feedEvent{maintenance: &Maintenance{ID: in.ID, Title: in.Title, Status: maintStatus(in.Status), URL: in.URL}}
+		return feedEvent{maintenance: &observe.Maintenance{ID: in.ID, Title: in.Title, Status: maintStatus(in.Status), URL: in.URL}}
 	}
 	if in.Resolved() && len(in.Updates) > 0 {
 		in.ResolvedAt = in.Updates[0].At
@@ -59,11 +60,11 @@ func statuspageItem(it *gofeed.Item) feedEvent {
 
 // statuspageUpdates splits a Statuspage history body into its updates.
 // The dates have no year; it is taken from ref, the entry's time.
-func statuspageUpdates(body string, ref time.Time) []Update {
+func statuspageUpdates(body string, ref time.Time) []observe.Update {
 	if !strings.Contains(body, "<") {
 		return nil
 	}
-	var out []Update
+	var out []observe.Update
 	for _, part := range strings.Split(body, "</p>") {
 		small, rest, ok := cutTag(part, "small")
 		if !ok {
@@ -75,7 +76,7 @@ func statuspageUpdates(body string, ref time.Time) []Update {
 		}
 		text = strings.TrimSpace(HTMLText(text))
 		text = strings.TrimSpace(strings.TrimPrefix(text, "-"))
-		out = append(out, Update{
+		out = append(out, observe.Update{
 			Status: lowerStatus(HTMLText(label)),
 			Body:   text,
 			At:     statuspageDate(HTMLText(small), ref),
@@ -127,7 +128,7 @@ func statuspageDate(s string, ref time.Time) time.Time {
 func incidentioItem(it *gofeed.Item) feedEvent {
 	published, updated := itemTimes(it)
 	body := itemBody(it)
-	in := Incident{
+	in := observe.Incident{
 		ID:        itemID(it, spIncidentLink()),
 		Title:     termtext.Line(HTMLText(it.Title)),
 		URL:       cleanURL(it.Link),
@@ -142,7 +143,7 @@ func incidentioItem(it *gofeed.Item) feedEvent {
 	if i := strings.Index(strings.ToLower(text), "<b>affected components</b>"); i >= 0 {
 		text, comps = text[:i], text[i:]
 	}
-	worst := Unknown
+	worst := observe.Unknown
 	for _, line := range strings.Split(HTMLText(comps), "\n") {
 		line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "- "))
 		m := ioComponent().FindStringSubmatch(line)
@@ -150,21 +151,21 @@ func incidentioItem(it *gofeed.Item) feedEvent {
 			continue
 		}
 		in.Components = appendUnique(in.Components, termtext.Line(m[1]))
-		if s := stateWord(m[2]); s != Operational {
-			worst = Worst(worst, s)
+		if s := stateWord(m[2]); s != observe.Operational {
+			worst = observe.Worst(worst, s)
 		}
 	}
 	in.Impact = impactOf(worst)
 	latest := strings.TrimSpace(HTMLText(text))
 	if latest != "" {
-		in.Updates = []Update{{Status: in.Status, Body: latest, At: updated}}
+		in.Updates = []observe.Update{{Status: in.Status, Body: latest, At: updated}}
 		in.LatestUpdate = termtext.Line(latest)
 	}
 	if in.Status == "" {
 		in.Status = inferStatus(in.Title, latest)
 	}
 	if isMaintenanceStatus(in.Status) {
-		return feedEvent{maintenance: &Maintenance{ID: in.ID, Title: in.Title, Status: maintStatus(in.Status), URL: in.URL, Components: in.Components}}
+		return feedEvent{maintenance: &observe.Maintenance{ID: in.ID, Title: in.Title, Status: maintStatus(in.Status), URL: in.URL, Components: in.Components}}
 	}
 	if in.Resolved() {
 		in.ResolvedAt = updated
@@ -174,9 +175,9 @@ func incidentioItem(it *gofeed.Item) feedEvent {
 
 // betterstackItems groups a Better Stack feed, which has one item per
 // update, into incidents by their /incident/<id> link.
-func betterstackItems(items []*gofeed.Item) []Incident {
+func betterstackItems(items []*gofeed.Item) []observe.Incident {
 	var order []string
-	byID := map[string]*Incident{}
+	byID := map[string]*observe.Incident{}
 	for _, it := range items {
 		id := itemID(it, bsIncidentLink())
 		published, _ := itemTimes(it)
@@ -186,13 +187,13 @@ func betterstackItems(items []*gofeed.Item) []Incident {
 			if link == "" {
 				link, _, _ = strings.Cut(cleanURL(it.GUID), "#")
 			}
-			in = &Incident{ID: id, URL: link}
+			in = &observe.Incident{ID: id, URL: link}
 			byID[id] = in
 			order = append(order, id)
 		}
 		title := termtext.Line(HTMLText(it.Title))
 		body := MarkdownText(itemBody(it))
-		in.Updates = append(in.Updates, Update{Status: inferStatus(title, body), Body: body, At: published})
+		in.Updates = append(in.Updates, observe.Update{Status: inferStatus(title, body), Body: body, At: published})
 		if in.Title == "" || !published.Before(in.UpdatedAt) {
 			if title != "" {
 				in.Title = title
@@ -203,7 +204,7 @@ func betterstackItems(items []*gofeed.Item) []Incident {
 			in.StartedAt = published
 		}
 	}
-	out := make([]Incident, 0, len(order))
+	out := make([]observe.Incident, 0, len(order))
 	for _, id := range order {
 		in := byID[id]
 		sortUpdates(in.Updates)
@@ -226,9 +227,9 @@ func betterstackItems(items []*gofeed.Item) []Incident {
 // update about one service in one region ("#ec2-us-east-1_1640371277");
 // its title's prefix is the state: "Service is operating normally",
 // "Informational message", "Performance issues", "Service disruption".
-func awsItems(items []*gofeed.Item) []Incident {
+func awsItems(items []*gofeed.Item) []observe.Incident {
 	var order []string
-	byKey := map[string]*Incident{}
+	byKey := map[string]*observe.Incident{}
 	for _, it := range items {
 		key := it.GUID
 		if i := strings.LastIndex(key, "#"); i >= 0 {
@@ -245,12 +246,12 @@ func awsItems(items []*gofeed.Item) []Incident {
 		}
 		in, ok := byKey[service]
 		if !ok {
-			in = &Incident{ID: termtext.Line(key), URL: cleanURL(it.Link), Components: appendUnique(nil, termtext.Line(service))}
+			in = &observe.Incident{ID: termtext.Line(key), URL: cleanURL(it.Link), Components: appendUnique(nil, termtext.Line(service))}
 			byKey[service] = in
 			order = append(order, service)
 		}
 		status, impact := awsState(prefix, title)
-		in.Updates = append(in.Updates, Update{Status: status, Body: HTMLText(itemBody(it)), At: published})
+		in.Updates = append(in.Updates, observe.Update{Status: status, Body: HTMLText(itemBody(it)), At: published})
 		if in.Title == "" || !published.Before(in.UpdatedAt) {
 			in.Title = strings.TrimSpace(strings.TrimPrefix(title, "[RESOLVED]"))
 			in.UpdatedAt, in.Status, in.Impact = published, status, impact
@@ -259,7 +260,7 @@ func awsItems(items []*gofeed.Item) []Incident {
 			in.StartedAt = published
 		}
 	}
-	out := make([]Incident, 0, len(order))
+	out := make([]observe.Incident, 0, len(order))
 	for _, k := range order {
 		in := byKey[k]
 		sortUpdates(in.Updates)
@@ -281,21 +282,21 @@ func awsState(prefix, title string) (status, impact string) {
 	case strings.Contains(p, "informational"):
 		return "investigating", "none"
 	case strings.Contains(p, "performance"):
-		return "investigating", impactOf(Degraded)
+		return "investigating", impactOf(observe.Degraded)
 	case strings.Contains(p, "disruption"):
-		return "investigating", impactOf(PartialOutage)
+		return "investigating", impactOf(observe.PartialOutage)
 	case strings.Contains(p, "outage"):
-		return "investigating", impactOf(MajorOutage)
+		return "investigating", impactOf(observe.MajorOutage)
 	}
-	return "investigating", impactOf(Degraded)
+	return "investigating", impactOf(observe.Degraded)
 }
 
 // microsoftItem reads an Azure or Microsoft 365 status item: an issue that
 // is current, with a <status> word on Microsoft 365.
-func microsoftItem(it *gofeed.Item, kind feedKind) Incident {
+func microsoftItem(it *gofeed.Item, kind feedKind) observe.Incident {
 	published, updated := itemTimes(it)
 	body := HTMLText(itemBody(it))
-	in := Incident{
+	in := observe.Incident{
 		ID:        termtext.Line(it.GUID),
 		Title:     termtext.Line(HTMLText(it.Title)),
 		URL:       cleanURL(it.Link),
@@ -306,19 +307,19 @@ func microsoftItem(it *gofeed.Item, kind feedKind) Incident {
 		in.ID = in.URL
 	}
 	if body != "" {
-		in.Updates = []Update{{Body: body, At: updated}}
+		in.Updates = []observe.Update{{Body: body, At: updated}}
 		in.LatestUpdate = termtext.Line(body)
 	}
-	state := Degraded // Azure gives no severity: an item is a problem
+	state := observe.Degraded // Azure gives no severity: an item is a problem
 	if kind == m365Feed {
 		state = stateWord(it.Custom["status"])
 		if !state.Known() {
-			state = Degraded
+			state = observe.Degraded
 		}
 		in.Updates[0].Status = lowerStatus(it.Custom["status"])
 	}
 	in.Status = "investigating"
-	if state == Operational || inferStatus(in.Title) == "resolved" {
+	if state == observe.Operational || inferStatus(in.Title) == "resolved" {
 		in.Status, in.ResolvedAt = "resolved", updated
 	}
 	in.Impact = impactOf(state)
@@ -327,10 +328,10 @@ func microsoftItem(it *gofeed.Item, kind feedKind) Incident {
 
 // genericItem reads an item of any other feed: one incident per item,
 // with a status only when its words say so.
-func genericItem(it *gofeed.Item) Incident {
+func genericItem(it *gofeed.Item) observe.Incident {
 	published, updated := itemTimes(it)
 	body := MarkdownText(itemBody(it))
-	in := Incident{
+	in := observe.Incident{
 		ID:        termtext.Line(it.GUID),
 		Title:     termtext.Line(HTMLText(it.Title)),
 		URL:       cleanURL(it.Link),
@@ -342,7 +343,7 @@ func genericItem(it *gofeed.Item) Incident {
 	}
 	in.Status = inferStatus(in.Title, firstLine(body))
 	if body != "" {
-		in.Updates = []Update{{Status: in.Status, Body: body, At: updated}}
+		in.Updates = []observe.Update{{Status: in.Status, Body: body, At: updated}}
 		in.LatestUpdate = termtext.Line(body)
 	}
 	if in.Resolved() {

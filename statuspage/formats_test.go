@@ -5,13 +5,15 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // corpusCase is one recorded payload and what it must read as.
 type corpusCase struct {
 	file        string
 	format      Format
-	state       State
+	state       observe.State
 	claims      bool
 	open        int // open incidents
 	incidents   int // all incidents kept
@@ -24,42 +26,42 @@ type corpusCase struct {
 // from and whether it is real, curated or synthetic.
 var corpus = []corpusCase{
 	// incident.io
-	{"openai__incidentio_proxy_operational.json", IncidentIO, Operational, true, 0, 0, 0},
-	{"openai__incidentio_proxy_summary_ongoing_incident.json", IncidentIO, PartialOutage, true, 1, 1, 0},
-	{"openai__incidentio_v1_summary_none.json", IncidentIO, Operational, true, 0, 0, 0},
-	{"openai__incidentio_v1_summary_degraded.json", IncidentIO, Degraded, true, 1, 1, 0},
-	{"openai__incidentio_v1_summary_partial.json", IncidentIO, PartialOutage, true, 1, 1, 0},
-	{"openai__incidentio_v1_summary_major.json", IncidentIO, MajorOutage, true, 1, 1, 0},
-	{"openai__incidentio_v1_summary_maintenance.json", IncidentIO, UnderMaintenance, true, 0, 0, 1},
-	{"openai__incidentio_incident_resolved.json", IncidentIO, Unknown, false, 0, 1, 0},
-	{"openai__incidentio_history.atom", Feed, Unknown, false, 0, 4, 0},
+	{"openai__incidentio_proxy_operational.json", IncidentIO, observe.Operational, true, 0, 0, 0},
+	{"openai__incidentio_proxy_summary_ongoing_incident.json", IncidentIO, observe.PartialOutage, true, 1, 1, 0},
+	{"openai__incidentio_v1_summary_none.json", IncidentIO, observe.Operational, true, 0, 0, 0},
+	{"openai__incidentio_v1_summary_degraded.json", IncidentIO, observe.Degraded, true, 1, 1, 0},
+	{"openai__incidentio_v1_summary_partial.json", IncidentIO, observe.PartialOutage, true, 1, 1, 0},
+	{"openai__incidentio_v1_summary_major.json", IncidentIO, observe.MajorOutage, true, 1, 1, 0},
+	{"openai__incidentio_v1_summary_maintenance.json", IncidentIO, observe.UnderMaintenance, true, 0, 0, 1},
+	{"openai__incidentio_incident_resolved.json", IncidentIO, observe.Unknown, false, 0, 1, 0},
+	{"openai__incidentio_history.atom", Feed, observe.Unknown, false, 0, 4, 0},
 	// Better Stack
-	{"latitude__betterstack_index_operational_trimmed.json", BetterStack, Operational, true, 0, 0, 0},
-	{"vapi__betterstack_index_outage_2026-05-21_reconstructed.json", BetterStack, MajorOutage, true, 1, 2, 0},
-	{"vapi__betterstack_feed_outage_synthetic.rss", Feed, Unknown, false, 1, 2, 0},
-	{"vapi__betterstack_feed_rca_2026-05-22_reconstructed.rss", Feed, Unknown, false, 0, 1, 0},
+	{"latitude__betterstack_index_operational_trimmed.json", BetterStack, observe.Operational, true, 0, 0, 0},
+	{"vapi__betterstack_index_outage_2026-05-21_reconstructed.json", BetterStack, observe.MajorOutage, true, 1, 2, 0},
+	{"vapi__betterstack_feed_outage_synthetic.rss", Feed, observe.Unknown, false, 1, 2, 0},
+	{"vapi__betterstack_feed_rca_2026-05-22_reconstructed.rss", Feed, observe.Unknown, false, 0, 1, 0},
 	// Instatus
-	{"instatus__summary_hasissues_docs_example.json", Instatus, MajorOutage, true, 1, 1, 1},
-	{"wistia__instatus_summary_up.json", Instatus, Operational, true, 0, 0, 0},
+	{"instatus__summary_hasissues_docs_example.json", Instatus, observe.MajorOutage, true, 1, 1, 1},
+	{"wistia__instatus_summary_up.json", Instatus, observe.Operational, true, 0, 0, 0},
 	// Google
-	{"google-cloud__incidents.json", Google, Operational, true, 0, 5, 0},
+	{"google-cloud__incidents.json", Google, observe.Operational, true, 0, 5, 0},
 	// Slack
-	{"slack__current_ok_docs_example.json", Slack, Operational, true, 0, 0, 0},
-	{"slack__current_active_docs_example.json", Slack, Degraded, true, 1, 1, 0},
-	{"slack__current_active_2023-09.json", Slack, Degraded, true, 1, 1, 0},
+	{"slack__current_ok_docs_example.json", Slack, observe.Operational, true, 0, 0, 0},
+	{"slack__current_active_docs_example.json", Slack, observe.Degraded, true, 1, 1, 0},
+	{"slack__current_active_2023-09.json", Slack, observe.Degraded, true, 1, 1, 0},
 	// status.io
-	{"gitlab__statusio_status_operational_2023-06-29.json", StatusIO, Operational, true, 0, 0, 1},
-	{"gitlab__statusio_status_components_down_curated.json", StatusIO, MajorOutage, true, 0, 0, 1},
+	{"gitlab__statusio_status_operational_2023-06-29.json", StatusIO, observe.Operational, true, 0, 0, 1},
+	{"gitlab__statusio_status_components_down_curated.json", StatusIO, observe.MajorOutage, true, 0, 0, 1},
 	// RSS / Atom
-	{"github__statuspage_history.atom", Feed, Unknown, false, 0, 4, 0},
-	{"github__statuspage_history.rss", Feed, Unknown, false, 0, 4, 0},
-	{"aws__service_health_rss_all_2021-12.rss", Feed, Operational, true, 0, 2, 0},
-	{"microsoft365__admin_center_feed_available.rss", Feed, Operational, true, 0, 1, 0},
-	{"microsoft365__admin_center_feed_degraded.rss", Feed, Degraded, true, 1, 1, 0},
+	{"github__statuspage_history.atom", Feed, observe.Unknown, false, 0, 4, 0},
+	{"github__statuspage_history.rss", Feed, observe.Unknown, false, 0, 4, 0},
+	{"aws__service_health_rss_all_2021-12.rss", Feed, observe.Operational, true, 0, 2, 0},
+	{"microsoft365__admin_center_feed_available.rss", Feed, observe.Operational, true, 0, 1, 0},
+	{"microsoft365__admin_center_feed_degraded.rss", Feed, observe.Degraded, true, 1, 1, 0},
 	// HTML
-	{"textexpander__statuspage_page_operational.html", HTML, Operational, true, 0, 0, 0},
-	{"python-infra__statuspage_page_unresolved_incident.html", HTML, PartialOutage, true, 1, 1, 0},
-	{"aquafadas__statuspage_page_degraded_incident.html", HTML, Degraded, true, 1, 1, 0},
+	{"textexpander__statuspage_page_operational.html", HTML, observe.Operational, true, 0, 0, 0},
+	{"python-infra__statuspage_page_unresolved_incident.html", HTML, observe.PartialOutage, true, 1, 1, 0},
+	{"aquafadas__statuspage_page_degraded_incident.html", HTML, observe.Degraded, true, 1, 1, 0},
 }
 
 // Every payload sniffs as its format and reads to the expected state and
@@ -120,7 +122,7 @@ func TestCorpusIsComplete(t *testing.T) {
 
 // assertClean fails when remote text in the model still holds escape
 // sequences or control characters.
-func assertClean(t *testing.T, st *Status) {
+func assertClean(t *testing.T, st *observe.Status) {
 	t.Helper()
 	check := func(what, s string, multiline bool) {
 		for _, r := range s {

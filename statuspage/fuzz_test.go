@@ -4,6 +4,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // maxSeed caps a seed's size: the fuzzer minimizes every interesting
@@ -40,7 +42,7 @@ func seedCorpus(f *testing.F) {
 
 // fuzzReader checks the contract every reader keeps: no panic, a status
 // or an error, and no control character in any text it returns.
-func fuzzReader(f *testing.F, read func([]byte) (*Status, error)) {
+func fuzzReader(f *testing.F, read func([]byte) (*observe.Status, error)) {
 	seedCorpus(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		st, err := read(data)
@@ -69,10 +71,10 @@ func FuzzHTML(f *testing.F)        { fuzzReader(f, parseHTML) }
 // FuzzSniffThenParse feeds whatever Sniff decides to the reader it names,
 // as autodetection does.
 func FuzzSniffThenParse(f *testing.F) {
-	fuzzReader(f, func(data []byte) (*Status, error) {
+	fuzzReader(f, func(data []byte) (*observe.Status, error) {
 		format := Sniff(data)
 		if format == Auto {
-			return &Status{}, nil
+			return &observe.Status{}, nil
 		}
 		return Parse(format, data)
 	})

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // Google Cloud, Firebase and Workspace dashboards publish incidents.json:
@@ -42,9 +43,9 @@ const keepResolved = 5
 func googleImpact(s string) string {
 	switch strings.ToUpper(strings.TrimSpace(s)) {
 	case "SERVICE_OUTAGE":
-		return impactOf(MajorOutage)
+		return impactOf(observe.MajorOutage)
 	case "SERVICE_DISRUPTION":
-		return impactOf(PartialOutage)
+		return impactOf(observe.PartialOutage)
 	case "SERVICE_INFORMATION", "AVAILABLE":
 		return "none"
 	}
@@ -52,7 +53,7 @@ func googleImpact(s string) string {
 }
 
 // parseGoogle reads a Google incidents.json.
-func parseGoogle(data []byte) (*Status, error) {
+func parseGoogle(data []byte) (*observe.Status, error) {
 	const want = "Google incidents.json"
 	var doc []gIncident
 	if err := decodeJSON(data, &doc, want); err != nil {
@@ -63,7 +64,7 @@ func parseGoogle(data []byte) (*Status, error) {
 			return nil, wrongFormat(want, data)
 		}
 	}
-	st := &Status{State: Operational, Claims: true}
+	st := &observe.Status{State: observe.Operational, Claims: true}
 	resolved := 0
 	for _, g := range doc {
 		// Only the latest few resolved incidents are kept, so the rest
@@ -78,7 +79,7 @@ func parseGoogle(data []byte) (*Status, error) {
 	}
 	sortIncidents(st.Incidents)
 	for _, in := range st.Open() {
-		st.State = Worst(st.State, ImpactState(in.Impact))
+		st.State = observe.Worst(st.State, observe.ImpactState(in.Impact))
 	}
 	st.Description = describeState(st.State)
 	return st, nil
@@ -97,8 +98,8 @@ func googleTitle(desc string) string {
 	return ""
 }
 
-func googleIncident(g gIncident) Incident {
-	in := Incident{
+func googleIncident(g gIncident) observe.Incident {
+	in := observe.Incident{
 		ID:        termtext.Line(g.ID),
 		Title:     googleTitle(g.ExternalDesc),
 		Status:    "active",
@@ -125,7 +126,7 @@ func googleIncident(g gIncident) Incident {
 		if at.IsZero() {
 			at = u.Created.Time()
 		}
-		in.Updates = append(in.Updates, Update{Status: lowerStatus(u.Status), Body: MarkdownText(u.Text), At: at})
+		in.Updates = append(in.Updates, observe.Update{Status: lowerStatus(u.Status), Body: MarkdownText(u.Text), At: at})
 	}
 	sortUpdates(in.Updates)
 	if len(in.Updates) > 0 {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // Every reader turns a body of the wrong shape into ErrWrongFormat with a
@@ -125,7 +127,7 @@ func TestMarkdownText(t *testing.T) {
 
 func TestDropStale(t *testing.T) {
 	now := time.Date(2026, 5, 21, 12, 0, 0, 0, time.UTC)
-	st := &Status{Incidents: []Incident{
+	st := &observe.Status{Incidents: []observe.Incident{
 		{ID: "fresh", UpdatedAt: now.Add(-time.Hour)},
 		{ID: "old", UpdatedAt: now.Add(-72 * time.Hour)},
 		{ID: "timeless"},
@@ -152,17 +154,17 @@ func TestFilterWithoutComponentList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.State != MajorOutage {
+	if st.State != observe.MajorOutage {
 		t.Fatalf("unfiltered state = %s", st.State)
 	}
 	gemini := *st
 	Filter(&gemini, []string{"Gemini API"})
-	if gemini.State != PartialOutage || len(gemini.Incidents) != 1 {
+	if gemini.State != observe.PartialOutage || len(gemini.Incidents) != 1 {
 		t.Errorf("gemini = %s, %d incidents; want partial_outage from its own incident", gemini.State, len(gemini.Incidents))
 	}
 	vertex := *st
 	Filter(&vertex, []string{"Vertex AI"})
-	if vertex.State != Operational || len(vertex.Incidents) != 0 {
+	if vertex.State != observe.Operational || len(vertex.Incidents) != 0 {
 		t.Errorf("vertex = %s, %d incidents; want operational", vertex.State, len(vertex.Incidents))
 	}
 }

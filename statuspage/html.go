@@ -12,6 +12,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // HTML pages are the last resort. Atlassian Statuspage pages have a known
@@ -21,7 +22,7 @@ import (
 // checked against an optional "healthy" pattern.
 
 // parseHTML reads an Atlassian Statuspage HTML page.
-func parseHTML(data []byte) (*Status, error) { return ReadHTML(data, "", "") }
+func parseHTML(data []byte) (*observe.Status, error) { return ReadHTML(data, "", "") }
 
 // ReadHTML reads a status page's HTML. With an empty selector the page
 // must be an Atlassian Statuspage page. With a selector, the text of the
@@ -29,7 +30,7 @@ func parseHTML(data []byte) (*Status, error) { return ReadHTML(data, "", "") }
 // expression) is given, text it matches is operational and anything else
 // is degraded or worse by its words; without it, the words decide and
 // text they do not recognise counts as operational.
-func ReadHTML(data []byte, selector, healthy string) (*Status, error) {
+func ReadHTML(data []byte, selector, healthy string) (*observe.Status, error) {
 	const want = "an HTML status page"
 	if !looksHTML(bytes.TrimSpace(data)) {
 		return nil, wrongFormat(want, data)
@@ -66,14 +67,14 @@ func bodyIndicator(body *goquery.Selection) string {
 var spYearDate = lazyregexp.New(`([A-Z][a-z]{2})\s+(\d{1,2}),\s+(\d{4})`)
 
 // readStatuspageHTML reads an Atlassian Statuspage home page.
-func readStatuspageHTML(doc *goquery.Document) *Status {
-	st := &Status{State: IndicatorState(bodyIndicator(doc.Find("body")))}
+func readStatuspageHTML(doc *goquery.Document) *observe.Status {
+	st := &observe.Status{State: IndicatorState(bodyIndicator(doc.Find("body")))}
 	st.Description = termtext.Line(doc.Find(".page-status .status").First().Text())
 	doc.Find(".component-inner-container[data-component-status]").Each(func(_ int, c *goquery.Selection) {
 		if c.Is("[data-js-hook=component-group-opener]") {
 			return // a group takes its children's state; list the children
 		}
-		comp := Component{Name: htmlName(c), State: ComponentState(c.AttrOr("data-component-status", ""))}
+		comp := observe.Component{Name: htmlName(c), State: ComponentState(c.AttrOr("data-component-status", ""))}
 		if g := c.Closest(".component-container.is-group"); g.Length() > 0 {
 			comp.Group = htmlName(g.Find("[data-js-hook=component-group-opener]").First())
 		}
@@ -89,7 +90,7 @@ func readStatuspageHTML(doc *goquery.Document) *Status {
 		}
 	}
 	doc.Find(".unresolved-incident").Each(func(_ int, s *goquery.Selection) {
-		in := Incident{}
+		in := observe.Incident{}
 		for _, imp := range []string{"none", "minor", "major", "critical", "maintenance"} {
 			if s.HasClass("impact-" + imp) {
 				in.Impact = imp
@@ -109,7 +110,7 @@ func readStatuspageHTML(doc *goquery.Document) *Status {
 			body := u.Clone()
 			body.Find("strong, small").Remove()
 			text := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(termtext.Text(body.Text())), "-"))
-			in.Updates = append(in.Updates, Update{Status: lowerStatus(label), Body: termtext.Text(text), At: when})
+			in.Updates = append(in.Updates, observe.Update{Status: lowerStatus(label), Body: termtext.Text(text), At: when})
 		})
 		sortUpdates(in.Updates)
 		for _, u := range in.Updates {
@@ -127,11 +128,11 @@ func readStatuspageHTML(doc *goquery.Document) *Status {
 		}
 		st.Incidents = append(st.Incidents, in)
 	})
-	states := []State{st.State}
+	states := []observe.State{st.State}
 	if len(st.Components) > 0 {
 		states = append(states, worstComponent(st.Components))
 	}
-	st.State = Worst(states...)
+	st.State = observe.Worst(states...)
 	st.Claims = st.State.Known()
 	if st.Description == "" {
 		st.Description = describeState(st.State)
@@ -148,7 +149,7 @@ func htmlName(s *goquery.Selection) string {
 }
 
 // readSelected reads a page through a user-supplied selector.
-func readSelected(doc *goquery.Document, data []byte, selector, healthy string) (*Status, error) {
+func readSelected(doc *goquery.Document, data []byte, selector, healthy string) (*observe.Status, error) {
 	sel, err := cascadia.Compile(selector)
 	if err != nil {
 		return nil, fmt.Errorf("bad selector %q: %v", selector, err)
@@ -170,32 +171,32 @@ func readSelected(doc *goquery.Document, data []byte, selector, healthy string) 
 	state := phraseState(text)
 	switch {
 	case re != nil && re.MatchString(text):
-		state = Operational
-	case re != nil && (state == Operational || !state.Known()):
-		state = Degraded // it does not say what the healthy page says
+		state = observe.Operational
+	case re != nil && (state == observe.Operational || !state.Known()):
+		state = observe.Degraded // it does not say what the healthy page says
 	case !state.Known():
-		state = Operational
+		state = observe.Operational
 	}
-	return &Status{State: state, Claims: true, Description: text}, nil
+	return &observe.Status{State: state, Claims: true, Description: text}, nil
 }
 
 // phraseState reads the sentences status pages print ("All Systems
 // Operational", "Partial System Outage", "Major Service Outage").
-func phraseState(text string) State {
+func phraseState(text string) observe.State {
 	t := strings.ToLower(text)
 	switch {
 	case strings.Contains(t, "major") && strings.Contains(t, "outage"), strings.Contains(t, "down"):
-		return MajorOutage
+		return observe.MajorOutage
 	case strings.Contains(t, "partial") || strings.Contains(t, "outage") || strings.Contains(t, "disruption"):
-		return PartialOutage
+		return observe.PartialOutage
 	case strings.Contains(t, "degraded") || strings.Contains(t, "minor") || strings.Contains(t, "issue") || strings.Contains(t, "problem"):
-		return Degraded
+		return observe.Degraded
 	case strings.Contains(t, "maintenance"):
-		return UnderMaintenance
+		return observe.UnderMaintenance
 	case strings.Contains(t, "operational") || strings.Contains(t, "all systems go") || strings.Contains(t, "no issues") || strings.Contains(t, "normal"):
-		return Operational
+		return observe.Operational
 	}
-	return Unknown
+	return observe.Unknown
 }
 
 // AlternateFeeds lists the feeds a page's HTML advertises with

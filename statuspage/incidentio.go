@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // incident.io pages (status.openai.com and others) serve three JSON shapes
@@ -68,7 +69,7 @@ func (a ioAffected) id() string {
 	return a.ID
 }
 
-func (a ioAffected) state() State {
+func (a ioAffected) state() observe.State {
 	if a.CurrentStatus != "" {
 		return ComponentState(a.CurrentStatus)
 	}
@@ -115,7 +116,7 @@ type ioMaint struct {
 
 // parseIncidentIO reads incident.io's own JSON: the /proxy/<host> summary,
 // the widget API or one incident.
-func parseIncidentIO(data []byte) (*Status, error) {
+func parseIncidentIO(data []byte) (*observe.Status, error) {
 	const want = "incident.io status JSON"
 	var doc ioDoc
 	if err := decodeJSON(data, &doc, want); err != nil {
@@ -128,7 +129,7 @@ func parseIncidentIO(data []byte) (*Status, error) {
 		return ioFromWidget(&doc), nil
 	case doc.Incident != nil && (doc.Incident.ID != "" || doc.Incident.Name != ""):
 		in := ioIncidentModel(*doc.Incident, nil, "")
-		return &Status{State: Unknown, Incidents: []Incident{in}}, nil
+		return &observe.Status{State: observe.Unknown, Incidents: []observe.Incident{in}}, nil
 	}
 	return nil, wrongFormat(want, data)
 }
@@ -136,8 +137,8 @@ func parseIncidentIO(data []byte) (*Status, error) {
 // ioFromProxy reads the front end's summary: every component with its
 // group, the components an incident affects, ongoing incidents and
 // maintenances.
-func ioFromProxy(s *ioSummary) *Status {
-	st := &Status{State: Operational, Claims: true, PageURL: strings.TrimRight(termtext.Line(s.PublicURL), "/")}
+func ioFromProxy(s *ioSummary) *observe.Status {
+	st := &observe.Status{State: observe.Operational, Claims: true, PageURL: strings.TrimRight(termtext.Line(s.PublicURL), "/")}
 	names := map[string]string{}
 	for _, c := range s.Components {
 		names[c.ID] = termtext.Line(c.Name)
@@ -171,7 +172,7 @@ func ioFromProxy(s *ioSummary) *Status {
 		add(ioStructure{ComponentID: c.ID, Name: c.Name}, "")
 	}
 
-	states := map[string]State{}
+	states := map[string]observe.State{}
 	affected := s.Affected
 	if len(affected) == 0 {
 		// The top level lists nothing while an incident says what it
@@ -182,15 +183,15 @@ func ioFromProxy(s *ioSummary) *Status {
 	}
 	for _, a := range affected {
 		if s := a.state(); s.Known() {
-			states[a.id()] = Worst(states[a.id()], s)
+			states[a.id()] = observe.Worst(states[a.id()], s)
 		}
 	}
 	for _, id := range order {
 		state, ok := states[id]
 		if !ok {
-			state = Operational
+			state = observe.Operational
 		}
-		st.Components = append(st.Components, Component{Name: names[id], Group: groups[id], State: state})
+		st.Components = append(st.Components, observe.Component{Name: names[id], Group: groups[id], State: state})
 	}
 	for _, in := range s.Ongoing {
 		st.Incidents = append(st.Incidents, ioIncidentModel(in, names, st.PageURL))
@@ -205,8 +206,8 @@ func ioFromProxy(s *ioSummary) *Status {
 
 // ioFromWidget reads the widget API, which has no component list: the
 // ongoing incidents and maintenances are the state.
-func ioFromWidget(doc *ioDoc) *Status {
-	st := &Status{State: Operational, Claims: true, PageURL: strings.TrimRight(termtext.Line(doc.PageURL), "/")}
+func ioFromWidget(doc *ioDoc) *observe.Status {
+	st := &observe.Status{State: observe.Operational, Claims: true, PageURL: strings.TrimRight(termtext.Line(doc.PageURL), "/")}
 	if doc.Ongoing != nil {
 		for _, in := range *doc.Ongoing {
 			st.Incidents = append(st.Incidents, ioIncidentModel(in, nil, st.PageURL))
@@ -225,21 +226,21 @@ func ioFromWidget(doc *ioDoc) *Status {
 
 // ioState is the worst of the components, the open incidents' impacts and
 // an in-progress maintenance.
-func ioState(st *Status) State {
-	states := []State{Operational, worstComponent(st.Components)}
+func ioState(st *observe.Status) observe.State {
+	states := []observe.State{observe.Operational, worstComponent(st.Components)}
 	for _, in := range st.Open() {
-		states = append(states, ImpactState(in.Impact))
+		states = append(states, observe.ImpactState(in.Impact))
 	}
 	for _, m := range st.Maintenances {
 		if m.Status == "in_progress" {
-			states = append(states, UnderMaintenance)
+			states = append(states, observe.UnderMaintenance)
 		}
 	}
-	return Worst(states...)
+	return observe.Worst(states...)
 }
 
-func ioIncidentModel(in ioIncident, names map[string]string, pageURL string) Incident {
-	out := Incident{
+func ioIncidentModel(in ioIncident, names map[string]string, pageURL string) observe.Incident {
+	out := observe.Incident{
 		ID:        termtext.Line(in.ID),
 		Title:     termtext.Line(in.Name),
 		Status:    lowerStatus(in.Status),
@@ -252,7 +253,7 @@ func ioIncidentModel(in ioIncident, names map[string]string, pageURL string) Inc
 	}
 	worst := ComponentState(in.CurrentWorstImpact)
 	for _, a := range in.Affected {
-		worst = Worst(worst, a.state())
+		worst = observe.Worst(worst, a.state())
 		name := termtext.Line(a.Name)
 		if name == "" {
 			name = names[a.id()]
@@ -262,7 +263,7 @@ func ioIncidentModel(in ioIncident, names map[string]string, pageURL string) Inc
 	if !worst.Known() {
 		for _, ci := range in.ComponentImpacts {
 			if ci.EndAt.Time().IsZero() {
-				worst = Worst(worst, ComponentState(ci.Status))
+				worst = observe.Worst(worst, ComponentState(ci.Status))
 			}
 		}
 	}
@@ -272,7 +273,7 @@ func ioIncidentModel(in ioIncident, names map[string]string, pageURL string) Inc
 		if body == "" {
 			body = u.MessageString
 		}
-		out.Updates = append(out.Updates, Update{Status: lowerStatus(u.ToStatus), Body: MarkdownText(body), At: u.PublishedAt.Time()})
+		out.Updates = append(out.Updates, observe.Update{Status: lowerStatus(u.ToStatus), Body: MarkdownText(body), At: u.PublishedAt.Time()})
 	}
 	sortUpdates(out.Updates)
 	if len(out.Updates) > 0 {
@@ -292,12 +293,12 @@ func ioIncidentModel(in ioIncident, names map[string]string, pageURL string) Inc
 	return out
 }
 
-func ioMaintModel(m ioMaint, defaultStatus, pageURL string) Maintenance {
+func ioMaintModel(m ioMaint, defaultStatus, pageURL string) observe.Maintenance {
 	status := maintStatus(lowerStatus(m.Status))
 	if status == "" {
 		status = defaultStatus
 	}
-	out := Maintenance{ID: termtext.Line(m.ID), Title: termtext.Line(m.Name), Status: status, URL: termtext.Line(m.URL)}
+	out := observe.Maintenance{ID: termtext.Line(m.ID), Title: termtext.Line(m.Name), Status: status, URL: termtext.Line(m.URL)}
 	for _, t := range []stamp{m.StartsAt, m.StartedAt, m.ScheduledAt} {
 		if out.StartsAt.IsZero() {
 			out.StartsAt = t.Time()
@@ -319,17 +320,17 @@ func ioMaintModel(m ioMaint, defaultStatus, pageURL string) Maintenance {
 
 // describeState is the sentence a page shows for a state, for sources
 // that give no description of their own.
-func describeState(s State) string {
+func describeState(s observe.State) string {
 	switch s {
-	case Operational:
+	case observe.Operational:
 		return "All Systems Operational"
-	case UnderMaintenance:
+	case observe.UnderMaintenance:
 		return "Service Under Maintenance"
-	case Degraded:
+	case observe.Degraded:
 		return "Degraded Performance"
-	case PartialOutage:
+	case observe.PartialOutage:
 		return "Partial Outage"
-	case MajorOutage:
+	case observe.MajorOutage:
 		return "Major Outage"
 	}
 	return ""

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // Instatus pages publish <page>/summary.json (also /v3/summary.json):
@@ -56,38 +57,38 @@ type instComponent struct {
 }
 
 // instPageState maps the page status word.
-func instPageState(s string) State {
+func instPageState(s string) observe.State {
 	switch strings.ReplaceAll(strings.ToUpper(strings.TrimSpace(s)), "_", "") {
 	case "UP", "OPERATIONAL":
-		return Operational
+		return observe.Operational
 	case "HASISSUES":
-		return Degraded
+		return observe.Degraded
 	case "UNDERMAINTENANCE":
-		return UnderMaintenance
+		return observe.UnderMaintenance
 	case "DOWN":
-		return MajorOutage
+		return observe.MajorOutage
 	}
-	return Unknown
+	return observe.Unknown
 }
 
 // instImpact maps an incident impact or component status
 // (DEGRADEDPERFORMANCE, PARTIALOUTAGE, MINOROUTAGE, MAJOROUTAGE) or a
 // Checkly severity (MINOR, MAJOR, CRITICAL).
-func instImpact(s string) State {
+func instImpact(s string) observe.State {
 	w := strings.ToLower(strings.TrimSpace(s))
 	switch w {
 	case "minor":
-		return Degraded
+		return observe.Degraded
 	case "major":
-		return PartialOutage
+		return observe.PartialOutage
 	case "critical":
-		return MajorOutage
+		return observe.MajorOutage
 	}
 	return ComponentState(strings.ReplaceAll(w, "_", ""))
 }
 
 // parseInstatus reads an Instatus summary.json or components.json.
-func parseInstatus(data []byte) (*Status, error) {
+func parseInstatus(data []byte) (*observe.Status, error) {
 	const want = "Instatus summary.json"
 	var doc instDoc
 	if err := decodeJSON(data, &doc, want); err != nil {
@@ -101,12 +102,12 @@ func parseInstatus(data []byte) (*Status, error) {
 	if !page.Known() && len(doc.Components) == 0 {
 		return nil, wrongFormat(want, data)
 	}
-	st := &Status{State: page}
+	st := &observe.Status{State: page}
 	if doc.Page != nil {
 		st.PageURL = strings.TrimRight(termtext.Line(doc.Page.URL), "/")
 	}
 	for _, c := range doc.Components {
-		st.Components = append(st.Components, Component{Name: termtext.Line(c.Name), Group: instGroup(c.Group), State: instImpact(c.Status)})
+		st.Components = append(st.Components, observe.Component{Name: termtext.Line(c.Name), Group: instGroup(c.Group), State: instImpact(c.Status)})
 	}
 	for _, it := range doc.ActiveIncidents {
 		st.Incidents = append(st.Incidents, instIncident(it))
@@ -114,23 +115,23 @@ func parseInstatus(data []byte) (*Status, error) {
 	for _, it := range doc.ActiveMaintenances {
 		st.Maintenances = append(st.Maintenances, instMaintenance(it))
 	}
-	states := []State{page}
+	states := []observe.State{page}
 	if len(st.Components) > 0 {
 		states = append(states, worstComponent(st.Components))
 	}
 	for _, in := range st.Open() {
-		s := ImpactState(in.Impact)
-		if !s.Known() || s == Operational {
-			s = Degraded // an active incident is never "all clear"
+		s := observe.ImpactState(in.Impact)
+		if !s.Known() || s == observe.Operational {
+			s = observe.Degraded // an active incident is never "all clear"
 		}
 		states = append(states, s)
 	}
 	for _, m := range st.Maintenances {
 		if m.Status == "in_progress" {
-			states = append(states, UnderMaintenance)
+			states = append(states, observe.UnderMaintenance)
 		}
 	}
-	st.State = Worst(states...)
+	st.State = observe.Worst(states...)
 	st.Claims = st.State.Known()
 	st.Description = describeState(st.State)
 	return st, nil
@@ -150,8 +151,8 @@ func instGroup(raw json.RawMessage) string {
 	return ""
 }
 
-func instIncident(it instItem) Incident {
-	in := Incident{
+func instIncident(it instItem) observe.Incident {
+	in := observe.Incident{
 		ID:     instID(it),
 		Title:  termtext.Line(it.Name),
 		Status: lowerStatus(it.Status),
@@ -172,7 +173,7 @@ func instIncident(it instItem) Incident {
 		in.Components = appendUnique(in.Components, termtext.Line(s.Name))
 	}
 	for _, u := range it.Updates {
-		in.Updates = append(in.Updates, Update{Body: MarkdownText(u.Message), At: u.Started.Time()})
+		in.Updates = append(in.Updates, observe.Update{Body: MarkdownText(u.Message), At: u.Started.Time()})
 	}
 	sortUpdates(in.Updates)
 	if len(in.Updates) > 0 {
@@ -184,8 +185,8 @@ func instIncident(it instItem) Incident {
 	return in
 }
 
-func instMaintenance(it instItem) Maintenance {
-	m := Maintenance{ID: instID(it), Title: termtext.Line(it.Name), URL: termtext.Line(it.URL)}
+func instMaintenance(it instItem) observe.Maintenance {
+	m := observe.Maintenance{ID: instID(it), Title: termtext.Line(it.Name), URL: termtext.Line(it.URL)}
 	switch strings.ReplaceAll(strings.ToUpper(it.Status), "_", "") {
 	case "NOTSTARTEDYET", "SCHEDULED":
 		m.Status = "scheduled"

@@ -1,5 +1,7 @@
 package statuspage
 
+import "github.com/vendorwatch/vendorwatch/observe"
+
 // Merge combines what several sources of one vendor said into one Status.
 // Sources are given in priority order (the config's order). The first
 // source that claims an overall state sets it, so structured JSON outranks a
@@ -7,8 +9,8 @@ package statuspage
 // maintenances are de-duplicated by id, then by link, keeping the copy with
 // the most recent update. When no source claims a state, open incidents
 // imply one; with none at all the state is Unknown.
-func Merge(parts ...*Status) *Status {
-	out := &Status{State: Unknown}
+func Merge(parts ...*observe.Status) *observe.Status {
+	out := &observe.Status{State: observe.Unknown}
 	incidents := map[string]int{}
 	maints := map[string]int{}
 	for _, p := range parts {
@@ -46,11 +48,11 @@ func Merge(parts ...*Status) *Status {
 	}
 	if !out.Claims {
 		for _, in := range out.Open() {
-			s := ImpactState(in.Impact)
-			if !s.Known() || s == Operational {
-				s = Degraded // an open incident with no stated impact is not "all clear"
+			s := observe.ImpactState(in.Impact)
+			if !s.Known() || s == observe.Operational {
+				s = observe.Degraded // an open incident with no stated impact is not "all clear"
 			}
-			out.State = Worst(out.State, s)
+			out.State = observe.Worst(out.State, s)
 		}
 	}
 	return out
@@ -61,26 +63,4 @@ func dedupKey(id, url string) string {
 		return "id:" + id
 	}
 	return "url:" + url
-}
-
-// Normalize replaces nil lists with empty ones so JSON shows [] rather than
-// null, as scripts reading schema version 1 expect.
-func (s *Status) Normalize() {
-	if s.Sources == nil {
-		s.Sources = []Source{}
-	}
-	if s.Components == nil {
-		s.Components = []Component{}
-	}
-	if s.Incidents == nil {
-		s.Incidents = []Incident{}
-	}
-	if s.Maintenances == nil {
-		s.Maintenances = []Maintenance{}
-	}
-	for i := range s.Incidents {
-		if s.Incidents[i].Components == nil {
-			s.Incidents[i].Components = []string{}
-		}
-	}
 }

@@ -3,31 +3,33 @@ package statuspage
 import (
 	"testing"
 	"time"
+
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 func TestMerge(t *testing.T) {
 	t0 := time.Date(2026, 5, 21, 12, 35, 0, 0, time.UTC)
-	summary := &Status{State: Operational, Claims: true, PageURL: "https://status.vapi.ai",
-		Components: []Component{{Name: "API", State: Operational}}}
-	feed := &Status{State: Unknown, Incidents: []Incident{
+	summary := &observe.Status{State: observe.Operational, Claims: true, PageURL: "https://status.vapi.ai",
+		Components: []observe.Component{{Name: "API", State: observe.Operational}}}
+	feed := &observe.Status{State: observe.Unknown, Incidents: []observe.Incident{
 		{ID: "901977", Title: "API down", Status: "investigating", Impact: "major", UpdatedAt: t0},
 	}}
-	newer := &Status{Incidents: []Incident{
+	newer := &observe.Status{Incidents: []observe.Incident{
 		{ID: "901977", Title: "API down", Status: "identified", Impact: "major", UpdatedAt: t0.Add(time.Minute)},
 	}}
 
 	tests := []struct {
 		name      string
-		in        []*Status
-		state     State
+		in        []*observe.Status
+		state     observe.State
 		incidents int
 		status    string
 	}{
-		{"summary outranks feed", []*Status{summary, feed}, Operational, 1, "investigating"},
-		{"feed alone implies state", []*Status{feed}, PartialOutage, 1, "investigating"},
-		{"dedup keeps newest", []*Status{feed, newer}, PartialOutage, 1, "identified"},
-		{"nothing", []*Status{nil}, Unknown, 0, ""},
-		{"impact-less open incident is degraded", []*Status{{Incidents: []Incident{{ID: "x", Status: "investigating"}}}}, Degraded, 1, "investigating"},
+		{"summary outranks feed", []*observe.Status{summary, feed}, observe.Operational, 1, "investigating"},
+		{"feed alone implies state", []*observe.Status{feed}, observe.PartialOutage, 1, "investigating"},
+		{"dedup keeps newest", []*observe.Status{feed, newer}, observe.PartialOutage, 1, "identified"},
+		{"nothing", []*observe.Status{nil}, observe.Unknown, 0, ""},
+		{"impact-less open incident is degraded", []*observe.Status{{Incidents: []observe.Incident{{ID: "x", Status: "investigating"}}}}, observe.Degraded, 1, "investigating"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -46,24 +48,24 @@ func TestMerge(t *testing.T) {
 }
 
 func TestStateOrder(t *testing.T) {
-	if Worst(Operational, Unknown, Degraded, UnderMaintenance) != Degraded {
+	if observe.Worst(observe.Operational, observe.Unknown, observe.Degraded, observe.UnderMaintenance) != observe.Degraded {
 		t.Error("worst of operational, unknown, degraded, maintenance is not degraded")
 	}
-	if Worst(Unknown) != Unknown || Worst() != Unknown {
+	if observe.Worst(observe.Unknown) != observe.Unknown || observe.Worst() != observe.Unknown {
 		t.Error("worst of nothing known is not unknown")
 	}
-	for i := 1; i < len(States)-1; i++ {
-		if States[i].Severity() <= States[i-1].Severity() {
-			t.Errorf("%s is not worse than %s", States[i], States[i-1])
+	for i := 1; i < len(observe.States)-1; i++ {
+		if observe.States[i].Severity() <= observe.States[i-1].Severity() {
+			t.Errorf("%s is not worse than %s", observe.States[i], observe.States[i-1])
 		}
 	}
-	cases := map[string]State{"none": Operational, "minor": Degraded, "major": PartialOutage, "critical": MajorOutage, "maintenance": UnderMaintenance, "bogus": Unknown}
+	cases := map[string]observe.State{"none": observe.Operational, "minor": observe.Degraded, "major": observe.PartialOutage, "critical": observe.MajorOutage, "maintenance": observe.UnderMaintenance, "bogus": observe.Unknown}
 	for in, want := range cases {
 		if got := IndicatorState(in); got != want {
 			t.Errorf("IndicatorState(%q) = %s, want %s", in, got, want)
 		}
 	}
-	comps := map[string]State{"degraded_performance": Degraded, "under_maintenance": UnderMaintenance, "full_outage": MajorOutage, "partial_outage": PartialOutage}
+	comps := map[string]observe.State{"degraded_performance": observe.Degraded, "under_maintenance": observe.UnderMaintenance, "full_outage": observe.MajorOutage, "partial_outage": observe.PartialOutage}
 	for in, want := range comps {
 		if got := ComponentState(in); got != want {
 			t.Errorf("ComponentState(%q) = %s, want %s", in, got, want)

@@ -3,152 +3,29 @@ package statuspage
 import (
 	"slices"
 	"strings"
-	"time"
+
+	"github.com/vendorwatch/vendorwatch/observe"
 )
-
-// Status is the normalized view of a vendor's status page. A parser fills
-// State, Description, PageURL, Components, Incidents and Maintenances from
-// one source; the poller merges sources and adds CheckedAt and Sources.
-//
-// The JSON names are those of DESIGN §6 and must not change within schema
-// version 1.
-type Status struct {
-	State        State         `json:"state"`
-	Description  string        `json:"description"`
-	PageURL      string        `json:"page_url"`
-	CheckedAt    time.Time     `json:"checked_at,omitzero"`
-	Sources      []Source      `json:"sources"`
-	Components   []Component   `json:"components"`
-	Incidents    []Incident    `json:"incidents"`
-	Maintenances []Maintenance `json:"maintenances"`
-
-	// Claims reports whether the source states the vendor's overall state.
-	// A generic feed lists incidents but cannot say "operational" on its own,
-	// so its Claims is false and its State is only a hint.
-	Claims bool `json:"-"`
-}
-
-// Source describes one fetched status source and how it went.
-type Source struct {
-	URL       string `json:"url"`
-	Format    string `json:"format"`
-	OK        bool   `json:"ok"`
-	LatencyMS int64  `json:"latency_ms"`
-	Error     string `json:"error"`
-	// Detected is true when the format was found by autodetection rather
-	// than given in the config.
-	Detected bool `json:"detected,omitempty"`
-	// NotModified is true when the server answered 304 and the previous
-	// result was reused.
-	NotModified bool `json:"not_modified,omitempty"`
-}
-
-// Component is one part of a vendor's service (API, ChatGPT, Dashboard).
-type Component struct {
-	Name  string `json:"name"`
-	Group string `json:"group,omitempty"`
-	State State  `json:"state"`
-}
-
-// Incident is an open or recently resolved incident on a status page.
-type Incident struct {
-	ID           string    `json:"id"`
-	Title        string    `json:"title"`
-	Status       string    `json:"status"`
-	Impact       string    `json:"impact"`
-	StartedAt    time.Time `json:"started_at,omitzero"`
-	UpdatedAt    time.Time `json:"updated_at,omitzero"`
-	ResolvedAt   time.Time `json:"resolved_at,omitzero"`
-	URL          string    `json:"url"`
-	Components   []string  `json:"components"`
-	LatestUpdate string    `json:"latest_update"`
-	Updates      []Update  `json:"updates,omitempty"`
-}
-
-// Update is one posted update of an incident, newest first in Incident.Updates.
-type Update struct {
-	Status string    `json:"status"`
-	Body   string    `json:"body"`
-	At     time.Time `json:"at,omitzero"`
-}
-
-// Maintenance is a scheduled or in-progress maintenance window.
-type Maintenance struct {
-	ID         string    `json:"id"`
-	Title      string    `json:"title"`
-	Status     string    `json:"status"`
-	StartsAt   time.Time `json:"starts_at,omitzero"`
-	EndsAt     time.Time `json:"ends_at,omitzero"`
-	URL        string    `json:"url"`
-	Components []string  `json:"components,omitempty"`
-}
-
-// Resolved reports whether the incident is over.
-func (i Incident) Resolved() bool {
-	switch i.Status {
-	case "resolved", "postmortem", "completed":
-		return true
-	}
-	return !i.ResolvedAt.IsZero()
-}
-
-// Clone copies s deeply enough that changing the copy's slices or their
-// elements leaves s as it was.
-func (s *Status) Clone() *Status {
-	c := *s
-	c.Sources = slices.Clone(s.Sources)
-	c.Components = slices.Clone(s.Components)
-	c.Incidents = slices.Clone(s.Incidents)
-	for i := range c.Incidents {
-		c.Incidents[i].Components = slices.Clone(c.Incidents[i].Components)
-		c.Incidents[i].Updates = slices.Clone(c.Incidents[i].Updates)
-	}
-	c.Maintenances = slices.Clone(s.Maintenances)
-	for i := range c.Maintenances {
-		c.Maintenances[i].Components = slices.Clone(c.Maintenances[i].Components)
-	}
-	return &c
-}
-
-// Open returns the incidents that are not resolved.
-func (s *Status) Open() []Incident {
-	var open []Incident
-	for _, in := range s.Incidents {
-		if !in.Resolved() {
-			open = append(open, in)
-		}
-	}
-	return open
-}
-
-// Active reports whether the maintenance is in progress at t.
-func (m Maintenance) Active(t time.Time) bool {
-	if m.Status == "in_progress" || m.Status == "verifying" {
-		return true
-	}
-	return m.Status == "scheduled" && !m.StartsAt.IsZero() && !t.Before(m.StartsAt) &&
-		(m.EndsAt.IsZero() || t.Before(m.EndsAt))
-}
 
 // Filter keeps only the named components of s (matched case-insensitively,
 // on the component name or its group) and the incidents that touch them or
 // name no component at all, then recomputes the state from what is left. It
 // is how a team says "only OpenAI's API matters to us". An empty list keeps
 // all.
-func Filter(s *Status, names []string) {
+func Filter(s *observe.Status, names []string) {
 	if len(names) == 0 || s == nil {
 		return
 	}
 	match := func(name string) bool {
 		return slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, name) })
 	}
-	var comps []Component
+	var comps []observe.Component
 	for _, c := range s.Components {
 		if match(c.Name) || (c.Group != "" && match(c.Group)) {
 			comps = append(comps, c)
 		}
 	}
-	var incs []Incident
+	var incs []observe.Incident
 	for _, in := range s.Incidents {
 		if len(in.Components) == 0 || slices.ContainsFunc(in.Components, match) {
 			incs = append(incs, in)
@@ -161,20 +38,20 @@ func Filter(s *Status, names []string) {
 			// A source with no component list (Google, Slack, incident.io's
 			// widget API) names components only in its incidents: what is
 			// left of them decides.
-			state := Operational
+			state := observe.Operational
 			for _, in := range s.Open() {
-				state = Worst(state, ImpactState(in.Impact))
+				state = observe.Worst(state, observe.ImpactState(in.Impact))
 			}
 			s.State = state
 		}
 		return
 	}
-	states := make([]State, 0, len(comps))
+	states := make([]observe.State, 0, len(comps))
 	for _, c := range comps {
 		states = append(states, c.State)
 	}
 	for _, in := range s.Open() {
-		states = append(states, ImpactState(in.Impact))
+		states = append(states, observe.ImpactState(in.Impact))
 	}
-	s.State = Worst(states...)
+	s.State = observe.Worst(states...)
 }

@@ -3,13 +3,15 @@ package statuspage
 import (
 	"testing"
 	"time"
+
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // Changing a clone's slices and their elements leaves the original alone.
 func TestStatusClone(t *testing.T) {
-	orig := &Status{State: Degraded, Sources: []Source{{URL: "u"}}, Components: []Component{{Name: "API"}},
-		Incidents:    []Incident{{ID: "i", Components: []string{"API"}, Updates: []Update{{Body: "b"}}}},
-		Maintenances: []Maintenance{{ID: "m", Components: []string{"DB"}}}}
+	orig := &observe.Status{State: observe.Degraded, Sources: []observe.Source{{URL: "u"}}, Components: []observe.Component{{Name: "API"}},
+		Incidents:    []observe.Incident{{ID: "i", Components: []string{"API"}, Updates: []observe.Update{{Body: "b"}}}},
+		Maintenances: []observe.Maintenance{{ID: "m", Components: []string{"DB"}}}}
 	c := orig.Clone()
 	c.Sources[0].URL, c.Components[0].Name = "x", "x"
 	c.Incidents[0].Components[0], c.Incidents[0].Updates[0].Body = "x", "x"

@@ -2,11 +2,13 @@ package statuspage
 
 import (
 	"fmt"
+
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // parsers maps each format to its reader. Every reader is pure and must
 // never panic, whatever the bytes.
-var parsers = map[Format]func([]byte) (*Status, error){
+var parsers = map[Format]func([]byte) (*observe.Status, error){
 	Statuspage:  parseStatuspage,
 	IncidentIO:  parseIncidentIO,
 	BetterStack: parseBetterStack,
@@ -20,7 +22,7 @@ var parsers = map[Format]func([]byte) (*Status, error){
 
 // Parse reads data in the given format. It never panics; a body that is not
 // the format wraps ErrWrongFormat.
-func Parse(f Format, data []byte) (*Status, error) {
+func Parse(f Format, data []byte) (*observe.Status, error) {
 	parse, ok := parsers[f]
 	if !ok {
 		return nil, fmt.Errorf("format %q is not supported yet", f)

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // Slack publishes https://slack-status.com/api/v2.0.0/current: "ok" with
@@ -32,7 +33,7 @@ type slackItem struct {
 }
 
 // parseSlack reads Slack's current-status document.
-func parseSlack(data []byte) (*Status, error) {
+func parseSlack(data []byte) (*observe.Status, error) {
 	const want = "Slack status JSON"
 	var doc slackDoc
 	if err := decodeJSON(data, &doc, want); err != nil {
@@ -41,12 +42,12 @@ func parseSlack(data []byte) (*Status, error) {
 	if doc.Status == nil || (doc.ActiveIncidents == nil && *doc.Status != "ok") {
 		return nil, wrongFormat(want, data)
 	}
-	st := &Status{State: Operational, Claims: true, PageURL: "https://slack-status.com"}
+	st := &observe.Status{State: observe.Operational, Claims: true, PageURL: "https://slack-status.com"}
 	if doc.ActiveIncidents != nil {
 		for _, it := range *doc.ActiveIncidents {
 			status := lowerStatus(it.Status)
 			if status == "scheduled" || status == "completed" || status == "cancelled" || strings.EqualFold(it.Type, "maintenance") {
-				m := Maintenance{ID: termtext.Line(string(it.ID)), Title: termtext.Line(it.Title), URL: termtext.Line(it.URL),
+				m := observe.Maintenance{ID: termtext.Line(string(it.ID)), Title: termtext.Line(it.Title), URL: termtext.Line(it.URL),
 					StartsAt: it.DateCreated.Time(), Components: cleanList(it.Services)}
 				switch status {
 				case "active":
@@ -60,18 +61,18 @@ func parseSlack(data []byte) (*Status, error) {
 			st.Incidents = append(st.Incidents, slackIncident(it))
 		}
 	}
-	states := []State{Operational}
+	states := []observe.State{observe.Operational}
 	for _, in := range st.Open() {
-		states = append(states, ImpactState(in.Impact))
+		states = append(states, observe.ImpactState(in.Impact))
 	}
 	for _, m := range st.Maintenances {
 		if m.Status == "in_progress" {
-			states = append(states, UnderMaintenance)
+			states = append(states, observe.UnderMaintenance)
 		}
 	}
-	st.State = Worst(states...)
-	if *doc.Status != "ok" && st.State == Operational && len(st.Open()) == 0 && len(st.Maintenances) == 0 {
-		st.State = Degraded // "active" with nothing listed: something is up
+	st.State = observe.Worst(states...)
+	if *doc.Status != "ok" && st.State == observe.Operational && len(st.Open()) == 0 && len(st.Maintenances) == 0 {
+		st.State = observe.Degraded // "active" with nothing listed: something is up
 	}
 	st.Description = describeState(st.State)
 	return st, nil
@@ -82,17 +83,17 @@ func parseSlack(data []byte) (*Status, error) {
 func slackImpact(kind string) string {
 	switch strings.ToLower(strings.TrimSpace(kind)) {
 	case "outage":
-		return impactOf(MajorOutage)
+		return impactOf(observe.MajorOutage)
 	case "incident":
-		return impactOf(Degraded)
+		return impactOf(observe.Degraded)
 	case "notice":
 		return "none"
 	}
-	return impactOf(Degraded)
+	return impactOf(observe.Degraded)
 }
 
-func slackIncident(it slackItem) Incident {
-	in := Incident{
+func slackIncident(it slackItem) observe.Incident {
+	in := observe.Incident{
 		ID:         termtext.Line(string(it.ID)),
 		Title:      termtext.Line(it.Title),
 		Status:     lowerStatus(it.Status),
@@ -103,7 +104,7 @@ func slackIncident(it slackItem) Incident {
 		Components: cleanList(it.Services),
 	}
 	for _, n := range it.Notes {
-		in.Updates = append(in.Updates, Update{Body: HTMLText(n.Body), At: n.DateCreated.Time()})
+		in.Updates = append(in.Updates, observe.Update{Body: HTMLText(n.Body), At: n.DateCreated.Time()})
 	}
 	sortUpdates(in.Updates)
 	if len(in.Updates) > 0 {

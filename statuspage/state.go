@@ -6,99 +6,31 @@
 // safe to print.
 package statuspage
 
-import "strings"
+import (
+	"strings"
 
-// State is a vendor's or component's reported state, in the vocabulary of
-// DESIGN §3.
-type State string
-
-// The states, from best to worst. Unknown means there is no usable data.
-const (
-	Operational      State = "operational"
-	UnderMaintenance State = "maintenance"
-	Degraded         State = "degraded"
-	PartialOutage    State = "partial_outage"
-	MajorOutage      State = "major_outage"
-	Unknown          State = "unknown"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
-
-// States lists every state from best to worst, with Unknown last.
-var States = []State{Operational, UnderMaintenance, Degraded, PartialOutage, MajorOutage, Unknown}
-
-// Severity orders known states: Operational is 0, MajorOutage is 4.
-// Unknown and anything unrecognised is -1: it is not better or worse than a
-// known state, it is missing.
-func (s State) Severity() int {
-	switch s {
-	case Operational:
-		return 0
-	case UnderMaintenance:
-		return 1
-	case Degraded:
-		return 2
-	case PartialOutage:
-		return 3
-	case MajorOutage:
-		return 4
-	}
-	return -1
-}
-
-// Known reports whether s is one of the five known states.
-func (s State) Known() bool { return s.Severity() >= 0 }
-
-// Outage reports whether s is worse than maintenance.
-func (s State) Outage() bool { return s.Severity() >= Degraded.Severity() }
-
-// Worst returns the most severe known state of the arguments, or Unknown when
-// none is known.
-func Worst(states ...State) State {
-	worst := Unknown
-	for _, s := range states {
-		if s.Severity() > worst.Severity() {
-			worst = s
-		}
-	}
-	return worst
-}
 
 // ComponentState maps a Statuspage or incident.io component status
 // ("degraded_performance", "full_outage", ...) to a State.
-func ComponentState(status string) State {
+func ComponentState(status string) observe.State {
 	switch strings.ToLower(strings.TrimSpace(status)) {
 	case "operational", "ok", "up", "available":
-		return Operational
+		return observe.Operational
 	case "under_maintenance", "maintenance", "undermaintenance":
-		return UnderMaintenance
+		return observe.UnderMaintenance
 	case "degraded_performance", "degraded", "degradedperformance":
-		return Degraded
+		return observe.Degraded
 	case "partial_outage", "partialoutage", "minoroutage":
-		return PartialOutage
+		return observe.PartialOutage
 	case "major_outage", "full_outage", "majoroutage", "downtime":
-		return MajorOutage
+		return observe.MajorOutage
 	}
-	return Unknown
+	return observe.Unknown
 }
 
 // IndicatorState maps a Statuspage page indicator (none, minor, major,
 // critical, maintenance) to a State: the same words as an incident's
 // impact.
-func IndicatorState(indicator string) State { return ImpactState(indicator) }
-
-// ImpactState maps an incident impact (none, minor, major, critical,
-// maintenance) to the state it implies for the vendor.
-func ImpactState(impact string) State {
-	switch strings.ToLower(strings.TrimSpace(impact)) {
-	case "none":
-		return Operational
-	case "maintenance":
-		return UnderMaintenance
-	case "minor":
-		return Degraded
-	case "major":
-		return PartialOutage
-	case "critical":
-		return MajorOutage
-	}
-	return Unknown
-}
+func IndicatorState(indicator string) observe.State { return observe.ImpactState(indicator) }

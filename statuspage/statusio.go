@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // status.io pages (GitLab, Let's Encrypt, Docker) are read through the
@@ -54,24 +55,24 @@ type sioEvent struct {
 // sioState maps a status.io status code: 100 operational, 200 planned
 // maintenance, 300 degraded performance, 400 partial service disruption,
 // 500 service disruption, 600 security event.
-func sioState(code flexID) State {
+func sioState(code flexID) observe.State {
 	n, err := strconv.Atoi(string(code))
 	if err != nil {
-		return Unknown
+		return observe.Unknown
 	}
 	switch n {
 	case 100:
-		return Operational
+		return observe.Operational
 	case 200:
-		return UnderMaintenance
+		return observe.UnderMaintenance
 	case 300:
-		return Degraded
+		return observe.Degraded
 	case 400:
-		return PartialOutage
+		return observe.PartialOutage
 	case 500, 600:
-		return MajorOutage
+		return observe.MajorOutage
 	}
-	return Unknown
+	return observe.Unknown
 }
 
 // sioIncidentState names an incident message's state code.
@@ -90,7 +91,7 @@ func sioIncidentState(code flexID) string {
 }
 
 // parseStatusIO reads a status.io public status document.
-func parseStatusIO(data []byte) (*Status, error) {
+func parseStatusIO(data []byte) (*observe.Status, error) {
 	const want = "status.io status JSON"
 	var doc sioDoc
 	if err := decodeJSON(data, &doc, want); err != nil {
@@ -101,15 +102,15 @@ func parseStatusIO(data []byte) (*Status, error) {
 	}
 	r := doc.Result
 	overall := sioState(r.StatusOverall.StatusCode)
-	st := &Status{Description: termtext.Line(r.StatusOverall.Status)}
+	st := &observe.Status{Description: termtext.Line(r.StatusOverall.Status)}
 	for _, c := range r.Status {
 		s := sioState(c.StatusCode)
 		if !s.Known() {
 			for _, ct := range c.Containers {
-				s = Worst(s, sioState(ct.StatusCode))
+				s = observe.Worst(s, sioState(ct.StatusCode))
 			}
 		}
-		st.Components = append(st.Components, Component{Name: termtext.Line(c.Name), State: s})
+		st.Components = append(st.Components, observe.Component{Name: termtext.Line(c.Name), State: s})
 	}
 	for _, ev := range r.Incidents {
 		st.Incidents = append(st.Incidents, sioIncident(ev))
@@ -125,14 +126,14 @@ func parseStatusIO(data []byte) (*Status, error) {
 	for _, ev := range maint.Upcoming {
 		st.Maintenances = append(st.Maintenances, sioMaintenance(ev, "scheduled"))
 	}
-	states := []State{overall}
+	states := []observe.State{overall}
 	if len(st.Components) > 0 {
 		states = append(states, worstComponent(st.Components))
 	}
 	for _, in := range st.Open() {
-		states = append(states, ImpactState(in.Impact))
+		states = append(states, observe.ImpactState(in.Impact))
 	}
-	st.State = Worst(states...)
+	st.State = observe.Worst(states...)
 	st.Claims = st.State.Known()
 	if st.Description == "" || st.State != overall {
 		st.Description = describeState(st.State)
@@ -140,16 +141,16 @@ func parseStatusIO(data []byte) (*Status, error) {
 	return st, nil
 }
 
-func sioIncident(ev sioEvent) Incident {
-	in := Incident{ID: termtext.Line(ev.ID), Title: termtext.Line(ev.Name), StartedAt: ev.DatetimeOpen.Time()}
+func sioIncident(ev sioEvent) observe.Incident {
+	in := observe.Incident{ID: termtext.Line(ev.ID), Title: termtext.Line(ev.Name), StartedAt: ev.DatetimeOpen.Time()}
 	for _, c := range ev.ComponentsAffected {
 		in.Components = appendUnique(in.Components, termtext.Line(c.Name))
 	}
-	current := Unknown // the newest message's status code is the incident's impact now
+	current := observe.Unknown // the newest message's status code is the incident's impact now
 	var newest time.Time
 	for i, m := range ev.Messages {
 		state := sioIncidentState(m.State)
-		in.Updates = append(in.Updates, Update{Status: state, Body: HTMLText(m.Details), At: m.Datetime.Time()})
+		in.Updates = append(in.Updates, observe.Update{Status: state, Body: HTMLText(m.Details), At: m.Datetime.Time()})
 		if i == 0 || !m.Datetime.Time().Before(newest) {
 			newest, current = m.Datetime.Time(), sioState(m.Status)
 		}
@@ -167,8 +168,8 @@ func sioIncident(ev sioEvent) Incident {
 	return in
 }
 
-func sioMaintenance(ev sioEvent, status string) Maintenance {
-	m := Maintenance{ID: termtext.Line(ev.ID), Title: termtext.Line(ev.Name), Status: status,
+func sioMaintenance(ev sioEvent, status string) observe.Maintenance {
+	m := observe.Maintenance{ID: termtext.Line(ev.ID), Title: termtext.Line(ev.Name), Status: status,
 		StartsAt: ev.DatetimePlannedStart.Time(), EndsAt: ev.DatetimePlannedEnd.Time()}
 	for _, c := range ev.ComponentsAffected {
 		m.Components = appendUnique(m.Components, termtext.Line(c.Name))

@@ -8,22 +8,23 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // impactOf is the Statuspage incident impact word (none, minor, major,
 // critical, maintenance) for a state, the one vocabulary Incident.Impact
 // uses whatever the platform, so ImpactState reads it back.
-func impactOf(s State) string {
+func impactOf(s observe.State) string {
 	switch s {
-	case Operational:
+	case observe.Operational:
 		return "none"
-	case UnderMaintenance:
+	case observe.UnderMaintenance:
 		return "maintenance"
-	case Degraded:
+	case observe.Degraded:
 		return "minor"
-	case PartialOutage:
+	case observe.PartialOutage:
 		return "major"
-	case MajorOutage:
+	case observe.MajorOutage:
 		return "critical"
 	}
 	return ""
@@ -64,35 +65,35 @@ func inferStatus(texts ...string) string {
 
 // sortIncidents orders incidents newest first by their last update, then
 // start; equal times keep their order.
-func sortIncidents(in []Incident) {
-	key := func(i Incident) time.Time {
+func sortIncidents(in []observe.Incident) {
+	key := func(i observe.Incident) time.Time {
 		if !i.UpdatedAt.IsZero() {
 			return i.UpdatedAt
 		}
 		return i.StartedAt
 	}
-	slices.SortStableFunc(in, func(a, b Incident) int { return key(b).Compare(key(a)) })
+	slices.SortStableFunc(in, func(a, b observe.Incident) int { return key(b).Compare(key(a)) })
 }
 
 // stateWord maps the state words pages print ("Degraded performance",
 // "Full outage", "Operational") to a State.
-func stateWord(s string) State {
+func stateWord(s string) observe.State {
 	w := strings.ToLower(strings.TrimSpace(s))
 	w = strings.NewReplacer(" ", "_", "-", "_").Replace(w)
-	if st := ComponentState(w); st != Unknown {
+	if st := ComponentState(w); st != observe.Unknown {
 		return st
 	}
 	switch {
 	case strings.Contains(w, "major") || strings.Contains(w, "full") || strings.Contains(w, "interruption"):
-		return MajorOutage
+		return observe.MajorOutage
 	case strings.Contains(w, "partial") || strings.Contains(w, "disruption") || strings.Contains(w, "outage"):
-		return PartialOutage
+		return observe.PartialOutage
 	case strings.Contains(w, "degrad") || strings.Contains(w, "minor") || strings.Contains(w, "performance") || strings.Contains(w, "delay"):
-		return Degraded
+		return observe.Degraded
 	case strings.Contains(w, "maintenance"):
-		return UnderMaintenance
+		return observe.UnderMaintenance
 	case strings.Contains(w, "operational") || strings.Contains(w, "available") || strings.Contains(w, "restored") || strings.Contains(w, "normal"):
-		return Operational
+		return observe.Operational
 	}
-	return Unknown
+	return observe.Unknown
 }

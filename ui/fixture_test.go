@@ -12,8 +12,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
-	"github.com/vendorwatch/vendorwatch/providers"
-	"github.com/vendorwatch/vendorwatch/statuspage"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // at is a time on 2026-05-21, the day of the incident, in UTC.
@@ -35,60 +34,60 @@ var now = at("12:57")
 // GitHub calm.
 func incidentReport() correlate.Report {
 	checked := at("12:56")
-	openai := providers.VendorResult{ID: "openai", Name: "OpenAI", Keys: []providers.KeyResult{
-		{Name: "prod", Fingerprint: "sk-proj-…MxYA", Result: providers.ResultInvalidKey, HTTPStatus: 401, Code: "invalid_api_key",
+	openai := observe.VendorResult{ID: "openai", Name: "OpenAI", Keys: []observe.KeyResult{
+		{Name: "prod", Fingerprint: "sk-proj-…MxYA", Result: observe.ResultInvalidKey, HTTPStatus: 401, Code: "invalid_api_key",
 			Message:   "Incorrect API key provided: sk-proj-********MxYA. You can find your API key at https://platform.openai.com/account/api-keys.",
 			LatencyMS: 231, CheckedAt: checked, Since: at("10:57"), Consecutive: 120},
-		{Name: "canary-1", Fingerprint: "sk-proj-…Q2aB", Canary: true, Result: providers.ResultOK, HTTPStatus: 200, LatencyMS: 204, CheckedAt: checked, Since: at("09:00"), Consecutive: 237},
+		{Name: "canary-1", Fingerprint: "sk-proj-…Q2aB", Canary: true, Result: observe.ResultOK, HTTPStatus: 200, LatencyMS: 204, CheckedAt: checked, Since: at("09:00"), Consecutive: 237},
 	}}
-	openai.Status = statuspage.Status{
-		State: statuspage.Operational, Description: "All Systems Operational", PageURL: "https://status.openai.com", CheckedAt: checked,
-		Sources: []statuspage.Source{{URL: "https://status.openai.com/api/v2/summary.json", Format: "statuspage", OK: true, LatencyMS: 182}},
-		Components: []statuspage.Component{
-			{Name: "API", State: statuspage.Operational}, {Name: "ChatGPT", State: statuspage.Operational},
-			{Name: "Sora", State: statuspage.Operational}, {Name: "Playground", State: statuspage.Operational},
+	openai.Status = observe.Status{
+		State: observe.Operational, Description: "All Systems Operational", PageURL: "https://status.openai.com", CheckedAt: checked,
+		Sources: []observe.Source{{URL: "https://status.openai.com/api/v2/summary.json", Format: "statuspage", OK: true, LatencyMS: 182}},
+		Components: []observe.Component{
+			{Name: "API", State: observe.Operational}, {Name: "ChatGPT", State: observe.Operational},
+			{Name: "Sora", State: observe.Operational}, {Name: "Playground", State: observe.Operational},
 		},
 	}
-	openai.Reachability = &providers.Reachability{Result: providers.ResultReachable, HTTPStatus: 401, LatencyMS: 90, CheckedAt: checked}
+	openai.Reachability = &observe.Reachability{Result: observe.ResultReachable, HTTPStatus: 401, LatencyMS: 90, CheckedAt: checked}
 
-	vapi := providers.VendorResult{ID: "vapi", Name: "VAPI", DependsOn: []string{"openai"}, Keys: []providers.KeyResult{
-		{Name: "prod", Fingerprint: "9f1c…e2d4", Result: providers.ResultVendorError, HTTPStatus: 502,
+	vapi := observe.VendorResult{ID: "vapi", Name: "VAPI", DependsOn: []string{"openai"}, Keys: []observe.KeyResult{
+		{Name: "prod", Fingerprint: "9f1c…e2d4", Result: observe.ResultVendorError, HTTPStatus: 502,
 			Message: "502 Bad Gateway (HTML where JSON was expected)", LatencyMS: 2410, CheckedAt: checked, Since: at("12:35"), Consecutive: 21},
 	}}
-	vapi.Status = statuspage.Status{
-		State: statuspage.MajorOutage, Description: "Major outage", PageURL: "https://status.vapi.ai", CheckedAt: checked,
-		Sources: []statuspage.Source{{URL: "https://status.vapi.ai/index.json", Format: "betterstack", OK: true, LatencyMS: 2380}},
-		Components: []statuspage.Component{
-			{Name: "API", State: statuspage.MajorOutage}, {Name: "Dashboard", State: statuspage.MajorOutage},
-			{Name: "Phone calls", State: statuspage.PartialOutage}, {Name: "Webhooks", State: statuspage.Operational},
+	vapi.Status = observe.Status{
+		State: observe.MajorOutage, Description: "Major outage", PageURL: "https://status.vapi.ai", CheckedAt: checked,
+		Sources: []observe.Source{{URL: "https://status.vapi.ai/index.json", Format: "betterstack", OK: true, LatencyMS: 2380}},
+		Components: []observe.Component{
+			{Name: "API", State: observe.MajorOutage}, {Name: "Dashboard", State: observe.MajorOutage},
+			{Name: "Phone calls", State: observe.PartialOutage}, {Name: "Webhooks", State: observe.Operational},
 		},
-		Incidents: []statuspage.Incident{{
+		Incidents: []observe.Incident{{
 			ID: "901977", Title: "API and dashboard down", Status: "identified", Impact: "major",
 			StartedAt: at("12:45"), UpdatedAt: at("12:52"), URL: "https://status.vapi.ai/incident/901977",
 			Components: []string{"API", "Dashboard"}, LatestUpdate: "Our dashboard cannot reach our backend.",
-			Updates: []statuspage.Update{
+			Updates: []observe.Update{
 				{Status: "identified", At: at("12:52"), Body: "Our dashboard cannot reach our backend, and API requests fail with 502. We have identified the cause and are deploying a fix."},
 				{Status: "investigating", At: at("12:45"), Body: "We are investigating failures of the dashboard and the API. Calls cannot be started or recorded."},
 			},
 		}},
 	}
-	vapi.Reachability = &providers.Reachability{Result: providers.ResultVendorError, HTTPStatus: 502, LatencyMS: 2390, Error: "HTTP 502 Bad Gateway", CheckedAt: checked}
+	vapi.Reachability = &observe.Reachability{Result: observe.ResultVendorError, HTTPStatus: 502, LatencyMS: 2390, Error: "HTTP 502 Bad Gateway", CheckedAt: checked}
 
-	anthropic := providers.VendorResult{ID: "anthropic", Name: "Anthropic", Keys: []providers.KeyResult{
-		{Name: "prod", Fingerprint: "sk-ant-…7QwA", Result: providers.ResultOK, HTTPStatus: 200, LatencyMS: 312, CheckedAt: checked, Since: at("09:00"), Consecutive: 237},
+	anthropic := observe.VendorResult{ID: "anthropic", Name: "Anthropic", Keys: []observe.KeyResult{
+		{Name: "prod", Fingerprint: "sk-ant-…7QwA", Result: observe.ResultOK, HTTPStatus: 200, LatencyMS: 312, CheckedAt: checked, Since: at("09:00"), Consecutive: 237},
 	}}
-	anthropic.Status = statuspage.Status{
-		State: statuspage.Operational, Description: "All Systems Operational", PageURL: "https://status.claude.com", CheckedAt: checked,
-		Sources:    []statuspage.Source{{URL: "https://status.claude.com/api/v2/summary.json", Format: "statuspage", OK: true, LatencyMS: 141}},
-		Components: []statuspage.Component{{Name: "Claude API (api.anthropic.com)", State: statuspage.Operational}, {Name: "claude.ai", State: statuspage.Operational}},
+	anthropic.Status = observe.Status{
+		State: observe.Operational, Description: "All Systems Operational", PageURL: "https://status.claude.com", CheckedAt: checked,
+		Sources:    []observe.Source{{URL: "https://status.claude.com/api/v2/summary.json", Format: "statuspage", OK: true, LatencyMS: 141}},
+		Components: []observe.Component{{Name: "Claude API (api.anthropic.com)", State: observe.Operational}, {Name: "claude.ai", State: observe.Operational}},
 	}
-	anthropic.Reachability = &providers.Reachability{Result: providers.ResultReachable, HTTPStatus: 401, LatencyMS: 120, CheckedAt: checked}
+	anthropic.Reachability = &observe.Reachability{Result: observe.ResultReachable, HTTPStatus: 401, LatencyMS: 120, CheckedAt: checked}
 
-	github := providers.VendorResult{ID: "github", Name: "GitHub", Keys: []providers.KeyResult{}}
-	github.Status = statuspage.Status{
-		State: statuspage.Operational, Description: "All Systems Operational", PageURL: "https://www.githubstatus.com", CheckedAt: checked,
-		Sources:    []statuspage.Source{{URL: "https://www.githubstatus.com/api/v2/summary.json", Format: "statuspage", OK: true, LatencyMS: 95}},
-		Components: []statuspage.Component{{Name: "Git Operations", State: statuspage.Operational}, {Name: "API Requests", State: statuspage.Operational}, {Name: "Actions", State: statuspage.Operational}},
+	github := observe.VendorResult{ID: "github", Name: "GitHub", Keys: []observe.KeyResult{}}
+	github.Status = observe.Status{
+		State: observe.Operational, Description: "All Systems Operational", PageURL: "https://www.githubstatus.com", CheckedAt: checked,
+		Sources:    []observe.Source{{URL: "https://www.githubstatus.com/api/v2/summary.json", Format: "statuspage", OK: true, LatencyMS: 95}},
+		Components: []observe.Component{{Name: "Git Operations", State: observe.Operational}, {Name: "API Requests", State: observe.Operational}, {Name: "Actions", State: observe.Operational}},
 	}
 
 	return correlate.Report{

@@ -9,7 +9,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
-	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // pad truncates s to w cells and fills it up to w with spaces.
@@ -106,29 +106,29 @@ func latency(ms int64) string {
 }
 
 // reachShort is the table's REACH cell.
-func reachShort(r *providers.Reachability) string {
+func reachShort(r *observe.Reachability) string {
 	if r == nil {
 		return "-"
 	}
 	switch r.Result {
-	case providers.ResultReachable:
+	case observe.ResultReachable:
 		return "ok"
-	case providers.ResultVendorError:
+	case observe.ResultVendorError:
 		return "error"
-	case providers.ResultNetworkError:
+	case observe.ResultNetworkError:
 		return "no route"
 	}
 	return words(r.Result)
 }
 
 // keysShort is the table's KEYS cell: "2 ok", "1/2 fail", "-".
-func keysShort(keys []providers.KeyResult) (string, bool) {
+func keysShort(keys []observe.KeyResult) (string, bool) {
 	if len(keys) == 0 {
 		return "-", false
 	}
 	failing := 0
 	for _, k := range keys {
-		if k.Result != providers.ResultOK {
+		if k.Result != observe.ResultOK {
 			failing++
 		}
 	}

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
-	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // rebuild recomputes everything derived from the report, the size and the
@@ -128,7 +128,7 @@ func vendorSince(r *correlate.Report, v correlate.VendorReport) time.Time {
 	}
 	if t.IsZero() {
 		for _, k := range v.Keys {
-			if k.Result != providers.ResultOK {
+			if k.Result != observe.ResultOK {
 				earlier(k.Since)
 			}
 		}

@@ -7,7 +7,7 @@ import (
 	"unicode"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
-	"github.com/vendorwatch/vendorwatch/statuspage"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // hostile is text a compromised status page or error could carry: a
@@ -42,7 +42,7 @@ func TestNothingRemoteReachesTheScreenUnsanitized(t *testing.T) {
 				in.Updates[k].Status = hostile
 			}
 		}
-		v.Status.Maintenances = []statuspage.Maintenance{{Title: hostile, Status: hostile, URL: hostile, StartsAt: now}}
+		v.Status.Maintenances = []observe.Maintenance{{Title: hostile, Status: hostile, URL: hostile, StartsAt: now}}
 		if v.Reachability != nil {
 			v.Reachability.Error = hostile
 		}

@@ -8,8 +8,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
-	"github.com/vendorwatch/vendorwatch/providers"
-	"github.com/vendorwatch/vendorwatch/statuspage"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // palette holds the semantic colour tokens. Every colour on screen comes
@@ -151,15 +150,15 @@ func (t theme) severity(s correlate.Severity) (lipgloss.Style, string) {
 }
 
 // state returns the style and glyph of a status page state.
-func (t theme) state(s statuspage.State) (lipgloss.Style, string) {
+func (t theme) state(s observe.State) (lipgloss.Style, string) {
 	switch s {
-	case statuspage.Operational:
+	case observe.Operational:
 		return t.ok, "●"
-	case statuspage.UnderMaintenance:
+	case observe.UnderMaintenance:
 		return t.info, "◆"
-	case statuspage.Degraded:
+	case observe.Degraded:
 		return t.warning, "▲"
-	case statuspage.PartialOutage, statuspage.MajorOutage:
+	case observe.PartialOutage, observe.MajorOutage:
 		return t.critical, "✗"
 	}
 	return t.unknown, "?"
@@ -168,12 +167,12 @@ func (t theme) state(s statuspage.State) (lipgloss.Style, string) {
 // result returns the style and glyph of a key probe or reachability
 // result: failures that are ours to fix are critical, transient ones a
 // warning.
-func (t theme) result(r providers.Result) (lipgloss.Style, string) {
+func (t theme) result(r observe.Result) (lipgloss.Style, string) {
 	switch r {
-	case providers.ResultOK, providers.ResultReachable:
+	case observe.ResultOK, observe.ResultReachable:
 		return t.ok, "●"
-	case providers.ResultRateLimited, providers.ResultTimeout, providers.ResultNetworkError,
-		providers.ResultVendorError, providers.ResultNoSecret:
+	case observe.ResultRateLimited, observe.ResultTimeout, observe.ResultNetworkError,
+		observe.ResultVendorError, observe.ResultNoSecret:
 		return t.warning, "▲"
 	case "":
 		return t.unknown, "?"

@@ -9,7 +9,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
-	"github.com/vendorwatch/vendorwatch/statuspage"
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // detailBar is the line above the detail view: which vendor, how bad, and
@@ -133,7 +133,7 @@ func (m *Model) incidentLines(v correlate.VendorReport, w int) []string {
 	}
 	now, loc := m.opts.Now(), m.opts.Location
 	incs := slices.Clone(v.Status.Incidents)
-	slices.SortStableFunc(incs, func(a, b statuspage.Incident) int {
+	slices.SortStableFunc(incs, func(a, b observe.Incident) int {
 		if a.Resolved() != b.Resolved() {
 			if a.Resolved() {
 				return 1
@@ -147,7 +147,7 @@ func (m *Model) incidentLines(v correlate.VendorReport, w int) []string {
 		if i > 0 {
 			out = append(out, "")
 		}
-		st, glyph := th.state(statuspage.ImpactState(in.Impact))
+		st, glyph := th.state(observe.ImpactState(in.Impact))
 		if in.Resolved() {
 			st, glyph = th.ok, "✓"
 		}
@@ -186,7 +186,7 @@ func (m *Model) incidentLines(v correlate.VendorReport, w int) []string {
 		}
 		updates := in.Updates
 		if len(updates) == 0 && in.LatestUpdate != "" {
-			updates = []statuspage.Update{{Status: in.Status, Body: in.LatestUpdate, At: in.UpdatedAt}}
+			updates = []observe.Update{{Status: in.Status, Body: in.LatestUpdate, At: in.UpdatedAt}}
 		}
 		for _, u := range updates {
 			out = append(out, "  "+th.text.Bold(true).Render(when(u.At, now, loc))+"  "+th.accent.UnsetBold().Render(words(termtext.Line(u.Status))))
@@ -304,7 +304,7 @@ func (m *Model) componentLines(v correlate.VendorReport, w int) []string {
 		return []string{th.muted.Render("None listed.")}
 	}
 	cs := slices.Clone(v.Status.Components)
-	slices.SortStableFunc(cs, func(a, b statuspage.Component) int { return b.State.Severity() - a.State.Severity() })
+	slices.SortStableFunc(cs, func(a, b observe.Component) int { return b.State.Severity() - a.State.Severity() })
 	nameW := 0
 	for _, c := range cs {
 		n := ansi.StringWidth(termtext.Line(c.Name))
@@ -320,7 +320,7 @@ func (m *Model) componentLines(v correlate.VendorReport, w int) []string {
 		if c.Group != "" {
 			name = termtext.Line(c.Group) + " › " + name
 		}
-		if c.State == statuspage.Operational && len(cs) > foldComponents {
+		if c.State == observe.Operational && len(cs) > foldComponents {
 			calm = append(calm, name)
 			continue
 		}

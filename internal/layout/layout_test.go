@@ -65,11 +65,13 @@ var floors = map[string]int{
 // import: they take plain data and give plain data.
 var pure = []string{"observe", "correlate", "output", "ui"}
 
-// forbiddenInPure are the import paths (or prefixes, ending in "/") that
-// pure packages must not reach.
+// forbiddenInPure are the packages (or, ending in "/", the families of
+// packages) that pure packages must not reach. database/sql/driver, a
+// handful of interfaces that colour libraries implement, is not SQL.
 var forbiddenInPure = []string{
-	"net/http", "database/sql", "database/sql/driver",
-	"go.yaml.in/", "gopkg.in/yaml", "github.com/PuerkitoBio/goquery", "github.com/mmcdole/gofeed",
+	"net/http", "database/sql",
+	"go.yaml.in/", "gopkg.in/yaml.", "github.com/PuerkitoBio/goquery", "github.com/PuerkitoBio/goquery/",
+	"github.com/mmcdole/gofeed", "github.com/mmcdole/gofeed/",
 }
 
 // ownedImports are outside packages that exactly one package (or family)
@@ -94,24 +96,7 @@ func configImporter(rel string) bool {
 // one that no longer exists, so the list only ever shrinks.
 var allowed = []string{
 	"(root) imports config, which only providers/* and app may",
-	"correlate reaches database/sql/driver",
-	"correlate reaches database/sql",
-	"correlate reaches github.com/PuerkitoBio/goquery",
-	"correlate reaches github.com/mmcdole/gofeed",
-	"correlate reaches go.yaml.in/",
-	"correlate reaches net/http",
-	"output reaches database/sql/driver",
 	"output reaches database/sql",
-	"output reaches github.com/PuerkitoBio/goquery",
-	"output reaches github.com/mmcdole/gofeed",
-	"output reaches go.yaml.in/",
-	"output reaches net/http",
-	"ui reaches database/sql/driver",
-	"ui reaches database/sql",
-	"ui reaches github.com/PuerkitoBio/goquery",
-	"ui reaches github.com/mmcdole/gofeed",
-	"ui reaches go.yaml.in/",
-	"ui reaches net/http",
 }
 
 type pkg struct {
@@ -217,7 +202,7 @@ func TestPurePackages(t *testing.T) {
 		}
 		for _, d := range p.Deps {
 			for _, f := range forbiddenInPure {
-				if !matches(d, f) {
+				if d != f && !(strings.HasSuffix(f, "/") && strings.HasPrefix(d, f)) {
 					continue
 				}
 				v := show(from) + " reaches " + f

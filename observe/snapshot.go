@@ -1,9 +1,13 @@
-package providers
+// Package observe holds what a check saw: every vendor's status page
+// (normalized), the keyless reachability request, our key probes, the
+// admin APIs' key inventory and audit events, VAPI's call records, and
+// the snapshot that gathers them. It is data and nothing else: no I/O,
+// no judgement of what the data means (that is correlate's), and only
+// the standard library. Every other package speaks these types.
+package observe
 
 import (
 	"time"
-
-	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
 // Snapshot is what every vendor looked like at the last check: the status
@@ -27,12 +31,12 @@ func (s Snapshot) Vendor(id string) (VendorResult, bool) {
 // VendorResult is one vendor's latest observations. Field names follow
 // DESIGN §6.
 type VendorResult struct {
-	ID           string            `json:"id"`
-	Name         string            `json:"name"`
-	DependsOn    []string          `json:"depends_on,omitempty"`
-	Status       statuspage.Status `json:"status"`
-	Reachability *Reachability     `json:"reachability,omitempty"`
-	Keys         []KeyResult       `json:"keys"`
+	ID           string        `json:"id"`
+	Name         string        `json:"name"`
+	DependsOn    []string      `json:"depends_on,omitempty"`
+	Status       Status        `json:"status"`
+	Reachability *Reachability `json:"reachability,omitempty"`
+	Keys         []KeyResult   `json:"keys"`
 	// Inventory is the vendor's key list from its admin API (OpenAI,
 	// Anthropic with admin:), read every admin interval; nil without one.
 	Inventory *Inventory `json:"inventory,omitempty"`

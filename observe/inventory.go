@@ -1,0 +1,189 @@
+package observe
+
+import "time"
+
+// Inventory is a vendor's key list as its admin API reports it, with the
+// keys that left it since the previous inventory and what the audit log
+// says about them. It holds masks and fingerprints only, never a key.
+type Inventory struct {
+	// Source names the admin API read (openai_admin_api, anthropic_admin_api).
+	Source string `json:"source"`
+	// CheckedAt is when the admin API was last asked; ListedAt when Keys
+	// were listed (earlier when the latest read failed and the previous
+	// list was kept).
+	CheckedAt time.Time `json:"checked_at"`
+	ListedAt  time.Time `json:"listed_at,omitzero"`
+	// Result is ok when the admin API answered; otherwise the latest
+	// read's failure in the key-probe vocabulary (invalid_key: the admin
+	// key was rejected; rate_limited: the read waits for the next check).
+	Result     Result `json:"result"`
+	HTTPStatus int    `json:"http_status,omitempty"`
+	Code       string `json:"code,omitempty"`
+	Error      string `json:"error,omitempty"`
+	// AdminFingerprint is the admin key's fingerprint (sk-admin-…abcd).
+	AdminFingerprint string `json:"admin_fingerprint,omitempty"`
+	// Complete is true when every list was read to its end; only two
+	// complete inventories are compared.
+	Complete bool `json:"complete"`
+	// Projects counts the projects (OpenAI) or workspaces (Anthropic) seen.
+	Projects int `json:"projects,omitempty"`
+	// Keys are the keys listed, in the vendor's order.
+	Keys []InventoryKey `json:"keys"`
+	// Accounts are OpenAI's service accounts of active projects.
+	Accounts []InventoryAccount `json:"accounts,omitempty"`
+	// Gone are the keys that left the list, with the audit log's answer.
+	Gone []GoneKey `json:"gone,omitempty"`
+}
+
+// Inventory sources.
+const (
+	SourceOpenAIAdmin    = "openai_admin_api"
+	SourceAnthropicAdmin = "anthropic_admin_api"
+)
+
+// Key kinds in an inventory.
+const (
+	InventoryProjectKey = "project"  // an OpenAI project key (user or service account)
+	InventoryAdminKey   = "admin"    // an OpenAI admin key
+	InventoryAPIKey     = "api_key"  // an Anthropic API key
+	StatusActive        = "active"   // Anthropic status, or the OpenAI project's
+	StatusArchived      = "archived" // Anthropic key, or OpenAI project archived
+	StatusInactive      = "inactive" // Anthropic key deactivated
+	StatusExpired       = "expired"  // Anthropic key past expires_at
+	OwnerServiceAccount = "service_account"
+)
+
+// InventoryKey is one row of a vendor's key list.
+type InventoryKey struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// Kind is project or admin (OpenAI), api_key (Anthropic).
+	Kind string `json:"kind"`
+	// Redacted is the vendor's own mask of the key, cut to its known
+	// prefix plus at most four characters on each side (sk-abc…def).
+	Redacted string `json:"redacted"`
+	// Project is the OpenAI project or Anthropic workspace id.
+	Project     string `json:"project,omitempty"`
+	ProjectName string `json:"project_name,omitempty"`
+	// Status is active, inactive, archived or expired (Anthropic); for an
+	// OpenAI key, the status of its project.
+	Status string `json:"status,omitempty"`
+	// OwnerAccess is OpenAI's owner_project_access: whether the key's
+	// owner still has access to the project (active, inactive).
+	OwnerAccess string `json:"owner_access,omitempty"`
+	// Owner names the owner (OpenAI) or creator (Anthropic): an e-mail, a
+	// service account's name, or an id.
+	Owner     string `json:"owner,omitempty"`
+	OwnerID   string `json:"owner_id,omitempty"`
+	OwnerType string `json:"owner_type,omitempty"`
+
+	CreatedAt  time.Time `json:"created_at,omitzero"`
+	LastUsedAt time.Time `json:"last_used_at,omitzero"`
+	ExpiresAt  time.Time `json:"expires_at,omitzero"`
+
+	// Expiring is true when ExpiresAt falls within the admin block's
+	// expiry_warning (default 14 days) of the listing, or has passed.
+	Expiring bool `json:"expiring,omitempty"`
+
+	// Key is the configured key this row is, matched by fingerprint.
+	Key string `json:"key,omitempty"`
+	// Self marks the admin key vendorwatch reads the inventory with.
+	Self bool `json:"self,omitempty"`
+}
+
+// InventoryAccount is an OpenAI service account.
+type InventoryAccount struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Project string `json:"project"`
+	Role    string `json:"role,omitempty"`
+}
+
+// GoneKey is a key that left the list, as last listed, with what the audit
+// log said about it.
+type GoneKey struct {
+	InventoryKey
+	// LastSeen is the last list that held it; NoticedAt the first that did
+	// not.
+	LastSeen  time.Time `json:"last_seen"`
+	NoticedAt time.Time `json:"noticed_at"`
+	// Fingerprint is the configured key's fingerprint when the row is one
+	// of ours (Key set); Canary whether that key is a canary.
+	Fingerprint string `json:"fingerprint,omitempty"`
+	Canary      bool   `json:"canary,omitempty"`
+	// Audit is the audit log's event that explains it, when found.
+	Audit *AuditEvent `json:"audit,omitempty"`
+	// AuditChecked is true once the audit log answered a lookup (with or
+	// without an event); AuditError says why the latest lookup failed.
+	AuditChecked bool   `json:"audit_checked"`
+	AuditError   string `json:"audit_error,omitempty"`
+	// NoAuditLog is true for a vendor whose admin API has no audit log.
+	NoAuditLog bool `json:"no_audit_log,omitempty"`
+	// Lookups counts the audit-log lookups made for it.
+	Lookups int `json:"lookups,omitempty"`
+	// Unexplained counts deletion events in its window that could be tied
+	// to no key.
+	Unexplained int `json:"unexplained,omitempty"`
+	// OwnerGone is true when its service account left the list as well.
+	OwnerGone bool `json:"owner_gone,omitempty"`
+}
+
+// How long the audit log is watched for a key that left the list: an
+// admin reader keeps asking, and correlation keeps waiting, this long.
+const (
+	// AuditWindowSlack widens the audit-log query before the time a key
+	// was last seen, for clock skew and the vendor's own delays.
+	AuditWindowSlack = 5 * time.Minute
+	// AuditRecheck is how long a vanished key without an audit event is
+	// asked about again on every inventory check: audit logs lag.
+	AuditRecheck = time.Hour
+)
+
+// AuditEvent is an audit-log entry about a vanished key: what happened,
+// when, and who did it.
+type AuditEvent struct {
+	ID   string    `json:"id"`
+	Type string    `json:"type"`
+	At   time.Time `json:"at"`
+	// Object is the id the event is about (key, service account, project).
+	Object string `json:"object"`
+	// Matched says how the event was tied to the key: id (the key's own),
+	// service_account (its owner was deleted), project (its project was
+	// archived), window (the only unexplained deletion in the window).
+	Matched string `json:"matched"`
+	// ActorType is session (a person in the console) or api_key.
+	ActorType  string `json:"actor_type,omitempty"`
+	ActorEmail string `json:"actor_email,omitempty"`
+	ActorID    string `json:"actor_id,omitempty"`
+	// ActorKey is the tracking id of the API key that acted.
+	ActorKey string `json:"actor_key,omitempty"`
+	IP       string `json:"ip,omitempty"`
+	Country  string `json:"country,omitempty"`
+}
+
+// Actor names who did it: an e-mail, else a user, service account or key
+// id, with the IP address when known.
+func (e *AuditEvent) Actor() string {
+	who := e.ActorEmail
+	if who == "" {
+		who = e.ActorID
+	}
+	if e.ActorKey != "" {
+		if who == "" {
+			who = "API key " + e.ActorKey
+		} else {
+			who += " with API key " + e.ActorKey
+		}
+	}
+	if who == "" {
+		who = "an unnamed actor"
+	}
+	if e.IP != "" {
+		where := e.IP
+		if e.Country != "" {
+			where += ", " + e.Country
+		}
+		who += " (" + where + ")"
+	}
+	return who
+}
