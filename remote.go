@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
-	"github.com/vendorwatch/vendorwatch/history"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
 	"github.com/vendorwatch/vendorwatch/output"
 )
@@ -187,7 +186,7 @@ func (c *remoteClient) IncidentReport(ctx context.Context, from, to time.Time, v
 
 // Timeline is the server's newest events about vendor ("" for all),
 // oldest first.
-func (c *remoteClient) Timeline(ctx context.Context, vendor string, limit int) ([]history.Event, error) {
+func (c *remoteClient) Timeline(ctx context.Context, vendor string, limit int) ([]correlate.Event, error) {
 	q := url.Values{"limit": {strconv.Itoa(limit)}}
 	if vendor != "" {
 		q.Set("vendor", vendor)
@@ -197,7 +196,7 @@ func (c *remoteClient) Timeline(ctx context.Context, vendor string, limit int) (
 		return nil, err
 	}
 	var tl struct {
-		Events []history.Event `json:"events"`
+		Events []correlate.Event `json:"events"`
 	}
 	if err := json.Unmarshal(body, &tl); err != nil {
 		return nil, fmt.Errorf("remote %s: the timeline is not JSON: %w", c.base.Redacted(), err)

@@ -137,7 +137,7 @@ type CommitFunc func(prev State) (correlate.Report, correlate.Memory, error)
 // and replaces the snapshot file. Two processes committing at once are
 // serialized, so neither loses the other's streaks. It returns the events
 // recorded, oldest first.
-func (s *Store) Commit(ctx context.Context, fn CommitFunc) ([]Event, error) {
+func (s *Store) Commit(ctx context.Context, fn CommitFunc) ([]correlate.Event, error) {
 	tx, err := s.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: takes the write lock now
 	if err != nil {
 		return nil, s.wrap("starting a write", err)

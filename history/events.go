@@ -12,58 +12,6 @@ import (
 	"github.com/vendorwatch/vendorwatch/observe"
 )
 
-// EventKind names a transition in the timeline.
-type EventKind string
-
-// The transitions the store records.
-const (
-	// EventVendorState: the vendor's status page changed state.
-	EventVendorState EventKind = "vendor_state"
-	// EventIncidentOpened, EventIncidentUpdated, EventIncidentResolved: the
-	// vendor's own incident log, with its text and link.
-	EventIncidentOpened   EventKind = "incident_opened"
-	EventIncidentUpdated  EventKind = "incident_updated"
-	EventIncidentResolved EventKind = "incident_resolved"
-	// EventKeyChanged: one of our keys changed result or was replaced.
-	EventKeyChanged EventKind = "key_changed"
-	// EventReachabilityChanged: the keyless request changed result.
-	EventReachabilityChanged EventKind = "reachability_changed"
-	// EventFindingOpened, EventFindingEscalated, EventFindingEased,
-	// EventFindingClosed: vendorwatch's own conclusions.
-	EventFindingOpened    EventKind = "finding_opened"
-	EventFindingEscalated EventKind = "finding_escalated"
-	EventFindingEased     EventKind = "finding_eased"
-	EventFindingClosed    EventKind = "finding_closed"
-)
-
-// Event is one line of the timeline. Its text is one sanitized line, fit
-// for a terminal and a Markdown table; it never holds a key, only key names
-// and fingerprints.
-type Event struct {
-	// ID orders events recorded at the same time.
-	ID int64 `json:"id"`
-	// At is when it happened: the vendor's own time for its incident
-	// updates, the check time otherwise.
-	At time.Time `json:"at"`
-	// Vendor is the vendor id; empty for findings about no vendor
-	// (network_local).
-	Vendor string `json:"vendor"`
-	// VendorName is the vendor's display name at the time.
-	VendorName string    `json:"vendor_name"`
-	Kind       EventKind `json:"kind"`
-	// Subject is what changed: a key name, an incident id or a finding id.
-	Subject string `json:"subject"`
-	// Severity is the finding's severity (finding events only).
-	Severity correlate.Severity `json:"severity,omitempty"`
-	// Text is the one-line description.
-	Text string `json:"text"`
-	// Detail is longer supporting text: a finding's evidence, the full
-	// body of an incident update.
-	Detail string `json:"detail,omitempty"`
-	// URL links the vendor's incident, when there is one.
-	URL string `json:"url,omitempty"`
-}
-
 // maxText caps the text of an event taken from a vendor.
 const maxText = 600
 
@@ -98,16 +46,16 @@ type probeBase struct {
 
 // changes compares a report with the baseline and returns the events and
 // the new baseline. It is pure.
-func changes(b baseline, r correlate.Report) ([]Event, baseline) {
+func changes(b baseline, r correlate.Report) ([]correlate.Event, baseline) {
 	now := r.GeneratedAt.UTC()
 	next := baseline{Vendors: make(map[string]vendorBase, len(b.Vendors))}
 	for id, vb := range b.Vendors {
 		next.Vendors[id] = vb // vendors not in this report keep their baseline
 	}
-	var evs []Event
+	var evs []correlate.Event
 	for _, v := range r.Vendors {
 		prev, seen := b.Vendors[v.ID]
-		var vevs []Event
+		var vevs []correlate.Event
 		nb := prev
 		nb.State, vevs = stateEvents(prev, seen, v, now)
 		evs = append(evs, vevs...)
@@ -136,7 +84,7 @@ func vendorName(r correlate.Report, id string) string {
 	return id
 }
 
-func stateEvents(prev vendorBase, seen bool, v correlate.VendorReport, now time.Time) (observe.State, []Event) {
+func stateEvents(prev vendorBase, seen bool, v correlate.VendorReport, now time.Time) (observe.State, []correlate.Event) {
 	st := v.Status.State
 	if !st.Known() {
 		return prev.State, nil // unreadable page: no news
@@ -151,16 +99,16 @@ func stateEvents(prev vendorBase, seen bool, v correlate.VendorReport, now time.
 	if d := termtext.Line(v.Status.Description); d != "" {
 		text += " (" + termtext.Clip(d, 120) + ")"
 	}
-	return st, []Event{{At: now, Vendor: v.ID, Kind: EventVendorState, Subject: string(st), Text: text, URL: v.Status.PageURL}}
+	return st, []correlate.Event{{At: now, Vendor: v.ID, Kind: correlate.EventVendorState, Subject: string(st), Text: text, URL: v.Status.PageURL}}
 }
 
-func incidentEvents(prev vendorBase, v correlate.VendorReport, now time.Time) (map[string]incidentBase, []Event) {
+func incidentEvents(prev vendorBase, v correlate.VendorReport, now time.Time) (map[string]incidentBase, []correlate.Event) {
 	st := v.Status
 	if !st.State.Known() && !slices.ContainsFunc(st.Sources, func(s observe.Source) bool { return s.OK }) {
 		return prev.Incidents, nil // the page could not be read: incidents unknown
 	}
 	next := map[string]incidentBase{}
-	var evs []Event
+	var evs []correlate.Event
 	for _, in := range st.Incidents {
 		if in.Resolved() {
 			continue
@@ -173,7 +121,7 @@ func incidentEvents(prev vendorBase, v correlate.VendorReport, now time.Time) (m
 			if in.Impact != "" && in.Impact != "none" {
 				text += ", impact " + in.Impact
 			}
-			evs = append(evs, Event{At: at, Vendor: v.ID, Kind: EventIncidentOpened, Subject: in.ID, Text: text + ")", URL: in.URL})
+			evs = append(evs, correlate.Event{At: at, Vendor: v.ID, Kind: correlate.EventIncidentOpened, Subject: in.ID, Text: text + ")", URL: in.URL})
 			ib = incidentBase{Title: title, Status: in.Status, URL: in.URL}
 		}
 		// Updates newer than the last one recorded, oldest first.
@@ -184,12 +132,12 @@ func incidentEvents(prev vendorBase, v correlate.VendorReport, now time.Time) (m
 				continue
 			}
 			body := termtext.Line(u.Body)
-			evs = append(evs, Event{At: u.At.UTC(), Vendor: v.ID, Kind: EventIncidentUpdated, Subject: in.ID,
+			evs = append(evs, correlate.Event{At: u.At.UTC(), Vendor: v.ID, Kind: correlate.EventIncidentUpdated, Subject: in.ID,
 				Text: fmt.Sprintf("%s — %s: %s", title, cmp.Or(u.Status, "update"), termtext.Clip(body, maxText)), URL: in.URL})
 			ib.LastUpdate, ib.Latest = u.At.UTC(), body
 		}
 		if latest := termtext.Line(in.LatestUpdate); len(in.Updates) == 0 && latest != "" && latest != ib.Latest {
-			evs = append(evs, Event{At: now, Vendor: v.ID, Kind: EventIncidentUpdated, Subject: in.ID,
+			evs = append(evs, correlate.Event{At: now, Vendor: v.ID, Kind: correlate.EventIncidentUpdated, Subject: in.ID,
 				Text: fmt.Sprintf("%s — %s: %s", title, cmp.Or(in.Status, "update"), termtext.Clip(latest, maxText)), URL: in.URL})
 			ib.Latest = latest
 		}
@@ -205,7 +153,7 @@ func incidentEvents(prev vendorBase, v correlate.VendorReport, now time.Time) (m
 		if i := slices.IndexFunc(st.Incidents, func(in observe.Incident) bool { return in.ID == id }); i >= 0 && !st.Incidents[i].ResolvedAt.IsZero() {
 			at = st.Incidents[i].ResolvedAt.UTC()
 		}
-		evs = append(evs, Event{At: at, Vendor: v.ID, Kind: EventIncidentResolved, Subject: id, Text: "Incident resolved: " + ib.Title, URL: ib.URL})
+		evs = append(evs, correlate.Event{At: at, Vendor: v.ID, Kind: correlate.EventIncidentResolved, Subject: id, Text: "Incident resolved: " + ib.Title, URL: ib.URL})
 	}
 	return next, evs
 }
@@ -231,9 +179,9 @@ func inconclusive(r observe.Result) bool {
 	return r == "" || r == observe.ResultTimeout || r == observe.ResultNetworkError
 }
 
-func keyEvents(prev vendorBase, v correlate.VendorReport, now time.Time) (map[string]probeBase, []Event) {
+func keyEvents(prev vendorBase, v correlate.VendorReport, now time.Time) (map[string]probeBase, []correlate.Event) {
 	next := map[string]probeBase{}
-	var evs []Event
+	var evs []correlate.Event
 	for _, k := range v.Keys {
 		pb, known := prev.Keys[k.Name]
 		if inconclusive(k.Result) {
@@ -264,12 +212,12 @@ func keyEvents(prev vendorBase, v correlate.VendorReport, now time.Time) (map[st
 		default:
 			text = fmt.Sprintf("%s (%s): %s → %s", label, k.Fingerprint, pb.Result, probeWords(k.Result, k.HTTPStatus, k.Code))
 		}
-		evs = append(evs, Event{At: at, Vendor: v.ID, Kind: EventKeyChanged, Subject: k.Name, Text: text})
+		evs = append(evs, correlate.Event{At: at, Vendor: v.ID, Kind: correlate.EventKeyChanged, Subject: k.Name, Text: text})
 	}
 	return next, evs
 }
 
-func reachEvents(prev vendorBase, v correlate.VendorReport, now time.Time) (*probeBase, []Event) {
+func reachEvents(prev vendorBase, v correlate.VendorReport, now time.Time) (*probeBase, []correlate.Event) {
 	r := v.Reachability
 	if r == nil || inconclusive(r.Result) {
 		return prev.Reach, nil
@@ -286,17 +234,17 @@ func reachEvents(prev vendorBase, v correlate.VendorReport, now time.Time) (*pro
 	if prev.Reach != nil {
 		text = "API without a key: " + string(prev.Reach.Result) + " → " + probeWords(r.Result, r.HTTPStatus, "")
 	}
-	return nb, []Event{{At: at, Vendor: v.ID, Kind: EventReachabilityChanged, Subject: "reachability", Text: text}}
+	return nb, []correlate.Event{{At: at, Vendor: v.ID, Kind: correlate.EventReachabilityChanged, Subject: "reachability", Text: text}}
 }
 
 // findingEvents turns finding transitions into events at the check time.
 // A finding about several vendors is recorded under its first.
-func findingEvents(r correlate.Report, changes []correlate.Change, opened map[string]time.Time) []Event {
+func findingEvents(r correlate.Report, changes []correlate.Change, opened map[string]time.Time) []correlate.Event {
 	now := r.GeneratedAt.UTC()
-	var evs []Event
+	var evs []correlate.Event
 	for _, c := range changes {
 		f := c.Finding
-		e := Event{At: now, Kind: findingKinds[c.Kind], Subject: f.ID, Severity: f.Severity, Detail: f.Detail}
+		e := correlate.Event{At: now, Kind: findingKinds[c.Kind], Subject: f.ID, Severity: f.Severity, Detail: f.Detail}
 		if len(f.Vendors) > 0 {
 			e.Vendor = f.Vendors[0]
 		}
@@ -320,9 +268,9 @@ func findingEvents(r correlate.Report, changes []correlate.Change, opened map[st
 	return evs
 }
 
-var findingKinds = map[correlate.ChangeKind]EventKind{
-	correlate.ChangeOpened: EventFindingOpened, correlate.ChangeEscalated: EventFindingEscalated,
-	correlate.ChangeEased: EventFindingEased, correlate.ChangeClosed: EventFindingClosed,
+var findingKinds = map[correlate.ChangeKind]correlate.EventKind{
+	correlate.ChangeOpened: correlate.EventFindingOpened, correlate.ChangeEscalated: correlate.EventFindingEscalated,
+	correlate.ChangeEased: correlate.EventFindingEased, correlate.ChangeClosed: correlate.EventFindingClosed,
 }
 
 func probeWords(r observe.Result, status int, code string) string {

@@ -34,7 +34,7 @@ func snapshot(t time.Time, vs ...observe.VendorResult) observe.Snapshot {
 	return observe.Snapshot{GeneratedAt: t, Vendors: vs}
 }
 
-func lines(evs []Event) []string {
+func lines(evs []correlate.Event) []string {
 	var out []string
 	for _, e := range evs {
 		out = append(out, fmt.Sprintf("%s %s %s: %s", e.At.Format("15:04"), e.Vendor, e.Kind, e.Text))
@@ -105,7 +105,7 @@ func TestCommitRecordsTransitions(t *testing.T) {
 		t.Errorf("Commit returned %d events, the timeline holds %d", len(got), len(want))
 	}
 	for _, e := range tl {
-		if e.Kind == EventIncidentOpened && e.URL != "https://status.vapi.ai/incident/901977" {
+		if e.Kind == correlate.EventIncidentOpened && e.URL != "https://status.vapi.ai/incident/901977" {
 			t.Errorf("incident event without its link: %+v", e)
 		}
 	}
@@ -153,7 +153,7 @@ func TestTimelineQuery(t *testing.T) {
 			if err != nil || len(evs) != tt.want {
 				t.Fatalf("%d events (%v), want %d:\n%s", len(evs), err, tt.want, strings.Join(lines(evs), "\n"))
 			}
-			if !slices.IsSortedFunc(evs, func(a, b Event) int { return a.At.Compare(b.At) }) {
+			if !slices.IsSortedFunc(evs, func(a, b correlate.Event) int { return a.At.Compare(b.At) }) {
 				t.Error("not in time order")
 			}
 			if tt.q.Limit > 0 && !evs[len(evs)-1].At.Equal(at("13:00")) {

@@ -10,21 +10,6 @@ import (
 	"github.com/vendorwatch/vendorwatch/observe"
 )
 
-// Timeline events of the key inventory (a vendor's admin API). Keys that
-// leave the list are findings (key_deleted, key_vanished), recorded as
-// such.
-const (
-	// EventInventoryListed: the first key list of a vendor, as a count.
-	EventInventoryListed EventKind = "inventory_listed"
-	// EventInventoryKeyAdded: a key appeared in the list.
-	EventInventoryKeyAdded EventKind = "inventory_key_added"
-	// EventInventoryKeyUsed: a key's last_used_at moved, proof that a
-	// consumer (VAPI, an app) still uses it; at most once an hour per key.
-	EventInventoryKeyUsed EventKind = "inventory_key_used"
-	// EventInventoryKeyStatus: a key's status (or its project's) changed.
-	EventInventoryKeyStatus EventKind = "inventory_key_status"
-)
-
 // usedEvery is the least time between two "used" events of one key: a
 // key in use moves its last_used_at all the time.
 const usedEvery = time.Hour
@@ -46,7 +31,7 @@ type inventoryItem struct {
 // last list the timeline saw: new keys, status changes and keys in use.
 // A list that was not read again (the admin API failed, or its interval
 // has not come round) adds nothing.
-func inventoryEvents(prev vendorBase, v correlate.VendorReport) (*inventoryBase, []Event) {
+func inventoryEvents(prev vendorBase, v correlate.VendorReport) (*inventoryBase, []correlate.Event) {
 	inv := v.Inventory
 	if inv == nil || inv.ListedAt.IsZero() {
 		return prev.Inventory, nil
@@ -56,7 +41,7 @@ func inventoryEvents(prev vendorBase, v correlate.VendorReport) (*inventoryBase,
 	}
 	at := inv.ListedAt.UTC()
 	next := &inventoryBase{ListedAt: at, Keys: make(map[string]inventoryItem, len(inv.Keys))}
-	var evs []Event
+	var evs []correlate.Event
 	if prev.Inventory == nil {
 		for _, k := range inv.Keys {
 			next.Keys[k.ID] = inventoryItem{Status: k.Status, LastUsed: k.LastUsedAt}
@@ -65,7 +50,7 @@ func inventoryEvents(prev vendorBase, v correlate.VendorReport) (*inventoryBase,
 		if inv.Projects > 0 {
 			text += fmt.Sprintf(" in %d %s", inv.Projects, plural(inv.Projects, "project", "projects"))
 		}
-		return next, []Event{{At: at, Vendor: v.ID, Kind: EventInventoryListed, Subject: "inventory", Text: text}}
+		return next, []correlate.Event{{At: at, Vendor: v.ID, Kind: correlate.EventInventoryListed, Subject: "inventory", Text: text}}
 	}
 	for _, k := range inv.Keys {
 		item := inventoryItem{Status: k.Status, LastUsed: k.LastUsedAt}
@@ -77,9 +62,9 @@ func inventoryEvents(prev vendorBase, v correlate.VendorReport) (*inventoryBase,
 			if k.Owner != "" {
 				text += ", owner " + termtext.Clip(termtext.Line(k.Owner), 80)
 			}
-			evs = append(evs, Event{At: orTime(k.CreatedAt, at), Vendor: v.ID, Kind: EventInventoryKeyAdded, Subject: k.ID, Text: text})
+			evs = append(evs, correlate.Event{At: orTime(k.CreatedAt, at), Vendor: v.ID, Kind: correlate.EventInventoryKeyAdded, Subject: k.ID, Text: text})
 		case old.Status != k.Status && k.Status != "":
-			evs = append(evs, Event{At: at, Vendor: v.ID, Kind: EventInventoryKeyStatus, Subject: k.ID,
+			evs = append(evs, correlate.Event{At: at, Vendor: v.ID, Kind: correlate.EventInventoryKeyStatus, Subject: k.ID,
 				Text: fmt.Sprintf("Key %s: %s → %s", label, cmp.Or(old.Status, "?"), termtext.Line(k.Status))})
 		}
 		item.Noted = old.Noted
@@ -88,7 +73,7 @@ func inventoryEvents(prev vendorBase, v correlate.VendorReport) (*inventoryBase,
 			if !old.LastUsed.IsZero() {
 				text += " (before: " + old.LastUsed.UTC().Format("2006-01-02 15:04 UTC") + ")"
 			}
-			evs = append(evs, Event{At: k.LastUsedAt.UTC(), Vendor: v.ID, Kind: EventInventoryKeyUsed, Subject: k.ID, Text: text})
+			evs = append(evs, correlate.Event{At: k.LastUsedAt.UTC(), Vendor: v.ID, Kind: correlate.EventInventoryKeyUsed, Subject: k.ID, Text: text})
 			item.Noted = k.LastUsedAt
 		}
 		next.Keys[k.ID] = item

@@ -49,7 +49,7 @@ func (q Query) vendorFilter(col string) (string, []any) {
 }
 
 // Timeline returns the events in the query's window, oldest first.
-func (s *Store) Timeline(ctx context.Context, q Query) ([]Event, error) {
+func (s *Store) Timeline(ctx context.Context, q Query) ([]correlate.Event, error) {
 	since, until := q.bounds()
 	cond, vargs := q.vendorFilter("vendor")
 	args := append([]any{since, until}, vargs...)
@@ -63,35 +63,23 @@ func (s *Store) Timeline(ctx context.Context, q Query) ([]Event, error) {
 		return nil, s.wrap("reading the timeline", err)
 	}
 	defer rows.Close()
-	var out []Event
+	var out []correlate.Event
 	for rows.Next() {
-		var e Event
+		var e correlate.Event
 		var at int64
 		var kind, sev string
 		if err := rows.Scan(&e.ID, &at, &e.Vendor, &e.VendorName, &kind, &e.Subject, &sev, &e.Text, &e.Detail, &e.URL); err != nil {
 			return nil, s.wrap("reading the timeline", err)
 		}
-		e.At, e.Kind, e.Severity = time.UnixMilli(at).UTC(), EventKind(kind), correlate.Severity(sev)
+		e.At, e.Kind, e.Severity = time.UnixMilli(at).UTC(), correlate.EventKind(kind), correlate.Severity(sev)
 		out = append(out, e)
 	}
 	return out, s.wrap("reading the timeline", rows.Err())
 }
 
-// FindingRecord is one occurrence of a finding: its latest text, the worst
-// severity it reached, and when it opened and closed.
-type FindingRecord struct {
-	correlate.Finding
-	// Worst is the highest severity the finding reached.
-	Worst correlate.Severity `json:"worst"`
-	// Opened is the check at which it opened; Closed the one at which it
-	// closed, zero while it is open.
-	Opened time.Time `json:"opened"`
-	Closed time.Time `json:"closed,omitzero"`
-}
-
 // Findings returns the findings open at any time in the query's window,
 // in the order they opened.
-func (s *Store) Findings(ctx context.Context, q Query) ([]FindingRecord, error) {
+func (s *Store) Findings(ctx context.Context, q Query) ([]correlate.FindingRecord, error) {
 	since, until := q.bounds()
 	cond := ""
 	args := []any{until, since}
@@ -109,9 +97,9 @@ func (s *Store) Findings(ctx context.Context, q Query) ([]FindingRecord, error) 
 		return nil, s.wrap("reading findings", err)
 	}
 	defer rows.Close()
-	var out []FindingRecord
+	var out []correlate.FindingRecord
 	for rows.Next() {
-		var f FindingRecord
+		var f correlate.FindingRecord
 		var kind, sev, worst, vendors, keys, advice string
 		var sinceMS, opened int64
 		var closed *int64
@@ -134,15 +122,15 @@ func (s *Store) Findings(ctx context.Context, q Query) ([]FindingRecord, error) 
 // eventOrder ranks event kinds recorded at the same moment so a timeline
 // reads as cause then conclusion: what the vendor said, what our probes
 // saw, then what vendorwatch concluded (closings before openings).
-var eventOrder = map[EventKind]int{
-	EventVendorState: 0, EventIncidentOpened: 1, EventIncidentUpdated: 2, EventIncidentResolved: 3,
-	EventReachabilityChanged: 4, EventKeyChanged: 5,
-	EventInventoryListed: 5, EventInventoryKeyAdded: 5, EventInventoryKeyStatus: 5, EventInventoryKeyUsed: 5,
-	EventFindingClosed: 6, EventFindingEased: 7, EventFindingEscalated: 8, EventFindingOpened: 9,
+var eventOrder = map[correlate.EventKind]int{
+	correlate.EventVendorState: 0, correlate.EventIncidentOpened: 1, correlate.EventIncidentUpdated: 2, correlate.EventIncidentResolved: 3,
+	correlate.EventReachabilityChanged: 4, correlate.EventKeyChanged: 5,
+	correlate.EventInventoryListed: 5, correlate.EventInventoryKeyAdded: 5, correlate.EventInventoryKeyStatus: 5, correlate.EventInventoryKeyUsed: 5,
+	correlate.EventFindingClosed: 6, correlate.EventFindingEased: 7, correlate.EventFindingEscalated: 8, correlate.EventFindingOpened: 9,
 }
 
-func sortEvents(evs []Event) {
-	slices.SortStableFunc(evs, func(a, b Event) int {
+func sortEvents(evs []correlate.Event) {
+	slices.SortStableFunc(evs, func(a, b correlate.Event) int {
 		if c := a.At.Compare(b.At); c != 0 {
 			return c
 		}

@@ -28,7 +28,7 @@ func open(t *testing.T, dir string, o Options) *Store {
 }
 
 // assess commits a snapshot the way the monitor does.
-func assess(t *testing.T, s *Store, snap observe.Snapshot) []Event {
+func assess(t *testing.T, s *Store, snap observe.Snapshot) []correlate.Event {
 	t.Helper()
 	evs, err := s.Commit(context.Background(), func(prev State) (correlate.Report, correlate.Memory, error) {
 		r, m := correlate.Assess(snap, prev.Memory)

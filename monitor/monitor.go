@@ -65,7 +65,7 @@ type Update struct {
 	// Checking lists the vendors being checked now.
 	Checking []string
 	// Events are the history events this update recorded, oldest first.
-	Events []history.Event
+	Events []correlate.Event
 	// Err is a recording error (a locked database, say). Report is still
 	// the assessment of the latest check, made with the memory in the
 	// process.
@@ -129,10 +129,10 @@ func (m *Monitor) Once(ctx context.Context) (correlate.Report, error) {
 // processes sharing the state dir continue each other's streaks. If the
 // store fails, the snapshot is still assessed with the memory in the
 // process and the error is returned beside the report.
-func (m *Monitor) Record(ctx context.Context, snap observe.Snapshot) (correlate.Report, []history.Event, error) {
+func (m *Monitor) Record(ctx context.Context, snap observe.Snapshot) (correlate.Report, []correlate.Event, error) {
 	var rep correlate.Report
 	var mem correlate.Memory
-	var evs []history.Event
+	var evs []correlate.Event
 	var err error
 	if m.store != nil {
 		evs, err = m.store.Commit(ctx, func(prev history.State) (correlate.Report, correlate.Memory, error) {

@@ -185,7 +185,7 @@ func TestRunRecordsAndNotifies(t *testing.T) {
 	if !first.Report.GeneratedAt.Equal(at("12:30")) || len(first.Events) != 0 {
 		t.Errorf("first update = %s, %d events; want the stored report", first.Report.GeneratedAt, len(first.Events))
 	}
-	var events []history.Event
+	var events []correlate.Event
 	var last Update
 	for last.Report.GeneratedAt != at("12:46") {
 		select {
@@ -207,11 +207,11 @@ func TestRunRecordsAndNotifies(t *testing.T) {
 	if last.Report.Overall != correlate.LevelCritical {
 		t.Errorf("last report overall = %s", last.Report.Overall)
 	}
-	var kinds []history.EventKind
+	var kinds []correlate.EventKind
 	for _, e := range events {
 		kinds = append(kinds, e.Kind)
 	}
-	for _, want := range []history.EventKind{history.EventFindingOpened, history.EventIncidentOpened, history.EventVendorState, history.EventFindingClosed} {
+	for _, want := range []correlate.EventKind{correlate.EventFindingOpened, correlate.EventIncidentOpened, correlate.EventVendorState, correlate.EventFindingClosed} {
 		if !slices.Contains(kinds, want) {
 			t.Errorf("updates carried no %s event: %v", want, kinds)
 		}

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
-	"github.com/vendorwatch/vendorwatch/history"
 )
 
 // IncidentReport is a stretch of history: what `vendorwatch report`
@@ -23,18 +22,18 @@ type IncidentReport struct {
 	// Vendors is the --vendor filter; empty means all vendors.
 	Vendors []string `json:"vendors"`
 	// Findings are those open at any time in the window.
-	Findings []history.FindingRecord `json:"findings"`
+	Findings []correlate.FindingRecord `json:"findings"`
 	// Timeline is every recorded event in the window, oldest first.
-	Timeline []history.Event `json:"timeline"`
+	Timeline []correlate.Event `json:"timeline"`
 }
 
 // WriteIncidentJSON writes the report as indented JSON.
 func WriteIncidentJSON(w io.Writer, r IncidentReport) error {
 	if r.Findings == nil {
-		r.Findings = []history.FindingRecord{}
+		r.Findings = []correlate.FindingRecord{}
 	}
 	if r.Timeline == nil {
-		r.Timeline = []history.Event{}
+		r.Timeline = []correlate.Event{}
 	}
 	if r.Vendors == nil {
 		r.Vendors = []string{}
@@ -86,7 +85,7 @@ func WriteMarkdown(w io.Writer, r IncidentReport) error {
 				when = e.At.UTC().Format("15:04")
 			}
 			text := mdCell(e.Text)
-			if u := mdURL(e.URL); u != "" && (e.Kind == history.EventIncidentOpened || e.Kind == history.EventIncidentResolved) {
+			if u := mdURL(e.URL); u != "" && (e.Kind == correlate.EventIncidentOpened || e.Kind == correlate.EventIncidentResolved) {
 				text = "[" + text + "](" + u + ")"
 			}
 			fmt.Fprintf(&b, "| %s | %s | %s |\n", when, mdCell(mdOrDash(e.VendorName)), text)
@@ -115,7 +114,7 @@ func writeSummary(b *strings.Builder, r IncidentReport) {
 	}
 	fmt.Fprintf(b, "Worst severity: **%s**. %d %s, %d still open at the end of the window.\n\n", worst, len(r.Findings), mdPlural(len(r.Findings), "finding", "findings"), open)
 	fs := slices.Clone(r.Findings)
-	slices.SortStableFunc(fs, func(a, b history.FindingRecord) int { return b.Worst.Rank() - a.Worst.Rank() })
+	slices.SortStableFunc(fs, func(a, b correlate.FindingRecord) int { return b.Worst.Rank() - a.Worst.Rank() })
 	for _, f := range fs {
 		fmt.Fprintf(b, "- **%s** %s (%s)\n", f.Worst, mdCell(f.Title), openText(f))
 	}
@@ -131,7 +130,7 @@ func writeSummary(b *strings.Builder, r IncidentReport) {
 	}
 }
 
-func writeFinding(b *strings.Builder, f history.FindingRecord) {
+func writeFinding(b *strings.Builder, f correlate.FindingRecord) {
 	fmt.Fprintf(b, "### %s: %s\n\n", f.Worst, mdCell(f.Title))
 	fmt.Fprintf(b, "- Kind: `%s`", f.Kind)
 	if len(f.Vendors) > 0 {
@@ -160,7 +159,7 @@ func writeFinding(b *strings.Builder, f history.FindingRecord) {
 
 // openText is "2026-05-21 10:57 to 12:20, 1h23m" or "2026-05-21 12:46, still
 // open".
-func openText(f history.FindingRecord) string {
+func openText(f correlate.FindingRecord) string {
 	from := f.Opened.UTC().Format("2006-01-02 15:04")
 	if f.Closed.IsZero() {
 		return fmt.Sprintf("%s, still open", from)

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
-	"github.com/vendorwatch/vendorwatch/history"
 )
 
 func hm(s string) time.Time {
@@ -20,12 +19,12 @@ func hm(s string) time.Time {
 }
 
 func sampleIncident() IncidentReport {
-	ev := func(at, vendor, name string, kind history.EventKind, text, url string) history.Event {
-		return history.Event{At: hm(at), Vendor: vendor, VendorName: name, Kind: kind, Text: text, URL: url}
+	ev := func(at, vendor, name string, kind correlate.EventKind, text, url string) correlate.Event {
+		return correlate.Event{At: hm(at), Vendor: vendor, VendorName: name, Kind: kind, Text: text, URL: url}
 	}
 	return IncidentReport{
 		Since: hm("10:00"), Until: hm("14:00"),
-		Findings: []history.FindingRecord{
+		Findings: []correlate.FindingRecord{
 			{Finding: correlate.Finding{ID: "key_revoked:openai:prod", Kind: correlate.KindKeyRevoked, Severity: correlate.SeverityCritical,
 				Vendors: []string{"openai"}, Keys: []string{"prod"}, Title: "OpenAI key prod revoked",
 				Detail: "OpenAI rejects key prod (sk-proj-…MxYA): invalid_key (HTTP 401 invalid_api_key) at 10:57 UTC, while OpenAI answers and reports no incident.",
@@ -36,12 +35,12 @@ func sampleIncident() IncidentReport {
 				Detail: "Our requests to VAPI's API have failed 4 times in a row since 12:35 UTC.", Advice: []string{"It is them."},
 				Since: hm("12:35"), LeadMinutes: 10}, Worst: correlate.SeverityCritical, Opened: hm("12:46")},
 		},
-		Timeline: []history.Event{
-			ev("10:57", "openai", "OpenAI", history.EventKeyChanged, "Key prod (sk-proj-…MxYA): ok → invalid_key (HTTP 401 invalid_api_key)", ""),
-			ev("10:57", "openai", "OpenAI", history.EventFindingOpened, "Critical opened: OpenAI key prod revoked", ""),
-			ev("12:45", "vapi", "VAPI", history.EventIncidentOpened, "Incident opened: Vapi API | dashboard <b>down</b> [click](javascript:alert(1))", "https://status.vapi.ai/incident/901977"),
-			ev("12:45", "vapi", "VAPI", history.EventIncidentUpdated, "Update: *we* are `investigating`", "https://status.vapi.ai/incident/901977"),
-			ev("13:00", "vapi", "VAPI", history.EventIncidentResolved, "Incident resolved: evil link", "javascript:alert(1)"),
+		Timeline: []correlate.Event{
+			ev("10:57", "openai", "OpenAI", correlate.EventKeyChanged, "Key prod (sk-proj-…MxYA): ok → invalid_key (HTTP 401 invalid_api_key)", ""),
+			ev("10:57", "openai", "OpenAI", correlate.EventFindingOpened, "Critical opened: OpenAI key prod revoked", ""),
+			ev("12:45", "vapi", "VAPI", correlate.EventIncidentOpened, "Incident opened: Vapi API | dashboard <b>down</b> [click](javascript:alert(1))", "https://status.vapi.ai/incident/901977"),
+			ev("12:45", "vapi", "VAPI", correlate.EventIncidentUpdated, "Update: *we* are `investigating`", "https://status.vapi.ai/incident/901977"),
+			ev("13:00", "vapi", "VAPI", correlate.EventIncidentResolved, "Incident resolved: evil link", "javascript:alert(1)"),
 		},
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/history"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
 	"github.com/vendorwatch/vendorwatch/output"
@@ -111,7 +112,7 @@ func (s *Server) incidentReport(w http.ResponseWriter, r *http.Request) {
 // Timeline is the JSON of /api/v1/timeline.
 type Timeline struct {
 	// Events are oldest first, the newest `limit` of the window.
-	Events []history.Event `json:"events"`
+	Events []correlate.Event `json:"events"`
 }
 
 // timeline returns history events: vendor, since, until (default: all
@@ -146,7 +147,7 @@ func (s *Server) timeline(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if evs == nil {
-		evs = []history.Event{}
+		evs = []correlate.Event{}
 	}
 	writeJSON(w, http.StatusOK, Timeline{Events: evs})
 }

@@ -179,7 +179,7 @@ func TestTimelineEndpoint(t *testing.T) {
 			t.Errorf("event of %s with vendor=vapi", e.Vendor)
 		}
 	}
-	if !slices.IsSortedFunc(tl.Events, func(a, b history.Event) int { return a.At.Compare(b.At) }) {
+	if !slices.IsSortedFunc(tl.Events, func(a, b correlate.Event) int { return a.At.Compare(b.At) }) {
 		t.Error("events are not oldest first")
 	}
 	_, body = get(t, s.Handler(), "/api/v1/timeline?limit=1", "")
