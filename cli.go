@@ -12,6 +12,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/providers/fetch"
 )
 
 // options are the flags common to every mode (DESIGN §5).
@@ -153,10 +154,11 @@ func load(o *options) (*loaded, error) {
 	return l, nil
 }
 
-func (l *loaded) fetcher() *providers.Fetcher {
-	return providers.NewFetcher(providers.FetcherOptions{
+func (l *loaded) fetcher() *fetch.Client {
+	return fetch.New(fetch.Options{
 		Timeout:     l.cfg.Timeout.D(),
 		Concurrency: l.cfg.Concurrency,
+		UserAgent:   "vendorwatch/" + versionString(),
 	})
 }
 

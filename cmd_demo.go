@@ -19,6 +19,7 @@ import (
 	"github.com/vendorwatch/vendorwatch/monitor"
 	"github.com/vendorwatch/vendorwatch/output"
 	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/providers/fetch"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 	"github.com/vendorwatch/vendorwatch/ui"
 )
@@ -81,7 +82,7 @@ func newDemo(ctx context.Context, o demoOptions) (*demoSetup, error) {
 		return nil, fmt.Errorf("demo history: %w", err)
 	}
 	scale := func(x time.Duration) time.Duration { return time.Duration(float64(x) / o.speed) }
-	f := providers.NewFetcher(providers.FetcherOptions{Timeout: max(scale(demoTimeout), 200*time.Millisecond)})
+	f := fetch.New(fetch.Options{Timeout: max(scale(demoTimeout), 200*time.Millisecond)})
 	d.poller = providers.NewPoller(demoVendors(d.sim, scale(demoInterval), o.canary), f)
 	d.poller.SetClock(d.sim.Now)
 	retry := scale(demoRetryWait)

@@ -12,8 +12,6 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
-
-	"github.com/vendorwatch/vendorwatch/providers"
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3";
@@ -80,8 +78,4 @@ func versionString() string {
 		return bi.Main.Version
 	}
 	return "dev"
-}
-
-func init() {
-	providers.Version = versionString()
 }

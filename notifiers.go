@@ -10,7 +10,6 @@ import (
 	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/notify"
-	"github.com/vendorwatch/vendorwatch/providers"
 )
 
 // errNotifierUnavailable marks a notifier this machine cannot run (no
@@ -37,7 +36,7 @@ func buildNotifiers(ctx context.Context, ns []config.Notifier) ([]notify.Notifie
 				problems = append(problems, fmt.Errorf("notifier %s: url %w", n.Name, err))
 				continue
 			}
-			w := &notify.Webhook{URL: u, Timeout: n.Timeout.D(), UserAgent: "vendorwatch/" + providers.Version}
+			w := &notify.Webhook{URL: u, Timeout: n.Timeout.D(), UserAgent: "vendorwatch/" + versionString()}
 			if n.Type == config.NotifySlack {
 				w.Format = notify.FormatSlack
 			}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/observe"
+	"github.com/vendorwatch/vendorwatch/providers/fetch"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
@@ -195,7 +196,7 @@ func (r *statusReader) tryProxy(ctx context.Context, summary string) (*observe.S
 
 // lookInside finds more candidates in a body no reader recognised: a
 // status.io page's API, and the feeds an HTML page advertises.
-func (r *statusReader) lookInside(at string, resp *Response) []string {
+func (r *statusReader) lookInside(at string, resp *fetch.Response) []string {
 	var out []string
 	if id := statuspage.StatusIOPageID(resp.Body); id != "" {
 		api := r.statusIOAPI

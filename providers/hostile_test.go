@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/observe"
+	"github.com/vendorwatch/vendorwatch/providers/fetch"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
@@ -81,7 +82,7 @@ func TestPollerIsolatesHostileSources(t *testing.T) {
 		{ID: "brokenfeed", Name: "Broken feed", Sources: []SourceSpec{{URL: srv.URL + "/broken.rss", Format: statuspage.Feed}}},
 		{ID: "escapes", Name: "Escapes", Sources: []SourceSpec{{URL: srv.URL + "/escapes.json", Format: sp}}},
 	}
-	f := NewFetcher(FetcherOptions{Timeout: 700 * time.Millisecond, MaxBody: 1 << 20})
+	f := fetch.New(fetch.Options{Timeout: 700 * time.Millisecond, MaxBody: 1 << 20})
 	start := time.Now()
 	snap := NewPoller(vendors, f).Check(context.Background())
 	if d := time.Since(start); d > 3*time.Second {

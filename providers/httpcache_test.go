@@ -15,6 +15,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/observe"
+	"github.com/vendorwatch/vendorwatch/providers/fetch"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
@@ -227,7 +228,7 @@ func TestConditionalDoubtFetchesInFull(t *testing.T) {
 			if h := page.last(); h.Get("If-None-Match") != "" || h.Get("If-Modified-Since") != "" {
 				t.Errorf("conditional request for a page that may not be stored: %v", h)
 			}
-			if ents, _ := os.ReadDir(filepath.Join(state, httpCacheDir)); len(ents) != 0 {
+			if ents, _ := os.ReadDir(filepath.Join(state, fetch.CacheDir)); len(ents) != 0 {
 				t.Errorf("stored %d entries", len(ents))
 			}
 		})
@@ -258,7 +259,7 @@ func TestConditionalCorruptStore(t *testing.T) {
 			v := Vendor{ID: "a", Name: "A", Sources: []SourceSpec{{URL: srv.URL + "/s.json", Format: statuspage.Statuspage}}}
 			first := checkOnce(t, state, v)
 			sum := sha256.Sum256([]byte(srv.URL + "/s.json"))
-			file := filepath.Join(state, httpCacheDir, hex.EncodeToString(sum[:16]))
+			file := filepath.Join(state, fetch.CacheDir, hex.EncodeToString(sum[:16]))
 			b, err := os.ReadFile(file)
 			if err != nil {
 				t.Fatalf("no stored entry: %v", err)
@@ -298,7 +299,7 @@ func TestSupplementAbsenceRemembered(t *testing.T) {
 	check := func() {
 		p := NewPoller([]Vendor{v}, testFetcher())
 		p.SetStateDir(state)
-		p.status.cache.now = func() time.Time { return now }
+		p.status.cache = fetch.NewCache(filepath.Join(state, fetch.CacheDir), func() time.Time { return now })
 		if r, _ := p.Check(context.Background()).Vendor("openai"); !r.Status.Sources[0].OK {
 			t.Fatalf("source = %+v", r.Status.Sources[0])
 		}
@@ -308,49 +309,15 @@ func TestSupplementAbsenceRemembered(t *testing.T) {
 	if n := page.count("/api/v2/incidents/unresolved.json"); n != 1 {
 		t.Errorf("unresolved.json asked %d times within the hour, want 1", n)
 	}
-	now = now.Add(absentFor + time.Minute)
+	now = now.Add(time.Hour + time.Minute) // fetch's absentFor
 	check()
 	if n := page.count("/api/v2/incidents/unresolved.json"); n != 2 {
 		t.Errorf("unresolved.json asked %d times after the hour, want 2", n)
 	}
 }
 
-// The store keeps within its budget, dropping the oldest entries first.
-func TestCachePrune(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	c := newHTTPCache(dir)
-	c.budget, c.maxEntries = 1<<20, 8
-	now := time.Now()
-	c.prunedAt = now // no pruning while the store fills
-	for i := range 12 {
-		url := "https://status.example/" + string(rune('a'+i))
-		c.put(url, http.Header{}, &Response{StatusCode: 200, Header: http.Header{"Etag": {`"x"`}}, Body: []byte("{}"), URL: url})
-		at := now.Add(time.Duration(i-12) * time.Minute)
-		os.Chtimes(c.fileName(url), at, at)
-	}
-	c.prunedAt = time.Time{}
-	c.prune()
-	ents, _ := os.ReadDir(dir)
-	if len(ents) > 6 {
-		t.Errorf("%d entries after pruning, want at most 6 (3/4 of 8)", len(ents))
-	}
-	if c.get("https://status.example/l") == nil {
-		t.Error("the newest entry was pruned")
-	}
-	if c.get("https://status.example/a") != nil {
-		t.Error("the oldest entry survived")
-	}
-}
-
-// Only status documents are stored: never an answer to a request that
-// carried credentials, and nothing a key probe fetched.
+// Only status documents are stored: nothing a key probe fetched.
 func TestCacheNeverStoresCredentials(t *testing.T) {
-	resp := &Response{StatusCode: 200, Header: http.Header{"Etag": {`"x"`}}, Body: []byte("{}")}
-	if storable(http.Header{"Authorization": {"Bearer sk-test"}}, resp) {
-		t.Error("an answer to a request with Authorization is storable")
-	}
-
 	const key = "sk-proj-cachetestKEY0123456789abcdefMxYA"
 	t.Setenv("VW_CACHE_TEST_KEY", key)
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -371,7 +338,7 @@ func TestCacheNeverStoresCredentials(t *testing.T) {
 		Sources: []SourceSpec{{URL: status.URL + "/s.json", Format: statuspage.Statuspage}}}
 	v.Keys = append(v.Keys, config.Key{Name: "prod", Secret: config.SecretRef{Kind: config.SecretEnv, Value: "VW_CACHE_TEST_KEY"}})
 	checkOnce(t, state, v)
-	ents, err := os.ReadDir(filepath.Join(state, httpCacheDir))
+	ents, err := os.ReadDir(filepath.Join(state, fetch.CacheDir))
 	if err != nil || len(ents) != 1 {
 		t.Fatalf("store holds %d entries (%v), want the status document only", len(ents), err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/observe"
+	"github.com/vendorwatch/vendorwatch/providers/fetch"
 )
 
 // adminRun is one read of a vendor's admin API: the resolved secret, where
@@ -94,7 +95,7 @@ var errBudget = errors.New("request budget of one admin read used up")
 // is an *adminFailure. A timeout, a 5xx or a 429 is retried once within the
 // check, after the vendor's Retry-After when it asks for no more than a
 // check may wait; a longer wait is left for the next check.
-func (r *adminRun) get(ctx context.Context, path string, q url.Values) (*Response, error) {
+func (r *adminRun) get(ctx context.Context, path string, q url.Values) (*fetch.Response, error) {
 	target, err := url.Parse(r.base + path)
 	if err != nil {
 		return nil, &adminFailure{result: observe.ResultMisconfigured, code: "bad_url", message: "cannot build the admin URL for " + path}
@@ -148,7 +149,7 @@ func (r *adminRun) get(ctx context.Context, path string, q url.Values) (*Respons
 }
 
 // fail turns a verdict into an *adminFailure naming the endpoint.
-func (r *adminRun) fail(path string, resp *Response, vd verdict) *adminFailure {
+func (r *adminRun) fail(path string, resp *fetch.Response, vd verdict) *adminFailure {
 	f := &adminFailure{result: vd.Result, code: scrub(vd.Code, r.secret, 80)}
 	if resp != nil {
 		f.status = resp.StatusCode

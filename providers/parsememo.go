@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/vendorwatch/vendorwatch/observe"
+	"github.com/vendorwatch/vendorwatch/providers/fetch"
 )
 
 // parseMemo keeps, for each status source, what its last document read to,
@@ -28,7 +29,7 @@ type memoEntry struct {
 }
 
 // memoKey identifies a document as read with spec's settings.
-func memoKey(spec SourceSpec, resp *Response) string {
+func memoKey(spec SourceSpec, resp *fetch.Response) string {
 	return fmt.Sprintf("%s\x00%s\x00%s\x00%s\x00%08x\x00%d", spec.Format, spec.Selector, spec.Healthy, resp.URL,
 		crc32.ChecksumIEEE(resp.Body), len(resp.Body))
 }

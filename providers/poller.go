@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/observe"
+	"github.com/vendorwatch/vendorwatch/providers/fetch"
 )
 
 // Poller checks vendors: once for --once, or continuously on each vendor's
@@ -28,10 +29,10 @@ type Poller struct {
 }
 
 // NewPoller returns a poller over vendors using f for every request.
-func NewPoller(vendors []Vendor, f *Fetcher) *Poller {
+func NewPoller(vendors []Vendor, f *fetch.Client) *Poller {
 	p := &Poller{
 		vendors:  vendors,
-		status:   statusReader{fetch: f, memo: newDetectMemo(""), cache: newHTTPCache("")},
+		status:   statusReader{fetch: f, memo: newDetectMemo(""), cache: fetch.NewCache("", nil)},
 		now:      time.Now,
 		results:  map[string]observe.VendorResult{},
 		checking: map[string]int{},
@@ -57,10 +58,10 @@ func NewPoller(vendors []Vendor, f *Fetcher) *Poller {
 func (p *Poller) SetStateDir(dir string) {
 	path, cache := "", ""
 	if dir != "" {
-		path, cache = filepath.Join(dir, detectedFile), filepath.Join(dir, httpCacheDir)
+		path, cache = filepath.Join(dir, detectedFile), filepath.Join(dir, fetch.CacheDir)
 	}
 	p.status.memo = newDetectMemo(path)
-	p.status.cache = newHTTPCache(cache)
+	p.status.cache = fetch.NewCache(cache, nil)
 }
 
 // SetClock makes the poller take the time from now instead of time.Now:

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/observe"
+	"github.com/vendorwatch/vendorwatch/providers/fetch"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
@@ -51,7 +52,7 @@ func (f *fakePage) count(path string) int32 {
 	return n.(*atomic.Int32).Load()
 }
 
-func testFetcher() *Fetcher { return NewFetcher(FetcherOptions{Timeout: 2 * time.Second}) }
+func testFetcher() *fetch.Client { return fetch.New(fetch.Options{Timeout: 2 * time.Second}) }
 
 func TestPollerCheckReadsEveryVendor(t *testing.T) {
 	t.Parallel()
@@ -136,7 +137,7 @@ func TestPollerRunSlowVendorDoesNotDelayOthers(t *testing.T) {
 		{ID: "fast1", Name: "Fast 1", Sources: []SourceSpec{{URL: fast.URL + "/s.json", Format: statuspage.Statuspage}}},
 		{ID: "fast2", Name: "Fast 2", Sources: []SourceSpec{{URL: fast.URL + "/s.json", Format: statuspage.Statuspage}}},
 	}
-	p := NewPoller(vendors, NewFetcher(FetcherOptions{Timeout: time.Minute}))
+	p := NewPoller(vendors, fetch.New(fetch.Options{Timeout: time.Minute}))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan string, 10)
@@ -223,7 +224,7 @@ func BenchmarkCheck200Vendors(b *testing.B) {
 			name = "revalidated"
 		}
 		b.Run(name, func(b *testing.B) {
-			f := NewFetcher(FetcherOptions{Timeout: 10 * time.Second, Concurrency: 256})
+			f := fetch.New(fetch.Options{Timeout: 10 * time.Second, Concurrency: 256})
 			check := func() observe.Snapshot {
 				p := NewPoller(vendors, f)
 				p.SetStateDir(state)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/observe"
+	"github.com/vendorwatch/vendorwatch/providers/fetch"
 )
 
 // Politeness defaults for probes.
@@ -30,7 +31,7 @@ const (
 // only in the auth header of a request to the vendor's configured API
 // host, over HTTPS (plain HTTP only to loopback).
 type prober struct {
-	fetch *Fetcher
+	fetch *fetch.Client
 	// keyClient carries keys; its redirect policy never lets a key leave
 	// the host it was meant for.
 	keyClient *http.Client
@@ -46,10 +47,10 @@ type prober struct {
 	callLimit int
 }
 
-func newProber(f *Fetcher, now func() time.Time) *prober {
+func newProber(f *fetch.Client, now func() time.Time) *prober {
 	return &prober{
 		fetch:         f,
-		keyClient:     &http.Client{Transport: f.client.Transport, CheckRedirect: sameHostOnly},
+		keyClient:     f.WithRedirects(sameHostOnly),
 		resolver:      &config.Resolver{},
 		retryWait:     DefaultRetryWait,
 		maxRetryAfter: DefaultMaxRetryAfter,
@@ -116,7 +117,7 @@ func (p *prober) probeKey(ctx context.Context, v Vendor, k config.Key) observe.K
 	res.Fingerprint = Fingerprint(secret)
 	start := time.Now()
 	var (
-		resp *Response
+		resp *fetch.Response
 		vd   verdict
 	)
 	for attempt := 0; ; attempt++ {
@@ -171,7 +172,7 @@ func retryable(r observe.Result) bool {
 // retryDelay is how long to wait before the retry: the vendor's
 // Retry-After when it gives one, else the short default. ok is false when
 // the vendor asks for longer than a check may wait.
-func (p *prober) retryDelay(resp *Response) (time.Duration, bool) {
+func (p *prober) retryDelay(resp *fetch.Response) (time.Duration, bool) {
 	if resp == nil {
 		return p.retryWait, true
 	}
@@ -202,12 +203,12 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 func transportVerdict(err error, timeout time.Duration) verdict {
 	var ne net.Error
 	switch {
-	case errors.Is(err, ErrTooLarge):
-		return verdict{Result: observe.ResultUnexpected, Code: "too_large", Message: describeErr(err)}
+	case errors.Is(err, fetch.ErrTooLarge):
+		return verdict{Result: observe.ResultUnexpected, Code: "too_large", Message: fetch.Describe(err)}
 	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
 		return verdict{Result: observe.ResultTimeout, Message: fmt.Sprintf("no answer within %s", timeout)}
 	}
-	return verdict{Result: observe.ResultNetworkError, Message: describeErr(err)}
+	return verdict{Result: observe.ResultNetworkError, Message: fetch.Describe(err)}
 }
 
 // probeURL joins the API base URL and the probe path, filling {account}.

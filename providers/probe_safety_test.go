@@ -12,6 +12,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/observe"
+	"github.com/vendorwatch/vendorwatch/providers/fetch"
 )
 
 // Each vendor gets the key in its own header, never in the URL, plus the
@@ -145,7 +146,7 @@ func TestProbeRefusesPlainHTTPToRemoteHost(t *testing.T) {
 	t.Parallel()
 	for _, base := range []string{"http://api.openai.example", "http://10.0.0.8:8080", "ftp://api.openai.com"} {
 		v := catalogVendor(t, "openai", base, config.Key{})
-		pr := newProber(NewFetcher(FetcherOptions{Transport: failTransport{t}}), time.Now)
+		pr := newProber(fetch.New(fetch.Options{Transport: failTransport{t}}), time.Now)
 		pr.resolver = &config.Resolver{LookupEnv: func(string) (string, bool) { return openaiKey, true }}
 		k := pr.probeKey(context.Background(), v, v.Keys[0])
 		if k.Result != observe.ResultMisconfigured || k.Code != "insecure_url" || !strings.Contains(k.Message, "HTTPS only") {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/observe"
+	"github.com/vendorwatch/vendorwatch/providers/fetch"
 )
 
 // Keys shaped like each vendor's real ones. None is real.
@@ -142,7 +143,7 @@ func testPoller(vendors []Vendor, env map[string]string, hang ...bool) (*Poller,
 	if len(hang) > 0 && hang[0] {
 		timeout = hangTimeout
 	}
-	p := NewPoller(vendors, NewFetcher(FetcherOptions{Timeout: timeout}))
+	p := NewPoller(vendors, fetch.New(fetch.Options{Timeout: timeout}))
 	var mu sync.Mutex
 	waits := &[]time.Duration{}
 	p.probes.sleep = func(ctx context.Context, d time.Duration) error {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
 	"github.com/vendorwatch/vendorwatch/observe"
+	"github.com/vendorwatch/vendorwatch/providers/fetch"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
@@ -39,13 +40,13 @@ func parsing(parse func()) {
 
 // statusReader reads a vendor's status sources.
 type statusReader struct {
-	fetch *Fetcher
+	fetch *fetch.Client
 	// cache keeps each document's validators and body (in the state dir
 	// when set), so a check sends conditional requests and reads a 304 as
 	// the stored document. It also remembers, for an hour, supplementary
 	// Statuspage documents that answered 404 (incident.io has no
 	// unresolved.json), so they are not asked for on every poll.
-	cache *httpCache
+	cache *fetch.Cache
 	// memo remembers autodetected formats (in the state dir when set).
 	memo *detectMemo
 	now  func() time.Time
@@ -133,7 +134,7 @@ func (r *statusReader) fetchParse(ctx context.Context, spec SourceSpec, notModif
 // the sibling documents; their absence is not an error. Relative incident
 // links are resolved against the URL that answered, and a feed's items
 // that state no status are dropped once they are stale.
-func (r *statusReader) parseResp(ctx context.Context, spec SourceSpec, resp *Response) (*observe.Status, error) {
+func (r *statusReader) parseResp(ctx context.Context, spec SourceSpec, resp *fetch.Response) (*observe.Status, error) {
 	if err := checkContentType(resp, spec.Format); err != nil {
 		return nil, err
 	}
@@ -177,7 +178,7 @@ func (r *statusReader) parseResp(ctx context.Context, spec SourceSpec, resp *Res
 }
 
 // parseStatuspage reads a Statuspage API document and its siblings.
-func (r *statusReader) parseStatuspage(ctx context.Context, spec SourceSpec, resp *Response) (*observe.Status, error) {
+func (r *statusReader) parseStatuspage(ctx context.Context, spec SourceSpec, resp *fetch.Response) (*observe.Status, error) {
 	var st *observe.Status
 	var parts statuspage.Parts
 	var err error
@@ -239,7 +240,7 @@ func resolveLinks(st *observe.Status, final, configured string) {
 // checkContentType refuses a body whose declared type cannot be any status
 // format (an image, audio, an archive), so the error names the real
 // problem; mislabelled text is still read by its bytes.
-func checkContentType(resp *Response, f statuspage.Format) error {
+func checkContentType(resp *fetch.Response, f statuspage.Format) error {
 	ct := resp.Header.Get("Content-Type")
 	mt, _, err := mime.ParseMediaType(ct)
 	if ct == "" || err != nil {
@@ -256,15 +257,15 @@ func checkContentType(resp *Response, f statuspage.Format) error {
 // supplement fetches a sibling Statuspage document, or returns nil when it
 // does not exist or fails; the summary already gave the state.
 func (r *statusReader) supplement(ctx context.Context, url string) *observe.Status {
-	if r.cache.absent(url) {
+	if r.cache.Absent(url) {
 		return nil
 	}
-	resp, err := r.fetchDoc(ctx, url, nil)
+	resp, err := r.fetch.GetCached(ctx, r.cache, url, nil)
 	if err != nil {
 		return nil
 	}
 	if resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone {
-		r.cache.markAbsent(url)
+		r.cache.MarkAbsent(url)
 		return nil
 	}
 	if resp.StatusCode/100 != 2 {
@@ -280,57 +281,13 @@ func (r *statusReader) supplement(ctx context.Context, url string) *observe.Stat
 
 // get fetches a status URL and turns transport failures and non-2xx
 // answers into errors that name what happened.
-func (r *statusReader) get(ctx context.Context, url string) (*Response, error) {
-	resp, err := r.fetchDoc(ctx, url, http.Header{"Accept": {"application/json, application/xml;q=0.9, text/html;q=0.8, */*;q=0.5"}})
+func (r *statusReader) get(ctx context.Context, url string) (*fetch.Response, error) {
+	resp, err := r.fetch.GetCached(ctx, r.cache, url, http.Header{"Accept": {"application/json, application/xml;q=0.9, text/html;q=0.8, */*;q=0.5"}})
 	if err != nil {
-		return nil, fmt.Errorf("%s", describeErr(err))
+		return nil, fmt.Errorf("%s", fetch.Describe(err))
 	}
 	if resp.StatusCode/100 != 2 {
 		return nil, errHTTPStatus{resp.StatusCode}
-	}
-	return resp, nil
-}
-
-// fetchDoc fetches a status document. When the store holds it, the request
-// is conditional (If-None-Match, If-Modified-Since) and a 304 that confirms
-// the stored validators is answered with the stored body, marked
-// NotModified. A 304 naming other validators is not trusted: the document
-// is fetched again in full. A new 200 replaces the stored copy.
-func (r *statusReader) fetchDoc(ctx context.Context, url string, header http.Header) (*Response, error) {
-	e := r.cache.get(url)
-	if e != nil && e.Absent {
-		e = nil
-	}
-	req := header.Clone()
-	if req == nil {
-		req = http.Header{}
-	}
-	if e != nil {
-		e.conditional(req)
-	}
-	resp, err := r.fetch.Get(ctx, url, req)
-	if err != nil {
-		return nil, err
-	}
-	if resp.StatusCode == http.StatusNotModified && e != nil {
-		if body := r.cache.body(e); body != nil && e.confirms(resp.Header) {
-			r.cache.touch(url)
-			h := resp.Header.Clone()
-			if e.ContentType != "" {
-				h.Set("Content-Type", e.ContentType)
-			}
-			return &Response{StatusCode: http.StatusOK, Header: h, Body: body, Latency: resp.Latency, URL: resp.URL, NotModified: true}, nil
-		}
-		r.cache.forget(url)
-		if resp, err = r.fetch.Get(ctx, url, header); err != nil {
-			return nil, err
-		}
-	}
-	switch {
-	case resp.StatusCode == http.StatusOK:
-		r.cache.put(url, header, resp)
-	case resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone:
-		r.cache.forget(url)
 	}
 	return resp, nil
 }

@@ -1,4 +1,4 @@
-package providers
+package fetch
 
 import (
 	"context"
@@ -55,7 +55,7 @@ func newPeakServer(t *testing.T, pause time.Duration, tls bool) *peakServer {
 }
 
 // getAll sends n requests at once and waits for them.
-func getAll(t *testing.T, f *Fetcher, url string, n int) {
+func getAll(t *testing.T, f *Client, url string, n int) {
 	t.Helper()
 	var wg sync.WaitGroup
 	for range n {
@@ -78,7 +78,7 @@ func TestFetchPerHostBound(t *testing.T) {
 	t.Parallel()
 	busy := newPeakServer(t, 50*time.Millisecond, false)
 	other := newPeakServer(t, 50*time.Millisecond, false)
-	f := NewFetcher(FetcherOptions{Concurrency: 6, PerHost: 3})
+	f := New(Options{Concurrency: 6, PerHost: 3})
 	var wg sync.WaitGroup
 	wg.Go(func() { getAll(t, f, busy.URL, 12) })
 	time.Sleep(10 * time.Millisecond) // the busy host's requests queue first
@@ -104,7 +104,7 @@ func TestFetchPerHostBound(t *testing.T) {
 func TestFetchReusesConnections(t *testing.T) {
 	t.Parallel()
 	srv := newPeakServer(t, 20*time.Millisecond, false)
-	f := NewFetcher(FetcherOptions{PerHost: 4})
+	f := New(Options{PerHost: 4})
 	getAll(t, f, srv.URL, 4)
 	first := srv.conns.Load()
 	getAll(t, f, srv.URL, 4)
@@ -121,7 +121,7 @@ func TestFetchHTTP2OneConnection(t *testing.T) {
 	pool := x509.NewCertPool()
 	pool.AddCert(srv.Certificate())
 	tr.TLSClientConfig = &tls.Config{RootCAs: pool}
-	f := NewFetcher(FetcherOptions{Transport: tr})
+	f := New(Options{Transport: tr})
 	getAll(t, f, srv.URL, 20)
 	if h2 := srv.h2.Load(); h2 != 20 {
 		t.Errorf("%d of 20 requests over HTTP/2", h2)
@@ -156,7 +156,7 @@ func TestFetchFirstConnectionStuck(t *testing.T) {
 			defer c.Close() // held open, silent, until the listener closes
 		}
 	}()
-	f := NewFetcher(FetcherOptions{Timeout: 4 * time.Second})
+	f := New(Options{Timeout: 4 * time.Second})
 	var wg sync.WaitGroup
 	for range 3 {
 		wg.Go(func() { f.Get(context.Background(), "https://"+ln.Addr().String()+"/", nil) })

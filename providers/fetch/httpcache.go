@@ -1,8 +1,9 @@
-package providers
+package fetch
 
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -22,7 +23,7 @@ import (
 )
 
 // httpCacheDir is the validator store's directory in the state dir.
-const httpCacheDir = "http"
+const CacheDir = "http"
 
 // Limits of the validator store. A status document larger than
 // maxCachedBody is always fetched in full; the store is pruned to
@@ -69,7 +70,7 @@ type cacheEntry struct {
 // so a damaged store costs one full download, never a wrong answer or an
 // error. Only status documents are stored: requests that carry a key never
 // come here.
-type httpCache struct {
+type Cache struct {
 	dir string
 	now func() time.Time
 	// budget and maxEntries bound the store (cacheBudget, cacheMaxEntries;
@@ -82,12 +83,17 @@ type httpCache struct {
 	prunedAt time.Time
 }
 
-func newHTTPCache(dir string) *httpCache {
-	return &httpCache{dir: dir, now: time.Now, budget: cacheBudget, maxEntries: cacheMaxEntries, mem: map[string]*cacheEntry{}}
+// NewCache returns the store in dir ("" keeps it in memory). now is its
+// clock for the absence of sibling documents (time.Now when nil).
+func NewCache(dir string, now func() time.Time) *Cache {
+	if now == nil {
+		now = time.Now
+	}
+	return &Cache{dir: dir, now: now, budget: cacheBudget, maxEntries: cacheMaxEntries, mem: map[string]*cacheEntry{}}
 }
 
 // fileName is where url's entry lives.
-func (c *httpCache) fileName(url string) string {
+func (c *Cache) fileName(url string) string {
 	sum := sha256.Sum256([]byte(url))
 	return filepath.Join(c.dir, hex.EncodeToString(sum[:16]))
 }
@@ -95,7 +101,7 @@ func (c *httpCache) fileName(url string) string {
 // get returns the stored entry of url without its body, or nil. The body
 // is read only when a 304 asks for it (body), so a check does not hold
 // every stored document in memory while its requests are in flight.
-func (c *httpCache) get(url string) *cacheEntry {
+func (c *Cache) get(url string) *cacheEntry {
 	if c == nil {
 		return nil
 	}
@@ -141,7 +147,7 @@ func (e *cacheEntry) check(url string) error {
 // body returns the stored document of e, or nil when the file no longer
 // holds it: damaged, or replaced by another process since get. The caller
 // then fetches the document in full.
-func (c *httpCache) body(e *cacheEntry) []byte {
+func (c *Cache) body(e *cacheEntry) []byte {
 	if c.dir == "" {
 		return e.body
 	}
@@ -216,12 +222,21 @@ func (e *cacheEntry) confirms(h http.Header) bool {
 // weak drops the W/ prefix: If-None-Match compares weakly (RFC 9110 §13.1.2).
 func weak(tag string) string { return strings.TrimPrefix(strings.TrimSpace(tag), "W/") }
 
+// credentialHeaders carry a credential: an answer to a request with one
+// is never stored.
+var credentialHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie", "X-Api-Key", "Xi-Api-Key", "X-Goog-Api-Key", "Api-Key"}
+
 // storable reports whether a full answer may be kept and revalidated: a
 // 200 with a validator, a body within the limit, no Authorization in the
 // request, and nothing forbidding a store (no-store, Vary: *).
 func storable(req http.Header, resp *Response) bool {
-	if resp.StatusCode != http.StatusOK || len(resp.Body) > maxCachedBody || req.Get("Authorization") != "" {
+	if resp.StatusCode != http.StatusOK || len(resp.Body) > maxCachedBody {
 		return false
+	}
+	for _, h := range credentialHeaders {
+		if req.Get(h) != "" {
+			return false
+		}
 	}
 	if resp.Header.Get("ETag") == "" && resp.Header.Get("Last-Modified") == "" {
 		return false
@@ -242,7 +257,7 @@ func storable(req http.Header, resp *Response) bool {
 // put stores a full answer, or forgets url when the answer cannot be
 // stored. A failure to write is not an error for the check: the document
 // was read; the next check downloads it again.
-func (c *httpCache) put(url string, req http.Header, resp *Response) {
+func (c *Cache) put(url string, req http.Header, resp *Response) {
 	if c == nil {
 		return
 	}
@@ -261,8 +276,8 @@ func (c *httpCache) put(url string, req http.Header, resp *Response) {
 	})
 }
 
-// markAbsent records that url answered 404 or 410.
-func (c *httpCache) markAbsent(url string) {
+// MarkAbsent records that url answered 404 or 410.
+func (c *Cache) MarkAbsent(url string) {
 	if c == nil {
 		return
 	}
@@ -270,14 +285,14 @@ func (c *httpCache) markAbsent(url string) {
 	c.write(&cacheEntry{V: 1, URL: url, Absent: true, Stored: now, Until: now.Add(absentFor)})
 }
 
-// absent reports whether url answered 404 recently.
-func (c *httpCache) absent(url string) bool {
+// Absent reports whether url answered 404 recently.
+func (c *Cache) Absent(url string) bool {
 	e := c.get(url)
 	return e != nil && e.Absent && c.now().Before(e.Until)
 }
 
 // forget drops url's entry.
-func (c *httpCache) forget(url string) {
+func (c *Cache) forget(url string) {
 	if c == nil {
 		return
 	}
@@ -290,7 +305,7 @@ func (c *httpCache) forget(url string) {
 	os.Remove(c.fileName(url))
 }
 
-func (c *httpCache) write(e *cacheEntry) {
+func (c *Cache) write(e *cacheEntry) {
 	e.Len, e.CRC = len(e.body), crc32.ChecksumIEEE(e.body)
 	if c.dir == "" {
 		c.mu.Lock()
@@ -313,7 +328,7 @@ func (c *httpCache) write(e *cacheEntry) {
 // process and then at most hourly: entries unused for cacheMaxAge go, then
 // the oldest until the store is within its budget; temporary files left by
 // a crash go too.
-func (c *httpCache) prune() {
+func (c *Cache) prune() {
 	now := c.now()
 	c.mu.Lock()
 	due := now.Sub(c.prunedAt) >= time.Hour
@@ -367,10 +382,55 @@ func (c *httpCache) prune() {
 
 // touch marks url's entry as used, so pruning by age spares a document
 // that is revalidated every minute but has not changed for a month.
-func (c *httpCache) touch(url string) {
+func (c *Cache) touch(url string) {
 	if c == nil || c.dir == "" {
 		return
 	}
 	now := c.now()
 	os.Chtimes(c.fileName(url), now, now)
+}
+
+// GetCached fetches a status document through the validator store c. When
+// c holds it, the request
+// is conditional (If-None-Match, If-Modified-Since) and a 304 that confirms
+// the stored validators is answered with the stored body, marked
+// NotModified. A 304 naming other validators is not trusted: the document
+// is fetched again in full. A new 200 replaces the stored copy.
+func (f *Client) GetCached(ctx context.Context, c *Cache, url string, header http.Header) (*Response, error) {
+	e := c.get(url)
+	if e != nil && e.Absent {
+		e = nil
+	}
+	req := header.Clone()
+	if req == nil {
+		req = http.Header{}
+	}
+	if e != nil {
+		e.conditional(req)
+	}
+	resp, err := f.Get(ctx, url, req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode == http.StatusNotModified && e != nil {
+		if body := c.body(e); body != nil && e.confirms(resp.Header) {
+			c.touch(url)
+			h := resp.Header.Clone()
+			if e.ContentType != "" {
+				h.Set("Content-Type", e.ContentType)
+			}
+			return &Response{StatusCode: http.StatusOK, Header: h, Body: body, Latency: resp.Latency, URL: resp.URL, NotModified: true}, nil
+		}
+		c.forget(url)
+		if resp, err = f.Get(ctx, url, header); err != nil {
+			return nil, err
+		}
+	}
+	switch {
+	case resp.StatusCode == http.StatusOK:
+		c.put(url, header, resp)
+	case resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone:
+		c.forget(url)
+	}
+	return resp, nil
 }

@@ -1,4 +1,4 @@
-package providers
+package fetch
 
 import (
 	"context"
@@ -22,7 +22,7 @@ func TestFetchCapsBody(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	f := NewFetcher(FetcherOptions{Timeout: 5 * time.Second, MaxBody: 1 << 20})
+	f := New(Options{Timeout: 5 * time.Second, MaxBody: 1 << 20})
 	_, err := f.Get(context.Background(), srv.URL, nil)
 	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "response too large (over 1 MiB)") {
 		t.Fatalf("err = %v, want response too large", err)
@@ -50,7 +50,7 @@ func TestFetchTimeoutCoversTrickle(t *testing.T) {
 	}))
 	defer srv.Close()
 	defer close(release)
-	f := NewFetcher(FetcherOptions{Timeout: 300 * time.Millisecond})
+	f := New(Options{Timeout: 300 * time.Millisecond})
 	_, err := f.Get(context.Background(), srv.URL, nil)
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v, want the request deadline", err)
@@ -68,10 +68,10 @@ func TestFetchTimeoutNoAnswer(t *testing.T) {
 	}))
 	defer srv.Close()
 	defer close(release)
-	f := NewFetcher(FetcherOptions{Timeout: 200 * time.Millisecond})
+	f := New(Options{Timeout: 200 * time.Millisecond})
 	_, err := f.Get(context.Background(), srv.URL, nil)
-	if err == nil || describeErr(err) != "timed out" {
-		t.Fatalf("err = %v (%q), want timed out", err, describeErr(err))
+	if err == nil || Describe(err) != "timed out" {
+		t.Fatalf("err = %v (%q), want timed out", err, Describe(err))
 	}
 }
 
@@ -92,7 +92,7 @@ func TestFetchUserAgentAndConcurrencyBound(t *testing.T) {
 		inFlight.Add(-1)
 	}))
 	defer srv.Close()
-	f := NewFetcher(FetcherOptions{Concurrency: 3})
+	f := New(Options{Concurrency: 3})
 	done := make(chan struct{})
 	for range 12 {
 		go func() {
@@ -106,7 +106,11 @@ func TestFetchUserAgentAndConcurrencyBound(t *testing.T) {
 	if p := peak.Load(); p > 3 {
 		t.Errorf("peak in flight = %d, want at most 3", p)
 	}
-	if got := ua.Load().(string); !strings.HasPrefix(got, "vendorwatch/") {
-		t.Errorf("User-Agent = %q", got)
+	if got := ua.Load().(string); got != DefaultUserAgent {
+		t.Errorf("User-Agent = %q, want %q", got, DefaultUserAgent)
+	}
+	New(Options{UserAgent: "vendorwatch/v1.2.3"}).Get(context.Background(), srv.URL, nil)
+	if got := ua.Load().(string); got != "vendorwatch/v1.2.3" {
+		t.Errorf("User-Agent = %q, want the one in the options", got)
 	}
 }

@@ -1,4 +1,4 @@
-package providers
+package fetch
 
 import (
 	"bytes"
@@ -21,9 +21,6 @@ const DefaultMaxBody = 10 << 20
 // ErrTooLarge is returned when a body exceeds the cap.
 var ErrTooLarge = errors.New("response too large")
 
-// Version is stamped into the User-Agent; main sets it at start-up.
-var Version = "dev"
-
 // DefaultPerHost is how many requests a Fetcher has in flight at one host
 // at most: as polite as a browser's six to eight connections, and enough
 // for the few documents and probes a vendor needs at once.
@@ -33,12 +30,13 @@ const DefaultPerHost = 8
 // (and so one pool of connections, kept alive and reused, HTTP/2 where the
 // server offers it), a whole-request timeout, a body cap, a User-Agent, a
 // bound on requests in flight overall and another per host.
-type Fetcher struct {
-	client  *http.Client
-	timeout time.Duration
-	maxBody int64
-	slots   chan struct{}
-	perHost int
+type Client struct {
+	client    *http.Client
+	timeout   time.Duration
+	maxBody   int64
+	slots     chan struct{}
+	perHost   int
+	userAgent string
 
 	hostsMu sync.Mutex
 	hosts   map[string]*hostSlots
@@ -56,16 +54,22 @@ type hostSlots struct {
 }
 
 // FetcherOptions tunes a Fetcher. Zero values take the defaults.
-type FetcherOptions struct {
+type Options struct {
 	Timeout     time.Duration // per request, first byte to last (default 10s)
 	MaxBody     int64         // bytes (default 10 MiB)
 	Concurrency int           // requests in flight (default 64; the config's default is 256)
 	PerHost     int           // requests in flight at one host (default DefaultPerHost)
 	Transport   http.RoundTripper
+	// UserAgent is sent with every request that sets none (default
+	// DefaultUserAgent); the program names its version here.
+	UserAgent string
 }
 
+// DefaultUserAgent is the User-Agent of a Client whose options name none.
+const DefaultUserAgent = "vendorwatch/dev"
+
 // NewFetcher builds a Fetcher.
-func NewFetcher(o FetcherOptions) *Fetcher {
+func New(o Options) *Client {
 	if o.Timeout <= 0 {
 		o.Timeout = 10 * time.Second
 	}
@@ -82,7 +86,10 @@ func NewFetcher(o FetcherOptions) *Fetcher {
 	if o.Transport == nil {
 		o.Transport = newTransport(o.Concurrency, o.PerHost)
 	}
-	return &Fetcher{
+	if o.UserAgent == "" {
+		o.UserAgent = DefaultUserAgent
+	}
+	return &Client{
 		client: &http.Client{
 			Transport: o.Transport,
 			// Redirects are followed for status pages (pages move); key
@@ -94,12 +101,13 @@ func NewFetcher(o FetcherOptions) *Fetcher {
 				return nil
 			},
 		},
-		timeout: o.Timeout,
-		maxBody: o.MaxBody,
-		slots:   make(chan struct{}, o.Concurrency),
-		perHost: o.PerHost,
-		hosts:   map[string]*hostSlots{},
-		dialled: map[string]chan struct{}{},
+		timeout:   o.Timeout,
+		maxBody:   o.MaxBody,
+		slots:     make(chan struct{}, o.Concurrency),
+		perHost:   o.PerHost,
+		userAgent: o.UserAgent,
+		hosts:     map[string]*hostSlots{},
+		dialled:   map[string]chan struct{}{},
 	}
 }
 
@@ -124,7 +132,17 @@ func newTransport(conc, perHost int) *http.Transport {
 }
 
 // Timeout is the per-request limit.
-func (f *Fetcher) Timeout() time.Duration { return f.timeout }
+func (f *Client) Timeout() time.Duration { return f.timeout }
+
+// UserAgent is the User-Agent the client sends.
+func (f *Client) UserAgent() string { return f.userAgent }
+
+// WithRedirects returns an http.Client for Do over the same connections
+// with its own redirect policy: requests that carry a key never follow a
+// redirect to another host.
+func (f *Client) WithRedirects(check func(req *http.Request, via []*http.Request) error) *http.Client {
+	return &http.Client{Transport: f.client.Transport, CheckRedirect: check}
+}
 
 // Response is a fully read HTTP response.
 type Response struct {
@@ -145,7 +163,7 @@ type Response struct {
 // answers. A request first waits for a slot at its host, then for one
 // overall, so requests queued for a busy host never hold slots other hosts
 // could use. client may be nil for the fetcher's own.
-func (f *Fetcher) Do(req *http.Request, client *http.Client) (*Response, error) {
+func (f *Client) Do(req *http.Request, client *http.Client) (*Response, error) {
 	if client == nil {
 		client = f.client
 	}
@@ -169,7 +187,7 @@ func (f *Fetcher) Do(req *http.Request, client *http.Client) (*Response, error) 
 	}
 	req = req.WithContext(ctx)
 	if req.Header.Get("User-Agent") == "" {
-		req.Header.Set("User-Agent", "vendorwatch/"+Version)
+		req.Header.Set("User-Agent", f.userAgent)
 	}
 	start := time.Now()
 	resp, err := client.Do(req)
@@ -223,7 +241,7 @@ const firstConnWait = time.Second
 // their own as before. The first request's context gets a trace that
 // opens the gate when it has its connection, or when it ends; the others
 // wait for the gate at most firstConnWait.
-func (f *Fetcher) firstConn(ctx context.Context, host string) (context.Context, error) {
+func (f *Client) firstConn(ctx context.Context, host string) (context.Context, error) {
 	f.hostsMu.Lock()
 	gate, known := f.dialled[host]
 	if !known {
@@ -254,7 +272,7 @@ func (f *Fetcher) firstConn(ctx context.Context, host string) (context.Context, 
 }
 
 // hostSlot waits for a free slot at host and returns its release.
-func (f *Fetcher) hostSlot(ctx context.Context, host string) (func(), error) {
+func (f *Client) hostSlot(ctx context.Context, host string) (func(), error) {
 	f.hostsMu.Lock()
 	hs := f.hosts[host]
 	if hs == nil {
@@ -280,7 +298,7 @@ func (f *Fetcher) hostSlot(ctx context.Context, host string) (func(), error) {
 }
 
 // Get fetches url with optional extra headers.
-func (f *Fetcher) Get(ctx context.Context, url string, header http.Header) (*Response, error) {
+func (f *Client) Get(ctx context.Context, url string, header http.Header) (*Response, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return nil, err
@@ -303,7 +321,7 @@ func byteSize(n int64) string {
 
 // describeErr turns a transport error into a short sentence without Go's
 // `Get "url":` prefix, which repeats what the source already shows.
-func describeErr(err error) string {
+func Describe(err error) string {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
