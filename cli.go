@@ -11,7 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vendorwatch/vendorwatch/config"
-	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/providers/catalog"
 	"github.com/vendorwatch/vendorwatch/providers/fetch"
 )
 
@@ -114,7 +114,7 @@ network, no config and no keys needed.`,
 // loaded is a config with the vendors it resolves to.
 type loaded struct {
 	cfg     *config.Config
-	vendors []providers.Vendor
+	vendors []catalog.Vendor
 	// source says where the config came from, for humans.
 	source string
 	// stateDir is the --state-dir (or its default), "" when there is none.
@@ -124,14 +124,14 @@ type loaded struct {
 // load finds and validates the config, merges it with the catalog and
 // applies --only. Every failure is exit code 3.
 func load(o *options) (*loaded, error) {
-	cat := providers.BuiltinCatalog()
+	cat := catalog.Builtin()
 	path, err := config.Locate(o.configPath)
 	if err != nil {
 		return nil, &exitError{code: 3, err: err}
 	}
 	l := &loaded{stateDir: stateDir(o)}
 	if path == "" {
-		l.cfg = providers.DefaultConfig(cat)
+		l.cfg = catalog.DefaultConfig(cat)
 		def, _ := config.DefaultPath()
 		l.source = "built-in default vendors (no config file at " + tildify(def) + ")"
 	} else {
@@ -147,7 +147,7 @@ func load(o *options) (*loaded, error) {
 		}
 		l.cfg.Timeout = config.Duration(o.timeout)
 	}
-	l.vendors, err = providers.Resolve(l.cfg, cat, o.only)
+	l.vendors, err = catalog.Resolve(l.cfg, cat, o.only)
 	if err != nil {
 		return nil, &exitError{code: 3, err: err}
 	}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/providers/catalog"
 )
 
 // maxCatalogHits caps how many matches a search prints.
@@ -29,7 +29,7 @@ used in the config as "- id: ID"; a directory vendor's format is detected on fir
 			if len(args) > 0 {
 				q = args[0]
 			}
-			cat := providers.BuiltinCatalog()
+			cat := catalog.Builtin()
 			hits := cat.Search(q)
 			if len(hits) == 0 {
 				return &exitError{code: 1, err: fmt.Errorf("no vendor in the catalog matches %q; any status page can still be watched with status: [{url: ...}] in the config", q)}

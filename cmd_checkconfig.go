@@ -13,6 +13,7 @@ import (
 	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
 	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/providers/catalog"
 )
 
 func newCheckConfigCmd(o *options) *cobra.Command {
@@ -72,7 +73,7 @@ type keyCheck struct {
 // writeKeys resolves every key at once and lists it with its fingerprint
 // and whether it resolved. The secrets are dropped as soon as their
 // fingerprints are taken.
-func writeKeys(ctx context.Context, out io.Writer, vendors []providers.Vendor) (resolved, total int, err error) {
+func writeKeys(ctx context.Context, out io.Writer, vendors []catalog.Vendor) (resolved, total int, err error) {
 	var checks []*keyCheck
 	var wg sync.WaitGroup
 	resolver := &config.Resolver{}

@@ -19,6 +19,7 @@ import (
 	"github.com/vendorwatch/vendorwatch/monitor"
 	"github.com/vendorwatch/vendorwatch/output"
 	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/providers/catalog"
 	"github.com/vendorwatch/vendorwatch/providers/fetch"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 	"github.com/vendorwatch/vendorwatch/ui"
@@ -195,14 +196,14 @@ func coalesce(ctx context.Context, in <-chan ui.Update, window time.Duration, se
 // the catalog's OpenAI, VAPI (depending on OpenAI), Anthropic and GitHub,
 // each with the team's key, polled every interval. OpenAI's key prod reads
 // the demo's key file, which the story rewrites when the team rotates it.
-func demoVendors(sim *demo.Sim, interval time.Duration, canary bool) []providers.Vendor {
-	cat := providers.BuiltinCatalog()
-	vendor := func(id, base string, sources ...providers.SourceSpec) providers.Vendor {
+func demoVendors(sim *demo.Sim, interval time.Duration, canary bool) []catalog.Vendor {
+	cat := catalog.Builtin()
+	vendor := func(id, base string, sources ...catalog.SourceSpec) catalog.Vendor {
 		e, _ := cat.Get(id)
-		v := providers.Vendor{ID: id, Name: e.Name, PageURL: e.Page, Sources: sources, Links: e.Links,
+		v := catalog.Vendor{ID: id, Name: e.Name, PageURL: e.Page, Sources: sources, Links: e.Links,
 			Interval: interval, ProbeInterval: interval}
 		if base != "" {
-			v.API, v.Probe = providers.APISpec{BaseURL: base, Reach: e.API.Reach}, e.Probe
+			v.API, v.Probe = catalog.APISpec{BaseURL: base, Reach: e.API.Reach}, e.Probe
 		}
 		return v
 	}
@@ -210,7 +211,7 @@ func demoVendors(sim *demo.Sim, interval time.Duration, canary bool) []providers
 		return config.Key{Name: name, Secret: config.SecretRef{Kind: config.SecretLiteral, Value: key}}
 	}
 
-	openai := vendor("openai", sim.OpenAI, providers.SourceSpec{URL: sim.OpenAI + "/api/v2/summary.json", Format: statuspage.Statuspage})
+	openai := vendor("openai", sim.OpenAI, catalog.SourceSpec{URL: sim.OpenAI + "/api/v2/summary.json", Format: statuspage.Statuspage})
 	openai.Keys = []config.Key{{Name: "prod", Secret: config.SecretRef{Kind: config.SecretFile, Value: sim.KeyFile()}}}
 	if canary {
 		k := literal("canary-1", demo.CanaryKey)
@@ -218,14 +219,14 @@ func demoVendors(sim *demo.Sim, interval time.Duration, canary bool) []providers
 		openai.Keys = append(openai.Keys, k)
 	}
 	vapi := vendor("vapi", sim.VAPI,
-		providers.SourceSpec{URL: sim.VAPI + "/index.json", Format: statuspage.BetterStack},
-		providers.SourceSpec{URL: sim.VAPI + "/feed.rss", Format: statuspage.Feed})
+		catalog.SourceSpec{URL: sim.VAPI + "/index.json", Format: statuspage.BetterStack},
+		catalog.SourceSpec{URL: sim.VAPI + "/feed.rss", Format: statuspage.Feed})
 	vapi.DependsOn = []string{"openai"}
 	vapi.Keys = []config.Key{literal("prod", demo.VAPIKey)}
-	anthropic := vendor("anthropic", sim.Anthropic, providers.SourceSpec{URL: sim.Anthropic + "/api/v2/summary.json", Format: statuspage.Statuspage})
+	anthropic := vendor("anthropic", sim.Anthropic, catalog.SourceSpec{URL: sim.Anthropic + "/api/v2/summary.json", Format: statuspage.Statuspage})
 	anthropic.Keys = []config.Key{literal("prod", demo.AnthropicKey)}
-	github := vendor("github", "", providers.SourceSpec{URL: sim.GitHub + "/api/v2/status.json", Format: statuspage.Statuspage})
-	return []providers.Vendor{openai, vapi, anthropic, github}
+	github := vendor("github", "", catalog.SourceSpec{URL: sim.GitHub + "/api/v2/status.json", Format: statuspage.Statuspage})
+	return []catalog.Vendor{openai, vapi, anthropic, github}
 }
 
 // checkDemoFlags refuses the flags --demo has no use for, rather than

@@ -12,7 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vendorwatch/vendorwatch/config"
-	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/providers/catalog"
 )
 
 func newImportOPMLCmd(o *options) *cobra.Command {
@@ -33,19 +33,19 @@ out. Nothing is written: review the output, then paste the entries under vendors
 				return &exitError{code: 3, err: err}
 			}
 			defer f.Close()
-			feeds, err := providers.ParseOPML(f)
+			feeds, err := catalog.ParseOPML(f)
 			if err != nil {
 				return &exitError{code: 3, err: fmt.Errorf("%s: %w", args[0], err)}
 			}
 			existing := map[string]bool{}
 			if path, err := config.Locate(o.configPath); err == nil && path != "" {
-				if cfg, err := config.Load(path, providers.BuiltinCatalog()); err == nil {
+				if cfg, err := config.Load(path, catalog.Builtin()); err == nil {
 					for _, v := range cfg.Vendors {
 						existing[v.ID] = true
 					}
 				}
 			}
-			n, err := writeImported(cmd.OutOrStdout(), args[0], feeds, providers.BuiltinCatalog(), existing)
+			n, err := writeImported(cmd.OutOrStdout(), args[0], feeds, catalog.Builtin(), existing)
 			if err != nil {
 				return &exitError{code: 3, err: err}
 			}
@@ -57,7 +57,7 @@ out. Nothing is written: review the output, then paste the entries under vendors
 
 // writeImported prints the vendors for feeds as config YAML and returns
 // how many it printed. Feeds of one vendor (same page) become one entry.
-func writeImported(w io.Writer, file string, feeds []providers.OPMLFeed, cat *providers.Catalog, existing map[string]bool) (int, error) {
+func writeImported(w io.Writer, file string, feeds []catalog.OPMLFeed, cat *catalog.Catalog, existing map[string]bool) (int, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Vendors imported by vendorwatch import-opml from %s.\n", quote(file))
 	b.WriteString("# Paste the entries under vendors: in your config; vendorwatch check-config validates it.\n")
@@ -67,7 +67,7 @@ func writeImported(w io.Writer, file string, feeds []providers.OPMLFeed, cat *pr
 	n := 0
 	var skipped []string
 	for _, fd := range feeds {
-		page, sources, err := providers.FeedVendor(fd.URL, true)
+		page, sources, err := catalog.FeedVendor(fd.URL, true)
 		if err != nil {
 			skipped = append(skipped, fmt.Sprintf("%s (%v)", fd.Title, err))
 			continue
@@ -81,8 +81,8 @@ func writeImported(w io.Writer, file string, feeds []providers.OPMLFeed, cat *pr
 		if !ok {
 			// twilio.statuspage.io is Twilio's page too: a title that is a
 			// catalog id or name is that vendor.
-			if c, found := cat.Get(providers.Slug(fd.Title)); found && providers.Slug(fd.Title) != "" &&
-				(c.ID == providers.Slug(fd.Title) || providers.Slug(c.Name) == providers.Slug(fd.Title)) {
+			if c, found := cat.Get(catalog.Slug(fd.Title)); found && catalog.Slug(fd.Title) != "" &&
+				(c.ID == catalog.Slug(fd.Title) || catalog.Slug(c.Name) == catalog.Slug(fd.Title)) {
 				e, ok = c, true
 			}
 		}
@@ -127,8 +127,8 @@ func writeImported(w io.Writer, file string, feeds []providers.OPMLFeed, cat *pr
 // importID picks a config id for an imported vendor: the page's host
 // label or the title's slug, never one the catalog or the config already
 // uses for another vendor; "" when the vendor is already in the config.
-func importID(title, page string, cat *providers.Catalog, used, existing map[string]bool) string {
-	for _, c := range []string{providers.HostID(page), providers.Slug(title)} {
+func importID(title, page string, cat *catalog.Catalog, used, existing map[string]bool) string {
+	for _, c := range []string{catalog.HostID(page), catalog.Slug(title)} {
 		if c == "" {
 			continue
 		}
@@ -139,7 +139,7 @@ func importID(title, page string, cat *providers.Catalog, used, existing map[str
 			return c
 		}
 	}
-	base := providers.Slug(title)
+	base := catalog.Slug(title)
 	if base == "" {
 		base = "feed"
 	}

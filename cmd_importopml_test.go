@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/vendorwatch/vendorwatch/config"
-	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/providers/catalog"
 )
 
 // multi-status's 178 feeds become a config that validates: catalog
@@ -17,7 +17,7 @@ func TestImportOPML(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	cfg, err := config.Parse([]byte(stdout), "imported.yaml", true, providers.BuiltinCatalog())
+	cfg, err := config.Parse([]byte(stdout), "imported.yaml", true, catalog.Builtin())
 	if err != nil {
 		t.Fatalf("the output is not a valid config: %v\n%s", err, stdout)
 	}
@@ -37,7 +37,7 @@ func TestImportOPML(t *testing.T) {
 	if strings.Contains(stdout, "twilio-2") || strings.Contains(stdout, "slack-2") {
 		t.Error("a curated vendor was imported twice under another id")
 	}
-	vendors, err := providers.Resolve(cfg, providers.BuiltinCatalog(), nil)
+	vendors, err := catalog.Resolve(cfg, catalog.Builtin(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,7 @@ import (
 	"github.com/vendorwatch/vendorwatch/internal/atomicfile"
 	"github.com/vendorwatch/vendorwatch/monitor"
 	"github.com/vendorwatch/vendorwatch/output"
-	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/providers/catalog"
 )
 
 // Files in the state dir that coordinate the tmux widget with the
@@ -111,7 +111,7 @@ func readLine(path string) *correlate.Report {
 // names already come from the local config.
 func localNames(o *options, rep *correlate.Report) map[string]string {
 	names := map[string]string{}
-	cat := providers.BuiltinCatalog()
+	cat := catalog.Builtin()
 	for _, v := range rep.Vendors {
 		if e, ok := cat.Curated(v.ID); ok {
 			names[v.ID] = e.Name

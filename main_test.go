@@ -14,7 +14,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/correlate"
-	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/providers/catalog"
 )
 
 // vendorsite serves recorded payloads under fixed paths, like a vendor's
@@ -177,11 +177,11 @@ func TestBadConfigExits3WithLines(t *testing.T) {
 }
 
 func TestExampleConfigLoads(t *testing.T) {
-	cfg, err := config.Load("config.example.yaml", providers.BuiltinCatalog())
+	cfg, err := config.Load("config.example.yaml", catalog.Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
-	vendors, err := providers.Resolve(cfg, providers.BuiltinCatalog(), nil)
+	vendors, err := catalog.Resolve(cfg, catalog.Builtin(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

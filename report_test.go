@@ -16,7 +16,7 @@ import (
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/history"
 	"github.com/vendorwatch/vendorwatch/output"
-	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/providers/catalog"
 )
 
 // switchsite serves one recorded payload per path; tests change them
@@ -215,7 +215,7 @@ func FuzzParseWhen(f *testing.F) {
 }
 
 func TestExampleConfigHistory(t *testing.T) {
-	cfg, err := config.Load("config.example.yaml", providers.BuiltinCatalog())
+	cfg, err := config.Load("config.example.yaml", catalog.Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}

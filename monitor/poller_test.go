@@ -13,6 +13,7 @@ import (
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/history"
 	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/providers/catalog"
 	"github.com/vendorwatch/vendorwatch/providers/fetch"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
@@ -30,7 +31,7 @@ func TestRunWithPoller(t *testing.T) {
 		w.Write(b)
 	}))
 	defer srv.Close()
-	vendors := []providers.Vendor{{ID: "acme", Name: "Acme", Sources: []providers.SourceSpec{{URL: srv.URL + "/api/v2/summary.json", Format: statuspage.Statuspage}},
+	vendors := []catalog.Vendor{{ID: "acme", Name: "Acme", Sources: []catalog.SourceSpec{{URL: srv.URL + "/api/v2/summary.json", Format: statuspage.Statuspage}},
 		Interval: time.Hour, ProbeInterval: time.Hour}}
 	poller := providers.NewPoller(vendors, fetch.New(fetch.Options{Timeout: 5 * time.Second}))
 	store := openStore(t, t.TempDir(), history.Options{})

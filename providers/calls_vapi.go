@@ -10,6 +10,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/observe"
+	"github.com/vendorwatch/vendorwatch/providers/catalog"
 )
 
 // Bounds of the VAPI call-record read.
@@ -38,7 +39,7 @@ type vapiCall struct {
 // vapiCallKey is the secret VAPI's call records are read with, when they
 // are read at all (admin: on vapi): admin.secret when given, else the
 // vendor's first key that is not a canary.
-func vapiCallKey(v Vendor) (config.SecretRef, bool) {
+func vapiCallKey(v catalog.Vendor) (config.SecretRef, bool) {
 	if v.Admin == nil {
 		return config.SecretRef{}, false
 	}
@@ -56,14 +57,14 @@ func vapiCallKey(v Vendor) (config.SecretRef, bool) {
 // callWindow is how far back the calls are read: at least MinCallWindow,
 // one and a half admin intervals when that is longer, at most
 // MaxCallWindow.
-func callWindow(v Vendor) time.Duration {
-	w := v.AdminInterval() * 3 / 2
+func callWindow(v catalog.Vendor) time.Duration {
+	w := adminInterval(v) * 3 / 2
 	return min(max(w, MinCallWindow), MaxCallWindow)
 }
 
 // calls reads VAPI's call records of the window and groups the ended ones
 // by endedReason.
-func (p *prober) calls(ctx context.Context, v Vendor, prev *observe.CallSummary) *observe.CallSummary {
+func (p *prober) calls(ctx context.Context, v catalog.Vendor, prev *observe.CallSummary) *observe.CallSummary {
 	now := p.now().UTC()
 	cs := &observe.CallSummary{CheckedAt: now, Since: now.Add(-callWindow(v)), Reasons: []observe.ReasonCount{}}
 	ref, _ := vapiCallKey(v)

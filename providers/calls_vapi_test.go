@@ -11,6 +11,7 @@ import (
 	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/providers/admintest"
+	"github.com/vendorwatch/vendorwatch/providers/catalog"
 )
 
 // vapiWithCalls is a fake VAPI holding, in the last quarter hour, 40 ended
@@ -33,7 +34,7 @@ func vapiWithCalls(now time.Time) *admintest.VAPI {
 	return v
 }
 
-func vapiVendor(t *testing.T, base string, admin *config.Admin) Vendor {
+func vapiVendor(t *testing.T, base string, admin *config.Admin) catalog.Vendor {
 	t.Helper()
 	v := catalogVendor(t, "vapi", base, config.Key{Name: "canary", Canary: true, Secret: config.SecretRef{Kind: config.SecretEnv, Value: "VW_VAPI_CANARY"}})
 	v.Keys = append(v.Keys, config.Key{Name: "prod", Secret: config.SecretRef{Kind: config.SecretEnv, Value: "VW_KEY"}})
@@ -46,7 +47,7 @@ func TestCallsGroupedByEndedReason(t *testing.T) {
 	fake := vapiWithCalls(t0)
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
-	p, _ := testPoller([]Vendor{vapiVendor(t, srv.URL, &config.Admin{})}, map[string]string{"VW_KEY": vapiKey, "VW_VAPI_CANARY": "canary-key-0000000000000000000"})
+	p, _ := testPoller([]catalog.Vendor{vapiVendor(t, srv.URL, &config.Admin{})}, map[string]string{"VW_KEY": vapiKey, "VW_VAPI_CANARY": "canary-key-0000000000000000000"})
 	p.probes.callLimit = 10 // five pages
 	cs := checkAt(p, t0).Calls
 	if cs == nil || cs.Result != observe.ResultOK || cs.Calls != 42 || cs.Ended != 40 || cs.Truncated || !cs.Since.Equal(t0.Add(-MinCallWindow)) {
@@ -113,7 +114,7 @@ func TestCallsReadWithTheAdminSecret(t *testing.T) {
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
 	admin := &config.Admin{Secret: config.SecretRef{Kind: config.SecretEnv, Value: "VW_VAPI_ADMIN"}, Interval: config.Duration(time.Hour)}
-	p, _ := testPoller([]Vendor{vapiVendor(t, srv.URL, admin)}, map[string]string{"VW_KEY": vapiKey, "VW_VAPI_ADMIN": other})
+	p, _ := testPoller([]catalog.Vendor{vapiVendor(t, srv.URL, admin)}, map[string]string{"VW_KEY": vapiKey, "VW_VAPI_ADMIN": other})
 	cs := checkAt(p, t0).Calls
 	if cs.Result != observe.ResultOK || cs.Fingerprint != Fingerprint(other) || !cs.Since.Equal(t0.Add(-MaxCallWindow)) {
 		t.Errorf("calls = %+v", cs)
@@ -125,7 +126,7 @@ func TestCallsFailureKeepsRecentReasons(t *testing.T) {
 	fake := vapiWithCalls(t0)
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
-	p, _ := testPoller([]Vendor{vapiVendor(t, srv.URL, &config.Admin{})}, map[string]string{"VW_KEY": vapiKey})
+	p, _ := testPoller([]catalog.Vendor{vapiVendor(t, srv.URL, &config.Admin{})}, map[string]string{"VW_KEY": vapiKey})
 	first := checkAt(p, t0).Calls
 	fake.Throttle, fake.RetryAfter = 2, "60"
 	second := checkAt(p, t0.Add(5*time.Minute)).Calls
@@ -143,7 +144,7 @@ func TestNoCallsWithoutAdmin(t *testing.T) {
 	fake := vapiWithCalls(t0)
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
-	p, _ := testPoller([]Vendor{vapiVendor(t, srv.URL, nil)}, map[string]string{"VW_KEY": vapiKey})
+	p, _ := testPoller([]catalog.Vendor{vapiVendor(t, srv.URL, nil)}, map[string]string{"VW_KEY": vapiKey})
 	if cs := checkAt(p, t0).Calls; cs != nil {
 		t.Errorf("calls read without admin: %+v", cs)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
 	"github.com/vendorwatch/vendorwatch/observe"
+	"github.com/vendorwatch/vendorwatch/providers/catalog"
 )
 
 // answer is a vendor's HTTP answer to a probe, as the classifiers see it.
@@ -134,7 +135,7 @@ func redirectTarget(loc string) string {
 	if loc == "" {
 		return "nowhere"
 	}
-	return scrub(pageOf(loc), "", 80)
+	return scrub(catalog.PageOf(loc), "", 80)
 }
 
 // genericVerdict reads the status and the common JSON error shapes:

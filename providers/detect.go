@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/observe"
+	"github.com/vendorwatch/vendorwatch/providers/catalog"
 	"github.com/vendorwatch/vendorwatch/providers/fetch"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
@@ -87,9 +88,9 @@ func candidates(raw string) []string {
 // again. A bare page URL tries the known endpoints in order; any other URL
 // is fetched and sniffed. An HTML page is searched for a status.io page id
 // and for the feeds it advertises.
-func (r *statusReader) detect(ctx context.Context, spec SourceSpec, notModified *bool) (*observe.Status, string, statuspage.Format, error) {
+func (r *statusReader) detect(ctx context.Context, spec catalog.SourceSpec, notModified *bool) (*observe.Status, string, statuspage.Format, error) {
 	if d, ok := r.memo.get(spec.URL); ok {
-		st, err := r.fetchParse(ctx, SourceSpec{URL: d.URL, Format: d.Format}, notModified)
+		st, err := r.fetchParse(ctx, catalog.SourceSpec{URL: d.URL, Format: d.Format}, notModified)
 		var hs errHTTPStatus
 		moved := errors.Is(err, statuspage.ErrWrongFormat) || (errors.As(err, &hs) && hs.code/100 == 4)
 		if !moved {
@@ -146,7 +147,7 @@ func (r *statusReader) detect(ctx context.Context, spec SourceSpec, notModified 
 				return st, proxy, statuspage.IncidentIO, nil
 			}
 		}
-		st, err := r.parseResp(ctx, SourceSpec{URL: c, Format: f}, resp)
+		st, err := r.parseResp(ctx, catalog.SourceSpec{URL: c, Format: f}, resp)
 		if err != nil {
 			if firstErr == nil {
 				firstErr = fmt.Errorf("%s: %w", c, err)
@@ -190,7 +191,7 @@ func (r *statusReader) tryProxy(ctx context.Context, summary string) (*observe.S
 	if err != nil || statuspage.Sniff(resp.Body) != statuspage.IncidentIO {
 		return nil, "", false
 	}
-	st, err := r.parseResp(ctx, SourceSpec{URL: proxy, Format: statuspage.IncidentIO}, resp)
+	st, err := r.parseResp(ctx, catalog.SourceSpec{URL: proxy, Format: statuspage.IncidentIO}, resp)
 	return st, proxy, err == nil
 }
 

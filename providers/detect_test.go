@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/observe"
+	"github.com/vendorwatch/vendorwatch/providers/catalog"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
@@ -114,7 +115,7 @@ func TestDetectFromBaseURL(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			base := serve(t, tt.site)
-			p := NewPoller([]Vendor{{ID: "v", Name: "V", Sources: []SourceSpec{{URL: base}}}}, testFetcher())
+			p := NewPoller([]catalog.Vendor{{ID: "v", Name: "V", Sources: []catalog.SourceSpec{{URL: base}}}}, testFetcher())
 			p.status.statusIOAPI = statusIOAPI
 			p.now = func() time.Time { return time.Date(2026, 5, 21, 15, 0, 0, 0, time.UTC) }
 			v, _ := p.Check(context.Background()).Vendor("v")
@@ -137,9 +138,9 @@ func TestDetectSpecificURL(t *testing.T) {
 		"/incidents.json":     "google-cloud__incidents.json",
 		"/api/v2.0.0/current": "slack__current_active_docs_example.json",
 	}})
-	p := NewPoller([]Vendor{
-		{ID: "gcp", Name: "GCP", Sources: []SourceSpec{{URL: base + "/incidents.json"}}},
-		{ID: "slack", Name: "Slack", Sources: []SourceSpec{{URL: base + "/api/v2.0.0/current"}}},
+	p := NewPoller([]catalog.Vendor{
+		{ID: "gcp", Name: "GCP", Sources: []catalog.SourceSpec{{URL: base + "/incidents.json"}}},
+		{ID: "slack", Name: "Slack", Sources: []catalog.SourceSpec{{URL: base + "/api/v2.0.0/current"}}},
 	}, testFetcher())
 	snap := p.Check(context.Background())
 	gcp, _ := snap.Vendor("gcp")
@@ -165,7 +166,7 @@ func TestDetectMemoInStateDir(t *testing.T) {
 	base := serve(t, page)
 	check := func() Source {
 		t.Helper()
-		p := NewPoller([]Vendor{{ID: "v", Name: "V", Sources: []SourceSpec{{URL: base}}}}, testFetcher())
+		p := NewPoller([]catalog.Vendor{{ID: "v", Name: "V", Sources: []catalog.SourceSpec{{URL: base}}}}, testFetcher())
 		p.SetStateDir(dir)
 		v, _ := p.Check(context.Background()).Vendor("v")
 		return Source(v.Status.Sources[0])
@@ -214,7 +215,7 @@ func TestDetectUnreachableHost(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	base := srv.URL
 	srv.Close()
-	p := NewPoller([]Vendor{{ID: "v", Name: "V", Sources: []SourceSpec{{URL: base}}}}, testFetcher())
+	p := NewPoller([]catalog.Vendor{{ID: "v", Name: "V", Sources: []catalog.SourceSpec{{URL: base}}}}, testFetcher())
 	start := time.Now()
 	v, _ := p.Check(context.Background()).Vendor("v")
 	src := v.Status.Sources[0]
@@ -231,7 +232,7 @@ func TestDetectNothingFound(t *testing.T) {
 	t.Parallel()
 	page := &site{fallback: spaShell}
 	base := serve(t, page)
-	p := NewPoller([]Vendor{{ID: "v", Name: "V", Sources: []SourceSpec{{URL: base}}}}, testFetcher())
+	p := NewPoller([]catalog.Vendor{{ID: "v", Name: "V", Sources: []catalog.SourceSpec{{URL: base}}}}, testFetcher())
 	v, _ := p.Check(context.Background()).Vendor("v")
 	src := v.Status.Sources[0]
 	if src.OK || !strings.Contains(src.Error, "no status format found") || !strings.Contains(src.Error, "set format:") {
@@ -254,7 +255,7 @@ func TestDetectIgnoresForeignFeedLinks(t *testing.T) {
 	base := serve(t, &site{routes: map[string]string{
 		"/": `<!DOCTYPE html><html><head><link rel="alternate" type="application/atom+xml" href="` + otherURL + `/secret.atom"></head><body>hi</body></html>`,
 	}})
-	p := NewPoller([]Vendor{{ID: "v", Name: "V", Sources: []SourceSpec{{URL: base}}}}, testFetcher())
+	p := NewPoller([]catalog.Vendor{{ID: "v", Name: "V", Sources: []catalog.SourceSpec{{URL: base}}}}, testFetcher())
 	v, _ := p.Check(context.Background()).Vendor("v")
 	if v.Status.Sources[0].OK || len(other.requests()) != 0 {
 		t.Errorf("followed a feed on another host: %+v, requests %v", v.Status.Sources[0], other.requests())

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/observe"
+	"github.com/vendorwatch/vendorwatch/providers/catalog"
 	"github.com/vendorwatch/vendorwatch/providers/fetch"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
@@ -71,16 +72,16 @@ func TestPollerIsolatesHostileSources(t *testing.T) {
 	defer srv.Close()
 
 	sp := statuspage.Statuspage
-	vendors := []Vendor{
-		{ID: "good", Name: "Good", Sources: []SourceSpec{{URL: srv.URL + "/good", Format: sp}}},
-		{ID: "malformed", Name: "Malformed", Sources: []SourceSpec{{URL: srv.URL + "/malformed-json", Format: sp}}},
-		{ID: "moved", Name: "Moved", Sources: []SourceSpec{{URL: srv.URL + "/html-for-json", Format: sp}}},
-		{ID: "empty", Name: "Empty", Sources: []SourceSpec{{URL: srv.URL + "/empty", Format: sp}}},
-		{ID: "png", Name: "PNG", Sources: []SourceSpec{{URL: srv.URL + "/png", Format: sp}}},
-		{ID: "huge", Name: "Huge", Sources: []SourceSpec{{URL: srv.URL + "/huge", Format: sp}}},
-		{ID: "trickle", Name: "Trickle", Sources: []SourceSpec{{URL: srv.URL + "/trickle", Format: sp}}},
-		{ID: "brokenfeed", Name: "Broken feed", Sources: []SourceSpec{{URL: srv.URL + "/broken.rss", Format: statuspage.Feed}}},
-		{ID: "escapes", Name: "Escapes", Sources: []SourceSpec{{URL: srv.URL + "/escapes.json", Format: sp}}},
+	vendors := []catalog.Vendor{
+		{ID: "good", Name: "Good", Sources: []catalog.SourceSpec{{URL: srv.URL + "/good", Format: sp}}},
+		{ID: "malformed", Name: "Malformed", Sources: []catalog.SourceSpec{{URL: srv.URL + "/malformed-json", Format: sp}}},
+		{ID: "moved", Name: "Moved", Sources: []catalog.SourceSpec{{URL: srv.URL + "/html-for-json", Format: sp}}},
+		{ID: "empty", Name: "Empty", Sources: []catalog.SourceSpec{{URL: srv.URL + "/empty", Format: sp}}},
+		{ID: "png", Name: "PNG", Sources: []catalog.SourceSpec{{URL: srv.URL + "/png", Format: sp}}},
+		{ID: "huge", Name: "Huge", Sources: []catalog.SourceSpec{{URL: srv.URL + "/huge", Format: sp}}},
+		{ID: "trickle", Name: "Trickle", Sources: []catalog.SourceSpec{{URL: srv.URL + "/trickle", Format: sp}}},
+		{ID: "brokenfeed", Name: "Broken feed", Sources: []catalog.SourceSpec{{URL: srv.URL + "/broken.rss", Format: statuspage.Feed}}},
+		{ID: "escapes", Name: "Escapes", Sources: []catalog.SourceSpec{{URL: srv.URL + "/escapes.json", Format: sp}}},
 	}
 	f := fetch.New(fetch.Options{Timeout: 700 * time.Millisecond, MaxBody: 1 << 20})
 	start := time.Now()

@@ -15,6 +15,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/observe"
+	"github.com/vendorwatch/vendorwatch/providers/catalog"
 	"github.com/vendorwatch/vendorwatch/providers/fetch"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
@@ -85,9 +86,9 @@ func (p *validatingPage) last() http.Header {
 }
 
 // checkOnce is one --once process: a new poller on the state dir.
-func checkOnce(t *testing.T, state string, v Vendor) observe.VendorResult {
+func checkOnce(t *testing.T, state string, v catalog.Vendor) observe.VendorResult {
 	t.Helper()
-	p := NewPoller([]Vendor{v}, testFetcher())
+	p := NewPoller([]catalog.Vendor{v}, testFetcher())
 	p.SetStateDir(state)
 	r, ok := p.Check(context.Background()).Vendor(v.ID)
 	if !ok {
@@ -129,7 +130,7 @@ func TestConditionalAcrossProcesses(t *testing.T) {
 	srv := httptest.NewServer(page)
 	defer srv.Close()
 	state := t.TempDir()
-	v := Vendor{ID: "anthropic", Name: "Anthropic", Sources: []SourceSpec{{URL: srv.URL + "/api/v2/summary.json", Format: statuspage.Statuspage}}}
+	v := catalog.Vendor{ID: "anthropic", Name: "Anthropic", Sources: []catalog.SourceSpec{{URL: srv.URL + "/api/v2/summary.json", Format: statuspage.Statuspage}}}
 
 	first := checkOnce(t, state, v)
 	if h := page.last(); h.Get("If-None-Match") != "" || h.Get("If-Modified-Since") != "" {
@@ -174,7 +175,7 @@ func TestConditionalLastModifiedOnly(t *testing.T) {
 	srv := httptest.NewServer(page)
 	defer srv.Close()
 	state := t.TempDir()
-	v := Vendor{ID: "gh", Name: "GitHub", Sources: []SourceSpec{{URL: srv.URL + "/api/v2/status.json", Format: statuspage.Statuspage}}}
+	v := catalog.Vendor{ID: "gh", Name: "GitHub", Sources: []catalog.SourceSpec{{URL: srv.URL + "/api/v2/status.json", Format: statuspage.Statuspage}}}
 	first := checkOnce(t, state, v)
 	second := checkOnce(t, state, v)
 	h := page.last()
@@ -199,7 +200,7 @@ func TestConditionalDoubtFetchesInFull(t *testing.T) {
 		srv := httptest.NewServer(page)
 		defer srv.Close()
 		state := t.TempDir()
-		v := Vendor{ID: "a", Name: "A", Sources: []SourceSpec{{URL: srv.URL + "/s.json", Format: statuspage.Statuspage}}}
+		v := catalog.Vendor{ID: "a", Name: "A", Sources: []catalog.SourceSpec{{URL: srv.URL + "/s.json", Format: statuspage.Statuspage}}}
 		checkOnce(t, state, v)
 		r := checkOnce(t, state, v)
 		if n := len(page.seen); n != 3 {
@@ -222,7 +223,7 @@ func TestConditionalDoubtFetchesInFull(t *testing.T) {
 			srv := httptest.NewServer(page)
 			defer srv.Close()
 			state := t.TempDir()
-			v := Vendor{ID: "a", Name: "A", Sources: []SourceSpec{{URL: srv.URL + "/s.json", Format: statuspage.Statuspage}}}
+			v := catalog.Vendor{ID: "a", Name: "A", Sources: []catalog.SourceSpec{{URL: srv.URL + "/s.json", Format: statuspage.Statuspage}}}
 			checkOnce(t, state, v)
 			checkOnce(t, state, v)
 			if h := page.last(); h.Get("If-None-Match") != "" || h.Get("If-Modified-Since") != "" {
@@ -256,7 +257,7 @@ func TestConditionalCorruptStore(t *testing.T) {
 			srv := httptest.NewServer(page)
 			defer srv.Close()
 			state := t.TempDir()
-			v := Vendor{ID: "a", Name: "A", Sources: []SourceSpec{{URL: srv.URL + "/s.json", Format: statuspage.Statuspage}}}
+			v := catalog.Vendor{ID: "a", Name: "A", Sources: []catalog.SourceSpec{{URL: srv.URL + "/s.json", Format: statuspage.Statuspage}}}
 			first := checkOnce(t, state, v)
 			sum := sha256.Sum256([]byte(srv.URL + "/s.json"))
 			file := filepath.Join(state, fetch.CacheDir, hex.EncodeToString(sum[:16]))
@@ -294,10 +295,10 @@ func TestSupplementAbsenceRemembered(t *testing.T) {
 	srv := httptest.NewServer(page)
 	defer srv.Close()
 	state := t.TempDir()
-	v := Vendor{ID: "openai", Name: "OpenAI", Sources: []SourceSpec{{URL: srv.URL + "/api/v2/summary.json", Format: statuspage.Statuspage}}}
+	v := catalog.Vendor{ID: "openai", Name: "OpenAI", Sources: []catalog.SourceSpec{{URL: srv.URL + "/api/v2/summary.json", Format: statuspage.Statuspage}}}
 	now := time.Now()
 	check := func() {
-		p := NewPoller([]Vendor{v}, testFetcher())
+		p := NewPoller([]catalog.Vendor{v}, testFetcher())
 		p.SetStateDir(state)
 		p.status.cache = fetch.NewCache(filepath.Join(state, fetch.CacheDir), func() time.Time { return now })
 		if r, _ := p.Check(context.Background()).Vendor("openai"); !r.Status.Sources[0].OK {
@@ -331,11 +332,11 @@ func TestCacheNeverStoresCredentials(t *testing.T) {
 	status := httptest.NewServer(page)
 	defer status.Close()
 
-	cat := BuiltinCatalog()
+	cat := catalog.Builtin()
 	e, _ := cat.Get("openai")
 	state := t.TempDir()
-	v := Vendor{ID: "openai", Name: "OpenAI", Probe: e.Probe, API: APISpec{BaseURL: api.URL, Reach: "/v1/models"},
-		Sources: []SourceSpec{{URL: status.URL + "/s.json", Format: statuspage.Statuspage}}}
+	v := catalog.Vendor{ID: "openai", Name: "OpenAI", Probe: e.Probe, API: catalog.APISpec{BaseURL: api.URL, Reach: "/v1/models"},
+		Sources: []catalog.SourceSpec{{URL: status.URL + "/s.json", Format: statuspage.Statuspage}}}
 	v.Keys = append(v.Keys, config.Key{Name: "prod", Secret: config.SecretRef{Kind: config.SecretEnv, Value: "VW_CACHE_TEST_KEY"}})
 	checkOnce(t, state, v)
 	ents, err := os.ReadDir(filepath.Join(state, fetch.CacheDir))

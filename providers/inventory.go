@@ -7,6 +7,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/observe"
+	"github.com/vendorwatch/vendorwatch/providers/catalog"
 )
 
 // Bounds of one admin-API read. Every list is paginated; a read that hits
@@ -43,7 +44,7 @@ func auditPending(g observe.GoneKey, now time.Time) bool {
 // adminChecks reports whether vendorwatch reads v's admin APIs: the key
 // inventory of OpenAI or Anthropic with an admin secret, VAPI's call
 // records unless turned off.
-func adminChecks(v Vendor) bool {
+func adminChecks(v catalog.Vendor) bool {
 	switch v.ID {
 	case "openai", "anthropic":
 		return v.Admin != nil && !v.Admin.Secret.IsZero() && v.API.BaseURL != ""
@@ -54,8 +55,8 @@ func adminChecks(v Vendor) bool {
 	return false
 }
 
-// AdminInterval is how often v's admin APIs are read, 0 when they are not.
-func (v Vendor) AdminInterval() time.Duration {
+// adminInterval is how often v's admin APIs are read, 0 when they are not.
+func adminInterval(v catalog.Vendor) time.Duration {
 	if !adminChecks(v) {
 		return 0
 	}
@@ -68,7 +69,7 @@ func (v Vendor) AdminInterval() time.Duration {
 // admin reads v's admin APIs for one check: the key inventory (diffed
 // against prev's, with the audit log asked about keys that left it) and
 // VAPI's call records. What it does not read is carried over from prev.
-func (p *prober) admin(ctx context.Context, v Vendor, prev observe.VendorResult) (*observe.Inventory, *observe.CallSummary) {
+func (p *prober) admin(ctx context.Context, v catalog.Vendor, prev observe.VendorResult) (*observe.Inventory, *observe.CallSummary) {
 	if !adminChecks(v) {
 		return nil, nil
 	}
@@ -84,7 +85,7 @@ func (p *prober) admin(ctx context.Context, v Vendor, prev observe.VendorResult)
 }
 
 // inventory lists v's keys and compares the list with prev.
-func (p *prober) inventory(ctx context.Context, v Vendor, prev *observe.Inventory) *observe.Inventory {
+func (p *prober) inventory(ctx context.Context, v catalog.Vendor, prev *observe.Inventory) *observe.Inventory {
 	now := p.now().UTC()
 	inv := &observe.Inventory{Source: observe.SourceOpenAIAdmin, CheckedAt: now, Keys: []observe.InventoryKey{}}
 	if v.ID == "anthropic" {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/observe"
+	"github.com/vendorwatch/vendorwatch/providers/catalog"
 	"github.com/vendorwatch/vendorwatch/providers/fetch"
 )
 
@@ -51,7 +52,7 @@ func (f *adminFailure) apply(r *observe.Result, status *int, code, msg *string) 
 
 // newAdminRun resolves ref and checks that the vendor's API may receive
 // it. A nil run comes with the failure that prevents it.
-func (p *prober) newAdminRun(ctx context.Context, v Vendor, ref config.SecretRef, extra map[string]string) (*adminRun, *adminFailure) {
+func (p *prober) newAdminRun(ctx context.Context, v catalog.Vendor, ref config.SecretRef, extra map[string]string) (*adminRun, *adminFailure) {
 	base, err := url.Parse(v.API.BaseURL)
 	if err != nil || base.Host == "" {
 		return nil, &adminFailure{result: observe.ResultMisconfigured, code: "bad_api_url", message: fmt.Sprintf("cannot use api.base_url %q", v.API.BaseURL)}

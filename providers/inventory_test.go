@@ -14,6 +14,7 @@ import (
 	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/providers/admintest"
+	"github.com/vendorwatch/vendorwatch/providers/catalog"
 )
 
 // Keys of the inventory tests. None is real.
@@ -52,7 +53,7 @@ func openAIOrg() *admintest.OpenAI {
 
 // adminVendor is the openai catalog vendor at base with an admin key and
 // the configured keys prod, canary-1 and batch.
-func adminVendor(t *testing.T, id, base string) Vendor {
+func adminVendor(t *testing.T, id, base string) catalog.Vendor {
 	t.Helper()
 	v := catalogVendor(t, id, base, config.Key{Name: "prod", Secret: config.SecretRef{Kind: config.SecretEnv, Value: "VW_PROD"}})
 	v.Admin = &config.Admin{Secret: config.SecretRef{Kind: config.SecretEnv, Value: "VW_ADMIN"}}
@@ -87,7 +88,7 @@ func TestOpenAIInventoryFollowsEveryPage(t *testing.T) {
 	org.MislabelProjectKeys = true
 	srv := httptest.NewServer(org)
 	t.Cleanup(srv.Close)
-	p, _ := testPoller([]Vendor{adminVendor(t, "openai", srv.URL)}, adminEnv)
+	p, _ := testPoller([]catalog.Vendor{adminVendor(t, "openai", srv.URL)}, adminEnv)
 	inv := checkAt(p, t0).Inventory
 	if inv == nil || inv.Result != observe.ResultOK || !inv.Complete {
 		t.Fatalf("inventory = %+v", inv)
@@ -164,7 +165,7 @@ func TestInventoryPagesAreBounded(t *testing.T) {
 	}
 	srv := httptest.NewServer(o)
 	t.Cleanup(srv.Close)
-	p, _ := testPoller([]Vendor{adminVendor(t, "openai", srv.URL)}, adminEnv)
+	p, _ := testPoller([]catalog.Vendor{adminVendor(t, "openai", srv.URL)}, adminEnv)
 	first := checkAt(p, t0).Inventory
 	if first.Complete || first.Result != observe.ResultOK || len(first.Keys) != MaxListPages {
 		t.Fatalf("complete=%v result=%s keys=%d; want an incomplete list of %d keys", first.Complete, first.Result, len(first.Keys), MaxListPages)
@@ -201,7 +202,7 @@ func TestVanishedKeysAskTheAuditLog(t *testing.T) {
 	org := openAIOrg()
 	srv := httptest.NewServer(org)
 	t.Cleanup(srv.Close)
-	p, _ := testPoller([]Vendor{adminVendor(t, "openai", srv.URL)}, adminEnv)
+	p, _ := testPoller([]catalog.Vendor{adminVendor(t, "openai", srv.URL)}, adminEnv)
 	first := checkAt(p, t0)
 	if len(first.Inventory.Gone) != 0 || len(auditRequests(org)) != 0 {
 		t.Fatalf("first check: gone %+v", first.Inventory.Gone)
@@ -287,7 +288,7 @@ func TestAuditExplainsByOwnerAndProject(t *testing.T) {
 	org := openAIOrg()
 	srv := httptest.NewServer(org)
 	t.Cleanup(srv.Close)
-	p, _ := testPoller([]Vendor{adminVendor(t, "openai", srv.URL)}, adminEnv)
+	p, _ := testPoller([]catalog.Vendor{adminVendor(t, "openai", srv.URL)}, adminEnv)
 	checkAt(p, t0)
 	org.RemoveKey("key_batch")
 	org.RemoveKey("key_proto")
@@ -314,7 +315,7 @@ func TestAuditLogUnavailable(t *testing.T) {
 	org.AuditDisabled = true
 	srv := httptest.NewServer(org)
 	t.Cleanup(srv.Close)
-	p, _ := testPoller([]Vendor{adminVendor(t, "openai", srv.URL)}, adminEnv)
+	p, _ := testPoller([]catalog.Vendor{adminVendor(t, "openai", srv.URL)}, adminEnv)
 	checkAt(p, t0)
 	org.RemoveKey("key_batch")
 	g := checkAt(p, t0.Add(5*time.Minute)).Inventory.Gone
@@ -335,7 +336,7 @@ func TestAdminRateLimitWaitsForTheNextCheck(t *testing.T) {
 	org := openAIOrg()
 	srv := httptest.NewServer(org)
 	t.Cleanup(srv.Close)
-	p, waits := testPoller([]Vendor{adminVendor(t, "openai", srv.URL)}, adminEnv)
+	p, waits := testPoller([]catalog.Vendor{adminVendor(t, "openai", srv.URL)}, adminEnv)
 	first := checkAt(p, t0).Inventory
 	org.Throttle, org.RetryAfter = 1, "120"
 	before := len(org.Requests())
@@ -370,7 +371,7 @@ func TestAdminKeyRejected(t *testing.T) {
 	org.AdminKey = "sk-admin-someoneelse"
 	srv := httptest.NewServer(org)
 	t.Cleanup(srv.Close)
-	p, _ := testPoller([]Vendor{adminVendor(t, "openai", srv.URL)}, adminEnv)
+	p, _ := testPoller([]catalog.Vendor{adminVendor(t, "openai", srv.URL)}, adminEnv)
 	inv := checkAt(p, t0).Inventory
 	if inv.Result != observe.ResultInvalidKey || inv.Code != "invalid_api_key" || inv.AdminFingerprint != "sk-admin-…AdMn" || inv.Keys == nil {
 		t.Errorf("inventory = %+v", inv)
@@ -382,7 +383,7 @@ func TestAdminKeyRejected(t *testing.T) {
 func TestAdminKeyNeedsHTTPS(t *testing.T) {
 	t.Parallel()
 	v := adminVendor(t, "openai", "http://admin.example.com")
-	p, _ := testPoller([]Vendor{v}, adminEnv)
+	p, _ := testPoller([]catalog.Vendor{v}, adminEnv)
 	inv := checkAt(p, t0).Inventory
 	if inv.Result != observe.ResultMisconfigured || inv.Code != "insecure_url" {
 		t.Errorf("inventory = %+v", inv)
@@ -398,7 +399,7 @@ func TestAnthropicInventory(t *testing.T) {
 	srv := httptest.NewServer(a)
 	t.Cleanup(srv.Close)
 	v := adminVendor(t, "anthropic", srv.URL)
-	p, _ := testPoller([]Vendor{v}, map[string]string{"VW_ADMIN": anthAdminKey, "VW_PROD": anthropicKey})
+	p, _ := testPoller([]catalog.Vendor{v}, map[string]string{"VW_ADMIN": anthAdminKey, "VW_PROD": anthropicKey})
 	r := checkAt(p, t0)
 	inv := r.Inventory
 	if inv.Source != observe.SourceAnthropicAdmin || inv.Result != observe.ResultOK || !inv.Complete || len(inv.Keys) != 2 || inv.Projects != 1 {
@@ -440,29 +441,29 @@ func TestAnthropicInventory(t *testing.T) {
 func TestAdminChecksRunOnTheirOwnInterval(t *testing.T) {
 	t.Parallel()
 	v := adminVendor(t, "openai", "https://api.openai.test")
-	if got := v.AdminInterval(); got != config.DefaultAdminInterval {
+	if got := adminInterval(v); got != config.DefaultAdminInterval {
 		t.Errorf("default interval = %s", got)
 	}
 	v.Admin.Interval = config.Duration(2 * time.Minute)
-	if got := v.AdminInterval(); got != 2*time.Minute {
+	if got := adminInterval(v); got != 2*time.Minute {
 		t.Errorf("interval = %s", got)
 	}
-	if got := catalogVendor(t, "openai", "https://api.openai.test", config.Key{}).AdminInterval(); got != 0 {
+	if got := adminInterval(catalogVendor(t, "openai", "https://api.openai.test", config.Key{})); got != 0 {
 		t.Errorf("no admin: interval = %s", got)
 	}
 	vapi := catalogVendor(t, "vapi", "https://api.vapi.test", config.Key{})
-	if vapi.AdminInterval() != 0 {
+	if adminInterval(vapi) != 0 {
 		t.Error("VAPI reads call records without admin:")
 	}
 	vapi.Admin = &config.Admin{}
-	if vapi.AdminInterval() != config.DefaultAdminInterval {
+	if adminInterval(vapi) != config.DefaultAdminInterval {
 		t.Error("VAPI with admin: {} does not read call records")
 	}
 	// A probe-only round leaves the inventory as it was.
 	org := openAIOrg()
 	srv := httptest.NewServer(org)
 	t.Cleanup(srv.Close)
-	p, _ := testPoller([]Vendor{adminVendor(t, "openai", srv.URL)}, adminEnv)
+	p, _ := testPoller([]catalog.Vendor{adminVendor(t, "openai", srv.URL)}, adminEnv)
 	first := checkAt(p, t0).Inventory
 	before := len(org.Requests())
 	res := p.checkVendor(context.Background(), p.vendors[0], PartProbes)
@@ -483,7 +484,7 @@ func TestInventorySnapshotsAreNotShared(t *testing.T) {
 	org := openAIOrg()
 	srv := httptest.NewServer(org)
 	t.Cleanup(srv.Close)
-	p, _ := testPoller([]Vendor{adminVendor(t, "openai", srv.URL)}, adminEnv)
+	p, _ := testPoller([]catalog.Vendor{adminVendor(t, "openai", srv.URL)}, adminEnv)
 	snap := p.Check(context.Background())
 	inv := snap.Vendors[0].Inventory
 	done := make(chan struct{})
@@ -527,7 +528,7 @@ func TestRunReadsTheAdminAPIOnItsInterval(t *testing.T) {
 	v := adminVendor(t, "openai", srv.URL)
 	v.Interval, v.ProbeInterval = time.Hour, time.Hour
 	v.Admin.Interval = config.Duration(100 * time.Millisecond)
-	p, _ := testPoller([]Vendor{v}, adminEnv)
+	p, _ := testPoller([]catalog.Vendor{v}, adminEnv)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	events := make(chan observe.Snapshot, 100)
@@ -573,9 +574,33 @@ func TestInventoryDroppedWithoutAdmin(t *testing.T) {
 	srv := httptest.NewServer(org)
 	t.Cleanup(srv.Close)
 	v := catalogVendor(t, "openai", srv.URL, config.Key{Name: "prod", Secret: config.SecretRef{Kind: config.SecretEnv, Value: "VW_PROD"}})
-	p, _ := testPoller([]Vendor{v}, adminEnv)
+	p, _ := testPoller([]catalog.Vendor{v}, adminEnv)
 	p.Seed(observe.Snapshot{Vendors: []observe.VendorResult{{ID: "openai", Inventory: &observe.Inventory{Source: observe.SourceOpenAIAdmin}, Calls: &observe.CallSummary{}}}})
 	if r := p.checkVendor(context.Background(), v, PartProbes); r.Inventory != nil || r.Calls != nil {
 		t.Errorf("inventory %+v, calls %+v kept without admin:", r.Inventory, r.Calls)
+	}
+}
+
+// With no config, an admin key in OPENAI_ADMIN_KEY (ANTHROPIC_ADMIN_KEY)
+// turns on the key inventory watch, like admin: {secret: env:…} would.
+func TestDefaultConfigWatchesTheInventory(t *testing.T) {
+	t.Setenv("OPENAI_ADMIN_KEY", adminKey)
+	t.Setenv("ANTHROPIC_ADMIN_KEY", "")
+	cfg := catalog.DefaultConfig(catalog.Builtin())
+	vendors, err := catalog.Resolve(cfg, catalog.Builtin(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range vendors {
+		switch v.ID {
+		case "openai":
+			if v.Admin == nil || v.Admin.Secret.String() != "env:OPENAI_ADMIN_KEY" || adminInterval(v) == 0 {
+				t.Errorf("openai admin = %+v", v.Admin)
+			}
+		default:
+			if v.Admin != nil {
+				t.Errorf("%s has admin %+v", v.ID, v.Admin)
+			}
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/vendorwatch/vendorwatch/observe"
+	"github.com/vendorwatch/vendorwatch/providers/catalog"
 	"github.com/vendorwatch/vendorwatch/providers/fetch"
 )
 
@@ -29,7 +30,7 @@ type memoEntry struct {
 }
 
 // memoKey identifies a document as read with spec's settings.
-func memoKey(spec SourceSpec, resp *fetch.Response) string {
+func memoKey(spec catalog.SourceSpec, resp *fetch.Response) string {
 	return fmt.Sprintf("%s\x00%s\x00%s\x00%s\x00%08x\x00%d", spec.Format, spec.Selector, spec.Healthy, resp.URL,
 		crc32.ChecksumIEEE(resp.Body), len(resp.Body))
 }

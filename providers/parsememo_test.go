@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/observe"
+	"github.com/vendorwatch/vendorwatch/providers/catalog"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
@@ -32,8 +33,8 @@ func TestParseMemo(t *testing.T) {
 			page.set(tt.file, tt.etag, time.Time{})
 			srv := httptest.NewServer(page)
 			defer srv.Close()
-			v := Vendor{ID: "acme", Name: "Acme", Sources: []SourceSpec{{URL: srv.URL + "/status", Format: tt.format, Selector: tt.sel}}}
-			p := NewPoller([]Vendor{v}, testFetcher())
+			v := catalog.Vendor{ID: "acme", Name: "Acme", Sources: []catalog.SourceSpec{{URL: srv.URL + "/status", Format: tt.format, Selector: tt.sel}}}
+			p := NewPoller([]catalog.Vendor{v}, testFetcher())
 			check := func() observe.Status {
 				t.Helper()
 				r, _ := p.Check(context.Background()).Vendor("acme")
@@ -76,8 +77,8 @@ func TestParseMemoKeepsWhatCallersDrop(t *testing.T) {
 	page.set("vapi__betterstack_feed_outage_synthetic.rss", `"f1"`, time.Time{})
 	srv := httptest.NewServer(page)
 	defer srv.Close()
-	v := Vendor{ID: "vapi", Name: "VAPI", Sources: []SourceSpec{{URL: srv.URL + "/feed.rss", Format: statuspage.Feed}}}
-	p := NewPoller([]Vendor{v}, testFetcher())
+	v := catalog.Vendor{ID: "vapi", Name: "VAPI", Sources: []catalog.SourceSpec{{URL: srv.URL + "/feed.rss", Format: statuspage.Feed}}}
+	p := NewPoller([]catalog.Vendor{v}, testFetcher())
 	now := time.Date(2026, 5, 21, 15, 0, 0, 0, time.UTC)
 	p.now = func() time.Time { return now }
 	count := func() int {

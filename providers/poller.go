@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/observe"
+	"github.com/vendorwatch/vendorwatch/providers/catalog"
 	"github.com/vendorwatch/vendorwatch/providers/fetch"
 )
 
@@ -16,7 +17,7 @@ import (
 // checked independently, so one slow or dead vendor never delays another;
 // the Fetcher bounds requests in flight overall.
 type Poller struct {
-	vendors []Vendor
+	vendors []catalog.Vendor
 	status  statusReader
 	probes  *prober
 	now     func() time.Time
@@ -29,7 +30,7 @@ type Poller struct {
 }
 
 // NewPoller returns a poller over vendors using f for every request.
-func NewPoller(vendors []Vendor, f *fetch.Client) *Poller {
+func NewPoller(vendors []catalog.Vendor, f *fetch.Client) *Poller {
 	p := &Poller{
 		vendors:  vendors,
 		status:   statusReader{fetch: f, memo: newDetectMemo(""), cache: fetch.NewCache("", nil)},
@@ -86,7 +87,7 @@ func (p *Poller) SetRetryWait(d time.Duration) {
 }
 
 // pendingResult is a vendor's result before its first check.
-func pendingResult(v Vendor) observe.VendorResult {
+func pendingResult(v catalog.Vendor) observe.VendorResult {
 	r := observe.VendorResult{ID: v.ID, Name: v.Name, DependsOn: v.DependsOn, Keys: []observe.KeyResult{}}
 	r.Status.State = "unknown"
 	r.Status.PageURL = v.PageURL
@@ -95,7 +96,7 @@ func pendingResult(v Vendor) observe.VendorResult {
 }
 
 // Vendors returns the vendors being watched.
-func (p *Poller) Vendors() []Vendor { return p.vendors }
+func (p *Poller) Vendors() []catalog.Vendor { return p.vendors }
 
 // Part selects what a check covers.
 type Part int
@@ -164,7 +165,7 @@ func (p *Poller) Seed(s observe.Snapshot) {
 
 // checkVendor runs the selected parts of one vendor's check and stores the
 // result.
-func (p *Poller) checkVendor(ctx context.Context, v Vendor, part Part) observe.VendorResult {
+func (p *Poller) checkVendor(ctx context.Context, v catalog.Vendor, part Part) observe.VendorResult {
 	p.inFlight.Add(1)
 	p.mu.Lock()
 	p.checking[v.ID]++
@@ -215,7 +216,7 @@ func (p *Poller) checkVendor(ctx context.Context, v Vendor, part Part) observe.V
 // probe checks keyless reachability and every key of v, all at once. prev
 // carries the streaks (consecutive, since) forward; secrets are resolved
 // afresh for this check and forgotten when it ends.
-func (p *Poller) probe(ctx context.Context, v Vendor, prev observe.VendorResult) (*observe.Reachability, []observe.KeyResult) {
+func (p *Poller) probe(ctx context.Context, v catalog.Vendor, prev observe.VendorResult) (*observe.Reachability, []observe.KeyResult) {
 	var reach *observe.Reachability
 	keys := make([]observe.KeyResult, len(v.Keys))
 	var wg sync.WaitGroup
@@ -279,7 +280,7 @@ func (p *Poller) CheckNow() {
 	}
 }
 
-func (p *Poller) loop(ctx context.Context, v Vendor, wake <-chan struct{}, send func(observe.Event)) {
+func (p *Poller) loop(ctx context.Context, v catalog.Vendor, wake <-chan struct{}, send func(observe.Event)) {
 	statusEvery, probeEvery := v.Interval, v.ProbeInterval
 	if statusEvery <= 0 {
 		statusEvery = time.Minute
@@ -297,7 +298,7 @@ func (p *Poller) loop(ctx context.Context, v Vendor, wake <-chan struct{}, send 
 	// The first round shows the status page and the probes at once; the
 	// admin APIs (many requests for a large organization) follow on their
 	// own.
-	adminEvery := v.AdminInterval()
+	adminEvery := adminInterval(v)
 	run(PartStatus | PartProbes)
 	if adminEvery > 0 && ctx.Err() == nil {
 		run(PartAdmin)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/observe"
+	"github.com/vendorwatch/vendorwatch/providers/catalog"
 	"github.com/vendorwatch/vendorwatch/providers/fetch"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
@@ -65,10 +66,10 @@ func TestPollerCheckReadsEveryVendor(t *testing.T) {
 		defer s.Close()
 		srvs = append(srvs, s)
 	}
-	vendors := []Vendor{
-		{ID: "openai", Name: "OpenAI", Sources: []SourceSpec{{URL: srvs[0].URL + "/api/v2/summary.json", Format: statuspage.Statuspage}}},
-		{ID: "anthropic", Name: "Anthropic", Sources: []SourceSpec{{URL: srvs[1].URL + "/api/v2/summary.json", Format: statuspage.Statuspage}}},
-		{ID: "jetbrains", Name: "JetBrains", Sources: []SourceSpec{{URL: srvs[2].URL + "/api/v2/summary.json", Format: statuspage.Statuspage}}},
+	vendors := []catalog.Vendor{
+		{ID: "openai", Name: "OpenAI", Sources: []catalog.SourceSpec{{URL: srvs[0].URL + "/api/v2/summary.json", Format: statuspage.Statuspage}}},
+		{ID: "anthropic", Name: "Anthropic", Sources: []catalog.SourceSpec{{URL: srvs[1].URL + "/api/v2/summary.json", Format: statuspage.Statuspage}}},
+		{ID: "jetbrains", Name: "JetBrains", Sources: []catalog.SourceSpec{{URL: srvs[2].URL + "/api/v2/summary.json", Format: statuspage.Statuspage}}},
 	}
 	p := NewPoller(vendors, testFetcher())
 	snap := p.Check(context.Background())
@@ -105,7 +106,7 @@ func TestPollerDetectsFormatFromBaseURL(t *testing.T) {
 	page := &fakePage{files: map[string]string{"/api/v2/summary.json": "anthropic__statuspage_summary_incident_investigating.json"}}
 	srv := httptest.NewServer(page)
 	defer srv.Close()
-	p := NewPoller([]Vendor{{ID: "acme", Name: "Acme", Sources: []SourceSpec{{URL: srv.URL}}}}, testFetcher())
+	p := NewPoller([]catalog.Vendor{{ID: "acme", Name: "Acme", Sources: []catalog.SourceSpec{{URL: srv.URL}}}}, testFetcher())
 	v, _ := p.Check(context.Background()).Vendor("acme")
 	src := v.Status.Sources[0]
 	if !src.OK || !src.Detected || src.Format != string(statuspage.Statuspage) || src.URL != srv.URL+"/api/v2/summary.json" {
@@ -132,10 +133,10 @@ func TestPollerRunSlowVendorDoesNotDelayOthers(t *testing.T) {
 	fast := httptest.NewServer(&fakePage{files: map[string]string{"/s.json": "github__statuspage_status_none.json"}})
 	defer fast.Close()
 
-	vendors := []Vendor{
-		{ID: "slow", Name: "Slow", Sources: []SourceSpec{{URL: slow.URL + "/s.json", Format: statuspage.Statuspage}}},
-		{ID: "fast1", Name: "Fast 1", Sources: []SourceSpec{{URL: fast.URL + "/s.json", Format: statuspage.Statuspage}}},
-		{ID: "fast2", Name: "Fast 2", Sources: []SourceSpec{{URL: fast.URL + "/s.json", Format: statuspage.Statuspage}}},
+	vendors := []catalog.Vendor{
+		{ID: "slow", Name: "Slow", Sources: []catalog.SourceSpec{{URL: slow.URL + "/s.json", Format: statuspage.Statuspage}}},
+		{ID: "fast1", Name: "Fast 1", Sources: []catalog.SourceSpec{{URL: fast.URL + "/s.json", Format: statuspage.Statuspage}}},
+		{ID: "fast2", Name: "Fast 2", Sources: []catalog.SourceSpec{{URL: fast.URL + "/s.json", Format: statuspage.Statuspage}}},
 	}
 	p := NewPoller(vendors, fetch.New(fetch.Options{Timeout: time.Minute}))
 	ctx, cancel := context.WithCancel(context.Background())
@@ -172,9 +173,9 @@ func TestPollerCheckNow(t *testing.T) {
 	page := &fakePage{files: map[string]string{"/s.json": "github__statuspage_status_none.json"}}
 	srv := httptest.NewServer(page)
 	defer srv.Close()
-	v := Vendor{ID: "gh", Name: "GitHub", Interval: time.Hour, ProbeInterval: time.Hour,
-		Sources: []SourceSpec{{URL: srv.URL + "/s.json", Format: statuspage.Statuspage}}}
-	p := NewPoller([]Vendor{v}, testFetcher())
+	v := catalog.Vendor{ID: "gh", Name: "GitHub", Interval: time.Hour, ProbeInterval: time.Hour,
+		Sources: []catalog.SourceSpec{{URL: srv.URL + "/s.json", Format: statuspage.Statuspage}}}
+	p := NewPoller([]catalog.Vendor{v}, testFetcher())
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan struct{}, 10)
@@ -213,10 +214,10 @@ func BenchmarkCheck200Vendors(b *testing.B) {
 		defer srv.Close()
 		hosts = append(hosts, srv.URL)
 	}
-	var vendors []Vendor
+	var vendors []catalog.Vendor
 	for i := range 200 {
-		vendors = append(vendors, Vendor{ID: fmt.Sprintf("v%03d", i), Name: "V",
-			Sources: []SourceSpec{{URL: fmt.Sprintf("%s/v%03d/api/v2/summary.json", hosts[i%len(hosts)], i), Format: statuspage.Statuspage}}})
+		vendors = append(vendors, catalog.Vendor{ID: fmt.Sprintf("v%03d", i), Name: "V",
+			Sources: []catalog.SourceSpec{{URL: fmt.Sprintf("%s/v%03d/api/v2/summary.json", hosts[i%len(hosts)], i), Format: statuspage.Statuspage}}})
 	}
 	for _, state := range []string{"", b.TempDir()} {
 		name := "fresh"
@@ -246,10 +247,10 @@ func TestPollerSetClock(t *testing.T) {
 	page := &fakePage{files: map[string]string{"/api/v2/summary.json": "anthropic__statuspage_summary_incident_investigating.json"}}
 	srv := httptest.NewServer(page)
 	defer srv.Close()
-	v := Vendor{ID: "anthropic", Name: "Anthropic",
-		Sources: []SourceSpec{{URL: srv.URL + "/api/v2/summary.json", Format: statuspage.Statuspage}},
-		API:     APISpec{BaseURL: srv.URL, Reach: "/v1/models"}}
-	p := NewPoller([]Vendor{v}, testFetcher())
+	v := catalog.Vendor{ID: "anthropic", Name: "Anthropic",
+		Sources: []catalog.SourceSpec{{URL: srv.URL + "/api/v2/summary.json", Format: statuspage.Statuspage}},
+		API:     catalog.APISpec{BaseURL: srv.URL, Reach: "/v1/models"}}
+	p := NewPoller([]catalog.Vendor{v}, testFetcher())
 	scenario := time.Date(2026, 5, 21, 12, 35, 0, 0, time.UTC)
 	p.SetClock(func() time.Time { return scenario })
 	snap := p.Check(context.Background())

@@ -13,6 +13,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/observe"
+	"github.com/vendorwatch/vendorwatch/providers/catalog"
 	"github.com/vendorwatch/vendorwatch/providers/fetch"
 )
 
@@ -88,7 +89,7 @@ func sameHostOnly(req *http.Request, via []*http.Request) error {
 // probeKey probes one key of v and classifies the answer. It never
 // returns an error: every failure is a result (no_secret, timeout, ...).
 // Streaks are left for the caller.
-func (p *prober) probeKey(ctx context.Context, v Vendor, k config.Key) observe.KeyResult {
+func (p *prober) probeKey(ctx context.Context, v catalog.Vendor, k config.Key) observe.KeyResult {
 	res := observe.KeyResult{Name: k.Name, Canary: k.Canary, CheckedAt: p.now().UTC()}
 	if v.Probe == nil || v.API.BaseURL == "" {
 		res.Result, res.Code = observe.ResultMisconfigured, "no_probe"
@@ -247,7 +248,7 @@ func keySafe(u *url.URL) bool {
 // newProbeRequest builds the probe request for one key: the catalog's
 // method, path and headers, the key's own non-secret headers, and the key
 // in the vendor's auth style.
-func newProbeRequest(ctx context.Context, v Vendor, k config.Key, target *url.URL, secret string) (*http.Request, error) {
+func newProbeRequest(ctx context.Context, v catalog.Vendor, k config.Key, target *url.URL, secret string) (*http.Request, error) {
 	if !keySafe(target) {
 		return nil, fmt.Errorf("refusing to send a key to %s://%s: keys go over HTTPS only (plain HTTP only to loopback)", target.Scheme, target.Host)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/observe"
+	"github.com/vendorwatch/vendorwatch/providers/catalog"
 	"github.com/vendorwatch/vendorwatch/providers/fetch"
 )
 
@@ -49,7 +50,7 @@ func TestProbeSendsKeyTheVendorsWay(t *testing.T) {
 				k.Headers = map[string]string{"OpenAI-Organization": "org-abc"}
 			}
 			v := catalogVendor(t, tt.vendor, srv.URL, k)
-			p, _ := testPoller([]Vendor{v}, map[string]string{"VW_KEY": tt.key})
+			p, _ := testPoller([]catalog.Vendor{v}, map[string]string{"VW_KEY": tt.key})
 			p.Check(context.Background())
 			if api.probeCount() != 1 {
 				t.Fatalf("%d probes sent", api.probeCount())
@@ -97,7 +98,7 @@ func TestProbeRedirectToOtherHostKeepsKey(t *testing.T) {
 	defer home.Close()
 	v := catalogVendor(t, "anthropic", home.URL, config.Key{})
 	v.API.Reach = "" // only the key-carrying request matters here
-	p, _ := testPoller([]Vendor{v}, map[string]string{"VW_KEY": anthropicKey})
+	p, _ := testPoller([]catalog.Vendor{v}, map[string]string{"VW_KEY": anthropicKey})
 	vr, _ := p.Check(context.Background()).Vendor("anthropic")
 	k := vr.Keys[0]
 	if elsewhere.Load() != 0 {
@@ -126,7 +127,7 @@ func TestProbeRedirectSameHostFollowed(t *testing.T) {
 	defer srv.Close()
 	v := catalogVendor(t, "openai", srv.URL, config.Key{})
 	v.API.Reach = ""
-	p, _ := testPoller([]Vendor{v}, map[string]string{"VW_KEY": openaiKey})
+	p, _ := testPoller([]catalog.Vendor{v}, map[string]string{"VW_KEY": openaiKey})
 	vr, _ := p.Check(context.Background()).Vendor("openai")
 	if vr.Keys[0].Result != observe.ResultOK || !sawKey.Load() {
 		t.Errorf("key = %+v, key seen after redirect: %v", vr.Keys[0], sawKey.Load())
@@ -187,7 +188,7 @@ func TestProbeRetryPolicy(t *testing.T) {
 			api, srv := newFakeAPI(t, openaiKey, tt.replies...)
 			v := catalogVendor(t, "openai", srv.URL, config.Key{})
 			v.API.Reach = ""
-			p, waits := testPoller([]Vendor{v}, map[string]string{"VW_KEY": openaiKey}, tt.replies[0].hang)
+			p, waits := testPoller([]catalog.Vendor{v}, map[string]string{"VW_KEY": openaiKey}, tt.replies[0].hang)
 			p.probes.retryWait = time.Millisecond
 			vr, _ := p.Check(context.Background()).Vendor("openai")
 			k := vr.Keys[0]

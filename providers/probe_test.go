@@ -14,6 +14,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/observe"
+	"github.com/vendorwatch/vendorwatch/providers/catalog"
 	"github.com/vendorwatch/vendorwatch/providers/fetch"
 )
 
@@ -115,9 +116,9 @@ func (f *fakeAPI) probeCount() int {
 
 // catalogVendor is a catalog vendor pointed at base, with one key read
 // from the variable VW_KEY.
-func catalogVendor(t *testing.T, id, base string, key config.Key) Vendor {
+func catalogVendor(t *testing.T, id, base string, key config.Key) catalog.Vendor {
 	t.Helper()
-	e, ok := BuiltinCatalog().Get(id)
+	e, ok := catalog.Builtin().Get(id)
 	if !ok {
 		t.Fatalf("no catalog entry %q", id)
 	}
@@ -127,7 +128,7 @@ func catalogVendor(t *testing.T, id, base string, key config.Key) Vendor {
 	if key.Secret.IsZero() {
 		key.Secret = config.SecretRef{Kind: config.SecretEnv, Value: "VW_KEY"}
 	}
-	return Vendor{ID: e.ID, Name: e.Name, API: APISpec{BaseURL: base, Reach: e.API.Reach}, Probe: e.Probe, Keys: []config.Key{key}}
+	return catalog.Vendor{ID: e.ID, Name: e.Name, API: catalog.APISpec{BaseURL: base, Reach: e.API.Reach}, Probe: e.Probe, Keys: []config.Key{key}}
 }
 
 // hangTimeout is the request timeout of tests whose fake vendor never
@@ -138,7 +139,7 @@ const hangTimeout = 300 * time.Millisecond
 // testPoller polls vendors with no real waiting between retries; the waits
 // asked for are recorded. env holds the variables secret references see.
 // A request times out after hangTimeout when hang is set, else after 5s.
-func testPoller(vendors []Vendor, env map[string]string, hang ...bool) (*Poller, *[]time.Duration) {
+func testPoller(vendors []catalog.Vendor, env map[string]string, hang ...bool) (*Poller, *[]time.Duration) {
 	timeout := 5 * time.Second
 	if len(hang) > 0 && hang[0] {
 		timeout = hangTimeout
@@ -230,7 +231,7 @@ func TestProbeClassifiesRealAnswers(t *testing.T) {
 				key.Account, api.account = twilioAccount, twilioAccount
 			}
 			v := catalogVendor(t, tt.vendor, srv.URL, key)
-			p, _ := testPoller([]Vendor{v}, map[string]string{"VW_KEY": tt.key}, tt.reply.hang)
+			p, _ := testPoller([]catalog.Vendor{v}, map[string]string{"VW_KEY": tt.key}, tt.reply.hang)
 			vr, _ := p.Check(context.Background()).Vendor(tt.vendor)
 			if len(vr.Keys) != 1 {
 				t.Fatalf("keys = %+v", vr.Keys)
@@ -269,7 +270,7 @@ func TestProbeNoSecret(t *testing.T) {
 	t.Parallel()
 	api, srv := newFakeAPI(t, openaiKey, reply{status: 200, file: "openai__200_models.json"})
 	v := catalogVendor(t, "openai", srv.URL, config.Key{Secret: config.SecretRef{Kind: config.SecretEnv, Value: "OPENAI_API_KEY"}})
-	p, _ := testPoller([]Vendor{v}, nil)
+	p, _ := testPoller([]catalog.Vendor{v}, nil)
 	vr, _ := p.Check(context.Background()).Vendor("openai")
 	k := vr.Keys[0]
 	if k.Result != observe.ResultNoSecret || k.Code != config.SecretEnvUnset || k.Message != "env:OPENAI_API_KEY: the variable is not set" || k.Fingerprint != "" {
@@ -286,7 +287,7 @@ func TestProbeNoSecret(t *testing.T) {
 // A key for a vendor vendorwatch cannot probe is reported, not guessed at.
 func TestProbeVendorWithoutProbe(t *testing.T) {
 	t.Parallel()
-	v := Vendor{ID: "github", Name: "GitHub", API: APISpec{BaseURL: "https://api.github.com"},
+	v := catalog.Vendor{ID: "github", Name: "GitHub", API: catalog.APISpec{BaseURL: "https://api.github.com"},
 		Keys: []config.Key{{Name: "ci", Secret: config.SecretRef{Kind: config.SecretEnv, Value: "GH_TOKEN"}}}}
 	k := newProber(testFetcher(), time.Now).probeKey(context.Background(), v, v.Keys[0])
 	if k.Result != observe.ResultMisconfigured || k.Code != "no_probe" {

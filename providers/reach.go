@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/observe"
+	"github.com/vendorwatch/vendorwatch/providers/catalog"
 )
 
 // reach sends v's keyless request (api.base_url + api.reach) and says
@@ -16,7 +17,7 @@ import (
 // which is the vendor failing, as is an HTML page from its edge. No answer
 // is a timeout or a network error. Like a probe, a failure is retried once
 // within the check. It returns nil for a vendor with no keyless request.
-func (p *prober) reach(ctx context.Context, v Vendor) *observe.Reachability {
+func (p *prober) reach(ctx context.Context, v catalog.Vendor) *observe.Reachability {
 	if v.API.BaseURL == "" || v.API.Reach == "" {
 		return nil
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/observe"
+	"github.com/vendorwatch/vendorwatch/providers/catalog"
 )
 
 // Reachability needs no key: the vendor answering in its own JSON (any
@@ -36,8 +37,8 @@ func TestReachability(t *testing.T) {
 			t.Parallel()
 			api, srv := newFakeAPI(t, "", reply{status: 200})
 			api.reach = tt.reach
-			v := Vendor{ID: "openai", Name: "OpenAI", API: APISpec{BaseURL: srv.URL, Reach: "/v1/models"}}
-			p, waits := testPoller([]Vendor{v}, nil, tt.reach.hang)
+			v := catalog.Vendor{ID: "openai", Name: "OpenAI", API: catalog.APISpec{BaseURL: srv.URL, Reach: "/v1/models"}}
+			p, waits := testPoller([]catalog.Vendor{v}, nil, tt.reach.hang)
 			vr, _ := p.Check(context.Background()).Vendor("openai")
 			r := vr.Reachability
 			if r == nil || r.Result != tt.want || r.HTTPStatus != tt.status || !strings.Contains(r.Error, tt.inError) || r.CheckedAt.IsZero() {
@@ -58,9 +59,9 @@ func TestReachabilityNetworkError(t *testing.T) {
 	srv := httptest.NewServer(nil)
 	base := srv.URL
 	srv.Close() // nothing listens there now
-	v := Vendor{ID: "vapi", Name: "VAPI", API: APISpec{BaseURL: base, Reach: "/assistant?limit=1"}, Probe: BuiltinCatalogProbe(t, "vapi"),
+	v := catalog.Vendor{ID: "vapi", Name: "VAPI", API: catalog.APISpec{BaseURL: base, Reach: "/assistant?limit=1"}, Probe: BuiltinCatalogProbe(t, "vapi"),
 		Keys: []config.Key{{Name: "prod", Secret: config.SecretRef{Kind: config.SecretEnv, Value: "VW_KEY"}}}}
-	p, _ := testPoller([]Vendor{v}, map[string]string{"VW_KEY": vapiKey})
+	p, _ := testPoller([]catalog.Vendor{v}, map[string]string{"VW_KEY": vapiKey})
 	vr, _ := p.Check(context.Background()).Vendor("vapi")
 	if vr.Reachability.Result != observe.ResultNetworkError || !strings.Contains(vr.Reachability.Error, "refused") {
 		t.Errorf("reachability = %+v", vr.Reachability)
@@ -73,7 +74,7 @@ func TestReachabilityNetworkError(t *testing.T) {
 // A vendor without a keyless request has no reachability.
 func TestReachabilityNotConfigured(t *testing.T) {
 	t.Parallel()
-	p, _ := testPoller([]Vendor{{ID: "aws", Name: "AWS"}}, nil)
+	p, _ := testPoller([]catalog.Vendor{{ID: "aws", Name: "AWS"}}, nil)
 	vr, _ := p.Check(context.Background()).Vendor("aws")
 	b, _ := json.Marshal(vr)
 	if vr.Reachability != nil || strings.Contains(string(b), "reachability") {
@@ -82,9 +83,9 @@ func TestReachabilityNotConfigured(t *testing.T) {
 }
 
 // BuiltinCatalogProbe returns a catalog vendor's probe.
-func BuiltinCatalogProbe(t *testing.T, id string) *ProbeSpec {
+func BuiltinCatalogProbe(t *testing.T, id string) *catalog.ProbeSpec {
 	t.Helper()
-	e, _ := BuiltinCatalog().Get(id)
+	e, _ := catalog.Builtin().Get(id)
 	return e.Probe
 }
 
@@ -104,7 +105,7 @@ func TestProbeStreaksCarryForward(t *testing.T) {
 		vr, _ := s.Vendor("openai")
 		return vr.Keys[0]
 	}
-	first, _ := testPoller([]Vendor{v}, env)
+	first, _ := testPoller([]catalog.Vendor{v}, env)
 	tick(first)
 	k1 := key(first.Check(context.Background()))
 	tick(first)
@@ -122,7 +123,7 @@ func TestProbeStreaksCarryForward(t *testing.T) {
 	if err := json.Unmarshal(saved, &snap); err != nil {
 		t.Fatal(err)
 	}
-	second, _ := testPoller([]Vendor{v}, env)
+	second, _ := testPoller([]catalog.Vendor{v}, env)
 	second.Seed(snap)
 	tick(second)
 	k3 := key(second.Check(context.Background()))
@@ -142,7 +143,7 @@ func TestProbeStreaksCarryForward(t *testing.T) {
 
 	// The key is rotated under the same name: the streak is the new key's.
 	env2 := map[string]string{"VW_KEY": strings.Replace(openaiKey, "MxYA", "Zz9Q", 1)}
-	third, _ := testPoller([]Vendor{v}, env2)
+	third, _ := testPoller([]catalog.Vendor{v}, env2)
 	third.Seed(second.Snapshot())
 	tick(third)
 	k5 := key(third.Check(context.Background()))

@@ -14,6 +14,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
 	"github.com/vendorwatch/vendorwatch/observe"
+	"github.com/vendorwatch/vendorwatch/providers/catalog"
 	"github.com/vendorwatch/vendorwatch/providers/fetch"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
@@ -63,7 +64,7 @@ type statusReader struct {
 // read fetches every source of v concurrently and merges them in config
 // order. Each source's outcome is recorded in Status.Sources; a source that
 // fails is an error on that source only.
-func (r *statusReader) read(ctx context.Context, v Vendor) observe.Status {
+func (r *statusReader) read(ctx context.Context, v catalog.Vendor) observe.Status {
 	parts := make([]*observe.Status, len(v.Sources))
 	meta := make([]observe.Source, len(v.Sources))
 	var wg sync.WaitGroup
@@ -89,7 +90,7 @@ func (r *statusReader) read(ctx context.Context, v Vendor) observe.Status {
 }
 
 // readSource fetches and parses one source.
-func (r *statusReader) readSource(ctx context.Context, spec SourceSpec) (*observe.Status, observe.Source) {
+func (r *statusReader) readSource(ctx context.Context, spec catalog.SourceSpec) (*observe.Status, observe.Source) {
 	src := observe.Source{URL: spec.URL, Format: string(spec.Format)}
 	start := time.Now()
 	st, url, format, err := r.load(ctx, spec, &src.NotModified)
@@ -110,7 +111,7 @@ func (r *statusReader) readSource(ctx context.Context, spec SourceSpec) (*observ
 // when the config gives none, plus the URL and format that were used. It
 // sets *notModified when the document answered 304 and the stored copy was
 // read.
-func (r *statusReader) load(ctx context.Context, spec SourceSpec, notModified *bool) (*observe.Status, string, statuspage.Format, error) {
+func (r *statusReader) load(ctx context.Context, spec catalog.SourceSpec, notModified *bool) (*observe.Status, string, statuspage.Format, error) {
 	if spec.Format == statuspage.Auto {
 		return r.detect(ctx, spec, notModified)
 	}
@@ -120,7 +121,7 @@ func (r *statusReader) load(ctx context.Context, spec SourceSpec, notModified *b
 
 // fetchParse fetches a source and reads it in its format, setting
 // *notModified when the answer was a 304.
-func (r *statusReader) fetchParse(ctx context.Context, spec SourceSpec, notModified *bool) (*observe.Status, error) {
+func (r *statusReader) fetchParse(ctx context.Context, spec catalog.SourceSpec, notModified *bool) (*observe.Status, error) {
 	resp, err := r.get(ctx, spec.URL)
 	if err != nil {
 		return nil, err
@@ -134,7 +135,7 @@ func (r *statusReader) fetchParse(ctx context.Context, spec SourceSpec, notModif
 // the sibling documents; their absence is not an error. Relative incident
 // links are resolved against the URL that answered, and a feed's items
 // that state no status are dropped once they are stale.
-func (r *statusReader) parseResp(ctx context.Context, spec SourceSpec, resp *fetch.Response) (*observe.Status, error) {
+func (r *statusReader) parseResp(ctx context.Context, spec catalog.SourceSpec, resp *fetch.Response) (*observe.Status, error) {
 	if err := checkContentType(resp, spec.Format); err != nil {
 		return nil, err
 	}
@@ -178,7 +179,7 @@ func (r *statusReader) parseResp(ctx context.Context, spec SourceSpec, resp *fet
 }
 
 // parseStatuspage reads a Statuspage API document and its siblings.
-func (r *statusReader) parseStatuspage(ctx context.Context, spec SourceSpec, resp *fetch.Response) (*observe.Status, error) {
+func (r *statusReader) parseStatuspage(ctx context.Context, spec catalog.SourceSpec, resp *fetch.Response) (*observe.Status, error) {
 	var st *observe.Status
 	var parts statuspage.Parts
 	var err error

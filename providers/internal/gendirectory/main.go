@@ -28,7 +28,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/providers/catalog"
 )
 
 type record struct {
@@ -62,7 +62,7 @@ func run(spPath, opmlPath, catalogPath, outPath string) error {
 	if err != nil {
 		return err
 	}
-	feeds, err := providers.ParseOPML(f)
+	feeds, err := catalog.ParseOPML(f)
 	f.Close()
 	if err != nil {
 		return err
@@ -71,7 +71,7 @@ func run(spPath, opmlPath, catalogPath, outPath string) error {
 	if err != nil {
 		return err
 	}
-	cat, err := providers.ParseCatalog(cb)
+	cat, err := catalog.Parse(cb)
 	if err != nil {
 		return err
 	}
@@ -95,12 +95,12 @@ func run(spPath, opmlPath, catalogPath, outPath string) error {
 		if !ok || byPage[page] != nil {
 			continue
 		}
-		r := &record{name: clean(p[1]), page: page, origin: providers.OriginStatusphere}
+		r := &record{name: clean(p[1]), page: page, origin: catalog.OriginStatusphere}
 		byPage[page] = r
 		recs = append(recs, r)
 	}
 	for _, fd := range feeds {
-		page, sources, err := providers.FeedVendor(fd.URL, false)
+		page, sources, err := catalog.FeedVendor(fd.URL, false)
 		if err != nil {
 			continue
 		}
@@ -112,10 +112,10 @@ func run(spPath, opmlPath, catalogPath, outPath string) error {
 			if r.feed == "" {
 				r.feed = feed
 			}
-			r.origin = mergeOrigins(r.origin, providers.OriginMultiStatus)
+			r.origin = mergeOrigins(r.origin, catalog.OriginMultiStatus)
 			continue
 		}
-		r := &record{name: clean(fd.Title), page: page, feed: feed, origin: providers.OriginMultiStatus}
+		r := &record{name: clean(fd.Title), page: page, feed: feed, origin: catalog.OriginMultiStatus}
 		byPage[page] = r
 		recs = append(recs, r)
 	}
@@ -124,7 +124,7 @@ func run(spPath, opmlPath, catalogPath, outPath string) error {
 	var keep []*record
 	byName := map[string]*record{}
 	for _, r := range recs {
-		slug := providers.Slug(r.name)
+		slug := catalog.Slug(r.name)
 		if curatedHosts[host(r.page)] || slug == "" || curatedNames[slug] || curatedNames[compact(slug)] {
 			continue // a curated vendor under another host (twilio.statuspage.io)
 		}
@@ -147,7 +147,7 @@ func run(spPath, opmlPath, catalogPath, outPath string) error {
 	// The name's slug is an alias (circle-ci for circleci) unless it is
 	// another vendor's id.
 	for _, r := range keep {
-		if a := providers.Slug(r.name); a != "" && a != r.id && !taken[a] {
+		if a := catalog.Slug(r.name); a != "" && a != r.id && !taken[a] {
 			r.aliases = append(r.aliases, a)
 			taken[a] = true
 		}
@@ -177,13 +177,13 @@ func pickID(r *record, taken map[string]bool) string {
 	u, _ := url.Parse(r.page)
 	var cands []string
 	if u != nil && strings.Trim(u.Path, "/") == "" {
-		cands = append(cands, providers.HostID(r.page))
+		cands = append(cands, catalog.HostID(r.page))
 	}
-	cands = append(cands, providers.Slug(r.name))
+	cands = append(cands, catalog.Slug(r.name))
 	if u != nil {
 		// elastic.co after elastic.io took "elastic": elastic-co.
 		h := strings.TrimPrefix(strings.TrimPrefix(strings.ToLower(u.Hostname()), "www."), "status.")
-		cands = append(cands, providers.Slug(h))
+		cands = append(cands, catalog.Slug(h))
 	}
 	for _, c := range cands {
 		if c != "" && !taken[c] {

@@ -1,4 +1,4 @@
-package providers
+package catalog
 
 import (
 	"slices"
@@ -10,7 +10,7 @@ import (
 )
 
 func TestCatalogIsComplete(t *testing.T) {
-	cat := BuiltinCatalog()
+	cat := Builtin()
 	required := []string{"openai", "vapi", "anthropic", "elevenlabs", "deepgram", "twilio", "gemini", "google-cloud",
 		"firebase", "groq", "mistral", "cohere", "langsmith", "github", "cloudflare", "stripe", "vercel", "supabase",
 		"pinecone", "slack", "aws"}
@@ -38,7 +38,7 @@ func TestCatalogIsComplete(t *testing.T) {
 }
 
 func TestCatalogSearchAndSuggest(t *testing.T) {
-	cat := BuiltinCatalog()
+	cat := Builtin()
 	hits := cat.Search("claude")
 	if len(hits) == 0 || hits[0].ID != "anthropic" {
 		t.Errorf("search claude = %v", ids(hits))
@@ -69,7 +69,7 @@ func ids(es []Entry) []string {
 }
 
 func TestResolve(t *testing.T) {
-	cat := BuiltinCatalog()
+	cat := Builtin()
 	cfg := config.Default()
 	cfg.Vendors = []config.Vendor{
 		{ID: "openai", Components: []string{"API"}, API: &config.API{BaseURL: "http://127.0.0.1:9/"}},
@@ -101,7 +101,7 @@ func TestResolve(t *testing.T) {
 
 func TestDefaultConfigPicksUpEnvKeys(t *testing.T) {
 	t.Setenv("OPENAI_API_KEY", "sk-test")
-	cat := BuiltinCatalog()
+	cat := Builtin()
 	cfg := DefaultConfig(cat)
 	var openai *config.Vendor
 	for i, v := range cfg.Vendors {

@@ -1,4 +1,4 @@
-package providers
+package catalog
 
 import (
 	"testing"
@@ -17,7 +17,7 @@ func TestDefaultConfigProbesConventionalKeys(t *testing.T) {
 	t.Setenv("GROQ_API_KEY", groqKey)
 	t.Setenv("TWILIO_AUTH_TOKEN", twilioToken)
 	t.Setenv("TWILIO_ACCOUNT_SID", twilioAccount)
-	cfg := DefaultConfig(BuiltinCatalog())
+	cfg := DefaultConfig(Builtin())
 	keys := map[string][]string{}
 	ids := map[string]bool{}
 	for _, v := range cfg.Vendors {
@@ -42,7 +42,7 @@ func TestDefaultConfigProbesConventionalKeys(t *testing.T) {
 	if !ids["vapi"] || !ids["github"] || ids["mistral"] {
 		t.Errorf("vendors = %v: the defaults stay, other vendors come only with a key", ids)
 	}
-	vendors, err := Resolve(cfg, BuiltinCatalog(), nil)
+	vendors, err := Resolve(cfg, Builtin(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,26 +53,10 @@ func TestDefaultConfigProbesConventionalKeys(t *testing.T) {
 	}
 }
 
-// With no config, an admin key in OPENAI_ADMIN_KEY (ANTHROPIC_ADMIN_KEY)
-// turns on the key inventory watch, like admin: {secret: env:…} would.
-func TestDefaultConfigWatchesTheInventory(t *testing.T) {
-	t.Setenv("OPENAI_ADMIN_KEY", adminKey)
-	t.Setenv("ANTHROPIC_ADMIN_KEY", "")
-	cfg := DefaultConfig(BuiltinCatalog())
-	vendors, err := Resolve(cfg, BuiltinCatalog(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, v := range vendors {
-		switch v.ID {
-		case "openai":
-			if v.Admin == nil || v.Admin.Secret.String() != "env:OPENAI_ADMIN_KEY" || v.AdminInterval() == 0 {
-				t.Errorf("openai admin = %+v", v.Admin)
-			}
-		default:
-			if v.Admin != nil {
-				t.Errorf("%s has admin %+v", v.ID, v.Admin)
-			}
-		}
-	}
-}
+// Keys in the look of each vendor's, for the environment; none is real.
+const (
+	openaiKey     = "sk-proj-Qm4xZ8vR2nL6tY0wK3pJ9sD1fH5gB7cE2aU4iO6eT8rW0qS3MxYA"
+	twilioToken   = "9f8e7d6c5b4a39281706f5e4d3c2b1a0"
+	twilioAccount = "AC0123456789abcdef0123456789abcdef"
+	groqKey       = "gsk_Vq2Lm9Kp4Rt6Wy8Zb1Cd5Ef0Gh2Jk4Mn6Pq8St0Uv2Wx4Yz6AbCdEf"
+)

@@ -1,4 +1,4 @@
-package providers
+package catalog
 
 import (
 	"regexp"
@@ -20,7 +20,7 @@ func TestDirectoryIsUsable(t *testing.T) {
 		t.Error("directory.tsv lost its attribution header")
 	}
 	id := regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
-	curated := BuiltinCatalog()
+	curated := Builtin()
 	seen := map[string]bool{}
 	origins := map[string]int{}
 	for _, e := range d.entries {
@@ -49,7 +49,7 @@ func TestDirectoryIsUsable(t *testing.T) {
 }
 
 func TestCatalogSeesDirectory(t *testing.T) {
-	cat := BuiltinCatalog()
+	cat := Builtin()
 	e, ok := cat.Get("circleci")
 	if !ok || e.Name != "Circle CI" || e.Page != "https://status.circleci.com" || !strings.Contains(e.Origin, OriginStatusphere) {
 		t.Fatalf("circleci = %+v, %v", e, ok)
@@ -86,7 +86,7 @@ func containsID(es []Entry, id string) bool {
 // A curated entry wins over a directory entry of the same id, and the
 // directory is loaded only when a lookup misses the curated catalog.
 func TestDirectoryIsLazyAndCuratedWins(t *testing.T) {
-	cat, err := ParseCatalog([]byte("vendors:\n  - {id: openai, name: OpenAI, page: https://status.openai.com, status: [{url: https://status.openai.com/api/v2/summary.json, format: statuspage}]}\n"))
+	cat, err := Parse([]byte("vendors:\n  - {id: openai, name: OpenAI, page: https://status.openai.com, status: [{url: https://status.openai.com/api/v2/summary.json, format: statuspage}]}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func TestDirectoryIsLazyAndCuratedWins(t *testing.T) {
 // Config validation accepts a directory id, and Resolve gives it its page
 // to detect.
 func TestDirectoryVendorResolves(t *testing.T) {
-	cat := BuiltinCatalog()
+	cat := Builtin()
 	cfg, err := config.Parse([]byte("vendors:\n  - id: circleci\n  - id: circlci\n"), "c.yaml", true, cat)
 	if err == nil || !strings.Contains(err.Error(), `"circlci"`) || !strings.Contains(err.Error(), `did you mean "circleci"`) || strings.Contains(err.Error(), `"circleci":`) {
 		t.Fatalf("err = %v", err)

@@ -1,7 +1,9 @@
-// Package providers knows the vendors: the built-in catalog, HTTP fetching
-// under size and time caps, which status endpoints to read, key probes and
-// the poller that turns all of it into a Snapshot.
-package providers
+// Package catalog knows the vendors: the built-in catalog of curated
+// vendors (status sources, API, key probe, links), the directory of
+// about 1,200 more status pages behind it, search, OPML import, and the
+// resolution of a config's vendors against all of that into the Vendor
+// values every adapter works from.
+package catalog
 
 import (
 	_ "embed"
@@ -93,8 +95,8 @@ type Catalog struct {
 }
 
 // BuiltinCatalog returns the embedded catalog, parsed once on first use.
-var BuiltinCatalog = sync.OnceValue(func() *Catalog {
-	c, err := ParseCatalog(catalogYAML)
+var Builtin = sync.OnceValue(func() *Catalog {
+	c, err := Parse(catalogYAML)
 	if err != nil {
 		panic(fmt.Sprintf("providers: embedded catalog.yaml is broken: %v", err))
 	}
@@ -103,7 +105,7 @@ var BuiltinCatalog = sync.OnceValue(func() *Catalog {
 })
 
 // ParseCatalog reads catalog YAML.
-func ParseCatalog(data []byte) (*Catalog, error) {
+func Parse(data []byte) (*Catalog, error) {
 	var doc struct {
 		Vendors []Entry `yaml:"vendors"`
 	}

@@ -1,4 +1,4 @@
-package providers
+package catalog
 
 import (
 	"fmt"
@@ -75,7 +75,7 @@ func Resolve(cfg *config.Config, cat *Catalog, only []string) ([]Vendor, error) 
 			v.ProbeInterval = cv.ProbeInterval.D()
 		}
 		if v.PageURL == "" && len(v.Sources) > 0 {
-			v.PageURL = pageOf(v.Sources[0].URL)
+			v.PageURL = PageOf(v.Sources[0].URL)
 		}
 		if len(v.Sources) == 0 && v.API.BaseURL == "" {
 			return nil, fmt.Errorf("vendor %q has neither status sources nor an API to check", cv.ID)
@@ -129,7 +129,7 @@ func DefaultConfig(cat *Catalog) *config.Config {
 
 // pageOf returns the scheme and host of a URL, the best guess at a human
 // status page for a source URL.
-func pageOf(raw string) string {
+func PageOf(raw string) string {
 	scheme, rest, ok := strings.Cut(raw, "://")
 	if !ok {
 		return raw
