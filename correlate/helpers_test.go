@@ -6,17 +6,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vendorwatch/vendorwatch/internal/fixture"
 	"github.com/vendorwatch/vendorwatch/observe"
 )
 
-// day is 2026-05-21, the day of the incident log in DESIGN §1.
-func at(hhmm string) time.Time {
-	t, err := time.Parse("2006-01-02 15:04", "2026-05-21 "+hhmm)
-	if err != nil {
-		panic(err)
-	}
-	return t.UTC()
-}
+// at is a time of the incident log's day (2026-05-21), in UTC.
+var at = fixture.At
 
 // vb builds a vendor result: an operational status page read from one
 // source, no probes until added.

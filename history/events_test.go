@@ -9,16 +9,12 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/internal/fixture"
 	"github.com/vendorwatch/vendorwatch/observe"
 )
 
-func at(hhmm string) time.Time {
-	t, err := time.Parse("2006-01-02 15:04", "2026-05-21 "+hhmm)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
+// at is a time of the incident log's day (2026-05-21), in UTC.
+var at = fixture.At
 
 func vendorResult(id, name string, st observe.State) observe.VendorResult {
 	v := observe.VendorResult{ID: id, Name: name, Keys: []observe.KeyResult{}}

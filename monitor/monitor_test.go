@@ -11,16 +11,12 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/history"
+	"github.com/vendorwatch/vendorwatch/internal/fixture"
 	"github.com/vendorwatch/vendorwatch/observe"
 )
 
-func at(hhmm string) time.Time {
-	t, err := time.Parse("2006-01-02 15:04", "2026-05-21 "+hhmm)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
+// at is a time of the incident log's day (2026-05-21), in UTC.
+var at = fixture.At
 
 // script is a Checker that plays snapshots in order: Check returns the
 // next one; Run plays one per CheckNow after the first.

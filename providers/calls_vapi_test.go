@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/config"
+	"github.com/vendorwatch/vendorwatch/internal/fixture"
 	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/providers/admintest"
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
@@ -18,7 +19,7 @@ import (
 // calls (12 ended by OpenAI rejecting the key VAPI holds, 3 by VAPI's
 // workers dying, 25 normally), 2 in progress and 5 older ones.
 func vapiWithCalls(now time.Time) *admintest.VAPI {
-	v := admintest.NewVAPI(vapiKey)
+	v := admintest.NewVAPI(fixture.VAPIKey)
 	add := func(n int, reason string, from time.Time) {
 		for i := range n {
 			created := from.Add(time.Duration(i) * 10 * time.Second)
@@ -47,13 +48,13 @@ func TestCallsGroupedByEndedReason(t *testing.T) {
 	fake := vapiWithCalls(t0)
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
-	p, _ := testPoller([]catalog.Vendor{vapiVendor(t, srv.URL, &config.Admin{})}, map[string]string{"VW_KEY": vapiKey, "VW_VAPI_CANARY": "canary-key-0000000000000000000"})
+	p, _ := testPoller([]catalog.Vendor{vapiVendor(t, srv.URL, &config.Admin{})}, map[string]string{"VW_KEY": fixture.VAPIKey, "VW_VAPI_CANARY": "canary-key-0000000000000000000"})
 	p.probes.callLimit = 10 // five pages
 	cs := checkAt(p, t0).Calls
 	if cs == nil || cs.Result != observe.ResultOK || cs.Calls != 42 || cs.Ended != 40 || cs.Truncated || !cs.Since.Equal(t0.Add(-MinCallWindow)) {
 		t.Fatalf("calls = %+v", cs)
 	}
-	if cs.Fingerprint != Fingerprint(vapiKey) {
+	if cs.Fingerprint != Fingerprint(fixture.VAPIKey) {
 		t.Errorf("read with %q, want the first non-canary key", cs.Fingerprint)
 	}
 	want := []struct {
@@ -86,7 +87,7 @@ func TestCallsGroupedByEndedReason(t *testing.T) {
 			t.Errorf("the summary keeps %q from the call records: %s", private, blob)
 		}
 	}
-	assertNoKey(t, "the call summary", string(blob), vapiKey)
+	assertNoKey(t, "the call summary", string(blob), fixture.VAPIKey)
 	pages := 0
 	for _, r := range fake.Requests() {
 		if r.Path != "/call" {
@@ -114,7 +115,7 @@ func TestCallsReadWithTheAdminSecret(t *testing.T) {
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
 	admin := &config.Admin{Secret: config.SecretRef{Kind: config.SecretEnv, Value: "VW_VAPI_ADMIN"}, Interval: config.Duration(time.Hour)}
-	p, _ := testPoller([]catalog.Vendor{vapiVendor(t, srv.URL, admin)}, map[string]string{"VW_KEY": vapiKey, "VW_VAPI_ADMIN": other})
+	p, _ := testPoller([]catalog.Vendor{vapiVendor(t, srv.URL, admin)}, map[string]string{"VW_KEY": fixture.VAPIKey, "VW_VAPI_ADMIN": other})
 	cs := checkAt(p, t0).Calls
 	if cs.Result != observe.ResultOK || cs.Fingerprint != Fingerprint(other) || !cs.Since.Equal(t0.Add(-MaxCallWindow)) {
 		t.Errorf("calls = %+v", cs)
@@ -126,7 +127,7 @@ func TestCallsFailureKeepsRecentReasons(t *testing.T) {
 	fake := vapiWithCalls(t0)
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
-	p, _ := testPoller([]catalog.Vendor{vapiVendor(t, srv.URL, &config.Admin{})}, map[string]string{"VW_KEY": vapiKey})
+	p, _ := testPoller([]catalog.Vendor{vapiVendor(t, srv.URL, &config.Admin{})}, map[string]string{"VW_KEY": fixture.VAPIKey})
 	first := checkAt(p, t0).Calls
 	fake.Throttle, fake.RetryAfter = 2, "60"
 	second := checkAt(p, t0.Add(5*time.Minute)).Calls
@@ -144,7 +145,7 @@ func TestNoCallsWithoutAdmin(t *testing.T) {
 	fake := vapiWithCalls(t0)
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
-	p, _ := testPoller([]catalog.Vendor{vapiVendor(t, srv.URL, nil)}, map[string]string{"VW_KEY": vapiKey})
+	p, _ := testPoller([]catalog.Vendor{vapiVendor(t, srv.URL, nil)}, map[string]string{"VW_KEY": fixture.VAPIKey})
 	if cs := checkAt(p, t0).Calls; cs != nil {
 		t.Errorf("calls read without admin: %+v", cs)
 	}

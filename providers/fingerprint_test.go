@@ -8,25 +8,26 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vendorwatch/vendorwatch/internal/fixture"
 	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 func TestFingerprint(t *testing.T) {
 	tests := map[string]string{
-		openaiKey:    "sk-proj-…MxYA",
-		anthropicKey: "sk-ant-api03-…igAA",
+		fixture.OpenAIKey:                          "sk-proj-…MxYA",
+		fixture.AnthropicKey:                       "sk-ant-api03-…igAA",
 		"sk_live_51PJ7J3APDiRt6Wy8Zb1Cd5Ef0Gh1234": "sk_live_…1234",
-		stripeKey:               "rk_live_…1234",
-		geminiKey:               "AIza…Gh2J",
-		groqKey:                 "gsk_…CdEf",
-		langsmithKey:            "lsv2_pt_…0a1b",
-		elevenKey:               "sk_…3d4e",
-		twilioToken:             "…b1a0",
-		vapiKey:                 "…4e5f",
-		"sk-short":              "sk-…",
-		"abc":                   "…",
-		"":                      "",
-		"  " + openaiKey + "\n": "sk-proj-…MxYA",
+		fixture.StripeKey:                          "rk_live_…1234",
+		fixture.GeminiKey:                          "AIza…Gh2J",
+		fixture.GroqKey:                            "gsk_…CdEf",
+		fixture.LangSmithKey:                       "lsv2_pt_…0a1b",
+		fixture.ElevenKey:                          "sk_…3d4e",
+		fixture.TwilioToken:                        "…b1a0",
+		fixture.VAPIKey:                            "…4e5f",
+		"sk-short":                                 "sk-…",
+		"abc":                                      "…",
+		"":                                         "",
+		"  " + fixture.OpenAIKey + "\n":            "sk-proj-…MxYA",
 		"sk-VKMIs***************************************wjh3": "sk-…wjh3",
 		"AIza****************************":                    "AIza…",
 	}
@@ -39,7 +40,7 @@ func TestFingerprint(t *testing.T) {
 
 // A fingerprint never shows more than the prefix and four characters.
 func FuzzFingerprint(f *testing.F) {
-	for _, k := range []string{openaiKey, anthropicKey, vapiKey, twilioToken, "sk-", "x"} {
+	for _, k := range []string{fixture.OpenAIKey, fixture.AnthropicKey, fixture.VAPIKey, fixture.TwilioToken, "sk-", "x"} {
 		f.Add(k)
 	}
 	f.Fuzz(func(t *testing.T, key string) {
@@ -56,7 +57,7 @@ func FuzzFingerprint(f *testing.F) {
 
 func TestScrub(t *testing.T) {
 	tests := []struct{ in, secret, want string }{
-		{"Incorrect API key provided: " + openaiKey + ".", openaiKey, "Incorrect API key provided: sk-proj-…MxYA."},
+		{"Incorrect API key provided: " + fixture.OpenAIKey + ".", fixture.OpenAIKey, "Incorrect API key provided: sk-proj-…MxYA."},
 		{"Incorrect API key provided: sk-VKMIs***************************************wjh3.", "", "Incorrect API key provided: sk-…wjh3."},
 		{`{"auth_token": "0123456789abcdef0123456789abcdef", "status": "active"}`, "", `{"auth_token": "[redacted]", "status": "active"}`},
 		{"line one\n\x1b[31mred\x1b[0m line two", "", "line one red line two"},
@@ -72,8 +73,8 @@ func TestScrub(t *testing.T) {
 		t.Errorf("not cut to 200: %d", len([]rune(got)))
 	}
 	// A key straddling the excerpt's end is still scrubbed.
-	body := strings.Repeat("x", 190) + " " + openaiKey
-	if got := excerpt([]byte(body), ""); strings.Contains(got, openaiKey[:20]) {
+	body := strings.Repeat("x", 190) + " " + fixture.OpenAIKey
+	if got := excerpt([]byte(body), ""); strings.Contains(got, fixture.OpenAIKey[:20]) {
 		t.Errorf("excerpt cut a key in half and kept it: %q", got)
 	}
 }
@@ -106,7 +107,7 @@ func FuzzClassify(f *testing.F) {
 
 // Scrubbing is idempotent: a fingerprint survives being scrubbed again.
 func TestScrubKeepsFingerprints(t *testing.T) {
-	for _, key := range []string{openaiKey, anthropicKey, "sk-svcacct-Hk2Lp9Wq4Zr7Tn1Vb6Xm3Cd8Fg5Jh0Ks2Lq7Wp4Zr9Tn1VbCnRy", stripeKey, geminiKey, vapiKey} {
+	for _, key := range []string{fixture.OpenAIKey, fixture.AnthropicKey, "sk-svcacct-Hk2Lp9Wq4Zr7Tn1Vb6Xm3Cd8Fg5Jh0Ks2Lq7Wp4Zr9Tn1VbCnRy", fixture.StripeKey, fixture.GeminiKey, fixture.VAPIKey} {
 		once := scrub("key "+key+" rejected", key, 300)
 		if twice := scrub(once, "", 300); once != "key "+Fingerprint(key)+" rejected" || twice != once {
 			t.Errorf("%s: once %q, twice %q", Fingerprint(key), once, twice)

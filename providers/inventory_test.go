@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/config"
+	"github.com/vendorwatch/vendorwatch/internal/fixture"
 	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/providers/admintest"
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
@@ -19,7 +20,6 @@ import (
 
 // Keys of the inventory tests. None is real.
 const (
-	adminKey      = "sk-admin-Jx8Kq2Lm5Nn7Pp9Rr1Ss3Tt5Uu7Vv9Ww1Xx3Yy5Zz7Aa9Bb1Cc3Dd5AdMn"
 	canaryKey     = "sk-svcacct-Hk2Lp9Wq4Zr7Tn1Vb6Xm3Cd8Fg5Jh0Ks2Lq7Wp4Zr9Tn1VbCnRy"
 	batchKey      = "sk-proj-Bb3Nn7Mm1Vv5Cc9Xx2Zz6Ll0Kk4Jj8Hh3Gg7Ff1Dd5Ss9Aa2QqW8eR"
 	anthAdminKey  = "sk-ant-admin01-Zq8Wv6Ut4Sr2Qp0On8Ml6Kj4Ih2Gf0Ed8Cb6Az4Yx2Wv0Ut8Sr6-QpOnMlAdMn"
@@ -37,16 +37,16 @@ var (
 // service account, and two admin keys, the one vendorwatch uses expiring
 // in ten days.
 func openAIOrg() *admintest.OpenAI {
-	o := admintest.NewOpenAI(adminKey)
+	o := admintest.NewOpenAI(fixture.AdminKey)
 	o.AddProject("proj_voice", "Voice", "active")
 	o.AddProject("proj_old", "Prototype", "archived")
 	o.AddServiceAccount("proj_voice", "svc_acct_batch", "batch-runner")
-	o.AddKey(admintest.Key{ID: "key_prod", Name: "vapi-prod", Secret: openaiKey, Project: "proj_voice", Owner: "ops@example.com", Created: lastMonth, LastUsed: fiveAgo})
+	o.AddKey(admintest.Key{ID: "key_prod", Name: "vapi-prod", Secret: fixture.OpenAIKey, Project: "proj_voice", Owner: "ops@example.com", Created: lastMonth, LastUsed: fiveAgo})
 	o.AddKey(admintest.Key{ID: "key_canary", Name: "canary-1", Secret: canaryKey, Project: "proj_voice", Owner: "ops@example.com", Created: lastMonth})
 	o.AddKey(admintest.Key{ID: "key_batch", Name: "batch", Secret: batchKey, Project: "proj_voice", Owner: "svc_acct_batch", OwnerType: "service_account", Created: lastMonth})
 	o.AddKey(admintest.Key{ID: "key_leaver", Name: "old laptop", Secret: "sk-proj-Lv1Lv2Lv3Lv4Lv5Lv6Lv7Lv8Lv9Lv0Lv1Lv2Lv3Lv4Lv5Lv6Lv7LeaV", Project: "proj_voice", Owner: "left@example.com", OwnerAccess: "inactive", Created: lastMonth})
 	o.AddKey(admintest.Key{ID: "key_proto", Name: "proto", Secret: "sk-proj-Pr0Pr1Pr2Pr3Pr4Pr5Pr6Pr7Pr8Pr9Pr0Pr1Pr2Pr3Pr4Pr5Pr6Pr7PrtO", Project: "proj_old", Owner: "ops@example.com", Created: lastMonth})
-	o.AddKey(admintest.Key{ID: "key_admin_vw", Name: "vendorwatch", Secret: adminKey, Admin: true, Owner: "Ops", Created: lastMonth, Expires: t0.Add(10 * 24 * time.Hour), LastUsed: fiveAgo})
+	o.AddKey(admintest.Key{ID: "key_admin_vw", Name: "vendorwatch", Secret: fixture.AdminKey, Admin: true, Owner: "Ops", Created: lastMonth, Expires: t0.Add(10 * 24 * time.Hour), LastUsed: fiveAgo})
 	o.AddKey(admintest.Key{ID: "key_admin_ci", Name: "terraform", Secret: "sk-admin-Tf1Tf2Tf3Tf4Tf5Tf6Tf7Tf8Tf9Tf0Tf1Tf2Tf3Tf4Tf5Tf6Tf7Tf8TfrM", Admin: true, Owner: "Ops", Created: lastMonth})
 	return o
 }
@@ -65,7 +65,7 @@ func adminVendor(t *testing.T, id, base string) catalog.Vendor {
 	return v
 }
 
-var adminEnv = map[string]string{"VW_ADMIN": adminKey, "VW_PROD": openaiKey, "VW_CANARY": canaryKey, "VW_BATCH": batchKey}
+var adminEnv = map[string]string{"VW_ADMIN": fixture.AdminKey, "VW_PROD": fixture.OpenAIKey, "VW_CANARY": canaryKey, "VW_BATCH": batchKey}
 
 // checkAt runs one check with the poller's clock at now.
 func checkAt(p *Poller, now time.Time) observe.VendorResult {
@@ -151,13 +151,13 @@ func TestOpenAIInventoryFollowsEveryPage(t *testing.T) {
 		t.Errorf("pages read = %v; want every page (after = last_id) of every list", pages)
 	}
 	blob, _ := json.Marshal(inv)
-	assertNoKey(t, "the inventory", string(blob), adminKey)
-	assertNoKey(t, "the inventory", string(blob), openaiKey)
+	assertNoKey(t, "the inventory", string(blob), fixture.AdminKey)
+	assertNoKey(t, "the inventory", string(blob), fixture.OpenAIKey)
 }
 
 func TestInventoryPagesAreBounded(t *testing.T) {
 	t.Parallel()
-	o := admintest.NewOpenAI(adminKey)
+	o := admintest.NewOpenAI(fixture.AdminKey)
 	o.PageSize = 1
 	o.AddProject("proj_big", "Big", "active")
 	for i := range MaxListPages + 5 {
@@ -377,7 +377,7 @@ func TestAdminKeyRejected(t *testing.T) {
 		t.Errorf("inventory = %+v", inv)
 	}
 	blob, _ := json.Marshal(inv)
-	assertNoKey(t, "the inventory", string(blob), adminKey)
+	assertNoKey(t, "the inventory", string(blob), fixture.AdminKey)
 }
 
 func TestAdminKeyNeedsHTTPS(t *testing.T) {
@@ -394,12 +394,12 @@ func TestAnthropicInventory(t *testing.T) {
 	t.Parallel()
 	a := admintest.NewAnthropic(anthAdminKey)
 	a.PageSize = 1
-	a.AddKey(admintest.Key{ID: "apikey_01Rj2N8SVvo6BePZj99NhmiT", Name: "Developer Key", Secret: anthropicKey, Project: "wrkspc_01JwQvzr7rXLA5AGx3HKfFUJ", Owner: "user_01WCz1FkmYMm4gnmykNKUu3Q", Created: lastMonth})
+	a.AddKey(admintest.Key{ID: "apikey_01Rj2N8SVvo6BePZj99NhmiT", Name: "Developer Key", Secret: fixture.AnthropicKey, Project: "wrkspc_01JwQvzr7rXLA5AGx3HKfFUJ", Owner: "user_01WCz1FkmYMm4gnmykNKUu3Q", Created: lastMonth})
 	a.AddKey(admintest.Key{ID: "apikey_02", Name: "CI", Secret: anthSecondKey, Project: "wrkspc_01JwQvzr7rXLA5AGx3HKfFUJ", Owner: "user_01", Created: lastMonth, Expires: t0.Add(3 * 24 * time.Hour)})
 	srv := httptest.NewServer(a)
 	t.Cleanup(srv.Close)
 	v := adminVendor(t, "anthropic", srv.URL)
-	p, _ := testPoller([]catalog.Vendor{v}, map[string]string{"VW_ADMIN": anthAdminKey, "VW_PROD": anthropicKey})
+	p, _ := testPoller([]catalog.Vendor{v}, map[string]string{"VW_ADMIN": anthAdminKey, "VW_PROD": fixture.AnthropicKey})
 	r := checkAt(p, t0)
 	inv := r.Inventory
 	if inv.Source != observe.SourceAnthropicAdmin || inv.Result != observe.ResultOK || !inv.Complete || len(inv.Keys) != 2 || inv.Projects != 1 {
@@ -584,7 +584,7 @@ func TestInventoryDroppedWithoutAdmin(t *testing.T) {
 // With no config, an admin key in OPENAI_ADMIN_KEY (ANTHROPIC_ADMIN_KEY)
 // turns on the key inventory watch, like admin: {secret: env:…} would.
 func TestDefaultConfigWatchesTheInventory(t *testing.T) {
-	t.Setenv("OPENAI_ADMIN_KEY", adminKey)
+	t.Setenv("OPENAI_ADMIN_KEY", fixture.AdminKey)
 	t.Setenv("ANTHROPIC_ADMIN_KEY", "")
 	cfg := catalog.DefaultConfig(catalog.Builtin())
 	vendors, err := catalog.Resolve(cfg, catalog.Builtin(), nil)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/config"
+	"github.com/vendorwatch/vendorwatch/internal/fixture"
 	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
 	"github.com/vendorwatch/vendorwatch/providers/fetch"
@@ -20,23 +21,23 @@ import (
 // headers its API requires.
 func TestProbeSendsKeyTheVendorsWay(t *testing.T) {
 	t.Parallel()
-	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte(twilioAccount+":"+twilioToken))
+	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte(fixture.TwilioAccount+":"+fixture.TwilioToken))
 	tests := []struct {
 		vendor, key, method, path string
 		header                    map[string]string
 	}{
-		{"openai", openaiKey, "GET", "/v1/models", map[string]string{"Authorization": "Bearer " + openaiKey, "OpenAI-Organization": "org-abc"}},
-		{"vapi", vapiKey, "GET", "/assistant", map[string]string{"Authorization": "Bearer " + vapiKey}},
-		{"anthropic", anthropicKey, "GET", "/v1/models", map[string]string{"X-Api-Key": anthropicKey, "Anthropic-Version": "2023-06-01"}},
-		{"elevenlabs", elevenKey, "GET", "/v1/user", map[string]string{"Xi-Api-Key": elevenKey}},
-		{"deepgram", deepgramKey, "GET", "/v1/projects", map[string]string{"Authorization": "Token " + deepgramKey}},
-		{"twilio", twilioToken, "GET", "/2010-04-01/Accounts/" + twilioAccount + ".json", map[string]string{"Authorization": basic}},
-		{"gemini", geminiKey, "GET", "/v1beta/models", map[string]string{"X-Goog-Api-Key": geminiKey}},
-		{"groq", groqKey, "GET", "/openai/v1/models", map[string]string{"Authorization": "Bearer " + groqKey}},
-		{"mistral", mistralKey, "GET", "/v1/models", map[string]string{"Authorization": "Bearer " + mistralKey}},
-		{"cohere", cohereKey, "POST", "/v1/check-api-key", map[string]string{"Authorization": "Bearer " + cohereKey}},
-		{"stripe", stripeKey, "GET", "/v1/balance", map[string]string{"Authorization": "Bearer " + stripeKey}},
-		{"langsmith", langsmithKey, "GET", "/api/v1/api-key", map[string]string{"X-Api-Key": langsmithKey}},
+		{"openai", fixture.OpenAIKey, "GET", "/v1/models", map[string]string{"Authorization": "Bearer " + fixture.OpenAIKey, "OpenAI-Organization": "org-abc"}},
+		{"vapi", fixture.VAPIKey, "GET", "/assistant", map[string]string{"Authorization": "Bearer " + fixture.VAPIKey}},
+		{"anthropic", fixture.AnthropicKey, "GET", "/v1/models", map[string]string{"X-Api-Key": fixture.AnthropicKey, "Anthropic-Version": "2023-06-01"}},
+		{"elevenlabs", fixture.ElevenKey, "GET", "/v1/user", map[string]string{"Xi-Api-Key": fixture.ElevenKey}},
+		{"deepgram", fixture.DeepgramKey, "GET", "/v1/projects", map[string]string{"Authorization": "Token " + fixture.DeepgramKey}},
+		{"twilio", fixture.TwilioToken, "GET", "/2010-04-01/Accounts/" + fixture.TwilioAccount + ".json", map[string]string{"Authorization": basic}},
+		{"gemini", fixture.GeminiKey, "GET", "/v1beta/models", map[string]string{"X-Goog-Api-Key": fixture.GeminiKey}},
+		{"groq", fixture.GroqKey, "GET", "/openai/v1/models", map[string]string{"Authorization": "Bearer " + fixture.GroqKey}},
+		{"mistral", fixture.MistralKey, "GET", "/v1/models", map[string]string{"Authorization": "Bearer " + fixture.MistralKey}},
+		{"cohere", fixture.CohereKey, "POST", "/v1/check-api-key", map[string]string{"Authorization": "Bearer " + fixture.CohereKey}},
+		{"stripe", fixture.StripeKey, "GET", "/v1/balance", map[string]string{"Authorization": "Bearer " + fixture.StripeKey}},
+		{"langsmith", fixture.LangSmithKey, "GET", "/api/v1/api-key", map[string]string{"X-Api-Key": fixture.LangSmithKey}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.vendor, func(t *testing.T) {
@@ -44,7 +45,7 @@ func TestProbeSendsKeyTheVendorsWay(t *testing.T) {
 			api, srv := newFakeAPI(t, tt.key, reply{status: 200, file: "cohere__200_valid.json"})
 			k := config.Key{}
 			if tt.vendor == "twilio" {
-				k.Account = twilioAccount
+				k.Account = fixture.TwilioAccount
 			}
 			if tt.vendor == "openai" {
 				k.Headers = map[string]string{"OpenAI-Organization": "org-abc"}
@@ -98,7 +99,7 @@ func TestProbeRedirectToOtherHostKeepsKey(t *testing.T) {
 	defer home.Close()
 	v := catalogVendor(t, "anthropic", home.URL, config.Key{})
 	v.API.Reach = "" // only the key-carrying request matters here
-	p, _ := testPoller([]catalog.Vendor{v}, map[string]string{"VW_KEY": anthropicKey})
+	p, _ := testPoller([]catalog.Vendor{v}, map[string]string{"VW_KEY": fixture.AnthropicKey})
 	vr, _ := p.Check(context.Background()).Vendor("anthropic")
 	k := vr.Keys[0]
 	if elsewhere.Load() != 0 {
@@ -119,7 +120,7 @@ func TestProbeRedirectSameHostFollowed(t *testing.T) {
 			http.Redirect(w, r, srv.URL+"/v2/models", http.StatusMovedPermanently)
 			return
 		}
-		if r.Header.Get("Authorization") == "Bearer "+openaiKey {
+		if r.Header.Get("Authorization") == "Bearer "+fixture.OpenAIKey {
 			sawKey.Store(true)
 		}
 		w.Write([]byte(`{"object":"list","data":[]}`))
@@ -127,7 +128,7 @@ func TestProbeRedirectSameHostFollowed(t *testing.T) {
 	defer srv.Close()
 	v := catalogVendor(t, "openai", srv.URL, config.Key{})
 	v.API.Reach = ""
-	p, _ := testPoller([]catalog.Vendor{v}, map[string]string{"VW_KEY": openaiKey})
+	p, _ := testPoller([]catalog.Vendor{v}, map[string]string{"VW_KEY": fixture.OpenAIKey})
 	vr, _ := p.Check(context.Background()).Vendor("openai")
 	if vr.Keys[0].Result != observe.ResultOK || !sawKey.Load() {
 		t.Errorf("key = %+v, key seen after redirect: %v", vr.Keys[0], sawKey.Load())
@@ -148,7 +149,7 @@ func TestProbeRefusesPlainHTTPToRemoteHost(t *testing.T) {
 	for _, base := range []string{"http://api.openai.example", "http://10.0.0.8:8080", "ftp://api.openai.com"} {
 		v := catalogVendor(t, "openai", base, config.Key{})
 		pr := newProber(fetch.New(fetch.Options{Transport: failTransport{t}}), time.Now)
-		pr.resolver = &config.Resolver{LookupEnv: func(string) (string, bool) { return openaiKey, true }}
+		pr.resolver = &config.Resolver{LookupEnv: func(string) (string, bool) { return fixture.OpenAIKey, true }}
 		k := pr.probeKey(context.Background(), v, v.Keys[0])
 		if k.Result != observe.ResultMisconfigured || k.Code != "insecure_url" || !strings.Contains(k.Message, "HTTPS only") {
 			t.Errorf("%s: key = %+v", base, k)
@@ -185,10 +186,10 @@ func TestProbeRetryPolicy(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			api, srv := newFakeAPI(t, openaiKey, tt.replies...)
+			api, srv := newFakeAPI(t, fixture.OpenAIKey, tt.replies...)
 			v := catalogVendor(t, "openai", srv.URL, config.Key{})
 			v.API.Reach = ""
-			p, waits := testPoller([]catalog.Vendor{v}, map[string]string{"VW_KEY": openaiKey}, tt.replies[0].hang)
+			p, waits := testPoller([]catalog.Vendor{v}, map[string]string{"VW_KEY": fixture.OpenAIKey}, tt.replies[0].hang)
 			p.probes.retryWait = time.Millisecond
 			vr, _ := p.Check(context.Background()).Vendor("openai")
 			k := vr.Keys[0]

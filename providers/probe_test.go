@@ -13,26 +13,10 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/config"
+	"github.com/vendorwatch/vendorwatch/internal/fixture"
 	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
 	"github.com/vendorwatch/vendorwatch/providers/fetch"
-)
-
-// Keys shaped like each vendor's real ones. None is real.
-const (
-	openaiKey     = "sk-proj-Qm4xZ8vR2nL6tY0wK3pJ9sD1fH5gB7cE2aU4iO6eT8rW0qS3MxYA"
-	anthropicKey  = "sk-ant-api03-R2Dx7Kq9Vm3Lp5Tn8Wr1Yz4Bc6Df0Gh2Jk4Mn6Pq8St0Uv2Wx4Yz6-AbCdEfigAA"
-	vapiKey       = "5f0c9a1e-3b7d-4e2a-8c6f-9d1b2a3c4e5f"
-	geminiKey     = "AIzaSyD3xq7Vn2Lm9Kp4Rt6Wy8Zb1Cd5Ef0Gh2J"
-	elevenKey     = "sk_3f9a1c0b7e2d4f6a8b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e"
-	deepgramKey   = "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567"
-	twilioToken   = "9f8e7d6c5b4a39281706f5e4d3c2b1a0"
-	twilioAccount = "AC0123456789abcdef0123456789abcdef"
-	groqKey       = "gsk_Vq2Lm9Kp4Rt6Wy8Zb1Cd5Ef0Gh2Jk4Mn6Pq8St0Uv2Wx4Yz6AbCdEf"
-	mistralKey    = "Zb1Cd5Ef0Gh2Jk4Mn6Pq8St0Uv2Wx4Yz"
-	cohereKey     = "Kp4Rt6Wy8Zb1Cd5Ef0Gh2Jk4Mn6Pq8St0Uv2Wx4"
-	stripeKey     = "rk_live_51PJ7J3APDiRt6Wy8Zb1Cd5Ef0Gh2Jk4Mn6Pq8St0Uv2Wx4Yz6Ab1234"
-	langsmithKey  = "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"
 )
 
 // reply is one canned answer of a fake vendor API.
@@ -186,41 +170,41 @@ func TestProbeClassifiesRealAnswers(t *testing.T) {
 		marker            bool
 		inMsg, inHint     string
 	}{
-		{"openai ok", "openai", openaiKey, reply{status: 200, file: "openai__200_models.json"}, observe.ResultOK, "", false, "", ""},
-		{"openai revoked", "openai", openaiKey, reply{status: 401, file: "openai__401_invalid_api_key.json"}, observe.ResultInvalidKey, "invalid_api_key", true, "Incorrect API key provided: sk-…wjh3.", ""},
-		{"openai account deactivated", "openai", openaiKey, reply{status: 401, file: "openai__401_account_deactivated.json"}, observe.ResultAccountDisabled, "account_deactivated", false, "deactivated account", ""},
-		{"openai missing scopes", "openai", openaiKey, reply{status: 401, file: "openai__401_missing_scopes.json"}, observe.ResultNoPermission, "invalid_request_error", false, "Missing scopes: model.request", "restricted key"},
-		{"openai wrong org header", "openai", openaiKey, reply{status: 401, file: "openai__401_mismatched_organization.json"}, observe.ResultMisconfigured, "mismatched_organization", false, "should match", "OpenAI-Organization"},
-		{"openai insufficient quota", "openai", openaiKey, reply{status: 429, file: "openai__429_insufficient_quota.json"}, observe.ResultQuotaExceeded, "insufficient_quota", false, "exceeded your current quota", ""},
-		{"openai billing not active", "openai", openaiKey, reply{status: 429, file: "openai__429_billing_not_active.json"}, observe.ResultQuotaExceeded, "billing_not_active", false, "not active", ""},
-		{"openai rate limited", "openai", openaiKey, reply{status: 429, file: "openai__429_rate_limit_exceeded.json"}, observe.ResultRateLimited, "rate_limit_exceeded", false, "Rate limit reached", ""},
-		{"openai overloaded 503 JSON", "openai", openaiKey, reply{status: 503, file: "openai__503_server_is_overloaded.json"}, observe.ResultVendorError, "server_is_overloaded", false, "overloaded", ""},
-		{"openai cloudflare 502 HTML", "openai", openaiKey, reply{status: 502, file: "openai__502_cloudflare.html", header: map[string]string{"Server": "cloudflare", "Cf-Ray": "8c1f2a3b4c5d6e7f-AMS", "Content-Type": "text/html"}}, observe.ResultVendorError, "", false, "an HTML page (HTTP 502) where the vendor's JSON was expected; served by cloudflare", ""},
-		{"openai timeout", "openai", openaiKey, reply{hang: true}, observe.ResultTimeout, "", false, "no answer within 300ms", ""},
-		{"vapi ok", "vapi", vapiKey, reply{status: 200, file: "vapi__200_assistants.json"}, observe.ResultOK, "", false, "", ""},
-		{"vapi invalid key with the hint", "vapi", vapiKey, reply{status: 401, file: "vapi__401_invalid_key.json"}, observe.ResultInvalidKey, "invalid_key", true, "Invalid Key.", "Hot tip, you may be using the private key instead of the public key, or vice versa."},
-		{"anthropic ok", "anthropic", anthropicKey, reply{status: 200, file: "anthropic__200_models.json"}, observe.ResultOK, "", false, "", ""},
-		{"anthropic invalid key", "anthropic", anthropicKey, reply{status: 401, file: "anthropic__401_authentication_error.json"}, observe.ResultInvalidKey, "authentication_error", true, "invalid x-api-key", ""},
-		{"anthropic overloaded 529", "anthropic", anthropicKey, reply{status: 529, file: "anthropic__529_overloaded_error.json", header: map[string]string{"X-Should-Retry": "true"}}, observe.ResultVendorError, "overloaded_error", false, "Overloaded", ""},
-		{"anthropic credit too low", "anthropic", anthropicKey, reply{status: 400, file: "anthropic__400_credit_balance_too_low.json"}, observe.ResultQuotaExceeded, "invalid_request_error", false, "credit balance is too low", ""},
-		{"gemini invalid key", "gemini", geminiKey, reply{status: 400, file: "gemini__400_api_key_invalid.json"}, observe.ResultInvalidKey, "API_KEY_INVALID", true, "API key not valid", ""},
-		{"gemini leaked", "gemini", geminiKey, reply{status: 403, file: "gemini__403_reported_as_leaked.json"}, observe.ResultInvalidKey, "API_KEY_LEAKED", true, "reported as leaked", ""},
-		{"gemini project denied", "gemini", geminiKey, reply{status: 403, file: "gemini__403_project_denied.json"}, observe.ResultAccountDisabled, "PERMISSION_DENIED", false, "denied access", ""},
-		{"elevenlabs invalid key", "elevenlabs", elevenKey, reply{status: 401, file: "elevenlabs__401_invalid_api_key.json"}, observe.ResultInvalidKey, "invalid_api_key", true, "Invalid API key", ""},
-		{"elevenlabs quota on a 401", "elevenlabs", elevenKey, reply{status: 401, file: "elevenlabs__401_quota_exceeded.json"}, observe.ResultQuotaExceeded, "quota_exceeded", false, "0 credits remaining", ""},
-		{"elevenlabs scoped key on a 401", "elevenlabs", elevenKey, reply{status: 401, file: "elevenlabs__401_missing_permissions.json"}, observe.ResultNoPermission, "missing_permissions", false, "user_read", "user_read"},
-		{"deepgram invalid", "deepgram", deepgramKey, reply{status: 401, file: "deepgram__401_invalid_auth.json"}, observe.ResultInvalidKey, "INVALID_AUTH", true, "Invalid credentials.", ""},
-		{"twilio ok", "twilio", twilioToken, reply{status: 200, file: "twilio__200_account_active.json"}, observe.ResultOK, "", false, "", ""},
-		{"twilio suspended account", "twilio", twilioToken, reply{status: 200, file: "twilio__200_account_suspended.json"}, observe.ResultAccountDisabled, "suspended", false, "the Twilio account is suspended", ""},
-		{"twilio 20003", "twilio", twilioToken, reply{status: 401, file: "twilio__401_20003.json"}, observe.ResultInvalidKey, "20003", true, "Authenticate", ""},
-		{"groq invalid", "groq", groqKey, reply{status: 401, file: "groq__401_invalid_api_key.json"}, observe.ResultInvalidKey, "invalid_api_key", true, "Invalid API Key", ""},
-		{"groq org restricted", "groq", groqKey, reply{status: 400, file: "groq__400_organization_restricted.json"}, observe.ResultAccountDisabled, "organization_restricted", false, "restricted", ""},
-		{"mistral bare 401", "mistral", mistralKey, reply{status: 401, file: "mistral__401_unauthorized.json"}, observe.ResultInvalidKey, "", false, "Unauthorized", ""},
-		{"cohere valid", "cohere", cohereKey, reply{status: 200, file: "cohere__200_valid.json"}, observe.ResultOK, "", false, "", ""},
-		{"cohere not valid on a 200", "cohere", cohereKey, reply{status: 200, file: "cohere__200_not_valid.json"}, observe.ResultInvalidKey, "valid_false", true, "not valid", ""},
-		{"stripe invalid", "stripe", stripeKey, reply{status: 401, file: "stripe__401_invalid_api_key.json"}, observe.ResultInvalidKey, "invalid_request_error", true, "Invalid API Key provided: sk_test_…", ""},
-		{"stripe restricted key still valid", "stripe", stripeKey, reply{status: 403, file: "stripe__403_restricted_key.json"}, observe.ResultNoPermission, "restricted_key", false, "rak_balance_read", "restricted key"},
-		{"langsmith invalid", "langsmith", langsmithKey, reply{status: 401, file: "langsmith__401_invalid_token.json"}, observe.ResultInvalidKey, "invalid_token", true, "Invalid token", ""},
+		{"openai ok", "openai", fixture.OpenAIKey, reply{status: 200, file: "openai__200_models.json"}, observe.ResultOK, "", false, "", ""},
+		{"openai revoked", "openai", fixture.OpenAIKey, reply{status: 401, file: "openai__401_invalid_api_key.json"}, observe.ResultInvalidKey, "invalid_api_key", true, "Incorrect API key provided: sk-…wjh3.", ""},
+		{"openai account deactivated", "openai", fixture.OpenAIKey, reply{status: 401, file: "openai__401_account_deactivated.json"}, observe.ResultAccountDisabled, "account_deactivated", false, "deactivated account", ""},
+		{"openai missing scopes", "openai", fixture.OpenAIKey, reply{status: 401, file: "openai__401_missing_scopes.json"}, observe.ResultNoPermission, "invalid_request_error", false, "Missing scopes: model.request", "restricted key"},
+		{"openai wrong org header", "openai", fixture.OpenAIKey, reply{status: 401, file: "openai__401_mismatched_organization.json"}, observe.ResultMisconfigured, "mismatched_organization", false, "should match", "OpenAI-Organization"},
+		{"openai insufficient quota", "openai", fixture.OpenAIKey, reply{status: 429, file: "openai__429_insufficient_quota.json"}, observe.ResultQuotaExceeded, "insufficient_quota", false, "exceeded your current quota", ""},
+		{"openai billing not active", "openai", fixture.OpenAIKey, reply{status: 429, file: "openai__429_billing_not_active.json"}, observe.ResultQuotaExceeded, "billing_not_active", false, "not active", ""},
+		{"openai rate limited", "openai", fixture.OpenAIKey, reply{status: 429, file: "openai__429_rate_limit_exceeded.json"}, observe.ResultRateLimited, "rate_limit_exceeded", false, "Rate limit reached", ""},
+		{"openai overloaded 503 JSON", "openai", fixture.OpenAIKey, reply{status: 503, file: "openai__503_server_is_overloaded.json"}, observe.ResultVendorError, "server_is_overloaded", false, "overloaded", ""},
+		{"openai cloudflare 502 HTML", "openai", fixture.OpenAIKey, reply{status: 502, file: "openai__502_cloudflare.html", header: map[string]string{"Server": "cloudflare", "Cf-Ray": "8c1f2a3b4c5d6e7f-AMS", "Content-Type": "text/html"}}, observe.ResultVendorError, "", false, "an HTML page (HTTP 502) where the vendor's JSON was expected; served by cloudflare", ""},
+		{"openai timeout", "openai", fixture.OpenAIKey, reply{hang: true}, observe.ResultTimeout, "", false, "no answer within 300ms", ""},
+		{"vapi ok", "vapi", fixture.VAPIKey, reply{status: 200, file: "vapi__200_assistants.json"}, observe.ResultOK, "", false, "", ""},
+		{"vapi invalid key with the hint", "vapi", fixture.VAPIKey, reply{status: 401, file: "vapi__401_invalid_key.json"}, observe.ResultInvalidKey, "invalid_key", true, "Invalid Key.", "Hot tip, you may be using the private key instead of the public key, or vice versa."},
+		{"anthropic ok", "anthropic", fixture.AnthropicKey, reply{status: 200, file: "anthropic__200_models.json"}, observe.ResultOK, "", false, "", ""},
+		{"anthropic invalid key", "anthropic", fixture.AnthropicKey, reply{status: 401, file: "anthropic__401_authentication_error.json"}, observe.ResultInvalidKey, "authentication_error", true, "invalid x-api-key", ""},
+		{"anthropic overloaded 529", "anthropic", fixture.AnthropicKey, reply{status: 529, file: "anthropic__529_overloaded_error.json", header: map[string]string{"X-Should-Retry": "true"}}, observe.ResultVendorError, "overloaded_error", false, "Overloaded", ""},
+		{"anthropic credit too low", "anthropic", fixture.AnthropicKey, reply{status: 400, file: "anthropic__400_credit_balance_too_low.json"}, observe.ResultQuotaExceeded, "invalid_request_error", false, "credit balance is too low", ""},
+		{"gemini invalid key", "gemini", fixture.GeminiKey, reply{status: 400, file: "gemini__400_api_key_invalid.json"}, observe.ResultInvalidKey, "API_KEY_INVALID", true, "API key not valid", ""},
+		{"gemini leaked", "gemini", fixture.GeminiKey, reply{status: 403, file: "gemini__403_reported_as_leaked.json"}, observe.ResultInvalidKey, "API_KEY_LEAKED", true, "reported as leaked", ""},
+		{"gemini project denied", "gemini", fixture.GeminiKey, reply{status: 403, file: "gemini__403_project_denied.json"}, observe.ResultAccountDisabled, "PERMISSION_DENIED", false, "denied access", ""},
+		{"elevenlabs invalid key", "elevenlabs", fixture.ElevenKey, reply{status: 401, file: "elevenlabs__401_invalid_api_key.json"}, observe.ResultInvalidKey, "invalid_api_key", true, "Invalid API key", ""},
+		{"elevenlabs quota on a 401", "elevenlabs", fixture.ElevenKey, reply{status: 401, file: "elevenlabs__401_quota_exceeded.json"}, observe.ResultQuotaExceeded, "quota_exceeded", false, "0 credits remaining", ""},
+		{"elevenlabs scoped key on a 401", "elevenlabs", fixture.ElevenKey, reply{status: 401, file: "elevenlabs__401_missing_permissions.json"}, observe.ResultNoPermission, "missing_permissions", false, "user_read", "user_read"},
+		{"deepgram invalid", "deepgram", fixture.DeepgramKey, reply{status: 401, file: "deepgram__401_invalid_auth.json"}, observe.ResultInvalidKey, "INVALID_AUTH", true, "Invalid credentials.", ""},
+		{"twilio ok", "twilio", fixture.TwilioToken, reply{status: 200, file: "twilio__200_account_active.json"}, observe.ResultOK, "", false, "", ""},
+		{"twilio suspended account", "twilio", fixture.TwilioToken, reply{status: 200, file: "twilio__200_account_suspended.json"}, observe.ResultAccountDisabled, "suspended", false, "the Twilio account is suspended", ""},
+		{"twilio 20003", "twilio", fixture.TwilioToken, reply{status: 401, file: "twilio__401_20003.json"}, observe.ResultInvalidKey, "20003", true, "Authenticate", ""},
+		{"groq invalid", "groq", fixture.GroqKey, reply{status: 401, file: "groq__401_invalid_api_key.json"}, observe.ResultInvalidKey, "invalid_api_key", true, "Invalid API Key", ""},
+		{"groq org restricted", "groq", fixture.GroqKey, reply{status: 400, file: "groq__400_organization_restricted.json"}, observe.ResultAccountDisabled, "organization_restricted", false, "restricted", ""},
+		{"mistral bare 401", "mistral", fixture.MistralKey, reply{status: 401, file: "mistral__401_unauthorized.json"}, observe.ResultInvalidKey, "", false, "Unauthorized", ""},
+		{"cohere valid", "cohere", fixture.CohereKey, reply{status: 200, file: "cohere__200_valid.json"}, observe.ResultOK, "", false, "", ""},
+		{"cohere not valid on a 200", "cohere", fixture.CohereKey, reply{status: 200, file: "cohere__200_not_valid.json"}, observe.ResultInvalidKey, "valid_false", true, "not valid", ""},
+		{"stripe invalid", "stripe", fixture.StripeKey, reply{status: 401, file: "stripe__401_invalid_api_key.json"}, observe.ResultInvalidKey, "invalid_request_error", true, "Invalid API Key provided: sk_test_…", ""},
+		{"stripe restricted key still valid", "stripe", fixture.StripeKey, reply{status: 403, file: "stripe__403_restricted_key.json"}, observe.ResultNoPermission, "restricted_key", false, "rak_balance_read", "restricted key"},
+		{"langsmith invalid", "langsmith", fixture.LangSmithKey, reply{status: 401, file: "langsmith__401_invalid_token.json"}, observe.ResultInvalidKey, "invalid_token", true, "Invalid token", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -228,7 +212,7 @@ func TestProbeClassifiesRealAnswers(t *testing.T) {
 			api, srv := newFakeAPI(t, tt.key, tt.reply)
 			key := config.Key{}
 			if tt.vendor == "twilio" {
-				key.Account, api.account = twilioAccount, twilioAccount
+				key.Account, api.account = fixture.TwilioAccount, fixture.TwilioAccount
 			}
 			v := catalogVendor(t, tt.vendor, srv.URL, key)
 			p, _ := testPoller([]catalog.Vendor{v}, map[string]string{"VW_KEY": tt.key}, tt.reply.hang)
@@ -268,7 +252,7 @@ func TestProbeClassifiesRealAnswers(t *testing.T) {
 // reference named, nothing sent.
 func TestProbeNoSecret(t *testing.T) {
 	t.Parallel()
-	api, srv := newFakeAPI(t, openaiKey, reply{status: 200, file: "openai__200_models.json"})
+	api, srv := newFakeAPI(t, fixture.OpenAIKey, reply{status: 200, file: "openai__200_models.json"})
 	v := catalogVendor(t, "openai", srv.URL, config.Key{Secret: config.SecretRef{Kind: config.SecretEnv, Value: "OPENAI_API_KEY"}})
 	p, _ := testPoller([]catalog.Vendor{v}, nil)
 	vr, _ := p.Check(context.Background()).Vendor("openai")

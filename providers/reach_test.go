@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/config"
+	"github.com/vendorwatch/vendorwatch/internal/fixture"
 	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
 )
@@ -61,12 +62,12 @@ func TestReachabilityNetworkError(t *testing.T) {
 	srv.Close() // nothing listens there now
 	v := catalog.Vendor{ID: "vapi", Name: "VAPI", API: catalog.APISpec{BaseURL: base, Reach: "/assistant?limit=1"}, Probe: BuiltinCatalogProbe(t, "vapi"),
 		Keys: []config.Key{{Name: "prod", Secret: config.SecretRef{Kind: config.SecretEnv, Value: "VW_KEY"}}}}
-	p, _ := testPoller([]catalog.Vendor{v}, map[string]string{"VW_KEY": vapiKey})
+	p, _ := testPoller([]catalog.Vendor{v}, map[string]string{"VW_KEY": fixture.VAPIKey})
 	vr, _ := p.Check(context.Background()).Vendor("vapi")
 	if vr.Reachability.Result != observe.ResultNetworkError || !strings.Contains(vr.Reachability.Error, "refused") {
 		t.Errorf("reachability = %+v", vr.Reachability)
 	}
-	if k := vr.Keys[0]; k.Result != observe.ResultNetworkError || k.HTTPStatus != 0 || k.Fingerprint != Fingerprint(vapiKey) {
+	if k := vr.Keys[0]; k.Result != observe.ResultNetworkError || k.HTTPStatus != 0 || k.Fingerprint != Fingerprint(fixture.VAPIKey) {
 		t.Errorf("key = %+v", k)
 	}
 }
@@ -93,9 +94,9 @@ func BuiltinCatalogProbe(t *testing.T, id string) *catalog.ProbeSpec {
 // snapshot (Poller.Seed); a new result or a rotated key starts over.
 func TestProbeStreaksCarryForward(t *testing.T) {
 	t.Parallel()
-	api, srv := newFakeAPI(t, openaiKey, reply{status: 401, file: "openai__401_invalid_api_key.json"})
+	api, srv := newFakeAPI(t, fixture.OpenAIKey, reply{status: 401, file: "openai__401_invalid_api_key.json"})
 	v := catalogVendor(t, "openai", srv.URL, config.Key{})
-	env := map[string]string{"VW_KEY": openaiKey}
+	env := map[string]string{"VW_KEY": fixture.OpenAIKey}
 	clock := time.Date(2026, 5, 21, 10, 57, 0, 0, time.UTC)
 	tick := func(p *Poller) {
 		p.now = func() time.Time { return clock }
@@ -142,7 +143,7 @@ func TestProbeStreaksCarryForward(t *testing.T) {
 	}
 
 	// The key is rotated under the same name: the streak is the new key's.
-	env2 := map[string]string{"VW_KEY": strings.Replace(openaiKey, "MxYA", "Zz9Q", 1)}
+	env2 := map[string]string{"VW_KEY": strings.Replace(fixture.OpenAIKey, "MxYA", "Zz9Q", 1)}
 	third, _ := testPoller([]catalog.Vendor{v}, env2)
 	third.Seed(second.Snapshot())
 	tick(third)

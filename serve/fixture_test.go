@@ -7,19 +7,14 @@ import (
 	"net/http/httptest"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/internal/fixture"
 	"github.com/vendorwatch/vendorwatch/observe"
 )
 
-func at(hhmm string) time.Time {
-	t, err := time.Parse("2006-01-02 15:04", "2026-05-21 "+hhmm)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
+// at is a time of the incident log's day (2026-05-21), in UTC.
+var at = fixture.At
 
 // fakeKey is shaped like an OpenAI key; nothing the server says may hold it.
 const fakeKey = "sk-proj-Qm4xZ8vR2nL6tY0wK3pJ9sD1fH5gB7cE2aU4iO6eT8rW0qS3MxYA"

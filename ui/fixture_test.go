@@ -12,17 +12,12 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/internal/fixture"
 	"github.com/vendorwatch/vendorwatch/observe"
 )
 
-// at is a time on 2026-05-21, the day of the incident, in UTC.
-func at(hhmm string) time.Time {
-	t, err := time.Parse("2006-01-02 15:04", "2026-05-21 "+hhmm)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
+// at is a time of the incident log's day (2026-05-21), in UTC.
+var at = fixture.At
 
 // now is the fixed clock of every test: 12:57, twelve minutes after VAPI
 // posted its outage.

@@ -2,6 +2,8 @@ package catalog
 
 import (
 	"testing"
+
+	"github.com/vendorwatch/vendorwatch/internal/fixture"
 )
 
 // With no config, every key found in a conventional variable is probed:
@@ -13,10 +15,10 @@ func TestDefaultConfigProbesConventionalKeys(t *testing.T) {
 		"STRIPE_SECRET_KEY", "STRIPE_API_KEY", "LANGSMITH_API_KEY", "LANGCHAIN_API_KEY"} {
 		t.Setenv(env, "")
 	}
-	t.Setenv("OPENAI_API_KEY", openaiKey)
-	t.Setenv("GROQ_API_KEY", groqKey)
-	t.Setenv("TWILIO_AUTH_TOKEN", twilioToken)
-	t.Setenv("TWILIO_ACCOUNT_SID", twilioAccount)
+	t.Setenv("OPENAI_API_KEY", fixture.OpenAIKey)
+	t.Setenv("GROQ_API_KEY", fixture.GroqKey)
+	t.Setenv("TWILIO_AUTH_TOKEN", fixture.TwilioToken)
+	t.Setenv("TWILIO_ACCOUNT_SID", fixture.TwilioAccount)
 	cfg := DefaultConfig(Builtin())
 	keys := map[string][]string{}
 	ids := map[string]bool{}
@@ -29,7 +31,7 @@ func TestDefaultConfigProbesConventionalKeys(t *testing.T) {
 	want := map[string][]string{
 		"openai": {"openai_api_key=env:OPENAI_API_KEY/"},
 		"groq":   {"groq_api_key=env:GROQ_API_KEY/"},
-		"twilio": {"twilio_auth_token=env:TWILIO_AUTH_TOKEN/" + twilioAccount},
+		"twilio": {"twilio_auth_token=env:TWILIO_AUTH_TOKEN/" + fixture.TwilioAccount},
 	}
 	for id, w := range want {
 		if len(keys[id]) != 1 || keys[id][0] != w[0] {
@@ -52,11 +54,3 @@ func TestDefaultConfigProbesConventionalKeys(t *testing.T) {
 		}
 	}
 }
-
-// Keys in the look of each vendor's, for the environment; none is real.
-const (
-	openaiKey     = "sk-proj-Qm4xZ8vR2nL6tY0wK3pJ9sD1fH5gB7cE2aU4iO6eT8rW0qS3MxYA"
-	twilioToken   = "9f8e7d6c5b4a39281706f5e4d3c2b1a0"
-	twilioAccount = "AC0123456789abcdef0123456789abcdef"
-	groqKey       = "gsk_Vq2Lm9Kp4Rt6Wy8Zb1Cd5Ef0Gh2Jk4Mn6Pq8St0Uv2Wx4Yz6AbCdEf"
-)
