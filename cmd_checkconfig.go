@@ -12,8 +12,8 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
-	"github.com/vendorwatch/vendorwatch/providers"
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
+	"github.com/vendorwatch/vendorwatch/providers/probe"
 )
 
 func newCheckConfigCmd(o *options) *cobra.Command {
@@ -90,7 +90,7 @@ func writeKeys(ctx context.Context, out io.Writer, vendors []catalog.Vendor) (re
 					c.status = "no: " + secretReason(err)
 					return
 				}
-				c.ok, c.fingerprint, c.status = true, providers.Fingerprint(secret), "yes"
+				c.ok, c.fingerprint, c.status = true, probe.Fingerprint(secret), "yes"
 				if v.Probe == nil {
 					c.status = "yes, but vendorwatch knows no probe for " + v.ID
 				} else if v.Probe.Auth == "basic" && k.Account == "" {
@@ -108,7 +108,7 @@ func writeKeys(ctx context.Context, out io.Writer, vendors []catalog.Vendor) (re
 					c.status = "no: " + secretReason(err)
 					return
 				}
-				c.ok, c.fingerprint, c.status = true, providers.Fingerprint(secret), "yes"
+				c.ok, c.fingerprint, c.status = true, probe.Fingerprint(secret), "yes"
 			})
 		}
 	}

@@ -16,7 +16,7 @@ import (
 	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/observe"
-	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/providers/probe"
 )
 
 // Keys of the end-to-end test. None is real; each is shaped like the
@@ -228,7 +228,7 @@ vendors:
 		if strings.Contains(all, key) {
 			t.Fatalf("key %s appears in the output or files", name)
 		}
-		hidden := key[len(providers.Fingerprint(key))-len("…")-4 : len(key)-4]
+		hidden := key[len(probe.Fingerprint(key))-len("…")-4 : len(key)-4]
 		for i := 0; i+8 <= len(hidden); i++ {
 			if strings.Contains(all, hidden[i:i+8]) {
 				t.Fatalf("part of key %s (%q) appears in the output or files", name, hidden[i:i+8])

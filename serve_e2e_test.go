@@ -22,7 +22,7 @@ import (
 	"github.com/vendorwatch/vendorwatch/history"
 	"github.com/vendorwatch/vendorwatch/notify"
 	"github.com/vendorwatch/vendorwatch/output"
-	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/providers/probe"
 )
 
 // syncBuffer is a bytes.Buffer safe for the server's goroutines.
@@ -410,7 +410,7 @@ func assertNoKey(t *testing.T, s, key string) {
 	if strings.Contains(s, key) {
 		t.Fatal("the key appears in the output")
 	}
-	hidden := key[len(providers.Fingerprint(key))-len("…")-4 : len(key)-4]
+	hidden := key[len(probe.Fingerprint(key))-len("…")-4 : len(key)-4]
 	for i := 0; i+8 <= len(hidden); i++ {
 		if strings.Contains(s, hidden[i:i+8]) {
 			t.Fatalf("part of the key (%q) appears in the output", hidden[i:i+8])

@@ -46,7 +46,7 @@ func Assess(snap observe.Snapshot, mem Memory) (Report, Memory) {
 		r.Findings = []Finding{}
 	}
 	for _, v := range snap.Vendors {
-		r.Vendors = append(r.Vendors, VendorReport{VendorResult: v, Level: vendorLevel(v, r.FindingsFor(v.ID))})
+		r.Vendors = append(r.Vendors, VendorReport{VendorResult: a.withStreaks(v), Level: vendorLevel(v, r.FindingsFor(v.ID))})
 	}
 	r.Overall = overallLevel(r.Vendors, r.Findings)
 	return r, a.mem
@@ -126,24 +126,27 @@ func (a *assessment) track(v observe.VendorResult) {
 	a.mem.Vendors[v.ID] = vm
 }
 
-// keyStreak is a key's run of identical results: the longer of the
-// poller's count and ours, and the earlier start.
+// keyStreak is a key's run of identical results, as track counted it: the
+// one streak counter there is. A key whose result the memory does not
+// hold (an older snapshot assessed after a newer one) starts a run now.
 func (a *assessment) keyStreak(vendor string, k observe.KeyResult) (int, time.Time) {
 	km := a.mem.Vendors[vendor].Keys[k.Name]
-	n, since := km.Streak, km.Since
-	if km.Result != k.Result {
-		n, since = 0, time.Time{}
+	if km.Streak == 0 || km.Result != k.Result || km.Fingerprint != k.Fingerprint {
+		return 1, cmp.Or(k.CheckedAt.UTC(), a.now)
 	}
-	if k.Consecutive > n {
-		n = k.Consecutive
+	return km.Streak, km.Since
+}
+
+// withStreaks is v with each key's consecutive and since taken from the
+// streaks, so every view shows the count the findings used.
+func (a *assessment) withStreaks(v observe.VendorResult) observe.VendorResult {
+	keys := make([]observe.KeyResult, len(v.Keys))
+	for i, k := range v.Keys {
+		k.Consecutive, k.Since = a.keyStreak(v.ID, k)
+		keys[i] = k
 	}
-	if !k.Since.IsZero() && (since.IsZero() || k.Since.Before(since)) {
-		since = k.Since.UTC()
-	}
-	if n == 0 {
-		n = 1
-	}
-	return n, since
+	v.Keys = keys
+	return v
 }
 
 // uncoveredFor is how long a finding about vendors no check covers (a run

@@ -1,6 +1,7 @@
 package correlate
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -82,12 +83,21 @@ func TestKeyRevoked(t *testing.T) {
 	}
 }
 
-func TestKeyRevokedFromPollerStreak(t *testing.T) {
-	// The poller carries streaks across runs: its count of 2 confirms a
-	// rejection without a marker even in a fresh memory.
+func TestKeyRevokedFromStreakAcrossRuns(t *testing.T) {
+	// The memory carries streaks across runs (the state dir saves it): a
+	// second rejection without a marker, in a later process, confirms it.
+	first := vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, at("10:57")).key("prod", false, observe.ResultInvalidKey, 401, "", at("10:57"))
+	_, mem := Assess(snapAt(at("10:57"), first), Memory{})
+	saved, err := json.Marshal(mem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var loaded Memory
+	if err := json.Unmarshal(saved, &loaded); err != nil {
+		t.Fatal(err)
+	}
 	b := vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, at("11:00")).key("prod", false, observe.ResultInvalidKey, 401, "", at("11:00"))
-	b.v.Keys[0].Consecutive, b.v.Keys[0].Since = 2, at("10:57")
-	r, _ := Assess(snapAt(at("11:00"), b), Memory{})
+	r, _ := Assess(snapAt(at("11:00"), b), loaded)
 	f := find(t, r, KindKeyRevoked)
 	if !f.Since.Equal(at("10:57")) || !strings.Contains(f.Detail, "twice in a row since 10:57 UTC") {
 		t.Errorf("since %s, detail %q", f.Since, f.Detail)

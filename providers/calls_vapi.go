@@ -11,6 +11,7 @@ import (
 	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
+	"github.com/vendorwatch/vendorwatch/providers/probe"
 )
 
 // Bounds of the VAPI call-record read.
@@ -64,8 +65,8 @@ func callWindow(v catalog.Vendor) time.Duration {
 
 // calls reads VAPI's call records of the window and groups the ended ones
 // by endedReason.
-func (p *prober) calls(ctx context.Context, v catalog.Vendor, prev *observe.CallSummary) *observe.CallSummary {
-	now := p.now().UTC()
+func (a *adminReader) calls(ctx context.Context, v catalog.Vendor, prev *observe.CallSummary) *observe.CallSummary {
+	now := a.p.Now().UTC()
 	cs := &observe.CallSummary{CheckedAt: now, Since: now.Add(-callWindow(v)), Reasons: []observe.ReasonCount{}}
 	ref, _ := vapiCallKey(v)
 	keep := func(f *adminFailure) *observe.CallSummary {
@@ -75,13 +76,13 @@ func (p *prober) calls(ctx context.Context, v catalog.Vendor, prev *observe.Call
 		}
 		return cs
 	}
-	r, fail := p.newAdminRun(ctx, v, ref, nil)
+	r, fail := a.newAdminRun(ctx, v, ref, nil)
 	if fail != nil {
 		return keep(fail)
 	}
 	defer r.forget()
-	cs.Fingerprint = Fingerprint(r.secret)
-	calls, truncated, err := r.readCalls(ctx, cs.Since, p.callLimit)
+	cs.Fingerprint = probe.Fingerprint(r.secret)
+	calls, truncated, err := r.readCalls(ctx, cs.Since, a.callLimit)
 	if err != nil {
 		return keep(r.failure(err))
 	}

@@ -13,6 +13,8 @@ import (
 	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/providers/admintest"
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
+	"github.com/vendorwatch/vendorwatch/providers/probe"
+	"github.com/vendorwatch/vendorwatch/providers/vendortest"
 )
 
 // vapiWithCalls is a fake VAPI holding, in the last quarter hour, 40 ended
@@ -37,7 +39,7 @@ func vapiWithCalls(now time.Time) *admintest.VAPI {
 
 func vapiVendor(t *testing.T, base string, admin *config.Admin) catalog.Vendor {
 	t.Helper()
-	v := catalogVendor(t, "vapi", base, config.Key{Name: "canary", Canary: true, Secret: config.SecretRef{Kind: config.SecretEnv, Value: "VW_VAPI_CANARY"}})
+	v := vendortest.CatalogVendor(t, "vapi", base, config.Key{Name: "canary", Canary: true, Secret: config.SecretRef{Kind: config.SecretEnv, Value: "VW_VAPI_CANARY"}})
 	v.Keys = append(v.Keys, config.Key{Name: "prod", Secret: config.SecretRef{Kind: config.SecretEnv, Value: "VW_KEY"}})
 	v.Admin = admin
 	return v
@@ -49,12 +51,12 @@ func TestCallsGroupedByEndedReason(t *testing.T) {
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
 	p, _ := testPoller([]catalog.Vendor{vapiVendor(t, srv.URL, &config.Admin{})}, map[string]string{"VW_KEY": fixture.VAPIKey, "VW_VAPI_CANARY": "canary-key-0000000000000000000"})
-	p.probes.callLimit = 10 // five pages
+	p.admin.callLimit = 10 // five pages
 	cs := checkAt(p, t0).Calls
 	if cs == nil || cs.Result != observe.ResultOK || cs.Calls != 42 || cs.Ended != 40 || cs.Truncated || !cs.Since.Equal(t0.Add(-MinCallWindow)) {
 		t.Fatalf("calls = %+v", cs)
 	}
-	if cs.Fingerprint != Fingerprint(fixture.VAPIKey) {
+	if cs.Fingerprint != probe.Fingerprint(fixture.VAPIKey) {
 		t.Errorf("read with %q, want the first non-canary key", cs.Fingerprint)
 	}
 	want := []struct {
@@ -87,7 +89,7 @@ func TestCallsGroupedByEndedReason(t *testing.T) {
 			t.Errorf("the summary keeps %q from the call records: %s", private, blob)
 		}
 	}
-	assertNoKey(t, "the call summary", string(blob), fixture.VAPIKey)
+	vendortest.AssertNoKey(t, "the call summary", string(blob), fixture.VAPIKey, probe.Fingerprint(fixture.VAPIKey))
 	pages := 0
 	for _, r := range fake.Requests() {
 		if r.Path != "/call" {
@@ -102,7 +104,7 @@ func TestCallsGroupedByEndedReason(t *testing.T) {
 		t.Errorf("%d pages of calls read; all 42 calls need 5", pages)
 	}
 	// With smaller pages the read stops at its bound and says so.
-	p.probes.callLimit = 7
+	p.admin.callLimit = 7
 	if cs := checkAt(p, t0).Calls; !cs.Truncated || cs.Calls >= 42 {
 		t.Errorf("bounded read: truncated=%v calls=%d", cs.Truncated, cs.Calls)
 	}
@@ -117,7 +119,7 @@ func TestCallsReadWithTheAdminSecret(t *testing.T) {
 	admin := &config.Admin{Secret: config.SecretRef{Kind: config.SecretEnv, Value: "VW_VAPI_ADMIN"}, Interval: config.Duration(time.Hour)}
 	p, _ := testPoller([]catalog.Vendor{vapiVendor(t, srv.URL, admin)}, map[string]string{"VW_KEY": fixture.VAPIKey, "VW_VAPI_ADMIN": other})
 	cs := checkAt(p, t0).Calls
-	if cs.Result != observe.ResultOK || cs.Fingerprint != Fingerprint(other) || !cs.Since.Equal(t0.Add(-MaxCallWindow)) {
+	if cs.Result != observe.ResultOK || cs.Fingerprint != probe.Fingerprint(other) || !cs.Since.Equal(t0.Add(-MaxCallWindow)) {
 		t.Errorf("calls = %+v", cs)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
+	"github.com/vendorwatch/vendorwatch/providers/probe"
 )
 
 // Bounds of one admin-API read. Every list is paginated; a read that hits
@@ -41,6 +42,15 @@ func auditPending(g observe.GoneKey, now time.Time) bool {
 	return !g.NoAuditLog && g.Audit == nil && now.Sub(g.NoticedAt) < observe.AuditRecheck
 }
 
+// adminReader reads the admin APIs (key inventories, audit logs, call
+// records), sending every request through the prober's key-safe client.
+type adminReader struct {
+	p *probe.Prober
+	// callLimit is the page size of VAPI's call records (default
+	// CallPageLimit; tests shrink it).
+	callLimit int
+}
+
 // adminChecks reports whether vendorwatch reads v's admin APIs: the key
 // inventory of OpenAI or Anthropic with an admin secret, VAPI's call
 // records unless turned off.
@@ -69,7 +79,7 @@ func adminInterval(v catalog.Vendor) time.Duration {
 // admin reads v's admin APIs for one check: the key inventory (diffed
 // against prev's, with the audit log asked about keys that left it) and
 // VAPI's call records. What it does not read is carried over from prev.
-func (p *prober) admin(ctx context.Context, v catalog.Vendor, prev observe.VendorResult) (*observe.Inventory, *observe.CallSummary) {
+func (a *adminReader) admin(ctx context.Context, v catalog.Vendor, prev observe.VendorResult) (*observe.Inventory, *observe.CallSummary) {
 	if !adminChecks(v) {
 		return nil, nil
 	}
@@ -77,16 +87,16 @@ func (p *prober) admin(ctx context.Context, v catalog.Vendor, prev observe.Vendo
 	defer cancel()
 	switch v.ID {
 	case "openai", "anthropic":
-		return p.inventory(ctx, v, prev.Inventory), prev.Calls
+		return a.inventory(ctx, v, prev.Inventory), prev.Calls
 	case "vapi":
-		return prev.Inventory, p.calls(ctx, v, prev.Calls)
+		return prev.Inventory, a.calls(ctx, v, prev.Calls)
 	}
 	return prev.Inventory, prev.Calls
 }
 
 // inventory lists v's keys and compares the list with prev.
-func (p *prober) inventory(ctx context.Context, v catalog.Vendor, prev *observe.Inventory) *observe.Inventory {
-	now := p.now().UTC()
+func (a *adminReader) inventory(ctx context.Context, v catalog.Vendor, prev *observe.Inventory) *observe.Inventory {
+	now := a.p.Now().UTC()
 	inv := &observe.Inventory{Source: observe.SourceOpenAIAdmin, CheckedAt: now, Keys: []observe.InventoryKey{}}
 	if v.ID == "anthropic" {
 		inv.Source = observe.SourceAnthropicAdmin
@@ -98,9 +108,9 @@ func (p *prober) inventory(ctx context.Context, v catalog.Vendor, prev *observe.
 		}
 		return inv
 	}
-	r, fail := p.newAdminRun(ctx, v, v.Admin.Secret, nil)
+	r, fail := a.newAdminRun(ctx, v, v.Admin.Secret, nil)
 	if r != nil {
-		inv.AdminFingerprint = Fingerprint(r.secret)
+		inv.AdminFingerprint = probe.Fingerprint(r.secret)
 		defer r.forget()
 	}
 	if fail != nil {
@@ -128,7 +138,7 @@ func (p *prober) inventory(ctx context.Context, v catalog.Vendor, prev *observe.
 		if e := inv.Keys[i].ExpiresAt; !e.IsZero() && e.Sub(now) <= warn {
 			inv.Keys[i].Expiring = true
 		}
-		if inv.Keys[i].Kind == observe.InventoryAdminKey && RedactedMatches(inv.Keys[i].Redacted, inv.AdminFingerprint) {
+		if inv.Keys[i].Kind == observe.InventoryAdminKey && probe.RedactedMatches(inv.Keys[i].Redacted, inv.AdminFingerprint) {
 			inv.Keys[i].Self = true
 		}
 	}

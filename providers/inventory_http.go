@@ -14,6 +14,7 @@ import (
 	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
 	"github.com/vendorwatch/vendorwatch/providers/fetch"
+	"github.com/vendorwatch/vendorwatch/providers/probe"
 )
 
 // adminRun is one read of a vendor's admin API: the resolved secret, where
@@ -21,7 +22,7 @@ import (
 // here, for the length of the read, and goes only in the auth header of a
 // request to the vendor's configured API host.
 type adminRun struct {
-	p      *prober
+	p      *probe.Prober
 	base   string
 	secret string
 	// auth is how the secret is sent: bearer or x-api-key.
@@ -52,25 +53,25 @@ func (f *adminFailure) apply(r *observe.Result, status *int, code, msg *string) 
 
 // newAdminRun resolves ref and checks that the vendor's API may receive
 // it. A nil run comes with the failure that prevents it.
-func (p *prober) newAdminRun(ctx context.Context, v catalog.Vendor, ref config.SecretRef, extra map[string]string) (*adminRun, *adminFailure) {
+func (a *adminReader) newAdminRun(ctx context.Context, v catalog.Vendor, ref config.SecretRef, extra map[string]string) (*adminRun, *adminFailure) {
 	base, err := url.Parse(v.API.BaseURL)
 	if err != nil || base.Host == "" {
 		return nil, &adminFailure{result: observe.ResultMisconfigured, code: "bad_api_url", message: fmt.Sprintf("cannot use api.base_url %q", v.API.BaseURL)}
 	}
-	if !keySafe(base) {
+	if !probe.KeySafe(base) {
 		return nil, &adminFailure{result: observe.ResultMisconfigured, code: "insecure_url",
 			message: fmt.Sprintf("refusing to send the admin key to %s://%s: keys go over HTTPS only (plain HTTP only to loopback)", base.Scheme, base.Host)}
 	}
-	secret, err := p.resolver.Resolve(ctx, ref)
+	secret, err := a.p.Resolve(ctx, ref)
 	if err != nil {
-		f := &adminFailure{result: observe.ResultNoSecret, message: scrub(err.Error(), "", maxMessage)}
+		f := &adminFailure{result: observe.ResultNoSecret, message: probe.Scrub(err.Error(), "", probe.MaxMessage)}
 		var se *config.SecretError
 		if errors.As(err, &se) {
 			f.code = se.Code
 		}
 		return nil, f
 	}
-	r := &adminRun{p: p, base: strings.TrimRight(v.API.BaseURL, "/"), secret: secret, auth: "bearer", budget: MaxAdminRequests, header: map[string]string{}}
+	r := &adminRun{p: a.p, base: strings.TrimRight(v.API.BaseURL, "/"), secret: secret, auth: "bearer", budget: MaxAdminRequests, header: map[string]string{}}
 	if v.Probe != nil {
 		r.family = v.Probe.Family
 		for k, val := range v.Probe.Headers {
@@ -104,7 +105,7 @@ func (r *adminRun) get(ctx context.Context, path string, q url.Values) (*fetch.R
 	if len(q) > 0 {
 		target.RawQuery = q.Encode()
 	}
-	if !keySafe(target) {
+	if !probe.KeySafe(target) {
 		return nil, &adminFailure{result: observe.ResultMisconfigured, code: "insecure_url", message: "refusing to send the admin key over plain HTTP to a remote host"}
 	}
 	for attempt := 0; ; attempt++ {
@@ -125,33 +126,33 @@ func (r *adminRun) get(ctx context.Context, path string, q url.Values) (*fetch.R
 		} else {
 			req.Header.Set("Authorization", "Bearer "+r.secret)
 		}
-		resp, err := r.p.fetch.Do(req, r.p.keyClient)
-		var vd verdict
+		resp, err := r.p.Send(req)
+		var vd probe.Verdict
 		if err != nil {
-			vd = transportVerdict(err, r.p.fetch.Timeout())
+			vd = probe.TransportVerdict(err, r.p.Timeout())
 		} else {
-			vd = classify(r.family, newAnswer(resp.StatusCode, resp.Header, resp.Body, nil))
+			vd = probe.Classify(r.family, resp.StatusCode, resp.Header, resp.Body, nil)
 			if vd.Result == observe.ResultOK {
 				return resp, nil
 			}
 		}
-		if attempt > 0 || !retryable(vd.Result) || ctx.Err() != nil {
+		if attempt > 0 || !probe.Retryable(vd.Result) || ctx.Err() != nil {
 			return nil, r.fail(path, resp, vd)
 		}
-		wait, ok := r.p.retryDelay(resp)
+		wait, ok := r.p.RetryDelay(resp)
 		if !ok {
 			vd.Message = strings.TrimSpace(vd.Message + " (the vendor asks to wait " + wait.String() + "; trying again at the next check)")
 			return nil, r.fail(path, resp, vd)
 		}
-		if r.p.sleep(ctx, wait) != nil {
+		if r.p.Sleep(ctx, wait) != nil {
 			return nil, r.fail(path, resp, vd)
 		}
 	}
 }
 
 // fail turns a verdict into an *adminFailure naming the endpoint.
-func (r *adminRun) fail(path string, resp *fetch.Response, vd verdict) *adminFailure {
-	f := &adminFailure{result: vd.Result, code: scrub(vd.Code, r.secret, 80)}
+func (r *adminRun) fail(path string, resp *fetch.Response, vd probe.Verdict) *adminFailure {
+	f := &adminFailure{result: vd.Result, code: probe.Scrub(vd.Code, r.secret, 80)}
 	if resp != nil {
 		f.status = resp.StatusCode
 	}
@@ -160,7 +161,7 @@ func (r *adminRun) fail(path string, resp *fetch.Response, vd verdict) *adminFai
 	if msg == "" && f.status != 0 {
 		msg = "HTTP " + strconv.Itoa(f.status)
 	}
-	f.message = scrub("GET "+p+": "+msg, r.secret, maxMessage)
+	f.message = probe.Scrub("GET "+p+": "+msg, r.secret, probe.MaxMessage)
 	return f
 }
 
@@ -170,7 +171,7 @@ func (r *adminRun) failure(err error) *adminFailure {
 	if errors.As(err, &f) {
 		return f
 	}
-	return &adminFailure{result: observe.ResultUnexpected, code: "admin_read", message: scrub(err.Error(), r.secret, maxMessage)}
+	return &adminFailure{result: observe.ResultUnexpected, code: "admin_read", message: probe.Scrub(err.Error(), r.secret, probe.MaxMessage)}
 }
 
 // listEnvelope is the cursor-paginated list both OpenAI and Anthropic

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/observe"
+	"github.com/vendorwatch/vendorwatch/providers/probe"
 )
 
 // OpenAI Admin API paths (openai/openai-openapi openapi.yaml).
@@ -208,7 +209,7 @@ func (a openAIAudit) event(matched string) *observe.AuditEvent {
 		}
 	}
 	for _, s := range []*string{&e.ID, &e.Type, &e.Object, &e.ActorType, &e.ActorEmail, &e.ActorID, &e.ActorKey, &e.IP, &e.Country} {
-		*s = scrub(*s, "", maxOwnerText)
+		*s = probe.Scrub(*s, "", maxOwnerText)
 	}
 	return e
 }

@@ -16,6 +16,8 @@ import (
 	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/providers/admintest"
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
+	"github.com/vendorwatch/vendorwatch/providers/probe"
+	"github.com/vendorwatch/vendorwatch/providers/vendortest"
 )
 
 // Keys of the inventory tests. None is real.
@@ -55,7 +57,7 @@ func openAIOrg() *admintest.OpenAI {
 // the configured keys prod, canary-1 and batch.
 func adminVendor(t *testing.T, id, base string) catalog.Vendor {
 	t.Helper()
-	v := catalogVendor(t, id, base, config.Key{Name: "prod", Secret: config.SecretRef{Kind: config.SecretEnv, Value: "VW_PROD"}})
+	v := vendortest.CatalogVendor(t, id, base, config.Key{Name: "prod", Secret: config.SecretRef{Kind: config.SecretEnv, Value: "VW_PROD"}})
 	v.Admin = &config.Admin{Secret: config.SecretRef{Kind: config.SecretEnv, Value: "VW_ADMIN"}}
 	if id == "openai" {
 		v.Keys = append(v.Keys,
@@ -151,8 +153,8 @@ func TestOpenAIInventoryFollowsEveryPage(t *testing.T) {
 		t.Errorf("pages read = %v; want every page (after = last_id) of every list", pages)
 	}
 	blob, _ := json.Marshal(inv)
-	assertNoKey(t, "the inventory", string(blob), fixture.AdminKey)
-	assertNoKey(t, "the inventory", string(blob), fixture.OpenAIKey)
+	vendortest.AssertNoKey(t, "the inventory", string(blob), fixture.AdminKey, probe.Fingerprint(fixture.AdminKey))
+	vendortest.AssertNoKey(t, "the inventory", string(blob), fixture.OpenAIKey, probe.Fingerprint(fixture.OpenAIKey))
 }
 
 func TestInventoryPagesAreBounded(t *testing.T) {
@@ -377,7 +379,7 @@ func TestAdminKeyRejected(t *testing.T) {
 		t.Errorf("inventory = %+v", inv)
 	}
 	blob, _ := json.Marshal(inv)
-	assertNoKey(t, "the inventory", string(blob), fixture.AdminKey)
+	vendortest.AssertNoKey(t, "the inventory", string(blob), fixture.AdminKey, probe.Fingerprint(fixture.AdminKey))
 }
 
 func TestAdminKeyNeedsHTTPS(t *testing.T) {
@@ -448,10 +450,10 @@ func TestAdminChecksRunOnTheirOwnInterval(t *testing.T) {
 	if got := adminInterval(v); got != 2*time.Minute {
 		t.Errorf("interval = %s", got)
 	}
-	if got := adminInterval(catalogVendor(t, "openai", "https://api.openai.test", config.Key{})); got != 0 {
+	if got := adminInterval(vendortest.CatalogVendor(t, "openai", "https://api.openai.test", config.Key{})); got != 0 {
 		t.Errorf("no admin: interval = %s", got)
 	}
-	vapi := catalogVendor(t, "vapi", "https://api.vapi.test", config.Key{})
+	vapi := vendortest.CatalogVendor(t, "vapi", "https://api.vapi.test", config.Key{})
 	if adminInterval(vapi) != 0 {
 		t.Error("VAPI reads call records without admin:")
 	}
@@ -573,7 +575,7 @@ func TestInventoryDroppedWithoutAdmin(t *testing.T) {
 	org := openAIOrg()
 	srv := httptest.NewServer(org)
 	t.Cleanup(srv.Close)
-	v := catalogVendor(t, "openai", srv.URL, config.Key{Name: "prod", Secret: config.SecretRef{Kind: config.SecretEnv, Value: "VW_PROD"}})
+	v := vendortest.CatalogVendor(t, "openai", srv.URL, config.Key{Name: "prod", Secret: config.SecretRef{Kind: config.SecretEnv, Value: "VW_PROD"}})
 	p, _ := testPoller([]catalog.Vendor{v}, adminEnv)
 	p.Seed(observe.Snapshot{Vendors: []observe.VendorResult{{ID: "openai", Inventory: &observe.Inventory{Source: observe.SourceOpenAIAdmin}, Calls: &observe.CallSummary{}}}})
 	if r := p.checkVendor(context.Background(), v, PartProbes); r.Inventory != nil || r.Calls != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
 	"github.com/vendorwatch/vendorwatch/providers/fetch"
+	"github.com/vendorwatch/vendorwatch/providers/probe"
 )
 
 // Poller checks vendors: once for --once, or continuously on each vendor's
@@ -19,7 +20,9 @@ import (
 type Poller struct {
 	vendors []catalog.Vendor
 	status  statusReader
-	probes  *prober
+	fetch   *fetch.Client
+	probes  *probe.Prober
+	admin   *adminReader
 	now     func() time.Time
 
 	mu       sync.Mutex
@@ -39,7 +42,8 @@ func NewPoller(vendors []catalog.Vendor, f *fetch.Client) *Poller {
 		checking: map[string]int{},
 	}
 	p.status.now = func() time.Time { return p.now() }
-	p.probes = newProber(f, func() time.Time { return p.now() })
+	p.fetch = f
+	p.useProber(probe.New(f, probe.Options{Now: p.clock}))
 	for range vendors {
 		p.wake = append(p.wake, make(chan struct{}, 1))
 	}
@@ -82,8 +86,18 @@ func (p *Poller) SetClock(now func() time.Time) {
 // or Run.
 func (p *Poller) SetRetryWait(d time.Duration) {
 	if d > 0 {
-		p.probes.retryWait = d
+		p.useProber(probe.New(p.fetch, probe.Options{Now: p.clock, RetryWait: d}))
 	}
+}
+
+// clock is the poller's clock, read through p.now so SetClock also moves
+// the clock of the adapters made before it.
+func (p *Poller) clock() time.Time { return p.now() }
+
+// useProber makes pr send the poller's probes and admin reads.
+func (p *Poller) useProber(pr *probe.Prober) {
+	p.probes = pr
+	p.admin = &adminReader{p: pr}
 }
 
 // pendingResult is a vendor's result before its first check.
@@ -185,7 +199,7 @@ func (p *Poller) checkVendor(ctx context.Context, v catalog.Vendor, part Part) o
 	if !adminChecks(v) {
 		res.Inventory, res.Calls = nil, nil // admin: gone from the config
 	} else if part&PartAdmin != 0 {
-		admin.Go(func() { res.Inventory, res.Calls = p.probes.admin(ctx, v, prev) })
+		admin.Go(func() { res.Inventory, res.Calls = p.admin.admin(ctx, v, prev) })
 	}
 	// The status page and the probes go to different hosts: read them at
 	// once, so a vendor takes its slowest request, not the sum.
@@ -221,33 +235,11 @@ func (p *Poller) probe(ctx context.Context, v catalog.Vendor, prev observe.Vendo
 	keys := make([]observe.KeyResult, len(v.Keys))
 	var wg sync.WaitGroup
 	for i, k := range v.Keys {
-		wg.Go(func() { keys[i] = p.probes.probeKey(ctx, v, k) })
+		wg.Go(func() { keys[i] = p.probes.Key(ctx, v, k) })
 	}
-	reach = p.probes.reach(ctx, v) // in this goroutine, beside the keys
+	reach = p.probes.Reach(ctx, v) // in this goroutine, beside the keys
 	wg.Wait()
-	for i := range keys {
-		carryStreak(&keys[i], prev.Keys)
-	}
 	return reach, keys
-}
-
-// carryStreak sets cur's consecutive and since from the previous results:
-// the same key (same name and fingerprint) with the same result continues
-// its streak; anything else starts a new one now.
-func carryStreak(cur *observe.KeyResult, prev []observe.KeyResult) {
-	cur.Consecutive, cur.Since = 1, cur.CheckedAt
-	for _, old := range prev {
-		if old.Name != cur.Name {
-			continue
-		}
-		if old.Result == cur.Result && old.Fingerprint == cur.Fingerprint && old.Consecutive > 0 {
-			cur.Consecutive = old.Consecutive + 1
-			if !old.Since.IsZero() {
-				cur.Since = old.Since
-			}
-		}
-		return
-	}
 }
 
 // Run checks every vendor now and then on its own intervals (status pages

@@ -13,9 +13,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
 	"github.com/vendorwatch/vendorwatch/providers/fetch"
+	"github.com/vendorwatch/vendorwatch/providers/probe"
+	"github.com/vendorwatch/vendorwatch/providers/vendortest"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
@@ -264,15 +267,40 @@ func TestPollerSetClock(t *testing.T) {
 func TestPollerSetRetryWait(t *testing.T) {
 	t.Parallel()
 	p := NewPoller(nil, testFetcher())
-	if p.probes.retryWait != DefaultRetryWait {
-		t.Fatalf("default retry wait %s", p.probes.retryWait)
+	if p.probes.RetryWait() != probe.DefaultRetryWait {
+		t.Fatalf("default retry wait %s", p.probes.RetryWait())
 	}
 	p.SetRetryWait(0)
-	if p.probes.retryWait != DefaultRetryWait {
+	if p.probes.RetryWait() != probe.DefaultRetryWait {
 		t.Error("a zero wait replaced the default")
 	}
 	p.SetRetryWait(250 * time.Millisecond)
-	if p.probes.retryWait != 250*time.Millisecond {
-		t.Errorf("retry wait %s", p.probes.retryWait)
+	if p.probes.RetryWait() != 250*time.Millisecond {
+		t.Errorf("retry wait %s", p.probes.RetryWait())
 	}
+}
+
+// testPoller polls vendors with no real waiting between retries; the waits
+// asked for are recorded. env holds the variables secret references see.
+// A request times out after vendortest.HangTimeout when hang is set, else
+// after 5s.
+func testPoller(vendors []catalog.Vendor, env map[string]string, hang ...bool) (*Poller, *[]time.Duration) {
+	timeout := 5 * time.Second
+	if len(hang) > 0 && hang[0] {
+		timeout = vendortest.HangTimeout
+	}
+	p := NewPoller(vendors, fetch.New(fetch.Options{Timeout: timeout}))
+	var mu sync.Mutex
+	waits := &[]time.Duration{}
+	p.useProber(probe.New(p.fetch, probe.Options{
+		Now:      p.clock,
+		Resolver: &config.Resolver{LookupEnv: vendortest.Env(env)},
+		Sleep: func(ctx context.Context, d time.Duration) error {
+			mu.Lock()
+			*waits = append(*waits, d)
+			mu.Unlock()
+			return ctx.Err()
+		},
+	}))
+	return p, waits
 }

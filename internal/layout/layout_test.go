@@ -61,6 +61,7 @@ var floors = map[string]int{
 	"":                                13,
 	"cmd/vwbench":                     13,
 	"providers/admintest":             13,
+	"providers/vendortest":            13,
 	"providers/internal/gendirectory": 13,
 }
 

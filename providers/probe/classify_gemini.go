@@ -1,4 +1,4 @@
-package providers
+package probe
 
 import (
 	"slices"
@@ -10,7 +10,7 @@ import (
 // "status","details":[{"reason"}]}}, sometimes wrapped in an array. An
 // invalid key is a 400 with reason API_KEY_INVALID; a leaked, suspended
 // or API-less key is a 403 told apart only by reason and message.
-func refineGemini(a *answer, v *verdict) {
+func refineGemini(a *answer, v *Verdict) {
 	if v.Result == observe.ResultOK {
 		return
 	}

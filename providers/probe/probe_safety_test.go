@@ -1,4 +1,4 @@
-package providers
+package probe
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
 	"github.com/vendorwatch/vendorwatch/providers/fetch"
+	"github.com/vendorwatch/vendorwatch/providers/vendortest"
 )
 
 // Each vendor gets the key in its own header, never in the URL, plus the
@@ -42,7 +43,7 @@ func TestProbeSendsKeyTheVendorsWay(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.vendor, func(t *testing.T) {
 			t.Parallel()
-			api, srv := newFakeAPI(t, tt.key, reply{status: 200, file: "cohere__200_valid.json"})
+			api, srv := vendortest.NewAPI(t, tt.key, vendortest.Reply{Status: 200, File: "cohere__200_valid.json"})
 			k := config.Key{}
 			if tt.vendor == "twilio" {
 				k.Account = fixture.TwilioAccount
@@ -50,13 +51,13 @@ func TestProbeSendsKeyTheVendorsWay(t *testing.T) {
 			if tt.vendor == "openai" {
 				k.Headers = map[string]string{"OpenAI-Organization": "org-abc"}
 			}
-			v := catalogVendor(t, tt.vendor, srv.URL, k)
-			p, _ := testPoller([]catalog.Vendor{v}, map[string]string{"VW_KEY": tt.key})
+			v := vendortest.CatalogVendor(t, tt.vendor, srv.URL, k)
+			p, _ := testChecker([]catalog.Vendor{v}, map[string]string{"VW_KEY": tt.key})
 			p.Check(context.Background())
-			if api.probeCount() != 1 {
-				t.Fatalf("%d probes sent", api.probeCount())
+			if api.ProbeCount() != 1 {
+				t.Fatalf("%d probes sent", api.ProbeCount())
 			}
-			r := api.probes[0]
+			r := api.Probes()[0]
 			if r.Method != tt.method || r.URL.Path != tt.path {
 				t.Errorf("request = %s %s, want %s %s", r.Method, r.URL.Path, tt.method, tt.path)
 			}
@@ -88,7 +89,7 @@ func TestProbeRedirectToOtherHostKeepsKey(t *testing.T) {
 	var elsewhere atomic.Int32
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		elsewhere.Add(1)
-		if carriesCredential(r) {
+		if vendortest.CarriesCredential(r) {
 			t.Errorf("the key reached another host: %v", r.Header)
 		}
 	}))
@@ -97,9 +98,9 @@ func TestProbeRedirectToOtherHostKeepsKey(t *testing.T) {
 		http.Redirect(w, r, other.URL+"/v1/models", http.StatusTemporaryRedirect)
 	}))
 	defer home.Close()
-	v := catalogVendor(t, "anthropic", home.URL, config.Key{})
+	v := vendortest.CatalogVendor(t, "anthropic", home.URL, config.Key{})
 	v.API.Reach = "" // only the key-carrying request matters here
-	p, _ := testPoller([]catalog.Vendor{v}, map[string]string{"VW_KEY": fixture.AnthropicKey})
+	p, _ := testChecker([]catalog.Vendor{v}, map[string]string{"VW_KEY": fixture.AnthropicKey})
 	vr, _ := p.Check(context.Background()).Vendor("anthropic")
 	k := vr.Keys[0]
 	if elsewhere.Load() != 0 {
@@ -126,9 +127,9 @@ func TestProbeRedirectSameHostFollowed(t *testing.T) {
 		w.Write([]byte(`{"object":"list","data":[]}`))
 	}))
 	defer srv.Close()
-	v := catalogVendor(t, "openai", srv.URL, config.Key{})
+	v := vendortest.CatalogVendor(t, "openai", srv.URL, config.Key{})
 	v.API.Reach = ""
-	p, _ := testPoller([]catalog.Vendor{v}, map[string]string{"VW_KEY": fixture.OpenAIKey})
+	p, _ := testChecker([]catalog.Vendor{v}, map[string]string{"VW_KEY": fixture.OpenAIKey})
 	vr, _ := p.Check(context.Background()).Vendor("openai")
 	if vr.Keys[0].Result != observe.ResultOK || !sawKey.Load() {
 		t.Errorf("key = %+v, key seen after redirect: %v", vr.Keys[0], sawKey.Load())
@@ -147,17 +148,17 @@ func (f failTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 func TestProbeRefusesPlainHTTPToRemoteHost(t *testing.T) {
 	t.Parallel()
 	for _, base := range []string{"http://api.openai.example", "http://10.0.0.8:8080", "ftp://api.openai.com"} {
-		v := catalogVendor(t, "openai", base, config.Key{})
-		pr := newProber(fetch.New(fetch.Options{Transport: failTransport{t}}), time.Now)
-		pr.resolver = &config.Resolver{LookupEnv: func(string) (string, bool) { return fixture.OpenAIKey, true }}
-		k := pr.probeKey(context.Background(), v, v.Keys[0])
+		v := vendortest.CatalogVendor(t, "openai", base, config.Key{})
+		pr := New(fetch.New(fetch.Options{Transport: failTransport{t}}), Options{
+			Resolver: &config.Resolver{LookupEnv: func(string) (string, bool) { return fixture.OpenAIKey, true }}})
+		k := pr.Key(context.Background(), v, v.Keys[0])
 		if k.Result != observe.ResultMisconfigured || k.Code != "insecure_url" || !strings.Contains(k.Message, "HTTPS only") {
 			t.Errorf("%s: key = %+v", base, k)
 		}
 	}
 	for _, u := range []string{"https://api.openai.com/v1", "http://127.0.0.1:9/x", "http://[::1]:9/x", "http://localhost:9/x"} {
 		target, err := probeURL(u, "/m", "")
-		if err != nil || !keySafe(target) {
+		if err != nil || !KeySafe(target) {
 			t.Errorf("%s refused: %v", u, err)
 		}
 	}
@@ -169,32 +170,32 @@ func TestProbeRetryPolicy(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name    string
-		replies []reply
+		replies []vendortest.Reply
 		want    observe.Result
 		probes  int
 		waits   []time.Duration
 		inHint  string
 	}{
-		{"503 then ok", []reply{{status: 503, file: "openai__503_server_is_overloaded.json"}, {status: 200, file: "openai__200_models.json"}}, observe.ResultOK, 2, []time.Duration{time.Millisecond}, ""},
-		{"503 twice", []reply{{status: 503, file: "openai__503_server_is_overloaded.json"}}, observe.ResultVendorError, 2, []time.Duration{time.Millisecond}, ""},
-		{"429 with Retry-After 2", []reply{{status: 429, file: "openai__429_rate_limit_exceeded.json", header: map[string]string{"Retry-After": "2"}}, {status: 200, file: "openai__200_models.json"}}, observe.ResultOK, 2, []time.Duration{2 * time.Second}, ""},
-		{"429 asking for two minutes", []reply{{status: 429, file: "openai__429_rate_limit_exceeded.json", header: map[string]string{"Retry-After": "120"}}}, observe.ResultRateLimited, 1, nil, "retry after 2m0s"},
-		{"timeout then ok", []reply{{hang: true}, {status: 200, file: "openai__200_models.json"}}, observe.ResultOK, 2, []time.Duration{time.Millisecond}, ""},
-		{"quota is not retried", []reply{{status: 429, file: "openai__429_insufficient_quota.json"}}, observe.ResultQuotaExceeded, 1, nil, ""},
-		{"revoked is not retried", []reply{{status: 401, file: "openai__401_invalid_api_key.json"}}, observe.ResultInvalidKey, 1, nil, ""},
+		{"503 then ok", []vendortest.Reply{{Status: 503, File: "openai__503_server_is_overloaded.json"}, {Status: 200, File: "openai__200_models.json"}}, observe.ResultOK, 2, []time.Duration{time.Millisecond}, ""},
+		{"503 twice", []vendortest.Reply{{Status: 503, File: "openai__503_server_is_overloaded.json"}}, observe.ResultVendorError, 2, []time.Duration{time.Millisecond}, ""},
+		{"429 with Retry-After 2", []vendortest.Reply{{Status: 429, File: "openai__429_rate_limit_exceeded.json", Header: map[string]string{"Retry-After": "2"}}, {Status: 200, File: "openai__200_models.json"}}, observe.ResultOK, 2, []time.Duration{2 * time.Second}, ""},
+		{"429 asking for two minutes", []vendortest.Reply{{Status: 429, File: "openai__429_rate_limit_exceeded.json", Header: map[string]string{"Retry-After": "120"}}}, observe.ResultRateLimited, 1, nil, "retry after 2m0s"},
+		{"timeout then ok", []vendortest.Reply{{Hang: true}, {Status: 200, File: "openai__200_models.json"}}, observe.ResultOK, 2, []time.Duration{time.Millisecond}, ""},
+		{"quota is not retried", []vendortest.Reply{{Status: 429, File: "openai__429_insufficient_quota.json"}}, observe.ResultQuotaExceeded, 1, nil, ""},
+		{"revoked is not retried", []vendortest.Reply{{Status: 401, File: "openai__401_invalid_api_key.json"}}, observe.ResultInvalidKey, 1, nil, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			api, srv := newFakeAPI(t, fixture.OpenAIKey, tt.replies...)
-			v := catalogVendor(t, "openai", srv.URL, config.Key{})
+			api, srv := vendortest.NewAPI(t, fixture.OpenAIKey, tt.replies...)
+			v := vendortest.CatalogVendor(t, "openai", srv.URL, config.Key{})
 			v.API.Reach = ""
-			p, waits := testPoller([]catalog.Vendor{v}, map[string]string{"VW_KEY": fixture.OpenAIKey}, tt.replies[0].hang)
-			p.probes.retryWait = time.Millisecond
+			p, waits := testChecker([]catalog.Vendor{v}, map[string]string{"VW_KEY": fixture.OpenAIKey}, tt.replies[0].Hang)
+			p.p.retryWait = time.Millisecond
 			vr, _ := p.Check(context.Background()).Vendor("openai")
 			k := vr.Keys[0]
-			if k.Result != tt.want || api.probeCount() != tt.probes {
-				t.Errorf("got %s after %d probes, want %s after %d", k.Result, api.probeCount(), tt.want, tt.probes)
+			if k.Result != tt.want || api.ProbeCount() != tt.probes {
+				t.Errorf("got %s after %d probes, want %s after %d", k.Result, api.ProbeCount(), tt.want, tt.probes)
 			}
 			if len(*waits) != len(tt.waits) || (len(tt.waits) > 0 && (*waits)[0] != tt.waits[0]) {
 				t.Errorf("waits = %v, want %v", *waits, tt.waits)

@@ -1,4 +1,4 @@
-package providers
+package probe
 
 import (
 	"net/http"
@@ -7,7 +7,7 @@ import (
 )
 
 // refineDeepgram reads {"err_code","err_msg","request_id"}.
-func refineDeepgram(a *answer, v *verdict) {
+func refineDeepgram(a *answer, v *Verdict) {
 	if v.Result == observe.ResultOK {
 		return
 	}

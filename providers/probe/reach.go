@@ -1,4 +1,4 @@
-package providers
+package probe
 
 import (
 	"context"
@@ -17,7 +17,7 @@ import (
 // which is the vendor failing, as is an HTML page from its edge. No answer
 // is a timeout or a network error. Like a probe, a failure is retried once
 // within the check. It returns nil for a vendor with no keyless request.
-func (p *prober) reach(ctx context.Context, v catalog.Vendor) *observe.Reachability {
+func (p *Prober) Reach(ctx context.Context, v catalog.Vendor) *observe.Reachability {
 	if v.API.BaseURL == "" || v.API.Reach == "" {
 		return nil
 	}
@@ -35,13 +35,13 @@ func (p *prober) reach(ctx context.Context, v catalog.Vendor) *observe.Reachabil
 	return &r
 }
 
-func (p *prober) reachOnce(ctx context.Context, target string) observe.Reachability {
+func (p *Prober) reachOnce(ctx context.Context, target string) observe.Reachability {
 	r := observe.Reachability{CheckedAt: p.now().UTC()}
 	start := time.Now()
 	resp, err := p.fetch.Get(ctx, target, http.Header{"Accept": {"application/json"}})
 	if err != nil {
-		vd := transportVerdict(err, p.fetch.Timeout())
-		r.Result, r.Error, r.LatencyMS = vd.Result, scrub(vd.Message, "", maxMessage), time.Since(start).Milliseconds()
+		vd := TransportVerdict(err, p.fetch.Timeout())
+		r.Result, r.Error, r.LatencyMS = vd.Result, Scrub(vd.Message, "", MaxMessage), time.Since(start).Milliseconds()
 		if r.Result == observe.ResultUnexpected {
 			r.Result = observe.ResultVendorError
 		}
@@ -51,13 +51,13 @@ func (p *prober) reachOnce(ctx context.Context, target string) observe.Reachabil
 	a := newAnswer(resp.StatusCode, resp.Header, resp.Body, nil)
 	switch {
 	case !a.isJSON():
-		r.Result, r.Error = observe.ResultVendorError, scrub(edgeVerdict(a).Message, "", maxMessage)
+		r.Result, r.Error = observe.ResultVendorError, Scrub(edgeVerdict(a).Message, "", MaxMessage)
 	case resp.StatusCode >= 500:
 		msg := genericVerdict(a).Message
 		if msg == "" {
 			msg = http.StatusText(resp.StatusCode)
 		}
-		r.Result, r.Error = observe.ResultVendorError, scrub(fmt.Sprintf("HTTP %d: %s", resp.StatusCode, msg), "", maxMessage)
+		r.Result, r.Error = observe.ResultVendorError, Scrub(fmt.Sprintf("HTTP %d: %s", resp.StatusCode, msg), "", MaxMessage)
 	default:
 		r.Result = observe.ResultReachable
 	}

@@ -1,9 +1,9 @@
-package providers
+package probe
 
 import "github.com/vendorwatch/vendorwatch/observe"
 
 // refineLangSmith reads {"detail": "..."} (FastAPI) and {"error": "..."}.
-func refineLangSmith(a *answer, v *verdict) {
+func refineLangSmith(a *answer, v *Verdict) {
 	if v.Result == observe.ResultOK {
 		return
 	}

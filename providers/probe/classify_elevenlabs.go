@@ -1,11 +1,11 @@
-package providers
+package probe
 
 import "github.com/vendorwatch/vendorwatch/observe"
 
 // refineElevenLabs reads {"detail":{"status","message"}}. ElevenLabs
 // answers 401 for a bad key, an exhausted quota, an abuse flag and a
 // scoped key alike; detail.status tells them apart.
-func refineElevenLabs(a *answer, v *verdict) {
+func refineElevenLabs(a *answer, v *Verdict) {
 	if v.Result == observe.ResultOK {
 		return
 	}

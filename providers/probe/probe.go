@@ -1,6 +1,13 @@
-package providers
+// Package probe tests our keys: a free, read-only request per key,
+// classified from the vendor's own error body by the classifier of its
+// family (the registry in classify.go), and a keyless request that tells
+// "vendor down" from "key dead". It owns the rules every request that
+// carries a key follows (HTTPS only, no redirect to another host), key
+// fingerprints and the scrubbing of what vendors echo back.
+package probe
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -27,11 +34,12 @@ const (
 	DefaultMaxRetryAfter = 5 * time.Second
 )
 
-// prober sends key probes and keyless reachability requests. A key is
-// resolved once per probe, kept in this goroutine's memory only, and sent
-// only in the auth header of a request to the vendor's configured API
-// host, over HTTPS (plain HTTP only to loopback).
-type prober struct {
+// Prober sends key probes and keyless reachability requests, and is the
+// way every request that carries a key goes out (the admin readers use it
+// too). A key is resolved once per probe, kept in this goroutine's memory
+// only, and sent only in the auth header of a request to the vendor's
+// configured API host, over HTTPS (plain HTTP only to loopback).
+type Prober struct {
 	fetch *fetch.Client
 	// keyClient carries keys; its redirect policy never lets a key leave
 	// the host it was meant for.
@@ -43,22 +51,69 @@ type prober struct {
 	// sleep waits d or until ctx ends.
 	sleep func(ctx context.Context, d time.Duration) error
 	now   func() time.Time
-	// callLimit is the page size of VAPI's call records (default
-	// CallPageLimit; tests shrink it).
-	callLimit int
 }
 
-func newProber(f *fetch.Client, now func() time.Time) *prober {
-	return &prober{
+// Options tune a Prober. Zero values take the defaults.
+type Options struct {
+	// Now is the clock of the results' check times (time.Now).
+	Now func() time.Time
+	// RetryWait is the pause before the one retry a failed request gets
+	// within a check (DefaultRetryWait).
+	RetryWait time.Duration
+	// MaxRetryAfter is the longest Retry-After honoured within a check
+	// (DefaultMaxRetryAfter).
+	MaxRetryAfter time.Duration
+	// Resolver resolves secret references (one reading the process's
+	// environment); tests give one with their own variables.
+	Resolver *config.Resolver
+	// Sleep waits d or until ctx ends; tests record the waits instead.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// New returns a Prober sending its requests through f.
+func New(f *fetch.Client, o Options) *Prober {
+	p := &Prober{
 		fetch:         f,
 		keyClient:     f.WithRedirects(sameHostOnly),
-		resolver:      &config.Resolver{},
-		retryWait:     DefaultRetryWait,
-		maxRetryAfter: DefaultMaxRetryAfter,
-		sleep:         sleepCtx,
-		now:           now,
+		resolver:      cmp.Or(o.Resolver, &config.Resolver{}),
+		retryWait:     cmp.Or(o.RetryWait, DefaultRetryWait),
+		maxRetryAfter: cmp.Or(o.MaxRetryAfter, DefaultMaxRetryAfter),
+		sleep:         o.Sleep,
+		now:           o.Now,
 	}
+	if p.sleep == nil {
+		p.sleep = sleepCtx
+	}
+	if p.now == nil {
+		p.now = time.Now
+	}
+	return p
 }
+
+// Now is the prober's clock.
+func (p *Prober) Now() time.Time { return p.now() }
+
+// Timeout is the per-request limit.
+func (p *Prober) Timeout() time.Duration { return p.fetch.Timeout() }
+
+// Resolve resolves a secret reference. The secret it returns must go
+// only into a request to its own vendor, and be dropped after.
+func (p *Prober) Resolve(ctx context.Context, ref config.SecretRef) (string, error) {
+	return p.resolver.Resolve(ctx, ref)
+}
+
+// Send sends a request that carries a key: the client's caps and limits,
+// and a redirect policy that never lets the key leave its host. Callers
+// check KeySafe on the URL first.
+func (p *Prober) Send(req *http.Request) (*fetch.Response, error) {
+	return p.fetch.Do(req, p.keyClient)
+}
+
+// RetryWait is the pause before the one retry a failed request gets.
+func (p *Prober) RetryWait() time.Duration { return p.retryWait }
+
+// Sleep waits d or until ctx ends.
+func (p *Prober) Sleep(ctx context.Context, d time.Duration) error { return p.sleep(ctx, d) }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
@@ -86,10 +141,10 @@ func sameHostOnly(req *http.Request, via []*http.Request) error {
 	return nil
 }
 
-// probeKey probes one key of v and classifies the answer. It never
+// Key probes one key of v and classifies the answer. It never
 // returns an error: every failure is a result (no_secret, timeout, ...).
 // Streaks are left for the caller.
-func (p *prober) probeKey(ctx context.Context, v catalog.Vendor, k config.Key) observe.KeyResult {
+func (p *Prober) Key(ctx context.Context, v catalog.Vendor, k config.Key) observe.KeyResult {
 	res := observe.KeyResult{Name: k.Name, Canary: k.Canary, CheckedAt: p.now().UTC()}
 	if v.Probe == nil || v.API.BaseURL == "" {
 		res.Result, res.Code = observe.ResultMisconfigured, "no_probe"
@@ -101,14 +156,14 @@ func (p *prober) probeKey(ctx context.Context, v catalog.Vendor, k config.Key) o
 		res.Result, res.Code, res.Message = observe.ResultMisconfigured, "bad_probe_url", err.Error()
 		return res
 	}
-	if !keySafe(target) {
+	if !KeySafe(target) {
 		res.Result, res.Code = observe.ResultMisconfigured, "insecure_url"
 		res.Message = fmt.Sprintf("refusing to send a key to %s://%s: keys go over HTTPS only (plain HTTP only to loopback)", target.Scheme, target.Host)
 		return res
 	}
 	secret, err := p.resolver.Resolve(ctx, k.Secret)
 	if err != nil {
-		res.Result, res.Message = observe.ResultNoSecret, scrub(err.Error(), "", maxMessage)
+		res.Result, res.Message = observe.ResultNoSecret, Scrub(err.Error(), "", MaxMessage)
 		var se *config.SecretError
 		if errors.As(err, &se) {
 			res.Code = se.Code
@@ -119,25 +174,25 @@ func (p *prober) probeKey(ctx context.Context, v catalog.Vendor, k config.Key) o
 	start := time.Now()
 	var (
 		resp *fetch.Response
-		vd   verdict
+		vd   Verdict
 	)
 	for attempt := 0; ; attempt++ {
 		var req *http.Request
 		req, err = newProbeRequest(ctx, v, k, target, secret)
 		if err != nil {
-			res.Result, res.Code, res.Message = observe.ResultMisconfigured, "bad_probe", scrub(err.Error(), secret, maxMessage)
+			res.Result, res.Code, res.Message = observe.ResultMisconfigured, "bad_probe", Scrub(err.Error(), secret, MaxMessage)
 			return res
 		}
 		resp, err = p.fetch.Do(req, p.keyClient)
 		if err != nil {
-			vd = transportVerdict(err, p.fetch.Timeout())
+			vd = TransportVerdict(err, p.fetch.Timeout())
 		} else {
 			vd = classify(v.Probe.Family, newAnswer(resp.StatusCode, resp.Header, resp.Body, v.Probe.Expect))
 		}
-		if attempt > 0 || !retryable(vd.Result) || ctx.Err() != nil {
+		if attempt > 0 || !Retryable(vd.Result) || ctx.Err() != nil {
 			break
 		}
-		wait, ok := p.retryDelay(resp)
+		wait, ok := p.RetryDelay(resp)
 		if !ok {
 			if vd.Hint == "" {
 				vd.Hint = "the vendor asks to retry after " + wait.String()
@@ -154,26 +209,26 @@ func (p *prober) probeKey(ctx context.Context, v catalog.Vendor, k config.Key) o
 		res.LatencyMS = resp.Latency.Milliseconds()
 	}
 	res.Result, res.RevocationMarker = vd.Result, vd.Marker && vd.Result == observe.ResultInvalidKey
-	limit := maxMessage
+	limit := MaxMessage
 	if vd.Result == observe.ResultUnexpected {
 		limit = maxExcerpt
 	}
-	res.Code = scrub(vd.Code, secret, 80)
-	res.Message = scrub(vd.Message, secret, limit)
-	res.Hint = scrub(vd.Hint, secret, maxMessage)
+	res.Code = Scrub(vd.Code, secret, 80)
+	res.Message = Scrub(vd.Message, secret, limit)
+	res.Hint = Scrub(vd.Hint, secret, MaxMessage)
 	res.LeakReported = mentionsLeak(res.Message)
 	return res
 }
 
 // retryable results are worth one more try within the check.
-func retryable(r observe.Result) bool {
+func Retryable(r observe.Result) bool {
 	return r == observe.ResultRateLimited || r == observe.ResultVendorError || r == observe.ResultTimeout || r == observe.ResultNetworkError
 }
 
-// retryDelay is how long to wait before the retry: the vendor's
+// RetryDelay is how long to wait before the retry: the vendor's
 // Retry-After when it gives one, else the short default. ok is false when
 // the vendor asks for longer than a check may wait.
-func (p *prober) retryDelay(resp *fetch.Response) (time.Duration, bool) {
+func (p *Prober) RetryDelay(resp *fetch.Response) (time.Duration, bool) {
 	if resp == nil {
 		return p.retryWait, true
 	}
@@ -201,15 +256,15 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 }
 
 // transportVerdict classifies a request that got no HTTP answer.
-func transportVerdict(err error, timeout time.Duration) verdict {
+func TransportVerdict(err error, timeout time.Duration) Verdict {
 	var ne net.Error
 	switch {
 	case errors.Is(err, fetch.ErrTooLarge):
-		return verdict{Result: observe.ResultUnexpected, Code: "too_large", Message: fetch.Describe(err)}
+		return Verdict{Result: observe.ResultUnexpected, Code: "too_large", Message: fetch.Describe(err)}
 	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
-		return verdict{Result: observe.ResultTimeout, Message: fmt.Sprintf("no answer within %s", timeout)}
+		return Verdict{Result: observe.ResultTimeout, Message: fmt.Sprintf("no answer within %s", timeout)}
 	}
-	return verdict{Result: observe.ResultNetworkError, Message: fetch.Describe(err)}
+	return Verdict{Result: observe.ResultNetworkError, Message: fetch.Describe(err)}
 }
 
 // probeURL joins the API base URL and the probe path, filling {account}.
@@ -230,7 +285,7 @@ func probeURL(base, path, account string) (*url.URL, error) {
 
 // keySafe reports whether a key may be sent to u: over HTTPS, or over
 // plain HTTP to this machine only (tests, the demo).
-func keySafe(u *url.URL) bool {
+func KeySafe(u *url.URL) bool {
 	switch u.Scheme {
 	case "https":
 		return true
@@ -249,7 +304,7 @@ func keySafe(u *url.URL) bool {
 // method, path and headers, the key's own non-secret headers, and the key
 // in the vendor's auth style.
 func newProbeRequest(ctx context.Context, v catalog.Vendor, k config.Key, target *url.URL, secret string) (*http.Request, error) {
-	if !keySafe(target) {
+	if !KeySafe(target) {
 		return nil, fmt.Errorf("refusing to send a key to %s://%s: keys go over HTTPS only (plain HTTP only to loopback)", target.Scheme, target.Host)
 	}
 	method := v.Probe.Method

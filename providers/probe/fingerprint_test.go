@@ -1,4 +1,4 @@
-package providers
+package probe
 
 import (
 	"net/http"
@@ -64,12 +64,12 @@ func TestScrub(t *testing.T) {
 		{"Permission denied: Consumer 'api_key:AIzaSyD3xq7Vn2Lm9Kp4Rt6Wy8Zb1Cd5Ef0Gh2J' has been suspended.", "", "Permission denied: Consumer 'api_key:AIza…Gh2J' has been suspended."},
 	}
 	for _, tt := range tests {
-		if got := scrub(tt.in, tt.secret, 300); got != tt.want {
+		if got := Scrub(tt.in, tt.secret, 300); got != tt.want {
 			t.Errorf("scrub(%q)\n = %q\nwant %q", tt.in, got, tt.want)
 		}
 	}
 	long := strings.Repeat("word ", 100)
-	if got := scrub(long, "", 200); len([]rune(got)) != 200 || !strings.HasSuffix(got, "…") {
+	if got := Scrub(long, "", 200); len([]rune(got)) != 200 || !strings.HasSuffix(got, "…") {
 		t.Errorf("not cut to 200: %d", len([]rune(got)))
 	}
 	// A key straddling the excerpt's end is still scrubbed.
@@ -108,8 +108,8 @@ func FuzzClassify(f *testing.F) {
 // Scrubbing is idempotent: a fingerprint survives being scrubbed again.
 func TestScrubKeepsFingerprints(t *testing.T) {
 	for _, key := range []string{fixture.OpenAIKey, fixture.AnthropicKey, "sk-svcacct-Hk2Lp9Wq4Zr7Tn1Vb6Xm3Cd8Fg5Jh0Ks2Lq7Wp4Zr9Tn1VbCnRy", fixture.StripeKey, fixture.GeminiKey, fixture.VAPIKey} {
-		once := scrub("key "+key+" rejected", key, 300)
-		if twice := scrub(once, "", 300); once != "key "+Fingerprint(key)+" rejected" || twice != once {
+		once := Scrub("key "+key+" rejected", key, 300)
+		if twice := Scrub(once, "", 300); once != "key "+Fingerprint(key)+" rejected" || twice != once {
 			t.Errorf("%s: once %q, twice %q", Fingerprint(key), once, twice)
 		}
 	}

@@ -1,4 +1,4 @@
-package providers
+package probe
 
 import (
 	"net/http"
@@ -10,7 +10,7 @@ import (
 // "param","code"}}, also spoken by Groq and (loosely) Mistral. OpenAI uses
 // 401 for five different things and 429 for three, so the code, type and
 // message decide, not the status.
-func refineOpenAI(a *answer, v *verdict) {
+func refineOpenAI(a *answer, v *Verdict) {
 	if v.Result == observe.ResultOK {
 		return
 	}

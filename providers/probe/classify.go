@@ -1,4 +1,4 @@
-package providers
+package probe
 
 import (
 	"bytes"
@@ -27,7 +27,7 @@ type answer struct {
 }
 
 // verdict is what a classifier concludes from an answer.
-type verdict struct {
+type Verdict struct {
 	Result  observe.Result
 	Code    string
 	Message string
@@ -40,7 +40,7 @@ type verdict struct {
 // refine is one vendor family's reading of its JSON error bodies. It gets
 // the generic verdict (from the status and the common body shapes) and
 // corrects it from the body's code, type and message.
-type refine func(a *answer, v *verdict)
+type refine func(a *answer, v *Verdict)
 
 // families maps a catalog probe's family to its classifier. A family not
 // listed gets the generic reading only.
@@ -85,7 +85,7 @@ func (a *answer) works() bool {
 // the body says more. A body that is not JSON (an HTML page from the
 // vendor's edge) is the vendor's failure; an empty body leaves only the
 // status to go by.
-func classify(family string, a *answer) verdict {
+func classify(family string, a *answer) Verdict {
 	if !a.isJSON() && (len(bytes.TrimSpace(a.Body)) > 0 || (a.Status >= 300 && a.Status < 400)) {
 		return edgeVerdict(a)
 	}
@@ -98,7 +98,7 @@ func classify(family string, a *answer) verdict {
 
 // edgeVerdict reads an answer that is not the vendor's JSON: a proxy's or
 // CDN's HTML page, a maintenance page, a redirect.
-func edgeVerdict(a *answer) verdict {
+func edgeVerdict(a *answer) Verdict {
 	what := "a non-JSON answer"
 	if ct := a.Header.Get("Content-Type"); strings.Contains(ct, "html") || bytes.Contains(bytes.ToLower(a.Body[:min(len(a.Body), 512)]), []byte("<html")) {
 		what = "an HTML page"
@@ -110,13 +110,13 @@ func edgeVerdict(a *answer) verdict {
 	switch {
 	case a.Status >= 300 && a.Status < 400:
 		loc := a.Header.Get("Location")
-		return verdict{Result: observe.ResultUnexpected, Code: "redirect", Message: fmt.Sprintf("redirected (HTTP %d) to %s; not followed: a key is never sent to another host", a.Status, redirectTarget(loc))}
+		return Verdict{Result: observe.ResultUnexpected, Code: "redirect", Message: fmt.Sprintf("redirected (HTTP %d) to %s; not followed: a key is never sent to another host", a.Status, redirectTarget(loc))}
 	case a.Status == http.StatusTooManyRequests:
-		return verdict{Result: observe.ResultRateLimited, Message: msg}
+		return Verdict{Result: observe.ResultRateLimited, Message: msg}
 	case a.Status == http.StatusForbidden || a.Status == http.StatusProxyAuthRequired:
-		return verdict{Result: observe.ResultVendorError, Message: msg, Hint: "a proxy or firewall between us and the vendor may be blocking the request"}
+		return Verdict{Result: observe.ResultVendorError, Message: msg, Hint: "a proxy or firewall between us and the vendor may be blocking the request"}
 	}
-	return verdict{Result: observe.ResultVendorError, Message: msg}
+	return Verdict{Result: observe.ResultVendorError, Message: msg}
 }
 
 // edgeName names the CDN or proxy that served an answer, from its headers.
@@ -135,13 +135,13 @@ func redirectTarget(loc string) string {
 	if loc == "" {
 		return "nowhere"
 	}
-	return scrub(catalog.PageOf(loc), "", 80)
+	return Scrub(catalog.PageOf(loc), "", 80)
 }
 
 // genericVerdict reads the status and the common JSON error shapes:
 // {"error":{"message","type","code"}}, {"message"}, {"detail"}, {"err_msg"}.
-func genericVerdict(a *answer) verdict {
-	v := verdict{Message: firstString(a.Doc,
+func genericVerdict(a *answer) Verdict {
+	v := Verdict{Message: firstString(a.Doc,
 		path("error", "message"), path("message"), path("detail", "message"), path("detail"),
 		path("err_msg"), path("error_description"), path("error")),
 		Code: firstString(a.Doc, path("error", "code"), path("error", "type"), path("code"), path("err_code"), path("detail", "status"), path("error"))}
@@ -217,3 +217,11 @@ func mentionsLeak(msg string) bool { return leakWords().MatchString(msg) }
 
 // has reports whether s contains sub, ignoring case.
 func has(s, sub string) bool { return strings.Contains(strings.ToLower(s), strings.ToLower(sub)) }
+
+// Classify reads a vendor's answer to a request that carried a key, with
+// the classifier of family (a catalog probe's family): never on the status
+// alone when the body says more. expect lists the statuses that mean the
+// key works (nil: any 2xx).
+func Classify(family string, status int, h http.Header, body []byte, expect []int) Verdict {
+	return classify(family, newAnswer(status, h, body, expect))
+}

@@ -1,4 +1,4 @@
-package providers
+package probe
 
 import (
 	"strings"
@@ -14,7 +14,7 @@ const vapiKeyTip = "Hot tip,"
 // Its 401 "Invalid Key. Hot tip, you may be using the private key instead
 // of the public key, or vice versa." is invalid_key carrying the tip as a
 // hint: the REST API takes the private key.
-func refineVAPI(a *answer, v *verdict) {
+func refineVAPI(a *answer, v *Verdict) {
 	if v.Result == observe.ResultOK {
 		return
 	}

@@ -1,4 +1,4 @@
-package providers
+package probe
 
 import (
 	"net/http"
@@ -13,7 +13,7 @@ import (
 // restricted_key, as DESIGN §3 says. The key lives; correlation grades a
 // restricted key as information, not a problem. Only a 401 means the key
 // is dead.
-func refineStripe(a *answer, v *verdict) {
+func refineStripe(a *answer, v *Verdict) {
 	if v.Result == observe.ResultOK {
 		return
 	}

@@ -1,10 +1,10 @@
-package providers
+package probe
 
 import "github.com/vendorwatch/vendorwatch/observe"
 
 // refineAnthropic reads {"type":"error","error":{"type","message"},
 // "request_id"}. The error type is the code.
-func refineAnthropic(a *answer, v *verdict) {
+func refineAnthropic(a *answer, v *Verdict) {
 	if v.Result == observe.ResultOK {
 		return
 	}

@@ -1,4 +1,4 @@
-package providers
+package probe
 
 import "github.com/vendorwatch/vendorwatch/observe"
 
@@ -6,7 +6,7 @@ import "github.com/vendorwatch/vendorwatch/observe"
 // "status"}, and on success the Account resource's status. That resource
 // also carries the account's auth_token: only its status is read, and the
 // body is never kept.
-func refineTwilio(a *answer, v *verdict) {
+func refineTwilio(a *answer, v *Verdict) {
 	if v.Result == observe.ResultOK {
 		switch st := str(a.Doc, "status"); st {
 		case "suspended", "closed":

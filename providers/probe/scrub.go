@@ -1,4 +1,4 @@
-package providers
+package probe
 
 import (
 	"strings"
@@ -11,7 +11,7 @@ import (
 
 // Lengths of text kept from a vendor's answer.
 const (
-	maxMessage = 300 // a vendor's error message
+	MaxMessage = 300 // a vendor's error message
 	maxExcerpt = 200 // an unexpected body (DESIGN §3)
 )
 
@@ -23,7 +23,7 @@ var secretFields = lazyregexp.New(`(?i)("[a-z0-9_\-]*(?:token|secret|password|ap
 // scrub makes a vendor's text safe to keep and show: the key itself and
 // anything key-like become fingerprints, credential-named JSON members are
 // blanked, control characters go and the text is cut to max characters.
-func scrub(s, secret string, max int) string {
+func Scrub(s, secret string, max int) string {
 	// The key becomes a placeholder first, so the fingerprint put in its
 	// place is not itself taken for a key by the patterns below.
 	const placeholder = "\x00key\x00"
@@ -56,5 +56,5 @@ func excerpt(body []byte, secret string) string {
 	}
 	// Scrub the whole body before cutting, so a key straddling the cut is
 	// still recognised.
-	return scrub(string(body), secret, maxExcerpt)
+	return Scrub(string(body), secret, maxExcerpt)
 }

@@ -1,0 +1,185 @@
+// Package vendortest is a fake vendor API for the tests of the adapters:
+// it answers key probes with the vendors' real error bodies (testdata/
+// probes, provenance in its SOURCES.md) and keyless requests with a
+// reachability answer, and it records what each probe sent. It also
+// builds catalog vendors pointed at it, and checks that text holds no
+// key. Only tests import it.
+package vendortest
+
+import (
+	"context"
+	"embed"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"path"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vendorwatch/vendorwatch/config"
+	"github.com/vendorwatch/vendorwatch/providers/catalog"
+)
+
+//go:embed testdata/probes
+var payloads embed.FS
+
+// Payload is a recorded answer body from testdata/probes.
+func Payload(name string) ([]byte, error) {
+	return payloads.ReadFile(path.Join("testdata", "probes", name))
+}
+
+// Payloads lists the recorded answer bodies (not their SOURCES.md).
+func Payloads() []string {
+	ents, _ := fs.ReadDir(payloads, path.Join("testdata", "probes"))
+	var names []string
+	for _, e := range ents {
+		if !strings.HasSuffix(e.Name(), ".md") {
+			names = append(names, e.Name())
+		}
+	}
+	return names
+}
+
+// Reply is one canned answer of the fake API.
+type Reply struct {
+	Status int
+	File   string // under testdata/probes; {{KEY}} and {{ACCOUNT}} are filled in
+	Header map[string]string
+	Hang   bool // never answer (until the client gives up)
+}
+
+// API is a vendor API on loopback. Requests that carry a credential are
+// probes and get the replies in order (the last one repeats); keyless
+// ones are reachability checks and get Reach.
+type API struct {
+	t *testing.T
+	// Key and Account fill {{KEY}} and {{ACCOUNT}} in the bodies.
+	Key     string
+	Account string
+	// Reach answers requests without a credential (default: OpenAI's 401).
+	Reach Reply
+
+	mu      sync.Mutex
+	replies []Reply
+	probes  []*http.Request
+}
+
+// NewAPI starts a fake API answering probes with replies; it stops when
+// the test ends.
+func NewAPI(t *testing.T, key string, replies ...Reply) (*API, *httptest.Server) {
+	t.Helper()
+	f := &API{t: t, Key: key, replies: replies,
+		Reach: Reply{Status: 401, File: "openai__401_invalid_api_key.json"}}
+	srv := httptest.NewServer(f)
+	t.Cleanup(srv.Close)
+	return f, srv
+}
+
+// CarriesCredential reports whether r carries a key in any vendor's way.
+func CarriesCredential(r *http.Request) bool {
+	for _, h := range []string{"Authorization", "X-Api-Key", "Xi-Api-Key", "X-Goog-Api-Key"} {
+		if r.Header.Get(h) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func (f *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	rep := f.Reach
+	if CarriesCredential(r) {
+		f.probes = append(f.probes, r.Clone(context.Background()))
+		rep = f.replies[0]
+		if len(f.replies) > 1 {
+			f.replies = f.replies[1:]
+		}
+	}
+	key, account := f.Key, f.Account
+	f.mu.Unlock()
+	if rep.Hang {
+		<-r.Context().Done()
+		return
+	}
+	for k, v := range rep.Header {
+		w.Header().Set(k, v)
+	}
+	body := []byte("{}")
+	if rep.File != "" {
+		b, err := Payload(rep.File)
+		if err != nil {
+			f.t.Errorf("fixture: %v", err)
+		}
+		body = []byte(strings.NewReplacer("{{KEY}}", key, "{{ACCOUNT}}", account).Replace(string(b)))
+	}
+	if w.Header().Get("Content-Type") == "" && !strings.HasSuffix(rep.File, ".html") {
+		w.Header().Set("Content-Type", "application/json")
+	}
+	w.WriteHeader(rep.Status)
+	w.Write(body)
+}
+
+// ProbeCount is how many requests carried a credential.
+func (f *API) ProbeCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.probes)
+}
+
+// Probes are the requests that carried a credential, in order.
+func (f *API) Probes() []*http.Request {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.probes)
+}
+
+// CatalogVendor is a catalog vendor pointed at base, with one key: key,
+// named prod and read from the variable VW_KEY unless it says otherwise.
+func CatalogVendor(t *testing.T, id, base string, key config.Key) catalog.Vendor {
+	t.Helper()
+	e, ok := catalog.Builtin().Get(id)
+	if !ok {
+		t.Fatalf("no catalog entry %q", id)
+	}
+	if key.Name == "" {
+		key.Name = "prod"
+	}
+	if key.Secret.IsZero() {
+		key.Secret = config.SecretRef{Kind: config.SecretEnv, Value: "VW_KEY"}
+	}
+	return catalog.Vendor{ID: e.ID, Name: e.Name, API: catalog.APISpec{BaseURL: base, Reach: e.API.Reach},
+		Probe: e.Probe, Keys: []config.Key{key}}
+}
+
+// HangTimeout is the request timeout of tests whose fake vendor never
+// answers; the others get a generous one, so a loaded machine (-race)
+// does not turn an answer into a timeout.
+const HangTimeout = 300 * time.Millisecond
+
+// Env is a secret lookup over a fixed set of variables, for
+// config.Resolver.LookupEnv.
+func Env(vars map[string]string) func(string) (string, bool) {
+	return func(name string) (string, bool) {
+		v, ok := vars[name]
+		return v, ok
+	}
+}
+
+// AssertNoKey fails if blob holds the key or any 8 characters of the part
+// its fingerprint hides.
+func AssertNoKey(t *testing.T, where, blob, key, fingerprint string) {
+	t.Helper()
+	if strings.Contains(blob, key) {
+		t.Fatalf("%s contains the key %s:\n%s", where, fingerprint, blob)
+	}
+	shown, _, _ := strings.Cut(fingerprint, "…")
+	hidden := key[len(shown) : len(key)-4]
+	for i := 0; i+8 <= len(hidden); i++ {
+		if strings.Contains(blob, hidden[i:i+8]) {
+			t.Fatalf("%s contains part of the key (%q):\n%s", where, hidden[i:i+8], blob)
+		}
+	}
+}
