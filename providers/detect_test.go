@@ -7,106 +7,52 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
+	"github.com/vendorwatch/vendorwatch/providers/vendortest"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
-
-// site is a local vendor status host: routes map a path (or a prefix
-// ending in "*") to a testdata file or a literal body; everything else is
-// its fallback (404, or the 200 HTML shell a single-page app serves for
-// every path). It logs every request.
-type site struct {
-	routes   map[string]string
-	fallback string // "" for 404
-	mu       sync.Mutex
-	log      []string
-}
-
-func (s *site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	s.log = append(s.log, r.URL.Path)
-	s.mu.Unlock()
-	body, ok := s.routes[r.URL.Path]
-	if !ok {
-		for k, v := range s.routes {
-			if p, wild := strings.CutSuffix(k, "*"); wild && strings.HasPrefix(r.URL.Path, p) {
-				body, ok = v, true
-			}
-		}
-	}
-	if !ok {
-		if s.fallback == "" {
-			http.NotFound(w, r)
-			return
-		}
-		body = s.fallback
-	}
-	data := []byte(body)
-	if !strings.HasPrefix(body, "<") && !strings.HasPrefix(body, "{") && !strings.HasPrefix(body, "[") {
-		var err error
-		if data, err = os.ReadFile(filepath.Join("testdata", body)); err != nil {
-			http.Error(w, err.Error(), 500)
-			return
-		}
-	}
-	w.Write(data)
-}
-
-func (s *site) requests() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.log...)
-}
-
-func serve(t *testing.T, s *site) string {
-	t.Helper()
-	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
-	return srv.URL
-}
 
 const spaShell = `<!DOCTYPE html><html><head><title>Status</title></head><body><div id="app"></div><script src="/app.js"></script></body></html>`
 
 // An unseen page of each platform, given only as its base URL, is found
 // and reads right.
 func TestDetectFromBaseURL(t *testing.T) {
-	statusIO := &site{routes: map[string]string{"/1.0/status/5b36dc6502d06804c08349f7": "gitlab__statusio_status_operational_2023-06-29.json"}}
-	statusIOAPI := serve(t, statusIO) + "/1.0/status/"
+	statusIO := &vendortest.Site{Routes: map[string]string{"/1.0/status/5b36dc6502d06804c08349f7": "gitlab__statusio_status_operational_2023-06-29.json"}}
+	statusIOAPI := vendortest.Serve(t, statusIO) + "/1.0/status/"
 
 	tests := []struct {
 		name   string
-		site   *site
+		site   *vendortest.Site
 		format statuspage.Format
 		path   string
 		state  observe.State
 		open   int
 	}{
-		{"better stack behind a 200 shell", &site{fallback: spaShell, routes: map[string]string{"/index.json": "vapi__betterstack_index_outage_2026-05-21_reconstructed.json"}},
+		{"better stack behind a 200 shell", &vendortest.Site{Fallback: spaShell, Routes: map[string]string{"/index.json": "vapi__betterstack_index_outage_2026-05-21_reconstructed.json"}},
 			statuspage.BetterStack, "/index.json", observe.MajorOutage, 1},
-		{"better stack operational", &site{routes: map[string]string{"/index.json": "latitude__betterstack_index_operational_trimmed.json"}},
+		{"better stack operational", &vendortest.Site{Routes: map[string]string{"/index.json": "latitude__betterstack_index_operational_trimmed.json"}},
 			statuspage.BetterStack, "/index.json", observe.Operational, 0},
-		{"instatus", &site{routes: map[string]string{"/summary.json": "instatus__summary_hasissues_docs_example.json"}},
+		{"instatus", &vendortest.Site{Routes: map[string]string{"/summary.json": "instatus__summary_hasissues_docs_example.json"}},
 			statuspage.Instatus, "/summary.json", observe.MajorOutage, 1},
-		{"incident.io prefers its own JSON", &site{routes: map[string]string{
+		{"incident.io prefers its own JSON", &vendortest.Site{Routes: map[string]string{
 			"/api/v2/summary.json": "openai__incidentio_v2_summary_operational_2026-09-24.json",
 			"/proxy/*":             "openai__incidentio_proxy_summary_ongoing_incident.json"}},
 			statuspage.IncidentIO, "/proxy/", observe.PartialOutage, 1},
-		{"incident.io without the proxy", &site{routes: map[string]string{"/api/v2/summary.json": "openai__incidentio_v2_summary_operational_2026-09-24.json"}},
+		{"incident.io without the proxy", &vendortest.Site{Routes: map[string]string{"/api/v2/summary.json": "openai__incidentio_v2_summary_operational_2026-09-24.json"}},
 			statuspage.Statuspage, "/api/v2/summary.json", observe.Operational, 0},
-		{"status.io page", &site{routes: map[string]string{"/": `<!DOCTYPE html><html><head><link rel="alternate" type="application/rss+xml" href="/pages/5b36dc6502d06804c08349f7/rss"></head><body>Powered by status.io</body></html>`}},
+		{"status.io page", &vendortest.Site{Routes: map[string]string{"/": `<!DOCTYPE html><html><head><link rel="alternate" type="application/rss+xml" href="/pages/5b36dc6502d06804c08349f7/rss"></head><body>Powered by status.io</body></html>`}},
 			statuspage.StatusIO, "/1.0/status/", observe.Operational, 0},
-		{"only a history feed", &site{routes: map[string]string{"/history.atom": "github__statuspage_history.atom"}},
+		{"only a history feed", &vendortest.Site{Routes: map[string]string{"/history.atom": "github__statuspage_history.atom"}},
 			statuspage.Feed, "/history.atom", observe.Unknown, 0},
-		{"better stack feed only", &site{routes: map[string]string{"/feed.rss": "vapi__betterstack_feed_outage_synthetic.rss"}},
+		{"better stack feed only", &vendortest.Site{Routes: map[string]string{"/feed.rss": "vapi__betterstack_feed_outage_synthetic.rss"}},
 			statuspage.Feed, "/feed.rss", observe.Degraded, 1}, // a feed states no impact
-		{"statuspage html only", &site{routes: map[string]string{"/": "textexpander__statuspage_page_operational.html"}},
+		{"statuspage html only", &vendortest.Site{Routes: map[string]string{"/": "textexpander__statuspage_page_operational.html"}},
 			statuspage.HTML, "/", observe.Operational, 0},
-		{"a page that advertises its feed", &site{routes: map[string]string{
+		{"a page that advertises its feed", &vendortest.Site{Routes: map[string]string{
 			"/":                   `<!DOCTYPE html><html><head><link rel="alternate" type="application/atom+xml" href="/news/incidents.xml"></head><body>Our status</body></html>`,
 			"/news/incidents.xml": "github__statuspage_history.atom"}},
 			statuspage.Feed, "/news/incidents.xml", observe.Unknown, 0},
@@ -114,14 +60,14 @@ func TestDetectFromBaseURL(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			base := serve(t, tt.site)
+			base := vendortest.Serve(t, tt.site)
 			p := NewPoller([]catalog.Vendor{{ID: "v", Name: "V", Sources: []catalog.SourceSpec{{URL: base}}}}, testFetcher())
 			p.status.statusIOAPI = statusIOAPI
 			p.now = func() time.Time { return time.Date(2026, 5, 21, 15, 0, 0, 0, time.UTC) }
 			v, _ := p.Check(context.Background()).Vendor("v")
 			src := v.Status.Sources[0]
 			if !src.OK || !src.Detected || src.Format != string(tt.format) || !strings.Contains(src.URL, tt.path) {
-				t.Fatalf("source = %+v; requests %v", src, tt.site.requests())
+				t.Fatalf("source = %+v; requests %v", src, tt.site.Requests())
 			}
 			if v.Status.State != tt.state || len(v.Status.Open()) != tt.open {
 				t.Errorf("state = %s with %d open incidents, want %s with %d", v.Status.State, len(v.Status.Open()), tt.state, tt.open)
@@ -134,7 +80,7 @@ func TestDetectFromBaseURL(t *testing.T) {
 // and Slack's current status need no format.
 func TestDetectSpecificURL(t *testing.T) {
 	t.Parallel()
-	base := serve(t, &site{routes: map[string]string{
+	base := vendortest.Serve(t, &vendortest.Site{Routes: map[string]string{
 		"/incidents.json":     "google-cloud__incidents.json",
 		"/api/v2.0.0/current": "slack__current_active_docs_example.json",
 	}})
@@ -162,8 +108,8 @@ func TestDetectSpecificURL(t *testing.T) {
 func TestDetectMemoInStateDir(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	page := &site{routes: map[string]string{"/index.json": "latitude__betterstack_index_operational_trimmed.json"}}
-	base := serve(t, page)
+	page := &vendortest.Site{Routes: map[string]string{"/index.json": "latitude__betterstack_index_operational_trimmed.json"}}
+	base := vendortest.Serve(t, page)
 	check := func() Source {
 		t.Helper()
 		p := NewPoller([]catalog.Vendor{{ID: "v", Name: "V", Sources: []catalog.SourceSpec{{URL: base}}}}, testFetcher())
@@ -174,28 +120,23 @@ func TestDetectMemoInStateDir(t *testing.T) {
 	if src := check(); !src.OK || src.Format != string(statuspage.BetterStack) {
 		t.Fatalf("first run: %+v", src)
 	}
-	if n := len(page.requests()); n < 2 {
+	if n := len(page.Requests()); n < 2 {
 		t.Fatalf("first run made %d requests; the search should have tried summary.json first", n)
 	}
 	if _, err := os.Stat(filepath.Join(dir, detectedFile)); err != nil {
 		t.Fatalf("no memo written: %v", err)
 	}
 
-	page.mu.Lock()
-	page.log = nil
-	page.mu.Unlock()
+	page.Reset()
 	if src := check(); !src.OK || !src.Detected || src.Format != string(statuspage.BetterStack) {
 		t.Fatalf("second run: %+v", src)
 	}
-	if got := page.requests(); len(got) != 1 || got[0] != "/index.json" {
+	if got := page.Requests(); len(got) != 1 || got[0] != "/index.json" {
 		t.Errorf("second run requested %v, want only /index.json", got)
 	}
 
 	// The vendor moves to Instatus: index.json is gone.
-	page.mu.Lock()
-	page.routes = map[string]string{"/summary.json": "instatus__summary_hasissues_docs_example.json"}
-	page.log = nil
-	page.mu.Unlock()
+	page.SetRoutes(map[string]string{"/summary.json": "instatus__summary_hasissues_docs_example.json"})
 	if src := check(); !src.OK || src.Format != string(statuspage.Instatus) {
 		t.Fatalf("after the move: %+v", src)
 	}
@@ -230,8 +171,8 @@ func TestDetectUnreachableHost(t *testing.T) {
 // A page no reader recognises says what to do.
 func TestDetectNothingFound(t *testing.T) {
 	t.Parallel()
-	page := &site{fallback: spaShell}
-	base := serve(t, page)
+	page := &vendortest.Site{Fallback: spaShell}
+	base := vendortest.Serve(t, page)
 	p := NewPoller([]catalog.Vendor{{ID: "v", Name: "V", Sources: []catalog.SourceSpec{{URL: base}}}}, testFetcher())
 	v, _ := p.Check(context.Background()).Vendor("v")
 	src := v.Status.Sources[0]
@@ -239,9 +180,9 @@ func TestDetectNothingFound(t *testing.T) {
 		t.Errorf("source = %+v", src)
 	}
 	// The next poll does not search again.
-	before := len(page.requests())
+	before := len(page.Requests())
 	v, _ = p.Check(context.Background()).Vendor("v")
-	if n := len(page.requests()); n != before || v.Status.Sources[0].OK {
+	if n := len(page.Requests()); n != before || v.Status.Sources[0].OK {
 		t.Errorf("second poll made %d more requests", n-before)
 	}
 }
@@ -250,15 +191,15 @@ func TestDetectNothingFound(t *testing.T) {
 // vendorwatch to an address of its choosing.
 func TestDetectIgnoresForeignFeedLinks(t *testing.T) {
 	t.Parallel()
-	other := &site{routes: map[string]string{"/secret.atom": "github__statuspage_history.atom"}}
-	otherURL := serve(t, other)
-	base := serve(t, &site{routes: map[string]string{
+	other := &vendortest.Site{Routes: map[string]string{"/secret.atom": "github__statuspage_history.atom"}}
+	otherURL := vendortest.Serve(t, other)
+	base := vendortest.Serve(t, &vendortest.Site{Routes: map[string]string{
 		"/": `<!DOCTYPE html><html><head><link rel="alternate" type="application/atom+xml" href="` + otherURL + `/secret.atom"></head><body>hi</body></html>`,
 	}})
 	p := NewPoller([]catalog.Vendor{{ID: "v", Name: "V", Sources: []catalog.SourceSpec{{URL: base}}}}, testFetcher())
 	v, _ := p.Check(context.Background()).Vendor("v")
-	if v.Status.Sources[0].OK || len(other.requests()) != 0 {
-		t.Errorf("followed a feed on another host: %+v, requests %v", v.Status.Sources[0], other.requests())
+	if v.Status.Sources[0].OK || len(other.Requests()) != 0 {
+		t.Errorf("followed a feed on another host: %+v, requests %v", v.Status.Sources[0], other.Requests())
 	}
 }
 

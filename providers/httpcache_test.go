@@ -17,6 +17,7 @@ import (
 	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
 	"github.com/vendorwatch/vendorwatch/providers/fetch"
+	"github.com/vendorwatch/vendorwatch/providers/vendortest"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
@@ -290,7 +291,7 @@ func TestConditionalCorruptStore(t *testing.T) {
 // does.
 func TestSupplementAbsenceRemembered(t *testing.T) {
 	t.Parallel()
-	page := &fakePage{files: map[string]string{"/api/v2/summary.json": `{"page":{"id":"kctbh9vrtdwd","name":"Acme","url":"https://status.acme.test","time_zone":"Etc/UTC"},
+	page := &vendortest.Site{Routes: map[string]string{"/api/v2/summary.json": `{"page":{"id":"kctbh9vrtdwd","name":"Acme","url":"https://status.acme.test","time_zone":"Etc/UTC"},
 		"status":{"indicator":"none","description":"All Systems Operational"},"components":[]}`}}
 	srv := httptest.NewServer(page)
 	defer srv.Close()
@@ -307,12 +308,12 @@ func TestSupplementAbsenceRemembered(t *testing.T) {
 	}
 	check()
 	check()
-	if n := page.count("/api/v2/incidents/unresolved.json"); n != 1 {
+	if n := page.Count("/api/v2/incidents/unresolved.json"); n != 1 {
 		t.Errorf("unresolved.json asked %d times within the hour, want 1", n)
 	}
 	now = now.Add(time.Hour + time.Minute) // fetch's absentFor
 	check()
-	if n := page.count("/api/v2/incidents/unresolved.json"); n != 2 {
+	if n := page.Count("/api/v2/incidents/unresolved.json"); n != 2 {
 		t.Errorf("unresolved.json asked %d times after the hour, want 2", n)
 	}
 }

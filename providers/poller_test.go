@@ -6,10 +6,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -22,47 +20,13 @@ import (
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
-// fakePage serves fixture files by path and counts requests.
-type fakePage struct {
-	files map[string]string // path -> testdata file, or literal body when it starts with "<" or "{"
-	hits  sync.Map          // path -> *atomic.Int32
-}
-
-func (f *fakePage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	n, _ := f.hits.LoadOrStore(r.URL.Path, new(atomic.Int32))
-	n.(*atomic.Int32).Add(1)
-	name, ok := f.files[r.URL.Path]
-	if !ok {
-		http.NotFound(w, r)
-		return
-	}
-	body := []byte(name)
-	if !strings.HasPrefix(name, "<") && !strings.HasPrefix(name, "{") {
-		var err error
-		body, err = os.ReadFile(filepath.Join("testdata", name))
-		if err != nil {
-			http.Error(w, err.Error(), 500)
-			return
-		}
-	}
-	w.Write(body)
-}
-
-func (f *fakePage) count(path string) int32 {
-	n, ok := f.hits.Load(path)
-	if !ok {
-		return 0
-	}
-	return n.(*atomic.Int32).Load()
-}
-
 func testFetcher() *fetch.Client { return fetch.New(fetch.Options{Timeout: 2 * time.Second}) }
 
 func TestPollerCheckReadsEveryVendor(t *testing.T) {
 	t.Parallel()
-	openai := &fakePage{files: map[string]string{"/api/v2/summary.json": "openai__incidentio_v2_summary_operational_2026-09-24.json"}}
-	anthropic := &fakePage{files: map[string]string{"/api/v2/summary.json": "anthropic__statuspage_summary_incident_investigating.json"}}
-	moved := &fakePage{files: map[string]string{"/api/v2/summary.json": "<!DOCTYPE html><html><body>We moved!</body></html>"}}
+	openai := &vendortest.Site{Routes: map[string]string{"/api/v2/summary.json": "openai__incidentio_v2_summary_operational_2026-09-24.json"}}
+	anthropic := &vendortest.Site{Routes: map[string]string{"/api/v2/summary.json": "anthropic__statuspage_summary_incident_investigating.json"}}
+	moved := &vendortest.Site{Routes: map[string]string{"/api/v2/summary.json": "<!DOCTYPE html><html><body>We moved!</body></html>"}}
 	var srvs []*httptest.Server
 	for _, h := range []http.Handler{openai, anthropic, moved} {
 		s := httptest.NewServer(h)
@@ -83,14 +47,14 @@ func TestPollerCheckReadsEveryVendor(t *testing.T) {
 	}
 	// incident.io's summary has no incidents key when there are none, and
 	// it serves no maintenances: its siblings are not asked for.
-	if openai.count("/api/v2/incidents/unresolved.json") != 0 || openai.count("/api/v2/scheduled-maintenances/upcoming.json") != 0 {
+	if openai.Count("/api/v2/incidents/unresolved.json") != 0 || openai.Count("/api/v2/scheduled-maintenances/upcoming.json") != 0 {
 		t.Errorf("siblings of incident.io's whole summary requested")
 	}
 	a, _ := snap.Vendor("anthropic")
 	if a.Status.State != observe.PartialOutage || len(a.Status.Open()) != 1 || a.Status.Open()[0].Title != "Elevated errors for multiple models" {
 		t.Errorf("anthropic = %s %+v", a.Status.State, a.Status.Incidents)
 	}
-	if anthropic.count("/api/v2/incidents/unresolved.json") != 0 {
+	if anthropic.Count("/api/v2/incidents/unresolved.json") != 0 {
 		t.Error("a full summary needs no supplement")
 	}
 	j, _ := snap.Vendor("jetbrains")
@@ -106,7 +70,7 @@ func TestPollerCheckReadsEveryVendor(t *testing.T) {
 
 func TestPollerDetectsFormatFromBaseURL(t *testing.T) {
 	t.Parallel()
-	page := &fakePage{files: map[string]string{"/api/v2/summary.json": "anthropic__statuspage_summary_incident_investigating.json"}}
+	page := &vendortest.Site{Routes: map[string]string{"/api/v2/summary.json": "anthropic__statuspage_summary_incident_investigating.json"}}
 	srv := httptest.NewServer(page)
 	defer srv.Close()
 	p := NewPoller([]catalog.Vendor{{ID: "acme", Name: "Acme", Sources: []catalog.SourceSpec{{URL: srv.URL}}}}, testFetcher())
@@ -133,7 +97,7 @@ func TestPollerRunSlowVendorDoesNotDelayOthers(t *testing.T) {
 	}))
 	defer slow.Close()
 	defer close(release)
-	fast := httptest.NewServer(&fakePage{files: map[string]string{"/s.json": "github__statuspage_status_none.json"}})
+	fast := httptest.NewServer(&vendortest.Site{Routes: map[string]string{"/s.json": "github__statuspage_status_none.json"}})
 	defer fast.Close()
 
 	vendors := []catalog.Vendor{
@@ -173,7 +137,7 @@ func TestPollerRunSlowVendorDoesNotDelayOthers(t *testing.T) {
 
 func TestPollerCheckNow(t *testing.T) {
 	t.Parallel()
-	page := &fakePage{files: map[string]string{"/s.json": "github__statuspage_status_none.json"}}
+	page := &vendortest.Site{Routes: map[string]string{"/s.json": "github__statuspage_status_none.json"}}
 	srv := httptest.NewServer(page)
 	defer srv.Close()
 	v := catalog.Vendor{ID: "gh", Name: "GitHub", Interval: time.Hour, ProbeInterval: time.Hour,
@@ -194,7 +158,7 @@ func TestPollerCheckNow(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("CheckNow did not trigger a check")
 	}
-	if n := page.count("/s.json"); n < 2 {
+	if n := page.Count("/s.json"); n < 2 {
 		t.Errorf("status fetched %d times, want 2", n)
 	}
 }
@@ -247,7 +211,7 @@ func BenchmarkCheck200Vendors(b *testing.B) {
 
 func TestPollerSetClock(t *testing.T) {
 	t.Parallel()
-	page := &fakePage{files: map[string]string{"/api/v2/summary.json": "anthropic__statuspage_summary_incident_investigating.json"}}
+	page := &vendortest.Site{Routes: map[string]string{"/api/v2/summary.json": "anthropic__statuspage_summary_incident_investigating.json"}}
 	srv := httptest.NewServer(page)
 	defer srv.Close()
 	v := catalog.Vendor{ID: "anthropic", Name: "Anthropic",

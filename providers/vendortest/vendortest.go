@@ -12,7 +12,9 @@ import (
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -182,4 +184,91 @@ func AssertNoKey(t *testing.T, where, blob, key, fingerprint string) {
 			t.Fatalf("%s contains part of the key (%q):\n%s", where, hidden[i:i+8], blob)
 		}
 	}
+}
+
+// Site is a vendor's status host on loopback. Routes map a path (or a
+// prefix ending in "*") to a file in the test's own testdata directory, or
+// to a literal body when it starts with "<", "{" or "["; any other path
+// gets Fallback (404 when empty, else that body, like the 200 HTML shell a
+// single-page app serves for every path). It logs every request.
+type Site struct {
+	Routes   map[string]string
+	Fallback string
+
+	mu  sync.Mutex
+	log []string
+}
+
+func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.log = append(s.log, r.URL.Path)
+	routes := s.Routes
+	s.mu.Unlock()
+	body, ok := routes[r.URL.Path]
+	if !ok {
+		for k, v := range routes {
+			if p, wild := strings.CutSuffix(k, "*"); wild && strings.HasPrefix(r.URL.Path, p) {
+				body, ok = v, true
+			}
+		}
+	}
+	if !ok {
+		if s.Fallback == "" {
+			http.NotFound(w, r)
+			return
+		}
+		body = s.Fallback
+	}
+	data := []byte(body)
+	if !strings.HasPrefix(body, "<") && !strings.HasPrefix(body, "{") && !strings.HasPrefix(body, "[") {
+		var err error
+		if data, err = os.ReadFile(filepath.Join("testdata", body)); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+	}
+	w.Write(data)
+}
+
+// Requests are the paths asked for, in order.
+func (s *Site) Requests() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.log)
+}
+
+// Count is how many times path was asked for.
+func (s *Site) Count(path string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, p := range s.log {
+		if p == path {
+			n++
+		}
+	}
+	return n
+}
+
+// Serve starts s on loopback until the test ends and returns its URL.
+func Serve(t *testing.T, s http.Handler) string {
+	t.Helper()
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// Reset forgets the requests logged so far.
+func (s *Site) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.log = nil
+}
+
+// SetRoutes replaces the routes (the vendor moved its page) and forgets
+// the requests logged so far.
+func (s *Site) SetRoutes(routes map[string]string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.Routes, s.log = routes, nil
 }
