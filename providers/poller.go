@@ -2,7 +2,6 @@ package providers
 
 import (
 	"context"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
 	"github.com/vendorwatch/vendorwatch/providers/fetch"
 	"github.com/vendorwatch/vendorwatch/providers/probe"
+	"github.com/vendorwatch/vendorwatch/providers/statusread"
 )
 
 // Poller checks vendors: once for --once, or continuously on each vendor's
@@ -19,7 +19,7 @@ import (
 // the Fetcher bounds requests in flight overall.
 type Poller struct {
 	vendors []catalog.Vendor
-	status  statusReader
+	status  *statusread.Reader
 	fetch   *fetch.Client
 	probes  *probe.Prober
 	admin   *adminReader
@@ -36,13 +36,12 @@ type Poller struct {
 func NewPoller(vendors []catalog.Vendor, f *fetch.Client) *Poller {
 	p := &Poller{
 		vendors:  vendors,
-		status:   statusReader{fetch: f, memo: newDetectMemo(""), cache: fetch.NewCache("", nil)},
 		now:      time.Now,
 		results:  map[string]observe.VendorResult{},
 		checking: map[string]int{},
 	}
-	p.status.now = func() time.Time { return p.now() }
 	p.fetch = f
+	p.status = statusread.New(f, statusread.Options{Now: p.clock})
 	p.useProber(probe.New(f, probe.Options{Now: p.clock}))
 	for range vendors {
 		p.wake = append(p.wake, make(chan struct{}, 1))
@@ -61,12 +60,7 @@ func NewPoller(vendors []catalog.Vendor, f *fetch.Client) *Poller {
 // document on a 304. Call it before Check or Run; an empty dir keeps both
 // in memory.
 func (p *Poller) SetStateDir(dir string) {
-	path, cache := "", ""
-	if dir != "" {
-		path, cache = filepath.Join(dir, detectedFile), filepath.Join(dir, fetch.CacheDir)
-	}
-	p.status.memo = newDetectMemo(path)
-	p.status.cache = fetch.NewCache(cache, nil)
+	p.status = statusread.New(p.fetch, statusread.Options{StateDir: dir, Now: p.clock})
 }
 
 // SetClock makes the poller take the time from now instead of time.Now:
@@ -208,7 +202,7 @@ func (p *Poller) checkVendor(ctx context.Context, v catalog.Vendor, part Part) o
 		wg.Go(func() { res.Reachability, res.Keys = p.probe(ctx, v, prev) })
 	}
 	if part&PartStatus != 0 {
-		res.Status = p.status.read(ctx, v)
+		res.Status = p.status.Read(ctx, v)
 		res.Status.CheckedAt = p.now().UTC()
 	}
 	wg.Wait()

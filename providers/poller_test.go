@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -170,7 +171,7 @@ func TestPollerCheckNow(t *testing.T) {
 // runs do, so every page after the first check answers 304.
 func BenchmarkCheck200Vendors(b *testing.B) {
 	body, _ := os.ReadFile("testdata/anthropic__statuspage_summary_incident_investigating.json")
-	page := &validatingPage{body: body, etag: `"v1"`}
+	page := &vendortest.Page{Body: body, ETag: `"v1"`}
 	slow := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		time.Sleep(200 * time.Millisecond)
 		page.ServeHTTP(w, r)
@@ -267,4 +268,45 @@ func testPoller(vendors []catalog.Vendor, env map[string]string, hang ...bool) (
 		},
 	}))
 	return p, waits
+}
+
+// Only status documents are stored: nothing a key probe fetched.
+func TestCacheNeverStoresCredentials(t *testing.T) {
+	const key = "sk-proj-cachetestKEY0123456789abcdefMxYA"
+	t.Setenv("VW_CACHE_TEST_KEY", key)
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("ETag", `"models"`)
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"object":"list","data":[]}`))
+	}))
+	defer api.Close()
+	page := &vendortest.Page{}
+	page.Set("github__statuspage_status_none.json", `"v1"`, time.Date(2026, 5, 21, 12, 0, 0, 0, time.UTC))
+	status := httptest.NewServer(page)
+	defer status.Close()
+
+	cat := catalog.Builtin()
+	e, _ := cat.Get("openai")
+	state := t.TempDir()
+	v := catalog.Vendor{ID: "openai", Name: "OpenAI", Probe: e.Probe, API: catalog.APISpec{BaseURL: api.URL, Reach: "/v1/models"},
+		Sources: []catalog.SourceSpec{{URL: status.URL + "/s.json", Format: statuspage.Statuspage}}}
+	v.Keys = append(v.Keys, config.Key{Name: "prod", Secret: config.SecretRef{Kind: config.SecretEnv, Value: "VW_CACHE_TEST_KEY"}})
+	p := NewPoller([]catalog.Vendor{v}, testFetcher())
+	p.SetStateDir(state)
+	p.useProber(probe.New(p.fetch, probe.Options{Now: p.clock}))
+	p.Check(context.Background())
+	ents, err := os.ReadDir(filepath.Join(state, fetch.CacheDir))
+	if err != nil || len(ents) != 1 {
+		t.Fatalf("store holds %d entries (%v), want the status document only", len(ents), err)
+	}
+	filepath.WalkDir(state, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, _ := os.ReadFile(path)
+		if strings.Contains(string(b), key) || strings.Contains(string(b), "/v1/models") {
+			t.Errorf("%s holds the key or the probe's answer", path)
+		}
+		return nil
+	})
 }

@@ -58,11 +58,11 @@ var floors = map[string]int{
 	"serve":     11,
 	"remote":    12,
 	// The commands, and tools beside the program.
-	"":                                13,
-	"cmd/vwbench":                     13,
-	"providers/admintest":             13,
-	"providers/vendortest":            13,
-	"providers/internal/gendirectory": 13,
+	"":                     13,
+	"cmd/vwbench":          13,
+	"providers/admintest":  13,
+	"providers/vendortest": 13,
+	"providers/catalog/internal/gendirectory": 13,
 }
 
 // pure packages never depend on these, directly or through anything they

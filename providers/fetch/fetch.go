@@ -1,3 +1,9 @@
+// Package fetch is the one HTTP client vendorwatch has: every request to a
+// vendor goes through a Client, which caps bodies and times, bounds the
+// requests in flight overall and per host, and keeps connections alive
+// between checks. Its Cache is the conditional-GET store that lets even
+// separate processes revalidate status documents instead of downloading
+// them again.
 package fetch
 
 import (

@@ -272,3 +272,76 @@ func (s *Site) SetRoutes(routes map[string]string) {
 	defer s.mu.Unlock()
 	s.Routes, s.log = routes, nil
 }
+
+// Page is a vendor's status page behind a CDN that honours validators: it
+// answers 304 when If-None-Match (or, without it, If-Modified-Since)
+// matches the current document. It records the headers of every request.
+// Change its fields under Lock, or with Set.
+type Page struct {
+	sync.Mutex
+	Body     []byte
+	ETag     string // "" sends none
+	Modified time.Time
+	// BadETag, when set, is sent on every 304 instead of the real one: a
+	// confused server.
+	BadETag string
+	// NoStore marks answers Cache-Control: no-store.
+	NoStore bool
+	seen    []http.Header
+}
+
+// Set serves file (from the test's testdata) with these validators.
+func (p *Page) Set(file, etag string, modified time.Time) {
+	body, err := os.ReadFile(filepath.Join("testdata", file))
+	if err != nil {
+		panic(err)
+	}
+	p.Lock()
+	p.Body, p.ETag, p.Modified = body, etag, modified
+	p.Unlock()
+}
+
+func (p *Page) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p.Lock()
+	defer p.Unlock()
+	p.seen = append(p.seen, r.Header.Clone())
+	if p.ETag != "" {
+		w.Header().Set("ETag", p.ETag)
+	}
+	if !p.Modified.IsZero() {
+		w.Header().Set("Last-Modified", p.Modified.UTC().Format(http.TimeFormat))
+	}
+	if p.NoStore {
+		w.Header().Set("Cache-Control", "no-store")
+	}
+	fresh := false
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		fresh = p.ETag != "" && inm == p.ETag
+	} else if ims := r.Header.Get("If-Modified-Since"); ims != "" {
+		t, err := http.ParseTime(ims)
+		fresh = err == nil && !p.Modified.IsZero() && !p.Modified.After(t)
+	}
+	if fresh {
+		if p.BadETag != "" {
+			w.Header().Set("ETag", p.BadETag)
+		}
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(p.Body)
+}
+
+// Seen returns the headers of every request, in order.
+func (p *Page) Seen() []http.Header {
+	p.Lock()
+	defer p.Unlock()
+	return slices.Clone(p.seen)
+}
+
+// Last returns the headers of the latest request.
+func (p *Page) Last() http.Header {
+	p.Lock()
+	defer p.Unlock()
+	return p.seen[len(p.seen)-1]
+}

@@ -1,4 +1,10 @@
-package providers
+// Package statusread reads a vendor's status sources: it fetches each one
+// through the shared client (conditionally, from the validator store),
+// finds the format of a page given only by its address (detect.go) and
+// remembers what it found, reuses the parsed model of an unchanged
+// document, and merges the sources into one observe.Status, narrowed to
+// the components the team cares about.
+package statusread
 
 import (
 	"context"
@@ -6,6 +12,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -39,8 +46,9 @@ func parsing(parse func()) {
 	parse()
 }
 
-// statusReader reads a vendor's status sources.
-type statusReader struct {
+// Reader reads vendors' status sources. One Reader serves every vendor of
+// a poller, concurrently.
+type Reader struct {
 	fetch *fetch.Client
 	// cache keeps each document's validators and body (in the state dir
 	// when set), so a check sends conditional requests and reads a 304 as
@@ -61,10 +69,38 @@ type statusReader struct {
 	parses atomic.Int64
 }
 
-// read fetches every source of v concurrently and merges them in config
+// Options tune a Reader.
+type Options struct {
+	// StateDir is where the reader remembers what the next process should
+	// not have to learn again: the autodetected formats, so each page is
+	// read at the URL that worked instead of searched for, and each status
+	// document's validators (ETag, Last-Modified) with the document, so
+	// requests are conditional and a 304 reuses it. Empty keeps both in
+	// memory.
+	StateDir string
+	// Now is the clock of stale-incident pruning (time.Now when nil).
+	Now func() time.Time
+	// StatusIOAPI is where status.io page ids are looked up (tests point
+	// it at a fake; default status.io's own API).
+	StatusIOAPI string
+}
+
+// New returns a Reader fetching through f.
+func New(f *fetch.Client, o Options) *Reader {
+	memo, cache := "", ""
+	if o.StateDir != "" {
+		memo, cache = filepath.Join(o.StateDir, detectedFile), filepath.Join(o.StateDir, fetch.CacheDir)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &Reader{fetch: f, memo: newDetectMemo(memo), cache: fetch.NewCache(cache, nil), now: o.Now, statusIOAPI: o.StatusIOAPI}
+}
+
+// Read fetches every source of v concurrently and merges them in config
 // order. Each source's outcome is recorded in Status.Sources; a source that
 // fails is an error on that source only.
-func (r *statusReader) read(ctx context.Context, v catalog.Vendor) observe.Status {
+func (r *Reader) Read(ctx context.Context, v catalog.Vendor) observe.Status {
 	parts := make([]*observe.Status, len(v.Sources))
 	meta := make([]observe.Source, len(v.Sources))
 	var wg sync.WaitGroup
@@ -90,7 +126,7 @@ func (r *statusReader) read(ctx context.Context, v catalog.Vendor) observe.Statu
 }
 
 // readSource fetches and parses one source.
-func (r *statusReader) readSource(ctx context.Context, spec catalog.SourceSpec) (*observe.Status, observe.Source) {
+func (r *Reader) readSource(ctx context.Context, spec catalog.SourceSpec) (*observe.Status, observe.Source) {
 	src := observe.Source{URL: spec.URL, Format: string(spec.Format)}
 	start := time.Now()
 	st, url, format, err := r.load(ctx, spec, &src.NotModified)
@@ -111,7 +147,7 @@ func (r *statusReader) readSource(ctx context.Context, spec catalog.SourceSpec) 
 // when the config gives none, plus the URL and format that were used. It
 // sets *notModified when the document answered 304 and the stored copy was
 // read.
-func (r *statusReader) load(ctx context.Context, spec catalog.SourceSpec, notModified *bool) (*observe.Status, string, statuspage.Format, error) {
+func (r *Reader) load(ctx context.Context, spec catalog.SourceSpec, notModified *bool) (*observe.Status, string, statuspage.Format, error) {
 	if spec.Format == statuspage.Auto {
 		return r.detect(ctx, spec, notModified)
 	}
@@ -121,7 +157,7 @@ func (r *statusReader) load(ctx context.Context, spec catalog.SourceSpec, notMod
 
 // fetchParse fetches a source and reads it in its format, setting
 // *notModified when the answer was a 304.
-func (r *statusReader) fetchParse(ctx context.Context, spec catalog.SourceSpec, notModified *bool) (*observe.Status, error) {
+func (r *Reader) fetchParse(ctx context.Context, spec catalog.SourceSpec, notModified *bool) (*observe.Status, error) {
 	resp, err := r.get(ctx, spec.URL)
 	if err != nil {
 		return nil, err
@@ -135,7 +171,7 @@ func (r *statusReader) fetchParse(ctx context.Context, spec catalog.SourceSpec, 
 // the sibling documents; their absence is not an error. Relative incident
 // links are resolved against the URL that answered, and a feed's items
 // that state no status are dropped once they are stale.
-func (r *statusReader) parseResp(ctx context.Context, spec catalog.SourceSpec, resp *fetch.Response) (*observe.Status, error) {
+func (r *Reader) parseResp(ctx context.Context, spec catalog.SourceSpec, resp *fetch.Response) (*observe.Status, error) {
 	if err := checkContentType(resp, spec.Format); err != nil {
 		return nil, err
 	}
@@ -179,7 +215,7 @@ func (r *statusReader) parseResp(ctx context.Context, spec catalog.SourceSpec, r
 }
 
 // parseStatuspage reads a Statuspage API document and its siblings.
-func (r *statusReader) parseStatuspage(ctx context.Context, spec catalog.SourceSpec, resp *fetch.Response) (*observe.Status, error) {
+func (r *Reader) parseStatuspage(ctx context.Context, spec catalog.SourceSpec, resp *fetch.Response) (*observe.Status, error) {
 	var st *observe.Status
 	var parts statuspage.Parts
 	var err error
@@ -257,7 +293,7 @@ func checkContentType(resp *fetch.Response, f statuspage.Format) error {
 
 // supplement fetches a sibling Statuspage document, or returns nil when it
 // does not exist or fails; the summary already gave the state.
-func (r *statusReader) supplement(ctx context.Context, url string) *observe.Status {
+func (r *Reader) supplement(ctx context.Context, url string) *observe.Status {
 	if r.cache.Absent(url) {
 		return nil
 	}
@@ -282,7 +318,7 @@ func (r *statusReader) supplement(ctx context.Context, url string) *observe.Stat
 
 // get fetches a status URL and turns transport failures and non-2xx
 // answers into errors that name what happened.
-func (r *statusReader) get(ctx context.Context, url string) (*fetch.Response, error) {
+func (r *Reader) get(ctx context.Context, url string) (*fetch.Response, error) {
 	resp, err := r.fetch.GetCached(ctx, r.cache, url, http.Header{"Accept": {"application/json, application/xml;q=0.9, text/html;q=0.8, */*;q=0.5"}})
 	if err != nil {
 		return nil, fmt.Errorf("%s", fetch.Describe(err))

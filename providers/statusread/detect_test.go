@@ -1,4 +1,4 @@
-package providers
+package statusread
 
 import (
 	"context"
@@ -61,7 +61,7 @@ func TestDetectFromBaseURL(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			base := vendortest.Serve(t, tt.site)
-			p := NewPoller([]catalog.Vendor{{ID: "v", Name: "V", Sources: []catalog.SourceSpec{{URL: base}}}}, testFetcher())
+			p := newTestPoller([]catalog.Vendor{{ID: "v", Name: "V", Sources: []catalog.SourceSpec{{URL: base}}}}, testFetcher())
 			p.status.statusIOAPI = statusIOAPI
 			p.now = func() time.Time { return time.Date(2026, 5, 21, 15, 0, 0, 0, time.UTC) }
 			v, _ := p.Check(context.Background()).Vendor("v")
@@ -84,7 +84,7 @@ func TestDetectSpecificURL(t *testing.T) {
 		"/incidents.json":     "google-cloud__incidents.json",
 		"/api/v2.0.0/current": "slack__current_active_docs_example.json",
 	}})
-	p := NewPoller([]catalog.Vendor{
+	p := newTestPoller([]catalog.Vendor{
 		{ID: "gcp", Name: "GCP", Sources: []catalog.SourceSpec{{URL: base + "/incidents.json"}}},
 		{ID: "slack", Name: "Slack", Sources: []catalog.SourceSpec{{URL: base + "/api/v2.0.0/current"}}},
 	}, testFetcher())
@@ -112,7 +112,7 @@ func TestDetectMemoInStateDir(t *testing.T) {
 	base := vendortest.Serve(t, page)
 	check := func() Source {
 		t.Helper()
-		p := NewPoller([]catalog.Vendor{{ID: "v", Name: "V", Sources: []catalog.SourceSpec{{URL: base}}}}, testFetcher())
+		p := newTestPoller([]catalog.Vendor{{ID: "v", Name: "V", Sources: []catalog.SourceSpec{{URL: base}}}}, testFetcher())
 		p.SetStateDir(dir)
 		v, _ := p.Check(context.Background()).Vendor("v")
 		return Source(v.Status.Sources[0])
@@ -156,7 +156,7 @@ func TestDetectUnreachableHost(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	base := srv.URL
 	srv.Close()
-	p := NewPoller([]catalog.Vendor{{ID: "v", Name: "V", Sources: []catalog.SourceSpec{{URL: base}}}}, testFetcher())
+	p := newTestPoller([]catalog.Vendor{{ID: "v", Name: "V", Sources: []catalog.SourceSpec{{URL: base}}}}, testFetcher())
 	start := time.Now()
 	v, _ := p.Check(context.Background()).Vendor("v")
 	src := v.Status.Sources[0]
@@ -173,7 +173,7 @@ func TestDetectNothingFound(t *testing.T) {
 	t.Parallel()
 	page := &vendortest.Site{Fallback: spaShell}
 	base := vendortest.Serve(t, page)
-	p := NewPoller([]catalog.Vendor{{ID: "v", Name: "V", Sources: []catalog.SourceSpec{{URL: base}}}}, testFetcher())
+	p := newTestPoller([]catalog.Vendor{{ID: "v", Name: "V", Sources: []catalog.SourceSpec{{URL: base}}}}, testFetcher())
 	v, _ := p.Check(context.Background()).Vendor("v")
 	src := v.Status.Sources[0]
 	if src.OK || !strings.Contains(src.Error, "no status format found") || !strings.Contains(src.Error, "set format:") {
@@ -196,7 +196,7 @@ func TestDetectIgnoresForeignFeedLinks(t *testing.T) {
 	base := vendortest.Serve(t, &vendortest.Site{Routes: map[string]string{
 		"/": `<!DOCTYPE html><html><head><link rel="alternate" type="application/atom+xml" href="` + otherURL + `/secret.atom"></head><body>hi</body></html>`,
 	}})
-	p := NewPoller([]catalog.Vendor{{ID: "v", Name: "V", Sources: []catalog.SourceSpec{{URL: base}}}}, testFetcher())
+	p := newTestPoller([]catalog.Vendor{{ID: "v", Name: "V", Sources: []catalog.SourceSpec{{URL: base}}}}, testFetcher())
 	v, _ := p.Check(context.Background()).Vendor("v")
 	if v.Status.Sources[0].OK || len(other.Requests()) != 0 {
 		t.Errorf("followed a feed on another host: %+v, requests %v", v.Status.Sources[0], other.Requests())

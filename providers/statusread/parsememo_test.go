@@ -1,4 +1,4 @@
-package providers
+package statusread
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
+	"github.com/vendorwatch/vendorwatch/providers/vendortest"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
@@ -29,12 +30,12 @@ func TestParseMemo(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			page := &validatingPage{}
-			page.set(tt.file, tt.etag, time.Time{})
+			page := &vendortest.Page{}
+			page.Set(tt.file, tt.etag, time.Time{})
 			srv := httptest.NewServer(page)
 			defer srv.Close()
 			v := catalog.Vendor{ID: "acme", Name: "Acme", Sources: []catalog.SourceSpec{{URL: srv.URL + "/status", Format: tt.format, Selector: tt.sel}}}
-			p := NewPoller([]catalog.Vendor{v}, testFetcher())
+			p := newTestPoller([]catalog.Vendor{v}, testFetcher())
 			check := func() observe.Status {
 				t.Helper()
 				r, _ := p.Check(context.Background()).Vendor("acme")
@@ -54,12 +55,12 @@ func TestParseMemo(t *testing.T) {
 			}
 
 			// One byte more is another document.
-			page.mu.Lock()
-			page.body = append(page.body[:len(page.body):len(page.body)], '\n')
+			page.Lock()
+			page.Body = append(page.Body[:len(page.Body):len(page.Body)], '\n')
 			if tt.etag != "" {
-				page.etag = `"h2"`
+				page.ETag = `"h2"`
 			}
-			page.mu.Unlock()
+			page.Unlock()
 			check()
 			if n := p.status.parses.Load(); n != 2 {
 				t.Errorf("parsed %d times after the document changed, want 2", n)
@@ -73,12 +74,12 @@ func TestParseMemo(t *testing.T) {
 // back.
 func TestParseMemoKeepsWhatCallersDrop(t *testing.T) {
 	t.Parallel()
-	page := &validatingPage{}
-	page.set("vapi__betterstack_feed_outage_synthetic.rss", `"f1"`, time.Time{})
+	page := &vendortest.Page{}
+	page.Set("vapi__betterstack_feed_outage_synthetic.rss", `"f1"`, time.Time{})
 	srv := httptest.NewServer(page)
 	defer srv.Close()
 	v := catalog.Vendor{ID: "vapi", Name: "VAPI", Sources: []catalog.SourceSpec{{URL: srv.URL + "/feed.rss", Format: statuspage.Feed}}}
-	p := NewPoller([]catalog.Vendor{v}, testFetcher())
+	p := newTestPoller([]catalog.Vendor{v}, testFetcher())
 	now := time.Date(2026, 5, 21, 15, 0, 0, 0, time.UTC)
 	p.now = func() time.Time { return now }
 	count := func() int {

@@ -1,4 +1,4 @@
-package providers
+package statusread
 
 import (
 	"context"
@@ -9,11 +9,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
 	"github.com/vendorwatch/vendorwatch/providers/fetch"
@@ -21,75 +19,10 @@ import (
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
-// validatingPage is a vendor's status page behind a CDN that honours
-// validators: it answers 304 when If-None-Match (or, without it,
-// If-Modified-Since) matches the current document. It records the
-// conditional headers of every request.
-type validatingPage struct {
-	mu       sync.Mutex
-	body     []byte
-	etag     string // "" sends none
-	modified time.Time
-	// badETag, when set, is sent on every 304 instead of the real one: a
-	// confused server.
-	badETag string
-	// noStore marks answers Cache-Control: no-store.
-	noStore bool
-	seen    []http.Header
-}
-
-func (p *validatingPage) set(file, etag string, modified time.Time) {
-	body, err := os.ReadFile(filepath.Join("testdata", file))
-	if err != nil {
-		panic(err)
-	}
-	p.mu.Lock()
-	p.body, p.etag, p.modified = body, etag, modified
-	p.mu.Unlock()
-}
-
-func (p *validatingPage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.seen = append(p.seen, r.Header.Clone())
-	if p.etag != "" {
-		w.Header().Set("ETag", p.etag)
-	}
-	if !p.modified.IsZero() {
-		w.Header().Set("Last-Modified", p.modified.UTC().Format(http.TimeFormat))
-	}
-	if p.noStore {
-		w.Header().Set("Cache-Control", "no-store")
-	}
-	fresh := false
-	if inm := r.Header.Get("If-None-Match"); inm != "" {
-		fresh = p.etag != "" && inm == p.etag
-	} else if ims := r.Header.Get("If-Modified-Since"); ims != "" {
-		t, err := http.ParseTime(ims)
-		fresh = err == nil && !p.modified.IsZero() && !p.modified.After(t)
-	}
-	if fresh {
-		if p.badETag != "" {
-			w.Header().Set("ETag", p.badETag)
-		}
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Write(p.body)
-}
-
-// last returns the headers of the latest request.
-func (p *validatingPage) last() http.Header {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.seen[len(p.seen)-1]
-}
-
 // checkOnce is one --once process: a new poller on the state dir.
 func checkOnce(t *testing.T, state string, v catalog.Vendor) observe.VendorResult {
 	t.Helper()
-	p := NewPoller([]catalog.Vendor{v}, testFetcher())
+	p := newTestPoller([]catalog.Vendor{v}, testFetcher())
 	p.SetStateDir(state)
 	r, ok := p.Check(context.Background()).Vendor(v.ID)
 	if !ok {
@@ -126,15 +59,15 @@ var may21 = time.Date(2026, 5, 21, 12, 0, 0, 0, time.UTC)
 // the new document, never the stored one.
 func TestConditionalAcrossProcesses(t *testing.T) {
 	t.Parallel()
-	page := &validatingPage{}
-	page.set("anthropic__statuspage_summary_incident_investigating.json", `"v1"`, may21)
+	page := &vendortest.Page{}
+	page.Set("anthropic__statuspage_summary_incident_investigating.json", `"v1"`, may21)
 	srv := httptest.NewServer(page)
 	defer srv.Close()
 	state := t.TempDir()
 	v := catalog.Vendor{ID: "anthropic", Name: "Anthropic", Sources: []catalog.SourceSpec{{URL: srv.URL + "/api/v2/summary.json", Format: statuspage.Statuspage}}}
 
 	first := checkOnce(t, state, v)
-	if h := page.last(); h.Get("If-None-Match") != "" || h.Get("If-Modified-Since") != "" {
+	if h := page.Last(); h.Get("If-None-Match") != "" || h.Get("If-Modified-Since") != "" {
 		t.Fatalf("first request was conditional: %v", h)
 	}
 	if first.Status.State != observe.PartialOutage || first.Status.Sources[0].NotModified {
@@ -142,7 +75,7 @@ func TestConditionalAcrossProcesses(t *testing.T) {
 	}
 
 	second := checkOnce(t, state, v)
-	h := page.last()
+	h := page.Last()
 	if h.Get("If-None-Match") != `"v1"` || h.Get("If-Modified-Since") != may21.Format(http.TimeFormat) {
 		t.Fatalf("second request sent If-None-Match %q, If-Modified-Since %q", h.Get("If-None-Match"), h.Get("If-Modified-Since"))
 	}
@@ -152,17 +85,17 @@ func TestConditionalAcrossProcesses(t *testing.T) {
 	sameStatus(t, second.Status, first.Status)
 
 	// The incident is resolved: a new document with a new ETag.
-	page.set("anthropic__statuspage_summary_none.json", `"v2"`, may21.Add(time.Hour))
+	page.Set("anthropic__statuspage_summary_none.json", `"v2"`, may21.Add(time.Hour))
 	third := checkOnce(t, state, v)
-	if page.last().Get("If-None-Match") != `"v1"` {
-		t.Fatalf("third request sent %q", page.last().Get("If-None-Match"))
+	if page.Last().Get("If-None-Match") != `"v1"` {
+		t.Fatalf("third request sent %q", page.Last().Get("If-None-Match"))
 	}
 	if third.Status.State != observe.Operational || third.Status.Sources[0].NotModified {
 		t.Fatalf("third = %s %+v: the changed page was not read", third.Status.State, third.Status.Sources)
 	}
 	fourth := checkOnce(t, state, v)
-	if page.last().Get("If-None-Match") != `"v2"` || !fourth.Status.Sources[0].NotModified {
-		t.Fatalf("fourth: sent %q, source %+v", page.last().Get("If-None-Match"), fourth.Status.Sources[0])
+	if page.Last().Get("If-None-Match") != `"v2"` || !fourth.Status.Sources[0].NotModified {
+		t.Fatalf("fourth: sent %q, source %+v", page.Last().Get("If-None-Match"), fourth.Status.Sources[0])
 	}
 	sameStatus(t, fourth.Status, third.Status)
 }
@@ -171,15 +104,15 @@ func TestConditionalAcrossProcesses(t *testing.T) {
 // If-Modified-Since alone.
 func TestConditionalLastModifiedOnly(t *testing.T) {
 	t.Parallel()
-	page := &validatingPage{}
-	page.set("github__statuspage_status_none.json", "", may21)
+	page := &vendortest.Page{}
+	page.Set("github__statuspage_status_none.json", "", may21)
 	srv := httptest.NewServer(page)
 	defer srv.Close()
 	state := t.TempDir()
 	v := catalog.Vendor{ID: "gh", Name: "GitHub", Sources: []catalog.SourceSpec{{URL: srv.URL + "/api/v2/status.json", Format: statuspage.Statuspage}}}
 	first := checkOnce(t, state, v)
 	second := checkOnce(t, state, v)
-	h := page.last()
+	h := page.Last()
 	if h.Get("If-None-Match") != "" || h.Get("If-Modified-Since") != may21.Format(http.TimeFormat) {
 		t.Fatalf("sent If-None-Match %q, If-Modified-Since %q", h.Get("If-None-Match"), h.Get("If-Modified-Since"))
 	}
@@ -196,38 +129,38 @@ func TestConditionalDoubtFetchesInFull(t *testing.T) {
 	t.Parallel()
 	t.Run("304 with another etag", func(t *testing.T) {
 		t.Parallel()
-		page := &validatingPage{badETag: `"other"`}
-		page.set("anthropic__statuspage_summary_none.json", `"v1"`, time.Time{})
+		page := &vendortest.Page{BadETag: `"other"`}
+		page.Set("anthropic__statuspage_summary_none.json", `"v1"`, time.Time{})
 		srv := httptest.NewServer(page)
 		defer srv.Close()
 		state := t.TempDir()
 		v := catalog.Vendor{ID: "a", Name: "A", Sources: []catalog.SourceSpec{{URL: srv.URL + "/s.json", Format: statuspage.Statuspage}}}
 		checkOnce(t, state, v)
 		r := checkOnce(t, state, v)
-		if n := len(page.seen); n != 3 {
+		if n := len(page.Seen()); n != 3 {
 			t.Fatalf("%d requests, want 3: the first, the conditional one, and a full one after the doubtful 304", n)
 		}
-		if h := page.last(); h.Get("If-None-Match") != "" {
+		if h := page.Last(); h.Get("If-None-Match") != "" {
 			t.Errorf("the refetch was conditional: %v", h)
 		}
 		if !r.Status.Sources[0].OK || r.Status.Sources[0].NotModified || r.Status.State != observe.Operational {
 			t.Errorf("result = %s %+v", r.Status.State, r.Status.Sources[0])
 		}
 	})
-	for name, page := range map[string]*validatingPage{
+	for name, page := range map[string]*vendortest.Page{
 		"no validators": {},
-		"no-store":      {etag: `"v1"`, noStore: true},
+		"no-store":      {ETag: `"v1"`, NoStore: true},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			page.set("github__statuspage_status_none.json", page.etag, time.Time{})
+			page.Set("github__statuspage_status_none.json", page.ETag, time.Time{})
 			srv := httptest.NewServer(page)
 			defer srv.Close()
 			state := t.TempDir()
 			v := catalog.Vendor{ID: "a", Name: "A", Sources: []catalog.SourceSpec{{URL: srv.URL + "/s.json", Format: statuspage.Statuspage}}}
 			checkOnce(t, state, v)
 			checkOnce(t, state, v)
-			if h := page.last(); h.Get("If-None-Match") != "" || h.Get("If-Modified-Since") != "" {
+			if h := page.Last(); h.Get("If-None-Match") != "" || h.Get("If-Modified-Since") != "" {
 				t.Errorf("conditional request for a page that may not be stored: %v", h)
 			}
 			if ents, _ := os.ReadDir(filepath.Join(state, fetch.CacheDir)); len(ents) != 0 {
@@ -253,8 +186,8 @@ func TestConditionalCorruptStore(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			page := &validatingPage{}
-			page.set("anthropic__statuspage_summary_incident_investigating.json", `"v1"`, may21)
+			page := &vendortest.Page{}
+			page.Set("anthropic__statuspage_summary_incident_investigating.json", `"v1"`, may21)
 			srv := httptest.NewServer(page)
 			defer srv.Close()
 			state := t.TempDir()
@@ -273,7 +206,7 @@ func TestConditionalCorruptStore(t *testing.T) {
 			if !second.Status.Sources[0].OK || second.Status.Sources[0].NotModified {
 				t.Fatalf("after damage: %+v", second.Status.Sources[0])
 			}
-			if h := page.last(); h.Get("If-None-Match") != "" {
+			if h := page.Last(); h.Get("If-None-Match") != "" {
 				t.Errorf("validators sent from a damaged entry: %v", h)
 			}
 			sameStatus(t, second.Status, first.Status)
@@ -299,7 +232,7 @@ func TestSupplementAbsenceRemembered(t *testing.T) {
 	v := catalog.Vendor{ID: "openai", Name: "OpenAI", Sources: []catalog.SourceSpec{{URL: srv.URL + "/api/v2/summary.json", Format: statuspage.Statuspage}}}
 	now := time.Now()
 	check := func() {
-		p := NewPoller([]catalog.Vendor{v}, testFetcher())
+		p := newTestPoller([]catalog.Vendor{v}, testFetcher())
 		p.SetStateDir(state)
 		p.status.cache = fetch.NewCache(filepath.Join(state, fetch.CacheDir), func() time.Time { return now })
 		if r, _ := p.Check(context.Background()).Vendor("openai"); !r.Status.Sources[0].OK {
@@ -316,42 +249,4 @@ func TestSupplementAbsenceRemembered(t *testing.T) {
 	if n := page.Count("/api/v2/incidents/unresolved.json"); n != 2 {
 		t.Errorf("unresolved.json asked %d times after the hour, want 2", n)
 	}
-}
-
-// Only status documents are stored: nothing a key probe fetched.
-func TestCacheNeverStoresCredentials(t *testing.T) {
-	const key = "sk-proj-cachetestKEY0123456789abcdefMxYA"
-	t.Setenv("VW_CACHE_TEST_KEY", key)
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("ETag", `"models"`)
-		w.Header().Set("Content-Type", "application/json")
-		w.Write([]byte(`{"object":"list","data":[]}`))
-	}))
-	defer api.Close()
-	page := &validatingPage{}
-	page.set("github__statuspage_status_none.json", `"v1"`, may21)
-	status := httptest.NewServer(page)
-	defer status.Close()
-
-	cat := catalog.Builtin()
-	e, _ := cat.Get("openai")
-	state := t.TempDir()
-	v := catalog.Vendor{ID: "openai", Name: "OpenAI", Probe: e.Probe, API: catalog.APISpec{BaseURL: api.URL, Reach: "/v1/models"},
-		Sources: []catalog.SourceSpec{{URL: status.URL + "/s.json", Format: statuspage.Statuspage}}}
-	v.Keys = append(v.Keys, config.Key{Name: "prod", Secret: config.SecretRef{Kind: config.SecretEnv, Value: "VW_CACHE_TEST_KEY"}})
-	checkOnce(t, state, v)
-	ents, err := os.ReadDir(filepath.Join(state, fetch.CacheDir))
-	if err != nil || len(ents) != 1 {
-		t.Fatalf("store holds %d entries (%v), want the status document only", len(ents), err)
-	}
-	filepath.WalkDir(state, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, _ := os.ReadFile(path)
-		if strings.Contains(string(b), key) || strings.Contains(string(b), "/v1/models") {
-			t.Errorf("%s holds the key or the probe's answer", path)
-		}
-		return nil
-	})
 }

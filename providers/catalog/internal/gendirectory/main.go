@@ -1,4 +1,4 @@
-// Command gendirectory builds providers/directory.tsv, the directory of
+// Command gendirectory builds providers/catalog/directory.tsv, the directory of
 // status pages behind the curated catalog, from two public lists:
 //
 //   - metoro-io/statusphere common/status_pages/status_pages.go (MIT,
@@ -7,7 +7,7 @@
 //     considered public domain", Copyright (c) 2026 Lars Windolf): 178
 //     status feeds.
 //
-// Run it from providers/ (go generate does):
+// Run it from providers/catalog/ (go generate does):
 //
 //	go run ./internal/gendirectory -statusphere status_pages.go -opml feeds.opml -catalog catalog.yaml -o directory.tsv
 //

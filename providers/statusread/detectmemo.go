@@ -1,4 +1,4 @@
-package providers
+package statusread
 
 import (
 	"encoding/json"

@@ -1,4 +1,4 @@
-package providers
+package statusread
 
 import (
 	"context"
@@ -88,7 +88,7 @@ func candidates(raw string) []string {
 // again. A bare page URL tries the known endpoints in order; any other URL
 // is fetched and sniffed. An HTML page is searched for a status.io page id
 // and for the feeds it advertises.
-func (r *statusReader) detect(ctx context.Context, spec catalog.SourceSpec, notModified *bool) (*observe.Status, string, statuspage.Format, error) {
+func (r *Reader) detect(ctx context.Context, spec catalog.SourceSpec, notModified *bool) (*observe.Status, string, statuspage.Format, error) {
 	if d, ok := r.memo.get(spec.URL); ok {
 		st, err := r.fetchParse(ctx, catalog.SourceSpec{URL: d.URL, Format: d.Format}, notModified)
 		var hs errHTTPStatus
@@ -181,7 +181,7 @@ type notFound struct {
 }
 
 // tryProxy reads incident.io's /proxy/<host> next to a compatible summary.
-func (r *statusReader) tryProxy(ctx context.Context, summary string) (*observe.Status, string, bool) {
+func (r *Reader) tryProxy(ctx context.Context, summary string) (*observe.Status, string, bool) {
 	u, err := url.Parse(summary)
 	if err != nil {
 		return nil, "", false
@@ -197,7 +197,7 @@ func (r *statusReader) tryProxy(ctx context.Context, summary string) (*observe.S
 
 // lookInside finds more candidates in a body no reader recognised: a
 // status.io page's API, and the feeds an HTML page advertises.
-func (r *statusReader) lookInside(at string, resp *fetch.Response) []string {
+func (r *Reader) lookInside(at string, resp *fetch.Response) []string {
 	var out []string
 	if id := statuspage.StatusIOPageID(resp.Body); id != "" {
 		api := r.statusIOAPI
