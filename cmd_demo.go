@@ -200,7 +200,7 @@ func demoVendors(sim *demo.Sim, interval time.Duration, canary bool) []catalog.V
 	cat := catalog.Builtin()
 	vendor := func(id, base string, sources ...catalog.SourceSpec) catalog.Vendor {
 		e, _ := cat.Get(id)
-		v := catalog.Vendor{ID: id, Name: e.Name, PageURL: e.Page, Sources: sources, Links: e.Links,
+		v := catalog.Vendor{ID: id, Name: e.Name, PageURL: e.Page, Sources: sources, Links: e.Links, AdminAPI: e.Admin,
 			Interval: interval, ProbeInterval: interval}
 		if base != "" {
 			v.API, v.Probe = catalog.APISpec{BaseURL: base, Reach: e.API.Reach}, e.Probe

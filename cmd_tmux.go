@@ -135,6 +135,10 @@ type anyVendor struct{}
 
 func (anyVendor) Has(string) bool       { return true }
 func (anyVendor) Suggest(string) string { return "" }
+func (anyVendor) AdminAPI(string) (config.AdminAPI, bool) {
+	return config.AdminAPI{KeyFallback: true}, true
+}
+func (anyVendor) AdminVendors() []string { return nil }
 
 // startRefresh starts one detached `vendorwatch --tmux-refresh` unless a
 // dashboard or serve keeps the snapshot fresh, or a refresh already runs.

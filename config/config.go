@@ -132,8 +132,6 @@ const (
 	MinExpiryWarning     = time.Hour
 )
 
-// AdminVendors are the vendors whose admin APIs vendorwatch reads.
-var AdminVendors = []string{"openai", "anthropic", "vapi"}
 
 // Default returns the settings used when no file exists, without vendors;
 // the caller adds the default vendor set from the catalog.

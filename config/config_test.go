@@ -19,6 +19,20 @@ func (c fakeCatalog) Suggest(id string) string {
 	return ""
 }
 
+// AdminAPI: as the real catalog says, OpenAI and Anthropic need their
+// admin key, a VAPI key reads VAPI's call records.
+func (c fakeCatalog) AdminAPI(id string) (AdminAPI, bool) {
+	switch id {
+	case "openai", "anthropic":
+		return AdminAPI{Reads: "the key inventory"}, true
+	case "vapi":
+		return AdminAPI{Reads: "the call records", KeyFallback: true}, true
+	}
+	return AdminAPI{}, false
+}
+
+func (c fakeCatalog) AdminVendors() []string { return []string{"openai", "anthropic", "vapi"} }
+
 var cat = fakeCatalog{"openai": true, "vapi": true, "anthropic": true}
 
 // problemsOf parses src and returns its problems, failing if it loads.

@@ -20,12 +20,27 @@ import (
 // EnvConfig names the environment variable that points at a config file.
 const EnvConfig = "VENDORWATCH_CONFIG"
 
-// Catalog tells the loader which vendor ids are built in.
+// Catalog tells the loader which vendor ids are built in, and which of
+// them have an admin API vendorwatch reads.
 type Catalog interface {
 	// Has reports whether id is a catalog vendor.
 	Has(id string) bool
 	// Suggest returns the closest catalog id to a misspelt one, or "".
 	Suggest(id string) string
+	// AdminAPI says how vendorwatch reads the vendor's admin API; false
+	// when it reads none.
+	AdminAPI(id string) (AdminAPI, bool)
+	// AdminVendors lists the vendors whose admin APIs vendorwatch reads.
+	AdminVendors() []string
+}
+
+// AdminAPI is what the catalog says about a vendor's admin API.
+type AdminAPI struct {
+	// Reads says what is read, for messages ("the call records").
+	Reads string
+	// KeyFallback is true when, without admin.secret, the vendor's first
+	// key that is not a canary reads it (VAPI's call records).
+	KeyFallback bool
 }
 
 // Locate finds the config file: the --config flag, else $VENDORWATCH_CONFIG,

@@ -162,7 +162,7 @@ func validate(cfg *Config, x index, private bool, cat Catalog, p *problems) {
 			checkKeyHeaders(k.Headers, x.vendor(i, "keys", j, "headers"), p)
 		}
 		if v.Admin != nil {
-			checkAdmin(v, x, i, private, p)
+			checkAdmin(v, x, i, private, cat, p)
 		}
 	}
 
@@ -294,19 +294,24 @@ func checkKeyHeaders(h map[string]string, line int, p *problems) {
 	}
 }
 
-// checkAdmin validates a vendor's admin: block. VAPI may leave the secret
-// out (its first non-canary key reads the call records); OpenAI and
-// Anthropic need their admin key.
-func checkAdmin(v Vendor, x index, i int, private bool, p *problems) {
+// checkAdmin validates a vendor's admin: block against what the catalog
+// says of the vendor's admin API. Where a key can stand in (VAPI's call
+// records) the secret may be left out; otherwise the admin key is needed.
+// Without a catalog every vendor is taken to have one.
+func checkAdmin(v Vendor, x index, i int, private bool, cat Catalog, p *problems) {
 	a := v.Admin
 	line := x.vendor(i, "admin")
+	api, ok := AdminAPI{}, true
+	if cat != nil {
+		api, ok = cat.AdminAPI(v.ID)
+	}
 	switch {
-	case !slices.Contains(AdminVendors, v.ID):
-		p.add(line, "admin: works for %s only; vendor %q has no admin API vendorwatch reads", strings.Join(AdminVendors, ", "), v.ID)
-	case v.ID == "vapi" && a.Secret.IsZero():
-		// The first non-canary key reads the call records.
+	case !ok:
+		p.add(line, "admin: works for %s only; vendor %q has no admin API vendorwatch reads", strings.Join(cat.AdminVendors(), ", "), v.ID)
+	case api.KeyFallback && a.Secret.IsZero():
+		// The first non-canary key reads it.
 		if !slices.ContainsFunc(v.Keys, func(k Key) bool { return !k.Canary }) {
-			p.add(line, "admin: on vapi reads the call records with secret:, or else with the first key that is not a canary; there is neither")
+			p.add(line, "admin: on %s reads %s with secret:, or else with the first key that is not a canary; there is neither", v.ID, api.Reads)
 		}
 	default:
 		if a.Secret.IsZero() {

@@ -14,6 +14,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
@@ -41,6 +42,9 @@ type Entry struct {
 	// admin key (OPENAI_ADMIN_KEY); with no config file, setting it turns
 	// on the key inventory watch.
 	AdminEnv string `yaml:"admin_env" json:"admin_env,omitempty"`
+	// Admin names the admin API vendorwatch reads for this vendor (key
+	// inventory, audit log, call records); empty when there is none.
+	Admin AdminSpec `yaml:"admin" json:"admin,omitzero"`
 	// Origin names the public list a directory entry comes from
 	// (statusphere, multi-status); empty for curated entries.
 	Origin string `yaml:"-" json:"origin,omitempty"`
@@ -75,6 +79,17 @@ type ProbeSpec struct {
 	// Expect lists the HTTP statuses that mean the key works; empty means
 	// any 2xx. Anything else is read by the family's classifier.
 	Expect []int `yaml:"expect" json:"expect,omitempty"`
+}
+
+// AdminSpec says how a vendor's admin API is read.
+type AdminSpec struct {
+	// Reader names the reader in providers/admin's registry.
+	Reader string `yaml:"reader" json:"reader"`
+	// Reads says what it reads, for messages ("the call records").
+	Reads string `yaml:"reads" json:"reads"`
+	// KeyFallback is true when, without admin.secret, the vendor's first
+	// key that is not a canary reads it.
+	KeyFallback bool `yaml:"key_fallback" json:"key_fallback,omitempty"`
 }
 
 // Links are vendor pages that advice cites.
@@ -151,6 +166,28 @@ func (c *Catalog) Curated(id string) (Entry, bool) {
 func (c *Catalog) Has(id string) bool {
 	_, ok := c.Get(id)
 	return ok
+}
+
+// AdminAPI says how vendorwatch reads a curated vendor's admin API; it
+// satisfies config.Catalog.
+func (c *Catalog) AdminAPI(id string) (config.AdminAPI, bool) {
+	e, ok := c.Curated(id)
+	if !ok || e.Admin.Reader == "" {
+		return config.AdminAPI{}, false
+	}
+	return config.AdminAPI{Reads: e.Admin.Reads, KeyFallback: e.Admin.KeyFallback}, true
+}
+
+// AdminVendors lists the curated vendors with an admin API vendorwatch
+// reads, in catalog order; it satisfies config.Catalog.
+func (c *Catalog) AdminVendors() []string {
+	var ids []string
+	for _, e := range c.entries {
+		if e.Admin.Reader != "" {
+			ids = append(ids, e.ID)
+		}
+	}
+	return ids
 }
 
 // All returns every curated entry in catalog order.

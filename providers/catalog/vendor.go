@@ -23,7 +23,10 @@ type Vendor struct {
 	Probe      *ProbeSpec
 	Keys       []config.Key
 	Admin      *config.Admin
-	Links      Links
+	// AdminAPI is the catalog's word on the vendor's admin API: which
+	// reader reads it (none when Reader is empty).
+	AdminAPI AdminSpec
+	Links    Links
 
 	// Interval is how often the status sources are read; ProbeInterval how
 	// often keys and reachability are checked.
@@ -43,7 +46,7 @@ func Resolve(cfg *config.Config, cat *Catalog, only []string) ([]Vendor, error) 
 		e, inCatalog := cat.Get(cv.ID)
 		v := Vendor{
 			ID: cv.ID, Name: e.Name, PageURL: e.Page, Sources: e.Status, Components: e.Components,
-			API: e.API, Probe: e.Probe, Links: e.Links,
+			API: e.API, Probe: e.Probe, Links: e.Links, AdminAPI: e.Admin,
 			DependsOn: cv.DependsOn, Keys: cv.Keys, Admin: cv.Admin,
 			Interval: cfg.Interval.D(), ProbeInterval: cfg.ProbeInterval.D(),
 		}

@@ -153,7 +153,7 @@ func CatalogVendor(t *testing.T, id, base string, key config.Key) catalog.Vendor
 		key.Secret = config.SecretRef{Kind: config.SecretEnv, Value: "VW_KEY"}
 	}
 	return catalog.Vendor{ID: e.ID, Name: e.Name, API: catalog.APISpec{BaseURL: base, Reach: e.API.Reach},
-		Probe: e.Probe, Keys: []config.Key{key}}
+		Probe: e.Probe, Keys: []config.Key{key}, AdminAPI: e.Admin}
 }
 
 // HangTimeout is the request timeout of tests whose fake vendor never
