@@ -59,8 +59,23 @@ func vapiCallKey(v catalog.Vendor) (config.SecretRef, bool) {
 // one and a half admin intervals when that is longer, at most
 // MaxCallWindow.
 func callWindow(v catalog.Vendor) time.Duration {
-	w := adminInterval(v) * 3 / 2
+	w := Interval(v) * 3 / 2
 	return min(max(w, MinCallWindow), MaxCallWindow)
+}
+
+// callReader reads VAPI's call records with the admin secret, or else with
+// the vendor's first key that is not a canary.
+type callReader struct{}
+
+// Enabled: a key to read with and an API to read.
+func (callReader) Enabled(v catalog.Vendor) bool {
+	_, ok := vapiCallKey(v)
+	return ok && v.API.BaseURL != ""
+}
+
+// Read replaces res's call summary with a fresh one.
+func (callReader) Read(ctx context.Context, a *adminReader, v catalog.Vendor, res *observe.VendorResult) {
+	res.Calls = a.calls(ctx, v, res.Calls)
 }
 
 // calls reads VAPI's call records of the window and groups the ended ones

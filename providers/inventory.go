@@ -42,65 +42,34 @@ func auditPending(g observe.GoneKey, now time.Time) bool {
 	return !g.NoAuditLog && g.Audit == nil && now.Sub(g.NoticedAt) < observe.AuditRecheck
 }
 
-// adminReader reads the admin APIs (key inventories, audit logs, call
-// records), sending every request through the prober's key-safe client.
-type adminReader struct {
-	p *probe.Prober
-	// callLimit is the page size of VAPI's call records (default
-	// CallPageLimit; tests shrink it).
-	callLimit int
+// inventoryReader reads a vendor's key list (OpenAI's projects and keys,
+// Anthropic's API keys) with its admin key, and compares it with the
+// previous one; with audit set, the vendor's audit log is asked about the
+// keys that left it.
+type inventoryReader struct {
+	// source names the admin API read (observe.SourceOpenAIAdmin, ...).
+	source string
+	// list reads the whole key list into inv.
+	list func(r *adminRun, ctx context.Context, inv *observe.Inventory) error
+	// audit is true when the vendor has an audit log that explains keys
+	// that leave the list.
+	audit bool
 }
 
-// adminChecks reports whether vendorwatch reads v's admin APIs: the key
-// inventory of OpenAI or Anthropic with an admin secret, VAPI's call
-// records unless turned off.
-func adminChecks(v catalog.Vendor) bool {
-	switch v.ID {
-	case "openai", "anthropic":
-		return v.Admin != nil && !v.Admin.Secret.IsZero() && v.API.BaseURL != ""
-	case "vapi":
-		_, ok := vapiCallKey(v)
-		return ok && v.API.BaseURL != ""
-	}
-	return false
+// Enabled: an admin secret and an API to read.
+func (ir inventoryReader) Enabled(v catalog.Vendor) bool {
+	return v.Admin != nil && !v.Admin.Secret.IsZero() && v.API.BaseURL != ""
 }
 
-// adminInterval is how often v's admin APIs are read, 0 when they are not.
-func adminInterval(v catalog.Vendor) time.Duration {
-	if !adminChecks(v) {
-		return 0
-	}
-	if v.Admin != nil && v.Admin.Interval > 0 {
-		return v.Admin.Interval.D()
-	}
-	return config.DefaultAdminInterval
-}
-
-// admin reads v's admin APIs for one check: the key inventory (diffed
-// against prev's, with the audit log asked about keys that left it) and
-// VAPI's call records. What it does not read is carried over from prev.
-func (a *adminReader) admin(ctx context.Context, v catalog.Vendor, prev observe.VendorResult) (*observe.Inventory, *observe.CallSummary) {
-	if !adminChecks(v) {
-		return nil, nil
-	}
-	ctx, cancel := context.WithTimeout(ctx, MaxAdminRead)
-	defer cancel()
-	switch v.ID {
-	case "openai", "anthropic":
-		return a.inventory(ctx, v, prev.Inventory), prev.Calls
-	case "vapi":
-		return prev.Inventory, a.calls(ctx, v, prev.Calls)
-	}
-	return prev.Inventory, prev.Calls
+// Read replaces res's inventory with a fresh one.
+func (ir inventoryReader) Read(ctx context.Context, a *adminReader, v catalog.Vendor, res *observe.VendorResult) {
+	res.Inventory = a.inventory(ctx, v, res.Inventory, ir)
 }
 
 // inventory lists v's keys and compares the list with prev.
-func (a *adminReader) inventory(ctx context.Context, v catalog.Vendor, prev *observe.Inventory) *observe.Inventory {
+func (a *adminReader) inventory(ctx context.Context, v catalog.Vendor, prev *observe.Inventory, ir inventoryReader) *observe.Inventory {
 	now := a.p.Now().UTC()
-	inv := &observe.Inventory{Source: observe.SourceOpenAIAdmin, CheckedAt: now, Keys: []observe.InventoryKey{}}
-	if v.ID == "anthropic" {
-		inv.Source = observe.SourceAnthropicAdmin
-	}
+	inv := &observe.Inventory{Source: ir.source, CheckedAt: now, Keys: []observe.InventoryKey{}}
 	keep := func() *observe.Inventory {
 		if prev != nil && prev.Source == inv.Source {
 			inv.Keys, inv.ListedAt, inv.Complete, inv.Projects = prev.Keys, prev.ListedAt, prev.Complete, prev.Projects
@@ -117,13 +86,7 @@ func (a *adminReader) inventory(ctx context.Context, v catalog.Vendor, prev *obs
 		fail.apply(&inv.Result, &inv.HTTPStatus, &inv.Code, &inv.Error)
 		return keep()
 	}
-	var err error
-	if v.ID == "anthropic" {
-		err = r.anthropicInventory(ctx, inv)
-	} else {
-		err = r.openAIInventory(ctx, inv)
-	}
-	if err != nil {
+	if err := ir.list(r, ctx, inv); err != nil {
 		r.failure(err).apply(&inv.Result, &inv.HTTPStatus, &inv.Code, &inv.Error)
 		inv.Keys, inv.Accounts, inv.Projects = []observe.InventoryKey{}, nil, 0
 		return keep()
@@ -142,8 +105,8 @@ func (a *adminReader) inventory(ctx context.Context, v catalog.Vendor, prev *obs
 			inv.Keys[i].Self = true
 		}
 	}
-	inv.Gone = diffInventory(prev, inv, now)
-	if v.ID == "openai" && slices.ContainsFunc(inv.Gone, func(g observe.GoneKey) bool { return auditPending(g, now) }) {
+	inv.Gone = diffInventory(prev, inv, now, ir.audit)
+	if ir.audit && slices.ContainsFunc(inv.Gone, func(g observe.GoneKey) bool { return auditPending(g, now) }) {
 		r.auditLookup(ctx, inv, now)
 	}
 	return inv
@@ -151,8 +114,9 @@ func (a *adminReader) inventory(ctx context.Context, v catalog.Vendor, prev *obs
 
 // diffInventory returns the keys of prev missing from cur, plus the ones
 // prev noticed within the last AuditRecheck. Only two complete lists from
-// the same source are compared.
-func diffInventory(prev, cur *observe.Inventory, now time.Time) []observe.GoneKey {
+// the same source are compared. audit says whether the vendor has an
+// audit log to ask about them.
+func diffInventory(prev, cur *observe.Inventory, now time.Time, audit bool) []observe.GoneKey {
 	listed := make(map[string]bool, len(cur.Keys))
 	for _, k := range cur.Keys {
 		listed[k.ID] = true
@@ -184,7 +148,7 @@ func diffInventory(prev, cur *observe.Inventory, now time.Time) []observe.GoneKe
 		if listed[k.ID] || seen[k.ID] || k.ID == "" || len(gone) >= MaxGoneKeys {
 			continue
 		}
-		g := observe.GoneKey{InventoryKey: k, LastSeen: prev.ListedAt, NoticedAt: now, NoAuditLog: cur.Source != observe.SourceOpenAIAdmin}
+		g := observe.GoneKey{InventoryKey: k, LastSeen: prev.ListedAt, NoticedAt: now, NoAuditLog: !audit}
 		if k.OwnerType == observe.OwnerServiceAccount && k.OwnerID != "" && len(cur.Accounts) > 0 && !accounts[k.OwnerID] &&
 			slices.ContainsFunc(prev.Accounts, func(a observe.InventoryAccount) bool { return a.ID == k.OwnerID }) {
 			g.OwnerGone = true

@@ -443,22 +443,22 @@ func TestAnthropicInventory(t *testing.T) {
 func TestAdminChecksRunOnTheirOwnInterval(t *testing.T) {
 	t.Parallel()
 	v := adminVendor(t, "openai", "https://api.openai.test")
-	if got := adminInterval(v); got != config.DefaultAdminInterval {
+	if got := Interval(v); got != config.DefaultAdminInterval {
 		t.Errorf("default interval = %s", got)
 	}
 	v.Admin.Interval = config.Duration(2 * time.Minute)
-	if got := adminInterval(v); got != 2*time.Minute {
+	if got := Interval(v); got != 2*time.Minute {
 		t.Errorf("interval = %s", got)
 	}
-	if got := adminInterval(vendortest.CatalogVendor(t, "openai", "https://api.openai.test", config.Key{})); got != 0 {
+	if got := Interval(vendortest.CatalogVendor(t, "openai", "https://api.openai.test", config.Key{})); got != 0 {
 		t.Errorf("no admin: interval = %s", got)
 	}
 	vapi := vendortest.CatalogVendor(t, "vapi", "https://api.vapi.test", config.Key{})
-	if adminInterval(vapi) != 0 {
+	if Interval(vapi) != 0 {
 		t.Error("VAPI reads call records without admin:")
 	}
 	vapi.Admin = &config.Admin{}
-	if adminInterval(vapi) != config.DefaultAdminInterval {
+	if Interval(vapi) != config.DefaultAdminInterval {
 		t.Error("VAPI with admin: {} does not read call records")
 	}
 	// A probe-only round leaves the inventory as it was.
@@ -511,11 +511,11 @@ func TestAnotherAdminKeyIsNotCompared(t *testing.T) {
 		Keys: []observe.InventoryKey{{ID: "key_a"}, {ID: "key_b"}}}
 	cur := &observe.Inventory{Source: observe.SourceOpenAIAdmin, Complete: true, ListedAt: t0.Add(time.Minute), AdminFingerprint: "sk-admin-…BBBB",
 		Keys: []observe.InventoryKey{{ID: "key_c"}}}
-	if g := diffInventory(prev, cur, t0.Add(time.Minute)); len(g) != 0 {
+	if g := diffInventory(prev, cur, t0.Add(time.Minute), true); len(g) != 0 {
 		t.Errorf("lists read with different admin keys compared: %+v", g)
 	}
 	cur.AdminFingerprint = prev.AdminFingerprint
-	if g := diffInventory(prev, cur, t0.Add(time.Minute)); len(g) != 2 {
+	if g := diffInventory(prev, cur, t0.Add(time.Minute), true); len(g) != 2 {
 		t.Errorf("gone = %+v", g)
 	}
 }
@@ -596,7 +596,7 @@ func TestDefaultConfigWatchesTheInventory(t *testing.T) {
 	for _, v := range vendors {
 		switch v.ID {
 		case "openai":
-			if v.Admin == nil || v.Admin.Secret.String() != "env:OPENAI_ADMIN_KEY" || adminInterval(v) == 0 {
+			if v.Admin == nil || v.Admin.Secret.String() != "env:OPENAI_ADMIN_KEY" || Interval(v) == 0 {
 				t.Errorf("openai admin = %+v", v.Admin)
 			}
 		default:

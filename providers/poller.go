@@ -190,10 +190,10 @@ func (p *Poller) checkVendor(ctx context.Context, v catalog.Vendor, part Part) o
 
 	res := prev
 	var admin sync.WaitGroup
-	if !adminChecks(v) {
+	if !Enabled(v) {
 		res.Inventory, res.Calls = nil, nil // admin: gone from the config
 	} else if part&PartAdmin != 0 {
-		admin.Go(func() { res.Inventory, res.Calls = p.admin.admin(ctx, v, prev) })
+		admin.Go(func() { res.Inventory, res.Calls = p.admin.Read(ctx, v, prev) })
 	}
 	// The status page and the probes go to different hosts: read them at
 	// once, so a vendor takes its slowest request, not the sum.
@@ -284,7 +284,7 @@ func (p *Poller) loop(ctx context.Context, v catalog.Vendor, wake <-chan struct{
 	// The first round shows the status page and the probes at once; the
 	// admin APIs (many requests for a large organization) follow on their
 	// own.
-	adminEvery := adminInterval(v)
+	adminEvery := Interval(v)
 	run(PartStatus | PartProbes)
 	if adminEvery > 0 && ctx.Err() == nil {
 		run(PartAdmin)
