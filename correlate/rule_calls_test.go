@@ -7,13 +7,13 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/observe"
-	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/providers/admin"
 )
 
 // reason is count calls ended with the VAPI endedReason, the first at
 // first, the last a minute later.
 func reason(r string, count int, first time.Time) observe.ReasonCount {
-	return observe.ReasonCount{Reason: r, Count: count, EndedReason: providers.ParseEndedReason(r), First: first, Last: first.Add(time.Minute)}
+	return observe.ReasonCount{Reason: r, Count: count, EndedReason: admin.ParseEndedReason(r), First: first, Last: first.Add(time.Minute)}
 }
 
 // vapiCalls is VAPI, our key working, with call records since 12:35.

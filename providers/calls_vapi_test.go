@@ -11,6 +11,7 @@ import (
 	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/internal/fixture"
 	"github.com/vendorwatch/vendorwatch/observe"
+	"github.com/vendorwatch/vendorwatch/providers/admin"
 	"github.com/vendorwatch/vendorwatch/providers/admintest"
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
 	"github.com/vendorwatch/vendorwatch/providers/probe"
@@ -51,9 +52,9 @@ func TestCallsGroupedByEndedReason(t *testing.T) {
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
 	p, _ := testPoller([]catalog.Vendor{vapiVendor(t, srv.URL, &config.Admin{})}, map[string]string{"VW_KEY": fixture.VAPIKey, "VW_VAPI_CANARY": "canary-key-0000000000000000000"})
-	p.admin.callLimit = 10 // five pages
+	p.admin = admin.New(p.probes, admin.Options{CallLimit: 10}) // five pages
 	cs := checkAt(p, t0).Calls
-	if cs == nil || cs.Result != observe.ResultOK || cs.Calls != 42 || cs.Ended != 40 || cs.Truncated || !cs.Since.Equal(t0.Add(-MinCallWindow)) {
+	if cs == nil || cs.Result != observe.ResultOK || cs.Calls != 42 || cs.Ended != 40 || cs.Truncated || !cs.Since.Equal(t0.Add(-admin.MinCallWindow)) {
 		t.Fatalf("calls = %+v", cs)
 	}
 	if cs.Fingerprint != probe.Fingerprint(fixture.VAPIKey) {
@@ -104,7 +105,7 @@ func TestCallsGroupedByEndedReason(t *testing.T) {
 		t.Errorf("%d pages of calls read; all 42 calls need 5", pages)
 	}
 	// With smaller pages the read stops at its bound and says so.
-	p.admin.callLimit = 7
+	p.admin = admin.New(p.probes, admin.Options{CallLimit: 7})
 	if cs := checkAt(p, t0).Calls; !cs.Truncated || cs.Calls >= 42 {
 		t.Errorf("bounded read: truncated=%v calls=%d", cs.Truncated, cs.Calls)
 	}
@@ -116,10 +117,10 @@ func TestCallsReadWithTheAdminSecret(t *testing.T) {
 	fake := admintest.NewVAPI(other)
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
-	admin := &config.Admin{Secret: config.SecretRef{Kind: config.SecretEnv, Value: "VW_VAPI_ADMIN"}, Interval: config.Duration(time.Hour)}
-	p, _ := testPoller([]catalog.Vendor{vapiVendor(t, srv.URL, admin)}, map[string]string{"VW_KEY": fixture.VAPIKey, "VW_VAPI_ADMIN": other})
+	cfg := &config.Admin{Secret: config.SecretRef{Kind: config.SecretEnv, Value: "VW_VAPI_ADMIN"}, Interval: config.Duration(time.Hour)}
+	p, _ := testPoller([]catalog.Vendor{vapiVendor(t, srv.URL, cfg)}, map[string]string{"VW_KEY": fixture.VAPIKey, "VW_VAPI_ADMIN": other})
 	cs := checkAt(p, t0).Calls
-	if cs.Result != observe.ResultOK || cs.Fingerprint != probe.Fingerprint(other) || !cs.Since.Equal(t0.Add(-MaxCallWindow)) {
+	if cs.Result != observe.ResultOK || cs.Fingerprint != probe.Fingerprint(other) || !cs.Since.Equal(t0.Add(-admin.MaxCallWindow)) {
 		t.Errorf("calls = %+v", cs)
 	}
 }

@@ -1,3 +1,7 @@
+// Package providers is the parent of the vendor adapters (catalog, fetch,
+// statusread, probe, admin), and the Poller that schedules them: each
+// vendor's status page, key probes and admin API on their own intervals,
+// into one observe.Snapshot.
 package providers
 
 import (
@@ -7,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/observe"
+	"github.com/vendorwatch/vendorwatch/providers/admin"
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
 	"github.com/vendorwatch/vendorwatch/providers/fetch"
 	"github.com/vendorwatch/vendorwatch/providers/probe"
@@ -22,7 +27,7 @@ type Poller struct {
 	status  *statusread.Reader
 	fetch   *fetch.Client
 	probes  *probe.Prober
-	admin   *adminReader
+	admin   *admin.Client
 	now     func() time.Time
 
 	mu       sync.Mutex
@@ -91,7 +96,7 @@ func (p *Poller) clock() time.Time { return p.now() }
 // useProber makes pr send the poller's probes and admin reads.
 func (p *Poller) useProber(pr *probe.Prober) {
 	p.probes = pr
-	p.admin = &adminReader{p: pr}
+	p.admin = admin.New(pr, admin.Options{})
 }
 
 // pendingResult is a vendor's result before its first check.
@@ -189,11 +194,11 @@ func (p *Poller) checkVendor(ctx context.Context, v catalog.Vendor, part Part) o
 	}()
 
 	res := prev
-	var admin sync.WaitGroup
-	if !Enabled(v) {
+	var adminRead sync.WaitGroup
+	if !admin.Enabled(v) {
 		res.Inventory, res.Calls = nil, nil // admin: gone from the config
 	} else if part&PartAdmin != 0 {
-		admin.Go(func() { res.Inventory, res.Calls = p.admin.Read(ctx, v, prev) })
+		adminRead.Go(func() { res.Inventory, res.Calls = p.admin.Read(ctx, v, prev) })
 	}
 	// The status page and the probes go to different hosts: read them at
 	// once, so a vendor takes its slowest request, not the sum.
@@ -206,11 +211,11 @@ func (p *Poller) checkVendor(ctx context.Context, v catalog.Vendor, part Part) o
 		res.Status.CheckedAt = p.now().UTC()
 	}
 	wg.Wait()
-	admin.Wait()
+	adminRead.Wait()
 	if res.Inventory != nil {
 		// Earlier snapshots share the old inventory: match on a copy.
-		res.Inventory = cloneInventory(res.Inventory)
-		MatchInventory(res.Inventory, res.Keys)
+		res.Inventory = admin.CloneInventory(res.Inventory)
+		admin.MatchInventory(res.Inventory, res.Keys)
 	}
 	if ctx.Err() != nil {
 		return prev // cancelled mid-check: keep the last complete result
@@ -284,7 +289,7 @@ func (p *Poller) loop(ctx context.Context, v catalog.Vendor, wake <-chan struct{
 	// The first round shows the status page and the probes at once; the
 	// admin APIs (many requests for a large organization) follow on their
 	// own.
-	adminEvery := Interval(v)
+	adminEvery := admin.Interval(v)
 	run(PartStatus | PartProbes)
 	if adminEvery > 0 && ctx.Err() == nil {
 		run(PartAdmin)

@@ -1,4 +1,4 @@
-package providers
+package admin
 
 import (
 	"context"
@@ -30,7 +30,7 @@ const (
 
 // cloneInventory copies the rows, so they can be matched again without
 // touching a snapshot already handed out.
-func cloneInventory(inv *observe.Inventory) *observe.Inventory {
+func CloneInventory(inv *observe.Inventory) *observe.Inventory {
 	c := *inv
 	c.Keys = slices.Clone(inv.Keys)
 	c.Gone = slices.Clone(inv.Gone)
@@ -62,12 +62,12 @@ func (ir inventoryReader) Enabled(v catalog.Vendor) bool {
 }
 
 // Read replaces res's inventory with a fresh one.
-func (ir inventoryReader) Read(ctx context.Context, a *adminReader, v catalog.Vendor, res *observe.VendorResult) {
+func (ir inventoryReader) Read(ctx context.Context, a *Client, v catalog.Vendor, res *observe.VendorResult) {
 	res.Inventory = a.inventory(ctx, v, res.Inventory, ir)
 }
 
 // inventory lists v's keys and compares the list with prev.
-func (a *adminReader) inventory(ctx context.Context, v catalog.Vendor, prev *observe.Inventory, ir inventoryReader) *observe.Inventory {
+func (a *Client) inventory(ctx context.Context, v catalog.Vendor, prev *observe.Inventory, ir inventoryReader) *observe.Inventory {
 	now := a.p.Now().UTC()
 	inv := &observe.Inventory{Source: ir.source, CheckedAt: now, Keys: []observe.InventoryKey{}}
 	keep := func() *observe.Inventory {

@@ -1,4 +1,10 @@
-package providers
+// Package admin reads vendors' admin APIs with an admin key (or, where a
+// key can stand in, one of ours): OpenAI's and Anthropic's key inventories
+// with the keys that left them and what OpenAI's audit log says about
+// those, and VAPI's call records grouped by why the calls ended. Each API
+// is a Reader in a registry keyed by the catalog's admin.reader; the
+// requests go out through the prober, under the same rules as key probes.
+package admin
 
 import (
 	"context"
@@ -18,7 +24,7 @@ type Reader interface {
 	// Read reads v's admin API through a and puts what it found into its
 	// own part of res (the key inventory, the call records), which holds
 	// the previous check's results when Read is called.
-	Read(ctx context.Context, a *adminReader, v catalog.Vendor, res *observe.VendorResult)
+	Read(ctx context.Context, a *Client, v catalog.Vendor, res *observe.VendorResult)
 }
 
 // readers are the admin readers by the name a catalog entry gives in
@@ -56,20 +62,31 @@ func Interval(v catalog.Vendor) time.Duration {
 	return config.DefaultAdminInterval
 }
 
-// adminReader reads the admin APIs (key inventories, audit logs, call
+// Client reads the admin APIs (key inventories, audit logs, call
 // records), sending every request through the prober's key-safe client.
-type adminReader struct {
+type Client struct {
 	p *probe.Prober
-	// callLimit is the page size of VAPI's call records (default
-	// CallPageLimit; tests shrink it).
+	// callLimit is the page size of VAPI's call records.
 	callLimit int
+}
+
+// Options tune a Client.
+type Options struct {
+	// CallLimit is the page size of VAPI's call records (CallPageLimit;
+	// tests shrink it to make pages).
+	CallLimit int
+}
+
+// New returns a Client reading through p.
+func New(p *probe.Prober, o Options) *Client {
+	return &Client{p: p, callLimit: o.CallLimit}
 }
 
 // Read reads v's admin API for one check, from prev's results: the key
 // inventory (diffed against prev's, with the audit log asked about keys
 // that left it) or the call records. What it does not read is carried
 // over from prev; a vendor without an admin API gets neither.
-func (a *adminReader) Read(ctx context.Context, v catalog.Vendor, prev observe.VendorResult) (*observe.Inventory, *observe.CallSummary) {
+func (a *Client) Read(ctx context.Context, v catalog.Vendor, prev observe.VendorResult) (*observe.Inventory, *observe.CallSummary) {
 	r, ok := readerOf(v)
 	if !ok {
 		return nil, nil

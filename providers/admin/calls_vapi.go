@@ -1,4 +1,4 @@
-package providers
+package admin
 
 import (
 	"context"
@@ -74,13 +74,13 @@ func (callReader) Enabled(v catalog.Vendor) bool {
 }
 
 // Read replaces res's call summary with a fresh one.
-func (callReader) Read(ctx context.Context, a *adminReader, v catalog.Vendor, res *observe.VendorResult) {
+func (callReader) Read(ctx context.Context, a *Client, v catalog.Vendor, res *observe.VendorResult) {
 	res.Calls = a.calls(ctx, v, res.Calls)
 }
 
 // calls reads VAPI's call records of the window and groups the ended ones
 // by endedReason.
-func (a *adminReader) calls(ctx context.Context, v catalog.Vendor, prev *observe.CallSummary) *observe.CallSummary {
+func (a *Client) calls(ctx context.Context, v catalog.Vendor, prev *observe.CallSummary) *observe.CallSummary {
 	now := a.p.Now().UTC()
 	cs := &observe.CallSummary{CheckedAt: now, Since: now.Add(-callWindow(v)), Reasons: []observe.ReasonCount{}}
 	ref, _ := vapiCallKey(v)

@@ -1,4 +1,4 @@
-package providers
+package admin
 
 import (
 	"context"
@@ -53,7 +53,7 @@ func (f *adminFailure) apply(r *observe.Result, status *int, code, msg *string) 
 
 // newAdminRun resolves ref and checks that the vendor's API may receive
 // it. A nil run comes with the failure that prevents it.
-func (a *adminReader) newAdminRun(ctx context.Context, v catalog.Vendor, ref config.SecretRef, extra map[string]string) (*adminRun, *adminFailure) {
+func (a *Client) newAdminRun(ctx context.Context, v catalog.Vendor, ref config.SecretRef, extra map[string]string) (*adminRun, *adminFailure) {
 	base, err := url.Parse(v.API.BaseURL)
 	if err != nil || base.Host == "" {
 		return nil, &adminFailure{result: observe.ResultMisconfigured, code: "bad_api_url", message: fmt.Sprintf("cannot use api.base_url %q", v.API.BaseURL)}
