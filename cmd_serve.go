@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vendorwatch/vendorwatch/config"
+	"github.com/vendorwatch/vendorwatch/internal/loopback"
 	"github.com/vendorwatch/vendorwatch/monitor"
 	"github.com/vendorwatch/vendorwatch/notify"
 	"github.com/vendorwatch/vendorwatch/output"
@@ -119,7 +120,7 @@ func runServe(cmd *cobra.Command, o *options, listen string) error {
 	auth := "no token: anyone who can reach it can read it"
 	if token != "" {
 		auth = "bearer token required"
-	} else if host, _, _ := net.SplitHostPort(ln.Addr().String()); !isLoopback(host) {
+	} else if host, _, _ := net.SplitHostPort(ln.Addr().String()); !loopback.Host(host) {
 		fmt.Fprintf(stderr, "vendorwatch: warning: listening on %s without serve.token; set one before exposing the server\n", ln.Addr())
 	}
 	fmt.Fprintf(stderr, "vendorwatch: serving %d vendors on http://%s (%s; %d notifiers; config %s)\n",

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/internal/loopback"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
 	"github.com/vendorwatch/vendorwatch/output"
 )
@@ -64,7 +64,7 @@ func newRemoteClient(base, token string, timeout time.Duration) (*remoteClient, 
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("--remote %q: want the server's address, such as https://vendorwatch.internal:9321", termtext.Clip(termtext.Line(base), 80))
 	}
-	if token != "" && u.Scheme == "http" && !isLoopback(u.Hostname()) {
+	if token != "" && u.Scheme == "http" && !loopback.Host(u.Hostname()) {
 		return nil, fmt.Errorf("--remote %s: refusing to send $%s over plain HTTP to another host; use https://", u.Redacted(), EnvToken)
 	}
 	if timeout <= 0 {
@@ -76,14 +76,6 @@ func newRemoteClient(base, token string, timeout time.Duration) (*remoteClient, 
 		// A redirect could carry the token elsewhere: none is followed.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}}, nil
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // get fetches one endpoint and returns its body.

@@ -28,6 +28,7 @@ var floors = map[string]int{
 	"internal/termtext":   0,
 	"internal/atomicfile": 0,
 	"internal/flock":      0,
+	"internal/loopback":   0,
 	"internal/layout":     0,
 	"internal/fixture":    0,
 	"statusline":          0,

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/config"
+	"github.com/vendorwatch/vendorwatch/internal/loopback"
 	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
 	"github.com/vendorwatch/vendorwatch/providers/fetch"
@@ -290,12 +291,7 @@ func KeySafe(u *url.URL) bool {
 	case "https":
 		return true
 	case "http":
-		h := u.Hostname()
-		if strings.EqualFold(h, "localhost") {
-			return true
-		}
-		ip := net.ParseIP(h)
-		return ip != nil && ip.IsLoopback()
+		return loopback.Host(u.Hostname())
 	}
 	return false
 }
