@@ -13,6 +13,7 @@ import (
 	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
 	"github.com/vendorwatch/vendorwatch/providers/fetch"
+	"github.com/vendorwatch/vendorwatch/remote"
 )
 
 // options are the flags common to every mode (DESIGN §5).
@@ -87,7 +88,7 @@ network, no config and no keys needed.`,
 	pf.DurationVar(&o.timeout, "timeout", 0, "per-request timeout (default from the config, 10s)")
 	pf.StringVar(&o.stateDir, "state-dir", "", "history, snapshot cache and HTTP validators (default $XDG_STATE_HOME/vendorwatch)")
 	pf.BoolVar(&o.noColor, "no-color", false, "no colour in any output (NO_COLOR is honoured too)")
-	pf.StringVar(&o.remote, "remote", "", "read the vendorwatch serve at `URL` instead of polling vendors; no key is used here (token from $"+EnvToken+")")
+	pf.StringVar(&o.remote, "remote", "", "read the vendorwatch serve at `URL` instead of polling vendors; no key is used here (token from $"+remote.EnvToken+")")
 
 	f := root.Flags()
 	f.BoolVar(&o.once, "once", false, "check everything once, print a table (or --json) and exit with the level")

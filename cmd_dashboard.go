@@ -16,6 +16,7 @@ import (
 	"github.com/vendorwatch/vendorwatch/monitor"
 	"github.com/vendorwatch/vendorwatch/notify"
 	"github.com/vendorwatch/vendorwatch/output"
+	"github.com/vendorwatch/vendorwatch/remote"
 	"github.com/vendorwatch/vendorwatch/ui"
 )
 
@@ -29,11 +30,11 @@ func runDashboard(cmd *cobra.Command, o *options) error {
 		return &exitError{code: 3, err: errors.New("the dashboard needs a terminal; use --once (or --once --json) in scripts")}
 	}
 	if o.remote != "" {
-		c, err := newRemoteClient(o.remote, remoteToken(), o.timeout)
+		c, err := remote.New(o.remote, remote.Token(), o.timeout)
 		if err != nil {
 			return &exitError{code: 3, err: err}
 		}
-		if err := ui.Run(cmd.Context(), newRemoteBackend(c, o.only), ui.RunOptions{NoColor: o.noColor, Output: out}); err != nil {
+		if err := ui.Run(cmd.Context(), remote.NewBackend(c, o.only), ui.RunOptions{NoColor: o.noColor, Output: out}); err != nil {
 			return &exitError{code: 3, err: fmt.Errorf("dashboard: %w", err)}
 		}
 		return nil

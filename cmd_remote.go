@@ -7,13 +7,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vendorwatch/vendorwatch/output"
+	"github.com/vendorwatch/vendorwatch/remote"
 )
 
 // runOnceRemote is --once --remote: the server's latest report as a table
 // or JSON, with the exit code of its level. No vendor is contacted, no
 // key resolved, no local config or state dir read.
 func runOnceRemote(cmd *cobra.Command, o *options) error {
-	c, err := newRemoteClient(o.remote, remoteToken(), o.timeout)
+	c, err := remote.New(o.remote, remote.Token(), o.timeout)
 	if err != nil {
 		return &exitError{code: 3, err: err}
 	}
@@ -21,10 +22,10 @@ func runOnceRemote(cmd *cobra.Command, o *options) error {
 	if err != nil {
 		return &exitError{code: 3, err: err}
 	}
-	rep = narrow(rep, o.only)
+	rep = remote.Narrow(rep, o.only)
 	out := cmd.OutOrStdout()
 	if o.json {
-		fmt.Fprintf(cmd.ErrOrStderr(), "vendorwatch: remote: %s\n", c.base.Redacted())
+		fmt.Fprintf(cmd.ErrOrStderr(), "vendorwatch: remote: %s\n", c.Address())
 		if err := output.WriteJSON(out, rep); err != nil {
 			return &exitError{code: 3, err: err}
 		}
@@ -32,7 +33,7 @@ func runOnceRemote(cmd *cobra.Command, o *options) error {
 		if err := output.WriteTable(out, rep, output.TableOptions{NoColor: o.noColor}); err != nil {
 			return &exitError{code: 3, err: err}
 		}
-		fmt.Fprintf(out, "remote: %s\n", c.base.Redacted())
+		fmt.Fprintf(out, "remote: %s\n", c.Address())
 	}
 	return &exitError{code: rep.Overall.ExitCode()}
 }
@@ -40,7 +41,7 @@ func runOnceRemote(cmd *cobra.Command, o *options) error {
 // runReportRemote is report --remote: the server renders the report
 // from its history.
 func runReportRemote(cmd *cobra.Command, o *options, from, to time.Time, vendors []string, format string) error {
-	c, err := newRemoteClient(o.remote, remoteToken(), o.timeout)
+	c, err := remote.New(o.remote, remote.Token(), o.timeout)
 	if err != nil {
 		return &exitError{code: 3, err: err}
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/vendorwatch/vendorwatch/monitor"
 	"github.com/vendorwatch/vendorwatch/output"
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
+	"github.com/vendorwatch/vendorwatch/remote"
 )
 
 // Files in the state dir that coordinate the tmux widget with the
@@ -235,7 +236,7 @@ func runTmuxRefresh(cmd *cobra.Command, o *options) error {
 // for the widget. The token comes from the environment, as for every
 // --remote mode; nothing is polled and no key is resolved here.
 func refreshRemote(cmd *cobra.Command, o *options, dir string) error {
-	rep, err := fetchRemoteReport(cmd.Context(), o.remote, os.Getenv(EnvToken))
+	rep, err := remote.FetchReport(cmd.Context(), o.remote, os.Getenv(remote.EnvToken))
 	if err != nil {
 		return &exitError{code: 3, err: err}
 	}

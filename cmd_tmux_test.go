@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/history"
+	"github.com/vendorwatch/vendorwatch/remote"
 	"github.com/vendorwatch/vendorwatch/statusline"
 )
 
@@ -256,7 +257,7 @@ func TestTmuxRemote(t *testing.T) {
 	}))
 	defer server.Close()
 	state := refreshStateDir(t)
-	t.Setenv(EnvToken, "team-token-123")
+	t.Setenv(remote.EnvToken, "team-token-123")
 	if line := runBin(t, bin, time.Second, "--tmux", "--format", "plain", "--remote", server.URL, "--state-dir", state); line != "? vendorwatch" {
 		t.Errorf("first line = %q", line)
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/vendorwatch/vendorwatch/notify"
 	"github.com/vendorwatch/vendorwatch/output"
 	"github.com/vendorwatch/vendorwatch/providers/probe"
+	"github.com/vendorwatch/vendorwatch/remote"
 )
 
 // syncBuffer is a bytes.Buffer safe for the server's goroutines.
@@ -97,7 +98,7 @@ func startServe(t *testing.T, token string, args ...string) *server {
 		}
 	}
 	for {
-		if rep, err := fetchRemoteReport(context.Background(), s.url, token); err == nil && checked(rep) {
+		if rep, err := remote.FetchReport(context.Background(), s.url, token); err == nil && checked(rep) {
 			return s
 		}
 		if time.Now().After(deadline) {
@@ -138,7 +139,7 @@ func TestServeAndRemote(t *testing.T) {
 	state := t.TempDir()
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 	t.Setenv("XDG_STATE_HOME", t.TempDir())
-	t.Setenv(EnvToken, "")
+	t.Setenv(remote.EnvToken, "")
 	srv := startServe(t, "", "--config", cfg, "--state-dir", state)
 
 	resp, err := http.Get(srv.url + "/metrics")
@@ -169,11 +170,11 @@ func TestServeAndRemote(t *testing.T) {
 	local := writeConfig(t, fmt.Sprintf("vendors:\n  - id: openai\n    status: [{url: %[1]s/api/v2/summary.json, format: statuspage}]\n    api: {base_url: %[1]s}\n    keys:\n      - {name: prod, secret: env:VW_NEVER_SET}\n", elsewhere.URL))
 	clientState := t.TempDir()
 	stdout, stderr, code := runIn(t, clientState, "--config", local, "--once", "--json", "--remote", srv.url)
-	var remote correlate.Report
-	if err := json.Unmarshal([]byte(stdout), &remote); err != nil {
+	var viaRemote correlate.Report
+	if err := json.Unmarshal([]byte(stdout), &viaRemote); err != nil {
 		t.Fatalf("exit %d, not JSON: %v\n%s\n%s", code, err, stdout, stderr)
 	}
-	served, err := fetchRemoteReport(context.Background(), srv.url, "")
+	served, err := remote.FetchReport(context.Background(), srv.url, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,8 +185,8 @@ func TestServeAndRemote(t *testing.T) {
 		}
 		return out
 	}
-	if !slices.Equal(ids(remote), ids(served)) || len(remote.Vendors) != 3 {
-		t.Errorf("--remote vendors %v, server has %v", ids(remote), ids(served))
+	if !slices.Equal(ids(viaRemote), ids(served)) || len(viaRemote.Vendors) != 3 {
+		t.Errorf("--remote vendors %v, server has %v", ids(viaRemote), ids(served))
 	}
 	if code != served.Overall.ExitCode() || code != 2 {
 		t.Errorf("exit %d, server overall %s", code, served.Overall)
@@ -255,7 +256,7 @@ func TestServeToken(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			t.Setenv(EnvToken, tt.token)
+			t.Setenv(remote.EnvToken, tt.token)
 			stdout, stderr, code := runCLI(t, "--once", "--json", "--remote", srv.url)
 			outputs = append(outputs, stdout, stderr)
 			if code != tt.code || !strings.Contains(stderr, tt.stderr) {
@@ -271,7 +272,7 @@ func TestServeToken(t *testing.T) {
 	if resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("/metrics without token: %d", resp.StatusCode)
 	}
-	t.Setenv(EnvToken, token)
+	t.Setenv(remote.EnvToken, token)
 	if _, stderr, code := runCLI(t, "--once", "--remote", "http://192.0.2.1:9321"); code != 3 || !strings.Contains(stderr, "refusing to send $VENDORWATCH_TOKEN over plain HTTP") {
 		t.Errorf("token over plain HTTP to another host: exit %d %s", code, stderr)
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/history"
+	"github.com/vendorwatch/vendorwatch/remote"
 )
 
 // The built binary stops on SIGTERM within seconds, exits 0 and leaves a
@@ -70,7 +71,7 @@ func TestServeStopsOnSIGTERM(t *testing.T) {
 	}
 	deadline := time.Now().Add(15 * time.Second)
 	for {
-		rep, err := fetchRemoteReport(context.Background(), url, "")
+		rep, err := remote.FetchReport(context.Background(), url, "")
 		if err == nil && checked(rep) {
 			break
 		}

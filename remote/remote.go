@@ -1,4 +1,8 @@
-package main
+// Package remote is the client of a vendorwatch serve: its latest report,
+// incident report and timeline over the API, every text cleaned before it
+// reaches a terminal, and the dashboard backend that polls it. Nothing
+// here contacts a vendor or holds a key.
+package remote
 
 import (
 	"context"
@@ -27,7 +31,7 @@ const EnvToken = "VENDORWATCH_TOKEN"
 
 // remoteTimeout bounds one request to the server when --timeout is not
 // given.
-const remoteTimeout = 10 * time.Second
+const DefaultTimeout = 10 * time.Second
 
 // maxRemoteBody caps what the server may send: a snapshot of the whole
 // directory of vendors with their incidents stays far below it.
@@ -38,8 +42,8 @@ const maxRemoteBody = 32 << 20
 // optional bearer token. It is the whole client of --remote --once and the
 // building block of other remote modes: nothing is polled and no key is
 // resolved locally.
-func fetchRemoteReport(ctx context.Context, base, token string) (correlate.Report, error) {
-	c, err := newRemoteClient(base, token, remoteTimeout)
+func FetchReport(ctx context.Context, base, token string) (correlate.Report, error) {
+	c, err := New(base, token, DefaultTimeout)
 	if err != nil {
 		return correlate.Report{}, err
 	}
@@ -47,7 +51,7 @@ func fetchRemoteReport(ctx context.Context, base, token string) (correlate.Repor
 }
 
 // remoteClient reads a vendorwatch serve instance's API.
-type remoteClient struct {
+type Client struct {
 	base    *url.URL
 	token   string
 	timeout time.Duration
@@ -56,7 +60,7 @@ type remoteClient struct {
 
 // newRemoteClient checks the server address. The token is only ever
 // sent over HTTPS, or plain HTTP to loopback, like a key.
-func newRemoteClient(base, token string, timeout time.Duration) (*remoteClient, error) {
+func New(base, token string, timeout time.Duration) (*Client, error) {
 	u, err := url.Parse(strings.TrimSpace(base))
 	if err == nil && u.User != nil {
 		return nil, fmt.Errorf("--remote %s: credentials in the URL are not used; give the token in $%s", u.Redacted(), EnvToken)
@@ -68,18 +72,21 @@ func newRemoteClient(base, token string, timeout time.Duration) (*remoteClient, 
 		return nil, fmt.Errorf("--remote %s: refusing to send $%s over plain HTTP to another host; use https://", u.Redacted(), EnvToken)
 	}
 	if timeout <= 0 {
-		timeout = remoteTimeout
+		timeout = DefaultTimeout
 	}
 	u.RawQuery, u.Fragment = "", ""
 	u.Path = strings.TrimSuffix(u.Path, "/")
-	return &remoteClient{base: u, token: token, timeout: timeout, http: &http.Client{
+	return &Client{base: u, token: token, timeout: timeout, http: &http.Client{
 		// A redirect could carry the token elsewhere: none is followed.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}}, nil
 }
 
+// Address is the server's address, any credentials in it redacted.
+func (c *Client) Address() string { return c.base.Redacted() }
+
 // get fetches one endpoint and returns its body.
-func (c *remoteClient) get(ctx context.Context, path string, q url.Values) ([]byte, error) {
+func (c *Client) get(ctx context.Context, path string, q url.Values) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	u := *c.base
@@ -132,7 +139,7 @@ func (c *remoteClient) get(ctx context.Context, path string, q url.Values) ([]by
 
 // Report is the server's latest report, with every text cleaned for the
 // terminal.
-func (c *remoteClient) Report(ctx context.Context) (correlate.Report, error) {
+func (c *Client) Report(ctx context.Context) (correlate.Report, error) {
 	body, err := c.get(ctx, "/api/v1/snapshot", nil)
 	if err != nil {
 		return correlate.Report{}, err
@@ -149,7 +156,7 @@ func (c *remoteClient) Report(ctx context.Context) (correlate.Report, error) {
 // markdown or json; a zero to is the server's now. Times go as RFC 3339,
 // so the server's time zone does not matter. Markdown comes back with control characters removed; JSON
 // is re-encoded from what was read.
-func (c *remoteClient) IncidentReport(ctx context.Context, from, to time.Time, vendors []string, format string) ([]byte, error) {
+func (c *Client) IncidentReport(ctx context.Context, from, to time.Time, vendors []string, format string) ([]byte, error) {
 	q := url.Values{"since": {from.UTC().Format(time.RFC3339Nano)}, "format": {format}}
 	if !to.IsZero() {
 		q.Set("until", to.UTC().Format(time.RFC3339Nano))
@@ -178,7 +185,7 @@ func (c *remoteClient) IncidentReport(ctx context.Context, from, to time.Time, v
 
 // Timeline is the server's newest events about vendor ("" for all),
 // oldest first.
-func (c *remoteClient) Timeline(ctx context.Context, vendor string, limit int) ([]correlate.Event, error) {
+func (c *Client) Timeline(ctx context.Context, vendor string, limit int) ([]correlate.Event, error) {
 	q := url.Values{"limit": {strconv.Itoa(limit)}}
 	if vendor != "" {
 		q.Set("vendor", vendor)
@@ -198,7 +205,7 @@ func (c *remoteClient) Timeline(ctx context.Context, vendor string, limit int) (
 }
 
 // remoteToken is the token --remote sends, from $VENDORWATCH_TOKEN.
-func remoteToken() string { return strings.TrimSpace(os.Getenv(EnvToken)) }
+func Token() string { return strings.TrimSpace(os.Getenv(EnvToken)) }
 
 // cleanStrings strips escape sequences and control characters (but not
 // newlines) from every exported string in v, a pointer: the server is
@@ -233,7 +240,7 @@ func cleanValue(v reflect.Value) {
 // narrow keeps only the vendors in only (and findings about them or
 // about no vendor) and recomputes the overall level: --only over
 // --remote.
-func narrow(rep correlate.Report, only []string) correlate.Report {
+func Narrow(rep correlate.Report, only []string) correlate.Report {
 	if len(only) == 0 {
 		return rep
 	}

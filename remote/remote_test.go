@@ -1,4 +1,4 @@
-package main
+package remote
 
 import (
 	"bytes"
@@ -15,9 +15,6 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
-	"github.com/vendorwatch/vendorwatch/history"
-	"github.com/vendorwatch/vendorwatch/monitor"
-	"github.com/vendorwatch/vendorwatch/notify"
 	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/output"
 	"github.com/vendorwatch/vendorwatch/ui"
@@ -40,7 +37,7 @@ func TestNewRemoteClient(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.url, func(t *testing.T) {
-			_, err := newRemoteClient(tt.url, tt.token, 0)
+			_, err := New(tt.url, tt.token, 0)
 			if (err == nil) != (tt.err == "") || (err != nil && !strings.Contains(err.Error(), tt.err)) {
 				t.Errorf("err = %v, want %q", err, tt.err)
 			}
@@ -111,7 +108,7 @@ func TestRemoteClientErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.prefix, func(t *testing.T) {
-			_, err := fetchRemoteReport(context.Background(), srv.URL+"/"+tt.prefix, tt.token)
+			_, err := FetchReport(context.Background(), srv.URL+"/"+tt.prefix, tt.token)
 			if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "\x1b") {
 				t.Errorf("err = %q, want %q", err, tt.want)
 			}
@@ -127,7 +124,7 @@ func TestRemoteClientErrors(t *testing.T) {
 		}
 	}))
 	defer slow.Close()
-	c, _ := newRemoteClient(slow.URL, "", 100*time.Millisecond)
+	c, _ := New(slow.URL, "", 100*time.Millisecond)
 	if _, err := c.Report(context.Background()); err == nil || !strings.Contains(err.Error(), "did not answer within 100ms") {
 		t.Errorf("slow server: %v", err)
 	}
@@ -140,7 +137,7 @@ func TestRemoteReportIsCleaned(t *testing.T) {
 	rep.Vendors[0].Status.Incidents[0].LatestUpdate = "line one\nline\ttwo\x07"
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(reportJSON(t, rep)) }))
 	defer srv.Close()
-	got, err := fetchRemoteReport(context.Background(), srv.URL, "")
+	got, err := FetchReport(context.Background(), srv.URL, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,11 +150,11 @@ func TestRemoteReportIsCleaned(t *testing.T) {
 func TestNarrow(t *testing.T) {
 	rep := sampleReport("API down")
 	rep.Findings = append(rep.Findings, correlate.Finding{Kind: correlate.KindNetworkLocal, Severity: correlate.SeverityWarning, Vendors: []string{}})
-	got := narrow(rep, []string{"github"})
+	got := Narrow(rep, []string{"github"})
 	if len(got.Vendors) != 1 || got.Vendors[0].ID != "github" || len(got.Findings) != 1 || got.Findings[0].Kind != correlate.KindNetworkLocal || got.Overall != correlate.LevelWarning {
 		t.Errorf("narrow = %+v", got)
 	}
-	if got := narrow(rep, nil); got.Overall != correlate.LevelCritical || len(got.Vendors) != 2 {
+	if got := Narrow(rep, nil); got.Overall != correlate.LevelCritical || len(got.Vendors) != 2 {
 		t.Errorf("no --only changed the report")
 	}
 }
@@ -189,11 +186,11 @@ func TestRemoteBackend(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	c, err := newRemoteClient(srv.URL, "", 0)
+	c, err := New(srv.URL, "", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := newRemoteBackend(c, nil)
+	b := NewBackend(c, nil)
 	b.interval = time.Hour // only CheckNow polls again
 	updates := make(chan ui.Update, 4)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -244,46 +241,3 @@ func TestRemoteBackend(t *testing.T) {
 		t.Errorf("queries = %q", queries)
 	}
 }
-
-// The dashboard fires notifications from its own checks: the first
-// report is the baseline, a finding that opens afterwards is announced.
-func TestDashboardNotifies(t *testing.T) {
-	cfg := threeVendors(t, "anthropic__statuspage_summary_incident_investigating.json")
-	o := &options{configPath: cfg, stateDir: t.TempDir()}
-	l, err := load(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := history.Open(context.Background(), o.stateDir, history.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	var mu sync.Mutex
-	var got []notify.Payload
-	rec := senderFunc(func(_ context.Context, e notify.Event) error {
-		mu.Lock()
-		defer mu.Unlock()
-		got = append(got, notify.PayloadOf(e))
-		return nil
-	})
-	disp := notify.New([]notify.Notifier{{Name: "rec", Sender: rec}}, notify.Options{})
-	b := &monitorBackend{mon: monitor.New(newChecker(l), store), store: store, observe: func(u monitor.Update) { disp.Observe(u.Report) }}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	b.Run(ctx, func(u ui.Update) {
-		if u.Recorded && u.InFlight == 0 {
-			cancel()
-		}
-	})
-	disp.Close(context.Background())
-	mu.Lock()
-	defer mu.Unlock()
-	if len(got) != 1 || got[0].Event != "finding_opened" || got[0].Finding.Kind != correlate.KindVendorOutage || got[0].Finding.Vendors[0] != "anthropic" {
-		t.Errorf("notifications = %+v", got)
-	}
-}
-
-type senderFunc func(context.Context, notify.Event) error
-
-func (f senderFunc) Send(ctx context.Context, e notify.Event) error { return f(ctx, e) }

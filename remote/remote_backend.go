@@ -1,4 +1,4 @@
-package main
+package remote
 
 import (
 	"context"
@@ -17,23 +17,23 @@ const remotePollInterval = 10 * time.Second
 // remoteBackend is the dashboard over a vendorwatch serve: it polls the
 // server's snapshot, reads the timeline and the incident report from the
 // server's history, and never contacts a vendor.
-type remoteBackend struct {
-	c        *remoteClient
+type Backend struct {
+	c        *Client
 	only     []string
 	interval time.Duration
 	wake     chan struct{}
 }
 
-var _ ui.Backend = (*remoteBackend)(nil)
+var _ ui.Backend = (*Backend)(nil)
 
-func newRemoteBackend(c *remoteClient, only []string) *remoteBackend {
-	return &remoteBackend{c: c, only: only, interval: remotePollInterval, wake: make(chan struct{}, 1)}
+func NewBackend(c *Client, only []string) *Backend {
+	return &Backend{c: c, only: only, interval: remotePollInterval, wake: make(chan struct{}, 1)}
 }
 
 // Run polls until ctx ends. While the server cannot be read, the last
 // report stays on screen with a finding that says so; the header's
 // "checked … ago" shows how old it is.
-func (b *remoteBackend) Run(ctx context.Context, send func(ui.Update)) {
+func (b *Backend) Run(ctx context.Context, send func(ui.Update)) {
 	var last correlate.Report
 	for {
 		rep, err := b.c.Report(ctx)
@@ -44,7 +44,7 @@ func (b *remoteBackend) Run(ctx context.Context, send func(ui.Update)) {
 		if err != nil {
 			u.Report = withUnreachable(last, err)
 		} else {
-			rep = narrow(rep, b.only)
+			rep = Narrow(rep, b.only)
 			u.Recorded = !rep.GeneratedAt.Equal(last.GeneratedAt)
 			u.Report, last = rep, rep
 		}
@@ -86,7 +86,7 @@ func withUnreachable(rep correlate.Report, err error) correlate.Report {
 
 // CheckNow reads the server's snapshot at once. It does not make the
 // server check its vendors: the server polls on its own intervals.
-func (b *remoteBackend) CheckNow() {
+func (b *Backend) CheckNow() {
 	select {
 	case b.wake <- struct{}{}:
 	default:
@@ -94,7 +94,7 @@ func (b *remoteBackend) CheckNow() {
 }
 
 // Timeline reads the server's history, newest first.
-func (b *remoteBackend) Timeline(ctx context.Context, vendor string, limit int) ([]ui.TimelineEntry, error) {
+func (b *Backend) Timeline(ctx context.Context, vendor string, limit int) ([]ui.TimelineEntry, error) {
 	evs, err := b.c.Timeline(ctx, vendor, limit)
 	if err != nil {
 		return nil, err
@@ -107,7 +107,7 @@ func (b *remoteBackend) Timeline(ctx context.Context, vendor string, limit int) 
 }
 
 // IncidentReport is the server's Markdown report of the last day.
-func (b *remoteBackend) IncidentReport(ctx context.Context) (string, error) {
+func (b *Backend) IncidentReport(ctx context.Context) (string, error) {
 	now := time.Now()
 	body, err := b.c.IncidentReport(ctx, now.Add(-24*time.Hour), time.Time{}, b.only, "markdown")
 	return string(body), err
