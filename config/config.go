@@ -132,7 +132,6 @@ const (
 	MinExpiryWarning     = time.Hour
 )
 
-
 // Default returns the settings used when no file exists, without vendors;
 // the caller adds the default vendor set from the catalog.
 func Default() *Config {
