@@ -2,17 +2,11 @@ package main
 
 import (
 	"errors"
-	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/vendorwatch/vendorwatch/config"
-	"github.com/vendorwatch/vendorwatch/providers/catalog"
-	"github.com/vendorwatch/vendorwatch/providers/fetch"
+	"github.com/vendorwatch/vendorwatch/app"
 	"github.com/vendorwatch/vendorwatch/remote"
 )
 
@@ -65,11 +59,11 @@ network, no config and no keys needed.`,
 			tmuxOnly := cmd.Flags().Changed("format") || cmd.Flags().Changed("max-width") || cmd.Flags().Changed("ascii") || cmd.Flags().Changed("max-age")
 			switch {
 			case tmuxOnly && !o.tmux:
-				return &exitError{code: 3, err: errors.New("--format, --max-width, --ascii and --max-age go with --tmux")}
+				return errors.New("--format, --max-width, --ascii and --max-age go with --tmux")
 			case o.tmuxRefresh:
 				return runTmuxRefresh(cmd, o)
 			case o.tmux && o.once:
-				return &exitError{code: 3, err: errors.New("--tmux and --once do not go together")}
+				return errors.New("--tmux and --once do not go together")
 			case o.tmux:
 				return runTmux(cmd, o)
 			case o.demo:
@@ -77,7 +71,7 @@ network, no config and no keys needed.`,
 			case o.once:
 				return runOnce(cmd, o)
 			case o.json:
-				return &exitError{code: 3, err: errors.New("--json goes with --once")}
+				return errors.New("--json goes with --once")
 			}
 			return runDashboard(cmd, o)
 		},
@@ -112,80 +106,29 @@ network, no config and no keys needed.`,
 	return root
 }
 
-// loaded is a config with the vendors it resolves to.
-type loaded struct {
-	cfg     *config.Config
-	vendors []catalog.Vendor
-	// source says where the config came from, for humans.
-	source string
-	// stateDir is the --state-dir (or its default), "" when there is none.
-	stateDir string
-}
-
-// load finds and validates the config, merges it with the catalog and
-// applies --only. Every failure is exit code 3.
-func load(o *options) (*loaded, error) {
-	cat := catalog.Builtin()
-	path, err := config.Locate(o.configPath)
-	if err != nil {
-		return nil, &exitError{code: 3, err: err}
-	}
-	l := &loaded{stateDir: stateDir(o)}
-	if path == "" {
-		l.cfg = catalog.DefaultConfig(cat)
-		def, _ := config.DefaultPath()
-		l.source = "built-in default vendors (no config file at " + tildify(def) + ")"
-	} else {
-		l.cfg, err = config.Load(path, cat)
-		if err != nil {
-			return nil, &exitError{code: 3, err: err}
-		}
-		l.source = tildify(path)
-	}
-	if o.timeout > 0 {
-		if o.timeout < config.MinTimeout || o.timeout > config.MaxTimeout {
-			return nil, &exitError{code: 3, err: fmt.Errorf("--timeout %s is outside %s..%s", o.timeout, config.MinTimeout, config.MaxTimeout)}
-		}
-		l.cfg.Timeout = config.Duration(o.timeout)
-	}
-	l.vendors, err = catalog.Resolve(l.cfg, cat, o.only)
-	if err != nil {
-		return nil, &exitError{code: 3, err: err}
-	}
-	return l, nil
-}
-
-func (l *loaded) fetcher() *fetch.Client {
-	return fetch.New(fetch.Options{
-		Timeout:     l.cfg.Timeout.D(),
-		Concurrency: l.cfg.Concurrency,
-		UserAgent:   "vendorwatch/" + versionString(),
-	})
-}
-
-// tildify shortens a path under the home directory to ~/...
-func tildify(path string) string {
-	home, err := os.UserHomeDir()
-	if err != nil || home == "" {
-		return path
-	}
-	if rel, err := filepath.Rel(home, path); err == nil && !strings.HasPrefix(rel, "..") {
-		return filepath.Join("~", rel)
-	}
-	return path
-}
-
 // completeVendorIDs completes --only from the config's vendors.
 func completeVendorIDs(o *options) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 	return func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		l, err := load(&options{configPath: o.configPath})
+		a, err := app.Load(app.Options{ConfigPath: o.configPath})
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
-		ids := make([]string, 0, len(l.vendors))
-		for _, v := range l.vendors {
-			ids = append(ids, v.ID+"\t"+v.Name)
-		}
-		return ids, cobra.ShellCompDirectiveNoFileComp
+		return a.VendorIDs(), cobra.ShellCompDirectiveNoFileComp
 	}
 }
+
+// app is what every mode shares of the flags.
+func (o *options) app() app.Options {
+	ao := app.Options{ConfigPath: o.configPath, Only: o.only, Timeout: o.timeout, StateDir: o.stateDir, Remote: o.remote, Version: versionString()}
+	if tweakApp != nil {
+		tweakApp(&ao)
+	}
+	return ao
+}
+
+// tweakApp, when set, changes the options of every app a command loads:
+// the tests that replay the incident log put their clock there.
+var tweakApp func(*app.Options)
+
+// load loads the config into the app every command works with.
+func load(o *options) (*app.App, error) { return app.Load(o.app()) }

@@ -32,7 +32,8 @@ used in the config as "- id: ID"; a directory vendor's format is detected on fir
 			cat := catalog.Builtin()
 			hits := cat.Search(q)
 			if len(hits) == 0 {
-				return &exitError{code: 1, err: fmt.Errorf("no vendor in the catalog matches %q; any status page can still be watched with status: [{url: ...}] in the config", q)}
+				fmt.Fprintf(cmd.ErrOrStderr(), "vendorwatch: no vendor in the catalog matches %q; any status page can still be watched with status: [{url: ...}] in the config\n", q)
+				return exitStatus(1)
 			}
 			out := cmd.OutOrStdout()
 			w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)

@@ -2,14 +2,14 @@ package main
 
 import (
 	"context"
+	"io"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/vendorwatch/vendorwatch/app"
 	"github.com/vendorwatch/vendorwatch/correlate"
-	"github.com/vendorwatch/vendorwatch/history"
-	"github.com/vendorwatch/vendorwatch/monitor"
 	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/ui"
 )
@@ -21,17 +21,12 @@ import (
 // timeline and the incident report come from the history.
 func TestMonitorBackendStreamsChecks(t *testing.T) {
 	cfg := threeVendors(t, "anthropic__statuspage_summary_incident_investigating.json")
-	o := &options{configPath: cfg, stateDir: t.TempDir()}
-	l, err := load(o)
+	a, err := app.Load(app.Options{ConfigPath: cfg, StateDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	store, err := history.Open(context.Background(), o.stateDir, history.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	b := &monitorBackend{mon: monitor.New(newChecker(l), store), store: store}
+	b, finish := a.Dashboard(context.Background(), io.Discard)
+	defer finish()
 
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()

@@ -1,20 +1,14 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/vendorwatch/vendorwatch/config"
-	"github.com/vendorwatch/vendorwatch/history"
+	"github.com/vendorwatch/vendorwatch/app"
 	"github.com/vendorwatch/vendorwatch/output"
+	"github.com/vendorwatch/vendorwatch/remote"
 )
 
 func newReportCmd(o *options) *cobra.Command {
@@ -36,21 +30,21 @@ postmortem: a summary, every finding with its evidence and advice, and a timelin
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			now := time.Now()
-			from, err := parseWhen(since, now)
+			from, err := app.ParseWhen(since, now)
 			if err != nil {
-				return &exitError{code: 3, err: fmt.Errorf("--since: %w", err)}
+				return fmt.Errorf("--since: %w", err)
 			}
 			to := now
 			if until != "" {
-				if to, err = parseWhen(until, now); err != nil {
-					return &exitError{code: 3, err: fmt.Errorf("--until: %w", err)}
+				if to, err = app.ParseWhen(until, now); err != nil {
+					return fmt.Errorf("--until: %w", err)
 				}
 			}
 			if !from.Before(to) {
-				return &exitError{code: 3, err: fmt.Errorf("--since %s is not before --until %s", from.Format(time.RFC3339), to.Format(time.RFC3339))}
+				return fmt.Errorf("--since %s is not before --until %s", from.Format(time.RFC3339), to.Format(time.RFC3339))
 			}
 			if format != "markdown" && format != "json" {
-				return &exitError{code: 3, err: fmt.Errorf("--format %q: use markdown or json", format)}
+				return fmt.Errorf("--format %q: use markdown or json", format)
 			}
 			if o.remote != "" {
 				if until == "" {
@@ -58,21 +52,9 @@ postmortem: a summary, every finding with its evidence and advice, and a timelin
 				}
 				return runReportRemote(cmd, o, from, to, vendors, format)
 			}
-			dir := stateDir(o)
-			if dir == "" {
-				return &exitError{code: 3, err: errors.New("no state dir: give --state-dir")}
-			}
-			if _, err := os.Stat(filepath.Join(dir, history.DatabaseFile)); errors.Is(err, fs.ErrNotExist) {
-				return &exitError{code: 3, err: fmt.Errorf("no history in %s yet: run vendorwatch --once or the dashboard first", tildify(dir))}
-			}
-			store, err := history.Open(cmd.Context(), dir, history.Options{})
+			rep, err := app.HistoryReport(cmd.Context(), o.stateDir, from, to, vendors)
 			if err != nil {
-				return &exitError{code: 3, err: err}
-			}
-			defer store.Close()
-			rep, err := incidentReport(cmd.Context(), store, from, to, vendors)
-			if err != nil {
-				return &exitError{code: 3, err: err}
+				return err
 			}
 			if format == "json" {
 				return output.WriteIncidentJSON(cmd.OutOrStdout(), rep)
@@ -90,33 +72,17 @@ postmortem: a summary, every finding with its evidence and advice, and a timelin
 	return cmd
 }
 
-// incidentReport gathers the findings and the timeline of a window of
-// history, for `report` and the dashboard's copy key.
-func incidentReport(ctx context.Context, store *history.Store, from, to time.Time, vendors []string) (output.IncidentReport, error) {
-	q := history.Query{Since: from, Until: to, Vendors: vendors}
-	rep := output.IncidentReport{Since: from.UTC(), Until: to.UTC(), Vendors: vendors}
-	var err error
-	if rep.Findings, err = store.Findings(ctx, q); err != nil {
-		return rep, err
+// runReportRemote is report --remote: the server renders the report
+// from its history.
+func runReportRemote(cmd *cobra.Command, o *options, from, to time.Time, vendors []string, format string) error {
+	c, err := remote.New(o.remote, remote.Token(), o.timeout)
+	if err != nil {
+		return err
 	}
-	rep.Timeline, err = store.Timeline(ctx, q)
-	return rep, err
-}
-
-// parseWhen reads a point in time: RFC 3339, a local "2006-01-02 15:04",
-// "2006-01-02 15:04:05" or "2006-01-02", or a duration ago ("2h", "3d").
-func parseWhen(s string, now time.Time) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
+	body, err := c.IncidentReport(cmd.Context(), from, to, vendors, format)
+	if err != nil {
+		return err
 	}
-	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02 15:04:05", "2006-01-02T15:04", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, s, time.Local); err == nil {
-			return t, nil
-		}
-	}
-	if d, err := config.ParseDuration(s); err == nil && s != "" {
-		return now.Add(-d), nil
-	}
-	return time.Time{}, fmt.Errorf("%q is not a time: use RFC 3339 (2026-05-21T10:00:00Z), \"2026-05-21 10:00\" or a time ago like 2h or 3d", s)
+	_, err = cmd.OutOrStdout().Write(body)
+	return err
 }

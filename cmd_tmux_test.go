@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vendorwatch/vendorwatch/app"
 	"github.com/vendorwatch/vendorwatch/history"
 	"github.com/vendorwatch/vendorwatch/remote"
 	"github.com/vendorwatch/vendorwatch/statusline"
@@ -57,7 +58,7 @@ func refreshStateDir(t *testing.T) string {
 		deadline := time.Now().Add(20 * time.Second)
 		for time.Now().Before(deadline) {
 			time.Sleep(100 * time.Millisecond)
-			if l, err := tryLock(filepath.Join(dir, refreshLockFile), false); err == nil {
+			if l, held, err := app.RefreshLock(dir); err == nil && !held {
 				l.Unlock()
 				return
 			}
@@ -170,7 +171,7 @@ func TestTmuxLeavesRefreshToARunningDashboard(t *testing.T) {
 	defer site.Close()
 	cfg := writeConfig(t, "vendors:\n  - id: acme\n    name: Acme\n    status: [{url: "+site.URL+"/s.json, format: statuspage}]\n")
 	state := t.TempDir()
-	lock := holdLiveLock(state)
+	lock := app.HoldLiveLock(state)
 	if lock == nil {
 		t.Skip("advisory locks are not available here")
 	}
@@ -182,7 +183,7 @@ func TestTmuxLeavesRefreshToARunningDashboard(t *testing.T) {
 	if n := hits.Load(); n != 0 {
 		t.Errorf("the widget started a refresh while the dashboard held the live lock (%d requests)", n)
 	}
-	if _, err := os.Stat(filepath.Join(state, refreshLogFile)); err == nil {
+	if _, err := os.Stat(filepath.Join(state, "tmux-refresh.log")); err == nil {
 		t.Error("a refresh was started")
 	}
 }
@@ -215,7 +216,7 @@ func TestTmuxMarksStaleData(t *testing.T) {
 	}
 	bin := buildBinary(t)
 	state := t.TempDir()
-	lock := holdLiveLock(state) // no refresh: this test is about the marker
+	lock := app.HoldLiveLock(state) // no refresh: this test is about the marker
 	if lock == nil {
 		t.Skip("advisory locks are not available here")
 	}
@@ -261,7 +262,7 @@ func TestTmuxRemote(t *testing.T) {
 	if line := runBin(t, bin, time.Second, "--tmux", "--format", "plain", "--remote", server.URL, "--state-dir", state); line != "? vendorwatch" {
 		t.Errorf("first line = %q", line)
 	}
-	waitForFile(t, filepath.Join(state, remoteSnapshotFile), 15*time.Second)
+	waitForFile(t, filepath.Join(state, app.RemoteSnapshotFile), 15*time.Second)
 	line := runBin(t, bin, time.Second, "--tmux", "--format", "plain", "--remote", server.URL, "--state-dir", state)
 	if line != "✖ VAPI" {
 		t.Errorf("line = %q", line)

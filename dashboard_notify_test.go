@@ -2,41 +2,52 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/vendorwatch/vendorwatch/app"
 	"github.com/vendorwatch/vendorwatch/correlate"
-	"github.com/vendorwatch/vendorwatch/history"
-	"github.com/vendorwatch/vendorwatch/monitor"
 	"github.com/vendorwatch/vendorwatch/notify"
 	"github.com/vendorwatch/vendorwatch/ui"
 )
 
-// The dashboard fires notifications from its own checks: the first
-// report is the baseline, a finding that opens afterwards is announced.
+// The dashboard fires the config's notifications from its own checks: the
+// first report is the baseline, a finding that opens afterwards is
+// announced, and the queue is drained when the dashboard ends.
 func TestDashboardNotifies(t *testing.T) {
-	cfg := threeVendors(t, "anthropic__statuspage_summary_incident_investigating.json")
-	o := &options{configPath: cfg, stateDir: t.TempDir()}
-	l, err := load(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := history.Open(context.Background(), o.stateDir, history.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
 	var mu sync.Mutex
 	var got []notify.Payload
-	rec := senderFunc(func(_ context.Context, e notify.Event) error {
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var p notify.Payload
+		b, _ := io.ReadAll(r.Body)
+		if err := json.Unmarshal(b, &p); err != nil {
+			t.Errorf("webhook body is not a payload: %v\n%s", err, b)
+		}
 		mu.Lock()
-		defer mu.Unlock()
-		got = append(got, notify.PayloadOf(e))
-		return nil
-	})
-	disp := notify.New([]notify.Notifier{{Name: "rec", Sender: rec}}, notify.Options{})
-	b := &monitorBackend{mon: monitor.New(newChecker(l), store), store: store, observe: func(u monitor.Update) { disp.Observe(u.Report) }}
+		got = append(got, p)
+		mu.Unlock()
+	}))
+	defer hook.Close()
+	cfg := threeVendors(t, "anthropic__statuspage_summary_incident_investigating.json")
+	f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString("notify:\n  - type: webhook\n    url: " + hook.URL + "\n"); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	a, err := app.Load(app.Options{ConfigPath: cfg, StateDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, finish := a.Dashboard(context.Background(), io.Discard)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	b.Run(ctx, func(u ui.Update) {
@@ -44,14 +55,10 @@ func TestDashboardNotifies(t *testing.T) {
 			cancel()
 		}
 	})
-	disp.Close(context.Background())
+	finish()
 	mu.Lock()
 	defer mu.Unlock()
 	if len(got) != 1 || got[0].Event != "finding_opened" || got[0].Finding.Kind != correlate.KindVendorOutage || got[0].Finding.Vendors[0] != "anthropic" {
 		t.Errorf("notifications = %+v", got)
 	}
 }
-
-type senderFunc func(context.Context, notify.Event) error
-
-func (f senderFunc) Send(ctx context.Context, e notify.Event) error { return f(ctx, e) }

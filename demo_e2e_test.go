@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vendorwatch/vendorwatch/demo"
+	"github.com/vendorwatch/vendorwatch/internal/fixture"
 )
 
 // TestDemoInTmux tries --demo as a new user would: the built binary in a
@@ -47,7 +50,7 @@ func TestDemoInTmux(t *testing.T) {
 	capture := func(what string, want ...string) string {
 		t.Helper()
 		screen := s.waitFor(what, want...)
-		noKeys(t, "the screen", screen)
+		fixture.NoKey(t, "the screen", screen, demo.Keys()...)
 		return screen
 	}
 

@@ -10,9 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vendorwatch/vendorwatch/app"
 	"github.com/vendorwatch/vendorwatch/demo"
-	"github.com/vendorwatch/vendorwatch/monitor"
-	"github.com/vendorwatch/vendorwatch/providers"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -50,13 +49,11 @@ vendors:
     keys: [{name: prod, secret: env:VAPI_API_KEY}]
 `, sim.OpenAI, sim.VAPI, sim.KeyFile()))
 
-	defer func(orig func(*loaded) monitor.Checker) { newChecker = orig }(newChecker)
-	newChecker = func(l *loaded) monitor.Checker {
-		p := providers.NewPoller(l.vendors, l.fetcher())
-		p.SetClock(sim.Now)
-		p.SetRetryWait(time.Millisecond)
-		return p
+	tweakApp = func(o *app.Options) {
+		o.Clock = sim.Now
+		o.RetryWait = time.Millisecond
 	}
+	defer func() { tweakApp = nil }()
 
 	state := t.TempDir()
 	for _, s := range []struct {

@@ -1,6 +1,10 @@
 // Command vendorwatch answers the on-call question "is it us or them?" for
 // every vendor a team depends on: their status pages, live probes of our
 // own keys, and the links between vendors.
+//
+// This package holds the commands only: each reads its flags, makes one
+// call into app (or remote) and writes what it gets. Exit codes are
+// decided here, once (run).
 package main
 
 import (
@@ -12,6 +16,11 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+
+	// The tmux widget's fast path: its init answers --tmux from the
+	// digest before the heavy packages (SQLite, Prometheus, the UI)
+	// initialize.
+	_ "github.com/vendorwatch/vendorwatch/statusline/fastpath"
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3";
@@ -27,48 +36,31 @@ func main() {
 	os.Exit(code)
 }
 
-// run executes the command line and returns the exit code.
+// run executes the command line and returns the exit code: 0, 1 or 2 for
+// a level (ok, warning, critical) or a search that found nothing, 3 for
+// every error (a bad flag or config, nothing could be checked).
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cmd := newRootCmd()
 	cmd.SetArgs(args)
 	cmd.SetOut(stdout)
 	cmd.SetErr(stderr)
-	return exitCodeOf(cmd.ExecuteContext(ctx), stderr)
-}
-
-// exitError carries an exit code out of a command. msg, when set, is printed
-// to stderr.
-type exitError struct {
-	code int
-	err  error
-}
-
-func (e *exitError) Error() string {
-	if e.err == nil {
-		return fmt.Sprintf("exit %d", e.code)
-	}
-	return e.err.Error()
-}
-
-func (e *exitError) Unwrap() error { return e.err }
-
-// exitCodeOf prints err (if it has a message) to stderr and returns the
-// exit code. Errors without a code are usage or set-up failures: 3, like
-// "unknown".
-func exitCodeOf(err error, stderr io.Writer) int {
+	err := cmd.ExecuteContext(ctx)
 	if err == nil {
 		return 0
 	}
-	var ee *exitError
-	if errors.As(err, &ee) {
-		if ee.err != nil {
-			fmt.Fprintln(stderr, "vendorwatch:", ee.err)
-		}
-		return ee.code
+	var status exitStatus
+	if errors.As(err, &status) {
+		return int(status)
 	}
 	fmt.Fprintln(stderr, "vendorwatch:", err)
 	return 3
 }
+
+// exitStatus ends a command that did its work with an exit code other
+// than 0 (the level of --once), printing nothing more.
+type exitStatus int
+
+func (e exitStatus) Error() string { return fmt.Sprintf("exit %d", int(e)) }
 
 func versionString() string {
 	if version != "" {

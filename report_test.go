@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vendorwatch/vendorwatch/app"
 	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/history"
@@ -174,40 +175,13 @@ func TestReportErrors(t *testing.T) {
 	}
 }
 
-func TestParseWhen(t *testing.T) {
-	now := time.Date(2026, 5, 21, 14, 0, 0, 0, time.UTC)
-	tests := []struct {
-		in   string
-		want time.Time
-	}{
-		{"2026-05-21T10:00:00Z", time.Date(2026, 5, 21, 10, 0, 0, 0, time.UTC)},
-		{"2026-05-21T12:00:00+02:00", time.Date(2026, 5, 21, 10, 0, 0, 0, time.UTC)},
-		{"2026-05-21 10:00", time.Date(2026, 5, 21, 10, 0, 0, 0, time.Local)},
-		{"2026-05-21", time.Date(2026, 5, 21, 0, 0, 0, 0, time.Local)},
-		{"2h", now.Add(-2 * time.Hour)},
-		{"3d", now.Add(-72 * time.Hour)},
-		{"90m", now.Add(-90 * time.Minute)},
-	}
-	for _, tt := range tests {
-		got, err := parseWhen(tt.in, now)
-		if err != nil || !got.Equal(tt.want) {
-			t.Errorf("parseWhen(%q) = %s, %v; want %s", tt.in, got, err, tt.want)
-		}
-	}
-	for _, bad := range []string{"", "soon", "-2h", "2026-13-01"} {
-		if _, err := parseWhen(bad, now); err == nil {
-			t.Errorf("parseWhen(%q) accepted", bad)
-		}
-	}
-}
-
 func FuzzParseWhen(f *testing.F) {
 	for _, s := range []string{"2026-05-21T10:00:00Z", "2026-05-21 10:00", "2026-05-21", "2h", "3d", "90m", "1.5d", "", "d", "-1h"} {
 		f.Add(s)
 	}
 	now := time.Date(2026, 5, 21, 14, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, s string) {
-		got, err := parseWhen(s, now)
+		got, err := app.ParseWhen(s, now)
 		if err == nil && got.IsZero() {
 			t.Errorf("parseWhen(%q) accepted a zero time", s)
 		}

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/internal/atomicfile"
 	"github.com/vendorwatch/vendorwatch/internal/loopback"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
 	"github.com/vendorwatch/vendorwatch/output"
@@ -262,4 +263,19 @@ func Narrow(rep correlate.Report, only []string) correlate.Report {
 	}
 	out.Overall = correlate.OverallLevel(out.Vendors, out.Findings)
 	return out
+}
+
+// SaveReport copies the server's latest report to path, atomically, for
+// the tmux widget. The token comes from the environment, as for every
+// --remote mode; nothing is polled and no key is resolved here.
+func SaveReport(ctx context.Context, base, path string) error {
+	rep, err := FetchReport(ctx, base, Token())
+	if err != nil {
+		return err
+	}
+	var buf strings.Builder
+	if err := output.WriteJSON(&buf, rep); err != nil {
+		return err
+	}
+	return atomicfile.Write(path, atomicfile.Options{Perm: 0o644}, []byte(buf.String()))
 }

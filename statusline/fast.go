@@ -2,7 +2,6 @@ package statusline
 
 import (
 	"flag"
-	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -11,27 +10,6 @@ import (
 
 // SnapshotFile is the report the digest describes, in the same state dir.
 const SnapshotFile = "snapshot.json"
-
-// The widget's fast path. tmux runs `vendorwatch --tmux` every few seconds,
-// and most of such a call would be spent initializing packages it does not
-// use (SQLite, the dashboard, Prometheus, the feed and HTML parsers). Go
-// initializes packages in import-path order as soon as their imports are
-// ready, and this one imports only the standard library, so its init runs
-// before those: when the call is one Answer can take, it prints the line
-// and ends the process there. Anything else — another mode, a flag it does
-// not know, a stale or missing digest, --remote — falls through to the
-// whole program, which behaves the same with or without this.
-func init() {
-	ok, err := Answer(os.Args[1:], os.Stdout, time.Now())
-	if !ok {
-		return
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "vendorwatch:", err)
-		os.Exit(1)
-	}
-	os.Exit(0)
-}
 
 // Answer prints the status line for args when they ask for it (--tmux in
 // any --format) and the state dir's digest is fresh: no older than the

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"path/filepath"
@@ -8,14 +8,14 @@ import (
 func TestStateDir(t *testing.T) {
 	t.Setenv("XDG_STATE_HOME", "/x/state")
 	t.Setenv("HOME", "/home/u")
-	if got := stateDir(&options{stateDir: "/flag"}); got != "/flag" {
+	if got := StateDir("/flag"); got != "/flag" {
 		t.Errorf("flag: %q", got)
 	}
-	if got := stateDir(&options{}); got != filepath.Join("/x/state", "vendorwatch") {
+	if got := StateDir(""); got != filepath.Join("/x/state", "vendorwatch") {
 		t.Errorf("XDG: %q", got)
 	}
 	t.Setenv("XDG_STATE_HOME", "relative/not/allowed")
-	if got := stateDir(&options{}); got != filepath.Join("/home/u", ".local", "state", "vendorwatch") {
+	if got := StateDir(""); got != filepath.Join("/home/u", ".local", "state", "vendorwatch") {
 		t.Errorf("home: %q", got)
 	}
 }

@@ -1,6 +1,6 @@
 //go:build unix
 
-package main
+package app
 
 import (
 	"errors"
@@ -12,15 +12,15 @@ import (
 // lockFile is an advisory lock on a file in the state dir. The kernel drops
 // it when the process exits, however it exits, so a crash never leaves a
 // stale lock behind.
-type lockFile struct{ f *os.File }
+type Lock struct{ f *os.File }
 
 // errLockHeld says another process holds the lock.
-var errLockHeld = errors.New("lock held by another process")
+var ErrLockHeld = errors.New("lock held by another process")
 
 // tryLock takes the lock at path without waiting: exclusive, or shared
 // when shared is true. It returns errLockHeld when another process holds a
 // conflicting lock.
-func tryLock(path string, shared bool) (*lockFile, error) {
+func TryLock(path string, shared bool) (*Lock, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("lock %s: %w", path, err)
@@ -32,15 +32,15 @@ func tryLock(path string, shared bool) (*lockFile, error) {
 	if err := syscall.Flock(int(f.Fd()), how|syscall.LOCK_NB); err != nil {
 		f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, errLockHeld
+			return nil, ErrLockHeld
 		}
 		return nil, fmt.Errorf("lock %s: %w", path, err)
 	}
-	return &lockFile{f: f}, nil
+	return &Lock{f: f}, nil
 }
 
 // Unlock releases the lock.
-func (l *lockFile) Unlock() {
+func (l *Lock) Unlock() {
 	if l != nil && l.f != nil {
 		l.f.Close()
 	}
@@ -48,4 +48,4 @@ func (l *lockFile) Unlock() {
 
 // detached makes a child process its own session leader, so it outlives
 // the tmux client that started it and is never tied to its terminal.
-func detached() *syscall.SysProcAttr { return &syscall.SysProcAttr{Setsid: true} }
+func Detached() *syscall.SysProcAttr { return &syscall.SysProcAttr{Setsid: true} }

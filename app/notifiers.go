@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -12,18 +12,19 @@ import (
 	"github.com/vendorwatch/vendorwatch/notify"
 )
 
-// errNotifierUnavailable marks a notifier this machine cannot run (no
+// ErrNotifierUnavailable marks a notifier this machine cannot run (no
 // notify-send on a server): a config shared by laptops and the server
 // still starts serve, with a warning.
-var errNotifierUnavailable = errors.New("not available here")
+var ErrNotifierUnavailable = errors.New("not available here")
 
-// buildNotifiers turns the config's notify: list into notifiers. Webhook
+// notifiers turns the config's notify: list into notifiers. Webhook
 // URLs given as secret references are resolved here, once; a notifier
 // that cannot be set up (an unset variable, no notify-send) is skipped
 // and its problem returned, so the caller decides whether that is fatal.
-// Problems wrapping errNotifierUnavailable are about this machine, not
+// Problems wrapping ErrNotifierUnavailable are about this machine, not
 // the config.
-func buildNotifiers(ctx context.Context, ns []config.Notifier) ([]notify.Notifier, []error) {
+func (a *App) notifiers(ctx context.Context) ([]notify.Notifier, []error) {
+	ns := a.Config.Notify
 	var out []notify.Notifier
 	var problems []error
 	resolver := &config.Resolver{}
@@ -36,7 +37,7 @@ func buildNotifiers(ctx context.Context, ns []config.Notifier) ([]notify.Notifie
 				problems = append(problems, fmt.Errorf("notifier %s: url %w", n.Name, err))
 				continue
 			}
-			w := &notify.Webhook{URL: u, Timeout: n.Timeout.D(), UserAgent: "vendorwatch/" + versionString()}
+			w := &notify.Webhook{URL: u, Timeout: n.Timeout.D(), UserAgent: a.opts.UserAgent()}
 			if n.Type == config.NotifySlack {
 				w.Format = notify.FormatSlack
 			}
@@ -51,7 +52,7 @@ func buildNotifiers(ctx context.Context, ns []config.Notifier) ([]notify.Notifie
 		case config.NotifyDesktop:
 			d, err := notify.FindDesktop()
 			if err != nil {
-				problems = append(problems, fmt.Errorf("notifier %s: %w (%w)", n.Name, err, errNotifierUnavailable))
+				problems = append(problems, fmt.Errorf("notifier %s: %w (%w)", n.Name, err, ErrNotifierUnavailable))
 				continue
 			}
 			d.Timeout = n.Timeout.D()

@@ -1,0 +1,115 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/vendorwatch/vendorwatch/history"
+	"github.com/vendorwatch/vendorwatch/monitor"
+	"github.com/vendorwatch/vendorwatch/output"
+	"github.com/vendorwatch/vendorwatch/ui"
+)
+
+// incidentReport gathers the findings and the timeline of a window of
+// history, for `report` and the dashboard's copy key.
+func IncidentReport(ctx context.Context, store *history.Store, from, to time.Time, vendors []string) (output.IncidentReport, error) {
+	q := history.Query{Since: from, Until: to, Vendors: vendors}
+	rep := output.IncidentReport{Since: from.UTC(), Until: to.UTC(), Vendors: vendors}
+	var err error
+	if rep.Findings, err = store.Findings(ctx, q); err != nil {
+		return rep, err
+	}
+	rep.Timeline, err = store.Timeline(ctx, q)
+	return rep, err
+}
+
+// monitorBackend adapts a monitor and its history store to ui.Backend.
+// The demo uses it too, over simulated vendors.
+type MonitorBackend struct {
+	mon   *monitor.Monitor
+	store *history.Store // nil: no timeline, a report of the current state only
+	// observe, when set, sees every monitor update (notifications).
+	observe func(monitor.Update)
+	// now is the clock of the report's window (time.Now when nil; the
+	// demo's scenario clock in the demo).
+	now func() time.Time
+}
+
+// Run runs the monitor until ctx ends, passing every update on.
+func (b *MonitorBackend) Run(ctx context.Context, send func(ui.Update)) {
+	_ = b.mon.Run(ctx, func(u monitor.Update) {
+		if b.observe != nil {
+			b.observe(u)
+		}
+		send(ui.Update{Report: u.Report, InFlight: u.InFlight, Checking: u.Checking, Recorded: len(u.Events) > 0})
+	})
+}
+
+// CheckNow wakes every vendor's loop; it does not wait.
+func (b *MonitorBackend) CheckNow() { b.mon.CheckNow() }
+
+// Timeline returns the newest history events about one vendor, or all.
+func (b *MonitorBackend) Timeline(ctx context.Context, vendor string, limit int) ([]ui.TimelineEntry, error) {
+	if b.store == nil {
+		return nil, errors.New("no history: the state dir could not be opened")
+	}
+	q := history.Query{Limit: limit}
+	if vendor != "" {
+		q.Vendors = []string{vendor}
+	}
+	evs, err := b.store.Timeline(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ui.TimelineEntry, 0, len(evs))
+	for _, e := range slices.Backward(evs) { // the store gives oldest first
+		out = append(out, ui.TimelineEntry{At: e.At, Vendor: e.Vendor, Severity: e.Severity, Text: e.Text, URL: e.URL})
+	}
+	return out, nil
+}
+
+// IncidentReport renders the last day of history as the Markdown incident
+// report, the same as `vendorwatch report`.
+func (b *MonitorBackend) IncidentReport(ctx context.Context) (string, error) {
+	if b.store == nil {
+		return "", errors.New("no history: the state dir could not be opened")
+	}
+	now := time.Now()
+	if b.now != nil {
+		now = b.now()
+	}
+	rep, err := IncidentReport(ctx, b.store, now.Add(-24*time.Hour), now.Add(time.Second), nil)
+	if err != nil {
+		return "", err
+	}
+	var sb strings.Builder
+	if err := output.WriteMarkdown(&sb, rep); err != nil {
+		return "", err
+	}
+	return sb.String(), nil
+}
+
+// HistoryReport is the incident report of [from, to) from the history in
+// the state dir (flag, or the default), for `report`.
+func HistoryReport(ctx context.Context, stateDir string, from, to time.Time, vendors []string) (output.IncidentReport, error) {
+	dir := StateDir(stateDir)
+	if dir == "" {
+		return output.IncidentReport{}, errors.New("no state dir: give --state-dir")
+	}
+	if _, err := os.Stat(filepath.Join(dir, history.DatabaseFile)); errors.Is(err, fs.ErrNotExist) {
+		return output.IncidentReport{}, fmt.Errorf("no history in %s yet: run vendorwatch --once or the dashboard first", Tildify(dir))
+	}
+	store, err := history.Open(ctx, dir, history.Options{})
+	if err != nil {
+		return output.IncidentReport{}, err
+	}
+	defer store.Close()
+	return IncidentReport(ctx, store, from, to, vendors)
+}

@@ -1,0 +1,65 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"runtime/debug"
+
+	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/history"
+	"github.com/vendorwatch/vendorwatch/monitor"
+	"github.com/vendorwatch/vendorwatch/observe"
+	"github.com/vendorwatch/vendorwatch/output"
+	"github.com/vendorwatch/vendorwatch/providers"
+)
+
+var _ monitor.Checker = (*providers.Poller)(nil)
+
+// Checker is the poller over the app's vendors, remembering what the
+// next process should not have to learn again in the state dir.
+func (a *App) Checker() monitor.Checker {
+	p := providers.NewPoller(a.Vendors, a.Client())
+	p.SetStateDir(a.StateDir)
+	p.SetClock(a.opts.Clock)
+	p.SetRetryWait(a.opts.RetryWait)
+	return p
+}
+
+// OneShot is the checker of a process that checks once and exits (--once,
+// the tmux refresh). When the check ends, most of the heap is what reading
+// 200 status documents left behind; handing it back to the system before
+// the report is recorded and encoded keeps the process's peak memory
+// (RSS) about 5 MB lower, for a few milliseconds.
+type OneShot struct{ monitor.Checker }
+
+// Check checks once and hands the garbage back.
+func (o OneShot) Check(ctx context.Context) observe.Snapshot {
+	snap := o.Checker.Check(ctx)
+	debug.FreeOSMemory()
+	return snap
+}
+
+// OpenHistory opens the history in the state dir. When it cannot (no home
+// directory, a damaged or newer database), it says why on stderr and
+// returns nil: the check still runs, without memory of earlier runs. The
+// database is never reset.
+func (a *App) OpenHistory(ctx context.Context, stderr io.Writer) *history.Store {
+	if a.StateDir == "" {
+		fmt.Fprintln(stderr, "vendorwatch: no state dir (no home directory and no --state-dir): nothing is remembered between runs")
+		return nil
+	}
+	s, err := history.Open(ctx, a.StateDir, history.Options{Retention: a.Config.History.Retention.D(), Digest: output.LineDigest})
+	if err != nil {
+		fmt.Fprintf(stderr, "vendorwatch: history disabled for this run: %v\n", err)
+		return nil
+	}
+	return s
+}
+
+// Once is one check of every vendor for --once and the tmux refresh:
+// resumed from the history when there is one, recorded in it. A history
+// error comes with a report that is valid all the same.
+func (a *App) Once(ctx context.Context, store *history.Store) (correlate.Report, error) {
+	return monitor.New(OneShot{a.Checker()}, store).Once(ctx)
+}

@@ -1,0 +1,47 @@
+package app
+
+import (
+	"context"
+	"io"
+
+	"github.com/vendorwatch/vendorwatch/monitor"
+	"github.com/vendorwatch/vendorwatch/notify"
+)
+
+// Dashboard is the dashboard's backend over the app's vendors: the monitor
+// on the config's intervals, correlation with the stored memory, the
+// history in the state dir (which keeps snapshot.json fresh for the tmux
+// widget and --once) and the config's notifications. Call done when the
+// dashboard has ended: it drains the notifications, prints their problems
+// to stderr (which the dashboard could not while it owned the terminal)
+// and closes the history.
+func (a *App) Dashboard(ctx context.Context, stderr io.Writer) (b *MonitorBackend, done func()) {
+	store := a.OpenHistory(ctx, stderr)
+	var release []func()
+	if store != nil {
+		release = append(release, func() { store.Close() })
+		// While the dashboard runs it rewrites snapshot.json after every
+		// check; the tmux widget sees this lock and starts no refresh.
+		if lock := HoldLiveLock(a.StateDir); lock != nil {
+			release = append(release, lock.Unlock)
+		}
+	}
+	ns, problems := a.notifiers(ctx)
+	notes := &noteLog{}
+	for _, p := range problems {
+		notes.add(p.Error())
+	}
+	disp := notify.New(ns, notify.Options{Log: notes.add})
+	b = &MonitorBackend{mon: monitor.New(a.Checker(), store), store: store, observe: func(u monitor.Update) { disp.Observe(u.Report) }}
+	return b, func() {
+		dctx, cancel := context.WithTimeout(context.Background(), NotifyDrainTimeout)
+		defer cancel()
+		if err := disp.Close(dctx); err != nil {
+			notes.add(err.Error())
+		}
+		notes.print(stderr)
+		for i := len(release) - 1; i >= 0; i-- {
+			release[i]()
+		}
+	}
+}

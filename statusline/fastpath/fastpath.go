@@ -1,0 +1,33 @@
+// Package fastpath answers `vendorwatch --tmux` from the status line's
+// digest before the rest of the program starts, and ends the process
+// there. It is all init; only the command (package main) imports it.
+package fastpath
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/vendorwatch/vendorwatch/statusline"
+)
+
+// The widget's fast path. tmux runs `vendorwatch --tmux` every few seconds,
+// and most of such a call would be spent initializing packages it does not
+// use (SQLite, the dashboard, Prometheus, the feed and HTML parsers). Go
+// initializes packages in import-path order as soon as their imports are
+// ready, and this one imports only statusline and the standard library,
+// so its init runs before those: when the call is one Answer can take, it prints the line
+// and ends the process there. Anything else — another mode, a flag it does
+// not know, a stale or missing digest, --remote — falls through to the
+// whole program, which behaves the same with or without this.
+func init() {
+	ok, err := statusline.Answer(os.Args[1:], os.Stdout, time.Now())
+	if !ok {
+		return
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "vendorwatch:", err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
