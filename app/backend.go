@@ -17,7 +17,7 @@ import (
 	"github.com/vendorwatch/vendorwatch/ui"
 )
 
-// incidentReport gathers the findings and the timeline of a window of
+// IncidentReport gathers the findings and the timeline of a window of
 // history, for `report` and the dashboard's copy key.
 func IncidentReport(ctx context.Context, store *history.Store, from, to time.Time, vendors []string) (output.IncidentReport, error) {
 	q := history.Query{Since: from, Until: to, Vendors: vendors}
@@ -30,7 +30,7 @@ func IncidentReport(ctx context.Context, store *history.Store, from, to time.Tim
 	return rep, err
 }
 
-// monitorBackend adapts a monitor and its history store to ui.Backend.
+// MonitorBackend adapts a monitor and its history store to ui.Backend.
 // The demo uses it too, over simulated vendors.
 type MonitorBackend struct {
 	mon   *monitor.Monitor

@@ -21,7 +21,7 @@ import (
 // Poller checks vendors: once for --once, or continuously on each vendor's
 // intervals for the dashboard, the tmux cache and serve. Vendors are
 // checked independently, so one slow or dead vendor never delays another;
-// the Fetcher bounds requests in flight overall.
+// the fetch.Client bounds requests in flight overall.
 type Poller struct {
 	vendors []catalog.Vendor
 	status  *statusread.Reader

@@ -238,7 +238,7 @@ func cleanValue(v reflect.Value) {
 	}
 }
 
-// narrow keeps only the vendors in only (and findings about them or
+// Narrow keeps only the vendors in only (and findings about them or
 // about no vendor) and recomputes the overall level: --only over
 // --remote.
 func Narrow(rep correlate.Report, only []string) correlate.Report {

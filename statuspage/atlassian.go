@@ -10,7 +10,7 @@ import (
 
 // Parts says which sections a Statuspage API document carried. incident.io's
 // Statuspage-compatible summary leaves out "incidents" when there are none
-// and never has "scheduled_maintenances"; the fetcher uses Parts to decide
+// and never has "scheduled_maintenances"; the status reader uses Parts to decide
 // whether incidents/unresolved.json and scheduled-maintenances are worth a
 // request.
 type Parts struct {

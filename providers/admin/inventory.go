@@ -28,7 +28,7 @@ const (
 	MaxAdminRead = 2 * time.Minute
 )
 
-// cloneInventory copies the rows, so they can be matched again without
+// CloneInventory copies the rows, so they can be matched again without
 // touching a snapshot already handed out.
 func CloneInventory(inv *observe.Inventory) *observe.Inventory {
 	c := *inv

@@ -130,7 +130,7 @@ func DefaultConfig(cat *Catalog) *config.Config {
 	return cfg
 }
 
-// pageOf returns the scheme and host of a URL, the best guess at a human
+// PageOf returns the scheme and host of a URL, the best guess at a human
 // status page for a source URL.
 func PageOf(raw string) string {
 	scheme, rest, ok := strings.Cut(raw, "://")

@@ -27,12 +27,12 @@ const DefaultMaxBody = 10 << 20
 // ErrTooLarge is returned when a body exceeds the cap.
 var ErrTooLarge = errors.New("response too large")
 
-// DefaultPerHost is how many requests a Fetcher has in flight at one host
+// DefaultPerHost is how many requests a Client has in flight at one host
 // at most: as polite as a browser's six to eight connections, and enough
 // for the few documents and probes a vendor needs at once.
 const DefaultPerHost = 8
 
-// Fetcher performs every HTTP request vendorwatch makes: one shared client
+// Client performs every HTTP request vendorwatch makes: one shared client
 // (and so one pool of connections, kept alive and reused, HTTP/2 where the
 // server offers it), a whole-request timeout, a body cap, a User-Agent, a
 // bound on requests in flight overall and another per host.
@@ -59,7 +59,7 @@ type hostSlots struct {
 	users int
 }
 
-// FetcherOptions tunes a Fetcher. Zero values take the defaults.
+// Options tune a Client. Zero values take the defaults.
 type Options struct {
 	Timeout     time.Duration // per request, first byte to last (default 10s)
 	MaxBody     int64         // bytes (default 10 MiB)
@@ -74,7 +74,7 @@ type Options struct {
 // DefaultUserAgent is the User-Agent of a Client whose options name none.
 const DefaultUserAgent = "vendorwatch/dev"
 
-// NewFetcher builds a Fetcher.
+// New builds a Client.
 func New(o Options) *Client {
 	if o.Timeout <= 0 {
 		o.Timeout = 10 * time.Second
@@ -163,12 +163,12 @@ type Response struct {
 	NotModified bool
 }
 
-// Do sends req with the fetcher's timeout, User-Agent and limits, and reads
+// Do sends req with the client's timeout, User-Agent and limits, and reads
 // the body through the cap. The timeout covers the whole exchange, so a
 // server that trickles bytes is cut off as surely as one that never
 // answers. A request first waits for a slot at its host, then for one
 // overall, so requests queued for a busy host never hold slots other hosts
-// could use. client may be nil for the fetcher's own.
+// could use. client may be nil for the Client's own.
 func (f *Client) Do(req *http.Request, client *http.Client) (*Response, error) {
 	if client == nil {
 		client = f.client
@@ -231,7 +231,7 @@ func readCapped(r io.Reader, length, max int64) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// maxDialled bounds the hosts a Fetcher remembers having dialled.
+// maxDialled bounds the hosts a Client remembers having dialled.
 const maxDialled = 4096
 
 // firstConnWait bounds how long a request waits for the first connection

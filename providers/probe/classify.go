@@ -26,7 +26,7 @@ type answer struct {
 	Expect []int
 }
 
-// verdict is what a classifier concludes from an answer.
+// Verdict is what a classifier concludes from an answer.
 type Verdict struct {
 	Result  observe.Result
 	Code    string

@@ -221,7 +221,7 @@ func (p *Prober) Key(ctx context.Context, v catalog.Vendor, k config.Key) observ
 	return res
 }
 
-// retryable results are worth one more try within the check.
+// Retryable results are worth one more try within the check.
 func Retryable(r observe.Result) bool {
 	return r == observe.ResultRateLimited || r == observe.ResultVendorError || r == observe.ResultTimeout || r == observe.ResultNetworkError
 }
@@ -256,7 +256,7 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
-// transportVerdict classifies a request that got no HTTP answer.
+// TransportVerdict classifies a request that got no HTTP answer.
 func TransportVerdict(err error, timeout time.Duration) Verdict {
 	var ne net.Error
 	switch {
@@ -284,7 +284,7 @@ func probeURL(base, path, account string) (*url.URL, error) {
 	return u, nil
 }
 
-// keySafe reports whether a key may be sent to u: over HTTPS, or over
+// KeySafe reports whether a key may be sent to u: over HTTPS, or over
 // plain HTTP to this machine only (tests, the demo).
 func KeySafe(u *url.URL) bool {
 	switch u.Scheme {

@@ -11,7 +11,7 @@ import (
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
 )
 
-// reach sends v's keyless request (api.base_url + api.reach) and says
+// Reach sends v's keyless request (api.base_url + api.reach) and says
 // whether the vendor answered in its own JSON. Any status counts as
 // reachable — usually it is a 401, since no key is sent — except a 5xx,
 // which is the vendor failing, as is an HTML page from its edge. No answer

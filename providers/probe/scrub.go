@@ -20,7 +20,7 @@ const (
 // a body can never carry one.
 var secretFields = lazyregexp.New(`(?i)("[a-z0-9_\-]*(?:token|secret|password|api_?key|credential)[a-z0-9_\-]*"\s*:\s*)"(?:[^"\\]|\\.)*"`)
 
-// scrub makes a vendor's text safe to keep and show: the key itself and
+// Scrub makes a vendor's text safe to keep and show: the key itself and
 // anything key-like become fingerprints, credential-named JSON members are
 // blanked, control characters go and the text is cut to max characters.
 func Scrub(s, secret string, max int) string {

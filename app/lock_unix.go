@@ -9,15 +9,15 @@ import (
 	"syscall"
 )
 
-// lockFile is an advisory lock on a file in the state dir. The kernel drops
+// Lock is an advisory lock on a file in the state dir. The kernel drops
 // it when the process exits, however it exits, so a crash never leaves a
 // stale lock behind.
 type Lock struct{ f *os.File }
 
-// errLockHeld says another process holds the lock.
+// ErrLockHeld says another process holds the lock.
 var ErrLockHeld = errors.New("lock held by another process")
 
-// tryLock takes the lock at path without waiting: exclusive, or shared
+// TryLock takes the lock at path without waiting: exclusive, or shared
 // when shared is true. It returns errLockHeld when another process holds a
 // conflicting lock.
 func TryLock(path string, shared bool) (*Lock, error) {
@@ -46,6 +46,6 @@ func (l *Lock) Unlock() {
 	}
 }
 
-// detached makes a child process its own session leader, so it outlives
+// Detached makes a child process its own session leader, so it outlives
 // the tmux client that started it and is never tied to its terminal.
 func Detached() *syscall.SysProcAttr { return &syscall.SysProcAttr{Setsid: true} }
