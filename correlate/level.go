@@ -1,6 +1,9 @@
 // Package correlate turns observations into findings: what the status
-// pages, keyless reachability and our key probes mean together, and how
-// bad it is. It is pure: a snapshot in, findings and levels out.
+// pages, keyless reachability, our key probes and the admin APIs mean
+// together, and how bad it is. It is pure: a snapshot and the memory of
+// earlier checks in (streaks, open findings), findings, levels and the
+// next memory out. It also defines the timeline's plain types, which
+// history records and the renderers read.
 package correlate
 
 import (

@@ -13,7 +13,6 @@ import (
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/history"
 	"github.com/vendorwatch/vendorwatch/observe"
-	"github.com/vendorwatch/vendorwatch/providers"
 )
 
 // Checker checks vendors. *providers.Poller is the real one; tests and the
@@ -35,8 +34,6 @@ type Checker interface {
 	// Checking returns the ids of the vendors being checked now.
 	Checking() []string
 }
-
-var _ Checker = (*providers.Poller)(nil)
 
 // Monitor joins a Checker, correlate and an optional history store.
 type Monitor struct {

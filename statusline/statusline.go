@@ -2,8 +2,9 @@
 // status-right, shell prompts): labelled items, their icons, the width cap
 // and the styles. It also keeps the line digest, the few lines beside the
 // snapshot that hold the line's items ready to print, and answers
-// `vendorwatch --tmux` from it before the rest of the program starts
-// (fast.go). For that it imports nothing but the standard library: what
+// `vendorwatch --tmux` from it (Answer, which statusline/fastpath calls
+// before the rest of the program starts). For that it imports nothing but
+// the standard library: what
 // the line says about findings and vendors is decided in output, which
 // writes the digest.
 package statusline

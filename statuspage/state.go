@@ -1,9 +1,10 @@
-// Package statuspage reads vendor status pages into one normalized model.
-//
-// It is pure: bytes go in, a Status comes out. Fetching, retries and
-// autodetection live in the providers package; this package only knows
-// formats, their vocabularies and how to turn remote text into something
-// safe to print.
+// Package statuspage reads vendor status pages into one normalized model,
+// observe.Status: Atlassian Statuspage and its look-alikes, incident.io,
+// Better Stack, Instatus, status.io, Google Cloud, Slack, RSS and Atom
+// feeds, and HTML pages. It is pure: bytes go in, a Status comes out.
+// Fetching, retries and autodetection live in providers/statusread; this
+// package knows the formats and their vocabularies, and is the only home
+// of the HTML and feed parsers (goquery, gofeed).
 package statuspage
 
 import (
