@@ -206,6 +206,11 @@ func startRefresh(o Options, dir string) {
 // refreshArgs passes the flags that decide what is checked on to the
 // background refresh.
 func refreshArgs(o Options, dir string) []string {
+	// The refresh runs in dir: a relative --state-dir would name a
+	// directory inside it.
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
 	args := []string{"--tmux-refresh", "--state-dir", dir}
 	if o.ConfigPath != "" {
 		if abs, err := filepath.Abs(o.ConfigPath); err == nil {
