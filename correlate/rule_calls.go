@@ -236,7 +236,7 @@ func (a *assessment) billingFindings(v observe.VendorResult, rcs []observe.Reaso
 			}
 		}
 		out = append(out, Finding{
-			ID: findingID(c.kind, []string{v.ID}, nil), Kind: c.kind, Severity: c.sev,
+			ID: findingID(c.kind, []string{v.ID}, nil), Kind: c.kind, Severity: severityOf(ResultLevel(class)),
 			Vendors: []string{v.ID}, Keys: []string{}, Since: since,
 			Title: fmt.Sprintf("%s account %s: %d of %d calls refused", name, c.title, n, cs.Ended),
 			Detail: fmt.Sprintf("%d of %d %s calls created since %s were refused by %s's billing: %s.", n, cs.Ended, name,
