@@ -137,3 +137,12 @@ func keysShort(keys []observe.KeyResult) (string, bool) {
 	}
 	return fmt.Sprintf("%d/%d fail", failing, len(keys)), true
 }
+
+// keysLevel is the worst level among the keys' results.
+func keysLevel(keys []observe.KeyResult) correlate.Level {
+	l := correlate.LevelUnknown
+	for _, k := range keys {
+		l = correlate.Worse(l, correlate.ResultLevel(k.Result))
+	}
+	return l
+}

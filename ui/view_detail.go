@@ -91,7 +91,7 @@ func (m *Model) findingDetail(v correlate.VendorReport, w int) []string {
 	th := m.th
 	fs := m.report.FindingsFor(v.ID)
 	if len(fs) == 0 {
-		return []string{th.ok.Render("● Nothing wrong seen.")}
+		return []string{th.ok.Render(glyph(correlate.LevelOK) + " Nothing wrong seen.")}
 	}
 	now := m.opts.Now()
 	var out []string
@@ -333,7 +333,7 @@ func (m *Model) componentLines(v correlate.VendorReport, w int) []string {
 			label = fmt.Sprintf("all %d operational: ", len(calm))
 		}
 		lines := wrap(label+strings.Join(calm, ", "), w-2)
-		out = append(out, th.ok.Render("●")+" "+th.muted.Render(lines[0]))
+		out = append(out, th.ok.Render(glyph(correlate.LevelOK))+" "+th.muted.Render(lines[0]))
 		for _, l := range lines[1:] {
 			out = append(out, th.muted.Render("  "+l))
 		}
@@ -352,9 +352,9 @@ func (m *Model) sourceLines(v correlate.VendorReport, w int) []string {
 	}
 	var out []string
 	for _, s := range v.Status.Sources {
-		st, glyph := th.ok, "●"
+		st, glyph := th.level(correlate.LevelOK)
 		if !s.OK {
-			st, glyph = th.warning, "▲"
+			st, glyph = th.level(correlate.LevelWarning)
 		}
 		meta := []string{string(s.Format)}
 		if s.Format == "" {

@@ -206,7 +206,8 @@ func (m *Model) cellText(v correlate.VendorReport, col string) (lipgloss.Style, 
 		text, failing := keysShort(v.Keys)
 		switch {
 		case failing:
-			return th.critical, text
+			st, _ := th.level(keysLevel(v.Keys))
+			return st, text
 		case len(v.Keys) == 0:
 			return th.muted, text
 		}
@@ -264,7 +265,7 @@ func (m *Model) findingLines(w int) []string {
 		if m.inFlight > 0 && lastCheck(m.report).IsZero() {
 			return append(out, th.muted.Render("  None yet: the first checks are still running."))
 		}
-		return append(out, th.ok.Render("  ● No findings: every vendor looks healthy."))
+		return append(out, th.ok.Render("  "+glyph(correlate.LevelOK)+" No findings: every vendor looks healthy."))
 	}
 	for _, f := range fs {
 		st, glyph := th.severity(f.Severity)
