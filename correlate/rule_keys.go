@@ -244,7 +244,7 @@ func (a *assessment) rejectedDuringIncident(v observe.VendorResult, ks []keyView
 	for _, k := range ks {
 		parts = append(parts, keyLabel(k)+": "+a.rejection(k))
 	}
-	says := fmt.Sprintf("%s's status page says %s", name, stateWords(v.Status.State))
+	says := fmt.Sprintf("%s's status page says %s", name, StateWords(v.Status.State))
 	if in, ok := openIncident(&v.Status); ok {
 		says = fmt.Sprintf("%s reports %s", name, describeIncident(in))
 	}

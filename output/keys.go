@@ -39,7 +39,7 @@ func renderKeys(r correlate.Report) string {
 		if k.Canary {
 			name += " (canary)"
 		}
-		rows = append(rows, []string{kr.vendor, name, orDash(k.Fingerprint), string(k.Result), statusText(k.HTTPStatus),
+		rows = append(rows, []string{kr.vendor, name, orDash(k.Fingerprint), correlate.ResultWord(k.Result), statusText(k.HTTPStatus),
 			orDash(termtext.Clip(k.Code, 24)), streakText(k, r), orDash(termtext.Clip(keyNote(k), 60))})
 	}
 	t := table.New().

@@ -86,3 +86,36 @@ func TestResultColours(t *testing.T) {
 		}
 	}
 }
+
+// TestTableSpeaksCorrelatesWords checks that the --once table's REACH,
+// KEYS and SOURCE cells say what the dashboard says: correlate's cell
+// words.
+func TestTableSpeaksCorrelatesWords(t *testing.T) {
+	rep := sampleReport()
+	rep.Vendors[0].Reachability.Result = observe.ResultNetworkError
+	rep.Vendors[1].Reachability = &observe.Reachability{Result: observe.ResultVendorError, HTTPStatus: 502}
+	rep.Vendors[1].Keys = []observe.KeyResult{{Name: "prod", Result: observe.ResultVendorError}, {Name: "canary", Result: observe.ResultOK}}
+	rep.Vendors[1].Status.Sources[0].OK, rep.Vendors[1].Status.Sources[0].Error = false, "HTTP 503"
+	var buf bytes.Buffer
+	if err := WriteTable(&buf, rep, TableOptions{NoColor: true}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(buf.String(), "\n")
+	for i, v := range rep.Vendors {
+		row := strings.Join(strings.Fields(lines[i+1]), " ")
+		for _, cell := range []func() (string, correlate.Level){
+			func() (string, correlate.Level) { return correlate.ReachCell(v.Reachability) },
+			func() (string, correlate.Level) { return correlate.KeysCell(v.Keys) },
+			func() (string, correlate.Level) { return correlate.SourceCell(v.Status) },
+		} {
+			if want, _ := cell(); !strings.Contains(row, want) {
+				t.Errorf("%s's row %q lacks %q", v.Name, row, want)
+			}
+		}
+	}
+	for _, want := range []string{"network error", "vendor error", "1/1 failing", "1/2 failing", "error: HTTP 503"} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("the table lacks %q:\n%s", want, buf.String())
+		}
+	}
+}

@@ -93,3 +93,33 @@ func TestDashboardGlyphsAreTheStatusLines(t *testing.T) {
 		}
 	}
 }
+
+// TestTableSpeaksCorrelatesWords checks that the vendor table's REACH and
+// KEYS cells say what --once says: correlate's cell words, in full.
+func TestTableSpeaksCorrelatesWords(t *testing.T) {
+	rep := incidentReport()
+	rep.Vendors[2].Reachability.Result = observe.ResultNetworkError
+	rep.Vendors[2].Keys[0].Result = observe.ResultNoPermission
+	m := newTestModel(t, &fakeBackend{}, 100, 30)
+	send(m, Update{Report: rep})
+	main := plain(m)
+	for _, v := range rep.Vendors {
+		reach, _ := correlate.ReachCell(v.Reachability)
+		keys, _ := correlate.KeysCell(v.Keys)
+		row := ""
+		for l := range strings.SplitSeq(main, "\n") {
+			if strings.Contains(l, " "+v.Name+" ") {
+				row = l
+				break
+			}
+		}
+		if !strings.Contains(row, "  "+reach+"  ") || !strings.Contains(row, "  "+keys+" ") {
+			t.Errorf("%s's row %q lacks REACH %q or KEYS %q", v.Name, row, reach, keys)
+		}
+	}
+	for _, want := range []string{"vendor error", "network error", "1/1 failing", "1/2 failing"} {
+		if !strings.Contains(main, want) {
+			t.Errorf("the table lacks %q:\n%s", want, main)
+		}
+	}
+}
