@@ -184,7 +184,7 @@ func (a *assessment) callUpstream(v observe.VendorResult, g *callGroup) Finding 
 // same dependent and upstream (from depends_on): the calls that failed are
 // the stronger evidence, so their title leads.
 func (a *assessment) joinUpstream(fs []Finding, f Finding) []Finding {
-	i := slices.IndexFunc(fs, func(g Finding) bool { return g.ID == f.ID })
+	i := slices.IndexFunc(fs, func(g Finding) bool { return g.Key() == f.Key() })
 	if i < 0 {
 		return append(fs, f)
 	}
