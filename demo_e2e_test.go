@@ -56,17 +56,17 @@ func TestDemoInTmux(t *testing.T) {
 
 	start := time.Now()
 	capture("vendors, states and findings", "DEMO · incident log of 2026-05-21", "OpenAI", "VAPI", "Anthropic", "GitHub", "operational", "FINDINGS")
-	capture("the revoked key", "✗ OpenAI key prod revoked", "▲ VAPI may be hit by OpenAI")
+	capture("the revoked key", "✖ OpenAI key prod revoked", "▲ VAPI may be hit by OpenAI")
 	t.Logf("key_revoked on screen after %.1f s", time.Since(start).Seconds())
-	capture("VAPI's outage", "✗ VAPI outage: Voice calls dropped and dashboard unavailable", "▸✗ VAPI")
+	capture("VAPI's outage", "✖ VAPI outage: Voice calls dropped and dashboard unavailable", "▸✖ VAPI")
 	t.Logf("vendor_outage on screen after %.1f s", time.Since(start).Seconds())
 
 	s.keys("j")
 	capture("j moves the selection", "▸● OpenAI")
 	s.keys("k")
-	capture("k moves it back", "▸✗ VAPI")
+	capture("k moves it back", "▸✖ VAPI")
 	s.keys("Enter")
-	screen := capture("enter opens VAPI's detail", "✗ VAPI · critical · major outage", "INCIDENTS", "esc back")
+	screen := capture("enter opens VAPI's detail", "✖ VAPI · critical · major outage", "INCIDENTS", "esc back")
 	for range 15 {
 		if strings.Contains(screen, "We are seeing degraded call quality") {
 			break

@@ -3,7 +3,6 @@ package correlate
 import (
 	"cmp"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/observe"
@@ -155,8 +154,8 @@ func (a *assessment) withStreaks(v observe.VendorResult) observe.VendorResult {
 const uncoveredFor = 24 * time.Hour
 
 // lifecycle opens, continues and closes findings against the memory: a
-// finding that was open keeps its ID, its opening time and its earliest
-// since. Findings about vendors this snapshot does not cover (a run with
+// finding that was open (the same Key) keeps its ID, its opening time and
+// its earliest since. Findings about vendors this snapshot does not cover (a run with
 // --only) stay open untouched for a day, and key findings whose keys got
 // no verdict this time (a timeout says nothing about a revoked key) stay
 // as they were.
@@ -164,6 +163,7 @@ func (a *assessment) lifecycle(fs []Finding) []Finding {
 	next := make(map[string]OpenFinding, len(fs))
 	for i := range fs {
 		f := &fs[i]
+		f.ID = f.Key()
 		if p, ok := a.prev.Open[f.ID]; ok {
 			if !p.Since.IsZero() && (f.Since.IsZero() || p.Since.Before(f.Since)) {
 				f.Since = p.Since
@@ -238,11 +238,6 @@ var keyKinds = map[Kind]bool{
 	KindKeyRevoked: true, KindKeyLeakSuspected: true, KindAccountKeysRevoked: true, KindAccountDisabled: true,
 	KindQuotaExceeded: true, KindKeyNoPermission: true, KindKeyMisconfigured: true, KindRateLimited: true,
 	KindKeyRejectedDuringIncident: true,
-}
-
-// findingID names a finding: kind, vendors and keys.
-func findingID(kind Kind, vendors, keys []string) string {
-	return string(kind) + ":" + strings.Join(vendors, ",") + ":" + strings.Join(keys, ",")
 }
 
 // vendorLevel is the worst severity of the vendor's findings. A vendor with

@@ -1,6 +1,7 @@
 package correlate
 
 import (
+	"strings"
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/observe"
@@ -37,8 +38,10 @@ const (
 // Finding is one conclusion with its evidence and what to do about it.
 type Finding struct {
 	// ID names the finding across checks: the same problem keeps its ID
-	// while it lasts, so it can open, update and close. It is built from the
-	// kind, the vendors and the keys ("key_revoked:openai:prod").
+	// while it lasts, so it can open, update and close. The rule that files
+	// the finding builds it with findingID from the kind, the vendors and
+	// the keys that make the problem the one it is ("key_revoked:openai:prod");
+	// Key reads it.
 	ID       string    `json:"id,omitempty"`
 	Kind     Kind      `json:"kind"`
 	Severity Severity  `json:"severity"`
@@ -51,6 +54,30 @@ type Finding struct {
 	// LeadMinutes is, on a vendor_outage we saw before the vendor posted
 	// it, how many minutes ahead of the vendor's status page we were.
 	LeadMinutes int `json:"lead_minutes,omitempty"`
+}
+
+// Key is the finding's identity: what makes two findings, in two checks
+// or two views, the same problem. Correlate's lifecycle opens, continues
+// and closes findings by it, the dashboard rings its bell once per key
+// turning critical, and the notifiers announce each key's transitions
+// once. It is the finding's ID; a finding without one (from a hand-built
+// report, or a report of a vendorwatch that wrote none) is named the way
+// the rules name theirs, from its own kind, vendors and keys.
+func (f Finding) Key() string {
+	if f.ID != "" {
+		return f.ID
+	}
+	return findingID(f.Kind, f.Vendors, f.Keys)
+}
+
+// findingID names a finding: kind, vendors and keys, "kind:v1,v2:k1,k2".
+// A rule passes the vendors and keys that identify the problem, which
+// are not always the ones the finding lists: account_keys_revoked is one
+// problem of the account whichever keys it names, and upstream_impact is
+// one problem per dependent and upstream although it lists the dependent
+// alone.
+func findingID(kind Kind, vendors, keys []string) string {
+	return string(kind) + ":" + strings.Join(vendors, ",") + ":" + strings.Join(keys, ",")
 }
 
 // Report is the result of a check: what was seen, what it means and how bad

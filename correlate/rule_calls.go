@@ -184,7 +184,7 @@ func (a *assessment) callUpstream(v observe.VendorResult, g *callGroup) Finding 
 // same dependent and upstream (from depends_on): the calls that failed are
 // the stronger evidence, so their title leads.
 func (a *assessment) joinUpstream(fs []Finding, f Finding) []Finding {
-	i := slices.IndexFunc(fs, func(g Finding) bool { return g.ID == f.ID })
+	i := slices.IndexFunc(fs, func(g Finding) bool { return g.Key() == f.Key() })
 	if i < 0 {
 		return append(fs, f)
 	}
@@ -236,7 +236,7 @@ func (a *assessment) billingFindings(v observe.VendorResult, rcs []observe.Reaso
 			}
 		}
 		out = append(out, Finding{
-			ID: findingID(c.kind, []string{v.ID}, nil), Kind: c.kind, Severity: c.sev,
+			ID: findingID(c.kind, []string{v.ID}, nil), Kind: c.kind, Severity: severityOf(ResultLevel(class)),
 			Vendors: []string{v.ID}, Keys: []string{}, Since: since,
 			Title: fmt.Sprintf("%s account %s: %d of %d calls refused", name, c.title, n, cs.Ended),
 			Detail: fmt.Sprintf("%d of %d %s calls created since %s were refused by %s's billing: %s.", n, cs.Ended, name,

@@ -244,7 +244,7 @@ func (a *assessment) rejectedDuringIncident(v observe.VendorResult, ks []keyView
 	for _, k := range ks {
 		parts = append(parts, keyLabel(k)+": "+a.rejection(k))
 	}
-	says := fmt.Sprintf("%s's status page says %s", name, stateWords(v.Status.State))
+	says := fmt.Sprintf("%s's status page says %s", name, StateWords(v.Status.State))
 	if in, ok := openIncident(&v.Status); ok {
 		says = fmt.Sprintf("%s reports %s", name, describeIncident(in))
 	}
@@ -260,35 +260,35 @@ func (a *assessment) rejectedDuringIncident(v observe.VendorResult, ks []keyView
 	}
 }
 
-// classText is, per result, the finding kind, severity, title words and
-// advice that says what it is (and that it is not an outage).
+// classText is, per result, the finding kind, title words and advice that
+// says what it is (and that it is not an outage). The finding's severity
+// is the result's level in the results table (results.go).
 var classText = map[observe.Result]struct {
 	kind   Kind
-	sev    Severity
 	title  string
 	advice []string
 }{
-	observe.ResultAccountDisabled: {KindAccountDisabled, SeverityCritical, "account disabled", []string{
+	observe.ResultAccountDisabled: {KindAccountDisabled, "account disabled", []string{
 		"Not an outage and not a leaked key: %[1]s disabled the account or organization behind the key.",
 		"Read your mail from %[1]s and contact its support; new keys will not help.",
 	}},
-	observe.ResultQuotaExceeded: {KindQuotaExceeded, SeverityCritical, "out of quota", []string{
+	observe.ResultQuotaExceeded: {KindQuotaExceeded, "out of quota", []string{
 		"Not an outage: %[1]s works, but the account is out of credit or its billing is inactive.",
 		"Top up or fix billing in %[1]s's dashboard; retrying will not help.",
 	}},
-	observe.ResultNoPermission: {KindKeyNoPermission, SeverityWarning, "lacks permission", []string{
+	observe.ResultNoPermission: {KindKeyNoPermission, "lacks permission", []string{
 		"Not an outage and not a dead key: the key is valid but may not call the probe's endpoint (a restricted key).",
 		"If your apps work, give the key read access to that endpoint so it can be watched; if they fail too, add the missing scope.",
 	}},
-	observe.ResultMisconfigured: {KindKeyMisconfigured, SeverityWarning, "misconfigured", []string{
+	observe.ResultMisconfigured: {KindKeyMisconfigured, "misconfigured", []string{
 		"Not an outage: the request is wrong, not the vendor — an organization or project that does not match the key, or the wrong kind of key (VAPI's public vs private key).",
 		"Fix the key's settings in the config or in the vendor's dashboard; the vendor's hint is in the detail.",
 	}},
-	observe.ResultRateLimited: {KindRateLimited, SeverityWarning, "rate limited", []string{
+	observe.ResultRateLimited: {KindRateLimited, "rate limited", []string{
 		"Not an outage: %[1]s is throttling this key; requests succeed again after backing off.",
 		"If it lasts, compare your traffic with the key's rate limits, or spread load over keys.",
 	}},
-	observe.ResultNoSecret: {KindSecretMissing, SeverityWarning, "not checked: secret missing", []string{
+	observe.ResultNoSecret: {KindSecretMissing, "not checked: secret missing", []string{
 		"Not an outage and not a dead key: the secret reference did not resolve, so the key was not tried.",
 		"Run `vendorwatch check-config` to see which reference fails (an unset variable, a missing file, a failing command).",
 	}},
@@ -317,7 +317,7 @@ func (a *assessment) keyClass(v observe.VendorResult, r observe.Result, ks []key
 		advice = append(advice, s)
 	}
 	return Finding{
-		ID: findingID(c.kind, []string{v.ID}, names(ks)), Kind: c.kind, Severity: c.sev,
+		ID: findingID(c.kind, []string{v.ID}, names(ks)), Kind: c.kind, Severity: severityOf(ResultLevel(r)),
 		Vendors: []string{v.ID}, Keys: names(ks), Since: earliest(ks),
 		Title:  fmt.Sprintf("%s key %s %s", name, strings.Join(names(ks), ", "), c.title),
 		Detail: strings.Join(parts, "; ") + ".",

@@ -86,7 +86,7 @@ func (a *assessment) outage(v observe.VendorResult, vm VendorMemory) Finding {
 			says += fmt.Sprintf("; latest update: %q", in.LatestUpdate)
 		}
 	case st.State.Outage():
-		f.Title = fmt.Sprintf("%s outage: its status page says %s", name, stateWords(st.State))
+		f.Title = fmt.Sprintf("%s outage: its status page says %s", name, StateWords(st.State))
 		says = fmt.Sprintf("%s's status page says %q", name, description(st))
 	default:
 		f.Title = fmt.Sprintf("%s failing during maintenance", name)
@@ -157,7 +157,7 @@ func (a *assessment) incident(v observe.VendorResult, ps probeState) Finding {
 			f.Advice[0] = "Follow the vendor's updates on " + in.URL + "."
 		}
 	} else {
-		f.Title = fmt.Sprintf("%s reports %s", name, stateWords(st.State))
+		f.Title = fmt.Sprintf("%s reports %s", name, StateWords(st.State))
 		f.Detail = fmt.Sprintf("%s's status page says %q", name, description(st))
 	}
 	bad := st.State.Severity() >= observe.PartialOutage.Severity()
@@ -255,9 +255,4 @@ func sinceClause(t, now time.Time) string {
 		return ""
 	}
 	return " since " + clock(t, now)
-}
-
-// stateWords spells a state for a title: "partial outage".
-func stateWords(s observe.State) string {
-	return strings.ReplaceAll(string(s), "_", " ")
 }

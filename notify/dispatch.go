@@ -116,8 +116,9 @@ func New(ns []Notifier, o Options) *Dispatcher {
 // Observe compares a report with the previous one and queues what each
 // notifier should announce. The first report is the baseline: findings
 // already open in it (the stored report of a restarted server) are not
-// announced again. Times come from the report's generated_at, so the
-// quiet period counts check time.
+// announced again. Findings are told apart by correlate's Finding.Key,
+// which every event carries as its finding's ID. Times come from the
+// report's generated_at, so the quiet period counts check time.
 func (d *Dispatcher) Observe(rep correlate.Report) {
 	now := rep.GeneratedAt
 	if now.IsZero() {
@@ -125,12 +126,8 @@ func (d *Dispatcher) Observe(rep correlate.Report) {
 	}
 	next := make(map[string]correlate.Finding, len(rep.Findings))
 	for _, f := range rep.Findings {
-		id := f.ID
-		if id == "" {
-			id = string(f.Kind) + ":" + fmt.Sprint(f.Vendors) + ":" + fmt.Sprint(f.Keys)
-			f.ID = id
-		}
-		next[id] = f
+		f.ID = f.Key()
+		next[f.ID] = f
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()

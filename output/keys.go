@@ -39,7 +39,7 @@ func renderKeys(r correlate.Report) string {
 		if k.Canary {
 			name += " (canary)"
 		}
-		rows = append(rows, []string{kr.vendor, name, orDash(k.Fingerprint), string(k.Result), statusText(k.HTTPStatus),
+		rows = append(rows, []string{kr.vendor, name, orDash(k.Fingerprint), correlate.ResultWord(k.Result), statusText(k.HTTPStatus),
 			orDash(termtext.Clip(k.Code, 24)), streakText(k, r), orDash(termtext.Clip(keyNote(k), 60))})
 	}
 	t := table.New().
@@ -59,16 +59,11 @@ func renderKeys(r correlate.Report) string {
 	return "\n" + styleHeader.Render("Keys") + "\n" + t.Render() + "\n"
 }
 
-// resultStyle colours a key result: green when the key works, red when the
-// key or account is dead, yellow for everything that needs a look.
+// resultStyle colours a key result by its level in correlate's results
+// table: green when the key works, red when the key or account is dead,
+// yellow for everything that needs a look.
 func resultStyle(res observe.Result) lipgloss.Style {
-	switch res {
-	case observe.ResultOK:
-		return styleOK
-	case observe.ResultInvalidKey, observe.ResultAccountDisabled, observe.ResultQuotaExceeded:
-		return styleCritical
-	}
-	return styleWarning
+	return levelStyle(correlate.ResultLevel(res))
 }
 
 func statusText(code int) string {

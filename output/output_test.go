@@ -172,7 +172,7 @@ func TestTableKeysSection(t *testing.T) {
 	}
 	want := []string{
 		"VAPI prod …4e5f ok 200 - ×2880 since 2026-05-19 12:45 -",
-		"VAPI canary-1 (canary) - no_secret - env_unset ×1 since 12:45 env:VAPI_CANARY: the variable is not set",
+		"VAPI canary-1 (canary) - no secret - env_unset ×1 since 12:45 env:VAPI_CANARY: the variable is not set",
 	}
 	if !slices.Equal(rows, want) {
 		t.Errorf("key rows = %q\nwant %q\n%s", rows, want, out)

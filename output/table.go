@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"time"
 
 	"charm.land/lipgloss/v2"
 	"charm.land/lipgloss/v2/table"
@@ -34,7 +33,7 @@ var (
 	styleHeader   = lipgloss.NewStyle().Bold(true)
 )
 
-// LevelStyle is the colour of a level.
+// levelStyle is the colour of a level.
 func levelStyle(l correlate.Level) lipgloss.Style {
 	switch l {
 	case correlate.LevelOK:
@@ -45,6 +44,15 @@ func levelStyle(l correlate.Level) lipgloss.Style {
 		return styleCritical
 	}
 	return styleMuted
+}
+
+// cellStyle colours a vendor cell that needs a look in its level's colour;
+// a cell that is fine, or says nothing, stays plain.
+func cellStyle(l correlate.Level) lipgloss.Style {
+	if l == correlate.LevelWarning || l == correlate.LevelCritical {
+		return levelStyle(l)
+	}
+	return lipgloss.NewStyle()
 }
 
 func severityStyle(s correlate.Severity) lipgloss.Style {
@@ -69,11 +77,17 @@ func WriteTable(w io.Writer, r correlate.Report, o TableOptions) error {
 func renderTable(r correlate.Report) string {
 	var b strings.Builder
 	rows := make([][]string, 0, len(r.Vendors))
+	// levels colours the REACH, KEYS and SOURCE cells of each row.
+	levels := make([][3]correlate.Level, 0, len(r.Vendors))
 	for _, v := range r.Vendors {
+		_, reach := correlate.ReachCell(v.Reachability)
+		keys, keysLevel := correlate.KeysCell(v.Keys)
+		source, sourceLevel := correlate.SourceCell(v.Status)
 		rows = append(rows, []string{
-			v.Name, string(v.Level), stateText(v.Status.State), incidentsText(v.Status),
-			reachText(v.Reachability), keysText(v.Keys), sourceText(v.Status),
+			v.Name, string(v.Level), correlate.StateWords(v.Status.State), incidentsText(v.Status),
+			reachText(v.Reachability), keys, source,
 		})
+		levels = append(levels, [3]correlate.Level{reach, keysLevel, sourceLevel})
 	}
 	t := table.New().
 		Border(lipgloss.HiddenBorder()).BorderTop(false).BorderBottom(false).BorderLeft(false).
@@ -85,11 +99,11 @@ func renderTable(r correlate.Report) string {
 			if row == table.HeaderRow {
 				return styleHeader
 			}
-			if col == 1 {
+			switch col {
+			case 1:
 				return levelStyle(r.Vendors[row].Level)
-			}
-			if col == 6 && !sourcesOK(r.Vendors[row].Status) {
-				return styleWarning
+			case 4, 5, 6:
+				return cellStyle(levels[row][col-4])
 			}
 			return s
 		})
@@ -115,10 +129,6 @@ func renderTable(r correlate.Report) string {
 	return b.String()
 }
 
-func stateText(s observe.State) string {
-	return strings.ReplaceAll(string(s), "_", " ")
-}
-
 func incidentsText(s observe.Status) string {
 	open := s.Open()
 	switch len(open) {
@@ -130,60 +140,14 @@ func incidentsText(s observe.Status) string {
 	return fmt.Sprintf("%d open: %s", len(open), termtext.Clip(open[0].Title, 30))
 }
 
+// reachText is the REACH cell in correlate's words, with the answer time
+// when the vendor answered: "ok 90ms", "vendor error".
 func reachText(r *observe.Reachability) string {
-	if r == nil {
-		return "-"
+	text, _ := correlate.ReachCell(r)
+	if r != nil && r.Result == observe.ResultReachable {
+		text += " " + correlate.Latency(r.LatencyMS)
 	}
-	if r.Result == observe.ResultReachable {
-		return fmt.Sprintf("ok %dms", r.LatencyMS)
-	}
-	return string(r.Result)
-}
-
-func keysText(keys []observe.KeyResult) string {
-	if len(keys) == 0 {
-		return "-"
-	}
-	ok := 0
-	for _, k := range keys {
-		if k.Result == observe.ResultOK {
-			ok++
-		}
-	}
-	if ok == len(keys) {
-		return fmt.Sprintf("%d ok", ok)
-	}
-	return fmt.Sprintf("%d/%d failing", len(keys)-ok, len(keys))
-}
-
-func sourcesOK(s observe.Status) bool {
-	for _, src := range s.Sources {
-		if !src.OK {
-			return false
-		}
-	}
-	return true
-}
-
-func sourceText(s observe.Status) string {
-	if len(s.Sources) == 0 {
-		return "-"
-	}
-	src := s.Sources[0]
-	for _, x := range s.Sources {
-		if !x.OK {
-			src = x
-			break
-		}
-	}
-	if !src.OK {
-		return "error: " + termtext.Clip(src.Error, 40)
-	}
-	txt := fmt.Sprintf("%s %s", src.Format, (time.Duration(src.LatencyMS) * time.Millisecond).String())
-	if src.Detected {
-		txt += " (detected)"
-	}
-	return txt
+	return text
 }
 
 // noColorEnv reports whether NO_COLOR is set to anything (no-color.org).

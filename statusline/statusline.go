@@ -38,7 +38,10 @@ type Item struct {
 // all narrow (a test in output measures them).
 const iconWidth = 1
 
-// Icon is the marker for a level: ✖ ▲ ● ?, or X ! o ? with ascii.
+// Icon is the marker for a level: ✖ ▲ ● ?, or X ! o ? with ascii. It is
+// the one table of level glyphs: the dashboard draws its levels, finding
+// severities, states and probe results with it too, so a level looks the
+// same in every view.
 func Icon(l Level, ascii bool) string {
 	switch l {
 	case Critical:

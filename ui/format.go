@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -9,7 +8,6 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
-	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // pad truncates s to w cells and fills it up to w with spaces.
@@ -95,45 +93,4 @@ func when(t, now time.Time, loc *time.Location) string {
 		return "-"
 	}
 	return clockAt(t, now, loc) + " (" + ago(now, t) + ")"
-}
-
-// latency formats milliseconds: "90ms", "2.4s".
-func latency(ms int64) string {
-	if ms < 1000 {
-		return fmt.Sprintf("%dms", ms)
-	}
-	return fmt.Sprintf("%.1fs", float64(ms)/1000)
-}
-
-// reachShort is the table's REACH cell.
-func reachShort(r *observe.Reachability) string {
-	if r == nil {
-		return "-"
-	}
-	switch r.Result {
-	case observe.ResultReachable:
-		return "ok"
-	case observe.ResultVendorError:
-		return "error"
-	case observe.ResultNetworkError:
-		return "no route"
-	}
-	return words(r.Result)
-}
-
-// keysShort is the table's KEYS cell: "2 ok", "1/2 fail", "-".
-func keysShort(keys []observe.KeyResult) (string, bool) {
-	if len(keys) == 0 {
-		return "-", false
-	}
-	failing := 0
-	for _, k := range keys {
-		if k.Result != observe.ResultOK {
-			failing++
-		}
-	}
-	if failing == 0 {
-		return fmt.Sprintf("%d ok", len(keys)), false
-	}
-	return fmt.Sprintf("%d/%d fail", failing, len(keys)), true
 }

@@ -78,9 +78,9 @@ func TestGoldenContent(t *testing.T) {
 	m := newTestModel(t, b, 80, 24)
 	main := plain(m)
 	for _, want := range []string{
-		"✗ CRITICAL", "2 critical · 2 ok", "checked 1m ago", "12:57",
-		"▸✗ VAPI", "major outage", "1/1 fail", " ✗ OpenAI", "operational", "1/2 fail", "2h00m",
-		"✗ OpenAI key prod revoked while OpenAI reports operational", "→ Look for OpenAI's leak notice",
+		"✖ CRITICAL", "2 critical · 2 ok", "checked 1m ago", "12:57",
+		"▸✖ VAPI", "major outage", "1/1 fail", " ✖ OpenAI", "operational", "1/2 fail", "2h00m",
+		"✖ OpenAI key prod revoked while OpenAI reports operational", "→ Look for OpenAI's leak notice",
 		"▲ VAPI depends on OpenAI",
 	} {
 		if !strings.Contains(main, want) {
@@ -93,7 +93,7 @@ func TestGoldenContent(t *testing.T) {
 
 	send(m, press("enter"))
 	detail := plain(m)
-	if !strings.Contains(detail, "✗ VAPI · critical · major outage") || !strings.Contains(detail, "→ It is them") {
+	if !strings.Contains(detail, "✖ VAPI · critical · major outage") || !strings.Contains(detail, "→ It is them") {
 		t.Errorf("detail view does not open on VAPI's findings:\n%s", detail)
 	}
 	content := stripSGR(m.detail.GetContent())
@@ -180,7 +180,7 @@ func TestThemeFollowsTheTerminal(t *testing.T) {
 		{"truecolor light", []tea.Msg{tea.ColorProfileMsg{Profile: colorprofile.TrueColor}, tea.BackgroundColorMsg{Color: color.White}}, "48;2;231;236;240"},
 		{"256 dark", []tea.Msg{tea.ColorProfileMsg{Profile: colorprofile.ANSI256}, tea.BackgroundColorMsg{Color: color.Black}}, "48;5;237"},
 		{"256 light", []tea.Msg{tea.ColorProfileMsg{Profile: colorprofile.ANSI256}, tea.BackgroundColorMsg{Color: color.White}}, "48;5;254"},
-		{"16 colours", []tea.Msg{tea.ColorProfileMsg{Profile: colorprofile.ANSI}}, "\x1b[1;7;31m✗"},
+		{"16 colours", []tea.Msg{tea.ColorProfileMsg{Profile: colorprofile.ANSI}}, "\x1b[1;7;31m✖"},
 		{"no colour", []tea.Msg{tea.ColorProfileMsg{Profile: colorprofile.Ascii}}, "\x1b[7m"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

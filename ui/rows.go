@@ -138,9 +138,3 @@ func vendorSince(r *correlate.Report, v correlate.VendorReport) time.Time {
 	}
 	return t
 }
-
-// findingID identifies a finding across reports: what it is and whom it
-// is about.
-func findingID(f correlate.Finding) string {
-	return string(f.Kind) + "|" + strings.Join(f.Vendors, ",") + "|" + strings.Join(f.Keys, ",")
-}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/observe"
+	"github.com/vendorwatch/vendorwatch/statusline"
 )
 
 // palette holds the semantic colour tokens. Every colour on screen comes
@@ -125,57 +126,52 @@ func buildTheme(p palette) theme {
 	return t
 }
 
+// glyph is a level's marker: ✖ ▲ ● ?. It is statusline.Icon, the one
+// table of level glyphs, so the dashboard and the tmux line draw a level
+// alike.
+func glyph(l correlate.Level) string { return statusline.Icon(statusline.Level(l), false) }
+
 // level returns the style and glyph of a level.
 func (t theme) level(l correlate.Level) (lipgloss.Style, string) {
 	switch l {
 	case correlate.LevelOK:
-		return t.ok, "●"
+		return t.ok, glyph(l)
 	case correlate.LevelWarning:
-		return t.warning, "▲"
+		return t.warning, glyph(l)
 	case correlate.LevelCritical:
-		return t.critical, "✗"
+		return t.critical, glyph(l)
 	}
-	return t.unknown, "?"
+	return t.unknown, glyph(correlate.LevelUnknown)
 }
 
-// severity returns the style and glyph of a finding severity.
+// severity returns the style and glyph of a finding severity: a warning
+// or critical finding looks like its level; info has its own • .
 func (t theme) severity(s correlate.Severity) (lipgloss.Style, string) {
 	switch s {
-	case correlate.SeverityCritical:
-		return t.critical, "✗"
-	case correlate.SeverityWarning:
-		return t.warning, "▲"
+	case correlate.SeverityCritical, correlate.SeverityWarning:
+		return t.level(s.Level())
 	}
 	return t.info, "•"
 }
 
-// state returns the style and glyph of a status page state.
+// state returns the style and glyph of a status page state: its level's,
+// except maintenance, which has its own ◆ .
 func (t theme) state(s observe.State) (lipgloss.Style, string) {
 	switch s {
 	case observe.Operational:
-		return t.ok, "●"
+		return t.level(correlate.LevelOK)
 	case observe.UnderMaintenance:
 		return t.info, "◆"
 	case observe.Degraded:
-		return t.warning, "▲"
+		return t.level(correlate.LevelWarning)
 	case observe.PartialOutage, observe.MajorOutage:
-		return t.critical, "✗"
+		return t.level(correlate.LevelCritical)
 	}
-	return t.unknown, "?"
+	return t.level(correlate.LevelUnknown)
 }
 
 // result returns the style and glyph of a key probe or reachability
-// result: failures that are ours to fix are critical, transient ones a
-// warning.
+// result: its level in correlate's results table.
 func (t theme) result(r observe.Result) (lipgloss.Style, string) {
-	switch r {
-	case observe.ResultOK, observe.ResultReachable:
-		return t.ok, "●"
-	case observe.ResultRateLimited, observe.ResultTimeout, observe.ResultNetworkError,
-		observe.ResultVendorError, observe.ResultNoSecret:
-		return t.warning, "▲"
-	case "":
-		return t.unknown, "?"
-	}
-	return t.critical, "✗"
+	return t.level(correlate.ResultLevel(r))
 }

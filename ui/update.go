@@ -46,7 +46,8 @@ func (m *Model) onUpdate(u Update) tea.Cmd {
 
 // newCritical records the report's critical findings and reports whether
 // one of them was not critical before, so the bell rings once per finding
-// turning critical, not on every check while it stays so.
+// (correlate's Finding.Key) turning critical, not on every check while it
+// stays so.
 func (m *Model) newCritical() bool {
 	now := map[string]bool{}
 	rang := false
@@ -54,7 +55,7 @@ func (m *Model) newCritical() bool {
 		if f.Severity != correlate.SeverityCritical {
 			continue
 		}
-		id := findingID(f)
+		id := f.Key()
 		now[id] = true
 		if !m.critical[id] {
 			rang = true

@@ -116,7 +116,7 @@ func TestKeys(t *testing.T) {
 		runCmd(t, m, send(m, press("t")))
 		out := plain(m)
 		if m.view != viewTimeline || !strings.Contains(out, "TIMELINE · all vendors · 7 events") ||
-			!strings.Contains(out, "12:52 5m ago    ▲ VAPI       Incident update (identified)") || !strings.Contains(out, "10:57 2h00m ago ✗ OpenAI") {
+			!strings.Contains(out, "12:52 5m ago    ▲ VAPI       Incident update (identified)") || !strings.Contains(out, "10:57 2h00m ago ✖ OpenAI") {
 			t.Fatalf("timeline:\n%s", out)
 		}
 		if strings.Index(out, "12:52") > strings.Index(out, "10:57") {

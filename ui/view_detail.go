@@ -20,7 +20,7 @@ func (m *Model) detailBar() string {
 		return ""
 	}
 	st, glyph := m.th.level(v.Level)
-	left := st.Render(glyph) + " " + m.th.bold.Render(termtext.Line(v.Name)) + m.th.muted.Render(" · "+string(v.Level)+" · "+words(v.Status.State))
+	left := st.Render(glyph) + " " + m.th.bold.Render(termtext.Line(v.Name)) + m.th.muted.Render(" · "+string(v.Level)+" · "+correlate.StateWords(v.Status.State))
 	right := ""
 	switch {
 	case m.detail.TotalLineCount() <= m.detail.Height():
@@ -56,7 +56,7 @@ func (m *Model) detailLines(v correlate.VendorReport, w int, title bool) []strin
 	}
 	if title {
 		st, glyph := th.level(v.Level)
-		out = append(out, st.Render(glyph+" "+termtext.Line(v.Name))+th.muted.Render(" · "+words(v.Status.State)))
+		out = append(out, st.Render(glyph+" "+termtext.Line(v.Name))+th.muted.Render(" · "+correlate.StateWords(v.Status.State)))
 	}
 	if d := termtext.Line(v.Status.Description); d != "" {
 		out = append(out, indent(d, 2, w)...)
@@ -91,7 +91,7 @@ func (m *Model) findingDetail(v correlate.VendorReport, w int) []string {
 	th := m.th
 	fs := m.report.FindingsFor(v.ID)
 	if len(fs) == 0 {
-		return []string{th.ok.Render("● Nothing wrong seen.")}
+		return []string{th.ok.Render(glyph(correlate.LevelOK) + " Nothing wrong seen.")}
 	}
 	now := m.opts.Now()
 	var out []string
@@ -211,7 +211,7 @@ func (m *Model) keyLines(v correlate.VendorReport, w int) []string {
 		if k.Canary {
 			name += " (canary)"
 		}
-		line := st.Render(glyph) + " " + th.bold.Render(name) + "  " + th.muted.Render(termtext.Line(k.Fingerprint)) + "  " + st.Render(words(k.Result))
+		line := st.Render(glyph) + " " + th.bold.Render(name) + "  " + th.muted.Render(termtext.Line(k.Fingerprint)) + "  " + st.Render(correlate.ResultWord(k.Result))
 		var ev []string
 		if k.HTTPStatus != 0 {
 			ev = append(ev, fmt.Sprintf("HTTP %d", k.HTTPStatus))
@@ -220,7 +220,7 @@ func (m *Model) keyLines(v correlate.VendorReport, w int) []string {
 			ev = append(ev, termtext.Line(k.Code))
 		}
 		if k.LatencyMS > 0 {
-			ev = append(ev, latency(k.LatencyMS))
+			ev = append(ev, correlate.Latency(k.LatencyMS))
 		}
 		if len(ev) > 0 {
 			line += "  " + th.muted.Render(strings.Join(ev, " · "))
@@ -258,12 +258,12 @@ func (m *Model) reachLines(v correlate.VendorReport, w int) []string {
 		return []string{th.muted.Render("Not checked: no keyless API request is defined for this vendor.")}
 	}
 	st, glyph := th.result(r.Result)
-	parts := []string{words(r.Result)}
+	parts := []string{correlate.ResultWord(r.Result)}
 	if r.HTTPStatus != 0 {
 		parts = append(parts, fmt.Sprintf("HTTP %d", r.HTTPStatus))
 	}
 	if r.LatencyMS > 0 {
-		parts = append(parts, latency(r.LatencyMS))
+		parts = append(parts, correlate.Latency(r.LatencyMS))
 	}
 	if !r.CheckedAt.IsZero() {
 		parts = append(parts, "checked "+clockAt(r.CheckedAt, m.opts.Now(), m.opts.Location))
@@ -325,7 +325,7 @@ func (m *Model) componentLines(v correlate.VendorReport, w int) []string {
 			continue
 		}
 		st, glyph := th.state(c.State)
-		out = append(out, st.Render(glyph)+" "+pad(name, nameW)+" "+st.Render(words(c.State)))
+		out = append(out, st.Render(glyph)+" "+pad(name, nameW)+" "+st.Render(correlate.StateWords(c.State)))
 	}
 	if len(calm) > 0 {
 		label := fmt.Sprintf("%d operational: ", len(calm))
@@ -333,7 +333,7 @@ func (m *Model) componentLines(v correlate.VendorReport, w int) []string {
 			label = fmt.Sprintf("all %d operational: ", len(calm))
 		}
 		lines := wrap(label+strings.Join(calm, ", "), w-2)
-		out = append(out, th.ok.Render("●")+" "+th.muted.Render(lines[0]))
+		out = append(out, th.ok.Render(glyph(correlate.LevelOK))+" "+th.muted.Render(lines[0]))
 		for _, l := range lines[1:] {
 			out = append(out, th.muted.Render("  "+l))
 		}
@@ -352,18 +352,12 @@ func (m *Model) sourceLines(v correlate.VendorReport, w int) []string {
 	}
 	var out []string
 	for _, s := range v.Status.Sources {
-		st, glyph := th.ok, "●"
+		st, glyph := th.level(correlate.LevelOK)
 		if !s.OK {
-			st, glyph = th.warning, "▲"
+			st, glyph = th.level(correlate.LevelWarning)
 		}
-		meta := []string{string(s.Format)}
-		if s.Format == "" {
-			meta[0] = "auto"
-		}
-		if s.Detected {
-			meta[0] += " (detected)"
-		}
-		meta = append(meta, latency(s.LatencyMS))
+		meta := []string{correlate.SourceFormat(s)}
+		meta = append(meta, correlate.Latency(s.LatencyMS))
 		if s.NotModified {
 			meta = append(meta, "not modified")
 		}

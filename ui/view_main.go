@@ -24,8 +24,8 @@ var columns = []column{
 	{title: "VENDOR", keep: 9},
 	{title: "STATUS", width: 14, keep: 8},
 	{title: "INC", width: 3, right: true, keep: 5},
-	{title: "REACH", width: 8, keep: 6},
-	{title: "KEYS", width: 8, keep: 7},
+	{title: "REACH", width: 13, keep: 6},
+	{title: "KEYS", width: 11, keep: 7},
 	{title: "LATENCY", width: 7, right: true, keep: 3},
 	{title: "SINCE", width: 6, right: true, keep: 4},
 }
@@ -190,34 +190,33 @@ func (m *Model) cellText(v correlate.VendorReport, col string) (lipgloss.Style, 
 			return th.muted, "checking…"
 		}
 		st, _ := th.state(v.Status.State)
-		return st, words(v.Status.State)
+		return st, correlate.StateWords(v.Status.State)
 	case "INC":
 		if n := len(v.Status.Open()); n > 0 {
 			return th.warning, strconv.Itoa(n)
 		}
 		return th.muted, "-"
 	case "REACH":
+		text, level := correlate.ReachCell(v.Reachability)
 		if v.Reachability == nil {
-			return th.muted, "-"
-		}
-		st, _ := th.result(v.Reachability.Result)
-		return st, reachShort(v.Reachability)
-	case "KEYS":
-		text, failing := keysShort(v.Keys)
-		switch {
-		case failing:
-			return th.critical, text
-		case len(v.Keys) == 0:
 			return th.muted, text
 		}
-		return th.ok, text
+		st, _ := th.level(level)
+		return st, text
+	case "KEYS":
+		text, level := correlate.KeysCell(v.Keys)
+		if len(v.Keys) == 0 {
+			return th.muted, text
+		}
+		st, _ := th.level(level)
+		return st, text
 	case "LATENCY":
 		if r := v.Reachability; r != nil && r.LatencyMS > 0 {
-			return th.text, latency(r.LatencyMS)
+			return th.text, correlate.Latency(r.LatencyMS)
 		}
 		for _, s := range v.Status.Sources {
 			if s.OK {
-				return th.text, latency(s.LatencyMS)
+				return th.text, correlate.Latency(s.LatencyMS)
 			}
 		}
 		return th.muted, "-"
@@ -264,7 +263,7 @@ func (m *Model) findingLines(w int) []string {
 		if m.inFlight > 0 && lastCheck(m.report).IsZero() {
 			return append(out, th.muted.Render("  None yet: the first checks are still running."))
 		}
-		return append(out, th.ok.Render("  ● No findings: every vendor looks healthy."))
+		return append(out, th.ok.Render("  "+glyph(correlate.LevelOK)+" No findings: every vendor looks healthy."))
 	}
 	for _, f := range fs {
 		st, glyph := th.severity(f.Severity)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
@@ -41,7 +42,7 @@ func (m *Model) timelineLines(w int) []string {
 	th := m.th
 	switch {
 	case m.tlErr != "":
-		return []string{th.warning.Render("▲ The timeline could not be read: " + m.tlErr)}
+		return []string{th.warning.Render(glyph(correlate.LevelWarning) + " The timeline could not be read: " + m.tlErr)}
 	case m.tlLoading && len(m.tlEntries) == 0:
 		return []string{th.muted.Render("Loading…")}
 	case len(m.tlEntries) == 0:
