@@ -1,6 +1,7 @@
 package correlate
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -109,4 +110,19 @@ func uniqueIDs(t *testing.T, r Report) {
 		}
 		seen[f.ID] = true
 	}
+}
+
+// saved is mem as the next process reads it: through the JSON the history
+// stores.
+func saved(t *testing.T, mem Memory) Memory {
+	t.Helper()
+	b, err := json.Marshal(mem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Memory
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	return back
 }

@@ -1,7 +1,6 @@
 package correlate
 
 import (
-	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -200,14 +199,7 @@ func TestInventoryMemoryRoundTrip(t *testing.T) {
 	s := openaiKeys(at("10:55"), observe.ResultOK, observe.ResultOK, observe.ResultOK).withInventory(at("10:55"), []observe.InventoryKey{prodRow},
 		goneRow(canaryRow, at("10:55"), "sk-proj-…CxYA", opsDeletion))
 	_, mem := Assess(snapAt(at("10:55"), s), Memory{})
-	b, err := json.Marshal(mem)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var back Memory
-	if err := json.Unmarshal(b, &back); err != nil {
-		t.Fatal(err)
-	}
+	back := saved(t, mem)
 	g := back.Inventory["openai"].Gone["key_canary"]
 	if g.Audit == nil || g.Audit.ActorEmail != "ops@example.com" || g.Key != "canary-1" {
 		t.Errorf("after a round trip: %+v", g)

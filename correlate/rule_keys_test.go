@@ -1,7 +1,6 @@
 package correlate
 
 import (
-	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -88,14 +87,7 @@ func TestKeyRevokedFromStreakAcrossRuns(t *testing.T) {
 	// second rejection without a marker, in a later process, confirms it.
 	first := vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, at("10:57")).key("prod", false, observe.ResultInvalidKey, 401, "", at("10:57"))
 	_, mem := Assess(snapAt(at("10:57"), first), Memory{})
-	saved, err := json.Marshal(mem)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var loaded Memory
-	if err := json.Unmarshal(saved, &loaded); err != nil {
-		t.Fatal(err)
-	}
+	loaded := saved(t, mem)
 	b := vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, at("11:00")).key("prod", false, observe.ResultInvalidKey, 401, "", at("11:00"))
 	r, _ := Assess(snapAt(at("11:00"), b), loaded)
 	f := find(t, r, KindKeyRevoked)

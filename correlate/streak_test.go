@@ -1,7 +1,6 @@
 package correlate
 
 import (
-	"encoding/json"
 	"testing"
 	"time"
 
@@ -39,14 +38,7 @@ func TestKeyStreaks(t *testing.T) {
 	}
 
 	// A later process continues from the saved memory.
-	saved, err := json.Marshal(mem)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var loaded Memory
-	if err := json.Unmarshal(saved, &loaded); err != nil {
-		t.Fatal(err)
-	}
+	loaded := saved(t, mem)
 	rep, loaded := Assess(check(at("10:59"), observe.ResultInvalidKey, ""), loaded)
 	if n, since := streak(rep); n != 3 || !since.Equal(at("10:57")) {
 		t.Errorf("after a restart: ×%d since %v, want ×3 since 10:57", n, since)
