@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,70 +16,6 @@ import (
 
 // at is a time of the incident log's day (2026-05-21), in UTC.
 var at = fixture.At
-
-// script is a Checker that plays snapshots in order: Check returns the
-// next one; Run plays one per CheckNow after the first.
-type script struct {
-	mu     sync.Mutex
-	steps  []observe.Snapshot
-	next   int
-	cur    observe.Snapshot
-	seeded []observe.Snapshot
-	wake   chan struct{}
-}
-
-func newScript(steps ...observe.Snapshot) *script {
-	return &script{steps: steps, wake: make(chan struct{}, 1)}
-}
-
-func (s *script) Check(context.Context) observe.Snapshot {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.cur = s.steps[s.next]
-	s.next++
-	return s.cur
-}
-
-func (s *script) Snapshot() observe.Snapshot {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.cur
-}
-
-func (s *script) Seed(snap observe.Snapshot) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.seeded = append(s.seeded, snap)
-}
-
-func (s *script) Run(ctx context.Context, notify func(observe.Event)) {
-	for {
-		s.mu.Lock()
-		done := s.next >= len(s.steps)
-		s.mu.Unlock()
-		if !done {
-			notify(observe.Event{Vendor: "vapi", InFlight: 1})
-			snap := s.Check(ctx)
-			notify(observe.Event{Vendor: "vapi", Done: true, Snapshot: snap})
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-s.wake:
-		}
-	}
-}
-
-func (s *script) CheckNow() {
-	select {
-	case s.wake <- struct{}{}:
-	default:
-	}
-}
-
-func (s *script) InFlight() int { return 0 }
-
-func (s *script) Checking() []string { return nil }
 
 // The VAPI part of 2026-05-21: failing from 12:35 with a silent page,
 // posted at 12:45.
@@ -136,7 +71,7 @@ func TestOnceRunsContinueEachOther(t *testing.T) {
 	var prev *correlate.Report
 	for i, run := range runs {
 		store := openStore(t, dir, history.Options{})
-		chk := newScript(run.snap)
+		chk := fixture.NewScript(run.snap)
 		rep, err := New(chk, store).Once(context.Background())
 		if err != nil {
 			t.Fatal(err)
@@ -148,8 +83,8 @@ func TestOnceRunsContinueEachOther(t *testing.T) {
 		if rep.Overall != run.overall || !slices.Equal(got, run.kinds) {
 			t.Errorf("run %d: %s %v, want %s %v", i+1, rep.Overall, got, run.overall, run.kinds)
 		}
-		if prev != nil && (len(chk.seeded) != 1 || !chk.seeded[0].GeneratedAt.Equal(prev.GeneratedAt)) {
-			t.Errorf("run %d was not seeded with the previous report: %v", i+1, chk.seeded)
+		if prev != nil && (len(chk.Seeded()) != 1 || !chk.Seeded()[0].GeneratedAt.Equal(prev.GeneratedAt)) {
+			t.Errorf("run %d was not seeded with the previous report: %v", i+1, chk.Seeded())
 		}
 		prev = &rep
 		store.Close()
@@ -162,10 +97,10 @@ func TestOnceRunsContinueEachOther(t *testing.T) {
 func TestRunRecordsAndNotifies(t *testing.T) {
 	store := openStore(t, t.TempDir(), history.Options{})
 	// A report from an earlier run is shown at once.
-	if _, err := New(newScript(snap("12:30", vapiAt("12:30", false), openaiAt("12:30"))), store).Once(context.Background()); err != nil {
+	if _, err := New(fixture.NewScript(snap("12:30", vapiAt("12:30", false), openaiAt("12:30"))), store).Once(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	chk := newScript(
+	chk := fixture.NewScript(
 		snap("12:35", vapiAt("12:35", false), openaiAt("12:35")),
 		snap("12:36", vapiAt("12:36", false), openaiAt("12:36")),
 		snap("12:46", vapiAt("12:46", true), openaiAt("12:46")),
@@ -223,7 +158,7 @@ func TestRunRecordsAndNotifies(t *testing.T) {
 func TestRecordWhileLocked(t *testing.T) {
 	dir := t.TempDir()
 	store := openStore(t, dir, history.Options{BusyTimeout: 100 * time.Millisecond})
-	m := New(newScript(), store)
+	m := New(fixture.NewScript(), store)
 	if _, _, err := m.Record(context.Background(), snap("12:35", vapiAt("12:35", false), openaiAt("12:35"))); err != nil {
 		t.Fatal(err)
 	}
@@ -248,7 +183,7 @@ func TestRecordWhileLocked(t *testing.T) {
 }
 
 func TestWithoutStore(t *testing.T) {
-	m := New(newScript(), nil)
+	m := New(fixture.NewScript(), nil)
 	m.Record(context.Background(), snap("12:35", vapiAt("12:35", false), openaiAt("12:35")))
 	rep, evs, err := m.Record(context.Background(), snap("12:36", vapiAt("12:36", false), openaiAt("12:36")))
 	if err != nil || evs != nil || rep.Overall != correlate.LevelWarning {

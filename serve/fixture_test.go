@@ -1,11 +1,9 @@
 package serve
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"testing"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
@@ -73,58 +71,6 @@ func storyReport(t *testing.T) correlate.Report {
 	return rep
 }
 
-// script is a Checker that returns its snapshots in turn, one per check;
-// Run checks once at start and then once per CheckNow.
-type script struct {
-	mu    sync.Mutex
-	steps []observe.Snapshot
-	next  int
-	cur   observe.Snapshot
-	wake  chan struct{}
-}
-
-func newScript(steps ...observe.Snapshot) *script {
-	return &script{steps: steps, wake: make(chan struct{}, 1)}
-}
-
-func (s *script) Check(context.Context) observe.Snapshot {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.cur = s.steps[min(s.next, len(s.steps)-1)]
-	s.next++
-	return s.cur
-}
-
-func (s *script) Snapshot() observe.Snapshot {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.cur
-}
-
-func (s *script) Seed(observe.Snapshot) {}
-
-func (s *script) Run(ctx context.Context, notify func(observe.Event)) {
-	for {
-		snap := s.Check(ctx)
-		notify(observe.Event{Vendor: "openai", Done: true, Snapshot: snap})
-		select {
-		case <-ctx.Done():
-			return
-		case <-s.wake:
-		}
-	}
-}
-
-func (s *script) CheckNow() {
-	select {
-	case s.wake <- struct{}{}:
-	default:
-	}
-}
-
-func (s *script) InFlight() int      { return 0 }
-func (s *script) Checking() []string { return nil }
-
 // get fetches path from h with an optional bearer token.
 func get(t *testing.T, h http.Handler, path, token string) (*http.Response, string) {
 	t.Helper()
@@ -137,4 +83,12 @@ func get(t *testing.T, h http.Handler, path, token string) (*http.Response, stri
 	resp := rec.Result()
 	b, _ := io.ReadAll(resp.Body)
 	return resp, string(b)
+}
+
+// repeating is a script that plays steps, then the last one again on
+// every later check, as a server polling a vendor that stopped changing.
+func repeating(steps ...observe.Snapshot) *fixture.Script {
+	sc := fixture.NewScript(steps...)
+	sc.Repeat = true
+	return sc
 }

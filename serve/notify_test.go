@@ -62,7 +62,7 @@ func TestServeNotifiesOncePerFinding(t *testing.T) {
 	}
 	defer store.Close()
 	disp := notify.New([]notify.Notifier{{Name: "team", Sender: &notify.Webhook{URL: hook.URL}, Quiet: 10 * time.Minute}}, notify.Options{})
-	sc := newScript(story("12:45"), story("12:46"), healthy("12:47"), story("12:49"))
+	sc := repeating(story("12:45"), story("12:46"), healthy("12:47"), story("12:49"))
 	recorded := make(chan time.Time, 16)
 	s := New(Options{Monitor: monitor.New(sc, store), Store: store, NotifyStats: disp.Stats, OnUpdate: func(u monitor.Update) {
 		disp.Observe(u.Report)

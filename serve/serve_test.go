@@ -162,7 +162,7 @@ func TestTimelineEndpoint(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	mon := monitor.New(newScript(), store)
+	mon := monitor.New(repeating(), store)
 	for _, hhmm := range []string{"12:45", "12:46"} {
 		if _, _, err := mon.Record(ctx, story(hhmm)); err != nil {
 			t.Fatal(err)
@@ -208,7 +208,7 @@ func TestRunStopsWithHistoryIntact(t *testing.T) {
 		t.Fatal(err)
 	}
 	updates := make(chan monitor.Update, 16)
-	sc := newScript(story("12:45"), story("12:46"))
+	sc := repeating(story("12:45"), story("12:46"))
 	s := New(Options{Monitor: monitor.New(sc, store), Store: store, OnUpdate: func(u monitor.Update) {
 		select {
 		case updates <- u:
