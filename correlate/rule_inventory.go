@@ -222,11 +222,11 @@ func (a *assessment) goneFinding(v observe.VendorResult, g observe.GoneKey, keys
 		audit = fmt.Sprintf(" %s's admin API has no audit log to ask who removed it.", name)
 	case g.AuditChecked:
 		audit = fmt.Sprintf(" The audit log has no api_key.deleted, service_account.deleted or project.archived event for it since %s.",
-			clock(g.LastSeen.Add(-observe.AuditWindowSlack), a.now))
+			clock(cmp.Or(g.AuditFrom, g.LastSeen), a.now))
 		if g.Unexplained > 0 {
 			audit += fmt.Sprintf(" %d %s in that window could not be tied to it.", g.Unexplained, plural(g.Unexplained, "deletion", "deletions"))
 		}
-	case a.now.Sub(g.NoticedAt) < observe.AuditRecheck:
+	case a.now.Before(g.AuditUntil):
 		f.Severity = SeverityWarning
 		f.Title = fmt.Sprintf("%s %s %s left the key list; the audit log has not answered yet", name, what, cmp.Or(g.Key, fmt.Sprintf("%q", termtext.Line(g.Name))))
 		audit = " The audit log could not be asked yet"

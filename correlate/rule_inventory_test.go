@@ -52,7 +52,7 @@ var (
 // the configured key with fingerprint fp.
 func goneRow(r observe.InventoryKey, t time.Time, fp string, audit *observe.AuditEvent) observe.GoneKey {
 	return observe.GoneKey{InventoryKey: r, LastSeen: t.Add(-5 * time.Minute), NoticedAt: t, Fingerprint: fp, Canary: r.Key == "canary-1",
-		Audit: audit, AuditChecked: true, Lookups: 1}
+		Audit: audit, AuditChecked: true, Lookups: 1, AuditFrom: t.Add(-10 * time.Minute), AuditUntil: t.Add(time.Hour)}
 }
 
 var opsDeletion = &observe.AuditEvent{ID: "audit_log-canary_20260521", Type: "api_key.deleted", At: at("10:53"), Object: "key_canary",

@@ -126,18 +126,12 @@ type GoneKey struct {
 	Unexplained int `json:"unexplained,omitempty"`
 	// OwnerGone is true when its service account left the list as well.
 	OwnerGone bool `json:"owner_gone,omitempty"`
+	// AuditFrom is the start of the stretch of the audit log asked about
+	// it (a little before LastSeen); AuditUntil is when the reader stops
+	// asking again. Both are zero for a vendor with no audit log.
+	AuditFrom  time.Time `json:"audit_from,omitzero"`
+	AuditUntil time.Time `json:"audit_until,omitzero"`
 }
-
-// How long the audit log is watched for a key that left the list: an
-// admin reader keeps asking, and correlation keeps waiting, this long.
-const (
-	// AuditWindowSlack widens the audit-log query before the time a key
-	// was last seen, for clock skew and the vendor's own delays.
-	AuditWindowSlack = 5 * time.Minute
-	// AuditRecheck is how long a vanished key without an audit event is
-	// asked about again on every inventory check: audit logs lag.
-	AuditRecheck = time.Hour
-)
 
 // AuditEvent is an audit-log entry about a vanished key: what happened,
 // when, and who did it.

@@ -249,7 +249,7 @@ func TestVanishedKeysAskTheAuditLog(t *testing.T) {
 		if !slices.Equal(q["event_types[]"], []string{"api_key.deleted", "service_account.deleted", "project.archived"}) {
 			t.Errorf("event types = %v", q["event_types[]"])
 		}
-		if got := q["effective_at[gte]"]; len(got) != 1 || got[0] != strconv.FormatInt(t0.Add(-observe.AuditWindowSlack).Unix(), 10) {
+		if got := q["effective_at[gte]"]; len(got) != 1 || got[0] != strconv.FormatInt(t0.Add(-admin.AuditWindowSlack).Unix(), 10) {
 			t.Errorf("effective_at[gte] = %v, want the last sighting minus 5 minutes", got)
 		}
 	}

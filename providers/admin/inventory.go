@@ -26,6 +26,12 @@ const (
 	// MaxAdminRead bounds one admin read as a whole, however many of its
 	// requests answer in time.
 	MaxAdminRead = 2 * time.Minute
+	// AuditWindowSlack widens the audit-log query before the time a key
+	// was last seen, for clock skew and the vendor's own delays.
+	AuditWindowSlack = 5 * time.Minute
+	// AuditRecheck is how long a vanished key without an audit event is
+	// asked about again on every inventory check: audit logs lag.
+	AuditRecheck = time.Hour
 )
 
 // CloneInventory copies the rows, so they can be matched again without
@@ -39,7 +45,7 @@ func CloneInventory(inv *observe.Inventory) *observe.Inventory {
 
 // auditPending reports whether the audit log should be asked about g again.
 func auditPending(g observe.GoneKey, now time.Time) bool {
-	return !g.NoAuditLog && g.Audit == nil && now.Sub(g.NoticedAt) < observe.AuditRecheck
+	return !g.NoAuditLog && g.Audit == nil && now.Sub(g.NoticedAt) < AuditRecheck
 }
 
 // inventoryReader reads a vendor's key list (OpenAI's projects and keys,
@@ -112,6 +118,12 @@ func (a *Client) inventory(ctx context.Context, v catalog.Vendor, prev *observe.
 	return inv
 }
 
+// auditWindow sets the stretch of the audit log asked about g and how
+// long it is asked again.
+func auditWindow(g *observe.GoneKey) {
+	g.AuditFrom, g.AuditUntil = g.LastSeen.Add(-AuditWindowSlack), g.NoticedAt.Add(AuditRecheck)
+}
+
 // diffInventory returns the keys of prev missing from cur, plus the ones
 // prev noticed within the last AuditRecheck. Only two complete lists from
 // the same source are compared. audit says whether the vendor has an
@@ -134,7 +146,10 @@ func diffInventory(prev, cur *observe.Inventory, now time.Time, audit bool) []ob
 		// Kept for the hour the audit log is watched: those still waiting
 		// are asked about again, the explained ones keep their events from
 		// being tied to another key.
-		if !listed[g.ID] && !seen[g.ID] && now.Sub(g.NoticedAt) < observe.AuditRecheck {
+		if !listed[g.ID] && !seen[g.ID] && now.Sub(g.NoticedAt) < AuditRecheck {
+			if audit && g.AuditUntil.IsZero() {
+				auditWindow(&g) // noticed by an older vendorwatch
+			}
 			gone = append(gone, g)
 			seen[g.ID] = true
 		}
@@ -149,6 +164,9 @@ func diffInventory(prev, cur *observe.Inventory, now time.Time, audit bool) []ob
 			continue
 		}
 		g := observe.GoneKey{InventoryKey: k, LastSeen: prev.ListedAt, NoticedAt: now, NoAuditLog: !audit}
+		if audit {
+			auditWindow(&g)
+		}
 		if k.OwnerType == observe.OwnerServiceAccount && k.OwnerID != "" && len(cur.Accounts) > 0 && !accounts[k.OwnerID] &&
 			slices.ContainsFunc(prev.Accounts, func(a observe.InventoryAccount) bool { return a.ID == k.OwnerID }) {
 			g.OwnerGone = true

@@ -23,3 +23,25 @@ func TestAnotherAdminKeyIsNotCompared(t *testing.T) {
 		t.Errorf("gone = %+v", g)
 	}
 }
+
+// A key that leaves the list carries the stretch of the audit log asked
+// about it and how long it is asked, where the vendor has an audit log.
+func TestGoneKeyCarriesItsAuditWindow(t *testing.T) {
+	prev := &observe.Inventory{Source: observe.SourceOpenAIAdmin, Complete: true, ListedAt: t0, Keys: []observe.InventoryKey{{ID: "key_a"}}}
+	cur := &observe.Inventory{Source: observe.SourceOpenAIAdmin, Complete: true, ListedAt: t0.Add(time.Minute), Keys: []observe.InventoryKey{}}
+	now := t0.Add(time.Minute)
+	g := diffInventory(prev, cur, now, true)
+	if len(g) != 1 || !g[0].AuditFrom.Equal(t0.Add(-AuditWindowSlack)) || !g[0].AuditUntil.Equal(now.Add(AuditRecheck)) || g[0].NoAuditLog {
+		t.Fatalf("gone = %+v", g)
+	}
+	g = diffInventory(prev, cur, now, false)
+	if len(g) != 1 || !g[0].AuditUntil.IsZero() || !g[0].NoAuditLog {
+		t.Errorf("without an audit log: %+v", g)
+	}
+	// One noticed by an older vendorwatch gets its window when carried.
+	prev.Gone = []observe.GoneKey{{InventoryKey: observe.InventoryKey{ID: "key_b"}, LastSeen: t0, NoticedAt: now}}
+	g = diffInventory(prev, cur, now.Add(time.Minute), true)
+	if len(g) != 2 || g[0].ID != "key_b" || !g[0].AuditUntil.Equal(now.Add(AuditRecheck)) {
+		t.Errorf("carried = %+v", g)
+	}
+}

@@ -271,7 +271,7 @@ func (r *adminRun) auditLookup(ctx context.Context, inv *observe.Inventory, now 
 			continue
 		}
 		wait = append(wait, i)
-		if s := g.LastSeen.Add(-observe.AuditWindowSlack); s.Before(since) {
+		if s := g.LastSeen.Add(-AuditWindowSlack); s.Before(since) {
 			since = s
 		}
 		for _, id := range []string{g.ID, g.Project} {
@@ -338,7 +338,7 @@ func (r *adminRun) auditLookup(ctx context.Context, inv *observe.Inventory, now 
 // its service account's deletion, then its project's archiving, each no
 // earlier than the window before it was last seen.
 func matchAudit(g observe.GoneKey, events []openAIAudit, used map[string]bool) (openAIAudit, string, bool) {
-	from := g.LastSeen.Add(-observe.AuditWindowSlack).Unix()
+	from := g.LastSeen.Add(-AuditWindowSlack).Unix()
 	for _, want := range []struct{ typ, id, how string }{
 		{"api_key.deleted", g.ID, "id"},
 		{"service_account.deleted", g.OwnerID, "service_account"},
