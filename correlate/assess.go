@@ -3,6 +3,7 @@ package correlate
 import (
 	"cmp"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/observe"
@@ -37,6 +38,7 @@ func Assess(snap observe.Snapshot, mem Memory) (Report, Memory) {
 	fs = append(fs, a.upstreamFindings(fs)...)
 	fs = a.adminFindings(fs)
 	a.upstreamNotes(fs)
+	consistentAdvice(fs)
 	fs = a.lifecycle(fs)
 	sortFindings(fs)
 
@@ -76,6 +78,34 @@ func (a *assessment) index() {
 		for _, up := range v.DependsOn {
 			a.dependents[up] = append(a.dependents[up], a.names[v.ID])
 		}
+	}
+}
+
+// keyDeaths are the findings that say a key of the vendor is dead.
+var keyDeaths = map[Kind]bool{KindKeyRevoked: true, KindKeyLeakSuspected: true, KindAccountKeysRevoked: true, KindKeyDeleted: true, KindKeyVanished: true}
+
+// consistentAdvice keeps the advice of a check from contradicting itself:
+// where a finding says a key of a vendor is dead (critical), no finding
+// about the vendor as a whole, or about that key, may say not to rotate.
+func consistentAdvice(fs []Finding) {
+	dead := map[string][]string{} // vendor -> its dead keys
+	for _, f := range fs {
+		if keyDeaths[f.Kind] && f.Severity == SeverityCritical && len(f.Vendors) > 0 {
+			dead[f.Vendors[0]] = append(dead[f.Vendors[0]], f.Keys...)
+		}
+	}
+	for i := range fs {
+		f := &fs[i]
+		if len(f.Vendors) == 0 || keyDeaths[f.Kind] {
+			continue
+		}
+		keys, ok := dead[f.Vendors[0]]
+		if !ok || len(f.Keys) > 0 && !slices.ContainsFunc(f.Keys, func(k string) bool { return slices.Contains(keys, k) }) {
+			continue
+		}
+		f.Advice = slices.DeleteFunc(slices.Clone(f.Advice), func(s string) bool {
+			return strings.Contains(strings.ToLower(s), "do not rotate")
+		})
 	}
 }
 

@@ -116,3 +116,41 @@ func TestMarkerBeatsAnAPIIncident(t *testing.T) {
 		t.Errorf("without a marker: findings %v", kinds(r.Findings))
 	}
 }
+
+// One check never says "rotate" and "do not rotate" about the same key:
+// OpenAI is down, and the admin API shows the key in use gone from the
+// list with no audit entry.
+func TestNoContradictoryRotationAdvice(t *testing.T) {
+	tm := at("11:00")
+	b := vendorAt("openai", "OpenAI").page(observe.MajorOutage, "Major outage", incident("o", "API down", "critical", tm)).
+		reach(observe.ResultVendorError, 502, tm).key("prod", false, observe.ResultVendorError, 502, "", tm).
+		key("canary-1", true, observe.ResultVendorError, 502, "", tm)
+	b.withInventory(tm, []observe.InventoryKey{canaryRow}, goneRow(prodRow, tm, "sk-proj-…PxYA", nil))
+	other := vendorAt("github", "GitHub").reach(observe.ResultReachable, 401, tm)
+	_, mem := Assess(snapAt(tm.Add(-time.Minute), b, other), Memory{})
+	r, _ := Assess(snapAt(tm, b, other), mem)
+	if !has(r, KindVendorOutage) || find(t, r, KindKeyVanished).Severity != SeverityCritical {
+		t.Fatalf("findings %v", kinds(r.Findings))
+	}
+	noDoNotRotate(t, "outage with a dead key", r)
+	// Without the dead key, the outage still says not to rotate.
+	b.v.Inventory = nil
+	r, _ = Assess(snapAt(tm, b, other), mem)
+	if adv := find(t, r, KindVendorOutage).Advice; !slices.ContainsFunc(adv, func(s string) bool { return strings.Contains(s, "Do not rotate") }) {
+		t.Errorf("the outage lost its advice: %q", adv)
+	}
+}
+
+// Advice fits its cause: an upstream out of quota asks for billing, not
+// for rotating the key the dependent holds.
+func TestUpstreamQuotaAdvice(t *testing.T) {
+	tm := at("11:00")
+	openai := vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, tm).key("prod", false, observe.ResultQuotaExceeded, 429, "insufficient_quota", tm)
+	vapi := vendorAt("vapi", "VAPI").dependsOn("openai").reach(observe.ResultReachable, 401, tm)
+	r, _ := Assess(snapAt(tm, openai, vapi), Memory{})
+	f := find(t, r, KindUpstreamImpact)
+	if slices.ContainsFunc(f.Advice, func(s string) bool { return strings.Contains(strings.ToLower(s), "rotate") }) ||
+		!slices.ContainsFunc(f.Advice, func(s string) bool { return strings.Contains(s, "billing") }) {
+		t.Errorf("upstream advice for a quota problem: %q", f.Advice)
+	}
+}
