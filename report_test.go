@@ -62,7 +62,7 @@ func runIn(t *testing.T, state string, args ...string) (string, string, int) {
 	return runCLI(t, append([]string{"--state-dir", state}, args...)...)
 }
 
-// Separate --once runs share the state dir: the second closes what the
+// Separate --once runs share the state dir: the later ones close what the
 // first opened, and report tells the story.
 func TestOnceRecordsHistory(t *testing.T) {
 	state := t.TempDir()
@@ -85,8 +85,12 @@ func TestOnceRecordsHistory(t *testing.T) {
 	}
 
 	site.serve("/api/v2/summary.json", "anthropic__statuspage_summary_none.json")
-	if _, stderr, code := runIn(t, state, "--config", cfg, "--once"); code != 0 {
-		t.Fatalf("second run exit %d, want 0: %s", code, stderr)
+	// The first good check only puts the finding in recovery (a blip is not
+	// a close); the second confirms it.
+	for i := 2; i <= 3; i++ {
+		if _, stderr, code := runIn(t, state, "--config", cfg, "--once"); code != 0 {
+			t.Fatalf("run %d exit %d, want 0: %s", i, code, stderr)
+		}
 	}
 
 	md, stderr, code := runIn(t, state, "report", "--since", "2026-09-01")

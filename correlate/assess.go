@@ -183,23 +183,64 @@ func (a *assessment) withStreaks(v observe.VendorResult) observe.VendorResult {
 // the config and the finding closes.
 const uncoveredFor = 24 * time.Hour
 
-// lifecycle opens, continues and closes findings against the memory: a
-// finding that was open (the same Key) keeps its ID, its opening time and
-// its earliest since. Findings about vendors this snapshot does not cover (a run with
-// --only) stay open untouched for a day, and key findings whose keys got
-// no verdict this time (a timeout says nothing about a revoked key) stay
-// as they were.
+// confirmKinds need a second check in a row before they open: what one
+// check of ours saw may pass (a status page that failed to load once, a
+// throttled key, a vendor failing once, a rejection during an incident),
+// and so may what follows from it (upstream_impact). The other kinds rest
+// on the vendor's own statement or on evidence their rule already
+// confirmed (a streak, a revocation marker).
+var confirmKinds = map[Kind]bool{
+	KindStatusSourceDown: true, KindRateLimited: true, KindKeyRejectedDuringIncident: true,
+	KindVendorOutageUnreported: true,
+}
+
+// reopenWithin is how soon a closing finding must be seen again to be the
+// same episode back; later, the old episode closes and a new one opens.
+const reopenWithin = 10 * time.Minute
+
+// startsPending reports whether a finding seen for the first time waits
+// for a second check before it opens.
+func (a *assessment) startsPending(f Finding) bool {
+	if _, had := a.prev.Open[f.Key()]; had {
+		return false
+	}
+	return confirmKinds[f.Kind] || f.tentative
+}
+
+// lifecycle moves each finding's episode on against the memory (DESIGN
+// §3). A finding seen for the first time opens, or, for the kinds that
+// need confirming, is pending until the next check sees it too. A finding
+// that was open (the same Key) keeps its ID, its opening time and its
+// earliest since, whatever its kind or severity now: a change of kind
+// within one outage is an update, not a close and an open. A finding no
+// longer seen is closing for one check and closes when the next check
+// does not see it either; a pending one that is not seen again is
+// forgotten. Findings about vendors this snapshot does not cover (a run
+// with --only) stay as they were for a day, and key findings whose keys
+// got no verdict this time (a timeout says nothing about a revoked key)
+// stay as they were.
 func (a *assessment) lifecycle(fs []Finding) []Finding {
 	next := make(map[string]OpenFinding, len(fs))
+	a.successors(fs)
 	for i := range fs {
 		f := &fs[i]
 		f.ID = f.Key()
-		if p, ok := a.prev.Open[f.ID]; ok {
+		p, had := a.prev.Open[f.ID]
+		if had && p.State == StateClosing && a.now.Sub(p.Seen) > reopenWithin {
+			had = false // long gone: a new episode, not the old one back
+		}
+		switch {
+		case had:
 			if !p.Since.IsZero() && (f.Since.IsZero() || p.Since.Before(f.Since)) {
 				f.Since = p.Since
 			}
+			f.State = StateOpen // confirmed, continuing, or back before it closed
 			next[f.ID] = OpenFinding{Finding: *f, Opened: p.Opened, Seen: a.now}
 			continue
+		case confirmKinds[f.Kind] || f.tentative:
+			f.State = StatePending
+		default:
+			f.State = StateOpen
 		}
 		if f.Since.IsZero() {
 			f.Since = a.now
@@ -224,10 +265,44 @@ func (a *assessment) lifecycle(fs []Finding) []Finding {
 			p.Seen = a.now
 			next[id] = p
 			fs = append(fs, p.Finding)
+		case p.Counts():
+			p.State, p.Seen = StateClosing, a.now
+			next[id] = p
+			fs = append(fs, p.Finding)
 		}
 	}
 	a.mem.Open = next
 	return fs
+}
+
+// successors keep one episode for one root cause when the conclusion about
+// it changes: a key found revoked, then leaked, then part of an
+// account-wide revocation, or explained by a deletion in the audit log, is
+// the same dead key throughout. A new finding about a vendor's dead keys
+// takes over the episode (the ID) of an earlier one about the same vendor
+// and some of the same keys that this check no longer reports, so the
+// change is an update, not a close (a false all-clear) and an open.
+func (a *assessment) successors(fs []Finding) {
+	ids := make(map[string]bool, len(fs))
+	for i := range fs {
+		ids[fs[i].Key()] = true
+	}
+	taken := map[string]bool{}
+	for i := range fs {
+		f := &fs[i]
+		if _, had := a.prev.Open[f.Key()]; had || !keyDeaths[f.Kind] || len(f.Vendors) == 0 {
+			continue
+		}
+		for _, id := range sortedIDs(a.prev.Open) {
+			p := a.prev.Open[id]
+			if ids[id] || taken[id] || !keyDeaths[p.Kind] || len(p.Vendors) == 0 || p.Vendors[0] != f.Vendors[0] ||
+				!slices.ContainsFunc(p.Keys, func(k string) bool { return slices.Contains(f.Keys, k) }) {
+				continue
+			}
+			f.ID, taken[id] = id, true
+			break
+		}
+	}
 }
 
 // covers reports whether the snapshot includes any vendor of f; a finding
@@ -279,7 +354,9 @@ func vendorLevel(v observe.VendorResult, fs []Finding) Level {
 	}
 	lvl := LevelOK
 	for _, f := range fs {
-		lvl = Worse(lvl, f.Severity.Level())
+		if f.Counts() {
+			lvl = Worse(lvl, f.Severity.Level())
+		}
 	}
 	return lvl
 }
@@ -311,7 +388,7 @@ func overallLevel(vs []VendorReport, fs []Finding) Level {
 		}
 	}
 	for _, f := range fs {
-		if !known && len(f.Vendors) > 0 {
+		if !known && len(f.Vendors) > 0 || !f.Counts() {
 			continue
 		}
 		if lvl == LevelUnknown {

@@ -33,7 +33,10 @@ func (a *assessment) upstreamFindings(fs []Finding) []Finding {
 				}
 			}
 			if len(causes) > 0 {
-				out = append(out, a.upstreamImpact(v.ID, up, causes))
+				f := a.upstreamImpact(v.ID, up, causes)
+				// It opens when its cause does: pending while every cause is.
+				f.tentative = !slices.ContainsFunc(causes, func(c Finding) bool { return !a.startsPending(c) })
+				out = append(out, f)
 			}
 		}
 	}

@@ -51,10 +51,12 @@ func (a *assessment) vendorFindings(v observe.VendorResult) []Finding {
 		}
 		return []Finding{a.outage(v, vm)}
 	case ps == probesFailing:
-		if vm.FailStreak < unreportedMinChecks || !a.othersAnswer(v.ID) {
+		// The first failure is reported too: pending, it shows the vendor
+		// as confirming rather than healthy; the second opens it.
+		if vm.FailStreak < 1 || !a.othersAnswer(v.ID) {
 			return nil
 		}
-		if vm.Unreported == nil {
+		if vm.Unreported == nil && vm.FailStreak >= unreportedMinChecks {
 			vm.Unreported = &Unreported{FirstFailure: vm.FirstFailure, Flagged: a.now}
 		}
 		return []Finding{a.unreported(v, vm)}
@@ -64,12 +66,18 @@ func (a *assessment) vendorFindings(v observe.VendorResult) []Finding {
 	return nil
 }
 
+// vendorEpisode is the identity of a vendor's trouble, whatever its kind
+// as it unfolds: failing for us before its page says so (unreported),
+// confirmed by the page (outage), easing while the page lags (incident,
+// "your keys work"). One episode opens once and closes once.
+func vendorEpisode(id string) string { return findingID(KindVendorOutage, []string{id}, nil) }
+
 // outage is vendor_outage with our failing probes as evidence.
 func (a *assessment) outage(v observe.VendorResult, vm VendorMemory) Finding {
 	st := &v.Status
 	name := a.name(v.ID)
 	f := Finding{
-		ID: findingID(KindVendorOutage, []string{v.ID}, nil), Kind: KindVendorOutage, Severity: SeverityWarning,
+		ID: vendorEpisode(v.ID), Kind: KindVendorOutage, Severity: SeverityWarning,
 		Vendors: []string{v.ID}, Keys: []string{}, Since: vm.FirstFailure,
 	}
 	in, hasIn := openIncident(st)
@@ -119,7 +127,7 @@ func (a *assessment) unreported(v observe.VendorResult, vm VendorMemory) Finding
 		title = fmt.Sprintf("%s failing, and its status page is unreadable", name)
 	}
 	return Finding{
-		ID: findingID(KindVendorOutageUnreported, []string{v.ID}, nil), Kind: KindVendorOutageUnreported, Severity: SeverityWarning,
+		ID: vendorEpisode(v.ID), Kind: KindVendorOutageUnreported, Severity: SeverityWarning,
 		Vendors: []string{v.ID}, Keys: []string{}, Since: vm.FirstFailure,
 		Title: title,
 		Detail: fmt.Sprintf("Our requests to %s's API have failed %s in a row%s (%s) %s, and other vendors answer normally.",
@@ -138,7 +146,7 @@ func (a *assessment) incident(v observe.VendorResult, ps probeState) Finding {
 	st := &v.Status
 	name := a.name(v.ID)
 	f := Finding{
-		ID: findingID(KindVendorIncident, []string{v.ID}, nil), Kind: KindVendorIncident, Severity: SeverityInfo,
+		ID: vendorEpisode(v.ID), Kind: KindVendorIncident, Severity: SeverityInfo,
 		Vendors: []string{v.ID}, Keys: []string{},
 		Advice: []string{
 			"Follow the vendor's updates on " + cmp.Or(st.PageURL, "its status page") + ".",
@@ -168,7 +176,6 @@ func (a *assessment) incident(v observe.VendorResult, ps probeState) Finding {
 		// outage often still manages.
 		if bad {
 			f.Kind, f.Severity = KindVendorOutage, SeverityCritical
-			f.ID = findingID(KindVendorOutage, []string{v.ID}, nil)
 		} else if st.State.Outage() {
 			f.Severity = SeverityWarning
 		}

@@ -23,10 +23,13 @@ const (
 	// EventReachabilityChanged: the keyless request changed result.
 	EventReachabilityChanged EventKind = "reachability_changed"
 	// EventFindingOpened, EventFindingEscalated, EventFindingEased,
-	// EventFindingClosed: vendorwatch's own conclusions.
+	// EventFindingUpdated, EventFindingClosed: vendorwatch's own
+	// conclusions, an episode each (updated: the same root cause, now of
+	// another kind).
 	EventFindingOpened    EventKind = "finding_opened"
 	EventFindingEscalated EventKind = "finding_escalated"
 	EventFindingEased     EventKind = "finding_eased"
+	EventFindingUpdated   EventKind = "finding_updated"
 	EventFindingClosed    EventKind = "finding_closed"
 )
 

@@ -236,16 +236,23 @@ func reportJSON(r correlate.Report) ([]byte, error) {
 // severity, and closed.
 func (s *Store) recordFindings(ctx context.Context, tx *sql.Tx, rep correlate.Report, prev, next correlate.Memory) error {
 	now := rep.GeneratedAt.UTC().UnixMilli()
-	for _, id := range sortedKeys(prev.Open) {
-		if _, open := next.Open[id]; open {
+	// Pending findings are no episode yet: they are recorded once confirmed.
+	was, is := prev.Episodes(), next.Episodes()
+	for _, id := range sortedKeys(was) {
+		if f, open := is[id]; open && !f.Reopened(was[id]) {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE findings SET closed_at = ? WHERE id = ? AND closed_at IS NULL`, now, id); err != nil {
+		// A closing finding ended when its recovery was first seen.
+		closed := now
+		if p := was[id]; p.State == correlate.StateClosing && !p.Seen.IsZero() {
+			closed = p.Seen.UTC().UnixMilli()
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE findings SET closed_at = ? WHERE id = ? AND closed_at IS NULL`, closed, id); err != nil {
 			return s.wrap("closing a finding", err)
 		}
 	}
-	for _, id := range sortedKeys(next.Open) {
-		f := next.Open[id]
+	for _, id := range sortedKeys(is) {
+		f := is[id]
 		vendors, _ := json.Marshal(nonNil(f.Vendors))
 		keys, _ := json.Marshal(nonNil(f.Keys))
 		advice, _ := json.Marshal(nonNil(f.Advice))

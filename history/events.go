@@ -252,16 +252,27 @@ func findingEvents(r correlate.Report, changes []correlate.Change, opened map[st
 		switch c.Kind {
 		case correlate.ChangeOpened:
 			e.Text = fmt.Sprintf("%s opened: %s", strings.ToUpper(string(f.Severity[:1]))+string(f.Severity[1:]), f.Title)
-			if f.LeadMinutes > 0 {
-				e.Text += fmt.Sprintf(" — seen %d minutes before the vendor posted it", f.LeadMinutes)
-			}
 		case correlate.ChangeEscalated, correlate.ChangeEased:
 			e.Text = fmt.Sprintf("%s → %s: %s", c.From, f.Severity, f.Title)
+		case correlate.ChangeUpdated:
+			e.Text = "Now: " + f.Title
 		case correlate.ChangeClosed:
 			e.Text = "Closed: " + f.Title
-			if t, ok := opened[f.ID]; ok && !t.IsZero() && now.After(t) {
-				e.Text += " (open " + correlate.Span(now.Sub(t)) + ")"
+			end := now
+			if !c.Ended.IsZero() && c.Ended.Before(now) {
+				end = c.Ended.UTC()
 			}
+			if t, ok := opened[f.ID]; ok && !t.IsZero() && end.After(t) {
+				e.Text += " (open " + correlate.Span(end.Sub(t))
+				if !end.Equal(now) {
+					e.Text += ", recovered " + end.Format("15:04")
+				}
+				e.Text += ")"
+			}
+		}
+		if f.LeadMinutes > 0 && c.Kind != correlate.ChangeClosed {
+			// The vendor posted what we saw first: say how far ahead we were.
+			e.Text += fmt.Sprintf(" — seen %d minutes before the vendor posted it", f.LeadMinutes)
 		}
 		evs = append(evs, e)
 	}
@@ -270,7 +281,8 @@ func findingEvents(r correlate.Report, changes []correlate.Change, opened map[st
 
 var findingKinds = map[correlate.ChangeKind]correlate.EventKind{
 	correlate.ChangeOpened: correlate.EventFindingOpened, correlate.ChangeEscalated: correlate.EventFindingEscalated,
-	correlate.ChangeEased: correlate.EventFindingEased, correlate.ChangeClosed: correlate.EventFindingClosed,
+	correlate.ChangeEased: correlate.EventFindingEased, correlate.ChangeUpdated: correlate.EventFindingUpdated,
+	correlate.ChangeClosed: correlate.EventFindingClosed,
 }
 
 func probeWords(r observe.Result, status int, code string) string {
