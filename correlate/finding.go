@@ -55,20 +55,20 @@ type Finding struct {
 	// the finding builds it with findingID from the kind, the vendors and
 	// the keys that make the problem the one it is ("key_revoked:openai:prod");
 	// Key reads it.
-	ID       string    `json:"id,omitempty"`
-	Kind     Kind      `json:"kind"`
-	Severity Severity  `json:"severity"`
+	ID       string   `json:"id,omitempty"`
+	Kind     Kind     `json:"kind"`
+	Severity Severity `json:"severity"`
 	// State is the finding's place in its episode: only an open finding
 	// counts toward levels, exit codes, the status line and notifications;
 	// a pending or closing one is shown as confirming or recovering. Empty
 	// (a report of an older vendorwatch) reads as open.
-	State State `json:"state,omitempty"`
-	Vendors  []string  `json:"vendors"`
-	Keys     []string  `json:"keys"`
-	Title    string    `json:"title"`
-	Detail   string    `json:"detail"`
-	Advice   []string  `json:"advice"`
-	Since    time.Time `json:"since,omitzero"`
+	State   State     `json:"state,omitempty"`
+	Vendors []string  `json:"vendors"`
+	Keys    []string  `json:"keys"`
+	Title   string    `json:"title"`
+	Detail  string    `json:"detail"`
+	Advice  []string  `json:"advice"`
+	Since   time.Time `json:"since,omitzero"`
 	// tentative marks a finding that needs a second check to open although
 	// its kind does not (upstream_impact whose causes are all pending).
 	tentative bool
