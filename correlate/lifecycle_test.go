@@ -173,3 +173,38 @@ func TestVendorLevels(t *testing.T) {
 		t.Errorf("overall %s findings %v", r.Overall, kinds(r.Findings))
 	}
 }
+
+// The dashboard and serve assess after every vendor's check. A second
+// assessment of the same observations (GitHub's check finished, VAPI's
+// probes are as they were) is no second sighting: a pending finding stays
+// pending and a closing one stays closing until VAPI is observed anew.
+func TestOnlyNewObservationsConfirm(t *testing.T) {
+	vapi := func(r observe.Result, status int, probed string) *vb {
+		return vendorAt("vapi", "VAPI").reach(r, status, at(probed)).key("prod", false, r, status, "", at(probed))
+	}
+	github := func(tm string) *vb { return vendorAt("github", "GitHub").reach(observe.ResultReachable, 401, at(tm)) }
+
+	_, mem := Assess(snapAt(at("12:35"), vapi(observe.ResultVendorError, 502, "12:35"), github("12:35")), Memory{})
+	r, mem := Assess(snapAt(at("12:35:20"), vapi(observe.ResultVendorError, 502, "12:35"), github("12:35:20")), mem)
+	if f := find(t, r, KindVendorOutageUnreported); f.State != StatePending || r.Overall != LevelOK {
+		t.Fatalf("reassessed before VAPI was probed again: %s, overall %s", f.State, r.Overall)
+	}
+	r, mem = Assess(snapAt(at("12:36"), vapi(observe.ResultVendorError, 502, "12:36"), github("12:36")), mem)
+	if f := find(t, r, KindVendorOutageUnreported); f.State != StateOpen || r.Overall != LevelWarning {
+		t.Fatalf("VAPI failing on its second probe: %s, overall %s", f.State, r.Overall)
+	}
+
+	r, mem = Assess(snapAt(at("12:40"), vapi(observe.ResultOK, 200, "12:40"), github("12:40")), mem)
+	if f := find(t, r, KindVendorOutageUnreported); f.State != StateClosing {
+		t.Fatalf("first good probe: %s, want closing", f.State)
+	}
+	closing := mem
+	r, mem = Assess(snapAt(at("12:40:30"), vapi(observe.ResultOK, 200, "12:40"), github("12:40:30")), mem)
+	if f := find(t, r, KindVendorOutageUnreported); f.State != StateClosing || len(Changes(closing, mem)) != 0 {
+		t.Fatalf("reassessed before VAPI was probed again: %s, changes %+v", f.State, Changes(closing, mem))
+	}
+	r, next := Assess(snapAt(at("12:41"), vapi(observe.ResultOK, 200, "12:41"), github("12:41")), mem)
+	if ch := Changes(mem, next); len(r.Findings) != 0 || len(ch) != 1 || ch[0].Kind != ChangeClosed || !ch[0].Ended.Equal(at("12:40")) {
+		t.Errorf("second good probe: findings %v, changes %+v", allKinds(r.Findings), ch)
+	}
+}

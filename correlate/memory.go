@@ -79,6 +79,10 @@ type OpenFinding struct {
 	Opened time.Time `json:"opened"`
 	// Seen is the last check that assessed the finding's vendors.
 	Seen time.Time `json:"seen,omitzero"`
+	// Observed is when the evidence was last observed as the finding
+	// entered its current state (pending or closing): only a later
+	// observation can confirm it.
+	Observed time.Time `json:"observed,omitzero"`
 }
 
 // clone returns a deep copy, so an assessment never writes into the
