@@ -50,6 +50,7 @@ func Assess(snap observe.Snapshot, mem Memory) (Report, Memory) {
 		r.Vendors = append(r.Vendors, VendorReport{VendorResult: a.withStreaks(v), Level: vendorLevel(v, r.FindingsFor(v.ID))})
 	}
 	r.Overall = overallLevel(r.Vendors, r.Findings)
+	r.Verdict = VerdictOf(r)
 	return r, a.mem
 }
 
@@ -221,7 +222,9 @@ func overallLevel(vs []VendorReport, fs []Finding) Level {
 		lvl = LevelOK
 		for _, v := range vs {
 			if v.Level == LevelUnknown {
-				lvl = Worse(lvl, LevelWarning)
+				if !unconfirmed(v.ID, fs) {
+					lvl = Worse(lvl, LevelWarning)
+				}
 				continue
 			}
 			lvl = Worse(lvl, v.Level)
@@ -237,6 +240,23 @@ func overallLevel(vs []VendorReport, fs []Finding) Level {
 		lvl = Worse(lvl, f.Severity.Level())
 	}
 	return lvl
+}
+
+// unconfirmed reports whether everything said about a vendor is still
+// confirming (or recovering): a vendor unreadable once is not yet worth a
+// look.
+func unconfirmed(id string, fs []Finding) bool {
+	about := 0
+	for _, f := range fs {
+		if !slices.Contains(f.Vendors, id) {
+			continue
+		}
+		if f.Counts() {
+			return false
+		}
+		about++
+	}
+	return about > 0
 }
 
 // sortFindings ranks findings by severity, worst first, keeping order

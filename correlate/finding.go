@@ -110,11 +110,13 @@ func findingID(kind Kind, vendors, keys []string) string {
 // it is. Its JSON is schema version 1 of DESIGN §6, the output of
 // --once --json, the state dir's snapshot and serve's /api/v1/snapshot.
 type Report struct {
-	SchemaVersion int            `json:"schema_version"`
-	GeneratedAt   time.Time      `json:"generated_at"`
-	Overall       Level          `json:"overall"`
-	Vendors       []VendorReport `json:"vendors"`
-	Findings      []Finding      `json:"findings"`
+	SchemaVersion int       `json:"schema_version"`
+	GeneratedAt   time.Time `json:"generated_at"`
+	Overall       Level     `json:"overall"`
+	// Verdict is the answer in a word and the finding behind it.
+	Verdict  Verdict        `json:"verdict"`
+	Vendors  []VendorReport `json:"vendors"`
+	Findings []Finding      `json:"findings"`
 }
 
 // SchemaVersion is the version of the Report JSON.
