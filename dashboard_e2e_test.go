@@ -114,7 +114,7 @@ vendors:
 
 	// Vendors, states and findings appear; the worst vendor is on top
 	// and selected, and its detail is beside the table.
-	screen := s.waitFor("first checks", "CRITICAL", "OpenAI", "Anthropic", "GitHub", "partial outage", "FINDINGS", "Elevated errors for multiple models")
+	screen := s.waitFor("first checks", "✖ THEM: Anthropic: Elevated errors", "OpenAI", "Anthropic", "GitHub", "partial outage", "FINDINGS", "Elevated errors for multiple models")
 	if !strings.Contains(screen, "▸✖ Anthropic") || !strings.Contains(screen, "│ ✖ Anthropic") {
 		t.Errorf("Anthropic is not selected on top with its detail beside:\n%s", screen)
 	}

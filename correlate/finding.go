@@ -82,6 +82,18 @@ type Finding struct {
 // announced. A pending or closing finding is shown, not counted.
 func (f Finding) Counts() bool { return f.State == "" || f.State == StateOpen }
 
+// Word names a state for people where it is not plainly open: a pending
+// finding is "confirming", a closing one "recovering"; "" otherwise.
+func (s State) Word() string {
+	switch s {
+	case StatePending:
+		return "confirming"
+	case StateClosing:
+		return "recovering"
+	}
+	return ""
+}
+
 // Key is the finding's identity: what makes two findings, in two checks
 // or two views, the same problem. Correlate's lifecycle opens, continues
 // and closes findings by it, the dashboard rings its bell once per key

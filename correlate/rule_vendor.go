@@ -100,8 +100,7 @@ func (a *assessment) outage(v observe.VendorResult, vm VendorMemory) Finding {
 		f.Title = fmt.Sprintf("%s failing during maintenance", name)
 		says = fmt.Sprintf("%s announces maintenance", name)
 	}
-	f.Detail = fmt.Sprintf("Our requests to %s's API have failed %s in a row%s (%s); %s.",
-		name, times(max(vm.FailStreak, 1)), sinceClause(vm.FirstFailure, a.now), a.evidence(v), says)
+	f.Detail = fmt.Sprintf("%s (%s); %s.", failedClause(name, vm, a.now), a.evidence(v), says)
 	if lead := vm.Unreported.LeadMinutes(); lead > 0 {
 		f.LeadMinutes = lead
 		f.Detail += fmt.Sprintf(" vendorwatch saw it %d minutes before %s posted it (first failure %s, posted %s).",
@@ -114,6 +113,21 @@ func (a *assessment) outage(v observe.VendorResult, vm VendorMemory) Finding {
 		"Do not rotate keys because of this: during an outage a vendor may reject valid keys.",
 	}
 	return f
+}
+
+// failedClause says how long our requests to a vendor have failed: "Our
+// requests to VAPI's API have failed 3 times in a row since 12:35 UTC",
+// or, on the first failed check, "Our requests to VAPI's API failed at
+// 12:35 UTC".
+func failedClause(name string, vm VendorMemory, now time.Time) string {
+	if vm.FailStreak <= 1 {
+		at := vm.FirstFailure
+		if at.IsZero() {
+			at = now
+		}
+		return fmt.Sprintf("Our requests to %s's API failed at %s", name, clock(at, now))
+	}
+	return fmt.Sprintf("Our requests to %s's API have failed %s in a row%s", name, times(vm.FailStreak), sinceClause(vm.FirstFailure, now))
 }
 
 // unreported is vendor_outage_unreported: failing for us, silent on the page.
@@ -129,9 +143,8 @@ func (a *assessment) unreported(v observe.VendorResult, vm VendorMemory) Finding
 	return Finding{
 		ID: vendorEpisode(v.ID), Kind: KindVendorOutageUnreported, Severity: SeverityWarning,
 		Vendors: []string{v.ID}, Keys: []string{}, Since: vm.FirstFailure,
-		Title: title,
-		Detail: fmt.Sprintf("Our requests to %s's API have failed %s in a row%s (%s) %s, and other vendors answer normally.",
-			name, times(vm.FailStreak), sinceClause(vm.FirstFailure, a.now), a.evidence(v), page),
+		Title:  title,
+		Detail: fmt.Sprintf("%s (%s) %s, and other vendors answer normally.", failedClause(name, vm, a.now), a.evidence(v), page),
 		Advice: []string{
 			"Likely them, not yet acknowledged: check " + cmp.Or(st.PageURL, "the vendor's status page") + " and the vendor's support channels, and open a ticket with the times above.",
 			"Other vendors answer, so this is not your network.",

@@ -62,11 +62,8 @@ func (v Verdict) String() string {
 	if v.Title != "" {
 		s += ": " + v.Title
 	}
-	switch v.State {
-	case StatePending:
-		s += " (confirming)"
-	case StateClosing:
-		s += " (recovering)"
+	if w := v.State.Word(); w != "" {
+		s += " (" + w + ")"
 	}
 	if v.More > 0 {
 		s += fmt.Sprintf(" (+%d more)", v.More)
