@@ -57,9 +57,15 @@ func changes(b baseline, r correlate.Report) ([]correlate.Event, baseline) {
 		prev, seen := b.Vendors[v.ID]
 		var vevs []correlate.Event
 		nb := prev
-		nb.State, vevs = stateEvents(prev, seen, v, now)
+		// The page's news is dated when the page was read, which is before
+		// the report when the page is a stored one carried over (merge.go).
+		read := now
+		if t := v.Status.CheckedAt; !t.IsZero() && t.Before(now) {
+			read = t.UTC()
+		}
+		nb.State, vevs = stateEvents(prev, seen, v, read)
 		evs = append(evs, vevs...)
-		nb.Incidents, vevs = incidentEvents(prev, v, now)
+		nb.Incidents, vevs = incidentEvents(prev, v, read)
 		evs = append(evs, vevs...)
 		nb.Keys, vevs = keyEvents(prev, v, now)
 		evs = append(evs, vevs...)
