@@ -90,11 +90,21 @@ func observedOf(s observe.Snapshot) observed {
 // the same part.
 type order struct{ gen, storedGen time.Time }
 
+// clockSlack is how far past a check's end a stored observation can
+// legitimately be: another process observed and committed while this one
+// waited for the write lock. A stored observation further in the future
+// was made before the clock was set back, and loses; else nothing would
+// be recorded until the clock caught up.
+const clockSlack = 10 * time.Minute
+
 // wins reports whether the check's observation, made at t, replaces the
 // stored one, made at st: the later observation does. When the two times
 // cannot tell (equal, or both unknown), the later check does, and the
 // check being recorded when the checks' times are equal too.
 func (o order) wins(t, st time.Time) bool {
+	if st.After(o.gen.Add(clockSlack)) {
+		return true
+	}
 	if !t.Equal(st) {
 		return t.After(st)
 	}
@@ -141,7 +151,7 @@ func plan(c Check, idx observed) (fresh, needStored bool) {
 func merge(c Check, stored *correlate.Report, idx observed) observe.Snapshot {
 	o := order{gen: c.Snapshot.GeneratedAt, storedGen: idx.At}
 	out := observe.Snapshot{GeneratedAt: c.Snapshot.GeneratedAt}
-	if idx.At.After(out.GeneratedAt) {
+	if idx.At.After(out.GeneratedAt) && !idx.At.After(out.GeneratedAt.Add(clockSlack)) {
 		out.GeneratedAt = idx.At
 	}
 	storedVendor := func(id string) (observe.VendorResult, bool) {

@@ -365,3 +365,15 @@ func TestInterleavedWritersRecordEachTransitionOnce(t *testing.T) {
 		t.Errorf("the snapshot ends with %d vendors, want 2", len(last.Vendors))
 	}
 }
+
+// A store written before the clock was set back (by more than the slack a
+// lock wait explains) does not silence every check until the clock
+// catches up.
+func TestClockSetBack(t *testing.T) {
+	s := open(t, t.TempDir(), Options{})
+	commit(t, s, snapshot(at("12:00"), vapiSeen(at("12:00"), observe.ResultInvalidKey)))
+	c := commit(t, s, snapshot(at("10:02"), vapiSeen(at("10:02"), observe.ResultOK)))
+	if c.Stale || keyResult(t, c.Report, "vapi") != observe.ResultOK || !c.Report.GeneratedAt.Equal(at("10:02")) {
+		t.Errorf("after the clock went back 2h: stale %v, key %s, at %s", c.Stale, keyResult(t, c.Report, "vapi"), c.Report.GeneratedAt.Format("15:04"))
+	}
+}
