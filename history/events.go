@@ -196,7 +196,10 @@ func keyEvents(prev vendorBase, v correlate.VendorReport, now time.Time) (map[st
 			}
 			continue
 		}
-		nb := probeBase{Result: k.Result, Fingerprint: k.Fingerprint}
+		// A secret that did not resolve (no_secret) has no fingerprint: the
+		// key behind it is unknown, not replaced, so the baseline keeps the
+		// last one seen.
+		nb := probeBase{Result: k.Result, Fingerprint: cmp.Or(k.Fingerprint, pb.Fingerprint)}
 		next[k.Name] = nb
 		if known && nb == pb || !known && k.Result == observe.ResultOK {
 			continue
@@ -209,14 +212,18 @@ func keyEvents(prev vendorBase, v correlate.VendorReport, now time.Time) (map[st
 		if k.Canary {
 			label = "Canary key " + k.Name
 		}
+		fp := "" // an unresolved secret has no fingerprint to show
+		if k.Fingerprint != "" {
+			fp = " (" + k.Fingerprint + ")"
+		}
 		var text string
 		switch {
 		case !known:
-			text = fmt.Sprintf("%s (%s): %s", label, k.Fingerprint, probeWords(k.Result, k.HTTPStatus, k.Code))
-		case pb.Fingerprint != k.Fingerprint && pb.Fingerprint != "":
+			text = fmt.Sprintf("%s%s: %s", label, fp, probeWords(k.Result, k.HTTPStatus, k.Code))
+		case pb.Fingerprint != k.Fingerprint && pb.Fingerprint != "" && k.Fingerprint != "":
 			text = fmt.Sprintf("%s replaced (%s → %s): %s → %s", label, pb.Fingerprint, k.Fingerprint, pb.Result, probeWords(k.Result, k.HTTPStatus, k.Code))
 		default:
-			text = fmt.Sprintf("%s (%s): %s → %s", label, k.Fingerprint, pb.Result, probeWords(k.Result, k.HTTPStatus, k.Code))
+			text = fmt.Sprintf("%s%s: %s → %s", label, fp, pb.Result, probeWords(k.Result, k.HTTPStatus, k.Code))
 		}
 		evs = append(evs, correlate.Event{At: at, Vendor: v.ID, Kind: correlate.EventKeyChanged, Subject: k.Name, Text: text})
 	}
