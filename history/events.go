@@ -29,6 +29,7 @@ type vendorBase struct {
 	Keys      map[string]probeBase    `json:"keys,omitempty"`
 	Reach     *probeBase              `json:"reach,omitempty"`
 	Inventory *inventoryBase          `json:"inventory,omitempty"`
+	Calls     *callsBase              `json:"calls,omitempty"`
 }
 
 type incidentBase struct {
@@ -72,6 +73,8 @@ func changes(b baseline, r correlate.Report) ([]correlate.Event, baseline) {
 		nb.Reach, vevs = reachEvents(prev, v, now)
 		evs = append(evs, vevs...)
 		nb.Inventory, vevs = inventoryEvents(prev, v)
+		evs = append(evs, vevs...)
+		nb.Calls, vevs = callEvents(prev, v, now)
 		evs = append(evs, vevs...)
 		next.Vendors[v.ID] = nb
 	}

@@ -74,3 +74,35 @@ func TestUnresolvedSecretIsNotAReplacement(t *testing.T) {
 		t.Errorf("events:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// The timeline says when VAPI's call records stop being readable (and
+// from when the counts every view keeps showing are), and when they can
+// be read again; a failure changing its reason in between is no news.
+func TestCallRecordsUnreadable(t *testing.T) {
+	s := open(t, t.TempDir(), Options{})
+	vapi := func(tm string, r observe.Result, status int, counted string) observe.VendorResult {
+		v := vendorResult("vapi", "VAPI", observe.Operational)
+		v.Calls = &observe.CallSummary{CheckedAt: at(tm), Since: at(tm).Add(-15 * time.Minute), Result: r, HTTPStatus: status, Calls: 40, Ended: 38, Reasons: []observe.ReasonCount{}}
+		if counted != "" {
+			v.Calls.CountedAt, v.Calls.Since = at(counted), at(counted).Add(-15*time.Minute)
+		}
+		return v
+	}
+	var got []string
+	for _, v := range []observe.VendorResult{
+		vapi("12:40", observe.ResultOK, 200, "12:40"),
+		vapi("12:45", observe.ResultVendorError, 502, "12:40"),
+		vapi("12:50", observe.ResultTimeout, 0, "12:40"),
+		vapi("12:55", observe.ResultVendorError, 502, ""),
+		vapi("13:00", observe.ResultOK, 200, "13:00"),
+	} {
+		got = append(got, lines(assess(t, s, snapshot(v.Calls.CheckedAt, v)))...)
+	}
+	want := []string{
+		"12:45 vapi call_records: Call records unreadable: vendor_error (HTTP 502); the counts shown are from the read at 12:40 UTC",
+		"13:00 vapi call_records: Call records read again: 40 calls since 12:45 UTC",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("events:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
