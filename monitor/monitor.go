@@ -100,10 +100,16 @@ func (m *Monitor) resume(ctx context.Context, keep bool) (*correlate.Report, err
 	if err != nil {
 		return nil, err
 	}
+	var last correlate.Report
+	if st.Report != nil && keep {
+		// The stored report holds every configured vendor; show this
+		// checker's.
+		last = narrow(*st.Report, m.checker.Snapshot())
+	}
 	m.mu.Lock()
 	m.mem = st.Memory
 	if st.Report != nil && keep {
-		m.last, m.have = *st.Report, true
+		m.last, m.have = last, true
 	}
 	m.mu.Unlock()
 	if st.Report == nil {

@@ -228,3 +228,35 @@ func TestSubsetCheckAnswersForItsVendors(t *testing.T) {
 		t.Errorf("the store after --only openai: VAPI %v %s, overall %s", ok, v.Level, st.Report.Overall)
 	}
 }
+
+// pendingChecker is a Script whose vendors are known before its first
+// check, as the poller's are (each pending).
+type pendingChecker struct {
+	*fixture.Script
+	pending observe.Snapshot
+}
+
+func (p pendingChecker) Snapshot() observe.Snapshot {
+	if s := p.Script.Snapshot(); len(s.Vendors) > 0 {
+		return s
+	}
+	return p.pending
+}
+
+// A dashboard with --only shows its own vendors of the stored report
+// before its first check ends, not every configured one.
+func TestSubsetResumeShowsItsVendors(t *testing.T) {
+	store := openStore(t, t.TempDir(), history.Options{})
+	full := New(fixture.NewScript(snap("12:36", vapiAt("12:36", false), openaiAt("12:36"))), store)
+	if _, err := full.Once(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	m := New(pendingChecker{fixture.NewScript(), snap("12:37", observe.VendorResult{ID: "openai", Name: "OpenAI"})}, store)
+	m.SetConfigured([]string{"vapi", "openai"})
+	if _, err := m.Resume(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if last, ok := m.Last(); !ok || len(last.Vendors) != 1 || last.Vendors[0].ID != "openai" {
+		t.Errorf("resumed report = %v, want OpenAI alone", last.Vendors)
+	}
+}
