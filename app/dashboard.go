@@ -32,7 +32,7 @@ func (a *App) Dashboard(ctx context.Context, stderr io.Writer) (b *MonitorBacken
 		notes.add(p.Error())
 	}
 	disp := notify.New(ns, notify.Options{Log: notes.add})
-	b = &MonitorBackend{mon: monitor.New(a.Checker(), store), store: store, observe: func(u monitor.Update) { disp.Observe(u.Report) }}
+	b = &MonitorBackend{mon: a.newMonitor(a.Checker(), store), store: store, observe: func(u monitor.Update) { disp.Observe(u.Report) }}
 	return b, func() {
 		dctx, cancel := context.WithTimeout(context.Background(), NotifyDrainTimeout)
 		defer cancel()

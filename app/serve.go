@@ -69,7 +69,7 @@ func (a *App) Serve(ctx context.Context, listen string, stderr io.Writer) error 
 	}
 	disp := notify.New(ns, notify.Options{Log: func(s string) { fmt.Fprintln(stderr, "vendorwatch:", s) }})
 	opts := serve.Options{
-		Monitor:     monitor.New(a.Checker(), store),
+		Monitor:     a.newMonitor(a.Checker(), store),
 		Store:       store,
 		Token:       token,
 		Version:     a.opts.Version,

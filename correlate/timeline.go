@@ -46,6 +46,9 @@ const (
 	EventInventoryKeyUsed EventKind = "inventory_key_used"
 	// EventInventoryKeyStatus: a key's status (or its project's) changed.
 	EventInventoryKeyStatus EventKind = "inventory_key_status"
+	// EventCallRecords: VAPI's call records stopped being readable (the
+	// counts shown are an earlier read's), or can be read again.
+	EventCallRecords EventKind = "call_records"
 )
 
 // Event is one line of the timeline. Its text is one sanitized line, fit
