@@ -3,9 +3,10 @@ package correlate
 import "slices"
 
 // Narrow cuts a report down to the vendors in ids: their vendor rows, the
-// findings about any of them or about no vendor, and the overall level of
-// what is left. A check of some vendors (--only) answers with it from a
-// report that holds them all (the state dir's, or a --remote server's).
+// findings about any of them or about no vendor, and the overall level
+// and verdict of what is left. A check of some vendors (--only) answers
+// with it from a report that holds them all (the state dir's, or a
+// --remote server's).
 // Nil ids keep the report whole.
 func Narrow(rep Report, ids []string) Report {
 	if len(ids) == 0 {
@@ -25,5 +26,6 @@ func Narrow(rep Report, ids []string) Report {
 		}
 	}
 	out.Overall = overallLevel(out.Vendors, out.Findings)
+	out.Verdict = VerdictOf(out)
 	return out
 }

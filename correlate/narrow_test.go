@@ -20,7 +20,7 @@ func TestNarrow(t *testing.T) {
 	if len(got.Vendors) != 1 || got.Vendors[0].ID != "github" {
 		t.Errorf("vendors = %+v, want GitHub alone", got.Vendors)
 	}
-	if len(got.Findings) != 1 || got.Findings[0].Kind != KindNetworkLocal || got.Overall != LevelWarning {
+	if len(got.Findings) != 1 || got.Findings[0].Kind != KindNetworkLocal || got.Overall != LevelWarning || got.Verdict.Word != WordUs {
 		t.Errorf("findings %+v, overall %s; want network_local alone, warning", got.Findings, got.Overall)
 	}
 	if whole := Narrow(rep, nil); whole.Overall != LevelCritical || len(whole.Vendors) != 2 {

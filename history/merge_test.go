@@ -94,10 +94,16 @@ func TestOlderCheckNeverReplacesNewer(t *testing.T) {
 	if !slices.Equal(lines(after), want) {
 		t.Errorf("timeline:\n%s\nwant:\n%s", strings.Join(lines(after), "\n"), strings.Join(want, "\n"))
 	}
+	// VAPI's recovery, seen at 10:05, is confirmed by its next own check:
+	// one finding, opened once and closed once.
+	commit(t, fast, snapshot(at("10:07"), vapiSeen(at("10:07"), observe.ResultOK), githubSeen(at("10:07"), observe.Degraded)))
 	fs, _ := slow.Findings(context.Background(), Query{Vendors: []string{"vapi"}})
+	if len(fs) != 1 {
+		t.Errorf("VAPI has %d findings, want the one", len(fs))
+	}
 	for _, f := range fs {
-		if f.Closed.IsZero() {
-			t.Errorf("finding re-opened: %s", f.Title)
+		if f.Closed.IsZero() || !f.Closed.Equal(at("10:05")) {
+			t.Errorf("finding %s closed at %v, want 10:05 (when its recovery was seen)", f.Title, f.Closed)
 		}
 	}
 }
