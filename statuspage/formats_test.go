@@ -60,7 +60,7 @@ var corpus = []corpusCase{
 	{"microsoft365__admin_center_feed_degraded.rss", Feed, observe.Degraded, true, 1, 1, 0},
 	// HTML
 	{"textexpander__statuspage_page_operational.html", HTML, observe.Operational, true, 0, 0, 0},
-	{"python-infra__statuspage_page_unresolved_incident.html", HTML, observe.PartialOutage, true, 1, 1, 0},
+	{"python-infra__statuspage_page_unresolved_incident.html", HTML, observe.Degraded, true, 1, 1, 0},
 	{"aquafadas__statuspage_page_degraded_incident.html", HTML, observe.Degraded, true, 1, 1, 0},
 }
 

@@ -1,0 +1,155 @@
+package statuspage
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/vendorwatch/vendorwatch/observe"
+)
+
+// filterCase is a components: list and the state it must narrow a page to.
+type filterCase struct {
+	names []string
+	want  observe.State
+}
+
+// checkFilters applies each filter to a copy of st and checks the state.
+func checkFilters(t *testing.T, st *observe.Status, cases []filterCase) {
+	t.Helper()
+	for _, c := range cases {
+		got := st.Clone()
+		Filter(got, c.names)
+		if got.State != c.want {
+			t.Errorf("filtered to %q: state = %s, want %s", c.names, got.State, c.want)
+		}
+	}
+}
+
+// Issue 15, item 9: three of Cloudflare's 107 regional PoPs in
+// partial_outage, the page's indicator "minor". The vendor is degraded,
+// as its page says; each PoP keeps its own state; a team that watches a
+// broken PoP sees its partial outage, and one that watches a healthy PoP
+// sees it operational.
+func TestIndicatorOutranksRegionalComponents(t *testing.T) {
+	st, _, err := ReadStatuspage(readFixture(t, "cloudflare__statuspage_summary_minor_pops_derived.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.State != observe.Degraded || !st.Claims || st.Description != "Minor Service Outage" {
+		t.Errorf("state = %s (claims %v, %q), want degraded, as the page's indicator says", st.State, st.Claims, st.Description)
+	}
+	var broken []string
+	for _, c := range st.Components {
+		if c.State == observe.PartialOutage {
+			broken = append(broken, c.Name)
+		}
+	}
+	if len(st.Components) != 108 || strings.Join(broken, "; ") != "Lagos, Nigeria - (LOS); Karachi, Pakistan - (KHI); Lima, Peru - (LIM)" {
+		t.Errorf("%d components, broken %q; want 108 with three PoPs in partial_outage", len(st.Components), broken)
+	}
+	checkFilters(t, st, []filterCase{
+		{[]string{"Lagos, Nigeria - (LOS)"}, observe.PartialOutage},
+		{[]string{"lima, peru - (lim)"}, observe.PartialOutage},
+		{[]string{"Africa"}, observe.PartialOutage}, // a group holding a broken PoP
+		{[]string{"Amsterdam, Netherlands - (AMS)"}, observe.Operational},
+		{[]string{"Europe", "North America"}, observe.Operational},
+		{[]string{"WARP"}, observe.Degraded}, // degraded, with its minor incident
+		// A name the page does not list narrows nothing: the page's own
+		// verdict stands, so a misspelt filter neither hides the vendor
+		// nor raises it to its worst PoP.
+		{[]string{"Atlantis - (ATL)"}, observe.Degraded},
+	})
+}
+
+// The indicator is the page's verdict in the other direction too: "none"
+// beside an open incident of major impact (a page that is fine again
+// while it monitors) reads as operational, and the incident stays open
+// with its impact for correlate to weigh. Only a document without an
+// indicator (components.json) derives the state from its components.
+func TestStatuspageIndicatorIsTheState(t *testing.T) {
+	tests := []struct {
+		name, body string
+		want       observe.State
+	}{
+		{"none beside a major incident", `{"page":{"id":"x"},"status":{"indicator":"none","description":"All Systems Operational"},
+			"components":[{"id":"a","name":"API","status":"operational"}],
+			"incidents":[{"id":"i","name":"API errors","status":"monitoring","impact":"major","components":[{"name":"API"}]}]}`, observe.Operational},
+		{"minor beside a major outage of one component", `{"page":{"id":"x"},"status":{"indicator":"minor"},
+			"components":[{"id":"a","name":"API","status":"major_outage"},{"id":"b","name":"Web","status":"operational"},{"id":"c","name":"CDN","status":"operational"}]}`, observe.Degraded},
+		{"components.json has no indicator", `{"page":{"id":"x"},
+			"components":[{"id":"a","name":"API","status":"partial_outage"},{"id":"b","name":"Web","status":"operational"}]}`, observe.PartialOutage},
+		{"an indicator word we do not know", `{"page":{"id":"x"},"status":{"indicator":"purple"},
+			"components":[{"id":"a","name":"API","status":"degraded_performance"}]}`, observe.Degraded},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st, _, err := ReadStatuspage([]byte(tt.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.State != tt.want || !st.Claims {
+				t.Errorf("state = %s (claims %v), want %s", st.State, st.Claims, tt.want)
+			}
+			if open := st.Open(); len(open) > 0 && open[0].Impact != "major" {
+				t.Errorf("incident impact = %q, want major kept", open[0].Impact)
+			}
+		})
+	}
+}
+
+// statuspageHTML is a Statuspage home page: body holds the <body> tag's
+// classes ("" for none), banner the .page-status banner's, and comps the
+// components as name=status pairs.
+func statuspageHTML(body, banner string, comps ...string) []byte {
+	var b strings.Builder
+	fmt.Fprintf(&b, `<!DOCTYPE html><html><body class="%s">`, body)
+	if banner != "" {
+		fmt.Fprintf(&b, `<div class="page-status %s"><span class="status">Minor Service Outage</span></div>`, banner)
+	}
+	for _, c := range comps {
+		name, status, _ := strings.Cut(c, "=")
+		fmt.Fprintf(&b, `<div class="component-inner-container" data-component-status="%s"><span class="name">%s</span></div>`, status, name)
+	}
+	b.WriteString(`</body></html>`)
+	return []byte(b.String())
+}
+
+// A Statuspage HTML page: the status-* class of <body>, else of the
+// .page-status banner, is the state; components decide only on a page
+// that shows neither. status.python.org's capture (98 components, one in
+// partial_outage, body status-minor) is degraded.
+func TestHTMLIndicatorIsTheState(t *testing.T) {
+	pops := []string{"Fastly Tokyo (HND)=operational", "Fastly Osaka (ITM)=operational", "Fastly Lagos (LOS)=partial_outage", "Fastly Lima (LIM)=operational"}
+	tests := []struct {
+		name    string
+		page    []byte
+		want    observe.State
+		filters []filterCase
+	}{
+		{"body indicator", statuspageHTML("status index status-minor", "", pops...), observe.Degraded, []filterCase{
+			{[]string{"Fastly Lagos (LOS)"}, observe.PartialOutage},
+			{[]string{"Fastly Lima (LIM)"}, observe.Operational},
+			{[]string{"Fastly Nowhere (XXX)"}, observe.Degraded},
+		}},
+		{"banner indicator", statuspageHTML("", "status-minor", pops...), observe.Degraded, nil},
+		{"no indicator", statuspageHTML("", "", pops...), observe.PartialOutage, nil},
+		{"status.python.org", readFixture(t, "python-infra__statuspage_page_unresolved_incident.html"), observe.Degraded, []filterCase{
+			// Its open incident names no component, so it counts for
+			// every filter, as Filter has always done.
+			{[]string{"pypi.org - Backends"}, observe.PartialOutage},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st, err := Parse(HTML, tt.page)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.State != tt.want || !st.Claims {
+				t.Errorf("state = %s (claims %v), want %s", st.State, st.Claims, tt.want)
+			}
+			checkFilters(t, st, tt.filters)
+		})
+	}
+}
