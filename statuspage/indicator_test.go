@@ -153,3 +153,58 @@ func TestHTMLIndicatorIsTheState(t *testing.T) {
 		})
 	}
 }
+
+// betterStackDoc is an index.json with the page's aggregate state ("" for
+// none) and one monitored resource per state, named r0, r1, ….
+func betterStackDoc(aggregate string, states ...string) []byte {
+	attrs := `{}`
+	if aggregate != "" {
+		attrs = `{"aggregate_state":"` + aggregate + `"}`
+	}
+	var inc []string
+	for i, s := range states {
+		inc = append(inc, fmt.Sprintf(`{"id":"%d","type":"status_page_resource","attributes":{"public_name":"r%d","status":"%s"}}`, i+1, i, s))
+	}
+	return []byte(`{"data":{"id":"1","type":"status_page","attributes":` + attrs + `},"included":[` + strings.Join(inc, ",") + `]}`)
+}
+
+// manyWith is n states "operational" with the given ones first.
+func manyWith(n int, first ...string) []string {
+	out := append([]string(nil), first...)
+	for len(out) < n {
+		out = append(out, "operational")
+	}
+	return out
+}
+
+// Better Stack's aggregate_state is the state; a page without one falls
+// back on its worst resource.
+func TestBetterStackAggregateIsTheState(t *testing.T) {
+	tests := []struct {
+		name    string
+		doc     []byte
+		want    observe.State
+		filters []filterCase
+	}{
+		{"degraded with three of twenty down", betterStackDoc("degraded", manyWith(20, "downtime", "downtime", "downtime")...), observe.Degraded, []filterCase{
+			{[]string{"r0"}, observe.MajorOutage},
+			{[]string{"r5"}, observe.Operational},
+		}},
+		{"operational beside a degraded resource", betterStackDoc("operational", manyWith(10, "degraded")...), observe.Operational, []filterCase{
+			{[]string{"r0"}, observe.Degraded},
+		}},
+		{"no aggregate", betterStackDoc("", manyWith(20, "downtime", "downtime", "downtime")...), observe.PartialOutage, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st, err := Parse(BetterStack, tt.doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.State != tt.want || !st.Claims {
+				t.Errorf("state = %s (claims %v), want %s", st.State, st.Claims, tt.want)
+			}
+			checkFilters(t, st, tt.filters)
+		})
+	}
+}
