@@ -41,7 +41,7 @@ var corpus = []corpusCase{
 	{"vapi__betterstack_feed_outage_synthetic.rss", Feed, observe.Unknown, false, 1, 2, 0},
 	{"vapi__betterstack_feed_rca_2026-05-22_reconstructed.rss", Feed, observe.Unknown, false, 0, 1, 0},
 	// Instatus
-	{"instatus__summary_hasissues_docs_example.json", Instatus, observe.MajorOutage, true, 1, 1, 1},
+	{"instatus__summary_hasissues_docs_example.json", Instatus, observe.Degraded, true, 1, 1, 1},
 	{"wistia__instatus_summary_up.json", Instatus, observe.Operational, true, 0, 0, 0},
 	// Google
 	{"google-cloud__incidents.json", Google, observe.Operational, true, 0, 5, 0},

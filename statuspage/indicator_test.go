@@ -208,3 +208,52 @@ func TestBetterStackAggregateIsTheState(t *testing.T) {
 		})
 	}
 }
+
+// instatusDoc is a summary.json with the page status, components c0, c1,
+// … in the given states, and one active MAJOROUTAGE incident on c0. An
+// empty page status makes it a components.json: the components alone.
+func instatusDoc(page string, states ...string) []byte {
+	var comps []string
+	for i, s := range states {
+		comps = append(comps, fmt.Sprintf(`{"name":"c%d","status":"%s"}`, i, s))
+	}
+	list := `"components":[` + strings.Join(comps, ",") + `]`
+	if page == "" {
+		return []byte(`{` + list + `}`)
+	}
+	return []byte(`{"page":{"name":"x","url":"https://x.test","status":"` + page + `"},` + list + `,
+	"activeIncidents":[{"id":"1","name":"c0 down","status":"INVESTIGATING","impact":"MAJOROUTAGE","affectedServices":[{"name":"c0"}]}]}`)
+}
+
+// Instatus's page status is the state: HASISSUES says there is trouble,
+// not how much, however bad one incident or a few components are.
+// Instatus's documentation example (HASISSUES, one MAJOROUTAGE incident)
+// is degraded.
+func TestInstatusPageStatusIsTheState(t *testing.T) {
+	tests := []struct {
+		name    string
+		doc     []byte
+		want    observe.State
+		filters []filterCase
+	}{
+		{"has issues", instatusDoc("HASISSUES", manyWith(20, "MAJOROUTAGE", "PARTIALOUTAGE", "MAJOROUTAGE")...), observe.Degraded, []filterCase{
+			{[]string{"c0"}, observe.MajorOutage},
+			{[]string{"c1"}, observe.PartialOutage},
+			{[]string{"c7"}, observe.Operational},
+		}},
+		{"components.json", instatusDoc("", manyWith(20, "PARTIALOUTAGE")...), observe.PartialOutage, nil},
+		{"documentation example", readFixture(t, "instatus__summary_hasissues_docs_example.json"), observe.Degraded, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st, err := Parse(Instatus, tt.doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.State != tt.want || !st.Claims {
+				t.Errorf("state = %s (claims %v), want %s", st.State, st.Claims, tt.want)
+			}
+			checkFilters(t, st, tt.filters)
+		})
+	}
+}
