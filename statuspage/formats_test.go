@@ -51,7 +51,7 @@ var corpus = []corpusCase{
 	{"slack__current_active_2023-09.json", Slack, observe.Degraded, true, 1, 1, 0},
 	// status.io
 	{"gitlab__statusio_status_operational_2023-06-29.json", StatusIO, observe.Operational, true, 0, 0, 1},
-	{"gitlab__statusio_status_components_down_curated.json", StatusIO, observe.MajorOutage, true, 0, 0, 1},
+	{"gitlab__statusio_status_components_down_curated.json", StatusIO, observe.Operational, true, 0, 0, 1},
 	// RSS / Atom
 	{"github__statuspage_history.atom", Feed, observe.Unknown, false, 0, 4, 0},
 	{"github__statuspage_history.rss", Feed, observe.Unknown, false, 0, 4, 0},

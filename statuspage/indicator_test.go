@@ -257,3 +257,38 @@ func TestInstatusPageStatusIsTheState(t *testing.T) {
 		})
 	}
 }
+
+// status.io's status_overall is the state: GitLab's page with "API" and
+// "Git Operations" at 500 and the overall at 100 is operational, and a
+// team watching the API sees its outage. An overall code we cannot read
+// falls back on the components.
+func TestStatusIOOverallIsTheState(t *testing.T) {
+	st := mustParse(t, StatusIO, "gitlab__statusio_status_components_down_curated.json")
+	if st.State != observe.Operational || st.Description != "Operational" {
+		t.Errorf("state = %s (%q), want operational as status_overall says", st.State, st.Description)
+	}
+	checkFilters(t, st, []filterCase{
+		{[]string{"API"}, observe.MajorOutage},
+		{[]string{"Website"}, observe.Operational},
+	})
+	tests := []struct {
+		overall string
+		want    observe.State
+	}{
+		{`300`, observe.Degraded},
+		{`"300"`, observe.Degraded},
+		{`null`, observe.MajorOutage},
+		{`999`, observe.MajorOutage},
+	}
+	for _, tt := range tests {
+		doc := `{"result":{"status_overall":{"status":"x","status_code":` + tt.overall + `},
+		"status":[{"name":"API","status_code":500},{"name":"Web","status_code":100},{"name":"CDN","status_code":100}],"incidents":[]}}`
+		st, err := Parse(StatusIO, []byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.State != tt.want || !st.Claims {
+			t.Errorf("overall %s: state = %s (claims %v), want %s", tt.overall, st.State, st.Claims, tt.want)
+		}
+	}
+}
