@@ -71,8 +71,8 @@ func TestOnceRecordsHistory(t *testing.T) {
 	cfg := writeConfig(t, fmt.Sprintf("vendors:\n  - id: anthropic\n    status: [{url: %[1]s/api/v2/summary.json, format: statuspage}]\n    api: {base_url: %[1]s}\n"+
 		"  - id: github\n    status: [{url: %[2]s/api/v2/summary.json, format: statuspage}]\n    api: {base_url: %[2]s}\n", site.URL, other.URL))
 
-	if _, stderr, code := runIn(t, state, "--config", cfg, "--once"); code != 2 {
-		t.Fatalf("first run exit %d, want 2: %s", code, stderr)
+	if _, stderr, code := runIn(t, state, "--config", cfg, "--once"); code != 1 {
+		t.Fatalf("first run exit %d, want 1: %s", code, stderr)
 	}
 	snap, err := os.Open(filepath.Join(state, history.SnapshotFile))
 	if err != nil {
@@ -80,7 +80,7 @@ func TestOnceRecordsHistory(t *testing.T) {
 	}
 	rep, err := output.ReadJSON(snap)
 	snap.Close()
-	if err != nil || rep.Overall != correlate.LevelCritical {
+	if err != nil || rep.Overall != correlate.LevelWarning {
 		t.Errorf("snapshot file: %v, overall %s", err, rep.Overall)
 	}
 
@@ -99,11 +99,11 @@ func TestOnceRecordsHistory(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Incident opened: Elevated errors for multiple models (investigating, impact major)",
-		"Critical opened: Anthropic: Elevated errors for multiple models (investigating)",
-		"Status page: partial outage → operational",
+		"Warning opened: Anthropic: Elevated errors for multiple models (investigating)",
+		"Status page: degraded → operational",
 		"Incident resolved: Elevated errors for multiple models",
 		"Closed: Anthropic: Elevated errors for multiple models (investigating)",
-		"### critical: Anthropic: Elevated errors for multiple models (investigating)",
+		"### warning: Anthropic: Elevated errors for multiple models (investigating)",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report lacks %q:\n%s", want, md)
