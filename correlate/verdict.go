@@ -56,14 +56,18 @@ type Verdict struct {
 }
 
 // String is the verdict as the header says it: "THEM: VAPI outage: …",
-// "KEY: OpenAI key prod revoked (+1 more)", "OK".
+// "KEY: OpenAI key prod revoked (+1 more)", "THEM: VAPI failing …
+// (confirming)", "OK, recovering from: VAPI outage: …", "OK".
 func (v Verdict) String() string {
 	s := string(v.Word)
-	if v.Title != "" {
+	switch {
+	case v.Title == "":
+	case v.State == StateClosing:
+		s += ", recovering from: " + v.Title
+	case v.State == StatePending:
+		s += ": " + v.Title + " (confirming)"
+	default:
 		s += ": " + v.Title
-	}
-	if w := v.State.Word(); w != "" {
-		s += " (" + w + ")"
 	}
 	if v.More > 0 {
 		s += fmt.Sprintf(" (+%d more)", v.More)

@@ -34,7 +34,7 @@ func TestVerdict(t *testing.T) {
 			f(KindStatusSourceDown, SeverityWarning, StatePending, "GitHub status page unreadable"),
 			f(KindQuotaExceeded, SeverityWarning, StateOpen, "OpenAI out of credit"),
 		}, "US: OpenAI out of credit"},
-		{"recovering", LevelOK, []Finding{f(KindVendorOutage, SeverityCritical, StateClosing, "VAPI outage")}, "OK: VAPI outage (recovering)"},
+		{"recovering", LevelOK, []Finding{f(KindVendorOutage, SeverityCritical, StateClosing, "VAPI outage")}, "OK, recovering from: VAPI outage"},
 		{"nothing could be checked", LevelUnknown, nil, "UNKNOWN: nothing could be checked"},
 		{"an unreadable page", LevelWarning, []Finding{f(KindStatusSourceDown, SeverityWarning, StateOpen, "GitHub status page unreadable")},
 			"UNKNOWN: GitHub status page unreadable"},

@@ -22,8 +22,16 @@ func (m *Model) rebuild() {
 	}
 	if !m.configSort {
 		vs := m.report.Vendors
+		// A vendor whose trouble is confirming ranks with the unknown,
+		// above the healthy: it is where the next answer comes from.
+		rank := func(v correlate.VendorReport) int {
+			if m.report.Phase(v) == correlate.StatePending {
+				return max(levelRank(v.Level), levelRank(correlate.LevelUnknown))
+			}
+			return levelRank(v.Level)
+		}
 		slices.SortStableFunc(m.rows, func(a, b int) int {
-			if d := levelRank(vs[b].Level) - levelRank(vs[a].Level); d != 0 {
+			if d := rank(vs[b]) - rank(vs[a]); d != 0 {
 				return d
 			}
 			return vs[b].Status.State.Severity() - vs[a].Status.State.Severity()

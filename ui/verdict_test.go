@@ -39,7 +39,7 @@ func TestFailingOnceIsConfirming(t *testing.T) {
 	main := plain(m)
 	for _, want := range []string{
 		"◌ THEM: VAPI failing, but its status page says operational (confirming)",
-		"◌ VAPI", "● OpenAI", "1 confirming", "◌ confirming: VAPI failing",
+		"▸◌ VAPI", " ● OpenAI", "1 confirming", "◌ confirming: VAPI failing",
 	} {
 		if !strings.Contains(main, want) {
 			t.Errorf("main view lacks %q:\n%s", want, main)

@@ -154,8 +154,8 @@ func (m *Model) verdict(w int) string {
 	}
 	word := st.Bold(true).Render(g + " " + string(v.Word))
 	var notes []string
-	if s := v.State.Word(); s != "" {
-		notes = append(notes, s)
+	if v.State == correlate.StatePending {
+		notes = append(notes, v.State.Word())
 	}
 	if v.More > 0 {
 		notes = append(notes, fmt.Sprintf("+%d more", v.More))
@@ -171,7 +171,12 @@ func (m *Model) verdict(w int) string {
 	if room < 8 {
 		return word + note
 	}
-	return word + th.text.Render(": "+termtext.Truncate(termtext.Line(v.Title), room)) + note
+	sep := ": "
+	if v.State == correlate.StateClosing {
+		sep = ", recovering from: "
+		room -= len(sep) - 2
+	}
+	return word + th.text.Render(sep+termtext.Truncate(termtext.Line(v.Title), room)) + note
 }
 
 // levelCounts is "1 critical · 3 ok": the vendors per level.
