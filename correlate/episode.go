@@ -48,10 +48,11 @@ func (a *assessment) startsPending(f Finding) bool {
 // forgotten. "The next check" is one that observed the finding's vendors
 // anew (observed): in the dashboard and serve, every vendor's finished
 // check is assessed, and a second assessment of the same observations
-// confirms nothing. Findings about vendors this snapshot does not cover (a run
-// with --only) stay as they were for a day, and key findings whose keys
-// got no verdict this time (a timeout says nothing about a revoked key)
-// stay as they were.
+// confirms nothing. Findings about vendors this snapshot does not cover
+// (a run with --only) stay as they were for a day; key findings whose
+// keys got no verdict this time (a timeout says nothing about a revoked
+// key), and every vendor finding while network_local holds, stay as they
+// were.
 func (a *assessment) lifecycle(fs []Finding) []Finding {
 	next := make(map[string]OpenFinding, len(fs))
 	a.successors(fs)
@@ -101,7 +102,10 @@ func (a *assessment) lifecycle(fs []Finding) []Finding {
 			if a.now.Sub(seen) < uncoveredFor {
 				next[id] = p
 			}
-		case a.undecided(p.Finding):
+		case a.undecided(p.Finding), a.network && len(p.Vendors) > 0 && p.State != StatePending:
+			// Nothing was learnt about it: its keys got no answer, or our
+			// own network is down and no vendor can be seen. It stays as it
+			// was (a close now would be a false all-clear).
 			p.Seen = a.now
 			next[id] = p
 			fs = append(fs, p.Finding)

@@ -79,3 +79,57 @@ func TestNetworkLossPagesNoVendor(t *testing.T) {
 		}
 	}
 }
+
+// A vendor outage is open when our network goes down: nothing can be
+// seen of VAPI any more, so its outage is held as it was, never closed (a
+// false all-clear, notified); when the network is back, VAPI is judged
+// again and closes only through a recovery it shows.
+func TestNetworkLossHoldsWhatItCannotSee(t *testing.T) {
+	vapiDown := func(tm string) *vb {
+		return vendorAt("vapi", "VAPI").page(observe.MajorOutage, "Major Outage", incident("901977", "API down", "critical", at("12:45"))).
+			reach(observe.ResultVendorError, 502, at(tm)).key("prod", false, observe.ResultVendorError, 502, "", at(tm))
+	}
+	vapiUp := func(tm string) *vb {
+		return vendorAt("vapi", "VAPI").reach(observe.ResultReachable, 401, at(tm)).key("prod", false, observe.ResultOK, 200, "", at(tm))
+	}
+	dark := func(id, tm string) *vb {
+		b := vendorAt(id, id).pageDown("dial: connect: network is unreachable")
+		b.v.Status.CheckedAt = at(tm)
+		return b.reach(observe.ResultNetworkError, 0, at(tm)).key("prod", false, observe.ResultNetworkError, 0, "", at(tm))
+	}
+	up := func(id, tm string) *vb { return vendorAt(id, id).reach(observe.ResultReachable, 401, at(tm)) }
+
+	_, mem := steps(snapAt(at("12:46"), vapiDown("12:46"), up("openai", "12:46"), up("github", "12:46")))
+	var changes []Change
+	run := func(s observe.Snapshot) Report {
+		r, next := Assess(s, mem)
+		changes = append(changes, Changes(mem, next)...)
+		mem = next
+		return r
+	}
+	for _, tm := range []string{"12:50", "12:51", "12:52"} {
+		r := run(snapAt(at(tm), dark("vapi", tm), dark("openai", tm), dark("github", tm)))
+		if r.Verdict.Word != WordUs || !slices.Contains(allKinds(r.Findings), KindVendorOutage) {
+			t.Errorf("%s: verdict %s, findings %v; want US, VAPI's outage held", tm, r.Verdict, allKinds(r.Findings))
+		}
+	}
+	if len(changes) != 1 || changes[0].Kind != ChangeOpened || changes[0].Finding.Kind != KindNetworkLocal {
+		t.Errorf("while the network is down: %+v, want network_local opened alone", changes)
+	}
+	changes = nil
+	for _, tm := range []string{"12:53", "12:54"} {
+		r := run(snapAt(at(tm), vapiDown(tm), up("openai", tm), up("github", tm)))
+		if r.Verdict.Word != WordThem {
+			t.Errorf("%s, network back, VAPI still down: verdict %s", tm, r.Verdict)
+		}
+	}
+	if len(changes) != 1 || changes[0].Kind != ChangeClosed || changes[0].Finding.Kind != KindNetworkLocal || !changes[0].Ended.Equal(at("12:53")) {
+		t.Errorf("network back, VAPI still down: %+v, want network_local closed alone, ended 12:53", changes)
+	}
+	changes = nil
+	run(snapAt(at("13:30"), vapiUp("13:30"), up("openai", "13:30"), up("github", "13:30")))
+	run(snapAt(at("13:31"), vapiUp("13:31"), up("openai", "13:31"), up("github", "13:31")))
+	if len(changes) != 1 || changes[0].Kind != ChangeClosed || changes[0].Finding.Kind != KindVendorOutage {
+		t.Errorf("VAPI recovered: %+v, want its outage closed once", changes)
+	}
+}
