@@ -5,11 +5,14 @@ package app
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/history"
 	"github.com/vendorwatch/vendorwatch/internal/fixture"
@@ -128,5 +131,96 @@ func TestNotifierWithoutStateDir(t *testing.T) {
 	}
 	if got := out.sent(); len(got) != 1 {
 		t.Errorf("sent %q", got)
+	}
+}
+
+// check-config's NOTIFICATIONS section shows what waits per notifier,
+// what keeps failing, the oldest, what expired and who sends them; it
+// creates no history where there is none.
+func TestCheckConfigNotifications(t *testing.T) {
+	ctx := context.Background()
+	now := time.Now()
+	cfg := &config.Config{Notify: []config.Notifier{{Name: "team"}, {Name: "pager"}}}
+
+	empty := t.TempDir()
+	var b strings.Builder
+	if err := (&App{Config: cfg, StateDir: empty}).writeNotifications(ctx, &b, now); err != nil {
+		t.Fatal(err)
+	}
+	if got := b.String(); !strings.Contains(got, "team      0        0        -       0                 -") ||
+		!strings.Contains(got, "sent by: no vendorwatch now") {
+		t.Errorf("empty state dir:\n%s", got)
+	}
+	if entries, _ := os.ReadDir(empty); len(entries) != 0 {
+		t.Errorf("check-config wrote to the state dir: %v", entries)
+	}
+
+	dir := t.TempDir()
+	store, err := history.Open(ctx, dir, history.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	ob := store.Outbox()
+	d := func(finding string, created time.Time, expires time.Duration) history.Delivery {
+		return history.Delivery{Finding: finding, Payload: []byte(`{}`), Created: created, NextAttempt: created, Expires: created.Add(expires)}
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(ob.Queue(ctx, "team", nil, []history.Delivery{d("a", now.Add(-12*time.Minute), time.Hour), d("b", now.Add(-2*time.Minute), time.Hour), d("c", now.Add(-3*time.Hour), time.Hour)}))
+	must(ob.Queue(ctx, "old-hook", nil, []history.Delivery{d("a", now.Add(-90*time.Minute), 24*time.Hour)}))
+	p, _ := ob.Pending(ctx, "team", 10)
+	must(ob.Retry(ctx, p[0].ID, now.Add(time.Minute), "the webhook answered HTTP 500"))
+	if _, err := ob.Expire(ctx, now); err != nil {
+		t.Fatal(err)
+	}
+	lock, err := takeNotifyLock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lock.Note("serve (pid 4242)")
+	defer lock.Unlock()
+
+	b.Reset()
+	if err := (&App{Config: cfg, StateDir: dir}).writeNotifications(ctx, &b, now); err != nil {
+		t.Fatal(err)
+	}
+	got := b.String()
+	for _, want := range []string{
+		"NOTIFICATIONS (outbox in ",
+		"NOTIFIER                       PENDING  FAILING  OLDEST     EXPIRED (7 DAYS)  LAST ERROR",
+		"team                           2        1        12m ago    1                 the webhook answered HTTP 500",
+		"pager                          0        0        -          0                 -",
+		"old-hook (not in this config)  1        0        1h30m ago  0                 -",
+		"sent by: another vendorwatch (serve (pid 4242)), which holds notify.lock",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no %q in:\n%s", want, got)
+		}
+	}
+
+	b.Reset()
+	(&App{Config: cfg}).writeNotifications(ctx, &b, now)
+	if !strings.Contains(b.String(), "no state dir") {
+		t.Errorf("no state dir:\n%s", b.String())
+	}
+	b.Reset()
+	(&App{Config: &config.Config{}, StateDir: empty}).writeNotifications(ctx, &b, now)
+	if b.Len() != 0 {
+		t.Errorf("no notifiers and nothing queued:\n%s", b.String())
+	}
+}
+
+func TestAgo(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		12 * time.Second: "12s ago", 12*time.Minute + 10*time.Second: "12m ago", 2 * time.Hour: "2h ago", 26*time.Hour + 5*time.Minute: "26h5m ago",
+	} {
+		if got := ago(d); got != want {
+			t.Errorf("ago(%s) = %q, want %q", d, got, want)
+		}
 	}
 }
