@@ -87,6 +87,8 @@ func (d *Dispatcher) pass(s *sub) (next time.Time) {
 			waiting[e.Finding] = true
 			if swept {
 				earliest(now) // expired since the sweep: the next pass gives it up
+			} else {
+				earliest(now.Add(d.backoff(1))) // the sweep failed: try it again later
 			}
 			continue
 		case e.NextAttempt.After(now):

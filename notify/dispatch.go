@@ -216,9 +216,9 @@ func (d *Dispatcher) observe(s *sub, next map[string]correlate.Finding, now time
 		}
 		r.prune(now)
 	}
-	r.l.Prev = make(map[string]correlate.Severity, len(next))
+	r.l.Prev = make(map[string]correlate.Finding, len(next))
 	for id, f := range next {
-		r.l.Prev[id] = f.Severity
+		r.l.Prev[id] = skeleton(f)
 	}
 	before, _ := json.Marshal(s.ledger)
 	after, err := json.Marshal(r.l)

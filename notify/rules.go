@@ -15,8 +15,9 @@ import (
 // or the one that takes over notifying for a state dir, carries on where
 // the last one left off.
 type ledger struct {
-	// Prev is the severity of each finding open in the last report seen.
-	Prev map[string]correlate.Severity `json:"prev"`
+	// Prev are the findings of the last report seen, without the text
+	// that changes from check to check (skeleton).
+	Prev map[string]correlate.Finding `json:"prev"`
 	// Announced are the open findings the notifier was told about.
 	Announced map[string]correlate.Finding `json:"announced"`
 	// Closing are the closes waiting out the quiet period.
@@ -32,7 +33,7 @@ type pendingClose struct {
 }
 
 func newLedger() ledger {
-	return ledger{Prev: map[string]correlate.Severity{}, Announced: map[string]correlate.Finding{},
+	return ledger{Prev: map[string]correlate.Finding{}, Announced: map[string]correlate.Finding{},
 		Closing: map[string]pendingClose{}, LastSent: map[string]time.Time{}}
 }
 
@@ -58,15 +59,24 @@ type round struct {
 
 // changes are the transitions from the ledger's last report to next.
 func (r *round) changes(next map[string]correlate.Finding) []correlate.Change {
-	prev := correlate.Memory{Open: make(map[string]correlate.OpenFinding, len(r.l.Prev))}
-	for id, sev := range r.l.Prev {
-		prev.Open[id] = correlate.OpenFinding{Finding: correlate.Finding{ID: id, Severity: sev}}
+	return correlate.Changes(memoryOf(r.l.Prev), memoryOf(next))
+}
+
+func memoryOf(fs map[string]correlate.Finding) correlate.Memory {
+	m := correlate.Memory{Open: make(map[string]correlate.OpenFinding, len(fs))}
+	for id, f := range fs {
+		m.Open[id] = correlate.OpenFinding{Finding: f}
 	}
-	cur := correlate.Memory{Open: make(map[string]correlate.OpenFinding, len(next))}
-	for id, f := range next {
-		cur.Open[id] = correlate.OpenFinding{Finding: f}
-	}
-	return correlate.Changes(prev, cur)
+	return m
+}
+
+// skeleton is a finding without the words that change from check to
+// check ("4 times in a row since 10:57"), which tell no transition: what
+// the ledger keeps of the last report, so it is saved only when
+// something changed.
+func skeleton(f correlate.Finding) correlate.Finding {
+	f.Title, f.Detail, f.Advice = "", "", nil
+	return f
 }
 
 // decide applies the notifier's rules to one transition.
