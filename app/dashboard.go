@@ -31,12 +31,14 @@ func (a *App) Dashboard(ctx context.Context, stderr io.Writer) (b *MonitorBacken
 	for _, p := range problems {
 		notes.add(p.Error())
 	}
-	nt := a.startNotifier(store, ns, "dashboard", notes.add)
-	b = &MonitorBackend{mon: monitor.New(a.Checker(), store), store: store, observe: func(u monitor.Update) { nt.Observe(u.Report) }}
+	// disp sends the notifications while this dashboard is the state
+	// dir's sender (notify.go).
+	disp := a.startNotifier(store, ns, "dashboard", notes.add)
+	b = &MonitorBackend{mon: monitor.New(a.Checker(), store), store: store, observe: func(u monitor.Update) { disp.Observe(u.Report) }}
 	return b, func() {
 		dctx, cancel := context.WithTimeout(context.Background(), NotifyDrainTimeout)
 		defer cancel()
-		if err := nt.Close(dctx); err != nil {
+		if err := disp.Close(dctx); err != nil {
 			notes.add(err.Error())
 		}
 		notes.print(stderr)

@@ -10,9 +10,6 @@
 // the tmux widget's refresh): every write is one transaction, serialized by
 // SQLite's write lock. A locked or damaged database is reported as such and
 // never reset.
-//
-// It also holds the notification outbox (Outbox): the deliveries notify
-// has queued and not yet sent, which survive a restart.
 package history
 
 import (
