@@ -123,7 +123,16 @@ func TestServeRetriesAFailedNotification(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	// The receiver has the payload a moment before serve has its answer.
 	metrics := metricsOf(t, first.url)
+	settled := func(m string) bool {
+		return strings.Contains(m, `vendorwatch_notifications_pending{notifier="team"} 0`) &&
+			strings.Contains(m, `vendorwatch_notifications_total{notifier="team",result="sent"} 1`)
+	}
+	for i := 0; i < 100 && !settled(metrics); i++ {
+		time.Sleep(20 * time.Millisecond)
+		metrics = metricsOf(t, first.url)
+	}
 	for _, want := range []string{
 		`vendorwatch_notifications_total{notifier="team",result="failed"} 1`,
 		`vendorwatch_notifications_total{notifier="team",result="sent"} 1`,

@@ -164,7 +164,7 @@ func TestExpiredNotificationIsDroppedAndCounted(t *testing.T) {
 			d.Observe(report("10:01", revoked))
 			eventually(t, "the expiry", func() bool { return d.Stats()[0].Expired == 1 })
 			s := d.Stats()[0]
-			if s.Pending != 0 || s.Failed < 2 || s.Sent != 0 {
+			if s.Pending != 0 || s.Failed == 0 || s.Sent != 0 {
 				t.Errorf("stats = %+v", s)
 			}
 			if err := d.Close(context.Background()); err != nil {
