@@ -195,15 +195,17 @@ func (d *Dispatcher) observe(s *sub, next map[string]correlate.Finding, now time
 	ctx := context.WithoutCancel(d.ctx)
 	if !s.loaded {
 		data, err := d.outbox.State(ctx, s.Name)
-		if err == nil && data != nil {
-			l := newLedger()
-			if err = json.Unmarshal(data, &l); err == nil {
-				s.ledger, s.primed = l, true
-			}
-		}
 		if err != nil {
 			d.queueFailed(s, 0, fmt.Errorf("reading what was announced: %w", err))
 			return
+		}
+		l := newLedger()
+		switch err := json.Unmarshal(data, &l); {
+		case data == nil:
+		case err != nil:
+			d.log(fmt.Sprintf("notify %s: what was announced cannot be read (%v); this report is the new baseline", s.Name, err))
+		default:
+			s.ledger, s.primed = l, true
 		}
 		s.loaded = true
 	}

@@ -278,3 +278,24 @@ func TestDefaultBackoff(t *testing.T) {
 		t.Errorf("backoff = %v", got)
 	}
 }
+
+// A saved ledger that cannot be read is reported and replaced by a new
+// baseline; it never stops the notifier.
+func TestUnreadableLedgerIsANewBaseline(t *testing.T) {
+	ob := NewMemoryOutbox(0)
+	if err := ob.Queue(context.Background(), "team", []byte(`{"prev": [`), nil); err != nil {
+		t.Fatal(err)
+	}
+	var logged []string
+	rec := &recorder{}
+	d := New([]Notifier{{Name: "team", Sender: rec}}, Options{Outbox: ob, Log: func(s string) { logged = append(logged, s) }})
+	d.Observe(report("10:00", revoked)) // the baseline: not announced
+	d.Observe(report("10:01", revoked))
+	d.Close(context.Background())
+	if len(rec.got) != 0 || len(logged) != 1 || !strings.Contains(logged[0], "notify team: what was announced cannot be read") {
+		t.Errorf("sent %q, log %q", rec.got, logged)
+	}
+	if st, _ := ob.State(context.Background(), "team"); !json.Valid(st) {
+		t.Errorf("the ledger was not replaced: %q", st)
+	}
+}
