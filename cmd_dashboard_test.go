@@ -66,10 +66,10 @@ func TestMonitorBackendStreamsChecks(t *testing.T) {
 		t.Error("no update named the vendors being checked")
 	}
 	last := got[len(got)-1]
-	if last.InFlight != 0 || last.Report.Overall != correlate.LevelCritical {
+	if last.InFlight != 0 || last.Report.Overall != correlate.LevelWarning {
 		t.Errorf("last update: %d in flight, overall %s", last.InFlight, last.Report.Overall)
 	}
-	if v, _ := last.Report.Vendor("anthropic"); v.Status.State != observe.PartialOutage || len(v.Status.Open()) != 1 {
+	if v, _ := last.Report.Vendor("anthropic"); v.Status.State != observe.Degraded || len(v.Status.Open()) != 1 {
 		t.Errorf("anthropic = %s, %d open incidents", v.Status.State, len(v.Status.Open()))
 	}
 	tl, err := b.Timeline(context.Background(), "anthropic", 10)

@@ -48,7 +48,8 @@ func TestOnceDetectsVAPIFromBaseURL(t *testing.T) {
 }
 
 // A page that answers garbage is that vendor's problem only: the others
-// read fine and the exit code says something needs a look.
+// read fine and, once a second check confirms it, the exit code says
+// something needs a look.
 func TestOnceHostileVendorIsIsolated(t *testing.T) {
 	good := vendorsite(t, map[string]string{"/api/v2/summary.json": "anthropic__statuspage_summary_none.json"})
 	bad := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -59,13 +60,27 @@ func TestOnceHostileVendorIsIsolated(t *testing.T) {
 	cfg := writeConfig(t, "vendors:\n"+
 		"  - id: anthropic\n    status: [{url: "+good.URL+"/api/v2/summary.json, format: statuspage}]\n    api: {base_url: "+good.URL+"}\n"+
 		"  - id: broken\n    name: Broken\n    status: [{url: "+bad.URL+"/api/v2/summary.json, format: statuspage}]\n")
-	stdout, _, code := runCLI(t, "--config", cfg, "--once", "--json")
-	if code != 1 {
-		t.Errorf("exit %d, want 1 (one status page unreadable)", code)
-	}
+	// One failed read may pass: the first check says it is confirming, the
+	// second (sharing the state dir) confirms it.
+	state := t.TempDir()
+	stdout, _, code := runIn(t, state, "--config", cfg, "--once", "--json")
 	var rep correlate.Report
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatal(err)
+	}
+	if code != 0 || rep.Verdict.Word != correlate.WordUnknown || rep.Verdict.State != correlate.StatePending {
+		t.Errorf("first check: exit %d, verdict %s; want 0 and UNKNOWN confirming", code, rep.Verdict)
+	}
+	stdout, _, code = runIn(t, state, "--config", cfg, "--once", "--json")
+	if code != 1 {
+		t.Errorf("second check: exit %d, want 1 (one status page unreadable)", code)
+	}
+	rep = correlate.Report{}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Verdict.String() != "UNKNOWN: Broken status page unreadable" {
+		t.Errorf("second check: verdict %s", rep.Verdict)
 	}
 	a, _ := rep.Vendor("anthropic")
 	b, _ := rep.Vendor("broken")

@@ -114,8 +114,8 @@ vendors:
 
 	// Vendors, states and findings appear; the worst vendor is on top
 	// and selected, and its detail is beside the table.
-	screen := s.waitFor("first checks", "CRITICAL", "OpenAI", "Anthropic", "GitHub", "partial outage", "FINDINGS", "Elevated errors for multiple models")
-	if !strings.Contains(screen, "▸✖ Anthropic") || !strings.Contains(screen, "│ ✖ Anthropic") {
+	screen := s.waitFor("first checks", "▲ THEM: Anthropic: Elevated errors", "OpenAI", "Anthropic", "GitHub", "degraded", "FINDINGS", "Elevated errors for multiple models")
+	if !strings.Contains(screen, "▸▲ Anthropic") || !strings.Contains(screen, "│ ▲ Anthropic") {
 		t.Errorf("Anthropic is not selected on top with its detail beside:\n%s", screen)
 	}
 
@@ -129,7 +129,7 @@ vendors:
 	s.waitFor("esc goes back", "VENDOR", "STATUS", "j/k move")
 
 	s.keys("k", "Enter")
-	screen = s.waitFor("k and enter reach Anthropic's incident", "✖ Anthropic · critical · partial outage", "INCIDENTS")
+	screen = s.waitFor("k and enter reach Anthropic's incident", "▲ Anthropic · warning · degraded", "INCIDENTS")
 	for range 12 {
 		if strings.Contains(screen, "We are investigating elevated errors") {
 			break

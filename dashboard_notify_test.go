@@ -58,7 +58,7 @@ func TestDashboardNotifies(t *testing.T) {
 	finish()
 	mu.Lock()
 	defer mu.Unlock()
-	if len(got) != 1 || got[0].Event != "finding_opened" || got[0].Finding.Kind != correlate.KindVendorOutage || got[0].Finding.Vendors[0] != "anthropic" {
+	if len(got) != 1 || got[0].Event != "finding_opened" || got[0].Finding.Kind != correlate.KindVendorIncident || got[0].Finding.Vendors[0] != "anthropic" {
 		t.Errorf("notifications = %+v", got)
 	}
 }

@@ -69,7 +69,8 @@ vendors:
 		{"12:40", 1}, //
 		{"12:46", 2}, // VAPI's page confirms, posted 12:45
 		{"13:00", 2}, // VAPI's API stops answering: timeouts
-		{"13:30", 0}, // resolved
+		{"13:30", 0}, // resolved: recovering
+		{"13:31", 0}, // recovery confirmed: closed
 	} {
 		if err := sim.Seek(demo.Time(s.at)); err != nil {
 			t.Fatal(err)
@@ -98,7 +99,7 @@ vendors:
 		"API without a key: reachable → vendor_error (HTTP 502)",
 		"Warning opened: VAPI failing, but its status page says operational",
 		"[Incident opened: Voice calls dropped and dashboard unavailable (downtime, impact critical)](https://status.vapi.ai/incident/901977)",
-		"Critical opened: VAPI outage: Voice calls dropped and dashboard unavailable (downtime) — seen 10 minutes before the vendor posted it",
+		"warning → critical: VAPI outage: Voice calls dropped and dashboard unavailable (downtime) — seen 10 minutes before the vendor posted it",
 		"Its upstream OpenAI (status page operational, our keys work) looks healthy, so this is VAPI's own trouble.",
 		"(keyless timeout, key prod timeout)",
 		"vendorwatch saw VAPI's outage 10 minutes before VAPI's status page posted it.",

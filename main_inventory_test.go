@@ -154,7 +154,22 @@ vendors:
 	}
 	v, _ := second.Vendor("vapi")
 	if v.Calls == nil || v.Calls.Ended != 40 || v.Level != correlate.LevelCritical {
-		t.Errorf("vapi = level %s, calls %+v", v.Level, v.Calls)
+		t.Fatalf("vapi = level %s, calls %+v", v.Level, v.Calls)
+	}
+
+	// VAPI's call records stop being readable: the findings keep the
+	// counts, marked with when they were read, and the timeline says so.
+	vapiAPI.Throttle = 1 << 20
+	third := once()
+	v3, _ := third.Vendor("vapi")
+	if v3.Calls == nil || v3.Calls.Result != observe.ResultRateLimited || v3.Calls.Ended != 40 || !v3.Calls.CountedAt.Equal(v.Calls.CountedAt) {
+		t.Errorf("vapi's calls while /call is throttled = %+v, want the last counts as of %s", v3.Calls, v.Calls.CountedAt)
+	}
+	asOf := "(12 of 40 calls, as of " + v.Calls.CountedAt.UTC().Format("15:04 UTC") + ")"
+	if !slices.ContainsFunc(third.Findings, func(f correlate.Finding) bool {
+		return f.Kind == correlate.KindUpstreamImpact && strings.Contains(f.Title, asOf) && strings.Contains(f.Detail, "could not be read")
+	}) {
+		t.Errorf("no upstream_impact saying %q: %+v", asOf, third.Findings)
 	}
 
 	// The table and the incident report tell the same story.
@@ -167,8 +182,12 @@ vendors:
 	}
 	stdout, stderr, code := isolatedRun(t, dirs, "report", "--config", cfg)
 	outputs = append(outputs, stdout, stderr)
-	if code != 0 || !strings.Contains(stdout, "vanished from the key list") || !strings.Contains(stdout, "Key inventory: 4 keys in 1 project") {
+	if code != 0 || !strings.Contains(stdout, "vanished from the key list") || !strings.Contains(stdout, "Key inventory: 4 keys in 1 project") ||
+		!strings.Contains(stdout, "Call records unreadable: rate_limited (HTTP 429); the counts shown are from the read at") {
 		t.Errorf("report exit %d:\n%s\n%s", code, stdout, stderr)
+	}
+	if strings.Contains(stdout, "Key in use: admin key") {
+		t.Errorf("vendorwatch's own admin key is logged as in use:\n%s", stdout)
 	}
 	stdout, stderr, code = isolatedRun(t, dirs, "check-config", "--config", cfg)
 	outputs = append(outputs, stdout, stderr)

@@ -62,7 +62,7 @@ func runIn(t *testing.T, state string, args ...string) (string, string, int) {
 	return runCLI(t, append([]string{"--state-dir", state}, args...)...)
 }
 
-// Separate --once runs share the state dir: the second closes what the
+// Separate --once runs share the state dir: the later ones close what the
 // first opened, and report tells the story.
 func TestOnceRecordsHistory(t *testing.T) {
 	state := t.TempDir()
@@ -71,8 +71,8 @@ func TestOnceRecordsHistory(t *testing.T) {
 	cfg := writeConfig(t, fmt.Sprintf("vendors:\n  - id: anthropic\n    status: [{url: %[1]s/api/v2/summary.json, format: statuspage}]\n    api: {base_url: %[1]s}\n"+
 		"  - id: github\n    status: [{url: %[2]s/api/v2/summary.json, format: statuspage}]\n    api: {base_url: %[2]s}\n", site.URL, other.URL))
 
-	if _, stderr, code := runIn(t, state, "--config", cfg, "--once"); code != 2 {
-		t.Fatalf("first run exit %d, want 2: %s", code, stderr)
+	if _, stderr, code := runIn(t, state, "--config", cfg, "--once"); code != 1 {
+		t.Fatalf("first run exit %d, want 1: %s", code, stderr)
 	}
 	snap, err := os.Open(filepath.Join(state, history.SnapshotFile))
 	if err != nil {
@@ -80,13 +80,17 @@ func TestOnceRecordsHistory(t *testing.T) {
 	}
 	rep, err := output.ReadJSON(snap)
 	snap.Close()
-	if err != nil || rep.Overall != correlate.LevelCritical {
+	if err != nil || rep.Overall != correlate.LevelWarning {
 		t.Errorf("snapshot file: %v, overall %s", err, rep.Overall)
 	}
 
 	site.serve("/api/v2/summary.json", "anthropic__statuspage_summary_none.json")
-	if _, stderr, code := runIn(t, state, "--config", cfg, "--once"); code != 0 {
-		t.Fatalf("second run exit %d, want 0: %s", code, stderr)
+	// The first good check only puts the finding in recovery (a blip is not
+	// a close); the second confirms it.
+	for i := 2; i <= 3; i++ {
+		if _, stderr, code := runIn(t, state, "--config", cfg, "--once"); code != 0 {
+			t.Fatalf("run %d exit %d, want 0: %s", i, code, stderr)
+		}
 	}
 
 	md, stderr, code := runIn(t, state, "report", "--since", "2026-09-01")
@@ -95,11 +99,11 @@ func TestOnceRecordsHistory(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Incident opened: Elevated errors for multiple models (investigating, impact major)",
-		"Critical opened: Anthropic: Elevated errors for multiple models (investigating)",
-		"Status page: partial outage → operational",
+		"Warning opened: Anthropic: Elevated errors for multiple models (investigating)",
+		"Status page: degraded → operational",
 		"Incident resolved: Elevated errors for multiple models",
 		"Closed: Anthropic: Elevated errors for multiple models (investigating)",
-		"### critical: Anthropic: Elevated errors for multiple models (investigating)",
+		"### warning: Anthropic: Elevated errors for multiple models (investigating)",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report lacks %q:\n%s", want, md)

@@ -150,11 +150,11 @@ func TestServeAndRemote(t *testing.T) {
 	resp.Body.Close()
 	for _, want := range []string{
 		"# TYPE vendorwatch_vendor_state gauge",
-		`vendorwatch_vendor_state{state="partial_outage",vendor="anthropic"} 1`,
+		`vendorwatch_vendor_state{state="degraded",vendor="anthropic"} 1`,
 		`vendorwatch_vendor_state{state="operational",vendor="openai"} 1`,
 		`vendorwatch_incidents_open{vendor="github"} 1`,
 		`vendorwatch_vendor_reachable{vendor="openai"} 1`,
-		`vendorwatch_finding{kind="vendor_outage",severity="critical",vendor="anthropic"} 1`,
+		`vendorwatch_finding{kind="vendor_incident",severity="warning",vendor="anthropic"} 1`,
 		"# TYPE vendorwatch_last_check_timestamp_seconds gauge",
 		"# TYPE go_goroutines gauge",
 	} {
@@ -188,7 +188,7 @@ func TestServeAndRemote(t *testing.T) {
 	if !slices.Equal(ids(viaRemote), ids(served)) || len(viaRemote.Vendors) != 3 {
 		t.Errorf("--remote vendors %v, server has %v", ids(viaRemote), ids(served))
 	}
-	if code != served.Overall.ExitCode() || code != 2 {
+	if code != served.Overall.ExitCode() || code != 1 {
 		t.Errorf("exit %d, server overall %s", code, served.Overall)
 	}
 	if strings.Contains(stdout, "no_secret") || strings.Contains(stdout, "VW_NEVER_SET") {

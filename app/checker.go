@@ -61,5 +61,18 @@ func (a *App) OpenHistory(ctx context.Context, stderr io.Writer) *history.Store 
 // resumed from the history when there is one, recorded in it. A history
 // error comes with a report that is valid all the same.
 func (a *App) Once(ctx context.Context, store *history.Store) (correlate.Report, error) {
-	return monitor.New(OneShot{a.Checker()}, store).Once(ctx)
+	return a.newMonitor(OneShot{a.Checker()}, store).Once(ctx)
+}
+
+// newMonitor joins a checker of the app's vendors with the history. With
+// --only, the history keeps the last results of the configured vendors
+// left out (and drops those of vendors gone from the config).
+func (a *App) newMonitor(c monitor.Checker, store *history.Store) *monitor.Monitor {
+	m := monitor.New(c, store)
+	ids := make([]string, 0, len(a.Config.Vendors))
+	for _, v := range a.Config.Vendors {
+		ids = append(ids, v.ID)
+	}
+	m.SetConfigured(ids)
+	return m
 }

@@ -34,7 +34,7 @@ func (a *App) Dashboard(ctx context.Context, stderr io.Writer) (b *MonitorBacken
 	// disp sends the notifications while this dashboard is the state
 	// dir's sender (notify.go).
 	disp := a.startNotifier(store, ns, "dashboard", notes.add)
-	b = &MonitorBackend{mon: monitor.New(a.Checker(), store), store: store, observe: func(u monitor.Update) { disp.Observe(u.Report) }}
+	b = &MonitorBackend{mon: a.newMonitor(a.Checker(), store), store: store, observe: func(u monitor.Update) { disp.Observe(u.Report) }}
 	return b, func() {
 		dctx, cancel := context.WithTimeout(context.Background(), NotifyDrainTimeout)
 		defer cancel()

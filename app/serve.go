@@ -69,7 +69,7 @@ func (a *App) Serve(ctx context.Context, listen string, stderr io.Writer) error 
 	}
 	nt := a.startNotifier(store, ns, "serve", func(s string) { fmt.Fprintln(stderr, "vendorwatch:", s) })
 	opts := serve.Options{
-		Monitor:     monitor.New(a.Checker(), store),
+		Monitor:     a.newMonitor(a.Checker(), store),
 		Store:       store,
 		Token:       token,
 		Version:     a.opts.Version,

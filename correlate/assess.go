@@ -3,6 +3,7 @@ package correlate
 import (
 	"cmp"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/observe"
@@ -37,6 +38,7 @@ func Assess(snap observe.Snapshot, mem Memory) (Report, Memory) {
 	fs = append(fs, a.upstreamFindings(fs)...)
 	fs = a.adminFindings(fs)
 	a.upstreamNotes(fs)
+	consistentAdvice(fs)
 	fs = a.lifecycle(fs)
 	sortFindings(fs)
 
@@ -48,6 +50,7 @@ func Assess(snap observe.Snapshot, mem Memory) (Report, Memory) {
 		r.Vendors = append(r.Vendors, VendorReport{VendorResult: a.withStreaks(v), Level: vendorLevel(v, r.FindingsFor(v.ID))})
 	}
 	r.Overall = overallLevel(r.Vendors, r.Findings)
+	r.Verdict = VerdictOf(r)
 	return r, a.mem
 }
 
@@ -76,6 +79,34 @@ func (a *assessment) index() {
 		for _, up := range v.DependsOn {
 			a.dependents[up] = append(a.dependents[up], a.names[v.ID])
 		}
+	}
+}
+
+// keyDeaths are the findings that say a key of the vendor is dead.
+var keyDeaths = map[Kind]bool{KindKeyRevoked: true, KindKeyLeakSuspected: true, KindAccountKeysRevoked: true, KindKeyDeleted: true, KindKeyVanished: true}
+
+// consistentAdvice keeps the advice of a check from contradicting itself:
+// where a finding says a key of a vendor is dead (critical), no finding
+// about the vendor as a whole, or about that key, may say not to rotate.
+func consistentAdvice(fs []Finding) {
+	dead := map[string][]string{} // vendor -> its dead keys
+	for _, f := range fs {
+		if keyDeaths[f.Kind] && f.Severity == SeverityCritical && len(f.Vendors) > 0 {
+			dead[f.Vendors[0]] = append(dead[f.Vendors[0]], f.Keys...)
+		}
+	}
+	for i := range fs {
+		f := &fs[i]
+		if len(f.Vendors) == 0 || keyDeaths[f.Kind] {
+			continue
+		}
+		keys, ok := dead[f.Vendors[0]]
+		if !ok || len(f.Keys) > 0 && !slices.ContainsFunc(f.Keys, func(k string) bool { return slices.Contains(keys, k) }) {
+			continue
+		}
+		f.Advice = slices.DeleteFunc(slices.Clone(f.Advice), func(s string) bool {
+			return strings.Contains(strings.ToLower(s), "do not rotate")
+		})
 	}
 }
 
@@ -148,91 +179,6 @@ func (a *assessment) withStreaks(v observe.VendorResult) observe.VendorResult {
 	return v
 }
 
-// uncoveredFor is how long a finding about vendors no check covers (a run
-// with --only) stays open; after that the vendor is taken to be gone from
-// the config and the finding closes.
-const uncoveredFor = 24 * time.Hour
-
-// lifecycle opens, continues and closes findings against the memory: a
-// finding that was open (the same Key) keeps its ID, its opening time and
-// its earliest since. Findings about vendors this snapshot does not cover (a run with
-// --only) stay open untouched for a day, and key findings whose keys got
-// no verdict this time (a timeout says nothing about a revoked key) stay
-// as they were.
-func (a *assessment) lifecycle(fs []Finding) []Finding {
-	next := make(map[string]OpenFinding, len(fs))
-	for i := range fs {
-		f := &fs[i]
-		f.ID = f.Key()
-		if p, ok := a.prev.Open[f.ID]; ok {
-			if !p.Since.IsZero() && (f.Since.IsZero() || p.Since.Before(f.Since)) {
-				f.Since = p.Since
-			}
-			next[f.ID] = OpenFinding{Finding: *f, Opened: p.Opened, Seen: a.now}
-			continue
-		}
-		if f.Since.IsZero() {
-			f.Since = a.now
-		}
-		next[f.ID] = OpenFinding{Finding: *f, Opened: a.now, Seen: a.now}
-	}
-	for _, id := range sortedIDs(a.prev.Open) {
-		p := a.prev.Open[id]
-		if _, ok := next[id]; ok {
-			continue
-		}
-		switch {
-		case !a.covers(p.Finding):
-			seen := p.Seen
-			if seen.IsZero() {
-				seen = p.Opened
-			}
-			if a.now.Sub(seen) < uncoveredFor {
-				next[id] = p
-			}
-		case a.undecided(p.Finding):
-			p.Seen = a.now
-			next[id] = p
-			fs = append(fs, p.Finding)
-		}
-	}
-	a.mem.Open = next
-	return fs
-}
-
-// covers reports whether the snapshot includes any vendor of f; a finding
-// about no vendor (network_local) is always covered.
-func (a *assessment) covers(f Finding) bool {
-	if len(f.Vendors) == 0 {
-		return true
-	}
-	for _, id := range f.Vendors {
-		if _, ok := a.snap.Vendor(id); ok {
-			return true
-		}
-	}
-	return false
-}
-
-// undecided reports whether f is about keys that got no verdict in this
-// check: every key it names failed to reach the vendor.
-func (a *assessment) undecided(f Finding) bool {
-	if !keyKinds[f.Kind] || len(f.Vendors) == 0 || len(f.Keys) == 0 {
-		return false
-	}
-	v, ok := a.snap.Vendor(f.Vendors[0])
-	if !ok {
-		return false
-	}
-	for _, name := range f.Keys {
-		i := slices.IndexFunc(v.Keys, func(k observe.KeyResult) bool { return k.Name == name })
-		if i >= 0 && !v.Keys[i].Result.Failed() {
-			return false
-		}
-	}
-	return true
-}
-
 // keyKinds are the findings about keys.
 var keyKinds = map[Kind]bool{
 	KindKeyRevoked: true, KindKeyLeakSuspected: true, KindAccountKeysRevoked: true, KindAccountDisabled: true,
@@ -249,7 +195,9 @@ func vendorLevel(v observe.VendorResult, fs []Finding) Level {
 	}
 	lvl := LevelOK
 	for _, f := range fs {
-		lvl = Worse(lvl, f.Severity.Level())
+		if f.Counts() {
+			lvl = Worse(lvl, f.Severity.Level())
+		}
 	}
 	return lvl
 }
@@ -274,14 +222,16 @@ func overallLevel(vs []VendorReport, fs []Finding) Level {
 		lvl = LevelOK
 		for _, v := range vs {
 			if v.Level == LevelUnknown {
-				lvl = Worse(lvl, LevelWarning)
+				if !unconfirmed(v.ID, fs) {
+					lvl = Worse(lvl, LevelWarning)
+				}
 				continue
 			}
 			lvl = Worse(lvl, v.Level)
 		}
 	}
 	for _, f := range fs {
-		if !known && len(f.Vendors) > 0 {
+		if !known && len(f.Vendors) > 0 || !f.Counts() {
 			continue
 		}
 		if lvl == LevelUnknown {
@@ -290,6 +240,23 @@ func overallLevel(vs []VendorReport, fs []Finding) Level {
 		lvl = Worse(lvl, f.Severity.Level())
 	}
 	return lvl
+}
+
+// unconfirmed reports whether everything said about a vendor is still
+// confirming (or recovering): a vendor unreadable once is not yet worth a
+// look.
+func unconfirmed(id string, fs []Finding) bool {
+	about := 0
+	for _, f := range fs {
+		if !slices.Contains(f.Vendors, id) {
+			continue
+		}
+		if f.Counts() {
+			return false
+		}
+		about++
+	}
+	return about > 0
 }
 
 // sortFindings ranks findings by severity, worst first, keeping order

@@ -28,18 +28,25 @@ func TestAssessLevels(t *testing.T) {
 		overall Level
 		exit    int
 		kinds   []Kind
+		word    Word
 	}{
-		{"all operational", []observe.VendorResult{vendor("openai", observe.Operational, true), vendor("github", observe.Operational, true)}, LevelOK, 0, nil},
-		{"maintenance is fine", []observe.VendorResult{vendor("github", observe.UnderMaintenance, true)}, LevelOK, 0, nil},
-		{"degraded warns", []observe.VendorResult{vendor("openai", observe.Degraded, true), vendor("github", observe.Operational, true)}, LevelWarning, 1, []Kind{KindVendorIncident}},
-		{"partial outage is critical", []observe.VendorResult{vendor("vapi", observe.PartialOutage, true, inc)}, LevelCritical, 2, []Kind{KindVendorOutage}},
-		{"one unreadable page warns", []observe.VendorResult{vendor("openai", observe.Unknown, false), vendor("github", observe.Operational, true)}, LevelWarning, 1, []Kind{KindStatusSourceDown}},
-		{"nothing readable is unknown", []observe.VendorResult{vendor("openai", observe.Unknown, false), vendor("github", observe.Unknown, false)}, LevelUnknown, 3, []Kind{KindStatusSourceDown, KindStatusSourceDown}},
-		{"no vendors is unknown", nil, LevelUnknown, 3, nil},
+		{"all operational", []observe.VendorResult{vendor("openai", observe.Operational, true), vendor("github", observe.Operational, true)}, LevelOK, 0, nil, WordOK},
+		{"maintenance is fine", []observe.VendorResult{vendor("github", observe.UnderMaintenance, true)}, LevelOK, 0, nil, WordOK},
+		{"degraded warns", []observe.VendorResult{vendor("openai", observe.Degraded, true), vendor("github", observe.Operational, true)}, LevelWarning, 1, []Kind{KindVendorIncident}, WordThem},
+		{"partial outage is critical", []observe.VendorResult{vendor("vapi", observe.PartialOutage, true, inc)}, LevelCritical, 2, []Kind{KindVendorOutage}, WordThem},
+		{"one unreadable page warns", []observe.VendorResult{vendor("openai", observe.Unknown, false), vendor("github", observe.Operational, true)}, LevelWarning, 1, []Kind{KindStatusSourceDown}, WordUnknown},
+		{"nothing readable is unknown", []observe.VendorResult{vendor("openai", observe.Unknown, false), vendor("github", observe.Unknown, false)}, LevelUnknown, 3, []Kind{KindStatusSourceDown, KindStatusSourceDown}, WordUnknown},
+		{"no vendors is unknown", nil, LevelUnknown, 3, nil, WordUnknown},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r, _ := Assess(observe.Snapshot{GeneratedAt: t0, Vendors: tt.vendors}, Memory{})
+			// The levels of a state that holds: the second check confirms
+			// what the first saw.
+			_, mem := Assess(observe.Snapshot{GeneratedAt: t0, Vendors: tt.vendors}, Memory{})
+			r, _ := Assess(observe.Snapshot{GeneratedAt: t0.Add(time.Minute), Vendors: tt.vendors}, mem)
+			if r.Verdict.Word != tt.word {
+				t.Errorf("verdict = %s, want %s", r.Verdict, tt.word)
+			}
 			if r.Overall != tt.overall || r.Overall.ExitCode() != tt.exit {
 				t.Errorf("overall = %s (exit %d), want %s (exit %d)", r.Overall, r.Overall.ExitCode(), tt.overall, tt.exit)
 			}

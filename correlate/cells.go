@@ -40,24 +40,107 @@ func ReachCell(r *observe.Reachability) (string, Level) {
 }
 
 // KeysCell is the KEYS cell: "2 ok" when every key works, "1/2 failing"
-// when some do not, "-" when no key is probed. Its level is ok, the worst
-// level among the keys that do not work (a dead key is critical, a
-// throttled one a warning), or unknown without keys.
-func KeysCell(keys []observe.KeyResult) (string, Level) {
+// when some do not, "-" when no key is probed. Keys that were not tried
+// are counted apart, never as failing: a key not checked yet, a secret
+// that did not resolve was never sent, and while our own network is down
+// (networkDown) no request left. "1 ok, 1 not tried", "2 not tried". An
+// answer vendorwatch cannot read is "unclear". Its level is ok, the worst
+// level among the tried keys that do not work (a dead key is critical, a
+// throttled one a warning), a warning for a secret to fix, or unknown
+// without a key tried.
+func KeysCell(keys []observe.KeyResult, networkDown bool) (string, Level) {
 	if len(keys) == 0 {
 		return "-", LevelUnknown
 	}
-	failing, worst := 0, LevelUnknown
+	failing, untried, unclear, worst := 0, 0, 0, LevelUnknown
 	for _, k := range keys {
-		if k.Result != observe.ResultOK {
+		switch {
+		case Untried(k, networkDown):
+			untried++
+			if k.Result == observe.ResultNoSecret {
+				worst = Worse(worst, LevelWarning) // a secret to fix
+			}
+		case k.Result == observe.ResultUnexpected:
+			// An answer vendorwatch cannot read says neither way.
+			unclear++
+			worst = Worse(worst, LevelWarning)
+		case k.Result != observe.ResultOK:
 			failing++
 			worst = Worse(worst, ResultLevel(k.Result))
 		}
 	}
-	if failing == 0 {
-		return fmt.Sprintf("%d ok", len(keys)), LevelOK
+	tried := len(keys) - untried - unclear
+	var parts []string
+	switch {
+	case tried == 0:
+	case failing == 0:
+		parts, worst = append(parts, fmt.Sprintf("%d ok", tried)), Worse(LevelOK, worst)
+	default:
+		parts = append(parts, fmt.Sprintf("%d/%d failing", failing, tried))
 	}
-	return fmt.Sprintf("%d/%d failing", failing, len(keys)), worst
+	if unclear > 0 {
+		parts = append(parts, fmt.Sprintf("%d unclear", unclear))
+	}
+	if untried > 0 {
+		parts = append(parts, fmt.Sprintf("%d not tried", untried))
+	}
+	return strings.Join(parts, ", "), worst
+}
+
+// Untried reports whether a key was not tried: not checked yet, its
+// secret did not resolve, or our network was down (networkDown).
+func Untried(k observe.KeyResult, networkDown bool) bool {
+	return k.Result == "" || k.Result == observe.ResultNoSecret || networkDown && k.Result == observe.ResultNetworkError
+}
+
+// NetworkDown reports whether the report finds our own network broken
+// (network_local, open or confirming): requests that got no answer say
+// nothing about the vendors then.
+func (r *Report) NetworkDown() bool {
+	for _, f := range r.Findings {
+		if f.Kind == KindNetworkLocal && f.State != StateClosing {
+			return true
+		}
+	}
+	return false
+}
+
+// Phase is where a vendor's trouble stands when its level does not show
+// it: pending when something about it is confirming while its level is
+// still ok (or unknown), closing when it is recovering, empty otherwise.
+// A vendor failing once is confirming, never healthy.
+func (r *Report) Phase(v VendorReport) State {
+	if v.Level == LevelWarning || v.Level == LevelCritical {
+		return ""
+	}
+	var phase State
+	for _, f := range r.FindingsFor(v.ID) {
+		if f.Severity.Rank() < SeverityWarning.Rank() {
+			continue
+		}
+		switch f.State {
+		case StatePending:
+			return StatePending
+		case StateClosing:
+			phase = StateClosing
+		}
+	}
+	return phase
+}
+
+// Unread reports whether a vendor's status page could not be read in the
+// check: it has sources and none answered. Such a page says nothing, and
+// no view may present its silence as "nothing reported".
+func Unread(st observe.Status) bool {
+	if len(st.Sources) == 0 {
+		return false
+	}
+	for _, src := range st.Sources {
+		if src.OK {
+			return false
+		}
+	}
+	return true
 }
 
 // SourceFormat names a status source's format for people: "statuspage",

@@ -41,14 +41,28 @@ func TestKeysCell(t *testing.T) {
 		{"throttled", []observe.KeyResult{key(observe.ResultRateLimited)}, "1/1 failing", LevelWarning},
 		{"no permission is a warning", []observe.KeyResult{key(observe.ResultNoPermission), key(observe.ResultOK)}, "1/2 failing", LevelWarning},
 		{"the worst counts", []observe.KeyResult{key(observe.ResultVendorError), key(observe.ResultQuotaExceeded), key(observe.ResultOK)}, "2/3 failing", LevelCritical},
-		{"not checked yet", []observe.KeyResult{key(""), key(observe.ResultOK)}, "1/2 failing", LevelUnknown},
+		{"not checked yet", []observe.KeyResult{key(""), key(observe.ResultOK)}, "1 ok, 1 not tried", LevelOK},
+		{"a secret that did not resolve was never sent", []observe.KeyResult{key(observe.ResultNoSecret)}, "1 not tried", LevelWarning},
+		{"beside a dead key", []observe.KeyResult{key(observe.ResultNoSecret), key(observe.ResultInvalidKey), key(observe.ResultOK)}, "1/2 failing, 1 not tried", LevelCritical},
+		{"an answer that says neither way", []observe.KeyResult{key(observe.ResultUnexpected), key(observe.ResultOK)}, "1 ok, 1 unclear", LevelWarning},
+		{"our network down", []observe.KeyResult{key(observe.ResultNetworkError), key(observe.ResultNetworkError)}, "2 not tried", LevelUnknown},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if text, level := KeysCell(tt.keys); text != tt.text || level != tt.level {
+			down := tt.name == "our network down"
+			if text, level := KeysCell(tt.keys, down); text != tt.text || level != tt.level {
 				t.Errorf("KeysCell = %q, %s; want %q, %s", text, level, tt.text, tt.level)
 			}
 		})
+	}
+}
+
+// A request that got no answer is a failure of the vendor's unless our
+// own network is down.
+func TestKeysCellNetworkErrorCountsWhenTheNetworkIsUp(t *testing.T) {
+	keys := []observe.KeyResult{{Name: "prod", Result: observe.ResultNetworkError}}
+	if text, level := KeysCell(keys, false); text != "1/1 failing" || level != LevelCritical && level != LevelWarning {
+		t.Errorf("KeysCell = %q, %s", text, level)
 	}
 }
 

@@ -35,6 +35,19 @@ const (
 	KindKeyExpiring Kind = "key_expiring"
 )
 
+// State is where a finding is in its episode, the life of one root cause
+// (DESIGN §3): pending (seen once, confirming), open, or closing (gone for
+// one check, confirming the recovery). A closed finding is no longer
+// reported.
+type State string
+
+// The states of an episode.
+const (
+	StatePending State = "pending"
+	StateOpen    State = "open"
+	StateClosing State = "closing"
+)
+
 // Finding is one conclusion with its evidence and what to do about it.
 type Finding struct {
 	// ID names the finding across checks: the same problem keeps its ID
@@ -42,18 +55,43 @@ type Finding struct {
 	// the finding builds it with findingID from the kind, the vendors and
 	// the keys that make the problem the one it is ("key_revoked:openai:prod");
 	// Key reads it.
-	ID       string    `json:"id,omitempty"`
-	Kind     Kind      `json:"kind"`
-	Severity Severity  `json:"severity"`
-	Vendors  []string  `json:"vendors"`
-	Keys     []string  `json:"keys"`
-	Title    string    `json:"title"`
-	Detail   string    `json:"detail"`
-	Advice   []string  `json:"advice"`
-	Since    time.Time `json:"since,omitzero"`
+	ID       string   `json:"id,omitempty"`
+	Kind     Kind     `json:"kind"`
+	Severity Severity `json:"severity"`
+	// State is the finding's place in its episode: only an open finding
+	// counts toward levels, exit codes, the status line and notifications;
+	// a pending or closing one is shown as confirming or recovering. Empty
+	// (a report of an older vendorwatch) reads as open.
+	State   State     `json:"state,omitempty"`
+	Vendors []string  `json:"vendors"`
+	Keys    []string  `json:"keys"`
+	Title   string    `json:"title"`
+	Detail  string    `json:"detail"`
+	Advice  []string  `json:"advice"`
+	Since   time.Time `json:"since,omitzero"`
+	// tentative marks a finding that needs a second check to open although
+	// its kind does not (upstream_impact whose causes are all pending).
+	tentative bool
+
 	// LeadMinutes is, on a vendor_outage we saw before the vendor posted
 	// it, how many minutes ahead of the vendor's status page we were.
 	LeadMinutes int `json:"lead_minutes,omitempty"`
+}
+
+// Counts reports whether the finding is open: it raises levels and is
+// announced. A pending or closing finding is shown, not counted.
+func (f Finding) Counts() bool { return f.State == "" || f.State == StateOpen }
+
+// Word names a state for people where it is not plainly open: a pending
+// finding is "confirming", a closing one "recovering"; "" otherwise.
+func (s State) Word() string {
+	switch s {
+	case StatePending:
+		return "confirming"
+	case StateClosing:
+		return "recovering"
+	}
+	return ""
 }
 
 // Key is the finding's identity: what makes two findings, in two checks
@@ -84,11 +122,13 @@ func findingID(kind Kind, vendors, keys []string) string {
 // it is. Its JSON is schema version 1 of DESIGN §6, the output of
 // --once --json, the state dir's snapshot and serve's /api/v1/snapshot.
 type Report struct {
-	SchemaVersion int            `json:"schema_version"`
-	GeneratedAt   time.Time      `json:"generated_at"`
-	Overall       Level          `json:"overall"`
-	Vendors       []VendorReport `json:"vendors"`
-	Findings      []Finding      `json:"findings"`
+	SchemaVersion int       `json:"schema_version"`
+	GeneratedAt   time.Time `json:"generated_at"`
+	Overall       Level     `json:"overall"`
+	// Verdict is the answer in a word and the finding behind it.
+	Verdict  Verdict        `json:"verdict"`
+	Vendors  []VendorReport `json:"vendors"`
+	Findings []Finding      `json:"findings"`
 }
 
 // SchemaVersion is the version of the Report JSON.

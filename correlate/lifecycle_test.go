@@ -32,13 +32,60 @@ func TestFindingsOpenUpdateClose(t *testing.T) {
 		t.Errorf("changes from nothing = %+v", ch)
 	}
 
-	r, closed := Assess(snapAt(at("12:20"), vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, at("12:20")).key("prod", false, observe.ResultOK, 200, "", at("12:20"))), mem)
-	if len(r.Findings) != 0 || r.Overall != LevelOK {
-		t.Errorf("after rotation: %v %s", kinds(r.Findings), r.Overall)
+	// The key works again: the episode is closing, counts no more, and
+	// announces nothing yet; the next check confirms and closes it.
+	works := func(tm string) observe.Snapshot {
+		return snapAt(at(tm), vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, at(tm)).key("prod", false, observe.ResultOK, 200, "", at(tm)))
 	}
-	ch := Changes(mem, closed)
+	r, closing := Assess(works("12:20"), mem)
+	if f := find(t, r, KindKeyRevoked); f.State != StateClosing || r.Overall != LevelOK || len(Changes(mem, closing)) != 0 {
+		t.Errorf("after rotation: %s %s, changes %+v", f.State, r.Overall, Changes(mem, closing))
+	}
+	r, closed := Assess(works("12:21"), closing)
+	if len(r.Findings) != 0 || r.Overall != LevelOK {
+		t.Errorf("a check later: %v %s", allKinds(r.Findings), r.Overall)
+	}
+	ch := Changes(closing, closed)
 	if len(ch) != 1 || ch[0].Kind != ChangeClosed || ch[0].Finding.ID != first.ID {
 		t.Errorf("changes = %+v", ch)
+	}
+}
+
+// A finding back before its recovery was confirmed simply continues: no
+// close, no new open, the same start.
+func TestRecoveryBlipIsNoClose(t *testing.T) {
+	_, mem := steps(snapAt(at("10:57"), revokedOpenAI("10:57")))
+	ok := snapAt(at("10:58"), vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, at("10:58")).key("prod", false, observe.ResultOK, 200, "", at("10:58")))
+	_, closing := Assess(ok, mem)
+	r, back := Assess(snapAt(at("10:59"), revokedOpenAI("10:59")), closing)
+	if f := find(t, r, KindKeyRevoked); f.State != StateOpen || !f.Since.Equal(at("10:57")) {
+		t.Errorf("back: %s since %s", f.State, f.Since)
+	}
+	if ch := append(Changes(mem, closing), Changes(closing, back)...); len(ch) != 0 {
+		t.Errorf("a one-check recovery caused changes %+v", ch)
+	}
+}
+
+// A finding that needs confirming is pending at first and forgotten when
+// the next check does not see it: never opened, never closed.
+func TestPendingFindingConfirmsOrIsForgotten(t *testing.T) {
+	slow := func(tm string) observe.Snapshot {
+		return snapAt(at(tm), vendorAt("github", "GitHub").pageDown("HTTP 503 Service Unavailable").reach(observe.ResultReachable, 401, at(tm)))
+	}
+	fine := func(tm string) observe.Snapshot {
+		return snapAt(at(tm), vendorAt("github", "GitHub").reach(observe.ResultReachable, 401, at(tm)))
+	}
+	r, mem := Assess(slow("10:00"), Memory{})
+	if f := find(t, r, KindStatusSourceDown); f.State != StatePending || r.Overall != LevelOK || len(Changes(Memory{}, mem)) != 0 {
+		t.Errorf("first sighting: %s, overall %s", f.State, r.Overall)
+	}
+	r2, gone := Assess(fine("10:01"), mem)
+	if len(r2.Findings) != 0 || len(Changes(mem, gone)) != 0 {
+		t.Errorf("not seen again: %v, changes %+v", allKinds(r2.Findings), Changes(mem, gone))
+	}
+	_, again := Assess(slow("10:01"), mem)
+	if ch := Changes(mem, again); len(ch) != 1 || ch[0].Kind != ChangeOpened {
+		t.Errorf("seen again: changes %+v, want opened", ch)
 	}
 }
 
@@ -106,12 +153,16 @@ func TestKeyFindingHeldWhileUndecided(t *testing.T) {
 }
 
 func TestVendorLevels(t *testing.T) {
-	t1 := at("12:00")
-	r, _ := Assess(snapAt(t1,
-		vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, t1),
-		vendorAt("nothing", "Nothing").pageDown("HTTP 500 Internal Server Error"),
-		vendorAt("keysonly", "KeysOnly").pageDown("HTTP 500 Internal Server Error").key("prod", false, observe.ResultOK, 200, "", t1),
-	), Memory{})
+	snap := func(t1 time.Time) observe.Snapshot {
+		return snapAt(t1,
+			vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, t1),
+			vendorAt("nothing", "Nothing").pageDown("HTTP 500 Internal Server Error"),
+			vendorAt("keysonly", "KeysOnly").pageDown("HTTP 500 Internal Server Error").key("prod", false, observe.ResultOK, 200, "", t1),
+		)
+	}
+	// The unreadable pages are confirmed by a second check.
+	reps, _ := steps(snap(at("11:59")), snap(at("12:00")))
+	r := reps[1]
 	want := map[string]Level{"openai": LevelOK, "nothing": LevelUnknown, "keysonly": LevelWarning}
 	for _, v := range r.Vendors {
 		if v.Level != want[v.ID] {
@@ -120,5 +171,40 @@ func TestVendorLevels(t *testing.T) {
 	}
 	if r.Overall != LevelWarning || !slices.Equal(kinds(r.Findings), []Kind{KindStatusSourceDown, KindStatusSourceDown}) {
 		t.Errorf("overall %s findings %v", r.Overall, kinds(r.Findings))
+	}
+}
+
+// The dashboard and serve assess after every vendor's check. A second
+// assessment of the same observations (GitHub's check finished, VAPI's
+// probes are as they were) is no second sighting: a pending finding stays
+// pending and a closing one stays closing until VAPI is observed anew.
+func TestOnlyNewObservationsConfirm(t *testing.T) {
+	vapi := func(r observe.Result, status int, probed string) *vb {
+		return vendorAt("vapi", "VAPI").reach(r, status, at(probed)).key("prod", false, r, status, "", at(probed))
+	}
+	github := func(tm string) *vb { return vendorAt("github", "GitHub").reach(observe.ResultReachable, 401, at(tm)) }
+
+	_, mem := Assess(snapAt(at("12:35"), vapi(observe.ResultVendorError, 502, "12:35"), github("12:35")), Memory{})
+	r, mem := Assess(snapAt(at("12:35:20"), vapi(observe.ResultVendorError, 502, "12:35"), github("12:35:20")), mem)
+	if f := find(t, r, KindVendorOutageUnreported); f.State != StatePending || r.Overall != LevelOK {
+		t.Fatalf("reassessed before VAPI was probed again: %s, overall %s", f.State, r.Overall)
+	}
+	r, mem = Assess(snapAt(at("12:36"), vapi(observe.ResultVendorError, 502, "12:36"), github("12:36")), mem)
+	if f := find(t, r, KindVendorOutageUnreported); f.State != StateOpen || r.Overall != LevelWarning {
+		t.Fatalf("VAPI failing on its second probe: %s, overall %s", f.State, r.Overall)
+	}
+
+	r, mem = Assess(snapAt(at("12:40"), vapi(observe.ResultOK, 200, "12:40"), github("12:40")), mem)
+	if f := find(t, r, KindVendorOutageUnreported); f.State != StateClosing {
+		t.Fatalf("first good probe: %s, want closing", f.State)
+	}
+	closing := mem
+	r, mem = Assess(snapAt(at("12:40:30"), vapi(observe.ResultOK, 200, "12:40"), github("12:40:30")), mem)
+	if f := find(t, r, KindVendorOutageUnreported); f.State != StateClosing || len(Changes(closing, mem)) != 0 {
+		t.Fatalf("reassessed before VAPI was probed again: %s, changes %+v", f.State, Changes(closing, mem))
+	}
+	r, next := Assess(snapAt(at("12:41"), vapi(observe.ResultOK, 200, "12:41"), github("12:41")), mem)
+	if ch := Changes(mem, next); len(r.Findings) != 0 || len(ch) != 1 || ch[0].Kind != ChangeClosed || !ch[0].Ended.Equal(at("12:40")) {
+		t.Errorf("second good probe: findings %v, changes %+v", allKinds(r.Findings), ch)
 	}
 }

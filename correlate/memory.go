@@ -79,6 +79,10 @@ type OpenFinding struct {
 	Opened time.Time `json:"opened"`
 	// Seen is the last check that assessed the finding's vendors.
 	Seen time.Time `json:"seen,omitzero"`
+	// Observed is when the evidence was last observed as the finding
+	// entered its current state (pending or closing): only a later
+	// observation can confirm it.
+	Observed time.Time `json:"observed,omitzero"`
 }
 
 // clone returns a deep copy, so an assessment never writes into the
@@ -112,7 +116,10 @@ const (
 	ChangeOpened    ChangeKind = "opened"
 	ChangeEscalated ChangeKind = "escalated"
 	ChangeEased     ChangeKind = "eased"
-	ChangeClosed    ChangeKind = "closed"
+	// ChangeUpdated: the same root cause, now of another kind at the same
+	// severity (a vendor failing for us has posted its outage, say).
+	ChangeUpdated ChangeKind = "updated"
+	ChangeClosed  ChangeKind = "closed"
 )
 
 // Change is one finding transition. For a closed finding, Finding is the
@@ -122,29 +129,58 @@ type Change struct {
 	Finding Finding
 	// From is the previous severity (escalated and eased only).
 	From Severity
+	// Ended is when a closed finding's recovery was first seen: the check
+	// that put it in closing, one check before the one that confirmed it.
+	// Zero when it closed without a closing check.
+	Ended time.Time
 }
 
-// Changes lists the finding transitions from prev to next: opened,
-// escalated or eased (severity changed), closed. Detail that merely counts
-// on ("three times since 10:57") is not a change. The order is stable:
-// closed first, then opened and changed, each by ID.
+// Changes lists the episode transitions from prev to next: opened (a
+// finding confirmed), escalated or eased (its severity changed), updated
+// (its kind changed at the same severity), closed (its recovery
+// confirmed). Pending findings and closing ones are no transition yet;
+// detail that merely counts on ("three times since 10:57") is none either.
+// The order is stable: closed first, then opened and changed, each by ID.
 func Changes(prev, next Memory) []Change {
+	was, is := prev.Episodes(), next.Episodes()
 	var out []Change
-	for _, id := range sortedIDs(prev.Open) {
-		if _, ok := next.Open[id]; !ok {
-			out = append(out, Change{Kind: ChangeClosed, Finding: prev.Open[id].Finding})
+	for _, id := range sortedIDs(was) {
+		if f, ok := is[id]; !ok || f.Reopened(was[id]) {
+			c := Change{Kind: ChangeClosed, Finding: was[id].Finding}
+			if p := was[id]; p.State == StateClosing {
+				c.Ended = p.Seen
+			}
+			out = append(out, c)
 		}
 	}
-	for _, id := range sortedIDs(next.Open) {
-		f := next.Open[id]
-		p, ok := prev.Open[id]
+	for _, id := range sortedIDs(is) {
+		f := is[id]
+		p, ok := was[id]
 		switch {
-		case !ok:
+		case !ok || f.Reopened(p):
 			out = append(out, Change{Kind: ChangeOpened, Finding: f.Finding})
 		case f.Severity.Rank() > p.Severity.Rank():
 			out = append(out, Change{Kind: ChangeEscalated, Finding: f.Finding, From: p.Severity})
 		case f.Severity.Rank() < p.Severity.Rank():
 			out = append(out, Change{Kind: ChangeEased, Finding: f.Finding, From: p.Severity})
+		case f.Kind != p.Kind && f.State != StateClosing && p.State != StateClosing:
+			out = append(out, Change{Kind: ChangeUpdated, Finding: f.Finding, From: p.Severity})
+		}
+	}
+	return out
+}
+
+// Reopened reports whether f is a new episode of the same finding as p,
+// which closed in between (seen again long after it started closing).
+func (f OpenFinding) Reopened(p OpenFinding) bool { return f.Opened.After(p.Opened) }
+
+// Episodes are the findings of the memory whose episode has opened: open
+// ones and closing ones, not those still pending.
+func (m Memory) Episodes() map[string]OpenFinding {
+	out := make(map[string]OpenFinding, len(m.Open))
+	for id, f := range m.Open {
+		if f.State != StatePending {
+			out[id] = f
 		}
 	}
 	return out

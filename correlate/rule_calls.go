@@ -155,13 +155,14 @@ func meaning(class observe.Result, byok bool, vendor, up string) string {
 // provider's failures.
 func (a *assessment) callUpstream(v observe.VendorResult, g *callGroup) Finding {
 	name, cs := a.name(v.ID), v.Calls
+	asOf, stale := a.countsAsOf(v)
 	top := g.reasons[0]
 	f := Finding{
 		ID: findingID(KindUpstreamImpact, []string{v.ID, g.key}, nil), Kind: KindUpstreamImpact, Severity: SeverityWarning,
 		Vendors: []string{v.ID}, Keys: []string{}, Since: g.first,
-		Title: fmt.Sprintf("%s calls fail on %s: %s (%d of %d calls)", name, g.name, reasonShort(top), g.count, cs.Ended),
-		Detail: fmt.Sprintf("%d of %d %s calls created since %s ended in %s failures: %s. That means %s.", g.count, cs.Ended, name,
-			clock(cs.Since, a.now), g.name, a.reasonList(g.reasons), meaning(g.worst, g.byok, name, g.name)),
+		Title: fmt.Sprintf("%s calls fail on %s: %s (%d of %d calls%s)", name, g.name, reasonShort(top), g.count, cs.Ended, asOf),
+		Detail: fmt.Sprintf("%d of %d %s calls created since %s ended in %s failures: %s. That means %s.%s", g.count, cs.Ended, name,
+			clock(cs.Since, a.now), g.name, a.reasonList(g.reasons), meaning(g.worst, g.byok, name, g.name), stale),
 	}
 	if classRank(g.worst) == 3 && g.byok {
 		f.Severity = SeverityCritical
@@ -213,6 +214,7 @@ func (a *assessment) joinUpstream(fs []Finding, f Finding) []Finding {
 // concurrency limit or blocked.
 func (a *assessment) billingFindings(v observe.VendorResult, rcs []observe.ReasonCount) []Finding {
 	name, cs := a.name(v.ID), v.Calls
+	asOf, stale := a.countsAsOf(v)
 	by := map[observe.Result][]observe.ReasonCount{}
 	var classes []observe.Result
 	for _, rc := range rcs {
@@ -238,9 +240,9 @@ func (a *assessment) billingFindings(v observe.VendorResult, rcs []observe.Reaso
 		out = append(out, Finding{
 			ID: findingID(c.kind, []string{v.ID}, nil), Kind: c.kind, Severity: severityOf(ResultLevel(class)),
 			Vendors: []string{v.ID}, Keys: []string{}, Since: since,
-			Title: fmt.Sprintf("%s account %s: %d of %d calls refused", name, c.title, n, cs.Ended),
-			Detail: fmt.Sprintf("%d of %d %s calls created since %s were refused by %s's billing: %s.", n, cs.Ended, name,
-				clock(cs.Since, a.now), name, a.reasonList(by[class])),
+			Title: fmt.Sprintf("%s account %s: %d of %d calls refused%s", name, c.title, n, cs.Ended, asOf),
+			Detail: fmt.Sprintf("%d of %d %s calls created since %s were refused by %s's billing: %s.%s", n, cs.Ended, name,
+				clock(cs.Since, a.now), name, a.reasonList(by[class]), stale),
 			Advice: []string{
 				"Not an outage: " + name + " refuses calls because of our account (credit, a frozen subscription, the concurrency limit or its fraud check).",
 				"Fix it in " + name + "'s dashboard (billing); retrying will not help.",
@@ -255,8 +257,9 @@ func (a *assessment) billingFindings(v observe.VendorResult, rcs []observe.Reaso
 // when its status page is silent.
 func (a *assessment) ownCallFailures(v observe.VendorResult, own []observe.ReasonCount, n int, fs []Finding) []Finding {
 	name, cs := a.name(v.ID), v.Calls
-	evidence := fmt.Sprintf("%d of %d %s calls created since %s ended in %s's own failures: %s.", n, cs.Ended, name,
-		clock(cs.Since, a.now), name, a.reasonList(own))
+	asOf, stale := a.countsAsOf(v)
+	evidence := fmt.Sprintf("%d of %d %s calls created since %s ended in %s's own failures: %s.%s", n, cs.Ended, name,
+		clock(cs.Since, a.now), name, a.reasonList(own), stale)
 	var since time.Time
 	for _, rc := range own {
 		if since.IsZero() || !rc.First.IsZero() && rc.First.Before(since) {
@@ -283,11 +286,30 @@ func (a *assessment) ownCallFailures(v observe.VendorResult, own []observe.Reaso
 	return append(fs, Finding{
 		ID: findingID(KindVendorOutageUnreported, []string{v.ID}, nil), Kind: KindVendorOutageUnreported, Severity: SeverityWarning,
 		Vendors: []string{v.ID}, Keys: []string{}, Since: since,
-		Title:  fmt.Sprintf("%s calls failing on %s's side: %s (%d of %d calls)", name, name, reasonShort(own[0]), n, cs.Ended),
+		Title:  fmt.Sprintf("%s calls failing on %s's side: %s (%d of %d calls%s)", name, name, reasonShort(own[0]), n, cs.Ended, asOf),
 		Detail: evidence + " That is " + name + "'s infrastructure or its platform credentials, " + page + ".",
 		Advice: []string{
 			"It is them: " + name + " marks these failures as its own (vapifault); you are usually not charged for these calls.",
 			"Contact " + name + "'s support with the times above if it lasts, and watch its status page.",
 		},
 	})
+}
+
+// countsAsOf marks counts kept from an earlier read of the call records:
+// when this check could not read them, a finding drawn from them says in
+// its title when they were read (", as of 12:40 UTC") and in its detail
+// why they are not newer. Both are empty when the counts are this check's.
+func (a *assessment) countsAsOf(v observe.VendorResult) (title, detail string) {
+	cs := v.Calls
+	if cs.Result == observe.ResultOK || cs.Result == "" {
+		return "", ""
+	}
+	read := "an earlier read"
+	title = ", from an earlier read"
+	if !cs.CountedAt.IsZero() {
+		read = "the read at " + clock(cs.CountedAt, a.now)
+		title = ", as of " + clock(cs.CountedAt, a.now)
+	}
+	return title, fmt.Sprintf(" These counts are from %s: %s's call records could not be read at %s (%s).",
+		read, a.name(v.ID), clock(cs.CheckedAt, a.now), resultWords(cs.Result, cs.HTTPStatus, cs.Code))
 }

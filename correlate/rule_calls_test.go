@@ -116,3 +116,37 @@ func TestCallsAboutVAPIItself(t *testing.T) {
 		t.Errorf("one failed call: %v", kinds(r.Findings))
 	}
 }
+
+// When the call records cannot be read, the counts kept from the last read
+// still back the findings, and every finding drawn from them says from
+// when they are and why they are not newer.
+func TestCallsReadEarlierSaySo(t *testing.T) {
+	stale := func(b *vb) *vb {
+		b.v.Calls.Result, b.v.Calls.HTTPStatus, b.v.Calls.CheckedAt, b.v.Calls.CountedAt = observe.ResultVendorError, 502, at("12:57"), at("12:52")
+		return b
+	}
+	fresh := vapiCalls(at("12:52"), 40, reason("pipeline-error-openai-401-incorrect-api-key", 12, at("12:40")))
+	fresh.v.Calls.CountedAt = at("12:52")
+	r, _ := Assess(snapAt(at("12:52"), fresh), Memory{})
+	if f := find(t, r, KindUpstreamImpact); strings.Contains(f.Title, "as of") || strings.Contains(f.Detail, "could not be read") {
+		t.Errorf("fresh counts marked stale: %+v", f)
+	}
+	for _, tt := range []struct {
+		name string
+		v    *vb
+		kind Kind
+	}{
+		{"upstream", vapiCalls(at("12:57"), 40, reason("pipeline-error-openai-401-incorrect-api-key", 12, at("12:40"))), KindUpstreamImpact},
+		{"own", vapiCalls(at("12:57"), 40, reason("call.in-progress.error-vapifault-worker-died", 9, at("12:36"))), KindVendorOutageUnreported},
+		{"billing", vapiCalls(at("12:57"), 40, reason("call.start.error-subscription-insufficient-credits", 4, at("12:38"))), KindQuotaExceeded},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r, _ := Assess(snapAt(at("12:57"), stale(tt.v)), Memory{})
+			f := find(t, r, tt.kind)
+			if !strings.Contains(f.Title, "as of 12:52 UTC") ||
+				!strings.Contains(f.Detail, "These counts are from the read at 12:52 UTC: VAPI's call records could not be read at 12:57 UTC (vendor_error (HTTP 502)).") {
+				t.Errorf("finding from kept counts:\n%s\n%s", f.Title, f.Detail)
+			}
+		})
+	}
+}

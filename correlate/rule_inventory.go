@@ -5,15 +5,17 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
 	"github.com/vendorwatch/vendorwatch/observe"
 )
 
-// foldable are the probe findings an inventory finding about the same keys
-// replaces: the key's row vanishing (or being archived) and its probe being
-// rejected tell one story, told once.
-var foldable = map[Kind]bool{KindKeyRevoked: true, KindKeyLeakSuspected: true, KindAccountKeysRevoked: true}
+// conclusions are the probe findings that the inventory never replaces: a
+// leak (only the key in use died) and an account-wide revocation. What the
+// admin API says about their keys (who deleted them, no audit entry) is
+// folded into them as evidence.
+var conclusions = map[Kind]bool{KindKeyLeakSuspected: true, KindAccountKeysRevoked: true}
 
 // inventoryFindings reads the vendor's key inventory (the admin API's key
 // list, vendor.inventory) together with keyFs, the findings of its key
@@ -31,10 +33,15 @@ var foldable = map[Kind]bool{KindKeyRevoked: true, KindKeyLeakSuspected: true, K
 //     with the row as evidence.
 //
 // A configured key is matched to its row by fingerprint; its probe result
-// joins the inventory finding, and the probe's key_revoked (or
-// key_leak_suspected, account_keys_revoked) about the same keys is folded
-// into it. Vanished keys stay in memory and reported until the key comes
-// back, is rotated or leaves the config (ours), or for a day (others).
+// joins the inventory finding. Inventory evidence enriches a probe
+// conclusion and never lowers it: the probe's key_revoked about the same
+// key gives way to the inventory finding, which keeps the higher
+// severity; key_leak_suspected and account_keys_revoked stay, with the
+// inventory findings about their keys folded in, unless the audit log
+// names a deletion of every key a leak would be about, which then
+// explains them better. Vanished keys stay in memory and reported until
+// the key comes back, is rotated or leaves the config (ours), or for a
+// day (others).
 func (a *assessment) inventoryFindings(v observe.VendorResult, keyFs []Finding) []Finding {
 	if a.mem.Inventory == nil {
 		a.mem.Inventory = map[string]InventoryMemory{}
@@ -51,8 +58,8 @@ func (a *assessment) inventoryFindings(v observe.VendorResult, keyFs []Finding) 
 	}
 	gone := a.trackGone(v, keys)
 
+	var out []invFinding
 	covered := map[string]bool{}
-	var out []Finding
 	for _, id := range sortedGone(gone) {
 		g := gone[id]
 		out = append(out, a.goneFinding(v, g, keys))
@@ -67,17 +74,76 @@ func (a *assessment) inventoryFindings(v observe.VendorResult, keyFs []Finding) 
 		out = append(out, a.retiredFinding(v, row, keys))
 		covered[row.Key] = true
 	}
-	kept := make([]Finding, 0, len(keyFs))
-	for _, f := range keyFs {
-		if foldable[f.Kind] && len(f.Keys) > 0 && !slices.ContainsFunc(f.Keys, func(k string) bool { return !covered[k] }) {
-			if f.Kind != KindKeyRevoked {
-				a.noteFolded(out, f)
+	return a.fold(keyFs, out)
+}
+
+// invFinding is an inventory finding with its evidence alone (what the
+// admin API says, without the probe's part), for folding into a probe
+// conclusion, and whether the audit log is switched off.
+type invFinding struct {
+	Finding
+	evidence string
+	auditOff bool
+}
+
+// fold joins the probe findings of a vendor's keys and its inventory
+// findings into one account of each key (see inventoryFindings).
+func (a *assessment) fold(probeFs []Finding, inv []invFinding) []Finding {
+	explained := func(k string) bool {
+		return slices.ContainsFunc(inv, func(f invFinding) bool { return f.Kind == KindKeyDeleted && slices.Contains(f.Keys, k) })
+	}
+	var out []Finding
+	var conc []int // indexes in out of the conclusions kept
+	for _, f := range probeFs {
+		switch {
+		case f.Kind == KindKeyLeakSuspected && len(f.Keys) > 0 && !slices.ContainsFunc(f.Keys, func(k string) bool { return !explained(k) }):
+			continue // the audit log names who deleted every key it is about
+		case conclusions[f.Kind]:
+			conc = append(conc, len(out))
+		case f.Kind == KindKeyRevoked && slices.ContainsFunc(inv, func(i invFinding) bool { return sameKeys(i.Keys, f.Keys) }):
+			for j := range inv {
+				if sameKeys(inv[j].Keys, f.Keys) && inv[j].Severity.Rank() < f.Severity.Rank() {
+					inv[j].Severity = f.Severity // the inventory never lowers the probe's verdict
+				}
 			}
 			continue
 		}
-		kept = append(kept, f)
+		out = append(out, f)
 	}
-	return append(kept, out...)
+	for _, i := range inv {
+		c := -1
+		for _, j := range conc {
+			if len(i.Keys) > 0 && !slices.ContainsFunc(i.Keys, func(k string) bool { return !slices.Contains(out[j].Keys, k) }) {
+				c = j
+			}
+		}
+		if c < 0 {
+			out = append(out, i.Finding)
+			continue
+		}
+		out[c].Detail += " " + i.evidence
+		if i.auditOff {
+			out[c].Advice = appendOnce(out[c].Advice, auditOnAdvice(a.name(out[c].Vendors[0])))
+		}
+	}
+	return out
+}
+
+func sameKeys(a, b []string) bool {
+	return len(a) > 0 && !slices.ContainsFunc(a, func(k string) bool { return !slices.Contains(b, k) })
+}
+
+func appendOnce(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
+
+// auditOnAdvice says how to switch audit logging on, once it is known to be
+// off: without it no deletion is ever recorded.
+func auditOnAdvice(name string) string {
+	return "Turn " + name + "'s audit logging on (an Owner: Organization settings → Data controls → Data retention → Audit logging): without it no deletion is recorded, and vendorwatch cannot tell who removed a key."
 }
 
 // trackGone merges the check's vanished keys into memory and drops those
@@ -189,7 +255,7 @@ func (a *assessment) probeEvidence(key string, keys map[string]keyView) string {
 }
 
 // goneFinding is key_deleted or key_vanished for a key that left the list.
-func (a *assessment) goneFinding(v observe.VendorResult, g observe.GoneKey, keys map[string]keyView) Finding {
+func (a *assessment) goneFinding(v observe.VendorResult, g observe.GoneKey, keys map[string]keyView) invFinding {
 	name := a.name(v.ID)
 	_, ours := keys[g.Key]
 	canary := g.Canary || ours && keys[g.Key].Canary
@@ -209,7 +275,8 @@ func (a *assessment) goneFinding(v observe.VendorResult, g observe.GoneKey, keys
 	}
 	probe := a.probeEvidence(g.Key, keys)
 	if g.Audit != nil {
-		return a.deletedFinding(v, g, idPart, keyNames, label, what, left+probe, ours, canary)
+		f := a.deletedFinding(v, g, idPart, keyNames, label, what, left+probe, ours, canary)
+		return invFinding{Finding: f, evidence: strings.TrimSuffix(f.Detail, probe)}
 	}
 	f := Finding{
 		ID: findingID(KindKeyVanished, []string{v.ID}, []string{idPart}), Kind: KindKeyVanished, Severity: SeverityCritical,
@@ -220,6 +287,8 @@ func (a *assessment) goneFinding(v observe.VendorResult, g observe.GoneKey, keys
 	switch {
 	case g.NoAuditLog:
 		audit = fmt.Sprintf(" %s's admin API has no audit log to ask who removed it.", name)
+	case g.AuditOff:
+		audit = fmt.Sprintf(" %s's audit logging is switched off, so no event can say who removed it.", name)
 	case g.AuditChecked:
 		audit = fmt.Sprintf(" The audit log has no api_key.deleted, service_account.deleted or project.archived event for it since %s.",
 			clock(cmp.Or(g.AuditFrom, g.LastSeen), a.now))
@@ -241,17 +310,42 @@ func (a *assessment) goneFinding(v observe.VendorResult, g observe.GoneKey, keys
 		}
 		audit += ", so nothing explains it."
 	}
-	f.Detail = left + audit + " Gone with no audit entry: a leak auto-disable (check your mail for the vendor's notice), the vendor's audit gap " +
-		"(OpenAI dropped api_key.* events from Nov 2025 to Feb 2026), or lost project access." + probe
-	f.Advice = []string{
-		"Look in your mail for " + name + "'s notice that the key leaked and was disabled.",
-		"Ask " + name + "'s support about key id " + termtext.Line(g.ID) + " and the times above: audit logs have had gaps (OpenAI's dropped api_key.* events for months and was backfilled only in part).",
-		"Check who has admin access and project access; a key whose owner lost access to the project can drop out of view.",
+	evidence := left + audit + " Gone with no audit entry: a leak auto-disable (check your mail for the vendor's notice), the vendor's audit gap " +
+		"(OpenAI dropped api_key.* events from Nov 2025 to Feb 2026), or lost project access."
+	support := "Ask " + name + "'s support about key id " + termtext.Line(g.ID) + " and the times above: audit logs have had gaps (OpenAI's dropped api_key.* events for months and was backfilled only in part)."
+	switch {
+	case canary:
+		// A canary is never used: it cannot have leaked through use.
+		evidence = left + audit + " A canary is never used, so it did not leak through use: someone or something with access to the account removed it, the vendor's audit gap hides who, or its project access was lost."
+		f.Advice = []string{
+			"Check who has admin and project access, and " + name + "'s console for the key.",
+			support,
+			"Watch the keys you use: if they go next, it is account-wide.",
+		}
+	case ours:
+		f.Advice = []string{
+			"Look in your mail for " + name + "'s notice that the key leaked and was disabled.",
+			support,
+			"Rotate: create a new key and store it in your secret manager.",
+			a.dependentsAdvice(v.ID),
+		}
+	default:
+		f.Advice = []string{
+			"None of your configured keys: tell whoever uses it, and look in your mail for " + name + "'s leak notice.",
+			support,
+			"Check who has admin access and project access; a key whose owner lost access to the project can drop out of view.",
+		}
+		// Not ours: worth a look, not a page, and quiet after the hour.
+		f.Severity = SeverityWarning
+		if a.now.Sub(g.NoticedAt) >= time.Hour {
+			f.Severity = SeverityInfo
+		}
 	}
-	if ours && !canary {
-		f.Advice = append(f.Advice, "Rotate: create a new key and store it in your secret manager.", a.dependentsAdvice(v.ID))
+	if g.AuditOff {
+		f.Advice = append(f.Advice, auditOnAdvice(name))
 	}
-	return f
+	f.Detail = evidence + probe
+	return invFinding{Finding: f, evidence: evidence, auditOff: g.AuditOff}
 }
 
 // deletedFinding is key_deleted: the audit log names who removed the key.
@@ -308,7 +402,7 @@ func (a *assessment) deletedFinding(v observe.VendorResult, g observe.GoneKey, i
 
 // retiredFinding is key_revoked for a configured key whose row says it no
 // longer works: inactive, archived or expired, or in an archived project.
-func (a *assessment) retiredFinding(v observe.VendorResult, row observe.InventoryKey, keys map[string]keyView) Finding {
+func (a *assessment) retiredFinding(v observe.VendorResult, row observe.InventoryKey, keys map[string]keyView) invFinding {
 	name := a.name(v.ID)
 	k := keys[row.Key]
 	state := termtext.Line(row.Status)
@@ -325,9 +419,8 @@ func (a *assessment) retiredFinding(v observe.VendorResult, row observe.Inventor
 	f := Finding{
 		ID: findingID(KindKeyRevoked, []string{v.ID}, []string{row.Key}), Kind: KindKeyRevoked, Severity: SeverityCritical,
 		Vendors: []string{v.ID}, Keys: []string{row.Key}, Since: since,
-		Title: fmt.Sprintf("%s key %s is %s", name, row.Key, state),
-		Detail: fmt.Sprintf("%s's admin API lists key %s, %s, as %s.%s", name, rowLabel(row, k.Fingerprint), rowWhere(row), state,
-			a.probeEvidence(row.Key, keys)),
+		Title:  fmt.Sprintf("%s key %s is %s", name, row.Key, state),
+		Detail: fmt.Sprintf("%s's admin API lists key %s, %s, as %s.", name, rowLabel(row, k.Fingerprint), rowWhere(row), state),
 		Advice: []string{
 			"Someone with admin access disabled it, or it reached its expiry: check " + name + "'s console.",
 			"Rotate: create a new key and store it in your secret manager.",
@@ -337,18 +430,9 @@ func (a *assessment) retiredFinding(v observe.VendorResult, row observe.Inventor
 	if k.Canary {
 		f.Title = fmt.Sprintf("%s canary key %s is %s", name, row.Key, state)
 	}
-	return f
-}
-
-// noteFolded adds to the inventory finding about one of f's keys that f's
-// conclusion was folded into it.
-func (a *assessment) noteFolded(out []Finding, f Finding) {
-	for i := range out {
-		if slices.ContainsFunc(out[i].Keys, func(k string) bool { return slices.Contains(f.Keys, k) }) {
-			out[i].Detail += fmt.Sprintf(" The probes alone concluded: %s.", f.Title)
-			return
-		}
-	}
+	evidence := f.Detail
+	f.Detail += a.probeEvidence(row.Key, keys)
+	return invFinding{Finding: f, evidence: evidence}
 }
 
 func capital(s string) string {

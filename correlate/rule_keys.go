@@ -3,6 +3,7 @@ package correlate
 import (
 	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,6 +14,11 @@ import (
 // confirmChecks is how many rejections in a row confirm a revoked key that
 // carried no revocation marker.
 const confirmChecks = 2
+
+// incidentPatience is how many rejections in a row an incident that could
+// explain them excuses; after that the key is taken for revoked whatever
+// the vendor's page says.
+const incidentPatience = 5
 
 // keyView is a key's result with its streak.
 type keyView struct {
@@ -28,14 +34,18 @@ type keyView struct {
 //     is key_revoked; if canaries of the vendor still work at the same
 //     time, the key in use leaked: key_leak_suspected; if every key (at
 //     least two) died within one interval, it is account_keys_revoked;
-//   - a key rejected while the vendor reports an incident is
-//     key_rejected_during_incident, not key_revoked;
+//   - a key rejected while the vendor reports trouble that could explain
+//     it (an incident about its API or authentication, or other requests
+//     failing too) is key_rejected_during_incident, not key_revoked, for
+//     up to incidentPatience checks; an explicit revocation marker while
+//     the API answers and another key works is key_revoked whatever the
+//     page says;
 //   - account_disabled, quota_exceeded, no_permission, misconfigured,
 //     rate_limited and no_secret each give one finding per vendor that says
 //     plainly it is not an outage.
 func (a *assessment) keyFindings(v observe.VendorResult) []Finding {
 	st := &v.Status
-	incident := pageTrouble(st)
+	excuse := pageTrouble(st) && (coversAuth(st, len(v.Watched) > 0) || struggling(v))
 	failing := probeStateOf(v) == probesFailing
 	var tried, revoked, duringIncident, canaryOK []keyView
 	classes := map[observe.Result][]keyView{}
@@ -48,11 +58,13 @@ func (a *assessment) keyFindings(v observe.VendorResult) []Finding {
 		switch k.Result {
 		case observe.ResultInvalidKey:
 			switch {
-			case incident:
-				duringIncident = append(duringIncident, kv)
 			case failing:
 				// The vendor cannot serve us at all; its rejections prove
 				// nothing about the key. The outage rules speak.
+			case RevocationMarker(k) && answering(v) && anotherWorks(v, k.Name):
+				revoked = append(revoked, kv) // the vendor says so, and is up
+			case excuse && n < incidentPatience:
+				duringIncident = append(duringIncident, kv)
 			case n >= confirmChecks || RevocationMarker(k):
 				revoked = append(revoked, kv)
 			}
@@ -98,6 +110,27 @@ func (a *assessment) keyFindings(v observe.VendorResult) []Finding {
 		}
 	}
 	return out
+}
+
+// struggling reports whether other requests to the vendor fail too: the
+// keyless request or a key gets no answer from the vendor.
+func struggling(v observe.VendorResult) bool {
+	if v.Reachability != nil && v.Reachability.Result.Failed() {
+		return true
+	}
+	return slices.ContainsFunc(v.Keys, func(k observe.KeyResult) bool { return k.Result.Failed() })
+}
+
+// answering reports whether the vendor's API answers: the keyless request
+// got its JSON, or there is none to tell otherwise.
+func answering(v observe.VendorResult) bool {
+	return v.Reachability == nil || v.Reachability.Result == "" || !v.Reachability.Result.Failed()
+}
+
+// anotherWorks reports whether a key of the vendor other than name, a
+// canary or one in use, gets through.
+func anotherWorks(v observe.VendorResult, name string) bool {
+	return slices.ContainsFunc(v.Keys, func(k observe.KeyResult) bool { return k.Name != name && k.Result == observe.ResultOK })
 }
 
 // together reports whether the keys' rejections began within one probe
@@ -180,9 +213,8 @@ func (a *assessment) keyRevoked(v observe.VendorResult, k keyView) Finding {
 	f := Finding{
 		ID: findingID(KindKeyRevoked, []string{v.ID}, []string{k.Name}), Kind: KindKeyRevoked, Severity: SeverityCritical,
 		Vendors: []string{v.ID}, Keys: []string{k.Name}, Since: k.since,
-		Title: fmt.Sprintf("%s key %s revoked", name, k.Name),
-		Detail: fmt.Sprintf("%s rejects key %s: %s, while %s answers and reports no incident.",
-			name, keyLabel(k), a.rejection(k), name),
+		Title:  fmt.Sprintf("%s key %s revoked", name, k.Name),
+		Detail: fmt.Sprintf("%s rejects key %s: %s, while %s.", name, keyLabel(k), a.rejection(k), a.pageContext(v, k)),
 		Advice: []string{
 			"Look in your mail for " + name + "'s notice that the key leaked and was disabled.",
 			"Check " + name + "'s audit log for api_key.deleted around " + clock(k.since, a.now) + ", and who did it.",
@@ -199,6 +231,27 @@ func (a *assessment) keyRevoked(v observe.VendorResult, k keyView) Finding {
 		}
 	}
 	return f
+}
+
+// pageContext says what the vendor's page and API say while a key is
+// rejected, so a reader sees why an open incident does not excuse it.
+func (a *assessment) pageContext(v observe.VendorResult, k keyView) string {
+	name := a.name(v.ID)
+	st := &v.Status
+	if !pageTrouble(st) {
+		return name + " answers and reports no incident"
+	}
+	says := name + "'s status page says " + StateWords(st.State)
+	if in, ok := openIncident(st); ok {
+		says = name + " reports " + describeIncident(in)
+	}
+	switch {
+	case k.streak >= incidentPatience && (coversAuth(st, len(v.Watched) > 0) || struggling(v)):
+		return fmt.Sprintf("%s; %s rejections in a row are more than an incident explains", says, times(k.streak))
+	case RevocationMarker(k.KeyResult) && anotherWorks(v, k.Name):
+		return fmt.Sprintf("%s; but %s's API answers, another key works, and the rejection says the key is revoked", says, name)
+	}
+	return says + ", which does not concern authentication or its API"
 }
 
 func (a *assessment) leakSuspected(v observe.VendorResult, used, canaries []keyView) Finding {

@@ -61,6 +61,8 @@ func TestKeyRevoked(t *testing.T) {
 		{"vendor has an incident: rejected during incident", []observe.Snapshot{
 			snapAt(t1, vendorAt("vapi", "VAPI").page(observe.PartialOutage, "Partial outage", incident("901977", "API and dashboard down", "major", t1)).
 				reach(observe.ResultReachable, 401, t1).key("prod", false, observe.ResultInvalidKey, 401, "invalid_api_key", t1)),
+			snapAt(t2, vendorAt("vapi", "VAPI").page(observe.PartialOutage, "Partial outage", incident("901977", "API and dashboard down", "major", t1)).
+				reach(observe.ResultReachable, 401, t2).key("prod", false, observe.ResultInvalidKey, 401, "invalid_api_key", t2)),
 		}, []Kind{KindVendorIncident, KindKeyRejectedDuringIncident}},
 		{"vendor down: no verdict on the key", []observe.Snapshot{
 			snapAt(t1, vendorAt("openai", "OpenAI").reach(observe.ResultVendorError, 502, t1).key("prod", false, observe.ResultInvalidKey, 401, "invalid_api_key", t1), openaiOK),
@@ -195,9 +197,19 @@ func TestKeyClasses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.result), func(t *testing.T) {
-			b := vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, t1).
-				key("prod", false, tt.result, 401, tt.code, t1).key("batch", false, tt.result, 401, tt.code, t1)
-			r, _ := Assess(snapAt(t1, b), Memory{})
+			check := func(t1 time.Time) *vb {
+				return vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, t1).
+					key("prod", false, tt.result, 401, tt.code, t1).key("batch", false, tt.result, 401, tt.code, t1)
+			}
+			r, mem := Assess(snapAt(t1, check(t1)), Memory{})
+			if tt.result == observe.ResultRateLimited {
+				// Throttling may pass: it is confirmed by a second check.
+				if find(t, r, tt.kind).State != StatePending {
+					t.Errorf("rate limited once is %s, want pending", find(t, r, tt.kind).State)
+				}
+				t2 := t1.Add(time.Minute)
+				r, _ = Assess(snapAt(t2, check(t2)), mem)
+			}
 			if got := kinds(r.Findings); !slices.Equal(got, []Kind{tt.kind}) {
 				t.Fatalf("findings = %v, want one %s", got, tt.kind)
 			}

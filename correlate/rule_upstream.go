@@ -33,7 +33,10 @@ func (a *assessment) upstreamFindings(fs []Finding) []Finding {
 				}
 			}
 			if len(causes) > 0 {
-				out = append(out, a.upstreamImpact(v.ID, up, causes))
+				f := a.upstreamImpact(v.ID, up, causes)
+				// It opens when its cause does: pending while every cause is.
+				f.tentative = !slices.ContainsFunc(causes, func(c Finding) bool { return !a.startsPending(c) })
+				out = append(out, f)
 			}
 		}
 	}
@@ -44,16 +47,23 @@ func (a *assessment) upstreamImpact(id, up string, causes []Finding) Finding {
 	name, upName := a.name(id), a.name(up)
 	var titles []string
 	var since time.Time
-	keyTrouble, outage := false, false
+	dead, outage, quota, disabled, waiting := false, false, false, false, false
 	for _, c := range causes {
 		titles = append(titles, c.Title+sinceClause(c.Since, a.now))
 		if !c.Since.IsZero() && (since.IsZero() || c.Since.Before(since)) {
 			since = c.Since
 		}
-		if c.Kind == KindVendorOutage || c.Kind == KindVendorOutageUnreported {
+		switch c.Kind {
+		case KindVendorOutage, KindVendorOutageUnreported:
 			outage = true
-		} else {
-			keyTrouble = true
+		case KindQuotaExceeded:
+			quota = true
+		case KindAccountDisabled:
+			disabled = true
+		case KindKeyRejectedDuringIncident:
+			waiting = true
+		default:
+			dead = true // the key is revoked, leaked, deleted or gone
 		}
 	}
 	f := Finding{
@@ -62,9 +72,21 @@ func (a *assessment) upstreamImpact(id, up string, causes []Finding) Finding {
 		Title:  fmt.Sprintf("%s may be hit by %s: %s", name, upName, causes[0].Title),
 		Detail: fmt.Sprintf("%s depends on %s (depends_on), and %s has trouble: %s.", name, upName, upName, strings.Join(titles, "; ")),
 	}
-	if keyTrouble {
+	if dead {
 		f.Advice = append(f.Advice,
 			fmt.Sprintf("If %s holds your %s key, put the new key into %s as well once you rotate; until then %s's requests that use %s fail.", name, upName, name, name, upName))
+	}
+	if quota {
+		f.Advice = append(f.Advice,
+			fmt.Sprintf("%s's account is out of quota: %s's requests through it fail until its billing is fixed; no key needs rotating.", upName, name))
+	}
+	if disabled {
+		f.Advice = append(f.Advice,
+			fmt.Sprintf("%s disabled the account behind the key %s holds: contact %s's support; new keys will not help.", upName, name, upName))
+	}
+	if waiting {
+		f.Advice = append(f.Advice,
+			fmt.Sprintf("%s rejects the key during its own incident: wait for %s to resolve it before rotating the key %s holds.", upName, upName, name))
 	}
 	if outage {
 		f.Advice = append(f.Advice,

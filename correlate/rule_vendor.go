@@ -51,10 +51,12 @@ func (a *assessment) vendorFindings(v observe.VendorResult) []Finding {
 		}
 		return []Finding{a.outage(v, vm)}
 	case ps == probesFailing:
-		if vm.FailStreak < unreportedMinChecks || !a.othersAnswer(v.ID) {
+		// The first failure is reported too: pending, it shows the vendor
+		// as confirming rather than healthy; the second opens it.
+		if vm.FailStreak < 1 || !a.othersAnswer(v.ID) {
 			return nil
 		}
-		if vm.Unreported == nil {
+		if vm.Unreported == nil && vm.FailStreak >= unreportedMinChecks {
 			vm.Unreported = &Unreported{FirstFailure: vm.FirstFailure, Flagged: a.now}
 		}
 		return []Finding{a.unreported(v, vm)}
@@ -64,12 +66,18 @@ func (a *assessment) vendorFindings(v observe.VendorResult) []Finding {
 	return nil
 }
 
+// vendorEpisode is the identity of a vendor's trouble, whatever its kind
+// as it unfolds: failing for us before its page says so (unreported),
+// confirmed by the page (outage), easing while the page lags (incident,
+// "your keys work"). One episode opens once and closes once.
+func vendorEpisode(id string) string { return findingID(KindVendorOutage, []string{id}, nil) }
+
 // outage is vendor_outage with our failing probes as evidence.
 func (a *assessment) outage(v observe.VendorResult, vm VendorMemory) Finding {
 	st := &v.Status
 	name := a.name(v.ID)
 	f := Finding{
-		ID: findingID(KindVendorOutage, []string{v.ID}, nil), Kind: KindVendorOutage, Severity: SeverityWarning,
+		ID: vendorEpisode(v.ID), Kind: KindVendorOutage, Severity: SeverityWarning,
 		Vendors: []string{v.ID}, Keys: []string{}, Since: vm.FirstFailure,
 	}
 	in, hasIn := openIncident(st)
@@ -92,8 +100,7 @@ func (a *assessment) outage(v observe.VendorResult, vm VendorMemory) Finding {
 		f.Title = fmt.Sprintf("%s failing during maintenance", name)
 		says = fmt.Sprintf("%s announces maintenance", name)
 	}
-	f.Detail = fmt.Sprintf("Our requests to %s's API have failed %s in a row%s (%s); %s.",
-		name, times(max(vm.FailStreak, 1)), sinceClause(vm.FirstFailure, a.now), a.evidence(v), says)
+	f.Detail = fmt.Sprintf("%s (%s); %s.", failedClause(name, vm, a.now), a.evidence(v), says)
 	if lead := vm.Unreported.LeadMinutes(); lead > 0 {
 		f.LeadMinutes = lead
 		f.Detail += fmt.Sprintf(" vendorwatch saw it %d minutes before %s posted it (first failure %s, posted %s).",
@@ -108,6 +115,21 @@ func (a *assessment) outage(v observe.VendorResult, vm VendorMemory) Finding {
 	return f
 }
 
+// failedClause says how long our requests to a vendor have failed: "Our
+// requests to VAPI's API have failed 3 times in a row since 12:35 UTC",
+// or, on the first failed check, "Our requests to VAPI's API failed at
+// 12:35 UTC".
+func failedClause(name string, vm VendorMemory, now time.Time) string {
+	if vm.FailStreak <= 1 {
+		at := vm.FirstFailure
+		if at.IsZero() {
+			at = now
+		}
+		return fmt.Sprintf("Our requests to %s's API failed at %s", name, clock(at, now))
+	}
+	return fmt.Sprintf("Our requests to %s's API have failed %s in a row%s", name, times(vm.FailStreak), sinceClause(vm.FirstFailure, now))
+}
+
 // unreported is vendor_outage_unreported: failing for us, silent on the page.
 func (a *assessment) unreported(v observe.VendorResult, vm VendorMemory) Finding {
 	st := &v.Status
@@ -119,11 +141,10 @@ func (a *assessment) unreported(v observe.VendorResult, vm VendorMemory) Finding
 		title = fmt.Sprintf("%s failing, and its status page is unreadable", name)
 	}
 	return Finding{
-		ID: findingID(KindVendorOutageUnreported, []string{v.ID}, nil), Kind: KindVendorOutageUnreported, Severity: SeverityWarning,
+		ID: vendorEpisode(v.ID), Kind: KindVendorOutageUnreported, Severity: SeverityWarning,
 		Vendors: []string{v.ID}, Keys: []string{}, Since: vm.FirstFailure,
-		Title: title,
-		Detail: fmt.Sprintf("Our requests to %s's API have failed %s in a row%s (%s) %s, and other vendors answer normally.",
-			name, times(vm.FailStreak), sinceClause(vm.FirstFailure, a.now), a.evidence(v), page),
+		Title:  title,
+		Detail: fmt.Sprintf("%s (%s) %s, and other vendors answer normally.", failedClause(name, vm, a.now), a.evidence(v), page),
 		Advice: []string{
 			"Likely them, not yet acknowledged: check " + cmp.Or(st.PageURL, "the vendor's status page") + " and the vendor's support channels, and open a ticket with the times above.",
 			"Other vendors answer, so this is not your network.",
@@ -138,7 +159,7 @@ func (a *assessment) incident(v observe.VendorResult, ps probeState) Finding {
 	st := &v.Status
 	name := a.name(v.ID)
 	f := Finding{
-		ID: findingID(KindVendorIncident, []string{v.ID}, nil), Kind: KindVendorIncident, Severity: SeverityInfo,
+		ID: vendorEpisode(v.ID), Kind: KindVendorIncident, Severity: SeverityInfo,
 		Vendors: []string{v.ID}, Keys: []string{},
 		Advice: []string{
 			"Follow the vendor's updates on " + cmp.Or(st.PageURL, "its status page") + ".",
@@ -168,7 +189,6 @@ func (a *assessment) incident(v observe.VendorResult, ps probeState) Finding {
 		// outage often still manages.
 		if bad {
 			f.Kind, f.Severity = KindVendorOutage, SeverityCritical
-			f.ID = findingID(KindVendorOutage, []string{v.ID}, nil)
 		} else if st.State.Outage() {
 			f.Severity = SeverityWarning
 		}

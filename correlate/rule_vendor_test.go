@@ -97,8 +97,12 @@ func TestVendorOutageUnreported(t *testing.T) {
 
 	t.Run("one failed check is not yet an outage", func(t *testing.T) {
 		reps, _ := steps(snapAt(at("12:35"), failing("12:35"), fine("12:35")))
-		if len(reps[0].Findings) != 0 {
+		if len(kinds(reps[0].Findings)) != 0 || reps[0].Overall != LevelOK {
 			t.Errorf("findings = %v", kinds(reps[0].Findings))
+		}
+		// Confirming, never healthy: the failure shows as pending.
+		if f := find(t, reps[0], KindVendorOutageUnreported); f.State != StatePending {
+			t.Errorf("state %s, want pending", f.State)
 		}
 	})
 	t.Run("two failed checks while the page is silent", func(t *testing.T) {
@@ -152,8 +156,9 @@ func TestVendorOutageUnreported(t *testing.T) {
 			snapAt(at("12:36"), failing("12:36"), fine("12:36")),
 			snapAt(at("12:37"), vendorAt("vapi", "VAPI").reach(observe.ResultReachable, 401, at("12:37")), fine("12:37")),
 		)
-		if vm := mem.Vendors["vapi"]; vm.Unreported != nil || vm.FailStreak != 0 || len(mem.Open) != 0 {
-			t.Errorf("memory = %+v open %v", vm, mem.Open)
+		open := mem.Open[vendorEpisode("vapi")]
+		if vm := mem.Vendors["vapi"]; vm.Unreported != nil || vm.FailStreak != 0 || len(mem.Open) != 1 || open.State != StateClosing {
+			t.Errorf("memory = %+v open %v; want the episode closing", vm, mem.Open)
 		}
 	})
 }

@@ -84,16 +84,24 @@ func TestScenario20260521(t *testing.T) {
 		{"10:57", []*vb{openai("10:57", observe.ResultInvalidKey, oldKey), vapi("10:57", true), anthropic("10:57")},
 			[]string{"opened key_revoked openai", "opened upstream_impact vapi"}, LevelCritical},
 		{"11:30", []*vb{openai("11:30", observe.ResultInvalidKey, oldKey), vapi("11:30", true), anthropic("11:30")}, nil, LevelCritical},
-		{"12:20", []*vb{openai("12:20", observe.ResultOK, newKey), vapi("12:20", true), anthropic("12:20")},
+		// The new key works: the episodes are closing; the next check
+		// confirms the recovery and closes them.
+		{"12:20", []*vb{openai("12:20", observe.ResultOK, newKey), vapi("12:20", true), anthropic("12:20")}, nil, LevelOK},
+		// VAPI fails once: confirming (pending), not yet an outage.
+		{"12:35", []*vb{openai("12:35", observe.ResultOK, newKey), vapi("12:35", false), anthropic("12:35")},
 			[]string{"closed key_revoked openai", "closed upstream_impact vapi"}, LevelOK},
-		{"12:35", []*vb{openai("12:35", observe.ResultOK, newKey), vapi("12:35", false), anthropic("12:35")}, nil, LevelOK},
 		{"12:36", []*vb{openai("12:36", observe.ResultOK, newKey), vapi("12:36", false), anthropic("12:36")},
 			[]string{"opened vendor_outage_unreported vapi"}, LevelWarning},
 		{"12:40", []*vb{openai("12:40", observe.ResultOK, newKey), vapi("12:40", false), anthropic("12:40")}, nil, LevelWarning},
+		// VAPI posts: the same episode, now confirmed by the page. The
+		// slow page is pending: one slow load is no finding yet.
 		{"12:46", []*vb{openai("12:46", observe.ResultOK, newKey), confirmed("12:46"), anthropic("12:46")},
-			[]string{"closed vendor_outage_unreported vapi", "opened vendor_outage vapi", "opened status_source_down vapi"}, LevelCritical},
-		{"13:30", []*vb{openai("13:30", observe.ResultOK, newKey), vapi("13:30", true), anthropic("13:30")},
-			[]string{"closed vendor_outage vapi", "closed status_source_down vapi"}, LevelOK},
+			[]string{"escalated vendor_outage vapi"}, LevelCritical},
+		// VAPI answers again: closing, nothing announced on the recovery
+		// check; the next check closes the episode.
+		{"13:30", []*vb{openai("13:30", observe.ResultOK, newKey), vapi("13:30", true), anthropic("13:30")}, nil, LevelOK},
+		{"13:31", []*vb{openai("13:31", observe.ResultOK, newKey), vapi("13:31", true), anthropic("13:31")},
+			[]string{"closed vendor_outage vapi"}, LevelOK},
 	})
 
 	revoked := find(t, reps[1], KindKeyRevoked)
@@ -104,6 +112,12 @@ func TestScenario20260521(t *testing.T) {
 	up := find(t, reps[1], KindUpstreamImpact)
 	if up.Title != "VAPI may be hit by OpenAI: OpenAI key prod revoked" {
 		t.Errorf("10:57 upstream_impact title %q", up.Title)
+	}
+	if f := find(t, reps[4], KindVendorOutageUnreported); f.State != StatePending || reps[4].Overall != LevelOK {
+		t.Errorf("12:35: VAPI failing once is %s (overall %s), want pending: confirming, not healthy", f.State, reps[4].Overall)
+	}
+	if f := find(t, reps[8], KindVendorOutage); f.State != StateClosing {
+		t.Errorf("13:30: the outage is %s, want closing", f.State)
 	}
 	unrep := find(t, reps[5], KindVendorOutageUnreported)
 	if !unrep.Since.Equal(at("12:35")) || !strings.Contains(unrep.Detail, "Its upstream OpenAI (status page operational, our keys work) looks healthy, so this is VAPI's own trouble.") {
@@ -165,7 +179,9 @@ func TestScenarioDisappearingKeys(t *testing.T) {
 	t.Run("a leak, then the canaries die the next check: account-wide after all", func(t *testing.T) {
 		runScenario(t, []step{
 			{"09:00", []*vb{keys("09:00", bad, ok, ok)}, []string{"opened key_leak_suspected openai"}, LevelCritical},
-			{"09:01", []*vb{keys("09:01", bad, bad, bad)}, []string{"closed key_leak_suspected openai", "opened account_keys_revoked openai"}, LevelCritical},
+			// The same dead key, now seen as account-wide: an update of the
+			// one episode, never a "closed" that reads as an all-clear.
+			{"09:01", []*vb{keys("09:01", bad, bad, bad)}, []string{"updated account_keys_revoked openai"}, LevelCritical},
 		})
 	})
 }

@@ -4,9 +4,11 @@ import (
 	"cmp"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
 	"github.com/vendorwatch/vendorwatch/observe"
 )
@@ -120,6 +122,38 @@ func probeTime(v observe.VendorResult, fallback time.Time) time.Time {
 // a state worse than maintenance or an open incident.
 func pageTrouble(st *observe.Status) bool {
 	return st.State.Outage() || len(st.Open()) > 0
+}
+
+// authWords are the words of an incident or a component that may concern
+// authentication or the API itself, which is what could make a vendor
+// reject a valid key.
+var authWords = lazyregexp.New(`(?i)\b(api|apis|auth\w*|log ?in|sign[- ]?in|keys?|tokens?|credentials?|401|403|unauthori[sz]ed|permissions?|access|platform|developers?)\b`)
+
+// coversAuth reports whether the vendor's trouble plausibly covers
+// authentication or its API, so that it could explain a rejected key: an
+// open incident with an impact above none that names the components the
+// team watches (components:) or speaks of the API or authentication, or
+// such a component in trouble. An incident about something else ("Support
+// chat unavailable", impact none) excuses nothing.
+func coversAuth(st *observe.Status, filtered bool) bool {
+	for _, in := range st.Open() {
+		if observe.ImpactState(in.Impact).Severity() < observe.Degraded.Severity() && in.Impact != "" {
+			continue // impact none or maintenance
+		}
+		if filtered && len(in.Components) > 0 {
+			return true // it touches a component the team said matters
+		}
+		texts := append([]string{in.Title, in.LatestUpdate}, in.Components...)
+		if slices.ContainsFunc(texts, func(s string) bool { return authWords().MatchString(s) }) {
+			return true
+		}
+	}
+	for _, c := range st.Components {
+		if c.State.Outage() && (filtered || authWords().MatchString(c.Name) || authWords().MatchString(c.Group)) {
+			return true
+		}
+	}
+	return false
 }
 
 // inMaintenance reports whether the vendor says it is in maintenance at t.

@@ -23,10 +23,13 @@ const (
 	// EventReachabilityChanged: the keyless request changed result.
 	EventReachabilityChanged EventKind = "reachability_changed"
 	// EventFindingOpened, EventFindingEscalated, EventFindingEased,
-	// EventFindingClosed: vendorwatch's own conclusions.
+	// EventFindingUpdated, EventFindingClosed: vendorwatch's own
+	// conclusions, an episode each (updated: the same root cause, now of
+	// another kind).
 	EventFindingOpened    EventKind = "finding_opened"
 	EventFindingEscalated EventKind = "finding_escalated"
 	EventFindingEased     EventKind = "finding_eased"
+	EventFindingUpdated   EventKind = "finding_updated"
 	EventFindingClosed    EventKind = "finding_closed"
 )
 
@@ -43,6 +46,9 @@ const (
 	EventInventoryKeyUsed EventKind = "inventory_key_used"
 	// EventInventoryKeyStatus: a key's status (or its project's) changed.
 	EventInventoryKeyStatus EventKind = "inventory_key_status"
+	// EventCallRecords: VAPI's call records stopped being readable (the
+	// counts shown are an earlier read's), or can be read again.
+	EventCallRecords EventKind = "call_records"
 )
 
 // Event is one line of the timeline. Its text is one sanitized line, fit

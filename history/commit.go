@@ -26,6 +26,7 @@ const (
 	stateMemory   = "memory"
 	stateReport   = "report"
 	stateBaseline = "baseline"
+	stateObserved = "observed" // when the report's observations were made (merge.go)
 )
 
 // Load returns the latest state. It only reads, so it never waits for a
@@ -125,32 +126,46 @@ func (s *Store) load(ctx context.Context, q rowsQuerier, report int) (State, bas
 	return st, b, s.wrap("reading the state", rows.Err())
 }
 
-// CommitFunc computes the next report and memory from the stored state (its
-// memory; prev.Report is not read and is nil, see Load for it). It runs
-// inside the write transaction, so it must be quick and pure:
-// correlate.Assess is.
-type CommitFunc func(prev State) (correlate.Report, correlate.Memory, error)
-
-// Commit records one check in a single transaction: it reads the stored
-// state, calls fn with it, then stores the new memory and report, records
-// the transitions (vendor states, incidents, keys, reachability, findings)
-// and replaces the snapshot file. Two processes committing at once are
-// serialized, so neither loses the other's streaks. It returns the events
-// recorded, oldest first.
-func (s *Store) Commit(ctx context.Context, fn CommitFunc) ([]correlate.Event, error) {
+// Commit records one check in a single transaction: it merges the check
+// into the stored observations, assesses the result with the stored
+// memory, then stores the new memory and report, records the transitions
+// (vendor states, incidents, keys, reachability, findings) and replaces
+// the snapshot file. Two processes committing at once are serialized, so
+// neither loses the other's streaks.
+//
+// Observations are ordered by the time they were made, part by part (a
+// vendor's status page, keyless request, each key, its key inventory and
+// call records): an older one never replaces a newer one, so a slower
+// process that finishes last neither turns the clock back nor records a
+// transition twice. A check with nothing newer than the store holds
+// writes nothing (Committed.Stale). The stored results of configured
+// vendors the check left out (--only) are carried over and assessed with
+// it, so they keep their levels, streaks and findings.
+func (s *Store) Commit(ctx context.Context, c Check, assess AssessFunc) (Committed, error) {
 	tx, err := s.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: takes the write lock now
 	if err != nil {
-		return nil, s.wrap("starting a write", err)
+		return Committed{}, s.wrap("starting a write", err)
 	}
 	defer tx.Rollback()
 	prev, base, err := s.load(ctx, tx, reportNone)
 	if err != nil {
-		return nil, err
+		return Committed{}, err
 	}
-	rep, mem, err := fn(prev)
+	idx, stored, err := s.loadObserved(ctx, tx)
 	if err != nil {
-		return nil, err
+		return Committed{}, err
 	}
+	fresh, needStored := plan(c, idx)
+	if (needStored || !fresh) && stored == nil {
+		if stored, err = s.loadReport(ctx, tx); err != nil {
+			return Committed{}, err
+		}
+	}
+	if !fresh && stored != nil {
+		return Committed{Report: *stored, Memory: prev.Memory, Stale: true}, nil
+	}
+	snap := merge(c, stored, idx)
+	rep, mem := assess(snap, prev.Memory)
 	evs, nextBase := changes(base, rep)
 	opened := map[string]time.Time{}
 	for id, f := range prev.Memory.Open {
@@ -160,41 +175,43 @@ func (s *Store) Commit(ctx context.Context, fn CommitFunc) ([]correlate.Event, e
 	sortEvents(evs)
 
 	if err := s.recordFindings(ctx, tx, rep, prev.Memory, mem); err != nil {
-		return nil, err
+		return Committed{}, err
 	}
 	for i := range evs {
 		e := &evs[i]
 		res, err := tx.ExecContext(ctx, `INSERT INTO events (at, vendor, vendor_name, kind, subject, severity, text, detail, url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			e.At.UnixMilli(), e.Vendor, e.VendorName, string(e.Kind), e.Subject, string(e.Severity), e.Text, e.Detail, e.URL)
 		if err != nil {
-			return nil, s.wrap("recording events", err)
+			return Committed{}, s.wrap("recording events", err)
 		}
 		e.ID, _ = res.LastInsertId()
 	}
 	now := rep.GeneratedAt.UTC()
 	repJSON, err := reportJSON(rep)
 	if err != nil {
-		return nil, err
+		return Committed{}, err
 	}
-	for name, v := range map[string]any{stateMemory: mem, stateBaseline: nextBase} {
+	obs := observedOf(snap)
+	obs.At = now
+	for name, v := range map[string]any{stateMemory: mem, stateBaseline: nextBase, stateObserved: obs} {
 		b, err := json.Marshal(v)
 		if err != nil {
-			return nil, fmt.Errorf("history: encoding %s: %w", name, err)
+			return Committed{}, fmt.Errorf("history: encoding %s: %w", name, err)
 		}
 		if err := s.putState(ctx, tx, name, b, now); err != nil {
-			return nil, err
+			return Committed{}, err
 		}
 	}
 	if err := s.putState(ctx, tx, stateReport, repJSON, now); err != nil {
-		return nil, err
+		return Committed{}, err
 	}
 	if err := s.prune(ctx, tx, now); err != nil {
-		return nil, err
+		return Committed{}, err
 	}
 	// The snapshot file is replaced while the write lock is held, so
 	// snapshots from concurrent writers land in commit order.
 	if err := atomicfile.Write(s.SnapshotPath(), atomicfile.Options{Perm: 0o644, Sync: true}, repJSON); err != nil {
-		return nil, fmt.Errorf("history: writing the snapshot: %w", err)
+		return Committed{}, fmt.Errorf("history: writing the snapshot: %w", err)
 	}
 	// The line digest follows the snapshot, so it is never the newer of
 	// the two unless it is whole. It is not synced: a digest lost in a
@@ -205,9 +222,9 @@ func (s *Store) Commit(ctx context.Context, fn CommitFunc) ([]correlate.Event, e
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return nil, s.wrap("committing", err)
+		return Committed{}, s.wrap("committing", err)
 	}
-	return evs, nil
+	return Committed{Report: rep, Memory: mem, Events: evs}, nil
 }
 
 func (s *Store) putState(ctx context.Context, tx *sql.Tx, name string, value []byte, now time.Time) error {
@@ -236,16 +253,23 @@ func reportJSON(r correlate.Report) ([]byte, error) {
 // severity, and closed.
 func (s *Store) recordFindings(ctx context.Context, tx *sql.Tx, rep correlate.Report, prev, next correlate.Memory) error {
 	now := rep.GeneratedAt.UTC().UnixMilli()
-	for _, id := range sortedKeys(prev.Open) {
-		if _, open := next.Open[id]; open {
+	// Pending findings are no episode yet: they are recorded once confirmed.
+	was, is := prev.Episodes(), next.Episodes()
+	for _, id := range sortedKeys(was) {
+		if f, open := is[id]; open && !f.Reopened(was[id]) {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE findings SET closed_at = ? WHERE id = ? AND closed_at IS NULL`, now, id); err != nil {
+		// A closing finding ended when its recovery was first seen.
+		closed := now
+		if p := was[id]; p.State == correlate.StateClosing && !p.Seen.IsZero() {
+			closed = p.Seen.UTC().UnixMilli()
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE findings SET closed_at = ? WHERE id = ? AND closed_at IS NULL`, closed, id); err != nil {
 			return s.wrap("closing a finding", err)
 		}
 	}
-	for _, id := range sortedKeys(next.Open) {
-		f := next.Open[id]
+	for _, id := range sortedKeys(is) {
+		f := is[id]
 		vendors, _ := json.Marshal(nonNil(f.Vendors))
 		keys, _ := json.Marshal(nonNil(f.Keys))
 		advice, _ := json.Marshal(nonNil(f.Advice))

@@ -29,6 +29,7 @@ type vendorBase struct {
 	Keys      map[string]probeBase    `json:"keys,omitempty"`
 	Reach     *probeBase              `json:"reach,omitempty"`
 	Inventory *inventoryBase          `json:"inventory,omitempty"`
+	Calls     *callsBase              `json:"calls,omitempty"`
 }
 
 type incidentBase struct {
@@ -57,15 +58,23 @@ func changes(b baseline, r correlate.Report) ([]correlate.Event, baseline) {
 		prev, seen := b.Vendors[v.ID]
 		var vevs []correlate.Event
 		nb := prev
-		nb.State, vevs = stateEvents(prev, seen, v, now)
+		// The page's news is dated when the page was read, which is before
+		// the report when the page is a stored one carried over (merge.go).
+		read := now
+		if t := v.Status.CheckedAt; !t.IsZero() && t.Before(now) {
+			read = t.UTC()
+		}
+		nb.State, vevs = stateEvents(prev, seen, v, read)
 		evs = append(evs, vevs...)
-		nb.Incidents, vevs = incidentEvents(prev, v, now)
+		nb.Incidents, vevs = incidentEvents(prev, v, read)
 		evs = append(evs, vevs...)
 		nb.Keys, vevs = keyEvents(prev, v, now)
 		evs = append(evs, vevs...)
 		nb.Reach, vevs = reachEvents(prev, v, now)
 		evs = append(evs, vevs...)
 		nb.Inventory, vevs = inventoryEvents(prev, v)
+		evs = append(evs, vevs...)
+		nb.Calls, vevs = callEvents(prev, v, now)
 		evs = append(evs, vevs...)
 		next.Vendors[v.ID] = nb
 	}
@@ -190,7 +199,10 @@ func keyEvents(prev vendorBase, v correlate.VendorReport, now time.Time) (map[st
 			}
 			continue
 		}
-		nb := probeBase{Result: k.Result, Fingerprint: k.Fingerprint}
+		// A secret that did not resolve (no_secret) has no fingerprint: the
+		// key behind it is unknown, not replaced, so the baseline keeps the
+		// last one seen.
+		nb := probeBase{Result: k.Result, Fingerprint: cmp.Or(k.Fingerprint, pb.Fingerprint)}
 		next[k.Name] = nb
 		if known && nb == pb || !known && k.Result == observe.ResultOK {
 			continue
@@ -203,14 +215,18 @@ func keyEvents(prev vendorBase, v correlate.VendorReport, now time.Time) (map[st
 		if k.Canary {
 			label = "Canary key " + k.Name
 		}
+		fp := "" // an unresolved secret has no fingerprint to show
+		if k.Fingerprint != "" {
+			fp = " (" + k.Fingerprint + ")"
+		}
 		var text string
 		switch {
 		case !known:
-			text = fmt.Sprintf("%s (%s): %s", label, k.Fingerprint, probeWords(k.Result, k.HTTPStatus, k.Code))
-		case pb.Fingerprint != k.Fingerprint && pb.Fingerprint != "":
+			text = fmt.Sprintf("%s%s: %s", label, fp, probeWords(k.Result, k.HTTPStatus, k.Code))
+		case pb.Fingerprint != k.Fingerprint && pb.Fingerprint != "" && k.Fingerprint != "":
 			text = fmt.Sprintf("%s replaced (%s → %s): %s → %s", label, pb.Fingerprint, k.Fingerprint, pb.Result, probeWords(k.Result, k.HTTPStatus, k.Code))
 		default:
-			text = fmt.Sprintf("%s (%s): %s → %s", label, k.Fingerprint, pb.Result, probeWords(k.Result, k.HTTPStatus, k.Code))
+			text = fmt.Sprintf("%s%s: %s → %s", label, fp, pb.Result, probeWords(k.Result, k.HTTPStatus, k.Code))
 		}
 		evs = append(evs, correlate.Event{At: at, Vendor: v.ID, Kind: correlate.EventKeyChanged, Subject: k.Name, Text: text})
 	}
@@ -252,16 +268,27 @@ func findingEvents(r correlate.Report, changes []correlate.Change, opened map[st
 		switch c.Kind {
 		case correlate.ChangeOpened:
 			e.Text = fmt.Sprintf("%s opened: %s", strings.ToUpper(string(f.Severity[:1]))+string(f.Severity[1:]), f.Title)
-			if f.LeadMinutes > 0 {
-				e.Text += fmt.Sprintf(" — seen %d minutes before the vendor posted it", f.LeadMinutes)
-			}
 		case correlate.ChangeEscalated, correlate.ChangeEased:
 			e.Text = fmt.Sprintf("%s → %s: %s", c.From, f.Severity, f.Title)
+		case correlate.ChangeUpdated:
+			e.Text = "Now: " + f.Title
 		case correlate.ChangeClosed:
 			e.Text = "Closed: " + f.Title
-			if t, ok := opened[f.ID]; ok && !t.IsZero() && now.After(t) {
-				e.Text += " (open " + correlate.Span(now.Sub(t)) + ")"
+			end := now
+			if !c.Ended.IsZero() && c.Ended.Before(now) {
+				end = c.Ended.UTC()
 			}
+			if t, ok := opened[f.ID]; ok && !t.IsZero() && end.After(t) {
+				e.Text += " (open " + correlate.Span(end.Sub(t))
+				if !end.Equal(now) {
+					e.Text += ", recovered " + end.Format("15:04")
+				}
+				e.Text += ")"
+			}
+		}
+		if f.LeadMinutes > 0 && c.Kind != correlate.ChangeClosed {
+			// The vendor posted what we saw first: say how far ahead we were.
+			e.Text += fmt.Sprintf(" — seen %d minutes before the vendor posted it", f.LeadMinutes)
 		}
 		evs = append(evs, e)
 	}
@@ -270,7 +297,8 @@ func findingEvents(r correlate.Report, changes []correlate.Change, opened map[st
 
 var findingKinds = map[correlate.ChangeKind]correlate.EventKind{
 	correlate.ChangeOpened: correlate.EventFindingOpened, correlate.ChangeEscalated: correlate.EventFindingEscalated,
-	correlate.ChangeEased: correlate.EventFindingEased, correlate.ChangeClosed: correlate.EventFindingClosed,
+	correlate.ChangeEased: correlate.EventFindingEased, correlate.ChangeUpdated: correlate.EventFindingUpdated,
+	correlate.ChangeClosed: correlate.EventFindingClosed,
 }
 
 func probeWords(r observe.Result, status int, code string) string {

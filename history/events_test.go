@@ -71,23 +71,24 @@ func TestCommitRecordsTransitions(t *testing.T) {
 	commit("12:46", openai(at("12:46"), observe.ResultOK, "sk-proj-…Q2rT", observe.ResultReachable), vapi(observe.MajorOutage, in))
 	commit("13:05", openai(at("13:05"), observe.ResultOK, "sk-proj-…Q2rT", observe.ResultReachable), vapi(observe.PartialOutage, identified))
 	commit("13:40", openai(at("13:40"), observe.ResultOK, "sk-proj-…Q2rT", observe.ResultReachable), vapi(observe.Operational))
+	commit("13:41", openai(at("13:41"), observe.ResultOK, "sk-proj-…Q2rT", observe.ResultReachable), vapi(observe.Operational))
 
 	want := []string{
 		"10:57 openai key_changed: Key prod (sk-proj-…MxYA): ok → invalid_key (HTTP 401 invalid_api_key)",
 		"10:57 openai finding_opened: Critical opened: OpenAI key prod revoked",
-		"11:30 vapi finding_opened: Warning opened: VAPI status page unreadable",
+		// 11:30: VAPI's page unreadable once is pending: no finding yet.
 		"12:20 openai key_changed: Key prod replaced (sk-proj-…MxYA → sk-proj-…Q2rT): invalid_key → ok (HTTP 200)",
-		"12:20 openai finding_closed: Closed: OpenAI key prod revoked (open 1h23m)",
-		"12:20 vapi finding_closed: Closed: VAPI status page unreadable (open 50m)",
+		// 12:20: the revoked key's episode is closing; the next check closes it.
 		"12:45 vapi incident_opened: Incident opened: Vapi API and dashboard down (investigating, impact critical)",
 		"12:45 vapi incident_updated: Vapi API and dashboard down — investigating: We are investigating issues with the API.",
 		"12:46 vapi vendor_state: Status page: operational → major outage (major outage)",
+		"12:46 openai finding_closed: Closed: OpenAI key prod revoked (open 1h23m, recovered 12:20)",
 		"12:46 vapi finding_opened: Critical opened: VAPI: Vapi API and dashboard down (investigating)",
 		"13:02 vapi incident_updated: Vapi API and dashboard down — identified: A database failover is in progress.",
 		"13:05 vapi vendor_state: Status page: major outage → partial outage (partial outage)",
 		"13:40 vapi vendor_state: Status page: partial outage → operational (operational)",
 		"13:40 vapi incident_resolved: Incident resolved: Vapi API and dashboard down",
-		"13:40 vapi finding_closed: Closed: VAPI: Vapi API and dashboard down (identified) (open 54m)",
+		"13:41 vapi finding_closed: Closed: VAPI: Vapi API and dashboard down (identified) (open 54m, recovered 13:40)",
 	}
 	// Events come back from Commit per check; the timeline sorts them all.
 	tl, err := s.Timeline(context.Background(), Query{})
@@ -127,9 +128,14 @@ func TestObserveFirstSightIsQuiet(t *testing.T) {
 
 func TestTimelineQuery(t *testing.T) {
 	s := open(t, t.TempDir(), Options{})
-	for i, st := range []observe.State{observe.Degraded, observe.Operational, observe.MajorOutage, observe.Operational} {
-		tm := at("10:00").Add(time.Duration(i) * time.Hour)
-		assess(t, s, snapshot(tm, vendorResult("github", "GitHub", st), vendorResult("vapi", "VAPI", st)))
+	// Each recovery is confirmed by a check a minute later, which closes
+	// the episode.
+	for _, c := range []struct {
+		at string
+		st observe.State
+	}{{"10:00", observe.Degraded}, {"11:00", observe.Operational}, {"11:01", observe.Operational},
+		{"12:00", observe.MajorOutage}, {"13:00", observe.Operational}, {"13:01", observe.Operational}} {
+		assess(t, s, snapshot(at(c.at), vendorResult("github", "GitHub", c.st), vendorResult("vapi", "VAPI", c.st)))
 	}
 	tests := []struct {
 		name string
@@ -152,7 +158,7 @@ func TestTimelineQuery(t *testing.T) {
 			if !slices.IsSortedFunc(evs, func(a, b correlate.Event) int { return a.At.Compare(b.At) }) {
 				t.Error("not in time order")
 			}
-			if tt.q.Limit > 0 && !evs[len(evs)-1].At.Equal(at("13:00")) {
+			if tt.q.Limit > 0 && !evs[len(evs)-1].At.Equal(at("13:01")) {
 				t.Errorf("limit dropped the newest: %v", lines(evs))
 			}
 		})

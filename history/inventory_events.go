@@ -68,7 +68,9 @@ func inventoryEvents(prev vendorBase, v correlate.VendorReport) (*inventoryBase,
 				Text: fmt.Sprintf("Key %s: %s → %s", label, cmp.Or(old.Status, "?"), termtext.Line(k.Status))})
 		}
 		item.Noted = old.Noted
-		if known && k.LastUsedAt.After(old.LastUsed) && (old.Noted.IsZero() || k.LastUsedAt.Sub(old.Noted) >= usedEvery) {
+		// vendorwatch's own admin key is used by every read of the list:
+		// its last_used_at says nothing about anyone else.
+		if known && !k.Self && k.LastUsedAt.After(old.LastUsed) && (old.Noted.IsZero() || k.LastUsedAt.Sub(old.Noted) >= usedEvery) {
 			text := "Key in use: " + label + " last used " + k.LastUsedAt.UTC().Format("15:04 UTC")
 			if !old.LastUsed.IsZero() {
 				text += " (before: " + old.LastUsed.UTC().Format("2006-01-02 15:04 UTC") + ")"

@@ -81,7 +81,7 @@ func TestVanishedKeyInTheTimeline(t *testing.T) {
 	v := openaiInventory(at("10:05"))
 	v.Inventory.Gone = []observe.GoneKey{{InventoryKey: ci, LastSeen: at("10:00"), NoticedAt: at("10:05"), AuditChecked: true, Lookups: 1}}
 	evs := assess(t, s, snapshot(at("10:05"), v))
-	if got := lines(evs); len(got) != 1 || !strings.HasPrefix(got[0], `10:05 openai finding_opened: Critical opened: OpenAI key "ci" vanished from the key list with no audit entry`) {
+	if got := lines(evs); len(got) != 1 || !strings.HasPrefix(got[0], `10:05 openai finding_opened: Warning opened: OpenAI key "ci" vanished from the key list with no audit entry`) {
 		t.Errorf("events = %q", got)
 	}
 	fs, err := s.Findings(context.Background(), Query{})

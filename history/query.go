@@ -124,9 +124,10 @@ func (s *Store) Findings(ctx context.Context, q Query) ([]correlate.FindingRecor
 // saw, then what vendorwatch concluded (closings before openings).
 var eventOrder = map[correlate.EventKind]int{
 	correlate.EventVendorState: 0, correlate.EventIncidentOpened: 1, correlate.EventIncidentUpdated: 2, correlate.EventIncidentResolved: 3,
-	correlate.EventReachabilityChanged: 4, correlate.EventKeyChanged: 5,
+	correlate.EventReachabilityChanged: 4, correlate.EventKeyChanged: 5, correlate.EventCallRecords: 5,
 	correlate.EventInventoryListed: 5, correlate.EventInventoryKeyAdded: 5, correlate.EventInventoryKeyStatus: 5, correlate.EventInventoryKeyUsed: 5,
-	correlate.EventFindingClosed: 6, correlate.EventFindingEased: 7, correlate.EventFindingEscalated: 8, correlate.EventFindingOpened: 9,
+	correlate.EventFindingClosed: 6, correlate.EventFindingEased: 7, correlate.EventFindingUpdated: 7, correlate.EventFindingEscalated: 8,
+	correlate.EventFindingOpened: 9,
 }
 
 func sortEvents(evs []correlate.Event) {

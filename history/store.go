@@ -8,8 +8,10 @@
 //
 // Several processes may use one state dir at once (the dashboard, --once,
 // the tmux widget's refresh): every write is one transaction, serialized by
-// SQLite's write lock. A locked or damaged database is reported as such and
-// never reset.
+// SQLite's write lock, that merges its check into the stored picture of
+// every configured vendor, keeping the newest observation of each part
+// (merge.go). A locked or damaged database is reported as such and never
+// reset.
 package history
 
 import (

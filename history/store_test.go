@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,14 +31,11 @@ func open(t *testing.T, dir string, o Options) *Store {
 // assess commits a snapshot the way the monitor does.
 func assess(t *testing.T, s *Store, snap observe.Snapshot) []correlate.Event {
 	t.Helper()
-	evs, err := s.Commit(context.Background(), func(prev State) (correlate.Report, correlate.Memory, error) {
-		r, m := correlate.Assess(snap, prev.Memory)
-		return r, m, nil
-	})
+	c, err := s.Commit(context.Background(), Check{Snapshot: snap}, correlate.Assess)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return evs
+	return c.Events
 }
 
 func TestOpenMigratesOnce(t *testing.T) {
@@ -129,10 +127,7 @@ func TestLockedDatabaseIsReported(t *testing.T) {
 	}
 
 	start := time.Now()
-	_, err = s.Commit(context.Background(), func(prev State) (correlate.Report, correlate.Memory, error) {
-		r, m := correlate.Assess(snapshot(at("10:01"), vendorResult("openai", "OpenAI", observe.MajorOutage)), prev.Memory)
-		return r, m, nil
-	})
+	_, err = s.Commit(context.Background(), Check{Snapshot: snapshot(at("10:01"), vendorResult("openai", "OpenAI", observe.MajorOutage))}, correlate.Assess)
 	if !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), s.Path()) || !strings.Contains(err.Error(), "nothing was changed") {
 		t.Fatalf("err = %v, want ErrLocked naming the file", err)
 	}
@@ -155,27 +150,31 @@ func TestLockedDatabaseIsReported(t *testing.T) {
 }
 
 // Two stores on one state dir (the dashboard and --once) commit at the
-// same time: every commit sees the one before it, none is lost.
+// same time, each checking its own vendor of the two configured (--only):
+// every commit sees the one before it, none is lost, and the snapshot holds
+// both vendors.
 func TestConcurrentWriters(t *testing.T) {
 	dir := t.TempDir()
 	a, b := open(t, dir, Options{}), open(t, dir, Options{})
 	const each = 20
 	var wg sync.WaitGroup
 	errs := make(chan error, 2*each+1)
+	configured := []string{"w0", "w1"}
 	for w, s := range []*Store{a, b} {
 		wg.Go(func() {
 			for i := range each {
-				_, err := s.Commit(context.Background(), func(prev State) (correlate.Report, correlate.Memory, error) {
-					mem := prev.Memory
-					next := correlate.Memory{Open: map[string]correlate.OpenFinding{}}
-					for id, f := range mem.Open {
-						next.Open[id] = f
-					}
-					id := fmt.Sprintf("test:%d:%d", w, i)
-					next.Open[id] = correlate.OpenFinding{Finding: correlate.Finding{ID: id, Kind: correlate.KindVendorIncident, Severity: correlate.SeverityInfo, Title: id}}
-					rep := correlate.Report{SchemaVersion: 1, GeneratedAt: at("10:00").Add(time.Duration(len(mem.Open)) * time.Second), Overall: correlate.LevelOK, Findings: []correlate.Finding{}}
-					return rep, next, nil
-				})
+				tm := at("10:00").Add(time.Duration(i) * time.Second)
+				v := vendorResult(configured[w], configured[w], observe.Operational)
+				v.Status.CheckedAt = tm
+				_, err := s.Commit(context.Background(), Check{Snapshot: snapshot(tm, v), Configured: configured},
+					func(snap observe.Snapshot, mem correlate.Memory) (correlate.Report, correlate.Memory) {
+						rep, _ := correlate.Assess(snap, correlate.Memory{})
+						next := correlate.Memory{Open: map[string]correlate.OpenFinding{}}
+						maps.Copy(next.Open, mem.Open)
+						id := fmt.Sprintf("test:%d:%d", w, i)
+						next.Open[id] = correlate.OpenFinding{Finding: correlate.Finding{ID: id, Kind: correlate.KindVendorIncident, Severity: correlate.SeverityInfo, Title: id}}
+						return rep, next
+					})
 				if err != nil {
 					errs <- err
 				}
@@ -217,6 +216,9 @@ func TestConcurrentWriters(t *testing.T) {
 	want, _ := reportJSON(*st.Report)
 	if !bytes.Equal(raw, want) {
 		t.Errorf("snapshot file is not the last committed report:\n%s\nwant\n%s", raw, want)
+	}
+	if len(st.Report.Vendors) != 2 {
+		t.Errorf("the last report holds %d vendors, want both writers' (one each)", len(st.Report.Vendors))
 	}
 	if tmp, _ := filepath.Glob(filepath.Join(dir, ".snapshot*")); len(tmp) != 0 {
 		t.Errorf("temporary files left: %v", tmp)

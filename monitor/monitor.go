@@ -6,6 +6,7 @@ package monitor
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -37,8 +38,9 @@ type Checker interface {
 
 // Monitor joins a Checker, correlate and an optional history store.
 type Monitor struct {
-	checker Checker
-	store   *history.Store
+	checker    Checker
+	store      *history.Store
+	configured []string
 
 	mu   sync.Mutex
 	mem  correlate.Memory
@@ -51,6 +53,14 @@ type Monitor struct {
 func New(c Checker, store *history.Store) *Monitor {
 	return &Monitor{checker: c, store: store}
 }
+
+// SetConfigured tells the monitor every vendor of the config, in its
+// order, for a checker that may cover only some of them (--only): each
+// commit then keeps the stored results of the configured vendors left out,
+// with their streaks and findings, and drops those of vendors no longer
+// configured. The monitor still answers for its checker's vendors alone.
+// Call it before Once, Record or Run.
+func (m *Monitor) SetConfigured(ids []string) { m.configured = slices.Clone(ids) }
 
 // Update tells a Run caller what changed.
 type Update struct {
@@ -90,10 +100,16 @@ func (m *Monitor) resume(ctx context.Context, keep bool) (*correlate.Report, err
 	if err != nil {
 		return nil, err
 	}
+	var last correlate.Report
+	if st.Report != nil && keep {
+		// The stored report holds every configured vendor; show this
+		// checker's.
+		last = narrow(*st.Report, m.checker.Snapshot())
+	}
 	m.mu.Lock()
 	m.mem = st.Memory
 	if st.Report != nil && keep {
-		m.last, m.have = *st.Report, true
+		m.last, m.have = last, true
 	}
 	m.mu.Unlock()
 	if st.Report == nil {
@@ -122,29 +138,41 @@ func (m *Monitor) Once(ctx context.Context) (correlate.Report, error) {
 }
 
 // Record assesses a snapshot against the memory and records the result.
-// With a store, the stored memory is used inside the write transaction, so
-// processes sharing the state dir continue each other's streaks. If the
-// store fails, the snapshot is still assessed with the memory in the
-// process and the error is returned beside the report.
+// With a store, the check is merged into the stored observations and
+// assessed with the stored memory inside the write transaction, so
+// processes sharing the state dir continue each other's streaks and never
+// turn each other's clocks back; the report is then cut down to the
+// snapshot's vendors. If the store fails, the snapshot is still assessed
+// with the memory in the process and the error is returned beside the
+// report.
 func (m *Monitor) Record(ctx context.Context, snap observe.Snapshot) (correlate.Report, []correlate.Event, error) {
-	var rep correlate.Report
-	var mem correlate.Memory
-	var evs []correlate.Event
+	var c history.Committed
 	var err error
 	if m.store != nil {
-		evs, err = m.store.Commit(ctx, func(prev history.State) (correlate.Report, correlate.Memory, error) {
-			rep, mem = correlate.Assess(snap, prev.Memory)
-			return rep, mem, nil
-		})
+		c, err = m.store.Commit(ctx, history.Check{Snapshot: snap, Configured: m.configured}, correlate.Assess)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.store == nil || err != nil {
-		rep, mem = correlate.Assess(snap, m.mem)
-		evs = nil
+		c.Report, c.Memory = correlate.Assess(snap, m.mem)
+		c.Events = nil
 	}
-	m.mem, m.last, m.have = mem, rep, true
-	return rep, evs, err
+	rep := narrow(c.Report, snap)
+	m.mem, m.last, m.have = c.Memory, rep, true
+	return rep, c.Events, err
+}
+
+// narrow cuts a stored report, which holds every configured vendor, down
+// to the vendors of the snapshot: what this monitor was asked about.
+func narrow(rep correlate.Report, snap observe.Snapshot) correlate.Report {
+	ids := make([]string, 0, len(snap.Vendors))
+	for _, v := range snap.Vendors {
+		ids = append(ids, v.ID)
+	}
+	if !slices.ContainsFunc(rep.Vendors, func(v correlate.VendorReport) bool { return !slices.Contains(ids, v.ID) }) {
+		return rep
+	}
+	return correlate.Narrow(rep, ids)
 }
 
 // Last returns the latest report and whether there is one.

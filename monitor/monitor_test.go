@@ -78,7 +78,9 @@ func TestOnceRunsContinueEachOther(t *testing.T) {
 		}
 		var got []correlate.Kind
 		for _, f := range rep.Findings {
-			got = append(got, f.Kind)
+			if f.Counts() { // a pending finding is confirming, not yet one
+				got = append(got, f.Kind)
+			}
 		}
 		if rep.Overall != run.overall || !slices.Equal(got, run.kinds) {
 			t.Errorf("run %d: %s %v, want %s %v", i+1, rep.Overall, got, run.overall, run.kinds)
@@ -142,10 +144,15 @@ func TestRunRecordsAndNotifies(t *testing.T) {
 	for _, e := range events {
 		kinds = append(kinds, e.Kind)
 	}
-	for _, want := range []correlate.EventKind{correlate.EventFindingOpened, correlate.EventIncidentOpened, correlate.EventVendorState, correlate.EventFindingClosed} {
+	// VAPI failing unreported, then posted: one episode, escalated, never
+	// closed and opened again.
+	for _, want := range []correlate.EventKind{correlate.EventFindingOpened, correlate.EventIncidentOpened, correlate.EventVendorState, correlate.EventFindingEscalated} {
 		if !slices.Contains(kinds, want) {
 			t.Errorf("updates carried no %s event: %v", want, kinds)
 		}
+	}
+	if slices.Contains(kinds, correlate.EventFindingClosed) {
+		t.Errorf("the outage's episode closed when VAPI posted it: %v", kinds)
 	}
 	tl, _ := store.Timeline(context.Background(), history.Query{Since: at("12:31")})
 	if len(tl) != len(events) {
@@ -191,5 +198,72 @@ func TestWithoutStore(t *testing.T) {
 	}
 	if last, ok := m.Last(); !ok || !last.GeneratedAt.Equal(at("12:36")) {
 		t.Errorf("Last = %v %v", last.GeneratedAt, ok)
+	}
+}
+
+// A monitor over some of the configured vendors (--only openai) answers
+// for them alone, while the store keeps VAPI as it was: its row, its
+// finding and the overall level the tmux line shows.
+func TestSubsetCheckAnswersForItsVendors(t *testing.T) {
+	store := openStore(t, t.TempDir(), history.Options{})
+	configured := []string{"vapi", "openai"}
+	full := New(fixture.NewScript(snap("12:35", vapiAt("12:35", false), openaiAt("12:35")), snap("12:36", vapiAt("12:36", false), openaiAt("12:36"))), store)
+	full.SetConfigured(configured)
+	for range 2 {
+		if _, err := full.Once(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	only := New(fixture.NewScript(snap("12:37", openaiAt("12:37"))), store)
+	only.SetConfigured(configured)
+	rep, err := only.Once(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Vendors) != 1 || rep.Vendors[0].ID != "openai" || rep.Overall != correlate.LevelOK || len(rep.Findings) != 0 {
+		t.Errorf("--only openai answered %d vendors, %s, %d findings; want OpenAI alone, ok", len(rep.Vendors), rep.Overall, len(rep.Findings))
+	}
+	if last, _ := only.Last(); last.Overall != correlate.LevelOK {
+		t.Errorf("Last = %s, want the narrowed report", last.Overall)
+	}
+	st, err := store.Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, ok := st.Report.Vendor("vapi")
+	if !ok || v.Level != correlate.LevelWarning || st.Report.Overall != correlate.LevelWarning || len(st.Report.FindingsFor("vapi")) != 1 {
+		t.Errorf("the store after --only openai: VAPI %v %s, overall %s", ok, v.Level, st.Report.Overall)
+	}
+}
+
+// pendingChecker is a Script whose vendors are known before its first
+// check, as the poller's are (each pending).
+type pendingChecker struct {
+	*fixture.Script
+	pending observe.Snapshot
+}
+
+func (p pendingChecker) Snapshot() observe.Snapshot {
+	if s := p.Script.Snapshot(); len(s.Vendors) > 0 {
+		return s
+	}
+	return p.pending
+}
+
+// A dashboard with --only shows its own vendors of the stored report
+// before its first check ends, not every configured one.
+func TestSubsetResumeShowsItsVendors(t *testing.T) {
+	store := openStore(t, t.TempDir(), history.Options{})
+	full := New(fixture.NewScript(snap("12:36", vapiAt("12:36", false), openaiAt("12:36"))), store)
+	if _, err := full.Once(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	m := New(pendingChecker{fixture.NewScript(), snap("12:37", observe.VendorResult{ID: "openai", Name: "OpenAI"})}, store)
+	m.SetConfigured([]string{"vapi", "openai"})
+	if _, err := m.Resume(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if last, ok := m.Last(); !ok || len(last.Vendors) != 1 || last.Vendors[0].ID != "openai" {
+		t.Errorf("resumed report = %v, want OpenAI alone", last.Vendors)
 	}
 }

@@ -63,8 +63,8 @@ func TestRunWithPoller(t *testing.T) {
 	wait(correlate.LevelOK)
 	file.Store("anthropic__statuspage_summary_incident_investigating.json")
 	m.CheckNow()
-	u := wait(correlate.LevelCritical)
-	if len(u.Report.Findings) != 1 || u.Report.Findings[0].Kind != correlate.KindVendorOutage {
+	u := wait(correlate.LevelWarning)
+	if len(u.Report.Findings) != 1 || u.Report.Findings[0].Kind != correlate.KindVendorIncident {
 		t.Errorf("findings = %+v", u.Report.Findings)
 	}
 	cancel()
@@ -72,7 +72,7 @@ func TestRunWithPoller(t *testing.T) {
 		t.Errorf("Run = %v", err)
 	}
 	st, err := store.Load(context.Background())
-	if err != nil || st.Report == nil || st.Report.Overall != correlate.LevelCritical || len(st.Memory.Open) != 1 {
+	if err != nil || st.Report == nil || st.Report.Overall != correlate.LevelWarning || len(st.Memory.Open) != 1 {
 		t.Errorf("stored state: %v %+v", err, st.Report)
 	}
 }

@@ -11,10 +11,14 @@ type CallSummary struct {
 	Since time.Time `json:"since"`
 	// Result is ok when VAPI answered; else why the records could not be
 	// read (and Reasons are the previous read's, while still in window).
-	Result     Result `json:"result"`
-	HTTPStatus int    `json:"http_status,omitempty"`
-	Code       string `json:"code,omitempty"`
-	Error      string `json:"error,omitempty"`
+	Result Result `json:"result"`
+	// CountedAt is when Calls, Ended and Reasons were read: CheckedAt
+	// after a read that worked, the last such read's time when this one
+	// failed and its counts were kept; zero when there are no counts.
+	CountedAt  time.Time `json:"counted_at,omitzero"`
+	HTTPStatus int       `json:"http_status,omitempty"`
+	Code       string    `json:"code,omitempty"`
+	Error      string    `json:"error,omitempty"`
 	// Fingerprint is the key the records were read with.
 	Fingerprint string `json:"fingerprint,omitempty"`
 	// Calls counts the calls created in the window; Ended those that ended.

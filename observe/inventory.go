@@ -126,6 +126,9 @@ type GoneKey struct {
 	Unexplained int `json:"unexplained,omitempty"`
 	// OwnerGone is true when its service account left the list as well.
 	OwnerGone bool `json:"owner_gone,omitempty"`
+	// AuditOff is true when the audit log answered that audit logging is
+	// switched off for the organization: no event can explain the key.
+	AuditOff bool `json:"audit_off,omitempty"`
 	// AuditFrom is the start of the stretch of the audit log asked about
 	// it (a little before LastSeen); AuditUntil is when the reader stops
 	// asking again. Both are zero for a vendor with no audit log.

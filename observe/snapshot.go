@@ -31,9 +31,12 @@ func (s Snapshot) Vendor(id string) (VendorResult, bool) {
 // VendorResult is one vendor's latest observations. Field names follow
 // DESIGN §6.
 type VendorResult struct {
-	ID           string        `json:"id"`
-	Name         string        `json:"name"`
-	DependsOn    []string      `json:"depends_on,omitempty"`
+	ID        string   `json:"id"`
+	Name      string   `json:"name"`
+	DependsOn []string `json:"depends_on,omitempty"`
+	// Watched are the status page components the team said matter
+	// (components: in the config); empty means all of them.
+	Watched      []string      `json:"watched_components,omitempty"`
 	Status       Status        `json:"status"`
 	Reachability *Reachability `json:"reachability,omitempty"`
 	Keys         []KeyResult   `json:"keys"`

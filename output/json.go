@@ -36,5 +36,9 @@ func ReadJSON(r io.Reader) (correlate.Report, error) {
 	if rep.SchemaVersion != correlate.SchemaVersion {
 		return rep, fmt.Errorf("report has schema_version %d, this vendorwatch reads %d", rep.SchemaVersion, correlate.SchemaVersion)
 	}
+	if rep.Verdict.Word == "" {
+		// Written before reports carried their verdict.
+		rep.Verdict = correlate.VerdictOf(rep)
+	}
 	return rep, nil
 }

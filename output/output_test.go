@@ -51,12 +51,14 @@ func sampleReport() correlate.Report {
 			StartedAt: t0, UpdatedAt: t0, URL: "https://status.vapi.ai/incident/901977", Components: []string{"Vapi API"}, LatestUpdate: "We are investigating."}},
 		Maintenances: []observe.Maintenance{{ID: "m1", Title: "Database upgrade", Status: "scheduled", StartsAt: t0.Add(24 * time.Hour), EndsAt: t0.Add(26 * time.Hour), URL: "https://status.vapi.ai/m1"}},
 	}
-	return correlate.Report{SchemaVersion: 1, GeneratedAt: t0, Overall: correlate.LevelCritical,
+	r := correlate.Report{SchemaVersion: 1, GeneratedAt: t0, Overall: correlate.LevelCritical,
 		Vendors: []correlate.VendorReport{{VendorResult: openai, Level: correlate.LevelCritical}, {VendorResult: vapi, Level: correlate.LevelCritical}},
 		Findings: []correlate.Finding{{Kind: correlate.KindKeyRevoked, Severity: correlate.SeverityCritical, Vendors: []string{"openai"}, Keys: []string{"prod"},
 			Title: "OpenAI key prod rejected as invalid while OpenAI reports operational", Detail: "401 invalid_api_key three times since 10:57",
 			Advice: []string{"Look for OpenAI's leak notice in your mail.", "Rotate the key."}, Since: t0.Add(-108 * time.Minute)}},
 	}
+	r.Verdict = correlate.VerdictOf(r)
+	return r
 }
 
 func keysOf(m map[string]any) []string {
@@ -86,7 +88,7 @@ func TestJSONSchemaFields(t *testing.T) {
 			}
 		}
 	}
-	need("top", doc, "schema_version", "generated_at", "overall", "vendors", "findings")
+	need("top", doc, "schema_version", "generated_at", "overall", "verdict", "vendors", "findings")
 	v := doc["vendors"].([]any)[0].(map[string]any)
 	need("vendor", v, "id", "name", "level", "status", "reachability", "keys")
 	st := v["status"].(map[string]any)

@@ -76,18 +76,21 @@ func WriteTable(w io.Writer, r correlate.Report, o TableOptions) error {
 
 func renderTable(r correlate.Report) string {
 	var b strings.Builder
+	b.WriteString(verdictLine(r))
 	rows := make([][]string, 0, len(r.Vendors))
-	// levels colours the REACH, KEYS and SOURCE cells of each row.
-	levels := make([][3]correlate.Level, 0, len(r.Vendors))
+	// levels colours the LEVEL, REACH, KEYS and SOURCE cells of each row.
+	levels := make([][4]correlate.Level, 0, len(r.Vendors))
+	down := r.NetworkDown()
 	for _, v := range r.Vendors {
+		level, levelLevel := levelText(&r, v)
 		_, reach := correlate.ReachCell(v.Reachability)
-		keys, keysLevel := correlate.KeysCell(v.Keys)
+		keys, keysLevel := correlate.KeysCell(v.Keys, down)
 		source, sourceLevel := correlate.SourceCell(v.Status)
 		rows = append(rows, []string{
-			v.Name, string(v.Level), correlate.StateWords(v.Status.State), incidentsText(v.Status),
+			v.Name, level, correlate.StateWords(v.Status.State), incidentsText(v.Status),
 			reachText(v.Reachability), keys, source,
 		})
-		levels = append(levels, [3]correlate.Level{reach, keysLevel, sourceLevel})
+		levels = append(levels, [4]correlate.Level{levelLevel, reach, keysLevel, sourceLevel})
 	}
 	t := table.New().
 		Border(lipgloss.HiddenBorder()).BorderTop(false).BorderBottom(false).BorderLeft(false).
@@ -101,24 +104,28 @@ func renderTable(r correlate.Report) string {
 			}
 			switch col {
 			case 1:
-				return levelStyle(r.Vendors[row].Level)
+				return levelStyle(levels[row][0])
 			case 4, 5, 6:
-				return cellStyle(levels[row][col-4])
+				return cellStyle(levels[row][col-3])
 			}
 			return s
 		})
 	b.WriteString(t.Render())
 	b.WriteString("\n")
 	b.WriteString(renderKeys(r))
-	fmt.Fprintf(&b, "\n%s %s", styleHeader.Render("Overall:"), levelStyle(r.Overall).Render(strings.ToUpper(string(r.Overall))))
-	fmt.Fprintf(&b, "  %s\n", styleMuted.Render("checked "+r.GeneratedAt.Local().Format("2006-01-02 15:04:05 MST")))
 	if len(r.Findings) == 0 {
-		b.WriteString(styleOK.Render("No findings: every vendor looks healthy.") + "\n")
+		if r.Overall == correlate.LevelOK {
+			b.WriteString("\n" + styleOK.Render("No findings: every vendor looks healthy.") + "\n")
+		}
 		return b.String()
 	}
 	b.WriteString("\n" + styleHeader.Render("Findings") + "\n")
 	for _, f := range r.Findings {
-		fmt.Fprintf(&b, "%s %s\n", severityStyle(f.Severity).Render(fmt.Sprintf("%-8s", f.Severity)), f.Title)
+		title := termtext.Line(f.Title)
+		if w := f.State.Word(); w != "" {
+			title = styleMuted.Render(w+":") + " " + title
+		}
+		fmt.Fprintf(&b, "%s %s\n", severityStyle(f.Severity).Render(fmt.Sprintf("%-8s", f.Severity)), title)
 		if f.Detail != "" {
 			fmt.Fprintf(&b, "         %s\n", styleMuted.Render(f.Detail))
 		}
@@ -129,8 +136,37 @@ func renderTable(r correlate.Report) string {
 	return b.String()
 }
 
+// verdictLine is the head of the table: the answer in words, the level
+// (the exit code) and when the check ran.
+func verdictLine(r correlate.Report) string {
+	v := r.Verdict
+	st := levelStyle(r.Overall).Bold(true)
+	if v.State == correlate.StatePending {
+		st = styleWarning
+	}
+	return fmt.Sprintf("%s %s\n%s %s  %s\n\n", styleHeader.Render("Verdict:"), st.Render(termtext.Line(v.String())),
+		styleHeader.Render("Overall:"), levelStyle(r.Overall).Render(strings.ToUpper(string(r.Overall))),
+		styleMuted.Render("checked "+r.GeneratedAt.Local().Format("2006-01-02 15:04:05 MST")))
+}
+
+// levelText is the LEVEL cell: the vendor's level, or, while that level
+// does not count it yet, "confirming" (a vendor failing once is not
+// healthy) or "recovering".
+func levelText(r *correlate.Report, v correlate.VendorReport) (string, correlate.Level) {
+	switch r.Phase(v) {
+	case correlate.StatePending:
+		return "confirming", correlate.LevelWarning
+	case correlate.StateClosing:
+		return "recovering", correlate.LevelOK
+	}
+	return string(v.Level), v.Level
+}
+
 func incidentsText(s observe.Status) string {
 	open := s.Open()
+	if len(open) == 0 && correlate.Unread(s) {
+		return "page not read"
+	}
 	switch len(open) {
 	case 0:
 		return "-"

@@ -82,8 +82,8 @@ func LineDigest(r correlate.Report) ([]byte, error) {
 		Entries: lineEntries(&r, nil)}.Encode()
 }
 
-// lineEntries lists the worst problems first, one per vendor and label, or
-// a single "N ok" entry when all is well.
+// lineEntries lists the worst problems first, one per vendor and label,
+// then those still confirming, or a single "N ok" entry when all is well.
 func lineEntries(r *correlate.Report, names map[string]string) []statusline.Entry {
 	entry := func(l correlate.Level, label string) statusline.Entry {
 		return statusline.Entry{Level: statusline.Level(l), Label: label, Width: ansi.StringWidth(label)}
@@ -94,11 +94,24 @@ func lineEntries(r *correlate.Report, names map[string]string) []statusline.Entr
 	type key struct{ vendor, label string }
 	seen := map[key]bool{}
 	var entries []statusline.Entry
+	// What counts comes first, worst first; then what is still confirming,
+	// marked unknown ("? VAPI": not sure yet). What is recovering is left
+	// out: the level no longer counts it.
+	rank := func(f correlate.Finding) int {
+		if f.State == correlate.StatePending {
+			return -1
+		}
+		return f.Severity.Rank()
+	}
 	findings := slices.Clone(r.Findings)
-	slices.SortStableFunc(findings, func(a, b correlate.Finding) int { return b.Severity.Rank() - a.Severity.Rank() })
+	slices.SortStableFunc(findings, func(a, b correlate.Finding) int { return rank(b) - rank(a) })
 	for _, f := range findings {
-		if f.Severity == correlate.SeverityInfo {
+		if f.Severity == correlate.SeverityInfo || f.State == correlate.StateClosing {
 			continue
+		}
+		level := f.Severity.Level()
+		if f.State == correlate.StatePending {
+			level = correlate.LevelUnknown
 		}
 		label := kindLabel(f.Kind)
 		vendors := f.Vendors
@@ -115,7 +128,7 @@ func lineEntries(r *correlate.Report, names map[string]string) []statusline.Entr
 			if text == "" {
 				text = "problem"
 			}
-			entries = append(entries, entry(f.Severity.Level(), text))
+			entries = append(entries, entry(level, text))
 		}
 	}
 	if len(entries) > 0 {

@@ -40,6 +40,11 @@ func TestLine(t *testing.T) {
 		{"stale", calmReport(3), LineOptions{Stale: true, Age: 7 * time.Minute}, "#[fg=green]● 3 ok#[default] #[fg=colour244]⌛ 7m#[default]"},
 		{"width cap", &rep, LineOptions{Names: names, Format: LinePlain, MaxWidth: 15}, "✖ OpenAI key +1"},
 		{"width cut", &rep, LineOptions{Names: names, Format: LinePlain, MaxWidth: 8}, "✖ OpenAI"},
+		{"confirming and recovering", &correlate.Report{Overall: correlate.LevelOK, Findings: []correlate.Finding{
+			{Kind: correlate.KindVendorOutageUnreported, Severity: correlate.SeverityWarning, State: correlate.StatePending, Vendors: []string{"vapi"}},
+			{Kind: correlate.KindKeyRevoked, Severity: correlate.SeverityCritical, State: correlate.StateClosing, Vendors: []string{"openai"}},
+			{Kind: correlate.KindVendorIncident, Severity: correlate.SeverityWarning, State: correlate.StateOpen, Vendors: []string{"github"}},
+		}}, LineOptions{Names: map[string]string{"vapi": "VAPI", "openai": "OpenAI", "github": "GitHub"}, Format: LinePlain}, "▲ GitHub ? VAPI"},
 		{"network", &correlate.Report{Overall: correlate.LevelWarning, Findings: []correlate.Finding{{Kind: correlate.KindNetworkLocal, Severity: correlate.SeverityWarning}}}, LineOptions{Format: LinePlain}, "▲ our network"},
 	}
 	for _, tt := range tests {

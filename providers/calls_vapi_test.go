@@ -132,14 +132,37 @@ func TestCallsFailureKeepsRecentReasons(t *testing.T) {
 	t.Cleanup(srv.Close)
 	p, _ := testPoller([]catalog.Vendor{vapiVendor(t, srv.URL, &config.Admin{})}, map[string]string{"VW_KEY": fixture.VAPIKey})
 	first := checkAt(p, t0).Calls
+	if !first.CountedAt.Equal(t0) {
+		t.Errorf("counted_at = %s, want the read's time", first.CountedAt)
+	}
 	fake.Throttle, fake.RetryAfter = 2, "60"
 	second := checkAt(p, t0.Add(5*time.Minute)).Calls
-	if second.Result != observe.ResultRateLimited || second.Ended != first.Ended || len(second.Reasons) != len(first.Reasons) {
+	if second.Result != observe.ResultRateLimited || second.Ended != first.Ended || len(second.Reasons) != len(first.Reasons) || !second.CountedAt.Equal(t0) {
 		t.Errorf("throttled: %+v", second)
 	}
 	fake.Throttle = 5
-	if late := checkAt(p, t0.Add(time.Hour)).Calls; late.Result != observe.ResultRateLimited || len(late.Reasons) != 0 {
+	if late := checkAt(p, t0.Add(time.Hour)).Calls; late.Result != observe.ResultRateLimited || len(late.Reasons) != 0 || !late.CountedAt.IsZero() {
 		t.Errorf("an hour later the old reasons are still shown: %+v", late)
+	}
+}
+
+// Reads failing one after another keep the last counts as of when they
+// were read, and only while that read is inside the window: a failing
+// read does not make them new again.
+func TestCallsFailingReadsDoNotRenewOldCounts(t *testing.T) {
+	t.Parallel()
+	fake := vapiWithCalls(t0)
+	srv := httptest.NewServer(fake)
+	t.Cleanup(srv.Close)
+	p, _ := testPoller([]catalog.Vendor{vapiVendor(t, srv.URL, &config.Admin{})}, map[string]string{"VW_KEY": fixture.VAPIKey})
+	first := checkAt(p, t0).Calls
+	fake.Throttle, fake.RetryAfter = 1000, "60"
+	for m := 5; m <= 60; m += 5 {
+		cs := checkAt(p, t0.Add(time.Duration(m)*time.Minute)).Calls
+		kept := m <= int(admin.MinCallWindow/time.Minute) // the window of a 5-minute admin interval
+		if kept && (cs.Ended != first.Ended || !cs.CountedAt.Equal(t0)) || !kept && (len(cs.Reasons) != 0 || !cs.CountedAt.IsZero()) {
+			t.Errorf("%d minutes after the last read: ended %d, counted at %s; want the counts kept: %v", m, cs.Ended, cs.CountedAt.Format("15:04"), kept)
+		}
 	}
 }
 

@@ -322,7 +322,7 @@ func TestAuditLogUnavailable(t *testing.T) {
 	checkAt(p, t0)
 	org.RemoveKey("key_batch")
 	g := checkAt(p, t0.Add(5*time.Minute)).Inventory.Gone
-	if len(g) != 1 || g[0].AuditChecked || !strings.Contains(g[0].AuditError, "Audit logging is not enabled") || g[0].Lookups != 1 {
+	if len(g) != 1 || g[0].AuditChecked || !strings.Contains(g[0].AuditError, "Audit logging is not enabled") || !g[0].AuditOff || g[0].Lookups != 1 {
 		t.Fatalf("gone = %+v", g)
 	}
 	// Asked again while the hour lasts, then left to correlation's memory.

@@ -101,7 +101,7 @@ func (p *Poller) useProber(pr *probe.Prober) {
 
 // pendingResult is a vendor's result before its first check.
 func pendingResult(v catalog.Vendor) observe.VendorResult {
-	r := observe.VendorResult{ID: v.ID, Name: v.Name, DependsOn: v.DependsOn, Keys: []observe.KeyResult{}}
+	r := observe.VendorResult{ID: v.ID, Name: v.Name, DependsOn: v.DependsOn, Watched: v.Components, Keys: []observe.KeyResult{}}
 	r.Status.State = "unknown"
 	r.Status.PageURL = v.PageURL
 	r.Status.Normalize()
@@ -194,6 +194,7 @@ func (p *Poller) checkVendor(ctx context.Context, v catalog.Vendor, part Part) o
 	}()
 
 	res := prev
+	res.Watched = v.Components
 	var adminRead sync.WaitGroup
 	if !admin.Enabled(v) {
 		res.Inventory, res.Calls = nil, nil // admin: gone from the config

@@ -52,7 +52,7 @@ func TestPollerCheckReadsEveryVendor(t *testing.T) {
 		t.Errorf("siblings of incident.io's whole summary requested")
 	}
 	a, _ := snap.Vendor("anthropic")
-	if a.Status.State != observe.PartialOutage || len(a.Status.Open()) != 1 || a.Status.Open()[0].Title != "Elevated errors for multiple models" {
+	if a.Status.State != observe.Degraded || len(a.Status.Open()) != 1 || a.Status.Open()[0].Title != "Elevated errors for multiple models" {
 		t.Errorf("anthropic = %s %+v", a.Status.State, a.Status.Incidents)
 	}
 	if anthropic.Count("/api/v2/incidents/unresolved.json") != 0 {
@@ -80,7 +80,7 @@ func TestPollerDetectsFormatFromBaseURL(t *testing.T) {
 	if !src.OK || !src.Detected || src.Format != string(statuspage.Statuspage) || src.URL != srv.URL+"/api/v2/summary.json" {
 		t.Errorf("source = %+v", src)
 	}
-	if v.Status.State != observe.PartialOutage {
+	if v.Status.State != observe.Degraded {
 		t.Errorf("state = %s", v.Status.State)
 	}
 }

@@ -14,7 +14,6 @@ import (
 	"net/url"
 	"os"
 	"reflect"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -240,29 +239,9 @@ func cleanValue(v reflect.Value) {
 
 // Narrow keeps only the vendors in only (and findings about them or
 // about no vendor) and recomputes the overall level: --only over
-// --remote.
+// --remote. It is correlate.Narrow.
 func Narrow(rep correlate.Report, only []string) correlate.Report {
-	if len(only) == 0 {
-		return rep
-	}
-	out := rep
-	out.Vendors = nil
-	for _, v := range rep.Vendors {
-		if slices.Contains(only, v.ID) {
-			out.Vendors = append(out.Vendors, v)
-		}
-	}
-	out.Findings = []correlate.Finding{}
-	for _, f := range rep.Findings {
-		if len(f.Vendors) == 0 || slices.ContainsFunc(f.Vendors, func(id string) bool { return slices.Contains(only, id) }) {
-			out.Findings = append(out.Findings, f)
-		}
-	}
-	if out.Vendors == nil {
-		out.Vendors = []correlate.VendorReport{}
-	}
-	out.Overall = correlate.OverallLevel(out.Vendors, out.Findings)
-	return out
+	return correlate.Narrow(rep, only)
 }
 
 // SaveReport copies the server's latest report to path, atomically, for

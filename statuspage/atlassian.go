@@ -99,6 +99,16 @@ func ReadStatuspage(data []byte) (*observe.Status, Parts, error) {
 		st.PageURL = termtext.Line(doc.Page.URL)
 	}
 	if doc.Status != nil {
+		// The indicator is the page's own verdict and the vendor's state.
+		// Statuspage rolls it up from every component, weighing how many
+		// are affected (three partial outages among a hundred regional
+		// components are a "Minor Service Outage", and so are four of
+		// Anthropic's six), and from the active incidents of a page with
+		// no components. The components keep their own states, and Filter
+		// narrows the state to the components a team watches. An open
+		// incident's impact is not added on top: the page has already
+		// weighed it ("none" beside a monitoring incident says the page is
+		// fine again), and the incident stays listed for correlate.
 		st.State = IndicatorState(doc.Status.Indicator)
 		st.Description = termtext.Line(doc.Status.Description)
 		st.Claims = st.State.Known()
@@ -120,11 +130,11 @@ func ReadStatuspage(data []byte) (*observe.Status, Parts, error) {
 			})
 		}
 	}
-	if len(st.Components) > 0 {
-		// The indicator follows incident impact and can lag the components
-		// (Anthropic has shown "minor" with four components in
-		// partial_outage), so the page is as bad as its worst component.
-		st.State = observe.Worst(st.State, worstComponent(st.Components))
+	if !st.Claims && len(st.Components) > 0 {
+		// Only a document without the page's indicator (components.json,
+		// or an indicator word we do not know) falls back on its
+		// components; its worst one is all it says about the page.
+		st.State = worstComponent(st.Components)
 		st.Claims = true
 	}
 	return st, parts, nil

@@ -58,7 +58,8 @@ func TestReadStatuspageCorpus(t *testing.T) {
 		parts         Parts
 	}{
 		{"anthropic__statuspage_summary_none.json", observe.Operational, 0, 0, Parts{Page: true, Status: true, Components: true, Incidents: true, Maintenances: true}},
-		{"anthropic__statuspage_summary_incident_investigating.json", observe.PartialOutage, 1, 0, Parts{Page: true, Status: true, Components: true, Incidents: true, Maintenances: true}},
+		{"anthropic__statuspage_summary_incident_investigating.json", observe.Degraded, 1, 0, Parts{Page: true, Status: true, Components: true, Incidents: true, Maintenances: true}},
+		{"cloudflare__statuspage_summary_minor_pops_derived.json", observe.Degraded, 1, 0, Parts{Page: true, Status: true, Components: true, Incidents: true, Maintenances: true}},
 		{"anthropic__statuspage_scheduled_maintenances.json", observe.Unknown, 0, 2, Parts{Page: true, Maintenances: true}},
 		{"openai__incidentio_v2_summary_operational_2026-09-24.json", observe.Operational, 0, 0, Parts{Page: true, Status: true, Components: true, IncidentIO: true}},
 		{"openai__incidentio_v2_summary_incident_derived.json", observe.Degraded, 1, 0, Parts{Page: true, Status: true, Components: true, Incidents: true, IncidentIO: true}},

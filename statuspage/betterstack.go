@@ -182,21 +182,21 @@ func parseBetterStack(data []byte) (*observe.Status, error) {
 	}
 	sortIncidents(st.Incidents)
 
-	page := bsState(attrs.AggregateState)
-	// "downtime" is a major outage unless only a few resources are down:
-	// fewer than half of the monitored ones make it a partial outage.
-	partial := monitored > 0 && down*2 < monitored
-	if page == observe.MajorOutage && partial {
-		page = observe.PartialOutage
+	// The page's aggregate_state is its own verdict on the whole page and
+	// the vendor's state: one resource down among many does not make the
+	// vendor down unless the page says so. The resources keep their own
+	// states, and Filter narrows the state to the ones a team watches; an
+	// open report stays listed for correlate rather than added on top.
+	// Only a page without an aggregate falls back on its worst resource.
+	st.State = bsState(attrs.AggregateState)
+	if !st.State.Known() && len(st.Components) > 0 {
+		st.State = worstComponent(st.Components)
 	}
-	comps := observe.Unknown
-	if len(st.Components) > 0 {
-		comps = worstComponent(st.Components)
-		if comps == observe.MajorOutage && partial {
-			comps = observe.PartialOutage
-		}
+	// Its words have no partial outage: "downtime" is a major outage
+	// unless fewer than half of the monitored resources are down.
+	if st.State == observe.MajorOutage && monitored > 0 && down*2 < monitored {
+		st.State = observe.PartialOutage
 	}
-	st.State = observe.Worst(page, comps)
 	st.Claims = st.State.Known()
 	st.Description = describeState(st.State)
 	if a := termtext.Line(attrs.Announcement); a != "" {

@@ -41,7 +41,7 @@ var corpus = []corpusCase{
 	{"vapi__betterstack_feed_outage_synthetic.rss", Feed, observe.Unknown, false, 1, 2, 0},
 	{"vapi__betterstack_feed_rca_2026-05-22_reconstructed.rss", Feed, observe.Unknown, false, 0, 1, 0},
 	// Instatus
-	{"instatus__summary_hasissues_docs_example.json", Instatus, observe.MajorOutage, true, 1, 1, 1},
+	{"instatus__summary_hasissues_docs_example.json", Instatus, observe.Degraded, true, 1, 1, 1},
 	{"wistia__instatus_summary_up.json", Instatus, observe.Operational, true, 0, 0, 0},
 	// Google
 	{"google-cloud__incidents.json", Google, observe.Operational, true, 0, 5, 0},
@@ -51,7 +51,7 @@ var corpus = []corpusCase{
 	{"slack__current_active_2023-09.json", Slack, observe.Degraded, true, 1, 1, 0},
 	// status.io
 	{"gitlab__statusio_status_operational_2023-06-29.json", StatusIO, observe.Operational, true, 0, 0, 1},
-	{"gitlab__statusio_status_components_down_curated.json", StatusIO, observe.MajorOutage, true, 0, 0, 1},
+	{"gitlab__statusio_status_components_down_curated.json", StatusIO, observe.Operational, true, 0, 0, 1},
 	// RSS / Atom
 	{"github__statuspage_history.atom", Feed, observe.Unknown, false, 0, 4, 0},
 	{"github__statuspage_history.rss", Feed, observe.Unknown, false, 0, 4, 0},
@@ -60,7 +60,7 @@ var corpus = []corpusCase{
 	{"microsoft365__admin_center_feed_degraded.rss", Feed, observe.Degraded, true, 1, 1, 0},
 	// HTML
 	{"textexpander__statuspage_page_operational.html", HTML, observe.Operational, true, 0, 0, 0},
-	{"python-infra__statuspage_page_unresolved_incident.html", HTML, observe.PartialOutage, true, 1, 1, 0},
+	{"python-infra__statuspage_page_unresolved_incident.html", HTML, observe.Degraded, true, 1, 1, 0},
 	{"aquafadas__statuspage_page_degraded_incident.html", HTML, observe.Degraded, true, 1, 1, 0},
 }
 

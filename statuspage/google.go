@@ -78,6 +78,9 @@ func parseGoogle(data []byte) (*observe.Status, error) {
 		st.Incidents = append(st.Incidents, googleIncident(g))
 	}
 	sortIncidents(st.Incidents)
+	// Google publishes no overall state, only incidents, so the worst open
+	// one is the vendor's state; a team that watches one product narrows
+	// it with Filter to that product's incidents.
 	for _, in := range st.Open() {
 		st.State = observe.Worst(st.State, observe.ImpactState(in.Impact))
 	}

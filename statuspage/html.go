@@ -51,24 +51,36 @@ func ReadHTML(data []byte, selector, healthy string) (*observe.Status, error) {
 func isStatuspageHTML(doc *goquery.Document) bool {
 	body := doc.Find("body")
 	return doc.Find("[data-component-status]").Length() > 0 ||
-		(body.HasClass("status") && bodyIndicator(body) != "") ||
+		(body.HasClass("status") && indicatorClass(body) != "") ||
 		doc.Find(".page-status").Length() > 0
 }
 
-func bodyIndicator(body *goquery.Selection) string {
+// indicatorClass is the indicator an element's status-* class names
+// ("status-minor" is "minor"), or "".
+func indicatorClass(el *goquery.Selection) string {
 	for _, ind := range []string{"none", "minor", "major", "critical", "maintenance"} {
-		if body.HasClass("status-" + ind) {
+		if el.HasClass("status-" + ind) {
 			return ind
 		}
 	}
 	return ""
 }
 
+// pageIndicator is the page's own indicator: the status-* class of its
+// <body>, else of its .page-status banner (which a page leaves out while
+// it shows unresolved incidents), or "" when the page shows neither.
+func pageIndicator(doc *goquery.Document) string {
+	if ind := indicatorClass(doc.Find("body")); ind != "" {
+		return ind
+	}
+	return indicatorClass(doc.Find(".page-status").First())
+}
+
 var spYearDate = lazyregexp.New(`([A-Z][a-z]{2})\s+(\d{1,2}),\s+(\d{4})`)
 
 // readStatuspageHTML reads an Atlassian Statuspage home page.
 func readStatuspageHTML(doc *goquery.Document) *observe.Status {
-	st := &observe.Status{State: IndicatorState(bodyIndicator(doc.Find("body")))}
+	st := &observe.Status{State: IndicatorState(pageIndicator(doc))}
 	st.Description = termtext.Line(doc.Find(".page-status .status").First().Text())
 	doc.Find(".component-inner-container[data-component-status]").Each(func(_ int, c *goquery.Selection) {
 		if c.Is("[data-js-hook=component-group-opener]") {
@@ -128,11 +140,12 @@ func readStatuspageHTML(doc *goquery.Document) *observe.Status {
 		}
 		st.Incidents = append(st.Incidents, in)
 	})
-	states := []observe.State{st.State}
-	if len(st.Components) > 0 {
-		states = append(states, worstComponent(st.Components))
+	// The indicator is the page's verdict, as in the API (atlassian.go):
+	// it stands whatever a few of its components say. Only a page that
+	// shows no indicator falls back on its worst component.
+	if !st.State.Known() && len(st.Components) > 0 {
+		st.State = worstComponent(st.Components)
 	}
-	st.State = observe.Worst(states...)
 	st.Claims = st.State.Known()
 	if st.Description == "" {
 		st.Description = describeState(st.State)

@@ -225,7 +225,11 @@ func ioFromWidget(doc *ioDoc) *observe.Status {
 }
 
 // ioState is the worst of the components, the open incidents' impacts and
-// an in-progress maintenance.
+// an in-progress maintenance. incident.io's own JSON carries no overall
+// indicator (its page shows a banner while an incident is ongoing, not a
+// page-wide severity), so the state can only be derived. A vendor that
+// needs the page's own verdict reads the Statuspage-compatible
+// /api/v2/summary.json, whose indicator ReadStatuspage follows.
 func ioState(st *observe.Status) observe.State {
 	states := []observe.State{observe.Operational, worstComponent(st.Components)}
 	for _, in := range st.Open() {

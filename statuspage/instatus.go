@@ -87,7 +87,12 @@ func instImpact(s string) observe.State {
 	return ComponentState(strings.ReplaceAll(w, "_", ""))
 }
 
-// parseInstatus reads an Instatus summary.json or components.json.
+// parseInstatus reads an Instatus summary.json or components.json. The
+// page status of summary.json is the page's own verdict and the vendor's
+// state: HASISSUES says there is trouble without saying how much, so it is
+// degraded however bad one active incident or a few components are. Those
+// keep their own impact and states for correlate and Filter to weigh.
+// Only components.json, which has no page status, derives the state.
 func parseInstatus(data []byte) (*observe.Status, error) {
 	const want = "Instatus summary.json"
 	var doc instDoc
@@ -115,23 +120,10 @@ func parseInstatus(data []byte) (*observe.Status, error) {
 	for _, it := range doc.ActiveMaintenances {
 		st.Maintenances = append(st.Maintenances, instMaintenance(it))
 	}
-	states := []observe.State{page}
-	if len(st.Components) > 0 {
-		states = append(states, worstComponent(st.Components))
+	if !page.Known() {
+		page = instDerived(st)
 	}
-	for _, in := range st.Open() {
-		s := observe.ImpactState(in.Impact)
-		if !s.Known() || s == observe.Operational {
-			s = observe.Degraded // an active incident is never "all clear"
-		}
-		states = append(states, s)
-	}
-	for _, m := range st.Maintenances {
-		if m.Status == "in_progress" {
-			states = append(states, observe.UnderMaintenance)
-		}
-	}
-	st.State = observe.Worst(states...)
+	st.State = page
 	st.Claims = st.State.Known()
 	st.Description = describeState(st.State)
 	return st, nil
@@ -218,4 +210,26 @@ func instID(it instItem) string {
 		return ""
 	}
 	return termtext.Line(path.Base(strings.TrimRight(it.URL, "/")))
+}
+
+// instDerived is the state of a document without a page status: the worst
+// of its components, its active incidents and a maintenance in progress.
+func instDerived(st *observe.Status) observe.State {
+	var states []observe.State
+	if len(st.Components) > 0 {
+		states = append(states, worstComponent(st.Components))
+	}
+	for _, in := range st.Open() {
+		s := observe.ImpactState(in.Impact)
+		if !s.Known() || s == observe.Operational {
+			s = observe.Degraded // an active incident is never "all clear"
+		}
+		states = append(states, s)
+	}
+	for _, m := range st.Maintenances {
+		if m.Status == "in_progress" {
+			states = append(states, observe.UnderMaintenance)
+		}
+	}
+	return observe.Worst(states...)
 }

@@ -7,8 +7,10 @@ import "github.com/vendorwatch/vendorwatch/observe"
 // source that claims an overall state sets it, so structured JSON outranks a
 // feed; components come from the first source that lists any; incidents and
 // maintenances are de-duplicated by id, then by link, keeping the copy with
-// the most recent update. When no source claims a state, open incidents
-// imply one; with none at all the state is Unknown.
+// the most recent update. It never takes the worst of the sources'
+// states: the first claim, a page's own verdict where the format has one,
+// stands. When no source claims a state, open incidents imply one; with
+// none at all the state is Unknown.
 func Merge(parts ...*observe.Status) *observe.Status {
 	out := &observe.Status{State: observe.Unknown}
 	incidents := map[string]int{}

@@ -9,9 +9,13 @@ import (
 
 // Filter keeps only the named components of s (matched case-insensitively,
 // on the component name or its group) and the incidents that touch them or
-// name no component at all, then recomputes the state from what is left. It
-// is how a team says "only OpenAI's API matters to us". An empty list keeps
-// all.
+// name no component at all, then recomputes the state from what is left:
+// the worst of those components and open incidents. It is how a team says
+// "only OpenAI's API matters to us", and the only place a component's
+// state becomes the vendor's; unfiltered, the vendor's state is the page's
+// own verdict. An empty list keeps all. A list that matches none of the
+// page's components leaves the page's state as it is, so a misspelt name
+// neither hides the vendor nor raises it to its worst component.
 func Filter(s *observe.Status, names []string) {
 	if len(names) == 0 || s == nil {
 		return

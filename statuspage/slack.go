@@ -61,6 +61,9 @@ func parseSlack(data []byte) (*observe.Status, error) {
 			st.Incidents = append(st.Incidents, slackIncident(it))
 		}
 	}
+	// Slack's own word is only "ok" or "active": it says whether there is
+	// trouble, not how much, and there are no components to weigh, so the
+	// active incidents' types decide how bad.
 	states := []observe.State{observe.Operational}
 	for _, in := range st.Open() {
 		states = append(states, observe.ImpactState(in.Impact))

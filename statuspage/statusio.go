@@ -126,14 +126,24 @@ func parseStatusIO(data []byte) (*observe.Status, error) {
 	for _, ev := range maint.Upcoming {
 		st.Maintenances = append(st.Maintenances, sioMaintenance(ev, "scheduled"))
 	}
-	states := []observe.State{overall}
-	if len(st.Components) > 0 {
-		states = append(states, worstComponent(st.Components))
+	// status_overall is the page's own verdict and the vendor's state:
+	// two components in trouble among seventeen do not make the vendor
+	// down unless the page says so. The components keep their own states,
+	// and Filter narrows the state to the ones a team watches; an open
+	// incident stays listed for correlate rather than added on top. Only
+	// an overall code we cannot read falls back on the components and
+	// incidents.
+	st.State = overall
+	if !overall.Known() {
+		var states []observe.State
+		if len(st.Components) > 0 {
+			states = append(states, worstComponent(st.Components))
+		}
+		for _, in := range st.Open() {
+			states = append(states, observe.ImpactState(in.Impact))
+		}
+		st.State = observe.Worst(states...)
 	}
-	for _, in := range st.Open() {
-		states = append(states, observe.ImpactState(in.Impact))
-	}
-	st.State = observe.Worst(states...)
 	st.Claims = st.State.Known()
 	if st.Description == "" || st.State != overall {
 		st.Description = describeState(st.State)

@@ -78,7 +78,7 @@ func TestGoldenContent(t *testing.T) {
 	m := newTestModel(t, b, 80, 24)
 	main := plain(m)
 	for _, want := range []string{
-		"✖ CRITICAL", "2 critical · 2 ok", "checked 1m ago", "12:57",
+		"✖ KEY: OpenAI key prod revoked", "(+2 more)", "12:57", "FINDINGS  2 critical · 1 warning",
 		"▸✖ VAPI", "major outage", "1/1 fail", " ✖ OpenAI", "operational", "1/2 fail", "2h00m",
 		"✖ OpenAI key prod revoked while OpenAI reports operational", "→ Look for OpenAI's leak notice",
 		"▲ VAPI depends on OpenAI",

@@ -37,7 +37,7 @@ func TestNoPermissionIsAWarning(t *testing.T) {
 	send(m, Update{Report: restrictedReport()})
 	main := plain(m)
 	for _, want := range []string{
-		warn + " WARNING", "▸" + warn + " OpenAI", warn + " OpenAI key restricted lacks permission",
+		warn + " US: OpenAI key restricted lacks permission", "▸" + warn + " OpenAI", warn + " OpenAI key restricted lacks permission",
 	} {
 		if !strings.Contains(main, want) {
 			t.Errorf("main view lacks %q:\n%s", want, main)
@@ -105,9 +105,10 @@ func TestTableSpeaksCorrelatesWords(t *testing.T) {
 	main := plain(m)
 	for _, v := range rep.Vendors {
 		reach, _ := correlate.ReachCell(v.Reachability)
-		keys, _ := correlate.KeysCell(v.Keys)
+		keys, _ := correlate.KeysCell(v.Keys, false)
 		row := ""
-		for l := range strings.SplitSeq(main, "\n") {
+		_, table, _ := strings.Cut(main, "VENDOR") // below the header, whose verdict names vendors
+		for l := range strings.SplitSeq(table, "\n") {
 			if strings.Contains(l, " "+v.Name+" ") {
 				row = l
 				break

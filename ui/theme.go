@@ -144,6 +144,23 @@ func (t theme) level(l correlate.Level) (lipgloss.Style, string) {
 	return t.unknown, glyph(correlate.LevelUnknown)
 }
 
+// phaseGlyph marks what is confirming or recovering: not yet (or no
+// longer) counted, not healthy either.
+const phaseGlyph = "◌"
+
+// phase returns the style and glyph of trouble whose level does not count
+// it yet: confirming (pending) in the warning colour, recovering
+// (closing) in the ok colour. ok is false for any other state.
+func (t theme) phase(s correlate.State) (st lipgloss.Style, g string, ok bool) {
+	switch s {
+	case correlate.StatePending:
+		return t.warning, phaseGlyph, true
+	case correlate.StateClosing:
+		return t.ok, phaseGlyph, true
+	}
+	return t.text, "", false
+}
+
 // severity returns the style and glyph of a finding severity: a warning
 // or critical finding looks like its level; info has its own • .
 func (t theme) severity(s correlate.Severity) (lipgloss.Style, string) {

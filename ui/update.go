@@ -21,6 +21,9 @@ const bell = "\a"
 func (m *Model) onUpdate(u Update) tea.Cmd {
 	var cmds []tea.Cmd
 	m.report, m.seen, m.inFlight = u.Report, true, u.InFlight
+	if m.report.Verdict.Word == "" && len(m.report.Vendors) > 0 {
+		m.report.Verdict = correlate.VerdictOf(m.report) // a report not made by Assess
+	}
 	m.banner = termtext.Line(u.Banner)
 	clear(m.checking)
 	for _, id := range u.Checking {

@@ -24,7 +24,7 @@ func (m *Model) View() tea.View {
 	v.MouseMode = tea.MouseModeCellMotion
 	v.WindowTitle = "vendorwatch"
 	if m.seen {
-		v.WindowTitle = "vendorwatch: " + string(m.report.Overall)
+		v.WindowTitle = "vendorwatch: " + termtext.Line(m.report.Verdict.String())
 	}
 	return v
 }
@@ -100,35 +100,19 @@ func fit(lines []string, w, h int) []string {
 	return out
 }
 
-// header is the top line: the overall level, the vendors per level, what
-// is being checked, the last check and the clock.
+// header is the top line: the verdict in words, then, as room allows,
+// the vendors per level, what is being checked, the last check and the
+// clock.
 func (m *Model) header() string {
 	th := m.th
-	left := th.heading.Render("vendorwatch")
-	if !m.seen || lastCheck(m.report).IsZero() {
-		// Before any result the level would read "unknown": say what is
-		// going on instead.
-		left += "  " + th.muted.Render("first check of every vendor…")
-	} else {
-		st, glyph := th.level(m.report.Overall)
-		left += "  " + st.Bold(true).Render(glyph+" "+strings.ToUpper(string(m.report.Overall)))
-		counts := map[correlate.Level]int{}
-		for _, v := range m.report.Vendors {
-			counts[v.Level]++
-		}
-		var parts []string
-		for _, l := range []correlate.Level{correlate.LevelCritical, correlate.LevelWarning, correlate.LevelUnknown, correlate.LevelOK} {
-			if counts[l] > 0 {
-				st, _ := th.level(l)
-				parts = append(parts, st.Render(fmt.Sprintf("%d %s", counts[l], l)))
-			}
-		}
-		if len(parts) > 0 {
-			left += "  " + strings.Join(parts, th.subtle.Render(" · "))
-		}
+	left := th.heading.Render("vendorwatch") + "  "
+	var counts string
+	var right []string
+	first := !m.seen || lastCheck(m.report).IsZero()
+	if !first {
+		counts = m.levelCounts()
 	}
 	now := m.opts.Now()
-	var right []string
 	if m.inFlight > 0 {
 		right = append(right, m.spin.View()+" "+th.accent.Render(fmt.Sprintf("checking %d", m.inFlight)))
 	}
@@ -136,15 +120,86 @@ func (m *Model) header() string {
 		right = append(right, th.muted.Render("checked "+ago(now, t)))
 	}
 	right = append(right, th.bold.Render(now.In(m.opts.Location).Format("15:04")))
-	for len(right) > 1 && ansi.StringWidth(left)+2+ansi.StringWidth(strings.Join(right, "  ")) > m.width {
-		right = right[1:] // the clock stays; "checking"/"checked" give way
+	if first {
+		// Before any result the level would read "unknown": say what is
+		// going on instead.
+		return spread(left+th.muted.Render("first check of every vendor…"), strings.Join(right, "  "), m.width)
 	}
-	r := strings.Join(right, "  ")
-	gap := m.width - ansi.StringWidth(left) - ansi.StringWidth(r)
-	if gap < 2 {
-		return termtext.Truncate(left, m.width)
+	// The verdict comes first. The counts repeat it and give way as soon
+	// as it does not fit whole; "checking" and "checked" give way only to
+	// keep verdictRoom cells for it; the clock stays.
+	const verdictRoom = 64
+	full := ansi.StringWidth(left) + ansi.StringWidth(m.verdict(m.width))
+	if counts != "" && full+2+ansi.StringWidth(counts)+2+width(right) <= m.width {
+		right = append([]string{counts}, right...)
 	}
-	return left + strings.Repeat(" ", gap) + r
+	for len(right) > 1 && min(full, verdictRoom)+2+width(right) > m.width {
+		right = right[1:]
+	}
+	return spread(left+m.verdict(m.width-ansi.StringWidth(left)-2-width(right)), strings.Join(right, "  "), m.width)
+}
+
+// width is the width of items joined by two spaces.
+func width(items []string) int { return ansi.StringWidth(strings.Join(items, "  ")) }
+
+// verdict is the answer in words, as the report decided it, in w cells:
+// the word in the level's colour ("✖ KEY"), the finding behind it (cut
+// to fit), and whether it is still confirming or recovering.
+func (m *Model) verdict(w int) string {
+	th := m.th
+	v := m.report.Verdict
+	st, g := th.level(m.report.Overall)
+	if pst, pg, ok := th.phase(v.State); ok && v.State == correlate.StatePending {
+		st, g = pst, pg
+	}
+	word := st.Bold(true).Render(g + " " + string(v.Word))
+	var notes []string
+	if s := v.State.Word(); s != "" {
+		notes = append(notes, s)
+	}
+	if v.More > 0 {
+		notes = append(notes, fmt.Sprintf("+%d more", v.More))
+	}
+	note := ""
+	if len(notes) > 0 {
+		note = " " + th.muted.Render("("+strings.Join(notes, ", ")+")")
+	}
+	if v.Title == "" {
+		return word + note
+	}
+	room := w - ansi.StringWidth(word) - ansi.StringWidth(note) - 2
+	if room < 8 {
+		return word + note
+	}
+	return word + th.text.Render(": "+termtext.Truncate(termtext.Line(v.Title), room)) + note
+}
+
+// levelCounts is "1 critical · 3 ok": the vendors per level.
+func (m *Model) levelCounts() string {
+	th := m.th
+	counts := map[correlate.Level]int{}
+	phases := map[correlate.State]int{}
+	for _, v := range m.report.Vendors {
+		if p := m.report.Phase(v); p != "" {
+			phases[p]++
+			continue
+		}
+		counts[v.Level]++
+	}
+	var parts []string
+	for _, p := range []correlate.State{correlate.StatePending, correlate.StateClosing} {
+		if phases[p] > 0 {
+			st, _, _ := th.phase(p)
+			parts = append(parts, st.Render(fmt.Sprintf("%d %s", phases[p], p.Word())))
+		}
+	}
+	for _, l := range []correlate.Level{correlate.LevelCritical, correlate.LevelWarning, correlate.LevelUnknown, correlate.LevelOK} {
+		if counts[l] > 0 {
+			st, _ := th.level(l)
+			parts = append(parts, st.Render(fmt.Sprintf("%d %s", counts[l], l)))
+		}
+	}
+	return strings.Join(parts, th.subtle.Render(" · "))
 }
 
 // footer is the bottom line: the filter being typed, a flash message, or

@@ -19,8 +19,12 @@ func (m *Model) detailBar() string {
 	if !ok {
 		return ""
 	}
-	st, glyph := m.th.level(v.Level)
-	left := st.Render(glyph) + " " + m.th.bold.Render(termtext.Line(v.Name)) + m.th.muted.Render(" · "+string(v.Level)+" · "+correlate.StateWords(v.Status.State))
+	st, glyph := m.vendorMark(v)
+	level := string(v.Level)
+	if w := m.report.Phase(v).Word(); w != "" {
+		level = w
+	}
+	left := st.Render(glyph) + " " + m.th.bold.Render(termtext.Line(v.Name)) + m.th.muted.Render(" · "+level+" · "+correlate.StateWords(v.Status.State))
 	right := ""
 	switch {
 	case m.detail.TotalLineCount() <= m.detail.Height():
@@ -32,11 +36,18 @@ func (m *Model) detailBar() string {
 	return spread(left, right, m.width)
 }
 
-// spread puts left and right on one line of w cells.
+// spread puts left and right on one line of w cells. When they do not
+// fit, left is cut to keep right, unless that leaves too little of left;
+// then right goes.
 func spread(left, right string, w int) string {
 	gap := w - ansi.StringWidth(left) - ansi.StringWidth(right)
 	if gap < 1 {
-		return termtext.Truncate(left, w)
+		room := w - ansi.StringWidth(right) - 2
+		if room < 12 {
+			return termtext.Truncate(left, w)
+		}
+		left = termtext.Truncate(left, room)
+		gap = w - ansi.StringWidth(left) - ansi.StringWidth(right)
 	}
 	return left + strings.Repeat(" ", gap) + right
 }
@@ -55,7 +66,7 @@ func (m *Model) detailLines(v correlate.VendorReport, w int, title bool) []strin
 		out = append(out, th.heading.Render(title))
 	}
 	if title {
-		st, glyph := th.level(v.Level)
+		st, glyph := m.vendorMark(v)
 		out = append(out, st.Render(glyph+" "+termtext.Line(v.Name))+th.muted.Render(" · "+correlate.StateWords(v.Status.State)))
 	}
 	if d := termtext.Line(v.Status.Description); d != "" {
@@ -91,7 +102,18 @@ func (m *Model) findingDetail(v correlate.VendorReport, w int) []string {
 	th := m.th
 	fs := m.report.FindingsFor(v.ID)
 	if len(fs) == 0 {
-		return []string{th.ok.Render(glyph(correlate.LevelOK) + " Nothing wrong seen.")}
+		st, text := th.ok, glyph(correlate.LevelOK)+" Nothing wrong seen."
+		switch {
+		case v.Level == correlate.LevelUnknown:
+			st, text = th.unknown, glyph(correlate.LevelUnknown)+" Nothing could be checked: the status page could not be read and no request got an answer."
+		case correlate.Unread(v.Status):
+			st, text = th.muted, "Nothing wrong seen in our own requests; the status page could not be read."
+		}
+		var out []string
+		for _, l := range wrap(text, w) {
+			out = append(out, st.Render(l))
+		}
+		return out
 	}
 	now := m.opts.Now()
 	var out []string
@@ -100,7 +122,11 @@ func (m *Model) findingDetail(v correlate.VendorReport, w int) []string {
 			out = append(out, "")
 		}
 		st, glyph := th.severity(f.Severity)
-		for j, l := range wrap(termtext.Line(f.Title), w-2) {
+		title := termtext.Line(f.Title)
+		if pst, pg, ok := th.phase(f.State); ok {
+			st, glyph, title = pst, pg, f.State.Word()+": "+title
+		}
+		for j, l := range wrap(title, w-2) {
 			if j == 0 {
 				out = append(out, st.Render(glyph)+" "+th.bold.Render(l))
 			} else {
@@ -129,6 +155,9 @@ func (m *Model) findingDetail(v correlate.VendorReport, w int) []string {
 func (m *Model) incidentLines(v correlate.VendorReport, w int) []string {
 	th := m.th
 	if len(v.Status.Incidents) == 0 {
+		if correlate.Unread(v.Status) {
+			return []string{th.warning.Render("Unknown: the status page could not be read.")}
+		}
 		return []string{th.muted.Render("None reported on the status page.")}
 	}
 	now, loc := m.opts.Now(), m.opts.Location

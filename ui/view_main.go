@@ -159,7 +159,7 @@ func (m *Model) tableRow(v correlate.VendorReport, cols []column) string {
 		}
 		return s.Render(text)
 	}
-	lst, glyph := th.level(v.Level)
+	lst, glyph := m.vendorMark(v)
 	mark := " "
 	if selected {
 		mark = "▸"
@@ -204,7 +204,7 @@ func (m *Model) cellText(v correlate.VendorReport, col string) (lipgloss.Style, 
 		st, _ := th.level(level)
 		return st, text
 	case "KEYS":
-		text, level := correlate.KeysCell(v.Keys)
+		text, level := correlate.KeysCell(v.Keys, m.report.NetworkDown())
 		if len(v.Keys) == 0 {
 			return th.muted, text
 		}
@@ -246,13 +246,25 @@ func (m *Model) findingLines(w int) []string {
 	for _, s := range []correlate.Severity{correlate.SeverityCritical, correlate.SeverityWarning, correlate.SeverityInfo} {
 		n := 0
 		for _, f := range fs {
-			if f.Severity == s {
+			if f.Severity == s && f.Counts() {
 				n++
 			}
 		}
 		if n > 0 {
 			st, _ := th.severity(s)
 			counts = append(counts, st.Render(fmt.Sprintf("%d %s", n, s)))
+		}
+	}
+	for _, p := range []correlate.State{correlate.StatePending, correlate.StateClosing} {
+		n := 0
+		for _, f := range fs {
+			if f.State == p {
+				n++
+			}
+		}
+		if n > 0 {
+			st, _, _ := th.phase(p)
+			counts = append(counts, st.Render(fmt.Sprintf("%d %s", n, p.Word())))
 		}
 	}
 	if len(counts) > 0 {
@@ -263,14 +275,31 @@ func (m *Model) findingLines(w int) []string {
 		if m.inFlight > 0 && lastCheck(m.report).IsZero() {
 			return append(out, th.muted.Render("  None yet: the first checks are still running."))
 		}
+		if m.report.Overall != correlate.LevelOK {
+			return append(out, th.muted.Render("  None, but not every vendor could be checked."))
+		}
 		return append(out, th.ok.Render("  "+glyph(correlate.LevelOK)+" No findings: every vendor looks healthy."))
 	}
 	for _, f := range fs {
 		st, glyph := th.severity(f.Severity)
-		out = append(out, st.Render(glyph)+" "+th.text.Render(termtext.Truncate(termtext.Line(f.Title), w-2)))
+		title := termtext.Line(f.Title)
+		if pst, pg, ok := th.phase(f.State); ok {
+			st, glyph, title = pst, pg, f.State.Word()+": "+title
+		}
+		out = append(out, st.Render(glyph)+" "+th.text.Render(termtext.Truncate(title, w-2)))
 		if len(f.Advice) > 0 {
 			out = append(out, th.muted.Render("  → "+termtext.Truncate(termtext.Line(f.Advice[0]), w-4)))
 		}
 	}
 	return out
+}
+
+// vendorMark is the style and glyph of a vendor: its level's, or, while
+// its trouble is confirming or recovering, the phase's (neither healthy
+// nor counted).
+func (m *Model) vendorMark(v correlate.VendorReport) (lipgloss.Style, string) {
+	if st, g, ok := m.th.phase(m.report.Phase(v)); ok {
+		return st, g
+	}
+	return m.th.level(v.Level)
 }

@@ -84,10 +84,21 @@ func (a *Client) calls(ctx context.Context, v catalog.Vendor, prev *observe.Call
 	now := a.p.Now().UTC()
 	cs := &observe.CallSummary{CheckedAt: now, Since: now.Add(-callWindow(v)), Reasons: []observe.ReasonCount{}}
 	ref, _ := vapiCallKey(v)
+	// keep reports a failed read with the last counts, as of when they
+	// were read, while that read is still inside the window: failing
+	// reads do not make old counts new.
 	keep := func(f *adminFailure) *observe.CallSummary {
 		f.apply(&cs.Result, &cs.HTTPStatus, &cs.Code, &cs.Error)
-		if prev != nil && !prev.CheckedAt.Before(cs.Since) {
+		if prev == nil {
+			return cs
+		}
+		counted := prev.CountedAt
+		if counted.IsZero() && prev.Result == observe.ResultOK {
+			counted = prev.CheckedAt // read by a vendorwatch from before counted_at
+		}
+		if !counted.IsZero() && !counted.Before(cs.Since) {
 			cs.Calls, cs.Ended, cs.Truncated, cs.Reasons, cs.Since = prev.Calls, prev.Ended, prev.Truncated, prev.Reasons, prev.Since
+			cs.CountedAt = counted
 		}
 		return cs
 	}
@@ -101,7 +112,7 @@ func (a *Client) calls(ctx context.Context, v catalog.Vendor, prev *observe.Call
 	if err != nil {
 		return keep(r.failure(err))
 	}
-	cs.Result, cs.Calls, cs.Truncated = observe.ResultOK, len(calls), truncated
+	cs.Result, cs.Calls, cs.Truncated, cs.CountedAt = observe.ResultOK, len(calls), truncated, now
 	cs.Reasons = groupReasons(calls)
 	for _, rc := range cs.Reasons {
 		cs.Ended += rc.Count

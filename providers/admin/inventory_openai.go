@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/observe"
@@ -256,6 +257,14 @@ func (r *adminRun) auditQuery(ctx context.Context, since time.Time, ids []string
 	return out, nil
 }
 
+// auditOff reports whether an audit-log error says that audit logging is
+// switched off for the organization ("Audit logging is not enabled for
+// this organization."), rather than that the log failed to answer.
+func auditOff(msg string) bool {
+	m := strings.ToLower(msg)
+	return strings.Contains(m, "audit log") && (strings.Contains(m, "not enabled") || strings.Contains(m, "disabled"))
+}
+
 // auditLookup asks OpenAI's audit log about every vanished key still
 // waiting for an answer: first for the keys' own ids (and their service
 // accounts and projects), then, for keys still unexplained, for every
@@ -291,6 +300,7 @@ func (r *adminRun) auditLookup(ctx context.Context, inv *observe.Inventory, now 
 		for _, i := range wait {
 			inv.Gone[i].Lookups++
 			inv.Gone[i].AuditError = msg
+			inv.Gone[i].AuditOff = auditOff(msg)
 		}
 	}
 	events, err := r.auditQuery(ctx, since, ids[:min(len(ids), maxAuditResource)])

@@ -37,7 +37,7 @@ func TestDetectFromBaseURL(t *testing.T) {
 		{"better stack operational", &vendortest.Site{Routes: map[string]string{"/index.json": "latitude__betterstack_index_operational_trimmed.json"}},
 			statuspage.BetterStack, "/index.json", observe.Operational, 0},
 		{"instatus", &vendortest.Site{Routes: map[string]string{"/summary.json": "instatus__summary_hasissues_docs_example.json"}},
-			statuspage.Instatus, "/summary.json", observe.MajorOutage, 1},
+			statuspage.Instatus, "/summary.json", observe.Degraded, 1},
 		{"incident.io prefers its own JSON", &vendortest.Site{Routes: map[string]string{
 			"/api/v2/summary.json": "openai__incidentio_v2_summary_operational_2026-09-24.json",
 			"/proxy/*":             "openai__incidentio_proxy_summary_ongoing_incident.json"}},

@@ -70,7 +70,7 @@ func TestConditionalAcrossProcesses(t *testing.T) {
 	if h := page.Last(); h.Get("If-None-Match") != "" || h.Get("If-Modified-Since") != "" {
 		t.Fatalf("first request was conditional: %v", h)
 	}
-	if first.Status.State != observe.PartialOutage || first.Status.Sources[0].NotModified {
+	if first.Status.State != observe.Degraded || first.Status.Sources[0].NotModified {
 		t.Fatalf("first = %s %+v", first.Status.State, first.Status.Sources)
 	}
 

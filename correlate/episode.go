@@ -1,0 +1,228 @@
+package correlate
+
+import (
+	"cmp"
+	"slices"
+	"time"
+
+	"github.com/vendorwatch/vendorwatch/observe"
+)
+
+// uncoveredFor is how long a finding about vendors no check covers (a run
+// with --only) stays open; after that the vendor is taken to be gone from
+// the config and the finding closes.
+const uncoveredFor = 24 * time.Hour
+
+// confirmKinds need a second check in a row before they open: what one
+// check of ours saw may pass (a status page that failed to load once, a
+// throttled key, a vendor failing once, a rejection during an incident),
+// and so may what follows from it (upstream_impact). The other kinds rest
+// on the vendor's own statement or on evidence their rule already
+// confirmed (a streak, a revocation marker).
+var confirmKinds = map[Kind]bool{
+	KindStatusSourceDown: true, KindRateLimited: true, KindKeyRejectedDuringIncident: true,
+	KindVendorOutageUnreported: true,
+}
+
+// reopenWithin is how soon a closing finding must be seen again to be the
+// same episode back; later, the old episode closes and a new one opens.
+const reopenWithin = 10 * time.Minute
+
+// startsPending reports whether a finding seen for the first time waits
+// for a second check before it opens.
+func (a *assessment) startsPending(f Finding) bool {
+	if _, had := a.prev.Open[f.Key()]; had {
+		return false
+	}
+	return confirmKinds[f.Kind] || f.tentative
+}
+
+// lifecycle moves each finding's episode on against the memory (DESIGN
+// §3). A finding seen for the first time opens, or, for the kinds that
+// need confirming, is pending until the next check sees it too. A finding
+// that was open (the same Key) keeps its ID, its opening time and its
+// earliest since, whatever its kind or severity now: a change of kind
+// within one outage is an update, not a close and an open. A finding no
+// longer seen is closing for one check and closes when the next check
+// does not see it either; a pending one that is not seen again is
+// forgotten. "The next check" is one that observed the finding's vendors
+// anew (observed): in the dashboard and serve, every vendor's finished
+// check is assessed, and a second assessment of the same observations
+// confirms nothing. Findings about vendors this snapshot does not cover (a run
+// with --only) stay as they were for a day, and key findings whose keys
+// got no verdict this time (a timeout says nothing about a revoked key)
+// stay as they were.
+func (a *assessment) lifecycle(fs []Finding) []Finding {
+	next := make(map[string]OpenFinding, len(fs))
+	a.successors(fs)
+	for i := range fs {
+		f := &fs[i]
+		f.ID = f.Key()
+		p, had := a.prev.Open[f.ID]
+		if had && p.State == StateClosing && a.now.Sub(p.Seen) > reopenWithin {
+			had = false // long gone: a new episode, not the old one back
+		}
+		obs := a.observed(*f)
+		switch {
+		case had && p.State == StatePending && !obs.After(p.Observed):
+			// Assessed again before anything was observed anew (another
+			// vendor's check finished): the same sighting, not a second one.
+			f.State, f.Since = StatePending, cmp.Or(p.Since, f.Since)
+			next[f.ID] = OpenFinding{Finding: *f, Opened: p.Opened, Seen: a.now, Observed: p.Observed}
+			continue
+		case had:
+			if !p.Since.IsZero() && (f.Since.IsZero() || p.Since.Before(f.Since)) {
+				f.Since = p.Since
+			}
+			f.State = StateOpen // confirmed, continuing, or back before it closed
+			next[f.ID] = OpenFinding{Finding: *f, Opened: p.Opened, Seen: a.now, Observed: obs}
+			continue
+		case confirmKinds[f.Kind] || f.tentative:
+			f.State = StatePending
+		default:
+			f.State = StateOpen
+		}
+		if f.Since.IsZero() {
+			f.Since = a.now
+		}
+		next[f.ID] = OpenFinding{Finding: *f, Opened: a.now, Seen: a.now, Observed: obs}
+	}
+	for _, id := range sortedIDs(a.prev.Open) {
+		p := a.prev.Open[id]
+		if _, ok := next[id]; ok {
+			continue
+		}
+		switch {
+		case !a.covers(p.Finding):
+			seen := p.Seen
+			if seen.IsZero() {
+				seen = p.Opened
+			}
+			if a.now.Sub(seen) < uncoveredFor {
+				next[id] = p
+			}
+		case a.undecided(p.Finding):
+			p.Seen = a.now
+			next[id] = p
+			fs = append(fs, p.Finding)
+		case p.Counts():
+			p.State, p.Seen, p.Observed = StateClosing, a.now, a.observed(p.Finding)
+			next[id] = p
+			fs = append(fs, p.Finding)
+		case p.State == StateClosing && !a.observed(p.Finding).After(p.Observed):
+			// Recovery seen once, and nothing observed anew since.
+			next[id] = p
+			fs = append(fs, p.Finding)
+		}
+	}
+	a.mem.Open = next
+	return fs
+}
+
+// successors keep one episode for one root cause when the conclusion about
+// it changes: a key found revoked, then leaked, then part of an
+// account-wide revocation, or explained by a deletion in the audit log, is
+// the same dead key throughout. A new finding about a vendor's dead keys
+// takes over the episode (the ID) of an earlier one about the same vendor
+// and some of the same keys that this check no longer reports, so the
+// change is an update, not a close (a false all-clear) and an open.
+func (a *assessment) successors(fs []Finding) {
+	ids := make(map[string]bool, len(fs))
+	for i := range fs {
+		ids[fs[i].Key()] = true
+	}
+	taken := map[string]bool{}
+	for i := range fs {
+		f := &fs[i]
+		if _, had := a.prev.Open[f.Key()]; had || !keyDeaths[f.Kind] || len(f.Vendors) == 0 {
+			continue
+		}
+		for _, id := range sortedIDs(a.prev.Open) {
+			p := a.prev.Open[id]
+			if ids[id] || taken[id] || !keyDeaths[p.Kind] || len(p.Vendors) == 0 || p.Vendors[0] != f.Vendors[0] ||
+				!slices.ContainsFunc(p.Keys, func(k string) bool { return slices.Contains(f.Keys, k) }) {
+				continue
+			}
+			f.ID, taken[id] = id, true
+			break
+		}
+	}
+}
+
+// covers reports whether the snapshot includes any vendor of f; a finding
+// about no vendor (network_local) is always covered.
+func (a *assessment) covers(f Finding) bool {
+	if len(f.Vendors) == 0 {
+		return true
+	}
+	for _, id := range f.Vendors {
+		if _, ok := a.snap.Vendor(id); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// undecided reports whether f is about keys that got no verdict in this
+// check: every key it names failed to reach the vendor.
+func (a *assessment) undecided(f Finding) bool {
+	if !keyKinds[f.Kind] || len(f.Vendors) == 0 || len(f.Keys) == 0 {
+		return false
+	}
+	v, ok := a.snap.Vendor(f.Vendors[0])
+	if !ok {
+		return false
+	}
+	for _, name := range f.Keys {
+		i := slices.IndexFunc(v.Keys, func(k observe.KeyResult) bool { return k.Name == name })
+		if i >= 0 && !v.Keys[i].Result.Failed() {
+			return false
+		}
+	}
+	return true
+}
+
+// observed is when the evidence behind f was last observed: the status
+// fetch for an unreadable page, the probes of its keys for a finding about
+// keys, and otherwise the latest observation of any of its vendors. A
+// snapshot without observation times (built by hand) counts as observed
+// at its own time.
+func (a *assessment) observed(f Finding) time.Time {
+	var t time.Time
+	later := func(u time.Time) {
+		if u.After(t) {
+			t = u
+		}
+	}
+	for _, id := range f.Vendors {
+		v, ok := a.snap.Vendor(id)
+		if !ok {
+			continue
+		}
+		if f.Kind == KindStatusSourceDown {
+			later(v.Status.CheckedAt)
+			continue
+		}
+		keyed := false
+		for _, k := range v.Keys {
+			if slices.Contains(f.Keys, k.Name) && !k.CheckedAt.IsZero() {
+				later(k.CheckedAt)
+				keyed = true
+			}
+		}
+		if keyed {
+			continue
+		}
+		later(v.Status.CheckedAt)
+		if v.Reachability != nil {
+			later(v.Reachability.CheckedAt)
+		}
+		for _, k := range v.Keys {
+			later(k.CheckedAt)
+		}
+	}
+	if t.IsZero() {
+		return a.now
+	}
+	return t
+}

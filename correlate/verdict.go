@@ -1,0 +1,131 @@
+package correlate
+
+import (
+	"fmt"
+	"slices"
+)
+
+// Word is the verdict in one word: whose trouble it is (DESIGN §3).
+type Word string
+
+// The verdict words.
+const (
+	// WordThem is a vendor's trouble: an outage, posted or not, or a
+	// vendor hit through the vendor it depends on.
+	WordThem Word = "THEM"
+	// WordUs is ours: our network, our config, our billing, our usage.
+	WordUs Word = "US"
+	// WordKey is a key of ours dead or leaked.
+	WordKey Word = "KEY"
+	// WordOK is nothing wrong seen.
+	WordOK Word = "OK"
+	// WordUnknown is nothing could be checked, or what we rely on to tell
+	// (a status page) cannot be read.
+	WordUnknown Word = "UNKNOWN"
+)
+
+// kindWords gives each finding kind the word of its verdict.
+var kindWords = map[Kind]Word{
+	KindNetworkLocal: WordUs, KindQuotaExceeded: WordUs, KindAccountDisabled: WordUs, KindKeyNoPermission: WordUs,
+	KindKeyMisconfigured: WordUs, KindRateLimited: WordUs, KindSecretMissing: WordUs,
+	KindKeyRevoked: WordKey, KindKeyLeakSuspected: WordKey, KindAccountKeysRevoked: WordKey, KindKeyDeleted: WordKey,
+	KindKeyVanished: WordKey, KindKeyRejectedDuringIncident: WordKey, KindKeyExpiring: WordKey,
+	KindVendorOutage: WordThem, KindVendorOutageUnreported: WordThem, KindVendorIncident: WordThem, KindUpstreamImpact: WordThem,
+	KindStatusSourceDown: WordUnknown,
+}
+
+// leadOrder breaks ties between findings of one severity: what explains
+// the rest first (our network), then what the engineer must act on (a dead
+// key), then the vendors' trouble, then the rest.
+var leadOrder = []Word{WordUs, WordKey, WordThem, WordUnknown}
+
+// Verdict is the answer a check gives to "is it us or them?", with the
+// finding behind it. It heads every view.
+type Verdict struct {
+	Word Word `json:"word"`
+	// Title and Finding are the title and ID of the finding behind the
+	// word (empty for a plain OK).
+	Title   string `json:"title,omitempty"`
+	Finding string `json:"finding,omitempty"`
+	// State is that finding's state: pending while it is confirming (the
+	// level does not count it yet), closing while its recovery is
+	// confirming.
+	State State `json:"state,omitempty"`
+	// More counts the other open findings of warning or worse.
+	More int `json:"more,omitempty"`
+}
+
+// String is the verdict as the header says it: "THEM: VAPI outage: …",
+// "KEY: OpenAI key prod revoked (+1 more)", "OK".
+func (v Verdict) String() string {
+	s := string(v.Word)
+	if v.Title != "" {
+		s += ": " + v.Title
+	}
+	if w := v.State.Word(); w != "" {
+		s += " (" + w + ")"
+	}
+	if v.More > 0 {
+		s += fmt.Sprintf(" (+%d more)", v.More)
+	}
+	return s
+}
+
+// VerdictOf decides the verdict of a report: the worst open finding, or,
+// when none is open, one still confirming (a vendor failing once is not
+// healthy), then one recovering. A check that could see nothing is
+// UNKNOWN.
+func VerdictOf(r Report) Verdict {
+	var open, pending, closing []Finding
+	for _, f := range r.Findings {
+		if f.Severity.Rank() < SeverityWarning.Rank() {
+			continue
+		}
+		switch f.State {
+		case StatePending:
+			pending = append(pending, f)
+		case StateClosing:
+			closing = append(closing, f)
+		default:
+			open = append(open, f)
+		}
+	}
+	switch {
+	case len(open) > 0:
+		v := lead(open)
+		v.More = len(open) - 1
+		return v
+	case len(pending) > 0:
+		return lead(pending)
+	case r.Overall == LevelUnknown:
+		return Verdict{Word: WordUnknown, Title: "nothing could be checked"}
+	case len(closing) > 0:
+		v := lead(closing)
+		v.Word = WordOK
+		return v
+	}
+	if r.Overall != LevelOK {
+		// A vendor of which nothing is known, and no finding says why.
+		return Verdict{Word: WordUnknown, Title: "a vendor could not be checked"}
+	}
+	return Verdict{Word: WordOK}
+}
+
+// lead is the verdict of the finding that heads fs: the most severe, then
+// by leadOrder, then in report order.
+func lead(fs []Finding) Verdict {
+	best := slices.MinFunc(fs, func(a, b Finding) int {
+		if d := b.Severity.Rank() - a.Severity.Rank(); d != 0 {
+			return d
+		}
+		return slices.Index(leadOrder, wordOf(a.Kind)) - slices.Index(leadOrder, wordOf(b.Kind))
+	})
+	return Verdict{Word: wordOf(best.Kind), Title: best.Title, Finding: best.ID, State: best.State}
+}
+
+func wordOf(k Kind) Word {
+	if w, ok := kindWords[k]; ok {
+		return w
+	}
+	return WordUnknown
+}

@@ -1,0 +1,159 @@
+package correlate
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vendorwatch/vendorwatch/observe"
+)
+
+// openaiWith is OpenAI answering keylessly, with a page in state st and
+// the given incidents, and key prod rejected (with or without OpenAI's
+// revocation marker) while canary-1 works.
+func openaiWith(t time.Time, st observe.State, marker bool, incidents ...observe.Incident) *vb {
+	code := ""
+	if marker {
+		code = "invalid_api_key"
+	}
+	return vendorAt("openai", "OpenAI").page(st, "page", incidents...).reach(observe.ResultReachable, 401, t).
+		key("prod", false, observe.ResultInvalidKey, 401, code, t).key("canary-1", true, observe.ResultOK, 200, "", t)
+}
+
+// noDoNotRotate fails when any finding tells the reader not to rotate.
+func noDoNotRotate(t *testing.T, step string, r Report) {
+	t.Helper()
+	for _, f := range r.Findings {
+		for _, adv := range f.Advice {
+			if strings.Contains(strings.ToLower(adv), "do not rotate") {
+				t.Errorf("%s: %s advises %q", step, f.Kind, adv)
+			}
+		}
+	}
+}
+
+// The 2026-05-21 leak, mis-advised before: OpenAI's page has something
+// unrelated open. The key leaked all the same: critical from the first
+// check, never "do not rotate".
+func TestLeakDuringUnrelatedIncident(t *testing.T) {
+	chat := incident("chat", "Support chat unavailable", "none", at("09:00"))
+	chat.Components = nil
+	sora := incident("sora", "Elevated errors on Sora video generation", "minor", at("09:00"))
+	sora.Components = []string{"Sora"}
+	for _, tc := range []struct {
+		name  string
+		build func(t time.Time) *vb
+	}{
+		{"impact none, no components", func(t time.Time) *vb { return openaiWith(t, observe.Operational, true, chat) }},
+		{"another product degraded", func(t time.Time) *vb { return openaiWith(t, observe.Degraded, true, sora) }},
+		{"outside the watched components", func(t time.Time) *vb {
+			b := openaiWith(t, observe.Operational, true, chat)
+			b.v.Watched = []string{"API"}
+			return b
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var snaps []observe.Snapshot
+			for i := range 8 {
+				tm := at("10:57").Add(time.Duration(i) * time.Minute)
+				snaps = append(snaps, snapAt(tm, tc.build(tm)))
+			}
+			reps, _ := steps(snaps...)
+			for i, r := range reps {
+				step := fmt.Sprintf("check %d", i+1)
+				if r.Overall != LevelCritical || r.Overall.ExitCode() != 2 {
+					t.Errorf("%s: overall %s, want critical (exit 2)", step, r.Overall)
+				}
+				if !has(r, KindKeyLeakSuspected) || has(r, KindKeyRejectedDuringIncident) {
+					t.Errorf("%s: findings %v, want key_leak_suspected and no key_rejected_during_incident", step, kinds(r.Findings))
+				}
+				noDoNotRotate(t, step, r)
+			}
+		})
+	}
+}
+
+// An incident that could explain a rejection excuses it for a few checks,
+// then no longer: the key is taken for revoked however long the incident
+// lasts.
+func TestIncidentExcusesForABoundedTime(t *testing.T) {
+	auth := incident("auth", "Elevated authentication errors on the API", "major", at("10:50"))
+	var snaps []observe.Snapshot
+	for i := range incidentPatience + 2 {
+		tm := at("11:00").Add(time.Duration(i) * time.Minute)
+		// No canary works: nothing contradicts the incident but time.
+		snaps = append(snaps, snapAt(tm, vendorAt("openai", "OpenAI").page(observe.PartialOutage, "API down", auth).
+			reach(observe.ResultReachable, 401, tm).key("prod", false, observe.ResultInvalidKey, 401, "invalid_api_key", tm)))
+	}
+	reps, _ := steps(snaps...)
+	for i, r := range reps {
+		excused := i+1 < incidentPatience
+		// The first rejection is pending: a rejection during an incident is
+		// confirmed by the next check.
+		shown := excused && i > 0
+		if has(r, KindKeyRejectedDuringIncident) != shown || has(r, KindKeyRevoked) == excused {
+			t.Errorf("check %d: findings %v; excused = %v", i+1, allKinds(r.Findings), excused)
+		}
+	}
+	last := find(t, reps[len(reps)-1], KindKeyRevoked)
+	if !strings.Contains(last.Detail, "more than an incident explains") {
+		t.Errorf("the escalated finding does not say why: %s", last.Detail)
+	}
+	noDoNotRotate(t, "after escalation", reps[len(reps)-1])
+}
+
+// The vendor's own revocation marker, while its API answers and another
+// key works, is critical at once even during an incident about its API.
+func TestMarkerBeatsAnAPIIncident(t *testing.T) {
+	api := incident("api", "Degraded API performance", "major", at("10:50"))
+	r, _ := Assess(snapAt(at("11:00"), openaiWith(at("11:00"), observe.PartialOutage, true, api)), Memory{})
+	if !has(r, KindKeyLeakSuspected) || has(r, KindKeyRejectedDuringIncident) || r.Overall != LevelCritical {
+		t.Errorf("findings %v, overall %s", kinds(r.Findings), r.Overall)
+	}
+	noDoNotRotate(t, "marker", r)
+	// Without the marker, the API incident excuses it for now.
+	r, _ = Assess(snapAt(at("11:00"), openaiWith(at("11:00"), observe.PartialOutage, false, api)), Memory{})
+	if find(t, r, KindKeyRejectedDuringIncident).State != StatePending || slices.Contains(allKinds(r.Findings), KindKeyLeakSuspected) {
+		t.Errorf("without a marker: findings %v", allKinds(r.Findings))
+	}
+}
+
+// One check never says "rotate" and "do not rotate" about the same key:
+// OpenAI is down, and the admin API shows the key in use gone from the
+// list with no audit entry.
+func TestNoContradictoryRotationAdvice(t *testing.T) {
+	tm := at("11:00")
+	b := vendorAt("openai", "OpenAI").page(observe.MajorOutage, "Major outage", incident("o", "API down", "critical", tm)).
+		reach(observe.ResultVendorError, 502, tm).key("prod", false, observe.ResultVendorError, 502, "", tm).
+		key("canary-1", true, observe.ResultVendorError, 502, "", tm)
+	b.withInventory(tm, []observe.InventoryKey{canaryRow}, goneRow(prodRow, tm, "sk-proj-…PxYA", nil))
+	other := vendorAt("github", "GitHub").reach(observe.ResultReachable, 401, tm)
+	_, mem := Assess(snapAt(tm.Add(-time.Minute), b, other), Memory{})
+	r, _ := Assess(snapAt(tm, b, other), mem)
+	if !has(r, KindVendorOutage) || find(t, r, KindKeyVanished).Severity != SeverityCritical {
+		t.Fatalf("findings %v", kinds(r.Findings))
+	}
+	noDoNotRotate(t, "outage with a dead key", r)
+	// Without the dead key, the outage still says not to rotate.
+	b.v.Inventory = nil
+	r, _ = Assess(snapAt(tm, b, other), mem)
+	if adv := find(t, r, KindVendorOutage).Advice; !slices.ContainsFunc(adv, func(s string) bool { return strings.Contains(s, "Do not rotate") }) {
+		t.Errorf("the outage lost its advice: %q", adv)
+	}
+}
+
+// Advice fits its cause: an upstream out of quota asks for billing, not
+// for rotating the key the dependent holds.
+func TestUpstreamQuotaAdvice(t *testing.T) {
+	tm := at("11:00")
+	openai := vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, tm).key("prod", false, observe.ResultQuotaExceeded, 429, "insufficient_quota", tm)
+	vapi := vendorAt("vapi", "VAPI").dependsOn("openai").reach(observe.ResultReachable, 401, tm)
+	r, _ := Assess(snapAt(tm, openai, vapi), Memory{})
+	f := find(t, r, KindUpstreamImpact)
+	if slices.ContainsFunc(f.Advice, func(s string) bool { return strings.Contains(strings.ToLower(s), "rotate") }) ||
+		!slices.ContainsFunc(f.Advice, func(s string) bool { return strings.Contains(s, "billing") }) {
+		t.Errorf("upstream advice for a quota problem: %q", f.Advice)
+	}
+}
