@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/history"
 )
 
@@ -297,5 +298,32 @@ func TestUnreadableLedgerIsANewBaseline(t *testing.T) {
 	}
 	if st, _ := ob.State(context.Background(), "team"); !json.Valid(st) {
 		t.Errorf("the ledger was not replaced: %q", st)
+	}
+}
+
+// Notifications follow episodes, on either outbox and across a restart:
+// a pending finding is announced when it opens, a closing one when it is
+// gone. The ledger keeps each finding's state, so a finding pending when
+// the process stopped is announced by the next one when it opens.
+func TestEpisodesAcrossARestart(t *testing.T) {
+	for name, newOutbox := range outboxes(t) {
+		t.Run(name, func(t *testing.T) {
+			ob := newOutbox()
+			pending, open, closing := revoked, revoked, revoked
+			pending.State, open.State, closing.State = correlate.StatePending, correlate.StateOpen, correlate.StateClosing
+			rec := &recorder{}
+			d := New([]Notifier{{Name: "team", Sender: rec, Quiet: -1}}, Options{Outbox: ob})
+			d.Observe(report("10:00"))
+			d.Observe(report("10:01", pending))
+			d.Close(context.Background())
+			d = New([]Notifier{{Name: "team", Sender: rec, Quiet: -1}}, Options{Outbox: ob})
+			for _, r := range []correlate.Report{report("10:02", open), report("10:03", open), report("10:04", closing), report("10:05")} {
+				d.Observe(r)
+			}
+			d.Close(context.Background())
+			if want := []string{"opened critical@10:02", "closed critical@10:05"}; !slices.Equal(rec.got, want) {
+				t.Errorf("sent %q, want %q", rec.got, want)
+			}
+		})
 	}
 }
