@@ -12,7 +12,9 @@ func newCheckConfigCmd(o *options) *cobra.Command {
 vendors it resolves to, and resolves every key's secret reference — env:, file:, cmd: —
 showing only its fingerprint (sk-proj-…MxYA) and whether it resolved. Nothing is sent to
 any vendor. A key that does not resolve is reported here and shows as no_secret when
-probed; it does not make the config invalid.`,
+probed; it does not make the config invalid. Last, it shows the notifications waiting in
+the state dir's outbox per notifier (pending, failing, the oldest, expired within a week)
+and which process sends them.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			a, err := load(o)

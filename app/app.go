@@ -38,6 +38,10 @@ type Options struct {
 	// that replay the incident log set them.
 	Clock     func() time.Time
 	RetryWait time.Duration
+	// NotifyBackoff is the pause after a notification's n-th failed
+	// delivery (nil: notify.DefaultBackoff, 30 s doubling to 15 min). The
+	// end-to-end tests of retries set it.
+	NotifyBackoff func(attempt int) time.Duration
 }
 
 // UserAgent is what every request of this build says it is.

@@ -5,16 +5,16 @@ import (
 	"io"
 
 	"github.com/vendorwatch/vendorwatch/monitor"
-	"github.com/vendorwatch/vendorwatch/notify"
 )
 
 // Dashboard is the dashboard's backend over the app's vendors: the monitor
 // on the config's intervals, correlation with the stored memory, the
 // history in the state dir (which keeps snapshot.json fresh for the tmux
-// widget and --once) and the config's notifications. Call done when the
-// dashboard has ended: it drains the notifications, prints their problems
-// to stderr (which the dashboard could not while it owned the terminal)
-// and closes the history.
+// widget and --once) and the config's notifications, which it sends
+// unless another process on the state dir does. Call done when the
+// dashboard has ended: it makes one more attempt at the notifications that
+// are due, prints their problems to stderr (which the dashboard could not
+// while it owned the terminal) and closes the history.
 func (a *App) Dashboard(ctx context.Context, stderr io.Writer) (b *MonitorBackend, done func()) {
 	store := a.OpenHistory(ctx, stderr)
 	var release []func()
@@ -31,7 +31,9 @@ func (a *App) Dashboard(ctx context.Context, stderr io.Writer) (b *MonitorBacken
 	for _, p := range problems {
 		notes.add(p.Error())
 	}
-	disp := notify.New(ns, notify.Options{Log: notes.add})
+	// disp sends the notifications while this dashboard is the state
+	// dir's sender (notify.go).
+	disp := a.startNotifier(store, ns, "dashboard", notes.add)
 	b = &MonitorBackend{mon: a.newMonitor(a.Checker(), store), store: store, observe: func(u monitor.Update) { disp.Observe(u.Report) }}
 	return b, func() {
 		dctx, cancel := context.WithTimeout(context.Background(), NotifyDrainTimeout)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"sync"
 	"text/tabwriter"
+	"time"
 
 	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
@@ -22,8 +23,9 @@ type keyCheck struct {
 }
 
 // CheckConfig writes what check-config shows: where the config came from,
-// the vendors it resolves to, and every key resolved to its fingerprint,
-// with whether it resolved. Nothing is sent to any vendor.
+// the vendors it resolves to, every key resolved to its fingerprint, with
+// whether it resolved, and the notifications waiting in the state dir's
+// outbox. Nothing is sent to any vendor.
 func (a *App) CheckConfig(ctx context.Context, out io.Writer) error {
 	fmt.Fprintf(out, "config: %s\n", a.Source)
 	fmt.Fprintf(out, "interval %s, probe_interval %s, timeout %s\n\n", a.Config.Interval, a.Config.ProbeInterval, a.Config.Timeout)
@@ -41,6 +43,9 @@ func (a *App) CheckConfig(ctx context.Context, out io.Writer) error {
 	}
 	resolved, total, err := writeKeys(ctx, out, a.Vendors)
 	if err != nil {
+		return err
+	}
+	if err := a.writeNotifications(ctx, out, time.Now()); err != nil {
 		return err
 	}
 	if total > 0 {

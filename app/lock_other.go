@@ -15,6 +15,8 @@ var ErrLockHeld = errors.New("lock held by another process")
 // tmux widget may then start more than one refresh at a time.
 func TryLock(string, bool) (*Lock, error) { return &Lock{}, nil }
 
+func (l *Lock) Note(string) {}
+
 func (l *Lock) Unlock() {}
 
 // Detached has nothing to add where sessions do not exist.

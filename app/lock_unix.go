@@ -39,6 +39,18 @@ func TryLock(path string, shared bool) (*Lock, error) {
 	return &Lock{f: f}, nil
 }
 
+// Note writes s into the lock file, replacing what was there, so others
+// can say who holds the lock (ReadLockNote). Errors are ignored: the note
+// is a courtesy, the lock is what counts.
+func (l *Lock) Note(s string) {
+	if l == nil || l.f == nil {
+		return
+	}
+	if l.f.Truncate(0) == nil {
+		_, _ = l.f.WriteAt([]byte(s+"\n"), 0)
+	}
+}
+
 // Unlock releases the lock.
 func (l *Lock) Unlock() {
 	if l != nil && l.f != nil {

@@ -64,7 +64,8 @@ func (a *App) notifiers(ctx context.Context) ([]notify.Notifier, []error) {
 		for i, e := range n.Events {
 			events[i] = notify.Kind(e)
 		}
-		out = append(out, notify.Notifier{Name: n.Name, Sender: s, MinSeverity: correlate.Severity(n.MinSeverity), Quiet: n.Quiet.D(), Events: events})
+		out = append(out, notify.Notifier{Name: n.Name, Sender: s, MinSeverity: correlate.Severity(n.MinSeverity), Quiet: n.Quiet.D(),
+			Events: events, Expire: n.Expire.D()})
 	}
 	return out, problems
 }

@@ -13,13 +13,13 @@ import (
 	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/internal/loopback"
 	"github.com/vendorwatch/vendorwatch/monitor"
-	"github.com/vendorwatch/vendorwatch/notify"
 	"github.com/vendorwatch/vendorwatch/output"
 	"github.com/vendorwatch/vendorwatch/serve"
 )
 
-// NotifyDrainTimeout is how long serve and the dashboard wait at shutdown
-// for queued notifications.
+// NotifyDrainTimeout is how long serve and the dashboard spend at
+// shutdown on one more attempt at the notifications that are due; what is
+// left waits in the history's outbox for the next sender.
 const NotifyDrainTimeout = 3 * time.Second
 
 // Serve polls for a team until ctx ends (SIGTERM, SIGINT): it resolves
@@ -67,15 +67,15 @@ func (a *App) Serve(ctx context.Context, listen string, stderr io.Writer) error 
 			defer lock.Unlock()
 		}
 	}
-	disp := notify.New(ns, notify.Options{Log: func(s string) { fmt.Fprintln(stderr, "vendorwatch:", s) }})
+	nt := a.startNotifier(store, ns, "serve", func(s string) { fmt.Fprintln(stderr, "vendorwatch:", s) })
 	opts := serve.Options{
 		Monitor:     a.newMonitor(a.Checker(), store),
 		Store:       store,
 		Token:       token,
 		Version:     a.opts.Version,
 		Stale:       max(10*time.Minute, 3*max(a.Config.Interval.D(), a.Config.ProbeInterval.D())),
-		OnUpdate:    func(u monitor.Update) { disp.Observe(u.Report) },
-		NotifyStats: disp.Stats,
+		OnUpdate:    func(u monitor.Update) { nt.Observe(u.Report) },
+		NotifyStats: nt.Stats,
 		Log:         stderr,
 	}
 	if store != nil {
@@ -89,12 +89,16 @@ func (a *App) Serve(ctx context.Context, listen string, stderr io.Writer) error 
 	} else if host, _, _ := net.SplitHostPort(ln.Addr().String()); !loopback.Host(host) {
 		fmt.Fprintf(stderr, "vendorwatch: warning: listening on %s without serve.token; set one before exposing the server\n", ln.Addr())
 	}
-	fmt.Fprintf(stderr, "vendorwatch: serving %d vendors on http://%s (%s; %d notifiers; config %s)\n",
-		len(a.Vendors), ln.Addr(), auth, len(ns), a.Source)
+	notifiers := fmt.Sprintf("%d notifiers", len(ns))
+	if len(ns) > 0 && !nt.Sending() {
+		notifiers += ", sent by another process"
+	}
+	fmt.Fprintf(stderr, "vendorwatch: serving %d vendors on http://%s (%s; %s; config %s)\n",
+		len(a.Vendors), ln.Addr(), auth, notifiers, a.Source)
 	runErr := serve.New(opts).Run(ctx, ln)
 	dctx, cancel := context.WithTimeout(context.Background(), NotifyDrainTimeout)
 	defer cancel()
-	if err := disp.Close(dctx); err != nil {
+	if err := nt.Close(dctx); err != nil {
 		fmt.Fprintln(stderr, "vendorwatch:", err)
 	}
 	if runErr != nil {

@@ -25,6 +25,12 @@ const (
 	MinNotifyQuiet = time.Minute
 	// DefaultNotifyTimeout bounds one webhook call or notification command.
 	DefaultNotifyTimeout = 10 * time.Second
+	// DefaultNotifyExpire is how long a notification that cannot be
+	// delivered is retried before it is given up.
+	DefaultNotifyExpire = 24 * time.Hour
+	// MinNotifyExpire and MaxNotifyExpire bound expire.
+	MinNotifyExpire = time.Minute
+	MaxNotifyExpire = 7 * 24 * time.Hour
 )
 
 // Serve configures `vendorwatch serve`.
@@ -90,6 +96,9 @@ type Notifier struct {
 	// Events are the transitions announced: opened, escalated, eased,
 	// closed (default opened, escalated, closed).
 	Events []string `yaml:"events"`
+	// Expire is how long a notification that cannot be delivered is
+	// retried, with backoff, before it is given up (default 24h).
+	Expire Duration `yaml:"expire"`
 
 	// Line is where the notifier starts in the file.
 	Line int `yaml:"-"`
@@ -110,6 +119,9 @@ func (n *Notifier) applyDefaults(i int) {
 	}
 	if len(n.Events) == 0 {
 		n.Events = slices.Clone(DefaultNotifyEvents)
+	}
+	if n.Expire == 0 {
+		n.Expire = Duration(DefaultNotifyExpire)
 	}
 }
 
@@ -201,6 +213,9 @@ func validateNotify(ns []Notifier, x index, private bool, p *problems) {
 		}
 		if n.Quiet < Duration(MinNotifyQuiet) {
 			p.add(at("quiet"), "quiet %s is below the minimum of %s", n.Quiet, Duration(MinNotifyQuiet))
+		}
+		if n.Expire < Duration(MinNotifyExpire) || n.Expire > Duration(MaxNotifyExpire) {
+			p.add(at("expire"), "notifier expire %s is outside 1m..7d", n.Expire)
 		}
 		for j, e := range n.Events {
 			if !slices.Contains(NotifyEvents, e) {

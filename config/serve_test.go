@@ -20,6 +20,7 @@ notify:
     url: https://alerts.example.com/vendorwatch
     quiet: 30m
     events: [opened, closed]
+    expire: 2d
   - type: command
     command: "/usr/local/bin/page-oncall --team 'voice ops'"
     env: [PAGER_TOKEN]
@@ -38,11 +39,11 @@ notify:
 	}
 	slack, hook, cmd, desk := cfg.Notify[0], cfg.Notify[1], cfg.Notify[2], cfg.Notify[3]
 	if slack.Name != "slack-1" || slack.URL.Kind != SecretEnv || slack.MinSeverity != "critical" ||
-		slack.Quiet.D() != DefaultNotifyQuiet || !slices.Equal(slack.Events, DefaultNotifyEvents) || slack.Line != 5 {
+		slack.Quiet.D() != DefaultNotifyQuiet || !slices.Equal(slack.Events, DefaultNotifyEvents) || slack.Line != 5 || slack.Expire.D() != DefaultNotifyExpire {
 		t.Errorf("slack = %+v", slack)
 	}
 	if hook.Name != "pager" || hook.URL.Kind != SecretLiteral || hook.Quiet.D() != 30*time.Minute ||
-		!slices.Equal(hook.Events, []string{"opened", "closed"}) || hook.MinSeverity != "warning" {
+		!slices.Equal(hook.Events, []string{"opened", "closed"}) || hook.MinSeverity != "warning" || hook.Expire.D() != 48*time.Hour {
 		t.Errorf("webhook = %+v", hook)
 	}
 	if cmd.Timeout.D() != 5*time.Second || cmd.Env[0] != "PAGER_TOKEN" || hook.Timeout.D() != DefaultNotifyTimeout {
@@ -92,6 +93,7 @@ notify:
     command: "unclosed 'quote"
     env: ["NOT A NAME"]
     timeout: 1h
+    expire: 30d
 `
 	got := problemsOf(t, src)
 	want := []struct {
@@ -116,6 +118,7 @@ notify:
 		{22, `cannot split the command`},
 		{23, `"NOT A NAME" is not a variable name`},
 		{24, `notifier timeout 1h0m0s is outside`},
+		{25, `notifier expire 720h0m0s is outside 1m..7d`},
 	}
 	for _, w := range want {
 		found := false

@@ -188,6 +188,37 @@ var migrations = []string{
 	);
 	CREATE INDEX findings_open ON findings(id) WHERE closed_at IS NULL;
 	CREATE INDEX findings_opened ON findings(opened_at);`,
+
+	// Schema 2: the notification outbox (outbox.go). Every event a
+	// notifier is to announce is a row of outbox until it is delivered
+	// (the row is deleted) or expires (expired_at is set; the row is kept
+	// for ExpiredKept so check-config can say what was lost, then pruned).
+	// payload is the event as notify's Payload JSON, which names keys and
+	// shows fingerprints only, never a key; finding is the finding's id,
+	// so one finding's events go out in order. Times are Unix
+	// milliseconds. notify_state holds each notifier's dispatcher state
+	// (what it has announced), written in the transaction that queues the
+	// rows, so a finding counts as announced exactly when its event is
+	// queued.
+	`CREATE TABLE outbox (
+		id           INTEGER PRIMARY KEY,
+		notifier     TEXT NOT NULL,
+		finding      TEXT NOT NULL,
+		payload      TEXT NOT NULL,
+		created_at   INTEGER NOT NULL,
+		attempts     INTEGER NOT NULL DEFAULT 0,
+		next_attempt INTEGER NOT NULL,
+		last_error   TEXT NOT NULL DEFAULT '',
+		expires_at   INTEGER NOT NULL,
+		expired_at   INTEGER
+	);
+	CREATE INDEX outbox_pending ON outbox(notifier, id) WHERE expired_at IS NULL;
+	CREATE INDEX outbox_expires ON outbox(expires_at) WHERE expired_at IS NULL;
+	CREATE TABLE notify_state (
+		notifier   TEXT PRIMARY KEY,
+		value      TEXT NOT NULL,
+		updated_at INTEGER NOT NULL
+	);`,
 }
 
 // SchemaVersion is the schema this vendorwatch writes.

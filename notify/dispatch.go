@@ -2,25 +2,22 @@ package notify
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
-	"slices"
 	"sync"
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/history"
 )
 
 // DefaultQuiet is the quiet period of a Notifier that sets none.
 const DefaultQuiet = 10 * time.Minute
 
-// queueSize caps the events waiting for one notifier; beyond it events
-// are dropped (and counted), so a dead receiver never holds memory or the
-// monitor.
-const queueSize = 64
-
 // Notifier is one destination with its rules.
 type Notifier struct {
-	// Name names it in logs and metrics.
+	// Name names it in logs, metrics and the outbox.
 	Name   string
 	Sender Sender
 	// MinSeverity is the least severe finding announced.
@@ -33,66 +30,111 @@ type Notifier struct {
 	// Events are the transitions announced; empty is opened, escalated and
 	// closed.
 	Events []Kind
+	// Expire is how long a notification is retried before it is given up
+	// (zero: DefaultExpire).
+	Expire time.Duration
 }
 
-// Stat counts one notifier's deliveries.
+// Stat is one notifier's account.
 type Stat struct {
 	Name string
-	// Sent and Failed count deliveries; Suppressed counts transitions the
-	// rules held back (duplicates, quiet period); Dropped counts events
-	// lost because the notifier's queue was full.
-	Sent, Failed, Suppressed, Dropped uint64
+	// Sent counts deliveries; Failed counts failed attempts (each is
+	// retried until it expires); Expired counts notifications given up;
+	// Suppressed counts transitions the rules held back (duplicates, quiet
+	// period); Deferred counts events that could not be queued (the outbox
+	// was unavailable or full) and are queued again at the next check.
+	// They count this process's work since it started.
+	Sent, Failed, Expired, Suppressed, Deferred uint64
+	// Pending counts the notifications waiting in the outbox; Failing those
+	// of them whose latest attempt failed; Oldest is when the oldest was
+	// queued (zero when none waits).
+	Pending, Failing int
+	Oldest           time.Time
 	// LastError is the latest delivery error, "" after a success.
 	LastError string
+	// Standby is set when another process on the state dir sends the
+	// notifications: this one counts nothing and sends nothing.
+	Standby bool
 }
 
-// Dispatcher turns successive reports into announcements. Observe is
-// cheap and never blocks: each notifier delivers from its own goroutine,
-// so a slow webhook delays nobody. Create it with New; stop it with Close.
+// ErrUndelivered marks Close's report of notifications not sent by the
+// time it returned.
+var ErrUndelivered = errors.New("undelivered notifications")
+
+// Dispatcher turns successive reports into announcements. Observe decides
+// what each notifier announces and queues it in the outbox; each notifier
+// delivers from the outbox in its own goroutine, retrying with backoff
+// until a notification is sent or expires, so a slow or failing receiver
+// delays nobody and loses nothing. Create it with New; stop it with Close.
 type Dispatcher struct {
-	log func(string)
+	log     func(string)
+	outbox  Outbox
+	now     func() time.Time
+	backoff func(int) time.Duration
+	subs    []*sub
 
-	mu     sync.Mutex
-	prev   map[string]correlate.Finding
-	primed bool
-	closed bool
-	subs   []*sub
+	// observeMu serializes Observe; the ledgers and closed are its.
+	observeMu sync.Mutex
+	closed    bool
+	lastAt    time.Time
 
-	ctx    context.Context
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	// mu guards the stats.
+	mu sync.Mutex
+
+	ctx       context.Context
+	cancel    context.CancelFunc
+	drain     chan struct{}
+	drainOnce sync.Once
+	wg        sync.WaitGroup
 }
 
 // sub is a notifier with its state.
 type sub struct {
 	Notifier
-	queue chan Event
+	wake chan struct{}
+
+	// Guarded by Dispatcher.observeMu.
+	ledger  ledger
+	loaded  bool // the ledger was read from the outbox (or there was none)
+	primed  bool // the ledger has seen a report
+	queueOK bool // the last queueing worked (a failure is logged once)
 
 	// Guarded by Dispatcher.mu.
-	announced map[string]correlate.Finding // open findings this notifier was told about
-	pending   map[string]pendingClose      // closes waiting out the quiet period
-	lastSent  map[string]time.Time         // id + kind + severity -> when
-	stat      Stat
-}
-
-type pendingClose struct {
-	f  correlate.Finding
-	at time.Time
+	stat Stat
 }
 
 // Options tune a Dispatcher.
 type Options struct {
-	// Log receives one line per failed or dropped delivery. It may be
-	// called from any goroutine. Nil discards.
+	// Log receives one line per failed, expired or unqueued notification.
+	// It may be called from any goroutine. Nil discards.
 	Log func(string)
+	// Outbox holds the notifications until they are sent; nil is a new
+	// MemoryOutbox.
+	Outbox Outbox
+	// Now is the clock of queueing, retries and expiry (default time.Now).
+	// The rules' quiet period counts the reports' check time instead.
+	Now func() time.Time
+	// Backoff is the pause after a notification's n-th failed attempt
+	// (default DefaultBackoff).
+	Backoff func(attempt int) time.Duration
 }
 
-// New starts a dispatcher over notifiers.
+// New starts a dispatcher over notifiers. Their workers start at once and
+// send what the outbox already holds for them.
 func New(ns []Notifier, o Options) *Dispatcher {
 	ctx, cancel := context.WithCancel(context.Background())
-	d := &Dispatcher{log: o.Log, ctx: ctx, cancel: cancel, prev: map[string]correlate.Finding{}}
+	d := &Dispatcher{log: o.Log, outbox: o.Outbox, now: o.Now, backoff: o.Backoff, ctx: ctx, cancel: cancel, drain: make(chan struct{})}
 	if d.log == nil {
 		d.log = func(string) {}
+	}
+	if d.outbox == nil {
+		d.outbox = NewMemoryOutbox(0)
+	}
+	if d.now == nil {
+		d.now = time.Now
+	}
+	if d.backoff == nil {
+		d.backoff = DefaultBackoff
 	}
 	for _, n := range ns {
 		if n.Quiet == 0 {
@@ -104,219 +146,186 @@ func New(ns []Notifier, o Options) *Dispatcher {
 		if n.MinSeverity == "" {
 			n.MinSeverity = correlate.SeverityWarning
 		}
-		s := &sub{Notifier: n, queue: make(chan Event, queueSize), announced: map[string]correlate.Finding{},
-			pending: map[string]pendingClose{}, lastSent: map[string]time.Time{}}
+		if n.Expire <= 0 {
+			n.Expire = DefaultExpire
+		}
+		s := &sub{Notifier: n, wake: make(chan struct{}, 1), ledger: newLedger(), queueOK: true}
 		s.stat.Name = n.Name
 		d.subs = append(d.subs, s)
+	}
+	for _, s := range d.subs {
 		d.wg.Go(func() { d.deliver(s) })
 	}
 	return d
 }
 
 // Observe compares a report with the previous one and queues what each
-// notifier should announce. The first report is the baseline: findings
-// already open in it (the stored report of a restarted server) are not
-// announced again. Findings are told apart by correlate's Finding.Key,
-// which every event carries as its finding's ID. Times come from the
-// report's generated_at, so the quiet period counts check time.
+// notifier should announce. A notifier's first report ever is its
+// baseline: findings already open in it are not announced. Its ledger is
+// saved with the events it queues, so a later process on the same outbox
+// continues from it instead of starting a new baseline. A finding counts
+// as announced only once its event is queued: when queueing fails, the
+// notifier's ledger stays as it was and the next report tries again.
+// Findings are told apart by correlate's Finding.Key. Times come from the
+// report's generated_at, so the quiet period counts check time. A report
+// seen before (the same generated_at) is ignored.
 func (d *Dispatcher) Observe(rep correlate.Report) {
 	now := rep.GeneratedAt
 	if now.IsZero() {
-		now = time.Now()
+		now = d.now()
 	}
 	next := make(map[string]correlate.Finding, len(rep.Findings))
 	for _, f := range rep.Findings {
 		f.ID = f.Key()
 		next[f.ID] = f
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.closed {
+	d.observeMu.Lock()
+	defer d.observeMu.Unlock()
+	if d.closed || (!rep.GeneratedAt.IsZero() && rep.GeneratedAt.Equal(d.lastAt)) {
 		return
 	}
-	if !d.primed {
-		d.prev, d.primed = next, true
-		return
-	}
-	changes := correlate.Changes(memoryOf(d.prev), memoryOf(next))
-	d.prev = next
+	d.lastAt = rep.GeneratedAt
 	for _, s := range d.subs {
-		var out []Event
-		out = append(out, s.flush(now, rep.Overall)...)
-		for _, c := range changes {
-			out = append(out, s.decide(c, now, rep.Overall)...)
-		}
-		s.prune(now)
-		for _, e := range out {
-			select {
-			case s.queue <- e:
-			default:
-				s.stat.Dropped++
-				d.log(fmt.Sprintf("notify %s: queue full, dropped: %s", s.Name, e.Text()))
-			}
-		}
+		d.observe(s, next, now, rep.Overall)
 	}
 }
 
-func memoryOf(fs map[string]correlate.Finding) correlate.Memory {
-	m := correlate.Memory{Open: make(map[string]correlate.OpenFinding, len(fs))}
-	for id, f := range fs {
-		m.Open[id] = correlate.OpenFinding{Finding: f}
-	}
-	return m
-}
-
-// decide applies the notifier's rules to one transition.
-func (s *sub) decide(c correlate.Change, now time.Time, overall correlate.Level) []Event {
-	f := c.Finding
-	id := f.ID
-	minRank := s.MinSeverity.Rank()
-	ev := Event{Finding: f, At: now, Overall: overall, From: c.From}
-	switch c.Kind {
-	case correlate.ChangeOpened:
-		if p, ok := s.pending[id]; ok {
-			// Re-opened within the quiet period: for this notifier it never
-			// closed. Only a rise in severity is news.
-			delete(s.pending, id)
-			s.announced[id] = f
-			s.stat.Suppressed++
-			if f.Severity.Rank() > p.f.Severity.Rank() {
-				ev.Kind, ev.From = Escalated, p.f.Severity
-				return s.emit(ev)
-			}
-			return nil
-		}
-		if f.Severity.Rank() < minRank {
-			return nil
-		}
-		s.announced[id] = f
-		ev.Kind = Opened
-		return s.emit(ev)
-	case correlate.ChangeEscalated:
-		if f.Severity.Rank() < minRank {
-			return nil
-		}
-		s.announced[id] = f
-		ev.Kind = Escalated
-		return s.emit(ev)
-	case correlate.ChangeEased:
-		if _, ok := s.announced[id]; !ok {
-			return nil
-		}
-		s.announced[id] = f
-		ev.Kind = Eased
-		return s.emit(ev)
-	case correlate.ChangeClosed:
-		last, ok := s.announced[id]
-		if !ok {
-			return nil
-		}
-		if s.Quiet < 0 {
-			delete(s.announced, id)
-			ev.Kind, ev.Finding = Closed, last
-			return s.emit(ev)
-		}
-		s.pending[id] = pendingClose{f: last, at: now}
-	}
-	return nil
-}
-
-// flush announces the closes that have waited out the quiet period.
-func (s *sub) flush(now time.Time, overall correlate.Level) []Event {
-	var ids []string
-	for id, p := range s.pending {
-		if now.Sub(p.at) >= s.Quiet {
-			ids = append(ids, id)
-		}
-	}
-	slices.Sort(ids)
-	var out []Event
-	for _, id := range ids {
-		p := s.pending[id]
-		delete(s.pending, id)
-		delete(s.announced, id)
-		out = append(out, s.emit(Event{Kind: Closed, Finding: p.f, At: now, Overall: overall})...)
-	}
-	return out
-}
-
-// emit returns ev if the notifier wants its kind and has not announced
-// the same transition (kind and severity) of the same finding within the
-// quiet period.
-func (s *sub) emit(ev Event) []Event {
-	if !slices.Contains(s.Events, ev.Kind) {
-		return nil
-	}
-	key := ev.Finding.ID + "\x00" + string(ev.Kind) + "\x00" + string(ev.Finding.Severity)
-	if last, ok := s.lastSent[key]; ok && s.Quiet > 0 && ev.At.Sub(last) < s.Quiet {
-		s.stat.Suppressed++
-		return nil
-	}
-	s.lastSent[key] = ev.At
-	return []Event{ev}
-}
-
-// prune forgets repeat guards older than the quiet period.
-func (s *sub) prune(now time.Time) {
-	for k, t := range s.lastSent {
-		if now.Sub(t) >= s.Quiet {
-			delete(s.lastSent, k)
-		}
-	}
-}
-
-// deliver sends one notifier's events in order until Close.
-func (d *Dispatcher) deliver(s *sub) {
-	for e := range s.queue {
-		err := s.Sender.Send(d.ctx, e)
-		d.mu.Lock()
+// observe runs one notifier's round and queues its events with its ledger.
+func (d *Dispatcher) observe(s *sub, next map[string]correlate.Finding, now time.Time, overall correlate.Level) {
+	ctx := context.WithoutCancel(d.ctx)
+	if !s.loaded {
+		data, err := d.outbox.State(ctx, s.Name)
 		if err != nil {
-			s.stat.Failed++
-			s.stat.LastError = err.Error()
-		} else {
-			s.stat.Sent++
-			s.stat.LastError = ""
+			d.queueFailed(s, 0, fmt.Errorf("reading what was announced: %w", err))
+			return
 		}
-		d.mu.Unlock()
-		if err != nil {
-			d.log(fmt.Sprintf("notify %s: %s: %v", s.Name, e.Text(), err))
+		l := newLedger()
+		switch err := json.Unmarshal(data, &l); {
+		case data == nil:
+		case err != nil:
+			d.log(fmt.Sprintf("notify %s: what was announced cannot be read (%v); this report is the new baseline", s.Name, err))
+		default:
+			s.ledger, s.primed = l, true
 		}
+		s.loaded = true
 	}
-}
-
-// Close stops accepting events and waits for the queued ones to be
-// delivered until ctx ends; then in-flight deliveries are cancelled.
-// Closes still waiting out their quiet period are not announced. Observe
-// after Close does nothing; a second Close only waits.
-func (d *Dispatcher) Close(ctx context.Context) error {
+	r := &round{Notifier: &s.Notifier, l: s.ledger.clone()}
+	var events []Event
+	if s.primed {
+		events = r.flush(now, overall)
+		for _, c := range r.changes(next) {
+			events = append(events, r.decide(c, now, overall)...)
+		}
+		r.prune(now)
+	}
+	r.l.Prev = make(map[string]correlate.Finding, len(next))
+	for id, f := range next {
+		r.l.Prev[id] = skeleton(f)
+	}
+	before, _ := json.Marshal(s.ledger)
+	after, err := json.Marshal(r.l)
+	if err != nil {
+		d.queueFailed(s, len(events), err)
+		return
+	}
+	if s.primed && len(events) == 0 && string(before) == string(after) {
+		return // nothing new to queue or to save
+	}
+	at := d.now()
+	ds := make([]history.Delivery, 0, len(events))
+	for _, e := range events {
+		body, err := encode(PayloadOf(e))
+		if err != nil {
+			d.queueFailed(s, len(events), fmt.Errorf("encoding: %w", err))
+			return
+		}
+		ds = append(ds, history.Delivery{Finding: e.Finding.ID, Payload: body, Created: at, NextAttempt: at, Expires: at.Add(s.Expire)})
+	}
+	if err := d.outbox.Queue(ctx, s.Name, after, ds); err != nil {
+		d.queueFailed(s, len(events), err)
+		return
+	}
+	if !s.queueOK {
+		d.log(fmt.Sprintf("notify %s: queueing works again", s.Name))
+	}
+	s.ledger, s.primed, s.queueOK = r.l, true, true
 	d.mu.Lock()
-	if !d.closed {
-		d.closed = true
-		for _, s := range d.subs {
-			close(s.queue)
+	s.stat.Suppressed += r.suppressed
+	d.mu.Unlock()
+	if len(ds) > 0 {
+		select {
+		case s.wake <- struct{}{}:
+		default:
 		}
 	}
+}
+
+// queueFailed counts n events that could not be queued and logs the first
+// failure of a streak.
+func (d *Dispatcher) queueFailed(s *sub, n int, err error) {
+	d.mu.Lock()
+	s.stat.Deferred += uint64(n)
 	d.mu.Unlock()
+	if s.queueOK {
+		d.log(fmt.Sprintf("notify %s: could not queue notifications (%v); they are queued at a later check", s.Name, err))
+	}
+	s.queueOK = false
+}
+
+// Close stops accepting events, makes one more attempt at every
+// notification that is due, and returns when that is done or ctx ends
+// (then deliveries in flight are cancelled). Notifications still waiting
+// are reported in an error wrapping ErrUndelivered: a durable outbox keeps
+// them for the next process, a MemoryOutbox loses them. Closes still
+// waiting out their quiet period are kept in a durable outbox's ledger.
+// Observe after Close does nothing; a second Close only reports again.
+func (d *Dispatcher) Close(ctx context.Context) error {
+	d.observeMu.Lock()
+	d.closed = true
+	d.observeMu.Unlock()
+	d.drainOnce.Do(func() { close(d.drain) })
 	done := make(chan struct{})
 	go func() { d.wg.Wait(); close(done) }()
+	var cerr error
 	select {
 	case <-done:
-		d.cancel()
-		return nil
 	case <-ctx.Done():
-		d.cancel()
-		<-done
-		return fmt.Errorf("notify: undelivered notifications at shutdown: %w", ctx.Err())
+		cerr = ctx.Err()
 	}
+	d.cancel()
+	<-done
+	waiting := 0
+	for _, st := range d.Stats() {
+		waiting += st.Pending
+	}
+	switch {
+	case waiting > 0 && d.outbox.Durable():
+		return errors.Join(fmt.Errorf("notify: %d notifications wait in the outbox; the next vendorwatch that notifies from this state dir sends them: %w", waiting, ErrUndelivered), cerr)
+	case waiting > 0:
+		return errors.Join(fmt.Errorf("notify: %d notifications were not delivered before shutdown and are lost: %w", waiting, ErrUndelivered), cerr)
+	}
+	return cerr
 }
 
-// Stats returns each notifier's counts, in configuration order.
+// Stats returns each notifier's account, in configuration order, with
+// what waits for it in the outbox.
 func (d *Dispatcher) Stats() []Stat {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	backlog, err := d.outbox.Backlog(ctx, d.now())
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	out := make([]Stat, len(d.subs))
 	for i, s := range d.subs {
 		out[i] = s.stat
+		if err != nil {
+			continue
+		}
+		for _, b := range backlog {
+			if b.Notifier == s.Name {
+				out[i].Pending, out[i].Failing, out[i].Oldest = b.Pending, b.Failing, b.Oldest
+			}
+		}
 	}
 	return out
 }

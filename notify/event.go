@@ -6,6 +6,13 @@
 // period (so a flapping vendor announces once), filters by severity, and
 // delivers without ever blocking the caller.
 //
+// Every announcement is queued in an Outbox first — the history
+// database's when there is a state dir, so it survives a restart — and
+// each notifier's worker sends from there, retrying a failed delivery
+// with backoff (DefaultBackoff) until it is sent or expires
+// (DefaultExpire). A finding counts as announced once its event is
+// queued, never before.
+//
 // Payloads carry findings, which name keys and show fingerprints only;
 // never a key.
 package notify

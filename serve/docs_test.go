@@ -13,6 +13,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/monitor"
+	"github.com/vendorwatch/vendorwatch/notify"
 )
 
 // The docs live beside the code they describe; these tests keep them
@@ -61,7 +62,9 @@ func TestAlertRules(t *testing.T) {
 	for _, k := range allKinds {
 		rep.Findings = append(rep.Findings, correlate.Finding{Kind: k, Severity: correlate.SeverityCritical, Vendors: []string{"openai"}})
 	}
-	s := New(Options{})
+	s := New(Options{NotifyStats: func() []notify.Stat {
+		return []notify.Stat{{Name: "team", Pending: 1, Failing: 1, Oldest: rep.GeneratedAt}}
+	}})
 	s.Update(monitor.Update{Report: rep})
 	fams, _ := scrape(t, s)
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
+	"github.com/vendorwatch/vendorwatch/notify"
 	"github.com/vendorwatch/vendorwatch/observe"
 )
 
@@ -35,7 +36,11 @@ var (
 	descHistoryErrors = desc("history_errors_total", "Checks whose recording in the history database failed (locked, damaged).")
 	descInFlight      = desc("checks_in_flight", "Vendor checks running now.")
 	descLastCheck     = desc("last_check_timestamp_seconds", "When the latest report was generated, in seconds since the epoch.")
-	descNotifications = desc("notifications_total", "Finding notifications by notifier and result (sent, failed, suppressed, dropped).", "notifier", "result")
+	descNotifications = desc("notifications_total", "Finding notifications by notifier and result: sent, failed (an attempt failed; it is retried), expired (given up), suppressed (held back by the rules), deferred (could not be queued; queued at a later check).", "notifier", "result")
+	descNotifyPending = desc("notifications_pending", "Notifications waiting in the outbox to be sent.", "notifier")
+	descNotifyFailing = desc("notifications_failing", "Notifications waiting in the outbox whose latest attempt failed.", "notifier")
+	descNotifyOldest  = desc("notifications_oldest_pending_timestamp_seconds", "When the oldest notification waiting in the outbox was queued, in seconds since the epoch; absent when none waits.", "notifier")
+	descNotifyActive  = desc("notifications_active", "1 when this process sends the state dir's notifications, 0 when another process on the state dir does.", "notifier")
 
 	descOverall       = desc("overall_level", "Overall level: 0 ok, 1 warning, 2 critical, 3 unknown (the --once exit code).")
 	descVendorInfo    = desc("vendor_info", "Always 1; maps a vendor id to its display name.", "vendor", "name")
@@ -61,7 +66,8 @@ var _ prometheus.Collector = collector{}
 
 // Describe sends every family's descriptor.
 func (c collector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descBuildInfo, descChecks, descHistoryErrors, descInFlight, descLastCheck, descNotifications,
+	for _, d := range []*prometheus.Desc{descBuildInfo, descChecks, descHistoryErrors, descInFlight, descLastCheck,
+		descNotifications, descNotifyPending, descNotifyFailing, descNotifyOldest, descNotifyActive,
 		descOverall, descVendorInfo, descVendorLevel, descVendorState, descComponent, descIncidents, descSourceUp, descSourceSeconds,
 		descReachable, descKeyOK, descKeyResult, descProbeSeconds, descFinding} {
 		ch <- d
@@ -86,11 +92,7 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 	gauge(descInFlight, float64(st.inFlight))
 	if c.s.opts.NotifyStats != nil {
 		for _, n := range c.s.opts.NotifyStats() {
-			name := label(n.Name)
-			counter(descNotifications, float64(n.Sent), name, "sent")
-			counter(descNotifications, float64(n.Failed), name, "failed")
-			counter(descNotifications, float64(n.Suppressed), name, "suppressed")
-			counter(descNotifications, float64(n.Dropped), name, "dropped")
+			collectNotifier(n, gauge, counter)
 		}
 	}
 	rep := st.report
@@ -122,6 +124,23 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 	for _, k := range order {
 		gauge(descFinding, float64(counts[k]), k.kind, k.vendor, k.sev)
 	}
+}
+
+// collectNotifier sends one notifier's metrics.
+func collectNotifier(n notify.Stat, gauge, counter func(*prometheus.Desc, float64, ...string)) {
+	name := label(n.Name)
+	for _, r := range []struct {
+		result string
+		v      uint64
+	}{{"sent", n.Sent}, {"failed", n.Failed}, {"expired", n.Expired}, {"suppressed", n.Suppressed}, {"deferred", n.Deferred}} {
+		counter(descNotifications, float64(r.v), name, r.result)
+	}
+	gauge(descNotifyPending, float64(n.Pending), name)
+	gauge(descNotifyFailing, float64(n.Failing), name)
+	if !n.Oldest.IsZero() {
+		gauge(descNotifyOldest, float64(n.Oldest.UnixMilli())/1000, name)
+	}
+	gauge(descNotifyActive, boolf(!n.Standby), name)
 }
 
 // collectVendor sends one vendor's metrics.

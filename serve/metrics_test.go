@@ -60,7 +60,13 @@ next:
 
 func TestMetricsExposition(t *testing.T) {
 	rep := storyReport(t)
-	s := New(Options{Version: "v1.2.3", NotifyStats: func() []notify.Stat { return []notify.Stat{{Name: "slack-1", Sent: 2, Suppressed: 1}} }})
+	oldest := at("12:40")
+	s := New(Options{Version: "v1.2.3", NotifyStats: func() []notify.Stat {
+		return []notify.Stat{
+			{Name: "slack-1", Sent: 2, Suppressed: 1, Failed: 3, Expired: 1, Pending: 2, Failing: 1, Oldest: oldest},
+			{Name: "pager", Standby: true},
+		}
+	}})
 	s.Update(monitor.Update{Report: rep})
 	s.Update(monitor.Update{Report: rep, Err: history.ErrLocked})
 	fams, body := scrape(t, s)
@@ -76,7 +82,9 @@ func TestMetricsExposition(t *testing.T) {
 		"vendorwatch_status_source_duration_seconds": dto.MetricType_GAUGE, "vendorwatch_vendor_reachable": dto.MetricType_GAUGE,
 		"vendorwatch_key_ok": dto.MetricType_GAUGE, "vendorwatch_key_result": dto.MetricType_GAUGE,
 		"vendorwatch_probe_duration_seconds": dto.MetricType_GAUGE, "vendorwatch_finding": dto.MetricType_GAUGE,
-		"vendorwatch_checks_in_flight": dto.MetricType_GAUGE,
+		"vendorwatch_checks_in_flight": dto.MetricType_GAUGE, "vendorwatch_notifications_pending": dto.MetricType_GAUGE,
+		"vendorwatch_notifications_failing": dto.MetricType_GAUGE, "vendorwatch_notifications_oldest_pending_timestamp_seconds": dto.MetricType_GAUGE,
+		"vendorwatch_notifications_active": dto.MetricType_GAUGE,
 	}
 	for name, typ := range types {
 		f, ok := fams[name]
@@ -104,6 +112,15 @@ func TestMetricsExposition(t *testing.T) {
 		{"vendorwatch_build_info", map[string]string{"version": "v1.2.3"}, 1},
 		{"vendorwatch_history_errors_total", nil, 1},
 		{"vendorwatch_notifications_total", map[string]string{"notifier": "slack-1", "result": "sent"}, 2},
+		{"vendorwatch_notifications_total", map[string]string{"notifier": "slack-1", "result": "failed"}, 3},
+		{"vendorwatch_notifications_total", map[string]string{"notifier": "slack-1", "result": "expired"}, 1},
+		{"vendorwatch_notifications_total", map[string]string{"notifier": "slack-1", "result": "deferred"}, 0},
+		{"vendorwatch_notifications_pending", map[string]string{"notifier": "slack-1"}, 2},
+		{"vendorwatch_notifications_failing", map[string]string{"notifier": "slack-1"}, 1},
+		{"vendorwatch_notifications_oldest_pending_timestamp_seconds", map[string]string{"notifier": "slack-1"}, float64(oldest.Unix())},
+		{"vendorwatch_notifications_active", map[string]string{"notifier": "slack-1"}, 1},
+		{"vendorwatch_notifications_active", map[string]string{"notifier": "pager"}, 0},
+		{"vendorwatch_notifications_pending", map[string]string{"notifier": "pager"}, 0},
 		{"vendorwatch_last_check_timestamp_seconds", nil, float64(at("12:46").Unix())},
 		{"vendorwatch_overall_level", nil, 2},
 		{"vendorwatch_vendor_info", map[string]string{"vendor": "vapi", "name": "VAPI"}, 1},
@@ -131,6 +148,9 @@ func TestMetricsExposition(t *testing.T) {
 		if !ok || got != c.want {
 			t.Errorf("%s%v = %v (found %v), want %v", c.name, c.labels, got, ok, c.want)
 		}
+	}
+	if _, ok := value(fams, "vendorwatch_notifications_oldest_pending_timestamp_seconds", map[string]string{"notifier": "pager"}); ok {
+		t.Error("a notifier with nothing waiting has an oldest pending notification")
 	}
 
 	// A state set has exactly one 1 per vendor, and the page's duplicate

@@ -55,7 +55,9 @@ type Options struct {
 	// OnUpdate is called with every monitor update, after the server has
 	// taken it (notifications hang here). It must return quickly.
 	OnUpdate func(monitor.Update)
-	// NotifyStats feeds vendorwatch_notifications_total; nil leaves it out.
+	// NotifyStats feeds vendorwatch_notifications_total and the outbox's
+	// vendorwatch_notifications_pending, _failing, _oldest_pending_timestamp_seconds
+	// and _active; nil leaves them out.
 	NotifyStats func() []notify.Stat
 	// Log receives one line per noteworthy event (a failed recording).
 	// Nil discards.
