@@ -16,6 +16,9 @@ type step struct {
 	vendors []*vb
 	changes []string
 	overall Level
+	// verdict is what the header says, from its start: "KEY: OpenAI key
+	// prod revoked"; "OK" is exactly OK.
+	verdict string
 }
 
 func runScenario(t *testing.T, ss []step) ([]Report, Memory) {
@@ -36,6 +39,9 @@ func runScenario(t *testing.T, ss []step) ([]Report, Memory) {
 		}
 		if r.Overall != s.overall {
 			t.Errorf("%s: overall %s, want %s (findings %v)", s.at, r.Overall, s.overall, kinds(r.Findings))
+		}
+		if v := r.Verdict.String(); s.verdict == "" || !strings.HasPrefix(v, s.verdict) || s.verdict == "OK" && v != "OK" {
+			t.Errorf("%s: verdict %q, want %q", s.at, v, s.verdict)
 		}
 		uniqueIDs(t, r)
 		reps = append(reps, r)
@@ -80,28 +86,28 @@ func TestScenario20260521(t *testing.T) {
 	}
 
 	reps, _ := runScenario(t, []step{
-		{"10:50", []*vb{openai("10:50", observe.ResultOK, oldKey), vapi("10:50", true), anthropic("10:50")}, nil, LevelOK},
+		{"10:50", []*vb{openai("10:50", observe.ResultOK, oldKey), vapi("10:50", true), anthropic("10:50")}, nil, LevelOK, "OK"},
 		{"10:57", []*vb{openai("10:57", observe.ResultInvalidKey, oldKey), vapi("10:57", true), anthropic("10:57")},
-			[]string{"opened key_revoked openai", "opened upstream_impact vapi"}, LevelCritical},
-		{"11:30", []*vb{openai("11:30", observe.ResultInvalidKey, oldKey), vapi("11:30", true), anthropic("11:30")}, nil, LevelCritical},
+			[]string{"opened key_revoked openai", "opened upstream_impact vapi"}, LevelCritical, "KEY: OpenAI key prod revoked (+1 more)"},
+		{"11:30", []*vb{openai("11:30", observe.ResultInvalidKey, oldKey), vapi("11:30", true), anthropic("11:30")}, nil, LevelCritical, "KEY: OpenAI key prod revoked (+1 more)"},
 		// The new key works: the episodes are closing; the next check
 		// confirms the recovery and closes them.
-		{"12:20", []*vb{openai("12:20", observe.ResultOK, newKey), vapi("12:20", true), anthropic("12:20")}, nil, LevelOK},
+		{"12:20", []*vb{openai("12:20", observe.ResultOK, newKey), vapi("12:20", true), anthropic("12:20")}, nil, LevelOK, "OK, recovering from: OpenAI key prod revoked"},
 		// VAPI fails once: confirming (pending), not yet an outage.
 		{"12:35", []*vb{openai("12:35", observe.ResultOK, newKey), vapi("12:35", false), anthropic("12:35")},
-			[]string{"closed key_revoked openai", "closed upstream_impact vapi"}, LevelOK},
+			[]string{"closed key_revoked openai", "closed upstream_impact vapi"}, LevelOK, "THEM: VAPI failing, but its status page says operational (confirming)"},
 		{"12:36", []*vb{openai("12:36", observe.ResultOK, newKey), vapi("12:36", false), anthropic("12:36")},
-			[]string{"opened vendor_outage_unreported vapi"}, LevelWarning},
-		{"12:40", []*vb{openai("12:40", observe.ResultOK, newKey), vapi("12:40", false), anthropic("12:40")}, nil, LevelWarning},
+			[]string{"opened vendor_outage_unreported vapi"}, LevelWarning, "THEM: VAPI failing, but its status page says operational"},
+		{"12:40", []*vb{openai("12:40", observe.ResultOK, newKey), vapi("12:40", false), anthropic("12:40")}, nil, LevelWarning, "THEM: VAPI failing, but its status page says operational"},
 		// VAPI posts: the same episode, now confirmed by the page. The
 		// slow page is pending: one slow load is no finding yet.
 		{"12:46", []*vb{openai("12:46", observe.ResultOK, newKey), confirmed("12:46"), anthropic("12:46")},
-			[]string{"escalated vendor_outage vapi"}, LevelCritical},
+			[]string{"escalated vendor_outage vapi"}, LevelCritical, "THEM: VAPI outage: Vapi API and dashboard down (investigating)"},
 		// VAPI answers again: closing, nothing announced on the recovery
 		// check; the next check closes the episode.
-		{"13:30", []*vb{openai("13:30", observe.ResultOK, newKey), vapi("13:30", true), anthropic("13:30")}, nil, LevelOK},
+		{"13:30", []*vb{openai("13:30", observe.ResultOK, newKey), vapi("13:30", true), anthropic("13:30")}, nil, LevelOK, "OK, recovering from: VAPI outage"},
 		{"13:31", []*vb{openai("13:31", observe.ResultOK, newKey), vapi("13:31", true), anthropic("13:31")},
-			[]string{"closed vendor_outage vapi"}, LevelOK},
+			[]string{"closed vendor_outage vapi"}, LevelOK, "OK"},
 	})
 
 	revoked := find(t, reps[1], KindKeyRevoked)
@@ -157,9 +163,9 @@ func TestScenarioDisappearingKeys(t *testing.T) {
 
 	t.Run("only the used key dies: it leaked", func(t *testing.T) {
 		reps, _ := runScenario(t, []step{
-			{"09:00", []*vb{keys("09:00", ok, ok, ok)}, nil, LevelOK},
-			{"09:01", []*vb{keys("09:01", bad, ok, ok)}, []string{"opened key_leak_suspected openai"}, LevelCritical},
-			{"09:02", []*vb{keys("09:02", bad, ok, ok)}, nil, LevelCritical},
+			{"09:00", []*vb{keys("09:00", ok, ok, ok)}, nil, LevelOK, "OK"},
+			{"09:01", []*vb{keys("09:01", bad, ok, ok)}, []string{"opened key_leak_suspected openai"}, LevelCritical, "KEY: OpenAI key svc-prod"},
+			{"09:02", []*vb{keys("09:02", bad, ok, ok)}, nil, LevelCritical, "KEY: OpenAI key svc-prod"},
 		})
 		f := find(t, reps[2], KindKeyLeakSuspected)
 		if !slices.Equal(f.Keys, []string{"svc-prod"}) || !f.Since.Equal(at("09:01")) || has(reps[2], KindKeyRevoked) {
@@ -168,8 +174,8 @@ func TestScenarioDisappearingKeys(t *testing.T) {
 	})
 	t.Run("every key dies at once: account-wide", func(t *testing.T) {
 		reps, _ := runScenario(t, []step{
-			{"09:00", []*vb{keys("09:00", ok, ok, ok)}, nil, LevelOK},
-			{"09:01", []*vb{keys("09:01", bad, bad, bad)}, []string{"opened account_keys_revoked openai"}, LevelCritical},
+			{"09:00", []*vb{keys("09:00", ok, ok, ok)}, nil, LevelOK, "OK"},
+			{"09:01", []*vb{keys("09:01", bad, bad, bad)}, []string{"opened account_keys_revoked openai"}, LevelCritical, "KEY: OpenAI"},
 		})
 		f := find(t, reps[1], KindAccountKeysRevoked)
 		if len(f.Keys) != 3 || !strings.Contains(f.Detail, "account-wide") || !strings.Contains(strings.Join(f.Advice, " "), "audit log") {
@@ -178,10 +184,10 @@ func TestScenarioDisappearingKeys(t *testing.T) {
 	})
 	t.Run("a leak, then the canaries die the next check: account-wide after all", func(t *testing.T) {
 		runScenario(t, []step{
-			{"09:00", []*vb{keys("09:00", bad, ok, ok)}, []string{"opened key_leak_suspected openai"}, LevelCritical},
+			{"09:00", []*vb{keys("09:00", bad, ok, ok)}, []string{"opened key_leak_suspected openai"}, LevelCritical, "KEY: OpenAI key svc-prod"},
 			// The same dead key, now seen as account-wide: an update of the
 			// one episode, never a "closed" that reads as an all-clear.
-			{"09:01", []*vb{keys("09:01", bad, bad, bad)}, []string{"updated account_keys_revoked openai"}, LevelCritical},
+			{"09:01", []*vb{keys("09:01", bad, bad, bad)}, []string{"updated account_keys_revoked openai"}, LevelCritical, "KEY: OpenAI"},
 		})
 	})
 }
