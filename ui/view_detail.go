@@ -104,6 +104,10 @@ func (m *Model) findingDetail(v correlate.VendorReport, w int) []string {
 	if len(fs) == 0 {
 		st, text := th.ok, glyph(correlate.LevelOK)+" Nothing wrong seen."
 		switch {
+		case m.report.NetworkDown() && !v.Status.State.Known():
+			st, text = th.muted, "Nothing is known: our own network is down, so neither its status page nor its API could be reached."
+		case m.report.NetworkDown() && v.Reachability != nil && v.Reachability.Result == observe.ResultNetworkError:
+			st, text = th.muted, "Its status page reads fine, but our own network is down: its API could not be reached, so nothing is known of our requests."
 		case v.Level == correlate.LevelUnknown:
 			st, text = th.unknown, glyph(correlate.LevelUnknown)+" Nothing could be checked: the status page could not be read and no request got an answer."
 		case correlate.Unread(v.Status):
