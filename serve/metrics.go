@@ -54,8 +54,13 @@ var (
 	descKeyOK         = desc("key_ok", "1 when the key authenticates, else 0. Keys are named, never shown.", "vendor", "key")
 	descKeyResult     = desc("key_result", "The key probe's result as a state set: 1 for the current result, 0 for the others.", "vendor", "key", "result")
 	descProbeSeconds  = desc("probe_duration_seconds", "How long the latest probe took: probe=\"key\" for a key (named by key), probe=\"reach\" for the keyless request.", "vendor", "probe", "key")
-	descFinding       = desc("finding", "Open findings by kind, vendor (the first it is about; empty for network_local) and severity.", "kind", "vendor", "severity")
+	descFinding       = desc("finding", "Open findings by kind, vendor (the first it is about; empty for network_local) and severity; those still confirming or recovering are not counted.", "kind", "vendor", "severity")
+	descVerdict       = desc("verdict", "The verdict as a state set: 1 for the current word (THEM, US, KEY, OK, UNKNOWN), 0 for the others.", "word")
+	descConfirming    = desc("findings_confirming", "Findings seen once and still confirming (pending), which no level counts yet.")
 )
+
+// verdictWords are the verdict's state set.
+var verdictWords = []correlate.Word{correlate.WordThem, correlate.WordUs, correlate.WordKey, correlate.WordOK, correlate.WordUnknown}
 
 // collector exports the server's latest report. It reads the report
 // under the server's lock and builds constant metrics from it, so there is
@@ -69,7 +74,7 @@ func (c collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descBuildInfo, descChecks, descHistoryErrors, descInFlight, descLastCheck,
 		descNotifications, descNotifyPending, descNotifyFailing, descNotifyOldest, descNotifyActive,
 		descOverall, descVendorInfo, descVendorLevel, descVendorState, descComponent, descIncidents, descSourceUp, descSourceSeconds,
-		descReachable, descKeyOK, descKeyResult, descProbeSeconds, descFinding} {
+		descReachable, descKeyOK, descKeyResult, descProbeSeconds, descFinding, descVerdict, descConfirming} {
 		ch <- d
 	}
 }
@@ -100,6 +105,11 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 		gauge(descLastCheck, float64(rep.GeneratedAt.UnixMilli())/1000)
 	}
 	gauge(descOverall, float64(rep.Overall.ExitCode()))
+	if rep.Verdict.Word != "" {
+		for _, w := range verdictWords {
+			gauge(descVerdict, boolf(rep.Verdict.Word == w), string(w))
+		}
+	}
 	seen := map[string]bool{}
 	for _, v := range rep.Vendors {
 		if seen[v.ID] {
@@ -111,7 +121,14 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 	type fkey struct{ kind, vendor, sev string }
 	counts := map[fkey]int{}
 	var order []fkey
+	confirming := 0
 	for _, f := range rep.Findings {
+		if f.State == correlate.StatePending {
+			confirming++
+		}
+		if !f.Counts() {
+			continue
+		}
 		k := fkey{kind: string(f.Kind), sev: string(f.Severity)}
 		if len(f.Vendors) > 0 {
 			k.vendor = f.Vendors[0]
@@ -124,6 +141,7 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 	for _, k := range order {
 		gauge(descFinding, float64(counts[k]), k.kind, k.vendor, k.sev)
 	}
+	gauge(descConfirming, float64(confirming))
 }
 
 // collectNotifier sends one notifier's metrics.

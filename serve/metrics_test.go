@@ -84,7 +84,8 @@ func TestMetricsExposition(t *testing.T) {
 		"vendorwatch_probe_duration_seconds": dto.MetricType_GAUGE, "vendorwatch_finding": dto.MetricType_GAUGE,
 		"vendorwatch_checks_in_flight": dto.MetricType_GAUGE, "vendorwatch_notifications_pending": dto.MetricType_GAUGE,
 		"vendorwatch_notifications_failing": dto.MetricType_GAUGE, "vendorwatch_notifications_oldest_pending_timestamp_seconds": dto.MetricType_GAUGE,
-		"vendorwatch_notifications_active": dto.MetricType_GAUGE,
+		"vendorwatch_notifications_active": dto.MetricType_GAUGE, "vendorwatch_verdict": dto.MetricType_GAUGE,
+		"vendorwatch_findings_confirming": dto.MetricType_GAUGE,
 	}
 	for name, typ := range types {
 		f, ok := fams[name]
@@ -142,6 +143,10 @@ func TestMetricsExposition(t *testing.T) {
 		{"vendorwatch_probe_duration_seconds", map[string]string{"vendor": "openai", "probe": "reach", "key": ""}, 0.09},
 		{"vendorwatch_finding", map[string]string{"kind": "key_leak_suspected", "vendor": "openai", "severity": "critical"}, 1},
 		{"vendorwatch_finding", map[string]string{"kind": "vendor_outage_unreported", "vendor": "vapi", "severity": "warning"}, 1},
+		{"vendorwatch_verdict", map[string]string{"word": "KEY"}, 1},
+		{"vendorwatch_verdict", map[string]string{"word": "THEM"}, 0},
+		{"vendorwatch_verdict", map[string]string{"word": "OK"}, 0},
+		{"vendorwatch_findings_confirming", nil, 0},
 	}
 	for _, c := range checks {
 		got, ok := value(fams, c.name, c.labels)
@@ -194,5 +199,33 @@ func TestMetricsHostileLabels(t *testing.T) {
 	}
 	if strings.Contains(body, "\x1b") {
 		t.Error("an escape sequence reached the exposition")
+	}
+}
+
+// What is still confirming is counted apart, never as an open finding:
+// an alert on vendorwatch_finding fires only for what the level counts.
+func TestMetricsLeaveConfirmingFindingsOut(t *testing.T) {
+	rep, _ := correlate.Assess(story("12:45"), correlate.Memory{})
+	pending := 0
+	for _, f := range rep.Findings {
+		if f.State == correlate.StatePending {
+			pending++
+		}
+	}
+	if pending == 0 {
+		t.Fatal("the story's first check has nothing confirming")
+	}
+	s := New(Options{Version: "v1"})
+	s.Update(monitor.Update{Report: rep})
+	fams, _ := scrape(t, s)
+	if got, _ := value(fams, "vendorwatch_findings_confirming", nil); got != float64(pending) {
+		t.Errorf("findings_confirming = %v, want %d", got, pending)
+	}
+	for _, m := range fams["vendorwatch_finding"].GetMetric() {
+		for _, l := range m.GetLabel() {
+			if l.GetName() == "kind" && l.GetValue() == string(correlate.KindVendorOutageUnreported) {
+				t.Errorf("a confirming finding is exported as open: %v", m)
+			}
+		}
 	}
 }
