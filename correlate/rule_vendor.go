@@ -23,7 +23,9 @@ const unreportedMinChecks = 2
 //     answer: vendor_outage_unreported, an early warning; when the vendor
 //     then posts, vendor_outage shows how many minutes ahead we were;
 //   - the page admits trouble but our probes work: vendor_incident (info,
-//     warning for a partial or major outage): your keys work; watch;
+//     warning for a partial or major outage): your keys work; watch (or,
+//     when only some of them work, that the others have findings of
+//     their own);
 //   - no probes at all: the page alone decides, as vendor_outage for a
 //     partial or major outage and vendor_incident otherwise.
 func (a *assessment) vendorFindings(v observe.VendorResult) []Finding {
@@ -200,6 +202,14 @@ func (a *assessment) incident(v observe.VendorResult, ps probeState) Finding {
 		if bad {
 			f.Severity = SeverityWarning
 		}
+		if ok, tried := keysWorking(v); ok < tried {
+			// A key that works shows the vendor serves us; it says nothing
+			// of the keys it rejects, which their own findings explain.
+			f.Title += fmt.Sprintf("; %d of %d keys work", ok, tried)
+			f.Detail += fmt.Sprintf(". %s still serves our requests (%s); the keys it does not accept have findings of their own.", name, a.evidence(v))
+			f.Advice = append([]string{"A key of yours works, so this incident is not what stops the keys that fail: follow their own findings."}, f.Advice...)
+			break
+		}
 		f.Title += "; your keys work"
 		f.Detail += fmt.Sprintf(". Our own requests still succeed (%s).", a.evidence(v))
 		f.Advice = append([]string{"Your keys work; watch. Nothing to do unless your own traffic fails."}, f.Advice...)
@@ -208,6 +218,21 @@ func (a *assessment) incident(v observe.VendorResult, ps probeState) Finding {
 		f.Detail += fmt.Sprintf(". %s answers our requests but accepts none of our keys (%s).", name, a.evidence(v))
 	}
 	return f
+}
+
+// keysWorking counts the vendor's keys that were tried (their secret
+// resolved) and those of them that work.
+func keysWorking(v observe.VendorResult) (ok, tried int) {
+	for _, k := range v.Keys {
+		if k.Result == "" || k.Result == observe.ResultNoSecret {
+			continue
+		}
+		tried++
+		if k.Result == observe.ResultOK {
+			ok++
+		}
+	}
+	return ok, tried
 }
 
 // othersAnswer reports whether another vendor got through in this check
