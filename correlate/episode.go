@@ -120,12 +120,15 @@ func (a *assessment) lifecycle(fs []Finding) []Finding {
 }
 
 // successors keep one episode for one root cause when the conclusion about
-// it changes: a key found revoked, then leaked, then part of an
+// it changes: a key rejected during an incident, then found revoked once
+// the incident no longer excuses it, then leaked, then part of an
 // account-wide revocation, or explained by a deletion in the audit log, is
 // the same dead key throughout. A new finding about a vendor's dead keys
 // takes over the episode (the ID) of an earlier one about the same vendor
 // and some of the same keys that this check no longer reports, so the
-// change is an update, not a close (a false all-clear) and an open.
+// change is an update (an escalation), not a close (a false all-clear,
+// still saying "do not rotate yet" beside the key found revoked) and an
+// open.
 func (a *assessment) successors(fs []Finding) {
 	ids := make(map[string]bool, len(fs))
 	for i := range fs {
@@ -139,7 +142,7 @@ func (a *assessment) successors(fs []Finding) {
 		}
 		for _, id := range sortedIDs(a.prev.Open) {
 			p := a.prev.Open[id]
-			if ids[id] || taken[id] || !keyDeaths[p.Kind] || len(p.Vendors) == 0 || p.Vendors[0] != f.Vendors[0] ||
+			if ids[id] || taken[id] || !keyDeaths[p.Kind] && p.Kind != KindKeyRejectedDuringIncident || len(p.Vendors) == 0 || p.Vendors[0] != f.Vendors[0] ||
 				!slices.ContainsFunc(p.Keys, func(k string) bool { return slices.Contains(f.Keys, k) }) {
 				continue
 			}

@@ -87,8 +87,12 @@ func TestIncidentExcusesForABoundedTime(t *testing.T) {
 		snaps = append(snaps, snapAt(tm, vendorAt("openai", "OpenAI").page(observe.PartialOutage, "API down", auth).
 			reach(observe.ResultReachable, 401, tm).key("prod", false, observe.ResultInvalidKey, 401, "invalid_api_key", tm)))
 	}
-	reps, _ := steps(snaps...)
-	for i, r := range reps {
+	var mem Memory
+	var episode string
+	for i, s := range snaps {
+		prev := mem
+		var r Report
+		r, mem = Assess(s, mem)
 		excused := i+1 < incidentPatience
 		// The first rejection is pending: a rejection during an incident is
 		// confirmed by the next check.
@@ -96,12 +100,29 @@ func TestIncidentExcusesForABoundedTime(t *testing.T) {
 		if has(r, KindKeyRejectedDuringIncident) != shown || has(r, KindKeyRevoked) == excused {
 			t.Errorf("check %d: findings %v; excused = %v", i+1, allKinds(r.Findings), excused)
 		}
+		if excused {
+			episode = find(t, r, KindKeyRejectedDuringIncident).ID
+			continue
+		}
+		// Escalated, not closed and opened again: one episode for one dead
+		// key, and no finding left saying "do not rotate yet" beside it.
+		if got := allKinds(r.Findings); !slices.Equal(got, []Kind{KindKeyRevoked, KindVendorIncident}) {
+			t.Errorf("check %d: findings %v, want key_revoked and the incident alone", i+1, got)
+		}
+		f := find(t, r, KindKeyRevoked)
+		if f.ID != episode {
+			t.Errorf("check %d: the revoked key is episode %q, not the rejection's %q", i+1, f.ID, episode)
+		}
+		if i+1 == incidentPatience {
+			if c := Changes(prev, mem); len(c) != 1 || c[0].Kind != ChangeEscalated || c[0].From != SeverityWarning {
+				t.Errorf("check %d: changes %+v, want one escalation from warning", i+1, c)
+			}
+		}
+		if !strings.Contains(f.Detail, "more than an incident explains") {
+			t.Errorf("the escalated finding does not say why: %s", f.Detail)
+		}
+		noDoNotRotate(t, fmt.Sprintf("check %d, after escalation", i+1), r)
 	}
-	last := find(t, reps[len(reps)-1], KindKeyRevoked)
-	if !strings.Contains(last.Detail, "more than an incident explains") {
-		t.Errorf("the escalated finding does not say why: %s", last.Detail)
-	}
-	noDoNotRotate(t, "after escalation", reps[len(reps)-1])
 }
 
 // The vendor's own revocation marker, while its API answers and another
