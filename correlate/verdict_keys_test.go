@@ -118,7 +118,7 @@ func TestIncidentExcusesForABoundedTime(t *testing.T) {
 				t.Errorf("check %d: changes %+v, want one escalation from warning", i+1, c)
 			}
 		}
-		if !strings.Contains(f.Detail, "more than an incident explains") {
+		if want := fmt.Sprintf("; %d rejections in a row are more than an incident explains", i+1); !strings.Contains(f.Detail, want) {
 			t.Errorf("the escalated finding does not say why: %s", f.Detail)
 		}
 		noDoNotRotate(t, fmt.Sprintf("check %d, after escalation", i+1), r)
