@@ -126,6 +126,41 @@ func TestVendorOutageUnreported(t *testing.T) {
 			}
 		}
 	})
+	// A config of one vendor has no other vendor to ask: the vendor's own page, read from another host, shows that our
+	// network works. Without it, the vendor is not blamed.
+	t.Run("the only vendor checked", func(t *testing.T) {
+		for _, tc := range []struct {
+			name  string
+			b     func(tm string) *vb
+			proof string
+		}{
+			{"its page answers", failing, "and its status page answers."},
+			{"its page does not answer either", func(tm string) *vb { return failing(tm).pageDown("timed out") }, ""},
+			{"nothing answers", func(tm string) *vb {
+				return vendorAt("vapi", "VAPI").pageDown("timed out").reach(observe.ResultTimeout, 0, at(tm)).key("prod", false, observe.ResultTimeout, 0, "", at(tm))
+			}, ""},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				reps, _ := steps(snapAt(at("12:35"), tc.b("12:35")), snapAt(at("12:36"), tc.b("12:36")))
+				if tc.proof == "" {
+					if has(reps[1], KindVendorOutageUnreported) || reps[1].Verdict.Word == WordThem {
+						t.Errorf("VAPI blamed while nothing shows our network works: %v", kinds(reps[1].Findings))
+					}
+					return
+				}
+				if f := find(t, reps[0], KindVendorOutageUnreported); f.State != StatePending {
+					t.Errorf("first check: %s, want pending", f.State)
+				}
+				f := find(t, reps[1], KindVendorOutageUnreported)
+				if f.State != StateOpen || reps[1].Overall != LevelWarning || reps[1].Verdict.Word != WordThem {
+					t.Errorf("second check: %s, overall %s, verdict %s", f.State, reps[1].Overall, reps[1].Verdict)
+				}
+				if !strings.HasSuffix(f.Detail, tc.proof) || slices.ContainsFunc(f.Advice, func(s string) bool { return strings.Contains(s, "Other vendors") }) {
+					t.Errorf("the finding cites other vendors or not its proof %q: %s %q", tc.proof, f.Detail, f.Advice)
+				}
+			})
+		}
+	})
 	t.Run("the vendor posts: outage with the detection lead", func(t *testing.T) {
 		posted := failing("12:45").page(observe.MajorOutage, "Major outage", incident("901977", "Vapi API and dashboard down", "critical", at("12:45")))
 		reps, mem := steps(
