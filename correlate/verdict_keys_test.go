@@ -178,3 +178,57 @@ func TestUpstreamQuotaAdvice(t *testing.T) {
 		t.Errorf("upstream advice for a quota problem: %q", f.Advice)
 	}
 }
+
+// A key found revoked, whose vendor then posts an incident that could
+// explain the rejections (vendors post late: VAPI, ten minutes on
+// 2026-05-21), is eased to a rejection during the incident: the same
+// episode, never "recovering" nor closed while the key is still rejected;
+// and it is revoked again when the incident no longer excuses it.
+func TestIncidentPostedAfterTheKeyDied(t *testing.T) {
+	auth := incident("auth", "Elevated authentication errors on the API", "major", at("10:50"))
+	var mem Memory
+	var episode string
+	want := []struct {
+		kinds  []Kind
+		change ChangeKind
+	}{
+		{[]Kind{KindKeyRevoked}, ChangeOpened},
+		{[]Kind{KindVendorIncident, KindKeyRejectedDuringIncident}, ChangeEased},
+		{[]Kind{KindVendorIncident, KindKeyRejectedDuringIncident}, ""},
+		{[]Kind{KindVendorIncident, KindKeyRejectedDuringIncident}, ""},
+		{[]Kind{KindKeyRevoked, KindVendorIncident}, ChangeEscalated}, // the fifth rejection
+	}
+	for i, w := range want {
+		tm := at("11:00").Add(time.Duration(i) * time.Minute)
+		b := vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, tm).key("prod", false, observe.ResultInvalidKey, 401, "invalid_api_key", tm)
+		if i > 0 {
+			b.page(observe.PartialOutage, "API down", auth)
+		}
+		prev := mem
+		var r Report
+		r, mem = Assess(snapAt(tm, b), mem)
+		if got := allKinds(r.Findings); !slices.Equal(got, w.kinds) {
+			t.Errorf("check %d: findings %v, want %v (all open)", i+1, got, w.kinds)
+		}
+		for _, f := range r.Findings {
+			if f.State != StateOpen && f.Kind != KindVendorIncident {
+				t.Errorf("check %d: %s is %s while the key is rejected", i+1, f.Kind, f.State)
+			}
+			if f.Kind == KindKeyRevoked || f.Kind == KindKeyRejectedDuringIncident {
+				if episode != "" && f.ID != episode {
+					t.Errorf("check %d: %s is episode %q, was %q", i+1, f.Kind, f.ID, episode)
+				}
+				episode = f.ID
+			}
+		}
+		var keyChanges []ChangeKind
+		for _, c := range Changes(prev, mem) {
+			if c.Finding.ID == episode {
+				keyChanges = append(keyChanges, c.Kind)
+			}
+		}
+		if w.change == "" && len(keyChanges) > 0 || w.change != "" && !slices.Equal(keyChanges, []ChangeKind{w.change}) {
+			t.Errorf("check %d: the key's changes %v, want %q", i+1, keyChanges, w.change)
+		}
+	}
+}
