@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -214,4 +215,60 @@ func TestKeyRejectedDuringAnExcusingIncident(t *testing.T) {
 			tl.noKeyInState()
 		})
 	}
+}
+
+// Vendors post late (VAPI posted ten minutes after its API failed on
+// 2026-05-21). Key prod is rejected (OpenAI's invalid_api_key) while its
+// page is silent, then OpenAI posts an incident on the component the
+// team watches. The key is eased to a rejection during the incident — the
+// same episode, never "recovering" or closed while it is still rejected —
+// and revoked again when the incident no longer excuses it.
+//
+//	check  engineer sees
+//	11:00  exit 2, KEY: key prod revoked
+//	11:01  exit 1, THEM (+1 more): the incident; the key excused ("do not rotate yet")
+//	11:02  as 11:01
+//	11:03  as 11:01
+//	11:04  exit 2, KEY: key prod revoked (5 rejections in a row)
+func TestIncidentPostedAfterTheKeyDied(t *testing.T) {
+	o := newFakeOpenAI(t, nil)
+	tl := newTimeline(t, openaiConfig(t, o, "Embeddings, Files", false, cfgKey{"prod", prodKey, false}), scenarioKeys())
+	in := pageIncident{id: "01K0EMB", title: "Increased error rates", impact: "major", components: []string{"Embeddings"}, at: fixture.At("11:00")}
+	posted := openaiPage(t, "minor", "Partially Degraded Service", map[string]string{"Embeddings": "partial_outage"}, in)
+	const incident, revoked = "OpenAI: Increased error rates (investigating)", "OpenAI key prod revoked"
+	excused := seen{exit: 1, word: correlate.WordThem, title: incident, findings: []string{"key_rejected_during_incident warning open", "vendor_incident warning open"}}
+	var episode string
+	for _, s := range []struct {
+		at   string
+		want seen
+	}{
+		{"11:00", seen{exit: 2, word: correlate.WordKey, title: revoked, findings: []string{"key_revoked critical open"}}},
+		{"11:01", excused},
+		{"11:02", excused},
+		{"11:03", excused},
+		{"11:04", seen{exit: 2, word: correlate.WordKey, title: revoked, findings: []string{"key_revoked critical open", "vendor_incident warning open"}}},
+	} {
+		if s.at == "11:01" {
+			o.set(func(o *fakeOpenAI) { o.page = posted })
+		}
+		rep, _ := tl.check(fixture.At(s.at), s.want)
+		for _, f := range rep.Findings {
+			if f.Kind == correlate.KindKeyRevoked || f.Kind == correlate.KindKeyRejectedDuringIncident {
+				if episode != "" && f.ID != episode {
+					t.Errorf("%s: %s is episode %q, was %q", s.at, f.Kind, f.ID, episode)
+				}
+				episode = f.ID
+			}
+		}
+	}
+	var events []string
+	for _, e := range tl.report(fixture.At("11:05")).Timeline {
+		if e.Subject == episode {
+			events = append(events, string(e.Kind)+" "+e.At.UTC().Format("15:04"))
+		}
+	}
+	if want := []string{"finding_opened 11:00", "finding_eased 11:01", "finding_escalated 11:04"}; !slices.Equal(events, want) {
+		t.Errorf("the key's episode %s in the timeline: %q, want %q", episode, events, want)
+	}
+	tl.noKeyInState()
 }
