@@ -123,13 +123,23 @@ func (a *assessment) lifecycle(fs []Finding) []Finding {
 	return fs
 }
 
+// keyEpisode reports whether findings of kind k tell the life of a key of
+// ours that does not work: dead (keyDeaths), or rejected while the
+// vendor's incident may explain it.
+func keyEpisode(k Kind) bool { return keyDeaths[k] || k == KindKeyRejectedDuringIncident }
+
 // successors keep one episode for one root cause when the conclusion about
-// it changes: a key found revoked, then leaked, then part of an
+// it changes: a key rejected during an incident, then found revoked once
+// the incident no longer excuses it, then leaked, then part of an
 // account-wide revocation, or explained by a deletion in the audit log, is
-// the same dead key throughout. A new finding about a vendor's dead keys
-// takes over the episode (the ID) of an earlier one about the same vendor
-// and some of the same keys that this check no longer reports, so the
-// change is an update, not a close (a false all-clear) and an open.
+// the same dead key throughout; so is a key found revoked whose vendor
+// then posts an incident that may explain it (eased). A new finding about
+// a vendor's key takes over the episode (the ID) of an earlier one about
+// the same vendor and some of the same keys that this check no longer
+// reports, so the change is an update (escalated, eased), not a close and
+// an open: a close would be a false all-clear ("recovering" while the key
+// is still rejected), or leave "do not rotate yet" beside the key found
+// revoked.
 func (a *assessment) successors(fs []Finding) {
 	ids := make(map[string]bool, len(fs))
 	for i := range fs {
@@ -138,12 +148,12 @@ func (a *assessment) successors(fs []Finding) {
 	taken := map[string]bool{}
 	for i := range fs {
 		f := &fs[i]
-		if _, had := a.prev.Open[f.Key()]; had || !keyDeaths[f.Kind] || len(f.Vendors) == 0 {
+		if _, had := a.prev.Open[f.Key()]; had || !keyEpisode(f.Kind) || len(f.Vendors) == 0 {
 			continue
 		}
 		for _, id := range sortedIDs(a.prev.Open) {
 			p := a.prev.Open[id]
-			if ids[id] || taken[id] || !keyDeaths[p.Kind] || len(p.Vendors) == 0 || p.Vendors[0] != f.Vendors[0] ||
+			if ids[id] || taken[id] || !keyEpisode(p.Kind) || len(p.Vendors) == 0 || p.Vendors[0] != f.Vendors[0] ||
 				!slices.ContainsFunc(p.Keys, func(k string) bool { return slices.Contains(f.Keys, k) }) {
 				continue
 			}

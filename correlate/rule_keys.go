@@ -247,7 +247,7 @@ func (a *assessment) pageContext(v observe.VendorResult, k keyView) string {
 	}
 	switch {
 	case k.streak >= incidentPatience && (coversAuth(st, len(v.Watched) > 0) || struggling(v)):
-		return fmt.Sprintf("%s; %s rejections in a row are more than an incident explains", says, times(k.streak))
+		return fmt.Sprintf("%s; %d rejections in a row are more than an incident explains", says, k.streak)
 	case RevocationMarker(k.KeyResult) && anotherWorks(v, k.Name):
 		return fmt.Sprintf("%s; but %s's API answers, another key works, and the rejection says the key is revoked", says, name)
 	}

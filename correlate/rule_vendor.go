@@ -20,10 +20,13 @@ const unreportedMinChecks = 2
 //   - probes fail and the page admits trouble: vendor_outage (critical,
 //     warning when the page says only degraded or maintenance);
 //   - probes fail for two checks while the page is silent and other vendors
-//     answer: vendor_outage_unreported, an early warning; when the vendor
+//     answer (or, for the only vendor of the check, its own page does):
+//     vendor_outage_unreported, an early warning; when the vendor
 //     then posts, vendor_outage shows how many minutes ahead we were;
 //   - the page admits trouble but our probes work: vendor_incident (info,
-//     warning for a partial or major outage): your keys work; watch;
+//     warning for a partial or major outage): your keys work; watch (or,
+//     when only some of them work, that the others have findings of
+//     their own);
 //   - no probes at all: the page alone decides, as vendor_outage for a
 //     partial or major outage and vendor_incident otherwise.
 func (a *assessment) vendorFindings(v observe.VendorResult) []Finding {
@@ -53,13 +56,14 @@ func (a *assessment) vendorFindings(v observe.VendorResult) []Finding {
 	case ps == probesFailing:
 		// The first failure is reported too: pending, it shows the vendor
 		// as confirming rather than healthy; the second opens it.
-		if vm.FailStreak < 1 || !a.othersAnswer(v.ID) {
+		proof, ok := a.networkWorks(v)
+		if vm.FailStreak < 1 || !ok {
 			return nil
 		}
 		if vm.Unreported == nil && vm.FailStreak >= unreportedMinChecks {
 			vm.Unreported = &Unreported{FirstFailure: vm.FirstFailure, Flagged: a.now}
 		}
-		return []Finding{a.unreported(v, vm)}
+		return []Finding{a.unreported(v, vm, proof)}
 	case trouble:
 		return []Finding{a.incident(v, ps)}
 	}
@@ -130,8 +134,30 @@ func failedClause(name string, vm VendorMemory, now time.Time) string {
 	return fmt.Sprintf("Our requests to %s's API have failed %s in a row%s", name, times(vm.FailStreak), sinceClause(vm.FirstFailure, now))
 }
 
+// networkProof is what shows that our network works while a vendor's API
+// fails: the clause for the detail and the sentence for the advice.
+type networkProof struct{ detail, advice string }
+
+// networkWorks says what shows that our network works while v's API
+// fails: other vendors answer. When v is the only vendor of the check (a
+// config of one vendor) there is no other vendor to ask, and v's own
+// status page tells: read from another host, it shows that our
+// requests get out. Without such proof a failing vendor is not blamed: it
+// may be our network.
+func (a *assessment) networkWorks(v observe.VendorResult) (networkProof, bool) {
+	switch {
+	case a.othersAnswer(v.ID):
+		return networkProof{"other vendors answer normally", "Other vendors answer, so this is not your network."}, true
+	case len(a.snap.Vendors) > 1:
+		return networkProof{}, false
+	case sourceReadable(&v.Status):
+		return networkProof{"its status page answers", "Its status page answers, so this is not your network."}, true
+	}
+	return networkProof{}, false
+}
+
 // unreported is vendor_outage_unreported: failing for us, silent on the page.
-func (a *assessment) unreported(v observe.VendorResult, vm VendorMemory) Finding {
+func (a *assessment) unreported(v observe.VendorResult, vm VendorMemory, proof networkProof) Finding {
 	st := &v.Status
 	name := a.name(v.ID)
 	page := fmt.Sprintf("while %s's status page says %q", name, description(st))
@@ -144,10 +170,10 @@ func (a *assessment) unreported(v observe.VendorResult, vm VendorMemory) Finding
 		ID: vendorEpisode(v.ID), Kind: KindVendorOutageUnreported, Severity: SeverityWarning,
 		Vendors: []string{v.ID}, Keys: []string{}, Since: vm.FirstFailure,
 		Title:  title,
-		Detail: fmt.Sprintf("%s (%s) %s, and other vendors answer normally.", failedClause(name, vm, a.now), a.evidence(v), page),
+		Detail: fmt.Sprintf("%s (%s) %s, and %s.", failedClause(name, vm, a.now), a.evidence(v), page, proof.detail),
 		Advice: []string{
 			"Likely them, not yet acknowledged: check " + cmp.Or(st.PageURL, "the vendor's status page") + " and the vendor's support channels, and open a ticket with the times above.",
-			"Other vendors answer, so this is not your network.",
+			proof.advice,
 			"vendorwatch records when " + name + " posts, and how many minutes ahead you were.",
 		},
 	}
@@ -200,6 +226,14 @@ func (a *assessment) incident(v observe.VendorResult, ps probeState) Finding {
 		if bad {
 			f.Severity = SeverityWarning
 		}
+		if ok, tried := keysWorking(v); ok < tried {
+			// A key that works shows the vendor serves us; it says nothing
+			// of the keys it rejects, which their own findings explain.
+			f.Title += fmt.Sprintf("; %d of %d keys work", ok, tried)
+			f.Detail += fmt.Sprintf(". %s still serves our requests (%s); the keys it does not accept have findings of their own.", name, a.evidence(v))
+			f.Advice = append([]string{"A key of yours works, so this incident is not what stops the keys that fail: follow their own findings."}, f.Advice...)
+			break
+		}
 		f.Title += "; your keys work"
 		f.Detail += fmt.Sprintf(". Our own requests still succeed (%s).", a.evidence(v))
 		f.Advice = append([]string{"Your keys work; watch. Nothing to do unless your own traffic fails."}, f.Advice...)
@@ -208,6 +242,21 @@ func (a *assessment) incident(v observe.VendorResult, ps probeState) Finding {
 		f.Detail += fmt.Sprintf(". %s answers our requests but accepts none of our keys (%s).", name, a.evidence(v))
 	}
 	return f
+}
+
+// keysWorking counts the vendor's keys that were tried (their secret
+// resolved) and those of them that work.
+func keysWorking(v observe.VendorResult) (ok, tried int) {
+	for _, k := range v.Keys {
+		if k.Result == "" || k.Result == observe.ResultNoSecret {
+			continue
+		}
+		tried++
+		if k.Result == observe.ResultOK {
+			ok++
+		}
+	}
+	return ok, tried
 }
 
 // othersAnswer reports whether another vendor got through in this check

@@ -126,6 +126,41 @@ func TestVendorOutageUnreported(t *testing.T) {
 			}
 		}
 	})
+	// A config of one vendor has no other vendor to ask: the vendor's own page, read from another host, shows that our
+	// network works. Without it, the vendor is not blamed.
+	t.Run("the only vendor checked", func(t *testing.T) {
+		for _, tc := range []struct {
+			name  string
+			b     func(tm string) *vb
+			proof string
+		}{
+			{"its page answers", failing, "and its status page answers."},
+			{"its page does not answer either", func(tm string) *vb { return failing(tm).pageDown("timed out") }, ""},
+			{"nothing answers", func(tm string) *vb {
+				return vendorAt("vapi", "VAPI").pageDown("timed out").reach(observe.ResultTimeout, 0, at(tm)).key("prod", false, observe.ResultTimeout, 0, "", at(tm))
+			}, ""},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				reps, _ := steps(snapAt(at("12:35"), tc.b("12:35")), snapAt(at("12:36"), tc.b("12:36")))
+				if tc.proof == "" {
+					if has(reps[1], KindVendorOutageUnreported) || reps[1].Verdict.Word == WordThem {
+						t.Errorf("VAPI blamed while nothing shows our network works: %v", kinds(reps[1].Findings))
+					}
+					return
+				}
+				if f := find(t, reps[0], KindVendorOutageUnreported); f.State != StatePending {
+					t.Errorf("first check: %s, want pending", f.State)
+				}
+				f := find(t, reps[1], KindVendorOutageUnreported)
+				if f.State != StateOpen || reps[1].Overall != LevelWarning || reps[1].Verdict.Word != WordThem {
+					t.Errorf("second check: %s, overall %s, verdict %s", f.State, reps[1].Overall, reps[1].Verdict)
+				}
+				if !strings.HasSuffix(f.Detail, tc.proof) || slices.ContainsFunc(f.Advice, func(s string) bool { return strings.Contains(s, "Other vendors") }) {
+					t.Errorf("the finding cites other vendors or not its proof %q: %s %q", tc.proof, f.Detail, f.Advice)
+				}
+			})
+		}
+	})
 	t.Run("the vendor posts: outage with the detection lead", func(t *testing.T) {
 		posted := failing("12:45").page(observe.MajorOutage, "Major outage", incident("901977", "Vapi API and dashboard down", "critical", at("12:45")))
 		reps, mem := steps(
@@ -177,6 +212,11 @@ func TestVendorIncident(t *testing.T) {
 			KindVendorIncident, SeverityInfo, "Anthropic: Elevated errors for multiple models (investigating); your keys work"},
 		{"keys work, partial outage", vendorAt("anthropic", "Anthropic").page(observe.PartialOutage, "Partial", in).key("prod", false, observe.ResultOK, 200, "", t1),
 			KindVendorIncident, SeverityWarning, "Anthropic: Elevated errors for multiple models (investigating); your keys work"},
+		// A key that works does not make every key work: the dead one has
+		// its own finding, and this one must not say otherwise.
+		{"one key of two works", vendorAt("anthropic", "Anthropic").page(observe.Degraded, "Minor", in).key("prod", false, observe.ResultOK, 200, "", t1).
+			key("batch", false, observe.ResultQuotaExceeded, 400, "invalid_request_error", t1),
+			KindVendorIncident, SeverityInfo, "Anthropic: Elevated errors for multiple models (investigating); 1 of 2 keys work"},
 		{"status only, partial outage", vendorAt("anthropic", "Anthropic").page(observe.PartialOutage, "Partial", in),
 			KindVendorOutage, SeverityCritical, "Anthropic: Elevated errors for multiple models (investigating)"},
 		{"status only, degraded", vendorAt("cloudflare", "Cloudflare").page(observe.Degraded, "Minor Service Outage"),
@@ -187,11 +227,15 @@ func TestVendorIncident(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r, _ := Assess(snapAt(t1, tt.b), Memory{})
-			if got := kinds(r.Findings); !slices.Equal(got, []Kind{tt.kind}) {
-				t.Fatalf("findings = %v", got)
-			}
-			if f := r.Findings[0]; f.Severity != tt.sev || f.Title != tt.title {
+			f := find(t, r, tt.kind)
+			if f.Severity != tt.sev || f.Title != tt.title {
 				t.Errorf("got %s %q, want %s %q", f.Severity, f.Title, tt.sev, tt.title)
+			}
+			failing := slices.ContainsFunc(tt.b.v.Keys, func(k observe.KeyResult) bool { return k.Result != observe.ResultOK })
+			if failing && slices.ContainsFunc(append(f.Advice, f.Detail), func(s string) bool {
+				return strings.Contains(strings.ToLower(s), "your keys work") || strings.Contains(s, "Our own requests still succeed")
+			}) {
+				t.Errorf("a vendor with a failing key is said to accept our keys: %s %q", f.Detail, f.Advice)
 			}
 		})
 	}

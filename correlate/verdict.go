@@ -24,14 +24,18 @@ const (
 	WordUnknown Word = "UNKNOWN"
 )
 
-// kindWords gives each finding kind the word of its verdict.
+// kindWords gives each finding kind the word of its verdict. A key
+// rejected while the vendor's incident excuses it is THEM: the finding
+// itself says to wait for the vendor and not to rotate yet, so it is no
+// dead key for the engineer to act on; once the incident no longer
+// excuses it, it is key_revoked, KEY.
 var kindWords = map[Kind]Word{
 	KindNetworkLocal: WordUs, KindQuotaExceeded: WordUs, KindAccountDisabled: WordUs, KindKeyNoPermission: WordUs,
 	KindKeyMisconfigured: WordUs, KindRateLimited: WordUs, KindSecretMissing: WordUs,
 	KindKeyRevoked: WordKey, KindKeyLeakSuspected: WordKey, KindAccountKeysRevoked: WordKey, KindKeyDeleted: WordKey,
-	KindKeyVanished: WordKey, KindKeyRejectedDuringIncident: WordKey, KindKeyExpiring: WordKey,
+	KindKeyVanished: WordKey, KindKeyExpiring: WordKey,
 	KindVendorOutage: WordThem, KindVendorOutageUnreported: WordThem, KindVendorIncident: WordThem, KindUpstreamImpact: WordThem,
-	KindStatusSourceDown: WordUnknown,
+	KindKeyRejectedDuringIncident: WordThem, KindStatusSourceDown: WordUnknown,
 }
 
 // leadOrder breaks ties between findings of one severity: what explains

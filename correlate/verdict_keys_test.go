@@ -87,8 +87,12 @@ func TestIncidentExcusesForABoundedTime(t *testing.T) {
 		snaps = append(snaps, snapAt(tm, vendorAt("openai", "OpenAI").page(observe.PartialOutage, "API down", auth).
 			reach(observe.ResultReachable, 401, tm).key("prod", false, observe.ResultInvalidKey, 401, "invalid_api_key", tm)))
 	}
-	reps, _ := steps(snaps...)
-	for i, r := range reps {
+	var mem Memory
+	var episode string
+	for i, s := range snaps {
+		prev := mem
+		var r Report
+		r, mem = Assess(s, mem)
 		excused := i+1 < incidentPatience
 		// The first rejection is pending: a rejection during an incident is
 		// confirmed by the next check.
@@ -96,12 +100,29 @@ func TestIncidentExcusesForABoundedTime(t *testing.T) {
 		if has(r, KindKeyRejectedDuringIncident) != shown || has(r, KindKeyRevoked) == excused {
 			t.Errorf("check %d: findings %v; excused = %v", i+1, allKinds(r.Findings), excused)
 		}
+		if excused {
+			episode = find(t, r, KindKeyRejectedDuringIncident).ID
+			continue
+		}
+		// Escalated, not closed and opened again: one episode for one dead
+		// key, and no finding left saying "do not rotate yet" beside it.
+		if got := allKinds(r.Findings); !slices.Equal(got, []Kind{KindKeyRevoked, KindVendorIncident}) {
+			t.Errorf("check %d: findings %v, want key_revoked and the incident alone", i+1, got)
+		}
+		f := find(t, r, KindKeyRevoked)
+		if f.ID != episode {
+			t.Errorf("check %d: the revoked key is episode %q, not the rejection's %q", i+1, f.ID, episode)
+		}
+		if i+1 == incidentPatience {
+			if c := Changes(prev, mem); len(c) != 1 || c[0].Kind != ChangeEscalated || c[0].From != SeverityWarning {
+				t.Errorf("check %d: changes %+v, want one escalation from warning", i+1, c)
+			}
+		}
+		if want := fmt.Sprintf("; %d rejections in a row are more than an incident explains", i+1); !strings.Contains(f.Detail, want) {
+			t.Errorf("the escalated finding does not say why: %s", f.Detail)
+		}
+		noDoNotRotate(t, fmt.Sprintf("check %d, after escalation", i+1), r)
 	}
-	last := find(t, reps[len(reps)-1], KindKeyRevoked)
-	if !strings.Contains(last.Detail, "more than an incident explains") {
-		t.Errorf("the escalated finding does not say why: %s", last.Detail)
-	}
-	noDoNotRotate(t, "after escalation", reps[len(reps)-1])
 }
 
 // The vendor's own revocation marker, while its API answers and another
@@ -155,5 +176,59 @@ func TestUpstreamQuotaAdvice(t *testing.T) {
 	if slices.ContainsFunc(f.Advice, func(s string) bool { return strings.Contains(strings.ToLower(s), "rotate") }) ||
 		!slices.ContainsFunc(f.Advice, func(s string) bool { return strings.Contains(s, "billing") }) {
 		t.Errorf("upstream advice for a quota problem: %q", f.Advice)
+	}
+}
+
+// A key found revoked, whose vendor then posts an incident that could
+// explain the rejections (vendors post late: VAPI, ten minutes on
+// 2026-05-21), is eased to a rejection during the incident: the same
+// episode, never "recovering" nor closed while the key is still rejected;
+// and it is revoked again when the incident no longer excuses it.
+func TestIncidentPostedAfterTheKeyDied(t *testing.T) {
+	auth := incident("auth", "Elevated authentication errors on the API", "major", at("10:50"))
+	var mem Memory
+	var episode string
+	want := []struct {
+		kinds  []Kind
+		change ChangeKind
+	}{
+		{[]Kind{KindKeyRevoked}, ChangeOpened},
+		{[]Kind{KindVendorIncident, KindKeyRejectedDuringIncident}, ChangeEased},
+		{[]Kind{KindVendorIncident, KindKeyRejectedDuringIncident}, ""},
+		{[]Kind{KindVendorIncident, KindKeyRejectedDuringIncident}, ""},
+		{[]Kind{KindKeyRevoked, KindVendorIncident}, ChangeEscalated}, // the fifth rejection
+	}
+	for i, w := range want {
+		tm := at("11:00").Add(time.Duration(i) * time.Minute)
+		b := vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, tm).key("prod", false, observe.ResultInvalidKey, 401, "invalid_api_key", tm)
+		if i > 0 {
+			b.page(observe.PartialOutage, "API down", auth)
+		}
+		prev := mem
+		var r Report
+		r, mem = Assess(snapAt(tm, b), mem)
+		if got := allKinds(r.Findings); !slices.Equal(got, w.kinds) {
+			t.Errorf("check %d: findings %v, want %v (all open)", i+1, got, w.kinds)
+		}
+		for _, f := range r.Findings {
+			if f.State != StateOpen && f.Kind != KindVendorIncident {
+				t.Errorf("check %d: %s is %s while the key is rejected", i+1, f.Kind, f.State)
+			}
+			if f.Kind == KindKeyRevoked || f.Kind == KindKeyRejectedDuringIncident {
+				if episode != "" && f.ID != episode {
+					t.Errorf("check %d: %s is episode %q, was %q", i+1, f.Kind, f.ID, episode)
+				}
+				episode = f.ID
+			}
+		}
+		var keyChanges []ChangeKind
+		for _, c := range Changes(prev, mem) {
+			if c.Finding.ID == episode {
+				keyChanges = append(keyChanges, c.Kind)
+			}
+		}
+		if w.change == "" && len(keyChanges) > 0 || w.change != "" && !slices.Equal(keyChanges, []ChangeKind{w.change}) {
+			t.Errorf("check %d: the key's changes %v, want %q", i+1, keyChanges, w.change)
+		}
 	}
 }

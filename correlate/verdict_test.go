@@ -24,6 +24,12 @@ func TestVerdict(t *testing.T) {
 			f(KindKeyRevoked, SeverityCritical, StateOpen, "OpenAI key prod revoked"),
 			f(KindUpstreamImpact, SeverityWarning, StateOpen, "VAPI may be hit by OpenAI"),
 		}, "KEY: OpenAI key prod revoked (+2 more)"},
+		// "Do not rotate yet": the vendor's incident is the answer until
+		// it no longer excuses the rejections.
+		{"a key rejected during the vendor's incident", LevelWarning, []Finding{
+			f(KindKeyRejectedDuringIncident, SeverityWarning, StateOpen, "OpenAI rejects key prod during its incident"),
+			f(KindVendorIncident, SeverityWarning, StateOpen, "OpenAI: Elevated authentication errors"),
+		}, "THEM: OpenAI rejects key prod during its incident (+1 more)"},
 		{"severity first", LevelCritical, []Finding{
 			f(KindKeyNoPermission, SeverityWarning, StateOpen, "OpenAI key restricted lacks permission"),
 			f(KindVendorOutage, SeverityCritical, StateOpen, "VAPI outage"),
