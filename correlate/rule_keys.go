@@ -63,7 +63,7 @@ func (a *assessment) keyFindings(v observe.VendorResult) []Finding {
 				// nothing about the key. The outage rules speak.
 			case RevocationMarker(k) && answering(v) && anotherWorks(v, k.Name):
 				revoked = append(revoked, kv) // the vendor says so, and is up
-			case excuse && n < incidentPatience:
+			case excuse && n < incidentPatience && (!a.foundDead(v.ID, k.Name) || startedBy(st, since)):
 				duringIncident = append(duringIncident, kv)
 			case n >= confirmChecks || RevocationMarker(k):
 				revoked = append(revoked, kv)
@@ -233,6 +233,32 @@ func (a *assessment) keyRevoked(v observe.VendorResult, k keyView) Finding {
 	return f
 }
 
+// foundDead reports whether the last check held the vendor's key dead in
+// an open finding.
+func (a *assessment) foundDead(vendor, key string) bool {
+	for _, p := range a.prev.Open {
+		if keyDeaths[p.Kind] && p.State == StateOpen && len(p.Vendors) > 0 && p.Vendors[0] == vendor && slices.Contains(p.Keys, key) {
+			return true
+		}
+	}
+	return false
+}
+
+// startedBy reports whether an open incident of the page says it started
+// no later than t. An incident posted after a key was found revoked takes
+// the conclusion back only if the vendor dates it from before the first
+// rejection (vendors post late, but date the start); one that began later
+// explains none of the rejections before it, and easing the key to "do
+// not rotate yet" would undo advice the engineer may already follow.
+func startedBy(st *observe.Status, t time.Time) bool {
+	for _, in := range st.Open() {
+		if !in.StartedAt.IsZero() && !in.StartedAt.After(t) {
+			return true
+		}
+	}
+	return false
+}
+
 // pageContext says what the vendor's page and API say while a key is
 // rejected, so a reader sees why an open incident does not excuse it.
 func (a *assessment) pageContext(v observe.VendorResult, k keyView) string {
@@ -246,6 +272,8 @@ func (a *assessment) pageContext(v observe.VendorResult, k keyView) string {
 		says = name + " reports " + describeIncident(in)
 	}
 	switch {
+	case (coversAuth(st, len(v.Watched) > 0) || struggling(v)) && a.foundDead(v.ID, k.Name) && !startedBy(st, k.since):
+		return fmt.Sprintf("%s, posted after the key was found revoked and dated after its first rejection, so it does not explain it", says)
 	case k.streak >= incidentPatience && (coversAuth(st, len(v.Watched) > 0) || struggling(v)):
 		return fmt.Sprintf("%s; %d rejections in a row are more than an incident explains", says, k.streak)
 	case RevocationMarker(k.KeyResult) && anotherWorks(v, k.Name):

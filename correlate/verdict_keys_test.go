@@ -232,3 +232,41 @@ func TestIncidentPostedAfterTheKeyDied(t *testing.T) {
 		}
 	}
 }
+
+// A key found revoked stays revoked when the vendor then posts an
+// incident dated after the key's first rejection: that incident explains
+// none of the rejections before it, and "do not rotate yet" would undo the
+// advice the engineer may already follow. No flip-flop, one episode.
+func TestIncidentStartedAfterTheKeyDiedTakesNothingBack(t *testing.T) {
+	auth := incident("auth", "Elevated authentication errors on the API", "major", at("11:01"))
+	var mem Memory
+	for i := range 6 {
+		tm := at("11:00").Add(time.Duration(i) * time.Minute)
+		b := vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, tm).key("prod", false, observe.ResultInvalidKey, 401, "invalid_api_key", tm)
+		if i > 0 {
+			b.page(observe.PartialOutage, "API down", auth)
+		}
+		prev := mem
+		var r Report
+		r, mem = Assess(snapAt(tm, b), mem)
+		f := find(t, r, KindKeyRevoked)
+		if f.Severity != SeverityCritical || f.State != StateOpen || has(r, KindKeyRejectedDuringIncident) || r.Verdict.Word != WordKey {
+			t.Errorf("check %d: %s %s, verdict %s, findings %v", i+1, f.Severity, f.State, r.Verdict, allKinds(r.Findings))
+		}
+		if i > 0 && !strings.Contains(f.Detail, "does not explain it") {
+			t.Errorf("check %d: the detail does not say why the incident is no excuse: %s", i+1, f.Detail)
+		}
+		for _, c := range Changes(prev, mem) {
+			if c.Finding.ID == f.ID && i > 0 {
+				t.Errorf("check %d: the key's episode changed: %s", i+1, c.Kind)
+			}
+		}
+		for _, g := range r.Findings {
+			for _, a := range g.Advice {
+				if strings.Contains(strings.ToLower(a), "do not rotate") {
+					t.Errorf("check %d: %s advises %q", i+1, g.Kind, a)
+				}
+			}
+		}
+	}
+}
