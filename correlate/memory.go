@@ -133,6 +133,9 @@ type Change struct {
 	// that put it in closing, one check before the one that confirmed it.
 	// Zero when it closed without a closing check.
 	Ended time.Time
+	// FirstSeen is when an opened finding was first seen, pending, before
+	// the check that confirmed it. Zero when it opened at first sight.
+	FirstSeen time.Time
 }
 
 // Changes lists the episode transitions from prev to next: opened (a
@@ -158,7 +161,11 @@ func Changes(prev, next Memory) []Change {
 		p, ok := was[id]
 		switch {
 		case !ok || f.Reopened(p):
-			out = append(out, Change{Kind: ChangeOpened, Finding: f.Finding})
+			c := Change{Kind: ChangeOpened, Finding: f.Finding}
+			if pp, was := prev.Open[id]; was && pp.State == StatePending {
+				c.FirstSeen = pp.Opened
+			}
+			out = append(out, c)
 		case f.Severity.Rank() > p.Severity.Rank():
 			out = append(out, Change{Kind: ChangeEscalated, Finding: f.Finding, From: p.Severity})
 		case f.Severity.Rank() < p.Severity.Rank():

@@ -268,6 +268,9 @@ func findingEvents(r correlate.Report, changes []correlate.Change, opened map[st
 		switch c.Kind {
 		case correlate.ChangeOpened:
 			e.Text = fmt.Sprintf("%s opened: %s", strings.ToUpper(string(f.Severity[:1]))+string(f.Severity[1:]), f.Title)
+			if !c.FirstSeen.IsZero() && c.FirstSeen.Before(now) {
+				e.Text += " (first seen " + c.FirstSeen.UTC().Format("15:04") + ")"
+			}
 		case correlate.ChangeEscalated, correlate.ChangeEased:
 			e.Text = fmt.Sprintf("%s → %s: %s", c.From, f.Severity, f.Title)
 		case correlate.ChangeUpdated:
