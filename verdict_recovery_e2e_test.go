@@ -241,7 +241,7 @@ vendors:
 		}
 	}
 	want := []string{
-		"13:53 finding_opened: Warning opened: " + unreported,
+		"13:53 finding_opened: Warning opened: " + unreported + " (first seen 13:52)",
 		"14:55 finding_escalated: warning → critical: " + outage + " — seen 3 minutes before the vendor posted it",
 		"15:11 finding_closed: Closed: " + outage + " (open 1h18m, recovered 15:10)",
 	}
