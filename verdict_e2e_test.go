@@ -85,7 +85,7 @@ func TestKeyRevokedDuringUnrelatedIncident(t *testing.T) {
 		{"impact none, another key alive", func(t *testing.T) []byte { return openaiPage(t, "none", "All Systems Operational", nil, chat) }, "",
 			[]cfgKey{prod, batch}, revoked, []string{"key_revoked critical open", "vendor_incident info open"}},
 		{"impact none, the only key", func(t *testing.T) []byte { return openaiPage(t, "none", "All Systems Operational", nil, chat) }, "",
-			[]cfgKey{prod}, revoked, []string{"key_revoked critical open", "vendor_incident warning open"}},
+			[]cfgKey{prod}, revoked, []string{"key_revoked critical open", "vendor_incident info open"}},
 		{"API incident outside the watched components, canary alive", func(t *testing.T) []byte {
 			return openaiPage(t, "minor", "Partially Degraded Service", map[string]string{"Codex API": "partial_outage"}, codex)
 		}, "Embeddings, Files", []cfgKey{prod, canary}, leak, []string{"key_leak_suspected critical open"}},

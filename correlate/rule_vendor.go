@@ -238,8 +238,15 @@ func (a *assessment) incident(v observe.VendorResult, ps probeState) Finding {
 		f.Detail += fmt.Sprintf(". Our own requests still succeed (%s).", a.evidence(v))
 		f.Advice = append([]string{"Your keys work; watch. Nothing to do unless your own traffic fails."}, f.Advice...)
 	case probesAnswering:
-		f.Severity = SeverityWarning
 		f.Detail += fmt.Sprintf(". %s answers our requests but accepts none of our keys (%s).", name, a.evidence(v))
+		// Trouble that could concern the API may be why: worth a look. An
+		// incident about something else ("Support chat unavailable") is
+		// not; the keys' own findings say what is wrong with them.
+		if bad || coversAuth(st, len(v.Watched) > 0) || struggling(v) {
+			f.Severity = SeverityWarning
+		} else {
+			f.Detail += " The incident does not concern the API; the keys' own findings explain them."
+		}
 	}
 	return f
 }
