@@ -30,6 +30,7 @@ var floors = map[string]int{
 	"internal/atomicfile": 0,
 	"internal/flock":      0,
 	"internal/loopback":   0,
+	"internal/redact":     1,
 	"internal/layout":     0,
 	"internal/fixture":    2,
 	"statusline":          0,
