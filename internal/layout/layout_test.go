@@ -28,6 +28,7 @@ var floors = map[string]int{
 	"internal/lazyregexp": 0,
 	"internal/termtext":   0,
 	"internal/atomicfile": 0,
+	"internal/fileperm":   0,
 	"internal/flock":      0,
 	"internal/loopback":   0,
 	"internal/redact":     1,
