@@ -2,18 +2,21 @@ package config
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/vendorwatch/vendorwatch/internal/fileperm"
 	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
 )
 
@@ -82,7 +85,10 @@ func DefaultPath() (string, error) {
 	return filepath.Join(dir, "vendorwatch", "config.yaml"), nil
 }
 
-// Load reads and validates the file at path.
+// Load reads and validates the file at path. Who besides the process's
+// user may read or change the file decides what it may hold: literal
+// secrets only when nobody else can read it, cmd: secrets and command
+// notifiers only when nobody else can change it.
 func Load(path string, cat Catalog) (*Config, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -97,15 +103,24 @@ func Load(path string, cat Catalog) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
-	private := info.Mode().Perm()&0o077 == 0
-	return Parse(data, path, private, cat)
+	return parse(data, path, fileperm.Of(info), cat)
 }
 
 // Parse decodes and validates a config. file names it in messages; private
 // says whether only its owner can read it, which is the one case in which a
-// literal secret is allowed. Every problem is reported at once in a
-// *Error.
+// literal secret is allowed (a config that is not private is still taken
+// to be one nobody else can change). Every problem is reported at once in
+// a *Error.
 func Parse(data []byte, file string, private bool, cat Catalog) (*Config, error) {
+	a := fileperm.Access{Mode: 0o644, Owner: -1, Self: -1, POSIX: true}
+	if private {
+		a.Mode = 0o600
+	}
+	return parse(data, file, a, cat)
+}
+
+// parse is Parse for a file with the given access.
+func parse(data []byte, file string, access fileperm.Access, cat Catalog) (*Config, error) {
 	cfg := &Config{Path: file}
 	var probs problems
 	var root yaml.Node
@@ -113,6 +128,7 @@ func Parse(data []byte, file string, private bool, cat Catalog) (*Config, error)
 		probs.addYAML(err)
 		return nil, probs.err(file)
 	}
+	findKeyLike(&root, &probs)
 	if len(bytes.TrimSpace(data)) > 0 {
 		dec := yaml.NewDecoder(bytes.NewReader(data))
 		dec.KnownFields(true)
@@ -128,8 +144,8 @@ func Parse(data []byte, file string, private bool, cat Catalog) (*Config, error)
 	for i := range cfg.Notify {
 		cfg.Notify[i].Line = idx.line("notify", i)
 	}
-	validate(cfg, idx, private, cat, &probs)
-	if len(probs) > 0 {
+	validate(cfg, idx, trust{file: cmp.Or(file, "the config"), access: access}, cat, &probs)
+	if len(probs.list) > 0 {
 		return nil, probs.err(file)
 	}
 	return cfg, nil
@@ -162,10 +178,23 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-type problems []Problem
+// problems collects what is wrong with a config, with the values that
+// look like keys, which no message may quote.
+type problems struct {
+	list []Problem
+	// hidden are the values that look like keys; keep are the indexes in
+	// list of the messages that report them.
+	hidden []hiddenValue
+	keep   []int
+}
 
 func (p *problems) add(line int, format string, args ...any) {
-	*p = append(*p, Problem{Line: line, Msg: fmt.Sprintf(format, args...)})
+	p.list = append(p.list, Problem{Line: line, Msg: fmt.Sprintf(format, args...)})
+}
+
+// at reports whether a problem is already recorded at line.
+func (p *problems) at(line int) bool {
+	return slices.ContainsFunc(p.list, func(pr Problem) bool { return pr.Line == line })
 }
 
 var (
@@ -249,10 +278,13 @@ func goKind(t string) string {
 	return t
 }
 
-func (p problems) err(file string) error {
+// err is the problems as a *Error, scrubbed of anything that looks like a
+// key and sorted by line.
+func (p *problems) err(file string) error {
 	if file == "" {
 		file = "config"
 	}
-	sort.SliceStable(p, func(i, j int) bool { return p[i].Line < p[j].Line })
-	return &Error{File: file, Problems: p}
+	list := p.scrubbed(file)
+	sort.SliceStable(list, func(i, j int) bool { return list[i].Line < list[j].Line })
+	return &Error{File: file, Problems: list}
 }

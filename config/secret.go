@@ -41,13 +41,39 @@ func ParseSecretRef(s string) (SecretRef, error) {
 			if rest == "" {
 				return SecretRef{}, fmt.Errorf("%s: needs a value after the colon", k)
 			}
-			if k == SecretEnv && strings.ContainsAny(rest, " =$") {
-				return SecretRef{}, fmt.Errorf("env: wants a variable name, got %q", rest)
+			if k == SecretEnv {
+				if err := checkEnvRef(rest); err != nil {
+					return SecretRef{}, err
+				}
 			}
 			return SecretRef{Kind: k, Value: rest}, nil
 		}
 	}
 	return SecretRef{Kind: SecretLiteral, Value: s}, nil
+}
+
+// checkEnvRef checks what follows env:. Its messages never quote more
+// than a variable name: what follows the name is most likely the key
+// itself, pasted from a .env file (env:OPENAI_API_KEY=sk-proj-…).
+func checkEnvRef(rest string) error {
+	name, value, assigned := strings.Cut(rest, "=")
+	name = strings.TrimSpace(strings.TrimPrefix(name, "export "))
+	if !envName().MatchString(name) {
+		name = ""
+	}
+	switch {
+	case !assigned && looksLikeKey(rest):
+		return fmt.Errorf("env: wants a variable's name, and this looks like the key itself (not shown): put the key in the environment (export OPENAI_API_KEY=…) and write env:OPENAI_API_KEY")
+	case assigned && strings.TrimSpace(value) != "" && name != "":
+		return fmt.Errorf("env:%[1]s=… holds the value itself: put the value in the environment, not the file (export %[1]s=… where vendorwatch runs), and write env:%[1]s", name)
+	case assigned:
+		return fmt.Errorf("env: wants a variable name only: put the value in the environment, not the file")
+	case strings.HasPrefix(rest, "$") && envName().MatchString(rest[1:]):
+		return fmt.Errorf("env: wants the variable's name without $: write env:%s", rest[1:])
+	case !envName().MatchString(rest):
+		return fmt.Errorf("env: wants one variable name (letters, digits and _, not starting with a digit)")
+	}
+	return nil
 }
 
 // IsZero reports whether no secret was given.

@@ -125,14 +125,14 @@ func (n *Notifier) applyDefaults(i int) {
 	}
 }
 
-func validateServe(s Serve, x index, private bool, p *problems) {
+func validateServe(s Serve, x index, t trust, p *problems) {
 	if s.Listen != "" {
 		if err := checkListen(s.Listen); err != nil {
 			p.add(x.line("serve", "listen"), "serve listen %q: %v", s.Listen, err)
 		}
 	}
 	if !s.Token.IsZero() {
-		checkSecret(s.Token, x.line("serve", "token"), x.line("serve"), private, p)
+		checkSecret(s.Token, x.line("serve", "token"), x.line("serve"), t, p)
 	}
 }
 
@@ -150,7 +150,7 @@ func checkListen(addr string) error {
 
 var envName = lazyregexp.New(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
-func validateNotify(ns []Notifier, x index, private bool, p *problems) {
+func validateNotify(ns []Notifier, x index, t trust, p *problems) {
 	names := map[string]int{}
 	for i, n := range ns {
 		at := func(key string) int { return x.line("notify", i, key) }
@@ -177,11 +177,11 @@ func validateNotify(ns []Notifier, x index, private bool, p *problems) {
 			if u, err := url.Parse(n.URL.Value); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 				p.add(at("url"), "notifier url is not an http(s) URL")
 			}
-			if n.Type == NotifySlack && !private {
-				p.add(at("url"), "a Slack webhook URL is a credential: write url: env:NAME (or file:/cmd:), or chmod 600 the config")
+			if n.Type == NotifySlack && !t.literalOK() {
+				p.add(at("url"), "%s", t.refuseLiteral("a Slack webhook URL is a credential and"))
 			}
 		case web:
-			checkSecret(n.URL, at("url"), x.line("notify", i), private, p)
+			checkSecret(n.URL, at("url"), x.line("notify", i), t, p)
 		case !n.URL.IsZero():
 			p.add(at("url"), "url: only applies to webhook and slack notifiers")
 		}
@@ -191,6 +191,8 @@ func validateNotify(ns []Notifier, x index, private bool, p *problems) {
 		case n.Type == NotifyCommand:
 			if _, err := SplitCommand(n.Command); err != nil {
 				p.add(at("command"), "command: %v", err)
+			} else if !t.commandsOK() {
+				p.add(at("command"), "%s", t.refuseCommand("a command notifier"))
 			}
 		case n.Command != "":
 			p.add(at("command"), "command: only applies to command notifiers")

@@ -76,7 +76,7 @@ var idPattern = lazyregexp.New(`^[a-z0-9][a-z0-9._-]*$`)
 
 // validate checks everything the YAML decoder cannot: value ranges, ids,
 // references between vendors and secret references.
-func validate(cfg *Config, x index, private bool, cat Catalog, p *problems) {
+func validate(cfg *Config, x index, t trust, cat Catalog, p *problems) {
 	checkMin := func(d Duration, min Duration, line int, name string) {
 		if d != 0 && d < min {
 			p.add(line, "%s %s is below the minimum of %s", name, d, min)
@@ -158,11 +158,11 @@ func validate(cfg *Config, x index, private bool, cat Catalog, p *problems) {
 				p.add(x.vendor(i, "keys", j, "name"), "duplicate key name %q in vendor %q", k.Name, v.ID)
 			}
 			keys[k.Name] = true
-			checkSecret(k.Secret, x.vendor(i, "keys", j, "secret"), kl, private, p)
+			checkSecret(k.Secret, x.vendor(i, "keys", j, "secret"), kl, t, p)
 			checkKeyHeaders(k.Headers, x.vendor(i, "keys", j, "headers"), p)
 		}
 		if v.Admin != nil {
-			checkAdmin(v, x, i, private, cat, p)
+			checkAdmin(v, x, i, t, cat, p)
 		}
 	}
 
@@ -184,8 +184,8 @@ func validate(cfg *Config, x index, private bool, cat Catalog, p *problems) {
 		first := slices.IndexFunc(cfg.Vendors, func(v Vendor) bool { return v.ID == cycle[0] })
 		p.add(x.vendor(first, "depends_on"), "depends_on cycle: %s", strings.Join(cycle, " -> "))
 	}
-	validateServe(cfg.Serve, x, private, p)
-	validateNotify(cfg.Notify, x, private, p)
+	validateServe(cfg.Serve, x, t, p)
+	validateNotify(cfg.Notify, x, t, p)
 }
 
 func suggest(cat Catalog, id string) string {
@@ -206,20 +206,27 @@ func looksStatuspageHTML(raw string) bool {
 	return strings.Contains(raw, "statuspage.io")
 }
 
-func checkSecret(ref SecretRef, line, parent int, private bool, p *problems) {
+// checkSecret checks a secret reference at line (parent's line when the
+// reference has none). A reference the decoder already refused at its line
+// is not reported again as missing.
+func checkSecret(ref SecretRef, line, parent int, t trust, p *problems) {
 	if line == 0 {
 		line = parent
 	}
 	switch ref.Kind {
 	case "":
-		p.add(line, "missing secret: write env:NAME, file:PATH or cmd:COMMAND")
+		if !p.at(line) {
+			p.add(line, "missing secret: write env:NAME, file:PATH or cmd:COMMAND")
+		}
 	case SecretCmd:
 		if _, err := SplitCommand(ref.Value); err != nil {
 			p.add(line, "cmd: %v", err)
+		} else if !t.commandsOK() {
+			p.add(line, "%s", t.refuseCommand("a cmd: secret"))
 		}
 	case SecretLiteral:
-		if !private {
-			p.add(line, "a literal secret is refused in a config that group or others can read: use env:NAME, file:PATH or cmd:COMMAND, or chmod 600 the file")
+		if !t.literalOK() {
+			p.add(line, "%s", t.refuseLiteral("a literal secret"))
 		}
 	}
 }
@@ -298,7 +305,7 @@ func checkKeyHeaders(h map[string]string, line int, p *problems) {
 // says of the vendor's admin API. Where a key can stand in (VAPI's call
 // records) the secret may be left out; otherwise the admin key is needed.
 // Without a catalog every vendor is taken to have one.
-func checkAdmin(v Vendor, x index, i int, private bool, cat Catalog, p *problems) {
+func checkAdmin(v Vendor, x index, i int, t trust, cat Catalog, p *problems) {
 	a := v.Admin
 	line := x.vendor(i, "admin")
 	api, ok := AdminAPI{}, true
@@ -318,7 +325,7 @@ func checkAdmin(v Vendor, x index, i int, private bool, cat Catalog, p *problems
 			p.add(line, "admin: needs secret: (the %s admin key), e.g. secret: env:%s_ADMIN_KEY", v.ID, strings.ToUpper(v.ID))
 			break
 		}
-		checkSecret(a.Secret, x.vendor(i, "admin", "secret"), line, private, p)
+		checkSecret(a.Secret, x.vendor(i, "admin", "secret"), line, t, p)
 	}
 	if a.Interval != 0 && a.Interval < Duration(MinAdminInterval) {
 		p.add(x.vendor(i, "admin", "interval"), "admin interval %s is below the minimum of %s", a.Interval, Duration(MinAdminInterval))
