@@ -50,12 +50,12 @@ func (a Access) OthersWrite() bool {
 }
 
 // Describe says in a few words what makes the file less than private:
-// "mode 0664 (group rw-, others r--)", "owned by alice (uid 1001) while
+// "mode 0664: group rw-, others r--", "owned by alice (uid 1001) while
 // vendorwatch runs as bob (uid 1002)". It is "" for a private file.
 func (a Access) Describe() string {
 	var parts []string
 	if a.Mode&0o077 != 0 {
-		parts = append(parts, fmt.Sprintf("mode %04o (group %s, others %s)", uint32(a.Mode), rwx(a.Mode>>3), rwx(a.Mode)))
+		parts = append(parts, fmt.Sprintf("mode %04o: group %s, others %s", uint32(a.Mode), rwx(a.Mode>>3), rwx(a.Mode)))
 	}
 	if a.OtherOwner() {
 		parts = append(parts, fmt.Sprintf("owned by %s while vendorwatch runs as %s", userName(a.Owner), userName(a.Self)))

@@ -17,8 +17,8 @@ func TestAccess(t *testing.T) {
 		describe             []string
 	}{
 		{"owner only", Access{Mode: 0o600, Owner: 1000, Self: 1000, POSIX: true}, true, false, nil},
-		{"readable", Access{Mode: 0o644, Owner: 1000, Self: 1000, POSIX: true}, false, false, []string{"mode 0644 (group r--, others r--)"}},
-		{"group-writable", Access{Mode: 0o664, Owner: 1000, Self: 1000, POSIX: true}, false, true, []string{"mode 0664 (group rw-, others r--)"}},
+		{"readable", Access{Mode: 0o644, Owner: 1000, Self: 1000, POSIX: true}, false, false, []string{"mode 0644: group r--, others r--"}},
+		{"group-writable", Access{Mode: 0o664, Owner: 1000, Self: 1000, POSIX: true}, false, true, []string{"mode 0664: group rw-, others r--"}},
 		{"world-writable", Access{Mode: 0o606, Owner: 1000, Self: 1000, POSIX: true}, false, true, []string{"others rw-"}},
 		{"another user's", Access{Mode: 0o600, Owner: 1001, Self: 1000, POSIX: true}, false, true, []string{"owned by", "uid 1001", "runs as", "uid 1000"}},
 		{"root's", Access{Mode: 0o600, Owner: 0, Self: 1000, POSIX: true}, true, false, nil},
