@@ -210,7 +210,7 @@ func (s *Store) Commit(ctx context.Context, c Check, assess AssessFunc) (Committ
 	}
 	// The snapshot file is replaced while the write lock is held, so
 	// snapshots from concurrent writers land in commit order.
-	if err := atomicfile.Write(s.SnapshotPath(), atomicfile.Options{Perm: 0o644, Sync: true}, repJSON); err != nil {
+	if err := atomicfile.Write(s.SnapshotPath(), atomicfile.Options{Sync: true}, repJSON); err != nil {
 		return Committed{}, fmt.Errorf("history: writing the snapshot: %w", err)
 	}
 	// The line digest follows the snapshot, so it is never the newer of
@@ -218,7 +218,7 @@ func (s *Store) Commit(ctx context.Context, c Check, assess AssessFunc) (Committ
 	// crash only sends the widget the slow way, to the snapshot.
 	if s.opts.Digest != nil {
 		if line, err := s.opts.Digest(rep); err == nil {
-			_ = atomicfile.Write(filepath.Join(s.dir, statusline.DigestFile), atomicfile.Options{Perm: 0o644}, line)
+			_ = atomicfile.Write(filepath.Join(s.dir, statusline.DigestFile), atomicfile.Options{}, line)
 		}
 	}
 	if err := tx.Commit(); err != nil {

@@ -102,6 +102,11 @@ func Open(ctx context.Context, dir string, o Options) (*Store, error) {
 	if strings.ContainsAny(path, "?#") {
 		return nil, fmt.Errorf("state dir %s: the path may not contain ? or #", dir)
 	}
+	// The database is the user's alone (SQLite would make it 0644, and
+	// gives its -wal and -shm files the database's mode).
+	if f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o600); err == nil {
+		f.Close()
+	}
 	dsn := path + fmt.Sprintf("?_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate",
 		o.BusyTimeout.Milliseconds())
 	db, err := sql.Open("sqlite", dsn)

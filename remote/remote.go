@@ -256,5 +256,5 @@ func SaveReport(ctx context.Context, base, path string) error {
 	if err := output.WriteJSON(&buf, rep); err != nil {
 		return err
 	}
-	return atomicfile.Write(path, atomicfile.Options{Perm: 0o644}, []byte(buf.String()))
+	return atomicfile.Write(path, atomicfile.Options{}, []byte(buf.String()))
 }
