@@ -49,6 +49,7 @@ func (a *App) OpenHistory(ctx context.Context, stderr io.Writer) *history.Store 
 		fmt.Fprintln(stderr, "vendorwatch: no state dir (no home directory and no --state-dir): nothing is remembered between runs")
 		return nil
 	}
+	WarnStateDir(a.StateDir, stderr)
 	s, err := history.Open(ctx, a.StateDir, history.Options{Retention: a.Config.History.Retention.D(), Digest: output.LineDigest})
 	if err != nil {
 		fmt.Fprintf(stderr, "vendorwatch: history disabled for this run: %v\n", err)

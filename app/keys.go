@@ -28,7 +28,8 @@ type keyCheck struct {
 // outbox. Nothing is sent to any vendor.
 func (a *App) CheckConfig(ctx context.Context, out io.Writer) error {
 	fmt.Fprintf(out, "config: %s\n", a.Source)
-	fmt.Fprintf(out, "interval %s, probe_interval %s, timeout %s\n\n", a.Config.Interval, a.Config.ProbeInterval, a.Config.Timeout)
+	fmt.Fprintf(out, "interval %s, probe_interval %s, timeout %s\n", a.Config.Interval, a.Config.ProbeInterval, a.Config.Timeout)
+	fmt.Fprintf(out, "%s\n\n", stateDirLine(a.StateDir))
 	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "VENDOR\tSTATUS SOURCES\tAPI\tKEYS\tDEPENDS ON")
 	for _, v := range a.Vendors {
