@@ -19,10 +19,15 @@ const notShown = "[not shown]"
 // looksLikeKey reports whether s holds anything shaped like an API key:
 // one of the vendor prefixes, a bearer credential, a UUID or a long run
 // mixing letters and digits (ReplaceKeyLike's shapes), also where it is
-// glued to a word by an underscore (bogus_sk-proj-…, MY_5f0c9a1e-…).
+// glued to a word by an underscore (bogus_sk-proj-…, MY_5f0c9a1e-…). A
+// token without a digit is taken for words ("Basic Authentication",
+// "sk-learn-pipelines"): a random key of that length always has one.
 func looksLikeKey(s string) bool {
 	hit := false
-	mark := func(tok string) string { hit = true; return tok }
+	mark := func(tok string) string {
+		hit = hit || strings.ContainsAny(tok, "0123456789")
+		return tok
+	}
 	for rest, ok := s, true; ok && !hit; _, rest, ok = strings.Cut(rest, "_") {
 		ReplaceKeyLike(rest, mark)
 	}

@@ -180,6 +180,11 @@ func TestKeyLikeValuesWhereTheyBelong(t *testing.T) {
 	if _, err := Parse([]byte(src), "ok.yaml", false, cat); err != nil {
 		t.Fatal(err)
 	}
+	// Words that share a shape's prefix are not keys.
+	words := "vendors:\n  - id: acme\n    name: sk-learn-pipelines\n    components: [Basic Authentication, Token Verification]\n    status:\n      - url: https://status.acme.dev\n"
+	if _, err := Parse([]byte(words), "ok.yaml", false, cat); err != nil {
+		t.Errorf("words taken for keys: %v", err)
+	}
 	cfg, err := Parse([]byte("vendors:\n  - id: openai\n    keys:\n      - name: a\n        secret: "+fixture.OpenAIKey+"\n"), "private.yaml", true, cat)
 	if err != nil {
 		t.Fatalf("a literal key in a private file: %v", err)
