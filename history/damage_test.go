@@ -350,3 +350,24 @@ func BenchmarkCheck(b *testing.B) {
 		})
 	}
 }
+
+func TestGapText(t *testing.T) {
+	tests := []struct {
+		g    Gap
+		want string
+	}{
+		{Gap{Table: "events", From: 5, To: 9, Wanted: 1, First: at("10:57"), Last: at("10:57"), Vendors: []string{"openai"}, Err: "database disk image is malformed (11)"},
+			"1 event of openai recorded at 2026-05-21 10:57 UTC could not be read (rows 5 to 9 of the events table): database disk image is malformed (11)"},
+		{Gap{Table: "events", From: 5, To: 9, Wanted: 3, First: at("10:57"), Last: at("11:30")},
+			"3 events recorded between 2026-05-21 10:57 UTC and 11:30 UTC could not be read (rows 5 to 9 of the events table)"},
+		{Gap{Table: "findings", From: 7, To: 7, Wanted: 2, First: at("10:57"), Last: at("10:57").Add(48 * time.Hour)},
+			"up to 2 finding records recorded between 2026-05-21 10:57 UTC and 2026-05-23 10:57 UTC could not be read (rows 7 to 7 of the findings table)"},
+		{Gap{Table: "events", From: 40, Wanted: -1, First: at("09:00")},
+			"Rows from 40 on of the events table could not be read, so an unknown number of events (the rows around them were recorded after 2026-05-21 09:00 UTC) may be missing"},
+	}
+	for _, tt := range tests {
+		if got := tt.g.String(); got != tt.want {
+			t.Errorf("got  %s\nwant %s", got, tt.want)
+		}
+	}
+}

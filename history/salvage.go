@@ -79,20 +79,24 @@ func (g Gap) String() string {
 
 func capital(s string) string { return strings.ToUpper(s[:1]) + s[1:] }
 
-// span is "recorded between A and B", "recorded after A", ... in UTC.
+// span is "recorded between A and B", "recorded after A", ... in UTC, to
+// the minute.
 func span(first, last time.Time, verb string) string {
-	const f = "2006-01-02 15:04 UTC"
+	const day, minute = "2006-01-02 ", "15:04 UTC"
+	a, b := first.UTC().Format(day+minute), last.UTC().Format(day+minute)
 	switch {
 	case first.IsZero() && last.IsZero():
 		return "at an unknown time"
 	case last.IsZero():
-		return verb + " after " + first.UTC().Format(f)
+		return verb + " after " + a
 	case first.IsZero():
-		return verb + " before " + last.UTC().Format(f)
-	case first.Equal(last):
-		return verb + " at " + first.UTC().Format(f)
+		return verb + " before " + b
+	case a == b:
+		return verb + " at " + a
+	case first.UTC().Format(day) == last.UTC().Format(day):
+		b = last.UTC().Format(minute)
 	}
-	return verb + " between " + first.UTC().Format(f) + " and " + last.UTC().Format(f)
+	return verb + " between " + a + " and " + b
 }
 
 // ReadError is a read of a damaged history that returned what it could:
