@@ -358,6 +358,8 @@ func TestGapText(t *testing.T) {
 	}{
 		{Gap{Table: "events", From: 5, To: 9, Wanted: 1, First: at("10:57"), Last: at("10:57"), Vendors: []string{"openai"}, Err: "database disk image is malformed (11)"},
 			"1 event of openai recorded at 2026-05-21 10:57 UTC could not be read (rows 5 to 9 of the events table): database disk image is malformed (11)"},
+		{Gap{Table: "events", From: 5, To: 90, Wanted: 30, First: at("10:57"), Last: at("10:58"), Vendors: strings.Fields("a b c d e f g h")},
+			"30 events of a, b, c, d, e, f and 2 more vendors recorded between 2026-05-21 10:57 UTC and 10:58 UTC could not be read (rows 5 to 90 of the events table)"},
 		{Gap{Table: "events", From: 5, To: 9, Wanted: 3, First: at("10:57"), Last: at("11:30")},
 			"3 events recorded between 2026-05-21 10:57 UTC and 11:30 UTC could not be read (rows 5 to 9 of the events table)"},
 		{Gap{Table: "findings", From: 7, To: 7, Wanted: 2, First: at("10:57"), Last: at("10:57").Add(48 * time.Hour)},

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
 // Reading a damaged database. A query over a table whose pages are damaged
@@ -40,6 +42,9 @@ type Gap struct {
 	Err string
 }
 
+// gapVendors is how many vendors a gap's sentence names.
+const gapVendors = 6
+
 // String describes the gap in a sentence for a report's reader.
 func (g Gap) String() string {
 	rows := fmt.Sprintf("rows %d to %d", g.From, g.To)
@@ -60,8 +65,10 @@ func (g Gap) String() string {
 			b.WriteString("up to ") // the index knows when they opened, not when they closed
 		}
 		fmt.Fprintf(&b, "%d %s", g.Wanted, what)
-		if len(g.Vendors) > 0 {
-			fmt.Fprintf(&b, " of %s", strings.Join(g.Vendors, ", "))
+		if vs := g.Vendors; len(vs) > gapVendors {
+			fmt.Fprintf(&b, " of %s and %d more vendors", strings.Join(vs[:gapVendors], ", "), len(vs)-gapVendors)
+		} else if len(vs) > 0 {
+			fmt.Fprintf(&b, " of %s", strings.Join(vs, ", "))
 		}
 		fmt.Fprintf(&b, " %s could not be read (%s of the %s table)", span(g.First, g.Last, "recorded"), rows, g.Table)
 	default:
@@ -269,8 +276,8 @@ func (s *Store) describeGap(ctx context.Context, sp salvageSpec, g Gap) Gap {
 			if n == 0 || t.After(last) {
 				last = t
 			}
-			if vendor != "" {
-				vendors[vendor] = true
+			if v := termtext.Clip(termtext.Line(vendor), 40); v != "" { // a damaged index may hold any bytes
+				vendors[v] = true
 			}
 			n++
 		}
