@@ -76,7 +76,7 @@ func (e *DamageError) Advice() string {
 		"    cd %s && mkdir %s && mv %s* %s/\n"+
 		"  and recover what can be read into a new history (or skip this to start afresh):\n"+
 		"    sqlite3 %s .recover | sqlite3 %s\n"+
-		"  or, where sqlite3 has no .recover (\"no such table: sqlite_dbpage\"):\n"+
+		"  or, if that printed an error (a sqlite3 that cannot .recover, such as Debian 12's):\n"+
 		"    rm -f %s && sqlite3 %s .dump | sed 's/^ROLLBACK; -- due to errors$/COMMIT;/' | sqlite3 %s",
 		shellQuote(filepath.Dir(e.Path)), aside, shellQuote(base), aside,
 		old, shellQuote(base),
