@@ -22,7 +22,14 @@ postmortem: a summary, every finding with its evidence and advice, and a timelin
 (Time | Vendor | Event) with the vendors' incidents, their updates and links.
 
 --since and --until take RFC 3339 ("2026-05-21T10:00:00Z"), a local date and time
-("2026-05-21 10:00", "2026-05-21"), or a time ago ("2h", "3d", "90m").`,
+("2026-05-21 10:00", "2026-05-21"), or a time ago ("2h", "3d", "90m").
+
+The history is only read, never written: report works for a user who may read the
+state dir but not write it, and on a read-only copy. A damaged database is reported
+on stderr and read around; the report then says what it lacks.
+
+Exit status: 0 the report is complete; 1 it was written but part of the history
+could not be read; 3 no report (a bad flag, no history, an unreadable database).`,
 		Example: `  vendorwatch report                                  # the last 24 hours
   vendorwatch report --since 2h --vendor vapi
   vendorwatch report --since "2026-05-21 10:00" --until "2026-05-21 14:00" > postmortem.md
@@ -52,14 +59,19 @@ postmortem: a summary, every finding with its evidence and advice, and a timelin
 				}
 				return runReportRemote(cmd, o, from, to, vendors, format)
 			}
-			rep, err := app.HistoryReport(cmd.Context(), o.stateDir, from, to, vendors)
+			rep, err := app.HistoryReport(cmd.Context(), cmd.ErrOrStderr(), o.stateDir, from, to, vendors)
 			if err != nil {
 				return err
 			}
 			if format == "json" {
-				return output.WriteIncidentJSON(cmd.OutOrStdout(), rep)
+				err = output.WriteIncidentJSON(cmd.OutOrStdout(), rep)
+			} else {
+				err = output.WriteMarkdown(cmd.OutOrStdout(), rep)
 			}
-			return output.WriteMarkdown(cmd.OutOrStdout(), rep)
+			if err == nil && len(rep.Unreadable) > 0 {
+				return exitStatus(1) // written, but part of the history could not be read
+			}
+			return err
 		},
 	}
 	f := cmd.Flags()

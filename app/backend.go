@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -18,16 +19,32 @@ import (
 )
 
 // IncidentReport gathers the findings and the timeline of a window of
-// history, for `report` and the dashboard's copy key.
+// history, for `report`, serve and the dashboard's copy key. From a
+// damaged history it is what could be read, with what could not in
+// Unreadable: a partial report is worth more than none.
 func IncidentReport(ctx context.Context, store *history.Store, from, to time.Time, vendors []string) (output.IncidentReport, error) {
 	q := history.Query{Since: from, Until: to, Vendors: vendors}
 	rep := output.IncidentReport{Since: from.UTC(), Until: to.UTC(), Vendors: vendors}
 	var err error
-	if rep.Findings, err = store.Findings(ctx, q); err != nil {
+	rep.Findings, err = store.Findings(ctx, q)
+	if err = unreadable(&rep, err); err != nil {
 		return rep, err
 	}
 	rep.Timeline, err = store.Timeline(ctx, q)
-	return rep, err
+	return rep, unreadable(&rep, err)
+}
+
+// unreadable moves what a read of a damaged history could not read into
+// the report's Unreadable list; other errors stay errors.
+func unreadable(rep *output.IncidentReport, err error) error {
+	var re *history.ReadError
+	if !errors.As(err, &re) {
+		return err
+	}
+	for _, g := range re.Gaps {
+		rep.Unreadable = append(rep.Unreadable, g.String())
+	}
+	return nil
 }
 
 // MonitorBackend adapts a monitor and its history store to ui.Backend.
@@ -97,8 +114,13 @@ func (b *MonitorBackend) IncidentReport(ctx context.Context) (string, error) {
 }
 
 // HistoryReport is the incident report of [from, to) from the history in
-// the state dir (flag, or the default), for `report`.
-func HistoryReport(ctx context.Context, stateDir string, from, to time.Time, vendors []string) (output.IncidentReport, error) {
+// the state dir (flag, or the default), for `report`. The database is
+// opened read-only (history.OpenReadOnly): nothing is created, migrated
+// or written, so it works for a user who may only read the state dir and
+// on a read-only copy. It is checked first; a damaged one is reported on
+// stderr, with what to do, and read around: the report holds what could
+// be read and lists in Unreadable what could not.
+func HistoryReport(ctx context.Context, stderr io.Writer, stateDir string, from, to time.Time, vendors []string) (output.IncidentReport, error) {
 	dir := StateDir(stateDir)
 	if dir == "" {
 		return output.IncidentReport{}, errors.New("no state dir: give --state-dir")
@@ -106,10 +128,32 @@ func HistoryReport(ctx context.Context, stateDir string, from, to time.Time, ven
 	if _, err := os.Stat(filepath.Join(dir, history.DatabaseFile)); errors.Is(err, fs.ErrNotExist) {
 		return output.IncidentReport{}, fmt.Errorf("no history in %s yet: run vendorwatch --once or the dashboard first", Tildify(dir))
 	}
-	store, err := history.Open(ctx, dir, history.Options{})
+	store, err := history.OpenReadOnly(ctx, dir)
 	if err != nil {
 		return output.IncidentReport{}, err
 	}
 	defer store.Close()
-	return IncidentReport(ctx, store, from, to, vendors)
+	if c := store.Caveat(); c != "" {
+		fmt.Fprintf(stderr, "vendorwatch: %s\n", c)
+	}
+	checkErr := store.Check(ctx)
+	if checkErr != nil && !errors.Is(checkErr, history.ErrCorrupt) {
+		return output.IncidentReport{}, checkErr
+	}
+	rep, err := IncidentReport(ctx, store, from, to, vendors)
+	if err != nil {
+		return rep, err
+	}
+	if checkErr != nil {
+		fmt.Fprintf(stderr, "vendorwatch: %v\n", checkErr)
+		if len(rep.Unreadable) == 0 {
+			fmt.Fprintln(stderr, "vendorwatch: everything in the report's window could be read: the report is complete.")
+		} else {
+			fmt.Fprintln(stderr, "vendorwatch: the report holds what could be read; it lacks:")
+			for _, u := range rep.Unreadable {
+				fmt.Fprintf(stderr, "  - %s\n", u)
+			}
+		}
+	}
+	return rep, nil
 }

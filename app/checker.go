@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"runtime/debug"
@@ -40,9 +41,11 @@ func (o OneShot) Check(ctx context.Context) observe.Snapshot {
 	return snap
 }
 
-// OpenHistory opens the history in the state dir. When it cannot (no home
-// directory, a damaged or newer database), it says why on stderr and
-// returns nil: the check still runs, without memory of earlier runs. The
+// OpenHistory opens the history in the state dir, which checks it
+// (history.Open). When it cannot (no home directory, a damaged or newer
+// database), it says why on stderr — for a damaged one the file, what
+// SQLite's quick_check found and the commands to recover — and returns
+// nil: the check still runs, without memory of earlier runs. The
 // database is never reset.
 func (a *App) OpenHistory(ctx context.Context, stderr io.Writer) *history.Store {
 	if a.StateDir == "" {
@@ -53,6 +56,9 @@ func (a *App) OpenHistory(ctx context.Context, stderr io.Writer) *history.Store 
 	s, err := history.Open(ctx, a.StateDir, history.Options{Retention: a.Config.History.Retention.D(), Digest: output.LineDigest})
 	if err != nil {
 		fmt.Fprintf(stderr, "vendorwatch: history disabled for this run: %v\n", err)
+		if errors.Is(err, history.ErrCorrupt) {
+			fmt.Fprintln(stderr, "vendorwatch: until the file is moved aside, every run checks without the memory of earlier runs (trouble seen once stays confirming) and records nothing.")
+		}
 		return nil
 	}
 	return s

@@ -23,6 +23,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"modernc.org/sqlite"
@@ -83,11 +84,27 @@ type Store struct {
 
 	mu        sync.Mutex
 	lastPrune time.Time
+
+	// readOnly is a store from OpenReadOnly, immutable one that reads the
+	// file as immutable (readonly.go); caveat says what such a store may
+	// miss ("" when nothing).
+	readOnly  bool
+	immutable bool
+	caveat    string
+	// damaged is set once a check or a read found the file damaged:
+	// reads then go row by row around what cannot be read (salvage.go).
+	damaged atomic.Bool
+
+	healthMu  sync.Mutex
+	healthAt  time.Time
+	healthErr error
 }
 
-// Open opens (creating when needed) the history in dir and brings its
-// schema up to date. A file that is not a usable database is reported with
-// ErrCorrupt and left untouched.
+// Open opens (creating when needed) the history in dir, checks it with
+// SQLite's quick_check (check.go) and brings its schema up to date. A file
+// that is not a usable database, or that quick_check finds damaged, is
+// reported with a *DamageError (errors.Is ErrCorrupt) and left untouched:
+// nothing is written to it.
 func Open(ctx context.Context, dir string, o Options) (*Store, error) {
 	if o.Retention <= 0 {
 		o.Retention = DefaultRetention
@@ -115,6 +132,10 @@ func Open(ctx context.Context, dir string, o Options) (*Store, error) {
 	}
 	db.SetMaxOpenConns(4)
 	s := &Store{db: db, dir: dir, path: path, opts: o}
+	if err := s.openCheck(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -135,7 +156,8 @@ func (s *Store) Dir() string { return s.dir }
 func (s *Store) SnapshotPath() string { return filepath.Join(s.dir, SnapshotFile) }
 
 // wrap turns a database error into one that says what is wrong with which
-// file and what to do, marked with ErrLocked or ErrCorrupt where it applies.
+// file and what to do, marked with ErrLocked, or a *DamageError, where it
+// applies.
 func (s *Store) wrap(what string, err error) error {
 	if err == nil {
 		return nil
@@ -147,8 +169,8 @@ func (s *Store) wrap(what string, err error) error {
 			return fmt.Errorf("%w: %s: %s: another process held it for more than %s (%v); nothing was changed, try again, or look for a stuck vendorwatch",
 				ErrLocked, s.path, what, s.opts.BusyTimeout, err)
 		case sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT:
-			return fmt.Errorf("%w: %s: %s: %v; the file was left as it is: move it aside (mv %s %s.bad) to start a new history",
-				ErrCorrupt, s.path, what, err, s.path, s.path)
+			s.damaged.Store(true)
+			return newDamage(s.path, what+": "+err.Error())
 		}
 	}
 	return fmt.Errorf("history database %s: %s: %w", s.path, what, err)

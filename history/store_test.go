@@ -89,7 +89,7 @@ func TestCorruptDatabaseIsReportedAndKept(t *testing.T) {
 			if !errors.Is(err, ErrCorrupt) {
 				t.Fatalf("err = %v, want ErrCorrupt", err)
 			}
-			for _, want := range []string{path, "left as it is", "mv "} {
+			for _, want := range []string{path, "Nothing in it was deleted or changed", "mv history.db* ", ".recover"} {
 				if !strings.Contains(err.Error(), want) {
 					t.Errorf("message lacks %q: %v", want, err)
 				}

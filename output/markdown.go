@@ -25,6 +25,9 @@ type IncidentReport struct {
 	Findings []correlate.FindingRecord `json:"findings"`
 	// Timeline is every recorded event in the window, oldest first.
 	Timeline []correlate.Event `json:"timeline"`
+	// Unreadable lists, a sentence each, what a damaged history could
+	// not give: the report holds everything else. Empty when complete.
+	Unreadable []string `json:"unreadable,omitempty"`
 }
 
 // WriteIncidentJSON writes the report as indented JSON.
@@ -58,6 +61,13 @@ func WriteMarkdown(w io.Writer, r IncidentReport) error {
 		scope = "vendors " + strings.Join(r.Vendors, ", ")
 	}
 	fmt.Fprintf(&b, "From vendorwatch's history (%s). Times are UTC.\n\n", scope)
+	if len(r.Unreadable) > 0 {
+		b.WriteString("> **Incomplete:** the history database is damaged, and this report holds only what could be read. Missing:\n>\n")
+		for _, u := range r.Unreadable {
+			fmt.Fprintf(&b, "> - %s\n", mdCell(u))
+		}
+		b.WriteString("\n")
+	}
 
 	b.WriteString("## Summary\n\n")
 	writeSummary(&b, r)

@@ -116,3 +116,34 @@ func TestIncidentJSON(t *testing.T) {
 		t.Errorf("json = %s", buf.String())
 	}
 }
+
+// A report of a damaged history says at its head that it is incomplete
+// and what is missing, in Markdown and in JSON; a complete one says
+// nothing of it.
+func TestIncompleteReport(t *testing.T) {
+	r := sampleIncident()
+	var complete bytes.Buffer
+	if err := WriteMarkdown(&complete, r); err != nil {
+		t.Fatal(err)
+	}
+	var js bytes.Buffer
+	if err := WriteIncidentJSON(&js, r); err != nil || strings.Contains(complete.String(), "Incomplete") || strings.Contains(js.String(), "unreadable") {
+		t.Errorf("a complete report mentions damage: %v", err)
+	}
+	r.Unreadable = []string{"12 events of openai recorded between 2026-05-21 10:57 UTC and 2026-05-21 11:30 UTC could not be read (rows 495 to 506 of the events table)", "a | b"}
+	var md bytes.Buffer
+	if err := WriteMarkdown(&md, r); err != nil {
+		t.Fatal(err)
+	}
+	head, _, _ := strings.Cut(md.String(), "## Summary")
+	for _, want := range []string{"> **Incomplete:** the history database is damaged", "> - 12 events of openai recorded between", `> - a \| b`} {
+		if !strings.Contains(head, want) {
+			t.Errorf("the report's head lacks %q:\n%s", want, head)
+		}
+	}
+	js.Reset()
+	var doc struct{ Unreadable []string }
+	if err := WriteIncidentJSON(&js, r); err != nil || json.Unmarshal(js.Bytes(), &doc) != nil || len(doc.Unreadable) != 2 {
+		t.Errorf("json unreadable = %v, %v", doc.Unreadable, err)
+	}
+}
