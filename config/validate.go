@@ -184,7 +184,7 @@ func validate(cfg *Config, x index, private bool, cat Catalog, p *problems) {
 		first := slices.IndexFunc(cfg.Vendors, func(v Vendor) bool { return v.ID == cycle[0] })
 		p.add(x.vendor(first, "depends_on"), "depends_on cycle: %s", strings.Join(cycle, " -> "))
 	}
-	validateServe(cfg.Serve, x, private, p)
+	validateServe(cfg, x, private, p)
 	validateNotify(cfg.Notify, x, private, p)
 }
 
