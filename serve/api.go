@@ -213,7 +213,7 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
-		code, buf = http.StatusInternalServerError, *bytes.NewBufferString(`{"error": "encoding the answer failed"}`+"\n")
+		code, buf = http.StatusInternalServerError, *bytes.NewBufferString(`{"error": "encoding the answer failed"}` + "\n")
 	}
 	write(w, code, "application/json", buf.Bytes())
 }
