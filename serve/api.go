@@ -213,7 +213,8 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
-		code, buf = http.StatusInternalServerError, *bytes.NewBufferString(`{"error": "encoding the answer failed"}` + "\n")
+		write(w, http.StatusInternalServerError, "application/json", []byte(`{"error": "encoding the answer failed"}`+"\n"))
+		return
 	}
 	write(w, code, "application/json", buf.Bytes())
 }
