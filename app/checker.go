@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"runtime/debug"
@@ -45,16 +46,35 @@ func (o OneShot) Check(ctx context.Context) observe.Snapshot {
 // returns nil: the check still runs, without memory of earlier runs. The
 // database is never reset.
 func (a *App) OpenHistory(ctx context.Context, stderr io.Writer) *history.Store {
+	s, err := a.openHistory(ctx)
+	if err != nil {
+		fmt.Fprintln(stderr, historyNote(err))
+	}
+	return s
+}
+
+// historyNote is the line that says why the history is off.
+func historyNote(err error) string {
+	if errors.Is(err, errNoStateDir) {
+		return "vendorwatch: " + err.Error()
+	}
+	return "vendorwatch: history disabled for this run: " + err.Error()
+}
+
+// errNoStateDir is openHistory's answer when there is no state dir.
+var errNoStateDir = errors.New("no state dir (no home directory and no --state-dir): nothing is remembered between runs")
+
+// openHistory is OpenHistory, its reason returned instead of printed:
+// errNoStateDir, or history.Open's error.
+func (a *App) openHistory(ctx context.Context) (*history.Store, error) {
 	if a.StateDir == "" {
-		fmt.Fprintln(stderr, "vendorwatch: no state dir (no home directory and no --state-dir): nothing is remembered between runs")
-		return nil
+		return nil, errNoStateDir
 	}
 	s, err := history.Open(ctx, a.StateDir, history.Options{Retention: a.Config.History.Retention.D(), Digest: output.LineDigest})
 	if err != nil {
-		fmt.Fprintf(stderr, "vendorwatch: history disabled for this run: %v\n", err)
-		return nil
+		return nil, err
 	}
-	return s
+	return s, nil
 }
 
 // Once is one check of every vendor for --once and the tmux refresh:
