@@ -68,7 +68,7 @@ func TestServeWithADamagedHistory(t *testing.T) {
 	}
 	metrics, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if !strings.Contains(string(metrics), "vendorwatch_history_errors_total 1\n") {
+	if !strings.Contains(string(metrics), "vendorwatch_history_errors_total 1\n") || !strings.Contains(string(metrics), "vendorwatch_history_up 0\n") {
 		t.Errorf("the failure is not counted:\n%s", metrics)
 	}
 	srv.stop()

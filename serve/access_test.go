@@ -104,6 +104,9 @@ func TestHistoryOpenFailureIsVisible(t *testing.T) {
 	if v, _ := value(fams, "vendorwatch_history_errors_total", nil); v != 1 {
 		t.Errorf("history_errors_total = %v, want 1", v)
 	}
+	if v, ok := value(fams, "vendorwatch_history_up", nil); !ok || v != 0 {
+		t.Errorf("history_up = %v (found %v), want 0", v, ok)
+	}
 }
 
 // A check that cannot be recorded degrades /healthz until a later check
@@ -137,5 +140,8 @@ func TestHistoryWriteFailureIsVisible(t *testing.T) {
 	fams, _ := scrape(t, s)
 	if v, _ := value(fams, "vendorwatch_history_errors_total", nil); v != 1 {
 		t.Errorf("history_errors_total = %v, want 1", v)
+	}
+	if _, ok := value(fams, "vendorwatch_history_up", nil); ok {
+		t.Error("history_up without a history")
 	}
 }

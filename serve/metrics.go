@@ -33,7 +33,7 @@ func desc(name, help string, labels ...string) *prometheus.Desc {
 var (
 	descBuildInfo     = desc("build_info", "Always 1; the labels say which vendorwatch is running.", "version", "goversion")
 	descChecks        = desc("checks_total", "Checks recorded since this server started.")
-	descHistoryErrors = desc("history_errors_total", "Checks whose recording in the history database failed (locked, damaged).")
+	descHistoryErrors = desc("history_errors_total", "History failures: a history database that could not be opened at start, and every check whose recording failed (locked, damaged, disk full).")
 	descInFlight      = desc("checks_in_flight", "Vendor checks running now.")
 	descLastCheck     = desc("last_check_timestamp_seconds", "When the latest report was generated, in seconds since the epoch.")
 	descNotifications = desc("notifications_total", "Finding notifications by notifier and result: sent, failed (an attempt failed; it is retried), expired (given up), suppressed (held back by the rules), deferred (could not be queued; queued at a later check).", "notifier", "result")
@@ -41,6 +41,7 @@ var (
 	descNotifyFailing = desc("notifications_failing", "Notifications waiting in the outbox whose latest attempt failed.", "notifier")
 	descNotifyOldest  = desc("notifications_oldest_pending_timestamp_seconds", "When the oldest notification waiting in the outbox was queued, in seconds since the epoch; absent when none waits.", "notifier")
 	descNotifyActive  = desc("notifications_active", "1 when this process sends the state dir's notifications, 0 when another process on the state dir does.", "notifier")
+	descHistoryUp     = desc("history_up", "1 when the history database is open and the latest check was recorded; 0 when it could not be opened or the latest recording failed. Absent when serve runs without a state dir.")
 	descRejected      = desc("http_rejected_total", "Requests answered 503 because too many were in flight for longer than the queue wait, by endpoint.", "path")
 
 	descOverall       = desc("overall_level", "Overall level: 0 ok, 1 warning, 2 critical, 3 unknown (the --once exit code).")
@@ -71,7 +72,7 @@ var _ prometheus.Collector = liveCollector{}
 
 // Describe sends every family's descriptor.
 func (c liveCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descBuildInfo, descChecks, descHistoryErrors, descInFlight,
+	for _, d := range []*prometheus.Desc{descBuildInfo, descChecks, descHistoryErrors, descHistoryUp, descInFlight,
 		descNotifications, descNotifyPending, descNotifyFailing, descNotifyOldest, descNotifyActive, descRejected} {
 		ch <- d
 	}
@@ -84,6 +85,9 @@ func (c liveCollector) Collect(ch chan<- prometheus.Metric) {
 	gauge(descBuildInfo, 1, c.s.opts.Version, runtime.Version())
 	counter(descChecks, float64(st.checks))
 	counter(descHistoryErrors, float64(st.historyErrors))
+	if c.s.opts.Store != nil || st.historyDown != "" || st.lastErr != "" {
+		gauge(descHistoryUp, boolf(st.historyDown == "" && st.lastErr == ""))
+	}
 	gauge(descInFlight, float64(st.inFlight))
 	if c.s.opts.NotifyStats != nil {
 		for _, n := range c.s.opts.NotifyStats() {

@@ -92,6 +92,7 @@ func TestMetricsExposition(t *testing.T) {
 		"vendorwatch_notifications_failing": dto.MetricType_GAUGE, "vendorwatch_notifications_oldest_pending_timestamp_seconds": dto.MetricType_GAUGE,
 		"vendorwatch_notifications_active": dto.MetricType_GAUGE, "vendorwatch_verdict": dto.MetricType_GAUGE,
 		"vendorwatch_findings_confirming": dto.MetricType_GAUGE, "vendorwatch_http_rejected_total": dto.MetricType_COUNTER,
+		"vendorwatch_history_up": dto.MetricType_GAUGE,
 	}
 	for name, typ := range types {
 		f, ok := fams[name]
@@ -118,6 +119,7 @@ func TestMetricsExposition(t *testing.T) {
 	}{
 		{"vendorwatch_build_info", map[string]string{"version": "v1.2.3"}, 1},
 		{"vendorwatch_history_errors_total", nil, 1},
+		{"vendorwatch_history_up", nil, 0},
 		{"vendorwatch_notifications_total", map[string]string{"notifier": "slack-1", "result": "sent"}, 2},
 		{"vendorwatch_notifications_total", map[string]string{"notifier": "slack-1", "result": "failed"}, 3},
 		{"vendorwatch_notifications_total", map[string]string{"notifier": "slack-1", "result": "expired"}, 1},
