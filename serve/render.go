@@ -190,7 +190,7 @@ func (s *Server) renderReport(st state) error {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(reportCollector{rep: st.report})
-	fams, err := s.exposition(reg)
+	fams, err := s.exposition(reg, len(s.render.families))
 	if err != nil {
 		return err
 	}
@@ -226,7 +226,7 @@ func (s *Server) metricsBody() (*body, error) {
 	if r.metrics != nil && r.metricsGen == st.gen && r.metricsLive == st.live && time.Since(r.metricsAt) < s.liveTTL {
 		return r.metrics, nil
 	}
-	live, err := s.exposition(s.live)
+	live, err := s.exposition(s.live, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -240,15 +240,17 @@ func (s *Server) metricsBody() (*body, error) {
 	return r.metrics, nil
 }
 
-// exposition gathers a registry into the text format. A collector that
-// fails (the process's own figures on an unusual system) is logged and
-// left out; the rest is still served.
-func (s *Server) exposition(g prometheus.Gatherer) ([]byte, error) {
+// exposition gathers a registry into the text format, in a buffer of
+// about size bytes (the previous rendering's). A collector that fails (the
+// process's own figures on an unusual system) is logged and left out; the
+// rest is still served.
+func (s *Server) exposition(g prometheus.Gatherer, size int) ([]byte, error) {
 	fams, err := g.Gather()
 	if err != nil {
 		s.logf("vendorwatch: /metrics: %v", err)
 	}
 	var buf bytes.Buffer
+	buf.Grow(size + size/8)
 	for _, f := range fams {
 		if _, err := expfmt.MetricFamilyToText(&buf, f); err != nil {
 			return nil, fmt.Errorf("rendering %s: %w", f.GetName(), err)

@@ -4,7 +4,9 @@
 // hosts saw: total, conditional, 304), a cold run and a warm one sharing
 // the state dir; the sequential baseline (one request at a time, as a curl
 // loop); the --tmux widget against a hello-world Go program; and the idle
-// dashboard's CPU in tmux. It prints Markdown tables for BENCHMARKS.md.
+// dashboard's CPU in tmux. With -serve it measures `vendorwatch serve`
+// instead, under levels of concurrent scrapers (peak RSS, latency, errors).
+// It prints Markdown tables for BENCHMARKS.md.
 //
 //	go build -o /tmp/vendorwatch . && go run ./cmd/vwbench -bin /tmp/vendorwatch
 //	go run ./cmd/vwbench -bin /tmp/vendorwatch -serve 1,10,50,200   # serve under concurrent scrapers
@@ -33,7 +35,7 @@ func main() {
 		vendors  = flag.Int("vendors", 200, "vendors in the config")
 		nhosts   = flag.Int("hosts", 50, "fake vendor hosts (127.0.0.1 listeners) the vendors are spread over")
 		latency  = flag.Duration("latency", 200*time.Millisecond, "time every fake host takes to answer")
-		useTLS   = flag.Bool("tls", false, "serve HTTPS with HTTP/2 (a self-signed certificate the child trusts through SSL_CERT_FILE)")
+		useTLS   = flag.Bool("tls", false, "serve HTTPS with HTTP/2 (a self-signed certificate the child trusts through SSL_CERT_FILE); with -serve, serve itself answers HTTPS (serve.tls)")
 		runs     = flag.Int("runs", 5, "cold+warm --once pairs; medians are reported")
 		seq      = flag.Bool("sequential", true, "measure the sequential baseline (takes about requests x latency)")
 		tmuxN    = flag.Int("tmux", 50, "--tmux calls to time (0: skip)")
@@ -52,7 +54,7 @@ func main() {
 	if *serveAt != "" {
 		levels, err := parseLevels(*serveAt)
 		if err == nil {
-			err = runServeLoad(*bin, *vendors, *nhosts, *latency, levels, *serveFor, *keepTemp)
+			err = runServeLoad(*bin, *vendors, *nhosts, *latency, levels, *serveFor, *useTLS, *keepTemp)
 		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "vwbench:", err)
@@ -68,7 +70,7 @@ func main() {
 
 // runServeLoad is the -serve mode: the scenario's vendors behind one
 // `vendorwatch serve`, loaded by levels of concurrent scrapers.
-func runServeLoad(bin string, vendors, nhosts int, latency time.Duration, levels []int, d time.Duration, keep bool) error {
+func runServeLoad(bin string, vendors, nhosts int, latency time.Duration, levels []int, d time.Duration, useTLS, keep bool) error {
 	tmp, bin, home, err := prepare(bin, keep)
 	if err != nil {
 		return err
@@ -88,7 +90,7 @@ func runServeLoad(bin string, vendors, nhosts int, latency time.Duration, levels
 	fmt.Printf("## vwbench -serve\n\n")
 	fmt.Printf("- binary: %s (%s)\n", bin, fileSize(bin))
 	fmt.Printf("- machine: %s/%s, %d CPUs, %s; load average before: %s\n\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), cpuModel(), loadAvg())
-	if err := serveLoad(bin, home, sc, filepath.Join(tmp, "state-serve"), levels, d); err != nil {
+	if err := serveLoad(bin, home, sc, filepath.Join(tmp, "state-serve"), levels, d, useTLS); err != nil {
 		return err
 	}
 	fmt.Printf("load average after: %s\n", loadAvg())

@@ -4,8 +4,11 @@ import (
 	"bufio"
 	"context"
 	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -47,7 +50,7 @@ var servingURL = regexp.MustCompile(`serving \d+ vendors on (https?://\S+|unix:\
 // in turn (gzip accepted, as Prometheus and --remote do), for d each. It
 // reports the server's peak and settled resident memory per level, the
 // latencies and every error, as a Markdown table.
-func serveLoad(bin, home string, sc *scenario, state string, levels []int, d time.Duration) error {
+func serveLoad(bin, home string, sc *scenario, state string, levels []int, d time.Duration, useTLS bool) error {
 	token := make([]byte, 16)
 	rand.Read(token)
 	tok := hex.EncodeToString(token)
@@ -56,7 +59,21 @@ func serveLoad(bin, home string, sc *scenario, state string, levels []int, d tim
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(cfg, append(base, "serve:\n  token: env:VWBENCH_SERVE_TOKEN\n"...), 0o600); err != nil {
+	serveCfg := "serve:\n  token: env:VWBENCH_SERVE_TOKEN\n"
+	newTransport := func() *http.Transport { return &http.Transport{MaxConnsPerHost: 1, DisableCompression: true} }
+	proto := "HTTP/1.1"
+	if useTLS {
+		certFile, keyFile, roots, err := serveCert(filepath.Dir(state))
+		if err != nil {
+			return err
+		}
+		serveCfg += fmt.Sprintf("  tls: {cert: %q, key: %q}\n", certFile, keyFile)
+		newTransport = func() *http.Transport {
+			return &http.Transport{MaxConnsPerHost: 1, DisableCompression: true, TLSClientConfig: &tls.Config{RootCAs: roots}}
+		}
+		proto = "HTTPS (HTTP/1.1)"
+	}
+	if err := os.WriteFile(cfg, append(base, serveCfg...), 0o600); err != nil {
 		return err
 	}
 	cmd := exec.Command(bin, "serve", "--config", cfg, "--state-dir", state, "--listen", "127.0.0.1:0")
@@ -97,18 +114,18 @@ func serveLoad(bin, home string, sc *scenario, state string, levels []int, d tim
 	case <-time.After(30 * time.Second):
 		return errors.New("serve did not start within 30 s")
 	}
-	if err := waitChecked(url, tok, sc.vendors); err != nil {
+	if err := waitChecked(url, tok, sc.vendors, newTransport()); err != nil {
 		return err
 	}
 	pid := cmd.Process.Pid
 	start, _ := procRSS(pid, "VmRSS")
-	fmt.Printf("### serve under concurrent scrapers (%d vendors; every client on its own connection, /metrics and /api/v1/snapshot in turn, gzip accepted, for %s a level)\n\n", sc.vendors, d)
+	fmt.Printf("### serve under concurrent scrapers (%d vendors, %s; every client on its own connection, /metrics and /api/v1/snapshot in turn, gzip accepted, for %s a level)\n\n", sc.vendors, proto, d)
 	fmt.Printf("RSS after the first check, before any scrape: %s\n\n", mib(start))
 	fmt.Println("| clients | requests | errors | 503 | /metrics p50 / p99 | /api/v1/snapshot p50 / p99 | MB sent | peak RSS | RSS 3 s after |")
 	fmt.Println("|---|---|---|---|---|---|---|---|---|")
 	for _, c := range levels {
 		clearPeak(pid)
-		l := scrapeLevel(url, tok, c, d)
+		l := scrapeLevel(url, tok, c, d, newTransport)
 		l.PeakRSS, _ = procRSS(pid, "VmHWM")
 		time.Sleep(3 * time.Second)
 		l.AfterRSS, _ = procRSS(pid, "VmRSS")
@@ -128,12 +145,13 @@ func serveLoad(bin, home string, sc *scenario, state string, levels []int, d tim
 }
 
 // waitChecked waits until the server's snapshot has every vendor checked.
-func waitChecked(url, tok string, vendors int) error {
+func waitChecked(url, tok string, vendors int, tr *http.Transport) error {
+	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		req, _ := http.NewRequest(http.MethodGet, url+"/api/v1/snapshot", nil)
 		req.Header.Set("Authorization", "Bearer "+tok)
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := client.Do(req)
 		if err == nil {
 			var rep struct {
 				Vendors []struct {
@@ -158,7 +176,7 @@ func waitChecked(url, tok string, vendors int) error {
 }
 
 // scrapeLevel runs c clients against url for d.
-func scrapeLevel(url, tok string, c int, d time.Duration) loadLevel {
+func scrapeLevel(url, tok string, c int, d time.Duration, newTransport func() *http.Transport) loadLevel {
 	l := loadLevel{Clients: c}
 	var mu sync.Mutex
 	ctx, cancel := context.WithTimeout(context.Background(), d)
@@ -168,7 +186,7 @@ func scrapeLevel(url, tok string, c int, d time.Duration) loadLevel {
 		wg.Go(func() {
 			// One connection per client, as separate scrapers have; the
 			// body is read as sent, so this process does not decompress.
-			client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxConnsPerHost: 1, DisableCompression: true}}
+			client := &http.Client{Timeout: 30 * time.Second, Transport: newTransport()}
 			defer client.CloseIdleConnections()
 			for i := 0; ctx.Err() == nil; i++ {
 				path := "/metrics"
@@ -217,6 +235,30 @@ func scrapeLevel(url, tok string, c int, d time.Duration) loadLevel {
 	}
 	wg.Wait()
 	return l
+}
+
+// serveCert writes a self-signed certificate and its key for serve.tls
+// into dir, and returns the pool that trusts it.
+func serveCert(dir string) (certFile, keyFile string, roots *x509.CertPool, err error) {
+	cert, certFile, err := selfSigned(dir)
+	if err != nil {
+		return "", "", nil, err
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(cert.PrivateKey)
+	if err != nil {
+		return "", "", nil, err
+	}
+	keyFile = filepath.Join(dir, "vwbench-key.pem")
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+		return "", "", nil, err
+	}
+	leaf, err := x509.ParseCertificate(cert.Certificate[0])
+	if err != nil {
+		return "", "", nil, err
+	}
+	roots = x509.NewCertPool()
+	roots.AddCert(leaf)
+	return certFile, keyFile, roots, nil
 }
 
 // procRSS reads a memory figure (VmRSS, VmHWM) of a process, in bytes.
