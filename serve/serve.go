@@ -100,10 +100,11 @@ type Server struct {
 	// live gathers the process's own metrics: build info, checks,
 	// notifications, the Go runtime and the process.
 	live *prometheus.Registry
-	// cached and history bound the requests in flight; rejected counts the
-	// requests each endpoint turned away.
-	cached, history *limiter
-	rejected        map[string]*atomic.Uint64
+	// fromReport and fromHistory bound the requests in flight, those answered
+	// from the rendered report and those that read the history; rejected
+	// counts the requests each endpoint turned away.
+	fromReport, fromHistory *limiter
+	rejected                map[string]*atomic.Uint64
 
 	// liveTTL is how long the process's own metrics are served before
 	// they are gathered again (tests lengthen it).
@@ -164,8 +165,8 @@ func New(o Options) *Server {
 	for _, p := range endpoints {
 		s.rejected[p] = new(atomic.Uint64)
 	}
-	s.cached = newLimiter(o.MaxInFlight, o.QueueWait)
-	s.history = newLimiter(o.MaxHistoryInFlight, o.QueueWait)
+	s.fromReport = newLimiter(o.MaxInFlight, o.QueueWait)
+	s.fromHistory = newLimiter(o.MaxHistoryInFlight, o.QueueWait)
 	s.live.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
@@ -277,11 +278,11 @@ var endpoints = []string{pathMetrics, pathSnapshot, pathReport, pathTimeline, pa
 // read the history another.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("GET "+pathHealth, s.cached.wrap(s.rejected[pathHealth], http.HandlerFunc(s.healthz)))
-	mux.Handle("GET "+pathMetrics, s.auth(s.cached.wrap(s.rejected[pathMetrics], http.HandlerFunc(s.metrics))))
-	mux.Handle("GET "+pathSnapshot, s.auth(s.cached.wrap(s.rejected[pathSnapshot], http.HandlerFunc(s.snapshot))))
-	mux.Handle("GET "+pathReport, s.auth(s.history.wrap(s.rejected[pathReport], http.HandlerFunc(s.incidentReport))))
-	mux.Handle("GET "+pathTimeline, s.auth(s.history.wrap(s.rejected[pathTimeline], http.HandlerFunc(s.timeline))))
+	mux.Handle("GET "+pathHealth, s.fromReport.wrap(s.rejected[pathHealth], http.HandlerFunc(s.healthz)))
+	mux.Handle("GET "+pathMetrics, s.auth(s.fromReport.wrap(s.rejected[pathMetrics], http.HandlerFunc(s.metrics))))
+	mux.Handle("GET "+pathSnapshot, s.auth(s.fromReport.wrap(s.rejected[pathSnapshot], http.HandlerFunc(s.snapshot))))
+	mux.Handle("GET "+pathReport, s.auth(s.fromHistory.wrap(s.rejected[pathReport], http.HandlerFunc(s.incidentReport))))
+	mux.Handle("GET "+pathTimeline, s.auth(s.fromHistory.wrap(s.rejected[pathTimeline], http.HandlerFunc(s.timeline))))
 	mux.HandleFunc("GET /{$}", s.index)
 	return mux
 }
