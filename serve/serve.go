@@ -272,10 +272,10 @@ const (
 
 var endpoints = []string{pathMetrics, pathSnapshot, pathReport, pathTimeline, pathHealth}
 
-// Handler is the HTTP API. Every request is authorized first (but
-// /healthz, which answers anyone, less), then waits for a turn: the
-// endpoints answered from the rendered report share one bound, those that
-// read the history another.
+// Handler is the HTTP API. A request is authorized first (/healthz
+// answers anyone, and tells an unauthorized client less), then waits for a
+// turn: the endpoints answered from the rendered report share one bound,
+// those that read the history another.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET "+pathHealth, s.fromReport.wrap(s.rejected[pathHealth], http.HandlerFunc(s.healthz)))
