@@ -82,7 +82,7 @@ network, no config and no keys needed.`,
 	pf.DurationVar(&o.timeout, "timeout", 0, "per-request timeout (default from the config, 10s)")
 	pf.StringVar(&o.stateDir, "state-dir", "", "history, snapshot cache and HTTP validators (default $XDG_STATE_HOME/vendorwatch)")
 	pf.BoolVar(&o.noColor, "no-color", false, "no colour in any output (NO_COLOR is honoured too)")
-	pf.StringVar(&o.remote, "remote", "", "read the vendorwatch serve at `URL` instead of polling vendors; no key is used here (token from $"+remote.EnvToken+")")
+	pf.StringVar(&o.remote, "remote", "", "read the vendorwatch serve at `URL` (http(s)://host:port or unix:/path) instead of polling vendors; no key is used here (token from $"+remote.EnvToken+", extra CA from $"+remote.EnvCAFile+")")
 
 	f := root.Flags()
 	f.BoolVar(&o.once, "once", false, "check everything once, print a table (or --json) and exit with the level")

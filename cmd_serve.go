@@ -17,20 +17,23 @@ dashboard does) and serves what it sees over HTTP:
   /api/v1/snapshot   the latest report, the schema-1 JSON of --once --json
   /api/v1/report     the incident report (?since=2h&vendor=vapi&format=markdown|json)
   /api/v1/timeline   history events (?vendor=ID&limit=200)
-  /healthz           health, without a token
+  /healthz           health (without the token: only ok or degraded)
 
-With serve.token in the config every request but /healthz needs "Authorization: Bearer TOKEN".
+With serve.token in the config (16 characters or more) every request needs
+"Authorization: Bearer TOKEN"; /healthz answers without it, but says only ok or degraded.
+serve.tls serves HTTPS; --listen unix:/path serves on a unix socket (mode 0660).
 Other machines read the server with --remote URL (the token from $VENDORWATCH_TOKEN), so
 keys live only on the server. The notify: list of the config fires on findings.
 SIGTERM or SIGINT stops it within seconds, history intact.`,
 		Example: `  vendorwatch serve                                # 127.0.0.1:9321
   vendorwatch serve --listen :9321                 # every interface: set serve.token
+  vendorwatch serve --listen unix:/run/vendorwatch/vendorwatch.sock
   curl -s localhost:9321/metrics | grep vendorwatch_vendor_state
   vendorwatch --once --remote http://localhost:9321`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runServe(cmd, o, listen) },
 	}
-	cmd.Flags().StringVar(&listen, "listen", "", "host:port to listen on (default serve.listen from the config, else "+app.DefaultListen+")")
+	cmd.Flags().StringVar(&listen, "listen", "", "host:port, or unix:/path for a unix socket, to listen on (default serve.listen from the config, else "+app.DefaultListen+")")
 	return cmd
 }
 

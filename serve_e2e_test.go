@@ -44,7 +44,7 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-var servingLine = regexp.MustCompile(`serving \d+ vendors on (http://[^ ]+) `)
+var servingLine = regexp.MustCompile(`serving \d+ vendors on (https?://[^ ]+|unix:[^ ]+) `)
 
 // server is `vendorwatch serve` running in-process.
 type server struct {

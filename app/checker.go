@@ -48,20 +48,42 @@ func (o OneShot) Check(ctx context.Context) observe.Snapshot {
 // nil: the check still runs, without memory of earlier runs. The
 // database is never reset.
 func (a *App) OpenHistory(ctx context.Context, stderr io.Writer) *history.Store {
-	if a.StateDir == "" {
-		fmt.Fprintln(stderr, "vendorwatch: no state dir (no home directory and no --state-dir): nothing is remembered between runs")
-		return nil
+	if a.StateDir != "" {
+		WarnStateDir(a.StateDir, stderr)
 	}
-	WarnStateDir(a.StateDir, stderr)
-	s, err := history.Open(ctx, a.StateDir, history.Options{Retention: a.Config.History.Retention.D(), Digest: output.LineDigest})
+	s, err := a.openHistory(ctx)
 	if err != nil {
-		fmt.Fprintf(stderr, "vendorwatch: history disabled for this run: %v\n", err)
-		if errors.Is(err, history.ErrCorrupt) {
-			fmt.Fprintln(stderr, "vendorwatch: until the file is moved aside, every run checks without the memory of earlier runs (trouble seen once stays confirming) and records nothing.")
-		}
-		return nil
+		fmt.Fprintln(stderr, historyNote(err))
 	}
 	return s
+}
+
+// historyNote is what says why the history is off.
+func historyNote(err error) string {
+	if errors.Is(err, errNoStateDir) {
+		return "vendorwatch: " + err.Error()
+	}
+	note := "vendorwatch: history disabled for this run: " + err.Error()
+	if errors.Is(err, history.ErrCorrupt) {
+		note += "\nvendorwatch: until the file is moved aside, every run checks without the memory of earlier runs (trouble seen once stays confirming) and records nothing."
+	}
+	return note
+}
+
+// errNoStateDir is openHistory's answer when there is no state dir.
+var errNoStateDir = errors.New("no state dir (no home directory and no --state-dir): nothing is remembered between runs")
+
+// openHistory is OpenHistory, its reason returned instead of printed:
+// errNoStateDir, or history.Open's error.
+func (a *App) openHistory(ctx context.Context) (*history.Store, error) {
+	if a.StateDir == "" {
+		return nil, errNoStateDir
+	}
+	s, err := history.Open(ctx, a.StateDir, history.Options{Retention: a.Config.History.Retention.D(), Digest: output.LineDigest})
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // Once is one check of every vendor for --once and the tmux refresh:

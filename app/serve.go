@@ -7,12 +7,15 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/internal/loopback"
 	"github.com/vendorwatch/vendorwatch/monitor"
+	"github.com/vendorwatch/vendorwatch/notify"
 	"github.com/vendorwatch/vendorwatch/output"
 	"github.com/vendorwatch/vendorwatch/serve"
 )
@@ -23,24 +26,33 @@ import (
 const NotifyDrainTimeout = 3 * time.Second
 
 // Serve polls for a team until ctx ends (SIGTERM, SIGINT): it resolves
-// serve.token, listens on listen (the config's serve.listen when empty),
-// records into the history, serves /metrics and the API, and sends the
-// config's notifications. What it has to say goes to stderr.
+// serve.token, listens on listen (the config's serve.listen when empty: a
+// host:port, over HTTPS with serve.tls, or a unix socket), records into
+// the history, serves /metrics and the API, and sends the config's
+// notifications. What it has to say goes to stderr. A history that cannot
+// be opened does not stop it: /healthz then answers 503 and says why.
 func (a *App) Serve(ctx context.Context, listen string, stderr io.Writer) error {
 	if a.opts.Remote != "" {
 		return errors.New("serve polls the vendors itself; --remote does not apply")
 	}
 	stderr = &lockedWriter{w: stderr}
-	token := ""
-	if !a.Config.Serve.Token.IsZero() {
-		var err error
-		if token, err = (&config.Resolver{}).Resolve(ctx, a.Config.Serve.Token); err != nil {
-			return fmt.Errorf("serve token: %w", err)
+	listen = cmp.Or(listen, a.Config.Serve.Listen)
+	network, address, err := config.ParseListen(listen)
+	if err != nil {
+		return fmt.Errorf("--listen %q: %w", listen, err)
+	}
+	var cert *serve.Certificate
+	if t := a.Config.Serve.TLS; t != nil {
+		if network == "unix" {
+			return fmt.Errorf("--listen %s: serve.tls applies to a host:port; a unix socket is guarded by its file permissions", listen)
+		}
+		if cert, err = serve.NewCertificate(t.Cert, t.Key, stderr); err != nil {
+			return err
 		}
 	}
-	listen = cmp.Or(listen, a.Config.Serve.Listen)
-	if _, _, err := net.SplitHostPort(listen); err != nil {
-		return fmt.Errorf("--listen %q: want host:port such as 127.0.0.1:9321 or :9321", listen)
+	token, err := a.serveToken(ctx)
+	if err != nil {
+		return err
 	}
 	ns, problems := a.notifiers(ctx)
 	var fatal []error
@@ -54,11 +66,17 @@ func (a *App) Serve(ctx context.Context, listen string, stderr io.Writer) error 
 	if len(fatal) > 0 {
 		return errors.Join(fatal...)
 	}
-	ln, err := net.Listen("tcp", listen)
+	ln, err := serve.Listen(network, address)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	store := a.OpenHistory(ctx, stderr)
+	store, historyErr := a.openHistory(ctx)
+	if historyErr != nil {
+		fmt.Fprintln(stderr, historyNote(historyErr))
+		if errors.Is(historyErr, errNoStateDir) {
+			historyErr = nil // a choice, not a failure
+		}
+	}
 	if store != nil {
 		defer store.Close()
 		// serve rewrites snapshot.json after every check; local tmux
@@ -71,6 +89,7 @@ func (a *App) Serve(ctx context.Context, listen string, stderr io.Writer) error 
 	opts := serve.Options{
 		Monitor:     a.newMonitor(a.Checker(), store),
 		Store:       store,
+		HistoryErr:  historyErr,
 		Token:       token,
 		Version:     a.opts.Version,
 		Stale:       max(10*time.Minute, 3*max(a.Config.Interval.D(), a.Config.ProbeInterval.D())),
@@ -78,23 +97,16 @@ func (a *App) Serve(ctx context.Context, listen string, stderr io.Writer) error 
 		NotifyStats: nt.Stats,
 		Log:         stderr,
 	}
+	if cert != nil {
+		opts.TLS = cert.TLSConfig()
+	}
 	if store != nil {
 		opts.Incident = func(ctx context.Context, from, to time.Time, vendors []string) (output.IncidentReport, error) {
 			return IncidentReport(ctx, store, from, to, vendors)
 		}
 	}
-	auth := "no token: anyone who can reach it can read it"
-	if token != "" {
-		auth = "bearer token required"
-	} else if host, _, _ := net.SplitHostPort(ln.Addr().String()); !loopback.Host(host) {
-		fmt.Fprintf(stderr, "vendorwatch: warning: listening on %s without serve.token; set one before exposing the server\n", ln.Addr())
-	}
-	notifiers := fmt.Sprintf("%d notifiers", len(ns))
-	if len(ns) > 0 && !nt.Sending() {
-		notifiers += ", sent by another process"
-	}
-	fmt.Fprintf(stderr, "vendorwatch: serving %d vendors on http://%s (%s; %s; config %s)\n",
-		len(a.Vendors), ln.Addr(), auth, notifiers, a.Source)
+	fmt.Fprintf(stderr, "vendorwatch: serving %d vendors on %s (%s; %s; config %s)\n",
+		len(a.Vendors), serveURL(ln, cert != nil), a.serveAccess(ln, token, cert, stderr), notifierNote(ns, nt), a.Source)
 	runErr := serve.New(opts).Run(ctx, ln)
 	dctx, cancel := context.WithTimeout(context.Background(), NotifyDrainTimeout)
 	defer cancel()
@@ -106,6 +118,71 @@ func (a *App) Serve(ctx context.Context, listen string, stderr io.Writer) error 
 	}
 	fmt.Fprintln(stderr, "vendorwatch: stopped")
 	return nil
+}
+
+// serveToken resolves serve.token ("" when there is none). A token
+// shorter than config.MinTokenLength is refused at the config's line; the
+// token itself is never shown.
+func (a *App) serveToken(ctx context.Context) (string, error) {
+	ref := a.Config.Serve.Token
+	if ref.IsZero() {
+		return "", nil
+	}
+	token, err := (&config.Resolver{}).Resolve(ctx, ref)
+	if err != nil {
+		return "", fmt.Errorf("serve token: %w", err)
+	}
+	token = strings.TrimSpace(token)
+	if len(token) < config.MinTokenLength {
+		at := a.Config.Path
+		if ref.Line > 0 {
+			at += ":" + strconv.Itoa(ref.Line)
+		}
+		return "", fmt.Errorf("%s: serve token %s is shorter than %d characters: make one with openssl rand -hex 24", at, ref, config.MinTokenLength)
+	}
+	return token, nil
+}
+
+// serveURL is where clients reach the server: the URL of a TCP listener,
+// unix:PATH for a socket (the form --remote takes).
+func serveURL(ln net.Listener, https bool) string {
+	if ln.Addr().Network() == "unix" {
+		return config.UnixPrefix + ln.Addr().String()
+	}
+	if https {
+		return "https://" + ln.Addr().String()
+	}
+	return "http://" + ln.Addr().String()
+}
+
+// serveAccess says who can read the server, and warns when anyone on the
+// network can.
+func (a *App) serveAccess(ln net.Listener, token string, cert *serve.Certificate, stderr io.Writer) string {
+	var parts []string
+	switch {
+	case token != "":
+		parts = append(parts, "bearer token required")
+	case ln.Addr().Network() == "unix":
+		parts = append(parts, fmt.Sprintf("no token: whoever may write the socket (mode %04o) can read it", serve.SocketMode))
+	default:
+		parts = append(parts, "no token: anyone who can reach it can read it")
+		if host, _, _ := net.SplitHostPort(ln.Addr().String()); !loopback.Host(host) {
+			fmt.Fprintf(stderr, "vendorwatch: warning: listening on %s without serve.token; set one before exposing the server\n", ln.Addr())
+		}
+	}
+	if cert != nil {
+		parts = append(parts, "certificate valid until "+cert.NotAfter().UTC().Format("2006-01-02"))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// notifierNote says how many notifiers there are and who sends.
+func notifierNote(ns []notify.Notifier, nt *notifier) string {
+	note := fmt.Sprintf("%d notifiers", len(ns))
+	if len(ns) > 0 && !nt.Sending() {
+		note += ", sent by another process"
+	}
+	return note
 }
 
 // lockedWriter serializes writes from the server's goroutines.

@@ -1,9 +1,15 @@
 package config
 
 import (
+	"crypto/tls"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"net"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,6 +23,12 @@ const (
 	// DefaultListen is where serve listens without --listen or serve.listen:
 	// loopback only, so nothing is exposed by accident.
 	DefaultListen = "127.0.0.1:9321"
+	// UnixPrefix starts a listen address that is a unix socket:
+	// unix:/run/vendorwatch/vendorwatch.sock.
+	UnixPrefix = "unix:"
+	// MinTokenLength is the shortest serve.token accepted: 16 characters
+	// (openssl rand -hex 24 makes 48).
+	MinTokenLength = 16
 	// DefaultNotifyQuiet is how long a closed finding must stay closed
 	// before its close is announced; a re-open within it is not announced
 	// again, so a flapping vendor does not spam.
@@ -35,12 +47,30 @@ const (
 
 // Serve configures `vendorwatch serve`.
 type Serve struct {
-	// Listen is host:port; --listen overrides it.
+	// Listen is host:port, or unix:/absolute/path for a unix socket;
+	// --listen overrides it.
 	Listen string `yaml:"listen"`
 	// Token, when set, is the bearer token every API and /metrics request
-	// must carry (/healthz stays open). A secret reference like a key's.
+	// must carry (/healthz then answers only ok or degraded without it).
+	// A secret reference like a key's, at least MinTokenLength characters.
 	Token SecretRef `yaml:"token"`
+	// TLS, when set, makes serve answer HTTPS with this certificate.
+	TLS *TLS `yaml:"tls"`
 }
+
+// TLS names the certificate serve presents. Relative paths are relative
+// to the config file's directory; validation makes them absolute.
+type TLS struct {
+	// Cert is a PEM file: the server's certificate, then any intermediates.
+	Cert string `yaml:"cert"`
+	// Key is the PEM file of the certificate's private key. It may not be
+	// readable by others.
+	Key string `yaml:"key"`
+}
+
+// maxPEMBytes caps a certificate or key file: a chain of a few
+// certificates is a few kilobytes.
+const maxPEMBytes = 1 << 20
 
 func (s *Serve) applyDefaults() {
 	if s.Listen == "" {
@@ -125,27 +155,132 @@ func (n *Notifier) applyDefaults(i int) {
 	}
 }
 
-func validateServe(s Serve, x index, t trust, p *problems) {
+// validateServe checks serve: and makes the TLS files' paths absolute,
+// relative to the config file's directory.
+func validateServe(cfg *Config, x index, t trust, p *problems) {
+	s, dir := &cfg.Serve, filepath.Dir(cfg.Path)
+	unix := false
 	if s.Listen != "" {
-		if err := checkListen(s.Listen); err != nil {
+		network, _, err := ParseListen(s.Listen)
+		if err != nil {
 			p.add(x.line("serve", "listen"), "serve listen %q: %v", s.Listen, err)
 		}
+		unix = network == "unix"
 	}
 	if !s.Token.IsZero() {
-		checkSecret(s.Token, x.line("serve", "token"), x.line("serve"), t, p)
+		line := x.line("serve", "token")
+		checkSecret(s.Token, line, x.line("serve"), t, p)
+		if s.Token.Kind == SecretLiteral && len(strings.TrimSpace(s.Token.Value)) < MinTokenLength {
+			// The token itself is never repeated, not even its length.
+			p.add(line, "serve token is shorter than %d characters: make one with openssl rand -hex 24", MinTokenLength)
+		}
+	}
+	if s.TLS != nil {
+		validateTLS(s.TLS, dir, unix, x, p)
 	}
 }
 
-// checkListen checks a host:port to listen on.
-func checkListen(addr string) error {
+// validateTLS checks that serve.tls names a readable certificate and the
+// key that matches it.
+func validateTLS(t *TLS, dir string, unix bool, x index, p *problems) {
+	at := func(key string) int { return x.line("serve", "tls", key) }
+	if unix {
+		p.add(x.line("serve", "tls"), "serve tls: a unix socket is guarded by its file permissions; tls applies to a host:port listen address")
+	}
+	ok := true
+	for _, f := range []struct {
+		name string
+		path *string
+	}{{"cert", &t.Cert}, {"key", &t.Key}} {
+		if strings.TrimSpace(*f.path) == "" {
+			p.add(x.line("serve", "tls"), "serve tls needs %s: the path of a PEM file", f.name)
+			ok = false
+			continue
+		}
+		path, err := ExpandHome(strings.TrimSpace(*f.path))
+		if err != nil {
+			p.add(at(f.name), "serve tls %s: %v", f.name, err)
+			ok = false
+			continue
+		}
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(dir, path)
+		}
+		if abs, err := filepath.Abs(path); err == nil {
+			path = abs
+		}
+		*f.path = path
+	}
+	if !ok {
+		return
+	}
+	certPEM, err := readPEM(t.Cert, false)
+	if err != nil {
+		p.add(at("cert"), "serve tls cert %s: %v", t.Cert, err)
+	}
+	keyPEM, kerr := readPEM(t.Key, true)
+	if kerr != nil {
+		p.add(at("key"), "serve tls key %s: %v", t.Key, kerr)
+	}
+	if err != nil || kerr != nil {
+		return
+	}
+	if _, err := tls.X509KeyPair(certPEM, keyPEM); err != nil {
+		// crypto/tls says what is wrong (no certificate, a key that does
+		// not match) without quoting either file.
+		p.add(at("key"), "serve tls: %s and %s are not a certificate and its key: %v", t.Cert, t.Key, err)
+	}
+}
+
+// readPEM reads a certificate or key file; a key may not be readable by
+// others.
+func readPEM(path string, key bool) ([]byte, error) {
+	f, err := os.Open(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, errors.New("no such file")
+	case errors.Is(err, fs.ErrPermission):
+		return nil, errors.New("permission denied")
+	case err != nil:
+		return nil, errors.New("cannot open the file")
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil || !info.Mode().IsRegular() {
+		return nil, errors.New("is not a regular file")
+	}
+	if key && info.Mode().Perm()&0o004 != 0 {
+		return nil, fmt.Errorf("others can read this private key: chmod o-r %s", path)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, maxPEMBytes+1))
+	if err != nil {
+		return nil, errors.New("cannot read the file")
+	}
+	if len(b) > maxPEMBytes {
+		return nil, errors.New("is too large to be a PEM file")
+	}
+	return b, nil
+}
+
+// ParseListen reads a listen address: unix:/absolute/path for a unix
+// socket, else host:port (":9321" is every interface, port 0 any free
+// port). It returns the network ("unix" or "tcp") and the address to
+// give net.Listen.
+func ParseListen(addr string) (network, address string, err error) {
+	if path, ok := strings.CutPrefix(addr, UnixPrefix); ok {
+		if !filepath.IsAbs(path) {
+			return "", "", fmt.Errorf("want an absolute socket path such as unix:/run/vendorwatch/vendorwatch.sock")
+		}
+		return "unix", filepath.Clean(path), nil
+	}
 	_, port, err := net.SplitHostPort(addr)
 	if err != nil {
-		return fmt.Errorf("want host:port such as 127.0.0.1:9321 or :9321")
+		return "", "", fmt.Errorf("want host:port such as 127.0.0.1:9321 or :9321, or unix:/path/to.sock")
 	}
 	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-		return fmt.Errorf("port %q is not a number from 0 to 65535", port)
+		return "", "", fmt.Errorf("port %q is not a number from 0 to 65535", port)
 	}
-	return nil
+	return "tcp", addr, nil
 }
 
 var envName = lazyregexp.New(`^[A-Za-z_][A-Za-z0-9_]*$`)

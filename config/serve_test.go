@@ -1,10 +1,15 @@
 package config
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vendorwatch/vendorwatch/internal/fixture"
 )
 
 func TestParseServeAndNotify(t *testing.T) {
@@ -145,5 +150,116 @@ func TestUnknownServeOption(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("want %q in:\n%s", want, text)
 		}
+	}
+}
+
+// A serve token shorter than MinTokenLength is refused at its line,
+// without repeating it; a reference is checked when serve resolves it.
+func TestServeTokenLength(t *testing.T) {
+	tests := []struct {
+		name, token string
+		bad         bool
+	}{
+		{"one character", "Q", true},
+		{"fifteen characters", "abcdefghijklmno", true},
+		{"sixteen characters", "abcdefghijklmnop", false},
+		{"a reference is resolved later", "env:VW_T", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := "interval: 60s\nserve:\n  listen: 127.0.0.1:9321\n  token: " + tt.token + "\n"
+			_, err := Parse([]byte(src), "/etc/vw.yaml", true, cat)
+			if !tt.bad {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), "/etc/vw.yaml:4: serve token is shorter than 16 characters") {
+				t.Fatalf("err = %v", err)
+			}
+			if msg := strings.ReplaceAll(err.Error(), "/etc/vw.yaml", ""); strings.Contains(msg, tt.token) {
+				t.Errorf("the error repeats the token: %v", err)
+			}
+		})
+	}
+}
+
+func TestParseListen(t *testing.T) {
+	tests := []struct {
+		addr, network, address, err string
+	}{
+		{"127.0.0.1:9321", "tcp", "127.0.0.1:9321", ""},
+		{":9321", "tcp", ":9321", ""},
+		{"[::1]:0", "tcp", "[::1]:0", ""},
+		{"unix:/run/vendorwatch/vendorwatch.sock", "unix", "/run/vendorwatch/vendorwatch.sock", ""},
+		{"unix:/run/vendorwatch/../vw.sock", "unix", "/run/vw.sock", ""},
+		{"unix:vw.sock", "", "", "absolute socket path"},
+		{"unix:", "", "", "absolute socket path"},
+		{"localhost", "", "", "want host:port"},
+		{"localhost:http", "", "", `port "http"`},
+		{"localhost:70000", "", "", `port "70000"`},
+	}
+	for _, tt := range tests {
+		network, address, err := ParseListen(tt.addr)
+		if tt.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("%q: err %v, want %q", tt.addr, err, tt.err)
+			}
+			continue
+		}
+		if err != nil || network != tt.network || address != tt.address {
+			t.Errorf("%q = %s %s %v, want %s %s", tt.addr, network, address, err, tt.network, tt.address)
+		}
+	}
+}
+
+// serve.tls is checked at load: both files given, readable, a key that
+// matches the certificate and that others cannot read; relative paths
+// are the config file's directory's.
+func TestServeTLS(t *testing.T) {
+	dir := t.TempDir()
+	cert, key := fixture.TLSCert(t, dir, "server")
+	otherCert, otherKey := fixture.TLSCert(t, dir, "other")
+	open := filepath.Join(dir, "open.key")
+	b, _ := os.ReadFile(key)
+	os.WriteFile(open, b, 0o644)
+	cfgPath := filepath.Join(dir, "config.yaml")
+
+	cfg, err := Parse([]byte("serve:\n  tls: {cert: server.crt, key: server.key}\n"), cfgPath, true, cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Serve.TLS.Cert != cert || cfg.Serve.TLS.Key != key {
+		t.Errorf("relative paths = %+v, want %s and %s", cfg.Serve.TLS, cert, key)
+	}
+
+	tests := []struct {
+		name, tls string
+		line      int
+		want      string
+	}{
+		{"no key", "{cert: " + cert + "}", 3, "serve tls needs key"},
+		{"missing file", "{cert: " + dir + "/nope.crt, key: " + key + "}", 3, "nope.crt: no such file"},
+		{"another certificate's key", "{cert: " + cert + ", key: " + otherKey + "}", 3, "are not a certificate and its key: tls: private key does not match public key"},
+		{"a key for a certificate", "{cert: " + key + ", key: " + key + "}", 3, "are not a certificate and its key"},
+		{"a key others can read", "{cert: " + otherCert + ", key: " + open + "}", 3, "others can read this private key: chmod o-r"},
+		{"a directory", "{cert: " + dir + ", key: " + key + "}", 3, "is not a regular file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := "interval: 60s\nserve:\n  tls: " + tt.tls + "\n"
+			_, err := Parse([]byte(src), cfgPath, true, cat)
+			if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("config.yaml:%d: ", tt.line)) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want line %d: %q", err, tt.line, tt.want)
+			}
+			if strings.Contains(err.Error(), "PRIVATE KEY") || strings.Contains(err.Error(), string(b[40:60])) {
+				t.Errorf("the error quotes the key: %v", err)
+			}
+		})
+	}
+	if _, err := Parse([]byte("serve:\n  listen: unix:/run/vw.sock\n  tls: {cert: "+cert+", key: "+key+"}\n"), cfgPath, true, cat); err == nil ||
+		!strings.Contains(err.Error(), "config.yaml:3: serve tls: a unix socket is guarded by its file permissions") {
+		t.Errorf("tls on a unix socket: %v", err)
 	}
 }

@@ -184,7 +184,7 @@ func validate(cfg *Config, x index, t trust, cat Catalog, p *problems) {
 		first := slices.IndexFunc(cfg.Vendors, func(v Vendor) bool { return v.ID == cycle[0] })
 		p.add(x.vendor(first, "depends_on"), "depends_on cycle: %s", strings.Join(cycle, " -> "))
 	}
-	validateServe(cfg.Serve, x, t, p)
+	validateServe(cfg, x, t, p)
 	validateNotify(cfg.Notify, x, t, p)
 }
 

@@ -6,13 +6,18 @@ package remote
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
@@ -28,6 +33,18 @@ import (
 // EnvToken names the environment variable holding the bearer token that
 // --remote sends to a `vendorwatch serve` protected with serve.token.
 const EnvToken = "VENDORWATCH_TOKEN"
+
+// EnvCAFile names the environment variable holding a PEM file of the
+// certificates --remote trusts for an https server, besides the system's
+// roots: the private CA (or the self-signed certificate) of serve.tls.
+const EnvCAFile = "VENDORWATCH_CA_FILE"
+
+// UnixPrefix starts a --remote that is a unix socket:
+// unix:/run/vendorwatch/vendorwatch.sock.
+const UnixPrefix = "unix:"
+
+// maxCABytes caps the CA file.
+const maxCABytes = 1 << 20
 
 // remoteTimeout bounds one request to the server when --timeout is not
 // given.
@@ -50,40 +67,99 @@ func FetchReport(ctx context.Context, base, token string) (correlate.Report, err
 	return c.Report(ctx)
 }
 
-// remoteClient reads a vendorwatch serve instance's API.
+// Client reads a vendorwatch serve instance's API.
 type Client struct {
 	base    *url.URL
+	addr    string // what messages call the server
 	token   string
 	timeout time.Duration
 	http    *http.Client
 }
 
-// newRemoteClient checks the server address. The token is only ever
-// sent over HTTPS, or plain HTTP to loopback, like a key.
+// New checks the server's address: http(s)://host:port (optionally with
+// a path prefix), or unix:/absolute/path for a server on a unix socket.
+// An https server's certificate is checked against the system's roots
+// and the certificates in $VENDORWATCH_CA_FILE. The token is only ever
+// sent over HTTPS, a unix socket, or plain HTTP to loopback, like a key.
 func New(base, token string, timeout time.Duration) (*Client, error) {
-	u, err := url.Parse(strings.TrimSpace(base))
+	return newClient(base, token, timeout, os.Getenv(EnvCAFile))
+}
+
+func newClient(base, token string, timeout time.Duration, caFile string) (*Client, error) {
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	c := &Client{token: token, timeout: timeout, http: &http.Client{
+		Transport: tr,
+		// A redirect could carry the token elsewhere: none is followed.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+	base = strings.TrimSpace(base)
+	if path, ok := strings.CutPrefix(base, UnixPrefix); ok {
+		if !filepath.IsAbs(path) {
+			return nil, fmt.Errorf("--remote %q: want an absolute socket path, such as unix:/run/vendorwatch/vendorwatch.sock", termtext.Clip(termtext.Line(base), 80))
+		}
+		path = filepath.Clean(path)
+		tr.Proxy = nil
+		tr.DialContext = func(ctx context.Context, _, _ string) (net.Conn, error) {
+			return (&net.Dialer{}).DialContext(ctx, "unix", path)
+		}
+		c.base, c.addr = &url.URL{Scheme: "http", Host: "localhost"}, UnixPrefix+path
+		return c, nil
+	}
+	u, err := url.Parse(base)
 	if err == nil && u.User != nil {
 		return nil, fmt.Errorf("--remote %s: credentials in the URL are not used; give the token in $%s", u.Redacted(), EnvToken)
 	}
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("--remote %q: want the server's address, such as https://vendorwatch.internal:9321", termtext.Clip(termtext.Line(base), 80))
+		return nil, fmt.Errorf("--remote %q: want the server's address, such as https://vendorwatch.internal:9321 or unix:/run/vendorwatch/vendorwatch.sock", termtext.Clip(termtext.Line(base), 80))
 	}
 	if token != "" && u.Scheme == "http" && !loopback.Host(u.Hostname()) {
 		return nil, fmt.Errorf("--remote %s: refusing to send $%s over plain HTTP to another host; use https://", u.Redacted(), EnvToken)
 	}
-	if timeout <= 0 {
-		timeout = DefaultTimeout
+	if u.Scheme == "https" && caFile != "" {
+		roots, err := trustedRoots(caFile)
+		if err != nil {
+			return nil, err
+		}
+		tr.TLSClientConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
 	}
 	u.RawQuery, u.Fragment = "", ""
 	u.Path = strings.TrimSuffix(u.Path, "/")
-	return &Client{base: u, token: token, timeout: timeout, http: &http.Client{
-		// A redirect could carry the token elsewhere: none is followed.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}}, nil
+	c.base, c.addr = u, u.Redacted()
+	return c, nil
+}
+
+// trustedRoots is the system's roots and the certificates in file.
+func trustedRoots(file string) (*x509.CertPool, error) {
+	fail := func(reason string) (*x509.CertPool, error) {
+		return nil, fmt.Errorf("$%s %s: %s", EnvCAFile, file, reason)
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fail("no such file")
+		}
+		return fail("cannot open the file")
+	}
+	defer f.Close()
+	pem, err := io.ReadAll(io.LimitReader(f, maxCABytes+1))
+	if err != nil || len(pem) > maxCABytes {
+		return fail("cannot read it as a PEM file")
+	}
+	roots, err := x509.SystemCertPool()
+	if err != nil || roots == nil {
+		roots = x509.NewCertPool()
+	}
+	if !roots.AppendCertsFromPEM(pem) {
+		return fail("holds no PEM certificate")
+	}
+	return roots, nil
 }
 
 // Address is the server's address, any credentials in it redacted.
-func (c *Client) Address() string { return c.base.Redacted() }
+func (c *Client) Address() string { return c.addr }
 
 // get fetches one endpoint and returns its body.
 func (c *Client) get(ctx context.Context, path string, q url.Values) ([]byte, error) {
@@ -94,7 +170,7 @@ func (c *Client) get(ctx context.Context, path string, q url.Values) ([]byte, er
 	u.RawQuery = q.Encode()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return nil, fmt.Errorf("remote %s: %w", c.base.Redacted(), err)
+		return nil, fmt.Errorf("remote %s: %w", c.addr, err)
 	}
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
@@ -104,26 +180,26 @@ func (c *Client) get(ctx context.Context, path string, q url.Values) ([]byte, er
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) && ue.Timeout() {
-			return nil, fmt.Errorf("remote %s did not answer within %s", c.base.Redacted(), c.timeout)
+			return nil, fmt.Errorf("remote %s did not answer within %s", c.addr, c.timeout)
 		}
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return nil, fmt.Errorf("remote %s: %w", c.base.Redacted(), err)
+		return nil, fmt.Errorf("remote %s: %w", c.addr, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxRemoteBody+1))
 	if err != nil {
-		return nil, fmt.Errorf("remote %s: reading %s: %w", c.base.Redacted(), path, err)
+		return nil, fmt.Errorf("remote %s: reading %s: %w", c.addr, path, err)
 	}
 	if len(body) > maxRemoteBody {
-		return nil, fmt.Errorf("remote %s: %s is larger than %d MiB", c.base.Redacted(), path, maxRemoteBody>>20)
+		return nil, fmt.Errorf("remote %s: %s is larger than %d MiB", c.addr, path, maxRemoteBody>>20)
 	}
 	switch {
 	case resp.StatusCode == http.StatusUnauthorized && c.token == "":
-		return nil, fmt.Errorf("remote %s wants a token: set %s", c.base.Redacted(), EnvToken)
+		return nil, fmt.Errorf("remote %s wants a token: set %s", c.addr, EnvToken)
 	case resp.StatusCode == http.StatusUnauthorized:
-		return nil, fmt.Errorf("remote %s rejected the token in %s", c.base.Redacted(), EnvToken)
+		return nil, fmt.Errorf("remote %s rejected the token in %s", c.addr, EnvToken)
 	case resp.StatusCode != http.StatusOK:
 		msg := "HTTP " + strconv.Itoa(resp.StatusCode)
 		var e struct {
@@ -132,7 +208,7 @@ func (c *Client) get(ctx context.Context, path string, q url.Values) ([]byte, er
 		if json.Unmarshal(body, &e) == nil && e.Error != "" {
 			msg += ": " + termtext.Clip(termtext.Line(e.Error), 200)
 		}
-		return nil, fmt.Errorf("remote %s%s: %s", c.base.Redacted(), path, msg)
+		return nil, fmt.Errorf("remote %s%s: %s", c.addr, path, msg)
 	}
 	return body, nil
 }
@@ -146,7 +222,7 @@ func (c *Client) Report(ctx context.Context) (correlate.Report, error) {
 	}
 	rep, err := output.ReadJSON(strings.NewReader(string(body)))
 	if err != nil {
-		return correlate.Report{}, fmt.Errorf("remote %s: %w", c.base.Redacted(), err)
+		return correlate.Report{}, fmt.Errorf("remote %s: %w", c.addr, err)
 	}
 	cleanStrings(&rep)
 	return rep, nil
@@ -173,7 +249,7 @@ func (c *Client) IncidentReport(ctx context.Context, from, to time.Time, vendors
 	}
 	var rep output.IncidentReport
 	if err := json.Unmarshal(body, &rep); err != nil {
-		return nil, fmt.Errorf("remote %s: the report is not JSON: %w", c.base.Redacted(), err)
+		return nil, fmt.Errorf("remote %s: the report is not JSON: %w", c.addr, err)
 	}
 	cleanStrings(&rep)
 	var sb strings.Builder
@@ -198,7 +274,7 @@ func (c *Client) Timeline(ctx context.Context, vendor string, limit int) ([]corr
 		Events []correlate.Event `json:"events"`
 	}
 	if err := json.Unmarshal(body, &tl); err != nil {
-		return nil, fmt.Errorf("remote %s: the timeline is not JSON: %w", c.base.Redacted(), err)
+		return nil, fmt.Errorf("remote %s: the timeline is not JSON: %w", c.addr, err)
 	}
 	cleanStrings(&tl)
 	return tl.Events, nil

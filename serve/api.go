@@ -14,6 +14,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/history"
+	"github.com/vendorwatch/vendorwatch/internal/redact"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
 	"github.com/vendorwatch/vendorwatch/output"
 )
@@ -23,46 +24,6 @@ const (
 	DefaultTimelineLimit = 200
 	MaxTimelineLimit     = 5000
 )
-
-// Health is the JSON of /healthz.
-type Health struct {
-	// Status is "ok", "starting" (no check yet) or "stale" (no check for
-	// longer than the stale limit; the answer is then 503).
-	Status    string    `json:"status"`
-	Version   string    `json:"version"`
-	LastCheck time.Time `json:"last_check,omitzero"`
-	Overall   string    `json:"overall,omitempty"`
-	// HistoryError is the latest recording error, if the last recording
-	// failed.
-	HistoryError string `json:"history_error,omitempty"`
-}
-
-// healthz answers without a token: it says whether checks are coming, and
-// nothing about the vendors beyond the overall level.
-func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
-	st := s.state()
-	h := Health{Status: "ok", Version: s.opts.Version, LastCheck: st.report.GeneratedAt, Overall: string(st.report.Overall), HistoryError: st.lastErr}
-	code := http.StatusOK
-	switch {
-	case !st.have:
-		h.Status, h.Overall = "starting", ""
-	case s.opts.Now().Sub(st.report.GeneratedAt) > s.opts.Stale:
-		h.Status, code = "stale", http.StatusServiceUnavailable
-	}
-	writeJSON(w, code, h)
-}
-
-// snapshot is the latest report, exactly as --once --json prints it.
-func (s *Server) snapshot(w http.ResponseWriter, _ *http.Request) {
-	var buf bytes.Buffer
-	if err := output.WriteJSON(&buf, s.state().report); err != nil {
-		httpError(w, http.StatusInternalServerError, "encoding the report failed")
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Write(buf.Bytes())
-}
 
 // incidentReport is `vendorwatch report` over HTTP: since, until (RFC 3339
 // or a time ago such as 2h), vendor (repeated or comma-separated) and
@@ -89,24 +50,23 @@ func (s *Server) incidentReport(w http.ResponseWriter, r *http.Request) {
 	}
 	rep, err := s.opts.Incident(r.Context(), from, to, vendors(q))
 	if err != nil {
-		fmt.Fprintf(s.opts.Log, "vendorwatch: /api/v1/report: %v\n", err)
+		s.logf("vendorwatch: /api/v1/report: %v", err)
 		httpError(w, http.StatusInternalServerError, "reading the history failed")
 		return
 	}
 	var buf bytes.Buffer
+	ctype := "text/markdown; charset=utf-8"
 	if format == "json" {
 		err = output.WriteIncidentJSON(&buf, rep)
-		w.Header().Set("Content-Type", "application/json")
+		ctype = "application/json"
 	} else {
 		err = output.WriteMarkdown(&buf, rep)
-		w.Header().Set("Content-Type", "text/markdown; charset=utf-8")
 	}
 	if err != nil {
 		httpError(w, http.StatusInternalServerError, "rendering the report failed")
 		return
 	}
-	w.Header().Set("Cache-Control", "no-store")
-	w.Write(buf.Bytes())
+	write(w, http.StatusOK, ctype, buf.Bytes())
 }
 
 // Timeline is the JSON of /api/v1/timeline.
@@ -142,7 +102,7 @@ func (s *Server) timeline(w http.ResponseWriter, r *http.Request) {
 	}
 	evs, err := s.opts.Store.Timeline(r.Context(), hq)
 	if err != nil {
-		fmt.Fprintf(s.opts.Log, "vendorwatch: /api/v1/timeline: %v\n", err)
+		s.logf("vendorwatch: /api/v1/timeline: %v", err)
 		httpError(w, http.StatusInternalServerError, "reading the history failed")
 		return
 	}
@@ -154,14 +114,13 @@ func (s *Server) timeline(w http.ResponseWriter, r *http.Request) {
 
 // index lists the endpoints.
 func (s *Server) index(w http.ResponseWriter, _ *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	fmt.Fprint(w, `vendorwatch serve
+	write(w, http.StatusOK, "text/plain; charset=utf-8", []byte(`vendorwatch serve
 /metrics            Prometheus metrics
 /api/v1/snapshot    the latest report (schema-1 JSON, as vendorwatch --once --json)
 /api/v1/report      the incident report: ?since=2h&until=...&vendor=ID&format=markdown|json
 /api/v1/timeline    history events: ?vendor=ID&limit=200&since=...&until=...
-/healthz            health (no token needed)
-`)
+/healthz            health (without the token: ok or degraded only)
+`))
 }
 
 // window reads since and until: RFC 3339, or a time ago ("90m", "2h",
@@ -235,14 +194,29 @@ func vendors(q url.Values) []string {
 	return out
 }
 
-func writeJSON(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
+// write answers with body, redacted: the one exit of every answer that
+// is not rendered ahead (those are redacted when they are rendered).
+func write(w http.ResponseWriter, code int, ctype string, body []byte) {
+	body = redact.Bytes(body)
+	h := w.Header()
+	h.Set("Content-Type", ctype)
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(code)
-	enc := json.NewEncoder(w)
+	w.Write(body)
+}
+
+// writeJSON answers v as indented JSON.
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		write(w, http.StatusInternalServerError, "application/json", []byte(`{"error": "encoding the answer failed"}`+"\n"))
+		return
+	}
+	write(w, code, "application/json", buf.Bytes())
 }
 
 // httpError answers {"error": msg}. Messages are fixed text or our own

@@ -2,6 +2,7 @@ package serve
 
 import (
 	"bufio"
+	"errors"
 	"os"
 	"os/exec"
 	"regexp"
@@ -62,7 +63,7 @@ func TestAlertRules(t *testing.T) {
 	for _, k := range allKinds {
 		rep.Findings = append(rep.Findings, correlate.Finding{Kind: k, Severity: correlate.SeverityCritical, Vendors: []string{"openai"}})
 	}
-	s := New(Options{NotifyStats: func() []notify.Stat {
+	s := New(Options{HistoryErr: errors.New("damaged"), NotifyStats: func() []notify.Stat {
 		return []notify.Stat{{Name: "team", Pending: 1, Failing: 1, Oldest: rep.GeneratedAt}}
 	}})
 	s.Update(monitor.Update{Report: rep})
@@ -103,7 +104,7 @@ func TestAlertRules(t *testing.T) {
 			})
 		}
 	}
-	for _, want := range []string{"VendorwatchKeyRevoked", "VendorwatchVendorOutage", "VendorwatchVendorOutageUnreported", "VendorwatchOurNetwork"} {
+	for _, want := range []string{"VendorwatchKeyRevoked", "VendorwatchVendorOutage", "VendorwatchVendorOutageUnreported", "VendorwatchOurNetwork", "VendorwatchHistoryFailing"} {
 		if !slices.Contains(names, want) {
 			t.Errorf("alerts.yml lacks %s (has %v)", want, names)
 		}

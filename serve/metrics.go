@@ -28,12 +28,12 @@ func desc(name, help string, labels ...string) *prometheus.Desc {
 	return prometheus.NewDesc("vendorwatch_"+name, help, labels, nil)
 }
 
-// The metric families. Every value is read from the latest report when
-// Prometheus scrapes; nothing is kept between scrapes.
+// The metric families. Those of the report are rendered once per report;
+// the process's own are gathered at most once a second.
 var (
 	descBuildInfo     = desc("build_info", "Always 1; the labels say which vendorwatch is running.", "version", "goversion")
 	descChecks        = desc("checks_total", "Checks recorded since this server started.")
-	descHistoryErrors = desc("history_errors_total", "Checks whose recording in the history database failed (locked, damaged).")
+	descHistoryErrors = desc("history_errors_total", "History failures: a history database that could not be opened at start, and every check whose recording failed (locked, damaged, disk full).")
 	descInFlight      = desc("checks_in_flight", "Vendor checks running now.")
 	descLastCheck     = desc("last_check_timestamp_seconds", "When the latest report was generated, in seconds since the epoch.")
 	descNotifications = desc("notifications_total", "Finding notifications by notifier and result: sent, failed (an attempt failed; it is retried), expired (given up), suppressed (held back by the rules), deferred (could not be queued; queued at a later check).", "notifier", "result")
@@ -41,6 +41,8 @@ var (
 	descNotifyFailing = desc("notifications_failing", "Notifications waiting in the outbox whose latest attempt failed.", "notifier")
 	descNotifyOldest  = desc("notifications_oldest_pending_timestamp_seconds", "When the oldest notification waiting in the outbox was queued, in seconds since the epoch; absent when none waits.", "notifier")
 	descNotifyActive  = desc("notifications_active", "1 when this process sends the state dir's notifications, 0 when another process on the state dir does.", "notifier")
+	descHistoryUp     = desc("history_up", "1 when the history database is open and the latest check was recorded; 0 when it could not be opened or the latest recording failed. Absent when serve runs without a state dir.")
+	descRejected      = desc("http_rejected_total", "Requests answered 503 because too many were in flight for longer than the queue wait, by endpoint.", "path")
 
 	descOverall       = desc("overall_level", "Overall level: 0 ok, 1 warning, 2 critical, 3 unknown (the --once exit code).")
 	descVendorInfo    = desc("vendor_info", "Always 1; maps a vendor id to its display name.", "vendor", "name")
@@ -62,45 +64,74 @@ var (
 // verdictWords are the verdict's state set.
 var verdictWords = []correlate.Word{correlate.WordThem, correlate.WordUs, correlate.WordKey, correlate.WordOK, correlate.WordUnknown}
 
-// collector exports the server's latest report. It reads the report
-// under the server's lock and builds constant metrics from it, so there is
-// no metric state to keep in step with the report.
-type collector struct{ s *Server }
+// liveCollector exports the server's own figures: what it has done, its
+// notifications and the requests it turned away.
+type liveCollector struct{ s *Server }
 
-var _ prometheus.Collector = collector{}
+var _ prometheus.Collector = liveCollector{}
 
 // Describe sends every family's descriptor.
-func (c collector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descBuildInfo, descChecks, descHistoryErrors, descInFlight, descLastCheck,
-		descNotifications, descNotifyPending, descNotifyFailing, descNotifyOldest, descNotifyActive,
-		descOverall, descVendorInfo, descVendorLevel, descVendorState, descComponent, descIncidents, descSourceUp, descSourceSeconds,
-		descReachable, descKeyOK, descKeyResult, descProbeSeconds, descFinding, descVerdict, descConfirming} {
+func (c liveCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{descBuildInfo, descChecks, descHistoryErrors, descHistoryUp, descInFlight,
+		descNotifications, descNotifyPending, descNotifyFailing, descNotifyOldest, descNotifyActive, descRejected} {
 		ch <- d
 	}
 }
 
-// Collect sends the metrics of the latest report.
-func (c collector) Collect(ch chan<- prometheus.Metric) {
+// Collect sends the server's figures.
+func (c liveCollector) Collect(ch chan<- prometheus.Metric) {
 	st := c.s.state()
-	gauge := func(d *prometheus.Desc, v float64, labels ...string) {
-		for i := range labels {
-			labels[i] = label(labels[i])
-		}
-		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, labels...)
-	}
-	counter := func(d *prometheus.Desc, v float64, labels ...string) {
-		ch <- prometheus.MustNewConstMetric(d, prometheus.CounterValue, v, labels...)
-	}
+	gauge, counter := senders(ch)
 	gauge(descBuildInfo, 1, c.s.opts.Version, runtime.Version())
 	counter(descChecks, float64(st.checks))
 	counter(descHistoryErrors, float64(st.historyErrors))
+	if c.s.opts.Store != nil || st.historyDown != "" || st.lastErr != "" {
+		gauge(descHistoryUp, boolf(st.historyDown == "" && st.lastErr == ""))
+	}
 	gauge(descInFlight, float64(st.inFlight))
 	if c.s.opts.NotifyStats != nil {
 		for _, n := range c.s.opts.NotifyStats() {
 			collectNotifier(n, gauge, counter)
 		}
 	}
-	rep := st.report
+	for _, p := range endpoints {
+		counter(descRejected, float64(c.s.rejected[p].Load()), p)
+	}
+}
+
+// reportCollector exports one report. It builds constant metrics from
+// it, so there is no metric state to keep in step with the report.
+type reportCollector struct{ rep correlate.Report }
+
+var _ prometheus.Collector = reportCollector{}
+
+// Describe sends every family's descriptor.
+func (c reportCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{descLastCheck,
+		descOverall, descVendorInfo, descVendorLevel, descVendorState, descComponent, descIncidents, descSourceUp, descSourceSeconds,
+		descReachable, descKeyOK, descKeyResult, descProbeSeconds, descFinding, descVerdict, descConfirming} {
+		ch <- d
+	}
+}
+
+// senders returns the functions that send a gauge and a counter, their
+// labels cleaned.
+func senders(ch chan<- prometheus.Metric) (gauge, counter func(*prometheus.Desc, float64, ...string)) {
+	send := func(t prometheus.ValueType) func(*prometheus.Desc, float64, ...string) {
+		return func(d *prometheus.Desc, v float64, labels ...string) {
+			for i := range labels {
+				labels[i] = label(labels[i])
+			}
+			ch <- prometheus.MustNewConstMetric(d, t, v, labels...)
+		}
+	}
+	return send(prometheus.GaugeValue), send(prometheus.CounterValue)
+}
+
+// Collect sends the metrics of the report.
+func (c reportCollector) Collect(ch chan<- prometheus.Metric) {
+	gauge, _ := senders(ch)
+	rep := c.rep
 	if !rep.GeneratedAt.IsZero() {
 		gauge(descLastCheck, float64(rep.GeneratedAt.UnixMilli())/1000)
 	}

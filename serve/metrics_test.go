@@ -15,10 +15,16 @@ import (
 	"github.com/vendorwatch/vendorwatch/notify"
 )
 
-// scrape returns the parsed exposition of a server holding rep.
+// scrape returns the parsed exposition of a server.
 func scrape(t *testing.T, s *Server) (map[string]*dto.MetricFamily, string) {
 	t.Helper()
-	resp, body := get(t, s.Handler(), "/metrics", "")
+	return scrapeWith(t, s, "")
+}
+
+// scrapeWith is scrape with a bearer token.
+func scrapeWith(t *testing.T, s *Server, token string) (map[string]*dto.MetricFamily, string) {
+	t.Helper()
+	resp, body := get(t, s.Handler(), "/metrics", token)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("/metrics: %d %s", resp.StatusCode, body)
 	}
@@ -85,7 +91,8 @@ func TestMetricsExposition(t *testing.T) {
 		"vendorwatch_checks_in_flight": dto.MetricType_GAUGE, "vendorwatch_notifications_pending": dto.MetricType_GAUGE,
 		"vendorwatch_notifications_failing": dto.MetricType_GAUGE, "vendorwatch_notifications_oldest_pending_timestamp_seconds": dto.MetricType_GAUGE,
 		"vendorwatch_notifications_active": dto.MetricType_GAUGE, "vendorwatch_verdict": dto.MetricType_GAUGE,
-		"vendorwatch_findings_confirming": dto.MetricType_GAUGE,
+		"vendorwatch_findings_confirming": dto.MetricType_GAUGE, "vendorwatch_http_rejected_total": dto.MetricType_COUNTER,
+		"vendorwatch_history_up": dto.MetricType_GAUGE,
 	}
 	for name, typ := range types {
 		f, ok := fams[name]
@@ -112,6 +119,7 @@ func TestMetricsExposition(t *testing.T) {
 	}{
 		{"vendorwatch_build_info", map[string]string{"version": "v1.2.3"}, 1},
 		{"vendorwatch_history_errors_total", nil, 1},
+		{"vendorwatch_history_up", nil, 0},
 		{"vendorwatch_notifications_total", map[string]string{"notifier": "slack-1", "result": "sent"}, 2},
 		{"vendorwatch_notifications_total", map[string]string{"notifier": "slack-1", "result": "failed"}, 3},
 		{"vendorwatch_notifications_total", map[string]string{"notifier": "slack-1", "result": "expired"}, 1},
@@ -147,6 +155,7 @@ func TestMetricsExposition(t *testing.T) {
 		{"vendorwatch_verdict", map[string]string{"word": "THEM"}, 0},
 		{"vendorwatch_verdict", map[string]string{"word": "OK"}, 0},
 		{"vendorwatch_findings_confirming", nil, 0},
+		{"vendorwatch_http_rejected_total", map[string]string{"path": "/metrics"}, 0},
 	}
 	for _, c := range checks {
 		got, ok := value(fams, c.name, c.labels)

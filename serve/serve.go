@@ -2,29 +2,36 @@
 // for a whole team, keeps the history and the state dir's snapshot fresh,
 // and serves what it sees — Prometheus metrics at /metrics, the schema-1
 // report at /api/v1/snapshot, the incident report at /api/v1/report, the
-// timeline at /api/v1/timeline and a health check at /healthz. An optional
-// bearer token guards everything but /healthz.
+// timeline at /api/v1/timeline and a health check at /healthz — over TCP,
+// HTTPS or a unix socket. An optional bearer token guards everything; a
+// request to /healthz without it learns only "ok" or "degraded".
+//
+// Many clients cost what one does: the metrics and the snapshot are
+// rendered once per report (the process's own metrics at most once a
+// second), redacted and gzipped once, and every scraper is sent the same
+// bytes; requests in flight are bounded, and a request beyond the bound
+// waits a few seconds for a turn before it is answered 503.
 package serve
 
 import (
 	"context"
 	"crypto/sha256"
-	"crypto/subtle"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/history"
+	"github.com/vendorwatch/vendorwatch/internal/redact"
 	"github.com/vendorwatch/vendorwatch/monitor"
 	"github.com/vendorwatch/vendorwatch/notify"
 	"github.com/vendorwatch/vendorwatch/output"
@@ -44,9 +51,29 @@ type Options struct {
 	// /api/v1/report (main's incidentReport, shared with `report`); nil
 	// answers 503.
 	Incident func(ctx context.Context, from, to time.Time, vendors []string) (output.IncidentReport, error)
-	// Token, when not empty, must come as "Authorization: Bearer TOKEN" on
-	// every request but /healthz. It never appears in logs or errors.
+	// Token, when not empty, must come as "Authorization: Bearer TOKEN"
+	// (the scheme in any case) on every request; /healthz answers without
+	// it, but says only "ok" or "degraded". It is registered with the
+	// redactor and never appears in a log, an error or an answer.
 	Token string
+	// HistoryErr is why the history could not be opened at start, if it
+	// could not: /healthz then answers 503 with it and
+	// vendorwatch_history_errors_total counts it.
+	HistoryErr error
+	// TLS, when set, makes Run serve HTTPS (NewCertificate makes one that
+	// follows a renewed certificate).
+	TLS *tls.Config
+	// MaxInFlight bounds the requests answered at once from the rendered
+	// report (/metrics, /api/v1/snapshot, /healthz); default
+	// DefaultMaxInFlight.
+	MaxInFlight int
+	// MaxHistoryInFlight bounds the requests that read the history
+	// (/api/v1/report, /api/v1/timeline); default DefaultMaxHistoryInFlight.
+	MaxHistoryInFlight int
+	// QueueWait is how long a request beyond the bound waits for a turn
+	// before it is answered 503 with Retry-After; default DefaultQueueWait.
+	// Negative: no wait.
+	QueueWait time.Duration
 	// Version is reported in vendorwatch_build_info and /healthz.
 	Version string
 	// Stale is how old the latest check may be before /healthz answers
@@ -70,20 +97,46 @@ type Options struct {
 type Server struct {
 	opts  Options
 	token [sha256.Size]byte
-	reg   *prometheus.Registry
+	// live gathers the process's own metrics: build info, checks,
+	// notifications, the Go runtime and the process.
+	live *prometheus.Registry
+	// fromReport and fromHistory bound the requests in flight, those answered
+	// from the rendered report and those that read the history; rejected
+	// counts the requests each endpoint turned away.
+	fromReport, fromHistory *limiter
+	rejected                map[string]*atomic.Uint64
+
+	// liveTTL is how long the process's own metrics are served before
+	// they are gathered again (tests lengthen it).
+	liveTTL time.Duration
 
 	mu sync.Mutex
 	st state
+
+	// render holds what was rendered from the state; renderMu makes one
+	// request render while the others wait for its result.
+	renderMu sync.Mutex
+	render   rendered
 }
 
-// state is what the handlers and the collector read.
+// state is what the handlers and the collectors read.
 type state struct {
-	report        correlate.Report
+	report correlate.Report
+	// gen counts the reports taken; the rendered bodies say which one
+	// they show.
+	gen uint64
+	// live counts the updates taken (the in-flight count and the counters
+	// change with each).
+	live          uint64
 	have          bool // a report from a check (or the store), not just the pending one
 	checks        uint64
 	historyErrors uint64
 	inFlight      int
-	lastErr       string
+	// lastErr is the latest recording error, redacted; a later recording
+	// that succeeds clears it.
+	lastErr string
+	// historyDown is why the history could not be opened, redacted.
+	historyDown string
 }
 
 // New returns a server; Run starts it.
@@ -97,13 +150,32 @@ func New(o Options) *Server {
 	if o.Stale <= 0 {
 		o.Stale = 10 * time.Minute
 	}
-	s := &Server{opts: o, reg: prometheus.NewRegistry()}
+	if o.MaxInFlight <= 0 {
+		o.MaxInFlight = DefaultMaxInFlight
+	}
+	if o.MaxHistoryInFlight <= 0 {
+		o.MaxHistoryInFlight = DefaultMaxHistoryInFlight
+	}
+	if o.QueueWait == 0 {
+		o.QueueWait = DefaultQueueWait
+	}
+	redact.Register(o.Token)
+	s := &Server{opts: o, live: prometheus.NewRegistry(), rejected: map[string]*atomic.Uint64{}, liveTTL: liveTTL}
 	s.token = sha256.Sum256([]byte(o.Token))
-	s.reg.MustRegister(
+	for _, p := range endpoints {
+		s.rejected[p] = new(atomic.Uint64)
+	}
+	s.fromReport = newLimiter(o.MaxInFlight, o.QueueWait)
+	s.fromHistory = newLimiter(o.MaxHistoryInFlight, o.QueueWait)
+	s.live.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		collector{s},
+		liveCollector{s},
 	)
+	if o.HistoryErr != nil {
+		s.st.historyErrors = 1
+		s.st.historyDown = redact.String(o.HistoryErr.Error())
+	}
 	return s
 }
 
@@ -119,25 +191,59 @@ func (s *Server) state() state {
 // directly.
 func (s *Server) Update(u monitor.Update) {
 	s.mu.Lock()
-	prev := s.st.report.GeneratedAt
+	prev := s.st.report
+	if !sameReport(prev, u.Report) {
+		s.st.gen++
+	}
+	s.st.live++
 	s.st.report, s.st.inFlight = u.Report, u.InFlight
-	if !u.Report.GeneratedAt.Equal(prev) && !prev.IsZero() {
+	fresh := !u.Report.GeneratedAt.Equal(prev.GeneratedAt)
+	if fresh && !prev.GeneratedAt.IsZero() {
 		s.st.checks++
 	}
 	if len(u.Report.Vendors) > 0 && hasData(u.Report) {
 		s.st.have = true
 	}
-	if u.Err != nil {
+	switch {
+	case u.Err != nil:
 		s.st.historyErrors++
-		s.st.lastErr = u.Err.Error()
+		s.st.lastErr = redact.String(u.Err.Error())
+	case fresh && s.recorded(u.Report):
+		// A check was recorded without an error: the history works again.
+		s.st.lastErr = ""
 	}
 	s.mu.Unlock()
 	if u.Err != nil {
-		fmt.Fprintf(s.opts.Log, "vendorwatch: history: %v\n", u.Err)
+		s.logf("vendorwatch: history: %v", u.Err)
 	}
 	if s.opts.OnUpdate != nil {
 		s.opts.OnUpdate(u)
 	}
+}
+
+// sameReport reports whether b is the report a was: the monitor hands
+// the same report (the same slices) to every update until the next check
+// is recorded, and a new report always has new slices.
+func sameReport(a, b correlate.Report) bool {
+	return a.GeneratedAt.Equal(b.GeneratedAt) && a.Overall == b.Overall && a.Verdict.Word == b.Verdict.Word &&
+		len(a.Vendors) == len(b.Vendors) && len(a.Findings) == len(b.Findings) &&
+		(len(a.Vendors) == 0 || &a.Vendors[0] == &b.Vendors[0]) &&
+		(len(a.Findings) == 0 || &a.Findings[0] == &b.Findings[0])
+}
+
+// recorded reports whether rep is the report the monitor recorded last
+// (without a monitor, as in tests that feed updates, any new report is).
+func (s *Server) recorded(rep correlate.Report) bool {
+	if s.opts.Monitor == nil {
+		return true
+	}
+	last, ok := s.opts.Monitor.Last()
+	return ok && sameReport(last, rep)
+}
+
+// logf writes one line to the log, redacted.
+func (s *Server) logf(format string, args ...any) {
+	io.WriteString(s.opts.Log, redact.String(fmt.Sprintf(format, args...))+"\n")
 }
 
 // hasData reports whether any vendor of the report has been checked.
@@ -155,36 +261,30 @@ func hasData(r correlate.Report) bool {
 	return false
 }
 
-// Handler is the HTTP API.
+// The endpoints, each with its own count of requests turned away.
+const (
+	pathMetrics  = "/metrics"
+	pathSnapshot = "/api/v1/snapshot"
+	pathReport   = "/api/v1/report"
+	pathTimeline = "/api/v1/timeline"
+	pathHealth   = "/healthz"
+)
+
+var endpoints = []string{pathMetrics, pathSnapshot, pathReport, pathTimeline, pathHealth}
+
+// Handler is the HTTP API. A request is authorized first (/healthz
+// answers anyone, and tells an unauthorized client less), then waits for a
+// turn: the endpoints answered from the rendered report share one bound,
+// those that read the history another.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.Handle("GET /metrics", s.auth(promhttp.InstrumentMetricHandler(s.reg,
-		promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError}))))
-	mux.Handle("GET /api/v1/snapshot", s.auth(http.HandlerFunc(s.snapshot)))
-	mux.Handle("GET /api/v1/report", s.auth(http.HandlerFunc(s.incidentReport)))
-	mux.Handle("GET /api/v1/timeline", s.auth(http.HandlerFunc(s.timeline)))
+	mux.Handle("GET "+pathHealth, s.fromReport.wrap(s.rejected[pathHealth], http.HandlerFunc(s.healthz)))
+	mux.Handle("GET "+pathMetrics, s.auth(s.fromReport.wrap(s.rejected[pathMetrics], http.HandlerFunc(s.metrics))))
+	mux.Handle("GET "+pathSnapshot, s.auth(s.fromReport.wrap(s.rejected[pathSnapshot], http.HandlerFunc(s.snapshot))))
+	mux.Handle("GET "+pathReport, s.auth(s.fromHistory.wrap(s.rejected[pathReport], http.HandlerFunc(s.incidentReport))))
+	mux.Handle("GET "+pathTimeline, s.auth(s.fromHistory.wrap(s.rejected[pathTimeline], http.HandlerFunc(s.timeline))))
 	mux.HandleFunc("GET /{$}", s.index)
 	return mux
-}
-
-// auth lets a request through when no token is configured or when it
-// carries the token. The comparison takes the same time whatever the
-// guess, and the token is never logged or echoed.
-func (s *Server) auth(next http.Handler) http.Handler {
-	if s.opts.Token == "" {
-		return next
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		sum := sha256.Sum256([]byte(strings.TrimSpace(got)))
-		if !ok || subtle.ConstantTimeCompare(sum[:], s.token[:]) != 1 {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="vendorwatch"`)
-			httpError(w, http.StatusUnauthorized, "missing or wrong bearer token")
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
 }
 
 // Run serves on ln and runs the monitor until ctx ends, then shuts down:
@@ -202,11 +302,18 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
+		TLSConfig:         s.opts.TLS,
 	}
 	monDone := make(chan error, 1)
 	go func() { monDone <- s.opts.Monitor.Run(ctx, s.Update) }()
 	srvDone := make(chan error, 1)
-	go func() { srvDone <- hs.Serve(ln) }()
+	go func() {
+		if s.opts.TLS != nil {
+			srvDone <- hs.ServeTLS(ln, "", "")
+			return
+		}
+		srvDone <- hs.Serve(ln)
+	}()
 
 	var runErr error
 	select {

@@ -4,9 +4,12 @@
 // hosts saw: total, conditional, 304), a cold run and a warm one sharing
 // the state dir; the sequential baseline (one request at a time, as a curl
 // loop); the --tmux widget against a hello-world Go program; and the idle
-// dashboard's CPU in tmux. It prints Markdown tables for BENCHMARKS.md.
+// dashboard's CPU in tmux. With -serve it measures `vendorwatch serve`
+// instead, under levels of concurrent scrapers (peak RSS, latency, errors).
+// It prints Markdown tables for BENCHMARKS.md.
 //
 //	go build -o /tmp/vendorwatch . && go run ./cmd/vwbench -bin /tmp/vendorwatch
+//	go run ./cmd/vwbench -bin /tmp/vendorwatch -serve 1,10,50,200   # serve under concurrent scrapers
 //
 // Nothing here runs under `go test`: it is a program, run on purpose.
 package main
@@ -32,7 +35,7 @@ func main() {
 		vendors  = flag.Int("vendors", 200, "vendors in the config")
 		nhosts   = flag.Int("hosts", 50, "fake vendor hosts (127.0.0.1 listeners) the vendors are spread over")
 		latency  = flag.Duration("latency", 200*time.Millisecond, "time every fake host takes to answer")
-		useTLS   = flag.Bool("tls", false, "serve HTTPS with HTTP/2 (a self-signed certificate the child trusts through SSL_CERT_FILE)")
+		useTLS   = flag.Bool("tls", false, "serve HTTPS with HTTP/2 (a self-signed certificate the child trusts through SSL_CERT_FILE); with -serve, serve itself answers HTTPS (serve.tls)")
 		runs     = flag.Int("runs", 5, "cold+warm --once pairs; medians are reported")
 		seq      = flag.Bool("sequential", true, "measure the sequential baseline (takes about requests x latency)")
 		tmuxN    = flag.Int("tmux", 50, "--tmux calls to time (0: skip)")
@@ -43,37 +46,86 @@ func main() {
 		hold     = flag.Bool("hold", false, "after measuring, keep the fake hosts up until interrupted (to profile by hand)")
 		payloads = flag.String("payloads", payloadDir, "the directory of real status payloads the fake hosts serve")
 		uniform  = flag.Bool("uniform", false, "every vendor an Atlassian summary.json (one round trip each) instead of the mix of every format")
+		serveAt  = flag.String("serve", "", "instead of the rest, load `vendorwatch serve`: concurrent scrapers per level, such as 1,10,50,200")
+		serveFor = flag.Duration("serve-for", 10*time.Second, "how long each -serve level scrapes")
 	)
 	flag.Parse()
 	payloadDir = *payloads
+	if *serveAt != "" {
+		levels, err := parseLevels(*serveAt)
+		if err == nil {
+			err = runServeLoad(*bin, *vendors, *nhosts, *latency, levels, *serveFor, *useTLS, *keepTemp)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "vwbench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(*bin, *vendors, *nhosts, *latency, *useTLS, *runs, *seq, *tmuxN, *idleFor, *idleAvg, *echoes, *keepTemp || *hold, *hold, *uniform); err != nil {
 		fmt.Fprintln(os.Stderr, "vwbench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(bin string, vendors, nhosts int, latency time.Duration, useTLS bool, runs int, seq bool, tmuxN int, idleFor, idleAvg time.Duration, echoes int, keep, hold, uniform bool) error {
-	tmp, err := os.MkdirTemp("", "vwbench-")
+// runServeLoad is the -serve mode: the scenario's vendors behind one
+// `vendorwatch serve`, loaded by levels of concurrent scrapers.
+func runServeLoad(bin string, vendors, nhosts int, latency time.Duration, levels []int, d time.Duration, useTLS, keep bool) error {
+	tmp, bin, home, err := prepare(bin, keep)
 	if err != nil {
 		return err
 	}
+	if !keep {
+		defer os.RemoveAll(tmp)
+	}
+	hosts, err := startFleet(nhosts, latency, nil)
+	if err != nil {
+		return err
+	}
+	defer hosts.close()
+	sc, err := buildScenario(tmp, vendors, hosts, false)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("## vwbench -serve\n\n")
+	fmt.Printf("- binary: %s (%s)\n", bin, fileSize(bin))
+	fmt.Printf("- machine: %s/%s, %d CPUs, %s; load average before: %s\n\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), cpuModel(), loadAvg())
+	if err := serveLoad(bin, home, sc, filepath.Join(tmp, "state-serve"), levels, d, useTLS); err != nil {
+		return err
+	}
+	fmt.Printf("load average after: %s\n", loadAvg())
+	return nil
+}
+
+// prepare makes the temporary directory and its home, and builds the
+// binary when none is given.
+func prepare(bin string, keep bool) (tmp, exe, home string, err error) {
+	if tmp, err = os.MkdirTemp("", "vwbench-"); err != nil {
+		return "", "", "", err
+	}
 	if keep {
 		fmt.Fprintln(os.Stderr, "vwbench: keeping", tmp)
-	} else {
-		defer os.RemoveAll(tmp)
 	}
 	if bin == "" {
 		bin = filepath.Join(tmp, "vendorwatch")
 		cmd := exec.Command("go", "build", "-o", bin, ".")
 		cmd.Stderr = os.Stderr
 		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("go build: %w", err)
+			return tmp, "", "", fmt.Errorf("go build: %w", err)
 		}
 	} else if bin, err = filepath.Abs(bin); err != nil {
-		return err
+		return tmp, "", "", err
 	}
-	home := filepath.Join(tmp, "home")
-	if err := os.MkdirAll(home, 0o700); err != nil {
+	home = filepath.Join(tmp, "home")
+	return tmp, bin, home, os.MkdirAll(home, 0o700)
+}
+
+func run(bin string, vendors, nhosts int, latency time.Duration, useTLS bool, runs int, seq bool, tmuxN int, idleFor, idleAvg time.Duration, echoes int, keep, hold, uniform bool) error {
+	tmp, bin, home, err := prepare(bin, keep)
+	if !keep && tmp != "" {
+		defer os.RemoveAll(tmp)
+	}
+	if err != nil {
 		return err
 	}
 
