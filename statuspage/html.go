@@ -3,6 +3,7 @@ package statuspage
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
 	"time"
@@ -22,30 +23,51 @@ import (
 // checked against an optional "healthy" pattern.
 
 // parseHTML reads an Atlassian Statuspage HTML page.
-func parseHTML(data []byte) (*observe.Status, error) { return ReadHTML(data, "", "") }
+func parseHTML(data []byte) (*observe.Status, error) { return DefaultLimits.ReadHTML(data, "", "") }
 
-// ReadHTML reads a status page's HTML. With an empty selector the page
-// must be an Atlassian Statuspage page. With a selector, the text of the
-// first matching element is the state: when healthy (a regular
-// expression) is given, text it matches is operational and anything else
-// is degraded or worse by its words; without it, the words decide and
-// text they do not recognise counts as operational.
+// ReadHTML reads a status page's HTML within the DefaultLimits. With an
+// empty selector the page must be an Atlassian Statuspage page. With a
+// selector, the text of the first matching element is the state: when
+// healthy (a regular expression) is given, text it matches is operational
+// and anything else is degraded or worse by its words; without it, the
+// words decide and text they do not recognise counts as operational.
 func ReadHTML(data []byte, selector, healthy string) (*observe.Status, error) {
+	return DefaultLimits.ReadHTML(data, selector, healthy)
+}
+
+// ReadHTML is the package's ReadHTML, the model cut to l (Cap). An
+// Atlassian page's document is built without what the limits would cut
+// (htmlprune.go), so its memory is bounded by them; a page read through a
+// selector is read whole.
+func (l Limits) ReadHTML(data []byte, selector, healthy string) (*observe.Status, error) {
 	const want = "an HTML status page"
 	if !looksHTML(bytes.TrimSpace(data)) {
 		return nil, wrongFormat(want, data)
 	}
-	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(data))
+	var r io.Reader = bytes.NewReader(data)
+	var p pruned
+	if selector == "" {
+		p = l.pruneHTML(data)
+		r = p.reader(data)
+	}
+	doc, err := goquery.NewDocumentFromReader(r)
 	if err != nil {
 		return nil, fmt.Errorf("%w: want %s, got unreadable HTML: %v", ErrWrongFormat, want, err)
 	}
+	var st *observe.Status
 	if selector != "" {
-		return readSelected(doc, data, selector, healthy)
+		if st, err = readSelected(doc, data, selector, healthy); err != nil {
+			return nil, err
+		}
+	} else {
+		if !isStatuspageHTML(doc) {
+			return nil, fmt.Errorf("%w: want an Atlassian Statuspage page (or set selector: for any other page), got %s", ErrWrongFormat, "an HTML page of another layout")
+		}
+		st = readStatuspageHTML(doc)
+		p.note(st, l)
 	}
-	if !isStatuspageHTML(doc) {
-		return nil, fmt.Errorf("%w: want an Atlassian Statuspage page (or set selector: for any other page), got %s", ErrWrongFormat, "an HTML page of another layout")
-	}
-	return readStatuspageHTML(doc), nil
+	l.Cap(st)
+	return st, nil
 }
 
 func isStatuspageHTML(doc *goquery.Document) bool {
