@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -106,4 +108,33 @@ func sizedFor(t testing.TB, size int, page func(n int) []byte) int {
 	small, large := len(page(100)), len(page(200))
 	per := (large - small) / 100
 	return 100 + (size-small)/per
+}
+
+// TestWriteBigPages writes the 8 MiB pages of BenchmarkParseBig into the
+// directory $VW_BIGPAGES, laid out as a status host serves them, for
+// measuring the whole program on them (BENCHMARKS.md). Without the
+// variable it does nothing.
+//
+//	VW_BIGPAGES=/tmp/bigpages go test ./statuspage -run TestWriteBigPages
+func TestWriteBigPages(t *testing.T) {
+	dir := os.Getenv("VW_BIGPAGES")
+	if dir == "" {
+		t.Skip("VW_BIGPAGES is not set")
+	}
+	const size = 8 << 20
+	for name, page := range map[string]func(n int) []byte{
+		"api/v2/summary.json":         func(n int) []byte { return bigSummary(t, n, false, 10, n-10) },
+		"compact/api/v2/summary.json": func(n int) []byte { return bigSummary(t, n, true, 10, n-10) },
+		"index.html":                  func(n int) []byte { return bigHTML(t, n, 10, n-10) },
+	} {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		n := sizedFor(t, size, page)
+		if err := os.WriteFile(path, page(n), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s: %d components", path, n)
+	}
 }
