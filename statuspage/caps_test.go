@@ -303,3 +303,50 @@ func ids(in []observe.Incident) []string {
 	}
 	return out
 }
+
+// An Atlassian HTML page is cut before its tree is built: the unresolved
+// incidents and updates over the limits are left out and counted, the
+// history after its first day and the never-read parts (an <svg> icon in
+// a component's name, scripts) go without changing what is read.
+func TestCapHTMLIncidentsAndUpdates(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString(`<!DOCTYPE html><html><head><script>var x = "<div class='unresolved-incident'>";</script></head>` +
+		`<body class="status status-major"><div class="page-status status-major"><span class="status">Partial System Outage</span></div>` +
+		`<div class="unresolved-incidents">`)
+	for i := range 3 {
+		fmt.Fprintf(&b, `<div class="unresolved-incident impact-major"><div class="incident-title"><a class="actual-title" href="/incidents/i%d">Incident %d</a></div><div class="updates">`, i, i)
+		for u := 5; u > 0; u-- {
+			fmt.Fprintf(&b, `<div class="update"><strong>Update</strong> - Update %d of incident %d.<br><small>Jan <var>%d</var>, <var>10:0%d</var> UTC</small></div>`, u, i, u, u)
+		}
+		b.WriteString(`</div></div>`)
+	}
+	b.WriteString(`</div><div class="component-container"><div class="component-inner-container" data-component-status="major_outage">` +
+		`<span class="name"><svg><title>icon</title></svg>API</span></div></div>` +
+		`<div class="status-day"><div class="date">Jan <var>5</var>, 2026</div></div>` +
+		`<div class="status-day"><div class="date">Jan <var>4</var>, 2026</div><div class="unresolved-incident"><a class="actual-title">Old</a></div></div>` +
+		`</body></html>`)
+	lim := Limits{Incidents: 2, Updates: 3}
+	st, err := lim.ReadHTML([]byte(b.String()), "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Incidents) != 2 || st.IncidentsOmitted != 1 || st.Incidents[0].Title != "Incident 0" || st.Incidents[1].Title != "Incident 1" {
+		t.Fatalf("incidents %+v, %d omitted: want incidents 0 and 1, 1 omitted", st.Incidents, st.IncidentsOmitted)
+	}
+	for _, in := range st.Incidents {
+		if len(in.Updates) != 3 || in.UpdatesOmitted != 2 || !strings.HasPrefix(in.Updates[0].Body, "Update 5 ") {
+			t.Errorf("%s: %d updates (newest %q), %d omitted; want the newest 3 and 2 omitted", in.Title, len(in.Updates), in.Updates[0].Body, in.UpdatesOmitted)
+		}
+	}
+	if len(st.Components) != 1 || st.Components[0].Name != "API" || st.State != observe.PartialOutage {
+		t.Errorf("components %+v, state %s", st.Components, st.State)
+	}
+	whole, err := Limits{}.ReadHTML([]byte(b.String()), "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(whole.Incidents) != 3 || len(whole.Incidents[2].Updates) != 5 {
+		t.Errorf("without limits: %d incidents", len(whole.Incidents))
+	}
+}

@@ -111,6 +111,12 @@ func (l Limits) pruneHTML(data []byte) pruned {
 		}
 		return nil
 	}
+	// dropped reports whether an open element is left out whole: what is
+	// inside it is not seen by the reader, so it is neither counted nor
+	// read.
+	dropped := func() bool {
+		return slices.ContainsFunc(stack, func(e htmlElem) bool { return e.skip })
+	}
 	// named returns the component or opener whose name is being read.
 	named := func() *htmlComp {
 		for i := len(stack) - 1; i >= 0; i-- {
@@ -123,7 +129,7 @@ func (l Limits) pruneHTML(data []byte) pruned {
 	// text adds the text token to the name being read.
 	text := func() {
 		c := named()
-		if c == nil {
+		if c == nil || dropped() {
 			return
 		}
 		s := z.Text()
@@ -162,9 +168,12 @@ func (l Limits) pruneHTML(data []byte) pruned {
 				c.inName--
 			}
 		case roleIncident:
-			p.updates = append(p.updates, max(e.n-l.Updates, 0))
-			if l.Updates <= 0 {
-				p.updates[len(p.updates)-1] = 0
+			if !e.skip { // the reader sees it
+				omitted := 0
+				if l.Updates > 0 {
+					omitted = max(e.n-l.Updates, 0)
+				}
+				p.updates = append(p.updates, omitted)
 			}
 		}
 	}
@@ -224,6 +233,8 @@ func (l Limits) pruneHTML(data []byte) pruned {
 			classes := strings.Fields(class)
 			has := func(c string) bool { return slices.Contains(classes, c) }
 			switch {
+			case dropped():
+				// Inside what is left out: only its tags are followed.
 			case tag == "select" || tag == "svg":
 				e.role, e.skip = roleDropped, true
 			case hook == "component-group-opener":
