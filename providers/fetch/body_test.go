@@ -124,3 +124,19 @@ func TestReadCappedUnknownLength(t *testing.T) {
 		t.Fatalf("over the cap: err = %v", err)
 	}
 }
+
+// A 304 that names gzip but has no body is an empty answer, not a broken
+// gzip stream, as when the transport decompresses.
+func TestFetchEmptyGzipBody(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Header().Set("ETag", `"a"`)
+		w.WriteHeader(http.StatusNotModified)
+	}))
+	defer srv.Close()
+	resp, err := New(Options{}).Get(context.Background(), srv.URL, http.Header{"If-None-Match": {`"a"`}})
+	if err != nil || resp.StatusCode != http.StatusNotModified || len(resp.Body) != 0 {
+		t.Fatalf("resp %+v, err %v: want an empty 304", resp, err)
+	}
+}

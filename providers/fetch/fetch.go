@@ -214,7 +214,9 @@ func (f *Client) Do(req *http.Request, client *http.Client) (*Response, error) {
 		return nil, fmt.Errorf("%w (over %s)", ErrTooLarge, byteSize(f.maxBody))
 	}
 	body, err := readCapped(resp.Body, resp.ContentLength, f.maxBody)
-	if err == nil && ownGzip && strings.EqualFold(resp.Header.Get("Content-Encoding"), "gzip") {
+	if err == nil && ownGzip && len(body) > 0 && strings.EqualFold(resp.Header.Get("Content-Encoding"), "gzip") {
+		// An empty body (a 304's) is no gzip stream; the transport reads
+		// it as empty too.
 		body, err = readGzip(body, f.maxBody)
 		// As the transport does when it decompresses: the headers no
 		// longer describe the body.
