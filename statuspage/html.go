@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/andybalholm/cascadia"
+	"golang.org/x/net/html"
 
 	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
@@ -237,24 +239,42 @@ func phraseState(text string) observe.State {
 // AlternateFeeds lists the feeds a page's HTML advertises with
 // <link rel="alternate" type="application/rss+xml"> (or Atom), as written
 // in the page; autodetection tries them when the page itself is not a
-// format it can read.
+// format it can read. The page is only tokenized, never built into a
+// tree: a page of any size costs a few kilobytes.
 func AlternateFeeds(data []byte) []string {
 	if !looksHTML(bytes.TrimSpace(data)) {
 		return nil
 	}
-	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(data))
-	if err != nil {
-		return nil
-	}
 	var out []string
-	doc.Find(`link[rel~="alternate"]`).Each(func(_ int, l *goquery.Selection) {
-		typ := strings.ToLower(l.AttrOr("type", ""))
-		if !strings.Contains(typ, "rss") && !strings.Contains(typ, "atom") {
-			return
+	z := html.NewTokenizer(bytes.NewReader(data))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return out
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, more := z.TagName()
+			if string(name) != "link" {
+				continue
+			}
+			var rel, typ, href string
+			for more {
+				var k, v []byte
+				k, v, more = z.TagAttr()
+				switch string(k) {
+				case "rel":
+					rel = string(v)
+				case "type":
+					typ = strings.ToLower(string(v))
+				case "href":
+					href = string(v)
+				}
+			}
+			if !slices.Contains(strings.Fields(rel), "alternate") || (!strings.Contains(typ, "rss") && !strings.Contains(typ, "atom")) {
+				continue
+			}
+			if href := termtext.Line(href); href != "" {
+				out = appendUnique(out, href)
+			}
 		}
-		if href := termtext.Line(l.AttrOr("href", "")); href != "" {
-			out = appendUnique(out, href)
-		}
-	})
-	return out
+	}
 }
