@@ -2,6 +2,8 @@ package observe
 
 import (
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -20,6 +22,17 @@ type Status struct {
 	Components   []Component   `json:"components"`
 	Incidents    []Incident    `json:"incidents"`
 	Maintenances []Maintenance `json:"maintenances"`
+
+	// ComponentsOmitted, IncidentsOmitted and MaintenancesOmitted count
+	// what the page listed beyond the caps on one status source
+	// (statuspage.Limits) and this model leaves out, so a page of 95,000
+	// components costs no more than one of 2,000 and says so. With a
+	// components: filter, ComponentsOmitted counts only the left-out
+	// components the filter names. Zero, and absent from JSON, when
+	// nothing was cut.
+	ComponentsOmitted   int `json:"components_omitted,omitempty"`
+	IncidentsOmitted    int `json:"incidents_omitted,omitempty"`
+	MaintenancesOmitted int `json:"maintenances_omitted,omitempty"`
 
 	// Claims reports whether the source states the vendor's overall state.
 	// A generic feed lists incidents but cannot say "operational" on its own,
@@ -62,6 +75,10 @@ type Incident struct {
 	Components   []string  `json:"components"`
 	LatestUpdate string    `json:"latest_update"`
 	Updates      []Update  `json:"updates,omitempty"`
+	// UpdatesOmitted counts the oldest updates, and ComponentsOmitted the
+	// affected components, that the caps on one incident left out.
+	UpdatesOmitted    int `json:"updates_omitted,omitempty"`
+	ComponentsOmitted int `json:"components_omitted,omitempty"`
 }
 
 // Update is one posted update of an incident, newest first in Incident.Updates.
@@ -80,6 +97,8 @@ type Maintenance struct {
 	EndsAt     time.Time `json:"ends_at,omitzero"`
 	URL        string    `json:"url"`
 	Components []string  `json:"components,omitempty"`
+	// ComponentsOmitted counts the affected components the caps left out.
+	ComponentsOmitted int `json:"components_omitted,omitempty"`
 }
 
 // Resolved reports whether the incident is over.
@@ -149,4 +168,50 @@ func (s *Status) Clone() *Status {
 		c.Maintenances[i].Components = slices.Clone(c.Maintenances[i].Components)
 	}
 	return &c
+}
+
+// OmittedNote is the sentence every view shows when the caps on a status
+// page left part of it out ("Cut to size: 93,000 components and 12
+// incidents of the page are not kept."), or "" when nothing was cut.
+func (s *Status) OmittedNote() string {
+	var parts []string
+	for _, p := range []struct {
+		n        int
+		one, all string
+	}{
+		{s.ComponentsOmitted, "component", "components"},
+		{s.IncidentsOmitted, "incident", "incidents"},
+		{s.MaintenancesOmitted, "maintenance", "maintenances"},
+	} {
+		switch {
+		case p.n == 1:
+			parts = append(parts, "1 "+p.one)
+		case p.n > 1:
+			parts = append(parts, thousands(p.n)+" "+p.all)
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	list := parts[0]
+	if n := len(parts); n > 1 {
+		list = strings.Join(parts[:n-1], ", ") + " and " + parts[n-1]
+	}
+	verb := "are"
+	if len(parts) == 1 && strings.HasPrefix(list, "1 ") {
+		verb = "is"
+	}
+	return "Cut to size: " + list + " of the page " + verb + " not kept."
+}
+
+// thousands writes n with a comma between groups of three digits.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	if n < 0 {
+		return s
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

@@ -112,6 +112,7 @@ func renderTable(r correlate.Report) string {
 		})
 	b.WriteString(t.Render())
 	b.WriteString("\n")
+	b.WriteString(omittedNotes(r))
 	b.WriteString(renderKeys(r))
 	if len(r.Findings) == 0 {
 		if r.Overall == correlate.LevelOK {
@@ -131,6 +132,18 @@ func renderTable(r correlate.Report) string {
 		}
 		if len(f.Advice) > 0 {
 			fmt.Fprintf(&b, "         → %s\n", f.Advice[0])
+		}
+	}
+	return b.String()
+}
+
+// omittedNotes says, under the table, which status pages the size caps
+// cut and by how much.
+func omittedNotes(r correlate.Report) string {
+	var b strings.Builder
+	for _, v := range r.Vendors {
+		if note := v.Status.OmittedNote(); note != "" {
+			fmt.Fprintf(&b, "%s\n", styleMuted.Render(termtext.Line(v.Name)+": "+note))
 		}
 	}
 	return b.String()

@@ -1,6 +1,9 @@
 package statuspage
 
 import (
+	"encoding/json"
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -24,7 +27,11 @@ type Parts struct {
 
 // spDoc is any Atlassian Statuspage API v2 document: summary.json,
 // status.json, components.json, incidents/unresolved.json or
-// scheduled-maintenances.json. Pointers tell a missing key from an empty one.
+// scheduled-maintenances.json. Pointers and the streams' present flags
+// tell a missing key from an empty one. The lists are decoded one element
+// at a time (stream), so a page of 95,000 components never exists whole
+// in memory: each element is converted and offered to a keeper as it is
+// read.
 type spDoc struct {
 	Page *struct {
 		ID   string `json:"id"`
@@ -35,9 +42,10 @@ type spDoc struct {
 		Indicator   string `json:"indicator"`
 		Description string `json:"description"`
 	} `json:"status"`
-	Components   *[]spComponent `json:"components"`
-	Incidents    *[]spIncident  `json:"incidents"`
-	Maintenances *[]spIncident  `json:"scheduled_maintenances"`
+	// components, incidents and scheduled_maintenances (decode).
+	Components   stream[spComponent]
+	Incidents    stream[spIncident]
+	Maintenances stream[spIncident]
 }
 
 type spComponent struct {
@@ -74,21 +82,73 @@ type spIncident struct {
 	} `json:"incident_updates"`
 }
 
-// ReadStatuspage reads any Atlassian Statuspage API v2 document, including
-// incident.io's Statuspage-compatible variant, and reports which parts it
-// held. A document with none of the known keys is ErrWrongFormat.
+// ReadStatuspage reads any Atlassian Statuspage API v2 document,
+// including incident.io's Statuspage-compatible variant, within the
+// DefaultLimits, and reports which parts it held. A document with none of
+// the known keys is ErrWrongFormat.
 func ReadStatuspage(data []byte) (*observe.Status, Parts, error) {
+	return DefaultLimits.ReadStatuspage(data)
+}
+
+// ReadStatuspage is the package's ReadStatuspage within l: the lists are
+// cut while they are read, so the memory a document costs is bounded by
+// the limits, not by its length.
+func (l Limits) ReadStatuspage(data []byte) (*observe.Status, Parts, error) {
 	const want = "Statuspage API JSON"
+	match := matcher(l.Keep)
+	// Groups name their children, before or after them in the list;
+	// a page cannot make the map of their names larger than the
+	// components kept.
+	groups := map[string]string{}
+	groupOf := func(c *spComp) string { return groups[c.groupID] }
+	matching := 0
+	comps := newKeeper(l.Components, func(c *spComp) int {
+		c.Group = groupOf(c)
+		return componentRank(c.Component, match)
+	})
+	incidents := newKeeper(l.Incidents, incidentRank)
+	maints := newKeeper(l.Maintenances, maintenanceRank)
 	var doc spDoc
-	if err := decodeJSON(data, &doc, want); err != nil {
+	doc.Components.add = func(c spComponent) {
+		if c.Group {
+			if l.Components <= 0 || len(groups) < l.Components {
+				groups[c.ID] = termtext.Line(c.Name)
+			}
+			return
+		}
+		pc := spComp{Component: observe.Component{Name: termtext.Line(c.Name), State: ComponentState(c.Status)}}
+		if c.GroupID != nil {
+			pc.groupID = *c.GroupID
+			pc.Group = groups[pc.groupID]
+		}
+		if matches(pc.Component, match) {
+			matching++
+		}
+		comps.add(pc)
+	}
+	doc.Incidents.add = func(in spIncident) {
+		im := spIncidentModel(in)
+		l.capIncident(&im)
+		incidents.add(im)
+	}
+	doc.Maintenances.add = func(m spIncident) {
+		im := spIncidentModel(m)
+		mm := observe.Maintenance{
+			ID: im.ID, Title: im.Title, Status: im.Status, URL: im.URL, Components: im.Components,
+			StartsAt: m.ScheduledFor.Time(), EndsAt: m.ScheduledUntil.Time(),
+		}
+		l.capMaintenance(&mm)
+		maints.add(mm)
+	}
+	if err := doc.decode(data, want); err != nil {
 		return nil, Parts{}, err
 	}
 	parts := Parts{
 		Page:         doc.Page != nil,
 		Status:       doc.Status != nil,
-		Components:   doc.Components != nil,
-		Incidents:    doc.Incidents != nil,
-		Maintenances: doc.Maintenances != nil,
+		Components:   doc.Components.present,
+		Incidents:    doc.Incidents.present,
+		Maintenances: doc.Maintenances.present,
 		IncidentIO:   doc.Page != nil && ulid().MatchString(doc.Page.ID),
 	}
 	if !parts.Status && !parts.Components && !parts.Incidents && !parts.Maintenances {
@@ -113,31 +173,71 @@ func ReadStatuspage(data []byte) (*observe.Status, Parts, error) {
 		st.Description = termtext.Line(doc.Status.Description)
 		st.Claims = st.State.Known()
 	}
-	if doc.Components != nil {
-		st.Components = spComponents(*doc.Components)
+	if parts.Components {
+		kept, total := comps.result()
+		st.Components = make([]observe.Component, len(kept))
+		for i, c := range kept {
+			c.Group = groupOf(&c)
+			st.Components[i] = c.Component
+		}
+		st.ComponentsOmitted = componentsOmitted(st.Components, total, matching, match)
 	}
-	if doc.Incidents != nil {
-		for _, in := range *doc.Incidents {
-			st.Incidents = append(st.Incidents, spIncidentModel(in, st.PageURL, "incidents"))
+	if parts.Incidents {
+		var total int
+		st.Incidents, total = incidents.result()
+		st.IncidentsOmitted = total - len(st.Incidents)
+		for i := range st.Incidents {
+			st.Incidents[i].URL = spLink(st.Incidents[i].URL, st.PageURL, "incidents", st.Incidents[i].ID)
 		}
 	}
-	if doc.Maintenances != nil {
-		for _, m := range *doc.Maintenances {
-			im := spIncidentModel(m, st.PageURL, "incidents")
-			st.Maintenances = append(st.Maintenances, observe.Maintenance{
-				ID: im.ID, Title: im.Title, Status: im.Status, URL: im.URL, Components: im.Components,
-				StartsAt: m.ScheduledFor.Time(), EndsAt: m.ScheduledUntil.Time(),
-			})
+	if parts.Maintenances {
+		var total int
+		st.Maintenances, total = maints.result()
+		st.MaintenancesOmitted = total - len(st.Maintenances)
+		for i := range st.Maintenances {
+			st.Maintenances[i].URL = spLink(st.Maintenances[i].URL, st.PageURL, "incidents", st.Maintenances[i].ID)
 		}
 	}
 	if !st.Claims && len(st.Components) > 0 {
 		// Only a document without the page's indicator (components.json,
 		// or an indicator word we do not know) falls back on its
 		// components; its worst one is all it says about the page.
+		// Components that are not operational are kept first, so the
+		// worst one is among those kept.
 		st.State = worstComponent(st.Components)
 		st.Claims = true
 	}
+	l.Cap(st)
 	return st, parts, nil
+}
+
+// decode reads a Statuspage document into d, streaming its lists. Its
+// errors are decodeJSON's.
+func (d *spDoc) decode(data []byte, want string) error {
+	err := decodeFields(data, map[string]func(*json.Decoder) error{
+		"page":                   func(dec *json.Decoder) error { return dec.Decode(&d.Page) },
+		"status":                 func(dec *json.Decoder) error { return dec.Decode(&d.Status) },
+		"components":             d.Components.decode,
+		"incidents":              d.Incidents.decode,
+		"scheduled_maintenances": d.Maintenances.decode,
+	})
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, errNotObject):
+		return wrongFormat(want, data)
+	}
+	if what := describe(data); what != "JSON of another shape" {
+		return fmt.Errorf("%w: want %s, got %s", ErrWrongFormat, want, what)
+	}
+	return fmt.Errorf("%w: want %s, got malformed JSON: %v", ErrWrongFormat, want, err)
+}
+
+// spComp is a component as read, with its group's id until the group's
+// name is known.
+type spComp struct {
+	observe.Component
+	groupID string
 }
 
 // parseStatuspage is ReadStatuspage for the generic Parse dispatcher.
@@ -146,28 +246,10 @@ func parseStatuspage(data []byte) (*observe.Status, error) {
 	return st, err
 }
 
-func spComponents(in []spComponent) []observe.Component {
-	groups := map[string]string{}
-	for _, c := range in {
-		if c.Group {
-			groups[c.ID] = termtext.Line(c.Name)
-		}
-	}
-	out := make([]observe.Component, 0, len(in))
-	for _, c := range in {
-		if c.Group {
-			continue // a group's state is its children's; list the children
-		}
-		comp := observe.Component{Name: termtext.Line(c.Name), State: ComponentState(c.Status)}
-		if c.GroupID != nil {
-			comp.Group = groups[*c.GroupID]
-		}
-		out = append(out, comp)
-	}
-	return out
-}
-
-func spIncidentModel(in spIncident, pageURL, kind string) observe.Incident {
+// spIncidentModel converts an incident or maintenance as read. Its link,
+// when the document gives none, is made from the page's address once that
+// is known (spLink).
+func spIncidentModel(in spIncident) observe.Incident {
 	out := observe.Incident{
 		ID:         termtext.Line(in.ID),
 		Title:      termtext.Line(in.Name),
@@ -180,9 +262,6 @@ func spIncidentModel(in spIncident, pageURL, kind string) observe.Incident {
 	}
 	if out.StartedAt.IsZero() {
 		out.StartedAt = in.CreatedAt.Time()
-	}
-	if out.URL == "" && pageURL != "" && out.ID != "" {
-		out.URL = strings.TrimRight(pageURL, "/") + "/" + kind + "/" + out.ID
 	}
 	for _, c := range in.Components {
 		out.Components = appendUnique(out.Components, termtext.Line(c.Name))
@@ -204,6 +283,15 @@ func spIncidentModel(in spIncident, pageURL, kind string) observe.Incident {
 		out.LatestUpdate = termtext.Line(out.Updates[0].Body)
 	}
 	return out
+}
+
+// spLink is an incident's link: its own, or the page's address followed
+// by kind and its id.
+func spLink(link, pageURL, kind, id string) string {
+	if link == "" && pageURL != "" && id != "" {
+		return strings.TrimRight(pageURL, "/") + "/" + kind + "/" + id
+	}
+	return link
 }
 
 // sortUpdates orders updates newest first; equal times keep their order.

@@ -1,6 +1,7 @@
 package statuspage
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -72,6 +73,46 @@ func BenchmarkSniff(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			for b.Loop() {
 				Sniff(data)
+			}
+		})
+	}
+}
+
+// BenchmarkParseBig reads 8 MiB pages made from the recorded ones
+// (bigpage_test.go): a Statuspage summary of Cloudflare-shaped components,
+// one whose components have only the fields vendorwatch reads (the shape
+// of the page of 95,000 components that was seen), and an Atlassian HTML
+// page; the sub-benchmark's name says how many components each has. Each
+// is cut to the default limits while it is read: B/op is all that the
+// read allocates, nearly all of it garbage at once (the model kept has
+// 2,000 components):
+//
+//	go test ./statuspage -run '^$' -bench ParseBig -benchmem
+func BenchmarkParseBig(b *testing.B) {
+	const size = 8 << 20
+	pages := []struct {
+		name   string
+		format Format
+		page   func(n int) []byte
+	}{
+		{"statuspage", Statuspage, func(n int) []byte { return bigSummary(b, n, false, 10, n-10) }},
+		{"statuspage-compact", Statuspage, func(n int) []byte { return bigSummary(b, n, true, 10, n-10) }},
+		{"html", HTML, func(n int) []byte { return bigHTML(b, n, 10, n-10) }},
+	}
+	for _, p := range pages {
+		n := sizedFor(b, size, p.page)
+		data := p.page(n)
+		b.Run(fmt.Sprintf("%s/%dk-components", p.name, n/1000), func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				st, err := Parse(p.format, data)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(st.Components) != DefaultLimits.Components {
+					b.Fatalf("%d components kept", len(st.Components))
+				}
 			}
 		})
 	}

@@ -1,6 +1,7 @@
 package statuspage
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -241,5 +242,25 @@ func TestInstatusDates(t *testing.T) {
 	m := st.Maintenances[0]
 	if m.Status != "scheduled" || m.EndsAt.Sub(m.StartsAt) != time.Hour {
 		t.Errorf("maintenance = %+v", m)
+	}
+}
+
+// The feeds a page advertises are found by tokenizing it: alternate links
+// of an RSS or Atom type, each once, whatever the page's size.
+func TestAlternateFeeds(t *testing.T) {
+	t.Parallel()
+	page := `<!DOCTYPE html><html><head>
+<link rel="alternate" type="application/rss+xml" href="/history.rss">
+<LINK REL="alternate nofollow" TYPE="application/Atom+xml" HREF="/history.atom?a=1&amp;b=2" />
+<link rel="alternate" hreflang="de" href="/de">
+<link rel="stylesheet" type="text/css" href="/style.css">
+<link rel="alternate" type="application/rss+xml" href="/history.rss">
+</head><body>` + strings.Repeat(`<div class="x">filler</div>`, 100000) + `</body></html>`
+	got := AlternateFeeds([]byte(page))
+	if want := []string{"/history.rss", "/history.atom?a=1&b=2"}; !slices.Equal(got, want) {
+		t.Errorf("feeds = %q, want %q", got, want)
+	}
+	if got := AlternateFeeds([]byte(`{"not":"html"}`)); got != nil {
+		t.Errorf("feeds of JSON = %q", got)
 	}
 }

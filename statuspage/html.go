@@ -3,12 +3,15 @@ package statuspage
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/andybalholm/cascadia"
+	"golang.org/x/net/html"
 
 	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
@@ -22,30 +25,51 @@ import (
 // checked against an optional "healthy" pattern.
 
 // parseHTML reads an Atlassian Statuspage HTML page.
-func parseHTML(data []byte) (*observe.Status, error) { return ReadHTML(data, "", "") }
+func parseHTML(data []byte) (*observe.Status, error) { return DefaultLimits.ReadHTML(data, "", "") }
 
-// ReadHTML reads a status page's HTML. With an empty selector the page
-// must be an Atlassian Statuspage page. With a selector, the text of the
-// first matching element is the state: when healthy (a regular
-// expression) is given, text it matches is operational and anything else
-// is degraded or worse by its words; without it, the words decide and
-// text they do not recognise counts as operational.
+// ReadHTML reads a status page's HTML within the DefaultLimits. With an
+// empty selector the page must be an Atlassian Statuspage page. With a
+// selector, the text of the first matching element is the state: when
+// healthy (a regular expression) is given, text it matches is operational
+// and anything else is degraded or worse by its words; without it, the
+// words decide and text they do not recognise counts as operational.
 func ReadHTML(data []byte, selector, healthy string) (*observe.Status, error) {
+	return DefaultLimits.ReadHTML(data, selector, healthy)
+}
+
+// ReadHTML is the package's ReadHTML, the model cut to l (Cap). An
+// Atlassian page's document is built without what the limits would cut
+// (htmlprune.go), so its memory is bounded by them; a page read through a
+// selector is read whole.
+func (l Limits) ReadHTML(data []byte, selector, healthy string) (*observe.Status, error) {
 	const want = "an HTML status page"
 	if !looksHTML(bytes.TrimSpace(data)) {
 		return nil, wrongFormat(want, data)
 	}
-	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(data))
+	var r io.Reader = bytes.NewReader(data)
+	var p pruned
+	if selector == "" {
+		p = l.pruneHTML(data)
+		r = p.reader(data)
+	}
+	doc, err := goquery.NewDocumentFromReader(r)
 	if err != nil {
 		return nil, fmt.Errorf("%w: want %s, got unreadable HTML: %v", ErrWrongFormat, want, err)
 	}
+	var st *observe.Status
 	if selector != "" {
-		return readSelected(doc, data, selector, healthy)
+		if st, err = readSelected(doc, data, selector, healthy); err != nil {
+			return nil, err
+		}
+	} else {
+		if !isStatuspageHTML(doc) {
+			return nil, fmt.Errorf("%w: want an Atlassian Statuspage page (or set selector: for any other page), got %s", ErrWrongFormat, "an HTML page of another layout")
+		}
+		st = readStatuspageHTML(doc)
+		p.note(st, l)
 	}
-	if !isStatuspageHTML(doc) {
-		return nil, fmt.Errorf("%w: want an Atlassian Statuspage page (or set selector: for any other page), got %s", ErrWrongFormat, "an HTML page of another layout")
-	}
-	return readStatuspageHTML(doc), nil
+	l.Cap(st)
+	return st, nil
 }
 
 func isStatuspageHTML(doc *goquery.Document) bool {
@@ -215,24 +239,42 @@ func phraseState(text string) observe.State {
 // AlternateFeeds lists the feeds a page's HTML advertises with
 // <link rel="alternate" type="application/rss+xml"> (or Atom), as written
 // in the page; autodetection tries them when the page itself is not a
-// format it can read.
+// format it can read. The page is only tokenized, never built into a
+// tree: a page of any size costs a few kilobytes.
 func AlternateFeeds(data []byte) []string {
 	if !looksHTML(bytes.TrimSpace(data)) {
 		return nil
 	}
-	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(data))
-	if err != nil {
-		return nil
-	}
 	var out []string
-	doc.Find(`link[rel~="alternate"]`).Each(func(_ int, l *goquery.Selection) {
-		typ := strings.ToLower(l.AttrOr("type", ""))
-		if !strings.Contains(typ, "rss") && !strings.Contains(typ, "atom") {
-			return
+	z := html.NewTokenizer(bytes.NewReader(data))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return out
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, more := z.TagName()
+			if string(name) != "link" {
+				continue
+			}
+			var rel, typ, href string
+			for more {
+				var k, v []byte
+				k, v, more = z.TagAttr()
+				switch string(k) {
+				case "rel":
+					rel = string(v)
+				case "type":
+					typ = strings.ToLower(string(v))
+				case "href":
+					href = string(v)
+				}
+			}
+			if !slices.Contains(strings.Fields(rel), "alternate") || (!strings.Contains(typ, "rss") && !strings.Contains(typ, "atom")) {
+				continue
+			}
+			if href := termtext.Line(href); href != "" {
+				out = appendUnique(out, href)
+			}
 		}
-		if href := termtext.Line(l.AttrOr("href", "")); href != "" {
-			out = appendUnique(out, href)
-		}
-	})
-	return out
+	}
 }

@@ -10,7 +10,8 @@ import "github.com/vendorwatch/vendorwatch/observe"
 // the most recent update. It never takes the worst of the sources'
 // states: the first claim, a page's own verdict where the format has one,
 // stands. When no source claims a state, open incidents imply one; with
-// none at all the state is Unknown.
+// none at all the state is Unknown. What the caps left out of the sources
+// is counted: the components' source's count, and the sum of the others.
 func Merge(parts ...*observe.Status) *observe.Status {
 	out := &observe.Status{State: observe.Unknown}
 	incidents := map[string]int{}
@@ -26,8 +27,10 @@ func Merge(parts ...*observe.Status) *observe.Status {
 			out.PageURL = p.PageURL
 		}
 		if len(out.Components) == 0 {
-			out.Components = p.Components
+			out.Components, out.ComponentsOmitted = p.Components, p.ComponentsOmitted
 		}
+		out.IncidentsOmitted += p.IncidentsOmitted
+		out.MaintenancesOmitted += p.MaintenancesOmitted
 		for _, in := range p.Incidents {
 			k := dedupKey(in.ID, in.URL)
 			if i, seen := incidents[k]; seen {

@@ -2,7 +2,6 @@ package statuspage
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/vendorwatch/vendorwatch/observe"
 )
@@ -20,12 +19,10 @@ func Filter(s *observe.Status, names []string) {
 	if len(names) == 0 || s == nil {
 		return
 	}
-	match := func(name string) bool {
-		return slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, name) })
-	}
+	match := matcher(names)
 	var comps []observe.Component
 	for _, c := range s.Components {
-		if match(c.Name) || (c.Group != "" && match(c.Group)) {
+		if matches(c, match) {
 			comps = append(comps, c)
 		}
 	}

@@ -20,14 +20,32 @@ var parsers = map[Format]func([]byte) (*observe.Status, error){
 	HTML:        parseHTML,
 }
 
-// Parse reads data in the given format. It never panics; a body that is not
-// the format wraps ErrWrongFormat.
+// Parse reads data in the given format within the DefaultLimits. It never
+// panics; a body that is not the format wraps ErrWrongFormat.
 func Parse(f Format, data []byte) (*observe.Status, error) {
-	parse, ok := parsers[f]
-	if !ok {
-		return nil, fmt.Errorf("format %q is not supported yet", f)
+	return DefaultLimits.Parse(f, data)
+}
+
+// Parse reads data in the given format and cuts the model to l (Cap). A
+// Statuspage document and an Atlassian HTML page are cut while they are
+// read.
+func (l Limits) Parse(f Format, data []byte) (*observe.Status, error) {
+	var st *observe.Status
+	var err error
+	switch f {
+	case Statuspage:
+		st, _, err = l.ReadStatuspage(data)
+	case HTML:
+		st, err = l.ReadHTML(data, "", "")
+	default:
+		parse, ok := parsers[f]
+		if !ok {
+			return nil, fmt.Errorf("format %q is not supported yet", f)
+		}
+		if st, err = parse(data); err == nil {
+			l.Cap(st)
+		}
 	}
-	st, err := parse(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", f, err)
 	}

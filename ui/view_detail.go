@@ -75,6 +75,11 @@ func (m *Model) detailLines(v correlate.VendorReport, w int, title bool) []strin
 	if u := termtext.Line(v.Status.PageURL); u != "" {
 		out = append(out, "  "+th.link.Render(termtext.Truncate(u, w-2)))
 	}
+	if note := v.Status.OmittedNote(); note != "" {
+		for _, l := range indent(note, 2, w) {
+			out = append(out, th.muted.Render(l))
+		}
+	}
 
 	section("FINDINGS")
 	out = append(out, m.findingDetail(v, w)...)
@@ -88,7 +93,11 @@ func (m *Model) detailLines(v correlate.VendorReport, w int, title bool) []strin
 		section("MAINTENANCE")
 		out = append(out, m.maintenanceLines(v, w)...)
 	}
-	section(fmt.Sprintf("COMPONENTS (%d)", len(v.Status.Components)))
+	components := fmt.Sprintf("COMPONENTS (%d)", len(v.Status.Components))
+	if n := v.Status.ComponentsOmitted; n > 0 {
+		components = fmt.Sprintf("COMPONENTS (%d of %d)", len(v.Status.Components), len(v.Status.Components)+n)
+	}
+	section(components)
 	out = append(out, m.componentLines(v, w)...)
 	section("SOURCES")
 	out = append(out, m.sourceLines(v, w)...)
@@ -226,6 +235,9 @@ func (m *Model) incidentLines(v correlate.VendorReport, w int) []string {
 			for _, l := range indent(termtext.Text(u.Body), 4, w) {
 				out = append(out, th.text.Render(l))
 			}
+		}
+		if n := in.UpdatesOmitted; n > 0 {
+			out = append(out, th.muted.Render(fmt.Sprintf("  … %d earlier updates not kept", n)))
 		}
 	}
 	return out

@@ -113,11 +113,20 @@ func Clip(s string, n int) string {
 	if n < 1 {
 		return ""
 	}
-	if utf8.RuneCountInString(s) <= n {
+	if len(s) <= n || utf8.RuneCountInString(s) <= n {
 		return s
 	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
+	// Cut after the (n-1)th rune without converting the whole string:
+	// a status page may hand over megabytes of one field.
+	cut, count := len(s), 0
+	for i := range s {
+		if count == n-1 {
+			cut = i
+			break
+		}
+		count++
+	}
+	return s[:cut] + "…"
 }
 
 // Truncate shortens s to at most w terminal cells, ending in an ellipsis

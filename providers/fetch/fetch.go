@@ -8,7 +8,9 @@ package fetch
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -195,6 +197,13 @@ func (f *Client) Do(req *http.Request, client *http.Client) (*Response, error) {
 	if req.Header.Get("User-Agent") == "" {
 		req.Header.Set("User-Agent", f.userAgent)
 	}
+	// Ask for gzip ourselves, as the transport would, so that the
+	// compressed body is read whole first and its trailer says how large
+	// the document is (readGzip).
+	ownGzip := req.Header.Get("Accept-Encoding") == "" && req.Method != http.MethodHead
+	if ownGzip {
+		req.Header.Set("Accept-Encoding", "gzip")
+	}
 	start := time.Now()
 	resp, err := client.Do(req)
 	if err != nil {
@@ -205,6 +214,15 @@ func (f *Client) Do(req *http.Request, client *http.Client) (*Response, error) {
 		return nil, fmt.Errorf("%w (over %s)", ErrTooLarge, byteSize(f.maxBody))
 	}
 	body, err := readCapped(resp.Body, resp.ContentLength, f.maxBody)
+	if err == nil && ownGzip && len(body) > 0 && strings.EqualFold(resp.Header.Get("Content-Encoding"), "gzip") {
+		// An empty body (a 304's) is no gzip stream; the transport reads
+		// it as empty too.
+		body, err = readGzip(body, f.maxBody)
+		// As the transport does when it decompresses: the headers no
+		// longer describe the body.
+		resp.Header.Del("Content-Encoding")
+		resp.Header.Del("Content-Length")
+	}
 	latency := time.Since(start)
 	if err != nil {
 		return nil, err
@@ -212,23 +230,92 @@ func (f *Client) Do(req *http.Request, client *http.Client) (*Response, error) {
 	return &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body, Latency: latency, URL: resp.Request.URL.String()}, nil
 }
 
-// readCapped reads a body of at most max bytes into one buffer sized from
-// the Content-Length when the server sent one (length < 0 when not), so a
-// body is not copied from buffer to doubled buffer as it arrives.
+// readGzip decompresses a gzip body of at most max bytes. The gzip trailer
+// gives the size of the last member's data (modulo 4 GiB): the buffer is
+// made that size at once, so a large page compressed in transit (the usual
+// way, and always without a Content-Length for the document itself) costs
+// its size once, not a doubling buffer's. A trailer that lies only costs
+// the doubling.
+func readGzip(comp []byte, max int64) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(comp))
+	if err != nil {
+		return nil, fmt.Errorf("reading body: %w", err)
+	}
+	defer zr.Close()
+	hint := int64(-1)
+	if n := len(comp); n >= 4 {
+		if size := int64(binary.LittleEndian.Uint32(comp[n-4:])); size <= max {
+			hint = size
+		}
+	}
+	return readCapped(zr, hint, max)
+}
+
+// readCapped reads a body of at most max bytes. With a Content-Length
+// (length >= 0) it reads into one buffer of that size; without one (a
+// chunked or compressed answer) it reads chunks and copies them once into
+// a buffer of the exact size, so an 8 MiB body costs 16 MiB at its peak
+// and 8 MiB after, instead of the 24 MiB and 16 MiB of a buffer that
+// doubles as it fills.
 func readCapped(r io.Reader, length, max int64) ([]byte, error) {
-	var buf bytes.Buffer
+	r = io.LimitReader(r, max+1)
 	if length >= 0 && length <= max {
+		var buf bytes.Buffer
 		// bytes.Buffer reads in steps of at least MinRead bytes: leave room
 		// for the read that sees EOF, so the buffer never grows.
 		buf.Grow(int(length) + bytes.MinRead)
+		if _, err := buf.ReadFrom(r); err != nil {
+			return nil, fmt.Errorf("reading body: %w", err)
+		}
+		return checkSize(buf.Bytes(), max)
 	}
-	if _, err := buf.ReadFrom(io.LimitReader(r, max+1)); err != nil {
-		return nil, fmt.Errorf("reading body: %w", err)
+	var chunks [][]byte
+	total, size := 0, firstChunk
+	for {
+		chunk := make([]byte, size)
+		n, err := io.ReadFull(r, chunk)
+		chunks = append(chunks, chunk[:n])
+		total += n
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading body: %w", err)
+		}
+		size = min(size*2, lastChunk)
 	}
-	if int64(buf.Len()) > max {
+	if int64(total) > max {
 		return nil, fmt.Errorf("%w (over %s)", ErrTooLarge, byteSize(max))
 	}
-	return buf.Bytes(), nil
+	if len(chunks) == 1 {
+		// A small body: its chunk, or a copy of the exact size when most of
+		// the chunk is empty (the validator store may keep it).
+		if total < firstChunk/2 {
+			return bytes.Clone(chunks[0]), nil
+		}
+		return chunks[0], nil
+	}
+	body := make([]byte, 0, total)
+	for i, c := range chunks {
+		body = append(body, c...)
+		chunks[i] = nil // let it go as soon as it is copied
+	}
+	return body, nil
+}
+
+// The chunks readCapped reads a body of unknown length in: from small (most
+// status documents are a few kilobytes) to 1 MiB.
+const (
+	firstChunk = 16 << 10
+	lastChunk  = 1 << 20
+)
+
+// checkSize fails with ErrTooLarge when body is over max bytes.
+func checkSize(body []byte, max int64) ([]byte, error) {
+	if int64(len(body)) > max {
+		return nil, fmt.Errorf("%w (over %s)", ErrTooLarge, byteSize(max))
+	}
+	return body, nil
 }
 
 // maxDialled bounds the hosts a Client remembers having dialled.

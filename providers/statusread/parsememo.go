@@ -8,6 +8,7 @@ import (
 	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
 	"github.com/vendorwatch/vendorwatch/providers/fetch"
+	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
 // parseMemo keeps, for each status source, what its last document read to,
@@ -29,10 +30,12 @@ type memoEntry struct {
 	st  *observe.Status
 }
 
-// memoKey identifies a document as read with spec's settings.
-func memoKey(spec catalog.SourceSpec, resp *fetch.Response) string {
-	return fmt.Sprintf("%s\x00%s\x00%s\x00%s\x00%08x\x00%d", spec.Format, spec.Selector, spec.Healthy, resp.URL,
-		crc32.ChecksumIEEE(resp.Body), len(resp.Body))
+// memoKey identifies a document as read with spec's settings, cut to
+// lim: the components kept depend on the ones a vendor names, and two
+// vendors may read one page for different components.
+func memoKey(spec catalog.SourceSpec, resp *fetch.Response, lim statuspage.Limits) string {
+	return fmt.Sprintf("%s\x00%s\x00%s\x00%s\x00%08x\x00%d\x00%q", spec.Format, spec.Selector, spec.Healthy, resp.URL,
+		crc32.ChecksumIEEE(resp.Body), len(resp.Body), lim.Keep)
 }
 
 // get returns a copy of the model read from the same document, or nil.

@@ -103,13 +103,14 @@ func New(f *fetch.Client, o Options) *Reader {
 func (r *Reader) Read(ctx context.Context, v catalog.Vendor) observe.Status {
 	parts := make([]*observe.Status, len(v.Sources))
 	meta := make([]observe.Source, len(v.Sources))
+	lim := limitsFor(v)
 	var wg sync.WaitGroup
 	for i, spec := range v.Sources {
 		if i == len(v.Sources)-1 {
-			parts[i], meta[i] = r.readSource(ctx, spec) // the last in this goroutine
+			parts[i], meta[i] = r.readSource(ctx, spec, lim) // the last in this goroutine
 			break
 		}
-		wg.Go(func() { parts[i], meta[i] = r.readSource(ctx, spec) })
+		wg.Go(func() { parts[i], meta[i] = r.readSource(ctx, spec, lim) })
 	}
 	wg.Wait()
 	st := statuspage.Merge(parts...)
@@ -125,11 +126,19 @@ func (r *Reader) Read(ctx context.Context, v catalog.Vendor) observe.Status {
 	return *st
 }
 
-// readSource fetches and parses one source.
-func (r *Reader) readSource(ctx context.Context, spec catalog.SourceSpec) (*observe.Status, observe.Source) {
+// limitsFor is what one source of v may put in the model: the default
+// caps, keeping the components v's components: list names first.
+func limitsFor(v catalog.Vendor) statuspage.Limits {
+	lim := statuspage.DefaultLimits
+	lim.Keep = v.Components
+	return lim
+}
+
+// readSource fetches and parses one source within lim.
+func (r *Reader) readSource(ctx context.Context, spec catalog.SourceSpec, lim statuspage.Limits) (*observe.Status, observe.Source) {
 	src := observe.Source{URL: spec.URL, Format: string(spec.Format)}
 	start := time.Now()
-	st, url, format, err := r.load(ctx, spec, &src.NotModified)
+	st, url, format, err := r.load(ctx, spec, lim, &src.NotModified)
 	src.LatencyMS = time.Since(start).Milliseconds()
 	if format != spec.Format {
 		src.Format, src.Detected, src.URL = string(format), true, url
@@ -146,32 +155,34 @@ func (r *Reader) readSource(ctx context.Context, spec catalog.SourceSpec) (*obse
 // load returns the parsed status of a source, detecting its format first
 // when the config gives none, plus the URL and format that were used. It
 // sets *notModified when the document answered 304 and the stored copy was
-// read.
-func (r *Reader) load(ctx context.Context, spec catalog.SourceSpec, notModified *bool) (*observe.Status, string, statuspage.Format, error) {
+// read. The model is cut to lim.
+func (r *Reader) load(ctx context.Context, spec catalog.SourceSpec, lim statuspage.Limits, notModified *bool) (*observe.Status, string, statuspage.Format, error) {
 	if spec.Format == statuspage.Auto {
-		return r.detect(ctx, spec, notModified)
+		return r.detect(ctx, spec, lim, notModified)
 	}
-	st, err := r.fetchParse(ctx, spec, notModified)
+	st, err := r.fetchParse(ctx, spec, lim, notModified)
 	return st, spec.URL, spec.Format, err
 }
 
 // fetchParse fetches a source and reads it in its format, setting
 // *notModified when the answer was a 304.
-func (r *Reader) fetchParse(ctx context.Context, spec catalog.SourceSpec, notModified *bool) (*observe.Status, error) {
+func (r *Reader) fetchParse(ctx context.Context, spec catalog.SourceSpec, lim statuspage.Limits, notModified *bool) (*observe.Status, error) {
 	resp, err := r.get(ctx, spec.URL)
 	if err != nil {
 		return nil, err
 	}
 	*notModified = resp.NotModified
-	return r.parseResp(ctx, spec, resp)
+	return r.parseResp(ctx, spec, resp, lim)
 }
 
 // parseResp reads a body in the source's format. A Statuspage summary that
 // lacks incidents or maintenances (incident.io's variant) is completed from
 // the sibling documents; their absence is not an error. Relative incident
 // links are resolved against the URL that answered, and a feed's items
-// that state no status are dropped once they are stale.
-func (r *Reader) parseResp(ctx context.Context, spec catalog.SourceSpec, resp *fetch.Response) (*observe.Status, error) {
+// that state no status are dropped once they are stale. The model is cut
+// to lim (statuspage.Limits) as it is read, before the memo keeps it: what
+// the caps leave out is never parsed into memory that lasts.
+func (r *Reader) parseResp(ctx context.Context, spec catalog.SourceSpec, resp *fetch.Response, lim statuspage.Limits) (*observe.Status, error) {
 	if err := checkContentType(resp, spec.Format); err != nil {
 		return nil, err
 	}
@@ -179,21 +190,21 @@ func (r *Reader) parseResp(ctx context.Context, spec catalog.SourceSpec, resp *f
 	// which change on their own: it is always read.
 	var key string
 	if spec.Format != statuspage.Statuspage {
-		key = memoKey(spec, resp)
+		key = memoKey(spec, resp, lim)
 	}
 	st := r.parsed.get(spec.URL, key)
 	if st == nil {
 		var err error
 		switch spec.Format {
 		case statuspage.Statuspage:
-			st, err = r.parseStatuspage(ctx, spec, resp)
+			st, err = r.parseStatuspage(ctx, spec, resp, lim)
 		case statuspage.HTML:
-			parsing(func() { st, err = statuspage.ReadHTML(resp.Body, spec.Selector, spec.Healthy) })
+			parsing(func() { st, err = lim.ReadHTML(resp.Body, spec.Selector, spec.Healthy) })
 			if err != nil {
 				err = fmt.Errorf("html: %w", err)
 			}
 		default:
-			parsing(func() { st, err = statuspage.Parse(spec.Format, resp.Body) })
+			parsing(func() { st, err = lim.Parse(spec.Format, resp.Body) })
 		}
 		if err != nil {
 			return nil, err
@@ -214,12 +225,13 @@ func (r *Reader) parseResp(ctx context.Context, spec catalog.SourceSpec, resp *f
 	return st, nil
 }
 
-// parseStatuspage reads a Statuspage API document and its siblings.
-func (r *Reader) parseStatuspage(ctx context.Context, spec catalog.SourceSpec, resp *fetch.Response) (*observe.Status, error) {
+// parseStatuspage reads a Statuspage API document and its siblings
+// within lim.
+func (r *Reader) parseStatuspage(ctx context.Context, spec catalog.SourceSpec, resp *fetch.Response, lim statuspage.Limits) (*observe.Status, error) {
 	var st *observe.Status
 	var parts statuspage.Parts
 	var err error
-	parsing(func() { st, parts, err = statuspage.ReadStatuspage(resp.Body) })
+	parsing(func() { st, parts, err = lim.ReadStatuspage(resp.Body) })
 	if err != nil {
 		return nil, fmt.Errorf("statuspage: %w", err)
 	}
@@ -239,7 +251,8 @@ func (r *Reader) parseStatuspage(ctx context.Context, spec catalog.SourceSpec, r
 	}
 	wg.Wait()
 	merged := statuspage.Merge(st, incidents, maintenances)
-	merged.Components = st.Components
+	merged.Components, merged.ComponentsOmitted = st.Components, st.ComponentsOmitted
+	lim.Cap(merged) // the siblings' incidents and maintenances count together
 	return merged, nil
 }
 
