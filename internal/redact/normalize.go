@@ -293,7 +293,9 @@ func hexRune(b []byte, digits int) (rune, bool) {
 	return r, true
 }
 
-func isHex(c byte) bool { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') }
+func isHex(c byte) bool {
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
+}
 
 func unhex(c byte) byte {
 	switch {
