@@ -184,3 +184,40 @@ func TestPublicPrefix(t *testing.T) {
 		}
 	}
 }
+
+func TestValue(t *testing.T) {
+	type inner struct {
+		Message string
+		Tags    map[string]string
+	}
+	type report struct {
+		Title   string
+		Inner   *inner
+		List    []inner
+		Any     any
+		private string
+	}
+	r := New()
+	r.Register(vapiKey)
+	in := report{
+		Title:   "ok",
+		Inner:   &inner{Message: "key " + vapiKey},
+		List:    []inner{{Message: "fine"}, {Tags: map[string]string{"k": vapiKey}}},
+		Any:     "x" + vapiKey,
+		private: vapiKey,
+	}
+	out := RedactValue(r, in)
+	if out.Inner.Message != "key [redacted]" || out.List[1].Tags["k"] != "[redacted]" || out.Any != "x[redacted]" || out.Title != "ok" {
+		t.Errorf("not redacted: %+v %+v %+v", out, *out.Inner, out.List)
+	}
+	if in.Inner.Message != "key "+vapiKey || in.List[1].Tags["k"] != vapiKey {
+		t.Error("the value given was modified")
+	}
+	if out.List[0].Message != "fine" || out.private != vapiKey {
+		t.Errorf("what needed no change was lost: %+v", out)
+	}
+	same := report{Title: "nothing secret", List: []inner{{Message: "a"}}}
+	if got := RedactValue(r, same); &got.List[0] != &same.List[0] {
+		t.Error("a value with nothing to redact was copied")
+	}
+}
