@@ -39,8 +39,9 @@ func Keys() []string { return []string{OldKey, NewKey, CanaryKey, VAPIKey, Anthr
 const keyFile = "openai-prod.key"
 
 // writeKey replaces the key file atomically, readable by its owner only.
+// It is the one file meant to hold a key, so it is not redacted.
 func writeKey(dir, key string) error {
-	if err := atomicfile.Write(filepath.Join(dir, keyFile), atomicfile.Options{}, []byte(key+"\n")); err != nil {
+	if err := atomicfile.Write(filepath.Join(dir, keyFile), atomicfile.Options{Secret: true}, []byte(key+"\n")); err != nil {
 		return fmt.Errorf("demo key file: %w", err)
 	}
 	return nil
