@@ -175,7 +175,9 @@ func TestNoKeyLeaksFromEchoingVendors(t *testing.T) {
 	vapi := leakyVendor(t, "vapi", quiet)
 	anthropic := leakyVendor(t, "anthropic", quiet)
 	twilio := leakyVendor(t, "twilio", quiet)
-	status := func(s *httptest.Server) string { return "[{url: " + s.URL + "/api/v2/summary.json, format: statuspage}]" }
+	status := func(s *httptest.Server) string {
+		return "[{url: " + s.URL + "/api/v2/summary.json, format: statuspage}]"
+	}
 	body := fmt.Sprintf(`timeout: 5s
 vendors:
   - id: openai
