@@ -1,6 +1,9 @@
 package redact
 
-import "unicode/utf8"
+import (
+	"bytes"
+	"unicode/utf8"
+)
 
 // b64 maps a base64 character of either alphabet (standard + and /, URL
 // - and _) to its value, and every other byte to 0xff.
@@ -22,12 +25,16 @@ const minB64 = (minRun*8 + 5) / 6
 // minHex is the shortest hex run that decodes to minRun bytes.
 const minHex = 2 * minRun
 
-// decodeRuns reads the base64 and hex runs of v decoded, and scans them:
-// a key in base64 (a Basic credential, an encoded body) or hex is found
-// whatever its padding or alphabet. The run's start need not be aligned
-// (a word may be glued to it once white space is gone), so every
-// alignment is tried. Decoded text that reads as text is normalized and
-// decoded again, down to maxDepth.
+// decodeRuns reads the base64 and hex runs of v decoded. A key encoded
+// as it is needs no decoding: the index knows every secret's base64 and
+// hex spellings, so the scan of v finds it. Decoding is for what those
+// spellings miss: a key disguised inside the encoded text (base64 of a
+// message where a zero-width space splits the key), or encoded twice.
+// So a decoded run is read only when it reads as text; it is then
+// scanned, normalized when it holds anything to normalize, and decoded
+// again, down to maxDepth. The run's start need not be aligned (a word
+// may be glued to it once white space is gone), so every alignment is
+// tried.
 func (f *finder) decodeRuns(v view, at level) {
 	if at.depth >= maxDepth {
 		return
@@ -38,17 +45,26 @@ func (f *finder) decodeRuns(v view, at level) {
 			i++
 			continue
 		}
-		j := i
+		j, upper := i, 0
 		for j < len(b) && b64[b[j]] != 0xff {
+			if b[j] >= 'A' && b[j] <= 'Z' {
+				upper++
+			}
 			j++
 		}
-		if j-i >= minB64 {
+		// Base64 of text is about half capital letters; words glued
+		// together once white space is gone are a few percent. A long run
+		// with fewer than a quarter is not read as base64.
+		if j-i >= minB64 && (j-i < 24 || upper*4 >= j-i) {
 			for a := range 4 {
 				if j-i-a < minB64 {
 					break
 				}
-				f.decoded(base64View(v, i+a, j), at)
+				f.scratch = decodeBase64(f.scratch[:0], b[i+a:j])
+				f.decoded(v, i+a, false, at)
 			}
+		}
+		if j-i >= minHex {
 			f.hexRuns(v, i, j, at)
 		}
 		i = j
@@ -69,63 +85,59 @@ func (f *finder) hexRuns(v view, i, j int, at level) {
 		}
 		for a := range 2 {
 			if k-i-a >= minHex {
-				f.decoded(hexView(v, i+a, k), at)
+				f.scratch = decodeHex(f.scratch[:0], b[i+a:k])
+				f.decoded(v, i+a, true, at)
 			}
 		}
 		i = k
 	}
 }
 
-// decoded scans decoded bytes, and when they read as text, their
-// normalized form and its own runs.
-func (f *finder) decoded(d view, at level) {
-	f.scan(d)
-	if !textLike(d.b) {
+// decoded reads the bytes just decoded into f.scratch from
+// parent.b[start:] (hex digits or base64), when they read as text. Most
+// decoded runs are noise (a word read as base64), so they are decoded
+// into one scratch buffer and copied only when they are kept.
+func (f *finder) decoded(parent view, start int, isHex bool, at level) {
+	if !textLike(f.scratch) {
 		return
 	}
-	at.depth++
-	n, changed := normalize(d, at, &f.subs)
-	if changed {
-		f.scan(n)
+	var m mapper = base64Map{parent: parent, start: start}
+	if isHex {
+		m = hexMap{parent: parent, start: start}
 	}
-	f.decodeRuns(n, at)
+	d := view{b: bytes.Clone(f.scratch), m: m}
+	f.scan(d)
+	at.depth++
+	if n, changed := normalize(d, at, &f.subs); changed {
+		f.scan(n)
+		d = n
+	}
+	f.decodeRuns(d, at)
 }
 
-// base64View decodes v.b[i:j], base64 in either alphabet, without
-// padding; decoded byte k comes from the characters that hold its bits.
-func base64View(v view, i, j int) view {
-	n := (j - i) * 6 / 8
-	d := view{b: make([]byte, n), lo: make([]int32, n), hi: make([]int32, n)}
+// decodeBase64 appends to out the decoding of base64 characters of either
+// alphabet, without padding; a last character that completes no byte is
+// left out.
+func decodeBase64(out, s []byte) []byte {
 	var acc uint32
-	bits, k := 0, 0
-	for p := i; p < j && k < n; p++ {
-		acc = acc<<6 | uint32(b64[v.b[p]])
+	bits := 0
+	for _, c := range s {
+		acc = acc<<6 | uint32(b64[c])
 		bits += 6
 		if bits >= 8 {
 			bits -= 8
-			d.b[k] = byte(acc >> bits)
-			first := i + k*8/6
-			lo, _ := v.source(first, first+1)
-			_, hi := v.source(p, p+1)
-			d.lo[k], d.hi[k] = int32(lo), int32(hi)
-			k++
+			out = append(out, byte(acc>>bits))
 		}
 	}
-	d.b, d.lo, d.hi = d.b[:k], d.lo[:k], d.hi[:k]
-	return d
+	return out
 }
 
-// hexView decodes v.b[i:j], hex digits, two to a byte.
-func hexView(v view, i, j int) view {
-	n := (j - i) / 2
-	d := view{b: make([]byte, n), lo: make([]int32, n), hi: make([]int32, n)}
-	for k := range n {
-		p := i + 2*k
-		d.b[k] = unhex(v.b[p])<<4 | unhex(v.b[p+1])
-		lo, hi := v.source(p, p+2)
-		d.lo[k], d.hi[k] = int32(lo), int32(hi)
+// decodeHex appends to out the decoding of hex digits, two to a byte.
+func decodeHex(out, s []byte) []byte {
+	for k := 0; k+1 < len(s); k += 2 {
+		out = append(out, unhex(s[k])<<4|unhex(s[k+1]))
 	}
-	return d
+	return out
 }
 
 // textLike reports whether decoded bytes read as text rather than the
@@ -134,11 +146,18 @@ func hexView(v view, i, j int) view {
 func textLike(b []byte) bool {
 	bad := 0
 	for i := 0; i < len(b); {
+		if b[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRune(b[i:])
 		if r == utf8.RuneError && size == 1 {
 			bad++
+			if bad*4 > len(b) {
+				return false
+			}
 		}
 		i += size
 	}
-	return bad*4 <= len(b)
+	return true
 }

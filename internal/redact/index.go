@@ -2,8 +2,11 @@ package redact
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/binary"
+	"encoding/hex"
 	"slices"
+	"strings"
 )
 
 // index holds the 8-grams (runs of minRun bytes) of every registered
@@ -28,15 +31,47 @@ func buildIndex(secrets map[string]struct{}) *index {
 		for _, form := range forms(s) {
 			public := len(PublicPrefix(form))
 			for i := 0; i+minRun <= len(form); i++ {
-				g := gram(form, i)
-				secret := i+minRun > public
-				ix.grams[g] = ix.grams[g] || secret
-				h := hash(g)
-				ix.filter[h/64] |= 1 << (h % 64)
+				ix.put(gram(form, i), i+minRun > public)
+			}
+		}
+		ix.putEncoded(s, len(PublicPrefix(s)))
+	}
+	return ix
+}
+
+// put adds an 8-gram; secret says it holds a secret character.
+func (ix *index) put(g uint64, secret bool) {
+	ix.grams[g] = ix.grams[g] || secret
+	h := hash(g)
+	ix.filter[h/64] |= 1 << (h % 64)
+}
+
+// putEncoded adds the 8-grams of the secret's base64 (both alphabets, each
+// of the three ways its bytes can fall into base64's 3-byte groups) and
+// hex (both cases) spellings, so that an encoded key is found by the scan
+// itself. Only the characters that the secret's bytes alone decide are
+// used: the first and last of a spelling also hold bits of what is
+// around the key. An 8-gram whose bytes lie wholly in the public prefix
+// is public, as for the key itself.
+func (ix *index) putEncoded(s string, public int) {
+	raw := []byte(s)
+	for off := 0; off < 3 && off < len(raw); off++ {
+		for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
+			e := enc.EncodeToString(raw[off:])
+			if (len(raw)-off)%3 != 0 {
+				e = e[:len(e)-1] // its last bits are the next byte's
+			}
+			for c := 0; c+minRun <= len(e); c++ {
+				last := off + (6*(c+minRun-1)+5)/8 // the last byte the 8-gram holds bits of
+				ix.put(gram(e, c), last >= public)
 			}
 		}
 	}
-	return ix
+	for _, h := range []string{hex.EncodeToString(raw), strings.ToUpper(hex.EncodeToString(raw))} {
+		for c := 0; c+minRun <= len(h); c++ {
+			ix.put(gram(h, c), (c+minRun-1)/2 >= public)
+		}
+	}
 }
 
 // forms are the spellings of a secret the index must know: as given, and
@@ -75,8 +110,7 @@ func (ix *index) find(b []byte) []span {
 	if changed {
 		f.scan(clean)
 		if bytes.ContainsAny(b, `\%&`) {
-			s, _ := strip(orig)
-			f.scan(s)
+			f.scan(strip(orig))
 		}
 	}
 	f.decodeRuns(clean, level{})
@@ -109,9 +143,10 @@ const (
 
 // finder collects the spans to blank over the views of one text.
 type finder struct {
-	ix    *index
-	spans []span
-	subs  subs
+	ix      *index
+	spans   []span
+	subs    subs
+	scratch []byte // decoded bytes, until they are kept
 }
 
 // subs are the parts of the text to be read on their own (escape-string

@@ -7,33 +7,6 @@ import (
 	"github.com/charmbracelet/x/ansi/parser"
 )
 
-// view is text read from the original, each byte with the span of the
-// original it came from, so that a match in the view blanks the original
-// span, the junk between the pieces included.
-type view struct {
-	b []byte
-	// lo and hi are the original span of each byte of b; nil means b is
-	// the original itself from off on.
-	lo, hi []int32
-	off    int
-}
-
-// source is the span of the original that v.b[i:j] came from.
-func (v view) source(i, j int) (int, int) {
-	if v.lo == nil {
-		return v.off + i, v.off + j
-	}
-	return int(v.lo[i]), int(v.hi[j-1])
-}
-
-// slice is the part [i, j) of v as a view of its own.
-func (v view) slice(i, j int) view {
-	if v.lo == nil {
-		return view{b: v.b[i:j], off: v.off + i}
-	}
-	return view{b: v.b[i:j], lo: v.lo[i:j], hi: v.hi[i:j]}
-}
-
 // maxPasses bounds the normalizing passes over one text: each pass
 // decodes one layer ("%5Cu200b" is a JSON escape once the %XX is gone).
 const maxPasses = 4
@@ -48,11 +21,14 @@ func normalize(v view, where level, subs *subs) (view, bool) {
 		if !special(v.b) {
 			break
 		}
-		n, ok := pass(v, where, subs, true)
+		n, ok, again := pass(v, where, subs, true)
 		if !ok {
 			break
 		}
 		v, changed = n, true
+		if !again {
+			break
+		}
 	}
 	return v, changed
 }
@@ -79,21 +55,61 @@ func special(b []byte) bool {
 	return false
 }
 
-// builder accumulates a pass's output and the source of each byte.
+// builder accumulates a pass's output and, when it tracks, the source of
+// each byte. A pass runs without tracking; the sources are worked out by
+// running it again (passMap) only when a match needs them, which most
+// texts never do.
 type builder struct {
 	src    view
+	track  bool
 	b      []byte
 	lo, hi []int32
 }
 
+// emitRun appends src.b[i:j] as it is.
+func (w *builder) emitRun(i, j int) {
+	w.b = append(w.b, w.src.b[i:j]...)
+	if !w.track {
+		return
+	}
+	lo, hi := w.lo, w.hi // appended locally, stored once: no write barrier a byte
+	for k := i; k < j; k++ {
+		l, h := w.src.source(k, k+1)
+		lo, hi = append(lo, int32(l)), append(hi, int32(h))
+	}
+	w.lo, w.hi = lo, hi
+}
+
 // emit appends bytes read from src.b[i:j].
 func (w *builder) emit(i, j int, bs ...byte) {
-	lo, hi := w.src.source(i, j)
-	for _, c := range bs {
-		w.b = append(w.b, c)
-		w.lo = append(w.lo, int32(lo))
-		w.hi = append(w.hi, int32(hi))
+	w.b = append(w.b, bs...)
+	if !w.track {
+		return
 	}
+	l, h := w.src.source(i, j)
+	lo, hi := w.lo, w.hi
+	for range bs {
+		lo, hi = append(lo, int32(l)), append(hi, int32(h))
+	}
+	w.lo, w.hi = lo, hi
+}
+
+// passMap is the source of a pass's output: the pass run again over its
+// input, tracking, the first time a span is asked for.
+type passMap struct {
+	in     view
+	decode bool
+	lo, hi []int32
+}
+
+func (p *passMap) source(i, j int) (int, int) {
+	if p.lo == nil {
+		w := builder{src: p.in, track: true, b: make([]byte, 0, len(p.in.b)),
+			lo: make([]int32, 0, len(p.in.b)), hi: make([]int32, 0, len(p.in.b))}
+		run(&w, p.in, level{}, nil, p.decode)
+		p.lo, p.hi = w.lo, w.hi
+	}
+	return int(p.lo[i]), int(p.hi[j-1])
 }
 
 // emitRune appends r, read from src.b[i:j], unless it is invisible. A
@@ -114,15 +130,32 @@ func (w *builder) emitRune(i, j int, r rune) {
 // bare HTML tags, and decodes JSON and C escapes (\uXXXX, \/, \xHH), URL
 // encoding (%XX) and HTML character references (&#NN;, &#xHH;, &amp;).
 // It reports whether anything changed.
-func pass(v view, where level, subs *subs, decode bool) (view, bool) {
+//
+// It also reports whether another pass may change the output: when it
+// decoded something, or dropped something right after the start of an
+// escape ("%2", a zero-width space, "0").
+func pass(v view, where level, subs *subs, decode bool) (out view, changed, again bool) {
+	w := builder{src: v, b: make([]byte, 0, len(v.b))}
+	changed, again = run(&w, v, where, subs, decode)
+	if !changed {
+		return v, false, false
+	}
+	return view{b: w.b, m: &passMap{in: v, decode: decode}}, true, again
+}
+
+// run is pass's loop, writing to w; it reports whether anything changed
+// and whether another pass may change more.
+func run(w *builder, v view, where level, subs *subs, decode bool) (changed, again bool) {
 	in := v.b
-	w := builder{src: v, b: make([]byte, 0, len(in)), lo: make([]int32, 0, len(in)), hi: make([]int32, 0, len(in))}
-	changed := false
 	for i := 0; i < len(in); {
 		c := in[i]
 		if plain[c] {
-			w.emit(i, i+1, c)
-			i++
+			j := i + 1
+			for j < len(in) && plain[in[j]] {
+				j++
+			}
+			w.emitRun(i, j)
+			i = j
 			continue
 		}
 		n := 0
@@ -133,21 +166,21 @@ func pass(v view, where level, subs *subs, decode bool) (view, bool) {
 		case c == '\\':
 			if r, m, isByte := backslash(in[i:]); m > 0 {
 				if isByte {
-					emitByte(&w, i, i+m, byte(r))
+					emitByte(w, i, i+m, byte(r))
 				} else {
 					w.emitRune(i, i+m, r)
 				}
-				n = m
+				n, again = m, true
 			}
 		case c == '%':
 			if i+2 < len(in) && isHex(in[i+1]) && isHex(in[i+2]) {
-				emitByte(&w, i, i+3, unhex(in[i+1])<<4|unhex(in[i+2]))
-				n = 3
+				emitByte(w, i, i+3, unhex(in[i+1])<<4|unhex(in[i+2]))
+				n, again = 3, true
 			}
 		case c == '&':
 			if r, m := entity(in[i:]); m > 0 {
 				w.emitRune(i, i+m, r)
-				n = m
+				n, again = m, true
 			}
 		case c == '<':
 			n = tag(in[i:])
@@ -156,6 +189,8 @@ func pass(v view, where level, subs *subs, decode bool) (view, bool) {
 		default:
 			r, size := utf8.DecodeRune(in[i:])
 			switch {
+			case r == utf8.RuneError && size == 1 && c >= 0xc2 && c <= 0xf4:
+				n = badLead(w, in, i) // as a terminal's parser takes it
 			case r == utf8.RuneError && size == 1 && c <= 0x9f:
 				n = escape(in, i, v, where, subs) // an 8-bit C1 control
 			case junk(r):
@@ -172,18 +207,53 @@ func pass(v view, where level, subs *subs, decode bool) (view, bool) {
 			continue
 		}
 		changed = true
+		again = again || escapeEnds(w.b)
 		i += n
 	}
-	if !changed {
-		return v, false
+	return changed, again
+}
+
+// escapeEnds reports whether the end of b may be the start of an escape
+// that what follows completes.
+func escapeEnds(b []byte) bool {
+	for i := max(0, len(b)-6); i < len(b); i++ {
+		switch b[i] {
+		case '\\', '%', '&', '<', 0x1b:
+			return true
+		}
 	}
-	return view{b: w.b, lo: w.lo, hi: w.hi}, true
+	return false
+}
+
+// badLead reads an invalid UTF-8 sequence at in[i] the way termtext's
+// Strip and strings.Map do: the parser takes the lead byte and the bytes
+// its length promises, whatever they are, as one character, so no escape
+// starts among them; the invalid character is then dropped, but an ASCII
+// byte among them is still shown. It returns the length read.
+func badLead(w *builder, in []byte, i int) int {
+	n := 2
+	switch {
+	case in[i] >= 0xf0:
+		n = 4
+	case in[i] >= 0xe0:
+		n = 3
+	}
+	n = min(n, len(in)-i)
+	for k := i + 1; k < i+n; k++ {
+		if c := in[k]; c > ' ' && c < 0x7f {
+			w.emit(k, k+1, c)
+		}
+	}
+	return n
 }
 
 // strip is one pass over v that drops what a terminal does not show
 // and decodes nothing: a terminal shows "\u0007" as six characters, and
 // their last may continue a key.
-func strip(v view) (view, bool) { return pass(v, level{}, nil, false) }
+func strip(v view) view {
+	s, _, _ := pass(v, level{}, nil, false)
+	return s
+}
 
 // emitByte appends a decoded byte, dropping a space at once; a control
 // character or a byte of a multi-byte character waits for the next pass.

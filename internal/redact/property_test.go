@@ -149,13 +149,7 @@ func encode(r *rand.Rand, s string) string {
 // characters gone), and in the redactor's own normalized reading, decoded
 // layers included.
 func leaked(out, secret string) string {
-	visible := strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == unicode.ReplacementChar ||
-			unicode.In(r, unicode.Variation_Selector) {
-			return -1
-		}
-		return r
-	}, ansi.Strip(out))
+	visible := leakedVisible(out)
 	for i := 0; i+minRun <= len(secret); i++ {
 		if strings.Contains(visible, secret[i:i+minRun]) {
 			return secret[i : i+minRun]
@@ -169,6 +163,18 @@ func leaked(out, secret string) string {
 		}
 	}
 	return ""
+}
+
+// leakedVisible is out as a terminal shows it: escape sequences,
+// control, format and invisible characters and white space gone.
+func leakedVisible(out string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == unicode.ReplacementChar ||
+			unicode.In(r, unicode.Variation_Selector) {
+			return -1
+		}
+		return r
+	}, ansi.Strip(out))
 }
 
 // The property: for a random key of every vendor shape, disguised with
