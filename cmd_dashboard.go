@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
+	"github.com/vendorwatch/vendorwatch/internal/redact"
 	"github.com/vendorwatch/vendorwatch/remote"
 	"github.com/vendorwatch/vendorwatch/ui"
 )
@@ -43,8 +44,10 @@ func runDashboard(cmd *cobra.Command, o *options) error {
 	return nil
 }
 
-// terminal is the command's output when it is a terminal.
+// terminal is the command's output when it is a terminal: the file behind
+// the redacting writer, which Bubble Tea needs whole (its size, raw
+// mode). What the dashboard draws is redacted on its way into ui.
 func terminal(cmd *cobra.Command) (*os.File, bool) {
-	out, ok := cmd.OutOrStdout().(*os.File)
+	out, ok := redact.Unwrap(cmd.OutOrStdout()).(*os.File)
 	return out, ok && term.IsTerminal(out.Fd())
 }

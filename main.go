@@ -12,11 +12,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"os/signal"
 	"runtime/debug"
 	"syscall"
 
+	"github.com/vendorwatch/vendorwatch/internal/redact"
 	// The tmux widget's fast path: its init answers --tmux from the
 	// digest before the heavy packages (SQLite, Prometheus, the UI)
 	// initialize.
@@ -31,6 +33,9 @@ func main() {
 	// SIGHUP (the terminal closed) ends the program as cleanly as ctrl+c:
 	// the history is closed and the demo removes its throwaway directory.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	// Libraries that log through the standard logger (net/http's server)
+	// write through the redactor too.
+	log.SetOutput(redact.NewWriter(os.Stderr))
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
@@ -39,7 +44,19 @@ func main() {
 // run executes the command line and returns the exit code: 0, 1 or 2 for
 // a level (ok, warning, critical) or a search that found nothing, 3 for
 // every error (a bad flag or config, nothing could be checked).
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+//
+// Everything the commands write goes through the redactor (DESIGN §7,
+// issue 16): stdout and stderr are redacting writers, so every table,
+// JSON document, log line and error printed at exit has every registered
+// secret blanked; a panic is recovered here and printed redacted.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
+	stdout, stderr = redact.NewWriter(stdout), redact.NewWriter(stderr)
+	defer func() {
+		if p := recover(); p != nil {
+			fmt.Fprintf(stderr, "vendorwatch: panic: %s\n\n%s", redact.String(fmt.Sprint(p)), redact.Bytes(debug.Stack()))
+			code = 3
+		}
+	}()
 	cmd := newRootCmd()
 	cmd.SetArgs(args)
 	cmd.SetOut(stdout)
@@ -52,7 +69,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if errors.As(err, &status) {
 		return int(status)
 	}
-	fmt.Fprintln(stderr, "vendorwatch:", err)
+	fmt.Fprintln(stderr, "vendorwatch:", redact.String(err.Error()))
 	return 3
 }
 

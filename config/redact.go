@@ -1,68 +1,15 @@
 package config
 
-import (
-	"strings"
+import "github.com/vendorwatch/vendorwatch/internal/redact"
 
-	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
-)
-
-// keyLike matches text that looks like an API key, whole or masked: the
-// vendor prefixes vendorwatch knows (OpenAI and Anthropic sk-, Stripe
-// sk_/rk_/pk_, Google AIza, Groq gsk_, LangSmith lsv2_, xAI xai-), an
-// Authorization-style "Bearer|Token|Basic <credential>", UUIDs (VAPI's
-// keys are UUIDs), and long runs of letters and digits such as Twilio auth
-// tokens and Deepgram keys.
-var keyLike = lazyregexp.New(`(?:\b(?:sk|rk|pk)[-_][A-Za-z0-9_\-*.]{8,}` +
-	`|\bAIza[0-9A-Za-z_\-*.]{8,}` +
-	`|\bgsk_[A-Za-z0-9*.]{8,}` +
-	`|\blsv2_[A-Za-z0-9_*.]{8,}` +
-	`|\bxai-[A-Za-z0-9*.]{8,}` +
-	`|(?i:\b(?:bearer|token|basic)\s+)[A-Za-z0-9._~+/=\-]{12,}` +
-	`|\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b` +
-	`|\b[A-Za-z0-9]{32,}\b)`)
-
-// credentialWord splits "Bearer abc" into the scheme word and the rest.
-var credentialWord = lazyregexp.New(`(?i)^(bearer|token|basic)(\s+)`)
-
-// ReplaceKeyLike replaces every key-like token in s with repl(token). A
-// "Bearer <token>" keeps its scheme word; only the credential is passed to
-// repl. Long runs of letters and digits count only when they mix both, so
-// ordinary words and numbers survive.
+// ReplaceKeyLike replaces every key-like token in s with repl(token). The
+// shapes live in internal/redact (redact.ReplaceKeyLike); this name stays
+// for the callers that know it.
 func ReplaceKeyLike(s string, repl func(token string) string) string {
-	return keyLike().ReplaceAllStringFunc(s, func(tok string) string {
-		// A full stop ending a sentence is not part of the key.
-		trimmed := strings.TrimRight(tok, ".")
-		tail := tok[len(trimmed):]
-		tok = trimmed
-		if m := credentialWord().FindStringSubmatch(tok); m != nil {
-			return m[1] + m[2] + repl(tok[len(m[0]):]) + tail
-		}
-		if isAlnumRun(tok) && !(strings.ContainsAny(tok, "0123456789") && strings.IndexFunc(tok, isLetter) >= 0) {
-			return tok + tail
-		}
-		return repl(tok) + tail
-	})
+	return redact.ReplaceKeyLike(s, repl)
 }
 
-func isAlnumRun(s string) bool {
-	for _, r := range s {
-		if !isLetter(r) && (r < '0' || r > '9') {
-			return false
-		}
-	}
-	return true
-}
-
-func isLetter(r rune) bool { return (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') }
-
-// Redact returns s with every known secret and everything that looks like
-// a key replaced by "[redacted]". Use it on any text that might echo a
-// secret (a command's stderr, an error) before it is shown.
-func Redact(s string, known ...string) string {
-	for _, k := range known {
-		if len(k) >= 4 {
-			s = strings.ReplaceAll(s, k, "[redacted]")
-		}
-	}
-	return ReplaceKeyLike(s, func(string) string { return "[redacted]" })
-}
+// Redact returns s with every known secret (the registered ones and
+// those given) and everything that looks like a key replaced by
+// "[redacted]": redact.Shapes.
+func Redact(s string, known ...string) string { return redact.Shapes(s, known...) }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/shlex"
 
+	"github.com/vendorwatch/vendorwatch/internal/redact"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
@@ -60,8 +61,11 @@ type Resolver struct {
 }
 
 // Resolve returns the secret ref points at. The value lives only in the
-// caller's memory: nothing is cached or written anywhere. A failure is a
-// *SecretError that names the reference and never the value.
+// caller's memory: nothing is cached or written anywhere. It is
+// registered with the process's redactor (internal/redact) before it is
+// returned, so that every exit blanks it from then on; this is the one
+// place vendorwatch resolves a secret. A failure is a *SecretError that
+// names the reference and never the value.
 func (r *Resolver) Resolve(ctx context.Context, ref SecretRef) (string, error) {
 	var (
 		val string
@@ -82,7 +86,20 @@ func (r *Resolver) Resolve(ctx context.Context, ref SecretRef) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return cleanSecret(ref, val)
+	clean, cerr := cleanSecret(ref, val)
+	if cerr != nil {
+		// A value refused as malformed (a command that printed more than
+		// the key) may still hold the key: its long words are registered,
+		// not its prose.
+		for _, w := range strings.Fields(val) {
+			if len(w) >= 16 {
+				redact.Register(w)
+			}
+		}
+		return "", cerr
+	}
+	redact.Register(clean)
+	return clean, nil
 }
 
 // cleanSecret trims a value and refuses what cannot be a key: nothing at
@@ -262,6 +279,8 @@ func (w *capWriter) Write(p []byte) (int, error) {
 }
 
 func (w *capWriter) String() string { return w.buf.String() }
+
+func isLetter(r rune) bool { return (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') }
 
 // redactWords blanks every word of 20 or more characters that mixes
 // letters and digits: a command that fails may print a secret of a shape

@@ -179,7 +179,7 @@ func (s *Store) Commit(ctx context.Context, c Check, assess AssessFunc) (Committ
 	}
 	for i := range evs {
 		e := &evs[i]
-		res, err := tx.ExecContext(ctx, `INSERT INTO events (at, vendor, vendor_name, kind, subject, severity, text, detail, url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		res, err := exec(ctx, tx, `INSERT INTO events (at, vendor, vendor_name, kind, subject, severity, text, detail, url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			e.At.UnixMilli(), e.Vendor, e.VendorName, string(e.Kind), e.Subject, string(e.Severity), e.Text, e.Detail, e.URL)
 		if err != nil {
 			return Committed{}, s.wrap("recording events", err)
@@ -228,7 +228,7 @@ func (s *Store) Commit(ctx context.Context, c Check, assess AssessFunc) (Committ
 }
 
 func (s *Store) putState(ctx context.Context, tx *sql.Tx, name string, value []byte, now time.Time) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO state (name, value, updated_at) VALUES (?, ?, ?)
+	_, err := exec(ctx, tx, `INSERT INTO state (name, value, updated_at) VALUES (?, ?, ?)
 		ON CONFLICT(name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, name, string(value), now.UnixMilli())
 	return s.wrap("storing the "+name, err)
 }
@@ -264,7 +264,7 @@ func (s *Store) recordFindings(ctx context.Context, tx *sql.Tx, rep correlate.Re
 		if p := was[id]; p.State == correlate.StateClosing && !p.Seen.IsZero() {
 			closed = p.Seen.UTC().UnixMilli()
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE findings SET closed_at = ? WHERE id = ? AND closed_at IS NULL`, closed, id); err != nil {
+		if _, err := exec(ctx, tx, `UPDATE findings SET closed_at = ? WHERE id = ? AND closed_at IS NULL`, closed, id); err != nil {
 			return s.wrap("closing a finding", err)
 		}
 	}
@@ -273,7 +273,7 @@ func (s *Store) recordFindings(ctx context.Context, tx *sql.Tx, rep correlate.Re
 		vendors, _ := json.Marshal(nonNil(f.Vendors))
 		keys, _ := json.Marshal(nonNil(f.Keys))
 		advice, _ := json.Marshal(nonNil(f.Advice))
-		res, err := tx.ExecContext(ctx, `UPDATE findings SET kind = ?, severity = ?,
+		res, err := exec(ctx, tx, `UPDATE findings SET kind = ?, severity = ?,
 				worst = CASE WHEN ? > (CASE worst WHEN 'critical' THEN 2 WHEN 'warning' THEN 1 ELSE 0 END) THEN ? ELSE worst END,
 				vendors = ?, keys = ?, title = ?, detail = ?, advice = ?, since = ?, lead_minutes = max(lead_minutes, ?)
 			WHERE id = ? AND closed_at IS NULL`,
@@ -289,7 +289,7 @@ func (s *Store) recordFindings(ctx context.Context, tx *sql.Tx, rep correlate.Re
 		if opened.IsZero() {
 			opened = rep.GeneratedAt
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO findings (id, kind, severity, worst, vendors, keys, title, detail, advice, since, lead_minutes, opened_at)
+		_, err = exec(ctx, tx, `INSERT INTO findings (id, kind, severity, worst, vendors, keys, title, detail, advice, since, lead_minutes, opened_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			id, string(f.Kind), string(f.Severity), string(f.Severity), string(vendors), string(keys), f.Title, f.Detail, string(advice),
 			f.Since.UnixMilli(), f.LeadMinutes, opened.UTC().UnixMilli())
@@ -320,9 +320,9 @@ func (s *Store) prune(ctx context.Context, tx *sql.Tx, now time.Time) error {
 		return nil
 	}
 	cut := now.Add(-s.opts.Retention).UnixMilli()
-	if _, err := tx.ExecContext(ctx, `DELETE FROM events WHERE at < ?`, cut); err != nil {
+	if _, err := exec(ctx, tx, `DELETE FROM events WHERE at < ?`, cut); err != nil {
 		return s.wrap("pruning old events", err)
 	}
-	_, err := tx.ExecContext(ctx, `DELETE FROM findings WHERE closed_at IS NOT NULL AND closed_at < ?`, cut)
+	_, err := exec(ctx, tx, `DELETE FROM findings WHERE closed_at IS NOT NULL AND closed_at < ?`, cut)
 	return s.wrap("pruning old findings", err)
 }

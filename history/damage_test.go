@@ -7,7 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
+	osexec "os/exec"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -115,7 +115,7 @@ func TestOpenReportsDamagedPages(t *testing.T) {
 // dir, move the damaged files aside and recover the readable rows into a
 // new database that Open accepts.
 func TestDamageAdviceRecovers(t *testing.T) {
-	if _, err := exec.LookPath("sqlite3"); err != nil {
+	if _, err := osexec.LookPath("sqlite3"); err != nil {
 		t.Skip("no sqlite3 command")
 	}
 	dir, all, _ := damaged(t)
@@ -137,7 +137,7 @@ func TestDamageAdviceRecovers(t *testing.T) {
 	}
 	sh := func(cmd string) {
 		t.Helper()
-		c := exec.Command("sh", "-c", cmd)
+		c := osexec.Command("sh", "-c", cmd)
 		c.Dir = dir
 		if out, err := c.CombinedOutput(); err != nil {
 			t.Logf("%s: %v\n%s", cmd, err, out)

@@ -84,14 +84,14 @@ func (o *Outbox) Queue(ctx context.Context, notifier string, state []byte, ds []
 	}
 	defer tx.Rollback()
 	for _, d := range ds {
-		_, err := tx.ExecContext(ctx, `INSERT INTO outbox (notifier, finding, payload, created_at, next_attempt, expires_at)
+		_, err := exec(ctx, tx, `INSERT INTO outbox (notifier, finding, payload, created_at, next_attempt, expires_at)
 			VALUES (?, ?, ?, ?, ?, ?)`, notifier, d.Finding, string(d.Payload), d.Created.UnixMilli(), d.NextAttempt.UnixMilli(), d.Expires.UnixMilli())
 		if err != nil {
 			return o.s.wrap("queueing notifications", err)
 		}
 	}
 	if state != nil {
-		_, err := tx.ExecContext(ctx, `INSERT INTO notify_state (notifier, value, updated_at) VALUES (?, ?, ?)
+		_, err := exec(ctx, tx, `INSERT INTO notify_state (notifier, value, updated_at) VALUES (?, ?, ?)
 			ON CONFLICT (notifier) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
 			notifier, string(state), time.Now().UnixMilli())
 		if err != nil {
@@ -131,14 +131,14 @@ func (o *Outbox) scan(rows *sql.Rows) ([]Delivery, error) {
 
 // Delivered removes a delivery that was sent.
 func (o *Outbox) Delivered(ctx context.Context, id int64) error {
-	_, err := o.s.db.ExecContext(ctx, `DELETE FROM outbox WHERE id = ?`, id)
+	_, err := exec(ctx, o.s.db, `DELETE FROM outbox WHERE id = ?`, id)
 	return o.s.wrap("removing a sent notification", err)
 }
 
 // Retry records a failed attempt and when to try again. A delivery that is
 // gone (expired meanwhile) is left alone.
 func (o *Outbox) Retry(ctx context.Context, id int64, next time.Time, lastErr string) error {
-	_, err := o.s.db.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, next_attempt = ?, last_error = ?
+	_, err := exec(ctx, o.s.db, `UPDATE outbox SET attempts = attempts + 1, next_attempt = ?, last_error = ?
 		WHERE id = ? AND expired_at IS NULL`, next.UnixMilli(), lastErr, id)
 	return o.s.wrap("recording a failed notification", err)
 }
@@ -162,11 +162,11 @@ func (o *Outbox) Expire(ctx context.Context, now time.Time) ([]Delivery, error) 
 		return nil, err
 	}
 	if len(out) > 0 {
-		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET expired_at = ? WHERE expired_at IS NULL AND expires_at <= ?`, now.UnixMilli(), now.UnixMilli()); err != nil {
+		if _, err := exec(ctx, tx, `UPDATE outbox SET expired_at = ? WHERE expired_at IS NULL AND expires_at <= ?`, now.UnixMilli(), now.UnixMilli()); err != nil {
 			return nil, o.s.wrap("expiring notifications", err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE expired_at IS NOT NULL AND expired_at < ?`, now.Add(-ExpiredKept).UnixMilli()); err != nil {
+	if _, err := exec(ctx, tx, `DELETE FROM outbox WHERE expired_at IS NOT NULL AND expired_at < ?`, now.Add(-ExpiredKept).UnixMilli()); err != nil {
 		return nil, o.s.wrap("pruning expired notifications", err)
 	}
 	return out, o.s.wrap("expiring notifications", tx.Commit())

@@ -268,21 +268,21 @@ func (s *Store) migrate(ctx context.Context) error {
 		return s.wrap("migrating", err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
+	if _, err := exec(ctx, tx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
 		return s.wrap("migrating", err)
 	}
 	if v, err = s.version(ctx, tx); err != nil { // another process may have migrated meanwhile
 		return err
 	}
 	for i := v; i < SchemaVersion; i++ {
-		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
+		if _, err := exec(ctx, tx, migrations[i]); err != nil {
 			return s.wrap(fmt.Sprintf("migrating to schema %d", i+1), err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM schema_version`); err != nil {
+	if _, err := exec(ctx, tx, `DELETE FROM schema_version`); err != nil {
 		return s.wrap("migrating", err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_version (version) VALUES (?)`, SchemaVersion); err != nil {
+	if _, err := exec(ctx, tx, `INSERT INTO schema_version (version) VALUES (?)`, SchemaVersion); err != nil {
 		return s.wrap("migrating", err)
 	}
 	return s.wrap("migrating", tx.Commit())

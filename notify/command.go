@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vendorwatch/vendorwatch/internal/redact"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
@@ -45,13 +46,20 @@ func (c *Command) Send(ctx context.Context, e Event) error {
 	if err != nil {
 		return fmt.Errorf("encoding: %w", err)
 	}
+	// Everything the command gets leaves the process: its stdin, its
+	// arguments and its environment are redacted.
+	body = redact.Bytes(body)
+	argv := make([]string, len(c.Argv))
+	for i, a := range c.Argv {
+		argv[i] = redact.String(a)
+	}
 	timeout := c.Timeout
 	if timeout <= 0 {
 		timeout = 10 * time.Second
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, c.Argv[0], c.Argv[1:]...)
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Stdin = bytes.NewReader(body)
 	var stderr capBuffer
 	stderr.max = 4 << 10
@@ -80,12 +88,20 @@ func (c *Command) Send(ctx context.Context, e Event) error {
 	return errors.New(msg)
 }
 
+// environ is the command's environment, every value redacted: a variable
+// passed through by name that holds a key (OPENAI_API_KEY) arrives
+// blanked.
 func (c *Command) environ(p Payload) []string {
 	env := passEnv(append(append([]string{}, baseEnv...), c.Env...))
-	return append(env,
+	env = append(env,
 		"VENDORWATCH_EVENT="+p.Event,
 		"VENDORWATCH_SEVERITY="+string(p.Finding.Severity),
 		"VENDORWATCH_FINDING="+p.Finding.ID)
+	for i, kv := range env {
+		name, value, _ := strings.Cut(kv, "=")
+		env[i] = name + "=" + redact.String(value)
+	}
+	return env
 }
 
 // passEnv returns NAME=value for each named variable that is set.
@@ -99,7 +115,10 @@ func passEnv(names []string) []string {
 	return env
 }
 
+// firstLine is the first non-blank line of a command's output, redacted
+// before it is cleaned.
 func firstLine(s string) string {
+	s = redact.String(s)
 	for l := range strings.SplitSeq(s, "\n") {
 		if l = termtext.Line(l); l != "" {
 			return l

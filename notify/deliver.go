@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vendorwatch/vendorwatch/internal/redact"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
@@ -117,7 +118,7 @@ func (d *Dispatcher) pass(s *sub) (next time.Time) {
 		if d.ctx.Err() != nil {
 			return time.Time{} // shutting down: not the receiver's failure; it stays queued as it was
 		}
-		msg := termtext.Clip(termtext.Line(err.Error()), 300)
+		msg := termtext.Clip(termtext.Line(redact.String(err.Error())), 300)
 		retry := d.now().Add(d.backoff(e.Attempts + 1))
 		if rerr := d.outbox.Retry(ctx, e.ID, retry, msg); rerr != nil {
 			d.log(fmt.Sprintf("notify %s: recording a failed attempt: %v", s.Name, rerr))

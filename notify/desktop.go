@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/internal/redact"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
@@ -51,10 +52,11 @@ func (d *Desktop) Send(ctx context.Context, e Event) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	title := "vendorwatch: " + termtext.Clip(e.Text(), 120)
-	body := termtext.Clip(termtext.Line(e.Finding.Detail), 300)
+	// Redacted, then cleaned, then cut: the text leaves the process.
+	title := "vendorwatch: " + termtext.Clip(termtext.Line(redact.String(e.Text())), 120)
+	body := termtext.Clip(termtext.Line(redact.String(e.Finding.Detail)), 300)
 	if e.Kind != Closed && len(e.Finding.Advice) > 0 {
-		body += "\n→ " + termtext.Clip(termtext.Line(e.Finding.Advice[0]), 200)
+		body += "\n→ " + termtext.Clip(termtext.Line(redact.String(e.Finding.Advice[0])), 200)
 	}
 	var cmd *exec.Cmd
 	if strings.HasSuffix(d.Tool, "osascript") {

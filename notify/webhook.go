@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/internal/redact"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
@@ -57,6 +58,7 @@ func (w *Webhook) Send(ctx context.Context, e Event) error {
 	if err != nil {
 		return fmt.Errorf("encoding: %w", err)
 	}
+	body = redact.Bytes(body) // the payload leaves the process: no secret in it
 	timeout := w.Timeout
 	if timeout <= 0 {
 		timeout = 10 * time.Second
@@ -84,7 +86,7 @@ func (w *Webhook) Send(ctx context.Context, e Event) error {
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		msg := fmt.Sprintf("the webhook answered HTTP %d", resp.StatusCode)
-		if s := w.redact(termtext.Line(string(excerpt))); s != "" {
+		if s := w.redact(termtext.Line(redact.String(string(excerpt)))); s != "" {
 			msg += ": " + termtext.Clip(s, 120)
 		}
 		return errors.New(msg)

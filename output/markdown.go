@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/internal/redact"
 )
 
 // IncidentReport is a stretch of history: what `vendorwatch report`
@@ -30,8 +31,9 @@ type IncidentReport struct {
 	Unreadable []string `json:"unreadable,omitempty"`
 }
 
-// WriteIncidentJSON writes the report as indented JSON.
+// WriteIncidentJSON writes the report as indented JSON, redacted.
 func WriteIncidentJSON(w io.Writer, r IncidentReport) error {
+	r = redact.Value(r)
 	if r.Findings == nil {
 		r.Findings = []correlate.FindingRecord{}
 	}
@@ -51,8 +53,12 @@ func WriteIncidentJSON(w io.Writer, r IncidentReport) error {
 // the findings with evidence and advice, and a timeline table (Time |
 // Vendor | Event) with the vendors' incident links. Times are UTC. All
 // text from vendors was sanitized when it was recorded; here it is also
-// escaped so it cannot break the table or inject links or HTML.
+// escaped so it cannot break the table or inject links or HTML. The
+// report goes through the redactor before it is escaped (an escape could
+// split a key) and the Markdown after: it is pasted into postmortems,
+// tickets and the clipboard.
 func WriteMarkdown(w io.Writer, r IncidentReport) error {
+	r = redact.Value(r)
 	var b strings.Builder
 	day := sameDay(r)
 	fmt.Fprintf(&b, "# Incident report: %s\n\n", windowText(r.Since, r.Until))
@@ -101,7 +107,7 @@ func WriteMarkdown(w io.Writer, r IncidentReport) error {
 			fmt.Fprintf(&b, "| %s | %s | %s |\n", when, mdCell(mdOrDash(e.VendorName)), text)
 		}
 	}
-	_, err := io.WriteString(w, b.String())
+	_, err := io.WriteString(w, redact.String(b.String()))
 	return err
 }
 

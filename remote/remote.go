@@ -26,6 +26,7 @@ import (
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/internal/atomicfile"
 	"github.com/vendorwatch/vendorwatch/internal/loopback"
+	"github.com/vendorwatch/vendorwatch/internal/redact"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
 	"github.com/vendorwatch/vendorwatch/output"
 )
@@ -280,8 +281,14 @@ func (c *Client) Timeline(ctx context.Context, vendor string, limit int) ([]corr
 	return tl.Events, nil
 }
 
-// remoteToken is the token --remote sends, from $VENDORWATCH_TOKEN.
-func Token() string { return strings.TrimSpace(os.Getenv(EnvToken)) }
+// Token is the token --remote sends, from $VENDORWATCH_TOKEN. It is a
+// secret like a key: it is registered with the redactor, so no output of
+// this process shows it.
+func Token() string {
+	t := strings.TrimSpace(os.Getenv(EnvToken))
+	redact.Register(t)
+	return t
+}
 
 // cleanStrings strips escape sequences and control characters (but not
 // newlines) from every exported string in v, a pointer: the server is

@@ -117,7 +117,7 @@ func New(b Backend, o Options) *Model {
 		o.TimelineLimit = 500
 	}
 	m := &Model{
-		backend:  b,
+		backend:  redacted(b),
 		opts:     o,
 		keys:     newKeyMap(),
 		dark:     true,

@@ -40,6 +40,7 @@ const backendGrace = 2 * time.Second
 func Run(parent context.Context, b Backend, o RunOptions) error {
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
+	b = redacted(b) // everything drawn or copied is redacted (issue 16)
 
 	opts := []tea.ProgramOption{tea.WithContext(parent), tea.WithFPS(frameRate)}
 	if o.Input != nil {

@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/internal/redact"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
@@ -260,7 +261,7 @@ func (m *Model) onReport(msg reportMsg) tea.Cmd {
 	}
 	lines := strings.Count(msg.text, "\n") + 1
 	return tea.Batch(
-		tea.SetClipboard(msg.text),
+		tea.SetClipboard(redact.String(msg.text)), // OSC 52 is an exit too
 		m.setFlash(flashInfo, fmt.Sprintf("copied the incident report (%d lines) to the clipboard (OSC 52)", lines)),
 	)
 }

@@ -7,11 +7,14 @@
 package atomicfile
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/vendorwatch/vendorwatch/internal/redact"
 )
 
 // Options tune Write.
@@ -23,12 +26,20 @@ type Options struct {
 	// the old file or the whole new one. Without it a crash may leave an
 	// empty file, which is cheaper and fine for caches.
 	Sync bool
+	// Secret says the file is meant to hold a secret (the demo's key
+	// file, its secret manager): it is written as given. Every other file
+	// has every registered secret blanked first.
+	Secret bool
 }
 
 // Write replaces path with parts written one after another. The directory
 // must exist. On failure the old file is left as it was and the temporary
 // file is removed.
 func Write(path string, o Options, parts ...[]byte) error {
+	if !o.Secret && redact.Active() {
+		// One text, so that a secret across two parts is seen whole.
+		parts = [][]byte{redact.Bytes(bytes.Join(parts, nil))}
+	}
 	perm := o.Perm
 	if perm == 0 {
 		perm = 0o600

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/vendorwatch/vendorwatch/internal/redact"
 )
 
 func TestWriteReplaces(t *testing.T) {
@@ -71,5 +73,31 @@ func TestIsTemp(t *testing.T) {
 		if IsTemp(name) != want {
 			t.Errorf("IsTemp(%q) = %v", name, !want)
 		}
+	}
+}
+
+// A file written here is redacted: no registered secret reaches the disk,
+// even across two parts; a file meant to hold a secret is written as is.
+func TestWriteRedacts(t *testing.T) {
+	const key = "sk-proj-AtomicFileTestKeyNotReal0123456789abcdefZz9Q"
+	redact.Register(key)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "snapshot.json")
+	if err := Write(path, Options{}, []byte(`{"message":"key `+key[:30]), []byte(key[30:]+`"}`)); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(b) != `{"message":"key [redacted]"}` {
+		t.Errorf("wrote %q", b)
+	}
+	keyFile := filepath.Join(dir, "key")
+	if err := Write(keyFile, Options{Secret: true}, []byte(key+"\n")); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(keyFile); string(b) != key+"\n" {
+		t.Errorf("a secret file was changed: %q", b)
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
-	"github.com/vendorwatch/vendorwatch/internal/termtext"
 	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
 )
@@ -125,7 +124,9 @@ func edgeName(h http.Header) string {
 	case h.Get("Cf-Ray") != "" || strings.EqualFold(h.Get("Server"), "cloudflare"):
 		return "cloudflare"
 	case h.Get("Via") != "":
-		return "a proxy (" + termtext.Clip(h.Get("Via"), 40) + ")"
+		// Scrubbed before it is cut: a cut key is no longer the key the
+		// redactor knows whole (issue 16).
+		return "a proxy (" + Scrub(h.Get("Via"), "", 40) + ")"
 	}
 	return ""
 }

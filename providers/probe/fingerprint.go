@@ -1,16 +1,17 @@
 package probe
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/vendorwatch/vendorwatch/internal/redact"
+)
 
 // keyPrefixes are the vendor key prefixes a fingerprint keeps, longest
 // first so sk-proj- wins over sk-. They match how vendors mask keys in
 // their own consoles and error messages (OpenAI sk-proj-…MxYA, Anthropic
-// sk-ant-api03-…igAA, Stripe sk_live_…1234).
-var keyPrefixes = []string{
-	"sk-ant-admin01-", "sk-ant-api03-", "sk-svcacct-", "sk-admin-", "sk-proj-", "sk-ant-",
-	"sk_live_", "sk_test_", "rk_live_", "rk_test_", "pk_live_", "pk_test_",
-	"lsv2_pt_", "lsv2_sk_", "gsk_", "xai-", "AIza", "sk-", "sk_",
-}
+// sk-ant-api03-…igAA, Stripe sk_live_…1234). The redactor owns the table:
+// it exempts these public prefixes, so a fingerprint passes it unchanged.
+var keyPrefixes = redact.KeyPrefixes()
 
 // minHidden is how many characters a fingerprint must leave out: a key
 // too short to hide that many behind its last four shows no tail at all.
@@ -25,13 +26,7 @@ func Fingerprint(key string) string {
 	if key == "" {
 		return ""
 	}
-	prefix := ""
-	for _, p := range keyPrefixes {
-		if strings.HasPrefix(key, p) {
-			prefix = p
-			break
-		}
-	}
+	prefix := redact.PublicPrefix(key)
 	rest := key[len(prefix):]
 	if len(rest) < minHidden+4 {
 		return prefix + "…"

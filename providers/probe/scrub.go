@@ -4,8 +4,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
+	"github.com/vendorwatch/vendorwatch/internal/redact"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
@@ -20,22 +20,30 @@ const (
 // a body can never carry one.
 var secretFields = lazyregexp.New(`(?i)("[a-z0-9_\-]*(?:token|secret|password|api_?key|credential)[a-z0-9_\-]*"\s*:\s*)"(?:[^"\\]|\\.)*"`)
 
-// Scrub makes a vendor's text safe to keep and show: the key itself and
-// anything key-like become fingerprints, credential-named JSON members are
-// blanked, control characters go and the text is cut to max characters.
+// Scrub makes a vendor's text safe to keep and show, in this order:
+// the key itself becomes its fingerprint; credential-named JSON members
+// are blanked; the redactor blanks every run of a registered secret
+// (the key included), reading through escape sequences, invisible
+// characters and encodings, so a key split by a zero-width space or
+// ESC[0m is found before anything glues its pieces back together; the
+// text is cleaned for a terminal; anything still key-like by its shape
+// becomes a fingerprint; and only then is the text cut to max
+// characters, so a cut never hides a key from the redactor.
 func Scrub(s, secret string, max int) string {
-	// The key becomes a placeholder first, so the fingerprint put in its
-	// place is not itself taken for a key by the patterns below.
-	const placeholder = "\x00key\x00"
+	// The whole key becomes a marker first, so the fingerprint put in its
+	// place later is not itself taken for a key by the shapes.
+	const marker = "\uE000"
 	if secret != "" {
-		s = strings.ReplaceAll(s, secret, placeholder)
+		redact.Register(secret)
+		s = strings.ReplaceAll(s, secret, marker)
 	}
 	s = secretFields().ReplaceAllString(s, `$1"[redacted]"`)
-	s = config.ReplaceKeyLike(s, fingerprintToken)
-	if secret != "" {
-		s = strings.ReplaceAll(s, placeholder, Fingerprint(secret))
-	}
+	s = redact.String(s)
 	s = termtext.Line(s)
+	s = redact.ReplaceKeyLike(s, fingerprintToken)
+	if secret != "" {
+		s = strings.ReplaceAll(s, marker, Fingerprint(secret))
+	}
 	return termtext.Clip(s, max)
 }
 
