@@ -15,6 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
 // EnvConfig names the environment variable that points at a config file.
@@ -164,8 +165,12 @@ func (e *Error) Error() string {
 
 type problems []Problem
 
+// add records a problem. Its message quotes what the file says, where a
+// key may have been pasted in the wrong place: anything that looks like a
+// key is redacted, and the message is made one printable line, as
+// check-config prints it.
 func (p *problems) add(line int, format string, args ...any) {
-	*p = append(*p, Problem{Line: line, Msg: fmt.Sprintf(format, args...)})
+	*p = append(*p, Problem{Line: line, Msg: termtext.Line(Redact(fmt.Sprintf(format, args...)))})
 }
 
 var (
@@ -185,6 +190,7 @@ func (p *problems) addYAML(err error) {
 		msgs = []string{err.Error()}
 	}
 	for _, m := range msgs {
+		m = termtext.Line(m) // the decoder quotes values, newlines included
 		line := 0
 		if sub := yamlLine().FindStringSubmatch(m); sub != nil {
 			line, _ = strconv.Atoi(sub[1])
