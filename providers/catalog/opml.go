@@ -51,7 +51,7 @@ func ParseOPML(r io.Reader) ([]OPMLFeed, error) {
 	dec := xml.NewDecoder(bytes.NewReader(data))
 	dec.Strict = false
 	if err := dec.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("opml: not an OPML document: %v", err)
+		return nil, fmt.Errorf("opml: not an OPML document: %s", termtext.Clip(termtext.Line(err.Error()), 200))
 	}
 	if !strings.EqualFold(doc.XMLName.Local, "opml") {
 		return nil, fmt.Errorf("opml: not an OPML document: the root element is <%s>", termtext.Line(doc.XMLName.Local))
