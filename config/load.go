@@ -18,6 +18,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/internal/fileperm"
 	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
 // EnvConfig names the environment variable that points at a config file.
@@ -188,6 +189,9 @@ type problems struct {
 	keep   []int
 }
 
+// add records a problem. Its message may quote what the file says, where
+// a key may have been pasted in the wrong place: scrubbed redacts it and
+// makes it one printable line before it is shown.
 func (p *problems) add(line int, format string, args ...any) {
 	p.list = append(p.list, Problem{Line: line, Msg: fmt.Sprintf(format, args...)})
 }
@@ -214,6 +218,7 @@ func (p *problems) addYAML(err error) {
 		msgs = []string{err.Error()}
 	}
 	for _, m := range msgs {
+		m = termtext.Line(m) // the decoder quotes values, newlines included
 		line := 0
 		if sub := yamlLine().FindStringSubmatch(m); sub != nil {
 			line, _ = strconv.Atoi(sub[1])

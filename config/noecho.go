@@ -10,6 +10,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
 	"github.com/vendorwatch/vendorwatch/internal/redact"
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
 // notShown stands for a value a config message leaves out because it
@@ -144,7 +145,7 @@ func (p *problems) scrubbed(file string) []Problem {
 		for j, s := range parts {
 			parts[j] = redact.String(ReplaceKeyLike(s, func(string) string { return notShown }))
 		}
-		pr.Msg = strings.Join(parts, file)
+		pr.Msg = termtext.Line(strings.Join(parts, file))
 		out = append(out, pr)
 	}
 	return out

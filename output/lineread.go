@@ -10,7 +10,7 @@ import (
 
 // ReadLineReport reads a schema-1 report for the status line, decoding only
 // what Line uses: generated_at, overall, the vendors' ids and names, and
-// the findings' kind, severity and vendors. Every vendor's status page and
+// the findings' kind, severity, state and vendors. Every vendor's status page and
 // keys and the findings' text, nearly all of the bytes, are skipped
 // unread, so the widget's per-call cost hardly grows with the vendors.
 func ReadLineReport(data []byte) (correlate.Report, error) {
@@ -25,6 +25,7 @@ func ReadLineReport(data []byte) (correlate.Report, error) {
 		Findings []struct {
 			Kind     correlate.Kind     `json:"kind"`
 			Severity correlate.Severity `json:"severity"`
+			State    correlate.State    `json:"state"`
 			Vendors  []string           `json:"vendors"`
 		} `json:"findings"`
 	}
@@ -45,7 +46,7 @@ func ReadLineReport(data []byte) (correlate.Report, error) {
 		rep.Vendors[i].ID, rep.Vendors[i].Name = v.ID, v.Name
 	}
 	for i, f := range doc.Findings {
-		rep.Findings[i] = correlate.Finding{Kind: f.Kind, Severity: f.Severity, Vendors: f.Vendors}
+		rep.Findings[i] = correlate.Finding{Kind: f.Kind, Severity: f.Severity, State: f.State, Vendors: f.Vendors}
 	}
 	return rep, nil
 }

@@ -223,7 +223,7 @@ func (c *Client) Report(ctx context.Context) (correlate.Report, error) {
 	}
 	rep, err := output.ReadJSON(strings.NewReader(string(body)))
 	if err != nil {
-		return correlate.Report{}, fmt.Errorf("remote %s: %w", c.addr, err)
+		return correlate.Report{}, fmt.Errorf("remote %s: %w", c.addr, cleanErr{err})
 	}
 	cleanStrings(&rep)
 	return rep, nil
@@ -250,7 +250,7 @@ func (c *Client) IncidentReport(ctx context.Context, from, to time.Time, vendors
 	}
 	var rep output.IncidentReport
 	if err := json.Unmarshal(body, &rep); err != nil {
-		return nil, fmt.Errorf("remote %s: the report is not JSON: %w", c.addr, err)
+		return nil, fmt.Errorf("remote %s: the report is not JSON: %w", c.addr, cleanErr{err})
 	}
 	cleanStrings(&rep)
 	var sb strings.Builder
@@ -275,7 +275,7 @@ func (c *Client) Timeline(ctx context.Context, vendor string, limit int) ([]corr
 		Events []correlate.Event `json:"events"`
 	}
 	if err := json.Unmarshal(body, &tl); err != nil {
-		return nil, fmt.Errorf("remote %s: the timeline is not JSON: %w", c.addr, err)
+		return nil, fmt.Errorf("remote %s: the timeline is not JSON: %w", c.addr, cleanErr{err})
 	}
 	cleanStrings(&tl)
 	return tl.Events, nil
@@ -289,6 +289,14 @@ func Token() string {
 	redact.Register(t)
 	return t
 }
+
+// cleanErr is an error that quotes what the server sent (a decoder's
+// error names the bytes it choked on): its text is cleaned and cut for the
+// terminal it is printed on, and errors.Is and As still see through it.
+type cleanErr struct{ err error }
+
+func (e cleanErr) Error() string { return termtext.Clip(termtext.Line(e.err.Error()), 200) }
+func (e cleanErr) Unwrap() error { return e.err }
 
 // cleanStrings strips escape sequences and control characters (but not
 // newlines) from every exported string in v, a pointer: the server is

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // DigestFile is the line digest's name in the state dir, beside
@@ -37,12 +39,15 @@ type Digest struct {
 // no tab or newline (output's labels are vendor names stripped to
 // letters, digits and a little punctuation).
 func (d Digest) Encode() ([]byte, error) {
+	if !validHead(d) {
+		return nil, fmt.Errorf("status line digest: cannot write the header %v %q %d", d.GeneratedAt, d.Overall, d.Vendors)
+	}
 	var b strings.Builder
 	b.WriteString(digestMagic + "\n")
 	b.WriteString(d.GeneratedAt.UTC().Format(time.RFC3339Nano) + "\t" + string(d.Overall) + "\t" + strconv.Itoa(d.Vendors) + "\n")
 	for _, e := range d.Entries {
-		if strings.ContainsAny(e.Label, "\t\n\r") || strings.ContainsAny(string(e.Level), "\t\n\r") {
-			return nil, fmt.Errorf("status line digest: label %q holds a tab or newline", e.Label)
+		if !validEntry(e) {
+			return nil, fmt.Errorf("status line digest: label %q (width %d) holds a tab, newline, control character or '#', or a wrong width", e.Label, e.Width)
 		}
 		b.WriteString(string(e.Level) + "\t" + strconv.Itoa(e.Width) + "\t" + e.Label + "\n")
 	}
@@ -66,22 +71,49 @@ func DecodeDigest(data []byte) (Digest, error) {
 		return Digest{}, fmt.Errorf("status line digest: %w", err)
 	}
 	vendors, err := strconv.Atoi(head[2])
-	if err != nil || vendors < 0 || head[1] == "" {
+	d := Digest{GeneratedAt: at, Overall: Level(head[1]), Vendors: vendors}
+	if err != nil || !validHead(d) {
 		return Digest{}, errDigest
 	}
-	d := Digest{GeneratedAt: at, Overall: Level(head[1]), Vendors: vendors}
 	for _, line := range lines[2 : len(lines)-1] {
 		f := strings.SplitN(line, "\t", 3)
 		if len(f) != 3 {
 			return Digest{}, errDigest
 		}
 		w, err := strconv.Atoi(f[1])
-		if err != nil || w < 0 {
+		e := Entry{Level: Level(f[0]), Label: f[2], Width: w}
+		if err != nil || !validEntry(e) {
 			return Digest{}, errDigest
 		}
-		d.Entries = append(d.Entries, Entry{Level: Level(f[0]), Label: f[2], Width: w})
+		d.Entries = append(d.Entries, e)
 	}
 	return d, nil
+}
+
+// validHead reports whether d's header may be written and read back: a
+// time of the years RFC 3339 spells, a printable overall level and a count
+// of vendors that is not negative.
+func validHead(d Digest) bool {
+	y := d.GeneratedAt.UTC().Year()
+	return y >= 0 && y <= 9999 && d.Overall != "" && printable(string(d.Overall)) && d.Vendors >= 0
+}
+
+// validEntry reports whether e may be written and read back, and printed
+// on the line as it is: a printable label and level (no tab, newline,
+// control or format character), a label without '#', which starts tmux's
+// #[style] and #(command), and a width from zero to the label's length in
+// bytes, since no character takes more cells than bytes. A digest holding
+// anything else was not written by output and is not read.
+func validEntry(e Entry) bool {
+	return e.Width >= 0 && e.Width <= len(e.Label) && printable(string(e.Level)) && printable(e.Label) && !strings.Contains(e.Label, "#")
+}
+
+// printable reports whether s is UTF-8 without control or format
+// characters.
+func printable(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsFunc(s, func(r rune) bool {
+		return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError
+	})
 }
 
 // Items are the digest's entries with their icons.

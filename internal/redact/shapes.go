@@ -10,7 +10,7 @@ import (
 // vendor prefixes vendorwatch knows (OpenAI and Anthropic sk-, Stripe
 // sk_/rk_/pk_, Google AIza, Groq gsk_, LangSmith lsv2_, xAI xai-), an
 // Authorization-style "Bearer|Token|Basic <credential>", UUIDs (VAPI's
-// keys are UUIDs), and long runs of letters and digits such as Twilio auth
+// keys are UUIDs, even glued to other letters or digits), and long runs of letters and digits such as Twilio auth
 // tokens and Deepgram keys.
 var keyLike = lazyregexp.New(`(?:\b(?:sk|rk|pk)[-_][A-Za-z0-9_\-*.]{8,}` +
 	`|\bAIza[0-9A-Za-z_\-*.]{8,}` +
@@ -18,7 +18,7 @@ var keyLike = lazyregexp.New(`(?:\b(?:sk|rk|pk)[-_][A-Za-z0-9_\-*.]{8,}` +
 	`|\blsv2_[A-Za-z0-9_*.]{8,}` +
 	`|\bxai-[A-Za-z0-9*.]{8,}` +
 	`|(?i:\b(?:bearer|token|basic)\s+)[A-Za-z0-9._~+/=\-]{12,}` +
-	`|\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b` +
+	`|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}` +
 	`|\b[A-Za-z0-9]{32,}\b)`)
 
 // credentialWord splits "Bearer abc" into the scheme word and the rest.

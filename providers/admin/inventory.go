@@ -102,6 +102,9 @@ func (a *Client) inventory(ctx context.Context, v catalog.Vendor, prev *observe.
 	if v.Admin.ExpiryWarning > 0 {
 		warn = v.Admin.ExpiryWarning.D()
 	}
+	for i := range inv.Accounts {
+		sanitizeAccount(&inv.Accounts[i])
+	}
 	for i := range inv.Keys {
 		sanitizeKey(&inv.Keys[i])
 		if e := inv.Keys[i].ExpiresAt; !e.IsZero() && e.Sub(now) <= warn {

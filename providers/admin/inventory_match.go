@@ -53,3 +53,11 @@ func sanitizeKey(k *observe.InventoryKey) {
 		*s = probe.Scrub(termtext.Line(*s), "", maxOwnerText)
 	}
 }
+
+// sanitizeAccount makes a service account's remote text safe to keep and
+// show, as sanitizeKey does a row's.
+func sanitizeAccount(a *observe.InventoryAccount) {
+	for _, s := range []*string{&a.ID, &a.Name, &a.Project, &a.Role} {
+		*s = probe.Scrub(termtext.Line(*s), "", maxOwnerText)
+	}
+}

@@ -375,16 +375,20 @@ func (r *adminRun) tieByWindow(inv *observe.Inventory, wait []int, events []open
 	for _, k := range inv.Keys {
 		listed[k.ID] = true
 	}
-	var loose []openAIAudit
-	for _, e := range events {
-		if e.Type == "api_key.deleted" && !used[e.ID] && !listed[e.object] {
-			loose = append(loose, e)
+	var open []int
+	var from int64 // the earliest window's start: the log is not trusted to have kept to it
+	for _, i := range wait {
+		if g := inv.Gone[i]; g.Audit == nil {
+			open = append(open, i)
+			if f := g.LastSeen.Add(-AuditWindowSlack).Unix(); len(open) == 1 || f < from {
+				from = f
+			}
 		}
 	}
-	var open []int
-	for _, i := range wait {
-		if inv.Gone[i].Audit == nil {
-			open = append(open, i)
+	var loose []openAIAudit
+	for _, e := range events {
+		if e.Type == "api_key.deleted" && !used[e.ID] && !listed[e.object] && e.EffectiveAt >= from {
+			loose = append(loose, e)
 		}
 	}
 	if len(open) == 1 && len(loose) == 1 {

@@ -79,8 +79,27 @@ var statusPart = lazyregexp.New(`^(?:returning-)?([1-5][0-9][0-9])(?:-(.*))?$`)
 var unknownProvider = lazyregexp.New(`^([a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)*?)-(?:returning-)?([1-5][0-9][0-9])(?:-(.*))?$`)
 
 // ValidEndedReason reports whether s looks like a VAPI endedReason: lower
-// case letters, digits, dots and dashes.
-func ValidEndedReason(s string) bool { return reasonPattern().MatchString(s) }
+// case letters, digits, dots and dashes, in words, without anything that
+// looks like a key, which would be kept and shown.
+func ValidEndedReason(s string) bool { return reasonPattern().MatchString(s) && !holdsKey(s) }
+
+// uuidPart is a UUID, the shape of VAPI's own keys.
+var uuidPart = lazyregexp.New(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+
+// holdsKey reports whether a would-be reason holds a UUID or a long run
+// of letters and digits (a Deepgram key, a Twilio token): the real reasons
+// are words of at most 14 letters.
+func holdsKey(s string) bool {
+	if uuidPart().MatchString(s) {
+		return true
+	}
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return r == '-' || r == '.' }) {
+		if len(w) >= 20 && strings.ContainsAny(w, "0123456789") {
+			return true
+		}
+	}
+	return false
+}
 
 // ParseEndedReason reads a VAPI endedReason generically: the fault prefix
 // (pipeline-error-, call.in-progress.error-vapifault-, …-providerfault-,

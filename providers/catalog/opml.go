@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
+	"github.com/vendorwatch/vendorwatch/internal/redact"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
@@ -51,7 +52,7 @@ func ParseOPML(r io.Reader) ([]OPMLFeed, error) {
 	dec := xml.NewDecoder(bytes.NewReader(data))
 	dec.Strict = false
 	if err := dec.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("opml: not an OPML document: %v", err)
+		return nil, fmt.Errorf("opml: not an OPML document: %s", termtext.Clip(termtext.Line(err.Error()), 200))
 	}
 	if !strings.EqualFold(doc.XMLName.Local, "opml") {
 		return nil, fmt.Errorf("opml: not an OPML document: the root element is <%s>", termtext.Line(doc.XMLName.Local))
@@ -63,9 +64,11 @@ func ParseOPML(r io.Reader) ([]OPMLFeed, error) {
 			return
 		}
 		for _, o := range os {
-			title := termtext.Line(o.Text)
+			// A title becomes a vendor's id and name, which are shown
+			// everywhere: what looks like a key in it is left out.
+			title := redact.Shapes(termtext.Line(o.Text))
 			if title == "" {
-				title = termtext.Line(o.Title)
+				title = redact.Shapes(termtext.Line(o.Title))
 			}
 			if u := strings.TrimSpace(o.XMLURL); u != "" {
 				out = append(out, OPMLFeed{Title: title, URL: termtext.Line(u), Category: category})
