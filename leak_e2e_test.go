@@ -22,6 +22,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/app"
 	"github.com/vendorwatch/vendorwatch/internal/redact"
+	"github.com/vendorwatch/vendorwatch/remote"
 	"github.com/vendorwatch/vendorwatch/ui"
 )
 
@@ -145,7 +146,12 @@ func noLeak(t *testing.T, where, s string) {
 // check-config, a webhook notification, the dashboard's data and its
 // clipboard, every file of the state dir (history.db and its log raw) —
 // holds no 12 characters of a key.
-func TestNoKeyLeaksFromEchoingVendors(t *testing.T) {
+// leakSetup starts the four echoing vendors and a notification sink, and
+// writes a private config that reads keys from env:, file:, cmd: and a
+// literal and notifies the sink's webhook, plus the notifiers of
+// moreNotify(the sink's URL). hooks returns every body the sink received.
+func leakSetup(t *testing.T, moreNotify func(sink string) string) (cfg string, hooks func() []string) {
+	t.Helper()
 	secrets := t.TempDir()
 	anthropicFile := filepath.Join(secrets, "anthropic.key")
 	vapiFile := filepath.Join(secrets, "vapi.key")
@@ -157,15 +163,23 @@ func TestNoKeyLeaksFromEchoingVendors(t *testing.T) {
 	t.Setenv("VW_LEAK_OPENAI", leakKeys["env:"])
 
 	var mu sync.Mutex
-	var hooks []string
+	var received []string
 	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		mu.Lock()
-		hooks = append(hooks, string(b))
+		received = append(received, string(b))
 		mu.Unlock()
 	}))
-	defer hook.Close()
-
+	t.Cleanup(hook.Close)
+	hooks = func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), received...)
+	}
+	more := ""
+	if moreNotify != nil {
+		more = moreNotify(hook.URL)
+	}
 	now := time.Now()
 	title := "API keys such as " + disguise(leakKeys["env:"]) + " are rejected"
 	page := openaiPage(t, "minor", "Partially Degraded Service", map[string]string{"API": "degraded_performance"},
@@ -204,12 +218,17 @@ notify:
   - type: webhook
     name: team
     url: %s/hook
-`, status(openai), openai.URL, status(vapi), vapi.URL, vapiFile, status(anthropic), anthropic.URL, anthropicFile,
-		status(twilio), twilio.URL, leakKeys["literal:"], leakTwilioSID, hook.URL)
-	cfg := filepath.Join(t.TempDir(), "config.yaml")
+%s`, status(openai), openai.URL, status(vapi), vapi.URL, vapiFile, status(anthropic), anthropic.URL, anthropicFile,
+		status(twilio), twilio.URL, leakKeys["literal:"], leakTwilioSID, hook.URL, more)
+	cfg = filepath.Join(t.TempDir(), "config.yaml")
 	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil { // private: the literal key is allowed
 		t.Fatal(err)
 	}
+	return cfg, hooks
+}
+
+func TestNoKeyLeaksFromEchoingVendors(t *testing.T) {
+	cfg, hooks := leakSetup(t, nil)
 
 	state := t.TempDir()
 	runs := [][]string{
@@ -287,14 +306,12 @@ notify:
 	finish()
 	noLeak(t, "the dashboard's log", logs.String())
 	noLeak(t, "the incident report for the clipboard", clip)
-	mu.Lock()
-	if len(hooks) == 0 {
+	if len(hooks()) == 0 {
 		t.Error("no notification reached the webhook")
 	}
-	for _, h := range hooks {
+	for _, h := range hooks() {
 		noLeak(t, "a webhook notification", h)
 	}
-	mu.Unlock()
 
 	// Every file the runs left: the state dir raw, history.db and its
 	// write-ahead log included.
@@ -313,4 +330,88 @@ notify:
 			t.Errorf("no %s in the state dir: %v", name, err)
 		}
 	}
+}
+
+// The same vendors under serve: every HTTP answer of the server, what
+// --remote clients print from it, and what its Slack-style and command
+// notifiers send hold no 12 characters of a key.
+func TestNoKeyLeaksThroughServe(t *testing.T) {
+	commandOut := filepath.Join(t.TempDir(), "command.out")
+	cfg, hooks := leakSetup(t, func(sink string) string {
+		return fmt.Sprintf("  - type: slack\n    url: %s/slack\n  - type: command\n    command: tee -a %s\n", sink, commandOut)
+	})
+	const token = "leak-test-token-0123456789"
+	t.Setenv("VW_LEAK_TOKEN", token)
+	serveCfg := cfg + ".serve.yaml"
+	body, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(serveCfg, append(body, "serve: {token: env:VW_LEAK_TOKEN}\n"...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	state := t.TempDir()
+	srv := startServe(t, token, "--config", serveCfg, "--state-dir", state)
+
+	get := func(path, token string) string {
+		req, _ := http.NewRequest(http.MethodGet, srv.url+path, nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		var head strings.Builder
+		resp.Header.Write(&head)
+		return head.String() + "\n" + string(b)
+	}
+	for _, path := range []string{"/metrics", "/api/v1/snapshot", "/api/v1/report", "/api/v1/report?format=json", "/api/v1/timeline", "/healthz", "/"} {
+		noLeak(t, "serve "+path, get(path, token))
+		noLeak(t, "serve "+path+" without a token", get(path, ""))
+	}
+	if m := get("/metrics", token); !strings.Contains(m, `vendorwatch_finding{`) {
+		t.Errorf("/metrics shows no finding; did the check run?\n%s", m)
+	}
+
+	t.Setenv(remote.EnvToken, token)
+	for _, args := range [][]string{
+		{"--once", "--no-color"},
+		{"--once", "--json"},
+		{"report", "--since", "1h"},
+		{"--tmux", "--format", "plain"},
+	} {
+		stdout, stderr, _ := runIn(t, t.TempDir(), append(args, "--remote", srv.url)...)
+		noLeak(t, strings.Join(args, " ")+" --remote: stdout", stdout)
+		noLeak(t, strings.Join(args, " ")+" --remote: stderr", stderr)
+	}
+
+	// The notifiers: the check opened critical findings, which the
+	// webhook, the Slack-style sink and the command received.
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		out, _ := os.ReadFile(commandOut)
+		slack := 0
+		for _, h := range hooks() {
+			if strings.Contains(h, `"text"`) {
+				slack++
+			}
+		}
+		if len(out) > 0 && slack > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the notifiers were not all called: command %d bytes, %d Slack bodies of %d\n%s", len(out), slack, len(hooks()), srv.stderr)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	for _, h := range hooks() {
+		noLeak(t, "a notification", h)
+	}
+	out, _ := os.ReadFile(commandOut)
+	noLeak(t, "the command notifier's stdin", string(out))
+	srv.stop()
+	noLeak(t, "serve's stderr", srv.stderr.String())
 }
