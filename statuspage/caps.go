@@ -83,28 +83,15 @@ func (l Limits) Cap(st *observe.Status) {
 		c.Name, c.Group = clipLine(c.Name), clipLine(c.Group)
 	}
 
-	if l.Incidents > 0 && len(st.Incidents) > l.Incidents {
-		k := newKeeper(l.Incidents, incidentRank)
-		for _, in := range st.Incidents {
-			k.add(in)
-		}
-		var total int
-		st.Incidents, total = k.result()
-		st.IncidentsOmitted += total - len(st.Incidents)
-	}
+	var cut int
+	st.Incidents, cut = keepBest(st.Incidents, l.Incidents, incidentRank)
+	st.IncidentsOmitted += cut
 	for i := range st.Incidents {
 		l.capIncident(&st.Incidents[i])
 	}
 
-	if l.Maintenances > 0 && len(st.Maintenances) > l.Maintenances {
-		k := newKeeper(l.Maintenances, maintenanceRank)
-		for _, m := range st.Maintenances {
-			k.add(m)
-		}
-		var total int
-		st.Maintenances, total = k.result()
-		st.MaintenancesOmitted += total - len(st.Maintenances)
-	}
+	st.Maintenances, cut = keepBest(st.Maintenances, l.Maintenances, maintenanceRank)
+	st.MaintenancesOmitted += cut
 	for i := range st.Maintenances {
 		l.capMaintenance(&st.Maintenances[i])
 	}
@@ -229,6 +216,20 @@ func maintenanceRank(m *observe.Maintenance) int {
 // at any time, so a reader that hands it a page's items one by one keeps
 // its memory bounded whatever the page's size. The kept items come out in
 // their original order. A max of zero keeps everything.
+// keepBest keeps the max best-ranked of items (all when max is 0 or
+// more than there are) and says how many it left out.
+func keepBest[T any](items []T, max int, rank func(*T) int) ([]T, int) {
+	if max <= 0 || len(items) <= max {
+		return items, 0
+	}
+	k := newKeeper(max, rank)
+	for _, v := range items {
+		k.add(v)
+	}
+	kept, total := k.result()
+	return kept, total - len(kept)
+}
+
 type keeper[T any] struct {
 	max   int
 	rank  func(*T) int
