@@ -230,6 +230,9 @@ func keepBest[T any](items []T, max int, rank func(*T) int) ([]T, int) {
 	return kept, total - len(kept)
 }
 
+// keeper keeps the max highest-ranked items offered to it, earlier ones
+// first among equals, holding at most twice max at any time: a streaming
+// reader offers a page's items one by one without keeping the page.
 type keeper[T any] struct {
 	max   int
 	rank  func(*T) int
@@ -237,6 +240,7 @@ type keeper[T any] struct {
 	seen  int
 }
 
+// ranked is an item with its place in the page and its last rank.
 type ranked[T any] struct {
 	v         T
 	pos, rank int
