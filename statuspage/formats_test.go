@@ -38,6 +38,7 @@ var corpus = []corpusCase{
 	// Better Stack
 	{"latitude__betterstack_index_operational_trimmed.json", BetterStack, observe.Operational, true, 0, 0, 0},
 	{"vapi__betterstack_index_outage_2026-05-21_reconstructed.json", BetterStack, observe.MajorOutage, true, 1, 2, 0},
+	{"vapi__betterstack_index_maintenance_tomorrow_derived.json", BetterStack, observe.Operational, true, 0, 1, 1},
 	{"vapi__betterstack_feed_outage_synthetic.rss", Feed, observe.Unknown, false, 1, 2, 0},
 	{"vapi__betterstack_feed_rca_2026-05-22_reconstructed.rss", Feed, observe.Unknown, false, 0, 1, 0},
 	// Instatus
