@@ -57,6 +57,7 @@ var corpus = []corpusCase{
 	{"github__statuspage_history.atom", Feed, observe.Unknown, false, 0, 4, 0},
 	{"github__statuspage_history.rss", Feed, observe.Unknown, false, 0, 4, 0},
 	{"aws__service_health_rss_all_2021-12.rss", Feed, observe.Operational, true, 0, 2, 0},
+	{"aws__ec2-ap-northeast-1_rss_2019-09.rss", Feed, observe.Operational, true, 0, 5, 0},
 	{"microsoft365__admin_center_feed_available.rss", Feed, observe.Operational, true, 0, 1, 0},
 	{"microsoft365__admin_center_feed_degraded.rss", Feed, observe.Degraded, true, 1, 1, 0},
 	// HTML
