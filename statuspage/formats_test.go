@@ -46,6 +46,7 @@ var corpus = []corpusCase{
 	{"wistia__instatus_summary_up.json", Instatus, observe.Operational, true, 0, 0, 0},
 	// Google
 	{"google-cloud__incidents.json", Google, observe.Operational, true, 0, 5, 0},
+	{"google-cloud__incidents_boilerplate_derived.json", Google, observe.Operational, true, 0, 2, 0},
 	// Slack
 	{"slack__current_ok_docs_example.json", Slack, observe.Operational, true, 0, 0, 0},
 	{"slack__current_active_docs_example.json", Slack, observe.Degraded, true, 1, 1, 0},
