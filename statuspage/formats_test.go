@@ -51,6 +51,9 @@ var corpus = []corpusCase{
 	{"slack__current_ok_docs_example.json", Slack, observe.Operational, true, 0, 0, 0},
 	{"slack__current_active_docs_example.json", Slack, observe.Degraded, true, 1, 1, 0},
 	{"slack__current_active_2023-09.json", Slack, observe.Degraded, true, 1, 1, 0},
+	// Stripe
+	{"stripe__current_full_degraded_constructed.json", Stripe, observe.Degraded, true, 0, 0, 0},
+	{"stripe__current_legacy_up_constructed.json", Stripe, observe.Operational, true, 0, 0, 0},
 	// status.io
 	{"gitlab__statusio_status_operational_2023-06-29.json", StatusIO, observe.Operational, true, 0, 0, 1},
 	{"gitlab__statusio_status_components_down_curated.json", StatusIO, observe.Operational, true, 0, 0, 1},
