@@ -35,7 +35,7 @@ func (a *assessment) vendorFindings(v observe.VendorResult) []Finding {
 	vm := a.mem.Vendors[v.ID]
 	defer func() { a.mem.Vendors[v.ID] = vm }()
 	trouble := pageTrouble(st)
-	maint := inMaintenance(st, a.now)
+	maint := inMaintenance(v, a.now)
 
 	if ps != probesFailing {
 		vm.Unreported = nil // the vendor serves us again: nothing left to lead

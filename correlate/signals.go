@@ -156,13 +156,34 @@ func coversAuth(st *observe.Status, filtered bool) bool {
 	return false
 }
 
-// inMaintenance reports whether the vendor says it is in maintenance at t.
-func inMaintenance(st *observe.Status, t time.Time) bool {
+// inMaintenance reports whether the vendor says it is in maintenance at t
+// in a way that could explain our failing requests: its page says it is
+// under maintenance, or a maintenance is in progress at t (by its status,
+// or by its window when it is only scheduled) and covers what fails for
+// us. A maintenance announced for tomorrow, or one on a part of the
+// service we do not use, excuses nothing.
+func inMaintenance(v observe.VendorResult, t time.Time) bool {
+	st := &v.Status
 	if st.State == observe.UnderMaintenance {
 		return true
 	}
 	for _, m := range st.Maintenances {
-		if m.Active(t) {
+		if m.Active(t) && coversProbes(m, v.Watched) {
+			return true
+		}
+	}
+	return false
+}
+
+// coversProbes reports whether a maintenance covers what our probes use:
+// it names no component (the whole service), a component the team watches
+// (components:), or one whose name speaks of the API or authentication.
+func coversProbes(m observe.Maintenance, watched []string) bool {
+	if len(m.Components) == 0 {
+		return true
+	}
+	for _, c := range m.Components {
+		if authWords().MatchString(c) || slices.ContainsFunc(watched, func(w string) bool { return strings.EqualFold(w, c) }) {
 			return true
 		}
 	}

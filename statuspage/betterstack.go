@@ -167,15 +167,7 @@ func parseBetterStack(data []byte) (*observe.Status, error) {
 		}
 		in := bsIncident(o, updates, resources, st.PageURL)
 		if strings.EqualFold(o.Attributes.ReportType, "maintenance") {
-			m := observe.Maintenance{ID: in.ID, Title: in.Title, URL: in.URL, Components: in.Components,
-				StartsAt: o.Attributes.StartsAt.Time(), EndsAt: o.Attributes.EndsAt.Time(), Status: "scheduled"}
-			switch strings.ToLower(o.Attributes.AggregateState) {
-			case "resolved", "operational":
-				m.Status = "completed"
-			case "maintenance":
-				m.Status = "in_progress"
-			}
-			st.Maintenances = append(st.Maintenances, m)
+			st.Maintenances = append(st.Maintenances, bsMaintenance(o, in))
 			continue
 		}
 		st.Incidents = append(st.Incidents, in)
@@ -279,4 +271,26 @@ func bsIncident(o bsObject, updates []bsObject, resources map[flexID]string, pag
 		in.UpdatedAt = in.StartedAt
 	}
 	return in
+}
+
+// bsMaintenance reads a maintenance report. Better Stack gives a report of
+// type maintenance the aggregate_state "maintenance" from the moment it is
+// posted, days before its window opens, so that word says nothing about
+// whether the work has begun: the dates do. A report still open is
+// "scheduled" with its window, and SettleMaintenances, given the check's
+// clock, makes it "in_progress" while the clock is inside the window and
+// "completed" once the window has closed. A resolved report is completed;
+// an open one without a start date is taken at its word.
+func bsMaintenance(o bsObject, in observe.Incident) observe.Maintenance {
+	m := observe.Maintenance{ID: in.ID, Title: in.Title, URL: in.URL, Components: in.Components,
+		StartsAt: o.Attributes.StartsAt.Time(), EndsAt: o.Attributes.EndsAt.Time(), Status: "scheduled"}
+	switch strings.ToLower(strings.TrimSpace(o.Attributes.AggregateState)) {
+	case "resolved", "operational":
+		m.Status = "completed"
+	case "maintenance", "degraded", "downtime":
+		if m.StartsAt.IsZero() {
+			m.Status = "in_progress"
+		}
+	}
+	return m
 }

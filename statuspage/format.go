@@ -18,12 +18,13 @@ const (
 	StatusIO    Format = "statusio"
 	Google      Format = "google"
 	Slack       Format = "slack"
+	Stripe      Format = "stripe"
 	Feed        Format = "rss"
 	HTML        Format = "html"
 )
 
 // Formats lists every format a config may name, in documentation order.
-var Formats = []Format{Statuspage, IncidentIO, BetterStack, Instatus, StatusIO, Google, Slack, Feed, HTML}
+var Formats = []Format{Statuspage, IncidentIO, BetterStack, Instatus, StatusIO, Google, Slack, Stripe, Feed, HTML}
 
 // ParseFormat checks a config value. The empty string is Auto; "atom" is
 // accepted as a synonym of "rss".

@@ -38,6 +38,7 @@ var corpus = []corpusCase{
 	// Better Stack
 	{"latitude__betterstack_index_operational_trimmed.json", BetterStack, observe.Operational, true, 0, 0, 0},
 	{"vapi__betterstack_index_outage_2026-05-21_reconstructed.json", BetterStack, observe.MajorOutage, true, 1, 2, 0},
+	{"vapi__betterstack_index_maintenance_tomorrow_derived.json", BetterStack, observe.Operational, true, 0, 1, 1},
 	{"vapi__betterstack_feed_outage_synthetic.rss", Feed, observe.Unknown, false, 1, 2, 0},
 	{"vapi__betterstack_feed_rca_2026-05-22_reconstructed.rss", Feed, observe.Unknown, false, 0, 1, 0},
 	// Instatus
@@ -45,10 +46,14 @@ var corpus = []corpusCase{
 	{"wistia__instatus_summary_up.json", Instatus, observe.Operational, true, 0, 0, 0},
 	// Google
 	{"google-cloud__incidents.json", Google, observe.Operational, true, 0, 5, 0},
+	{"google-cloud__incidents_boilerplate_derived.json", Google, observe.Operational, true, 0, 2, 0},
 	// Slack
 	{"slack__current_ok_docs_example.json", Slack, observe.Operational, true, 0, 0, 0},
 	{"slack__current_active_docs_example.json", Slack, observe.Degraded, true, 1, 1, 0},
 	{"slack__current_active_2023-09.json", Slack, observe.Degraded, true, 1, 1, 0},
+	// Stripe
+	{"stripe__current_full_degraded_constructed.json", Stripe, observe.Degraded, true, 0, 0, 0},
+	{"stripe__current_legacy_up_constructed.json", Stripe, observe.Operational, true, 0, 0, 0},
 	// status.io
 	{"gitlab__statusio_status_operational_2023-06-29.json", StatusIO, observe.Operational, true, 0, 0, 1},
 	{"gitlab__statusio_status_components_down_curated.json", StatusIO, observe.Operational, true, 0, 0, 1},
@@ -56,6 +61,7 @@ var corpus = []corpusCase{
 	{"github__statuspage_history.atom", Feed, observe.Unknown, false, 0, 4, 0},
 	{"github__statuspage_history.rss", Feed, observe.Unknown, false, 0, 4, 0},
 	{"aws__service_health_rss_all_2021-12.rss", Feed, observe.Operational, true, 0, 2, 0},
+	{"aws__ec2-ap-northeast-1_rss_2019-09.rss", Feed, observe.Operational, true, 0, 5, 0},
 	{"microsoft365__admin_center_feed_available.rss", Feed, observe.Operational, true, 0, 1, 0},
 	{"microsoft365__admin_center_feed_degraded.rss", Feed, observe.Degraded, true, 1, 1, 0},
 	// HTML

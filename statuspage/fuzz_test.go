@@ -65,6 +65,7 @@ func FuzzInstatus(f *testing.F)    { fuzzReader(f, parseInstatus) }
 func FuzzStatusIO(f *testing.F)    { fuzzReader(f, parseStatusIO) }
 func FuzzGoogle(f *testing.F)      { fuzzReader(f, parseGoogle) }
 func FuzzSlack(f *testing.F)       { fuzzReader(f, parseSlack) }
+func FuzzStripe(f *testing.F)      { fuzzReader(f, parseStripe) }
 func FuzzFeed(f *testing.F)        { fuzzReader(f, parseFeed) }
 func FuzzHTML(f *testing.F)        { fuzzReader(f, parseHTML) }
 

@@ -1,8 +1,10 @@
 package statuspage
 
 import (
+	"fmt"
 	"strings"
 
+	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
 	"github.com/vendorwatch/vendorwatch/observe"
 )
@@ -101,10 +103,50 @@ func googleTitle(desc string) string {
 	return ""
 }
 
+// googleBoilerplate matches the descriptions Google posts when it says no
+// more than that something is wrong: "This issue is believed to be
+// affecting a very small number of projects…", "We've received a report of
+// an issue…", "We are investigating an issue…". Such a title names no
+// service, and on a dashboard of a hundred products it says nothing.
+var googleBoilerplate = lazyregexp.New(`(?i)^(?:this|the) issue\b|believed to be affecting|^we(?:'ve| have)? received a report|^we are (?:investigating|experiencing|aware of) (?:an|a potential) issue\b`)
+
+// googleNamed makes a boilerplate or empty title name what it is about: the
+// incident's service, or its affected products when it has several ("A, B,
+// C and 2 more"). A title that already names one of them is kept.
+func googleNamed(title string, g gIncident) string {
+	if title != "" && !googleBoilerplate().MatchString(title) {
+		return title
+	}
+	var names []string
+	if svc := termtext.Line(g.ServiceName); !strings.EqualFold(svc, "Multiple Products") {
+		names = appendUnique(names, svc)
+	}
+	for _, p := range g.AffectedProducts {
+		names = appendUnique(names, termtext.Line(p.Title))
+	}
+	lower := strings.ToLower(title)
+	for _, n := range names {
+		if n != "" && strings.Contains(lower, strings.ToLower(n)) {
+			return title
+		}
+	}
+	if len(names) == 0 {
+		return title
+	}
+	label := strings.Join(names[:min(len(names), 3)], ", ")
+	if len(names) > 3 {
+		label = fmt.Sprintf("%s and %d more", label, len(names)-3)
+	}
+	if title == "" {
+		return label
+	}
+	return label + ": " + title
+}
+
 func googleIncident(g gIncident) observe.Incident {
 	in := observe.Incident{
 		ID:        termtext.Line(g.ID),
-		Title:     googleTitle(g.ExternalDesc),
+		Title:     googleNamed(googleTitle(g.ExternalDesc), g),
 		Status:    "active",
 		Impact:    googleImpact(g.StatusImpact),
 		StartedAt: g.Begin.Time(),

@@ -16,6 +16,7 @@ var parsers = map[Format]func([]byte) (*observe.Status, error){
 	StatusIO:    parseStatusIO,
 	Google:      parseGoogle,
 	Slack:       parseSlack,
+	Stripe:      parseStripe,
 	Feed:        parseFeed,
 	HTML:        parseHTML,
 }

@@ -51,6 +51,8 @@ func sniffObject(b []byte) Format {
 		return StatusIO
 	case has("active_incidents") && has("status"):
 		return Slack
+	case has("UptimeStatus") || has("largestatus") && has("statuses"):
+		return Stripe
 	case has("activeIncidents") || has("activeMaintenances"):
 		return Instatus
 	case has("page") && isObject("page") && instatusPage(keys["page"]):

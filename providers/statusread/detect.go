@@ -27,6 +27,7 @@ var knownHosts = map[string]string{
 	"status.cloud.google.com":    "/incidents.json",
 	"status.firebase.google.com": "/incidents.json",
 	"status.aws.amazon.com":      "/rss/all.rss",
+	"status.stripe.com":          "/current/full",
 	"azure.status.microsoft":     "/en-us/status/feed/",
 }
 

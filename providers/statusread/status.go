@@ -78,7 +78,8 @@ type Options struct {
 	// requests are conditional and a 304 reuses it. Empty keeps both in
 	// memory.
 	StateDir string
-	// Now is the clock of stale-incident pruning (time.Now when nil).
+	// Now is the clock of stale-incident pruning and of maintenances'
+	// windows (time.Now when nil).
 	Now func() time.Time
 	// StatusIOAPI is where status.io page ids are looked up (tests point
 	// it at a fake; default status.io's own API).
@@ -215,13 +216,17 @@ func (r *Reader) parseResp(ctx context.Context, spec catalog.SourceSpec, resp *f
 			r.parsed.put(spec.URL, key, st)
 		}
 	}
-	if spec.Format == statuspage.Feed {
-		now := time.Now
-		if r.now != nil {
-			now = r.now
-		}
-		statuspage.DropStale(st, now(), staleUnstated, staleStated)
+	now := time.Now
+	if r.now != nil {
+		now = r.now
 	}
+	at := now()
+	if spec.Format == statuspage.Feed {
+		statuspage.DropStale(st, at, staleUnstated, staleStated)
+	}
+	// A maintenance's status follows its dates on the check's clock, each
+	// time the model is read, not once when the document was parsed.
+	statuspage.SettleMaintenances(st, at)
 	return st, nil
 }
 
