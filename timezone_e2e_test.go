@@ -34,6 +34,9 @@ var pageDocs = []struct {
 	{"slack", "slack__current_active_2023-09.json", "slack", "application/json"},
 	{"aws", "aws__service_health_rss_all_2021-12.rss", "rss", "application/rss+xml"},
 	{"m365", "microsoft365__admin_center_feed_degraded.rss", "rss", "application/rss+xml"},
+	{"aws-ec2", "aws__ec2-ap-northeast-1_rss_2019-09.rss", "rss", "application/rss+xml"},
+	{"bs-maint", "vapi__betterstack_index_maintenance_tomorrow_derived.json", "betterstack", "application/json"},
+	{"stripe", "stripe__current_full_degraded_constructed.json", "stripe", "application/json"},
 }
 
 // What a careful reader takes from a page does not depend on the reader's
