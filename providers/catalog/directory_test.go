@@ -158,3 +158,54 @@ func BenchmarkDirectoryParse(b *testing.B) {
 		parseDirectory(directoryTSV)
 	}
 }
+
+// The shipped directory holds no third-party outage-report site, help,
+// documentation, login or privacy page, retired product, or page whose
+// query or language path would defeat autodetection.
+func TestDirectoryHoldsOnlyStatusPages(t *testing.T) {
+	for _, e := range builtinDirectory().entries {
+		if why := NotAStatusPage(e.Page); why != "" {
+			t.Errorf("%s (%s): %s", e.ID, e.Page, why)
+		}
+		if clean := DirectoryPage(e.Page); clean != e.Page {
+			t.Errorf("%s: page %s should be %s", e.ID, e.Page, clean)
+		}
+	}
+	if !strings.Contains(string(directoryTSV), "# Left out, not status pages") {
+		t.Error("directory.tsv does not record what it left out")
+	}
+}
+
+func TestNotAStatusPage(t *testing.T) {
+	for page, want := range map[string]string{
+		"https://www.isitdownrightnow.com/youtube.com.html":             "outage-report",
+		"https://updownradar.com/status/avito.ru":                       "outage-report",
+		"https://www.saashub.com/atos-status":                           "outage-report",
+		"https://uptime.com/trendyol.com":                               "outage-report",
+		"https://docs.servicenow.com/bundle/x/service-status.html":      "documentation",
+		"https://support.example.co.uk/hc/en-gb/articles/1-Status":      "help-centre",
+		"https://status.globant.com/login":                              "login",
+		"https://status.qualitestgroup.com/Home/Privacy":                "privacy",
+		"https://syncano.statuspage.io":                                 "discontinued",
+		"https://status.playstation.com/data/statuses/region/SCEA.json": "data file",
+		"https://status.openai.com":                                     "",
+		"https://status.uptimerobot.com":                                "",
+		"https://support.status.atlassian.com":                          "",
+	} {
+		got := NotAStatusPage(page)
+		if (want == "") != (got == "") || !strings.Contains(got, want) {
+			t.Errorf("NotAStatusPage(%s) = %q, want it to mention %q", page, got, want)
+		}
+	}
+	for in, want := range map[string]string{
+		"https://status.combell.com/en":                    "https://status.combell.com",
+		"https://status.example.com?start_date=2023-12-02": "https://status.example.com",
+		"https://cloud.ibm.com/status?selected=status":     "https://cloud.ibm.com/status",
+		"https://status.trendmicro.com/s/en-US":            "https://status.trendmicro.com/s/en-US",
+		"https://status.zilliz.com/uptime":                 "https://status.zilliz.com/uptime",
+	} {
+		if got := DirectoryPage(in); got != want {
+			t.Errorf("DirectoryPage(%s) = %s, want %s", in, got, want)
+		}
+	}
+}
