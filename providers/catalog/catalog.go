@@ -1,6 +1,6 @@
 // Package catalog knows the vendors: the built-in catalog of curated
 // vendors (status sources, API, key probe, links), the directory of
-// about 1,200 more status pages behind it, search, OPML import, and the
+// about 1,050 more status pages behind it, search, OPML import, and the
 // resolution of a config's vendors against all of that into the Vendor
 // values every adapter works from.
 package catalog
