@@ -17,12 +17,17 @@ func newCatalogCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "catalog [QUERY]",
 		Short: "List or search the built-in vendors and the directory of status pages",
-		Long: `List the curated vendors (status page, API and key probe known), or search them and the
-directory of about 1,200 more status pages by id, alias, name or page. Any id shown can be
-used in the config as "- id: ID"; a directory vendor's format is detected on first use.`,
+		Long: `List the curated vendors (status page, API and key probe known) with their categories,
+or search them and the directory of about 1,050 more status pages by id, alias, name,
+category or page. Curated vendors come first: an exact name, then the vendors of a
+category, then partial names. Any id shown can be used in the config as "- id: ID"; a
+directory vendor's format is detected on first use.
+
+Categories: ` + strings.Join(catalog.CategoryNames(), ", ") + `.`,
 		Example: `  vendorwatch catalog          # the curated vendors
+  vendorwatch catalog voice    # the voice vendors first (VAPI, ElevenLabs, Deepgram, Twilio…)
   vendorwatch catalog claude   # search ids, aliases, names and pages
-  vendorwatch catalog circle   # also finds directory vendors such as circleci`,
+  vendorwatch catalog snitch   # also finds directory vendors such as deadmanssnitch`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			q := ""
@@ -37,7 +42,7 @@ used in the config as "- id: ID"; a directory vendor's format is detected on fir
 			}
 			out := cmd.OutOrStdout()
 			w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(w, "ID\tNAME\tFORMAT\tSTATUS PAGE\tKEY PROBE")
+			fmt.Fprintln(w, "ID\tNAME\tCATEGORIES\tFORMAT\tSTATUS PAGE\tKEY PROBE")
 			fromDirectory := 0
 			for i, e := range hits {
 				if i == maxCatalogHits {
@@ -54,7 +59,11 @@ used in the config as "- id: ID"; a directory vendor's format is detected on fir
 				if e.Origin != "" {
 					fromDirectory++
 				}
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", e.ID, e.Name, format, strings.TrimPrefix(e.Page, "https://"), probe)
+				categories := "-"
+				if len(e.Categories) > 0 {
+					categories = strings.Join(e.Categories, ",")
+				}
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", e.ID, e.Name, categories, format, strings.TrimPrefix(e.Page, "https://"), probe)
 			}
 			if err := w.Flush(); err != nil {
 				return err

@@ -1,6 +1,6 @@
 // Package catalog knows the vendors: the built-in catalog of curated
 // vendors (status sources, API, key probe, links), the directory of
-// about 1,200 more status pages behind it, search, OPML import, and the
+// about 1,050 more status pages behind it, search, OPML import, and the
 // resolution of a config's vendors against all of that into the Vendor
 // values every adapter works from.
 package catalog
@@ -23,9 +23,12 @@ var catalogYAML []byte
 
 // Entry is one vendor of the built-in catalog.
 type Entry struct {
-	ID         string       `yaml:"id" json:"id"`
-	Name       string       `yaml:"name" json:"name"`
-	Aliases    []string     `yaml:"aliases" json:"aliases,omitempty"`
+	ID      string   `yaml:"id" json:"id"`
+	Name    string   `yaml:"name" json:"name"`
+	Aliases []string `yaml:"aliases" json:"aliases,omitempty"`
+	// Categories say what kind of vendor this is (llm, voice, payments…),
+	// most telling first; the words come from Categories.
+	Categories []string     `yaml:"categories" json:"categories,omitempty"`
 	Page       string       `yaml:"page" json:"page"`
 	Status     []SourceSpec `yaml:"status" json:"status"`
 	Components []string     `yaml:"components" json:"components,omitempty"`
@@ -129,6 +132,11 @@ func Parse(data []byte) (*Catalog, error) {
 	}
 	c := &Catalog{entries: doc.Vendors, byName: map[string]int{}}
 	for i, e := range doc.Vendors {
+		for _, cat := range e.Categories {
+			if !IsCategory(cat) {
+				return nil, fmt.Errorf("catalog: %s: unknown category %q (known: %s)", e.ID, cat, strings.Join(CategoryNames(), ", "))
+			}
+		}
 		for _, name := range append([]string{e.ID}, e.Aliases...) {
 			if _, dup := c.byName[name]; dup {
 				return nil, fmt.Errorf("catalog: %q is listed twice", name)
@@ -192,55 +200,6 @@ func (c *Catalog) AdminVendors() []string {
 
 // All returns every curated entry in catalog order.
 func (c *Catalog) All() []Entry { return slices.Clone(c.entries) }
-
-// Search returns the entries whose id, alias, name or page contains query
-// (case-insensitive), best matches first: exact id, then prefix, then
-// anywhere; curated entries before directory ones of the same rank. An
-// empty query lists the curated entries.
-func (c *Catalog) Search(query string) []Entry {
-	q := strings.ToLower(strings.TrimSpace(query))
-	if q == "" {
-		return c.All()
-	}
-	type hit struct {
-		e    Entry
-		rank int
-	}
-	var hits []hit
-	pool := c.entries
-	if c.dir != nil {
-		for _, e := range c.dir().entries {
-			if _, curated := c.byName[e.ID]; !curated {
-				pool = append(pool[:len(pool):len(pool)], e)
-			}
-		}
-	}
-	for _, e := range pool {
-		rank := -1
-		for _, name := range append([]string{e.ID, strings.ToLower(e.Name)}, e.Aliases...) {
-			switch {
-			case name == q:
-				rank = max(rank, 3)
-			case strings.HasPrefix(name, q):
-				rank = max(rank, 2)
-			case strings.Contains(name, q):
-				rank = max(rank, 1)
-			}
-		}
-		if rank < 0 && strings.Contains(strings.ToLower(e.Page), q) {
-			rank = 0
-		}
-		if rank >= 0 {
-			hits = append(hits, hit{e, rank})
-		}
-	}
-	slices.SortStableFunc(hits, func(a, b hit) int { return b.rank - a.rank })
-	out := make([]Entry, len(hits))
-	for i, h := range hits {
-		out[i] = h.e
-	}
-	return out
-}
 
 // Suggest returns the catalog id closest to a misspelt one, or "" when
 // nothing is close; it satisfies config.Catalog. A curated id wins over a

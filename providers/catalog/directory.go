@@ -10,7 +10,7 @@ import (
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
-// The directory is the long tail of the catalog: about 1,500 vendors with
+// The directory is the long tail of the catalog: about 1,050 vendors with
 // a status page and no curated entry, usable by id in the config with
 // their format detected on first use. It is generated from two public
 // lists (see directory.tsv's header for the attribution):

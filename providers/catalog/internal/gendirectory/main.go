@@ -89,10 +89,16 @@ func run(spPath, opmlPath, catalogPath, outPath string) error {
 	}
 
 	var recs []*record
+	var dropped []string
 	byPage := map[string]*record{}
 	for _, p := range pages {
 		page, ok := normalize(p[0])
 		if !ok || byPage[page] != nil {
+			continue
+		}
+		if why := catalog.NotAStatusPage(page); why != "" {
+			dropped = append(dropped, fmt.Sprintf("%s\t%s\t%s", clean(p[1]), page, why))
+			byPage[page] = &record{} // the same link again is dropped silently
 			continue
 		}
 		r := &record{name: clean(p[1]), page: page, origin: catalog.OriginStatusphere}
@@ -108,7 +114,14 @@ func run(spPath, opmlPath, catalogPath, outPath string) error {
 		if len(sources) > 1 {
 			feed = sources[1].URL
 		}
+		if why := catalog.NotAStatusPage(page); why != "" {
+			dropped = append(dropped, fmt.Sprintf("%s\t%s\t%s", clean(fd.Title), page, why))
+			continue
+		}
 		if r := byPage[page]; r != nil {
+			if r.page == "" {
+				continue // a page dropped above
+			}
 			if r.feed == "" {
 				r.feed = feed
 			}
@@ -158,6 +171,15 @@ func run(spPath, opmlPath, catalogPath, outPath string) error {
 	b.WriteString(header)
 	for _, r := range keep {
 		fmt.Fprintf(&b, "%s\t%s\t%s\t%s\t%s\t%s\n", r.id, r.name, r.page, r.feed, r.origin, strings.Join(r.aliases, ","))
+	}
+	// What was left out, and why (catalog.NotAStatusPage), as comments the
+	// reader skips.
+	slices.Sort(dropped)
+	if len(dropped) > 0 {
+		b.WriteString("# Left out, not status pages (name, link, reason):\n")
+		for _, d := range dropped {
+			b.WriteString("#   " + d + "\n")
+		}
 	}
 	return os.WriteFile(outPath, []byte(b.String()), 0o644)
 }
@@ -260,8 +282,9 @@ func readStatusphere(path string) ([][2]string, error) {
 	return out, nil
 }
 
-// normalize cleans a page URL: https, no fragment, no trailing slash.
-// Links to third-party aggregators (statusgator) are not status pages.
+// normalize cleans a page URL: https, no fragment, no trailing slash, and
+// no query or language-only path (catalog.DirectoryPage). Links to
+// statusgator are not status pages.
 func normalize(raw string) (string, bool) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
@@ -278,7 +301,7 @@ func normalize(raw string) (string, bool) {
 	if u.Path == "/" {
 		u.Path = ""
 	}
-	return strings.TrimSuffix(u.String(), "/"), true
+	return catalog.DirectoryPage(strings.TrimSuffix(u.String(), "/")), true
 }
 
 func host(raw string) string {

@@ -27,6 +27,8 @@ var StatusPages = []api.StatusPage{
 	{URL: "https://statusgator.com/services/docker", Name: "Docker, Inc"},
 	{URL: "https://status.openai.com", Name: "OpenAI"},
 	{URL: "https://status.circleci.com", Name: "Circle CI"},
+	{URL: "https://www.isitdownrightnow.com/youtube.com.html", Name: "YouTube"},
+	{URL: "https://status.combell.com/en", Name: "Combell"},
 }`)
 	opml := write("feeds.opml", `<?xml version="1.0"?><opml version="2.0"><body><outline text="CI">
 	<outline type="rss" text="circleci" xmlUrl="https://circleci.statuspage.io/history.atom"/>
@@ -49,12 +51,14 @@ var StatusPages = []api.StatusPage{
 		"gathercontent\tGatherContent\thttps://status.gathercontent.com\t\tstatusphere\t\n",
 		"gitlab\tGitLab\thttps://status.gitlab.com\thttps://status.gitlab.com/pages/5b36dc6502d06804c08349f7/rss\tmulti-status\t\n",
 		"Copyright (c) 2024 Metoro Inc.",
+		"combell\tCombell\thttps://status.combell.com\t",
+		"#   YouTube\thttps://www.isitdownrightnow.com/youtube.com.html\ta third-party outage-report site",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q:\n%s", want, got)
 		}
 	}
-	for _, not := range []string{"statusgator", "openai", "twilio", "circleci.statuspage.io"} {
+	for _, not := range []string{"statusgator", "openai", "twilio", "circleci.statuspage.io", "\nyoutube\t", "combell.com/en"} {
 		if strings.Contains(got, not) {
 			t.Errorf("output holds %q:\n%s", not, got)
 		}
