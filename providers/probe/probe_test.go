@@ -197,8 +197,8 @@ func TestProbeNoSecret(t *testing.T) {
 // A key for a vendor vendorwatch cannot probe is reported, not guessed at.
 func TestProbeVendorWithoutProbe(t *testing.T) {
 	t.Parallel()
-	v := catalog.Vendor{ID: "github", Name: "GitHub", API: catalog.APISpec{BaseURL: "https://api.github.com"},
-		Keys: []config.Key{{Name: "ci", Secret: config.SecretRef{Kind: config.SecretEnv, Value: "GH_TOKEN"}}}}
+	v := catalog.Vendor{ID: "acme", Name: "Acme", API: catalog.APISpec{BaseURL: "https://api.acme.example"},
+		Keys: []config.Key{{Name: "ci", Secret: config.SecretRef{Kind: config.SecretEnv, Value: "ACME_TOKEN"}}}}
 	k := New(fetch.New(fetch.Options{Timeout: 2 * time.Second}), Options{}).Key(context.Background(), v, v.Keys[0])
 	if k.Result != observe.ResultMisconfigured || k.Code != "no_probe" {
 		t.Errorf("key = %+v", k)
