@@ -35,7 +35,9 @@ func (c fakeCatalog) AdminVendors() []string { return []string{"openai", "anthro
 
 // KeyProbe: as the real catalog says, OpenAI, VAPI and Anthropic keys can
 // be tested.
-func (c fakeCatalog) KeyProbe(id string) bool { return id == "openai" || id == "vapi" || id == "anthropic" }
+func (c fakeCatalog) KeyProbe(id string) bool {
+	return id == "openai" || id == "vapi" || id == "anthropic"
+}
 
 var cat = fakeCatalog{"openai": true, "vapi": true, "anthropic": true}
 
