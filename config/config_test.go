@@ -33,6 +33,12 @@ func (c fakeCatalog) AdminAPI(id string) (AdminAPI, bool) {
 
 func (c fakeCatalog) AdminVendors() []string { return []string{"openai", "anthropic", "vapi"} }
 
+// KeyProbe: as the real catalog says, OpenAI, VAPI and Anthropic keys can
+// be tested.
+func (c fakeCatalog) KeyProbe(id string) bool {
+	return id == "openai" || id == "vapi" || id == "anthropic"
+}
+
 var cat = fakeCatalog{"openai": true, "vapi": true, "anthropic": true}
 
 // problemsOf parses src and returns its problems, failing if it loads.

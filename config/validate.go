@@ -161,6 +161,7 @@ func validate(cfg *Config, x index, t trust, cat Catalog, p *problems) {
 			checkSecret(k.Secret, x.vendor(i, "keys", j, "secret"), kl, t, p)
 			checkKeyHeaders(k.Headers, x.vendor(i, "keys", j, "headers"), p)
 		}
+		checkKeysTestable(v, x, i, cat, p)
 		if v.Admin != nil {
 			checkAdmin(v, x, i, t, cat, p)
 		}

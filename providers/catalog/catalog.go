@@ -186,6 +186,14 @@ func (c *Catalog) AdminAPI(id string) (config.AdminAPI, bool) {
 	return config.AdminAPI{Reads: e.Admin.Reads, KeyFallback: e.Admin.KeyFallback}, true
 }
 
+// KeyProbe reports whether vendorwatch can test keys of a vendor: its
+// curated entry has a probe (directory entries never do); it satisfies
+// config.ProbeCatalog.
+func (c *Catalog) KeyProbe(id string) bool {
+	e, ok := c.Curated(id)
+	return ok && e.Probe != nil
+}
+
 // AdminVendors lists the curated vendors with an admin API vendorwatch
 // reads, in catalog order; it satisfies config.Catalog.
 func (c *Catalog) AdminVendors() []string {

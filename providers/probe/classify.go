@@ -54,7 +54,17 @@ var families = map[string]refine{
 	"cohere":     refineCohere,
 	"stripe":     refineStripe,
 	"langsmith":  refineLangSmith,
+	"github":     refineGitHub,
+	"openrouter": refineOpenRouter,
+	"mistral":    refineMistral,
+	"cartesia":   refineCartesia,
+	"retell":     refineRetell,
 }
+
+// plainTextFamilies are the families whose vendors may answer an error in
+// plain text of their own ("Title: Message") rather than JSON: such a
+// body is the vendor's word, not a proxy's page.
+var plainTextFamilies = map[string]bool{"cartesia": true}
 
 // newAnswer wraps a response, parsing the body as JSON when it is JSON.
 func newAnswer(status int, h http.Header, body []byte, expect []int) *answer {
@@ -85,14 +95,30 @@ func (a *answer) works() bool {
 // vendor's edge) is the vendor's failure; an empty body leaves only the
 // status to go by.
 func classify(family string, a *answer) Verdict {
-	if !a.isJSON() && (len(bytes.TrimSpace(a.Body)) > 0 || (a.Status >= 300 && a.Status < 400)) {
+	text := plainTextFamilies[family] && isPlainText(a)
+	if !a.isJSON() && !text && (len(bytes.TrimSpace(a.Body)) > 0 || (a.Status >= 300 && a.Status < 400)) {
 		return edgeVerdict(a)
 	}
 	v := genericVerdict(a)
+	if text && !a.works() {
+		v.Message = string(bytes.TrimSpace(a.Body))
+	}
 	if f, ok := families[family]; ok {
 		f(a, &v)
 	}
 	return v
+}
+
+// isPlainText reports whether an answer that is not JSON is a short line
+// of plain text (not an HTML page, not a redirect): how some vendors word
+// their own errors.
+func isPlainText(a *answer) bool {
+	body := bytes.TrimSpace(a.Body)
+	if a.isJSON() || len(body) == 0 || len(body) > 1024 || (a.Status >= 300 && a.Status < 400) {
+		return false
+	}
+	ct := strings.ToLower(a.Header.Get("Content-Type"))
+	return (ct == "" || strings.HasPrefix(ct, "text/plain")) && !bytes.Contains(bytes.ToLower(body), []byte("<html")) && body[0] != '<'
 }
 
 // edgeVerdict reads an answer that is not the vendor's JSON: a proxy's or

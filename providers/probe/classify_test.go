@@ -45,3 +45,32 @@ func TestClassifyWithoutVendorJSON(t *testing.T) {
 		})
 	}
 }
+
+// Cartesia's older API versions answer errors in plain text of their own;
+// that text is read as Cartesia's word, while an HTML page or a plain-text
+// answer from another vendor stays the edge's.
+func TestClassifyPlainTextOnlyWhereTheVendorSpeaksIt(t *testing.T) {
+	text := http.Header{"Content-Type": {"text/plain; charset=utf-8"}}
+	html := http.Header{"Content-Type": {"text/html"}}
+	tests := []struct {
+		family string
+		status int
+		header http.Header
+		body   string
+		want   observe.Result
+		inMsg  string
+	}{
+		{"cartesia", 401, text, "Unauthorized: Invalid API key", observe.ResultInvalidKey, "Unauthorized: Invalid API key"},
+		{"cartesia", 429, text, "Too many concurrent requests: You have exceeded your plan's concurrency limit.", observe.ResultRateLimited, "concurrency limit"},
+		{"cartesia", 502, html, "<html><body>Bad gateway</body></html>", observe.ResultVendorError, "an HTML page (HTTP 502)"},
+		{"openai", 401, text, "Unauthorized: Invalid API key", observe.ResultVendorError, "a non-JSON answer (HTTP 401)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.family+" "+tt.body[:10], func(t *testing.T) {
+			v := classify(tt.family, newAnswer(tt.status, tt.header, []byte(tt.body), nil))
+			if v.Result != tt.want || !strings.Contains(v.Message, tt.inMsg) {
+				t.Errorf("verdict = %+v", v)
+			}
+		})
+	}
+}

@@ -149,7 +149,9 @@ func (p *Prober) Key(ctx context.Context, v catalog.Vendor, k config.Key) observ
 	res := observe.KeyResult{Name: k.Name, Canary: k.Canary, CheckedAt: p.now().UTC()}
 	if v.Probe == nil || v.API.BaseURL == "" {
 		res.Result, res.Code = observe.ResultMisconfigured, "no_probe"
-		res.Message = fmt.Sprintf("vendorwatch knows no key probe for %s; remove keys: from this vendor, or give it api: and use a catalog vendor", v.Name)
+		// check-config refuses such a key; this is the last word for a
+		// config loaded without the catalog's knowledge of probes.
+		res.Message = fmt.Sprintf("vendorwatch cannot test keys of %s: it has no free read-only request to try them with; remove the key", v.Name)
 		return res
 	}
 	target, err := probeURL(v.API.BaseURL, v.Probe.Path, k.Account)

@@ -99,12 +99,37 @@ func TestProbeClassifiesRealAnswers(t *testing.T) {
 		{"twilio suspended account", "twilio", fixture.TwilioToken, vendortest.Reply{Status: 200, File: "twilio__200_account_suspended.json"}, observe.ResultAccountDisabled, "suspended", false, "the Twilio account is suspended", ""},
 		{"twilio 20003", "twilio", fixture.TwilioToken, vendortest.Reply{Status: 401, File: "twilio__401_20003.json"}, observe.ResultInvalidKey, "20003", true, "Authenticate", ""},
 		{"groq invalid", "groq", fixture.GroqKey, vendortest.Reply{Status: 401, File: "groq__401_invalid_api_key.json"}, observe.ResultInvalidKey, "invalid_api_key", true, "Invalid API Key", ""},
+		{"groq rate limited", "groq", fixture.GroqKey, vendortest.Reply{Status: 429, File: "groq__429_rate_limit_exceeded.json"}, observe.ResultRateLimited, "rate_limit_exceeded", false, "tokens per minute (TPM)", ""},
+		{"groq cloudflare block", "groq", fixture.GroqKey, vendortest.Reply{Status: 403, File: "groq__403_cloudflare_blocked.html", Header: map[string]string{"Server": "cloudflare", "Content-Type": "text/html; charset=UTF-8"}}, observe.ResultVendorError, "", false, "an HTML page (HTTP 403) where the vendor's JSON was expected; served by cloudflare", "proxy or firewall"},
 		{"groq org restricted", "groq", fixture.GroqKey, vendortest.Reply{Status: 400, File: "groq__400_organization_restricted.json"}, observe.ResultAccountDisabled, "organization_restricted", false, "restricted", ""},
-		{"mistral bare 401", "mistral", fixture.MistralKey, vendortest.Reply{Status: 401, File: "mistral__401_unauthorized.json"}, observe.ResultInvalidKey, "", false, "Unauthorized", ""},
+		{"mistral bare 401", "mistral", fixture.MistralKey, vendortest.Reply{Status: 401, File: "mistral__401_unauthorized.json"}, observe.ResultInvalidKey, "unauthorized", false, "Unauthorized", "created in the last few minutes"},
+		{"mistral detail 401 on /v1/models", "mistral", fixture.MistralKey, vendortest.Reply{Status: 401, File: "mistral__401_detail_unauthorized.json"}, observe.ResultInvalidKey, "unauthorized", false, "Unauthorized", "wrong or deleted key"},
+		{"mistral 429 rate_limited", "mistral", fixture.MistralKey, vendortest.Reply{Status: 429, File: "mistral__429_rate_limited.json"}, observe.ResultRateLimited, "rate_limited", false, "Rate limit exceeded", ""},
+		{"mistral 429 gateway", "mistral", fixture.MistralKey, vendortest.Reply{Status: 429, File: "mistral__429_requests_rate_limit.json"}, observe.ResultRateLimited, "rate_limited", false, "Requests rate limit exceeded", ""},
 		{"cohere valid", "cohere", fixture.CohereKey, vendortest.Reply{Status: 200, File: "cohere__200_valid.json"}, observe.ResultOK, "", false, "", ""},
 		{"cohere not valid on a 200", "cohere", fixture.CohereKey, vendortest.Reply{Status: 200, File: "cohere__200_not_valid.json"}, observe.ResultInvalidKey, "valid_false", true, "not valid", ""},
 		{"stripe invalid", "stripe", fixture.StripeKey, vendortest.Reply{Status: 401, File: "stripe__401_invalid_api_key.json"}, observe.ResultInvalidKey, "invalid_request_error", true, "Invalid API Key provided: sk_test_…", ""},
 		{"stripe restricted key still valid", "stripe", fixture.StripeKey, vendortest.Reply{Status: 403, File: "stripe__403_restricted_key.json"}, observe.ResultNoPermission, "restricted_key", false, "rak_balance_read", "restricted key"},
+		{"github classic token ok", "github", fixture.GitHubToken, vendortest.Reply{Status: 200, File: "github__200_rate_limit.json"}, observe.ResultOK, "", false, "", ""},
+		{"github fine-grained token ok", "github", fixture.GitHubFineGrained, vendortest.Reply{Status: 200, File: "github__200_rate_limit.json"}, observe.ResultOK, "", false, "", ""},
+		{"github bad credentials", "github", fixture.GitHubToken, vendortest.Reply{Status: 401, File: "github__401_bad_credentials.json"}, observe.ResultInvalidKey, "bad_credentials", true, "Bad credentials", ""},
+		{"github fine-grained bad credentials", "github", fixture.GitHubFineGrained, vendortest.Reply{Status: 401, File: "github__401_bad_credentials.json"}, observe.ResultInvalidKey, "bad_credentials", true, "Bad credentials", ""},
+		{"github REST limit used up on a 200", "github", fixture.GitHubToken, vendortest.Reply{Status: 200, File: "github__200_rate_limit_core_used_up.json"}, observe.ResultRateLimited, "rate_limit_exceeded", false, "used up (5000 of 5000 requests); it resets at 2025-12-26T16:52:30Z", ""},
+		{"github secondary rate limit", "github", fixture.GitHubToken, vendortest.Reply{Status: 403, File: "github__403_secondary_rate_limit.json"}, observe.ResultRateLimited, "secondary_rate_limit", false, "secondary rate limit", ""},
+		{"github account suspended", "github", fixture.GitHubToken, vendortest.Reply{Status: 403, File: "github__403_account_suspended.json"}, observe.ResultAccountDisabled, "account_suspended", false, "suspended", ""},
+		{"github enterprise without rate limiting", "github", fixture.GitHubToken, vendortest.Reply{Status: 404, File: "github__404_rate_limiting_disabled.json"}, observe.ResultMisconfigured, "rate_limiting_disabled", false, "Rate limiting is not enabled.", "cannot test a token"},
+		{"openrouter ok", "openrouter", fixture.OpenRouterKey, vendortest.Reply{Status: 200, File: "openrouter__200_key.json"}, observe.ResultOK, "", false, "", ""},
+		{"openrouter key limit used up on a 200", "openrouter", fixture.OpenRouterKey, vendortest.Reply{Status: 200, File: "openrouter__200_key_limit_used_up.json"}, observe.ResultQuotaExceeded, "key_limit_exceeded", false, "credit limit is used up ($5.00 of $5.00)", "openrouter.ai/settings/keys"},
+		{"openrouter user not found", "openrouter", fixture.OpenRouterKey, vendortest.Reply{Status: 401, File: "openrouter__401_user_not_found.json"}, observe.ResultInvalidKey, "user_not_found", false, "User not found.", ""},
+		{"openrouter no credentials seen", "openrouter", fixture.OpenRouterKey, vendortest.Reply{Status: 401, File: "openrouter__401_no_auth_credentials.json"}, observe.ResultMisconfigured, "no_auth_credentials", false, "No auth credentials found", "strips the Authorization header"},
+		{"openrouter key limit exceeded", "openrouter", fixture.OpenRouterKey, vendortest.Reply{Status: 403, File: "openrouter__403_key_limit_exceeded.json"}, observe.ResultQuotaExceeded, "key_limit_exceeded", false, "Key limit exceeded", "openrouter.ai/settings/keys"},
+		{"cartesia ok", "cartesia", fixture.CartesiaKey, vendortest.Reply{Status: 200, File: "cartesia__200_voices.json"}, observe.ResultOK, "", false, "", ""},
+		{"cartesia 401", "cartesia", fixture.CartesiaKey, vendortest.Reply{Status: 401, File: "cartesia__401_unauthorized.json"}, observe.ResultInvalidKey, "", false, "Invalid API key.", ""},
+		{"cartesia 401 in plain text", "cartesia", fixture.CartesiaKey, vendortest.Reply{Status: 401, File: "cartesia__401_plain.txt", Header: map[string]string{"Content-Type": "text/plain; charset=utf-8"}}, observe.ResultInvalidKey, "", false, "Unauthorized: Invalid API key", ""},
+		{"cartesia concurrency limited", "cartesia", fixture.CartesiaKey, vendortest.Reply{Status: 429, File: "cartesia__429_concurrency_limited.json"}, observe.ResultRateLimited, "concurrency_limited", false, "concurrency limit", "concurrent request"},
+		{"retell ok", "retell", fixture.RetellKey, vendortest.Reply{Status: 200, File: "retell__200_concurrency.json"}, observe.ResultOK, "", false, "", ""},
+		{"retell invalid key", "retell", fixture.RetellKey, vendortest.Reply{Status: 401, File: "retell__401_invalid_key.json"}, observe.ResultInvalidKey, "invalid_key", false, "API key is missing or invalid.", ""},
+		{"retell server error", "retell", fixture.RetellKey, vendortest.Reply{Status: 500, File: "retell__500_error.json"}, observe.ResultVendorError, "", false, "An unexpected server error occurred.", ""},
 		{"langsmith invalid", "langsmith", fixture.LangSmithKey, vendortest.Reply{Status: 401, File: "langsmith__401_invalid_token.json"}, observe.ResultInvalidKey, "invalid_token", true, "Invalid token", ""},
 	}
 	for _, tt := range tests {
@@ -172,8 +197,8 @@ func TestProbeNoSecret(t *testing.T) {
 // A key for a vendor vendorwatch cannot probe is reported, not guessed at.
 func TestProbeVendorWithoutProbe(t *testing.T) {
 	t.Parallel()
-	v := catalog.Vendor{ID: "github", Name: "GitHub", API: catalog.APISpec{BaseURL: "https://api.github.com"},
-		Keys: []config.Key{{Name: "ci", Secret: config.SecretRef{Kind: config.SecretEnv, Value: "GH_TOKEN"}}}}
+	v := catalog.Vendor{ID: "acme", Name: "Acme", API: catalog.APISpec{BaseURL: "https://api.acme.example"},
+		Keys: []config.Key{{Name: "ci", Secret: config.SecretRef{Kind: config.SecretEnv, Value: "ACME_TOKEN"}}}}
 	k := New(fetch.New(fetch.Options{Timeout: 2 * time.Second}), Options{}).Key(context.Background(), v, v.Keys[0])
 	if k.Result != observe.ResultMisconfigured || k.Code != "no_probe" {
 		t.Errorf("key = %+v", k)
