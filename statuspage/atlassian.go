@@ -141,6 +141,9 @@ func (l Limits) ReadStatuspage(data []byte) (*observe.Status, Parts, error) {
 		maints.add(mm)
 	}
 	if err := doc.decode(data, want); err != nil {
+		if wall := loginWall(data); wall != nil {
+			return nil, Parts{}, wall // a private page answers its API with its login page
+		}
 		return nil, Parts{}, err
 	}
 	parts := Parts{

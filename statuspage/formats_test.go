@@ -62,6 +62,9 @@ var corpus = []corpusCase{
 	{"textexpander__statuspage_page_operational.html", HTML, observe.Operational, true, 0, 0, 0},
 	{"python-infra__statuspage_page_unresolved_incident.html", HTML, observe.Degraded, true, 1, 1, 0},
 	{"aquafadas__statuspage_page_degraded_incident.html", HTML, observe.Degraded, true, 1, 1, 0},
+	{"fastly__statuspage_page_update_links.html", HTML, observe.Operational, true, 1, 1, 0},
+	{"scalepoint__statuspage_page_scheduled_maintenance_cet.html", HTML, observe.Operational, true, 0, 0, 4},
+	{"github__statuspage_page_maintenance_in_progress_built.html", HTML, observe.UnderMaintenance, true, 0, 0, 1},
 }
 
 // Every payload sniffs as its format and reads to the expected state and

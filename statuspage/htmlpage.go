@@ -47,6 +47,7 @@ func readStatuspageHTML(doc *goquery.Document) *observe.Status {
 		}
 		st.Incidents = append(st.Incidents, in)
 	})
+	attributeMaintenance(st)
 	doc.Find(".scheduled-maintenance").Each(func(_ int, s *goquery.Selection) {
 		st.Maintenances = append(st.Maintenances, htmlScheduled(s, clock))
 	})
@@ -280,4 +281,19 @@ func htmlWindow(text string, clock pageClock) (start, end time.Time) {
 		}
 	}
 	return start, end
+}
+
+// attributeMaintenance names the components a lone maintenance in
+// progress affects when the page does not print them: those the page
+// shows under maintenance while it runs. With two or more in progress,
+// which covers which cannot be told, and none is named.
+func attributeMaintenance(st *observe.Status) {
+	if len(st.Maintenances) != 1 || len(st.Maintenances[0].Components) > 0 {
+		return
+	}
+	for _, c := range st.Components {
+		if c.State == observe.UnderMaintenance {
+			st.Maintenances[0].Components = appendUnique(st.Maintenances[0].Components, c.Name)
+		}
+	}
 }
