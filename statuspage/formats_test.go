@@ -55,6 +55,7 @@ var corpus = []corpusCase{
 	// RSS / Atom
 	{"github__statuspage_history.atom", Feed, observe.Unknown, false, 0, 4, 0},
 	{"github__statuspage_history.rss", Feed, observe.Unknown, false, 0, 4, 0},
+	{"staffbase__statuspage_history_cet.rss", Feed, observe.Unknown, false, 0, 2, 0},
 	{"aws__service_health_rss_all_2021-12.rss", Feed, observe.Operational, true, 0, 2, 0},
 	{"microsoft365__admin_center_feed_available.rss", Feed, observe.Operational, true, 0, 1, 0},
 	{"microsoft365__admin_center_feed_degraded.rss", Feed, observe.Degraded, true, 1, 1, 0},
