@@ -175,3 +175,21 @@ func TestHTMLNotStatuspage(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// HTML update text keeps its words and links apart, whatever the markup
+// between them.
+func TestHTMLTextSeparates(t *testing.T) {
+	t.Parallel()
+	tests := map[string]string{
+		`From Fastly<br /><br /><a href="https://www.fastly.com/blog">https://www.fastly.com/blog</a>`: "From Fastly\n\nhttps://www.fastly.com/blog",
+		`<p>First.</p><p>Second.</p>`:                      "First.\n\nSecond.",
+		`Affected:<ul><li>API</li><li>Web</li></ul>`:       "Affected:\n\n- API\n- Web",
+		`<table><tr><td>EU</td><td>down</td></tr></table>`: "EU down",
+		`<h5>Impact</h5>Calls fail`:                        "Impact\nCalls fail",
+	}
+	for in, want := range tests {
+		if got := HTMLText(in); got != want {
+			t.Errorf("HTMLText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
