@@ -129,10 +129,10 @@ func validate(cfg *Config, x index, t trust, cat Catalog, p *problems) {
 			if err != nil {
 				p.add(x.vendor(i, "status", j, "format"), "%v", err)
 			}
-			if f == statuspage.HTML && s.Selector == "" && !looksStatuspageHTML(s.URL) {
-				// The Atlassian page layout is known; anything else needs a selector.
-				p.add(x.vendor(i, "status", j, "format"), "format html needs selector: (the CSS selector of the status text) unless the page is an Atlassian Statuspage")
-			}
+			// format: html without a selector: is an Atlassian Statuspage
+			// page on any host (its own domain or *.statuspage.io); the
+			// page's content decides when it is read, and a page of
+			// another layout is an error on that source then.
 			if s.Selector != "" && f != statuspage.HTML {
 				p.add(x.vendor(i, "status", j, "selector"), "selector: only applies to format: html")
 			}
@@ -201,10 +201,6 @@ func checkURL(raw string, line int, what string, p *problems) {
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		p.add(line, "%s %q is not an http(s) URL", what, raw)
 	}
-}
-
-func looksStatuspageHTML(raw string) bool {
-	return strings.Contains(raw, "statuspage.io")
 }
 
 // checkSecret checks a secret reference at line (parent's line when the

@@ -75,6 +75,8 @@ func sourceFailure(errText string) string {
 		return "the status page itself is failing"
 	case strings.HasPrefix(e, "http "):
 		return "unexpected answer"
+	case strings.Contains(e, "requires a login"):
+		return "the page is private: a login wall, not a status"
 	}
 	return "the answer is not in the expected format"
 }

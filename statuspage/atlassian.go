@@ -141,6 +141,9 @@ func (l Limits) ReadStatuspage(data []byte) (*observe.Status, Parts, error) {
 		maints.add(mm)
 	}
 	if err := doc.decode(data, want); err != nil {
+		if wall := loginWall(data); wall != nil {
+			return nil, Parts{}, wall // a private page answers its API with its login page
+		}
 		return nil, Parts{}, err
 	}
 	parts := Parts{
@@ -197,6 +200,9 @@ func (l Limits) ReadStatuspage(data []byte) (*observe.Status, Parts, error) {
 		for i := range st.Maintenances {
 			st.Maintenances[i].URL = spLink(st.Maintenances[i].URL, st.PageURL, "incidents", st.Maintenances[i].ID)
 		}
+	}
+	if !st.Claims && parts.Incidents && !parts.Status && !parts.Components && !parts.Maintenances {
+		incidentsState(st)
 	}
 	if !st.Claims && len(st.Components) > 0 {
 		// Only a document without the page's indicator (components.json,
@@ -266,6 +272,7 @@ func spIncidentModel(in spIncident) observe.Incident {
 	for _, c := range in.Components {
 		out.Components = appendUnique(out.Components, termtext.Line(c.Name))
 	}
+	var groups []string
 	for _, u := range in.Updates {
 		at := u.DisplayAt.Time()
 		if at.IsZero() {
@@ -275,8 +282,13 @@ func spIncidentModel(in spIncident) observe.Incident {
 			Status: strings.ToLower(termtext.Line(u.Status)), Body: HTMLText(u.Body), At: at,
 		})
 		for _, c := range u.Affected {
-			out.Components = appendUnique(out.Components, termtext.Line(c.Name))
+			name, group := affectedName(termtext.Line(c.Name), out.Components)
+			out.Components = appendUnique(out.Components, name)
+			groups = appendUnique(groups, group)
 		}
+	}
+	for _, g := range groups {
+		out.Components = appendUnique(out.Components, g)
 	}
 	sortUpdates(out.Updates)
 	if len(out.Updates) > 0 {
@@ -314,4 +326,46 @@ func worstComponent(cs []observe.Component) observe.State {
 		}
 	}
 	return state
+}
+
+// affectedName reads an update's affected component. Statuspage names a
+// component of a group "Group - Component" there, while the incident's
+// own list says "Component": when the part after the first " - " is
+// already listed, the name is that component's and the group is returned
+// apart, to be listed once as context. A name whose prefix is not a group
+// of a listed component ("Lagos, Nigeria - (LOS)") is kept whole.
+func affectedName(name string, listed []string) (component, group string) {
+	if g, c, ok := strings.Cut(name, " - "); ok && slices.Contains(listed, c) {
+		return c, g
+	}
+	return name, ""
+}
+
+// incidentsState gives a document that holds only incidents
+// (incidents.json, incidents/unresolved.json) the state it tells: the
+// worst impact of its unresolved incidents, or operational when none is
+// unresolved, as far as that document knows. It lists no components, and
+// its description says what it rests on.
+func incidentsState(st *observe.Status) {
+	st.State, st.Claims = observe.Operational, true
+	open := 0
+	for _, in := range st.Incidents {
+		if in.Resolved() || isMaintenanceStatus(in.Status) {
+			continue
+		}
+		open++
+		s := observe.ImpactState(in.Impact)
+		if !s.Known() {
+			s = observe.Degraded // an unresolved incident of unstated impact is not "all clear"
+		}
+		st.State = observe.Worst(st.State, s)
+	}
+	switch open {
+	case 0:
+		st.Description = "No unresolved incidents"
+	case 1:
+		st.Description = "1 unresolved incident"
+	default:
+		st.Description = fmt.Sprintf("%d unresolved incidents", open)
+	}
 }

@@ -41,7 +41,6 @@ var (
 	bsIncidentLink = lazyregexp.New(`/incident/([0-9A-Za-z]+)/?$`)
 	ioStatusLine   = lazyregexp.New(`(?i)<b>\s*Status:\s*([^<]+)</b>`)
 	ioComponent    = lazyregexp.New(`^(.*\S)\s*\(([^()]+)\)$`)
-	spDateText     = lazyregexp.New(`([A-Z][a-z]{2})\s+(\d{1,2}),\s+(\d{1,2}:\d{2})\s*([A-Z]{2,5})`)
 )
 
 // parseFeed reads an RSS, Atom or JSON feed.

@@ -1,9 +1,7 @@
 package statuspage
 
 import (
-	"fmt"
 	"strings"
-	"time"
 
 	"github.com/mmcdole/gofeed"
 
@@ -13,114 +11,6 @@ import (
 
 // How each platform's feed items become incidents. feed.go recognises the
 // platform; these read its items.
-
-// statuspageItem reads an Atlassian Statuspage history entry: every update
-// of the incident inside, newest first, as
-// <p><small>Sep 3, 17:11 UTC</small><br><strong>Resolved</strong> - text</p>.
-func statuspageItem(it *gofeed.Item) feedEvent {
-	published, updated := itemTimes(it)
-	in := observe.Incident{
-		ID:        itemID(it, spIncidentLink()),
-		Title:     termtext.Line(HTMLText(it.Title)),
-		URL:       cleanURL(it.Link),
-		StartedAt: published,
-		UpdatedAt: updated,
-	}
-	ref := updated
-	for _, u := range statuspageUpdates(itemBody(it), ref) {
-		in.Updates = append(in.Updates, u)
-	}
-	sortUpdates(in.Updates)
-	for _, u := range in.Updates {
-		if u.Status != "" && u.Status != "update" {
-			in.Status = u.Status
-			break
-		}
-	}
-	if len(in.Updates) > 0 {
-		in.LatestUpdate = termtext.Line(in.Updates[0].Body)
-		if at := in.Updates[len(in.Updates)-1].At; !at.IsZero() {
-			in.StartedAt = at
-		}
-		if at := in.Updates[0].At; !at.IsZero() {
-			in.UpdatedAt = at
-		}
-	}
-	if in.Status == "" {
-		in.Status = inferStatus(in.Title, in.LatestUpdate)
-	}
-	if isMaintenanceStatus(in.Status) {
-		return feedEvent{maintenance: &observe.Maintenance{ID: in.ID, Title: in.Title, Status: maintStatus(in.Status), URL: in.URL}}
-	}
-	if in.Resolved() && len(in.Updates) > 0 {
-		in.ResolvedAt = in.Updates[0].At
-	}
-	return feedEvent{incident: in}
-}
-
-// statuspageUpdates splits a Statuspage history body into its updates.
-// The dates have no year; it is taken from ref, the entry's time.
-func statuspageUpdates(body string, ref time.Time) []observe.Update {
-	if !strings.Contains(body, "<") {
-		return nil
-	}
-	var out []observe.Update
-	for _, part := range strings.Split(body, "</p>") {
-		small, rest, ok := cutTag(part, "small")
-		if !ok {
-			continue
-		}
-		label, text, ok := cutTag(rest, "strong")
-		if !ok {
-			continue
-		}
-		text = strings.TrimSpace(HTMLText(text))
-		text = strings.TrimSpace(strings.TrimPrefix(text, "-"))
-		out = append(out, observe.Update{
-			Status: lowerStatus(HTMLText(label)),
-			Body:   text,
-			At:     statuspageDate(HTMLText(small), ref),
-		})
-	}
-	return out
-}
-
-// cutTag returns the inner HTML of the first <tag>…</tag> in s and what
-// follows it.
-func cutTag(s, tag string) (inner, after string, ok bool) {
-	i := strings.Index(s, "<"+tag)
-	if i < 0 {
-		return "", "", false
-	}
-	j := strings.Index(s[i:], ">")
-	if j < 0 {
-		return "", "", false
-	}
-	start := i + j + 1
-	k := strings.Index(s[start:], "</"+tag+">")
-	if k < 0 {
-		return "", "", false
-	}
-	return s[start : start+k], s[start+k+len(tag)+3:], true
-}
-
-// statuspageDate reads "Sep 3, 17:11 UTC" in the year of ref (the year
-// before when that would put it after ref).
-func statuspageDate(s string, ref time.Time) time.Time {
-	m := spDateText().FindStringSubmatch(strings.Join(strings.Fields(s), " "))
-	if m == nil || ref.IsZero() {
-		return time.Time{}
-	}
-	t, err := time.Parse("Jan 2 15:04 MST 2006", fmt.Sprintf("%s %s %s %s %d", m[1], m[2], m[3], m[4], ref.Year()))
-	if err != nil {
-		return time.Time{}
-	}
-	t = t.UTC()
-	if t.After(ref.Add(48 * time.Hour)) {
-		t = t.AddDate(-1, 0, 0)
-	}
-	return t
-}
 
 // incidentioItem reads an incident.io feed entry: the incident's current
 // state only, "<b>Status: Resolved</b>", the latest text and a list of

@@ -60,6 +60,7 @@ var corpus = []corpusCase{
 	// RSS / Atom
 	{"github__statuspage_history.atom", Feed, observe.Unknown, false, 0, 4, 0},
 	{"github__statuspage_history.rss", Feed, observe.Unknown, false, 0, 4, 0},
+	{"staffbase__statuspage_history_cet.rss", Feed, observe.Unknown, false, 0, 2, 0},
 	{"aws__service_health_rss_all_2021-12.rss", Feed, observe.Operational, true, 0, 2, 0},
 	{"aws__ec2-ap-northeast-1_rss_2019-09.rss", Feed, observe.Operational, true, 0, 5, 0},
 	{"microsoft365__admin_center_feed_available.rss", Feed, observe.Operational, true, 0, 1, 0},
@@ -68,6 +69,9 @@ var corpus = []corpusCase{
 	{"textexpander__statuspage_page_operational.html", HTML, observe.Operational, true, 0, 0, 0},
 	{"python-infra__statuspage_page_unresolved_incident.html", HTML, observe.Degraded, true, 1, 1, 0},
 	{"aquafadas__statuspage_page_degraded_incident.html", HTML, observe.Degraded, true, 1, 1, 0},
+	{"fastly__statuspage_page_update_links.html", HTML, observe.Operational, true, 1, 1, 0},
+	{"scalepoint__statuspage_page_scheduled_maintenance_cet.html", HTML, observe.Operational, true, 0, 0, 4},
+	{"github__statuspage_page_maintenance_in_progress_built.html", HTML, observe.UnderMaintenance, true, 0, 0, 1},
 }
 
 // Every payload sniffs as its format and reads to the expected state and

@@ -7,13 +7,11 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
 
-	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
 	"github.com/vendorwatch/vendorwatch/observe"
 )
@@ -46,6 +44,12 @@ func (l Limits) ReadHTML(data []byte, selector, healthy string) (*observe.Status
 	if !looksHTML(bytes.TrimSpace(data)) {
 		return nil, wrongFormat(want, data)
 	}
+	if selector == "" {
+		// A private page's wall keeps the status-* class of its body.
+		if err := loginWall(data); err != nil {
+			return nil, err
+		}
+	}
 	var r io.Reader = bytes.NewReader(data)
 	var p pruned
 	if selector == "" {
@@ -59,11 +63,14 @@ func (l Limits) ReadHTML(data []byte, selector, healthy string) (*observe.Status
 	var st *observe.Status
 	if selector != "" {
 		if st, err = readSelected(doc, data, selector, healthy); err != nil {
+			if wall := loginWall(data); wall != nil {
+				return nil, wall // the selector found nothing: a login wall is why
+			}
 			return nil, err
 		}
 	} else {
 		if !isStatuspageHTML(doc) {
-			return nil, fmt.Errorf("%w: want an Atlassian Statuspage page (or set selector: for any other page), got %s", ErrWrongFormat, "an HTML page of another layout")
+			return nil, fmt.Errorf("%w: the page is HTML but not an Atlassian Statuspage page (no status-* indicator, components or .page-status banner); for any other page set selector: to the element that holds its status text, or point the source at the page's feed or JSON", ErrWrongFormat)
 		}
 		st = readStatuspageHTML(doc)
 		p.note(st, l)
@@ -98,83 +105,6 @@ func pageIndicator(doc *goquery.Document) string {
 		return ind
 	}
 	return indicatorClass(doc.Find(".page-status").First())
-}
-
-var spYearDate = lazyregexp.New(`([A-Z][a-z]{2})\s+(\d{1,2}),\s+(\d{4})`)
-
-// readStatuspageHTML reads an Atlassian Statuspage home page.
-func readStatuspageHTML(doc *goquery.Document) *observe.Status {
-	st := &observe.Status{State: IndicatorState(pageIndicator(doc))}
-	st.Description = termtext.Line(doc.Find(".page-status .status").First().Text())
-	doc.Find(".component-inner-container[data-component-status]").Each(func(_ int, c *goquery.Selection) {
-		if c.Is("[data-js-hook=component-group-opener]") {
-			return // a group takes its children's state; list the children
-		}
-		comp := observe.Component{Name: htmlName(c), State: ComponentState(c.AttrOr("data-component-status", ""))}
-		if g := c.Closest(".component-container.is-group"); g.Length() > 0 {
-			comp.Group = htmlName(g.Find("[data-js-hook=component-group-opener]").First())
-		}
-		st.Components = append(st.Components, comp)
-	})
-
-	// The page's own "today" (the first day of the history list) gives the
-	// year that update dates leave out.
-	var ref time.Time
-	if m := spYearDate().FindStringSubmatch(strings.Join(strings.Fields(doc.Find(".status-day .date").First().Text()), " ")); m != nil {
-		if t, err := time.Parse("Jan 2 2006", m[1]+" "+m[2]+" "+m[3]); err == nil {
-			ref = t.Add(24*time.Hour - time.Second)
-		}
-	}
-	doc.Find(".unresolved-incident").Each(func(_ int, s *goquery.Selection) {
-		in := observe.Incident{}
-		for _, imp := range []string{"none", "minor", "major", "critical", "maintenance"} {
-			if s.HasClass("impact-" + imp) {
-				in.Impact = imp
-			}
-		}
-		title := s.Find(".actual-title, .incident-title a").First()
-		in.Title = termtext.Line(title.Text())
-		if href, ok := title.Attr("href"); ok {
-			in.URL = termtext.Line(href)
-			if m := spIncidentLink().FindStringSubmatch(in.URL); m != nil {
-				in.ID = m[1]
-			}
-		}
-		s.Find(".update").Each(func(_ int, u *goquery.Selection) {
-			label := termtext.Line(u.Find("strong").First().Text())
-			when := statuspageDate(u.Find("small").First().Text(), ref)
-			body := u.Clone()
-			body.Find("strong, small").Remove()
-			text := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(termtext.Text(body.Text())), "-"))
-			in.Updates = append(in.Updates, observe.Update{Status: lowerStatus(label), Body: termtext.Text(text), At: when})
-		})
-		sortUpdates(in.Updates)
-		for _, u := range in.Updates {
-			if u.Status != "" && u.Status != "update" {
-				in.Status = u.Status
-				break
-			}
-		}
-		if in.Status == "" {
-			in.Status = "investigating"
-		}
-		if n := len(in.Updates); n > 0 {
-			in.LatestUpdate = termtext.Line(in.Updates[0].Body)
-			in.UpdatedAt, in.StartedAt = in.Updates[0].At, in.Updates[n-1].At
-		}
-		st.Incidents = append(st.Incidents, in)
-	})
-	// The indicator is the page's verdict, as in the API (atlassian.go):
-	// it stands whatever a few of its components say. Only a page that
-	// shows no indicator falls back on its worst component.
-	if !st.State.Known() && len(st.Components) > 0 {
-		st.State = worstComponent(st.Components)
-	}
-	st.Claims = st.State.Known()
-	if st.Description == "" {
-		st.Description = describeState(st.State)
-	}
-	return st
 }
 
 // htmlName is the text of an element's .name child, or its own text.

@@ -37,11 +37,17 @@ func HTMLText(s string) string {
 				} else if tt == html.EndTagToken && skip > 0 {
 					skip--
 				}
-			case "br", "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "tr":
+			case "br", "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
+				"table", "blockquote", "pre", "hr", "dl", "dt", "dd", "section", "article", "header", "footer":
+				if string(name) == "li" && tt == html.EndTagToken {
+					break // the next item or the list's end breaks the line
+				}
 				b.WriteByte('\n')
 				if string(name) == "li" && tt == html.StartTagToken {
 					b.WriteString("- ")
 				}
+			case "td", "th":
+				b.WriteByte(' ') // cells of a row stay apart
 			}
 		}
 	}
