@@ -37,12 +37,20 @@ var pageDocs = []struct {
 	{"aws-ec2", "aws__ec2-ap-northeast-1_rss_2019-09.rss", "rss", "application/rss+xml"},
 	{"bs-maint", "vapi__betterstack_index_maintenance_tomorrow_derived.json", "betterstack", "application/json"},
 	{"stripe", "stripe__current_full_degraded_constructed.json", "stripe", "application/json"},
+	{"sp-rss-cet", "staffbase__statuspage_history_cet.rss", "rss", "application/rss+xml"},
+	{"sp-html-maint", "scalepoint__statuspage_page_scheduled_maintenance_cet.html", "html", "text/html"},
+	{"sp-html-fastly", "fastly__statuspage_page_update_links.html", "html", "text/html"},
+	{"sp-html-inprogress", "github__statuspage_page_maintenance_in_progress_built.html", "", "text/html"},
+	{"wall-login", "walls/anzgcis__statuspage_page_login_required.html", "html", "text/html"},
+	{"wall-okta", "walls/bardenproduce__okta_signin_redirect.html", "", "text/html"},
+	{"wall-inactive", "walls/overnightprints__statuspage_page_inactive.html", "html", "text/html"},
 }
 
 // What a careful reader takes from a page does not depend on the reader's
 // time zone: every document of every format, read by the built binary
 // under TZ=UTC, America/Los_Angeles and Asia/Kolkata, gives the same
-// state, incidents and maintenances, at the same instants.
+// state, incidents and maintenances, at the same instants. A page behind a
+// login wall is unknown, with the reason, never an outage.
 func TestPagesReadTheSameInEveryTimeZone(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
@@ -96,6 +104,7 @@ func TestPagesReadTheSameInEveryTimeZone(t *testing.T) {
 		}
 		got := map[string]any{}
 		for _, v := range rep.Vendors {
+			got[v.ID+" sources"] = fmt.Sprint(v.Status["sources"])
 			for _, k := range []string{"checked_at", "latency_ms", "sources"} {
 				delete(v.Status, k)
 			}
@@ -106,6 +115,12 @@ func TestPagesReadTheSameInEveryTimeZone(t *testing.T) {
 	base := read("UTC")
 	for _, d := range pageDocs {
 		st, _ := base[d.id].(map[string]any)
+		if strings.HasPrefix(d.id, "wall-") {
+			if src := base[d.id+" sources"].(string); st == nil || st["state"] != "unknown" || !strings.Contains(src, "the page requires a login") {
+				t.Errorf("%s (%s): a login wall must read as unknown, saying the page requires a login: %v %s", d.id, d.file, st, src)
+			}
+			continue
+		}
 		if st == nil || st["error"] != nil {
 			t.Errorf("%s (%s) was not read under TZ=UTC: %v", d.id, d.file, st)
 		}

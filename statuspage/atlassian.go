@@ -141,7 +141,7 @@ func (l Limits) ReadStatuspage(data []byte) (*observe.Status, Parts, error) {
 		maints.add(mm)
 	}
 	if err := doc.decode(data, want); err != nil {
-		if wall := loginWall(data); wall != nil {
+		if wall := LoginWall(data); wall != nil {
 			return nil, Parts{}, wall // a private page answers its API with its login page
 		}
 		return nil, Parts{}, err

@@ -46,7 +46,7 @@ func (l Limits) ReadHTML(data []byte, selector, healthy string) (*observe.Status
 	}
 	if selector == "" {
 		// A private page's wall keeps the status-* class of its body.
-		if err := loginWall(data); err != nil {
+		if err := LoginWall(data); err != nil {
 			return nil, err
 		}
 	}
@@ -63,7 +63,7 @@ func (l Limits) ReadHTML(data []byte, selector, healthy string) (*observe.Status
 	var st *observe.Status
 	if selector != "" {
 		if st, err = readSelected(doc, data, selector, healthy); err != nil {
-			if wall := loginWall(data); wall != nil {
+			if wall := LoginWall(data); wall != nil {
 				return nil, wall // the selector found nothing: a login wall is why
 			}
 			return nil, err

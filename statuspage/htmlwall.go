@@ -46,12 +46,12 @@ var (
 	ssoForm = lazyregexp.New(`(?i)okta-sign-in|name=["']?SAMLRequest|login\.microsoftonline\.com|accounts\.google\.com/(?:ServiceLogin|signin)|auth0-lock`)
 )
 
-// loginWall reports whether an HTML page is a login wall instead of a
-// status page, and the error that says so. A page that shows status
+// LoginWall reports whether an HTML page is a login wall instead of a
+// status page, and the error that says so (it wraps ErrLoginRequired). A page that shows status
 // content (components) is a wall only by the words of a wall; a
 // password field, a sign-in title or an identity provider's form decide
 // only on a page without any.
-func loginWall(data []byte) error {
+func LoginWall(data []byte) error {
 	if !looksHTML(bytes.TrimSpace(data)) {
 		return nil
 	}

@@ -116,7 +116,7 @@ func (r *Reader) detect(ctx context.Context, spec catalog.SourceSpec, lim status
 
 	queue := candidates(spec.URL)
 	tried := map[string]bool{}
-	var firstErr error
+	var firstErr, wall error
 	for len(queue) > 0 {
 		c := queue[0]
 		queue = queue[1:]
@@ -137,6 +137,9 @@ func (r *Reader) detect(ctx context.Context, spec catalog.SourceSpec, lim status
 		}
 		f := statuspage.Sniff(resp.Body)
 		if f == statuspage.Auto {
+			if err := statuspage.LoginWall(resp.Body); err != nil && wall == nil {
+				wall = fmt.Errorf("%s: %w", c, err)
+			}
 			queue = append(r.lookInside(c, resp), queue...)
 			continue
 		}
@@ -161,11 +164,17 @@ func (r *Reader) detect(ctx context.Context, spec catalog.SourceSpec, lim status
 	if ctx.Err() != nil {
 		return nil, spec.URL, statuspage.Auto, fmt.Errorf("timed out looking for a status format at %s", spec.URL)
 	}
-	msg := fmt.Sprintf("no status format found at %s (tried %d URLs); set format: (and selector: for an HTML page) in the config", spec.URL, len(tried))
-	if firstErr != nil {
-		msg += "; " + firstErr.Error()
+	var err error
+	if wall != nil {
+		// A private page: nothing else to find until someone logs in.
+		err = fmt.Errorf("no status format found at %s: %w", spec.URL, wall)
+	} else {
+		msg := fmt.Sprintf("no status format found at %s (tried %d URLs); set format: (and selector: for an HTML page) in the config", spec.URL, len(tried))
+		if firstErr != nil {
+			msg += "; " + firstErr.Error()
+		}
+		err = errors.New(msg)
 	}
-	err := errors.New(msg)
 	// A page with nothing to read stays that way for a while: do not
 	// search again on every poll.
 	r.notFound.Store(spec.URL, notFound{err: err, until: time.Now().Add(searchAgainAfter)})

@@ -187,6 +187,24 @@ func TestDetectNothingFound(t *testing.T) {
 	}
 }
 
+// A page given without a format that turns out to be a sign-in page (a
+// private Statuspage page redirects to its company's Okta) says so: the
+// status cannot be read without a login. It is not "no format found".
+func TestDetectLoginWall(t *testing.T) {
+	t.Parallel()
+	okta, err := os.ReadFile(filepath.Join("..", "..", "statuspage", "testdata", "walls", "bardenproduce__okta_signin_redirect.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := vendortest.Serve(t, &vendortest.Site{Fallback: string(okta)})
+	p := newTestPoller([]catalog.Vendor{{ID: "v", Name: "V", Sources: []catalog.SourceSpec{{URL: base}}}}, testFetcher())
+	v, _ := p.Check(context.Background()).Vendor("v")
+	src := v.Status.Sources[0]
+	if src.OK || v.Status.State != observe.Unknown || !strings.Contains(src.Error, "the page requires a login") || strings.Contains(src.Error, "set format:") {
+		t.Errorf("state %s, source = %+v", v.Status.State, src)
+	}
+}
+
 // A page may advertise feeds only on its own host: it cannot send
 // vendorwatch to an address of its choosing.
 func TestDetectIgnoresForeignFeedLinks(t *testing.T) {
