@@ -99,6 +99,9 @@ type Key struct {
 	// Headers are extra, non-secret headers sent with this key's probe, such
 	// as OpenAI-Organization or OpenAI-Project. Credentials never go here.
 	Headers map[string]string `yaml:"headers"`
+	// Holders are where else the key is held: services of ours, vendors
+	// that store it (VAPI holds our OpenAI key) and secret store entries.
+	Holders []Holder `yaml:"holders"`
 }
 
 // History tunes the history database.

@@ -160,6 +160,7 @@ func validate(cfg *Config, x index, t trust, cat Catalog, p *problems) {
 			keys[k.Name] = true
 			checkSecret(k.Secret, x.vendor(i, "keys", j, "secret"), kl, t, p)
 			checkKeyHeaders(k.Headers, x.vendor(i, "keys", j, "headers"), p)
+			checkHolders(cfg, i, j, x, p)
 		}
 		checkKeysTestable(v, x, i, cat, p)
 		if v.Admin != nil {

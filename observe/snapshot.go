@@ -92,6 +92,8 @@ type KeyResult struct {
 	Name        string    `json:"name"`
 	Fingerprint string    `json:"fingerprint"`
 	Canary      bool      `json:"canary"`
+	// Holders are where else the key is held (config keys[].holders).
+	Holders []Holder `json:"holders,omitempty"`
 	Result      Result    `json:"result"`
 	HTTPStatus  int       `json:"http_status"`
 	Code        string    `json:"code"`
@@ -112,3 +114,15 @@ type KeyResult struct {
 	// scrubbed text.
 	LeakReported bool `json:"leak_reported,omitempty"`
 }
+
+// Holder is one place a key is held besides vendorwatch: Kind "service"
+// (a service of ours), "vendor" (a vendor that stores the key to call
+// another one for us; Name is its id) or "secret" (a secret store entry).
+type Holder struct {
+	Kind string `json:"kind"`
+	Name string `json:"name"`
+}
+
+// String is "vendor vapi", "service voice-backend" or "secret
+// gcp:openai-prod".
+func (h Holder) String() string { return h.Kind + " " + h.Name }

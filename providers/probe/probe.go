@@ -146,7 +146,7 @@ func sameHostOnly(req *http.Request, via []*http.Request) error {
 // returns an error: every failure is a result (no_secret, timeout, ...).
 // Streaks are left for the caller.
 func (p *Prober) Key(ctx context.Context, v catalog.Vendor, k config.Key) observe.KeyResult {
-	res := observe.KeyResult{Name: k.Name, Canary: k.Canary, CheckedAt: p.now().UTC()}
+	res := observe.KeyResult{Name: k.Name, Canary: k.Canary, Holders: Holders(k), CheckedAt: p.now().UTC()}
 	if v.Probe == nil || v.API.BaseURL == "" {
 		res.Result, res.Code = observe.ResultMisconfigured, "no_probe"
 		// check-config refuses such a key; this is the last word for a
@@ -336,4 +336,16 @@ func newProbeRequest(ctx context.Context, v catalog.Vendor, k config.Key, target
 		return nil, fmt.Errorf("unknown probe auth style %q", v.Probe.Auth)
 	}
 	return req, nil
+}
+
+// Holders are the key's holders from the config, as a result carries
+// them.
+func Holders(k config.Key) []observe.Holder {
+	var out []observe.Holder
+	for _, h := range k.Holders {
+		if h.Kind() != "" {
+			out = append(out, observe.Holder{Kind: h.Kind(), Name: h.Name()})
+		}
+	}
+	return out
 }
