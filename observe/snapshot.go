@@ -89,11 +89,11 @@ type Reachability struct {
 // KeyResult is one key's latest probe. It never holds the key, only its
 // fingerprint.
 type KeyResult struct {
-	Name        string    `json:"name"`
-	Fingerprint string    `json:"fingerprint"`
-	Canary      bool      `json:"canary"`
+	Name        string `json:"name"`
+	Fingerprint string `json:"fingerprint"`
+	Canary      bool   `json:"canary"`
 	// Holders are where else the key is held (config keys[].holders).
-	Holders []Holder `json:"holders,omitempty"`
+	Holders     []Holder  `json:"holders,omitempty"`
 	Result      Result    `json:"result"`
 	HTTPStatus  int       `json:"http_status"`
 	Code        string    `json:"code"`
