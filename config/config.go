@@ -83,6 +83,10 @@ type API struct {
 	// BaseURL is scheme + host (+ optional path prefix); probe paths are
 	// appended to it.
 	BaseURL string `yaml:"base_url"`
+	// Dashboard is the origin of the vendor's web dashboard; it replaces
+	// the catalog's, which goes with the catalog's API host (a base_url of
+	// your own drops it unless dashboard: is given too).
+	Dashboard string `yaml:"dashboard"`
 }
 
 // Key is one API key of ours to probe.

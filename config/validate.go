@@ -148,6 +148,9 @@ func validate(cfg *Config, x index, t trust, cat Catalog, p *problems) {
 			} else {
 				checkURL(v.API.BaseURL, x.vendor(i, "api", "base_url"), "api.base_url", p)
 			}
+			if v.API.Dashboard != "" {
+				checkURL(v.API.Dashboard, x.vendor(i, "api", "dashboard"), "api.dashboard", p)
+			}
 		}
 		keys := map[string]bool{}
 		for j, k := range v.Keys {

@@ -32,7 +32,7 @@ func Assess(snap observe.Snapshot, mem Memory) (Report, Memory) {
 	}
 	for _, v := range snap.Vendors {
 		fs = append(fs, a.sourceFindings(v)...)
-		fs = append(fs, a.vendorFindings(v)...)
+		fs = append(fs, a.dashboardFindings(v, a.vendorFindings(v))...)
 		fs = append(fs, a.inventoryFindings(v, a.keyFindings(v))...)
 	}
 	fs = append(fs, a.upstreamFindings(fs)...)

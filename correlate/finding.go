@@ -33,6 +33,10 @@ const (
 	// KindKeyExpiring: an admin key, or a configured key, reaches its
 	// expires_at soon (the admin API's inventory says when).
 	KindKeyExpiring Kind = "key_expiring"
+	// KindDashboardDown: the vendor's web dashboard fails (its page, or
+	// the API's CORS preflight for it) while nothing else says the vendor
+	// is in trouble.
+	KindDashboardDown Kind = "dashboard_down"
 )
 
 // State is where a finding is in its episode, the life of one root cause

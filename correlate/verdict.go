@@ -35,7 +35,7 @@ var kindWords = map[Kind]Word{
 	KindKeyRevoked: WordKey, KindKeyLeakSuspected: WordKey, KindAccountKeysRevoked: WordKey, KindKeyDeleted: WordKey,
 	KindKeyVanished: WordKey, KindKeyExpiring: WordKey,
 	KindVendorOutage: WordThem, KindVendorOutageUnreported: WordThem, KindVendorIncident: WordThem, KindUpstreamImpact: WordThem,
-	KindKeyRejectedDuringIncident: WordThem, KindStatusSourceDown: WordUnknown,
+	KindKeyRejectedDuringIncident: WordThem, KindDashboardDown: WordThem, KindStatusSourceDown: WordUnknown,
 }
 
 // leadOrder breaks ties between findings of one severity: what explains

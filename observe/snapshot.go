@@ -39,7 +39,10 @@ type VendorResult struct {
 	Watched      []string      `json:"watched_components,omitempty"`
 	Status       Status        `json:"status"`
 	Reachability *Reachability `json:"reachability,omitempty"`
-	Keys         []KeyResult   `json:"keys"`
+	// Dashboard is the keyless check of the vendor's web dashboard (VAPI's):
+	// nil for a vendor without one.
+	Dashboard *Dashboard  `json:"dashboard,omitempty"`
+	Keys      []KeyResult `json:"keys"`
 	// Inventory is the vendor's key list from its admin API (OpenAI,
 	// Anthropic with admin:), read every admin interval; nil without one.
 	Inventory *Inventory `json:"inventory,omitempty"`
@@ -126,3 +129,25 @@ type Holder struct {
 // String is "vendor vapi", "service voice-backend" or "secret
 // gcp:openai-prod".
 func (h Holder) String() string { return h.Kind + " " + h.Name }
+
+// Dashboard is the keyless check of a vendor's web dashboard: whether its
+// page loads, and whether the API answers the CORS preflight the page's
+// calls need from that origin. A dashboard whose page loads but whose
+// preflight fails cannot reach its back end: it shows nothing, as VAPI's
+// did on 2026-05-21 before its page said anything.
+type Dashboard struct {
+	Origin string `json:"origin"`
+	// Page is the dashboard page's load: reachable, vendor_error (5xx),
+	// timeout or network_error.
+	Page Reachability `json:"page"`
+	// Preflight is the API's answer to OPTIONS with the dashboard's Origin:
+	// reachable when it allows the origin, vendor_error otherwise (a 5xx,
+	// or no Access-Control-Allow-Origin for it).
+	Preflight Reachability `json:"preflight"`
+}
+
+// Failed reports whether the dashboard cannot be used: its page or the
+// API's preflight for it failed.
+func (d *Dashboard) Failed() bool {
+	return d != nil && (d.Page.Result.Failed() || d.Preflight.Result.Failed())
+}

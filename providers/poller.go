@@ -206,6 +206,7 @@ func (p *Poller) checkVendor(ctx context.Context, v catalog.Vendor, part Part) o
 	var wg sync.WaitGroup
 	if part&PartProbes != 0 {
 		wg.Go(func() { res.Reachability, res.Keys = p.probe(ctx, v, prev) })
+		wg.Go(func() { res.Dashboard = p.probes.Dashboard(ctx, v) })
 	}
 	if part&PartStatus != 0 {
 		res.Status = p.status.Read(ctx, v)

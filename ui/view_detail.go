@@ -297,13 +297,28 @@ func (m *Model) keyLines(v correlate.VendorReport, w int) []string {
 }
 
 func (m *Model) reachLines(v correlate.VendorReport, w int) []string {
-	th := m.th
-	r := v.Reachability
-	if r == nil {
-		return []string{th.muted.Render("Not checked: no keyless API request is defined for this vendor.")}
+	var out []string
+	if r := v.Reachability; r == nil {
+		out = append(out, m.th.muted.Render("Not checked: no keyless API request is defined for this vendor."))
+	} else {
+		out = m.reachLine("", *r, w)
 	}
+	if d := v.Dashboard; d != nil {
+		out = append(out, m.reachLine("dashboard page "+termtext.Line(d.Origin), d.Page, w)...)
+		out = append(out, m.reachLine("dashboard's calls to the API (CORS preflight)", d.Preflight, w)...)
+	}
+	return out
+}
+
+// reachLine is one keyless request's outcome, with its error below it.
+func (m *Model) reachLine(label string, r observe.Reachability, w int) []string {
+	th := m.th
 	st, glyph := th.result(r.Result)
-	parts := []string{correlate.ResultWord(r.Result)}
+	var parts []string
+	if label != "" {
+		parts = append(parts, label)
+	}
+	parts = append(parts, correlate.ResultWord(r.Result))
 	if r.HTTPStatus != 0 {
 		parts = append(parts, fmt.Sprintf("HTTP %d", r.HTTPStatus))
 	}

@@ -67,6 +67,11 @@ type APISpec struct {
 	// Reach is the path of a keyless request the vendor answers in its own
 	// JSON (usually a 401), which tells "vendor down" from "key dead".
 	Reach string `yaml:"reach" json:"reach,omitempty"`
+	// Dashboard is the origin of the vendor's web dashboard
+	// (https://dashboard.vapi.ai), whose front end calls the API from the
+	// browser: vendorwatch loads the page and sends the API the CORS
+	// preflight that origin's calls need, both without a key.
+	Dashboard string `yaml:"dashboard" json:"dashboard,omitempty"`
 }
 
 // ProbeSpec is the free, read-only request that tests one key.

@@ -69,7 +69,11 @@ func Resolve(cfg *config.Config, cat *Catalog, only []string) ([]Vendor, error) 
 			}
 		}
 		if cv.API != nil && cv.API.BaseURL != "" {
-			v.API.BaseURL = strings.TrimRight(cv.API.BaseURL, "/")
+			// The catalog's dashboard belongs to the catalog's API host.
+			v.API.BaseURL, v.API.Dashboard = strings.TrimRight(cv.API.BaseURL, "/"), ""
+		}
+		if cv.API != nil && cv.API.Dashboard != "" {
+			v.API.Dashboard = strings.TrimRight(cv.API.Dashboard, "/")
 		}
 		if cv.Interval != 0 {
 			v.Interval = cv.Interval.D()

@@ -40,12 +40,7 @@ func (p *Prober) reachOnce(ctx context.Context, target string) observe.Reachabil
 	start := time.Now()
 	resp, err := p.fetch.Get(ctx, target, http.Header{"Accept": {"application/json"}})
 	if err != nil {
-		vd := TransportVerdict(err, p.fetch.Timeout())
-		r.Result, r.Error, r.LatencyMS = vd.Result, Scrub(vd.Message, "", MaxMessage), time.Since(start).Milliseconds()
-		if r.Result == observe.ResultUnexpected {
-			r.Result = observe.ResultVendorError
-		}
-		return r
+		return transportReach(r, err, start, p)
 	}
 	r.HTTPStatus, r.LatencyMS = resp.StatusCode, resp.Latency.Milliseconds()
 	a := newAnswer(resp.StatusCode, resp.Header, resp.Body, nil)
