@@ -90,6 +90,26 @@ func TestResolve(t *testing.T) {
 	if vs[2].Name != "Acme Voice" || vs[2].PageURL != "https://status.acme.dev" {
 		t.Errorf("acme = %+v", vs[2])
 	}
+	// VAPI's dashboard comes with the catalog's API host: a base_url of
+	// one's own drops it (no request to the real dashboard from a test or
+	// a proxy setup), unless dashboard: is given too.
+	if vs[1].API.Dashboard != "https://dashboard.vapi.ai" {
+		t.Errorf("vapi dashboard = %q", vs[1].API.Dashboard)
+	}
+	for _, tt := range []struct {
+		api  config.API
+		want string
+	}{
+		{config.API{BaseURL: "http://127.0.0.1:9"}, ""},
+		{config.API{BaseURL: "http://127.0.0.1:9", Dashboard: "http://127.0.0.1:10/"}, "http://127.0.0.1:10"},
+	} {
+		c := config.Default()
+		c.Vendors = []config.Vendor{{ID: "vapi", API: &tt.api}}
+		got, err := Resolve(c, cat, nil)
+		if err != nil || got[0].API.Dashboard != tt.want {
+			t.Errorf("api %+v: dashboard %q, want %q (%v)", tt.api, got[0].API.Dashboard, tt.want, err)
+		}
+	}
 	only, err := Resolve(cfg, cat, []string{"vapi"})
 	if err != nil || len(only) != 1 || only[0].ID != "vapi" {
 		t.Errorf("--only vapi = %v, %v", only, err)
