@@ -127,6 +127,6 @@ func days(d time.Duration) string {
 // could read but does not: no admin key is set up.
 func NoKeyList(vendor, hint string) Check {
 	return Check{Check: CheckKeyList, Subject: vendor, Level: Warn,
-		Summary: "no admin key: the key list and audit log are not read, so a key that vanishes is seen only when it fails, with no word on who deleted it",
+		Summary: "no admin key: the key list is not read, so a key that vanishes is seen only when it fails, canaries must be probed to be watched, and (on OpenAI) the audit log is not asked who deleted it",
 		Fix:     "make a read-only admin key and add it under the vendor: " + hint}
 }
