@@ -181,7 +181,9 @@ func TestCanaryChecks(t *testing.T) {
 	listed := &observe.Inventory{Result: observe.ResultOK, Keys: []observe.InventoryKey{
 		{ID: "key_c1", Key: "canary-1"}, {ID: "key_c2", Key: "canary-2", LastUsedAt: now.Add(-time.Hour)}}}
 	prod := KeyState{Name: "prod", Fingerprint: "sk-proj-…MxYA"}
-	canary := func(name string) KeyState { return KeyState{Name: name, Canary: true, Fingerprint: "sk-svcacct-…" + name} }
+	canary := func(name string) KeyState {
+		return KeyState{Name: name, Canary: true, Fingerprint: "sk-svcacct-…" + name}
+	}
 	for _, tc := range []struct {
 		name string
 		c    Canaries
