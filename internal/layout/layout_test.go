@@ -58,6 +58,7 @@ var floors = map[string]int{
 	"monitor":   10,
 	"notify":    10,
 	"output":    10,
+	"readiness": 10,
 	"ui":        10,
 	"serve":     11,
 	"app":       12,
@@ -72,7 +73,7 @@ var floors = map[string]int{
 
 // pure packages never depend on these, directly or through anything they
 // import: they take plain data and give plain data.
-var pure = []string{"observe", "correlate", "output", "ui"}
+var pure = []string{"observe", "correlate", "output", "ui", "readiness"}
 
 // forbiddenInPure are the packages (or, ending in "/", the families of
 // packages) that pure packages must not reach. database/sql/driver, a
