@@ -200,3 +200,16 @@ func TestStoreAdvice(t *testing.T) {
 		}
 	}
 }
+
+// When the dead key lists the dependent as a holder, upstream_impact says
+// for certain that the dependent holds it, instead of "if".
+func TestUpstreamImpactNamesTheHeldKey(t *testing.T) {
+	openai := vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, at("10:57")).
+		key("voice", false, observe.ResultInvalidKey, 401, "invalid_api_key", at("10:57")).
+		held("voice", vendorHolder("vapi"))
+	r, _ := Assess(snapAt(at("10:57"), openai, vapiWithLinks("10:57")), Memory{})
+	f := find(t, r, KindUpstreamImpact)
+	if !strings.Contains(f.Detail, "VAPI holds OpenAI key voice") || !strings.HasPrefix(f.Advice[0], "VAPI holds the dead OpenAI key") {
+		t.Errorf("detail %q, advice %q", f.Detail, f.Advice)
+	}
+}
