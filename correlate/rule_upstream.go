@@ -73,7 +73,7 @@ func (a *assessment) upstreamImpact(id, up string, causes []Finding) Finding {
 		Detail: fmt.Sprintf("%s depends on %s (depends_on), and %s has trouble: %s.", name, upName, upName, strings.Join(titles, "; ")),
 	}
 	if held := a.heldKeys(id, up, causes); dead && len(held) > 0 {
-		f.Detail += fmt.Sprintf(" %s holds %s key %s (holders: in the config).", name, upName, strings.Join(held, ", "))
+		f.Detail += fmt.Sprintf(" %s holds %s key %s (the config lists it as a holder).", name, upName, strings.Join(held, ", "))
 		f.Advice = append(f.Advice,
 			fmt.Sprintf("%s holds the dead %s key: put the new key into %s as well once you rotate; until then %s's requests that use %s fail.", name, upName, name, name, upName))
 	} else if dead {
