@@ -46,6 +46,14 @@ func (a *App) CheckConfig(ctx context.Context, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if notes := a.Config.CustodyNotes(); len(notes) > 0 {
+		// Notes, not errors: a holder nobody wrote down loads fine, but a
+		// revoked key cannot name it and a rotation cannot remind anyone.
+		fmt.Fprintln(out, "\nKEY CUSTODY (notes; the config is valid)")
+		for _, n := range notes {
+			fmt.Fprintf(out, "note: %s\n", termtext.Line(n))
+		}
+	}
 	if err := a.writeNotifications(ctx, out, time.Now()); err != nil {
 		return err
 	}

@@ -38,6 +38,7 @@ func Assess(snap observe.Snapshot, mem Memory) (Report, Memory) {
 	fs = append(fs, a.upstreamFindings(fs)...)
 	fs = a.adminFindings(fs)
 	a.upstreamNotes(fs)
+	a.custody(fs)
 	consistentAdvice(fs)
 	fs = a.lifecycle(fs)
 	sortFindings(fs)

@@ -73,6 +73,14 @@ type Finding struct {
 	Detail  string    `json:"detail"`
 	Advice  []string  `json:"advice"`
 	Since   time.Time `json:"since,omitzero"`
+	// Holders are where the finding's keys are held besides vendorwatch
+	// (config keys[].holders): services of ours, vendors that store them
+	// and secret store entries. Every finding about a key lists them.
+	Holders []observe.Holder `json:"holders,omitempty"`
+	// LeakSource is, on a key revoked while the vendor's other keys live,
+	// the id of the one vendor that held the key outside our own services
+	// and secret stores: the likely place it leaked from.
+	LeakSource string `json:"leak_source,omitempty"`
 	// tentative marks a finding that needs a second check to open although
 	// its kind does not (upstream_impact whose causes are all pending).
 	tentative bool

@@ -397,11 +397,15 @@ func (a *assessment) keyClass(v observe.VendorResult, r observe.Result, ks []key
 		}
 		advice = append(advice, s)
 	}
-	return Finding{
+	f := Finding{
 		ID: findingID(c.kind, []string{v.ID}, names(ks)), Kind: c.kind, Severity: severityOf(ResultLevel(r)),
 		Vendors: []string{v.ID}, Keys: names(ks), Since: earliest(ks),
 		Title:  fmt.Sprintf("%s key %s %s", name, strings.Join(names(ks), ", "), c.title),
 		Detail: strings.Join(parts, "; ") + ".",
 		Advice: advice,
 	}
+	if r == observe.ResultNoSecret {
+		a.storeTrouble(&f, ks)
+	}
+	return f
 }

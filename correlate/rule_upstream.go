@@ -72,7 +72,11 @@ func (a *assessment) upstreamImpact(id, up string, causes []Finding) Finding {
 		Title:  fmt.Sprintf("%s may be hit by %s: %s", name, upName, causes[0].Title),
 		Detail: fmt.Sprintf("%s depends on %s (depends_on), and %s has trouble: %s.", name, upName, upName, strings.Join(titles, "; ")),
 	}
-	if dead {
+	if held := a.heldKeys(id, up, causes); dead && len(held) > 0 {
+		f.Detail += fmt.Sprintf(" %s holds %s key %s (the config lists it as a holder).", name, upName, strings.Join(held, ", "))
+		f.Advice = append(f.Advice,
+			fmt.Sprintf("%s holds the dead %s key: put the new key into %s as well once you rotate; until then %s's requests that use %s fail.", name, upName, name, name, upName))
+	} else if dead {
 		f.Advice = append(f.Advice,
 			fmt.Sprintf("If %s holds your %s key, put the new key into %s as well once you rotate; until then %s's requests that use %s fail.", name, upName, name, name, upName))
 	}
@@ -128,4 +132,23 @@ func (a *assessment) upstreamNotes(fs []Finding) {
 			f.Detail += fmt.Sprintf(" Its upstream %s looks healthy, so this is %s's own trouble.", strings.Join(healthy, " and "), a.name(v.ID))
 		}
 	}
+}
+
+// heldKeys names the keys of up, among those the causes are about, that
+// list vendor id as a holder: the keys id holds for certain.
+func (a *assessment) heldKeys(id, up string, causes []Finding) []string {
+	u, ok := a.snap.Vendor(up)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, c := range causes {
+		for _, k := range u.Keys {
+			if slices.Contains(c.Keys, k.Name) && !slices.Contains(out, k.Name) &&
+				slices.Contains(k.Holders, observe.Holder{Kind: holderVendor, Name: id}) {
+				out = append(out, k.Name)
+			}
+		}
+	}
+	return out
 }

@@ -49,6 +49,18 @@ type VendorResult struct {
 	// Calls sums up VAPI's recent call records by endedReason; nil for
 	// other vendors.
 	Calls *CallSummary `json:"calls,omitempty"`
+	// Links are the vendor's own pages that advice cites (the catalog's
+	// links:), such as where its API keys are managed.
+	Links Links `json:"links,omitzero"`
+}
+
+// Links are a vendor's pages that advice cites: where its API keys are
+// managed, its audit log and its billing. Empty when the catalog knows
+// none.
+type Links struct {
+	Keys     string `json:"keys,omitempty"`
+	AuditLog string `json:"audit_log,omitempty"`
+	Billing  string `json:"billing,omitempty"`
 }
 
 // Result is the outcome of a key probe or keyless request, in the

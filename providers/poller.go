@@ -101,11 +101,17 @@ func (p *Poller) useProber(pr *probe.Prober) {
 
 // pendingResult is a vendor's result before its first check.
 func pendingResult(v catalog.Vendor) observe.VendorResult {
-	r := observe.VendorResult{ID: v.ID, Name: v.Name, DependsOn: v.DependsOn, Watched: v.Components, Keys: []observe.KeyResult{}}
+	r := observe.VendorResult{ID: v.ID, Name: v.Name, DependsOn: v.DependsOn, Watched: v.Components, Keys: []observe.KeyResult{}, Links: linksOf(v)}
 	r.Status.State = "unknown"
 	r.Status.PageURL = v.PageURL
 	r.Status.Normalize()
 	return r
+}
+
+// linksOf is the catalog's links of v, as observations carry them to the
+// advice that cites them.
+func linksOf(v catalog.Vendor) observe.Links {
+	return observe.Links{Keys: v.Links.Keys, AuditLog: v.Links.AuditLog, Billing: v.Links.Billing}
 }
 
 // Vendors returns the vendors being watched.
@@ -194,7 +200,7 @@ func (p *Poller) checkVendor(ctx context.Context, v catalog.Vendor, part Part) o
 	}()
 
 	res := prev
-	res.Watched = v.Components
+	res.Watched, res.Links = v.Components, linksOf(v)
 	var adminRead sync.WaitGroup
 	if !admin.Enabled(v) {
 		res.Inventory, res.Calls = nil, nil // admin: gone from the config
