@@ -1,0 +1,392 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/vendorwatch/vendorwatch/config"
+	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/history"
+	"github.com/vendorwatch/vendorwatch/observe"
+	"github.com/vendorwatch/vendorwatch/output"
+	"github.com/vendorwatch/vendorwatch/providers/probe"
+)
+
+// EvidenceRequest names the key and the window of an evidence pack.
+type EvidenceRequest struct {
+	// Key is VENDOR/NAME (openai/prod).
+	Key          string
+	Since, Until time.Time
+}
+
+// evidenceKey splits VENDOR/NAME and finds the key, and the vendor's
+// canaries, in the config.
+func (a *App) evidenceKey(ref string) (vendorID, vendorName string, key config.Key, canaries []config.Key, err error) {
+	vendorID, name, ok := strings.Cut(ref, "/")
+	if !ok || vendorID == "" || name == "" {
+		return "", "", key, nil, fmt.Errorf("--key %q: give VENDOR/NAME, for example openai/prod", ref)
+	}
+	for _, v := range a.Vendors {
+		if v.ID != vendorID {
+			continue
+		}
+		var names []string
+		found := false
+		for _, k := range v.Keys {
+			names = append(names, k.Name)
+			if k.Name == name {
+				key, found = k, true
+			}
+			if k.Canary {
+				canaries = append(canaries, k)
+			}
+		}
+		if !found {
+			return "", "", key, nil, fmt.Errorf("--key %s: vendor %s has no key named %q in the config (its keys: %s)", ref, vendorID, name, orNone(names))
+		}
+		return v.ID, v.Name, key, canaries, nil
+	}
+	return "", "", key, nil, fmt.Errorf("--key %s: no vendor %q in the config (vendors: %s)", ref, vendorID, orNone(a.VendorIDs()))
+}
+
+func orNone(s []string) string {
+	if len(s) == 0 {
+		return "none"
+	}
+	return strings.Join(s, ", ")
+}
+
+// openEvidenceStore opens the history of the state dir read-only.
+func openEvidenceStore(ctx context.Context, stateDir string) (*history.Store, error) {
+	dir := StateDir(stateDir)
+	if dir == "" {
+		return nil, errors.New("no state dir: give --state-dir")
+	}
+	if _, err := os.Stat(filepath.Join(dir, history.DatabaseFile)); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("no history in %s yet: run vendorwatch --once or the dashboard first", Tildify(dir))
+	}
+	return history.OpenReadOnly(ctx, dir)
+}
+
+// Evidence builds the evidence pack of one key from the history in the
+// state dir, read-only, and verifies the hash chain over its rows.
+func (a *App) Evidence(ctx context.Context, req EvidenceRequest) (output.EvidencePack, error) {
+	store, err := openEvidenceStore(ctx, a.opts.StateDir)
+	if err != nil {
+		return output.EvidencePack{}, err
+	}
+	defer store.Close()
+	return a.evidence(ctx, store, req)
+}
+
+func (a *App) evidence(ctx context.Context, store *history.Store, req EvidenceRequest) (output.EvidencePack, error) {
+	vendorID, vendorName, key, canaries, err := a.evidenceKey(req.Key)
+	if err != nil {
+		return output.EvidencePack{}, err
+	}
+	p := output.EvidencePack{Kind: output.EvidenceKind, SchemaVersion: 1, GeneratedAt: a.now().UTC(), Vendor: vendorID, VendorName: vendorName,
+		KeyName: key.Name, Since: req.Since.UTC(), Until: req.Until.UTC(),
+		Key:     output.EvidenceKey{Canary: key.Canary, Holders: probe.Holders(key), Fingerprints: []string{}},
+		KeyList: []output.EvidenceListRead{}, Probes: []output.EvidenceProbe{}, AuditQueries: []output.EvidenceAudit{},
+		Canaries: []output.EvidenceCanary{}, Status: []output.EvidenceStatus{}}
+	rows, err := store.Evidence(ctx, vendorID, req.Since, req.Until)
+	if err != nil {
+		return p, err
+	}
+	var links []history.Link
+	unchained := 0
+	ref := func(l history.Link) output.EvidenceRef {
+		if l.Seq == 0 {
+			unchained++
+			return output.EvidenceRef{}
+		}
+		links = append(links, l)
+		return output.EvidenceRef{Seq: l.Seq, Hash: l.Hash}
+	}
+	canaryState := map[string]*output.EvidenceCanary{}
+	for _, k := range canaries {
+		c := &output.EvidenceCanary{Key: k.Name}
+		canaryState[k.Name] = c
+	}
+	var keyIDs []string
+	for _, r := range rows {
+		switch r.Kind {
+		case history.EvidenceProbe:
+			var k observe.KeyResult
+			if json.Unmarshal(r.Body, &k) != nil {
+				continue
+			}
+			if c := canaryState[r.Key]; c != nil {
+				c.Probes++
+				c.LastProbe, c.Fingerprint = k.Result, k.Fingerprint
+			}
+			if r.Key != key.Name {
+				continue
+			}
+			if k.Fingerprint != "" && !slices.Contains(p.Key.Fingerprints, k.Fingerprint) {
+				p.Key.Fingerprints = append(p.Key.Fingerprints, k.Fingerprint)
+			}
+			p.Probes = append(p.Probes, output.EvidenceProbe{At: k.CheckedAt, Fingerprint: k.Fingerprint, Result: k.Result, HTTPStatus: k.HTTPStatus,
+				Code: k.Code, Message: k.Message, RequestID: k.RequestID, RequestIDFrom: k.RequestIDFrom, LatencyMS: k.LatencyMS, EvidenceRef: ref(r.Link)})
+		case history.EvidenceKeyList:
+			var l history.KeyListRead
+			if json.Unmarshal(r.Body, &l) != nil {
+				continue
+			}
+			read := output.EvidenceListRead{At: l.CheckedAt, Result: l.Result, HTTPStatus: l.HTTPStatus, Error: l.Error, Complete: l.Complete,
+				Requests: l.Requests, EvidenceRef: ref(r.Link)}
+			for _, k := range l.Ours {
+				if c := canaryState[k.Key]; c != nil {
+					listed := true
+					c.Listed, c.LastUsedAt, c.Missing = &listed, k.LastUsedAt, time.Time{}
+				}
+				if k.Key != key.Name {
+					continue
+				}
+				read.Listed, read.LastUsedAt = true, k.LastUsedAt
+				p.Key.ID, p.Key.Redacted, p.Key.Project, p.Key.ProjectName, p.Key.Owner = k.ID, k.Redacted, k.Project, k.ProjectName, k.Owner
+				p.Key.CreatedAt, p.Key.LastUsedAt, p.Key.LastListed, p.Key.FirstMissing = k.CreatedAt, k.LastUsedAt, l.CheckedAt, time.Time{}
+				if !slices.Contains(keyIDs, k.ID) {
+					keyIDs = append(keyIDs, k.ID)
+				}
+			}
+			if l.Result == observe.ResultOK {
+				for _, g := range l.Gone {
+					if c := canaryState[g.Key]; c != nil && (c.Listed == nil || *c.Listed) {
+						listed := false
+						c.Listed, c.Missing = &listed, g.NoticedAt
+					}
+					if g.Key == key.Name && p.Key.FirstMissing.IsZero() {
+						p.Key.FirstMissing = g.NoticedAt
+						if p.Key.ID == "" {
+							p.Key.ID, p.Key.Redacted, p.Key.Project, p.Key.ProjectName, p.Key.Owner = g.ID, g.Redacted, g.Project, g.ProjectName, g.Owner
+							p.Key.LastListed, p.Key.LastUsedAt = g.LastSeen, g.LastUsedAt
+						}
+						if !slices.Contains(keyIDs, g.ID) {
+							keyIDs = append(keyIDs, g.ID)
+						}
+					}
+				}
+			}
+			p.KeyList = append(p.KeyList, read)
+		case history.EvidenceAuditQuery:
+			var q observe.AuditQuery
+			if json.Unmarshal(r.Body, &q) != nil {
+				continue
+			}
+			if q.Entries == nil {
+				q.Entries = []observe.AuditEntry{}
+			}
+			p.AuditQueries = append(p.AuditQueries, output.EvidenceAudit{AuditQuery: q, EvidenceRef: ref(r.Link)})
+		}
+	}
+	for i := range p.AuditQueries {
+		q := &p.AuditQueries[i]
+		q.About = len(q.Resources) == 0 || slices.ContainsFunc(keyIDs, func(id string) bool { return slices.Contains(q.Resources, id) })
+	}
+	for _, k := range canaries {
+		p.Canaries = append(p.Canaries, *canaryState[k.Name])
+	}
+	if err := a.evidenceStatus(ctx, store, &p, ref); err != nil {
+		return p, err
+	}
+	p.Chain.Unchained = unchained
+	return p, verifyEvidenceChain(ctx, store, &p, links)
+}
+
+// statusKinds are the events that tell what the vendor's status page said.
+var statusKinds = []correlate.EventKind{correlate.EventVendorState, correlate.EventIncidentOpened, correlate.EventIncidentUpdated, correlate.EventIncidentResolved}
+
+// evidenceStatus adds the vendor's status page: the state the window
+// began in, then every change of state and incident in it.
+func (a *App) evidenceStatus(ctx context.Context, store *history.Store, p *output.EvidencePack, ref func(history.Link) output.EvidenceRef) error {
+	before, err := store.Timeline(ctx, history.Query{Until: p.Since, Vendors: []string{p.Vendor}, Limit: 500})
+	if err != nil {
+		return err
+	}
+	in, err := store.Timeline(ctx, history.Query{Since: p.Since, Until: p.Until, Vendors: []string{p.Vendor}})
+	if err != nil {
+		return err
+	}
+	var evs []correlate.Event
+	for i := len(before) - 1; i >= 0; i-- {
+		if before[i].Kind == correlate.EventVendorState && before[i].Vendor == p.Vendor {
+			evs = append(evs, before[i])
+			break
+		}
+	}
+	for _, e := range in {
+		if e.Vendor == p.Vendor && slices.Contains(statusKinds, e.Kind) {
+			evs = append(evs, e)
+		}
+	}
+	ids := make([]int64, len(evs))
+	for i, e := range evs {
+		ids[i] = e.ID
+	}
+	links, err := store.EventLinks(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, e := range evs {
+		p.Status = append(p.Status, output.EvidenceStatus{At: e.At.UTC(), Kind: string(e.Kind), Text: e.Text, URL: e.URL, EvidenceRef: ref(links[e.ID])})
+	}
+	return nil
+}
+
+// verifyEvidenceChain checks the chain over the stretch that holds the
+// pack's rows, and that each of them is still the row it was.
+func verifyEvidenceChain(ctx context.Context, store *history.Store, p *output.EvidencePack, links []history.Link) error {
+	started, err := store.ChainStarted(ctx)
+	if err != nil {
+		return err
+	}
+	p.Chain.Started = started
+	if len(links) == 0 {
+		p.Chain.Intact = true
+		return nil
+	}
+	first, last := links[0], links[0]
+	for _, l := range links {
+		if l.Seq < first.Seq {
+			first = l
+		}
+		if l.Seq > last.Seq {
+			last = l
+		}
+	}
+	p.Chain.First = output.EvidenceRef{Seq: first.Seq, Hash: first.Hash}
+	p.Chain.Last = output.EvidenceRef{Seq: last.Seq, Hash: last.Hash}
+	c, err := store.VerifyChain(ctx, first.Seq, last.Seq)
+	if err != nil {
+		return err
+	}
+	p.Chain.Links, p.Chain.Intact = c.Links, c.Intact
+	if c.Break != nil {
+		p.Chain.Break = describeBreak(*c.Break)
+	}
+	return nil
+}
+
+// describeBreak says where the chain broke and why.
+func describeBreak(b history.ChainBreak) string {
+	what := "event"
+	if b.Link.Table == "evidence" {
+		what = "evidence row"
+	}
+	return fmt.Sprintf("at link #%d (%s %d, recorded %s UTC): %s", b.Link.Seq, what, b.Link.Row, b.Link.At.Format("2006-01-02 15:04:05"), b.Reason)
+}
+
+// EvidenceVerdict is what --verify found.
+type EvidenceVerdict struct {
+	Intact bool
+	// Problems are the differences found, a sentence each.
+	Problems []string
+	// Links counts the chain links checked.
+	Links int
+}
+
+// VerifyEvidence re-checks a pack written earlier against the history:
+// the hash chain over its rows must be intact, every row of the pack must
+// still have the hash it had, and the pack's rows must say what the
+// history says (a pack edited afterwards does not).
+func (a *App) VerifyEvidence(ctx context.Context, pack output.EvidencePack) (EvidenceVerdict, error) {
+	store, err := openEvidenceStore(ctx, a.opts.StateDir)
+	if err != nil {
+		return EvidenceVerdict{}, err
+	}
+	defer store.Close()
+	now, err := a.evidence(ctx, store, EvidenceRequest{Key: pack.Vendor + "/" + pack.KeyName, Since: pack.Since, Until: pack.Until})
+	if err != nil {
+		return EvidenceVerdict{}, err
+	}
+	v := EvidenceVerdict{Intact: true, Links: now.Chain.Links}
+	fail := func(format string, args ...any) {
+		v.Intact = false
+		v.Problems = append(v.Problems, fmt.Sprintf(format, args...))
+	}
+	if !now.Chain.Intact {
+		fail("the history's hash chain is broken %s", now.Chain.Break)
+	}
+	// The pack's own rows, by link, against the history's.
+	hashes := map[int64]string{}
+	for _, r := range chainedRefs(now) {
+		hashes[r.Seq] = r.Hash
+	}
+	for _, r := range chainedRefs(pack) {
+		h, ok := hashes[r.Seq]
+		switch {
+		case !ok:
+			if l, found := store.LinkAt(ctx, r.Seq); found && l.Hash != r.Hash {
+				fail("row #%d of the pack has hash %s, the history %s", r.Seq, short(r.Hash), short(l.Hash))
+			} else if !found {
+				fail("row #%d of the pack is not in the history any more (pruned after the retention, or deleted)", r.Seq)
+			}
+		case h != r.Hash:
+			fail("row #%d of the pack has hash %s, the history %s", r.Seq, short(r.Hash), short(h))
+		}
+	}
+	for _, s := range []struct {
+		name      string
+		pack, now any
+	}{
+		{"key list reads", pack.KeyList, now.KeyList},
+		{"probes", pack.Probes, now.Probes},
+		{"audit-log queries", pack.AuditQueries, now.AuditQueries},
+		{"status page", pack.Status, now.Status},
+	} {
+		x, _ := json.Marshal(s.pack)
+		y, _ := json.Marshal(s.now)
+		if !bytes.Equal(x, y) {
+			fail("the pack's %s differ from what the history holds: the pack was edited after it was written, or the history was", s.name)
+		}
+	}
+	return v, nil
+}
+
+// chainedRefs are every chained row of a pack.
+func chainedRefs(p output.EvidencePack) []output.EvidenceRef {
+	var out []output.EvidenceRef
+	add := func(r output.EvidenceRef) {
+		if r.Seq != 0 {
+			out = append(out, r)
+		}
+	}
+	for _, r := range p.KeyList {
+		add(r.EvidenceRef)
+	}
+	for _, r := range p.Probes {
+		add(r.EvidenceRef)
+	}
+	for _, r := range p.AuditQueries {
+		add(r.EvidenceRef)
+	}
+	for _, r := range p.Status {
+		add(r.EvidenceRef)
+	}
+	return out
+}
+
+func short(h string) string {
+	if len(h) > 12 {
+		return h[:12]
+	}
+	return h
+}
+
+// now is the app's clock (Options.Clock, else the time).
+func (a *App) now() time.Time {
+	if a.opts.Clock != nil {
+		return a.opts.Clock()
+	}
+	return time.Now()
+}
