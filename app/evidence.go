@@ -187,6 +187,12 @@ func (a *App) evidence(ctx context.Context, store *history.Store, req EvidenceRe
 				q.Entries = []observe.AuditEntry{}
 			}
 			p.AuditQueries = append(p.AuditQueries, output.EvidenceAudit{AuditQuery: q, EvidenceRef: ref(r.Link)})
+		case history.EvidenceStatus:
+			var st history.StatusSeen
+			if json.Unmarshal(r.Body, &st) != nil {
+				continue
+			}
+			p.Status = append(p.Status, output.EvidenceStatus{At: r.At, Kind: "status_page", Text: statusText(st), URL: st.PageURL, EvidenceRef: ref(r.Link)})
 		}
 	}
 	for i := range p.AuditQueries {
@@ -240,7 +246,30 @@ func (a *App) evidenceStatus(ctx context.Context, store *history.Store, p *outpu
 	for _, e := range evs {
 		p.Status = append(p.Status, output.EvidenceStatus{At: e.At.UTC(), Kind: string(e.Kind), Text: e.Text, URL: e.URL, EvidenceRef: ref(links[e.ID])})
 	}
+	slices.SortStableFunc(p.Status, func(x, y output.EvidenceStatus) int { return x.At.Compare(y.At) })
 	return nil
+}
+
+// statusText says in one line what a status page said: its state and
+// description, its open incidents, or why it could not be read.
+func statusText(st history.StatusSeen) string {
+	text := "Status page: " + string(st.State)
+	if st.Description != "" {
+		text += " (" + st.Description + ")"
+	}
+	if st.Error != "" {
+		text += "; error: " + st.Error
+	}
+	var open []string
+	for _, i := range st.Incidents {
+		if i.Status != "resolved" && i.Status != "postmortem" && i.Status != "completed" {
+			open = append(open, i.Title+" ["+i.Status+"]")
+		}
+	}
+	if len(open) == 0 {
+		return text + "; no open incident"
+	}
+	return text + "; open incidents: " + strings.Join(open, "; ")
 }
 
 // verifyEvidenceChain checks the chain over the stretch that holds the

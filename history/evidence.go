@@ -20,7 +20,44 @@ const (
 	// EvidenceAuditQuery is one audit-log query and its answer:
 	// observe.AuditQuery.
 	EvidenceAuditQuery = "audit_query"
+	// EvidenceStatus is the vendor's status page as a check that probed
+	// its keys or read its key list saw it: StatusSeen.
+	EvidenceStatus = "status"
 )
+
+// StatusSeen is what an evidence row keeps of a vendor's status page: its
+// state, description and open incidents, as one check saw them.
+type StatusSeen struct {
+	CheckedAt   time.Time        `json:"checked_at"`
+	State       observe.State    `json:"state"`
+	Description string           `json:"description,omitempty"`
+	PageURL     string           `json:"page_url,omitempty"`
+	Error       string           `json:"error,omitempty"`
+	Incidents   []StatusIncident `json:"incidents"`
+}
+
+// StatusIncident is an incident as StatusSeen keeps it.
+type StatusIncident struct {
+	ID     string `json:"id"`
+	Title  string `json:"title"`
+	Status string `json:"status"`
+	Impact string `json:"impact,omitempty"`
+	URL    string `json:"url,omitempty"`
+}
+
+// statusSeen is the evidence of a status page.
+func statusSeen(st observe.Status) StatusSeen {
+	s := StatusSeen{CheckedAt: st.CheckedAt, State: st.State, Description: st.Description, PageURL: st.PageURL, Incidents: []StatusIncident{}}
+	for _, src := range st.Sources {
+		if src.Error != "" && s.Error == "" {
+			s.Error = src.Error
+		}
+	}
+	for _, i := range st.Incidents {
+		s.Incidents = append(s.Incidents, StatusIncident{ID: i.ID, Title: i.Title, Status: i.Status, Impact: i.Impact, URL: i.URL})
+	}
+	return s
+}
 
 // KeyListRead is what an evidence row keeps of one read of a key list:
 // its outcome and requests, the rows that are keys of ours, and the keys
@@ -65,7 +102,7 @@ func keyListRead(inv *observe.Inventory) KeyListRead {
 // recordEvidence records, and chains, the observations of c that are new
 // to the store (idx is the stored observation times before the commit):
 // every key probed in this check, the key list read and its audit-log
-// queries. A result carried over from an earlier check (a key not due for
+// queries, and the status page beside them. A result carried over from an earlier check (a key not due for
 // a probe) is not recorded again.
 func (s *Store) recordEvidence(ctx context.Context, tx *sql.Tx, c Check, idx observed) error {
 	for _, v := range c.Snapshot.Vendors {
@@ -74,6 +111,7 @@ func (s *Store) recordEvidence(ctx context.Context, tx *sql.Tx, c Check, idx obs
 			st, had := stored[part]
 			return !t.IsZero() && (!had || t.After(st))
 		}
+		recorded := false
 		for _, k := range v.Keys {
 			if !fresh("key:"+k.Name, k.CheckedAt) {
 				continue
@@ -81,8 +119,10 @@ func (s *Store) recordEvidence(ctx context.Context, tx *sql.Tx, c Check, idx obs
 			if err := s.addEvidence(ctx, tx, k.CheckedAt, v.ID, k.Name, EvidenceProbe, k); err != nil {
 				return err
 			}
+			recorded = true
 		}
 		if inv := v.Inventory; inv != nil && fresh("inventory", inv.CheckedAt) {
+			recorded = true
 			if err := s.addEvidence(ctx, tx, inv.CheckedAt, v.ID, "", EvidenceKeyList, keyListRead(inv)); err != nil {
 				return err
 			}
@@ -90,6 +130,13 @@ func (s *Store) recordEvidence(ctx context.Context, tx *sql.Tx, c Check, idx obs
 				if err := s.addEvidence(ctx, tx, q.At, v.ID, "", EvidenceAuditQuery, q); err != nil {
 					return err
 				}
+			}
+		}
+		// The status page goes with what was seen of the keys, so a pack
+		// can say what the vendor said at those times.
+		if recorded && fresh("status", v.Status.CheckedAt) {
+			if err := s.addEvidence(ctx, tx, v.Status.CheckedAt, v.ID, "", EvidenceStatus, statusSeen(v.Status)); err != nil {
+				return err
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package admintest
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -89,6 +90,9 @@ func (o *OpenAI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer o.mu.Unlock()
 	auth := r.Header.Get("Authorization") == "Bearer "+o.AdminKey
 	o.log(r, auth)
+	// Like OpenAI, every answer carries its request id (req_ and 32 hex
+	// digits), a new one per request.
+	w.Header().Set("X-Request-Id", fmt.Sprintf("req_%032x", len(o.requests)))
 	if r.Method != http.MethodGet {
 		writeJSON(w, http.StatusMethodNotAllowed, errorBody("read-only fake", "invalid_request_error", ""))
 		return
