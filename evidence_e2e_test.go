@@ -184,3 +184,53 @@ vendors:
 		return nil
 	})
 }
+
+// A vendor that echoes the key everywhere it can (the request id header,
+// the body's request_id, the error message) leaves no trace of it in the
+// pack, in either form, nor in the history: the echoed id is dropped, the
+// message keeps the fingerprint.
+func TestEvidenceWithALeakingVendor(t *testing.T) {
+	key := fixture.OpenAIKey
+	leaky := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Request-Id", strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		fmt.Fprintf(w, `{"error":{"message":"Incorrect API key provided: %s.","type":"invalid_request_error","code":"invalid_api_key"},"request_id":%q}`, key, key)
+	}))
+	t.Cleanup(leaky.Close)
+	status := vendorsite(t, map[string]string{"/api/v2/summary.json": "openai__incidentio_v2_summary_operational_2026-09-24.json"})
+	t.Setenv("VW_OPENAI_PROD", key)
+	cfg := writeConfig(t, fmt.Sprintf(`vendors:
+  - id: openai
+    status: [{url: %s/api/v2/summary.json, format: statuspage}]
+    api: {base_url: %s}
+    keys:
+      - {name: prod, secret: "env:VW_OPENAI_PROD"}
+`, status.URL, leaky.URL))
+	dirs := map[string]string{}
+	for _, d := range []string{"config", "state", "cache", "tmp", "statedir"} {
+		dirs[d] = t.TempDir()
+	}
+	var outputs []string
+	for _, args := range [][]string{{"--once", "--json"}, {"evidence", "--key", "openai/prod", "--format", "json"}, {"evidence", "--key", "openai/prod"}} {
+		stdout, stderr, _ := isolatedRun(t, dirs, append([]string{"--config", cfg}, args...)...)
+		outputs = append(outputs, stdout, stderr)
+	}
+	var pack output.EvidencePack
+	if err := json.Unmarshal([]byte(outputs[2]), &pack); err != nil {
+		t.Fatalf("%v\n%s", err, outputs[2]+outputs[3])
+	}
+	if len(pack.Probes) != 1 || pack.Probes[0].RequestID != "" || pack.Probes[0].Result != observe.ResultInvalidKey || !strings.Contains(pack.Probes[0].Message, "sk-proj-…MxYA") {
+		t.Errorf("probes = %+v, want invalid_key with the echoed id dropped and the key shown by fingerprint", pack.Probes)
+	}
+	for i, s := range outputs {
+		fixture.NoKey(t, fmt.Sprintf("output %d", i), s, key)
+	}
+	filepath.WalkDir(dirs["statedir"], func(path string, e fs.DirEntry, err error) error {
+		if err == nil && !e.IsDir() {
+			b, _ := os.ReadFile(path)
+			fixture.NoKey(t, path, string(b), key)
+		}
+		return nil
+	})
+}
