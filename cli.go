@@ -100,6 +100,7 @@ network, no config and no keys needed.`,
 	root.SetVersionTemplate("vendorwatch {{.Version}}\n")
 	root.AddCommand(newCatalogCmd(), newCheckConfigCmd(o))
 	root.AddCommand(newReportCmd(o))
+	root.AddCommand(newEvidenceCmd(o))
 	root.AddCommand(newImportOPMLCmd(o))
 	root.AddCommand(newServeCmd(o))
 	root.AddCommand(newDoctorCmd(o))

@@ -185,6 +185,12 @@ func (s *Store) Commit(ctx context.Context, c Check, assess AssessFunc) (Committ
 			return Committed{}, s.wrap("recording events", err)
 		}
 		e.ID, _ = res.LastInsertId()
+		if err := s.link(ctx, tx, tableEvents, e.ID, e.At); err != nil {
+			return Committed{}, err
+		}
+	}
+	if err := s.recordEvidence(ctx, tx, c, idx); err != nil {
+		return Committed{}, err
 	}
 	now := rep.GeneratedAt.UTC()
 	repJSON, err := reportJSON(rep)
@@ -320,8 +326,22 @@ func (s *Store) prune(ctx context.Context, tx *sql.Tx, now time.Time) error {
 		return nil
 	}
 	cut := now.Add(-s.opts.Retention).UnixMilli()
-	if _, err := exec(ctx, tx, `DELETE FROM events WHERE at < ?`, cut); err != nil {
+	// Chained rows go from the chain's start only, with their links, up
+	// to the first link still within the retention, so the chain keeps no
+	// hole: its first remaining link is its start (VerifyChain). Rows from
+	// before the chain go by their time.
+	if _, err := exec(ctx, tx, `DELETE FROM events WHERE at < ? AND id NOT IN (SELECT row FROM chain WHERE tbl = 'events')`, cut); err != nil {
 		return s.wrap("pruning old events", err)
+	}
+	const stale = `SELECT row FROM chain WHERE tbl = ? AND seq < (SELECT coalesce(min(seq), 1 << 62) FROM chain WHERE at >= ?)`
+	if _, err := exec(ctx, tx, `DELETE FROM events WHERE id IN (`+stale+`)`, tableEvents, cut); err != nil {
+		return s.wrap("pruning old events", err)
+	}
+	if _, err := exec(ctx, tx, `DELETE FROM evidence WHERE id IN (`+stale+`)`, tableEvidence, cut); err != nil {
+		return s.wrap("pruning old evidence", err)
+	}
+	if _, err := exec(ctx, tx, `DELETE FROM chain WHERE seq < (SELECT coalesce(min(seq), 1 << 62) FROM chain WHERE at >= ?)`, cut); err != nil {
+		return s.wrap("pruning old evidence", err)
 	}
 	_, err := exec(ctx, tx, `DELETE FROM findings WHERE closed_at IS NOT NULL AND closed_at < ?`, cut)
 	return s.wrap("pruning old findings", err)

@@ -246,6 +246,38 @@ var migrations = []string{
 		value      TEXT NOT NULL,
 		updated_at INTEGER NOT NULL
 	);`,
+
+	// Schema 3: evidence for support tickets (evidence.go). evidence holds
+	// every key probe, every read of a key list and every audit-log query
+	// as a JSON body (fingerprints, masks and request ids only, never a
+	// key). chain links every events and evidence row recorded from now
+	// on with SHA-256: a link's hash covers its row's content and the
+	// previous link's hash, so a row edited or deleted afterwards breaks
+	// the chain. Rows recorded before this migration are not chained: the
+	// chain starts at migration time, which the state row chain_started
+	// records (Unix milliseconds).
+	`CREATE TABLE evidence (
+		id     INTEGER PRIMARY KEY,
+		at     INTEGER NOT NULL,
+		vendor TEXT NOT NULL,
+		key    TEXT NOT NULL,
+		kind   TEXT NOT NULL,
+		body   TEXT NOT NULL
+	);
+	CREATE INDEX evidence_vendor_at ON evidence(vendor, at);
+	CREATE TABLE chain (
+		seq  INTEGER PRIMARY KEY,
+		tbl  TEXT NOT NULL,
+		row  INTEGER NOT NULL,
+		at   INTEGER NOT NULL,
+		prev TEXT NOT NULL,
+		hash TEXT NOT NULL
+	);
+	CREATE INDEX chain_row ON chain(tbl, row);
+	CREATE INDEX chain_at ON chain(at);
+	INSERT INTO state (name, value, updated_at)
+		VALUES ('chain_started', CAST(CAST(unixepoch('subsec') * 1000 AS INTEGER) AS TEXT), CAST(unixepoch('subsec') * 1000 AS INTEGER))
+		ON CONFLICT(name) DO NOTHING;`,
 }
 
 // SchemaVersion is the schema this vendorwatch writes.

@@ -33,6 +33,13 @@ type Inventory struct {
 	Accounts []InventoryAccount `json:"accounts,omitempty"`
 	// Gone are the keys that left the list, with the audit log's answer.
 	Gone []GoneKey `json:"gone,omitempty"`
+	// Requests are the requests of this read (the key list's pages and the
+	// audit-log queries) with their statuses and the vendor's request ids;
+	// AuditQueries are this read's audit-log queries with their answers.
+	// Both describe the latest read only, and are empty when it asked
+	// nothing.
+	Requests     []AdminRequest `json:"requests,omitempty"`
+	AuditQueries []AuditQuery   `json:"audit_queries,omitempty"`
 }
 
 // Inventory sources.
@@ -183,4 +190,56 @@ func (e *AuditEvent) Actor() string {
 		who += " (" + where + ")"
 	}
 	return who
+}
+
+// AdminRequest is one request of an admin read (a page of the key list,
+// an audit-log query), kept as evidence for a support ticket: where it
+// went, what came back and the vendor's id of it.
+type AdminRequest struct {
+	At time.Time `json:"at"`
+	// Path is the endpoint without its query (/v1/organization/projects).
+	Path       string `json:"path"`
+	HTTPStatus int    `json:"http_status,omitempty"`
+	// Result is ok for a 2xx, else the failure in the key-probe vocabulary.
+	Result        Result `json:"result"`
+	RequestID     string `json:"request_id,omitempty"`
+	RequestIDFrom string `json:"request_id_from,omitempty"`
+}
+
+// AuditQuery is one question put to a vendor's audit log and its answer,
+// an empty one included: the time window asked about, when it was asked,
+// the HTTP status and the entries it returned (ids and types only).
+type AuditQuery struct {
+	// At is when the query was made; From and Until bound the window of
+	// the log asked about (Until is At when the query has no upper bound).
+	At    time.Time `json:"at"`
+	From  time.Time `json:"from"`
+	Until time.Time `json:"until"`
+	// EventTypes and Resources are the query's filters; no resources
+	// means every resource.
+	EventTypes []string `json:"event_types,omitempty"`
+	Resources  []string `json:"resources,omitempty"`
+	// Page counts the pages of one query from 1.
+	Page          int    `json:"page"`
+	HTTPStatus    int    `json:"http_status,omitempty"`
+	Result        Result `json:"result"`
+	Error         string `json:"error,omitempty"`
+	RequestID     string `json:"request_id,omitempty"`
+	RequestIDFrom string `json:"request_id_from,omitempty"`
+	// Count is the number of entries the page returned; Entries are they
+	// (cut to MaxAuditEntries), an empty list for an empty answer.
+	Count   int          `json:"count"`
+	Entries []AuditEntry `json:"entries"`
+	HasMore bool         `json:"has_more,omitempty"`
+}
+
+// MaxAuditEntries caps the entries an AuditQuery keeps.
+const MaxAuditEntries = 100
+
+// AuditEntry is one audit-log entry an AuditQuery returned.
+type AuditEntry struct {
+	ID     string    `json:"id"`
+	Type   string    `json:"type"`
+	At     time.Time `json:"at,omitzero"`
+	Object string    `json:"object,omitempty"`
 }

@@ -108,16 +108,22 @@ type KeyResult struct {
 	Fingerprint string `json:"fingerprint"`
 	Canary      bool   `json:"canary"`
 	// Holders are where else the key is held (config keys[].holders).
-	Holders     []Holder  `json:"holders,omitempty"`
-	Result      Result    `json:"result"`
-	HTTPStatus  int       `json:"http_status"`
-	Code        string    `json:"code"`
-	Message     string    `json:"message"`
-	Hint        string    `json:"hint,omitempty"`
-	LatencyMS   int64     `json:"latency_ms"`
-	CheckedAt   time.Time `json:"checked_at,omitzero"`
-	Since       time.Time `json:"since,omitzero"`
-	Consecutive int       `json:"consecutive"`
+	Holders    []Holder `json:"holders,omitempty"`
+	Result     Result   `json:"result"`
+	HTTPStatus int      `json:"http_status"`
+	Code       string   `json:"code"`
+	Message    string   `json:"message"`
+	Hint       string   `json:"hint,omitempty"`
+	// RequestID is the vendor's id of the probe request (x-request-id,
+	// request-id, ...; cf-ray when the vendor sends none), for a support
+	// ticket; RequestIDFrom names the header it came from ("body" when it
+	// was read from the error body).
+	RequestID     string    `json:"request_id,omitempty"`
+	RequestIDFrom string    `json:"request_id_from,omitempty"`
+	LatencyMS     int64     `json:"latency_ms"`
+	CheckedAt     time.Time `json:"checked_at,omitzero"`
+	Since         time.Time `json:"since,omitzero"`
+	Consecutive   int       `json:"consecutive"`
 	// RevocationMarker is true when an invalid_key verdict rests on the
 	// vendor's own revocation marker (OpenAI invalid_api_key, Anthropic
 	// authentication_error, Twilio 20003, Gemini API_KEY_INVALID, ...), and

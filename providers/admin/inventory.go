@@ -87,6 +87,9 @@ func (a *Client) inventory(ctx context.Context, v catalog.Vendor, prev *observe.
 	if r != nil {
 		inv.AdminFingerprint = probe.Fingerprint(r.secret)
 		defer r.forget()
+		// The read's requests and audit-log queries are its evidence,
+		// whatever became of it.
+		defer func() { inv.Requests, inv.AuditQueries = r.requests, r.audits }()
 	}
 	if fail != nil {
 		fail.apply(&inv.Result, &inv.HTTPStatus, &inv.Code, &inv.Error)

@@ -33,6 +33,10 @@ type adminRun struct {
 	header map[string]string
 	budget int
 	items  int
+	// requests are the requests sent so far, kept as evidence; audits
+	// the audit-log queries with their answers.
+	requests []observe.AdminRequest
+	audits   []observe.AuditQuery
 }
 
 // adminFailure is a failed admin read in the key-probe vocabulary, its
@@ -132,9 +136,10 @@ func (r *adminRun) get(ctx context.Context, path string, q url.Values) (*fetch.R
 			vd = probe.TransportVerdict(err, r.p.Timeout())
 		} else {
 			vd = probe.Classify(r.family, resp.StatusCode, resp.Header, resp.Body, nil)
-			if vd.Result == observe.ResultOK {
-				return resp, nil
-			}
+		}
+		r.record(path, resp, vd.Result)
+		if err == nil && vd.Result == observe.ResultOK {
+			return resp, nil
 		}
 		if attempt > 0 || !probe.Retryable(vd.Result) || ctx.Err() != nil {
 			return nil, r.fail(path, resp, vd)
@@ -148,6 +153,26 @@ func (r *adminRun) get(ctx context.Context, path string, q url.Values) (*fetch.R
 			return nil, r.fail(path, resp, vd)
 		}
 	}
+}
+
+// record keeps one request as evidence: its endpoint, status, outcome and
+// the vendor's request id.
+func (r *adminRun) record(path string, resp *fetch.Response, res observe.Result) {
+	p, _, _ := strings.Cut(path, "?")
+	q := observe.AdminRequest{At: r.p.Now().UTC(), Path: p, Result: res}
+	if resp != nil {
+		q.HTTPStatus = resp.StatusCode
+		q.RequestID, q.RequestIDFrom = probe.RequestID(resp.Header, resp.Body, r.secret)
+	}
+	r.requests = append(r.requests, q)
+}
+
+// last is the latest request sent, zero before the first.
+func (r *adminRun) last() observe.AdminRequest {
+	if len(r.requests) == 0 {
+		return observe.AdminRequest{}
+	}
+	return r.requests[len(r.requests)-1]
 }
 
 // fail turns a verdict into an *adminFailure naming the endpoint.

@@ -224,18 +224,35 @@ func (r *adminRun) auditQuery(ctx context.Context, since time.Time, ids []string
 	}
 	var out []openAIAudit
 	after := ""
-	for range maxAuditPages {
+	for page := 1; page <= maxAuditPages; page++ {
 		if after != "" {
 			q.Set("after", after)
 		}
+		sent := len(r.requests)
 		resp, err := r.get(ctx, openAIAuditLogs, q)
+		// Every query is evidence, a failed or empty one as much as one
+		// that found something.
+		aq := observe.AuditQuery{At: r.p.Now().UTC(), From: since.UTC(), EventTypes: auditEventTypes, Resources: ids, Page: page, Entries: []observe.AuditEntry{}}
+		aq.Until = aq.At
+		if len(r.requests) > sent {
+			last := r.last()
+			aq.At, aq.Until, aq.HTTPStatus, aq.Result, aq.RequestID, aq.RequestIDFrom = last.At, last.At, last.HTTPStatus, last.Result, last.RequestID, last.RequestIDFrom
+		}
 		if err != nil {
+			if len(r.requests) > sent {
+				aq.Error = r.failure(err).message
+				r.audits = append(r.audits, aq)
+			}
 			return nil, err
 		}
 		var env listEnvelope
 		if err := json.Unmarshal(resp.Body, &env); err != nil || env.Data == nil {
+			aq.Result, aq.Error = observe.ResultUnexpected, "the answer is not the audit log's list JSON"
+			r.audits = append(r.audits, aq)
 			return nil, &adminFailure{result: observe.ResultUnexpected, code: "not_a_list", message: "GET " + openAIAuditLogs + ": the answer is not the audit log's list JSON"}
 		}
+		aq.Count, aq.HasMore = len(env.Data), env.HasMore
+		start := len(out)
 		for _, raw := range env.Data {
 			var a openAIAudit
 			var members map[string]json.RawMessage
@@ -249,6 +266,11 @@ func (r *adminRun) auditQuery(ctx context.Context, since time.Time, ids []string
 			a.object = obj.ID
 			out = append(out, a)
 		}
+		for _, a := range out[start:min(len(out), start+observe.MaxAuditEntries)] {
+			aq.Entries = append(aq.Entries, observe.AuditEntry{ID: probe.Scrub(a.ID, r.secret, maxOwnerText), Type: probe.Scrub(a.Type, r.secret, maxOwnerText),
+				At: unixTime(a.EffectiveAt), Object: probe.Scrub(a.object, r.secret, maxOwnerText)})
+		}
+		r.audits = append(r.audits, aq)
 		if !env.HasMore || env.LastID == "" || env.LastID == after {
 			break
 		}

@@ -1,6 +1,8 @@
 package admintest
 
 import (
+	"crypto/sha256"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -89,6 +91,11 @@ func (o *OpenAI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer o.mu.Unlock()
 	auth := r.Header.Get("Authorization") == "Bearer "+o.AdminKey
 	o.log(r, auth)
+	// Like OpenAI, every answer carries its request id (req_ and 32 hex
+	// digits), a new one per request; random-looking, as real ones are, so
+	// it shares no run with a key of the tests.
+	id := sha256.Sum256([]byte(fmt.Sprintf("request %d", len(o.requests))))
+	w.Header().Set("X-Request-Id", fmt.Sprintf("req_%x", id[:16]))
 	if r.Method != http.MethodGet {
 		writeJSON(w, http.StatusMethodNotAllowed, errorBody("read-only fake", "invalid_request_error", ""))
 		return

@@ -210,6 +210,7 @@ func (p *Prober) Key(ctx context.Context, v catalog.Vendor, k config.Key) observ
 	if resp != nil {
 		res.HTTPStatus = resp.StatusCode
 		res.LatencyMS = resp.Latency.Milliseconds()
+		res.RequestID, res.RequestIDFrom = RequestID(resp.Header, resp.Body, secret)
 	}
 	res.Result, res.RevocationMarker = vd.Result, vd.Marker && vd.Result == observe.ResultInvalidKey
 	limit := MaxMessage
