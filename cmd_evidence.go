@@ -17,6 +17,7 @@ import (
 
 func newEvidenceCmd(o *options) *cobra.Command {
 	var key, since, until, format, out, verify string
+	var demoPack bool
 	cmd := &cobra.Command{
 		Use:   "evidence --key VENDOR/NAME",
 		Short: "An evidence pack for a support ticket about one key: probes with request ids, key-list reads, audit-log answers, hash-chained",
@@ -38,15 +39,32 @@ and everything passes through the redactor. The history is only read.
 --remote is refused: a pack is verified against the database it came from, so run
 evidence where the history is (on the serve host, with its --state-dir).
 
+--demo replays the demo's story (vendorwatch --demo) to 12:46 and writes the pack of its
+leaked key, openai/prod, from the demo's throwaway history.
+
 Exit status: 0 the pack was written (or verified) and the chain is intact; 1 the chain
 or the pack does not verify; 3 no pack (a bad flag, no history, an unknown key).`,
 		Example: `  vendorwatch evidence --key openai/prod                       # the last 24 hours, Markdown
   vendorwatch evidence --key openai/prod --since 3d --format json -o openai-prod.json
-  vendorwatch evidence --verify openai-prod.json`,
+  vendorwatch evidence --verify openai-prod.json
+  vendorwatch evidence --demo                                  # the demo's leaked key, no config needed`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if o.remote != "" {
 				return errors.New("evidence does not work with --remote: a pack is read from, and verified against, the history it came from; run it on the serve host with its --state-dir")
+			}
+			if format != "markdown" && format != "json" {
+				return fmt.Errorf("--format %q: use markdown or json", format)
+			}
+			if demoPack {
+				if verify != "" || cmd.Flags().Changed("since") || cmd.Flags().Changed("until") {
+					return errors.New("--demo writes the pack of the demo's story (10:00 to 12:46); --since, --until and --verify do not apply")
+				}
+				pack, err := app.DemoEvidence(cmd.Context(), key)
+				if err != nil {
+					return err
+				}
+				return writeEvidence(cmd, pack, key, format, out)
 			}
 			a, err := load(o)
 			if err != nil {
@@ -75,35 +93,11 @@ or the pack does not verify; 3 no pack (a bad flag, no history, an unknown key).
 			if !from.Before(to) {
 				return fmt.Errorf("--since %s is not before --until %s", from.Format(time.RFC3339), to.Format(time.RFC3339))
 			}
-			if format != "markdown" && format != "json" {
-				return fmt.Errorf("--format %q: use markdown or json", format)
-			}
 			pack, err := a.Evidence(cmd.Context(), app.EvidenceRequest{Key: key, Since: from, Until: to})
 			if err != nil {
 				return err
 			}
-			var buf bytes.Buffer
-			if format == "json" {
-				err = output.WriteEvidenceJSON(&buf, pack)
-			} else {
-				err = output.WriteEvidenceMarkdown(&buf, pack)
-			}
-			if err != nil {
-				return err
-			}
-			if out != "" {
-				if err := atomicfile.Write(out, atomicfile.Options{Sync: true}, buf.Bytes()); err != nil {
-					return fmt.Errorf("writing the pack: %w", err)
-				}
-				fmt.Fprintf(cmd.ErrOrStderr(), "vendorwatch: wrote the evidence pack of %s to %s (%s)\n", key, out, chainWord(pack.Chain))
-			} else if _, err := cmd.OutOrStdout().Write(buf.Bytes()); err != nil {
-				return err
-			}
-			if !pack.Chain.Intact {
-				fmt.Fprintf(cmd.ErrOrStderr(), "vendorwatch: the hash chain does not verify: %s\n", pack.Chain.Break)
-				return exitStatus(1)
-			}
-			return nil
+			return writeEvidence(cmd, pack, key, format, out)
 		},
 	}
 	f := cmd.Flags()
@@ -113,8 +107,37 @@ or the pack does not verify; 3 no pack (a bad flag, no history, an unknown key).
 	f.StringVar(&format, "format", "markdown", "markdown (for people) or json (for machines, and for --verify)")
 	f.StringVarP(&out, "output", "o", "", "write the pack to `FILE` (mode 0600) instead of stdout")
 	f.StringVar(&verify, "verify", "", "re-check a JSON pack written earlier against the history: `PACK.json`")
+	f.BoolVar(&demoPack, "demo", false, "the pack of the demo's leaked key (openai/prod), from a replay of vendorwatch --demo's story")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"markdown", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
+}
+
+// writeEvidence prints the pack, or writes it to out, and fails with
+// status 1 when its hash chain does not verify.
+func writeEvidence(cmd *cobra.Command, pack output.EvidencePack, key, format, out string) error {
+	var err error
+	var buf bytes.Buffer
+	if format == "json" {
+		err = output.WriteEvidenceJSON(&buf, pack)
+	} else {
+		err = output.WriteEvidenceMarkdown(&buf, pack)
+	}
+	if err != nil {
+		return err
+	}
+	if out != "" {
+		if err := atomicfile.Write(out, atomicfile.Options{Sync: true}, buf.Bytes()); err != nil {
+			return fmt.Errorf("writing the pack: %w", err)
+		}
+		fmt.Fprintf(cmd.ErrOrStderr(), "vendorwatch: wrote the evidence pack of %s to %s (%s)\n", key, out, chainWord(pack.Chain))
+	} else if _, err := cmd.OutOrStdout().Write(buf.Bytes()); err != nil {
+		return err
+	}
+	if !pack.Chain.Intact {
+		fmt.Fprintf(cmd.ErrOrStderr(), "vendorwatch: the hash chain does not verify: %s\n", pack.Chain.Break)
+		return exitStatus(1)
+	}
+	return nil
 }
 
 // runEvidenceVerify is evidence --verify.

@@ -42,6 +42,8 @@ type Demo struct {
 	poller *providers.Poller
 	store  *history.Store
 	mon    *monitor.Monitor
+	// vendors are the demo's vendors, as a config would give them.
+	vendors []catalog.Vendor
 }
 
 // Close stops the demo and removes its directory: the key file and the
@@ -121,7 +123,8 @@ func NewDemo(ctx context.Context, o DemoOptions) (*Demo, error) {
 	}
 	scale := func(x time.Duration) time.Duration { return time.Duration(float64(x) / o.Speed) }
 	f := fetch.New(fetch.Options{Timeout: max(scale(demoTimeout), 200*time.Millisecond)})
-	d.poller = providers.NewPoller(demoVendors(d.sim, scale(demoInterval), o.Canary), f)
+	d.vendors = demoVendors(d.sim, scale(demoInterval), o.Canary)
+	d.poller = providers.NewPoller(d.vendors, f)
 	d.poller.SetClock(d.sim.Now)
 	retry := scale(demoRetryWait)
 	if o.Manual {
@@ -229,7 +232,10 @@ func demoVendors(sim *demo.Sim, interval time.Duration, canary bool) []catalog.V
 	}
 
 	openai := vendor("openai", sim.OpenAI, catalog.SourceSpec{URL: sim.OpenAI + "/api/v2/summary.json", Format: statuspage.Statuspage})
-	openai.Keys = []config.Key{{Name: "prod", Secret: config.SecretRef{Kind: config.SecretFile, Value: sim.KeyFile()}}}
+	// The team's key is held by its voice backend, by VAPI (which calls
+	// OpenAI with it) and by its secret store: custody the findings name.
+	openai.Keys = []config.Key{{Name: "prod", Secret: config.SecretRef{Kind: config.SecretFile, Value: sim.KeyFile()},
+		Holders: []config.Holder{{Service: "voice-backend"}, {Vendor: "vapi"}, {Secret: "gcp:openai-prod"}}}}
 	if canary {
 		k := literal("canary-1", demo.CanaryKey)
 		k.Canary = true
@@ -239,6 +245,7 @@ func demoVendors(sim *demo.Sim, interval time.Duration, canary bool) []catalog.V
 		catalog.SourceSpec{URL: sim.VAPI + "/index.json", Format: statuspage.BetterStack},
 		catalog.SourceSpec{URL: sim.VAPI + "/feed.rss", Format: statuspage.Feed})
 	vapi.DependsOn = []string{"openai"}
+	vapi.API.Dashboard = sim.VAPI // the simulated dashboard.vapi.ai
 	vapi.Keys = []config.Key{literal("prod", demo.VAPIKey)}
 	anthropic := vendor("anthropic", sim.Anthropic, catalog.SourceSpec{URL: sim.Anthropic + "/api/v2/summary.json", Format: statuspage.Statuspage})
 	anthropic.Keys = []config.Key{literal("prod", demo.AnthropicKey)}

@@ -1,9 +1,13 @@
 package demo
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -51,6 +55,9 @@ func serveOpenAI(w http.ResponseWriter, r *http.Request, m Moment) {
 	case "/api/v2/summary.json":
 		writeJSON(w, http.StatusOK, payload("openai__incidentio_v2_summary_operational_2026-09-24.json"))
 	case "/v1/models":
+		// OpenAI names every answer with a request id, which support asks
+		// for; the demo's are made from the moment, never from the key.
+		w.Header().Set("X-Request-Id", requestID("openai", m))
 		key := bearer(r)
 		works := key == CanaryKey || (key == OldKey && !m.Step.KeyLeaked) || (key == NewKey && m.Step.KeyLeaked)
 		if works {
@@ -76,10 +83,18 @@ func openAIInvalidKey(key string) []byte {
 	return []byte(strings.Replace(string(payload("openai__401_invalid_api_key.json")), recorded, strings.Trim(string(q), `"`), 1))
 }
 
-// serveVAPI is status.vapi.ai (Better Stack: index.json and feed.rss) and
-// api.vapi.ai's GET /assistant.
+// serveVAPI is status.vapi.ai (Better Stack: index.json and feed.rss),
+// api.vapi.ai's GET /assistant, and dashboard.vapi.ai: its page (/) and
+// the API's answer to the dashboard's CORS preflight, which fails with the
+// API, so the dashboard loads but shows nothing.
 func (s *Sim) serveVAPI(w http.ResponseWriter, r *http.Request, m Moment) {
+	if r.Method == http.MethodOptions && r.URL.Path == "/assistant" {
+		vapiPreflight(w, r, m)
+		return
+	}
 	switch r.URL.Path {
+	case "/":
+		writeBody(w, http.StatusOK, "text/html; charset=utf-8", []byte(`<!DOCTYPE html><html><head><title>Vapi Dashboard</title></head><body><div id="root"></div></body></html>`))
 	case "/index.json":
 		writeJSON(w, http.StatusOK, s.pages.get(m, false))
 	case "/feed.rss":
@@ -132,5 +147,36 @@ func serveGitHub(w http.ResponseWriter, r *http.Request, _ Moment) {
 		writeJSON(w, http.StatusOK, payload("github__statuspage_incidents_unresolved_empty.json"))
 	default:
 		notFound(w)
+	}
+}
+
+// requestID is a simulated vendor's request id for an answer at moment m:
+// "req_" and 24 hex digits of a hash of the vendor, the moment and a count,
+// so every answer has its own.
+func requestID(vendor string, m Moment) string {
+	n := requestCount.Add(1)
+	sum := sha256.Sum256([]byte(fmt.Sprintf("%s %s %d", vendor, m.Time.Format(time.RFC3339Nano), n)))
+	return "req_" + hex.EncodeToString(sum[:12])
+}
+
+// requestCount numbers the simulated answers.
+var requestCount atomic.Uint64
+
+// vapiPreflight answers the dashboard's CORS preflight as the API does:
+// allowing the dashboard's origin while the API works, failing with it.
+func vapiPreflight(w http.ResponseWriter, r *http.Request, m Moment) {
+	switch m.Step.VAPIAPI {
+	case APIEdge502:
+		writeBody(w, http.StatusBadGateway, "text/html", payload("openai__502_cloudflare.html"))
+	case APIHang:
+		select {
+		case <-r.Context().Done():
+		case <-time.After(hangFor):
+		}
+	default:
+		w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
+		w.Header().Set("Access-Control-Allow-Headers", "authorization, content-type")
+		w.Header().Set("Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE")
+		w.WriteHeader(http.StatusNoContent)
 	}
 }
