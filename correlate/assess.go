@@ -30,6 +30,7 @@ func Assess(snap observe.Snapshot, mem Memory) (Report, Memory) {
 	for _, v := range snap.Vendors {
 		a.track(v)
 	}
+	a.rotations()
 	for _, v := range snap.Vendors {
 		fs = append(fs, a.sourceFindings(v)...)
 		fs = append(fs, a.vendorFindings(v)...)
@@ -42,7 +43,7 @@ func Assess(snap observe.Snapshot, mem Memory) (Report, Memory) {
 	fs = a.lifecycle(fs)
 	sortFindings(fs)
 
-	r := Report{SchemaVersion: SchemaVersion, GeneratedAt: snap.GeneratedAt, Findings: fs}
+	r := Report{SchemaVersion: SchemaVersion, GeneratedAt: snap.GeneratedAt, Findings: fs, Rotations: slices.Clone(a.mem.Rotations)}
 	if r.Findings == nil {
 		r.Findings = []Finding{}
 	}
