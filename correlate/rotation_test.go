@@ -211,7 +211,7 @@ func TestRotationHolderByName(t *testing.T) {
 		{Holder: observe.Holder{Kind: "secret", Name: "voice"}, State: HolderPending},
 	}}
 	for spec, want := range map[string]string{"vendor:vapi": "", "vapi": "", "service:voice": "",
-		"voice": `"voice" names several holders of openai/prod: say which, service:voice or secret:voice`,
+		"voice":     `"voice" names several holders of openai/prod: say which, service:voice or secret:voice`,
 		"langsmith": `openai/prod has no holder "langsmith"; its holders are vendor:vapi, service:voice, secret:voice`} {
 		_, err := r.Holder(spec)
 		if got := ""; err != nil {
