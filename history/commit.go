@@ -155,6 +155,9 @@ func (s *Store) Commit(ctx context.Context, c Check, assess AssessFunc) (Committ
 	if err != nil {
 		return Committed{}, err
 	}
+	if prev.Memory.Rotations, err = s.loadRotations(ctx, tx, c.Snapshot.GeneratedAt); err != nil {
+		return Committed{}, err
+	}
 	fresh, needStored := plan(c, idx)
 	if (needStored || !fresh) && stored == nil {
 		if stored, err = s.loadReport(ctx, tx); err != nil {
@@ -166,6 +169,10 @@ func (s *Store) Commit(ctx context.Context, c Check, assess AssessFunc) (Committ
 	}
 	snap := merge(c, stored, idx)
 	rep, mem := assess(snap, prev.Memory)
+	if mem.Rotations, err = s.storeRotations(ctx, tx, prev.Memory.Rotations, mem.Rotations); err != nil {
+		return Committed{}, err
+	}
+	rep.Rotations = rotationsOf(rep, mem.Rotations)
 	evs, nextBase := changes(base, rep)
 	opened := map[string]time.Time{}
 	for id, f := range prev.Memory.Open {

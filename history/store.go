@@ -246,6 +246,9 @@ var migrations = []string{
 		value      TEXT NOT NULL,
 		updated_at INTEGER NOT NULL
 	);`,
+
+	// Schema 3: rotation checklists (rotations.go).
+	rotationsSchema,
 }
 
 // SchemaVersion is the schema this vendorwatch writes.
