@@ -102,6 +102,7 @@ network, no config and no keys needed.`,
 	root.AddCommand(newReportCmd(o))
 	root.AddCommand(newImportOPMLCmd(o))
 	root.AddCommand(newServeCmd(o))
+	root.AddCommand(newRotationCmd(o))
 	_ = root.RegisterFlagCompletionFunc("only", completeVendorIDs(o))
 	return root
 }

@@ -124,6 +124,12 @@ func (s *Store) Rotations(ctx context.Context, since time.Time) ([]correlate.Rot
 	return s.queryRotations(ctx, s.db, `WHERE closed_at IS NULL OR closed_at >= ?`, since.UnixMilli())
 }
 
+// RotationsIn returns the rotations open at any time in [since, until),
+// oldest first: for the incident report.
+func (s *Store) RotationsIn(ctx context.Context, since, until time.Time) ([]correlate.Rotation, error) {
+	return s.queryRotations(ctx, s.db, `WHERE rotated_at < ? AND (closed_at IS NULL OR closed_at >= ?)`, until.UnixMilli(), since.UnixMilli())
+}
+
 // UpdateRotation changes the open rotation of vendor/key with fn (MarkDone
 // or Dismiss) in one transaction, and returns it as stored. It is
 // ErrNoRotation when the key has no open rotation.

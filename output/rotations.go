@@ -1,0 +1,144 @@
+package output
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/colorprofile"
+
+	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/internal/redact"
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
+)
+
+// RotationHeadline is one line about a rotation: "openai/prod rotated
+// 2026-05-21 11:05 UTC (sk-proj-…MxYA → sk-proj-…Q7rT): open, 1 of 2
+// holders pending". Every renderer uses it.
+func RotationHeadline(r correlate.Rotation) string {
+	s := fmt.Sprintf("%s rotated %s (%s → %s): %s", r.Subject(), stamp(r.RotatedAt), orDash(r.From), orDash(r.To), r.State)
+	switch {
+	case r.Open():
+		s += fmt.Sprintf(", %d of %d holders pending", len(r.Pending()), len(r.Holders))
+	case !r.ClosedAt.IsZero():
+		s += " " + stamp(r.ClosedAt)
+	}
+	if r.Reason != "" {
+		s += " (" + r.Reason + ")"
+	}
+	return termtext.Line(s)
+}
+
+// HolderLine is a holder's state on the checklist: "done (calls) 11:40
+// UTC: calls recovered: …" or "pending: waiting …".
+func HolderLine(h correlate.RotationHolder) string {
+	s := string(h.State)
+	if h.State == correlate.HolderDone {
+		s += fmt.Sprintf(" (%s) %s", h.How, stamp(h.At))
+	}
+	if h.Evidence != "" {
+		s += ": " + h.Evidence
+	}
+	return termtext.Line(s)
+}
+
+// holderMark is ✓ for a done holder, ○ for a pending one.
+func holderMark(h correlate.RotationHolder) string {
+	if h.State == correlate.HolderDone {
+		return "✓"
+	}
+	return "○"
+}
+
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format("2006-01-02 15:04 UTC")
+}
+
+// renderRotations is the table's rotations section: each checklist with
+// its holders. Empty when there is none.
+func renderRotations(rots []correlate.Rotation) string {
+	if len(rots) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("\n" + styleHeader.Render("Rotations") + "\n")
+	for _, r := range rots {
+		head := RotationHeadline(r)
+		if r.Open() {
+			head = styleWarning.Render(head)
+		}
+		b.WriteString(head + "\n")
+		width := 0
+		for _, h := range r.Holders {
+			width = max(width, len(correlate.HolderSpec(h.Holder)))
+		}
+		for _, h := range r.Holders {
+			line := fmt.Sprintf("  %s %-*s  %s", holderMark(h), width, termtext.Line(correlate.HolderSpec(h.Holder)), HolderLine(h))
+			if h.State == correlate.HolderDone {
+				line = styleMuted.Render(line)
+			}
+			b.WriteString(line + "\n")
+		}
+	}
+	return b.String()
+}
+
+// WriteRotations writes rotation checklists as text, for vendorwatch
+// rotation list.
+func WriteRotations(w io.Writer, rots []correlate.Rotation, o TableOptions) error {
+	env := o.Env
+	if env == nil {
+		env = os.Environ()
+	}
+	cw := colorprofile.NewWriter(w, env)
+	if o.NoColor || noColorEnv(env) {
+		cw.Profile = colorprofile.NoTTY
+	}
+	text := renderRotations(redact.Value(rots))
+	if text == "" {
+		text = "No rotation is open, and none closed recently.\n"
+	} else {
+		text = strings.TrimPrefix(text, "\n")
+	}
+	_, err := io.WriteString(cw, redact.String(text))
+	return err
+}
+
+// WriteRotationsJSON writes {"rotations": [...]} as indented JSON.
+func WriteRotationsJSON(w io.Writer, rots []correlate.Rotation) error {
+	if rots == nil {
+		rots = []correlate.Rotation{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(struct {
+		Rotations []correlate.Rotation `json:"rotations"`
+	}{redact.Value(rots)})
+}
+
+// writeRotationsMarkdown is the incident report's rotations section.
+func writeRotationsMarkdown(b *strings.Builder, rots []correlate.Rotation) {
+	if len(rots) == 0 {
+		return
+	}
+	b.WriteString("## Rotations\n\n")
+	for _, r := range rots {
+		fmt.Fprintf(b, "### %s\n\n", mdCell(RotationHeadline(r)))
+		b.WriteString("| Holder | State | Evidence |\n|---|---|---|\n")
+		for _, h := range r.Holders {
+			state := string(h.State)
+			if h.State == correlate.HolderDone {
+				state += fmt.Sprintf(" (%s) %s", h.How, stamp(h.At))
+			}
+			fmt.Fprintf(b, "| %s | %s | %s |\n", mdCell(correlate.HolderSpec(h.Holder)), mdCell(state), mdCell(mdOrDash(h.Evidence)))
+		}
+		b.WriteString("\n")
+	}
+}
