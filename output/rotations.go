@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/colorprofile"
 
@@ -15,49 +14,12 @@ import (
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
-// RotationHeadline is one line about a rotation: "openai/prod rotated
-// 2026-05-21 11:05 UTC (sk-proj-…MxYA → sk-proj-…Q7rT): open, 1 of 2
-// holders pending". Every renderer uses it.
-func RotationHeadline(r correlate.Rotation) string {
-	s := fmt.Sprintf("%s rotated %s (%s → %s): %s", r.Subject(), stamp(r.RotatedAt), orDash(r.From), orDash(r.To), r.State)
-	switch {
-	case r.Open():
-		s += fmt.Sprintf(", %d of %d holders pending", len(r.Pending()), len(r.Holders))
-	case !r.ClosedAt.IsZero():
-		s += " " + stamp(r.ClosedAt)
-	}
-	if r.Reason != "" {
-		s += " (" + r.Reason + ")"
-	}
-	return termtext.Line(s)
-}
-
-// HolderLine is a holder's state on the checklist: "done (calls) 11:40
-// UTC: calls recovered: …" or "pending: waiting …".
-func HolderLine(h correlate.RotationHolder) string {
-	s := string(h.State)
-	if h.State == correlate.HolderDone {
-		s += fmt.Sprintf(" (%s) %s", h.How, stamp(h.At))
-	}
-	if h.Evidence != "" {
-		s += ": " + h.Evidence
-	}
-	return termtext.Line(s)
-}
-
 // holderMark is ✓ for a done holder, ○ for a pending one.
 func holderMark(h correlate.RotationHolder) string {
 	if h.State == correlate.HolderDone {
 		return "✓"
 	}
 	return "○"
-}
-
-func stamp(t time.Time) string {
-	if t.IsZero() {
-		return "-"
-	}
-	return t.UTC().Format("2006-01-02 15:04 UTC")
 }
 
 // renderRotations is the table's rotations section: each checklist with
@@ -69,7 +31,7 @@ func renderRotations(rots []correlate.Rotation) string {
 	var b strings.Builder
 	b.WriteString("\n" + styleHeader.Render("Rotations") + "\n")
 	for _, r := range rots {
-		head := RotationHeadline(r)
+		head := termtext.Line(r.Headline())
 		if r.Open() {
 			head = styleWarning.Render(head)
 		}
@@ -79,7 +41,7 @@ func renderRotations(rots []correlate.Rotation) string {
 			width = max(width, len(correlate.HolderSpec(h.Holder)))
 		}
 		for _, h := range r.Holders {
-			line := fmt.Sprintf("  %s %-*s  %s", holderMark(h), width, termtext.Line(correlate.HolderSpec(h.Holder)), HolderLine(h))
+			line := fmt.Sprintf("  %s %-*s  %s", holderMark(h), width, termtext.Line(correlate.HolderSpec(h.Holder)), termtext.Line(h.Line()))
 			if h.State == correlate.HolderDone {
 				line = styleMuted.Render(line)
 			}
@@ -130,13 +92,10 @@ func writeRotationsMarkdown(b *strings.Builder, rots []correlate.Rotation) {
 	}
 	b.WriteString("## Rotations\n\n")
 	for _, r := range rots {
-		fmt.Fprintf(b, "### %s\n\n", mdCell(RotationHeadline(r)))
+		fmt.Fprintf(b, "### %s\n\n", mdCell(termtext.Line(r.Headline())))
 		b.WriteString("| Holder | State | Evidence |\n|---|---|---|\n")
 		for _, h := range r.Holders {
-			state := string(h.State)
-			if h.State == correlate.HolderDone {
-				state += fmt.Sprintf(" (%s) %s", h.How, stamp(h.At))
-			}
+			state := h.StateText()
 			fmt.Fprintf(b, "| %s | %s | %s |\n", mdCell(correlate.HolderSpec(h.Holder)), mdCell(state), mdCell(mdOrDash(h.Evidence)))
 		}
 		b.WriteString("\n")
