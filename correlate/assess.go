@@ -41,6 +41,7 @@ func Assess(snap observe.Snapshot, mem Memory) (Report, Memory) {
 	a.upstreamNotes(fs)
 	consistentAdvice(fs)
 	fs = a.lifecycle(fs)
+	a.rotationRecovering(fs)
 	sortFindings(fs)
 
 	r := Report{SchemaVersion: SchemaVersion, GeneratedAt: snap.GeneratedAt, Findings: fs, Rotations: slices.Clone(a.mem.Rotations)}

@@ -3,6 +3,7 @@ package correlate
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/observe"
@@ -146,4 +147,32 @@ func (a *assessment) rotationStory(v observe.VendorResult, g *callGroup, f Findi
 // rotation checklist answers.
 func dropGuess(advice []string) []string {
 	return slices.DeleteFunc(slices.Clone(advice), func(s string) bool { return guessesOldKey(s) })
+}
+
+// rotationRecovering brings a recovering upstream_impact (its calls no
+// longer fail, the episode confirming the recovery) in line with the
+// checklist: it keeps the text of its last open check, whose advice may
+// still call the holder pending, so once the holder is done the advice
+// says so instead.
+func (a *assessment) rotationRecovering(fs []Finding) {
+	for i := range fs {
+		f := &fs[i]
+		if f.Kind != KindUpstreamImpact || f.State != StateClosing {
+			continue
+		}
+		parts := strings.Split(f.ID, ":")
+		if len(parts) < 2 {
+			continue
+		}
+		holder, upstream, ok := strings.Cut(parts[1], ",")
+		if !ok {
+			continue
+		}
+		r, h := a.holderRotation(upstream, holder)
+		if r == nil || h.State != HolderDone {
+			continue
+		}
+		f.Advice = []string{fmt.Sprintf("%s key %s was rotated at %s; the rotation checklist has %s done (%s at %s): these failures came from the old key.",
+			r.VendorName, r.Key, clock(r.RotatedAt, a.now), a.name(holder), h.How, clock(h.At, a.now))}
+	}
 }

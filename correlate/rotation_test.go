@@ -115,6 +115,11 @@ func TestRotationChecklistTimeline(t *testing.T) {
 	if slices.ContainsFunc(r.Findings, func(f Finding) bool { return f.Kind == KindUpstreamImpact && f.Counts() }) {
 		t.Errorf("the old key's failures still make a finding after VAPI is done: %+v", r.Findings)
 	}
+	for _, f := range r.Findings {
+		if advice := strings.Join(f.Advice, " "); f.Kind == KindUpstreamImpact && !strings.Contains(advice, "the rotation checklist has VAPI done (calls at 11:40 UTC)") {
+			t.Errorf("the recovering VAPI finding contradicts the checklist: %q", advice)
+		}
+	}
 
 	// A later check keeps LangSmith pending: nothing it does is evidence.
 	r = step(snapAt(at("12:10"), openaiHeld(at("12:10"), newFP, observe.ResultOK),
