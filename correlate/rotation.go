@@ -269,7 +269,7 @@ func (a *assessment) keyDead(vendor string, k observe.KeyResult) bool {
 }
 
 // openRotation adds the rotation of k, superseding an open one of the
-// same key.
+// same key. A key that lists no holders gets no checklist.
 func (a *assessment) openRotation(rots []Rotation, v observe.VendorResult, k observe.KeyResult, last KeySeen, at time.Time) []Rotation {
 	for i := range rots {
 		if rots[i].Open() && rots[i].Vendor == v.ID && rots[i].Key == k.Name {
@@ -277,14 +277,14 @@ func (a *assessment) openRotation(rots []Rotation, v observe.VendorResult, k obs
 			rots[i].Reason = fmt.Sprintf("rotated again at %s (%s)", clock(at, a.now), k.Fingerprint)
 		}
 	}
+	if len(k.Holders) == 0 {
+		// Nothing to check off: the key's holders are not known.
+		return rots
+	}
 	r := Rotation{Vendor: v.ID, VendorName: a.name(v.ID), Key: k.Name, From: last.Fingerprint, To: k.Fingerprint,
 		RotatedAt: at, OldKeyDead: last.Dead, State: RotationOpen, Holders: []RotationHolder{}}
 	for _, h := range k.Holders {
 		r.Holders = append(r.Holders, RotationHolder{Holder: h, State: HolderPending})
-	}
-	if len(r.Holders) == 0 {
-		r.State, r.ClosedAt = RotationDone, at
-		r.Reason = "the key lists no holders: add holders: to the key in the config, and the next rotation lists them"
 	}
 	return append(rots, r)
 }
