@@ -27,7 +27,7 @@ func Narrow(rep Report, ids []string) Report {
 	}
 	out.Rotations = nil
 	for _, r := range rep.Rotations {
-		if slices.Contains(ids, r.Vendor) {
+		if slices.Contains(ids, r.Vendor) || slices.ContainsFunc(r.Holders, func(h RotationHolder) bool { return h.Kind == "vendor" && slices.Contains(ids, h.Name) }) {
 			out.Rotations = append(out.Rotations, r)
 		}
 	}

@@ -254,3 +254,18 @@ func holderStates(r Rotation) string {
 	}
 	return strings.Join(out, " ")
 }
+
+// A report narrowed to some vendors (--only) keeps the rotations of their
+// keys and those they hold a key in.
+func TestNarrowKeepsRotations(t *testing.T) {
+	rep := Report{Rotations: []Rotation{
+		{Vendor: "openai", Key: "prod", Holders: []RotationHolder{{Holder: observe.Holder{Kind: "vendor", Name: "vapi"}}}},
+		{Vendor: "anthropic", Key: "prod", Holders: []RotationHolder{{Holder: observe.Holder{Kind: "service", Name: "vapi"}}}},
+	}}
+	if got := Narrow(rep, []string{"vapi"}).Rotations; len(got) != 1 || got[0].Vendor != "openai" {
+		t.Errorf("narrowed to vapi: %+v", got)
+	}
+	if got := Narrow(rep, []string{"anthropic"}).Rotations; len(got) != 1 || got[0].Vendor != "anthropic" {
+		t.Errorf("narrowed to anthropic: %+v", got)
+	}
+}
