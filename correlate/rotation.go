@@ -318,4 +318,9 @@ func (a *assessment) gather(r *Rotation) {
 // it: its auth errors (401/403) on the rotated vendor stop after the
 // rotation. The traffic signal (issue 19) does not exist yet, so a
 // service holder is closed by hand until it does.
-func trafficEvidence(a *assessment, r *Rotation, h *RotationHolder) {}
+func trafficEvidence(a *assessment, r *Rotation, h *RotationHolder) {
+	// When observe carries our traffic, this looks for the service's auth
+	// errors on r.Vendor after r.RotatedAt, closes the holder DoneByTraffic
+	// once its requests succeed after the last of them, and otherwise says
+	// how many failed since.
+}
