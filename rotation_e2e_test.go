@@ -155,6 +155,25 @@ vendors:
 		t.Errorf("report: exit %d\n%s", code, out)
 	}
 
+	// A planned rotation to a third key is dismissed with a reason.
+	third := inventoryKeys["openai-canary"]
+	org.AddKey(admintest.Key{ID: "key_third", Name: "prod", Secret: third, Project: "proj_voice", Created: time.Now()})
+	t.Setenv("VW_OPENAI_PROD", third)
+	if rep := once(); len(rep.Rotations) != 2 || rep.Rotations[1].State != correlate.RotationOpen || rep.Rotations[1].OldKeyDead {
+		t.Fatalf("a planned rotation: %+v", rep.Rotations)
+	}
+	if out, code := cmd("rotation", "dismiss", "openai/prod"); code == 0 || !strings.Contains(out, "needs a reason") {
+		t.Errorf("dismiss without a reason: exit %d\n%s", code, out)
+	}
+	if out, code := cmd("rotation", "dismiss", "openai/prod", "--reason", "test key, held by nobody yet"); code != 0 || !strings.Contains(out, "dismissed") {
+		t.Errorf("dismiss: exit %d\n%s", code, out)
+	}
+	out, _ = cmd("rotation", "list", "--json")
+	if err := json.Unmarshal([]byte(out), &listed); err != nil || len(listed.Rotations) != 2 || listed.Rotations[1].State != correlate.RotationDismissed ||
+		listed.Rotations[1].Reason != "test key, held by nobody yet" {
+		t.Errorf("rotation list after the dismissal: %v\n%s", err, out)
+	}
+
 	filepath.WalkDir(dirs["statedir"], func(path string, e fs.DirEntry, err error) error {
 		if err == nil && !e.IsDir() {
 			b, _ := os.ReadFile(path)
@@ -163,7 +182,7 @@ vendors:
 		return nil
 	})
 	all := strings.Join(outputs, "\n")
-	for _, key := range []string{oldKey, newKey, fixture.VAPIKey} {
+	for _, key := range []string{oldKey, newKey, third, fixture.VAPIKey} {
 		fixture.NoKey(t, "outputs and state dir", all, key)
 	}
 }
