@@ -149,7 +149,10 @@ func dropGuess(advice []string) []string {
 	return slices.DeleteFunc(slices.Clone(advice), func(s string) bool { return guessesOldKey(s) })
 }
 
-// rotationRecovering brings a recovering upstream_impact (its calls no
+// rotationRecovering brings recovering findings in line with the
+// checklist. A dead key's finding recovers because the key was replaced:
+// its advice (rotate, put the new key into every holder) becomes the
+// checklist's pending holders. A recovering upstream_impact (its calls no
 // longer fail, the episode confirming the recovery) in line with the
 // checklist: it keeps the text of its last open check, whose advice may
 // still call the holder pending, so once the holder is done the advice
@@ -157,6 +160,10 @@ func dropGuess(advice []string) []string {
 func (a *assessment) rotationRecovering(fs []Finding) {
 	for i := range fs {
 		f := &fs[i]
+		if f.State == StateClosing && keyDeaths[f.Kind] {
+			a.rotatedKeyRecovering(f)
+			continue
+		}
 		if f.Kind != KindUpstreamImpact || f.State != StateClosing {
 			continue
 		}
@@ -174,5 +181,23 @@ func (a *assessment) rotationRecovering(fs []Finding) {
 		}
 		f.Advice = []string{fmt.Sprintf("%s key %s was rotated at %s; the rotation checklist has %s done (%s at %s): these failures came from the old key.",
 			r.VendorName, r.Key, clock(r.RotatedAt, a.now), a.name(holder), h.How, clock(h.At, a.now))}
+	}
+}
+
+// rotatedKeyRecovering points a recovering dead-key finding at the open
+// rotation of its key, naming the holders still waiting for the new key.
+func (a *assessment) rotatedKeyRecovering(f *Finding) {
+	for i := len(a.mem.Rotations) - 1; i >= 0; i-- {
+		r := a.mem.Rotations[i]
+		if !r.Open() || !slices.Contains(f.Vendors, r.Vendor) || !slices.Contains(f.Keys, r.Key) {
+			continue
+		}
+		var waiting []string
+		for _, h := range r.Pending() {
+			waiting = append(waiting, HolderSpec(h.Holder))
+		}
+		f.Advice = []string{fmt.Sprintf("%s key %s was rotated at %s (%s → %s); the rotation checklist waits for %s to have the new key (vendorwatch rotation list).",
+			r.VendorName, r.Key, clock(r.RotatedAt, a.now), r.From, r.To, strings.Join(waiting, ", "))}
+		return
 	}
 }

@@ -76,6 +76,10 @@ func TestRotationChecklistTimeline(t *testing.T) {
 	if h := rot.Holders[0]; !strings.Contains(h.Evidence, "no VAPI call has ended since the rotation") {
 		t.Errorf("VAPI evidence = %q", h.Evidence)
 	}
+	if f := find(t, r, KindKeyRevoked); f.State != StateClosing ||
+		!slices.Equal(f.Advice, []string{"OpenAI key prod was rotated at 11:05 UTC (sk-proj-…MxYA → sk-proj-…Q7rT); the rotation checklist waits for vendor:vapi, vendor:langsmith to have the new key (vendorwatch rotation list)."}) {
+		t.Errorf("the recovering key_revoked does not point at the checklist: %s %q", f.State, f.Advice)
+	}
 	f := find(t, r, KindUpstreamImpact)
 	advice := strings.Join(f.Advice, "\n")
 	if !strings.Contains(advice, "OpenAI key prod was rotated at 11:05 UTC") || !strings.Contains(advice, "these calls failed before it") ||
