@@ -314,8 +314,8 @@ func nonNil(s []string) []string {
 	return s
 }
 
-// prune deletes events and closed findings older than the retention, at
-// most once an hour per Store.
+// prune deletes events, closed findings and closed rotation checklists
+// older than the retention, at most once an hour per Store.
 func (s *Store) prune(ctx context.Context, tx *sql.Tx, now time.Time) error {
 	s.mu.Lock()
 	due := s.lastPrune.IsZero() || now.Sub(s.lastPrune) >= time.Hour || now.Before(s.lastPrune)
@@ -330,6 +330,9 @@ func (s *Store) prune(ctx context.Context, tx *sql.Tx, now time.Time) error {
 	if _, err := exec(ctx, tx, `DELETE FROM events WHERE at < ?`, cut); err != nil {
 		return s.wrap("pruning old events", err)
 	}
-	_, err := exec(ctx, tx, `DELETE FROM findings WHERE closed_at IS NOT NULL AND closed_at < ?`, cut)
-	return s.wrap("pruning old findings", err)
+	if _, err := exec(ctx, tx, `DELETE FROM findings WHERE closed_at IS NOT NULL AND closed_at < ?`, cut); err != nil {
+		return s.wrap("pruning old findings", err)
+	}
+	_, err := exec(ctx, tx, `DELETE FROM rotations WHERE closed_at IS NOT NULL AND closed_at < ?`, cut)
+	return s.wrap("pruning old rotations", err)
 }

@@ -77,4 +77,13 @@ func TestRotationsSharedThroughTheStore(t *testing.T) {
 	if all, _ := s3.Rotations(ctx, at("00:00")); len(all) != 1 {
 		t.Errorf("stored %d rotations, want 1", len(all))
 	}
+
+	// Past the retention, the closed checklist is pruned.
+	later := at("11:40").Add(DefaultRetention + 24*time.Hour)
+	if _, err := s3.Commit(ctx, Check{Snapshot: rotSnap(later, "sk-proj-…Q7rT")}, correlate.Assess); err != nil {
+		t.Fatal(err)
+	}
+	if all, _ := s3.Rotations(ctx, time.Time{}); len(all) != 0 {
+		t.Errorf("a checklist closed past the retention was kept: %+v", all)
+	}
 }
