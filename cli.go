@@ -104,6 +104,7 @@ network, no config and no keys needed.`,
 	root.AddCommand(newImportOPMLCmd(o))
 	root.AddCommand(newServeCmd(o))
 	root.AddCommand(newDoctorCmd(o))
+	root.AddCommand(newRotationCmd(o))
 	_ = root.RegisterFlagCompletionFunc("only", completeVendorIDs(o))
 	return root
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/history"
 	"github.com/vendorwatch/vendorwatch/monitor"
 	"github.com/vendorwatch/vendorwatch/output"
@@ -31,7 +32,22 @@ func IncidentReport(ctx context.Context, store *history.Store, from, to time.Tim
 		return rep, err
 	}
 	rep.Timeline, err = store.Timeline(ctx, q)
-	return rep, unreadable(&rep, err)
+	if err = unreadable(&rep, err); err != nil {
+		return rep, err
+	}
+	rots, err := store.RotationsIn(ctx, from, to)
+	if err != nil {
+		// The rest of the report stands without them.
+		rep.Unreadable = append(rep.Unreadable, "the rotation checklists: "+err.Error())
+	}
+	for _, r := range rots {
+		if len(vendors) == 0 || slices.Contains(vendors, r.Vendor) || slices.ContainsFunc(r.Holders, func(h correlate.RotationHolder) bool {
+			return h.Kind == "vendor" && slices.Contains(vendors, h.Name)
+		}) {
+			rep.Rotations = append(rep.Rotations, r)
+		}
+	}
+	return rep, nil
 }
 
 // unreadable moves what a read of a damaged history could not read into

@@ -30,6 +30,7 @@ func Assess(snap observe.Snapshot, mem Memory) (Report, Memory) {
 	for _, v := range snap.Vendors {
 		a.track(v)
 	}
+	a.rotations()
 	for _, v := range snap.Vendors {
 		fs = append(fs, a.sourceFindings(v)...)
 		fs = append(fs, a.dashboardFindings(v, a.vendorFindings(v))...)
@@ -41,9 +42,10 @@ func Assess(snap observe.Snapshot, mem Memory) (Report, Memory) {
 	a.custody(fs)
 	consistentAdvice(fs)
 	fs = a.lifecycle(fs)
+	a.rotationRecovering(fs)
 	sortFindings(fs)
 
-	r := Report{SchemaVersion: SchemaVersion, GeneratedAt: snap.GeneratedAt, Findings: fs}
+	r := Report{SchemaVersion: SchemaVersion, GeneratedAt: snap.GeneratedAt, Findings: fs, Rotations: slices.Clone(a.mem.Rotations)}
 	if r.Findings == nil {
 		r.Findings = []Finding{}
 	}

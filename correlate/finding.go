@@ -141,6 +141,10 @@ type Report struct {
 	Verdict  Verdict        `json:"verdict"`
 	Vendors  []VendorReport `json:"vendors"`
 	Findings []Finding      `json:"findings"`
+	// Rotations are the rotation checklists that are open or closed in
+	// the last day (rotation.go), oldest first; absent when there are
+	// none.
+	Rotations []Rotation `json:"rotations,omitempty"`
 }
 
 // SchemaVersion is the version of the Report JSON.

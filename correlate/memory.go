@@ -22,6 +22,15 @@ type Memory struct {
 	// Inventory holds, by vendor id, the keys that left the vendor's key
 	// list and are still reported (rule_inventory.go).
 	Inventory map[string]InventoryMemory `json:"inventory,omitempty"`
+	// Fingerprints holds the last fingerprint each key was seen with, by
+	// "vendor/key", so a rotation is seen even when the secret did not
+	// resolve for a while in between (rotation.go).
+	Fingerprints map[string]KeySeen `json:"fingerprints,omitempty"`
+	// Rotations are the open rotations and those closed in the last
+	// RecentRotation. The history keeps them in a table of their own,
+	// where vendorwatch rotation done changes them, and puts them here
+	// before each assessment; they are not part of the stored memory.
+	Rotations []Rotation `json:"-"`
 }
 
 // VendorMemory is a vendor's streaks.
@@ -105,6 +114,8 @@ func (m Memory) clone() Memory {
 		out.Open[id] = f
 	}
 	out.Inventory = m.cloneInventory()
+	out.Fingerprints = m.Fingerprints
+	out.Rotations = m.Rotations
 	return out
 }
 

@@ -25,6 +25,12 @@ func Narrow(rep Report, ids []string) Report {
 			out.Findings = append(out.Findings, f)
 		}
 	}
+	out.Rotations = nil
+	for _, r := range rep.Rotations {
+		if slices.Contains(ids, r.Vendor) || slices.ContainsFunc(r.Holders, func(h RotationHolder) bool { return h.Kind == "vendor" && slices.Contains(ids, h.Name) }) {
+			out.Rotations = append(out.Rotations, r)
+		}
+	}
 	out.Overall = overallLevel(out.Vendors, out.Findings)
 	out.Verdict = VerdictOf(out)
 	return out

@@ -83,7 +83,9 @@ func (a *assessment) callFindings(v observe.VendorResult, fs []Finding) []Findin
 		}
 	}
 	for _, key := range order {
-		fs = a.joinUpstream(fs, a.callUpstream(v, groups[key]))
+		if f, ok := a.rotationStory(v, groups[key], a.callUpstream(v, groups[key])); ok {
+			fs = a.joinUpstream(fs, f)
+		}
 	}
 	fs = append(fs, a.billingFindings(v, billing)...)
 	if ownCount >= ownMinCalls || float64(ownCount) >= ownMinShare*float64(cs.Ended) && ownCount > 0 {
@@ -171,7 +173,7 @@ func (a *assessment) callUpstream(v observe.VendorResult, g *callGroup) Finding 
 	case g.byok && classRank(g.worst) >= 2:
 		f.Advice = []string{
 			fmt.Sprintf("Fix the %s key %s holds (its provider keys / integrations); vendorwatch cannot see that key, only the calls it breaks.", g.name, name),
-			fmt.Sprintf("If you rotated your %s keys recently, %s may still hold an old one.", g.name, name),
+			oldKeyGuess(g.name, name),
 		}
 	case g.byok && g.worst == observe.ResultRateLimited:
 		f.Advice = []string{fmt.Sprintf("Raise the %s rate limits of the key %s holds, or spread calls over keys.", g.name, name)}
@@ -179,6 +181,18 @@ func (a *assessment) callUpstream(v observe.VendorResult, g *callGroup) Finding 
 		f.Advice = []string{fmt.Sprintf("Follow %s's status page, and configure a fallback provider in %s.", g.name, name)}
 	}
 	return f
+}
+
+// oldKeyGuess is the advice that a holder may have missed a rotation;
+// with a rotation checklist for the key, rotationStory says what it knows
+// instead.
+func oldKeyGuess(upstream, holder string) string {
+	return fmt.Sprintf("If you rotated your %s keys recently, %s may still hold an old one.", upstream, holder)
+}
+
+// guessesOldKey reports whether advice is oldKeyGuess's.
+func guessesOldKey(advice string) bool {
+	return strings.HasPrefix(advice, "If you rotated your ") && strings.HasSuffix(advice, " may still hold an old one.")
 }
 
 // joinUpstream adds f to fs, or joins it with the upstream_impact of the

@@ -155,6 +155,9 @@ func (s *Store) Commit(ctx context.Context, c Check, assess AssessFunc) (Committ
 	if err != nil {
 		return Committed{}, err
 	}
+	if prev.Memory.Rotations, err = s.loadRotations(ctx, tx, c.Snapshot.GeneratedAt); err != nil {
+		return Committed{}, err
+	}
 	fresh, needStored := plan(c, idx)
 	if (needStored || !fresh) && stored == nil {
 		if stored, err = s.loadReport(ctx, tx); err != nil {
@@ -166,6 +169,10 @@ func (s *Store) Commit(ctx context.Context, c Check, assess AssessFunc) (Committ
 	}
 	snap := merge(c, stored, idx)
 	rep, mem := assess(snap, prev.Memory)
+	if mem.Rotations, err = s.storeRotations(ctx, tx, prev.Memory.Rotations, mem.Rotations); err != nil {
+		return Committed{}, err
+	}
+	rep.Rotations = rotationsOf(rep, mem.Rotations)
 	evs, nextBase := changes(base, rep)
 	opened := map[string]time.Time{}
 	for id, f := range prev.Memory.Open {
@@ -313,8 +320,8 @@ func nonNil(s []string) []string {
 	return s
 }
 
-// prune deletes events and closed findings older than the retention, at
-// most once an hour per Store.
+// prune deletes events, closed findings and closed rotation checklists
+// older than the retention, at most once an hour per Store.
 func (s *Store) prune(ctx context.Context, tx *sql.Tx, now time.Time) error {
 	s.mu.Lock()
 	due := s.lastPrune.IsZero() || now.Sub(s.lastPrune) >= time.Hour || now.Before(s.lastPrune)
@@ -343,6 +350,9 @@ func (s *Store) prune(ctx context.Context, tx *sql.Tx, now time.Time) error {
 	if _, err := exec(ctx, tx, `DELETE FROM chain WHERE seq < (SELECT coalesce(min(seq), 1 << 62) FROM chain WHERE at >= ?)`, cut); err != nil {
 		return s.wrap("pruning old evidence", err)
 	}
-	_, err := exec(ctx, tx, `DELETE FROM findings WHERE closed_at IS NOT NULL AND closed_at < ?`, cut)
-	return s.wrap("pruning old findings", err)
+	if _, err := exec(ctx, tx, `DELETE FROM findings WHERE closed_at IS NOT NULL AND closed_at < ?`, cut); err != nil {
+		return s.wrap("pruning old findings", err)
+	}
+	_, err := exec(ctx, tx, `DELETE FROM rotations WHERE closed_at IS NOT NULL AND closed_at < ?`, cut)
+	return s.wrap("pruning old rotations", err)
 }

@@ -278,6 +278,9 @@ var migrations = []string{
 	INSERT INTO state (name, value, updated_at)
 		VALUES ('chain_started', CAST(CAST(unixepoch('subsec') * 1000 AS INTEGER) AS TEXT), CAST(unixepoch('subsec') * 1000 AS INTEGER))
 		ON CONFLICT(name) DO NOTHING;`,
+
+	// Schema 4: rotation checklists (rotations.go).
+	rotationsSchema,
 }
 
 // SchemaVersion is the schema this vendorwatch writes.

@@ -26,6 +26,9 @@ type IncidentReport struct {
 	Findings []correlate.FindingRecord `json:"findings"`
 	// Timeline is every recorded event in the window, oldest first.
 	Timeline []correlate.Event `json:"timeline"`
+	// Rotations are the rotation checklists open at any time in the
+	// window, oldest first.
+	Rotations []correlate.Rotation `json:"rotations,omitempty"`
 	// Unreadable lists, a sentence each, what a damaged history could
 	// not give: the report holds everything else. Empty when complete.
 	Unreadable []string `json:"unreadable,omitempty"`
@@ -85,6 +88,7 @@ func WriteMarkdown(w io.Writer, r IncidentReport) error {
 	for _, f := range r.Findings {
 		writeFinding(&b, f)
 	}
+	writeRotationsMarkdown(&b, r.Rotations)
 
 	b.WriteString("## Timeline\n\n")
 	if len(r.Timeline) == 0 {

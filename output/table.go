@@ -114,6 +114,7 @@ func renderTable(r correlate.Report) string {
 	b.WriteString("\n")
 	b.WriteString(omittedNotes(r))
 	b.WriteString(renderKeys(r))
+	b.WriteString(renderRotations(r.Rotations))
 	if len(r.Findings) == 0 {
 		if r.Overall == correlate.LevelOK {
 			b.WriteString("\n" + styleOK.Render("No findings: every vendor looks healthy.") + "\n")

@@ -83,6 +83,10 @@ func (m *Model) detailLines(v correlate.VendorReport, w int, title bool) []strin
 
 	section("FINDINGS")
 	out = append(out, m.findingDetail(v, w)...)
+	if rot := m.rotationLines(v.ID, w); len(rot) > 0 {
+		section("ROTATION")
+		out = append(out, rot...)
+	}
 	section("INCIDENTS")
 	out = append(out, m.incidentLines(v, w)...)
 	section("KEYS")

@@ -271,6 +271,7 @@ func (m *Model) findingLines(w int) []string {
 		title += "  " + strings.Join(counts, th.subtle.Render(" · "))
 	}
 	out := []string{"", title}
+	out = append(out, m.rotationNotes(w)...)
 	if len(fs) == 0 {
 		if m.inFlight > 0 && lastCheck(m.report).IsZero() {
 			return append(out, th.muted.Render("  None yet: the first checks are still running."))

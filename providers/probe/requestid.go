@@ -65,13 +65,12 @@ func RequestID(h http.Header, body []byte, secret string) (id, from string) {
 }
 
 // cleanRequestID keeps an id made of letters, digits and . _ : / + = -
-// only, cut to MaxRequestID. It must pass the redactor unchanged: an id
-// that holds a run of any secret the process knows (the key this request
-// carried included) is dropped. Key shapes are not applied: request ids
-// are often UUIDs or hex, the very shapes of VAPI keys and Twilio tokens,
-// and those keys are known to the redactor when they are ours. An id
-// that starts with a vendor's key prefix (sk-, gsk_, AIza, ...) is
-// dropped as well.
+// only, cut to MaxRequestID. An id that holds a run of the key this
+// request carried, however disguised, is dropped; any other secret the
+// process knows is blanked where the id is printed, like all text. Key
+// shapes are not applied: request ids are often UUIDs or hex, the very
+// shapes of VAPI keys and Twilio tokens. An id that starts with a
+// vendor's key prefix (sk-, gsk_, AIza, ...) is dropped as well.
 func cleanRequestID(v, secret string) string {
 	v = strings.TrimSpace(v)
 	if v == "" {
@@ -88,11 +87,13 @@ func cleanRequestID(v, secret string) string {
 	}
 	if secret != "" {
 		redact.Register(secret)
-		if strings.Contains(v, secret) {
+		own := redact.New()
+		own.Register(secret)
+		if strings.Contains(v, secret) || own.String(v) != v {
 			return ""
 		}
 	}
-	if redact.String(v) != v || redact.PublicPrefix(v) != "" {
+	if redact.PublicPrefix(v) != "" {
 		return ""
 	}
 	return v
