@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
@@ -90,8 +91,9 @@ func (k openAIKey) row(kind string) observe.InventoryKey {
 // openAIInventory lists every project (archived ones included), each
 // project's keys with owner_project_access=any (without it the list hides
 // keys whose owner lost access), the service accounts of active projects
-// and the admin keys.
-func (r *adminRun) openAIInventory(ctx context.Context, inv *observe.Inventory) error {
+// and the admin keys. Each list that fails is a gap of inv; the others are
+// read all the same.
+func (r *adminRun) openAIInventory(ctx context.Context, inv *observe.Inventory) {
 	var projects []openAIProject
 	complete, err := r.list(ctx, openAIProjects, url.Values{"include_archived": {"true"}}, "after", openAIPageLimit, func(raw json.RawMessage) error {
 		var p openAIProject
@@ -103,13 +105,14 @@ func (r *adminRun) openAIInventory(ctx context.Context, inv *observe.Inventory) 
 		}
 		return nil
 	})
-	if err != nil {
-		return err
+	if !r.readList(inv, listProjects, openAIProjects, complete, err) && err != nil {
+		projects = nil // an item that failed to decode leaves the rest unread
 	}
 	inv.Projects = len(projects)
 	projectKeys := map[string]bool{}
 	for _, p := range projects {
 		path := openAIProjects + "/" + url.PathEscape(p.ID) + "/api_keys"
+		var rows []observe.InventoryKey
 		ok, err := r.list(ctx, path, url.Values{"owner_project_access": {"any"}}, "after", openAIPageLimit, func(raw json.RawMessage) error {
 			var k openAIKey
 			if err := decodeItem(path, raw, &k); err != nil {
@@ -117,14 +120,17 @@ func (r *adminRun) openAIInventory(ctx context.Context, inv *observe.Inventory) 
 			}
 			row := k.row(observe.InventoryProjectKey)
 			row.Project, row.ProjectName, row.Status = p.ID, p.Name, p.Status
-			projectKeys[k.ID] = true
-			inv.Keys = append(inv.Keys, row)
+			rows = append(rows, row)
 			return nil
 		})
-		if err != nil {
-			return err
+		// A list that fails keeps none of its rows: its keys are carried
+		// over from the last read that got them whole.
+		if r.readList(inv, listProject+p.ID, path, ok, err) || err == nil {
+			for _, row := range rows {
+				projectKeys[row.ID] = true
+				inv.Keys = append(inv.Keys, row)
+			}
 		}
-		complete = complete && ok
 		if p.Status == observe.StatusArchived {
 			continue // an archived project's service accounts answer 400
 		}
@@ -141,23 +147,52 @@ func (r *adminRun) openAIInventory(ctx context.Context, inv *observe.Inventory) 
 			return nil
 		})
 	}
+	var admins []observe.InventoryKey
 	ok, err := r.list(ctx, openAIAdminKeys, url.Values{"order": {"asc"}}, "after", openAIPageLimit, func(raw json.RawMessage) error {
 		var k openAIKey
 		if err := decodeItem(openAIAdminKeys, raw, &k); err != nil {
 			return err
 		}
-		// The endpoint has been seen to return project keys as well,
-		// mislabelled as admin keys; they are listed under their projects.
-		if !projectKeys[k.ID] {
-			inv.Keys = append(inv.Keys, k.row(observe.InventoryAdminKey))
-		}
+		admins = append(admins, k.row(observe.InventoryAdminKey))
 		return nil
 	})
-	if err != nil {
-		return err
+	if r.readList(inv, listAdminKeys, openAIAdminKeys, ok, err) || err == nil {
+		for _, k := range admins {
+			// The endpoint has been seen to return project keys as well,
+			// mislabelled as admin keys; they are listed under their
+			// projects.
+			if !projectKeys[k.ID] {
+				inv.Keys = append(inv.Keys, k)
+			}
+		}
 	}
-	inv.Complete = complete && ok
-	return nil
+}
+
+// openAIProjectKey asks for one project key by id (GET
+// /v1/organization/projects/{project_id}/api_keys/{key_id}): a key that
+// left its project's list but answers here changed visibility.
+func (r *adminRun) openAIProjectKey(ctx context.Context, k observe.InventoryKey) (observe.InventoryKey, error) {
+	if k.Project == "" || k.ID == "" {
+		return observe.InventoryKey{}, errNotFound
+	}
+	path := openAIProjects + "/" + url.PathEscape(k.Project) + "/api_keys/" + url.PathEscape(k.ID)
+	resp, err := r.get(ctx, path, nil)
+	if err != nil {
+		if f := r.failure(err); f.status == http.StatusNotFound {
+			return observe.InventoryKey{}, errNotFound
+		}
+		return observe.InventoryKey{}, err
+	}
+	var got openAIKey
+	if err := decodeItem(path, resp.Body, &got); err != nil {
+		return observe.InventoryKey{}, err
+	}
+	if got.ID != k.ID {
+		return observe.InventoryKey{}, errNotFound
+	}
+	row := got.row(observe.InventoryProjectKey)
+	row.Project, row.ProjectName, row.Status = k.Project, k.ProjectName, k.Status
+	return row, nil
 }
 
 // openAIAudit is an audit-log entry; the object it is about sits in a
