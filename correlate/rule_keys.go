@@ -68,7 +68,7 @@ func (a *assessment) keyFindings(v observe.VendorResult) []Finding {
 			case n >= confirmChecks || RevocationMarker(k):
 				revoked = append(revoked, kv)
 			}
-		case observe.ResultOK:
+		case observe.ResultOK, observe.ResultListed:
 			if k.Canary {
 				canaryOK = append(canaryOK, kv)
 			}
@@ -294,7 +294,7 @@ func (a *assessment) leakSuspected(v observe.VendorResult, used, canaries []keyV
 		Title: fmt.Sprintf("%s key %s revoked while canaries live: it leaked", name, strings.Join(names(used), ", ")),
 		Detail: fmt.Sprintf("The %s you use %s revoked (%s), while the %s you never use (%s) still %s. Only a key in use died, so it leaked through use, not through an account-wide action.",
 			plural(len(used), "key", "keys"), plural(len(used), "was", "were"), strings.Join(dead, "; "),
-			plural(len(canaries), "canary", "canaries"), strings.Join(names(canaries), ", "), plural(len(canaries), "works", "work")),
+			plural(len(canaries), "canary", "canaries"), strings.Join(names(canaries), ", "), canaryLife(canaries)),
 		Advice: []string{
 			"Find where it leaked: a repository, CI logs, a client app, or a vendor that holds it; look in your mail for " + name + "'s leak notice.",
 			"Rotate: create a new key, keep it out of code and logs, and store it only in your secret manager.",
@@ -404,4 +404,13 @@ func (a *assessment) keyClass(v observe.VendorResult, r observe.Result, ks []key
 		Detail: strings.Join(parts, "; ") + ".",
 		Advice: advice,
 	}
+}
+
+// canaryLife says how the canaries are known to live: they work (probed),
+// or they are still in the vendor's key list (watched there, never used).
+func canaryLife(canaries []keyView) string {
+	if slices.ContainsFunc(canaries, func(k keyView) bool { return k.Result == observe.ResultOK }) {
+		return plural(len(canaries), "works", "work")
+	}
+	return plural(len(canaries), "is", "are") + " in the key list, enabled and never used"
 }
