@@ -35,7 +35,7 @@ var kindWords = map[Kind]Word{
 	KindKeyRevoked: WordKey, KindKeyLeakSuspected: WordKey, KindAccountKeysRevoked: WordKey, KindKeyDeleted: WordKey,
 	KindKeyVanished: WordKey, KindKeyExpiring: WordKey, KindCanaryUsed: WordKey, KindKeyVisibility: WordKey,
 	KindInventoryUnreadable: WordUnknown,
-	KindVendorOutage: WordThem, KindVendorOutageUnreported: WordThem, KindVendorIncident: WordThem, KindUpstreamImpact: WordThem,
+	KindVendorOutage:        WordThem, KindVendorOutageUnreported: WordThem, KindVendorIncident: WordThem, KindUpstreamImpact: WordThem,
 	KindKeyRejectedDuringIncident: WordThem, KindStatusSourceDown: WordUnknown,
 }
 
