@@ -87,9 +87,14 @@ func (a *assessment) keyFindings(v observe.VendorResult) []Finding {
 			used = append(used, k)
 		}
 	}
+	// A canary watched in the key list is never rejected, since it is
+	// never sent: its leaving the list is its death, and counts toward an
+	// account-wide revocation (alone it is the inventory's finding).
+	gone := a.goneCanaries(v)
+	everyKey := append(slices.Clone(revoked), gone...)
 	switch {
-	case len(tried) >= 2 && len(revoked) == len(tried) && a.together(v.ID, revoked):
-		out = append(out, a.accountKeysRevoked(v, revoked))
+	case len(tried)+len(gone) >= 2 && len(everyKey) == len(tried)+len(gone) && a.together(v.ID, everyKey):
+		out = append(out, a.accountKeysRevoked(v, everyKey))
 	case len(used) > 0 && len(canaryOK) > 0:
 		out = append(out, a.leakSuspected(v, used, canaryOK))
 		for _, k := range canaries {
@@ -413,4 +418,32 @@ func canaryLife(canaries []keyView) string {
 		return plural(len(canaries), "works", "work")
 	}
 	return plural(len(canaries), "is", "are") + " in the key list, enabled and never used"
+}
+
+// goneCanaries are the vendor's canaries that are not probed and that
+// left its key list (this check's diff, or the inventory memory), each
+// dated when the list first lacked it.
+func (a *assessment) goneCanaries(v observe.VendorResult) []keyView {
+	if v.Inventory == nil {
+		return nil
+	}
+	noticed := map[string]time.Time{}
+	note := func(g observe.GoneKey) {
+		if g.Key != "" && (noticed[g.Key].IsZero() || g.NoticedAt.Before(noticed[g.Key])) {
+			noticed[g.Key] = g.NoticedAt
+		}
+	}
+	for _, g := range v.Inventory.Gone {
+		note(g)
+	}
+	for _, g := range a.mem.Inventory[v.ID].Gone {
+		note(g)
+	}
+	var out []keyView
+	for _, k := range v.Keys {
+		if at, ok := noticed[k.Name]; ok && k.Canary && k.NotProbed && k.Result == "" {
+			out = append(out, keyView{KeyResult: k, streak: 1, since: at})
+		}
+	}
+	return out
 }
