@@ -90,19 +90,19 @@ func (a *assessment) canaryUsed(v observe.VendorResult, k keyView, m CanaryMemor
 		before = "last used " + clock(m.UsedBefore, a.now)
 	}
 	label := k.Name + " (" + cmp.Or(k.Fingerprint, m.Fingerprint) + ")"
-	where := ""
-	if listed {
-		where = ", " + rowWhere(row)
-	} else if m.KeyID != "" {
-		where = ", id " + termtext.Line(m.KeyID)
-	}
-	detail := fmt.Sprintf("Canary %s%s is never used: vendorwatch watches it only in %s's key list and never sends it, and nothing of yours uses it. "+
-		"Yet the list says it was used at %s (vendorwatch remembered it as %s, and noticed at %s)", label, where, name,
+	detail := fmt.Sprintf("Canary %s is never used: vendorwatch watches it only in %s's key list and never sends it, and nothing of yours uses it. "+
+		"Yet the list says it was used at %s (vendorwatch remembered it as %s, and noticed at %s)", label, name,
 		clock(m.UsedAt, a.now), before, clock(m.NoticedAt, a.now))
 	if m.LastUsedAt.After(m.UsedAt) {
 		detail += fmt.Sprintf(", and again at %s", clock(m.LastUsedAt, a.now))
 	}
 	detail += ". Someone else has the key: it leaked from where it was stored."
+	switch {
+	case listed:
+		detail += " In the list it is " + rowWhere(row) + "."
+	case m.KeyID != "":
+		detail += " It has left the list since (id " + termtext.Line(m.KeyID) + ")."
+	}
 	f := Finding{
 		ID: findingID(KindCanaryUsed, []string{v.ID}, []string{k.Name}), Kind: KindCanaryUsed, Severity: SeverityCritical,
 		Vendors: []string{v.ID}, Keys: []string{k.Name}, Since: m.UsedAt,

@@ -45,9 +45,9 @@ var fuzzNow = fixture.At("12:35")
 // first route whose suffix ends the path (by the longest suffix), or else
 // body with status.
 type fuzzAPI struct {
-	routes   map[string][]byte
-	body     []byte
-	status   int
+	routes map[string][]byte
+	body   []byte
+	status int
 	// notFound is a path suffix answered with OpenAI's 404 (a key asked
 	// for by id that the vendor does not know).
 	notFound string
