@@ -68,8 +68,8 @@ func TestCanaryUsedLeaks(t *testing.T) {
 //
 //	check  admin API                                  engineer sees
 //	10:55  every list reads                          exit 0, OK
-//	10:56  admin_api_keys 404; ci left its list       exit 1: inventory unreadable, ci vanished
-//	10:57  admin_api_keys 404                         exit 1, same "since 10:56"
+//	10:56  admin_api_keys 404; ci left its list       exit 1: ci vanished; inventory unreadable (confirming)
+//	10:57  admin_api_keys 404                         exit 1, inventory unreadable open, same "since 10:56"
 //	10:58  every list reads                           exit 1 (ci still reported), no longer unreadable
 func TestInventoryNeverBlind(t *testing.T) {
 	org := forumOrg()
@@ -80,9 +80,10 @@ func TestInventoryNeverBlind(t *testing.T) {
 
 	org.Fail = map[string]int{"/v1/organization/admin_api_keys": 404}
 	org.RemoveKey("key_ci")
-	for _, at := range everyMinute("10:56", 2) {
+	for i, at := range everyMinute("10:56", 2) {
+		state := map[bool]string{true: "pending", false: "open"}[i == 0]
 		rep, _ := tl.check(at, seen{exit: 1, word: correlate.WordKey, title: "vanished",
-			findings: []string{"inventory_unreadable warning open", "key_vanished warning open"}})
+			findings: []string{"inventory_unreadable warning " + state, "key_vanished warning open"}})
 		f := finding(t, rep, correlate.KindInventoryUnreadable)
 		for _, s := range []string{"unreadable since 10:56 UTC", "GET /v1/organization/admin_api_keys", "HTTP 404"} {
 			if !strings.Contains(f.Title+" "+f.Detail, s) {

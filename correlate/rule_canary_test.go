@@ -145,9 +145,14 @@ func TestInventoryUnreadableTimeline(t *testing.T) {
 	if len(reps[0].Findings) != 0 {
 		t.Fatalf("10:00: %v", allKinds(reps[0].Findings))
 	}
-	f := find(t, reps[1], KindInventoryUnreadable)
-	if f.Severity != SeverityWarning || reps[1].Overall != LevelWarning {
-		t.Errorf("10:05: severity %s, overall %s", f.Severity, reps[1].Overall)
+	// One failed read may pass: pending (shown as confirming) at once,
+	// open at the second.
+	if len(reps[1].Findings) != 1 || reps[1].Findings[0].State != StatePending {
+		t.Fatalf("10:05: %v", allKinds(reps[1].Findings))
+	}
+	f := reps[1].Findings[0]
+	if f.Kind != KindInventoryUnreadable || f.Severity != SeverityWarning {
+		t.Errorf("10:05: %s %s", f.Kind, f.Severity)
 	}
 	for _, want := range []string{"since 10:05 UTC", "GET /v1/organization/admin_api_keys", "HTTP 500"} {
 		if !strings.Contains(f.Title+" "+f.Detail, want) {
@@ -158,7 +163,7 @@ func TestInventoryUnreadableTimeline(t *testing.T) {
 		t.Errorf("10:05: a gap read as a vanished key: %v", allKinds(reps[1].Findings))
 	}
 	f3 := find(t, reps[2], KindInventoryUnreadable)
-	if f3.ID != f.ID || !strings.Contains(f3.Title, "since 10:05 UTC") {
+	if f3.ID != f.ID || !strings.Contains(f3.Title, "since 10:05 UTC") || f3.Severity != SeverityWarning || f3.State != StateOpen {
 		t.Errorf("10:10: %s %q", f3.ID, f3.Title)
 	}
 	if k := find(t, reps[2], KindKeyLeakSuspected); k.Severity != SeverityCritical || reps[2].Overall != LevelCritical || reps[2].Verdict.Word != WordKey {

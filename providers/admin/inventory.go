@@ -124,11 +124,12 @@ func (a *Client) inventory(ctx context.Context, v catalog.Vendor, prev *observe.
 	for i := range inv.Keys {
 		inv.Keys[i].SeenAt = now
 	}
-	dateGaps(prev, inv, now)
 	carryRows(prev, inv)
 	inv.Complete = len(inv.Gaps) == 0
 	inv.Gone = diffInventory(prev, inv, now, ir.audit)
 	r.confirmGone(ctx, inv, now, ir)
+	inv.Complete = len(inv.Gaps) == 0
+	dateGaps(prev, inv, now)
 	warn := config.DefaultExpiryWarning
 	if v.Admin.ExpiryWarning > 0 {
 		warn = v.Admin.ExpiryWarning.D()
