@@ -172,3 +172,40 @@ func maxTime(a, b time.Time) time.Time {
 	}
 	return a
 }
+
+// canaryLife says how the canaries are known to live: they work (probed),
+// or they are still in the vendor's key list (watched there, never used).
+func canaryLife(canaries []keyView) string {
+	if slices.ContainsFunc(canaries, func(k keyView) bool { return k.Result == observe.ResultOK }) {
+		return plural(len(canaries), "works", "work")
+	}
+	return plural(len(canaries), "is", "are") + " in the key list, enabled and never used"
+}
+
+// goneCanaries are the vendor's canaries that are not probed and that
+// left its key list (this check's diff, or the inventory memory), each
+// dated when the list first lacked it.
+func (a *assessment) goneCanaries(v observe.VendorResult) []keyView {
+	if v.Inventory == nil {
+		return nil
+	}
+	noticed := map[string]time.Time{}
+	note := func(g observe.GoneKey) {
+		if g.Key != "" && (noticed[g.Key].IsZero() || g.NoticedAt.Before(noticed[g.Key])) {
+			noticed[g.Key] = g.NoticedAt
+		}
+	}
+	for _, g := range v.Inventory.Gone {
+		note(g)
+	}
+	for _, g := range a.mem.Inventory[v.ID].Gone {
+		note(g)
+	}
+	var out []keyView
+	for _, k := range v.Keys {
+		if at, ok := noticed[k.Name]; ok && k.Canary && k.NotProbed && k.Result == "" {
+			out = append(out, keyView{KeyResult: k, streak: 1, since: at})
+		}
+	}
+	return out
+}
