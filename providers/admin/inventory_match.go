@@ -66,7 +66,8 @@ func sanitizeAccount(a *observe.InventoryAccount) {
 // (NotProbed) from the key list: listed while a list holds the canary's
 // row and says it is enabled, else empty with what the list says (not read
 // yet, unreadable, not in it). The row's last_used_at is the correlation
-// rules' business; the message only says whether it is set.
+// rules' business; the message only says whether it is set. A result
+// is dated by the later of its check and the list's read.
 func CanaryResults(name string, inv *observe.Inventory, keys []observe.KeyResult) {
 	for i := range keys {
 		k := &keys[i]
@@ -74,6 +75,9 @@ func CanaryResults(name string, inv *observe.Inventory, keys []observe.KeyResult
 			continue
 		}
 		k.Result, k.Code = "", ""
+		if inv != nil && inv.CheckedAt.After(k.CheckedAt) {
+			k.CheckedAt = inv.CheckedAt // observed when the list was read
+		}
 		switch {
 		case inv == nil || inv.ListedAt.IsZero():
 			k.Code, k.Message = "key_list_unread", "not probed: watched in "+name+"'s key list, which has not been read yet"
