@@ -9,6 +9,7 @@ import (
 	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/internal/fixture"
 	"github.com/vendorwatch/vendorwatch/observe"
+	"github.com/vendorwatch/vendorwatch/providers/admintest"
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
 )
 
@@ -177,5 +178,34 @@ func TestCanaryWithoutSecretNotProbed(t *testing.T) {
 	c := keyResult(checkAt(p, t0), "canary-1")
 	if c.Result != observe.ResultNoSecret || !c.NotProbed {
 		t.Errorf("canary = %+v", c)
+	}
+}
+
+// Anthropic's admin key lists its keys too: a canary there is never sent,
+// and is listed while its row is active, not while it is archived.
+func TestAnthropicCanaryWatchedNeverProbed(t *testing.T) {
+	t.Parallel()
+	a := admintest.NewAnthropic(anthAdminKey)
+	a.AddKey(admintest.Key{ID: "apikey_01", Name: "Developer Key", Secret: fixture.AnthropicKey, Project: "wrkspc_01", Owner: "user_01", Created: lastMonth})
+	a.AddKey(admintest.Key{ID: "apikey_canary", Name: "canary", Secret: anthSecondKey, Project: "wrkspc_01", Owner: "user_01", Created: lastMonth})
+	srv := httptest.NewServer(a)
+	t.Cleanup(srv.Close)
+	v := adminVendor(t, "anthropic", srv.URL)
+	v.Keys = append(v.Keys, config.Key{Name: "canary-1", Canary: true, Secret: config.SecretRef{Kind: config.SecretEnv, Value: "VW_CANARY"}})
+	p, _ := testPoller([]catalog.Vendor{v}, map[string]string{"VW_ADMIN": anthAdminKey, "VW_PROD": fixture.AnthropicKey, "VW_CANARY": anthSecondKey})
+	c := keyResult(checkAt(p, t0), "canary-1")
+	if c.Result != observe.ResultListed || !c.NotProbed {
+		t.Errorf("canary = %+v", c)
+	}
+	a.SetStatus("apikey_canary", "archived")
+	c = keyResult(checkAt(p, t0.Add(5*time.Minute)), "canary-1")
+	if c.Result != "" || c.Code != "listed_archived" {
+		t.Errorf("archived canary = %+v", c)
+	}
+	if n := a.Uses(anthSecondKey); n != 0 {
+		t.Errorf("the canary was sent %d times", n)
+	}
+	if n := a.Uses(fixture.AnthropicKey); n != 2 {
+		t.Errorf("prod was probed %d times in 2 checks", n)
 	}
 }
