@@ -40,6 +40,15 @@ type fakeOpenAI struct {
 	live       map[string]bool
 	overloaded map[string]bool
 	auditFails bool
+	// uses counts the requests that carried each key, whatever they asked.
+	uses map[string]int
+}
+
+// usesOf is how many requests carried key.
+func (o *fakeOpenAI) usesOf(key string) int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.uses[key]
 }
 
 func newFakeOpenAI(t *testing.T, admin http.Handler, live ...string) *fakeOpenAI {
@@ -64,6 +73,10 @@ func (o *fakeOpenAI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	o.mu.Lock()
 	page, key := o.page, strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
 	live, overloaded, auditFails := o.live[key], o.overloaded[key], o.auditFails
+	if o.uses == nil {
+		o.uses = map[string]int{}
+	}
+	o.uses[key]++
 	o.mu.Unlock()
 	reply := func(status int, file string) {
 		b, err := vendortest.Payload(file)

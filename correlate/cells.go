@@ -64,7 +64,7 @@ func KeysCell(keys []observe.KeyResult, networkDown bool) (string, Level) {
 			// An answer vendorwatch cannot read says neither way.
 			unclear++
 			worst = Worse(worst, LevelWarning)
-		case k.Result != observe.ResultOK:
+		case ResultLevel(k.Result) != LevelOK:
 			failing++
 			worst = Worse(worst, ResultLevel(k.Result))
 		}

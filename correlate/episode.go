@@ -21,7 +21,7 @@ const uncoveredFor = 24 * time.Hour
 // confirmed (a streak, a revocation marker).
 var confirmKinds = map[Kind]bool{
 	KindStatusSourceDown: true, KindRateLimited: true, KindKeyRejectedDuringIncident: true,
-	KindVendorOutageUnreported: true, KindDashboardDown: true,
+	KindVendorOutageUnreported: true, KindDashboardDown: true, KindInventoryUnreadable: true,
 }
 
 // reopenWithin is how soon a closing finding must be seen again to be the

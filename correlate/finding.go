@@ -37,6 +37,16 @@ const (
 	// the API's CORS preflight for it) while nothing else says the vendor
 	// is in trouble.
 	KindDashboardDown Kind = "dashboard_down"
+	// KindCanaryUsed: a canary's last_used_at moved in the key list while
+	// vendorwatch never sends it: someone else has it.
+	KindCanaryUsed Kind = "canary_used"
+	// KindKeyVisibility: a key of ours whose owner lost access to its
+	// project, still enabled, or gone from its list but still returned by
+	// id: its visibility changed, it did not vanish.
+	KindKeyVisibility Kind = "key_visibility_changed"
+	// KindInventoryUnreadable: a list of the admin API's key inventory
+	// could not be read; keys on it are not watched until it reads again.
+	KindInventoryUnreadable Kind = "inventory_unreadable"
 )
 
 // State is where a finding is in its episode, the life of one root cause

@@ -7,7 +7,8 @@ import (
 )
 
 // InventoryMemory is what the key-inventory rules keep of a vendor between
-// assessments: the keys that left its key list and are still reported.
+// assessments: the keys that left its key list and are still reported,
+// and each canary's last_used_at as the list last showed it.
 //
 // The inventory itself is not kept here. It travels in the snapshot
 // (VendorResult.Inventory), so the stored report carries it to the next
@@ -19,7 +20,32 @@ import (
 type InventoryMemory struct {
 	// Gone holds the vanished keys by key id.
 	Gone map[string]observe.GoneKey `json:"gone,omitempty"`
+	// Canaries holds, by configured key name, what the key list said of
+	// each canary (rule_canary.go).
+	Canaries map[string]CanaryMemory `json:"canaries,omitempty"`
 }
+
+// CanaryMemory is a canary as the key list last showed it, and, once its
+// last_used_at moved, when: from then on someone else has it.
+type CanaryMemory struct {
+	// Fingerprint is the canary's: a new one (the canary replaced) starts
+	// its memory over.
+	Fingerprint string `json:"fingerprint"`
+	// KeyID is its row's id in the vendor's list.
+	KeyID string `json:"key_id,omitempty"`
+	// LastUsedAt is the row's last_used_at (zero: never used) as of SeenAt.
+	LastUsedAt time.Time `json:"last_used_at,omitzero"`
+	SeenAt     time.Time `json:"seen_at"`
+	// UsedBefore is the last_used_at remembered before it moved, UsedAt
+	// the first moved value and NoticedAt the check that saw it; all zero
+	// while the canary is unused.
+	UsedBefore time.Time `json:"used_before,omitzero"`
+	UsedAt     time.Time `json:"used_at,omitzero"`
+	NoticedAt  time.Time `json:"noticed_at,omitzero"`
+}
+
+// used reports whether the canary's last_used_at has moved.
+func (c CanaryMemory) used() bool { return !c.UsedAt.IsZero() }
 
 // goneHold is how long a vanished key that is none of ours (no configured
 // key matches it) stays reported. One of ours stays until the key is
@@ -40,7 +66,14 @@ func (m Memory) cloneInventory() map[string]InventoryMemory {
 			}
 			gone[k] = g
 		}
-		out[id] = InventoryMemory{Gone: gone}
+		var canaries map[string]CanaryMemory
+		if im.Canaries != nil {
+			canaries = make(map[string]CanaryMemory, len(im.Canaries))
+			for k, c := range im.Canaries {
+				canaries[k] = c
+			}
+		}
+		out[id] = InventoryMemory{Gone: gone, Canaries: canaries}
 	}
 	return out
 }

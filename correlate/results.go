@@ -27,6 +27,7 @@ type resultLook struct {
 var results = map[observe.Result]resultLook{
 	observe.ResultOK:              {LevelOK, "ok"},
 	observe.ResultReachable:       {LevelOK, "reachable"},
+	observe.ResultListed:          {LevelOK, "listed"},
 	observe.ResultInvalidKey:      {LevelCritical, "invalid key"},
 	observe.ResultAccountDisabled: {LevelCritical, "account disabled"},
 	observe.ResultQuotaExceeded:   {LevelCritical, "quota exceeded"},

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 	"github.com/vendorwatch/vendorwatch/observe"
 )
 
@@ -23,6 +24,7 @@ const adminKey = "(admin)"
 //     ending in VAPI's own failures (vapifault-*, subscription) are
 //     evidence about VAPI (rule_calls.go);
 //   - the admin key itself rejected, lacking permission or unresolved;
+//   - inventory_unreadable: a list of the key inventory failed to read;
 //   - key_expiring: an admin key, or a configured key, expiring soon.
 func (a *assessment) adminFindings(fs []Finding) []Finding {
 	for _, v := range a.snap.Vendors {
@@ -32,7 +34,11 @@ func (a *assessment) adminFindings(fs []Finding) []Finding {
 		if v.Inventory == nil {
 			continue
 		}
-		if f, ok := a.adminKeyFinding(v); ok {
+		keyF, keyOK := a.adminKeyFinding(v)
+		if keyOK {
+			fs = append(fs, keyF)
+		}
+		if f, ok := a.unreadableFinding(v, keyOK); ok {
 			fs = append(fs, f)
 		}
 		if f, ok := a.expiringFinding(v); ok {
@@ -138,4 +144,83 @@ func (a *assessment) expiringFinding(v observe.VendorResult) (Finding, bool) {
 			"An expired key fails like a revoked one; this warning exists so that it never surprises you.",
 		},
 	}, true
+}
+
+// unreadableFinding is inventory_unreadable: lists of the key inventory
+// that could not be read, with the endpoint and the answer, since the
+// first failed read. The rows those lists held last are kept, and no key
+// is taken for vanished from them, so the watch has a blind spot that
+// must be seen: a warning, never a key's finding, and never one that
+// lowers a finding about a key. A read that failed as a whole because of
+// the admin key itself is the admin key's finding (keyFinding) alone; a
+// list cut short by a bound is said in passing, not raised alone.
+func (a *assessment) unreadableFinding(v observe.VendorResult, keyFinding bool) (Finding, bool) {
+	inv := v.Inventory
+	var failed []observe.InventoryGap
+	truncated := 0
+	for _, g := range inv.Gaps {
+		if g.Truncated {
+			truncated++
+		} else {
+			failed = append(failed, g)
+		}
+	}
+	if len(failed) == 0 || keyFinding && inv.Result != observe.ResultOK {
+		return Finding{}, false
+	}
+	name := a.name(v.ID)
+	since := failed[0].Since
+	var parts []string
+	for _, g := range failed {
+		if !g.Since.IsZero() && (since.IsZero() || g.Since.Before(since)) {
+			since = g.Since
+		}
+		if len(parts) < 3 {
+			parts = append(parts, termtext.Line(g.Endpoint)+" answers "+gapAnswer(g))
+		}
+	}
+	if len(failed) > 3 {
+		parts = append(parts, fmt.Sprintf("%d more", len(failed)-3))
+	}
+	since = cmp.Or(since, inv.CheckedAt)
+	title := fmt.Sprintf("%s key inventory unreadable since %s: %s", name, clock(since, a.now), parts[0])
+	detail := fmt.Sprintf("%s's admin API could not be read in full: %s.", name, strings.Join(parts, "; "))
+	if inv.Result == observe.ResultOK {
+		detail += fmt.Sprintf(" The other lists were read at %s; the keys the failing %s held at the last read that got %s are kept, and none of them is taken for vanished while %s unreadable: a key that leaves %s is noticed only once %s again.",
+			clock(inv.ListedAt, a.now), plural(len(failed), "list", "lists"), plural(len(failed), "it", "them"), plural(len(failed), "it stays", "they stay"),
+			plural(len(failed), "it", "them"), plural(len(failed), "it reads", "they read"))
+	} else {
+		last := "there is no key list yet"
+		if !inv.ListedAt.IsZero() {
+			last = "the key list kept is the one of " + clock(inv.ListedAt, a.now)
+		}
+		detail += " Nothing was read: " + last + ", and no key is taken for vanished until a read works again."
+	}
+	if truncated > 0 {
+		detail += fmt.Sprintf(" %d more %s cut short by a bound of the read.", truncated, plural(truncated, "list was", "lists were"))
+	}
+	advice := []string{"If it lasts, look at " + name + "'s status page for an Admin API incident; vendorwatch reads again at every admin interval."}
+	if slices.ContainsFunc(failed, func(g observe.InventoryGap) bool {
+		return g.Result == observe.ResultNoPermission || g.HTTPStatus == 403 || g.HTTPStatus == 404
+	}) {
+		advice = append(advice, "A 403 or 404 on one list while others read can mean the admin key lacks a scope (read-only admin keys may not list admin keys), or the endpoint moved: check the key's permissions in "+name+"'s console.")
+	}
+	return Finding{
+		ID: findingID(KindInventoryUnreadable, []string{v.ID}, nil), Kind: KindInventoryUnreadable, Severity: SeverityWarning,
+		Vendors: []string{v.ID}, Keys: []string{}, Since: since,
+		Title: title, Detail: detail, Advice: advice,
+	}, true
+}
+
+// gapAnswer is a failed list's answer in words: "HTTP 500 (server_error)",
+// or what went wrong without one.
+func gapAnswer(g observe.InventoryGap) string {
+	if g.HTTPStatus > 0 {
+		s := fmt.Sprintf("HTTP %d", g.HTTPStatus)
+		if g.Code != "" {
+			s += " (" + termtext.Line(g.Code) + ")"
+		}
+		return s
+	}
+	return ResultWord(g.Result)
 }

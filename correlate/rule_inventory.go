@@ -74,6 +74,8 @@ func (a *assessment) inventoryFindings(v observe.VendorResult, keyFs []Finding) 
 		out = append(out, a.retiredFinding(v, row, keys))
 		covered[row.Key] = true
 	}
+	out = append(out, a.canaryFindings(v, keys)...)
+	out = append(out, a.accessFindings(v, keys)...)
 	return a.fold(keyFs, out)
 }
 
@@ -174,11 +176,12 @@ func (a *assessment) trackGone(v observe.VendorResult, keys map[string]keyView) 
 			delete(gone, id)
 		}
 	}
+	im := a.mem.Inventory[v.ID]
+	im.Gone = gone
 	if len(gone) == 0 {
-		delete(a.mem.Inventory, v.ID)
-	} else {
-		a.mem.Inventory[v.ID] = InventoryMemory{Gone: gone}
+		im.Gone = nil
 	}
+	a.storeInventory(v.ID, im)
 	return gone
 }
 

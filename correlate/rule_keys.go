@@ -68,7 +68,7 @@ func (a *assessment) keyFindings(v observe.VendorResult) []Finding {
 			case n >= confirmChecks || RevocationMarker(k):
 				revoked = append(revoked, kv)
 			}
-		case observe.ResultOK:
+		case observe.ResultOK, observe.ResultListed:
 			if k.Canary {
 				canaryOK = append(canaryOK, kv)
 			}
@@ -87,9 +87,14 @@ func (a *assessment) keyFindings(v observe.VendorResult) []Finding {
 			used = append(used, k)
 		}
 	}
+	// A canary watched in the key list is never rejected, since it is
+	// never sent: its leaving the list is its death, and counts toward an
+	// account-wide revocation (alone it is the inventory's finding).
+	gone := a.goneCanaries(v)
+	everyKey := append(slices.Clone(revoked), gone...)
 	switch {
-	case len(tried) >= 2 && len(revoked) == len(tried) && a.together(v.ID, revoked):
-		out = append(out, a.accountKeysRevoked(v, revoked))
+	case len(tried)+len(gone) >= 2 && len(everyKey) == len(tried)+len(gone) && a.together(v.ID, everyKey):
+		out = append(out, a.accountKeysRevoked(v, everyKey))
 	case len(used) > 0 && len(canaryOK) > 0:
 		out = append(out, a.leakSuspected(v, used, canaryOK))
 		for _, k := range canaries {
@@ -294,7 +299,7 @@ func (a *assessment) leakSuspected(v observe.VendorResult, used, canaries []keyV
 		Title: fmt.Sprintf("%s key %s revoked while canaries live: it leaked", name, strings.Join(names(used), ", ")),
 		Detail: fmt.Sprintf("The %s you use %s revoked (%s), while the %s you never use (%s) still %s. Only a key in use died, so it leaked through use, not through an account-wide action.",
 			plural(len(used), "key", "keys"), plural(len(used), "was", "were"), strings.Join(dead, "; "),
-			plural(len(canaries), "canary", "canaries"), strings.Join(names(canaries), ", "), plural(len(canaries), "works", "work")),
+			plural(len(canaries), "canary", "canaries"), strings.Join(names(canaries), ", "), canaryLife(canaries)),
 		Advice: []string{
 			"Find where it leaked: a repository, CI logs, a client app, or a vendor that holds it; look in your mail for " + name + "'s leak notice.",
 			"Rotate: create a new key, keep it out of code and logs, and store it only in your secret manager.",

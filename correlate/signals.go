@@ -73,8 +73,8 @@ func probeStateOf(v observe.VendorResult) probeState {
 		switch {
 		case k.Result == observe.ResultOK:
 			return probesWorking
-		case k.Result == "" || k.Result == observe.ResultNoSecret:
-			continue
+		case k.Result == "" || k.Result == observe.ResultNoSecret || k.NotProbed:
+			continue // no request: says nothing about the vendor
 		case k.Result.Failed():
 			failed++
 		}

@@ -33,8 +33,9 @@ var kindWords = map[Kind]Word{
 	KindNetworkLocal: WordUs, KindQuotaExceeded: WordUs, KindAccountDisabled: WordUs, KindKeyNoPermission: WordUs,
 	KindKeyMisconfigured: WordUs, KindRateLimited: WordUs, KindSecretMissing: WordUs,
 	KindKeyRevoked: WordKey, KindKeyLeakSuspected: WordKey, KindAccountKeysRevoked: WordKey, KindKeyDeleted: WordKey,
-	KindKeyVanished: WordKey, KindKeyExpiring: WordKey,
-	KindVendorOutage: WordThem, KindVendorOutageUnreported: WordThem, KindVendorIncident: WordThem, KindUpstreamImpact: WordThem,
+	KindKeyVanished: WordKey, KindKeyExpiring: WordKey, KindCanaryUsed: WordKey, KindKeyVisibility: WordKey,
+	KindInventoryUnreadable: WordUnknown,
+	KindVendorOutage:        WordThem, KindVendorOutageUnreported: WordThem, KindVendorIncident: WordThem, KindUpstreamImpact: WordThem,
 	KindKeyRejectedDuringIncident: WordThem, KindDashboardDown: WordThem, KindStatusSourceDown: WordUnknown,
 }
 

@@ -204,7 +204,7 @@ func keyEvents(prev vendorBase, v correlate.VendorReport, now time.Time) (map[st
 		// last one seen.
 		nb := probeBase{Result: k.Result, Fingerprint: cmp.Or(k.Fingerprint, pb.Fingerprint)}
 		next[k.Name] = nb
-		if known && nb == pb || !known && k.Result == observe.ResultOK {
+		if known && nb == pb || !known && (k.Result == observe.ResultOK || k.Result == observe.ResultListed) {
 			continue
 		}
 		at := now

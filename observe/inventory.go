@@ -40,6 +40,30 @@ type Inventory struct {
 	// nothing.
 	Requests     []AdminRequest `json:"requests,omitempty"`
 	AuditQueries []AuditQuery   `json:"audit_queries,omitempty"`
+	// Gaps are the lists of the latest read that could not be read (or
+	// were cut short by a bound). The rows those lists held last time are
+	// kept, and a key is never taken for vanished from a list in a gap.
+	Gaps []InventoryGap `json:"gaps,omitempty"`
+}
+
+// InventoryGap is one list of an admin read that could not be read to its
+// end: the endpoint, the failure in the key-probe vocabulary, and since
+// when it has failed in a row.
+type InventoryGap struct {
+	// List names the list: "projects", "admin_api_keys", "project:proj_…"
+	// (one project's keys), "api_keys" (Anthropic).
+	List string `json:"list"`
+	// Endpoint is the request that failed ("GET /v1/organization/admin_api_keys").
+	Endpoint   string `json:"endpoint"`
+	Result     Result `json:"result"`
+	HTTPStatus int    `json:"http_status,omitempty"`
+	Code       string `json:"code,omitempty"`
+	Error      string `json:"error,omitempty"`
+	// Truncated is true for a list cut short by a bound of the read
+	// (pages, requests, items) rather than a failure.
+	Truncated bool `json:"truncated,omitempty"`
+	// Since is the first read of the current run of failures of this list.
+	Since time.Time `json:"since"`
 }
 
 // Inventory sources.
@@ -76,7 +100,9 @@ type InventoryKey struct {
 	// OpenAI key, the status of its project.
 	Status string `json:"status,omitempty"`
 	// OwnerAccess is OpenAI's owner_project_access: whether the key's
-	// owner still has access to the project (active, inactive).
+	// owner still has access to the project (active, inactive). The lists
+	// are read with owner_project_access=any, so a key whose owner lost
+	// access stays listed, as inactive.
 	OwnerAccess string `json:"owner_access,omitempty"`
 	// Owner names the owner (OpenAI) or creator (Anthropic): an e-mail, a
 	// service account's name, or an id.
@@ -86,7 +112,15 @@ type InventoryKey struct {
 
 	CreatedAt  time.Time `json:"created_at,omitzero"`
 	LastUsedAt time.Time `json:"last_used_at,omitzero"`
-	ExpiresAt  time.Time `json:"expires_at,omitzero"`
+	// SeenAt is when a list last held the row; it is earlier than the
+	// inventory's ListedAt for a row kept from an earlier read because its
+	// list could not be read this time.
+	SeenAt time.Time `json:"seen_at,omitzero"`
+	// Unlisted is true for a key missing from its list that the vendor
+	// still returns when asked for it by id: it changed visibility (its
+	// owner lost access to the project) and did not vanish.
+	Unlisted  bool      `json:"unlisted,omitempty"`
+	ExpiresAt time.Time `json:"expires_at,omitzero"`
 
 	// Expiring is true when ExpiresAt falls within the admin block's
 	// expiry_warning (default 14 days) of the listing, or has passed.

@@ -84,6 +84,9 @@ const (
 	// ResultReachable is the keyless request's success: the vendor answered
 	// in its own JSON.
 	ResultReachable Result = "reachable"
+	// ResultListed is a canary that was not probed but is present and
+	// enabled in the vendor's key list (its admin API): watched, never used.
+	ResultListed Result = "listed"
 )
 
 // Failed reports whether the result means the vendor could not serve us:
@@ -130,6 +133,11 @@ type KeyResult struct {
 	// false for a bare 401 whose body names no reason. Correlation should
 	// demand the marker before calling a key revoked.
 	RevocationMarker bool `json:"revocation_marker,omitempty"`
+	// NotProbed is true for a canary watched only through the vendor's key
+	// list (an admin key lists it): no request ever carried it. Result is
+	// listed while the list holds it, empty while the list is unread or
+	// no longer holds it; Message says which.
+	NotProbed bool `json:"not_probed,omitempty"`
 	// LeakReported is true when the vendor's message says the key leaked
 	// (Gemini: "Your API key was reported as leaked"); Message keeps the
 	// scrubbed text.

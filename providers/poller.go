@@ -6,6 +6,7 @@ package providers
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -225,6 +226,10 @@ func (p *Poller) checkVendor(ctx context.Context, v catalog.Vendor, part Part) o
 		res.Inventory = admin.CloneInventory(res.Inventory)
 		admin.MatchInventory(res.Inventory, res.Keys)
 	}
+	if admin.ListsKeys(v) {
+		res.Keys = slices.Clone(res.Keys)
+		admin.CanaryResults(v.Name, res.Inventory, res.Keys)
+	}
 	if ctx.Err() != nil {
 		return prev // cancelled mid-check: keep the last complete result
 	}
@@ -236,12 +241,19 @@ func (p *Poller) checkVendor(ctx context.Context, v catalog.Vendor, part Part) o
 
 // probe checks keyless reachability and every key of v, all at once. prev
 // carries the streaks (consecutive, since) forward; secrets are resolved
-// afresh for this check and forgotten when it ends.
+// afresh for this check and forgotten when it ends. A canary of a vendor
+// whose admin key lists its keys is never probed: using it would move its
+// last_used_at and show it to the vendor's leak detection. Its secret is
+// resolved for its fingerprint only, and the key list says how it is.
 func (p *Poller) probe(ctx context.Context, v catalog.Vendor, prev observe.VendorResult) (*observe.Reachability, []observe.KeyResult) {
 	var reach *observe.Reachability
 	keys := make([]observe.KeyResult, len(v.Keys))
 	var wg sync.WaitGroup
 	for i, k := range v.Keys {
+		if k.Canary && admin.ListsKeys(v) {
+			wg.Go(func() { keys[i] = p.probes.Unprobed(ctx, k) })
+			continue
+		}
 		wg.Go(func() { keys[i] = p.probes.Key(ctx, v, k) })
 	}
 	reach = p.probes.Reach(ctx, v) // in this goroutine, beside the keys

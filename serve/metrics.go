@@ -21,7 +21,7 @@ const maxComponents = 100
 var keyResults = []observe.Result{
 	observe.ResultOK, observe.ResultInvalidKey, observe.ResultAccountDisabled, observe.ResultNoPermission,
 	observe.ResultMisconfigured, observe.ResultQuotaExceeded, observe.ResultRateLimited, observe.ResultVendorError,
-	observe.ResultTimeout, observe.ResultNetworkError, observe.ResultNoSecret, observe.ResultUnexpected,
+	observe.ResultTimeout, observe.ResultNetworkError, observe.ResultNoSecret, observe.ResultUnexpected, observe.ResultListed,
 }
 
 func desc(name, help string, labels ...string) *prometheus.Desc {
@@ -53,7 +53,7 @@ var (
 	descSourceUp      = desc("status_source_up", "1 when the status source was read, 0 when it failed.", "vendor", "url")
 	descSourceSeconds = desc("status_source_duration_seconds", "How long the latest read of the status source took.", "vendor", "url")
 	descReachable     = desc("vendor_reachable", "1 when the vendor's API answered the keyless request in its own JSON, else 0; absent when not probed.", "vendor")
-	descKeyOK         = desc("key_ok", "1 when the key authenticates, else 0. Keys are named, never shown.", "vendor", "key")
+	descKeyOK         = desc("key_ok", "1 when the key authenticates (a canary watched in the key list: while it is listed), else 0. Keys are named, never shown.", "vendor", "key")
 	descKeyResult     = desc("key_result", "The key probe's result as a state set: 1 for the current result, 0 for the others.", "vendor", "key", "result")
 	descProbeSeconds  = desc("probe_duration_seconds", "How long the latest probe took: probe=\"key\" for a key (named by key), probe=\"reach\" for the keyless request.", "vendor", "probe", "key")
 	descFinding       = desc("finding", "Open findings by kind, vendor (the first it is about; empty for network_local) and severity; those still confirming or recovering are not counted.", "kind", "vendor", "severity")
@@ -232,7 +232,7 @@ func collectVendor(v correlate.VendorReport, gauge func(*prometheus.Desc, float6
 			continue
 		}
 		keys[name] = true
-		gauge(descKeyOK, boolf(k.Result == observe.ResultOK), v.ID, name)
+		gauge(descKeyOK, boolf(k.Result == observe.ResultOK || k.Result == observe.ResultListed), v.ID, name)
 		for _, r := range keyResults {
 			gauge(descKeyResult, boolf(k.Result == r), v.ID, name, string(r))
 		}

@@ -31,7 +31,8 @@ type Reader interface {
 // admin.reader. Adding an admin API is one file with its reader and one
 // line here.
 var readers = map[string]Reader{
-	"openai":    inventoryReader{source: observe.SourceOpenAIAdmin, list: (*adminRun).openAIInventory, audit: true},
+	"openai": inventoryReader{source: observe.SourceOpenAIAdmin, list: (*adminRun).openAIInventory,
+		lookup: (*adminRun).openAIProjectKey, audit: true},
 	"anthropic": inventoryReader{source: observe.SourceAnthropicAdmin, list: (*adminRun).anthropicInventory},
 	"vapi":      callReader{},
 }

@@ -45,15 +45,21 @@ var fuzzNow = fixture.At("12:35")
 // first route whose suffix ends the path (by the longest suffix), or else
 // body with status.
 type fuzzAPI struct {
-	routes   map[string][]byte
-	body     []byte
-	status   int
+	routes map[string][]byte
+	body   []byte
+	status int
+	// notFound is a path suffix answered with OpenAI's 404 (a key asked
+	// for by id that the vendor does not know).
+	notFound string
 	requests atomic.Int64
 }
 
 func (a *fuzzAPI) RoundTrip(r *http.Request) (*http.Response, error) {
 	a.requests.Add(1)
 	body, status, best := a.body, a.status, ""
+	if a.notFound != "" && strings.HasSuffix(r.URL.Path, a.notFound) {
+		body, status, best = []byte(`{"error":{"message":"No such API key","type":"invalid_request_error","param":null,"code":null}}`), http.StatusNotFound, a.notFound
+	}
 	for suffix, b := range a.routes {
 		if strings.HasSuffix(r.URL.Path, suffix) && len(suffix) > len(best) {
 			body, status, best = b, http.StatusOK, suffix
@@ -255,7 +261,7 @@ func FuzzOpenAIAuditLog(f *testing.F) {
 		if len(body) > maxFuzzBody {
 			return
 		}
-		api := &fuzzAPI{routes: routes, body: body, status: fuzzStatuses[int(code)%len(fuzzStatuses)]}
+		api := &fuzzAPI{routes: routes, body: body, status: fuzzStatuses[int(code)%len(fuzzStatuses)], notFound: "/api_keys/key_gone"}
 		inv, _ := fuzzClient(api, 0).Read(context.Background(), v, observe.VendorResult{Inventory: CloneInventory(prev)})
 		checkRequests(t, api)
 		checkInventory(t, inv, fixture.AdminKey)

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"time"
@@ -55,8 +56,13 @@ func auditPending(g observe.GoneKey, now time.Time) bool {
 type inventoryReader struct {
 	// source names the admin API read (observe.SourceOpenAIAdmin, ...).
 	source string
-	// list reads the whole key list into inv.
-	list func(r *adminRun, ctx context.Context, inv *observe.Inventory) error
+	// list reads the key list into inv, list by list: a list that fails
+	// becomes a gap of inv (readList) and the others are still read.
+	list func(r *adminRun, ctx context.Context, inv *observe.Inventory)
+	// lookup asks for one key by id, for a key that left its list (nil:
+	// the vendor has no such request). It answers errNotFound for a key
+	// the vendor does not know.
+	lookup func(r *adminRun, ctx context.Context, k observe.InventoryKey) (observe.InventoryKey, error)
 	// audit is true when the vendor has an audit log that explains keys
 	// that leave the list.
 	audit bool
@@ -72,7 +78,22 @@ func (ir inventoryReader) Read(ctx context.Context, a *Client, v catalog.Vendor,
 	res.Inventory = a.inventory(ctx, v, res.Inventory, ir)
 }
 
-// inventory lists v's keys and compares the list with prev.
+// ListsKeys reports whether v's admin API lists v's keys (OpenAI's and
+// Anthropic's admin readers, with an admin key): its canaries are then
+// watched in that list and never probed.
+func ListsKeys(v catalog.Vendor) bool {
+	r, ok := readerOf(v)
+	if !ok {
+		return false
+	}
+	_, lists := r.(inventoryReader)
+	return lists
+}
+
+// inventory lists v's keys and compares the list with prev. A list that
+// fails leaves a gap, and the rows it held last time are kept; only when
+// every list fails is the read a failure, and the previous inventory is
+// kept whole.
 func (a *Client) inventory(ctx context.Context, v catalog.Vendor, prev *observe.Inventory, ir inventoryReader) *observe.Inventory {
 	now := a.p.Now().UTC()
 	inv := &observe.Inventory{Source: ir.source, CheckedAt: now, Keys: []observe.InventoryKey{}}
@@ -81,6 +102,7 @@ func (a *Client) inventory(ctx context.Context, v catalog.Vendor, prev *observe.
 			inv.Keys, inv.ListedAt, inv.Complete, inv.Projects = prev.Keys, prev.ListedAt, prev.Complete, prev.Projects
 			inv.Accounts, inv.Gone = prev.Accounts, prev.Gone
 		}
+		dateGaps(prev, inv, now)
 		return inv
 	}
 	r, fail := a.newAdminRun(ctx, v, v.Admin.Secret, nil)
@@ -95,12 +117,22 @@ func (a *Client) inventory(ctx context.Context, v catalog.Vendor, prev *observe.
 		fail.apply(&inv.Result, &inv.HTTPStatus, &inv.Code, &inv.Error)
 		return keep()
 	}
-	if err := ir.list(r, ctx, inv); err != nil {
-		r.failure(err).apply(&inv.Result, &inv.HTTPStatus, &inv.Code, &inv.Error)
+	ir.list(r, ctx, inv)
+	if r.reads == 0 && r.firstFail != nil {
+		r.firstFail.apply(&inv.Result, &inv.HTTPStatus, &inv.Code, &inv.Error)
 		inv.Keys, inv.Accounts, inv.Projects = []observe.InventoryKey{}, nil, 0
 		return keep()
 	}
 	inv.Result, inv.ListedAt = observe.ResultOK, now
+	for i := range inv.Keys {
+		inv.Keys[i].SeenAt = now
+	}
+	carryRows(prev, inv)
+	inv.Complete = len(inv.Gaps) == 0
+	inv.Gone = diffInventory(prev, inv, now, ir.audit)
+	r.confirmGone(ctx, inv, now, ir)
+	inv.Complete = len(inv.Gaps) == 0
+	dateGaps(prev, inv, now)
 	warn := config.DefaultExpiryWarning
 	if v.Admin.ExpiryWarning > 0 {
 		warn = v.Admin.ExpiryWarning.D()
@@ -110,6 +142,7 @@ func (a *Client) inventory(ctx context.Context, v catalog.Vendor, prev *observe.
 	}
 	for i := range inv.Keys {
 		sanitizeKey(&inv.Keys[i])
+		inv.Keys[i].Expiring = false
 		if e := inv.Keys[i].ExpiresAt; !e.IsZero() && e.Sub(now) <= warn {
 			inv.Keys[i].Expiring = true
 		}
@@ -117,7 +150,6 @@ func (a *Client) inventory(ctx context.Context, v catalog.Vendor, prev *observe.
 			inv.Keys[i].Self = true
 		}
 	}
-	inv.Gone = diffInventory(prev, inv, now, ir.audit)
 	if ir.audit && slices.ContainsFunc(inv.Gone, func(g observe.GoneKey) bool { return auditPending(g, now) }) {
 		r.auditLookup(ctx, inv, now)
 	}
@@ -131,8 +163,11 @@ func auditWindow(g *observe.GoneKey) {
 }
 
 // diffInventory returns the keys of prev missing from cur, plus the ones
-// prev noticed within the last AuditRecheck. Only two complete lists from
-// the same source are compared. audit says whether the vendor has an
+// prev noticed within the last AuditRecheck. Lists from the same source
+// and admin key are compared list by list: a key is missing only from a
+// list cur read to its end (rows of the others were carried over). An
+// inventory of an older vendorwatch that was incomplete says not which
+// lists were, and is not compared. audit says whether the vendor has an
 // audit log to ask about them.
 func diffInventory(prev, cur *observe.Inventory, now time.Time, audit bool) []observe.GoneKey {
 	listed := make(map[string]bool, len(cur.Keys))
@@ -162,14 +197,15 @@ func diffInventory(prev, cur *observe.Inventory, now time.Time, audit bool) []ob
 	}
 	// Another admin key may see another organization: its list is not
 	// compared with the old one.
-	if !prev.Complete || !cur.Complete || prev.ListedAt.IsZero() || prev.AdminFingerprint != cur.AdminFingerprint {
+	if !prev.Complete && len(prev.Gaps) == 0 || prev.ListedAt.IsZero() || prev.AdminFingerprint != cur.AdminFingerprint {
 		return gone
 	}
 	for _, k := range prev.Keys {
-		if listed[k.ID] || seen[k.ID] || k.ID == "" || len(gone) >= MaxGoneKeys {
+		if listed[k.ID] || seen[k.ID] || k.ID == "" || len(gone) >= MaxGoneKeys || !covered(cur, k) {
 			continue
 		}
-		g := observe.GoneKey{InventoryKey: k, LastSeen: prev.ListedAt, NoticedAt: now, NoAuditLog: !audit}
+		k.Unlisted = false
+		g := observe.GoneKey{InventoryKey: k, LastSeen: cmp.Or(k.SeenAt, prev.ListedAt), NoticedAt: now, NoAuditLog: !audit}
 		if audit {
 			auditWindow(&g)
 		}

@@ -30,8 +30,9 @@ type anthropicAPIKey struct {
 
 // anthropicInventory lists every API key of the organization, whatever its
 // status (active, inactive, archived, expired): unlike OpenAI's list, a
-// disabled key stays listed with its status.
-func (r *adminRun) anthropicInventory(ctx context.Context, inv *observe.Inventory) error {
+// disabled key stays listed with its status. A list that fails is a gap
+// of inv.
+func (r *adminRun) anthropicInventory(ctx context.Context, inv *observe.Inventory) {
 	workspaces := map[string]bool{}
 	complete, err := r.list(ctx, anthropicKeys, nil, "after_id", anthropicPageLimit, func(raw json.RawMessage) error {
 		var k anthropicAPIKey
@@ -55,9 +56,9 @@ func (r *adminRun) anthropicInventory(ctx context.Context, inv *observe.Inventor
 		inv.Keys = append(inv.Keys, row)
 		return nil
 	})
-	if err != nil {
-		return err
+	if !r.readList(inv, listAPIKeys, anthropicKeys, complete, err) && err != nil {
+		inv.Keys = inv.Keys[:0]
+		return
 	}
-	inv.Projects, inv.Complete = len(workspaces), complete
-	return nil
+	inv.Projects = len(workspaces)
 }

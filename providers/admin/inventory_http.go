@@ -37,6 +37,14 @@ type adminRun struct {
 	// the audit-log queries with their answers.
 	requests []observe.AdminRequest
 	audits   []observe.AuditQuery
+	// reads counts the lists of an inventory read that answered;
+	// firstFail is the first list that did not.
+	reads     int
+	firstFail *adminFailure
+	// halt ends the read at the first answer that says more requests are
+	// no use now: a rate limit to wait out until the next check, or the
+	// admin key rejected. Every later request fails with it unsent.
+	halt *adminFailure
 }
 
 // adminFailure is a failed admin read in the key-probe vocabulary, its
@@ -46,6 +54,9 @@ type adminFailure struct {
 	status  int
 	code    string
 	message string
+	// endpoint is the request that failed ("GET /v1/organization/projects"),
+	// empty when none was sent.
+	endpoint string
 }
 
 func (f *adminFailure) Error() string { return f.message }
@@ -112,6 +123,9 @@ func (r *adminRun) get(ctx context.Context, path string, q url.Values) (*fetch.R
 	if !probe.KeySafe(target) {
 		return nil, &adminFailure{result: observe.ResultMisconfigured, code: "insecure_url", message: "refusing to send the admin key over plain HTTP to a remote host"}
 	}
+	if r.halt != nil {
+		return nil, r.halt
+	}
 	for attempt := 0; ; attempt++ {
 		if r.budget <= 0 {
 			return nil, errBudget
@@ -142,12 +156,17 @@ func (r *adminRun) get(ctx context.Context, path string, q url.Values) (*fetch.R
 			return resp, nil
 		}
 		if attempt > 0 || !probe.Retryable(vd.Result) || ctx.Err() != nil {
-			return nil, r.fail(path, resp, vd)
+			f := r.fail(path, resp, vd)
+			if vd.Result == observe.ResultRateLimited || vd.Result == observe.ResultInvalidKey {
+				r.halt = f
+			}
+			return nil, f
 		}
 		wait, ok := r.p.RetryDelay(resp)
 		if !ok {
 			vd.Message = strings.TrimSpace(vd.Message + " (the vendor asks to wait " + wait.String() + "; trying again at the next check)")
-			return nil, r.fail(path, resp, vd)
+			r.halt = r.fail(path, resp, vd)
+			return nil, r.halt
 		}
 		if r.p.Sleep(ctx, wait) != nil {
 			return nil, r.fail(path, resp, vd)
@@ -182,6 +201,7 @@ func (r *adminRun) fail(path string, resp *fetch.Response, vd probe.Verdict) *ad
 		f.status = resp.StatusCode
 	}
 	p, _, _ := strings.Cut(path, "?")
+	f.endpoint = "GET " + p
 	msg := vd.Message
 	if msg == "" && f.status != 0 {
 		msg = "HTTP " + strconv.Itoa(f.status)

@@ -61,3 +61,49 @@ func sanitizeAccount(a *observe.InventoryAccount) {
 		*s = probe.Scrub(termtext.Line(*s), "", maxOwnerText)
 	}
 }
+
+// CanaryResults fills the results of v's canaries that were not probed
+// (NotProbed) from the key list: listed while a list holds the canary's
+// row and says it is enabled, else empty with what the list says (not read
+// yet, unreadable, not in it). The row's last_used_at is the correlation
+// rules' business; the message only says whether it is set. A result
+// is dated by the later of its check and the list's read.
+func CanaryResults(name string, inv *observe.Inventory, keys []observe.KeyResult) {
+	for i := range keys {
+		k := &keys[i]
+		if !k.NotProbed || k.Result == observe.ResultNoSecret {
+			continue
+		}
+		k.Result, k.Code = "", ""
+		if inv != nil && inv.CheckedAt.After(k.CheckedAt) {
+			k.CheckedAt = inv.CheckedAt // observed when the list was read
+		}
+		switch {
+		case inv == nil || inv.ListedAt.IsZero():
+			k.Code, k.Message = "key_list_unread", "not probed: watched in "+name+"'s key list, which has not been read yet"
+			continue
+		case k.Fingerprint == "":
+			continue
+		}
+		row := -1
+		for j, r := range inv.Keys {
+			if r.Key == k.Name {
+				row = j
+			}
+		}
+		if row < 0 {
+			k.Code, k.Message = "not_listed", "not probed, and not in "+name+"'s key list"
+			continue
+		}
+		r := inv.Keys[row]
+		if r.Status == observe.StatusInactive || r.Status == observe.StatusArchived || r.Status == observe.StatusExpired {
+			k.Code, k.Message = "listed_"+r.Status, "not probed: "+name+"'s key list holds it as "+r.Status
+			continue
+		}
+		k.Result, k.Code = observe.ResultListed, "listed"
+		k.Message = "not probed: in " + name + "'s key list, never used"
+		if !r.LastUsedAt.IsZero() {
+			k.Message = "not probed: in " + name + "'s key list, last used " + r.LastUsedAt.UTC().Format("2006-01-02 15:04 UTC")
+		}
+	}
+}

@@ -36,6 +36,30 @@ type base struct {
 	Throttle int
 	// RetryAfter is the Retry-After of those 429s.
 	RetryAfter string
+	// Fail answers every request whose path is a key with that status
+	// and the vendor's server error body (an admin list failing).
+	Fail map[string]int
+	// uses counts the requests that carried each credential.
+	uses map[string]int
+}
+
+// Uses is how many requests carried secret (as a bearer token or an
+// x-api-key), whatever they asked for: a canary that is never probed has
+// none.
+func (b *base) Uses(secret string) int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.uses[secret]
+}
+
+// failing answers r with its path's status from Fail, if any.
+func (b *base) failing(w http.ResponseWriter, r *http.Request) bool {
+	status, ok := b.Fail[r.URL.Path]
+	if !ok {
+		return false
+	}
+	writeJSON(w, status, errorBody("The server had an error while processing your request. Sorry about that!", "server_error", ""))
+	return true
 }
 
 // Requests returns the requests answered so far.
@@ -47,6 +71,14 @@ func (b *base) Requests() []Request {
 
 func (b *base) log(r *http.Request, auth bool) {
 	b.requests = append(b.requests, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Auth: auth})
+	if b.uses == nil {
+		b.uses = map[string]int{}
+	}
+	for _, cred := range []string{strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "), r.Header.Get("x-api-key")} {
+		if cred != "" {
+			b.uses[cred]++
+		}
+	}
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -21,6 +21,10 @@ type OpenAI struct {
 	// MislabelProjectKeys makes admin_api_keys also return the project
 	// keys, as the endpoint has been seen to do.
 	MislabelProjectKeys bool
+	// HideInactive leaves keys whose owner lost project access out of the
+	// project lists even with owner_project_access=any (the membership
+	// rules the parameter lifts); asked for by id, they still answer.
+	HideInactive bool
 
 	projects []project
 	keys     []Key
@@ -78,6 +82,29 @@ func (o *OpenAI) RemoveKey(id string) {
 	o.admins = slices.DeleteFunc(o.admins, func(k Key) bool { return k.ID == id })
 }
 
+// SetLastUsed sets a key's last_used_at, as a use of it elsewhere would.
+func (o *OpenAI) SetLastUsed(id string, t time.Time) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for i := range o.keys {
+		if o.keys[i].ID == id {
+			o.keys[i].LastUsed = t
+		}
+	}
+}
+
+// SetOwnerAccess sets a project key's owner_project_access (active,
+// inactive).
+func (o *OpenAI) SetOwnerAccess(id, access string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for i := range o.keys {
+		if o.keys[i].ID == id {
+			o.keys[i].OwnerAccess = access
+		}
+	}
+}
+
 // AddAudit records an audit-log entry.
 func (o *OpenAI) AddAudit(e AuditEvent) {
 	o.mu.Lock()
@@ -112,6 +139,9 @@ func (o *OpenAI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusUnauthorized, errorBody("Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.", "invalid_request_error", "invalid_api_key"))
 		return
 	}
+	if o.failing(w, r) {
+		return
+	}
 	if o.throttled(w, errorBody("Rate limit reached for requests", "requests", "rate_limit_exceeded")) {
 		return
 	}
@@ -135,12 +165,20 @@ func (o *OpenAI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case len(parts) == 3 && parts[0] == "projects" && parts[2] == "api_keys":
 		var items []map[string]any
 		for _, k := range o.keys {
-			if k.Project != parts[1] || k.OwnerAccess == "inactive" && q.Get("owner_project_access") != "any" {
+			if k.Project != parts[1] || k.OwnerAccess == "inactive" && (q.Get("owner_project_access") != "any" || o.HideInactive) {
 				continue
 			}
 			items = append(items, o.projectKey(k))
 		}
 		writeJSON(w, http.StatusOK, o.page(items, q, "after"))
+	case len(parts) == 4 && parts[0] == "projects" && parts[2] == "api_keys":
+		for _, k := range o.keys {
+			if k.Project == parts[1] && k.ID == parts[3] {
+				writeJSON(w, http.StatusOK, o.projectKey(k))
+				return
+			}
+		}
+		writeJSON(w, http.StatusNotFound, errorBody("No such API key: "+parts[3], "invalid_request_error", ""))
 	case len(parts) == 3 && parts[0] == "projects" && parts[2] == "service_accounts":
 		if i := slices.IndexFunc(o.projects, func(p project) bool { return p.id == parts[1] }); i >= 0 && o.projects[i].status == "archived" {
 			writeJSON(w, http.StatusBadRequest, errorBody("Project "+parts[1]+" is archived", "invalid_request_error", ""))

@@ -224,6 +224,24 @@ func (p *Prober) Key(ctx context.Context, v catalog.Vendor, k config.Key) observ
 	return res
 }
 
+// Unprobed resolves a canary that is watched in the vendor's key list
+// instead of probed: its fingerprint ties it to its row. No request
+// carries it; the result is filled from the key list.
+func (p *Prober) Unprobed(ctx context.Context, k config.Key) observe.KeyResult {
+	res := observe.KeyResult{Name: k.Name, Canary: k.Canary, Holders: Holders(k), CheckedAt: p.now().UTC(), NotProbed: true}
+	secret, err := p.resolver.Resolve(ctx, k.Secret)
+	if err != nil {
+		res.Result, res.Message = observe.ResultNoSecret, Scrub(err.Error(), "", MaxMessage)
+		var se *config.SecretError
+		if errors.As(err, &se) {
+			res.Code = se.Code
+		}
+		return res
+	}
+	res.Fingerprint = Fingerprint(secret)
+	return res
+}
+
 // Retryable results are worth one more try within the check.
 func Retryable(r observe.Result) bool {
 	return r == observe.ResultRateLimited || r == observe.ResultVendorError || r == observe.ResultTimeout || r == observe.ResultNetworkError
