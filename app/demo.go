@@ -246,6 +246,9 @@ func demoVendors(sim *demo.Sim, interval time.Duration, canary bool) []catalog.V
 		catalog.SourceSpec{URL: sim.VAPI + "/feed.rss", Format: statuspage.Feed})
 	vapi.DependsOn = []string{"openai"}
 	vapi.API.Dashboard = sim.VAPI // the simulated dashboard.vapi.ai
+	// VAPI's call records (admin: {} with its key): they show the OpenAI
+	// key VAPI holds dying, and close VAPI on the rotation's checklist.
+	vapi.Admin = &config.Admin{Interval: config.Duration(interval)}
 	vapi.Keys = []config.Key{literal("prod", demo.VAPIKey)}
 	anthropic := vendor("anthropic", sim.Anthropic, catalog.SourceSpec{URL: sim.Anthropic + "/api/v2/summary.json", Format: statuspage.Statuspage})
 	anthropic.Keys = []config.Key{literal("prod", demo.AnthropicKey)}

@@ -25,6 +25,21 @@ func callEvidence(a *assessment, r *Rotation, h *RotationHolder) {
 		return
 	}
 	cs, name := v.Calls, a.name(h.Name)
+	if cs.Result.Failed() {
+		// The records cannot be read now (the vendor is down, as VAPI was
+		// from 12:35): what an earlier read showed still stands.
+		note := fmt.Sprintf("%s's call records cannot be read now", name)
+		if cs.HTTPStatus != 0 {
+			note += fmt.Sprintf(" (HTTP %d)", cs.HTTPStatus)
+		}
+		switch {
+		case h.Evidence == "" || strings.HasPrefix(h.Evidence, "waiting for a read"):
+			h.Evidence = note
+		case !strings.Contains(h.Evidence, "cannot be read now"):
+			h.Evidence += "; " + note
+		}
+		return
+	}
 	if cs.CountedAt.Before(r.RotatedAt) {
 		h.Evidence = fmt.Sprintf("waiting for a read of %s's call records made after the rotation", name)
 		return

@@ -55,6 +55,9 @@ type Step struct {
 	// VAPIPosts is how many posts of VAPI's incident its status page shows
 	// (0: none, the page says operational; posts[len-1] resolves it).
 	VAPIPosts int
+	// VAPIKeyUpdated: the team has put the new OpenAI key into VAPI, which
+	// held the leaked one (its calls ended in OpenAI's 401 until then).
+	VAPIKeyUpdated bool
 }
 
 func hm(h, m int) time.Duration { return time.Duration(h)*time.Hour + time.Duration(m)*time.Minute }
@@ -80,8 +83,8 @@ var Story = []Step{
 		Say: "VAPI updates: full outage, working with its database provider"},
 	{At: hm(12, 55), Hold: 8 * time.Second, KeyLeaked: true, NewKeyDeployed: true, VAPIAPI: APIHang, VAPIPosts: 2,
 		Say: "VAPI's API stops answering at all (timeouts)"},
-	{At: hm(13, 30), Hold: 10 * time.Second, KeyLeaked: true, NewKeyDeployed: true, VAPIPosts: 3,
-		Say: "VAPI recovers and resolves its incident"},
+	{At: hm(13, 30), Hold: 10 * time.Second, KeyLeaked: true, NewKeyDeployed: true, VAPIPosts: 3, VAPIKeyUpdated: true,
+		Say: "VAPI recovers and resolves its incident; the team puts the new OpenAI key into VAPI"},
 }
 
 // End is the time of day the story's last step ends; the live demo then

@@ -99,7 +99,7 @@ func (s *Sim) serveVAPI(w http.ResponseWriter, r *http.Request, m Moment) {
 		writeJSON(w, http.StatusOK, s.pages.get(m, false))
 	case "/feed.rss":
 		writeBody(w, http.StatusOK, "application/rss+xml; charset=utf-8", s.pages.get(m, true))
-	case "/assistant":
+	case "/assistant", "/call":
 		switch m.Step.VAPIAPI {
 		case APIEdge502:
 			writeBody(w, http.StatusBadGateway, "text/html", payload("openai__502_cloudflare.html"))
@@ -109,6 +109,10 @@ func (s *Sim) serveVAPI(w http.ResponseWriter, r *http.Request, m Moment) {
 			case <-time.After(hangFor):
 			}
 		default:
+			if bearer(r) == VAPIKey && r.URL.Path == "/call" {
+				serveCalls(w, r, m)
+				return
+			}
 			if bearer(r) == VAPIKey {
 				writeJSON(w, http.StatusOK, payload("vapi__200_assistants.json"))
 				return
