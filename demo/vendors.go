@@ -100,24 +100,14 @@ func (s *Sim) serveVAPI(w http.ResponseWriter, r *http.Request, m Moment) {
 	case "/feed.rss":
 		writeBody(w, http.StatusOK, "application/rss+xml; charset=utf-8", s.pages.get(m, true))
 	case "/assistant", "/call":
-		switch m.Step.VAPIAPI {
-		case APIEdge502:
-			writeBody(w, http.StatusBadGateway, "text/html", payload("openai__502_cloudflare.html"))
-		case APIHang:
-			select {
-			case <-r.Context().Done():
-			case <-time.After(hangFor):
-			}
-		default:
-			if bearer(r) == VAPIKey && r.URL.Path == "/call" {
-				serveCalls(w, r, m)
-				return
-			}
-			if bearer(r) == VAPIKey {
-				writeJSON(w, http.StatusOK, payload("vapi__200_assistants.json"))
-				return
-			}
+		switch {
+		case vapiDown(w, r, m):
+		case bearer(r) != VAPIKey:
 			writeJSON(w, http.StatusUnauthorized, payload("vapi__401_invalid_key.json"))
+		case r.URL.Path == "/call":
+			serveCalls(w, r, m)
+		default:
+			writeJSON(w, http.StatusOK, payload("vapi__200_assistants.json"))
 		}
 	default:
 		notFound(w)
@@ -169,6 +159,18 @@ var requestCount atomic.Uint64
 // vapiPreflight answers the dashboard's CORS preflight as the API does:
 // allowing the dashboard's origin while the API works, failing with it.
 func vapiPreflight(w http.ResponseWriter, r *http.Request, m Moment) {
+	if vapiDown(w, r, m) {
+		return
+	}
+	w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
+	w.Header().Set("Access-Control-Allow-Headers", "authorization, content-type")
+	w.Header().Set("Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE")
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// vapiDown answers for VAPI's API while the story has it down (its edge's
+// HTML 502, or no answer at all) and reports whether it did.
+func vapiDown(w http.ResponseWriter, r *http.Request, m Moment) bool {
 	switch m.Step.VAPIAPI {
 	case APIEdge502:
 		writeBody(w, http.StatusBadGateway, "text/html", payload("openai__502_cloudflare.html"))
@@ -178,9 +180,7 @@ func vapiPreflight(w http.ResponseWriter, r *http.Request, m Moment) {
 		case <-time.After(hangFor):
 		}
 	default:
-		w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
-		w.Header().Set("Access-Control-Allow-Headers", "authorization, content-type")
-		w.Header().Set("Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE")
-		w.WriteHeader(http.StatusNoContent)
+		return false
 	}
+	return true
 }

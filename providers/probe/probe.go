@@ -164,16 +164,10 @@ func (p *Prober) Key(ctx context.Context, v catalog.Vendor, k config.Key) observ
 		res.Message = fmt.Sprintf("refusing to send a key to %s://%s: keys go over HTTPS only (plain HTTP only to loopback)", target.Scheme, target.Host)
 		return res
 	}
-	secret, err := p.resolver.Resolve(ctx, k.Secret)
-	if err != nil {
-		res.Result, res.Message = observe.ResultNoSecret, Scrub(err.Error(), "", MaxMessage)
-		var se *config.SecretError
-		if errors.As(err, &se) {
-			res.Code = se.Code
-		}
+	secret, ok := p.resolve(ctx, k, &res)
+	if !ok {
 		return res
 	}
-	res.Fingerprint = Fingerprint(secret)
 	start := time.Now()
 	var (
 		resp *fetch.Response
@@ -229,6 +223,14 @@ func (p *Prober) Key(ctx context.Context, v catalog.Vendor, k config.Key) observ
 // carries it; the result is filled from the key list.
 func (p *Prober) Unprobed(ctx context.Context, k config.Key) observe.KeyResult {
 	res := observe.KeyResult{Name: k.Name, Canary: k.Canary, Holders: Holders(k), CheckedAt: p.now().UTC(), NotProbed: true}
+	p.resolve(ctx, k, &res)
+	return res
+}
+
+// resolve resolves k's secret for this check and puts its fingerprint in
+// res, or no_secret with the reason (never the value) when it does not
+// resolve.
+func (p *Prober) resolve(ctx context.Context, k config.Key, res *observe.KeyResult) (string, bool) {
 	secret, err := p.resolver.Resolve(ctx, k.Secret)
 	if err != nil {
 		res.Result, res.Message = observe.ResultNoSecret, Scrub(err.Error(), "", MaxMessage)
@@ -236,10 +238,10 @@ func (p *Prober) Unprobed(ctx context.Context, k config.Key) observe.KeyResult {
 		if errors.As(err, &se) {
 			res.Code = se.Code
 		}
-		return res
+		return "", false
 	}
 	res.Fingerprint = Fingerprint(secret)
-	return res
+	return secret, true
 }
 
 // Retryable results are worth one more try within the check.
