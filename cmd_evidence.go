@@ -79,19 +79,9 @@ or the pack does not verify; 3 no pack (a bad flag, no history, an unknown key).
 			if key == "" {
 				return errors.New("give --key VENDOR/NAME (for example openai/prod), or --verify PACK.json")
 			}
-			now := time.Now()
-			from, err := app.ParseWhen(since, now)
+			from, to, err := window(since, until, time.Now())
 			if err != nil {
-				return fmt.Errorf("--since: %w", err)
-			}
-			to := now
-			if until != "" {
-				if to, err = app.ParseWhen(until, now); err != nil {
-					return fmt.Errorf("--until: %w", err)
-				}
-			}
-			if !from.Before(to) {
-				return fmt.Errorf("--since %s is not before --until %s", from.Format(time.RFC3339), to.Format(time.RFC3339))
+				return err
 			}
 			pack, err := a.Evidence(cmd.Context(), app.EvidenceRequest{Key: key, Since: from, Until: to})
 			if err != nil {

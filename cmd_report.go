@@ -36,19 +36,9 @@ could not be read; 3 no report (a bad flag, no history, an unreadable database).
   vendorwatch report --since 3d --format json | jq '.findings[].title'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			now := time.Now()
-			from, err := app.ParseWhen(since, now)
+			from, to, err := window(since, until, time.Now())
 			if err != nil {
-				return fmt.Errorf("--since: %w", err)
-			}
-			to := now
-			if until != "" {
-				if to, err = app.ParseWhen(until, now); err != nil {
-					return fmt.Errorf("--until: %w", err)
-				}
-			}
-			if !from.Before(to) {
-				return fmt.Errorf("--since %s is not before --until %s", from.Format(time.RFC3339), to.Format(time.RFC3339))
+				return err
 			}
 			if format != "markdown" && format != "json" {
 				return fmt.Errorf("--format %q: use markdown or json", format)
@@ -97,4 +87,22 @@ func runReportRemote(cmd *cobra.Command, o *options, from, to time.Time, vendors
 	}
 	_, err = cmd.OutOrStdout().Write(body)
 	return err
+}
+
+// window reads --since and --until (until empty: now) and checks that the
+// window is not empty.
+func window(since, until string, now time.Time) (from, to time.Time, err error) {
+	if from, err = app.ParseWhen(since, now); err != nil {
+		return from, to, fmt.Errorf("--since: %w", err)
+	}
+	to = now
+	if until != "" {
+		if to, err = app.ParseWhen(until, now); err != nil {
+			return from, to, fmt.Errorf("--until: %w", err)
+		}
+	}
+	if !from.Before(to) {
+		return from, to, fmt.Errorf("--since %s is not before --until %s", from.Format(time.RFC3339), to.Format(time.RFC3339))
+	}
+	return from, to, nil
 }
