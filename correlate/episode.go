@@ -177,9 +177,18 @@ func (a *assessment) covers(f Finding) bool {
 	return false
 }
 
-// undecided reports whether f is about keys that got no verdict in this
-// check: every key it names failed to reach the vendor.
+// undecided reports whether nothing was learnt about f in this check:
+// every key it names failed to reach the vendor, or it rests on call
+// records that could not be read.
 func (a *assessment) undecided(f Finding) bool {
+	if f.Kind == KindUpstreamImpact && len(f.Vendors) > 0 {
+		// Drawn from call records that cannot be read now, and too old to
+		// keep: nothing was learnt about the calls (VAPI down, its records
+		// with it), so what they last showed stands.
+		if v, ok := a.snap.Vendor(f.Vendors[0]); ok && v.Calls != nil && v.Calls.Result.Failed() && v.Calls.Ended == 0 {
+			return true
+		}
+	}
 	if !keyKinds[f.Kind] || len(f.Vendors) == 0 || len(f.Keys) == 0 {
 		return false
 	}

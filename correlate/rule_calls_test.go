@@ -150,3 +150,27 @@ func TestCallsReadEarlierSaySo(t *testing.T) {
 		})
 	}
 }
+
+// Call records that can no longer be read, once the counts kept from the
+// last read are too old to show (VAPI down for longer than the window),
+// say nothing about the calls: the finding they raised stays open as it
+// was, never a false all-clear. Records read again decide.
+func TestCallsFindingHeldWhileRecordsUnreadable(t *testing.T) {
+	failing := vapiCalls(at("12:52"), 40, reason("pipeline-error-openai-401-incorrect-api-key", 12, at("12:40")))
+	gone := func(t time.Time) *vb {
+		b := vapiCalls(t, 0)
+		b.v.Calls.Result, b.v.Calls.HTTPStatus, b.v.Calls.Calls = observe.ResultVendorError, 502, 0
+		return b
+	}
+	healed := vapiCalls(at("13:40"), 20, reason("customer-ended-call", 20, at("13:31")))
+	reps, _ := steps(snapAt(at("12:52"), failing), snapAt(at("13:10"), gone(at("13:10"))), snapAt(at("13:20"), gone(at("13:20"))),
+		snapAt(at("13:40"), healed), snapAt(at("13:42"), vapiCalls(at("13:42"), 21, reason("customer-ended-call", 21, at("13:31")))))
+	for i, want := range []State{StateOpen, StateOpen, StateOpen, StateClosing} {
+		if f := find(t, reps[i], KindUpstreamImpact); f.State != want {
+			t.Errorf("step %d: %s, want %s", i, f.State, want)
+		}
+	}
+	if slices.Contains(allKinds(reps[4].Findings), KindUpstreamImpact) {
+		t.Errorf("readable records without failures did not close it: %v", allKinds(reps[4].Findings))
+	}
+}
