@@ -66,7 +66,7 @@ func TestDemoInTmux(t *testing.T) {
 	s.keys("k")
 	capture("k moves it back", "▸✖ VAPI")
 	s.keys("Enter")
-	screen := capture("enter opens VAPI's detail", "✖ VAPI · critical · major outage", "INCIDENTS", "esc back")
+	screen := capture("enter opens VAPI's detail", "✖ VAPI · critical · major outage", "esc back")
 	for range 15 {
 		if strings.Contains(screen, "We are seeing degraded call quality") {
 			break
@@ -75,7 +75,7 @@ func TestDemoInTmux(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 		screen = s.capture()
 	}
-	capture("the incident and its update", "Voice calls dropped and dashboard unavailable", "https://status.vapi.ai/incident/901977", "We are seeing degraded call quality")
+	capture("the incident and its update", "INCIDENTS", "Voice calls dropped and dashboard unavailable", "https://status.vapi.ai/incident/901977", "We are seeing degraded call quality")
 
 	s.keys("Escape")
 	capture("esc goes back", "j/k move")
