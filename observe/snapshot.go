@@ -39,6 +39,9 @@ type VendorResult struct {
 	Watched      []string      `json:"watched_components,omitempty"`
 	Status       Status        `json:"status"`
 	Reachability *Reachability `json:"reachability,omitempty"`
+	// Traffic is our own production traffic to the vendor, from the
+	// config's traffic: Prometheus; nil without one.
+	Traffic *Traffic `json:"traffic,omitempty"`
 	// Dashboard is the keyless check of the vendor's web dashboard (VAPI's):
 	// nil for a vendor without one.
 	Dashboard *Dashboard  `json:"dashboard,omitempty"`
