@@ -30,6 +30,19 @@ type Traffic struct {
 	// Points is the recent series, oldest first, for sparklines and charts:
 	// the request rate and the total error ratio at each step.
 	Points []TrafficPoint `json:"points,omitempty"`
+	// Thresholds are the config's (traffic: thresholds), carried with the
+	// signal so correlation judges it as the team asked.
+	Thresholds TrafficThresholds `json:"thresholds"`
+}
+
+// TrafficThresholds say when a class of our errors "rises": at least
+// MinRate requests per second (a quiet vendor does not flap), an error
+// ratio of at least MinRatio, and at least Rise times the baseline's
+// ratio when there is one.
+type TrafficThresholds struct {
+	MinRate  float64 `json:"min_rate"`
+	MinRatio float64 `json:"min_ratio"`
+	Rise     float64 `json:"rise"`
 }
 
 // TrafficErrors are error ratios (0 to 1) of our requests to a vendor, by
