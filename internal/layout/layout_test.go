@@ -68,6 +68,7 @@ var floors = map[string]int{
 	"cmd/vwbench":          13,
 	"providers/admintest":  13,
 	"providers/vendortest": 13,
+	"internal/traffictest": 13,
 	"providers/catalog/internal/gendirectory": 13,
 }
 
