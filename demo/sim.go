@@ -35,6 +35,10 @@ type Sim struct {
 	// /v1/models; VAPI /index.json, /feed.rss and /assistant; Anthropic
 	// /api/v2/summary.json and /v1/models; GitHub /api/v2/status.json.
 	OpenAI, VAPI, Anthropic, GitHub string
+	// Prometheus is the base URL of the demo's Prometheus: a fake of its
+	// query API that answers with the story's production traffic to
+	// OpenAIHost, VAPIHost and AnthropicHost (prometheus.go).
+	Prometheus string
 
 	dir    string
 	speed  float64
@@ -72,6 +76,7 @@ func Start(o Options) (*Sim, error) {
 		serve func(http.ResponseWriter, *http.Request, Moment)
 	}{
 		{&s.OpenAI, serveOpenAI}, {&s.VAPI, s.serveVAPI}, {&s.Anthropic, serveAnthropic}, {&s.GitHub, serveGitHub},
+		{&s.Prometheus, s.servePrometheus},
 	} {
 		u, err := s.listen(&site{sim: s, serve: v.serve})
 		if err != nil {
