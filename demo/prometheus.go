@@ -19,9 +19,11 @@ import (
 //   - the host it is about: the first of OpenAIHost, VAPIHost and
 //     AnthropicHost the query names (regexp escapes ignored); a query
 //     naming none matches no series, like a host our services never call;
-//   - what it asks: a query that mentions a class label ("sum by (class)")
-//     answers one series per class that failed, anything else one series
-//     without labels, the request rate; a query that divides ("/")
+//   - what it asks: a query whose outermost aggregation keeps the class
+//     label ("sum by (class) (…)") answers one series per class that
+//     failed; one that mentions class only inside ("sum(sum by (class)
+//     (…))") the total failed rate; anything else one series without
+//     labels, the request rate. An error query that divides ("/")
 //     answers ratios of the request rate rather than rates;
 //   - when: the time or range asked, less any "offset" in the query.
 //     Times more than half a day before the story's clock are the calm
@@ -37,15 +39,17 @@ const baselineAge = 12 * time.Hour
 
 var (
 	classLabel = regexp.MustCompile(`\bclass\b`)
+	byClassRe  = regexp.MustCompile(`^[\s(]*(sum|max|min|avg)\s*by\s*\(\s*class\s*\)`)
 	offsetRe   = regexp.MustCompile(`\boffset\s+(\d+)(ms|s|m|h|d|w|y)\b`)
 )
 
 // promQuery is what the fake understood of a query.
 type promQuery struct {
-	host    string
-	byClass bool
-	ratio   bool
-	offset  time.Duration
+	host string
+	// byClass: one series per class; errors: the total of failed requests.
+	byClass, errors bool
+	ratio           bool
+	offset          time.Duration
 }
 
 func parsePromQL(q string) promQuery {
@@ -57,7 +61,8 @@ func parsePromQL(q string) promQuery {
 			break
 		}
 	}
-	pq.byClass = classLabel.MatchString(plain)
+	pq.byClass = byClassRe.MatchString(plain)
+	pq.errors = !pq.byClass && classLabel.MatchString(plain)
 	pq.ratio = strings.Contains(plain, "/")
 	if m := offsetRe.FindStringSubmatch(plain); m != nil {
 		n, _ := strconv.Atoi(m[1])
@@ -91,14 +96,14 @@ func (pq promQuery) eval(at, now time.Time) []sample {
 	if pq.ratio {
 		scale = 1
 	}
-	if !pq.byClass {
-		if pq.ratio {
-			var total float64
-			for _, r := range tr.Errors {
-				total += r
-			}
-			return []sample{{labels: map[string]string{}, value: total}}
+	switch {
+	case pq.errors:
+		var total float64
+		for _, r := range tr.Errors {
+			total += r
 		}
+		return []sample{{labels: map[string]string{}, value: total * scale}}
+	case !pq.byClass:
 		return []sample{{labels: map[string]string{}, value: tr.Rate}}
 	}
 	var out []sample

@@ -161,6 +161,18 @@ func TestPrometheusRangeQuery(t *testing.T) {
 	if n := len(points["client"]); n != 61 {
 		t.Errorf("client errors have %d points over the hour, want 61", n)
 	}
+
+	// The chart's total: the class query summed, one series without labels.
+	_, ans = ask(t, s, "/api/v1/query_range", url.Values{"query": {"sum(" + host(qByClass, VAPIHost) + ")"},
+		"start": {Time("12:30").Format(time.RFC3339)}, "end": {Time("12:40").Format(time.RFC3339)}, "step": {"5m"}})
+	if len(ans.Data.Result) != 1 || len(ans.Data.Result[0].Metric) != 0 || len(ans.Data.Result[0].Values) != 3 {
+		t.Fatalf("the total error rate: %+v, want one series of three points", ans.Data.Result)
+	}
+	_, calm := point(t, ans.Data.Result[0].Values[0])
+	_, failing := point(t, ans.Data.Result[0].Values[1])
+	if calm > 0.1 || failing < 2 {
+		t.Errorf("our failed requests to VAPI: %v/s at 12:30, %v/s at 12:35; want few, then nearly all of them", calm, failing)
+	}
 }
 
 // What the fake cannot answer it refuses as Prometheus does, and a host
