@@ -25,8 +25,8 @@ import (
 const RequireEnv = "VENDORWATCH_REQUIRE_PROMETHEUS"
 
 // binary is where Debian's prometheus package installs the server, tried
-// when it is not on PATH.
-const binary = "/usr/bin/prometheus"
+// when it is not on PATH. A variable so a test can take it away.
+var binary = "/usr/bin/prometheus"
 
 // readyWithin bounds how long the harness waits for the server to start
 // and for a scrape to show up: generous, for a 2-core machine shared with

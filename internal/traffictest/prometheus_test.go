@@ -3,6 +3,8 @@ package traffictest
 import (
 	"fmt"
 	"math"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -89,5 +91,55 @@ func TestScrapeConfigListsTargets(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("scrape config lacks %q:\n%s", want, got)
 		}
+	}
+}
+
+// fakeTB records how a helper ended a test: skipped or failed, and why.
+type fakeTB struct {
+	testing.TB
+	skipped, failed string
+}
+
+func (f *fakeTB) Helper() {}
+func (f *fakeTB) Skip(args ...any) {
+	f.skipped = fmt.Sprint(args...)
+	runtime.Goexit()
+}
+func (f *fakeTB) Fatalf(format string, args ...any) {
+	f.failed = fmt.Sprintf(format, args...)
+	runtime.Goexit()
+}
+
+// run calls fn with f as its test, as the testing package would: in a
+// goroutine that Skip and Fatalf end.
+func (f *fakeTB) run(fn func(testing.TB)) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		fn(f)
+	}()
+	<-done
+}
+
+// Without the binary a test skips and says how to get it; when .ci/run
+// requires it, the test fails instead.
+func TestBinaryMissing(t *testing.T) {
+	old := binary
+	binary = filepath.Join(t.TempDir(), "prometheus")
+	t.Cleanup(func() { binary = old })
+	t.Setenv("PATH", t.TempDir())
+
+	t.Setenv(RequireEnv, "")
+	skipped := &fakeTB{TB: t}
+	skipped.run(func(tb testing.TB) { Binary(tb) })
+	if !strings.Contains(skipped.skipped, "apt-get install prometheus") || skipped.failed != "" {
+		t.Errorf("without the binary: skipped %q, failed %q; want a skip that says how to install it", skipped.skipped, skipped.failed)
+	}
+
+	t.Setenv(RequireEnv, "1")
+	failed := &fakeTB{TB: t}
+	failed.run(func(tb testing.TB) { Binary(tb) })
+	if !strings.Contains(failed.failed, RequireEnv+"=1 requires it") || failed.skipped != "" {
+		t.Errorf("required and missing: failed %q, skipped %q; want a failure naming %s", failed.failed, failed.skipped, RequireEnv)
 	}
 }
