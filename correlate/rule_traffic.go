@@ -70,7 +70,8 @@ func rises(t *observe.Traffic, c trafficClass) bool {
 	if t.Rate < th.MinRate || r < th.MinRatio {
 		return false
 	}
-	return t.Baseline == nil || r >= th.Rise*c.ratio(*t.Baseline)
+	// The epsilon keeps "exactly three times" a rise despite float sums.
+	return t.Baseline == nil || r >= th.Rise*c.ratio(*t.Baseline)-1e-9
 }
 
 // trafficHealthy reports whether our traffic to a vendor shows it serves
