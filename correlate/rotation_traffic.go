@@ -35,7 +35,7 @@ func trafficEvidence(a *assessment, r *Rotation, h *RotationHolder) {
 		// still stands.
 		note := fmt.Sprintf("our traffic to %s cannot be read now", name)
 		switch {
-		case h.Evidence == "" || strings.HasPrefix(h.Evidence, "waiting for"):
+		case h.Evidence == "" || strings.HasPrefix(h.Evidence, "waiting"):
 			h.Evidence = note
 		case !strings.Contains(h.Evidence, "cannot be read now"):
 			h.Evidence += "; " + note
