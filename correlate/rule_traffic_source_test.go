@@ -12,7 +12,9 @@ import (
 // what the traffic had concluded stands while it cannot be read.
 func TestTrafficSourceDown(t *testing.T) {
 	refused := "dial tcp 127.0.0.1:9090: connect: connection refused"
-	anthropic := func(tm string) *vb { return vendorAt("anthropic", "Anthropic").reach(observe.ResultReachable, 401, at(tm)) }
+	anthropic := func(tm string) *vb {
+		return vendorAt("anthropic", "Anthropic").reach(observe.ResultReachable, 401, at(tm))
+	}
 
 	t.Run("Prometheus stops: one finding for it, the vendors stay ok", func(t *testing.T) {
 		reps, _ := runScenario(t, []step{
