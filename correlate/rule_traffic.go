@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/vendorwatch/vendorwatch/observe"
 )
@@ -33,7 +34,9 @@ func (a *assessment) trafficFindings(v observe.VendorResult, fs []Finding) []Fin
 		return fs
 	}
 	if !trafficRead(v) {
-		return append(fs, a.trafficDown(v))
+		fs = append(fs, a.trafficDown(v))
+		a.notAffectingUs(v, fs)
+		return fs
 	}
 	fs = a.trafficAuth(v, fs)
 	fs = a.trafficVendor(v, fs)
@@ -209,7 +212,7 @@ func (a *assessment) trafficVendor(v observe.VendorResult, fs []Finding) []Findi
 	if ps == probesNone {
 		probe = "we have no probe of its API to compare"
 	}
-	f.Detail = fmt.Sprintf("%s, while %s and %s: a partial outage %s has not posted. The probes are too light to see it (they list models; our traffic does the real work).",
+	f.Detail = fmt.Sprintf("%s, while %s and %s: a partial outage %s has not posted. The probes are too light to see it: one small request each, while our traffic does the real work.",
 		clause, page, probe, name)
 	f.Advice = []string{
 		"Likely them, partial and not yet acknowledged: open a ticket with " + name + " with the times and the error ratio above; check " + cmp.Or(v.Status.PageURL, "its status page") + ".",
@@ -278,11 +281,24 @@ func (a *assessment) trafficThrottled(v observe.VendorResult, fs []Finding) []Fi
 // severity info that says it is not affecting us. This is the noise
 // control: an incident on a region or a model we do not use. A finding
 // built from our own failing probes, or from keys that fail, is never
-// lowered.
+// lowered. While Prometheus cannot be read, the last healthy read stands
+// for trafficStale, so a Prometheus restart neither raises the incident
+// again nor announces it.
 func (a *assessment) notAffectingUs(v observe.VendorResult, fs []Finding) {
 	t := v.Traffic
+	vm := a.mem.Vendors[v.ID]
+	defer func() { a.mem.Vendors[v.ID] = vm }()
+	healthy, as := false, ""
+	switch {
+	case trafficRead(v) && trafficHealthy(t):
+		healthy, vm.TrafficHealthy = true, cmp.Or(t.CheckedAt.UTC(), a.now)
+	case trafficRead(v):
+		vm.TrafficHealthy = time.Time{}
+	case !vm.TrafficHealthy.IsZero() && a.now.Sub(vm.TrafficHealthy) <= trafficStale:
+		healthy, as = true, fmt.Sprintf(" (as last read at %s; Prometheus cannot be read now)", clock(vm.TrafficHealthy, a.now))
+	}
 	ps := probeStateOf(v)
-	if !trafficHealthy(t) || ps == probesFailing || ps == probesAnswering {
+	if !healthy || ps == probesFailing || ps == probesAnswering {
 		return
 	}
 	i := vendorFinding(fs, v.ID, KindVendorIncident, KindVendorOutage)
@@ -292,8 +308,16 @@ func (a *assessment) notAffectingUs(v observe.VendorResult, fs []Finding) {
 	f := &fs[i]
 	f.Kind, f.Severity = KindVendorIncident, SeverityInfo
 	f.Title += "; not affecting us"
-	joinTraffic(f, fmt.Sprintf("Not affecting us: our production traffic is healthy, %s requests a second with %s errors over the last %s.",
-		rateWords(t.Rate), percent(t.Errors.Total()), windowWords(t.Window)))
-	f.Advice = append([]string{"Not affecting us: our own traffic to " + a.name(v.ID) + " is healthy. Nothing to do unless it starts failing."},
+	if as != "" {
+		joinTraffic(f, "Not affecting us: our production traffic was healthy"+as+".")
+	} else {
+		joinTraffic(f, fmt.Sprintf("Not affecting us: our production traffic is healthy, %s requests a second with %s errors over the last %s.",
+			rateWords(t.Rate), percent(t.Errors.Total()), windowWords(t.Window)))
+	}
+	state := "is healthy"
+	if as != "" {
+		state = "was healthy at its last read"
+	}
+	f.Advice = append([]string{"Not affecting us: our own traffic to " + a.name(v.ID) + " " + state + ". Nothing to do unless it starts failing."},
 		slices.DeleteFunc(slices.Clone(f.Advice), func(s string) bool { return strings.HasPrefix(s, "Your keys work; watch") })...)
 }

@@ -213,6 +213,19 @@ func TestTrafficNotAffectingUs(t *testing.T) {
 			key("prod", false, observe.ResultVendorError, 500, "", at("12:05")).traffic(at("12:05"), 12, clean, base)
 		runScenario(t, []step{{"12:05", []*vb{failing}, []string{"opened vendor_outage openai"}, LevelCritical, "THEM: OpenAI outage"}})
 	})
+	t.Run("Prometheus down a short while: not affecting us stands; longer: the page decides again", func(t *testing.T) {
+		down := func(tm string) *vb { return major(openaiWorks(tm)).trafficDown(at(tm), observe.ResultNetworkError, "connection refused") }
+		reps, _ := runScenario(t, []step{
+			{"12:05", []*vb{major(openaiWorks("12:05")).traffic(at("12:05"), 12, clean, base)}, []string{"opened vendor_incident openai"}, LevelOK, "OK"},
+			{"12:06", []*vb{down("12:06")}, nil, LevelOK, "UNKNOWN: Prometheus cannot be read"},
+			{"12:20", []*vb{down("12:20")}, []string{"opened traffic_source_down "}, LevelWarning, "UNKNOWN: Prometheus cannot be read"},
+			{"12:21", []*vb{down("12:21")}, []string{"escalated vendor_incident openai"}, LevelWarning, "THEM: OpenAI: EU region unavailable (investigating); your keys work (+1 more)"},
+		})
+		if f := find(t, reps[2], KindVendorIncident); f.Severity != SeverityInfo ||
+			!strings.Contains(f.Detail, "Not affecting us: our production traffic was healthy (as last read at 12:05 UTC; Prometheus cannot be read now).") {
+			t.Errorf("12:20 incident %+v", f)
+		}
+	})
 	t.Run("the incident that starts to hurt us is raised back", func(t *testing.T) {
 		runScenario(t, []step{
 			{"12:05", []*vb{major(openaiWorks("12:05")).traffic(at("12:05"), 12, clean, base)}, []string{"opened vendor_incident openai"}, LevelOK, "OK"},

@@ -28,6 +28,10 @@ const (
 // a second observation.
 const trafficSevere = 0.2
 
+// trafficStale is how long a healthy read of our traffic keeps an
+// incident "not affecting us" while Prometheus cannot be read.
+const trafficStale = 15 * time.Minute
+
 // trafficClass is one class of our traffic's errors.
 type trafficClass struct {
 	words string // what the requests got: "401/403"
