@@ -214,7 +214,9 @@ func TestTrafficNotAffectingUs(t *testing.T) {
 		runScenario(t, []step{{"12:05", []*vb{failing}, []string{"opened vendor_outage openai"}, LevelCritical, "THEM: OpenAI outage"}})
 	})
 	t.Run("Prometheus down a short while: not affecting us stands; longer: the page decides again", func(t *testing.T) {
-		down := func(tm string) *vb { return major(openaiWorks(tm)).trafficDown(at(tm), observe.ResultNetworkError, "connection refused") }
+		down := func(tm string) *vb {
+			return major(openaiWorks(tm)).trafficDown(at(tm), observe.ResultNetworkError, "connection refused")
+		}
 		reps, _ := runScenario(t, []step{
 			{"12:05", []*vb{major(openaiWorks("12:05")).traffic(at("12:05"), 12, clean, base)}, []string{"opened vendor_incident openai"}, LevelOK, "OK"},
 			{"12:06", []*vb{down("12:06")}, nil, LevelOK, "UNKNOWN: Prometheus cannot be read"},
