@@ -174,7 +174,8 @@ func usedKeys(v observe.VendorResult) []string {
 
 // trafficVendor is traffic_vendor_errors: our 5xx rise while the page
 // says operational and the light probes pass. It is them, partial and
-// unreported: the probes are too light to see it. With an outage finding
+// unreported: the probes are too light to see it. It is the first step of
+// the vendor's episode (vendorEpisode). With an outage finding
 // it joins that finding's evidence; with an incident on the page, the
 // incident affects us, and says so.
 func (a *assessment) trafficVendor(v observe.VendorResult, fs []Finding) []Finding {
@@ -202,6 +203,9 @@ func (a *assessment) trafficVendor(v observe.VendorResult, fs []Finding) []Findi
 		return fs // the outage and key rules speak; their findings come at the next check
 	}
 	f := a.trafficFinding(v, KindTrafficVendorErrors, v.Traffic.Errors.Vendor, false)
+	// One outage, one episode: our traffic failing first, then our probes
+	// (unreported), then the page (outage), is one trouble of the vendor.
+	f.ID = vendorEpisode(v.ID)
 	page := fmt.Sprintf("its status page says %q", description(&v.Status))
 	f.Title = fmt.Sprintf("%s failing %s of our requests (5xx), unreported: its status page says operational", name, percent(v.Traffic.Errors.Vendor))
 	if !v.Status.State.Known() {

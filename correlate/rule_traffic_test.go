@@ -146,6 +146,27 @@ func TestTrafficVendorErrorsUnreported(t *testing.T) {
 			t.Errorf("detail %q", f.Detail)
 		}
 	})
+	t.Run("one episode: our traffic first, then our probes, then the page", func(t *testing.T) {
+		vapi := func(tm string, probes bool, errs observe.TrafficErrors) *vb {
+			b := vendorAt("vapi", "VAPI")
+			if probes {
+				b.reach(observe.ResultReachable, 401, at(tm)).key("prod", false, observe.ResultOK, 200, "", at(tm))
+			} else {
+				b.reach(observe.ResultVendorError, 502, at(tm)).key("prod", false, observe.ResultVendorError, 500, "", at(tm))
+			}
+			return b.traffic(at(tm), 4, errs, base)
+		}
+		posted := func(b *vb) *vb {
+			return b.page(observe.MajorOutage, "Major System Outage", incident("901977", "Vapi API and dashboard down", "critical", at("12:45")))
+		}
+		runScenario(t, []step{
+			{"12:33", []*vb{vapi("12:33", true, fivexx(0.08)), openaiWorks("12:33")}, nil, LevelOK, "THEM: VAPI failing 8% of our requests (5xx), unreported: its status page says operational (confirming)"},
+			{"12:34", []*vb{vapi("12:34", true, fivexx(0.09)), openaiWorks("12:34")}, []string{"opened traffic_vendor_errors vapi"}, LevelWarning, "THEM: VAPI failing 9%"},
+			// Our probes fail too: the same episode, never a recovery.
+			{"12:35", []*vb{vapi("12:35", false, fivexx(0.6)), openaiWorks("12:35")}, []string{"updated vendor_outage_unreported vapi"}, LevelWarning, "THEM: VAPI failing, but its status page says operational"},
+			{"12:46", []*vb{posted(vapi("12:46", false, fivexx(0.9))), openaiWorks("12:46")}, []string{"escalated vendor_outage vapi"}, LevelCritical, "THEM: VAPI outage: Vapi API and dashboard down"},
+		})
+	})
 	t.Run("severe: open at once, critical", func(t *testing.T) {
 		runScenario(t, []step{
 			{"12:35", []*vb{openaiWorks("12:35").traffic(at("12:35"), 12, fivexx(0.3), base)},
