@@ -143,7 +143,9 @@ func keyEpisode(k Kind) bool { return keyDeaths[k] || k == KindKeyRejectedDuring
 // reports, so the change is an update (escalated, eased), not a close and
 // an open: a close would be a false all-clear ("recovering" while the key
 // is still rejected), or leave "do not rotate yet" beside the key found
-// revoked.
+// revoked. Our traffic's 401s (traffic_auth_errors) may come first: the
+// dead key found next explains them and takes over their episode, and
+// when the key is replaced while our 401s go on, they continue it.
 func (a *assessment) successors(fs []Finding) {
 	ids := make(map[string]bool, len(fs))
 	for i := range fs {
@@ -157,7 +159,7 @@ func (a *assessment) successors(fs []Finding) {
 		}
 		for _, id := range sortedIDs(a.prev.Open) {
 			p := a.prev.Open[id]
-			if ids[id] || taken[id] || !keyEpisode(p.Kind) || len(p.Vendors) == 0 || p.Vendors[0] != f.Vendors[0] ||
+			if ids[id] || taken[id] || !keyEpisode(p.Kind) && p.Kind != KindTrafficAuthErrors || len(p.Vendors) == 0 || p.Vendors[0] != f.Vendors[0] ||
 				!slices.ContainsFunc(p.Keys, func(k string) bool { return slices.Contains(f.Keys, k) }) {
 				continue
 			}

@@ -118,6 +118,23 @@ func TestTrafficAuthErrorsWhileTheProbeKeyWorks(t *testing.T) {
 			t.Errorf("key_revoked detail %q", f.Detail)
 		}
 	})
+	t.Run("one episode: our 401s, then the dead key, then a service still on the old key", func(t *testing.T) {
+		dead := func(tm string) *vb {
+			return vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, at(tm)).key("prod", false, observe.ResultInvalidKey, 401, "invalid_api_key", at(tm))
+		}
+		rotated := func(tm string) *vb {
+			b := openaiWorks(tm)
+			b.v.Keys[0].Fingerprint = "sk-proj-…Q7rT"
+			return b
+		}
+		runScenario(t, []step{
+			{"10:50", []*vb{openaiWorks("10:50").traffic(at("10:50"), 12, auth(0.5), base)}, []string{"opened traffic_auth_errors openai"}, LevelCritical, "US: OpenAI rejects 50%"},
+			{"10:57", []*vb{dead("10:57").traffic(at("10:57"), 12, auth(0.9), base)}, []string{"updated key_revoked openai"}, LevelCritical, "KEY: OpenAI key prod revoked"},
+			{"11:05", []*vb{rotated("11:05").traffic(at("11:05"), 12, auth(0.3), base)}, []string{"updated traffic_auth_errors openai"}, LevelCritical, "US: OpenAI rejects 30%"},
+			{"11:20", []*vb{rotated("11:20").traffic(at("11:20"), 12, clean, base)}, nil, LevelOK, "OK, recovering from: OpenAI rejects 30%"},
+			{"11:21", []*vb{rotated("11:21").traffic(at("11:21"), 12, clean, base)}, []string{"closed traffic_auth_errors openai"}, LevelOK, "OK"},
+		})
+	})
 	t.Run("an incident about authentication with no key probed: the vendor's evidence", func(t *testing.T) {
 		noKey := vendorAt("openai", "OpenAI").page(observe.PartialOutage, "Partial System Outage",
 			incident("a1", "Elevated authentication errors on the API", "major", at("11:50"))).traffic(at("12:01"), 12, auth(0.6), base)
