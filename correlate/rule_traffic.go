@@ -130,6 +130,9 @@ func (a *assessment) trafficAuth(v observe.VendorResult, fs []Finding) []Finding
 	}
 	f.Detail = fmt.Sprintf("%s, %s. It is us: some service of ours sends a key %s rejects, an old one a rotation missed or one a deploy shipped by mistake.",
 		clause, probe, name)
+	if pageTrouble(&v.Status) && coversAuth(&v.Status, len(v.Watched) > 0) {
+		f.Detail += " " + name + " reports trouble that may concern authentication; if our 401s began with it, they may be its doing, but the key we probe is accepted."
+	}
 	f.Advice = []string{
 		"It is us, not " + name + ": find the service whose requests fail with 401/403 (its own logs or the per-service labels of the same metric) and redeploy it with the current key.",
 		"Do not rotate the key that works because of this: the probe shows it is accepted.",

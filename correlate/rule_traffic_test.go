@@ -135,6 +135,14 @@ func TestTrafficAuthErrorsWhileTheProbeKeyWorks(t *testing.T) {
 			{"11:21", []*vb{rotated("11:21").traffic(at("11:21"), 12, clean, base)}, []string{"closed traffic_auth_errors openai"}, LevelOK, "OK"},
 		})
 	})
+	t.Run("an incident about authentication while our probe key works: still us, with the caveat", func(t *testing.T) {
+		b := openaiWorks("12:01").page(observe.Degraded, "Degraded", incident("a0", "Elevated authentication errors on the API", "minor", at("11:50"))).
+			traffic(at("12:01"), 12, auth(0.5), base)
+		reps, _ := runScenario(t, []step{{"12:01", []*vb{b}, []string{"opened traffic_auth_errors openai", "opened vendor_incident openai"}, LevelCritical, "US: OpenAI rejects 50%"}})
+		if f := find(t, reps[0], KindTrafficAuthErrors); !strings.Contains(f.Detail, "OpenAI reports trouble that may concern authentication") {
+			t.Errorf("detail %q", f.Detail)
+		}
+	})
 	t.Run("an incident about authentication with no key probed: the vendor's evidence", func(t *testing.T) {
 		noKey := vendorAt("openai", "OpenAI").page(observe.PartialOutage, "Partial System Outage",
 			incident("a1", "Elevated authentication errors on the API", "major", at("11:50"))).traffic(at("12:01"), 12, auth(0.6), base)
