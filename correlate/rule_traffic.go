@@ -135,7 +135,9 @@ func (a *assessment) trafficAuth(v observe.VendorResult, fs []Finding) []Finding
 	}
 	f.Advice = []string{
 		"It is us, not " + name + ": find the service whose requests fail with 401/403 (its own logs or the per-service labels of the same metric) and redeploy it with the current key.",
-		"Do not rotate the key that works because of this: the probe shows it is accepted.",
+	}
+	if ps == probesWorking {
+		f.Advice = append(f.Advice, "Do not rotate the key that works because of this: the probe shows it is accepted.")
 	}
 	if rot != nil {
 		pending := rot.Pending()

@@ -135,6 +135,14 @@ func TestTrafficAuthErrorsWhileTheProbeKeyWorks(t *testing.T) {
 			{"11:21", []*vb{rotated("11:21").traffic(at("11:21"), 12, clean, base)}, []string{"closed traffic_auth_errors openai"}, LevelOK, "OK"},
 		})
 	})
+	t.Run("no key probed and nothing on the page: still us", func(t *testing.T) {
+		reps, _ := runScenario(t, []step{{"12:01", []*vb{vendorAt("openai", "OpenAI").traffic(at("12:01"), 12, auth(0.5), base)},
+			[]string{"opened traffic_auth_errors openai"}, LevelCritical, "US: OpenAI rejects 50% of our production requests (401/403)"}})
+		f := find(t, reps[0], KindTrafficAuthErrors)
+		if !strings.Contains(f.Detail, "while no key of ours is probed to compare") || strings.Contains(strings.Join(f.Advice, " "), "Do not rotate") {
+			t.Errorf("finding %+v", f)
+		}
+	})
 	t.Run("an incident about authentication while our probe key works: still us, with the caveat", func(t *testing.T) {
 		b := openaiWorks("12:01").page(observe.Degraded, "Degraded", incident("a0", "Elevated authentication errors on the API", "minor", at("11:50"))).
 			traffic(at("12:01"), 12, auth(0.5), base)
