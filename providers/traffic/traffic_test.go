@@ -234,7 +234,7 @@ func TestReadFailures(t *testing.T) {
 		want    observe.Result
 		says    string
 	}{
-		{"bad query", answer(400, `{"status":"error","errorType":"bad_data","error":"invalid parameter \"query\": 1:9: parse error: unexpected \u001b[31m\"}\"` + promToken + `"}`), observe.ResultMisconfigured, "refused the query: invalid parameter"},
+		{"bad query", answer(400, `{"status":"error","errorType":"bad_data","error":"invalid parameter \"query\": 1:9: parse error: unexpected \u001b[31m\"}\"`+promToken+`"}`), observe.ResultMisconfigured, "refused the query: invalid parameter"},
 		{"bad token", answer(401, "Unauthorized "+promToken), observe.ResultMisconfigured, "refused our credentials (HTTP 401)"},
 		{"wrong prefix", answer(404, "404 page not found"), observe.ResultMisconfigured, "no query API at that address"},
 		{"prometheus failing", answer(503, "Service Unavailable"), observe.ResultVendorError, "failed the query"},
