@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/vendorwatch/vendorwatch/internal/loopback"
 )
 
 // Defaults and limits of the traffic signal (traffic:).
@@ -107,7 +109,11 @@ func validateTraffic(cfg *Config, x index, t trust, p *problems) {
 			p.add(line, "traffic prometheus url: give the API's base (a path prefix is fine) without ?query or #fragment")
 		}
 		if !tr.Prometheus.Token.IsZero() {
-			checkSecret(tr.Prometheus.Token, x.line("traffic", "prometheus", "token"), x.line("traffic", "prometheus"), t, p)
+			tl := x.line("traffic", "prometheus", "token")
+			checkSecret(tr.Prometheus.Token, tl, x.line("traffic", "prometheus"), t, p)
+			if u, err := url.Parse(tr.Prometheus.URL); err == nil && u.Scheme == "http" && !loopback.Host(u.Hostname()) {
+				p.add(tl, "traffic prometheus token: a token goes only over https (plain http only to this machine, 127.0.0.1 or localhost); use an https url: or drop token:")
+			}
 		}
 		checkKeyHeaders(tr.Prometheus.Headers, x.line("traffic", "prometheus", "headers"), p)
 		if tr.Window < Duration(MinTrafficWindow) || tr.Window > Duration(MaxTrafficWindow) {

@@ -84,6 +84,7 @@ vendors:
 	checkProblems(t, problemsOf(t, "vendors:\n  - id: openai\n    traffic: {hosts: [api.openai.com]}\n"), []wantProblem{{3, "no top-level traffic: prometheus:"}})
 	checkProblems(t, problemsOf(t, "traffic: {prometheus: {url: 'http://u:p@prom:9090'}}\n"), []wantProblem{{1, "credentials do not go in the URL"}})
 	checkProblems(t, problemsOf(t, "traffic: {prometheus: {url: 'http://prom:9090', bogus: 1}}\n"), []wantProblem{{1, `unknown option "bogus" in traffic prometheus`}})
+	checkProblems(t, problemsOf(t, "traffic:\n  prometheus:\n    url: http://prometheus.monitoring:9090\n    token: env:PROM_TOKEN\n"), []wantProblem{{4, "a token goes only over https"}})
 }
 
 type wantProblem struct {

@@ -8,8 +8,10 @@ package traffic
 
 import (
 	"context"
+	"errors"
 	"math"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -111,8 +113,13 @@ func (s *Source) Read(ctx context.Context, v catalog.Vendor) observe.Traffic {
 	ctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
 	defer cancel()
 	a, err := s.api(ctx)
-	if err != nil {
-		t.Result, t.Error = observe.ResultNoSecret, "traffic prometheus token "+err.Error()
+	var secretErr *config.SecretError
+	switch {
+	case errors.As(err, &secretErr):
+		t.Result, t.Error = observe.ResultNoSecret, "traffic prometheus token "+secretErr.Error()
+		return t
+	case err != nil:
+		t.Result, t.Error = observe.ResultMisconfigured, "traffic prometheus url: "+clean(err.Error())
 		return t
 	}
 
@@ -157,7 +164,13 @@ func (s *Source) Read(ctx context.Context, v catalog.Vendor) observe.Traffic {
 // api is a query API client that sends the token and headers; the token
 // is resolved afresh for each read, like a key for each probe.
 func (s *Source) api(ctx context.Context) (v1.API, error) {
-	rt := &roundTripper{base: s.opts.Transport, headers: s.cfg.Prometheus.Headers}
+	base := strings.TrimRight(s.cfg.Prometheus.URL, "/")
+	u, err := url.Parse(base)
+	if err != nil {
+		return nil, err
+	}
+	origin := u.Scheme + "://" + u.Host
+	rt := &roundTripper{base: s.opts.Transport, headers: s.cfg.Prometheus.Headers, origin: origin}
 	if ref := s.cfg.Prometheus.Token; !ref.IsZero() {
 		tok, err := s.opts.Resolver.Resolve(ctx, ref)
 		if err != nil {
@@ -165,7 +178,7 @@ func (s *Source) api(ctx context.Context) (v1.API, error) {
 		}
 		rt.token = tok
 	}
-	c, err := api.NewClient(api.Config{Address: strings.TrimRight(s.cfg.Prometheus.URL, "/"), RoundTripper: rt})
+	c, err := api.NewClient(api.Config{Address: base, Client: &http.Client{Transport: rt, CheckRedirect: sameOrigin(origin)}})
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -304,5 +305,29 @@ func TestReadTokenUnset(t *testing.T) {
 func TestNilWithoutConfig(t *testing.T) {
 	if New(nil, Options{}) != nil {
 		t.Errorf("a source without traffic: config")
+	}
+}
+
+// TestReadRedirectKeepsToken: a Prometheus that redirects to another host
+// does not get the token sent there; the read fails instead.
+func TestReadRedirectKeepsToken(t *testing.T) {
+	var leaked atomic.Bool
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "" || r.Header.Get("X-Scope-OrgID") != "" {
+			leaked.Store(true)
+		}
+		http.NotFound(w, r)
+	}))
+	defer other.Close()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusTemporaryRedirect)
+	}))
+	defer srv.Close()
+	got := source(t, srv.URL, nil, Options{}).Read(context.Background(), openai("https://api.openai.com"))
+	if leaked.Load() {
+		t.Fatal("the token or headers followed a redirect to another host")
+	}
+	if got.Result == observe.ResultOK || !strings.Contains(got.Error, "refused a redirect to another host") {
+		t.Errorf("got %s %q, want a failure that says the redirect was refused", got.Result, got.Error)
 	}
 }
