@@ -12,6 +12,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -296,7 +297,7 @@ func points(rate, errs model.Matrix) []observe.TrafficPoint {
 			byTime[p.Timestamp] += float64(p.Value)
 		}
 	}
-	slicesSort(times)
+	slices.Sort(times)
 	out := make([]observe.TrafficPoint, 0, len(times))
 	for _, ts := range times {
 		r := byTime[ts]
