@@ -188,4 +188,3 @@ func (m *Model) trafficLines(v correlate.VendorReport, w int) []string {
 	}
 	return append(out, m.trafficChart(v, w, now)...)
 }
-
