@@ -29,19 +29,6 @@ func hasTraffic(r *correlate.Report) bool {
 	return false
 }
 
-// percent is an error ratio (0 to 1) in at most five cells: "0%",
-// "0.4%", "12%", "100%".
-func percent(r float64) string {
-	p := r * 100
-	switch {
-	case p <= 0:
-		return "0%"
-	case p < 9.95:
-		return fmt.Sprintf("%.1f%%", p)
-	}
-	return fmt.Sprintf("%.0f%%", math.Min(p, 100))
-}
-
 // sparkTop is the value a sparkline's highest cell stands for: the
 // series' peak, but never less than the threshold ratio, so a quiet
 // 0.2% does not look like an outage.
@@ -95,16 +82,15 @@ func sparkline(t *observe.Traffic, w int) string {
 func (m *Model) trafficCell(v correlate.VendorReport) (lipgloss.Style, string) {
 	th := m.th
 	t := v.Traffic
+	text, ok := correlate.TrafficCell(t)
 	switch {
-	case t == nil:
-		return th.muted, "-"
-	case t.Result != observe.ResultOK:
-		return th.unknown, "unavailable"
-	case t.Series == 0:
-		return th.muted, "no series"
+	case t != nil && t.Result != observe.ResultOK:
+		return th.unknown, text
+	case !ok:
+		return th.muted, text
 	}
-	text := pad(percent(t.Errors.Total()), 5) + sparkline(t, sparkWidth)
-	if s, ok := trafficSeverity(&m.report, v.ID); ok {
+	text = pad(text, 5) + sparkline(t, sparkWidth)
+	if s, ok := m.report.TrafficSeverity(v.ID); ok {
 		st, _ := th.severity(s)
 		return st, text
 	}
@@ -112,23 +98,6 @@ func (m *Model) trafficCell(v correlate.VendorReport) (lipgloss.Style, string) {
 		return th.muted, text
 	}
 	return th.text, text
-}
-
-// trafficSeverity is the worst severity among a vendor's findings drawn
-// from our traffic (kinds traffic_…), and whether there is one.
-func trafficSeverity(r *correlate.Report, id string) (correlate.Severity, bool) {
-	var worst correlate.Severity
-	found := false
-	for _, f := range r.FindingsFor(id) {
-		if !strings.HasPrefix(string(f.Kind), "traffic_") {
-			continue
-		}
-		if !found || f.Severity.Rank() > worst.Rank() {
-			worst = f.Severity
-		}
-		found = true
-	}
-	return worst, found
 }
 
 // trafficLines is the detail view's TRAFFIC section: the rate, the error
@@ -153,7 +122,7 @@ func (m *Model) trafficLines(v correlate.VendorReport, w int) []string {
 	if t.Window > 0 {
 		window = " over " + correlate.Span(t.Window)
 	}
-	out := []string{th.bold.Render(fmt.Sprintf("%.2f req/s", t.Rate)) + th.muted.Render(fmt.Sprintf("%s · %s failed · checked %s", window, percent(t.Errors.Total()), when(t.CheckedAt, now, loc)))}
+	out := []string{th.bold.Render(fmt.Sprintf("%.2f req/s", t.Rate)) + th.muted.Render(fmt.Sprintf("%s · %s failed · checked %s", window, correlate.Percent(t.Errors.Total()), when(t.CheckedAt, now, loc)))}
 	classes := []struct {
 		name      string
 		now, base float64
@@ -171,9 +140,9 @@ func (m *Model) trafficLines(v correlate.VendorReport, w int) []string {
 		if c.now == 0 && c.base == 0 {
 			continue
 		}
-		s := c.name + " " + percent(c.now)
+		s := c.name + " " + correlate.Percent(c.now)
 		if t.Baseline != nil {
-			s += " (a day ago " + percent(c.base) + ")"
+			s += " (a day ago " + correlate.Percent(c.base) + ")"
 		}
 		parts = append(parts, s)
 	}

@@ -49,7 +49,7 @@ func (m *Model) trafficChart(v correlate.VendorReport, w int, now time.Time) []s
 		tslc.WithXLabelFormatter(func(_ int, x float64) string {
 			return time.Unix(int64(x), 0).In(loc).Format("15:04")
 		}),
-		tslc.WithYLabelFormatter(func(_ int, y float64) string { return percent(y / 100) }),
+		tslc.WithYLabelFormatter(func(_ int, y float64) string { return correlate.Percent(y / 100) }),
 		tslc.WithStyle(m.trafficStyle(v)),
 	)
 	for _, p := range t.Points {
@@ -80,7 +80,7 @@ func (m *Model) trafficChart(v correlate.VendorReport, w int, now time.Time) []s
 // trafficStyle is the chart line's colour: the traffic findings' own,
 // else plain text.
 func (m *Model) trafficStyle(v correlate.VendorReport) (st lipgloss.Style) {
-	if s, ok := trafficSeverity(&m.report, v.ID); ok {
+	if s, ok := m.report.TrafficSeverity(v.ID); ok {
 		st, _ = m.th.severity(s)
 		return st
 	}
