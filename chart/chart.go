@@ -187,4 +187,3 @@ func render(s output.TrafficSeries, timeline []correlate.Event, format string) (
 	}
 	return buf.Bytes(), nil
 }
-
