@@ -150,7 +150,7 @@ func TestGoldenTraffic(t *testing.T) {
 	for _, v := range []struct {
 		name string
 		keys []string
-	}{{"main", nil}, {"detail-vapi", []string{"enter", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j"}}} {
+	}{{"main", nil}, {"detail-vapi", []string{"enter", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j"}}} {
 		t.Run(v.name, func(t *testing.T) {
 			for _, size := range [][2]int{{80, 24}, {120, 40}} {
 				t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {

@@ -87,14 +87,14 @@ func (m *Model) detailLines(v correlate.VendorReport, w int, title bool) []strin
 		section("ROTATION")
 		out = append(out, rot...)
 	}
-	section("INCIDENTS")
-	out = append(out, m.incidentLines(v, w)...)
-	section("KEYS")
-	out = append(out, m.keyLines(v, w)...)
 	if v.Traffic != nil {
 		section("TRAFFIC (our requests, from Prometheus)")
 		out = append(out, m.trafficLines(v, w)...)
 	}
+	section("INCIDENTS")
+	out = append(out, m.incidentLines(v, w)...)
+	section("KEYS")
+	out = append(out, m.keyLines(v, w)...)
 	section("REACHABILITY")
 	out = append(out, m.reachLines(v, w)...)
 	if len(v.Status.Maintenances) > 0 {
