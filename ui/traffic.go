@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
@@ -122,7 +123,14 @@ func (m *Model) trafficLines(v correlate.VendorReport, w int) []string {
 	if t.Window > 0 {
 		window = " over " + correlate.Span(t.Window)
 	}
-	out := []string{th.bold.Render(fmt.Sprintf("%.2f req/s", t.Rate)) + th.muted.Render(fmt.Sprintf("%s · %s failed · checked %s", window, correlate.Percent(t.Errors.Total()), when(t.CheckedAt, now, loc)))}
+	rate := fmt.Sprintf("%.2f req/s", t.Rate)
+	rest := fmt.Sprintf("%s · %s failed · checked %s", window, correlate.Percent(t.Errors.Total()), when(t.CheckedAt, now, loc))
+	var out []string
+	if ansi.StringWidth(rate+rest) <= w {
+		out = append(out, th.bold.Render(rate)+th.muted.Render(rest))
+	} else {
+		out = append(out, wrap(rate+rest, w)...)
+	}
 	classes := []struct {
 		name      string
 		now, base float64

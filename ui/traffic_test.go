@@ -171,3 +171,63 @@ func TestGoldenTraffic(t *testing.T) {
 		})
 	}
 }
+
+// TestSparkline checks the sparkline's drawing: a short spike survives
+// the folding of an hour into six cells, a quiet series stays at the
+// floor, fewer points than cells sit at the right, and no points is
+// blank.
+func TestSparkline(t *testing.T) {
+	th := observe.TrafficThresholds{MinRatio: 0.05}
+	spike := trafficSeries(1, 0, 0, at("13:00"))
+	spike[25].Errors = 0.3 // one bad minute
+	for _, tt := range []struct {
+		name   string
+		points []observe.TrafficPoint
+		want   string
+	}{
+		{"a one-minute spike", spike, "▁▁█▁▁▁"},
+		{"quiet", trafficSeries(1, 0.002, 0.002, at("13:00")), "▁▁▁▁▁▁"},
+		{"at the threshold", trafficSeries(1, 0, 0.05, at("12:27")), "▁▁▁███"},
+		{"three points", trafficSeries(1, 0, 0.5, at("12:56"))[57:], "   ▁▁█"},
+		{"none", nil, "      "},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := sparkline(&observe.Traffic{Points: tt.points, Thresholds: th}, 6); got != tt.want {
+				t.Errorf("sparkline = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestTrafficNarrow checks that narrow terminals keep their frame with
+// traffic: the column goes before the essentials, and the detail view
+// leaves the chart out where it cannot be drawn legibly.
+func TestTrafficNarrow(t *testing.T) {
+	for _, w := range []int{30, 40, 60, 70} {
+		t.Run(fmt.Sprint(w), func(t *testing.T) {
+			m := newTrafficModel(t, w, 20)
+			checkFrame(t, screen(m), w, 20)
+			out := plain(m)
+			if !strings.Contains(out, "VAPI") || !strings.Contains(out, "STATUS") {
+				t.Errorf("width %d lost the essentials:\n%s", w, out)
+			}
+			send(m, press("enter"))
+			checkFrame(t, screen(m), w, 20)
+			content := stripSGR(m.detail.GetContent())
+			if !strings.Contains(content, "3.20 req/s") || !strings.Contains(content, "vendor 38%") {
+				t.Errorf("width %d detail lacks the traffic figures:\n%s", w, content)
+			}
+			if chart := strings.Contains(content, "probes"); chart != (w >= 32) {
+				t.Errorf("width %d: chart shown = %v", w, chart)
+			}
+		})
+	}
+	// A series of one point cannot be charted, and the view says so.
+	m := newTrafficModel(t, 80, 24)
+	r := trafficReport()
+	r.Vendors[1].Traffic.Points = r.Vendors[1].Traffic.Points[:1]
+	send(m, Update{Report: r}, press("enter"))
+	if content := stripSGR(m.detail.GetContent()); !strings.Contains(content, "The chart needs two points") {
+		t.Errorf("one point:\n%s", content)
+	}
+}
