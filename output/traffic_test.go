@@ -110,3 +110,23 @@ func TestMarkdownTraffic(t *testing.T) {
 		t.Errorf("report without traffic: %v\n%s", err, buf.String())
 	}
 }
+
+// TestJSONTraffic checks that --once --json carries the traffic signal
+// under the vendor, points included, and leaves it out without one.
+func TestJSONTraffic(t *testing.T) {
+	rep := sampleReport()
+	rep.Vendors[0].Traffic = &observe.Traffic{Result: observe.ResultOK, Series: 3, Rate: 11.5, Window: 5 * time.Minute,
+		Errors: observe.TrafficErrors{Auth: 0.31}, Points: hourOf(11.5, 0.3, 0.31, hm("12:30"))}
+	var buf bytes.Buffer
+	if err := WriteJSON(&buf, rep); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadJSON(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := back.Vendors[0].Traffic
+	if got == nil || got.Rate != 11.5 || got.Errors.Auth != 0.31 || len(got.Points) != 60 || back.Vendors[1].Traffic != nil {
+		t.Errorf("traffic after a JSON round trip: %+v", got)
+	}
+}
