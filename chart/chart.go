@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -103,6 +104,21 @@ func (clockTicks) Ticks(lo, hi float64) []plot.Tick {
 	return out
 }
 
+// percentTicks are gonum/plot's default ticks on the y axis, labelled
+// as whole percentages: "25%", not "25.00".
+type percentTicks struct{}
+
+// Ticks returns the default ticks between min and max, relabelled.
+func (percentTicks) Ticks(lo, hi float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(lo, hi)
+	for i := range ts {
+		if ts[i].Label != "" {
+			ts[i].Label = strconv.FormatFloat(ts[i].Value, 'f', -1, 64) + "%"
+		}
+	}
+	return ts
+}
+
 // TrafficSVG is the chart of one vendor's series as SVG: our error % as
 // a line, and a vertical mark at each status-page post (dashed, amber)
 // and each change of our probes (dotted, blue) in the series' span.
@@ -118,7 +134,8 @@ func render(s output.TrafficSeries, timeline []correlate.Event, format string) (
 	p := plot.New()
 	p.Title.Text = termtext.Line(s.VendorName) + ": our requests that failed"
 	p.X.Label.Text = "UTC"
-	p.Y.Label.Text = "failed %"
+	p.Y.Label.Text = "failed"
+	p.Y.Tick.Marker = percentTicks{}
 	p.X.Tick.Marker = plot.TimeTicks{Format: "15:04", Ticker: clockTicks{}, Time: func(t float64) time.Time { return time.Unix(int64(t), 0).UTC() }}
 	p.Add(plotter.NewGrid())
 
