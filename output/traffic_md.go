@@ -54,7 +54,7 @@ func writeTrafficMarkdown(b *strings.Builder, series []TrafficSeries) {
 	for _, s := range series {
 		fmt.Fprintf(b, "### %s\n\n", mdCell(mdOrDash(s.VendorName)))
 		e := s.Errors
-		fmt.Fprintf(b, "At %s: %s requests, %s failed (auth %s, throttled %s, vendor %s, network %s, client %s).\n\n",
+		fmt.Fprintf(b, "At %s: %s of our requests, %s failed (auth %s, throttled %s, vendor %s, network %s, client %s).\n\n",
 			s.CheckedAt.UTC().Format("2006-01-02 15:04"), correlate.RequestRate(s.Rate), correlate.Percent(e.Total()),
 			correlate.Percent(e.Auth), correlate.Percent(e.Throttled), correlate.Percent(e.Vendor), correlate.Percent(e.Network), correlate.Percent(e.Client))
 		if len(s.Points) == 0 {

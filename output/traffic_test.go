@@ -91,7 +91,7 @@ func TestMarkdownTraffic(t *testing.T) {
 	md := buf.String()
 	for _, want := range []string{
 		"## Our traffic", "### VAPI",
-		"At 2026-05-21 12:45: 3.2/s requests, 42% failed (auth 0%, throttled 0%, vendor 38%, network 4.0%, client 0%).",
+		"At 2026-05-21 12:45: 3.2/s of our requests, 42% failed (auth 0%, throttled 0%, vendor 38%, network 4.0%, client 0%).",
 		"| Time | Requests | Failed (worst) |", "| 12:00 | 3.2/s | 0.2% |", "| 12:30 | 3.2/s | 0.2% |", "| 12:35 | 3.2/s | 42% |", "| 12:40 | 3.2/s | 42% |",
 	} {
 		if !strings.Contains(md, want) {
