@@ -72,8 +72,10 @@ func (m *Model) trafficChart(v correlate.VendorReport, w int, now time.Time) []s
 	out = append(out,
 		left+th.critical.UnsetBold().Render(probes)+th.muted.Render(" probes"),
 		left+th.warning.Render(page)+th.muted.Render(" page"),
-		th.muted.Render("  ─ our error %   probes: ✖ failing · passing   page: ▼ update ━ incident open"),
 	)
+	for _, l := range indent("─ our error %   probes: ✖ failing · passing   page: ▼ update ━ incident open", 2, w) {
+		out = append(out, th.muted.Render(l))
+	}
 	return out
 }
 
