@@ -1,18 +1,21 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/vendorwatch/vendorwatch/app"
+	"github.com/vendorwatch/vendorwatch/chart"
 	"github.com/vendorwatch/vendorwatch/output"
 	"github.com/vendorwatch/vendorwatch/remote"
 )
 
 func newReportCmd(o *options) *cobra.Command {
-	var since, until, format string
+	var since, until, format, charts string
 	var vendors []string
 	cmd := &cobra.Command{
 		Use:   "report",
@@ -33,7 +36,8 @@ could not be read; 3 no report (a bad flag, no history, an unreadable database).
 		Example: `  vendorwatch report                                  # the last 24 hours
   vendorwatch report --since 2h --vendor vapi
   vendorwatch report --since "2026-05-21 10:00" --until "2026-05-21 14:00" > postmortem.md
-  vendorwatch report --since 3d --format json | jq '.findings[].title'`,
+  vendorwatch report --since 3d --format json | jq '.findings[].title'
+  vendorwatch report --since 1h --charts ./charts > postmortem.md   # plus charts/traffic-<vendor>.svg`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			from, to, err := window(since, until, time.Now())
@@ -44,6 +48,9 @@ could not be read; 3 no report (a bad flag, no history, an unreadable database).
 				return fmt.Errorf("--format %q: use markdown or json", format)
 			}
 			if o.remote != "" {
+				if charts != "" {
+					return errors.New("--charts reads the local history: it cannot be used with --remote")
+				}
 				if until == "" {
 					to = time.Time{} // the server's now
 				}
@@ -58,6 +65,9 @@ could not be read; 3 no report (a bad flag, no history, an unreadable database).
 			} else {
 				err = output.WriteMarkdown(cmd.OutOrStdout(), rep)
 			}
+			if err == nil && charts != "" {
+				err = writeCharts(cmd.ErrOrStderr(), charts, rep)
+			}
 			if err == nil && len(rep.Unreadable) > 0 {
 				return exitStatus(1) // written, but part of the history could not be read
 			}
@@ -69,9 +79,26 @@ could not be read; 3 no report (a bad flag, no history, an unreadable database).
 	f.StringVar(&until, "until", "", "end of the report, same forms as --since (default now)")
 	f.StringSliceVar(&vendors, "vendor", nil, "only these vendor ids (comma-separated or repeated)")
 	f.StringVar(&format, "format", "markdown", "markdown or json")
+	f.StringVar(&charts, "charts", "", "also write an SVG chart of our traffic per vendor (traffic-<vendor>.svg) to this directory")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"markdown", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("vendor", completeVendorIDs(o))
 	return cmd
+}
+
+// writeCharts writes the traffic charts of a report to dir and says on
+// stderr what it wrote, or why it wrote nothing.
+func writeCharts(stderr io.Writer, dir string, rep output.IncidentReport) error {
+	paths, err := chart.WriteTraffic(dir, rep)
+	for _, p := range paths {
+		fmt.Fprintf(stderr, "vendorwatch: wrote %s\n", p)
+	}
+	if err != nil {
+		return err
+	}
+	if len(paths) == 0 {
+		fmt.Fprintln(stderr, "vendorwatch: no charts: the history holds no traffic series in this window (a traffic: source in the config records one at each check; the history keeps the hour before the latest check)")
+	}
+	return nil
 }
 
 // runReportRemote is report --remote: the server renders the report

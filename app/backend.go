@@ -47,6 +47,7 @@ func IncidentReport(ctx context.Context, store *history.Store, from, to time.Tim
 			rep.Rotations = append(rep.Rotations, r)
 		}
 	}
+	reportTraffic(ctx, store, &rep, from, to, vendors)
 	return rep, nil
 }
 

@@ -54,6 +54,9 @@ func (a *App) CheckConfig(ctx context.Context, out io.Writer) error {
 			fmt.Fprintf(out, "note: %s\n", termtext.Line(n))
 		}
 	}
+	if err := a.writeTraffic(ctx, out); err != nil {
+		return err
+	}
 	if err := a.writeNotifications(ctx, out, time.Now()); err != nil {
 		return err
 	}

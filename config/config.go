@@ -43,6 +43,9 @@ type Config struct {
 	// Notify lists where findings are announced as they open, escalate
 	// and close.
 	Notify []Notifier `yaml:"notify"`
+	// Traffic is where our own production traffic to the vendors is read;
+	// nil without a traffic: block.
+	Traffic *Traffic `yaml:"traffic"`
 
 	// Path is the file the config came from; empty for the built-in default.
 	Path string `yaml:"-"`
@@ -62,6 +65,9 @@ type Vendor struct {
 	Admin         *Admin   `yaml:"admin"`
 	Interval      Duration `yaml:"interval"`
 	ProbeInterval Duration `yaml:"probe_interval"`
+	// Traffic names the vendor's hosts in our traffic metrics, or replaces
+	// its queries; nil takes the defaults.
+	Traffic *VendorTraffic `yaml:"traffic"`
 
 	// Line is where the vendor starts in the file, for later messages.
 	Line int `yaml:"-"`
@@ -164,6 +170,9 @@ func (c *Config) applyDefaults() {
 		c.History.Retention = Duration(DefaultRetention)
 	}
 	c.Serve.applyDefaults()
+	if c.Traffic != nil {
+		c.Traffic.applyDefaults(c.ProbeInterval)
+	}
 	for i := range c.Notify {
 		c.Notify[i].applyDefaults(i)
 	}

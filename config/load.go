@@ -251,6 +251,14 @@ func where(typ string) string {
 		return "serve"
 	case "Notifier":
 		return "a notifier"
+	case "Traffic":
+		return "traffic"
+	case "Prometheus":
+		return "traffic prometheus"
+	case "TrafficThresholds":
+		return "traffic thresholds"
+	case "VendorTraffic":
+		return "a vendor's traffic"
 	}
 	return strings.ToLower(typ)
 }

@@ -96,7 +96,7 @@ func findKeyLike(root *yaml.Node, p *problems) {
 // option top) may hold value although it looks like a key.
 func secretBearing(top, key, value string) bool {
 	switch {
-	case key == "secret", top == "serve" && key == "token", top == "notify" && (key == "url" || key == "command"):
+	case key == "secret", (top == "serve" || top == "traffic") && key == "token", top == "notify" && (key == "url" || key == "command"):
 		return true
 	case key == "account":
 		return twilioSID().MatchString(value)

@@ -191,6 +191,7 @@ func validate(cfg *Config, x index, t trust, cat Catalog, p *problems) {
 	}
 	validateServe(cfg, x, t, p)
 	validateNotify(cfg.Notify, x, t, p)
+	validateTraffic(cfg, x, t, p)
 }
 
 func suggest(cat Catalog, id string) string {

@@ -35,7 +35,9 @@ func Assess(snap observe.Snapshot, mem Memory) (Report, Memory) {
 		fs = append(fs, a.sourceFindings(v)...)
 		fs = append(fs, a.dashboardFindings(v, a.vendorFindings(v))...)
 		fs = append(fs, a.inventoryFindings(v, a.keyFindings(v))...)
+		fs = a.trafficFindings(v, fs)
 	}
+	fs = a.trafficSourceDown(fs)
 	fs = append(fs, a.upstreamFindings(fs)...)
 	fs = a.adminFindings(fs)
 	a.upstreamNotes(fs)
@@ -198,7 +200,8 @@ func vendorLevel(v observe.VendorResult, fs []Finding) Level {
 	}
 	lvl := LevelOK
 	for _, f := range fs {
-		if f.Counts() {
+		// Our Prometheus failing says nothing about the vendor.
+		if f.Counts() && f.Kind != KindTrafficSourceDown {
 			lvl = Worse(lvl, f.Severity.Level())
 		}
 	}

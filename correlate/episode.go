@@ -16,12 +16,16 @@ const uncoveredFor = 24 * time.Hour
 // confirmKinds need a second check in a row before they open: what one
 // check of ours saw may pass (a status page that failed to load once, a
 // throttled key, a vendor failing once, a rejection during an incident),
-// and so may what follows from it (upstream_impact). The other kinds rest
+// and so may what follows from it (upstream_impact), or a Prometheus that
+// failed to answer once (traffic_source_down). The findings drawn from our
+// traffic wait too (tentative) unless their evidence is strong
+// (rule_traffic.go). The other kinds rest
 // on the vendor's own statement or on evidence their rule already
 // confirmed (a streak, a revocation marker).
 var confirmKinds = map[Kind]bool{
 	KindStatusSourceDown: true, KindRateLimited: true, KindKeyRejectedDuringIncident: true,
 	KindVendorOutageUnreported: true, KindDashboardDown: true, KindInventoryUnreadable: true,
+	KindTrafficSourceDown: true,
 }
 
 // reopenWithin is how soon a closing finding must be seen again to be the
@@ -139,7 +143,9 @@ func keyEpisode(k Kind) bool { return keyDeaths[k] || k == KindKeyRejectedDuring
 // reports, so the change is an update (escalated, eased), not a close and
 // an open: a close would be a false all-clear ("recovering" while the key
 // is still rejected), or leave "do not rotate yet" beside the key found
-// revoked.
+// revoked. Our traffic's 401s (traffic_auth_errors) may come first: the
+// dead key found next explains them and takes over their episode, and
+// when the key is replaced while our 401s go on, they continue it.
 func (a *assessment) successors(fs []Finding) {
 	ids := make(map[string]bool, len(fs))
 	for i := range fs {
@@ -153,7 +159,7 @@ func (a *assessment) successors(fs []Finding) {
 		}
 		for _, id := range sortedIDs(a.prev.Open) {
 			p := a.prev.Open[id]
-			if ids[id] || taken[id] || !keyEpisode(p.Kind) || len(p.Vendors) == 0 || p.Vendors[0] != f.Vendors[0] ||
+			if ids[id] || taken[id] || !keyEpisode(p.Kind) && p.Kind != KindTrafficAuthErrors || len(p.Vendors) == 0 || p.Vendors[0] != f.Vendors[0] ||
 				!slices.ContainsFunc(p.Keys, func(k string) bool { return slices.Contains(f.Keys, k) }) {
 				continue
 			}
@@ -179,8 +185,11 @@ func (a *assessment) covers(f Finding) bool {
 
 // undecided reports whether nothing was learnt about f in this check:
 // every key it names failed to reach the vendor, or it rests on call
-// records that could not be read.
+// records, or our traffic, that could not be read.
 func (a *assessment) undecided(f Finding) bool {
+	if a.trafficUnread(f) {
+		return true
+	}
 	if f.Kind == KindUpstreamImpact && len(f.Vendors) > 0 {
 		// Drawn from call records that cannot be read now, and too old to
 		// keep: nothing was learnt about the calls (VAPI down, its records
@@ -217,6 +226,9 @@ func (a *assessment) observed(f Finding) time.Time {
 			t = u
 		}
 	}
+	if f.Kind == KindTrafficSourceDown && len(f.Vendors) == 0 {
+		return a.trafficObserved(f) // our Prometheus, for every vendor
+	}
 	for _, id := range f.Vendors {
 		v, ok := a.snap.Vendor(id)
 		if !ok {
@@ -224,6 +236,10 @@ func (a *assessment) observed(f Finding) time.Time {
 		}
 		if f.Kind == KindStatusSourceDown {
 			later(v.Status.CheckedAt)
+			continue
+		}
+		if trafficKinds[f.Kind] {
+			later(a.trafficObserved(f))
 			continue
 		}
 		keyed := false

@@ -47,6 +47,18 @@ const (
 	// KindInventoryUnreadable: a list of the admin API's key inventory
 	// could not be read; keys on it are not watched until it reads again.
 	KindInventoryUnreadable Kind = "inventory_unreadable"
+	// The findings drawn from our own production traffic (rule_traffic.go):
+	// our 401/403 rise while our probe key works (a service of ours sends
+	// an old key); our 5xx rise while the page is silent and the probes
+	// pass (a partial outage the vendor has not posted); our requests get
+	// no answer while the vendor answers us here (between our services and
+	// the vendor); our 429s rise (our volume or quota); the traffic cannot
+	// be read from Prometheus (this signal only).
+	KindTrafficAuthErrors    Kind = "traffic_auth_errors"
+	KindTrafficVendorErrors  Kind = "traffic_vendor_errors"
+	KindTrafficNetworkErrors Kind = "traffic_network_errors"
+	KindTrafficThrottled     Kind = "traffic_throttled"
+	KindTrafficSourceDown    Kind = "traffic_source_down"
 )
 
 // State is where a finding is in its episode, the life of one root cause

@@ -49,6 +49,10 @@ type VendorMemory struct {
 	Keys map[string]KeyMemory `json:"keys,omitempty"`
 	// Unreported is set while we see an outage the vendor has not posted.
 	Unreported *Unreported `json:"unreported,omitempty"`
+	// TrafficHealthy is when our traffic to the vendor was last read
+	// healthy, zero once it is read otherwise: while Prometheus cannot be
+	// read for a short while, "not affecting us" stands (rule_traffic.go).
+	TrafficHealthy time.Time `json:"traffic_healthy,omitzero"`
 }
 
 // KeyMemory is one key's current result and how long it has lasted.

@@ -49,8 +49,8 @@ const (
 	DoneByCalls = "calls"
 	// DoneByHand: vendorwatch rotation done.
 	DoneByHand = "hand"
-	// DoneByTraffic: our own traffic through the holder stopped failing
-	// (the traffic signal, issue 19; not built yet).
+	// DoneByTraffic: our own traffic to the rotated key's vendor stopped
+	// getting 401/403 after the rotation (rotation_traffic.go).
 	DoneByTraffic = "traffic"
 )
 
@@ -321,15 +321,4 @@ func (a *assessment) gather(r *Rotation) {
 			h.Evidence = byHand
 		}
 	}
-}
-
-// trafficEvidence is where our own traffic through a service will close
-// it: its auth errors (401/403) on the rotated vendor stop after the
-// rotation. The traffic signal (issue 19) does not exist yet, so a
-// service holder is closed by hand until it does.
-func trafficEvidence(a *assessment, r *Rotation, h *RotationHolder) {
-	// When observe carries our traffic, this looks for the service's auth
-	// errors on r.Vendor after r.RotatedAt, closes the holder DoneByTraffic
-	// once its requests succeed after the last of them, and otherwise says
-	// how many failed since.
 }

@@ -49,6 +49,9 @@ const (
 	// EventCallRecords: VAPI's call records stopped being readable (the
 	// counts shown are an earlier read's), or can be read again.
 	EventCallRecords EventKind = "call_records"
+	// EventTrafficSource: our own traffic to the vendor could no longer be
+	// read from Prometheus (the signal is missing), or can be again.
+	EventTrafficSource EventKind = "traffic_source"
 )
 
 // Event is one line of the timeline. Its text is one sanitized line, fit

@@ -37,6 +37,8 @@ var kindWords = map[Kind]Word{
 	KindInventoryUnreadable: WordUnknown,
 	KindVendorOutage:        WordThem, KindVendorOutageUnreported: WordThem, KindVendorIncident: WordThem, KindUpstreamImpact: WordThem,
 	KindKeyRejectedDuringIncident: WordThem, KindDashboardDown: WordThem, KindStatusSourceDown: WordUnknown,
+	KindTrafficAuthErrors: WordUs, KindTrafficNetworkErrors: WordUs, KindTrafficThrottled: WordUs,
+	KindTrafficVendorErrors: WordThem, KindTrafficSourceDown: WordUnknown,
 }
 
 // leadOrder breaks ties between findings of one severity: what explains

@@ -30,6 +30,8 @@ type vendorBase struct {
 	Reach     *probeBase              `json:"reach,omitempty"`
 	Inventory *inventoryBase          `json:"inventory,omitempty"`
 	Calls     *callsBase              `json:"calls,omitempty"`
+	// Traffic is the last result of reading our traffic to the vendor.
+	Traffic *probeBase `json:"traffic,omitempty"`
 }
 
 type incidentBase struct {
@@ -75,6 +77,8 @@ func changes(b baseline, r correlate.Report) ([]correlate.Event, baseline) {
 		nb.Inventory, vevs = inventoryEvents(prev, v)
 		evs = append(evs, vevs...)
 		nb.Calls, vevs = callEvents(prev, v, now)
+		evs = append(evs, vevs...)
+		nb.Traffic, vevs = trafficEvents(prev, v, now)
 		evs = append(evs, vevs...)
 		next.Vendors[v.ID] = nb
 	}

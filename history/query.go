@@ -247,7 +247,7 @@ func scanFinding(rows *sql.Rows, pre ...any) (correlate.FindingRecord, error) {
 // saw, then what vendorwatch concluded (closings before openings).
 var eventOrder = map[correlate.EventKind]int{
 	correlate.EventVendorState: 0, correlate.EventIncidentOpened: 1, correlate.EventIncidentUpdated: 2, correlate.EventIncidentResolved: 3,
-	correlate.EventReachabilityChanged: 4, correlate.EventKeyChanged: 5, correlate.EventCallRecords: 5,
+	correlate.EventReachabilityChanged: 4, correlate.EventKeyChanged: 5, correlate.EventCallRecords: 5, correlate.EventTrafficSource: 4,
 	correlate.EventInventoryListed: 5, correlate.EventInventoryKeyAdded: 5, correlate.EventInventoryKeyStatus: 5, correlate.EventInventoryKeyUsed: 5,
 	correlate.EventFindingClosed: 6, correlate.EventFindingEased: 7, correlate.EventFindingUpdated: 7, correlate.EventFindingEscalated: 8,
 	correlate.EventFindingOpened: 9,

@@ -29,6 +29,9 @@ type IncidentReport struct {
 	// Rotations are the rotation checklists open at any time in the
 	// window, oldest first.
 	Rotations []correlate.Rotation `json:"rotations,omitempty"`
+	// Traffic is our own production traffic to each vendor with a traffic
+	// source, as the latest check in the history has it.
+	Traffic []TrafficSeries `json:"traffic,omitempty"`
 	// Unreadable lists, a sentence each, what a damaged history could
 	// not give: the report holds everything else. Empty when complete.
 	Unreadable []string `json:"unreadable,omitempty"`
@@ -89,6 +92,7 @@ func WriteMarkdown(w io.Writer, r IncidentReport) error {
 		writeFinding(&b, f)
 	}
 	writeRotationsMarkdown(&b, r.Rotations)
+	writeTrafficMarkdown(&b, r.Traffic)
 
 	b.WriteString("## Timeline\n\n")
 	if len(r.Timeline) == 0 {

@@ -78,37 +78,44 @@ func renderTable(r correlate.Report) string {
 	var b strings.Builder
 	b.WriteString(verdictLine(r))
 	rows := make([][]string, 0, len(r.Vendors))
-	// levels colours the LEVEL, REACH, KEYS and SOURCE cells of each row.
-	levels := make([][4]correlate.Level, 0, len(r.Vendors))
+	// styles colours the cells of each row: LEVEL in its level's colour,
+	// REACH, KEYS, SOURCE and TRAFFIC only when they need a look.
+	styles := make([][]lipgloss.Style, 0, len(r.Vendors))
 	down := r.NetworkDown()
+	traffic := hasTraffic(r)
+	plain := lipgloss.NewStyle()
 	for _, v := range r.Vendors {
 		level, levelLevel := levelText(&r, v)
 		_, reach := correlate.ReachCell(v.Reachability)
 		keys, keysLevel := correlate.KeysCell(v.Keys, down)
 		source, sourceLevel := correlate.SourceCell(v.Status)
-		rows = append(rows, []string{
+		row := []string{
 			v.Name, level, correlate.StateWords(v.Status.State), incidentsText(v.Status),
 			reachText(v.Reachability), keys, source,
-		})
-		levels = append(levels, [4]correlate.Level{levelLevel, reach, keysLevel, sourceLevel})
+		}
+		st := []lipgloss.Style{plain, levelStyle(levelLevel), plain, plain, cellStyle(reach), cellStyle(keysLevel), cellStyle(sourceLevel)}
+		if traffic {
+			text, style := trafficText(&r, v)
+			row = append(row, text)
+			st = append(st, style)
+		}
+		rows = append(rows, row)
+		styles = append(styles, st)
+	}
+	headers := []string{"VENDOR", "LEVEL", "STATUS", "INCIDENTS", "REACH", "KEYS", "SOURCE"}
+	if traffic {
+		headers = append(headers, "TRAFFIC")
 	}
 	t := table.New().
 		Border(lipgloss.HiddenBorder()).BorderTop(false).BorderBottom(false).BorderLeft(false).
 		BorderRight(false).BorderHeader(false).BorderColumn(true).
-		Headers("VENDOR", "LEVEL", "STATUS", "INCIDENTS", "REACH", "KEYS", "SOURCE").
+		Headers(headers...).
 		Rows(rows...).
 		StyleFunc(func(row, col int) lipgloss.Style {
-			s := lipgloss.NewStyle()
 			if row == table.HeaderRow {
 				return styleHeader
 			}
-			switch col {
-			case 1:
-				return levelStyle(levels[row][0])
-			case 4, 5, 6:
-				return cellStyle(levels[row][col-3])
-			}
-			return s
+			return styles[row][col]
 		})
 	b.WriteString(t.Render())
 	b.WriteString("\n")
@@ -136,6 +143,34 @@ func renderTable(r correlate.Report) string {
 		}
 	}
 	return b.String()
+}
+
+// hasTraffic reports whether any vendor has a traffic source: the
+// TRAFFIC column is shown only then.
+func hasTraffic(r correlate.Report) bool {
+	for _, v := range r.Vendors {
+		if v.Traffic != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// trafficText is the TRAFFIC cell with our request rate beside the error
+// %: "38% of 3.2/s"; coloured by the vendor's traffic findings.
+func trafficText(r *correlate.Report, v correlate.VendorReport) (string, lipgloss.Style) {
+	text, ok := correlate.TrafficCell(v.Traffic)
+	if !ok {
+		if v.Traffic != nil && v.Traffic.Result != observe.ResultOK {
+			return text, styleMuted
+		}
+		return text, lipgloss.NewStyle()
+	}
+	text += " of " + correlate.RequestRate(v.Traffic.Rate)
+	if s, found := r.TrafficSeverity(v.ID); found {
+		return text, cellStyle(s.Level())
+	}
+	return text, lipgloss.NewStyle()
 }
 
 // omittedNotes says, under the table, which status pages the size caps

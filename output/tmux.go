@@ -161,6 +161,10 @@ func kindLabel(k correlate.Kind) string {
 		return "secret"
 	case correlate.KindStatusSourceDown:
 		return "status page"
+	case correlate.KindTrafficAuthErrors, correlate.KindTrafficVendorErrors, correlate.KindTrafficNetworkErrors, correlate.KindTrafficThrottled:
+		return "traffic"
+	case correlate.KindTrafficSourceDown:
+		return "prometheus"
 	}
 	return ""
 }

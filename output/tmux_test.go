@@ -46,6 +46,10 @@ func TestLine(t *testing.T) {
 			{Kind: correlate.KindVendorIncident, Severity: correlate.SeverityWarning, State: correlate.StateOpen, Vendors: []string{"github"}},
 		}}, LineOptions{Names: map[string]string{"vapi": "VAPI", "openai": "OpenAI", "github": "GitHub"}, Format: LinePlain}, "▲ GitHub ? VAPI"},
 		{"network", &correlate.Report{Overall: correlate.LevelWarning, Findings: []correlate.Finding{{Kind: correlate.KindNetworkLocal, Severity: correlate.SeverityWarning}}}, LineOptions{Format: LinePlain}, "▲ our network"},
+		{"our traffic, and its Prometheus", &correlate.Report{Overall: correlate.LevelCritical, Findings: []correlate.Finding{
+			{Kind: correlate.KindTrafficAuthErrors, Severity: correlate.SeverityCritical, Vendors: []string{"openai"}},
+			{Kind: correlate.KindTrafficSourceDown, Severity: correlate.SeverityWarning, Vendors: []string{}},
+		}}, LineOptions{Names: names, Format: LinePlain}, "✖ OpenAI traffic ▲ prometheus"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,7 +1,7 @@
 // Package providers is the parent of the vendor adapters (catalog, fetch,
-// statusread, probe, admin), and the Poller that schedules them: each
-// vendor's status page, key probes and admin API on their own intervals,
-// into one observe.Snapshot.
+// statusread, probe, admin, traffic), and the Poller that schedules them:
+// each vendor's status page, key probes, admin API and our own traffic on
+// their own intervals, into one observe.Snapshot.
 package providers
 
 import (
@@ -11,12 +11,14 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/providers/admin"
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
 	"github.com/vendorwatch/vendorwatch/providers/fetch"
 	"github.com/vendorwatch/vendorwatch/providers/probe"
 	"github.com/vendorwatch/vendorwatch/providers/statusread"
+	"github.com/vendorwatch/vendorwatch/providers/traffic"
 )
 
 // Poller checks vendors: once for --once, or continuously on each vendor's
@@ -29,6 +31,7 @@ type Poller struct {
 	fetch   *fetch.Client
 	probes  *probe.Prober
 	admin   *admin.Client
+	traffic *traffic.Source // nil without a traffic: source
 	now     func() time.Time
 
 	mu       sync.Mutex
@@ -36,6 +39,8 @@ type Poller struct {
 	checking map[string]int // vendor id -> checks running
 	inFlight atomic.Int32
 	wake     []chan struct{}
+	// trafficWake pokes each vendor's traffic loop (CheckNow).
+	trafficWake []chan struct{}
 }
 
 // NewPoller returns a poller over vendors using f for every request.
@@ -51,6 +56,7 @@ func NewPoller(vendors []catalog.Vendor, f *fetch.Client) *Poller {
 	p.useProber(probe.New(f, probe.Options{Now: p.clock}))
 	for range vendors {
 		p.wake = append(p.wake, make(chan struct{}, 1))
+		p.trafficWake = append(p.trafficWake, make(chan struct{}, 1))
 	}
 	for _, v := range vendors {
 		p.results[v.ID] = pendingResult(v)
@@ -90,6 +96,14 @@ func (p *Poller) SetRetryWait(d time.Duration) {
 	}
 }
 
+// SetTraffic makes the poller read our own production traffic to each
+// vendor from the query API of cfg (the config's traffic: block), each
+// vendor's queries within timeout; nil leaves the signal out. Call it
+// before Check or Run.
+func (p *Poller) SetTraffic(cfg *config.Traffic, timeout time.Duration) {
+	p.traffic = traffic.New(cfg, traffic.Options{Timeout: timeout, Now: p.clock})
+}
+
 // clock is the poller's clock, read through p.now so SetClock also moves
 // the clock of the adapters made before it.
 func (p *Poller) clock() time.Time { return p.now() }
@@ -122,13 +136,15 @@ func (p *Poller) Vendors() []catalog.Vendor { return p.vendors }
 type Part int
 
 // The parts of a check: the status page, our keys with keyless
-// reachability, and the admin APIs (key inventory, VAPI's call records).
-// They run on separate intervals.
+// reachability, the admin APIs (key inventory, VAPI's call records) and
+// our own traffic (when a traffic: source is configured). They run on
+// separate intervals.
 const (
 	PartStatus Part = 1 << iota
 	PartProbes
 	PartAdmin
-	PartAll = PartStatus | PartProbes | PartAdmin
+	PartTraffic
+	PartAll = PartStatus | PartProbes | PartAdmin | PartTraffic
 )
 
 // Check checks every vendor once, all at the same time, and returns the
@@ -202,7 +218,14 @@ func (p *Poller) checkVendor(ctx context.Context, v catalog.Vendor, part Part) o
 
 	res := prev
 	res.Watched, res.Links = v.Components, linksOf(v)
-	var adminRead sync.WaitGroup
+	var adminRead, trafficRead sync.WaitGroup
+	switch {
+	case p.traffic == nil:
+		res.Traffic = nil
+	case part&PartTraffic != 0:
+		// Within its own deadline, beside the other parts.
+		trafficRead.Go(func() { t := p.traffic.Read(ctx, v); res.Traffic = &t })
+	}
 	if !admin.Enabled(v) {
 		res.Inventory, res.Calls = nil, nil // admin: gone from the config
 	} else if part&PartAdmin != 0 {
@@ -221,6 +244,7 @@ func (p *Poller) checkVendor(ctx context.Context, v catalog.Vendor, part Part) o
 	}
 	wg.Wait()
 	adminRead.Wait()
+	trafficRead.Wait()
 	if res.Inventory != nil {
 		// Earlier snapshots share the old inventory: match on a copy.
 		res.Inventory = admin.CloneInventory(res.Inventory)
@@ -234,9 +258,29 @@ func (p *Poller) checkVendor(ctx context.Context, v catalog.Vendor, part Part) o
 		return prev // cancelled mid-check: keep the last complete result
 	}
 	p.mu.Lock()
+	if part&PartTraffic == 0 && p.traffic != nil {
+		// The traffic loop may have stored a newer read meanwhile.
+		res.Traffic = p.results[v.ID].Traffic
+	}
 	p.results[v.ID] = res
 	p.mu.Unlock()
 	return res
+}
+
+// readTraffic reads vendor v's traffic signal and stores it in the
+// vendor's latest result, leaving the other parts as they are.
+func (p *Poller) readTraffic(ctx context.Context, v catalog.Vendor) {
+	p.inFlight.Add(1)
+	defer p.inFlight.Add(-1)
+	t := p.traffic.Read(ctx, v)
+	if ctx.Err() != nil {
+		return
+	}
+	p.mu.Lock()
+	r := p.results[v.ID]
+	r.Traffic = &t
+	p.results[v.ID] = r
+	p.mu.Unlock()
 }
 
 // probe checks keyless reachability and every key of v, all at once. prev
@@ -276,6 +320,9 @@ func (p *Poller) Run(ctx context.Context, notify func(observe.Event)) {
 	}
 	for i, v := range p.vendors {
 		wg.Go(func() { p.loop(ctx, v, p.wake[i], send) })
+		if p.traffic != nil {
+			wg.Go(func() { p.trafficLoop(ctx, v, p.trafficWake[i], send) })
+		}
 	}
 	wg.Wait()
 }
@@ -283,7 +330,7 @@ func (p *Poller) Run(ctx context.Context, notify func(observe.Event)) {
 // CheckNow asks every vendor loop started by Run to check all parts at
 // once. A vendor already checking runs again when it finishes.
 func (p *Poller) CheckNow() {
-	for _, w := range p.wake {
+	for _, w := range slices.Concat(p.wake, p.trafficWake) {
 		select {
 		case w <- struct{}{}:
 		default:
@@ -351,7 +398,7 @@ func (p *Poller) loop(ctx context.Context, v catalog.Vendor, wake <-chan struct{
 		if part&PartAdmin == 0 && adminT != nil && drain(adminT) {
 			part |= PartAdmin
 		}
-		run(part)
+		run(part &^ PartTraffic) // the traffic loop reads it
 		if part&PartStatus != 0 {
 			statusT.Reset(statusEvery)
 		}
@@ -361,6 +408,32 @@ func (p *Poller) loop(ctx context.Context, v catalog.Vendor, wake <-chan struct{
 		if part&PartAdmin != 0 && adminT != nil {
 			adminT.Reset(adminEvery)
 		}
+	}
+}
+
+// trafficLoop reads vendor v's traffic now and then on the source's
+// interval until ctx ends. It runs beside the vendor's loop, never in it:
+// a slow Prometheus costs this signal its own deadline and delays no
+// check.
+func (p *Poller) trafficLoop(ctx context.Context, v catalog.Vendor, wake <-chan struct{}, send func(observe.Event)) {
+	every := p.traffic.Interval()
+	t := time.NewTimer(0)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-wake:
+			drain(t)
+		case <-t.C:
+		}
+		send(observe.Event{Vendor: v.ID, InFlight: p.InFlight() + 1})
+		p.readTraffic(ctx, v)
+		if ctx.Err() != nil {
+			return
+		}
+		send(observe.Event{Vendor: v.ID, Done: true, InFlight: p.InFlight(), Snapshot: p.Snapshot()})
+		t.Reset(every)
 	}
 }
 

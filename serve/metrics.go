@@ -112,6 +112,9 @@ func (c reportCollector) Describe(ch chan<- *prometheus.Desc) {
 		descReachable, descKeyOK, descKeyResult, descProbeSeconds, descFinding, descVerdict, descConfirming} {
 		ch <- d
 	}
+	for _, d := range trafficDescs {
+		ch <- d
+	}
 }
 
 // senders returns the functions that send a gauge and a counter, their
@@ -148,6 +151,7 @@ func (c reportCollector) Collect(ch chan<- prometheus.Metric) {
 		}
 		seen[v.ID] = true
 		collectVendor(v, gauge)
+		collectTraffic(v, gauge)
 	}
 	type fkey struct{ kind, vendor, sev string }
 	counts := map[fkey]int{}

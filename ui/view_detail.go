@@ -87,6 +87,10 @@ func (m *Model) detailLines(v correlate.VendorReport, w int, title bool) []strin
 		section("ROTATION")
 		out = append(out, rot...)
 	}
+	if v.Traffic != nil {
+		section("TRAFFIC (our requests, from Prometheus)")
+		out = append(out, m.trafficLines(v, w)...)
+	}
 	section("INCIDENTS")
 	out = append(out, m.incidentLines(v, w)...)
 	section("KEYS")

@@ -30,6 +30,7 @@ func (m *Model) helpLines(w int) []string {
 		{"INC", "incidents open on the status page"},
 		{"REACH", "a keyless request to the vendor's API: does it answer at all?"},
 		{"KEYS", "live probes of our own keys (free, read-only endpoints)"},
+		{"TRAFFIC", "our own requests that failed, with the last hour (from Prometheus)"},
 		{"LATENCY", "the API's answer time (else the status page's)"},
 		{"SINCE", "how long the vendor has been at its level"},
 	} {

@@ -21,11 +21,12 @@ type column struct {
 }
 
 var columns = []column{
-	{title: "VENDOR", keep: 9},
-	{title: "STATUS", width: 14, keep: 8},
-	{title: "INC", width: 3, right: true, keep: 5},
-	{title: "REACH", width: 13, keep: 6},
-	{title: "KEYS", width: 11, keep: 7},
+	{title: "VENDOR", keep: 10},
+	{title: "STATUS", width: 14, keep: 9},
+	{title: "INC", width: 3, right: true, keep: 6},
+	{title: "REACH", width: 13, keep: 7},
+	{title: "KEYS", width: 11, keep: 8},
+	{title: "TRAFFIC", width: 11, keep: 5},
 	{title: "LATENCY", width: 7, right: true, keep: 3},
 	{title: "SINCE", width: 6, right: true, keep: 4},
 }
@@ -97,9 +98,15 @@ func (m *Model) tableWindow(room int) []int {
 }
 
 // widths fits the columns into w cells: the name column takes what is
-// left, and the least important columns go when there is no room.
-func widths(w int) []column {
-	cols := append([]column(nil), columns...)
+// left, and the least important columns go when there is no room. The
+// traffic column is there only when some vendor has a traffic signal.
+func widths(w int, traffic bool) []column {
+	var cols []column
+	for _, c := range columns {
+		if c.title != "TRAFFIC" || traffic {
+			cols = append(cols, c)
+		}
+	}
 	for {
 		used := rowFront
 		for _, c := range cols[1:] {
@@ -125,7 +132,7 @@ func widths(w int) []column {
 // rendered, so a key press costs the same with 20 vendors or 500.
 func (m *Model) tableLines(w, room int) []string {
 	th := m.th
-	cols := widths(w)
+	cols := widths(w, hasTraffic(&m.report))
 	head := make([]string, len(cols))
 	for i, c := range cols {
 		head[i] = cell(c, c.title)
@@ -220,6 +227,8 @@ func (m *Model) cellText(v correlate.VendorReport, col string) (lipgloss.Style, 
 			}
 		}
 		return th.muted, "-"
+	case "TRAFFIC":
+		return m.trafficCell(v)
 	case "SINCE":
 		if t := vendorSince(&m.report, v); !t.IsZero() {
 			return th.muted, correlate.Span(m.opts.Now().Sub(t))

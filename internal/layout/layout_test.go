@@ -61,6 +61,7 @@ var floors = map[string]int{
 	"readiness": 10,
 	"ui":        10,
 	"serve":     11,
+	"chart":     11,
 	"app":       12,
 	"remote":    12,
 	// The commands, and tools beside the program.

@@ -27,6 +27,9 @@ type Vendor struct {
 	// reader reads it (none when Reader is empty).
 	AdminAPI AdminSpec
 	Links    Links
+	// Traffic is the vendor's traffic: block from the config (nil: the
+	// default queries over the API's host, when traffic: is configured).
+	Traffic *config.VendorTraffic
 
 	// Interval is how often the status sources are read; ProbeInterval how
 	// often keys and reachability are checked.
@@ -47,7 +50,7 @@ func Resolve(cfg *config.Config, cat *Catalog, only []string) ([]Vendor, error) 
 		v := Vendor{
 			ID: cv.ID, Name: e.Name, PageURL: e.Page, Sources: e.Status, Components: e.Components,
 			API: e.API, Probe: e.Probe, Links: e.Links, AdminAPI: e.Admin,
-			DependsOn: cv.DependsOn, Keys: cv.Keys, Admin: cv.Admin,
+			DependsOn: cv.DependsOn, Keys: cv.Keys, Admin: cv.Admin, Traffic: cv.Traffic,
 			Interval: cfg.Interval.D(), ProbeInterval: cfg.ProbeInterval.D(),
 		}
 		if !inCatalog {

@@ -1,0 +1,119 @@
+package chart
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/observe"
+	"github.com/vendorwatch/vendorwatch/output"
+)
+
+func at(hhmm string) time.Time {
+	t, err := time.Parse("2006-01-02 15:04", "2026-05-21 "+hhmm)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// vapiSeries is an hour of VAPI traffic to 12:45 whose error ratio rises
+// from 0.2% to 42% at 12:35.
+func vapiSeries() output.TrafficSeries {
+	s := output.TrafficSeries{Vendor: "vapi", VendorName: "VAPI", CheckedAt: at("12:45"), Rate: 3.2}
+	for t := at("11:46"); !t.After(at("12:45")); t = t.Add(time.Minute) {
+		e := 0.002
+		if !t.Before(at("12:35")) {
+			e = 0.42
+		}
+		s.Points = append(s.Points, observe.TrafficPoint{At: t, Rate: 3.2, Errors: e})
+	}
+	return s
+}
+
+var timeline = []correlate.Event{
+	{At: at("12:35"), Vendor: "vapi", Kind: correlate.EventKeyChanged, Text: "Key prod: ok → vendor_error"},
+	{At: at("12:45"), Vendor: "vapi", Kind: correlate.EventIncidentOpened, Text: "Incident opened"},
+	{At: at("12:45"), Vendor: "openai", Kind: correlate.EventIncidentOpened, Text: "another vendor's incident"},
+	{At: at("10:00"), Vendor: "vapi", Kind: correlate.EventIncidentOpened, Text: "before the series"},
+}
+
+// wellFormed reports whether b parses as XML to its end.
+func wellFormed(t *testing.T, b []byte) {
+	t.Helper()
+	d := xml.NewDecoder(bytes.NewReader(b))
+	for {
+		_, err := d.Token()
+		if errors.Is(err, io.EOF) {
+			return
+		}
+		if err != nil {
+			t.Fatalf("the SVG does not parse: %v", err)
+		}
+	}
+}
+
+// TestTrafficSVG checks that the chart is well-formed SVG with the title,
+// the error line and the legend of the marks in its span, and that it
+// marks only this vendor's events.
+func TestTrafficSVG(t *testing.T) {
+	svg, err := TrafficSVG(vapiSeries(), timeline)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wellFormed(t, svg)
+	text := string(svg)
+	for _, want := range []string{"<svg", "VAPI: our requests that failed", "our error %", "status page post", "our probes changed", "12:00", "12:30", "12:40"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the chart lacks %q", want)
+		}
+	}
+	plain, err := TrafficSVG(vapiSeries(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(plain), "status page post") {
+		t.Error("a chart without events has a legend for them")
+	}
+	if _, err := TrafficSVG(output.TrafficSeries{Vendor: "x"}, nil); err == nil {
+		t.Error("an empty series drew a chart")
+	}
+}
+
+// TestWriteTraffic checks the files: one per vendor with points, none
+// for a series empty in the window, names safe for any vendor id, and a
+// directory made when missing.
+func TestWriteTraffic(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "charts")
+	odd := vapiSeries()
+	odd.Vendor, odd.VendorName = "../evil/ id", "Evil"
+	rep := output.IncidentReport{Timeline: timeline, Traffic: []output.TrafficSeries{
+		vapiSeries(), {Vendor: "openai", VendorName: "OpenAI", Points: nil}, odd,
+	}}
+	paths, err := WriteTraffic(dir, rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{filepath.Join(dir, "traffic-vapi.svg"), filepath.Join(dir, "traffic-evil_id.svg")}
+	if len(paths) != 2 || paths[0] != want[0] || paths[1] != want[1] {
+		t.Fatalf("paths = %v, want %v", paths, want)
+	}
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wellFormed(t, b)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 2 {
+		t.Errorf("dir holds %d files, want 2", len(entries))
+	}
+}
