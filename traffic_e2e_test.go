@@ -1,10 +1,3 @@
-//go:build traffic_e2e
-
-// This file needs the traffic source (config traffic:, providers/traffic)
-// and its rules (correlate's traffic_* findings) of issue 19: run it with
-// go test -tags traffic_e2e -run TestTraffic . until both are merged, then
-// drop the build constraint above so go test ./... and .ci/run include it.
-
 package main
 
 import (
