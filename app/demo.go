@@ -131,6 +131,13 @@ func NewDemo(ctx context.Context, o DemoOptions) (*Demo, error) {
 		retry = time.Millisecond // a replay does not wait for anything
 	}
 	d.poller.SetRetryWait(retry)
+	// Our production traffic to the vendors, from the demo's Prometheus
+	// (the story's series: demo.TrafficAt), read as often as the rest.
+	d.poller.SetTraffic(&config.Traffic{
+		Prometheus: config.Prometheus{URL: d.sim.Prometheus},
+		Window:     config.Duration(config.DefaultTrafficWindow),
+		Interval:   config.Duration(scale(demoInterval)),
+	}, max(scale(demoTimeout), 200*time.Millisecond))
 	d.mon = monitor.New(d.poller, d.store)
 	return d, nil
 }
@@ -252,7 +259,13 @@ func demoVendors(sim *demo.Sim, interval time.Duration, canary bool) []catalog.V
 	vapi.Keys = []config.Key{literal("prod", demo.VAPIKey)}
 	anthropic := vendor("anthropic", sim.Anthropic, catalog.SourceSpec{URL: sim.Anthropic + "/api/v2/summary.json", Format: statuspage.Statuspage})
 	anthropic.Keys = []config.Key{literal("prod", demo.AnthropicKey)}
+	// Our services' metrics name the vendors' real API hosts; the
+	// simulated APIs all run on 127.0.0.1, so the hosts are given.
+	openai.Traffic = &config.VendorTraffic{Hosts: []string{demo.OpenAIHost}}
+	vapi.Traffic = &config.VendorTraffic{Hosts: []string{demo.VAPIHost}}
+	anthropic.Traffic = &config.VendorTraffic{Hosts: []string{demo.AnthropicHost}}
 	github := vendor("github", "", catalog.SourceSpec{URL: sim.GitHub + "/api/v2/status.json", Format: statuspage.Statuspage})
+	github.Traffic = &config.VendorTraffic{Hosts: []string{"api.github.com"}} // a host our services do not call
 	return []catalog.Vendor{openai, vapi, anthropic, github}
 }
 

@@ -14,8 +14,9 @@ import (
 // OpenAI's 401 (it still holds the leaked key) and while its records
 // cannot be read during its outage, keeping what the last read showed;
 // once the team puts the new key into VAPI at 13:30, its calls end
-// normally and VAPI is done. The service and the secret store entry wait
-// to be marked by hand.
+// normally and VAPI is done. The voice backend, the service that held the
+// key, is done on our traffic: no more 401s to OpenAI after the rotation.
+// The secret store entry waits to be marked by hand.
 func TestDemoRotationChecklist(t *testing.T) {
 	ctx := context.Background()
 	vapiAt := func(until string) correlate.RotationHolder {
@@ -32,16 +33,21 @@ func TestDemoRotationChecklist(t *testing.T) {
 		if len(rep.Rotations) != 1 || len(rep.Rotations[0].Holders) != 3 {
 			t.Fatalf("%s: rotations %+v, want one with three holders", until, rep.Rotations)
 		}
+		var vapi *correlate.RotationHolder
 		for _, h := range rep.Rotations[0].Holders {
-			if h.Kind == "vendor" && h.Name == "vapi" {
-				return h
-			}
-			if h.State == correlate.HolderDone {
-				t.Errorf("%s: %s %s done without being marked", until, h.Kind, h.Name)
+			switch {
+			case h.Kind == "vendor" && h.Name == "vapi":
+				vapi = &h
+			case h.Kind == "service" && (h.State != correlate.HolderDone || !strings.Contains(h.Evidence, "traffic recovered")):
+				t.Errorf("%s: service %s %s (%s), want done on our traffic", until, h.Name, h.State, h.Evidence)
+			case h.Kind == "secret" && h.State == correlate.HolderDone:
+				t.Errorf("%s: secret %s done without being marked", until, h.Name)
 			}
 		}
-		t.Fatalf("%s: no VAPI holder in %+v", until, rep.Rotations[0].Holders)
-		return correlate.RotationHolder{}
+		if vapi == nil {
+			t.Fatalf("%s: no VAPI holder in %+v", until, rep.Rotations[0].Holders)
+		}
+		return *vapi
 	}
 	for _, step := range []struct{ until, state, evidence string }{
 		{"12:30", "pending", "VAPI still holds the old OpenAI key"},
