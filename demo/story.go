@@ -1,8 +1,9 @@
 // Package demo is the set of simulated vendors behind `vendorwatch --demo`
 // and the end-to-end tests: OpenAI, VAPI, Anthropic and GitHub served from
 // 127.0.0.1 over real HTTP, in their real formats (built from recorded
-// payloads), replaying the team's incident log of 2026-05-21 (DESIGN §1) on
-// a scenario clock. Everything that watches them — the poller, the probes,
+// payloads), and a Prometheus holding the team's production traffic to
+// them (prometheus.go), replaying the team's incident log of 2026-05-21
+// (DESIGN §1) on a scenario clock. Everything that watches them — the poller, the probes,
 // correlation, history and the dashboard — is the real thing.
 package demo
 
