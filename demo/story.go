@@ -3,8 +3,9 @@
 // 127.0.0.1 over real HTTP, in their real formats (built from recorded
 // payloads), and a Prometheus holding the team's production traffic to
 // them (prometheus.go), replaying the team's incident log of 2026-05-21
-// (DESIGN §1) on a scenario clock. Everything that watches them — the poller, the probes,
-// correlation, history and the dashboard — is the real thing.
+// (DESIGN §1) on a scenario clock. Everything that watches them — the
+// poller, the probes, correlation, history and the dashboard — is the
+// real thing.
 package demo
 
 import (
