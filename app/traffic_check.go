@@ -31,13 +31,19 @@ func (a *App) writeTraffic(ctx context.Context, out io.Writer) error {
 	reads := make([]observe.Traffic, len(a.Vendors))
 	var wg sync.WaitGroup
 	for i, v := range a.Vendors {
-		wg.Go(func() { reads[i] = src.Read(ctx, v) })
+		if src.Covers(v) {
+			wg.Go(func() { reads[i] = src.Read(ctx, v) })
+		}
 	}
 	wg.Wait()
 	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "VENDOR\tQUERIES\tSERIES\tREQ/S\tERRORS\tRESULT")
 	for i, v := range a.Vendors {
 		t := reads[i]
+		if !src.Covers(v) {
+			fmt.Fprintf(w, "%s\t-\t-\t-\t-\tnot looked for: no API host (give traffic: hosts: to watch our traffic to it)\n", v.ID)
+			continue
+		}
 		what := "default"
 		if q, ok := traffic.QueriesFor(v, src.Window()); ok && q.Custom {
 			what = "custom"

@@ -220,8 +220,8 @@ func (p *Poller) checkVendor(ctx context.Context, v catalog.Vendor, part Part) o
 	res.Watched, res.Links = v.Components, linksOf(v)
 	var adminRead, trafficRead sync.WaitGroup
 	switch {
-	case p.traffic == nil:
-		res.Traffic = nil
+	case p.traffic == nil || !p.traffic.Covers(v):
+		res.Traffic = nil // no source, or nothing of ours to look for (a status-only vendor)
 	case part&PartTraffic != 0:
 		// Within its own deadline, beside the other parts.
 		trafficRead.Go(func() { t := p.traffic.Read(ctx, v); res.Traffic = &t })
@@ -320,7 +320,7 @@ func (p *Poller) Run(ctx context.Context, notify func(observe.Event)) {
 	}
 	for i, v := range p.vendors {
 		wg.Go(func() { p.loop(ctx, v, p.wake[i], send) })
-		if p.traffic != nil {
+		if p.traffic != nil && p.traffic.Covers(v) {
 			wg.Go(func() { p.trafficLoop(ctx, v, p.trafficWake[i], send) })
 		}
 	}

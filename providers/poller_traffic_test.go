@@ -62,6 +62,17 @@ func TestPollerCheckReadsTraffic(t *testing.T) {
 	if r.Status.State != observe.Degraded {
 		t.Errorf("the status page was not read beside the traffic: %s", r.Status.State)
 	}
+
+	// A vendor watched by its status page alone (no API host, no traffic
+	// hosts) has nothing of ours to look for: no signal, not a broken one
+	// that would read as Prometheus failing.
+	status := v
+	status.ID, status.API = "status-only", catalog.APISpec{}
+	p = NewPoller([]catalog.Vendor{v, status}, testFetcher())
+	p.SetTraffic(&config.Traffic{Prometheus: config.Prometheus{URL: prom.URL}, Window: config.Duration(5 * time.Minute)}, time.Minute)
+	if r, _ := p.Check(context.Background()).Vendor("status-only"); r.Traffic != nil {
+		t.Errorf("a status-only vendor got traffic %+v, want none", r.Traffic)
+	}
 }
 
 // TestPollerSlowPrometheusDelaysNoCheck: while Prometheus holds every

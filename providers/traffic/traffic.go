@@ -99,6 +99,15 @@ func (s *Source) Thresholds() observe.TrafficThresholds {
 	return observe.TrafficThresholds{MinRate: r, MinRatio: q, Rise: x}
 }
 
+// Covers reports whether v has anything to look for in our traffic: a
+// custom query, traffic: hosts, or an API host. A vendor watched by its
+// status page alone has none, and no traffic signal rather than a broken
+// one.
+func (s *Source) Covers(v catalog.Vendor) bool {
+	_, ok := QueriesFor(v, s.Window())
+	return ok
+}
+
 // Read runs vendor v's queries: now, a day earlier and over the last
 // hour, all at once and within the source's own deadline. The signal's
 // Result says why it is missing when the queries could not answer; a
