@@ -1,0 +1,144 @@
+package output
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
+	"github.com/vendorwatch/vendorwatch/observe"
+)
+
+// ScheduledMaintenance is one vendor's maintenance window that is in
+// progress or still to come, as the maintenance calendar lists it.
+type ScheduledMaintenance struct {
+	VendorID   string `json:"vendor"`
+	VendorName string `json:"vendor_name"`
+	observe.Maintenance
+	// InProgress is true when the window is running at the time the list
+	// was made.
+	InProgress bool `json:"in_progress"`
+}
+
+// UpcomingMaintenances gathers, across the report's vendors, the
+// maintenances in progress at now or scheduled to start later, in progress
+// first, then by start time. Finished, cancelled and already-ended windows
+// are left out.
+func UpcomingMaintenances(rep correlate.Report, now time.Time) []ScheduledMaintenance {
+	var out []ScheduledMaintenance
+	for _, v := range rep.Vendors {
+		for _, m := range v.Status.Maintenances {
+			if ended(m, now) {
+				continue
+			}
+			out = append(out, ScheduledMaintenance{VendorID: v.ID, VendorName: v.Name, Maintenance: m, InProgress: m.Active(now)})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b ScheduledMaintenance) int {
+		if a.InProgress != b.InProgress {
+			if a.InProgress {
+				return -1
+			}
+			return 1
+		}
+		if c := a.StartsAt.Compare(b.StartsAt); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.VendorID, b.VendorID)
+	})
+	return out
+}
+
+// ended reports whether the maintenance is over (or called off) at now.
+func ended(m observe.Maintenance, now time.Time) bool {
+	switch m.Status {
+	case "completed", "resolved", "cancelled", "canceled", "postmortem":
+		return true
+	}
+	if m.Active(now) {
+		return false
+	}
+	return !m.EndsAt.IsZero() && !now.Before(m.EndsAt)
+}
+
+// WriteMaintenances prints the calendar as a plain table: when, vendor,
+// title, the components touched and the vendor's link. Everything a
+// vendor wrote is cleaned of terminal controls first. loc is the time
+// zone the times are shown in.
+func WriteMaintenances(w io.Writer, list []ScheduledMaintenance, now time.Time, loc *time.Location) error {
+	if len(list) == 0 {
+		_, err := fmt.Fprintln(w, "No maintenance in progress or scheduled on the vendors' status pages.")
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "WHEN\tVENDOR\tMAINTENANCE\tCOMPONENTS")
+	for _, m := range list {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", window(m, now, loc), termtext.Line(m.VendorID),
+			termtext.Clip(termtext.Line(m.Title), 60), components(m.Maintenance))
+	}
+	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("writing the maintenance table: %w", err)
+	}
+	for _, m := range list {
+		if m.URL != "" {
+			fmt.Fprintf(w, "  %s: %s\n", termtext.Line(m.VendorID), termtext.Line(m.URL))
+		}
+	}
+	return nil
+}
+
+// window says when a maintenance runs, relative to now for the start.
+func window(m ScheduledMaintenance, now time.Time, loc *time.Location) string {
+	const layout = "Mon 02 Jan 15:04"
+	var b strings.Builder
+	if m.InProgress {
+		b.WriteString("now")
+		if !m.EndsAt.IsZero() {
+			b.WriteString(" until " + m.EndsAt.In(loc).Format(layout))
+		}
+		return b.String()
+	}
+	if m.StartsAt.IsZero() {
+		return "unscheduled"
+	}
+	b.WriteString(m.StartsAt.In(loc).Format(layout))
+	if !m.EndsAt.IsZero() {
+		b.WriteString("–" + m.EndsAt.In(loc).Format("15:04"))
+	}
+	b.WriteString(" (in " + roughDuration(m.StartsAt.Sub(now)) + ")")
+	return b.String()
+}
+
+// roughDuration is d in its largest unit: 3d, 5h, 20m.
+func roughDuration(d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour:
+		return fmt.Sprintf("%dd", int(d/(24*time.Hour)))
+	case d >= time.Hour:
+		return fmt.Sprintf("%dh", int(d/time.Hour))
+	default:
+		return fmt.Sprintf("%dm", max(int(d/time.Minute), 0))
+	}
+}
+
+// components lists the touched components, cleaned, or says the page
+// named none.
+func components(m observe.Maintenance) string {
+	if len(m.Components) == 0 && m.ComponentsOmitted == 0 {
+		return "(not named)"
+	}
+	names := make([]string, 0, len(m.Components))
+	for _, c := range m.Components {
+		names = append(names, termtext.Line(c))
+	}
+	s := strings.Join(names, ", ")
+	if m.ComponentsOmitted > 0 {
+		s += fmt.Sprintf(" and %d more", m.ComponentsOmitted)
+	}
+	return termtext.Clip(s, 80)
+}
