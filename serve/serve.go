@@ -268,9 +268,11 @@ const (
 	pathReport   = "/api/v1/report"
 	pathTimeline = "/api/v1/timeline"
 	pathHealth   = "/healthz"
+	// pathMaintenancesICS is the maintenance calendar (calendar.go).
+	pathMaintenancesICS = "/api/v1/maintenances.ics"
 )
 
-var endpoints = []string{pathMetrics, pathSnapshot, pathReport, pathTimeline, pathHealth}
+var endpoints = []string{pathMetrics, pathSnapshot, pathReport, pathTimeline, pathHealth, pathMaintenancesICS}
 
 // Handler is the HTTP API. A request is authorized first (/healthz
 // answers anyone, and tells an unauthorized client less), then waits for a
@@ -283,6 +285,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET "+pathSnapshot, s.auth(s.fromReport.wrap(s.rejected[pathSnapshot], http.HandlerFunc(s.snapshot))))
 	mux.Handle("GET "+pathReport, s.auth(s.fromHistory.wrap(s.rejected[pathReport], http.HandlerFunc(s.incidentReport))))
 	mux.Handle("GET "+pathTimeline, s.auth(s.fromHistory.wrap(s.rejected[pathTimeline], http.HandlerFunc(s.timeline))))
+	mux.Handle("GET "+pathMaintenancesICS, s.auth(s.fromReport.wrap(s.rejected[pathMaintenancesICS], http.HandlerFunc(s.maintenancesICS))))
 	mux.HandleFunc("GET /{$}", s.index)
 	return mux
 }
