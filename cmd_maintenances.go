@@ -39,14 +39,14 @@ With --remote the list comes from the server's latest report and no vendor is co
 				return err
 			}
 			now := time.Now()
-			list := output.UpcomingMaintenances(rep, now)
+			list := rep.UpcomingMaintenances(now)
 			out := cmd.OutOrStdout()
 			switch {
 			case asICS:
 				return output.WriteICS(out, list, now)
 			case asJSON:
 				if list == nil {
-					list = []output.ScheduledMaintenance{}
+					list = []correlate.ScheduledMaintenance{}
 				}
 				enc := json.NewEncoder(out)
 				enc.SetIndent("", "  ")

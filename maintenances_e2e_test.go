@@ -8,7 +8,7 @@ import (
 
 	ics "github.com/arran4/golang-ical"
 
-	"github.com/vendorwatch/vendorwatch/output"
+	"github.com/vendorwatch/vendorwatch/correlate"
 )
 
 // calendarVendors points GitHub at its real page with a Codespaces
@@ -53,7 +53,7 @@ func TestMaintenancesCommand(t *testing.T) {
 	}
 
 	stdout, stderr, code = runCLI(t, "--config", cfg, "maintenances", "--json")
-	var list []output.ScheduledMaintenance
+	var list []correlate.ScheduledMaintenance
 	if err := json.Unmarshal([]byte(stdout), &list); code != 0 || err != nil {
 		t.Fatalf("exit %d, %v; stderr: %s\n%s", code, err, stderr, stdout)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
@@ -23,7 +24,7 @@ const icsTime = "20060102T150405Z"
 // the event rather than adding another. stamp is the DTSTAMP of every
 // event: when the list was made. Vendor text is cleaned of control
 // characters and escaped; lines are folded at 75 octets.
-func WriteICS(w io.Writer, list []ScheduledMaintenance, stamp time.Time) error {
+func WriteICS(w io.Writer, list []correlate.ScheduledMaintenance, stamp time.Time) error {
 	bw := bufio.NewWriter(w)
 	line := func(name, value string) { writeFolded(bw, name+":"+value) }
 	line("BEGIN", "VCALENDAR")
@@ -82,7 +83,7 @@ func WriteICS(w io.Writer, list []ScheduledMaintenance, stamp time.Time) error {
 // maintenanceUID is the event's stable UID: a hash of the vendor and the
 // maintenance id (or, for a page that gives no id, its title and start),
 // so no vendor text reaches the property unescaped.
-func maintenanceUID(m ScheduledMaintenance) string {
+func maintenanceUID(m correlate.ScheduledMaintenance) string {
 	id := m.ID
 	if id == "" {
 		id = m.Title + "\x00" + m.StartsAt.UTC().Format(icsTime)

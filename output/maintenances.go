@@ -1,10 +1,8 @@
 package output
 
 import (
-	"cmp"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -14,63 +12,11 @@ import (
 	"github.com/vendorwatch/vendorwatch/observe"
 )
 
-// ScheduledMaintenance is one vendor's maintenance window that is in
-// progress or still to come, as the maintenance calendar lists it.
-type ScheduledMaintenance struct {
-	VendorID   string `json:"vendor"`
-	VendorName string `json:"vendor_name"`
-	observe.Maintenance
-	// InProgress is true when the window is running at the time the list
-	// was made.
-	InProgress bool `json:"in_progress"`
-}
-
-// UpcomingMaintenances gathers, across the report's vendors, the
-// maintenances in progress at now or scheduled to start later, in progress
-// first, then by start time. Finished, cancelled and already-ended windows
-// are left out.
-func UpcomingMaintenances(rep correlate.Report, now time.Time) []ScheduledMaintenance {
-	var out []ScheduledMaintenance
-	for _, v := range rep.Vendors {
-		for _, m := range v.Status.Maintenances {
-			if ended(m, now) {
-				continue
-			}
-			out = append(out, ScheduledMaintenance{VendorID: v.ID, VendorName: v.Name, Maintenance: m, InProgress: m.Active(now)})
-		}
-	}
-	slices.SortStableFunc(out, func(a, b ScheduledMaintenance) int {
-		if a.InProgress != b.InProgress {
-			if a.InProgress {
-				return -1
-			}
-			return 1
-		}
-		if c := a.StartsAt.Compare(b.StartsAt); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.VendorID, b.VendorID)
-	})
-	return out
-}
-
-// ended reports whether the maintenance is over (or called off) at now.
-func ended(m observe.Maintenance, now time.Time) bool {
-	switch m.Status {
-	case "completed", "resolved", "cancelled", "canceled", "postmortem":
-		return true
-	}
-	if m.Active(now) {
-		return false
-	}
-	return !m.EndsAt.IsZero() && !now.Before(m.EndsAt)
-}
-
 // WriteMaintenances prints the calendar as a plain table: when, vendor,
 // title, the components touched and the vendor's link. Everything a
 // vendor wrote is cleaned of terminal controls first. loc is the time
 // zone the times are shown in.
-func WriteMaintenances(w io.Writer, list []ScheduledMaintenance, now time.Time, loc *time.Location) error {
+func WriteMaintenances(w io.Writer, list []correlate.ScheduledMaintenance, now time.Time, loc *time.Location) error {
 	if len(list) == 0 {
 		_, err := fmt.Fprintln(w, "No maintenance in progress or scheduled on the vendors' status pages.")
 		return err
@@ -93,7 +39,7 @@ func WriteMaintenances(w io.Writer, list []ScheduledMaintenance, now time.Time, 
 }
 
 // window says when a maintenance runs, relative to now for the start.
-func window(m ScheduledMaintenance, now time.Time, loc *time.Location) string {
+func window(m correlate.ScheduledMaintenance, now time.Time, loc *time.Location) string {
 	const layout = "Mon 02 Jan 15:04"
 	var b strings.Builder
 	if m.InProgress {

@@ -17,14 +17,14 @@ var calNow = time.Date(2026, 5, 21, 12, 0, 0, 0, time.UTC)
 // calendarReport has two vendors with maintenances in every state the
 // calendar must tell apart: running, coming, finished, ended by the clock,
 // and one whose page gave no start.
-func calendarReport() correlate.Report {
+func calendarReport() *correlate.Report {
 	vendor := func(id, name string, ms ...observe.Maintenance) correlate.VendorReport {
 		var v correlate.VendorReport
 		v.ID, v.Name = id, name
 		v.Status.Maintenances = ms
 		return v
 	}
-	return correlate.Report{Vendors: []correlate.VendorReport{
+	return &correlate.Report{Vendors: []correlate.VendorReport{
 		vendor("vapi", "VAPI",
 			observe.Maintenance{ID: "db-1", Title: "Database upgrade; read-only, briefly", Status: "scheduled",
 				StartsAt: calNow.Add(18 * time.Hour), EndsAt: calNow.Add(20 * time.Hour),
@@ -43,7 +43,7 @@ func calendarReport() correlate.Report {
 // The calendar lists what is running first, then what is coming by start,
 // and leaves out what is over.
 func TestUpcomingMaintenances(t *testing.T) {
-	list := UpcomingMaintenances(calendarReport(), calNow)
+	list := calendarReport().UpcomingMaintenances(calNow)
 	var got []string
 	for _, m := range list {
 		got = append(got, m.VendorID+"/"+m.ID)
@@ -61,7 +61,7 @@ func TestUpcomingMaintenances(t *testing.T) {
 // the vendor's escape sequences removed.
 func TestWriteMaintenances(t *testing.T) {
 	var b bytes.Buffer
-	if err := WriteMaintenances(&b, UpcomingMaintenances(calendarReport(), calNow), calNow, time.UTC); err != nil {
+	if err := WriteMaintenances(&b, calendarReport().UpcomingMaintenances(calNow), calNow, time.UTC); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
@@ -84,7 +84,7 @@ func TestWriteMaintenances(t *testing.T) {
 // text exactly, keeps every line within 75 octets, and keeps its UIDs from
 // one poll to the next.
 func TestWriteICS(t *testing.T) {
-	list := UpcomingMaintenances(calendarReport(), calNow)
+	list := calendarReport().UpcomingMaintenances(calNow)
 	var first, second bytes.Buffer
 	if err := WriteICS(&first, list, calNow); err != nil {
 		t.Fatal(err)

@@ -22,7 +22,7 @@ func (s *Server) maintenancesICS(w http.ResponseWriter, r *http.Request) {
 		stamp = now
 	}
 	var buf bytes.Buffer
-	if err := output.WriteICS(&buf, output.UpcomingMaintenances(rep, now), stamp); err != nil {
+	if err := output.WriteICS(&buf, rep.UpcomingMaintenances(now), stamp); err != nil {
 		s.logf("vendorwatch: %s: %v", pathMaintenancesICS, err)
 		httpError(w, http.StatusInternalServerError, "encoding the calendar failed")
 		return
