@@ -8,6 +8,7 @@ type keyMap struct {
 	Up, Down, Top, Bottom, PageUp, PageDown key.Binding
 	Enter, Back                             key.Binding
 	Filter, Timeline, TimelineVendor, Sort  key.Binding
+	Maintenances                            key.Binding
 	Refresh, Open, Copy                     key.Binding
 	Help, Quit                              key.Binding
 }
@@ -25,6 +26,7 @@ func newKeyMap() keyMap {
 		Filter:         key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		Timeline:       key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "timeline")),
 		TimelineVendor: key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "this vendor/all")),
+		Maintenances:   key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "maintenances")),
 		Sort:           key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
 		Refresh:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "check now")),
 		Open:           key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open page")),
@@ -47,6 +49,8 @@ func hints(v view) []hint {
 		return []hint{{"esc", "back"}, {"v", "vendor/all"}, {"j/k", "scroll"}, {"c", "copy report"}, {"r", "check now"}}
 	case viewHelp:
 		return []hint{{"esc", "back"}}
+	case viewMaintenances:
+		return []hint{{"esc", "back"}, {"j/k", "scroll"}, {"r", "check now"}}
 	}
 	return []hint{{"j/k", "move"}, {"enter", "details"}, {"t", "timeline"}, {"/", "filter"}, {"r", "check"}, {"o", "open"}, {"c", "copy"}, {"s", "sort"}}
 }
@@ -61,6 +65,6 @@ func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown},
 		{k.Enter, k.Back, k.Timeline, k.TimelineVendor, k.Filter, k.Sort},
-		{k.Refresh, k.Open, k.Copy, k.Help, k.Quit},
+		{k.Maintenances, k.Refresh, k.Open, k.Copy, k.Help, k.Quit},
 	}
 }

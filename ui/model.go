@@ -36,6 +36,7 @@ const (
 	viewDetail
 	viewTimeline
 	viewHelp
+	viewMaintenances
 )
 
 // Model is the dashboard's Bubble Tea model. Create it with New; Run
@@ -91,6 +92,9 @@ type Model struct {
 	tlLoading bool
 	tlSeq     int
 
+	// mt shows the maintenance calendar of the latest report.
+	mt viewport.Model
+
 	help help.Model
 
 	flash      string
@@ -129,6 +133,7 @@ func New(b Backend, o Options) *Model {
 		spin:     spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 		detail:   viewport.New(),
 		tl:       viewport.New(),
+		mt:       viewport.New(),
 		help:     help.New(),
 		tlAll:    true,
 	}

@@ -101,6 +101,14 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.onDetailKey(msg)
 	case viewTimeline:
 		return m.onTimelineKey(msg)
+	case viewMaintenances:
+		if key.Matches(msg, k.Back) {
+			m.view = m.back
+			m.layout()
+			return nil
+		}
+		m.mt, _ = m.mt.Update(msg)
+		return nil
 	case viewHelp:
 		if key.Matches(msg, k.Back) {
 			m.view = m.back
@@ -150,6 +158,10 @@ func (m *Model) onMainKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.setFlash(flashInfo, "sorted worst first")
 	case key.Matches(msg, k.Timeline):
 		return m.openTimeline(viewMain, true)
+	case key.Matches(msg, k.Maintenances):
+		m.back, m.view = viewMain, viewMaintenances
+		m.mt.GotoTop()
+		m.layout()
 	}
 	return nil
 }
@@ -222,6 +234,8 @@ func (m *Model) onWheel(msg tea.MouseWheelMsg) tea.Cmd {
 		m.detail, _ = m.detail.Update(msg)
 	case viewTimeline:
 		m.tl, _ = m.tl.Update(msg)
+	case viewMaintenances:
+		m.mt, _ = m.mt.Update(msg)
 	case viewMain:
 		switch msg.Button {
 		case tea.MouseWheelUp:

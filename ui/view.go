@@ -40,6 +40,8 @@ func (m *Model) render() string {
 		body = append([]string{m.detailBar()}, strings.Split(m.detail.View(), "\n")...)
 	case viewTimeline:
 		body = append([]string{m.timelineBar()}, strings.Split(m.tl.View(), "\n")...)
+	case viewMaintenances:
+		body = append([]string{m.maintenancesBar()}, strings.Split(m.mt.View(), "\n")...)
 	case viewHelp:
 		body = m.helpLines(m.width)
 	default:
@@ -75,6 +77,8 @@ func (m *Model) layout() {
 	m.detail.SetHeight(h)
 	m.tl.SetWidth(m.width)
 	m.tl.SetHeight(h)
+	m.mt.SetWidth(m.width)
+	m.mt.SetHeight(h)
 	m.filter.SetWidth(min(max(m.width-30, 10), 32))
 	switch m.view {
 	case viewDetail:
@@ -83,6 +87,8 @@ func (m *Model) layout() {
 		}
 	case viewTimeline:
 		m.tl.SetContentLines(m.timelineLines(m.width - 1))
+	case viewMaintenances:
+		m.mt.SetContentLines(m.maintenancesLines(m.width - 1))
 	}
 }
 
