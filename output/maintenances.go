@@ -40,7 +40,12 @@ func WriteMaintenances(w io.Writer, list []correlate.ScheduledMaintenance, now t
 
 // window says when a maintenance runs, relative to now for the start.
 func window(m correlate.ScheduledMaintenance, now time.Time, loc *time.Location) string {
-	const layout = "Mon 02 Jan 15:04"
+	layout := "Mon 02 Jan 15:04"
+	if (!m.StartsAt.IsZero() && m.StartsAt.In(loc).Year() != now.In(loc).Year()) ||
+		(!m.EndsAt.IsZero() && m.EndsAt.In(loc).Year() != now.In(loc).Year()) {
+		// A window in another year names it.
+		layout = "Mon 02 Jan 2006 15:04"
+	}
 	var b strings.Builder
 	if m.InProgress {
 		b.WriteString("now")
