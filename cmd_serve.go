@@ -17,6 +17,7 @@ dashboard does) and serves what it sees over HTTP:
   /api/v1/snapshot   the latest report, the schema-1 JSON of --once --json
   /api/v1/report     the incident report (?since=2h&vendor=vapi&format=markdown|json)
   /api/v1/timeline   history events (?vendor=ID&limit=200)
+  /api/v1/maintenances.ics  the vendors' running and coming maintenances, iCalendar
   /healthz           health (without the token: only ok or degraded)
 
 With serve.token in the config (16 characters or more) every request needs
