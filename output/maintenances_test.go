@@ -75,6 +75,12 @@ func TestWriteMaintenances(t *testing.T) {
 		t.Errorf("a vendor's escape sequence reached the terminal:\n%q", out)
 	}
 	b.Reset()
+	next := []correlate.ScheduledMaintenance{{VendorID: "vapi", Maintenance: observe.Maintenance{Title: "New year",
+		StartsAt: time.Date(2027, 1, 2, 3, 0, 0, 0, time.UTC), EndsAt: time.Date(2027, 1, 2, 4, 0, 0, 0, time.UTC)}}}
+	if err := WriteMaintenances(&b, next, calNow, time.UTC); err != nil || !strings.Contains(b.String(), "Sat 02 Jan 2027 03:00–04:00") {
+		t.Errorf("a window in another year does not name it: %q, %v", b.String(), err)
+	}
+	b.Reset()
 	if err := WriteMaintenances(&b, nil, calNow, time.UTC); err != nil || !strings.Contains(b.String(), "No maintenance") {
 		t.Errorf("empty calendar: %q, %v", b.String(), err)
 	}
