@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/internal/redact"
 	"github.com/vendorwatch/vendorwatch/output"
 	"github.com/vendorwatch/vendorwatch/remote"
 )
@@ -50,7 +51,7 @@ With --remote the list comes from the server's latest report and no vendor is co
 				}
 				enc := json.NewEncoder(out)
 				enc.SetIndent("", "  ")
-				if err := enc.Encode(list); err != nil {
+				if err := enc.Encode(redact.Value(list)); err != nil {
 					return fmt.Errorf("encoding the maintenances: %w", err)
 				}
 				return nil

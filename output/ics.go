@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/internal/redact"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
@@ -22,9 +23,10 @@ const icsTime = "20060102T150405Z"
 // Each event's UID is derived from the vendor and the maintenance's own id,
 // so it stays the same from one poll to the next and a calendar updates
 // the event rather than adding another. stamp is the DTSTAMP of every
-// event: when the list was made. Vendor text is cleaned of control
-// characters and escaped; lines are folded at 75 octets.
+// event: when the list was made. Vendor text is redacted, cleaned of
+// control characters and escaped; lines are folded at 75 octets.
 func WriteICS(w io.Writer, list []correlate.ScheduledMaintenance, stamp time.Time) error {
+	list = redact.Value(list) // before escaping, which could split a key
 	bw := bufio.NewWriter(w)
 	line := func(name, value string) { writeFolded(bw, name+":"+value) }
 	line("BEGIN", "VCALENDAR")

@@ -8,15 +8,17 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/internal/redact"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
 	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // WriteMaintenances prints the calendar as a plain table: when, vendor,
 // title, the components touched and the vendor's link. Everything a
-// vendor wrote is cleaned of terminal controls first. loc is the time
+// vendor wrote is redacted and cleaned of terminal controls first. loc is the time
 // zone the times are shown in.
 func WriteMaintenances(w io.Writer, list []correlate.ScheduledMaintenance, now time.Time, loc *time.Location) error {
+	list = redact.Value(list)
 	if len(list) == 0 {
 		_, err := fmt.Fprintln(w, "No maintenance in progress or scheduled on the vendors' status pages.")
 		return err

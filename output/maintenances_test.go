@@ -9,6 +9,8 @@ import (
 	ics "github.com/arran4/golang-ical"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/internal/fixture"
+	"github.com/vendorwatch/vendorwatch/internal/redact"
 	"github.com/vendorwatch/vendorwatch/observe"
 )
 
@@ -145,6 +147,28 @@ func TestWriteICS(t *testing.T) {
 	for i, e := range again.Events() {
 		if e.Id() != events[i].Id() {
 			t.Errorf("UID changed between polls: %s then %s", events[i].Id(), e.Id())
+		}
+	}
+}
+
+// A key of ours that reached a vendor's text (a link with the key in its
+// query, a title quoting it) leaves neither the table nor the feed.
+func TestMaintenancesRedacted(t *testing.T) {
+	redact.Register(fixture.OpenAIKey) // as app does for every key of the config
+	list := []correlate.ScheduledMaintenance{{VendorID: "vapi", VendorName: "VAPI", Maintenance: observe.Maintenance{
+		ID: "k", Title: "Rotating " + fixture.OpenAIKey, Status: "scheduled", StartsAt: calNow.Add(time.Hour),
+		URL: "https://status.vapi.ai/m?key=" + fixture.OpenAIKey}}}
+	var table, feed bytes.Buffer
+	if err := WriteMaintenances(&table, list, calNow, time.UTC); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteICS(&feed, list, calNow); err != nil {
+		t.Fatal(err)
+	}
+	unfolded := strings.ReplaceAll(feed.String(), "\r\n ", "")
+	for name, out := range map[string]string{"table": table.String(), "feed": unfolded} {
+		if strings.Contains(out, fixture.OpenAIKey) || strings.Contains(out, fixture.OpenAIKey[8:30]) {
+			t.Errorf("a key reached the %s:\n%s", name, out)
 		}
 	}
 }
