@@ -55,6 +55,10 @@ type App struct {
 	Source string
 	// StateDir is the --state-dir (or its default), "" when there is none.
 	StateDir string
+	// NotifyOff is serve --notify=false: the replica sends no
+	// notifications and leaves its outbox alone, for HA behind
+	// Alertmanager (docs/ha.md).
+	NotifyOff bool
 
 	opts Options
 }

@@ -54,7 +54,11 @@ func (a *App) Serve(ctx context.Context, listen string, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	ns, problems := a.notifiers(ctx)
+	var ns []notify.Notifier
+	var problems []error
+	if !a.NotifyOff {
+		ns, problems = a.notifiers(ctx)
+	}
 	var fatal []error
 	for _, p := range problems {
 		if errors.Is(p, ErrNotifierUnavailable) {
@@ -106,7 +110,7 @@ func (a *App) Serve(ctx context.Context, listen string, stderr io.Writer) error 
 		}
 	}
 	fmt.Fprintf(stderr, "vendorwatch: serving %d vendors on %s (%s; %s; config %s)\n",
-		len(a.Vendors), serveURL(ln, cert != nil), a.serveAccess(ln, token, cert, stderr), notifierNote(ns, nt), a.Source)
+		len(a.Vendors), serveURL(ln, cert != nil), a.serveAccess(ln, token, cert, stderr), a.notifierNote(ns, nt), a.Source)
 	runErr := serve.New(opts).Run(ctx, ln)
 	dctx, cancel := context.WithTimeout(context.Background(), NotifyDrainTimeout)
 	defer cancel()
@@ -177,7 +181,10 @@ func (a *App) serveAccess(ln net.Listener, token string, cert *serve.Certificate
 }
 
 // notifierNote says how many notifiers there are and who sends.
-func notifierNote(ns []notify.Notifier, nt *notifier) string {
+func (a *App) notifierNote(ns []notify.Notifier, nt *notifier) string {
+	if a.NotifyOff {
+		return "notifications off (--notify=false)"
+	}
 	note := fmt.Sprintf("%d notifiers", len(ns))
 	if len(ns) > 0 && !nt.Sending() {
 		note += ", sent by another process"

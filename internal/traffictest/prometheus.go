@@ -74,10 +74,31 @@ func Binary(t testing.TB) string {
 // t when the binary is missing (see Binary).
 func StartPrometheus(t testing.TB, targets ...string) *Prometheus {
 	t.Helper()
+	return StartPrometheusWith(t, PrometheusConfig{Targets: targets})
+}
+
+// PrometheusConfig is what StartPrometheusWith sets up beyond the
+// one-second scrape and evaluation intervals.
+type PrometheusConfig struct {
+	// Job is the scrape job's name ("traffictest" when empty).
+	Job string
+	// Targets are the host:port addresses scraped at /metrics.
+	Targets []string
+	// RuleFiles are alerting rule files, read where they are.
+	RuleFiles []string
+	// Alertmanager is the host:port of an Alertmanager that gets the
+	// alerts, resent every second while they fire ("" for none).
+	Alertmanager string
+}
+
+// StartPrometheusWith starts the real prometheus as StartPrometheus does,
+// with a job name, alerting rules and an Alertmanager of the test's.
+func StartPrometheusWith(t testing.TB, c PrometheusConfig) *Prometheus {
+	t.Helper()
 	bin := Binary(t)
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "prometheus.yml")
-	if err := os.WriteFile(cfg, scrapeConfig(targets), 0o600); err != nil {
+	if err := os.WriteFile(cfg, prometheusConfig(c), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	addr, err := freePort()
@@ -85,12 +106,16 @@ func StartPrometheus(t testing.TB, targets ...string) *Prometheus {
 		t.Fatal(err)
 	}
 	p := &Prometheus{URL: "http://" + addr, t: t, log: &syncBuffer{}, done: make(chan struct{})}
-	p.cmd = exec.Command(bin,
-		"--config.file="+cfg,
-		"--storage.tsdb.path="+filepath.Join(dir, "data"),
-		"--web.listen-address="+addr,
+	args := []string{
+		"--config.file=" + cfg,
+		"--storage.tsdb.path=" + filepath.Join(dir, "data"),
+		"--web.listen-address=" + addr,
 		"--log.level=warn",
-	)
+	}
+	if c.Alertmanager != "" {
+		args = append(args, "--rules.alert.resend-delay=1s")
+	}
+	p.cmd = exec.Command(bin, args...)
 	p.cmd.Stdout, p.cmd.Stderr = p.log, p.log
 	if err := p.cmd.Start(); err != nil {
 		t.Fatalf("starting %s: %v", bin, err)
@@ -100,26 +125,39 @@ func StartPrometheus(t testing.TB, targets ...string) *Prometheus {
 		close(p.done)
 	}()
 	t.Cleanup(p.Stop)
-	if err := p.waitReady(); err != nil {
+	if err := waitReady(p.URL, p.done); err != nil {
 		p.Stop()
 		t.Fatalf("prometheus on %s: %v\n%s", addr, err, p.log.String())
 	}
 	return p
 }
 
-// scrapeConfig is a prometheus.yml that scrapes targets every second.
-func scrapeConfig(targets []string) []byte {
-	quoted, _ := json.Marshal(targets) // a JSON list is a YAML flow sequence
-	return fmt.Appendf(nil, `global:
-  scrape_interval: 1s
-  evaluation_interval: 1s
-scrape_configs:
-  - job_name: traffictest
+// prometheusConfig is a prometheus.yml that scrapes the targets every
+// second and, with rules, evaluates them every second.
+func prometheusConfig(c PrometheusConfig) []byte {
+	job := c.Job
+	if job == "" {
+		job = "traffictest"
+	}
+	// JSON lists and strings are YAML flow sequences and scalars.
+	targets, _ := json.Marshal(c.Targets)
+	jobName, _ := json.Marshal(job)
+	out := []byte("global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n")
+	if len(c.RuleFiles) > 0 {
+		files, _ := json.Marshal(c.RuleFiles)
+		out = fmt.Appendf(out, "rule_files: %s\n", files)
+	}
+	if c.Alertmanager != "" {
+		am, _ := json.Marshal([]string{c.Alertmanager})
+		out = fmt.Appendf(out, "alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: %s\n", am)
+	}
+	return fmt.Appendf(out, `scrape_configs:
+  - job_name: %s
     scrape_interval: 1s
     scrape_timeout: 1s
     static_configs:
       - targets: %s
-`, quoted)
+`, jobName, targets)
 }
 
 // freePort finds a loopback port nobody listens on. Another process may
@@ -133,16 +171,17 @@ func freePort() (string, error) {
 	return addr, ln.Close()
 }
 
-// waitReady polls /-/ready until the server says it is ready or exits.
-func (p *Prometheus) waitReady() error {
+// waitReady polls base's /-/ready until the server says it is ready or
+// exits (done closes).
+func waitReady(base string, done <-chan struct{}) error {
 	deadline := time.Now().Add(readyWithin)
 	for time.Now().Before(deadline) {
 		select {
-		case <-p.done:
+		case <-done:
 			return errors.New("the server exited")
 		default:
 		}
-		resp, err := http.Get(p.URL + "/-/ready")
+		resp, err := http.Get(base + "/-/ready")
 		if err == nil {
 			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
 			resp.Body.Close()

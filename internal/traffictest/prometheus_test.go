@@ -86,10 +86,19 @@ func TestPrometheusScrapesExporter(t *testing.T) {
 }
 
 func TestScrapeConfigListsTargets(t *testing.T) {
-	got := string(scrapeConfig([]string{"127.0.0.1:1234", "127.0.0.1:5678"}))
-	for _, want := range []string{"scrape_interval: 1s", `targets: ["127.0.0.1:1234","127.0.0.1:5678"]`, "job_name: traffictest"} {
+	got := string(prometheusConfig(PrometheusConfig{Targets: []string{"127.0.0.1:1234", "127.0.0.1:5678"}}))
+	for _, want := range []string{"scrape_interval: 1s", `targets: ["127.0.0.1:1234","127.0.0.1:5678"]`, `job_name: "traffictest"`} {
 		if !strings.Contains(got, want) {
 			t.Errorf("scrape config lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "rule_files") || strings.Contains(got, "alerting") {
+		t.Errorf("a plain scrape config has rules or an Alertmanager:\n%s", got)
+	}
+	got = string(prometheusConfig(PrometheusConfig{Job: "vendorwatch", Targets: []string{"127.0.0.1:1"}, RuleFiles: []string{"/x/alerts.yml"}, Alertmanager: "127.0.0.1:9093"}))
+	for _, want := range []string{`job_name: "vendorwatch"`, `rule_files: ["/x/alerts.yml"]`, `targets: ["127.0.0.1:9093"]`, "evaluation_interval: 1s"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("config lacks %q:\n%s", want, got)
 		}
 	}
 }
