@@ -92,7 +92,13 @@ const (
 	NotifyCommand NotifierType = "command"
 	// NotifyDesktop shows a desktop notification (notify-send, osascript).
 	NotifyDesktop NotifierType = "desktop"
+	// NotifyPagerDuty triggers and resolves PagerDuty alerts through the
+	// Events API v2.
+	NotifyPagerDuty NotifierType = "pagerduty"
 )
+
+// notifierTypes is how an error lists the notifier types.
+const notifierTypes = "webhook, slack, pagerduty, command or desktop"
 
 // NotifyEvents are the finding transitions a notifier can announce.
 var NotifyEvents = []string{"opened", "escalated", "eased", "closed"}
@@ -109,6 +115,9 @@ type Notifier struct {
 	// a secret reference (env:, file:, cmd:) for URLs that are credentials,
 	// as Slack's are.
 	URL SecretRef `yaml:"url"`
+	// RoutingKey is a PagerDuty Events API v2 integration key (pagerduty):
+	// a secret reference (env:, file:, cmd:), as it is a credential.
+	RoutingKey SecretRef `yaml:"routing_key"`
 	// Command is run without a shell, split like a cmd: secret (command).
 	Command string `yaml:"command"`
 	// Env names environment variables passed to the command; it gets only
@@ -129,6 +138,14 @@ type Notifier struct {
 	// Expire is how long a notification that cannot be delivered is
 	// retried, with backoff, before it is given up (default 24h).
 	Expire Duration `yaml:"expire"`
+	// Vendors, Kinds and Keys route findings: when set, the notifier hears
+	// only of findings about one of these vendors (ids of vendors:), of one
+	// of these kinds (key_revoked, vendor_outage, …), or about one of
+	// these keys (names of keys:). Set together, a finding must match
+	// each. Empty lets every finding through.
+	Vendors []string `yaml:"vendors"`
+	Kinds   []string `yaml:"kinds"`
+	Keys    []string `yaml:"keys"`
 
 	// Line is where the notifier starts in the file.
 	Line int `yaml:"-"`
@@ -285,16 +302,17 @@ func ParseListen(addr string) (network, address string, err error) {
 
 var envName = lazyregexp.New(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
-func validateNotify(ns []Notifier, x index, t trust, p *problems) {
+func validateNotify(cfg *Config, x index, t trust, p *problems) {
+	ns := cfg.Notify
 	names := map[string]int{}
 	for i, n := range ns {
 		at := func(key string) int { return x.line("notify", i, key) }
 		switch n.Type {
-		case NotifyWebhook, NotifySlack, NotifyCommand, NotifyDesktop:
+		case NotifyWebhook, NotifySlack, NotifyPagerDuty, NotifyCommand, NotifyDesktop:
 		case "":
-			p.add(x.line("notify", i), "notifier #%d has no type: use webhook, slack, command or desktop", i+1)
+			p.add(x.line("notify", i), "notifier #%d has no type: use %s", i+1, notifierTypes)
 		default:
-			p.add(at("type"), "notifier type %q: use webhook, slack, command or desktop", n.Type)
+			p.add(at("type"), "notifier type %q: use %s", n.Type, notifierTypes)
 		}
 		if n.Name != "" {
 			if first, dup := names[n.Name]; dup {
@@ -317,9 +335,18 @@ func validateNotify(ns []Notifier, x index, t trust, p *problems) {
 			}
 		case web:
 			checkSecret(n.URL, at("url"), x.line("notify", i), t, p)
+		case n.Type == NotifyPagerDuty && n.URL.Kind == SecretLiteral:
+			// An endpoint of PagerDuty's other region (events.eu.pagerduty.com).
+			if u, err := url.Parse(n.URL.Value); err != nil || u.Scheme != "https" || u.Host == "" {
+				p.add(at("url"), "notifier url is not an https URL")
+			}
+		case n.Type == NotifyPagerDuty && !n.URL.IsZero():
+			checkSecret(n.URL, at("url"), x.line("notify", i), t, p)
 		case !n.URL.IsZero():
-			p.add(at("url"), "url: only applies to webhook and slack notifiers")
+			p.add(at("url"), "url: only applies to webhook, slack and pagerduty notifiers")
 		}
+		validateRoutingKey(n, i, x, t, p)
+		validateRoutes(cfg, n, i, x, p)
 		switch {
 		case n.Type == NotifyCommand && strings.TrimSpace(n.Command) == "":
 			p.add(x.line("notify", i), "notifier %q needs command: (run without a shell, the finding as JSON on stdin)", n.Name)

@@ -1,0 +1,49 @@
+package config
+
+import "github.com/vendorwatch/vendorwatch/internal/lazyregexp"
+
+// kindName is the shape of a finding kind (key_revoked); which kinds
+// exist is correlate's to say, and the app checks the names against it.
+var kindName = lazyregexp.New(`^[a-z][a-z0-9_]*$`)
+
+// validateRoutingKey checks a PagerDuty notifier's routing_key, a
+// credential, and that no other notifier sets one.
+func validateRoutingKey(n Notifier, i int, x index, t trust, p *problems) {
+	at := x.line("notify", i, "routing_key")
+	switch {
+	case n.Type == NotifyPagerDuty && n.RoutingKey.IsZero():
+		p.add(x.line("notify", i), "notifier %q (pagerduty) needs routing_key: env:NAME naming the Events API v2 integration key", n.Name)
+	case n.Type == NotifyPagerDuty:
+		checkSecret(n.RoutingKey, at, x.line("notify", i), t, p)
+	case !n.RoutingKey.IsZero():
+		p.add(at, "routing_key: only applies to pagerduty notifiers")
+	}
+}
+
+// validateRoutes checks a notifier's vendors:, kinds: and keys: filters:
+// the vendors and keys must be ones the config watches, so a typo does
+// not silently route nothing.
+func validateRoutes(cfg *Config, n Notifier, i int, x index, p *problems) {
+	vendors, keys := map[string]bool{}, map[string]bool{}
+	for _, v := range cfg.Vendors {
+		vendors[v.ID] = true
+		for _, k := range v.Keys {
+			keys[k.Name] = true
+		}
+	}
+	for j, v := range n.Vendors {
+		if !vendors[v] {
+			p.add(x.line("notify", i, "vendors", j), "notifier %q routes vendor %q, which vendors: does not list", n.Name, v)
+		}
+	}
+	for j, k := range n.Kinds {
+		if !kindName().MatchString(k) {
+			p.add(x.line("notify", i, "kinds", j), "notifier %q routes kind %q: use finding kinds such as key_revoked or vendor_outage", n.Name, k)
+		}
+	}
+	for j, k := range n.Keys {
+		if !keys[k] {
+			p.add(x.line("notify", i, "keys", j), "notifier %q routes key %q, which no vendor's keys: names", n.Name, k)
+		}
+	}
+}

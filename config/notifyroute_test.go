@@ -1,0 +1,85 @@
+package config
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestParsePagerDutyAndRoutes(t *testing.T) {
+	src := `vendors:
+  - id: openai
+    keys: [{name: prod, secret: env:OPENAI_API_KEY}]
+  - id: vapi
+notify:
+  - type: pagerduty
+    name: voice-pager
+    routing_key: env:PD_ROUTING_KEY
+    min_severity: critical
+    vendors: [vapi]
+  - type: slack
+    url: env:VW_SLACK
+    kinds: [key_revoked, key_expiring]
+    keys: [prod]
+`
+	cfg, err := Parse([]byte(src), "ok.yaml", false, cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pd, slack := cfg.Notify[0], cfg.Notify[1]
+	if pd.Type != NotifyPagerDuty || pd.RoutingKey.Kind != SecretEnv || pd.RoutingKey.Value != "PD_ROUTING_KEY" || !slices.Equal(pd.Vendors, []string{"vapi"}) {
+		t.Errorf("pagerduty = %+v", pd)
+	}
+	if !slices.Equal(slack.Kinds, []string{"key_revoked", "key_expiring"}) || !slices.Equal(slack.Keys, []string{"prod"}) || len(slack.Vendors) != 0 {
+		t.Errorf("slack = %+v", slack)
+	}
+}
+
+// Each mistake in a PagerDuty notifier or a route is reported at its
+// line, and a routing key written into a readable file is never echoed.
+func TestPagerDutyAndRouteProblems(t *testing.T) {
+	src := `vendors:
+  - id: openai
+    keys: [{name: prod, secret: env:OPENAI_API_KEY}]
+notify:
+  - type: pagerduty
+  - type: pagerduty
+    routing_key: r0ut1ngk3y0f4f4k3s3rv1c3abcdef12
+    url: http://events.pagerduty.com/v2/enqueue
+  - type: webhook
+    url: https://example.com/hook
+    routing_key: env:PD
+    vendors: [openia]
+    kinds: [Key-Revoked]
+    keys: [prd]
+`
+	got := problemsOf(t, src)
+	want := []struct {
+		line int
+		text string
+	}{
+		{5, `(pagerduty) needs routing_key`},
+		{7, `a literal secret is refused`},
+		{8, `notifier url is not an https URL`},
+		{11, `routing_key: only applies to pagerduty`},
+		{12, `routes vendor "openia", which vendors: does not list`},
+		{13, `routes kind "Key-Revoked"`},
+		{14, `routes key "prd"`},
+	}
+	for _, w := range want {
+		found := false
+		for _, p := range got {
+			if p.Line == w.line && strings.Contains(p.Msg, w.text) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("no problem at line %d saying %q; got:\n%s", w.line, w.text, strings.Join(fmtProblems(got), "\n"))
+		}
+	}
+	for _, p := range got {
+		if strings.Contains(p.Msg, "r0ut1ngk3y") {
+			t.Errorf("a problem shows the routing key: %s", p.Msg)
+		}
+	}
+}
