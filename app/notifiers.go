@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sync"
 
 	"github.com/vendorwatch/vendorwatch/config"
@@ -42,6 +43,20 @@ func (a *App) notifiers(ctx context.Context) ([]notify.Notifier, []error) {
 				w.Format = notify.FormatSlack
 			}
 			s = w
+		case config.NotifyPagerDuty:
+			key, err := resolver.Resolve(ctx, n.RoutingKey)
+			if err != nil {
+				problems = append(problems, fmt.Errorf("notifier %s: routing_key %w", n.Name, err))
+				continue
+			}
+			pd := &notify.PagerDuty{RoutingKey: key, Timeout: n.Timeout.D(), UserAgent: a.opts.UserAgent(), Source: hostname()}
+			if !n.URL.IsZero() {
+				if pd.URL, err = resolver.Resolve(ctx, n.URL); err != nil {
+					problems = append(problems, fmt.Errorf("notifier %s: url %w", n.Name, err))
+					continue
+				}
+			}
+			s = pd
 		case config.NotifyCommand:
 			argv, err := config.SplitCommand(n.Command)
 			if err != nil {
@@ -65,9 +80,18 @@ func (a *App) notifiers(ctx context.Context) ([]notify.Notifier, []error) {
 			events[i] = notify.Kind(e)
 		}
 		out = append(out, notify.Notifier{Name: n.Name, Sender: s, MinSeverity: correlate.Severity(n.MinSeverity), Quiet: n.Quiet.D(),
-			Events: events, Expire: n.Expire.D()})
+			Events: events, Expire: n.Expire.D(), Vendors: n.Vendors, Kinds: n.Kinds, Keys: n.Keys})
 	}
 	return out, problems
+}
+
+// hostname names this machine as the source of a PagerDuty alert:
+// "vendorwatch@HOST", or "vendorwatch" when the host has no name.
+func hostname() string {
+	if h, err := os.Hostname(); err == nil && h != "" {
+		return "vendorwatch@" + h
+	}
+	return "vendorwatch"
 }
 
 // noteLog keeps the notification problems of a dashboard session, which
