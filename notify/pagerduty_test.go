@@ -163,3 +163,19 @@ func TestDedupKeyLength(t *testing.T) {
 		t.Fatalf("keys %q (%d), %q (%d)", ka, len(ka), kb, len(kb))
 	}
 }
+
+// The test message raises a PagerDuty alert of severity info and
+// resolves it at once.
+func TestPagerDutyTrial(t *testing.T) {
+	fake := &fakePagerDuty{t: t}
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	if err := Trial(context.Background(), &PagerDuty{RoutingKey: fakeRoutingKey, URL: srv.URL + "/v2/enqueue"}, "voice-pager", at("10:00")); err != nil {
+		t.Fatal(err)
+	}
+	if len(fake.events) != 2 || fake.events[0].EventAction != "trigger" || fake.events[1].EventAction != "resolve" ||
+		fake.events[0].DedupKey != fake.events[1].DedupKey || fake.events[0].Payload.Severity != "info" ||
+		!strings.Contains(fake.events[0].Payload.Summary, "test message for notifier voice-pager") {
+		t.Fatalf("events = %+v", fake.events)
+	}
+}
