@@ -67,6 +67,18 @@ func (a *App) notifier(ctx context.Context, resolver *config.Resolver, n config.
 			}
 		}
 		s = pd
+	case config.NotifyOpsgenie:
+		key, err := resolver.Resolve(ctx, n.APIKey)
+		if err != nil {
+			return notify.Notifier{}, fmt.Errorf("notifier %s: api_key %w", n.Name, err)
+		}
+		og := &notify.Opsgenie{APIKey: key, Timeout: n.Timeout.D(), UserAgent: a.opts.UserAgent(), Source: hostname()}
+		if !n.URL.IsZero() {
+			if og.URL, err = resolver.Resolve(ctx, n.URL); err != nil {
+				return notify.Notifier{}, fmt.Errorf("notifier %s: url %w", n.Name, err)
+			}
+		}
+		s = og
 	case config.NotifyCommand:
 		argv, err := config.SplitCommand(n.Command)
 		if err != nil {

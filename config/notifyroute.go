@@ -6,17 +6,28 @@ import "github.com/vendorwatch/vendorwatch/internal/lazyregexp"
 // exist is correlate's to say, and the app checks the names against it.
 var kindName = lazyregexp.New(`^[a-z][a-z0-9_]*$`)
 
-// validateRoutingKey checks a PagerDuty notifier's routing_key, a
-// credential, and that no other notifier sets one.
-func validateRoutingKey(n Notifier, i int, x index, t trust, p *problems) {
-	at := x.line("notify", i, "routing_key")
-	switch {
-	case n.Type == NotifyPagerDuty && n.RoutingKey.IsZero():
-		p.add(x.line("notify", i), "notifier %q (pagerduty) needs routing_key: env:NAME naming the Events API v2 integration key", n.Name)
-	case n.Type == NotifyPagerDuty:
-		checkSecret(n.RoutingKey, at, x.line("notify", i), t, p)
-	case !n.RoutingKey.IsZero():
-		p.add(at, "routing_key: only applies to pagerduty notifiers")
+// validateCredentials checks a PagerDuty notifier's routing_key and an
+// Opsgenie notifier's api_key, both credentials, and that no other
+// notifier sets them.
+func validateCredentials(n Notifier, i int, x index, t trust, p *problems) {
+	for _, c := range []struct {
+		typ        NotifierType
+		field, key string
+		ref        SecretRef
+		what       string
+	}{
+		{NotifyPagerDuty, "routing_key", "pagerduty", n.RoutingKey, "the Events API v2 integration key"},
+		{NotifyOpsgenie, "api_key", "opsgenie", n.APIKey, "the API integration's key"},
+	} {
+		at := x.line("notify", i, c.field)
+		switch {
+		case n.Type == c.typ && c.ref.IsZero():
+			p.add(x.line("notify", i), "notifier %q (%s) needs %s: env:NAME naming %s", n.Name, c.key, c.field, c.what)
+		case n.Type == c.typ:
+			checkSecret(c.ref, at, x.line("notify", i), t, p)
+		case !c.ref.IsZero():
+			p.add(at, "%s: only applies to %s notifiers", c.field, c.key)
+		}
 	}
 }
 

@@ -49,9 +49,12 @@ notify:
   - type: webhook
     url: https://example.com/hook
     routing_key: env:PD
+    api_key: env:OG
     vendors: [openia]
     kinds: [Key-Revoked]
     keys: [prd]
+  - type: opsgenie
+    url: https://api.eu.opsgenie.com
 `
 	got := problemsOf(t, src)
 	want := []struct {
@@ -62,9 +65,11 @@ notify:
 		{7, `a literal secret is refused`},
 		{8, `notifier url is not an https URL`},
 		{11, `routing_key: only applies to pagerduty`},
-		{12, `routes vendor "openia", which vendors: does not list`},
-		{13, `routes kind "Key-Revoked"`},
-		{14, `routes key "prd"`},
+		{12, `api_key: only applies to opsgenie`},
+		{13, `routes vendor "openia", which vendors: does not list`},
+		{14, `routes kind "Key-Revoked"`},
+		{15, `routes key "prd"`},
+		{16, `(opsgenie) needs api_key`},
 	}
 	for _, w := range want {
 		found := false

@@ -95,10 +95,13 @@ const (
 	// NotifyPagerDuty triggers and resolves PagerDuty alerts through the
 	// Events API v2.
 	NotifyPagerDuty NotifierType = "pagerduty"
+	// NotifyOpsgenie creates and closes Opsgenie alerts through the Alert
+	// API.
+	NotifyOpsgenie NotifierType = "opsgenie"
 )
 
 // notifierTypes is how an error lists the notifier types.
-const notifierTypes = "webhook, slack, pagerduty, command or desktop"
+const notifierTypes = "webhook, slack, pagerduty, opsgenie, command or desktop"
 
 // NotifyEvents are the finding transitions a notifier can announce.
 var NotifyEvents = []string{"opened", "escalated", "eased", "closed"}
@@ -118,6 +121,9 @@ type Notifier struct {
 	// RoutingKey is a PagerDuty Events API v2 integration key (pagerduty):
 	// a secret reference (env:, file:, cmd:), as it is a credential.
 	RoutingKey SecretRef `yaml:"routing_key"`
+	// APIKey is an Opsgenie API integration's key (opsgenie): a secret
+	// reference, as it is a credential.
+	APIKey SecretRef `yaml:"api_key"`
 	// Command is run without a shell, split like a cmd: secret (command).
 	Command string `yaml:"command"`
 	// Env names environment variables passed to the command; it gets only
@@ -308,7 +314,7 @@ func validateNotify(cfg *Config, x index, t trust, p *problems) {
 	for i, n := range ns {
 		at := func(key string) int { return x.line("notify", i, key) }
 		switch n.Type {
-		case NotifyWebhook, NotifySlack, NotifyPagerDuty, NotifyCommand, NotifyDesktop:
+		case NotifyWebhook, NotifySlack, NotifyPagerDuty, NotifyOpsgenie, NotifyCommand, NotifyDesktop:
 		case "":
 			p.add(x.line("notify", i), "notifier #%d has no type: use %s", i+1, notifierTypes)
 		default:
@@ -335,17 +341,18 @@ func validateNotify(cfg *Config, x index, t trust, p *problems) {
 			}
 		case web:
 			checkSecret(n.URL, at("url"), x.line("notify", i), t, p)
-		case n.Type == NotifyPagerDuty && n.URL.Kind == SecretLiteral:
-			// An endpoint of PagerDuty's other region (events.eu.pagerduty.com).
+		case (n.Type == NotifyPagerDuty || n.Type == NotifyOpsgenie) && n.URL.Kind == SecretLiteral:
+			// An endpoint of the service's other region (events.eu.pagerduty.com,
+			// api.eu.opsgenie.com).
 			if u, err := url.Parse(n.URL.Value); err != nil || u.Scheme != "https" || u.Host == "" {
 				p.add(at("url"), "notifier url is not an https URL")
 			}
-		case n.Type == NotifyPagerDuty && !n.URL.IsZero():
+		case (n.Type == NotifyPagerDuty || n.Type == NotifyOpsgenie) && !n.URL.IsZero():
 			checkSecret(n.URL, at("url"), x.line("notify", i), t, p)
 		case !n.URL.IsZero():
-			p.add(at("url"), "url: only applies to webhook, slack and pagerduty notifiers")
+			p.add(at("url"), "url: only applies to webhook, slack, pagerduty and opsgenie notifiers")
 		}
-		validateRoutingKey(n, i, x, t, p)
+		validateCredentials(n, i, x, t, p)
 		validateRoutes(cfg, n, i, x, p)
 		switch {
 		case n.Type == NotifyCommand && strings.TrimSpace(n.Command) == "":
