@@ -55,6 +55,16 @@ func (a *App) notifier(ctx context.Context, resolver *config.Resolver, n config.
 			w.Format = notify.FormatSlack
 		}
 		s = w
+	case config.NotifyDiscord, config.NotifyTeams:
+		u, err := resolver.Resolve(ctx, n.URL)
+		if err != nil {
+			return notify.Notifier{}, fmt.Errorf("notifier %s: url %w", n.Name, err)
+		}
+		c := &notify.Chat{URL: u, Service: notify.Discord, Timeout: n.Timeout.D(), UserAgent: a.opts.UserAgent()}
+		if n.Type == config.NotifyTeams {
+			c.Service = notify.Teams
+		}
+		s = c
 	case config.NotifyPagerDuty:
 		key, err := resolver.Resolve(ctx, n.RoutingKey)
 		if err != nil {

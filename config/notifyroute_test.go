@@ -55,6 +55,9 @@ notify:
     keys: [prd]
   - type: opsgenie
     url: https://api.eu.opsgenie.com
+  - type: teams
+    url: https://prod-00.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?sig=s1gn4tur3
+  - type: discord
 `
 	got := problemsOf(t, src)
 	want := []struct {
@@ -70,6 +73,8 @@ notify:
 		{14, `routes kind "Key-Revoked"`},
 		{15, `routes key "prd"`},
 		{16, `(opsgenie) needs api_key`},
+		{19, `a Teams webhook URL is a credential`},
+		{20, `notifier "discord-6" (discord) needs url:`},
 	}
 	for _, w := range want {
 		found := false
@@ -83,7 +88,7 @@ notify:
 		}
 	}
 	for _, p := range got {
-		if strings.Contains(p.Msg, "r0ut1ngk3y") {
+		if strings.Contains(p.Msg, "r0ut1ngk3y") || strings.Contains(p.Msg, "s1gn4tur3") {
 			t.Errorf("a problem shows the routing key: %s", p.Msg)
 		}
 	}

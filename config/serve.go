@@ -98,10 +98,18 @@ const (
 	// NotifyOpsgenie creates and closes Opsgenie alerts through the Alert
 	// API.
 	NotifyOpsgenie NotifierType = "opsgenie"
+	// NotifyDiscord posts an embed to a Discord channel webhook.
+	NotifyDiscord NotifierType = "discord"
+	// NotifyTeams posts an Adaptive Card to a Microsoft Teams Workflows
+	// webhook.
+	NotifyTeams NotifierType = "teams"
 )
 
+// chatName names the chat services in messages.
+var chatName = map[NotifierType]string{NotifySlack: "Slack", NotifyDiscord: "Discord", NotifyTeams: "Teams"}
+
 // notifierTypes is how an error lists the notifier types.
-const notifierTypes = "webhook, slack, pagerduty, opsgenie, command or desktop"
+const notifierTypes = "webhook, slack, discord, teams, pagerduty, opsgenie, command or desktop"
 
 // NotifyEvents are the finding transitions a notifier can announce.
 var NotifyEvents = []string{"opened", "escalated", "eased", "closed"}
@@ -314,7 +322,7 @@ func validateNotify(cfg *Config, x index, t trust, p *problems) {
 	for i, n := range ns {
 		at := func(key string) int { return x.line("notify", i, key) }
 		switch n.Type {
-		case NotifyWebhook, NotifySlack, NotifyPagerDuty, NotifyOpsgenie, NotifyCommand, NotifyDesktop:
+		case NotifyWebhook, NotifySlack, NotifyDiscord, NotifyTeams, NotifyPagerDuty, NotifyOpsgenie, NotifyCommand, NotifyDesktop:
 		case "":
 			p.add(x.line("notify", i), "notifier #%d has no type: use %s", i+1, notifierTypes)
 		default:
@@ -327,7 +335,9 @@ func validateNotify(cfg *Config, x index, t trust, p *problems) {
 				names[n.Name] = at("name")
 			}
 		}
-		web := n.Type == NotifyWebhook || n.Type == NotifySlack
+		web := n.Type == NotifyWebhook || n.Type == NotifySlack || n.Type == NotifyDiscord || n.Type == NotifyTeams
+		// A chat service's webhook URL is a credential.
+		chat := n.Type == NotifySlack || n.Type == NotifyDiscord || n.Type == NotifyTeams
 		switch {
 		case web && n.URL.IsZero():
 			p.add(x.line("notify", i), "notifier %q (%s) needs url: an https URL, or env:NAME for a URL that is a credential", n.Name, n.Type)
@@ -336,8 +346,8 @@ func validateNotify(cfg *Config, x index, t trust, p *problems) {
 			if u, err := url.Parse(n.URL.Value); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 				p.add(at("url"), "notifier url is not an http(s) URL")
 			}
-			if n.Type == NotifySlack && !t.literalOK() {
-				p.add(at("url"), "%s", t.refuseLiteral("a Slack webhook URL is a credential and"))
+			if chat && !t.literalOK() {
+				p.add(at("url"), "%s", t.refuseLiteral(fmt.Sprintf("a %s webhook URL is a credential and", chatName[n.Type])))
 			}
 		case web:
 			checkSecret(n.URL, at("url"), x.line("notify", i), t, p)
@@ -350,7 +360,7 @@ func validateNotify(cfg *Config, x index, t trust, p *problems) {
 		case (n.Type == NotifyPagerDuty || n.Type == NotifyOpsgenie) && !n.URL.IsZero():
 			checkSecret(n.URL, at("url"), x.line("notify", i), t, p)
 		case !n.URL.IsZero():
-			p.add(at("url"), "url: only applies to webhook, slack, pagerduty and opsgenie notifiers")
+			p.add(at("url"), "url: only applies to webhook, slack, discord, teams, pagerduty and opsgenie notifiers")
 		}
 		validateCredentials(n, i, x, t, p)
 		validateRoutes(cfg, n, i, x, p)
