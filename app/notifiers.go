@@ -89,6 +89,16 @@ func (a *App) notifier(ctx context.Context, resolver *config.Resolver, n config.
 			}
 		}
 		s = og
+	case config.NotifyEmail:
+		m := &notify.Email{Addr: n.SMTP, From: n.From, To: n.To, Username: n.Username, Timeout: n.Timeout.D()}
+		if !n.Password.IsZero() {
+			pw, err := resolver.Resolve(ctx, n.Password)
+			if err != nil {
+				return notify.Notifier{}, fmt.Errorf("notifier %s: password %w", n.Name, err)
+			}
+			m.Password = pw
+		}
+		s = m
 	case config.NotifyCommand:
 		argv, err := config.SplitCommand(n.Command)
 		if err != nil {

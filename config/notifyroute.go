@@ -1,6 +1,12 @@
 package config
 
-import "github.com/vendorwatch/vendorwatch/internal/lazyregexp"
+import (
+	"net"
+	"net/mail"
+	"strconv"
+
+	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
+)
 
 // kindName is the shape of a finding kind (key_revoked); which kinds
 // exist is correlate's to say, and the app checks the names against it.
@@ -56,5 +62,48 @@ func validateRoutes(cfg *Config, n Notifier, i int, x index, p *problems) {
 		if !keys[k] {
 			p.add(x.line("notify", i, "keys", j), "notifier %q routes key %q, which no vendor's keys: names", n.Name, k)
 		}
+	}
+}
+
+// validateEmail checks an email notifier's server, addresses and login,
+// and that no other notifier sets them.
+func validateEmail(n Notifier, i int, x index, t trust, p *problems) {
+	at := func(key string) int { return x.line("notify", i, key) }
+	if n.Type != NotifyEmail {
+		for _, f := range []struct {
+			key string
+			set bool
+		}{{"smtp", n.SMTP != ""}, {"from", n.From != ""}, {"to", len(n.To) > 0}, {"username", n.Username != ""}, {"password", !n.Password.IsZero()}} {
+			if f.set {
+				p.add(at(f.key), "%s: only applies to email notifiers", f.key)
+			}
+		}
+		return
+	}
+	if n.SMTP == "" {
+		p.add(x.line("notify", i), "notifier %q (email) needs smtp: the submission server as host:port (587 for STARTTLS)", n.Name)
+	} else if host, port, err := net.SplitHostPort(n.SMTP); err != nil || host == "" {
+		p.add(at("smtp"), "smtp %q is not host:port", n.SMTP)
+	} else if v, err := strconv.Atoi(port); err != nil || v < 1 || v > 65535 {
+		p.add(at("smtp"), "smtp port %q is not a number from 1 to 65535", port)
+	}
+	if _, err := mail.ParseAddress(n.From); err != nil {
+		p.add(at("from"), "from %q is not a mail address", n.From)
+	}
+	if len(n.To) == 0 {
+		p.add(x.line("notify", i), "notifier %q (email) needs to: the recipients' addresses", n.Name)
+	}
+	for j, to := range n.To {
+		if _, err := mail.ParseAddress(to); err != nil {
+			p.add(x.line("notify", i, "to", j), "to %q is not a mail address", to)
+		}
+	}
+	switch {
+	case n.Username != "" && n.Password.IsZero():
+		p.add(at("username"), "username: needs password: (env:NAME)")
+	case n.Username == "" && !n.Password.IsZero():
+		p.add(at("password"), "password: needs username:")
+	case !n.Password.IsZero():
+		checkSecret(n.Password, at("password"), x.line("notify", i), t, p)
 	}
 }

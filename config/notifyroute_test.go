@@ -21,6 +21,12 @@ notify:
     url: env:VW_SLACK
     kinds: [key_revoked, key_expiring]
     keys: [prod]
+  - type: email
+    smtp: smtp.example.com:587
+    from: vendorwatch@example.com
+    to: [oncall@example.com]
+    username: vw
+    password: env:SMTP_PASSWORD
 `
 	cfg, err := Parse([]byte(src), "ok.yaml", false, cat)
 	if err != nil {
@@ -32,6 +38,9 @@ notify:
 	}
 	if !slices.Equal(slack.Kinds, []string{"key_revoked", "key_expiring"}) || !slices.Equal(slack.Keys, []string{"prod"}) || len(slack.Vendors) != 0 {
 		t.Errorf("slack = %+v", slack)
+	}
+	if m := cfg.Notify[2]; m.Type != NotifyEmail || m.SMTP != "smtp.example.com:587" || m.To[0] != "oncall@example.com" || m.Password.Value != "SMTP_PASSWORD" {
+		t.Errorf("email = %+v", m)
 	}
 }
 
@@ -58,6 +67,18 @@ notify:
   - type: teams
     url: https://prod-00.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?sig=s1gn4tur3
   - type: discord
+  - type: email
+    smtp: mail.example.com
+    from: not an address
+    password: hunter2-l1teral
+  - type: email
+    smtp: smtp.example.com:587
+    from: vendorwatch@example.com
+    to: [oncall@example.com]
+    username: vw
+  - type: webhook
+    url: https://example.com/hook
+    to: [x@example.com]
 `
 	got := problemsOf(t, src)
 	want := []struct {
@@ -75,6 +96,12 @@ notify:
 		{16, `(opsgenie) needs api_key`},
 		{19, `a Teams webhook URL is a credential`},
 		{20, `notifier "discord-6" (discord) needs url:`},
+		{21, `(email) needs to:`},
+		{22, `smtp "mail.example.com" is not host:port`},
+		{23, `from "not an address" is not a mail address`},
+		{24, `password: needs username:`},
+		{29, `username: needs password:`},
+		{32, `to: only applies to email notifiers`},
 	}
 	for _, w := range want {
 		found := false
@@ -88,7 +115,7 @@ notify:
 		}
 	}
 	for _, p := range got {
-		if strings.Contains(p.Msg, "r0ut1ngk3y") || strings.Contains(p.Msg, "s1gn4tur3") {
+		if strings.Contains(p.Msg, "r0ut1ngk3y") || strings.Contains(p.Msg, "s1gn4tur3") || strings.Contains(p.Msg, "hunter2") {
 			t.Errorf("a problem shows the routing key: %s", p.Msg)
 		}
 	}

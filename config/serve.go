@@ -103,13 +103,15 @@ const (
 	// NotifyTeams posts an Adaptive Card to a Microsoft Teams Workflows
 	// webhook.
 	NotifyTeams NotifierType = "teams"
+	// NotifyEmail mails each event over SMTP with STARTTLS.
+	NotifyEmail NotifierType = "email"
 )
 
 // chatName names the chat services in messages.
 var chatName = map[NotifierType]string{NotifySlack: "Slack", NotifyDiscord: "Discord", NotifyTeams: "Teams"}
 
 // notifierTypes is how an error lists the notifier types.
-const notifierTypes = "webhook, slack, discord, teams, pagerduty, opsgenie, command or desktop"
+const notifierTypes = "webhook, slack, discord, teams, pagerduty, opsgenie, email, command or desktop"
 
 // NotifyEvents are the finding transitions a notifier can announce.
 var NotifyEvents = []string{"opened", "escalated", "eased", "closed"}
@@ -132,6 +134,16 @@ type Notifier struct {
 	// APIKey is an Opsgenie API integration's key (opsgenie): a secret
 	// reference, as it is a credential.
 	APIKey SecretRef `yaml:"api_key"`
+	// SMTP is the submission server, host:port (email); the connection is
+	// always upgraded with STARTTLS.
+	SMTP string `yaml:"smtp"`
+	// From and To are the sender's and the recipients' addresses (email).
+	From string   `yaml:"from"`
+	To   []string `yaml:"to"`
+	// Username and Password log in to the SMTP server (email, optional);
+	// the password is a secret reference.
+	Username string    `yaml:"username"`
+	Password SecretRef `yaml:"password"`
 	// Command is run without a shell, split like a cmd: secret (command).
 	Command string `yaml:"command"`
 	// Env names environment variables passed to the command; it gets only
@@ -322,7 +334,7 @@ func validateNotify(cfg *Config, x index, t trust, p *problems) {
 	for i, n := range ns {
 		at := func(key string) int { return x.line("notify", i, key) }
 		switch n.Type {
-		case NotifyWebhook, NotifySlack, NotifyDiscord, NotifyTeams, NotifyPagerDuty, NotifyOpsgenie, NotifyCommand, NotifyDesktop:
+		case NotifyWebhook, NotifySlack, NotifyDiscord, NotifyTeams, NotifyPagerDuty, NotifyOpsgenie, NotifyEmail, NotifyCommand, NotifyDesktop:
 		case "":
 			p.add(x.line("notify", i), "notifier #%d has no type: use %s", i+1, notifierTypes)
 		default:
@@ -363,6 +375,7 @@ func validateNotify(cfg *Config, x index, t trust, p *problems) {
 			p.add(at("url"), "url: only applies to webhook, slack, discord, teams, pagerduty and opsgenie notifiers")
 		}
 		validateCredentials(n, i, x, t, p)
+		validateEmail(n, i, x, t, p)
 		validateRoutes(cfg, n, i, x, p)
 		switch {
 		case n.Type == NotifyCommand && strings.TrimSpace(n.Command) == "":
