@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"net"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -327,94 +326,3 @@ func ParseListen(addr string) (network, address string, err error) {
 }
 
 var envName = lazyregexp.New(`^[A-Za-z_][A-Za-z0-9_]*$`)
-
-func validateNotify(cfg *Config, x index, t trust, p *problems) {
-	ns := cfg.Notify
-	names := map[string]int{}
-	for i, n := range ns {
-		at := func(key string) int { return x.line("notify", i, key) }
-		switch n.Type {
-		case NotifyWebhook, NotifySlack, NotifyDiscord, NotifyTeams, NotifyPagerDuty, NotifyOpsgenie, NotifyEmail, NotifyCommand, NotifyDesktop:
-		case "":
-			p.add(x.line("notify", i), "notifier #%d has no type: use %s", i+1, notifierTypes)
-		default:
-			p.add(at("type"), "notifier type %q: use %s", n.Type, notifierTypes)
-		}
-		if n.Name != "" {
-			if first, dup := names[n.Name]; dup {
-				p.add(at("name"), "duplicate notifier name %q (first at line %d)", n.Name, first)
-			} else {
-				names[n.Name] = at("name")
-			}
-		}
-		web := n.Type == NotifyWebhook || n.Type == NotifySlack || n.Type == NotifyDiscord || n.Type == NotifyTeams
-		// A chat service's webhook URL is a credential.
-		chat := n.Type == NotifySlack || n.Type == NotifyDiscord || n.Type == NotifyTeams
-		switch {
-		case web && n.URL.IsZero():
-			p.add(x.line("notify", i), "notifier %q (%s) needs url: an https URL, or env:NAME for a URL that is a credential", n.Name, n.Type)
-		case web && n.URL.Kind == SecretLiteral:
-			// The URL is not echoed: it may hold a token.
-			if u, err := url.Parse(n.URL.Value); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-				p.add(at("url"), "notifier url is not an http(s) URL")
-			}
-			if chat && !t.literalOK() {
-				p.add(at("url"), "%s", t.refuseLiteral(fmt.Sprintf("a %s webhook URL is a credential and", chatName[n.Type])))
-			}
-		case web:
-			checkSecret(n.URL, at("url"), x.line("notify", i), t, p)
-		case (n.Type == NotifyPagerDuty || n.Type == NotifyOpsgenie) && n.URL.Kind == SecretLiteral:
-			// An endpoint of the service's other region (events.eu.pagerduty.com,
-			// api.eu.opsgenie.com).
-			if u, err := url.Parse(n.URL.Value); err != nil || u.Scheme != "https" || u.Host == "" {
-				p.add(at("url"), "notifier url is not an https URL")
-			}
-		case (n.Type == NotifyPagerDuty || n.Type == NotifyOpsgenie) && !n.URL.IsZero():
-			checkSecret(n.URL, at("url"), x.line("notify", i), t, p)
-		case !n.URL.IsZero():
-			p.add(at("url"), "url: only applies to webhook, slack, discord, teams, pagerduty and opsgenie notifiers")
-		}
-		validateCredentials(n, i, x, t, p)
-		validateEmail(n, i, x, t, p)
-		validateRoutes(cfg, n, i, x, p)
-		switch {
-		case n.Type == NotifyCommand && strings.TrimSpace(n.Command) == "":
-			p.add(x.line("notify", i), "notifier %q needs command: (run without a shell, the finding as JSON on stdin)", n.Name)
-		case n.Type == NotifyCommand:
-			if _, err := SplitCommand(n.Command); err != nil {
-				p.add(at("command"), "command: %v", err)
-			} else if !t.commandsOK() {
-				p.add(at("command"), "%s", t.refuseCommand("a command notifier"))
-			}
-		case n.Command != "":
-			p.add(at("command"), "command: only applies to command notifiers")
-		}
-		if len(n.Env) > 0 && n.Type != NotifyCommand {
-			p.add(at("env"), "env: only applies to command notifiers")
-		}
-		for j, e := range n.Env {
-			if !envName().MatchString(e) {
-				p.add(x.line("notify", i, "env", j), "env: %q is not a variable name", e)
-			}
-		}
-		if n.Timeout < Duration(MinTimeout) || n.Timeout > Duration(MaxTimeout) {
-			p.add(at("timeout"), "notifier timeout %s is outside %s..%s", n.Timeout, Duration(MinTimeout), Duration(MaxTimeout))
-		}
-		switch n.MinSeverity {
-		case "info", "warning", "critical":
-		default:
-			p.add(at("min_severity"), "min_severity %q: use info, warning or critical", n.MinSeverity)
-		}
-		if n.Quiet < Duration(MinNotifyQuiet) {
-			p.add(at("quiet"), "quiet %s is below the minimum of %s", n.Quiet, Duration(MinNotifyQuiet))
-		}
-		if n.Expire < Duration(MinNotifyExpire) || n.Expire > Duration(MaxNotifyExpire) {
-			p.add(at("expire"), "notifier expire %s is outside 1m..7d", n.Expire)
-		}
-		for j, e := range n.Events {
-			if !slices.Contains(NotifyEvents, e) {
-				p.add(x.line("notify", i, "events", j), "event %q: use %s", e, strings.Join(NotifyEvents, ", "))
-			}
-		}
-	}
-}
