@@ -106,6 +106,7 @@ network, no config and no keys needed.`,
 	root.AddCommand(newDoctorCmd(o))
 	root.AddCommand(newRotationCmd(o))
 	root.AddCommand(newMaintenancesCmd(o))
+	root.AddCommand(newNotifyCmd(o))
 	_ = root.RegisterFlagCompletionFunc("only", completeVendorIDs(o))
 	return root
 }

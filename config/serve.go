@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"net"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -92,7 +91,26 @@ const (
 	NotifyCommand NotifierType = "command"
 	// NotifyDesktop shows a desktop notification (notify-send, osascript).
 	NotifyDesktop NotifierType = "desktop"
+	// NotifyPagerDuty triggers and resolves PagerDuty alerts through the
+	// Events API v2.
+	NotifyPagerDuty NotifierType = "pagerduty"
+	// NotifyOpsgenie creates and closes Opsgenie alerts through the Alert
+	// API.
+	NotifyOpsgenie NotifierType = "opsgenie"
+	// NotifyDiscord posts an embed to a Discord channel webhook.
+	NotifyDiscord NotifierType = "discord"
+	// NotifyTeams posts an Adaptive Card to a Microsoft Teams Workflows
+	// webhook.
+	NotifyTeams NotifierType = "teams"
+	// NotifyEmail mails each event over SMTP with STARTTLS.
+	NotifyEmail NotifierType = "email"
 )
+
+// chatName names the chat services in messages.
+var chatName = map[NotifierType]string{NotifySlack: "Slack", NotifyDiscord: "Discord", NotifyTeams: "Teams"}
+
+// notifierTypes is how an error lists the notifier types.
+const notifierTypes = "webhook, slack, discord, teams, pagerduty, opsgenie, email, command or desktop"
 
 // NotifyEvents are the finding transitions a notifier can announce.
 var NotifyEvents = []string{"opened", "escalated", "eased", "closed"}
@@ -109,6 +127,22 @@ type Notifier struct {
 	// a secret reference (env:, file:, cmd:) for URLs that are credentials,
 	// as Slack's are.
 	URL SecretRef `yaml:"url"`
+	// RoutingKey is a PagerDuty Events API v2 integration key (pagerduty):
+	// a secret reference (env:, file:, cmd:), as it is a credential.
+	RoutingKey SecretRef `yaml:"routing_key"`
+	// APIKey is an Opsgenie API integration's key (opsgenie): a secret
+	// reference, as it is a credential.
+	APIKey SecretRef `yaml:"api_key"`
+	// SMTP is the submission server, host:port (email); the connection is
+	// always upgraded with STARTTLS.
+	SMTP string `yaml:"smtp"`
+	// From and To are the sender's and the recipients' addresses (email).
+	From string   `yaml:"from"`
+	To   []string `yaml:"to"`
+	// Username and Password log in to the SMTP server (email, optional);
+	// the password is a secret reference.
+	Username string    `yaml:"username"`
+	Password SecretRef `yaml:"password"`
 	// Command is run without a shell, split like a cmd: secret (command).
 	Command string `yaml:"command"`
 	// Env names environment variables passed to the command; it gets only
@@ -129,6 +163,14 @@ type Notifier struct {
 	// Expire is how long a notification that cannot be delivered is
 	// retried, with backoff, before it is given up (default 24h).
 	Expire Duration `yaml:"expire"`
+	// Vendors, Kinds and Keys route findings: when set, the notifier hears
+	// only of findings about one of these vendors (ids of vendors:), of one
+	// of these kinds (key_revoked, vendor_outage, …), or about one of
+	// these keys (names of keys:). Set together, a finding must match
+	// each. Empty lets every finding through.
+	Vendors []string `yaml:"vendors"`
+	Kinds   []string `yaml:"kinds"`
+	Keys    []string `yaml:"keys"`
 
 	// Line is where the notifier starts in the file.
 	Line int `yaml:"-"`
@@ -284,80 +326,3 @@ func ParseListen(addr string) (network, address string, err error) {
 }
 
 var envName = lazyregexp.New(`^[A-Za-z_][A-Za-z0-9_]*$`)
-
-func validateNotify(ns []Notifier, x index, t trust, p *problems) {
-	names := map[string]int{}
-	for i, n := range ns {
-		at := func(key string) int { return x.line("notify", i, key) }
-		switch n.Type {
-		case NotifyWebhook, NotifySlack, NotifyCommand, NotifyDesktop:
-		case "":
-			p.add(x.line("notify", i), "notifier #%d has no type: use webhook, slack, command or desktop", i+1)
-		default:
-			p.add(at("type"), "notifier type %q: use webhook, slack, command or desktop", n.Type)
-		}
-		if n.Name != "" {
-			if first, dup := names[n.Name]; dup {
-				p.add(at("name"), "duplicate notifier name %q (first at line %d)", n.Name, first)
-			} else {
-				names[n.Name] = at("name")
-			}
-		}
-		web := n.Type == NotifyWebhook || n.Type == NotifySlack
-		switch {
-		case web && n.URL.IsZero():
-			p.add(x.line("notify", i), "notifier %q (%s) needs url: an https URL, or env:NAME for a URL that is a credential", n.Name, n.Type)
-		case web && n.URL.Kind == SecretLiteral:
-			// The URL is not echoed: it may hold a token.
-			if u, err := url.Parse(n.URL.Value); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-				p.add(at("url"), "notifier url is not an http(s) URL")
-			}
-			if n.Type == NotifySlack && !t.literalOK() {
-				p.add(at("url"), "%s", t.refuseLiteral("a Slack webhook URL is a credential and"))
-			}
-		case web:
-			checkSecret(n.URL, at("url"), x.line("notify", i), t, p)
-		case !n.URL.IsZero():
-			p.add(at("url"), "url: only applies to webhook and slack notifiers")
-		}
-		switch {
-		case n.Type == NotifyCommand && strings.TrimSpace(n.Command) == "":
-			p.add(x.line("notify", i), "notifier %q needs command: (run without a shell, the finding as JSON on stdin)", n.Name)
-		case n.Type == NotifyCommand:
-			if _, err := SplitCommand(n.Command); err != nil {
-				p.add(at("command"), "command: %v", err)
-			} else if !t.commandsOK() {
-				p.add(at("command"), "%s", t.refuseCommand("a command notifier"))
-			}
-		case n.Command != "":
-			p.add(at("command"), "command: only applies to command notifiers")
-		}
-		if len(n.Env) > 0 && n.Type != NotifyCommand {
-			p.add(at("env"), "env: only applies to command notifiers")
-		}
-		for j, e := range n.Env {
-			if !envName().MatchString(e) {
-				p.add(x.line("notify", i, "env", j), "env: %q is not a variable name", e)
-			}
-		}
-		if n.Timeout < Duration(MinTimeout) || n.Timeout > Duration(MaxTimeout) {
-			p.add(at("timeout"), "notifier timeout %s is outside %s..%s", n.Timeout, Duration(MinTimeout), Duration(MaxTimeout))
-		}
-		switch n.MinSeverity {
-		case "info", "warning", "critical":
-		default:
-			p.add(at("min_severity"), "min_severity %q: use info, warning or critical", n.MinSeverity)
-		}
-		if n.Quiet < Duration(MinNotifyQuiet) {
-			p.add(at("quiet"), "quiet %s is below the minimum of %s", n.Quiet, Duration(MinNotifyQuiet))
-		}
-		if n.Expire < Duration(MinNotifyExpire) || n.Expire > Duration(MaxNotifyExpire) {
-			p.add(at("expire"), "notifier expire %s is outside 1m..7d", n.Expire)
-		}
-		for j, e := range n.Events {
-			if !slices.Contains(NotifyEvents, e) {
-				p.add(x.line("notify", i, "events", j), "event %q: use %s", e, strings.Join(NotifyEvents, ", "))
-			}
-		}
-	}
-}

@@ -113,7 +113,7 @@ notify:
 		{10, `notifier url is not an http(s) URL`},
 		{11, `command: only applies to command notifiers`},
 		{12, `needs command:`},
-		{14, `url: only applies to webhook and slack`},
+		{14, `url: only applies to webhook, slack, discord, teams, pagerduty and opsgenie`},
 		{15, `min_severity "loud"`},
 		{16, `quiet 10s is below the minimum`},
 		{17, `event "reopened"`},

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -33,6 +34,43 @@ type Notifier struct {
 	// Expire is how long a notification is retried before it is given up
 	// (zero: DefaultExpire).
 	Expire time.Duration
+	// Vendors, Kinds and Keys route findings to the notifier: when one is
+	// set, only findings that name one of its vendors (catalog ids), are
+	// of one of its kinds, or name one of its keys (config names) reach
+	// it. Empty lets every finding through; set together, a finding must
+	// pass each.
+	Vendors, Kinds, Keys []string
+}
+
+// Routes reports whether the notifier takes finding f: whether f passes
+// its Vendors, Kinds and Keys filters.
+func (n *Notifier) Routes(f correlate.Finding) bool {
+	passes := func(filter, have []string) bool {
+		if len(filter) == 0 {
+			return true
+		}
+		for _, h := range have {
+			if slices.Contains(filter, h) {
+				return true
+			}
+		}
+		return false
+	}
+	return passes(n.Vendors, f.Vendors) && passes(n.Kinds, []string{string(f.Kind)}) && passes(n.Keys, f.Keys)
+}
+
+// routed are the findings of next the notifier takes.
+func (n *Notifier) routed(next map[string]correlate.Finding) map[string]correlate.Finding {
+	if len(n.Vendors) == 0 && len(n.Kinds) == 0 && len(n.Keys) == 0 {
+		return next
+	}
+	out := make(map[string]correlate.Finding, len(next))
+	for id, f := range next {
+		if n.Routes(f) {
+			out[id] = f
+		}
+	}
+	return out
 }
 
 // Stat is one notifier's account.
@@ -166,6 +204,8 @@ func New(ns []Notifier, o Options) *Dispatcher {
 // continues from it instead of starting a new baseline. A finding counts
 // as announced only once its event is queued: when queueing fails, the
 // notifier's ledger stays as it was and the next report tries again.
+// Each notifier sees only the findings it routes (Notifier.Routes): to
+// it, a finding it does not route is not there.
 // Findings are told apart by correlate's Finding.Key. Times come from the
 // report's generated_at, so the quiet period counts check time. A report
 // seen before (the same generated_at) is ignored.
@@ -186,7 +226,7 @@ func (d *Dispatcher) Observe(rep correlate.Report) {
 	}
 	d.lastAt = rep.GeneratedAt
 	for _, s := range d.subs {
-		d.observe(s, next, now, rep.Overall)
+		d.observe(s, s.routed(next), now, rep.Overall)
 	}
 }
 

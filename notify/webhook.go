@@ -1,13 +1,9 @@
 package notify
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -59,67 +55,7 @@ func (w *Webhook) Send(ctx context.Context, e Event) error {
 		return fmt.Errorf("encoding: %w", err)
 	}
 	body = redact.Bytes(body) // the payload leaves the process: no secret in it
-	timeout := w.Timeout
-	if timeout <= 0 {
-		timeout = 10 * time.Second
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.URL, bytes.NewReader(body))
-	if err != nil {
-		return errors.New("the webhook URL is not valid")
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if w.UserAgent != "" {
-		req.Header.Set("User-Agent", w.UserAgent)
-	}
-	c := w.Client
-	if c == nil {
-		c = noRedirects
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		return hideURL(err)
-	}
-	defer resp.Body.Close()
-	excerpt, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		msg := fmt.Sprintf("the webhook answered HTTP %d", resp.StatusCode)
-		if s := w.redact(termtext.Line(redact.String(string(excerpt)))); s != "" {
-			msg += ": " + termtext.Clip(s, 120)
-		}
-		return errors.New(msg)
-	}
-	return nil
-}
-
-// redact removes the webhook's URL, path and query from a receiver's
-// answer, which may echo them.
-func (w *Webhook) redact(s string) string {
-	parts := []string{w.URL}
-	if u, err := url.Parse(w.URL); err == nil {
-		parts = append(parts, u.RequestURI(), u.EscapedPath(), u.Path, u.RawQuery)
-	}
-	for _, p := range parts {
-		if len(p) > 1 {
-			s = strings.ReplaceAll(s, p, "[webhook url]")
-		}
-	}
-	return s
-}
-
-// hideURL drops the request URL from a client error: net/http puts it
-// in *url.Error, and a webhook URL can be a credential.
-func hideURL(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		if ue.Timeout() {
-			return errors.New("the webhook did not answer in time")
-		}
-		return fmt.Errorf("posting to the webhook: %w", ue.Err)
-	}
-	return err
+	return poster{what: "the webhook", url: w.URL, timeout: w.Timeout, client: w.Client, agent: w.UserAgent}.post(ctx, body)
 }
 
 // SlackText is the event as a Slack message: an icon, the event line in
