@@ -110,6 +110,10 @@ type Finding struct {
 	// LeadMinutes is, on a vendor_outage we saw before the vendor posted
 	// it, how many minutes ahead of the vendor's status page we were.
 	LeadMinutes int `json:"lead_minutes,omitempty"`
+
+	// Silenced is set on a finding a silence mutes (silence.go): it is
+	// shown, dimmed, but counts toward nothing.
+	Silenced *Silenced `json:"silenced,omitempty"`
 }
 
 // Counts reports whether the finding is open: it raises levels and is

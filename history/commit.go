@@ -199,6 +199,13 @@ func (s *Store) Commit(ctx context.Context, c Check, assess AssessFunc) (Committ
 	if err := s.recordEvidence(ctx, tx, c, idx); err != nil {
 		return Committed{}, err
 	}
+	// Silences mute what is reported, not what happened: the findings
+	// and events above are recorded as assessed.
+	sls, err := activeSilences(ctx, s, tx, rep.GeneratedAt)
+	if err != nil {
+		return Committed{}, err
+	}
+	rep = correlate.ApplySilences(rep, sls, rep.GeneratedAt)
 	now := rep.GeneratedAt.UTC()
 	repJSON, err := reportJSON(rep)
 	if err != nil {
