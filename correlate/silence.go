@@ -75,10 +75,6 @@ func (s Silence) Matches(f Finding) bool {
 	return true
 }
 
-// Counted reports whether the finding counts toward levels, the exit
-// code, the status line and notifications: it is open and not silenced.
-func (f Finding) Counted() bool { return f.Counts() && f.Silenced == nil }
-
 // ApplySilences marks the report's findings that an active silence
 // matches, and computes the vendors' levels, the overall level and the
 // verdict again without them. The latest-ending silence is the one shown
@@ -111,23 +107,12 @@ func ApplySilences(r Report, ss []Silence, now time.Time) Report {
 		return r
 	}
 	r.Findings = fs
-	counted := slices.DeleteFunc(slices.Clone(fs), func(f Finding) bool { return f.Silenced != nil })
 	vs := slices.Clone(r.Vendors)
 	for i := range vs {
-		vs[i].Level = vendorLevel(vs[i].VendorResult, findingsFor(counted, vs[i].ID))
+		vs[i].Level = vendorLevel(vs[i].VendorResult, r.FindingsFor(vs[i].ID))
 	}
 	r.Vendors = vs
-	r.Overall = overallLevel(vs, counted)
-	r.Verdict = VerdictOf(Report{Overall: r.Overall, Findings: counted, Vendors: vs})
+	r.Overall = overallLevel(vs, fs)
+	r.Verdict = VerdictOf(r)
 	return r
-}
-
-func findingsFor(fs []Finding, id string) []Finding {
-	var out []Finding
-	for _, f := range fs {
-		if slices.Contains(f.Vendors, id) {
-			out = append(out, f)
-		}
-	}
-	return out
 }

@@ -64,6 +64,11 @@ func TestApplySilences(t *testing.T) {
 			}
 		})
 	}
+	// --only narrows a silenced report without un-silencing it.
+	both := ApplySilences(rep, cases[len(cases)-1].ss, now)
+	if n := Narrow(both, []string{"openai"}); n.Overall != LevelOK || n.Verdict.Word != WordOK {
+		t.Errorf("narrowed: overall %s, verdict %+v", n.Overall, n.Verdict)
+	}
 	if rep.Findings[0].Silenced != nil {
 		t.Error("ApplySilences changed the report it was given")
 	}
