@@ -270,7 +270,7 @@ const (
 	pathHealth   = "/healthz"
 )
 
-var endpoints = []string{pathMetrics, pathSnapshot, pathReport, pathTimeline, pathHealth}
+var endpoints = []string{pathMetrics, pathSnapshot, pathReport, pathTimeline, pathSilences, pathHealth}
 
 // Handler is the HTTP API. A request is authorized first (/healthz
 // answers anyone, and tells an unauthorized client less), then waits for a
@@ -283,6 +283,9 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET "+pathSnapshot, s.auth(s.fromReport.wrap(s.rejected[pathSnapshot], http.HandlerFunc(s.snapshot))))
 	mux.Handle("GET "+pathReport, s.auth(s.fromHistory.wrap(s.rejected[pathReport], http.HandlerFunc(s.incidentReport))))
 	mux.Handle("GET "+pathTimeline, s.auth(s.fromHistory.wrap(s.rejected[pathTimeline], http.HandlerFunc(s.timeline))))
+	mux.Handle("GET "+pathSilences, s.auth(s.fromHistory.wrap(s.rejected[pathSilences], http.HandlerFunc(s.silences))))
+	mux.Handle("POST "+pathSilences, s.auth(s.writable(s.addSilence)))
+	mux.Handle("DELETE "+pathSilences+"/{id}", s.auth(s.writable(s.expireSilence)))
 	mux.HandleFunc("GET /{$}", s.index)
 	return mux
 }

@@ -1,0 +1,50 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/user"
+	"time"
+
+	"github.com/vendorwatch/vendorwatch/config"
+	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/history"
+)
+
+// OpenSilences opens the history of the state dir (flag, or the default)
+// for the silence commands, creating it when there is none yet: a
+// silence may be added before the first check.
+func OpenSilences(ctx context.Context, stateDir string) (*history.Store, error) {
+	dir := StateDir(stateDir)
+	if dir == "" {
+		return nil, errors.New("no state dir: give --state-dir")
+	}
+	return history.Open(ctx, dir, history.Options{})
+}
+
+// SilenceFor reads how long a silence lasts ("2h", "90m", "1d"), which
+// must be positive and at most correlate.MaxSilence.
+func SilenceFor(s string) (time.Duration, error) {
+	d, err := config.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a duration: use 30m, 2h or 1d: %w", s, err)
+	}
+	if d <= 0 || d > correlate.MaxSilence {
+		return 0, fmt.Errorf("%q: a silence lasts more than nothing and at most %s", s, correlate.Span(correlate.MaxSilence))
+	}
+	return d, nil
+}
+
+// Who is the OS user a silence is recorded as added by: the login name,
+// else $USER, else "unknown".
+func Who() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	return "unknown"
+}
