@@ -105,6 +105,7 @@ network, no config and no keys needed.`,
 	root.AddCommand(newServeCmd(o))
 	root.AddCommand(newDoctorCmd(o))
 	root.AddCommand(newRotationCmd(o))
+	root.AddCommand(newSilenceCmd(o))
 	_ = root.RegisterFlagCompletionFunc("only", completeVendorIDs(o))
 	return root
 }

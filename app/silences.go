@@ -32,7 +32,7 @@ func SilenceFor(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("%q is not a duration: use 30m, 2h or 1d: %w", s, err)
 	}
 	if d <= 0 || d > correlate.MaxSilence {
-		return 0, fmt.Errorf("%q: a silence lasts more than nothing and at most %s", s, correlate.Span(correlate.MaxSilence))
+		return 0, fmt.Errorf("%q: a silence lasts more than nothing and at most %d days", s, int(correlate.MaxSilence.Hours()/24))
 	}
 	return d, nil
 }

@@ -116,3 +116,7 @@ func ApplySilences(r Report, ss []Silence, now time.Time) Report {
 	r.Verdict = VerdictOf(r)
 	return r
 }
+
+// Kinds are the kinds of finding vendorwatch files: what a silence's
+// kind may name.
+var Kinds = []Kind{KindNetworkLocal, KindKeyRevoked, KindKeyLeakSuspected, KindAccountKeysRevoked, KindAccountDisabled, KindQuotaExceeded, KindKeyNoPermission, KindKeyMisconfigured, KindRateLimited, KindSecretMissing, KindVendorOutage, KindVendorOutageUnreported, KindVendorIncident, KindStatusSourceDown, KindUpstreamImpact, KindKeyRejectedDuringIncident, KindKeyDeleted, KindKeyVanished, KindKeyExpiring, KindDashboardDown, KindCanaryUsed, KindKeyVisibility, KindInventoryUnreadable, KindTrafficAuthErrors, KindTrafficVendorErrors, KindTrafficNetworkErrors, KindTrafficThrottled, KindTrafficSourceDown}

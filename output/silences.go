@@ -40,7 +40,7 @@ func WriteSilences(w io.Writer, ss []correlate.Silence, now time.Time, o TableOp
 		cw.Profile = colorprofile.NoTTY
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-4s %-28s %-10s %-17s %-9s %s\n", "ID", "MATCHES", "BY", "UNTIL", "STATE", "COMMENT")
+	fmt.Fprintf(&b, "%-4s %-28s %-10s %-17s %-9s %s\n", "ID", "MATCHES", "BY", "UNTIL (UTC)", "STATE", "COMMENT")
 	for _, s := range ss {
 		state := "active"
 		switch {
