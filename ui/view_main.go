@@ -291,6 +291,12 @@ func (m *Model) findingLines(w int) []string {
 		return append(out, th.ok.Render("  "+glyph(correlate.LevelOK)+" No findings: every vendor looks healthy."))
 	}
 	for _, f := range fs {
+		if f.Silenced != nil {
+			// Dimmed, with who and until: it counts toward nothing.
+			out = append(out, th.muted.Render("◌ "+termtext.Truncate(termtext.Line(f.Title), w-2)))
+			out = append(out, th.muted.Render("  "+termtext.Truncate(silencedNote(*f.Silenced, m.opts.Now(), m.opts.Location), w-2)))
+			continue
+		}
 		st, glyph := th.severity(f.Severity)
 		title := termtext.Line(f.Title)
 		if pst, pg, ok := th.phase(f.State); ok {
