@@ -9,6 +9,7 @@ type keyMap struct {
 	Enter, Back                             key.Binding
 	Filter, Timeline, TimelineVendor, Sort  key.Binding
 	Refresh, Open, Copy                     key.Binding
+	Findings, Silence                       key.Binding
 	Help, Quit                              key.Binding
 }
 
@@ -29,6 +30,8 @@ func newKeyMap() keyMap {
 		Refresh:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "check now")),
 		Open:           key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open page")),
 		Copy:           key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy report")),
+		Findings:       key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "vendors/findings")),
+		Silence:        key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "silence finding")),
 		Help:           key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:           key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 	}
@@ -48,7 +51,7 @@ func hints(v view) []hint {
 	case viewHelp:
 		return []hint{{"esc", "back"}}
 	}
-	return []hint{{"j/k", "move"}, {"enter", "details"}, {"t", "timeline"}, {"/", "filter"}, {"r", "check"}, {"o", "open"}, {"c", "copy"}, {"s", "sort"}}
+	return []hint{{"j/k", "move"}, {"enter", "details"}, {"t", "timeline"}, {"/", "filter"}, {"r", "check"}, {"o", "open"}, {"c", "copy"}, {"s", "sort"}, {"tab", "findings"}, {"a", "silence"}}
 }
 
 // ShortHelp implements help.KeyMap.
@@ -62,5 +65,6 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown},
 		{k.Enter, k.Back, k.Timeline, k.TimelineVendor, k.Filter, k.Sort},
 		{k.Refresh, k.Open, k.Copy, k.Help, k.Quit},
+		{k.Findings, k.Silence},
 	}
 }
