@@ -11,6 +11,7 @@ import (
 	"github.com/vendorwatch/vendorwatch/config"
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/history"
+	"github.com/vendorwatch/vendorwatch/ui"
 )
 
 // OpenSilences opens the history of the state dir (flag, or the default)
@@ -48,3 +49,34 @@ func Who() string {
 	}
 	return "unknown"
 }
+
+// DashboardComment is the comment of a silence added with the
+// dashboard's 'a'.
+const DashboardComment = "silenced from the dashboard"
+
+// SilenceOf is the silence the dashboard's 'a' adds for f: its first
+// vendor, its kind, and its key when it is about exactly one.
+func SilenceOf(f correlate.Finding, d time.Duration, now time.Time) correlate.Silence {
+	s := correlate.Silence{Kind: f.Kind, Comment: DashboardComment, By: Who(), Created: now.UTC(), Until: now.UTC().Add(d)}
+	if len(f.Vendors) > 0 {
+		s.Vendor = f.Vendors[0]
+	}
+	if len(f.Keys) == 1 {
+		s.Key = f.Keys[0]
+	}
+	return s
+}
+
+// Silence stores a silence of f for d ('a' in the dashboard).
+func (b *MonitorBackend) Silence(ctx context.Context, f correlate.Finding, d time.Duration) (correlate.Silence, error) {
+	if b.store == nil {
+		return correlate.Silence{}, errors.New("no history: the state dir could not be opened, so nothing can be silenced")
+	}
+	now := time.Now()
+	if b.now != nil {
+		now = b.now()
+	}
+	return b.store.AddSilence(ctx, SilenceOf(f, d, now))
+}
+
+var _ ui.Silencer = (*MonitorBackend)(nil)

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
+	"os/user"
 	"strconv"
 	"time"
 
@@ -77,4 +79,29 @@ func (c *Client) silence(body []byte) (correlate.Silence, error) {
 	}
 	cleanStrings(&s)
 	return s, nil
+}
+
+// Silence asks the server to silence f for d ('a' in the dashboard
+// over --remote): its first vendor, its kind, and its key when it is
+// about exactly one.
+func (b *Backend) Silence(ctx context.Context, f correlate.Finding, d time.Duration) (correlate.Silence, error) {
+	if len(f.Vendors) == 0 {
+		return correlate.Silence{}, fmt.Errorf("only a finding about a vendor can be silenced")
+	}
+	r := SilenceRequest{Vendor: f.Vendors[0], Kind: f.Kind, Comment: "silenced from the dashboard", By: who()}
+	if len(f.Keys) == 1 {
+		r.Key = f.Keys[0]
+	}
+	return b.c.AddSilence(ctx, r, d)
+}
+
+// who is the OS user a silence is added by.
+func who() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	return "unknown"
 }
