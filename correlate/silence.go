@@ -76,7 +76,8 @@ func (s Silence) Matches(f Finding) bool {
 }
 
 // ApplySilences marks the report's findings that an active silence
-// matches, and computes the vendors' levels, the overall level and the
+// matches, clears the marks of silences no longer active (a report
+// stored earlier may carry them), and computes the vendors' levels, the overall level and the
 // verdict again without them. The latest-ending silence is the one shown
 // when several match. The report is returned changed; r is not.
 func ApplySilences(r Report, ss []Silence, now time.Time) Report {
@@ -85,9 +86,6 @@ func ApplySilences(r Report, ss []Silence, now time.Time) Report {
 		if s.Active(now) {
 			active = append(active, s)
 		}
-	}
-	if len(active) == 0 {
-		return r
 	}
 	fs := slices.Clone(r.Findings)
 	changed := false
@@ -98,8 +96,12 @@ func ApplySilences(r Report, ss []Silence, now time.Time) Report {
 				best = &active[j]
 			}
 		}
+		var mark *Silenced
 		if best != nil {
-			fs[i].Silenced = &Silenced{ID: best.ID, By: best.By, Until: best.Until, Comment: best.Comment}
+			mark = &Silenced{ID: best.ID, By: best.By, Until: best.Until, Comment: best.Comment}
+		}
+		if !sameMark(fs[i].Silenced, mark) {
+			fs[i].Silenced = mark
 			changed = true
 		}
 	}
@@ -115,6 +117,14 @@ func ApplySilences(r Report, ss []Silence, now time.Time) Report {
 	r.Overall = overallLevel(vs, fs)
 	r.Verdict = VerdictOf(r)
 	return r
+}
+
+// sameMark reports whether two silence marks are the same silence.
+func sameMark(a, b *Silenced) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.ID == b.ID && a.Until.Equal(b.Until)
 }
 
 // Kinds are the kinds of finding vendorwatch files: what a silence's

@@ -69,6 +69,10 @@ func TestApplySilences(t *testing.T) {
 	if n := Narrow(both, []string{"openai"}); n.Overall != LevelOK || n.Verdict.Word != WordOK {
 		t.Errorf("narrowed: overall %s, verdict %+v", n.Overall, n.Verdict)
 	}
+	// A report silenced earlier is un-silenced once its silence is over.
+	if again := ApplySilences(both, nil, now); again.Overall != LevelCritical || again.Findings[0].Silenced != nil || again.Verdict.Word == WordOK {
+		t.Errorf("re-applied with no silence: overall %s, verdict %+v", again.Overall, again.Verdict)
+	}
 	if rep.Findings[0].Silenced != nil {
 		t.Error("ApplySilences changed the report it was given")
 	}

@@ -165,7 +165,13 @@ func (s *Store) Commit(ctx context.Context, c Check, assess AssessFunc) (Committ
 		}
 	}
 	if !fresh && stored != nil {
-		return Committed{Report: *stored, Memory: prev.Memory, Stale: true}, nil
+		// The stored report with the silences of now: one added or
+		// expired since it was stored shows at once.
+		sls, err := activeSilences(ctx, s, tx, c.Snapshot.GeneratedAt)
+		if err != nil {
+			return Committed{}, err
+		}
+		return Committed{Report: correlate.ApplySilences(*stored, sls, c.Snapshot.GeneratedAt), Memory: prev.Memory, Stale: true}, nil
 	}
 	snap := merge(c, stored, idx)
 	rep, mem := assess(snap, prev.Memory)
