@@ -67,6 +67,11 @@ func TestSilencesThroughTheServer(t *testing.T) {
 		t.Fatalf("add: %+v %v", sl, err)
 	}
 
+	// The server's snapshot shows the silence at once, before its next check.
+	if served, err := c.Report(ctx); err != nil || served.Overall != correlate.LevelOK || served.Findings[0].Silenced == nil {
+		t.Errorf("the served snapshot after the silence: %v overall %s findings %+v", err, served.Overall, served.Findings)
+	}
+
 	rep, _, err := mon.Record(ctx, outage(t0.Add(3*time.Minute)))
 	if err != nil {
 		t.Fatal(err)
@@ -81,6 +86,9 @@ func TestSilencesThroughTheServer(t *testing.T) {
 	ex, err := c.ExpireSilence(ctx, sl.ID)
 	if err != nil || ex.Expired.IsZero() {
 		t.Fatalf("expire: %+v %v", ex, err)
+	}
+	if served, err := c.Report(ctx); err != nil || served.Overall == correlate.LevelOK || served.Findings[0].Silenced != nil {
+		t.Errorf("the served snapshot after expiry: %v overall %s findings %+v", err, served.Overall, served.Findings)
 	}
 	if _, err := c.ExpireSilence(ctx, 99); err == nil || !strings.Contains(err.Error(), "404") {
 		t.Errorf("expire an unknown silence: %v", err)

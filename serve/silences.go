@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -103,6 +104,7 @@ func (s *Server) addSilence(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.logf("vendorwatch: silence #%d added by %s for %s until %s", sl.ID, sl.By, sl.Vendor, sl.Until.Format(time.RFC3339))
+	s.resilence(r.Context())
 	writeJSON(w, http.StatusCreated, sl)
 }
 
@@ -124,10 +126,31 @@ func (s *Server) expireSilence(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.logf("vendorwatch: silence #%d expired", sl.ID)
+	s.resilence(r.Context())
 	writeJSON(w, http.StatusOK, sl)
 }
 
 func watches(r *correlate.Report, id string) bool {
 	_, ok := r.Vendor(id)
 	return ok
+}
+
+// resilence applies the silences of now to the report being served, so
+// a silence added or expired shows in /api/v1/snapshot and /metrics at
+// once rather than from the next check. Notifications follow the next
+// check, as ever.
+func (s *Server) resilence(ctx context.Context) {
+	now := s.opts.Now()
+	sls, err := s.opts.Store.Silences(ctx, now, false)
+	if err != nil {
+		s.logf("vendorwatch: %s: %v", pathSilences, err)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rep := correlate.ApplySilences(s.st.report, sls, now)
+	if !sameReport(s.st.report, rep) {
+		s.st.gen++
+	}
+	s.st.report = rep
 }
