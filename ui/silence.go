@@ -161,6 +161,18 @@ func (m *Model) moveFinding(d int) {
 	if m.findCursor < len(fs) {
 		m.findKey = fs[m.findCursor].Key()
 	}
+	if m.findFocus && m.findCursor < len(fs) && len(fs[m.findCursor].Vendors) > 0 {
+		// The vendor row and its detail follow the finding's vendor, when
+		// the filter shows it.
+		was := m.selected
+		m.selected = fs[m.findCursor].Vendors[0]
+		if m.cursor() < 0 {
+			m.selected = was
+		} else {
+			m.picked = true
+		}
+		m.layout()
+	}
 }
 
 // followFinding keeps the findings cursor on its finding when a new

@@ -86,9 +86,16 @@ func TestSilenceFromTheDashboard(t *testing.T) {
 	m.after = m.every
 	rep := incidentReport()
 	send(m, tea.WindowSizeMsg{Width: 140, Height: 50}, Update{Report: rep})
-	send(m, tea.KeyPressMsg{Code: tea.KeyTab}, press("j"))
+	send(m, tea.KeyPressMsg{Code: tea.KeyTab})
+	if v, _ := m.current(); v.ID != rep.Findings[0].Vendors[0] || v.ID == m.report.Vendors[m.rows[0]].ID {
+		t.Errorf("the selected vendor is %s, want the first finding's %s (not the top row's)", v.ID, rep.Findings[0].Vendors[0])
+	}
+	send(m, press("j"))
 	if !strings.Contains(plain(m), "▸ ✖ "+rep.Findings[1].Title[:20]) {
 		t.Errorf("the cursor is not on the second finding:\n%s", plain(m))
+	}
+	if v, _ := m.current(); v.ID != rep.Findings[1].Vendors[0] {
+		t.Errorf("the selected vendor is %s, not the finding's %s", v.ID, rep.Findings[1].Vendors[0])
 	}
 	send(m, press("a"))
 	if !strings.Contains(plain(m), "silence for: 2h") {
