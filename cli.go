@@ -107,6 +107,7 @@ network, no config and no keys needed.`,
 	root.AddCommand(newRotationCmd(o))
 	root.AddCommand(newMaintenancesCmd(o))
 	root.AddCommand(newNotifyCmd(o))
+	root.AddCommand(newSilenceCmd(o))
 	_ = root.RegisterFlagCompletionFunc("only", completeVendorIDs(o))
 	return root
 }

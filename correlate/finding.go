@@ -110,11 +110,16 @@ type Finding struct {
 	// LeadMinutes is, on a vendor_outage we saw before the vendor posted
 	// it, how many minutes ahead of the vendor's status page we were.
 	LeadMinutes int `json:"lead_minutes,omitempty"`
+
+	// Silenced is set on a finding a silence mutes (silence.go): it is
+	// shown, dimmed, but counts toward nothing.
+	Silenced *Silenced `json:"silenced,omitempty"`
 }
 
-// Counts reports whether the finding is open: it raises levels and is
-// announced. A pending or closing finding is shown, not counted.
-func (f Finding) Counts() bool { return f.State == "" || f.State == StateOpen }
+// Counts reports whether the finding is open and not silenced: it raises
+// levels and is announced. A pending, closing or silenced finding is
+// shown, not counted.
+func (f Finding) Counts() bool { return (f.State == "" || f.State == StateOpen) && f.Silenced == nil }
 
 // Word names a state for people where it is not plainly open: a pending
 // finding is "confirming", a closing one "recovering"; "" otherwise.

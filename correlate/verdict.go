@@ -89,7 +89,7 @@ func (v Verdict) String() string {
 func VerdictOf(r Report) Verdict {
 	var open, pending, closing []Finding
 	for _, f := range r.Findings {
-		if f.Severity.Rank() < SeverityWarning.Rank() {
+		if f.Severity.Rank() < SeverityWarning.Rank() || f.Silenced != nil {
 			continue
 		}
 		switch f.State {

@@ -165,7 +165,13 @@ func (s *Store) Commit(ctx context.Context, c Check, assess AssessFunc) (Committ
 		}
 	}
 	if !fresh && stored != nil {
-		return Committed{Report: *stored, Memory: prev.Memory, Stale: true}, nil
+		// The stored report with the silences of now: one added or
+		// expired since it was stored shows at once.
+		sls, err := activeSilences(ctx, s, tx, c.Snapshot.GeneratedAt)
+		if err != nil {
+			return Committed{}, err
+		}
+		return Committed{Report: correlate.ApplySilences(*stored, sls, c.Snapshot.GeneratedAt), Memory: prev.Memory, Stale: true}, nil
 	}
 	snap := merge(c, stored, idx)
 	rep, mem := assess(snap, prev.Memory)
@@ -199,6 +205,13 @@ func (s *Store) Commit(ctx context.Context, c Check, assess AssessFunc) (Committ
 	if err := s.recordEvidence(ctx, tx, c, idx); err != nil {
 		return Committed{}, err
 	}
+	// Silences mute what is reported, not what happened: the findings
+	// and events above are recorded as assessed.
+	sls, err := activeSilences(ctx, s, tx, rep.GeneratedAt)
+	if err != nil {
+		return Committed{}, err
+	}
+	rep = correlate.ApplySilences(rep, sls, rep.GeneratedAt)
 	now := rep.GeneratedAt.UTC()
 	repJSON, err := reportJSON(rep)
 	if err != nil {

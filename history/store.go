@@ -281,6 +281,9 @@ var migrations = []string{
 
 	// Schema 4: rotation checklists (rotations.go).
 	rotationsSchema,
+
+	// Schema 5: silences (silences.go).
+	silencesSchema,
 }
 
 // SchemaVersion is the schema this vendorwatch writes.

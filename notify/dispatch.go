@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -250,6 +251,7 @@ func (d *Dispatcher) observe(s *sub, next map[string]correlate.Finding, now time
 		s.loaded = true
 	}
 	r := &round{Notifier: &s.Notifier, l: s.ledger.clone()}
+	next = unsilenced(next, r.l)
 	var events []Event
 	if s.primed {
 		events = r.flush(now, overall)
@@ -298,6 +300,33 @@ func (d *Dispatcher) observe(s *sub, next map[string]correlate.Finding, now time
 		default:
 		}
 	}
+}
+
+// unsilenced is what a notifier sees of a report's findings: a silenced
+// finding it was never told about is left out, so it is not announced
+// (and is, as new, once the silence ends); one it was told about stays as
+// the notifier last saw it, so silencing it neither resolves nor
+// escalates it. A silenced finding that closes is announced as closed.
+func unsilenced(next map[string]correlate.Finding, l ledger) map[string]correlate.Finding {
+	var out map[string]correlate.Finding
+	for id, f := range next {
+		if f.Silenced == nil {
+			continue
+		}
+		if out == nil {
+			out = maps.Clone(next)
+		}
+		prev, seen := l.Prev[id]
+		if _, told := l.Announced[id]; told && seen {
+			out[id] = prev
+		} else {
+			delete(out, id)
+		}
+	}
+	if out == nil {
+		return next
+	}
+	return out
 }
 
 // queueFailed counts n events that could not be queued and logs the first

@@ -23,10 +23,11 @@ func ReadLineReport(data []byte) (correlate.Report, error) {
 			Name string `json:"name"`
 		} `json:"vendors"`
 		Findings []struct {
-			Kind     correlate.Kind     `json:"kind"`
-			Severity correlate.Severity `json:"severity"`
-			State    correlate.State    `json:"state"`
-			Vendors  []string           `json:"vendors"`
+			Kind     correlate.Kind      `json:"kind"`
+			Severity correlate.Severity  `json:"severity"`
+			State    correlate.State     `json:"state"`
+			Vendors  []string            `json:"vendors"`
+			Silenced *correlate.Silenced `json:"silenced"`
 		} `json:"findings"`
 	}
 	if err := json.Unmarshal(data, &doc); err != nil {
@@ -46,7 +47,7 @@ func ReadLineReport(data []byte) (correlate.Report, error) {
 		rep.Vendors[i].ID, rep.Vendors[i].Name = v.ID, v.Name
 	}
 	for i, f := range doc.Findings {
-		rep.Findings[i] = correlate.Finding{Kind: f.Kind, Severity: f.Severity, State: f.State, Vendors: f.Vendors}
+		rep.Findings[i] = correlate.Finding{Kind: f.Kind, Severity: f.Severity, State: f.State, Vendors: f.Vendors, Silenced: f.Silenced}
 	}
 	return rep, nil
 }

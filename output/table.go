@@ -134,6 +134,12 @@ func renderTable(r correlate.Report) string {
 		if w := f.State.Word(); w != "" {
 			title = styleMuted.Render(w+":") + " " + title
 		}
+		if f.Silenced != nil {
+			// Dimmed whole: it counts toward nothing until the silence ends.
+			fmt.Fprintf(&b, "%s %s\n", styleMuted.Render(fmt.Sprintf("%-8s", f.Severity)), styleMuted.Render(termtext.Line(f.Title)))
+			fmt.Fprintf(&b, "         %s\n", styleMuted.Render(SilencedText(*f.Silenced)))
+			continue
+		}
 		fmt.Fprintf(&b, "%s %s\n", severityStyle(f.Severity).Render(fmt.Sprintf("%-8s", f.Severity)), title)
 		if f.Detail != "" {
 			fmt.Fprintf(&b, "         %s\n", styleMuted.Render(f.Detail))

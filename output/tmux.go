@@ -106,7 +106,7 @@ func lineEntries(r *correlate.Report, names map[string]string) []statusline.Entr
 	findings := slices.Clone(r.Findings)
 	slices.SortStableFunc(findings, func(a, b correlate.Finding) int { return rank(b) - rank(a) })
 	for _, f := range findings {
-		if f.Severity == correlate.SeverityInfo || f.State == correlate.StateClosing {
+		if f.Severity == correlate.SeverityInfo || f.State == correlate.StateClosing || f.Silenced != nil {
 			continue
 		}
 		level := f.Severity.Level()

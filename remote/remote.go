@@ -5,6 +5,7 @@
 package remote
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -164,14 +165,27 @@ func (c *Client) Address() string { return c.addr }
 
 // get fetches one endpoint and returns its body.
 func (c *Client) get(ctx context.Context, path string, q url.Values) ([]byte, error) {
+	return c.do(ctx, http.MethodGet, path, q, nil)
+}
+
+// do sends one request, with body as JSON when not nil, and returns the
+// answer's body.
+func (c *Client) do(ctx context.Context, method, path string, q url.Values, body []byte) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	u := *c.base
 	u.Path += path
 	u.RawQuery = q.Encode()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), rd)
 	if err != nil {
 		return nil, fmt.Errorf("remote %s: %w", c.addr, err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
 	}
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
@@ -189,7 +203,7 @@ func (c *Client) get(ctx context.Context, path string, q url.Values) ([]byte, er
 		return nil, fmt.Errorf("remote %s: %w", c.addr, err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxRemoteBody+1))
+	body, err = io.ReadAll(io.LimitReader(resp.Body, maxRemoteBody+1))
 	if err != nil {
 		return nil, fmt.Errorf("remote %s: reading %s: %w", c.addr, path, err)
 	}
@@ -201,7 +215,7 @@ func (c *Client) get(ctx context.Context, path string, q url.Values) ([]byte, er
 		return nil, fmt.Errorf("remote %s wants a token: set %s", c.addr, EnvToken)
 	case resp.StatusCode == http.StatusUnauthorized:
 		return nil, fmt.Errorf("remote %s rejected the token in %s", c.addr, EnvToken)
-	case resp.StatusCode != http.StatusOK:
+	case resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusCreated:
 		msg := "HTTP " + strconv.Itoa(resp.StatusCode)
 		var e struct {
 			Error string `json:"error"`

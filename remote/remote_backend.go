@@ -25,6 +25,7 @@ type Backend struct {
 }
 
 var _ ui.Backend = (*Backend)(nil)
+var _ ui.Silencer = (*Backend)(nil)
 
 func NewBackend(c *Client, only []string) *Backend {
 	return &Backend{c: c, only: only, interval: remotePollInterval, wake: make(chan struct{}, 1)}

@@ -120,6 +120,7 @@ func (s *Server) index(w http.ResponseWriter, _ *http.Request) {
 /api/v1/report      the incident report: ?since=2h&until=...&vendor=ID&format=markdown|json
 /api/v1/timeline    history events: ?vendor=ID&limit=200&since=...&until=...
 /api/v1/maintenances.ics  the vendors' running and coming maintenances (iCalendar)
+/api/v1/silences    silences: GET lists (?all=1 with ended ones), POST adds, DELETE /api/v1/silences/ID expires (token required)
 /healthz            health (without the token: ok or degraded only)
 `))
 }

@@ -272,7 +272,7 @@ const (
 	pathMaintenancesICS = "/api/v1/maintenances.ics"
 )
 
-var endpoints = []string{pathMetrics, pathSnapshot, pathReport, pathTimeline, pathHealth, pathMaintenancesICS}
+var endpoints = []string{pathMetrics, pathSnapshot, pathReport, pathTimeline, pathSilences, pathHealth, pathMaintenancesICS}
 
 // Handler is the HTTP API. A request is authorized first (/healthz
 // answers anyone, and tells an unauthorized client less), then waits for a
@@ -286,6 +286,9 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET "+pathReport, s.auth(s.fromHistory.wrap(s.rejected[pathReport], http.HandlerFunc(s.incidentReport))))
 	mux.Handle("GET "+pathTimeline, s.auth(s.fromHistory.wrap(s.rejected[pathTimeline], http.HandlerFunc(s.timeline))))
 	mux.Handle("GET "+pathMaintenancesICS, s.auth(s.fromReport.wrap(s.rejected[pathMaintenancesICS], http.HandlerFunc(s.maintenancesICS))))
+	mux.Handle("GET "+pathSilences, s.auth(s.fromHistory.wrap(s.rejected[pathSilences], http.HandlerFunc(s.silences))))
+	mux.Handle("POST "+pathSilences, s.auth(s.writable(s.addSilence)))
+	mux.Handle("DELETE "+pathSilences+"/{id}", s.auth(s.writable(s.expireSilence)))
 	mux.HandleFunc("GET /{$}", s.index)
 	return mux
 }

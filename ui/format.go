@@ -94,3 +94,13 @@ func when(t, now time.Time, loc *time.Location) string {
 	}
 	return clockAt(t, now, loc) + " (" + ago(now, t) + ")"
 }
+
+// silencedNote is the line under a silenced finding: "silenced by alice
+// until 12:56 (in 1h55m): known, far-away region".
+func silencedNote(s correlate.Silenced, now time.Time, loc *time.Location) string {
+	text := "silenced by " + termtext.Line(s.By) + " until " + when(s.Until, now, loc)
+	if s.Comment != "" {
+		text += ": " + termtext.Line(s.Comment)
+	}
+	return text
+}

@@ -10,6 +10,7 @@ type keyMap struct {
 	Filter, Timeline, TimelineVendor, Sort  key.Binding
 	Maintenances                            key.Binding
 	Refresh, Open, Copy                     key.Binding
+	Findings, Silence                       key.Binding
 	Help, Quit                              key.Binding
 }
 
@@ -31,6 +32,8 @@ func newKeyMap() keyMap {
 		Refresh:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "check now")),
 		Open:           key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open page")),
 		Copy:           key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy report")),
+		Findings:       key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "vendors/findings")),
+		Silence:        key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "silence finding")),
 		Help:           key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:           key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 	}
@@ -52,7 +55,7 @@ func hints(v view) []hint {
 	case viewMaintenances:
 		return []hint{{"esc", "back"}, {"j/k", "scroll"}, {"r", "check now"}}
 	}
-	return []hint{{"j/k", "move"}, {"enter", "details"}, {"t", "timeline"}, {"/", "filter"}, {"r", "check"}, {"o", "open"}, {"c", "copy"}, {"s", "sort"}}
+	return []hint{{"j/k", "move"}, {"enter", "details"}, {"t", "timeline"}, {"/", "filter"}, {"r", "check"}, {"o", "open"}, {"c", "copy"}, {"s", "sort"}, {"tab", "findings"}, {"a", "silence"}}
 }
 
 // ShortHelp implements help.KeyMap.
@@ -66,5 +69,6 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown},
 		{k.Enter, k.Back, k.Timeline, k.TimelineVendor, k.Filter, k.Sort},
 		{k.Maintenances, k.Refresh, k.Open, k.Copy, k.Help, k.Quit},
+		{k.Findings, k.Silence},
 	}
 }

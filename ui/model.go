@@ -103,6 +103,18 @@ type Model struct {
 
 	// banner is the backend's line under the header ("" for none).
 	banner string
+
+	// findFocus gives the main view's keys to the findings list (tab),
+	// whose cursor is findCursor, an index into report.Findings.
+	findFocus  bool
+	findCursor int
+	findKey    string // the cursor's finding (correlate's Finding.Key)
+	// silencing is true while the duration prompt of 'a' is open for
+	// silenceTarget.
+	silencing     bool
+	silenceTarget correlate.Finding
+	prompt        textinput.Model
+	promptErr     string // why the duration typed was refused
 }
 
 // New returns a dashboard over b. It shows nothing useful until its first
@@ -141,6 +153,9 @@ func New(b Backend, o Options) *Model {
 	m.filter.Prompt = "/"
 	m.filter.Placeholder = "filter vendors"
 	m.filter.CharLimit = 64
+	m.prompt = textinput.New()
+	m.prompt.Prompt = "silence for: "
+	m.prompt.CharLimit = 16
 	m.setTheme()
 	return m
 }
@@ -208,6 +223,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case timelineMsg:
 		return m, m.onTimeline(msg)
+	case silencedMsg:
+		return m, m.onSilenced(msg)
 	case reportMsg:
 		return m, m.onReport(msg)
 	case openedMsg:

@@ -42,6 +42,7 @@ func (m *Model) onUpdate(u Update) tea.Cmd {
 		cmds = append(cmds, tea.Raw(bell))
 	}
 	m.rebuild()
+	m.followFinding()
 	if m.view == viewTimeline && u.Recorded && !m.tlLoading {
 		cmds = append(cmds, m.loadTimeline())
 	}
@@ -77,6 +78,9 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	if m.filtering {
 		return m.onFilterKey(msg)
+	}
+	if m.silencing {
+		return m.onPromptKey(msg)
 	}
 	switch {
 	case key.Matches(msg, k.Quit):
@@ -122,6 +126,26 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 func (m *Model) onMainKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	switch {
+	case key.Matches(msg, k.Findings):
+		m.findFocus = !m.findFocus && len(m.report.Findings) > 0
+		m.moveFinding(0)
+		return nil
+	case key.Matches(msg, k.Silence):
+		return m.startSilence()
+	case m.findFocus && key.Matches(msg, k.Up):
+		m.moveFinding(-1)
+	case m.findFocus && key.Matches(msg, k.Down):
+		m.moveFinding(1)
+	case m.findFocus && key.Matches(msg, k.Top):
+		m.moveFinding(-len(m.report.Findings))
+	case m.findFocus && key.Matches(msg, k.Bottom):
+		m.moveFinding(len(m.report.Findings))
+	case m.findFocus && key.Matches(msg, k.PageUp):
+		m.moveFinding(-5)
+	case m.findFocus && key.Matches(msg, k.PageDown):
+		m.moveFinding(5)
+	case m.findFocus && key.Matches(msg, k.Back):
+		m.findFocus = false
 	case key.Matches(msg, k.Up):
 		m.move(-1)
 	case key.Matches(msg, k.Down):

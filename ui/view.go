@@ -220,6 +220,12 @@ func (m *Model) footer() string {
 	if m.filtering {
 		return m.filter.View() + "  " + th.muted.Render("enter keep · esc clear")
 	}
+	if m.silencing {
+		if m.promptErr != "" {
+			return termtext.Truncate(m.prompt.View()+"  "+th.warning.Render(m.promptErr), m.width)
+		}
+		return termtext.Truncate(m.prompt.View()+"  "+th.muted.Render("enter silence "+termtext.Truncate(termtext.Line(m.silenceTarget.Title), 40)+" · esc cancel"), m.width)
+	}
 	if m.flash != "" {
 		st := th.info
 		if m.flashStyle == flashError {

@@ -147,6 +147,9 @@ func (m *Model) findingDetail(v correlate.VendorReport, w int) []string {
 		if pst, pg, ok := th.phase(f.State); ok {
 			st, glyph, title = pst, pg, f.State.Word()+": "+title
 		}
+		if f.Silenced != nil {
+			st, glyph = th.muted, "◌"
+		}
 		for j, l := range wrap(title, w-2) {
 			if j == 0 {
 				out = append(out, st.Render(glyph)+" "+th.bold.Render(l))
@@ -156,6 +159,9 @@ func (m *Model) findingDetail(v correlate.VendorReport, w int) []string {
 		}
 		if !f.Since.IsZero() {
 			out = append(out, th.muted.Render("  since "+when(f.Since, now, m.opts.Location)))
+		}
+		if f.Silenced != nil {
+			out = append(out, th.muted.Render("  "+silencedNote(*f.Silenced, now, m.opts.Location)))
 		}
 		for _, l := range indent(termtext.Line(f.Detail), 2, w) {
 			out = append(out, th.text.Render(l))

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
@@ -290,13 +291,38 @@ func (m *Model) findingLines(w int) []string {
 		}
 		return append(out, th.ok.Render("  "+glyph(correlate.LevelOK)+" No findings: every vendor looks healthy."))
 	}
-	for _, f := range fs {
+	// With the focus (tab), the list scrolls to keep the cursor in sight,
+	// two findings above it, and the cursor's finding is marked.
+	first := 0
+	if m.findFocus {
+		first = max(m.findCursor-2, 0)
+		if first > 0 {
+			out = append(out, th.muted.Render(fmt.Sprintf("  ↑ %d more", first)))
+		}
+	}
+	for i, f := range fs {
+		if i < first {
+			continue
+		}
+		mark := ""
+		if m.findFocus {
+			mark = "  "
+			if i == m.findCursor {
+				mark = th.accent.Render("▸ ")
+			}
+		}
+		if f.Silenced != nil {
+			// Dimmed, with who and until: it counts toward nothing.
+			out = append(out, mark+th.muted.Render("◌ "+termtext.Truncate(termtext.Line(f.Title), w-2-ansi.StringWidth(mark))))
+			out = append(out, th.muted.Render("  "+termtext.Truncate(silencedNote(*f.Silenced, m.opts.Now(), m.opts.Location), w-2)))
+			continue
+		}
 		st, glyph := th.severity(f.Severity)
 		title := termtext.Line(f.Title)
 		if pst, pg, ok := th.phase(f.State); ok {
 			st, glyph, title = pst, pg, f.State.Word()+": "+title
 		}
-		out = append(out, st.Render(glyph)+" "+th.text.Render(termtext.Truncate(title, w-2)))
+		out = append(out, mark+st.Render(glyph)+" "+th.text.Render(termtext.Truncate(title, w-2-ansi.StringWidth(mark))))
 		if len(f.Advice) > 0 {
 			out = append(out, th.muted.Render("  → "+termtext.Truncate(termtext.Line(f.Advice[0]), w-4)))
 		}
