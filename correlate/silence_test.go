@@ -1,6 +1,8 @@
 package correlate
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -61,6 +63,15 @@ func TestApplySilences(t *testing.T) {
 			}
 			if c.overall == LevelOK && got.Verdict.Word != WordOK {
 				t.Errorf("verdict = %+v", got.Verdict)
+			}
+			n := 0
+			for _, s := range c.silenced {
+				if s {
+					n++
+				}
+			}
+			if got.Verdict.Silenced != n || (n > 0) != strings.Contains(got.Verdict.String(), fmt.Sprintf("(%d silenced)", n)) {
+				t.Errorf("verdict %q counts %d silenced, want %d", got.Verdict, got.Verdict.Silenced, n)
 			}
 		})
 	}

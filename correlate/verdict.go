@@ -60,6 +60,9 @@ type Verdict struct {
 	State State `json:"state,omitempty"`
 	// More counts the other open findings of warning or worse.
 	More int `json:"more,omitempty"`
+	// Silenced counts the findings of warning or worse a silence mutes:
+	// they leave the word alone, but the header still says they are there.
+	Silenced int `json:"silenced,omitempty"`
 }
 
 // String is the verdict as the header says it: "THEM: VAPI outage: …",
@@ -79,14 +82,28 @@ func (v Verdict) String() string {
 	if v.More > 0 {
 		s += fmt.Sprintf(" (+%d more)", v.More)
 	}
+	if v.Silenced > 0 {
+		s += fmt.Sprintf(" (%d silenced)", v.Silenced)
+	}
 	return s
 }
 
 // VerdictOf decides the verdict of a report: the worst open finding, or,
 // when none is open, one still confirming (a vendor failing once is not
 // healthy), then one recovering. A check that could see nothing is
-// UNKNOWN.
+// UNKNOWN. Silenced findings do not decide it; it counts them.
 func VerdictOf(r Report) Verdict {
+	v := verdictOf(r)
+	for _, f := range r.Findings {
+		if f.Silenced != nil && f.Severity.Rank() >= SeverityWarning.Rank() {
+			v.Silenced++
+		}
+	}
+	return v
+}
+
+// verdictOf is the verdict of the findings no silence mutes.
+func verdictOf(r Report) Verdict {
 	var open, pending, closing []Finding
 	for _, f := range r.Findings {
 		if f.Severity.Rank() < SeverityWarning.Rank() || f.Silenced != nil {

@@ -20,9 +20,14 @@ func TestSilencedFindingShown(t *testing.T) {
 	}
 	silenced := rep.Findings[0]
 	rep.Findings[0].Silenced = &correlate.Silenced{ID: 4, By: "alice", Until: at("13:30"), Comment: "INC-142, tracked"}
+	rep.Verdict = correlate.VerdictOf(rep)
 	m := newTestModel(t, &fakeBackend{}, 140, 60)
 	send(m, Update{Report: rep})
 	main := plain(m)
+	header, _, _ := strings.Cut(main, "\n")
+	if !strings.Contains(header, "1 silenced") {
+		t.Errorf("the header does not say a finding is silenced: %q", header)
+	}
 	for _, want := range []string{"◌ " + silenced.Title[:20], "silenced by alice until", "INC-142, tracked"} {
 		if !strings.Contains(main, want) {
 			t.Errorf("main view lacks %q:\n%s", want, main)

@@ -166,6 +166,9 @@ func (m *Model) verdict(w int) string {
 	if v.More > 0 {
 		notes = append(notes, fmt.Sprintf("+%d more", v.More))
 	}
+	if v.Silenced > 0 {
+		notes = append(notes, fmt.Sprintf("%d silenced", v.Silenced))
+	}
 	note := ""
 	if len(notes) > 0 {
 		note = " " + th.muted.Render("("+strings.Join(notes, ", ")+")")
