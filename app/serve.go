@@ -50,7 +50,11 @@ func (a *App) Serve(ctx context.Context, listen string, stderr io.Writer) error 
 			return err
 		}
 	}
-	token, err := a.serveToken(ctx)
+	token, err := a.serveToken(ctx, a.Config.Serve.Token, "token")
+	if err != nil {
+		return err
+	}
+	calendarToken, err := a.serveToken(ctx, a.Config.Serve.CalendarToken, "calendar_token")
 	if err != nil {
 		return err
 	}
@@ -91,15 +95,16 @@ func (a *App) Serve(ctx context.Context, listen string, stderr io.Writer) error 
 	}
 	nt := a.startNotifier(store, ns, "serve", func(s string) { fmt.Fprintln(stderr, "vendorwatch:", s) })
 	opts := serve.Options{
-		Monitor:     a.newMonitor(a.Checker(), store),
-		Store:       store,
-		HistoryErr:  historyErr,
-		Token:       token,
-		Version:     a.opts.Version,
-		Stale:       max(10*time.Minute, 3*max(a.Config.Interval.D(), a.Config.ProbeInterval.D())),
-		OnUpdate:    func(u monitor.Update) { nt.Observe(u.Report) },
-		NotifyStats: nt.Stats,
-		Log:         stderr,
+		Monitor:       a.newMonitor(a.Checker(), store),
+		Store:         store,
+		HistoryErr:    historyErr,
+		Token:         token,
+		CalendarToken: calendarToken,
+		Version:       a.opts.Version,
+		Stale:         max(10*time.Minute, 3*max(a.Config.Interval.D(), a.Config.ProbeInterval.D())),
+		OnUpdate:      func(u monitor.Update) { nt.Observe(u.Report) },
+		NotifyStats:   nt.Stats,
+		Log:           stderr,
 	}
 	if cert != nil {
 		opts.TLS = cert.TLSConfig()
@@ -124,17 +129,16 @@ func (a *App) Serve(ctx context.Context, listen string, stderr io.Writer) error 
 	return nil
 }
 
-// serveToken resolves serve.token ("" when there is none). A token
-// shorter than config.MinTokenLength is refused at the config's line; the
-// token itself is never shown.
-func (a *App) serveToken(ctx context.Context) (string, error) {
-	ref := a.Config.Serve.Token
+// serveToken resolves the serve token ref written as serve.name ("" when
+// there is none). A token shorter than config.MinTokenLength is refused at
+// the config's line; the token itself is never shown.
+func (a *App) serveToken(ctx context.Context, ref config.SecretRef, name string) (string, error) {
 	if ref.IsZero() {
 		return "", nil
 	}
 	token, err := (&config.Resolver{}).Resolve(ctx, ref)
 	if err != nil {
-		return "", fmt.Errorf("serve token: %w", err)
+		return "", fmt.Errorf("serve %s: %w", name, err)
 	}
 	token = strings.TrimSpace(token)
 	if len(token) < config.MinTokenLength {
@@ -142,7 +146,7 @@ func (a *App) serveToken(ctx context.Context) (string, error) {
 		if ref.Line > 0 {
 			at += ":" + strconv.Itoa(ref.Line)
 		}
-		return "", fmt.Errorf("%s: serve token %s is shorter than %d characters: make one with openssl rand -hex 24", at, ref, config.MinTokenLength)
+		return "", fmt.Errorf("%s: serve %s %s is shorter than %d characters: make one with openssl rand -hex 24", at, name, ref, config.MinTokenLength)
 	}
 	return token, nil
 }

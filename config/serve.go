@@ -53,6 +53,11 @@ type Serve struct {
 	// must carry (/healthz then answers only ok or degraded without it).
 	// A secret reference like a key's, at least MinTokenLength characters.
 	Token SecretRef `yaml:"token"`
+	// CalendarToken, when set, lets calendar apps, which cannot send a
+	// header, subscribe to the maintenance calendar with ?token=: it opens
+	// /api/v1/maintenances.ics and nothing else. A secret reference, at
+	// least MinTokenLength characters, different from Token.
+	CalendarToken SecretRef `yaml:"calendar_token"`
 	// TLS, when set, makes serve answer HTTPS with this certificate.
 	TLS *TLS `yaml:"tls"`
 }
@@ -209,13 +214,22 @@ func validateServe(cfg *Config, x index, t trust, p *problems) {
 		}
 		unix = network == "unix"
 	}
-	if !s.Token.IsZero() {
-		line := x.line("serve", "token")
-		checkSecret(s.Token, line, x.line("serve"), t, p)
-		if s.Token.Kind == SecretLiteral && len(strings.TrimSpace(s.Token.Value)) < MinTokenLength {
-			// The token itself is never repeated, not even its length.
-			p.add(line, "serve token is shorter than %d characters: make one with openssl rand -hex 24", MinTokenLength)
+	for _, tok := range []struct {
+		ref  SecretRef
+		name string
+	}{{s.Token, "token"}, {s.CalendarToken, "calendar_token"}} {
+		if tok.ref.IsZero() {
+			continue
 		}
+		line := x.line("serve", tok.name)
+		checkSecret(tok.ref, line, x.line("serve"), t, p)
+		if tok.ref.Kind == SecretLiteral && len(strings.TrimSpace(tok.ref.Value)) < MinTokenLength {
+			// The token itself is never repeated, not even its length.
+			p.add(line, "serve %s is shorter than %d characters: make one with openssl rand -hex 24", tok.name, MinTokenLength)
+		}
+	}
+	if !s.CalendarToken.IsZero() && s.CalendarToken.Kind == s.Token.Kind && s.CalendarToken.Value == s.Token.Value {
+		p.add(x.line("serve", "calendar_token"), "serve calendar_token is the serve token: it goes in calendar URLs, so make it a token of its own")
 	}
 	if s.TLS != nil {
 		validateTLS(s.TLS, dir, unix, x, p)

@@ -185,6 +185,27 @@ func TestServeTokenLength(t *testing.T) {
 	}
 }
 
+// The calendar token is checked like the serve token, and may not be the
+// serve token: it goes in calendar URLs.
+func TestServeCalendarToken(t *testing.T) {
+	tests := []struct{ cal, err string }{
+		{"env:VW_CAL", ""},
+		{"abcdefghijklmnopq", ""},
+		{"short", "/etc/vw.yaml:5: serve calendar_token is shorter than 16 characters"},
+		{"env:VW_T", "/etc/vw.yaml:5: serve calendar_token is the serve token"},
+	}
+	for _, tt := range tests {
+		src := "interval: 60s\nserve:\n  listen: 127.0.0.1:9321\n  token: env:VW_T\n  calendar_token: " + tt.cal + "\n"
+		_, err := Parse([]byte(src), "/etc/vw.yaml", true, cat)
+		switch {
+		case tt.err == "" && err != nil:
+			t.Errorf("%s: refused: %v", tt.cal, err)
+		case tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)):
+			t.Errorf("%s: err = %v, want %q", tt.cal, err, tt.err)
+		}
+	}
+}
+
 func TestParseListen(t *testing.T) {
 	tests := []struct {
 		addr, network, address, err string

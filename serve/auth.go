@@ -46,3 +46,32 @@ func (s *Server) auth(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// calendarAuth guards the maintenance calendar: the bearer token opens it,
+// as it opens everything, and so does the calendar token named as
+// ?token=, since calendar apps subscribe by URL and cannot send a header.
+// The calendar token opens nothing else, and is compared in constant time.
+func (s *Server) calendarAuth(next http.Handler) http.Handler {
+	if s.opts.Token == "" {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.authorized(r) || s.calendarAuthorized(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("WWW-Authenticate", `Bearer realm="vendorwatch"`)
+		httpError(w, http.StatusUnauthorized, "missing or wrong bearer token or calendar token")
+	})
+}
+
+// calendarAuthorized reports whether r names the calendar token as
+// ?token=.
+func (s *Server) calendarAuthorized(r *http.Request) bool {
+	if s.opts.CalendarToken == "" {
+		return false
+	}
+	got := strings.TrimSpace(r.URL.Query().Get("token"))
+	sum := sha256.Sum256([]byte(got))
+	return subtle.ConstantTimeCompare(sum[:], s.calendarToken[:]) == 1 && got != ""
+}

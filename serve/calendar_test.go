@@ -58,3 +58,38 @@ func TestMaintenancesICS(t *testing.T) {
 		t.Errorf("the UID changed with the next report: %v\n%s", err, body)
 	}
 }
+
+// A calendar app cannot send a header, so the calendar token opens the
+// feed as ?token=; it opens nothing else, a wrong one is refused, and it
+// never comes back in an answer.
+func TestCalendarToken(t *testing.T) {
+	const token, calToken = "vw-t0ken-5ecret-main", "vw-calendar-feed-t0ken"
+	s := New(Options{Token: token, CalendarToken: calToken})
+	h := s.Handler()
+	s.Update(monitor.Update{Report: correlate.Report{GeneratedAt: time.Now()}})
+	cases := []struct {
+		path string
+		want int
+	}{
+		{pathMaintenancesICS + "?token=" + calToken, 200},
+		{pathMaintenancesICS + "?token=" + calToken + "x", 401},
+		{pathMaintenancesICS + "?token=", 401},
+		{pathMaintenancesICS + "?token=" + token, 401}, // the bearer token goes in a header, never a URL
+		{pathSnapshot + "?token=" + calToken, 401},
+		{pathMetrics + "?token=" + calToken, 401},
+		{pathTimeline + "?token=" + calToken, 401},
+		{pathSilences + "?token=" + calToken, 401},
+	}
+	for _, c := range cases {
+		resp, body := get(t, h, c.path, "")
+		if resp.StatusCode != c.want {
+			t.Errorf("GET %s: %d, want %d", strings.Replace(c.path, calToken, "CAL", 1), resp.StatusCode, c.want)
+		}
+		if strings.Contains(body, calToken) || strings.Contains(body, token) {
+			t.Errorf("GET %s: a token came back in the answer", c.path)
+		}
+	}
+	if resp, _ := get(t, h, pathMaintenancesICS, token); resp.StatusCode != 200 {
+		t.Errorf("the bearer token no longer opens the calendar: %d", resp.StatusCode)
+	}
+}

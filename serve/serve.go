@@ -56,6 +56,11 @@ type Options struct {
 	// it, but says only "ok" or "degraded". It is registered with the
 	// redactor and never appears in a log, an error or an answer.
 	Token string
+	// CalendarToken, when not empty, also opens the maintenance calendar
+	// (and nothing else) to a request that names it as ?token=, for
+	// calendar apps, which cannot send a header. Registered with the
+	// redactor like Token.
+	CalendarToken string
 	// HistoryErr is why the history could not be opened at start, if it
 	// could not: /healthz then answers 503 with it and
 	// vendorwatch_history_errors_total counts it.
@@ -97,6 +102,8 @@ type Options struct {
 type Server struct {
 	opts  Options
 	token [sha256.Size]byte
+	// calendarToken is the SHA-256 of Options.CalendarToken.
+	calendarToken [sha256.Size]byte
 	// live gathers the process's own metrics: build info, checks,
 	// notifications, the Go runtime and the process.
 	live *prometheus.Registry
@@ -160,8 +167,10 @@ func New(o Options) *Server {
 		o.QueueWait = DefaultQueueWait
 	}
 	redact.Register(o.Token)
+	redact.Register(o.CalendarToken)
 	s := &Server{opts: o, live: prometheus.NewRegistry(), rejected: map[string]*atomic.Uint64{}, liveTTL: liveTTL}
 	s.token = sha256.Sum256([]byte(o.Token))
+	s.calendarToken = sha256.Sum256([]byte(o.CalendarToken))
 	for _, p := range endpoints {
 		s.rejected[p] = new(atomic.Uint64)
 	}
@@ -285,7 +294,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET "+pathSnapshot, s.auth(s.fromReport.wrap(s.rejected[pathSnapshot], http.HandlerFunc(s.snapshot))))
 	mux.Handle("GET "+pathReport, s.auth(s.fromHistory.wrap(s.rejected[pathReport], http.HandlerFunc(s.incidentReport))))
 	mux.Handle("GET "+pathTimeline, s.auth(s.fromHistory.wrap(s.rejected[pathTimeline], http.HandlerFunc(s.timeline))))
-	mux.Handle("GET "+pathMaintenancesICS, s.auth(s.fromReport.wrap(s.rejected[pathMaintenancesICS], http.HandlerFunc(s.maintenancesICS))))
+	mux.Handle("GET "+pathMaintenancesICS, s.calendarAuth(s.fromReport.wrap(s.rejected[pathMaintenancesICS], http.HandlerFunc(s.maintenancesICS))))
 	mux.Handle("GET "+pathSilences, s.auth(s.fromHistory.wrap(s.rejected[pathSilences], http.HandlerFunc(s.silences))))
 	mux.Handle("POST "+pathSilences, s.auth(s.writable(s.addSilence)))
 	mux.Handle("DELETE "+pathSilences+"/{id}", s.auth(s.writable(s.expireSilence)))
