@@ -6,16 +6,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/notify"
 	"github.com/vendorwatch/vendorwatch/readiness"
 )
 
-// doctorTestKind is the finding kind of doctor's test notification.
-const doctorTestKind = "doctor_test"
-
 // doctorNotifiers sets up every notifier as serve would and, with send,
-// sends each a test notification (an info finding that says so).
+// sends each the test message of notify test (an info finding that opens
+// and closes).
 // Without send, nothing leaves the machine.
 func (a *App) doctorNotifiers(ctx context.Context, send bool, now time.Time) []readiness.Check {
 	ns, problems := a.notifiers(ctx)
@@ -33,16 +30,14 @@ func (a *App) doctorNotifiers(ctx context.Context, send bool, now time.Time) []r
 		}
 	}
 	if send {
-		event := notify.Event{Kind: notify.Opened, At: now.UTC(), Overall: correlate.LevelOK, Finding: correlate.Finding{
-			Kind: doctorTestKind, Severity: correlate.SeverityInfo, Vendors: []string{}, Keys: []string{},
-			Title:  "vendorwatch doctor: test notification",
-			Detail: "vendorwatch doctor --send-test sent this to check that the notifier delivers; nothing is wrong.",
-			Advice: []string{"No action needed."}, Since: now.UTC()}}
 		for _, n := range ns {
 			r := byName[n.Name]
 			sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 			start := time.Now()
-			err := n.Sender.Send(sctx, event)
+			// The test message opens and closes, as notify test's does, so
+			// a receiver that keeps alerts (PagerDuty, Opsgenie) is left
+			// with none open.
+			err := notify.Trial(sctx, n.Sender, n.Name, now.UTC())
 			cancel()
 			r.Tested, r.Took = true, time.Since(start)
 			if err != nil {
