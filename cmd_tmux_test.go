@@ -112,7 +112,10 @@ func TestTmuxNeverBlocksAndRefreshesInTheBackground(t *testing.T) {
 			"incidents":[{"id":"i1","name":"#(touch /tmp/pwned) #[fg=blue]API down","status":"investigating","impact":"major"}]}`)
 	}))
 	defer hostile.Close()
-	cfg := writeConfig(t, fmt.Sprintf(`timeout: 2s
+	// The limit on each call (4 s) is well under the check's timeout (6 s),
+	// so a widget that waited for the check fails, while eight processes
+	// starting at once on a busy machine still make it.
+	cfg := writeConfig(t, fmt.Sprintf(`timeout: 6s
 vendors:
   - id: slowco
     name: Slow Co
@@ -129,7 +132,7 @@ vendors:
 	var wg sync.WaitGroup
 	lines := make([]string, 8)
 	for i := range lines {
-		wg.Go(func() { lines[i] = runBin(t, bin, time.Second, "--tmux", "--config", cfg, "--state-dir", state) })
+		wg.Go(func() { lines[i] = runBin(t, bin, 4*time.Second, "--tmux", "--config", cfg, "--state-dir", state) })
 	}
 	wg.Wait()
 	for _, l := range lines {

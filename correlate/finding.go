@@ -111,6 +111,11 @@ type Finding struct {
 	// it, how many minutes ahead of the vendor's status page we were.
 	LeadMinutes int `json:"lead_minutes,omitempty"`
 
+	// Word, when set, is whose trouble this one finding is, where its
+	// kind's word (verdict.go) would be wrong: upstream_impact is THEM, but
+	// calls that fail on a dead key we gave the vendor are KEY.
+	Word Word `json:"word,omitempty"`
+
 	// Silenced is set on a finding a silence mutes (silence.go): it is
 	// shown, dimmed, but counts toward nothing.
 	Silenced *Silenced `json:"silenced,omitempty"`

@@ -169,6 +169,7 @@ func (a *assessment) callUpstream(v observe.VendorResult, g *callGroup) Finding 
 	if classRank(g.worst) == 3 && g.byok {
 		f.Severity = SeverityCritical
 	}
+	f.Word = a.callWord(g)
 	switch {
 	case g.byok && classRank(g.worst) >= 2:
 		f.Advice = []string{
@@ -181,6 +182,27 @@ func (a *assessment) callUpstream(v observe.VendorResult, g *callGroup) Finding 
 		f.Advice = []string{fmt.Sprintf("Follow %s's status page, and configure a fallback provider in %s.", g.name, name)}
 	}
 	return f
+}
+
+// callWord is whose trouble calls failing on an upstream are, when it is
+// not the upstream's (THEM): a key we gave the vendor that the upstream
+// rejects as dead is ours to replace (KEY: after a rotation, the vendor
+// may still hold the old one), and an account of ours there out of
+// quota, blocked, not allowed or set up wrong is ours to fix (US). While
+// the upstream's page admits trouble that may explain the rejections, it
+// stays THEM, as key_rejected_during_incident does: no rotation on an
+// outage's word.
+func (a *assessment) callWord(g *callGroup) Word {
+	if !g.byok || classRank(g.worst) < 2 {
+		return ""
+	}
+	if u, ok := a.snap.Vendor(g.key); ok && rejectionsExcused(u) {
+		return ""
+	}
+	if g.worst == observe.ResultInvalidKey {
+		return WordKey
+	}
+	return WordUs
 }
 
 // oldKeyGuess is the advice that a holder may have missed a rotation;
@@ -205,6 +227,9 @@ func (a *assessment) joinUpstream(fs []Finding, f Finding) []Finding {
 	}
 	old := fs[i]
 	old.Title = f.Title
+	if f.Word != "" {
+		old.Word = f.Word
+	}
 	old.Detail = f.Detail + " " + old.Detail
 	if f.Severity.Rank() > old.Severity.Rank() {
 		old.Severity = f.Severity

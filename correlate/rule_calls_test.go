@@ -174,3 +174,43 @@ func TestCallsFindingHeldWhileRecordsUnreadable(t *testing.T) {
 		t.Errorf("readable records without failures did not close it: %v", allKinds(reps[4].Findings))
 	}
 }
+
+// Calls that fail on a dead key VAPI holds for us are ours to fix, not
+// VAPI's or OpenAI's: after we rotated OpenAI's key (our probe works) VAPI
+// may still hold the old one, and the verdict must say KEY, not THEM. An
+// account of ours out of quota is US. While OpenAI's page admits an
+// incident about its API, the rejections may be the outage's and the
+// verdict stays THEM: nobody rotates on an outage's word. OpenAI's own
+// server errors are THEM.
+func TestCallFailuresVerdictWord(t *testing.T) {
+	now := at("12:52")
+	openaiOK := func() *vb {
+		return vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, now).key("prod", false, observe.ResultOK, 200, "", now)
+	}
+	cases := []struct {
+		name   string
+		openai *vb
+		reason string
+		want   Word
+	}{
+		{"dead key VAPI holds", openaiOK(), "pipeline-error-openai-401-incorrect-api-key", WordKey},
+		{"our OpenAI account out of quota", openaiOK(), "pipeline-error-openai-429-exceeded-quota", WordUs},
+		{"dead key during OpenAI's incident", openaiOK().page(observe.PartialOutage, "Partial outage",
+			incident("inc-1", "Elevated API errors and authentication failures", "major", at("12:30"))),
+			"pipeline-error-openai-401-incorrect-api-key", WordThem},
+		{"OpenAI's server errors", openaiOK(), "call.in-progress.error-providerfault-openai-503-server-overloaded-error", WordThem},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			vapi := vapiCalls(now, 40, reason("customer-ended-call", 28, at("12:36")), reason(c.reason, 12, at("12:40"))).dependsOn("openai")
+			r, _ := Assess(snapAt(now, c.openai, vapi), Memory{})
+			f := find(t, r, KindUpstreamImpact)
+			if got := wordOf(f); got != c.want {
+				t.Errorf("the finding's word = %s, want %s: %s", got, c.want, f.Title)
+			}
+			if f.Severity == SeverityCritical && r.Verdict.Word != c.want {
+				t.Errorf("verdict = %s, want %s", r.Verdict, c.want)
+			}
+		})
+	}
+}

@@ -27,6 +27,14 @@ type keyView struct {
 	since  time.Time
 }
 
+// rejectionsExcused reports whether v's own trouble may explain its
+// rejecting good keys: its page admits trouble that covers
+// authentication, or its API is struggling.
+func rejectionsExcused(v observe.VendorResult) bool {
+	st := &v.Status
+	return pageTrouble(st) && (coversAuth(st, len(v.Watched) > 0) || struggling(v))
+}
+
 // keyFindings reads our keys' results:
 //
 //   - a key rejected (invalid_key) twice in a row, or once with a
@@ -45,7 +53,7 @@ type keyView struct {
 //     plainly it is not an outage.
 func (a *assessment) keyFindings(v observe.VendorResult) []Finding {
 	st := &v.Status
-	excuse := pageTrouble(st) && (coversAuth(st, len(v.Watched) > 0) || struggling(v))
+	excuse := rejectionsExcused(v)
 	failing := probeStateOf(v) == probesFailing
 	var tried, revoked, duringIncident, canaryOK []keyView
 	classes := map[observe.Result][]keyView{}

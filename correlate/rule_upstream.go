@@ -72,6 +72,15 @@ func (a *assessment) upstreamImpact(id, up string, causes []Finding) Finding {
 		Title:  fmt.Sprintf("%s may be hit by %s: %s", name, upName, causes[0].Title),
 		Detail: fmt.Sprintf("%s depends on %s (depends_on), and %s has trouble: %s.", name, upName, upName, strings.Join(titles, "; ")),
 	}
+	// Whose trouble it is follows the cause: a dead key of ours the
+	// dependent holds is KEY, an account of ours blocked or out of quota
+	// US; an outage, or a key rejected during one, stays THEM.
+	switch {
+	case dead:
+		f.Word = WordKey
+	case quota || disabled:
+		f.Word = WordUs
+	}
 	if held := a.heldKeys(id, up, causes); dead && len(held) > 0 {
 		f.Detail += fmt.Sprintf(" %s holds %s key %s (the config lists it as a holder).", name, upName, strings.Join(held, ", "))
 		f.Advice = append(f.Advice,

@@ -146,13 +146,17 @@ func lead(fs []Finding) Verdict {
 		if d := b.Severity.Rank() - a.Severity.Rank(); d != 0 {
 			return d
 		}
-		return slices.Index(leadOrder, wordOf(a.Kind)) - slices.Index(leadOrder, wordOf(b.Kind))
+		return slices.Index(leadOrder, wordOf(a)) - slices.Index(leadOrder, wordOf(b))
 	})
-	return Verdict{Word: wordOf(best.Kind), Title: best.Title, Finding: best.ID, State: best.State}
+	return Verdict{Word: wordOf(best), Title: best.Title, Finding: best.ID, State: best.State}
 }
 
-func wordOf(k Kind) Word {
-	if w, ok := kindWords[k]; ok {
+// wordOf is whose trouble f is: its own word, else its kind's.
+func wordOf(f Finding) Word {
+	if f.Word != "" {
+		return f.Word
+	}
+	if w, ok := kindWords[f.Kind]; ok {
 		return w
 	}
 	return WordUnknown
