@@ -115,6 +115,11 @@ type Finding struct {
 	// kind's word (verdict.go) would be wrong: upstream_impact is THEM, but
 	// calls that fail on a dead key we gave the vendor are KEY.
 	Word Word `json:"word,omitempty"`
+	// Stale marks a finding held from an earlier read because its source
+	// could not be read at this check (a vendor's call records while its
+	// API is down). A finding of the same severity on fresh evidence leads
+	// the verdict before it.
+	Stale bool `json:"stale,omitempty"`
 
 	// Silenced is set on a finding a silence mutes (silence.go): it is
 	// shown, dimmed, but counts toward nothing.

@@ -148,6 +148,11 @@ func (a *assessment) rotationStory(v observe.VendorResult, g *callGroup, f Findi
 		say = fmt.Sprintf("%s the rotation checklist has %s done (%s at %s), but %d calls failed after that: check the %s key %s holds again.",
 			note, name, h.How, clock(h.At, a.now), after, r.VendorName, name)
 	case after == 0:
+		// Every failure predates the rotation: the old key explains them,
+		// and nothing says the key the vendor holds now is dead. The
+		// checklist waits for its calls; the finding informs and leads
+		// nothing (a vendor's own outage then gets the verdict).
+		f.Severity, f.Word = SeverityInfo, ""
 		say = fmt.Sprintf("%s these calls failed before it. %s stays pending on the rotation checklist until its calls end normally (or: vendorwatch rotation done %s vendor:%s).",
 			note, name, r.Subject(), v.ID)
 	default:

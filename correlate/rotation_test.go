@@ -86,6 +86,11 @@ func TestRotationChecklistTimeline(t *testing.T) {
 		!strings.Contains(advice, "vendorwatch rotation done openai/prod vendor:vapi") || strings.Contains(advice, "may still hold an old one") {
 		t.Errorf("upstream_impact advice does not follow the checklist:\n%s", advice)
 	}
+	// Failures from before the rotation are the old key's: they inform
+	// and raise nothing; the verdict does not send anyone after a key.
+	if f.Severity != SeverityInfo || r.Verdict.Word == WordKey {
+		t.Errorf("11:05: calls that failed before the rotation are %s, verdict %q", f.Severity, r.Verdict)
+	}
 
 	// 11:20 VAPI still fails after the rotation: it holds the old key.
 	r = step(snapAt(at("11:20"), openaiHeld(at("11:20"), newFP, observe.ResultOK),
@@ -97,6 +102,10 @@ func TestRotationChecklistTimeline(t *testing.T) {
 	f = find(t, r, KindUpstreamImpact)
 	if advice := strings.Join(f.Advice, "\n"); !strings.Contains(advice, "VAPI still fails with the old key: update the OpenAI key in VAPI") || f.Severity != SeverityCritical {
 		t.Errorf("upstream_impact at 11:20 = %s %v", f.Severity, f.Advice)
+	}
+	// The dead key VAPI holds is ours to replace: KEY, not THEM.
+	if r.Verdict.Word != WordKey || r.Verdict.Finding != f.ID {
+		t.Errorf("11:20: verdict %q, want KEY from VAPI's calls", r.Verdict)
 	}
 
 	// 11:40 VAPI was updated at 11:30: its last 401 ended at 11:31, calls

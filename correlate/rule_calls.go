@@ -161,7 +161,7 @@ func (a *assessment) callUpstream(v observe.VendorResult, g *callGroup) Finding 
 	top := g.reasons[0]
 	f := Finding{
 		ID: findingID(KindUpstreamImpact, []string{v.ID, g.key}, nil), Kind: KindUpstreamImpact, Severity: SeverityWarning,
-		Vendors: []string{v.ID}, Keys: []string{}, Since: g.first,
+		Vendors: []string{v.ID}, Keys: []string{}, Since: g.first, Stale: asOf != "",
 		Title: fmt.Sprintf("%s calls fail on %s: %s (%d of %d calls%s)", name, g.name, reasonShort(top), g.count, cs.Ended, asOf),
 		Detail: fmt.Sprintf("%d of %d %s calls created since %s ended in %s failures: %s. That means %s.%s", g.count, cs.Ended, name,
 			clock(cs.Since, a.now), g.name, a.reasonList(g.reasons), meaning(g.worst, g.byok, name, g.name), stale),

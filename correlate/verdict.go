@@ -140,11 +140,18 @@ func verdictOf(r Report) Verdict {
 }
 
 // lead is the verdict of the finding that heads fs: the most severe, then
-// by leadOrder, then in report order.
+// fresh before stale evidence, then by leadOrder, then in report order.
 func lead(fs []Finding) Verdict {
 	best := slices.MinFunc(fs, func(a, b Finding) int {
 		if d := b.Severity.Rank() - a.Severity.Rank(); d != 0 {
 			return d
+		}
+		if a.Stale != b.Stale {
+			// What this check saw explains more than what an earlier read did.
+			if a.Stale {
+				return 1
+			}
+			return -1
 		}
 		return slices.Index(leadOrder, wordOf(a)) - slices.Index(leadOrder, wordOf(b))
 	})
