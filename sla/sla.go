@@ -56,54 +56,54 @@ type Input struct {
 
 // Report is every vendor's figures over the window.
 type Report struct {
-	Since  time.Time     `json:"since"`
-	Until  time.Time     `json:"until"`
-	Bucket time.Duration `json:"-"`
+	Since  time.Time
+	Until  time.Time
+	Bucket time.Duration
 	// Vendors are in the order of their ids.
-	Vendors []Vendor `json:"vendors"`
+	Vendors []Vendor
 }
 
 // Vendor is one vendor's figures; minutes are fractional minutes.
 type Vendor struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
+	ID   string
+	Name string
 	// WindowMinutes is the length of the window; ObservedMinutes the part
 	// of it our probes of the vendor's keys covered, UnobservedMinutes the
 	// rest (gaps in our own monitoring, or a vendor without probed keys).
-	WindowMinutes     float64 `json:"window_minutes"`
-	ObservedMinutes   float64 `json:"observed_minutes"`
-	UnobservedMinutes float64 `json:"unobserved_minutes"`
+	WindowMinutes     float64
+	ObservedMinutes   float64
+	UnobservedMinutes float64
 	// FailingMinutes is how long our probes failed: every probed key got
 	// a vendor error, a timeout or no answer.
-	FailingMinutes float64 `json:"probe_failing_minutes"`
+	FailingMinutes float64
 	// PageMinutes is how long the status page said anything but
 	// operational (degraded, partial or major outage, maintenance).
-	PageMinutes float64 `json:"page_non_operational_minutes"`
+	PageMinutes float64
 	// UnreportedMinutes is how long our probes failed while the page said
 	// operational: the part of FailingMinutes the page did not admit.
-	UnreportedMinutes float64 `json:"unreported_minutes"`
+	UnreportedMinutes float64
 	// LeadMinutes is the median, over the outages the page admitted while
 	// our probes failed (vendor_outage findings opened in the window), of
 	// how many minutes before the vendor posted it our probes first
 	// failed; 0 for an outage the page posted first. Nil when there was no
 	// such outage. LeadOutages is how many outages it is the median of.
-	LeadMinutes *float64 `json:"median_lead_minutes"`
-	LeadOutages int      `json:"lead_outages"`
+	LeadMinutes *float64
+	LeadOutages int
 	// Incidents is how many incidents the page opened in the window.
-	Incidents int `json:"incidents"`
+	Incidents int
 	// Uptime is 1 − FailingMinutes/ObservedMinutes: the share of the time
 	// we watched in which the vendor served us. Nil when nothing was
 	// observed.
-	Uptime *float64 `json:"uptime"`
+	Uptime *float64
 	// Buckets are the window cut into equal parts, oldest first.
-	Buckets []Bucket `json:"buckets"`
+	Buckets []Bucket
 }
 
 // Bucket is one part of the window.
 type Bucket struct {
-	Start           time.Time `json:"start"`
-	FailingMinutes  float64   `json:"probe_failing_minutes"`
-	ObservedMinutes float64   `json:"observed_minutes"`
+	Start           time.Time
+	FailingMinutes  float64
+	ObservedMinutes float64
 }
 
 // Compute measures every vendor of in over its window.
