@@ -43,7 +43,11 @@ func WriteSLA(dir string, r output.SLAReport) (map[string]string, error) {
 
 // SLASVG is a vendor's failing minutes per bucket as an SVG bar chart,
 // the bucket's start date under every fifth bar.
-func SLASVG(v sla.Vendor) ([]byte, error) {
+func SLASVG(v sla.Vendor) ([]byte, error) { return slaRender(v, "svg") }
+
+// slaRender draws a vendor's bar chart in a format gonum/plot writes:
+// "svg" or "png".
+func slaRender(v sla.Vendor, format string) ([]byte, error) {
 	if len(v.Buckets) == 0 {
 		return nil, errors.New("no buckets to draw")
 	}
@@ -74,7 +78,7 @@ func SLASVG(v sla.Vendor) ([]byte, error) {
 	p.NominalX(labels...)
 	p.Y.Min, p.Y.Max = 0, top*1.1
 	p.Y.Tick.Marker = minuteTicks{}
-	w, err := p.WriterTo(width, height, "svg")
+	w, err := p.WriterTo(width, height, format)
 	if err != nil {
 		return nil, err
 	}

@@ -211,12 +211,14 @@ func durationWords(d time.Duration) string {
 	return minutesText(d.Minutes())
 }
 
-// slaLegend says what the figures mean, under the table.
-const slaLegend = `Probes failing: every probed key of the vendor got a vendor error, a timeout or no answer. ` +
-	`Page not operational: the status page said degraded, partial or major outage, or maintenance. ` +
-	`Unreported: probes failing while the page said operational. ` +
-	`Median lead: how long before the vendor posted an outage our probes failed (0 when the page was first). ` +
-	`Uptime: 1 − failing ÷ observed; time no probe covered (gaps in our monitoring) is not observed and counts neither way.`
+// slaLegend says what the figures mean, a line each, under the table.
+var slaLegend = []string{
+	"Probes failing: every probed key of the vendor got a vendor error, a timeout or no answer.",
+	"Page not operational: the status page said degraded, partial or major outage, or maintenance.",
+	"Unreported: probes failing while the page said operational.",
+	"Median lead: how long before the vendor posted an outage our probes first failed (0 when the page was first).",
+	"Uptime: 1 − failing ÷ observed. Time no probe covered (a gap in our monitoring) is not observed: it counts neither way.",
+}
 
 // WriteSLAMarkdown writes the reliability report for a document: a table
 // of the figures, what they mean, and each vendor's sparkline (and chart,
@@ -244,7 +246,11 @@ func WriteSLAMarkdown(w io.Writer, r SLAReport) error {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %d | %s | %s |\n", mdCell(termtext.Line(v.Name)), minutesText(v.FailingMinutes),
 			minutesText(v.PageMinutes), minutesText(v.UnreportedMinutes), leadText(v), v.Incidents, uptimeText(v.Uptime), minutesText(v.UnobservedMinutes))
 	}
-	fmt.Fprintf(&b, "\n%s\n\n", slaLegend)
+	b.WriteString("\n")
+	for _, l := range slaLegend {
+		fmt.Fprintf(&b, "- %s\n", l)
+	}
+	b.WriteString("\n")
 	fmt.Fprintf(&b, "## Probes failing, a bar per %s\n\n", strings.TrimPrefix(durationWords(r.Bucket), "1 "))
 	b.WriteString("▁ no failure, ▂ to █ up to the vendor's worst bar, · not observed.\n\n")
 	for _, v := range r.Vendors {
@@ -301,7 +307,10 @@ func WriteSLAText(w io.Writer, r SLAReport) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	b.WriteString("\n" + slaLegend + "\n")
+	b.WriteString("\n")
+	for _, l := range slaLegend {
+		fmt.Fprintf(&b, "%s\n", l)
+	}
 	_, err := io.WriteString(w, redact.String(b.String()))
 	return err
 }

@@ -15,8 +15,14 @@ import (
 	"github.com/vendorwatch/vendorwatch/observe"
 )
 
-// DefaultBuckets is how many bars a vendor's sparkline has.
+// DefaultBuckets is how many bars a vendor's sparkline has at most.
 const DefaultBuckets = 30
+
+// bucketSizes are the lengths a bucket may have: the shortest that cuts
+// the window into at most the bars asked for is taken, so a bar is a
+// round stretch of time (a day for 30 days, 6 hours for a week).
+var bucketSizes = []time.Duration{time.Minute, 5 * time.Minute, 10 * time.Minute, 30 * time.Minute, time.Hour, 2 * time.Hour,
+	3 * time.Hour, 6 * time.Hour, 12 * time.Hour, 24 * time.Hour, 2 * 24 * time.Hour, 7 * 24 * time.Hour, 30 * 24 * time.Hour}
 
 // loneHold is how long a key probed only once stands for: there is no
 // spacing of its probes to go by.
@@ -34,8 +40,9 @@ type Probe struct {
 type Input struct {
 	// Since and Until bound the window (Until exclusive).
 	Since, Until time.Time
-	// Buckets is how many equal parts the window is cut into for the
-	// sparklines and charts; 0 is DefaultBuckets.
+	// Buckets is how many parts at most the window is cut into for the
+	// sparklines and charts; 0 is DefaultBuckets. The parts are of a round
+	// length from the window's start; the last one may be shorter.
 	Buckets int
 	// Vendors are the vendor ids to report even when the window holds
 	// nothing about them (the --vendor filter); every vendor with rows is
@@ -109,8 +116,8 @@ type Bucket struct {
 // Compute measures every vendor of in over its window.
 func Compute(in Input) Report {
 	lo, hi := ms(in.Since), ms(in.Until)
-	n := cmp.Or(in.Buckets, DefaultBuckets)
-	rep := Report{Since: in.Since.UTC(), Until: in.Until.UTC(), Bucket: in.Until.Sub(in.Since) / time.Duration(n)}
+	size := bucketSize(in.Until.Sub(in.Since), cmp.Or(in.Buckets, DefaultBuckets))
+	rep := Report{Since: time.UnixMilli(lo).UTC(), Until: time.UnixMilli(hi).UTC(), Bucket: size}
 	for _, id := range vendorIDs(in) {
 		v := Vendor{ID: id, Name: cmp.Or(in.Names[id], id), WindowMinutes: minutes(hi - lo)}
 		failing, observed := probeSpans(in.Probes, id)
@@ -127,18 +134,26 @@ func Compute(in Input) Report {
 		}
 		v.LeadMinutes, v.LeadOutages = leads(in.Findings, id, in.Since, in.Until)
 		v.Incidents = incidents(in.Events, id, in.Since, in.Until)
-		step := (hi - lo) / int64(n)
-		for i := range n {
-			from, to := lo+int64(i)*step, lo+int64(i+1)*step
-			if i == n-1 {
-				to = hi
-			}
+		step := size.Milliseconds()
+		for from := lo; from < hi; from += step {
+			to := min(from+step, hi)
 			v.Buckets = append(v.Buckets, Bucket{Start: time.UnixMilli(from).UTC(),
 				FailingMinutes: minutes(total(clip(failing, from, to))), ObservedMinutes: minutes(total(clip(observed, from, to)))})
 		}
 		rep.Vendors = append(rep.Vendors, v)
 	}
 	return rep
+}
+
+// bucketSize is the shortest of bucketSizes that cuts window into at
+// most n parts, or the window's n-th part for a window longer than them.
+func bucketSize(window time.Duration, n int) time.Duration {
+	for _, d := range bucketSizes {
+		if (window+d-1)/d <= time.Duration(n) {
+			return d
+		}
+	}
+	return (window + time.Duration(n) - 1) / time.Duration(n)
 }
 
 // vendorIDs are the vendors to report: those asked for, else every

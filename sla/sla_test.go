@@ -67,6 +67,19 @@ func equal(a, b spans) bool {
 	return true
 }
 
+// Buckets are round stretches from the window's start: a day for 30
+// days, 6 hours for a week, 5 minutes for 2 hours.
+func TestBucketSize(t *testing.T) {
+	day := 24 * time.Hour
+	for _, c := range []struct{ window, want time.Duration }{
+		{30 * day, day}, {31 * day, 2 * day}, {7 * day, 6 * time.Hour}, {day, time.Hour}, {2 * time.Hour, 5 * time.Minute}, {400 * day, 30 * day}, {5000 * day, 5000 * day / 30},
+	} {
+		if got := bucketSize(c.window, 30); got != c.want {
+			t.Errorf("bucketSize(%v) = %v, want %v", c.window, got, c.want)
+		}
+	}
+}
+
 func TestMedian(t *testing.T) {
 	for _, c := range []struct {
 		xs   []float64
@@ -103,7 +116,7 @@ func TestClippedAtTheWindow(t *testing.T) {
 	if v.Uptime == nil || *v.Uptime != 1-50.0/220 {
 		t.Errorf("uptime %v, want %v", v.Uptime, 1-50.0/220)
 	}
-	if len(v.Buckets) != 2 || v.Buckets[0].FailingMinutes != 20 || v.Buckets[1].FailingMinutes != 30 || v.Buckets[1].Start != at(120) {
+	if len(v.Buckets) != 2 || v.Buckets[0].FailingMinutes != 20 || v.Buckets[1].FailingMinutes != 30 || v.Buckets[1].Start != at(130) {
 		t.Errorf("buckets %+v", v.Buckets)
 	}
 }
