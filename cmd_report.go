@@ -52,6 +52,9 @@ could not be read; 3 no report (a bad flag, no history, an unreadable database).
   vendorwatch report --sla --since 30d --format markdown --charts ./charts > reliability.md`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if slaReport && !cmd.Flags().Changed("since") {
+				since = "30d" // a reliability report is over a month unless told otherwise
+			}
 			from, to, err := window(since, until, time.Now())
 			if err != nil {
 				return err
@@ -93,7 +96,7 @@ could not be read; 3 no report (a bad flag, no history, an unreadable database).
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&since, "since", "24h", "start of the report: RFC 3339, \"2026-05-21 10:00\" (local time) or a time ago like 2h, 3d")
+	f.StringVar(&since, "since", "24h", "start of the report: RFC 3339, \"2026-05-21 10:00\" (local time) or a time ago like 2h, 3d (with --sla the default is 30d)")
 	f.StringVar(&until, "until", "", "end of the report, same forms as --since (default now)")
 	f.StringSliceVar(&vendors, "vendor", nil, "only these vendor ids (comma-separated or repeated)")
 	f.StringVar(&format, "format", "markdown", "markdown or json; with --sla also csv (default with --sla: a table for the terminal)")

@@ -121,6 +121,11 @@ func TestReportSLAMonth(t *testing.T) {
 		}
 	}
 
+	// Without --since, --sla reports the last 30 days.
+	if out, stderr, code := runIn(t, m.state, "report", "--sla", "--format", "csv"); code != 0 || out != csvOut {
+		t.Errorf("report --sla without --since: exit %d, %s\n%s\nwant the 30 days':\n%s", code, stderr, out, csvOut)
+	}
+
 	jsonOut, stderr, code := runIn(t, m.state, "report", "--sla", "--since", "30d", "--format", "json")
 	if code != 0 {
 		t.Fatalf("report --sla --format json: exit %d: %s", code, stderr)
