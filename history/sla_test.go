@@ -2,6 +2,9 @@ package history
 
 import (
 	"context"
+	"errors"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -69,5 +72,64 @@ func TestProbesAndPageStates(t *testing.T) {
 	}
 	if evs, err := ro.PageStatesBefore(ctx, Query{Vendors: []string{"github"}}, since); err != nil || len(evs) != 0 {
 		t.Errorf("github's page never changed: %+v, %v", evs, err)
+	}
+}
+
+// In a damaged database, Probes reads every probe it can around the
+// damaged page and says what it could not, and PageStatesBefore still
+// answers.
+func TestProbesReadAroundDamagedPages(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := open(t, dir, Options{})
+	start := fixture.At("00:00")
+	for i := range 300 {
+		at := start.Add(time.Duration(i) * 10 * time.Minute)
+		st := observe.Operational
+		if i >= 100 && i < 110 {
+			st = observe.MajorOutage
+		}
+		v := vendorResult("openai", "OpenAI", st)
+		v.Status.CheckedAt = at
+		v.Keys = []observe.KeyResult{{Name: "prod", Fingerprint: "sk-proj-…MxYA", Result: observe.ResultOK, HTTPStatus: 200, CheckedAt: at,
+			Message: "a body long enough to spread the evidence over many pages of the file"}}
+		if _, err := s.Commit(ctx, Check{Snapshot: snapshot(at, v)}, correlate.Assess); err != nil {
+			t.Fatal(err)
+		}
+	}
+	q := Query{Since: start.Add(24 * time.Hour), Until: start.Add(50 * time.Hour)}
+	all, err := s.Probes(ctx, q)
+	if err != nil || len(all) != 1+26*6 {
+		t.Fatalf("%d probes, %v", len(all), err)
+	}
+	leaves := pages(t, s, "evidence", "leaf")
+	s.Close()
+	smash(t, filepath.Join(dir, DatabaseFile), leaves[len(leaves)/2])
+	ro, err := OpenReadOnly(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	got, err := ro.Probes(ctx, q)
+	var re *ReadError
+	if !errors.As(err, &re) || len(re.Gaps) != 1 || len(got) == 0 || len(got) >= len(all) || re.Gaps[0].Wanted < len(all)-len(got) {
+		t.Fatalf("%d of %d probes, %v", len(got), len(all), err)
+	}
+	// The index counts every evidence row of the gap: the probes and the
+	// status pages recorded beside them.
+	if g := re.Gaps[0].String(); !strings.Contains(g, "evidence rows of openai recorded between") {
+		t.Errorf("gap: %s", g)
+	}
+	for i := 1; i < len(got); i++ {
+		if got[i].At.Before(got[i-1].At) {
+			t.Fatalf("probes out of order at %d: %v, %v", i, got[i-1].At, got[i].At)
+		}
+	}
+	if !got[0].At.Equal(all[0].At) {
+		t.Errorf("the last probe before the window: %v, want %v", got[0].At, all[0].At)
+	}
+	evs, err := ro.PageStatesBefore(ctx, Query{}, start.Add(20*time.Hour))
+	if err != nil && !errors.Is(err, ErrCorrupt) || len(evs) != 1 || evs[0].Subject != string(observe.Operational) {
+		t.Errorf("page states: %+v, %v", evs, err)
 	}
 }
