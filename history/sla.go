@@ -27,8 +27,8 @@ type ProbeRow struct {
 const probeCols = `at, vendor, key, coalesce(json_extract(body, '$.result'), ''), coalesce(json_extract(body, '$.not_probed'), 0)`
 
 // Probes returns the key probes of the query's window, oldest first,
-// preceded by the last probe of each key before the window (what the
-// probes said as it opened). A database from before schema 3 answers
+// preceded by the last probe of each key in the day before the window
+// (what the probes said as it opened). A database from before schema 3 answers
 // ErrNoEvidence. In a damaged database it returns every probe it can
 // read together with a *ReadError listing what it could not.
 func (s *Store) Probes(ctx context.Context, q Query) ([]ProbeRow, error) {
@@ -49,18 +49,47 @@ func (s *Store) Probes(ctx context.Context, q Query) ([]ProbeRow, error) {
 	return s.salvageProbes(ctx, q)
 }
 
+// probeLookback is how far before a window Probes looks for each key's
+// last probe: a probe stands for at most twice its key's spacing, so one
+// older than this reaches into the window only for a key probed less
+// than twice a day.
+const probeLookback = 24 * time.Hour
+
+// probes reads the window and the day before it in one pass over the
+// table: modernc's SQLite reads a row through the evidence_vendor_at
+// index about ten times slower than in a scan, and a report's window is
+// much of the table.
 func (s *Store) probes(ctx context.Context, q Query) ([]ProbeRow, error) {
 	since, until := q.bounds()
 	cond, vargs := q.vendorFilter("vendor")
-	// The bare columns of an aggregate with max() come from the row holding
-	// the maximum (SQLite), here each key's last probe before the window.
-	query := `SELECT max(at), vendor, key, coalesce(json_extract(body, '$.result'), ''), coalesce(json_extract(body, '$.not_probed'), 0)
-			FROM evidence WHERE kind = 'probe' AND at < ?` + cond + ` GROUP BY vendor, key
-		UNION ALL
-		SELECT ` + probeCols + ` FROM evidence WHERE kind = 'probe' AND at >= ? AND at < ?` + cond + `
-		ORDER BY 1, 2, 3`
-	args := append([]any{since}, vargs...)
-	args = append(append(args, since, until), vargs...)
+	rows, err := s.probeRows(ctx, `SELECT `+probeCols+` FROM evidence NOT INDEXED WHERE at >= ? AND at < ? AND kind = 'probe'`+cond,
+		append([]any{since - probeLookback.Milliseconds(), until}, vargs...)...)
+	if err != nil {
+		return nil, err
+	}
+	return lastBefore(rows, since), nil
+}
+
+// lastBefore keeps the probes at or after since, and the last probe of
+// each key before it, in time order.
+func lastBefore(all []ProbeRow, since int64) []ProbeRow {
+	last := map[[2]string]ProbeRow{}
+	var out []ProbeRow
+	for _, p := range all {
+		if p.At.UnixMilli() >= since {
+			out = append(out, p)
+		} else if k := [2]string{p.Vendor, p.Key}; !p.At.Before(last[k].At) {
+			last[k] = p
+		}
+	}
+	for _, p := range last {
+		out = append(out, p)
+	}
+	sortProbes(out)
+	return out
+}
+
+func (s *Store) probeRows(ctx context.Context, query string, args ...any) ([]ProbeRow, error) {
 	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, s.wrap("reading the probes", err)
@@ -75,6 +104,13 @@ func (s *Store) probes(ctx context.Context, q Query) ([]ProbeRow, error) {
 		out = append(out, p)
 	}
 	return out, s.wrap("reading the probes", rows.Err())
+}
+
+// sortProbes puts probes in time order, then by vendor and key.
+func sortProbes(ps []ProbeRow) {
+	slices.SortStableFunc(ps, func(a, b ProbeRow) int {
+		return cmp.Or(a.At.Compare(b.At), strings.Compare(a.Vendor, b.Vendor), strings.Compare(a.Key, b.Key))
+	})
 }
 
 func scanProbe(rows *sql.Rows) (ProbeRow, error) {
@@ -94,30 +130,16 @@ func scanProbe(rows *sql.Rows) (ProbeRow, error) {
 func (s *Store) salvageProbes(ctx context.Context, q Query) ([]ProbeRow, error) {
 	since, until := q.bounds()
 	cond, vargs := q.vendorFilter("vendor")
-	args := append([]any{until}, vargs...)
+	args := append([]any{since - probeLookback.Milliseconds(), until}, vargs...)
 	all, gaps, err := salvage(ctx, s, salvageSpec{
 		table:      "evidence",
-		query:      `SELECT ` + probeCols + ` FROM evidence NOT INDEXED WHERE id >= ? AND id < ? AND kind = 'probe' AND at < ?` + cond + ` ORDER BY id`,
+		query:      `SELECT ` + probeCols + ` FROM evidence NOT INDEXED WHERE id >= ? AND id < ? AND kind = 'probe' AND at >= ? AND at < ?` + cond + ` ORDER BY id`,
 		args:       args,
 		timeCol:    "at",
 		wanted:     `SELECT vendor, at FROM evidence INDEXED BY evidence_vendor_at WHERE id BETWEEN ? AND ? AND at >= ? AND at < ?` + cond,
 		wantedArgs: append([]any{since, until}, vargs...),
 	}, scanProbe)
-	last := map[[2]string]ProbeRow{}
-	var out []ProbeRow
-	for _, p := range all {
-		if p.At.UnixMilli() >= since {
-			out = append(out, p)
-		} else if k := [2]string{p.Vendor, p.Key}; !p.At.Before(last[k].At) {
-			last[k] = p
-		}
-	}
-	for _, p := range last {
-		out = append(out, p)
-	}
-	slices.SortStableFunc(out, func(a, b ProbeRow) int {
-		return cmp.Or(a.At.Compare(b.At), strings.Compare(a.Vendor, b.Vendor), strings.Compare(a.Key, b.Key))
-	})
+	out := lastBefore(all, since)
 	if err == nil && len(gaps) > 0 {
 		err = &ReadError{Path: s.path, What: "reading the probes", Gaps: gaps}
 	}

@@ -3,6 +3,7 @@ package history
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -131,5 +132,47 @@ func TestProbesReadAroundDamagedPages(t *testing.T) {
 	evs, err := ro.PageStatesBefore(ctx, Query{}, start.Add(20*time.Hour))
 	if err != nil && !errors.Is(err, ErrCorrupt) || len(evs) != 1 || evs[0].Subject != string(observe.Operational) {
 		t.Errorf("page states: %+v, %v", evs, err)
+	}
+}
+
+// BenchmarkProbes reads a 30-day window of probes from 60 days of
+// evidence of 20 vendors probed every 5 minutes (345,600 rows), as
+// report --sla --since 30d does:
+//
+//	go test -run '^$' -bench BenchmarkProbes ./history
+func BenchmarkProbes(b *testing.B) {
+	ctx := context.Background()
+	s, err := Open(ctx, b.TempDir(), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	end := fixture.At("00:00")
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO evidence (at, vendor, key, kind, body) VALUES (?, ?, 'prod', 'probe', ?)`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := `{"name":"prod","fingerprint":"sk-proj-…MxYA","canary":false,"result":"ok","http_status":200,"code":"","message":"","latency_ms":210}`
+	for at := end.Add(-60 * 24 * time.Hour); at.Before(end); at = at.Add(5 * time.Minute) {
+		for v := range 20 {
+			if _, err := ins.ExecContext(ctx, at.UnixMilli(), fmt.Sprintf("vendor%02d", v), body); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		b.Fatal(err)
+	}
+	q := Query{Since: end.Add(-30 * 24 * time.Hour), Until: end}
+	b.ResetTimer()
+	for range b.N {
+		ps, err := s.Probes(ctx, q)
+		if err != nil || len(ps) != 20*30*288+20 {
+			b.Fatalf("%d probes, %v", len(ps), err)
+		}
 	}
 }
