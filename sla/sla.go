@@ -118,9 +118,13 @@ func Compute(in Input) Report {
 	lo, hi := ms(in.Since), ms(in.Until)
 	size := bucketSize(in.Until.Sub(in.Since), cmp.Or(in.Buckets, DefaultBuckets))
 	rep := Report{Since: time.UnixMilli(lo).UTC(), Until: time.UnixMilli(hi).UTC(), Bucket: size}
+	byVendor := map[string][]Probe{}
+	for _, p := range in.Probes {
+		byVendor[p.Vendor] = append(byVendor[p.Vendor], p)
+	}
 	for _, id := range vendorIDs(in) {
 		v := Vendor{ID: id, Name: cmp.Or(in.Names[id], id), WindowMinutes: minutes(hi - lo)}
-		failing, observed := probeSpans(in.Probes, id)
+		failing, observed := probeSpans(byVendor[id], id)
 		failing, observed = clip(failing, lo, hi), clip(observed, lo, hi)
 		page := clip(pageSpans(in.Events, id, lo, hi), lo, hi)
 		v.ObservedMinutes = minutes(total(observed))
@@ -164,21 +168,27 @@ func vendorIDs(in Input) []string {
 		slices.Sort(ids)
 		return slices.Compact(ids)
 	}
-	var ids []string
+	seen := map[string]bool{}
 	for _, p := range in.Probes {
-		ids = append(ids, p.Vendor)
+		seen[p.Vendor] = true
 	}
 	for _, e := range in.Events {
-		ids = append(ids, e.Vendor)
+		seen[e.Vendor] = true
 	}
 	for _, f := range in.Findings {
 		if isOutage(f.Kind) {
-			ids = append(ids, f.Vendors...)
+			for _, v := range f.Vendors {
+				seen[v] = true
+			}
 		}
+	}
+	ids := make([]string, 0, len(seen))
+	for id := range seen {
+		ids = append(ids, id)
 	}
 	ids = slices.DeleteFunc(ids, func(s string) bool { return s == "" })
 	slices.Sort(ids)
-	return slices.Compact(ids)
+	return ids
 }
 
 func isOutage(k correlate.Kind) bool {
