@@ -17,12 +17,21 @@ import (
 func newReportCmd(o *options) *cobra.Command {
 	var since, until, format, charts string
 	var vendors []string
+	var slaReport bool
 	cmd := &cobra.Command{
 		Use:   "report",
 		Short: "The incident report from history: summary, findings and a timeline (Markdown or JSON)",
 		Long: `report turns the history in the state dir into an incident report, ready to paste into a
 postmortem: a summary, every finding with its evidence and advice, and a timeline
 (Time | Vendor | Event) with the vendors' incidents, their updates and links.
+
+--sla gives instead every vendor's reliability over the window: the minutes our probes
+failed, the minutes its status page said it was not operational, the minutes it failed
+while the page said operational (unreported), the median minutes we saw an outage before
+the vendor posted it, the incidents the page opened, the uptime we measured (over the
+time our probes covered: gaps in our monitoring count neither way) and a sparkline of the
+failing minutes. It prints a table for the terminal, or --format markdown, json or csv;
+--charts DIR adds an SVG chart per vendor (sla-<vendor>.svg), linked from the Markdown.
 
 --since and --until take RFC 3339 ("2026-05-21T10:00:00Z"), a local date and time
 ("2026-05-21 10:00", "2026-05-21"), or a time ago ("2h", "3d", "90m").
@@ -37,15 +46,27 @@ could not be read; 3 no report (a bad flag, no history, an unreadable database).
   vendorwatch report --since 2h --vendor vapi
   vendorwatch report --since "2026-05-21 10:00" --until "2026-05-21 14:00" > postmortem.md
   vendorwatch report --since 3d --format json | jq '.findings[].title'
-  vendorwatch report --since 1h --charts ./charts > postmortem.md   # plus charts/traffic-<vendor>.svg`,
+  vendorwatch report --since 1h --charts ./charts > postmortem.md   # plus charts/traffic-<vendor>.svg
+  vendorwatch report --sla --since 30d                                # the vendors' reliability, for the terminal
+  vendorwatch report --sla --since 30d --format csv > vendors.csv
+  vendorwatch report --sla --since 30d --format markdown --charts ./charts > reliability.md`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if slaReport && !cmd.Flags().Changed("since") {
+				since = "30d" // a reliability report is over a month unless told otherwise
+			}
 			from, to, err := window(since, until, time.Now())
 			if err != nil {
 				return err
 			}
+			if slaReport {
+				if !cmd.Flags().Changed("format") {
+					format = "text"
+				}
+				return runReportSLA(cmd, o, from, to, vendors, format, charts)
+			}
 			if format != "markdown" && format != "json" {
-				return fmt.Errorf("--format %q: use markdown or json", format)
+				return fmt.Errorf("--format %q: use markdown or json (csv is for --sla)", format)
 			}
 			if o.remote != "" {
 				if charts != "" {
@@ -75,12 +96,13 @@ could not be read; 3 no report (a bad flag, no history, an unreadable database).
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&since, "since", "24h", "start of the report: RFC 3339, \"2026-05-21 10:00\" (local time) or a time ago like 2h, 3d")
+	f.StringVar(&since, "since", "24h", "start of the report: RFC 3339, \"2026-05-21 10:00\" (local time) or a time ago like 2h, 3d (with --sla the default is 30d)")
 	f.StringVar(&until, "until", "", "end of the report, same forms as --since (default now)")
 	f.StringSliceVar(&vendors, "vendor", nil, "only these vendor ids (comma-separated or repeated)")
-	f.StringVar(&format, "format", "markdown", "markdown or json")
-	f.StringVar(&charts, "charts", "", "also write an SVG chart of our traffic per vendor (traffic-<vendor>.svg) to this directory")
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"markdown", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	f.StringVar(&format, "format", "markdown", "markdown or json; with --sla also csv (default with --sla: a table for the terminal)")
+	f.StringVar(&charts, "charts", "", "also write an SVG chart of our traffic per vendor (traffic-<vendor>.svg), or with --sla of its failing minutes (sla-<vendor>.svg), to this directory")
+	f.BoolVar(&slaReport, "sla", false, "report each vendor's reliability over the window instead: failing, page and unreported minutes, lead, incidents, uptime")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"markdown", "json", "csv"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("vendor", completeVendorIDs(o))
 	return cmd
 }

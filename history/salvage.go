@@ -24,7 +24,7 @@ const salvageWindow = 256
 
 // Gap is a stretch of a table that could not be read.
 type Gap struct {
-	// Table is "events" or "findings".
+	// Table is "events", "findings" or "evidence".
 	Table string
 	// From and To are the row ids of the stretch (inclusive); rows there
 	// may have been pruned already. To is 0 when the table's end could
@@ -52,8 +52,11 @@ func (g Gap) String() string {
 		rows = fmt.Sprintf("rows from %d on", g.From)
 	}
 	what := g.Table
-	if g.Table == "findings" {
+	switch g.Table {
+	case "findings":
 		what = "finding records"
+	case "evidence":
+		what = "evidence rows"
 	}
 	var b strings.Builder
 	switch {

@@ -55,6 +55,9 @@ var floors = map[string]int{
 	// Pure judgement, then memory, then what uses both.
 	"correlate": 8,
 	"history":   9,
+	// Reliability figures from history rows (report --sla): pure, beside
+	// the history that reads them.
+	"sla":       9,
 	"monitor":   10,
 	"notify":    10,
 	"output":    10,
@@ -75,7 +78,7 @@ var floors = map[string]int{
 
 // pure packages never depend on these, directly or through anything they
 // import: they take plain data and give plain data.
-var pure = []string{"observe", "correlate", "output", "ui", "readiness"}
+var pure = []string{"observe", "correlate", "output", "ui", "readiness", "sla"}
 
 // forbiddenInPure are the packages (or, ending in "/", the families of
 // packages) that pure packages must not reach. database/sql/driver, a
