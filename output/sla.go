@@ -217,7 +217,7 @@ var slaLegend = []string{
 	"Page not operational: the status page said degraded, partial or major outage, or maintenance.",
 	"Unreported: probes failing while the page said operational.",
 	"Median lead: how long before the vendor posted an outage our probes first failed (0 when the page was first).",
-	"Uptime: 1 − failing ÷ observed. Time no probe covered (a gap in our monitoring) is not observed: it counts neither way.",
+	"Uptime: 1 − failing ÷ observed. Time no probe covered (a gap in our monitoring) or our own network was down (network_local) is not observed: it counts neither way.",
 }
 
 // WriteSLAMarkdown writes the reliability report for a document: a table

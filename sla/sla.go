@@ -57,7 +57,8 @@ type Input struct {
 	// window, and the last vendor_state event of each vendor before it
 	// (what the page said as the window opened).
 	Events []correlate.Event
-	// Findings are the findings open at any time in the window.
+	// Findings are the findings open at any time in the window, those
+	// about no vendor (network_local) included.
 	Findings []correlate.FindingRecord
 }
 
@@ -122,10 +123,13 @@ func Compute(in Input) Report {
 	for _, p := range in.Probes {
 		byVendor[p.Vendor] = append(byVendor[p.Vendor], p)
 	}
+	blind := ourNetworkDown(in.Findings, hi)
 	for _, id := range vendorIDs(in) {
 		v := Vendor{ID: id, Name: cmp.Or(in.Names[id], id), WindowMinutes: minutes(hi - lo)}
 		failing, observed := probeSpans(byVendor[id], id)
-		failing, observed = clip(failing, lo, hi), clip(observed, lo, hi)
+		// While our own network was down our probes said nothing about
+		// the vendor: that time is not observed, and never the vendor's.
+		failing, observed = clip(subtract(failing, blind), lo, hi), clip(subtract(observed, blind), lo, hi)
 		page := clip(pageSpans(in.Events, id, lo, hi), lo, hi)
 		v.ObservedMinutes = minutes(total(observed))
 		v.UnobservedMinutes = minutes(hi - lo - total(observed))
@@ -147,6 +151,25 @@ func Compute(in Input) Report {
 		rep.Vendors = append(rep.Vendors, v)
 	}
 	return rep
+}
+
+// ourNetworkDown are the times a network_local finding was open: our side
+// could not reach the vendors, so their probes' failures were ours.
+func ourNetworkDown(fs []correlate.FindingRecord, hi int64) spans {
+	var out []span
+	for _, f := range fs {
+		if f.Kind != correlate.KindNetworkLocal {
+			continue
+		}
+		end := hi
+		if !f.Closed.IsZero() {
+			end = ms(f.Closed)
+		}
+		if from := ms(f.Opened); end > from {
+			out = append(out, span{from, end})
+		}
+	}
+	return normal(out)
 }
 
 // bucketSize is the shortest of bucketSizes that cuts window into at

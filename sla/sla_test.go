@@ -147,6 +147,36 @@ func TestGapsAreNotObserved(t *testing.T) {
 	}
 }
 
+// While our own network was down (a network_local finding open), every
+// vendor's probes failed: that time is ours, not the vendors', so it is
+// not observed and counts neither as failing nor as unreported.
+func TestOurNetworkDownIsNotTheVendors(t *testing.T) {
+	fail := func(m int) observe.Result {
+		if m >= 100 && m < 160 {
+			return observe.ResultNetworkError
+		}
+		return observe.ResultOK
+	}
+	ps := append(probes("openai", "prod", 0, 390, fail), probes("anthropic", "prod", 0, 390, fail)...)
+	net := correlate.FindingRecord{Finding: correlate.Finding{Kind: correlate.KindNetworkLocal, Vendors: []string{}}, Opened: at(100), Closed: at(160)}
+	rep := Compute(Input{Since: at(0), Until: at(400), Probes: ps, Findings: []correlate.FindingRecord{net}})
+	if len(rep.Vendors) != 2 {
+		t.Fatalf("vendors %+v", rep.Vendors)
+	}
+	for _, v := range rep.Vendors {
+		if v.FailingMinutes != 0 || v.UnreportedMinutes != 0 || v.UnobservedMinutes != 60 || v.Uptime == nil || *v.Uptime != 1 {
+			t.Errorf("%s: failing %v unreported %v unobserved %v uptime %v, want 0, 0, 60, 100%%",
+				v.ID, v.FailingMinutes, v.UnreportedMinutes, v.UnobservedMinutes, v.Uptime)
+		}
+	}
+	// Still open at the window's end: ours until then.
+	net.Closed = time.Time{}
+	rep = Compute(Input{Since: at(0), Until: at(130), Probes: ps, Findings: []correlate.FindingRecord{net}})
+	if v := rep.Vendors[0]; v.FailingMinutes != 0 || v.UnobservedMinutes != 30 {
+		t.Errorf("open at the end: failing %v unobserved %v, want 0, 30", v.FailingMinutes, v.UnobservedMinutes)
+	}
+}
+
 // Unreported time is failing time while the page said operational, so it
 // is never more than the failing time, and one key answering means the
 // vendor serves us.
