@@ -48,8 +48,14 @@ func Ask(ctx context.Context, cat *catalog.Catalog, f Found, start Answers, path
 	a := Answers{Keys: map[string][]Key{}}
 
 	cats := categoriesOf(cat, start.Vendors)
+	intro := foundText(cat, f, path)
+	if !t.Accessible {
+		// The drawn note reads _ * and ` as Markdown; line by line it is
+		// printed as it is.
+		intro = noteEscaper.Replace(intro)
+	}
 	if err := run(huh.NewGroup(
-		huh.NewNote().Title("vendorwatch init").Description(foundText(cat, f, path)),
+		huh.NewNote().Title("vendorwatch init").Description(intro),
 		huh.NewMultiSelect[string]().Title("Which kinds of vendor do you depend on?").
 			Description("The next question offers the catalog's vendors of these kinds.").
 			Options(categoryOptions(cat)...).Value(&cats).Height(12),
@@ -58,17 +64,19 @@ func Ask(ctx context.Context, cat *catalog.Catalog, f Found, start Answers, path
 	}
 
 	a.Vendors = slices.Clone(start.Vendors)
-	if err := run(huh.NewGroup(
-		huh.NewMultiSelect[string]().Title("Which vendors should vendorwatch watch?").
-			Description("Their status pages are read; their APIs and your keys are probed where vendorwatch can. / filters.").
-			Options(vendorOptions(cat, f, cats, start.Vendors)...).Value(&a.Vendors).Height(14).
-			Validate(func(v []string) error {
-				if len(v) == 0 {
-					return errors.New("choose at least one vendor")
-				}
-				return nil
-			}),
-	)); err != nil {
+	pick := huh.NewMultiSelect[string]().Title("Which vendors should vendorwatch watch?").
+		Description("Their status pages are read; their APIs and your keys are probed where vendorwatch can. / filters.").
+		Options(vendorOptions(cat, f, cats, start.Vendors)...).Value(&a.Vendors).Height(14)
+	if !t.Accessible {
+		// The accessible prompt repeats a question that fails validation,
+		// forever once its input has ended: there the answer is checked
+		// after the form instead.
+		pick = pick.Validate(needVendor)
+	}
+	if err := run(huh.NewGroup(pick)); err != nil {
+		return Answers{}, err
+	}
+	if err := needVendor(a.Vendors); err != nil {
 		return Answers{}, err
 	}
 
@@ -78,8 +86,10 @@ func Ask(ctx context.Context, cat *catalog.Catalog, f Found, start Answers, path
 	if err := askHolders(run, cat, &a); err != nil {
 		return Answers{}, err
 	}
-	write := true
-	if err := run(huh.NewGroup(huh.NewConfirm().Title("Write "+path+"?").
+	// Writing is the default in the form; answering line by line, a
+	// bare Enter (or the end of the input) declines.
+	write := !t.Accessible
+	if err := run(huh.NewGroup(huh.NewConfirm().Title("Write " + path + "?").
 		Description(summary(a)).Affirmative("Write").Negative("Cancel").Value(&write))); err != nil {
 		return Answers{}, err
 	}
@@ -87,6 +97,14 @@ func Ask(ctx context.Context, cat *catalog.Catalog, f Found, start Answers, path
 		return Answers{}, ErrCancelled
 	}
 	return a, nil
+}
+
+// needVendor refuses an empty choice of vendors.
+func needVendor(v []string) error {
+	if len(v) == 0 {
+		return errors.New("choose at least one vendor")
+	}
+	return nil
 }
 
 // askKeys asks, per chosen vendor that vendorwatch can probe, which
@@ -114,7 +132,7 @@ func askKeys(run func(...*huh.Group) error, cat *catalog.Catalog, f Found, start
 		groups = append(groups, huh.NewGroup(huh.NewMultiSelect[string]().
 			Title(fmt.Sprintf("Which keys of %s should vendorwatch probe?", e.Name)).
 			Description("References, never the key: vendorwatch resolves them at each check. None: the status page only.").
-			Options(opts...).Value(&picked).Filterable(false)))
+			Options(opts...).Value(&picked).Filterable(false).Height(len(opts)+3)))
 	}
 	if len(groups) > 0 {
 		if err := run(groups...); err != nil {
@@ -151,10 +169,21 @@ func askKeys(run func(...*huh.Group) error, cat *catalog.Catalog, f Found, start
 			}
 		}
 		if s := typed[id]; s != nil && CheckRef(*s) == nil {
-			a.Keys[id] = append(a.Keys[id], Key{Ref: Ref{Secret: strings.TrimSpace(*s), Name: uniqueName(a.Keys[id], strings.ToLower(e.KeyEnv[0]))}})
+			a.Keys[id] = append(a.Keys[id], typedKey(a.Keys[id], e, *s))
 		}
 	}
 	return nil
+}
+
+// typedKey is the key for a reference typed by hand, named after its
+// variable (env:CLAUDE_KEY is claude_key) or the vendor's first one.
+func typedKey(keys []Key, e catalog.Entry, ref string) Key {
+	ref = strings.TrimSpace(ref)
+	base := strings.ToLower(e.KeyEnv[0])
+	if name, ok := strings.CutPrefix(ref, "env:"); ok {
+		base = strings.ToLower(strings.TrimSpace(name))
+	}
+	return Key{Ref: Ref{Secret: ref, Name: uniqueName(keys, base)}}
 }
 
 // uniqueName is base, or base_2, base_3…, whichever no key of keys has.
@@ -188,7 +217,7 @@ func askHolders(run func(...*huh.Group) error, cat *catalog.Catalog, a *Answers)
 			groups = append(groups, huh.NewGroup(huh.NewMultiSelect[string]().Title(title).
 				Description("A vendor that stores this key to call "+nameOf(cat, id)+" for you, as VAPI stores an OpenAI key. "+
 					"A revoked key then names its likely leak source, and a rotation lists who needs the new key. None: only your own services use it.").
-				Options(opts...).Value(&keys[i].HeldBy).Filterable(false)))
+				Options(opts...).Value(&keys[i].HeldBy).Filterable(false).Height(len(opts)+3)))
 		}
 	}
 	if len(groups) == 0 {
@@ -265,16 +294,19 @@ func foundText(cat *catalog.Catalog, f Found, path string) string {
 		b.WriteString("No key found in the conventional variables (OPENAI_API_KEY, VAPI_API_KEY, …).\n")
 	}
 	for _, k := range f.Keys {
-		fmt.Fprintf(&b, "Found $%s (%s): a %s key.\n", k.Env, k.Fingerprint, nameOf(cat, k.Vendor))
+		fmt.Fprintf(&b, "Found $%s (%s), a key of %s.\n", k.Env, k.Fingerprint, nameOf(cat, k.Vendor))
 	}
 	for _, a := range f.Admins {
-		fmt.Fprintf(&b, "Found $%s: a %s admin key.\n", a.Env, nameOf(cat, a.Vendor))
+		fmt.Fprintf(&b, "Found $%s, an admin key of %s.\n", a.Env, nameOf(cat, a.Vendor))
 	}
 	for _, t := range f.Tools {
 		fmt.Fprintf(&b, "On the PATH: %s (%s), offered as cmd: references.\n", t.Command, t.Store)
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
+
+// noteEscaper keeps a drawn note's text literal.
+var noteEscaper = strings.NewReplacer(`\`, `\\`, "_", `\_`, "*", `\*`, "`", "\\`")
 
 // summary is the answers in one sentence, for the confirmation.
 func summary(a Answers) string {

@@ -71,7 +71,7 @@ func storeRef(t Tool, e catalog.Entry) (Ref, bool) {
 	env := e.KeyEnv[0]
 	slug := strings.ToLower(strings.ReplaceAll(env, "_", "-"))
 	name := strings.ToLower(env) + "_" + t.Command
-	note := "from " + t.Store + " (" + t.Command + " is on the PATH; adapt the entry's name)"
+	note := "read from " + t.Store + ": adapt the name"
 	switch t.Command {
 	case "op":
 		item := "op://Private/" + e.Name + "/credential"
