@@ -121,6 +121,9 @@ func runInit(cmd *cobra.Command, o *options, opt *initOptions) error {
 
 	out := cmd.OutOrStdout()
 	fmt.Fprintf(out, "wrote %s (mode 0600): %d vendor(s), %d key reference(s), no key.\n", app.Tildify(path), len(answers.Vendors), answers.KeyCount())
+	if answers.KeyCount() == 0 {
+		fmt.Fprintln(out, "no key is probed yet: export a vendor's key variable (OPENAI_API_KEY, VAPI_API_KEY, …) and run init --force again, or add keys: to the file (its comments show how)")
+	}
 	if backup != "" {
 		fmt.Fprintf(out, "the old config is kept as %s\n", app.Tildify(backup))
 	}

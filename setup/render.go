@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
 )
@@ -76,7 +77,7 @@ func renderVendor(b *bytes.Buffer, cat *catalog.Catalog, e catalog.Entry, f Foun
 		for i, d := range deps {
 			names[i] = nameOf(cat, d)
 		}
-		fmt.Fprintf(b, "    depends_on: [%s]    # %s holds your %s key\n", joinPlain(deps), e.Name, strings.Join(names, " and "))
+		commented(b, "    depends_on: ["+joinPlain(deps)+"]", e.Name+" holds your "+strings.Join(names, " and ")+" key")
 	}
 	switch {
 	case len(keys) > 0:
@@ -95,7 +96,8 @@ func renderVendor(b *bytes.Buffer, cat *catalog.Catalog, e catalog.Entry, f Foun
 		if e.Admin.Reads != "" {
 			reads = e.Admin.Reads
 		}
-		fmt.Fprintf(b, "    admin:\n      secret: env:%s    # an admin key: vendorwatch reads %s\n", env, reads)
+		b.WriteString("    admin:\n")
+		commented(b, "      secret: env:"+env, "an admin key: vendorwatch reads "+reads)
 	}
 	return nil
 }
@@ -110,20 +112,20 @@ func renderKey(b *bytes.Buffer, cat *catalog.Catalog, e catalog.Entry, f Found, 
 	note := ""
 	switch {
 	case k.Found:
-		note = "    # set in the environment when init ran"
+		note = "set in the environment when init ran"
 	case strings.HasPrefix(k.Secret, "env:"):
-		note = "    # not set when init ran: export it where vendorwatch runs"
+		note = "not set when init ran: export it where vendorwatch runs"
 	case k.Store != "":
-		note = "    # adapt the entry's name to yours"
+		note = "adapt the entry's name to yours"
 	}
-	fmt.Fprintf(b, "        secret: %s%s\n", secretScalar(k.Secret), note)
+	commented(b, "        secret: "+secretScalar(k.Secret), note)
 	if e.AccountEnv != "" {
 		account := ""
 		for _, fk := range f.KeysOf(e.ID) {
 			account = fk.Account
 		}
 		if accountID.MatchString(account) {
-			fmt.Fprintf(b, "        account: %s    # from %s: an account id, not a secret\n", account, e.AccountEnv)
+			commented(b, "        account: "+account, "from "+e.AccountEnv+": an account id, not a secret")
 		} else {
 			fmt.Fprintf(b, "        # account: AC…    the account id the probe needs (%s was not set)\n", e.AccountEnv)
 		}
@@ -131,14 +133,29 @@ func renderKey(b *bytes.Buffer, cat *catalog.Catalog, e catalog.Entry, f Found, 
 	if len(k.HeldBy) == 0 && k.Store == "" {
 		return nil
 	}
-	b.WriteString("        holders:                # where else this key is held\n")
+	commented(b, "        holders:", "where else this key is held")
 	for _, h := range k.HeldBy {
-		fmt.Fprintf(b, "          - {vendor: %s}    # %s stores this key to call %s for you\n", plain(h), nameOf(cat, h), e.Name)
+		commented(b, "          - {vendor: "+plain(h)+"}", nameOf(cat, h)+" stores this key to call "+e.Name+" for you")
 	}
 	if k.Store != "" {
-		fmt.Fprintf(b, "          - {secret: %s}    # the secret store entry the command reads\n", scalar(k.Store))
+		commented(b, "          - {secret: "+scalar(k.Store)+"}", "the secret store entry the command reads")
 	}
 	return nil
+}
+
+// commentColumn is where the comments after YAML lines start, when the
+// line leaves room.
+const commentColumn = 40
+
+// commented writes a YAML line with a comment after it, the comments of
+// a file lined up in one column.
+func commented(b *bytes.Buffer, line, comment string) {
+	b.WriteString(line)
+	if comment != "" {
+		pad := max(commentColumn-utf8.RuneCountInString(line), 2)
+		b.WriteString(strings.Repeat(" ", pad) + "# " + comment)
+	}
+	b.WriteString("\n")
 }
 
 func categoryNote(e catalog.Entry) string {

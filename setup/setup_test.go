@@ -280,7 +280,8 @@ func TestRenderWritesReferencesCustodyAndComments(t *testing.T) {
 	for _, want := range []string{
 		"# OpenAI (llm): its status page https://status.openai.com",
 		"# VAPI stores this key to call OpenAI for you",
-		"depends_on: [openai]    # VAPI holds your OpenAI key",
+		"depends_on: [openai]",
+		"# VAPI holds your OpenAI key",
 		"No key is written here.",
 	} {
 		if !strings.Contains(text, want) {
