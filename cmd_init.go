@@ -61,7 +61,7 @@ check (--no-check skips both).`,
 	f.StringVarP(&opt.output, "output", "o", "", "write the config here (same as --config)")
 	f.BoolVar(&opt.force, "force", false, "replace an existing config, keeping it as a timestamped .bak")
 	f.BoolVar(&opt.noCheck, "no-check", false, "write the file only: no check-config, no first check")
-	f.BoolVar(&opt.accessible, "accessible", false, "ask one question per line with numbered choices (screen readers; also reads answers from a pipe)")
+	f.BoolVar(&opt.accessible, "accessible", false, "ask one question per line with numbered choices, for screen readers (also $ACCESSIBLE); reads answers from a pipe too")
 	_ = cmd.RegisterFlagCompletionFunc("vendors", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		var ids []string
 		for _, e := range catalog.Builtin().All() {
@@ -99,7 +99,9 @@ func runInit(cmd *cobra.Command, o *options, opt *initOptions) error {
 		return err
 	}
 	if !opt.yes {
-		t, err := initTerminal(cmd, opt.accessible)
+		// ACCESSIBLE is the Charm tools' common switch for line-by-line
+		// prompts.
+		t, err := initTerminal(cmd, opt.accessible || os.Getenv("ACCESSIBLE") != "")
 		if err != nil {
 			return err
 		}
