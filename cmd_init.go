@@ -147,9 +147,9 @@ func initTerminal(cmd *cobra.Command, accessible bool) (setup.Terminal, error) {
 	inTTY = inTTY && term.IsTerminal(inFile.Fd())
 	switch {
 	case accessible && outTTY:
-		return setup.Terminal{In: in, Out: out, Accessible: true}, nil
+		return setup.Terminal{In: setup.LineReader(in), Out: out, Accessible: true}, nil
 	case accessible:
-		return setup.Terminal{In: in, Out: cmd.OutOrStdout(), Accessible: true}, nil
+		return setup.Terminal{In: setup.LineReader(in), Out: cmd.OutOrStdout(), Accessible: true}, nil
 	case !outTTY || !inTTY:
 		return setup.Terminal{}, errors.New("init asks its questions in a terminal, and this is not one: run vendorwatch init --yes (with --vendors openai,vapi to choose the vendors, --held-by openai=vapi for custody), or --accessible to answer line by line")
 	}

@@ -162,3 +162,32 @@ func TestInitRunsCheckConfigAndAFirstCheck(t *testing.T) {
 		}
 	}
 }
+
+// TestInitAccessibleReadsAnswersFromAPipe answers the line-by-line form
+// from a pipe, all answers in one write.
+func TestInitAccessibleReadsAnswersFromAPipe(t *testing.T) {
+	bin := buildBinary(t)
+	home := t.TempDir()
+	cmd := exec.Command(bin, "init", "--accessible", "--no-check")
+	cmd.Env = []string{
+		"HOME=" + home, "PATH=" + t.TempDir(), "XDG_CONFIG_HOME=" + filepath.Join(home, "config"),
+		"OPENAI_API_KEY=" + fixture.OpenAIKey, "VAPI_API_KEY=" + fixture.VAPIKey,
+	}
+	// Kinds, vendors, OpenAI's keys, VAPI's keys as offered; VAPI holds
+	// the OpenAI key (1), nobody holds VAPI's; write.
+	cmd.Stdin = strings.NewReader("0\n0\n0\n0\n1\n0\n0\ny\n")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("init --accessible: %v\n%s", err, out)
+	}
+	fixture.NoKey(t, "init --accessible", string(out), fixture.OpenAIKey, fixture.VAPIKey)
+	data, err := os.ReadFile(filepath.Join(home, "config", "vendorwatch", "config.yaml"))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, want := range []string{"secret: env:OPENAI_API_KEY", "- {vendor: vapi}", "secret: env:VAPI_API_KEY"} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("the config has no %q:\n%s\nthe form said:\n%s", want, data, out)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package setup
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -318,4 +319,27 @@ func summary(a Answers) string {
 	}
 	return fmt.Sprintf("%d vendor(s): %s; %d key reference(s); %d vendor holder(s). The file holds references only.",
 		len(a.Vendors), strings.Join(a.Vendors, ", "), a.KeyCount(), holders)
+}
+
+// LineReader hands r on one line per Read. The accessible form starts a
+// new line scanner for every question; over a pipe or a file, the first
+// one would otherwise swallow the answers to the questions after it.
+func LineReader(r io.Reader) io.Reader { return &lineReader{r: bufio.NewReader(r)} }
+
+type lineReader struct {
+	r    *bufio.Reader
+	rest []byte
+}
+
+func (l *lineReader) Read(p []byte) (int, error) {
+	if len(l.rest) == 0 {
+		line, err := l.r.ReadBytes('\n')
+		if len(line) == 0 {
+			return 0, err
+		}
+		l.rest = line
+	}
+	n := copy(p, l.rest)
+	l.rest = l.rest[n:]
+	return n, nil
 }

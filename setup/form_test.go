@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -12,20 +11,6 @@ import (
 	"github.com/vendorwatch/vendorwatch/internal/fixture"
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
 )
-
-// lines answers the accessible form one line per read: huh starts a new
-// line scanner for every question, which must not swallow the answers to
-// the next ones.
-type lines struct{ rest []string }
-
-func (l *lines) Read(p []byte) (int, error) {
-	if len(l.rest) == 0 {
-		return 0, io.EOF
-	}
-	n := copy(p, l.rest[0]+"\n")
-	l.rest = l.rest[1:]
-	return n, nil
-}
 
 // ask runs the form line by line with these answers, on a machine with
 // OpenAI's and VAPI's keys set and op on the PATH.
@@ -38,7 +23,7 @@ func ask(t *testing.T, answers ...string) (Answers, string, error) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	a, err := Ask(context.Background(), cat, found, start, "~/.config/vendorwatch/config.yaml", Terminal{In: &lines{answers}, Out: &out, Accessible: true})
+	a, err := Ask(context.Background(), cat, found, start, "~/.config/vendorwatch/config.yaml", Terminal{In: LineReader(strings.NewReader(strings.Join(answers, "\n"))), Out: &out, Accessible: true})
 	return a, out.String(), err
 }
 
