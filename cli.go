@@ -46,6 +46,7 @@ level: 0 ok, 1 warning, 2 critical, 3 unknown or bad config), or --tmux for a st
 --demo shows the dashboard against simulated vendors replaying a real incident: no
 network, no config and no keys needed.`,
 		Example: `  vendorwatch --demo                 # try it: simulated vendors replay a real incident
+  vendorwatch init                   # write your config from the keys found here, then check it
   vendorwatch --once                 # one check, a table
   vendorwatch --once --json | jq .overall
   vendorwatch --once --only openai,vapi
@@ -108,6 +109,7 @@ network, no config and no keys needed.`,
 	root.AddCommand(newMaintenancesCmd(o))
 	root.AddCommand(newNotifyCmd(o))
 	root.AddCommand(newSilenceCmd(o))
+	root.AddCommand(newInitCmd(o))
 	_ = root.RegisterFlagCompletionFunc("only", completeVendorIDs(o))
 	return root
 }

@@ -65,6 +65,7 @@ var floors = map[string]int{
 	"ui":        10,
 	"serve":     11,
 	"chart":     11,
+	"setup":     11, // vendorwatch init: detection, the form, the file
 	"app":       12,
 	"remote":    12,
 	// The commands, and tools beside the program.
@@ -98,6 +99,7 @@ var ownedImports = map[string][]string{
 	"charm.land/bubbles/v2":          {"ui"},
 	"modernc.org/sqlite":             {"history"},
 	"github.com/spf13/cobra":         {""},
+	"charm.land/huh/v2":              {"setup"},
 }
 
 // configImporters may import config: the adapters that read it and the

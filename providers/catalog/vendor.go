@@ -112,23 +112,22 @@ func Resolve(cfg *config.Config, cat *Catalog, only []string) ([]Vendor, error) 
 // inventory watch.
 func DefaultConfig(cat *Catalog) *config.Config {
 	cfg := config.Default()
+	keys, admins := cat.KeysInEnv(os.Getenv)
 	for _, e := range cat.All() {
 		v := config.Vendor{ID: e.ID}
-		for _, env := range e.KeyEnv {
-			if os.Getenv(env) == "" || e.Probe == nil {
-				continue
+		for _, k := range keys {
+			if k.Vendor == e.ID {
+				v.Keys = append(v.Keys, config.Key{
+					Name:    k.Name(),
+					Secret:  config.SecretRef{Kind: config.SecretEnv, Value: k.Env},
+					Account: k.Account,
+				})
 			}
-			k := config.Key{
-				Name:   strings.ToLower(env),
-				Secret: config.SecretRef{Kind: config.SecretEnv, Value: env},
-			}
-			if e.AccountEnv != "" {
-				k.Account = os.Getenv(e.AccountEnv)
-			}
-			v.Keys = append(v.Keys, k)
 		}
-		if e.AdminEnv != "" && os.Getenv(e.AdminEnv) != "" {
-			v.Admin = &config.Admin{Secret: config.SecretRef{Kind: config.SecretEnv, Value: e.AdminEnv}}
+		for _, a := range admins {
+			if a.Vendor == e.ID {
+				v.Admin = &config.Admin{Secret: config.SecretRef{Kind: config.SecretEnv, Value: a.Env}}
+			}
 		}
 		if e.Default || len(v.Keys) > 0 || v.Admin != nil {
 			cfg.Vendors = append(cfg.Vendors, v)
