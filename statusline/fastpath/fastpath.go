@@ -21,7 +21,7 @@ import (
 // not know, a stale or missing digest, --remote — falls through to the
 // whole program, which behaves the same with or without this.
 func init() {
-	ok, err := statusline.Answer(os.Args[1:], os.Stdout, time.Now())
+	ok, code, err := statusline.Answer(os.Args[1:], os.Stdout, time.Now())
 	if !ok {
 		return
 	}
@@ -29,5 +29,5 @@ func init() {
 		fmt.Fprintln(os.Stderr, "vendorwatch:", err)
 		os.Exit(1)
 	}
-	os.Exit(0)
+	os.Exit(code)
 }
