@@ -106,16 +106,22 @@ func perfdatum(label, value, lo, hi string) string {
 }
 
 // vendorLatency is the slowest answer among the vendor's key probes and
-// its keyless request, in ms; false when none answered with a time.
+// its keyless request, in ms: requests the vendor answered, and those
+// that timed out (the wait is the point); a request that got no answer at
+// all (refused, no route) says nothing of the vendor's speed. False when
+// none counts.
 func vendorLatency(v observe.VendorResult) (int64, bool) {
 	var ms int64 = -1
-	for _, k := range v.Keys {
-		if k.LatencyMS > 0 {
-			ms = max(ms, k.LatencyMS)
+	timed := func(r observe.Result, status int, latency int64) {
+		if latency > 0 && (status > 0 || r == observe.ResultTimeout) {
+			ms = max(ms, latency)
 		}
 	}
-	if v.Reachability != nil && v.Reachability.LatencyMS > 0 {
-		ms = max(ms, v.Reachability.LatencyMS)
+	for _, k := range v.Keys {
+		timed(k.Result, k.HTTPStatus, k.LatencyMS)
+	}
+	if r := v.Reachability; r != nil {
+		timed(r.Result, r.HTTPStatus, r.LatencyMS)
 	}
 	return ms, ms >= 0
 }

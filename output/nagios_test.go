@@ -173,15 +173,17 @@ func TestWriteNagiosHostileText(t *testing.T) {
 }
 
 // A vendor with no keys and no keyless request has no performance data; a
-// canary that is listed and a key that answered are not failing.
+// canary that is listed and a key that answered are not failing; a request
+// that got no answer has no latency to report, one that timed out has.
 func TestNagiosPerfdataPerVendor(t *testing.T) {
 	v := correlate.VendorReport{VendorResult: observe.VendorResult{ID: "anthropic", Keys: []observe.KeyResult{
-		{Name: "prod", Result: observe.ResultOK, LatencyMS: 410},
+		{Name: "prod", Result: observe.ResultOK, HTTPStatus: 200, LatencyMS: 410},
+		{Name: "dev", Result: observe.ResultNetworkError, LatencyMS: 30000},
 		{Name: "canary", Canary: true, Result: observe.ResultListed},
 		{Name: "batch", Result: observe.ResultTimeout, LatencyMS: 10000},
 	}}}
 	got := strings.Join(vendorPerfdata(v), " ")
-	if want := "'anthropic latency'=10000ms;;;0; 'anthropic failing keys'=1;;;0;3"; got != want {
+	if want := "'anthropic latency'=10000ms;;;0; 'anthropic failing keys'=2;;;0;4"; got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 	if p := vendorPerfdata(correlate.VendorReport{VendorResult: observe.VendorResult{ID: "github"}}); len(p) != 0 {
