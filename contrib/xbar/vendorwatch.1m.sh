@@ -16,6 +16,7 @@
 # <xbar.desc>Is it us or them? Vendor status pages and our own API keys, in the menu bar.</xbar.desc>
 # <xbar.dependencies>vendorwatch</xbar.dependencies>
 # <xbar.var>string(VAR_STYLE="default"): Colours for a dark (default, dark) or light (light) menu.</xbar.var>
+# <swiftbar.environment>[VAR_STYLE=default]</swiftbar.environment>
 # <swiftbar.hideRunInTerminal>true</swiftbar.hideRunInTerminal>
 
 # xbar starts plugins with a short PATH: add Homebrew's and /usr/local.
