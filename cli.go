@@ -50,6 +50,8 @@ network, no config and no keys needed.`,
   vendorwatch --once                 # one check, a table
   vendorwatch --once --json | jq .overall
   vendorwatch --once --only openai,vapi
+  vendorwatch --once --format nagios # a Nagios/Icinga check: status line, perfdata, plugin exit code
+  vendorwatch --tmux --format i3blocks --max-width 60
   vendorwatch catalog voice
   vendorwatch check-config`,
 		Args:          cobra.NoArgs,
