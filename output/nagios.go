@@ -93,16 +93,19 @@ func vendorPerfdata(v correlate.VendorReport) []string {
 
 // perfdatum is one 'label'=value[UOM];[warn];[crit];[min];[max] of the
 // guidelines, without thresholds: vendorwatch decides the state itself.
-// The label is always quoted; a quote in it is doubled, and '=', which
-// no label may hold, and what is not printable are dropped.
+// The label is always quoted. Config ids are plain (letters, digits, . _
+// -), but a --remote report's are not ours: '=' and '|', which no label
+// may hold, what is not printable, and quotes, which the guidelines let a
+// label double but common parsers (Monitoring::Plugin's) do not read, are
+// dropped.
 func perfdatum(label, value, lo, hi string) string {
 	label = strings.Map(func(r rune) rune {
-		if r == '=' || r == '|' {
+		if r == '=' || r == '|' || r == '\'' {
 			return -1
 		}
 		return r
 	}, termtext.Line(label))
-	return "'" + strings.ReplaceAll(label, "'", "''") + "'=" + value + ";;;" + lo + ";" + hi
+	return "'" + label + "'=" + value + ";;;" + lo + ";" + hi
 }
 
 // vendorLatency is the slowest answer among the vendor's key probes and

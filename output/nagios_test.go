@@ -3,6 +3,7 @@ package output
 import (
 	"bytes"
 	"errors"
+	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
@@ -164,7 +165,7 @@ func TestWriteNagiosHostileText(t *testing.T) {
 	if !strings.HasPrefix(status, "VENDORWATCH CRITICAL - KEY: VAPI outage / 'fake'=0 VENDORWATCH OK") {
 		t.Errorf("status %q", status)
 	}
-	if len(perf) != 2 || perf[0].label != `open ai's"x" latency` || perf[1].label != `open ai's"x" failing keys` {
+	if len(perf) != 2 || perf[0].label != `open ais"x" latency` || perf[1].label != `open ais"x" failing keys` {
 		t.Errorf("perfdata %+v", perf)
 	}
 	if long[0] != "Open/AI 'quoted': CRITICAL, 1 of 1 keys failing, status page: All Systems Operational" {
@@ -188,5 +189,33 @@ func TestNagiosPerfdataPerVendor(t *testing.T) {
 	}
 	if p := vendorPerfdata(correlate.VendorReport{VendorResult: observe.VendorResult{ID: "github"}}); len(p) != 0 {
 		t.Errorf("github: %v", p)
+	}
+}
+
+// Monitoring::Plugin, the Perl library of the Monitoring Plugins project
+// (Debian's libmonitoring-plugin-perl), reads every datum we write, labels
+// and values as we mean them. Skipped when perl or the library is missing.
+func TestNagiosPerfdataMonitoringPluginReads(t *testing.T) {
+	if exec.Command("perl", "-MMonitoring::Plugin::Performance", "-e", "1").Run() != nil {
+		t.Skip("perl's Monitoring::Plugin is not installed (apt-get install libmonitoring-plugin-perl)")
+	}
+	rep := sampleReport()
+	rep.Vendors[1].ID = "v'a=p|i x"
+	rep.Vendors[1].Keys = []observe.KeyResult{{Name: "k", Result: observe.ResultVendorError, HTTPStatus: 503, LatencyMS: 1200}}
+	var buf bytes.Buffer
+	if _, err := WriteNagios(&buf, rep); err != nil {
+		t.Fatal(err)
+	}
+	first, _, _ := strings.Cut(buf.String(), "\n")
+	_, perf, _ := strings.Cut(first, "|")
+	script := `my @p = Monitoring::Plugin::Performance->parse_perfstring($ARGV[0]) or die "unparsed\n";
+print join("\n", map { join("\t", $_->label, $_->value, $_->uom, $_->min // "", $_->max // "") } @p), "\n";`
+	out, err := exec.Command("perl", "-MMonitoring::Plugin::Performance", "-e", script, perf).CombinedOutput()
+	if err != nil {
+		t.Fatalf("Monitoring::Plugin: %v\n%s", err, out)
+	}
+	want := "openai latency\t230\tms\t0\t\nopenai failing keys\t1\t\t0\t1\nvapi x latency\t1200\tms\t0\t\nvapi x failing keys\t1\t\t0\t1\n"
+	if string(out) != want {
+		t.Errorf("Monitoring::Plugin read\n%s\nwant\n%s", out, want)
 	}
 }
