@@ -17,7 +17,8 @@ import (
 // initializes packages in import-path order as soon as their imports are
 // ready, and this one imports only statusline and the standard library,
 // so its init runs before those: when the call is one Answer can take, it prints the line
-// and ends the process there. Anything else — another mode, a flag it does
+// and ends the process there, with the exit code the line's format asks
+// for (i3blocks' 33, urgent). Anything else — another mode, a flag it does
 // not know, a stale or missing digest, --remote — falls through to the
 // whole program, which behaves the same with or without this.
 func init() {
