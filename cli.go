@@ -29,6 +29,7 @@ type options struct {
 	maxWidth    int
 	ascii       bool
 	lineFormat  string
+	lineStyle   string
 	maxAge      time.Duration
 }
 
@@ -50,6 +51,8 @@ network, no config and no keys needed.`,
   vendorwatch --once                 # one check, a table
   vendorwatch --once --json | jq .overall
   vendorwatch --once --only openai,vapi
+  vendorwatch --once --format nagios # a Nagios/Icinga check: status line, perfdata, plugin exit code
+  vendorwatch --tmux --format i3blocks --max-width 60
   vendorwatch catalog voice
   vendorwatch check-config`,
 		Args:          cobra.NoArgs,
@@ -57,10 +60,13 @@ network, no config and no keys needed.`,
 		SilenceErrors: true,
 		Version:       versionString(),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			tmuxOnly := cmd.Flags().Changed("format") || cmd.Flags().Changed("max-width") || cmd.Flags().Changed("ascii") || cmd.Flags().Changed("max-age")
+			nagios := o.lineFormat == formatNagios
+			tmuxOnly := (cmd.Flags().Changed("format") && !nagios) || cmd.Flags().Changed("style") || cmd.Flags().Changed("max-width") || cmd.Flags().Changed("ascii") || cmd.Flags().Changed("max-age")
 			switch {
+			case nagios && (!o.once || o.json):
+				return errors.New("--format nagios goes with --once, without --json")
 			case tmuxOnly && !o.tmux:
-				return errors.New("--format, --max-width, --ascii and --max-age go with --tmux")
+				return errors.New("--format, --style, --max-width, --ascii and --max-age go with --tmux (only --format nagios goes with --once)")
 			case o.tmuxRefresh:
 				return runTmuxRefresh(cmd, o)
 			case o.tmux && o.once:
@@ -89,13 +95,15 @@ network, no config and no keys needed.`,
 	f.BoolVar(&o.once, "once", false, "check everything once, print a table (or --json) and exit with the level")
 	f.BoolVar(&o.json, "json", false, "with --once: print schema-1 JSON")
 	f.BoolVar(&o.tmux, "tmux", false, "print one status line for tmux from the cached snapshot; never waits for a vendor")
-	f.StringVar(&o.lineFormat, "format", "tmux", "with --tmux: tmux (#[fg=…] styles), plain (shell prompts) or waybar (JSON)")
+	f.StringVar(&o.lineFormat, "format", "tmux", "with --tmux: tmux (#[…] styles), plain (shell prompts), waybar (JSON), i3blocks, polybar or xbar (also SwiftBar); with --once: nagios (a Nagios/Icinga plugin's output and exit code)")
+	f.StringVar(&o.lineStyle, "style", "default", "with --tmux: the bar the line is drawn on: default (tmux's green bar; the dark bars of i3bar, polybar and waybar), dark or light")
 	f.IntVar(&o.maxWidth, "max-width", 0, "with --tmux: cap the line at this many cells (0: no cap)")
 	f.BoolVar(&o.ascii, "ascii", false, "with --tmux: ASCII markers (X ! o ?) instead of ✖ ▲ ● ?")
 	f.DurationVar(&o.maxAge, "max-age", 60*time.Second, "with --tmux: refresh the snapshot in the background when it is older than this")
 	f.BoolVar(&o.tmuxRefresh, "tmux-refresh", false, "the --tmux widget's background refresh")
 	_ = f.MarkHidden("tmux-refresh")
-	_ = root.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"tmux", "plain", "waybar"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = root.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(append(lineFormats(), formatNagios), cobra.ShellCompDirectiveNoFileComp))
+	_ = root.RegisterFlagCompletionFunc("style", cobra.FixedCompletions(lineStyles(), cobra.ShellCompDirectiveNoFileComp))
 	f.BoolVar(&o.demo, "demo", false, "the dashboard against simulated vendors replaying a real incident (no network, no config, no keys); with --once, one table")
 
 	root.SetVersionTemplate("vendorwatch {{.Version}}\n")

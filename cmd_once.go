@@ -15,6 +15,21 @@ import (
 // kept in the state dir, records them, prints a table or JSON and exits
 // with the overall level.
 func runOnce(cmd *cobra.Command, o *options) error {
+	err := runOnceChecked(cmd, o)
+	if o.lineFormat != formatNagios || err == nil || errors.As(err, new(exitStatus)) {
+		return err
+	}
+	// A check that could not run is UNKNOWN to Nagios, said on stdout,
+	// where the plugin's output is read.
+	code, werr := output.WriteNagiosError(cmd.OutOrStdout(), err)
+	if werr != nil {
+		return werr
+	}
+	return exitStatus(code)
+}
+
+// runOnceChecked is runOnce but for the Nagios plugin's UNKNOWN on error.
+func runOnceChecked(cmd *cobra.Command, o *options) error {
 	if o.remote != "" {
 		return runOnceRemote(cmd, o)
 	}
@@ -55,10 +70,21 @@ func runOnceRemote(cmd *cobra.Command, o *options) error {
 }
 
 // writeReport prints a report as --json asks (JSON on stdout, note on
-// stderr) or as the table with the note after it, and ends the command
-// with the report's level.
+// stderr), as --format nagios asks (a plugin's output, no note) or as the
+// table with the note after it, and ends the command with the report's
+// level.
 func writeReport(cmd *cobra.Command, o *options, rep correlate.Report, note string) error {
 	out := cmd.OutOrStdout()
+	if o.lineFormat == formatNagios {
+		// A Nagios/Icinga plugin: its output, and the plugin exit code of
+		// the report's level, which --once's codes match (0 ok, 1 warning,
+		// 2 critical, 3 unknown).
+		code, err := output.WriteNagios(out, rep)
+		if err != nil {
+			return err
+		}
+		return exitStatus(code)
+	}
 	if o.json {
 		fmt.Fprintln(cmd.ErrOrStderr(), "vendorwatch:", note)
 		if err := output.WriteJSON(out, rep); err != nil {

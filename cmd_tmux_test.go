@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -136,7 +137,7 @@ vendors:
 	}
 	wg.Wait()
 	for _, l := range lines {
-		if l != "#[fg=colour244]? vendorwatch#[default]" {
+		if l != "#[fg=colour16,bg=colour250]? vendorwatch#[default]" {
 			t.Errorf("first line = %q, want the neutral marker", l)
 		}
 	}
@@ -146,10 +147,10 @@ vendors:
 		t.Errorf("the status page was read %d times; many clients must start one refresh", n)
 	}
 	line := runBin(t, bin, time.Second, "--tmux", "--config", cfg, "--state-dir", state)
-	if !strings.Contains(line, "#[fg=red]✖ Acme Voice#[default]") {
+	if !strings.Contains(line, "#[fg=colour231,bg=colour160,bold]✖ Acme Voice#[default]") {
 		t.Errorf("line = %q, want Acme Voice critical", line)
 	}
-	plain := strings.NewReplacer("#[fg=red]", "", "#[fg=yellow]", "", "#[fg=green]", "", "#[fg=colour244]", "", "#[default]", "").Replace(line)
+	plain := regexp.MustCompile(`#\[[a-z0-9=,]+\]`).ReplaceAllString(line, "")
 	if strings.Contains(plain, "#") || strings.Contains(line, "pwned") {
 		t.Errorf("remote text reached the line: %q", line)
 	}
@@ -179,7 +180,7 @@ func TestTmuxLeavesRefreshToARunningDashboard(t *testing.T) {
 		t.Skip("advisory locks are not available here")
 	}
 	defer lock.Unlock()
-	if line := runBin(t, bin, time.Second, "--tmux", "--config", cfg, "--state-dir", state); line != "#[fg=colour244]? vendorwatch#[default]" {
+	if line := runBin(t, bin, time.Second, "--tmux", "--config", cfg, "--state-dir", state); line != "#[fg=colour16,bg=colour250]? vendorwatch#[default]" {
 		t.Errorf("line = %q", line)
 	}
 	time.Sleep(500 * time.Millisecond) // a refresh, had one started, would have asked by now

@@ -15,6 +15,7 @@ import (
 	"github.com/vendorwatch/vendorwatch/history"
 	"github.com/vendorwatch/vendorwatch/output"
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
+	"github.com/vendorwatch/vendorwatch/statusline"
 )
 
 // Files in the state dir that coordinate the tmux widget with the
@@ -45,7 +46,9 @@ func (o Options) snapshotFile() string {
 
 // LineRequest is what --tmux asks of the line.
 type LineRequest struct {
-	Format   output.LineFormat
+	Format output.LineFormat
+	// Style is the kind of bar the line is drawn on (default, dark, light).
+	Style    statusline.Style
 	ASCII    bool
 	MaxWidth int
 	// MaxAge is how old the snapshot may be before a refresh starts; a
@@ -57,7 +60,7 @@ type LineRequest struct {
 // the snapshot is missing or older than r.MaxAge it starts one detached
 // background refresh and answers with what it has: it never waits for a
 // vendor.
-func StatusLine(o Options, r LineRequest, now time.Time) string {
+func StatusLine(o Options, r LineRequest, now time.Time) statusline.Output {
 	dir := StateDir(o.StateDir)
 	rep := ReadSnapshot(dir, o.snapshotFile())
 	var age time.Duration
@@ -71,8 +74,8 @@ func StatusLine(o Options, r LineRequest, now time.Time) string {
 	if o.Remote != "" && rep != nil {
 		names = localNames(o.ConfigPath, rep)
 	}
-	return output.Line(rep, output.LineOptions{
-		Format: r.Format, ASCII: r.ASCII, MaxWidth: r.MaxWidth, Names: names,
+	return output.LineOutput(rep, output.LineOptions{
+		Format: r.Format, Style: r.Style, ASCII: r.ASCII, MaxWidth: r.MaxWidth, Names: names,
 		Age: age, Stale: rep != nil && age > 3*r.MaxAge,
 	})
 }

@@ -39,7 +39,7 @@ func TestNoPermissionIsAWarning(t *testing.T) {
 	if got, want := Line(&rep, LineOptions{Format: LinePlain}), warn+" OpenAI key config"; got != want {
 		t.Errorf("tmux line = %q, want %q", got, want)
 	}
-	if got, want := Line(&rep, LineOptions{}), "#[fg=yellow]"+warn+" OpenAI key config#[default]"; got != want {
+	if got, want := Line(&rep, LineOptions{}), "#[fg=colour16,bg=colour220]"+warn+" OpenAI key config#[default]"; got != want {
 		t.Errorf("tmux line = %q, want %q", got, want)
 	}
 

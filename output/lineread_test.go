@@ -101,8 +101,8 @@ func BenchmarkReadReport(b *testing.B) {
 
 // The fast path (statusline.Answer over the digest LineDigest writes)
 // prints exactly the line the whole program prints from the snapshot, in
-// every format, marker set and width; and it answers every such call
-// except when not even one item fits.
+// every format, style, marker set and width, with the same exit code; and
+// it answers every such call, since no item is ever cut.
 func TestLineDigestSameLineAsTheSnapshot(t *testing.T) {
 	wide := sampleReport()
 	wide.Vendors[0].Name = "株式会社ベンダー" // double-width cells
@@ -129,29 +129,29 @@ func TestLineDigestSameLineAsTheSnapshot(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, format := range []LineFormat{LineTmux, LinePlain, LineWaybar} {
+		for _, format := range statusline.Formats {
 			for _, ascii := range []bool{false, true} {
 				for _, width := range []int{0, 8, 15, 20, 30, 60} {
-					args := []string{"--tmux", "--state-dir", dir, "--format", string(format), "--max-width", fmt.Sprint(width)}
+					style := statusline.Styles[width%len(statusline.Styles)]
+					args := []string{"--tmux", "--state-dir", dir, "--format", string(format), "--max-width", fmt.Sprint(width), "--style", string(style)}
 					if ascii {
 						args = append(args, "--ascii")
 					}
 					var out bytes.Buffer
-					ok, err := statusline.Answer(args, &out, time.Now())
+					ok, code, err := statusline.Answer(args, &out, time.Now())
 					if err != nil {
 						t.Fatal(err)
 					}
-					want := Line(&snap, LineOptions{Format: format, ASCII: ascii, MaxWidth: width})
+					want := LineOutput(&snap, LineOptions{Format: format, Style: style, ASCII: ascii, MaxWidth: width})
 					if !ok {
-						// Declining is right only when the whole program
-						// cuts the first item short.
-						if first := lineEntries(&snap, nil)[0].Label; width == 0 || strings.Contains(want, first) {
-							t.Errorf("report %d %v: the fast path did not answer; the line is %q", ri, args[3:], want)
-						}
+						t.Errorf("report %d %v: the fast path did not answer; the line is %q", ri, args[3:], want.Text)
 						continue
 					}
-					if got := strings.TrimSuffix(out.String(), "\n"); got != want {
-						t.Errorf("report %d %v: fast path %q, whole program %q", ri, args[3:], got, want)
+					if code != want.Exit {
+						t.Errorf("report %d %v: fast path exits %d, whole program %d", ri, args[3:], code, want.Exit)
+					}
+					if got := strings.TrimSuffix(out.String(), "\n"); got != want.Text {
+						t.Errorf("report %d %v: fast path %q, whole program %q", ri, args[3:], got, want.Text)
 					}
 				}
 			}

@@ -14,24 +14,31 @@ import (
 	"github.com/vendorwatch/vendorwatch/statusline"
 )
 
-// LineFormat is the flavour of the one-line status.
-type LineFormat string
+// LineFormat is the flavour of the one-line status: statusline's formats.
+type LineFormat = statusline.Format
 
-// Line formats: tmux status-right with #[fg=…] styles, plain text for shell
-// prompts, and waybar/i3blocks JSON.
+// Line formats: tmux status-right with #[…] styles, plain text for shell
+// prompts, waybar's JSON, i3blocks' block lines, polybar's %{F…} tags and
+// an xbar/SwiftBar plugin's menu.
 const (
-	LineTmux   LineFormat = "tmux"
-	LinePlain  LineFormat = "plain"
-	LineWaybar LineFormat = "waybar"
+	LineTmux     = statusline.FormatTmux
+	LinePlain    = statusline.FormatPlain
+	LineWaybar   = statusline.FormatWaybar
+	LineI3blocks = statusline.FormatI3blocks
+	LinePolybar  = statusline.FormatPolybar
+	LineXbar     = statusline.FormatXbar
 )
 
 // LineOptions tunes the status line.
 type LineOptions struct {
 	Format LineFormat
+	// Style is the kind of bar the line is drawn on (default, dark,
+	// light), which picks its colours.
+	Style statusline.Style
 	// ASCII uses X ! o ? instead of ✖ ▲ ● ?.
 	ASCII bool
 	// MaxWidth caps the visible width in cells (0: no cap). Items that do
-	// not fit are replaced by "+N".
+	// not fit are dropped whole and replaced by "+N".
 	MaxWidth int
 	// Names maps vendor ids to the names the local config gives them. Only
 	// these names, sanitized, and fixed labels reach the line: a report may
@@ -44,7 +51,11 @@ type LineOptions struct {
 
 // Line renders the report as one status line. r may be nil when there is
 // no cached report yet: the line then shows a neutral marker.
-func Line(r *correlate.Report, o LineOptions) string {
+func Line(r *correlate.Report, o LineOptions) string { return LineOutput(r, o).Text }
+
+// LineOutput is Line with the exit code its format asks for (i3blocks
+// reads 33 as urgent). An unknown format renders as tmux.
+func LineOutput(r *correlate.Report, o LineOptions) statusline.Output {
 	entries := lineEntries(r, o.Names)
 	items := make([]statusline.Item, len(entries))
 	for i, e := range entries {
@@ -54,23 +65,15 @@ func Line(r *correlate.Report, o LineOptions) string {
 		mark := staleMark(o)
 		items = append(items, statusline.Item{Level: statusline.Unknown, Text: mark, Width: ansi.StringWidth(mark)})
 	}
-	fitted, ok := statusline.Fit(items, o.MaxWidth)
-	if !ok {
-		// Not even one item fits: cut the first one.
-		first := items[0]
-		first.Text = ansi.Truncate(first.Text, o.MaxWidth, "")
-		fitted = []statusline.Item{first}
+	line := statusline.Line{Items: statusline.Fit(items, o.MaxWidth), Style: o.Style}
+	if r != nil {
+		line.Overall, line.Vendors = statusline.Level(r.Overall), len(r.Vendors)
 	}
-	switch o.Format {
-	case LineWaybar:
-		if r == nil {
-			return statusline.Waybar(fitted, "", 0)
-		}
-		return statusline.Waybar(fitted, statusline.Level(r.Overall), len(r.Vendors))
-	case LinePlain:
-		return statusline.Join(fitted, false)
+	if out, ok := statusline.Render(o.Format, line); ok {
+		return out
 	}
-	return statusline.Join(fitted, true)
+	out, _ := statusline.Render(LineTmux, line)
+	return out
 }
 
 // LineDigest is what `vendorwatch --tmux` prints of r, ready for its fast
@@ -82,7 +85,7 @@ func LineDigest(r correlate.Report) ([]byte, error) {
 		Entries: lineEntries(&r, nil)}.Encode()
 }
 
-// lineEntries lists the worst problems first, one per vendor and label,
+// lineEntries lists the worst problems first, one per vendor,
 // then those still confirming, or a single "N ok" entry when all is well.
 func lineEntries(r *correlate.Report, names map[string]string) []statusline.Entry {
 	entry := func(l correlate.Level, label string) statusline.Entry {
@@ -91,8 +94,14 @@ func lineEntries(r *correlate.Report, names map[string]string) []statusline.Entr
 	if r == nil {
 		return []statusline.Entry{entry(correlate.LevelUnknown, "vendorwatch")}
 	}
+	// One item per vendor: its worst finding's (they come worst first).
+	// A vendor with an outage and a dead key, or with a confirming and an
+	// open finding, is one item, not two; findings of no vendor (our
+	// network, Prometheus) are one item per label. Two vendors the config
+	// names alike are one item too: the line could not tell them apart.
 	type key struct{ vendor, label string }
 	seen := map[key]bool{}
+	shown := map[string]bool{}
 	var entries []statusline.Entry
 	// What counts comes first, worst first; then what is still confirming,
 	// marked unknown ("? VAPI": not sure yet). What is recovering is left
@@ -119,7 +128,10 @@ func lineEntries(r *correlate.Report, names map[string]string) []statusline.Entr
 			vendors = []string{""}
 		}
 		for _, id := range vendors {
-			k := key{id, label}
+			k := key{vendor: id}
+			if id == "" {
+				k.label = label
+			}
 			if seen[k] {
 				continue
 			}
@@ -128,6 +140,10 @@ func lineEntries(r *correlate.Report, names map[string]string) []statusline.Entr
 			if text == "" {
 				text = "problem"
 			}
+			if shown[text] {
+				continue
+			}
+			shown[text] = true
 			entries = append(entries, entry(level, text))
 		}
 	}

@@ -47,7 +47,7 @@ func (d Digest) Encode() ([]byte, error) {
 	b.WriteString(d.GeneratedAt.UTC().Format(time.RFC3339Nano) + "\t" + string(d.Overall) + "\t" + strconv.Itoa(d.Vendors) + "\n")
 	for _, e := range d.Entries {
 		if !validEntry(e) {
-			return nil, fmt.Errorf("status line digest: label %q (width %d) holds a tab, newline, control character or '#', or a wrong width", e.Label, e.Width)
+			return nil, fmt.Errorf("status line digest: label %q (width %d) holds a tab, newline, control character or one of %s, or a wrong width", e.Label, e.Width, markupChars)
 		}
 		b.WriteString(string(e.Level) + "\t" + strconv.Itoa(e.Width) + "\t" + e.Label + "\n")
 	}
@@ -100,13 +100,18 @@ func validHead(d Digest) bool {
 
 // validEntry reports whether e may be written and read back, and printed
 // on the line as it is: a printable label and level (no tab, newline,
-// control or format character), a label without '#', which starts tmux's
-// #[style] and #(command), and a width from zero to the label's length in
+// control or format character), a label without any character a bar reads
+// as markup ('#', which starts tmux's #[style] and #(command); '%', '{' and
+// '}' of polybar's %{…} tags; '|', after which xbar reads parameters; '<'
+// and '&' of Pango markup), and a width from zero to the label's length in
 // bytes, since no character takes more cells than bytes. A digest holding
 // anything else was not written by output and is not read.
 func validEntry(e Entry) bool {
-	return e.Width >= 0 && e.Width <= len(e.Label) && printable(string(e.Level)) && printable(e.Label) && !strings.Contains(e.Label, "#")
+	return e.Width >= 0 && e.Width <= len(e.Label) && printable(string(e.Level)) && printable(e.Label) && !strings.ContainsAny(e.Label, markupChars)
 }
+
+// markupChars are the characters no label may hold (validEntry).
+const markupChars = "#%{}|<&"
 
 // printable reports whether s is UTF-8 without control or format
 // characters.

@@ -13,21 +13,23 @@ const SnapshotFile = "snapshot.json"
 
 // Answer prints the status line for args when they ask for it (--tmux in
 // any --format) and the state dir's digest is fresh: no older than the
-// snapshot and than --max-age. It reports whether it answered; when it did
-// not, it wrote nothing.
-func Answer(args []string, w io.Writer, now time.Time) (bool, error) {
+// snapshot and than --max-age. It reports whether it answered, and the
+// exit code the line's format asks for (i3blocks' urgent); when it did
+// not answer, it wrote nothing.
+func Answer(args []string, w io.Writer, now time.Time) (answered bool, exit int, err error) {
 	for _, a := range args {
 		// Only long flags: a single dash means something else to the
 		// real command line (shorthands), which then decides.
 		if a == "--" || (strings.HasPrefix(a, "-") && !strings.HasPrefix(a, "--")) {
-			return false, nil
+			return false, 0, nil
 		}
 	}
 	fs := flag.NewFlagSet("vendorwatch", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	var (
 		tmux     = fs.Bool("tmux", false, "")
-		format   = fs.String("format", "tmux", "")
+		format   = fs.String("format", string(FormatTmux), "")
+		style    = fs.String("style", string(StyleDefault), "")
 		maxWidth = fs.Int("max-width", 0, "")
 		ascii    = fs.Bool("ascii", false, "")
 		maxAge   = fs.Duration("max-age", 60*time.Second, "")
@@ -39,32 +41,23 @@ func Answer(args []string, w io.Writer, now time.Time) (bool, error) {
 	fs.String("only", "", "")
 	fs.Duration("timeout", 0, "")
 	fs.Bool("no-color", false, "")
-	if fs.Parse(args) != nil || fs.NArg() > 0 || !*tmux || (*format != "tmux" && *format != "plain" && *format != "waybar") {
-		return false, nil
+	if fs.Parse(args) != nil || fs.NArg() > 0 || !*tmux || !KnownStyle(Style(*style)) {
+		return false, 0, nil
+	}
+	if _, ok := renderers[Format(*format)]; !ok {
+		return false, 0, nil
 	}
 	dir := StateDir(*stateDir)
 	if dir == "" {
-		return false, nil
+		return false, 0, nil
 	}
 	d, ok := freshDigest(dir, now, *maxAge)
 	if !ok {
-		return false, nil
+		return false, 0, nil
 	}
-	items, ok := Fit(d.Items(*ascii), *maxWidth)
-	if !ok || len(items) == 0 {
-		return false, nil
-	}
-	var line string
-	switch *format {
-	case "waybar":
-		line = Waybar(items, d.Overall, d.Vendors)
-	case "plain":
-		line = Join(items, false)
-	default:
-		line = Join(items, true)
-	}
-	_, err := io.WriteString(w, line+"\n")
-	return true, err
+	out, _ := Render(Format(*format), Line{Items: Fit(d.Items(*ascii), *maxWidth), Overall: d.Overall, Vendors: d.Vendors, Style: Style(*style)})
+	_, err = io.WriteString(w, out.Text+"\n")
+	return true, out.Exit, err
 }
 
 // freshDigest reads the digest in dir when it describes the current

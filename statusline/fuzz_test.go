@@ -26,13 +26,14 @@ func sameDigest(a, b Digest) bool {
 }
 
 // lineSafe fails the test when an item of the line could do more on a
-// terminal or in tmux than show itself: a control or format character, or
-// the '#' with which tmux starts its #[style] and #(command).
+// terminal or a bar than show itself: a control or format character, or a
+// character a bar reads as markup (markupChars: tmux's '#', polybar's
+// '%{', xbar's '|', Pango's '<' and '&').
 func lineSafe(t *testing.T, items []Item) {
 	t.Helper()
 	for _, it := range items {
 		for _, r := range it.Text {
-			if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '#' || r == unicode.ReplacementChar {
+			if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || strings.ContainsRune(markupChars, r) || r == unicode.ReplacementChar {
 				t.Fatalf("item %q holds %U", it.Text, r)
 			}
 		}

@@ -1,6 +1,6 @@
 // Package statusline lays out vendorwatch's one-line status (tmux
-// status-right, shell prompts): labelled items, their icons, the width cap
-// and the styles. It also keeps the line digest, the few lines beside the
+// status-right, shell prompts, i3blocks, polybar, waybar, xbar): labelled
+// items, their icons, the width cap, the styles and the formats. It also keeps the line digest, the few lines beside the
 // snapshot that hold the line's items ready to print, and answers
 // `vendorwatch --tmux` from it (Answer, which statusline/fastpath calls
 // before the rest of the program starts). For that it imports nothing but
@@ -10,7 +10,6 @@
 package statusline
 
 import (
-	"encoding/json"
 	"os"
 	"strconv"
 	"strings"
@@ -28,10 +27,12 @@ const (
 )
 
 // Item is one entry of the line: its text and that text's width in cells.
+// More is how many items a "+N" item stands for (0 for any other item).
 type Item struct {
 	Level Level
 	Text  string
 	Width int
+	More  int
 }
 
 // iconWidth is the width in cells of every icon: ✖ ▲ ● ? and X ! o are
@@ -67,78 +68,66 @@ func Labelled(l Level, label string, labelWidth int, ascii bool) Item {
 	return Item{Level: l, Text: Icon(l, ascii) + " " + label, Width: iconWidth + 1 + labelWidth}
 }
 
-// Fit drops items from the end until the line, with a "+N" item for what
-// was dropped, is at most maxWidth cells (0: no cap). It reports false
-// when not even the first item fits alone; the caller then cuts that item.
-func Fit(items []Item, maxWidth int) ([]Item, bool) {
-	if maxWidth <= 0 {
-		return items, true
+// Fit drops whole items from the end until the line, with a "+N" item for
+// what was dropped, is at most maxWidth cells (0: no cap). No item is ever
+// cut: when not even the first fits beside its "+N", the line is "+N" alone,
+// and when not even that fits, it is empty. The "+N" item takes the level
+// of the worst item it stands for, so a dropped problem keeps its colour.
+func Fit(items []Item, maxWidth int) []Item {
+	if maxWidth <= 0 || width(items) <= maxWidth {
+		return items
 	}
-	for n := len(items); n > 0; n-- {
-		dropped := len(items) - n
-		w := n - 1 // the spaces between items
-		for _, it := range items[:n] {
-			w += it.Width
-		}
-		if dropped == 0 {
-			if w <= maxWidth {
-				return items, true
-			}
-			continue
-		}
-		more := "+" + strconv.Itoa(dropped)
-		if w+1+len(more) <= maxWidth {
-			out := append(make([]Item, 0, n+1), items[:n]...)
-			return append(out, Item{Level: Unknown, Text: more, Width: len(more)}), true
+	for n := len(items) - 1; n >= 0; n-- {
+		more := moreItem(items[n:])
+		kept := append(append(make([]Item, 0, n+1), items[:n]...), more)
+		if width(kept) <= maxWidth {
+			return kept
 		}
 	}
-	return nil, len(items) == 0
+	return nil
 }
 
-// tmuxColour styles each level in tmux's status line.
-var tmuxColour = map[Level]string{
-	OK:       "green",
-	Warning:  "yellow",
-	Critical: "red",
-	Unknown:  "colour244",
-}
-
-// Join puts the items on one line, each in its level's tmux style when
-// styled.
-func Join(items []Item, styled bool) string {
-	var b strings.Builder
-	for i, it := range items {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		if styled {
-			b.WriteString("#[fg=" + tmuxColour[it.Level] + "]" + it.Text + "#[default]")
-		} else {
-			b.WriteString(it.Text)
-		}
-	}
-	return b.String()
-}
-
-// Waybar renders the JSON that waybar's and i3blocks' custom modules read:
-// the items as text, a tooltip with one item a line, and the overall level
-// as the class for CSS ("" when there is no report yet).
-func Waybar(items []Item, overall Level, vendors int) string {
-	class, head := "unknown", "vendorwatch: no data yet"
-	if overall != "" {
-		class, head = string(overall), "vendorwatch: "+string(overall)+", "+strconv.Itoa(vendors)+" vendors"
-	}
-	lines := []string{head}
+// width is the cells the items take on one line, a space between each two.
+func width(items []Item) int {
+	w := max(len(items)-1, 0)
 	for _, it := range items {
-		lines = append(lines, it.Text)
+		w += it.Width
 	}
-	b, _ := json.Marshal(struct {
-		Text    string `json:"text"`
-		Tooltip string `json:"tooltip"`
-		Class   string `json:"class"`
-		Alt     string `json:"alt"`
-	}{Join(items, false), strings.Join(lines, "\n"), class, class})
-	return string(b)
+	return w
+}
+
+// moreItem is the "+N" item standing for the dropped items, at the level
+// of the worst of them.
+func moreItem(dropped []Item) Item {
+	text := "+" + strconv.Itoa(len(dropped))
+	return Item{Level: Worst(dropped), Text: text, Width: len(text), More: len(dropped)}
+}
+
+// Worst is the most urgent level among the items: critical, then warning,
+// then unknown, then ok; unknown when there are none.
+func Worst(items []Item) Level {
+	worst, rank := Unknown, -1
+	for _, it := range items {
+		if r := urgency(it.Level); r > rank {
+			worst, rank = it.Level, r
+		}
+	}
+	return worst
+}
+
+// urgency orders levels for Worst and for a bar's single colour.
+func urgency(l Level) int {
+	switch l {
+	case Critical:
+		return 3
+	case Warning:
+		return 2
+	case Unknown:
+		return 1
+	case OK:
+		return 0
+	}
+	return 1
 }
 
 // StateDir is the directory for vendorwatch's state (DESIGN §5): flagValue

@@ -22,30 +22,39 @@ func TestFit(t *testing.T) {
 	for _, tt := range []struct {
 		max  int
 		want string
-		ok   bool
+		more Level // the "+N" item's level, when there is one
 	}{
-		{0, "X OpenAI key ! VAPI ! Twilio status page", true},
-		{40, "X OpenAI key ! VAPI ! Twilio status page", true},
-		{39, "X OpenAI key ! VAPI +1", true},
-		{22, "X OpenAI key ! VAPI +1", true},
-		{21, "X OpenAI key +2", true},
-		{15, "X OpenAI key +2", true},
-		{14, "", false},
+		{0, "X OpenAI key ! VAPI ! Twilio status page", ""},
+		{40, "X OpenAI key ! VAPI ! Twilio status page", ""},
+		{39, "X OpenAI key ! VAPI +1", Warning},
+		{22, "X OpenAI key ! VAPI +1", Warning},
+		{21, "X OpenAI key +2", Warning},
+		{15, "X OpenAI key +2", Warning},
+		// Never a cut item: when the first item does not fit, "+N" alone
+		// says there is something, in the colour of the worst of it.
+		{14, "+3", Critical},
+		{2, "+3", Critical},
+		{1, "", ""},
 	} {
-		got, ok := Fit(items, tt.max)
-		if ok != tt.ok || Join(got, false) != tt.want {
-			t.Errorf("Fit(%d) = %q, %v; want %q, %v", tt.max, Join(got, false), ok, tt.want, tt.ok)
+		got := Fit(items, tt.max)
+		if Plain(got) != tt.want {
+			t.Errorf("Fit(%d) = %q, want %q", tt.max, Plain(got), tt.want)
 		}
-		if ok && tt.max > 0 && len(Join(got, false)) > tt.max {
-			t.Errorf("Fit(%d) is %d wide", tt.max, len(Join(got, false)))
+		if tt.max > 0 && len(Plain(got)) > tt.max {
+			t.Errorf("Fit(%d) is %d wide", tt.max, len(Plain(got)))
+		}
+		if tt.more != "" && got[len(got)-1].Level != tt.more {
+			t.Errorf("Fit(%d): the +N item is %s, want %s", tt.max, got[len(got)-1].Level, tt.more)
 		}
 	}
 }
 
-func TestJoinStyles(t *testing.T) {
-	got := Join(sampleDigest().Items(false)[:2], true)
-	if want := "#[fg=red]✖ OpenAI key#[default] #[fg=yellow]▲ VAPI#[default]"; got != want {
-		t.Errorf("Join = %q, want %q", got, want)
+func TestDigestRejectsMarkup(t *testing.T) {
+	for _, label := range []string{"VA#(PI)", "%{F#f00}x", "a | href=x", "<b>", "a&b", "}"} {
+		d := Digest{GeneratedAt: t0, Overall: OK, Vendors: 1, Entries: []Entry{{Warning, label, len(label)}}}
+		if _, err := d.Encode(); err == nil {
+			t.Errorf("a label %q was encoded", label)
+		}
 	}
 }
 
@@ -105,7 +114,12 @@ func TestAnswer(t *testing.T) {
 		dir  string
 		want string // "" : not answered
 	}{
-		{"tmux", []string{"--tmux"}, now, fresh, "#[fg=red]✖ OpenAI key#[default] #[fg=yellow]▲ VAPI#[default] #[fg=yellow]▲ Twilio status page#[default]"},
+		{"tmux", []string{"--tmux"}, now, fresh, "#[fg=colour231,bg=colour160,bold]✖ OpenAI key#[default] #[fg=colour16,bg=colour220]▲ VAPI#[default] #[fg=colour16,bg=colour220]▲ Twilio status page#[default]"},
+		{"tmux on a dark bar", []string{"--tmux", "--style", "dark", "--max-width", "30"}, now, fresh, "#[fg=colour203,bold]✖ OpenAI key#[default] #[fg=colour221]▲ VAPI#[default] #[fg=colour221]+1#[default]"},
+		{"polybar", []string{"--tmux", "--format", "polybar", "--ascii", "--style=light"}, now, fresh, "%{F#D70000}X OpenAI key%{F-} %{F#AF5F00}! VAPI%{F-} %{F#AF5F00}! Twilio status page%{F-}"},
+		{"i3blocks", []string{"--tmux", "--format", "i3blocks", "--max-width", "20"}, now, fresh, "✖ OpenAI key +2\n✖ OpenAI key +2\n#FF5F5F"},
+		{"xbar", []string{"--tmux", "--format", "xbar"}, now, fresh, "✖ OpenAI key +2 | color=#FF5F5F\n---\nvendorwatch: critical, 12 vendors\n✖ OpenAI key | color=#FF5F5F\n▲ VAPI | color=#FFD75F\n▲ Twilio status page | color=#FFD75F\n---\nRefresh | refresh=true"},
+		{"bad style", []string{"--tmux", "--style", "neon"}, now, fresh, ""},
 		{"plain ascii capped", []string{"--tmux", "--format=plain", "--ascii", "--max-width", "22"}, now, fresh, "X OpenAI key ! VAPI +1"},
 		{"flags that do not change the line", []string{"--config", "/x.yaml", "--tmux", "--only", "openai", "--no-color", "--timeout=3s", "--format", "plain"}, now, fresh, "✖ OpenAI key ▲ VAPI ▲ Twilio status page"},
 		{"max-age", []string{"--tmux", "--format", "plain", "--max-age", "1h"}, t0.Add(59 * time.Minute), fresh, "✖ OpenAI key ▲ VAPI ▲ Twilio status page"},
@@ -122,7 +136,7 @@ func TestAnswer(t *testing.T) {
 		{"shorthand", []string{"--tmux", "-h"}, now, fresh, ""},
 		{"single-dash long flag", []string{"-tmux"}, now, fresh, ""},
 		{"subcommand", []string{"catalog", "--tmux"}, now, fresh, ""},
-		{"nothing fits", []string{"--tmux", "--max-width", "5"}, now, fresh, ""},
+		{"nothing fits but +N", []string{"--tmux", "--format", "plain", "--max-width", "5"}, now, fresh, "+3"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var out bytes.Buffer
@@ -130,7 +144,7 @@ func TestAnswer(t *testing.T) {
 			if tt.name == "subcommand" {
 				args = append(tt.args, "--state-dir", tt.dir)
 			}
-			ok, err := Answer(args, &out, tt.now)
+			ok, _, err := Answer(args, &out, tt.now)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -181,7 +195,7 @@ func BenchmarkAnswer(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		out.Reset()
-		if ok, err := Answer(args, &out, t0); !ok || err != nil {
+		if ok, _, err := Answer(args, &out, t0); !ok || err != nil {
 			b.Fatal("not answered")
 		}
 	}

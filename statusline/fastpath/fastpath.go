@@ -17,11 +17,12 @@ import (
 // initializes packages in import-path order as soon as their imports are
 // ready, and this one imports only statusline and the standard library,
 // so its init runs before those: when the call is one Answer can take, it prints the line
-// and ends the process there. Anything else — another mode, a flag it does
+// and ends the process there, with the exit code the line's format asks
+// for (i3blocks' 33, urgent). Anything else — another mode, a flag it does
 // not know, a stale or missing digest, --remote — falls through to the
 // whole program, which behaves the same with or without this.
 func init() {
-	ok, err := statusline.Answer(os.Args[1:], os.Stdout, time.Now())
+	ok, code, err := statusline.Answer(os.Args[1:], os.Stdout, time.Now())
 	if !ok {
 		return
 	}
@@ -29,5 +30,5 @@ func init() {
 		fmt.Fprintln(os.Stderr, "vendorwatch:", err)
 		os.Exit(1)
 	}
-	os.Exit(0)
+	os.Exit(code)
 }
