@@ -108,6 +108,7 @@ network, no config and no keys needed.`,
 	root.AddCommand(newMaintenancesCmd(o))
 	root.AddCommand(newNotifyCmd(o))
 	root.AddCommand(newSilenceCmd(o))
+	root.AddCommand(newManCmd())
 	_ = root.RegisterFlagCompletionFunc("only", completeVendorIDs(o))
 	return root
 }
