@@ -32,7 +32,8 @@ vendorwatch-serve.1, …), as the repository keeps them in ` + manDir + `.`,
 		Example: `  vendorwatch man | man -l -
   vendorwatch man serve | man -l -
   vendorwatch man --dir ~/.local/share/man/man1`,
-		Args: cobra.ArbitraryArgs,
+		Args:              cobra.ArbitraryArgs,
+		ValidArgsFunction: completeCommandPath,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			root := cmd.Root()
 			if dir != "" {
@@ -56,6 +57,22 @@ vendorwatch-serve.1, …), as the repository keeps them in ` + manDir + `.`,
 	}
 	cmd.Flags().StringVar(&dir, "dir", "", "write every command's page into `DIR` (created if missing) instead of printing one")
 	return cmd
+}
+
+// completeCommandPath completes the command names man takes: the
+// subcommands of the command the words so far name.
+func completeCommandPath(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	target, rest, err := cmd.Root().Find(args)
+	if err != nil || len(rest) > 0 {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	var names []string
+	for _, c := range target.Commands() {
+		if c.IsAvailableCommand() && strings.HasPrefix(c.Name(), toComplete) {
+			names = append(names, c.Name())
+		}
+	}
+	return names, cobra.ShellCompDirectiveNoFileComp
 }
 
 // manHeader is the header of every page; a fresh one each time, because

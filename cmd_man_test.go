@@ -97,6 +97,12 @@ func TestManCommand(t *testing.T) {
 			t.Errorf("man --dir wrote %v, docs/man holds %v", got, want)
 		}
 	})
+	t.Run("completes command names", func(t *testing.T) {
+		stdout, _, code := runCLI(t, "__complete", "man", "rotation", "d")
+		if code != 0 || !strings.HasPrefix(stdout, "dismiss\ndone\n:4\n") {
+			t.Errorf("exit %d, completions %q; want dismiss and done, no files", code, stdout)
+		}
+	})
 	for _, tc := range []struct {
 		name string
 		args []string
