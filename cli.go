@@ -118,6 +118,7 @@ network, no config and no keys needed.`,
 	root.AddCommand(newNotifyCmd(o))
 	root.AddCommand(newSilenceCmd(o))
 	root.AddCommand(newInitCmd(o))
+	root.AddCommand(newManCmd())
 	_ = root.RegisterFlagCompletionFunc("only", completeVendorIDs(o))
 	return root
 }

@@ -58,7 +58,7 @@ func newSilenceAddCmd(o *options) *cobra.Command {
 				return errors.New("--comment: say why (it is shown beside every finding the silence mutes)")
 			}
 			if kind != "" && !knownKind(correlate.Kind(kind)) {
-				return fmt.Errorf("--kind %q is not a finding kind (README's findings table lists them)", kind)
+				return fmt.Errorf("--kind %q is not a finding kind (docs/findings.md lists them)", kind)
 			}
 			who := app.Who()
 			var sl correlate.Silence

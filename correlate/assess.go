@@ -16,7 +16,7 @@ import (
 // neither reads a clock nor does I/O, and it never changes mem. "Now" is
 // the snapshot's GeneratedAt.
 //
-// The rules, one file each, are described in README's findings table.
+// The rules, one file each, are described in the findings table of docs/findings.md.
 func Assess(snap observe.Snapshot, mem Memory) (Report, Memory) {
 	a := &assessment{snap: snap, now: snap.GeneratedAt.UTC(), prev: mem, mem: mem.clone()}
 	a.mem.At = a.now

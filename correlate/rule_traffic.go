@@ -11,7 +11,7 @@ import (
 )
 
 // trafficFindings reads our own production traffic to v, from Prometheus
-// (README "How vendorwatch decides" has the table):
+// (docs/findings.md, "How vendorwatch decides", has the table):
 //
 //   - our 401/403 rise while our probe key works: traffic_auth_errors, us
 //     (a service sends a rejected or old key); when the probe key is dead

@@ -151,7 +151,7 @@ func TestPrometheusScrapeConfig(t *testing.T) {
 }
 
 // The systemd unit runs serve with the state dir systemd manages, keys as
-// credentials, and the hardening the README promises.
+// credentials, and the hardening docs/serve.md promises.
 func TestSystemdUnit(t *testing.T) {
 	f, err := os.Open(docsDir + "vendorwatch.service")
 	if err != nil {

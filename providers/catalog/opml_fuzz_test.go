@@ -16,7 +16,7 @@ import (
 const maxFuzzOPML = 64 << 10
 
 // FuzzImportOPML imports a fuzzed OPML file as `vendorwatch import-opml`
-// does and checks what the README promises: the YAML it prints is
+// does and checks what docs/status-pages.md promises: the YAML it prints is
 // printable, and check-config loads it, with as many vendors as were
 // printed, each read from http(s) status URLs and nothing else. An OPML
 // file from the web must not be able to write a secret (a cmd: that runs),
