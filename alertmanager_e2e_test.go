@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -277,4 +278,108 @@ func alertsReceived(t *testing.T, am *traffictest.Alertmanager) float64 {
 		}
 	}
 	return sum
+}
+
+// closedPorts are n loopback addresses nothing listens on: requests to
+// them are refused before any HTTP answer, as on a machine whose network
+// is cut.
+func closedPorts(t *testing.T, n int) []string {
+	t.Helper()
+	var out []string
+	for range n {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, ln.Addr().String())
+		ln.Close()
+	}
+	return out
+}
+
+// The other half of the HA recipe: one replica loses its network (every
+// request it makes is refused) while the other sees the vendors fine.
+// The lone replica's network_local reaches Prometheus, and the rules make
+// a warning of it for the chat receiver; the quorum rule does not fire, so
+// the on-call receiver gets nothing, and no vendor is paged for it.
+func TestOneReplicaWithoutNetworkPagesNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Prometheus, Alertmanager and two serve replicas")
+	}
+	traffictest.Binary(t)
+	rcv := traffictest.NewReceiver(t)
+	am := traffictest.StartAlertmanager(t, alertmanagerConfig(t, rcv))
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+
+	ids := []string{"github", "cloudflare", "anthropic"}
+	config := func(hosts []string) string {
+		var b strings.Builder
+		b.WriteString("interval: 10s\nprobe_interval: 15s\nvendors:\n")
+		for i, id := range ids {
+			fmt.Fprintf(&b, "  - id: %s\n    status: [{url: http://%s/api/v2/summary.json, format: statuspage}]\n    api: {base_url: http://%s}\n", id, hosts[i], hosts[i])
+		}
+		return b.String()
+	}
+	var live []string
+	for range ids {
+		site := vendorsite(t, map[string]string{"/api/v2/summary.json": "github__statuspage_status_none.json"})
+		u, err := url.Parse(site.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		live = append(live, u.Host)
+	}
+	good := writeConfig(t, config(live))
+	cut := writeConfig(t, config(closedPorts(t, len(ids))))
+
+	var targets []string
+	var replicas []*server
+	for _, cfg := range []string{good, cut} {
+		s := startServe(t, "", "--config", cfg, "--state-dir", t.TempDir(), "--notify=false")
+		u, err := url.Parse(s.url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		targets = append(targets, u.Host)
+		replicas = append(replicas, s)
+	}
+	logs := func() string {
+		return "alertmanager:\n" + am.Log() + "\nreplica with network:\n" + replicas[0].stderr.String() + "\nreplica without:\n" + replicas[1].stderr.String()
+	}
+	prom := traffictest.StartPrometheusWith(t, traffictest.PrometheusConfig{
+		Job: "vendorwatch", Targets: targets, RuleFiles: []string{rulesForTest(t)}, Alertmanager: am.Addr,
+	})
+
+	// One replica of two says its network is down.
+	prom.WaitFor(`count(max by (instance) (vendorwatch_finding{kind="network_local"}) > 0)`, func(s []traffictest.Sample) bool {
+		return len(s) == 1 && s[0].Value == 1
+	})
+	prom.WaitFor(`count(up{job="vendorwatch"} == 1)`, func(s []traffictest.Sample) bool { return len(s) == 1 && s[0].Value == 2 })
+	// The warning for that replica reaches the chat receiver: the whole
+	// path works, so the silence on the on-call receiver means something.
+	chat := func() bool {
+		for _, nt := range rcv.Notifications() {
+			for _, a := range nt.Alerts {
+				if a.Labels["alertname"] == "VendorwatchReplicaNetwork" && nt.Path == "/chat" {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	waitUntil(t, "the replica's network warning in chat", chat, logs)
+	base := alertsReceived(t, am)
+	waitUntil(t, "Prometheus resending its alerts", func() bool { return alertsReceived(t, am) >= base+5 }, logs)
+
+	for _, nt := range rcv.Notifications() {
+		if nt.Path == "/oncall" {
+			t.Errorf("one replica without network paged on-call: %+v", nt.Alerts)
+		}
+		for _, a := range nt.Alerts {
+			if a.Labels["alertname"] == "VendorwatchOurNetwork" || a.Labels["vendor"] != "" {
+				t.Errorf("one replica without network raised %+v", a.Labels)
+			}
+		}
+	}
 }
