@@ -81,6 +81,9 @@ func Load(o Options) (*App, error) {
 			return nil, err
 		}
 		a.Source = Tildify(path)
+		if err := a.Config.RequireVendors(a.Source); err != nil {
+			return nil, err
+		}
 	}
 	if o.Timeout > 0 {
 		if o.Timeout < config.MinTimeout || o.Timeout > config.MaxTimeout {
