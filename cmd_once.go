@@ -8,6 +8,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/output"
+	"github.com/vendorwatch/vendorwatch/providers/catalog"
 	"github.com/vendorwatch/vendorwatch/remote"
 )
 
@@ -49,6 +50,13 @@ func runOnceRemote(cmd *cobra.Command, o *options) error {
 	}
 	rep, err := c.Report(cmd.Context())
 	if err != nil {
+		return err
+	}
+	ids := make([]string, 0, len(rep.Vendors))
+	for _, v := range rep.Vendors {
+		ids = append(ids, v.ID)
+	}
+	if err := catalog.CheckIDs("--only", o.only, ids, "on the server"); err != nil {
 		return err
 	}
 	return writeReport(cmd, o, remote.Narrow(rep, o.only), "remote: "+c.Address())
