@@ -26,6 +26,7 @@ func runDashboard(cmd *cobra.Command, o *options) error {
 		if err != nil {
 			return err
 		}
+		run.Source = "remote " + c.Address()
 		if err := ui.Run(cmd.Context(), remote.NewBackend(c, o.only), run); err != nil {
 			return fmt.Errorf("dashboard: %w", err)
 		}
@@ -35,6 +36,7 @@ func runDashboard(cmd *cobra.Command, o *options) error {
 	if err != nil {
 		return err
 	}
+	run.Source = a.SourceLabel()
 	b, done := a.Dashboard(cmd.Context(), cmd.ErrOrStderr())
 	err = ui.Run(cmd.Context(), b, run)
 	done()

@@ -97,6 +97,16 @@ func Load(o Options) (*App, error) {
 	return a, nil
 }
 
+// SourceLabel names where the vendors come from, for the dashboard's
+// first screen: "config ~/.config/vendorwatch/config.yaml", or "built-in
+// defaults" when no config file was found.
+func (a *App) SourceLabel() string {
+	if a.Config == nil || a.Config.Path == "" {
+		return "built-in defaults"
+	}
+	return "config " + Tildify(a.Config.Path)
+}
+
 // Client is a new HTTP client with the config's timeout and concurrency.
 func (a *App) Client() *fetch.Client {
 	return fetch.New(fetch.Options{Timeout: a.Config.Timeout.D(), Concurrency: a.Config.Concurrency, UserAgent: a.opts.UserAgent()})
