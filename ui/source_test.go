@@ -19,9 +19,9 @@ func TestFirstScreenNamesTheConfig(t *testing.T) {
 		want   string
 	}{
 		{"config ~/.config/vendorwatch/config.yaml", 120, "config ~/.config/vendorwatch/config.yaml"},
-		{"config ~/.config/vendorwatch/config.yaml", 80, "/vendorwatch/config.yaml"},
+		{"config ~/.config/vendorwatch/config.yaml", 80, "  …/vendorwatch/config.yaml"},
 		{"built-in defaults", 80, "built-in defaults"},
-		{"config /srv/teams/payments/on-call/vendorwatch/production.yaml", 60, "production.yaml"},
+		{"config /srv/teams/payments/on-call/vendorwatch/production.yaml", 60, "  …/production.yaml"},
 	} {
 		m := New(&fakeBackend{}, Options{Now: func() time.Time { return now }, Location: time.UTC,
 			OpenURL: func(context.Context, string) error { return nil }, Source: tc.source})

@@ -263,7 +263,11 @@ func (m *Model) sourceLabel(w int) string {
 		return ""
 	}
 	if ansi.StringWidth(src) > w {
-		src = "…" + ansi.TruncateLeft(src, ansi.StringWidth(src)-w+1, "")
+		src = ansi.TruncateLeft(src, ansi.StringWidth(src)-w+1, "")
+		if i := strings.Index(src, "/"); i > 0 {
+			src = src[i:] // cut at a directory, not inside a name
+		}
+		src = "…" + src
 	}
 	return m.th.muted.Render(src)
 }
