@@ -21,3 +21,22 @@ func TestTableWithNoVendors(t *testing.T) {
 		}
 	}
 }
+
+// Issue 21: the incident report's JSON has arrays for lists at every
+// depth, a finding's keys and advice included.
+func TestIncidentJSONListsAreArrays(t *testing.T) {
+	var b bytes.Buffer
+	rep := IncidentReport{Findings: []correlate.FindingRecord{{Finding: correlate.Finding{Kind: correlate.KindVendorIncident, Vendors: []string{"vapi"}}}}}
+	if err := WriteIncidentJSON(&b, rep); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{`"keys": []`, `"advice": []`, `"timeline": []`, `"vendors": []`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("incident JSON lacks %s:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "null") {
+		t.Errorf("incident JSON holds null:\n%s", out)
+	}
+}
