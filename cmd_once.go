@@ -52,14 +52,20 @@ func runOnceRemote(cmd *cobra.Command, o *options) error {
 	if err != nil {
 		return err
 	}
+	if err := checkRemoteOnly(rep, o.only); err != nil {
+		return err
+	}
+	return writeReport(cmd, o, remote.Narrow(rep, o.only), "remote: "+c.Address())
+}
+
+// checkRemoteOnly refuses --only ids that the server's report does not
+// hold, suggesting the closest, rather than narrowing to nothing.
+func checkRemoteOnly(rep correlate.Report, only []string) error {
 	ids := make([]string, 0, len(rep.Vendors))
 	for _, v := range rep.Vendors {
 		ids = append(ids, v.ID)
 	}
-	if err := catalog.CheckIDs("--only", o.only, ids, "on the server"); err != nil {
-		return err
-	}
-	return writeReport(cmd, o, remote.Narrow(rep, o.only), "remote: "+c.Address())
+	return catalog.CheckIDs("--only", only, ids, "on the server")
 }
 
 // writeReport prints a report as --json asks (JSON on stdout, note on
