@@ -75,7 +75,7 @@ func Load(o Options) (*App, error) {
 	if path == "" {
 		a.Config = catalog.DefaultConfig(cat)
 		def, _ := config.DefaultPath()
-		a.Source = "built-in default vendors (no config file at " + Tildify(def) + ")"
+		a.Source = "built-in default vendors (no config file at " + Tildify(def) + "; vendorwatch init writes one)"
 	} else {
 		if a.Config, err = config.Load(path, cat); err != nil {
 			return nil, err

@@ -21,6 +21,7 @@ func TestFirstScreenNamesTheConfig(t *testing.T) {
 		{"config ~/.config/vendorwatch/config.yaml", 120, "config ~/.config/vendorwatch/config.yaml"},
 		{"config ~/.config/vendorwatch/config.yaml", 80, "  …/vendorwatch/config.yaml"},
 		{"built-in defaults", 80, "built-in defaults"},
+		{"built-in defaults, and a long note", 60, "  built-in defaults, …"},
 		{"config /srv/teams/payments/on-call/vendorwatch/production.yaml", 60, "  …/production.yaml"},
 	} {
 		m := New(&fakeBackend{}, Options{Now: func() time.Time { return now }, Location: time.UTC,

@@ -256,18 +256,23 @@ func (m *Model) footer() string {
 }
 
 // sourceLabel is where the vendors come from (Options.Source) in at most
-// w cells: a long path loses its start, so its file name stays.
+// w cells: a long path loses its start, so its file name stays; other
+// text loses its end.
 func (m *Model) sourceLabel(w int) string {
 	src := termtext.Line(m.opts.Source)
 	if src == "" || w < 8 {
 		return ""
 	}
-	if ansi.StringWidth(src) > w {
+	switch {
+	case ansi.StringWidth(src) <= w:
+	case strings.Contains(src, "/"):
 		src = ansi.TruncateLeft(src, ansi.StringWidth(src)-w+1, "")
 		if i := strings.Index(src, "/"); i > 0 {
 			src = src[i:] // cut at a directory, not inside a name
 		}
 		src = "…" + src
+	default:
+		src = ansi.Truncate(src, w, "…")
 	}
 	return m.th.muted.Render(src)
 }
