@@ -93,3 +93,25 @@ func checkArrays(t *testing.T, path string, typ reflect.Type, doc any) {
 		}
 	}
 }
+
+// The filled report is HTML-escaped only when its encoder says so.
+func TestReportJSONEscapesAsItsEncoder(t *testing.T) {
+	t.Parallel()
+	rep := Report{Findings: []Finding{{Title: "A & B <now>"}}}
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(rep); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), `"title":"A & B <now>"`) {
+		t.Errorf("unescaped encoder wrote %s", b.String())
+	}
+	data, err := json.Marshal(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), `A \u0026 B \u003cnow\u003e`) {
+		t.Errorf("json.Marshal wrote %s", data)
+	}
+}
