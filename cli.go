@@ -2,6 +2,8 @@ package main
 
 import (
 	"errors"
+	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -59,6 +61,9 @@ network, no config and no keys needed.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       versionString(),
+		// Every command, the subcommands too, sees its path flags made
+		// absolute before it runs.
+		PersistentPreRunE: func(*cobra.Command, []string) error { return o.absPaths() },
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			nagios := o.lineFormat == formatNagios
 			tmuxOnly := (cmd.Flags().Changed("format") && !nagios) || cmd.Flags().Changed("style") || cmd.Flags().Changed("max-width") || cmd.Flags().Changed("ascii") || cmd.Flags().Changed("max-age")
@@ -132,6 +137,27 @@ func completeVendorIDs(o *options) func(*cobra.Command, []string, string) ([]str
 		}
 		return a.VendorIDs(), cobra.ShellCompDirectiveNoFileComp
 	}
+}
+
+// absPaths resolves the path flags (--config, --state-dir) once, against
+// the working directory the command was started in. Everything after
+// uses the absolute paths: the tmux widget's background refresh runs in
+// the state dir, where a relative path would name another place.
+func (o *options) absPaths() error {
+	for _, p := range []struct {
+		flag string
+		path *string
+	}{{"--config", &o.configPath}, {"--state-dir", &o.stateDir}} {
+		if *p.path == "" || filepath.IsAbs(*p.path) {
+			continue
+		}
+		abs, err := filepath.Abs(*p.path)
+		if err != nil {
+			return fmt.Errorf("%s %s: %w", p.flag, *p.path, err)
+		}
+		*p.path = abs
+	}
+	return nil
 }
 
 // app is what every mode shares of the flags.

@@ -26,6 +26,16 @@ func runDashboard(cmd *cobra.Command, o *options) error {
 		if err != nil {
 			return err
 		}
+		if len(o.only) > 0 {
+			rep, err := c.Report(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if err := checkRemoteOnly(rep, o.only); err != nil {
+				return err
+			}
+		}
+		run.Source = "remote " + c.Address()
 		if err := ui.Run(cmd.Context(), remote.NewBackend(c, o.only), run); err != nil {
 			return fmt.Errorf("dashboard: %w", err)
 		}
@@ -35,6 +45,7 @@ func runDashboard(cmd *cobra.Command, o *options) error {
 	if err != nil {
 		return err
 	}
+	run.Source = a.SourceLabel()
 	b, done := a.Dashboard(cmd.Context(), cmd.ErrOrStderr())
 	err = ui.Run(cmd.Context(), b, run)
 	done()

@@ -55,7 +55,7 @@ func runDemo(cmd *cobra.Command, o *options) error {
 		return err
 	}
 	defer d.Close()
-	run := ui.RunOptions{NoColor: o.noColor, Output: out, Options: ui.Options{Now: d.Now, Location: time.UTC}}
+	run := ui.RunOptions{NoColor: o.noColor, Output: out, Options: ui.Options{Now: d.Now, Location: time.UTC, Source: "demo: simulated vendors"}}
 	if err := ui.Run(ctx, d.Backend(), run); err != nil {
 		return fmt.Errorf("dashboard: %w", err)
 	}

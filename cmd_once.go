@@ -8,6 +8,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/output"
+	"github.com/vendorwatch/vendorwatch/providers/catalog"
 	"github.com/vendorwatch/vendorwatch/remote"
 )
 
@@ -66,7 +67,20 @@ func runOnceRemote(cmd *cobra.Command, o *options) error {
 	if err != nil {
 		return err
 	}
+	if err := checkRemoteOnly(rep, o.only); err != nil {
+		return err
+	}
 	return writeReport(cmd, o, remote.Narrow(rep, o.only), "remote: "+c.Address())
+}
+
+// checkRemoteOnly refuses --only ids that the server's report does not
+// hold, suggesting the closest, rather than narrowing to nothing.
+func checkRemoteOnly(rep correlate.Report, only []string) error {
+	ids := make([]string, 0, len(rep.Vendors))
+	for _, v := range rep.Vendors {
+		ids = append(ids, v.ID)
+	}
+	return catalog.CheckIDs("--only", only, ids, "on the server")
 }
 
 // writeReport prints a report as --json asks (JSON on stdout, note on

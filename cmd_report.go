@@ -77,6 +77,9 @@ could not be read; 3 no report (a bad flag, no history, an unreadable database).
 				}
 				return runReportRemote(cmd, o, from, to, vendors, format)
 			}
+			if err := app.CheckVendorIDs(o.app(), "--vendor", vendors); err != nil {
+				return err
+			}
 			rep, err := app.HistoryReport(cmd.Context(), cmd.ErrOrStderr(), o.stateDir, from, to, vendors)
 			if err != nil {
 				return err

@@ -71,6 +71,9 @@ func newSilenceAddCmd(o *options) *cobra.Command {
 					return err
 				}
 			} else {
+				if err := app.CheckVendorIDs(o.app(), "--vendor", []string{vendor}); err != nil {
+					return err
+				}
 				store, err := app.OpenSilences(cmd.Context(), o.stateDir)
 				if err != nil {
 					return err

@@ -75,12 +75,15 @@ func Load(o Options) (*App, error) {
 	if path == "" {
 		a.Config = catalog.DefaultConfig(cat)
 		def, _ := config.DefaultPath()
-		a.Source = "built-in default vendors (no config file at " + Tildify(def) + ")"
+		a.Source = "built-in default vendors (no config file at " + Tildify(def) + "; vendorwatch init writes one)"
 	} else {
 		if a.Config, err = config.Load(path, cat); err != nil {
 			return nil, err
 		}
 		a.Source = Tildify(path)
+		if err := a.Config.RequireVendors(a.Source); err != nil {
+			return nil, err
+		}
 	}
 	if o.Timeout > 0 {
 		if o.Timeout < config.MinTimeout || o.Timeout > config.MaxTimeout {
@@ -92,6 +95,16 @@ func Load(o Options) (*App, error) {
 		return nil, err
 	}
 	return a, nil
+}
+
+// SourceLabel names where the vendors come from, for the dashboard's
+// first screen: "config ~/.config/vendorwatch/config.yaml", or "built-in
+// defaults" when no config file was found.
+func (a *App) SourceLabel() string {
+	if a.Config == nil || a.Config.Path == "" {
+		return "built-in defaults"
+	}
+	return "config " + Tildify(a.Config.Path)
 }
 
 // Client is a new HTTP client with the config's timeout and concurrency.

@@ -104,7 +104,7 @@ func (b *MonitorBackend) Timeline(ctx context.Context, vendor string, limit int)
 	}
 	out := make([]ui.TimelineEntry, 0, len(evs))
 	for _, e := range slices.Backward(evs) { // the store gives oldest first
-		out = append(out, ui.TimelineEntry{At: e.At, Vendor: e.Vendor, Severity: e.Severity, Text: e.Text, URL: e.URL})
+		out = append(out, ui.TimelineEntry{At: e.At, Vendor: e.Vendor, Severity: e.Severity, Kind: e.Kind, Text: e.Text, URL: e.URL})
 	}
 	return out, nil
 }

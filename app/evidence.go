@@ -17,6 +17,7 @@ import (
 	"github.com/vendorwatch/vendorwatch/history"
 	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/output"
+	"github.com/vendorwatch/vendorwatch/providers/catalog"
 	"github.com/vendorwatch/vendorwatch/providers/probe"
 )
 
@@ -54,7 +55,14 @@ func (a *App) evidenceKey(ref string) (vendorID, vendorName string, key config.K
 		}
 		return v.ID, v.Name, key, canaries, nil
 	}
-	return "", "", key, nil, fmt.Errorf("--key %s: no vendor %q in the config (vendors: %s)", ref, vendorID, orNone(a.VendorIDs()))
+	ids := make([]string, 0, len(a.Vendors))
+	for _, v := range a.Vendors {
+		ids = append(ids, v.ID)
+	}
+	if s := catalog.Closest(vendorID, ids); s != "" {
+		return "", "", key, nil, fmt.Errorf("--key %s: no vendor %q in the config; did you mean %s/%s?", ref, vendorID, s, name)
+	}
+	return "", "", key, nil, fmt.Errorf("--key %s: no vendor %q in the config (vendors: %s)", ref, vendorID, orNone(ids))
 }
 
 func orNone(s []string) string {
@@ -79,6 +87,10 @@ func openEvidenceStore(ctx context.Context, stateDir string) (*history.Store, er
 // Evidence builds the evidence pack of one key from the history in the
 // state dir, read-only, and verifies the hash chain over its rows.
 func (a *App) Evidence(ctx context.Context, req EvidenceRequest) (output.EvidencePack, error) {
+	// A key the config does not name is the first thing to hear about.
+	if _, _, _, _, err := a.evidenceKey(req.Key); err != nil {
+		return output.EvidencePack{}, err
+	}
 	store, err := openEvidenceStore(ctx, a.opts.StateDir)
 	if err != nil {
 		return output.EvidencePack{}, err

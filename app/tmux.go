@@ -210,13 +210,21 @@ func startRefresh(o Options, dir string) {
 // background refresh.
 func refreshArgs(o Options, dir string) []string {
 	// The refresh runs in dir: a relative --state-dir would name a
-	// directory inside it.
+	// directory inside it. The command has made its path flags absolute
+	// already (issue 21); this keeps refreshArgs right for any caller.
 	if abs, err := filepath.Abs(dir); err == nil {
 		dir = abs
 	}
 	args := []string{"--tmux-refresh", "--state-dir", dir}
-	if o.ConfigPath != "" {
-		if abs, err := filepath.Abs(o.ConfigPath); err == nil {
+	// A config named by $VENDORWATCH_CONFIG is passed on as --config: the
+	// refresh inherits the variable, and a relative path in it would be
+	// read in the state dir.
+	cfg := o.ConfigPath
+	if cfg == "" {
+		cfg = os.Getenv(config.EnvConfig)
+	}
+	if cfg != "" {
+		if abs, err := filepath.Abs(cfg); err == nil {
 			args = append(args, "--config", abs)
 		}
 	}

@@ -74,9 +74,11 @@ func Locate(flagPath string) (string, error) {
 }
 
 // DefaultPath is where the config file lives when nothing else is said.
+// A relative $XDG_CONFIG_HOME is ignored, as the XDG base directory
+// specification says: it would name another file in every directory.
 func DefaultPath() (string, error) {
 	dir := os.Getenv("XDG_CONFIG_HOME")
-	if dir == "" {
+	if dir == "" || !filepath.IsAbs(dir) {
 		home, err := os.UserHomeDir()
 		if err != nil {
 			return "", err

@@ -1,6 +1,7 @@
 package correlate
 
 import (
+	"encoding/json"
 	"fmt"
 	"testing"
 
@@ -30,4 +31,48 @@ func BenchmarkAssess200(b *testing.B) {
 	for b.Loop() {
 		Assess(snap, mem)
 	}
+}
+
+// BenchmarkReportJSON200 encodes the report of 200 vendors as the snapshot
+// does, lists filled (Report.MarshalJSON); BenchmarkReportJSON200Plain is
+// the same encoding without it, for comparison:
+//
+//	go test -run '^$' -bench ReportJSON200 -benchmem ./correlate
+func BenchmarkReportJSON200(b *testing.B) {
+	rep := report200()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := json.Marshal(rep); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkReportJSON200Plain(b *testing.B) {
+	type plain Report
+	rep := plain(report200())
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := json.Marshal(rep); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// report200 is the assessed report of 200 vendors, two keys each, one in
+// three in trouble.
+func report200() Report {
+	t1 := at("12:00")
+	var vs []*vb
+	for i := range 200 {
+		v := vendorAt(fmt.Sprintf("v%03d", i), fmt.Sprintf("Vendor %d", i)).reach(observe.ResultReachable, 401, t1)
+		r := observe.ResultOK
+		if i%3 == 0 {
+			r = observe.ResultInvalidKey
+		}
+		v.key("prod", false, r, 401, "invalid_api_key", t1).key("canary", true, observe.ResultOK, 200, "", t1)
+		vs = append(vs, v)
+	}
+	rep, _ := Assess(snapAt(t1, vs...), Memory{})
+	return rep
 }

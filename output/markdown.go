@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/internal/jsonarrays"
 	"github.com/vendorwatch/vendorwatch/internal/redact"
 )
 
@@ -39,16 +40,7 @@ type IncidentReport struct {
 
 // WriteIncidentJSON writes the report as indented JSON, redacted.
 func WriteIncidentJSON(w io.Writer, r IncidentReport) error {
-	r = redact.Value(r)
-	if r.Findings == nil {
-		r.Findings = []correlate.FindingRecord{}
-	}
-	if r.Timeline == nil {
-		r.Timeline = []correlate.Event{}
-	}
-	if r.Vendors == nil {
-		r.Vendors = []string{}
-	}
+	r = jsonarrays.Of(redact.Value(r)) // every list an array, never null
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)

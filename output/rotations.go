@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/internal/jsonarrays"
 	"github.com/vendorwatch/vendorwatch/internal/redact"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
@@ -82,7 +83,7 @@ func WriteRotationsJSON(w io.Writer, rots []correlate.Rotation) error {
 	enc.SetEscapeHTML(false)
 	return enc.Encode(struct {
 		Rotations []correlate.Rotation `json:"rotations"`
-	}{redact.Value(rots)})
+	}{jsonarrays.Of(redact.Value(rots))})
 }
 
 // writeRotationsMarkdown is the incident report's rotations section.

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/internal/jsonarrays"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
@@ -82,5 +83,5 @@ func WriteSilencesJSON(w io.Writer, ss []correlate.Silence) error {
 	enc.SetIndent("", "  ")
 	return enc.Encode(struct {
 		Silences []correlate.Silence `json:"silences"`
-	}{ss})
+	}{jsonarrays.Of(ss)})
 }

@@ -123,7 +123,11 @@ func renderTable(r correlate.Report) string {
 	b.WriteString(renderKeys(r))
 	b.WriteString(renderRotations(r.Rotations))
 	if len(r.Findings) == 0 {
-		if r.Overall == correlate.LevelOK {
+		switch {
+		case len(r.Vendors) == 0:
+			// Nothing checked is not healthy.
+			b.WriteString("\n" + styleMuted.Render("No vendors were checked.") + "\n")
+		case r.Overall == correlate.LevelOK:
 			b.WriteString("\n" + styleOK.Render("No findings: every vendor looks healthy.") + "\n")
 		}
 		return b.String()

@@ -102,7 +102,7 @@ func (b *Backend) Timeline(ctx context.Context, vendor string, limit int) ([]ui.
 	}
 	out := make([]ui.TimelineEntry, 0, len(evs))
 	for _, e := range slices.Backward(evs) {
-		out = append(out, ui.TimelineEntry{At: e.At, Vendor: e.Vendor, Severity: e.Severity, Text: e.Text, URL: e.URL})
+		out = append(out, ui.TimelineEntry{At: e.At, Vendor: e.Vendor, Severity: e.Severity, Kind: e.Kind, Text: e.Text, URL: e.URL})
 	}
 	return out, nil
 }

@@ -59,6 +59,9 @@ type TimelineEntry struct {
 	At       time.Time
 	Vendor   string // vendor id, "" for events about no single vendor
 	Severity correlate.Severity
-	Text     string
-	URL      string // a link to the evidence (the incident page), or ""
+	// Kind is what happened; a finding_closed event (the severity of the
+	// finding that closed) is drawn as a recovery, not as a failure.
+	Kind correlate.EventKind
+	Text string
+	URL  string // a link to the evidence (the incident page), or ""
 }

@@ -18,8 +18,8 @@ func newKeyMap() keyMap {
 	return keyMap{
 		Up:             key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("↑/k", "up")),
 		Down:           key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("↓/j", "down")),
-		Top:            key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "top")),
-		Bottom:         key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "bottom")),
+		Top:            key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g/home", "top")),
+		Bottom:         key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G/end", "bottom")),
 		PageUp:         key.NewBinding(key.WithKeys("pgup", "b", "ctrl+u"), key.WithHelp("pgup", "page up")),
 		PageDown:       key.NewBinding(key.WithKeys("pgdown", "space", "ctrl+d"), key.WithHelp("pgdn", "page down")),
 		Enter:          key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "details")),
@@ -47,28 +47,57 @@ type hint struct{ key, desc string }
 func hints(v view) []hint {
 	switch v {
 	case viewDetail:
-		return []hint{{"esc", "back"}, {"j/k", "scroll"}, {"o", "open page"}, {"t", "timeline"}, {"c", "copy report"}, {"r", "check now"}}
+		return []hint{{"esc", "back"}, {"j/k", "scroll"}, {"o", "open page"}, {"t", "timeline"}, {"c", "copy report"}, {"r", "check now"}, {"g/G", "top/end"}}
 	case viewTimeline:
-		return []hint{{"esc", "back"}, {"v", "vendor/all"}, {"j/k", "scroll"}, {"c", "copy report"}, {"r", "check now"}}
+		return []hint{{"esc", "back"}, {"v", "vendor/all"}, {"j/k", "scroll"}, {"c", "copy report"}, {"r", "check now"}, {"g/G", "top/end"}}
 	case viewHelp:
-		return []hint{{"esc", "back"}}
+		return []hint{{"esc", "back"}, {"j/k", "scroll"}}
 	case viewMaintenances:
-		return []hint{{"esc", "back"}, {"j/k", "scroll"}, {"r", "check now"}}
+		return []hint{{"esc", "back"}, {"j/k", "scroll"}, {"r", "check now"}, {"g/G", "top/end"}}
 	}
 	return []hint{{"j/k", "move"}, {"enter", "details"}, {"t", "timeline"}, {"/", "filter"}, {"r", "check"}, {"o", "open"}, {"c", "copy"}, {"s", "sort"}, {"tab", "findings"}, {"a", "silence"}}
 }
 
-// ShortHelp implements help.KeyMap.
-func (k keyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Down, k.Enter, k.Timeline, k.Filter, k.Refresh, k.Help, k.Quit}
+// viewKeys are the bindings that work in one view, in the help screen's
+// groups. It implements help.KeyMap.
+type viewKeys [][]key.Binding
+
+// ShortHelp implements help.KeyMap: the first group.
+func (g viewKeys) ShortHelp() []key.Binding {
+	if len(g) == 0 {
+		return nil
+	}
+	return g[0]
 }
 
-// FullHelp implements help.KeyMap: the groups of the help screen.
-func (k keyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{
+// FullHelp implements help.KeyMap: every group.
+func (g viewKeys) FullHelp() [][]key.Binding { return g }
+
+// scrollKeys are the keys of every view that scrolls text (the detail,
+// the timeline, the maintenances and the help screen).
+func (k keyMap) scrollKeys() []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown}
+}
+
+// inView lists exactly the keys that do something in view v; the help
+// screen opened from v shows them, and a test presses each one there.
+// esc on the main view is left out: it only clears a filter, which the
+// filter line itself says.
+func (k keyMap) inView(v view) viewKeys {
+	scroll := k.scrollKeys()
+	switch v {
+	case viewDetail:
+		return viewKeys{scroll, {k.Back, k.Timeline, k.Open, k.Copy, k.Refresh}, {k.Help, k.Quit}}
+	case viewTimeline:
+		return viewKeys{scroll, {k.Back, k.TimelineVendor, k.Open, k.Copy, k.Refresh}, {k.Help, k.Quit}}
+	case viewMaintenances:
+		return viewKeys{scroll, {k.Back, k.Open, k.Copy, k.Refresh}, {k.Help, k.Quit}}
+	case viewHelp:
+		return viewKeys{scroll, {k.Back, k.Help, k.Quit}}
+	}
+	return viewKeys{
 		{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown},
-		{k.Enter, k.Back, k.Timeline, k.TimelineVendor, k.Filter, k.Sort},
+		{k.Enter, k.Findings, k.Silence, k.Filter, k.Sort, k.Timeline},
 		{k.Maintenances, k.Refresh, k.Open, k.Copy, k.Help, k.Quit},
-		{k.Findings, k.Silence},
 	}
 }

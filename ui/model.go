@@ -26,6 +26,11 @@ type Options struct {
 	OpenURL func(ctx context.Context, url string) error
 	// TimelineLimit is how many timeline events to ask for (500 when 0).
 	TimelineLimit int
+	// Source says where the vendors come from, shown at the right of the
+	// main view's footer and atop the help screen: "config
+	// ~/.config/vendorwatch/config.yaml", "built-in defaults", "remote
+	// https://vw.internal", "demo". Empty shows nothing.
+	Source string
 }
 
 // view is the screen being shown.
@@ -95,6 +100,8 @@ type Model struct {
 	// mt shows the maintenance calendar of the latest report.
 	mt viewport.Model
 
+	// hp shows the help screen, which scrolls when the window is short.
+	hp   viewport.Model
 	help help.Model
 
 	flash      string
@@ -146,6 +153,7 @@ func New(b Backend, o Options) *Model {
 		detail:   viewport.New(),
 		tl:       viewport.New(),
 		mt:       viewport.New(),
+		hp:       viewport.New(),
 		help:     help.New(),
 		tlAll:    true,
 	}

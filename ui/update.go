@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
@@ -90,6 +91,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.view = m.back
 		} else {
 			m.back, m.view = m.view, viewHelp
+			m.hp.GotoTop()
 		}
 		m.layout()
 		return nil
@@ -111,13 +113,15 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.layout()
 			return nil
 		}
-		m.mt, _ = m.mt.Update(msg)
+		m.scroll(&m.mt, msg)
 		return nil
 	case viewHelp:
 		if key.Matches(msg, k.Back) {
 			m.view = m.back
 			m.layout()
+			return nil
 		}
+		m.scroll(&m.hp, msg)
 		return nil
 	}
 	return m.onMainKey(msg)
@@ -199,7 +203,7 @@ func (m *Model) onDetailKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Timeline):
 		return m.openTimeline(viewDetail, false)
 	}
-	m.detail, _ = m.detail.Update(msg)
+	m.scroll(&m.detail, msg)
 	return nil
 }
 
@@ -217,8 +221,30 @@ func (m *Model) onTimelineKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.tl.GotoTop()
 		return m.loadTimeline()
 	}
-	m.tl, _ = m.tl.Update(msg)
+	m.scroll(&m.tl, msg)
 	return nil
+}
+
+// scroll moves the text of a scrolling view by the dashboard's own keys
+// (keyMap.scrollKeys), the same in every view: a line, a page, or to
+// either end. Other keys do nothing here, so the help lists exactly what
+// works.
+func (m *Model) scroll(vp *viewport.Model, msg tea.KeyPressMsg) {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Up):
+		vp.ScrollUp(1)
+	case key.Matches(msg, k.Down):
+		vp.ScrollDown(1)
+	case key.Matches(msg, k.PageUp):
+		vp.PageUp()
+	case key.Matches(msg, k.PageDown):
+		vp.PageDown()
+	case key.Matches(msg, k.Top):
+		vp.GotoTop()
+	case key.Matches(msg, k.Bottom):
+		vp.GotoBottom()
+	}
 }
 
 // onFilterKey edits the vendor filter: the table follows each key stroke;
@@ -260,6 +286,8 @@ func (m *Model) onWheel(msg tea.MouseWheelMsg) tea.Cmd {
 		m.tl, _ = m.tl.Update(msg)
 	case viewMaintenances:
 		m.mt, _ = m.mt.Update(msg)
+	case viewHelp:
+		m.hp, _ = m.hp.Update(msg)
 	case viewMain:
 		switch msg.Button {
 		case tea.MouseWheelUp:

@@ -43,7 +43,7 @@ func (m *Model) render() string {
 	case viewMaintenances:
 		body = append([]string{m.maintenancesBar()}, strings.Split(m.mt.View(), "\n")...)
 	case viewHelp:
-		body = m.helpLines(m.width)
+		body = strings.Split(m.hp.View(), "\n")
 	default:
 		body = m.mainLines()
 	}
@@ -79,6 +79,8 @@ func (m *Model) layout() {
 	m.tl.SetHeight(h)
 	m.mt.SetWidth(m.width)
 	m.mt.SetHeight(h)
+	m.hp.SetWidth(m.width)
+	m.hp.SetHeight(max(m.bodyHeight(), 1)) // the help screen has no view bar
 	m.filter.SetWidth(min(max(m.width-30, 10), 32))
 	switch m.view {
 	case viewDetail:
@@ -89,6 +91,8 @@ func (m *Model) layout() {
 		m.tl.SetContentLines(m.timelineLines(m.width - 1))
 	case viewMaintenances:
 		m.mt.SetContentLines(m.maintenancesLines(m.width - 1))
+	case viewHelp:
+		m.hp.SetContentLines(m.helpLines(m.width))
 	}
 }
 
@@ -240,7 +244,37 @@ func (m *Model) footer() string {
 	if q := m.filter.Value(); q != "" && m.view == viewMain {
 		prefix = th.accent.Render("/"+termtext.Line(q)) + th.muted.Render(" (esc clears)") + "  "
 	}
-	return prefix + m.hintBar(m.width-ansi.StringWidth(prefix))
+	w := m.width - ansi.StringWidth(prefix)
+	src := ""
+	if m.view == viewMain {
+		src = m.sourceLabel(max(w/3, 18))
+	}
+	if src == "" {
+		return prefix + m.hintBar(w)
+	}
+	return spread(prefix+m.hintBar(w-ansi.StringWidth(src)-2), src, m.width)
+}
+
+// sourceLabel is where the vendors come from (Options.Source) in at most
+// w cells: a long path loses its start, so its file name stays; other
+// text loses its end.
+func (m *Model) sourceLabel(w int) string {
+	src := termtext.Line(m.opts.Source)
+	if src == "" || w < 8 {
+		return ""
+	}
+	switch {
+	case ansi.StringWidth(src) <= w:
+	case strings.Contains(src, "/"):
+		src = ansi.TruncateLeft(src, ansi.StringWidth(src)-w+1, "")
+		if i := strings.Index(src, "/"); i > 0 {
+			src = src[i:] // cut at a directory, not inside a name
+		}
+		src = "…" + src
+	default:
+		src = ansi.Truncate(src, w, "…")
+	}
+	return m.th.muted.Render(src)
 }
 
 // hintBar renders the view's key hints in w cells: as many as fit, then

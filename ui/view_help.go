@@ -4,18 +4,30 @@ import (
 	"strings"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 )
 
-// helpLines is the help screen: every key, what the glyphs and columns
-// mean, and where the clipboard goes.
+// viewNames name the views in the help screen's heading.
+var viewNames = map[view]string{
+	viewMain: "dashboard", viewDetail: "vendor detail", viewTimeline: "timeline",
+	viewMaintenances: "maintenances", viewHelp: "help",
+}
+
+// helpLines is the help screen: the keys of the view it was opened from
+// (exactly those that work there), what the glyphs and columns mean, and
+// where the clipboard goes.
 func (m *Model) helpLines(w int) []string {
 	th := m.th
 	h := m.help
 	h.ShowAll = true
 	h.SetWidth(w)
-	out := []string{th.heading.Render("KEYS")}
-	out = append(out, strings.Split(h.View(m.keys), "\n")...)
-	out = append(out, th.muted.Render("The mouse wheel scrolls. v in the timeline: selected vendor or all."))
+	var out []string
+	if src := termtext.Line(m.opts.Source); src != "" {
+		out = append(out, th.heading.Render("VENDORS FROM")+"  "+th.text.Render(src), "")
+	}
+	out = append(out, th.heading.Render("KEYS")+th.muted.Render(" in the "+viewNames[m.back]))
+	out = append(out, strings.Split(h.View(m.keys.inView(m.back)), "\n")...)
+	out = append(out, th.muted.Render("The mouse wheel scrolls too."))
 
 	var levels []string
 	for _, l := range []correlate.Level{correlate.LevelCritical, correlate.LevelWarning, correlate.LevelUnknown, correlate.LevelOK} {

@@ -286,6 +286,9 @@ func (m *Model) findingLines(w int) []string {
 		if m.inFlight > 0 && lastCheck(m.report).IsZero() {
 			return append(out, th.muted.Render("  None yet: the first checks are still running."))
 		}
+		if len(m.report.Vendors) == 0 {
+			return append(out, th.muted.Render("  None: no vendor was checked."))
+		}
 		if m.report.Overall != correlate.LevelOK {
 			return append(out, th.muted.Render("  None, but not every vendor could be checked."))
 		}

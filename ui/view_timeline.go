@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
@@ -52,22 +53,24 @@ func (m *Model) timelineLines(w int) []string {
 		}
 	}
 	now, loc := m.opts.Now(), m.opts.Location
-	timeW, agoW, nameW := 5, 9, 10
+	// The time and "ago" columns are as wide as their widest entry: they
+	// are never cut ("23h05m ago"). The vendor column gives way first on
+	// a narrow screen.
+	timeW, agoW, nameW := 5, 8, 10
 	for _, e := range m.tlEntries {
 		timeW = max(timeW, ansi.StringWidth(clockAt(e.At, now, loc)))
+		agoW = max(agoW, ansi.StringWidth(ago(now, e.At)))
 		nameW = max(nameW, min(ansi.StringWidth(termtext.Line(m.vendorName(e.Vendor))), 16))
 	}
+	nameW = max(min(nameW, w-(timeW+1+agoW+1+2+1)-20), 6)
 	lead := timeW + 1 + agoW + 1 + 2 + nameW + 1
 	var out []string
 	for _, e := range m.tlEntries {
-		st, glyph := th.severity(e.Severity)
-		if e.Severity == "" {
-			st, glyph = th.muted, "·"
-		}
+		st, glyph := m.entryMark(e)
 		head := th.bold.Render(pad(clockAt(e.At, now, loc), timeW)) + " " +
 			th.muted.Render(pad(ago(now, e.At), agoW)) + " " +
 			st.Render(glyph) + " " + th.text.Render(pad(termtext.Line(m.vendorName(e.Vendor)), nameW)) + " "
-		text := wrap(termtext.Line(e.Text), max(w-lead, 20))
+		text := wrap(termtext.Line(e.Text), max(w-lead, 12))
 		for i, l := range text {
 			if i == 0 {
 				out = append(out, head+l)
@@ -80,4 +83,18 @@ func (m *Model) timelineLines(w int) []string {
 		}
 	}
 	return out
+}
+
+// entryMark is the style and glyph of a timeline entry: its severity's,
+// but a closed finding is a recovery and is drawn as the ok level (the
+// one table of level glyphs, theme.level), and an event without a
+// severity is a muted dot.
+func (m *Model) entryMark(e TimelineEntry) (lipgloss.Style, string) {
+	switch {
+	case e.Kind == correlate.EventFindingClosed:
+		return m.th.level(correlate.LevelOK)
+	case e.Severity == "":
+		return m.th.muted, "·"
+	}
+	return m.th.severity(e.Severity)
 }

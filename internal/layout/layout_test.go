@@ -27,6 +27,7 @@ var floors = map[string]int{
 	// which must start without the rest of the program.
 	"internal/lazyregexp": 0,
 	"internal/termtext":   0,
+	"internal/jsonarrays": 0,
 	"internal/atomicfile": 2, // above redact: every file it writes is redacted
 	"internal/fileperm":   0,
 	"internal/flock":      0,

@@ -93,10 +93,12 @@ func Resolve(cfg *config.Config, cat *Catalog, only []string) ([]Vendor, error) 
 		out = append(out, v)
 	}
 	if len(only) > 0 {
-		for _, id := range only {
-			if !slices.ContainsFunc(out, func(v Vendor) bool { return v.ID == id }) {
-				return nil, fmt.Errorf("--only %s: no such vendor in the config", id)
-			}
+		ids := make([]string, 0, len(cfg.Vendors))
+		for _, cv := range cfg.Vendors {
+			ids = append(ids, cv.ID)
+		}
+		if err := CheckIDs("--only", only, ids, "in the config"); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil

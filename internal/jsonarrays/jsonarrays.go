@@ -1,0 +1,90 @@
+// Package jsonarrays makes the lists of a value encode as JSON arrays:
+// encoding/json writes a nil slice as null, which breaks every script
+// that iterates (jq '.vendors[]'). Each JSON document vendorwatch writes
+// for programs passes through Of first.
+package jsonarrays
+
+import "reflect"
+
+// Of returns v with every nil slice in it (in exported struct fields,
+// slice elements and through pointers, at any depth; []byte excepted,
+// which JSON writes as a string) replaced by an empty one. What changes
+// is copied: v and whatever it shares with the caller are never
+// modified, so a value other goroutines read may be passed. When nothing
+// changes v itself is returned.
+func Of[T any](v T) T {
+	rv := reflect.ValueOf(&v).Elem()
+	if nv, changed := fill(rv, 0); changed {
+		return nv.Interface().(T)
+	}
+	return v
+}
+
+// maxDepth bounds the walk, in case a value holds a cycle.
+const maxDepth = 32
+
+// fill returns v with its nil slices made empty, and whether anything
+// changed; what changed is a copy, down from v.
+func fill(v reflect.Value, depth int) (reflect.Value, bool) {
+	if depth > maxDepth {
+		return v, false
+	}
+	depth++
+	switch v.Kind() {
+	case reflect.Slice:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return v, false
+		}
+		if v.IsNil() {
+			return reflect.MakeSlice(v.Type(), 0, 0), true
+		}
+		var out reflect.Value
+		for i := range v.Len() {
+			ne, changed := fill(v.Index(i), depth)
+			if !changed {
+				continue
+			}
+			if !out.IsValid() {
+				out = reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+				reflect.Copy(out, v)
+			}
+			out.Index(i).Set(ne)
+		}
+		if out.IsValid() {
+			return out, true
+		}
+		return v, false
+	case reflect.Pointer:
+		if v.IsNil() {
+			return v, false
+		}
+		ne, changed := fill(v.Elem(), depth)
+		if !changed {
+			return v, false
+		}
+		p := reflect.New(v.Type().Elem())
+		p.Elem().Set(ne)
+		return p, true
+	case reflect.Struct:
+		var out reflect.Value
+		for i := range v.NumField() {
+			if !v.Type().Field(i).IsExported() {
+				continue
+			}
+			ne, changed := fill(v.Field(i), depth)
+			if !changed {
+				continue
+			}
+			if !out.IsValid() {
+				out = reflect.New(v.Type()).Elem()
+				out.Set(v)
+			}
+			out.Field(i).Set(ne)
+		}
+		if out.IsValid() {
+			return out, true
+		}
+		return v, false
+	}
+	return v, false
+}
