@@ -54,7 +54,7 @@ network, no config and no keys needed.`,
 		Args:          cobra.NoArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Version:       versionString(),
+		Version:       versionLine(),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			tmuxOnly := cmd.Flags().Changed("format") || cmd.Flags().Changed("max-width") || cmd.Flags().Changed("ascii") || cmd.Flags().Changed("max-age")
 			switch {
