@@ -43,9 +43,9 @@ func loadManifests(t *testing.T) manifests {
 	}
 	var m manifests
 	targets := map[string]any{
-		"v1/ConfigMap":                            &m.configMap,
-		"apps/v1/Deployment":                      &m.deployment,
-		"v1/Service":                              &m.service,
+		"v1/ConfigMap":       &m.configMap,
+		"apps/v1/Deployment": &m.deployment,
+		"v1/Service":         &m.service,
 		"monitoring.coreos.com/v1/ServiceMonitor": &m.serviceMonitor,
 		"monitoring.coreos.com/v1/PrometheusRule": &m.prometheusRule,
 	}
