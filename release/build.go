@@ -53,11 +53,11 @@ func build(ctx context.Context, o options, log io.Writer) error {
 	if o.out == "" {
 		o.out = filepath.Join(o.src, "dist")
 	}
-	if err := emptyDir(o.out); err != nil {
-		return err
-	}
 	m, err := readMeta(ctx, o.src, o.version)
 	if err != nil {
+		return err
+	}
+	if err := emptyDir(o.out); err != nil {
 		return err
 	}
 	fmt.Fprintf(log, "release %s, commit %s, date %s, into %s\n", m.version, m.commit, m.date.Format("2006-01-02T15:04:05Z"), o.out)

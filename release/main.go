@@ -52,7 +52,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	targets := fs.String("targets", strings.Join(defaultTargets, ","), "the os/arch pairs to build, comma-separated")
 	skip := fs.String("skip", "", "artefacts to leave out, comma-separated: packages, image, formula")
 	fs.StringVar(&o.caBundle, "ca-bundle", "/etc/ssl/certs/ca-certificates.crt", "the CA certificates copied into the OCI image (serve calls vendors over HTTPS)")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := fs.Parse(args[1:]); errors.Is(err, flag.ErrHelp) {
+		return nil
+	} else if err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
