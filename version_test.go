@@ -14,7 +14,7 @@ func TestVersionStamped(t *testing.T) {
 		old := *v
 		t.Cleanup(func() { *v = old })
 	}
-	version, commit, date = "v9.8.7", "0123456789abcdef0123456789abcdef01234567", "2026-12-06T06:37:01Z"
+	version, commit, date = "v9.8.7", "3f1c9d2b7a6e58401d9e2c7b5a4f3e2d1c0b9a88", "2026-12-06T06:37:01Z"
 
 	var stdout, stderr bytes.Buffer
 	if code := run(context.Background(), []string{"--version"}, &stdout, &stderr); code != 0 {
@@ -23,7 +23,7 @@ func TestVersionStamped(t *testing.T) {
 	got := stdout.String()
 	for _, want := range []string{
 		"vendorwatch v9.8.7 (",
-		"commit 0123456789abcdef0123456789abcdef01234567",
+		"commit 3f1c9d2b7a6e58401d9e2c7b5a4f3e2d1c0b9a88",
 		"built 2026-12-06T06:37:01Z",
 	} {
 		if !strings.Contains(got, want) {
