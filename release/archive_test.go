@@ -7,6 +7,9 @@ import (
 	"compress/gzip"
 	"io"
 	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 )
@@ -123,5 +126,53 @@ func TestZipHeaders(t *testing.T) {
 		if f.Name == "vw/vendorwatch" && f.Mode().Perm() != 0o755 {
 			t.Errorf("the binary has mode %v, want 0755", f.Mode())
 		}
+	}
+}
+
+// TestArchiveDocsIncludeManPages checks that the man pages of docs/man
+// (vendorwatch man writes them) go into the archives under man/ and are
+// handed to the packages, and that a checkout without them still builds.
+func TestArchiveDocsIncludeManPages(t *testing.T) {
+	t.Parallel()
+	src := t.TempDir()
+	for name, body := range map[string]string{
+		"README.md": "readme", "config.example.yaml": "vendors: []\n", "docs/vendorwatch.service": "[Unit]\n",
+	} {
+		writeTestFile(t, filepath.Join(src, name), body)
+	}
+	docs, man, err := archiveDocs(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(man) != 0 || len(docs) != 3 {
+		t.Errorf("without docs/man: %d docs and man pages %v, want 3 and none", len(docs), man)
+	}
+	writeTestFile(t, filepath.Join(src, "docs/man/vendorwatch.1"), ".TH VENDORWATCH 1\n")
+	writeTestFile(t, filepath.Join(src, "docs/man/vendorwatch-serve.1"), ".TH VENDORWATCH-SERVE 1\n")
+	docs, man, err = archiveDocs(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, d := range docs {
+		names = append(names, d.name)
+	}
+	for _, want := range []string{"man", "man/vendorwatch.1", "man/vendorwatch-serve.1"} {
+		if !slices.Contains(names, want) {
+			t.Errorf("the archive's docs %v lack %s", names, want)
+		}
+	}
+	if len(man) != 2 {
+		t.Errorf("the packages get man pages %v, want both", man)
+	}
+}
+
+func writeTestFile(t *testing.T, path, body string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

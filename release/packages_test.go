@@ -15,7 +15,9 @@ import (
 func TestPackages(t *testing.T) {
 	t.Parallel()
 	stage := t.TempDir()
-	in, err := stagePackageInput("..", stage, nil)
+	manPage := filepath.Join(stage, "vendorwatch.1")
+	writeTestFile(t, manPage, ".TH VENDORWATCH 1\n")
+	in, err := stagePackageInput("..", stage, []string{manPage})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,6 +74,7 @@ func TestPackages(t *testing.T) {
 		"./etc/vendorwatch/config.yaml":                "-rw-r--r-- root/root",
 		"./etc/vendorwatch/keys/":                      "drwx------ root/root",
 		"./usr/share/doc/vendorwatch/README.md":        "-rw-r--r-- root/root",
+		"./usr/share/man/man1/vendorwatch.1":           "-rw-r--r-- root/root",
 	} {
 		if listed[path] != want {
 			t.Errorf("dpkg-deb --contents: %s is %q, want %q:\n%s", path, listed[path], want, contents)
