@@ -60,7 +60,7 @@ network, no config and no keys needed.`,
 		Args:          cobra.NoArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Version:       versionString(),
+		Version:       versionLine(),
 		// Every command, the subcommands too, sees its path flags made
 		// absolute before it runs.
 		PersistentPreRunE: func(*cobra.Command, []string) error { return o.absPaths() },
