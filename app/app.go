@@ -77,7 +77,7 @@ func Load(o Options) (*App, error) {
 		def, _ := config.DefaultPath()
 		a.Source = "built-in default vendors (no config file at " + Tildify(def) + "; vendorwatch init writes one)"
 	} else {
-		if a.Config, err = config.Load(path, cat); err != nil {
+		if a.Config, err = config.Load(path, configCatalog{cat}); err != nil {
 			return nil, err
 		}
 		a.Source = Tildify(path)

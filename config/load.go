@@ -24,6 +24,14 @@ import (
 // EnvConfig names the environment variable that points at a config file.
 const EnvConfig = "VENDORWATCH_CONFIG"
 
+// KindChecker is what a Catalog may also do: say whether a finding kind
+// exists (correlate's list) and, when not, the closest that does ("" when
+// none is close), so a notifier's kinds: are checked. Without it only
+// their shape is.
+type KindChecker interface {
+	FindingKind(kind string) (ok bool, closest string)
+}
+
 // Catalog tells the loader which vendor ids are built in, and which of
 // them have an admin API vendorwatch reads.
 type Catalog interface {

@@ -13,7 +13,8 @@ import (
 )
 
 // kindName is the shape of a finding kind (key_revoked); which kinds
-// exist is correlate's to say, and the app checks the names against it.
+// exist is correlate's to say: a Catalog that is also a KindChecker
+// checks the names.
 var kindName = lazyregexp.New(`^[a-z][a-z0-9_]*$`)
 
 // validateCredentials checks a PagerDuty notifier's routing_key and an
@@ -44,7 +45,8 @@ func validateCredentials(n Notifier, i int, x index, t trust, p *problems) {
 // validateRoutes checks a notifier's vendors:, kinds: and keys: filters:
 // the vendors and keys must be ones the config watches, so a typo does
 // not silently route nothing.
-func validateRoutes(cfg *Config, n Notifier, i int, x index, p *problems) {
+func validateRoutes(cfg *Config, n Notifier, i int, x index, cat Catalog, p *problems) {
+	kinds, _ := cat.(KindChecker)
 	vendors, keys := map[string]bool{}, map[string]bool{}
 	for _, v := range cfg.Vendors {
 		vendors[v.ID] = true
@@ -60,6 +62,17 @@ func validateRoutes(cfg *Config, n Notifier, i int, x index, p *problems) {
 	for j, k := range n.Kinds {
 		if !kindName().MatchString(k) {
 			p.add(x.line("notify", i, "kinds", j), "notifier %q routes kind %q: use finding kinds such as key_revoked or vendor_outage", n.Name, k)
+			continue
+		}
+		if kinds == nil {
+			continue
+		}
+		if ok, closest := kinds.FindingKind(k); !ok {
+			hint := "docs/findings.md lists the kinds"
+			if closest != "" {
+				hint = "did you mean " + closest + "?"
+			}
+			p.add(x.line("notify", i, "kinds", j), "notifier %q routes kind %q, which vendorwatch never files: %s", n.Name, k, hint)
 		}
 	}
 	for j, k := range n.Keys {
@@ -112,7 +125,7 @@ func validateEmail(n Notifier, i int, x index, t trust, p *problems) {
 	}
 }
 
-func validateNotify(cfg *Config, x index, t trust, p *problems) {
+func validateNotify(cfg *Config, x index, t trust, cat Catalog, p *problems) {
 	ns := cfg.Notify
 	names := map[string]int{}
 	for i, n := range ns {
@@ -160,7 +173,7 @@ func validateNotify(cfg *Config, x index, t trust, p *problems) {
 		}
 		validateCredentials(n, i, x, t, p)
 		validateEmail(n, i, x, t, p)
-		validateRoutes(cfg, n, i, x, p)
+		validateRoutes(cfg, n, i, x, cat, p)
 		switch {
 		case n.Type == NotifyCommand && strings.TrimSpace(n.Command) == "":
 			p.add(x.line("notify", i), "notifier %q needs command: (run without a shell, the finding as JSON on stdin)", n.Name)

@@ -190,7 +190,7 @@ func validate(cfg *Config, x index, t trust, cat Catalog, p *problems) {
 		p.add(x.vendor(first, "depends_on"), "depends_on cycle: %s", strings.Join(cycle, " -> "))
 	}
 	validateServe(cfg, x, t, p)
-	validateNotify(cfg, x, t, p)
+	validateNotify(cfg, x, t, cat, p)
 	validateTraffic(cfg, x, t, p)
 }
 
