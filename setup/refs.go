@@ -71,7 +71,7 @@ func storeRef(t Tool, e catalog.Entry) (Ref, bool) {
 	env := e.KeyEnv[0]
 	slug := strings.ToLower(strings.ReplaceAll(env, "_", "-"))
 	name := strings.ToLower(env) + "_" + t.Command
-	note := "read from " + t.Store + ": adapt the name"
+	note := "adapt the entry name"
 	switch t.Command {
 	case "op":
 		item := "op://Private/" + e.Name + "/credential"
