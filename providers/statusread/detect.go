@@ -114,17 +114,20 @@ func (r *Reader) detect(ctx context.Context, spec catalog.SourceSpec, lim status
 		defer cancel()
 	}
 
-	queue := candidates(spec.URL)
+	// Every candidate is asked at once, so a first run costs about one
+	// round trip more than a warm one (two when the page only links to
+	// its feed); the answers are then weighed in the order of preference,
+	// and the first that reads wins. The rest are cancelled.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	tried := map[string]bool{}
+	queue := r.ask(ctx, candidates(spec.URL), tried)
 	var firstErr, wall error
 	for len(queue) > 0 {
-		c := queue[0]
+		q := queue[0]
 		queue = queue[1:]
-		if tried[c] {
-			continue
-		}
-		tried[c] = true
-		resp, err := r.get(ctx, c)
+		c := q.url
+		resp, err := q.wait()
 		if err != nil {
 			var hs errHTTPStatus
 			if !errors.As(err, &hs) {
@@ -140,7 +143,7 @@ func (r *Reader) detect(ctx context.Context, spec catalog.SourceSpec, lim status
 			if err := statuspage.LoginWall(resp.Body); err != nil && wall == nil {
 				wall = fmt.Errorf("%s: %w", c, err)
 			}
-			queue = append(r.lookInside(c, resp), queue...)
+			queue = append(r.ask(ctx, r.lookInside(c, resp), tried), queue...)
 			continue
 		}
 		if f == statuspage.Statuspage && statuspage.LooksIncidentIO(resp.Body) {
@@ -179,6 +182,39 @@ func (r *Reader) detect(ctx context.Context, spec catalog.SourceSpec, lim status
 	// search again on every poll.
 	r.notFound.Store(spec.URL, notFound{err: err, until: time.Now().Add(searchAgainAfter)})
 	return nil, spec.URL, statuspage.Auto, err
+}
+
+// asked is a candidate URL being fetched.
+type asked struct {
+	url  string
+	done chan struct{}
+	resp *fetch.Response
+	err  error
+}
+
+// wait is the candidate's answer, once it has come.
+func (a *asked) wait() (*fetch.Response, error) {
+	<-a.done
+	return a.resp, a.err
+}
+
+// ask starts fetching every URL of urls not tried yet, all at once (the
+// fetcher's per-host limit still holds), and returns them in their order.
+func (r *Reader) ask(ctx context.Context, urls []string, tried map[string]bool) []*asked {
+	var out []*asked
+	for _, u := range urls {
+		if tried[u] {
+			continue
+		}
+		tried[u] = true
+		a := &asked{url: u, done: make(chan struct{})}
+		go func() {
+			defer close(a.done)
+			a.resp, a.err = r.get(ctx, u)
+		}()
+		out = append(out, a)
+	}
+	return out
 }
 
 // searchAgainAfter is how long a failed search is not repeated.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -238,5 +239,54 @@ func TestCandidates(t *testing.T) {
 		if got := candidates(host); got[0] != host+first {
 			t.Errorf("candidates(%s)[0] = %s", host, got[0])
 		}
+	}
+}
+
+// A first run asks every candidate at once: a page host that answers only
+// once several of vendorwatch's guesses are in flight together (each
+// waits for the others) is found, where asking one guess at a time would
+// time out on the first. The answers still count in order of preference:
+// the Statuspage summary wins over the feed that also answers.
+func TestDetectAsksTheCandidatesAtOnce(t *testing.T) {
+	summary, err := os.ReadFile(filepath.Join("testdata", "github__statuspage_status_none.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	feed, err := os.ReadFile(filepath.Join("testdata", "github__statuspage_history.atom"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const together = 4
+	release := make(chan struct{})
+	var once sync.Once
+	n := 0
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		n++
+		if n >= together {
+			once.Do(func() { close(release) })
+		}
+		mu.Unlock()
+		select {
+		case <-release:
+		case <-r.Context().Done():
+			return
+		}
+		switch r.URL.Path {
+		case "/api/v2/summary.json":
+			w.Write(summary)
+		case "/history.atom":
+			w.Write(feed)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	p := newTestPoller([]catalog.Vendor{{ID: "v", Name: "V", Sources: []catalog.SourceSpec{{URL: srv.URL}}}}, testFetcher())
+	v, _ := p.Check(context.Background()).Vendor("v")
+	src := v.Status.Sources[0]
+	if !src.OK || src.Format != string(statuspage.Statuspage) || !strings.HasSuffix(src.URL, "/api/v2/summary.json") {
+		t.Fatalf("source = %+v, want the Statuspage summary found", src)
 	}
 }
