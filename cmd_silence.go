@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -60,31 +61,19 @@ func newSilenceAddCmd(o *options) *cobra.Command {
 			if kind != "" && !knownKind(correlate.Kind(kind)) {
 				return fmt.Errorf("--kind %q is not a finding kind (docs/findings.md lists them)", kind)
 			}
-			who := app.Who()
-			var sl correlate.Silence
-			if o.remote != "" {
-				c, err := remote.New(o.remote, remote.Token(), o.timeout)
-				if err != nil {
-					return err
-				}
-				if sl, err = c.AddSilence(cmd.Context(), remote.SilenceRequest{Vendor: vendor, Kind: correlate.Kind(kind), Key: key, Comment: comment, By: who}, d); err != nil {
-					return err
-				}
-			} else {
+			if o.remote == "" { // a server checks the vendor against its own config
 				if err := app.CheckVendorIDs(o.app(), "--vendor", []string{vendor}); err != nil {
 					return err
 				}
-				store, err := app.OpenSilences(cmd.Context(), o.stateDir)
-				if err != nil {
-					return err
-				}
-				defer store.Close()
-				now := silenceNow().UTC()
-				sl, err = store.AddSilence(cmd.Context(), correlate.Silence{Vendor: vendor, Kind: correlate.Kind(kind), Key: key,
-					Comment: comment, By: who, Created: now, Until: now.Add(d)})
-				if err != nil {
-					return err
-				}
+			}
+			ss, err := openSilences(cmd.Context(), o)
+			if err != nil {
+				return err
+			}
+			defer ss.Close()
+			sl, err := ss.add(cmd.Context(), correlate.Silence{Vendor: vendor, Kind: correlate.Kind(kind), Key: key, Comment: comment, By: app.Who()}, d)
+			if err != nil {
+				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Silence #%d: %s until %s (vendorwatch silence expire %d ends it).\n",
 				sl.ID, output.SilenceMatcher(sl), sl.Until.Local().Format("2006-01-02 15:04 MST"), sl.ID)
@@ -116,24 +105,14 @@ func newSilenceListCmd(o *options) *cobra.Command {
   vendorwatch silence list --all --json | jq '.silences[] | select(.by == "alice")'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			var ss []correlate.Silence
-			if o.remote != "" {
-				c, err := remote.New(o.remote, remote.Token(), o.timeout)
-				if err != nil {
-					return err
-				}
-				if ss, err = c.Silences(cmd.Context(), all); err != nil {
-					return err
-				}
-			} else {
-				store, err := app.OpenSilences(cmd.Context(), o.stateDir)
-				if err != nil {
-					return err
-				}
-				defer store.Close()
-				if ss, err = store.Silences(cmd.Context(), silenceNow(), all); err != nil {
-					return err
-				}
+			store, err := openSilences(cmd.Context(), o)
+			if err != nil {
+				return err
+			}
+			defer store.Close()
+			ss, err := store.list(cmd.Context(), all)
+			if err != nil {
+				return err
 			}
 			if asJSON {
 				return output.WriteSilencesJSON(cmd.OutOrStdout(), ss)
@@ -157,31 +136,80 @@ func newSilenceExpireCmd(o *options) *cobra.Command {
 			if err != nil || id < 1 {
 				return fmt.Errorf("%q: give the silence's number, as silence list shows it", args[0])
 			}
-			var sl correlate.Silence
-			if o.remote != "" {
-				c, err := remote.New(o.remote, remote.Token(), o.timeout)
-				if err != nil {
-					return err
-				}
-				if sl, err = c.ExpireSilence(cmd.Context(), id); err != nil {
-					return err
-				}
-			} else {
-				store, err := app.OpenSilences(cmd.Context(), o.stateDir)
-				if err != nil {
-					return err
-				}
-				defer store.Close()
-				sl, err = store.ExpireSilence(cmd.Context(), id, silenceNow())
-				if errors.Is(err, history.ErrNoSilence) {
-					return fmt.Errorf("there is no silence #%d (vendorwatch silence list --all shows them)", id)
-				}
-				if err != nil {
-					return err
-				}
+			store, err := openSilences(cmd.Context(), o)
+			if err != nil {
+				return err
+			}
+			defer store.Close()
+			sl, err := store.expire(cmd.Context(), id)
+			if errors.Is(err, history.ErrNoSilence) {
+				return fmt.Errorf("there is no silence #%d (vendorwatch silence list --all shows them)", id)
+			}
+			if err != nil {
+				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Silence #%d (%s) is over.\n", sl.ID, output.SilenceMatcher(sl))
 			return nil
 		},
 	}
 }
+
+// silenceStore is where the silence commands keep silences: the state
+// dir's history, or a team server with --remote.
+type silenceStore interface {
+	add(ctx context.Context, s correlate.Silence, d time.Duration) (correlate.Silence, error)
+	list(ctx context.Context, all bool) ([]correlate.Silence, error)
+	expire(ctx context.Context, id int64) (correlate.Silence, error)
+	Close() error
+}
+
+// openSilences is the silence store of o: the server of --remote, else
+// the state dir's history.
+func openSilences(ctx context.Context, o *options) (silenceStore, error) {
+	if o.remote != "" {
+		c, err := remote.New(o.remote, remote.Token(), o.timeout)
+		if err != nil {
+			return nil, err
+		}
+		return remoteSilences{c}, nil
+	}
+	store, err := app.OpenSilences(ctx, o.stateDir)
+	if err != nil {
+		return nil, err
+	}
+	return localSilences{store}, nil
+}
+
+// localSilences keeps silences in the state dir's history.
+type localSilences struct{ *history.Store }
+
+func (l localSilences) add(ctx context.Context, s correlate.Silence, d time.Duration) (correlate.Silence, error) {
+	s.Created = silenceNow().UTC()
+	s.Until = s.Created.Add(d)
+	return l.AddSilence(ctx, s)
+}
+
+func (l localSilences) list(ctx context.Context, all bool) ([]correlate.Silence, error) {
+	return l.Silences(ctx, silenceNow(), all)
+}
+
+func (l localSilences) expire(ctx context.Context, id int64) (correlate.Silence, error) {
+	return l.ExpireSilence(ctx, id, silenceNow())
+}
+
+// remoteSilences keeps silences on a team server.
+type remoteSilences struct{ c *remote.Client }
+
+func (r remoteSilences) add(ctx context.Context, s correlate.Silence, d time.Duration) (correlate.Silence, error) {
+	return r.c.AddSilence(ctx, remote.SilenceRequest{Vendor: s.Vendor, Kind: s.Kind, Key: s.Key, Comment: s.Comment, By: s.By}, d)
+}
+
+func (r remoteSilences) list(ctx context.Context, all bool) ([]correlate.Silence, error) {
+	return r.c.Silences(ctx, all)
+}
+
+func (r remoteSilences) expire(ctx context.Context, id int64) (correlate.Silence, error) {
+	return r.c.ExpireSilence(ctx, id)
+}
+
+func (remoteSilences) Close() error { return nil }

@@ -130,6 +130,33 @@ func (b *MonitorBackend) IncidentReport(ctx context.Context) (string, error) {
 	return sb.String(), nil
 }
 
+// openReportHistory opens the state dir's history read-only for a report,
+// says on stderr what the store warns of, and checks it: a damaged store
+// (history.ErrCorrupt, returned as checkErr) is still read around its
+// damage; anything else is an error.
+func openReportHistory(ctx context.Context, stderr io.Writer, stateDir string) (store *history.Store, checkErr, err error) {
+	dir := StateDir(stateDir)
+	if dir == "" {
+		return nil, nil, errors.New("no state dir: give --state-dir")
+	}
+	if _, err := os.Stat(filepath.Join(dir, history.DatabaseFile)); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, fmt.Errorf("no history in %s yet: run vendorwatch --once or the dashboard first", Tildify(dir))
+	}
+	store, err = history.OpenReadOnly(ctx, dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	if c := store.Caveat(); c != "" {
+		fmt.Fprintf(stderr, "vendorwatch: %s\n", c)
+	}
+	checkErr = store.Check(ctx)
+	if checkErr != nil && !errors.Is(checkErr, history.ErrCorrupt) {
+		store.Close()
+		return nil, nil, checkErr
+	}
+	return store, checkErr, nil
+}
+
 // HistoryReport is the incident report of [from, to) from the history in
 // the state dir (flag, or the default), for `report`. The database is
 // opened read-only (history.OpenReadOnly): nothing is created, migrated
@@ -138,25 +165,11 @@ func (b *MonitorBackend) IncidentReport(ctx context.Context) (string, error) {
 // stderr, with what to do, and read around: the report holds what could
 // be read and lists in Unreadable what could not.
 func HistoryReport(ctx context.Context, stderr io.Writer, stateDir string, from, to time.Time, vendors []string) (output.IncidentReport, error) {
-	dir := StateDir(stateDir)
-	if dir == "" {
-		return output.IncidentReport{}, errors.New("no state dir: give --state-dir")
-	}
-	if _, err := os.Stat(filepath.Join(dir, history.DatabaseFile)); errors.Is(err, fs.ErrNotExist) {
-		return output.IncidentReport{}, fmt.Errorf("no history in %s yet: run vendorwatch --once or the dashboard first", Tildify(dir))
-	}
-	store, err := history.OpenReadOnly(ctx, dir)
+	store, checkErr, err := openReportHistory(ctx, stderr, stateDir)
 	if err != nil {
 		return output.IncidentReport{}, err
 	}
 	defer store.Close()
-	if c := store.Caveat(); c != "" {
-		fmt.Fprintf(stderr, "vendorwatch: %s\n", c)
-	}
-	checkErr := store.Check(ctx)
-	if checkErr != nil && !errors.Is(checkErr, history.ErrCorrupt) {
-		return output.IncidentReport{}, checkErr
-	}
 	rep, err := IncidentReport(ctx, store, from, to, vendors)
 	if err != nil {
 		return rep, err

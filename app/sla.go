@@ -5,9 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
@@ -21,24 +18,11 @@ import (
 // could not give is listed in the report's Unreadable, and said on
 // stderr.
 func SLAReport(ctx context.Context, stderr io.Writer, stateDir string, from, to time.Time, vendors []string) (output.SLAReport, error) {
-	dir := StateDir(stateDir)
-	if dir == "" {
-		return output.SLAReport{}, errors.New("no state dir: give --state-dir")
-	}
-	if _, err := os.Stat(filepath.Join(dir, history.DatabaseFile)); errors.Is(err, fs.ErrNotExist) {
-		return output.SLAReport{}, fmt.Errorf("no history in %s yet: run vendorwatch --once or the dashboard first", Tildify(dir))
-	}
-	store, err := history.OpenReadOnly(ctx, dir)
+	store, _, err := openReportHistory(ctx, stderr, stateDir)
 	if err != nil {
 		return output.SLAReport{}, err
 	}
 	defer store.Close()
-	if c := store.Caveat(); c != "" {
-		fmt.Fprintf(stderr, "vendorwatch: %s\n", c)
-	}
-	if err := store.Check(ctx); err != nil && !errors.Is(err, history.ErrCorrupt) {
-		return output.SLAReport{}, err
-	}
 	rep, err := SLA(ctx, store, from, to, vendors)
 	if err != nil {
 		return rep, err
