@@ -194,6 +194,11 @@ func render(s output.TrafficSeries, timeline []correlate.Event, format string) (
 		}
 	}
 
+	return encode(p, width, height, format)
+}
+
+// encode draws p in the format ("svg", "png") at width × height.
+func encode(p *plot.Plot, width, height vg.Length, format string) ([]byte, error) {
 	w, err := p.WriterTo(width, height, format)
 	if err != nil {
 		return nil, err

@@ -1,7 +1,6 @@
 package chart
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -78,15 +77,7 @@ func slaRender(v sla.Vendor, format string) ([]byte, error) {
 	p.NominalX(labels...)
 	p.Y.Min, p.Y.Max = 0, top*1.1
 	p.Y.Tick.Marker = minuteTicks{}
-	w, err := p.WriterTo(width, height, format)
-	if err != nil {
-		return nil, err
-	}
-	var buf bytes.Buffer
-	if _, err := w.WriteTo(&buf); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return encode(p, width, height, format)
 }
 
 // minuteTicks are gonum/plot's default ticks, labelled as whole numbers.
