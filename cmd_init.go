@@ -171,16 +171,9 @@ func firstCheck(cmd *cobra.Command, o *options, path string, out io.Writer) erro
 		return err
 	}
 	fmt.Fprintln(out, "\n== a first check (vendorwatch --once)")
-	store := a.OpenHistory(ctx, cmd.ErrOrStderr())
-	if store != nil {
-		defer store.Close()
-	}
-	rep, err := a.Once(ctx, store)
-	if ctx.Err() != nil {
-		return errors.New("interrupted")
-	}
+	rep, err := checkOnce(cmd, a)
 	if err != nil {
-		fmt.Fprintf(cmd.ErrOrStderr(), "vendorwatch: history: %v\n", err)
+		return err
 	}
 	if err := output.WriteTable(out, rep, output.TableOptions{NoColor: o.noColor}); err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/vendorwatch/vendorwatch/app"
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/output"
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
@@ -38,19 +39,9 @@ func runOnceChecked(cmd *cobra.Command, o *options) error {
 	if err != nil {
 		return err
 	}
-	ctx := cmd.Context()
-	store := a.OpenHistory(ctx, cmd.ErrOrStderr())
-	if store != nil {
-		defer store.Close()
-	}
-	rep, err := a.Once(ctx, store)
-	if ctx.Err() != nil {
-		return errors.New("interrupted")
-	}
+	rep, err := checkOnce(cmd, a)
 	if err != nil {
-		// The check itself worked; only remembering it failed. Say so, and
-		// still answer.
-		fmt.Fprintf(cmd.ErrOrStderr(), "vendorwatch: history: %v\n", err)
+		return err
 	}
 	return writeReport(cmd, o, rep, "config: "+a.Source)
 }
@@ -111,4 +102,23 @@ func writeReport(cmd *cobra.Command, o *options, rep correlate.Report, note stri
 		fmt.Fprintln(out, note)
 	}
 	return exitStatus(rep.Overall.ExitCode())
+}
+
+// checkOnce checks every vendor once and records the check in the state
+// dir's history. When only the recording fails, it says so on stderr and
+// still returns the report: the check itself worked.
+func checkOnce(cmd *cobra.Command, a *app.App) (correlate.Report, error) {
+	ctx := cmd.Context()
+	store := a.OpenHistory(ctx, cmd.ErrOrStderr())
+	if store != nil {
+		defer store.Close()
+	}
+	rep, err := a.Once(ctx, store)
+	if ctx.Err() != nil {
+		return rep, errors.New("interrupted")
+	}
+	if err != nil {
+		fmt.Fprintf(cmd.ErrOrStderr(), "vendorwatch: history: %v\n", err)
+	}
+	return rep, nil
 }
