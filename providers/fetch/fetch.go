@@ -63,7 +63,7 @@ type hostSlots struct {
 
 // Options tune a Client. Zero values take the defaults.
 type Options struct {
-	Timeout     time.Duration // per request, first byte to last (default 10s)
+	Timeout     time.Duration // per request, from getting its slot to the last byte (default 10s)
 	MaxBody     int64         // bytes (default 10 MiB)
 	Concurrency int           // requests in flight (default 64; the config's default is 256)
 	PerHost     int           // requests in flight at one host (default DefaultPerHost)
@@ -165,33 +165,80 @@ type Response struct {
 	NotModified bool
 }
 
+// ErrNotSent is the error of a request that never went out: the caller's
+// context ended while it waited for a free slot at its host or overall.
+// The vendor was not asked, so its silence says nothing about it: callers
+// report such a request as not checked, never as timed out.
+var ErrNotSent = errors.New("not sent: no free connection slot before the check's deadline")
+
+// slotDeadlineKey is the context key of WithSlotDeadline.
+type slotDeadlineKey struct{}
+
+// errSlotDeadline is the cause of a slot wait that reached the check's
+// slot deadline.
+var errSlotDeadline = errors.New("the check's slot deadline passed")
+
+// WithSlotDeadline returns a context under which a request waits for a
+// free slot until t at the latest: one that has none by then is not sent
+// (ErrNotSent). A request that got its slot in time still has its whole
+// timeout. A check that starts every interval passes its next start, so
+// requests a round could not send do not pile up into the next one.
+func WithSlotDeadline(ctx context.Context, t time.Time) context.Context {
+	return context.WithValue(ctx, slotDeadlineKey{}, t)
+}
+
+// slotContext is the context a request waits for its slots under: ctx,
+// ended at its slot deadline when it has one.
+func slotContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	t, ok := ctx.Value(slotDeadlineKey{}).(time.Time)
+	if !ok {
+		return ctx, func() {}
+	}
+	return context.WithDeadlineCause(ctx, t, errSlotDeadline)
+}
+
 // Do sends req with the client's timeout, User-Agent and limits, and reads
-// the body through the cap. The timeout covers the whole exchange, so a
-// server that trickles bytes is cut off as surely as one that never
-// answers. A request first waits for a slot at its host, then for one
-// overall, so requests queued for a busy host never hold slots other hosts
-// could use. client may be nil for the Client's own.
+// the body through the cap. client may be nil for the Client's own.
 func (f *Client) Do(req *http.Request, client *http.Client) (*Response, error) {
+	return f.DoWithin(req, client, f.timeout)
+}
+
+// DoWithin is Do with its own timeout instead of the client's (a key
+// probe's shorter one). A request first waits for a slot at its host, then
+// for one overall, so requests queued for a busy host never hold slots
+// other hosts could use; it waits as long as req's context lets it, and
+// fails with ErrNotSent when that ends first. The timeout starts when the
+// request has its slots and covers the whole exchange from there, so a
+// server that trickles bytes is cut off as surely as one that never
+// answers, and a request that queued behind others still gets all of it.
+func (f *Client) DoWithin(req *http.Request, client *http.Client, timeout time.Duration) (*Response, error) {
 	if client == nil {
 		client = f.client
 	}
-	ctx, cancel := context.WithTimeout(req.Context(), f.timeout)
-	defer cancel()
+	if timeout <= 0 {
+		timeout = f.timeout
+	}
+	ctx := req.Context()
 	host := strings.ToLower(req.URL.Host)
-	release, err := f.hostSlot(ctx, host)
+	wait, stopWait := slotContext(ctx)
+	defer stopWait()
+	release, err := f.hostSlot(wait, host)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
-	ctx, err = f.firstConn(ctx, host)
-	if err != nil {
-		return nil, err
-	}
 	select {
 	case f.slots <- struct{}{}:
 		defer func() { <-f.slots }()
-	case <-ctx.Done():
-		return nil, fmt.Errorf("waiting for a free connection slot: %w", ctx.Err())
+	case <-wait.Done():
+		return nil, fmt.Errorf("%w (waiting for a slot overall: %w)", ErrNotSent, context.Cause(wait))
+	}
+	stopWait()
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	ctx, err = f.firstConn(ctx, host)
+	if err != nil {
+		return nil, err
 	}
 	req = req.WithContext(ctx)
 	if req.Header.Get("User-Agent") == "" {
@@ -386,7 +433,7 @@ func (f *Client) hostSlot(ctx context.Context, host string) (func(), error) {
 		return func() { <-hs.ch; leave() }, nil
 	case <-ctx.Done():
 		leave()
-		return nil, fmt.Errorf("waiting for a free connection to %s: %w", host, ctx.Err())
+		return nil, fmt.Errorf("%w (waiting for a slot at %s: %w)", ErrNotSent, host, context.Cause(ctx))
 	}
 }
 
@@ -412,12 +459,19 @@ func byteSize(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// describeErr turns a transport error into a short sentence without Go's
+// NotSentWords is how Describe words ErrNotSent: it starts "not
+// checked", so no reader takes it for a timeout or a network failure.
+const NotSentWords = "not checked: no free connection slot before the check's deadline"
+
+// Describe turns a transport error into a short sentence without Go's
 // `Get "url":` prefix, which repeats what the source already shows.
 func Describe(err error) string {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
+	}
+	if errors.Is(err, ErrNotSent) {
+		return NotSentWords
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		return "timed out"
