@@ -10,6 +10,7 @@ import (
 	"context"
 	"embed"
 	"io/fs"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -51,6 +52,9 @@ type Reply struct {
 	File   string // under testdata/probes; {{KEY}} and {{ACCOUNT}} are filled in
 	Header map[string]string
 	Hang   bool // never answer (until the client gives up)
+	// Reset drops the connection without an answer, as a vendor's edge
+	// that resets it does (a TCP RST where the platform allows it).
+	Reset bool
 }
 
 // API is a vendor API on loopback. Requests that carry a credential are
@@ -104,6 +108,10 @@ func (f *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Unlock()
 	if rep.Hang {
 		<-r.Context().Done()
+		return
+	}
+	if rep.Reset {
+		reset(w)
 		return
 	}
 	for k, v := range rep.Header {
@@ -344,4 +352,17 @@ func (p *Page) Last() http.Header {
 	p.Lock()
 	defer p.Unlock()
 	return p.seen[len(p.seen)-1]
+}
+
+// reset drops the request's connection with no answer: an RST where the
+// connection is TCP, a plain close otherwise.
+func reset(w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler) // the server drops the connection itself
+	}
+	if tc, ok := conn.(*net.TCPConn); ok {
+		tc.SetLinger(0)
+	}
+	conn.Close()
 }
