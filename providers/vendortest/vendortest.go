@@ -13,12 +13,14 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httptrace"
 	"os"
 	"path"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -365,4 +367,43 @@ func reset(w http.ResponseWriter) {
 		tc.SetLinger(0)
 	}
 	conn.Close()
+}
+
+// Transport serves requests in the process with Handler, without
+// sockets: a fake vendor for tests that run in a testing/synctest bubble,
+// where a real connection's I/O would stall the bubble's fake clock.
+// Handler may block until the request's context ends (a hang); one that
+// panics with http.ErrAbortHandler is a connection reset (the client sees
+// ECONNRESET, as from a real server). It reports a connection to the
+// request's client trace, as the real transport does.
+type Transport struct{ Handler http.Handler }
+
+// RoundTrip serves req with t.Handler.
+func (t Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if tr := httptrace.ContextClientTrace(req.Context()); tr != nil && tr.GotConn != nil {
+		tr.GotConn(httptrace.GotConnInfo{})
+	}
+	rec := httptest.NewRecorder()
+	aborted := make(chan bool, 1)
+	go func() {
+		defer func() {
+			r := recover()
+			if r != nil && r != http.ErrAbortHandler {
+				panic(r)
+			}
+			aborted <- r != nil
+		}()
+		t.Handler.ServeHTTP(rec, req)
+	}()
+	select {
+	case <-req.Context().Done():
+		return nil, req.Context().Err()
+	case reset := <-aborted:
+		if reset {
+			return nil, &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}
+		}
+	}
+	resp := rec.Result()
+	resp.Request = req
+	return resp, nil
 }
