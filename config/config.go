@@ -22,8 +22,8 @@ const (
 	// interval of 15 s a hanging API is flagged within two intervals and
 	// one probe timeout (35 s), where a 10 s probe timeout would take 40 s.
 	DefaultProbeTimeout = 5 * time.Second
-	DefaultConcurrency   = 256
-	DefaultRetention     = 90 * 24 * time.Hour
+	DefaultConcurrency  = 256
+	DefaultRetention    = 90 * 24 * time.Hour
 
 	MinInterval      = 10 * time.Second
 	MinRetention     = 24 * time.Hour

@@ -32,8 +32,8 @@ func TestProbeTimeoutDefault(t *testing.T) {
 // global one or a vendor's), is refused with its line.
 func TestProbeTimeoutLimits(t *testing.T) {
 	for src, want := range map[string]string{
-		"probe_timeout: 100ms\n":                    "probe_timeout 100ms is below the minimum",
-		"probe_interval: 15s\nprobe_timeout: 15s\n": "probe_timeout 15s must be shorter than the probe interval (15s)",
+		"probe_timeout: 100ms\n":                                                  "probe_timeout 100ms is below the minimum",
+		"probe_interval: 15s\nprobe_timeout: 15s\n":                               "probe_timeout 15s must be shorter than the probe interval (15s)",
 		"probe_timeout: 20s\nvendors:\n  - id: openai\n    probe_interval: 15s\n": "must be shorter than the probe interval (15s)",
 	} {
 		got := problemsOf(t, src)
