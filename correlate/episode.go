@@ -205,6 +205,10 @@ func (a *assessment) undecided(f Finding) bool {
 	if !ok {
 		return false
 	}
+	if f.Kind == KindStatusSourceDown && len(v.Status.Sources) > 0 &&
+		!slices.ContainsFunc(v.Status.Sources, func(s observe.Source) bool { return !sourceNotChecked(s.Error) }) {
+		return true // no source was asked this time
+	}
 	if len(f.Vendors) == 1 && notChecked(v) {
 		// Its requests found no slot this time: the vendor was not asked,
 		// so what it last showed stands, pending or open.

@@ -56,3 +56,24 @@ func TestNotCheckedRaisesNothing(t *testing.T) {
 		}
 	})
 }
+
+// A status source whose request found no slot raises no
+// status_source_down and is not our network.
+func TestSourceNotCheckedRaisesNothing(t *testing.T) {
+	t0 := time.Date(2026, 5, 21, 12, 0, 0, 0, time.UTC)
+	var snaps []observe.Snapshot
+	for i := range 3 {
+		tm := t0.Add(time.Duration(i) * time.Minute)
+		var vs []*vb
+		for _, id := range []string{"openai", "vapi", "anthropic"} {
+			vs = append(vs, vendorAt(id, id).pageDown("not checked: no free connection slot before the check's deadline"))
+		}
+		snaps = append(snaps, snapAt(tm, vs...))
+	}
+	reps, _ := steps(snaps...)
+	for i, r := range reps {
+		if fs := allKinds(r.Findings); len(fs) != 0 {
+			t.Errorf("check %d: findings %v, want none", i, fs)
+		}
+	}
+}

@@ -220,6 +220,14 @@ func sourceReadable(st *observe.Status) bool {
 	return false
 }
 
+// sourceNotChecked reports whether a status source's error says its
+// request was never sent (it found no connection slot before the check's
+// deadline): the providers package words that "not checked: ...". Such a
+// source says nothing about the page, the vendor or our network.
+func sourceNotChecked(errText string) bool {
+	return strings.HasPrefix(strings.TrimSpace(errText), "not checked")
+}
+
 // networkFailure reports whether a status source's error is a failure at
 // the network layer (no HTTP answer): DNS, refused or reset connections,
 // TLS, or a timeout. The texts are the providers package's own
