@@ -23,6 +23,11 @@ type ticks struct {
 // due reports whether the part is due at now.
 func (t *ticks) due(now time.Time) bool { return !now.Before(t.next) }
 
+// restart moves the grid so that its next tick is one interval after now:
+// a check asked for (CheckNow) counts as the tick, and the next one is not
+// a moment later.
+func (t *ticks) restart(now time.Time) { t.next = now.Add(t.every) }
+
 // advance moves the schedule to the first tick after now, skipping every
 // tick that passed while a check ran.
 func (t *ticks) advance(now time.Time) {
@@ -35,11 +40,12 @@ func (t *ticks) advance(now time.Time) {
 
 // loop checks vendor v at once and then on its parts' fixed-rate
 // schedules (status page on Interval, probes on ProbeInterval, admin APIs
-// on admin.Interval) until ctx ends. Parts due together run as one check,
+// on admin.Interval) until ctx ends. A check asked for with CheckNow runs
+// at once and restarts the grid from there. Parts due together run as one check,
 // so equal intervals give one event per vendor per round. Each check's
-// requests may wait for a connection slot until the vendor's next tick:
-// one that finds none by then is not sent (not_checked), so a busy client
-// does not carry one round's queue into the next.
+// requests may wait for a connection slot for one interval: one that finds
+// none by then is not sent (not_checked), so a busy client does not carry
+// one round's queue into the next.
 func (p *Poller) loop(ctx context.Context, v catalog.Vendor, wake <-chan struct{}, send func(observe.Event)) {
 	every := func(d time.Duration) time.Duration {
 		if d <= 0 {
@@ -77,6 +83,7 @@ func (p *Poller) loop(ctx context.Context, v catalog.Vendor, wake <-chan struct{
 		if first {
 			part &^= PartAdmin // its own check, right after this one
 		}
+		asked := false
 		if part == 0 {
 			next := parts[0].t.next
 			for _, pt := range parts[1:] {
@@ -89,21 +96,29 @@ func (p *Poller) loop(ctx context.Context, v catalog.Vendor, wake <-chan struct{
 			case <-ctx.Done():
 				return
 			case <-wake:
-				part = PartAll
+				part, asked = PartAll, true
 			case <-timer.C:
 				continue
 			}
 			now = time.Now()
 		}
-		// The check's slot deadline is the vendor's next tick once the
-		// parts that run now have moved on.
-		deadline := time.Time{}
+		// The check's requests may wait for a slot for one interval of
+		// the quickest part it covers: until the next tick for a check on
+		// time, a full interval for one run at once (CheckNow, or late
+		// after a long check), so a check just before a tick is not cut
+		// short.
+		var deadline time.Time
 		for _, pt := range parts {
-			if part&pt.part != 0 {
+			if part&pt.part == 0 {
+				continue
+			}
+			if asked {
+				pt.t.restart(now)
+			} else {
 				pt.t.advance(now)
 			}
-			if deadline.IsZero() || pt.t.next.Before(deadline) {
-				deadline = pt.t.next
+			if d := now.Add(pt.t.every); deadline.IsZero() || d.Before(deadline) {
+				deadline = d
 			}
 		}
 		send(observe.Event{Vendor: v.ID, InFlight: p.InFlight() + 1})

@@ -29,7 +29,9 @@ func (p *Prober) Dashboard(ctx context.Context, v catalog.Vendor) *observe.Dashb
 	retry := func(once func() observe.Reachability) observe.Reachability {
 		r := once()
 		if Retryable(r.Result) && ctx.Err() == nil && p.sleep(ctx, p.retryWait) == nil {
-			r = once()
+			if again := once(); again.Result != observe.ResultNotChecked {
+				r = again // a retry that found no slot leaves the first answer
+			}
 		}
 		return r
 	}

@@ -200,6 +200,7 @@ func (p *Prober) Key(ctx context.Context, v catalog.Vendor, k config.Key) observ
 		vd   Verdict
 	)
 	for attempt := 0; ; attempt++ {
+		firstResp, firstVD := resp, vd
 		var req *http.Request
 		req, err = newProbeRequest(ctx, v, k, target, secret)
 		if err != nil {
@@ -211,6 +212,10 @@ func (p *Prober) Key(ctx context.Context, v catalog.Vendor, k config.Key) observ
 			vd = TransportVerdict(err, p.timeout)
 		} else {
 			vd = classify(v.Probe.Family, newAnswer(resp.StatusCode, resp.Header, resp.Body, v.Probe.Expect))
+		}
+		if attempt > 0 && vd.Result == observe.ResultNotChecked {
+			// The retry found no slot: the first answer is the evidence.
+			resp, vd = firstResp, firstVD
 		}
 		if attempt > 0 || !Retryable(vd.Result) || ctx.Err() != nil {
 			break

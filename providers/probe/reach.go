@@ -25,7 +25,11 @@ func (p *Prober) Reach(ctx context.Context, v catalog.Vendor) *observe.Reachabil
 	target := strings.TrimRight(v.API.BaseURL, "/") + v.API.Reach
 	var r observe.Reachability
 	for attempt := 0; ; attempt++ {
-		r = p.reachOnce(ctx, target)
+		again := p.reachOnce(ctx, target)
+		if attempt > 0 && again.Result == observe.ResultNotChecked {
+			break // the retry found no slot: the first answer stands
+		}
+		r = again
 		if attempt > 0 || !Retryable(r.Result) || ctx.Err() != nil {
 			break
 		}
