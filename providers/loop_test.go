@@ -87,3 +87,37 @@ func TestSlotDeadlineIsTheNextTick(t *testing.T) {
 		<-done
 	})
 }
+
+// A check asked for with CheckNow runs at once and counts as the tick: the
+// next check is one interval later, not a moment after it.
+func TestCheckNowRestartsTheTicks(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		var mu sync.Mutex
+		var starts []time.Duration
+		api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			starts = append(starts, time.Since(start))
+			mu.Unlock()
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusUnauthorized)
+			w.Write([]byte(`{"message":"Invalid Key.","error":"Unauthorized","statusCode":401}`))
+		})
+		f := fetch.New(fetch.Options{Transport: vendortest.Transport{Handler: api}})
+		v := catalog.Vendor{ID: "vapi", Name: "VAPI", API: catalog.APISpec{BaseURL: "https://api.vapi.test", Reach: "/assistant?limit=1"},
+			Interval: time.Hour, ProbeInterval: 15 * time.Second}
+		p := NewPoller([]catalog.Vendor{v}, f)
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan struct{})
+		go func() { defer close(done); p.Run(ctx, func(observe.Event) {}) }()
+		time.Sleep(14 * time.Second)
+		p.CheckNow()
+		time.Sleep(20 * time.Second)
+		cancel()
+		<-done
+		want := []time.Duration{0, 14 * time.Second, 29 * time.Second}
+		if !slices.Equal(starts, want) {
+			t.Errorf("checks started at %v, want %v", starts, want)
+		}
+	})
+}

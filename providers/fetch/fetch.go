@@ -222,6 +222,10 @@ func (f *Client) DoWithin(req *http.Request, client *http.Client, timeout time.D
 	host := strings.ToLower(req.URL.Host)
 	wait, stopWait := slotContext(ctx)
 	defer stopWait()
+	if wait.Err() != nil {
+		// Checked first: a select would take a free slot as readily.
+		return nil, fmt.Errorf("%w (%w)", ErrNotSent, context.Cause(wait))
+	}
 	release, err := f.hostSlot(wait, host)
 	if err != nil {
 		return nil, err

@@ -3,8 +3,11 @@ package probe
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/config"
@@ -56,4 +59,36 @@ func TestTransportVerdictNotSent(t *testing.T) {
 	if Retryable(observe.ResultNotChecked) || Retryable(observe.ResultTimeout) || !Retryable(observe.ResultNetworkError) {
 		t.Error("retry policy: a fast failure is retried; a timeout or a request never sent is not")
 	}
+}
+
+// A retry that finds no slot (the check's slot deadline passed during the
+// pause) leaves the first answer, a 503, as the result: it is evidence,
+// and "not checked" would hide it.
+func TestRetryWithoutSlotKeepsTheFirstAnswer(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var sent atomic.Int32
+		api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			sent.Add(1)
+			body, _ := vendortest.Payload("openai__503_server_is_overloaded.json")
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			w.Write(body)
+		})
+		v := vendortest.CatalogVendor(t, "openai", "https://api.openai.test", config.Key{})
+		pr := New(fetch.New(fetch.Options{Transport: vendortest.Transport{Handler: api}}), Options{
+			Resolver: &config.Resolver{LookupEnv: vendortest.Env(map[string]string{"VW_KEY": fixture.OpenAIKey})},
+			// The pause outlasts the slot deadline: the retry is never sent.
+			RetryWait: time.Second,
+		})
+		ctx := fetch.WithSlotDeadline(t.Context(), time.Now().Add(500*time.Millisecond))
+		k := pr.Key(ctx, v, v.Keys[0])
+		if k.Result != observe.ResultVendorError || k.HTTPStatus != 503 || sent.Load() != 1 {
+			t.Errorf("key = %s (HTTP %d) after %d requests, want the first answer's vendor_error (HTTP 503) after 1", k.Result, k.HTTPStatus, sent.Load())
+		}
+		sent.Store(0)
+		r := pr.Reach(ctx, v)
+		if r == nil || r.Result != observe.ResultNotChecked || sent.Load() != 0 {
+			t.Errorf("reachability = %+v after %d requests; past the slot deadline nothing is sent (not_checked)", r, sent.Load())
+		}
+	})
 }
