@@ -231,19 +231,22 @@ func (f *Client) DoWithin(req *http.Request, client *http.Client, timeout time.D
 		return nil, err
 	}
 	defer release()
+	first, err := f.firstConn(wait, host)
+	if err != nil {
+		return nil, err
+	}
 	select {
 	case f.slots <- struct{}{}:
 		defer func() { <-f.slots }()
 	case <-wait.Done():
 		return nil, fmt.Errorf("%w (waiting for a slot overall: %w)", ErrNotSent, context.Cause(wait))
 	}
-	stopWait()
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	ctx, err = f.firstConn(ctx, host)
-	if err != nil {
-		return nil, err
+	if first != nil {
+		ctx = first(ctx) // before the wait ends, which would open the gate
 	}
+	stopWait()
 	req = req.WithContext(ctx)
 	if req.Header.Get("User-Agent") == "" {
 		req.Header.Set("User-Agent", f.userAgent)
@@ -382,10 +385,11 @@ const firstConnWait = time.Second
 // the TLS handshake says whether the host speaks HTTP/2, the transport
 // dials one connection per waiting request; after it, requests to an
 // HTTP/2 host share the one connection, and those to an HTTP/1.1 host dial
-// their own as before. The first request's context gets a trace that
-// opens the gate when it has its connection, or when it ends; the others
-// wait for the gate at most firstConnWait.
-func (f *Client) firstConn(ctx context.Context, host string) (context.Context, error) {
+// their own as before. The others wait for the gate at most firstConnWait,
+// or until ctx (the wait for a slot) ends: then they are not sent. The
+// first request gets a function that gives its request context a trace
+// that opens the gate when it has its connection, or when it ends.
+func (f *Client) firstConn(ctx context.Context, host string) (func(context.Context) context.Context, error) {
 	f.hostsMu.Lock()
 	gate, known := f.dialled[host]
 	if !known {
@@ -403,16 +407,21 @@ func (f *Client) firstConn(ctx context.Context, host string) (context.Context, e
 		case <-gate:
 		case <-wait.C: // a host that does not answer: dial on our own, as before
 		case <-ctx.Done():
-			return ctx, fmt.Errorf("waiting for a connection to %s: %w", host, ctx.Err())
+			return nil, fmt.Errorf("%w (waiting for a connection to %s: %w)", ErrNotSent, host, context.Cause(ctx))
 		}
-		return ctx, nil
+		return nil, nil
 	}
 	var once sync.Once
 	open := func() { once.Do(func() { close(gate) }) }
-	context.AfterFunc(ctx, open) // the request ended, however it went
-	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-		GotConn: func(httptrace.GotConnInfo) { open() },
-	}), nil
+	// Until the request has its context, ending the wait opens the gate.
+	stop := context.AfterFunc(ctx, open)
+	return func(req context.Context) context.Context {
+		stop()
+		context.AfterFunc(req, open) // the request ended, however it went
+		return httptrace.WithClientTrace(req, &httptrace.ClientTrace{
+			GotConn: func(httptrace.GotConnInfo) { open() },
+		})
+	}, nil
 }
 
 // hostSlot waits for a free slot at host and returns its release.
