@@ -24,6 +24,7 @@ func (a *App) Checker() monitor.Checker {
 	p.SetStateDir(a.StateDir)
 	p.SetClock(a.opts.Clock)
 	p.SetRetryWait(a.opts.RetryWait)
+	p.SetProbeTimeout(a.Config.ProbeTimeoutOrDefault())
 	p.SetTraffic(a.Config.Traffic, a.Config.Timeout.D())
 	return p
 }

@@ -14,8 +14,16 @@ const (
 	DefaultInterval      = 60 * time.Second
 	DefaultProbeInterval = 60 * time.Second
 	DefaultTimeout       = 10 * time.Second
-	DefaultConcurrency   = 256
-	DefaultRetention     = 90 * 24 * time.Hour
+	// DefaultProbeTimeout caps a key probe, keyless request or dashboard
+	// check, unless timeout is shorter. The probes' endpoints (GET
+	// /v1/models, /assistant?limit=1) answer in well under a second when
+	// the vendor is well; 5 s is several times their slow answers and
+	// keeps a hang's cost per check small, so with the minimum probe
+	// interval of 15 s a hanging API is flagged within two intervals and
+	// one probe timeout (35 s), where a 10 s probe timeout would take 40 s.
+	DefaultProbeTimeout = 5 * time.Second
+	DefaultConcurrency  = 256
+	DefaultRetention    = 90 * 24 * time.Hour
 
 	MinInterval      = 10 * time.Second
 	MinRetention     = 24 * time.Hour
@@ -30,8 +38,13 @@ type Config struct {
 	Interval Duration `yaml:"interval"`
 	// ProbeInterval is how often each key is probed.
 	ProbeInterval Duration `yaml:"probe_interval"`
-	// Timeout caps each request, connection to last byte.
+	// Timeout caps each request, from getting its connection slot to the
+	// last byte.
 	Timeout Duration `yaml:"timeout"`
+	// ProbeTimeout caps each key probe, keyless request and dashboard
+	// check; zero takes the shorter of timeout and DefaultProbeTimeout
+	// (ProbeTimeoutOrDefault).
+	ProbeTimeout Duration `yaml:"probe_timeout"`
 	// Concurrency caps requests in flight across all vendors.
 	Concurrency int `yaml:"concurrency"`
 	// Vendors are the vendors to watch, in display order.
@@ -151,6 +164,24 @@ func Default() *Config {
 	c := &Config{}
 	c.applyDefaults()
 	return c
+}
+
+// ProbeTimeoutOrDefault is the limit of each probe: probe_timeout, or the
+// shorter of timeout and DefaultProbeTimeout when it is unset, so that a
+// --timeout below 5 s shortens the probes too.
+func (c *Config) ProbeTimeoutOrDefault() time.Duration {
+	if c.ProbeTimeout > 0 {
+		return c.ProbeTimeout.D()
+	}
+	return min(cmpOr(c.Timeout.D(), DefaultTimeout), DefaultProbeTimeout)
+}
+
+// cmpOr is d, or def when d is zero.
+func cmpOr(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
 }
 
 func (c *Config) applyDefaults() {

@@ -89,6 +89,23 @@ func validate(cfg *Config, x index, t trust, cat Catalog, p *problems) {
 	if cfg.Timeout > Duration(MaxTimeout) {
 		p.add(x.line("timeout"), "timeout %s is above the maximum of %s", cfg.Timeout, Duration(MaxTimeout))
 	}
+	checkMin(cfg.ProbeTimeout, Duration(MinTimeout), x.line("probe_timeout"), "probe_timeout")
+	if pt := cfg.ProbeTimeout; pt != 0 {
+		// A probe that may last a whole interval leaves the next check no
+		// time: a hanging API would then be flagged intervals late.
+		shortest := cfg.ProbeInterval
+		for _, v := range cfg.Vendors {
+			if v.ProbeInterval != 0 && (shortest == 0 || v.ProbeInterval < shortest) {
+				shortest = v.ProbeInterval
+			}
+		}
+		if shortest == 0 {
+			shortest = Duration(DefaultProbeInterval)
+		}
+		if pt >= shortest {
+			p.add(x.line("probe_timeout"), "probe_timeout %s must be shorter than the probe interval (%s): a probe must end before the next one starts", pt, shortest)
+		}
+	}
 	if cfg.Concurrency < 0 || cfg.Concurrency > 4096 {
 		p.add(x.line("concurrency"), "concurrency %d must be between 1 and 4096", cfg.Concurrency)
 	}

@@ -128,6 +128,12 @@ func (a *assessment) track(v observe.VendorResult) {
 	keys := make(map[string]KeyMemory, len(v.Keys))
 	for _, k := range v.Keys {
 		km, seen := vm.Keys[k.Name]
+		if k.Result == observe.ResultNotChecked {
+			if seen {
+				keys[k.Name] = km // not asked this time: its run stands
+			}
+			continue
+		}
 		checked := k.CheckedAt.UTC()
 		if checked.IsZero() {
 			checked = a.now
@@ -149,12 +155,16 @@ func (a *assessment) track(v observe.VendorResult) {
 			vm.ProbeGap = pt.Sub(vm.ProbeAt)
 		}
 		vm.ProbeAt = pt
-		if probeStateOf(v) == probesFailing && !a.network {
+		switch ps := probeStateOf(v); {
+		case ps == probesNone:
+			// Nothing was asked (every request found no slot): the
+			// streak neither grows nor breaks.
+		case ps == probesFailing && !a.network:
 			if vm.FailStreak == 0 {
 				vm.FirstFailure = pt
 			}
 			vm.FailStreak++
-		} else {
+		default:
 			vm.FailStreak, vm.FirstFailure = 0, time.Time{}
 		}
 	}

@@ -88,9 +88,10 @@ func KeysCell(keys []observe.KeyResult, networkDown bool) (string, Level) {
 }
 
 // Untried reports whether a key was not tried: not checked yet, its
-// secret did not resolve, or our network was down (networkDown).
+// secret did not resolve, its request found no slot (not_checked), or our
+// network was down (networkDown).
 func Untried(k observe.KeyResult, networkDown bool) bool {
-	return k.Result == "" || k.Result == observe.ResultNoSecret || networkDown && k.Result == observe.ResultNetworkError
+	return !k.Result.Sent() || networkDown && k.Result == observe.ResultNetworkError
 }
 
 // NetworkDown reports whether the report finds our own network broken

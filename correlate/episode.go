@@ -198,11 +198,23 @@ func (a *assessment) undecided(f Finding) bool {
 			return true
 		}
 	}
-	if !keyKinds[f.Kind] || len(f.Vendors) == 0 || len(f.Keys) == 0 {
+	if len(f.Vendors) == 0 {
 		return false
 	}
 	v, ok := a.snap.Vendor(f.Vendors[0])
 	if !ok {
+		return false
+	}
+	if f.Kind == KindStatusSourceDown && len(v.Status.Sources) > 0 &&
+		!slices.ContainsFunc(v.Status.Sources, func(s observe.Source) bool { return !sourceNotChecked(s.Error) }) {
+		return true // no source was asked this time
+	}
+	if len(f.Vendors) == 1 && notChecked(v) {
+		// Its requests found no slot this time: the vendor was not asked,
+		// so what it last showed stands, pending or open.
+		return true
+	}
+	if !keyKinds[f.Kind] || len(f.Keys) == 0 {
 		return false
 	}
 	for _, name := range f.Keys {

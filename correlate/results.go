@@ -36,6 +36,7 @@ var results = map[observe.Result]resultLook{
 	observe.ResultTimeout:         {LevelWarning, "timeout"},
 	observe.ResultNetworkError:    {LevelWarning, "network error"},
 	observe.ResultNoSecret:        {LevelWarning, "no secret"},
+	observe.ResultNotChecked:      {LevelUnknown, "not checked"},
 	observe.ResultNoPermission:    {LevelWarning, "no permission"},
 	observe.ResultMisconfigured:   {LevelWarning, "misconfigured"},
 	observe.ResultUnexpected:      {LevelWarning, "unexpected"},

@@ -251,7 +251,7 @@ func (a *assessment) probeEvidence(key string, keys map[string]keyView) string {
 		return " Its probe agrees: " + a.rejection(k) + "."
 	case k.Result == observe.ResultOK:
 		return fmt.Sprintf(" Yet its probe still gets through (ok at %s): the key works while the list no longer shows it.", clock(k.CheckedAt, a.now))
-	case k.Result != "" && k.Result != observe.ResultNoSecret && !k.Result.Failed():
+	case k.Result.Sent() && !k.Result.Failed():
 		return " Its probe says " + resultWords(k.Result, k.HTTPStatus, k.Code) + "."
 	}
 	return ""

@@ -60,7 +60,7 @@ func (a *assessment) keyFindings(v observe.VendorResult) []Finding {
 	for _, k := range v.Keys {
 		n, since := a.keyStreak(v.ID, k)
 		kv := keyView{KeyResult: k, streak: n, since: since}
-		if k.Result != observe.ResultNoSecret && k.Result != "" {
+		if k.Result.Sent() {
 			tried = append(tried, kv)
 		}
 		switch k.Result {
@@ -137,7 +137,7 @@ func struggling(v observe.VendorResult) bool {
 // answering reports whether the vendor's API answers: the keyless request
 // got its JSON, or there is none to tell otherwise.
 func answering(v observe.VendorResult) bool {
-	return v.Reachability == nil || v.Reachability.Result == "" || !v.Reachability.Result.Failed()
+	return v.Reachability == nil || !v.Reachability.Result.Sent() || !v.Reachability.Result.Failed()
 }
 
 // anotherWorks reports whether a key of the vendor other than name, a

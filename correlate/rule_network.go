@@ -28,11 +28,11 @@ func (a *assessment) endpoints() []endpoint {
 			eps = append(eps, endpoint{host: sourceHost(src.URL), failed: !src.OK && networkFailure(src.Error), why: src.Error})
 		}
 		api := a.name(v.ID) + " API"
-		if r := v.Reachability; r != nil && r.Result != "" {
+		if r := v.Reachability; r != nil && r.Result.Sent() {
 			eps = append(eps, endpoint{host: api, failed: netResult(r.Result), why: string(r.Result)})
 		}
 		for _, k := range v.Keys {
-			if k.Result != "" && k.Result != observe.ResultNoSecret {
+			if k.Result.Sent() {
 				eps = append(eps, endpoint{host: api, failed: netResult(k.Result), why: string(k.Result)})
 			}
 		}

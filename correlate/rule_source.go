@@ -25,6 +25,8 @@ func (a *assessment) sourceFindings(v observe.VendorResult) []Finding {
 	for i, src := range st.Sources {
 		switch {
 		case !src.OK && a.network && networkFailure(src.Error):
+		case !src.OK && sourceNotChecked(src.Error):
+			// Never asked: its request found no slot this time.
 		case !src.OK:
 			failed = append(failed, src)
 		case src.LatencyMS >= slowSourceMS && slow == nil:

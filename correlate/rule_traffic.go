@@ -170,7 +170,7 @@ func (a *assessment) pendingRotation(id string) *Rotation {
 func usedKeys(v observe.VendorResult) []string {
 	out := []string{}
 	for _, k := range v.Keys {
-		if !k.Canary && k.Result != "" && k.Result != observe.ResultNoSecret {
+		if !k.Canary && k.Result.Sent() {
 			out = append(out, k.Name)
 		}
 	}

@@ -37,7 +37,7 @@ func (a *assessment) vendorFindings(v observe.VendorResult) []Finding {
 	trouble := pageTrouble(st)
 	maint := inMaintenance(v, a.now)
 
-	if ps != probesFailing {
+	if ps != probesFailing && !notChecked(v) {
 		vm.Unreported = nil // the vendor serves us again: nothing left to lead
 	}
 	switch {
@@ -255,7 +255,7 @@ func (a *assessment) incident(v observe.VendorResult, ps probeState) Finding {
 // resolved) and those of them that work.
 func keysWorking(v observe.VendorResult) (ok, tried int) {
 	for _, k := range v.Keys {
-		if k.Result == "" || k.Result == observe.ResultNoSecret {
+		if !k.Result.Sent() {
 			continue
 		}
 		tried++
@@ -285,12 +285,12 @@ func (a *assessment) othersAnswer(id string) bool {
 // 502), key prod timeout".
 func (a *assessment) evidence(v observe.VendorResult) string {
 	var parts []string
-	if r := v.Reachability; r != nil && r.Result != "" {
+	if r := v.Reachability; r != nil && r.Result.Sent() {
 		parts = append(parts, "keyless "+resultWords(r.Result, r.HTTPStatus, ""))
 	}
 	ok, total := 0, 0
 	for _, k := range v.Keys {
-		if k.Result == "" || k.Result == observe.ResultNoSecret {
+		if !k.Result.Sent() {
 			continue
 		}
 		total++

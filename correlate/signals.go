@@ -56,11 +56,11 @@ const (
 // keyless request and every key whose secret resolved.
 func probes(v observe.VendorResult) []observe.Result {
 	var rs []observe.Result
-	if v.Reachability != nil && v.Reachability.Result != "" {
+	if v.Reachability != nil && v.Reachability.Result.Sent() {
 		rs = append(rs, v.Reachability.Result)
 	}
 	for _, k := range v.Keys {
-		if k.Result != "" && k.Result != observe.ResultNoSecret {
+		if k.Result.Sent() {
 			rs = append(rs, k.Result)
 		}
 	}
@@ -73,7 +73,7 @@ func probeStateOf(v observe.VendorResult) probeState {
 		switch {
 		case k.Result == observe.ResultOK:
 			return probesWorking
-		case k.Result == "" || k.Result == observe.ResultNoSecret || k.NotProbed:
+		case !k.Result.Sent() || k.NotProbed:
 			continue // no request: says nothing about the vendor
 		case k.Result.Failed():
 			failed++
@@ -81,7 +81,7 @@ func probeStateOf(v observe.VendorResult) probeState {
 		tried++
 	}
 	reach := v.Reachability
-	if reach != nil && reach.Result == "" {
+	if reach != nil && !reach.Result.Sent() {
 		reach = nil
 	}
 	switch {
@@ -100,15 +100,35 @@ func probeStateOf(v observe.VendorResult) probeState {
 	return probesReachable
 }
 
+// notChecked reports whether none of v's probe requests went out this
+// time because they found no slot (not_checked): the vendor was not
+// asked at all.
+func notChecked(v observe.VendorResult) bool {
+	seen := false
+	if r := v.Reachability; r != nil {
+		if r.Result.Sent() {
+			return false
+		}
+		seen = r.Result == observe.ResultNotChecked
+	}
+	for _, k := range v.Keys {
+		if k.Result.Sent() {
+			return false
+		}
+		seen = seen || k.Result == observe.ResultNotChecked
+	}
+	return seen
+}
+
 // probeTime is when the vendor's probes last ran: the latest CheckedAt of
 // its keyless request and keys, or fallback when they carry no time.
 func probeTime(v observe.VendorResult, fallback time.Time) time.Time {
 	var t time.Time
-	if v.Reachability != nil && v.Reachability.CheckedAt.After(t) {
+	if v.Reachability != nil && v.Reachability.Result != observe.ResultNotChecked && v.Reachability.CheckedAt.After(t) {
 		t = v.Reachability.CheckedAt
 	}
 	for _, k := range v.Keys {
-		if k.Result != observe.ResultNoSecret && k.CheckedAt.After(t) {
+		if k.Result != observe.ResultNoSecret && k.Result != observe.ResultNotChecked && k.CheckedAt.After(t) {
 			t = k.CheckedAt
 		}
 	}
@@ -198,6 +218,14 @@ func sourceReadable(st *observe.Status) bool {
 		}
 	}
 	return false
+}
+
+// sourceNotChecked reports whether a status source's error says its
+// request was never sent (it found no connection slot before the check's
+// deadline): the providers package words that "not checked: ...". Such a
+// source says nothing about the page, the vendor or our network.
+func sourceNotChecked(errText string) bool {
+	return strings.HasPrefix(strings.TrimSpace(errText), "not checked")
 }
 
 // networkFailure reports whether a status source's error is a failure at

@@ -83,7 +83,12 @@ const (
 	ResultTimeout         Result = "timeout"
 	ResultNetworkError    Result = "network_error"
 	ResultNoSecret        Result = "no_secret"
-	ResultUnexpected      Result = "unexpected"
+	// ResultNotChecked is a request that never went out: it found no free
+	// connection slot before its check's deadline (many vendors on few
+	// slots). The vendor was not asked, so it is neither a timeout nor a
+	// failure of the vendor or of our network.
+	ResultNotChecked Result = "not_checked"
+	ResultUnexpected Result = "unexpected"
 	// ResultReachable is the keyless request's success: the vendor answered
 	// in its own JSON.
 	ResultReachable Result = "reachable"
@@ -96,6 +101,14 @@ const (
 // its own error, a timeout or no answer at all.
 func (r Result) Failed() bool {
 	return r == ResultVendorError || r == ResultTimeout || r == ResultNetworkError
+}
+
+// Sent reports whether the result is an answer to a request that went
+// out, or the lack of one: false for no result yet, a secret that did not
+// resolve and a request that found no slot (not_checked). Only a sent
+// request says anything about the vendor or the network.
+func (r Result) Sent() bool {
+	return r != "" && r != ResultNoSecret && r != ResultNotChecked
 }
 
 // Reachability is the keyless request's outcome.

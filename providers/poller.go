@@ -30,9 +30,12 @@ type Poller struct {
 	status  *statusread.Reader
 	fetch   *fetch.Client
 	probes  *probe.Prober
-	admin   *admin.Client
-	traffic *traffic.Source // nil without a traffic: source
-	now     func() time.Time
+	// probeOpts are the options of probes, kept so each setter keeps the
+	// others'.
+	probeOpts probe.Options
+	admin     *admin.Client
+	traffic   *traffic.Source // nil without a traffic: source
+	now       func() time.Time
 
 	mu       sync.Mutex
 	results  map[string]observe.VendorResult
@@ -53,7 +56,8 @@ func NewPoller(vendors []catalog.Vendor, f *fetch.Client) *Poller {
 	}
 	p.fetch = f
 	p.status = statusread.New(f, statusread.Options{Now: p.clock})
-	p.useProber(probe.New(f, probe.Options{Now: p.clock}))
+	p.probeOpts = probe.Options{Now: p.clock}
+	p.useProber(probe.New(f, p.probeOpts))
 	for range vendors {
 		p.wake = append(p.wake, make(chan struct{}, 1))
 		p.trafficWake = append(p.trafficWake, make(chan struct{}, 1))
@@ -92,7 +96,18 @@ func (p *Poller) SetClock(now func() time.Time) {
 // or Run.
 func (p *Poller) SetRetryWait(d time.Duration) {
 	if d > 0 {
-		p.useProber(probe.New(p.fetch, probe.Options{Now: p.clock, RetryWait: d}))
+		p.probeOpts.RetryWait = d
+		p.useProber(probe.New(p.fetch, p.probeOpts))
+	}
+}
+
+// SetProbeTimeout sets the limit of each key probe, keyless request and
+// dashboard check (the config's probe_timeout); zero keeps the fetch
+// client's timeout. Call it before Check or Run.
+func (p *Poller) SetProbeTimeout(d time.Duration) {
+	if d > 0 {
+		p.probeOpts.Timeout = d
+		p.useProber(probe.New(p.fetch, p.probeOpts))
 	}
 }
 
@@ -305,9 +320,9 @@ func (p *Poller) probe(ctx context.Context, v catalog.Vendor, prev observe.Vendo
 	return reach, keys
 }
 
-// Run checks every vendor now and then on its own intervals (status pages
-// on Interval, keys on ProbeInterval, admin APIs on AdminInterval) until
-// ctx ends. notify is called from
+// Run checks every vendor now and then at a fixed rate on its own
+// intervals (status pages on Interval, keys on ProbeInterval, admin APIs
+// on AdminInterval; see loop) until ctx ends. notify is called from
 // the poller's goroutines, one call at a time per vendor; it must not block
 // for long.
 func (p *Poller) Run(ctx context.Context, notify func(observe.Event)) {
@@ -334,79 +349,6 @@ func (p *Poller) CheckNow() {
 		select {
 		case w <- struct{}{}:
 		default:
-		}
-	}
-}
-
-func (p *Poller) loop(ctx context.Context, v catalog.Vendor, wake <-chan struct{}, send func(observe.Event)) {
-	statusEvery, probeEvery := v.Interval, v.ProbeInterval
-	if statusEvery <= 0 {
-		statusEvery = time.Minute
-	}
-	if probeEvery <= 0 {
-		probeEvery = time.Minute
-	}
-	run := func(part Part) {
-		send(observe.Event{Vendor: v.ID, InFlight: p.InFlight() + 1})
-		p.checkVendor(ctx, v, part)
-		if ctx.Err() == nil {
-			send(observe.Event{Vendor: v.ID, Done: true, InFlight: p.InFlight(), Snapshot: p.Snapshot()})
-		}
-	}
-	// The first round shows the status page and the probes at once; the
-	// admin APIs (many requests for a large organization) follow on their
-	// own.
-	adminEvery := admin.Interval(v)
-	run(PartStatus | PartProbes)
-	if adminEvery > 0 && ctx.Err() == nil {
-		run(PartAdmin)
-	}
-	statusT := time.NewTimer(statusEvery)
-	probeT := time.NewTimer(probeEvery)
-	defer statusT.Stop()
-	defer probeT.Stop()
-	// The admin APIs have a timer only when the vendor has them.
-	var adminT *time.Timer
-	var adminC <-chan time.Time
-	if adminEvery > 0 {
-		adminT = time.NewTimer(adminEvery)
-		defer adminT.Stop()
-		adminC = adminT.C
-	}
-	for {
-		// Parts that fall due together run as one check, so equal intervals
-		// give one event per vendor per round.
-		var part Part
-		select {
-		case <-ctx.Done():
-			return
-		case <-wake:
-			part = PartAll
-		case <-statusT.C:
-			part = PartStatus
-		case <-probeT.C:
-			part = PartProbes
-		case <-adminC:
-			part = PartAdmin
-		}
-		if part&PartStatus == 0 && drain(statusT) {
-			part |= PartStatus
-		}
-		if part&PartProbes == 0 && drain(probeT) {
-			part |= PartProbes
-		}
-		if part&PartAdmin == 0 && adminT != nil && drain(adminT) {
-			part |= PartAdmin
-		}
-		run(part &^ PartTraffic) // the traffic loop reads it
-		if part&PartStatus != 0 {
-			statusT.Reset(statusEvery)
-		}
-		if part&PartProbes != 0 {
-			probeT.Reset(probeEvery)
-		}
-		if part&PartAdmin != 0 && adminT != nil {
-			adminT.Reset(adminEvery)
 		}
 	}
 }

@@ -16,7 +16,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptrace"
 	"net/url"
 	"strings"
 	"sync"
@@ -63,7 +62,7 @@ type hostSlots struct {
 
 // Options tune a Client. Zero values take the defaults.
 type Options struct {
-	Timeout     time.Duration // per request, first byte to last (default 10s)
+	Timeout     time.Duration // per request, from getting its slot to the last byte (default 10s)
 	MaxBody     int64         // bytes (default 10 MiB)
 	Concurrency int           // requests in flight (default 64; the config's default is 256)
 	PerHost     int           // requests in flight at one host (default DefaultPerHost)
@@ -166,33 +165,55 @@ type Response struct {
 }
 
 // Do sends req with the client's timeout, User-Agent and limits, and reads
-// the body through the cap. The timeout covers the whole exchange, so a
-// server that trickles bytes is cut off as surely as one that never
-// answers. A request first waits for a slot at its host, then for one
-// overall, so requests queued for a busy host never hold slots other hosts
-// could use. client may be nil for the Client's own.
+// the body through the cap. client may be nil for the Client's own.
 func (f *Client) Do(req *http.Request, client *http.Client) (*Response, error) {
+	return f.DoWithin(req, client, f.timeout)
+}
+
+// DoWithin is Do with its own timeout instead of the client's (a key
+// probe's shorter one). A request first waits for a slot at its host, then
+// for one overall, so requests queued for a busy host never hold slots
+// other hosts could use; it waits as long as req's context lets it, and
+// fails with ErrNotSent when that ends first. The timeout starts when the
+// request has its slots and covers the whole exchange from there, so a
+// server that trickles bytes is cut off as surely as one that never
+// answers, and a request that queued behind others still gets all of it.
+func (f *Client) DoWithin(req *http.Request, client *http.Client, timeout time.Duration) (*Response, error) {
 	if client == nil {
 		client = f.client
 	}
-	ctx, cancel := context.WithTimeout(req.Context(), f.timeout)
-	defer cancel()
+	if timeout <= 0 {
+		timeout = f.timeout
+	}
+	ctx := req.Context()
 	host := strings.ToLower(req.URL.Host)
-	release, err := f.hostSlot(ctx, host)
+	wait, stopWait := slotContext(ctx)
+	defer stopWait()
+	if wait.Err() != nil {
+		// Checked first: a select would take a free slot as readily.
+		return nil, fmt.Errorf("%w (%w)", ErrNotSent, context.Cause(wait))
+	}
+	release, err := f.hostSlot(wait, host)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
-	ctx, err = f.firstConn(ctx, host)
+	first, err := f.firstConn(wait, host)
 	if err != nil {
 		return nil, err
 	}
 	select {
 	case f.slots <- struct{}{}:
 		defer func() { <-f.slots }()
-	case <-ctx.Done():
-		return nil, fmt.Errorf("waiting for a free connection slot: %w", ctx.Err())
+	case <-wait.Done():
+		return nil, fmt.Errorf("%w (waiting for a slot overall: %w)", ErrNotSent, context.Cause(wait))
 	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	if first != nil {
+		ctx = first(ctx) // before the wait ends, which would open the gate
+	}
+	stopWait()
 	req = req.WithContext(ctx)
 	if req.Header.Get("User-Agent") == "" {
 		req.Header.Set("User-Agent", f.userAgent)
@@ -318,78 +339,6 @@ func checkSize(body []byte, max int64) ([]byte, error) {
 	return body, nil
 }
 
-// maxDialled bounds the hosts a Client remembers having dialled.
-const maxDialled = 4096
-
-// firstConnWait bounds how long a request waits for the first connection
-// to its host: a host that drops packets must not make every request to it
-// wait out the first one's dial timeout before trying its own.
-const firstConnWait = time.Second
-
-// firstConn makes the requests to a host that arrive together before it
-// was ever dialled wait until the first of them has a connection. Until
-// the TLS handshake says whether the host speaks HTTP/2, the transport
-// dials one connection per waiting request; after it, requests to an
-// HTTP/2 host share the one connection, and those to an HTTP/1.1 host dial
-// their own as before. The first request's context gets a trace that
-// opens the gate when it has its connection, or when it ends; the others
-// wait for the gate at most firstConnWait.
-func (f *Client) firstConn(ctx context.Context, host string) (context.Context, error) {
-	f.hostsMu.Lock()
-	gate, known := f.dialled[host]
-	if !known {
-		if len(f.dialled) >= maxDialled {
-			clear(f.dialled) // bounded: forgetting costs a few extra dials at most
-		}
-		gate = make(chan struct{})
-		f.dialled[host] = gate
-	}
-	f.hostsMu.Unlock()
-	if known {
-		wait := time.NewTimer(firstConnWait)
-		defer wait.Stop()
-		select {
-		case <-gate:
-		case <-wait.C: // a host that does not answer: dial on our own, as before
-		case <-ctx.Done():
-			return ctx, fmt.Errorf("waiting for a connection to %s: %w", host, ctx.Err())
-		}
-		return ctx, nil
-	}
-	var once sync.Once
-	open := func() { once.Do(func() { close(gate) }) }
-	context.AfterFunc(ctx, open) // the request ended, however it went
-	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-		GotConn: func(httptrace.GotConnInfo) { open() },
-	}), nil
-}
-
-// hostSlot waits for a free slot at host and returns its release.
-func (f *Client) hostSlot(ctx context.Context, host string) (func(), error) {
-	f.hostsMu.Lock()
-	hs := f.hosts[host]
-	if hs == nil {
-		hs = &hostSlots{ch: make(chan struct{}, f.perHost)}
-		f.hosts[host] = hs
-	}
-	hs.users++
-	f.hostsMu.Unlock()
-	leave := func() {
-		f.hostsMu.Lock()
-		if hs.users--; hs.users == 0 {
-			delete(f.hosts, host)
-		}
-		f.hostsMu.Unlock()
-	}
-	select {
-	case hs.ch <- struct{}{}:
-		return func() { <-hs.ch; leave() }, nil
-	case <-ctx.Done():
-		leave()
-		return nil, fmt.Errorf("waiting for a free connection to %s: %w", host, ctx.Err())
-	}
-}
-
 // Get fetches url with optional extra headers.
 func (f *Client) Get(ctx context.Context, url string, header http.Header) (*Response, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
@@ -412,12 +361,19 @@ func byteSize(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// describeErr turns a transport error into a short sentence without Go's
+// NotSentWords is how Describe words ErrNotSent: it starts "not
+// checked", so no reader takes it for a timeout or a network failure.
+const NotSentWords = "not checked: no free connection slot before the check's deadline"
+
+// Describe turns a transport error into a short sentence without Go's
 // `Get "url":` prefix, which repeats what the source already shows.
 func Describe(err error) string {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
+	}
+	if errors.Is(err, ErrNotSent) {
+		return NotSentWords
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		return "timed out"

@@ -17,7 +17,8 @@ import (
 // with the dashboard's Origin, asking for GET with an Authorization
 // header). The page may load while its calls to the API are refused; that
 // is how a dashboard that "does not load" looks from outside. Each request
-// is retried once within the check, like a probe. It returns nil for a
+// that fails fast is retried once within the check, like a probe (a
+// timeout never). It returns nil for a
 // vendor without a dashboard.
 func (p *Prober) Dashboard(ctx context.Context, v catalog.Vendor) *observe.Dashboard {
 	origin := strings.TrimRight(v.API.Dashboard, "/")
@@ -27,8 +28,10 @@ func (p *Prober) Dashboard(ctx context.Context, v catalog.Vendor) *observe.Dashb
 	d := &observe.Dashboard{Origin: origin}
 	retry := func(once func() observe.Reachability) observe.Reachability {
 		r := once()
-		if r.Result.Failed() && ctx.Err() == nil && p.sleep(ctx, p.retryWait) == nil {
-			r = once()
+		if Retryable(r.Result) && ctx.Err() == nil && p.sleep(ctx, p.retryWait) == nil {
+			if again := once(); again.Result != observe.ResultNotChecked {
+				r = again // a retry that found no slot leaves the first answer
+			}
 		}
 		return r
 	}
@@ -49,7 +52,7 @@ func (p *Prober) Dashboard(ctx context.Context, v catalog.Vendor) *observe.Dashb
 func (p *Prober) dashboardPage(ctx context.Context, origin string) observe.Reachability {
 	r := observe.Reachability{CheckedAt: p.now().UTC()}
 	start := time.Now()
-	resp, err := p.fetch.Get(ctx, origin+"/", http.Header{"Accept": {"text/html"}})
+	resp, err := p.get(ctx, origin+"/", http.Header{"Accept": {"text/html"}})
 	if err != nil {
 		return transportReach(r, err, start, p)
 	}
@@ -75,7 +78,7 @@ func (p *Prober) preflight(ctx context.Context, target, origin string) observe.R
 	req.Header.Set("Access-Control-Request-Method", http.MethodGet)
 	req.Header.Set("Access-Control-Request-Headers", "authorization")
 	start := time.Now()
-	resp, err := p.fetch.Do(req, nil)
+	resp, err := p.fetch.DoWithin(req, nil, p.timeout)
 	if err != nil {
 		return transportReach(r, err, start, p)
 	}
@@ -98,7 +101,7 @@ func (p *Prober) preflight(ctx context.Context, target, origin string) observe.R
 
 // transportReach is a request that got no HTTP answer.
 func transportReach(r observe.Reachability, err error, start time.Time, p *Prober) observe.Reachability {
-	vd := TransportVerdict(err, p.fetch.Timeout())
+	vd := TransportVerdict(err, p.timeout)
 	r.Result, r.Error, r.LatencyMS = vd.Result, Scrub(vd.Message, "", MaxMessage), time.Since(start).Milliseconds()
 	if r.Result == observe.ResultUnexpected {
 		r.Result = observe.ResultVendorError

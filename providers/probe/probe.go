@@ -28,7 +28,9 @@ import (
 // Politeness defaults for probes.
 const (
 	// DefaultRetryWait is the pause before the one retry a check allows
-	// after a timeout, a 5xx or a 429 that names no Retry-After.
+	// after a fast failure: a 5xx, a reset or refused connection, or a 429
+	// that names no Retry-After. A timeout is never retried within the
+	// check: the next check, at the next tick, is the retry.
 	DefaultRetryWait = time.Second
 	// DefaultMaxRetryAfter is the longest Retry-After honoured within a
 	// check; a vendor asking for longer is left alone until the next one.
@@ -46,6 +48,9 @@ type Prober struct {
 	// the host it was meant for.
 	keyClient *http.Client
 	resolver  *config.Resolver
+	// timeout caps each probe, keyless request and dashboard check, from
+	// the moment the request has its slot.
+	timeout time.Duration
 	// retryWait and maxRetryAfter tune the one retry (tests shrink them).
 	retryWait     time.Duration
 	maxRetryAfter time.Duration
@@ -58,6 +63,10 @@ type Prober struct {
 type Options struct {
 	// Now is the clock of the results' check times (time.Now).
 	Now func() time.Time
+	// Timeout caps each probe, keyless request and dashboard check (the
+	// config's probe_timeout); zero takes the fetch client's timeout.
+	// Requests sent with Send (the admin readers) keep the client's.
+	Timeout time.Duration
 	// RetryWait is the pause before the one retry a failed request gets
 	// within a check (DefaultRetryWait).
 	RetryWait time.Duration
@@ -76,6 +85,7 @@ func New(f *fetch.Client, o Options) *Prober {
 	p := &Prober{
 		fetch:         f,
 		keyClient:     f.WithRedirects(sameHostOnly),
+		timeout:       cmp.Or(o.Timeout, f.Timeout()),
 		resolver:      cmp.Or(o.Resolver, &config.Resolver{}),
 		retryWait:     cmp.Or(o.RetryWait, DefaultRetryWait),
 		maxRetryAfter: cmp.Or(o.MaxRetryAfter, DefaultMaxRetryAfter),
@@ -94,8 +104,24 @@ func New(f *fetch.Client, o Options) *Prober {
 // Now is the prober's clock.
 func (p *Prober) Now() time.Time { return p.now() }
 
-// Timeout is the per-request limit.
+// Timeout is the per-request limit of Send.
 func (p *Prober) Timeout() time.Duration { return p.fetch.Timeout() }
+
+// ProbeTimeout is the limit of each probe, keyless request and dashboard
+// check.
+func (p *Prober) ProbeTimeout() time.Duration { return p.timeout }
+
+// get sends a keyless GET within the probe timeout.
+func (p *Prober) get(ctx context.Context, target string, header http.Header) (*fetch.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+	if err != nil {
+		return nil, fmt.Errorf("building the request: %w", err)
+	}
+	for k, vs := range header {
+		req.Header[k] = vs
+	}
+	return p.fetch.DoWithin(req, nil, p.timeout)
+}
 
 // Resolve resolves a secret reference. The secret it returns must go
 // only into a request to its own vendor, and be dropped after.
@@ -174,17 +200,22 @@ func (p *Prober) Key(ctx context.Context, v catalog.Vendor, k config.Key) observ
 		vd   Verdict
 	)
 	for attempt := 0; ; attempt++ {
+		firstResp, firstVD := resp, vd
 		var req *http.Request
 		req, err = newProbeRequest(ctx, v, k, target, secret)
 		if err != nil {
 			res.Result, res.Code, res.Message = observe.ResultMisconfigured, "bad_probe", Scrub(err.Error(), secret, MaxMessage)
 			return res
 		}
-		resp, err = p.fetch.Do(req, p.keyClient)
+		resp, err = p.fetch.DoWithin(req, p.keyClient, p.timeout)
 		if err != nil {
-			vd = TransportVerdict(err, p.fetch.Timeout())
+			vd = TransportVerdict(err, p.timeout)
 		} else {
 			vd = classify(v.Probe.Family, newAnswer(resp.StatusCode, resp.Header, resp.Body, v.Probe.Expect))
+		}
+		if attempt > 0 && vd.Result == observe.ResultNotChecked {
+			// The retry found no slot: the first answer is the evidence.
+			resp, vd = firstResp, firstVD
 		}
 		if attempt > 0 || !Retryable(vd.Result) || ctx.Err() != nil {
 			break
@@ -244,9 +275,14 @@ func (p *Prober) resolve(ctx context.Context, k config.Key, res *observe.KeyResu
 	return secret, true
 }
 
-// Retryable results are worth one more try within the check.
+// Retryable results are worth one more try within the check: fast
+// failures (a 5xx, a 429, a reset or refused connection), which a second
+// try a second later tells from a blip. A timeout is not: retrying it
+// would make the check last twice the timeout and more, and delay the
+// next check's confirmation, which is the retry that counts. A request
+// that was never sent (not_checked) is not either.
 func Retryable(r observe.Result) bool {
-	return r == observe.ResultRateLimited || r == observe.ResultVendorError || r == observe.ResultTimeout || r == observe.ResultNetworkError
+	return r == observe.ResultRateLimited || r == observe.ResultVendorError || r == observe.ResultNetworkError
 }
 
 // RetryDelay is how long to wait before the retry: the vendor's
@@ -283,6 +319,8 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 func TransportVerdict(err error, timeout time.Duration) Verdict {
 	var ne net.Error
 	switch {
+	case errors.Is(err, fetch.ErrNotSent):
+		return Verdict{Result: observe.ResultNotChecked, Message: fetch.NotSentWords}
 	case errors.Is(err, fetch.ErrTooLarge):
 		return Verdict{Result: observe.ResultUnexpected, Code: "too_large", Message: fetch.Describe(err)}
 	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):

@@ -164,8 +164,11 @@ func TestProbeRefusesPlainHTTPToRemoteHost(t *testing.T) {
 	}
 }
 
-// Timeouts, 5xx and 429 get one retry within the check, after the
-// vendor's Retry-After when it gives one; other answers are final.
+// Fast failures (5xx, 429, a reset connection) get one retry within the
+// check, after the vendor's Retry-After when it gives one; a hang is never
+// retried within the check (the next check is its retry, so a hanging API
+// costs one probe timeout per check, not two and a pause); other answers
+// are final.
 func TestProbeRetryPolicy(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -180,7 +183,9 @@ func TestProbeRetryPolicy(t *testing.T) {
 		{"503 twice", []vendortest.Reply{{Status: 503, File: "openai__503_server_is_overloaded.json"}}, observe.ResultVendorError, 2, []time.Duration{time.Millisecond}, ""},
 		{"429 with Retry-After 2", []vendortest.Reply{{Status: 429, File: "openai__429_rate_limit_exceeded.json", Header: map[string]string{"Retry-After": "2"}}, {Status: 200, File: "openai__200_models.json"}}, observe.ResultOK, 2, []time.Duration{2 * time.Second}, ""},
 		{"429 asking for two minutes", []vendortest.Reply{{Status: 429, File: "openai__429_rate_limit_exceeded.json", Header: map[string]string{"Retry-After": "120"}}}, observe.ResultRateLimited, 1, nil, "retry after 2m0s"},
-		{"timeout then ok", []vendortest.Reply{{Hang: true}, {Status: 200, File: "openai__200_models.json"}}, observe.ResultOK, 2, []time.Duration{time.Millisecond}, ""},
+		{"a hang is not retried", []vendortest.Reply{{Hang: true}, {Status: 200, File: "openai__200_models.json"}}, observe.ResultTimeout, 1, nil, ""},
+		{"reset then ok", []vendortest.Reply{{Reset: true}, {Status: 200, File: "openai__200_models.json"}}, observe.ResultOK, 2, []time.Duration{time.Millisecond}, ""},
+		{"reset twice", []vendortest.Reply{{Reset: true}}, observe.ResultNetworkError, 2, []time.Duration{time.Millisecond}, ""},
 		{"quota is not retried", []vendortest.Reply{{Status: 429, File: "openai__429_insufficient_quota.json"}}, observe.ResultQuotaExceeded, 1, nil, ""},
 		{"revoked is not retried", []vendortest.Reply{{Status: 401, File: "openai__401_invalid_api_key.json"}}, observe.ResultInvalidKey, 1, nil, ""},
 	}

@@ -15,8 +15,9 @@ import (
 // whether the vendor answered in its own JSON. Any status counts as
 // reachable — usually it is a 401, since no key is sent — except a 5xx,
 // which is the vendor failing, as is an HTML page from its edge. No answer
-// is a timeout or a network error. Like a probe, a failure is retried once
-// within the check. It returns nil for a vendor with no keyless request.
+// is a timeout or a network error. Like a probe, a fast failure is retried
+// once within the check, a timeout never. It returns nil for a vendor with
+// no keyless request.
 func (p *Prober) Reach(ctx context.Context, v catalog.Vendor) *observe.Reachability {
 	if v.API.BaseURL == "" || v.API.Reach == "" {
 		return nil
@@ -24,8 +25,12 @@ func (p *Prober) Reach(ctx context.Context, v catalog.Vendor) *observe.Reachabil
 	target := strings.TrimRight(v.API.BaseURL, "/") + v.API.Reach
 	var r observe.Reachability
 	for attempt := 0; ; attempt++ {
-		r = p.reachOnce(ctx, target)
-		if attempt > 0 || !r.Result.Failed() || ctx.Err() != nil {
+		again := p.reachOnce(ctx, target)
+		if attempt > 0 && again.Result == observe.ResultNotChecked {
+			break // the retry found no slot: the first answer stands
+		}
+		r = again
+		if attempt > 0 || !Retryable(r.Result) || ctx.Err() != nil {
 			break
 		}
 		if p.sleep(ctx, p.retryWait) != nil {
@@ -38,7 +43,7 @@ func (p *Prober) Reach(ctx context.Context, v catalog.Vendor) *observe.Reachabil
 func (p *Prober) reachOnce(ctx context.Context, target string) observe.Reachability {
 	r := observe.Reachability{CheckedAt: p.now().UTC()}
 	start := time.Now()
-	resp, err := p.fetch.Get(ctx, target, http.Header{"Accept": {"application/json"}})
+	resp, err := p.get(ctx, target, http.Header{"Accept": {"application/json"}})
 	if err != nil {
 		return transportReach(r, err, start, p)
 	}

@@ -10,14 +10,17 @@ import (
 	"context"
 	"embed"
 	"io/fs"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httptrace"
 	"os"
 	"path"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -51,6 +54,9 @@ type Reply struct {
 	File   string // under testdata/probes; {{KEY}} and {{ACCOUNT}} are filled in
 	Header map[string]string
 	Hang   bool // never answer (until the client gives up)
+	// Reset drops the connection without an answer, as a vendor's edge
+	// that resets it does (a TCP RST where the platform allows it).
+	Reset bool
 }
 
 // API is a vendor API on loopback. Requests that carry a credential are
@@ -104,6 +110,10 @@ func (f *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Unlock()
 	if rep.Hang {
 		<-r.Context().Done()
+		return
+	}
+	if rep.Reset {
+		reset(w)
 		return
 	}
 	for k, v := range rep.Header {
@@ -344,4 +354,56 @@ func (p *Page) Last() http.Header {
 	p.Lock()
 	defer p.Unlock()
 	return p.seen[len(p.seen)-1]
+}
+
+// reset drops the request's connection with no answer: an RST where the
+// connection is TCP, a plain close otherwise.
+func reset(w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler) // the server drops the connection itself
+	}
+	if tc, ok := conn.(*net.TCPConn); ok {
+		tc.SetLinger(0)
+	}
+	conn.Close()
+}
+
+// Transport serves requests in the process with Handler, without
+// sockets: a fake vendor for tests that run in a testing/synctest bubble,
+// where a real connection's I/O would stall the bubble's fake clock.
+// Handler may block until the request's context ends (a hang); one that
+// panics with http.ErrAbortHandler is a connection reset (the client sees
+// ECONNRESET, as from a real server). It reports a connection to the
+// request's client trace, as the real transport does.
+type Transport struct{ Handler http.Handler }
+
+// RoundTrip serves req with t.Handler.
+func (t Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if tr := httptrace.ContextClientTrace(req.Context()); tr != nil && tr.GotConn != nil {
+		tr.GotConn(httptrace.GotConnInfo{})
+	}
+	rec := httptest.NewRecorder()
+	aborted := make(chan bool, 1)
+	go func() {
+		defer func() {
+			r := recover()
+			if r != nil && r != http.ErrAbortHandler {
+				panic(r)
+			}
+			aborted <- r != nil
+		}()
+		t.Handler.ServeHTTP(rec, req)
+	}()
+	select {
+	case <-req.Context().Done():
+		return nil, req.Context().Err()
+	case reset := <-aborted:
+		if reset {
+			return nil, &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}
+		}
+	}
+	resp := rec.Result()
+	resp.Request = req
+	return resp, nil
 }
