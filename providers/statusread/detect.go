@@ -119,9 +119,22 @@ func (r *Reader) detect(ctx context.Context, spec catalog.SourceSpec, lim status
 	// its feed); the answers are then weighed in the order of preference,
 	// and the first that reads wins. The rest are cancelled.
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	var all []*asked
+	defer func() {
+		// The guesses no longer needed are cancelled, and waited for: none
+		// outlives the check.
+		cancel()
+		for _, a := range all {
+			a.wait()
+		}
+	}()
 	tried := map[string]bool{}
-	queue := r.ask(ctx, candidates(spec.URL), tried)
+	ask := func(urls []string) []*asked {
+		as := r.ask(ctx, urls, tried)
+		all = append(all, as...)
+		return as
+	}
+	queue := ask(candidates(spec.URL))
 	var firstErr, wall error
 	for len(queue) > 0 {
 		q := queue[0]
@@ -143,7 +156,7 @@ func (r *Reader) detect(ctx context.Context, spec catalog.SourceSpec, lim status
 			if err := statuspage.LoginWall(resp.Body); err != nil && wall == nil {
 				wall = fmt.Errorf("%s: %w", c, err)
 			}
-			queue = append(r.ask(ctx, r.lookInside(c, resp), tried), queue...)
+			queue = append(ask(r.lookInside(c, resp)), queue...)
 			continue
 		}
 		if f == statuspage.Statuspage && statuspage.LooksIncidentIO(resp.Body) {
