@@ -21,6 +21,7 @@ type result struct {
 	Wall    time.Duration
 	CPU     time.Duration // user + system
 	MaxRSS  int64         // bytes
+	Written int64         // bytes written to storage (write_bytes)
 	Seen    counters      // what the fake hosts saw
 	OK      int           // status sources read
 	Failed  int           // status sources that failed
@@ -65,6 +66,7 @@ func once(bin, home, config, state string, hosts fleet) (result, error) {
 	r.Exit = cmd.ProcessState.ExitCode()
 	r.CPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	r.MaxRSS = maxRSS(cmd.ProcessState)
+	r.Written = writtenBytes(cmd.ProcessState)
 	if r.Exit == 3 {
 		return r, fmt.Errorf("vendorwatch --once exited 3: %s", errb.String())
 	}
