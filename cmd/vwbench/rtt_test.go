@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -170,5 +171,34 @@ func TestFloorChildSendsETagsOnItsSecondRun(t *testing.T) {
 	}
 	if warm.NotModified != 2 {
 		t.Errorf("warm: %d answered 304, want 2 (the ETags of the first run)", warm.NotModified)
+	}
+	if cold.Conns != 1 || cold.HTTP2 != 2 {
+		t.Errorf("cold: %d connections, %d HTTP/2 requests; want both requests on one HTTP/2 connection", cold.Conns, cold.HTTP2)
+	}
+}
+
+func TestFloorChildOpensAConnectionPerRequestToHTTP1Hosts(t *testing.T) {
+	h, _, caPath := testHost(t, hostOptions{h1Only: true})
+	dir := t.TempDir()
+	urls := filepath.Join(dir, "urls.txt")
+	os.WriteFile(urls, []byte(h.URL()+"/doc?1\n"+h.URL()+"/doc?2\n"+h.URL()+"/doc?3\n"), 0o600)
+	state := filepath.Join(dir, "floor.json")
+	args := []string{"-urls", urls, "-state", state, "-ca", caPath}
+	for range 2 {
+		if err := runFloorChild(args); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The second run knows the host speaks HTTP/1.1 and sends all three at
+	// once; the in-flight maximum shows it did not wait for the first.
+	if seen := h.take(); seen.HTTP2 != 0 || seen.Requests != 6 {
+		t.Errorf("%d requests, %d over HTTP/2; want 6 over HTTP/1.1", seen.Requests, seen.HTTP2)
+	}
+	b, err := os.ReadFile(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"http/1.1"`) {
+		t.Errorf("the floor's state %s does not remember the host's protocol", b)
 	}
 }
