@@ -25,6 +25,7 @@ type curveOptions struct {
 	runs    int
 	uniform bool
 	keep    bool
+	history []int // rounds of history at which to time report (none: after the runs)
 }
 
 // curveRow is one size's medians: vendorwatch and the floor, cold and
@@ -32,8 +33,15 @@ type curveOptions struct {
 type curveRow struct {
 	vendors, hosts, h1Hosts, requests int
 	vwCold, vwWarm, flCold, flWarm    []result
-	report                            []time.Duration
-	stateBytes, historyBytes          int64
+	report                            []reportPoint
+}
+
+// reportPoint is `vendorwatch report --since 24h` timed on a state dir
+// holding a number of rounds of history.
+type reportPoint struct {
+	rounds                   int
+	wall                     time.Duration // median
+	stateBytes, historyBytes int64
 }
 
 // runCurve is the -sizes mode: for each number of vendors, on vendors/4
@@ -136,13 +144,27 @@ func curveSize(o curveOptions, tmp, bin, self, home string, cert *tls.Certificat
 			vc.Wall.Round(time.Millisecond), fc.Wall.Round(time.Millisecond),
 			vw.Wall.Round(time.Millisecond), fw.Wall.Round(time.Millisecond))
 	}
-	row.stateBytes = dirSize(last)
-	if fi, err := os.Stat(filepath.Join(last, "history.db")); err == nil {
-		row.historyBytes = fi.Size()
+	points := o.history
+	if len(points) == 0 {
+		points = []int{2}
 	}
-	row.report, err = timeCalls(max(3, o.runs), home, bin, "report", "--since", "24h", "--config", sc.config, "--state-dir", last)
-	if err != nil {
-		return row, fmt.Errorf("report: %w", err)
+	rounds := 2 // the last run's cold and warm
+	for _, p := range points {
+		for ; rounds < p; rounds++ {
+			if _, err := once(bin, home, sc.config, last, hosts); err != nil {
+				return row, fmt.Errorf("growing the history, round %d: %w", rounds+1, err)
+			}
+		}
+		ds, err := timeCalls(max(3, o.runs), home, bin, "report", "--since", "24h", "--config", sc.config, "--state-dir", last)
+		if err != nil {
+			return row, fmt.Errorf("report: %w", err)
+		}
+		pt := reportPoint{rounds: rounds, wall: median(ds), stateBytes: dirSize(last)}
+		if fi, err := os.Stat(filepath.Join(last, "history.db")); err == nil {
+			pt.historyBytes = fi.Size()
+		}
+		row.report = append(row.report, pt)
+		fmt.Fprintf(os.Stderr, "vwbench: %d vendors, %d rounds of history: report %s\n", n, rounds, pt.wall.Round(time.Millisecond))
 	}
 	return row, nil
 }
@@ -194,11 +216,13 @@ func printCurve(o curveOptions, rows []curveRow) {
 				last.Seen.Conns, side.fl[len(side.fl)-1].Seen.Conns, last.Failed)
 		}
 	}
-	fmt.Printf("\n### vendorwatch report --since 24h on the last warm state dir (median of %d)\n\n", max(3, o.runs))
-	fmt.Println("| vendors | history.db | state dir | report wall |")
-	fmt.Println("|---|---|---|---|")
+	fmt.Printf("\n### vendorwatch report --since 24h on the last run's state dir (median of %d calls)\n\n", max(3, o.runs))
+	fmt.Println("| vendors | rounds of history (--once runs) | history.db | state dir | report wall |")
+	fmt.Println("|---|---|---|---|---|")
 	for _, row := range rows {
-		fmt.Printf("| %d | %s | %s | %s |\n", row.vendors, kib(row.historyBytes), kib(row.stateBytes), secs(median(row.report)))
+		for _, p := range row.report {
+			fmt.Printf("| %d | %d | %s | %s | %s |\n", row.vendors, p.rounds, kib(p.historyBytes), kib(p.stateBytes), secs(p.wall))
+		}
 	}
 }
 
@@ -239,13 +263,13 @@ func dirSize(dir string) int64 {
 	return n
 }
 
-// parseSizes reads "10,200,1000".
-func parseSizes(s string) ([]int, error) {
+// parseSizes reads a flag's counts, such as "10,200,1000".
+func parseSizes(name, s string) ([]int, error) {
 	var out []int
 	for _, f := range strings.Split(s, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
 		if err != nil || n < 1 {
-			return nil, errors.New("-sizes: want vendor counts such as 10,200,1000,5000, got " + strconv.Quote(s))
+			return nil, errors.New(name + ": want counts above zero, such as 10,200,1000, got " + strconv.Quote(s))
 		}
 		out = append(out, n)
 	}

@@ -54,6 +54,7 @@ func main() {
 		serveFor = flag.Duration("serve-for", 10*time.Second, "how long each -serve level scrapes")
 		rtt      = flag.Duration("rtt", 0, "a network round trip emulated below TLS on every fake host, so TCP and TLS handshakes pay it (0: loopback's); -latency stays the host's think time")
 		h1Share  = flag.Float64("h1", 0, "with -tls or -sizes, the share of hosts (0 to 1) that offer only HTTP/1.1")
+		history  = flag.String("history", "", "with -sizes, time `vendorwatch report` when the last state dir holds these many rounds of history, such as 2,10,20 (more warm runs grow it; default: 2)")
 		sizes    = flag.String("sizes", "", "instead of the rest, the scaling curve: vendorwatch --once and the floor program side by side at these vendor counts (on vendors/4 HTTPS hosts), such as 10,200,1000,5000")
 	)
 	if len(os.Args) > 1 && os.Args[1] == "floor" {
@@ -70,9 +71,13 @@ func main() {
 		os.Exit(2)
 	}
 	if *sizes != "" {
-		ns, err := parseSizes(*sizes)
+		ns, err := parseSizes("-sizes", *sizes)
+		var hs []int
+		if err == nil && *history != "" {
+			hs, err = parseSizes("-history", *history)
+		}
 		if err == nil {
-			err = runCurve(curveOptions{bin: *bin, sizes: ns, latency: *latency, rtt: *rtt, h1Share: *h1Share, runs: *runs, uniform: *uniform, keep: *keepTemp})
+			err = runCurve(curveOptions{bin: *bin, sizes: ns, latency: *latency, rtt: *rtt, h1Share: *h1Share, runs: *runs, uniform: *uniform, keep: *keepTemp, history: hs})
 		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "vwbench:", err)
