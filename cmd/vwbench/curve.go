@@ -177,14 +177,13 @@ func floorRun(self, home, urls, state string, hosts fleet) (result, error) {
 	cmd.Env = env(home)
 	var errb bytes.Buffer
 	cmd.Stderr = &errb
-	start := time.Now()
-	err := cmd.Run()
-	r := result{Wall: time.Since(start), Seen: hosts.take()}
+	wall, peak, err := runMeasured(cmd)
+	r := result{Wall: wall, Seen: hosts.take()}
 	if err != nil {
 		return r, fmt.Errorf("%w: %s", err, strings.TrimSpace(errb.String()))
 	}
 	r.CPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
-	r.MaxRSS = maxRSS(cmd.ProcessState)
+	r.MaxRSS = peakOr(peak, cmd.ProcessState)
 	r.Written = writtenBytes(cmd.ProcessState)
 	return r, nil
 }
