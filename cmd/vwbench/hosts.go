@@ -5,6 +5,8 @@ import (
 	"crypto/tls"
 	"encoding/hex"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"strings"
@@ -62,16 +64,37 @@ type host struct {
 	inFlight, maxInFlight                                   atomic.Int64
 }
 
+// hostOptions are how a fake host answers.
+type hostOptions struct {
+	latency time.Duration    // think time before every answer
+	cert    *tls.Certificate // HTTPS when set
+	rtt     time.Duration    // round trip emulated below TLS (0: loopback's)
+	h1Only  bool             // with cert, offer only http/1.1 in ALPN
+}
+
 // startHost listens on a free loopback port, over TLS when cert is set.
 func startHost(latency time.Duration, cert *tls.Certificate) (*host, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	return startHostWith(hostOptions{latency: latency, cert: cert})
+}
+
+// startHostWith listens on a free loopback port, as o says.
+func startHostWith(o hostOptions) (*host, error) {
+	raw, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
+	var ln net.Listener = raw
+	if o.rtt > 0 {
+		ln = rttListener{Listener: raw, rtt: o.rtt}
+	}
+	latency, cert := o.latency, o.cert
 	h := &host{addr: ln.Addr().String(), scheme: "http", latency: latency, docs: map[string]*doc{}}
 	h.srv = &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
+		// Clients that give up on a connection (the floor's, a timed-out
+		// run's) are not news here.
+		ErrorLog: log.New(io.Discard, "", 0),
 		ConnState: func(_ net.Conn, s http.ConnState) {
 			if s == http.StateNew {
 				h.conns.Add(1)
@@ -81,6 +104,13 @@ func startHost(latency time.Duration, cert *tls.Certificate) (*host, error) {
 	if cert != nil {
 		h.scheme = "https"
 		h.srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{*cert}, NextProtos: []string{"h2", "http/1.1"}}
+		if o.h1Only {
+			// A server with a TLSConfig whose NextProtos lacks h2 is
+			// still given HTTP/2 by net/http unless TLSNextProto is
+			// set, non-nil and empty.
+			h.srv.TLSConfig.NextProtos = []string{"http/1.1"}
+			h.srv.TLSNextProto = map[string]func(*http.Server, *tls.Conn, http.Handler){}
+		}
 		go h.srv.ServeTLS(ln, "", "")
 	} else {
 		go h.srv.Serve(ln)
@@ -185,9 +215,18 @@ func (h *host) take() counters {
 type fleet []*host
 
 func startFleet(n int, latency time.Duration, cert *tls.Certificate) (fleet, error) {
+	return startFleetWith(n, hostOptions{latency: latency, cert: cert}, 0)
+}
+
+// startFleetWith starts n hosts as o says; with a certificate, the share
+// h1Share of them (every host whose index falls in it, spread evenly)
+// offers only HTTP/1.1.
+func startFleetWith(n int, o hostOptions, h1Share float64) (fleet, error) {
 	var f fleet
-	for range n {
-		h, err := startHost(latency, cert)
+	for i := range n {
+		ho := o
+		ho.h1Only = h1Only(i, h1Share)
+		h, err := startHostWith(ho)
 		if err != nil {
 			f.close()
 			return nil, err
@@ -218,4 +257,13 @@ func (f fleet) close() {
 	for _, h := range f {
 		h.srv.Close()
 	}
+}
+
+// h1Only says whether host i is one of the share that offers only
+// HTTP/1.1: hosts are picked evenly, so a share of 0.25 is every fourth.
+func h1Only(i int, share float64) bool {
+	if share <= 0 {
+		return false
+	}
+	return int(float64(i+1)*share) > int(float64(i)*share)
 }

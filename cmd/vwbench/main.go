@@ -6,10 +6,14 @@
 // loop); the --tmux widget against a hello-world Go program; and the idle
 // dashboard's CPU in tmux. With -serve it measures `vendorwatch serve`
 // instead, under levels of concurrent scrapers (peak RSS, latency, errors).
+// With -sizes it draws the scaling curve: at each vendor count, vendorwatch
+// beside `vwbench floor`, the least program that fetches the same URLs
+// (floor.go), over hosts with a round trip emulated below TLS (rtt.go).
 // It prints Markdown tables for BENCHMARKS.md.
 //
 //	go build -o /tmp/vendorwatch . && go run ./cmd/vwbench -bin /tmp/vendorwatch
 //	go run ./cmd/vwbench -bin /tmp/vendorwatch -serve 1,10,50,200   # serve under concurrent scrapers
+//	go run ./cmd/vwbench -bin /tmp/vendorwatch -sizes 10,200,1000 -rtt 200ms -latency 0 -h1 0.25   # the scaling curve against the floor
 //
 // Nothing here runs under `go test`: it is a program, run on purpose.
 package main
@@ -48,9 +52,39 @@ func main() {
 		uniform  = flag.Bool("uniform", false, "every vendor an Atlassian summary.json (one round trip each) instead of the mix of every format")
 		serveAt  = flag.String("serve", "", "instead of the rest, load `vendorwatch serve`: concurrent scrapers per level, such as 1,10,50,200")
 		serveFor = flag.Duration("serve-for", 10*time.Second, "how long each -serve level scrapes")
+		rtt      = flag.Duration("rtt", 0, "a network round trip emulated below TLS on every fake host, so TCP and TLS handshakes pay it (0: loopback's); -latency stays the host's think time")
+		h1Share  = flag.Float64("h1", 0, "with -tls or -sizes, the share of hosts (0 to 1) that offer only HTTP/1.1")
+		history  = flag.String("history", "", "with -sizes, time `vendorwatch report` when the last state dir holds these many rounds of history, such as 2,10,20 (more warm runs grow it; default: 2)")
+		sizes    = flag.String("sizes", "", "instead of the rest, the scaling curve: vendorwatch --once and the floor program side by side at these vendor counts (on vendors/4 HTTPS hosts), such as 10,200,1000,5000")
 	)
+	if len(os.Args) > 1 && os.Args[1] == "floor" {
+		if err := runFloorChild(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "vwbench floor:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	flag.Parse()
 	payloadDir = *payloads
+	if *h1Share < 0 || *h1Share > 1 {
+		fmt.Fprintln(os.Stderr, "vwbench: -h1 is a share of the hosts, from 0 to 1")
+		os.Exit(2)
+	}
+	if *sizes != "" {
+		ns, err := parseSizes("-sizes", *sizes)
+		var hs []int
+		if err == nil && *history != "" {
+			hs, err = parseSizes("-history", *history)
+		}
+		if err == nil {
+			err = runCurve(curveOptions{bin: *bin, sizes: ns, latency: *latency, rtt: *rtt, h1Share: *h1Share, runs: *runs, uniform: *uniform, keep: *keepTemp, history: hs})
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "vwbench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *serveAt != "" {
 		levels, err := parseLevels(*serveAt)
 		if err == nil {
@@ -62,7 +96,7 @@ func main() {
 		}
 		return
 	}
-	if err := run(*bin, *vendors, *nhosts, *latency, *useTLS, *runs, *seq, *tmuxN, *idleFor, *idleAvg, *echoes, *keepTemp || *hold, *hold, *uniform); err != nil {
+	if err := run(*bin, *vendors, *nhosts, hostOptions{latency: *latency, rtt: *rtt}, *h1Share, *useTLS, *runs, *seq, *tmuxN, *idleFor, *idleAvg, *echoes, *keepTemp || *hold, *hold, *uniform); err != nil {
 		fmt.Fprintln(os.Stderr, "vwbench:", err)
 		os.Exit(1)
 	}
@@ -120,7 +154,8 @@ func prepare(bin string, keep bool) (tmp, exe, home string, err error) {
 	return tmp, bin, home, os.MkdirAll(home, 0o700)
 }
 
-func run(bin string, vendors, nhosts int, latency time.Duration, useTLS bool, runs int, seq bool, tmuxN int, idleFor, idleAvg time.Duration, echoes int, keep, hold, uniform bool) error {
+func run(bin string, vendors, nhosts int, ho hostOptions, h1Share float64, useTLS bool, runs int, seq bool, tmuxN int, idleFor, idleAvg time.Duration, echoes int, keep, hold, uniform bool) error {
+	latency := ho.latency
 	tmp, bin, home, err := prepare(bin, keep)
 	if !keep && tmp != "" {
 		defer os.RemoveAll(tmp)
@@ -143,8 +178,12 @@ func run(bin string, vendors, nhosts int, latency time.Duration, useTLS bool, ru
 		roots = x509.NewCertPool()
 		roots.AddCert(leaf)
 		proto = "HTTPS offering HTTP/2"
+		if h1Share > 0 {
+			proto = fmt.Sprintf("HTTPS offering HTTP/2, %.0f %% of hosts HTTP/1.1 only", 100*h1Share)
+		}
 	}
-	hosts, err := startFleet(nhosts, latency, cert)
+	ho.cert = cert
+	hosts, err := startFleetWith(nhosts, ho, h1Share)
 	if err != nil {
 		return err
 	}
@@ -157,8 +196,8 @@ func run(bin string, vendors, nhosts int, latency time.Duration, useTLS bool, ru
 	fmt.Printf("## vwbench\n\n")
 	fmt.Printf("- binary: %s (%s)\n", bin, fileSize(bin))
 	fmt.Printf("- machine: %s/%s, %d CPUs, %s; load average before: %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), cpuModel(), loadAvg())
-	fmt.Printf("- scenario: %d vendors on %d hosts (%s), every answer after %s; a cold run makes %d requests, all at once\n\n",
-		vendors, nhosts, proto, latency, len(sc.requests))
+	fmt.Printf("- scenario: %d vendors on %d hosts (%s), every answer after %s, a round trip of %s emulated; a cold run makes %d requests, all at once\n\n",
+		vendors, nhosts, proto, latency, ho.rtt, len(sc.requests))
 
 	var cold, warm []result
 	var last string
@@ -192,7 +231,7 @@ func run(bin string, vendors, nhosts int, latency time.Duration, useTLS bool, ru
 			r.Seen.Requests, r.Seen.HTTP2, r.Seen.Conditional, r.Seen.NotModified, r.Seen.NotFound, r.Seen.Conns, r.Seen.MaxPerHost,
 			r.OK, r.Failed, r.Reused)
 	}
-	fmt.Printf("| floor (one round trip) | %s | | | | | | | | | | |\n", secs(latency))
+	fmt.Printf("| physical floor (TCP + TLS + request round trips, plus the think time) | %s | | | | | | | | | | |\n", secs(physicalFloor(ho.rtt, latency, useTLS)))
 	if seq {
 		d, n, err := sequential(sc, roots)
 		if err != nil {

@@ -21,6 +21,7 @@ type result struct {
 	Wall    time.Duration
 	CPU     time.Duration // user + system
 	MaxRSS  int64         // bytes
+	Written int64         // bytes written to storage (write_bytes)
 	Seen    counters      // what the fake hosts saw
 	OK      int           // status sources read
 	Failed  int           // status sources that failed
@@ -55,16 +56,16 @@ func once(bin, home, config, state string, hosts fleet) (result, error) {
 	cmd.Env = env(home)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
-	start := time.Now()
-	err := cmd.Run()
-	r := result{Wall: time.Since(start), Seen: hosts.take()}
+	wall, peak, err := runMeasured(cmd)
+	r := result{Wall: wall, Seen: hosts.take()}
 	var ee *exec.ExitError
 	if err != nil && !errors.As(err, &ee) {
 		return r, err
 	}
 	r.Exit = cmd.ProcessState.ExitCode()
 	r.CPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
-	r.MaxRSS = maxRSS(cmd.ProcessState)
+	r.MaxRSS = peakOr(peak, cmd.ProcessState)
+	r.Written = writtenBytes(cmd.ProcessState)
 	if r.Exit == 3 {
 		return r, fmt.Errorf("vendorwatch --once exited 3: %s", errb.String())
 	}
@@ -101,6 +102,27 @@ func once(bin, home, config, state string, hosts fleet) (result, error) {
 		}
 	}
 	return r, nil
+}
+
+// runMeasured runs cmd and returns its wall time and the peak of its own
+// memory (watchPeak; 0 where it cannot be read).
+func runMeasured(cmd *exec.Cmd) (time.Duration, int64, error) {
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return 0, 0, err
+	}
+	stop := watchPeak(cmd.Process.Pid)
+	err := cmd.Wait()
+	wall := time.Since(start)
+	return wall, stop(), err
+}
+
+// peakOr is the polled peak, or rusage's when there is none.
+func peakOr(peak int64, ps *os.ProcessState) int64 {
+	if peak > 0 {
+		return peak
+	}
+	return maxRSS(ps)
 }
 
 // sequential is the baseline: every request of a cold run, one after the

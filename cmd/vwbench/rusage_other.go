@@ -6,3 +6,6 @@ import "os"
 
 // maxRSS is unknown on this system.
 func maxRSS(*os.ProcessState) int64 { return 0 }
+
+// writtenBytes is unknown on this system.
+func writtenBytes(*os.ProcessState) int64 { return 0 }

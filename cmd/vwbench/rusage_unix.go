@@ -19,3 +19,15 @@ func maxRSS(ps *os.ProcessState) int64 {
 	}
 	return ru.Maxrss * 1024 // KiB on Linux
 }
+
+// writtenBytes is what the child caused to be written to storage: the
+// kernel's write_bytes, which rusage gives in 512-byte blocks
+// (ru_oublock). Pages dirtied in the page cache count when dirtied, so a
+// run is charged for its writes even before they reach the disk.
+func writtenBytes(ps *os.ProcessState) int64 {
+	ru, ok := ps.SysUsage().(*syscall.Rusage)
+	if !ok {
+		return 0
+	}
+	return ru.Oublock * 512
+}
