@@ -94,8 +94,12 @@ func TestDemoShowsFindingsWithin20s(t *testing.T) {
 			t.Logf("%-26s %5.1f s into the demo: %s", want.kind, s.at.Seconds(), s.finding.Title)
 		}
 	}
-	if s := first[correlate.KindVendorOutage]; s.finding.LeadMinutes != 10 {
-		t.Errorf("VAPI's outage was seen %d minutes before VAPI posted it, want 10", s.finding.LeadMinutes)
+	// The live story runs about a scenario minute per second around VAPI's
+	// outage, so a check that starts a second late on a loaded machine (the
+	// race detector, other tests) reads the failure a minute later: 9 or 10
+	// here. The replayed story (incident_test.go, --demo --once) pins 10.
+	if s := first[correlate.KindVendorOutage]; s.finding.LeadMinutes < 9 || s.finding.LeadMinutes > 10 {
+		t.Errorf("VAPI's outage was seen %d minutes before VAPI posted it, want 10 (9 on a slow machine)", s.finding.LeadMinutes)
 	}
 	if u, o := first[correlate.KindVendorOutageUnreported], first[correlate.KindVendorOutage]; u.at >= o.at {
 		t.Errorf("the unreported outage (%s) did not come before the posted one (%s)", u.at, o.at)
