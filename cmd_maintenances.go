@@ -83,17 +83,9 @@ func maintenanceReport(cmd *cobra.Command, o *options) (correlate.Report, error)
 	if err != nil {
 		return correlate.Report{}, err
 	}
-	ctx := cmd.Context()
-	store := a.OpenHistory(ctx, cmd.ErrOrStderr())
-	if store != nil {
-		defer store.Close()
-	}
-	rep, err := a.Once(ctx, store)
-	if ctx.Err() != nil {
-		return correlate.Report{}, errors.New("interrupted")
-	}
+	rep, err := checkOnce(cmd, a)
 	if err != nil {
-		fmt.Fprintf(cmd.ErrOrStderr(), "vendorwatch: history: %v\n", err)
+		return correlate.Report{}, err
 	}
 	return rep, nil
 }
