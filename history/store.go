@@ -84,6 +84,7 @@ type Store struct {
 
 	mu        sync.Mutex
 	lastPrune time.Time
+	quiet     quiet // the state rows last written, and any kept back (quiet.go)
 
 	// readOnly is a store from OpenReadOnly, immutable one that reads the
 	// file as immutable (readonly.go); caveat says what such a store may
@@ -143,8 +144,15 @@ func Open(ctx context.Context, dir string, o Options) (*Store, error) {
 	return s, nil
 }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// Close writes the state a quiet commit kept in memory (Flush) and
+// closes the database.
+func (s *Store) Close() error {
+	ferr := s.Flush(context.Background())
+	if err := s.db.Close(); err != nil {
+		return err
+	}
+	return ferr
+}
 
 // Path is the database file.
 func (s *Store) Path() string { return s.path }
