@@ -413,6 +413,11 @@ func (s *Store) prune(ctx context.Context, tx *sql.Tx, now time.Time) error {
 	if _, err := exec(ctx, tx, `DELETE FROM evidence WHERE id IN (`+stale+`)`, tableEvidence, cut); err != nil {
 		return s.wrap("pruning old evidence", err)
 	}
+	// A run goes with the row that opened it (runMax bounds what that
+	// takes from within the retention).
+	if _, err := exec(ctx, tx, `DELETE FROM evidence_runs WHERE row NOT IN (SELECT id FROM evidence)`); err != nil {
+		return s.wrap("pruning old evidence", err)
+	}
 	if _, err := exec(ctx, tx, `DELETE FROM chain WHERE seq < (SELECT coalesce(min(seq), 1 << 62) FROM chain WHERE at >= ?)`, cut); err != nil {
 		return s.wrap("pruning old evidence", err)
 	}

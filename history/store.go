@@ -292,6 +292,9 @@ var migrations = []string{
 
 	// Schema 5: silences (silences.go).
 	silencesSchema,
+
+	// Schema 6: runs of identical observations (runs.go).
+	runsSchema,
 }
 
 // SchemaVersion is the schema this vendorwatch writes.
