@@ -267,6 +267,9 @@ func (s *Store) Commit(ctx context.Context, c Check, assess AssessFunc) (Committ
 	}
 	// A check that changed nothing but check times leaves the stored
 	// state and the snapshot as they are (quiet.go), up to StateRefresh.
+	if err := s.seedQuiet(ctx, tx); err != nil {
+		return Committed{}, err
+	}
 	sums := sumsOf(p)
 	at, err := storedAt(ctx, tx)
 	if err != nil {

@@ -148,6 +148,49 @@ func storedAt(ctx context.Context, q querier) (int64, error) {
 	return at, err
 }
 
+// seedQuiet, before a Store's first commit, takes the stored rows as the
+// ones it wrote last, so a new process whose first check changed nothing
+// (a restarted serve) does not rewrite them either.
+func (s *Store) seedQuiet(ctx context.Context, tx *sql.Tx) error {
+	s.mu.Lock()
+	seeded := s.quiet.writtenAt != 0
+	s.mu.Unlock()
+	if seeded {
+		return nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT name, value, updated_at FROM state WHERE name IN (?, ?, ?)`, stateMemory, stateBaseline, stateReport)
+	if err != nil {
+		return s.wrap("reading the state", err)
+	}
+	defer rows.Close()
+	p := &pendingState{rows: map[string][]byte{}}
+	var at int64
+	for rows.Next() {
+		var name string
+		var value []byte
+		var updated int64
+		if err := rows.Scan(&name, &value, &updated); err != nil {
+			return s.wrap("reading the state", err)
+		}
+		p.rows[name] = value
+		if name == stateMemory {
+			at = updated
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return s.wrap("reading the state", err)
+	}
+	if len(p.rows) != 3 || at == 0 {
+		return nil
+	}
+	s.mu.Lock()
+	if s.quiet.writtenAt == 0 {
+		s.quiet = quiet{writtenAt: at, sums: sumsOf(p)}
+	}
+	s.mu.Unlock()
+	return nil
+}
+
 // takePending returns the state this Store committed but did not write,
 // when the stored rows are still the ones it wrote last; else it forgets
 // it (another process wrote since, from what was stored) and returns nil.

@@ -237,3 +237,21 @@ func TestStableSum(t *testing.T) {
 		t.Error("a change of content kept the sum")
 	}
 }
+
+// A new Store (a restarted serve) whose first check changed nothing
+// leaves the rows an earlier process wrote as they are.
+func TestRestartedStoreStaysQuiet(t *testing.T) {
+	dir := t.TempDir()
+	s := open(t, dir, Options{})
+	t0 := time.Date(2026, 12, 6, 8, 0, 0, 0, time.UTC)
+	commitFleet(t, s, quietFleet(5, t0, true))
+	s.Close()
+	var was, is int64
+	s = open(t, dir, Options{})
+	s.db.QueryRow(`SELECT updated_at FROM state WHERE name = 'report'`).Scan(&was)
+	commitFleet(t, s, quietFleet(5, t0.Add(time.Minute), true))
+	s.db.QueryRow(`SELECT updated_at FROM state WHERE name = 'report'`).Scan(&is)
+	if was != is {
+		t.Errorf("the first commit of a new Store rewrote the unchanged state")
+	}
+}
