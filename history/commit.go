@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
@@ -352,6 +353,11 @@ func (s *Store) recordFindings(ctx context.Context, tx *sql.Tx, rep correlate.Re
 	}
 	for _, id := range sortedKeys(is) {
 		f := is[id]
+		// A finding the last commit left as it is has its row as it is:
+		// rewriting the same values would still write its pages.
+		if p, open := was[id]; open && !f.Reopened(p) && sameRow(p, f) {
+			continue
+		}
 		vendors, _ := json.Marshal(nonNil(f.Vendors))
 		keys, _ := json.Marshal(nonNil(f.Keys))
 		advice, _ := json.Marshal(nonNil(f.Advice))
@@ -380,6 +386,13 @@ func (s *Store) recordFindings(ctx context.Context, tx *sql.Tx, rep correlate.Re
 		}
 	}
 	return nil
+}
+
+// sameRow reports whether two states of a finding give its row the same
+// values.
+func sameRow(a, b correlate.OpenFinding) bool {
+	return a.Kind == b.Kind && a.Severity == b.Severity && slices.Equal(a.Vendors, b.Vendors) && slices.Equal(a.Keys, b.Keys) &&
+		a.Title == b.Title && a.Detail == b.Detail && slices.Equal(a.Advice, b.Advice) && a.Since.Equal(b.Since) && a.LeadMinutes == b.LeadMinutes
 }
 
 func nonNil(s []string) []string {

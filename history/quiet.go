@@ -19,8 +19,11 @@ import (
 // baseline, report) and the snapshot file behind the latest check when
 // nothing but check times and counters changed. Within it, a check in
 // which no document, probe result or finding changed writes none of them:
-// the store keeps the newer state in memory, hands it to its next commit
-// and to Load, and writes it at the refresh or when the Store is closed.
+// the store keeps the newer state in memory and hands it to its next
+// commit and to Load. It is written at the refresh or with the next
+// change; a process that ends before leaves the stored state, which says
+// the same at older check times, and the snapshot file's time, which is
+// when a check last confirmed it.
 var StateRefresh = 15 * time.Minute
 
 // quiet is what a Store remembers of the state rows it last wrote, so a
@@ -51,6 +54,8 @@ type pendingState struct {
 var volatileKeys = map[string]bool{
 	"at": true, "generated_at": true, "checked_at": true, "probe_at": true, "probe_gap": true,
 	"streak": true, "consecutive": true, "latency_ms": true, "request_id": true, "request_id_from": true,
+	// An open finding: when it was last observed and seen.
+	"observed": true, "seen": true,
 }
 
 // stableSum is SHA-256 over a JSON document's tokens, the members named in
@@ -248,36 +253,4 @@ func (s *Store) touch(at time.Time) {
 		now = at
 	}
 	_ = os.Chtimes(s.SnapshotPath(), now, now)
-}
-
-// Flush writes the state a commit kept in memory (StateRefresh), if any.
-// Close calls it.
-func (s *Store) Flush(ctx context.Context) error {
-	s.mu.Lock()
-	p := s.quiet.pending
-	s.mu.Unlock()
-	if p == nil || s.readOnly {
-		return nil
-	}
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return s.wrap("starting a write", err)
-	}
-	defer tx.Rollback()
-	if p, err = s.takePending(ctx, tx); err != nil || p == nil {
-		return err
-	}
-	if err := s.putStates(ctx, tx, p); err != nil {
-		return err
-	}
-	if err := writeSnapshot(s.SnapshotPath(), p.rows[stateReport]); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return s.wrap("committing", err)
-	}
-	s.mu.Lock()
-	s.quiet = quiet{writtenAt: p.at.UnixMilli(), sums: sumsOf(p)}
-	s.mu.Unlock()
-	return nil
 }
