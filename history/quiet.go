@@ -24,7 +24,7 @@ import (
 // change; a process that ends before leaves the stored state, which says
 // the same at older check times, and the snapshot file's time, which is
 // when a check last confirmed it.
-var StateRefresh = 15 * time.Minute
+var StateRefresh = time.Hour
 
 // quiet is what a Store remembers of the state rows it last wrote, so a
 // commit that would write the same rows again, apart from their check
