@@ -225,9 +225,14 @@ func TestTmuxMarksStaleData(t *testing.T) {
 		t.Skip("advisory locks are not available here")
 	}
 	defer lock.Unlock()
+	old := time.Now().Add(-2 * time.Hour)
 	snap := fmt.Sprintf(`{"schema_version":1,"generated_at":%q,"overall":"ok","vendors":[{"id":"a","name":"A","level":"ok","status":{"state":"operational"},"keys":[]},{"id":"b","name":"B","level":"ok","status":{"state":"operational"},"keys":[]}],"findings":[]}`,
-		time.Now().Add(-2*time.Hour).UTC().Format(time.RFC3339))
+		old.UTC().Format(time.RFC3339))
 	if err := os.WriteFile(filepath.Join(state, history.SnapshotFile), []byte(snap), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// The file's time is when a check last confirmed it (history.StateRefresh).
+	if err := os.Chtimes(filepath.Join(state, history.SnapshotFile), old, old); err != nil {
 		t.Fatal(err)
 	}
 	line := runBin(t, bin, time.Second, "--tmux", "--format", "plain", "--state-dir", state)
@@ -236,6 +241,15 @@ func TestTmuxMarksStaleData(t *testing.T) {
 	}
 	if fresh := runBin(t, bin, time.Second, "--tmux", "--format", "plain", "--max-age", "24h", "--state-dir", state); fresh != "● 2 ok" {
 		t.Errorf("with --max-age 24h: %q", fresh)
+	}
+	// A check that found nothing changed sets only the file's time: the
+	// snapshot is fresh again.
+	now := time.Now()
+	if err := os.Chtimes(filepath.Join(state, history.SnapshotFile), now, now); err != nil {
+		t.Fatal(err)
+	}
+	if line := runBin(t, bin, time.Second, "--tmux", "--format", "plain", "--state-dir", state); line != "● 2 ok" {
+		t.Errorf("confirmed just now: %q, want no stale marker", line)
 	}
 }
 

@@ -136,8 +136,9 @@ func (a *App) evidence(ctx context.Context, store *history.Store, req EvidenceRe
 			if json.Unmarshal(r.Body, &k) != nil {
 				continue
 			}
+			rep := repeatOf(r.Run)
 			if c := canaryState[r.Key]; c != nil {
-				c.Probes++
+				c.Probes += max(rep.Count, 1)
 				c.LastProbe, c.Fingerprint = k.Result, k.Fingerprint
 			}
 			if r.Key != key.Name {
@@ -147,7 +148,7 @@ func (a *App) evidence(ctx context.Context, store *history.Store, req EvidenceRe
 				p.Key.Fingerprints = append(p.Key.Fingerprints, k.Fingerprint)
 			}
 			p.Probes = append(p.Probes, output.EvidenceProbe{At: k.CheckedAt, Fingerprint: k.Fingerprint, Result: k.Result, HTTPStatus: k.HTTPStatus,
-				Code: k.Code, Message: k.Message, RequestID: k.RequestID, RequestIDFrom: k.RequestIDFrom, LatencyMS: k.LatencyMS, EvidenceRef: ref(r.Link)})
+				Code: k.Code, Message: k.Message, RequestID: k.RequestID, RequestIDFrom: k.RequestIDFrom, LatencyMS: k.LatencyMS, Repeat: rep, EvidenceRef: ref(r.Link)})
 		case history.EvidenceKeyList:
 			var l history.KeyListRead
 			if json.Unmarshal(r.Body, &l) != nil {
@@ -206,7 +207,7 @@ func (a *App) evidence(ctx context.Context, store *history.Store, req EvidenceRe
 			if json.Unmarshal(r.Body, &st) != nil {
 				continue
 			}
-			p.Status = append(p.Status, output.EvidenceStatus{At: r.At, Kind: "status_page", Text: statusText(st), URL: st.PageURL, EvidenceRef: ref(r.Link)})
+			p.Status = append(p.Status, output.EvidenceStatus{At: r.At, Kind: "status_page", Text: statusText(st), URL: st.PageURL, Repeat: repeatOf(r.Run), EvidenceRef: ref(r.Link)})
 		}
 	}
 	for i := range p.AuditQueries {
@@ -292,4 +293,12 @@ func (a *App) now() time.Time {
 		return a.opts.Clock()
 	}
 	return time.Now()
+}
+
+// repeatOf is the pack's account of a row's run of unchanged observations.
+func repeatOf(r *history.Run) output.Repeat {
+	if r == nil {
+		return output.Repeat{}
+	}
+	return output.Repeat{Count: r.Count, UnchangedUntil: r.Last, LastRequestID: r.LastRequestID}
 }

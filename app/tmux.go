@@ -66,6 +66,12 @@ func StatusLine(o Options, r LineRequest, now time.Time) statusline.Output {
 	var age time.Duration
 	if rep != nil {
 		age = max(now.Sub(rep.GeneratedAt), 0)
+		// A check that found nothing changed leaves the local snapshot's
+		// content as it is and only sets its time (history.StateRefresh):
+		// the file's time is when a check last confirmed it.
+		if fi, err := os.Stat(filepath.Join(dir, o.snapshotFile())); err == nil && o.Remote == "" {
+			age = min(age, max(now.Sub(fi.ModTime()), 0))
+		}
 	}
 	if dir != "" && (rep == nil || age > r.MaxAge) {
 		startRefresh(o, dir)

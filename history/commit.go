@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
@@ -78,27 +79,21 @@ type rowsQuerier interface {
 // says) in one statement, so they are consistent with each other. The
 // report is by far the largest row (every vendor's status page), so a
 // commit, which needs only the memory and the baseline, leaves it out.
-func (s *Store) load(ctx context.Context, q rowsQuerier, report int) (State, baseline, error) {
+func (s *Store) load(ctx context.Context, q stateQuerier, report int) (State, baseline, error) {
 	var st State
 	var b baseline
 	var seed seedReport
-	seeded := false
-	query, args := `SELECT name, value FROM state WHERE name IN (?, ?)`, []any{stateMemory, stateBaseline}
-	if report != reportNone {
-		query, args = `SELECT name, value FROM state WHERE name IN (?, ?, ?)`, append(args, stateReport)
-	}
-	rows, err := q.QueryContext(ctx, query, args...)
+	stored, err := s.stateRows(ctx, q, report != reportNone)
 	if err != nil {
-		return st, b, s.wrap("reading the state", err)
+		return st, b, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var name string
-		var value []byte
-		if err := rows.Scan(&name, &value); err != nil {
-			return st, b, s.wrap("reading the state", err)
+	for _, name := range []string{stateMemory, stateBaseline, stateReport} {
+		value, ok := stored[name]
+		if !ok {
+			continue
 		}
 		var target any
+		seeded := false
 		switch name {
 		case stateMemory:
 			target = &st.Memory
@@ -123,7 +118,48 @@ func (s *Store) load(ctx context.Context, q rowsQuerier, report int) (State, bas
 			}
 		}
 	}
-	return st, b, s.wrap("reading the state", rows.Err())
+	return st, b, nil
+}
+
+type stateQuerier interface {
+	rowsQuerier
+	querier
+}
+
+// stateRows reads memory, baseline and, when withReport, the report in
+// one statement, so they are consistent with each other; or takes them
+// from the state a commit kept in memory (quiet.go) when that is newer.
+func (s *Store) stateRows(ctx context.Context, q stateQuerier, withReport bool) (map[string][]byte, error) {
+	p, err := s.takePending(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if p != nil {
+		out := map[string][]byte{stateMemory: p.rows[stateMemory], stateBaseline: p.rows[stateBaseline]}
+		if withReport {
+			out[stateReport] = p.rows[stateReport]
+		}
+		return out, nil
+	}
+	query, args := `SELECT name, value FROM state WHERE name IN (?, ?)`, []any{stateMemory, stateBaseline}
+	if withReport {
+		query, args = `SELECT name, value FROM state WHERE name IN (?, ?, ?)`, append(args, stateReport)
+	}
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, s.wrap("reading the state", err)
+	}
+	defer rows.Close()
+	out := map[string][]byte{}
+	for rows.Next() {
+		var name string
+		var value []byte
+		if err := rows.Scan(&name, &value); err != nil {
+			return nil, s.wrap("reading the state", err)
+		}
+		out[name] = value
+	}
+	return out, s.wrap("reading the state", rows.Err())
 }
 
 // Commit records one check in a single transaction: it merges the check
@@ -219,25 +255,39 @@ func (s *Store) Commit(ctx context.Context, c Check, assess AssessFunc) (Committ
 	}
 	obs := observedOf(snap)
 	obs.At = now
+	p := &pendingState{at: now, rows: map[string][]byte{stateReport: repJSON}}
 	for name, v := range map[string]any{stateMemory: mem, stateBaseline: nextBase, stateObserved: obs} {
 		b, err := json.Marshal(v)
 		if err != nil {
 			return Committed{}, fmt.Errorf("history: encoding %s: %w", name, err)
 		}
-		if err := s.putState(ctx, tx, name, b, now); err != nil {
-			return Committed{}, err
-		}
-	}
-	if err := s.putState(ctx, tx, stateReport, repJSON, now); err != nil {
-		return Committed{}, err
+		p.rows[name] = b
 	}
 	if err := s.prune(ctx, tx, now); err != nil {
 		return Committed{}, err
 	}
-	// The snapshot file is replaced while the write lock is held, so
-	// snapshots from concurrent writers land in commit order.
-	if err := atomicfile.Write(s.SnapshotPath(), atomicfile.Options{Sync: true}, repJSON); err != nil {
-		return Committed{}, fmt.Errorf("history: writing the snapshot: %w", err)
+	// A check that changed nothing but check times leaves the stored
+	// state and the snapshot as they are (quiet.go), up to StateRefresh.
+	if err := s.seedQuiet(ctx, tx); err != nil {
+		return Committed{}, err
+	}
+	sums := sumsOf(p)
+	at, err := storedAt(ctx, tx)
+	if err != nil {
+		return Committed{}, s.wrap("reading the state", err)
+	}
+	quietRound := len(evs) == 0 && s.unchanged(p, sums, at)
+	if quietRound {
+		s.touch(now)
+	} else {
+		if err := s.putStates(ctx, tx, p); err != nil {
+			return Committed{}, err
+		}
+		// The snapshot file is replaced while the write lock is held, so
+		// snapshots from concurrent writers land in commit order.
+		if err := writeSnapshot(s.SnapshotPath(), repJSON); err != nil {
+			return Committed{}, err
+		}
 	}
 	// The line digest follows the snapshot, so it is never the newer of
 	// the two unless it is whole. It is not synced: a digest lost in a
@@ -250,6 +300,13 @@ func (s *Store) Commit(ctx context.Context, c Check, assess AssessFunc) (Committ
 	if err := tx.Commit(); err != nil {
 		return Committed{}, s.wrap("committing", err)
 	}
+	s.mu.Lock()
+	if quietRound {
+		s.quiet.pending = p
+	} else {
+		s.quiet = quiet{writtenAt: now.UnixMilli(), sums: sums}
+	}
+	s.mu.Unlock()
 	return Committed{Report: rep, Memory: mem, Events: evs}, nil
 }
 
@@ -296,6 +353,11 @@ func (s *Store) recordFindings(ctx context.Context, tx *sql.Tx, rep correlate.Re
 	}
 	for _, id := range sortedKeys(is) {
 		f := is[id]
+		// A finding the last commit left as it is has its row as it is:
+		// rewriting the same values would still write its pages.
+		if p, open := was[id]; open && !f.Reopened(p) && sameRow(p, f) {
+			continue
+		}
 		vendors, _ := json.Marshal(nonNil(f.Vendors))
 		keys, _ := json.Marshal(nonNil(f.Keys))
 		advice, _ := json.Marshal(nonNil(f.Advice))
@@ -324,6 +386,13 @@ func (s *Store) recordFindings(ctx context.Context, tx *sql.Tx, rep correlate.Re
 		}
 	}
 	return nil
+}
+
+// sameRow reports whether two states of a finding give its row the same
+// values.
+func sameRow(a, b correlate.OpenFinding) bool {
+	return a.Kind == b.Kind && a.Severity == b.Severity && slices.Equal(a.Vendors, b.Vendors) && slices.Equal(a.Keys, b.Keys) &&
+		a.Title == b.Title && a.Detail == b.Detail && slices.Equal(a.Advice, b.Advice) && a.Since.Equal(b.Since) && a.LeadMinutes == b.LeadMinutes
 }
 
 func nonNil(s []string) []string {
@@ -358,6 +427,11 @@ func (s *Store) prune(ctx context.Context, tx *sql.Tx, now time.Time) error {
 		return s.wrap("pruning old events", err)
 	}
 	if _, err := exec(ctx, tx, `DELETE FROM evidence WHERE id IN (`+stale+`)`, tableEvidence, cut); err != nil {
+		return s.wrap("pruning old evidence", err)
+	}
+	// A run goes with the row that opened it (runMax bounds what that
+	// takes from within the retention).
+	if _, err := exec(ctx, tx, `DELETE FROM evidence_runs WHERE row NOT IN (SELECT id FROM evidence)`); err != nil {
 		return s.wrap("pruning old evidence", err)
 	}
 	if _, err := exec(ctx, tx, `DELETE FROM chain WHERE seq < (SELECT coalesce(min(seq), 1 << 62) FROM chain WHERE at >= ?)`, cut); err != nil {

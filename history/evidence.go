@@ -116,7 +116,7 @@ func (s *Store) recordEvidence(ctx context.Context, tx *sql.Tx, c Check, idx obs
 			if !fresh("key:"+k.Name, k.CheckedAt) {
 				continue
 			}
-			if err := s.addEvidence(ctx, tx, k.CheckedAt, v.ID, k.Name, EvidenceProbe, k); err != nil {
+			if err := s.addObservation(ctx, tx, k.CheckedAt, v.ID, k.Name, EvidenceProbe, k, k.RequestID); err != nil {
 				return err
 			}
 			recorded = true
@@ -135,7 +135,7 @@ func (s *Store) recordEvidence(ctx context.Context, tx *sql.Tx, c Check, idx obs
 		// The status page goes with what was seen of the keys, so a pack
 		// can say what the vendor said at those times.
 		if recorded && fresh("status", v.Status.CheckedAt) {
-			if err := s.addEvidence(ctx, tx, v.Status.CheckedAt, v.ID, "", EvidenceStatus, statusSeen(v.Status)); err != nil {
+			if err := s.addObservation(ctx, tx, v.Status.CheckedAt, v.ID, "", EvidenceStatus, statusSeen(v.Status), ""); err != nil {
 				return err
 			}
 		}
@@ -149,11 +149,16 @@ func (s *Store) addEvidence(ctx context.Context, tx *sql.Tx, at time.Time, vendo
 	if err != nil {
 		return fmt.Errorf("history: encoding %s evidence: %w", kind, err)
 	}
-	at = at.UTC()
-	res, err := exec(ctx, tx, `INSERT INTO evidence (at, vendor, key, kind, body) VALUES (?, ?, ?, ?, ?)`, at.UnixMilli(), vendor, key, kind, string(b))
+	_, err = s.insertEvidence(ctx, tx, at.UTC(), vendor, key, kind, b)
+	return err
+}
+
+// insertEvidence inserts one evidence row, chains it and returns its id.
+func (s *Store) insertEvidence(ctx context.Context, tx *sql.Tx, at time.Time, vendor, key, kind string, body []byte) (int64, error) {
+	res, err := exec(ctx, tx, `INSERT INTO evidence (at, vendor, key, kind, body) VALUES (?, ?, ?, ?, ?)`, at.UnixMilli(), vendor, key, kind, string(body))
 	if err != nil {
-		return s.wrap("recording evidence", err)
+		return 0, s.wrap("recording evidence", err)
 	}
 	id, _ := res.LastInsertId()
-	return s.link(ctx, tx, tableEvidence, id, at)
+	return id, s.link(ctx, tx, tableEvidence, id, at)
 }

@@ -21,6 +21,9 @@ type EvidenceRow struct {
 	Body   json.RawMessage `json:"body"`
 	// Link is the row's link in the chain; Seq 0 when it has none.
 	Link Link `json:"link"`
+	// Run is what the row stands for when later observations identical
+	// to it were counted into its run (runs.go): nil when none was.
+	Run *Run `json:"run,omitempty"`
 }
 
 // hasEvidence reports whether the database has the evidence tables.
@@ -45,10 +48,17 @@ func (s *Store) Evidence(ctx context.Context, vendor string, since, until time.T
 		return nil, ErrNoEvidence
 	}
 	lo, hi := Query{Since: since, Until: until}.bounds()
+	join, err := s.runsFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// A row whose run reaches into the window is in it.
 	rows, err := s.db.QueryContext(ctx, `SELECT e.id, e.at, e.vendor, e.key, e.kind, e.body,
-			coalesce(c.seq, 0), coalesce(c.tbl, ''), coalesce(c.row, 0), coalesce(c.at, 0), coalesce(c.prev, ''), coalesce(c.hash, '')
-		FROM evidence e LEFT JOIN chain c ON c.tbl = 'evidence' AND c.row = e.id
-		WHERE e.vendor = ? AND e.at >= ? AND e.at < ? ORDER BY e.at, e.id`, vendor, lo, hi)
+			coalesce(c.seq, 0), coalesce(c.tbl, ''), coalesce(c.row, 0), coalesce(c.at, 0), coalesce(c.prev, ''), coalesce(c.hash, ''),
+			coalesce(r.count, 1), coalesce(r.last_at, e.at), coalesce(r.last_request, '')
+		FROM evidence e LEFT JOIN chain c ON c.tbl = 'evidence' AND c.row = e.id`+join+`
+		WHERE e.vendor = ? AND e.at >= ? AND e.at < ? AND coalesce(r.last_at, e.at) >= ? ORDER BY e.at, e.id`,
+		vendor, lo-runMax.Milliseconds(), hi, lo)
 	if err != nil {
 		return nil, s.wrap("reading evidence", err)
 	}
@@ -59,9 +69,15 @@ func (s *Store) Evidence(ctx context.Context, vendor string, since, until time.T
 		var at int64
 		var body string
 		var l Link
-		var lat int64
-		if err := rows.Scan(&r.ID, &at, &r.Vendor, &r.Key, &r.Kind, &body, &l.Seq, &l.Table, &l.Row, &lat, &l.Prev, &l.Hash); err != nil {
+		var lat, last int64
+		var run Run
+		if err := rows.Scan(&r.ID, &at, &r.Vendor, &r.Key, &r.Kind, &body, &l.Seq, &l.Table, &l.Row, &lat, &l.Prev, &l.Hash,
+			&run.Count, &last, &run.LastRequestID); err != nil {
 			return nil, s.wrap("reading evidence", err)
+		}
+		if run.Count > 1 {
+			run.Last = time.UnixMilli(last).UTC()
+			r.Run = &run
 		}
 		r.At, r.Body = time.UnixMilli(at).UTC(), json.RawMessage(body)
 		if l.Seq != 0 {

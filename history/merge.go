@@ -215,6 +215,13 @@ func mergeVendor(v, sv observe.VendorResult, o order) observe.VendorResult {
 // before it wrote the row has committed since), the times are taken from
 // the stored report itself, which is then returned too.
 func (s *Store) loadObserved(ctx context.Context, tx *sql.Tx) (observed, *correlate.Report, error) {
+	if p, err := s.takePending(ctx, tx); err != nil || p != nil {
+		var idx observed
+		if err == nil {
+			err = json.Unmarshal(p.rows[stateObserved], &idx)
+		}
+		return idx, nil, err
+	}
 	var value sql.NullString
 	var at, reportAt sql.NullInt64
 	err := tx.QueryRowContext(ctx, `SELECT o.value, o.updated_at, r.updated_at FROM (SELECT 1)
@@ -242,7 +249,15 @@ func (s *Store) loadObserved(ctx context.Context, tx *sql.Tx) (observed, *correl
 // loadReport reads the whole stored report, or nil when there is none.
 func (s *Store) loadReport(ctx context.Context, tx *sql.Tx) (*correlate.Report, error) {
 	var value []byte
-	err := tx.QueryRowContext(ctx, `SELECT value FROM state WHERE name = ?`, stateReport).Scan(&value)
+	p, err := s.takePending(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	if p != nil {
+		value = p.rows[stateReport]
+	} else {
+		err = tx.QueryRowContext(ctx, `SELECT value FROM state WHERE name = ?`, stateReport).Scan(&value)
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}

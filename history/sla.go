@@ -21,10 +21,50 @@ type ProbeRow struct {
 	Key       string
 	Result    observe.Result
 	NotProbed bool
+
+	// last and count are the row's run (runs.go) as read, before expand
+	// turns it into its probes.
+	last  time.Time
+	count int
 }
 
-// probeCols are the columns of a ProbeRow in the evidence table.
-const probeCols = `at, vendor, key, coalesce(json_extract(body, '$.result'), ''), coalesce(json_extract(body, '$.not_probed'), 0)`
+// probeCols are the columns of a ProbeRow in the evidence table (e),
+// with its run (r) when runsJoin is part of the query.
+const probeCols = `e.at, e.vendor, e.key, coalesce(json_extract(e.body, '$.result'), ''), coalesce(json_extract(e.body, '$.not_probed'), 0), coalesce(r.last_at, e.at), coalesce(r.count, 1)`
+
+// runsJoin joins each evidence row e to its run r; noRuns stands in for it
+// in a database from before schema 6.
+const (
+	runsJoin = ` LEFT JOIN evidence_runs r ON r.row = e.id`
+	noRuns   = ` LEFT JOIN (SELECT NULL AS row, NULL AS last_at, NULL AS count) r ON 0`
+)
+
+// runsFrom is the join of the evidence to their runs this database has.
+func (s *Store) runsFrom(ctx context.Context) (string, error) {
+	ok, err := s.hasRuns(ctx)
+	if err != nil || !ok {
+		return noRuns, err
+	}
+	return runsJoin, nil
+}
+
+// expandProbes replaces each row that stands for a run of identical probes
+// by the run's probes, evenly spaced from its first to its last, and
+// keeps those before until.
+func expandProbes(rows []ProbeRow, until int64) []ProbeRow {
+	var out []ProbeRow
+	for _, p := range rows {
+		for _, at := range expandTimes(p.At, p.last, p.count) {
+			if at.UnixMilli() >= until {
+				break
+			}
+			q := p
+			q.At, q.last, q.count = at, time.Time{}, 0
+			out = append(out, q)
+		}
+	}
+	return out
+}
 
 // Probes returns the key probes of the query's window, oldest first,
 // preceded by the last probe of each key in the day before the window
@@ -61,13 +101,18 @@ const probeLookback = 24 * time.Hour
 // much of the table.
 func (s *Store) probes(ctx context.Context, q Query) ([]ProbeRow, error) {
 	since, until := q.bounds()
-	cond, vargs := q.vendorFilter("vendor")
-	rows, err := s.probeRows(ctx, `SELECT `+probeCols+` FROM evidence NOT INDEXED WHERE at >= ? AND at < ? AND kind = 'probe'`+cond,
-		append([]any{since - probeLookback.Milliseconds(), until}, vargs...)...)
+	cond, vargs := q.vendorFilter("e.vendor")
+	join, err := s.runsFrom(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return lastBefore(rows, since), nil
+	// A run starts at most runMax before its last probe.
+	rows, err := s.probeRows(ctx, `SELECT `+probeCols+` FROM evidence e NOT INDEXED`+join+` WHERE e.at >= ? AND e.at < ? AND e.kind = 'probe'`+cond,
+		append([]any{since - (probeLookback + runMax).Milliseconds(), until}, vargs...)...)
+	if err != nil {
+		return nil, err
+	}
+	return lastBefore(expandProbes(rows, until), since), nil
 }
 
 // lastBefore keeps the probes at or after since, and the last probe of
@@ -117,10 +162,11 @@ func scanProbe(rows *sql.Rows) (ProbeRow, error) {
 	var p ProbeRow
 	var at int64
 	var result string
-	if err := rows.Scan(&at, &p.Vendor, &p.Key, &result, &p.NotProbed); err != nil {
+	var last int64
+	if err := rows.Scan(&at, &p.Vendor, &p.Key, &result, &p.NotProbed, &last, &p.count); err != nil {
 		return p, err
 	}
-	p.At, p.Result = time.UnixMilli(at).UTC(), observe.Result(result)
+	p.At, p.Result, p.last = time.UnixMilli(at).UTC(), observe.Result(result), time.UnixMilli(last).UTC()
 	return p, nil
 }
 
@@ -129,17 +175,21 @@ func scanProbe(rows *sql.Rows) (ProbeRow, error) {
 // cannot read, and keeps each key's last one before the window.
 func (s *Store) salvageProbes(ctx context.Context, q Query) ([]ProbeRow, error) {
 	since, until := q.bounds()
-	cond, vargs := q.vendorFilter("vendor")
-	args := append([]any{since - probeLookback.Milliseconds(), until}, vargs...)
+	cond, vargs := q.vendorFilter("e.vendor")
+	join, err := s.runsFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	args := append([]any{since - (probeLookback + runMax).Milliseconds(), until}, vargs...)
 	all, gaps, err := salvage(ctx, s, salvageSpec{
 		table:      "evidence",
-		query:      `SELECT ` + probeCols + ` FROM evidence NOT INDEXED WHERE id >= ? AND id < ? AND kind = 'probe' AND at >= ? AND at < ?` + cond + ` ORDER BY id`,
+		query:      `SELECT ` + probeCols + ` FROM evidence e NOT INDEXED` + join + ` WHERE e.id >= ? AND e.id < ? AND e.kind = 'probe' AND e.at >= ? AND e.at < ?` + cond + ` ORDER BY e.id`,
 		args:       args,
 		timeCol:    "at",
-		wanted:     `SELECT vendor, at FROM evidence INDEXED BY evidence_vendor_at WHERE id BETWEEN ? AND ? AND at >= ? AND at < ?` + cond,
+		wanted:     `SELECT e.vendor, e.at FROM evidence e INDEXED BY evidence_vendor_at WHERE e.id BETWEEN ? AND ? AND e.at >= ? AND e.at < ?` + cond,
 		wantedArgs: append([]any{since, until}, vargs...),
 	}, scanProbe)
-	out := lastBefore(all, since)
+	out := lastBefore(expandProbes(all, until), since)
 	if err == nil && len(gaps) > 0 {
 		err = &ReadError{Path: s.path, What: "reading the probes", Gaps: gaps}
 	}

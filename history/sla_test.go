@@ -93,7 +93,7 @@ func TestProbesReadAroundDamagedPages(t *testing.T) {
 		v := vendorResult("openai", "OpenAI", st)
 		v.Status.CheckedAt = at
 		v.Keys = []observe.KeyResult{{Name: "prod", Fingerprint: "sk-proj-…MxYA", Result: observe.ResultOK, HTTPStatus: 200, CheckedAt: at,
-			Message: "a body long enough to spread the evidence over many pages of the file"}}
+			Message: fmt.Sprintf("probe %d: a body long enough to spread the evidence over many pages of the file", i)}} // each probe its own row: none is compacted
 		if _, err := s.Commit(ctx, Check{Snapshot: snapshot(at, v)}, correlate.Assess); err != nil {
 			t.Fatal(err)
 		}

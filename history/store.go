@@ -84,6 +84,7 @@ type Store struct {
 
 	mu        sync.Mutex
 	lastPrune time.Time
+	quiet     quiet // the state rows last written, and any kept back (quiet.go)
 
 	// readOnly is a store from OpenReadOnly, immutable one that reads the
 	// file as immutable (readonly.go); caveat says what such a store may
@@ -143,7 +144,8 @@ func Open(ctx context.Context, dir string, o Options) (*Store, error) {
 	return s, nil
 }
 
-// Close closes the database.
+// Close closes the database. A state a quiet commit kept in memory is
+// not written: it says what the stored one says, at later check times.
 func (s *Store) Close() error { return s.db.Close() }
 
 // Path is the database file.
@@ -284,6 +286,9 @@ var migrations = []string{
 
 	// Schema 5: silences (silences.go).
 	silencesSchema,
+
+	// Schema 6: runs of identical observations (runs.go).
+	runsSchema,
 }
 
 // SchemaVersion is the schema this vendorwatch writes.

@@ -91,7 +91,17 @@ type EvidenceProbe struct {
 	RequestID     string         `json:"request_id,omitempty"`
 	RequestIDFrom string         `json:"request_id_from,omitempty"`
 	LatencyMS     int64          `json:"latency_ms"`
+	Repeat
 	EvidenceRef
+}
+
+// Repeat is how often a row was observed again unchanged: Count times in
+// all (its own included, 0 when once), evenly spaced up to
+// UnchangedUntil. The history keeps such a run as one row.
+type Repeat struct {
+	Count          int       `json:"count,omitempty"`
+	UnchangedUntil time.Time `json:"unchanged_until,omitzero"`
+	LastRequestID  string    `json:"last_request_id,omitempty"`
 }
 
 // EvidenceAudit is one audit-log query; About is true when it asked about
@@ -121,6 +131,7 @@ type EvidenceStatus struct {
 	Kind string    `json:"kind"`
 	Text string    `json:"text"`
 	URL  string    `json:"url,omitempty"`
+	Repeat
 	EvidenceRef
 }
 

@@ -85,7 +85,10 @@ func WriteEvidenceMarkdown(w io.Writer, p EvidencePack) error {
 			if id != "" && r.RequestIDFrom != "" {
 				id += " (" + r.RequestIDFrom + ")"
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", evTime(r.At), mdOrDash(mdCell(r.Fingerprint)), mdCell(string(r.Result)),
+			if r.LastRequestID != "" {
+				id += ", last " + r.LastRequestID
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", evTime(r.At)+r.Repeat.span(), mdOrDash(mdCell(r.Fingerprint)), mdCell(string(r.Result)),
 				evStatus(r.HTTPStatus), mdOrDash(mdCell(r.Code)), mdOrDash(mdCell(id)), shortHash(r.Hash))
 		}
 	}
@@ -127,7 +130,7 @@ func WriteEvidenceMarkdown(w io.Writer, p EvidencePack) error {
 			if u := mdURL(s.URL); u != "" {
 				text += " ([link](" + u + "))"
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s |\n", evTime(s.At), text, shortHash(s.Hash))
+			fmt.Fprintf(&b, "| %s | %s | %s |\n", evTime(s.At)+s.Repeat.span(), text, shortHash(s.Hash))
 		}
 	}
 
@@ -229,4 +232,12 @@ func auditAnswer(q observe.AuditQuery) string {
 		more = " (more pages)"
 	}
 	return fmt.Sprintf("%d %s: %s%s", q.Count, mdPlural(q.Count, "entry", "entries"), strings.Join(es, "; "), more)
+}
+
+// span is what a repeated row adds to its time: the run's end and count.
+func (r Repeat) span() string {
+	if r.Count <= 1 {
+		return ""
+	}
+	return fmt.Sprintf(" to %s, unchanged in %d observations", evTime(r.UnchangedUntil), r.Count)
 }
