@@ -214,3 +214,55 @@ func TestCallFailuresVerdictWord(t *testing.T) {
 		})
 	}
 }
+
+// The verdict over a day of checks with rules interacting: VAPI's calls
+// fail on the dead OpenAI key it holds while Anthropic has an unrelated
+// incident open. The dead key leads (KEY, critical) over the unrelated
+// incident (THEM, warning) at every check; when VAPI's calls end normally
+// again the key finding recovers and then closes, and the verdict falls
+// back to the incident that is still open, never to OK while it lasts.
+func TestCallFailuresBesideAnUnrelatedIncident(t *testing.T) {
+	openai := func(now time.Time) *vb {
+		return vendorAt("openai", "OpenAI").reach(observe.ResultReachable, 401, now).key("prod", false, observe.ResultOK, 200, "", now)
+	}
+	anthropic := func(now time.Time) *vb {
+		return vendorAt("anthropic", "Anthropic").page(observe.PartialOutage, "Partial outage",
+			incident("inc-9", "Elevated errors on Claude in the EU", "minor", at("11:50"))).
+			reach(observe.ResultReachable, 401, now).key("prod", false, observe.ResultOK, 200, "", now)
+	}
+	failing := func(now time.Time) *vb {
+		return vapiCalls(now, 40, reason("customer-ended-call", 28, now.Add(-15*time.Minute)),
+			reason("pipeline-error-openai-401-incorrect-api-key", 12, now.Add(-10*time.Minute))).dependsOn("openai")
+	}
+	healed := func(now time.Time) *vb {
+		return vapiCalls(now, 30, reason("customer-ended-call", 30, now.Add(-9*time.Minute))).dependsOn("openai")
+	}
+	var mem Memory
+	steps := []struct {
+		at      string
+		vapi    func(time.Time) *vb
+		word    Word
+		title   string
+		keyOpen bool
+	}{
+		{"12:00", failing, WordKey, "VAPI calls fail on OpenAI", true},
+		{"12:02", failing, WordKey, "VAPI calls fail on OpenAI", true},
+		{"12:20", healed, WordThem, "Anthropic", false},
+		{"12:22", healed, WordThem, "Anthropic", false},
+	}
+	for _, s := range steps {
+		now := at(s.at)
+		var r Report
+		r, mem = Assess(snapAt(now, openai(now), s.vapi(now), anthropic(now)), mem)
+		if r.Verdict.Word != s.word || !strings.Contains(r.Verdict.Title, s.title) {
+			t.Errorf("%s: verdict %q, want %s about %s", s.at, r.Verdict, s.word, s.title)
+		}
+		open := slices.ContainsFunc(r.Findings, func(f Finding) bool { return f.Kind == KindUpstreamImpact && f.Counts() })
+		if open != s.keyOpen {
+			t.Errorf("%s: the calls finding counts = %v, want %v: %+v", s.at, open, s.keyOpen, r.Findings)
+		}
+		if !slices.ContainsFunc(r.Findings, func(f Finding) bool { return f.Kind == KindVendorIncident && slices.Contains(f.Vendors, "anthropic") }) {
+			t.Errorf("%s: Anthropic's unrelated incident is not listed", s.at)
+		}
+	}
+}
