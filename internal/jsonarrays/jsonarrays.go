@@ -4,7 +4,10 @@
 // for programs passes through Of first.
 package jsonarrays
 
-import "reflect"
+import (
+	"reflect"
+	"sync"
+)
 
 // Of returns v with every nil slice in it (in exported struct fields,
 // slice elements and through pointers, at any depth; []byte excepted,
@@ -22,6 +25,49 @@ func Of[T any](v T) T {
 
 // maxDepth bounds the walk, in case a value holds a cycle.
 const maxDepth = 32
+
+// fieldPlans caches, per struct type, the indices of the exported fields
+// whose type can hold a slice to fill: the walk skips the rest (strings,
+// numbers, times), which is most of a report.
+var fieldPlans sync.Map // reflect.Type -> []int
+
+// fieldsToWalk returns the plan of struct type t.
+func fieldsToWalk(t reflect.Type) []int {
+	if p, ok := fieldPlans.Load(t); ok {
+		return p.([]int)
+	}
+	var p []int
+	for i := range t.NumField() {
+		if f := t.Field(i); f.IsExported() && mayHoldSlice(f.Type, map[reflect.Type]bool{}) {
+			p = append(p, i)
+		}
+	}
+	fieldPlans.Store(t, p)
+	return p
+}
+
+// mayHoldSlice reports whether a value of type t can hold a slice that
+// fill makes non-nil, following pointers, slices and exported fields;
+// seen stops recursive types (which may hold one, to be safe).
+func mayHoldSlice(t reflect.Type, seen map[reflect.Type]bool) bool {
+	if seen[t] {
+		return true
+	}
+	seen[t] = true
+	switch t.Kind() {
+	case reflect.Slice:
+		return t.Elem().Kind() != reflect.Uint8
+	case reflect.Pointer:
+		return mayHoldSlice(t.Elem(), seen)
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if f := t.Field(i); f.IsExported() && mayHoldSlice(f.Type, seen) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // fill returns v with its nil slices made empty, and whether anything
 // changed; what changed is a copy, down from v.
@@ -67,10 +113,7 @@ func fill(v reflect.Value, depth int) (reflect.Value, bool) {
 		return p, true
 	case reflect.Struct:
 		var out reflect.Value
-		for i := range v.NumField() {
-			if !v.Type().Field(i).IsExported() {
-				continue
-			}
+		for _, i := range fieldsToWalk(v.Type()) {
 			ne, changed := fill(v.Field(i), depth)
 			if !changed {
 				continue
