@@ -55,6 +55,10 @@ func main() {
 		rtt      = flag.Duration("rtt", 0, "a network round trip emulated below TLS on every fake host, so TCP and TLS handshakes pay it (0: loopback's); -latency stays the host's think time")
 		h1Share  = flag.Float64("h1", 0, "with -tls or -sizes, the share of hosts (0 to 1) that offer only HTTP/1.1")
 		history  = flag.String("history", "", "with -sizes, time `vendorwatch report` when the last state dir holds these many rounds of history, such as 2,10,20 (more warm runs grow it; default: 2)")
+		cost     = flag.String("serve-cost", "", "instead of the rest, the continuous-check cost: `vendorwatch serve` at these vendor counts (on vendors/4 HTTPS hosts, nothing changing), CPU and bytes written per hour beside the floor program doing the same rounds, such as 200,1000")
+		costFor  = flag.Duration("serve-cost-for", 10*time.Minute, "with -serve-cost, how long each size is watched after serve's first complete check")
+		costPeer = flag.Bool("serve-cost-peer", false, "with -serve-cost, also measure Prometheus scraping blackbox_exporter on the same endpoints (needs both Debian packages)")
+		costIvl  = flag.Duration("serve-cost-interval", 60*time.Second, "with -serve-cost, the config's interval and probe_interval (the defaults: 60s)")
 		sizes    = flag.String("sizes", "", "instead of the rest, the scaling curve: vendorwatch --once and the floor program side by side at these vendor counts (on vendors/4 HTTPS hosts), such as 10,200,1000,5000")
 	)
 	if len(os.Args) > 1 && os.Args[1] == "floor" {
@@ -78,6 +82,17 @@ func main() {
 		}
 		if err == nil {
 			err = runCurve(curveOptions{bin: *bin, sizes: ns, latency: *latency, rtt: *rtt, h1Share: *h1Share, runs: *runs, uniform: *uniform, keep: *keepTemp, history: hs})
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "vwbench:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if *cost != "" {
+		ns, err := parseSizes("-serve-cost", *cost)
+		if err == nil {
+			err = runServeCost(costOptions{bin: *bin, sizes: ns, window: *costFor, interval: *costIvl, rtt: *rtt, latency: *latency, h1Share: *h1Share, peer: *costPeer, keep: *keepTemp})
 		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "vwbench:", err)

@@ -44,51 +44,57 @@ type loadLevel struct {
 // servingURL finds the address serve prints when it starts.
 var servingURL = regexp.MustCompile(`serving \d+ vendors on (https?://\S+|unix:\S+)`)
 
-// serveLoad runs `vendorwatch serve` over the scenario's vendors and
-// scrapes it with each number of concurrent clients in levels, every
-// client on its own connection asking for /metrics and /api/v1/snapshot
-// in turn (gzip accepted, as Prometheus and --remote do), for d each. It
-// reports the server's peak and settled resident memory per level, the
-// latencies and every error, as a Markdown table.
-func serveLoad(bin, home string, sc *scenario, state string, levels []int, d time.Duration, useTLS bool) error {
+// runningServe is a `vendorwatch serve` started over a scenario.
+type runningServe struct {
+	url, tok     string
+	pid          int
+	proto        string
+	newTransport func() *http.Transport
+	stop         func()
+}
+
+// startServe starts `vendorwatch serve` over the scenario's vendors, with
+// a token (and serve.tls with useTLS) and any more config in extra, and
+// waits until its snapshot has every vendor checked.
+func startServe(bin, home string, sc *scenario, state, extra string, useTLS bool) (*runningServe, error) {
 	token := make([]byte, 16)
 	rand.Read(token)
-	tok := hex.EncodeToString(token)
+	rs := &runningServe{tok: hex.EncodeToString(token), proto: "HTTP/1.1"}
 	cfg := sc.config + ".serve.yaml"
 	base, err := os.ReadFile(sc.config)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	serveCfg := "serve:\n  token: env:VWBENCH_SERVE_TOKEN\n"
-	newTransport := func() *http.Transport { return &http.Transport{MaxConnsPerHost: 1, DisableCompression: true} }
-	proto := "HTTP/1.1"
+	serveCfg := extra + "serve:\n  token: env:VWBENCH_SERVE_TOKEN\n"
+	rs.newTransport = func() *http.Transport { return &http.Transport{MaxConnsPerHost: 1, DisableCompression: true} }
 	if useTLS {
 		certFile, keyFile, roots, err := serveCert(filepath.Dir(state))
 		if err != nil {
-			return err
+			return nil, err
 		}
 		serveCfg += fmt.Sprintf("  tls: {cert: %q, key: %q}\n", certFile, keyFile)
-		newTransport = func() *http.Transport {
+		rs.newTransport = func() *http.Transport {
 			return &http.Transport{MaxConnsPerHost: 1, DisableCompression: true, TLSClientConfig: &tls.Config{RootCAs: roots}}
 		}
-		proto = "HTTPS (HTTP/1.1)"
+		rs.proto = "HTTPS (HTTP/1.1)"
 	}
 	if err := os.WriteFile(cfg, append(base, serveCfg...), 0o600); err != nil {
-		return err
+		return nil, err
 	}
 	cmd := exec.Command(bin, "serve", "--config", cfg, "--state-dir", state, "--listen", "127.0.0.1:0")
-	cmd.Env = append(env(home), "VWBENCH_SERVE_TOKEN="+tok)
+	cmd.Env = append(env(home), "VWBENCH_SERVE_TOKEN="+rs.tok)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := cmd.Start(); err != nil {
-		return err
+		return nil, err
 	}
-	defer func() {
+	rs.pid = cmd.Process.Pid
+	rs.stop = func() {
 		cmd.Process.Signal(syscall.SIGTERM)
 		cmd.Wait()
-	}()
+	}
 	urls := make(chan string, 1)
 	go func() {
 		sent := false
@@ -104,20 +110,38 @@ func serveLoad(bin, home string, sc *scenario, state string, levels []int, d tim
 		}
 		close(urls)
 	}()
-	var url string
 	select {
 	case u, ok := <-urls:
 		if !ok {
-			return errors.New("serve exited before it listened")
+			rs.stop()
+			return nil, errors.New("serve exited before it listened")
 		}
-		url = u
+		rs.url = u
 	case <-time.After(30 * time.Second):
-		return errors.New("serve did not start within 30 s")
+		rs.stop()
+		return nil, errors.New("serve did not start within 30 s")
 	}
-	if err := waitChecked(url, tok, sc.vendors, newTransport()); err != nil {
+	if err := waitChecked(rs.url, rs.tok, sc.vendors, rs.newTransport()); err != nil {
+		rs.stop()
+		return nil, err
+	}
+	return rs, nil
+}
+
+// serveLoad runs `vendorwatch serve` over the scenario's vendors and
+// scrapes it with each number of concurrent clients in levels, every
+// client on its own connection asking for /metrics and /api/v1/snapshot
+// in turn (gzip accepted, as Prometheus and --remote do), for d each. It
+// reports the server's peak and settled resident memory per level, the
+// latencies and every error, as a Markdown table.
+func serveLoad(bin, home string, sc *scenario, state string, levels []int, d time.Duration, useTLS bool) error {
+	rs, err := startServe(bin, home, sc, state, "", useTLS)
+	if err != nil {
 		return err
 	}
-	pid := cmd.Process.Pid
+	defer rs.stop()
+	url, tok, proto, newTransport := rs.url, rs.tok, rs.proto, rs.newTransport
+	pid := rs.pid
 	start, _ := procRSS(pid, "VmRSS")
 	fmt.Printf("### serve under concurrent scrapers (%d vendors, %s; every client on its own connection, /metrics and /api/v1/snapshot in turn, gzip accepted, for %s a level)\n\n", sc.vendors, proto, d)
 	fmt.Printf("RSS after the first check, before any scrape: %s\n\n", mib(start))
