@@ -40,3 +40,36 @@ func TestOf(t *testing.T) {
 		t.Error("a value with nothing to fill lost its lists")
 	}
 }
+
+type node struct {
+	Name string   `json:"name"`
+	Next *node    `json:"next"`
+	Tags []string `json:"tags"`
+}
+
+type plainFields struct {
+	N    int    `json:"n"`
+	S    string `json:"s"`
+	Deep struct {
+		Inner struct {
+			List []int `json:"list"`
+		} `json:"inner"`
+	} `json:"deep"`
+}
+
+// A recursive type is walked without looping, and a list several structs
+// down is found although the fields around it hold none.
+func TestOfRecursiveAndDeep(t *testing.T) {
+	t.Parallel()
+	got, err := json.Marshal(Of(node{Name: "a", Next: &node{Name: "b"}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"name":"a","next":{"name":"b","next":null,"tags":[]},"tags":[]}`; string(got) != want {
+		t.Errorf("recursive: %s, want %s", got, want)
+	}
+	got, _ = json.Marshal(Of(plainFields{N: 1}))
+	if want := `{"n":1,"s":"","deep":{"inner":{"list":[]}}}`; string(got) != want {
+		t.Errorf("deep: %s, want %s", got, want)
+	}
+}
