@@ -21,18 +21,32 @@ import (
 	"github.com/vendorwatch/vendorwatch/internal/atomicfile"
 )
 
-// httpCacheDir is the validator store's directory in the state dir.
+// CacheDir is the validator store's directory in the state dir.
 const CacheDir = "http"
 
 // Limits of the validator store. A status document larger than
-// maxCachedBody is always fetched in full; the store is pruned to
-// cacheBudget bytes and cacheMaxEntries files, oldest first, and entries
-// unused for cacheMaxAge are dropped.
+// maxCachedBody is always fetched in full. The store is sized from the
+// status sources it serves (SetSources): it keeps entriesPerSource files a
+// source, and twice the bytes its working set takes (the newest
+// workingPerSource files a source), never less than cacheMinEntries files
+// and cacheMinBudget bytes, and never more than cacheMaxEntries files and
+// cacheMaxBudget bytes, whatever the config or the pages say. Past its
+// limits it is pruned, oldest first; entries unused for cacheMaxAge are
+// dropped.
 const (
 	maxCachedBody   = 2 << 20
-	cacheBudget     = 32 << 20
-	cacheMaxEntries = 2048
+	cacheMinEntries = 2048
+	cacheMinBudget  = 32 << 20
+	cacheMaxEntries = 100_000
+	cacheMaxBudget  = 1 << 30
 	cacheMaxAge     = 30 * 24 * time.Hour
+	// entriesPerSource leaves room for a source's document, its siblings
+	// (a Statuspage summary's unresolved incidents and upcoming
+	// maintenances) and what autodetection's candidates answered.
+	entriesPerSource = 6
+	// workingPerSource is how many of the newest files a source counts
+	// as in use: its document and two siblings.
+	workingPerSource = 3
 	// absentFor is how long a sibling document that answered 404 is not
 	// asked for again (incident.io serves no unresolved.json).
 	absentFor = time.Hour
@@ -72,10 +86,11 @@ type cacheEntry struct {
 type Cache struct {
 	dir string
 	now func() time.Time
-	// budget and maxEntries bound the store (cacheBudget, cacheMaxEntries;
-	// tests shrink them).
-	budget     int64
-	maxEntries int
+	// sources is how many status sources the store serves (SetSources).
+	// minEntries, minBudget and maxBudget bound it (cacheMinEntries,
+	// cacheMinBudget, cacheMaxBudget; tests shrink them).
+	sources, minEntries  int
+	minBudget, maxBudget int64
 
 	mu       sync.Mutex
 	mem      map[string]*cacheEntry // when dir is ""
@@ -88,7 +103,35 @@ func NewCache(dir string, now func() time.Time) *Cache {
 	if now == nil {
 		now = time.Now
 	}
-	return &Cache{dir: dir, now: now, budget: cacheBudget, maxEntries: cacheMaxEntries, mem: map[string]*cacheEntry{}}
+	return &Cache{dir: dir, now: now, minEntries: cacheMinEntries, minBudget: cacheMinBudget, maxBudget: cacheMaxBudget, mem: map[string]*cacheEntry{}}
+}
+
+// SetSources sizes the store for n status sources (the config's), so that
+// every one of them keeps its validators and the next request to each is
+// conditional, however many there are. Call it before the store is used;
+// a few hundred sources or fewer keep the smallest size.
+func (c *Cache) SetSources(n int) {
+	if c != nil {
+		c.sources = n
+	}
+}
+
+// maxEntries is how many files the store keeps.
+func (c *Cache) maxEntries() int {
+	return min(max(c.sources*entriesPerSource, c.minEntries), cacheMaxEntries)
+}
+
+// budget is how many bytes the store keeps, given the sizes of its files
+// newest first: twice what the working set takes, within minBudget and
+// maxBudget. A source whose page grows is followed; one hostile page can
+// take at most maxCachedBody of it, and all of them together maxBudget.
+func (c *Cache) budget(newestFirst []int64) int64 {
+	var working int64
+	sources := max(c.sources, c.minEntries/entriesPerSource)
+	for _, n := range newestFirst[:min(len(newestFirst), sources*workingPerSource)] {
+		working += n
+	}
+	return min(max(2*working, c.minBudget), c.maxBudget)
 }
 
 // fileName is where url's entry lives.
@@ -363,13 +406,18 @@ func (c *Cache) prune() {
 		files = append(files, file{name, info.Size(), info.ModTime()})
 		total += info.Size()
 	}
-	if total <= c.budget && len(files) <= c.maxEntries {
+	slices.SortFunc(files, func(a, b file) int { return b.mod.Compare(a.mod) }) // newest first
+	sizes := make([]int64, len(files))
+	for i, f := range files {
+		sizes[i] = f.size
+	}
+	budget, maxEntries := c.budget(sizes), c.maxEntries()
+	if total <= budget && len(files) <= maxEntries {
 		return
 	}
-	slices.SortFunc(files, func(a, b file) int { return a.mod.Compare(b.mod) })
 	n := len(files)
-	for _, f := range files {
-		if total <= c.budget*3/4 && n <= c.maxEntries*3/4 {
+	for _, f := range slices.Backward(files) { // oldest first
+		if total <= budget*3/4 && n <= maxEntries*3/4 {
 			break
 		}
 		if err := os.Remove(f.name); err == nil || errors.Is(err, fs.ErrNotExist) {
