@@ -17,7 +17,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -125,14 +124,6 @@ func New(o Options) *Client {
 		dialled:   map[string]*hostConn{},
 		http1:     newHTTP1Memory(http1Path(o.StateDir)),
 	}
-}
-
-// http1Path is where the memory of HTTP/1.1-only hosts lives in dir.
-func http1Path(dir string) string {
-	if dir == "" {
-		return ""
-	}
-	return filepath.Join(dir, HTTP1File)
 }
 
 // newTransport is the shared transport. Every connection a host may use at

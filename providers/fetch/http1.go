@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/internal/atomicfile"
@@ -198,20 +197,35 @@ func (m *http1Memory) flush() {
 }
 
 // learnTrace is a client trace that, when the request has its
-// connection, tells m what host's connection negotiated, the first time
-// in this process (learned goes true then), and after that calls
+// connection, tells m what host's connection negotiated if that is due
+// (seenDue: the first time in this process, then once per http1Refresh,
+// so a long-running serve keeps its sightings fresh), and after that calls
 // connected, if not nil. Only TLS connections say: a plain one (a test's
 // fake transport) teaches nothing.
-func (m *http1Memory) learnTrace(host string, learned *atomic.Bool, connected func()) *httptrace.ClientTrace {
+func (m *http1Memory) learnTrace(host string, hc *hostConn, connected func()) *httptrace.ClientTrace {
 	return &httptrace.ClientTrace{GotConn: func(info httptrace.GotConnInfo) {
-		if tc, ok := info.Conn.(*tls.Conn); ok && !learned.Load() {
-			onlyHTTP1 := tc.ConnectionState().NegotiatedProtocol != "h2"
-			if learned.CompareAndSwap(false, true) {
-				m.saw(host, onlyHTTP1)
+		if tc, ok := info.Conn.(*tls.Conn); ok {
+			now := m.now()
+			if due := hc.learnAt.Load(); now.UnixNano() >= due && hc.learnAt.CompareAndSwap(due, now.Add(http1Refresh).UnixNano()) {
+				m.saw(host, tc.ConnectionState().NegotiatedProtocol != "h2")
 			}
 		}
 		if connected != nil {
 			connected()
 		}
 	}}
+}
+
+// learnDue reports whether a request to hc's host should tell the memory
+// what its connection negotiated.
+func (m *http1Memory) learnDue(hc *hostConn) bool {
+	return m.now().UnixNano() >= hc.learnAt.Load()
+}
+
+// http1Path is where the memory of HTTP/1.1-only hosts lives in dir.
+func http1Path(dir string) string {
+	if dir == "" {
+		return ""
+	}
+	return filepath.Join(dir, HTTP1File)
 }

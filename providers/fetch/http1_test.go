@@ -32,13 +32,29 @@ func trust(t *testing.T, f *Client, srv *httptest.Server) *http.Transport {
 }
 
 // newHTTP1Server is a TLS server that offers only HTTP/1.1 in ALPN,
-// counting the connections it accepted.
+// counting the connections it accepted. It answers requests in groups of
+// four, each once four are in flight at once, so that four requests need
+// four connections however fast the machine is.
 func newHTTP1Server(t *testing.T) (*httptest.Server, *atomic.Int32) {
 	t.Helper()
 	var conns atomic.Int32
+	var mu sync.Mutex
+	waiting, group := 0, make(chan struct{})
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ProtoMajor != 1 {
 			t.Errorf("a request over HTTP/%d to a server that offers only HTTP/1.1", r.ProtoMajor)
+		}
+		mu.Lock()
+		mine := group
+		if waiting++; waiting == 4 {
+			close(group)
+			waiting, group = 0, make(chan struct{})
+		}
+		mu.Unlock()
+		select {
+		case <-mine:
+		case <-r.Context().Done():
+			return
 		}
 		fmt.Fprint(w, `{"ok":true}`)
 	}))
@@ -255,5 +271,33 @@ func TestHTTP1MemoryAges(t *testing.T) {
 	os.WriteFile(damaged, []byte(`{"hosts": {"a.example": `), 0o600)
 	if memory(damaged).only("a.example") {
 		t.Error("a damaged file was read")
+	}
+}
+
+// A long-running process (serve) renews its sightings once a day over the
+// connections it keeps, so the file stays fresh for the --once runs that
+// share the state dir; within the day it writes nothing.
+func TestHTTP1SightingRenewedByLongRun(t *testing.T) {
+	t.Parallel()
+	srv, _ := newHTTP1Server(t)
+	dir := t.TempDir()
+	f := New(Options{StateDir: dir})
+	trust(t, f, srv)
+	start := time.Now()
+	clock := start
+	f.http1.now = func() time.Time { return clock }
+	getAll(t, f, srv.URL, 4)
+	clock = start.Add(time.Hour)
+	getAll(t, f, srv.URL, 4)
+	if f.http1.writes != 1 {
+		t.Errorf("%d writes after two rounds an hour apart, want 1", f.http1.writes)
+	}
+	clock = start.Add(25 * time.Hour)
+	getAll(t, f, srv.URL, 4)
+	if f.http1.writes != 2 {
+		t.Errorf("%d writes after a round a day later, want 2", f.http1.writes)
+	}
+	if at := readHTTP1File(t, dir)[hostOf(t, srv.URL)]; !at.Equal(clock.UTC()) {
+		t.Errorf("the sighting is from %v, want the renewal's %v", at, clock.UTC())
 	}
 }

@@ -55,9 +55,10 @@ type hostConn struct {
 	// gate is closed once the first request to the host has a connection
 	// (see firstConn); nil when the requests need not wait for it.
 	gate chan struct{}
-	// learned goes true once a connection told which protocol the host
-	// chose (http1Memory).
-	learned atomic.Bool
+	// learnAt is when (Unix nanoseconds) a connection to the host should
+	// next tell http1Memory which protocol it chose: zero at first, then
+	// a day after it last told.
+	learnAt atomic.Int64
 }
 
 // firstConn makes the requests to an HTTPS host that arrive together
@@ -74,9 +75,9 @@ type hostConn struct {
 // Requests that could never share a connection do not wait: those to a
 // plain-HTTP host, and those to a host the Client remembers offering only
 // HTTP/1.1 (http1Memory), which each open their own connection at once,
-// within the host's bound. Until a connection to the host has said which
-// protocol it chose, the function also adds a trace that tells the
-// memory.
+// within the host's bound. When a connection to the host is due to say
+// which protocol it chose (once in a while), the function also adds a
+// trace that tells the memory.
 func (f *Client) firstConn(ctx context.Context, scheme, host string) (func(context.Context) context.Context, error) {
 	if scheme != "https" {
 		return nil, nil
@@ -107,11 +108,11 @@ func (f *Client) firstConn(ctx context.Context, scheme, host string) (func(conte
 			return nil, err
 		}
 	}
-	if hc.learned.Load() {
+	if !f.http1.learnDue(hc) {
 		return nil, nil
 	}
 	return func(req context.Context) context.Context {
-		return httptrace.WithClientTrace(req, f.http1.learnTrace(host, &hc.learned, nil))
+		return httptrace.WithClientTrace(req, f.http1.learnTrace(host, hc, nil))
 	}, nil
 }
 
@@ -146,7 +147,7 @@ func (f *Client) openGate(ctx context.Context, host string, hc *hostConn) func(c
 	return func(req context.Context) context.Context {
 		stop()
 		context.AfterFunc(req, open) // the request ended, however it went
-		return httptrace.WithClientTrace(req, f.http1.learnTrace(host, &hc.learned, open))
+		return httptrace.WithClientTrace(req, f.http1.learnTrace(host, hc, open))
 	}
 }
 
