@@ -140,7 +140,7 @@ func (m *http1Memory) saw(host string, onlyHTTP1 bool) {
 	case !onlyHTTP1 && known:
 		delete(m.hosts, host)
 	case onlyHTTP1 && (!known || now.Sub(at) >= http1Refresh):
-		m.hosts[host] = now.UTC()
+		m.hosts[host] = now.UTC().Truncate(time.Second)
 		m.trim()
 	default:
 		return
