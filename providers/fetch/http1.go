@@ -55,6 +55,9 @@ type http1Memory struct {
 	mu     sync.Mutex
 	loaded bool
 	hosts  map[string]time.Time // host -> last seen offering only HTTP/1.1
+	// offersHTTP2 holds the hosts this process saw offering HTTP/2, which
+	// a merge with the file must not bring back.
+	offersHTTP2 map[string]bool
 	// changes counts the changes made since the file was read; saved is
 	// how many of them the file holds; writes counts the files written.
 	changes, saved, writes int
@@ -74,43 +77,52 @@ type http1Doc struct {
 const http1Note = "hosts that offered only HTTP/1.1, and when vendorwatch last saw it: their requests open connections at once instead of waiting for the first handshake; entries not seen for a week are dropped; delete this file to learn again"
 
 func newHTTP1Memory(path string) *http1Memory {
-	return &http1Memory{path: path, now: time.Now}
+	return &http1Memory{path: path, now: time.Now, offersHTTP2: map[string]bool{}}
 }
 
-// load reads the file once. Sightings older than http1Forget are left out.
-// The caller holds m.mu.
+// load reads the file once. The caller holds m.mu.
 func (m *http1Memory) load() {
 	if m.loaded {
 		return
 	}
 	m.loaded = true
-	m.hosts = map[string]time.Time{}
+	m.hosts = m.read()
+	if m.hosts == nil {
+		m.hosts = map[string]time.Time{}
+	}
+}
+
+// read returns the hosts the file holds, leaving out sightings older than
+// http1Forget; nil when there is no file or it cannot be trusted.
+func (m *http1Memory) read() map[string]time.Time {
 	if m.path == "" {
-		return
+		return nil
 	}
 	f, err := os.Open(m.path)
 	if err != nil {
-		return
+		return nil
 	}
 	defer f.Close()
 	info, err := f.Stat()
 	if err != nil || !info.Mode().IsRegular() || fileperm.Of(info).OthersWrite() {
-		return
+		return nil
 	}
 	b, err := io.ReadAll(io.LimitReader(f, maxHTTP1File))
 	if err != nil {
-		return
+		return nil
 	}
 	var doc http1Doc
 	if json.Unmarshal(b, &doc) != nil {
-		return
+		return nil
 	}
 	now := m.now()
+	hosts := make(map[string]time.Time, len(doc.Hosts))
 	for host, at := range doc.Hosts {
 		if validHost(host) && now.Sub(at) < http1Forget {
-			m.hosts[host] = at
+			hosts[host] = at
 		}
 	}
+	return hosts
 }
 
 // validHost tells whether a key of the file is a host a Client could have
@@ -136,16 +148,33 @@ func (m *http1Memory) saw(host string, onlyHTTP1 bool) {
 	m.load()
 	at, known := m.hosts[host]
 	now := m.now()
+	if !onlyHTTP1 {
+		m.offersHTTP2[host] = true
+	}
 	switch {
 	case !onlyHTTP1 && known:
 		delete(m.hosts, host)
 	case onlyHTTP1 && (!known || now.Sub(at) >= http1Refresh):
 		m.hosts[host] = now.UTC().Truncate(time.Second)
+		delete(m.offersHTTP2, host)
 		m.trim()
 	default:
 		return
 	}
 	m.changes++
+}
+
+// merge takes into the memory what another process wrote to the file
+// since this one read it (serve and --once may share a state dir): hosts
+// it learned, and later sightings of ours; but not the hosts this process
+// saw offering HTTP/2. The caller holds m.mu.
+func (m *http1Memory) merge(file map[string]time.Time) {
+	for host, at := range file {
+		if mine, ok := m.hosts[host]; !m.offersHTTP2[host] && (!ok || at.After(mine)) {
+			m.hosts[host] = at
+		}
+	}
+	m.trim()
 }
 
 // trim forgets the hosts seen longest ago while there are more than
@@ -161,8 +190,9 @@ func (m *http1Memory) trim() {
 }
 
 // flush writes the file when the memory changed since it was last
-// written, and returns when the file holds every change made before the
-// call. A failure to write is not retried: the next process learns again.
+// written, merged with what other processes wrote there meanwhile, and
+// returns when the file holds every change made before the call. A
+// failure to write is not retried: the next process learns again.
 func (m *http1Memory) flush() {
 	if m == nil || m.path == "" {
 		return
@@ -176,10 +206,14 @@ func (m *http1Memory) flush() {
 	m.saveMu.Lock()
 	defer m.saveMu.Unlock()
 	m.mu.Lock()
-	if m.changes == m.saved {
-		m.mu.Unlock()
-		return // written by the request that held saveMu before us
+	done := m.changes == m.saved // written by the request that held saveMu before us
+	m.mu.Unlock()
+	if done {
+		return
 	}
+	file := m.read()
+	m.mu.Lock()
+	m.merge(file)
 	upTo := m.changes
 	b, err := json.MarshalIndent(http1Doc{Note: http1Note, Hosts: m.hosts}, "", "  ")
 	m.mu.Unlock()

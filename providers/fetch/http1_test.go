@@ -301,3 +301,25 @@ func TestHTTP1SightingRenewedByLongRun(t *testing.T) {
 		t.Errorf("the sighting is from %v, want the renewal's %v", at, want)
 	}
 }
+
+// Two processes sharing a state dir (serve and a --once) keep what the
+// other learned: each write merges the file's hosts, except a host the
+// writer saw offering HTTP/2.
+func TestHTTP1MemoryMergesOtherProcesses(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), HTTP1File)
+	serve, once := newHTTP1Memory(path), newHTTP1Memory(path)
+	serve.only("a.example") // loaded while the file is empty
+	once.saw("b.example", true)
+	once.saw("gone.example", true)
+	once.flush()
+	serve.saw("a.example", true)
+	serve.saw("gone.example", false) // now offers HTTP/2
+	serve.flush()
+	got := readHTTP1File(t, filepath.Dir(path))
+	for host, want := range map[string]bool{"a.example": true, "b.example": true, "gone.example": false} {
+		if _, ok := got[host]; ok != want {
+			t.Errorf("after both wrote: %s remembered %v, want %v", host, ok, want)
+		}
+	}
+}
