@@ -107,9 +107,10 @@ func (a *App) SourceLabel() string {
 	return "config " + Tildify(a.Config.Path)
 }
 
-// Client is a new HTTP client with the config's timeout and concurrency.
+// Client is a new HTTP client with the config's timeout and concurrency,
+// remembering in the state dir which hosts offer only HTTP/1.1.
 func (a *App) Client() *fetch.Client {
-	return fetch.New(fetch.Options{Timeout: a.Config.Timeout.D(), Concurrency: a.Config.Concurrency, UserAgent: a.opts.UserAgent()})
+	return fetch.New(fetch.Options{Timeout: a.Config.Timeout.D(), Concurrency: a.Config.Concurrency, UserAgent: a.opts.UserAgent(), StateDir: a.StateDir})
 }
 
 // VendorIDs lists the vendors' ids, each with its name after a tab, for

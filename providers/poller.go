@@ -76,7 +76,11 @@ func NewPoller(vendors []catalog.Vendor, f *fetch.Client) *Poller {
 // document on a 304. Call it before Check or Run; an empty dir keeps both
 // in memory.
 func (p *Poller) SetStateDir(dir string) {
-	p.status = statusread.New(p.fetch, statusread.Options{StateDir: dir, Now: p.clock})
+	sources := 0
+	for _, v := range p.vendors {
+		sources += len(v.Sources)
+	}
+	p.status = statusread.New(p.fetch, statusread.Options{StateDir: dir, Now: p.clock, Sources: sources})
 }
 
 // SetClock makes the poller take the time from now instead of time.Now:

@@ -1,8 +1,13 @@
 package fetch
 
 import (
+	"context"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -12,7 +17,7 @@ func TestCachePrune(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	c := NewCache(dir, nil)
-	c.budget, c.maxEntries = 1<<20, 8
+	c.minBudget, c.minEntries = 1<<20, 8
 	now := time.Now()
 	c.prunedAt = now // no pruning while the store fills
 	for i := range 12 {
@@ -45,5 +50,132 @@ func TestCacheNeverStoresCredentials(t *testing.T) {
 	}
 	if !storable(http.Header{}, resp) {
 		t.Error("a plain status document is not storable")
+	}
+}
+
+// sizedCache is a store in dir for sources, with entries of size bytes
+// written newest last, a minute apart.
+func sizedCache(t *testing.T, dir string, sources, entries, size int) *Cache {
+	t.Helper()
+	c := NewCache(dir, nil)
+	c.SetSources(sources)
+	now := time.Now()
+	c.prunedAt = now // no pruning while the store fills
+	body := make([]byte, size)
+	for i := range entries {
+		url := fmt.Sprintf("https://status%d.example/api/v2/summary.json", i)
+		c.put(url, http.Header{}, &Response{StatusCode: 200, Header: http.Header{"Etag": {`"x"`}}, Body: body, URL: url})
+		at := now.Add(time.Duration(i-entries) * time.Minute)
+		os.Chtimes(c.fileName(url), at, at)
+	}
+	c.prunedAt = time.Time{}
+	return c
+}
+
+// storeBytes is the size of the files in dir.
+func storeBytes(t *testing.T, dir string) (total int64, files int) {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ents {
+		info, err := e.Info()
+		if err != nil {
+			t.Fatal(err)
+		}
+		total += info.Size()
+	}
+	return total, len(ents)
+}
+
+// The byte budget follows what the sources store: 40 sources of 8 KiB
+// each keep all their documents under a floor of 64 KiB, where a fixed
+// budget would prune them; but however large the pages grow, the store
+// stays within its ceiling, keeping the newest.
+func TestCacheBudgetFollowsSources(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	c := sizedCache(t, dir, 40, 40, 8<<10)
+	c.minBudget = 64 << 10
+	c.prune()
+	if _, files := storeBytes(t, dir); files != 40 {
+		t.Errorf("%d of 40 working documents kept, want all", files)
+	}
+
+	dir = t.TempDir()
+	c = sizedCache(t, dir, 40, 40, 32<<10) // 1.3 MiB of hostile pages
+	c.minBudget, c.maxBudget = 64<<10, 256<<10
+	c.prune()
+	total, files := storeBytes(t, dir)
+	if total > 256<<10 {
+		t.Errorf("the store holds %d bytes, over its ceiling of %d", total, 256<<10)
+	}
+	if files == 0 || c.get("https://status39.example/api/v2/summary.json") == nil {
+		t.Errorf("the newest entry was pruned (%d files left)", files)
+	}
+}
+
+// At 5,000 sources every repeat request is conditional after one document
+// changed: the store, sized from the sources, keeps every validator where
+// a fixed cap of 2,048 entries pruned most of them at the first write.
+// Each run is a new Client and store over the same directory, as each
+// --once is a new process.
+func TestCacheConditionalAtScale(t *testing.T) {
+	t.Parallel()
+	const sources = 5000
+	var version atomic.Int32 // of document 0; the others never change
+	var conditional, notModified atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tag := `"v1"`
+		if r.URL.Path == "/doc/0" {
+			tag = fmt.Sprintf(`"v%d"`, 1+version.Load())
+		}
+		if inm := r.Header.Get("If-None-Match"); inm != "" {
+			conditional.Add(1)
+			if inm == tag {
+				notModified.Add(1)
+				w.Header().Set("ETag", tag)
+				w.WriteHeader(http.StatusNotModified)
+				return
+			}
+		}
+		w.Header().Set("ETag", tag)
+		fmt.Fprintf(w, `{"page":%q}`, r.URL.Path)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	run := func() (cond, nm int32) {
+		conditional.Store(0)
+		notModified.Store(0)
+		f := New(Options{Concurrency: 32})
+		c := NewCache(dir, nil)
+		c.SetSources(sources)
+		next := make(chan int)
+		var wg sync.WaitGroup
+		for range 32 {
+			wg.Go(func() {
+				for i := range next {
+					resp, err := f.GetCached(context.Background(), c, fmt.Sprintf("%s/doc/%d", srv.URL, i), nil)
+					if err != nil || resp.StatusCode != 200 {
+						t.Errorf("document %d: %v", i, err)
+					}
+				}
+			})
+		}
+		for i := range sources {
+			next <- i
+		}
+		close(next)
+		wg.Wait()
+		return conditional.Load(), notModified.Load()
+	}
+	run() // cold: every document stored
+	version.Add(1)
+	if cond, nm := run(); nm != sources-1 {
+		t.Fatalf("after one document changed: %d conditional, %d answered 304; want %d 304s", cond, nm, sources-1)
+	}
+	if cond, nm := run(); cond != sources || nm != sources {
+		t.Errorf("the run after: %d of %d requests conditional, %d answered 304; want all", cond, sources, nm)
 	}
 }

@@ -47,9 +47,12 @@ type Client struct {
 
 	hostsMu sync.Mutex
 	hosts   map[string]*hostSlots
-	// dialled holds, per host, a channel closed once the first request to
-	// it has a connection (see firstConn).
-	dialled map[string]chan struct{}
+	// dialled holds what the Client knows of each host's connections
+	// (see firstConn).
+	dialled map[string]*hostConn
+	// http1 remembers the hosts that offer only HTTP/1.1, for the next
+	// process too (http1.go).
+	http1 *http1Memory
 }
 
 // hostSlots bounds the requests in flight at one host. users counts the
@@ -70,6 +73,10 @@ type Options struct {
 	// UserAgent is sent with every request that sets none (default
 	// DefaultUserAgent); the program names its version here.
 	UserAgent string
+	// StateDir is where the Client remembers, for the next process, the
+	// hosts that offered only HTTP/1.1 (HTTP1File), so their requests open
+	// connections at once; "" remembers them for this process only.
+	StateDir string
 }
 
 // DefaultUserAgent is the User-Agent of a Client whose options name none.
@@ -114,7 +121,8 @@ func New(o Options) *Client {
 		perHost:   o.PerHost,
 		userAgent: o.UserAgent,
 		hosts:     map[string]*hostSlots{},
-		dialled:   map[string]chan struct{}{},
+		dialled:   map[string]*hostConn{},
+		http1:     newHTTP1Memory(http1Path(o.StateDir)),
 	}
 }
 
@@ -185,6 +193,9 @@ func (f *Client) DoWithin(req *http.Request, client *http.Client, timeout time.D
 	if timeout <= 0 {
 		timeout = f.timeout
 	}
+	// Last, after the slots are free: what the request taught about its
+	// host's protocol is on disk before it returns.
+	defer f.http1.flush()
 	ctx := req.Context()
 	host := strings.ToLower(req.URL.Host)
 	wait, stopWait := slotContext(ctx)
@@ -198,7 +209,7 @@ func (f *Client) DoWithin(req *http.Request, client *http.Client, timeout time.D
 		return nil, err
 	}
 	defer release()
-	first, err := f.firstConn(wait, host)
+	first, err := f.firstConn(wait, req.URL.Scheme, host)
 	if err != nil {
 		return nil, err
 	}
@@ -211,7 +222,7 @@ func (f *Client) DoWithin(req *http.Request, client *http.Client, timeout time.D
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	if first != nil {
-		ctx = first(ctx) // before the wait ends, which would open the gate
+		ctx = first(ctx) // before the wait ends, which would open a gate
 	}
 	stopWait()
 	req = req.WithContext(ctx)

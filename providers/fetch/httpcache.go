@@ -9,11 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
-	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -21,22 +19,12 @@ import (
 	"github.com/vendorwatch/vendorwatch/internal/atomicfile"
 )
 
-// httpCacheDir is the validator store's directory in the state dir.
+// CacheDir is the validator store's directory in the state dir.
 const CacheDir = "http"
 
-// Limits of the validator store. A status document larger than
-// maxCachedBody is always fetched in full; the store is pruned to
-// cacheBudget bytes and cacheMaxEntries files, oldest first, and entries
-// unused for cacheMaxAge are dropped.
-const (
-	maxCachedBody   = 2 << 20
-	cacheBudget     = 32 << 20
-	cacheMaxEntries = 2048
-	cacheMaxAge     = 30 * 24 * time.Hour
-	// absentFor is how long a sibling document that answered 404 is not
-	// asked for again (incident.io serves no unresolved.json).
-	absentFor = time.Hour
-)
+// absentFor is how long a sibling document that answered 404 is not asked
+// for again (incident.io serves no unresolved.json).
+const absentFor = time.Hour
 
 // cacheEntry is what the store keeps for one status URL: the validators
 // the server sent with the document, and the document itself, so a 304
@@ -72,10 +60,11 @@ type cacheEntry struct {
 type Cache struct {
 	dir string
 	now func() time.Time
-	// budget and maxEntries bound the store (cacheBudget, cacheMaxEntries;
-	// tests shrink them).
-	budget     int64
-	maxEntries int
+	// sources is how many status sources the store serves (SetSources).
+	// minEntries, minBudget and maxBudget bound it (cacheMinEntries,
+	// cacheMinBudget, cacheMaxBudget; tests shrink them).
+	sources, minEntries  int
+	minBudget, maxBudget int64
 
 	mu       sync.Mutex
 	mem      map[string]*cacheEntry // when dir is ""
@@ -88,7 +77,7 @@ func NewCache(dir string, now func() time.Time) *Cache {
 	if now == nil {
 		now = time.Now
 	}
-	return &Cache{dir: dir, now: now, budget: cacheBudget, maxEntries: cacheMaxEntries, mem: map[string]*cacheEntry{}}
+	return &Cache{dir: dir, now: now, minEntries: cacheMinEntries, minBudget: cacheMinBudget, maxBudget: cacheMaxBudget, mem: map[string]*cacheEntry{}}
 }
 
 // fileName is where url's entry lives.
@@ -321,62 +310,6 @@ func (c *Cache) write(e *cacheEntry) {
 		return
 	}
 	_ = atomicfile.Write(c.fileName(e.URL), atomicfile.Options{}, append(head, '\n'), e.body)
-}
-
-// prune keeps the store within its limits, before the first write of a
-// process and then at most hourly: entries unused for cacheMaxAge go, then
-// the oldest until the store is within its budget; temporary files left by
-// a crash go too.
-func (c *Cache) prune() {
-	now := c.now()
-	c.mu.Lock()
-	due := now.Sub(c.prunedAt) >= time.Hour
-	if due {
-		c.prunedAt = now
-	}
-	c.mu.Unlock()
-	if !due {
-		return
-	}
-	ents, err := os.ReadDir(c.dir)
-	if err != nil {
-		return
-	}
-	type file struct {
-		name string
-		size int64
-		mod  time.Time
-	}
-	var files []file
-	var total int64
-	for _, de := range ents {
-		info, err := de.Info()
-		if err != nil || !info.Mode().IsRegular() {
-			continue
-		}
-		name := filepath.Join(c.dir, de.Name())
-		age := now.Sub(info.ModTime())
-		if age > cacheMaxAge || (atomicfile.IsTemp(de.Name()) && age > time.Hour) {
-			os.Remove(name)
-			continue
-		}
-		files = append(files, file{name, info.Size(), info.ModTime()})
-		total += info.Size()
-	}
-	if total <= c.budget && len(files) <= c.maxEntries {
-		return
-	}
-	slices.SortFunc(files, func(a, b file) int { return a.mod.Compare(b.mod) })
-	n := len(files)
-	for _, f := range files {
-		if total <= c.budget*3/4 && n <= c.maxEntries*3/4 {
-			break
-		}
-		if err := os.Remove(f.name); err == nil || errors.Is(err, fs.ErrNotExist) {
-			total -= f.size
-			n--
-		}
-	}
 }
 
 // touch marks url's entry as used, so pruning by age spares a document

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http/httptrace"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -49,48 +50,105 @@ const maxDialled = 4096
 // wait out the first one's dial timeout before trying its own.
 const firstConnWait = time.Second
 
-// firstConn makes the requests to a host that arrive together before it
-// was ever dialled wait until the first of them has a connection. Until
-// the TLS handshake says whether the host speaks HTTP/2, the transport
-// dials one connection per waiting request; after it, requests to an
-// HTTP/2 host share the one connection, and those to an HTTP/1.1 host dial
-// their own as before. The others wait for the gate at most firstConnWait,
-// or until ctx (the wait for a slot) ends: then they are not sent. The
-// first request gets a function that gives its request context a trace
-// that opens the gate when it has its connection, or when it ends.
-func (f *Client) firstConn(ctx context.Context, host string) (func(context.Context) context.Context, error) {
-	f.hostsMu.Lock()
-	gate, known := f.dialled[host]
-	if !known {
-		if len(f.dialled) >= maxDialled {
-			clear(f.dialled) // bounded: forgetting costs a few extra dials at most
-		}
-		gate = make(chan struct{})
-		f.dialled[host] = gate
-	}
-	f.hostsMu.Unlock()
-	if known {
-		wait := time.NewTimer(firstConnWait)
-		defer wait.Stop()
-		select {
-		case <-gate:
-		case <-wait.C: // a host that does not answer: dial on our own, as before
-		case <-ctx.Done():
-			return nil, fmt.Errorf("%w (waiting for a connection to %s: %w)", ErrNotSent, host, context.Cause(ctx))
-		}
+// hostConn is what a Client knows of its connections to one host.
+type hostConn struct {
+	// gate is closed once the first request to the host has a connection
+	// (see firstConn); nil when the requests need not wait for it.
+	gate chan struct{}
+	// learnAt is when (Unix nanoseconds) a connection to the host should
+	// next tell http1Memory which protocol it chose: zero at first, then
+	// a day after it last told.
+	learnAt atomic.Int64
+}
+
+// firstConn makes the requests to an HTTPS host that arrive together
+// before it was ever dialled wait until the first of them has a
+// connection. Until the TLS handshake says whether the host speaks
+// HTTP/2, the transport dials one connection per waiting request; after
+// it, requests to an HTTP/2 host share the one connection, and those to
+// an HTTP/1.1 host dial their own. The others wait for the gate at most
+// firstConnWait, or until ctx (the wait for a slot) ends: then they are
+// not sent. The first request gets a function that gives its request
+// context a trace that opens the gate when it has its connection, or when
+// it ends.
+//
+// Requests that could never share a connection do not wait: those to a
+// plain-HTTP host, and those to a host the Client remembers offering only
+// HTTP/1.1 (http1Memory), which each open their own connection at once,
+// within the host's bound. When a connection to the host is due to say
+// which protocol it chose (once in a while), the function also adds a
+// trace that tells the memory.
+func (f *Client) firstConn(ctx context.Context, scheme, host string) (func(context.Context) context.Context, error) {
+	if scheme != "https" {
 		return nil, nil
 	}
+	f.hostsMu.Lock()
+	hc, known := f.dialled[host]
+	f.hostsMu.Unlock()
+	if !known {
+		fresh := &hostConn{}
+		if !f.http1.only(host) {
+			fresh.gate = make(chan struct{})
+		}
+		f.hostsMu.Lock()
+		if hc, known = f.dialled[host]; !known {
+			if len(f.dialled) >= maxDialled {
+				clear(f.dialled) // bounded: forgetting costs a few extra dials at most
+			}
+			hc = fresh
+			f.dialled[host] = hc
+		}
+		f.hostsMu.Unlock()
+		if !known && hc.gate != nil {
+			return f.openGate(ctx, host, hc), nil
+		}
+	}
+	if hc.gate != nil {
+		if err := waitGate(ctx, host, hc.gate); err != nil {
+			return nil, err
+		}
+	}
+	if !f.http1.learnDue(hc) {
+		return nil, nil
+	}
+	return func(req context.Context) context.Context {
+		return httptrace.WithClientTrace(req, f.http1.learnTrace(host, hc, nil))
+	}, nil
+}
+
+// waitGate waits until gate opens, at most firstConnWait, or until ctx
+// ends: then the request is not sent.
+func waitGate(ctx context.Context, host string, gate chan struct{}) error {
+	select {
+	case <-gate:
+		return nil
+	default:
+	}
+	wait := time.NewTimer(firstConnWait)
+	defer wait.Stop()
+	select {
+	case <-gate:
+	case <-wait.C: // a host that does not answer: dial on our own, as before
+	case <-ctx.Done():
+		return fmt.Errorf("%w (waiting for a connection to %s: %w)", ErrNotSent, host, context.Cause(ctx))
+	}
+	return nil
+}
+
+// openGate is firstConn's answer to the first request to host: a function
+// that gives the request's context a trace that opens hc's gate when the
+// request has its connection, and learns the protocol; until the request
+// has its context, the end of ctx opens the gate, and then the end of the
+// request does.
+func (f *Client) openGate(ctx context.Context, host string, hc *hostConn) func(context.Context) context.Context {
 	var once sync.Once
-	open := func() { once.Do(func() { close(gate) }) }
-	// Until the request has its context, ending the wait opens the gate.
+	open := func() { once.Do(func() { close(hc.gate) }) }
 	stop := context.AfterFunc(ctx, open)
 	return func(req context.Context) context.Context {
 		stop()
 		context.AfterFunc(req, open) // the request ended, however it went
-		return httptrace.WithClientTrace(req, &httptrace.ClientTrace{
-			GotConn: func(httptrace.GotConnInfo) { open() },
-		})
-	}, nil
+		return httptrace.WithClientTrace(req, f.http1.learnTrace(host, hc, open))
+	}
 }
 
 // hostSlot waits for a free slot at host and returns its release.

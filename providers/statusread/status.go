@@ -84,6 +84,9 @@ type Options struct {
 	// StatusIOAPI is where status.io page ids are looked up (tests point
 	// it at a fake; default status.io's own API).
 	StatusIOAPI string
+	// Sources is how many status sources the reader serves (the config's),
+	// which sizes the validator store (fetch.Cache.SetSources).
+	Sources int
 }
 
 // New returns a Reader fetching through f.
@@ -95,7 +98,9 @@ func New(f *fetch.Client, o Options) *Reader {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Reader{fetch: f, memo: newDetectMemo(memo), cache: fetch.NewCache(cache, nil), now: o.Now, statusIOAPI: o.StatusIOAPI}
+	c := fetch.NewCache(cache, nil)
+	c.SetSources(o.Sources)
+	return &Reader{fetch: f, memo: newDetectMemo(memo), cache: c, now: o.Now, statusIOAPI: o.StatusIOAPI}
 }
 
 // Read fetches every source of v concurrently and merges them in config
