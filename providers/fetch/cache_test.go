@@ -179,3 +179,39 @@ func TestCacheConditionalAtScale(t *testing.T) {
 		t.Errorf("the run after: %d of %d requests conditional, %d answered 304; want all", cond, sources, nm)
 	}
 }
+
+// An entry revalidated every round keeps its time for a day: renewing it
+// on every 304 would write an inode a source a round. Past a day it is
+// renewed, so pruning by age still spares it.
+func TestCacheTouchesOnceADay(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	now := time.Now()
+	c := NewCache(dir, func() time.Time { return now })
+	url := "https://status.example/api/v2/summary.json"
+	c.put(url, http.Header{}, &Response{StatusCode: 200, Header: http.Header{"Etag": {`"x"`}}, Body: []byte("{}"), URL: url})
+	stamp := func(at time.Time) {
+		if err := os.Chtimes(c.fileName(url), at, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mtime := func() time.Time {
+		fi, err := os.Stat(c.fileName(url))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.ModTime()
+	}
+	hourAgo := now.Add(-time.Hour).Truncate(time.Second)
+	stamp(hourAgo)
+	c.touch(url)
+	if !mtime().Equal(hourAgo) {
+		t.Errorf("an entry used an hour ago was touched again: %s", mtime())
+	}
+	twoDaysAgo := now.Add(-48 * time.Hour)
+	stamp(twoDaysAgo)
+	c.touch(url)
+	if now.Sub(mtime()) > time.Second {
+		t.Errorf("an entry last used two days ago kept its time %s, want now", mtime())
+	}
+}
