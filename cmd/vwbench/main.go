@@ -57,6 +57,13 @@ func main() {
 		history  = flag.String("history", "", "with -sizes, time `vendorwatch report` when the last state dir holds these many rounds of history, such as 2,10,20 (more warm runs grow it; default: 2)")
 		sizes    = flag.String("sizes", "", "instead of the rest, the scaling curve: vendorwatch --once and the floor program side by side at these vendor counts (on vendors/4 HTTPS hosts), such as 10,200,1000,5000")
 	)
+	if len(os.Args) > 1 && os.Args[1] == "widget" {
+		if err := runWidget(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "vwbench widget:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if len(os.Args) > 1 && os.Args[1] == "floor" {
 		if err := runFloorChild(os.Args[2:]); err != nil {
 			fmt.Fprintln(os.Stderr, "vwbench floor:", err)

@@ -4,7 +4,6 @@
 package fastpath
 
 import (
-	"fmt"
 	"os"
 	"time"
 
@@ -27,7 +26,7 @@ func init() {
 		return
 	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "vendorwatch:", err)
+		os.Stderr.WriteString("vendorwatch: " + err.Error() + "\n")
 		os.Exit(1)
 	}
 	os.Exit(code)
