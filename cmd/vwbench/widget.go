@@ -36,8 +36,11 @@ type widgetRun struct {
 // starting, for reference). The calls are interleaved, one of each in
 // turn, so that a change in the machine's load falls on every command
 // alike; the table gives medians and minimums and their ratio to the
-// hello world. With -compare, other builds of vendorwatch are timed in the
-// same rounds, to weigh a change before and after.
+// hello world. The binary from `go build` links the C library whenever a C
+// compiler is at hand (package net's resolver), which costs every call the
+// dynamic loader's work; the release is built without cgo, so -release
+// times such a build too. With -compare, other builds of vendorwatch are
+// timed in the same rounds, to weigh a change before and after.
 //
 //	go build -o /tmp/vw . && go run ./cmd/vwbench widget -bin /tmp/vw -n 300
 func runWidget(args []string) error {
@@ -47,6 +50,7 @@ func runWidget(args []string) error {
 		n       = fs.Int("n", 200, "calls of each command")
 		compare = fs.String("compare", "", "more vendorwatch binaries to time in the same rounds, comma-separated (name=path or path)")
 		keep    = fs.Bool("keep", false, "keep the temporary directory")
+		release = fs.Bool("release", true, "also build . as the release does (CGO_ENABLED=0, -trimpath, -ldflags \"-s -w\") and time it in the same rounds")
 		check   = fs.Bool("check", true, "check that every --tmux call prints the digest's line (false: time experimental builds that print something else)")
 	)
 	if err := fs.Parse(args); err != nil {
@@ -75,6 +79,13 @@ func runWidget(args []string) error {
 	calls := []widgetCall{
 		{"hello world (a Go program that prints a line: the floor)", []string{hello}},
 		{"vendorwatch --tmux (fresh digest: the fast path)", append([]string{exe}, tmuxArgs...)},
+	}
+	if *release {
+		rel := filepath.Join(tmp, "vendorwatch-release")
+		if err := releaseBuild(rel); err != nil {
+			return err
+		}
+		calls = append(calls, widgetCall{"vendorwatch built as the release is (static, no cgo, stripped) --tmux", append([]string{rel}, tmuxArgs...)})
 	}
 	for _, c := range strings.Split(*compare, ",") {
 		if c == "" {
@@ -135,6 +146,20 @@ func runWidget(args []string) error {
 			ratio(widgetMedian(rs, wall), widgetMedian(base, wall)), ratio(widgetMedian(rs, cpu), widgetMedian(base, cpu)))
 	}
 	fmt.Printf("\nload average after: %s\n", loadAvg())
+	return nil
+}
+
+// releaseBuild builds the program in the current directory as
+// release/gobuild.go does, without its version stamps: no cgo, so a static
+// binary that the dynamic loader never touches, and no symbol table or
+// DWARF.
+func releaseBuild(out string) error {
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", out, ".")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("go build as the release: %w", err)
+	}
 	return nil
 }
 
