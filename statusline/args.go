@@ -43,6 +43,13 @@ var lineFlags = map[string]int{
 // does not know, an argument that is not a flag (a subcommand), a value it
 // cannot read — and the whole program then decides.
 func parseLineArgs(args []string) (lineArgs, bool) {
+	for _, arg := range args {
+		// A single dash anywhere, even as a flag's value, means something
+		// else to the real command line (shorthands), which then decides.
+		if arg == "--" || (hasPrefix(arg, "-") && !hasPrefix(arg, "--")) {
+			return lineArgs{}, false
+		}
+	}
 	a := lineArgs{format: string(FormatTmux), style: string(StyleDefault), maxAge: 60 * time.Second}
 	for i := 0; i < len(args); i++ {
 		arg := args[i]

@@ -228,6 +228,8 @@ func TestParseLineArgs(t *testing.T) {
 		{[]string{"--tmux", "--=x"}, lineArgs{}, false},
 		{[]string{"-tmux"}, lineArgs{}, false},
 		{[]string{"--tmux", "-a"}, lineArgs{}, false},
+		{[]string{"--tmux", "--state-dir", "-s"}, lineArgs{}, false}, // a shorthand, or a value: the whole program decides
+		{[]string{"--tmux", "--max-width", "-5"}, lineArgs{}, false},
 	} {
 		got, ok := parseLineArgs(tt.args)
 		if ok != tt.ok || got != tt.want {
