@@ -37,8 +37,8 @@ var lineFlags = map[string]int{
 // would read it: "--name value" or "--name=value", a bool flag bare or
 // with "=true"/"=false" (strconv.ParseBool), numbers in any base Go
 // spells, the last of a repeated flag winning. It does not import package
-// flag, whose package initializes after much of what the fast path is
-// there to skip (see text.go). It reports false for anything else — a
+// flag, which initializes after much of what the fast path is there to
+// skip (see text.go). It reports false for anything else — a
 // single dash (a shorthand of the real command line), "--", a flag it
 // does not know, an argument that is not a flag (a subcommand), a value it
 // cannot read — and the whole program then decides.

@@ -4,7 +4,7 @@
 // snapshot that hold the line's items ready to print, and answers
 // `vendorwatch --tmux` from it (Answer, which statusline/fastpath calls
 // before the rest of the program starts). For that it imports nothing but
-// the standard library: what
+// the few standard packages that initialize early (text.go): what
 // the line says about findings and vendors is decided in output, which
 // writes the digest.
 package statusline
