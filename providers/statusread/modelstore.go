@@ -58,6 +58,10 @@ type modelStore struct {
 	// build identifies the program that writes and reads the store;
 	// empty disables the store (the build cannot be told).
 	build string
+	// budget and maxEntries bound the store (modelBudget,
+	// modelMaxEntries; tests shrink them).
+	budget     int64
+	maxEntries int
 
 	mu       sync.Mutex
 	prunedAt time.Time
@@ -70,7 +74,7 @@ func newModelStore(dir string) *modelStore {
 	if dir == "" || b == "" {
 		return nil
 	}
-	return &modelStore{dir: dir, build: b}
+	return &modelStore{dir: dir, build: b, budget: modelBudget, maxEntries: modelMaxEntries}
 }
 
 // buildIdentity names this build of the program: its module version and
@@ -169,10 +173,14 @@ func (s *modelStore) store(source, key string, st *observe.Status) {
 	_ = atomicfile.Write(s.fileName(source), atomicfile.Options{}, s.encode(key, st))
 }
 
-// prune keeps the store within its limits, before the first write of a
-// process and then at most hourly: models unused for modelMaxAge go, and
-// temporary files a crash left, then the oldest until the store is within
-// its budget.
+// prunedFile's time is when the store was last pruned, by any process.
+const prunedFile = ".pruned"
+
+// prune keeps the store within its limits, before a write, at most hourly
+// across processes (a --once a minute that stores one changed model does
+// not list the whole store each time): models unused for modelMaxAge go,
+// and temporary files a crash left, then the oldest until the store is
+// within its budget.
 func (s *modelStore) prune() {
 	now := time.Now()
 	s.mu.Lock()
@@ -184,9 +192,16 @@ func (s *modelStore) prune() {
 	if !due {
 		return
 	}
+	marker := filepath.Join(s.dir, prunedFile)
+	if fi, err := os.Stat(marker); err == nil && now.Sub(fi.ModTime()) < time.Hour && !fi.ModTime().After(now) {
+		return
+	}
 	ents, err := os.ReadDir(s.dir)
 	if err != nil {
 		return
+	}
+	if f, err := os.Create(marker); err == nil {
+		f.Close()
 	}
 	type file struct {
 		name string
@@ -197,7 +212,7 @@ func (s *modelStore) prune() {
 	var total int64
 	for _, de := range ents {
 		info, err := de.Info()
-		if err != nil || !info.Mode().IsRegular() {
+		if err != nil || !info.Mode().IsRegular() || de.Name() == prunedFile {
 			continue
 		}
 		name := filepath.Join(s.dir, de.Name())
@@ -209,13 +224,13 @@ func (s *modelStore) prune() {
 		files = append(files, file{name, info.Size(), info.ModTime()})
 		total += info.Size()
 	}
-	if total <= modelBudget && len(files) <= modelMaxEntries {
+	if total <= s.budget && len(files) <= s.maxEntries {
 		return
 	}
 	slices.SortFunc(files, func(a, b file) int { return a.mod.Compare(b.mod) })
 	n := len(files)
 	for _, f := range files {
-		if total <= modelBudget*3/4 && n <= modelMaxEntries*3/4 {
+		if total <= s.budget*3/4 && n <= s.maxEntries*3/4 {
 			break
 		}
 		if os.Remove(f.name) == nil {

@@ -275,3 +275,47 @@ func TestModelStoreSkipsSummariesWithSiblings(t *testing.T) {
 		t.Errorf("%d models stored, want none", n)
 	}
 }
+
+// The store stays within its limits: models unused for a month and
+// temporary files a crash left go, then the oldest until it is within
+// its budget; and it is listed at most hourly, whichever process writes.
+func TestModelStorePrunes(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	now := time.Now()
+	put := func(name string, age time.Duration) {
+		t.Helper()
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, make([]byte, 100), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(path, now.Add(-age), now.Add(-age)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put("month-old", modelMaxAge+time.Hour)
+	put(".m9.123.tmp", 2*time.Hour)
+	put(".m8.456.tmp", time.Minute) // being written by another process
+	for i := range 6 {
+		put("m"+string(rune('0'+i)), time.Duration(6-i)*time.Hour) // m0 the oldest
+	}
+	s := newModelStore(dir)
+	s.maxEntries = 4 // of the 7 left: down to 3
+	s.prune()
+	want := []string{".m8.456.tmp", ".pruned", "m4", "m5"}
+	got := []string{}
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		got = append(got, e.Name())
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("after pruning: %v, want %v", got, want)
+	}
+
+	// Another process within the hour does not list the store again.
+	put("month-old", modelMaxAge+time.Hour)
+	newModelStore(dir).prune()
+	if _, err := os.Stat(filepath.Join(dir, "month-old")); err != nil {
+		t.Errorf("the store was pruned again within the hour: %v", err)
+	}
+}
