@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -50,22 +52,30 @@ func sameModel(t *testing.T, got, want observe.Status) {
 	}
 }
 
-// modelFiles lists the model store's files with their times.
-func modelFiles(t *testing.T, state string) map[string]time.Time {
+// storedFile is the model store's file: its bytes and time, and how many
+// models it holds for this build.
+type storedFile struct {
+	bytes  []byte
+	mod    time.Time
+	models int
+}
+
+func modelFile(t *testing.T, state string) storedFile {
 	t.Helper()
-	ents, err := os.ReadDir(filepath.Join(state, ModelsDir))
+	path := filepath.Join(state, ModelsFile)
+	var f storedFile
+	b, err := os.ReadFile(path)
 	if err != nil && !os.IsNotExist(err) {
 		t.Fatal(err)
 	}
-	m := map[string]time.Time{}
-	for _, e := range ents {
-		info, err := e.Info()
-		if err != nil {
-			t.Fatal(err)
-		}
-		m[e.Name()] = info.ModTime()
+	f.bytes = b
+	if fi, err := os.Stat(path); err == nil {
+		f.mod = fi.ModTime()
 	}
-	return m
+	s := newModelStore(path)
+	s.open()
+	f.models = len(s.records)
+	return f
 }
 
 // A new process on the same state dir does not parse a document that
@@ -103,9 +113,9 @@ func TestModelStoreAcrossProcesses(t *testing.T) {
 			if cold.parses != 1 || cold.loads != 0 {
 				t.Fatalf("cold run: %d parses, %d loads; want 1 and 0", cold.parses, cold.loads)
 			}
-			stored := modelFiles(t, state)
-			if len(stored) != 1 {
-				t.Fatalf("the cold run stored %d models, want 1", len(stored))
+			stored := modelFile(t, state)
+			if stored.models != 1 {
+				t.Fatalf("the cold run stored %d models, want 1", stored.models)
 			}
 
 			warm := runOn(t, state, v, may21)
@@ -116,8 +126,8 @@ func TestModelStoreAcrossProcesses(t *testing.T) {
 				t.Errorf("warm run was not a 304: %+v", warm.status.Sources[0])
 			}
 			sameModel(t, warm.status, cold.status)
-			if now := modelFiles(t, state); !reflect.DeepEqual(now, stored) {
-				t.Errorf("an unchanged run wrote to the model store: %v, was %v", now, stored)
+			if now := modelFile(t, state); !reflect.DeepEqual(now, stored) {
+				t.Errorf("an unchanged run wrote to the model store: %d bytes at %s, was %d at %s", len(now.bytes), now.mod, len(stored.bytes), stored.mod)
 			}
 
 			// One byte more is another document.
@@ -140,30 +150,37 @@ func TestModelStoreAcrossProcesses(t *testing.T) {
 	}
 }
 
-// A damaged model file, one another build wrote, or one of another
+// A damaged store, a record another build wrote, or one of another
 // document, is never used and never fails the check: the document is
-// parsed, as with an empty store, and the file replaced.
+// parsed, as with an empty store, and its model stored again.
 func TestModelStoreFallsBackToParsing(t *testing.T) {
 	t.Parallel()
+	other := func(build [8]byte, key string) func([]byte, storeFixture) []byte {
+		return func(b []byte, f storeFixture) []byte {
+			s := newModelStore(f.path)
+			s.build = build
+			if key == "" {
+				key = f.key
+			}
+			s.store(f.source, key, &observe.Status{State: observe.MajorOutage, Description: "not this document's", Claims: true})
+			return append(b, frame(s.pending[0].body)...)
+		}
+	}
 	for _, tt := range []struct {
 		name   string
-		damage func(b []byte) []byte
+		damage func(b []byte, f storeFixture) []byte
+		// intact says the document's own record is still whole and is
+		// read; else the document is parsed.
+		intact bool
 	}{
-		{"empty", func([]byte) []byte { return nil }},
-		{"cut short", func(b []byte) []byte { return b[:len(b)/2] }},
-		{"a byte flipped", func(b []byte) []byte { b[len(b)/2] ^= 0x40; return b }},
-		{"not a model", func([]byte) []byte { return []byte(`{"state":"major_outage"}`) }},
-		{"another build", func(b []byte) []byte {
-			s := &modelStore{build: "vendorwatch 0.0.1"}
-			st := &observe.Status{State: observe.MajorOutage, Description: "from another build", Claims: true}
-			d := &modelDecoder{b: b[len(modelMagic):]}
-			d.str()
-			return s.encode(d.str(), st)
-		}},
-		{"another document", func([]byte) []byte {
-			s := newModelStore("unused")
-			return s.encode("another key", &observe.Status{State: observe.MajorOutage, Description: "another document", Claims: true})
-		}},
+		{"empty", func([]byte, storeFixture) []byte { return nil }, false},
+		{"cut short", func(b []byte, _ storeFixture) []byte { return b[:len(b)/2] }, false},
+		{"a byte flipped", func(b []byte, _ storeFixture) []byte { b[len(b)/2] ^= 0x40; return b }, false},
+		{"a byte flipped in the length", func(b []byte, _ storeFixture) []byte { b[2] ^= 0x7f; return b }, false},
+		{"not a store", func([]byte, storeFixture) []byte { return []byte(`{"state":"major_outage"}`) }, false},
+		{"a newer record of another document", other(newModelStore("x").build, "another key"), false},
+		{"a torn record after it", func(b []byte, _ storeFixture) []byte { return append(b, b[:len(b)-3]...) }, true},
+		{"a newer record of another build", other([8]byte{1}, ""), true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -175,31 +192,45 @@ func TestModelStoreFallsBackToParsing(t *testing.T) {
 			v := catalog.Vendor{ID: "anthropic", Name: "Anthropic", Sources: []catalog.SourceSpec{{URL: srv.URL + "/api/v2/summary.json", Format: statuspage.Statuspage}}}
 			cold := runOn(t, state, v, may21)
 
-			files := modelFiles(t, state)
-			if len(files) != 1 {
-				t.Fatalf("%d model files, want 1", len(files))
+			f := fixtureOf(t, state, v)
+			b, err := os.ReadFile(f.path)
+			if err != nil {
+				t.Fatal(err)
 			}
-			for name := range files {
-				path := filepath.Join(state, ModelsDir, name)
-				b, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, tt.damage(b), 0o600); err != nil {
-					t.Fatal(err)
-				}
+			if err := os.WriteFile(f.path, tt.damage(b, f), 0o600); err != nil {
+				t.Fatal(err)
 			}
 
 			r := runOn(t, state, v, may21)
-			if r.parses != 1 || r.loads != 0 {
-				t.Errorf("%d parses, %d loads; want the document parsed", r.parses, r.loads)
+			if want := map[bool]int64{true: 0, false: 1}[tt.intact]; r.parses != want || r.loads != 1-want {
+				t.Errorf("%d parses, %d loads; want %d parses", r.parses, r.loads, want)
 			}
 			sameModel(t, r.status, cold.status)
 			if after := runOn(t, state, v, may21); after.loads != 1 || after.parses != 0 {
-				t.Errorf("the damaged file was not replaced: the next run made %d parses, %d loads", after.parses, after.loads)
+				t.Errorf("the model was not stored again: the next run made %d parses, %d loads", after.parses, after.loads)
 			}
 		})
 	}
+}
+
+// storeFixture names the one source of a test vendor in the store.
+type storeFixture struct {
+	path, source, key string
+}
+
+func fixtureOf(t *testing.T, state string, v catalog.Vendor) storeFixture {
+	t.Helper()
+	f := storeFixture{path: filepath.Join(state, ModelsFile), source: sourceKey(v.Sources[0], limitsFor(v))}
+	s := newModelStore(f.path)
+	s.open()
+	r, ok := s.records[sourceID(f.source)]
+	if !ok {
+		t.Fatal("the source has no model stored")
+	}
+	d := &modelDecoder{b: r.body[8+16:]}
+	d.int()
+	f.key = d.str()
+	return f
 }
 
 // The store keeps models as parsed, before the clock is applied: a
@@ -271,51 +302,75 @@ func TestModelStoreSkipsSummariesWithSiblings(t *testing.T) {
 	if r.parses != 1 || r.loads != 0 {
 		t.Errorf("%d parses, %d loads; a summary read with its siblings must be read afresh", r.parses, r.loads)
 	}
-	if n := len(modelFiles(t, state)); n != 0 {
+	if n := modelFile(t, state).models; n != 0 {
 		t.Errorf("%d models stored, want none", n)
 	}
 }
 
-// The store stays within its limits: models unused for a month and
-// temporary files a crash left go, then the oldest until it is within
-// its budget; and it is listed at most hourly, whichever process writes.
-func TestModelStorePrunes(t *testing.T) {
+// Records replaced by newer ones are dropped when they outweigh the live
+// ones, and models no process has read for a month when the file is
+// rewritten: the file stays about the size of what it holds.
+func TestModelStoreCompacts(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	now := time.Now()
-	put := func(name string, age time.Duration) {
-		t.Helper()
-		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, make([]byte, 100), 0o600); err != nil {
-			t.Fatal(err)
+	path := filepath.Join(t.TempDir(), ModelsFile)
+	big := &observe.Status{Description: strings.Repeat("x", 64<<10)}
+	t0 := time.Date(2026, 5, 21, 12, 0, 0, 0, time.UTC)
+	for i := range 20 { // twenty checks in which source a changed
+		s := newModelStore(path)
+		s.now = func() time.Time { return t0.Add(time.Duration(i) * time.Minute) }
+		s.store("a", "key "+strconv.Itoa(i), big)
+		if i == 0 {
+			s.store("b", "key", &observe.Status{Description: "b"})
 		}
-		if err := os.Chtimes(path, now.Add(-age), now.Add(-age)); err != nil {
-			t.Fatal(err)
-		}
+		s.flush()
 	}
-	put("month-old", modelMaxAge+time.Hour)
-	put(".m9.123.tmp", 2*time.Hour)
-	put(".m8.456.tmp", time.Minute) // being written by another process
-	for i := range 6 {
-		put("m"+string(rune('0'+i)), time.Duration(6-i)*time.Hour) // m0 the oldest
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
 	}
-	s := newModelStore(dir)
-	s.maxEntries = 4 // of the 7 left: down to 3
-	s.prune()
-	want := []string{".m8.456.tmp", ".pruned", "m4", "m5"}
-	got := []string{}
-	ents, _ := os.ReadDir(dir)
-	for _, e := range ents {
-		got = append(got, e.Name())
+	if max := int64(2*len(big.Description) + modelSlack + 4096); fi.Size() > max {
+		t.Errorf("the file is %d bytes after 20 changes of one model, want at most %d", fi.Size(), max)
 	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("after pruning: %v, want %v", got, want)
+	s := newModelStore(path)
+	if st := s.load("a", "key 19"); st == nil || st.Description != big.Description {
+		t.Error("the newest model of a was lost")
+	}
+	if s.load("b", "key") == nil {
+		t.Error("b was lost")
 	}
 
-	// Another process within the hour does not list the store again.
-	put("month-old", modelMaxAge+time.Hour)
-	newModelStore(dir).prune()
-	if _, err := os.Stat(filepath.Join(dir, "month-old")); err != nil {
-		t.Errorf("the store was pruned again within the hour: %v", err)
+	// A month on, a process that reads b and stores c rewrites the file
+	// (forced here): a, read by nobody since, is dropped.
+	s = newModelStore(path)
+	s.now = func() time.Time { return t0.Add(modelMaxAge + time.Hour) }
+	if s.load("b", "key") == nil {
+		t.Fatal("b was lost")
+	}
+	s.rewrite = true
+	s.store("c", "key", &observe.Status{Description: "c"})
+	s.flush()
+	s = newModelStore(path)
+	if s.load("a", "key 19") != nil || s.load("b", "key") == nil || s.load("c", "key") == nil {
+		t.Errorf("after a month: want a dropped, b and c kept")
+	}
+}
+
+// Two processes on one state dir each add their models to the file,
+// whichever read it first; a third reads both.
+func TestModelStoreSharedByProcesses(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), ModelsFile)
+	a, b := newModelStore(path), newModelStore(path)
+	a.load("x", "key") // a has read the (empty) file
+	b.store("b", "key", &observe.Status{Description: "from b"})
+	b.flush()
+	a.store("a", "key", &observe.Status{Description: "from a"})
+	a.flush()
+	c := newModelStore(path)
+	if st := c.load("a", "key"); st == nil || st.Description != "from a" {
+		t.Errorf("a's model: %+v", st)
+	}
+	if st := c.load("b", "key"); st == nil || st.Description != "from b" {
+		t.Errorf("b's model: %+v", st)
 	}
 }

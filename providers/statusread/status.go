@@ -71,16 +71,20 @@ type Reader struct {
 	models *modelStore
 	parses atomic.Int64
 	loads  atomic.Int64
+	// reading counts the Reads under way: when the last of a round ends,
+	// the models parsed in it are written, in one write.
+	reading atomic.Int64
 }
 
 // Options tune a Reader.
 type Options struct {
 	// StateDir is where the reader remembers what the next process should
 	// not have to learn again: the autodetected formats, so each page is
-	// read at the URL that worked instead of searched for, and each status
+	// read at the URL that worked instead of searched for; each status
 	// document's validators (ETag, Last-Modified) with the document, so
-	// requests are conditional and a 304 reuses it. Empty keeps both in
-	// memory.
+	// requests are conditional and a 304 reuses it; and what each
+	// document read to (ModelsFile), so an unchanged one is not parsed
+	// again. Empty keeps them in memory, for the process's life.
 	StateDir string
 	// Now is the clock of stale-incident pruning and of maintenances'
 	// windows (time.Now when nil).
@@ -95,7 +99,7 @@ func New(f *fetch.Client, o Options) *Reader {
 	memo, cache, models := "", "", ""
 	if o.StateDir != "" {
 		memo, cache = filepath.Join(o.StateDir, detectedFile), filepath.Join(o.StateDir, fetch.CacheDir)
-		models = filepath.Join(o.StateDir, ModelsDir)
+		models = filepath.Join(o.StateDir, ModelsFile)
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -107,6 +111,12 @@ func New(f *fetch.Client, o Options) *Reader {
 // order. Each source's outcome is recorded in Status.Sources; a source that
 // fails is an error on that source only.
 func (r *Reader) Read(ctx context.Context, v catalog.Vendor) observe.Status {
+	r.reading.Add(1)
+	defer func() {
+		if r.reading.Add(-1) == 0 {
+			r.models.flush()
+		}
+	}()
 	parts := make([]*observe.Status, len(v.Sources))
 	meta := make([]observe.Source, len(v.Sources))
 	lim := limitsFor(v)
