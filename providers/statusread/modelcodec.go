@@ -22,8 +22,12 @@ const codecVersion = 1
 // errTruncated is what decoding a damaged or cut-off model returns.
 var errTruncated = errors.New("model truncated")
 
-// modelEncoder appends a model to b.
-type modelEncoder struct{ b []byte }
+// modelEncoder appends a model to b. clean, when set, is applied to every
+// string of the model as it is written (the redactor).
+type modelEncoder struct {
+	b     []byte
+	clean func(string) string
+}
 
 func (e *modelEncoder) uint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
 func (e *modelEncoder) int(v int64)   { e.b = binary.AppendVarint(e.b, v) }
@@ -37,6 +41,9 @@ func (e *modelEncoder) bool(v bool) {
 }
 
 func (e *modelEncoder) str(s string) {
+	if e.clean != nil {
+		s = e.clean(s)
+	}
 	e.uint(uint64(len(s)))
 	e.b = append(e.b, s...)
 }
@@ -73,16 +80,26 @@ func (e *modelEncoder) time(t time.Time) {
 	default:
 		name, off := t.Zone()
 		e.b = append(e.b, 3)
-		e.str(name)
+		e.raw(name)
 		e.int(int64(off))
 	}
 	e.int(t.Unix())
 	e.uint(uint64(t.Nanosecond()))
 }
 
+// raw writes s as it is, never cleaned: the store's own fields.
+func (e *modelEncoder) raw(s string) {
+	e.uint(uint64(len(s)))
+	e.b = append(e.b, s...)
+}
+
 // encodeModel appends st's binary form to b.
 func encodeModel(b []byte, st *observe.Status) []byte {
-	e := modelEncoder{b: b}
+	return (&modelEncoder{b: b}).model(st)
+}
+
+// model appends st's binary form to e.b and returns it.
+func (e *modelEncoder) model(st *observe.Status) []byte {
 	e.str(string(st.State))
 	e.str(st.Description)
 	e.str(st.PageURL)

@@ -1,6 +1,7 @@
 package statusread
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vendorwatch/vendorwatch/internal/fixture"
+	"github.com/vendorwatch/vendorwatch/internal/redact"
 	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
 	"github.com/vendorwatch/vendorwatch/providers/vendortest"
@@ -372,5 +375,37 @@ func TestModelStoreSharedByProcesses(t *testing.T) {
 	}
 	if st := c.load("b", "key"); st == nil || st.Description != "from b" {
 		t.Errorf("b's model: %+v", st)
+	}
+}
+
+// A vendor that echoes a key in its status page does not put it in the
+// state dir: every text of a stored model passes the redactor, and the
+// record still reads back.
+func TestModelStoreRedacts(t *testing.T) {
+	t.Parallel()
+	key := fixture.OpenAIKey
+	redact.Register(key)
+	// Split by invisible characters, as vendors' pages have done.
+	disguised := key[:20] + "\u200b" + key[20:40] + "\u00ad" + key[40:]
+	path := filepath.Join(t.TempDir(), ModelsFile)
+	s := newModelStore(path)
+	s.store("src", "key", &observe.Status{
+		Description: "keys like " + key + " fail",
+		Incidents:   []observe.Incident{{Title: "API keys such as " + disguised + " are rejected", Components: []string{key}}},
+	})
+	s.flush()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := key[len(redact.PublicPrefix(key)):]
+	for i := 0; i+12 <= len(secret); i++ {
+		if bytes.Contains(b, []byte(secret[i:i+12])) {
+			t.Fatalf("the store holds %q of the key", secret[i:i+12])
+		}
+	}
+	st := newModelStore(path).load("src", "key")
+	if st == nil || !strings.Contains(st.Description, redact.Placeholder) {
+		t.Errorf("the redacted model does not read back: %+v", st)
 	}
 }
