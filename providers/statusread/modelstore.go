@@ -29,6 +29,10 @@ const (
 	modelSlack     = 256 << 10
 	maxStoredModel = 8 << 20
 	maxModelsFile  = 256 << 20
+	// A store that is never idle (reads that always overlap) still
+	// writes its models once this many bytes, or this old, are pending.
+	maxPending    = 8 << 20
+	maxPendingFor = time.Minute
 )
 
 // recordMagic opens every record of the file, so a reader can tell a
@@ -72,8 +76,11 @@ type modelStore struct {
 	// build, or damaged; rewrite says the next flush rewrites the file.
 	garbage, live int
 	rewrite       bool
-	// pending are the records stored since the last flush, in order.
-	pending []pendingRecord
+	// pending are the records stored since the last flush, in order,
+	// pendingBytes their size and pendingSince when the first came.
+	pending      []pendingRecord
+	pendingBytes int
+	pendingSince time.Time
 }
 
 // record is one source's model as stored: the body of its record.
@@ -251,9 +258,18 @@ func (s *modelStore) store(source, key string, st *observe.Status) {
 	if len(body) > maxStoredModel {
 		return
 	}
+	now := s.now()
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	if len(s.pending) == 0 {
+		s.pendingSince = now
+	}
 	s.pending = append(s.pending, pendingRecord{source: id, body: body})
+	s.pendingBytes += len(body)
+	due := s.pendingBytes >= maxPending || now.Sub(s.pendingSince) >= maxPendingFor
+	s.mu.Unlock()
+	if due {
+		s.flush()
+	}
 }
 
 // index makes body the newest record of src. s.mu is held.
@@ -290,7 +306,7 @@ func (s *modelStore) flush() {
 		return
 	}
 	pending := s.pending
-	s.pending = nil
+	s.pending, s.pendingBytes = nil, 0
 	s.open()
 	if s.rewrite {
 		s.rewriteFile(pending)

@@ -409,3 +409,24 @@ func TestModelStoreRedacts(t *testing.T) {
 		t.Errorf("the redacted model does not read back: %+v", st)
 	}
 }
+
+// A store whose reads never pause (a long-running process with reads
+// always under way) still writes what it parsed, once a minute's worth is
+// pending.
+func TestModelStoreWritesWithoutPause(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), ModelsFile)
+	s := newModelStore(path)
+	now := time.Date(2026, 5, 21, 12, 0, 0, 0, time.UTC)
+	s.now = func() time.Time { return now }
+	s.store("a", "key", &observe.Status{Description: "a"})
+	if newModelStore(path).load("a", "key") != nil {
+		t.Fatal("written before the round ended")
+	}
+	now = now.Add(maxPendingFor)
+	s.store("b", "key", &observe.Status{Description: "b"})
+	r := newModelStore(path)
+	if r.load("a", "key") == nil || r.load("b", "key") == nil {
+		t.Error("a minute of models is still pending")
+	}
+}
