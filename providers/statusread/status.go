@@ -2,8 +2,9 @@
 // through the shared client (conditionally, from the validator store),
 // finds the format of a page given only by its address (detect.go) and
 // remembers what it found, reuses the parsed model of an unchanged
-// document, and merges the sources into one observe.Status, narrowed to
-// the components the team cares about.
+// document (in process, and across processes from the state dir's model
+// store), and merges the sources into one observe.Status, narrowed to the
+// components the team cares about.
 package statusread
 
 import (
