@@ -48,7 +48,7 @@ var recordMagic = [2]byte{'v', 'm'}
 // with the reader's settings (format, selector, components kept), with
 // the memoKey of the document it was read from (its checksums among
 // them), the build of vendorwatch that wrote it and when, under a CRC.
-// The models in binary form (modelcodec.go). A process reads the file
+// Models are in the binary form of modelcodec.go. A process reads the file
 // once, on its first load, and keeps the newest record of each source; it
 // appends the models it parsed in one write when a round of reads ends
 // (flush), so a cold check writes the file once and a check in which
