@@ -81,6 +81,10 @@ type modelStore struct {
 	pending      []pendingRecord
 	pendingBytes int
 	pendingSince time.Time
+	// settled says the process has resolved its keys (Reader.Settle):
+	// until then nothing is written, because the redactor cannot yet
+	// blank a key a vendor's page echoes.
+	settled bool
 }
 
 // record is one source's model as stored: the body of its record.
@@ -90,8 +94,12 @@ type record struct {
 	used    bool   // loaded by this process
 }
 
+// pendingRecord is a record not yet written: its body holds the model's
+// texts as read, which stay in memory; they pass the redactor when the
+// record is written (sealed).
 type pendingRecord struct {
 	source [16]byte
+	head   int // the bytes of body before the model: build, source, written, key
 	body   []byte
 }
 
@@ -248,12 +256,7 @@ func (s *modelStore) store(source, key string, st *observe.Status) {
 	e.b = append(e.b, id[:]...)
 	e.int(s.now().Unix())
 	e.raw(key)
-	if redact.Active() {
-		// Every text of the model passes the redactor, as it does on
-		// every other way out of the process: a vendor that echoes a key
-		// in its status page must not put it in the state dir.
-		e.clean = redact.String
-	}
+	head := len(e.b)
 	body := e.model(st)
 	if len(body) > maxStoredModel {
 		return
@@ -263,9 +266,9 @@ func (s *modelStore) store(source, key string, st *observe.Status) {
 	if len(s.pending) == 0 {
 		s.pendingSince = now
 	}
-	s.pending = append(s.pending, pendingRecord{source: id, body: body})
+	s.pending = append(s.pending, pendingRecord{source: id, head: head, body: body})
 	s.pendingBytes += len(body)
-	due := s.pendingBytes >= maxPending || now.Sub(s.pendingSince) >= maxPendingFor
+	due := s.settled && (s.pendingBytes >= maxPending || now.Sub(s.pendingSince) >= maxPendingFor)
 	s.mu.Unlock()
 	if due {
 		s.flush()
@@ -302,11 +305,18 @@ func (s *modelStore) flush() {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.pending) == 0 {
+	if len(s.pending) == 0 || !s.settled {
 		return
 	}
 	pending := s.pending
 	s.pending, s.pendingBytes = nil, 0
+	sealed := pending[:0]
+	for _, p := range pending {
+		if p.seal(); p.body != nil {
+			sealed = append(sealed, p)
+		}
+	}
+	pending = sealed
 	s.open()
 	if s.rewrite {
 		s.rewriteFile(pending)
@@ -362,4 +372,34 @@ func (s *modelStore) rewriteFile(pending []pendingRecord) {
 	for _, p := range pending {
 		s.index(p.source, p.body, true)
 	}
+}
+
+// settle lets the store write: the process's keys are resolved, so the
+// redactor knows them. What was stored before is written now.
+func (s *modelStore) settle() {
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	s.settled = true
+	s.mu.Unlock()
+	s.flush()
+}
+
+// seal passes every text of the record's model through the redactor, as
+// on every other way out of the process: a vendor that echoes a key in
+// its status page must not put it in the state dir. The model is read
+// back and written again with its texts cleaned (a cleaned text may
+// differ in length, so the bytes cannot be redacted in place).
+func (p *pendingRecord) seal() {
+	if !redact.Active() {
+		return
+	}
+	st, err := decodeModel(p.body[p.head:])
+	if err != nil {
+		p.body = nil
+		return
+	}
+	e := modelEncoder{b: append([]byte(nil), p.body[:p.head]...), clean: redact.String}
+	p.body = e.model(st)
 }

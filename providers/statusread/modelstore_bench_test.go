@@ -51,7 +51,7 @@ func BenchmarkModelStore(b *testing.B) {
 	b.Run("store", func(b *testing.B) {
 		for b.Loop() {
 			b.StopTimer()
-			s := newModelStore(filepath.Join(b.TempDir(), ModelsFile))
+			s := settledStore(filepath.Join(b.TempDir(), ModelsFile))
 			b.StartTimer()
 			for i := range n {
 				s.store(fmt.Sprintf("source %d", i), "key", models[i%len(models)])
@@ -61,13 +61,13 @@ func BenchmarkModelStore(b *testing.B) {
 	})
 	b.Run("load", func(b *testing.B) {
 		path := filepath.Join(b.TempDir(), ModelsFile)
-		s := newModelStore(path)
+		s := settledStore(path)
 		for i := range n {
 			s.store(fmt.Sprintf("source %d", i), "key", models[i%len(models)])
 		}
 		s.flush()
 		for b.Loop() {
-			s := newModelStore(path) // a new process
+			s := settledStore(path) // a new process
 			for i := range n {
 				if s.load(fmt.Sprintf("source %d", i), "key") == nil {
 					b.Fatal("not stored")

@@ -75,7 +75,7 @@ func modelFile(t *testing.T, state string) storedFile {
 	if fi, err := os.Stat(path); err == nil {
 		f.mod = fi.ModTime()
 	}
-	s := newModelStore(path)
+	s := settledStore(path)
 	s.open()
 	f.models = len(s.records)
 	return f
@@ -160,7 +160,7 @@ func TestModelStoreFallsBackToParsing(t *testing.T) {
 	t.Parallel()
 	other := func(build [8]byte, key string) func([]byte, storeFixture) []byte {
 		return func(b []byte, f storeFixture) []byte {
-			s := newModelStore(f.path)
+			s := settledStore(f.path)
 			s.build = build
 			if key == "" {
 				key = f.key
@@ -181,7 +181,7 @@ func TestModelStoreFallsBackToParsing(t *testing.T) {
 		{"a byte flipped", func(b []byte, _ storeFixture) []byte { b[len(b)/2] ^= 0x40; return b }, false},
 		{"a byte flipped in the length", func(b []byte, _ storeFixture) []byte { b[2] ^= 0x7f; return b }, false},
 		{"not a store", func([]byte, storeFixture) []byte { return []byte(`{"state":"major_outage"}`) }, false},
-		{"a newer record of another document", other(newModelStore("x").build, "another key"), false},
+		{"a newer record of another document", other(settledStore("x").build, "another key"), false},
 		{"a torn record after it", func(b []byte, _ storeFixture) []byte { return append(b, b[:len(b)-3]...) }, true},
 		{"a newer record of another build", other([8]byte{1}, ""), true},
 	} {
@@ -224,7 +224,7 @@ type storeFixture struct {
 func fixtureOf(t *testing.T, state string, v catalog.Vendor) storeFixture {
 	t.Helper()
 	f := storeFixture{path: filepath.Join(state, ModelsFile), source: sourceKey(v.Sources[0], limitsFor(v))}
-	s := newModelStore(f.path)
+	s := settledStore(f.path)
 	s.open()
 	r, ok := s.records[sourceID(f.source)]
 	if !ok {
@@ -319,7 +319,7 @@ func TestModelStoreCompacts(t *testing.T) {
 	big := &observe.Status{Description: strings.Repeat("x", 64<<10)}
 	t0 := time.Date(2026, 5, 21, 12, 0, 0, 0, time.UTC)
 	for i := range 20 { // twenty checks in which source a changed
-		s := newModelStore(path)
+		s := settledStore(path)
 		s.now = func() time.Time { return t0.Add(time.Duration(i) * time.Minute) }
 		s.store("a", "key "+strconv.Itoa(i), big)
 		if i == 0 {
@@ -334,7 +334,7 @@ func TestModelStoreCompacts(t *testing.T) {
 	if max := int64(2*len(big.Description) + modelSlack + 4096); fi.Size() > max {
 		t.Errorf("the file is %d bytes after 20 changes of one model, want at most %d", fi.Size(), max)
 	}
-	s := newModelStore(path)
+	s := settledStore(path)
 	if st := s.load("a", "key 19"); st == nil || st.Description != big.Description {
 		t.Error("the newest model of a was lost")
 	}
@@ -344,7 +344,7 @@ func TestModelStoreCompacts(t *testing.T) {
 
 	// A month on, a process that reads b and stores c rewrites the file
 	// (forced here): a, read by nobody since, is dropped.
-	s = newModelStore(path)
+	s = settledStore(path)
 	s.now = func() time.Time { return t0.Add(modelMaxAge + time.Hour) }
 	if s.load("b", "key") == nil {
 		t.Fatal("b was lost")
@@ -352,7 +352,7 @@ func TestModelStoreCompacts(t *testing.T) {
 	s.rewrite = true
 	s.store("c", "key", &observe.Status{Description: "c"})
 	s.flush()
-	s = newModelStore(path)
+	s = settledStore(path)
 	if s.load("a", "key 19") != nil || s.load("b", "key") == nil || s.load("c", "key") == nil {
 		t.Errorf("after a month: want a dropped, b and c kept")
 	}
@@ -363,13 +363,13 @@ func TestModelStoreCompacts(t *testing.T) {
 func TestModelStoreSharedByProcesses(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), ModelsFile)
-	a, b := newModelStore(path), newModelStore(path)
+	a, b := settledStore(path), settledStore(path)
 	a.load("x", "key") // a has read the (empty) file
 	b.store("b", "key", &observe.Status{Description: "from b"})
 	b.flush()
 	a.store("a", "key", &observe.Status{Description: "from a"})
 	a.flush()
-	c := newModelStore(path)
+	c := settledStore(path)
 	if st := c.load("a", "key"); st == nil || st.Description != "from a" {
 		t.Errorf("a's model: %+v", st)
 	}
@@ -388,7 +388,7 @@ func TestModelStoreRedacts(t *testing.T) {
 	// Split by invisible characters, as vendors' pages have done.
 	disguised := key[:20] + "\u200b" + key[20:40] + "\u00ad" + key[40:]
 	path := filepath.Join(t.TempDir(), ModelsFile)
-	s := newModelStore(path)
+	s := settledStore(path)
 	s.store("src", "key", &observe.Status{
 		Description: "keys like " + key + " fail",
 		Incidents:   []observe.Incident{{Title: "API keys such as " + disguised + " are rejected", Components: []string{key}}},
@@ -404,9 +404,42 @@ func TestModelStoreRedacts(t *testing.T) {
 			t.Fatalf("the store holds %q of the key", secret[i:i+12])
 		}
 	}
-	st := newModelStore(path).load("src", "key")
+	st := settledStore(path).load("src", "key")
 	if st == nil || !strings.Contains(st.Description, redact.Placeholder) {
 		t.Errorf("the redacted model does not read back: %+v", st)
+	}
+}
+
+// A process resolves its keys while its first status pages are read (the
+// probes run beside them): a page that echoes a key the redactor does not
+// know yet is kept in memory, not written, until the reader is settled,
+// and what is written then has the key blanked. Without the wait the key
+// reaches the file.
+func TestModelStoreWaitsForTheKeys(t *testing.T) {
+	t.Parallel()
+	key := fixture.GroqKey // registered by no other test of this package
+	path := filepath.Join(t.TempDir(), ModelsFile)
+	s := newModelStore(path)
+	s.store("src", "key", &observe.Status{Description: "keys like " + key + " fail"})
+	s.flush() // the reads of the first round ended
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Fatalf("the store wrote before the keys were resolved (%v)", err)
+	}
+	redact.Register(key) // the probe resolved it
+	s.settle()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := key[len(redact.PublicPrefix(key)):]
+	for i := 0; i+12 <= len(secret); i++ {
+		if bytes.Contains(b, []byte(secret[i:i+12])) {
+			t.Fatalf("the store holds %q of the key", secret[i:i+12])
+		}
+	}
+	st := newModelStore(path).load("src", "key")
+	if st == nil || !strings.Contains(st.Description, redact.Placeholder) {
+		t.Errorf("the settled model does not read back: %+v", st)
 	}
 }
 
@@ -416,17 +449,27 @@ func TestModelStoreRedacts(t *testing.T) {
 func TestModelStoreWritesWithoutPause(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), ModelsFile)
-	s := newModelStore(path)
+	s := settledStore(path)
 	now := time.Date(2026, 5, 21, 12, 0, 0, 0, time.UTC)
 	s.now = func() time.Time { return now }
 	s.store("a", "key", &observe.Status{Description: "a"})
-	if newModelStore(path).load("a", "key") != nil {
+	if settledStore(path).load("a", "key") != nil {
 		t.Fatal("written before the round ended")
 	}
 	now = now.Add(maxPendingFor)
 	s.store("b", "key", &observe.Status{Description: "b"})
-	r := newModelStore(path)
+	r := settledStore(path)
 	if r.load("a", "key") == nil || r.load("b", "key") == nil {
 		t.Error("a minute of models is still pending")
 	}
+}
+
+// settledStore is the store at path of a process whose keys are resolved:
+// one that writes.
+func settledStore(path string) *modelStore {
+	s := newModelStore(path)
+	if s != nil {
+		s.settled = true
+	}
+	return s
 }
