@@ -1,15 +1,20 @@
 package fetch
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/vendorwatch/vendorwatch/internal/fixture"
+	"github.com/vendorwatch/vendorwatch/internal/redact"
 )
 
 // The store keeps within its budget, dropping the oldest entries first.
@@ -213,5 +218,42 @@ func TestCacheTouchesOnceADay(t *testing.T) {
 	c.touch(url)
 	if now.Sub(mtime()) > time.Second {
 		t.Errorf("an entry last used two days ago kept its time %s, want now", mtime())
+	}
+}
+
+// A held store keeps what it is given in memory, readable, until Settle
+// writes it; what it writes then passes the redactor with the keys
+// registered meanwhile, so a document that echoes a key resolved after it
+// arrived never reaches the disk with the key.
+func TestCacheHoldsUntilSettled(t *testing.T) {
+	t.Parallel()
+	key := fixture.MistralKey // registered by no other test of this package
+	dir := t.TempDir()
+	c := NewCache(dir, nil)
+	c.Hold()
+	url := "https://status.example/api/v2/summary.json"
+	c.put(url, http.Header{}, &Response{StatusCode: 200, Header: http.Header{"Etag": {`"x"`}}, Body: []byte(`{"echo":"` + key + `"}`), URL: url})
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Fatalf("a held store wrote %d files", len(ents))
+	}
+	if e := c.get(url); e == nil || c.body(e) == nil {
+		t.Fatal("a held entry cannot be read back in the process")
+	}
+	redact.Register(key)
+	c.Settle()
+	ents, _ := os.ReadDir(dir)
+	if len(ents) != 1 {
+		t.Fatalf("settled store holds %d files, want 1", len(ents))
+	}
+	b, err := os.ReadFile(filepath.Join(dir, ents[0].Name()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := key[8:20]
+	if bytes.Contains(b, []byte(secret)) {
+		t.Fatalf("the stored document holds the key")
+	}
+	if NewCache(dir, nil).get(url) == nil {
+		t.Error("a new process does not find the settled entry")
 	}
 }

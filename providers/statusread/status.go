@@ -110,14 +110,19 @@ func New(f *fetch.Client, o Options) *Reader {
 	}
 	c := fetch.NewCache(cache, nil)
 	c.SetSources(o.Sources)
+	c.Hold() // until Settle
 	return &Reader{fetch: f, memo: newDetectMemo(memo), cache: c, models: newModelStore(models), now: o.Now, statusIOAPI: o.StatusIOAPI}
 }
 
 // Settle tells the Reader that the process has resolved its keys (a
 // first round of probes is done), so what it keeps in the state dir can
-// pass the redactor knowing them. Until then the models it parsed stay in
-// memory; a Reader without a state dir ignores it.
-func (r *Reader) Settle() { r.models.settle() }
+// pass the redactor knowing them. Until then the documents it fetched and
+// the models it parsed stay in memory; a Reader without a state dir
+// ignores it.
+func (r *Reader) Settle() {
+	r.cache.Settle()
+	r.models.settle()
+}
 
 // Read fetches every source of v concurrently and merges them in config
 // order. Each source's outcome is recorded in Status.Sources; a source that
