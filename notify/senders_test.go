@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -64,12 +65,26 @@ func TestWebhookErrorsHideTheURL(t *testing.T) {
 	defer slow.Close()
 	redirect := httptest.NewServer(http.RedirectHandler("https://elsewhere.example/x", http.StatusFound))
 	defer redirect.Close()
-	dead := httptest.NewServer(http.NotFoundHandler())
-	dead.Close()
+	// A port that stays ours and drops every connection: a closed
+	// server's port may be taken by another test's server meanwhile.
+	dead, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dead.Close()
+	go func() {
+		for {
+			c, err := dead.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
 	tests := []struct{ name, url, want string }{
 		{"5xx", failing.URL + secretPath, "HTTP 500"},
 		{"timeout", slow.URL + secretPath, "did not answer in time"},
-		{"refused", dead.URL + secretPath, "posting to the webhook"},
+		{"connection dropped", "http://" + dead.Addr().String() + secretPath, "posting to the webhook"},
 		{"redirect is not followed", redirect.URL + secretPath, "HTTP 302"},
 		{"bad url", "http://[::1" + secretPath, "not valid"},
 	}
