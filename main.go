@@ -36,7 +36,9 @@ func main() {
 	// Libraries that log through the standard logger (net/http's server)
 	// write through the redactor too.
 	log.SetOutput(redact.NewWriter(os.Stderr))
+	writeMemProfile := startMemProfile()
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	writeMemProfile()
 	stop()
 	os.Exit(code)
 }
