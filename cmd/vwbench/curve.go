@@ -8,10 +8,12 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -25,6 +27,7 @@ type curveOptions struct {
 	runs    int
 	uniform bool
 	keep    bool
+	hold    bool  // after each size, keep its hosts up until interrupted
 	history []int // rounds of history at which to time report (none: after the runs)
 }
 
@@ -165,6 +168,14 @@ func curveSize(o curveOptions, tmp, bin, self, home string, cert *tls.Certificat
 		}
 		row.report = append(row.report, pt)
 		fmt.Fprintf(os.Stderr, "vwbench: %d vendors, %d rounds of history: report %s\n", n, rounds, pt.wall.Round(time.Millisecond))
+	}
+	if o.hold {
+		fmt.Fprintf(os.Stderr, "vwbench: the %d vendors' hosts are up; try\n  env HOME=%s SSL_CERT_FILE=%s %s --config %s --state-dir %s --once --json\nCtrl-C goes on.\n",
+			n, home, caFile, bin, sc.config, last)
+		sig := make(chan os.Signal, 1)
+		signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+		<-sig
+		signal.Stop(sig)
 	}
 	return row, nil
 }
