@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"sync"
 
 	"github.com/vendorwatch/vendorwatch/internal/jsonarrays"
 )
@@ -17,13 +18,25 @@ import (
 // Text is not HTML-escaped here: the encoder that called this escapes it
 // or not, as it was told (vendorwatch's own encoders do not, so an
 // incident titled "A & B" reads as such in the snapshot).
+//
+// The document is built in a buffer kept for the next call (serve encodes
+// a report a check) and returned as a copy of its size.
 func (r Report) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	if err := r.WriteJSON(&buf); err != nil {
+	p := jsonPartsPool.Get().(*jsonParts)
+	defer func() {
+		p.buf.Reset()
+		p.err = nil
+		jsonPartsPool.Put(p)
+	}()
+	if err := r.writeParts(p); err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	return bytes.Clone(p.buf.Bytes()), nil
 }
+
+// jsonPartsPool keeps MarshalJSON's buffers: jsonParts that write to no
+// writer, collecting the whole document.
+var jsonPartsPool = sync.Pool{New: func() any { return newJSONParts(nil) }}
 
 // WriteJSON writes to w what MarshalJSON returns, compact and without a
 // trailing newline, in parts: the head up to the first vendor, then each
@@ -33,7 +46,11 @@ func (r Report) MarshalJSON() ([]byte, error) {
 // vendors make megabytes), and no JSON string is ever split between two
 // writes, so a redacting writer still sees each one whole.
 func (r Report) WriteJSON(w io.Writer) error {
-	p := newJSONParts(w)
+	return r.writeParts(newJSONParts(w))
+}
+
+// writeParts is WriteJSON into p.
+func (r Report) writeParts(p *jsonParts) error {
 	p.raw(`{"schema_version":`)
 	p.value(r.SchemaVersion)
 	p.raw(`,"generated_at":`)
@@ -76,7 +93,8 @@ func (r Report) WriteJSON(w io.Writer) error {
 }
 
 // jsonParts collects a part of a document in buf and writes it to w when
-// flushed; the first error stops the rest.
+// flushed (with no w, it collects the whole document); the first error
+// stops the rest.
 type jsonParts struct {
 	w   io.Writer
 	buf bytes.Buffer
@@ -110,7 +128,7 @@ func (p *jsonParts) value(v any) {
 
 // flush writes the part collected so far.
 func (p *jsonParts) flush() {
-	if p.err != nil || p.buf.Len() == 0 {
+	if p.w == nil || p.err != nil || p.buf.Len() == 0 {
 		return
 	}
 	_, p.err = p.w.Write(p.buf.Bytes())
