@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"sync"
 
 	"github.com/vendorwatch/vendorwatch/internal/jsonarrays"
 )
@@ -19,24 +18,16 @@ import (
 // or not, as it was told (vendorwatch's own encoders do not, so an
 // incident titled "A & B" reads as such in the snapshot).
 //
-// The document is built in a buffer kept for the next call (serve encodes
-// a report a check) and returned as a copy of its size.
+// The document is built in one buffer, which becomes the result: no copy
+// of it is kept (a process that checks once and exits would carry a kept
+// one, megabytes at 5,000 vendors, into its peak memory).
 func (r Report) MarshalJSON() ([]byte, error) {
-	p := jsonPartsPool.Get().(*jsonParts)
-	defer func() {
-		p.buf.Reset()
-		p.err = nil
-		jsonPartsPool.Put(p)
-	}()
+	p := newJSONParts(nil)
 	if err := r.writeParts(p); err != nil {
 		return nil, err
 	}
-	return bytes.Clone(p.buf.Bytes()), nil
+	return p.buf.Bytes(), nil
 }
-
-// jsonPartsPool keeps MarshalJSON's buffers: jsonParts that write to no
-// writer, collecting the whole document.
-var jsonPartsPool = sync.Pool{New: func() any { return newJSONParts(nil) }}
 
 // WriteJSON writes to w what MarshalJSON returns, compact and without a
 // trailing newline, in parts: the head up to the first vendor, then each
