@@ -170,8 +170,9 @@ func curveSize(o curveOptions, tmp, bin, self, home string, cert *tls.Certificat
 		fmt.Fprintf(os.Stderr, "vwbench: %d vendors, %d rounds of history: report %s\n", n, rounds, pt.wall.Round(time.Millisecond))
 	}
 	if o.hold {
-		fmt.Fprintf(os.Stderr, "vwbench: the %d vendors' hosts are up; try\n  env HOME=%s SSL_CERT_FILE=%s %s --config %s --state-dir %s --once --json\nCtrl-C goes on.\n",
-			n, home, caFile, bin, sc.config, last)
+		fmt.Fprintf(os.Stderr, "vwbench: the %d vendors' hosts are up; try\n  env -i %s %s --config %s --state-dir %s --once --json\n  env -i %s %s floor -urls %s -state %s -ca %s\nCtrl-C goes on.\n",
+			n, strings.Join(env(home), " "), bin, sc.config, last,
+			strings.Join(env(home), " "), self, urlFile, filepath.Join(dir, fmt.Sprintf("floor-%d.json", o.runs-1)), caFile)
 		sig := make(chan os.Signal, 1)
 		signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 		<-sig
