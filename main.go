@@ -36,9 +36,11 @@ func main() {
 	// Libraries that log through the standard logger (net/http's server)
 	// write through the redactor too.
 	log.SetOutput(redact.NewWriter(os.Stderr))
+	stopProfile := startCPUProfile()
 	writeMemProfile := startMemProfile()
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	writeMemProfile()
+	stopProfile()
 	stop()
 	os.Exit(code)
 }

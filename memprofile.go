@@ -9,9 +9,9 @@ import (
 
 // envMemProfile names a file to write a heap profile of the whole run
 // into when it ends (`go tool pprof -sample_index=alloc_space`, or
-// inuse_space for what the last collection kept). It is for measuring
-// where a check's memory goes (BENCHMARKS.md, docs/development.md) and is
-// not documented for users.
+// inuse_space for what the last collection kept), as envCPUProfile does
+// for time. It is for measuring where a check's memory goes
+// (docs/development.md) and is not documented for users.
 const envMemProfile = "VENDORWATCH_MEMPROFILE"
 
 // startMemProfile records every allocation when $VENDORWATCH_MEMPROFILE

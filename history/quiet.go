@@ -1,14 +1,10 @@
 package history
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"time"
 
@@ -46,92 +42,6 @@ type quiet struct {
 type pendingState struct {
 	at   time.Time
 	rows map[string][]byte // state rows by name (memory, baseline, observed, report)
-}
-
-// volatileKeys are the JSON members that change at every check without
-// saying anything new: when the checks ran, their latencies, request ids
-// and how many checks in a row gave the same answer.
-var volatileKeys = map[string]bool{
-	"at": true, "generated_at": true, "checked_at": true, "probe_at": true, "probe_gap": true,
-	"streak": true, "consecutive": true, "latency_ms": true, "request_id": true, "request_id_from": true,
-	// An open finding: when it was last observed and seen.
-	"observed": true, "seen": true,
-}
-
-// stableSum is SHA-256 over a JSON document's tokens, the members named in
-// volatileKeys left out: two documents with the same sum say the same but
-// for when they were observed.
-func stableSum(doc []byte) [32]byte {
-	h := sha256.New()
-	dec := json.NewDecoder(bytes.NewReader(doc))
-	dec.UseNumber()
-	// inObject holds, for each open container, whether it is an object;
-	// wantKey says the next token is a member's name.
-	var inObject []bool
-	wantKey := false
-	for {
-		tok, err := dec.Token()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			h.Write([]byte("invalid:"))
-			h.Write(doc)
-			break
-		}
-		if d, ok := tok.(json.Delim); ok {
-			if d == '{' || d == '[' {
-				inObject = append(inObject, d == '{')
-			} else if len(inObject) > 0 {
-				inObject = inObject[:len(inObject)-1]
-			}
-			h.Write([]byte{byte(d)})
-			wantKey = len(inObject) > 0 && inObject[len(inObject)-1]
-			continue
-		}
-		if wantKey {
-			key, _ := tok.(string)
-			if volatileKeys[key] {
-				if err := skipValue(dec); err != nil {
-					h.Write([]byte("invalid:"))
-					h.Write(doc)
-					break
-				}
-				continue // the next token is a name again
-			}
-			h.Write([]byte("k:" + key + "\x00"))
-			wantKey = false
-			continue
-		}
-		b, _ := json.Marshal(tok)
-		h.Write(b)
-		h.Write([]byte{0})
-		wantKey = len(inObject) > 0 && inObject[len(inObject)-1]
-	}
-	var sum [32]byte
-	copy(sum[:], h.Sum(nil))
-	return sum
-}
-
-// skipValue reads one whole value from dec.
-func skipValue(dec *json.Decoder) error {
-	depth := 0
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		if d, ok := tok.(json.Delim); ok {
-			if d == '{' || d == '[' {
-				depth++
-			} else {
-				depth--
-			}
-		}
-		if depth == 0 {
-			return nil
-		}
-	}
 }
 
 // writeSnapshot replaces the snapshot file.

@@ -44,6 +44,11 @@ type Poller struct {
 	wake     []chan struct{}
 	// trafficWake pokes each vendor's traffic loop (CheckNow).
 	trafficWake []chan struct{}
+	// unprobed holds the vendors whose keys no check has probed yet: when
+	// the last is done, every key the config names has been resolved and
+	// registered with the redactor, and the status reader may write what
+	// it parsed to the state dir (statusread.Reader.Settle).
+	unprobed map[string]bool
 }
 
 // NewPoller returns a poller over vendors using f for every request.
@@ -53,6 +58,10 @@ func NewPoller(vendors []catalog.Vendor, f *fetch.Client) *Poller {
 		now:      time.Now,
 		results:  map[string]observe.VendorResult{},
 		checking: map[string]int{},
+		unprobed: map[string]bool{},
+	}
+	for _, v := range vendors {
+		p.unprobed[v.ID] = true
 	}
 	p.fetch = f
 	p.status = statusread.New(f, statusread.Options{Now: p.clock})
@@ -282,7 +291,15 @@ func (p *Poller) checkVendor(ctx context.Context, v catalog.Vendor, part Part) o
 		res.Traffic = p.results[v.ID].Traffic
 	}
 	p.results[v.ID] = res
+	settled := false
+	if part&PartProbes != 0 && p.unprobed[v.ID] {
+		delete(p.unprobed, v.ID)
+		settled = len(p.unprobed) == 0
+	}
 	p.mu.Unlock()
+	if settled {
+		p.status.Settle()
+	}
 	return res
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
 	"github.com/vendorwatch/vendorwatch/providers/fetch"
 	"github.com/vendorwatch/vendorwatch/providers/probe"
+	"github.com/vendorwatch/vendorwatch/providers/statusread"
 	"github.com/vendorwatch/vendorwatch/providers/vendortest"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
@@ -309,4 +310,40 @@ func TestCacheNeverStoresCredentials(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// The status reader keeps what it parsed in memory until every vendor's
+// keys were probed once (each key then resolved and known to the
+// redactor): a status round that runs before the probes, as serve's
+// loops may, writes no model, and the first probes of the last vendor
+// let it write.
+func TestPollerSettlesAfterEveryVendorProbed(t *testing.T) {
+	page := &vendortest.Page{}
+	page.Set("github__statuspage_status_none.json", `"v1"`, time.Date(2026, 5, 21, 12, 0, 0, 0, time.UTC))
+	status := httptest.NewServer(page)
+	defer status.Close()
+	var vs []catalog.Vendor
+	for _, id := range []string{"a", "b"} {
+		vs = append(vs, catalog.Vendor{ID: id, Name: id, Sources: []catalog.SourceSpec{{URL: status.URL + "/" + id + ".json", Format: statuspage.Statuspage}}})
+	}
+	state := t.TempDir()
+	p := NewPoller(vs, testFetcher())
+	p.SetStateDir(state)
+	models := filepath.Join(state, statusread.ModelsFile)
+	written := func() bool { _, err := os.Stat(models); return err == nil }
+	ctx := context.Background()
+	for _, v := range vs {
+		p.checkVendor(ctx, v, PartStatus)
+	}
+	if written() {
+		t.Fatal("the models were written before any key was probed")
+	}
+	p.checkVendor(ctx, vs[0], PartProbes)
+	if written() {
+		t.Fatal("the models were written before the second vendor's keys were probed")
+	}
+	p.checkVendor(ctx, vs[1], PartProbes)
+	if !written() {
+		t.Fatal("every vendor was probed, and the models are still not written")
+	}
 }

@@ -2,9 +2,7 @@ package statusline
 
 import (
 	"errors"
-	"fmt"
 	"strconv"
-	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -40,35 +38,41 @@ type Digest struct {
 // letters, digits and a little punctuation).
 func (d Digest) Encode() ([]byte, error) {
 	if !validHead(d) {
-		return nil, fmt.Errorf("status line digest: cannot write the header %v %q %d", d.GeneratedAt, d.Overall, d.Vendors)
+		return nil, errors.New("status line digest: cannot write the header " + d.GeneratedAt.String() + " " + strconv.Quote(string(d.Overall)) + " " + strconv.Itoa(d.Vendors))
 	}
-	var b strings.Builder
-	b.WriteString(digestMagic + "\n")
-	b.WriteString(d.GeneratedAt.UTC().Format(time.RFC3339Nano) + "\t" + string(d.Overall) + "\t" + strconv.Itoa(d.Vendors) + "\n")
+	b := []byte(digestMagic + "\n")
+	b = append(b, d.GeneratedAt.UTC().Format(time.RFC3339Nano)+"\t"+string(d.Overall)+"\t"+strconv.Itoa(d.Vendors)+"\n"...)
 	for _, e := range d.Entries {
 		if !validEntry(e) {
-			return nil, fmt.Errorf("status line digest: label %q (width %d) holds a tab, newline, control character or one of %s, or a wrong width", e.Label, e.Width, markupChars)
+			return nil, errors.New("status line digest: label " + strconv.Quote(e.Label) + " (width " + strconv.Itoa(e.Width) + ") holds a tab, newline, control character or one of " + markupChars + ", or a wrong width")
 		}
-		b.WriteString(string(e.Level) + "\t" + strconv.Itoa(e.Width) + "\t" + e.Label + "\n")
+		b = append(b, string(e.Level)+"\t"+strconv.Itoa(e.Width)+"\t"+e.Label+"\n"...)
 	}
-	return []byte(b.String()), nil
+	return b, nil
 }
 
 var errDigest = errors.New("status line digest: not a digest this vendorwatch reads")
 
+// digestError is a digest that could not be read, and why. It wraps as
+// fmt.Errorf's %w would; this package leaves fmt out (see text.go).
+type digestError struct{ err error }
+
+func (e digestError) Error() string { return "status line digest: " + e.err.Error() }
+func (e digestError) Unwrap() error { return e.err }
+
 // DecodeDigest reads what Encode wrote.
 func DecodeDigest(data []byte) (Digest, error) {
-	lines := strings.Split(string(data), "\n")
+	lines := splitN(string(data), '\n', -1)
 	if len(lines) < 3 || lines[0] != digestMagic || lines[len(lines)-1] != "" {
 		return Digest{}, errDigest
 	}
-	head := strings.Split(lines[1], "\t")
+	head := splitN(lines[1], '\t', -1)
 	if len(head) != 3 {
 		return Digest{}, errDigest
 	}
 	at, err := time.Parse(time.RFC3339Nano, head[0])
 	if err != nil {
-		return Digest{}, fmt.Errorf("status line digest: %w", err)
+		return Digest{}, digestError{err}
 	}
 	vendors, err := strconv.Atoi(head[2])
 	d := Digest{GeneratedAt: at, Overall: Level(head[1]), Vendors: vendors}
@@ -76,7 +80,7 @@ func DecodeDigest(data []byte) (Digest, error) {
 		return Digest{}, errDigest
 	}
 	for _, line := range lines[2 : len(lines)-1] {
-		f := strings.SplitN(line, "\t", 3)
+		f := splitN(line, '\t', 3)
 		if len(f) != 3 {
 			return Digest{}, errDigest
 		}
@@ -107,7 +111,7 @@ func validHead(d Digest) bool {
 // bytes, since no character takes more cells than bytes. A digest holding
 // anything else was not written by output and is not read.
 func validEntry(e Entry) bool {
-	return e.Width >= 0 && e.Width <= len(e.Label) && printable(string(e.Level)) && printable(e.Label) && !strings.ContainsAny(e.Label, markupChars)
+	return e.Width >= 0 && e.Width <= len(e.Label) && printable(string(e.Level)) && printable(e.Label) && !containsAnyByte(e.Label, markupChars)
 }
 
 // markupChars are the characters no label may hold (validEntry).
@@ -116,9 +120,15 @@ const markupChars = "#%{}|<&"
 // printable reports whether s is UTF-8 without control or format
 // characters.
 func printable(s string) bool {
-	return utf8.ValidString(s) && !strings.ContainsFunc(s, func(r rune) bool {
-		return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError
-	})
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError {
+			return false
+		}
+	}
+	return true
 }
 
 // Items are the digest's entries with their icons.

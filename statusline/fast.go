@@ -1,10 +1,8 @@
 package statusline
 
 import (
-	"flag"
 	"io"
 	"os"
-	"strings"
 	"time"
 )
 
@@ -17,45 +15,22 @@ const SnapshotFile = "snapshot.json"
 // exit code the line's format asks for (i3blocks' urgent); when it did
 // not answer, it wrote nothing.
 func Answer(args []string, w io.Writer, now time.Time) (answered bool, exit int, err error) {
-	for _, a := range args {
-		// Only long flags: a single dash means something else to the
-		// real command line (shorthands), which then decides.
-		if a == "--" || (strings.HasPrefix(a, "-") && !strings.HasPrefix(a, "--")) {
-			return false, 0, nil
-		}
-	}
-	fs := flag.NewFlagSet("vendorwatch", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	var (
-		tmux     = fs.Bool("tmux", false, "")
-		format   = fs.String("format", string(FormatTmux), "")
-		style    = fs.String("style", string(StyleDefault), "")
-		maxWidth = fs.Int("max-width", 0, "")
-		ascii    = fs.Bool("ascii", false, "")
-		maxAge   = fs.Duration("max-age", 60*time.Second, "")
-		stateDir = fs.String("state-dir", "", "")
-	)
-	// Flags that change nothing on the line: the refresh would take them
-	// on, but a fresh digest needs no refresh.
-	fs.String("config", "", "")
-	fs.String("only", "", "")
-	fs.Duration("timeout", 0, "")
-	fs.Bool("no-color", false, "")
-	if fs.Parse(args) != nil || fs.NArg() > 0 || !*tmux || !KnownStyle(Style(*style)) {
+	a, ok := parseLineArgs(args)
+	if !ok || !a.tmux || !KnownStyle(Style(a.style)) {
 		return false, 0, nil
 	}
-	if _, ok := renderers[Format(*format)]; !ok {
+	if _, ok := renderers[Format(a.format)]; !ok {
 		return false, 0, nil
 	}
-	dir := StateDir(*stateDir)
+	dir := StateDir(a.stateDir)
 	if dir == "" {
 		return false, 0, nil
 	}
-	d, ok := freshDigest(dir, now, *maxAge)
+	d, ok := freshDigest(dir, now, a.maxAge)
 	if !ok {
 		return false, 0, nil
 	}
-	out, _ := Render(Format(*format), Line{Items: Fit(d.Items(*ascii), *maxWidth), Overall: d.Overall, Vendors: d.Vendors, Style: Style(*style)})
+	out, _ := Render(Format(a.format), Line{Items: Fit(d.Items(a.ascii), a.maxWidth), Overall: d.Overall, Vendors: d.Vendors, Style: Style(a.style)})
 	_, err = io.WriteString(w, out.Text+"\n")
 	return true, out.Exit, err
 }

@@ -1,9 +1,8 @@
 package statusline
 
 import (
-	"encoding/json"
 	"strconv"
-	"strings"
+	"unicode/utf8"
 )
 
 // Format is a flavour of the line: the program that reads it.
@@ -78,34 +77,34 @@ func Plain(items []Item) string {
 	for i, it := range items {
 		texts[i] = it.Text
 	}
-	return strings.Join(texts, " ")
+	return join(texts, " ")
 }
 
 // tmux puts each item in its level's #[…] style for the bar, reset to the
 // bar's own style after it.
 func tmux(items []Item, s Style) string {
-	var b strings.Builder
+	var b []byte
 	for i, it := range items {
 		if i > 0 {
-			b.WriteByte(' ')
+			b = append(b, ' ')
 		}
-		b.WriteString("#[" + tmuxStyle(s, it.Level) + "]" + it.Text + "#[default]")
+		b = append(b, "#["+tmuxStyle(s, it.Level)+"]"+it.Text+"#[default]"...)
 	}
-	return b.String()
+	return string(b)
 }
 
 // polybar colours each item with polybar's foreground tag, %{F#RRGGBB},
 // closed by %{F-}. Item texts hold no '%' or '{' (validEntry, safeName),
 // so no text can open a tag of its own.
 func polybar(items []Item, s Style) string {
-	var b strings.Builder
+	var b []byte
 	for i, it := range items {
 		if i > 0 {
-			b.WriteByte(' ')
+			b = append(b, ' ')
 		}
-		b.WriteString("%{F" + hexColour(s, it.Level) + "}" + it.Text + "%{F-}")
+		b = append(b, "%{F"+hexColour(s, it.Level)+"}"+it.Text+"%{F-}"...)
 	}
-	return b.String()
+	return string(b)
 }
 
 // i3blocks is the block's raw output, as i3blocks reads a command's
@@ -143,21 +142,20 @@ func short(items []Item) string {
 // Everything after a '|' is parameters to xbar; item texts hold no '|'
 // (validEntry, safeName), so no text can add one.
 func xbar(l Line) string {
-	var b strings.Builder
 	title := short(l.Items)
 	if title == "" {
 		title = "vendorwatch"
 	}
-	b.WriteString(title)
+	b := []byte(title)
 	if w := Worst(l.Items); w != OK {
-		b.WriteString(" | color=" + hexColour(l.Style, w))
+		b = append(b, " | color="+hexColour(l.Style, w)...)
 	}
-	b.WriteString("\n---\n" + headline(l.Overall, l.Vendors) + "\n")
+	b = append(b, "\n---\n"+headline(l.Overall, l.Vendors)+"\n"...)
 	for _, it := range l.Items {
-		b.WriteString(it.Text + " | color=" + hexColour(l.Style, it.Level) + "\n")
+		b = append(b, it.Text+" | color="+hexColour(l.Style, it.Level)+"\n"...)
 	}
-	b.WriteString("---\nRefresh | refresh=true")
-	return b.String()
+	b = append(b, "---\nRefresh | refresh=true"...)
+	return string(b)
 }
 
 // headline says the report's overall level and how many vendors it covers.
@@ -180,11 +178,74 @@ func waybar(l Line) string {
 	for _, it := range l.Items {
 		lines = append(lines, it.Text)
 	}
-	b, _ := json.Marshal(struct {
-		Text    string `json:"text"`
-		Tooltip string `json:"tooltip"`
-		Class   string `json:"class"`
-		Alt     string `json:"alt"`
-	}{Plain(l.Items), strings.Join(lines, "\n"), class, class})
-	return string(b)
+	b := []byte(`{"text":`)
+	b = appendJSONString(b, Plain(l.Items))
+	b = append(b, `,"tooltip":`...)
+	b = appendJSONString(b, join(lines, "\n"))
+	b = append(b, `,"class":`...)
+	b = appendJSONString(b, class)
+	b = append(b, `,"alt":`...)
+	b = appendJSONString(b, class)
+	return string(append(b, '}'))
+}
+
+// appendJSONString appends s as a JSON string exactly as encoding/json
+// would (a test holds the two together): the short escapes, \u00XX for
+// other control characters, '<', '>' and '&' escaped for HTML, U+2028 and
+// U+2029 escaped for JavaScript, and each byte of invalid UTF-8 as
+// U+FFFD. The line is encoded by hand because encoding/json, with the
+// reflection it needs, initializes after much of what the fast path is
+// there to skip (see text.go).
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, `\b`...)
+			case '\f':
+				b = append(b, `\f`...)
+			case '\n':
+				b = append(b, `\n`...)
+			case '\r':
+				b = append(b, `\r`...)
+			case '\t':
+				b = append(b, `\t`...)
+			default:
+				b = append(b, `\u00`...)
+				b = append(b, hex[c>>4], hex[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, `\u202`...)
+			b = append(b, hex[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
 }

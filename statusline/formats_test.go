@@ -203,3 +203,30 @@ func TestI3blocksReadsIt(t *testing.T) {
 		t.Errorf("i3blocks read %v, want %q urgent", got, want)
 	}
 }
+
+// waybar's JSON is encoded by hand (appendJSONString): it must be what
+// encoding/json writes of the same strings, escapes and invalid UTF-8
+// included, and what a JSON reader reads back.
+func TestWriteJSONStringIsEncodingJSON(t *testing.T) {
+	for _, s := range []string{"", "● 12 ok", `quote " backslash \ slash /`, "tab\tnew\nline\rreturn", "\b\f\x00\x01\x1f\x7f",
+		"<b>a&b</b>", "line\u2028para\u2029end", "bad \xff\xfe utf8 \xe2\x82", "emoji 🙂 and \u200b zero width", "\u0085 next line"} {
+		checkJSONString(t, s)
+	}
+}
+
+func FuzzWriteJSONString(f *testing.F) {
+	f.Add("✖ OpenAI key\n▲ VAPI")
+	f.Add("\xff<\u2028>")
+	f.Fuzz(checkJSONString)
+}
+
+func checkJSONString(t *testing.T, s string) {
+	b := appendJSONString(nil, s)
+	want, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(b) != string(want) {
+		t.Fatalf("appendJSONString(%q) = %s, encoding/json writes %s", s, b, want)
+	}
+}

@@ -4,7 +4,7 @@
 // snapshot that hold the line's items ready to print, and answers
 // `vendorwatch --tmux` from it (Answer, which statusline/fastpath calls
 // before the rest of the program starts). For that it imports nothing but
-// the standard library: what
+// the few standard packages that initialize early (text.go): what
 // the line says about findings and vendors is decided in output, which
 // writes the digest.
 package statusline
@@ -12,7 +12,6 @@ package statusline
 import (
 	"os"
 	"strconv"
-	"strings"
 )
 
 // Level is how bad an item is, spelled as correlate.Level spells it.
@@ -154,12 +153,12 @@ func StateDir(flagValue string) string {
 // imports is initialized, and path/filepath is initialized late, after
 // much of what the fast path is there to skip.
 func joinPath(elem ...string) string {
-	return strings.Join(elem, string(os.PathSeparator))
+	return join(elem, string(os.PathSeparator))
 }
 
 func isAbs(p string) bool {
 	if os.PathSeparator == '\\' {
-		return len(p) > 2 && p[1] == ':' && (p[2] == '\\' || p[2] == '/') || strings.HasPrefix(p, `\\`)
+		return len(p) > 2 && p[1] == ':' && (p[2] == '\\' || p[2] == '/') || hasPrefix(p, `\\`)
 	}
-	return strings.HasPrefix(p, "/")
+	return hasPrefix(p, "/")
 }

@@ -200,3 +200,40 @@ func BenchmarkAnswer(b *testing.B) {
 		}
 	}
 }
+
+// The fast path reads its flags by hand (parseLineArgs), as the whole
+// program's flags would read them; whatever it cannot read the same way
+// it leaves to the whole program.
+func TestParseLineArgs(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want lineArgs
+		ok   bool
+	}{
+		{[]string{"--tmux"}, lineArgs{tmux: true, format: "tmux", style: "default", maxAge: time.Minute}, true},
+		{[]string{"--tmux=true", "--format=plain", "--style", "dark", "--max-width", "0x20", "--ascii", "--max-age=90s", "--state-dir", "/s"},
+			lineArgs{tmux: true, format: "plain", style: "dark", maxWidth: 32, ascii: true, maxAge: 90 * time.Second, stateDir: "/s"}, true},
+		{[]string{"--tmux", "--ascii=false", "--ascii=1", "--format", "xbar", "--format", "waybar"},
+			lineArgs{tmux: true, format: "waybar", style: "default", ascii: true, maxAge: time.Minute}, true},
+		{[]string{"--tmux=false"}, lineArgs{format: "tmux", style: "default", maxAge: time.Minute}, true},
+		{[]string{"--config", "/c.yaml", "--only=a,b", "--timeout", "2s", "--no-color", "--tmux"}, lineArgs{tmux: true, format: "tmux", style: "default", maxAge: time.Minute}, true},
+		{[]string{"--tmux", "--ascii", "yes"}, lineArgs{}, false}, // an argument that is not a flag
+		{[]string{"--tmux", "--tmux=maybe"}, lineArgs{}, false},   // not a bool
+		{[]string{"--tmux", "--max-width", "wide"}, lineArgs{}, false},
+		{[]string{"--tmux", "--max-age", "60"}, lineArgs{}, false}, // a duration needs its unit
+		{[]string{"--tmux", "--format"}, lineArgs{}, false},        // no value
+		{[]string{"--tmux", "--remote", "http://x"}, lineArgs{}, false},
+		{[]string{"--tmux", "--"}, lineArgs{}, false},
+		{[]string{"--tmux", "---format=plain"}, lineArgs{}, false},
+		{[]string{"--tmux", "--=x"}, lineArgs{}, false},
+		{[]string{"-tmux"}, lineArgs{}, false},
+		{[]string{"--tmux", "-a"}, lineArgs{}, false},
+		{[]string{"--tmux", "--state-dir", "-s"}, lineArgs{}, false}, // a shorthand, or a value: the whole program decides
+		{[]string{"--tmux", "--max-width", "-5"}, lineArgs{}, false},
+	} {
+		got, ok := parseLineArgs(tt.args)
+		if ok != tt.ok || got != tt.want {
+			t.Errorf("parseLineArgs(%q) = %+v, %v; want %+v, %v", tt.args, got, ok, tt.want, tt.ok)
+		}
+	}
+}

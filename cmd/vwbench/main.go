@@ -3,7 +3,8 @@
 // with injected latency (wall time, CPU, peak RSS, and the requests the
 // hosts saw: total, conditional, 304), a cold run and a warm one sharing
 // the state dir; the sequential baseline (one request at a time, as a curl
-// loop); the --tmux widget against a hello-world Go program; and the idle
+// loop); the --tmux widget against a hello-world Go program (and alone,
+// interleaved with it, as `vwbench widget`: widget.go); and the idle
 // dashboard's CPU in tmux. With -serve it measures `vendorwatch serve`
 // instead, under levels of concurrent scrapers (peak RSS, latency, errors).
 // With -sizes it draws the scaling curve: at each vendor count, vendorwatch
@@ -14,6 +15,7 @@
 //	go build -o /tmp/vendorwatch . && go run ./cmd/vwbench -bin /tmp/vendorwatch
 //	go run ./cmd/vwbench -bin /tmp/vendorwatch -serve 1,10,50,200   # serve under concurrent scrapers
 //	go run ./cmd/vwbench -bin /tmp/vendorwatch -sizes 10,200,1000 -rtt 200ms -latency 0 -h1 0.25   # the scaling curve against the floor
+//	go run ./cmd/vwbench widget -bin /tmp/vendorwatch -n 300   # the tmux widget beside a hello world
 //
 // Nothing here runs under `go test`: it is a program, run on purpose.
 package main
@@ -61,6 +63,13 @@ func main() {
 		costIvl  = flag.Duration("serve-cost-interval", 60*time.Second, "with -serve-cost, the config's interval and probe_interval (the defaults: 60s)")
 		sizes    = flag.String("sizes", "", "instead of the rest, the scaling curve: vendorwatch --once and the floor program side by side at these vendor counts (on vendors/4 HTTPS hosts), such as 10,200,1000,5000")
 	)
+	if len(os.Args) > 1 && os.Args[1] == "widget" {
+		if err := runWidget(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "vwbench widget:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if len(os.Args) > 1 && os.Args[1] == "floor" {
 		if err := runFloorChild(os.Args[2:]); err != nil {
 			fmt.Fprintln(os.Stderr, "vwbench floor:", err)
@@ -271,15 +280,15 @@ func run(bin string, vendors, nhosts int, ho hostOptions, h1Share float64, useTL
 			return err
 		}
 		fmt.Printf("### --tmux from a warm cache (%d-vendor snapshot; median of %d calls, process start included)\n\n", vendors, tmuxN)
-		fmt.Println("| command | median | min | max |")
-		fmt.Println("|---|---|---|---|")
+		fmt.Println("| command | median | min | max | median's ratio to hello world |")
+		fmt.Println("|---|---|---|---|---|")
 		for _, row := range []struct {
 			name string
 			ds   []time.Duration
 		}{{"vendorwatch --tmux", tm}, {"hello world (a Go program that prints a line: the floor)", hw}} {
-			fmt.Printf("| %s | %s | %s | %s |\n", row.name, ms(median(row.ds)), ms(minD(row.ds)), ms(maxD(row.ds)))
+			fmt.Printf("| %s | %s | %s | %s | %.2f× |\n", row.name, ms(median(row.ds)), ms(minD(row.ds)), ms(maxD(row.ds)), ratio(median(row.ds), median(hw)))
 		}
-		fmt.Println()
+		fmt.Printf("\n(These calls run one command after the other; `vwbench widget` interleaves them, which is fairer on a busy machine.)\n\n")
 	}
 
 	if idleFor > 0 {

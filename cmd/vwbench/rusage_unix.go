@@ -31,3 +31,14 @@ func writtenBytes(ps *os.ProcessState) int64 {
 	}
 	return ru.Oublock * 512
 }
+
+// minorFaults is how many page faults the child took that needed no disk
+// read (ru_minflt): for a short process, mostly the pages of its binary
+// and heap it touched.
+func minorFaults(ps *os.ProcessState) int64 {
+	ru, ok := ps.SysUsage().(*syscall.Rusage)
+	if !ok {
+		return 0
+	}
+	return ru.Minflt
+}

@@ -1,15 +1,20 @@
 package fetch
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/vendorwatch/vendorwatch/internal/fixture"
+	"github.com/vendorwatch/vendorwatch/internal/redact"
 )
 
 // The store keeps within its budget, dropping the oldest entries first.
@@ -177,5 +182,78 @@ func TestCacheConditionalAtScale(t *testing.T) {
 	}
 	if cond, nm := run(); cond != sources || nm != sources {
 		t.Errorf("the run after: %d of %d requests conditional, %d answered 304; want all", cond, sources, nm)
+	}
+}
+
+// An entry revalidated every round keeps its time for a day: renewing it
+// on every 304 would write an inode a source a round. Past a day it is
+// renewed, so pruning by age still spares it.
+func TestCacheTouchesOnceADay(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	now := time.Now()
+	c := NewCache(dir, func() time.Time { return now })
+	url := "https://status.example/api/v2/summary.json"
+	c.put(url, http.Header{}, &Response{StatusCode: 200, Header: http.Header{"Etag": {`"x"`}}, Body: []byte("{}"), URL: url})
+	stamp := func(at time.Time) {
+		if err := os.Chtimes(c.fileName(url), at, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mtime := func() time.Time {
+		fi, err := os.Stat(c.fileName(url))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.ModTime()
+	}
+	hourAgo := now.Add(-time.Hour).Truncate(time.Second)
+	stamp(hourAgo)
+	c.touch(url)
+	if !mtime().Equal(hourAgo) {
+		t.Errorf("an entry used an hour ago was touched again: %s", mtime())
+	}
+	twoDaysAgo := now.Add(-48 * time.Hour)
+	stamp(twoDaysAgo)
+	c.touch(url)
+	if now.Sub(mtime()) > time.Second {
+		t.Errorf("an entry last used two days ago kept its time %s, want now", mtime())
+	}
+}
+
+// A held store keeps what it is given in memory, readable, until Settle
+// writes it; what it writes then passes the redactor with the keys
+// registered meanwhile, so a document that echoes a key resolved after it
+// arrived never reaches the disk with the key.
+func TestCacheHoldsUntilSettled(t *testing.T) {
+	t.Parallel()
+	key := fixture.MistralKey // registered by no other test of this package
+	dir := t.TempDir()
+	c := NewCache(dir, nil)
+	c.Hold()
+	url := "https://status.example/api/v2/summary.json"
+	c.put(url, http.Header{}, &Response{StatusCode: 200, Header: http.Header{"Etag": {`"x"`}}, Body: []byte(`{"echo":"` + key + `"}`), URL: url})
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Fatalf("a held store wrote %d files", len(ents))
+	}
+	if e := c.get(url); e == nil || c.body(e) == nil {
+		t.Fatal("a held entry cannot be read back in the process")
+	}
+	redact.Register(key)
+	c.Settle()
+	ents, _ := os.ReadDir(dir)
+	if len(ents) != 1 {
+		t.Fatalf("settled store holds %d files, want 1", len(ents))
+	}
+	b, err := os.ReadFile(filepath.Join(dir, ents[0].Name()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := key[8:20]
+	if bytes.Contains(b, []byte(secret)) {
+		t.Fatalf("the stored document holds the key")
+	}
+	if NewCache(dir, nil).get(url) == nil {
+		t.Error("a new process does not find the settled entry")
 	}
 }

@@ -27,6 +27,10 @@ const (
 	cacheMaxEntries = 100_000
 	cacheMaxBudget  = 1 << 30
 	cacheMaxAge     = 30 * 24 * time.Hour
+	// touchEvery is how often an entry answered 304 has its time renewed:
+	// often enough against cacheMaxAge and the budget's oldest-first
+	// pruning, rarely enough that an unchanged round writes nothing.
+	touchEvery = 24 * time.Hour
 	// entriesPerSource leaves room for a source's document, its siblings
 	// (a Statuspage summary's unresolved incidents and upcoming
 	// maintenances) and what autodetection's candidates answered.

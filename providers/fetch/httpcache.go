@@ -66,8 +66,12 @@ type Cache struct {
 	sources, minEntries  int
 	minBudget, maxBudget int64
 
-	mu       sync.Mutex
-	mem      map[string]*cacheEntry // when dir is ""
+	mu  sync.Mutex
+	mem map[string]*cacheEntry // when dir is "", and with a dir until settled
+	// holding says entries wait in mem (Hold) until the process has
+	// resolved its keys (Settle): before that the redactor every file
+	// passes through cannot blank a key a page echoes.
+	holding  bool
 	prunedAt time.Time
 }
 
@@ -93,10 +97,11 @@ func (c *Cache) get(url string) *cacheEntry {
 	if c == nil {
 		return nil
 	}
-	if c.dir == "" {
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		return c.mem[url]
+	c.mu.Lock()
+	e, held := c.mem[url]
+	c.mu.Unlock()
+	if held || c.dir == "" {
+		return e
 	}
 	name := c.fileName(url)
 	f, err := os.Open(name)
@@ -109,12 +114,12 @@ func (c *Cache) get(url string) *cacheEntry {
 		os.Remove(name) // damaged (or a header over 1 KiB): the next full answer rewrites it
 		return nil
 	}
-	var e cacheEntry
-	if err := json.Unmarshal(head, &e); err != nil || e.check(url) != nil {
+	var stored cacheEntry
+	if err := json.Unmarshal(head, &stored); err != nil || stored.check(url) != nil {
 		os.Remove(name)
 		return nil
 	}
-	return &e
+	return &stored
 }
 
 // check tells whether a decoded header is a whole entry of url.
@@ -136,8 +141,8 @@ func (e *cacheEntry) check(url string) error {
 // holds it: damaged, or replaced by another process since get. The caller
 // then fetches the document in full.
 func (c *Cache) body(e *cacheEntry) []byte {
-	if c.dir == "" {
-		return e.body
+	if c.dir == "" || e.body != nil {
+		return e.body // in memory, or waiting for Settle
 	}
 	name := c.fileName(e.URL)
 	b, err := os.ReadFile(name)
@@ -284,23 +289,58 @@ func (c *Cache) forget(url string) {
 	if c == nil {
 		return
 	}
-	if c.dir == "" {
-		c.mu.Lock()
-		delete(c.mem, url)
-		c.mu.Unlock()
-		return
+	c.mu.Lock()
+	delete(c.mem, url)
+	c.mu.Unlock()
+	if c.dir != "" {
+		os.Remove(c.fileName(url))
 	}
-	os.Remove(c.fileName(url))
 }
 
 func (c *Cache) write(e *cacheEntry) {
 	e.Len, e.CRC = len(e.body), crc32.ChecksumIEEE(e.body)
-	if c.dir == "" {
-		c.mu.Lock()
+	c.mu.Lock()
+	if c.dir == "" || c.holding {
 		c.mem[e.URL] = e
 		c.mu.Unlock()
 		return
 	}
+	c.mu.Unlock()
+	c.writeFile(e)
+}
+
+// Hold keeps new entries in memory until Settle: a process whose keys
+// are resolved beside its first status reads (the probes run at the same
+// time) holds them, so no file is written before the redactor knows
+// every key.
+func (c *Cache) Hold() {
+	if c == nil || c.dir == "" {
+		return
+	}
+	c.mu.Lock()
+	c.holding = true
+	c.mu.Unlock()
+}
+
+// Settle tells the store that the process has resolved its keys (its
+// first probes are done), so every file written from now on passes a
+// redactor that knows them: the entries held until then are written.
+func (c *Cache) Settle() {
+	if c == nil || c.dir == "" {
+		return
+	}
+	c.mu.Lock()
+	c.holding = false
+	held := c.mem
+	c.mem = map[string]*cacheEntry{}
+	c.mu.Unlock()
+	for _, e := range held {
+		c.writeFile(e)
+	}
+}
+
+// writeFile writes e to its file (through atomicfile, which redacts).
+func (c *Cache) writeFile(e *cacheEntry) {
 	head, err := json.Marshal(e)
 	if err != nil {
 		return
@@ -313,11 +353,17 @@ func (c *Cache) write(e *cacheEntry) {
 }
 
 // touch marks url's entry as used, so pruning by age spares a document
-// that is revalidated every minute but has not changed for a month.
+// that is revalidated every minute but has not changed for a month. An
+// entry marked within touchEvery is left alone: a change of a file's
+// times is a write to the disk too (its inode), and an unchanged round
+// over thousands of sources should write next to nothing.
 func (c *Cache) touch(url string) {
 	if c == nil || c.dir == "" {
 		return
 	}
-	now := c.now()
-	os.Chtimes(c.fileName(url), now, now)
+	name, now := c.fileName(url), c.now()
+	if fi, err := os.Stat(name); err == nil && now.Sub(fi.ModTime()) < touchEvery {
+		return
+	}
+	os.Chtimes(name, now, now)
 }

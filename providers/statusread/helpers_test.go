@@ -33,7 +33,8 @@ func (p *testPoller) SetStateDir(dir string) {
 	p.status = New(p.fetch, Options{StateDir: dir, Now: p.clock})
 }
 
-// Check reads every vendor's sources once.
+// Check reads every vendor's sources once, then lets the reader write
+// what it parsed.
 func (p *testPoller) Check(ctx context.Context) observe.Snapshot {
 	s := observe.Snapshot{GeneratedAt: p.now().UTC(), Vendors: make([]observe.VendorResult, len(p.vendors))}
 	var wg sync.WaitGroup
@@ -43,6 +44,8 @@ func (p *testPoller) Check(ctx context.Context) observe.Snapshot {
 		})
 	}
 	wg.Wait()
+	// As the poller does once its first probes resolved every key.
+	p.status.Settle()
 	return s
 }
 

@@ -30,13 +30,23 @@ type memoEntry struct {
 	st  *observe.Status
 }
 
-// memoKey identifies a document as read with spec's settings, cut to
-// lim: the components kept depend on the ones a vendor names, and two
-// vendors may read one page for different components.
-func memoKey(spec catalog.SourceSpec, resp *fetch.Response, lim statuspage.Limits) string {
-	return fmt.Sprintf("%s\x00%s\x00%s\x00%s\x00%08x\x00%d\x00%q", spec.Format, spec.Selector, spec.Healthy, resp.URL,
-		crc32.ChecksumIEEE(resp.Body), len(resp.Body), lim.Keep)
+// sourceKey names a source as read with spec's settings, cut to lim: the
+// components kept depend on the ones a vendor names, and two vendors may
+// read one page for different components.
+func sourceKey(spec catalog.SourceSpec, lim statuspage.Limits) string {
+	return fmt.Sprintf("%s\x00%s\x00%s\x00%s\x00%d %d %d %d %d %q", spec.Format, spec.Selector, spec.Healthy, spec.URL,
+		lim.Components, lim.Incidents, lim.Maintenances, lim.Updates, lim.Affected, lim.Keep)
 }
+
+// memoKey identifies a document as read with spec's settings, cut to lim:
+// the source, the URL that answered and the document's length and two
+// checksums (64 bits between them, both computed in hardware).
+func memoKey(spec catalog.SourceSpec, resp *fetch.Response, lim statuspage.Limits) string {
+	return fmt.Sprintf("%s\x00%s\x00%08x%08x\x00%d", sourceKey(spec, lim), resp.URL,
+		crc32.ChecksumIEEE(resp.Body), crc32.Checksum(resp.Body, castagnoli), len(resp.Body))
+}
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // get returns a copy of the model read from the same document, or nil.
 func (m *parseMemo) get(url, key string) *observe.Status {

@@ -2,8 +2,9 @@
 // through the shared client (conditionally, from the validator store),
 // finds the format of a page given only by its address (detect.go) and
 // remembers what it found, reuses the parsed model of an unchanged
-// document, and merges the sources into one observe.Status, narrowed to
-// the components the team cares about.
+// document (in process, and across processes from the state dir's model
+// store), and merges the sources into one observe.Status, narrowed to the
+// components the team cares about.
 package statusread
 
 import (
@@ -63,20 +64,28 @@ type Reader struct {
 	statusIOAPI string
 	// notFound remembers searches that found nothing (detect.go).
 	notFound sync.Map
-	// parsed keeps what each source's last document read to (parsememo.go);
-	// parses counts the documents actually parsed.
+	// parsed keeps what each source's last document read to (parsememo.go),
+	// and models the same across processes, in the state dir when set
+	// (modelstore.go); parses counts the documents actually parsed, loads
+	// the models read from the store instead.
 	parsed parseMemo
+	models *modelStore
 	parses atomic.Int64
+	loads  atomic.Int64
+	// reading counts the Reads under way: when the last of a round ends,
+	// the models parsed in it are written, in one write.
+	reading atomic.Int64
 }
 
 // Options tune a Reader.
 type Options struct {
 	// StateDir is where the reader remembers what the next process should
 	// not have to learn again: the autodetected formats, so each page is
-	// read at the URL that worked instead of searched for, and each status
+	// read at the URL that worked instead of searched for; each status
 	// document's validators (ETag, Last-Modified) with the document, so
-	// requests are conditional and a 304 reuses it. Empty keeps both in
-	// memory.
+	// requests are conditional and a 304 reuses it; and what each
+	// document read to (ModelsFile), so an unchanged one is not parsed
+	// again. Empty keeps them in memory, for the process's life.
 	StateDir string
 	// Now is the clock of stale-incident pruning and of maintenances'
 	// windows (time.Now when nil).
@@ -91,22 +100,40 @@ type Options struct {
 
 // New returns a Reader fetching through f.
 func New(f *fetch.Client, o Options) *Reader {
-	memo, cache := "", ""
+	memo, cache, models := "", "", ""
 	if o.StateDir != "" {
 		memo, cache = filepath.Join(o.StateDir, detectedFile), filepath.Join(o.StateDir, fetch.CacheDir)
+		models = filepath.Join(o.StateDir, ModelsFile)
 	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
 	c := fetch.NewCache(cache, nil)
 	c.SetSources(o.Sources)
-	return &Reader{fetch: f, memo: newDetectMemo(memo), cache: c, now: o.Now, statusIOAPI: o.StatusIOAPI}
+	c.Hold() // until Settle
+	return &Reader{fetch: f, memo: newDetectMemo(memo), cache: c, models: newModelStore(models), now: o.Now, statusIOAPI: o.StatusIOAPI}
+}
+
+// Settle tells the Reader that the process has resolved its keys (a
+// first round of probes is done), so what it keeps in the state dir can
+// pass the redactor knowing them. Until then the documents it fetched and
+// the models it parsed stay in memory; a Reader without a state dir
+// ignores it.
+func (r *Reader) Settle() {
+	r.cache.Settle()
+	r.models.settle()
 }
 
 // Read fetches every source of v concurrently and merges them in config
 // order. Each source's outcome is recorded in Status.Sources; a source that
 // fails is an error on that source only.
 func (r *Reader) Read(ctx context.Context, v catalog.Vendor) observe.Status {
+	r.reading.Add(1)
+	defer func() {
+		if r.reading.Add(-1) == 0 {
+			r.models.flush()
+		}
+	}()
 	parts := make([]*observe.Status, len(v.Sources))
 	meta := make([]observe.Source, len(v.Sources))
 	lim := limitsFor(v)
@@ -188,22 +215,29 @@ func (r *Reader) fetchParse(ctx context.Context, spec catalog.SourceSpec, lim st
 // that state no status are dropped once they are stale. The model is cut
 // to lim (statuspage.Limits) as it is read, before the memo keeps it: what
 // the caps leave out is never parsed into memory that lasts.
+//
+// A document read before, by this process (parseMemo) or an earlier one
+// on the same state dir (modelStore), is not parsed again: its model is
+// reused. A Statuspage summary is reused only when it was whole, its model
+// owing nothing to sibling documents that change on their own.
 func (r *Reader) parseResp(ctx context.Context, spec catalog.SourceSpec, resp *fetch.Response, lim statuspage.Limits) (*observe.Status, error) {
 	if err := checkContentType(resp, spec.Format); err != nil {
 		return nil, err
 	}
-	// A Statuspage summary is cheap to read and may need its siblings,
-	// which change on their own: it is always read.
-	var key string
-	if spec.Format != statuspage.Statuspage {
-		key = memoKey(spec, resp, lim)
-	}
+	key := memoKey(spec, resp, lim)
 	st := r.parsed.get(spec.URL, key)
 	if st == nil {
+		if st = r.models.load(sourceKey(spec, lim), key); st != nil {
+			r.loads.Add(1)
+			r.parsed.put(spec.URL, key, st)
+		}
+	}
+	if st == nil {
 		var err error
+		whole := true
 		switch spec.Format {
 		case statuspage.Statuspage:
-			st, err = r.parseStatuspage(ctx, spec, resp, lim)
+			st, whole, err = r.parseStatuspage(ctx, spec, resp, lim)
 		case statuspage.HTML:
 			parsing(func() { st, err = lim.ReadHTML(resp.Body, spec.Selector, spec.Healthy) })
 			if err != nil {
@@ -217,8 +251,9 @@ func (r *Reader) parseResp(ctx context.Context, spec catalog.SourceSpec, resp *f
 		}
 		r.parses.Add(1)
 		resolveLinks(st, resp.URL, spec.URL)
-		if key != "" {
+		if whole {
 			r.parsed.put(spec.URL, key, st)
+			r.models.store(sourceKey(spec, lim), key, st)
 		}
 	}
 	now := time.Now
@@ -236,18 +271,17 @@ func (r *Reader) parseResp(ctx context.Context, spec catalog.SourceSpec, resp *f
 }
 
 // parseStatuspage reads a Statuspage API document and its siblings
-// within lim.
-func (r *Reader) parseStatuspage(ctx context.Context, spec catalog.SourceSpec, resp *fetch.Response, lim statuspage.Limits) (*observe.Status, error) {
-	var st *observe.Status
+// within lim. whole is true when the model is the document's alone, no
+// sibling having been asked for.
+func (r *Reader) parseStatuspage(ctx context.Context, spec catalog.SourceSpec, resp *fetch.Response, lim statuspage.Limits) (st *observe.Status, whole bool, err error) {
 	var parts statuspage.Parts
-	var err error
 	parsing(func() { st, parts, err = lim.ReadStatuspage(resp.Body) })
 	if err != nil {
-		return nil, fmt.Errorf("statuspage: %w", err)
+		return nil, false, fmt.Errorf("statuspage: %w", err)
 	}
 	base, ok := strings.CutSuffix(spec.URL, "/summary.json")
 	if !ok || parts.IncidentIO {
-		return st, nil
+		return st, true, nil
 	}
 	// Both siblings at once: a vendor that needs them costs two round
 	// trips, not three.
@@ -263,7 +297,7 @@ func (r *Reader) parseStatuspage(ctx context.Context, spec catalog.SourceSpec, r
 	merged := statuspage.Merge(st, incidents, maintenances)
 	merged.Components, merged.ComponentsOmitted = st.Components, st.ComponentsOmitted
 	lim.Cap(merged) // the siblings' incidents and maintenances count together
-	return merged, nil
+	return merged, parts.Incidents && parts.Maintenances, nil
 }
 
 // resolveLinks makes relative incident and maintenance links (Google's
