@@ -40,10 +40,10 @@ func (a *App) Checker() monitor.Checker {
 // back to the system before the report is recorded and encoded.
 //
 // Measured warm beside the floor program (vwbench -sizes, -hold): at
-// 1,000 vendors peak RSS 118 MiB down to 96 MiB for 3-8% more CPU; at
-// 5,000 the whole branch took 429 MiB to 288 MiB with no measurable CPU
-// change. Collecting at a quarter again during the check too saves 5 MiB
-// more at 1,000 for about 10% more CPU.
+// 1,000 vendors peak RSS 118 MiB down to 96 MiB for 3-8% more CPU.
+// Collecting at a quarter again during the check too saves 5 MiB more
+// for about 10% more CPU; the default during the check and a quarter
+// after it saves about half as much as these targets.
 type OneShot struct{ monitor.Checker }
 
 // The garbage collector's targets of a one-shot process (debug.SetGCPercent):
