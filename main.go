@@ -37,7 +37,9 @@ func main() {
 	// write through the redactor too.
 	log.SetOutput(redact.NewWriter(os.Stderr))
 	stopProfile := startCPUProfile()
+	writeMemProfile := startMemProfile()
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	writeMemProfile()
 	stopProfile()
 	stop()
 	os.Exit(code)

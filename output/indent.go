@@ -8,56 +8,70 @@ package output
 // insignificant white space (the encoder's output); the differential test
 // and FuzzIndentJSON hold it to json.Indent.
 func indentJSON(dst, src []byte) []byte {
-	depth := 0
-	open := false // a { or [ was just written: its first member is due
-	inString, escaped := false, false
-	newline := func() {
-		dst = append(dst, '\n')
-		for range depth {
-			dst = append(dst, ' ', ' ')
-		}
-	}
+	var in indenter
+	return in.append(dst, src)
+}
+
+// indenter is indentJSON over a document given in parts: it keeps where
+// the last part ended (the nesting, whether in a string) for the next.
+type indenter struct {
+	depth             int
+	open              bool // a { or [ was just written: its first member is due
+	inString, escaped bool
+}
+
+// append appends src, the next part of the document, indented, to dst.
+func (in *indenter) append(dst, src []byte) []byte {
 	for _, c := range src {
-		if inString {
+		if in.inString {
 			dst = append(dst, c)
 			switch {
-			case escaped:
-				escaped = false
+			case in.escaped:
+				in.escaped = false
 			case c == '\\':
-				escaped = true
+				in.escaped = true
 			case c == '"':
-				inString = false
+				in.inString = false
 			}
 			continue
 		}
-		if open && c != '}' && c != ']' {
-			newline()
-			open = false
+		if in.open && c != '}' && c != ']' {
+			dst = in.newline(dst)
+			in.open = false
 		}
 		switch c {
 		case '"':
-			inString = true
+			in.inString = true
 			dst = append(dst, c)
 		case '{', '[':
 			dst = append(dst, c)
-			depth++
-			open = true
+			in.depth++
+			in.open = true
 		case '}', ']':
-			depth--
-			if open {
-				open = false // an empty object or array stays {} or []
+			in.depth--
+			if in.open {
+				in.open = false // an empty object or array stays {} or []
 			} else {
-				newline()
+				dst = in.newline(dst)
 			}
 			dst = append(dst, c)
 		case ',':
 			dst = append(dst, c)
-			newline()
+			dst = in.newline(dst)
 		case ':':
 			dst = append(dst, c, ' ')
 		default:
 			dst = append(dst, c)
 		}
+	}
+	return dst
+}
+
+// newline appends a newline and the indentation of the current depth.
+func (in *indenter) newline(dst []byte) []byte {
+	dst = append(dst, '\n')
+	for range in.depth {
+		dst = append(dst, ' ', ' ')
 	}
 	return dst
 }

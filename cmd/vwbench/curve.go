@@ -8,10 +8,12 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -25,6 +27,7 @@ type curveOptions struct {
 	runs    int
 	uniform bool
 	keep    bool
+	hold    bool  // after each size, keep its hosts up until interrupted
 	history []int // rounds of history at which to time report (none: after the runs)
 }
 
@@ -165,6 +168,15 @@ func curveSize(o curveOptions, tmp, bin, self, home string, cert *tls.Certificat
 		}
 		row.report = append(row.report, pt)
 		fmt.Fprintf(os.Stderr, "vwbench: %d vendors, %d rounds of history: report %s\n", n, rounds, pt.wall.Round(time.Millisecond))
+	}
+	if o.hold {
+		fmt.Fprintf(os.Stderr, "vwbench: the %d vendors' hosts are up; try\n  env -i %s %s --config %s --state-dir %s --once --json\n  env -i %s %s floor -urls %s -state %s -ca %s\nCtrl-C goes on.\n",
+			n, strings.Join(env(home), " "), bin, sc.config, last,
+			strings.Join(env(home), " "), self, urlFile, filepath.Join(dir, fmt.Sprintf("floor-%d.json", o.runs-1)), caFile)
+		sig := make(chan os.Signal, 1)
+		signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+		<-sig
+		signal.Stop(sig)
 	}
 	return row, nil
 }

@@ -90,7 +90,7 @@ func main() {
 			hs, err = parseSizes("-history", *history)
 		}
 		if err == nil {
-			err = runCurve(curveOptions{bin: *bin, sizes: ns, latency: *latency, rtt: *rtt, h1Share: *h1Share, runs: *runs, uniform: *uniform, keep: *keepTemp, history: hs})
+			err = runCurve(curveOptions{bin: *bin, sizes: ns, latency: *latency, rtt: *rtt, h1Share: *h1Share, runs: *runs, uniform: *uniform, keep: *keepTemp || *hold, hold: *hold, history: hs})
 		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "vwbench:", err)
