@@ -73,18 +73,42 @@ func (s *Store) extendRun(ctx context.Context, tx *sql.Tx, at time.Time, vendor,
 	if err != nil {
 		return false, s.wrap("reading the evidence runs", err)
 	}
-	t := at.UnixMilli()
-	gap := t - lastAt
-	if !bytes.Equal(stored, sum[:]) || gap <= 0 || t-firstAt >= runMax.Milliseconds() {
+	r := runState{row: row, sum: stored, firstAt: firstAt, lastAt: lastAt, count: count, spacing: spacing}
+	if !r.extend(at.UnixMilli(), sum[:]) {
 		return false, nil
 	}
-	if count > 1 && float64(abs(gap-spacing)) > runTolerance*float64(spacing) {
-		return false, nil
-	}
-	spacing = (t - firstAt) / count // the mean gap once this observation is in
-	_, err = exec(ctx, tx, `UPDATE evidence_runs SET last_at = ?, count = count + 1, spacing = ?, last_request = ? WHERE row = ?`,
-		t, spacing, requestID, row)
+	_, err = exec(ctx, tx, `UPDATE evidence_runs SET last_at = ?, count = ?, spacing = ?, last_request = ? WHERE row = ?`,
+		r.lastAt, r.count, r.spacing, requestID, row)
 	return err == nil, s.wrap("extending an evidence run", err)
+}
+
+// runState is a run as evidence_runs holds it, with the time of the row
+// that opened it.
+type runState struct {
+	row             int64
+	sum             []byte
+	firstAt, lastAt int64 // Unix milliseconds
+	count, spacing  int64
+}
+
+// extend counts an observation at t (Unix milliseconds) with stable sum
+// sum into the run and reports whether it could: the observation must say
+// what the run's says, come after it, within runMax of its start and,
+// once the run has a spacing, within runTolerance of it. The generator's
+// quiet stretches (generate_fill.go) extend runs with it too, so they
+// end where a commit's would.
+func (r *runState) extend(t int64, sum []byte) bool {
+	gap := t - r.lastAt
+	if !bytes.Equal(r.sum, sum) || gap <= 0 || t-r.firstAt >= runMax.Milliseconds() {
+		return false
+	}
+	if r.count > 1 && float64(abs(gap-r.spacing)) > runTolerance*float64(r.spacing) {
+		return false
+	}
+	r.spacing = (t - r.firstAt) / r.count // the mean gap once this observation is in
+	r.count++
+	r.lastAt = t
+	return true
 }
 
 // openRun opens a run at the evidence row just recorded.
