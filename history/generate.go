@@ -65,13 +65,14 @@ func Generate(ctx context.Context, s *Store, o GenerateOptions) (GenerateStats, 
 	for _, v := range g.vendors {
 		st.Episodes += len(v.episodes)
 	}
-	quietRun := 0
+	quietRun, reported := 0, -1
 	settled := false // the first round is a commit, so the stretch after it has a baseline
 	for r := 0; r < g.rounds; {
 		if err := ctx.Err(); err != nil {
 			return st, err
 		}
-		if o.Progress != nil && r%1000 == 0 {
+		if o.Progress != nil && r/10000 != reported {
+			reported = r / 10000
 			o.Progress(r, g.rounds)
 		}
 		next := g.nextChange(r)
@@ -95,10 +96,10 @@ func Generate(ctx context.Context, s *Store, o GenerateOptions) (GenerateStats, 
 		} else {
 			quietRun = 0
 		}
-		// The findings have settled once two rounds in a row wrote
-		// nothing and none is pending or closing: the rounds up to the
+		// The findings have settled once a round wrote
+		// nothing and no finding is pending or closing: the rounds up to the
 		// next change would write nothing either.
-		settled = quietRun >= 2 && steady(c.Memory)
+		settled = quietRun >= 1 && steady(c.Memory)
 		r++
 	}
 	if o.Progress != nil {

@@ -45,9 +45,7 @@ func runHistory(args []string) error {
 	st, err := history.Generate(ctx, s, history.GenerateOptions{
 		Vendors: *vendors, Days: *days, Interval: *interval, Seed: *seed, Churn: *churn,
 		Progress: func(done, total int) {
-			if done%20000 == 0 || done == total {
-				fmt.Fprintf(os.Stderr, "vwbench history: %d of %d rounds (%s)\n", done, total, time.Since(start).Round(time.Second))
-			}
+			fmt.Fprintf(os.Stderr, "vwbench history: %d of %d rounds (%s)\n", done, total, time.Since(start).Round(time.Second))
 		},
 	})
 	if err != nil {
