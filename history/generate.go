@@ -105,7 +105,7 @@ func Generate(ctx context.Context, s *Store, o GenerateOptions) (GenerateStats, 
 	if o.Progress != nil {
 		o.Progress(g.rounds, g.rounds)
 	}
-	_, err := s.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	_, err := exec(ctx, s.db, `PRAGMA wal_checkpoint(TRUNCATE)`)
 	return st, s.wrap("checkpointing the generated history", err)
 }
 

@@ -98,7 +98,7 @@ func (w *world) fill(ctx context.Context, s *Store, from, to int) error {
 			if err != nil {
 				return err
 			}
-			if err := s.openRun(ctx, tx, id, t.UTC(), o.k.vendor, o.k.key, o.k.kind, o.sum, reqID); err != nil {
+			if err := s.openRun(ctx, tx, id, t.UTC(), o.k.vendor, o.k.key, o.k.kind, o.sum, reqID, body); err != nil {
 				return err
 			}
 			runs[o.k] = &runState{row: id, sum: o.sum[:], firstAt: t.UnixMilli(), lastAt: t.UnixMilli(), count: 1}

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // runsSchema (schema 6) compacts repeated observations. A key probe or a
@@ -112,9 +114,17 @@ func (r *runState) extend(t int64, sum []byte) bool {
 }
 
 // openRun opens a run at the evidence row just recorded.
-func (s *Store) openRun(ctx context.Context, tx *sql.Tx, row int64, at time.Time, vendor, key, kind string, sum [32]byte, requestID string) error {
-	_, err := exec(ctx, tx, `INSERT INTO evidence_runs (row, vendor, key, kind, sum, last_at, count, last_request) VALUES (?, ?, ?, ?, ?, ?, 1, ?)`,
-		row, vendor, key, kind, sum[:], at.UnixMilli(), requestID)
+// A probe's run keeps its result (schema 7), so a report reads the
+// probes of a window from the runs alone (probe_runs.go).
+func (s *Store) openRun(ctx context.Context, tx *sql.Tx, row int64, at time.Time, vendor, key, kind string, sum [32]byte, requestID string, body any) error {
+	var result observe.Result
+	notProbed := false
+	if k, ok := body.(observe.KeyResult); ok {
+		result, notProbed = k.Result, k.NotProbed
+	}
+	_, err := exec(ctx, tx, `INSERT INTO evidence_runs (row, vendor, key, kind, sum, last_at, count, last_request, first_at, result, not_probed)
+		VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)`,
+		row, vendor, key, kind, sum[:], at.UnixMilli(), requestID, at.UnixMilli(), string(result), notProbed)
 	return s.wrap("opening an evidence run", err)
 }
 
@@ -168,5 +178,5 @@ func (s *Store) addObservation(ctx context.Context, tx *sql.Tx, at time.Time, ve
 	if err != nil {
 		return err
 	}
-	return s.openRun(ctx, tx, id, at, vendor, key, kind, sum, requestID)
+	return s.openRun(ctx, tx, id, at, vendor, key, kind, sum, requestID, body)
 }

@@ -289,6 +289,9 @@ var migrations = []string{
 
 	// Schema 6: runs of identical observations (runs.go).
 	runsSchema,
+
+	// Schema 7: the runs as a rollup of the probes (probe_runs.go).
+	probeRunsSchema,
 }
 
 // SchemaVersion is the schema this vendorwatch writes.
