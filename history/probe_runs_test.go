@@ -65,7 +65,7 @@ func TestProbeRunsAcrossSchemas(t *testing.T) {
 	// The same database as schema 6 left it, some probe rows from before
 	// schema 6 (no run) among them.
 	for _, stmt := range []string{
-		`DROP INDEX evidence_runs_window`,
+		`DROP INDEX evidence_runs_first`,
 		`ALTER TABLE evidence_runs DROP COLUMN first_at`,
 		`ALTER TABLE evidence_runs DROP COLUMN result`,
 		`ALTER TABLE evidence_runs DROP COLUMN not_probed`,

@@ -17,6 +17,7 @@ import (
 //
 //	go run ./cmd/vwbench history -vendors 200 -days 90 -dir /tmp/vw-90d
 //	/usr/bin/time -v vendorwatch --state-dir /tmp/vw-90d report --since 24h > /dev/null
+//	go run ./cmd/vwbench history -migrate -dir /tmp/vw-90d   # a history from an older vendorwatch, migrated
 func runHistory(args []string) error {
 	fs := flag.NewFlagSet("vwbench history", flag.ContinueOnError)
 	dir := fs.String("dir", "", "the state dir to write (created; it must hold no history yet)")
@@ -25,11 +26,21 @@ func runHistory(args []string) error {
 	interval := fs.Duration("interval", time.Minute, "time between checks")
 	seed := fs.Uint64("seed", 1, "the churn's seed: the same flags give the same history")
 	churn := fs.Float64("churn", 1, "how often vendors go through incidents, maintenances and probe failures (1: an incident a month, a maintenance every six weeks, a failing probe a week per vendor)")
+	migrate := fs.Bool("migrate", false, "instead, open the history already in -dir, bringing its schema up to date, and say how long that took")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *dir == "" {
 		return fmt.Errorf("-dir: give the state dir to write")
+	}
+	if *migrate {
+		start := time.Now()
+		s, err := history.Open(context.Background(), *dir, history.Options{})
+		if err != nil {
+			return err
+		}
+		fmt.Printf("%s opened at schema %d in %s\n", s.Path(), history.SchemaVersion, time.Since(start).Round(time.Millisecond))
+		return s.Close()
 	}
 	if _, err := os.Stat(*dir + "/" + history.DatabaseFile); err == nil {
 		return fmt.Errorf("-dir %s already holds a history: give a new directory", *dir)
