@@ -116,8 +116,8 @@ func (w *world) fill(ctx context.Context, s *Store, from, to int) error {
 
 // lastRuns reads the latest run of every vendor, key and kind.
 func (s *Store) lastRuns(ctx context.Context, tx rowsQuerier) (map[runKey]*runState, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT r.vendor, r.key, r.kind, r.row, r.sum, r.last_at, r.count, r.spacing, e.at
-		FROM evidence_runs r JOIN evidence e ON e.id = r.row
+	rows, err := tx.QueryContext(ctx, `SELECT r.vendor, r.key, r.kind, r.row, r.sum, r.last_at, r.count, r.spacing, r.first_at
+		FROM evidence_runs r
 		WHERE r.row = (SELECT max(row) FROM evidence_runs x WHERE x.vendor = r.vendor AND x.key = r.key AND x.kind = r.kind)`)
 	if err != nil {
 		return nil, s.wrap("reading the evidence runs", err)

@@ -66,8 +66,10 @@ func compactable(kind string) bool { return kind == EvidenceProbe || kind == Evi
 func (s *Store) extendRun(ctx context.Context, tx *sql.Tx, at time.Time, vendor, key, kind string, sum [32]byte, requestID string) (bool, error) {
 	var row, lastAt, count, spacing, firstAt int64
 	var stored []byte
-	err := tx.QueryRowContext(ctx, `SELECT r.row, r.sum, r.last_at, r.count, r.spacing, e.at FROM evidence_runs r JOIN evidence e ON e.id = r.row
-		WHERE r.vendor = ? AND r.key = ? AND r.kind = ? ORDER BY r.row DESC LIMIT 1`, vendor, key, kind).
+	// The run keeps its first time (schema 7): the evidence row that
+	// opened it is not read.
+	err := tx.QueryRowContext(ctx, `SELECT row, sum, last_at, count, spacing, first_at FROM evidence_runs
+		WHERE vendor = ? AND key = ? AND kind = ? ORDER BY row DESC LIMIT 1`, vendor, key, kind).
 		Scan(&row, &stored, &lastAt, &count, &spacing, &firstAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
