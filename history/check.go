@@ -147,17 +147,16 @@ func (s *Store) openCheck(ctx context.Context) error {
 	return s.checkBut(ctx, "events")
 }
 
-// CheckRead is the check before a report reads the history: Check for a
-// database of at most openCheckMax; above it, every table but the
-// evidence, its runs and the chain, which hold most of a long history's
-// pages and of which a report reads only a window (report --sla's probes,
-// through the runs' index). quick_check reads every page, about 2 ms a
-// megabyte, so checking a year of evidence would cost a report more than
-// reading what it needs; a read that meets damage in them is reported
-// and read around all the same (salvage.go), and Open (every --once,
-// dashboard and serve) and Check still check them.
+// CheckRead is the check before a report reads the history: every table
+// but the evidence, its runs and the chain, which hold most of a long
+// history's pages and of which a report reads only a window (report
+// --sla's probes, through the runs). quick_check reads every page, about
+// 2 ms a megabyte, so checking months of evidence would cost a report
+// more than reading what it needs; a read that meets damage in them is
+// reported and read around all the same (salvage.go), and Open (every
+// --once, dashboard and serve) and Check still check them.
 func (s *Store) CheckRead(ctx context.Context) error {
-	return s.checkBut(ctx, "evidence", "evidence_runs", "chain")
+	return s.quickCheckBut(ctx, "evidence", "evidence_runs", "chain")
 }
 
 // checkBut checks the whole database when it is at most openCheckMax, else
@@ -167,6 +166,11 @@ func (s *Store) checkBut(ctx context.Context, skip ...string) error {
 	if err != nil || fi.Size() <= openCheckMax {
 		return s.quickCheck(ctx, nil)
 	}
+	return s.quickCheckBut(ctx, skip...)
+}
+
+// quickCheckBut checks the tables other than skip, and their indexes.
+func (s *Store) quickCheckBut(ctx context.Context, skip ...string) error {
 	var tables []string
 	rows, err := s.db.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table'`)
 	if err != nil {

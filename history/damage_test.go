@@ -374,11 +374,9 @@ func TestGapText(t *testing.T) {
 	}
 }
 
-// Above openCheckMax, CheckRead leaves out the evidence, its runs and the
-// chain, and still finds damage in what a report reads whole.
+// CheckRead leaves out the evidence, its runs and the chain, and still
+// finds damage in what a report reads whole.
 func TestCheckReadLeavesTheEvidence(t *testing.T) {
-	defer func(n int64) { openCheckMax = n }(openCheckMax)
-	openCheckMax = 0
 	ctx := context.Background()
 	dir := t.TempDir()
 	s := open(t, dir, Options{})
