@@ -42,13 +42,22 @@ func (w *world) fill(ctx context.Context, s *Store, from, to int) error {
 			if err != nil {
 				return fmt.Errorf("history: encoding probe evidence: %w", err)
 			}
-			all = append(all, obs{k: runKey{vr.ID, kr.Name, EvidenceProbe}, v: i, key: k, sum: stableSum(b)})
+			sum, err := observationSum(kr, b)
+			if err != nil {
+				return err
+			}
+			all = append(all, obs{k: runKey{vr.ID, kr.Name, EvidenceProbe}, v: i, key: k, sum: sum})
 		}
-		b, err := json.Marshal(statusSeen(vr.Status))
+		seen := statusSeen(vr.Status)
+		b, err := json.Marshal(seen)
 		if err != nil {
 			return fmt.Errorf("history: encoding status evidence: %w", err)
 		}
-		all = append(all, obs{k: runKey{vr.ID, "", EvidenceStatus}, v: i, key: -1, sum: stableSum(b)})
+		sum, err := observationSum(seen, b)
+		if err != nil {
+			return err
+		}
+		all = append(all, obs{k: runKey{vr.ID, "", EvidenceStatus}, v: i, key: -1, sum: sum})
 	}
 	// The runs extended since they opened (or since the stretch began):
 	// each was extended by every round since, up to the one before

@@ -2,10 +2,13 @@ package history
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // expandRuns turns runs back into their probes, as Probes gives them.
@@ -110,5 +113,35 @@ func TestProbeRunsAcrossSchemas(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("after migrating to schema 7: %d runs, want %d as written at schema 7", len(got), len(want))
+	}
+}
+
+// TestObservationSum checks that a probe's and a status page's sums tell
+// apart what stableSum tells apart, and only that.
+func TestObservationSum(t *testing.T) {
+	t0 := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	base := observe.KeyResult{Name: "prod", Fingerprint: "sk-proj-…MxYA", Result: observe.ResultOK, HTTPStatus: 200, RequestID: "req_1",
+		RequestIDFrom: "x-request-id", LatencyMS: 120, CheckedAt: t0, Consecutive: 3, Holders: []observe.Holder{{Kind: "service", Name: "api"}}}
+	page := StatusSeen{CheckedAt: t0, State: observe.Degraded, Incidents: []StatusIncident{{ID: "a", Title: "Errors", Status: "investigating"}}}
+	for _, tt := range []struct {
+		name string
+		a, b any
+	}{
+		{"probe times and streaks", base, func() any { k := base; k.RequestID, k.LatencyMS, k.CheckedAt, k.Consecutive = "req_2", 300, t0.Add(time.Minute), 4; return k }()},
+		{"probe result", base, func() any { k := base; k.Result, k.HTTPStatus = observe.ResultVendorError, 503; return k }()},
+		{"probe fingerprint", base, func() any { k := base; k.Fingerprint = "sk-proj-…AAAA"; return k }()},
+		{"probe since", base, func() any { k := base; k.Since = t0; return k }()},
+		{"page time", page, func() any { p := page; p.CheckedAt = t0.Add(time.Minute); return p }()},
+		{"page incident", page, func() any { p := page; p.Incidents = []StatusIncident{{ID: "a", Title: "Errors", Status: "identified"}}; return p }()},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ab, _ := json.Marshal(tt.a)
+			bb, _ := json.Marshal(tt.b)
+			sa, _ := observationSum(tt.a, ab)
+			sb, _ := observationSum(tt.b, bb)
+			if same, want := sa == sb, stableSum(ab) == stableSum(bb); same != want {
+				t.Errorf("observationSum says same %v, stableSum %v", same, want)
+			}
+		})
 	}
 }
