@@ -127,12 +127,20 @@ func TestObservationSum(t *testing.T) {
 		name string
 		a, b any
 	}{
-		{"probe times and streaks", base, func() any { k := base; k.RequestID, k.LatencyMS, k.CheckedAt, k.Consecutive = "req_2", 300, t0.Add(time.Minute), 4; return k }()},
+		{"probe times and streaks", base, func() any {
+			k := base
+			k.RequestID, k.LatencyMS, k.CheckedAt, k.Consecutive = "req_2", 300, t0.Add(time.Minute), 4
+			return k
+		}()},
 		{"probe result", base, func() any { k := base; k.Result, k.HTTPStatus = observe.ResultVendorError, 503; return k }()},
 		{"probe fingerprint", base, func() any { k := base; k.Fingerprint = "sk-proj-…AAAA"; return k }()},
 		{"probe since", base, func() any { k := base; k.Since = t0; return k }()},
 		{"page time", page, func() any { p := page; p.CheckedAt = t0.Add(time.Minute); return p }()},
-		{"page incident", page, func() any { p := page; p.Incidents = []StatusIncident{{ID: "a", Title: "Errors", Status: "identified"}}; return p }()},
+		{"page incident", page, func() any {
+			p := page
+			p.Incidents = []StatusIncident{{ID: "a", Title: "Errors", Status: "identified"}}
+			return p
+		}()},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			ab, _ := json.Marshal(tt.a)
