@@ -158,6 +158,8 @@ type world struct {
 	changes []int // every round at which some vendor shows something new, in order
 }
 
+// newWorld draws the vendors' churn from o's seed: the same options give
+// the same world.
 func newWorld(o GenerateOptions) *world {
 	if o.Vendors <= 0 {
 		o.Vendors = 200
@@ -174,11 +176,11 @@ func newWorld(o GenerateOptions) *world {
 	w := &world{rounds: int(time.Duration(o.Days) * 24 * time.Hour / o.Interval), end: o.End.UTC(), step: o.Interval}
 	rng := rand.New(rand.NewPCG(o.Seed, 0x76656e646f72))
 	perDay := int(24 * time.Hour / o.Interval)
-	// every draws the starts of episodes about mean days apart, the
-	// first of them anywhere in the first mean days.
 	if o.Churn <= 0 {
 		o.Churn = 1
 	}
+	// every draws the starts of episodes about mean days apart (divided
+	// by the churn), the first of them anywhere in the first mean days.
 	every := func(mean float64) []int {
 		mean /= o.Churn
 		var out []int
