@@ -149,7 +149,7 @@ func openReportHistory(ctx context.Context, stderr io.Writer, stateDir string) (
 	if c := store.Caveat(); c != "" {
 		fmt.Fprintf(stderr, "vendorwatch: %s\n", c)
 	}
-	checkErr = store.Check(ctx)
+	checkErr = store.CheckRead(ctx) // a long history's evidence is checked when a check opens it, not by every report
 	if checkErr != nil && !errors.Is(checkErr, history.ErrCorrupt) {
 		store.Close()
 		return nil, nil, checkErr

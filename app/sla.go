@@ -85,13 +85,15 @@ func SLA(ctx context.Context, store *history.Store, from, to time.Time, vendors 
 		}
 	}
 	in.Events = append(before, in.Events...)
-	probes, err := store.Probes(ctx, q)
+	// The probes come as the history's runs of identical ones, never
+	// one by one: a month of probes every minute would be millions.
+	runs, err := store.ProbeRuns(ctx, q)
 	if err := note("our probes (the evidence)", err); err != nil {
 		return output.SLAReport{}, err
 	}
-	for _, p := range probes {
+	for _, p := range runs {
 		if !p.NotProbed {
-			in.Probes = append(in.Probes, sla.Probe{At: p.At, Vendor: p.Vendor, Key: p.Key, Result: p.Result})
+			in.Probes = append(in.Probes, sla.Probe{At: p.At, Vendor: p.Vendor, Key: p.Key, Result: p.Result, Last: p.Last, Count: p.Count})
 		}
 	}
 	in.Findings, err = store.Findings(ctx, q)

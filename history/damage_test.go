@@ -373,3 +373,36 @@ func TestGapText(t *testing.T) {
 		}
 	}
 }
+
+// CheckRead leaves out the evidence, its runs and the chain, and still
+// finds damage in what a report reads whole.
+func TestCheckReadLeavesTheEvidence(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := open(t, dir, Options{})
+	if _, err := Generate(ctx, s, GenerateOptions{Vendors: 3, Days: 1, End: at("10:00"), Seed: 5, Churn: 20}); err != nil {
+		t.Fatal(err)
+	}
+	ev, fi := pages(t, s, "evidence", "leaf"), pages(t, s, "findings", "leaf")
+	s.Close()
+	smash(t, filepath.Join(dir, DatabaseFile), ev[len(ev)/2])
+	ro, err := OpenReadOnly(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ro.CheckRead(ctx); err != nil {
+		t.Errorf("CheckRead read the evidence: %v", err)
+	}
+	if err := ro.Check(ctx); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("Check = %v, want the damaged evidence page", err)
+	}
+	ro.Close()
+	smash(t, filepath.Join(dir, DatabaseFile), fi[0])
+	if ro, err = OpenReadOnly(ctx, dir); err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if err := ro.CheckRead(ctx); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("CheckRead with a damaged findings page = %v", err)
+	}
+}

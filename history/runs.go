@@ -3,11 +3,14 @@ package history
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // runsSchema (schema 6) compacts repeated observations. A key probe or a
@@ -64,8 +67,10 @@ func compactable(kind string) bool { return kind == EvidenceProbe || kind == Evi
 func (s *Store) extendRun(ctx context.Context, tx *sql.Tx, at time.Time, vendor, key, kind string, sum [32]byte, requestID string) (bool, error) {
 	var row, lastAt, count, spacing, firstAt int64
 	var stored []byte
-	err := tx.QueryRowContext(ctx, `SELECT r.row, r.sum, r.last_at, r.count, r.spacing, e.at FROM evidence_runs r JOIN evidence e ON e.id = r.row
-		WHERE r.vendor = ? AND r.key = ? AND r.kind = ? ORDER BY r.row DESC LIMIT 1`, vendor, key, kind).
+	// The run keeps its first time (schema 7): the evidence row that
+	// opened it is not read.
+	err := tx.QueryRowContext(ctx, `SELECT row, sum, last_at, count, spacing, first_at FROM evidence_runs
+		WHERE vendor = ? AND key = ? AND kind = ? ORDER BY row DESC LIMIT 1`, vendor, key, kind).
 		Scan(&row, &stored, &lastAt, &count, &spacing, &firstAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
@@ -73,24 +78,56 @@ func (s *Store) extendRun(ctx context.Context, tx *sql.Tx, at time.Time, vendor,
 	if err != nil {
 		return false, s.wrap("reading the evidence runs", err)
 	}
-	t := at.UnixMilli()
-	gap := t - lastAt
-	if !bytes.Equal(stored, sum[:]) || gap <= 0 || t-firstAt >= runMax.Milliseconds() {
+	r := runState{row: row, sum: stored, firstAt: firstAt, lastAt: lastAt, count: count, spacing: spacing}
+	if !r.extend(at.UnixMilli(), sum[:]) {
 		return false, nil
 	}
-	if count > 1 && float64(abs(gap-spacing)) > runTolerance*float64(spacing) {
-		return false, nil
-	}
-	spacing = (t - firstAt) / count // the mean gap once this observation is in
-	_, err = exec(ctx, tx, `UPDATE evidence_runs SET last_at = ?, count = count + 1, spacing = ?, last_request = ? WHERE row = ?`,
-		t, spacing, requestID, row)
+	_, err = exec(ctx, tx, `UPDATE evidence_runs SET last_at = ?, count = ?, spacing = ?, last_request = ? WHERE row = ?`,
+		r.lastAt, r.count, r.spacing, requestID, row)
 	return err == nil, s.wrap("extending an evidence run", err)
 }
 
+// runState is a run as evidence_runs holds it, with the time of the row
+// that opened it.
+type runState struct {
+	row             int64
+	sum             []byte
+	firstAt, lastAt int64 // Unix milliseconds
+	count, spacing  int64
+}
+
+// extend counts an observation at t (Unix milliseconds) with stable sum
+// sum into the run and reports whether it could: the observation must say
+// what the run's says, come after it, within runMax of its start and,
+// once the run has a spacing, within runTolerance of it. The generator's
+// quiet stretches (generate_fill.go) extend runs with it too, so they
+// end where a commit's would.
+func (r *runState) extend(t int64, sum []byte) bool {
+	gap := t - r.lastAt
+	if !bytes.Equal(r.sum, sum) || gap <= 0 || t-r.firstAt >= runMax.Milliseconds() {
+		return false
+	}
+	if r.count > 1 && float64(abs(gap-r.spacing)) > runTolerance*float64(r.spacing) {
+		return false
+	}
+	r.spacing = (t - r.firstAt) / r.count // the mean gap once this observation is in
+	r.count++
+	r.lastAt = t
+	return true
+}
+
 // openRun opens a run at the evidence row just recorded.
-func (s *Store) openRun(ctx context.Context, tx *sql.Tx, row int64, at time.Time, vendor, key, kind string, sum [32]byte, requestID string) error {
-	_, err := exec(ctx, tx, `INSERT INTO evidence_runs (row, vendor, key, kind, sum, last_at, count, last_request) VALUES (?, ?, ?, ?, ?, ?, 1, ?)`,
-		row, vendor, key, kind, sum[:], at.UnixMilli(), requestID)
+// A probe's run keeps its result (schema 7), so a report reads the
+// probes of a window from the runs alone (probe_runs.go).
+func (s *Store) openRun(ctx context.Context, tx *sql.Tx, row int64, at time.Time, vendor, key, kind string, sum [32]byte, requestID string, body any) error {
+	var result observe.Result
+	notProbed := false
+	if k, ok := body.(observe.KeyResult); ok {
+		result, notProbed = k.Result, k.NotProbed
+	}
+	_, err := exec(ctx, tx, `INSERT INTO evidence_runs (row, vendor, key, kind, sum, last_at, count, last_request, first_at, result, not_probed)
+		VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)`,
+		row, vendor, key, kind, sum[:], at.UnixMilli(), requestID, at.UnixMilli(), string(result), notProbed)
 	return s.wrap("opening an evidence run", err)
 }
 
@@ -136,7 +173,10 @@ func (s *Store) addObservation(ctx context.Context, tx *sql.Tx, at time.Time, ve
 		return fmt.Errorf("history: encoding %s evidence: %w", kind, err)
 	}
 	at = at.UTC()
-	sum := stableSum(b)
+	sum, err := observationSum(body, b)
+	if err != nil {
+		return err
+	}
 	if ok, err := s.extendRun(ctx, tx, at, vendor, key, kind, sum, requestID); ok || err != nil {
 		return err
 	}
@@ -144,5 +184,31 @@ func (s *Store) addObservation(ctx context.Context, tx *sql.Tx, at time.Time, ve
 	if err != nil {
 		return err
 	}
-	return s.openRun(ctx, tx, id, at, vendor, key, kind, sum, requestID)
+	return s.openRun(ctx, tx, id, at, vendor, key, kind, sum, requestID, body)
+}
+
+// observationSum is the stable sum of an observation a run compares: for
+// a key probe and a status page, SHA-256 of the body encoded again with
+// its volatile members (volatileKeys: when it was made, its latency,
+// request id and streak) zeroed, which costs a fraction of stableSum's
+// walk over the JSON; for anything else, stableSum of its encoding b.
+// Two observations have the same sum exactly when stableSum says they
+// say the same.
+func observationSum(body any, b []byte) ([32]byte, error) {
+	var v any
+	switch o := body.(type) {
+	case observe.KeyResult:
+		o.RequestID, o.RequestIDFrom, o.LatencyMS, o.CheckedAt, o.Consecutive = "", "", 0, time.Time{}, 0
+		v = o
+	case StatusSeen:
+		o.CheckedAt = time.Time{}
+		v = o
+	default:
+		return stableSum(b), nil
+	}
+	c, err := json.Marshal(v)
+	if err != nil {
+		return [32]byte{}, fmt.Errorf("history: encoding evidence: %w", err)
+	}
+	return sha256.Sum256(c), nil
 }

@@ -95,11 +95,21 @@ func (s *Store) Probes(ctx context.Context, q Query) ([]ProbeRow, error) {
 // than twice a day.
 const probeLookback = 24 * time.Hour
 
-// probes reads the window and the day before it in one pass over the
-// table: modernc's SQLite reads a row through the evidence_vendor_at
-// index about ten times slower than in a scan, and a report's window is
-// much of the table.
+// probes reads the window and the day before it, and expands the runs.
 func (s *Store) probes(ctx context.Context, q Query) ([]ProbeRow, error) {
+	since, until := q.bounds()
+	rows, err := s.probeScan(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return lastBefore(expandProbes(rows, until), since), nil
+}
+
+// probeScan reads the probe rows of the window and the day before it, with
+// their runs, in one pass over the table: modernc's SQLite reads a row
+// through the evidence_vendor_at index about ten times slower than in a
+// scan, and a report's window is much of the table.
+func (s *Store) probeScan(ctx context.Context, q Query) ([]ProbeRow, error) {
 	since, until := q.bounds()
 	cond, vargs := q.vendorFilter("e.vendor")
 	join, err := s.runsFrom(ctx)
@@ -107,12 +117,8 @@ func (s *Store) probes(ctx context.Context, q Query) ([]ProbeRow, error) {
 		return nil, err
 	}
 	// A run starts at most runMax before its last probe.
-	rows, err := s.probeRows(ctx, `SELECT `+probeCols+` FROM evidence e NOT INDEXED`+join+` WHERE e.at >= ? AND e.at < ? AND e.kind = 'probe'`+cond,
+	return s.probeRows(ctx, `SELECT `+probeCols+` FROM evidence e NOT INDEXED`+join+` WHERE e.at >= ? AND e.at < ? AND e.kind = 'probe'`+cond,
 		append([]any{since - (probeLookback + runMax).Milliseconds(), until}, vargs...)...)
-	if err != nil {
-		return nil, err
-	}
-	return lastBefore(expandProbes(rows, until), since), nil
 }
 
 // lastBefore keeps the probes at or after since, and the last probe of
@@ -151,6 +157,13 @@ func (s *Store) probeRows(ctx context.Context, query string, args ...any) ([]Pro
 	return out, s.wrap("reading the probes", rows.Err())
 }
 
+// sortRuns puts runs of probes in time order, then by vendor and key.
+func sortRuns(rs []ProbeRun) {
+	slices.SortStableFunc(rs, func(a, b ProbeRun) int {
+		return cmp.Or(a.At.Compare(b.At), strings.Compare(a.Vendor, b.Vendor), strings.Compare(a.Key, b.Key))
+	})
+}
+
 // sortProbes puts probes in time order, then by vendor and key.
 func sortProbes(ps []ProbeRow) {
 	slices.SortStableFunc(ps, func(a, b ProbeRow) int {
@@ -175,6 +188,15 @@ func scanProbe(rows *sql.Rows) (ProbeRow, error) {
 // cannot read, and keeps each key's last one before the window.
 func (s *Store) salvageProbes(ctx context.Context, q Query) ([]ProbeRow, error) {
 	since, until := q.bounds()
+	all, err := s.salvageProbeRows(ctx, q)
+	return lastBefore(expandProbes(all, until), since), err
+}
+
+// salvageProbeRows reads the probe rows of the window and the day before
+// it, with their runs, in a damaged database, and says what it could not
+// read with a *ReadError.
+func (s *Store) salvageProbeRows(ctx context.Context, q Query) ([]ProbeRow, error) {
+	since, until := q.bounds()
 	cond, vargs := q.vendorFilter("e.vendor")
 	join, err := s.runsFrom(ctx)
 	if err != nil {
@@ -189,11 +211,10 @@ func (s *Store) salvageProbes(ctx context.Context, q Query) ([]ProbeRow, error) 
 		wanted:     `SELECT e.vendor, e.at FROM evidence e INDEXED BY evidence_vendor_at WHERE e.id BETWEEN ? AND ? AND e.at >= ? AND e.at < ?` + cond,
 		wantedArgs: append([]any{since, until}, vargs...),
 	}, scanProbe)
-	out := lastBefore(expandProbes(all, until), since)
 	if err == nil && len(gaps) > 0 {
 		err = &ReadError{Path: s.path, What: "reading the probes", Gaps: gaps}
 	}
-	return out, err
+	return all, err
 }
 
 // PageStatesBefore returns, for each vendor of the query, the last change

@@ -84,7 +84,10 @@ type Store struct {
 
 	mu        sync.Mutex
 	lastPrune time.Time
-	quiet     quiet // the state rows last written, and any kept back (quiet.go)
+	// pruneBacklog is set while the last prune deleted a full batch: the
+	// next commit prunes again (retention.go).
+	pruneBacklog bool
+	quiet        quiet // the state rows last written, and any kept back (quiet.go)
 
 	// readOnly is a store from OpenReadOnly, immutable one that reads the
 	// file as immutable (readonly.go); caveat says what such a store may
@@ -289,6 +292,9 @@ var migrations = []string{
 
 	// Schema 6: runs of identical observations (runs.go).
 	runsSchema,
+
+	// Schema 7: the runs as a rollup of the probes (probe_runs.go).
+	probeRunsSchema,
 }
 
 // SchemaVersion is the schema this vendorwatch writes.

@@ -28,12 +28,26 @@ var bucketSizes = []time.Duration{time.Minute, 5 * time.Minute, 10 * time.Minute
 // spacing of its probes to go by.
 const loneHold = 5 * time.Minute
 
-// Probe is one probe of a key, as the history's evidence keeps it.
+// Probe is one probe of a key, as the history's evidence keeps it, or a
+// run of identical probes: Count of them (one when Count is 0 or 1),
+// evenly spaced from At to Last. A month of probes every minute is then a
+// few rows a key a day, never expanded.
 type Probe struct {
 	At     time.Time
 	Vendor string
 	Key    string
 	Result observe.Result
+	Last   time.Time
+	Count  int
+}
+
+// times are the first and last probe of p and how many it stands for.
+func (p Probe) times() (first, last int64, n int64) {
+	first, last, n = ms(p.At), ms(p.Last), int64(p.Count)
+	if n <= 1 || last <= first {
+		return first, first, 1
+	}
+	return first, last, n
 }
 
 // Input is what the history holds about a window.
@@ -237,15 +251,26 @@ func probeSpans(probes []Probe, vendor string) (failing, observed spans) {
 		slices.SortFunc(ps, func(a, b Probe) int { return a.At.Compare(b.At) })
 		hold := holdOf(ps)
 		for i, p := range ps {
-			end := ms(p.At) + hold
+			first, last, n := p.times()
+			end := last + hold
 			if i+1 < len(ps) {
 				end = min(end, ms(ps[i+1].At))
 			}
-			s := span{ms(p.At), end}
+			covered := []span{{last, end}}
+			if n > 1 {
+				if step := (last - first) / (n - 1); step <= hold {
+					covered = append(covered, span{first, last}) // each probe stands until the next
+				} else {
+					for j := range n - 1 { // each probe stands for the hold alone
+						at := first + j*step
+						covered = append(covered, span{at, min(at+hold, last)})
+					}
+				}
+			}
 			if p.Result.Failed() {
-				fail = append(fail, s)
+				fail = append(fail, covered...)
 			} else {
-				answer = append(answer, s)
+				answer = append(answer, covered...)
 			}
 		}
 	}
@@ -254,16 +279,42 @@ func probeSpans(probes []Probe, vendor string) (failing, observed spans) {
 }
 
 // holdOf is how long at most one probe of a key stands for: twice the
-// median spacing of its probes.
+// median spacing of its probes, a run's evenly spaced probes counted one
+// by one.
 func holdOf(ps []Probe) int64 {
-	if len(ps) < 2 {
+	type gap struct{ ms, n int64 }
+	var gaps []gap
+	var total int64
+	for i, p := range ps {
+		first, last, n := p.times()
+		if n > 1 {
+			gaps = append(gaps, gap{(last - first) / (n - 1), n - 1})
+			total += n - 1
+		}
+		if i+1 < len(ps) {
+			gaps = append(gaps, gap{ms(ps[i+1].At) - last, 1})
+			total++
+		}
+	}
+	if total == 0 {
 		return int64(loneHold / time.Millisecond)
 	}
-	gaps := make([]float64, 0, len(ps)-1)
-	for i := 1; i < len(ps); i++ {
-		gaps = append(gaps, float64(ms(ps[i].At)-ms(ps[i-1].At)))
+	slices.SortFunc(gaps, func(a, b gap) int { return cmpInt(a.ms, b.ms) })
+	// nth is the gap at position k of them all in order.
+	nth := func(k int64) float64 {
+		for _, g := range gaps {
+			if k < g.n {
+				return float64(g.ms)
+			}
+			k -= g.n
+		}
+		return float64(gaps[len(gaps)-1].ms)
 	}
-	return int64(2 * median(gaps))
+	m := nth(total / 2)
+	if total%2 == 0 {
+		m = (nth(total/2-1) + m) / 2
+	}
+	return int64(2 * m)
 }
 
 // pageSpans are the times the vendor's page said anything but

@@ -261,3 +261,68 @@ func BenchmarkCompute(b *testing.B) {
 		}
 	}
 }
+
+// runsOf rolls probes up as the history's evidence runs do: a probe with
+// the same result as the run before it, at the run's spacing, extends it.
+func runsOf(ps []Probe) []Probe {
+	var out []Probe
+	for _, p := range ps {
+		if n := len(out); n > 0 {
+			r := &out[n-1]
+			first, last, c := r.times()
+			gap := ms(p.At) - last
+			if r.Result == p.Result && r.Key == p.Key && r.Vendor == p.Vendor && (c == 1 || gap == (last-first)/(c-1)) {
+				r.Last, r.Count = p.At, int(c)+1
+				continue
+			}
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// TestRunsMeasureAsTheirProbes checks that runs of identical probes give
+// the figures their probes one by one give: runs spaced like the rest,
+// runs more widely spaced than the hold (gaps in our watch), and keys
+// with a different spacing each.
+func TestRunsMeasureAsTheirProbes(t *testing.T) {
+	var ps []Probe
+	for m := 0; m < 3*24*60; m++ {
+		r := observe.ResultOK
+		if m%(24*60) >= 600 && m%(24*60) < 627 {
+			r = observe.ResultTimeout
+		}
+		if m < 600 && m >= 500 && m%10 != 0 {
+			continue // a stretch probed every 10 minutes: each probe stands for twice the usual spacing
+		}
+		ps = append(ps, Probe{At: at(m), Vendor: "vapi", Key: "prod", Result: r})
+		if m%3 == 0 {
+			ps = append(ps, Probe{At: at(m).Add(time.Second), Vendor: "vapi", Key: "staging", Result: r})
+		}
+	}
+	ps = append(ps, Probe{At: at(5000), Vendor: "vapi", Key: "prod", Result: observe.ResultVendorError}) // a lone probe after a gap
+	byKey := map[string][]Probe{}
+	for _, p := range ps {
+		byKey[p.Key] = append(byKey[p.Key], p)
+	}
+	runs := append(runsOf(byKey["prod"]), runsOf(byKey["staging"])...)
+	if len(runs)*50 > len(ps) {
+		t.Fatalf("%d runs of %d probes: the test does not roll them up", len(runs), len(ps))
+	}
+	in := Input{Since: at(60), Until: at(3*24*60 + 60), Buckets: 72, Events: []correlate.Event{state("vapi", 700, observe.MajorOutage), state("vapi", 800, observe.Operational)}}
+	want := only(t, Compute(Input{Since: in.Since, Until: in.Until, Buckets: in.Buckets, Events: in.Events, Probes: ps}))
+	in.Probes = runs
+	got := only(t, Compute(in))
+	if got.FailingMinutes != want.FailingMinutes || got.ObservedMinutes != want.ObservedMinutes || got.UnreportedMinutes != want.UnreportedMinutes || *got.Uptime != *want.Uptime {
+		t.Errorf("runs: failing %v observed %v unreported %v uptime %v; probes: %v %v %v %v", got.FailingMinutes, got.ObservedMinutes, got.UnreportedMinutes, *got.Uptime,
+			want.FailingMinutes, want.ObservedMinutes, want.UnreportedMinutes, *want.Uptime)
+	}
+	if want.FailingMinutes < 60 || want.UnobservedMinutes == 0 {
+		t.Errorf("the probes fail for %v minutes and leave %v unobserved: the test shows too little", want.FailingMinutes, want.UnobservedMinutes)
+	}
+	for i := range want.Buckets {
+		if got.Buckets[i] != want.Buckets[i] {
+			t.Fatalf("bucket %d: runs %+v, probes %+v", i, got.Buckets[i], want.Buckets[i])
+		}
+	}
+}

@@ -16,6 +16,7 @@
 //	go run ./cmd/vwbench -bin /tmp/vendorwatch -serve 1,10,50,200   # serve under concurrent scrapers
 //	go run ./cmd/vwbench -bin /tmp/vendorwatch -sizes 10,200,1000 -rtt 200ms -latency 0 -h1 0.25   # the scaling curve against the floor
 //	go run ./cmd/vwbench widget -bin /tmp/vendorwatch -n 300   # the tmux widget beside a hello world
+//	go run ./cmd/vwbench history -vendors 200 -days 90 -dir /tmp/vw-90d   # a generated history to time report over
 //
 // Nothing here runs under `go test`: it is a program, run on purpose.
 package main
@@ -73,6 +74,13 @@ func main() {
 	if len(os.Args) > 1 && os.Args[1] == "floor" {
 		if err := runFloorChild(os.Args[2:]); err != nil {
 			fmt.Fprintln(os.Stderr, "vwbench floor:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if len(os.Args) > 1 && os.Args[1] == "history" {
+		if err := runHistory(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "vwbench history:", err)
 			os.Exit(1)
 		}
 		return
