@@ -16,9 +16,11 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -225,6 +227,16 @@ func (f *Client) DoWithin(req *http.Request, client *http.Client, timeout time.D
 		ctx = first(ctx) // before the wait ends, which would open a gate
 	}
 	stopWait()
+	// The latency is the vendor's: from the moment the request is written
+	// to the end of the answer. Connecting (TCP, TLS, waiting for a
+	// connection to share) is left out: it grows with this process's own
+	// load — a check of thousands of vendors on two cores saturates them
+	// with handshakes — and would call a quick page slow. After a
+	// redirect, the last request counts.
+	var wrote atomic.Int64
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(time.Now().UnixNano()) },
+	})
 	req = req.WithContext(ctx)
 	if req.Header.Get("User-Agent") == "" {
 		req.Header.Set("User-Agent", f.userAgent)
@@ -256,6 +268,9 @@ func (f *Client) DoWithin(req *http.Request, client *http.Client, timeout time.D
 		resp.Header.Del("Content-Length")
 	}
 	latency := time.Since(start)
+	if at := wrote.Load(); at != 0 {
+		latency = time.Since(time.Unix(0, at))
+	}
 	if err != nil {
 		return nil, err
 	}
