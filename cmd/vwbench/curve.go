@@ -53,25 +53,11 @@ type reportPoint struct {
 // turn, opts.runs times, then times `vendorwatch report` on the last
 // state dir, and prints one Markdown table of medians.
 func runCurve(o curveOptions) error {
-	tmp, bin, home, err := prepare(o.bin, o.keep)
-	if !o.keep && tmp != "" {
-		defer os.RemoveAll(tmp)
-	}
+	tmp, bin, home, self, cert, cleanup, err := prepareBeside(o.bin, o.keep, "-sizes")
+	defer cleanup()
 	if err != nil {
 		return err
 	}
-	self, err := os.Executable()
-	if err != nil {
-		return fmt.Errorf("finding vwbench itself for the floor: %w", err)
-	}
-	var cert *tls.Certificate
-	if cert, caFile, err = selfSigned(tmp); err != nil {
-		return err
-	}
-
-	fmt.Printf("## vwbench -sizes\n\n")
-	fmt.Printf("- binary: %s (%s)\n", bin, fileSize(bin))
-	fmt.Printf("- machine: %s/%s, %d CPUs, %s; load average before: %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), cpuModel(), loadAvg())
 	fmt.Printf("- every host: HTTPS (TLS 1.3), a round trip of %s emulated below TLS, %s think time; %.0f %% of hosts offer only HTTP/1.1, the rest HTTP/2 too\n",
 		o.rtt, o.latency, 100*o.h1Share)
 	fmt.Printf("- physical floor: TCP + TLS + request = %s\n\n", secs(physicalFloor(o.rtt, o.latency, true)))
@@ -285,4 +271,31 @@ func parseSizes(name, s string) ([]int, error) {
 		out = append(out, n)
 	}
 	return out, nil
+}
+
+// prepareBeside is what the modes that measure vendorwatch beside the
+// floor program share: the temporary directory and home (prepare), this
+// program's own path (the floor program is `vwbench floor`), the fake
+// hosts' certificate, and the report's heading with the binary and the
+// machine. cleanup removes the directory unless keep.
+func prepareBeside(binFlag string, keep bool, mode string) (tmp, bin, home, self string, cert *tls.Certificate, cleanup func(), err error) {
+	cleanup = func() {}
+	tmp, bin, home, err = prepare(binFlag, keep)
+	if !keep && tmp != "" {
+		cleanup = func() { os.RemoveAll(tmp) }
+	}
+	if err != nil {
+		return
+	}
+	if self, err = os.Executable(); err != nil {
+		err = fmt.Errorf("finding vwbench itself for the floor: %w", err)
+		return
+	}
+	if cert, caFile, err = selfSigned(tmp); err != nil {
+		return
+	}
+	fmt.Printf("## vwbench %s\n\n", mode)
+	fmt.Printf("- binary: %s (%s)\n", bin, fileSize(bin))
+	fmt.Printf("- machine: %s/%s, %d CPUs, %s; load average before: %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), cpuModel(), loadAvg())
+	return
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -96,24 +95,11 @@ func runServeCost(o costOptions) error {
 	if o.window < o.interval {
 		return fmt.Errorf("-serve-cost-for (%s) must hold at least one -serve-cost-interval (%s)", o.window, o.interval)
 	}
-	tmp, bin, home, err := prepare(o.bin, o.keep)
-	if !o.keep && tmp != "" {
-		defer os.RemoveAll(tmp)
-	}
+	tmp, bin, home, self, cert, cleanup, err := prepareBeside(o.bin, o.keep, "-serve-cost")
+	defer cleanup()
 	if err != nil {
 		return err
 	}
-	self, err := os.Executable()
-	if err != nil {
-		return fmt.Errorf("finding vwbench itself for the floor: %w", err)
-	}
-	var cert *tls.Certificate
-	if cert, caFile, err = selfSigned(tmp); err != nil {
-		return err
-	}
-	fmt.Printf("## vwbench -serve-cost\n\n")
-	fmt.Printf("- binary: %s (%s)\n", bin, fileSize(bin))
-	fmt.Printf("- machine: %s/%s, %d CPUs, %s; load average before: %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), cpuModel(), loadAvg())
 	fmt.Printf("- interval and probe_interval %s; every host HTTPS, %.0f %% HTTP/1.1 only, a round trip of %s; nothing changes: every document answers 304\n", o.interval, 100*o.h1Share, o.rtt)
 	fmt.Printf("- each size watched for %s after serve's first complete check\n\n", o.window)
 	var rows []costRow

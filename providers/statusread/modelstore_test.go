@@ -398,12 +398,7 @@ func TestModelStoreRedacts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	secret := key[len(redact.PublicPrefix(key)):]
-	for i := 0; i+12 <= len(secret); i++ {
-		if bytes.Contains(b, []byte(secret[i:i+12])) {
-			t.Fatalf("the store holds %q of the key", secret[i:i+12])
-		}
-	}
+	noKeyIn(t, b, key)
 	st := settledStore(path).load("src", "key")
 	if st == nil || !strings.Contains(st.Description, redact.Placeholder) {
 		t.Errorf("the redacted model does not read back: %+v", st)
@@ -431,12 +426,7 @@ func TestModelStoreWaitsForTheKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	secret := key[len(redact.PublicPrefix(key)):]
-	for i := 0; i+12 <= len(secret); i++ {
-		if bytes.Contains(b, []byte(secret[i:i+12])) {
-			t.Fatalf("the store holds %q of the key", secret[i:i+12])
-		}
-	}
+	noKeyIn(t, b, key)
 	st := newModelStore(path).load("src", "key")
 	if st == nil || !strings.Contains(st.Description, redact.Placeholder) {
 		t.Errorf("the settled model does not read back: %+v", st)
@@ -472,4 +462,15 @@ func settledStore(path string) *modelStore {
 		s.settled = true
 	}
 	return s
+}
+
+// noKeyIn fails when b holds 12 characters in a row of key's secret part.
+func noKeyIn(t *testing.T, b []byte, key string) {
+	t.Helper()
+	secret := key[len(redact.PublicPrefix(key)):]
+	for i := 0; i+12 <= len(secret); i++ {
+		if bytes.Contains(b, []byte(secret[i:i+12])) {
+			t.Fatalf("the store holds %q of the key", secret[i:i+12])
+		}
+	}
 }
