@@ -1,0 +1,7 @@
+//go:build race
+
+package output
+
+// raceEnabled says the race detector instruments this test binary, which
+// changes what allocations cost.
+const raceEnabled = true
