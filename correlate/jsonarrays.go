@@ -50,33 +50,13 @@ func (r Report) writeParts(p *jsonParts) error {
 	p.value(r.Overall)
 	p.raw(`,"verdict":`)
 	p.value(jsonarrays.Of(r.Verdict))
-	p.raw(`,"vendors":[`)
-	for i, v := range r.Vendors {
-		p.flush()
-		if i > 0 {
-			p.raw(",")
-		}
-		p.value(jsonarrays.Of(v))
-	}
-	p.raw(`],"findings":[`)
-	for i, f := range r.Findings {
-		p.flush()
-		if i > 0 {
-			p.raw(",")
-		}
-		p.value(jsonarrays.Of(f))
-	}
-	p.raw("]")
+	p.raw(`,"vendors":`)
+	writeList(p, r.Vendors)
+	p.raw(`,"findings":`)
+	writeList(p, r.Findings)
 	if len(r.Rotations) > 0 { // omitempty
-		p.raw(`,"rotations":[`)
-		for i, ro := range r.Rotations {
-			p.flush()
-			if i > 0 {
-				p.raw(",")
-			}
-			p.value(jsonarrays.Of(ro))
-		}
-		p.raw("]")
+		p.raw(`,"rotations":`)
+		writeList(p, r.Rotations)
 	}
 	p.raw("}")
 	p.flush()
@@ -101,6 +81,20 @@ func newJSONParts(w io.Writer) *jsonParts {
 }
 
 // raw appends JSON punctuation and names.
+// writeList writes items as a JSON array, an item a part, each with its
+// lists filled.
+func writeList[T any](p *jsonParts, items []T) {
+	p.raw("[")
+	for i, it := range items {
+		p.flush()
+		if i > 0 {
+			p.raw(",")
+		}
+		p.value(jsonarrays.Of(it))
+	}
+	p.raw("]")
+}
+
 func (p *jsonParts) raw(s string) {
 	if p.err == nil {
 		p.buf.WriteString(s)
