@@ -72,9 +72,13 @@ type assessment struct {
 	// on it.
 	dependents map[string][]string
 	names      map[string]string
+	// slowMS is the latency from which an answered status page is slow
+	// in this check (slowBar).
+	slowMS int64
 }
 
 func (a *assessment) index() {
+	a.slowMS = slowBar(a.snap)
 	a.dependents = map[string][]string{}
 	a.names = map[string]string{}
 	for _, v := range a.snap.Vendors {

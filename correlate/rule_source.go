@@ -3,6 +3,7 @@ package correlate
 import (
 	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/vendorwatch/vendorwatch/observe"
@@ -11,6 +12,52 @@ import (
 // slowSourceMS is the latency from which a status page that answered is
 // called slow (VAPI's page took seconds to load on 2026-05-21).
 const slowSourceMS = 5000
+
+// A page is slow against the check it was read in, too: when most pages of
+// a check took seconds, the time was ours (a saturated CPU or link, many
+// hundreds of vendors read at once), not each vendor's. With at least
+// roundSources pages answered, a page is slow only from roundFactor times
+// the check's median latency. Fewer pages say too little about our side
+// (two of three vendors can be slow at once), and the fixed bar holds.
+const (
+	roundSources = 10
+	roundFactor  = 3
+)
+
+// slowBar is the latency from which an answered page of snap is slow.
+func slowBar(snap observe.Snapshot) int64 {
+	var ms []int64
+	for _, v := range snap.Vendors {
+		for _, src := range v.Status.Sources {
+			if src.OK && src.LatencyMS > 0 {
+				ms = append(ms, src.LatencyMS)
+			}
+		}
+	}
+	if len(ms) < roundSources {
+		return slowSourceMS
+	}
+	slices.Sort(ms)
+	return max(slowSourceMS, roundFactor*ms[len(ms)/2])
+}
+
+// slowStep rounds a slow page's latency down to a step (5, 10, 20, 30 s,
+// then whole minutes) for the finding's words, so a page that stays slow
+// says the same thing check after check: the exact figure is the source's
+// latency_ms, and a finding whose text changed every check would rewrite
+// the stored state every check.
+func slowStep(ms int64) int64 {
+	s := ms / 1000
+	for _, step := range []int64{60, 30, 20, 10} {
+		if s >= step {
+			if step == 60 {
+				return s / 60 * 60
+			}
+			return step
+		}
+	}
+	return slowSourceMS / 1000
+}
 
 // sourceFindings is status_source_down: the vendor's status page is
 // unreachable, answers with an error, changed format, or is very slow. It
@@ -29,7 +76,7 @@ func (a *assessment) sourceFindings(v observe.VendorResult) []Finding {
 			// Never asked: its request found no slot this time.
 		case !src.OK:
 			failed = append(failed, src)
-		case src.LatencyMS >= slowSourceMS && slow == nil:
+		case src.LatencyMS >= a.slowMS && slow == nil:
 			slow = &st.Sources[i]
 		}
 	}
@@ -53,11 +100,12 @@ func (a *assessment) sourceFindings(v observe.VendorResult) []Finding {
 		for _, src := range failed {
 			parts = append(parts, fmt.Sprintf("%s: %s (%s)", src.URL, cmp.Or(src.Error, "failed"), sourceFailure(src.Error)))
 		}
-		f.Detail = fmt.Sprintf("At %s %s.", clock(a.now, a.now), strings.Join(parts, "; "))
+		f.Detail = strings.Join(parts, "; ") + "."
 	case slow != nil:
 		f.Severity = SeverityInfo
-		f.Title = fmt.Sprintf("%s status page slow (%.1f s)", name, float64(slow.LatencyMS)/1000)
-		f.Detail = fmt.Sprintf("At %s %s took %d ms to answer; a vendor under load often has a slow status page too.", clock(a.now, a.now), slow.URL, slow.LatencyMS)
+		step := slowStep(slow.LatencyMS)
+		f.Title = fmt.Sprintf("%s status page slow (over %d s)", name, step)
+		f.Detail = fmt.Sprintf("%s took over %d s to answer; a vendor under load often has a slow status page too.", slow.URL, step)
 		f.Advice = []string{"Nothing to do for the page itself; weigh the probes of " + name + "'s API more than its page right now."}
 	default:
 		return nil
