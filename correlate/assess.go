@@ -51,8 +51,10 @@ func Assess(snap observe.Snapshot, mem Memory) (Report, Memory) {
 	if r.Findings == nil {
 		r.Findings = []Finding{}
 	}
+	byVendor := findingsByVendor(r.Findings)
+	r.Vendors = make([]VendorReport, 0, len(snap.Vendors))
 	for _, v := range snap.Vendors {
-		r.Vendors = append(r.Vendors, VendorReport{VendorResult: a.withStreaks(v), Level: vendorLevel(v, r.FindingsFor(v.ID))})
+		r.Vendors = append(r.Vendors, VendorReport{VendorResult: a.withStreaks(v), Level: vendorLevel(v, byVendor[v.ID])})
 	}
 	r.Overall = overallLevel(r.Vendors, r.Findings)
 	r.Verdict = VerdictOf(r)
@@ -75,13 +77,28 @@ type assessment struct {
 	// slowMS is the latency from which an answered status page is slow
 	// in this check (slowBar).
 	slowMS int64
+	// at is each vendor's place in snap.Vendors, by id.
+	at map[string]int
+}
+
+// vendor returns the snapshot's result for a vendor id.
+func (a *assessment) vendor(id string) (observe.VendorResult, bool) {
+	i, ok := a.at[id]
+	if !ok {
+		return observe.VendorResult{}, false
+	}
+	return a.snap.Vendors[i], true
 }
 
 func (a *assessment) index() {
 	a.slowMS = slowBar(a.snap)
 	a.dependents = map[string][]string{}
 	a.names = map[string]string{}
-	for _, v := range a.snap.Vendors {
+	a.at = make(map[string]int, len(a.snap.Vendors))
+	for i, v := range a.snap.Vendors {
+		if _, dup := a.at[v.ID]; !dup {
+			a.at[v.ID] = i // the first, as Snapshot.Vendor finds it
+		}
 		a.names[v.ID] = cmp.Or(v.Name, v.ID)
 	}
 	for _, v := range a.snap.Vendors {

@@ -9,19 +9,27 @@ import (
 )
 
 // BenchmarkAssess200 assesses 200 vendors with two keys each, one in three
-// in trouble, carrying the memory as the dashboard does.
-func BenchmarkAssess200(b *testing.B) {
+// in trouble, carrying the memory as the dashboard does; BenchmarkAssess5000
+// the same at 5,000 vendors, where any lookup by id that walks every vendor
+// shows:
+//
+//	go test -run '^$' -bench Assess -benchmem ./correlate
+func BenchmarkAssess200(b *testing.B) { benchmarkAssess(b, 200) }
+
+func BenchmarkAssess5000(b *testing.B) { benchmarkAssess(b, 5000) }
+
+func benchmarkAssess(b *testing.B, n int) {
 	t1 := at("12:00")
 	var vs []*vb
-	for i := range 200 {
-		v := vendorAt(fmt.Sprintf("v%03d", i), fmt.Sprintf("Vendor %d", i)).reach(observe.ResultReachable, 401, t1)
+	for i := range n {
+		v := vendorAt(fmt.Sprintf("v%04d", i), fmt.Sprintf("Vendor %d", i)).reach(observe.ResultReachable, 401, t1)
 		r := observe.ResultOK
 		if i%3 == 0 {
 			r = observe.ResultInvalidKey
 		}
 		v.key("prod", false, r, 401, "invalid_api_key", t1).key("canary", true, observe.ResultOK, 200, "", t1)
 		if i > 0 {
-			v.dependsOn(fmt.Sprintf("v%03d", i-1))
+			v.dependsOn(fmt.Sprintf("v%04d", i-1))
 		}
 		vs = append(vs, v)
 	}
@@ -65,7 +73,7 @@ func report200() Report {
 	t1 := at("12:00")
 	var vs []*vb
 	for i := range 200 {
-		v := vendorAt(fmt.Sprintf("v%03d", i), fmt.Sprintf("Vendor %d", i)).reach(observe.ResultReachable, 401, t1)
+		v := vendorAt(fmt.Sprintf("v%04d", i), fmt.Sprintf("Vendor %d", i)).reach(observe.ResultReachable, 401, t1)
 		r := observe.ResultOK
 		if i%3 == 0 {
 			r = observe.ResultInvalidKey

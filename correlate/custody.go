@@ -32,7 +32,7 @@ func (a *assessment) custody(fs []Finding) {
 		if len(f.Vendors) == 0 || len(f.Keys) == 0 {
 			continue
 		}
-		v, ok := a.snap.Vendor(f.Vendors[0])
+		v, ok := a.vendor(f.Vendors[0])
 		if !ok {
 			continue
 		}
@@ -106,7 +106,7 @@ func (a *assessment) holderAdvice(v observe.VendorResult, hs []observe.Holder) [
 		case holderVendor:
 			listed[h.Name] = true
 			where := a.name(h.Name) + "'s dashboard"
-			if hv, ok := a.snap.Vendor(h.Name); ok && hv.Links.Keys != "" {
+			if hv, ok := a.vendor(h.Name); ok && hv.Links.Keys != "" {
 				where += " (" + termtext.Line(hv.Links.Keys) + ")"
 			}
 			out = append(out, fmt.Sprintf("Put the new key into %s, which holds this one: in %s.", a.name(h.Name), where))
@@ -216,11 +216,11 @@ func (a *assessment) markLeakSource(v observe.VendorResult, f *Finding, source s
 	f.Detail = strings.TrimSpace(fmt.Sprintf("%s Outside our own services and secret stores, the revoked key was held only by %s, while another key of %s still works: %s is the likely leak source.",
 		f.Detail, src, a.name(v.ID), src))
 	where := src + "'s dashboard"
-	if hv, ok := a.snap.Vendor(source); ok && hv.Links.Keys != "" {
+	if hv, ok := a.vendor(source); ok && hv.Links.Keys != "" {
 		where += " (" + termtext.Line(hv.Links.Keys) + ")"
 	}
 	records := "its logs of what it did with the key"
-	if hv, ok := a.snap.Vendor(source); ok && hv.Calls != nil {
+	if hv, ok := a.vendor(source); ok && hv.Calls != nil {
 		records = "its call records"
 	}
 	f.Advice = slices.Concat([]string{

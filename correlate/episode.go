@@ -176,7 +176,7 @@ func (a *assessment) covers(f Finding) bool {
 		return true
 	}
 	for _, id := range f.Vendors {
-		if _, ok := a.snap.Vendor(id); ok {
+		if _, ok := a.vendor(id); ok {
 			return true
 		}
 	}
@@ -194,14 +194,14 @@ func (a *assessment) undecided(f Finding) bool {
 		// Drawn from call records that cannot be read now, and too old to
 		// keep: nothing was learnt about the calls (VAPI down, its records
 		// with it), so what they last showed stands.
-		if v, ok := a.snap.Vendor(f.Vendors[0]); ok && v.Calls != nil && v.Calls.Result.Failed() && v.Calls.Ended == 0 {
+		if v, ok := a.vendor(f.Vendors[0]); ok && v.Calls != nil && v.Calls.Result.Failed() && v.Calls.Ended == 0 {
 			return true
 		}
 	}
 	if len(f.Vendors) == 0 {
 		return false
 	}
-	v, ok := a.snap.Vendor(f.Vendors[0])
+	v, ok := a.vendor(f.Vendors[0])
 	if !ok {
 		return false
 	}
@@ -242,7 +242,7 @@ func (a *assessment) observed(f Finding) time.Time {
 		return a.trafficObserved(f) // our Prometheus, for every vendor
 	}
 	for _, id := range f.Vendors {
-		v, ok := a.snap.Vendor(id)
+		v, ok := a.vendor(id)
 		if !ok {
 			continue
 		}

@@ -1,6 +1,7 @@
 package correlate
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -201,6 +202,20 @@ func (r *Report) Vendor(id string) (VendorReport, bool) {
 		}
 	}
 	return VendorReport{}, false
+}
+
+// findingsByVendor groups findings by the vendors they concern, each
+// vendor's in the order of fs: FindingsFor for every vendor at once.
+func findingsByVendor(fs []Finding) map[string][]Finding {
+	out := map[string][]Finding{}
+	for _, f := range fs {
+		for i, v := range f.Vendors {
+			if !slices.Contains(f.Vendors[:i], v) {
+				out[v] = append(out[v], f)
+			}
+		}
+	}
+	return out
 }
 
 // FindingsFor returns the findings that concern a vendor, in report order.

@@ -219,6 +219,7 @@ func (a *assessment) rotations() {
 	for k, s := range a.prev.Fingerprints {
 		seen[k] = s
 	}
+	dead := a.deadKeys()
 	for _, v := range a.snap.Vendors {
 		for _, k := range v.Keys {
 			if k.Fingerprint == "" {
@@ -237,7 +238,7 @@ func (a *assessment) rotations() {
 				rots = a.openRotation(rots, v, k, last, at)
 			}
 			if !ok || !at.Before(last.At) {
-				seen[id] = KeySeen{Fingerprint: k.Fingerprint, At: at, Dead: a.keyDead(v.ID, k)}
+				seen[id] = KeySeen{Fingerprint: k.Fingerprint, At: at, Dead: keyDead(dead, v.ID, k)}
 			}
 		}
 	}
@@ -256,16 +257,25 @@ func (a *assessment) rotations() {
 
 // keyDead reports whether a key is dead as seen now: rejected as invalid,
 // or named by an open finding that says it was deleted or vanished.
-func (a *assessment) keyDead(vendor string, k observe.KeyResult) bool {
-	if k.Result == observe.ResultInvalidKey {
-		return true
-	}
+func keyDead(dead map[string]bool, vendor string, k observe.KeyResult) bool {
+	return k.Result == observe.ResultInvalidKey || dead[vendor+"/"+k.Name]
+}
+
+// deadKeys are the vendor/key names the previous check held a finding open
+// for (or still confirming) that says the key is dead.
+func (a *assessment) deadKeys() map[string]bool {
+	dead := map[string]bool{}
 	for _, f := range a.prev.Open {
-		if keyDeaths[f.Kind] && slices.Contains(f.Vendors, vendor) && slices.Contains(f.Keys, k.Name) && f.State != StateClosing {
-			return true
+		if !keyDeaths[f.Kind] || f.State == StateClosing {
+			continue
+		}
+		for _, v := range f.Vendors {
+			for _, k := range f.Keys {
+				dead[v+"/"+k] = true
+			}
 		}
 	}
-	return false
+	return dead
 }
 
 // openRotation adds the rotation of k, superseding an open one of the

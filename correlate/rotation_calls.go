@@ -20,7 +20,7 @@ import (
 // rotation: otherwise the holder may still be using the old key, and is
 // closed by hand. A vendor without call records is closed by hand.
 func callEvidence(a *assessment, r *Rotation, h *RotationHolder) {
-	v, ok := a.snap.Vendor(h.Name)
+	v, ok := a.vendor(h.Name)
 	if !ok || v.Calls == nil {
 		return
 	}

@@ -25,7 +25,7 @@ import (
 // told from one that has the new key; a rotation of a key that still
 // worked proves nothing either way. Those are closed by hand.
 func trafficEvidence(a *assessment, r *Rotation, h *RotationHolder) {
-	v, ok := a.snap.Vendor(r.Vendor)
+	v, ok := a.vendor(r.Vendor)
 	if !ok || v.Traffic == nil {
 		return // no traffic signal: closed by hand
 	}

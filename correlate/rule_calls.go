@@ -196,7 +196,7 @@ func (a *assessment) callWord(g *callGroup) Word {
 	if !g.byok || classRank(g.worst) < 2 {
 		return ""
 	}
-	if u, ok := a.snap.Vendor(g.key); ok && rejectionsExcused(u) {
+	if u, ok := a.vendor(g.key); ok && rejectionsExcused(u) {
 		return ""
 	}
 	if g.worst == observe.ResultInvalidKey {

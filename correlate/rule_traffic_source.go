@@ -101,7 +101,7 @@ func (a *assessment) trafficUnread(f Finding) bool {
 	if !trafficKinds[f.Kind] || f.Kind == KindTrafficSourceDown || len(f.Vendors) == 0 {
 		return false
 	}
-	v, ok := a.snap.Vendor(f.Vendors[0])
+	v, ok := a.vendor(f.Vendors[0])
 	return ok && v.Traffic != nil && !trafficRead(v)
 }
 

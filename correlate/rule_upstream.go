@@ -24,15 +24,16 @@ var upstreamCauses = map[Kind]bool{
 // dependent that names the upstream cause.
 func (a *assessment) upstreamFindings(fs []Finding) []Finding {
 	var out []Finding
+	var candidates []Finding
+	for _, f := range fs {
+		if upstreamCauses[f.Kind] && f.Severity.Rank() >= SeverityWarning.Rank() {
+			candidates = append(candidates, f)
+		}
+	}
+	byVendor := findingsByVendor(candidates)
 	for _, v := range a.snap.Vendors {
 		for _, up := range v.DependsOn {
-			var causes []Finding
-			for _, f := range fs {
-				if upstreamCauses[f.Kind] && f.Severity.Rank() >= SeverityWarning.Rank() && slices.Contains(f.Vendors, up) {
-					causes = append(causes, f)
-				}
-			}
-			if len(causes) > 0 {
+			if causes := byVendor[up]; len(causes) > 0 {
 				f := a.upstreamImpact(v.ID, up, causes)
 				// It opens when its cause does: pending while every cause is.
 				f.tentative = !slices.ContainsFunc(causes, func(c Finding) bool { return !a.startsPending(c) })
@@ -116,7 +117,7 @@ func (a *assessment) upstreamNotes(fs []Finding) {
 		if f.Kind != KindVendorOutage && f.Kind != KindVendorOutageUnreported {
 			continue
 		}
-		v, ok := a.snap.Vendor(f.Vendors[0])
+		v, ok := a.vendor(f.Vendors[0])
 		if !ok || len(v.DependsOn) == 0 {
 			continue
 		}
@@ -126,7 +127,7 @@ func (a *assessment) upstreamNotes(fs []Finding) {
 				return upstreamCauses[g.Kind] && g.Severity.Rank() >= SeverityWarning.Rank() && slices.Contains(g.Vendors, up)
 			}) {
 				troubled = append(troubled, a.name(up))
-			} else if u, ok := a.snap.Vendor(up); ok && u.Status.State == observe.Operational && len(u.Status.Open()) == 0 {
+			} else if u, ok := a.vendor(up); ok && u.Status.State == observe.Operational && len(u.Status.Open()) == 0 {
 				switch probeStateOf(u) {
 				case probesWorking:
 					healthy = append(healthy, a.name(up)+" (status page operational, our keys work)")
@@ -146,7 +147,7 @@ func (a *assessment) upstreamNotes(fs []Finding) {
 // heldKeys names the keys of up, among those the causes are about, that
 // list vendor id as a holder: the keys id holds for certain.
 func (a *assessment) heldKeys(id, up string, causes []Finding) []string {
-	u, ok := a.snap.Vendor(up)
+	u, ok := a.vendor(up)
 	if !ok {
 		return nil
 	}

@@ -110,8 +110,9 @@ func ApplySilences(r Report, ss []Silence, now time.Time) Report {
 	}
 	r.Findings = fs
 	vs := slices.Clone(r.Vendors)
+	byVendor := findingsByVendor(fs)
 	for i := range vs {
-		vs[i].Level = vendorLevel(vs[i].VendorResult, r.FindingsFor(vs[i].ID))
+		vs[i].Level = vendorLevel(vs[i].VendorResult, byVendor[vs[i].ID])
 	}
 	r.Vendors = vs
 	r.Overall = overallLevel(vs, fs)

@@ -154,12 +154,24 @@ func merge(c Check, stored *correlate.Report, idx observed) observe.Snapshot {
 	if idx.At.After(out.GeneratedAt) && !idx.At.After(out.GeneratedAt.Add(clockSlack)) {
 		out.GeneratedAt = idx.At
 	}
+	// Vendors by id, the first of each as a lookup by id finds it: a
+	// check of thousands of vendors looks each one up.
+	stores := map[string]int{}
+	if stored != nil {
+		for i := len(stored.Vendors) - 1; i >= 0; i-- {
+			stores[stored.Vendors[i].ID] = i
+		}
+	}
+	checked := make(map[string]int, len(c.Snapshot.Vendors))
+	for i := len(c.Snapshot.Vendors) - 1; i >= 0; i-- {
+		checked[c.Snapshot.Vendors[i].ID] = i
+	}
 	storedVendor := func(id string) (observe.VendorResult, bool) {
-		if stored == nil {
+		i, ok := stores[id]
+		if !ok {
 			return observe.VendorResult{}, false
 		}
-		v, ok := stored.Vendor(id)
-		return v.VendorResult, ok
+		return stored.Vendors[i].VendorResult, true
 	}
 	add := func(v observe.VendorResult) {
 		if sv, ok := storedVendor(v.ID); ok {
@@ -167,15 +179,17 @@ func merge(c Check, stored *correlate.Report, idx observed) observe.Snapshot {
 		}
 		out.Vendors = append(out.Vendors, v)
 	}
+	configured := make(map[string]bool, len(c.Configured))
 	for _, id := range c.Configured {
-		if v, ok := c.Snapshot.Vendor(id); ok {
-			add(v)
+		configured[id] = true
+		if i, ok := checked[id]; ok {
+			add(c.Snapshot.Vendors[i])
 		} else if sv, ok := storedVendor(id); ok {
 			out.Vendors = append(out.Vendors, sv)
 		}
 	}
 	for _, v := range c.Snapshot.Vendors {
-		if !slices.Contains(c.Configured, v.ID) {
+		if !configured[v.ID] {
 			add(v)
 		}
 	}
