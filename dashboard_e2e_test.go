@@ -114,7 +114,10 @@ vendors:
 
 	// Vendors, states and findings appear; the worst vendor is on top
 	// and selected, and its detail is beside the table.
-	screen := s.waitFor("first checks", "▲ THEM: Anthropic: Elevated errors", "OpenAI", "Anthropic", "GitHub", "degraded", "FINDINGS", "Elevated errors for multiple models")
+	// OpenAI's key probe ("1 unclear") is waited for too: the rows are
+	// sorted by what is known, and a row moving under the cursor after the
+	// first screen would make the j below land elsewhere.
+	screen := s.waitFor("first checks", "▲ THEM: Anthropic: Elevated errors", "OpenAI", "Anthropic", "GitHub", "degraded", "FINDINGS", "Elevated errors for multiple models", "1 unclear", "checked just now")
 	if !strings.Contains(screen, "▸▲ Anthropic") || !strings.Contains(screen, "│ ▲ Anthropic") {
 		t.Errorf("Anthropic is not selected on top with its detail beside:\n%s", screen)
 	}
