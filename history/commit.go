@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"time"
@@ -249,10 +250,11 @@ func (s *Store) Commit(ctx context.Context, c Check, assess AssessFunc) (Committ
 	}
 	rep = correlate.ApplySilences(rep, sls, rep.GeneratedAt)
 	now := rep.GeneratedAt.UTC()
-	repJSON, err := reportJSON(rep)
+	repJSON, err := reportJSON(rep, s.reportSize())
 	if err != nil {
 		return Committed{}, err
 	}
+	s.reportLen.Store(int64(len(repJSON)))
 	obs := observedOf(snap)
 	obs.At = now
 	p := &pendingState{at: now, rows: map[string][]byte{stateReport: repJSON}}
@@ -321,14 +323,34 @@ func (s *Store) putState(ctx context.Context, tx *sql.Tx, name string, value []b
 // stored row are read by programs (the tmux widget, jq), and indenting a
 // report with encoding/json costs several times what encoding it does.
 // The snapshot file reads back with output.ReadJSON.
-func reportJSON(r correlate.Report) ([]byte, error) {
+//
+// The report writes itself (Report.WriteJSON) into one buffer of about
+// sizeHint bytes, the size of the last report: encoding/json would check
+// and copy the megabytes of a large report once more, and a buffer grown
+// by doubling clears and copies them several times.
+func reportJSON(r correlate.Report, sizeHint int64) ([]byte, error) {
 	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(r); err != nil {
+	if sizeHint > 0 && sizeHint < 1<<30 {
+		buf.Grow(int(sizeHint + sizeHint/16))
+	}
+	if err := r.WriteJSON(&buf); err != nil {
 		return nil, fmt.Errorf("history: encoding the report: %w", err)
 	}
+	buf.WriteByte('\n')
 	return buf.Bytes(), nil
+}
+
+// reportSize is about the size of the next report's JSON: the last one
+// this Store encoded, else the snapshot file's (the last one written); 0
+// when neither is known.
+func (s *Store) reportSize() int64 {
+	if n := s.reportLen.Load(); n > 0 {
+		return n
+	}
+	if fi, err := os.Stat(s.SnapshotPath()); err == nil {
+		return fi.Size()
+	}
+	return 0
 }
 
 // recordFindings keeps the findings table in step with the memory: a row

@@ -58,13 +58,13 @@ func TestStableSumReports(t *testing.T) {
 		snap := quietFleet(50, at, true)
 		snap.Vendors[7].Status.State = state
 		rep, _ := correlate.Assess(snap, mem)
-		b, err := reportJSON(rep)
+		b, err := reportJSON(rep, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return b
 	}
-	a, err := reportJSON(first)
+	a, err := reportJSON(first, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +89,7 @@ func FuzzStableSum(f *testing.F) {
 func BenchmarkStableSum(b *testing.B) {
 	snap := quietFleet(1000, time.Date(2026, 12, 6, 8, 0, 0, 0, time.UTC), true)
 	rep, _ := correlate.Assess(snap, correlate.Memory{})
-	doc, err := reportJSON(rep)
+	doc, err := reportJSON(rep, 0)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -98,6 +98,9 @@ type Store struct {
 	// damaged is set once a check or a read found the file damaged:
 	// reads then go row by row around what cannot be read (salvage.go).
 	damaged atomic.Bool
+	// reportLen is the size of the report JSON this Store last encoded
+	// (reportSize).
+	reportLen atomic.Int64
 
 	healthMu  sync.Mutex
 	healthAt  time.Time

@@ -213,7 +213,7 @@ func TestConcurrentWriters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, _ := reportJSON(*st.Report)
+	want, _ := reportJSON(*st.Report, 0)
 	if !bytes.Equal(raw, want) {
 		t.Errorf("snapshot file is not the last committed report:\n%s\nwant\n%s", raw, want)
 	}
