@@ -29,6 +29,7 @@ const (
 	stateReport   = "report"
 	stateBaseline = "baseline"
 	stateObserved = "observed" // when the report's observations were made (merge.go)
+	stateSums     = "sums"     // the stable sums of memory, baseline and report (quiet.go)
 )
 
 // Load returns the latest state. It only reads, so it never waits for a
@@ -282,7 +283,7 @@ func (s *Store) Commit(ctx context.Context, c Check, assess AssessFunc) (Committ
 	if quietRound {
 		s.touch(now)
 	} else {
-		if err := s.putStates(ctx, tx, p); err != nil {
+		if err := s.putStates(ctx, tx, p, sums); err != nil {
 			return Committed{}, err
 		}
 		// The snapshot file is replaced while the write lock is held, so

@@ -3,9 +3,11 @@ package history
 import (
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/internal/atomicfile"
@@ -65,7 +67,9 @@ func storedAt(ctx context.Context, q querier) (int64, error) {
 
 // seedQuiet, before a Store's first commit, takes the stored rows as the
 // ones it wrote last, so a new process whose first check changed nothing
-// (a restarted serve) does not rewrite them either.
+// (a restarted serve, the next --once) does not rewrite them either. Their
+// sums come from the sums row written with them; rows written without it
+// (by an older build, or another writer) are read and summed.
 func (s *Store) seedQuiet(ctx context.Context, tx *sql.Tx) error {
 	s.mu.Lock()
 	seeded := s.quiet.writtenAt != 0
@@ -73,19 +77,68 @@ func (s *Store) seedQuiet(ctx context.Context, tx *sql.Tx) error {
 	if seeded {
 		return nil
 	}
+	at, sums, ok, err := s.storedSums(ctx, tx)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		if at, sums, ok, err = s.sumRows(ctx, tx); err != nil || !ok {
+			return err
+		}
+	}
+	s.mu.Lock()
+	if s.quiet.writtenAt == 0 {
+		s.quiet = quiet{writtenAt: at, sums: sums}
+	}
+	s.mu.Unlock()
+	return nil
+}
+
+// sumsVersion prefixes the sums row: a build that sums differently
+// changes it, and the rows are then summed again.
+const sumsVersion = "v1:"
+
+// storedSums reads the sums row, when it was written with the stored
+// memory row (the same updated_at).
+func (s *Store) storedSums(ctx context.Context, tx *sql.Tx) (at int64, sums [3][32]byte, ok bool, err error) {
+	var value sql.NullString
+	var sumsAt sql.NullInt64
+	err = tx.QueryRowContext(ctx, `SELECT m.updated_at, s.value, s.updated_at FROM state m LEFT JOIN state s ON s.name = ? WHERE m.name = ?`,
+		stateSums, stateMemory).Scan(&at, &value, &sumsAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, sums, false, nil
+	}
+	if err != nil {
+		return 0, sums, false, s.wrap("reading the state", err)
+	}
+	if !value.Valid || !sumsAt.Valid || sumsAt.Int64 != at || at == 0 {
+		return 0, sums, false, nil
+	}
+	hexSums, found := strings.CutPrefix(value.String, sumsVersion)
+	b, derr := hex.DecodeString(hexSums)
+	if !found || derr != nil || len(b) != len(sums)*32 {
+		return 0, sums, false, nil
+	}
+	for i := range sums {
+		copy(sums[i][:], b[i*32:])
+	}
+	return at, sums, true, nil
+}
+
+// sumRows reads the stored memory, baseline and report and sums them.
+func (s *Store) sumRows(ctx context.Context, tx *sql.Tx) (at int64, sums [3][32]byte, ok bool, err error) {
 	rows, err := tx.QueryContext(ctx, `SELECT name, value, updated_at FROM state WHERE name IN (?, ?, ?)`, stateMemory, stateBaseline, stateReport)
 	if err != nil {
-		return s.wrap("reading the state", err)
+		return 0, sums, false, s.wrap("reading the state", err)
 	}
 	defer rows.Close()
 	p := &pendingState{rows: map[string][]byte{}}
-	var at int64
 	for rows.Next() {
 		var name string
 		var value []byte
 		var updated int64
 		if err := rows.Scan(&name, &value, &updated); err != nil {
-			return s.wrap("reading the state", err)
+			return 0, sums, false, s.wrap("reading the state", err)
 		}
 		p.rows[name] = value
 		if name == stateMemory {
@@ -93,17 +146,12 @@ func (s *Store) seedQuiet(ctx context.Context, tx *sql.Tx) error {
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return s.wrap("reading the state", err)
+		return 0, sums, false, s.wrap("reading the state", err)
 	}
 	if len(p.rows) != 3 || at == 0 {
-		return nil
+		return 0, sums, false, nil
 	}
-	s.mu.Lock()
-	if s.quiet.writtenAt == 0 {
-		s.quiet = quiet{writtenAt: at, sums: sumsOf(p)}
-	}
-	s.mu.Unlock()
-	return nil
+	return at, sumsOf(p), true, nil
 }
 
 // takePending returns the state this Store committed but did not write,
@@ -129,14 +177,20 @@ func (s *Store) takePending(ctx context.Context, q querier) (*pendingState, erro
 	return p, nil
 }
 
-// putStates stores the state rows at now and remembers their sums.
-func (s *Store) putStates(ctx context.Context, tx *sql.Tx, p *pendingState) error {
+// putStates stores the state rows at now, and sums, their stable sums
+// (sumsOf), beside them: the next process then reads 200 bytes to know
+// whether its check changed anything, not the megabytes of the rows.
+func (s *Store) putStates(ctx context.Context, tx *sql.Tx, p *pendingState, sums [3][32]byte) error {
 	for _, name := range []string{stateMemory, stateBaseline, stateObserved, stateReport} {
 		if err := s.putState(ctx, tx, name, p.rows[name], p.at); err != nil {
 			return err
 		}
 	}
-	return nil
+	b := make([]byte, 0, len(sums)*32)
+	for _, sum := range sums {
+		b = append(b, sum[:]...)
+	}
+	return s.putState(ctx, tx, stateSums, []byte(sumsVersion+hex.EncodeToString(b)), p.at)
 }
 
 // sumsOf are the stable sums of a state's memory, baseline and report.

@@ -238,17 +238,48 @@ func TestStableSum(t *testing.T) {
 // A new Store (a restarted serve) whose first check changed nothing
 // leaves the rows an earlier process wrote as they are.
 func TestRestartedStoreStaysQuiet(t *testing.T) {
-	dir := t.TempDir()
-	s := open(t, dir, Options{})
 	t0 := time.Date(2026, 12, 6, 8, 0, 0, 0, time.UTC)
-	commitFleet(t, s, quietFleet(5, t0, true))
-	s.Close()
-	var was, is int64
-	s = open(t, dir, Options{})
-	s.db.QueryRow(`SELECT updated_at FROM state WHERE name = 'report'`).Scan(&was)
-	commitFleet(t, s, quietFleet(5, t0.Add(time.Minute), true))
-	s.db.QueryRow(`SELECT updated_at FROM state WHERE name = 'report'`).Scan(&is)
-	if was != is {
-		t.Errorf("the first commit of a new Store rewrote the unchanged state")
+	for _, tt := range []struct {
+		name string
+		// alter changes the stored state between the two processes.
+		alter string
+		quiet bool
+	}{
+		// The sums row written with the state tells the next process
+		// that nothing changed without reading the rows.
+		{"with the sums row", "", true},
+		// Rows written by a build without the sums row are summed.
+		{"without it", `DELETE FROM state WHERE name = 'sums'`, true},
+		// A sums row from another build's way of summing is not used.
+		{"another version", `UPDATE state SET value = 'v0:' || substr(value, 4) WHERE name = 'sums'`, true},
+		// Rows another writer replaced since (updated_at moved) are
+		// summed, not taken for the ones the sums row describes: here
+		// they say something else, so the check that says the first
+		// thing again is written.
+		{"rows replaced since", `UPDATE state SET value = replace(value, 'Vendor 1', 'Vendor one'), updated_at = updated_at + 1 WHERE name IN ('memory', 'baseline', 'report')`, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			s := open(t, dir, Options{})
+			commitFleet(t, s, quietFleet(5, t0, true))
+			var n int
+			if err := s.db.QueryRow(`SELECT count(*) FROM state WHERE name = 'sums' AND updated_at = (SELECT updated_at FROM state WHERE name = 'memory')`).Scan(&n); err != nil || n != 1 {
+				t.Fatalf("no sums row beside the state: %d, %v", n, err)
+			}
+			if tt.alter != "" {
+				if _, err := s.db.Exec(tt.alter); err != nil {
+					t.Fatal(err)
+				}
+			}
+			s.Close()
+			var was, is int64
+			s = open(t, dir, Options{})
+			s.db.QueryRow(`SELECT updated_at FROM state WHERE name = 'report'`).Scan(&was)
+			commitFleet(t, s, quietFleet(5, t0.Add(time.Minute), true))
+			s.db.QueryRow(`SELECT updated_at FROM state WHERE name = 'report'`).Scan(&is)
+			if quiet := was == is; quiet != tt.quiet {
+				t.Errorf("the first commit of a new Store: quiet %v, want %v", quiet, tt.quiet)
+			}
+		})
 	}
 }
