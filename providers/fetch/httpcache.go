@@ -101,8 +101,10 @@ func (c *Cache) fileName(url string) string {
 }
 
 // get returns the stored entry of url without its body, or nil. The body
-// is read only when a 304 asks for it (body), so a check does not hold
-// every stored document in memory while its requests are in flight.
+// is read only when a caller needs it after a 304 (body, through
+// Response.Load), so a check does not hold every stored document in
+// memory while its requests are in flight, and one whose model is known
+// never reads it.
 func (c *Cache) get(url string) *cacheEntry {
 	if c == nil {
 		return nil

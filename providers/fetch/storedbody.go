@@ -39,7 +39,7 @@ type storedBody struct {
 	digest Digest
 }
 
-// Digest names resp's body: taken from the stored entry's header when the
+// Digest names r's body: taken from the stored entry's header when the
 // body was not read, computed from Body otherwise.
 func (r *Response) Digest() Digest {
 	if r.stored != nil {
@@ -48,7 +48,7 @@ func (r *Response) Digest() Digest {
 	return DigestOf(r.Body)
 }
 
-// Load returns resp with its body. A response that has one is returned as
+// Load returns r with its body. A response that has one is returned as
 // it is. A 304 answered from the store without its body (GetCachedLazy)
 // reads it now; a stored body that fails its length or checksums is never
 // returned: the entry is forgotten and the document downloaded in full, as
