@@ -392,8 +392,9 @@ func (r *Reader) supplement(ctx context.Context, url string) *observe.Status {
 	return st
 }
 
-// accept is the header of a status request, new for each (the store keeps
-// it with the request): every format a reader reads is accepted.
+// accept is the header of a status request, new for each (a 304 answered
+// without its body keeps it for the download Load may make): every format
+// a reader reads is accepted.
 func accept() http.Header {
 	return http.Header{"Accept": {"application/json, application/xml;q=0.9, text/html;q=0.8, */*;q=0.5"}}
 }
