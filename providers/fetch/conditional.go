@@ -6,12 +6,28 @@ import (
 )
 
 // GetCached fetches a status document through the validator store c. When
-// c holds it, the request
-// is conditional (If-None-Match, If-Modified-Since) and a 304 that confirms
-// the stored validators is answered with the stored body, marked
-// NotModified. A 304 naming other validators is not trusted: the document
-// is fetched again in full. A new 200 replaces the stored copy.
+// c holds it, the request is conditional (If-None-Match,
+// If-Modified-Since) and a 304 that confirms the stored validators is
+// answered with the stored body, marked NotModified. A 304 naming other
+// validators is not trusted, nor a stored body that fails its checksums:
+// the document is fetched again in full. A new 200 replaces the stored
+// copy.
 func (f *Client) GetCached(ctx context.Context, c *Cache, url string, header http.Header) (*Response, error) {
+	resp, err := f.GetCachedLazy(ctx, c, url, header)
+	if err != nil {
+		return nil, err
+	}
+	return resp.Load(ctx)
+}
+
+// GetCachedLazy is GetCached without reading the stored body on a 304:
+// the Response names the document (Digest) from the stored entry's header,
+// whose length and checksums were verified when it was written, and its
+// Body is nil until Load reads it. A caller that finds the document's
+// parsed model by its Digest never reads the body at all. An entry held
+// in memory (before Settle) is answered with its body, and one written
+// before the store kept both checksums has its body read at once.
+func (f *Client) GetCachedLazy(ctx context.Context, c *Cache, url string, header http.Header) (*Response, error) {
 	e := c.get(url)
 	if e != nil && e.Absent {
 		e = nil
@@ -28,24 +44,46 @@ func (f *Client) GetCached(ctx context.Context, c *Cache, url string, header htt
 		return nil, err
 	}
 	if resp.StatusCode == http.StatusNotModified && e != nil {
-		if body := c.body(e); body != nil && e.confirms(resp.Header) {
-			c.touch(url)
-			h := resp.Header.Clone()
-			if e.ContentType != "" {
-				h.Set("Content-Type", e.ContentType)
+		if e.confirms(resp.Header) {
+			if stored := c.notModified(f, e, resp, header); stored != nil {
+				return stored, nil
 			}
-			return &Response{StatusCode: http.StatusOK, Header: h, Body: body, Latency: resp.Latency, URL: resp.URL, NotModified: true}, nil
 		}
 		c.forget(url)
 		if resp, err = f.Get(ctx, url, header); err != nil {
 			return nil, err
 		}
 	}
+	c.keep(url, header, resp)
+	return resp, nil
+}
+
+// notModified answers a confirmed 304 from the stored entry e: with its
+// body when it is in memory, with its Digest alone when the entry's header
+// names it, or nil when the body is needed and cannot be read (the caller
+// then downloads the document in full).
+func (c *Cache) notModified(f *Client, e *cacheEntry, resp *Response, header http.Header) *Response {
+	h := resp.Header.Clone()
+	if e.ContentType != "" {
+		h.Set("Content-Type", e.ContentType)
+	}
+	out := &Response{StatusCode: http.StatusOK, Header: h, Latency: resp.Latency, URL: resp.URL, NotModified: true}
+	if c.dir != "" && e.body == nil && e.CRC32C != 0 {
+		out.stored = &storedBody{client: f, cache: c, entry: e, header: header, digest: Digest{Len: e.Len, IEEE: e.CRC, Castagnoli: e.CRC32C}}
+	} else if out.Body = c.body(e); out.Body == nil {
+		return nil
+	}
+	c.touch(e.URL)
+	return out
+}
+
+// keep records a full answer: a 200 is stored (or url forgotten when it
+// may not be), a 404 or 410 forgets url.
+func (c *Cache) keep(url string, header http.Header, resp *Response) {
 	switch {
 	case resp.StatusCode == http.StatusOK:
 		c.put(url, header, resp)
 	case resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone:
 		c.forget(url)
 	}
-	return resp, nil
 }

@@ -171,7 +171,10 @@ type Response struct {
 	URL string
 	// NotModified is true when the server answered 304 to a conditional
 	// request and Body is the stored copy it confirmed (status pages only).
+	// From GetCachedLazy, Body may be nil until Load reads it.
 	NotModified bool
+	// stored is the unread body of such a 304 (GetCachedLazy, Load).
+	stored *storedBody
 }
 
 // Do sends req with the client's timeout, User-Agent and limits, and reads

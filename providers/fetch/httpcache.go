@@ -8,15 +8,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/internal/atomicfile"
+	"github.com/vendorwatch/vendorwatch/internal/redact"
 )
 
 // CacheDir is the validator store's directory in the state dir.
@@ -40,8 +41,12 @@ type cacheEntry struct {
 	Stored       time.Time `json:"stored"`
 	Len          int       `json:"len"`
 	CRC          uint32    `json:"crc32"`
-	Absent       bool      `json:"absent,omitempty"`
-	Until        time.Time `json:"until,omitzero"`
+	// CRC32C is the body's Castagnoli checksum, so a 304 can name the
+	// document (Digest) from the header alone. Zero means unknown: an
+	// entry written before it was kept, whose body is read to name it.
+	CRC32C uint32    `json:"crc32c,omitempty"`
+	Absent bool      `json:"absent,omitempty"`
+	Until  time.Time `json:"until,omitzero"`
 
 	body []byte
 }
@@ -51,10 +56,13 @@ type cacheEntry struct {
 // If-None-Match and If-Modified-Since and reuses the stored document on a
 // 304. Without a directory it lives in memory, for the process's life.
 //
-// Each file is a JSON header line followed by the body. Files are written
-// atomically (a temporary file renamed over the old one); one that cannot
-// be read, names another URL or fails its checksum is ignored and removed,
-// so a damaged store costs one full download, never a wrong answer or an
+// Each file is a JSON header line followed by the body; the header names
+// the body (its length and two checksums), so a 304 can be answered
+// without reading it (GetCachedLazy). Files are written atomically (a
+// temporary file renamed over the old one); one that cannot be read,
+// names another URL, is not as long as its header says or has a body
+// that fails its checksums when it is read is ignored and removed, so a
+// damaged store costs one full download, never a wrong answer or an
 // error. Only status documents are stored: requests that carry a key never
 // come here.
 type Cache struct {
@@ -73,6 +81,8 @@ type Cache struct {
 	// passes through cannot blank a key a page echoes.
 	holding  bool
 	prunedAt time.Time
+	// bodyReads counts the bodies read from files (BodyReads).
+	bodyReads atomic.Int64
 }
 
 // NewCache returns the store in dir ("" keeps it in memory). now is its
@@ -91,8 +101,10 @@ func (c *Cache) fileName(url string) string {
 }
 
 // get returns the stored entry of url without its body, or nil. The body
-// is read only when a 304 asks for it (body), so a check does not hold
-// every stored document in memory while its requests are in flight.
+// is read only when a caller needs it after a 304 (body, through
+// Response.Load), so a check does not hold every stored document in
+// memory while its requests are in flight, and one whose model is known
+// never reads it.
 func (c *Cache) get(url string) *cacheEntry {
 	if c == nil {
 		return nil
@@ -119,6 +131,14 @@ func (c *Cache) get(url string) *cacheEntry {
 		os.Remove(name)
 		return nil
 	}
+	// A file shorter or longer than its header says has lost its body (or
+	// part of it): the entry is absent, and this check downloads the
+	// document in full. One fstat of the open file, where reading the body
+	// would cost its whole length.
+	if fi, err := f.Stat(); err != nil || fi.Size() != int64(len(head)+stored.Len) {
+		os.Remove(name)
+		return nil
+	}
 	return &stored
 }
 
@@ -135,50 +155,6 @@ func (e *cacheEntry) check(url string) error {
 		return errors.New("bad length")
 	}
 	return nil
-}
-
-// body returns the stored document of e, or nil when the file no longer
-// holds it: damaged, or replaced by another process since get. The caller
-// then fetches the document in full.
-func (c *Cache) body(e *cacheEntry) []byte {
-	if c.dir == "" || e.body != nil {
-		return e.body // in memory, or waiting for Settle
-	}
-	name := c.fileName(e.URL)
-	b, err := os.ReadFile(name)
-	if err != nil {
-		return nil
-	}
-	got, err := decodeEntry(b, e.URL)
-	if err != nil {
-		os.Remove(name)
-		return nil
-	}
-	if got.ETag != e.ETag || got.LastModified != e.LastModified {
-		return nil
-	}
-	return got.body
-}
-
-// decodeEntry reads a whole stored file and checks it belongs to url and
-// its body is intact.
-func decodeEntry(b []byte, url string) (*cacheEntry, error) {
-	head, body, ok := bytes.Cut(b, []byte{'\n'})
-	if !ok {
-		return nil, errors.New("no header")
-	}
-	var e cacheEntry
-	if err := json.Unmarshal(head, &e); err != nil {
-		return nil, err
-	}
-	if err := e.check(url); err != nil {
-		return nil, err
-	}
-	if e.Len != len(body) || crc32.ChecksumIEEE(body) != e.CRC {
-		return nil, errors.New("body damaged")
-	}
-	e.body = body
-	return &e, nil
 }
 
 // conditional adds the entry's validators to a request's headers.
@@ -298,7 +274,8 @@ func (c *Cache) forget(url string) {
 }
 
 func (c *Cache) write(e *cacheEntry) {
-	e.Len, e.CRC = len(e.body), crc32.ChecksumIEEE(e.body)
+	d := DigestOf(e.body)
+	e.Len, e.CRC, e.CRC32C = d.Len, d.IEEE, d.Castagnoli
 	c.mu.Lock()
 	if c.dir == "" || c.holding {
 		c.mem[e.URL] = e
@@ -341,6 +318,16 @@ func (c *Cache) Settle() {
 
 // writeFile writes e to its file (through atomicfile, which redacts).
 func (c *Cache) writeFile(e *cacheEntry) {
+	if body := redact.Bytes(e.body); !bytes.Equal(body, e.body) {
+		// The file will hold the body as the redactor leaves it (a page
+		// that echoes a key): its header describes those bytes, so the
+		// entry reads back whole, and names the document it holds.
+		blanked := *e
+		blanked.body = body
+		d := DigestOf(body)
+		blanked.Len, blanked.CRC, blanked.CRC32C = d.Len, d.IEEE, d.Castagnoli
+		e = &blanked
+	}
 	head, err := json.Marshal(e)
 	if err != nil {
 		return

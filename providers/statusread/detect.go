@@ -167,7 +167,7 @@ func (r *Reader) detect(ctx context.Context, spec catalog.SourceSpec, lim status
 				return st, proxy, statuspage.IncidentIO, nil
 			}
 		}
-		st, err := r.parseResp(ctx, catalog.SourceSpec{URL: c, Format: f}, resp, lim)
+		st, err := r.parseResp(ctx, catalog.SourceSpec{URL: c, Format: f}, resp, lim, nil)
 		if err != nil {
 			if firstErr == nil {
 				firstErr = fmt.Errorf("%s: %w", c, err)
@@ -250,7 +250,7 @@ func (r *Reader) tryProxy(ctx context.Context, summary string, lim statuspage.Li
 	if err != nil || statuspage.Sniff(resp.Body) != statuspage.IncidentIO {
 		return nil, "", false
 	}
-	st, err := r.parseResp(ctx, catalog.SourceSpec{URL: proxy, Format: statuspage.IncidentIO}, resp, lim)
+	st, err := r.parseResp(ctx, catalog.SourceSpec{URL: proxy, Format: statuspage.IncidentIO}, resp, lim, nil)
 	return st, proxy, err == nil
 }
 

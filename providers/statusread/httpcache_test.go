@@ -1,6 +1,7 @@
 package statusread
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -171,37 +172,24 @@ func TestConditionalDoubtFetchesInFull(t *testing.T) {
 }
 
 // A damaged store is ignored and rewritten, never an error: a truncated
-// entry, one whose body fails its checksum, one for another URL, garbage.
+// entry, one that lost its body or part of it, one for another URL,
+// garbage. These are found before any request: the entry is absent.
 func TestConditionalCorruptStore(t *testing.T) {
 	t.Parallel()
 	for name, damage := range map[string]func([]byte) []byte{
-		"truncated": func(b []byte) []byte { return b[:len(b)/2] },
-		"bit flip": func(b []byte) []byte {
-			b[len(b)-3] ^= 0x20
-			return b
-		},
+		"truncated":   func(b []byte) []byte { return b[:len(b)/2] },
+		"body gone":   func(b []byte) []byte { return b[:bytes.IndexByte(b, '\n')+1] },
+		"body cut":    func(b []byte) []byte { return b[:len(b)-1] },
+		"body longer": func(b []byte) []byte { return append(b, ' ') },
 		"garbage":     func([]byte) []byte { return []byte("\x00\x01not json\nat all") },
 		"empty":       func([]byte) []byte { return nil },
 		"another url": func(b []byte) []byte { return []byte(strings.Replace(string(b), "/s.json", "/t.json", 1)) },
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			page := &vendortest.Page{}
-			page.Set("anthropic__statuspage_summary_incident_investigating.json", `"v1"`, may21)
-			srv := httptest.NewServer(page)
-			defer srv.Close()
-			state := t.TempDir()
-			v := catalog.Vendor{ID: "a", Name: "A", Sources: []catalog.SourceSpec{{URL: srv.URL + "/s.json", Format: statuspage.Statuspage}}}
+			page, state, v := storedPage(t)
 			first := checkOnce(t, state, v)
-			sum := sha256.Sum256([]byte(srv.URL + "/s.json"))
-			file := filepath.Join(state, fetch.CacheDir, hex.EncodeToString(sum[:16]))
-			b, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatalf("no stored entry: %v", err)
-			}
-			if err := os.WriteFile(file, damage(b), 0o600); err != nil {
-				t.Fatal(err)
-			}
+			damageEntry(t, state, v, damage)
 			second := checkOnce(t, state, v)
 			if !second.Status.Sources[0].OK || second.Status.Sources[0].NotModified {
 				t.Fatalf("after damage: %+v", second.Status.Sources[0])
@@ -215,6 +203,32 @@ func TestConditionalCorruptStore(t *testing.T) {
 				t.Errorf("the damaged entry was not rewritten: %+v", third.Status.Sources[0])
 			}
 		})
+	}
+}
+
+// storedPage serves a Statuspage summary with validators, for a vendor
+// read on a new state dir.
+func storedPage(t *testing.T) (*vendortest.Page, string, catalog.Vendor) {
+	t.Helper()
+	page := &vendortest.Page{}
+	page.Set("anthropic__statuspage_summary_incident_investigating.json", `"v1"`, may21)
+	srv := httptest.NewServer(page)
+	t.Cleanup(srv.Close)
+	v := catalog.Vendor{ID: "a", Name: "A", Sources: []catalog.SourceSpec{{URL: srv.URL + "/s.json", Format: statuspage.Statuspage}}}
+	return page, t.TempDir(), v
+}
+
+// damageEntry rewrites the stored entry of v's source through damage.
+func damageEntry(t *testing.T, state string, v catalog.Vendor, damage func([]byte) []byte) {
+	t.Helper()
+	sum := sha256.Sum256([]byte(v.Sources[0].URL))
+	file := filepath.Join(state, fetch.CacheDir, hex.EncodeToString(sum[:16]))
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatalf("no stored entry: %v", err)
+	}
+	if err := os.WriteFile(file, damage(b), 0o600); err != nil {
+		t.Fatal(err)
 	}
 }
 

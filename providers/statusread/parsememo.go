@@ -2,7 +2,6 @@ package statusread
 
 import (
 	"fmt"
-	"hash/crc32"
 	"sync"
 
 	"github.com/vendorwatch/vendorwatch/observe"
@@ -39,14 +38,14 @@ func sourceKey(spec catalog.SourceSpec, lim statuspage.Limits) string {
 }
 
 // memoKey identifies a document as read with spec's settings, cut to lim:
-// the source, the URL that answered and the document's length and two
-// checksums (64 bits between them, both computed in hardware).
+// the source, the URL that answered and the document's fetch.Digest (its
+// length and two checksums). A 304 answered from the store names its
+// document from the stored header without reading the body, with the same
+// key as the same bytes in a 200.
 func memoKey(spec catalog.SourceSpec, resp *fetch.Response, lim statuspage.Limits) string {
-	return fmt.Sprintf("%s\x00%s\x00%08x%08x\x00%d", sourceKey(spec, lim), resp.URL,
-		crc32.ChecksumIEEE(resp.Body), crc32.Checksum(resp.Body, castagnoli), len(resp.Body))
+	d := resp.Digest()
+	return fmt.Sprintf("%s\x00%s\x00%08x%08x\x00%d", sourceKey(spec, lim), resp.URL, d.IEEE, d.Castagnoli, d.Len)
 }
-
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // get returns a copy of the model read from the same document, or nil.
 func (m *parseMemo) get(url, key string) *observe.Status {

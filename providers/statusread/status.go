@@ -200,12 +200,11 @@ func (r *Reader) load(ctx context.Context, spec catalog.SourceSpec, lim statuspa
 // fetchParse fetches a source and reads it in its format, setting
 // *notModified when the answer was a 304.
 func (r *Reader) fetchParse(ctx context.Context, spec catalog.SourceSpec, lim statuspage.Limits, notModified *bool) (*observe.Status, error) {
-	resp, err := r.get(ctx, spec.URL)
+	resp, err := r.answered(r.fetch.GetCachedLazy(ctx, r.cache, spec.URL, accept()))
 	if err != nil {
 		return nil, err
 	}
-	*notModified = resp.NotModified
-	return r.parseResp(ctx, spec, resp, lim)
+	return r.parseResp(ctx, spec, resp, lim, notModified)
 }
 
 // parseResp reads a body in the source's format. A Statuspage summary that
@@ -218,9 +217,13 @@ func (r *Reader) fetchParse(ctx context.Context, spec catalog.SourceSpec, lim st
 //
 // A document read before, by this process (parseMemo) or an earlier one
 // on the same state dir (modelStore), is not parsed again: its model is
-// reused. A Statuspage summary is reused only when it was whole, its model
-// owing nothing to sibling documents that change on their own.
-func (r *Reader) parseResp(ctx context.Context, spec catalog.SourceSpec, resp *fetch.Response, lim statuspage.Limits) (*observe.Status, error) {
+// reused, found by the document's digest, so a 304's stored body is not
+// even read. A Statuspage summary is reused only when it was whole, its
+// model owing nothing to sibling documents that change on their own.
+//
+// notModified (nil to ignore) is set when the document is the stored copy
+// a 304 confirmed.
+func (r *Reader) parseResp(ctx context.Context, spec catalog.SourceSpec, resp *fetch.Response, lim statuspage.Limits, notModified *bool) (*observe.Status, error) {
 	if err := checkContentType(resp, spec.Format); err != nil {
 		return nil, err
 	}
@@ -233,7 +236,20 @@ func (r *Reader) parseResp(ctx context.Context, spec catalog.SourceSpec, resp *f
 		}
 	}
 	if st == nil {
-		var err error
+		// Only now is the body needed. A stored one that fails its
+		// checksums is not parsed: fetch downloads the document in full,
+		// and that answer, another document, is read instead.
+		full, err := r.answered(resp.Load(ctx))
+		if err != nil {
+			return nil, err
+		}
+		if !full.NotModified {
+			if err := checkContentType(full, spec.Format); err != nil {
+				return nil, err
+			}
+			key = memoKey(spec, full, lim)
+		}
+		resp = full
 		whole := true
 		switch spec.Format {
 		case statuspage.Statuspage:
@@ -255,6 +271,9 @@ func (r *Reader) parseResp(ctx context.Context, spec catalog.SourceSpec, resp *f
 			r.parsed.put(spec.URL, key, st)
 			r.models.store(sourceKey(spec, lim), key, st)
 		}
+	}
+	if notModified != nil {
+		*notModified = resp.NotModified
 	}
 	now := time.Now
 	if r.now != nil {
@@ -373,10 +392,21 @@ func (r *Reader) supplement(ctx context.Context, url string) *observe.Status {
 	return st
 }
 
-// get fetches a status URL and turns transport failures and non-2xx
-// answers into errors that name what happened.
+// accept is the header of a status request, new for each (a 304 answered
+// without its body keeps it for the download Load may make): every format
+// a reader reads is accepted.
+func accept() http.Header {
+	return http.Header{"Accept": {"application/json, application/xml;q=0.9, text/html;q=0.8, */*;q=0.5"}}
+}
+
+// get fetches a status URL, its body read (a 304's from the store).
 func (r *Reader) get(ctx context.Context, url string) (*fetch.Response, error) {
-	resp, err := r.fetch.GetCached(ctx, r.cache, url, http.Header{"Accept": {"application/json, application/xml;q=0.9, text/html;q=0.8, */*;q=0.5"}})
+	return r.answered(r.fetch.GetCached(ctx, r.cache, url, accept()))
+}
+
+// answered turns transport failures and non-2xx answers into errors that
+// name what happened.
+func (r *Reader) answered(resp *fetch.Response, err error) (*fetch.Response, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s", fetch.Describe(err))
 	}

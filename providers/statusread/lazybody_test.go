@@ -1,0 +1,129 @@
+package statusread
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/vendorwatch/vendorwatch/observe"
+	"github.com/vendorwatch/vendorwatch/providers/catalog"
+)
+
+// lazyRun is one --once process on a state dir and what it cost: the
+// documents parsed, the models loaded from the store, the stored bodies
+// read from the validator store, and the requests the page saw.
+type lazyRun struct {
+	source                observe.Source
+	status                observe.Status
+	parses, loads, bodies int64
+}
+
+func lazyOnce(t *testing.T, state string, v catalog.Vendor) lazyRun {
+	t.Helper()
+	p := newTestPoller([]catalog.Vendor{v}, testFetcher())
+	p.SetStateDir(state)
+	r, ok := p.Check(context.Background()).Vendor(v.ID)
+	if !ok {
+		t.Fatal("vendor missing from the snapshot")
+	}
+	if !r.Status.Sources[0].OK {
+		t.Fatalf("source %+v", r.Status.Sources[0])
+	}
+	return lazyRun{source: r.Status.Sources[0], status: r.Status, parses: p.status.parses.Load(), loads: p.status.loads.Load(), bodies: p.status.cache.BodyReads()}
+}
+
+// A warm run whose documents answer 304 and whose models are stored
+// never reads a stored body: the model is found by the digest the stored
+// entry's header gives. The stored body is read only when the model is
+// not known, and then parsed.
+func TestWarm304ReadsNoBody(t *testing.T) {
+	t.Parallel()
+	_, state, v := storedPage(t)
+	cold := lazyOnce(t, state, v)
+	if cold.parses != 1 {
+		t.Fatalf("cold run parsed %d documents", cold.parses)
+	}
+	warm := lazyOnce(t, state, v)
+	if !warm.source.NotModified || warm.parses != 0 || warm.loads != 1 {
+		t.Fatalf("warm run: %+v, %d parses, %d loads; want a 304 read from the model store", warm.source, warm.parses, warm.loads)
+	}
+	if warm.bodies != 0 {
+		t.Errorf("warm run read %d stored bodies, want none: the model was known", warm.bodies)
+	}
+	sameModel(t, warm.status, cold.status)
+
+	// Without the model store the stored body is needed, read and parsed.
+	if err := os.Remove(filepath.Join(state, ModelsFile)); err != nil {
+		t.Fatal(err)
+	}
+	reparsed := lazyOnce(t, state, v)
+	if !reparsed.source.NotModified || reparsed.parses != 1 || reparsed.bodies != 1 {
+		t.Fatalf("without models: %+v, %d parses, %d bodies read; want the stored body read once and parsed", reparsed.source, reparsed.parses, reparsed.bodies)
+	}
+	sameModel(t, reparsed.status, cold.status)
+}
+
+// A document's memo key is the same whether its bytes came in a 200 or
+// from the store behind a 304: a model stored by a run that downloaded
+// the document is found by a run that revalidated it, and the other way
+// round.
+func TestMemoKeySameFrom200And304(t *testing.T) {
+	t.Parallel()
+	page, state, v := storedPage(t)
+	lazyOnce(t, state, v) // a 200: the model is stored
+	if warm := lazyOnce(t, state, v); !warm.source.NotModified || warm.parses != 0 || warm.bodies != 0 {
+		t.Fatalf("304 after a 200: %+v, %d parses, %d bodies read", warm.source, warm.parses, warm.bodies)
+	}
+	// The validator store is lost: the same bytes come in a 200, and the
+	// model the 304 runs used is found for them.
+	if err := os.RemoveAll(filepath.Join(state, "http")); err != nil {
+		t.Fatal(err)
+	}
+	again := lazyOnce(t, state, v)
+	if again.source.NotModified || again.parses != 0 || again.loads != 1 {
+		t.Fatalf("200 after 304s: %+v, %d parses, %d loads; want the stored model", again.source, again.parses, again.loads)
+	}
+	if h := page.Last(); h.Get("If-None-Match") != "" {
+		t.Fatalf("the request after losing the store was conditional: %v", h)
+	}
+}
+
+// A stored body damaged in place (same length, a flipped bit) is found
+// when it is read and never parsed: while its model is known the body is
+// not needed and the answer is the model of the document the server
+// confirmed; once the model is not known, the stored body fails its
+// checksum, the entry is forgotten and the document downloaded in full,
+// in the same check, which reads it and stores it again.
+func TestDamagedBodyNeverParsed(t *testing.T) {
+	t.Parallel()
+	page, state, v := storedPage(t)
+	cold := lazyOnce(t, state, v)
+	damageEntry(t, state, v, func(b []byte) []byte {
+		// Inside a string of the document, so a parser would read it.
+		b[len(b)-20] ^= 0x01
+		return b
+	})
+	known := lazyOnce(t, state, v)
+	if !known.source.NotModified || known.parses != 0 || known.bodies != 0 {
+		t.Fatalf("model known: %+v, %d parses, %d bodies read; want the stored model, the body unread", known.source, known.parses, known.bodies)
+	}
+	sameModel(t, known.status, cold.status)
+
+	if err := os.Remove(filepath.Join(state, ModelsFile)); err != nil {
+		t.Fatal(err)
+	}
+	before := len(page.Seen())
+	repaired := lazyOnce(t, state, v)
+	seen := page.Seen()[before:]
+	if len(seen) != 2 || seen[0].Get("If-None-Match") != `"v1"` || seen[1].Get("If-None-Match") != "" {
+		t.Fatalf("requests %v: want the conditional one, then one in full after the damaged body", seen)
+	}
+	if repaired.source.NotModified || repaired.parses != 1 || repaired.bodies != 1 {
+		t.Fatalf("model unknown: %+v, %d parses, %d bodies read; want the damaged body read, then the download parsed", repaired.source, repaired.parses, repaired.bodies)
+	}
+	sameModel(t, repaired.status, cold.status)
+	if next := lazyOnce(t, state, v); !next.source.NotModified || next.parses != 0 || next.bodies != 0 {
+		t.Errorf("after the repair: %+v, %d parses, %d bodies read; want a 304 from the stored model", next.source, next.parses, next.bodies)
+	}
+}
