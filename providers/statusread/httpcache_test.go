@@ -23,13 +23,20 @@ import (
 // checkOnce is one --once process: a new poller on the state dir.
 func checkOnce(t *testing.T, state string, v catalog.Vendor) observe.VendorResult {
 	t.Helper()
+	r, _ := checkOnceWith(t, state, v)
+	return r
+}
+
+// checkOnceWith is checkOnce, with the poller that checked.
+func checkOnceWith(t *testing.T, state string, v catalog.Vendor) (observe.VendorResult, *testPoller) {
+	t.Helper()
 	p := newTestPoller([]catalog.Vendor{v}, testFetcher())
 	p.SetStateDir(state)
 	r, ok := p.Check(context.Background()).Vendor(v.ID)
 	if !ok {
 		t.Fatal("vendor missing from the snapshot")
 	}
-	return r
+	return r, p
 }
 
 // sameStatus compares what a page said, leaving out how it was fetched.

@@ -1,7 +1,6 @@
 package statusread
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -21,12 +20,7 @@ type lazyRun struct {
 
 func lazyOnce(t *testing.T, state string, v catalog.Vendor) lazyRun {
 	t.Helper()
-	p := newTestPoller([]catalog.Vendor{v}, testFetcher())
-	p.SetStateDir(state)
-	r, ok := p.Check(context.Background()).Vendor(v.ID)
-	if !ok {
-		t.Fatal("vendor missing from the snapshot")
-	}
+	r, p := checkOnceWith(t, state, v)
 	if !r.Status.Sources[0].OK {
 		t.Fatalf("source %+v", r.Status.Sources[0])
 	}
