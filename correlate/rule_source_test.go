@@ -89,3 +89,61 @@ func TestSlowStep(t *testing.T) {
 		}
 	}
 }
+
+// A fleet checked from a saturated machine, step by step: an unrelated
+// incident stays open throughout, VAPI's API fails and recovers, and for two
+// checks every page answers in seconds because our side is slow. What the
+// header says and what is announced at each check never comes from the slow
+// check: no page is blamed for it, nothing is opened or closed by it, and a
+// page that is slow on its own later is only confirming (pending), never
+// announced, while the incidents lead.
+func TestSlowChecksBesideIncidentsTimeline(t *testing.T) {
+	fleet := func(tm string, pageMS int64, vapiUp bool, vapiPageMS int64) []*vb {
+		var bs []*vb
+		for i := range 10 {
+			b := vendorAt(fmt.Sprintf("v%02d", i), fmt.Sprintf("Vendor %02d", i)).reach(observe.ResultReachable, 401, at(tm))
+			b.v.Status.Sources[0].LatencyMS = pageMS + int64(i)*100
+			bs = append(bs, b)
+		}
+		anthropic := vendorAt("anthropic", "Anthropic").reach(observe.ResultReachable, 401, at(tm)).
+			page(observe.Degraded, "Degraded", incident("inc-7", "Elevated errors on Claude in the EU", "minor", at("09:50")))
+		anthropic.v.Status.Sources[0].LatencyMS = pageMS
+		vapi := vendorAt("vapi", "VAPI")
+		if vapiUp {
+			vapi.reach(observe.ResultReachable, 401, at(tm)).key("prod", false, observe.ResultOK, 200, "", at(tm))
+		} else {
+			vapi.reach(observe.ResultVendorError, 502, at(tm)).key("prod", false, observe.ResultVendorError, 500, "", at(tm))
+		}
+		vapi.v.Status.Sources[0].LatencyMS = vapiPageMS
+		return append(bs, anthropic, vapi)
+	}
+	reps, _ := runScenario(t, []step{
+		{"10:00", fleet("10:00", 300, true, 300), []string{"opened vendor_incident anthropic"}, LevelWarning, "THEM: Anthropic: Elevated errors on Claude in the EU"},
+		// Our machine is saturated: every page takes 6-7 s.
+		{"10:01", fleet("10:01", 6000, true, 6500), nil, LevelWarning, "THEM: Anthropic: Elevated errors on Claude in the EU"},
+		// Still saturated; VAPI's API fails: confirming, so the open
+		// incident still heads.
+		{"10:02", fleet("10:02", 6000, false, 6500), nil, LevelWarning, "THEM: Anthropic: Elevated errors on Claude in the EU"},
+		// Our side is quick again; VAPI still fails, and its page alone is
+		// slow: the outage opens and heads (a vendor we see failing before
+		// one that posted an incident); the slow page is only confirming.
+		{"10:03", fleet("10:03", 300, false, 8000), []string{"opened vendor_outage_unreported vapi"}, LevelWarning, "THEM: VAPI failing, but its status page says operational"},
+		// VAPI answers again: recovering; the next check closes it, and
+		// the unrelated incident, still open, leads again.
+		{"10:04", fleet("10:04", 300, true, 300), nil, LevelWarning, "THEM: Anthropic: Elevated errors on Claude in the EU"},
+		{"10:05", fleet("10:05", 300, true, 300), []string{"closed vendor_outage_unreported vapi"}, LevelWarning, "THEM: Anthropic: Elevated errors on Claude in the EU"},
+	})
+	for i, r := range reps {
+		for _, f := range r.Findings {
+			if f.Kind != KindStatusSourceDown {
+				continue
+			}
+			if i != 3 || f.Vendors[0] != "vapi" || f.State != StatePending || f.Severity != SeverityInfo {
+				t.Errorf("check %d: %s %s %s %q", i, f.Vendors, f.State, f.Severity, f.Title)
+			}
+		}
+	}
+	if f := find(t, reps[3], KindStatusSourceDown); f.Title != "VAPI status page slow (over 5 s)" {
+		t.Errorf("10:03: %q", f.Title)
+	}
+}

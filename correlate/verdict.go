@@ -140,8 +140,27 @@ func verdictOf(r Report) Verdict {
 }
 
 // lead is the verdict of the finding that heads fs: the most severe, then
-// fresh before stale evidence, then by leadOrder, then in report order.
+// fresh before stale evidence, then by leadOrder, then before an incident
+// a vendor posted that nothing else here confirms, then in report order.
 func lead(fs []Finding) Verdict {
+	// Vendors that something other than a posted incident is about.
+	seen := map[string]bool{}
+	for _, f := range fs {
+		if f.Kind != KindVendorIncident {
+			for _, v := range f.Vendors {
+				seen[v] = true
+			}
+		}
+	}
+	// alone is 1 for an incident a vendor posted while nothing else is
+	// wrong with that vendor here (our keys work there; perhaps a
+	// component we do not use), 0 otherwise.
+	alone := func(f Finding) int {
+		if f.Kind != KindVendorIncident || slices.ContainsFunc(f.Vendors, func(v string) bool { return seen[v] }) {
+			return 0
+		}
+		return 1
+	}
 	best := slices.MinFunc(fs, func(a, b Finding) int {
 		if d := b.Severity.Rank() - a.Severity.Rank(); d != 0 {
 			return d
@@ -153,7 +172,13 @@ func lead(fs []Finding) Verdict {
 			}
 			return -1
 		}
-		return slices.Index(leadOrder, wordOf(a)) - slices.Index(leadOrder, wordOf(b))
+		if d := slices.Index(leadOrder, wordOf(a)) - slices.Index(leadOrder, wordOf(b)); d != 0 {
+			return d
+		}
+		// A vendor we see failing says more than another's posted
+		// incident that nothing here confirms: that incident yields. One
+		// that explains a finding of its own vendor keeps its place.
+		return alone(a) - alone(b)
 	})
 	return Verdict{Word: wordOf(best), Title: best.Title, Finding: best.ID, State: best.State}
 }
