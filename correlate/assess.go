@@ -94,11 +94,8 @@ func (a *assessment) index() {
 	a.slowMS = slowBar(a.snap)
 	a.dependents = map[string][]string{}
 	a.names = map[string]string{}
-	a.at = make(map[string]int, len(a.snap.Vendors))
-	for i, v := range a.snap.Vendors {
-		if _, dup := a.at[v.ID]; !dup {
-			a.at[v.ID] = i // the first, as Snapshot.Vendor finds it
-		}
+	a.at = a.snap.Index()
+	for _, v := range a.snap.Vendors {
 		a.names[v.ID] = cmp.Or(v.Name, v.ID)
 	}
 	for _, v := range a.snap.Vendors {

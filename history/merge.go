@@ -162,10 +162,7 @@ func merge(c Check, stored *correlate.Report, idx observed) observe.Snapshot {
 			stores[stored.Vendors[i].ID] = i
 		}
 	}
-	checked := make(map[string]int, len(c.Snapshot.Vendors))
-	for i := len(c.Snapshot.Vendors) - 1; i >= 0; i-- {
-		checked[c.Snapshot.Vendors[i].ID] = i
-	}
+	checked := c.Snapshot.Index()
 	storedVendor := func(id string) (observe.VendorResult, bool) {
 		i, ok := stores[id]
 		if !ok {

@@ -28,6 +28,16 @@ func (s Snapshot) Vendor(id string) (VendorResult, bool) {
 	return VendorResult{}, false
 }
 
+// Index maps each vendor id to its place in s.Vendors (the first, as
+// Vendor finds it), for callers that look up many vendors.
+func (s Snapshot) Index() map[string]int {
+	at := make(map[string]int, len(s.Vendors))
+	for i := len(s.Vendors) - 1; i >= 0; i-- {
+		at[s.Vendors[i].ID] = i
+	}
+	return at
+}
+
 // VendorResult is one vendor's latest observations. Field names follow
 // DESIGN §6.
 type VendorResult struct {
