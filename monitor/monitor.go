@@ -182,6 +182,14 @@ func (m *Monitor) Last() (correlate.Report, bool) {
 	return m.last, m.have
 }
 
+// progress is the checks running and the vendors being checked, read one
+// after the other while checks start and end: a vendor listed as being
+// checked is counted in flight, so the two never disagree on screen.
+func (m *Monitor) progress() (int, []string) {
+	checking := m.checker.Checking()
+	return max(m.checker.InFlight(), len(checking)), checking
+}
+
 // Run resumes from the store, then checks continuously until ctx ends. fn
 // gets an Update at once (the stored report, if any), whenever checks start
 // (InFlight changes) and after each round of finished checks has been
@@ -192,7 +200,8 @@ func (m *Monitor) Last() (correlate.Report, bool) {
 // checker has stopped.
 func (m *Monitor) Run(ctx context.Context, fn func(Update)) error {
 	_, err := m.Resume(ctx)
-	fn(Update{Report: m.current(), InFlight: m.checker.InFlight(), Checking: m.checker.Checking(), Err: err})
+	inFlight, checking := m.progress()
+	fn(Update{Report: m.current(), InFlight: inFlight, Checking: checking, Err: err})
 	wake := make(chan struct{}, 1)
 	var finished atomic.Bool
 	stopped := make(chan struct{})
@@ -233,7 +242,8 @@ func (m *Monitor) Run(ctx context.Context, fn func(Update)) error {
 				}
 			}
 		}
-		u := Update{InFlight: m.checker.InFlight(), Checking: m.checker.Checking()}
+		inFlight, checking := m.progress()
+		u := Update{InFlight: inFlight, Checking: checking}
 		if record && finished.Swap(false) {
 			settle = nil
 			rep, evs, err := m.Record(ctx, m.checker.Snapshot())
