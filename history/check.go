@@ -142,9 +142,36 @@ func (s *Store) Health(ctx context.Context) error {
 }
 
 // openCheck is the check when the store opens: the whole database when it
-// is at most openCheckMax, else the tables other than events.
+// is at most openCheckMax, else the tables other than events. It is
+// skipped when the database and its log are exactly the files the same
+// check passed within checkedFor (CheckedFile): a round in which nothing
+// changed writes nothing, so the next process would read every page to
+// learn what it already knows.
 func (s *Store) openCheck(ctx context.Context) error {
-	return s.checkBut(ctx, "events")
+	scope := "all"
+	if fi, err := os.Stat(s.path); err == nil && fi.Size() > openCheckMax {
+		scope = "all but events"
+	}
+	before, err := s.stamp(scope)
+	if err == nil && s.checkedAlready(before) {
+		return nil
+	}
+	s.openChecks.Add(1)
+	if scope == "all" {
+		err = s.quickCheck(ctx, nil)
+	} else {
+		err = s.quickCheckBut(ctx, "events")
+	}
+	if err != nil {
+		s.forgetCheck()
+		return err
+	}
+	// The stamp is taken again after the check: a file another process
+	// wrote meanwhile is not the one that was read.
+	if after, serr := s.stamp(scope); serr == nil && after.DB == before.DB && after.WAL == before.WAL {
+		s.rememberCheck(after)
+	}
+	return nil
 }
 
 // CheckRead is the check before a report reads the history: every table
@@ -157,16 +184,6 @@ func (s *Store) openCheck(ctx context.Context) error {
 // --once, dashboard and serve) and Check still check them.
 func (s *Store) CheckRead(ctx context.Context) error {
 	return s.quickCheckBut(ctx, "evidence", "evidence_runs", "chain")
-}
-
-// checkBut checks the whole database when it is at most openCheckMax, else
-// the tables other than skip.
-func (s *Store) checkBut(ctx context.Context, skip ...string) error {
-	fi, err := os.Stat(s.path)
-	if err != nil || fi.Size() <= openCheckMax {
-		return s.quickCheck(ctx, nil)
-	}
-	return s.quickCheckBut(ctx, skip...)
 }
 
 // quickCheckBut checks the tables other than skip, and their indexes.

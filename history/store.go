@@ -98,6 +98,8 @@ type Store struct {
 	// damaged is set once a check or a read found the file damaged:
 	// reads then go row by row around what cannot be read (salvage.go).
 	damaged atomic.Bool
+	// openChecks counts the quick_checks Open ran (tests).
+	openChecks atomic.Int32
 	// reportLen is the size of the report JSON this Store last encoded
 	// (reportSize).
 	reportLen atomic.Int64
@@ -152,7 +154,12 @@ func Open(ctx context.Context, dir string, o Options) (*Store, error) {
 
 // Close closes the database. A state a quiet commit kept in memory is
 // not written: it says what the stored one says, at later check times.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	if s.damaged.Load() {
+		s.forgetCheck() // the next Open checks the file whole
+	}
+	return s.db.Close()
+}
 
 // Path is the database file.
 func (s *Store) Path() string { return s.path }
