@@ -10,6 +10,7 @@ import (
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/output"
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
+	"github.com/vendorwatch/vendorwatch/providers/fetch"
 	"github.com/vendorwatch/vendorwatch/remote"
 )
 
@@ -109,6 +110,7 @@ func writeReport(cmd *cobra.Command, o *options, rep correlate.Report, note stri
 // still returns the report: the check itself worked.
 func checkOnce(cmd *cobra.Command, a *app.App) (correlate.Report, error) {
 	ctx := cmd.Context()
+	fetch.WarmRoots() // beside the history's opening, not before the first handshake
 	store := a.OpenHistory(ctx, cmd.ErrOrStderr())
 	if store != nil {
 		defer store.Close()

@@ -101,6 +101,7 @@ func New(o Options) *Client {
 	o.PerHost = min(o.PerHost, o.Concurrency)
 	if o.Transport == nil {
 		o.Transport = newTransport(o.Concurrency, o.PerHost)
+		WarmRoots()
 	}
 	if o.UserAgent == "" {
 		o.UserAgent = DefaultUserAgent
