@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -213,8 +214,10 @@ func TestCacheTouchesOnceADay(t *testing.T) {
 	if !mtime().Equal(hourAgo) {
 		t.Errorf("an entry used an hour ago was touched again: %s", mtime())
 	}
-	twoDaysAgo := now.Add(-48 * time.Hour)
-	stamp(twoDaysAgo)
+	// Two days later (the index remembers when the entry was last
+	// renewed, so the clock says it, not the file).
+	now = now.Add(48 * time.Hour)
+	stamp(now.Add(-48 * time.Hour))
 	c.touch(url)
 	if now.Sub(mtime()) > time.Second {
 		t.Errorf("an entry last used two days ago kept its time %s, want now", mtime())
@@ -242,8 +245,9 @@ func TestCacheHoldsUntilSettled(t *testing.T) {
 	redact.Register(key)
 	c.Settle()
 	ents, _ := os.ReadDir(dir)
+	ents = slices.DeleteFunc(ents, func(e os.DirEntry) bool { return e.Name() == IndexFile })
 	if len(ents) != 1 {
-		t.Fatalf("settled store holds %d files, want 1", len(ents))
+		t.Fatalf("settled store holds %d files besides its index, want 1", len(ents))
 	}
 	b, err := os.ReadFile(filepath.Join(dir, ents[0].Name()))
 	if err != nil {

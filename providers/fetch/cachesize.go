@@ -94,15 +94,18 @@ func (c *Cache) prune() {
 	}
 	var files []file
 	var total int64
+	removed := map[string]bool{}
+	defer func() { c.dropFromIndex(removed) }()
 	for _, de := range ents {
 		info, err := de.Info()
-		if err != nil || !info.Mode().IsRegular() {
+		if err != nil || !info.Mode().IsRegular() || de.Name() == IndexFile {
 			continue
 		}
 		name := filepath.Join(c.dir, de.Name())
 		age := now.Sub(info.ModTime())
 		if age > cacheMaxAge || (atomicfile.IsTemp(de.Name()) && age > time.Hour) {
 			os.Remove(name)
+			removed[name] = true
 			continue
 		}
 		files = append(files, file{name, info.Size(), info.ModTime()})
@@ -125,6 +128,7 @@ func (c *Cache) prune() {
 		if err := os.Remove(f.name); err == nil || errors.Is(err, fs.ErrNotExist) {
 			total -= f.size
 			n--
+			removed[f.name] = true
 		}
 	}
 }

@@ -81,6 +81,10 @@ type Cache struct {
 	// passes through cannot blank a key a page echoes.
 	holding  bool
 	prunedAt time.Time
+	// index is the headers of the stored entries by URL (IndexFile),
+	// read once (indexed); indexDirty says it changed since.
+	index               map[string]indexEntry
+	indexed, indexDirty bool
 	// bodyReads counts the bodies read from files (BodyReads).
 	bodyReads atomic.Int64
 }
@@ -115,6 +119,10 @@ func (c *Cache) get(url string) *cacheEntry {
 	if held || c.dir == "" {
 		return e
 	}
+	if ie, ok := c.fromIndex(url); ok {
+		e := ie.cacheEntry
+		return &e
+	}
 	name := c.fileName(url)
 	f, err := os.Open(name)
 	if err != nil {
@@ -135,10 +143,12 @@ func (c *Cache) get(url string) *cacheEntry {
 	// part of it): the entry is absent, and this check downloads the
 	// document in full. One fstat of the open file, where reading the body
 	// would cost its whole length.
-	if fi, err := f.Stat(); err != nil || fi.Size() != int64(len(head)+stored.Len) {
+	fi, err := f.Stat()
+	if err != nil || fi.Size() != int64(len(head)+stored.Len) {
 		os.Remove(name)
 		return nil
 	}
+	c.setIndex(url, &stored, fi.ModTime())
 	return &stored
 }
 
@@ -270,6 +280,7 @@ func (c *Cache) forget(url string) {
 	c.mu.Unlock()
 	if c.dir != "" {
 		os.Remove(c.fileName(url))
+		c.setIndex(url, nil, time.Time{})
 	}
 }
 
@@ -314,6 +325,7 @@ func (c *Cache) Settle() {
 	for _, e := range held {
 		c.writeFile(e)
 	}
+	c.Flush()
 }
 
 // writeFile writes e to its file (through atomicfile, which redacts).
@@ -336,7 +348,13 @@ func (c *Cache) writeFile(e *cacheEntry) {
 	if err := os.MkdirAll(c.dir, 0o700); err != nil {
 		return
 	}
-	_ = atomicfile.Write(c.fileName(e.URL), atomicfile.Options{}, append(head, '\n'), e.body)
+	if atomicfile.Write(c.fileName(e.URL), atomicfile.Options{}, append(head, '\n'), e.body) != nil {
+		c.setIndex(e.URL, nil, time.Time{})
+		return
+	}
+	header := *e
+	header.body = nil
+	c.setIndex(e.URL, &header, c.now())
 }
 
 // touch marks url's entry as used, so pruning by age spares a document
@@ -349,8 +367,17 @@ func (c *Cache) touch(url string) {
 		return
 	}
 	name, now := c.fileName(url), c.now()
+	ie, indexed := c.fromIndex(url)
+	if indexed && now.Sub(ie.Used) < touchEvery {
+		return // renewed within the day, as the index says: no stat
+	}
 	if fi, err := os.Stat(name); err == nil && now.Sub(fi.ModTime()) < touchEvery {
+		if indexed {
+			c.setIndex(url, &ie.cacheEntry, fi.ModTime())
+		}
 		return
 	}
-	os.Chtimes(name, now, now)
+	if os.Chtimes(name, now, now) == nil && indexed {
+		c.setIndex(url, &ie.cacheEntry, now)
+	}
 }

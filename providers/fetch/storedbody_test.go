@@ -5,6 +5,7 @@ import (
 	"context"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -89,6 +90,9 @@ func TestLazyFallsBackToTheBody(t *testing.T) {
 		if err := os.WriteFile(name, append(old, body...), 0o600); err != nil {
 			t.Fatal(err)
 		}
+		// An older version kept no index: a new store reads the file.
+		os.Remove(filepath.Join(c.dir, IndexFile))
+		c = NewCache(c.dir, nil)
 		resp, err := f.GetCachedLazy(context.Background(), c, url, nil)
 		if err != nil || !resp.NotModified || !bytes.Equal(resp.Body, lazyDoc) || c.BodyReads() != 1 {
 			t.Fatalf("older entry (%s): %+v, %v, %d reads; want its body read at once", old, resp, err, c.BodyReads())

@@ -180,23 +180,20 @@ func TestConditionalDoubtFetchesInFull(t *testing.T) {
 
 // A damaged store is ignored and rewritten, never an error: a truncated
 // entry, one that lost its body or part of it, one for another URL,
-// garbage. These are found before any request: the entry is absent.
+// garbage. Without the index (lost, or a store an older version wrote)
+// these are found before any request: the entry is absent. With the
+// index, TestConditionalCorruptStoreIndexed.
 func TestConditionalCorruptStore(t *testing.T) {
 	t.Parallel()
-	for name, damage := range map[string]func([]byte) []byte{
-		"truncated":   func(b []byte) []byte { return b[:len(b)/2] },
-		"body gone":   func(b []byte) []byte { return b[:bytes.IndexByte(b, '\n')+1] },
-		"body cut":    func(b []byte) []byte { return b[:len(b)-1] },
-		"body longer": func(b []byte) []byte { return append(b, ' ') },
-		"garbage":     func([]byte) []byte { return []byte("\x00\x01not json\nat all") },
-		"empty":       func([]byte) []byte { return nil },
-		"another url": func(b []byte) []byte { return []byte(strings.Replace(string(b), "/s.json", "/t.json", 1)) },
-	} {
+	for name, damage := range corruptions {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			page, state, v := storedPage(t)
 			first := checkOnce(t, state, v)
 			damageEntry(t, state, v, damage)
+			if err := os.Remove(filepath.Join(state, fetch.CacheDir, fetch.IndexFile)); err != nil {
+				t.Fatalf("no index after a check: %v", err)
+			}
 			second := checkOnce(t, state, v)
 			if !second.Status.Sources[0].OK || second.Status.Sources[0].NotModified {
 				t.Fatalf("after damage: %+v", second.Status.Sources[0])
@@ -208,6 +205,53 @@ func TestConditionalCorruptStore(t *testing.T) {
 			third := checkOnce(t, state, v) // the entry was rewritten
 			if !third.Status.Sources[0].NotModified {
 				t.Errorf("the damaged entry was not rewritten: %+v", third.Status.Sources[0])
+			}
+		})
+	}
+}
+
+// corruptions are the ways a stored entry's file can be damaged.
+var corruptions = map[string]func([]byte) []byte{
+	"truncated":   func(b []byte) []byte { return b[:len(b)/2] },
+	"body gone":   func(b []byte) []byte { return b[:bytes.IndexByte(b, '\n')+1] },
+	"body cut":    func(b []byte) []byte { return b[:len(b)-1] },
+	"body longer": func(b []byte) []byte { return append(b, ' ') },
+	"garbage":     func([]byte) []byte { return []byte("\x00\x01not json\nat all") },
+	"empty":       func([]byte) []byte { return nil },
+	"another url": func(b []byte) []byte { return []byte(strings.Replace(string(b), "/s.json", "/t.json", 1)) },
+}
+
+// With the index intact, the validators come from it and the damaged
+// file is found only when its body is needed: while the document's model
+// is known the answer is that model, as the server confirmed; once it is
+// not, the damaged file is never read as the document, which is
+// downloaded in full in the same check and stored again.
+func TestConditionalCorruptStoreIndexed(t *testing.T) {
+	t.Parallel()
+	for name, damage := range corruptions {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			_, state, v := storedPage(t)
+			first := checkOnce(t, state, v)
+			damageEntry(t, state, v, damage)
+			second := checkOnce(t, state, v)
+			if !second.Status.Sources[0].OK || !second.Status.Sources[0].NotModified {
+				t.Fatalf("model known: %+v, want the confirmed model", second.Status.Sources[0])
+			}
+			sameStatus(t, second.Status, first.Status)
+			if err := os.Remove(filepath.Join(state, ModelsFile)); err != nil {
+				t.Fatal(err)
+			}
+			third := checkOnce(t, state, v)
+			if !third.Status.Sources[0].OK || third.Status.Sources[0].NotModified {
+				t.Fatalf("model unknown: %+v, want the document downloaded in full", third.Status.Sources[0])
+			}
+			sameStatus(t, third.Status, first.Status)
+			if err := os.Remove(filepath.Join(state, ModelsFile)); err != nil {
+				t.Fatal(err)
+			}
+			if fourth := checkOnce(t, state, v); !fourth.Status.Sources[0].NotModified {
+				t.Errorf("the damaged entry was not rewritten: %+v", fourth.Status.Sources[0])
 			}
 		})
 	}

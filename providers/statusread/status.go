@@ -132,6 +132,7 @@ func (r *Reader) Read(ctx context.Context, v catalog.Vendor) observe.Status {
 	defer func() {
 		if r.reading.Add(-1) == 0 {
 			r.models.flush()
+			r.cache.Flush()
 		}
 	}()
 	parts := make([]*observe.Status, len(v.Sources))
