@@ -159,17 +159,26 @@ func Parse(data []byte) (*Catalog, error) {
 // without copying them.
 func newCatalog(entries []Entry) (*Catalog, error) {
 	c := &Catalog{entries: entries, byName: make(map[string]int, 3*len(entries))}
+	index := func(name string, i int) error {
+		if _, dup := c.byName[name]; dup {
+			return fmt.Errorf("catalog: %q is listed twice", name)
+		}
+		c.byName[name] = i
+		return nil
+	}
 	for i, e := range entries {
 		for _, cat := range e.Categories {
 			if !IsCategory(cat) {
 				return nil, fmt.Errorf("catalog: %s: unknown category %q (known: %s)", e.ID, cat, strings.Join(CategoryNames(), ", "))
 			}
 		}
-		for _, name := range append([]string{e.ID}, e.Aliases...) {
-			if _, dup := c.byName[name]; dup {
-				return nil, fmt.Errorf("catalog: %q is listed twice", name)
+		if err := index(e.ID, i); err != nil {
+			return nil, err
+		}
+		for _, alias := range e.Aliases {
+			if err := index(alias, i); err != nil {
+				return nil, err
 			}
-			c.byName[name] = i
 		}
 	}
 	return c, nil
