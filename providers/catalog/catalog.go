@@ -6,8 +6,10 @@
 package catalog
 
 import (
-	_ "embed"
+	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"sync"
@@ -18,8 +20,13 @@ import (
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
 
-//go:embed catalog.yaml
-var catalogYAML []byte
+// The curated catalog's source is catalog.yaml, which people edit and
+// whose comments document each field. go generate compiles it into
+// catalog_gen.go (the entries as Go values, see internal/gencatalog), so
+// a process reads the catalog without parsing YAML; a test fails when the
+// two differ.
+//
+//go:generate go run -tags gencatalog ./internal/gencatalog -in catalog.yaml -o catalog_gen.go
 
 // Entry is one vendor of the built-in catalog.
 type Entry struct {
@@ -117,36 +124,61 @@ type Catalog struct {
 	dir     func() *directory
 }
 
-// BuiltinCatalog returns the embedded catalog, parsed once on first use.
+// Builtin returns the built-in catalog: the curated entries generated
+// from catalog.yaml (catalog_gen.go), indexed once on first use, with the
+// directory behind them.
 var Builtin = sync.OnceValue(func() *Catalog {
-	c, err := Parse(catalogYAML)
+	c, err := newCatalog(curated)
 	if err != nil {
-		panic(fmt.Sprintf("providers: embedded catalog.yaml is broken: %v", err))
+		panic(fmt.Sprintf("catalog: the generated catalog is broken (%s): %v", regenerate, err))
 	}
 	c.dir = builtinDirectory
 	return c
 })
 
-// ParseCatalog reads catalog YAML.
+// regenerate is the command that rebuilds catalog_gen.go from
+// catalog.yaml, for messages.
+const regenerate = "go generate -run gencatalog ./providers/catalog"
+
+// Parse reads catalog YAML (the format of catalog.yaml) and checks it as
+// Builtin's entries are checked.
 func Parse(data []byte) (*Catalog, error) {
 	var doc struct {
 		Vendors []Entry `yaml:"vendors"`
 	}
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true) // a misspelt key is an error, not a field left empty
+	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("catalog: %w", err)
 	}
-	c := &Catalog{entries: doc.Vendors, byName: map[string]int{}}
-	for i, e := range doc.Vendors {
+	return newCatalog(doc.Vendors)
+}
+
+// newCatalog indexes entries by id and alias, refusing a category outside
+// the vocabulary and a name listed twice. The catalog keeps entries
+// without copying them.
+func newCatalog(entries []Entry) (*Catalog, error) {
+	c := &Catalog{entries: entries, byName: make(map[string]int, 3*len(entries))}
+	index := func(name string, i int) error {
+		if _, dup := c.byName[name]; dup {
+			return fmt.Errorf("catalog: %q is listed twice", name)
+		}
+		c.byName[name] = i
+		return nil
+	}
+	for i, e := range entries {
 		for _, cat := range e.Categories {
 			if !IsCategory(cat) {
 				return nil, fmt.Errorf("catalog: %s: unknown category %q (known: %s)", e.ID, cat, strings.Join(CategoryNames(), ", "))
 			}
 		}
-		for _, name := range append([]string{e.ID}, e.Aliases...) {
-			if _, dup := c.byName[name]; dup {
-				return nil, fmt.Errorf("catalog: %q is listed twice", name)
+		if err := index(e.ID, i); err != nil {
+			return nil, err
+		}
+		for _, alias := range e.Aliases {
+			if err := index(alias, i); err != nil {
+				return nil, err
 			}
-			c.byName[name] = i
 		}
 	}
 	return c, nil

@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -135,6 +136,28 @@ func TestDefaultConfigPicksUpEnvKeys(t *testing.T) {
 	for _, must := range []string{"vapi", "anthropic", "github", "cloudflare"} {
 		if !slices.ContainsFunc(cfg.Vendors, func(v config.Vendor) bool { return v.ID == must }) {
 			t.Errorf("default set lacks %s", must)
+		}
+	}
+}
+
+// BenchmarkResolve is what `--once` spends merging a config of 1,000
+// vendors that are in neither the curated catalog nor the directory (as
+// cmd/vwbench's are) with the catalog, the directory already loaded:
+//
+//	go test -run '^$' -bench Resolve -benchmem ./providers/catalog/
+func BenchmarkResolve(b *testing.B) {
+	cfg := config.Default()
+	for i := range 1000 {
+		cfg.Vendors = append(cfg.Vendors, config.Vendor{
+			ID: fmt.Sprintf("bench-%03d", i), Name: fmt.Sprintf("Bench %03d", i),
+			Status: []config.Source{{URL: fmt.Sprintf("http://127.0.0.1:9/v%03d/api/v2/summary.json", i), Format: "statuspage"}},
+		})
+	}
+	cat := Builtin()
+	cat.DirectorySize() // the directory is loaded once per process, not per Resolve
+	for b.Loop() {
+		if _, err := Resolve(cfg, cat, nil); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

@@ -87,15 +87,3 @@ func TestSearchRanksByCategory(t *testing.T) {
 		t.Errorf("catalog daily = %v", ids(hits))
 	}
 }
-
-// BenchmarkCatalogParse is what the first catalog lookup of a process
-// costs (--once, check-config, the dashboard; not the tmux fast path):
-//
-//	go test -run '^$' -bench CatalogParse -benchmem ./providers/catalog/
-func BenchmarkCatalogParse(b *testing.B) {
-	for b.Loop() {
-		if _, err := Parse(catalogYAML); err != nil {
-			b.Fatal(err)
-		}
-	}
-}

@@ -1,8 +1,6 @@
 package catalog
 
 import (
-	"bufio"
-	"bytes"
 	_ "embed"
 	"strings"
 	"sync"
@@ -46,32 +44,50 @@ var builtinDirectory = sync.OnceValue(func() *directory { return parseDirectory(
 // parseDirectory reads the TSV: id, name, page, feed, origin and aliases
 // (comma-separated) per line; lines starting with # are comments. A
 // malformed line is skipped: the directory is best effort, the curated
-// catalog is checked by tests.
+// catalog is checked by tests. Every field is a substring of one copy of
+// data and every entry's sources share one array, so a process that needs
+// the directory pays a handful of allocations for it, not several per line.
 func parseDirectory(data []byte) *directory {
-	d := &directory{byName: map[string]int{}}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for sc.Scan() {
-		line := sc.Text()
+	text := string(data)
+	lines := strings.Count(text, "\n") + 1
+	d := &directory{entries: make([]Entry, 0, lines), byName: make(map[string]int, 2*lines)}
+	// Pages and feeds are https URLs after a tab: room for them all (an
+	// http one grows the array, and the entries before keep the old one).
+	sources := make([]SourceSpec, 0, strings.Count(text, "\thttps://"))
+	for line := range strings.Lines(text) {
+		line = strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r")
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		f := strings.Split(line, "\t")
-		if len(f) < 5 || f[0] == "" || f[2] == "" {
+		var f [6]string
+		n := 0
+		for field := range strings.SplitSeq(line, "\t") {
+			if n < len(f) {
+				f[n] = field
+			}
+			n++
+		}
+		if n < 5 || f[0] == "" || f[2] == "" {
 			continue
 		}
-		e := Entry{ID: f[0], Name: f[1], Page: f[2], Origin: f[4], Status: []SourceSpec{{URL: f[2]}}}
+		if _, dup := d.byName[f[0]]; dup {
+			continue
+		}
+		first := len(sources)
+		sources = append(sources, SourceSpec{URL: f[2]})
 		if f[3] != "" {
-			e.Status = append(e.Status, SourceSpec{URL: f[3], Format: statuspage.Feed})
+			sources = append(sources, SourceSpec{URL: f[3], Format: statuspage.Feed})
 		}
-		if len(f) > 5 && f[5] != "" {
+		// The full slice expression keeps an append to one entry's
+		// sources from writing over the next entry's.
+		e := Entry{ID: f[0], Name: f[1], Page: f[2], Origin: f[4], Status: sources[first:len(sources):len(sources)]}
+		if f[5] != "" {
 			e.Aliases = strings.Split(f[5], ",")
-		}
-		if _, dup := d.byName[e.ID]; dup {
-			continue
 		}
 		i := len(d.entries)
 		d.entries = append(d.entries, e)
-		for _, name := range append([]string{e.ID}, e.Aliases...) {
+		d.byName[e.ID] = i
+		for _, name := range e.Aliases {
 			if _, taken := d.byName[name]; !taken {
 				d.byName[name] = i
 			}

@@ -1,7 +1,9 @@
 package catalog
 
 import (
+	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -108,6 +110,42 @@ func TestDirectoryIsLazyAndCuratedWins(t *testing.T) {
 	}
 	if hits := cat.Search("openai"); len(hits) != 1 || hits[0].Origin != "" {
 		t.Errorf("search lists the shadowed directory entry: %+v", hits)
+	}
+}
+
+// The parse rules: comments, blank and short lines are skipped, a line
+// may end in CRLF, a feed is a second source, an id already taken (as an
+// id or an alias) keeps its first entry, and an alias never takes a name
+// from an earlier entry. The entries' sources share one array, and adding
+// a source to one entry leaves the next one's alone.
+func TestParseDirectoryRules(t *testing.T) {
+	d := parseDirectory([]byte("# header\r\n\n" +
+		"a\tA\thttps://a.test\thttps://a.test/feed.atom\tmulti-status\ta-inc,ay\r\n" +
+		"short\tline\n" +
+		"nopage\tNo page\t\t\tstatusphere\n" +
+		"a\tA again\thttps://a2.test\t\tstatusphere\n" +
+		"ay\tAy\thttps://ay.test\t\tstatusphere\n" +
+		"b\tB\thttps://b.test\t\tstatusphere\ta\textra field"))
+	var got []string
+	for _, e := range d.entries {
+		got = append(got, fmt.Sprintf("%s|%s|%s|%d|%s|%v", e.ID, e.Name, e.Page, len(e.Status), e.Origin, e.Aliases))
+	}
+	want := []string{"a|A|https://a.test|2|multi-status|[a-inc ay]", "b|B|https://b.test|1|statusphere|[a]"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("entries:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if a := d.entries[0]; a.Status[1] != (SourceSpec{URL: "https://a.test/feed.atom", Format: statuspage.Feed}) {
+		t.Errorf("a's feed = %+v", a.Status[1])
+	}
+	if e, _ := d.get("A-INC"); e.ID != "a" {
+		t.Errorf("A-INC = %q", e.ID)
+	}
+	if e, _ := d.get("a"); e.Name != "A" {
+		t.Errorf("an alias took the id a: %+v", e)
+	}
+	grown := append(d.entries[0].Status, SourceSpec{URL: "https://elsewhere.test"})
+	if len(grown) != 3 || d.entries[1].Status[0].URL != "https://b.test" {
+		t.Errorf("appending to a's sources changed b's: %+v", d.entries[1].Status)
 	}
 }
 

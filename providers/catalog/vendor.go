@@ -41,7 +41,11 @@ type Vendor struct {
 // the config override the catalog; a vendor not in the catalog keeps what
 // the config says. only, when not empty, keeps just those ids.
 func Resolve(cfg *config.Config, cat *Catalog, only []string) ([]Vendor, error) {
-	var out []Vendor
+	n := len(cfg.Vendors)
+	if len(only) > 0 {
+		n = min(n, len(only))
+	}
+	out := make([]Vendor, 0, n)
 	for _, cv := range cfg.Vendors {
 		if len(only) > 0 && !slices.Contains(only, cv.ID) {
 			continue
@@ -66,7 +70,7 @@ func Resolve(cfg *config.Config, cat *Catalog, only []string) ([]Vendor, error) 
 			v.Components = cv.Components
 		}
 		if len(cv.Status) > 0 {
-			v.Sources = nil
+			v.Sources = make([]SourceSpec, 0, len(cv.Status))
 			for _, s := range cv.Status {
 				v.Sources = append(v.Sources, SourceSpec{URL: s.URL, Format: s.Format, Selector: s.Selector, Healthy: s.Healthy})
 			}
@@ -146,5 +150,5 @@ func PageOf(raw string) string {
 		return raw
 	}
 	host, _, _ := strings.Cut(rest, "/")
-	return scheme + "://" + host
+	return raw[:len(scheme)+len("://")+len(host)]
 }

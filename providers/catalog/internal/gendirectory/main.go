@@ -44,7 +44,7 @@ func main() {
 	out := flag.String("o", "directory.tsv", "output file")
 	flag.Parse()
 	if *sp == "" || *opml == "" {
-		fmt.Fprintln(os.Stderr, "gendirectory: -statusphere and -opml are required")
+		fmt.Fprintln(os.Stderr, "gendirectory: -statusphere and -opml are required (under go generate: set STATUSPHERE_GO and MULTISTATUS_OPML, see providers/catalog/SOURCES.md; to rebuild only catalog_gen.go: go generate -run gencatalog ./providers/catalog)")
 		os.Exit(2)
 	}
 	if err := run(*sp, *opml, *catalog, *out); err != nil {
