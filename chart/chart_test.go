@@ -117,3 +117,92 @@ func TestWriteTraffic(t *testing.T) {
 		t.Errorf("dir holds %d files, want 2", len(entries))
 	}
 }
+
+// svgPath is one <path> of a chart: its style and its dashes.
+type svgPath struct{ style, dashes string }
+
+// paths lists the chart's <path> elements in drawing order.
+func paths(t *testing.T, b []byte) []svgPath {
+	t.Helper()
+	var out []svgPath
+	d := xml.NewDecoder(bytes.NewReader(b))
+	for {
+		tok, err := d.Token()
+		if errors.Is(err, io.EOF) {
+			return out
+		}
+		if err != nil {
+			t.Fatalf("the SVG does not parse: %v", err)
+		}
+		if el, ok := tok.(xml.StartElement); ok && el.Name.Local == "path" {
+			var p svgPath
+			for _, a := range el.Attr {
+				switch a.Name.Local {
+				case "style":
+					p.style = a.Value
+				case "stroke-dasharray":
+					p.dashes = a.Value
+				}
+			}
+			out = append(out, p)
+		}
+	}
+}
+
+// TestTrafficMarks checks that the status page's posts and our probes'
+// changes are told apart by colour and by dash, and that only this
+// vendor's events inside the series are marked: one mark of each kind
+// and one line in the legend for each.
+func TestTrafficMarks(t *testing.T) {
+	svg, err := TrafficSVG(vapiSeries(), timeline)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[string]int{}
+	for _, p := range paths(t, svg) {
+		if p.dashes == "" {
+			continue
+		}
+		switch {
+		case strings.Contains(p.style, pageColour.String()):
+			count["page "+p.dashes]++
+		case strings.Contains(p.style, probeColour.String()):
+			count["probe "+p.dashes]++
+		default:
+			t.Errorf("a dashed path of neither colour: %+v", p)
+		}
+	}
+	// Each kind: its mark and its line in the legend.
+	want := map[string]int{"page 6.0, 3.0": 2, "probe 2.0, 3.0": 2}
+	if len(count) != len(want) || count["page 6.0, 3.0"] != 2 || count["probe 2.0, 3.0"] != 2 {
+		t.Errorf("dashed paths = %v, want %v", count, want)
+	}
+	plain, err := TrafficSVG(vapiSeries(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range paths(t, plain) {
+		if p.dashes != "" {
+			t.Errorf("a chart without events has a dashed path: %+v", p)
+		}
+	}
+}
+
+// TestRemoteTextEscaped checks that a vendor name with markup and a
+// terminal escape reaches the SVG cleaned and escaped: the file stays
+// well-formed XML and says the name as text.
+func TestRemoteTextEscaped(t *testing.T) {
+	s := vapiSeries()
+	s.VendorName = "AT&T <Voice>\x1b[31m \"x\""
+	svg, err := TrafficSVG(s, timeline)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wellFormed(t, svg)
+	if !strings.Contains(string(svg), "AT&amp;T &lt;Voice&gt; &#34;x&#34;: our requests that failed") {
+		t.Error("the title is not the escaped vendor name")
+	}
+	if bytes.ContainsRune(svg, 0x1b) {
+		t.Error("a terminal escape reached the SVG")
+	}
+}
