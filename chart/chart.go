@@ -225,9 +225,12 @@ func valueTicks(top float64, unit string) []gochart.Tick {
 			break
 		}
 	}
+	// As many decimals as the step has, so that 3 × 0.2 reads "0.6".
+	decimals := max(0, -int(math.Floor(math.Log10(step)+1e-9)))
 	var out []gochart.Tick
 	for i := 0; ; i++ {
 		v := float64(i) * step
+		v, _ = strconv.ParseFloat(strconv.FormatFloat(v, 'f', decimals, 64), 64)
 		out = append(out, gochart.Tick{Value: v, Label: strconv.FormatFloat(v, 'f', -1, 64) + unit})
 		if v >= top {
 			return out

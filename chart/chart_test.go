@@ -206,3 +206,27 @@ func TestRemoteTextEscaped(t *testing.T) {
 		t.Error("a terminal escape reached the SVG")
 	}
 }
+
+// TestValueTicks checks the value axis: from 0 past the top on a round
+// step, labelled without binary fractions.
+func TestValueTicks(t *testing.T) {
+	for _, c := range []struct {
+		top  float64
+		unit string
+		want string
+	}{
+		{1.1, "", "0 0.2 0.4 0.6 0.8 1 1.2"},
+		{58.8, "%", "0% 10% 20% 30% 40% 50% 60%"},
+		{7, "%", "0% 1% 2% 3% 4% 5% 6% 7%"},
+		{0.033, "", "0 0.005 0.01 0.015 0.02 0.025 0.03 0.035"},
+		{1430, "", "0 500 1000 1500"},
+	} {
+		var got []string
+		for _, tk := range valueTicks(c.top, c.unit) {
+			got = append(got, tk.Label)
+		}
+		if strings.Join(got, " ") != c.want {
+			t.Errorf("valueTicks(%v) = %v, want %s", c.top, got, c.want)
+		}
+	}
+}
