@@ -4,21 +4,23 @@
 // from the timeline marked on the same time axis. It also draws the
 // reliability report's failing minutes per bucket (sla.go).
 //
-// It draws with github.com/wcharczuk/go-chart/v2, which does no work
-// when the program starts: its one font is parsed on the first chart
-// drawn, so `--once`, `serve` and the dashboard, which never draw one,
-// pay nothing for this package but its code. (gonum.org/v1/plot, used
-// before, parsed a dozen embedded fonts in its package init at every
-// start of every vendorwatch process.) Files are written through
-// atomicfile, so every registered secret is blanked before a byte
-// reaches the disk.
+// It draws with the chartdraw package of github.com/go-analyze/charts
+// (the maintained fork of the archived wcharczuk/go-chart), which does
+// next to no work when the program starts: its embedded fonts are
+// unzipped and parsed on the first chart drawn, so `--once`, `serve` and
+// the dashboard, which never draw one, pay for this package little but
+// its code. (gonum.org/v1/plot, used before, parsed a dozen embedded
+// fonts in its package init at every start of every vendorwatch
+// process.) chartdraw escapes the text it writes into the SVG; remote
+// text is also cleaned for one line (termtext) before it is drawn.
+// Files are written through atomicfile, so every registered secret is
+// blanked before a byte reaches the disk.
 package chart
 
 import (
 	"bytes"
 	"errors"
 	"fmt"
-	"html"
 	"math"
 	"os"
 	"path/filepath"
@@ -27,8 +29,8 @@ import (
 	"strings"
 	"time"
 
-	gochart "github.com/wcharczuk/go-chart/v2"
-	"github.com/wcharczuk/go-chart/v2/drawing"
+	gochart "github.com/go-analyze/charts/chartdraw"
+	"github.com/go-analyze/charts/chartdraw/drawing"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/internal/atomicfile"
@@ -98,11 +100,6 @@ func fileName(id string) string {
 	return n
 }
 
-// svgText is remote text made fit for the chart: cleaned for one line as
-// everywhere else, then escaped for XML, since go-chart writes the text
-// of a label into the SVG as it is given.
-func svgText(s string) string { return html.EscapeString(termtext.Line(s)) }
-
 // TrafficSVG is the chart of one vendor's series as SVG: our error % as
 // a line, and a vertical mark at each status-page post (dashed, amber)
 // and each change of our probes (dotted, blue) in the series' span.
@@ -151,7 +148,7 @@ func TrafficSVG(s output.TrafficSeries, timeline []correlate.Event) ([]byte, err
 	c.XAxis.Ticks = clockTicks(lo, hi)
 	c.YAxis.Ticks = valueTicks(top, "%")
 	c.Series = series
-	c.Elements = []gochart.Renderable{gochart.Legend(&c, gochart.Style{FontSize: 9})}
+	c.Elements = []gochart.Renderable{gochart.Legend(&c, gochart.Style{FontStyle: gochart.FontStyle{FontSize: 9}})}
 	return encode(c)
 }
 
@@ -161,8 +158,8 @@ func TrafficSVG(s output.TrafficSeries, timeline []correlate.Event) ([]byte, err
 func frame(title string) gochart.Chart {
 	grid := gochart.Style{StrokeColor: gridColour, StrokeWidth: 1}
 	return gochart.Chart{
-		Title:      svgText(title),
-		TitleStyle: gochart.Style{FontSize: 13},
+		Title:      termtext.Line(title),
+		TitleStyle: gochart.Style{FontStyle: gochart.FontStyle{FontSize: 13}},
 		Width:      width,
 		Height:     height,
 		DPI:        96,
@@ -171,7 +168,7 @@ func frame(title string) gochart.Chart {
 			Name: "UTC", GridMajorStyle: grid, GridMinorStyle: grid,
 		},
 		YAxis: gochart.YAxis{
-			// go-chart's secondary side is the left one; the series stay on
+			// chartdraw's secondary side is the left one; the series stay on
 			// the primary range, and the secondary axis is not drawn.
 			AxisType:       gochart.YAxisSecondary,
 			GridMajorStyle: grid, GridMinorStyle: grid,

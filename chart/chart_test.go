@@ -173,8 +173,8 @@ func TestTrafficMarks(t *testing.T) {
 		}
 	}
 	// Each kind: its mark and its line in the legend.
-	want := map[string]int{"page 6.0, 3.0": 2, "probe 2.0, 3.0": 2}
-	if len(count) != len(want) || count["page 6.0, 3.0"] != 2 || count["probe 2.0, 3.0"] != 2 {
+	want := map[string]int{"page 6, 3": 2, "probe 2, 3": 2}
+	if len(count) != len(want) || count["page 6, 3"] != 2 || count["probe 2, 3"] != 2 {
 		t.Errorf("dashed paths = %v, want %v", count, want)
 	}
 	plain, err := TrafficSVG(vapiSeries(), nil)
@@ -199,7 +199,7 @@ func TestRemoteTextEscaped(t *testing.T) {
 		t.Fatal(err)
 	}
 	wellFormed(t, svg)
-	if !strings.Contains(string(svg), "AT&amp;T &lt;Voice&gt; &#34;x&#34;: our requests that failed") {
+	if !strings.Contains(string(svg), `AT&amp;T &lt;Voice&gt; "x": our requests that failed`) {
 		t.Error("the title is not the escaped vendor name")
 	}
 	if bytes.ContainsRune(svg, 0x1b) {

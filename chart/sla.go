@@ -6,7 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
-	gochart "github.com/wcharczuk/go-chart/v2"
+	gochart "github.com/go-analyze/charts/chartdraw"
 
 	"github.com/vendorwatch/vendorwatch/internal/atomicfile"
 	"github.com/vendorwatch/vendorwatch/output"
