@@ -86,3 +86,26 @@ func TestWriteSLA(t *testing.T) {
 		wellFormed(t, b)
 	}
 }
+
+// BenchmarkSLASVG draws a month of daily buckets (the fonts parsed once,
+// on the first chart drawn):
+//
+//	go test -run '^$' -bench SVG -benchmem ./chart/
+func BenchmarkSLASVG(b *testing.B) {
+	v := month("vapi", "VAPI")
+	for b.Loop() {
+		if _, err := SLASVG(v); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkTrafficSVG draws an hour of minute points with two marks.
+func BenchmarkTrafficSVG(b *testing.B) {
+	s := vapiSeries()
+	for b.Loop() {
+		if _, err := TrafficSVG(s, timeline); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
