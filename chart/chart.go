@@ -62,6 +62,11 @@ var (
 	probeDashes = []float64{2, 3}
 )
 
+// legendGap ends each legend entry's text: two no-break spaces, which
+// the SVG keeps, so that the entry's line clears the text in a viewer
+// whose sans-serif is wider than the Roboto the legend was measured in.
+const legendGap = "\u00a0\u00a0"
+
 // WriteTraffic writes one SVG chart per vendor with a traffic series to
 // dir, named traffic-<vendor>.svg, and returns the paths it wrote. The
 // directory is created when missing. A vendor whose series is empty in
@@ -108,7 +113,7 @@ func TrafficSVG(s output.TrafficSeries, timeline []correlate.Event) ([]byte, err
 		return nil, errors.New("no points to draw")
 	}
 	line := gochart.ContinuousSeries{
-		Name:    "our error %",
+		Name:    "our error %" + legendGap,
 		Style:   gochart.Style{StrokeColor: errorColour, StrokeWidth: 2},
 		XValues: make([]float64, len(s.Points)),
 		YValues: make([]float64, len(s.Points)),
@@ -124,8 +129,8 @@ func TrafficSVG(s output.TrafficSeries, timeline []correlate.Event) ([]byte, err
 	// A minute past the last point, so a mark at its time stays in sight.
 	lo, hi := float64(first.Unix()), float64(last.Add(time.Minute).Unix())
 
-	page := &marks{name: "status page post", style: gochart.Style{StrokeColor: pageColour, StrokeWidth: 1, StrokeDashArray: pageDashes}}
-	probe := &marks{name: "our probes changed", style: gochart.Style{StrokeColor: probeColour, StrokeWidth: 1, StrokeDashArray: probeDashes}}
+	page := &marks{name: "status page post" + legendGap, style: gochart.Style{StrokeColor: pageColour, StrokeWidth: 1, StrokeDashArray: pageDashes}}
+	probe := &marks{name: "our probes changed" + legendGap, style: gochart.Style{StrokeColor: probeColour, StrokeWidth: 1, StrokeDashArray: probeDashes}}
 	for _, e := range timeline {
 		if e.Vendor != s.Vendor || e.At.Before(first) || e.At.After(last) {
 			continue
@@ -177,13 +182,21 @@ func frame(title string) gochart.Chart {
 	}
 }
 
-// encode draws c as SVG.
+// encode draws c as SVG. chartdraw gives the root element a viewBox
+// only; encode adds the chart's width and height, so a Markdown viewer
+// shows it at its size instead of guessing one.
 func encode(c gochart.Chart) ([]byte, error) {
 	var buf bytes.Buffer
 	if err := c.Render(gochart.SVG, &buf); err != nil {
 		return nil, fmt.Errorf("drawing the chart: %w", err)
 	}
-	return buf.Bytes(), nil
+	root := []byte("<svg ")
+	svg := buf.Bytes()
+	if !bytes.HasPrefix(svg, root) {
+		return nil, errors.New("drawing the chart: the SVG does not start with its root element")
+	}
+	sized := fmt.Appendf(nil, `<svg width="%d" height="%d" `, c.Width, c.Height)
+	return append(sized, svg[len(root):]...), nil
 }
 
 // clockTicks puts the time axis' labels on round minutes between lo and

@@ -75,6 +75,9 @@ func TestTrafficSVG(t *testing.T) {
 			t.Errorf("the chart lacks %q", want)
 		}
 	}
+	if !bytes.HasPrefix(svg, []byte(`<svg width="756" height="340" `)) {
+		t.Errorf("the SVG does not say its size: %.80s", svg)
+	}
 	plain, err := TrafficSVG(vapiSeries(), nil)
 	if err != nil {
 		t.Fatal(err)
