@@ -352,7 +352,6 @@ func TestTmuxFastPathSkipsTheHeavyPackages(t *testing.T) {
 // the widget a little on every call; a package joins this list only on
 // purpose.
 var earlyInits = []string{
-	"codeberg.org/go-latex/latex/mtex/symbols",          // gonum/plot's text (chart)
 	"github.com/NimbleMarkets/ntcharts/v2/canvas/runes", // the dashboard's charts
 	"github.com/charmbracelet/x/ansi/parser",            // redact and the dashboard
 	"runtime/metrics",                                   // Prometheus' Go collector

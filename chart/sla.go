@@ -5,14 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
+	gochart "github.com/go-analyze/charts/chartdraw"
 
 	"github.com/vendorwatch/vendorwatch/internal/atomicfile"
-	"github.com/vendorwatch/vendorwatch/internal/termtext"
 	"github.com/vendorwatch/vendorwatch/output"
 	"github.com/vendorwatch/vendorwatch/sla"
 )
@@ -42,54 +38,68 @@ func WriteSLA(dir string, r output.SLAReport) (map[string]string, error) {
 
 // SLASVG is a vendor's failing minutes per bucket as an SVG bar chart,
 // the bucket's start date under every fifth bar.
-func SLASVG(v sla.Vendor) ([]byte, error) { return slaRender(v, "svg") }
-
-// slaRender draws a vendor's bar chart in a format gonum/plot writes:
-// "svg" or "png".
-func slaRender(v sla.Vendor, format string) ([]byte, error) {
+func SLASVG(v sla.Vendor) ([]byte, error) {
 	if len(v.Buckets) == 0 {
 		return nil, errors.New("no buckets to draw")
 	}
-	p := plot.New()
-	p.Title.Text = termtext.Line(v.Name) + ": minutes our probes failed"
-	p.Y.Label.Text = "minutes"
-	p.X.Label.Text = "UTC"
-	p.Add(plotter.NewGrid())
-	vals := make(plotter.Values, len(v.Buckets))
-	labels := make([]string, len(v.Buckets))
+	b := &bars{style: gochart.Style{FillColor: errorColour}, values: make([]float64, len(v.Buckets))}
+	// Bucket i spans i-0.5 to i+0.5 on the axis; its label sits under it.
+	ticks := []gochart.Tick{{Value: -0.5}}
 	top := 1.0
-	for i, b := range v.Buckets {
-		vals[i] = b.FailingMinutes
-		top = max(top, b.FailingMinutes)
+	for i, bk := range v.Buckets {
+		b.values[i] = bk.FailingMinutes
+		top = max(top, bk.FailingMinutes)
 		if i%5 == 0 {
-			labels[i] = b.Start.UTC().Format("01-02 15:04")
-			if b.Start.UTC().Hour() == 0 && b.Start.UTC().Minute() == 0 {
-				labels[i] = b.Start.UTC().Format("01-02")
+			start := bk.Start.UTC()
+			label := start.Format("01-02 15:04")
+			if start.Hour() == 0 && start.Minute() == 0 {
+				label = start.Format("01-02")
 			}
+			ticks = append(ticks, gochart.Tick{Value: float64(i), Label: label})
 		}
 	}
-	bars, err := plotter.NewBarChart(vals, width/vg.Length(len(vals)+2)*0.8)
-	if err != nil {
-		return nil, err
-	}
-	bars.Color, bars.LineStyle.Width = errorColour, 0
-	p.Add(bars)
-	p.NominalX(labels...)
-	p.Y.Min, p.Y.Max = 0, top*1.1
-	p.Y.Tick.Marker = minuteTicks{}
-	return encode(p, width, height, format)
+	ticks = append(ticks, gochart.Tick{Value: float64(len(v.Buckets)) - 0.5})
+
+	c := frame(v.Name + ": minutes our probes failed")
+	c.XAxis.Ticks = ticks
+	c.YAxis.Ticks = valueTicks(top*1.1, "")
+	c.Series = []gochart.Series{b}
+	return encode(c)
 }
 
-// minuteTicks are gonum/plot's default ticks, labelled as whole numbers.
-type minuteTicks struct{}
+// bars draws one bar per bucket, bucket i centred on i on the x axis,
+// each 80% of a bucket wide.
+type bars struct {
+	style  gochart.Style
+	values []float64
+}
 
-// Ticks returns the default ticks between min and max, relabelled.
-func (minuteTicks) Ticks(lo, hi float64) []plot.Tick {
-	ts := plot.DefaultTicks{}.Ticks(lo, hi)
-	for i := range ts {
-		if ts[i].Label != "" {
-			ts[i].Label = strconv.FormatFloat(ts[i].Value, 'f', -1, 64)
+// GetName is empty: a chart of one series needs no legend.
+func (b *bars) GetName() string { return "" }
+
+// GetYAxis places the bars on the primary range.
+func (b *bars) GetYAxis() gochart.YAxisType { return gochart.YAxisPrimary }
+
+// GetStyle is the bars' fill.
+func (b *bars) GetStyle() gochart.Style { return b.style }
+
+// Validate accepts any bars.
+func (b *bars) Validate() error { return nil }
+
+// Render draws the bars from the zero line up to each bucket's value; a
+// bucket without failing minutes draws nothing.
+func (b *bars) Render(r gochart.Renderer, box gochart.Box, xrange, yrange gochart.Range, defaults gochart.Style) {
+	style := b.style.InheritFrom(defaults)
+	style.StrokeWidth = 0
+	for i, v := range b.values {
+		if v <= 0 {
+			continue
 		}
+		left := box.Left + xrange.Translate(float64(i)-0.4)
+		right := box.Left + xrange.Translate(float64(i)+0.4)
+		gochart.Draw.Box(r, gochart.Box{
+			Top: box.Bottom - yrange.Translate(v), Bottom: box.Bottom,
+			Left: left, Right: max(right, left+1),
+		}, style)
 	}
-	return ts
 }

@@ -92,6 +92,13 @@ var forbiddenInPure = []string{
 	"github.com/mmcdole/gofeed", "github.com/mmcdole/gofeed/",
 }
 
+// slowInits are outside libraries that do work in their package init:
+// gonum.org/v1/plot parsed a dozen embedded fonts (go-fonts, go-latex)
+// at every start of every vendorwatch process, chart or not. Go runs
+// the init of every package linked, so no package of ours may reach
+// them; check a new library with GODEBUG=inittrace=1 (docs/development.md).
+var slowInits = []string{"gonum.org/v1/plot", "codeberg.org/go-fonts/", "codeberg.org/go-latex/"}
+
 // ownedImports are outside packages that exactly one package (or family)
 // of ours may import directly.
 var ownedImports = map[string][]string{
@@ -211,6 +218,21 @@ func violations(pkgs []pkg) []string {
 		out = append(out, direction(from, p)...)
 		out = append(out, purity(from, p)...)
 		out = append(out, owners(from, p)...)
+		out = append(out, startCost(from, p)...)
+	}
+	return out
+}
+
+// startCost: no package of ours links a library whose init does work
+// at every start.
+func startCost(from string, p pkg) []string {
+	var out []string
+	for _, d := range p.Deps {
+		for _, lib := range slowInits {
+			if d == lib || (strings.HasSuffix(lib, "/") && strings.HasPrefix(d, lib)) {
+				out = append(out, fmt.Sprintf("%s links %s, whose init does work at every start of every process", show(from), d))
+			}
+		}
 	}
 	return out
 }
@@ -301,6 +323,7 @@ func TestViolationsAreFound(t *testing.T) {
 		{ImportPath: m("newthing")},
 		{ImportPath: m("statusline"), Imports: []string{"github.com/charmbracelet/x/ansi"}},
 		{ImportPath: m("ui"), Deps: []string{"database/sql/driver"}},
+		{ImportPath: m("chart"), Deps: []string{"gonum.org/v1/plot", "codeberg.org/go-fonts/liberation/liberationsans"}},
 	}
 	got := strings.Join(violations(bad), "\n")
 	for _, want := range []string{
@@ -312,6 +335,8 @@ func TestViolationsAreFound(t *testing.T) {
 		"monitor -> notify points up or sideways",
 		`package "github.com/vendorwatch/vendorwatch/newthing" has no floor`,
 		"statusline imports github.com/charmbracelet/x/ansi: it must use the standard library only",
+		"chart links gonum.org/v1/plot, whose init",
+		"chart links codeberg.org/go-fonts/liberation/liberationsans, whose init",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("no violation %q among:\n%s", want, got)
