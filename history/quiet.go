@@ -96,7 +96,7 @@ func (s *Store) seedQuiet(ctx context.Context, tx *sql.Tx) error {
 
 // sumsVersion prefixes the sums row: a build that sums differently
 // changes it, and the rows are then summed again.
-const sumsVersion = "v1:"
+const sumsVersion = "v2:"
 
 // storedSums reads the sums row, when it was written with the stored
 // memory row (the same updated_at).

@@ -8,11 +8,15 @@ import (
 )
 
 // volatileKeys are the JSON members that change at every check without
-// saying anything new: when the checks ran, their latencies, request ids
-// and how many checks in a row gave the same answer.
+// saying anything new: when the checks ran, their latencies, request ids,
+// how many checks in a row gave the same answer, and whether a status
+// document came again or as a 304 (the same document either way: the
+// first check after a cold one would otherwise rewrite every vendor's
+// state only to say its page now answers 304).
 var volatileKeys = map[string]bool{
 	"at": true, "generated_at": true, "checked_at": true, "probe_at": true, "probe_gap": true,
 	"streak": true, "consecutive": true, "latency_ms": true, "request_id": true, "request_id_from": true,
+	"not_modified": true,
 	// An open finding: when it was last observed and seen.
 	"observed": true, "seen": true,
 }
