@@ -3,6 +3,7 @@ package history
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -54,12 +55,7 @@ func TestUnchangedRoundsWriteAlmostNothing(t *testing.T) {
 	commitFleet(t, s, round(0))
 	commitFleet(t, s, round(1)) // opens the runs' spacing
 	evidence, chain := countRows(t, s, "evidence"), countRows(t, s, "chain")
-	snap, err := os.ReadFile(s.SnapshotPath())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stateAt int64
-	s.db.QueryRow(`SELECT updated_at FROM state WHERE name = 'report'`).Scan(&stateAt)
+	kept := keptState(t, s)
 	before := onDisk(t, dir)
 	const k = 10
 	for i := 2; i < 2+k; i++ {
@@ -76,14 +72,7 @@ func TestUnchangedRoundsWriteAlmostNothing(t *testing.T) {
 	if count != k+2 {
 		t.Errorf("probe runs count %d probes, want %d", count, k+2)
 	}
-	var at int64
-	s.db.QueryRow(`SELECT updated_at FROM state WHERE name = 'report'`).Scan(&at)
-	if at != stateAt {
-		t.Errorf("the stored report was rewritten (updated_at %d, was %d)", at, stateAt)
-	}
-	if now, _ := os.ReadFile(s.SnapshotPath()); !bytes.Equal(now, snap) {
-		t.Error("the snapshot file's content was rewritten")
-	}
+	kept(fmt.Sprintf("%d unchanged rounds", k))
 	if fi, err := os.Stat(s.SnapshotPath()); err != nil || time.Since(fi.ModTime()) > time.Minute {
 		t.Errorf("the snapshot's time was not set by the last check: %v", err)
 	}
@@ -294,23 +283,34 @@ func TestNotModifiedPagesAreNoChange(t *testing.T) {
 	t0 := time.Date(2026, 12, 6, 8, 0, 0, 0, time.UTC)
 	cold := quietFleet(50, t0, true)
 	commitFleet(t, s, cold)
+	kept := keptState(t, s)
+	warm := quietFleet(50, t0.Add(time.Minute), true)
+	for i := range warm.Vendors {
+		warm.Vendors[i].Status.Sources[0].NotModified = true
+	}
+	commitFleet(t, s, warm)
+	kept("pages answering 304")
+}
+
+// keptState notes the stored report's time and the snapshot file, and
+// returns what fails the test when a later commit rewrote either.
+func keptState(t *testing.T, s *Store) func(after string) {
+	t.Helper()
 	var stateAt int64
 	s.db.QueryRow(`SELECT updated_at FROM state WHERE name = 'report'`).Scan(&stateAt)
 	snap, err := os.ReadFile(s.SnapshotPath())
 	if err != nil {
 		t.Fatal(err)
 	}
-	warm := quietFleet(50, t0.Add(time.Minute), true)
-	for i := range warm.Vendors {
-		warm.Vendors[i].Status.Sources[0].NotModified = true
-	}
-	commitFleet(t, s, warm)
-	var at int64
-	s.db.QueryRow(`SELECT updated_at FROM state WHERE name = 'report'`).Scan(&at)
-	if at != stateAt {
-		t.Errorf("pages answering 304 rewrote the stored report (updated_at %d, was %d)", at, stateAt)
-	}
-	if now, _ := os.ReadFile(s.SnapshotPath()); !bytes.Equal(now, snap) {
-		t.Error("pages answering 304 rewrote the snapshot file")
+	return func(after string) {
+		t.Helper()
+		var at int64
+		s.db.QueryRow(`SELECT updated_at FROM state WHERE name = 'report'`).Scan(&at)
+		if at != stateAt {
+			t.Errorf("%s rewrote the stored report (updated_at %d, was %d)", after, at, stateAt)
+		}
+		if now, _ := os.ReadFile(s.SnapshotPath()); !bytes.Equal(now, snap) {
+			t.Errorf("%s rewrote the snapshot file", after)
+		}
 	}
 }
