@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -148,16 +147,12 @@ func (s *Store) Health(ctx context.Context) error {
 // changed writes nothing, so the next process would read every page to
 // learn what it already knows.
 func (s *Store) openCheck(ctx context.Context) error {
-	scope := "all"
-	if fi, err := os.Stat(s.path); err == nil && fi.Size() > openCheckMax {
-		scope = "all but events"
-	}
-	before, err := s.stamp(scope)
+	before, err := s.stamp()
 	if err == nil && s.checkedAlready(before) {
 		return nil
 	}
 	s.openChecks.Add(1)
-	if scope == "all" {
+	if before.Scope == scopeAll {
 		err = s.quickCheck(ctx, nil)
 	} else {
 		err = s.quickCheckBut(ctx, "events")
@@ -168,7 +163,7 @@ func (s *Store) openCheck(ctx context.Context) error {
 	}
 	// The stamp is taken again after the check: a file another process
 	// wrote meanwhile is not the one that was read.
-	if after, serr := s.stamp(scope); serr == nil && after.DB == before.DB && after.WAL == before.WAL {
+	if after, serr := s.stamp(); serr == nil && after.DB == before.DB && after.WAL == before.WAL {
 		s.rememberCheck(after)
 	}
 	return nil

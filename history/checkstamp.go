@@ -42,7 +42,7 @@ type fileStamp struct {
 
 // checkStamp is the content of CheckedFile.
 type checkStamp struct {
-	// Scope is which check passed: "all", or "all but events" for a
+	// Scope is which check passed: scopeAll, or scopeButEvents for a
 	// database above openCheckMax.
 	Scope string    `json:"scope"`
 	At    time.Time `json:"at"`
@@ -78,17 +78,31 @@ func stampFile(path string) (fileStamp, error) {
 	return fileStamp{Size: fi.Size(), ModTime: fi.ModTime().UnixNano(), Head: crc32.ChecksumIEEE(head[:n])}, nil
 }
 
-// stamp describes the database and its log as they are now.
-func (s *Store) stamp(scope string) (checkStamp, error) {
+// The scopes of the check at open: the whole database, or every table
+// but the events of one above openCheckMax.
+const (
+	scopeAll       = "all"
+	scopeButEvents = "all but events"
+)
+
+// stamp describes the database and its log as they are now, with the
+// scope of the check their size asks for (scopeAll when the database
+// cannot be read: the check then says why).
+func (s *Store) stamp() (checkStamp, error) {
+	st := checkStamp{Scope: scopeAll, At: time.Now().UTC()}
 	db, err := stampFile(s.path)
 	if err != nil {
-		return checkStamp{}, err
+		return st, err
 	}
 	wal, err := stampFile(s.path + "-wal")
 	if err != nil {
-		return checkStamp{}, err
+		return st, err
 	}
-	return checkStamp{Scope: scope, At: time.Now().UTC(), DB: db, WAL: wal}, nil
+	if db.Size > openCheckMax {
+		st.Scope = scopeButEvents
+	}
+	st.DB, st.WAL = db, wal
+	return st, nil
 }
 
 // checkedAlready reports whether the database and its log are exactly

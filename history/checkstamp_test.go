@@ -58,7 +58,7 @@ func TestOpenChecksOnlyWhatChanged(t *testing.T) {
 	// A stamp older than a day is not trusted.
 	stampPath := filepath.Join(dir, CheckedFile)
 	var st checkStamp
-	st, err := s.stamp("all")
+	st, err := s.stamp()
 	if err != nil {
 		t.Fatal(err)
 	}
