@@ -50,6 +50,13 @@ type writer struct {
 // field on each line, so a change to catalog.yaml is a small diff.
 func (w writer) value(v reflect.Value, elided bool, depth int) error {
 	switch v.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Map:
+		if v.IsNil() {
+			w.b.WriteString("nil")
+			return nil
+		}
+	}
+	switch v.Kind() {
 	case reflect.String:
 		w.b.WriteString(strconv.Quote(v.String()))
 	case reflect.Bool:
@@ -59,10 +66,6 @@ func (w writer) value(v reflect.Value, elided bool, depth int) error {
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
 		w.b.WriteString(strconv.FormatUint(v.Uint(), 10))
 	case reflect.Pointer:
-		if v.IsNil() {
-			w.b.WriteString("nil")
-			return nil
-		}
 		if v.Elem().Kind() != reflect.Struct {
 			return fmt.Errorf("a pointer to %s: only pointers to structs can be written", v.Elem().Type())
 		}
@@ -83,10 +86,6 @@ func (w writer) value(v reflect.Value, elided bool, depth int) error {
 }
 
 func (w writer) slice(v reflect.Value, depth int) error {
-	if v.IsNil() {
-		w.b.WriteString("nil")
-		return nil
-	}
 	t, err := typeExpr(v.Type())
 	if err != nil {
 		return err
@@ -115,10 +114,6 @@ func (w writer) slice(v reflect.Value, depth int) error {
 // mapLit writes a map with its keys in order, so the file is the same at
 // every run.
 func (w writer) mapLit(v reflect.Value, depth int) error {
-	if v.IsNil() {
-		w.b.WriteString("nil")
-		return nil
-	}
 	t, err := typeExpr(v.Type())
 	if err != nil {
 		return err
