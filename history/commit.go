@@ -9,10 +9,12 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/internal/atomicfile"
+	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/statusline"
 )
 
@@ -29,6 +31,7 @@ const (
 	stateReport   = "report"
 	stateBaseline = "baseline"
 	stateObserved = "observed" // when the report's observations were made (merge.go)
+	stateSeed     = "seed"     // the report with its vendors' status pages left empty (LoadSeed)
 	stateSums     = "sums"     // the stable sums of memory, baseline and report (quiet.go)
 )
 
@@ -41,9 +44,13 @@ func (s *Store) Load(ctx context.Context) (State, error) {
 
 // LoadSeed is Load for a process that checks every vendor before it shows
 // anything (--once, the tmux refresh): the report's vendors come without
-// their status pages, which the check replaces anyway. Those are most of
-// the stored report, so they are neither decoded nor held in memory; the
-// rest (keys and their streaks, reachability, inventories) is whole.
+// their status pages, which the check replaces anyway; the rest (keys and
+// their streaks, reachability, inventories, findings) is whole. The status
+// pages are most of a report (14 MB of 15 at 5,000 vendors), so they are
+// neither read nor decoded: every write of the report writes the seed row
+// beside it, the same report with the pages left empty. A seed row not
+// written with the stored memory (an older vendorwatch wrote the state
+// since) is passed over for the report itself.
 func (s *Store) LoadSeed(ctx context.Context) (State, error) {
 	st, _, err := s.load(ctx, s.db, reportSeed)
 	return st, err
@@ -77,19 +84,20 @@ type rowsQuerier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-// load reads memory, baseline and the report (as much of it as report
-// says) in one statement, so they are consistent with each other. The
-// report is by far the largest row (every vendor's status page), so a
-// commit, which needs only the memory and the baseline, leaves it out.
+// load reads the memory with the baseline (a commit's, reportNone) or with
+// the report (a reader's, as much of it as report says), in one statement,
+// so they are consistent with each other. The report is by far the largest
+// row (every vendor's status page): a commit leaves it out, and a reader
+// has no use for the baseline.
 func (s *Store) load(ctx context.Context, q stateQuerier, report int) (State, baseline, error) {
 	var st State
 	var b baseline
 	var seed seedReport
-	stored, err := s.stateRows(ctx, q, report != reportNone)
+	stored, err := s.stateRows(ctx, q, report)
 	if err != nil {
 		return st, b, err
 	}
-	for _, name := range []string{stateMemory, stateBaseline, stateReport} {
+	for _, name := range []string{stateMemory, stateBaseline, stateReport, stateSeed} {
 		value, ok := stored[name]
 		if !ok {
 			continue
@@ -99,7 +107,7 @@ func (s *Store) load(ctx context.Context, q stateQuerier, report int) (State, ba
 		switch name {
 		case stateMemory:
 			target = &st.Memory
-		case stateReport:
+		case stateReport, stateSeed:
 			if report == reportSeed {
 				target, seeded = &seed, true
 				break
@@ -128,40 +136,61 @@ type stateQuerier interface {
 	querier
 }
 
-// stateRows reads memory, baseline and, when withReport, the report in
-// one statement, so they are consistent with each other; or takes them
-// from the state a commit kept in memory (quiet.go) when that is newer.
-func (s *Store) stateRows(ctx context.Context, q stateQuerier, withReport bool) (map[string][]byte, error) {
+// stateRows reads the state rows load needs in one statement, so they are
+// consistent with each other: a commit's memory and baseline (reportNone),
+// or a reader's memory and report (the seed row for reportSeed, when it is
+// current). It takes them from the state a commit kept in memory
+// (quiet.go) when that is newer.
+func (s *Store) stateRows(ctx context.Context, q stateQuerier, report int) (map[string][]byte, error) {
 	p, err := s.takePending(ctx, q)
 	if err != nil {
 		return nil, err
 	}
+	names := []string{stateMemory, stateBaseline}
+	if report != reportNone {
+		names = []string{stateMemory, stateReport}
+	}
 	if p != nil {
-		out := map[string][]byte{stateMemory: p.rows[stateMemory], stateBaseline: p.rows[stateBaseline]}
-		if withReport {
-			out[stateReport] = p.rows[stateReport]
+		out := map[string][]byte{}
+		for _, n := range names {
+			out[n] = p.rows[n]
 		}
 		return out, nil
 	}
-	query, args := `SELECT name, value FROM state WHERE name IN (?, ?)`, []any{stateMemory, stateBaseline}
-	if withReport {
-		query, args = `SELECT name, value FROM state WHERE name IN (?, ?, ?)`, append(args, stateReport)
+	if report == reportSeed {
+		out, at, err := s.queryStates(ctx, q, stateMemory, stateSeed)
+		if _, ok := out[stateSeed]; err != nil || (ok && at[stateSeed] == at[stateMemory]) {
+			return out, err
+		}
 	}
-	rows, err := q.QueryContext(ctx, query, args...)
+	out, _, err := s.queryStates(ctx, q, names...)
+	return out, err
+}
+
+// queryStates reads the named state rows in one statement: their values
+// and when each was written (Unix milliseconds), by name. A row not stored
+// is absent from both.
+func (s *Store) queryStates(ctx context.Context, q stateQuerier, names ...string) (map[string][]byte, map[string]int64, error) {
+	args := make([]any, len(names))
+	for i, n := range names {
+		args[i] = n
+	}
+	rows, err := q.QueryContext(ctx, `SELECT name, value, updated_at FROM state WHERE name IN (?`+strings.Repeat(", ?", len(names)-1)+`)`, args...)
 	if err != nil {
-		return nil, s.wrap("reading the state", err)
+		return nil, nil, s.wrap("reading the state", err)
 	}
 	defer rows.Close()
-	out := map[string][]byte{}
+	out, at := map[string][]byte{}, map[string]int64{}
 	for rows.Next() {
 		var name string
 		var value []byte
-		if err := rows.Scan(&name, &value); err != nil {
-			return nil, s.wrap("reading the state", err)
+		var updated int64
+		if err := rows.Scan(&name, &value, &updated); err != nil {
+			return nil, nil, s.wrap("reading the state", err)
 		}
-		out[name] = value
+		out[name], at[name] = value, updated
 	}
-	return out, s.wrap("reading the state", rows.Err())
+	return out, at, s.wrap("reading the state", rows.Err())
 }
 
 // Commit records one check in a single transaction: it merges the check
@@ -283,6 +312,9 @@ func (s *Store) Commit(ctx context.Context, c Check, assess AssessFunc) (Committ
 	if quietRound {
 		s.touch(now)
 	} else {
+		if p.rows[stateSeed], err = seedJSON(rep); err != nil {
+			return Committed{}, err
+		}
 		if err := s.putStates(ctx, tx, p, sums); err != nil {
 			return Committed{}, err
 		}
@@ -339,6 +371,18 @@ func reportJSON(r correlate.Report, sizeHint int64) ([]byte, error) {
 	}
 	buf.WriteByte('\n')
 	return buf.Bytes(), nil
+}
+
+// seedJSON is the seed row of report r (LoadSeed): r with every vendor's
+// status page left empty, a twentieth of its size.
+func seedJSON(r correlate.Report) ([]byte, error) {
+	vendors := make([]correlate.VendorReport, len(r.Vendors))
+	for i, v := range r.Vendors {
+		v.Status = observe.Status{}
+		vendors[i] = v
+	}
+	r.Vendors = vendors
+	return reportJSON(r, 0)
 }
 
 // reportSize is about the size of the next report's JSON: the last one

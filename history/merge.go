@@ -224,7 +224,9 @@ func mergeVendor(v, sv observe.VendorResult, o order) observe.VendorResult {
 // loadObserved reads the stored observation times. When the row is
 // missing or was not written with the stored report (a vendorwatch from
 // before it wrote the row has committed since), the times are taken from
-// the stored report itself, which is then returned too.
+// the stored report itself, which is then returned too. The report is
+// written with the memory, at the same time: the memory row's time says
+// when, without reading past the report's megabytes to its own.
 func (s *Store) loadObserved(ctx context.Context, tx *sql.Tx) (observed, *correlate.Report, error) {
 	if p, err := s.takePending(ctx, tx); err != nil || p != nil {
 		var idx observed
@@ -235,8 +237,8 @@ func (s *Store) loadObserved(ctx context.Context, tx *sql.Tx) (observed, *correl
 	}
 	var value sql.NullString
 	var at, reportAt sql.NullInt64
-	err := tx.QueryRowContext(ctx, `SELECT o.value, o.updated_at, r.updated_at FROM (SELECT 1)
-		LEFT JOIN state o ON o.name = ? LEFT JOIN state r ON r.name = ?`, stateObserved, stateReport).Scan(&value, &at, &reportAt)
+	err := tx.QueryRowContext(ctx, `SELECT o.value, o.updated_at, m.updated_at FROM (SELECT 1)
+		LEFT JOIN state o ON o.name = ? LEFT JOIN state m ON m.name = ?`, stateObserved, stateMemory).Scan(&value, &at, &reportAt)
 	if err != nil {
 		return observed{}, nil, s.wrap("reading the state", err)
 	}

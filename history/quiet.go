@@ -127,27 +127,12 @@ func (s *Store) storedSums(ctx context.Context, tx *sql.Tx) (at int64, sums [3][
 
 // sumRows reads the stored memory, baseline and report and sums them.
 func (s *Store) sumRows(ctx context.Context, tx *sql.Tx) (at int64, sums [3][32]byte, ok bool, err error) {
-	rows, err := tx.QueryContext(ctx, `SELECT name, value, updated_at FROM state WHERE name IN (?, ?, ?)`, stateMemory, stateBaseline, stateReport)
+	stored, ats, err := s.queryStates(ctx, tx, stateMemory, stateBaseline, stateReport)
 	if err != nil {
-		return 0, sums, false, s.wrap("reading the state", err)
+		return 0, sums, false, err
 	}
-	defer rows.Close()
-	p := &pendingState{rows: map[string][]byte{}}
-	for rows.Next() {
-		var name string
-		var value []byte
-		var updated int64
-		if err := rows.Scan(&name, &value, &updated); err != nil {
-			return 0, sums, false, s.wrap("reading the state", err)
-		}
-		p.rows[name] = value
-		if name == stateMemory {
-			at = updated
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return 0, sums, false, s.wrap("reading the state", err)
-	}
+	p := &pendingState{rows: stored}
+	at = ats[stateMemory]
 	if len(p.rows) != 3 || at == 0 {
 		return 0, sums, false, nil
 	}
@@ -181,7 +166,7 @@ func (s *Store) takePending(ctx context.Context, q querier) (*pendingState, erro
 // (sumsOf), beside them: the next process then reads 200 bytes to know
 // whether its check changed anything, not the megabytes of the rows.
 func (s *Store) putStates(ctx context.Context, tx *sql.Tx, p *pendingState, sums [3][32]byte) error {
-	for _, name := range []string{stateMemory, stateBaseline, stateObserved, stateReport} {
+	for _, name := range []string{stateMemory, stateBaseline, stateObserved, stateReport, stateSeed} {
 		if err := s.putState(ctx, tx, name, p.rows[name], p.at); err != nil {
 			return err
 		}

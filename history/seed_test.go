@@ -92,3 +92,64 @@ func TestCommitWritesLineDigest(t *testing.T) {
 		}
 	}
 }
+
+// LoadSeed reads the seed row written with the report, never the report:
+// a report row it cannot decode does not stop it. The seed row is a small
+// part of the report when the status pages carry their components.
+func TestLoadSeedReadsTheSeedRow(t *testing.T) {
+	s := open(t, t.TempDir(), Options{})
+	v := vendorResult("openai", "OpenAI", observe.MajorOutage)
+	for i := range 200 {
+		v.Status.Components = append(v.Status.Components, observe.Component{Name: fmt.Sprintf("Component %d", i), State: observe.Operational})
+	}
+	v.Keys = []observe.KeyResult{{Name: "prod", Fingerprint: "sk-proj-…MxYA", Result: observe.ResultInvalidKey, CheckedAt: at("10:00"), Consecutive: 2}}
+	assess(t, s, snapshot(at("10:00"), v))
+	want, err := s.LoadSeed(context.Background())
+	if err != nil || want.Report == nil {
+		t.Fatalf("LoadSeed: %v", err)
+	}
+	var seedLen, reportLen int
+	if err := s.db.QueryRow(`SELECT length(s.value), length(r.value) FROM state s, state r WHERE s.name = ? AND r.name = ?`, stateSeed, stateReport).Scan(&seedLen, &reportLen); err != nil {
+		t.Fatal(err)
+	}
+	if seedLen*4 > reportLen {
+		t.Errorf("the seed row is %d bytes beside a report of %d: it should leave the pages out", seedLen, reportLen)
+	}
+	if _, err := s.db.Exec(`UPDATE state SET value = '{' WHERE name = ?`, stateReport); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.LoadSeed(context.Background())
+	if err != nil {
+		t.Fatalf("LoadSeed read the report row: %v", err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("LoadSeed = %+v\nwant %+v", got.Report, want.Report)
+	}
+	if _, err := s.Load(context.Background()); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("Load over a damaged report = %v, want ErrCorrupt", err)
+	}
+}
+
+// A seed row older than the stored memory was not written with the report
+// (a vendorwatch from before the seed row committed since): LoadSeed reads
+// the report then, never what the older seed row says.
+func TestLoadSeedPassesOverAStaleSeed(t *testing.T) {
+	s := open(t, t.TempDir(), Options{})
+	v := vendorResult("openai", "OpenAI", observe.MajorOutage)
+	v.Keys = []observe.KeyResult{{Name: "prod", Fingerprint: "sk-proj-…MxYA", Result: observe.ResultInvalidKey, CheckedAt: at("10:00"), Consecutive: 2}}
+	assess(t, s, snapshot(at("10:00"), v))
+	// The older vendorwatch's write: a state whose seed row is not its own.
+	if _, err := s.db.Exec(`UPDATE state SET updated_at = 1, value = replace(value, '"invalid_key"', '"ok"') WHERE name = ?`, stateSeed); err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.LoadSeed(context.Background())
+	if err != nil || st.Report == nil || len(st.Report.Vendors) != 1 || len(st.Report.Vendors[0].Keys) != 1 {
+		t.Fatalf("LoadSeed = %+v, %v", st.Report, err)
+	}
+	if got := st.Report.Vendors[0].Keys[0].Result; got != observe.ResultInvalidKey {
+		t.Errorf("the key's result = %s, want the report's invalid_key, not the stale seed's ok", got)
+	}
+	if !reflect.DeepEqual(st.Report.Vendors[0].Status, observe.Status{}) {
+		t.Errorf("read from the report, the seed still leaves the page out: %+v", st.Report.Vendors[0].Status)
+	}
+}
