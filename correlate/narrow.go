@@ -12,22 +12,26 @@ func Narrow(rep Report, ids []string) Report {
 	if len(ids) == 0 {
 		return rep
 	}
+	in := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		in[id] = true
+	}
 	out := rep
 	out.Vendors = []VendorReport{}
 	for _, v := range rep.Vendors {
-		if slices.Contains(ids, v.ID) {
+		if in[v.ID] {
 			out.Vendors = append(out.Vendors, v)
 		}
 	}
 	out.Findings = []Finding{}
 	for _, f := range rep.Findings {
-		if len(f.Vendors) == 0 || slices.ContainsFunc(f.Vendors, func(id string) bool { return slices.Contains(ids, id) }) {
+		if len(f.Vendors) == 0 || slices.ContainsFunc(f.Vendors, func(id string) bool { return in[id] }) {
 			out.Findings = append(out.Findings, f)
 		}
 	}
 	out.Rotations = nil
 	for _, r := range rep.Rotations {
-		if slices.Contains(ids, r.Vendor) || slices.ContainsFunc(r.Holders, func(h RotationHolder) bool { return h.Kind == "vendor" && slices.Contains(ids, h.Name) }) {
+		if in[r.Vendor] || slices.ContainsFunc(r.Holders, func(h RotationHolder) bool { return h.Kind == "vendor" && in[h.Name] }) {
 			out.Rotations = append(out.Rotations, r)
 		}
 	}

@@ -166,10 +166,14 @@ func (m *Monitor) Record(ctx context.Context, snap observe.Snapshot) (correlate.
 // to the vendors of the snapshot: what this monitor was asked about.
 func narrow(rep correlate.Report, snap observe.Snapshot) correlate.Report {
 	ids := make([]string, 0, len(snap.Vendors))
+	in := make(map[string]bool, len(snap.Vendors))
 	for _, v := range snap.Vendors {
 		ids = append(ids, v.ID)
+		in[v.ID] = true
 	}
-	if !slices.ContainsFunc(rep.Vendors, func(v correlate.VendorReport) bool { return !slices.Contains(ids, v.ID) }) {
+	// A set, not a search of ids per vendor: at 5,000 vendors that was
+	// 12 million comparisons after every check.
+	if !slices.ContainsFunc(rep.Vendors, func(v correlate.VendorReport) bool { return !in[v.ID] }) {
 		return rep
 	}
 	return correlate.Narrow(rep, ids)
