@@ -3,6 +3,7 @@ package correlate
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"testing"
 
 	"github.com/vendorwatch/vendorwatch/observe"
@@ -79,6 +80,37 @@ func report200() Report {
 			r = observe.ResultInvalidKey
 		}
 		v.key("prod", false, r, 401, "invalid_api_key", t1).key("canary", true, observe.ResultOK, 200, "", t1)
+		vs = append(vs, v)
+	}
+	rep, _ := Assess(snapAt(t1, vs...), Memory{})
+	return rep
+}
+
+// BenchmarkReportWriteJSON5000 encodes a report of 5,000 vendors, as every
+// check of them does twice (the stored report and stdout):
+//
+//	go test -run '^$' -bench ReportWriteJSON -benchmem ./correlate
+func BenchmarkReportWriteJSON5000(b *testing.B) {
+	rep := reportN(5000)
+	for b.Loop() {
+		if err := rep.WriteJSON(io.Discard); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// reportN is report200's fleet at n vendors with one key each: a third of
+// them failing, so a finding each.
+func reportN(n int) Report {
+	t1 := at("12:00")
+	var vs []*vb
+	for i := range n {
+		v := vendorAt(fmt.Sprintf("v%05d", i), fmt.Sprintf("Vendor %d", i)).reach(observe.ResultReachable, 401, t1)
+		r := observe.ResultOK
+		if i%3 == 0 {
+			r = observe.ResultInvalidKey
+		}
+		v.key("prod", false, r, 401, "invalid_api_key", t1)
 		vs = append(vs, v)
 	}
 	rep, _ := Assess(snapAt(t1, vs...), Memory{})

@@ -80,7 +80,6 @@ func newJSONParts(w io.Writer) *jsonParts {
 	return p
 }
 
-// raw appends JSON punctuation and names.
 // writeList writes items as a JSON array, an item a part, each with its
 // lists filled.
 func writeList[T any](p *jsonParts, items []T) {
@@ -95,6 +94,7 @@ func writeList[T any](p *jsonParts, items []T) {
 	p.raw("]")
 }
 
+// raw appends JSON punctuation and names.
 func (p *jsonParts) raw(s string) {
 	if p.err == nil {
 		p.buf.WriteString(s)
