@@ -193,21 +193,7 @@ func vapiPage(t *testing.T, phase string, resolved time.Time) []byte {
 //	15:10  exit 0, OK: VAPI outage (recovering)
 //	15:11  exit 0, OK: no findings
 func TestOutageThenRecovery(t *testing.T) {
-	vapi := newFakeVAPI(t)
-	github := vendorsite(t, map[string]string{"/api/v2/summary.json": "github__statuspage_status_none.json"})
-	t.Setenv("VW_VAPI", fixture.VAPIKey)
-	cfg := writeConfig(t, fmt.Sprintf(`timeout: 2s
-vendors:
-  - id: vapi
-    status: [{url: %[1]s/index.json, format: betterstack}]
-    api: {base_url: %[1]s}
-    keys: [{name: prod, secret: "env:VW_VAPI"}]
-  - id: github
-    status: [{url: %[2]s/api/v2/summary.json, format: statuspage}]
-    api: {base_url: %[2]s}
-`, vapi.URL, github.URL))
-	tl := newTimeline(t, cfg, map[string]string{"vapi": fixture.VAPIKey})
-	const unreported, outage = "VAPI failing, but its status page says operational", "VAPI outage: Voice calls dropped and dashboard unavailable (downtime)"
+	vapi, tl := outageTimeline(t, "github__statuspage_status_none.json")
 	for _, s := range []struct {
 		at    string
 		phase string
@@ -215,12 +201,12 @@ vendors:
 		want  seen
 	}{
 		{"13:50", "silent", false, seen{exit: 0, word: correlate.WordOK}},
-		{"13:52", "silent", true, seen{exit: 0, word: correlate.WordThem, state: correlate.StatePending, title: unreported,
+		{"13:52", "silent", true, seen{exit: 0, word: correlate.WordThem, state: correlate.StatePending, title: vapiUnreported,
 			findings: []string{"vendor_outage_unreported warning pending"}}},
-		{"13:53", "silent", true, seen{exit: 1, word: correlate.WordThem, title: unreported, findings: []string{"vendor_outage_unreported warning open"}}},
-		{"14:55", "posted", true, seen{exit: 2, word: correlate.WordThem, title: outage, findings: []string{"vendor_outage critical open"}}},
-		{"14:56", "posted", true, seen{exit: 2, word: correlate.WordThem, title: outage, findings: []string{"vendor_outage critical open"}}},
-		{"15:10", "resolved", false, seen{exit: 0, word: correlate.WordOK, state: correlate.StateClosing, title: outage,
+		{"13:53", "silent", true, seen{exit: 1, word: correlate.WordThem, title: vapiUnreported, findings: []string{"vendor_outage_unreported warning open"}}},
+		{"14:55", "posted", true, seen{exit: 2, word: correlate.WordThem, title: vapiOutage, findings: []string{"vendor_outage critical open"}}},
+		{"14:56", "posted", true, seen{exit: 2, word: correlate.WordThem, title: vapiOutage, findings: []string{"vendor_outage critical open"}}},
+		{"15:10", "resolved", false, seen{exit: 0, word: correlate.WordOK, state: correlate.StateClosing, title: vapiOutage,
 			findings: []string{"vendor_outage critical closing"}}},
 		{"15:11", "resolved", false, seen{exit: 0, word: correlate.WordOK}},
 	} {
@@ -234,6 +220,40 @@ vendors:
 	}
 
 	// One episode, opened once and closed once.
+	checkVAPIEpisode(t, tl)
+	tl.noKeyInState()
+}
+
+// The texts of VAPI's outage, as its findings and the timeline name it.
+const (
+	vapiUnreported = "VAPI failing, but its status page says operational"
+	vapiOutage     = "VAPI outage: Voice calls dropped and dashboard unavailable (downtime)"
+)
+
+// outageTimeline is a timeline of VAPI's outage of 2026-05-21 beside
+// GitHub, whose Statuspage summary is githubSummary (a file of testdata).
+func outageTimeline(t *testing.T, githubSummary string) (*fakeVAPI, *timeline) {
+	t.Helper()
+	vapi := newFakeVAPI(t)
+	github := vendorsite(t, map[string]string{"/api/v2/summary.json": githubSummary})
+	t.Setenv("VW_VAPI", fixture.VAPIKey)
+	cfg := writeConfig(t, fmt.Sprintf(`timeout: 2s
+vendors:
+  - id: vapi
+    status: [{url: %[1]s/index.json, format: betterstack}]
+    api: {base_url: %[1]s}
+    keys: [{name: prod, secret: "env:VW_VAPI"}]
+  - id: github
+    status: [{url: %[2]s/api/v2/summary.json, format: statuspage}]
+    api: {base_url: %[2]s}
+`, vapi.URL, github.URL))
+	return vapi, newTimeline(t, cfg, map[string]string{"vapi": fixture.VAPIKey})
+}
+
+// checkVAPIEpisode fails unless the history holds VAPI's outage of
+// outageTimeline as one episode, opened once and closed once.
+func checkVAPIEpisode(t *testing.T, tl *timeline) {
+	t.Helper()
 	var events []string
 	for _, e := range tl.report(fixture.At("15:12")).Timeline {
 		if e.Subject == "vendor_outage:vapi:" {
@@ -241,14 +261,13 @@ vendors:
 		}
 	}
 	want := []string{
-		"13:53 finding_opened: Warning opened: " + unreported + " (first seen 13:52)",
-		"14:55 finding_escalated: warning → critical: " + outage + " — seen 3 minutes before the vendor posted it",
-		"15:11 finding_closed: Closed: " + outage + " (open 1h18m, recovered 15:10)",
+		"13:53 finding_opened: Warning opened: " + vapiUnreported + " (first seen 13:52)",
+		"14:55 finding_escalated: warning → critical: " + vapiOutage + " — seen 3 minutes before the vendor posted it",
+		"15:11 finding_closed: Closed: " + vapiOutage + " (open 1h18m, recovered 15:10)",
 	}
 	if !slices.Equal(events, want) {
 		t.Errorf("VAPI's episode in the timeline:\n%s\nwant:\n%s", strings.Join(events, "\n"), strings.Join(want, "\n"))
 	}
-	tl.noKeyInState()
 }
 
 // A team that watches VAPI alone: VAPI's API answers 502 to everything
