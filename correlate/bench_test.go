@@ -20,21 +20,11 @@ func BenchmarkAssess200(b *testing.B) { benchmarkAssess(b, 200) }
 func BenchmarkAssess5000(b *testing.B) { benchmarkAssess(b, 5000) }
 
 func benchmarkAssess(b *testing.B, n int) {
-	t1 := at("12:00")
-	var vs []*vb
-	for i := range n {
-		v := vendorAt(fmt.Sprintf("v%04d", i), fmt.Sprintf("Vendor %d", i)).reach(observe.ResultReachable, 401, t1)
-		r := observe.ResultOK
-		if i%3 == 0 {
-			r = observe.ResultInvalidKey
-		}
-		v.key("prod", false, r, 401, "invalid_api_key", t1).key("canary", true, observe.ResultOK, 200, "", t1)
-		if i > 0 {
-			v.dependsOn(fmt.Sprintf("v%04d", i-1))
-		}
-		vs = append(vs, v)
+	vs := fleet(n)
+	for i, v := range vs[1:] {
+		v.dependsOn(fmt.Sprintf("v%04d", i))
 	}
-	snap := snapAt(t1, vs...)
+	snap := snapAt(at("12:00"), vs...)
 	_, mem := Assess(snap, Memory{})
 	b.ReportAllocs()
 	for b.Loop() {
@@ -68,12 +58,12 @@ func BenchmarkReportJSON200Plain(b *testing.B) {
 	}
 }
 
-// report200 is the assessed report of 200 vendors, two keys each, one in
-// three in trouble.
-func report200() Report {
+// fleet is n vendors checked at 12:00, two keys each (prod, and a
+// canary), prod failing at one in three.
+func fleet(n int) []*vb {
 	t1 := at("12:00")
-	var vs []*vb
-	for i := range 200 {
+	vs := make([]*vb, 0, n)
+	for i := range n {
 		v := vendorAt(fmt.Sprintf("v%04d", i), fmt.Sprintf("Vendor %d", i)).reach(observe.ResultReachable, 401, t1)
 		r := observe.ResultOK
 		if i%3 == 0 {
@@ -82,9 +72,18 @@ func report200() Report {
 		v.key("prod", false, r, 401, "invalid_api_key", t1).key("canary", true, observe.ResultOK, 200, "", t1)
 		vs = append(vs, v)
 	}
-	rep, _ := Assess(snapAt(t1, vs...), Memory{})
+	return vs
+}
+
+// reportN is the assessed report of fleet(n).
+func reportN(n int) Report {
+	rep, _ := Assess(snapAt(at("12:00"), fleet(n)...), Memory{})
 	return rep
 }
+
+// report200 is the assessed report of 200 vendors, two keys each, one in
+// three in trouble.
+func report200() Report { return reportN(200) }
 
 // BenchmarkReportWriteJSON5000 encodes a report of 5,000 vendors, as every
 // check of them does twice (the stored report and stdout):
@@ -97,22 +96,4 @@ func BenchmarkReportWriteJSON5000(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-}
-
-// reportN is report200's fleet at n vendors with one key each: a third of
-// them failing, so a finding each.
-func reportN(n int) Report {
-	t1 := at("12:00")
-	var vs []*vb
-	for i := range n {
-		v := vendorAt(fmt.Sprintf("v%05d", i), fmt.Sprintf("Vendor %d", i)).reach(observe.ResultReachable, 401, t1)
-		r := observe.ResultOK
-		if i%3 == 0 {
-			r = observe.ResultInvalidKey
-		}
-		v.key("prod", false, r, 401, "invalid_api_key", t1)
-		vs = append(vs, v)
-	}
-	rep, _ := Assess(snapAt(t1, vs...), Memory{})
-	return rep
 }
