@@ -236,16 +236,16 @@ func (s *Store) loadObserved(ctx context.Context, tx *sql.Tx) (observed, *correl
 		return idx, nil, err
 	}
 	var value sql.NullString
-	var at, reportAt sql.NullInt64
+	var at, writtenAt sql.NullInt64
 	err := tx.QueryRowContext(ctx, `SELECT o.value, o.updated_at, m.updated_at FROM (SELECT 1)
-		LEFT JOIN state o ON o.name = ? LEFT JOIN state m ON m.name = ?`, stateObserved, stateMemory).Scan(&value, &at, &reportAt)
+		LEFT JOIN state o ON o.name = ? LEFT JOIN state m ON m.name = ?`, stateObserved, stateMemory).Scan(&value, &at, &writtenAt)
 	if err != nil {
 		return observed{}, nil, s.wrap("reading the state", err)
 	}
-	if !reportAt.Valid {
+	if !writtenAt.Valid {
 		return observed{}, nil, nil // nothing stored yet
 	}
-	if value.Valid && at == reportAt {
+	if value.Valid && at == writtenAt {
 		var idx observed
 		if err := json.Unmarshal([]byte(value.String), &idx); err != nil {
 			return observed{}, nil, fmt.Errorf("%w: %s: the stored %s is not valid JSON (%v); the file was left as it is", ErrCorrupt, s.path, stateObserved, err)
