@@ -263,7 +263,7 @@ func (p *Poller) checkVendor(ctx context.Context, v catalog.Vendor, part Part) o
 	// once, so a vendor takes its slowest request, not the sum.
 	var wg sync.WaitGroup
 	if part&PartProbes != 0 {
-		wg.Go(func() { res.Reachability, res.Keys = p.probe(ctx, v, prev) })
+		wg.Go(func() { res.Reachability, res.Keys = p.probe(ctx, v) })
 		wg.Go(func() { res.Dashboard = p.probes.Dashboard(ctx, v) })
 	}
 	if part&PartStatus != 0 {
@@ -319,13 +319,14 @@ func (p *Poller) readTraffic(ctx context.Context, v catalog.Vendor) {
 	p.mu.Unlock()
 }
 
-// probe checks keyless reachability and every key of v, all at once. prev
-// carries the streaks (consecutive, since) forward; secrets are resolved
-// afresh for this check and forgotten when it ends. A canary of a vendor
+// probe checks keyless reachability and every key of v, all at once (the
+// streaks are counted on when the check is assessed, from the memory of
+// earlier ones); secrets are resolved afresh for this check and forgotten
+// when it ends. A canary of a vendor
 // whose admin key lists its keys is never probed: using it would move its
 // last_used_at and show it to the vendor's leak detection. Its secret is
 // resolved for its fingerprint only, and the key list says how it is.
-func (p *Poller) probe(ctx context.Context, v catalog.Vendor, prev observe.VendorResult) (*observe.Reachability, []observe.KeyResult) {
+func (p *Poller) probe(ctx context.Context, v catalog.Vendor) (*observe.Reachability, []observe.KeyResult) {
 	var reach *observe.Reachability
 	keys := make([]observe.KeyResult, len(v.Keys))
 	var wg sync.WaitGroup
