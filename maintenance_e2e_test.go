@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,15 +30,7 @@ func TestMaintenanceTomorrowExcusesNothingToday(t *testing.T) {
 	}
 	vapi := newFakeVAPI(t)
 	vapi.set(page, true)
-	t.Setenv("VW_VAPI", fixture.VAPIKey)
-	cfg := writeConfig(t, fmt.Sprintf(`timeout: 2s
-vendors:
-  - id: vapi
-    status: [{url: %[1]s/index.json, format: betterstack}]
-    api: {base_url: %[1]s}
-    keys: [{name: prod, secret: "env:VW_VAPI"}]
-`, vapi.URL))
-	tl := newTimeline(t, cfg, map[string]string{"vapi": fixture.VAPIKey})
+	tl := vapiTimeline(t, vapi, "")
 	const unreported = "VAPI failing, but its status page says operational"
 	tomorrow := func(hhmm string) time.Time { return fixture.At(hhmm).AddDate(0, 0, 1) }
 	for _, s := range []struct {

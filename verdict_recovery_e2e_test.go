@@ -236,6 +236,16 @@ func outageTimeline(t *testing.T, githubSummary string) (*fakeVAPI, *timeline) {
 	t.Helper()
 	vapi := newFakeVAPI(t)
 	github := vendorsite(t, map[string]string{"/api/v2/summary.json": githubSummary})
+	return vapi, vapiTimeline(t, vapi, fmt.Sprintf(`  - id: github
+    status: [{url: %[1]s/api/v2/summary.json, format: statuspage}]
+    api: {base_url: %[1]s}
+`, github.URL))
+}
+
+// vapiTimeline is a timeline of a config watching the fake VAPI, with its
+// key prod, and the vendors of more (config lines).
+func vapiTimeline(t *testing.T, vapi *fakeVAPI, more string) *timeline {
+	t.Helper()
 	t.Setenv("VW_VAPI", fixture.VAPIKey)
 	cfg := writeConfig(t, fmt.Sprintf(`timeout: 2s
 vendors:
@@ -243,11 +253,8 @@ vendors:
     status: [{url: %[1]s/index.json, format: betterstack}]
     api: {base_url: %[1]s}
     keys: [{name: prod, secret: "env:VW_VAPI"}]
-  - id: github
-    status: [{url: %[2]s/api/v2/summary.json, format: statuspage}]
-    api: {base_url: %[2]s}
-`, vapi.URL, github.URL))
-	return vapi, newTimeline(t, cfg, map[string]string{"vapi": fixture.VAPIKey})
+`, vapi.URL)+more)
+	return newTimeline(t, cfg, map[string]string{"vapi": fixture.VAPIKey})
 }
 
 // checkVAPIEpisode fails unless the history holds VAPI's outage of
@@ -283,15 +290,7 @@ func checkVAPIEpisode(t *testing.T, tl *timeline) {
 //	13:53  as 13:52
 func TestOnlyVendorFailing(t *testing.T) {
 	vapi := newFakeVAPI(t)
-	t.Setenv("VW_VAPI", fixture.VAPIKey)
-	cfg := writeConfig(t, fmt.Sprintf(`timeout: 2s
-vendors:
-  - id: vapi
-    status: [{url: %[1]s/index.json, format: betterstack}]
-    api: {base_url: %[1]s}
-    keys: [{name: prod, secret: "env:VW_VAPI"}]
-`, vapi.URL))
-	tl := newTimeline(t, cfg, map[string]string{"vapi": fixture.VAPIKey})
+	tl := vapiTimeline(t, vapi, "")
 	const unreported = "VAPI failing, but its status page says operational"
 	open := seen{exit: 1, word: correlate.WordThem, title: unreported, findings: []string{"vendor_outage_unreported warning open"}}
 	for _, s := range []struct {
