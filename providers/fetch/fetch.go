@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/tls"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -101,7 +102,6 @@ func New(o Options) *Client {
 	o.PerHost = min(o.PerHost, o.Concurrency)
 	if o.Transport == nil {
 		o.Transport = newTransport(o.Concurrency, o.PerHost)
-		WarmRoots()
 	}
 	if o.UserAgent == "" {
 		o.UserAgent = DefaultUserAgent
@@ -132,12 +132,15 @@ func New(o Options) *Client {
 // newTransport is the shared transport. Every connection a host may use at
 // once (perHost) stays in the idle pool between checks, so the next poll
 // reuses them instead of dialling (and shaking hands) again; over HTTP/2 a
-// host needs one connection for all its requests.
+// host needs one connection for all its requests. Its handshakes verify
+// against the trusted roots (roots), which it waits for.
 func newTransport(conc, perHost int) *http.Transport {
 	d := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
+	WarmRoots()
 	return &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
 		DialContext:           d.DialContext,
+		TLSClientConfig:       &tls.Config{RootCAs: roots()},
 		ForceAttemptHTTP2:     true,
 		MaxIdleConns:          max(conc, 100),
 		MaxIdleConnsPerHost:   perHost,

@@ -1,20 +1,20 @@
 package fetch
 
-import (
-	"crypto/x509"
-	"sync"
-)
+import "sync"
 
-// WarmRoots loads the system's trusted roots in the background, once per
-// process. crypto/tls loads them on the first certificate it verifies,
-// which holds every first handshake of a check behind reading and
-// parsing a few hundred certificates (SSL_CERT_FILE and every file of
-// /etc/ssl/certs: about 20 ms of CPU). Started when a Client is built,
-// the load overlaps what a process does before its requests are
-// answered (the history opened, the requests' round trips), and the
-// handshakes find the roots ready. It loads the same pool the handshakes
-// would; a failure is theirs to report. New calls it; a process that
-// will check (--once) calls it first thing, before its other set-up.
+// roots is the pool of trusted roots the client's handshakes verify
+// servers against, loaded once per process (loadRoots). nil means the
+// system's own verifier: crypto/tls then loads its roots itself, on the
+// first certificate it checks.
+var roots = sync.OnceValue(loadRoots)
+
+// WarmRoots loads the trusted roots in the background, once per process.
+// Reading and parsing them takes a few milliseconds of CPU (a few hundred
+// certificates on a Linux system); started before a check's other set-up
+// (the history opened, the seed read), the load overlaps it, and the
+// client built afterwards finds the roots ready. A process that will check
+// (--once) calls it first thing; New waits for the load when it builds its
+// transport.
 var WarmRoots = sync.OnceFunc(func() {
-	go func() { _, _ = x509.SystemCertPool() }()
+	go roots()
 })
