@@ -36,6 +36,9 @@ func runOnceChecked(cmd *cobra.Command, o *options) error {
 	if o.remote != "" {
 		return runOnceRemote(cmd, o)
 	}
+	// The trusted roots load on the other core while the config is read:
+	// the check's client waits for them when it is built.
+	fetch.WarmRoots()
 	a, err := load(o)
 	if err != nil {
 		return err
@@ -110,7 +113,7 @@ func writeReport(cmd *cobra.Command, o *options, rep correlate.Report, note stri
 // still returns the report: the check itself worked.
 func checkOnce(cmd *cobra.Command, a *app.App) (correlate.Report, error) {
 	ctx := cmd.Context()
-	fetch.WarmRoots() // beside the history's opening, not before the first handshake
+	fetch.WarmRoots() // beside the history's opening at the latest (runOnceChecked starts it sooner)
 	store := a.OpenHistory(ctx, cmd.ErrOrStderr())
 	if store != nil {
 		defer store.Close()
