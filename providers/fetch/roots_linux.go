@@ -5,7 +5,6 @@ package fetch
 import (
 	"bytes"
 	"crypto/x509"
-	"encoding/pem"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -33,14 +32,13 @@ const (
 )
 
 // loadRoots loads the roots crypto/x509 would load on Linux, from the same
-// files and directories and under the same variables, and parses each
-// certificate once. A Debian system keeps every root twice, in its bundle
-// and in its own file beside it (and a third time when SSL_CERT_FILE
-// names another bundle, since the directory holds the default one too):
-// x509.SystemCertPool parses each copy, about 430 certificates for 145
-// roots. Copies are recognized by their PEM text before it is decoded.
-// With no root found it returns nil, and crypto/tls loads the system's
-// roots its own way and reports what it finds.
+// files and directories and under the same variables, and reads each
+// certificate once. On Debian, /etc/ssl/certs holds every root twice, in
+// the bundle and in its own file, and the bundle is also the file read
+// first: x509.SystemCertPool decodes and parses about 430 certificates
+// for 145 roots. Copies are recognized by their PEM text, before it is
+// decoded. With no root found it returns nil, and crypto/tls loads the
+// system's roots its own way and reports what it finds.
 func loadRoots() *x509.CertPool {
 	files := rootFiles
 	if f := os.Getenv(rootFileEnv); f != "" {
@@ -108,8 +106,7 @@ var (
 	pemEnd   = []byte("-----END ")
 )
 
-// add adds the certificates of one PEM file, as AppendCertsFromPEM does:
-// CERTIFICATE blocks without headers that parse.
+// add adds the certificates of one PEM file, block by block.
 func (r *rootReader) add(data []byte) {
 	for {
 		start := bytes.Index(data, pemBegin)
@@ -132,15 +129,11 @@ func (r *rootReader) add(data []byte) {
 			continue
 		}
 		r.seen[string(text)] = struct{}{}
-		block, _ := pem.Decode(text)
-		if block == nil || block.Type != "CERTIFICATE" || len(block.Headers) != 0 {
-			continue
+		// AppendCertsFromPEM skips what is not a certificate, and keeps
+		// the pool as small as crypto/x509's own: a root is parsed again
+		// only when a handshake needs it.
+		if r.pool.AppendCertsFromPEM(text) {
+			r.added++
 		}
-		cert, err := x509.ParseCertificate(block.Bytes)
-		if err != nil {
-			continue
-		}
-		r.pool.AddCert(cert)
-		r.added++
 	}
 }
