@@ -70,7 +70,7 @@ type hostSlots struct {
 type Options struct {
 	Timeout     time.Duration // per request, from getting its slot to the last byte (default 10s)
 	MaxBody     int64         // bytes (default 10 MiB)
-	Concurrency int           // requests in flight (default 64; the config's default is 256)
+	Concurrency int           // requests in flight (default 64; the config's is higher), fitted to the open-file limit
 	PerHost     int           // requests in flight at one host (default DefaultPerHost)
 	Transport   http.RoundTripper
 	// UserAgent is sent with every request that sets none (default
@@ -96,6 +96,7 @@ func New(o Options) *Client {
 	if o.Concurrency <= 0 {
 		o.Concurrency = 64
 	}
+	o.Concurrency = fitOpenFiles(o.Concurrency, openFiles())
 	if o.PerHost <= 0 {
 		o.PerHost = DefaultPerHost
 	}
