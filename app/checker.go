@@ -115,7 +115,14 @@ func (a *App) openHistory(ctx context.Context) (*history.Store, error) {
 // resumed from the history when there is one, recorded in it. A history
 // error comes with a report that is valid all the same.
 func (a *App) Once(ctx context.Context, store *history.Store) (correlate.Report, error) {
-	return a.newMonitor(OneShot{a.Checker()}, store).Once(ctx)
+	return a.OnceAssessed(ctx, store, nil)
+}
+
+// OnceAssessed is Once that hands assessed the report as soon as the
+// history has assessed it, while it still writes it
+// (monitor.OnceAssessed).
+func (a *App) OnceAssessed(ctx context.Context, store *history.Store, assessed func(correlate.Report)) (correlate.Report, error) {
+	return a.newMonitor(OneShot{a.Checker()}, store).OnceAssessed(ctx, assessed)
 }
 
 // newMonitor joins a checker of the app's vendors with the history. With

@@ -280,6 +280,9 @@ func (s *Store) Commit(ctx context.Context, c Check, assess AssessFunc) (Committ
 		return Committed{}, err
 	}
 	rep = correlate.ApplySilences(rep, sls, rep.GeneratedAt)
+	if c.Assessed != nil {
+		c.Assessed(rep)
+	}
 	now := rep.GeneratedAt.UTC()
 	repJSON, err := reportJSON(rep, cmp.Or(s.reportSize(), reportGuess*int64(len(rep.Vendors))))
 	if err != nil {

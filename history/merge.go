@@ -22,6 +22,14 @@ type Check struct {
 	// carried over; a stored vendor that is not configured any more is
 	// dropped. Nil means the check covered the whole config.
 	Configured []string
+	// Assessed, if set, is handed the report as soon as it is assessed,
+	// with its silences, while the commit still writes it: the same
+	// report Commit returns when it succeeds. It is not called when the
+	// commit changed nothing (Committed.Stale) or failed before the
+	// assessment; a commit that fails after it still returns its error.
+	// It must only read the report, which the commit goes on reading: a
+	// caller may print it meanwhile.
+	Assessed func(correlate.Report)
 }
 
 // AssessFunc turns a snapshot and the stored memory into the report and

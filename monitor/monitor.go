@@ -123,6 +123,16 @@ func (m *Monitor) resume(ctx context.Context, keep bool) (*correlate.Report, err
 // assess with the stored memory and record. A history error is returned
 // together with the report, which is valid all the same.
 func (m *Monitor) Once(ctx context.Context) (correlate.Report, error) {
+	return m.OnceAssessed(ctx, nil)
+}
+
+// OnceAssessed is Once that also hands assessed the report as soon as the
+// record has assessed it, while the history still writes it
+// (history.Check.Assessed), so that --once prints it meanwhile. assessed
+// gets the report Once returns, unless the record then fails: Once
+// returns the report assessed in the process instead, with the error.
+// Without a store, or when nothing changed, assessed is not called.
+func (m *Monitor) OnceAssessed(ctx context.Context, assessed func(correlate.Report)) (correlate.Report, error) {
 	// Nothing shows the stored report before the check ends: keeping it
 	// would only hold a second copy of every vendor's status in memory.
 	_, rerr := m.resume(ctx, false)
@@ -130,7 +140,7 @@ func (m *Monitor) Once(ctx context.Context) (correlate.Report, error) {
 	if err := ctx.Err(); err != nil {
 		return correlate.Report{}, err
 	}
-	rep, _, err := m.Record(ctx, snap)
+	rep, _, err := m.record(ctx, snap, assessed)
 	if err == nil {
 		err = rerr
 	}
@@ -146,10 +156,20 @@ func (m *Monitor) Once(ctx context.Context) (correlate.Report, error) {
 // with the memory in the process and the error is returned beside the
 // report.
 func (m *Monitor) Record(ctx context.Context, snap observe.Snapshot) (correlate.Report, []correlate.Event, error) {
+	return m.record(ctx, snap, nil)
+}
+
+// record is Record, handing the report to assessed (if not nil) as soon
+// as the commit has assessed it.
+func (m *Monitor) record(ctx context.Context, snap observe.Snapshot, assessed func(correlate.Report)) (correlate.Report, []correlate.Event, error) {
 	var c history.Committed
 	var err error
 	if m.store != nil {
-		c, err = m.store.Commit(ctx, history.Check{Snapshot: snap, Configured: m.configured}, correlate.Assess)
+		check := history.Check{Snapshot: snap, Configured: m.configured}
+		if assessed != nil {
+			check.Assessed = func(rep correlate.Report) { assessed(narrow(rep, snap)) }
+		}
+		c, err = m.store.Commit(ctx, check, correlate.Assess)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -267,3 +267,53 @@ func TestSubsetResumeShowsItsVendors(t *testing.T) {
 		t.Errorf("resumed report = %v, want OpenAI alone", last.Vendors)
 	}
 }
+
+// OnceAssessed hands over the report it will return, narrowed to the
+// checked vendors, once it is assessed and before the history has
+// committed it, so --once can print it while the history writes.
+func TestOnceAssessedHandsOverTheReportBeforeTheCommit(t *testing.T) {
+	dir := t.TempDir()
+	store := openStore(t, dir, history.Options{})
+	configured := []string{"vapi", "openai"}
+	full := New(fixture.NewScript(snap("12:35", vapiAt("12:35", false), openaiAt("12:35")), snap("12:36", vapiAt("12:36", false), openaiAt("12:36"))), store)
+	full.SetConfigured(configured)
+	for range 2 {
+		if _, err := full.Once(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	reader := openStore(t, dir, history.Options{})
+	// OpenAI stops answering: a change, which the commit writes.
+	failing := openaiAt("12:37")
+	failing.Reachability = &observe.Reachability{Result: observe.ResultVendorError, HTTPStatus: 503, CheckedAt: at("12:37")}
+	only := New(fixture.NewScript(snap("12:37", failing)), store)
+	only.SetConfigured(configured)
+	var handed []correlate.Report
+	var storedThen time.Time
+	rep, err := only.OnceAssessed(context.Background(), func(r correlate.Report) {
+		handed = append(handed, r)
+		st, err := reader.Load(context.Background())
+		if err != nil {
+			t.Errorf("reading the history meanwhile: %v", err)
+			return
+		}
+		storedThen = st.Report.GeneratedAt
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(handed) != 1 {
+		t.Fatalf("the report was handed over %d times, want once", len(handed))
+	}
+	h := handed[0]
+	if !h.GeneratedAt.Equal(rep.GeneratedAt) || h.Overall != rep.Overall || len(h.Vendors) != 1 || h.Vendors[0].ID != "openai" || len(h.Findings) != len(rep.Findings) {
+		t.Errorf("handed over %s %s with %d vendors, returned %s %s with %d: want the same report, OpenAI alone",
+			h.GeneratedAt.Format("15:04"), h.Overall, len(h.Vendors), rep.GeneratedAt.Format("15:04"), rep.Overall, len(rep.Vendors))
+	}
+	if !storedThen.Equal(at("12:36")) {
+		t.Errorf("when the report was handed over the history held the check of %s, want 12:36's: the commit had not landed", storedThen.Format("15:04"))
+	}
+	if st, err := reader.Load(context.Background()); err != nil || !st.Report.GeneratedAt.Equal(at("12:37")) {
+		t.Errorf("after OnceAssessed the history does not hold 12:37's check (%v)", err)
+	}
+}
