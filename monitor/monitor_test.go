@@ -201,11 +201,10 @@ func TestWithoutStore(t *testing.T) {
 	}
 }
 
-// A monitor over some of the configured vendors (--only openai) answers
-// for them alone, while the store keeps VAPI as it was: its row, its
-// finding and the overall level the tmux line shows.
-func TestSubsetCheckAnswersForItsVendors(t *testing.T) {
-	store := openStore(t, t.TempDir(), history.Options{})
+// checkBoth records checks of VAPI and OpenAI at 12:35 and 12:36 in store,
+// VAPI failing with a silent page, and returns the configured vendors.
+func checkBoth(t *testing.T, store *history.Store) []string {
+	t.Helper()
 	configured := []string{"vapi", "openai"}
 	full := New(fixture.NewScript(snap("12:35", vapiAt("12:35", false), openaiAt("12:35")), snap("12:36", vapiAt("12:36", false), openaiAt("12:36"))), store)
 	full.SetConfigured(configured)
@@ -214,6 +213,15 @@ func TestSubsetCheckAnswersForItsVendors(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	return configured
+}
+
+// A monitor over some of the configured vendors (--only openai) answers
+// for them alone, while the store keeps VAPI as it was: its row, its
+// finding and the overall level the tmux line shows.
+func TestSubsetCheckAnswersForItsVendors(t *testing.T) {
+	store := openStore(t, t.TempDir(), history.Options{})
+	configured := checkBoth(t, store)
 	only := New(fixture.NewScript(snap("12:37", openaiAt("12:37"))), store)
 	only.SetConfigured(configured)
 	rep, err := only.Once(context.Background())
@@ -274,14 +282,7 @@ func TestSubsetResumeShowsItsVendors(t *testing.T) {
 func TestOnceAssessedHandsOverTheReportBeforeTheCommit(t *testing.T) {
 	dir := t.TempDir()
 	store := openStore(t, dir, history.Options{})
-	configured := []string{"vapi", "openai"}
-	full := New(fixture.NewScript(snap("12:35", vapiAt("12:35", false), openaiAt("12:35")), snap("12:36", vapiAt("12:36", false), openaiAt("12:36"))), store)
-	full.SetConfigured(configured)
-	for range 2 {
-		if _, err := full.Once(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-	}
+	configured := checkBoth(t, store)
 	reader := openStore(t, dir, history.Options{})
 	// OpenAI stops answering: a change, which the commit writes.
 	failing := openaiAt("12:37")

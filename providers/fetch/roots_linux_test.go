@@ -3,40 +3,24 @@
 package fetch
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/pem"
-	"math/big"
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
+
+	"github.com/vendorwatch/vendorwatch/internal/fixture"
 )
 
-// testRoot is a self-signed CA certificate in PEM.
-func testRoot(t testing.TB, name string) []byte {
+// testRoot is a new self-signed CA certificate in PEM.
+func testRoot(t *testing.T, name string) []byte {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	certFile, _ := fixture.TLSCert(t, t.TempDir(), name)
+	b, err := os.ReadFile(certFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: name},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(time.Hour),
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageCertSign,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+	return b
 }
 
 func writeFile(t *testing.T, path string, data []byte) {
@@ -61,7 +45,7 @@ func join(parts ...[]byte) []byte {
 // build from them: every file read whole by AppendCertsFromPEM.
 func rootsLayout(t *testing.T) (bundle, dir string, want *x509.CertPool) {
 	t.Helper()
-	a, b, c := testRoot(t, "root A"), testRoot(t, "root B"), testRoot(t, "root C")
+	a, b, c := testRoot(t, "root-a"), testRoot(t, "root-b"), testRoot(t, "root-c")
 	top := t.TempDir()
 	bundle = filepath.Join(top, "ca-certificates.crt")
 	writeFile(t, bundle, join(a, b))
@@ -73,7 +57,7 @@ func rootsLayout(t *testing.T) (bundle, dir string, want *x509.CertPool) {
 	writeFile(t, filepath.Join(dir, "c.pem"), c)
 	writeFile(t, filepath.Join(dir, "README"), []byte("not a certificate\n"))
 	writeFile(t, filepath.Join(dir, "key.pem"), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: []byte{1, 2, 3}}))
-	withHeaders := testRoot(t, "root with headers")
+	withHeaders := testRoot(t, "root-with-headers")
 	block, _ := pem.Decode(withHeaders)
 	block.Headers = map[string]string{"Proc-Type": "4,ENCRYPTED"}
 	writeFile(t, filepath.Join(dir, "headers.pem"), pem.EncodeToMemory(block))
