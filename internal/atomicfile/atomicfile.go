@@ -30,13 +30,18 @@ type Options struct {
 	// file, its secret manager): it is written as given. Every other file
 	// has every registered secret blanked first.
 	Secret bool
+	// Redacted says each part has passed the redactor on its own and is
+	// written as given, not joined into one text first: the parts are
+	// separate documents (the HTTP cache's pack), so no secret can span
+	// two of them, and joining would hold a second copy of them all.
+	Redacted bool
 }
 
 // Write replaces path with parts written one after another. The directory
 // must exist. On failure the old file is left as it was and the temporary
 // file is removed.
 func Write(path string, o Options, parts ...[]byte) error {
-	if !o.Secret && redact.Active() {
+	if !o.Secret && !o.Redacted && redact.Active() {
 		// One text, so that a secret across two parts is seen whole.
 		parts = [][]byte{redact.Bytes(bytes.Join(parts, nil))}
 	}

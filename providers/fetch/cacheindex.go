@@ -86,7 +86,7 @@ func (c *Cache) setIndex(url string, e *cacheEntry, used time.Time) {
 	c.indexDirty = true
 }
 
-// dropFromIndex forgets the entries whose files prune removed.
+// dropFromIndex forgets the entries whose files (or packs) prune removed.
 func (c *Cache) dropFromIndex(removed map[string]bool) {
 	if len(removed) == 0 {
 		return
@@ -94,8 +94,8 @@ func (c *Cache) dropFromIndex(removed map[string]bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.loadIndex()
-	for url := range c.index {
-		if removed[c.fileName(url)] {
+	for url, e := range c.index {
+		if removed[c.fileName(url)] || (e.Pack != "" && removed[filepath.Join(c.dir, e.Pack)]) {
 			delete(c.index, url)
 			c.indexDirty = true
 		}

@@ -70,8 +70,9 @@ func (c *Cache) budget(newestFirst []int64) int64 {
 
 // prune keeps the store within its limits, before the first write of a
 // process and then at most hourly: entries unused for cacheMaxAge go, then
-// the oldest until the store is within its budget; temporary files left by
-// a crash go too.
+// the oldest until the store is within its budget (a pack counts as one
+// file: removing it forgets its entries); temporary files left by a crash
+// go too, and packs no entry names any more.
 func (c *Cache) prune() {
 	now := c.now()
 	c.mu.Lock()
@@ -96,6 +97,7 @@ func (c *Cache) prune() {
 	var total int64
 	removed := map[string]bool{}
 	defer func() { c.dropFromIndex(removed) }()
+	var packs map[string]bool
 	for _, de := range ents {
 		info, err := de.Info()
 		if err != nil || !info.Mode().IsRegular() || de.Name() == IndexFile {
@@ -103,7 +105,14 @@ func (c *Cache) prune() {
 		}
 		name := filepath.Join(c.dir, de.Name())
 		age := now.Sub(info.ModTime())
-		if age > cacheMaxAge || (atomicfile.IsTemp(de.Name()) && age > time.Hour) {
+		unused := false
+		if isPack(de.Name()) && age > packGrace {
+			if packs == nil {
+				packs = c.packsInUse()
+			}
+			unused = !packs[de.Name()]
+		}
+		if age > cacheMaxAge || unused || (atomicfile.IsTemp(de.Name()) && age > time.Hour) {
 			os.Remove(name)
 			removed[name] = true
 			continue

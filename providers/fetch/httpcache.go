@@ -47,6 +47,11 @@ type cacheEntry struct {
 	CRC32C uint32    `json:"crc32c,omitempty"`
 	Absent bool      `json:"absent,omitempty"`
 	Until  time.Time `json:"until,omitzero"`
+	// Pack names the pack file that holds the body, at Off, when the entry
+	// was written with many others at once (cachepack.go); "" means its
+	// own file.
+	Pack string `json:"pack,omitempty"`
+	Off  int64  `json:"off,omitempty"`
 
 	body []byte
 }
@@ -163,6 +168,8 @@ func (e *cacheEntry) check(url string) error {
 		return errors.New("no validators")
 	case e.Len < 0 || e.Len > maxCachedBody:
 		return errors.New("bad length")
+	case e.Pack != "" && (!isPack(e.Pack) || filepath.Base(e.Pack) != e.Pack || e.Off < 0):
+		return errors.New("bad pack")
 	}
 	return nil
 }
@@ -312,7 +319,8 @@ func (c *Cache) Hold() {
 
 // Settle tells the store that the process has resolved its keys (its
 // first probes are done), so every file written from now on passes a
-// redactor that knows them: the entries held until then are written.
+// redactor that knows them: the entries held until then are written, in
+// one pack when there are many (a first check).
 func (c *Cache) Settle() {
 	if c == nil || c.dir == "" {
 		return
@@ -322,6 +330,10 @@ func (c *Cache) Settle() {
 	held := c.mem
 	c.mem = map[string]*cacheEntry{}
 	c.mu.Unlock()
+	if len(held) >= packMin && c.writePack(held) == nil {
+		c.Flush()
+		return
+	}
 	for _, e := range held {
 		c.writeFile(e)
 	}
@@ -366,8 +378,12 @@ func (c *Cache) touch(url string) {
 	if c == nil || c.dir == "" {
 		return
 	}
-	name, now := c.fileName(url), c.now()
+	now := c.now()
 	ie, indexed := c.fromIndex(url)
+	name := c.fileName(url)
+	if indexed && ie.Pack != "" {
+		name = filepath.Join(c.dir, ie.Pack) // used by any of its entries, the pack stays
+	}
 	if indexed && now.Sub(ie.Used) < touchEvery {
 		return // renewed within the day, as the index says: no stat
 	}

@@ -82,8 +82,11 @@ func (c *Cache) body(e *cacheEntry) []byte {
 	if c.dir == "" || e.body != nil {
 		return e.body // in memory, or waiting for Settle
 	}
-	name := c.fileName(e.URL)
 	c.bodyReads.Add(1)
+	if e.Pack != "" {
+		return c.packBody(e)
+	}
+	name := c.fileName(e.URL)
 	b, err := os.ReadFile(name)
 	if err != nil {
 		return nil
