@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -62,6 +63,7 @@ func leakyVendor(t *testing.T, vendor string, page []byte) *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/api/v2/summary.json" {
 			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("ETag", `"leak"`) // as Statuspage sends: the page is kept in the state dir
 			w.Write(page)
 			return
 		}
@@ -414,4 +416,47 @@ func TestNoKeyLeaksThroughServe(t *testing.T) {
 	noLeak(t, "the command notifier's stdin", string(out))
 	srv.stop()
 	noLeak(t, "serve's stderr", srv.stderr.String())
+}
+
+// A first check of sixteen or more status documents keeps them in one
+// pack in the HTTP cache: the page that quotes a key is written there
+// blanked, as it is in a file of its own.
+func TestNoKeyLeaksIntoTheCachePack(t *testing.T) {
+	cfg, _ := leakSetup(t, nil)
+	b, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// OpenAI's page, which quotes its key, read from seventeen more URLs.
+	first := regexp.MustCompile(`status: \[\{url: (\S+), format: statuspage\}\]`).FindSubmatchIndex(b)
+	if first == nil {
+		t.Fatalf("no status source in\n%s", b)
+	}
+	page := string(b[first[2]:first[3]])
+	sources := []string{"{url: " + page + ", format: statuspage}"}
+	for i := range 17 {
+		sources = append(sources, fmt.Sprintf("{url: %q, format: statuspage}", fmt.Sprintf("%s?copy=%d", page, i)))
+	}
+	more := string(b[:first[0]]) + "status: [" + strings.Join(sources, ", ") + "]" + string(b[first[1]:])
+	if err := os.WriteFile(cfg, []byte(more), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	state := t.TempDir()
+	stdout, stderr, _ := runIn(t, state, "--once", "--json", "--config", cfg)
+	noLeak(t, "--once --json: stdout", stdout)
+	noLeak(t, "--once --json: stderr", stderr)
+	packs, _ := filepath.Glob(filepath.Join(state, "http", "pack-*"))
+	if len(packs) != 1 {
+		t.Fatalf("the first check left %d packs in the HTTP cache, want 1", len(packs))
+	}
+	filepath.WalkDir(state, func(path string, e fs.DirEntry, err error) error {
+		if err == nil && !e.IsDir() {
+			b, rerr := os.ReadFile(path)
+			if rerr != nil {
+				t.Fatal(rerr)
+			}
+			noLeak(t, "state file "+filepath.Base(path), string(b))
+		}
+		return nil
+	})
 }
