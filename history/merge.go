@@ -25,8 +25,9 @@ type Check struct {
 	// Assessed, if set, is handed the report as soon as it is assessed,
 	// with its silences, while the commit still writes it: the same
 	// report Commit returns when it succeeds. It is not called when the
-	// commit changed nothing (Committed.Stale) or failed before the
-	// assessment; a commit that fails after it still returns its error.
+	// check saw nothing newer than the store holds (Committed.Stale) or
+	// the commit failed before the assessment; a commit that fails after
+	// it still returns its error.
 	// It must only read the report, which the commit goes on reading: a
 	// caller may print it meanwhile.
 	Assessed func(correlate.Report)

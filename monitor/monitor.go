@@ -131,7 +131,8 @@ func (m *Monitor) Once(ctx context.Context) (correlate.Report, error) {
 // (history.Check.Assessed), so that --once prints it meanwhile. assessed
 // gets the report Once returns, unless the record then fails: Once
 // returns the report assessed in the process instead, with the error.
-// Without a store, or when nothing changed, assessed is not called.
+// Without a store, or when the check saw nothing newer than the store
+// holds (another process recorded a later check), assessed is not called.
 func (m *Monitor) OnceAssessed(ctx context.Context, assessed func(correlate.Report)) (correlate.Report, error) {
 	// Nothing shows the stored report before the check ends: keeping it
 	// would only hold a second copy of every vendor's status in memory.
