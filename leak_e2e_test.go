@@ -125,6 +125,21 @@ func visible(s string) string {
 	}, ansi.Strip(s))
 }
 
+// noLeakInFiles reads every file under dir raw, as noLeak does text.
+func noLeakInFiles(t *testing.T, dir string) {
+	t.Helper()
+	filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
+		if err == nil && !e.IsDir() {
+			b, rerr := os.ReadFile(path)
+			if rerr != nil {
+				t.Fatal(rerr)
+			}
+			noLeak(t, "state file "+filepath.Base(path), string(b))
+		}
+		return nil
+	})
+}
+
 // noLeak fails when s, raw or as a terminal shows it, holds 12 characters
 // in a row of a key's secret part (the part after its public prefix).
 func noLeak(t *testing.T, where, s string) {
@@ -317,16 +332,7 @@ func TestNoKeyLeaksFromEchoingVendors(t *testing.T) {
 
 	// Every file the runs left: the state dir raw, history.db and its
 	// write-ahead log included.
-	filepath.WalkDir(state, func(path string, e fs.DirEntry, err error) error {
-		if err == nil && !e.IsDir() {
-			b, rerr := os.ReadFile(path)
-			if rerr != nil {
-				t.Fatal(rerr)
-			}
-			noLeak(t, "state file "+filepath.Base(path), string(b))
-		}
-		return nil
-	})
+	noLeakInFiles(t, state)
 	for _, name := range []string{"history.db", "snapshot.json"} {
 		if _, err := os.Stat(filepath.Join(state, name)); err != nil {
 			t.Errorf("no %s in the state dir: %v", name, err)
@@ -449,14 +455,5 @@ func TestNoKeyLeaksIntoTheCachePack(t *testing.T) {
 	if len(packs) != 1 {
 		t.Fatalf("the first check left %d packs in the HTTP cache, want 1", len(packs))
 	}
-	filepath.WalkDir(state, func(path string, e fs.DirEntry, err error) error {
-		if err == nil && !e.IsDir() {
-			b, rerr := os.ReadFile(path)
-			if rerr != nil {
-				t.Fatal(rerr)
-			}
-			noLeak(t, "state file "+filepath.Base(path), string(b))
-		}
-		return nil
-	})
+	noLeakInFiles(t, state)
 }
