@@ -322,10 +322,10 @@ func (p *Poller) readTraffic(ctx context.Context, v catalog.Vendor) {
 // probe checks keyless reachability and every key of v, all at once (the
 // streaks are counted on when the check is assessed, from the memory of
 // earlier ones); secrets are resolved afresh for this check and forgotten
-// when it ends. A canary of a vendor
-// whose admin key lists its keys is never probed: using it would move its
-// last_used_at and show it to the vendor's leak detection. Its secret is
-// resolved for its fingerprint only, and the key list says how it is.
+// when it ends. A canary of a vendor whose admin key lists its keys is
+// never probed: using it would move its last_used_at and show it to the
+// vendor's leak detection. Its secret is resolved for its fingerprint
+// only, and the key list says how it is.
 func (p *Poller) probe(ctx context.Context, v catalog.Vendor) (*observe.Reachability, []observe.KeyResult) {
 	var reach *observe.Reachability
 	keys := make([]observe.KeyResult, len(v.Keys))

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/internal/atomicfile"
-	"github.com/vendorwatch/vendorwatch/internal/redact"
 )
 
 // A store's first check holds every document until its keys are resolved
@@ -37,7 +36,8 @@ const packPrefix = "pack-"
 const packGrace = time.Hour
 
 // writePack writes entries' bodies into a new pack, each through the
-// redactor, and records them in the index as stored there.
+// redactor (cacheEntry.redacted, as writeFile), and records them in the
+// index as stored there.
 func (c *Cache) writePack(entries map[string]*cacheEntry) error {
 	c.prune()
 	if err := os.MkdirAll(c.dir, 0o700); err != nil {
@@ -52,12 +52,8 @@ func (c *Cache) writePack(entries map[string]*cacheEntry) error {
 	bodies := make([][]byte, 0, len(entries))
 	var off int64
 	for _, e := range entries {
-		h := *e
-		body := redact.Bytes(e.body)
-		if len(body) != len(e.body) || string(body) != string(e.body) {
-			d := DigestOf(body)
-			h.Len, h.CRC, h.CRC32C = d.Len, d.IEEE, d.Castagnoli
-		}
+		h := *e.redacted()
+		body := h.body
 		h.body, h.Pack, h.Off = nil, name, off
 		off += int64(len(body))
 		headers = append(headers, h)
@@ -68,7 +64,9 @@ func (c *Cache) writePack(entries map[string]*cacheEntry) error {
 	}
 	now := c.now()
 	for i := range headers {
-		os.Remove(c.fileName(headers[i].URL)) // an older entry's own file
+		if old, ok := c.fromIndex(headers[i].URL); ok && old.Pack == "" {
+			os.Remove(c.fileName(headers[i].URL)) // the document's earlier file
+		}
 		c.setIndex(headers[i].URL, &headers[i], now)
 	}
 	return nil

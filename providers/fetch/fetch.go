@@ -137,7 +137,6 @@ func New(o Options) *Client {
 // against the trusted roots (roots), which it waits for.
 func newTransport(conc, perHost int) *http.Transport {
 	d := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
-	WarmRoots()
 	return &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
 		DialContext:           d.DialContext,

@@ -342,16 +342,7 @@ func (c *Cache) Settle() {
 
 // writeFile writes e to its file (through atomicfile, which redacts).
 func (c *Cache) writeFile(e *cacheEntry) {
-	if body := redact.Bytes(e.body); !bytes.Equal(body, e.body) {
-		// The file will hold the body as the redactor leaves it (a page
-		// that echoes a key): its header describes those bytes, so the
-		// entry reads back whole, and names the document it holds.
-		blanked := *e
-		blanked.body = body
-		d := DigestOf(body)
-		blanked.Len, blanked.CRC, blanked.CRC32C = d.Len, d.IEEE, d.Castagnoli
-		e = &blanked
-	}
+	e = e.redacted()
 	head, err := json.Marshal(e)
 	if err != nil {
 		return
@@ -367,6 +358,21 @@ func (c *Cache) writeFile(e *cacheEntry) {
 	header := *e
 	header.body = nil
 	c.setIndex(e.URL, &header, c.now())
+}
+
+// redacted is e as the store writes it: its body as the redactor leaves
+// it (a page that echoes a key), and its header describing those bytes,
+// so the entry reads back whole and names the document it holds.
+func (e *cacheEntry) redacted() *cacheEntry {
+	body := redact.Bytes(e.body)
+	if bytes.Equal(body, e.body) {
+		return e
+	}
+	blanked := *e
+	blanked.body = body
+	d := DigestOf(body)
+	blanked.Len, blanked.CRC, blanked.CRC32C = d.Len, d.IEEE, d.Castagnoli
+	return &blanked
 }
 
 // touch marks url's entry as used, so pruning by age spares a document

@@ -14,7 +14,7 @@ var roots = sync.OnceValue(loadRoots)
 // (the history opened, the seed read), the load overlaps it, and the
 // client built afterwards finds the roots ready. A process that will check
 // (--once) calls it first thing; New waits for the load when it builds its
-// transport.
+// transport, or does it itself when nothing started it.
 var WarmRoots = sync.OnceFunc(func() {
 	go roots()
 })
