@@ -22,19 +22,33 @@ func (c *gcPercentChecker) Check(context.Context) observe.Snapshot {
 	return observe.Snapshot{}
 }
 
-// A one-shot process collects sooner than a long-running one during its
-// check, at half again what is live, which bounds its peak memory
-// (BENCHMARKS.md, "The scaling curve"); after the check it collects at
-// the default again.
-func TestOneShotCollectsSooner(t *testing.T) {
+// A large one-shot check collects sooner than a long-running process,
+// at half again what is live, which bounds its peak memory (BENCHMARKS.md,
+// "The scaling curve"); a small one keeps the default, which collects
+// less often for the same peak. After the check either collects at the
+// default again.
+func TestOneShotCollectsSoonerWhenLarge(t *testing.T) {
 	old := debug.SetGCPercent(80)
 	defer debug.SetGCPercent(old)
-	c := &gcPercentChecker{}
-	OneShot{c}.Check(context.Background())
-	if c.during != oneShotGCPercent || oneShotGCPercent >= 100 {
-		t.Errorf("GC target during the check %d %%, want %d %% (under the default 100)", c.during, oneShotGCPercent)
+	for _, tc := range []struct {
+		vendors, during int
+	}{
+		{oneShotTightFrom, oneShotGCPercent},
+		{5000, oneShotGCPercent},
+		{oneShotTightFrom - 1, 80},
+		{10, 80},
+	} {
+		debug.SetGCPercent(80)
+		c := &gcPercentChecker{}
+		OneShot{Checker: c, Vendors: tc.vendors}.Check(context.Background())
+		if c.during != tc.during {
+			t.Errorf("%d vendors: GC target during the check %d %%, want %d %%", tc.vendors, c.during, tc.during)
+		}
+		if after := debug.SetGCPercent(80); after != oneShotAfterGCPercent {
+			t.Errorf("%d vendors: GC target after the check %d %%, want %d %%", tc.vendors, after, oneShotAfterGCPercent)
+		}
 	}
-	if after := debug.SetGCPercent(100); after != oneShotAfterGCPercent || oneShotAfterGCPercent <= oneShotGCPercent {
-		t.Errorf("GC target after the check %d %%, want %d %% (above the check's)", after, oneShotAfterGCPercent)
+	if oneShotGCPercent >= 100 || oneShotAfterGCPercent <= oneShotGCPercent {
+		t.Errorf("targets %d %% during a large check, %d %% after: want under the default 100, and above it after", oneShotGCPercent, oneShotAfterGCPercent)
 	}
 }
