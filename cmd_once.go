@@ -38,7 +38,7 @@ func runOnceChecked(cmd *cobra.Command, o *options) error {
 	}
 	// The trusted roots load on the other core while the config is read:
 	// the check's client waits for them when it is built.
-	fetch.WarmRoots()
+	fetch.WarmRoots(app.StateDir(o.stateDir))
 	a, err := load(o)
 	if err != nil {
 		return err
@@ -141,7 +141,7 @@ func checkOnce(cmd *cobra.Command, a *app.App) (correlate.Report, error) {
 // started is done with stderr.
 func checkOnceAssessed(cmd *cobra.Command, a *app.App, assessed func(correlate.Report)) (rep correlate.Report, histErr, err error) {
 	ctx := cmd.Context()
-	fetch.WarmRoots() // beside the history's opening at the latest (runOnceChecked starts it sooner)
+	fetch.WarmRoots(a.StateDir) // beside the history's opening at the latest (runOnceChecked starts it sooner)
 	store := a.OpenHistory(ctx, cmd.ErrOrStderr())
 	if store != nil {
 		defer store.Close()

@@ -11,6 +11,7 @@ import (
 	"compress/gzip"
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -56,6 +57,9 @@ type Client struct {
 	// http1 remembers the hosts that offer only HTTP/1.1, for the next
 	// process too (http1.go).
 	http1 *http1Memory
+	// trusted remembers which trusted roots verified the servers, for
+	// the next process (roots_memory.go); nil without a state dir.
+	trusted *rootsMemory
 }
 
 // hostSlots bounds the requests in flight at one host. users counts the
@@ -78,7 +82,9 @@ type Options struct {
 	UserAgent string
 	// StateDir is where the Client remembers, for the next process, the
 	// hosts that offered only HTTP/1.1 (HTTP1File), so their requests open
-	// connections at once; "" remembers them for this process only.
+	// connections at once, and the trusted roots that verified its
+	// servers (RootsFile), so it reads only those; "" remembers them for
+	// this process only, and trusts every root from the start.
 	StateDir string
 }
 
@@ -101,8 +107,9 @@ func New(o Options) *Client {
 		o.PerHost = DefaultPerHost
 	}
 	o.PerHost = min(o.PerHost, o.Concurrency)
+	var trusted *rootsMemory
 	if o.Transport == nil {
-		o.Transport = newTransport(o.Concurrency, o.PerHost)
+		o.Transport, trusted = clientTransport(o.Concurrency, o.PerHost, o.StateDir)
 	}
 	if o.UserAgent == "" {
 		o.UserAgent = DefaultUserAgent
@@ -127,6 +134,7 @@ func New(o Options) *Client {
 		hosts:     map[string]*hostSlots{},
 		dialled:   map[string]*hostConn{},
 		http1:     newHTTP1Memory(http1Path(o.StateDir)),
+		trusted:   trusted,
 	}
 }
 
@@ -134,13 +142,13 @@ func New(o Options) *Client {
 // once (perHost) stays in the idle pool between checks, so the next poll
 // reuses them instead of dialling (and shaking hands) again; over HTTP/2 a
 // host needs one connection for all its requests. Its handshakes verify
-// against the trusted roots (roots), which it waits for.
-func newTransport(conc, perHost int) *http.Transport {
+// against pool (nil: the system's roots).
+func newTransport(conc, perHost int, pool *x509.CertPool) *http.Transport {
 	d := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
 	return &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
 		DialContext:           d.DialContext,
-		TLSClientConfig:       &tls.Config{RootCAs: roots()},
+		TLSClientConfig:       &tls.Config{RootCAs: pool},
 		ForceAttemptHTTP2:     true,
 		MaxIdleConns:          max(conc, 100),
 		MaxIdleConnsPerHost:   perHost,
@@ -205,6 +213,7 @@ func (f *Client) DoWithin(req *http.Request, client *http.Client, timeout time.D
 	// Last, after the slots are free: what the request taught about its
 	// host's protocol is on disk before it returns.
 	defer f.http1.flush()
+	defer f.trusted.flush()
 	ctx := req.Context()
 	host := strings.ToLower(req.URL.Host)
 	wait, stopWait := slotContext(ctx)

@@ -26,7 +26,12 @@ func trust(t *testing.T, f *Client, srv *httptest.Server) *http.Transport {
 	t.Helper()
 	pool := x509.NewCertPool()
 	pool.AddCert(srv.Certificate())
-	tr := f.client.Transport.(*http.Transport)
+	tr, ok := f.client.Transport.(*http.Transport)
+	if !ok {
+		// A client with a state dir that remembers no root trusts every
+		// root from the start.
+		tr = f.client.Transport.(*rootsTransport).every()
+	}
 	tr.TLSClientConfig = &tls.Config{RootCAs: pool}
 	return tr
 }
