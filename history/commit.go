@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
-	"github.com/vendorwatch/vendorwatch/internal/atomicfile"
 	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/statusline"
 )
@@ -333,7 +332,7 @@ func (s *Store) Commit(ctx context.Context, c Check, assess AssessFunc) (Committ
 	// crash only sends the widget the slow way, to the snapshot.
 	if s.opts.Digest != nil {
 		if line, err := s.opts.Digest(rep); err == nil {
-			_ = atomicfile.Write(filepath.Join(s.dir, statusline.DigestFile), atomicfile.Options{}, line)
+			writeDigest(filepath.Join(s.dir, statusline.DigestFile), line, now)
 		}
 	}
 	if err := tx.Commit(); err != nil {

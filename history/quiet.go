@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/internal/atomicfile"
+	"github.com/vendorwatch/vendorwatch/statusline"
 )
 
 // StateRefresh is the longest a commit leaves the stored state (memory,
@@ -197,9 +198,28 @@ func (s *Store) unchanged(p *pendingState, sums [3][32]byte, storedAt int64) boo
 // unchanged, a write of its metadata only: its age is how long ago a
 // check last confirmed it.
 func (s *Store) touch(at time.Time) {
+	_ = touchFile(s.SnapshotPath(), at)
+}
+
+// touchFile sets path's time to at or now, whichever is later, so the
+// file is never older than one written before it.
+func touchFile(path string, at time.Time) error {
 	now := time.Now()
 	if at.After(now) {
 		now = at
 	}
-	_ = os.Chtimes(s.SnapshotPath(), now, now)
+	return os.Chtimes(path, now, now)
+}
+
+// writeDigest writes the line digest to path, after the snapshot. When
+// the file already shows the same line (statusline.SameDigest), only its
+// time is set, as the snapshot's is on a quiet round: the tmux refresh
+// then writes nothing on a round that changed nothing, where replacing
+// the file cost a new file's creation (up to a millisecond of kernel time
+// on ext4).
+func writeDigest(path string, line []byte, at time.Time) {
+	if old, err := os.ReadFile(path); err == nil && statusline.SameDigest(old, line) && touchFile(path, at) == nil {
+		return
+	}
+	_ = atomicfile.Write(path, atomicfile.Options{}, line)
 }

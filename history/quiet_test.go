@@ -11,6 +11,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/observe"
+	"github.com/vendorwatch/vendorwatch/statusline"
 )
 
 func countRows(t *testing.T, s *Store, table string) int {
@@ -158,6 +159,49 @@ func TestChangeInAQuietFleetIsRecordedAtOnce(t *testing.T) {
 	}
 	if len(runs) != 1 || runs[0] != "08:00-08:04" {
 		t.Errorf("probe runs %v, want 08:00-08:04", runs)
+	}
+}
+
+// testDigest is a line digest of the report's overall level and vendor
+// count.
+func testDigest(r correlate.Report) ([]byte, error) {
+	return statusline.Digest{GeneratedAt: r.GeneratedAt, Overall: statusline.Level(r.Overall), Vendors: len(r.Vendors),
+		Entries: []statusline.Entry{{Level: statusline.Level(r.Overall), Label: "x", Width: 1}}}.Encode()
+}
+
+// A round that would write the same line digest again only sets the
+// digest file's time, after the snapshot's: the file is not replaced. A
+// round that changes the line replaces it.
+func TestQuietRoundKeepsTheDigestFile(t *testing.T) {
+	dir := t.TempDir()
+	s := open(t, dir, Options{Digest: testDigest})
+	path := filepath.Join(dir, statusline.DigestFile)
+	t0 := time.Date(2026, 12, 6, 8, 0, 0, 0, time.UTC)
+	commitFleet(t, s, quietFleet(20, t0, true))
+	commitFleet(t, s, quietFleet(20, t0.Add(time.Minute), true))
+	before, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	content, _ := os.ReadFile(path)
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(path, old, old)
+	commitFleet(t, s, quietFleet(20, t0.Add(2*time.Minute), true))
+	after, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if now, _ := os.ReadFile(path); !os.SameFile(before, after) || !bytes.Equal(now, content) {
+		t.Error("a round that changed nothing replaced the line digest")
+	}
+	snap, _ := os.Stat(s.SnapshotPath())
+	if !after.ModTime().After(old) || after.ModTime().Before(snap.ModTime()) {
+		t.Errorf("the digest's time %s was not set after the snapshot's %s", after.ModTime(), snap.ModTime())
+	}
+
+	commitFleet(t, s, quietFleet(21, t0.Add(3*time.Minute), true)) // a vendor more
+	if now, _ := os.ReadFile(path); statusline.SameDigest(now, content) {
+		t.Error("a round that changed the line left the digest as it was")
 	}
 }
 

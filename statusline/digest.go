@@ -10,7 +10,10 @@ import (
 
 // DigestFile is the line digest's name in the state dir, beside
 // snapshot.json. Whoever writes the snapshot writes the digest after it, so
-// a digest that is not older than the snapshot describes it.
+// a digest that is not older than the snapshot describes it. A check that
+// would write the same line again only sets the file's time, as it does
+// the snapshot's: the digest is as recent as the later of its report's
+// time and its file's.
 const DigestFile = "statusline.txt"
 
 // digestMagic opens every digest; a digest of another version is not read.
@@ -49,6 +52,29 @@ func (d Digest) Encode() ([]byte, error) {
 		b = append(b, string(e.Level)+"\t"+strconv.Itoa(e.Width)+"\t"+e.Label+"\n"...)
 	}
 	return b, nil
+}
+
+// SameDigest reports whether two encoded digests show the same line:
+// the same overall level, vendor count and entries, whatever their
+// reports' times. Either one unreadable is not the same.
+func SameDigest(a, b []byte) bool {
+	da, err := DecodeDigest(a)
+	if err != nil {
+		return false
+	}
+	db, err := DecodeDigest(b)
+	if err != nil {
+		return false
+	}
+	if da.Overall != db.Overall || da.Vendors != db.Vendors || len(da.Entries) != len(db.Entries) {
+		return false
+	}
+	for i := range da.Entries {
+		if da.Entries[i] != db.Entries[i] {
+			return false
+		}
+	}
+	return true
 }
 
 var errDigest = errors.New("status line digest: not a digest this vendorwatch reads")

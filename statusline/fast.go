@@ -36,7 +36,8 @@ func Answer(args []string, w io.Writer, now time.Time) (answered bool, exit int,
 }
 
 // freshDigest reads the digest in dir when it describes the current
-// snapshot and is at most maxAge old.
+// snapshot and is at most maxAge old: its report's time, or its file's
+// when a later check confirmed it.
 func freshDigest(dir string, now time.Time, maxAge time.Duration) (Digest, bool) {
 	path := joinPath(dir, DigestFile)
 	ds, err := os.Stat(path)
@@ -51,7 +52,15 @@ func freshDigest(dir string, now time.Time, maxAge time.Duration) (Digest, bool)
 		return Digest{}, false
 	}
 	d, err := DecodeDigest(data)
-	if err != nil || now.Sub(d.GeneratedAt) > maxAge {
+	if err != nil {
+		return Digest{}, false
+	}
+	// A check that confirmed the line sets only the file's time.
+	at := d.GeneratedAt
+	if m := ds.ModTime(); m.After(at) {
+		at = m
+	}
+	if now.Sub(at) > maxAge {
 		return Digest{}, false
 	}
 	return d, true

@@ -104,6 +104,35 @@ func stateDir(t *testing.T, d Digest, digestAge time.Duration) string {
 	return dir
 }
 
+// Two digests show the same line whatever their reports' times.
+func TestSameDigest(t *testing.T) {
+	a, _ := sampleDigest().Encode()
+	later := sampleDigest()
+	later.GeneratedAt = later.GeneratedAt.Add(time.Hour)
+	b, _ := later.Encode()
+	if !SameDigest(a, b) {
+		t.Error("the same line at two times is not the same")
+	}
+	other := sampleDigest()
+	other.Entries[1].Level = Critical
+	c, _ := other.Encode()
+	if SameDigest(a, c) || SameDigest(a, []byte("vendorwatch statusline 1\n")) || SameDigest(nil, nil) {
+		t.Error("a changed or unreadable digest is the same")
+	}
+}
+
+// confirmedAt sets the times of dir's snapshot and digest to at, as a
+// later check that found nothing new does.
+func confirmedAt(t *testing.T, dir string, at time.Time) string {
+	t.Helper()
+	for _, f := range []string{SnapshotFile, DigestFile} {
+		if err := os.Chtimes(filepath.Join(dir, f), at, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
 func TestAnswer(t *testing.T) {
 	fresh := stateDir(t, sampleDigest(), 0)
 	now := t0.Add(30 * time.Second)
@@ -124,6 +153,8 @@ func TestAnswer(t *testing.T) {
 		{"flags that do not change the line", []string{"--config", "/x.yaml", "--tmux", "--only", "openai", "--no-color", "--timeout=3s", "--format", "plain"}, now, fresh, "✖ OpenAI key ▲ VAPI ▲ Twilio status page"},
 		{"max-age", []string{"--tmux", "--format", "plain", "--max-age", "1h"}, t0.Add(59 * time.Minute), fresh, "✖ OpenAI key ▲ VAPI ▲ Twilio status page"},
 		{"older than --max-age", []string{"--tmux"}, t0.Add(61 * time.Second), fresh, ""},
+		{"confirmed by a later check", []string{"--tmux", "--format", "plain"}, t0.Add(150 * time.Second), confirmedAt(t, stateDir(t, sampleDigest(), 0), t0.Add(2*time.Minute)), "✖ OpenAI key ▲ VAPI ▲ Twilio status page"},
+		{"confirmed, but too long ago", []string{"--tmux"}, t0.Add(190 * time.Second), confirmedAt(t, stateDir(t, sampleDigest(), 0), t0.Add(2*time.Minute)), ""},
 		{"digest older than the snapshot", []string{"--tmux"}, now, stateDir(t, sampleDigest(), time.Second), ""},
 		{"no digest", []string{"--tmux"}, now, t.TempDir(), ""},
 		{"not --tmux", []string{"--once"}, now, fresh, ""},
