@@ -84,7 +84,7 @@ func (c *Cache) packBody(e *cacheEntry) []byte {
 	if _, err := f.ReadAt(b, e.Off); err != nil && e.Len > 0 {
 		return nil
 	}
-	if crc32.ChecksumIEEE(b) != e.CRC || (e.CRC32C != 0 && crc32.Checksum(b, castagnoli) != e.CRC32C) {
+	if crc32.ChecksumIEEE(b) != e.CRC || (e.CRC32C != 0 && crc32.Checksum(b, castagnoli()) != e.CRC32C) {
 		return nil
 	}
 	return b
