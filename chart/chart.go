@@ -24,7 +24,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -34,6 +33,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/internal/atomicfile"
+	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
 	"github.com/vendorwatch/vendorwatch/output"
 )
@@ -94,11 +94,11 @@ func WriteTraffic(dir string, r output.IncidentReport) ([]string, error) {
 }
 
 // unsafeName matches what a file name must not hold.
-var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+var unsafeName = lazyregexp.New(`[^A-Za-z0-9._-]+`)
 
 // fileName is a vendor id fit for a file name.
 func fileName(id string) string {
-	n := strings.Trim(unsafeName.ReplaceAllString(id, "_"), "._")
+	n := strings.Trim(unsafeName().ReplaceAllString(id, "_"), "._")
 	if n == "" {
 		return "vendor"
 	}

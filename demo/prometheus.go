@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
 )
 
 // The demo's Prometheus is a small fake of Prometheus's HTTP query API
@@ -38,9 +39,9 @@ const maxPoints = 11000
 const baselineAge = 12 * time.Hour
 
 var (
-	classLabel = regexp.MustCompile(`\bclass\b`)
-	byClassRe  = regexp.MustCompile(`^[\s(]*(sum|max|min|avg)\s*by\s*\(\s*class\s*\)`)
-	offsetRe   = regexp.MustCompile(`\boffset\s+(\d+)(ms|s|m|h|d|w|y)\b`)
+	classLabel = lazyregexp.New(`\bclass\b`)
+	byClassRe  = lazyregexp.New(`^[\s(]*(sum|max|min|avg)\s*by\s*\(\s*class\s*\)`)
+	offsetRe   = lazyregexp.New(`\boffset\s+(\d+)(ms|s|m|h|d|w|y)\b`)
 )
 
 // promQuery is what the fake understood of a query.
@@ -61,10 +62,10 @@ func parsePromQL(q string) promQuery {
 			break
 		}
 	}
-	pq.byClass = byClassRe.MatchString(plain)
-	pq.errors = !pq.byClass && classLabel.MatchString(plain)
+	pq.byClass = byClassRe().MatchString(plain)
+	pq.errors = !pq.byClass && classLabel().MatchString(plain)
 	pq.ratio = strings.Contains(plain, "/")
-	if m := offsetRe.FindStringSubmatch(plain); m != nil {
+	if m := offsetRe().FindStringSubmatch(plain); m != nil {
 		n, _ := strconv.Atoi(m[1])
 		unit := map[string]time.Duration{"ms": time.Millisecond, "s": time.Second, "m": time.Minute, "h": time.Hour,
 			"d": 24 * time.Hour, "w": 7 * 24 * time.Hour, "y": 365 * 24 * time.Hour}[m[2]]

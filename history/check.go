@@ -6,13 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
 )
 
 // checkProblems is how many of quick_check's findings a DamageError
@@ -83,11 +84,11 @@ func (e *DamageError) Advice() string {
 		shellQuote(base), old, shellQuote(base))
 }
 
-var shellSafe = regexp.MustCompile(`^[A-Za-z0-9_./~+:@%=-]+$`)
+var shellSafe = lazyregexp.New(`^[A-Za-z0-9_./~+:@%=-]+$`)
 
 // shellQuote quotes s for a POSIX shell when it needs it.
 func shellQuote(s string) string {
-	if shellSafe.MatchString(s) {
+	if shellSafe().MatchString(s) {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"

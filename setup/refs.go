@@ -3,9 +3,9 @@ package setup
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
+	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
 	"github.com/vendorwatch/vendorwatch/internal/redact"
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
 )
@@ -90,7 +90,7 @@ func storeRef(t Tool, e catalog.Entry) (Ref, bool) {
 	return Ref{}, false
 }
 
-var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var envName = lazyregexp.New(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // ErrLiteralKey is the answer to a key pasted where a reference belongs.
 var ErrLiteralKey = errors.New("that looks like the key itself (not shown): init writes references only, never a key. Keep the key in the environment (export OPENAI_API_KEY=…) and write env:OPENAI_API_KEY, or give a command that prints it (cmd:op read op://Private/OpenAI/credential)")
@@ -112,7 +112,7 @@ func CheckRef(s string) error {
 		return fmt.Errorf("%s: needs a value after the colon", kind)
 	case kind == "env" && strings.Contains(rest, "="):
 		return errors.New("env: takes a variable's name only, and this holds a value (not shown): export the variable where vendorwatch runs and write env:NAME")
-	case kind == "env" && !envName.MatchString(strings.TrimSpace(rest)):
+	case kind == "env" && !envName().MatchString(strings.TrimSpace(rest)):
 		if looksLikeKey(rest) {
 			return ErrLiteralKey
 		}

@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
 )
 
@@ -124,7 +124,7 @@ func renderKey(b *bytes.Buffer, cat *catalog.Catalog, e catalog.Entry, f Found, 
 		for _, fk := range f.KeysOf(e.ID) {
 			account = fk.Account
 		}
-		if accountID.MatchString(account) {
+		if accountID().MatchString(account) {
 			commented(b, "        account: "+account, "from "+e.AccountEnv+": an account id, not a secret")
 		} else {
 			fmt.Fprintf(b, "        # account: AC…    the account id the probe needs (%s was not set)\n", e.AccountEnv)
@@ -174,14 +174,14 @@ func nameOf(cat *catalog.Catalog, id string) string {
 
 // accountID is the shape of an account id written into the file (a
 // Twilio Account SID, AC and 32 hexadecimal digits).
-var accountID = regexp.MustCompile(`^[A-Za-z0-9]{2,64}$`)
+var accountID = lazyregexp.New(`^[A-Za-z0-9]{2,64}$`)
 
-var plainID = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
+var plainID = lazyregexp.New(`^[a-z0-9][a-z0-9._-]*$`)
 
 // plain writes an id or a name as a YAML scalar: bare when it is a
 // simple identifier, quoted otherwise.
 func plain(s string) string {
-	if plainID.MatchString(s) {
+	if plainID().MatchString(s) {
 		return s
 	}
 	return scalar(s)
@@ -195,12 +195,12 @@ func joinPlain(ids []string) string {
 	return strings.Join(out, ", ")
 }
 
-var envRef = regexp.MustCompile(`^env:[A-Za-z_][A-Za-z0-9_]*$`)
+var envRef = lazyregexp.New(`^env:[A-Za-z_][A-Za-z0-9_]*$`)
 
 // secretScalar writes a reference: env:NAME bare, as people write it,
 // anything else quoted.
 func secretScalar(s string) string {
-	if envRef.MatchString(s) {
+	if envRef().MatchString(s) {
 		return s
 	}
 	return scalar(s)

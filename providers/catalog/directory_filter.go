@@ -2,8 +2,9 @@ package catalog
 
 import (
 	"net/url"
-	"regexp"
 	"strings"
+
+	"github.com/vendorwatch/vendorwatch/internal/lazyregexp"
 )
 
 // The public lists the directory is generated from hold some links that
@@ -74,7 +75,7 @@ func NotAStatusPage(page string) string {
 }
 
 // localePath is a page path that only picks a language ("/en", "/en-us").
-var localePath = regexp.MustCompile(`^/[a-zA-Z]{2}(-[a-zA-Z]{2})?/?$`)
+var localePath = lazyregexp.New(`^/[a-zA-Z]{2}(-[a-zA-Z]{2})?/?$`)
 
 // DirectoryPage cleans a page URL for the directory: a query string (a
 // date range, a selected tab) and a path that only picks a language are
@@ -86,7 +87,7 @@ func DirectoryPage(page string) string {
 		return page
 	}
 	u.RawQuery, u.ForceQuery = "", false
-	if localePath.MatchString(u.Path) {
+	if localePath().MatchString(u.Path) {
 		u.Path, u.RawPath = "", ""
 	}
 	return strings.TrimSuffix(u.String(), "/")
