@@ -3,6 +3,7 @@ package history
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strings"
 	"time"
 )
@@ -25,10 +26,14 @@ var pruneBatch = 2000
 // the evidence row that opened it (runMax bounds what that takes from
 // within the retention). Events from before the chain go by their time.
 func (s *Store) prune(ctx context.Context, tx *sql.Tx, now time.Time) error {
+	if err := s.learnLastPrune(ctx, tx); err != nil {
+		return err
+	}
 	s.mu.Lock()
 	due := s.pruneBacklog || s.lastPrune.IsZero() || now.Sub(s.lastPrune) >= time.Hour || now.Before(s.lastPrune)
 	if due {
 		s.lastPrune = now
+		s.prunes++
 	}
 	s.mu.Unlock()
 	if !due {
@@ -98,6 +103,59 @@ func (s *Store) prune(ctx context.Context, tx *sql.Tx, now time.Time) error {
 	s.mu.Lock()
 	s.pruneBacklog = full
 	s.mu.Unlock()
+	if _, err := exec(ctx, tx, `INSERT INTO state (name, value, updated_at) VALUES (?, ?, ?)
+		ON CONFLICT(name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, statePruned, s.pruneNote(full), now.UnixMilli()); err != nil {
+		return s.wrap("pruning", err)
+	}
+	return nil
+}
+
+// statePruned is the state row that says when the history was last
+// pruned (its time) and how (pruneNote): a new process, such as every
+// --once and tmux refresh, prunes once an hour as a long-running one
+// does, not at every start (four statements, half a millisecond), and a
+// row written once an hour is all it costs.
+const statePruned = "pruned"
+
+// pruneNote is the pruned row's value: the retention the prune applied,
+// and whether it left a backlog. A process with another retention prunes
+// at once.
+func (s *Store) pruneNote(backlog bool) string {
+	note := "retention " + s.opts.Retention.String()
+	if backlog {
+		note += ", backlog"
+	}
+	return note
+}
+
+// learnLastPrune reads, once per Store, when and how the history was last
+// pruned, by any process.
+func (s *Store) learnLastPrune(ctx context.Context, tx *sql.Tx) error {
+	s.mu.Lock()
+	known := s.pruneKnown
+	s.mu.Unlock()
+	if known {
+		return nil
+	}
+	var note string
+	var at int64
+	err := tx.QueryRowContext(ctx, `SELECT value, updated_at FROM state WHERE name = ?`, statePruned).Scan(&note, &at)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return s.wrap("reading when the history was last pruned", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pruneKnown {
+		return nil
+	}
+	s.pruneKnown = true
+	switch {
+	case err != nil, s.pruneBacklog, !s.lastPrune.IsZero():
+	case note == s.pruneNote(true):
+		s.pruneBacklog = true
+	case note == s.pruneNote(false):
+		s.lastPrune = time.UnixMilli(at).UTC()
+	}
 	return nil
 }
 

@@ -80,3 +80,37 @@ func TestRetentionIsIncremental(t *testing.T) {
 		t.Errorf("the chain after pruning: %+v, %v", c, err)
 	}
 }
+
+// A new process prunes once an hour, as a long-running one does: it reads
+// when any process last pruned, and prunes at once only when that was an
+// hour ago, left a backlog, or applied another retention.
+func TestNewProcessPrunesHourly(t *testing.T) {
+	dir := t.TempDir()
+	t0 := time.Date(2026, 12, 6, 8, 0, 0, 0, time.UTC)
+	commitIn := func(o Options, at time.Time) int {
+		t.Helper()
+		s := open(t, dir, o)
+		commitFleet(t, s, quietFleet(5, at, true))
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return s.prunes
+	}
+	for _, c := range []struct {
+		what   string
+		o      Options
+		at     time.Time
+		prunes int
+	}{
+		{"the first process", Options{}, t0, 1},
+		{"a process a minute later", Options{}, t0.Add(time.Minute), 0},
+		{"a process 59 minutes later", Options{}, t0.Add(59 * time.Minute), 0},
+		{"a process an hour later", Options{}, t0.Add(61 * time.Minute), 1},
+		{"a process with another retention", Options{Retention: 48 * time.Hour}, t0.Add(62 * time.Minute), 1},
+		{"the next with it", Options{Retention: 48 * time.Hour}, t0.Add(63 * time.Minute), 0},
+	} {
+		if n := commitIn(c.o, c.at); n != c.prunes {
+			t.Errorf("%s pruned %d times, want %d", c.what, n, c.prunes)
+		}
+	}
+}

@@ -87,6 +87,10 @@ type Store struct {
 	// pruneBacklog is set while the last prune deleted a full batch: the
 	// next commit prunes again (retention.go).
 	pruneBacklog bool
+	// pruneKnown is set once the store read when the history was last
+	// pruned (statePruned); prunes counts the prunes it ran.
+	pruneKnown bool
+	prunes     int
 	quiet        quiet // the state rows last written, and any kept back (quiet.go)
 
 	// readOnly is a store from OpenReadOnly, immutable one that reads the
