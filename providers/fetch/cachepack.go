@@ -24,8 +24,10 @@ import (
 // names it, and prune removes it once none does.
 
 // packMin is how many entries Settle writes into a pack rather than into
-// a file each.
-const packMin = 16
+// a file each: two already save a file's creation, which costs as much
+// kernel time as writing hundreds of kilobytes. A cold --once over 10
+// vendors wrote ten files into http/.
+const packMin = 2
 
 // packPrefix starts a pack's name in the store's directory.
 const packPrefix = "pack-"
