@@ -3,18 +3,13 @@ package fetch
 import (
 	"crypto/tls"
 	"encoding/json"
-	"io"
 	"maps"
 	"net/http/httptrace"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/vendorwatch/vendorwatch/internal/atomicfile"
-	"github.com/vendorwatch/vendorwatch/internal/fileperm"
 )
 
 // HTTP1File is the file, in the state dir, where a Client remembers the
@@ -95,24 +90,8 @@ func (m *http1Memory) load() {
 // read returns the hosts the file holds, leaving out sightings older than
 // http1Forget; nil when there is no file or it cannot be trusted.
 func (m *http1Memory) read() map[string]time.Time {
-	if m.path == "" {
-		return nil
-	}
-	f, err := os.Open(m.path)
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil || !info.Mode().IsRegular() || fileperm.Of(info).OthersWrite() {
-		return nil
-	}
-	b, err := io.ReadAll(io.LimitReader(f, maxHTTP1File))
-	if err != nil {
-		return nil
-	}
 	var doc http1Doc
-	if json.Unmarshal(b, &doc) != nil {
+	if m.path == "" || !readStateJSON(m.path, maxHTTP1File, &doc) {
 		return nil
 	}
 	now := m.now()
@@ -218,9 +197,7 @@ func (m *http1Memory) flush() {
 	b, err := json.MarshalIndent(http1Doc{Note: http1Note, Hosts: m.hosts}, "", "  ")
 	m.mu.Unlock()
 	if err == nil {
-		if err = os.MkdirAll(filepath.Dir(m.path), 0o700); err == nil {
-			err = atomicfile.Write(m.path, atomicfile.Options{}, b, []byte{'\n'})
-		}
+		err = writeStateJSON(m.path, b)
 	}
 	m.mu.Lock()
 	m.saved = upTo

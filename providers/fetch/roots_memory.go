@@ -4,15 +4,12 @@ import (
 	"cmp"
 	"crypto/x509"
 	"encoding/json"
-	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
-
-	"github.com/vendorwatch/vendorwatch/internal/atomicfile"
-	"github.com/vendorwatch/vendorwatch/internal/fileperm"
 )
 
 // RootsFile is the file, in the state dir, where a Client remembers which
@@ -166,21 +163,8 @@ func readRootAt(f *os.File, e rootLocation) *x509.Certificate {
 // readRootsFile returns the places the file holds; nil when there is no
 // file or it cannot be trusted.
 func readRootsFile(path string) []rootLocation {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil || !info.Mode().IsRegular() || fileperm.Of(info).OthersWrite() {
-		return nil
-	}
-	b, err := io.ReadAll(io.LimitReader(f, maxRootsFile))
-	if err != nil {
-		return nil
-	}
 	var doc rootsDoc
-	if json.Unmarshal(b, &doc) != nil {
+	if !readStateJSON(path, maxRootsFile, &doc) {
 		return nil
 	}
 	return doc.Roots
@@ -243,17 +227,16 @@ func (m *rootsMemory) flush() {
 			added++
 		}
 	}
-	all := make(map[string]rootLocation, len(m.entries))
-	for _, e := range readRootsFile(m.path) {
-		all[e.SHA256] = e
-	}
-	for sum, e := range m.entries {
-		all[sum] = e
-	}
+	mine := maps.Clone(m.entries)
 	m.mu.Unlock()
 	if added == 0 {
 		return
 	}
+	all := map[string]rootLocation{}
+	for _, e := range readRootsFile(m.path) {
+		all[e.SHA256] = e
+	}
+	maps.Copy(all, mine)
 	doc := rootsDoc{Note: rootsNote}
 	for _, e := range all {
 		doc.Roots = append(doc.Roots, e)
@@ -266,9 +249,7 @@ func (m *rootsMemory) flush() {
 	}
 	b, err := json.MarshalIndent(doc, "", "  ")
 	if err == nil {
-		if err = os.MkdirAll(filepath.Dir(m.path), 0o700); err == nil {
-			err = atomicfile.Write(m.path, atomicfile.Options{}, b, []byte{'\n'})
-		}
+		err = writeStateJSON(m.path, b)
 	}
 	if err == nil {
 		m.mu.Lock()
