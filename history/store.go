@@ -91,7 +91,7 @@ type Store struct {
 	// pruned (statePruned); prunes counts the prunes it ran.
 	pruneKnown bool
 	prunes     int
-	quiet        quiet // the state rows last written, and any kept back (quiet.go)
+	quiet      quiet // the state rows last written, and any kept back (quiet.go)
 
 	// readOnly is a store from OpenReadOnly, immutable one that reads the
 	// file as immutable (readonly.go); caveat says what such a store may
