@@ -103,11 +103,7 @@ func (s *Store) prune(ctx context.Context, tx *sql.Tx, now time.Time) error {
 	s.mu.Lock()
 	s.pruneBacklog = full
 	s.mu.Unlock()
-	if _, err := exec(ctx, tx, `INSERT INTO state (name, value, updated_at) VALUES (?, ?, ?)
-		ON CONFLICT(name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, statePruned, s.pruneNote(full), now.UnixMilli()); err != nil {
-		return s.wrap("pruning", err)
-	}
-	return nil
+	return s.putState(ctx, tx, statePruned, []byte(s.pruneNote(full)), now)
 }
 
 // statePruned is the state row that says when the history was last

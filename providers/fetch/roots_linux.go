@@ -116,16 +116,15 @@ func rootFileRead(path string, files, dirs []string) bool {
 		}
 	}
 	dir, name := filepath.Split(path)
+	if name == "" {
+		return false
+	}
 	dir = filepath.Clean(dir)
 	for _, d := range dirs {
-		if d == "" || filepath.Clean(d) != dir {
-			continue
+		if d != "" && filepath.Clean(d) == dir {
+			info, err := os.Lstat(path)
+			return err == nil && !sameDirLink(dir, fs.FileInfoToDirEntry(info))
 		}
-		info, err := os.Lstat(path)
-		if err != nil {
-			return false
-		}
-		return !sameDirLink(dir, fs.FileInfoToDirEntry(info)) && name != ""
 	}
 	return false
 }

@@ -76,7 +76,8 @@ type rootsMemory struct {
 	// pending are roots that verified a server and are not remembered yet.
 	pending []*x509.Certificate
 
-	// saveMu lets one request write the file at a time.
+	// saveMu lets one request write the file at a time, each with the
+	// roots it took from pending.
 	saveMu sync.Mutex
 	writes int
 }
@@ -199,20 +200,14 @@ func (m *rootsMemory) flush() {
 		return
 	}
 	m.mu.Lock()
-	pending := len(m.pending) > 0
-	m.mu.Unlock()
-	if !pending {
-		return
-	}
-	m.saveMu.Lock()
-	defer m.saveMu.Unlock()
-	m.mu.Lock()
 	roots := m.pending
 	m.pending = nil
 	m.mu.Unlock()
 	if len(roots) == 0 {
-		return // written by the request that held saveMu before us
+		return
 	}
+	m.saveMu.Lock()
+	defer m.saveMu.Unlock()
 	var found []rootLocation
 	for _, root := range roots {
 		if loc, ok := locateRoot(root.Raw); ok {
