@@ -36,8 +36,9 @@ func runOnceChecked(cmd *cobra.Command, o *options) error {
 	if o.remote != "" {
 		return runOnceRemote(cmd, o)
 	}
-	// The trusted roots load on the other core while the config is read:
-	// the check's client waits for them when it is built.
+	app.OneShotProcs()
+	// The trusted roots start loading before the config is read: the
+	// check's client waits for them when it is built.
 	fetch.WarmRoots(app.StateDir(o.stateDir))
 	a, err := load(o)
 	if err != nil {

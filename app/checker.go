@@ -5,12 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime/debug"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/history"
 	"github.com/vendorwatch/vendorwatch/monitor"
-	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/output"
 	"github.com/vendorwatch/vendorwatch/providers"
 )
@@ -27,58 +25,6 @@ func (a *App) Checker() monitor.Checker {
 	p.SetProbeTimeout(a.Config.ProbeTimeoutOrDefault())
 	p.SetTraffic(a.Config.Traffic, a.Config.Timeout.D())
 	return p
-}
-
-// OneShot is the checker of a process that checks once and exits (--once,
-// the tmux refresh). Such a process's peak memory (RSS) is what the
-// garbage collector lets the heap grow to, twice what is live by default.
-// A large check (Vendors at least oneShotTightFrom) collects sooner while
-// it runs: at half again what is live (thousands of bodies read and
-// parsed, most of it garbage at once). When the check ends, most of the
-// heap is what reading the status documents left behind: it is handed
-// back to the system before the report is assessed and written, and the
-// collector then runs at the default target again for what is live: the
-// history commit and the report then stay well below the check's peak.
-//
-// Measured warm beside the floor program (vwbench -sizes, -hold): at
-// 1,000 vendors peak RSS 118 MiB down to 96 MiB for 3-8% more CPU.
-// Collecting at a quarter again during the check too saves 5 MiB more
-// for about 10% more CPU. After the check, a quarter again (as before
-// 2026-12-06 16:05) cost 2-7 % more CPU than the default for 1 % less
-// peak RSS at 200 and 1,000 vendors and 3-4 % less at 5,000 (held
-// hosts, interleaved runs).
-//
-// A small check keeps the default target: its heap stays near the
-// runtime's 4 MB minimum, which half again lowers to 2 MB, so it only
-// collects more often. Measured the same way (2026-12-06, interleaved
-// runs): at 10 vendors 28 ms of CPU down to 25 ms, at 200 vendors 122 ms
-// down to 109 ms, peak RSS within 1 MiB; at 1,000 vendors the default
-// saved 12 ms of 510 for 6 MiB more RSS, which is why it stays there.
-type OneShot struct {
-	monitor.Checker
-	// Vendors is how many vendors the check reads.
-	Vendors int
-}
-
-// The garbage collector's targets of a one-shot process (debug.SetGCPercent):
-// during a large check and after it, and the number of vendors from which
-// a check is large.
-const (
-	oneShotGCPercent      = 50
-	oneShotAfterGCPercent = 100
-	oneShotTightFrom      = 500
-)
-
-// Check checks once, collecting as OneShot says, and hands the garbage
-// back. The targets stay set for the rest of the process.
-func (o OneShot) Check(ctx context.Context) observe.Snapshot {
-	if o.Vendors >= oneShotTightFrom {
-		debug.SetGCPercent(oneShotGCPercent)
-	}
-	snap := o.Checker.Check(ctx)
-	debug.FreeOSMemory()
-	debug.SetGCPercent(oneShotAfterGCPercent)
-	return snap
 }
 
 // OpenHistory opens the history in the state dir, which checks it
