@@ -36,7 +36,7 @@ func runOnceChecked(cmd *cobra.Command, o *options) error {
 	if o.remote != "" {
 		return runOnceRemote(cmd, o)
 	}
-	app.OneShotProcs()
+	defer app.OneShotProcs()()
 	// The trusted roots start loading before the config is read: the
 	// check's client waits for them when it is built.
 	fetch.WarmRoots(app.StateDir(o.stateDir))

@@ -71,7 +71,7 @@ func runTmuxRefresh(cmd *cobra.Command, o *options) error {
 	if o.remote != "" {
 		return remote.SaveReport(cmd.Context(), o.remote, filepath.Join(dir, app.RemoteSnapshotFile))
 	}
-	app.OneShotProcs()
+	defer app.OneShotProcs()()
 	a, err := load(o)
 	if err != nil {
 		return err

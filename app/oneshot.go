@@ -83,16 +83,19 @@ func collected() bool {
 	return s[0].Value.Kind() != metrics.KindUint64 || s[0].Value.Uint64() > 0
 }
 
-// oneProc is set while OneShotProcs holds the process to one processor.
-var oneProc atomic.Bool
+// heldProcs is what GOMAXPROCS was before OneShotProcs held the process
+// to one processor, and 0 when it does not.
+var heldProcs atomic.Int64
 
 // OneShotProcs starts a one-shot process (--once, the tmux refresh) on one
-// processor, before it reads its config; OneShot.Check gives it every
-// processor back when the check is large. A check spends nearly all its
-// time waiting for vendors: with a second processor, the runtime wakes a
-// thread to look for work each time a goroutine becomes ready, and most
-// of the time finds none. Measured beside the floor program on held hosts
-// (vwbench, 200 ms round trips, interleaved warm runs, 2026-12-06):
+// processor, before it reads its config; OneShot.Check gives it its
+// processors back when the check is large, and so does the restore it
+// returns, for a caller that goes on (a test calling the command). A
+// check spends nearly all its time waiting for vendors: with a second
+// processor, the runtime wakes a thread to look for work each time a
+// goroutine becomes ready, and most of the time finds none. Measured
+// beside the floor program on held hosts (vwbench, 200 ms round trips,
+// interleaved warm runs, 2026-12-06):
 //
 //   - 10 vendors: 22.8 ms of CPU down to 19.4 ms, the same wall time;
 //   - 200 vendors: 114 ms down to 98 ms, wall 665 ms up to 673 ms;
@@ -102,18 +105,18 @@ var oneProc atomic.Bool
 // 0.5 ms of CPU a vendor), and the check starts to wait for it instead of
 // the network: a large check (oneShotLargeFrom) runs on every processor.
 // A GOMAXPROCS set in the environment is kept as it is.
-func OneShotProcs() {
+func OneShotProcs() (restore func()) {
 	if os.Getenv("GOMAXPROCS") != "" || runtime.GOMAXPROCS(0) == 1 {
-		return
+		return func() {}
 	}
-	runtime.GOMAXPROCS(1)
-	oneProc.Store(true)
+	heldProcs.Store(int64(runtime.GOMAXPROCS(1)))
+	return allProcs
 }
 
-// allProcs gives a process OneShotProcs held to one processor every
-// processor back: the runtime's default, which follows the CPU limit.
+// allProcs gives a process OneShotProcs held to one processor its
+// processors back.
 func allProcs() {
-	if oneProc.CompareAndSwap(true, false) {
-		runtime.SetDefaultGOMAXPROCS()
+	if n := heldProcs.Swap(0); n > 0 {
+		runtime.GOMAXPROCS(int(n))
 	}
 }

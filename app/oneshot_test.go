@@ -74,20 +74,20 @@ func (c *procsChecker) Check(context.Context) observe.Snapshot {
 // every processor back; a small one stays on one (BENCHMARKS.md, "One
 // processor for a small check").
 func TestOneShotProcs(t *testing.T) {
-	if os.Getenv("GOMAXPROCS") != "" || runtime.NumCPU() < 2 {
-		t.Skip("needs two CPUs and no GOMAXPROCS in the environment")
+	if os.Getenv("GOMAXPROCS") != "" || runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("needs two processors and no GOMAXPROCS in the environment")
 	}
-	defer runtime.SetDefaultGOMAXPROCS()
+	before := runtime.GOMAXPROCS(0)
+	defer runtime.GOMAXPROCS(before)
 	for _, tc := range []struct {
 		vendors, during int
 	}{
 		{10, 1},
 		{oneShotLargeFrom - 1, 1},
-		{oneShotLargeFrom, runtime.NumCPU()},
-		{5000, runtime.NumCPU()},
+		{oneShotLargeFrom, before},
+		{5000, before},
 	} {
-		runtime.SetDefaultGOMAXPROCS()
-		OneShotProcs()
+		restore := OneShotProcs()
 		if n := runtime.GOMAXPROCS(0); n != 1 {
 			t.Fatalf("after OneShotProcs: GOMAXPROCS %d, want 1", n)
 		}
@@ -95,6 +95,10 @@ func TestOneShotProcs(t *testing.T) {
 		OneShot{Checker: c, Vendors: tc.vendors}.Check(context.Background())
 		if c.during != tc.during {
 			t.Errorf("%d vendors: the check ran on %d processors, want %d", tc.vendors, c.during, tc.during)
+		}
+		restore()
+		if n := runtime.GOMAXPROCS(0); n != before {
+			t.Errorf("%d vendors: GOMAXPROCS %d after the restore, want %d again", tc.vendors, n, before)
 		}
 	}
 }
@@ -107,7 +111,7 @@ func TestOneShotProcsKeepsTheEnvironment(t *testing.T) {
 	t.Setenv("GOMAXPROCS", "2")
 	old := runtime.GOMAXPROCS(2)
 	defer runtime.GOMAXPROCS(old)
-	OneShotProcs()
+	defer OneShotProcs()()
 	OneShot{Checker: &procsChecker{}, Vendors: 10}.Check(context.Background())
 	if n := runtime.GOMAXPROCS(0); n != 2 {
 		t.Errorf("GOMAXPROCS=2 in the environment: %d processors, want 2", n)
