@@ -71,8 +71,8 @@ func (c *procsChecker) Check(context.Context) observe.Snapshot {
 }
 
 // A one-shot process starts on one processor, and a large check gets
-// every processor back; a small one stays on one (BENCHMARKS.md, "One
-// processor for a small check").
+// every processor back; a small one stays on one (BENCHMARKS.md, the
+// scaling curve: "One processor for a small one-shot check").
 func TestOneShotProcs(t *testing.T) {
 	if os.Getenv("GOMAXPROCS") != "" || runtime.GOMAXPROCS(0) < 2 {
 		t.Skip("needs two processors and no GOMAXPROCS in the environment")
