@@ -56,6 +56,8 @@ func (c *Cache) writePack(entries map[string]*cacheEntry) error {
 	for _, e := range entries {
 		h := *e.redacted()
 		body := h.body
+		// A Bodiless entry names the pack too, holding none of it: the
+		// pack's time, renewed by its entries' 304s, keeps it from pruning.
 		h.body, h.Pack, h.Off = nil, name, off
 		off += int64(len(body))
 		headers = append(headers, h)

@@ -1,6 +1,7 @@
 package fetch
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 )
@@ -28,8 +29,21 @@ func (f *Client) GetCached(ctx context.Context, c *Cache, url string, header htt
 // in memory (before Settle) is answered with its body, and one written
 // before the store kept both checksums has its body read at once.
 func (f *Client) GetCachedLazy(ctx context.Context, c *Cache, url string, header http.Header) (*Response, error) {
+	return f.GetCachedKnown(ctx, c, url, header, nil)
+}
+
+// GetCachedKnown is GetCachedLazy for a caller that keeps what it read
+// from documents (statusread's models) and has told the store so
+// (Cache.Unneeded): the store then holds the document's validators and
+// Digest without the document. Such an entry makes the request
+// conditional only when known says the caller still has what the
+// document read to, given the URL that answered it and its Digest; else
+// the document is asked for in full, since a 304 could not be read. A
+// caller that was wrong (known said yes, the model was not there after
+// all) loses a round trip, not the document: Load downloads it.
+func (f *Client) GetCachedKnown(ctx context.Context, c *Cache, url string, header http.Header, known func(final string, d Digest) bool) (*Response, error) {
 	e := c.get(url)
-	if e != nil && e.Absent {
+	if e != nil && (e.Absent || e.Bodiless && (known == nil || !known(cmp.Or(e.FinalURL, url), e.digest()))) {
 		e = nil
 	}
 	req := header.Clone()

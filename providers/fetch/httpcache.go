@@ -30,7 +30,10 @@ const absentFor = time.Hour
 // cacheEntry is what the store keeps for one status URL: the validators
 // the server sent with the document, and the document itself, so a 304
 // answer can be read as if the body had come again. An entry with Absent
-// set records a 404 instead, until Until.
+// set records a 404 instead, until Until. A Bodiless entry keeps the
+// validators and the document's Digest without the document: its reader
+// kept what it read from it (Unneeded), and a 304 is of use only to a
+// reader that still has that (GetCachedKnown).
 type cacheEntry struct {
 	V            int       `json:"v"`
 	URL          string    `json:"url"`
@@ -52,6 +55,9 @@ type cacheEntry struct {
 	// own file.
 	Pack string `json:"pack,omitempty"`
 	Off  int64  `json:"off,omitempty"`
+	// Bodiless says the document itself is not stored: Len and the
+	// checksums name it, nothing holds it.
+	Bodiless bool `json:"bodiless,omitempty"`
 
 	body []byte
 }
@@ -149,7 +155,7 @@ func (c *Cache) get(url string) *cacheEntry {
 	// document in full. One fstat of the open file, where reading the body
 	// would cost its whole length.
 	fi, err := f.Stat()
-	if err != nil || fi.Size() != int64(len(head)+stored.Len) {
+	if err != nil || fi.Size() != int64(len(head))+stored.stored() {
 		os.Remove(name)
 		return nil
 	}
@@ -172,6 +178,20 @@ func (e *cacheEntry) check(url string) error {
 		return errors.New("bad pack")
 	}
 	return nil
+}
+
+// stored is how many bytes of the document the entry's file or pack
+// holds: all of them, or none when it is Bodiless.
+func (e *cacheEntry) stored() int64 {
+	if e.Bodiless {
+		return 0
+	}
+	return int64(e.Len)
+}
+
+// digest names the entry's document.
+func (e *cacheEntry) digest() Digest {
+	return Digest{Len: e.Len, IEEE: e.CRC, Castagnoli: e.CRC32C}
 }
 
 // conditional adds the entry's validators to a request's headers.
@@ -338,6 +358,29 @@ func (c *Cache) Settle() {
 		c.writeFile(e)
 	}
 	c.Flush()
+}
+
+// Unneeded tells the store that its reader keeps what it read from url's
+// document named by d (statusread's models), so the store need not keep
+// the document itself. An entry still held in memory (a first check,
+// before Settle) lets its body go and is written as its validators and
+// Digest alone: a first check over thousands of sources then neither
+// holds every document until its end nor writes them all to the disk,
+// and a 304 is answered with the Digest, by which the reader finds its
+// model. An entry already written is left as it is, and a store without
+// a directory keeps its bodies: nothing else would.
+func (c *Cache) Unneeded(url string, d Digest) {
+	if c == nil || c.dir == "" {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.mem[url]; ok && !e.Absent && !e.Bodiless && e.digest() == d {
+		// A copy: a reader may hold the entry get returned.
+		bodiless := *e
+		bodiless.body, bodiless.Bodiless = nil, true
+		c.mem[url] = &bodiless
+	}
 }
 
 // writeFile writes e to its file (through atomicfile, which redacts).

@@ -83,8 +83,8 @@ func (r *Response) Load(ctx context.Context) (*Response, error) {
 // document, whose validators or checksums differ). The caller then
 // fetches the document in full.
 func (c *Cache) body(e *cacheEntry) []byte {
-	if c.dir == "" || e.body != nil {
-		return e.body // in memory, or waiting for Settle
+	if c.dir == "" || e.body != nil || e.Bodiless {
+		return e.body // in memory, waiting for Settle, or not kept
 	}
 	c.bodyReads.Add(1)
 	if e.Pack != "" {

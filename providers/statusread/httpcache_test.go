@@ -189,7 +189,7 @@ func TestConditionalCorruptStore(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			page, state, v := storedPage(t)
-			first := checkOnce(t, state, v)
+			first := storedWithBody(t, page, state, v)
 			damageEntry(t, state, v, damage)
 			if err := os.Remove(filepath.Join(state, fetch.CacheDir, fetch.IndexFile)); err != nil {
 				t.Fatalf("no index after a check: %v", err)
@@ -225,14 +225,15 @@ var corruptions = map[string]func([]byte) []byte{
 // file is found only when its body is needed: while the document's model
 // is known the answer is that model, as the server confirmed; once it is
 // not, the damaged file is never read as the document, which is
-// downloaded in full in the same check and stored again.
+// downloaded in full in the same check and stored again (its validators
+// and model: the next check is a 304).
 func TestConditionalCorruptStoreIndexed(t *testing.T) {
 	t.Parallel()
 	for name, damage := range corruptions {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			_, state, v := storedPage(t)
-			first := checkOnce(t, state, v)
+			page, state, v := storedPage(t)
+			first := storedWithBody(t, page, state, v)
 			damageEntry(t, state, v, damage)
 			second := checkOnce(t, state, v)
 			if !second.Status.Sources[0].OK || !second.Status.Sources[0].NotModified {
@@ -247,9 +248,6 @@ func TestConditionalCorruptStoreIndexed(t *testing.T) {
 				t.Fatalf("model unknown: %+v, want the document downloaded in full", third.Status.Sources[0])
 			}
 			sameStatus(t, third.Status, first.Status)
-			if err := os.Remove(filepath.Join(state, ModelsFile)); err != nil {
-				t.Fatal(err)
-			}
 			if fourth := checkOnce(t, state, v); !fourth.Status.Sources[0].NotModified {
 				t.Errorf("the damaged entry was not rewritten: %+v", fourth.Status.Sources[0])
 			}
@@ -267,6 +265,24 @@ func storedPage(t *testing.T) (*vendortest.Page, string, catalog.Vendor) {
 	t.Cleanup(srv.Close)
 	v := catalog.Vendor{ID: "a", Name: "A", Sources: []catalog.SourceSpec{{URL: srv.URL + "/s.json", Format: statuspage.Statuspage}}}
 	return page, t.TempDir(), v
+}
+
+// storedWithBody leaves v's document stored with its body, as a running
+// serve or dashboard does: a first check stores only its validators
+// (the model stands for it), and a later check of the same process that
+// finds the document changed writes the new one whole. The result is
+// that later check's, the document the tests then damage.
+func storedWithBody(t *testing.T, page *vendortest.Page, state string, v catalog.Vendor) observe.VendorResult {
+	t.Helper()
+	p := newTestPoller([]catalog.Vendor{v}, testFetcher())
+	p.SetStateDir(state)
+	p.Check(context.Background())
+	page.Set("anthropic__statuspage_summary_none.json", `"v1"`, may21.Add(time.Hour))
+	r, ok := p.Check(context.Background()).Vendor(v.ID)
+	if !ok || !r.Status.Sources[0].OK || r.Status.Sources[0].NotModified {
+		t.Fatalf("the changed document was not read: %+v", r.Status.Sources)
+	}
+	return r
 }
 
 // damageEntry rewrites the stored entry of v's source through damage.

@@ -1,9 +1,11 @@
 package statusread
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
@@ -33,7 +35,7 @@ func lazyOnce(t *testing.T, state string, v catalog.Vendor) lazyRun {
 // not known, and then parsed.
 func TestWarm304ReadsNoBody(t *testing.T) {
 	t.Parallel()
-	_, state, v := storedPage(t)
+	page, state, v := storedPage(t)
 	cold := lazyOnce(t, state, v)
 	if cold.parses != 1 {
 		t.Fatalf("cold run parsed %d documents", cold.parses)
@@ -47,7 +49,10 @@ func TestWarm304ReadsNoBody(t *testing.T) {
 	}
 	sameModel(t, warm.status, cold.status)
 
-	// Without the model store the stored body is needed, read and parsed.
+	// A document stored whole (as serve stores one that changed) is read
+	// and parsed when its model is not known.
+	page.Set("anthropic__statuspage_summary_incident_investigating.json", `"v2"`, may21.Add(time.Hour))
+	changed := storedWithBody(t, page, state, v)
 	if err := os.Remove(filepath.Join(state, ModelsFile)); err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +60,67 @@ func TestWarm304ReadsNoBody(t *testing.T) {
 	if !reparsed.source.NotModified || reparsed.parses != 1 || reparsed.bodies != 1 {
 		t.Fatalf("without models: %+v, %d parses, %d bodies read; want the stored body read once and parsed", reparsed.source, reparsed.parses, reparsed.bodies)
 	}
-	sameModel(t, reparsed.status, cold.status)
+	sameModel(t, reparsed.status, changed.Status)
+}
+
+// A first check keeps the validators of a document whose model it stored,
+// not the document: the validator store holds none of its bytes, and the
+// next process answers its 304 from the model. When the model is gone
+// (models.bin lost, or written by another build) the request goes out
+// without validators, since a 304 could not be read, and the document
+// is parsed and its model stored again. One round trip either way.
+func TestFirstCheckKeepsNoDocument(t *testing.T) {
+	t.Parallel()
+	page, state, v := storedPage(t)
+	cold := lazyOnce(t, state, v)
+	doc, err := os.ReadFile(filepath.Join("testdata", "anthropic__statuspage_summary_incident_investigating.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if held := storedBytes(t, state); bytes.Contains(held, doc[:64]) || len(held) >= len(doc) {
+		t.Fatalf("the validator store holds %d bytes, the document among them; want its validators alone", len(held))
+	}
+	warm := lazyOnce(t, state, v)
+	if !warm.source.NotModified || warm.parses != 0 || warm.loads != 1 || warm.bodies != 0 {
+		t.Fatalf("warm run: %+v, %d parses, %d loads, %d bodies read; want the 304 answered from the model", warm.source, warm.parses, warm.loads, warm.bodies)
+	}
+	if h := page.Last(); h.Get("If-None-Match") != `"v1"` {
+		t.Fatalf("the warm request was not conditional: %v", h)
+	}
+
+	if err := os.Remove(filepath.Join(state, ModelsFile)); err != nil {
+		t.Fatal(err)
+	}
+	before := len(page.Seen())
+	lost := lazyOnce(t, state, v)
+	if seen := page.Seen()[before:]; len(seen) != 1 || seen[0].Get("If-None-Match") != "" {
+		t.Fatalf("requests %v: want one, without validators, when the model is gone", seen)
+	}
+	if lost.source.NotModified || lost.parses != 1 {
+		t.Fatalf("model gone: %+v, %d parses; want the document downloaded and parsed", lost.source, lost.parses)
+	}
+	sameModel(t, lost.status, cold.status)
+	if again := lazyOnce(t, state, v); !again.source.NotModified || again.parses != 0 || again.bodies != 0 {
+		t.Fatalf("after the model was stored again: %+v, %d parses, %d bodies; want a 304 from the model", again.source, again.parses, again.bodies)
+	}
+}
+
+// storedBytes is everything the validator store's files hold.
+func storedBytes(t *testing.T, state string) []byte {
+	t.Helper()
+	var all []byte
+	ents, err := os.ReadDir(filepath.Join(state, "http"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ents {
+		b, err := os.ReadFile(filepath.Join(state, "http", e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, b...)
+	}
+	return all
 }
 
 // A document's memo key is the same whether its bytes came in a 200 or
@@ -92,7 +157,7 @@ func TestMemoKeySameFrom200And304(t *testing.T) {
 func TestDamagedBodyNeverParsed(t *testing.T) {
 	t.Parallel()
 	page, state, v := storedPage(t)
-	cold := lazyOnce(t, state, v)
+	stored := storedWithBody(t, page, state, v)
 	damageEntry(t, state, v, func(b []byte) []byte {
 		// Inside a string of the document, so a parser would read it.
 		b[len(b)-20] ^= 0x01
@@ -102,7 +167,7 @@ func TestDamagedBodyNeverParsed(t *testing.T) {
 	if !known.source.NotModified || known.parses != 0 || known.bodies != 0 {
 		t.Fatalf("model known: %+v, %d parses, %d bodies read; want the stored model, the body unread", known.source, known.parses, known.bodies)
 	}
-	sameModel(t, known.status, cold.status)
+	sameModel(t, known.status, stored.Status)
 
 	if err := os.Remove(filepath.Join(state, ModelsFile)); err != nil {
 		t.Fatal(err)
@@ -116,7 +181,7 @@ func TestDamagedBodyNeverParsed(t *testing.T) {
 	if repaired.source.NotModified || repaired.parses != 1 || repaired.bodies != 1 {
 		t.Fatalf("model unknown: %+v, %d parses, %d bodies read; want the damaged body read, then the download parsed", repaired.source, repaired.parses, repaired.bodies)
 	}
-	sameModel(t, repaired.status, cold.status)
+	sameModel(t, repaired.status, stored.Status)
 	if next := lazyOnce(t, state, v); !next.source.NotModified || next.parses != 0 || next.bodies != 0 {
 		t.Errorf("after the repair: %+v, %d parses, %d bodies read; want a 304 from the stored model", next.source, next.parses, next.bodies)
 	}

@@ -8,6 +8,7 @@ import (
 	"hash/crc32"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -232,23 +233,59 @@ func (s *modelStore) load(source, key string) *observe.Status {
 	if !ok {
 		return nil
 	}
-	d := &modelDecoder{b: r.body[8+16:]}
-	d.int() // written
-	if d.str() != key || d.err != nil {
+	k, model := recordKey(r.body)
+	if k != key {
 		return nil
 	}
-	st, err := decodeModel(d.b)
+	st, err := decodeModel(model)
 	if err != nil {
 		return nil
 	}
 	return st
 }
 
-// store keeps st as what source's document key read to, in the file at
-// the next flush.
-func (s *modelStore) store(source, key string, st *observe.Status) {
+// has reports whether load would find the model of source read from the
+// document key identifies, without decoding it: a record of this build
+// stored by this process or found in the file.
+func (s *modelStore) has(source, key string) bool {
 	if s == nil || key == "" {
-		return
+		return false
+	}
+	id := sourceID(source)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, p := range slices.Backward(s.pending) {
+		if p.source == id {
+			k, _ := recordKey(p.body)
+			return k == key
+		}
+	}
+	s.open()
+	r, ok := s.records[id]
+	if !ok {
+		return false
+	}
+	k, _ := recordKey(r.body)
+	return k == key
+}
+
+// recordKey is the document key a record's body names ("" when it cannot
+// be read), and the model's bytes after it.
+func recordKey(body []byte) (key string, model []byte) {
+	d := &modelDecoder{b: body[8+16:]}
+	d.int() // written
+	if k := d.str(); d.err == nil {
+		return k, d.b
+	}
+	return "", nil
+}
+
+// store keeps st as what source's document key read to, in the file at
+// the next flush, and reports whether it will be written: a model too
+// large, or a store without a file, keeps nothing.
+func (s *modelStore) store(source, key string, st *observe.Status) bool {
+	if s == nil || key == "" {
+		return false
 	}
 	id := sourceID(source)
 	e := modelEncoder{b: make([]byte, 0, 4096)}
@@ -259,7 +296,7 @@ func (s *modelStore) store(source, key string, st *observe.Status) {
 	head := len(e.b)
 	body := e.model(st)
 	if len(body) > maxStoredModel {
-		return
+		return false
 	}
 	now := s.now()
 	s.mu.Lock()
@@ -273,6 +310,7 @@ func (s *modelStore) store(source, key string, st *observe.Status) {
 	if due {
 		s.flush()
 	}
+	return true
 }
 
 // index makes body the newest record of src. s.mu is held.

@@ -43,8 +43,12 @@ func sourceKey(spec catalog.SourceSpec, lim statuspage.Limits) string {
 // document from the stored header without reading the body, with the same
 // key as the same bytes in a 200.
 func memoKey(spec catalog.SourceSpec, resp *fetch.Response, lim statuspage.Limits) string {
-	d := resp.Digest()
-	return fmt.Sprintf("%s\x00%s\x00%08x%08x\x00%d", sourceKey(spec, lim), resp.URL, d.IEEE, d.Castagnoli, d.Len)
+	return memoKeyOf(spec, resp.URL, resp.Digest(), lim)
+}
+
+// memoKeyOf is memoKey of the document d that final answered.
+func memoKeyOf(spec catalog.SourceSpec, final string, d fetch.Digest, lim statuspage.Limits) string {
+	return fmt.Sprintf("%s\x00%s\x00%08x%08x\x00%d", sourceKey(spec, lim), final, d.IEEE, d.Castagnoli, d.Len)
 }
 
 // get returns a copy of the model read from the same document, or nil.
@@ -58,6 +62,14 @@ func (m *parseMemo) get(url, key string) *observe.Status {
 		return e.st.Clone()
 	}
 	return nil
+}
+
+// has reports whether get would return a model.
+func (m *parseMemo) has(url, key string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e, ok := m.m[url]
+	return ok && key != "" && e.key == key
 }
 
 // put remembers a copy of st as what the document identified by key reads

@@ -201,11 +201,21 @@ func (r *Reader) load(ctx context.Context, spec catalog.SourceSpec, lim statuspa
 // fetchParse fetches a source and reads it in its format, setting
 // *notModified when the answer was a 304.
 func (r *Reader) fetchParse(ctx context.Context, spec catalog.SourceSpec, lim statuspage.Limits, notModified *bool) (*observe.Status, error) {
-	resp, err := r.answered(r.fetch.GetCachedLazy(ctx, r.cache, spec.URL, accept()))
+	known := func(final string, d fetch.Digest) bool { return r.knows(spec, lim, final, d) }
+	resp, err := r.answered(r.fetch.GetCachedKnown(ctx, r.cache, spec.URL, accept(), known))
 	if err != nil {
 		return nil, err
 	}
 	return r.parseResp(ctx, spec, resp, lim, notModified)
+}
+
+// knows reports whether the model of spec's document named by final and
+// d is at hand, in this process's memo or the state dir's model store:
+// the validator store keeps no body for a document whose model was
+// stored (fetch.Cache.Unneeded), so a 304 is of use only then.
+func (r *Reader) knows(spec catalog.SourceSpec, lim statuspage.Limits, final string, d fetch.Digest) bool {
+	key := memoKeyOf(spec, final, d, lim)
+	return r.parsed.has(spec.URL, key) || r.models.has(sourceKey(spec, lim), key)
 }
 
 // parseResp reads a body in the source's format. A Statuspage summary that
@@ -270,7 +280,11 @@ func (r *Reader) parseResp(ctx context.Context, spec catalog.SourceSpec, resp *f
 		resolveLinks(st, resp.URL, spec.URL)
 		if whole {
 			r.parsed.put(spec.URL, key, st)
-			r.models.store(sourceKey(spec, lim), key, st)
+			if r.models.store(sourceKey(spec, lim), key, st) && !resp.NotModified {
+				// The model stands for the document from now on: the
+				// validator store keeps its validators, not its bytes.
+				r.cache.Unneeded(spec.URL, resp.Digest())
+			}
 		}
 	}
 	if notModified != nil {
