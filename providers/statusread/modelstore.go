@@ -324,13 +324,28 @@ func (s *modelStore) index(src [16]byte, body []byte, used bool) {
 	s.live += len(body)
 }
 
-// frame is a record's bytes in the file: magic, length, body, CRC.
-func frame(body []byte) []byte {
-	rec := make([]byte, 0, len(body)+16)
-	rec = append(rec, recordMagic[:]...)
-	rec = binary.AppendUvarint(rec, uint64(len(body)))
-	rec = append(rec, body...)
-	return binary.LittleEndian.AppendUint32(rec, crc32.ChecksumIEEE(body))
+// frameOverhead is the most a record's frame adds to its body: magic,
+// length and CRC.
+const frameOverhead = 2 + binary.MaxVarintLen64 + 4
+
+// appendFrame appends a record's bytes in the file to out: magic, length,
+// body, CRC. The records of a flush go into one buffer of their size
+// (framedSize): at 5,000 sources, a frame each and a buffer grown by
+// doubling allocated five times the file.
+func appendFrame(out, body []byte) []byte {
+	out = append(out, recordMagic[:]...)
+	out = binary.AppendUvarint(out, uint64(len(body)))
+	out = append(out, body...)
+	return binary.LittleEndian.AppendUint32(out, crc32.ChecksumIEEE(body))
+}
+
+// framedSize is at least the bytes of records framed.
+func framedSize(records []pendingRecord) int {
+	n := 0
+	for _, p := range records {
+		n += len(p.body) + frameOverhead
+	}
+	return n
 }
 
 // flush writes the records stored since the last flush: appended in one
@@ -360,9 +375,9 @@ func (s *modelStore) flush() {
 		s.rewriteFile(pending)
 		return
 	}
-	var out []byte
+	out := make([]byte, 0, framedSize(pending))
 	for _, p := range pending {
-		out = append(out, frame(p.body)...)
+		out = appendFrame(out, p.body)
 	}
 	f, err := os.OpenFile(s.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
@@ -387,17 +402,21 @@ func (s *modelStore) rewriteFile(pending []pendingRecord) {
 		replaced[p.source] = true
 	}
 	cutoff := s.now().Add(-modelMaxAge).Unix()
-	var out []byte
 	kept := map[[16]byte]record{}
+	size := framedSize(pending)
 	for id, r := range s.records {
 		if replaced[id] || (!r.used && r.written < cutoff) {
 			continue
 		}
-		out = append(out, frame(r.body)...)
 		kept[id] = r
+		size += len(r.body) + frameOverhead
+	}
+	out := make([]byte, 0, size)
+	for _, r := range kept {
+		out = appendFrame(out, r.body)
 	}
 	for _, p := range pending {
-		out = append(out, frame(p.body)...)
+		out = appendFrame(out, p.body)
 	}
 	if atomicfile.Write(s.path, atomicfile.Options{}, out) != nil {
 		return

@@ -166,7 +166,7 @@ func TestModelStoreFallsBackToParsing(t *testing.T) {
 				key = f.key
 			}
 			s.store(f.source, key, &observe.Status{State: observe.MajorOutage, Description: "not this document's", Claims: true})
-			return append(b, frame(s.pending[0].body)...)
+			return appendFrame(b, s.pending[0].body)
 		}
 	}
 	for _, tt := range []struct {
