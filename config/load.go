@@ -1,7 +1,6 @@
 package config
 
 import (
-	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
@@ -134,29 +133,21 @@ func Parse(data []byte, file string, private bool, cat Catalog) (*Config, error)
 func parse(data []byte, file string, access fileperm.Access, cat Catalog) (*Config, error) {
 	cfg := &Config{Path: file}
 	var probs problems
-	// The document is parsed twice: to a tree, whose lines the problems
-	// cite and whose values are searched for pasted keys, and strictly into
-	// cfg (yaml.v3 refuses unknown fields only from a Decoder, never from a
-	// tree). The two parses run at once: at 5,000 vendors each takes about
-	// a tenth of a second before anything else can start.
+	// The document is parsed once, to a tree, whose lines the problems
+	// cite and whose values are searched for pasted keys; cfg is decoded
+	// from the tree, and options it does not know are found in the tree
+	// (unknownOptions), as yaml.v3's strict Decoder would report them.
 	var root yaml.Node
-	parsed := make(chan error, 1)
-	go func() { parsed <- yaml.Unmarshal(data, &root) }()
-	var strictErr error
-	if len(bytes.TrimSpace(data)) > 0 {
-		dec := yaml.NewDecoder(bytes.NewReader(data))
-		dec.KnownFields(true)
-		if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
-			strictErr = err
-		}
-	}
-	if err := <-parsed; err != nil {
+	if err := yaml.Unmarshal(data, &root); err != nil {
 		probs.addYAML(err)
 		return nil, probs.err(file)
 	}
 	findKeyLike(&root, &probs)
-	if strictErr != nil {
-		probs.addYAML(strictErr)
+	if root.Kind != 0 {
+		if err := root.Decode(cfg); err != nil {
+			probs.addYAML(err)
+		}
+		unknownOptions(&root, &probs)
 	}
 	cfg.applyDefaults()
 	idx := newIndex(&root)
