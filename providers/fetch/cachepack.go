@@ -61,7 +61,9 @@ func (c *Cache) writePack(entries map[string]*cacheEntry) error {
 		h.body, h.Pack, h.Off = nil, name, off
 		off += int64(len(body))
 		headers = append(headers, h)
-		bodies = append(bodies, body)
+		if len(body) > 0 {
+			bodies = append(bodies, body)
+		}
 	}
 	if err := atomicfile.Write(filepath.Join(c.dir, name), atomicfile.Options{Redacted: true}, bodies...); err != nil {
 		return err
