@@ -155,7 +155,7 @@ func (c *Cache) get(url string) *cacheEntry {
 	// document in full. One fstat of the open file, where reading the body
 	// would cost its whole length.
 	fi, err := f.Stat()
-	if err != nil || fi.Size() != int64(len(head))+stored.stored() {
+	if err != nil || fi.Size() != int64(len(head))+stored.storedLen() {
 		os.Remove(name)
 		return nil
 	}
@@ -180,9 +180,9 @@ func (e *cacheEntry) check(url string) error {
 	return nil
 }
 
-// stored is how many bytes of the document the entry's file or pack
+// storedLen is how many bytes of the document the entry's file or pack
 // holds: all of them, or none when it is Bodiless.
-func (e *cacheEntry) stored() int64 {
+func (e *cacheEntry) storedLen() int64 {
 	if e.Bodiless {
 		return 0
 	}
