@@ -62,6 +62,7 @@ func main() {
 		costFor  = flag.Duration("serve-cost-for", 10*time.Minute, "with -serve-cost, how long each size is watched after serve's first complete check")
 		costPeer = flag.Bool("serve-cost-peer", false, "with -serve-cost, also measure Prometheus scraping blackbox_exporter on the same endpoints (needs both Debian packages)")
 		costIvl  = flag.Duration("serve-cost-interval", 60*time.Second, "with -serve-cost, the config's interval and probe_interval (the defaults: 60s)")
+		whole    = flag.Duration("serve-whole", 0, "with -serve-cost, instead of the per-hour figures: everything each size's serve writes from its start to its exit after this long (such as 2m), on an empty state dir and then restarted on it")
 		sizes    = flag.String("sizes", "", "instead of the rest, the scaling curve: vendorwatch --once and the floor program side by side at these vendor counts (on vendors/4 HTTPS hosts), such as 10,200,1000,5000")
 	)
 	if len(os.Args) > 1 && os.Args[1] == "widget" {
@@ -109,7 +110,7 @@ func main() {
 	if *cost != "" {
 		ns, err := parseSizes("-serve-cost", *cost)
 		if err == nil {
-			err = runServeCost(costOptions{bin: *bin, sizes: ns, window: *costFor, interval: *costIvl, rtt: *rtt, latency: *latency, h1Share: *h1Share, peer: *costPeer, keep: *keepTemp})
+			err = runServeCost(costOptions{bin: *bin, sizes: ns, window: *costFor, interval: *costIvl, rtt: *rtt, latency: *latency, h1Share: *h1Share, peer: *costPeer, keep: *keepTemp, whole: *whole})
 		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "vwbench:", err)

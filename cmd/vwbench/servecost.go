@@ -24,6 +24,9 @@ type costOptions struct {
 	h1Share  float64
 	peer     bool // also measure Prometheus + blackbox_exporter on the same endpoints
 	keep     bool
+	// whole, when set, measures each size's serve from its start to its
+	// exit this long after instead (servewhole.go).
+	whole time.Duration
 }
 
 // procCost is what a process has cost so far: CPU time and the bytes it
@@ -101,6 +104,9 @@ func runServeCost(o costOptions) error {
 		return err
 	}
 	fmt.Printf("- interval and probe_interval %s; every host HTTPS, %.0f %% HTTP/1.1 only, a round trip of %s; nothing changes: every document answers 304\n", o.interval, 100*o.h1Share, o.rtt)
+	if o.whole > 0 {
+		return runServeWhole(o, tmp, bin, home, cert)
+	}
 	fmt.Printf("- each size watched for %s after serve's first complete check\n\n", o.window)
 	var rows []costRow
 	for _, n := range o.sizes {

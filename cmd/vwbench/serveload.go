@@ -51,6 +51,8 @@ type runningServe struct {
 	proto        string
 	newTransport func() *http.Transport
 	stop         func()
+	// exited is the process's state once stop has returned.
+	exited *os.ProcessState
 }
 
 // startServe starts `vendorwatch serve` over the scenario's vendors, with
@@ -92,8 +94,12 @@ func startServe(bin, home string, sc *scenario, state, extra string, useTLS bool
 	}
 	rs.pid = cmd.Process.Pid
 	rs.stop = func() {
+		if rs.exited != nil {
+			return
+		}
 		cmd.Process.Signal(syscall.SIGTERM)
 		cmd.Wait()
+		rs.exited = cmd.ProcessState
 	}
 	urls := make(chan string, 1)
 	go func() {
