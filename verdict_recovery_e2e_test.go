@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -92,6 +93,10 @@ type fakeVAPI struct {
 	mu   sync.Mutex
 	page []byte
 	down bool
+	// unchanged counts the status page's 304s: it sends an ETag, as
+	// Better Stack does, so a check whose page did not change reads it
+	// from the state dir (its validators and stored model).
+	unchanged int
 }
 
 func newFakeVAPI(t *testing.T) *fakeVAPI {
@@ -114,6 +119,15 @@ func (v *fakeVAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	file, status, ctype := "vapi__401_invalid_key.json", http.StatusUnauthorized, "application/json"
 	switch {
 	case r.URL.Path == "/index.json":
+		etag := fmt.Sprintf(`"%x"`, sha256.Sum256(page))
+		w.Header().Set("ETag", etag)
+		if r.Header.Get("If-None-Match") == etag {
+			v.mu.Lock()
+			v.unchanged++
+			v.mu.Unlock()
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(page)
 		return

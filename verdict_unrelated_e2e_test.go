@@ -48,6 +48,15 @@ func TestOutageThenRecoveryBesideAnUnrelatedIncident(t *testing.T) {
 		tl.check(fixture.At(s.at), s.want)
 	}
 	checkVAPIEpisode(t, tl)
+	// The page stood unchanged from 13:50 to 13:53 (two checks), 14:55 to
+	// 14:56 and 15:10 to 15:11: those four checks read it as a 304
+	// confirmed it, from the validators and model the state dir kept.
+	vapi.mu.Lock()
+	unchanged := vapi.unchanged
+	vapi.mu.Unlock()
+	if unchanged != 4 {
+		t.Errorf("VAPI's page answered 304 %d times, want 4: the steps whose page did not change", unchanged)
+	}
 	// GitHub's incident: opened at the first check, still open at the end.
 	var episode []string
 	for _, e := range tl.report(fixture.At("15:12")).Timeline {

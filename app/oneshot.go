@@ -102,8 +102,9 @@ var heldProcs atomic.Int64
 
 // OneShotProcs starts a one-shot process (--once, the tmux refresh) on one
 // processor, before it reads its config; OneShot.Check gives it its
-// processors back when the check is large, and so does the restore it
-// returns, for a caller that goes on (a test calling the command). A
+// processors back when the check is large. The restore it returns gives
+// them back too, and sets the collector's default target again, for a
+// caller that goes on (a test calling the command). A
 // check spends nearly all its time waiting for vendors: with a second
 // processor, the runtime wakes a thread to look for work each time a
 // goroutine becomes ready, and most of the time finds none. Measured
@@ -124,15 +125,8 @@ func OneShotProcs() (restore func()) {
 	}
 	return func() {
 		allProcs()
-		restoreGC()
+		debug.SetGCPercent(oneShotAfterGCPercent) // the default, which OneShot.Check leaves changed
 	}
-}
-
-// restoreGC sets the collector's default target again, which
-// OneShot.Check leaves changed for what follows the check (a test calling
-// the command goes on).
-func restoreGC() {
-	debug.SetGCPercent(oneShotAfterGCPercent)
 }
 
 // allProcs gives a process OneShotProcs held to one processor its

@@ -244,9 +244,10 @@ func (s *modelStore) load(source, key string) *observe.Status {
 	return st
 }
 
-// has reports whether load would find the model of source read from the
-// document key identifies, without decoding it: a record of this build
-// stored by this process or found in the file.
+// has reports whether a model of source read from the document key
+// identifies is at hand, without decoding it: a record of this build in
+// the file (what load finds), or one this process stored and has not yet
+// written (its model is in the process's memo too).
 func (s *modelStore) has(source, key string) bool {
 	if s == nil || key == "" {
 		return false

@@ -38,16 +38,11 @@ func sourceKey(spec catalog.SourceSpec, lim statuspage.Limits) string {
 }
 
 // memoKey identifies a document as read with spec's settings, cut to lim:
-// the source, the URL that answered and the document's fetch.Digest (its
-// length and two checksums). A 304 answered from the store names its
-// document from the stored header without reading the body, with the same
-// key as the same bytes in a 200.
-func memoKey(spec catalog.SourceSpec, resp *fetch.Response, lim statuspage.Limits) string {
-	return memoKeyOf(spec, resp.URL, resp.Digest(), lim)
-}
-
-// memoKeyOf is memoKey of the document d that final answered.
-func memoKeyOf(spec catalog.SourceSpec, final string, d fetch.Digest, lim statuspage.Limits) string {
+// the source, the URL that answered (final) and the document's
+// fetch.Digest d (its length and two checksums). A 304 answered from the
+// store names its document from the stored header without reading the
+// body, with the same key as the same bytes in a 200.
+func memoKey(spec catalog.SourceSpec, final string, d fetch.Digest, lim statuspage.Limits) string {
 	return fmt.Sprintf("%s\x00%s\x00%08x%08x\x00%d", sourceKey(spec, lim), final, d.IEEE, d.Castagnoli, d.Len)
 }
 

@@ -214,7 +214,7 @@ func (r *Reader) fetchParse(ctx context.Context, spec catalog.SourceSpec, lim st
 // the validator store keeps no body for a document whose model was
 // stored (fetch.Cache.Unneeded), so a 304 is of use only then.
 func (r *Reader) knows(spec catalog.SourceSpec, lim statuspage.Limits, final string, d fetch.Digest) bool {
-	key := memoKeyOf(spec, final, d, lim)
+	key := memoKey(spec, final, d, lim)
 	return r.parsed.has(spec.URL, key) || r.models.has(sourceKey(spec, lim), key)
 }
 
@@ -238,7 +238,8 @@ func (r *Reader) parseResp(ctx context.Context, spec catalog.SourceSpec, resp *f
 	if err := checkContentType(resp, spec.Format); err != nil {
 		return nil, err
 	}
-	key := memoKey(spec, resp, lim)
+	d := resp.Digest()
+	key := memoKey(spec, resp.URL, d, lim)
 	st := r.parsed.get(spec.URL, key)
 	if st == nil {
 		if st = r.models.load(sourceKey(spec, lim), key); st != nil {
@@ -258,7 +259,8 @@ func (r *Reader) parseResp(ctx context.Context, spec catalog.SourceSpec, resp *f
 			if err := checkContentType(full, spec.Format); err != nil {
 				return nil, err
 			}
-			key = memoKey(spec, full, lim)
+			d = full.Digest()
+			key = memoKey(spec, full.URL, d, lim)
 		}
 		resp = full
 		whole := true
@@ -283,7 +285,7 @@ func (r *Reader) parseResp(ctx context.Context, spec catalog.SourceSpec, resp *f
 			if r.models.store(sourceKey(spec, lim), key, st) && !resp.NotModified {
 				// The model stands for the document from now on: the
 				// validator store keeps its validators, not its bytes.
-				r.cache.Unneeded(spec.URL, resp.Digest())
+				r.cache.Unneeded(spec.URL, d)
 			}
 		}
 	}
