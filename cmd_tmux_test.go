@@ -355,6 +355,7 @@ var earlyInits = []string{
 	"github.com/NimbleMarkets/ntcharts/v2/canvas/runes", // the dashboard's charts
 	"github.com/charmbracelet/x/ansi/parser",            // redact and the dashboard
 	"runtime/metrics",                                   // Prometheus' Go collector
+	"github.com/klauspost/compress/internal/cpuinfo",    // CPU features: zstd, history's packed rows
 	"context", "crypto", "crypto/internal/fips140deps/cpu", "crypto/internal/fips140deps/time",
 	"encoding/base64", "hash/crc32", "math", "os/signal",
 }

@@ -19,6 +19,7 @@ require (
 	github.com/emersion/go-smtp v0.26.0
 	github.com/go-analyze/charts v0.6.4
 	github.com/google/shlex v0.0.0-20191202100458-e7afc7fbc510
+	github.com/klauspost/compress v1.20.1
 	github.com/mmcdole/gofeed v1.4.2
 	github.com/prometheus/client_golang v1.25.0
 	github.com/prometheus/client_model v0.6.3

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -20,6 +22,7 @@ import (
 	"unicode"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/vendorwatch/vendorwatch/app"
 	"github.com/vendorwatch/vendorwatch/internal/redact"
@@ -138,6 +141,87 @@ func noLeakInFiles(t *testing.T, dir string) {
 		}
 		return nil
 	})
+}
+
+// noLeakInDatabase reads every value of every table of the state dir's
+// database, as noLeak does text. A raw read of the file cannot see into a
+// row stored compressed (history's packed state rows), so every value that
+// is a zstd frame is read decompressed as well.
+func noLeakInDatabase(t *testing.T, stateDir string) {
+	t.Helper()
+	// A copy, so that reading it leaves the state dir's files as they are.
+	b, err := os.ReadFile(filepath.Join(stateDir, "history.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "history.db")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	dec, err := zstd.NewReader(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dec.Close()
+	var tables []string
+	rows, err := db.Query(`SELECT name FROM sqlite_master WHERE type = 'table'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var name string
+		rows.Scan(&name)
+		tables = append(tables, name)
+	}
+	rows.Close()
+	packed := 0
+	for _, table := range tables {
+		rows, err := db.Query(`SELECT * FROM "` + table + `"`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			for i, v := range vals {
+				var cell []byte
+				switch v := v.(type) {
+				case []byte:
+					cell = v
+				case string:
+					cell = []byte(v)
+				default:
+					continue
+				}
+				where := fmt.Sprintf("history.db's %s.%s", table, cols[i])
+				noLeak(t, where, string(cell))
+				if bytes.HasPrefix(cell, []byte{0x28, 0xb5, 0x2f, 0xfd}) {
+					plain, err := dec.DecodeAll(cell, nil)
+					if err != nil {
+						t.Fatalf("%s: a zstd frame that does not decompress: %v", where, err)
+					}
+					packed++
+					noLeak(t, where+", decompressed", string(plain))
+				}
+			}
+		}
+		rows.Close()
+	}
+	if packed == 0 {
+		t.Error("no packed row in history.db: the report should be one, so this test reads inside it")
+	}
 }
 
 // noLeak fails when s, raw or as a terminal shows it, holds 12 characters
@@ -333,6 +417,7 @@ func TestNoKeyLeaksFromEchoingVendors(t *testing.T) {
 	// Every file the runs left: the state dir raw, history.db and its
 	// write-ahead log included.
 	noLeakInFiles(t, state)
+	noLeakInDatabase(t, state)
 	for _, name := range []string{"history.db", "snapshot.json"} {
 		if _, err := os.Stat(filepath.Join(state, name)); err != nil {
 			t.Errorf("no %s in the state dir: %v", name, err)
@@ -456,4 +541,5 @@ func TestNoKeyLeaksIntoTheCachePack(t *testing.T) {
 		t.Fatalf("the first check left %d packs in the HTTP cache, want 1", len(packs))
 	}
 	noLeakInFiles(t, state)
+	noLeakInDatabase(t, state)
 }

@@ -188,6 +188,9 @@ func (s *Store) queryStates(ctx context.Context, q stateQuerier, names ...string
 		if err := rows.Scan(&name, &value, &updated); err != nil {
 			return nil, nil, s.wrap("reading the state", err)
 		}
+		if value, err = s.unpack(name, value); err != nil {
+			return nil, nil, err
+		}
 		out[name], at[name] = value, updated
 	}
 	return out, at, s.wrap("reading the state", rows.Err())
@@ -350,7 +353,7 @@ func (s *Store) Commit(ctx context.Context, c Check, assess AssessFunc) (Committ
 
 func (s *Store) putState(ctx context.Context, tx *sql.Tx, name string, value []byte, now time.Time) error {
 	_, err := exec(ctx, tx, `INSERT INTO state (name, value, updated_at) VALUES (?, ?, ?)
-		ON CONFLICT(name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, name, string(value), now.UnixMilli())
+		ON CONFLICT(name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, name, packable(value), now.UnixMilli())
 	return s.wrap("storing the "+name, err)
 }
 

@@ -244,7 +244,7 @@ func (s *Store) loadObserved(ctx context.Context, tx *sql.Tx) (observed, *correl
 		}
 		return idx, nil, err
 	}
-	var value sql.NullString
+	var value []byte
 	var at, writtenAt sql.NullInt64
 	err := tx.QueryRowContext(ctx, `SELECT o.value, o.updated_at, m.updated_at FROM (SELECT 1)
 		LEFT JOIN state o ON o.name = ? LEFT JOIN state m ON m.name = ?`, stateObserved, stateMemory).Scan(&value, &at, &writtenAt)
@@ -254,9 +254,13 @@ func (s *Store) loadObserved(ctx context.Context, tx *sql.Tx) (observed, *correl
 	if !writtenAt.Valid {
 		return observed{}, nil, nil // nothing stored yet
 	}
-	if value.Valid && at == writtenAt {
+	if value != nil && at == writtenAt {
 		var idx observed
-		if err := json.Unmarshal([]byte(value.String), &idx); err != nil {
+		value, err := s.unpack(stateObserved, value)
+		if err != nil {
+			return observed{}, nil, err
+		}
+		if err := json.Unmarshal(value, &idx); err != nil {
 			return observed{}, nil, fmt.Errorf("%w: %s: the stored %s is not valid JSON (%v); the file was left as it is", ErrCorrupt, s.path, stateObserved, err)
 		}
 		return idx, nil, nil
@@ -285,6 +289,9 @@ func (s *Store) loadReport(ctx context.Context, tx *sql.Tx) (*correlate.Report, 
 	}
 	if err != nil {
 		return nil, s.wrap("reading the state", err)
+	}
+	if value, err = s.unpack(stateReport, value); err != nil {
+		return nil, err
 	}
 	rep := &correlate.Report{}
 	if err := json.Unmarshal(value, rep); err != nil {

@@ -123,9 +123,7 @@ func TestChangeInAQuietFleetIsRecordedAtOnce(t *testing.T) {
 	if b, _ := os.ReadFile(s.SnapshotPath()); !bytes.Contains(b, []byte(`"invalid_key"`)) {
 		t.Error("the snapshot does not show the change")
 	}
-	var stored string
-	s.db.QueryRow(`SELECT value FROM state WHERE name = 'report'`).Scan(&stored)
-	if !bytes.Contains([]byte(stored), []byte(`"invalid_key"`)) {
+	if !bytes.Contains(storedState(t, s, stateReport), []byte(`"invalid_key"`)) {
 		t.Error("the stored report does not show the change")
 	}
 	if chk, err := s.VerifyChain(ctx, 0, 0); err != nil || !chk.Intact {

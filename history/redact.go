@@ -17,15 +17,26 @@ type execer interface {
 // (issue 16): the reports, events, findings, inventories and outbox
 // payloads all go through here. Every write of the package uses it; a
 // test keeps it so.
+//
+// A state row (packable) is redacted as JSON, then packed (statecodec.go):
+// compressed, it would hide a key from the redactor.
 func exec(ctx context.Context, e execer, query string, args ...any) (sql.Result, error) {
-	if redact.Active() {
-		for i, a := range args {
-			switch v := a.(type) {
-			case string:
+	active := redact.Active()
+	for i, a := range args {
+		switch v := a.(type) {
+		case string:
+			if active {
 				args[i] = redact.String(v)
-			case []byte:
+			}
+		case []byte:
+			if active {
 				args[i] = redact.Bytes(v)
 			}
+		case packable:
+			if active {
+				v = redact.Bytes(v)
+			}
+			args[i] = packState(v)
 		}
 	}
 	return e.ExecContext(ctx, query, args...)

@@ -1,11 +1,13 @@
 package history
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/internal/redact"
@@ -39,10 +41,18 @@ func TestNoSecretReachesTheStateDir(t *testing.T) {
 		Code: "authentication_error", Message: "invalid x-api-key " + echo, CheckedAt: at("12:40")}}
 	v.Inventory = &observe.Inventory{Source: observe.SourceOpenAIAdmin, Result: observe.ResultOK, CheckedAt: at("12:40"), ListedAt: at("12:40"),
 		Keys: []observe.InventoryKey{{ID: "key_1", Name: "named " + echo, Kind: observe.InventoryProjectKey, Redacted: "sk-ant-api03-…igAA"}}}
-	assess(t, s, snapshot(at("12:40"), v))
+	// Quiet vendors beside it make the report a packed row (statecodec.go),
+	// which the redactor must read before it is compressed.
+	fleet := func(t time.Time) observe.Snapshot {
+		return snapshot(t, append([]observe.VendorResult{v}, quietFleet(60, t, true).Vendors...)...)
+	}
+	assess(t, s, fleet(at("12:40")))
 	v.Keys[0].CheckedAt, v.Inventory.CheckedAt, v.Inventory.ListedAt = at("12:41"), at("12:41"), at("12:41")
 	v.Inventory.Keys = nil // the key left the list: an inventory event
-	assess(t, s, snapshot(at("12:41"), v))
+	assess(t, s, fleet(at("12:41")))
+	if raw := rawState(t, s, stateReport); !bytes.HasPrefix(raw, zstdMagic) {
+		t.Fatal("the stored report is not packed: the test no longer covers packed rows")
+	}
 
 	ob := s.Outbox()
 	if err := ob.Queue(ctx, "slack", []byte(`{"last":"`+echo+`"}`), []Delivery{delivery("key_revoked:anthropic:prod", `{"text":"`+echo+`"}`, at("12:41"))}); err != nil {
@@ -63,6 +73,15 @@ func TestNoSecretReachesTheStateDir(t *testing.T) {
 	if msg := st.Report.Vendors[0].Keys[0].Message; msg != "invalid x-api-key [redacted]" {
 		t.Errorf("stored key message = %q", msg)
 	}
+	secret := historyKey[len("sk-ant-api03-"):]
+	for _, name := range []string{stateMemory, stateBaseline, stateObserved, stateReport, stateSeed} {
+		row := storedState(t, s, name)
+		for i := 0; i+12 <= len(secret); i++ {
+			if bytes.Contains(row, []byte(secret[i:i+12])) {
+				t.Fatalf("the stored %s holds %q of the key", name, secret[i:i+12])
+			}
+		}
+	}
 	s.Close()
 	files, _ := filepath.Glob(filepath.Join(dir, "*"))
 	for _, want := range []string{DatabaseFile, SnapshotFile, statusline.DigestFile} {
@@ -70,7 +89,6 @@ func TestNoSecretReachesTheStateDir(t *testing.T) {
 			t.Errorf("no %s written: %v", want, err)
 		}
 	}
-	secret := historyKey[len("sk-ant-api03-"):]
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {

@@ -108,10 +108,7 @@ func TestLoadSeedReadsTheSeedRow(t *testing.T) {
 	if err != nil || want.Report == nil {
 		t.Fatalf("LoadSeed: %v", err)
 	}
-	var seedLen, reportLen int
-	if err := s.db.QueryRow(`SELECT length(s.value), length(r.value) FROM state s, state r WHERE s.name = ? AND r.name = ?`, stateSeed, stateReport).Scan(&seedLen, &reportLen); err != nil {
-		t.Fatal(err)
-	}
+	seedLen, reportLen := len(storedState(t, s, stateSeed)), len(storedState(t, s, stateReport))
 	if seedLen*4 > reportLen {
 		t.Errorf("the seed row is %d bytes beside a report of %d: it should leave the pages out", seedLen, reportLen)
 	}

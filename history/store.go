@@ -310,6 +310,12 @@ var migrations = []string{
 
 	// Schema 7: the runs as a rollup of the probes (probe_runs.go).
 	probeRunsSchema,
+
+	// Schema 8: state rows larger than 4 KiB may be stored packed
+	// (statecodec.go). No table changes; the version tells an older
+	// vendorwatch, which would take a packed row for damage, to ask for
+	// an upgrade instead.
+	`UPDATE state SET value = value WHERE 0`,
 }
 
 // SchemaVersion is the schema this vendorwatch writes.
