@@ -11,6 +11,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/internal/redact"
+	"github.com/vendorwatch/vendorwatch/internal/zstdpack"
 	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/statusline"
 )
@@ -50,7 +51,7 @@ func TestNoSecretReachesTheStateDir(t *testing.T) {
 	v.Keys[0].CheckedAt, v.Inventory.CheckedAt, v.Inventory.ListedAt = at("12:41"), at("12:41"), at("12:41")
 	v.Inventory.Keys = nil // the key left the list: an inventory event
 	assess(t, s, fleet(at("12:41")))
-	if raw := rawState(t, s, stateReport); !bytes.HasPrefix(raw, zstdMagic) {
+	if raw := rawState(t, s, stateReport); !zstdpack.Is(raw) {
 		t.Fatal("the stored report is not packed: the test no longer covers packed rows")
 	}
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/internal/zstdpack"
 	"github.com/vendorwatch/vendorwatch/observe"
 )
 
@@ -52,10 +53,10 @@ func TestLargeStateRowsArePacked(t *testing.T) {
 	commitFleet(t, s, quietFleet(200, t0, true))
 
 	raw, plain := rawState(t, s, stateReport), storedState(t, s, stateReport)
-	if !bytes.HasPrefix(raw, zstdMagic) || len(raw)*4 > len(plain) {
-		t.Fatalf("the stored report is %d bytes for %d of JSON (packed: %v); want a zstd frame a quarter of it or less", len(raw), len(plain), bytes.HasPrefix(raw, zstdMagic))
+	if !zstdpack.Is(raw) || len(raw)*4 > len(plain) {
+		t.Fatalf("the stored report is %d bytes for %d of JSON (packed: %v); want a zstd frame a quarter of it or less", len(raw), len(plain), zstdpack.Is(raw))
 	}
-	if sums := rawState(t, s, stateSums); bytes.HasPrefix(sums, zstdMagic) || !bytes.HasPrefix(sums, []byte(sumsVersion)) {
+	if sums := rawState(t, s, stateSums); zstdpack.Is(sums) || !bytes.HasPrefix(sums, []byte(sumsVersion)) {
 		t.Errorf("the sums row is %q, want it as text", sums[:min(len(sums), 8)])
 	}
 	snap, err := os.ReadFile(s.SnapshotPath())
@@ -123,7 +124,7 @@ func TestUnpackedRowsStillLoad(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if raw := rawState(t, s, stateReport); bytes.HasPrefix(raw, zstdMagic) {
+	if raw := rawState(t, s, stateReport); zstdpack.Is(raw) {
 		t.Fatal("the report is still packed")
 	}
 	s.Close()
@@ -137,7 +138,7 @@ func TestUnpackedRowsStillLoad(t *testing.T) {
 	if c := commitFleet(t, s, snap); len(c.Events) == 0 {
 		t.Error("no event for the key that stopped working, after text rows")
 	}
-	if raw := rawState(t, s, stateReport); !bytes.HasPrefix(raw, zstdMagic) {
+	if raw := rawState(t, s, stateReport); !zstdpack.Is(raw) {
 		t.Error("the report written again is not packed")
 	}
 }
