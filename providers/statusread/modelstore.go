@@ -169,20 +169,25 @@ func (s *modelStore) open() {
 		return
 	}
 	for len(b) > 0 {
-		src, body, n, err := s.next(b)
+		var framed []byte
+		var n int
+		if isSegment(b) {
+			framed, n, err = nextSegment(b)
+		} else {
+			// A record outside a segment, as written before segments.
+			n, err = s.take(b)
+		}
 		if err != nil {
-			// Damage, or a record another process is still writing:
+			// Damage, or a segment another process is still writing:
 			// what follows cannot be trusted to be framed right.
 			s.garbage += len(b)
 			s.rewrite = true
 			break
 		}
 		b = b[n:]
-		if body == nil {
-			s.garbage += n
-			continue
+		if framed != nil && !s.readRecords(framed) {
+			s.rewrite = true
 		}
-		s.index(src, body, false)
 	}
 	if s.garbage > s.live+modelSlack {
 		s.rewrite = true
@@ -376,15 +381,15 @@ func (s *modelStore) flush() {
 		s.rewriteFile(pending)
 		return
 	}
-	out := make([]byte, 0, framedSize(pending))
+	framed := make([]byte, 0, framedSize(pending))
 	for _, p := range pending {
-		out = appendFrame(out, p.body)
+		framed = appendFrame(framed, p.body)
 	}
 	f, err := os.OpenFile(s.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
 		return
 	}
-	_, err = f.Write(out)
+	_, err = f.Write(appendSegment(nil, framed))
 	if errors.Join(err, f.Close()) != nil {
 		return
 	}
@@ -412,14 +417,14 @@ func (s *modelStore) rewriteFile(pending []pendingRecord) {
 		kept[id] = r
 		size += len(r.body) + frameOverhead
 	}
-	out := make([]byte, 0, size)
+	framed := make([]byte, 0, size)
 	for _, r := range kept {
-		out = appendFrame(out, r.body)
+		framed = appendFrame(framed, r.body)
 	}
 	for _, p := range pending {
-		out = appendFrame(out, p.body)
+		framed = appendFrame(framed, p.body)
 	}
-	if atomicfile.Write(s.path, atomicfile.Options{}, out) != nil {
+	if atomicfile.Write(s.path, atomicfile.Options{}, appendSegment(nil, framed)) != nil {
 		return
 	}
 	s.records = kept

@@ -464,13 +464,59 @@ func settledStore(path string) *modelStore {
 	return s
 }
 
-// noKeyIn fails when b holds 12 characters in a row of key's secret part.
+// noKeyIn fails when b, a models file, holds 12 characters in a row of
+// key's secret part: as it is, or in its segments decompressed, where the
+// raw bytes cannot show a key.
 func noKeyIn(t *testing.T, b []byte, key string) {
 	t.Helper()
 	secret := key[len(redact.PublicPrefix(key)):]
-	for i := 0; i+12 <= len(secret); i++ {
-		if bytes.Contains(b, []byte(secret[i:i+12])) {
-			t.Fatalf("the store holds %q of the key", secret[i:i+12])
+	texts := [][]byte{b}
+	for rest := b; isSegment(rest); {
+		framed, n, err := nextSegment(rest)
+		if err != nil {
+			t.Fatalf("a damaged segment in the file: %v", err)
+		}
+		texts, rest = append(texts, framed), rest[n:]
+	}
+	if len(texts) == 1 {
+		t.Fatal("the file holds no segment")
+	}
+	for _, text := range texts {
+		for i := 0; i+12 <= len(secret); i++ {
+			if bytes.Contains(text, []byte(secret[i:i+12])) {
+				t.Fatalf("the store holds %q of the key", secret[i:i+12])
+			}
+		}
+	}
+}
+
+// The file is written in segments, compressed: a cold check's models of
+// repetitive pages take a fraction of their size, and read back whole.
+func TestModelStoreWritesSegments(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), ModelsFile)
+	s := settledStore(path)
+	incidents := make([]observe.Incident, 50)
+	for i := range incidents {
+		incidents[i] = observe.Incident{ID: strconv.Itoa(i), Title: "Elevated error rates on the API", Status: "resolved",
+			Updates: []observe.Update{{Status: "resolved", Body: "This incident has been resolved. We will publish a review."}}}
+	}
+	for i := range 40 {
+		s.store("src "+strconv.Itoa(i), "key", &observe.Status{State: observe.Operational, Description: "All Systems Operational", Incidents: incidents})
+	}
+	models := framedSize(s.pending)
+	s.flush()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !isSegment(b) || len(b)*6 > models {
+		t.Errorf("the file is %d bytes for %d of models (a segment: %v), want a sixth or less", len(b), models, isSegment(b))
+	}
+	r := settledStore(path)
+	for i := range 40 {
+		if st := r.load("src "+strconv.Itoa(i), "key"); st == nil || len(st.Incidents) != 50 || st.Incidents[49].Updates[0].Body != incidents[49].Updates[0].Body {
+			t.Fatalf("model %d does not read back whole", i)
 		}
 	}
 }
