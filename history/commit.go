@@ -315,20 +315,18 @@ func (s *Store) Commit(ctx context.Context, c Check, assess AssessFunc) (Committ
 		return Committed{}, s.wrap("reading the state", err)
 	}
 	quietRound := len(evs) == 0 && s.unchanged(p, sums, at)
-	if quietRound {
-		s.touch(now)
-	} else {
+	if !quietRound {
 		if p.rows[stateSeed], err = seedJSON(rep); err != nil {
 			return Committed{}, err
 		}
 		if err := s.putStates(ctx, tx, p, sums); err != nil {
 			return Committed{}, err
 		}
-		// The snapshot file is replaced while the write lock is held, so
-		// snapshots from concurrent writers land in commit order.
-		if err := writeSnapshot(s.SnapshotPath(), repJSON); err != nil {
-			return Committed{}, err
-		}
+	}
+	// The snapshot file is replaced while the write lock is held, so
+	// snapshots from concurrent writers land in commit order.
+	if err := s.placeSnapshot(repJSON, c.Partial, !quietRound, now); err != nil {
+		return Committed{}, err
 	}
 	// The line digest follows the snapshot, so it is never the newer of
 	// the two unless it is whole. It is not synced: a digest lost in a

@@ -31,6 +31,10 @@ type Check struct {
 	// It must only read the report, which the commit goes on reading: a
 	// caller may print it meanwhile.
 	Assessed func(correlate.Report)
+	// Partial says more checks of the same round are still running, to be
+	// committed within seconds: the commit records everything but leaves
+	// the snapshot file to the round's last commit (placeSnapshot).
+	Partial bool
 }
 
 // AssessFunc turns a snapshot and the stored memory into the report and

@@ -91,7 +91,8 @@ type Store struct {
 	// pruned (statePruned); prunes counts the prunes it ran.
 	pruneKnown bool
 	prunes     int
-	quiet      quiet // the state rows last written, and any kept back (quiet.go)
+	quiet      quiet   // the state rows last written, and any kept back (quiet.go)
+	behind     *behind // the snapshot partial commits did not write (snapshotlag.go)
 
 	// readOnly is a store from OpenReadOnly, immutable one that reads the
 	// file as immutable (readonly.go); caveat says what such a store may
@@ -159,11 +160,14 @@ func Open(ctx context.Context, dir string, o Options) (*Store, error) {
 
 // Close closes the database. A state a quiet commit kept in memory is
 // not written: it says what the stored one says, at later check times.
+//
+// A snapshot that partial commits left unwritten is written first.
 func (s *Store) Close() error {
+	err := s.writeBehind(context.Background())
 	if s.damaged.Load() {
 		s.forgetCheck() // the next Open checks the file whole
 	}
-	return s.db.Close()
+	return errors.Join(err, s.db.Close())
 }
 
 // Path is the database file.

@@ -141,7 +141,7 @@ func (m *Monitor) OnceAssessed(ctx context.Context, assessed func(correlate.Repo
 	if err := ctx.Err(); err != nil {
 		return correlate.Report{}, err
 	}
-	rep, _, err := m.record(ctx, snap, assessed)
+	rep, _, err := m.record(ctx, snap, assessed, false)
 	if err == nil {
 		err = rerr
 	}
@@ -157,16 +157,17 @@ func (m *Monitor) OnceAssessed(ctx context.Context, assessed func(correlate.Repo
 // with the memory in the process and the error is returned beside the
 // report.
 func (m *Monitor) Record(ctx context.Context, snap observe.Snapshot) (correlate.Report, []correlate.Event, error) {
-	return m.record(ctx, snap, nil)
+	return m.record(ctx, snap, nil, false)
 }
 
 // record is Record, handing the report to assessed (if not nil) as soon
-// as the commit has assessed it.
-func (m *Monitor) record(ctx context.Context, snap observe.Snapshot, assessed func(correlate.Report)) (correlate.Report, []correlate.Event, error) {
+// as the commit has assessed it. partial says other checks of the round
+// are still running (history.Check.Partial).
+func (m *Monitor) record(ctx context.Context, snap observe.Snapshot, assessed func(correlate.Report), partial bool) (correlate.Report, []correlate.Event, error) {
 	var c history.Committed
 	var err error
 	if m.store != nil {
-		check := history.Check{Snapshot: snap, Configured: m.configured}
+		check := history.Check{Snapshot: snap, Configured: m.configured, Partial: partial}
 		if assessed != nil {
 			check.Assessed = func(rep correlate.Report) { assessed(narrow(rep, snap)) }
 		}
@@ -271,7 +272,9 @@ func (m *Monitor) Run(ctx context.Context, fn func(Update)) error {
 		u := Update{InFlight: inFlight, Checking: checking}
 		if record && finished.Swap(false) {
 			settle = nil
-			rep, evs, err := m.Record(ctx, m.checker.Snapshot())
+			// Checks still running when the settle time is up are
+			// recorded in a later commit of the same round.
+			rep, evs, err := m.record(ctx, m.checker.Snapshot(), nil, m.checker.InFlight() > 0)
 			if ctx.Err() != nil {
 				continue
 			}
