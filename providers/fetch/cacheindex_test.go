@@ -1,13 +1,19 @@
 package fetch
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/vendorwatch/vendorwatch/internal/fixture"
+	"github.com/vendorwatch/vendorwatch/internal/redact"
+	"github.com/vendorwatch/vendorwatch/internal/zstdpack"
 )
 
 // A new process learns every validator from the index alone: with the
@@ -77,14 +83,14 @@ func TestIndexWrittenOnlyWhenChanged(t *testing.T) {
 		t.Fatalf("the entry missing from the index was not read from its file: %+v", e)
 	}
 	reader.Flush()
-	raw, err := os.ReadFile(index)
+	raw, err := readIndex(index)
 	if err != nil || !strings.Contains(string(raw), b) || !strings.Contains(string(raw), a) {
 		t.Fatalf("index after reading b's file: %s, %v; want both entries", raw, err)
 	}
 
 	reader.forget(a)
 	reader.Flush()
-	if raw, _ := os.ReadFile(index); strings.Contains(string(raw), a) {
+	if raw, _ := readIndex(index); strings.Contains(string(raw), a) {
 		t.Errorf("a forgotten entry stayed in the index: %s", raw)
 	}
 }
@@ -122,5 +128,50 @@ func TestIndexFollowsPruning(t *testing.T) {
 	kept.mu.Unlock()
 	if n == 0 || n >= 4 {
 		t.Errorf("index holds %d entries after pruning to 2 files", n)
+	}
+}
+
+// readIndex is the index file's lines, decompressed.
+func readIndex(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err != nil || !zstdpack.Is(b) {
+		return b, err
+	}
+	return zstdpack.Unpack(nil, b)
+}
+
+// The index is compressed after its lines pass the redactor: a validator
+// that echoes a key is blanked in it, and the index reads back. Without
+// the redactor first, the compressed file would hide the key from it.
+func TestIndexIsRedactedThenPacked(t *testing.T) {
+	t.Parallel()
+	key := fixture.RetellKey // registered by no other test of this package
+	redact.Register(key)
+	dir := t.TempDir()
+	c := NewCache(dir, nil)
+	urls := make([]string, 50)
+	for i := range urls {
+		urls[i] = fmt.Sprintf("https://status%d.example.test/api/v2/summary.json", i)
+		c.put(urls[i], http.Header{}, &Response{StatusCode: http.StatusOK, Header: http.Header{"Etag": {`"` + key + `"`}}, Body: lazyDoc, URL: urls[i]})
+	}
+	c.Flush()
+	raw, err := os.ReadFile(filepath.Join(dir, IndexFile))
+	if err != nil || !zstdpack.Is(raw) {
+		t.Fatalf("the index is not one zstd frame: %v", err)
+	}
+	lines, err := readIndex(filepath.Join(dir, IndexFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(lines, []byte(key[4:16])) {
+		t.Fatal("the index holds the key a validator echoed")
+	}
+	if len(raw)*3 > len(lines) {
+		t.Errorf("the index is %d bytes for %d of lines, want a third or less", len(raw), len(lines))
+	}
+	next := NewCache(dir, nil)
+	e, ok := next.fromIndex(urls[7])
+	if !ok || !strings.Contains(e.ETag, redact.Placeholder) {
+		t.Errorf("the index does not read back with the validator blanked: %+v, %v", e, ok)
 	}
 }

@@ -424,7 +424,9 @@ func (s *modelStore) rewriteFile(pending []pendingRecord) {
 	for _, p := range pending {
 		framed = appendFrame(framed, p.body)
 	}
-	if atomicfile.Write(s.path, atomicfile.Options{}, appendSegment(nil, framed)) != nil {
+	// Every record passed the redactor when it was first written (seal);
+	// compressed, the segment could not be read by it.
+	if atomicfile.Write(s.path, atomicfile.Options{Redacted: true}, appendSegment(nil, framed)) != nil {
 		return
 	}
 	s.records = kept
