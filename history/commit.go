@@ -329,7 +329,9 @@ func (s *Store) Commit(ctx context.Context, c Check, assess AssessFunc) (Committ
 		return Committed{}, err
 	}
 	// The line digest follows the snapshot, so it is never the newer of
-	// the two unless it is whole. It is not synced: a digest lost in a
+	// the two unless it is whole. After a partial commit it is the newer
+	// one: it describes the stored report, which the snapshot file gets
+	// at the round's last commit. It is not synced: a digest lost in a
 	// crash only sends the widget the slow way, to the snapshot.
 	if s.opts.Digest != nil {
 		if line, err := s.opts.Digest(rep); err == nil {
