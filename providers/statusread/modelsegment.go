@@ -10,9 +10,9 @@ import (
 
 // segmentMagic opens a segment of the file: the records of one write,
 // framed as appendFrame frames them, then compressed into one zstd frame.
-// A cold check's models are one segment, at a sixth to a thirtieth of
-// their size (status pages repeat their words and structure); a process
-// reads the file whole, so nothing needs a record's place in it.
+// A cold check's models are one segment, a fifth to a tenth of their
+// size on real status pages (which repeat their words and structure); a
+// process reads the file whole, so nothing needs a record's place in it.
 var segmentMagic = [2]byte{'v', 'z'}
 
 // appendSegment appends framed records to out as one segment: magic, the
