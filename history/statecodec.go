@@ -11,11 +11,11 @@ import (
 // writes: every vendor's status page, 0.57 MB at 200 vendors and 14 MB
 // at 5,000, written to the database's log and again at its checkpoint.
 // A row larger than packAbove is stored as one zstd frame instead (a
-// fifth to a tenth of it on real pages, a sixteenth on the benchmark's), which costs far less than
-// SQLite spends on the pages it saves. Smaller rows stay JSON, readable
-// with the sqlite3 shell. Schema 8 marks a database whose rows may be
-// packed, so an older vendorwatch asks to be upgraded instead of calling
-// them damaged.
+// fifth to a tenth of it on real pages, a sixteenth on the benchmark's),
+// which costs far less than SQLite spends on the pages it saves. Smaller
+// rows stay JSON, readable with the sqlite3 shell. Schema 8 marks a
+// database whose rows may be packed, so an older vendorwatch asks to be
+// upgraded instead of calling them damaged.
 const packAbove = 4 << 10
 
 // packable is a state row that exec redacts and then packs: the redactor
