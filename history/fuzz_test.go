@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/internal/zstdpack"
 	"github.com/vendorwatch/vendorwatch/observe"
 )
 
@@ -89,6 +90,11 @@ func FuzzStoredMemory(f *testing.F) {
 	} {
 		f.Add([]byte(m))
 	}
+	// Packed rows (statecodec.go): a memory as a large one is stored, and
+	// a frame cut short.
+	packed := zstdpack.Append(nil, []byte(memoryRow(f, s)))
+	f.Add(packed)
+	f.Add(packed[:len(packed)/2])
 	next := steps[len(steps)-1].GeneratedAt
 	f.Fuzz(func(t *testing.T, mem []byte) {
 		if len(mem) > maxFuzzMemory {
@@ -104,10 +110,11 @@ func FuzzStoredMemory(f *testing.F) {
 		}
 		stored := memoryRow(t, s)
 		_, err := s.Load(ctx)
-		valid := json.Unmarshal([]byte(stored), new(correlate.Memory)) == nil
+		plain, uerr := unpackState([]byte(stored))
+		valid := uerr == nil && json.Unmarshal(plain, new(correlate.Memory)) == nil
 		if !valid {
 			if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "memory") {
-				t.Fatalf("a memory that is not valid JSON loads with %v", err)
+				t.Fatalf("a memory that is neither JSON nor a packed one loads with %v", err)
 			}
 			if _, err := s.Commit(ctx, Check{Snapshot: steps[1]}, correlate.Assess); !errors.Is(err, ErrCorrupt) {
 				t.Fatalf("a commit over a damaged memory: %v", err)
