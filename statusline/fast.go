@@ -36,15 +36,19 @@ func Answer(args []string, w io.Writer, now time.Time) (answered bool, exit int,
 }
 
 // freshDigest reads the digest in dir when it describes the current
-// snapshot and is at most maxAge old: its report's time, or its file's
-// when a later check confirmed it.
+// snapshot (or there is none yet) and is at most maxAge old: its report's
+// time, or its file's when a later check confirmed it.
 func freshDigest(dir string, now time.Time, maxAge time.Duration) (Digest, bool) {
 	path := joinPath(dir, DigestFile)
 	ds, err := os.Stat(path)
 	if err != nil {
 		return Digest{}, false
 	}
-	if ss, err := os.Stat(joinPath(dir, SnapshotFile)); err != nil || ds.ModTime().Before(ss.ModTime()) {
+	// A snapshot newer than the digest is a report it does not describe.
+	// No snapshot yet is a state dir's first round recorded in parts (a
+	// serve or dashboard whose slower vendors are still being checked):
+	// the digest is the only description of it there is.
+	if ss, err := os.Stat(joinPath(dir, SnapshotFile)); err != nil && !os.IsNotExist(err) || err == nil && ds.ModTime().Before(ss.ModTime()) {
 		return Digest{}, false
 	}
 	data, err := os.ReadFile(path)

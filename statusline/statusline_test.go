@@ -133,6 +133,16 @@ func confirmedAt(t *testing.T, dir string, at time.Time) string {
 	return dir
 }
 
+// withoutSnapshot removes dir's snapshot, as before a state dir's first
+// snapshot is written.
+func withoutSnapshot(t *testing.T, dir string) string {
+	t.Helper()
+	if err := os.Remove(filepath.Join(dir, SnapshotFile)); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
 func TestAnswer(t *testing.T) {
 	fresh := stateDir(t, sampleDigest(), 0)
 	now := t0.Add(30 * time.Second)
@@ -157,6 +167,7 @@ func TestAnswer(t *testing.T) {
 		{"confirmed, but too long ago", []string{"--tmux"}, t0.Add(190 * time.Second), confirmedAt(t, stateDir(t, sampleDigest(), 0), t0.Add(2*time.Minute)), ""},
 		{"digest older than the snapshot", []string{"--tmux"}, now, stateDir(t, sampleDigest(), time.Second), ""},
 		{"no digest", []string{"--tmux"}, now, t.TempDir(), ""},
+		{"no snapshot yet (a first round recorded in parts)", []string{"--tmux", "--format", "plain"}, now, withoutSnapshot(t, stateDir(t, sampleDigest(), 0)), "✖ OpenAI key ▲ VAPI ▲ Twilio status page"},
 		{"not --tmux", []string{"--once"}, now, fresh, ""},
 		{"no flags", nil, now, fresh, ""},
 		{"remote", []string{"--tmux", "--remote", "http://x"}, now, fresh, ""},
