@@ -133,6 +133,7 @@ func Open(ctx context.Context, dir string, o Options) (*Store, error) {
 	if strings.ContainsAny(path, "?#") {
 		return nil, fmt.Errorf("state dir %s: the path may not contain ? or #", dir)
 	}
+	fresh := isNew(path)
 	// The database is the user's alone (SQLite would make it 0644, and
 	// gives its -wal and -shm files the database's mode).
 	if f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o600); err == nil {
@@ -147,6 +148,12 @@ func Open(ctx context.Context, dir string, o Options) (*Store, error) {
 	db := sql.OpenDB(keepLog{connector})
 	db.SetMaxOpenConns(4)
 	s := &Store{db: db, dir: dir, path: path, opts: o}
+	if fresh {
+		if err := s.create(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
 	if err := s.openCheck(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -326,8 +333,11 @@ var migrations = []string{
 var SchemaVersion = len(migrations)
 
 // migrate applies the missing migrations in one transaction.
-func (s *Store) migrate(ctx context.Context) error {
-	v, err := s.version(ctx, s.db)
+func (s *Store) migrate(ctx context.Context) error { return s.migrateOn(ctx, s.db) }
+
+// migrateOn brings the schema of the database db opens up to date.
+func (s *Store) migrateOn(ctx context.Context, db *sql.DB) error {
+	v, err := s.version(ctx, db)
 	if err != nil {
 		return err
 	}
@@ -337,7 +347,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	if v == SchemaVersion {
 		return nil
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return s.wrap("migrating", err)
 	}

@@ -1,0 +1,62 @@
+package history
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+
+	"modernc.org/sqlite"
+)
+
+// isNew reports whether the database at path holds nothing yet: the file
+// is missing or empty, and so is its write-ahead log (a log with frames
+// beside an empty file is something to check, not to create over).
+func isNew(path string) bool {
+	for _, p := range []string{path, path + "-wal"} {
+		fi, err := os.Stat(p)
+		if err == nil && fi.Size() > 0 || err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return false
+		}
+	}
+	return true
+}
+
+// create writes a new database's schema with SQLite's rollback journal,
+// then turns the file to write-ahead logging, before the connections
+// that use it open. In WAL mode the schema's pages (a page for each of
+// some thirty tables and indexes, about 120 KB) would be written twice:
+// to the log, then to the database at the checkpoint. A new file has no
+// pages to save, so its rollback journal is a header, and the pages are
+// written once. A file another process creates at the same time is
+// migrated by whichever takes the write lock first; the other finds the
+// schema current (migrate reads the version inside its transaction).
+//
+// The files created are stamped as checked (checkstamp.go): Open has
+// nothing to read in a file it has just written.
+func (s *Store) create(ctx context.Context) error {
+	dsn := s.path + fmt.Sprintf("?_pragma=busy_timeout(%d)&_txlock=immediate",
+		s.opts.BusyTimeout.Milliseconds())
+	connector, err := sqlite.NewConnector(dsn)
+	if err != nil {
+		return fmt.Errorf("history database %s: %w", s.path, err)
+	}
+	db := sql.OpenDB(keepLog{connector})
+	db.SetMaxOpenConns(1)
+	defer db.Close()
+	if err := s.migrateOn(ctx, db); err != nil {
+		return err
+	}
+	if _, err := exec(ctx, db, `PRAGMA journal_mode=WAL`); err != nil {
+		return s.wrap("creating", err)
+	}
+	if err := db.Close(); err != nil {
+		return s.wrap("creating", err)
+	}
+	if st, err := s.stamp(); err == nil {
+		s.rememberCheck(st)
+	}
+	return nil
+}
