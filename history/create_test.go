@@ -2,6 +2,7 @@ package history
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"sync"
@@ -99,4 +100,34 @@ func TestConcurrentOpensOfANewDatabase(t *testing.T) {
 	}
 	fillHistory(t, stores[0], 2, 1, 5, at("10:00"))
 	fillHistory(t, stores[3], 2, 1, 5, at("11:00"))
+}
+
+// A database left in rollback mode (a process stopped between creating
+// the schema and turning the file to WAL) is not new: Open turns it to
+// WAL and keeps its schema.
+func TestDatabaseLeftInRollbackModeOpens(t *testing.T) {
+	dir := t.TempDir()
+	s := open(t, dir, Options{})
+	fillHistory(t, s, 2, 1, 5, at("10:00"))
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", filepath.Join(dir, DatabaseFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mode string
+	if err := db.QueryRow(`PRAGMA journal_mode=DELETE`).Scan(&mode); err != nil || mode != "delete" {
+		t.Fatalf("journal_mode=DELETE: %q, %v", mode, err)
+	}
+	db.Close()
+
+	s = open(t, dir, Options{})
+	if err := s.db.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+		t.Errorf("journal_mode after Open = %q (%v), want wal", mode, err)
+	}
+	evs, err := s.Timeline(context.Background(), Query{})
+	if err != nil || len(evs) < 5 {
+		t.Errorf("the timeline: %d events, %v", len(evs), err)
+	}
 }
