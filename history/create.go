@@ -34,8 +34,9 @@ func isNew(path string) bool {
 // migrated by whichever takes the write lock first; the other finds the
 // schema current (migrate reads the version inside its transaction).
 //
-// The files created are stamped as checked (checkstamp.go): Open has
-// nothing to read in a file it has just written.
+// The file created is stamped as checked (checkstamp.go): Open has
+// nothing to read in a file it has just written. It is not when its log
+// already holds something another process wrote since.
 func (s *Store) create(ctx context.Context) error {
 	dsn := s.path + fmt.Sprintf("?_pragma=busy_timeout(%d)&_txlock=immediate",
 		s.opts.BusyTimeout.Milliseconds())
@@ -55,7 +56,7 @@ func (s *Store) create(ctx context.Context) error {
 	if err := db.Close(); err != nil {
 		return s.wrap("creating", err)
 	}
-	if st, err := s.stamp(); err == nil {
+	if st, err := s.stamp(); err == nil && st.WAL == (fileStamp{}) {
 		s.rememberCheck(st)
 	}
 	return nil

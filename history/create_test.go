@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // fileSize is the size of path, 0 when it is missing.
@@ -129,5 +131,29 @@ func TestDatabaseLeftInRollbackModeOpens(t *testing.T) {
 	evs, err := s.Timeline(context.Background(), Query{})
 	if err != nil || len(evs) < 5 {
 		t.Errorf("the timeline: %d events, %v", len(evs), err)
+	}
+}
+
+// A creator that finds the log already written by another process (which
+// committed between the schema and the stamp) does not stamp the file as
+// checked: it did not write, nor read, what the log holds.
+func TestCreateStampsOnlyWhatItWrote(t *testing.T) {
+	dir := t.TempDir()
+	a := open(t, dir, Options{})
+	fillHistory(t, a, 2, 1, 5, at("10:00"))
+	other := open(t, dir, Options{}) // keeps the log from being merged
+	assess(t, other, snapshot(at("11:00"), vendorResult("late", "Late", observe.MajorOutage)))
+	if fileSize(t, filepath.Join(dir, DatabaseFile+"-wal")) == 0 {
+		t.Fatal("the other process's commit left the log empty; the test needs it written")
+	}
+	stamp := filepath.Join(dir, CheckedFile)
+	if err := os.Remove(stamp); err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	if err := a.create(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stamp); !os.IsNotExist(err) {
+		t.Errorf("create stamped a file whose log another process wrote (%v)", err)
 	}
 }
