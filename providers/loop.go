@@ -72,6 +72,9 @@ func (p *Poller) loop(ctx context.Context, v catalog.Vendor, wake <-chan struct{
 	}
 	timer := time.NewTimer(0)
 	defer timer.Stop()
+	// firstOwed is the loop's first check, which InFlight counts from
+	// Run until it starts (Poller.owed).
+	firstOwed := int32(1)
 	for first := true; ; first = false {
 		now := time.Now()
 		var part Part
@@ -83,7 +86,9 @@ func (p *Poller) loop(ctx context.Context, v catalog.Vendor, wake <-chan struct{
 		if first {
 			part &^= PartAdmin // its own check, right after this one
 		}
-		asked := false
+		// asked: a check CheckNow asked for (its wake taken, which
+		// InFlight counted from CheckNow until the check starts).
+		asked, owed := false, int32(0)
 		if part == 0 {
 			next := parts[0].t.next
 			for _, pt := range parts[1:] {
@@ -97,6 +102,7 @@ func (p *Poller) loop(ctx context.Context, v catalog.Vendor, wake <-chan struct{
 				return
 			case <-wake:
 				part, asked = PartAll, true
+				owed++
 			case <-timer.C:
 				continue
 			}
@@ -121,8 +127,10 @@ func (p *Poller) loop(ctx context.Context, v catalog.Vendor, wake <-chan struct{
 				deadline = d
 			}
 		}
-		send(observe.Event{Vendor: v.ID, InFlight: p.InFlight() + 1})
-		p.checkVendor(fetch.WithSlotDeadline(ctx, deadline), v, part&^PartTraffic) // the traffic loop reads it
+		owed, firstOwed = owed+firstOwed, 0
+		// InFlight counts this check already when it was owed.
+		send(observe.Event{Vendor: v.ID, InFlight: p.InFlight() - int(owed) + 1})
+		p.checkOwed(fetch.WithSlotDeadline(ctx, deadline), v, part&^PartTraffic, owed) // the traffic loop reads it
 		if ctx.Err() != nil {
 			return
 		}

@@ -41,7 +41,12 @@ type Poller struct {
 	results  map[string]observe.VendorResult
 	checking map[string]int // vendor id -> checks running
 	inFlight atomic.Int32
-	wake     []chan struct{}
+	// owed counts the checks Run's loops owe but have not started: each
+	// loop's first, and one per wake CheckNow sent. InFlight counts them,
+	// so a check that finishes before the others have started is not
+	// taken for the round's last.
+	owed atomic.Int32
+	wake []chan struct{}
 	// trafficWake pokes each vendor's traffic loop (CheckNow).
 	trafficWake []chan struct{}
 	// unprobed holds the vendors whose keys no check has probed yet: when
@@ -197,8 +202,9 @@ func (p *Poller) Snapshot() observe.Snapshot {
 	return s
 }
 
-// InFlight is the number of vendor checks running now.
-func (p *Poller) InFlight() int { return int(p.inFlight.Load()) }
+// InFlight is the number of vendor checks running now, or asked for and
+// about to start (Run's first round, CheckNow).
+func (p *Poller) InFlight() int { return int(p.inFlight.Load() + p.owed.Load()) }
 
 // Checking returns the ids of the vendors being checked now, in config
 // order.
@@ -230,7 +236,15 @@ func (p *Poller) Seed(s observe.Snapshot) {
 // checkVendor runs the selected parts of one vendor's check and stores the
 // result.
 func (p *Poller) checkVendor(ctx context.Context, v catalog.Vendor, part Part) observe.VendorResult {
+	return p.checkOwed(ctx, v, part, 0)
+}
+
+// checkOwed is checkVendor for a check that stands for owed checks
+// Run's loop owed (Poller.owed): counted in flight before they are no
+// longer counted as owed, so InFlight never dips between the two.
+func (p *Poller) checkOwed(ctx context.Context, v catalog.Vendor, part Part, owed int32) observe.VendorResult {
 	p.inFlight.Add(1)
+	p.owed.Add(-owed)
 	p.mu.Lock()
 	p.checking[v.ID]++
 	prev := p.results[v.ID]
@@ -355,6 +369,7 @@ func (p *Poller) Run(ctx context.Context, notify func(observe.Event)) {
 		defer notifyMu.Unlock()
 		notify(e)
 	}
+	p.owed.Add(int32(len(p.vendors))) // every loop's first check
 	for i, v := range p.vendors {
 		wg.Go(func() { p.loop(ctx, v, p.wake[i], send) })
 		if p.traffic != nil && p.traffic.Covers(v) {
@@ -367,7 +382,18 @@ func (p *Poller) Run(ctx context.Context, notify func(observe.Event)) {
 // CheckNow asks every vendor loop started by Run to check all parts at
 // once. A vendor already checking runs again when it finishes.
 func (p *Poller) CheckNow() {
-	for _, w := range slices.Concat(p.wake, p.trafficWake) {
+	// Every check is counted before the first loop can take its wake: a
+	// vendor quicker than this loop would otherwise finish before the
+	// others are counted, and be taken for the round's last.
+	p.owed.Add(int32(len(p.wake)))
+	for _, w := range p.wake {
+		select {
+		case w <- struct{}{}:
+		default:
+			p.owed.Add(-1) // a wake already waits: one check is owed
+		}
+	}
+	for _, w := range p.trafficWake {
 		select {
 		case w <- struct{}{}:
 		default:
