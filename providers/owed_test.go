@@ -88,7 +88,12 @@ func TestOwedChecksAreSettled(t *testing.T) {
 		}
 		p.CheckNow()
 	}
+	// Stopped with the last CheckNow's checks still owed: nothing is in
+	// flight any more.
 	cancel()
 	close(release)
 	<-stopped
+	if n := p.InFlight(); n != 0 {
+		t.Errorf("after Run stopped, in flight = %d, want 0", n)
+	}
 }

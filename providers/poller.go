@@ -377,6 +377,7 @@ func (p *Poller) Run(ctx context.Context, notify func(observe.Event)) {
 		}
 	}
 	wg.Wait()
+	p.owed.Store(0) // stopped loops owe nothing: what they did not start never will
 }
 
 // CheckNow asks every vendor loop started by Run to check all parts at
