@@ -72,9 +72,10 @@ func (p *Poller) loop(ctx context.Context, v catalog.Vendor, wake <-chan struct{
 	}
 	timer := time.NewTimer(0)
 	defer timer.Stop()
-	// firstOwed is the loop's first check, which InFlight counts from
-	// Run until it starts (Poller.owed).
-	firstOwed := int32(1)
+	// owed is how many checks the next one stands for that InFlight
+	// counts before they start (Poller.owed): the loop's first, counted
+	// by Run, and a wake taken, counted by CheckNow.
+	owed := int32(1)
 	for first := true; ; first = false {
 		now := time.Now()
 		var part Part
@@ -86,9 +87,7 @@ func (p *Poller) loop(ctx context.Context, v catalog.Vendor, wake <-chan struct{
 		if first {
 			part &^= PartAdmin // its own check, right after this one
 		}
-		// asked: a check CheckNow asked for (its wake taken, which
-		// InFlight counted from CheckNow until the check starts).
-		asked, owed := false, int32(0)
+		asked := false // by CheckNow
 		if part == 0 {
 			next := parts[0].t.next
 			for _, pt := range parts[1:] {
@@ -127,10 +126,10 @@ func (p *Poller) loop(ctx context.Context, v catalog.Vendor, wake <-chan struct{
 				deadline = d
 			}
 		}
-		owed, firstOwed = owed+firstOwed, 0
 		// InFlight counts this check already when it was owed.
 		send(observe.Event{Vendor: v.ID, InFlight: p.InFlight() - int(owed) + 1})
 		p.checkOwed(fetch.WithSlotDeadline(ctx, deadline), v, part&^PartTraffic, owed) // the traffic loop reads it
+		owed = 0
 		if ctx.Err() != nil {
 			return
 		}

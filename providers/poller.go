@@ -239,9 +239,9 @@ func (p *Poller) checkVendor(ctx context.Context, v catalog.Vendor, part Part) o
 	return p.checkOwed(ctx, v, part, 0)
 }
 
-// checkOwed is checkVendor for a check that stands for owed checks
-// Run's loop owed (Poller.owed): counted in flight before they are no
-// longer counted as owed, so InFlight never dips between the two.
+// checkOwed is checkVendor for a check of Run's loop that stands for
+// owed checks counted in Poller.owed: it is counted in flight before they
+// are taken off owed, so InFlight never dips between the two.
 func (p *Poller) checkOwed(ctx context.Context, v catalog.Vendor, part Part, owed int32) observe.VendorResult {
 	p.inFlight.Add(1)
 	p.owed.Add(-owed)
