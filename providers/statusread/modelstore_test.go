@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -281,6 +282,38 @@ func TestModelStoreIsTimeless(t *testing.T) {
 		if b, d := before.status.Maintenances[0].Status, during.status.Maintenances[0].Status; b != "scheduled" || d != "in_progress" {
 			t.Errorf("maintenance read %q the day before and %q during its window; want scheduled, then in_progress", b, d)
 		}
+	})
+	t.Run("resolved incident detail", func(t *testing.T) {
+		t.Parallel()
+		page := &vendortest.Page{}
+		page.Set("google-cloud__incidents.json", `"g1"`, time.Time{})
+		srv := httptest.NewServer(page)
+		defer srv.Close()
+		state := t.TempDir()
+		v := catalog.Vendor{ID: "gcp", Name: "Google Cloud", Sources: []catalog.SourceSpec{{URL: srv.URL + "/incidents.json", Format: statuspage.Google}}}
+		// The newest incident ended 2026-09-01 18:52 UTC.
+		end := time.Date(2026, 9, 1, 18, 52, 0, 0, time.UTC)
+		fresh := runOn(t, state, v, end.Add(time.Hour))
+		later := runOn(t, state, v, end.AddDate(0, 3, 0))
+		again := runOn(t, state, v, end.Add(time.Hour))
+		if later.loads != 1 || again.loads != 1 {
+			t.Fatalf("loads %d and %d, want the stored model read both times", later.loads, again.loads)
+		}
+		newest := func(r storeRun) observe.Incident {
+			i := slices.IndexFunc(r.status.Incidents, func(in observe.Incident) bool { return in.ResolvedAt.Equal(end) })
+			if i < 0 {
+				t.Fatalf("the incident that ended at %v is missing: %+v", end, r.status.Incidents)
+			}
+			return r.status.Incidents[i]
+		}
+		if in := newest(fresh); len(in.Updates) < 2 || in.UpdatesOmitted != 0 {
+			t.Fatalf("an hour after its end: %d updates, %d omitted; want every update", len(in.Updates), in.UpdatesOmitted)
+		}
+		all := len(newest(fresh).Updates)
+		if in := newest(later); len(in.Updates) != 1 || in.UpdatesOmitted != all-1 || in.Updates[0] != newest(fresh).Updates[0] {
+			t.Errorf("three months later: %d updates, %d omitted; want the newest of %d", len(in.Updates), in.UpdatesOmitted, all)
+		}
+		sameModel(t, again.status, fresh.status)
 	})
 }
 

@@ -300,9 +300,11 @@ func (r *Reader) parseResp(ctx context.Context, spec catalog.SourceSpec, resp *f
 	if spec.Format == statuspage.Feed {
 		statuspage.DropStale(st, at, staleUnstated, staleStated)
 	}
-	// A maintenance's status follows its dates on the check's clock, each
-	// time the model is read, not once when the document was parsed.
+	// A maintenance's status follows its dates, and a resolved incident's
+	// detail its age, on the check's clock, each time the model is read,
+	// not once when the document was parsed.
 	statuspage.SettleMaintenances(st, at)
+	statuspage.SettleResolved(st, at)
 	return st, nil
 }
 
