@@ -288,10 +288,15 @@ func (m *Monitor) Run(ctx context.Context, fn func(Update)) error {
 
 // RecordSettle is how long Run lets finished checks gather while others
 // are still running before it records them. Vendors checked together
-// finish within a fraction of a second of each other; recording them as
-// one round, not one by one, spares an assessment, a database write and a
-// redraw per vendor. A slow vendor holds back no one for longer than this.
-const RecordSettle = 250 * time.Millisecond
+// finish within a few round trips of each other: at 200 ms a round trip,
+// a first round's documents arrive from 0.6 s (connection, TLS, request)
+// to 1.2 s (a sibling document, a host that offers only HTTP/1.1). Recording
+// them as one round, not in parts, spares an assessment of the whole
+// fleet, a write of every state row (on a new state dir, half of what a
+// two-minute serve writes) and a redraw for each part; at 250 ms, such a
+// first round was recorded in two. A slow vendor holds back no one for
+// longer than this.
+const RecordSettle = time.Second
 
 // current is the latest report, or, before any check has been recorded,
 // an assessment of what the checker holds (every vendor pending), so a
