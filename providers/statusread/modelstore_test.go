@@ -239,18 +239,14 @@ func fixtureOf(t *testing.T, state string, v catalog.Vendor) storeFixture {
 
 // The store keeps models as parsed, before the clock is applied: a
 // process a month later drops the feed's stale items from what it loaded,
-// one back at the first time has them all again, and a maintenance stored
-// as scheduled reads as in progress to a process inside its window.
+// one back at the first time has them all again, a maintenance stored
+// as scheduled reads as in progress to a process inside its window, and a
+// resolved incident read months after its end keeps only its newest update.
 func TestModelStoreIsTimeless(t *testing.T) {
 	t.Parallel()
 	t.Run("stale feed items", func(t *testing.T) {
 		t.Parallel()
-		page := &vendortest.Page{}
-		page.Set("vapi__betterstack_feed_outage_synthetic.rss", `"f1"`, time.Time{})
-		srv := httptest.NewServer(page)
-		defer srv.Close()
-		state := t.TempDir()
-		v := catalog.Vendor{ID: "vapi", Name: "VAPI", Sources: []catalog.SourceSpec{{URL: srv.URL + "/feed.rss", Format: statuspage.Feed}}}
+		v, state := servedVendor(t, "vapi__betterstack_feed_outage_synthetic.rss", "/feed.rss", statuspage.Feed)
 		at := time.Date(2026, 5, 21, 15, 0, 0, 0, time.UTC)
 		fresh := runOn(t, state, v, at)
 		later := runOn(t, state, v, at.AddDate(0, 1, 0))
@@ -265,12 +261,7 @@ func TestModelStoreIsTimeless(t *testing.T) {
 	})
 	t.Run("maintenance window", func(t *testing.T) {
 		t.Parallel()
-		page := &vendortest.Page{}
-		page.Set("vapi__betterstack_index_maintenance_tomorrow_derived.json", `"m1"`, time.Time{})
-		srv := httptest.NewServer(page)
-		defer srv.Close()
-		state := t.TempDir()
-		v := catalog.Vendor{ID: "vapi", Name: "VAPI", Sources: []catalog.SourceSpec{{URL: srv.URL + "/index.json", Format: statuspage.BetterStack}}}
+		v, state := servedVendor(t, "vapi__betterstack_index_maintenance_tomorrow_derived.json", "/index.json", statuspage.BetterStack)
 		before := runOn(t, state, v, time.Date(2026, 5, 21, 12, 0, 0, 0, time.UTC))
 		during := runOn(t, state, v, time.Date(2026, 5, 22, 7, 0, 0, 0, time.UTC))
 		if during.loads != 1 {
@@ -285,12 +276,7 @@ func TestModelStoreIsTimeless(t *testing.T) {
 	})
 	t.Run("resolved incident detail", func(t *testing.T) {
 		t.Parallel()
-		page := &vendortest.Page{}
-		page.Set("google-cloud__incidents.json", `"g1"`, time.Time{})
-		srv := httptest.NewServer(page)
-		defer srv.Close()
-		state := t.TempDir()
-		v := catalog.Vendor{ID: "gcp", Name: "Google Cloud", Sources: []catalog.SourceSpec{{URL: srv.URL + "/incidents.json", Format: statuspage.Google}}}
+		v, state := servedVendor(t, "google-cloud__incidents.json", "/incidents.json", statuspage.Google)
 		// The newest incident ended 2026-09-01 18:52 UTC.
 		end := time.Date(2026, 9, 1, 18, 52, 0, 0, time.UTC)
 		fresh := runOn(t, state, v, end.Add(time.Hour))
@@ -315,6 +301,17 @@ func TestModelStoreIsTimeless(t *testing.T) {
 		}
 		sameModel(t, again.status, fresh.status)
 	})
+}
+
+// servedVendor is a vendor whose one source, fixture served at path in
+// format, answers from a test server, and an empty state dir for it.
+func servedVendor(t *testing.T, fixture, path string, format statuspage.Format) (catalog.Vendor, string) {
+	t.Helper()
+	page := &vendortest.Page{}
+	page.Set(fixture, `"v1"`, time.Time{})
+	srv := httptest.NewServer(page)
+	t.Cleanup(srv.Close)
+	return catalog.Vendor{ID: "v", Name: "V", Sources: []catalog.SourceSpec{{URL: srv.URL + path, Format: format}}}, t.TempDir()
 }
 
 // A Statuspage summary that had to be completed from its sibling documents
