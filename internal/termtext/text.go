@@ -54,7 +54,13 @@ func collapseSpace(l string) string {
 	for i := 0; i < len(l); i++ {
 		c := l[i]
 		if c >= utf8.RuneSelf {
-			return strings.Join(strings.Fields(l), " ") // Unicode spaces: the careful way
+			r, n := utf8.DecodeRuneInString(l[i:])
+			if unicode.IsSpace(r) {
+				return strings.Join(strings.Fields(l), " ") // a Unicode space: the careful way
+			}
+			space = false
+			i += n - 1
+			continue
 		}
 		isSpace := c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 		if isSpace && (space || c != ' ') {
@@ -72,9 +78,14 @@ func collapseSpace(l string) string {
 // format character except newline. Unicode bidi overrides are format
 // characters and go too, so remote text cannot reorder what is shown.
 func stripControls(s string) string {
-	if printableASCII(s) {
+	if clean(s) {
 		return s // nothing to strip: most text, and far cheaper to tell
 	}
+	return stripEvery(s)
+}
+
+// stripEvery is stripControls without the look for clean text first.
+func stripEvery(s string) string {
 	s = ansi.Strip(s)
 	return strings.Map(func(r rune) rune {
 		if r == '\n' {
@@ -87,13 +98,26 @@ func stripControls(s string) string {
 	}, s)
 }
 
-// printableASCII reports whether s holds only printable ASCII and
-// newlines: no escape, no control and no non-ASCII (bidi) character.
-func printableASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; (c < 0x20 && c != '\n') || c > 0x7e {
+// clean reports whether stripControls would leave s as it is: no escape
+// (ESC, or a C1 control that opens a sequence), no other control
+// character but newline, no format character and no invalid UTF-8. Text
+// in any script is clean: an incident report with typographic quotes is
+// not copied rune by rune.
+func clean(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if (c < 0x20 && c != '\n') || c == 0x7f {
+				return false
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
 			return false
 		}
+		i += n
 	}
 	return true
 }

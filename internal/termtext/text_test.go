@@ -9,7 +9,8 @@ import (
 // that are already clean.
 func TestCollapseSpace(t *testing.T) {
 	for _, l := range []string{"", " ", "a", "a b", " a", "a ", "a  b", "a\tb", "a\u00a0b", "a\u2003 b", "ünïcode text",
-		"trailing\r", "\v", "x\fy", "The API is  back.", "  The API is back.  ", "a b c d e f"} {
+		"trailing\r", "\v", "x\fy", "The API is  back.", "  The API is back.  ", "a b c d e f",
+		"customers’ “VMs”", "nbsp at the end\u00a0", "\u3000ideographic", "bad \xff byte", "東京 大阪"} {
 		if got, want := collapseSpace(l), strings.Join(strings.Fields(l), " "); got != want {
 			t.Errorf("collapseSpace(%q) = %q, want %q", l, got, want)
 		}
@@ -69,4 +70,25 @@ func TestTruncate(t *testing.T) {
 	if got := Truncate("any", 0); got != "" {
 		t.Errorf("Truncate(any, 0) = %q, want empty", got)
 	}
+}
+
+// Text that clean lets through unread is text stripEvery would leave as
+// it is, in any script, and what it stops has something to strip.
+func FuzzCleanTextNeedsNoStripping(f *testing.F) {
+	for _, s := range []string{
+		"All Systems Operational", "a\nb", "customers’ “VMs” — déjà vu, 東京, 🚀",
+		"\x1b[31mred\x1b[0m", "\u009b31mC1 CSI", "\u202eevil\u202c", "zero\u200dwidth joiner",
+		"tab\there", "bell\a", "del\x7f", "bad \xff utf-8", "replacement \ufffd", "line\u2028separator",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		stripped := stripEvery(s)
+		if clean(s) && stripped != s {
+			t.Errorf("clean(%q), but stripping gives %q", s, stripped)
+		}
+		if got := stripControls(s); got != stripped {
+			t.Errorf("stripControls(%q) = %q, want %q", s, got, stripped)
+		}
+	})
 }
