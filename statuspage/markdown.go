@@ -14,7 +14,6 @@ var (
 	mdQuote      = lazyregexp.New(`^\s{0,3}>\s?`)
 	mdBullet     = lazyregexp.New(`^(\s*)[*+-]\s+`)
 	mdTableRule  = lazyregexp.New(`^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$`)
-	mdStrong     = lazyregexp.New(`(\*\*|__)(\S(?:.*?\S)?)(\*\*|__)`)
 	mdEmphasis   = lazyregexp.New(`(^|[\s(])\*(\S(?:[^*]*?\S)?)\*`)
 	mdStrike     = lazyregexp.New(`~~(\S(?:.*?\S)?)~~`)
 	mdEscape     = lazyregexp.New(`\\([\\` + "`" + `*_{}\[\]()#+\-.!|>~])`)
@@ -74,7 +73,7 @@ func MarkdownText(s string) string {
 			l = mdInlineCode().ReplaceAllString(l, "$1")
 		}
 		if strings.Contains(l, "**") || strings.Contains(l, "__") {
-			l = mdStrong().ReplaceAllString(l, "$2")
+			l = unStrong(l)
 		}
 		if strings.Contains(l, "~~") {
 			l = mdStrike().ReplaceAllString(l, "$1")
