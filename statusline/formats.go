@@ -163,7 +163,7 @@ func headline(overall Level, vendors int) string {
 	if overall == "" {
 		return "vendorwatch: no data yet"
 	}
-	return "vendorwatch: " + string(overall) + ", " + strconv.Itoa(vendors) + " vendors"
+	return "vendorwatch: " + string(Known(overall)) + ", " + strconv.Itoa(vendors) + " vendors"
 }
 
 // waybar renders the JSON that waybar's custom module reads: the items as
@@ -172,7 +172,7 @@ func headline(overall Level, vendors int) string {
 func waybar(l Line) string {
 	class := "unknown"
 	if l.Overall != "" {
-		class = string(l.Overall)
+		class = string(Known(l.Overall))
 	}
 	lines := []string{headline(l.Overall, l.Vendors)}
 	for _, it := range l.Items {

@@ -133,6 +133,18 @@ func TestFormatsCarryNoMarkupFromLabels(t *testing.T) {
 	}
 }
 
+// An overall level outside the vocabulary (a snapshot or a --remote
+// server may say anything) reaches no format: waybar's tooltip and CSS
+// class and xbar's menu say unknown.
+func TestFormatsCarryOnlyKnownLevels(t *testing.T) {
+	for _, f := range []Format{FormatWaybar, FormatXbar} {
+		out, _ := Render(f, Line{Overall: "#(touch /tmp/pwned)", Vendors: 2})
+		if strings.Contains(out.Text, "#(") || !strings.Contains(out.Text, "vendorwatch: unknown, 2 vendors") {
+			t.Errorf("%s: %q", f, out.Text)
+		}
+	}
+}
+
 // TestAnswerExitCode: the fast path ends the process with the format's
 // exit code, so i3blocks sees a critical line as urgent.
 func TestAnswerExitCode(t *testing.T) {

@@ -25,6 +25,17 @@ const (
 	Unknown  Level = "unknown"
 )
 
+// Known is l when it is one of the four levels, else Unknown. A report
+// read from a snapshot, a digest or a --remote server may say anything;
+// only a level of the vocabulary reaches a bar's text or CSS class.
+func Known(l Level) Level {
+	switch l {
+	case OK, Warning, Critical, Unknown:
+		return l
+	}
+	return Unknown
+}
+
 // Item is one entry of the line: its text and that text's width in cells.
 // More is how many items a "+N" item stands for (0 for any other item).
 type Item struct {
