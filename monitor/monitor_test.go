@@ -42,7 +42,7 @@ func openaiAt(hhmm string) observe.VendorResult {
 }
 
 func snap(hhmm string, vs ...observe.VendorResult) observe.Snapshot {
-	return observe.Snapshot{GeneratedAt: at(hhmm), Vendors: vs}
+	return snapAt(at(hhmm), vs...)
 }
 
 func openStore(t *testing.T, dir string, o history.Options) *history.Store {
