@@ -2,13 +2,10 @@ package history
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
-
-	"modernc.org/sqlite"
 )
 
 // isNew reports whether the database at path holds nothing yet: the file
@@ -38,14 +35,10 @@ func isNew(path string) bool {
 // nothing to read in a file it has just written. It is not when its log
 // already holds something another process wrote since.
 func (s *Store) create(ctx context.Context) error {
-	dsn := s.path + fmt.Sprintf("?_pragma=busy_timeout(%d)&_txlock=immediate",
-		s.opts.BusyTimeout.Milliseconds())
-	connector, err := sqlite.NewConnector(dsn)
+	db, err := openKeepingLog(s.path, fmt.Sprintf("_pragma=busy_timeout(%d)&_txlock=immediate", s.opts.BusyTimeout.Milliseconds()), 1)
 	if err != nil {
-		return fmt.Errorf("history database %s: %w", s.path, err)
+		return err
 	}
-	db := sql.OpenDB(keepLog{connector})
-	db.SetMaxOpenConns(1)
 	defer db.Close()
 	if err := s.migrateOn(ctx, db); err != nil {
 		return err

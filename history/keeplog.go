@@ -2,6 +2,7 @@ package history
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"fmt"
 
@@ -39,4 +40,16 @@ func (k keepLog) Connect(ctx context.Context) (driver.Conn, error) {
 		return nil, fmt.Errorf("keeping the write-ahead log: %w", err)
 	}
 	return c, nil
+}
+
+// openKeepingLog opens a pool of at most conns connections to path, with
+// the URI parameters query, whose connections keep the log.
+func openKeepingLog(path, query string, conns int) (*sql.DB, error) {
+	connector, err := sqlite.NewConnector(path + "?" + query)
+	if err != nil {
+		return nil, fmt.Errorf("history database %s: %w", path, err)
+	}
+	db := sql.OpenDB(keepLog{connector})
+	db.SetMaxOpenConns(conns)
+	return db, nil
 }

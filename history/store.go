@@ -139,14 +139,11 @@ func Open(ctx context.Context, dir string, o Options) (*Store, error) {
 	if f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o600); err == nil {
 		f.Close()
 	}
-	dsn := path + fmt.Sprintf("?_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=journal_size_limit(%d)&_txlock=immediate",
-		o.BusyTimeout.Milliseconds(), walLimit)
-	connector, err := sqlite.NewConnector(dsn)
+	db, err := openKeepingLog(path, fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=journal_size_limit(%d)&_txlock=immediate",
+		o.BusyTimeout.Milliseconds(), walLimit), 4)
 	if err != nil {
-		return nil, fmt.Errorf("history database %s: %w", path, err)
+		return nil, err
 	}
-	db := sql.OpenDB(keepLog{connector})
-	db.SetMaxOpenConns(4)
 	s := &Store{db: db, dir: dir, path: path, opts: o}
 	if fresh {
 		if err := s.create(ctx); err != nil {
