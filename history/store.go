@@ -136,11 +136,17 @@ func Open(ctx context.Context, dir string, o Options) (*Store, error) {
 	fresh := isNew(path)
 	// The database is the user's alone (SQLite would make it 0644, and
 	// gives its -wal and -shm files the database's mode).
+	wal := false
 	if f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o600); err == nil {
+		wal = inWAL(f)
 		f.Close()
 	}
-	db, err := openKeepingLog(path, fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=journal_size_limit(%d)&_txlock=immediate",
-		o.BusyTimeout.Milliseconds(), walLimit), 4)
+	query := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=synchronous(NORMAL)&_pragma=journal_size_limit(%d)&_txlock=immediate",
+		o.BusyTimeout.Milliseconds(), walLimit)
+	if !wal {
+		query = "_pragma=journal_mode(WAL)&" + query
+	}
+	db, err := openKeepingLog(path, query, 4)
 	if err != nil {
 		return nil, err
 	}
@@ -386,4 +392,19 @@ func (s *Store) version(ctx context.Context, q querier) (int, error) {
 	var v int
 	err = q.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_version`).Scan(&v)
 	return v, s.wrap("reading the schema version", err)
+}
+
+// inWAL reports whether the database file f is in WAL mode, as its header
+// says: the file format's write and read versions (bytes 18 and 19) are 2
+// in WAL mode, 1 in the rollback journal's. The mode is kept in the file,
+// so a connection to a database already in WAL mode need not ask for it:
+// the PRAGMA takes a lock and reads the file at every connection, a
+// twentieth of a --once over 10 vendors. A new file, or one in another
+// mode (set back by another program), gets journal_mode=WAL at connect.
+func inWAL(f *os.File) bool {
+	var h [20]byte
+	if _, err := f.ReadAt(h[:], 0); err != nil {
+		return false
+	}
+	return string(h[:16]) == "SQLite format 3\x00" && h[18] == 2 && h[19] == 2
 }

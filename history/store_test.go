@@ -38,6 +38,57 @@ func assess(t *testing.T, s *Store, snap observe.Snapshot) []correlate.Event {
 	return c.Events
 }
 
+// The store asks for WAL mode only when the file is not in it: the mode
+// is kept in the file's header, which Open reads. A database another
+// program set back to the rollback journal is put in WAL mode again.
+func TestOpenKeepsTheDatabaseInWALMode(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, DatabaseFile)
+	journal := func(s *Store) string {
+		t.Helper()
+		var mode string
+		if err := s.db.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil {
+			t.Fatal(err)
+		}
+		return mode
+	}
+	header := func() bool {
+		t.Helper()
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		return inWAL(f)
+	}
+	s := open(t, dir, Options{})
+	if mode := journal(s); mode != "wal" || !header() {
+		t.Fatalf("a new database: journal_mode %q, header says WAL: %v", mode, header())
+	}
+	s.Close()
+	s = open(t, dir, Options{})
+	if mode := journal(s); mode != "wal" {
+		t.Fatalf("reopened: journal_mode %q", mode)
+	}
+	s.Close()
+
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`PRAGMA journal_mode=DELETE`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if header() {
+		t.Fatal("the header still says WAL after journal_mode=DELETE")
+	}
+	s = open(t, dir, Options{})
+	if mode := journal(s); mode != "wal" || !header() {
+		t.Errorf("a database set back to the rollback journal: journal_mode %q after Open, header says WAL: %v", mode, header())
+	}
+}
+
 func TestOpenMigratesOnce(t *testing.T) {
 	dir := t.TempDir()
 	s := open(t, dir, Options{})
