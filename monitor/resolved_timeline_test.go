@@ -4,24 +4,29 @@ import (
 	"context"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/history"
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 	"github.com/vendorwatch/vendorwatch/observe"
 )
 
 // The VAPI outage of 2026-05-21, its recovery, and the day after, when the
-// resolved incident is cut to its newest update (statuspage.SettleResolved,
-// applied by the status reader), beside an unrelated incident open on
-// OpenAI's page throughout. At each check: the verdict, what is recorded
-// (what serve would notify), and, the day after, nothing new: the cut
-// changes what the report shows of an old incident, never a finding, a
-// level or the timeline.
+// resolved incident is cut to its newest update and its latest line is
+// clipped (statuspage.SettleResolved, applied by the status reader), beside
+// an unrelated incident open on OpenAI's page throughout. At each check:
+// the verdict, what is recorded (what serve would notify), and, the day
+// after, nothing new: the cut changes what the report shows of an old
+// incident, never a finding, a level or the timeline.
 func TestResolvedIncidentCutADayLaterAnnouncesNothing(t *testing.T) {
+	// The resolution is a long incident report: the day after, its line
+	// (LatestUpdate) is clipped too, the update kept whole.
+	report := "Calls and the dashboard are back.\nIncident report\n" + strings.Repeat("A configuration change to the call router dropped calls. ", 20)
 	ups := []observe.Update{
-		{Status: "resolved", Body: "Calls and the dashboard are back.", At: at("13:30")},
+		{Status: "resolved", Body: report, At: at("13:30")},
 		{Status: "monitoring", Body: "A fix is out.", At: at("13:10")},
 		{Status: "investigating", Body: "We are investigating.", At: at("12:45")},
 	}
@@ -39,9 +44,10 @@ func TestResolvedIncidentCutADayLaterAnnouncesNothing(t *testing.T) {
 		v.Status.State = observe.Operational
 		if incident != "" {
 			in := &v.Status.Incidents[0]
-			in.Status, in.ResolvedAt, in.Updates = "resolved", at("13:30"), ups
+			in.Status, in.ResolvedAt, in.Updates, in.LatestUpdate = "resolved", at("13:30"), ups, termtext.Line(report)
 			if incident == "cut" {
 				in.Updates, in.UpdatesOmitted = ups[:1], len(ups)-1
+				in.LatestUpdate = termtext.Clip(in.LatestUpdate, 500)
 			}
 		}
 		return v

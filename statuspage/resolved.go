@@ -4,6 +4,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/vendorwatch/vendorwatch/internal/termtext"
 	"github.com/vendorwatch/vendorwatch/observe"
 )
 
@@ -17,10 +18,13 @@ const ResolvedDetail = 24 * time.Hour
 
 // SettleResolved cuts every resolved incident of s that ended more than
 // ResolvedDetail before now down to its newest update, counting the ones
-// left out in UpdatesOmitted. Kept whole, the few resolved incidents a
+// left out in UpdatesOmitted, and clips its LatestUpdate, the newest
+// update again on one line, to maxLine characters like a title: the
+// update itself stays whole. Kept whole, the few resolved incidents a
 // history document (Google's, a feed) keeps were half of a 200-vendor
 // report, written again to the snapshot, the history and serve's API
-// after every change, months after the incidents ended.
+// after every change, months after the incidents ended; a Google
+// incident report then still came twice (7.6 KB each).
 //
 // Like SettleMaintenances it is the caller's to apply with the check's
 // clock each time the model is read, and it copies the list before it
@@ -31,8 +35,13 @@ func SettleResolved(s *observe.Status, now time.Time) {
 		return
 	}
 	changed := false
+	cutoff := now.Add(-ResolvedDetail)
 	for i, in := range s.Incidents {
-		if len(in.Updates) <= 1 || !endedBefore(in, now.Add(-ResolvedDetail)) {
+		if !endedBefore(in, cutoff) {
+			continue
+		}
+		latest := termtext.Clip(in.LatestUpdate, maxLine)
+		if len(in.Updates) <= 1 && latest == in.LatestUpdate {
 			continue
 		}
 		if !changed {
@@ -40,8 +49,11 @@ func SettleResolved(s *observe.Status, now time.Time) {
 			changed = true
 		}
 		cut := &s.Incidents[i]
-		cut.UpdatesOmitted += len(cut.Updates) - 1
-		cut.Updates = slices.Clip(cut.Updates[:1])
+		cut.LatestUpdate = latest
+		if len(cut.Updates) > 1 {
+			cut.UpdatesOmitted += len(cut.Updates) - 1
+			cut.Updates = slices.Clip(cut.Updates[:1])
+		}
 	}
 }
 

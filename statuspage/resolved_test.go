@@ -1,6 +1,7 @@
 package statuspage
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -55,5 +56,45 @@ func TestSettleResolved(t *testing.T) {
 	SettleResolved(st, now)
 	if in := st.Incidents[0]; len(in.Updates) != 1 || in.UpdatesOmitted != 6 {
 		t.Errorf("settled twice: %d updates, %d omitted; want 1 and 6 (the caps' 4 and these 2)", len(in.Updates), in.UpdatesOmitted)
+	}
+}
+
+// A resolved incident's LatestUpdate, its newest update again on one line,
+// is clipped like a title once the incident is a day past its end, even
+// when it has no other update to cut; the update itself stays whole.
+// Before then, and while it is open, the line is whole.
+func TestSettleResolvedClipsTheLatestLine(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	report := "Incident Report\nSummary\n" + strings.Repeat("On Tuesday some customers saw errors. ", 200)
+	line := strings.Join(strings.Fields(report), " ")
+	old, recent := now.Add(-ResolvedDetail-time.Minute), now.Add(-time.Hour)
+	for _, c := range []struct {
+		name    string
+		in      observe.Incident
+		clipped bool
+	}{
+		{"resolved a day ago, one update", observe.Incident{Status: "resolved", ResolvedAt: old, LatestUpdate: line, Updates: []observe.Update{{Status: "resolved", Body: report, At: old}}}, true},
+		{"resolved a day ago, two updates", observe.Incident{Status: "resolved", ResolvedAt: old, LatestUpdate: line, Updates: []observe.Update{{Status: "resolved", Body: report, At: old}, {Status: "investigating", Body: "looking", At: old.Add(-time.Hour)}}}, true},
+		{"resolved an hour ago", observe.Incident{Status: "resolved", ResolvedAt: recent, LatestUpdate: line, Updates: []observe.Update{{Status: "resolved", Body: report, At: recent}}}, false},
+		{"open", observe.Incident{Status: "identified", UpdatedAt: old, LatestUpdate: line, Updates: []observe.Update{{Status: "identified", Body: report, At: old}}}, false},
+	} {
+		st := &observe.Status{Incidents: []observe.Incident{c.in}}
+		shared := st.Incidents
+		SettleResolved(st, now)
+		got := st.Incidents[0]
+		if c.clipped {
+			if n := len([]rune(got.LatestUpdate)); n != maxLine || !strings.HasPrefix(line, strings.TrimSuffix(got.LatestUpdate, "…")) {
+				t.Errorf("%s: latest update of %d characters, want it clipped to %d", c.name, n, maxLine)
+			}
+		} else if got.LatestUpdate != line {
+			t.Errorf("%s: latest update clipped to %d characters, want it whole", c.name, len(got.LatestUpdate))
+		}
+		if got.Updates[0].Body != report {
+			t.Errorf("%s: the newest update's body was changed", c.name)
+		}
+		if shared[0].LatestUpdate != line {
+			t.Errorf("%s: the model's own incident was written to", c.name)
+		}
 	}
 }
