@@ -17,8 +17,10 @@ import (
 // sequences and control characters are removed and runs of white space,
 // including newlines, become one space.
 func Line(s string) string {
-	s = stripControls(s)
-	return strings.Join(strings.Fields(s), " ")
+	// collapseSpace hands back a line already clean as it is, with no
+	// copy: most names, titles and statuses are, and a cold check of
+	// 5,000 vendors made 25 MB of garbage splitting and joining them.
+	return collapseSpace(stripControls(s))
 }
 
 // Text makes remote multi-line text safe for a terminal: escape

@@ -26,6 +26,26 @@ func FuzzCollapseSpace(f *testing.F) {
 	})
 }
 
+// Line is stripControls then strings.Join(strings.Fields(s), " "), and a
+// line already clean comes back as it is, without a copy.
+func TestLine(t *testing.T) {
+	for in, want := range map[string]string{
+		"All Systems Operational":       "All Systems Operational",
+		"  Elevated\nerrors \t on API ": "Elevated errors on API",
+		"\x1b[31mred\x1b[0m alert":      "red alert",
+		"a\u00a0b":                      "a b",
+		"":                              "",
+	} {
+		if got := Line(in); got != want {
+			t.Errorf("Line(%q) = %q, want %q", in, got, want)
+		}
+	}
+	clean := "Partial outage of the Chat Completions API in us-east-1"
+	if n := testing.AllocsPerRun(100, func() { _ = Line(clean) }); n != 0 {
+		t.Errorf("Line of a clean line allocated %.0f times, want none", n)
+	}
+}
+
 func TestStrip(t *testing.T) {
 	for in, want := range map[string]string{
 		"plain":                     "plain",
