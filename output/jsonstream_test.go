@@ -112,7 +112,7 @@ func TestWriteJSONRedactedInPieces(t *testing.T) {
 // six times the document (19.7 MB for 3.2 MB: MarshalJSON's growing
 // buffer, the encoder's compacted copy, the indented one).
 func TestWriteJSONAllocatesLessThanTheDocument(t *testing.T) {
-	if raceEnabled {
+	if fixture.RaceEnabled {
 		t.Skip("the race detector's instrumentation allocates beside the code measured")
 	}
 	rep := bigReport(1000)

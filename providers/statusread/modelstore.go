@@ -1,6 +1,7 @@
 package statusread
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
@@ -294,16 +295,19 @@ func (s *modelStore) store(source, key string, st *observe.Status) bool {
 		return false
 	}
 	id := sourceID(source)
-	e := modelEncoder{b: make([]byte, 0, 4096)}
+	e := modelEncoder{b: scratch.get()}
 	e.b = append(e.b, s.build[:]...)
 	e.b = append(e.b, id[:]...)
 	e.int(s.now().Unix())
 	e.raw(key)
 	head := len(e.b)
-	body := e.model(st)
-	if len(body) > maxStoredModel {
+	e.model(st)
+	if len(e.b) > maxStoredModel {
+		scratch.put(e.b)
 		return false
 	}
+	body := bytes.Clone(e.b)
+	scratch.put(e.b)
 	now := s.now()
 	s.mu.Lock()
 	if len(s.pending) == 0 {
@@ -465,6 +469,30 @@ func (p *pendingRecord) seal() {
 		p.body = nil
 		return
 	}
-	e := modelEncoder{b: append([]byte(nil), p.body[:p.head]...), clean: redact.String}
-	p.body = e.model(st)
+	e := modelEncoder{b: append(scratch.get(), p.body[:p.head]...), clean: redact.String}
+	p.body = bytes.Clone(e.model(st))
+	scratch.put(e.b)
+}
+
+// scratch holds the buffers models are encoded into before they are
+// copied out at their size: a buffer grown by doubling from a few
+// kilobytes allocated three times what a cold check of 5,000 vendors
+// stores (64 MB for 11). A buffer grown past maxScratch is let go.
+var scratch scratchPool
+
+const maxScratch = 1 << 20
+
+type scratchPool struct{ pool sync.Pool }
+
+func (p *scratchPool) get() []byte {
+	if b, ok := p.pool.Get().(*[]byte); ok {
+		return (*b)[:0]
+	}
+	return make([]byte, 0, 16<<10)
+}
+
+func (p *scratchPool) put(b []byte) {
+	if cap(b) <= maxScratch {
+		p.pool.Put(&b)
+	}
 }
