@@ -80,6 +80,32 @@ func TestImportOPMLSkipsConfiguredVendors(t *testing.T) {
 	}
 }
 
+// A title or host that looks like a key once it is an id or a whole name
+// ("sk 000000000" slugs to sk-000000000) never becomes one: check-config
+// would refuse the import. The vendor gets the page's host label, or
+// "feed", and that id as its name.
+func TestImportOPMLKeepsKeyShapesOut(t *testing.T) {
+	opml := filepath.Join(t.TempDir(), "keys.opml")
+	os.WriteFile(opml, []byte(`<?xml version="1.0"?><opml version="2.0"><body>
+	<outline text="sk 000000000" xmlUrl="https://status.example.org/history.rss"/>
+	<outline text="" xmlUrl="https://sk-00000000.statuspage.io/history.rss"/>
+	</body></opml>`), 0o644)
+	stdout, _, code := runCLI(t, "import-opml", opml)
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"id: example\n", `name: "sk 000000000"`, "id: feed\n", `name: "feed"`} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+	cfg := filepath.Join(t.TempDir(), "imported.yaml")
+	os.WriteFile(cfg, []byte(stdout), 0o600)
+	if _, stderr, code := runCLI(t, "--config", cfg, "check-config"); code != 0 {
+		t.Errorf("check-config refuses the import (exit %d): %s\n%s", code, stderr, stdout)
+	}
+}
+
 func TestImportOPMLRejectsGarbage(t *testing.T) {
 	bad := filepath.Join(t.TempDir(), "x.opml")
 	os.WriteFile(bad, []byte("<html><body>not opml</body></html>"), 0o644)

@@ -17,6 +17,11 @@ import (
 // looks like a key.
 const notShown = "[not shown]"
 
+// LooksLikeKey reports whether Load would refuse s in a config as holding
+// what looks like an API key (outside a secret reference). What writes a
+// config from remote text (import-opml) keeps such text out of it.
+func LooksLikeKey(s string) bool { return looksLikeKey(s) }
+
 // looksLikeKey reports whether s holds anything shaped like an API key:
 // one of the vendor prefixes, a bearer credential, a UUID or a long run
 // mixing letters and digits (ReplaceKeyLike's shapes), also where it is

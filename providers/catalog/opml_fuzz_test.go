@@ -39,6 +39,10 @@ func FuzzImportOPML(f *testing.F) {
 		`<outline text="dup" xmlUrl="https://a.test/1"/><outline text="dup" xmlUrl="https://b.test/2"/><outline text="dup" xmlUrl="https://a.test/3"/>`,
 		`<outline text="bad" xmlUrl="javascript:alert(1)"/><outline text="bad" xmlUrl="ftp://x.test/f"/><outline text="bad" xmlUrl="https://"/>`,
 		`<outline text="&#x202e;cba" xmlUrl="https://xn--80ak6aa92e.com/feed"/><outline text="Ünïcødé ✓" xmlUrl="https://статус.пример/rss"/>`,
+		// Titles and hosts that look like a key only once slugged or whole.
+		`<outline text="sk 000000000" xmlUrl="http://00"/><outline text="xai 12345678" xmlUrl="https://a.test/f"/>`,
+		`<outline text="5f0c9a1e 0a1b 4c2d 8e3f 0123456789ab" xmlUrl="https://b.test/f"/><outline text="bogus_sk-proj-abcdefgh1" xmlUrl="https://c.test/f"/>`,
+		`<outline text="" xmlUrl="https://sk-00000000.test/feed"/><outline text="" xmlUrl="https://sk-00000000.statuspage.io/history.rss"/>`,
 	} {
 		f.Add(outline(o))
 	}

@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/url"
 	"strings"
+
+	"github.com/vendorwatch/vendorwatch/config"
 )
 
 // WriteImport prints the vendors for feeds as config YAML and returns
@@ -58,7 +60,13 @@ func WriteImport(w io.Writer, file string, feeds []OPMLFeed, cat *Catalog, exist
 		if fd.Category != "" {
 			comment = " # " + fd.Category
 		}
-		fmt.Fprintf(&b, "  - id: %s%s\n    name: %s\n    status:\n", id, comment, quote(cmp.Or(fd.Title, u.Host)))
+		name := cmp.Or(fd.Title, u.Host)
+		if config.LooksLikeKey(name) {
+			// A title that only looks like a key once it is a whole value
+			// (ParseOPML left out what looked like one in the text).
+			name = id
+		}
+		fmt.Fprintf(&b, "  - id: %s%s\n    name: %s\n    status:\n", id, comment, quote(name))
 		for _, s := range sources {
 			if s.Format == "" {
 				fmt.Fprintf(&b, "      - url: %s # format detected\n", quote(s.URL))
@@ -80,10 +88,12 @@ func WriteImport(w io.Writer, file string, feeds []OPMLFeed, cat *Catalog, exist
 
 // importID picks a config id for an imported vendor: the page's host
 // label or the title's slug, never one the catalog or the config already
-// uses for another vendor; "" when the vendor is already in the config.
+// uses for another vendor, nor one the config would refuse as looking
+// like a key (a title "sk 00000000" slugs to sk-00000000); "" when the
+// vendor is already in the config.
 func importID(title, page string, cat *Catalog, used, existing map[string]bool) string {
 	for _, c := range []string{HostID(page), Slug(title)} {
-		if c == "" {
+		if c == "" || config.LooksLikeKey(c) {
 			continue
 		}
 		if existing[c] {
@@ -94,8 +104,11 @@ func importID(title, page string, cat *Catalog, used, existing map[string]bool) 
 		}
 	}
 	base := Slug(title)
-	if base == "" {
+	if base == "" || config.LooksLikeKey(base) {
 		base = "feed"
+		if !used[base] && !cat.Has(base) && !existing[base] {
+			return base
+		}
 	}
 	for i := 2; ; i++ {
 		if c := fmt.Sprintf("%s-%d", base, i); !used[c] && !cat.Has(c) && !existing[c] {
