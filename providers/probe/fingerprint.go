@@ -48,25 +48,23 @@ func printableASCII(s string) bool {
 	return true
 }
 
-// maskRun finds the masked middle of a redacted key: the first run of
-// '.', '…' or '*'.
+// maskRun splits a redacted key around its masked middle: head is what
+// comes before the first '.', '…' or '*', tail what comes after the last.
+// Anything between is masked, even characters among the marks (".k.def"
+// has the tail "def"), so a mask cut down to its tail never keeps a mark
+// in it.
 func maskRun(s string) (head, tail string, ok bool) {
 	i := strings.IndexAny(s, ".*…")
 	if i < 0 {
 		return "", "", false
 	}
-	j := i
-	for j < len(s) {
-		switch {
-		case s[j] == '.' || s[j] == '*':
-			j++
-		case strings.HasPrefix(s[j:], "…"):
-			j += len("…")
-		default:
-			return s[:i], s[j:], true
-		}
+	j := strings.LastIndexAny(s, ".*…")
+	if strings.HasPrefix(s[j:], "…") {
+		j += len("…")
+	} else {
+		j++
 	}
-	return s[:i], "", true
+	return s[:i], s[j:], true
 }
 
 // NormalizeRedacted reduces a vendor's mask of a key (OpenAI "sk-abc...def",

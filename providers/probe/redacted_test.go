@@ -16,9 +16,17 @@ func TestNormalizeRedacted(t *testing.T) {
 		{"sk-proj-Qm4xZ8vR2nL6tY0wK3pJ9sD1fH5gB7cE2aMxYA", "sk-proj-…MxYA"}, // no mask: a whole key becomes its fingerprint
 		{"", ""},
 		{"sk-a\x1b[31m...def", "…"}, // escape sequences are not kept
+		{".k.def", "…def"},          // what lies between marks is masked too (a fuzzed mask)
+		{"sk-abc...x...wxyz", "sk-abc…wxyz"},
 	} {
-		if got := NormalizeRedacted(tc.in); got != tc.want {
+		got := NormalizeRedacted(tc.in)
+		if got != tc.want {
 			t.Errorf("NormalizeRedacted(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+		// A mask normalized once stays as it is: the inventory compares
+		// what it stored with what it reads again.
+		if again := NormalizeRedacted(got); again != got {
+			t.Errorf("NormalizeRedacted(%q) = %q, then %q", tc.in, got, again)
 		}
 	}
 }
