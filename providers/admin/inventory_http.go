@@ -175,10 +175,12 @@ func (r *adminRun) get(ctx context.Context, path string, q url.Values) (*fetch.R
 }
 
 // record keeps one request as evidence: its endpoint, status, outcome and
-// the vendor's request id.
+// the vendor's request id. The endpoint holds ids the vendor listed (a
+// project's): one shaped like a key, or a key echoed back as one, is kept
+// as its fingerprint, as on every other way out.
 func (r *adminRun) record(path string, resp *fetch.Response, res observe.Result) {
 	p, _, _ := strings.Cut(path, "?")
-	q := observe.AdminRequest{At: r.p.Now().UTC(), Path: p, Result: res}
+	q := observe.AdminRequest{At: r.p.Now().UTC(), Path: probe.Scrub(p, r.secret, maxPath), Result: res}
 	if resp != nil {
 		q.HTTPStatus = resp.StatusCode
 		q.RequestID, q.RequestIDFrom = probe.RequestID(resp.Header, resp.Body, r.secret)
@@ -287,3 +289,7 @@ func decodeItem(path string, raw json.RawMessage, v any) error {
 	}
 	return nil
 }
+
+// maxPath is the longest endpoint a request's evidence keeps: OpenAI's
+// longest, a key of a project, is under 100 characters.
+const maxPath = 300
