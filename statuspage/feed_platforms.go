@@ -138,7 +138,9 @@ func microsoftItem(it *gofeed.Item, kind feedKind) observe.Incident {
 		if !state.Known() {
 			state = observe.Degraded
 		}
-		in.Updates[0].Status = lowerStatus(it.Custom["status"])
+		if len(in.Updates) > 0 { // an item without a body has no update
+			in.Updates[0].Status = lowerStatus(it.Custom["status"])
+		}
 	}
 	in.Status = "investigating"
 	if state == observe.Operational || inferStatus(in.Title) == "resolved" {

@@ -9,6 +9,7 @@ package statusread
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"mime"
 	"net/http"
@@ -20,6 +21,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/vendorwatch/vendorwatch/internal/redact"
 	"github.com/vendorwatch/vendorwatch/internal/termtext"
 	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
@@ -40,12 +42,25 @@ const (
 // be alive together: this keeps a check's peak memory low.
 var parseSlots = make(chan struct{}, runtime.GOMAXPROCS(0))
 
-// parsing runs parse in a parse slot.
-func parsing(parse func()) {
+// parsing runs parse in a parse slot and returns its error. A parser that
+// panics on a document (a bug of vendorwatch the document found) fails
+// that source, as a broken page does, instead of ending the process with
+// every other vendor's verdict: DESIGN's "an error on that source only,
+// never a crash".
+func parsing(parse func() error) (err error) {
 	parseSlots <- struct{}{}
-	defer func() { <-parseSlots }()
-	parse()
+	defer func() {
+		<-parseSlots
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%w: %s", ErrParserFailed, termtext.Clip(redact.Shapes(termtext.Line(fmt.Sprint(p))), 200))
+		}
+	}()
+	return parse()
 }
+
+// ErrParserFailed is a source's error when its parser failed on the
+// document (a panic caught): a bug to report, with the document.
+var ErrParserFailed = errors.New("the parser failed on this document (a bug in vendorwatch; please report it with the page)")
 
 // Reader reads vendors' status sources. One Reader serves every vendor of
 // a poller, concurrently.
@@ -268,12 +283,12 @@ func (r *Reader) parseResp(ctx context.Context, spec catalog.SourceSpec, resp *f
 		case statuspage.Statuspage:
 			st, whole, err = r.parseStatuspage(ctx, spec, resp, lim)
 		case statuspage.HTML:
-			parsing(func() { st, err = lim.ReadHTML(resp.Body, spec.Selector, spec.Healthy) })
+			err = parsing(func() (err error) { st, err = lim.ReadHTML(resp.Body, spec.Selector, spec.Healthy); return err })
 			if err != nil {
 				err = fmt.Errorf("html: %w", err)
 			}
 		default:
-			parsing(func() { st, err = lim.Parse(spec.Format, resp.Body) })
+			err = parsing(func() (err error) { st, err = lim.Parse(spec.Format, resp.Body); return err })
 		}
 		if err != nil {
 			return nil, err
@@ -313,7 +328,7 @@ func (r *Reader) parseResp(ctx context.Context, spec catalog.SourceSpec, resp *f
 // sibling having been asked for.
 func (r *Reader) parseStatuspage(ctx context.Context, spec catalog.SourceSpec, resp *fetch.Response, lim statuspage.Limits) (st *observe.Status, whole bool, err error) {
 	var parts statuspage.Parts
-	parsing(func() { st, parts, err = lim.ReadStatuspage(resp.Body) })
+	err = parsing(func() (err error) { st, parts, err = lim.ReadStatuspage(resp.Body); return err })
 	if err != nil {
 		return nil, false, fmt.Errorf("statuspage: %w", err)
 	}
@@ -404,7 +419,7 @@ func (r *Reader) supplement(ctx context.Context, url string) *observe.Status {
 		return nil
 	}
 	var st *observe.Status
-	parsing(func() { st, _, err = statuspage.ReadStatuspage(resp.Body) })
+	err = parsing(func() (err error) { st, _, err = statuspage.ReadStatuspage(resp.Body); return err })
 	if err != nil {
 		return nil
 	}
