@@ -103,15 +103,16 @@ func importID(title, page string, cat *Catalog, used, existing map[string]bool) 
 			return c
 		}
 	}
+	free := func(c string) bool { return !used[c] && !cat.Has(c) && !existing[c] }
 	base := Slug(title)
 	if base == "" || config.LooksLikeKey(base) {
 		base = "feed"
-		if !used[base] && !cat.Has(base) && !existing[base] {
-			return base
-		}
+	}
+	if free(base) {
+		return base // "feed": the title's slug, when usable, was tried above
 	}
 	for i := 2; ; i++ {
-		if c := fmt.Sprintf("%s-%d", base, i); !used[c] && !cat.Has(c) && !existing[c] {
+		if c := fmt.Sprintf("%s-%d", base, i); free(c) {
 			return c
 		}
 	}
