@@ -2,6 +2,7 @@ package statusread
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -27,6 +28,30 @@ func lazyOnce(t *testing.T, state string, v catalog.Vendor) lazyRun {
 		t.Fatalf("source %+v", r.Status.Sources[0])
 	}
 	return lazyRun{source: r.Status.Sources[0], status: r.Status, parses: p.status.parses.Load(), loads: p.status.loads.Load(), bodies: p.status.cache.BodyReads()}
+}
+
+// A model read from the store is not copied into the process's memo as
+// well: the store keeps its record for the process's life, so the copy
+// only doubled what a large warm check holds. A long-running process that
+// checks again decodes the record again, and reads the same.
+func TestStoredModelIsNotCopiedIntoTheMemo(t *testing.T) {
+	t.Parallel()
+	_, state, v := storedPage(t)
+	cold := lazyOnce(t, state, v)
+	p := newTestPoller([]catalog.Vendor{v}, testFetcher())
+	p.SetStateDir(state)
+	for i := 1; i <= 2; i++ {
+		r, _ := p.Check(context.Background()).Vendor(v.ID)
+		if !r.Status.Sources[0].NotModified || p.status.parses.Load() != 0 || p.status.loads.Load() != int64(i) {
+			t.Fatalf("check %d: %+v, %d parses, %d loads; want each 304 read from the model store", i, r.Status.Sources[0], p.status.parses.Load(), p.status.loads.Load())
+		}
+		sameModel(t, r.Status, cold.status)
+	}
+	p.status.parsed.mu.Lock()
+	defer p.status.parsed.mu.Unlock()
+	if n := len(p.status.parsed.m); n != 0 {
+		t.Errorf("the memo holds %d models the store already holds", n)
+	}
 }
 
 // A warm run whose documents answer 304 and whose models are stored

@@ -2,12 +2,14 @@ package statusread
 
 import (
 	"context"
+	"fmt"
 	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
+	"github.com/vendorwatch/vendorwatch/providers/fetch"
 	"github.com/vendorwatch/vendorwatch/providers/vendortest"
 	"github.com/vendorwatch/vendorwatch/statuspage"
 )
@@ -96,5 +98,66 @@ func TestParseMemoKeepsWhatCallersDrop(t *testing.T) {
 	}
 	if n := p.status.parses.Load(); n != 1 {
 		t.Errorf("parsed %d times, want 1", n)
+	}
+}
+
+// TestSourceAndMemoKeys checks the keys built by hand against the layout
+// they have always had (fields separated by NULs, the limits as numbers,
+// the components kept quoted), so a model stored under one is found
+// under the other, and that every setting that changes what a document
+// reads to changes the key.
+func TestSourceAndMemoKeys(t *testing.T) {
+	specs := []catalog.SourceSpec{
+		{URL: "https://status.openai.com/api/v2/summary.json", Format: statuspage.Statuspage},
+		{URL: "https://example.com/status", Format: statuspage.HTML, Selector: "div.x \"y\"", Healthy: "All good\x00"},
+		{URL: "https://example.com/feed", Format: statuspage.Feed},
+	}
+	keeps := [][]string{nil, {}, {"API"}, {"Chat \"GPT\"", "Voice\tbeta", "é"}}
+	seen := map[string]string{}
+	for _, spec := range specs {
+		for _, keep := range keeps {
+			lim := statuspage.DefaultLimits
+			lim.Keep = keep
+			got := sourceKey(spec, lim)
+			want := fmt.Sprintf("%s\x00%s\x00%s\x00%s\x00%d %d %d %d %d %q", spec.Format, spec.Selector, spec.Healthy, spec.URL,
+				lim.Components, lim.Incidents, lim.Maintenances, lim.Updates, lim.Affected, lim.Keep)
+			if got != want {
+				t.Errorf("sourceKey(%+v, keep %q) = %q, want %q", spec, keep, got, want)
+			}
+			if len(keep) > 0 {
+				if other, ok := seen[got]; ok {
+					t.Errorf("two settings share the key %q: %s", got, other)
+				}
+				seen[got] = fmt.Sprint(spec, keep)
+			}
+			for _, d := range []fetch.Digest{{}, {Len: 12345, IEEE: 0xdeadbeef, Castagnoli: 0x0000ab01}, {Len: 1 << 40, IEEE: 0xffffffff, Castagnoli: 1}} {
+				final := spec.URL + "?moved"
+				got := memoKey(sourceKey(spec, lim), final, d)
+				want := fmt.Sprintf("%s\x00%s\x00%08x%08x\x00%d", want, final, d.IEEE, d.Castagnoli, d.Len)
+				if got != want {
+					t.Errorf("memoKey = %q, want %q", got, want)
+				}
+			}
+		}
+	}
+	lim := statuspage.DefaultLimits
+	base := sourceKey(specs[0], lim)
+	lim.Incidents++
+	if sourceKey(specs[0], lim) == base {
+		t.Error("a different incident cap kept the same source key")
+	}
+}
+
+// BenchmarkSourceAndMemoKeys is what a check pays per source for its
+// keys (go test -bench SourceAndMemoKeys ./providers/statusread).
+func BenchmarkSourceAndMemoKeys(b *testing.B) {
+	spec := catalog.SourceSpec{URL: "https://status.openai.com/api/v2/summary.json", Format: statuspage.Statuspage}
+	lim := statuspage.DefaultLimits
+	lim.Keep = []string{"API", "ChatGPT"}
+	d := fetch.Digest{Len: 12345, IEEE: 0xdeadbeef, Castagnoli: 0xab01}
+	b.ReportAllocs()
+	for b.Loop() {
+		source := sourceKey(spec, lim)
+		_ = memoKey(source, spec.URL, d)
 	}
 }

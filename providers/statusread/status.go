@@ -229,8 +229,9 @@ func (r *Reader) fetchParse(ctx context.Context, spec catalog.SourceSpec, lim st
 // the validator store keeps no body for a document whose model was
 // stored (fetch.Cache.Unneeded), so a 304 is of use only then.
 func (r *Reader) knows(spec catalog.SourceSpec, lim statuspage.Limits, final string, d fetch.Digest) bool {
-	key := memoKey(spec, final, d, lim)
-	return r.parsed.has(spec.URL, key) || r.models.has(sourceKey(spec, lim), key)
+	source := sourceKey(spec, lim)
+	key := memoKey(source, final, d)
+	return r.parsed.has(spec.URL, key) || r.models.has(source, key)
 }
 
 // parseResp reads a body in the source's format. A Statuspage summary that
@@ -254,12 +255,15 @@ func (r *Reader) parseResp(ctx context.Context, spec catalog.SourceSpec, resp *f
 		return nil, err
 	}
 	d := resp.Digest()
-	key := memoKey(spec, resp.URL, d, lim)
+	source := sourceKey(spec, lim)
+	key := memoKey(source, resp.URL, d)
 	st := r.parsed.get(spec.URL, key)
 	if st == nil {
-		if st = r.models.load(sourceKey(spec, lim), key); st != nil {
+		// A model the store holds is not copied into the memo too: the
+		// store keeps its record for the process's life, and decoding
+		// it again costs what copying it out of the memo does.
+		if st = r.models.load(source, key); st != nil {
 			r.loads.Add(1)
-			r.parsed.put(spec.URL, key, st)
 		}
 	}
 	if st == nil {
@@ -275,7 +279,7 @@ func (r *Reader) parseResp(ctx context.Context, spec catalog.SourceSpec, resp *f
 				return nil, err
 			}
 			d = full.Digest()
-			key = memoKey(spec, full.URL, d, lim)
+			key = memoKey(source, full.URL, d)
 		}
 		resp = full
 		whole := true
@@ -297,7 +301,7 @@ func (r *Reader) parseResp(ctx context.Context, spec catalog.SourceSpec, resp *f
 		resolveLinks(st, resp.URL, spec.URL)
 		if whole {
 			r.parsed.put(spec.URL, key, st)
-			if r.models.store(sourceKey(spec, lim), key, st) && !resp.NotModified {
+			if r.models.store(source, key, st) && !resp.NotModified {
 				// The model stands for the document from now on: the
 				// validator store keeps its validators, not its bytes.
 				r.cache.Unneeded(spec.URL, d)
