@@ -195,7 +195,7 @@ func doctorVendor(ctx context.Context, v catalog.Vendor, status *statusread.Read
 	if len(v.Sources) == 0 {
 		out = append(out, readiness.NoSources(v.ID))
 	} else {
-		st := status.Read(ctx, v)
+		st := status.Read(ctx, &v)
 		for _, s := range st.Sources {
 			out = append(out, readiness.SourceCheck(v.ID, s))
 		}

@@ -128,7 +128,7 @@ func (p *Poller) loop(ctx context.Context, v catalog.Vendor, wake <-chan struct{
 		}
 		// InFlight counts this check already when it was owed.
 		send(observe.Event{Vendor: v.ID, InFlight: p.InFlight() - int(owed) + 1})
-		p.checkOwed(fetch.WithSlotDeadline(ctx, deadline), v, part&^PartTraffic, owed) // the traffic loop reads it
+		p.checkOwed(fetch.WithSlotDeadline(ctx, deadline), &v, part&^PartTraffic, owed) // the traffic loop reads it
 		owed = 0
 		if ctx.Err() != nil {
 			return

@@ -184,8 +184,11 @@ const (
 // snapshot when the last one is done.
 func (p *Poller) Check(ctx context.Context) observe.Snapshot {
 	var wg sync.WaitGroup
-	for _, v := range p.vendors {
-		wg.Go(func() { p.checkVendor(ctx, v, PartAll) })
+	for i := range p.vendors {
+		// The vendor by reference, and no result handed back: every
+		// byte of this goroutine's frame is stack for each of thousands
+		// of vendors while their requests wait.
+		wg.Go(func() { p.checkOwed(ctx, &p.vendors[i], PartAll, 0) })
 	}
 	wg.Wait()
 	return p.Snapshot()
@@ -233,16 +236,19 @@ func (p *Poller) Seed(s observe.Snapshot) {
 	}
 }
 
-// checkVendor runs the selected parts of one vendor's check and stores the
-// result.
+// checkVendor runs the selected parts of one vendor's check, stores the
+// result and returns it.
 func (p *Poller) checkVendor(ctx context.Context, v catalog.Vendor, part Part) observe.VendorResult {
-	return p.checkOwed(ctx, v, part, 0)
+	p.checkOwed(ctx, &v, part, 0)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.results[v.ID]
 }
 
 // checkOwed is checkVendor for a check of Run's loop that stands for
 // owed checks counted in Poller.owed: it is counted in flight before they
 // are taken off owed, so InFlight never dips between the two.
-func (p *Poller) checkOwed(ctx context.Context, v catalog.Vendor, part Part, owed int32) observe.VendorResult {
+func (p *Poller) checkOwed(ctx context.Context, v *catalog.Vendor, part Part, owed int32) {
 	p.inFlight.Add(1)
 	p.owed.Add(-owed)
 	p.mu.Lock()
@@ -259,45 +265,38 @@ func (p *Poller) checkOwed(ctx context.Context, v catalog.Vendor, part Part, owe
 	}()
 
 	res := prev
-	res.Watched, res.Links = v.Components, linksOf(v)
+	res.Watched, res.Links = v.Components, linksOf(*v)
+	traffic, adminOn, listsKeys := p.optionalParts(v)
 	var adminRead, trafficRead sync.WaitGroup
 	switch {
-	case p.traffic == nil || !p.traffic.Covers(v):
+	case !traffic:
 		res.Traffic = nil // no source, or nothing of ours to look for (a status-only vendor)
 	case part&PartTraffic != 0:
 		// Within its own deadline, beside the other parts.
-		trafficRead.Go(func() { t := p.traffic.Read(ctx, v); res.Traffic = &t })
+		trafficRead.Go(func() { t := p.traffic.Read(ctx, *v); res.Traffic = &t })
 	}
-	if !admin.Enabled(v) {
+	if !adminOn {
 		res.Inventory, res.Calls = nil, nil // admin: gone from the config
 	} else if part&PartAdmin != 0 {
-		adminRead.Go(func() { res.Inventory, res.Calls = p.admin.Read(ctx, v, prev) })
+		adminRead.Go(func() { res.Inventory, res.Calls = p.admin.Read(ctx, *v, prev) })
 	}
 	// The status page and the probes go to different hosts: read them at
 	// once, so a vendor takes its slowest request, not the sum.
 	var wg sync.WaitGroup
 	if part&PartProbes != 0 {
-		wg.Go(func() { res.Reachability, res.Keys = p.probe(ctx, v) })
+		wg.Go(func() { res.Reachability, res.Keys = p.probe(ctx, v, listsKeys) })
 		wg.Go(func() { res.Dashboard = p.probes.Dashboard(ctx, v) })
 	}
 	if part&PartStatus != 0 {
-		res.Status = p.status.Read(ctx, v)
+		res.Status = *p.status.Read(ctx, v)
 		res.Status.CheckedAt = p.now().UTC()
 	}
 	wg.Wait()
 	adminRead.Wait()
 	trafficRead.Wait()
-	if res.Inventory != nil {
-		// Earlier snapshots share the old inventory: match on a copy.
-		res.Inventory = admin.CloneInventory(res.Inventory)
-		admin.MatchInventory(res.Inventory, res.Keys)
-	}
-	if admin.ListsKeys(v) {
-		res.Keys = slices.Clone(res.Keys)
-		admin.CanaryResults(v.Name, res.Inventory, res.Keys)
-	}
+	matchInventory(&res, v.Name, listsKeys)
 	if ctx.Err() != nil {
-		return prev // cancelled mid-check: keep the last complete result
+		return // cancelled mid-check: keep the last complete result
 	}
 	p.mu.Lock()
 	if part&PartTraffic == 0 && p.traffic != nil {
@@ -314,7 +313,31 @@ func (p *Poller) checkOwed(ctx context.Context, v catalog.Vendor, part Part, owe
 	if settled {
 		p.status.Settle()
 	}
-	return res
+}
+
+// matchInventory matches res's key list from the admin API, if any, with
+// its probed keys; when the admin key lists the keys (listsKeys), the
+// canaries' results come from the list. It is apart from checkOwed, whose
+// frame every vendor's goroutine holds while its requests wait.
+func matchInventory(res *observe.VendorResult, vendor string, listsKeys bool) {
+	if res.Inventory != nil {
+		// Earlier snapshots share the old inventory: match on a copy.
+		res.Inventory = admin.CloneInventory(res.Inventory)
+		admin.MatchInventory(res.Inventory, res.Keys)
+	}
+	if listsKeys {
+		res.Keys = slices.Clone(res.Keys)
+		admin.CanaryResults(vendor, res.Inventory, res.Keys)
+	}
+}
+
+// optionalParts says which optional parts v's check has: our own traffic
+// to it, its admin APIs, and an admin key that lists its keys. Each
+// question takes the vendor by value; asked here, the copies are not in
+// the frame of checkOwed, which every vendor's goroutine holds while its
+// requests wait.
+func (p *Poller) optionalParts(v *catalog.Vendor) (traffic, adminOn, listsKeys bool) {
+	return p.traffic != nil && p.traffic.Covers(*v), admin.Enabled(*v), admin.ListsKeys(*v)
 }
 
 // readTraffic reads vendor v's traffic signal and stores it in the
@@ -336,20 +359,20 @@ func (p *Poller) readTraffic(ctx context.Context, v catalog.Vendor) {
 // probe checks keyless reachability and every key of v, all at once (the
 // streaks are counted on when the check is assessed, from the memory of
 // earlier ones); secrets are resolved afresh for this check and forgotten
-// when it ends. A canary of a vendor whose admin key lists its keys is
-// never probed: using it would move its last_used_at and show it to the
-// vendor's leak detection. Its secret is resolved for its fingerprint
-// only, and the key list says how it is.
-func (p *Poller) probe(ctx context.Context, v catalog.Vendor) (*observe.Reachability, []observe.KeyResult) {
+// when it ends. A canary of a vendor whose admin key lists its keys
+// (listsKeys) is never probed: using it would move its last_used_at and
+// show it to the vendor's leak detection. Its secret is resolved for its
+// fingerprint only, and the key list says how it is.
+func (p *Poller) probe(ctx context.Context, v *catalog.Vendor, listsKeys bool) (*observe.Reachability, []observe.KeyResult) {
 	var reach *observe.Reachability
 	keys := make([]observe.KeyResult, len(v.Keys))
 	var wg sync.WaitGroup
 	for i, k := range v.Keys {
-		if k.Canary && admin.ListsKeys(v) {
+		if k.Canary && listsKeys {
 			wg.Go(func() { keys[i] = p.probes.Unprobed(ctx, k) })
 			continue
 		}
-		wg.Go(func() { keys[i] = p.probes.Key(ctx, v, k) })
+		wg.Go(func() { keys[i] = p.probes.Key(ctx, *v, k) })
 	}
 	reach = p.probes.Reach(ctx, v) // in this goroutine, beside the keys
 	wg.Wait()

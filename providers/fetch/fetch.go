@@ -269,6 +269,15 @@ func (f *Client) DoWithin(req *http.Request, client *http.Client, timeout time.D
 	if err != nil {
 		return nil, err
 	}
+	return f.read(resp, ownGzip, start, &wrote)
+}
+
+// read reads the answer to a request sent at start, whose last byte
+// went out at the time wrote holds (0: unknown), decompressing it when
+// the request asked for gzip itself (ownGzip). It is apart from DoWithin,
+// whose frame every request's goroutine holds while it waits: thousands at
+// once in a large check.
+func (f *Client) read(resp *http.Response, ownGzip bool, start time.Time, wrote *atomic.Int64) (*Response, error) {
 	defer resp.Body.Close()
 	if resp.ContentLength > f.maxBody {
 		return nil, fmt.Errorf("%w (over %s)", ErrTooLarge, byteSize(f.maxBody))

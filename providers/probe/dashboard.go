@@ -20,7 +20,7 @@ import (
 // that fails fast is retried once within the check, like a probe (a
 // timeout never). It returns nil for a
 // vendor without a dashboard.
-func (p *Prober) Dashboard(ctx context.Context, v catalog.Vendor) *observe.Dashboard {
+func (p *Prober) Dashboard(ctx context.Context, v *catalog.Vendor) *observe.Dashboard {
 	origin := strings.TrimRight(v.API.Dashboard, "/")
 	if origin == "" || v.API.BaseURL == "" {
 		return nil

@@ -67,7 +67,7 @@ func TestDashboardCheck(t *testing.T) {
 				Sleep:    func(ctx context.Context, d time.Duration) error { return ctx.Err() },
 			})
 			v := catalog.Vendor{ID: "vapi", Name: "VAPI", API: catalog.APISpec{BaseURL: api.URL, Reach: "/assistant?limit=1", Dashboard: dash.URL}}
-			d := p.Dashboard(context.Background(), v)
+			d := p.Dashboard(context.Background(), &v)
 			if d == nil || d.Origin != dash.URL {
 				t.Fatalf("dashboard = %+v", d)
 			}
@@ -87,7 +87,7 @@ func TestDashboardCheck(t *testing.T) {
 	}
 	// A vendor without a dashboard is not checked.
 	p := New(fetch.New(fetch.Options{Timeout: time.Second}), Options{Resolver: &config.Resolver{}})
-	if d := p.Dashboard(context.Background(), catalog.Vendor{ID: "openai", API: catalog.APISpec{BaseURL: "http://127.0.0.1:1"}}); d != nil {
+	if d := p.Dashboard(context.Background(), &catalog.Vendor{ID: "openai", API: catalog.APISpec{BaseURL: "http://127.0.0.1:1"}}); d != nil {
 		t.Errorf("dashboard = %+v for a vendor without one", d)
 	}
 }

@@ -31,7 +31,7 @@ func (c *checker) Check(ctx context.Context) observe.Snapshot {
 		for _, k := range v.Keys {
 			r.Keys = append(r.Keys, c.p.Key(ctx, v, k))
 		}
-		r.Reachability = c.p.Reach(ctx, v)
+		r.Reachability = c.p.Reach(ctx, &v)
 		snap.Vendors = append(snap.Vendors, r)
 	}
 	return snap

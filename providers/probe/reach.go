@@ -9,6 +9,7 @@ import (
 
 	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
+	"github.com/vendorwatch/vendorwatch/providers/fetch"
 )
 
 // Reach sends v's keyless request (api.base_url + api.reach) and says
@@ -18,7 +19,7 @@ import (
 // is a timeout or a network error. Like a probe, a fast failure is retried
 // once within the check, a timeout never. It returns nil for a vendor with
 // no keyless request.
-func (p *Prober) Reach(ctx context.Context, v catalog.Vendor) *observe.Reachability {
+func (p *Prober) Reach(ctx context.Context, v *catalog.Vendor) *observe.Reachability {
 	if v.API.BaseURL == "" || v.API.Reach == "" {
 		return nil
 	}
@@ -40,6 +41,9 @@ func (p *Prober) Reach(ctx context.Context, v catalog.Vendor) *observe.Reachabil
 	return &r
 }
 
+// reachOnce is one keyless request to target. What the answer means is
+// read by reachAnswer: kept apart, its temporaries are not in this frame,
+// which every vendor's probe holds while its request waits.
 func (p *Prober) reachOnce(ctx context.Context, target string) observe.Reachability {
 	r := observe.Reachability{CheckedAt: p.now().UTC()}
 	start := time.Now()
@@ -47,6 +51,11 @@ func (p *Prober) reachOnce(ctx context.Context, target string) observe.Reachabil
 	if err != nil {
 		return transportReach(r, err, start, p)
 	}
+	return reachAnswer(r, resp)
+}
+
+// reachAnswer completes r from the answer to a keyless request.
+func reachAnswer(r observe.Reachability, resp *fetch.Response) observe.Reachability {
 	r.HTTPStatus, r.LatencyMS = resp.StatusCode, resp.Latency.Milliseconds()
 	a := newAnswer(resp.StatusCode, resp.Header, resp.Body, nil)
 	switch {

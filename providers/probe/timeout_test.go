@@ -39,7 +39,7 @@ func TestProbeTimeoutIsItsOwn(t *testing.T) {
 	if k.Result != observe.ResultTimeout || !strings.Contains(k.Message, vendortest.HangTimeout.String()) {
 		t.Errorf("key = %s %q, want a timeout after the probe timeout", k.Result, k.Message)
 	}
-	r := pr.Reach(context.Background(), v)
+	r := pr.Reach(context.Background(), &v)
 	if r == nil || r.Result != observe.ResultTimeout {
 		t.Errorf("reachability = %+v, want a timeout", r)
 	}
@@ -86,7 +86,7 @@ func TestRetryWithoutSlotKeepsTheFirstAnswer(t *testing.T) {
 			t.Errorf("key = %s (HTTP %d) after %d requests, want the first answer's vendor_error (HTTP 503) after 1", k.Result, k.HTTPStatus, sent.Load())
 		}
 		sent.Store(0)
-		r := pr.Reach(ctx, v)
+		r := pr.Reach(ctx, &v)
 		if r == nil || r.Result != observe.ResultNotChecked || sent.Load() != 0 {
 			t.Errorf("reachability = %+v after %d requests; past the slot deadline nothing is sent (not_checked)", r, sent.Load())
 		}

@@ -40,7 +40,7 @@ func (p *testPoller) Check(ctx context.Context) observe.Snapshot {
 	var wg sync.WaitGroup
 	for i, v := range p.vendors {
 		wg.Go(func() {
-			s.Vendors[i] = observe.VendorResult{ID: v.ID, Name: v.Name, Status: p.status.Read(ctx, v)}
+			s.Vendors[i] = observe.VendorResult{ID: v.ID, Name: v.Name, Status: *p.status.Read(ctx, &v)}
 		})
 	}
 	wg.Wait()

@@ -225,7 +225,7 @@ type storeFixture struct {
 
 func fixtureOf(t *testing.T, state string, v catalog.Vendor) storeFixture {
 	t.Helper()
-	f := storeFixture{path: filepath.Join(state, ModelsFile), source: sourceKey(v.Sources[0], limitsFor(v))}
+	f := storeFixture{path: filepath.Join(state, ModelsFile), source: sourceKey(v.Sources[0], limitsFor(&v))}
 	s := settledStore(f.path)
 	s.open()
 	r, ok := s.records[sourceID(f.source)]

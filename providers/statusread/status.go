@@ -142,26 +142,48 @@ func (r *Reader) Settle() {
 // Read fetches every source of v concurrently and merges them in config
 // order. Each source's outcome is recorded in Status.Sources; a source that
 // fails is an error on that source only.
-func (r *Reader) Read(ctx context.Context, v catalog.Vendor) observe.Status {
+//
+// v and the status go by reference, and the merge is a function of its
+// own: a check reads thousands of vendors at once, each in its goroutine,
+// and every byte of the frames above a request is stack for each of them
+// while it waits (8 KiB a goroutine, where more made it 16).
+func (r *Reader) Read(ctx context.Context, v *catalog.Vendor) *observe.Status {
 	r.reading.Add(1)
-	defer func() {
-		if r.reading.Add(-1) == 0 {
-			r.models.flush()
-			r.cache.Flush()
-		}
-	}()
+	defer r.doneReading()
+	parts, meta := r.readSources(ctx, v)
+	return merged(v, parts, meta)
+}
+
+// doneReading ends a Read: the last one running writes what the reads
+// left to the state dir.
+func (r *Reader) doneReading() {
+	if r.reading.Add(-1) == 0 {
+		r.models.flush()
+		r.cache.Flush()
+	}
+}
+
+// readSources reads every source of v at once, the last in this
+// goroutine.
+func (r *Reader) readSources(ctx context.Context, v *catalog.Vendor) ([]*observe.Status, []observe.Source) {
 	parts := make([]*observe.Status, len(v.Sources))
 	meta := make([]observe.Source, len(v.Sources))
 	lim := limitsFor(v)
 	var wg sync.WaitGroup
-	for i, spec := range v.Sources {
+	for i := range v.Sources {
 		if i == len(v.Sources)-1 {
-			parts[i], meta[i] = r.readSource(ctx, spec, lim) // the last in this goroutine
+			parts[i], meta[i] = r.readSource(ctx, v.Sources[i], lim)
 			break
 		}
-		wg.Go(func() { parts[i], meta[i] = r.readSource(ctx, spec, lim) })
+		wg.Go(func() { parts[i], meta[i] = r.readSource(ctx, v.Sources[i], lim) })
 	}
 	wg.Wait()
+	return parts, meta
+}
+
+// merged is v's status from its sources' parts, in config order, with
+// their outcomes.
+func merged(v *catalog.Vendor, parts []*observe.Status, meta []observe.Source) *observe.Status {
 	st := statuspage.Merge(parts...)
 	st.Sources = meta
 	if st.PageURL == "" || v.PageURL != "" {
@@ -172,12 +194,12 @@ func (r *Reader) Read(ctx context.Context, v catalog.Vendor) observe.Status {
 		st.Description = "no status page configured"
 	}
 	st.Normalize()
-	return *st
+	return st
 }
 
 // limitsFor is what one source of v may put in the model: the default
 // caps, keeping the components v's components: list names first.
-func limitsFor(v catalog.Vendor) statuspage.Limits {
+func limitsFor(v *catalog.Vendor) statuspage.Limits {
 	lim := statuspage.DefaultLimits
 	lim.Keep = v.Components
 	return lim
