@@ -25,35 +25,68 @@ var keyLike = lazyregexp.New(`(?:\b(?:sk|rk|pk)[-_][A-Za-z0-9_\-*.]{8,}` +
 // running it: every match is 11 bytes or more and holds one of the
 // prefixes (all of sk-, rk_, pk-… end in "k-" or "k_"), whitespace after a
 // credential word, the four hyphens of a UUID, or a run of 32 letters and
-// digits. Most of what passes through here (a config's ids and URLs)
-// holds none, and the expression costs a microsecond or more a string: at
-// 5,000 vendors a tenth of reading the config.
+// digits. Most of what passes through here (a config's ids, names and
+// URLs) holds none, and the expression costs a microsecond or more a
+// string: at 5,000 vendors a tenth of reading the config.
 func mayHoldKeyLike(s string) bool {
 	if len(s) < 11 {
 		return false
 	}
-	hyphens, run := 0, 0
+	hyphens, run, letters := 0, 0, 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
 			if run++; run >= 32 {
 				return true
 			}
+			if c >= '0' && c <= '9' {
+				letters = 0
+			} else {
+				letters++
+			}
 			continue
 		}
 		run = 0
+		if c >= 0x80 {
+			// Perhaps part of a letter that folds to an ASCII one, as the
+			// Kelvin sign does to k: the credential words match in any
+			// case.
+			letters++
+			continue
+		}
 		switch c {
 		case '-':
 			hyphens++
 		case ' ', '\t', '\n', '\v', '\f', '\r':
-			return true // perhaps "Bearer <credential>"
+			if credentialWordBefore(s[i-letters : i]) {
+				return true // perhaps "Bearer <credential>"
+			}
 		}
+		letters = 0
 	}
 	if hyphens >= 4 {
 		return true
 	}
 	for _, p := range [...]string{"k-", "k_", "AIza", "gsk_", "lsv2_", "xai-"} {
 		if strings.Contains(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// credentialWordBefore reports whether word, the letters before some
+// whitespace, is one of keyLike's credential words, in any case. A word
+// glued to what is before it passes too: the expression's word boundary
+// is left to the expression.
+func credentialWordBefore(word string) bool {
+	for i := 0; i < len(word); i++ {
+		if word[i] >= 0x80 {
+			return true // left to the expression, which folds Unicode
+		}
+	}
+	for _, w := range [...]string{"bearer", "token", "basic"} {
+		if len(word) >= len(w) && strings.EqualFold(word[len(word)-len(w):], w) {
 			return true
 		}
 	}

@@ -13,6 +13,7 @@ var shapeSamples = []string{
 	"lsv2_pt_abcdefgh", "xai-abcdefgh12", "Bearer abcdefghijkl", "token\tabcdefghijkl", "BASIC abcdefghijklm",
 	"123e4567-e89b-12d3-a456-426614174000", "id=123e4567e89b12d3a456426614174000x", strings.Repeat("a1", 16),
 	"key sk-…MxYA in the log", "sk-proj-****************MxYA", "a-b-c-d-e", "abcdefghij",
+	"Vendor 12 Token abcdefghijkl", "1bearer abcdefghijkl", "x_basic\fabcdefghijkl", "to\u212aen abcdefghijkl", "ba\u017fic abcdefghijkl",
 }
 
 // The cheap test ReplaceKeyLike makes first never passes by a string the
@@ -37,7 +38,7 @@ func TestMayHoldKeyLikeMissesNothing(t *testing.T) {
 	if rejected == 0 {
 		t.Fatal("mayHoldKeyLike rejected nothing: it spares the expression no work")
 	}
-	for _, s := range []string{"https://status.openai.com/api/v2/summary.json", "openai-prod", "statuspage"} {
+	for _, s := range []string{"https://status.openai.com/api/v2/summary.json", "openai-prod", "statuspage", "Vendor 4999", "Acme Voice Platform (EU)"} {
 		if mayHoldKeyLike(s) {
 			t.Errorf("mayHoldKeyLike(%q) = true: a config's ordinary values should skip the expression", s)
 		}
