@@ -196,9 +196,10 @@ type VendorReport struct {
 
 // Vendor returns the report of a vendor id.
 func (r *Report) Vendor(id string) (VendorReport, bool) {
-	for _, v := range r.Vendors {
-		if v.ID == id {
-			return v, true
+	for i := range r.Vendors {
+		// By index: a VendorReport is hundreds of bytes to copy.
+		if r.Vendors[i].ID == id {
+			return r.Vendors[i], true
 		}
 	}
 	return VendorReport{}, false

@@ -82,17 +82,40 @@ func changes(b baseline, r correlate.Report) ([]correlate.Event, baseline) {
 		evs = append(evs, vevs...)
 		next.Vendors[v.ID] = nb
 	}
+	names := vendorNames(r, len(evs))
 	for i := range evs {
 		if evs[i].VendorName == "" {
-			evs[i].VendorName = vendorName(r, evs[i].Vendor)
+			evs[i].VendorName = names.of(evs[i].Vendor)
 		}
 	}
 	return evs, next
 }
 
-func vendorName(r correlate.Report, id string) string {
-	if v, ok := r.Vendor(id); ok && v.Name != "" {
-		return v.Name
+// vendorNameIndex names a report's vendors by id for its events.
+type vendorNameIndex map[string]string
+
+// vendorNames indexes r's vendors' names when events (how many will ask)
+// is not zero: a first check of 5,000 vendors makes 1,500 events, and
+// looking each one's name up along the report took time growing with
+// the square of the fleet.
+func vendorNames(r correlate.Report, events int) vendorNameIndex {
+	if events == 0 {
+		return nil
+	}
+	names := make(vendorNameIndex, len(r.Vendors))
+	for i := range r.Vendors {
+		if v := &r.Vendors[i]; names[v.ID] == "" {
+			names[v.ID] = v.Name
+		}
+	}
+	return names
+}
+
+// of is the name of the vendor id, or id when the report has no name for
+// it.
+func (n vendorNameIndex) of(id string) string {
+	if name := n[id]; name != "" {
+		return name
 	}
 	return id
 }
@@ -262,13 +285,14 @@ func reachEvents(prev vendorBase, v correlate.VendorReport, now time.Time) (*pro
 func findingEvents(r correlate.Report, changes []correlate.Change, opened map[string]time.Time) []correlate.Event {
 	now := r.GeneratedAt.UTC()
 	var evs []correlate.Event
+	names := vendorNames(r, len(changes))
 	for _, c := range changes {
 		f := c.Finding
 		e := correlate.Event{At: now, Kind: findingKinds[c.Kind], Subject: f.ID, Severity: f.Severity, Detail: f.Detail}
 		if len(f.Vendors) > 0 {
 			e.Vendor = f.Vendors[0]
 		}
-		e.VendorName = vendorName(r, e.Vendor)
+		e.VendorName = names.of(e.Vendor)
 		switch c.Kind {
 		case correlate.ChangeOpened:
 			e.Text = fmt.Sprintf("%s opened: %s", strings.ToUpper(string(f.Severity[:1]))+string(f.Severity[1:]), f.Title)
