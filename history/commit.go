@@ -249,6 +249,19 @@ func (s *Store) Commit(ctx context.Context, c Check, assess AssessFunc) (Committ
 		return Committed{}, err
 	}
 	rep.Rotations = rotationsOf(rep, mem.Rotations)
+	// Silences mute what is reported, not what happened: the findings
+	// and events below are recorded from rep as assessed, and the report
+	// shown is muted. It is handed on before they are written, so that
+	// --once prints it meanwhile: a first check of 5,000 vendors records
+	// 1,500 events.
+	sls, err := activeSilences(ctx, s, tx, rep.GeneratedAt)
+	if err != nil {
+		return Committed{}, err
+	}
+	shown := correlate.ApplySilences(rep, sls, rep.GeneratedAt)
+	if c.Assessed != nil {
+		c.Assessed(shown)
+	}
 	evs, nextBase := changes(base, rep)
 	opened := map[string]time.Time{}
 	for id, f := range prev.Memory.Open {
@@ -275,16 +288,7 @@ func (s *Store) Commit(ctx context.Context, c Check, assess AssessFunc) (Committ
 	if err := s.recordEvidence(ctx, tx, c, idx); err != nil {
 		return Committed{}, err
 	}
-	// Silences mute what is reported, not what happened: the findings
-	// and events above are recorded as assessed.
-	sls, err := activeSilences(ctx, s, tx, rep.GeneratedAt)
-	if err != nil {
-		return Committed{}, err
-	}
-	rep = correlate.ApplySilences(rep, sls, rep.GeneratedAt)
-	if c.Assessed != nil {
-		c.Assessed(rep)
-	}
+	rep = shown
 	now := rep.GeneratedAt.UTC()
 	repJSON, err := reportJSON(rep, cmp.Or(s.reportSize(), reportGuess*int64(len(rep.Vendors))))
 	if err != nil {

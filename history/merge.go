@@ -23,7 +23,8 @@ type Check struct {
 	// dropped. Nil means the check covered the whole config.
 	Configured []string
 	// Assessed, if set, is handed the report as soon as it is assessed,
-	// with its silences, while the commit still writes it: the same
+	// with its silences, while the commit still records its findings,
+	// events and evidence and writes it: the same
 	// report Commit returns when it succeeds. It is not called when the
 	// check saw nothing newer than the store holds (Committed.Stale) or
 	// the commit failed before the assessment; a commit that fails after

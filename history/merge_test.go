@@ -383,3 +383,38 @@ func TestClockSetBack(t *testing.T) {
 		t.Errorf("after the clock went back 2h: stale %v, key %s, at %s", c.Stale, keyResult(t, c.Report, "vapi"), c.Report.GeneratedAt.Format("15:04"))
 	}
 }
+
+// The report is handed on (Check.Assessed) as soon as it is assessed,
+// before the commit records the check's findings, events and evidence:
+// --once prints it meanwhile, and a first check of thousands of vendors
+// records thousands of rows. Here the events cannot be recorded (a
+// trigger refuses them): the report was handed on all the same, muted by
+// its silences, and the commit fails with nothing of it kept.
+func TestAssessedBeforeTheEventsAreRecorded(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, t.TempDir(), Options{})
+	commit(t, s, snapshot(at("09:50"), vapiSeen(at("09:50"), observe.ResultOK)))
+	if _, err := s.db.ExecContext(ctx, `CREATE TRIGGER refuse_events BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'no events today'); END`); err != nil {
+		t.Fatal(err)
+	}
+	var handed []correlate.Report
+	_, err := s.Commit(ctx, Check{Snapshot: snapshot(at("10:01"), vapiSeen(at("10:01"), observe.ResultInvalidKey)), Assessed: func(r correlate.Report) {
+		handed = append(handed, r)
+	}}, correlate.Assess)
+	if err == nil || !strings.Contains(err.Error(), "no events today") {
+		t.Fatalf("commit error = %v, want the trigger's refusal", err)
+	}
+	if len(handed) != 1 {
+		t.Fatalf("the report was handed on %d times before the events were recorded, want once", len(handed))
+	}
+	if got := keyResult(t, handed[0], "vapi"); got != observe.ResultInvalidKey || handed[0].Overall == correlate.LevelOK {
+		t.Errorf("handed on: key %s, level %s; want the 10:01 check's invalid key, assessed", got, handed[0].Overall)
+	}
+	st, err := s.Load(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !st.Report.GeneratedAt.Equal(at("09:50")) {
+		t.Errorf("the history holds the check of %s, want 09:50's: the failed commit kept nothing", st.Report.GeneratedAt.Format("15:04"))
+	}
+}
