@@ -226,14 +226,24 @@ func (p *Poller) Checking() []string {
 // Seed sets results from an earlier snapshot (the state dir's cache), so a
 // restarted dashboard shows the last known state before its first check,
 // and key streaks (consecutive, since) continue from where it left off.
+// What the config says of a vendor (its name, what it depends on, the
+// components watched, its links) is the config's, not the snapshot's: a
+// vendor renamed, or a link to another vendor removed, since the snapshot
+// was taken reads as the config says now.
 func (p *Poller) Seed(s observe.Snapshot) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, r := range s.Vendors {
-		if _, ok := p.results[r.ID]; ok {
+		if cur, ok := p.results[r.ID]; ok {
+			configured(&r, cur.Name, cur.DependsOn, cur.Watched, cur.Links)
 			p.results[r.ID] = r
 		}
 	}
+}
+
+// configured sets what the config says of a vendor in its result.
+func configured(r *observe.VendorResult, name string, dependsOn, watched []string, links observe.Links) {
+	r.Name, r.DependsOn, r.Watched, r.Links = name, dependsOn, watched, links
 }
 
 // checkVendor runs the selected parts of one vendor's check, stores the
@@ -265,7 +275,7 @@ func (p *Poller) checkOwed(ctx context.Context, v *catalog.Vendor, part Part, ow
 	}()
 
 	res := prev
-	res.Watched, res.Links = v.Components, linksOf(*v)
+	configured(&res, v.Name, v.DependsOn, v.Components, linksOf(*v))
 	traffic, adminOn, listsKeys := p.optionalParts(v)
 	var adminRead, trafficRead sync.WaitGroup
 	switch {

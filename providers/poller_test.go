@@ -349,3 +349,35 @@ func TestPollerSettlesAfterEveryVendorProbed(t *testing.T) {
 		t.Fatal("every vendor was probed, and the models are still not written")
 	}
 }
+
+// What the config says of a vendor is the config's, not the last run's:
+// --once and a restarted dashboard seed their results from the stored
+// report, and a vendor renamed, or its link to OpenAI removed, since
+// that report was written must not keep its old name and its old link
+// (the verdict follows links) from one run to the next, forever.
+func TestSeedTakesWhatTheConfigSaysOfAVendor(t *testing.T) {
+	t.Parallel()
+	site := &vendortest.Site{Routes: map[string]string{"/api/v2/summary.json": "anthropic__statuspage_summary_incident_investigating.json"}}
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	now := catalog.Vendor{ID: "acme", Name: "Acme Two", Components: []string{"API"},
+		Sources: []catalog.SourceSpec{{URL: srv.URL + "/api/v2/summary.json", Format: statuspage.Statuspage}}}
+	stored := observe.VendorResult{ID: "acme", Name: "Acme One", DependsOn: []string{"openai"}, Watched: []string{"Console"},
+		Links: observe.Links{Keys: "https://old.example/keys"}, Keys: []observe.KeyResult{}}
+	stored.Status.State = observe.MajorOutage
+	p := NewPoller([]catalog.Vendor{now}, testFetcher())
+	p.Seed(observe.Snapshot{Vendors: []observe.VendorResult{stored}})
+	check := func(when string, r observe.VendorResult) {
+		t.Helper()
+		if r.Name != "Acme Two" || len(r.DependsOn) != 0 || !slices.Equal(r.Watched, []string{"API"}) || r.Links.Keys != "" {
+			t.Errorf("%s: name %q, depends on %v, watches %v, links %+v; want the config's", when, r.Name, r.DependsOn, r.Watched, r.Links)
+		}
+	}
+	seeded, _ := p.Snapshot().Vendor("acme")
+	if seeded.Status.State != observe.MajorOutage {
+		t.Errorf("seeded status %s, want the stored one until the first check", seeded.Status.State)
+	}
+	check("seeded", seeded)
+	checked, _ := p.Check(context.Background()).Vendor("acme")
+	check("checked", checked)
+}
