@@ -56,6 +56,14 @@ func (s *Store) LoadSeed(ctx context.Context) (State, error) {
 	return st, err
 }
 
+// LoadMemory is the stored memory alone (the streaks and the findings'
+// episodes): what a check is assessed with when the commit that reads it
+// itself could not run.
+func (s *Store) LoadMemory(ctx context.Context) (correlate.Memory, error) {
+	st, _, err := s.load(ctx, s.db, reportNone)
+	return st.Memory, err
+}
+
 // How much of the stored report load decodes.
 const (
 	reportNone = iota // a commit needs only the memory and the baseline

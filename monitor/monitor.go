@@ -25,6 +25,11 @@ type Checker interface {
 	Snapshot() observe.Snapshot
 	// Seed sets results from an earlier snapshot.
 	Seed(observe.Snapshot)
+	// NeedsSeed says whether a check of every vendor reads the results
+	// of the one before (an admin API read keeps its last list when the
+	// next read fails); when it does not, Once does not read them from
+	// the history first.
+	NeedsSeed() bool
 	// Run checks continuously until ctx ends, calling notify as vendor
 	// checks start and finish.
 	Run(ctx context.Context, notify func(observe.Event))
@@ -46,6 +51,8 @@ type Monitor struct {
 	mem  correlate.Memory
 	last correlate.Report
 	have bool
+	// memRead says mem holds the store's memory (resume read it).
+	memRead bool
 }
 
 // New returns a monitor. store may be nil: then the memory lives only in
@@ -107,7 +114,7 @@ func (m *Monitor) resume(ctx context.Context, keep bool) (*correlate.Report, err
 		last = narrow(*st.Report, m.checker.Snapshot())
 	}
 	m.mu.Lock()
-	m.mem = st.Memory
+	m.mem, m.memRead = st.Memory, true
 	if st.Report != nil && keep {
 		m.last, m.have = last, true
 	}
@@ -117,6 +124,26 @@ func (m *Monitor) resume(ctx context.Context, keep bool) (*correlate.Report, err
 	}
 	m.checker.Seed(correlate.SnapshotOf(*st.Report))
 	return st.Report, nil
+}
+
+// readMemory reads the stored memory into the process, when no resume
+// has: a commit that failed (a locked database) leaves the check to be
+// assessed with it, and a check that was not seeded never read it. A
+// memory that cannot be read either leaves the process's.
+func (m *Monitor) readMemory(ctx context.Context) {
+	m.mu.Lock()
+	read := m.memRead
+	m.mu.Unlock()
+	if read {
+		return
+	}
+	mem, err := m.store.LoadMemory(ctx)
+	if err != nil {
+		return
+	}
+	m.mu.Lock()
+	m.mem, m.memRead = mem, true
+	m.mu.Unlock()
 }
 
 // Once is one check for --once: resume from the store, check every vendor,
@@ -136,7 +163,12 @@ func (m *Monitor) Once(ctx context.Context) (correlate.Report, error) {
 func (m *Monitor) OnceAssessed(ctx context.Context, assessed func(correlate.Report)) (correlate.Report, error) {
 	// Nothing shows the stored report before the check ends: keeping it
 	// would only hold a second copy of every vendor's status in memory.
-	_, rerr := m.resume(ctx, false)
+	// A checker that reads nothing of the last results is not seeded at
+	// all: the commit reads the memory it assesses with itself.
+	var rerr error
+	if m.checker.NeedsSeed() {
+		_, rerr = m.resume(ctx, false)
+	}
 	snap := m.checker.Check(ctx)
 	if err := ctx.Err(); err != nil {
 		return correlate.Report{}, err
@@ -172,6 +204,9 @@ func (m *Monitor) record(ctx context.Context, snap observe.Snapshot, assessed fu
 			check.Assessed = func(rep correlate.Report) { assessed(narrow(rep, snap)) }
 		}
 		c, err = m.store.Commit(ctx, check, correlate.Assess)
+		if err != nil {
+			m.readMemory(ctx)
+		}
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -318,3 +318,60 @@ func TestOnceAssessedHandsOverTheReportBeforeTheCommit(t *testing.T) {
 		t.Errorf("after OnceAssessed the history does not hold 12:37's check (%v)", err)
 	}
 }
+
+// A checker that reads nothing of the last results (no admin API) is not
+// seeded: --once then reads nothing from the history before its check,
+// and the commit's own reading of the memory carries the streaks on as
+// before. When the commit cannot run (the database locked), the check is
+// assessed with the stored memory all the same: a failing key seen once
+// before stays confirming, not new.
+func TestOnceUnseededStillContinuesTheLastRuns(t *testing.T) {
+	dir := t.TempDir()
+	store := openStore(t, dir, history.Options{BusyTimeout: 100 * time.Millisecond})
+	first := fixture.NewScript(snap("12:35", vapiAt("12:35", false), openaiAt("12:35")))
+	first.Unseeded = true
+	if _, err := New(first, store).Once(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	second := fixture.NewScript(snap("12:36", vapiAt("12:36", false), openaiAt("12:36")))
+	second.Unseeded = true
+	rep, err := New(second, store).Once(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(second.Seeded()) != 0 {
+		t.Errorf("an unseeded checker was seeded: %v", second.Seeded())
+	}
+	if rep.Overall != correlate.LevelWarning || len(rep.Findings) == 0 || rep.Findings[0].Kind != correlate.KindVendorOutageUnreported {
+		t.Errorf("second run: %s %v, want the unreported outage confirmed by the stored streak", rep.Overall, rep.Findings)
+	}
+
+	// The same second run while another process holds the write lock.
+	locked := t.TempDir()
+	lstore := openStore(t, locked, history.Options{BusyTimeout: 100 * time.Millisecond})
+	once := fixture.NewScript(snap("12:35", vapiAt("12:35", false), openaiAt("12:35")))
+	once.Unseeded = true
+	if _, err := New(once, lstore).Once(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", lstore.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	conn, _ := db.Conn(context.Background())
+	defer conn.Close()
+	if _, err := conn.ExecContext(context.Background(), `BEGIN EXCLUSIVE`); err != nil {
+		t.Fatal(err)
+	}
+	defer conn.ExecContext(context.Background(), `ROLLBACK`)
+	again := fixture.NewScript(snap("12:36", vapiAt("12:36", false), openaiAt("12:36")))
+	again.Unseeded = true
+	rep, err = New(again, lstore).Once(context.Background())
+	if !errors.Is(err, history.ErrLocked) {
+		t.Fatalf("err = %v, want the lock", err)
+	}
+	if rep.Overall != correlate.LevelWarning || len(rep.Findings) == 0 || rep.Findings[0].Kind != correlate.KindVendorOutageUnreported {
+		t.Errorf("run while locked: %s %v, want it assessed with the stored memory", rep.Overall, rep.Findings)
+	}
+}

@@ -241,6 +241,19 @@ func (p *Poller) Seed(s observe.Snapshot) {
 	}
 }
 
+// NeedsSeed says whether a check reads the results of the one before:
+// only an admin API read does (it keeps the last key list or call counts,
+// marked as such, when the next read fails). Without one, a one-shot
+// check is not seeded from the history at all.
+func (p *Poller) NeedsSeed() bool {
+	for i := range p.vendors {
+		if admin.Enabled(p.vendors[i]) {
+			return true
+		}
+	}
+	return false
+}
+
 // configured sets what the config says of a vendor in its result.
 func configured(r *observe.VendorResult, name string, dependsOn, watched []string, links observe.Links) {
 	r.Name, r.DependsOn, r.Watched, r.Links = name, dependsOn, watched, links

@@ -381,3 +381,20 @@ func TestSeedTakesWhatTheConfigSaysOfAVendor(t *testing.T) {
 	checked, _ := p.Check(context.Background()).Vendor("acme")
 	check("checked", checked)
 }
+
+// Only an admin API read uses the last results (it keeps the last key
+// list when the next read fails): a fleet without one is not seeded by
+// --once, which then reads nothing from the history before its check.
+func TestNeedsSeedOnlyWithAnAdminAPI(t *testing.T) {
+	t.Parallel()
+	status := catalog.Vendor{ID: "github", Name: "GitHub", Sources: []catalog.SourceSpec{{URL: "https://www.githubstatus.com/api/v2/summary.json", Format: statuspage.Statuspage}}}
+	e, _ := catalog.Builtin().Get("vapi")
+	admin := catalog.Vendor{ID: "vapi", Name: "VAPI", API: catalog.APISpec{BaseURL: "https://api.test"}, AdminAPI: e.Admin, Admin: &config.Admin{},
+		Keys: []config.Key{{Name: "prod", Secret: config.SecretRef{Kind: config.SecretEnv, Value: "VAPI_KEY"}}}}
+	if NewPoller([]catalog.Vendor{status}, testFetcher()).NeedsSeed() {
+		t.Error("a status-only fleet needs a seed")
+	}
+	if !NewPoller([]catalog.Vendor{status, admin}, testFetcher()).NeedsSeed() {
+		t.Error("a fleet that reads VAPI's admin API needs no seed")
+	}
+}
