@@ -169,16 +169,7 @@ func TestRecordWhileLocked(t *testing.T) {
 	if _, _, err := m.Record(context.Background(), snap("12:35", vapiAt("12:35", false), openaiAt("12:35"))); err != nil {
 		t.Fatal(err)
 	}
-	db, err := sql.Open("sqlite", store.Path())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	conn, _ := db.Conn(context.Background())
-	defer conn.Close()
-	if _, err := conn.ExecContext(context.Background(), `BEGIN EXCLUSIVE`); err != nil {
-		t.Fatal(err)
-	}
+	defer holdWriteLock(t, store)()
 	rep, evs, err := m.Record(context.Background(), snap("12:36", vapiAt("12:36", false), openaiAt("12:36")))
 	if !errors.Is(err, history.ErrLocked) {
 		t.Fatalf("err = %v", err)
@@ -186,7 +177,28 @@ func TestRecordWhileLocked(t *testing.T) {
 	if len(evs) != 0 || rep.Overall != correlate.LevelWarning || rep.Findings[0].Kind != correlate.KindVendorOutageUnreported {
 		t.Errorf("report while locked: %s %v", rep.Overall, rep.Findings)
 	}
-	conn.ExecContext(context.Background(), `ROLLBACK`)
+}
+
+// holdWriteLock holds store's write lock from another connection, as
+// another process would, until the returned function releases it.
+func holdWriteLock(t *testing.T, store *history.Store) (release func()) {
+	t.Helper()
+	db, err := sql.Open("sqlite", store.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := db.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(context.Background(), `BEGIN EXCLUSIVE`); err != nil {
+		t.Fatal(err)
+	}
+	return func() {
+		conn.ExecContext(context.Background(), `ROLLBACK`)
+		conn.Close()
+		db.Close()
+	}
 }
 
 func TestWithoutStore(t *testing.T) {
@@ -326,52 +338,37 @@ func TestOnceAssessedHandsOverTheReportBeforeTheCommit(t *testing.T) {
 // assessed with the stored memory all the same: a failing key seen once
 // before stays confirming, not new.
 func TestOnceUnseededStillContinuesTheLastRuns(t *testing.T) {
-	dir := t.TempDir()
-	store := openStore(t, dir, history.Options{BusyTimeout: 100 * time.Millisecond})
-	first := fixture.NewScript(snap("12:35", vapiAt("12:35", false), openaiAt("12:35")))
-	first.Unseeded = true
-	if _, err := New(first, store).Once(context.Background()); err != nil {
-		t.Fatal(err)
+	once := func(store *history.Store, hhmm string) (correlate.Report, *fixture.Script, error) {
+		chk := fixture.NewScript(snap(hhmm, vapiAt(hhmm, false), openaiAt(hhmm)))
+		chk.Unseeded = true
+		rep, err := New(chk, store).Once(context.Background())
+		return rep, chk, err
 	}
-	second := fixture.NewScript(snap("12:36", vapiAt("12:36", false), openaiAt("12:36")))
-	second.Unseeded = true
-	rep, err := New(second, store).Once(context.Background())
-	if err != nil {
-		t.Fatal(err)
+	confirmed := func(rep correlate.Report) bool {
+		return rep.Overall == correlate.LevelWarning && len(rep.Findings) > 0 && rep.Findings[0].Kind == correlate.KindVendorOutageUnreported
 	}
-	if len(second.Seeded()) != 0 {
-		t.Errorf("an unseeded checker was seeded: %v", second.Seeded())
-	}
-	if rep.Overall != correlate.LevelWarning || len(rep.Findings) == 0 || rep.Findings[0].Kind != correlate.KindVendorOutageUnreported {
-		t.Errorf("second run: %s %v, want the unreported outage confirmed by the stored streak", rep.Overall, rep.Findings)
-	}
-
-	// The same second run while another process holds the write lock.
-	locked := t.TempDir()
-	lstore := openStore(t, locked, history.Options{BusyTimeout: 100 * time.Millisecond})
-	once := fixture.NewScript(snap("12:35", vapiAt("12:35", false), openaiAt("12:35")))
-	once.Unseeded = true
-	if _, err := New(once, lstore).Once(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	db, err := sql.Open("sqlite", lstore.Path())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	conn, _ := db.Conn(context.Background())
-	defer conn.Close()
-	if _, err := conn.ExecContext(context.Background(), `BEGIN EXCLUSIVE`); err != nil {
-		t.Fatal(err)
-	}
-	defer conn.ExecContext(context.Background(), `ROLLBACK`)
-	again := fixture.NewScript(snap("12:36", vapiAt("12:36", false), openaiAt("12:36")))
-	again.Unseeded = true
-	rep, err = New(again, lstore).Once(context.Background())
-	if !errors.Is(err, history.ErrLocked) {
-		t.Fatalf("err = %v, want the lock", err)
-	}
-	if rep.Overall != correlate.LevelWarning || len(rep.Findings) == 0 || rep.Findings[0].Kind != correlate.KindVendorOutageUnreported {
-		t.Errorf("run while locked: %s %v, want it assessed with the stored memory", rep.Overall, rep.Findings)
+	for _, locked := range []bool{false, true} {
+		store := openStore(t, t.TempDir(), history.Options{BusyTimeout: 100 * time.Millisecond})
+		if _, _, err := once(store, "12:35"); err != nil {
+			t.Fatal(err)
+		}
+		release := func() {}
+		if locked {
+			release = holdWriteLock(t, store)
+		}
+		rep, chk, err := once(store, "12:36")
+		release()
+		switch {
+		case locked && !errors.Is(err, history.ErrLocked):
+			t.Fatalf("while locked: err = %v, want the lock", err)
+		case !locked && err != nil:
+			t.Fatal(err)
+		}
+		if len(chk.Seeded()) != 0 {
+			t.Errorf("an unseeded checker was seeded: %v", chk.Seeded())
+		}
+		if !confirmed(rep) {
+			t.Errorf("second run (locked %v): %s %v, want the unreported outage confirmed by the stored streak", locked, rep.Overall, rep.Findings)
+		}
 	}
 }
