@@ -86,9 +86,11 @@ type Update struct {
 	Err error
 }
 
-// Resume seeds the checker with the last stored report, so key streaks
-// continue across runs and a restarted dashboard shows the last known state
-// at once. It returns that report, or nil when there is none.
+// Resume seeds the checker with the last stored report, so a restarted
+// dashboard shows the last known state at once and an admin API read
+// keeps its last list when the next read fails, and reads the stored
+// memory, with which key streaks continue across runs. It returns that
+// report, or nil when there is none.
 func (m *Monitor) Resume(ctx context.Context) (*correlate.Report, error) {
 	return m.resume(ctx, true)
 }
