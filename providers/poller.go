@@ -223,42 +223,6 @@ func (p *Poller) Checking() []string {
 	return ids
 }
 
-// Seed sets results from an earlier snapshot (the state dir's cache), so a
-// restarted dashboard shows the last known state before its first check,
-// and key streaks (consecutive, since) continue from where it left off.
-// What the config says of a vendor (its name, what it depends on, the
-// components watched, its links) is the config's, not the snapshot's: a
-// vendor renamed, or a link to another vendor removed, since the snapshot
-// was taken reads as the config says now.
-func (p *Poller) Seed(s observe.Snapshot) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for _, r := range s.Vendors {
-		if cur, ok := p.results[r.ID]; ok {
-			configured(&r, cur.Name, cur.DependsOn, cur.Watched, cur.Links)
-			p.results[r.ID] = r
-		}
-	}
-}
-
-// NeedsSeed says whether a check reads the results of the one before:
-// only an admin API read does (it keeps the last key list or call counts,
-// marked as such, when the next read fails). Without one, a one-shot
-// check is not seeded from the history at all.
-func (p *Poller) NeedsSeed() bool {
-	for i := range p.vendors {
-		if admin.Enabled(p.vendors[i]) {
-			return true
-		}
-	}
-	return false
-}
-
-// configured sets what the config says of a vendor in its result.
-func configured(r *observe.VendorResult, name string, dependsOn, watched []string, links observe.Links) {
-	r.Name, r.DependsOn, r.Watched, r.Links = name, dependsOn, watched, links
-}
-
 // checkVendor runs the selected parts of one vendor's check, stores the
 // result and returns it.
 func (p *Poller) checkVendor(ctx context.Context, v catalog.Vendor, part Part) observe.VendorResult {
