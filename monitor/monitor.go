@@ -51,7 +51,8 @@ type Monitor struct {
 	mem  correlate.Memory
 	last correlate.Report
 	have bool
-	// memRead says mem holds the store's memory (resume read it).
+	// memRead says mem was read from the store (resume, or readMemory
+	// after a commit failed).
 	memRead bool
 }
 

@@ -149,7 +149,8 @@ func (p *Poller) useProber(pr *probe.Prober) {
 
 // pendingResult is a vendor's result before its first check.
 func pendingResult(v catalog.Vendor) observe.VendorResult {
-	r := observe.VendorResult{ID: v.ID, Name: v.Name, DependsOn: v.DependsOn, Watched: v.Components, Keys: []observe.KeyResult{}, Links: linksOf(v)}
+	r := observe.VendorResult{ID: v.ID, Keys: []observe.KeyResult{}}
+	configured(&r, v.Name, v.DependsOn, v.Components, linksOf(v))
 	r.Status.State = "unknown"
 	r.Status.PageURL = v.PageURL
 	r.Status.Normalize()
