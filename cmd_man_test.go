@@ -1,51 +1,11 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 )
-
-// TestManPagesAreCurrent regenerates every manual page from the command
-// tree and compares it with the pages committed in docs/man, so a flag or
-// a command changed without its page fails here.
-func TestManPagesAreCurrent(t *testing.T) {
-	dir := t.TempDir()
-	n, err := writeManPages(newRootCmd(), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := pageNames(t, dir)
-	if len(want) != n {
-		t.Fatalf("writeManPages said it wrote %d pages, the directory holds %d", n, len(want))
-	}
-	const fix = "regenerate them: rm docs/man/*.1 && go run . man --dir docs/man, then commit docs/man"
-	committed := pageNames(t, manDir)
-	for _, name := range want {
-		if !slices.Contains(committed, name) {
-			t.Errorf("docs/man has no %s: %s", name, fix)
-			continue
-		}
-		got, err := os.ReadFile(filepath.Join(manDir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		fresh, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(got) != string(fresh) {
-			t.Errorf("docs/man/%s is out of date: %s", name, fix)
-		}
-	}
-	for _, name := range committed {
-		if !slices.Contains(want, name) {
-			t.Errorf("docs/man/%s belongs to no command any more: %s", name, fix)
-		}
-	}
-}
 
 // pageNames lists the *.1 files of dir, sorted.
 func pageNames(t *testing.T, dir string) []string {
