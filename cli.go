@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vendorwatch/vendorwatch/app"
+	"github.com/vendorwatch/vendorwatch/internal/procs"
 	"github.com/vendorwatch/vendorwatch/remote"
 )
 
@@ -62,8 +63,15 @@ network, no config and no keys needed.`,
 		SilenceErrors: true,
 		Version:       versionLine(),
 		// Every command, the subcommands too, sees its path flags made
-		// absolute before it runs.
-		PersistentPreRunE: func(*cobra.Command, []string) error { return o.absPaths() },
+		// absolute before it runs. A process package procs held to one
+		// processor from its command line gets them back unless it is the
+		// one-shot check it guessed.
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if cmd.HasParent() || !o.once && !o.tmuxRefresh {
+				procs.Release()
+			}
+			return o.absPaths()
+		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			nagios := o.lineFormat == formatNagios
 			tmuxOnly := (cmd.Flags().Changed("format") && !nagios) || cmd.Flags().Changed("style") || cmd.Flags().Changed("max-width") || cmd.Flags().Changed("ascii") || cmd.Flags().Changed("max-age")

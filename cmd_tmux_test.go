@@ -356,6 +356,7 @@ var earlyInits = []string{
 	"github.com/charmbracelet/x/ansi/parser",            // redact and the dashboard
 	"runtime/metrics",                                   // Prometheus' Go collector
 	"github.com/klauspost/compress/internal/cpuinfo",    // CPU features: zstd, history's packed rows
+	"github.com/vendorwatch/vendorwatch/internal/procs", // holds --once to one processor; for --tmux a look at the flags
 	"context", "crypto", "crypto/internal/fips140deps/cpu", "crypto/internal/fips140deps/time",
 	"encoding/base64", "hash/crc32", "math", "os/signal",
 }

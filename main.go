@@ -19,6 +19,9 @@ import (
 	"syscall"
 
 	"github.com/vendorwatch/vendorwatch/internal/redact"
+	// A --once process is held to one processor from its start, before
+	// the other packages initialize (internal/procs).
+	_ "github.com/vendorwatch/vendorwatch/internal/procs"
 	// The tmux widget's fast path: its init answers --tmux from the
 	// digest before the heavy packages (SQLite, Prometheus, the UI)
 	// initialize.

@@ -2,12 +2,10 @@ package app
 
 import (
 	"context"
-	"os"
-	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
-	"sync/atomic"
 
+	"github.com/vendorwatch/vendorwatch/internal/procs"
 	"github.com/vendorwatch/vendorwatch/monitor"
 	"github.com/vendorwatch/vendorwatch/observe"
 )
@@ -73,7 +71,7 @@ const (
 func (o OneShot) Check(ctx context.Context) observe.Snapshot {
 	large := o.Vendors >= oneShotLargeFrom
 	if large {
-		allProcs()
+		procs.Release()
 		debug.SetGCPercent(oneShotGCPercent)
 	}
 	snap := o.Checker.Check(ctx)
@@ -96,20 +94,16 @@ func collected() bool {
 	return s[0].Value.Kind() != metrics.KindUint64 || s[0].Value.Uint64() > 0
 }
 
-// heldProcs is what GOMAXPROCS was before OneShotProcs held the process
-// to one processor, and 0 when it does not.
-var heldProcs atomic.Int64
-
 // OneShotProcs starts a one-shot process (--once, the tmux refresh) on one
-// processor, before it reads its config; OneShot.Check gives it its
+// processor, before it reads its config, when package procs's init has not
+// already (a test calling the command); OneShot.Check gives it its
 // processors back when the check is large. The restore it returns gives
 // them back too, and sets the collector's default target again, for a
-// caller that goes on (a test calling the command). A
-// check spends nearly all its time waiting for vendors: with a second
-// processor, the runtime wakes a thread to look for work each time a
-// goroutine becomes ready, and most of the time finds none. Measured
-// beside the floor program on held hosts (vwbench, 200 ms round trips,
-// interleaved warm runs, 2026-12-06):
+// caller that goes on. A check spends nearly all its time waiting for
+// vendors: with a second processor, the runtime wakes a thread to look
+// for work each time a goroutine becomes ready, and most of the time
+// finds none. Measured beside the floor program on held hosts (vwbench,
+// 200 ms round trips, interleaved warm runs, 2026-12-06):
 //
 //   - 10 vendors: 22.8 ms of CPU down to 19.4 ms, the same wall time;
 //   - 200 vendors: 114 ms down to 98 ms, wall 665 ms up to 673 ms;
@@ -120,19 +114,9 @@ var heldProcs atomic.Int64
 // the network: a large check (oneShotLargeFrom) runs on every processor.
 // A GOMAXPROCS set in the environment is kept as it is.
 func OneShotProcs() (restore func()) {
-	if os.Getenv("GOMAXPROCS") == "" && runtime.GOMAXPROCS(0) > 1 {
-		heldProcs.Store(int64(runtime.GOMAXPROCS(1)))
-	}
+	procs.Hold()
 	return func() {
-		allProcs()
+		procs.Release()
 		debug.SetGCPercent(oneShotAfterGCPercent) // the default, which OneShot.Check leaves changed
-	}
-}
-
-// allProcs gives a process OneShotProcs held to one processor its
-// processors back.
-func allProcs() {
-	if n := heldProcs.Swap(0); n > 0 {
-		runtime.GOMAXPROCS(int(n))
 	}
 }

@@ -33,6 +33,7 @@ var floors = map[string]int{
 	"internal/fileperm":   0,
 	"internal/flock":      0,
 	"internal/loopback":   0,
+	"internal/procs":      0,
 	"internal/redact":     1,
 	"internal/layout":     0,
 	"internal/fixture":    2,
