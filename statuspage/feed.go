@@ -60,7 +60,7 @@ func parseFeed(data []byte) (*observe.Status, error) {
 	if bytes.IndexByte(b, 0x1b) >= 0 || bytes.Contains(b, []byte("\xc2\x9b")) {
 		b = []byte(ansi.Strip(string(b)))
 	}
-	f, err := gofeed.NewParser().Parse(bytes.NewReader(b))
+	f, err := feedParser().Parse(bytes.NewReader(b))
 	if err != nil {
 		return nil, fmt.Errorf("%w: want %s, got a malformed feed: %s", ErrWrongFormat, want, termtext.Line(err.Error()))
 	}
@@ -264,4 +264,14 @@ func DropStale(s *observe.Status, now time.Time, unstated, stated time.Duration)
 		out = append(out, in)
 	}
 	s.Incidents = out
+}
+
+// feedParser is a feed parser that does not look for an image in each RSS
+// item's HTML: gofeed's default parses every description and content whole
+// to find one, which nothing here reads (a fifth of the HTML parsed in a
+// check of 5,000 vendors).
+func feedParser() *gofeed.Parser {
+	p := gofeed.NewParser()
+	p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
+	return p
 }

@@ -11,11 +11,26 @@ import (
 // HTMLText turns an HTML fragment (an incident update body, a feed entry)
 // into safe plain text: tags go, block elements and <br> become line
 // breaks, entities are decoded and control characters stripped. Text that
-// holds no markup passes through CleanText unchanged.
+// holds no markup only goes through termtext.Text.
 func HTMLText(s string) string {
 	if !strings.ContainsAny(s, "<&") {
 		return termtext.Text(s)
 	}
+	if !strings.Contains(s, "<") {
+		// Entities and no tag: the one text token the tokenizer would
+		// give, without the tokenizer, which allocates 4 KiB for any
+		// input (a check of 5,000 vendors turned 9,000 fragments).
+		return termtext.Text(html.UnescapeString(tokenNewlines.Replace(s)))
+	}
+	return tokensText(s)
+}
+
+// tokenNewlines turns every line ending into "\n", as the tokenizer does
+// in a text token before it decodes the entities.
+var tokenNewlines = strings.NewReplacer("\r\n", "\n", "\r", "\n")
+
+// tokensText is HTMLText for a fragment with tags.
+func tokensText(s string) string {
 	var b strings.Builder
 	z := html.NewTokenizer(strings.NewReader(s))
 	skip := 0 // depth inside <script> or <style>
