@@ -11,7 +11,8 @@
 // that a process held from its start never pays. It imports only os,
 // runtime and sync/atomic, so that Go, which initializes the ready
 // packages in import-path order, runs it before nearly every other
-// package's init. A guess wrong for the command cobra finally runs is
+// package's init (TestOnceIsHeldBeforeTheHeavyPackages reads the
+// binary's init trace). A guess wrong for the command cobra finally runs is
 // corrected by Release; a GOMAXPROCS set in the environment is left as it
 // is.
 package procs

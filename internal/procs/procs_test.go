@@ -4,9 +4,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -61,29 +59,6 @@ func TestHoldLeavesTheEnvironmentsGOMAXPROCS(t *testing.T) {
 	Hold()
 	if Held() || runtime.GOMAXPROCS(0) != before {
 		t.Errorf("GOMAXPROCS=2 in the environment: held %v, GOMAXPROCS %d (was %d)", Held(), runtime.GOMAXPROCS(0), before)
-	}
-}
-
-// The hold is cheap only when it comes before the other packages'
-// inits have run on the second processor: Go initializes the ready
-// packages in import-path order, and one import of strings (or of a
-// package that imports it) makes this one wait for nearly the whole
-// program, as statusline/fastpath's tests say. The binary's own guard is
-// TestOnceIsHeldBeforeTheHeavyPackages.
-func TestImportsNothingThatInitializesLate(t *testing.T) {
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
-	}
-	out, err := exec.Command(goBin, "list", "-deps", ".").Output()
-	if err != nil {
-		t.Fatalf("go list: %v", err)
-	}
-	deps := strings.Fields(string(out))
-	for _, late := range []string{"strings", "bytes", "fmt", "flag", "reflect", "path/filepath", "encoding/json"} {
-		if slices.Contains(deps, late) {
-			t.Errorf("package procs imports %s", late)
-		}
 	}
 }
 
