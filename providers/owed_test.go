@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
@@ -95,5 +96,62 @@ func TestOwedChecksAreSettled(t *testing.T) {
 	<-stopped
 	if n := p.InFlight(); n != 0 {
 		t.Errorf("after Run stopped, in flight = %d, want 0", n)
+	}
+}
+
+// A check of more vendors than the client has requests in flight runs as
+// many vendor checks at once as it has, and starts the next as one ends:
+// the others, counted in flight, wait without a goroutine grown for a
+// request that could not go out anyway. Every vendor is checked in the
+// end.
+func TestCheckRunsAsManyVendorsAsRequestsInFlight(t *testing.T) {
+	const vendors, slots = 9, 3
+	release := make(chan struct{})
+	arrived := make(chan struct{}, 4*vendors)
+	var vs []catalog.Vendor
+	for i := range vendors {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			select {
+			case arrived <- struct{}{}:
+			default:
+			}
+			<-release
+			w.Header().Set("Content-Type", "application/json")
+			w.Write([]byte(`{"page":{"url":"https://status.example.test"},"status":{"indicator":"none","description":"All Systems Operational"},"components":[],"incidents":[]}`))
+		}))
+		t.Cleanup(srv.Close)
+		id := string(rune('a' + i))
+		vs = append(vs, catalog.Vendor{ID: id, Name: id, Sources: []catalog.SourceSpec{{URL: srv.URL + "/api/v2/summary.json", Format: statuspage.Statuspage}}})
+	}
+	free := sync.OnceFunc(func() { close(release) })
+	t.Cleanup(free) // before the servers close, which wait for their handlers
+	p := NewPoller(vs, fetch.New(fetch.Options{Timeout: time.Minute, Concurrency: slots}))
+	done := make(chan observe.Snapshot)
+	go func() { done <- p.Check(context.Background()) }()
+	for range slots {
+		select {
+		case <-arrived:
+		case <-time.After(10 * time.Second):
+			t.Fatal("the first requests did not arrive")
+		}
+	}
+	time.Sleep(50 * time.Millisecond) // room for any check that should not start
+	if running, asked := p.inFlight.Load(), p.InFlight(); running != slots || asked != vendors {
+		t.Errorf("%d vendor checks running, %d counted in flight; want %d running (the requests in flight) and all %d counted", running, asked, slots, vendors)
+	}
+	free()
+	var snap observe.Snapshot
+	select {
+	case snap = <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the check did not end")
+	}
+	for _, v := range snap.Vendors {
+		if v.Status.State != observe.Operational {
+			t.Errorf("%s: %s, want operational (every vendor checked)", v.ID, v.Status.State)
+		}
+	}
+	if n := p.InFlight(); n != 0 {
+		t.Errorf("%d in flight after the check", n)
 	}
 }

@@ -166,6 +166,10 @@ func (f *Client) Timeout() time.Duration { return f.timeout }
 // UserAgent is the User-Agent the client sends.
 func (f *Client) UserAgent() string { return f.userAgent }
 
+// Concurrency is how many requests the client keeps in flight at most,
+// across all hosts.
+func (f *Client) Concurrency() int { return cap(f.slots) }
+
 // WithRedirects returns an http.Client for Do over the same connections
 // with its own redirect policy: requests that carry a key never follow a
 // redirect to another host.
