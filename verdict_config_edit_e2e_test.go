@@ -31,12 +31,17 @@ import (
 //
 // Before, the link lived on from run to run in the stored results each
 // run was seeded with: Acme stayed "hit by VAPI" for the whole outage.
+//
+// The config allows one request in flight, so every run checks its
+// vendors one after another (Poller.Check starts the next as one ends):
+// the verdict is the same as when all are checked at once.
 func TestDependsOnRemovedMidOutage(t *testing.T) {
 	vapi := newFakeVAPI(t)
 	github := vendorsite(t, map[string]string{"/api/v2/summary.json": "anthropic__statuspage_summary_incident_investigating.json"})
 	acme := vendorsite(t, map[string]string{"/api/v2/summary.json": "github__statuspage_status_none.json"})
 	config := func(acmeLink string) string {
 		return fmt.Sprintf(`timeout: 2s
+concurrency: 1
 vendors:
   - id: vapi
     status: [{url: %[1]s/index.json, format: betterstack}]
