@@ -6,9 +6,9 @@
 // a goroutine becomes ready, and most of the time finds none
 // (app/oneshot.go has the measurements). Its init holds a --once process
 // from the start: a processor taken away later flushes its allocation
-// caches into the runtime's central lists, some 120 page faults (4 ms of
-// a 60 ms check at 10 vendors on a machine where a fault costs 30 µs)
-// that a process held from its start never pays. It imports only os,
+// caches into the runtime's central lists, some 120 page faults (7 % of
+// a warm check's at 10 vendors) that a process held from its start never
+// pays. It imports only os,
 // runtime and sync/atomic, so that Go, which initializes the ready
 // packages in import-path order, runs it before nearly every other
 // package's init (TestOnceIsHeldBeforeTheHeavyPackages reads the
