@@ -117,7 +117,7 @@ func TestFetchReusesConnections(t *testing.T) {
 func TestFetchHTTP2OneConnection(t *testing.T) {
 	t.Parallel()
 	srv := newPeakServer(t, 30*time.Millisecond, true)
-	tr := newTransport(64, DefaultPerHost, roots())
+	tr := newTransport(64, DefaultPerHost, roots(), nil)
 	pool := x509.NewCertPool()
 	pool.AddCert(srv.Certificate())
 	tr.TLSClientConfig = &tls.Config{RootCAs: pool}

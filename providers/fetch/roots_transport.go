@@ -33,19 +33,19 @@ type rootsTransport struct {
 
 // clientTransport is the transport New builds: with a state dir (and
 // roots read from files, on Linux), one that starts from the roots
-// remembered there; otherwise one that trusts every root. It returns the
-// memory to flush, if any.
-func clientTransport(conc, perHost int, stateDir string) (http.RoundTripper, *rootsMemory) {
+// remembered there; otherwise one that trusts every root. Its handshakes
+// offer curves (newTransport). It returns the memory to flush, if any.
+func clientTransport(conc, perHost int, stateDir string, curves []tls.CurveID) (http.RoundTripper, *rootsMemory) {
 	mem := rootsMemoryFor(stateDir)
 	if mem == nil {
-		return newTransport(conc, perHost, roots()), nil
+		return newTransport(conc, perHost, roots(), curves), nil
 	}
 	rt := &rootsTransport{
 		mem:      mem,
-		newEvery: func() *http.Transport { return newTransport(conc, perHost, roots()) },
+		newEvery: func() *http.Transport { return newTransport(conc, perHost, roots(), curves) },
 	}
 	if pool := mem.pool(); pool != nil {
-		rt.remembered = newTransport(conc, perHost, pool)
+		rt.remembered = newTransport(conc, perHost, pool, curves)
 	} else {
 		rt.every() // now, as without a memory: the roots may be loading already
 	}

@@ -78,12 +78,19 @@ type hostConn struct {
 // within the host's bound. When a connection to the host is due to say
 // which protocol it chose (once in a while), the function also adds a
 // trace that tells the memory.
-func (f *Client) firstConn(ctx context.Context, scheme, host string) (func(context.Context) context.Context, error) {
+//
+// Requests that carry a key (keyed) have connections of their own
+// (KeyClient), and so a gate of their own.
+func (f *Client) firstConn(ctx context.Context, scheme, host string, keyed bool) (func(context.Context) context.Context, error) {
 	if scheme != "https" {
 		return nil, nil
 	}
+	conns := host
+	if keyed {
+		conns = "key " + host
+	}
 	f.hostsMu.Lock()
-	hc, known := f.dialled[host]
+	hc, known := f.dialled[conns]
 	f.hostsMu.Unlock()
 	if !known {
 		fresh := &hostConn{}
@@ -91,12 +98,12 @@ func (f *Client) firstConn(ctx context.Context, scheme, host string) (func(conte
 			fresh.gate = make(chan struct{})
 		}
 		f.hostsMu.Lock()
-		if hc, known = f.dialled[host]; !known {
+		if hc, known = f.dialled[conns]; !known {
 			if len(f.dialled) >= maxDialled {
 				clear(f.dialled) // bounded: forgetting costs a few extra dials at most
 			}
 			hc = fresh
-			f.dialled[host] = hc
+			f.dialled[conns] = hc
 		}
 		f.hostsMu.Unlock()
 		if !known && hc.gate != nil {

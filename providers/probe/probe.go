@@ -84,7 +84,7 @@ type Options struct {
 func New(f *fetch.Client, o Options) *Prober {
 	p := &Prober{
 		fetch:         f,
-		keyClient:     f.WithRedirects(sameHostOnly),
+		keyClient:     f.KeyClient(sameHostOnly),
 		timeout:       cmp.Or(o.Timeout, f.Timeout()),
 		resolver:      cmp.Or(o.Resolver, &config.Resolver{}),
 		retryWait:     cmp.Or(o.RetryWait, DefaultRetryWait),
