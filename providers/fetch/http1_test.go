@@ -28,9 +28,13 @@ func trust(t *testing.T, f *Client, srv *httptest.Server) *http.Transport {
 	pool.AddCert(srv.Certificate())
 	tr, ok := f.client.Transport.(*http.Transport)
 	if !ok {
-		// A client with a state dir that remembers no root trusts every
-		// root from the start.
-		tr = f.client.Transport.(*rootsTransport).every()
+		// A client with a state dir starts from the roots it remembers,
+		// or from the system's bundle, neither of which holds the test
+		// server's: every request goes over every root's transport,
+		// made to trust it.
+		rt := f.client.Transport.(*rootsTransport)
+		rt.remembered = nil
+		tr = rt.every()
 	}
 	tr.TLSClientConfig = &tls.Config{RootCAs: pool}
 	return tr

@@ -16,8 +16,15 @@ import (
 // needs another.
 var roots = sync.OnceValue(loadRoots)
 
+// bundleRoots is the pool of the roots of the first file the system's
+// roots are read from (loadBundleRoots), loaded once per process: where
+// a client with a state dir that remembers no root starts.
+var bundleRoots = sync.OnceValue(loadBundleRoots)
+
 // WarmRoots loads, in the background, the roots a client of stateDir
-// starts with: those remembered there, or every root when none is.
+// starts with: those remembered there; when none is, those of the first
+// file the system's roots are read from (a distribution's bundle, or the
+// one SSL_CERT_FILE names); every root without a state dir.
 // Reading and parsing every root takes a few milliseconds of CPU (a few
 // hundred certificates on a Linux system); started before a check's
 // other set-up (the config read, the history opened), the load overlaps
@@ -26,8 +33,10 @@ var roots = sync.OnceValue(loadRoots)
 // when it builds its transport, or does it itself when nothing started it.
 func WarmRoots(stateDir string) {
 	go func() {
-		if m := rootsMemoryFor(stateDir); m == nil || m.pool() == nil {
+		if m := rootsMemoryFor(stateDir); m == nil {
 			roots()
+		} else if m.pool() == nil {
+			bundleRoots()
 		}
 	}()
 }

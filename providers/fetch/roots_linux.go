@@ -63,6 +63,20 @@ func loadRoots() *x509.CertPool {
 	return r.pool
 }
 
+// loadBundleRoots loads the roots of the first file crypto/x509 reads
+// them from (the distribution's bundle, or the one SSL_CERT_FILE names),
+// without the directories read after it: a part of every root, which a
+// client with nothing remembered starts from (clientTransport). nil when
+// that file holds no root.
+func loadBundleRoots() *x509.CertPool {
+	files, _ := rootSources()
+	r := readRoots(files, nil)
+	if r.added == 0 {
+		return nil
+	}
+	return r.pool
+}
+
 // readRoots reads the first of files that can be read, then every file of
 // dirs but links to their neighbours.
 func readRoots(files, dirs []string) *rootReader {

@@ -29,9 +29,9 @@ func newRootsProcess(t *testing.T, files, dirs []string) *atomic.Int32 {
 	t.Helper()
 	t.Setenv(rootFileEnv, "")
 	t.Setenv(rootDirEnv, "")
-	oldFiles, oldDirs, oldRoots := rootFiles, rootDirs, roots
+	oldFiles, oldDirs, oldRoots, oldBundle := rootFiles, rootDirs, roots, bundleRoots
 	t.Cleanup(func() {
-		rootFiles, rootDirs, roots = oldFiles, oldDirs, oldRoots
+		rootFiles, rootDirs, roots, bundleRoots = oldFiles, oldDirs, oldRoots, oldBundle
 		forgetRootsMemories()
 	})
 	rootFiles, rootDirs = files, dirs
@@ -40,6 +40,7 @@ func newRootsProcess(t *testing.T, files, dirs []string) *atomic.Int32 {
 		loads.Add(1)
 		return loadRoots()
 	})
+	bundleRoots = sync.OnceValue(loadBundleRoots)
 	forgetRootsMemories()
 	return &loads
 }
@@ -107,20 +108,22 @@ func TestRememberedRootsVerifyTheNextProcess(t *testing.T) {
 	srv, rootA := rootServer(t, "root-a")
 	other := testRoot(t, "root-b")
 	bundle := filepath.Join(t.TempDir(), "ca-certificates.crt")
-	writeFile(t, bundle, join(other, rootA))
+	writeFile(t, bundle, other)
+	dir := filepath.Join(t.TempDir(), "certs")
+	writeFile(t, filepath.Join(dir, "a.pem"), join(other, rootA))
 	state := t.TempDir()
 
-	loads := newRootsProcess(t, []string{bundle}, nil)
+	loads := newRootsProcess(t, []string{bundle}, []string{dir})
 	getOK(t, New(Options{StateDir: state}), srv.URL)
 	if loads.Load() != 1 {
-		t.Fatalf("with nothing remembered, every root was loaded %d times, want once", loads.Load())
+		t.Fatalf("with nothing remembered and root-a outside the bundle, every root was loaded %d times, want once", loads.Load())
 	}
 	got := rememberedRoots(t, state)
-	if len(got) != 1 || got[0].File != bundle || got[0].Offset != int64(len(other)) || got[0].Length != len(rootA) {
-		t.Fatalf("remembered %+v, want root-a at offset %d of %s", got, len(other), bundle)
+	if a := filepath.Join(dir, "a.pem"); len(got) != 1 || got[0].File != a || got[0].Offset != int64(len(other)) || got[0].Length != len(rootA) {
+		t.Fatalf("remembered %+v, want root-a at offset %d of %s", got, len(other), a)
 	}
 
-	loads = newRootsProcess(t, []string{bundle}, nil)
+	loads = newRootsProcess(t, []string{bundle}, []string{dir})
 	f := New(Options{StateDir: state})
 	getOK(t, f, srv.URL)
 	if loads.Load() != 0 {
@@ -128,6 +131,31 @@ func TestRememberedRootsVerifyTheNextProcess(t *testing.T) {
 	}
 	if n := f.trusted.writes; n != 0 {
 		t.Errorf("the next process wrote the memory %d times, though it learned nothing", n)
+	}
+}
+
+// A process with nothing remembered starts from the roots of the first
+// file the system's roots are read from (here SSL_CERT_FILE's one root, a
+// proxy's CA), without the directories' hundreds: when they verify its
+// servers, every root is never loaded, and the root is remembered.
+func TestAFirstProcessStartsFromTheBundle(t *testing.T) {
+	srv, rootA := rootServer(t, "root-a")
+	top := t.TempDir()
+	proxyCA := filepath.Join(top, "proxy-ca.pem")
+	writeFile(t, proxyCA, rootA)
+	dir := filepath.Join(top, "certs")
+	writeFile(t, filepath.Join(dir, "b.pem"), testRoot(t, "root-b"))
+	state := t.TempDir()
+
+	loads := newRootsProcess(t, []string{proxyCA}, []string{dir})
+	f := New(Options{StateDir: state})
+	getOK(t, f, srv.URL)
+	getOK(t, f, srv.URL)
+	if loads.Load() != 0 {
+		t.Errorf("every root loaded %d times, though the first file's root verified the server", loads.Load())
+	}
+	if got := rememberedRoots(t, state); len(got) != 1 || got[0].File != proxyCA {
+		t.Errorf("remembered %+v, want root-a in %s", got, proxyCA)
 	}
 }
 
@@ -213,12 +241,16 @@ func TestRememberedRootsNeverWidenTrust(t *testing.T) {
 	}
 }
 
-// Damaged, foreign or missing memories are empty: every root is loaded.
+// Damaged, foreign or missing memories are empty: the process starts from
+// the bundle, which does not hold root-a, and every root is loaded.
 func TestRootsMemoryUntrusted(t *testing.T) {
 	srv, rootA := rootServer(t, "root-a")
-	bundle := filepath.Join(t.TempDir(), "ca-certificates.crt")
-	writeFile(t, bundle, rootA)
-	good := rootsDoc{Roots: []rootLocation{{File: bundle, Length: len(rootA), SHA256: rootSum(certificateDER(rootA))}}}
+	top := t.TempDir()
+	bundle := filepath.Join(top, "ca-certificates.crt")
+	writeFile(t, bundle, testRoot(t, "root-b"))
+	a := filepath.Join(top, "certs", "a.pem")
+	writeFile(t, a, rootA)
+	good := rootsDoc{Roots: []rootLocation{{File: a, Length: len(rootA), SHA256: rootSum(certificateDER(rootA))}}}
 	b, _ := json.Marshal(good)
 	for name, c := range map[string]struct {
 		data []byte
@@ -226,7 +258,7 @@ func TestRootsMemoryUntrusted(t *testing.T) {
 	}{
 		"damaged":        {[]byte(`{"roots": [`), 0o600},
 		"others write":   {b, 0o666},
-		"offset outside": {[]byte(`{"roots":[{"file":"` + bundle + `","offset":99999,"length":10,"sha256":"x"}]}`), 0o600},
+		"offset outside": {[]byte(`{"roots":[{"file":"` + a + `","offset":99999,"length":10,"sha256":"x"}]}`), 0o600},
 	} {
 		t.Run(name, func(t *testing.T) {
 			state := t.TempDir()
@@ -235,7 +267,7 @@ func TestRootsMemoryUntrusted(t *testing.T) {
 			if err := os.Chmod(path, c.perm); err != nil {
 				t.Fatal(err)
 			}
-			loads := newRootsProcess(t, []string{bundle}, nil)
+			loads := newRootsProcess(t, []string{bundle}, []string{filepath.Dir(a)})
 			getOK(t, New(Options{StateDir: state}), srv.URL)
 			if loads.Load() != 1 {
 				t.Errorf("every root loaded %d times, want once", loads.Load())

@@ -11,7 +11,8 @@ import (
 
 // rootsTransport is the transport of a client that remembers its trusted
 // roots (rootsMemory). Requests go over a transport whose handshakes
-// trust only the remembered roots; a server whose certificate those do
+// trust only the remembered roots (or, with none remembered, those of the
+// first file the system's roots are read from); a server whose certificate those do
 // not verify, for any reason, is asked again over one that trusts every
 // root, which decides, and the host keeps using that one for the rest of
 // the process. Either way the roots that verified a server are noted for
@@ -19,7 +20,8 @@ import (
 // certificate every root would not: a chain the remembered roots verify,
 // every root verifies.
 type rootsTransport struct {
-	// remembered trusts the remembered roots; nil when none is.
+	// remembered trusts the remembered roots, or the first file's when
+	// none is; nil when neither holds one.
 	remembered *http.Transport
 	// everyT trusts every root, built on first need (every).
 	everyOnce sync.Once
@@ -33,7 +35,11 @@ type rootsTransport struct {
 
 // clientTransport is the transport New builds: with a state dir (and
 // roots read from files, on Linux), one that starts from the roots
-// remembered there; otherwise one that trusts every root. Its handshakes
+// remembered there, or from those of the first file the system's roots
+// are read from when none is (bundleRoots: with SSL_CERT_FILE naming a
+// proxy's CA, that one root instead of a few hundred); otherwise one that
+// trusts every root. Either start is a part of every root, and a server
+// it does not verify is asked again trusting every root. Its handshakes
 // offer curves (newTransport). It returns the memory to flush, if any.
 func clientTransport(conc, perHost int, stateDir string, curves []tls.CurveID) (http.RoundTripper, *rootsMemory) {
 	mem := rootsMemoryFor(stateDir)
@@ -44,7 +50,11 @@ func clientTransport(conc, perHost int, stateDir string, curves []tls.CurveID) (
 		mem:      mem,
 		newEvery: func() *http.Transport { return newTransport(conc, perHost, roots(), curves) },
 	}
-	if pool := mem.pool(); pool != nil {
+	pool := mem.pool()
+	if pool == nil {
+		pool = bundleRoots()
+	}
+	if pool != nil {
 		rt.remembered = newTransport(conc, perHost, pool, curves)
 	} else {
 		rt.every() // now, as without a memory: the roots may be loading already
