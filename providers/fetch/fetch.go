@@ -37,12 +37,12 @@ var ErrTooLarge = errors.New("response too large")
 // for the few documents and probes a vendor needs at once.
 const DefaultPerHost = 8
 
-// Client performs every HTTP request vendorwatch makes: one shared client
-// (and so one pool of connections, kept alive and reused, HTTP/2 where the
-// server offers it), a whole-request timeout, a body cap, a User-Agent, a
-// bound on requests in flight overall and another per host. Requests that
-// carry a key go over connections of their own (KeyClient), whose key
-// exchange resists a future quantum computer; see publicCurves.
+// Client performs every HTTP request vendorwatch makes: one shared pool of
+// connections (kept alive and reused, HTTP/2 where the server offers it)
+// for requests without a key and another for those with one (KeyClient,
+// whose key exchange resists a future quantum computer; see
+// publicCurves), a whole-request timeout, a body cap, a User-Agent, a
+// bound on requests in flight overall and another per host.
 type Client struct {
 	client *http.Client
 	// keyed is the transport of requests that carry a key (KeyClient);

@@ -12,13 +12,13 @@ import (
 // rootsTransport is the transport of a client that remembers its trusted
 // roots (rootsMemory). Requests go over a transport whose handshakes
 // trust only the remembered roots (or, with none remembered, those of the
-// first file the system's roots are read from); a server whose certificate those do
-// not verify, for any reason, is asked again over one that trusts every
-// root, which decides, and the host keeps using that one for the rest of
-// the process. Either way the roots that verified a server are noted for
-// the next process. Trusting fewer roots never lets through a
-// certificate every root would not: a chain the remembered roots verify,
-// every root verifies.
+// first file the system's roots are read from); a server whose
+// certificate those do not verify, for any reason, is asked again over
+// one that trusts every root, which decides, and the host keeps using
+// that one for the rest of the process. Either way the roots that
+// verified a server are noted for the next process. Trusting fewer roots
+// never lets through a certificate every root would not: a chain the
+// remembered roots verify, every root verifies.
 type rootsTransport struct {
 	// remembered trusts the remembered roots, or the first file's when
 	// none is; nil when neither holds one.
