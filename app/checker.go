@@ -9,8 +9,10 @@ import (
 	"github.com/vendorwatch/vendorwatch/correlate"
 	"github.com/vendorwatch/vendorwatch/history"
 	"github.com/vendorwatch/vendorwatch/monitor"
+	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/output"
 	"github.com/vendorwatch/vendorwatch/providers"
+	"github.com/vendorwatch/vendorwatch/providers/catalog"
 )
 
 var _ monitor.Checker = (*providers.Poller)(nil)
@@ -88,13 +90,37 @@ func (a *App) OnceAssessed(ctx context.Context, store *history.Store, assessed f
 
 // newMonitor joins a checker of the app's vendors with the history. With
 // --only, the history keeps the last results of the configured vendors
-// left out (and drops those of vendors gone from the config).
+// left out, as the config names and links them now (and drops those of
+// vendors gone from the config).
 func (a *App) newMonitor(c monitor.Checker, store *history.Store) *monitor.Monitor {
 	m := monitor.New(c, store)
-	ids := make([]string, 0, len(a.Config.Vendors))
-	for _, v := range a.Config.Vendors {
-		ids = append(ids, v.ID)
-	}
-	m.SetConfigured(ids)
+	m.SetConfigured(a.configuredVendors())
 	return m
+}
+
+// configuredVendors is every vendor of the config, in its order, as the config
+// says it (providers.Identity): the app's vendors, or with --only every
+// vendor resolved again. One that does not resolve is its id alone: the
+// history keeps what it stored of it.
+func (a *App) configuredVendors() []observe.VendorResult {
+	vendors := a.Vendors
+	if len(vendors) != len(a.Config.Vendors) {
+		all, err := catalog.Resolve(a.Config, catalog.Builtin(), nil)
+		if err == nil {
+			vendors = all
+		}
+	}
+	byID := make(map[string]catalog.Vendor, len(vendors))
+	for _, v := range vendors {
+		byID[v.ID] = v
+	}
+	out := make([]observe.VendorResult, 0, len(a.Config.Vendors))
+	for _, cv := range a.Config.Vendors {
+		if v, ok := byID[cv.ID]; ok {
+			out = append(out, providers.Identity(v))
+		} else {
+			out = append(out, observe.VendorResult{ID: cv.ID})
+		}
+	}
+	return out
 }

@@ -22,6 +22,13 @@ type Check struct {
 	// carried over; a stored vendor that is not configured any more is
 	// dropped. Nil means the check covered the whole config.
 	Configured []string
+	// Identity is what the config says of each configured vendor (its
+	// name, the vendors it depends on, the components watched, its links:
+	// providers.Identity), by id. A vendor carried over takes it in place
+	// of what was stored, so a config edited since its last check (a
+	// vendor renamed, a dependency removed) is assessed as it reads now.
+	// A vendor it lacks keeps what was stored.
+	Identity map[string]observe.VendorResult
 	// Assessed, if set, is handed the report as soon as it is assessed,
 	// with its silences, while the commit still records its findings,
 	// events and evidence and writes it: the same
@@ -158,7 +165,8 @@ func plan(c Check, idx observed) (fresh, needStored bool) {
 
 // merge is the snapshot to assess: each vendor of the check with every
 // part the newer of the check's and the stored one, and the configured
-// vendors the check left out as the store holds them, in config order. Its
+// vendors the check left out as the store holds them, with what the
+// config says of them now (Check.Identity), in config order. Its
 // time is the later of the check's and the stored report's, so an
 // assessment never runs backwards. stored may be nil when plan did not ask
 // for it.
@@ -196,6 +204,9 @@ func merge(c Check, stored *correlate.Report, idx observed) observe.Snapshot {
 		if i, ok := checked[id]; ok {
 			add(c.Snapshot.Vendors[i])
 		} else if sv, ok := storedVendor(id); ok {
+			if cfg, ok := c.Identity[id]; ok {
+				sv.Name, sv.DependsOn, sv.Watched, sv.Links = cfg.Name, cfg.DependsOn, cfg.Watched, cfg.Links
+			}
 			out.Vendors = append(out.Vendors, sv)
 		}
 	}

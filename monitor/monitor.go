@@ -46,6 +46,7 @@ type Monitor struct {
 	checker    Checker
 	store      *history.Store
 	configured []string
+	identity   map[string]observe.VendorResult // by id (SetConfigured)
 
 	mu   sync.Mutex
 	mem  correlate.Memory
@@ -63,12 +64,24 @@ func New(c Checker, store *history.Store) *Monitor {
 }
 
 // SetConfigured tells the monitor every vendor of the config, in its
-// order, for a checker that may cover only some of them (--only): each
-// commit then keeps the stored results of the configured vendors left out,
-// with their streaks and findings, and drops those of vendors no longer
-// configured. The monitor still answers for its checker's vendors alone.
+// order, as the config says it (providers.Identity), for a checker that
+// may cover only some of them (--only): each commit then keeps the stored
+// results of the configured vendors left out, with their streaks and
+// findings but with their names, dependencies, components and links as
+// the config says them now, and drops those of vendors no longer
+// configured. A vendor without a name is its id alone: what was stored of
+// it is kept. The monitor still answers for its checker's vendors alone.
 // Call it before Once, Record or Run.
-func (m *Monitor) SetConfigured(ids []string) { m.configured = slices.Clone(ids) }
+func (m *Monitor) SetConfigured(vendors []observe.VendorResult) {
+	m.configured = make([]string, len(vendors))
+	m.identity = make(map[string]observe.VendorResult, len(vendors))
+	for i, v := range vendors {
+		m.configured[i] = v.ID
+		if v.Name != "" {
+			m.identity[v.ID] = v
+		}
+	}
+}
 
 // Update tells a Run caller what changed.
 type Update struct {
@@ -202,7 +215,7 @@ func (m *Monitor) record(ctx context.Context, snap observe.Snapshot, assessed fu
 	var c history.Committed
 	var err error
 	if m.store != nil {
-		check := history.Check{Snapshot: snap, Configured: m.configured, Partial: partial}
+		check := history.Check{Snapshot: snap, Configured: m.configured, Identity: m.identity, Partial: partial}
 		if assessed != nil {
 			check.Assessed = func(rep correlate.Report) { assessed(narrow(rep, snap)) }
 		}

@@ -213,11 +213,20 @@ func TestWithoutStore(t *testing.T) {
 	}
 }
 
+// ids are configured vendors known by their ids alone.
+func ids(id ...string) []observe.VendorResult {
+	out := make([]observe.VendorResult, len(id))
+	for i := range id {
+		out[i].ID = id[i]
+	}
+	return out
+}
+
 // checkBoth records checks of VAPI and OpenAI at 12:35 and 12:36 in store,
 // VAPI failing with a silent page, and returns the configured vendors.
-func checkBoth(t *testing.T, store *history.Store) []string {
+func checkBoth(t *testing.T, store *history.Store) []observe.VendorResult {
 	t.Helper()
-	configured := []string{"vapi", "openai"}
+	configured := ids("vapi", "openai")
 	full := New(fixture.NewScript(snap("12:35", vapiAt("12:35", false), openaiAt("12:35")), snap("12:36", vapiAt("12:36", false), openaiAt("12:36"))), store)
 	full.SetConfigured(configured)
 	for range 2 {
@@ -279,7 +288,7 @@ func TestSubsetResumeShowsItsVendors(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := New(pendingChecker{fixture.NewScript(), snap("12:37", observe.VendorResult{ID: "openai", Name: "OpenAI"})}, store)
-	m.SetConfigured([]string{"vapi", "openai"})
+	m.SetConfigured(ids("vapi", "openai"))
 	if _, err := m.Resume(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -370,5 +379,54 @@ func TestOnceUnseededStillContinuesTheLastRuns(t *testing.T) {
 		if !confirmed(rep) {
 			t.Errorf("second run (locked %v): %s %v, want the unreported outage confirmed by the stored streak", locked, rep.Overall, rep.Findings)
 		}
+	}
+}
+
+// A vendor a --only check leaves out is carried over as the config says
+// it now: renamed, and no longer depending on OpenAI, the stored VAPI takes
+// its new name and gets no upstream finding from OpenAI's outage.
+func TestSubsetCheckCarriesVendorsAsTheConfigSaysThem(t *testing.T) {
+	vapi := observe.VendorResult{ID: "vapi", Name: "VAPI", DependsOn: []string{"openai"}, Keys: []observe.KeyResult{}}
+	vapi.Reachability = &observe.Reachability{Result: observe.ResultReachable, HTTPStatus: 401, CheckedAt: at("12:35")}
+	vapi.Status = observe.Status{State: observe.Operational, Sources: []observe.Source{{URL: "https://status.vapi.ai/index.json", OK: true}}}
+	down := openaiAt("12:37")
+	down.Status.State = observe.MajorOutage
+	down.Status.Incidents = []observe.Incident{{ID: "inc1", Title: "API unavailable", Status: "investigating", Impact: "critical",
+		StartedAt: at("12:36"), URL: "https://status.openai.com/incidents/inc1"}}
+	for _, tc := range []struct {
+		name       string
+		configured []observe.VendorResult
+		wantName   string
+		wantLinked bool
+	}{
+		{"the config as it was", []observe.VendorResult{{ID: "vapi", Name: "VAPI", DependsOn: []string{"openai"}}, {ID: "openai", Name: "OpenAI"}}, "VAPI", true},
+		{"only ids", ids("vapi", "openai"), "VAPI", true},
+		{"the config edited", []observe.VendorResult{{ID: "vapi", Name: "Vapi Voice"}, {ID: "openai", Name: "OpenAI"}}, "Vapi Voice", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			store := openStore(t, t.TempDir(), history.Options{})
+			full := New(fixture.NewScript(snap("12:35", vapi, openaiAt("12:35"))), store)
+			full.SetConfigured(ids("vapi", "openai"))
+			if _, err := full.Once(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			only := New(fixture.NewScript(snap("12:37", down)), store)
+			only.SetConfigured(tc.configured)
+			if _, err := only.Once(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			st, err := store.Load(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			v, ok := st.Report.Vendor("vapi")
+			if !ok || v.Name != tc.wantName {
+				t.Errorf("the stored VAPI is named %q, want %q", v.Name, tc.wantName)
+			}
+			linked := slices.ContainsFunc(st.Report.FindingsFor("vapi"), func(f correlate.Finding) bool { return f.Kind == correlate.KindUpstreamImpact })
+			if linked != tc.wantLinked {
+				t.Errorf("an upstream finding on VAPI from OpenAI's outage: %v, want %v", linked, tc.wantLinked)
+			}
+		})
 	}
 }

@@ -147,10 +147,18 @@ func (p *Poller) useProber(pr *probe.Prober) {
 	p.admin = admin.New(pr, admin.Options{})
 }
 
+// Identity is what the config says of v as its results carry it: its id,
+// name, the vendors it depends on, the components watched and its links.
+func Identity(v catalog.Vendor) observe.VendorResult {
+	r := observe.VendorResult{ID: v.ID}
+	configured(&r, v.Name, v.DependsOn, v.Components, linksOf(v))
+	return r
+}
+
 // pendingResult is a vendor's result before its first check.
 func pendingResult(v catalog.Vendor) observe.VendorResult {
-	r := observe.VendorResult{ID: v.ID, Keys: []observe.KeyResult{}}
-	configured(&r, v.Name, v.DependsOn, v.Components, linksOf(v))
+	r := Identity(v)
+	r.Keys = []observe.KeyResult{}
 	r.Status.State = "unknown"
 	r.Status.PageURL = v.PageURL
 	r.Status.Normalize()
