@@ -23,11 +23,13 @@ type Check struct {
 	// dropped. Nil means the check covered the whole config.
 	Configured []string
 	// Identity is what the config says of each configured vendor (its
-	// name, the vendors it depends on, the components watched, its links:
-	// providers.Identity), by id. A vendor carried over takes it in place
-	// of what was stored, so a config edited since its last check (a
-	// vendor renamed, a dependency removed) is assessed as it reads now.
-	// A vendor it lacks keeps what was stored.
+	// name, the vendors it depends on, the components watched, its links,
+	// and its keys by name: providers.Identity), by id. A vendor carried
+	// over takes it in place of what was stored, and keeps the results of
+	// the keys it names only (nil Keys: every stored one), so a config
+	// edited since its last check (a vendor renamed, a dependency or a key
+	// removed) is assessed as it reads now. A vendor it lacks keeps what
+	// was stored.
 	Identity map[string]observe.VendorResult
 	// Assessed, if set, is handed the report as soon as it is assessed,
 	// with its silences, while the commit still records its findings,
@@ -205,7 +207,7 @@ func merge(c Check, stored *correlate.Report, idx observed) observe.Snapshot {
 			add(c.Snapshot.Vendors[i])
 		} else if sv, ok := storedVendor(id); ok {
 			if cfg, ok := c.Identity[id]; ok {
-				sv.Name, sv.DependsOn, sv.Watched, sv.Links = cfg.Name, cfg.DependsOn, cfg.Watched, cfg.Links
+				sv = asConfigured(sv, cfg)
 			}
 			out.Vendors = append(out.Vendors, sv)
 		}
@@ -216,6 +218,18 @@ func merge(c Check, stored *correlate.Report, idx observed) observe.Snapshot {
 		}
 	}
 	return out
+}
+
+// asConfigured is the stored result sv of a vendor with what the config
+// says of it now (cfg, Check.Identity).
+func asConfigured(sv, cfg observe.VendorResult) observe.VendorResult {
+	sv.Name, sv.DependsOn, sv.Watched, sv.Links = cfg.Name, cfg.DependsOn, cfg.Watched, cfg.Links
+	if cfg.Keys != nil {
+		sv.Keys = slices.DeleteFunc(slices.Clone(sv.Keys), func(k observe.KeyResult) bool {
+			return !slices.ContainsFunc(cfg.Keys, func(c observe.KeyResult) bool { return c.Name == k.Name })
+		})
+	}
+	return sv
 }
 
 // mergeVendor is the check's result for a vendor with every part the

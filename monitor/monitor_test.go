@@ -383,10 +383,12 @@ func TestOnceUnseededStillContinuesTheLastRuns(t *testing.T) {
 }
 
 // A vendor a --only check leaves out is carried over as the config says
-// it now: renamed, and no longer depending on OpenAI, the stored VAPI takes
-// its new name and gets no upstream finding from OpenAI's outage.
+// it now: renamed, no longer depending on OpenAI and its key removed, the
+// stored VAPI takes its new name, drops the key's result and gets no
+// upstream finding from OpenAI's outage.
 func TestSubsetCheckCarriesVendorsAsTheConfigSaysThem(t *testing.T) {
-	vapi := observe.VendorResult{ID: "vapi", Name: "VAPI", DependsOn: []string{"openai"}, Keys: []observe.KeyResult{}}
+	vapi := observe.VendorResult{ID: "vapi", Name: "VAPI", DependsOn: []string{"openai"}, Keys: []observe.KeyResult{
+		{Name: "prod", Fingerprint: "5f2c…91ab", Result: observe.ResultOK, HTTPStatus: 200, CheckedAt: at("12:35")}}}
 	vapi.Reachability = &observe.Reachability{Result: observe.ResultReachable, HTTPStatus: 401, CheckedAt: at("12:35")}
 	vapi.Status = observe.Status{State: observe.Operational, Sources: []observe.Source{{URL: "https://status.vapi.ai/index.json", OK: true}}}
 	down := openaiAt("12:37")
@@ -398,10 +400,11 @@ func TestSubsetCheckCarriesVendorsAsTheConfigSaysThem(t *testing.T) {
 		configured []observe.VendorResult
 		wantName   string
 		wantLinked bool
+		wantKeys   int
 	}{
-		{"the config as it was", []observe.VendorResult{{ID: "vapi", Name: "VAPI", DependsOn: []string{"openai"}}, {ID: "openai", Name: "OpenAI"}}, "VAPI", true},
-		{"only ids", ids("vapi", "openai"), "VAPI", true},
-		{"the config edited", []observe.VendorResult{{ID: "vapi", Name: "Vapi Voice"}, {ID: "openai", Name: "OpenAI"}}, "Vapi Voice", false},
+		{"the config as it was", []observe.VendorResult{{ID: "vapi", Name: "VAPI", DependsOn: []string{"openai"}, Keys: []observe.KeyResult{{Name: "prod"}}}, {ID: "openai", Name: "OpenAI"}}, "VAPI", true, 1},
+		{"only ids", ids("vapi", "openai"), "VAPI", true, 1},
+		{"the config edited", []observe.VendorResult{{ID: "vapi", Name: "Vapi Voice", Keys: []observe.KeyResult{}}, {ID: "openai", Name: "OpenAI"}}, "Vapi Voice", false, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			store := openStore(t, t.TempDir(), history.Options{})
@@ -420,8 +423,8 @@ func TestSubsetCheckCarriesVendorsAsTheConfigSaysThem(t *testing.T) {
 				t.Fatal(err)
 			}
 			v, ok := st.Report.Vendor("vapi")
-			if !ok || v.Name != tc.wantName {
-				t.Errorf("the stored VAPI is named %q, want %q", v.Name, tc.wantName)
+			if !ok || v.Name != tc.wantName || len(v.Keys) != tc.wantKeys {
+				t.Errorf("the stored VAPI is named %q with %d key results, want %q with %d", v.Name, len(v.Keys), tc.wantName, tc.wantKeys)
 			}
 			linked := slices.ContainsFunc(st.Report.FindingsFor("vapi"), func(f correlate.Finding) bool { return f.Kind == correlate.KindUpstreamImpact })
 			if linked != tc.wantLinked {

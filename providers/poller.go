@@ -148,17 +148,21 @@ func (p *Poller) useProber(pr *probe.Prober) {
 }
 
 // Identity is what the config says of v as its results carry it: its id,
-// name, the vendors it depends on, the components watched and its links.
+// name, the vendors it depends on, the components watched and its links,
+// and its keys, each a name with no result (none: an empty list).
 func Identity(v catalog.Vendor) observe.VendorResult {
-	r := observe.VendorResult{ID: v.ID}
+	r := observe.VendorResult{ID: v.ID, Keys: make([]observe.KeyResult, len(v.Keys))}
 	configured(&r, v.Name, v.DependsOn, v.Components, linksOf(v))
+	for i, k := range v.Keys {
+		r.Keys[i].Name = k.Name
+	}
 	return r
 }
 
 // pendingResult is a vendor's result before its first check.
 func pendingResult(v catalog.Vendor) observe.VendorResult {
 	r := Identity(v)
-	r.Keys = []observe.KeyResult{}
+	r.Keys = r.Keys[:0] // no result before the first check
 	r.Status.State = "unknown"
 	r.Status.PageURL = v.PageURL
 	r.Status.Normalize()
