@@ -90,8 +90,8 @@ func (a *App) OnceAssessed(ctx context.Context, store *history.Store, assessed f
 
 // newMonitor joins a checker of the app's vendors with the history. With
 // --only, the history keeps the last results of the configured vendors
-// left out, as the config names and links them now (and drops those of
-// vendors gone from the config).
+// left out, as the config names, links and keys them now (and drops those
+// of vendors gone from the config).
 func (a *App) newMonitor(c monitor.Checker, store *history.Store) *monitor.Monitor {
 	m := monitor.New(c, store)
 	m.SetConfigured(a.configuredVendors())

@@ -67,8 +67,8 @@ func New(c Checker, store *history.Store) *Monitor {
 // order, as the config says it (providers.Identity), for a checker that
 // may cover only some of them (--only): each commit then keeps the stored
 // results of the configured vendors left out, with their streaks and
-// findings but with their names, dependencies, components and links as
-// the config says them now, and drops those of vendors no longer
+// findings but with their names, dependencies, components, links and keys
+// as the config says them now, and drops those of vendors no longer
 // configured. A vendor without a name is its id alone: what was stored of
 // it is kept. The monitor still answers for its checker's vendors alone.
 // Call it before Once, Record or Run.
