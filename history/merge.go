@@ -223,7 +223,7 @@ func merge(c Check, stored *correlate.Report, idx observed) observe.Snapshot {
 // asConfigured is the stored result sv of a vendor with what the config
 // says of it now (cfg, Check.Identity).
 func asConfigured(sv, cfg observe.VendorResult) observe.VendorResult {
-	sv.Name, sv.DependsOn, sv.Watched, sv.Links = cfg.Name, cfg.DependsOn, cfg.Watched, cfg.Links
+	sv.SetIdentity(cfg)
 	if cfg.Keys != nil {
 		sv.Keys = slices.DeleteFunc(slices.Clone(sv.Keys), func(k observe.KeyResult) bool {
 			return !slices.ContainsFunc(cfg.Keys, func(c observe.KeyResult) bool { return c.Name == k.Name })

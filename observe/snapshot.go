@@ -67,6 +67,13 @@ type VendorResult struct {
 	Links Links `json:"links,omitzero"`
 }
 
+// SetIdentity sets in r what the config says of its vendor, as cfg holds
+// it: its name, the vendors it depends on, the components watched and its
+// links. The rest of r is what was observed, and stays.
+func (r *VendorResult) SetIdentity(cfg VendorResult) {
+	r.Name, r.DependsOn, r.Watched, r.Links = cfg.Name, cfg.DependsOn, cfg.Watched, cfg.Links
+}
+
 // Links are a vendor's pages that advice cites: where its API keys are
 // managed, its audit log and its billing. Empty when the catalog knows
 // none.

@@ -147,22 +147,27 @@ func (p *Poller) useProber(pr *probe.Prober) {
 	p.admin = admin.New(pr, admin.Options{})
 }
 
-// Identity is what the config says of v as its results carry it: its id,
-// name, the vendors it depends on, the components watched and its links,
-// and its keys, each a name with no result (none: an empty list).
+// Identity is what the config says of v as its results carry it
+// (observe.VendorResult.SetIdentity), with its keys, each a name with no
+// result (none: an empty list).
 func Identity(v catalog.Vendor) observe.VendorResult {
-	r := observe.VendorResult{ID: v.ID, Keys: make([]observe.KeyResult, len(v.Keys))}
-	configured(&r, v.Name, v.DependsOn, v.Components, linksOf(v))
+	r := identity(&v)
+	r.Keys = make([]observe.KeyResult, len(v.Keys))
 	for i, k := range v.Keys {
 		r.Keys[i].Name = k.Name
 	}
 	return r
 }
 
+// identity is Identity without the keys.
+func identity(v *catalog.Vendor) observe.VendorResult {
+	return observe.VendorResult{ID: v.ID, Name: v.Name, DependsOn: v.DependsOn, Watched: v.Components, Links: linksOf(*v)}
+}
+
 // pendingResult is a vendor's result before its first check.
 func pendingResult(v catalog.Vendor) observe.VendorResult {
-	r := Identity(v)
-	r.Keys = r.Keys[:0] // no result before the first check
+	r := identity(&v)
+	r.Keys = []observe.KeyResult{}
 	r.Status.State = "unknown"
 	r.Status.PageURL = v.PageURL
 	r.Status.Normalize()
@@ -293,7 +298,7 @@ func (p *Poller) checkOwed(ctx context.Context, v *catalog.Vendor, part Part, ow
 	}()
 
 	res := prev
-	configured(&res, v.Name, v.DependsOn, v.Components, linksOf(*v))
+	res.SetIdentity(identity(v))
 	traffic, adminOn, listsKeys := p.optionalParts(v)
 	var adminRead, trafficRead sync.WaitGroup
 	switch {

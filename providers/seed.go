@@ -18,7 +18,7 @@ func (p *Poller) Seed(s observe.Snapshot) {
 	defer p.mu.Unlock()
 	for _, r := range s.Vendors {
 		if cur, ok := p.results[r.ID]; ok {
-			configured(&r, cur.Name, cur.DependsOn, cur.Watched, cur.Links)
+			r.SetIdentity(cur)
 			p.results[r.ID] = r
 		}
 	}
@@ -35,9 +35,4 @@ func (p *Poller) NeedsSeed() bool {
 		}
 	}
 	return false
-}
-
-// configured sets what the config says of a vendor in its result.
-func configured(r *observe.VendorResult, name string, dependsOn, watched []string, links observe.Links) {
-	r.Name, r.DependsOn, r.Watched, r.Links = name, dependsOn, watched, links
 }

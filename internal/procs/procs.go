@@ -8,13 +8,12 @@
 // from the start: a processor taken away later flushes its allocation
 // caches into the runtime's central lists, some 120 page faults (7 % of
 // a warm check's at 10 vendors) that a process held from its start never
-// pays. It imports only os,
-// runtime and sync/atomic, so that Go, which initializes the ready
-// packages in import-path order, runs it before nearly every other
-// package's init (TestOnceIsHeldBeforeTheHeavyPackages reads the
-// binary's init trace). A guess wrong for the command cobra finally runs is
-// corrected by Release; a GOMAXPROCS set in the environment is left as it
-// is.
+// pays. It imports only os, runtime and sync/atomic, so that Go, which
+// initializes the ready packages in import-path order, runs it before
+// nearly every other package's init (TestOnceIsHeldBeforeTheHeavyPackages
+// reads the binary's init trace). A guess wrong for the command cobra
+// finally runs is corrected by Release; a GOMAXPROCS set in the
+// environment is left as it is.
 package procs
 
 import (

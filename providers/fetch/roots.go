@@ -35,10 +35,20 @@ func WarmRoots(stateDir string) {
 	go func() {
 		if m := rootsMemoryFor(stateDir); m == nil {
 			roots()
-		} else if m.pool() == nil {
-			bundleRoots()
+		} else {
+			startingRoots(m)
 		}
 	}()
+}
+
+// startingRoots is the pool a client of m starts from: the roots it
+// remembers, or, when it remembers none, those of the first file the
+// system's roots are read from (bundleRoots); nil when neither holds one.
+func startingRoots(m *rootsMemory) *x509.CertPool {
+	if pool := m.pool(); pool != nil {
+		return pool
+	}
+	return bundleRoots()
 }
 
 // certificateDER is the DER of the certificate a PEM block's text holds,

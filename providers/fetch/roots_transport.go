@@ -50,11 +50,7 @@ func clientTransport(conc, perHost int, stateDir string, curves []tls.CurveID) (
 		mem:      mem,
 		newEvery: func() *http.Transport { return newTransport(conc, perHost, roots(), curves) },
 	}
-	pool := mem.pool()
-	if pool == nil {
-		pool = bundleRoots()
-	}
-	if pool != nil {
+	if pool := startingRoots(mem); pool != nil {
 		rt.remembered = newTransport(conc, perHost, pool, curves)
 	} else {
 		rt.every() // now, as without a memory: the roots may be loading already
