@@ -97,13 +97,13 @@ func (tl *timeline) run(at time.Time, args ...string) (stdout, stderr string, co
 // step names a step by its time of day.
 func step(at time.Time) string { return at.UTC().Format("15:04") }
 
-// check runs `--once --json` at time at, and fails the test unless the
-// engineer sees w. It returns the report and the table --once would have
-// printed for it.
-func (tl *timeline) check(at time.Time, w seen) (correlate.Report, string) {
+// check runs `--once --json` at time at, with any more flags (--only),
+// and fails the test unless the engineer sees w. It returns the report
+// and the table --once would have printed for it.
+func (tl *timeline) check(at time.Time, w seen, flags ...string) (correlate.Report, string) {
 	tl.t.Helper()
 	name := step(at)
-	stdout, stderr, code := tl.run(at, "--config", tl.cfg, "--once", "--json")
+	stdout, stderr, code := tl.run(at, append([]string{"--config", tl.cfg, "--once", "--json"}, flags...)...)
 	var rep correlate.Report
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		tl.t.Fatalf("%s: exit %d, stdout is not JSON: %v\n%s\n%s", name, code, err, stdout, stderr)
