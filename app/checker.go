@@ -15,12 +15,7 @@ import (
 	"github.com/vendorwatch/vendorwatch/providers/catalog"
 )
 
-// The poller is a checker, and one whose connections a one-shot process
-// closes after its check (OneShot).
-var (
-	_ monitor.Checker = (*providers.Poller)(nil)
-	_ idleCloser      = (*providers.Poller)(nil)
-)
+var _ monitor.Checker = (*providers.Poller)(nil)
 
 // Checker is the poller over the app's vendors, remembering what the
 // next process should not have to learn again in the state dir.

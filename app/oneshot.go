@@ -46,19 +46,6 @@ import (
 // ten vendors) has nothing to hand back: collecting it only costs the
 // collection, 1.4 ms of a 22 ms run at 10 vendors, with the same peak.
 //
-// The connections the check opened are closed as soon as it ends: the
-// process sends nothing more, and each one holds a TLS connection's
-// buffers, HTTP/2's framer or HTTP/1.1's reader and writer, and the
-// goroutines that read it, about 20 KiB a connection with nothing else
-// to release them before the exit. Closed before the garbage is handed
-// back, they go back to the system with it. Measured beside the floor
-// program on held hosts (vwbench, 1,000 vendors on 250 hosts, 440
-// connections, cold, interleaved runs, 2026-12-07): peak RSS 96.6 MiB
-// down to 89.5 MiB, the live heap after the check 29 MB down to 16 MB,
-// for 20-40 ms of closing (a TLS alert each); at 5,000 vendors (1,625
-// connections) 271 MiB down to 252 MiB, the same CPU and wall time.
-// Closing them in the background instead saved less and took as long.
-//
 // The check also gets every processor back when it is large (see
 // OneShotProcs).
 type OneShot struct {
@@ -88,9 +75,6 @@ func (o OneShot) Check(ctx context.Context) observe.Snapshot {
 		debug.SetGCPercent(oneShotGCPercent)
 	}
 	snap := o.Checker.Check(ctx)
-	if c, ok := o.Checker.(idleCloser); ok {
-		c.CloseIdleConnections()
-	}
 	if collected() {
 		debug.FreeOSMemory()
 	}
@@ -101,10 +85,6 @@ func (o OneShot) Check(ctx context.Context) observe.Snapshot {
 	}
 	return snap
 }
-
-// idleCloser is a checker that can close the connections its check left
-// open (providers.Poller).
-type idleCloser interface{ CloseIdleConnections() }
 
 // collected reports whether the collector has run on its own yet in
 // this process.

@@ -8,7 +8,6 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
-	"slices"
 	"strings"
 	"testing"
 
@@ -223,35 +222,4 @@ func forcedCycles() uint64 {
 	s := []metrics.Sample{{Name: "/gc/cycles/forced:gc-cycles"}}
 	metrics.Read(s)
 	return s[0].Value.Uint64()
-}
-
-// idleChecker records when its connections were closed: after its check
-// or not at all.
-type idleChecker struct {
-	monitor.Checker
-	checked bool
-	closed  []bool // for each close, whether the check had ended
-}
-
-func (c *idleChecker) Check(context.Context) observe.Snapshot {
-	c.checked = true
-	return observe.Snapshot{}
-}
-
-func (c *idleChecker) CloseIdleConnections() { c.closed = append(c.closed, c.checked) }
-
-// A one-shot process closes the connections its check opened once the
-// check ends, small or large: it sends nothing more, and each idle
-// connection holds its buffers and the goroutines reading it until the
-// exit (BENCHMARKS.md, the scaling curve: 19 MiB of peak RSS at 5,000
-// vendors cold). The poller is such a checker.
-func TestOneShotClosesTheConnectionsAfterTheCheck(t *testing.T) {
-	defer OneShotProcs()()
-	for _, vendors := range []int{10, oneShotLargeFrom} {
-		c := &idleChecker{}
-		OneShot{Checker: c, Vendors: vendors}.Check(context.Background())
-		if !slices.Equal(c.closed, []bool{true}) {
-			t.Errorf("%d vendors: connections closed %v (true: after the check), want once after it", vendors, c.closed)
-		}
-	}
 }

@@ -231,11 +231,6 @@ func (p *Poller) Check(ctx context.Context) observe.Snapshot {
 	return p.Snapshot()
 }
 
-// CloseIdleConnections closes the connections the poller's checks left
-// open (fetch.Client.CloseIdleConnections), for a process that checks no
-// more.
-func (p *Poller) CloseIdleConnections() { p.fetch.CloseIdleConnections() }
-
 // checksAtOnce is how many vendor checks Check runs at the same time: as
 // many as the client has requests in flight.
 func (p *Poller) checksAtOnce() int {

@@ -80,7 +80,15 @@ func TestOnlyKeyedConnectionsOfferThePostQuantumExchange(t *testing.T) {
 				t.Errorf("a keyless request offered %v: want X25519 without X25519MLKEM768", got[0])
 			}
 
-			keyedOK(t, f, srv.URL)
+			req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, srv.URL+"/v1/models", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Authorization", "Bearer not-a-real-key")
+			resp, err := f.Do(req, f.KeyClient(nil))
+			if err != nil || resp.StatusCode != 200 {
+				t.Fatalf("keyed request: %v %v", resp, err)
+			}
 			got = hellos()
 			if len(got) != 2 {
 				t.Fatalf("%d handshakes after a keyed request, want 2: it rode the keyless connection", len(got))
@@ -94,46 +102,5 @@ func TestOnlyKeyedConnectionsOfferThePostQuantumExchange(t *testing.T) {
 				t.Errorf("%d handshakes after a second keyless request, want 2: its connection was not reused", n)
 			}
 		})
-	}
-}
-
-// keyedOK sends f a request that carries a key, through its KeyClient,
-// and fails the test unless the server answers 200.
-func keyedOK(t *testing.T, f *Client, url string) {
-	t.Helper()
-	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, url+"/v1/models", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer not-a-real-key")
-	resp, err := f.Do(req, f.KeyClient(nil))
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("keyed request: %v %v", resp, err)
-	}
-}
-
-// A one-shot process closes the connections its check opened as soon as
-// the check ends (app.OneShot): CloseIdleConnections closes the keyless
-// and the keyed ones alike, so that the next request of either kind
-// shakes hands again instead of reusing one.
-func TestCloseIdleConnectionsClosesKeylessAndKeyed(t *testing.T) {
-	srv, bundle, hellos := helloServer(t)
-	newRootsProcess(t, []string{bundle}, nil)
-	f := New(Options{StateDir: t.TempDir()})
-	getOK(t, f, srv.URL)
-	keyedOK(t, f, srv.URL)
-	getOK(t, f, srv.URL)
-	keyedOK(t, f, srv.URL)
-	if n := len(hellos()); n != 2 {
-		t.Fatalf("%d handshakes for two keyless and two keyed requests, want 2", n)
-	}
-	f.CloseIdleConnections()
-	getOK(t, f, srv.URL)
-	if n := len(hellos()); n != 3 {
-		t.Errorf("%d handshakes after closing and a keyless request, want 3: the keyless connection stayed open", n)
-	}
-	keyedOK(t, f, srv.URL)
-	if n := len(hellos()); n != 4 {
-		t.Errorf("%d handshakes after closing and a keyed request, want 4: the keyed connection stayed open", n)
 	}
 }

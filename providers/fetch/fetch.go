@@ -204,15 +204,6 @@ func (f *Client) KeyClient(check func(req *http.Request, via []*http.Request) er
 	return &http.Client{Transport: keyedTransport{f.keyed}, CheckRedirect: check}
 }
 
-// CloseIdleConnections closes every connection the client holds open
-// between requests, keyless and keyed: a process that sends nothing more
-// (a one-shot check once it has its answers) gives back each one's
-// buffers and the goroutines that read it. A later request dials again.
-func (f *Client) CloseIdleConnections() {
-	f.client.CloseIdleConnections()
-	keyedTransport{f.keyed}.CloseIdleConnections()
-}
-
 // keyedTransport is a KeyClient's transport: it tells DoWithin that a
 // request carries a key.
 type keyedTransport struct{ http.RoundTripper }
