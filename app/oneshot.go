@@ -19,15 +19,15 @@ import (
 // parsed, most of it garbage at once). When the check ends, most of the
 // heap is what reading the status documents left behind: it is collected
 // before the report is assessed and written, whose allocations then
-// reuse its memory instead of growing the heap past it. The collector then runs at
-// the default target for what is live after a large check; after a
-// small one it waits for four times again what is live: the history
-// commit and the report allocate about what is live, and the process
-// exits, so collecting them only cost CPU. Measured on held hosts
-// (2026-12-07, interleaved runs): at 200 vendors warm 1.51 to 1.44 times
-// the floor program's CPU, cold 229 to 192 ms, peak RSS the same; at
-// 5,000 vendors no gain, and 16 MiB more peak RSS cold, which is why a
-// large check keeps the default.
+// reuse its memory instead of growing the heap past it. The collector
+// then runs at the default target for what is live after a large check;
+// after a small one it waits for four times again what is live: the
+// history commit and the report allocate about what is live, and the
+// process exits, so collecting them only cost CPU. Measured on held
+// hosts (2026-12-07, interleaved runs): at 200 vendors warm 1.51 to 1.44
+// times the floor program's CPU, cold 229 to 192 ms, peak RSS the same;
+// at 5,000 vendors no gain, and 16 MiB more peak RSS cold, which is why
+// a large check keeps the default.
 //
 // The check's garbage is not handed back to the system (as it was with
 // debug.FreeOSMemory until 2026-12-07): the commit and the report took
