@@ -69,38 +69,29 @@ func acmeOnVAPI(t *testing.T, head string) (vapi *fakeVAPI, linked, unlinked str
 // Before, the link lived on from run to run in the stored results each
 // run was seeded with: Acme stayed "hit by VAPI" for the whole outage.
 //
+// The tmux line names Acme at 13:52 and 13:53 only: from 13:54 its
+// upstream impact is recovering.
+//
 // The config allows one request in flight, so every run checks its
 // vendors one after another (Poller.Check starts the next as one ends):
 // the verdict is the same as when all are checked at once.
 func TestDependsOnRemovedMidOutage(t *testing.T) {
 	vapi, linked, unlinked := acmeOnVAPI(t, "concurrency: 1\n")
 	tl := newTimeline(t, linked, map[string]string{"vapi": fixture.VAPIKey})
-	for _, s := range []struct {
-		at     string
-		phase  string
-		down   bool
-		unlink bool
-		want   seen
-	}{
-		{"13:50", "silent", false, false, seen{exit: 1, word: correlate.WordThem, title: githubIncident, findings: []string{githubOpen}}},
-		{"13:52", "silent", true, false, seen{exit: 1, word: correlate.WordThem, title: githubIncident,
-			findings: []string{githubOpen, "vendor_outage_unreported warning pending", "upstream_impact warning pending"}}},
-		{"13:53", "silent", true, false, seen{exit: 1, word: correlate.WordThem, title: vapiUnreported,
-			findings: []string{githubOpen, "vendor_outage_unreported warning open", "upstream_impact warning open"}}},
-		{"13:54", "silent", true, true, seen{exit: 1, word: correlate.WordThem, title: vapiUnreported,
-			findings: []string{githubOpen, "vendor_outage_unreported warning open", "upstream_impact warning closing"}}},
-		{"13:55", "silent", true, true, seen{exit: 1, word: correlate.WordThem, title: vapiUnreported,
-			findings: []string{githubOpen, "vendor_outage_unreported warning open"}}},
-		{"15:10", "resolved", false, true, seen{exit: 1, word: correlate.WordThem, title: githubIncident,
-			findings: []string{githubOpen, "vendor_outage_unreported warning closing"}}},
-		{"15:11", "resolved", false, true, seen{exit: 1, word: correlate.WordThem, title: githubIncident, findings: []string{githubOpen}}},
-	} {
-		if s.unlink {
-			tl.cfg = unlinked
-		}
-		vapi.set(vapiPage(t, s.phase, fixture.At("15:05")), s.down)
-		tl.check(fixture.At(s.at), s.want)
-	}
+	runLinkSteps(tl, vapi, unlinked, []linkStep{
+		{"13:50", "silent", false, false, nil, seen{exit: 1, word: correlate.WordThem, title: githubIncident, findings: []string{githubOpen}}, false},
+		{"13:52", "silent", true, false, nil, seen{exit: 1, word: correlate.WordThem, title: githubIncident,
+			findings: []string{githubOpen, "vendor_outage_unreported warning pending", "upstream_impact warning pending"}}, true},
+		{"13:53", "silent", true, false, nil, seen{exit: 1, word: correlate.WordThem, title: vapiUnreported,
+			findings: []string{githubOpen, "vendor_outage_unreported warning open", "upstream_impact warning open"}}, true},
+		{"13:54", "silent", true, true, nil, seen{exit: 1, word: correlate.WordThem, title: vapiUnreported,
+			findings: []string{githubOpen, "vendor_outage_unreported warning open", "upstream_impact warning closing"}}, false},
+		{"13:55", "silent", true, true, nil, seen{exit: 1, word: correlate.WordThem, title: vapiUnreported,
+			findings: []string{githubOpen, "vendor_outage_unreported warning open"}}, false},
+		{"15:10", "resolved", false, true, nil, seen{exit: 1, word: correlate.WordThem, title: githubIncident,
+			findings: []string{githubOpen, "vendor_outage_unreported warning closing"}}, false},
+		{"15:11", "resolved", false, true, nil, seen{exit: 1, word: correlate.WordThem, title: githubIncident, findings: []string{githubOpen}}, false},
+	})
 
 	// What the history records, and what serve would notify: Acme's
 	// upstream impact opened with VAPI's failure and closed when the link
@@ -132,17 +123,7 @@ func TestDependsOnRemovedMidOutage(t *testing.T) {
 func TestDependsOnRemovedWhileAnotherVendorIsCheckedAlone(t *testing.T) {
 	vapi, linked, unlinked := acmeOnVAPI(t, "")
 	tl := newTimeline(t, linked, map[string]string{"vapi": fixture.VAPIKey})
-	for _, s := range []struct {
-		at     string
-		phase  string
-		down   bool
-		unlink bool
-		only   []string
-		want   seen
-		// tmuxAcme is whether the tmux line, read from the state dir
-		// after the check, names Acme.
-		tmuxAcme bool
-	}{
+	runLinkSteps(tl, vapi, unlinked, []linkStep{
 		{"13:50", "silent", false, false, nil, seen{exit: 1, word: correlate.WordThem, title: githubIncident, findings: []string{githubOpen}}, false},
 		{"13:52", "silent", true, false, nil, seen{exit: 1, word: correlate.WordThem, title: githubIncident,
 			findings: []string{githubOpen, "vendor_outage_unreported warning pending", "upstream_impact warning pending"}}, true},
@@ -155,19 +136,38 @@ func TestDependsOnRemovedWhileAnotherVendorIsCheckedAlone(t *testing.T) {
 		{"15:10", "resolved", false, true, nil, seen{exit: 1, word: correlate.WordThem, title: githubIncident,
 			findings: []string{githubOpen, "vendor_outage_unreported warning closing"}}, false},
 		{"15:11", "resolved", false, true, nil, seen{exit: 1, word: correlate.WordThem, title: githubIncident, findings: []string{githubOpen}}, false},
-	} {
+	})
+
+	linkEpisodes(tl, "15:10")
+}
+
+// linkStep is one check of a depends_on scenario (acmeOnVAPI): at at,
+// VAPI's page in phase and its API down or not; unlink removes the link
+// from the config from this check on; only are the flags naming the
+// vendors checked (none: all). want is what --once shows, and tmuxAcme
+// whether the tmux line read from the state dir afterwards names Acme.
+type linkStep struct {
+	at, phase    string
+	down, unlink bool
+	only         []string
+	want         seen
+	tmuxAcme     bool
+}
+
+// runLinkSteps runs the checks of a depends_on scenario in order.
+func runLinkSteps(tl *timeline, vapi *fakeVAPI, unlinked string, steps []linkStep) {
+	tl.t.Helper()
+	for _, s := range steps {
 		if s.unlink {
 			tl.cfg = unlinked
 		}
-		vapi.set(vapiPage(t, s.phase, fixture.At("15:05")), s.down)
+		vapi.set(vapiPage(tl.t, s.phase, fixture.At("15:05")), s.down)
 		tl.check(fixture.At(s.at), s.want, s.only...)
 		line, _, _ := tl.run(fixture.At(s.at), "--config", tl.cfg, "--tmux", "--format", "plain", "--max-width", "300")
 		if strings.Contains(line, "Acme") != s.tmuxAcme {
-			t.Errorf("%s: the tmux line %q names Acme: %v, want %v", s.at, line, !s.tmuxAcme, s.tmuxAcme)
+			tl.t.Errorf("%s: the tmux line %q names Acme: %v, want %v", s.at, line, !s.tmuxAcme, s.tmuxAcme)
 		}
 	}
-
-	linkEpisodes(tl, "15:10")
 }
 
 // linkEpisodes fails unless the history of a depends_on scenario
