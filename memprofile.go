@@ -30,6 +30,10 @@ func startMemProfile() (write func()) {
 	// One sample per 4 KiB, not per 512 KiB: a one-shot check is short.
 	runtime.MemProfileRate = 4096
 	return func() {
+		// The profile holds what was allocated up to the last collection:
+		// collect once more, so that the run's tail (the history commit,
+		// the output) is in it too.
+		runtime.GC()
 		f, err := os.Create(name)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "vendorwatch: memory profile:", err)
