@@ -84,12 +84,14 @@ func newJSONParts(w io.Writer) *jsonParts {
 // lists filled.
 func writeList[T any](p *jsonParts, items []T) {
 	p.raw("[")
-	for i, it := range items {
+	for i := range items {
 		p.flush()
 		if i > 0 {
 			p.raw(",")
 		}
-		p.value(jsonarrays.Of(it))
+		// By pointer: an item is hundreds of bytes, and Of would copy it
+		// once more, and value once again to box it.
+		p.value(jsonarrays.Ptr(&items[i]))
 	}
 	p.raw("]")
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
+	"github.com/vendorwatch/vendorwatch/internal/jsonarrays"
 	"github.com/vendorwatch/vendorwatch/observe"
 	"github.com/vendorwatch/vendorwatch/statusline"
 )
@@ -396,12 +397,17 @@ func reportJSON(r correlate.Report, sizeHint int64) ([]byte, error) {
 func seedJSON(r correlate.Report) ([]byte, error) {
 	vendors := make([]correlate.VendorReport, len(r.Vendors))
 	for i, v := range r.Vendors {
-		v.Status = observe.Status{}
+		v.Status = seedStatus
 		vendors[i] = v
 	}
 	r.Vendors = vendors
 	return reportJSON(r, 0)
 }
+
+// seedStatus is the empty status page of a vendor in the seed row, its
+// lists empty rather than nil: the JSON encoder would otherwise copy
+// every vendor to fill them (jsonarrays.Of), megabytes at 1,000 vendors.
+var seedStatus = jsonarrays.Of(observe.Status{})
 
 // reportGuess is about the size of one vendor's part of a report's JSON,
 // for the first report of a state dir, when no earlier one says (a

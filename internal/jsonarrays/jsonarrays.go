@@ -6,44 +6,75 @@ package jsonarrays
 
 import (
 	"reflect"
+	"strings"
 	"sync"
 )
 
 // Of returns v with every nil slice in it (in exported struct fields,
 // slice elements and through pointers, at any depth; []byte excepted,
-// which JSON writes as a string) replaced by an empty one. What changes
-// is copied: v and whatever it shares with the caller are never
-// modified, so a value other goroutines read may be passed. When nothing
-// changes v itself is returned.
+// which JSON writes as a string) replaced by an empty one. A nil slice
+// in a field tagged omitempty is left nil: it is omitted either way.
+// What changes is copied: v and whatever it shares with the caller are
+// never modified, so a value other goroutines read may be passed. When
+// nothing changes v itself is returned.
 func Of[T any](v T) T {
-	rv := reflect.ValueOf(&v).Elem()
-	if nv, changed := fill(rv, 0); changed {
-		return nv.Interface().(T)
+	return *Ptr(&v)
+}
+
+// Ptr is Of for the value p points to: it returns p itself when nothing
+// changes, else a pointer to a filled copy. A caller encoding a list's
+// items one at a time (correlate's reports) then copies none of them
+// that need no filling, where Of copies each at least once.
+func Ptr[T any](p *T) *T {
+	if nv, changed := fill(reflect.ValueOf(p).Elem(), 0); changed {
+		out := nv.Interface().(T)
+		return &out
 	}
-	return v
+	return p
 }
 
 // maxDepth bounds the walk, in case a value holds a cycle.
 const maxDepth = 32
 
-// fieldPlans caches, per struct type, the indices of the exported fields
-// whose type can hold a slice to fill: the walk skips the rest (strings,
-// numbers, times), which is most of a report.
-var fieldPlans sync.Map // reflect.Type -> []int
+// fieldPlans caches, per struct type, the exported fields whose type can
+// hold a slice to fill: the walk skips the rest (strings, numbers,
+// times), which is most of a report.
+var fieldPlans sync.Map // reflect.Type -> []field
+
+// field is a struct field the walk visits.
+type field struct {
+	index int
+	// omitEmpty is set for a slice field tagged omitempty: encoding/json
+	// leaves it out when it is empty, nil or not, so a nil one is left
+	// as it is rather than copied to hold an empty one (a report's
+	// vendors have several, and each copy is a vendor's whole struct).
+	omitEmpty bool
+}
 
 // fieldsToWalk returns the plan of struct type t.
-func fieldsToWalk(t reflect.Type) []int {
+func fieldsToWalk(t reflect.Type) []field {
 	if p, ok := fieldPlans.Load(t); ok {
-		return p.([]int)
+		return p.([]field)
 	}
-	var p []int
+	var p []field
 	for i := range t.NumField() {
 		if f := t.Field(i); f.IsExported() && mayHoldSlice(f.Type, map[reflect.Type]bool{}) {
-			p = append(p, i)
+			p = append(p, field{index: i, omitEmpty: f.Type.Kind() == reflect.Slice && hasOption(f.Tag.Get("json"), "omitempty")})
 		}
 	}
 	fieldPlans.Store(t, p)
 	return p
+}
+
+// hasOption reports whether a json struct tag (name,opt,opt) holds opt.
+func hasOption(tag, opt string) bool {
+	_, opts, _ := strings.Cut(tag, ",")
+	for o := range strings.SplitSeq(opts, ",") {
+		if o == opt {
+			return true
+		}
+	}
+	return false
 }
 
 // mayHoldSlice reports whether a value of type t can hold a slice that
@@ -113,8 +144,12 @@ func fill(v reflect.Value, depth int) (reflect.Value, bool) {
 		return p, true
 	case reflect.Struct:
 		var out reflect.Value
-		for _, i := range fieldsToWalk(v.Type()) {
-			ne, changed := fill(v.Field(i), depth)
+		for _, f := range fieldsToWalk(v.Type()) {
+			fv := v.Field(f.index)
+			if f.omitEmpty && fv.IsNil() {
+				continue
+			}
+			ne, changed := fill(fv, depth)
 			if !changed {
 				continue
 			}
@@ -122,7 +157,7 @@ func fill(v reflect.Value, depth int) (reflect.Value, bool) {
 				out = reflect.New(v.Type()).Elem()
 				out.Set(v)
 			}
-			out.Field(i).Set(ne)
+			out.Field(f.index).Set(ne)
 		}
 		if out.IsValid() {
 			return out, true

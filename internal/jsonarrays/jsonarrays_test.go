@@ -73,3 +73,49 @@ func TestOfRecursiveAndDeep(t *testing.T) {
 		t.Errorf("deep: %s, want %s", got, want)
 	}
 }
+
+type tagged struct {
+	Name  string   `json:"name"`
+	Opt   []string `json:"opt,omitempty"`
+	Items []inner  `json:"items,omitempty"`
+}
+
+// A nil slice tagged omitempty is omitted as an empty one would be: Of
+// leaves it, and copies nothing for it. The elements of one that is not
+// nil are still filled.
+func TestOfLeavesOmittedLists(t *testing.T) {
+	got, err := json.Marshal(Of(tagged{Name: "a", Items: []inner{{}}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"name":"a","items":[{"names":[],"raw":null}]}`; string(got) != want {
+		t.Errorf("Of encodes as %s, want %s", got, want)
+	}
+	nothingToFill := tagged{Name: "a", Opt: []string{}}
+	omitted := tagged{Name: "a"}
+	base := testing.AllocsPerRun(100, func() { _ = Of(nothingToFill) })
+	if n := testing.AllocsPerRun(100, func() { _ = Of(omitted) }); n > base {
+		t.Errorf("Of copied a value whose only nil list is omitted: %v allocations, %v with nothing to fill", n, base)
+	}
+}
+
+// Ptr hands back the pointer it was given when there is nothing to fill,
+// and a filled copy otherwise, leaving the original as it was.
+func TestPtr(t *testing.T) {
+	t.Parallel()
+	full := outer{List: []inner{{Names: []string{"a"}}}, Ptr: &inner{Names: []string{}}}
+	if got := Ptr(&full); got != &full {
+		t.Error("Ptr copied a value with nothing to fill")
+	}
+	empty := outer{Ptr: &inner{}}
+	got := Ptr(&empty)
+	if got == &empty {
+		t.Fatal("Ptr filled the value it was given instead of a copy")
+	}
+	if empty.List != nil || empty.Ptr.Names != nil {
+		t.Error("Ptr modified the value it was given")
+	}
+	if got.List == nil || got.Ptr.Names == nil {
+		t.Errorf("Ptr left a list nil: %+v", got)
+	}
+}
