@@ -174,7 +174,10 @@ func plan(c Check, idx observed) (fresh, needStored bool) {
 // for it.
 func merge(c Check, stored *correlate.Report, idx observed) observe.Snapshot {
 	o := order{gen: c.Snapshot.GeneratedAt, storedGen: idx.At}
-	out := observe.Snapshot{GeneratedAt: c.Snapshot.GeneratedAt}
+	// Every vendor checked or configured is in the result, most of them
+	// both: room for the larger of the two lists, so that a check of
+	// thousands of vendors does not copy them all a dozen times growing it.
+	out := observe.Snapshot{GeneratedAt: c.Snapshot.GeneratedAt, Vendors: make([]observe.VendorResult, 0, max(len(c.Configured), len(c.Snapshot.Vendors)))}
 	if idx.At.After(out.GeneratedAt) && !idx.At.After(out.GeneratedAt.Add(clockSlack)) {
 		out.GeneratedAt = idx.At
 	}
