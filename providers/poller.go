@@ -298,7 +298,7 @@ func (p *Poller) checkOwed(ctx context.Context, v *catalog.Vendor, part Part, ow
 	}()
 
 	res := prev
-	res.SetIdentity(identity(v))
+	setIdentity(&res, v)
 	traffic, adminOn, listsKeys := p.optionalParts(v)
 	var adminRead, trafficRead sync.WaitGroup
 	switch {
@@ -346,6 +346,17 @@ func (p *Poller) checkOwed(ctx context.Context, v *catalog.Vendor, part Part, ow
 	if settled {
 		p.status.Settle()
 	}
+}
+
+// setIdentity sets in res what the config says of v. It is apart from
+// checkOwed, whose frame every vendor's goroutine holds while its
+// requests wait: the identity is a whole result, built and passed by
+// value. Inlined, it would be in that frame again: 1,032 bytes against
+// 184 (maxWaitingStack in the tests).
+//
+//go:noinline
+func setIdentity(res *observe.VendorResult, v *catalog.Vendor) {
+	res.SetIdentity(identity(v))
 }
 
 // matchInventory matches res's key list from the admin API, if any, with

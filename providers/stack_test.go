@@ -23,13 +23,19 @@ import (
 )
 
 // maxWaitingStack is the most a vendor check's goroutine may hold on its
-// stack while its request waits for the answer: Go gives a goroutine
+// stack while its request waits for the answer. Go gives a goroutine
 // 8 KiB and needs about 900 bytes of it free to call further, so more
-// doubles it to 16 KiB. A check of 5,000 vendors holds one such goroutine
-// per vendor and per probe, and the runtime starts new goroutines at the
-// average size it saw: when these grew, every goroutine of the check did
-// (60 MB more at the peak of a warm 5,000-vendor check).
-const maxWaitingStack = 7 << 10
+// than 7 KiB doubles it to 16 KiB. Less matters too: the runtime starts
+// each new goroutine at the average stack it scanned at the last
+// collection, plus those 900 bytes, rounded up to a power of two. In a
+// check of 1,000 vendors the waiting checks are 40 % of the goroutines,
+// beside about 1,700 that read and write connections with 1–2 KB each:
+// at 6.3 KB each (until 2026-12-07) the average was 3.3–3.9 KB, so every
+// goroutine started from the check's sixth collection on took 8 KiB; at
+// 4.5 KB it stays under 2.9 KB, and they take 4 KiB (3.3 MiB less peak
+// RSS cold, 2.7 MiB warm, on held hosts; BENCHMARKS.md). At 5,000
+// vendors, one such goroutine per vendor and per probe.
+const maxWaitingStack = 5 << 10
 
 // stackChildEnv carries, to the child process of
 // TestWaitingVendorCheckFitsASmallStack, the hosts its vendors are on.

@@ -89,9 +89,9 @@ func candidates(raw string) []string {
 // again. A bare page URL tries the known endpoints in order; any other URL
 // is fetched and sniffed. An HTML page is searched for a status.io page id
 // and for the feeds it advertises.
-func (r *Reader) detect(ctx context.Context, spec catalog.SourceSpec, lim statuspage.Limits, notModified *bool) (*observe.Status, string, statuspage.Format, error) {
+func (r *Reader) detect(ctx context.Context, spec *catalog.SourceSpec, lim *statuspage.Limits, notModified *bool) (*observe.Status, string, statuspage.Format, error) {
 	if d, ok := r.memo.get(spec.URL); ok {
-		st, err := r.fetchParse(ctx, catalog.SourceSpec{URL: d.URL, Format: d.Format}, lim, notModified)
+		st, err := r.fetchParse(ctx, &catalog.SourceSpec{URL: d.URL, Format: d.Format}, lim, notModified)
 		var hs errHTTPStatus
 		moved := errors.Is(err, statuspage.ErrWrongFormat) || (errors.As(err, &hs) && hs.code/100 == 4)
 		if !moved {
@@ -167,7 +167,7 @@ func (r *Reader) detect(ctx context.Context, spec catalog.SourceSpec, lim status
 				return st, proxy, statuspage.IncidentIO, nil
 			}
 		}
-		st, err := r.parseResp(ctx, catalog.SourceSpec{URL: c, Format: f}, resp, lim, nil)
+		st, err := r.parseResp(ctx, &catalog.SourceSpec{URL: c, Format: f}, resp, lim, nil)
 		if err != nil {
 			if firstErr == nil {
 				firstErr = fmt.Errorf("%s: %w", c, err)
@@ -240,7 +240,7 @@ type notFound struct {
 }
 
 // tryProxy reads incident.io's /proxy/<host> next to a compatible summary.
-func (r *Reader) tryProxy(ctx context.Context, summary string, lim statuspage.Limits) (*observe.Status, string, bool) {
+func (r *Reader) tryProxy(ctx context.Context, summary string, lim *statuspage.Limits) (*observe.Status, string, bool) {
 	u, err := url.Parse(summary)
 	if err != nil {
 		return nil, "", false
@@ -250,7 +250,7 @@ func (r *Reader) tryProxy(ctx context.Context, summary string, lim statuspage.Li
 	if err != nil || statuspage.Sniff(resp.Body) != statuspage.IncidentIO {
 		return nil, "", false
 	}
-	st, err := r.parseResp(ctx, catalog.SourceSpec{URL: proxy, Format: statuspage.IncidentIO}, resp, lim, nil)
+	st, err := r.parseResp(ctx, &catalog.SourceSpec{URL: proxy, Format: statuspage.IncidentIO}, resp, lim, nil)
 	return st, proxy, err == nil
 }
 

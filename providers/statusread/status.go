@@ -172,10 +172,10 @@ func (r *Reader) readSources(ctx context.Context, v *catalog.Vendor) ([]*observe
 	var wg sync.WaitGroup
 	for i := range v.Sources {
 		if i == len(v.Sources)-1 {
-			parts[i], meta[i] = r.readSource(ctx, v.Sources[i], lim)
+			parts[i], meta[i] = r.readSource(ctx, &v.Sources[i], &lim)
 			break
 		}
-		wg.Go(func() { parts[i], meta[i] = r.readSource(ctx, v.Sources[i], lim) })
+		wg.Go(func() { parts[i], meta[i] = r.readSource(ctx, &v.Sources[i], &lim) })
 	}
 	wg.Wait()
 	return parts, meta
@@ -205,8 +205,11 @@ func limitsFor(v *catalog.Vendor) statuspage.Limits {
 	return lim
 }
 
-// readSource fetches and parses one source within lim.
-func (r *Reader) readSource(ctx context.Context, spec catalog.SourceSpec, lim statuspage.Limits) (*observe.Status, observe.Source) {
+// readSource fetches and parses one source within lim. The source and
+// the limits go down by pointer, here and in the functions it calls:
+// each of their frames is held while the request waits, by every
+// vendor's goroutine at once (maxWaitingStack in package providers).
+func (r *Reader) readSource(ctx context.Context, spec *catalog.SourceSpec, lim *statuspage.Limits) (*observe.Status, observe.Source) {
 	src := observe.Source{URL: spec.URL, Format: string(spec.Format)}
 	start := time.Now()
 	st, url, format, err := r.load(ctx, spec, lim, &src.NotModified)
@@ -227,7 +230,7 @@ func (r *Reader) readSource(ctx context.Context, spec catalog.SourceSpec, lim st
 // when the config gives none, plus the URL and format that were used. It
 // sets *notModified when the document answered 304 and the stored copy was
 // read. The model is cut to lim.
-func (r *Reader) load(ctx context.Context, spec catalog.SourceSpec, lim statuspage.Limits, notModified *bool) (*observe.Status, string, statuspage.Format, error) {
+func (r *Reader) load(ctx context.Context, spec *catalog.SourceSpec, lim *statuspage.Limits, notModified *bool) (*observe.Status, string, statuspage.Format, error) {
 	if spec.Format == statuspage.Auto {
 		return r.detect(ctx, spec, lim, notModified)
 	}
@@ -237,7 +240,7 @@ func (r *Reader) load(ctx context.Context, spec catalog.SourceSpec, lim statuspa
 
 // fetchParse fetches a source and reads it in its format, setting
 // *notModified when the answer was a 304.
-func (r *Reader) fetchParse(ctx context.Context, spec catalog.SourceSpec, lim statuspage.Limits, notModified *bool) (*observe.Status, error) {
+func (r *Reader) fetchParse(ctx context.Context, spec *catalog.SourceSpec, lim *statuspage.Limits, notModified *bool) (*observe.Status, error) {
 	known := func(final string, d fetch.Digest) bool { return r.knows(spec, lim, final, d) }
 	resp, err := r.answered(r.fetch.GetCachedKnown(ctx, r.cache, spec.URL, accept(), known))
 	if err != nil {
@@ -250,8 +253,8 @@ func (r *Reader) fetchParse(ctx context.Context, spec catalog.SourceSpec, lim st
 // d is at hand, in this process's memo or the state dir's model store:
 // the validator store keeps no body for a document whose model was
 // stored (fetch.Cache.Unneeded), so a 304 is of use only then.
-func (r *Reader) knows(spec catalog.SourceSpec, lim statuspage.Limits, final string, d fetch.Digest) bool {
-	source := sourceKey(spec, lim)
+func (r *Reader) knows(spec *catalog.SourceSpec, lim *statuspage.Limits, final string, d fetch.Digest) bool {
+	source := sourceKey(*spec, *lim)
 	key := memoKey(source, final, d)
 	return r.parsed.has(spec.URL, key) || r.models.has(source, key)
 }
@@ -272,12 +275,12 @@ func (r *Reader) knows(spec catalog.SourceSpec, lim statuspage.Limits, final str
 //
 // notModified (nil to ignore) is set when the document is the stored copy
 // a 304 confirmed.
-func (r *Reader) parseResp(ctx context.Context, spec catalog.SourceSpec, resp *fetch.Response, lim statuspage.Limits, notModified *bool) (*observe.Status, error) {
+func (r *Reader) parseResp(ctx context.Context, spec *catalog.SourceSpec, resp *fetch.Response, lim *statuspage.Limits, notModified *bool) (*observe.Status, error) {
 	if err := checkContentType(resp, spec.Format); err != nil {
 		return nil, err
 	}
 	d := resp.Digest()
-	source := sourceKey(spec, lim)
+	source := sourceKey(*spec, *lim)
 	key := memoKey(source, resp.URL, d)
 	st := r.parsed.get(spec.URL, key)
 	if st == nil {
@@ -307,7 +310,7 @@ func (r *Reader) parseResp(ctx context.Context, spec catalog.SourceSpec, resp *f
 		whole := true
 		switch spec.Format {
 		case statuspage.Statuspage:
-			st, whole, err = r.parseStatuspage(ctx, spec, resp, lim)
+			st, whole, err = r.parseStatuspage(ctx, *spec, resp, *lim)
 		case statuspage.HTML:
 			err = parsing(func() (err error) { st, err = lim.ReadHTML(resp.Body, spec.Selector, spec.Healthy); return err })
 			if err != nil {
