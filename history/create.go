@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"time"
 )
 
 // isNew reports whether the database at path holds nothing yet: the file
@@ -43,7 +44,7 @@ func (s *Store) create(ctx context.Context) error {
 	if err := s.migrateOn(ctx, db); err != nil {
 		return err
 	}
-	if _, err := exec(ctx, db, `PRAGMA journal_mode=WAL`); err != nil {
+	if err := s.toWAL(ctx, db); err != nil {
 		return s.wrap("creating", err)
 	}
 	if err := db.Close(); err != nil {
@@ -53,4 +54,28 @@ func (s *Store) create(ctx context.Context) error {
 		s.rememberCheck(st)
 	}
 	return nil
+}
+
+// walRetry is how long create waits before it asks again to turn a new
+// file to write-ahead logging.
+const walRetry = 10 * time.Millisecond
+
+// toWAL turns the new file on db to write-ahead logging. That needs the
+// file alone, and another process opening it at the same moment (serve
+// and a --once started together) holds it for a few milliseconds; SQLite
+// answers busy at once, without waiting, where waiting could deadlock
+// two connections. It is asked again until the busy timeout has passed.
+func (s *Store) toWAL(ctx context.Context, db execer) error {
+	deadline := time.Now().Add(s.opts.BusyTimeout)
+	for {
+		_, err := exec(ctx, db, `PRAGMA journal_mode=WAL`)
+		if err == nil || !busy(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(walRetry):
+		}
+	}
 }

@@ -196,18 +196,30 @@ func (s *Store) wrap(what string, err error) error {
 	if err == nil {
 		return nil
 	}
+	if busy(err) {
+		return fmt.Errorf("%w: %s: %s: another process held it for more than %s (%v); nothing was changed, try again, or look for a stuck vendorwatch",
+			ErrLocked, s.path, what, s.opts.BusyTimeout, err)
+	}
 	var se *sqlite.Error
 	if errors.As(err, &se) {
 		switch se.Code() & 0xff {
-		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
-			return fmt.Errorf("%w: %s: %s: another process held it for more than %s (%v); nothing was changed, try again, or look for a stuck vendorwatch",
-				ErrLocked, s.path, what, s.opts.BusyTimeout, err)
 		case sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT:
 			s.damaged.Store(true)
 			return newDamage(s.path, what+": "+err.Error())
 		}
 	}
 	return fmt.Errorf("history database %s: %s: %w", s.path, what, err)
+}
+
+// busy reports whether err is SQLite's answer that another connection
+// holds the lock it needs.
+func busy(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	c := se.Code() & 0xff
+	return c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED
 }
 
 // migrations bring the schema from version i to i+1.
