@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/vendorwatch/vendorwatch/correlate"
@@ -397,7 +398,7 @@ func reportJSON(r correlate.Report, sizeHint int64) ([]byte, error) {
 func seedJSON(r correlate.Report) ([]byte, error) {
 	vendors := make([]correlate.VendorReport, len(r.Vendors))
 	for i, v := range r.Vendors {
-		v.Status = seedStatus
+		v.Status = seedStatus()
 		vendors[i] = v
 	}
 	r.Vendors = vendors
@@ -407,7 +408,9 @@ func seedJSON(r correlate.Report) ([]byte, error) {
 // seedStatus is the empty status page of a vendor in the seed row, its
 // lists empty rather than nil: the JSON encoder would otherwise copy
 // every vendor to fill them (jsonarrays.Of), megabytes at 1,000 vendors.
-var seedStatus = jsonarrays.Of(observe.Status{})
+// It is made on first use, not when the process starts: most processes
+// never write a seed row.
+var seedStatus = sync.OnceValue(func() observe.Status { return jsonarrays.Of(observe.Status{}) })
 
 // reportGuess is about the size of one vendor's part of a report's JSON,
 // for the first report of a state dir, when no earlier one says (a
