@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -17,8 +18,9 @@ const (
 	tableEvidence = "evidence"
 )
 
-// ChainStartedState is the state row that says when the chain started
-// (the migration to schema 3): rows recorded before it are not chained.
+// ChainStartedState is the state row that says when the chain started:
+// the migration to schema 3 of a database that held events, or else the
+// first link. Rows recorded before it are not chained.
 const ChainStartedState = "chain_started"
 
 // Link is one link of the hash chain: the row it covers and its hashes.
@@ -87,6 +89,8 @@ func rowErr(err error) error {
 
 // link adds the row just inserted to the chain, inside the transaction
 // that inserted it (which holds the write lock, so links never fork).
+// The first link of a database that had no rows before the chain existed
+// starts the chain: the state row chain_started says when.
 func (s *Store) link(ctx context.Context, tx *sql.Tx, table string, id int64, at time.Time) error {
 	content, err := canonical(ctx, tx, table, id)
 	if err != nil {
@@ -94,7 +98,12 @@ func (s *Store) link(ctx context.Context, tx *sql.Tx, table string, id int64, at
 	}
 	var prev string
 	err = tx.QueryRowContext(ctx, `SELECT hash FROM chain ORDER BY seq DESC LIMIT 1`).Scan(&prev)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	if errors.Is(err, sql.ErrNoRows) {
+		now := time.Now().UnixMilli()
+		_, err = exec(ctx, tx, `INSERT INTO state (name, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(name) DO NOTHING`,
+			ChainStartedState, strconv.FormatInt(now, 10), now)
+	}
+	if err != nil {
 		return s.wrap("chaining a row", err)
 	}
 	_, err = exec(ctx, tx, `INSERT INTO chain (tbl, row, at, prev, hash) VALUES (?, ?, ?, ?, ?)`,
@@ -190,8 +199,8 @@ func scanLink(r scanner) (Link, error) {
 	return l, err
 }
 
-// ChainStarted is when the chain started (the migration to schema 3);
-// zero for a database that has no chain yet.
+// ChainStarted is when the chain started (ChainStartedState); zero for a
+// database that has no chain yet.
 func (s *Store) ChainStarted(ctx context.Context) (time.Time, error) {
 	var v int64
 	err := s.db.QueryRowContext(ctx, `SELECT updated_at FROM state WHERE name = ?`, ChainStartedState).Scan(&v)

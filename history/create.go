@@ -22,20 +22,36 @@ func isNew(path string) bool {
 	return true
 }
 
-// create writes a new database's schema with SQLite's rollback journal,
-// then turns the file to write-ahead logging, before the connections
-// that use it open. In WAL mode the schema's pages (a page for each of
-// some thirty tables and indexes, about 120 KB) would be written twice:
-// to the log, then to the database at the checkpoint. A new file has no
-// pages to save, so its rollback journal is a header, and the pages are
-// written once. A file another process creates at the same time is
-// migrated by whichever takes the write lock first; the other finds the
-// schema current (migrate reads the version inside its transaction).
+// create completes a new database: placed says the template is in place
+// (template.go), which holds the schema already. Otherwise the schema is
+// written with SQLite's rollback journal, then the file is turned to
+// write-ahead logging, before the connections that use it open. In WAL
+// mode the schema's pages (a page for each of some thirty tables and
+// indexes, about 120 KB) would be written twice: to the log, then to the
+// database at the checkpoint. A new file has no pages to save, so its
+// rollback journal is a header, and the pages are written once. A file
+// another process creates at the same time is migrated by whichever
+// takes the write lock first; the other finds the schema current (migrate
+// reads the version inside its transaction).
 //
 // The file created is stamped as checked (checkstamp.go): Open has
 // nothing to read in a file it has just written. It is not when its log
 // already holds something another process wrote since.
-func (s *Store) create(ctx context.Context) error {
+func (s *Store) create(ctx context.Context, placed bool) error {
+	if !placed {
+		if err := s.writeSchema(ctx); err != nil {
+			return err
+		}
+	}
+	if st, err := s.stamp(); err == nil && st.WAL == (fileStamp{}) {
+		s.rememberCheck(st)
+	}
+	return nil
+}
+
+// writeSchema writes the schema into the new database's file through
+// SQLite, and turns the file to write-ahead logging.
+func (s *Store) writeSchema(ctx context.Context) error {
 	db, err := openKeepingLog(s.path, fmt.Sprintf("_pragma=busy_timeout(%d)&_txlock=immediate", s.opts.BusyTimeout.Milliseconds()), 1)
 	if err != nil {
 		return err
@@ -47,13 +63,7 @@ func (s *Store) create(ctx context.Context) error {
 	if err := s.toWAL(ctx, db); err != nil {
 		return s.wrap("creating", err)
 	}
-	if err := db.Close(); err != nil {
-		return s.wrap("creating", err)
-	}
-	if st, err := s.stamp(); err == nil && st.WAL == (fileStamp{}) {
-		s.rememberCheck(st)
-	}
-	return nil
+	return s.wrap("creating", db.Close())
 }
 
 // walRetry is how long create waits before it asks again to turn a new

@@ -150,7 +150,7 @@ func TestCreateStampsOnlyWhatItWrote(t *testing.T) {
 	if err := os.Remove(stamp); err != nil && !os.IsNotExist(err) {
 		t.Fatal(err)
 	}
-	if err := a.create(context.Background()); err != nil {
+	if err := a.create(context.Background(), false); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(stamp); !os.IsNotExist(err) {

@@ -103,8 +103,10 @@ type Store struct {
 	// damaged is set once a check or a read found the file damaged:
 	// reads then go row by row around what cannot be read (salvage.go).
 	damaged atomic.Bool
-	// openChecks counts the quick_checks Open ran (tests).
+	// openChecks counts the quick_checks Open ran (tests); placed is set
+	// when Open made the database from the template (tests).
 	openChecks atomic.Int32
+	placed     bool
 	// reportLen is the size of the report JSON this Store last encoded
 	// (reportSize).
 	reportLen atomic.Int64
@@ -134,6 +136,9 @@ func Open(ctx context.Context, dir string, o Options) (*Store, error) {
 		return nil, fmt.Errorf("state dir %s: the path may not contain ? or #", dir)
 	}
 	fresh := isNew(path)
+	// A new database is the template put in place; when it cannot be (an
+	// empty file is there already), create writes the schema.
+	placed := fresh && fileMissing(path) && placeTemplate(path)
 	// The database is the user's alone (SQLite would make it 0644, and
 	// gives its -wal and -shm files the database's mode).
 	wal := false
@@ -150,9 +155,9 @@ func Open(ctx context.Context, dir string, o Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{db: db, dir: dir, path: path, opts: o}
+	s := &Store{db: db, dir: dir, path: path, opts: o, placed: placed}
 	if fresh {
-		if err := s.create(ctx); err != nil {
+		if err := s.create(ctx, placed); err != nil {
 			db.Close()
 			return nil, err
 		}
@@ -301,7 +306,9 @@ var migrations = []string{
 	// previous link's hash, so a row edited or deleted afterwards breaks
 	// the chain. Rows recorded before this migration are not chained: the
 	// chain starts at migration time, which the state row chain_started
-	// records (Unix milliseconds).
+	// records (Unix milliseconds). A database without events yet starts
+	// its chain at its first link instead (Store.link), so that a new
+	// database's schema is a file made once (template.go).
 	`CREATE TABLE evidence (
 		id     INTEGER PRIMARY KEY,
 		at     INTEGER NOT NULL,
@@ -322,7 +329,8 @@ var migrations = []string{
 	CREATE INDEX chain_row ON chain(tbl, row);
 	CREATE INDEX chain_at ON chain(at);
 	INSERT INTO state (name, value, updated_at)
-		VALUES ('chain_started', CAST(CAST(unixepoch('subsec') * 1000 AS INTEGER) AS TEXT), CAST(unixepoch('subsec') * 1000 AS INTEGER))
+		SELECT 'chain_started', CAST(CAST(unixepoch('subsec') * 1000 AS INTEGER) AS TEXT), CAST(unixepoch('subsec') * 1000 AS INTEGER)
+		WHERE EXISTS (SELECT 1 FROM events)
 		ON CONFLICT(name) DO NOTHING;`,
 
 	// Schema 4: rotation checklists (rotations.go).
