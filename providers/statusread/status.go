@@ -36,10 +36,15 @@ const (
 	staleStated   = 7 * 24 * time.Hour
 )
 
-// parseSlots bounds how many documents are parsed at once to the CPUs
-// there are. When 200 pages answer in the same instant, parsing them all
-// at once would not finish sooner, but every parser's working memory would
-// be alive together: this keeps a check's peak memory low.
+// parseSlots bounds how many documents are parsed at once to the
+// processors the process starts with: every CPU for serve and the
+// dashboard, one for --once, which package procs holds to one processor
+// before this package's variables are set (a large check that gets its
+// processors back still parses one document at a time: two slots
+// measured no faster at 1,000 vendors, BENCHMARKS.md). When 200 pages
+// answer in the same instant, parsing them all at once would not finish
+// sooner, but every parser's working memory would be alive together:
+// this keeps a check's peak memory low.
 var parseSlots = make(chan struct{}, runtime.GOMAXPROCS(0))
 
 // parsing runs parse in a parse slot and returns its error. A parser that
