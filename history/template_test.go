@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -127,20 +128,12 @@ func TestTemplateIsTheMigratedSchema(t *testing.T) {
 	}
 	got := describeSchema(t, path)
 	if !slices.Equal(got, want) {
-		t.Errorf("the template differs from the migrated schema; run go test ./history -run TestTemplateIsTheMigratedSchema -update-template\ntemplate:\n%s\nmigrations:\n%s",
-			joinLines(got), joinLines(want))
+		t.Errorf("the template differs from the migrated schema; run go test ./history -run TestTemplateIsTheMigratedSchema -update-template\ntemplate:\n  %s\nmigrations:\n  %s",
+			strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 	}
 	if !slices.Contains(want, fmt.Sprintf("schema version %d", SchemaVersion)) || !slices.Contains(want, "integrity_check = ok") {
-		t.Errorf("the migrated schema is not whole at version %d:\n%s", SchemaVersion, joinLines(want))
+		t.Errorf("the migrated schema is not whole at version %d:\n  %s", SchemaVersion, strings.Join(want, "\n  "))
 	}
-}
-
-func joinLines(lines []string) string {
-	var b bytes.Buffer
-	for _, l := range lines {
-		b.WriteString("  " + l + "\n")
-	}
-	return b.String()
 }
 
 // A new history is the template put in place, the file private to its
