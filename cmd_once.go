@@ -137,17 +137,17 @@ func checkOnce(cmd *cobra.Command, a *app.App) (correlate.Report, error) {
 }
 
 // checkOnceAssessed is checkOnce that hands assessed the report as soon as
-// the history has assessed it (app.OnceAssessed), and returns the
+// the history has assessed it (app.OnceOpening), and returns the
 // history's error for the caller to say (noteHistory) once what assessed
 // started is done with stderr.
 func checkOnceAssessed(cmd *cobra.Command, a *app.App, assessed func(correlate.Report)) (rep correlate.Report, histErr, err error) {
 	ctx := cmd.Context()
 	fetch.WarmRoots(a.StateDir) // beside the history's opening at the latest (runOnceChecked starts it sooner)
-	store := a.OpenHistory(ctx, cmd.ErrOrStderr())
+	// The history opens while the vendors are checked.
+	rep, store, histErr := a.OnceOpening(ctx, cmd.ErrOrStderr(), assessed)
 	if store != nil {
 		defer store.Close()
 	}
-	rep, histErr = a.OnceAssessed(ctx, store, assessed)
 	if ctx.Err() != nil {
 		return rep, nil, errors.New("interrupted")
 	}

@@ -88,6 +88,15 @@ func (a *App) OnceAssessed(ctx context.Context, store *history.Store, assessed f
 	return a.newMonitor(OneShot{Checker: a.Checker(), Vendors: len(a.Vendors)}, store).OnceAssessed(ctx, assessed)
 }
 
+// OnceOpening is OnceAssessed with the history opened (OpenHistory, its
+// notes on stderr) while the vendors are checked (monitor.OnceOpening).
+// It returns the store, nil when the history is off, for the caller to
+// close.
+func (a *App) OnceOpening(ctx context.Context, stderr io.Writer, assessed func(correlate.Report)) (correlate.Report, *history.Store, error) {
+	m := a.newMonitor(OneShot{Checker: a.Checker(), Vendors: len(a.Vendors)}, nil)
+	return m.OnceOpening(ctx, func() *history.Store { return a.OpenHistory(ctx, stderr) }, assessed)
+}
+
 // newMonitor joins a checker of the app's vendors with the history. With
 // --only, the history keeps the last results of the configured vendors
 // left out, as the config names, links and keys them now (and drops those

@@ -186,6 +186,35 @@ func (m *Monitor) OnceAssessed(ctx context.Context, assessed func(correlate.Repo
 		_, rerr = m.resume(ctx, false)
 	}
 	snap := m.checker.Check(ctx)
+	return m.recordOnce(ctx, snap, assessed, rerr)
+}
+
+// OnceOpening is OnceAssessed for a monitor made without its store: open
+// opens it (nil for none) while the vendors are checked, and the check is
+// recorded in it once both are done. Opening checks the whole file
+// (history.Open), some 2 ms a megabyte, and the check spends nearly all
+// its time waiting for the vendors: that wait hides it. A checker that
+// needs the last results (Checker.NeedsSeed) waits for the store before
+// it starts, as OnceAssessed does. OnceOpening returns the store, for the
+// caller to close, even when ctx ends first.
+func (m *Monitor) OnceOpening(ctx context.Context, open func() *history.Store, assessed func(correlate.Report)) (correlate.Report, *history.Store, error) {
+	if m.checker.NeedsSeed() {
+		m.store = open()
+		rep, err := m.OnceAssessed(ctx, assessed)
+		return rep, m.store, err
+	}
+	opened := make(chan *history.Store, 1)
+	go func() { opened <- open() }()
+	snap := m.checker.Check(ctx)
+	m.store = <-opened
+	rep, err := m.recordOnce(ctx, snap, assessed, nil)
+	return rep, m.store, err
+}
+
+// recordOnce records a one-shot check's snapshot (Once), unless ctx ended
+// while it was checked. rerr, the error of reading the store before the
+// check, is returned when the record itself went well.
+func (m *Monitor) recordOnce(ctx context.Context, snap observe.Snapshot, assessed func(correlate.Report), rerr error) (correlate.Report, error) {
 	if err := ctx.Err(); err != nil {
 		return correlate.Report{}, err
 	}

@@ -433,3 +433,90 @@ func TestSubsetCheckCarriesVendorsAsTheConfigSaysThem(t *testing.T) {
 		})
 	}
 }
+
+// meeting is a checker whose check meets the history's opening: it says
+// when it starts, and for a check that needs no seed it waits until the
+// opening has started too, which it would never see if one waited for the
+// other.
+type meeting struct {
+	*fixture.Script
+	t        *testing.T
+	checking chan struct{}
+	opening  chan struct{}
+	opened   chan struct{}
+	cancel   context.CancelFunc
+}
+
+func (c *meeting) Check(ctx context.Context) observe.Snapshot {
+	close(c.checking)
+	if c.NeedsSeed() {
+		select {
+		case <-c.opened:
+		default:
+			c.t.Error("a check that needs the last results started before the history was open")
+		}
+	} else {
+		select {
+		case <-c.opening:
+		case <-time.After(10 * time.Second):
+			c.t.Error("the history was not opening while the check ran")
+		}
+	}
+	if c.cancel != nil {
+		c.cancel()
+	}
+	return c.Script.Check(ctx)
+}
+
+// --once opens the history while the vendors are checked, so that
+// opening it (which reads the whole file) costs no time of its own; a
+// check that needs the last results (an admin API's) waits for it. The
+// check is recorded in the store all the same, and the store comes back
+// for the caller to close even when the run is interrupted.
+func TestOnceOpensTheHistoryWhileItChecks(t *testing.T) {
+	for _, tc := range []struct {
+		name               string
+		seeded, interrupts bool
+	}{{"unseeded", false, false}, {"seeded", true, false}, {"interrupted", false, true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			chk := &meeting{Script: fixture.NewScript(snap("12:35", vapiAt("12:35", false), openaiAt("12:35"))), t: t,
+				checking: make(chan struct{}), opening: make(chan struct{}), opened: make(chan struct{})}
+			chk.Unseeded = !tc.seeded
+			if tc.interrupts {
+				chk.cancel = cancel
+			}
+			open := func() *history.Store {
+				close(chk.opening)
+				if !tc.seeded {
+					select {
+					case <-chk.checking:
+					case <-time.After(10 * time.Second):
+						t.Error("the history was opened before the check started, not while it ran")
+					}
+				}
+				defer close(chk.opened)
+				return openStore(t, dir, history.Options{})
+			}
+			rep, store, err := New(chk, nil).OnceOpening(ctx, open, nil)
+			if store == nil {
+				t.Fatal("OnceOpening returned no store to close")
+			}
+			if tc.interrupts {
+				if !errors.Is(err, context.Canceled) {
+					t.Errorf("interrupted: err = %v, want the context's", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := store.Load(context.Background())
+			if err != nil || st.Report == nil || !st.Report.GeneratedAt.Equal(at("12:35")) || len(rep.Vendors) != 2 {
+				t.Errorf("after OnceOpening: stored %v (%v), report of %d vendors; want 12:35's check of both recorded", st.Report, err, len(rep.Vendors))
+			}
+		})
+	}
+}
