@@ -167,7 +167,9 @@ var publicCurves = []tls.CurveID{tls.X25519, tls.CurveP256, tls.CurveP384, tls.C
 // reuses them instead of dialling (and shaking hands) again; over HTTP/2 a
 // host needs one connection for all its requests. Its handshakes verify
 // against pool (nil: the system's roots) and offer curves (nil: Go's
-// default key exchanges).
+// default key exchanges). An HTTP/1.1 connection's buffers are smaller
+// than net/http's 4 KiB each (http1WriteBuffer, http1ReadBuffer): a check
+// of 1,000 vendors holds some 250 such connections at once.
 func newTransport(conc, perHost int, pool *x509.CertPool, curves []tls.CurveID) *http.Transport {
 	d := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
 	return &http.Transport{
@@ -182,8 +184,23 @@ func newTransport(conc, perHost int, pool *x509.CertPool, curves []tls.CurveID) 
 		TLSHandshakeTimeout:   5 * time.Second,
 		ExpectContinueTimeout: time.Second,
 		ResponseHeaderTimeout: 0, // the request context bounds the whole exchange
+		WriteBufferSize:       http1WriteBuffer,
+		ReadBufferSize:        http1ReadBuffer,
 	}
 }
+
+// The buffers of an HTTP/1.1 connection (HTTP/2's are net/http's own). A
+// request is a GET with a few hundred bytes of headers; a longer one is
+// written in more than one piece. The read buffer holds the answer's
+// status line and headers (a longer header line is read in pieces); a
+// body is read past it, straight into the caller's buffer. Measured on
+// held hosts (vwbench, 1,000 vendors cold, 200 ms round trips, 8
+// interleaved runs, 2026-12-08): 1.2–1.5 MiB less peak RSS, the same CPU
+// and wall time. BenchmarkHTTP1Connection shows one connection's cost.
+const (
+	http1WriteBuffer = 1 << 10
+	http1ReadBuffer  = 2 << 10
+)
 
 // Timeout is the per-request limit.
 func (f *Client) Timeout() time.Duration { return f.timeout }

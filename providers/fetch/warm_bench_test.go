@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -71,5 +72,40 @@ func BenchmarkWarm304(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// BenchmarkHTTP1Connection is what one request on a new HTTP/1.1
+// connection to a local server allocates in the client: through the
+// client's transport ("client"), and through the same one with net/http's
+// default buffers ("default"). Run it with
+//
+//	go test -run '^$' -bench HTTP1Connection -benchmem ./providers/fetch/
+func BenchmarkHTTP1Connection(b *testing.B) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		io.WriteString(w, `{"status":{"indicator":"none"}}`)
+	}))
+	defer srv.Close()
+	for _, name := range []string{"default", "client"} {
+		b.Run(name, func(b *testing.B) {
+			tr := newTransport(8, 8, nil, nil)
+			if name == "default" {
+				tr.WriteBufferSize, tr.ReadBufferSize = 0, 0
+			}
+			defer tr.CloseIdleConnections()
+			client := &http.Client{Transport: tr}
+			b.ReportAllocs()
+			for b.Loop() {
+				resp, err := client.Get(srv.URL)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+					b.Fatal(err)
+				}
+				resp.Body.Close()
+				tr.CloseIdleConnections() // the next request dials anew
+			}
+		})
 	}
 }
