@@ -498,7 +498,15 @@ func TestOnceOpensTheHistoryWhileItChecks(t *testing.T) {
 					}
 				}
 				defer close(chk.opened)
-				return openStore(t, dir, history.Options{})
+				// This runs beside the check, not on the test's goroutine:
+				// no t.Fatal here.
+				s, err := history.Open(context.Background(), dir, history.Options{})
+				if err != nil {
+					t.Errorf("opening the history: %v", err)
+					return nil
+				}
+				t.Cleanup(func() { s.Close() })
+				return s
 			}
 			rep, store, err := New(chk, nil).OnceOpening(ctx, open, nil)
 			if store == nil {
